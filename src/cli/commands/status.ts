@@ -1,0 +1,43 @@
+import { existsSync } from 'node:fs';
+import { buildStatus } from '../../status/build-status.js';
+import { openStore } from '../../store/open-store.js';
+import { readProcessStates, type ProcessStateRow } from '../../store/read-state.js';
+import type { WatchdogConfig } from '../../config/types.js';
+import { EXIT } from '../exit-codes.js';
+import { formatStatusTable } from '../format/format-status.js';
+import type { CliIo } from '../io.js';
+import { loadCliConfig, requireProcessKey } from '../load-cli-config.js';
+
+export interface StatusArgs {
+  config?: string | undefined;
+  key?: string | undefined;
+  json?: boolean | undefined;
+}
+
+/** `watchdog status [key] [--json]`: each process's state as of its last check. */
+export function runStatus(args: StatusArgs, io: CliIo, now: () => Date = () => new Date()): number {
+  const { config } = loadCliConfig(args.config, io);
+  if (args.key !== undefined) requireProcessKey(config, args.key);
+
+  const statuses = buildStatus(config, readStates(config)).filter((status) => args.key === undefined || status.key === args.key);
+  if (args.json === true) {
+    io.out(JSON.stringify({ processes: statuses }, null, 2));
+    return EXIT.ok;
+  }
+  const enabled = statuses.filter((status) => status.enabled);
+  const healthy = enabled.filter((status) => status.state === 'healthy').length;
+  io.out(`${config.config_path}: ${enabled.length} enabled, ${healthy} healthy, ${enabled.length - healthy} not healthy`);
+  for (const line of formatStatusTable(statuses, now().getTime())) io.out(line);
+  return EXIT.ok;
+}
+
+/** No database yet means nothing was checked yet; status does not create one. */
+function readStates(config: WatchdogConfig): Map<string, ProcessStateRow> {
+  if (!existsSync(config.db_path)) return new Map();
+  const db = openStore(config.db_path);
+  try {
+    return readProcessStates(db);
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,28 @@
+import type { WatchdogErrorCode } from '../errors.js';
+
+/** The CLI's exit codes (DESIGN.md). */
+export const EXIT = {
+  ok: 0,
+  /** A recovery or a requested action failed. */
+  failed: 1,
+  /** Usage error or unknown process key. */
+  usage: 2,
+  /** A manual command could not get the lock in time. */
+  locked: 75,
+  /** The config is missing, unreadable or invalid. */
+  config: 78,
+} as const;
+
+const EXIT_BY_ERROR: Record<WatchdogErrorCode, number> = {
+  CONFIG_MISSING: EXIT.config,
+  CONFIG_UNREADABLE: EXIT.config,
+  CONFIG_INVALID: EXIT.config,
+  LOCK_UNUSABLE: EXIT.failed,
+  DB_UNUSABLE: EXIT.failed,
+  UNKNOWN_PROCESS: EXIT.usage,
+  USAGE: EXIT.usage,
+};
+
+export function exitCodeFor(code: WatchdogErrorCode): number {
+  return EXIT_BY_ERROR[code];
+}

@@ -1,0 +1,31 @@
+import { formatSeconds } from '../../format-duration.js';
+import type { ProcessStatus } from '../../status/build-status.js';
+import { renderTable } from './render-table.js';
+
+/** `watchdog status` as a table a person reads at a glance, then warnings. */
+export function formatStatusTable(statuses: readonly ProcessStatus[], nowMs: number): string[] {
+  const rows = statuses.map((status) => [
+    status.key,
+    status.display_name,
+    status.state,
+    status.enabled ? `${status.consecutive_failures}/${status.threshold}${status.recovery_due ? ' recovery due' : ''}` : '-',
+    status.heartbeat_age_seconds === null ? '-' : formatSeconds(Math.max(0, status.heartbeat_age_seconds)),
+    status.pid === null ? '-' : String(status.pid),
+    formatAgo(status.last_check_at, nowMs),
+    status.reason ?? '',
+  ]);
+  const lines = renderTable(['KEY', 'NAME', 'STATE', 'FAILURES', 'HEARTBEAT AGE', 'PID', 'LAST CHECK', 'REASON'], rows);
+  for (const status of statuses) {
+    if (status.warning !== null) lines.push(`warning: ${status.key}: ${status.warning}`);
+  }
+  return lines;
+}
+
+/** `35s ago` from a stored timestamp; `never` when there is none. */
+export function formatAgo(timestamp: string | null, nowMs: number): string {
+  if (timestamp === null) return 'never';
+  const then = Date.parse(timestamp);
+  if (Number.isNaN(then)) return timestamp;
+  const seconds = (nowMs - then) / 1000;
+  return seconds < 0 ? `in ${formatSeconds(-seconds)}` : `${formatSeconds(seconds)} ago`;
+}

@@ -1,0 +1,71 @@
+import { BUILT_IN_ACTIONS } from './defaults.js';
+import { commandsOf, isPlainObject, pipelineOf } from './normalize-config.js';
+import { KNOWN_PROCESS_KEYS, KNOWN_TOP_LEVEL_KEYS } from './schema.js';
+import type { ProcessConfig } from './types.js';
+
+export interface RuleFindings {
+  errors: string[];
+  warnings: string[];
+}
+
+/**
+ * Cross-field rules the schema cannot express, for one process as written (whatever
+ * the schema thought of it, so one run reports every problem): a start command must
+ * exist, and every action of the pipeline must be built in or have a command.
+ */
+export function checkProcessRules(key: string, raw: Record<string, unknown>): RuleFindings {
+  const at = `processes.${key}`;
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  const commands = commandsOf(raw);
+
+  if (commands.start === undefined) {
+    errors.push(`${at}.commands.start: is required (the command that starts the app; legacy configs call it startup_command)`);
+  }
+  if (isPlainObject(raw.commands) && typeof raw.commands.start === 'string' && typeof raw.startup_command === 'string') {
+    if (raw.commands.start !== raw.startup_command) warnings.push(`${at}.startup_command: ignored, commands.start is used instead`);
+  }
+
+  const { listed, disabled } = pipelineOf(raw, commands);
+  const explicit = Array.isArray(raw.recovery_actions);
+  listed.forEach((action, index) => {
+    if (disabled.has(action) || BUILT_IN_ACTIONS.includes(action) || commands[action] !== undefined) return;
+    const where = explicit ? `${at}.recovery_actions[${index}]` : `${at}.recovery_actions`;
+    errors.push(`${where}: action "${action}" has no command (add commands.${action}, or remove or disable the action)`);
+  });
+  for (const action of disabled) {
+    if (!listed.includes(action)) warnings.push(`${at}.disabled_actions: "${action}" is not in recovery_actions`);
+  }
+  return { errors, warnings };
+}
+
+/** Rules across processes: two processes reading one heartbeat file is a copy-paste slip. */
+export function checkCrossProcessRules(processes: readonly ProcessConfig[]): RuleFindings {
+  const warnings: string[] = [];
+  const owners = new Map<string, string>();
+  for (const process of processes) {
+    const owner = owners.get(process.heartbeat_path);
+    if (owner === undefined) {
+      owners.set(process.heartbeat_path, process.key);
+    } else {
+      warnings.push(`processes.${process.key}.heartbeat_path: same file as processes.${owner} (${process.heartbeat_path})`);
+    }
+  }
+  return { errors: [], warnings };
+}
+
+/** Keys the format does not know: usually typos, reported as warnings so configs with extra keys still load. */
+export function findUnknownKeys(raw: Record<string, unknown>): string[] {
+  const warnings = Object.keys(raw)
+    .filter((key) => !KNOWN_TOP_LEVEL_KEYS.has(key))
+    .map((key) => `${key}: unknown setting, ignored`);
+  if (isPlainObject(raw.processes)) {
+    for (const [processKey, process] of Object.entries(raw.processes)) {
+      if (!isPlainObject(process)) continue;
+      for (const key of Object.keys(process)) {
+        if (!KNOWN_PROCESS_KEYS.has(key)) warnings.push(`processes.${processKey}.${key}: unknown setting, ignored`);
+      }
+    }
+  }
+  return warnings;
+}

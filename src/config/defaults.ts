@@ -1,0 +1,21 @@
+/** Defaults of the config format; the Python Watchdog's where it had one. */
+export const CONFIG_DEFAULTS = {
+  log_level: 'info',
+  db_path: 'watchdog.db',
+  log_dir: 'logs',
+  /** The lock lives beside the database unless `lock_path` says otherwise. */
+  lock_filename: 'watchdog.lock',
+  log_max_bytes: 5 * 1024 * 1024,
+  log_max_files: 5,
+  consecutive_failures_threshold: 2,
+  kill_timeout: 10,
+  cleanup_timeout: 60,
+  verify_delay: 2,
+  cleanup_args: ['--force'],
+  history_retention_days: 30,
+  max_clock_skew_seconds: 60,
+  recovery_actions: ['kill', 'clear_db', 'start'],
+} as const;
+
+/** Actions the watchdog performs itself; every other action name runs `commands.<name>`. */
+export const BUILT_IN_ACTIONS: readonly string[] = ['kill', 'start'];

@@ -1,0 +1,103 @@
+import { dirname, resolve } from 'node:path';
+import { CONFIG_DEFAULTS } from './defaults.js';
+import type { LogLevel, ProcessConfig, RawConfig, RawProcessConfig, WatchdogConfig } from './types.js';
+
+/**
+ * Applies defaults, turns the Python Watchdog's legacy per-process keys into the new
+ * format, and resolves every relative path against the config file's folder (cron's
+ * working directory is not the project). Expects input that passed the schema.
+ */
+export function normalizeConfig(raw: RawConfig, configPath: string): WatchdogConfig {
+  const configDir = dirname(configPath);
+  const dbPath = resolve(configDir, raw.db_path ?? CONFIG_DEFAULTS.db_path);
+  return {
+    config_path: configPath,
+    log_level: toLogLevel(raw.log_level ?? CONFIG_DEFAULTS.log_level),
+    db_path: dbPath,
+    lock_path:
+      raw.lock_path === undefined
+        ? resolve(dirname(dbPath), CONFIG_DEFAULTS.lock_filename)
+        : resolve(configDir, raw.lock_path),
+    log_dir: resolve(configDir, raw.log_dir ?? CONFIG_DEFAULTS.log_dir),
+    log_max_bytes: raw.log_max_bytes ?? CONFIG_DEFAULTS.log_max_bytes,
+    log_max_files: raw.log_max_files ?? CONFIG_DEFAULTS.log_max_files,
+    consecutive_failures_threshold:
+      raw.consecutive_failures_threshold ?? CONFIG_DEFAULTS.consecutive_failures_threshold,
+    kill_timeout: raw.kill_timeout ?? CONFIG_DEFAULTS.kill_timeout,
+    cleanup_timeout: raw.cleanup_timeout ?? CONFIG_DEFAULTS.cleanup_timeout,
+    verify_delay: raw.verify_delay ?? CONFIG_DEFAULTS.verify_delay,
+    cleanup_args: raw.cleanup_args ?? [...CONFIG_DEFAULTS.cleanup_args],
+    history_retention_days: raw.history_retention_days ?? CONFIG_DEFAULTS.history_retention_days,
+    max_clock_skew_seconds: raw.max_clock_skew_seconds ?? CONFIG_DEFAULTS.max_clock_skew_seconds,
+    processes: Object.entries(raw.processes).map(([key, process]) => normalizeProcess(key, process, configDir)),
+  };
+}
+
+/** One process: legacy keys normalised, pipeline decided, path resolved. */
+export function normalizeProcess(key: string, raw: RawProcessConfig, configDir: string): ProcessConfig {
+  const commands = commandsOf(raw);
+  return {
+    key,
+    display_name: raw.display_name,
+    timeout_seconds: raw.timeout_seconds,
+    heartbeat_path: resolve(configDir, raw.heartbeat_path),
+    enabled: raw.enabled,
+    commands,
+    recovery_actions: pipelineOf(raw, commands).pipeline,
+  };
+}
+
+/**
+ * A process's commands: `startup_command` → `start`, `cleanup_script` → `clear_db`, and
+ * `commands` on top (the new keys win when both are given). Tolerant of values of the
+ * wrong type (the schema reports those), so the cross-field rules can run on any input.
+ */
+export function commandsOf(raw: { commands?: unknown; startup_command?: unknown; cleanup_script?: unknown }): Record<string, string> {
+  const commands: Record<string, string> = {};
+  if (typeof raw.startup_command === 'string' && raw.startup_command !== '') commands.start = raw.startup_command;
+  if (typeof raw.cleanup_script === 'string' && raw.cleanup_script !== '') commands.clear_db = raw.cleanup_script;
+  if (isPlainObject(raw.commands)) {
+    for (const [name, command] of Object.entries(raw.commands)) {
+      if (typeof command === 'string') commands[name] = command;
+    }
+  }
+  return commands;
+}
+
+export interface Pipeline {
+  /** The actions as listed, or the default list (without `clear_db` when there is no such command). */
+  listed: string[];
+  /** `listed` less `disabled_actions`, order kept: what a recovery runs. */
+  pipeline: string[];
+  disabled: Set<string>;
+}
+
+/** A process's recovery pipeline. Tolerant of values of the wrong type, like `commandsOf`. */
+export function pipelineOf(raw: { recovery_actions?: unknown; disabled_actions?: unknown }, commands: Record<string, string>): Pipeline {
+  const listed = Array.isArray(raw.recovery_actions)
+    ? raw.recovery_actions.filter((action): action is string => typeof action === 'string')
+    : CONFIG_DEFAULTS.recovery_actions.filter((action) => action !== 'clear_db' || commands.clear_db !== undefined);
+  const disabled = new Set(
+    Array.isArray(raw.disabled_actions) ? raw.disabled_actions.filter((action): action is string => typeof action === 'string') : [],
+  );
+  return { listed, pipeline: listed.filter((action) => !disabled.has(action)), disabled };
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function toLogLevel(level: string): LogLevel {
+  switch (level.toLowerCase()) {
+    case 'debug':
+      return 'debug';
+    case 'warn':
+    case 'warning':
+      return 'warn';
+    case 'error':
+    case 'critical':
+      return 'error';
+    default:
+      return 'info';
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * The config file as users write it (snake_case, drop-in compatible with the Python
+ * Watchdog) and the resolved form the rest of the code receives: defaults applied,
+ * legacy keys normalised, every path absolute.
+ */
+
+/** One process as written in the config file, in the new or the old (legacy) format. */
+export interface RawProcessConfig {
+  display_name: string;
+  timeout_seconds: number;
+  heartbeat_path: string;
+  enabled: boolean;
+  commands?: Record<string, string>;
+  recovery_actions?: string[];
+  disabled_actions?: string[];
+  /** Legacy: becomes `commands.start`. */
+  startup_command?: string | null;
+  /** Legacy: becomes `commands.clear_db`. */
+  cleanup_script?: string | null;
+}
+
+/** The config file as written. */
+export interface RawConfig {
+  log_level?: string;
+  db_path?: string;
+  lock_path?: string;
+  log_dir?: string;
+  log_max_bytes?: number;
+  log_max_files?: number;
+  consecutive_failures_threshold?: number;
+  kill_timeout?: number;
+  cleanup_timeout?: number;
+  verify_delay?: number;
+  cleanup_args?: string[];
+  history_retention_days?: number;
+  max_clock_skew_seconds?: number;
+  processes: Record<string, RawProcessConfig>;
+}
+
+/** Log levels as winston names them. */
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+
+/** One process, resolved. */
+export interface ProcessConfig {
+  /** The key of the process in `processes`. */
+  key: string;
+  display_name: string;
+  timeout_seconds: number;
+  /** Absolute. */
+  heartbeat_path: string;
+  enabled: boolean;
+  /** Action name → shell command; `start` is always present. */
+  commands: Record<string, string>;
+  /** The ordered pipeline, `disabled_actions` already removed. */
+  recovery_actions: string[];
+}
+
+/** The whole config, resolved. */
+export interface WatchdogConfig {
+  /** Absolute path of the file this was loaded from. */
+  config_path: string;
+  log_level: LogLevel;
+  /** Absolute. */
+  db_path: string;
+  /** Absolute. */
+  lock_path: string;
+  /** Absolute. */
+  log_dir: string;
+  log_max_bytes: number;
+  log_max_files: number;
+  consecutive_failures_threshold: number;
+  kill_timeout: number;
+  cleanup_timeout: number;
+  verify_delay: number;
+  cleanup_args: string[];
+  history_retention_days: number;
+  max_clock_skew_seconds: number;
+  /** In config-file order. */
+  processes: ProcessConfig[];
+}

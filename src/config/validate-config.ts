@@ -1,0 +1,54 @@
+import { Ajv, type ValidateFunction } from 'ajv';
+import { checkCrossProcessRules, checkProcessRules, findUnknownKeys } from './check-config-rules.js';
+import { formatSchemaErrors } from './format-schema-errors.js';
+import { isPlainObject, normalizeConfig } from './normalize-config.js';
+import { configSchema } from './schema.js';
+import type { RawConfig, WatchdogConfig } from './types.js';
+
+export interface ConfigValidation {
+  /** The resolved config; only when there are no errors. */
+  config: WatchdogConfig | undefined;
+  /** Every problem, one `path: message` line each. */
+  errors: string[];
+  /** Things that load but look wrong (unknown keys, ignored legacy keys). */
+  warnings: string[];
+}
+
+let compiled: ValidateFunction | undefined;
+
+function schemaValidator(): ValidateFunction {
+  compiled ??= new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(configSchema);
+  return compiled;
+}
+
+/**
+ * Validates parsed config data and resolves it. Pure apart from compiling the schema
+ * once: reports every problem at once, schema and cross-field alike.
+ *
+ * @example
+ * const { config, errors } = validateConfig(JSON.parse(text), '/etc/watchdog/config.json');
+ * if (config === undefined) for (const line of errors) console.error(line);
+ */
+export function validateConfig(data: unknown, configPath: string): ConfigValidation {
+  const validate = schemaValidator();
+  const schemaOk = validate(data);
+  const errors = schemaOk ? [] : formatSchemaErrors(validate.errors ?? [], data);
+  const warnings: string[] = [];
+
+  if (isPlainObject(data)) {
+    warnings.push(...findUnknownKeys(data));
+    if (isPlainObject(data.processes)) {
+      for (const [key, process] of Object.entries(data.processes)) {
+        if (!isPlainObject(process)) continue;
+        const findings = checkProcessRules(key, process);
+        errors.push(...findings.errors);
+        warnings.push(...findings.warnings);
+      }
+    }
+  }
+  if (errors.length > 0) return { config: undefined, errors, warnings };
+
+  const config = normalizeConfig(data as RawConfig, configPath);
+  warnings.push(...checkCrossProcessRules(config.processes).warnings);
+  return { config, errors, warnings };
+}

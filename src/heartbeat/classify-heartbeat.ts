@@ -1,0 +1,96 @@
+import { formatSeconds } from '../format-duration.js';
+import type { ProcessLiveness } from '../system/process-table.js';
+import type { HealthState } from './health-state.js';
+import { parseHeartbeat } from './parse-heartbeat.js';
+import type { HeartbeatFileRead } from './read-heartbeat-file.js';
+
+/** The outcome of one health check of one process. */
+export interface HealthVerdict {
+  state: HealthState;
+  /** Why, in words a person reads at 3 a.m. */
+  reason: string;
+  pid: number | undefined;
+  /** The heartbeat's timestamp as written, when it had a valid one. */
+  heartbeatTimestamp: string | undefined;
+  /** Seconds between the heartbeat and the check, when known. */
+  heartbeatAgeSeconds: number | undefined;
+  iteration: number | undefined;
+  /** The status the app reported. */
+  status: string | undefined;
+  /** Something worth telling that is not a failure (a heartbeat naming another process key). */
+  warning: string | undefined;
+}
+
+export interface ClassifyInput {
+  read: HeartbeatFileRead;
+  /** The process key in the config. */
+  processKey: string;
+  timeoutSeconds: number;
+  /** How far in the future a heartbeat may be before it is not believed. */
+  maxClockSkewSeconds: number;
+  /** The check's time, in milliseconds since the epoch. */
+  nowMs: number;
+  liveness: (pid: number) => ProcessLiveness;
+}
+
+/** Statuses an app reports when it knows it is broken. */
+const ERROR_STATUSES: ReadonlySet<string> = new Set(['error']);
+
+/**
+ * Decides the health of one process from its heartbeat, in the Python Watchdog's order:
+ * no heartbeat → (heartbeat not trustworthy) → stale PID → timed out → error status → healthy.
+ */
+export function classifyHeartbeat(input: ClassifyInput): HealthVerdict {
+  const { read } = input;
+  if (read.kind === 'missing') return verdict('no_heartbeat', 'no heartbeat file');
+  if (read.kind === 'unreadable') return verdict('invalid_heartbeat', read.reason);
+
+  const parsed = parseHeartbeat(read.text);
+  if (!parsed.ok) return verdict('invalid_heartbeat', parsed.reason, { pid: parsed.pid });
+  const beat = parsed.heartbeat;
+
+  const ageSeconds = (input.nowMs - beat.epochMs) / 1000;
+  const seen = {
+    pid: beat.pid,
+    heartbeatTimestamp: beat.timestamp,
+    heartbeatAgeSeconds: ageSeconds,
+    iteration: beat.iteration,
+    status: beat.status,
+    warning:
+      beat.process_key === input.processKey
+        ? undefined
+        : `heartbeat names process_key ${JSON.stringify(beat.process_key)}, expected ${JSON.stringify(input.processKey)}`,
+  };
+
+  if (-ageSeconds > input.maxClockSkewSeconds) {
+    return verdict(
+      'invalid_heartbeat',
+      `heartbeat timestamp is ${formatSeconds(-ageSeconds)} in the future (more than the ${formatSeconds(input.maxClockSkewSeconds)} allowed for clock skew)`,
+      seen,
+    );
+  }
+  const liveness = input.liveness(beat.pid);
+  if (liveness !== 'alive') {
+    return verdict('stale_pid', liveness === 'zombie' ? `PID ${beat.pid} is a zombie (exited)` : `PID ${beat.pid} is not running`, seen);
+  }
+  if (ageSeconds > input.timeoutSeconds) {
+    return verdict('timed_out', `last heartbeat ${formatSeconds(ageSeconds)} ago, timeout ${formatSeconds(input.timeoutSeconds)}`, seen);
+  }
+  if (ERROR_STATUSES.has(beat.status)) {
+    return verdict('error_status', `app reports status ${JSON.stringify(beat.status)}`, seen);
+  }
+  return verdict('healthy', `heartbeat ${formatSeconds(Math.max(0, ageSeconds))} ago, iteration ${beat.iteration}`, seen);
+}
+
+function verdict(state: HealthState, reason: string, seen: Partial<Omit<HealthVerdict, 'state' | 'reason'>> = {}): HealthVerdict {
+  return {
+    state,
+    reason,
+    pid: seen.pid,
+    heartbeatTimestamp: seen.heartbeatTimestamp,
+    heartbeatAgeSeconds: seen.heartbeatAgeSeconds,
+    iteration: seen.iteration,
+    status: seen.status,
+    warning: seen.warning,
+  };
+}

@@ -1,0 +1,70 @@
+import { parseTimestamp } from './parse-timestamp.js';
+
+/** A heartbeat that passed every check: the five keys of the Python Watchdog's format. */
+export interface Heartbeat {
+  process_key: string;
+  pid: number;
+  /** As written in the file. */
+  timestamp: string;
+  /** `timestamp` as milliseconds since the epoch. */
+  epochMs: number;
+  status: string;
+  iteration: number;
+}
+
+export type HeartbeatParse = { ok: true; heartbeat: Heartbeat } | { ok: false; reason: string; pid?: number | undefined };
+
+const REQUIRED_KEYS = ['process_key', 'pid', 'timestamp', 'status', 'iteration'] as const;
+
+/** Linux never hands out PIDs above this (PID_MAX_LIMIT on 64-bit). */
+export const PID_MAX = 4_194_304;
+
+/**
+ * Checks a heartbeat file's text. Its contents are untrusted input (an app can write
+ * anything, and a crash mid-write leaves anything): every problem becomes a reason.
+ * Extra keys are allowed and ignored.
+ */
+export function parseHeartbeat(text: string): HeartbeatParse {
+  if (text.trim() === '') return { ok: false, reason: 'heartbeat file is empty' };
+
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: 'heartbeat file is not valid JSON (truncated or corrupt)' };
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    return { ok: false, reason: `heartbeat is not a JSON object (got ${describeJson(data)})` };
+  }
+  const record = data as Record<string, unknown>;
+
+  const missing = REQUIRED_KEYS.filter((key) => !Object.hasOwn(record, key));
+  if (missing.length > 0) return { ok: false, reason: `heartbeat lacks ${missing.join(', ')}` };
+
+  const { process_key, pid, timestamp, status, iteration } = record;
+  if (!isPid(pid)) {
+    return { ok: false, reason: `heartbeat pid must be an integer between 2 and ${PID_MAX} (got ${describeJson(pid)})` };
+  }
+  // From here on the PID is sound, so it is reported with the failure.
+  const fail = (reason: string): HeartbeatParse => ({ ok: false, reason, pid });
+  if (typeof process_key !== 'string') return fail(`heartbeat process_key must be a string (got ${describeJson(process_key)})`);
+  if (typeof status !== 'string') return fail(`heartbeat status must be a string (got ${describeJson(status)})`);
+  if (typeof iteration !== 'number' || !Number.isSafeInteger(iteration) || iteration < 0) {
+    return fail(`heartbeat iteration must be a non-negative integer (got ${describeJson(iteration)})`);
+  }
+  if (typeof timestamp !== 'string') return fail(`heartbeat timestamp must be a string (got ${describeJson(timestamp)})`);
+  const parsed = parseTimestamp(timestamp);
+  if (!parsed.ok) return fail(`heartbeat ${parsed.reason}`);
+
+  return { ok: true, heartbeat: { process_key, pid, timestamp, epochMs: parsed.epochMs, status, iteration } };
+}
+
+function isPid(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value > 1 && value <= PID_MAX;
+}
+
+/** A short rendering of an untrusted JSON value for a reason. */
+function describeJson(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}

@@ -1,0 +1,70 @@
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { describeError, systemErrorCode } from '../errors.js';
+
+/** What reading a heartbeat file found, before its contents are judged. */
+export type HeartbeatFileRead =
+  | { kind: 'missing' }
+  | { kind: 'unreadable'; reason: string }
+  | { kind: 'read'; text: string };
+
+/** A heartbeat is a few hundred bytes; anything much larger is not one. */
+export const MAX_HEARTBEAT_BYTES = 64 * 1024;
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Reads a heartbeat file without trusting it: a FIFO cannot block the tick (opened
+ * non-blocking, and only regular files are read), a huge file is not slurped, and
+ * bytes that are not UTF-8 are refused rather than mangled.
+ */
+export function readHeartbeatFile(path: string): HeartbeatFileRead {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    return openFailure(error);
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) return { kind: 'unreadable', reason: 'heartbeat path is a directory' };
+    if (!stat.isFile()) return { kind: 'unreadable', reason: 'heartbeat path is not a regular file' };
+    if (stat.size > MAX_HEARTBEAT_BYTES) {
+      return { kind: 'unreadable', reason: `heartbeat file is too large (${stat.size} bytes)` };
+    }
+    const buffer = Buffer.alloc(MAX_HEARTBEAT_BYTES + 1);
+    let length = 0;
+    for (;;) {
+      const count = readSync(fd, buffer, length, buffer.length - length, null);
+      if (count === 0) break;
+      length += count;
+      if (length > MAX_HEARTBEAT_BYTES) {
+        return { kind: 'unreadable', reason: 'heartbeat file is too large (grew while being read)' };
+      }
+    }
+    try {
+      return { kind: 'read', text: decoder.decode(buffer.subarray(0, length)) };
+    } catch {
+      return { kind: 'unreadable', reason: 'heartbeat file is not valid UTF-8' };
+    }
+  } catch (error) {
+    return { kind: 'unreadable', reason: `cannot read heartbeat file: ${describeError(error)}` };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function openFailure(error: unknown): HeartbeatFileRead {
+  switch (systemErrorCode(error)) {
+    case 'ENOENT':
+      return { kind: 'missing' };
+    case 'EACCES':
+    case 'EPERM':
+      return { kind: 'unreadable', reason: 'heartbeat file is not readable (permission denied)' };
+    case 'ENOTDIR':
+      return { kind: 'unreadable', reason: 'a folder on the heartbeat path is not a directory' };
+    case 'ELOOP':
+      return { kind: 'unreadable', reason: 'heartbeat path is a symbolic link loop' };
+    default:
+      return { kind: 'unreadable', reason: `cannot open heartbeat file: ${describeError(error)}` };
+  }
+}

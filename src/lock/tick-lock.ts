@@ -1,0 +1,84 @@
+import { lstatSync, mkdirSync, type Stats } from 'node:fs';
+import { dirname } from 'node:path';
+import lockfile from 'proper-lockfile';
+import { WatchdogError, describeError, systemErrorCode } from '../errors.js';
+
+/** Releases the lock; safe to call more than once. */
+export type ReleaseLock = () => Promise<void>;
+
+export interface TickLockOptions {
+  /** Called when the lock is found compromised while held (its directory removed or taken over). */
+  onCompromised: (error: Error) => void;
+  /** A lock not refreshed for this long belongs to a crashed tick and is taken over. */
+  staleMs?: number;
+}
+
+const DEFAULT_STALE_MS = 30_000;
+
+/**
+ * Takes the lock that keeps ticks and manual commands apart, without waiting: returns
+ * `undefined` when another live instance holds it. A lock left by a crashed tick goes
+ * stale (its mtime is refreshed while held) and is taken over.
+ *
+ * @throws {WatchdogError} `LOCK_UNUSABLE` when the lock path cannot work: a folder others
+ *   can write to (anyone could hold the lock and silence the watchdog), a path that is
+ *   taken by something else, or a folder that cannot be created.
+ */
+export async function tryAcquireTickLock(lockPath: string, options: TickLockOptions): Promise<ReleaseLock | undefined> {
+  checkLockPath(lockPath);
+  const staleMs = options.staleMs ?? DEFAULT_STALE_MS;
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(lockPath, {
+      lockfilePath: lockPath,
+      realpath: false,
+      stale: staleMs,
+      update: Math.floor(staleMs / 3),
+      retries: 0,
+      onCompromised: options.onCompromised,
+    });
+  } catch (error) {
+    if (systemErrorCode(error) === 'ELOCKED') return undefined;
+    throw unusable(lockPath, describeError(error), error);
+  }
+  let released = false;
+  return async () => {
+    if (released) return;
+    released = true;
+    try {
+      await release();
+    } catch (error) {
+      // A compromised lock was already reported through onCompromised.
+      if (systemErrorCode(error) !== 'ERELEASED') throw error;
+    }
+  };
+}
+
+function checkLockPath(lockPath: string): void {
+  const folder = dirname(lockPath);
+  try {
+    mkdirSync(folder, { recursive: true, mode: 0o750 });
+  } catch (error) {
+    throw unusable(lockPath, `cannot create its folder: ${describeError(error)}`, error);
+  }
+  const folderStat = lstatSync(folder);
+  if ((folderStat.mode & 0o002) !== 0) {
+    throw unusable(lockPath, `its folder ${folder} is writable by every user, so anyone could hold the lock and stop the watchdog`);
+  }
+  let lockStat: Stats | undefined;
+  try {
+    lockStat = lstatSync(lockPath);
+  } catch (error) {
+    if (systemErrorCode(error) !== 'ENOENT') throw unusable(lockPath, describeError(error), error);
+  }
+  if (lockStat !== undefined && !lockStat.isDirectory()) {
+    throw unusable(lockPath, 'it exists and is not a lock directory (perhaps a lock file left by the Python Watchdog)');
+  }
+}
+
+function unusable(lockPath: string, why: string, cause?: unknown): WatchdogError {
+  return new WatchdogError('LOCK_UNUSABLE', `cannot use lock ${lockPath}: ${why}`, {
+    hint: 'set lock_path in the config to a path in a folder only the watchdog user can write (for example beside db_path)',
+    cause,
+  });
+}

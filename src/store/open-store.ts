@@ -1,0 +1,59 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { WatchdogError, describeError } from '../errors.js';
+import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
+
+export type Store = Database.Database;
+
+export interface OpenStoreOptions {
+  /** How long to wait for another connection's write lock, in milliseconds. */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * Opens the audit database, creating it and its folder when missing, and brings its
+ * schema up to date. A database left by the Python Watchdog is adopted: its tables and
+ * rows are kept, new columns are added.
+ *
+ * @throws {WatchdogError} `DB_UNUSABLE` when the file cannot be opened or migrated.
+ */
+export function openStore(dbPath: string, { busyTimeoutMs = 5000 }: OpenStoreOptions = {}): Store {
+  let db: Store | undefined;
+  try {
+    mkdirSync(dirname(dbPath), { recursive: true, mode: 0o750 });
+    db = new Database(dbPath);
+    db.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
+    db.pragma('journal_mode = WAL');
+    // With WAL, NORMAL cannot corrupt the database; a power cut may lose the last tick.
+    db.pragma('synchronous = NORMAL');
+    migrate(db);
+    return db;
+  } catch (error) {
+    db?.close();
+    if (error instanceof WatchdogError) throw error;
+    throw new WatchdogError('DB_UNUSABLE', `cannot use the audit database ${dbPath}: ${describeError(error)}`, {
+      hint: 'check that its folder exists and is writable by the user the watchdog runs as (db_path in the config)',
+      cause: error,
+    });
+  }
+}
+
+/** Applies the migrations the database has not seen yet, each in its own transaction. */
+export function migrate(db: Store): void {
+  const current = Number(db.pragma('user_version', { simple: true }));
+  if (current > SCHEMA_VERSION) {
+    throw new WatchdogError(
+      'DB_UNUSABLE',
+      `the audit database has schema version ${current}, newer than this watchdog knows (${SCHEMA_VERSION})`,
+      { hint: 'upgrade watchdog, or point db_path at another file' },
+    );
+  }
+  for (const migration of MIGRATIONS) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      migration.up(db);
+      db.pragma(`user_version = ${migration.version}`);
+    }).immediate();
+  }
+}

@@ -1,0 +1,32 @@
+import type { Store } from './open-store.js';
+
+const LAST_RETENTION_KEY = 'last_retention_at';
+const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
+
+export interface RetentionResult {
+  /** False when the last pass was less than an hour ago. */
+  ran: boolean;
+  deletedRows: number;
+}
+
+/**
+ * Deletes check history older than `retentionDays`, at most once an hour, so the audit
+ * log stays bounded without every tick paying for a scan.
+ */
+export function applyRetention(db: Store, nowMs: number, retentionDays: number, format: (date: Date) => string): RetentionResult {
+  const last = db.prepare<[string], { value: string }>('SELECT value FROM watchdog_meta WHERE key = ?').get(LAST_RETENTION_KEY);
+  const sinceLastMs = last === undefined ? Infinity : nowMs - Date.parse(last.value);
+  // A last pass in the future means the clock was set back: run rather than wait for it.
+  if (sinceLastMs >= 0 && sinceLastMs < RETENTION_INTERVAL_MS) return { ran: false, deletedRows: 0 };
+  const cutoff = format(new Date(nowMs - retentionDays * 24 * 60 * 60 * 1000));
+  return db
+    .transaction((): RetentionResult => {
+      const { changes } = db.prepare('DELETE FROM check_history WHERE checked_at < ?').run(cutoff);
+      db.prepare('INSERT INTO watchdog_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
+        LAST_RETENTION_KEY,
+        new Date(nowMs).toISOString(),
+      );
+      return { ran: true, deletedRows: changes };
+    })
+    .immediate();
+}

@@ -1,0 +1,40 @@
+import type { ProcessConfig } from '../config/types.js';
+import { describeError } from '../errors.js';
+import { classifyHeartbeat, type HealthVerdict } from '../heartbeat/classify-heartbeat.js';
+import type { HeartbeatFileRead } from '../heartbeat/read-heartbeat-file.js';
+import type { ProcessTable } from '../system/process-table.js';
+
+export interface CheckProcessDeps {
+  readHeartbeat: (path: string) => HeartbeatFileRead;
+  processTable: ProcessTable;
+  nowMs: number;
+  maxClockSkewSeconds: number;
+}
+
+/**
+ * Checks one process. Never throws: whatever goes wrong becomes this process's verdict,
+ * so one broken process cannot stop the others from being checked.
+ */
+export function checkProcess(process: ProcessConfig, deps: CheckProcessDeps): HealthVerdict {
+  try {
+    return classifyHeartbeat({
+      read: deps.readHeartbeat(process.heartbeat_path),
+      processKey: process.key,
+      timeoutSeconds: process.timeout_seconds,
+      maxClockSkewSeconds: deps.maxClockSkewSeconds,
+      nowMs: deps.nowMs,
+      liveness: (pid) => deps.processTable.liveness(pid),
+    });
+  } catch (error) {
+    return {
+      state: 'invalid_heartbeat',
+      reason: `cannot check: ${describeError(error)}`,
+      pid: undefined,
+      heartbeatTimestamp: undefined,
+      heartbeatAgeSeconds: undefined,
+      iteration: undefined,
+      status: undefined,
+      warning: undefined,
+    };
+  }
+}
