@@ -29,7 +29,12 @@ export default tseslint.config(
   },
   {
     // Only the entry points talk to the console; tests, scripts and examples may print.
-    files: ['src/cli/bin.ts', 'scripts/**', '**/examples/**', 'tests/**', '**/tests/**', 'bench/**'],
+    files: ['src/cli/bin.ts', '**/scripts/**', '**/examples/**', 'tests/**', '**/tests/**', 'bench/**'],
     rules: { 'no-console': 'off' },
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

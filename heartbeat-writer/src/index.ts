@@ -1,0 +1,3 @@
+export { HeartbeatWriter } from './heartbeat-writer.js';
+export type { HeartbeatWriterOptions } from './heartbeat-writer.js';
+export type { HeartbeatRecord } from './heartbeat-record.js';

@@ -1,0 +1,73 @@
+// Reads our heartbeat with Python exactly as the Python Watchdog (and any Python
+// tool built on the same format) does. Skipped only where python3 is missing.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+import { HeartbeatWriter } from '../src/index.js';
+import { makeTempDir } from './helpers/temp-dir.js';
+
+const hasPython = spawnSync('python3', ['--version']).status === 0;
+
+const READER = String.raw`
+import json, sys
+from datetime import datetime, timezone
+
+def check(ok, message):
+    if not ok:
+        sys.exit("mismatch: " + message)
+
+path, expected_key, expected_status, expected_iteration = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+with open(path) as f:
+    d = json.load(f)
+check(list(d) == ["process_key", "pid", "timestamp", "status", "iteration"], "keys " + repr(list(d)))
+check(type(d["process_key"]) is str and d["process_key"] == expected_key, "process_key " + repr(d["process_key"]))
+check(type(d["pid"]) is int and d["pid"] > 1, "pid " + repr(d["pid"]))
+check(type(d["status"]) is str and d["status"] == expected_status, "status " + repr(d["status"]))
+check(type(d["iteration"]) is int and d["iteration"] == expected_iteration, "iteration " + repr(d["iteration"]))
+check(type(d["timestamp"]) is str, "timestamp type")
+ts = datetime.fromisoformat(d["timestamp"])
+check(ts.tzinfo is not None, "naive timestamp")
+check(ts.utcoffset().total_seconds() == 0, "not UTC")
+# Python's own spelling, which is also all that fromisoformat accepts before 3.11.
+check(ts.isoformat(timespec="microseconds") == d["timestamp"], "not isoformat: " + d["timestamp"])
+age = (datetime.now(timezone.utc) - ts).total_seconds()
+check(-1 < age < 5, "timestamp is not now: age " + str(age))
+with open(path, "rb") as f:
+    raw = f.read()
+check(raw == json.dumps(d).encode("ascii"), "bytes differ from json.dumps: " + repr(raw))
+print(d["pid"])
+`;
+
+function readWithPython(path: string, key: string, status: string, iteration: number) {
+  return spawnSync('python3', ['-c', READER, path, key, status, String(iteration)], {
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+}
+
+test('python3 reads the file like the Python Watchdog', { skip: !hasPython && 'python3 not found' }, (t) => {
+  const dir = makeTempDir(t);
+  const writer = new HeartbeatWriter({ heartbeatDir: dir, processKey: 'py_reader' });
+  writer.beat();
+  writer.beat('error');
+  const result = readWithPython(writer.heartbeatPath, 'py_reader', 'error', 2);
+  assert.equal(result.status, 0, `python3 rejected the file: ${result.stderr}`);
+  assert.equal(result.stdout.trim(), String(process.pid));
+});
+
+test('python3 reads a non-ASCII process key', { skip: !hasPython && 'python3 not found' }, (t) => {
+  const dir = makeTempDir(t);
+  const writer = new HeartbeatWriter({ heartbeatDir: dir, processKey: 'pompe_é', filename: 'pompe.json' });
+  writer.beat();
+  const result = readWithPython(writer.heartbeatPath, 'pompe_é', 'running', 1);
+  assert.equal(result.status, 0, `python3 rejected the file: ${result.stderr}`);
+});
+
+test('the Python check itself fails on a mismatch', { skip: !hasPython && 'python3 not found' }, (t) => {
+  const dir = makeTempDir(t);
+  const writer = new HeartbeatWriter({ heartbeatDir: dir, processKey: 'py_reader' });
+  writer.beat();
+  const result = readWithPython(writer.heartbeatPath, 'py_reader', 'running', 7);
+  assert.notEqual(result.status, 0);
+  assert.match(result.stderr, /mismatch: iteration 1/);
+});

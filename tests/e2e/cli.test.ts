@@ -1,0 +1,246 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { writeConfig } from '../helpers/config-files.js';
+import { heartbeatText, writeFileAt } from '../helpers/heartbeats.js';
+import { runWatchdog } from '../helpers/run-watchdog.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+
+function rowCount(dbPath: string): number {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    return db.prepare<[], { n: number }>('SELECT count(*) AS n FROM check_history').get()?.n ?? -1;
+  } finally {
+    db.close();
+  }
+}
+
+describe('watchdog command line', () => {
+  it('refuses a bad config with exit 78, printing every problem, and does nothing else', async () => {
+    const dir = makeTempDir();
+    writeFileSync(
+      join(dir, 'config.json'),
+      JSON.stringify({
+        kill_timeout: 'ten',
+        procceses: {},
+        processes: {
+          web: { display_name: 'Web', timeout_seconds: '60', heartbeat_path: 'web.json', enabled: true, commands: { start: 'x' } },
+          api: { display_name: 'API', timeout_seconds: 60, heartbeat_path: 'api.json', enabled: 'yes', recovery_actions: ['kill', 'reset', 'start'] },
+        },
+      }),
+    );
+    for (const command of ['check', 'status', 'history', 'validate']) {
+      const result = await runWatchdog([command], { cwd: dir });
+      assert.equal(result.code, 78, command);
+      assert.equal(result.stdout, '');
+      const lines = result.stderr.trim().split('\n');
+      assert.equal(lines[0], `watchdog: config file ${join(dir, 'config.json')} is invalid`);
+      for (const problem of [
+        '  kill_timeout: must be number',
+        '  processes.web.timeout_seconds: must be number',
+        '  processes.api.enabled: must be boolean',
+        '  processes.api.commands.start: is required (the command that starts the app; legacy configs call it startup_command)',
+        '  processes.api.recovery_actions[1]: action "reset" has no command (add commands.reset, or remove or disable the action)',
+        'warning: procceses: unknown setting, ignored',
+      ]) {
+        assert.ok(lines.includes(problem), `${command} prints ${problem}\n${result.stderr}`);
+      }
+    }
+    assert.deepEqual(readdirSync(dir), ['config.json'], 'no database, lock or log was created');
+  });
+
+  it('exits 78 with a hint when the config file is missing or not JSON', async () => {
+    const dir = makeTempDir();
+    const missing = await runWatchdog(['check'], { cwd: dir });
+    assert.equal(missing.code, 78);
+    assert.match(missing.stderr, /config file not found: .*config\.json/);
+    assert.match(missing.stderr, /hint: pass -c PATH, set WATCHDOG_CONFIG/);
+
+    writeFileSync(join(dir, 'config.json'), '{"processes": {\n  "web": {\n');
+    const broken = await runWatchdog(['check'], { cwd: dir });
+    assert.equal(broken.code, 78);
+    assert.match(broken.stderr, /is not valid JSON\n {2}line 3, column 1: /);
+  });
+
+  it('validates: OK with the number of processes, warnings on stderr', async () => {
+    const dir = makeTempDir();
+    writeConfig(dir, { web: { heartbeat_path: 'web.json', colour: 'blue' } });
+    const result = await runWatchdog(['validate'], { cwd: dir });
+    assert.equal(result.code, 0);
+    assert.equal(result.stdout, `OK: ${join(dir, 'config.json')} (1 processes)\n`);
+    assert.equal(result.stderr, 'warning: processes.web.colour: unknown setting, ignored\n');
+  });
+
+  it("loads the Python Watchdog's old-format config unchanged", async () => {
+    const dir = makeTempDir();
+    writeFileSync(
+      join(dir, 'config.json'),
+      JSON.stringify({
+        log_level: 'INFO',
+        db_path: 'watchdog.db',
+        consecutive_failures_threshold: 3,
+        processes: {
+          legacy: {
+            display_name: 'Legacy server',
+            timeout_seconds: 120,
+            startup_command: 'cd /opt/legacy && ./start.sh',
+            cleanup_script: '/opt/legacy/clear_db.sh',
+            heartbeat_path: 'hb/legacy.json',
+            enabled: true,
+          },
+          no_cleanup: {
+            display_name: 'No cleanup',
+            timeout_seconds: 60,
+            startup_command: './run.sh',
+            heartbeat_path: 'hb/no_cleanup.json',
+            enabled: false,
+          },
+        },
+      }),
+    );
+    writeFileAt(join(dir, 'hb', 'legacy.json'), heartbeatText({ process_key: 'legacy' }));
+    assert.equal((await runWatchdog(['validate'], { cwd: dir })).code, 0);
+    assert.deepEqual(await runWatchdog(['check'], { cwd: dir }), { code: 0, stdout: '', stderr: '' });
+    const status = await runWatchdog(['status', '--json'], { cwd: dir });
+    const processes = (JSON.parse(status.stdout) as { processes: { key: string; state: string; threshold: number }[] }).processes;
+    assert.deepEqual(
+      processes.map((process) => [process.key, process.state, process.threshold]),
+      [
+        ['legacy', 'healthy', 3],
+        ['no_cleanup', 'disabled', 3],
+      ],
+    );
+  });
+
+  it('takes -c before or after the command, and $WATCHDOG_CONFIG when there is none', async () => {
+    const dir = makeTempDir();
+    const other = makeTempDir();
+    const configPath = writeConfig(dir, { web: { heartbeat_path: 'web.json' } }, {}, 'site.json');
+    for (const args of [['-c', configPath, 'validate'], ['validate', '--config', configPath]]) {
+      const result = await runWatchdog(args, { cwd: other });
+      assert.equal(result.code, 0, `${args.join(' ')}: ${result.stderr}`);
+      assert.match(result.stdout, /^OK: /);
+    }
+    const fromEnv = await runWatchdog(['validate'], { cwd: other, env: { WATCHDOG_CONFIG: configPath } });
+    assert.equal(fromEnv.code, 0, fromEnv.stderr);
+    const overridden = await runWatchdog(['validate', '-c', join(other, 'nope.json')], { cwd: other, env: { WATCHDOG_CONFIG: configPath } });
+    assert.equal(overridden.code, 78, '-c wins over WATCHDOG_CONFIG');
+  });
+
+  it('exits 0 quietly when another instance holds the lock, recording nothing, and logs one line', async () => {
+    const dir = makeTempDir();
+    writeConfig(dir, { web: { heartbeat_path: 'web.json' } });
+    assert.equal((await runWatchdog(['check'], { cwd: dir })).code, 0);
+    const lockPath = join(dir, 'watchdog.lock');
+    const holder = spawn(
+      process.execPath,
+      [
+        '-e',
+        `require('proper-lockfile').lock(process.argv[1], { lockfilePath: process.argv[1], realpath: false, stale: 30000 })
+          .then(() => { console.log('locked'); setTimeout(() => {}, 60000); });`,
+        lockPath,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    try {
+      await once(holder.stdout, 'data');
+      assert.deepEqual(await runWatchdog(['check'], { cwd: dir }), { code: 0, stdout: '', stderr: '' });
+      assert.equal(rowCount(join(dir, 'watchdog.db')), 1, 'the locked-out tick recorded nothing');
+      const log = readFileSync(join(dir, 'logs', 'watchdog.log'), 'utf8');
+      assert.equal(log.match(/holds the lock/g)?.length, 1);
+      const verbose = await runWatchdog(['check', '--verbose'], { cwd: dir });
+      assert.equal(verbose.stdout, `another watchdog holds ${lockPath}; nothing done\n`);
+    } finally {
+      holder.kill('SIGKILL');
+      await once(holder, 'exit');
+    }
+  });
+
+  it('says so and exits 1 when the lock path cannot be used', async () => {
+    const dir = makeTempDir();
+    const open = join(dir, 'open');
+    mkdirSync(open);
+    chmodSync(open, 0o1777);
+    writeConfig(dir, { web: { heartbeat_path: 'web.json' } }, { lock_path: 'open/watchdog.lock' });
+    const result = await runWatchdog(['check'], { cwd: dir });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /^watchdog: cannot use lock .*open\/watchdog\.lock: its folder .* is writable by every user/);
+    assert.match(result.stderr, /hint: set lock_path/);
+    assert.equal(existsSync(join(dir, 'watchdog.db')), false, 'no check ran');
+  });
+
+  it('shows status as a table, for all or one process, and refuses an unknown key with exit 2', async () => {
+    const dir = makeTempDir();
+    writeFileAt(join(dir, 'web.json'), heartbeatText({ process_key: 'web', iteration: 42 }));
+    writeConfig(dir, { web: { heartbeat_path: 'web.json' }, api: { heartbeat_path: 'api.json' } });
+
+    const before = await runWatchdog(['status'], { cwd: dir });
+    assert.equal(before.code, 0);
+    assert.match(before.stdout, /api +The api app +unknown +0\/2 .* never +not checked yet/);
+    assert.equal(existsSync(join(dir, 'watchdog.db')), false, 'status does not create the database');
+
+    await runWatchdog(['check'], { cwd: dir });
+    await runWatchdog(['check'], { cwd: dir });
+    const result = await runWatchdog(['status'], { cwd: dir });
+    assert.equal(result.code, 0);
+    const lines = result.stdout.trim().split('\n');
+    assert.match(lines[0] ?? '', /config\.json: 2 enabled, 1 healthy, 1 not healthy$/);
+    assert.match(lines[1] ?? '', /^KEY +NAME +STATE +FAILURES +HEARTBEAT AGE +PID +LAST CHECK +REASON$/);
+    assert.match(lines[2] ?? '', new RegExp(`^web +The web app +healthy +0/2 +[\\d.]+s +${process.pid} +[\\d.]+s ago +heartbeat .* ago, iteration 42$`));
+    assert.match(lines[3] ?? '', /^api +The api app +no_heartbeat +2\/2 recovery due +- +- +[\d.]+s ago +no heartbeat file$/);
+
+    const one = await runWatchdog(['status', 'api', '--json'], { cwd: dir });
+    const parsed = JSON.parse(one.stdout) as { processes: Record<string, unknown>[] };
+    assert.equal(parsed.processes.length, 1);
+    assert.equal(parsed.processes[0]?.key, 'api');
+    assert.equal(parsed.processes[0]?.state, 'no_heartbeat');
+    assert.equal(parsed.processes[0]?.consecutive_failures, 2);
+    assert.equal(parsed.processes[0]?.recovery_due, true);
+
+    const unknown = await runWatchdog(['status', 'nope'], { cwd: dir });
+    assert.equal(unknown.code, 2);
+    assert.equal(unknown.stderr, 'watchdog: unknown process key "nope"\nhint: known keys: web, api\n');
+  });
+
+  it('lists history newest first, filtered and limited, as a table or JSON', async () => {
+    const dir = makeTempDir();
+    writeConfig(dir, { web: { heartbeat_path: 'web.json' }, api: { heartbeat_path: 'api.json' } });
+    const empty = await runWatchdog(['history'], { cwd: dir });
+    assert.equal(empty.stdout, 'no checks recorded yet\n');
+    for (let tick = 0; tick < 3; tick += 1) await runWatchdog(['check'], { cwd: dir });
+
+    const table = await runWatchdog(['history', 'web', '--limit', '2'], { cwd: dir });
+    assert.equal(table.code, 0);
+    const lines = table.stdout.trim().split('\n');
+    assert.equal(lines.length, 3);
+    assert.match(lines[0] ?? '', /^CHECKED AT \(UTC\) +KEY +STATE +FAILURES/);
+    assert.match(lines[1] ?? '', /web +no_heartbeat +3 .*recovery_due +no heartbeat file$/);
+    assert.match(lines[2] ?? '', /web +no_heartbeat +2 .*recovery_due +no heartbeat file$/);
+
+    const json = await runWatchdog(['history', '--json', '-n', '4'], { cwd: dir });
+    const checks = (JSON.parse(json.stdout) as { checks: { id: number; process_key: string }[] }).checks;
+    assert.equal(checks.length, 4);
+    assert.deepEqual(checks.map((check) => check.id), [...checks.map((check) => check.id)].sort((a, b) => b - a));
+
+    const bad = await runWatchdog(['history', '--limit', '0'], { cwd: dir });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--limit must be a positive integer/);
+  });
+
+  it('exits 2 on an unknown command or option, and 0 with help', async () => {
+    const dir = makeTempDir();
+    const unknown = await runWatchdog(['chek'], { cwd: dir });
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /Did you mean check\?/);
+    const option = await runWatchdog(['check', '--verbos'], { cwd: dir });
+    assert.equal(option.code, 2);
+    const help = await runWatchdog(['--help'], { cwd: dir });
+    assert.equal(help.code, 0);
+    for (const command of ['check', 'validate', 'status [key]', 'history [key]']) assert.ok(help.stdout.includes(`watchdog ${command}`));
+    assert.match(help.stdout, /WATCHDOG_CONFIG/);
+  });
+});

@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { openStore, type Store } from '../../src/store/open-store.js';
+import { readHistory, readProcessStates } from '../../src/store/read-state.js';
+import { ACTION_RECOVERY_DUE, recordChecks } from '../../src/store/record-checks.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+import { verdictOf } from '../helpers/verdicts.js';
+
+function freshStore(): Store {
+  const db = openStore(join(makeTempDir(), 'watchdog.db'));
+  return db;
+}
+
+describe('recordChecks', () => {
+  it('counts consecutive failures across ticks, marks recovery due at the threshold, and resets on a healthy check', () => {
+    const db = freshStore();
+    try {
+      const tick = (at: string, state: Parameters<typeof verdictOf>[0]) =>
+        recordChecks(db, at, [{ processKey: 'web', verdict: verdictOf(state), threshold: 2 }])[0];
+
+      assert.deepEqual(tick('2026-01-01T00:00:00.000000+00:00', 'timed_out'), { processKey: 'web', consecutiveFailures: 1, recoveryDue: false });
+      assert.deepEqual(tick('2026-01-01T00:01:00.000000+00:00', 'stale_pid'), { processKey: 'web', consecutiveFailures: 2, recoveryDue: true });
+      assert.deepEqual(tick('2026-01-01T00:02:00.000000+00:00', 'no_heartbeat'), { processKey: 'web', consecutiveFailures: 3, recoveryDue: true });
+
+      const due = readProcessStates(db).get('web');
+      assert.equal(due?.recovery_due_since, '2026-01-01T00:01:00.000000+00:00', 'the first tick at the threshold is kept');
+
+      assert.deepEqual(tick('2026-01-01T00:03:00.000000+00:00', 'healthy'), { processKey: 'web', consecutiveFailures: 0, recoveryDue: false });
+      const healed = readProcessStates(db).get('web');
+      assert.equal(healed?.consecutive_failures, 0);
+      assert.equal(healed?.recovery_due_since, null);
+
+      const history = readHistory(db, { processKey: 'web', limit: 10 });
+      assert.deepEqual(
+        history.map((row) => [row.health, row.consecutive_failures, row.action_taken]),
+        [
+          ['healthy', 0, null],
+          ['no_heartbeat', 3, ACTION_RECOVERY_DUE],
+          ['stale_pid', 2, ACTION_RECOVERY_DUE],
+          ['timed_out', 1, null],
+        ],
+      );
+    } finally {
+      db.close();
+    }
+  });
+
+  it('stores the reason, heartbeat age, status, iteration, pid and warning in history and state', () => {
+    const db = freshStore();
+    try {
+      const verdict = verdictOf('healthy', 'heartbeat 3s ago, iteration 42', {
+        pid: 4321,
+        heartbeatTimestamp: '2026-01-01T00:00:00.000000+00:00',
+        heartbeatAgeSeconds: 3.25,
+        iteration: 42,
+        status: 'running',
+        warning: 'heartbeat names process_key "other"',
+      });
+      recordChecks(db, '2026-01-01T00:00:03.250000+00:00', [{ processKey: 'web', verdict, threshold: 2 }]);
+      const [row] = readHistory(db, { limit: 1 });
+      assert.equal(row?.reason, 'heartbeat 3s ago, iteration 42');
+      assert.equal(row?.pid, 4321);
+      assert.equal(row?.heartbeat_ts, '2026-01-01T00:00:00.000000+00:00');
+      assert.equal(row?.heartbeat_age_seconds, 3.25);
+      assert.equal(row?.heartbeat_status, 'running');
+      assert.equal(row?.iteration, 42);
+      assert.equal(row?.warning, 'heartbeat names process_key "other"');
+      const state = readProcessStates(db).get('web');
+      assert.equal(state?.last_reason, 'heartbeat 3s ago, iteration 42');
+      assert.equal(state?.last_iteration, 42);
+      assert.equal(state?.last_check_at, '2026-01-01T00:00:03.250000+00:00');
+    } finally {
+      db.close();
+    }
+  });
+
+  it('keeps processes apart and writes every check of a tick', () => {
+    const db = freshStore();
+    try {
+      const results = recordChecks(db, '2026-01-01T00:00:00.000000+00:00', [
+        { processKey: 'a', verdict: verdictOf('timed_out'), threshold: 1 },
+        { processKey: 'b', verdict: verdictOf('healthy'), threshold: 1 },
+        { processKey: 'c', verdict: verdictOf('invalid_heartbeat'), threshold: 3 },
+      ]);
+      assert.deepEqual(
+        results.map((result) => [result.processKey, result.consecutiveFailures, result.recoveryDue]),
+        [
+          ['a', 1, true],
+          ['b', 0, false],
+          ['c', 1, false],
+        ],
+      );
+      assert.equal(readHistory(db, { limit: 10 }).length, 3);
+      assert.equal(readHistory(db, { processKey: 'c', limit: 10 }).length, 1);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('writes nothing when a check of the tick cannot be written (one transaction per tick)', () => {
+    const db = freshStore();
+    try {
+      db.exec("CREATE TRIGGER refuse_c BEFORE INSERT ON check_history WHEN NEW.process_key = 'c' BEGIN SELECT RAISE(ABORT, 'refused'); END");
+      assert.throws(() =>
+        recordChecks(db, '2026-01-01T00:00:00.000000+00:00', [
+          { processKey: 'a', verdict: verdictOf('timed_out'), threshold: 2 },
+          { processKey: 'c', verdict: verdictOf('timed_out'), threshold: 2 },
+        ]),
+      /refused/);
+      assert.equal(readHistory(db, { limit: 10 }).length, 0);
+      assert.equal(readProcessStates(db).size, 0);
+    } finally {
+      db.close();
+    }
+  });
+});
