@@ -27,10 +27,12 @@ export function checkProcessRules(key: string, raw: Record<string, unknown>): Ru
   }
 
   const { listed, disabled } = pipelineOf(raw, commands);
-  const explicit = Array.isArray(raw.recovery_actions);
-  listed.forEach((action, index) => {
+  // Indexes name the entries as written, non-strings (reported by the schema) included.
+  const written: unknown[] = Array.isArray(raw.recovery_actions) ? raw.recovery_actions : listed;
+  written.forEach((action, index) => {
+    if (typeof action !== 'string' || action === '') return;
     if (disabled.has(action) || BUILT_IN_ACTIONS.includes(action) || commands[action] !== undefined) return;
-    const where = explicit ? `${at}.recovery_actions[${index}]` : `${at}.recovery_actions`;
+    const where = Array.isArray(raw.recovery_actions) ? `${at}.recovery_actions[${index}]` : `${at}.recovery_actions`;
     errors.push(`${where}: action "${action}" has no command (add commands.${action}, or remove or disable the action)`);
   });
   for (const action of disabled) {

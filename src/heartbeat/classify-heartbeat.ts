@@ -33,6 +33,12 @@ export interface ClassifyInput {
   liveness: (pid: number) => ProcessLiveness;
 }
 
+const STALE_REASONS: Record<Exclude<ProcessLiveness, 'alive'>, (pid: number) => string> = {
+  dead: (pid) => `PID ${pid} is not running`,
+  zombie: (pid) => `PID ${pid} is a zombie (exited)`,
+  thread: (pid) => `PID ${pid} is a thread of another process, not the app`,
+};
+
 /** Statuses an app reports when it knows it is broken. */
 const ERROR_STATUSES: ReadonlySet<string> = new Set(['error']);
 
@@ -70,9 +76,7 @@ export function classifyHeartbeat(input: ClassifyInput): HealthVerdict {
     );
   }
   const liveness = input.liveness(beat.pid);
-  if (liveness !== 'alive') {
-    return verdict('stale_pid', liveness === 'zombie' ? `PID ${beat.pid} is a zombie (exited)` : `PID ${beat.pid} is not running`, seen);
-  }
+  if (liveness !== 'alive') return verdict('stale_pid', STALE_REASONS[liveness](beat.pid), seen);
   if (ageSeconds > input.timeoutSeconds) {
     return verdict('timed_out', `last heartbeat ${formatSeconds(ageSeconds)} ago, timeout ${formatSeconds(input.timeoutSeconds)}`, seen);
   }

@@ -30,15 +30,19 @@ export function parseTimestamp(value: string): TimestampParse {
   ) {
     return { ok: false, reason: `timestamp ${JSON.stringify(value)} is not a valid date and time` };
   }
-  return { ok: true, epochMs: local - zoneOffsetMs(zone) };
+  const offsetMs = zoneOffsetMs(zone);
+  if (offsetMs === undefined) return { ok: false, reason: `timestamp ${JSON.stringify(value)} has an invalid time zone offset` };
+  return { ok: true, epochMs: local - offsetMs };
 }
 
-function zoneOffsetMs(zone: string): number {
+/** The zone's offset from UTC; `undefined` when it is out of range (Python allows up to ±23:59:59). */
+function zoneOffsetMs(zone: string): number | undefined {
   if (zone === 'Z' || zone === 'z') return 0;
   const digits = zone.slice(1).replace(/:/g, '');
   const hours = Number(digits.slice(0, 2));
   const minutes = Number(digits.slice(2, 4));
   const seconds = Number(digits.slice(4, 6) || '0');
+  if (hours > 23 || minutes > 59 || seconds > 59) return undefined;
   const sign = zone.startsWith('-') ? -1 : 1;
   return sign * ((hours * 60 + minutes) * 60 + seconds) * 1000;
 }

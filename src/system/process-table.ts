@@ -2,8 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { systemErrorCode } from '../errors.js';
 
-/** What the process table says of a PID. A zombie has exited: it only waits to be reaped. */
-export type ProcessLiveness = 'alive' | 'zombie' | 'dead';
+/**
+ * What the process table says of a PID. A zombie has exited and only waits to be
+ * reaped. A thread ID is not a process: `/proc/TID` exists for every thread although
+ * only processes are listed, so a dead app's PID reused as another program's thread
+ * must not pass for the app.
+ */
+export type ProcessLiveness = 'alive' | 'zombie' | 'dead' | 'thread';
 
 /** The process table, as the health checks need it. */
 export interface ProcessTable {
@@ -11,32 +16,40 @@ export interface ProcessTable {
 }
 
 /**
- * The process table read straight from procfs (`/proc/PID/stat`): one small read per
+ * The process table read straight from procfs (`/proc/PID/status`): one small read per
  * PID, no `ps` to spawn. `procRoot` is a parameter so tests can point it elsewhere.
  */
 export function procfsProcessTable(procRoot = '/proc'): ProcessTable {
   return {
     liveness(pid: number): ProcessLiveness {
-      let stat: string;
+      if (!Number.isSafeInteger(pid) || pid < 1) return 'dead';
+      let status: string;
       try {
-        stat = readFileSync(join(procRoot, String(pid), 'stat'), 'utf8');
+        status = readFileSync(join(procRoot, String(pid), 'status'), 'utf8');
       } catch (error) {
         const code = systemErrorCode(error);
         if (code === 'ENOENT' || code === 'ESRCH') return 'dead';
         throw error;
       }
-      return livenessFromStat(stat);
+      return livenessFromStatus(status, pid);
     },
   };
 }
 
 /**
- * The state field of a `/proc/PID/stat` line. The command name before it is in
- * parentheses and may itself contain spaces and parentheses, so the state is found
- * after the last `)`.
+ * Reads `/proc/PID/status`: its `State:` (Z zombie, X dead) and its `Tgid:` (a thread
+ * group ID other than the PID means the PID is a thread).
+ *
+ * @throws when the text has no state or thread group: better no verdict than "alive".
  */
-export function livenessFromStat(stat: string): ProcessLiveness {
-  const state = stat.slice(stat.lastIndexOf(')') + 1).trim()[0];
-  if (state === 'Z' || state === 'X' || state === 'x') return state === 'Z' ? 'zombie' : 'dead';
+export function livenessFromStatus(status: string, pid: number): ProcessLiveness {
+  const state = /^State:\s*(\S)/m.exec(status)?.[1];
+  const tgid = /^Tgid:\s*(\d+)\s*$/m.exec(status)?.[1];
+  if (state === undefined || tgid === undefined) {
+    throw new Error(`cannot read the state of PID ${pid} from its procfs status`);
+  }
+  if (Number(tgid) !== pid) return 'thread';
+  if (state === 'Z') return 'zombie';
+  if (state === 'X' || state === 'x') return 'dead';
   return 'alive';
 }

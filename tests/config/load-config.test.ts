@@ -1,0 +1,176 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { loadConfig, resolveConfigPath } from '../../src/config/load-config.js';
+import { ConfigError } from '../../src/errors.js';
+
+let dir: string;
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'watchdog-load-config-'));
+});
+
+after(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function writeConfig(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+/** Runs `loadConfig` expecting a ConfigError, and returns it. */
+function configErrorOf(load: () => unknown): ConfigError {
+  let caught: unknown;
+  try {
+    load();
+  } catch (error) {
+    caught = error;
+  }
+  assert.ok(caught instanceof ConfigError, `expected a ConfigError, got ${String(caught)}`);
+  return caught;
+}
+
+const VALID = {
+  db_path: 'state/watchdog.db',
+  processes: {
+    web: {
+      display_name: 'Web',
+      timeout_seconds: 30,
+      heartbeat_path: 'hb/web.json',
+      enabled: true,
+      startup_command: 'python3 web.py',
+    },
+  },
+};
+
+describe('loadConfig', () => {
+  it('loads a valid file and resolves paths against its folder', () => {
+    const path = writeConfig('valid.json', JSON.stringify({ ...VALID, typo_key: 1 }, null, 2));
+    const { config, warnings } = loadConfig(path);
+    assert.equal(config.config_path, path);
+    assert.equal(config.db_path, join(dir, 'state/watchdog.db'));
+    assert.equal(config.lock_path, join(dir, 'state/watchdog.lock'));
+    assert.equal(config.log_dir, join(dir, 'logs'));
+    assert.equal(config.processes[0]?.heartbeat_path, join(dir, 'hb/web.json'));
+    assert.deepEqual(config.processes[0]?.commands, { start: 'python3 web.py' });
+    assert.deepEqual(warnings, ['typo_key: unknown setting, ignored']);
+  });
+
+  it('throws CONFIG_MISSING for a file that does not exist', () => {
+    const path = join(dir, 'absent.json');
+    const error = configErrorOf(() => loadConfig(path));
+    assert.equal(error.code, 'CONFIG_MISSING');
+    assert.equal(error.message, `config file not found: ${path}`);
+    assert.deepEqual(error.problems, []);
+    assert.match(error.hint ?? '', /-c PATH/);
+    assert.equal((error.cause as NodeJS.ErrnoException).code, 'ENOENT');
+  });
+
+  it('throws CONFIG_MISSING when a folder of the path does not exist', () => {
+    const error = configErrorOf(() => loadConfig(join(dir, 'no-such-folder', 'config.json')));
+    assert.equal(error.code, 'CONFIG_MISSING');
+  });
+
+  it('throws CONFIG_UNREADABLE for a directory given as the config path', () => {
+    const folder = join(dir, 'a-folder.json');
+    mkdirSync(folder);
+    const error = configErrorOf(() => loadConfig(folder));
+    assert.equal(error.code, 'CONFIG_UNREADABLE');
+    assert.match(error.message, new RegExp(`^cannot read config file ${folder}: EISDIR`));
+    assert.deepEqual(error.problems, []);
+    assert.equal((error.cause as NodeJS.ErrnoException).code, 'EISDIR');
+  });
+
+  it('throws CONFIG_UNREADABLE with a permissions hint when reading is denied', () => {
+    const denied = Object.assign(new Error('EACCES: permission denied, open \'/etc/watchdog/config.json\''), { code: 'EACCES' });
+    const error = configErrorOf(() =>
+      loadConfig('/etc/watchdog/config.json', () => {
+        throw denied;
+      }),
+    );
+    assert.equal(error.code, 'CONFIG_UNREADABLE');
+    assert.equal(error.message, "cannot read config file /etc/watchdog/config.json: EACCES: permission denied, open '/etc/watchdog/config.json'");
+    assert.match(error.hint ?? '', /permissions/);
+    assert.equal(error.cause, denied);
+  });
+
+  it('throws CONFIG_INVALID naming the line and column of a JSON syntax error', () => {
+    // The stray `}` is on line 3, column 3.
+    const path = writeConfig('syntax.json', '{\n  "processes": {},\n  }\n');
+    const error = configErrorOf(() => loadConfig(path));
+    assert.equal(error.code, 'CONFIG_INVALID');
+    assert.equal(error.message, `config file ${path} is not valid JSON`);
+    assert.equal(error.problems.length, 1);
+    assert.match(error.problems[0] ?? '', /^line 3, column 3: \S/);
+    assert.ok(error.cause instanceof SyntaxError);
+  });
+
+  it('names line 1 for an error on the first line', () => {
+    const path = writeConfig('syntax-line1.json', '{"processes": {} "x": 1}');
+    const error = configErrorOf(() => loadConfig(path));
+    assert.equal(error.code, 'CONFIG_INVALID');
+    assert.match(error.problems[0] ?? '', /^line 1, column 18: /);
+  });
+
+  it('throws CONFIG_INVALID for an empty file', () => {
+    const path = writeConfig('empty.json', '');
+    const error = configErrorOf(() => loadConfig(path));
+    assert.equal(error.code, 'CONFIG_INVALID');
+    assert.equal(error.problems.length, 1);
+    assert.match(error.problems[0] ?? '', /end of JSON input/);
+  });
+
+  it('throws CONFIG_INVALID with every problem and the warnings of an invalid config', () => {
+    const path = writeConfig(
+      'invalid.json',
+      JSON.stringify({
+        kill_timeout: 'ten',
+        mystery: true,
+        processes: {
+          web: { display_name: 'Web', timeout_seconds: -1, heartbeat_path: 'hb.json', enabled: true },
+          api: { ...VALID.processes.web, recovery_actions: ['kill', 'clear_db', 'start'] },
+        },
+      }),
+    );
+    const error = configErrorOf(() => loadConfig(path));
+    assert.equal(error.code, 'CONFIG_INVALID');
+    assert.equal(error.message, `config file ${path} is invalid`);
+    assert.deepEqual([...error.problems].sort(), [
+      'kill_timeout: must be number',
+      'processes.api.recovery_actions[1]: action "clear_db" has no command (add commands.clear_db, or remove or disable the action)',
+      'processes.web.commands.start: is required (the command that starts the app; legacy configs call it startup_command)',
+      'processes.web.timeout_seconds: must be > 0',
+    ]);
+    assert.deepEqual(error.warnings, ['mystery: unknown setting, ignored']);
+    assert.match(error.hint ?? '', /watchdog validate/);
+  });
+
+  it('throws CONFIG_INVALID for valid JSON that is not an object', () => {
+    const path = writeConfig('array.json', '[]');
+    const error = configErrorOf(() => loadConfig(path));
+    assert.equal(error.code, 'CONFIG_INVALID');
+    assert.deepEqual(error.problems, ['config: must be object']);
+  });
+});
+
+describe('resolveConfigPath', () => {
+  const cases: { name: string; cliPath?: string; env: Record<string, string | undefined>; expected: string }[] = [
+    { name: '--config beats WATCHDOG_CONFIG', cliPath: 'mine.json', env: { WATCHDOG_CONFIG: '/etc/watchdog.json' }, expected: '/home/pi/mine.json' },
+    { name: 'an absolute --config is kept', cliPath: '/opt/w/config.json', env: {}, expected: '/opt/w/config.json' },
+    { name: 'a relative --config is relative to cwd', cliPath: '../w/config.json', env: {}, expected: '/home/w/config.json' },
+    { name: 'WATCHDOG_CONFIG beats ./config.json', env: { WATCHDOG_CONFIG: '/etc/watchdog.json' }, expected: '/etc/watchdog.json' },
+    { name: 'a relative WATCHDOG_CONFIG is relative to cwd', env: { WATCHDOG_CONFIG: 'conf/w.json' }, expected: '/home/pi/conf/w.json' },
+    { name: 'an empty WATCHDOG_CONFIG counts as unset', env: { WATCHDOG_CONFIG: '' }, expected: '/home/pi/config.json' },
+    { name: 'otherwise ./config.json in cwd', env: {}, expected: '/home/pi/config.json' },
+    { name: 'an undefined --config falls through', cliPath: undefined, env: { WATCHDOG_CONFIG: undefined }, expected: '/home/pi/config.json' },
+  ];
+  for (const { name, cliPath, env, expected } of cases) {
+    it(name, () => {
+      assert.equal(resolveConfigPath({ cliPath, env, cwd: '/home/pi' }), expected);
+    });
+  }
+});

@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { HEALTH_STATES, type HealthState } from '../../src/heartbeat/health-state.js';
+import { isRecoveryDue, nextConsecutiveFailures } from '../../src/recovery/recovery-due.js';
+
+describe('nextConsecutiveFailures', () => {
+  const cases: [previous: number, state: HealthState, expected: number][] = [
+    [0, 'healthy', 0],
+    [5, 'healthy', 0],
+    [0, 'timed_out', 1],
+    [1, 'no_heartbeat', 2],
+    [2, 'stale_pid', 3],
+    [3, 'error_status', 4],
+    [4, 'invalid_heartbeat', 5],
+    [99, 'timed_out', 100],
+  ];
+  for (const [previous, state, expected] of cases) {
+    it(`${previous} then ${state} → ${expected}`, () => {
+      assert.equal(nextConsecutiveFailures(previous, state), expected);
+    });
+  }
+
+  it('counts every state but healthy as a failure', () => {
+    const failing = HEALTH_STATES.filter((state) => nextConsecutiveFailures(0, state) === 1);
+    assert.deepEqual(failing, ['timed_out', 'no_heartbeat', 'stale_pid', 'error_status', 'invalid_heartbeat']);
+  });
+
+  it('follows a run of checks as the Python Watchdog counts them', () => {
+    const states: HealthState[] = ['timed_out', 'timed_out', 'healthy', 'stale_pid', 'no_heartbeat', 'error_status'];
+    const counts: number[] = [];
+    let failures = 0;
+    for (const state of states) {
+      failures = nextConsecutiveFailures(failures, state);
+      counts.push(failures);
+    }
+    assert.deepEqual(counts, [1, 2, 0, 1, 2, 3]);
+  });
+});
+
+describe('isRecoveryDue', () => {
+  const cases: [failures: number, threshold: number, expected: boolean][] = [
+    [0, 2, false],
+    [1, 2, false],
+    [2, 2, true],
+    [3, 2, true],
+    [0, 1, false],
+    [1, 1, true],
+    [4, 5, false],
+    [5, 5, true],
+  ];
+  for (const [failures, threshold, expected] of cases) {
+    it(`${failures} failures, threshold ${threshold} → ${expected}`, () => {
+      assert.equal(isRecoveryDue(failures, threshold), expected);
+    });
+  }
+});
