@@ -1,8 +1,11 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import winston from 'winston';
+import type winstonModule from 'winston';
+import type TransportStream from 'winston-transport';
 import type { LogLevel } from '../config/types.js';
 import type { Logger } from './logger.js';
+import { appendWithRotation } from './rotating-file.js';
 
 export interface FileLoggerOptions {
   logDir: string;
@@ -15,43 +18,67 @@ export interface FileLogger {
   logger: Logger;
   /** Absolute path of the current log file. */
   path: string;
-  /** Flushes everything to disk; call before the process exits. */
+  /** Ends the logger; every line is already on disk. */
   close: () => Promise<void>;
 }
 
 export const LOG_FILENAME = 'watchdog.log';
 
+const SEVERITY: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
+
+// winston is CommonJS, so it can be loaded synchronously at the first line worth writing.
+const requireModule = createRequire(import.meta.url);
+
 /**
- * The watchdog's log: `watchdog.log` in `logDir`, rotated by size into a bounded number
- * of files (`watchdog1.log`, ...), one line per event with an ISO timestamp.
+ * The watchdog's log: `watchdog.log` in `logDir`, one line per event with an ISO
+ * timestamp, rotated by size into at most `maxFiles` files. winston formats the lines
+ * and filters by level; a transport of ours writes them synchronously, because
+ * winston's own File transport loses lines and empties files when a burst crosses
+ * `maxsize` (winstonjs/winston#1655, #1667). winston is loaded only when a line at
+ * `level` or above is written, so a healthy tick, which logs nothing at the default
+ * level, does not pay for it.
  *
  * @throws when the log folder cannot be created.
  */
 export function createFileLogger({ logDir, level, maxBytes, maxFiles }: FileLoggerOptions): FileLogger {
   mkdirSync(logDir, { recursive: true, mode: 0o750 });
   const path = join(logDir, LOG_FILENAME);
-  const transport = new winston.transports.File({
-    filename: path,
-    maxsize: maxBytes,
-    maxFiles,
-    tailable: true,
-  });
-  const logger = winston.createLogger({
-    level,
-    format: winston.format.combine(
-      winston.format.timestamp(),
-      winston.format.printf(({ timestamp, level: lineLevel, message }) => `${String(timestamp)} ${lineLevel.padEnd(5)} ${String(message)}`),
-    ),
-    transports: [transport],
-  });
+  let winstonLogger: winstonModule.Logger | undefined;
+
+  const open = (): winstonModule.Logger => {
+    if (winstonLogger === undefined) {
+      const winston = requireModule('winston') as typeof winstonModule;
+      const Transport = requireModule('winston-transport') as typeof TransportStream;
+      const MESSAGE = Symbol.for('message');
+      const transport = new (class extends Transport {
+        override log(info: Record<string | symbol, unknown>, callback: () => void): void {
+          appendWithRotation(path, `${String(info[MESSAGE])}\n`, maxBytes, maxFiles);
+          callback();
+        }
+      })();
+      winstonLogger = winston.createLogger({
+        level,
+        format: winston.format.combine(
+          winston.format.timestamp(),
+          winston.format.printf(({ timestamp, level: lineLevel, message }) => `${String(timestamp)} ${lineLevel.padEnd(5)} ${String(message)}`),
+        ),
+        transports: [transport],
+      });
+    }
+    return winstonLogger;
+  };
+  const at =
+    (lineLevel: LogLevel) =>
+    (message: string): void => {
+      if (SEVERITY[lineLevel] <= SEVERITY[level]) open().log(lineLevel, message);
+    };
+
   return {
-    logger,
+    logger: { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') },
     path,
-    close: () =>
-      new Promise<void>((resolve) => {
-        // winston >= 3.19 emits the file transport's finish only once the file is written (winstonjs/winston#1504).
-        transport.once('finish', () => resolve());
-        logger.end();
-      }),
+    close: () => {
+      winstonLogger?.close();
+      return Promise.resolve();
+    },
   };
 }

@@ -1,0 +1,44 @@
+import { appendFileSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { systemErrorCode } from '../errors.js';
+
+/**
+ * Appends a line to a log file, first rotating it when the line would take it past
+ * `maxBytes`: `watchdog.log` → `watchdog.log.1` → ... → `watchdog.log.<maxFiles-1>`, the
+ * oldest dropped, so the log never holds more than `maxFiles` files. Synchronous, so a
+ * line is on disk before the process can exit or crash.
+ */
+export function appendWithRotation(path: string, line: string, maxBytes: number, maxFiles: number): void {
+  const size = sizeOf(path);
+  if (size > 0 && size + Buffer.byteLength(line) > maxBytes) rotate(path, maxFiles);
+  appendFileSync(path, line, { mode: 0o640 });
+}
+
+function rotate(path: string, maxFiles: number): void {
+  const nameOf = (index: number): string => (index === 0 ? path : `${path}.${index}`);
+  removeIfPresent(nameOf(maxFiles - 1));
+  for (let index = maxFiles - 2; index >= 0; index -= 1) {
+    try {
+      renameSync(nameOf(index), nameOf(index + 1));
+    } catch (error) {
+      if (systemErrorCode(error) !== 'ENOENT') throw error;
+    }
+  }
+  if (maxFiles === 1) removeIfPresent(path);
+}
+
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch (error) {
+    if (systemErrorCode(error) === 'ENOENT') return 0;
+    throw error;
+  }
+}
+
+function removeIfPresent(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if (systemErrorCode(error) !== 'ENOENT') throw error;
+  }
+}

@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { createFileLogger } from '../../src/logging/file-logger.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+
+describe('createFileLogger', () => {
+  it('writes lines at its level and above, with a timestamp, and flushes them on close', async () => {
+    const logDir = join(makeTempDir(), 'logs');
+    const log = createFileLogger({ logDir, level: 'info', maxBytes: 1024 * 1024, maxFiles: 2 });
+    log.logger.debug('not written');
+    log.logger.info('first');
+    log.logger.warn('second');
+    log.logger.error('third');
+    await log.close();
+    const lines = readFileSync(log.path, 'utf8').trim().split('\n');
+    assert.equal(lines.length, 3);
+    assert.match(lines[0] ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z info {2}first$/);
+    assert.match(lines[1] ?? '', /Z warn {2}second$/);
+    assert.match(lines[2] ?? '', /Z error third$/);
+  });
+
+  it('creates no log file when nothing reaches its level (a healthy tick)', async () => {
+    const logDir = join(makeTempDir(), 'logs');
+    const log = createFileLogger({ logDir, level: 'warn', maxBytes: 1024 * 1024, maxFiles: 2 });
+    log.logger.info('healthy');
+    log.logger.debug('healthy');
+    await log.close();
+    assert.ok(existsSync(logDir), 'the folder is made at once, so an unusable one is found before the tick');
+    assert.deepEqual(readdirSync(logDir), []);
+  });
+
+  it('rotates by size into watchdog.log.1 and .2, losing no line of those it keeps (a burst across the size)', async () => {
+    const logDir = join(makeTempDir(), 'logs');
+    const log = createFileLogger({ logDir, level: 'info', maxBytes: 10_240, maxFiles: 3 });
+    for (let line = 0; line < 2000; line += 1) log.logger.info(`line ${line} ${'x'.repeat(60)}`);
+    log.logger.info('the last line');
+    await log.close();
+    assert.deepEqual(readdirSync(logDir).sort(), ['watchdog.log', 'watchdog.log.1', 'watchdog.log.2']);
+    for (const file of readdirSync(logDir)) {
+      const text = readFileSync(join(logDir, file), 'utf8');
+      assert.ok(Buffer.byteLength(text) <= 10_240, `${file} stays within the size`);
+      assert.ok(text.length > 9_000, `${file} is not emptied by the rotation`);
+    }
+    const current = readFileSync(join(logDir, 'watchdog.log'), 'utf8');
+    assert.match(current, /the last line\n$/);
+    // Nothing lost between the files kept: the lines run on without a gap.
+    const numbers = ['watchdog.log.2', 'watchdog.log.1', 'watchdog.log']
+      .flatMap((file) => readFileSync(join(logDir, file), 'utf8').trim().split('\n'))
+      .map((line) => /line (\d+) /.exec(line)?.[1])
+      .filter((number): number is string => number !== undefined)
+      .map(Number);
+    numbers.forEach((number, index) => index === 0 || assert.equal(number, (numbers[index - 1] ?? 0) + 1));
+    assert.equal(numbers.at(-1), 1999);
+  });
+
+  it('throws when the log folder cannot be created', () => {
+    const dir = makeTempDir();
+    writeFileSync(join(dir, 'file'), '');
+    assert.throws(() => createFileLogger({ logDir: join(dir, 'file', 'logs'), level: 'info', maxBytes: 10_240, maxFiles: 2 }), {
+      code: 'ENOTDIR',
+    });
+  });
+});
