@@ -86,7 +86,8 @@ export function classifyHeartbeat(input: ClassifyInput): HealthVerdict {
   return verdict('healthy', `heartbeat ${formatSeconds(Math.max(0, ageSeconds))} ago, iteration ${beat.iteration}`, seen);
 }
 
-function verdict(state: HealthState, reason: string, seen: Partial<Omit<HealthVerdict, 'state' | 'reason'>> = {}): HealthVerdict {
+/** A verdict; what was not seen of the heartbeat stays undefined. */
+export function verdict(state: HealthState, reason: string, seen: Partial<Omit<HealthVerdict, 'state' | 'reason'>> = {}): HealthVerdict {
   return {
     state,
     reason,

@@ -1,7 +1,8 @@
-import { lstatSync, mkdirSync, type Stats } from 'node:fs';
+import { lstatSync, mkdirSync, rmdirSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { WatchdogError, describeError, systemErrorCode } from '../errors.js';
+import { findUnsafeLockFolder } from './check-lock-folder.js';
 
 /** Releases the lock; safe to call more than once. */
 export type ReleaseLock = () => Promise<void>;
@@ -25,8 +26,8 @@ const DEFAULT_STALE_MS = 30_000;
  *   taken by something else, or a folder that cannot be created.
  */
 export async function tryAcquireTickLock(lockPath: string, options: TickLockOptions): Promise<ReleaseLock | undefined> {
-  checkLockPath(lockPath);
   const staleMs = options.staleMs ?? DEFAULT_STALE_MS;
+  checkLockPath(lockPath, staleMs);
   let release: () => Promise<void>;
   try {
     release = await lockfile.lock(lockPath, {
@@ -54,25 +55,35 @@ export async function tryAcquireTickLock(lockPath: string, options: TickLockOpti
   };
 }
 
-function checkLockPath(lockPath: string): void {
+function checkLockPath(lockPath: string, staleMs: number): void {
   const folder = dirname(lockPath);
   try {
     mkdirSync(folder, { recursive: true, mode: 0o750 });
   } catch (error) {
     throw unusable(lockPath, `cannot create its folder: ${describeError(error)}`, error);
   }
-  const folderStat = lstatSync(folder);
-  if ((folderStat.mode & 0o002) !== 0) {
-    throw unusable(lockPath, `its folder ${folder} is writable by every user, so anyone could hold the lock and stop the watchdog`);
-  }
+  const unsafe = findUnsafeLockFolder(folder, process.getuid?.() ?? 0);
+  if (unsafe !== undefined) throw unusable(lockPath, unsafe);
+
   let lockStat: Stats | undefined;
   try {
     lockStat = lstatSync(lockPath);
   } catch (error) {
     if (systemErrorCode(error) !== 'ENOENT') throw unusable(lockPath, describeError(error), error);
   }
-  if (lockStat !== undefined && !lockStat.isDirectory()) {
+  if (lockStat === undefined) return;
+  if (!lockStat.isDirectory()) {
     throw unusable(lockPath, 'it exists and is not a lock directory (perhaps a lock file left by the Python Watchdog)');
+  }
+  // A lock dated in the future cannot have been refreshed by a live holder: the clock was
+  // set back (a device without RTC meeting NTP) after a tick died holding it. Staleness
+  // is judged by age, so it would never go stale and would block every tick for good.
+  if (lockStat.mtimeMs > Date.now() + staleMs) {
+    try {
+      rmdirSync(lockPath);
+    } catch (error) {
+      if (systemErrorCode(error) !== 'ENOENT') throw unusable(lockPath, `cannot remove a lock dated in the future: ${describeError(error)}`, error);
+    }
   }
 }
 

@@ -12,6 +12,8 @@ export interface FileLoggerOptions {
   level: LogLevel;
   maxBytes: number;
   maxFiles: number;
+  /** Gets a line that could not be written (disk full, the file replaced by a folder...): a log never stops a tick. */
+  onWriteError: (error: unknown, line: string) => void;
 }
 
 export interface FileLogger {
@@ -40,7 +42,7 @@ const requireModule = createRequire(import.meta.url);
  *
  * @throws when the log folder cannot be created.
  */
-export function createFileLogger({ logDir, level, maxBytes, maxFiles }: FileLoggerOptions): FileLogger {
+export function createFileLogger({ logDir, level, maxBytes, maxFiles, onWriteError }: FileLoggerOptions): FileLogger {
   mkdirSync(logDir, { recursive: true, mode: 0o750 });
   const path = join(logDir, LOG_FILENAME);
   let winstonLogger: winstonModule.Logger | undefined;
@@ -52,7 +54,12 @@ export function createFileLogger({ logDir, level, maxBytes, maxFiles }: FileLogg
       const MESSAGE = Symbol.for('message');
       const transport = new (class extends Transport {
         override log(info: Record<string | symbol, unknown>, callback: () => void): void {
-          appendWithRotation(path, `${String(info[MESSAGE])}\n`, maxBytes, maxFiles);
+          const line = String(info[MESSAGE]);
+          try {
+            appendWithRotation(path, `${line}\n`, maxBytes, maxFiles);
+          } catch (error) {
+            onWriteError(error, line);
+          }
           callback();
         }
       })();

@@ -55,7 +55,7 @@ export function recordChecks(db: Store, checkedAt: string, checks: readonly Chec
       checks.map(({ processKey, verdict, threshold }) => {
         const previous = previousOf.get(processKey);
         const consecutiveFailures = nextConsecutiveFailures(previous?.consecutive_failures ?? 0, verdict.state);
-        const recoveryDue = isRecoveryDue(consecutiveFailures, threshold);
+        const recoveryDue = isRecoveryDue(verdict.state, consecutiveFailures, threshold);
         const row = {
           process_key: processKey,
           checked_at: checkedAt,

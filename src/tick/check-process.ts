@@ -1,6 +1,6 @@
 import type { ProcessConfig } from '../config/types.js';
 import { describeError } from '../errors.js';
-import { classifyHeartbeat, type HealthVerdict } from '../heartbeat/classify-heartbeat.js';
+import { classifyHeartbeat, verdict, type HealthVerdict } from '../heartbeat/classify-heartbeat.js';
 import type { HeartbeatFileRead } from '../heartbeat/read-heartbeat-file.js';
 import type { ProcessTable } from '../system/process-table.js';
 
@@ -26,15 +26,8 @@ export function checkProcess(process: ProcessConfig, deps: CheckProcessDeps): He
       liveness: (pid) => deps.processTable.liveness(pid),
     });
   } catch (error) {
-    return {
-      state: 'invalid_heartbeat',
-      reason: `cannot check: ${describeError(error)}`,
-      pid: undefined,
-      heartbeatTimestamp: undefined,
-      heartbeatAgeSeconds: undefined,
-      iteration: undefined,
-      status: undefined,
-      warning: undefined,
-    };
+    // Reading the heartbeat never throws; what does is the watchdog's side (procfs). Not the
+    // app's fault, so not counted against it.
+    return verdict('check_error', `the watchdog could not check this process: ${describeError(error)}`);
   }
 }

@@ -9,6 +9,7 @@ import { applyRetention } from '../store/retention.js';
 import type { ProcessTable } from '../system/process-table.js';
 import { formatUtcTimestamp } from '../time-format.js';
 import { checkProcess } from './check-process.js';
+import { describeCheck } from './describe-check.js';
 
 export interface TickDeps {
   now: () => Date;
@@ -90,15 +91,13 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
   }
 }
 
-function logCheck(logger: Logger, { process, verdict, consecutiveFailures, threshold, recoveryDue }: ProcessCheck): void {
-  const line = `${process.key}: ${verdict.state} (${verdict.reason})`;
+function logCheck(logger: Logger, check: ProcessCheck): void {
+  const { process, verdict } = check;
   if (verdict.warning !== undefined) logger.warn(`${process.key}: ${verdict.warning}`);
-  if (verdict.state === 'healthy') {
-    logger.debug(line);
-    return;
-  }
-  logger.warn(`${line}, failure ${consecutiveFailures}/${threshold}`);
-  if (recoveryDue) logger.warn(`${process.key}: recovery due after ${consecutiveFailures} consecutive failures`);
+  const line = describeCheck(check);
+  if (verdict.state === 'healthy') logger.debug(line);
+  else if (verdict.state === 'check_error') logger.error(line);
+  else logger.warn(line);
 }
 
 function defaultAcquireLock(lockPath: string, logger: Logger): Promise<ReleaseLock | undefined> {

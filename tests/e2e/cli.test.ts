@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { writeConfig } from '../helpers/config-files.js';
+import { holdLockInChild } from '../helpers/hold-lock.js';
 import { heartbeatText, writeFileAt } from '../helpers/heartbeats.js';
 import { runWatchdog } from '../helpers/run-watchdog.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
@@ -136,18 +135,8 @@ describe('watchdog command line', () => {
     writeConfig(dir, { web: { heartbeat_path: 'web.json' } });
     assert.equal((await runWatchdog(['check'], { cwd: dir })).code, 0);
     const lockPath = join(dir, 'watchdog.lock');
-    const holder = spawn(
-      process.execPath,
-      [
-        '-e',
-        `require('proper-lockfile').lock(process.argv[1], { lockfilePath: process.argv[1], realpath: false, stale: 30000 })
-          .then(() => { console.log('locked'); setTimeout(() => {}, 60000); });`,
-        lockPath,
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
+    const holder = await holdLockInChild(lockPath);
     try {
-      await once(holder.stdout, 'data');
       assert.deepEqual(await runWatchdog(['check'], { cwd: dir }), { code: 0, stdout: '', stderr: '' });
       assert.equal(rowCount(join(dir, 'watchdog.db')), 1, 'the locked-out tick recorded nothing');
       const log = readFileSync(join(dir, 'logs', 'watchdog.log'), 'utf8');
@@ -155,9 +144,22 @@ describe('watchdog command line', () => {
       const verbose = await runWatchdog(['check', '--verbose'], { cwd: dir });
       assert.equal(verbose.stdout, `another watchdog holds ${lockPath}; nothing done\n`);
     } finally {
-      holder.kill('SIGKILL');
-      await once(holder, 'exit');
+      await holder.release();
     }
+  });
+
+  it('still checks and records every process when the log cannot be written, and says so on stderr', async () => {
+    const dir = makeTempDir();
+    mkdirSync(join(dir, 'logs', 'watchdog.log'), { recursive: true });
+    writeConfig(dir, { web: { heartbeat_path: 'web.json', colour: 'blue' } });
+    const result = await runWatchdog(['check'], { cwd: dir });
+    assert.equal(result.code, 0);
+    assert.equal(result.stdout, '');
+    const lines = result.stderr.trim().split('\n');
+    assert.match(lines[0] ?? '', /^watchdog: cannot write to the log in .*logs: EISDIR.*; log lines follow on stderr$/);
+    assert.match(lines[1] ?? '', /warn {2}config: processes\.web\.colour: unknown setting, ignored$/);
+    assert.match(lines[2] ?? '', /warn {2}web: no_heartbeat \(no heartbeat file\), failure 1\/2$/);
+    assert.equal(rowCount(join(dir, 'watchdog.db')), 1);
   });
 
   it('says so and exits 1 when the lock path cannot be used', async () => {

@@ -1,17 +1,7 @@
-import type { HealthVerdict } from '../../src/heartbeat/classify-heartbeat.js';
+import { verdict, type HealthVerdict } from '../../src/heartbeat/classify-heartbeat.js';
 import type { HealthState } from '../../src/heartbeat/health-state.js';
 
-/** A verdict with only the state and reason given; the rest empty. */
+/** A verdict with only the state (and a reason) given. */
 export function verdictOf(state: HealthState, reason: string = state, extra: Partial<HealthVerdict> = {}): HealthVerdict {
-  return {
-    state,
-    reason,
-    pid: undefined,
-    heartbeatTimestamp: undefined,
-    heartbeatAgeSeconds: undefined,
-    iteration: undefined,
-    status: undefined,
-    warning: undefined,
-    ...extra,
-  };
+  return verdict(state, reason, extra);
 }

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { once } from 'node:events';
 import { describe, it } from 'node:test';
 import { WatchdogError } from '../../src/errors.js';
 import { tryAcquireTickLock } from '../../src/lock/tick-lock.js';
+import { holdLockInChild } from '../helpers/hold-lock.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 const noCompromise = (error: Error): void => assert.fail(`lock compromised: ${error.message}`);
@@ -37,23 +36,11 @@ describe('tryAcquireTickLock', () => {
 
   it('sees a lock held by another live process', async () => {
     const lockPath = join(makeTempDir(), 'watchdog.lock');
-    const holder = spawn(
-      process.execPath,
-      [
-        '-e',
-        `require('proper-lockfile').lock(process.argv[1], { lockfilePath: process.argv[1], realpath: false, stale: 30000 })
-          .then(() => { console.log('locked'); setTimeout(() => {}, 60000); });`,
-        lockPath,
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
+    const holder = await holdLockInChild(lockPath);
     try {
-      const [chunk] = (await once(holder.stdout, 'data')) as [Buffer];
-      assert.equal(chunk.toString().trim(), 'locked');
       assert.equal(await tryAcquireTickLock(lockPath, { onCompromised: noCompromise }), undefined);
     } finally {
-      holder.kill('SIGKILL');
-      await once(holder, 'exit');
+      await holder.release();
     }
   });
 
@@ -65,6 +52,42 @@ describe('tryAcquireTickLock', () => {
     const release = await tryAcquireTickLock(lockPath, { onCompromised: noCompromise });
     assert.ok(release !== undefined, 'a stale lock is taken over');
     await release();
+  });
+
+  it('takes over a lock dated in the future (the clock was set back after a tick died holding it)', async () => {
+    const lockPath = join(makeTempDir(), 'watchdog.lock');
+    mkdirSync(lockPath);
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    utimesSync(lockPath, tomorrow, tomorrow);
+    const release = await tryAcquireTickLock(lockPath, { onCompromised: noCompromise });
+    assert.ok(release !== undefined);
+    await release();
+  });
+
+  it('accepts a lock folder reached through a symbolic link', async () => {
+    const dir = makeTempDir();
+    mkdirSync(join(dir, 'real'), { mode: 0o755 });
+    symlinkSync(join(dir, 'real'), join(dir, 'link'));
+    const release = await tryAcquireTickLock(join(dir, 'link', 'watchdog.lock'), { onCompromised: noCompromise });
+    assert.ok(release !== undefined);
+    assert.ok(existsSync(join(dir, 'real', 'watchdog.lock')));
+    await release();
+  });
+
+  it("refuses a lock folder owned by another user, or below a folder every user can write to", async () => {
+    const dir = makeTempDir();
+    const theirs = join(dir, 'theirs');
+    mkdirSync(theirs, { mode: 0o755 });
+    chownSync(theirs, 65534, 65534);
+    await assert.rejects(tryAcquireTickLock(join(theirs, 'watchdog.lock'), { onCompromised: noCompromise }), isUnusable(/belongs to user 65534/));
+
+    const open = join(dir, 'open');
+    mkdirSync(join(open, 'private'), { recursive: true, mode: 0o755 });
+    chmodSync(open, 0o777);
+    await assert.rejects(
+      tryAcquireTickLock(join(open, 'private', 'watchdog.lock'), { onCompromised: noCompromise }),
+      isUnusable(/the folder above it, .*open is writable by every user/),
+    );
   });
 
   it('refuses a lock in a folder every user can write to', async () => {

@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createFileLogger } from '../../src/logging/file-logger.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
+const failOnWriteError = (error: unknown): never => assert.fail(`log write failed: ${String(error)}`);
+
 describe('createFileLogger', () => {
   it('writes lines at its level and above, with a timestamp, and flushes them on close', async () => {
     const logDir = join(makeTempDir(), 'logs');
-    const log = createFileLogger({ logDir, level: 'info', maxBytes: 1024 * 1024, maxFiles: 2 });
+    const log = createFileLogger({ logDir, level: 'info', maxBytes: 1024 * 1024, maxFiles: 2, onWriteError: failOnWriteError });
     log.logger.debug('not written');
     log.logger.info('first');
     log.logger.warn('second');
@@ -23,7 +25,7 @@ describe('createFileLogger', () => {
 
   it('creates no log file when nothing reaches its level (a healthy tick)', async () => {
     const logDir = join(makeTempDir(), 'logs');
-    const log = createFileLogger({ logDir, level: 'warn', maxBytes: 1024 * 1024, maxFiles: 2 });
+    const log = createFileLogger({ logDir, level: 'warn', maxBytes: 1024 * 1024, maxFiles: 2, onWriteError: failOnWriteError });
     log.logger.info('healthy');
     log.logger.debug('healthy');
     await log.close();
@@ -33,7 +35,7 @@ describe('createFileLogger', () => {
 
   it('rotates by size into watchdog.log.1 and .2, losing no line of those it keeps (a burst across the size)', async () => {
     const logDir = join(makeTempDir(), 'logs');
-    const log = createFileLogger({ logDir, level: 'info', maxBytes: 10_240, maxFiles: 3 });
+    const log = createFileLogger({ logDir, level: 'info', maxBytes: 10_240, maxFiles: 3, onWriteError: failOnWriteError });
     for (let line = 0; line < 2000; line += 1) log.logger.info(`line ${line} ${'x'.repeat(60)}`);
     log.logger.info('the last line');
     await log.close();
@@ -55,10 +57,29 @@ describe('createFileLogger', () => {
     assert.equal(numbers.at(-1), 1999);
   });
 
+  it('hands a line it cannot write to onWriteError and goes on', async () => {
+    const logDir = join(makeTempDir(), 'logs');
+    mkdirSync(join(logDir, 'watchdog.log'), { recursive: true });
+    const failed: string[] = [];
+    const log = createFileLogger({
+      logDir,
+      level: 'info',
+      maxBytes: 10_240,
+      maxFiles: 2,
+      onWriteError: (error, line) => failed.push(`${(error as NodeJS.ErrnoException).code} ${line}`),
+    });
+    log.logger.warn('one');
+    log.logger.error('two');
+    await log.close();
+    assert.equal(failed.length, 2);
+    assert.match(failed[0] ?? '', /^EISDIR .*Z warn {2}one$/);
+    assert.match(failed[1] ?? '', /^EISDIR .*Z error two$/);
+  });
+
   it('throws when the log folder cannot be created', () => {
     const dir = makeTempDir();
     writeFileSync(join(dir, 'file'), '');
-    assert.throws(() => createFileLogger({ logDir: join(dir, 'file', 'logs'), level: 'info', maxBytes: 10_240, maxFiles: 2 }), {
+    assert.throws(() => createFileLogger({ logDir: join(dir, 'file', 'logs'), level: 'info', maxBytes: 10_240, maxFiles: 2, onWriteError: failOnWriteError }), {
       code: 'ENOTDIR',
     });
   });

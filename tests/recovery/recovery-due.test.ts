@@ -13,6 +13,8 @@ describe('nextConsecutiveFailures', () => {
     [3, 'error_status', 4],
     [4, 'invalid_heartbeat', 5],
     [99, 'timed_out', 100],
+    [0, 'check_error', 0],
+    [3, 'check_error', 3],
   ];
   for (const [previous, state, expected] of cases) {
     it(`${previous} then ${state} → ${expected}`, () => {
@@ -20,7 +22,7 @@ describe('nextConsecutiveFailures', () => {
     });
   }
 
-  it('counts every state but healthy as a failure', () => {
+  it('counts every state but healthy and check_error as a failure', () => {
     const failing = HEALTH_STATES.filter((state) => nextConsecutiveFailures(0, state) === 1);
     assert.deepEqual(failing, ['timed_out', 'no_heartbeat', 'stale_pid', 'error_status', 'invalid_heartbeat']);
   });
@@ -38,19 +40,22 @@ describe('nextConsecutiveFailures', () => {
 });
 
 describe('isRecoveryDue', () => {
-  const cases: [failures: number, threshold: number, expected: boolean][] = [
-    [0, 2, false],
-    [1, 2, false],
-    [2, 2, true],
-    [3, 2, true],
-    [0, 1, false],
-    [1, 1, true],
-    [4, 5, false],
-    [5, 5, true],
+  const cases: [state: HealthState, failures: number, threshold: number, expected: boolean][] = [
+    ['timed_out', 0, 2, false],
+    ['timed_out', 1, 2, false],
+    ['timed_out', 2, 2, true],
+    ['stale_pid', 3, 2, true],
+    ['no_heartbeat', 0, 1, false],
+    ['no_heartbeat', 1, 1, true],
+    ['invalid_heartbeat', 4, 5, false],
+    ['error_status', 5, 5, true],
+    // A check the watchdog could not complete never makes a recovery due, whatever the count.
+    ['check_error', 5, 2, false],
+    ['healthy', 0, 1, false],
   ];
-  for (const [failures, threshold, expected] of cases) {
-    it(`${failures} failures, threshold ${threshold} → ${expected}`, () => {
-      assert.equal(isRecoveryDue(failures, threshold), expected);
+  for (const [state, failures, threshold, expected] of cases) {
+    it(`${state}, ${failures} failures, threshold ${threshold} → ${expected}`, () => {
+      assert.equal(isRecoveryDue(state, failures, threshold), expected);
     });
   }
 });

@@ -103,6 +103,29 @@ describe('runCheckTick', () => {
     assert.ok(logger.lines.some((line) => line === 'warn missing: no_heartbeat (no heartbeat file), failure 1/2'));
   });
 
+  it('records a check the watchdog could not complete as check_error, without counting it against the app', async () => {
+    const dir = makeTempDir();
+    writeFileAt(join(dir, 'web.json'), heartbeatText({ process_key: 'web' }));
+    const config = configIn(dir, { web: { heartbeat: 'web.json' }, gone: { heartbeat: 'gone.json' } });
+    const logger = recordingLogger();
+    const brokenProcfs = {
+      liveness: (): never => {
+        throw Object.assign(new Error('EACCES: permission denied, open /proc/1234/status'), { code: 'EACCES' });
+      },
+    };
+    for (let tick = 0; tick < 3; tick += 1) {
+      const outcome = await runCheckTick(config, { ...deps(new Date(), logger), processTable: brokenProcfs });
+      assert.equal(outcome.kind, 'ran');
+      const web = outcome.checks.find((check) => check.process.key === 'web');
+      assert.equal(web?.verdict.state, 'check_error');
+      assert.match(web?.verdict.reason ?? '', /^the watchdog could not check this process: EACCES/);
+      assert.equal(web?.consecutiveFailures, 0);
+      assert.equal(web?.recoveryDue, false);
+      // The other process is still checked and counted.
+      assert.equal(outcome.checks.find((check) => check.process.key === 'gone')?.consecutiveFailures, tick + 1);
+    }
+  });
+
   it('does not check disabled processes', async () => {
     const dir = makeTempDir();
     const config = configIn(dir, { on: { heartbeat: 'on.json' }, off: { heartbeat: 'off.json', enabled: false } });

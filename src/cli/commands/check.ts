@@ -4,7 +4,8 @@ import { readHeartbeatFile } from '../../heartbeat/read-heartbeat-file.js';
 import { createFileLogger } from '../../logging/file-logger.js';
 import type { Logger } from '../../logging/logger.js';
 import { procfsProcessTable } from '../../system/process-table.js';
-import { runCheckTick, type ProcessCheck } from '../../tick/run-check-tick.js';
+import { describeCheck } from '../../tick/describe-check.js';
+import { runCheckTick } from '../../tick/run-check-tick.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { loadCliConfig } from '../load-cli-config.js';
@@ -33,7 +34,7 @@ export async function runCheck(args: CheckArgs, io: CliIo): Promise<number> {
     });
     if (args.verbose === true) {
       if (outcome.kind === 'lock-held') io.out(`another watchdog holds ${outcome.lockPath}; nothing done`);
-      else for (const check of outcome.checks) io.out(summarize(check));
+      else for (const check of outcome.checks) io.out(describeCheck(check));
     }
     return EXIT.ok;
   } catch (error) {
@@ -44,25 +45,29 @@ export async function runCheck(args: CheckArgs, io: CliIo): Promise<number> {
   }
 }
 
-function summarize({ process, verdict, consecutiveFailures, threshold, recoveryDue }: ProcessCheck): string {
-  const failures = verdict.state === 'healthy' ? '' : `, failures ${consecutiveFailures}/${threshold}${recoveryDue ? ', recovery due' : ''}`;
-  return `${process.key}: ${verdict.state} (${verdict.reason}${failures})`;
-}
-
-/** The log file, or standard error when the log folder cannot be used: a tick never stops for its log. */
+/**
+ * The log file, or standard error when the log cannot be written: a tick never stops
+ * for its log, and a broken log shows in cron's mail.
+ */
 function openLog(config: WatchdogConfig, io: CliIo): { logger: Logger; close: () => Promise<void> } {
+  let reported = false;
+  const toStderr = (problem: string) => (line: string): void => {
+    if (!reported) io.err(`watchdog: ${problem}; log lines follow on stderr`);
+    reported = true;
+    io.err(line);
+  };
   try {
     return createFileLogger({
       logDir: config.log_dir,
       level: config.log_level,
       maxBytes: config.log_max_bytes,
       maxFiles: config.log_max_files,
+      onWriteError: (error, line) => toStderr(`cannot write to the log in ${config.log_dir}: ${describeError(error)}`)(line),
     });
   } catch (error) {
-    io.err(`watchdog: cannot write logs to ${config.log_dir}: ${describeError(error)}; logging warnings to stderr`);
-    const toStderr = (message: string): void => io.err(`watchdog: ${message}`);
+    const write = toStderr(`cannot use the log folder ${config.log_dir}: ${describeError(error)}`);
     return {
-      logger: { error: toStderr, warn: toStderr, info: () => undefined, debug: () => undefined },
+      logger: { error: (line) => write(`error ${line}`), warn: (line) => write(`warn ${line}`), info: () => undefined, debug: () => undefined },
       close: () => Promise.resolve(),
     };
   }
