@@ -11,6 +11,7 @@ const code = await main(
     err: (line) => process.stderr.write(`${line}\n`),
     env: process.env,
     cwd: process.cwd(),
+    columns: process.stdout.columns,
   },
   version,
 );

@@ -6,4 +6,6 @@ export interface CliIo {
   err: (line: string) => void;
   env: Record<string, string | undefined>;
   cwd: string;
+  /** The terminal's width, when standard output is one. */
+  columns?: number | undefined;
 }

@@ -27,7 +27,17 @@ export async function main(argv: readonly string[], io: CliIo, version = '0.0.0'
   const parser = yargs([...argv])
     .scriptName('watchdog')
     .usage('$0 <command> [options]\n\nA self-healing supervisor for headless Linux devices: checks the heartbeat files of the apps in the config, records every check in a SQLite audit log, and reports which apps need recovery.')
-    .option('config', { alias: 'c', type: 'string', description: CONFIG_DESCRIPTION, global: true })
+    .option('config', {
+      alias: 'c',
+      type: 'string',
+      description: CONFIG_DESCRIPTION,
+      global: true,
+      requiresArg: true,
+      coerce: (value: unknown) => {
+        if (Array.isArray(value)) throw new Error('--config is given more than once');
+        return value as string;
+      },
+    })
     .command(
       'check',
       'Check every enabled process once and record the result (run from cron every minute). Prints nothing unless --verbose.',
@@ -74,7 +84,7 @@ export async function main(argv: readonly string[], io: CliIo, version = '0.0.0'
     .epilogue(
       'Exit codes: 0 done; 1 an action failed or the lock/database is unusable; 2 usage error or unknown process key; 78 config missing or invalid.',
     )
-    .wrap(Math.min(100, process.stdout.columns || 100))
+    .wrap(Math.min(100, io.columns ?? 100))
     .exitProcess(false)
     .fail((message, error) => {
       throw error ?? new WatchdogError('USAGE', message ?? 'invalid command line', { hint: 'run `watchdog --help`' });

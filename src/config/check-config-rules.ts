@@ -1,5 +1,6 @@
 import { BUILT_IN_ACTIONS } from './defaults.js';
-import { commandsOf, isPlainObject, pipelineOf } from './normalize-config.js';
+import { isPlainObject } from './json-shape.js';
+import { commandsOf, pipelineOf } from './normalize-config.js';
 import { KNOWN_PROCESS_KEYS, KNOWN_TOP_LEVEL_KEYS } from './schema.js';
 import type { ProcessConfig } from './types.js';
 

@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { CONFIG_DEFAULTS } from './defaults.js';
+import { isPlainObject } from './json-shape.js';
 import type { LogLevel, ProcessConfig, RawConfig, RawProcessConfig, WatchdogConfig } from './types.js';
 
 /**
@@ -81,10 +82,6 @@ export function pipelineOf(raw: { recovery_actions?: unknown; disabled_actions?:
     Array.isArray(raw.disabled_actions) ? raw.disabled_actions.filter((action): action is string => typeof action === 'string') : [],
   );
   return { listed, pipeline: listed.filter((action) => !disabled.has(action)), disabled };
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function toLogLevel(level: string): LogLevel {

@@ -1,7 +1,8 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import { checkCrossProcessRules, checkProcessRules, findUnknownKeys } from './check-config-rules.js';
 import { formatSchemaErrors } from './format-schema-errors.js';
-import { isPlainObject, normalizeConfig } from './normalize-config.js';
+import { isPlainObject } from './json-shape.js';
+import { normalizeConfig } from './normalize-config.js';
 import { configSchema } from './schema.js';
 import type { RawConfig, WatchdogConfig } from './types.js';
 

@@ -1,4 +1,4 @@
-import { formatSeconds } from '../format-duration.js';
+import { formatSeconds } from '../time/format-duration.js';
 import type { ProcessLiveness } from '../system/process-table.js';
 import type { HealthState } from './health-state.js';
 import { parseHeartbeat } from './parse-heartbeat.js';

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { WatchdogError, describeError } from '../errors.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
@@ -55,5 +55,35 @@ export function migrate(db: Store): void {
       migration.up(db);
       db.pragma(`user_version = ${migration.version}`);
     }).immediate();
+  }
+}
+
+/**
+ * Opens the audit database read-only for `status` and `history`: no file is created,
+ * nothing is migrated or written, so they work for any user who can read it. Returns
+ * `undefined` when there is no database yet (nothing was checked).
+ *
+ * @throws {WatchdogError} `DB_UNUSABLE` when it cannot be read, or has another schema version.
+ */
+export function openStoreForReading(dbPath: string): Store | undefined {
+  if (!existsSync(dbPath)) return undefined;
+  let db: Store | undefined;
+  try {
+    db = new Database(dbPath, { readonly: true, fileMustExist: true });
+    db.pragma('busy_timeout = 5000');
+    const version = Number(db.pragma('user_version', { simple: true }));
+    if (version !== SCHEMA_VERSION) {
+      throw new WatchdogError('DB_UNUSABLE', `the audit database ${dbPath} has schema version ${version}, this watchdog reads ${SCHEMA_VERSION}`, {
+        hint: version < SCHEMA_VERSION ? 'run `watchdog check` once: it upgrades the database' : 'upgrade watchdog',
+      });
+    }
+    return db;
+  } catch (error) {
+    db?.close();
+    if (error instanceof WatchdogError) throw error;
+    throw new WatchdogError('DB_UNUSABLE', `cannot read the audit database ${dbPath}: ${describeError(error)}`, {
+      hint: 'run it as the user that runs `watchdog check` (often root): reading a database in WAL mode needs write access to its folder',
+      cause: error,
+    });
   }
 }

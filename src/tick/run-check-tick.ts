@@ -7,7 +7,7 @@ import { openStore } from '../store/open-store.js';
 import { recordChecks } from '../store/record-checks.js';
 import { applyRetention } from '../store/retention.js';
 import type { ProcessTable } from '../system/process-table.js';
-import { formatUtcTimestamp } from '../time-format.js';
+import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
 import { checkProcess } from './check-process.js';
 import { describeCheck } from './describe-check.js';
 

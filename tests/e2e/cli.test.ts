@@ -128,6 +128,11 @@ describe('watchdog command line', () => {
     assert.equal(fromEnv.code, 0, fromEnv.stderr);
     const overridden = await runWatchdog(['validate', '-c', join(other, 'nope.json')], { cwd: other, env: { WATCHDOG_CONFIG: configPath } });
     assert.equal(overridden.code, 78, '-c wins over WATCHDOG_CONFIG');
+    const twice = await runWatchdog(['validate', '-c', configPath, '-c', configPath], { cwd: other });
+    assert.equal(twice.code, 2);
+    assert.match(twice.stderr, /--config is given more than once/);
+    const empty = await runWatchdog(['validate', '-c'], { cwd: other });
+    assert.equal(empty.code, 2);
   });
 
   it('exits 0 quietly when another instance holds the lock, recording nothing, and logs one line', async () => {

@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { onCleanup } from './cleanup.js';
 
 export const DEMO_APP = fileURLToPath(new URL('../../heartbeat-writer/examples/demo-app.mjs', import.meta.url));
 
@@ -27,7 +27,7 @@ export async function startDemoApp(heartbeatDir: string, key: string, extraArgs:
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   const exited = once(child, 'exit');
-  after(async () => {
+  onCleanup(async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGKILL');
       await exited;

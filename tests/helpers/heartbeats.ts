@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { formatUtcTimestamp } from '../../src/time-format.js';
+import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
 
 export interface HeartbeatFields {
   process_key: unknown;

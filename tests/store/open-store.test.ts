@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { WatchdogError } from '../../src/errors.js';
 import { SCHEMA_VERSION } from '../../src/store/migrations.js';
-import { openStore } from '../../src/store/open-store.js';
+import { openStore, openStoreForReading } from '../../src/store/open-store.js';
 import { readHistory, readProcessStates } from '../../src/store/read-state.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
@@ -117,5 +117,45 @@ describe('openStore', () => {
     execFileSync('sh', ['-c', `head -c 8192 /dev/urandom > '${dbPath}'`]);
     chmodSync(dbPath, 0o600);
     assert.throws(() => openStore(dbPath), (error: unknown) => error instanceof WatchdogError && error.code === 'DB_UNUSABLE');
+  });
+});
+
+describe('openStoreForReading', () => {
+  it('returns nothing, and creates nothing, when there is no database yet', () => {
+    const dir = makeTempDir();
+    assert.equal(openStoreForReading(join(dir, 'watchdog.db')), undefined);
+    assert.deepEqual(readdirSync(dir), []);
+  });
+
+  it('reads a database at the current schema without writing to it', () => {
+    const dbPath = join(makeTempDir(), 'watchdog.db');
+    openStore(dbPath).close();
+    const db = openStoreForReading(dbPath);
+    assert.ok(db !== undefined);
+    try {
+      assert.equal(db.readonly, true);
+      assert.equal(readProcessStates(db).size, 0);
+      assert.throws(() => db.exec('DELETE FROM check_history'), /readonly/);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("does not migrate the Python Watchdog's database behind the user's back: it says to run check", () => {
+    const dbPath = join(makeTempDir(), 'python.db');
+    const python = new Database(dbPath);
+    python.exec(PYTHON_SCHEMA);
+    python.close();
+    assert.throws(() => openStoreForReading(dbPath), (error: unknown) => {
+      assert.ok(error instanceof WatchdogError);
+      assert.equal(error.code, 'DB_UNUSABLE');
+      assert.match(error.message, /has schema version 0, this watchdog reads \d+/);
+      assert.match(error.hint ?? '', /run `watchdog check` once/);
+      return true;
+    });
+    const after = new Database(dbPath, { readonly: true });
+    assert.equal(after.pragma('user_version', { simple: true }), 0, 'left as it was');
+    after.close();
+    assert.equal(existsSync(`${dbPath}-wal`), false);
   });
 });

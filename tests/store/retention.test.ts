@@ -5,7 +5,7 @@ import { openStore } from '../../src/store/open-store.js';
 import { readHistory } from '../../src/store/read-state.js';
 import { recordChecks } from '../../src/store/record-checks.js';
 import { applyRetention } from '../../src/store/retention.js';
-import { formatUtcTimestamp } from '../../src/time-format.js';
+import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { verdictOf } from '../helpers/verdicts.js';
 

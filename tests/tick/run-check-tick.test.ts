@@ -11,7 +11,7 @@ import { openStore } from '../../src/store/open-store.js';
 import { readHistory, readProcessStates } from '../../src/store/read-state.js';
 import { procfsProcessTable } from '../../src/system/process-table.js';
 import { runCheckTick, type TickDeps } from '../../src/tick/run-check-tick.js';
-import { formatUtcTimestamp } from '../../src/time-format.js';
+import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
 import { heartbeatText, writeFileAt } from '../helpers/heartbeats.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { openStore } from '../../store/open-store.js';
+import { openStoreForReading } from '../../store/open-store.js';
 import { readHistory, type CheckHistoryRow } from '../../store/read-state.js';
 import { EXIT } from '../exit-codes.js';
 import { formatHistoryTable } from '../format/format-history.js';
@@ -19,8 +18,8 @@ export function runHistory(args: HistoryArgs, io: CliIo): number {
   if (args.key !== undefined) requireProcessKey(config, args.key);
 
   let rows: CheckHistoryRow[] = [];
-  if (existsSync(config.db_path)) {
-    const db = openStore(config.db_path);
+  const db = openStoreForReading(config.db_path);
+  if (db !== undefined) {
     try {
       rows = readHistory(db, { processKey: args.key, limit: args.limit });
     } finally {

@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
 import { buildStatus } from '../../status/build-status.js';
-import { openStore } from '../../store/open-store.js';
+import { openStoreForReading } from '../../store/open-store.js';
 import { readProcessStates, type ProcessStateRow } from '../../store/read-state.js';
 import type { WatchdogConfig } from '../../config/types.js';
 import { EXIT } from '../exit-codes.js';
@@ -31,10 +30,10 @@ export function runStatus(args: StatusArgs, io: CliIo, now: () => Date = () => n
   return EXIT.ok;
 }
 
-/** No database yet means nothing was checked yet; status does not create one. */
+/** No database yet means nothing was checked yet; status creates none. */
 function readStates(config: WatchdogConfig): Map<string, ProcessStateRow> {
-  if (!existsSync(config.db_path)) return new Map();
-  const db = openStore(config.db_path);
+  const db = openStoreForReading(config.db_path);
+  if (db === undefined) return new Map();
   try {
     return readProcessStates(db);
   } finally {

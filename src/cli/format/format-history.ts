@@ -1,4 +1,4 @@
-import { formatSeconds } from '../../format-duration.js';
+import { formatSeconds } from '../../time/format-duration.js';
 import type { CheckHistoryRow } from '../../store/read-state.js';
 import { renderTable } from './render-table.js';
 
