@@ -126,6 +126,23 @@ describe('runCheckTick', () => {
     }
   });
 
+  it('applies retention in the tick: checks older than history_retention_days are deleted', async () => {
+    const dir = makeTempDir();
+    const config = configIn(dir, { web: { heartbeat: 'web.json' } });
+    const db = openStore(config.db_path);
+    db.prepare("INSERT INTO check_history (process_key, checked_at, health) VALUES ('web', '2020-01-01T00:00:00.000000+00:00', 'healthy')").run();
+    db.close();
+    const logger = recordingLogger();
+    await runCheckTick(config, deps(new Date(), logger));
+    const after = openStore(config.db_path);
+    try {
+      assert.deepEqual(readHistory(after, { limit: 10 }).map((row) => row.health), ['no_heartbeat']);
+    } finally {
+      after.close();
+    }
+    assert.ok(logger.lines.includes('info retention: deleted 1 check rows older than 30 days'));
+  });
+
   it('does not check disabled processes', async () => {
     const dir = makeTempDir();
     const config = configIn(dir, { on: { heartbeat: 'on.json' }, off: { heartbeat: 'off.json', enabled: false } });

@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { formatAgo, formatStatusTable } from '../../../src/cli/format/format-status.js';
+import type { ProcessStatus } from '../../../src/status/build-status.js';
+
+const NOW = Date.parse('2026-06-30T12:00:00Z');
+
+function status(overrides: Partial<ProcessStatus>): ProcessStatus {
+  return {
+    key: 'web',
+    display_name: 'Web',
+    enabled: true,
+    state: 'healthy',
+    reason: 'heartbeat 2s ago, iteration 5',
+    consecutive_failures: 0,
+    threshold: 2,
+    recovery_due: false,
+    recovery_due_since: null,
+    heartbeat_age_seconds: 2,
+    heartbeat_timestamp: '2026-06-30T11:59:33.000000+00:00',
+    heartbeat_status: 'running',
+    pid: 4321,
+    iteration: 5,
+    last_check_at: '2026-06-30T11:59:35.000000+00:00',
+    warning: null,
+    ...overrides,
+  };
+}
+
+describe('formatStatusTable', () => {
+  it('lines up one row per process, then the warnings', () => {
+    const lines = formatStatusTable(
+      [
+        status({ warning: 'heartbeat names process_key "www", expected "web"' }),
+        status({ key: 'api', display_name: 'API', state: 'timed_out', reason: 'last heartbeat 95s ago, timeout 60s', consecutive_failures: 2, recovery_due: true, heartbeat_age_seconds: 95 }),
+        status({ key: 'old', display_name: 'Old', enabled: false, state: 'disabled', reason: 'enabled is false in the config', pid: null, heartbeat_age_seconds: null, last_check_at: null }),
+      ],
+      NOW,
+    );
+    assert.deepEqual(lines, [
+      'KEY  NAME  STATE      FAILURES          HEARTBEAT AGE  PID   LAST CHECK  REASON',
+      'web  Web   healthy    0/2               2s             4321  25s ago     heartbeat 2s ago, iteration 5',
+      'api  API   timed_out  2/2 recovery due  95s            4321  25s ago     last heartbeat 95s ago, timeout 60s',
+      'old  Old   disabled   -                 -              -     never       enabled is false in the config',
+      'warning: web: heartbeat names process_key "www", expected "web"',
+    ]);
+  });
+});
+
+describe('formatAgo', () => {
+  it('says how long ago, never for no time, and "in" for a time ahead of the clock', () => {
+    assert.equal(formatAgo('2026-06-30T11:58:00.000000+00:00', NOW), '2m 00s ago');
+    assert.equal(formatAgo(null, NOW), 'never');
+    assert.equal(formatAgo('2026-06-30T12:00:05.000000+00:00', NOW), 'in 5s');
+  });
+});
