@@ -6,10 +6,3 @@ export interface Logger {
   debug(message: string): void;
 }
 
-/** A logger that drops everything. */
-export const silentLogger: Logger = {
-  error: () => undefined,
-  warn: () => undefined,
-  info: () => undefined,
-  debug: () => undefined,
-};

@@ -19,24 +19,24 @@ export interface OpenStoreOptions {
  * @throws {WatchdogError} `DB_UNUSABLE` when the file cannot be opened or migrated.
  */
 export function openStore(dbPath: string, { busyTimeoutMs = 5000 }: OpenStoreOptions = {}): Store {
-  let db: Store | undefined;
-  try {
-    mkdirSync(dirname(dbPath), { recursive: true, mode: 0o750 });
-    db = new Database(dbPath);
-    db.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
-    db.pragma('journal_mode = WAL');
-    // With WAL, NORMAL cannot corrupt the database; a power cut may lose the last tick.
-    db.pragma('synchronous = NORMAL');
-    migrate(db);
-    return db;
-  } catch (error) {
-    db?.close();
-    if (error instanceof WatchdogError) throw error;
-    throw new WatchdogError('DB_UNUSABLE', `cannot use the audit database ${dbPath}: ${describeError(error)}`, {
-      hint: 'check that its folder exists and is writable by the user the watchdog runs as (db_path in the config)',
-      cause: error,
-    });
-  }
+  return openExplained(
+    () => {
+      mkdirSync(dirname(dbPath), { recursive: true, mode: 0o750 });
+      return new Database(dbPath);
+    },
+    (db) => {
+      db.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
+      db.pragma('journal_mode = WAL');
+      // With WAL, NORMAL cannot corrupt the database; a power cut may lose the last tick.
+      db.pragma('synchronous = NORMAL');
+      migrate(db);
+    },
+    (error) =>
+      new WatchdogError('DB_UNUSABLE', `cannot use the audit database ${dbPath}: ${describeError(error)}`, {
+        hint: 'check that its folder exists and is writable by the user the watchdog runs as (db_path in the config)',
+        cause: error,
+      }),
+  );
 }
 
 /** Applies the migrations the database has not seen yet, each in its own transaction. */
@@ -67,23 +67,38 @@ export function migrate(db: Store): void {
  */
 export function openStoreForReading(dbPath: string): Store | undefined {
   if (!existsSync(dbPath)) return undefined;
+  return openExplained(
+    () => new Database(dbPath, { readonly: true, fileMustExist: true }),
+    (db) => {
+      db.pragma('busy_timeout = 5000');
+      const version = Number(db.pragma('user_version', { simple: true }));
+      if (version !== SCHEMA_VERSION) {
+        throw new WatchdogError('DB_UNUSABLE', `the audit database ${dbPath} has schema version ${version}, this watchdog reads ${SCHEMA_VERSION}`, {
+          hint: version < SCHEMA_VERSION ? 'run `watchdog check` once: it upgrades the database' : 'upgrade watchdog',
+        });
+      }
+    },
+    (error) =>
+      new WatchdogError('DB_UNUSABLE', `cannot read the audit database ${dbPath}: ${describeError(error)}`, {
+        hint: 'run it as the user that runs `watchdog check` (often root): reading a database in WAL mode needs write access to its folder',
+        cause: error,
+      }),
+  );
+}
+
+/**
+ * Opens and prepares a database; on failure closes it and throws our own errors as
+ * they are, anything else as `explain` words it.
+ */
+function openExplained(open: () => Store, prepare: (db: Store) => void, explain: (error: unknown) => WatchdogError): Store {
   let db: Store | undefined;
   try {
-    db = new Database(dbPath, { readonly: true, fileMustExist: true });
-    db.pragma('busy_timeout = 5000');
-    const version = Number(db.pragma('user_version', { simple: true }));
-    if (version !== SCHEMA_VERSION) {
-      throw new WatchdogError('DB_UNUSABLE', `the audit database ${dbPath} has schema version ${version}, this watchdog reads ${SCHEMA_VERSION}`, {
-        hint: version < SCHEMA_VERSION ? 'run `watchdog check` once: it upgrades the database' : 'upgrade watchdog',
-      });
-    }
+    db = open();
+    prepare(db);
     return db;
   } catch (error) {
     db?.close();
     if (error instanceof WatchdogError) throw error;
-    throw new WatchdogError('DB_UNUSABLE', `cannot read the audit database ${dbPath}: ${describeError(error)}`, {
-      hint: 'run it as the user that runs `watchdog check` (often root): reading a database in WAL mode needs write access to its folder',
-      cause: error,
-    });
+    throw explain(error);
   }
 }
