@@ -9,6 +9,7 @@ export type WatchdogErrorCode =
   | 'CONFIG_UNREADABLE'
   | 'CONFIG_INVALID'
   | 'LOCK_UNUSABLE'
+  | 'LOCK_HELD'
   | 'DB_UNUSABLE'
   | 'UNKNOWN_PROCESS'
   | 'USAGE';

@@ -18,6 +18,7 @@ const EXIT_BY_ERROR: Record<WatchdogErrorCode, number> = {
   CONFIG_UNREADABLE: EXIT.config,
   CONFIG_INVALID: EXIT.config,
   LOCK_UNUSABLE: EXIT.failed,
+  LOCK_HELD: EXIT.locked,
   DB_UNUSABLE: EXIT.failed,
   UNKNOWN_PROCESS: EXIT.usage,
   USAGE: EXIT.usage,

@@ -1,5 +1,5 @@
 import { loadConfig, resolveConfigPath, type LoadedConfig } from '../config/load-config.js';
-import type { WatchdogConfig } from '../config/types.js';
+import type { ProcessConfig, WatchdogConfig } from '../config/types.js';
 import { WatchdogError } from '../errors.js';
 import type { CliIo } from './io.js';
 
@@ -8,9 +8,10 @@ export function loadCliConfig(configOption: string | undefined, io: Pick<CliIo, 
   return loadConfig(resolveConfigPath({ cliPath: configOption, env: io.env, cwd: io.cwd }));
 }
 
-/** Refuses a process key the config does not have, naming the ones it has. */
-export function requireProcessKey(config: WatchdogConfig, key: string): void {
-  if (config.processes.some((process) => process.key === key)) return;
+/** The process of that key; refuses a key the config does not have, naming the ones it has. */
+export function requireProcessKey(config: WatchdogConfig, key: string): ProcessConfig {
+  const found = config.processes.find((process) => process.key === key);
+  if (found !== undefined) return found;
   const known = config.processes.map((process) => process.key);
   throw new WatchdogError('UNKNOWN_PROCESS', `unknown process key "${key}"`, {
     hint: known.length === 0 ? 'the config has no processes' : `known keys: ${known.join(', ')}`,

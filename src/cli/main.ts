@@ -1,8 +1,22 @@
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { WatchdogError } from '../errors.js';
 import { EXIT } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { reportError } from './report-error.js';
+
+/** `--wait`, shared by the commands that take the lock by hand. */
+function withWait<T>(command: Argv<T>): Argv<T & { wait: number }> {
+  return command
+    .option('wait', {
+      type: 'number',
+      description: 'Seconds to wait for a running tick or command to release the lock (then exit 75)',
+      default: 30,
+    })
+    .check((args) => {
+      if (!Number.isFinite(args.wait) || args.wait < 0) throw new Error('--wait must be a number of seconds, 0 or more');
+      return true;
+    });
+}
 
 const CONFIG_DESCRIPTION =
   'Config file. Default: $WATCHDOG_CONFIG, else ./config.json. Relative paths inside it resolve against its folder.';
@@ -26,7 +40,9 @@ export async function main(argv: readonly string[], io: CliIo, version = '0.0.0'
 
   const parser = yargs([...argv])
     .scriptName('watchdog')
-    .usage('$0 <command> [options]\n\nA self-healing supervisor for headless Linux devices: checks the heartbeat files of the apps in the config, records every check in a SQLite audit log, and reports which apps need recovery.')
+    .usage(
+      '$0 <command> [options]\n\nA self-healing supervisor for headless Linux devices: checks the heartbeat files of the apps in the config, records every check in a SQLite audit log, and after consecutive failures runs the app\'s recovery pipeline (kill, cleanup actions, start).',
+    )
     .option('config', {
       alias: 'c',
       type: 'string',
@@ -42,8 +58,61 @@ export async function main(argv: readonly string[], io: CliIo, version = '0.0.0'
       'check',
       'Check every enabled process once and record the result (run from cron every minute). Prints nothing unless --verbose.',
       (command) =>
-        command.option('verbose', { alias: 'v', type: 'boolean', description: 'Print one line per process', default: false }),
+        command
+          .option('verbose', { alias: 'v', type: 'boolean', description: 'Print one line per process and each recovery action', default: false })
+          .option('dry-run', {
+            alias: 'n',
+            type: 'boolean',
+            description: 'Print each process\'s state, the decision and the exact actions a tick would run; run nothing, change nothing',
+            default: false,
+          }),
       run(async (args) => (await import('./commands/check.js')).runCheck(args, io)),
+    )
+    .command(
+      'on <key>',
+      'Turn a process back on after `off` and start it, unless it is already running and healthy (or starting).',
+      (command) =>
+        withWait(command.positional('key', { type: 'string', demandOption: true, description: 'Process key' })).option('force', {
+          type: 'boolean',
+          description: 'Start it even when it looks healthy (a second copy)',
+          default: false,
+        }),
+      run(async (args) => (await import('./commands/control.js')).runControl('on', args, io)),
+    )
+    .command(
+      'off <key>',
+      'Stop a process and keep it stopped: cron records it as off and never recovers it, until `on`.',
+      (command) => withWait(command.positional('key', { type: 'string', demandOption: true, description: 'Process key' })),
+      run(async (args) => (await import('./commands/control.js')).runControl('off', args, io)),
+    )
+    .command(
+      'restart <key>',
+      "Run the process's full recovery pipeline now (kill, cleanup actions, start), whatever its health; turns an off process back on.",
+      (command) =>
+        withWait(command.positional('key', { type: 'string', demandOption: true, description: 'Process key' })).option('dry-run', {
+          alias: 'n',
+          type: 'boolean',
+          description: 'Print the exact actions a restart would run; run nothing, change nothing',
+          default: false,
+        }),
+      run(async (args) =>
+        args.dryRun
+          ? (await import('./commands/restart-dry-run.js')).runRestartDryRun(args, io)
+          : (await import('./commands/control.js')).runControl('restart', args, io),
+      ),
+    )
+    .command(
+      'stop-all',
+      'Turn off every enabled process (as `off`).',
+      (command) => withWait(command),
+      run(async (args) => (await import('./commands/control.js')).runControl('stop-all', args, io)),
+    )
+    .command(
+      'start-all',
+      'Turn on every enabled process (as `on`: healthy ones are left alone).',
+      (command) =>
+        withWait(command).option('force', { type: 'boolean', description: 'Start even those that look healthy', default: false }),
+      run(async (args) => (await import('./commands/control.js')).runControl('start-all', args, io)),
     )
     .command(
       'validate',
@@ -62,12 +131,18 @@ export async function main(argv: readonly string[], io: CliIo, version = '0.0.0'
     )
     .command(
       'history [key]',
-      'List recent checks, newest first.',
+      'List recent checks (or, with --recoveries, recoveries and their actions), newest first.',
       (command) =>
         command
           .positional('key', { type: 'string', description: 'Only this process' })
           .option('limit', { alias: 'n', type: 'number', description: 'How many checks', default: 20 })
-          .option('json', { type: 'boolean', description: 'Print JSON: {"checks": [...]}', default: false })
+          .option('json', { type: 'boolean', description: 'Print JSON: {"checks": [...]} or {"recoveries": [...]}', default: false })
+          .option('recoveries', {
+            alias: 'r',
+            type: 'boolean',
+            description: 'List recoveries and manual starts/stops instead of checks, each with its actions, exit codes and output',
+            default: false,
+          })
           .check((args) => {
             if (!Number.isInteger(args.limit) || args.limit < 1) throw new Error('--limit must be a positive integer');
             return true;
@@ -82,7 +157,7 @@ export async function main(argv: readonly string[], io: CliIo, version = '0.0.0'
     .version(version)
     .alias('version', 'V')
     .epilogue(
-      'Exit codes: 0 done; 1 an action failed or the lock/database is unusable; 2 usage error or unknown process key; 78 config missing or invalid.',
+      'Exit codes: 0 done; 1 a recovery or requested action failed, or the lock/database is unusable; 2 usage error or unknown process key; 75 the lock was still held after --wait; 78 config missing or invalid.',
     )
     .wrap(Math.min(100, io.columns ?? 100))
     .exitProcess(false)

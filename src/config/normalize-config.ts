@@ -11,6 +11,7 @@ import type { LogLevel, ProcessConfig, RawConfig, RawProcessConfig, WatchdogConf
 export function normalizeConfig(raw: RawConfig, configPath: string): WatchdogConfig {
   const configDir = dirname(configPath);
   const dbPath = resolve(configDir, raw.db_path ?? CONFIG_DEFAULTS.db_path);
+  const inherited = inheritedSettingsOf(raw, configDir);
   return {
     config_path: configPath,
     log_level: toLogLevel(raw.log_level ?? CONFIG_DEFAULTS.log_level),
@@ -19,24 +20,50 @@ export function normalizeConfig(raw: RawConfig, configPath: string): WatchdogCon
       raw.lock_path === undefined
         ? resolve(dirname(dbPath), CONFIG_DEFAULTS.lock_filename)
         : resolve(configDir, raw.lock_path),
-    log_dir: resolve(configDir, raw.log_dir ?? CONFIG_DEFAULTS.log_dir),
+    log_dir: inherited.logDir,
     log_max_bytes: raw.log_max_bytes ?? CONFIG_DEFAULTS.log_max_bytes,
     log_max_files: raw.log_max_files ?? CONFIG_DEFAULTS.log_max_files,
-    consecutive_failures_threshold:
-      raw.consecutive_failures_threshold ?? CONFIG_DEFAULTS.consecutive_failures_threshold,
+    consecutive_failures_threshold: inherited.consecutive_failures_threshold,
+    kill_timeout: inherited.kill_timeout,
+    cleanup_timeout: inherited.cleanup_timeout,
+    verify_delay: inherited.verify_delay,
+    cleanup_args: inherited.cleanup_args,
+    history_retention_days: raw.history_retention_days ?? CONFIG_DEFAULTS.history_retention_days,
+    max_clock_skew_seconds: raw.max_clock_skew_seconds ?? CONFIG_DEFAULTS.max_clock_skew_seconds,
+    processes: Object.entries(raw.processes).map(([key, process]) => normalizeProcess(key, process, inherited)),
+  };
+}
+
+/** What a process takes from the top level unless it says otherwise. */
+export interface InheritedSettings {
+  /** Relative paths resolve against it; commands run in it by default. */
+  configDir: string;
+  /** Absolute; the default home of the app output logs. */
+  logDir: string;
+  consecutive_failures_threshold: number;
+  kill_timeout: number;
+  cleanup_timeout: number;
+  verify_delay: number;
+  cleanup_args: string[];
+}
+
+/** The top-level settings processes inherit, defaults applied. */
+export function inheritedSettingsOf(raw: Omit<RawConfig, 'processes'>, configDir: string): InheritedSettings {
+  return {
+    configDir,
+    logDir: resolve(configDir, raw.log_dir ?? CONFIG_DEFAULTS.log_dir),
+    consecutive_failures_threshold: raw.consecutive_failures_threshold ?? CONFIG_DEFAULTS.consecutive_failures_threshold,
     kill_timeout: raw.kill_timeout ?? CONFIG_DEFAULTS.kill_timeout,
     cleanup_timeout: raw.cleanup_timeout ?? CONFIG_DEFAULTS.cleanup_timeout,
     verify_delay: raw.verify_delay ?? CONFIG_DEFAULTS.verify_delay,
     cleanup_args: raw.cleanup_args ?? [...CONFIG_DEFAULTS.cleanup_args],
-    history_retention_days: raw.history_retention_days ?? CONFIG_DEFAULTS.history_retention_days,
-    max_clock_skew_seconds: raw.max_clock_skew_seconds ?? CONFIG_DEFAULTS.max_clock_skew_seconds,
-    processes: Object.entries(raw.processes).map(([key, process]) => normalizeProcess(key, process, configDir)),
   };
 }
 
-/** One process: legacy keys normalised, pipeline decided, path resolved. */
-export function normalizeProcess(key: string, raw: RawProcessConfig, configDir: string): ProcessConfig {
+/** One process: legacy keys normalised, pipeline decided, overrides applied, paths resolved. */
+export function normalizeProcess(key: string, raw: RawProcessConfig, inherited: InheritedSettings): ProcessConfig {
   const commands = commandsOf(raw);
+  const { configDir } = inherited;
   return {
     key,
     display_name: raw.display_name,
@@ -45,7 +72,22 @@ export function normalizeProcess(key: string, raw: RawProcessConfig, configDir: 
     enabled: raw.enabled,
     commands,
     recovery_actions: pipelineOf(raw, commands).pipeline,
+    consecutive_failures_threshold: raw.consecutive_failures_threshold ?? inherited.consecutive_failures_threshold,
+    kill_timeout: raw.kill_timeout ?? inherited.kill_timeout,
+    cleanup_timeout: raw.cleanup_timeout ?? inherited.cleanup_timeout,
+    verify_delay: raw.verify_delay ?? inherited.verify_delay,
+    cleanup_args: raw.cleanup_args ?? inherited.cleanup_args,
+    start_grace_seconds: raw.start_grace_seconds ?? raw.timeout_seconds,
+    cwd: resolve(configDir, raw.cwd ?? '.'),
+    env: { ...raw.env },
+    output_log: resolve(configDir, raw.output_log ?? resolve(inherited.logDir, `${fileNameOf(key)}.out.log`)),
   };
+}
+
+/** A process key as a file name: keys are free text, file names are not. */
+function fileNameOf(key: string): string {
+  const name = key.replace(/[^A-Za-z0-9._-]/g, '_');
+  return name === '' || name === '.' || name === '..' ? `_${name}` : name;
 }
 
 /**

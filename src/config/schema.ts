@@ -25,6 +25,16 @@ export const processSchema = {
     disabled_actions: { type: 'array', items: nonEmptyString },
     startup_command: { type: ['string', 'null'] },
     cleanup_script: { type: ['string', 'null'] },
+    // Per-process overrides of the top-level settings of the same name.
+    consecutive_failures_threshold: { type: 'integer', minimum: 1 },
+    kill_timeout: positiveNumber,
+    cleanup_timeout: positiveNumber,
+    verify_delay: { type: 'number', minimum: 0 },
+    cleanup_args: { type: 'array', items: { type: 'string' } },
+    start_grace_seconds: { type: 'number', minimum: 0 },
+    cwd: nonEmptyString,
+    env: { type: 'object', additionalProperties: { type: 'string' } },
+    output_log: nonEmptyString,
   },
 } as const;
 

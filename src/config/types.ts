@@ -17,6 +17,15 @@ export interface RawProcessConfig {
   startup_command?: string | null;
   /** Legacy: becomes `commands.clear_db`. */
   cleanup_script?: string | null;
+  consecutive_failures_threshold?: number;
+  kill_timeout?: number;
+  cleanup_timeout?: number;
+  verify_delay?: number;
+  cleanup_args?: string[];
+  start_grace_seconds?: number;
+  cwd?: string;
+  env?: Record<string, string>;
+  output_log?: string;
 }
 
 /** The config file as written. */
@@ -53,6 +62,24 @@ export interface ProcessConfig {
   commands: Record<string, string>;
   /** The ordered pipeline, `disabled_actions` already removed. */
   recovery_actions: string[];
+  /** The process's own value, else the top-level one. */
+  consecutive_failures_threshold: number;
+  /** Seconds between SIGTERM and SIGKILL. */
+  kill_timeout: number;
+  /** Seconds a custom action may run. */
+  cleanup_timeout: number;
+  /** Seconds a start command must keep running (or exit 0) to count as started. */
+  verify_delay: number;
+  /** Appended to every custom action. */
+  cleanup_args: string[];
+  /** Seconds after a start during which a missing heartbeat is not a failure. Default `timeout_seconds`. */
+  start_grace_seconds: number;
+  /** Absolute working directory of the process's commands. Default the config file's folder. */
+  cwd: string;
+  /** Added to the watchdog's environment for the process's commands. */
+  env: Record<string, string>;
+  /** Absolute path the started app's stdout and stderr are appended to. Default `<log_dir>/<key>.out.log`. */
+  output_log: string;
 }
 
 /** The whole config, resolved. */

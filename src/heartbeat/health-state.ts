@@ -1,8 +1,9 @@
 /**
  * Health states as stored in the audit log. The first five are the Python Watchdog's;
- * `invalid_heartbeat` is ours, for a heartbeat file that exists but cannot be trusted;
- * `check_error` is ours too, for a check the watchdog itself could not complete (its
- * fault, not the app's).
+ * the others are ours: `invalid_heartbeat` for a heartbeat file that exists but cannot
+ * be trusted; `check_error` for a check the watchdog itself could not complete (its
+ * fault, not the app's); `starting` for a process started moments ago whose first
+ * heartbeat is not due yet; `off` for a process turned off by `watchdog off`.
  */
 export const HEALTH_STATES = [
   'healthy',
@@ -12,14 +13,19 @@ export const HEALTH_STATES = [
   'error_status',
   'invalid_heartbeat',
   'check_error',
+  'starting',
+  'off',
 ] as const;
 
 export type HealthState = (typeof HEALTH_STATES)[number];
+
+/** States that say nothing bad about the app, so they never count towards a recovery. */
+const NOT_FAILURES: ReadonlySet<HealthState> = new Set(['healthy', 'check_error', 'starting', 'off']);
 
 /**
  * Whether a state counts towards consecutive failures. `check_error` does not: a fault
  * of the watchdog's own must never lead to an app being killed and restarted.
  */
 export function isFailure(state: HealthState): boolean {
-  return state !== 'healthy' && state !== 'check_error';
+  return !NOT_FAILURES.has(state);
 }

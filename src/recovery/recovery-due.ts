@@ -2,11 +2,13 @@ import { isFailure, type HealthState } from '../heartbeat/health-state.js';
 
 /**
  * Consecutive failures after a check, counted as the Python Watchdog counts them: a
- * failure adds one, a healthy check resets. A check the watchdog could not complete
- * (`check_error`) leaves the count as it was: it says nothing about the app.
+ * failure adds one, a healthy check resets, and so does `off` (the app is meant to be
+ * down). A check that says nothing about the app leaves the count as it was:
+ * `check_error` (the watchdog's own fault) and `starting` (a new instance's first
+ * heartbeat is not due yet).
  */
 export function nextConsecutiveFailures(previous: number, state: HealthState): number {
-  if (state === 'check_error') return previous;
+  if (state === 'check_error' || state === 'starting') return previous;
   return isFailure(state) ? previous + 1 : 0;
 }
 

@@ -1,5 +1,17 @@
 import type { WatchdogConfig } from '../config/types.js';
-import type { ProcessStateRow } from '../store/read-state.js';
+import type { ProcessStateRow, RecoveryRow } from '../store/read-state.js';
+
+/** A process's last recovery (or manual start/stop/restart), as `status` shows it. */
+export interface LastRecovery {
+  id: number;
+  kind: string;
+  command: string;
+  requested_by: string;
+  started_at: string;
+  finished_at: string | null;
+  outcome: string;
+  detail: string | null;
+}
 
 /** One process in `watchdog status`, as the table shows it and `--json` prints it. */
 export interface ProcessStatus {
@@ -21,14 +33,28 @@ export interface ProcessStatus {
   iteration: number | null;
   last_check_at: string | null;
   warning: string | null;
+  /** Set while turned off by `watchdog off`. */
+  off_since: string | null;
+  off_by: string | null;
+  /** When the watchdog last started it, and until when a missing heartbeat is excused. */
+  started_at: string | null;
+  grace_until: string | null;
+  last_recovery: LastRecovery | null;
+  /** Where the started app's stdout and stderr go. */
+  output_log: string;
 }
 
 /** The configured processes joined with what the audit log says of them, in config order. */
-export function buildStatus(config: WatchdogConfig, states: ReadonlyMap<string, ProcessStateRow>): ProcessStatus[] {
+export function buildStatus(
+  config: WatchdogConfig,
+  states: ReadonlyMap<string, ProcessStateRow>,
+  lastRecoveries: ReadonlyMap<string, RecoveryRow> = new Map(),
+): ProcessStatus[] {
   return config.processes.map((process) => {
     const row = states.get(process.key);
-    const threshold = config.consecutive_failures_threshold;
+    const threshold = process.consecutive_failures_threshold;
     const failures = row?.consecutive_failures ?? 0;
+    const recovery = lastRecoveries.get(process.key);
     return {
       key: process.key,
       display_name: process.display_name,
@@ -37,7 +63,7 @@ export function buildStatus(config: WatchdogConfig, states: ReadonlyMap<string, 
       reason: !process.enabled ? 'enabled is false in the config' : (row?.last_reason ?? (row === undefined ? 'not checked yet' : null)),
       consecutive_failures: failures,
       threshold,
-      recovery_due: process.enabled && failures >= threshold,
+      recovery_due: process.enabled && row?.off_since == null && failures >= threshold,
       recovery_due_since: row?.recovery_due_since ?? null,
       heartbeat_age_seconds: row?.last_heartbeat_age_seconds ?? null,
       heartbeat_timestamp: row?.last_heartbeat_ts ?? null,
@@ -46,6 +72,24 @@ export function buildStatus(config: WatchdogConfig, states: ReadonlyMap<string, 
       iteration: row?.last_iteration ?? null,
       last_check_at: row?.last_check_at ?? null,
       warning: row?.last_warning ?? null,
+      off_since: row?.off_since ?? null,
+      off_by: row?.off_by ?? null,
+      started_at: row?.started_at ?? null,
+      grace_until: row?.grace_until ?? null,
+      last_recovery:
+        recovery === undefined
+          ? null
+          : {
+              id: recovery.id,
+              kind: recovery.kind,
+              command: recovery.command,
+              requested_by: recovery.requested_by,
+              started_at: recovery.started_at,
+              finished_at: recovery.finished_at,
+              outcome: recovery.outcome,
+              detail: recovery.detail,
+            },
+      output_log: process.output_log,
     };
   });
 }

@@ -59,6 +59,53 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    description: 'recoveries and their actions; off, start grace and last recovery per process',
+    up: (db) => {
+      db.exec(`
+        ALTER TABLE process_state ADD COLUMN off_since TEXT;
+        ALTER TABLE process_state ADD COLUMN off_by TEXT;
+        ALTER TABLE process_state ADD COLUMN started_at TEXT;
+        ALTER TABLE process_state ADD COLUMN grace_until TEXT;
+        ALTER TABLE process_state ADD COLUMN last_recovery_id INTEGER;
+        ALTER TABLE check_history ADD COLUMN recovery_id INTEGER;
+        CREATE TABLE IF NOT EXISTS recoveries (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          process_key TEXT NOT NULL,
+          kind TEXT NOT NULL,
+          command TEXT NOT NULL,
+          requested_by TEXT NOT NULL,
+          trigger_health TEXT,
+          trigger_reason TEXT,
+          started_at TEXT NOT NULL,
+          finished_at TEXT,
+          duration_ms INTEGER,
+          outcome TEXT NOT NULL,
+          detail TEXT,
+          started_pid INTEGER
+        );
+        CREATE INDEX IF NOT EXISTS recoveries_by_process ON recoveries (process_key, id);
+        CREATE INDEX IF NOT EXISTS recoveries_by_time ON recoveries (started_at);
+        CREATE TABLE IF NOT EXISTS recovery_actions (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          recovery_id INTEGER NOT NULL REFERENCES recoveries (id) ON DELETE CASCADE,
+          position INTEGER NOT NULL,
+          action TEXT NOT NULL,
+          started_at TEXT NOT NULL,
+          duration_ms INTEGER NOT NULL,
+          outcome TEXT NOT NULL,
+          pid INTEGER,
+          exit_code INTEGER,
+          signal TEXT,
+          timed_out INTEGER NOT NULL DEFAULT 0,
+          detail TEXT,
+          output_tail TEXT
+        );
+        CREATE INDEX IF NOT EXISTS recovery_actions_by_recovery ON recovery_actions (recovery_id, position);
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -1,4 +1,5 @@
-import type { Store } from './open-store.js';
+import { NO_PREVIOUS_STATE, type PreviousState } from '../recovery/assess-check.js';
+import { openStoreForReading, type Store } from './open-store.js';
 
 /** A `process_state` row: where each process stood after its last check. */
 export interface ProcessStateRow {
@@ -14,6 +15,11 @@ export interface ProcessStateRow {
   last_heartbeat_status: string | null;
   last_warning: string | null;
   recovery_due_since: string | null;
+  off_since: string | null;
+  off_by: string | null;
+  started_at: string | null;
+  grace_until: string | null;
+  last_recovery_id: number | null;
 }
 
 /** A `check_history` row. */
@@ -31,12 +37,29 @@ export interface CheckHistoryRow {
   heartbeat_status: string | null;
   consecutive_failures: number | null;
   warning: string | null;
+  recovery_id: number | null;
 }
 
 /** Every process's state, by process key. */
 export function readProcessStates(db: Store): Map<string, ProcessStateRow> {
   const rows = db.prepare<[], ProcessStateRow>('SELECT * FROM process_state').all();
   return new Map(rows.map((row) => [row.process_key, { ...row, consecutive_failures: row.consecutive_failures ?? 0 }]));
+}
+
+/** Every process's state from the database at `dbPath`, read-only; empty when there is no database yet. */
+export function readProcessStatesAt(dbPath: string): Map<string, ProcessStateRow> {
+  return readFrom(dbPath, readProcessStates, () => new Map());
+}
+
+/** Reads the database at `dbPath` read-only with `read`, or returns `empty()` when there is none yet. */
+export function readFrom<T>(dbPath: string, read: (db: Store) => T, empty: () => T): T {
+  const db = openStoreForReading(dbPath);
+  if (db === undefined) return empty();
+  try {
+    return read(db);
+  } finally {
+    db.close();
+  }
 }
 
 /** The most recent checks, newest first, of one process or of all. */
@@ -47,4 +70,74 @@ export function readHistory(db: Store, { processKey, limit }: { processKey?: str
   return db
     .prepare<[string, number], CheckHistoryRow>('SELECT * FROM check_history WHERE process_key = ? ORDER BY id DESC LIMIT ?')
     .all(processKey, limit);
+}
+
+/** The part of a process's state a new check is weighed against. */
+export function previousStateOf(
+  row: (Pick<ProcessStateRow, 'off_since' | 'off_by' | 'started_at' | 'grace_until'> & { consecutive_failures: number | null }) | undefined,
+): PreviousState {
+  if (row === undefined) return NO_PREVIOUS_STATE;
+  return {
+    consecutiveFailures: row.consecutive_failures ?? 0,
+    offSince: row.off_since,
+    offBy: row.off_by,
+    startedAt: row.started_at,
+    graceUntil: row.grace_until,
+  };
+}
+
+/** A `recoveries` row. */
+export interface RecoveryRow {
+  id: number;
+  process_key: string;
+  kind: string;
+  command: string;
+  requested_by: string;
+  trigger_health: string | null;
+  trigger_reason: string | null;
+  started_at: string;
+  finished_at: string | null;
+  duration_ms: number | null;
+  outcome: string;
+  detail: string | null;
+  started_pid: number | null;
+}
+
+/** A `recovery_actions` row. */
+export interface RecoveryActionRow {
+  id: number;
+  recovery_id: number;
+  position: number;
+  action: string;
+  started_at: string;
+  duration_ms: number;
+  outcome: string;
+  pid: number | null;
+  exit_code: number | null;
+  signal: string | null;
+  timed_out: number;
+  detail: string | null;
+  output_tail: string | null;
+}
+
+export interface RecoveryWithActions extends RecoveryRow {
+  actions: RecoveryActionRow[];
+}
+
+/** The most recent recoveries, newest first, each with its actions in order. */
+export function readRecoveries(db: Store, { processKey, limit }: { processKey?: string | undefined; limit: number }): RecoveryWithActions[] {
+  const recoveries =
+    processKey === undefined
+      ? db.prepare<[number], RecoveryRow>('SELECT * FROM recoveries ORDER BY id DESC LIMIT ?').all(limit)
+      : db.prepare<[string, number], RecoveryRow>('SELECT * FROM recoveries WHERE process_key = ? ORDER BY id DESC LIMIT ?').all(processKey, limit);
+  const actionsOf = db.prepare<[number], RecoveryActionRow>('SELECT * FROM recovery_actions WHERE recovery_id = ? ORDER BY position');
+  return recoveries.map((recovery) => ({ ...recovery, actions: actionsOf.all(recovery.id) }));
+}
+
+/** Each process's last recovery, by process key. */
+export function readLastRecoveries(db: Store): Map<string, RecoveryRow> {
+  const rows = db
+    .prepare<[], RecoveryRow>('SELECT r.* FROM recoveries r JOIN process_state s ON s.last_recovery_id = r.id')
+    .all();
+  return new Map(rows.map((row) => [row.process_key, row]));
 }

@@ -1,6 +1,7 @@
 import type { HealthVerdict } from '../heartbeat/classify-heartbeat.js';
-import { isRecoveryDue, nextConsecutiveFailures } from '../recovery/recovery-due.js';
+import { assessCheck, type Assessment } from '../recovery/assess-check.js';
 import type { Store } from './open-store.js';
+import { previousStateOf, type ProcessStateRow } from './read-state.js';
 
 export interface CheckToRecord {
   processKey: string;
@@ -9,22 +10,28 @@ export interface CheckToRecord {
   threshold: number;
 }
 
-export interface RecordedCheck {
+export interface RecordedCheck extends Assessment {
   processKey: string;
-  consecutiveFailures: number;
-  recoveryDue: boolean;
+  /** The `check_history` row, so a recovery can be linked to the check that triggered it. */
+  historyId: number;
 }
 
 /** What `check_history.action_taken` says when the threshold is reached. */
 export const ACTION_RECOVERY_DUE = 'recovery_due';
 
+type PreviousRow = Pick<ProcessStateRow, 'recovery_due_since' | 'off_since' | 'off_by' | 'started_at' | 'grace_until'> & {
+  consecutive_failures: number | null;
+};
+
 /**
  * Records one tick's checks in a single transaction: a `check_history` row each and the
- * updated `process_state`, with consecutive failures counted across ticks.
+ * updated `process_state`, each check weighed against the process's previous state
+ * (consecutive failures, turned off, start grace).
  */
 export function recordChecks(db: Store, checkedAt: string, checks: readonly CheckToRecord[]): RecordedCheck[] {
-  const previousOf = db.prepare<[string], { consecutive_failures: number | null; recovery_due_since: string | null }>(
-    'SELECT consecutive_failures, recovery_due_since FROM process_state WHERE process_key = ?',
+  const nowMs = Date.parse(checkedAt);
+  const previousOf = db.prepare<[string], PreviousRow>(
+    'SELECT consecutive_failures, recovery_due_since, off_since, off_by, started_at, grace_until FROM process_state WHERE process_key = ?',
   );
   const upsertState = db.prepare(`
     INSERT INTO process_state (process_key, consecutive_failures, last_check_at, last_health, last_pid,
@@ -52,10 +59,10 @@ export function recordChecks(db: Store, checkedAt: string, checks: readonly Chec
 
   return db
     .transaction((): RecordedCheck[] =>
-      checks.map(({ processKey, verdict, threshold }) => {
+      checks.map(({ processKey, verdict: checked, threshold }) => {
         const previous = previousOf.get(processKey);
-        const consecutiveFailures = nextConsecutiveFailures(previous?.consecutive_failures ?? 0, verdict.state);
-        const recoveryDue = isRecoveryDue(verdict.state, consecutiveFailures, threshold);
+        const assessment = assessCheck(checked, previousStateOf(previous), threshold, nowMs);
+        const { verdict, consecutiveFailures, recoveryDue } = assessment;
         const row = {
           process_key: processKey,
           checked_at: checkedAt,
@@ -70,8 +77,8 @@ export function recordChecks(db: Store, checkedAt: string, checks: readonly Chec
           consecutive_failures: consecutiveFailures,
         };
         upsertState.run({ ...row, recovery_due_since: recoveryDue ? (previous?.recovery_due_since ?? checkedAt) : null });
-        insertHistory.run({ ...row, action_taken: recoveryDue ? ACTION_RECOVERY_DUE : null });
-        return { processKey, consecutiveFailures, recoveryDue };
+        const history = insertHistory.run({ ...row, action_taken: recoveryDue ? ACTION_RECOVERY_DUE : null });
+        return { ...assessment, processKey, historyId: Number(history.lastInsertRowid) };
       }),
     )
     .immediate();

@@ -6,27 +6,34 @@ const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
 export interface RetentionResult {
   /** False when the last pass was less than an hour ago. */
   ran: boolean;
+  /** Check rows deleted. */
   deletedRows: number;
+  /** Finished recoveries deleted, with their actions. */
+  deletedRecoveries: number;
 }
 
 /**
- * Deletes check history older than `retentionDays`, at most once an hour, so the audit
+ * Deletes check history and finished recoveries older than `retentionDays`, at most once an hour, so the audit
  * log stays bounded without every tick paying for a scan.
  */
 export function applyRetention(db: Store, nowMs: number, retentionDays: number, format: (date: Date) => string): RetentionResult {
   const last = db.prepare<[string], { value: string }>('SELECT value FROM watchdog_meta WHERE key = ?').get(LAST_RETENTION_KEY);
   const sinceLastMs = last === undefined ? Infinity : nowMs - Date.parse(last.value);
   // A last pass in the future means the clock was set back: run rather than wait for it.
-  if (sinceLastMs >= 0 && sinceLastMs < RETENTION_INTERVAL_MS) return { ran: false, deletedRows: 0 };
+  if (sinceLastMs >= 0 && sinceLastMs < RETENTION_INTERVAL_MS) return { ran: false, deletedRows: 0, deletedRecoveries: 0 };
   const cutoff = format(new Date(nowMs - retentionDays * 24 * 60 * 60 * 1000));
   return db
     .transaction((): RetentionResult => {
       const { changes } = db.prepare('DELETE FROM check_history WHERE checked_at < ?').run(cutoff);
+      // Foreign keys are not enforced (SQLite's default), so the actions go first, explicitly.
+      const oldRecoveries = "SELECT id FROM recoveries WHERE started_at < ? AND outcome NOT IN ('running')";
+      db.prepare(`DELETE FROM recovery_actions WHERE recovery_id IN (${oldRecoveries})`).run(cutoff);
+      const recoveries = db.prepare(`DELETE FROM recoveries WHERE id IN (${oldRecoveries})`).run(cutoff);
       db.prepare('INSERT INTO watchdog_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
         LAST_RETENTION_KEY,
         new Date(nowMs).toISOString(),
       );
-      return { ran: true, deletedRows: changes };
+      return { ran: true, deletedRows: changes, deletedRecoveries: recoveries.changes };
     })
     .immediate();
 }

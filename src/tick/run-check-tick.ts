@@ -1,19 +1,21 @@
 import type { ProcessConfig, WatchdogConfig } from '../config/types.js';
 import type { HealthVerdict } from '../heartbeat/classify-heartbeat.js';
 import type { HeartbeatFileRead } from '../heartbeat/read-heartbeat-file.js';
-import { tryAcquireTickLock, type ReleaseLock } from '../lock/tick-lock.js';
+import type { ReleaseLock } from '../lock/tick-lock.js';
 import type { Logger } from '../logging/logger.js';
-import { openStore } from '../store/open-store.js';
+import { runRecovery, type RecoveryReport } from '../recovery/run-recovery.js';
+import { openStore, type Store } from '../store/open-store.js';
 import { recordChecks } from '../store/record-checks.js';
+import { markInterruptedRecoveries } from '../store/record-recovery.js';
 import { applyRetention } from '../store/retention.js';
-import type { ProcessTable } from '../system/process-table.js';
+import type { System } from '../system/system.js';
 import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
 import { checkProcess } from './check-process.js';
 import { describeCheck } from './describe-check.js';
+import { acquireTickLockNow } from '../lock/acquire-lock.js';
 
 export interface TickDeps {
-  now: () => Date;
-  processTable: ProcessTable;
+  system: System;
   readHeartbeat: (path: string) => HeartbeatFileRead;
   logger: Logger;
   /** Takes the tick lock without waiting; `undefined` when another instance holds it. */
@@ -22,7 +24,10 @@ export interface TickDeps {
 
 export interface ProcessCheck {
   process: ProcessConfig;
+  /** The verdict as recorded: `off` and `starting` included. */
   verdict: HealthVerdict;
+  /** The heartbeat's own verdict behind it. */
+  checked: HealthVerdict;
   consecutiveFailures: number;
   threshold: number;
   recoveryDue: boolean;
@@ -30,64 +35,95 @@ export interface ProcessCheck {
 
 export type TickOutcome =
   | { kind: 'lock-held'; lockPath: string }
-  | { kind: 'ran'; checkedAt: string; checks: ProcessCheck[] };
+  | { kind: 'ran'; checkedAt: string; checks: ProcessCheck[]; recoveries: RecoveryReport[] };
 
 /**
  * One `watchdog check`: lock → check every enabled process → record the checks in one
- * transaction → retention → release. A tick that finds the lock held does nothing.
+ * transaction → run the recoveries that are due, one process at a time → retention →
+ * release. A tick that finds the lock held does nothing.
  */
 export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Promise<TickOutcome> {
-  const { logger } = deps;
-  const acquire = deps.acquireLock ?? defaultAcquireLock;
+  const { logger, system } = deps;
+  const acquire = deps.acquireLock ?? acquireTickLockNow;
   const release = await acquire(config.lock_path, logger);
   if (release === undefined) {
     logger.info(`another watchdog instance holds the lock ${config.lock_path}; this tick does nothing`);
     return { kind: 'lock-held', lockPath: config.lock_path };
   }
   try {
-    const now = deps.now();
-    const nowMs = now.getTime();
+    const now = system.now();
     const checkedAt = formatUtcTimestamp(now);
     const enabled = config.processes.filter((process) => process.enabled);
     const verdicts = enabled.map((process) => ({
       process,
       verdict: checkProcess(process, {
         readHeartbeat: deps.readHeartbeat,
-        processTable: deps.processTable,
-        nowMs,
+        processTable: system.processes,
+        nowMs: now.getTime(),
         maxClockSkewSeconds: config.max_clock_skew_seconds,
       }),
     }));
 
-    const threshold = config.consecutive_failures_threshold;
     const db = openStore(config.db_path);
     try {
+      const interrupted = markInterruptedRecoveries(db, checkedAt);
+      if (interrupted > 0) logger.warn(`${interrupted} recovery(ies) were interrupted by the watchdog stopping mid-pipeline; marked interrupted`);
       const recorded = recordChecks(
         db,
         checkedAt,
-        verdicts.map(({ process, verdict }) => ({ processKey: process.key, verdict, threshold })),
+        verdicts.map(({ process, verdict }) => ({ processKey: process.key, verdict, threshold: process.consecutive_failures_threshold })),
       );
-      const checks = verdicts.map(({ process, verdict }, index): ProcessCheck => {
+      const checks = verdicts.map(({ process }, index): ProcessCheck => {
         const record = recorded[index];
+        if (record === undefined) throw new Error(`no recorded check for ${process.key}`);
         return {
           process,
-          verdict,
-          threshold,
-          consecutiveFailures: record?.consecutiveFailures ?? 0,
-          recoveryDue: record?.recoveryDue ?? false,
+          verdict: record.verdict,
+          checked: record.checked,
+          threshold: process.consecutive_failures_threshold,
+          consecutiveFailures: record.consecutiveFailures,
+          recoveryDue: record.recoveryDue,
         };
       });
       checks.forEach((check) => logCheck(logger, check));
-      const retention = applyRetention(db, nowMs, config.history_retention_days, formatUtcTimestamp);
-      if (retention.deletedRows > 0) {
-        logger.info(`retention: deleted ${retention.deletedRows} check rows older than ${config.history_retention_days} days`);
+
+      const recoveries: RecoveryReport[] = [];
+      for (const [index, check] of checks.entries()) {
+        if (!check.recoveryDue) continue;
+        recoveries.push(await recover(check, recorded[index]?.historyId, db, config, deps));
       }
-      return { kind: 'ran', checkedAt, checks };
+      applyRetentionLogged(db, system.now().getTime(), config, logger);
+      return { kind: 'ran', checkedAt, checks, recoveries };
     } finally {
       db.close();
     }
   } finally {
     await release();
+  }
+}
+
+function recover(check: ProcessCheck, historyId: number | undefined, db: Store, config: WatchdogConfig, deps: TickDeps): Promise<RecoveryReport> {
+  return runRecovery(
+    {
+      process: check.process,
+      kind: 'recovery',
+      command: 'check',
+      requestedBy: 'cron',
+      actions: check.process.recovery_actions,
+      trigger: check.verdict,
+      heartbeat: check.checked,
+      historyId,
+    },
+    { db, system: deps.system, logger: deps.logger, outputLogMaxBytes: config.log_max_bytes },
+  );
+}
+
+function applyRetentionLogged(db: Store, nowMs: number, config: WatchdogConfig, logger: Logger): void {
+  const retention = applyRetention(db, nowMs, config.history_retention_days, formatUtcTimestamp);
+  if (retention.deletedRows > 0 || retention.deletedRecoveries > 0) {
+    logger.info(
+      `retention: deleted ${retention.deletedRows} check rows and ${retention.deletedRecoveries} recoveries older than ${config.history_retention_days} days`,
+    );
   }
 }
 
@@ -97,11 +133,6 @@ function logCheck(logger: Logger, check: ProcessCheck): void {
   const line = describeCheck(check);
   if (verdict.state === 'healthy') logger.debug(line);
   else if (verdict.state === 'check_error') logger.error(line);
+  else if (verdict.state === 'off' || verdict.state === 'starting') logger.info(line);
   else logger.warn(line);
-}
-
-function defaultAcquireLock(lockPath: string, logger: Logger): Promise<ReleaseLock | undefined> {
-  return tryAcquireTickLock(lockPath, {
-    onCompromised: (error) => logger.error(`lock ${lockPath} was compromised while held: ${error.message}`),
-  });
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { commandsOf, normalizeProcess, pipelineOf } from '../../src/config/normalize-config.js';
+import { commandsOf, inheritedSettingsOf, normalizeProcess, pipelineOf } from '../../src/config/normalize-config.js';
 import type { RawProcessConfig } from '../../src/config/types.js';
 
 const BASE: RawProcessConfig = {
@@ -111,7 +111,7 @@ const cases: Case[] = [
 describe('normalizeProcess: legacy keys and pipeline', () => {
   for (const { name, raw, commands, recovery_actions } of cases) {
     it(name, () => {
-      const process = normalizeProcess('my_server', { ...BASE, ...raw }, '/srv/watchdog');
+      const process = normalizeProcess('my_server', { ...BASE, ...raw }, inheritedSettingsOf({}, '/srv/watchdog'));
       assert.deepEqual(process, {
         key: 'my_server',
         display_name: 'My Server',
@@ -120,19 +120,74 @@ describe('normalizeProcess: legacy keys and pipeline', () => {
         enabled: true,
         commands,
         recovery_actions,
+        consecutive_failures_threshold: 2,
+        kill_timeout: 10,
+        cleanup_timeout: 60,
+        verify_delay: 2,
+        cleanup_args: ['--force'],
+        start_grace_seconds: 60,
+        cwd: '/srv/watchdog',
+        env: {},
+        output_log: '/srv/watchdog/logs/my_server.out.log',
       });
     });
   }
 
+  it('takes per-process overrides over the top-level settings', () => {
+    const inherited = inheritedSettingsOf(
+      { consecutive_failures_threshold: 4, kill_timeout: 3, cleanup_timeout: 20, verify_delay: 1, cleanup_args: [], log_dir: '/var/log/wd' },
+      '/srv/watchdog',
+    );
+    const inheriting = normalizeProcess('plain', { ...BASE, startup_command: 'run' }, inherited);
+    assert.equal(inheriting.consecutive_failures_threshold, 4);
+    assert.equal(inheriting.kill_timeout, 3);
+    assert.equal(inheriting.cleanup_timeout, 20);
+    assert.equal(inheriting.verify_delay, 1);
+    assert.deepEqual(inheriting.cleanup_args, []);
+    assert.equal(inheriting.output_log, '/var/log/wd/plain.out.log');
+
+    const own = normalizeProcess(
+      'own',
+      {
+        ...BASE,
+        startup_command: 'run',
+        consecutive_failures_threshold: 1,
+        kill_timeout: 0.5,
+        cleanup_timeout: 5,
+        verify_delay: 0,
+        cleanup_args: ['--yes'],
+        start_grace_seconds: 90,
+        cwd: 'app',
+        env: { MODE: 'edge' },
+        output_log: 'out/own.log',
+      },
+      inherited,
+    );
+    assert.equal(own.consecutive_failures_threshold, 1);
+    assert.equal(own.kill_timeout, 0.5);
+    assert.equal(own.cleanup_timeout, 5);
+    assert.equal(own.verify_delay, 0);
+    assert.deepEqual(own.cleanup_args, ['--yes']);
+    assert.equal(own.start_grace_seconds, 90);
+    assert.equal(own.cwd, '/srv/watchdog/app');
+    assert.deepEqual(own.env, { MODE: 'edge' });
+    assert.equal(own.output_log, '/srv/watchdog/out/own.log');
+  });
+
+  it('turns a process key into a safe output log file name', () => {
+    const process = normalizeProcess('../etc/cam 1', { ...BASE, startup_command: 'run' }, inheritedSettingsOf({}, '/srv'));
+    assert.equal(process.output_log, '/srv/logs/.._etc_cam_1.out.log');
+  });
+
   it('keeps an absolute heartbeat_path', () => {
-    const process = normalizeProcess('web', { ...BASE, heartbeat_path: '/run/web.json', startup_command: 'run' }, '/srv/watchdog');
+    const process = normalizeProcess('web', { ...BASE, heartbeat_path: '/run/web.json', startup_command: 'run' }, inheritedSettingsOf({}, '/srv/watchdog'));
     assert.equal(process.heartbeat_path, '/run/web.json');
   });
 
   it('does not share the default pipeline between processes', () => {
-    const first = normalizeProcess('a', { ...BASE, startup_command: 'run' }, '/srv');
+    const first = normalizeProcess('a', { ...BASE, startup_command: 'run' }, inheritedSettingsOf({}, '/srv'));
     first.recovery_actions.push('mutated');
-    const second = normalizeProcess('b', { ...BASE, startup_command: 'run' }, '/srv');
+    const second = normalizeProcess('b', { ...BASE, startup_command: 'run' }, inheritedSettingsOf({}, '/srv'));
     assert.deepEqual(second.recovery_actions, ['kill', 'start']);
   });
 });

@@ -15,6 +15,9 @@ describe('nextConsecutiveFailures', () => {
     [99, 'timed_out', 100],
     [0, 'check_error', 0],
     [3, 'check_error', 3],
+    [0, 'starting', 0],
+    [1, 'starting', 1],
+    [4, 'off', 0],
   ];
   for (const [previous, state, expected] of cases) {
     it(`${previous} then ${state} → ${expected}`, () => {
@@ -22,7 +25,7 @@ describe('nextConsecutiveFailures', () => {
     });
   }
 
-  it('counts every state but healthy and check_error as a failure', () => {
+  it('counts every state but healthy, check_error, starting and off as a failure', () => {
     const failing = HEALTH_STATES.filter((state) => nextConsecutiveFailures(0, state) === 1);
     assert.deepEqual(failing, ['timed_out', 'no_heartbeat', 'stale_pid', 'error_status', 'invalid_heartbeat']);
   });
@@ -52,6 +55,8 @@ describe('isRecoveryDue', () => {
     // A check the watchdog could not complete never makes a recovery due, whatever the count.
     ['check_error', 5, 2, false],
     ['healthy', 0, 1, false],
+    ['starting', 3, 2, false],
+    ['off', 3, 2, false],
   ];
   for (const [state, failures, threshold, expected] of cases) {
     it(`${state}, ${failures} failures, threshold ${threshold} → ${expected}`, () => {

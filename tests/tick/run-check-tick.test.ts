@@ -9,7 +9,7 @@ import { readHeartbeatFile } from '../../src/heartbeat/read-heartbeat-file.js';
 import type { Logger } from '../../src/logging/logger.js';
 import { openStore } from '../../src/store/open-store.js';
 import { readHistory, readProcessStates } from '../../src/store/read-state.js';
-import { procfsProcessTable } from '../../src/system/process-table.js';
+import { realSystem } from '../../src/system/system.js';
 import { runCheckTick, type TickDeps } from '../../src/tick/run-check-tick.js';
 import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
 import { heartbeatText, writeFileAt } from '../helpers/heartbeats.js';
@@ -21,9 +21,9 @@ function recordingLogger(): Logger & { lines: string[] } {
   return { lines, error: push('error'), warn: push('warn'), info: push('info'), debug: push('debug') };
 }
 
-function configIn(dir: string, processes: Record<string, { heartbeat: string; enabled?: boolean }>): WatchdogConfig {
+function configIn(dir: string, processes: Record<string, { heartbeat: string; enabled?: boolean }>, threshold = 2): WatchdogConfig {
   const raw = {
-    consecutive_failures_threshold: 2,
+    consecutive_failures_threshold: threshold,
     processes: Object.fromEntries(
       Object.entries(processes).map(([key, { heartbeat, enabled = true }]) => [
         key,
@@ -38,7 +38,7 @@ function configIn(dir: string, processes: Record<string, { heartbeat: string; en
 }
 
 function deps(now: Date, logger: Logger): TickDeps {
-  return { now: () => now, processTable: procfsProcessTable(), readHeartbeat: readHeartbeatFile, logger };
+  return { system: { ...realSystem(), now: () => now }, readHeartbeat: readHeartbeatFile, logger };
 }
 
 describe('runCheckTick', () => {
@@ -106,15 +106,18 @@ describe('runCheckTick', () => {
   it('records a check the watchdog could not complete as check_error, without counting it against the app', async () => {
     const dir = makeTempDir();
     writeFileAt(join(dir, 'web.json'), heartbeatText({ process_key: 'web' }));
-    const config = configIn(dir, { web: { heartbeat: 'web.json' }, gone: { heartbeat: 'gone.json' } });
+    // A threshold no test reaches: this is about counting, not recovering.
+    const config = configIn(dir, { web: { heartbeat: 'web.json' }, gone: { heartbeat: 'gone.json' } }, 10);
     const logger = recordingLogger();
+    const real = realSystem();
     const brokenProcfs = {
+      ...real.processes,
       liveness: (): never => {
         throw Object.assign(new Error('EACCES: permission denied, open /proc/1234/status'), { code: 'EACCES' });
       },
     };
     for (let tick = 0; tick < 3; tick += 1) {
-      const outcome = await runCheckTick(config, { ...deps(new Date(), logger), processTable: brokenProcfs });
+      const outcome = await runCheckTick(config, { ...deps(new Date(), logger), system: { ...real, processes: brokenProcfs } });
       assert.equal(outcome.kind, 'ran');
       const web = outcome.checks.find((check) => check.process.key === 'web');
       assert.equal(web?.verdict.state, 'check_error');
@@ -140,7 +143,7 @@ describe('runCheckTick', () => {
     } finally {
       after.close();
     }
-    assert.ok(logger.lines.includes('info retention: deleted 1 check rows older than 30 days'));
+    assert.ok(logger.lines.includes('info retention: deleted 1 check rows and 0 recoveries older than 30 days'));
   });
 
   it('does not check disabled processes', async () => {

@@ -1,42 +1,36 @@
 import type { WatchdogConfig } from '../../config/types.js';
 import { describeError } from '../../errors.js';
 import { readHeartbeatFile } from '../../heartbeat/read-heartbeat-file.js';
-import { createFileLogger } from '../../logging/file-logger.js';
-import type { Logger } from '../../logging/logger.js';
-import { procfsProcessTable } from '../../system/process-table.js';
+import { realSystem } from '../../system/system.js';
 import { describeCheck } from '../../tick/describe-check.js';
-import { runCheckTick } from '../../tick/run-check-tick.js';
+import { runCheckTick, type TickOutcome } from '../../tick/run-check-tick.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { loadCliConfig } from '../load-cli-config.js';
+import { openLog } from '../open-log.js';
 import { reportError } from '../report-error.js';
 
 export interface CheckArgs {
   config?: string | undefined;
   verbose?: boolean | undefined;
+  dryRun?: boolean | undefined;
 }
 
 /**
  * `watchdog check`: one tick, as cron runs it every minute. Prints nothing when the
  * tick ran (cron mails whatever a job prints) unless `--verbose`; errors that stop the
- * tick go to standard error and the log.
+ * tick and failed recoveries go to standard error and the log. Exit 1 when a recovery failed.
  */
 export async function runCheck(args: CheckArgs, io: CliIo): Promise<number> {
   const { config, warnings } = loadCliConfig(args.config, io);
+  if (args.dryRun === true) return (await import('./check-dry-run.js')).runCheckDryRun(config, warnings, io);
+
   const log = openLog(config, io);
   try {
     for (const warning of warnings) log.logger.warn(`config: ${warning}`);
-    const outcome = await runCheckTick(config, {
-      now: () => new Date(),
-      processTable: procfsProcessTable(),
-      readHeartbeat: readHeartbeatFile,
-      logger: log.logger,
-    });
-    if (args.verbose === true) {
-      if (outcome.kind === 'lock-held') io.out(`another watchdog holds ${outcome.lockPath}; nothing done`);
-      else for (const check of outcome.checks) io.out(describeCheck(check));
-    }
-    return EXIT.ok;
+    const outcome = await runCheckTick(config, { system: realSystem(), readHeartbeat: readHeartbeatFile, logger: log.logger });
+    if (args.verbose === true) printVerbose(outcome, io);
+    return reportFailedRecoveries(outcome, config, io);
   } catch (error) {
     log.logger.error(`tick failed: ${describeError(error)}`);
     return reportError(error, io);
@@ -45,30 +39,25 @@ export async function runCheck(args: CheckArgs, io: CliIo): Promise<number> {
   }
 }
 
-/**
- * The log file, or standard error when the log cannot be written: a tick never stops
- * for its log, and a broken log shows in cron's mail.
- */
-function openLog(config: WatchdogConfig, io: CliIo): { logger: Logger; close: () => Promise<void> } {
-  let reported = false;
-  const toStderr = (problem: string) => (line: string): void => {
-    if (!reported) io.err(`watchdog: ${problem}; log lines follow on stderr`);
-    reported = true;
-    io.err(line);
-  };
-  try {
-    return createFileLogger({
-      logDir: config.log_dir,
-      level: config.log_level,
-      maxBytes: config.log_max_bytes,
-      maxFiles: config.log_max_files,
-      onWriteError: (error, line) => toStderr(`cannot write to the log in ${config.log_dir}: ${describeError(error)}`)(line),
-    });
-  } catch (error) {
-    const write = toStderr(`cannot use the log folder ${config.log_dir}: ${describeError(error)}`);
-    return {
-      logger: { error: (line) => write(`error ${line}`), warn: (line) => write(`warn ${line}`), info: () => undefined, debug: () => undefined },
-      close: () => Promise.resolve(),
-    };
+function printVerbose(outcome: TickOutcome, io: CliIo): void {
+  if (outcome.kind === 'lock-held') {
+    io.out(`another watchdog holds ${outcome.lockPath}; nothing done`);
+    return;
   }
+  for (const check of outcome.checks) io.out(describeCheck(check));
+  for (const recovery of outcome.recoveries) {
+    io.out(`${recovery.processKey}: recovery #${recovery.recoveryId} ${recovery.outcome}`);
+    for (const action of recovery.actions) io.out(`  ${action.action}: ${action.outcome}: ${action.detail}`);
+  }
+}
+
+/** A failed recovery is exit 1, told on standard error so cron mails it. */
+function reportFailedRecoveries(outcome: TickOutcome, config: WatchdogConfig, io: CliIo): number {
+  if (outcome.kind === 'lock-held') return EXIT.ok;
+  const failed = outcome.recoveries.filter((recovery) => recovery.outcome === 'failed');
+  for (const recovery of failed) {
+    io.err(`watchdog: ${recovery.processKey}: recovery #${recovery.recoveryId} failed: ${recovery.summary}`);
+  }
+  if (failed.length > 0) io.err(`watchdog: details: watchdog history --recoveries -c ${config.config_path}`);
+  return failed.length > 0 ? EXIT.failed : EXIT.ok;
 }

@@ -1,7 +1,7 @@
-import { openStoreForReading } from '../../store/open-store.js';
-import { readHistory, type CheckHistoryRow } from '../../store/read-state.js';
+import { readFrom, readHistory, readRecoveries } from '../../store/read-state.js';
 import { EXIT } from '../exit-codes.js';
 import { formatHistoryTable } from '../format/format-history.js';
+import { formatRecoveries } from '../format/format-recoveries.js';
 import type { CliIo } from '../io.js';
 import { loadCliConfig, requireProcessKey } from '../load-cli-config.js';
 
@@ -10,28 +10,26 @@ export interface HistoryArgs {
   key?: string | undefined;
   limit: number;
   json?: boolean | undefined;
+  recoveries?: boolean | undefined;
 }
 
-/** `watchdog history [key] [--limit N] [--json]`: recent checks, newest first. */
+/** `watchdog history [key] [--limit N] [--json] [--recoveries]`: recent checks, or recoveries with their actions, newest first. */
 export function runHistory(args: HistoryArgs, io: CliIo): number {
   const { config } = loadCliConfig(args.config, io);
   if (args.key !== undefined) requireProcessKey(config, args.key);
+  const query = { processKey: args.key, limit: args.limit };
 
-  let rows: CheckHistoryRow[] = [];
-  const db = openStoreForReading(config.db_path);
-  if (db !== undefined) {
-    try {
-      rows = readHistory(db, { processKey: args.key, limit: args.limit });
-    } finally {
-      db.close();
-    }
+  if (args.recoveries === true) {
+    const recoveries = readFrom(config.db_path, (db) => readRecoveries(db, query), () => []);
+    if (args.json === true) io.out(JSON.stringify({ recoveries }, null, 2));
+    else if (recoveries.length === 0) io.out('no recoveries recorded yet');
+    else for (const line of formatRecoveries(recoveries)) io.out(line);
+    return EXIT.ok;
   }
-  if (args.json === true) {
-    io.out(JSON.stringify({ checks: rows }, null, 2));
-  } else if (rows.length === 0) {
-    io.out('no checks recorded yet');
-  } else {
-    for (const line of formatHistoryTable(rows)) io.out(line);
-  }
+
+  const rows = readFrom(config.db_path, (db) => readHistory(db, query), () => []);
+  if (args.json === true) io.out(JSON.stringify({ checks: rows }, null, 2));
+  else if (rows.length === 0) io.out('no checks recorded yet');
+  else for (const line of formatHistoryTable(rows)) io.out(line);
   return EXIT.ok;
 }

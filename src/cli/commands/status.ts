@@ -1,7 +1,5 @@
 import { buildStatus } from '../../status/build-status.js';
-import { openStoreForReading } from '../../store/open-store.js';
-import { readProcessStates, type ProcessStateRow } from '../../store/read-state.js';
-import type { WatchdogConfig } from '../../config/types.js';
+import { readFrom, readLastRecoveries, readProcessStates } from '../../store/read-state.js';
 import { EXIT } from '../exit-codes.js';
 import { formatStatusTable } from '../format/format-status.js';
 import type { CliIo } from '../io.js';
@@ -13,12 +11,17 @@ export interface StatusArgs {
   json?: boolean | undefined;
 }
 
-/** `watchdog status [key] [--json]`: each process's state as of its last check. */
+/** `watchdog status [key] [--json]`: each process's state as of its last check, its last recovery, and where its output goes. */
 export function runStatus(args: StatusArgs, io: CliIo, now: () => Date = () => new Date()): number {
   const { config } = loadCliConfig(args.config, io);
   if (args.key !== undefined) requireProcessKey(config, args.key);
 
-  const statuses = buildStatus(config, readStates(config)).filter((status) => args.key === undefined || status.key === args.key);
+  const { states, lastRecoveries } = readFrom(
+    config.db_path,
+    (db) => ({ states: readProcessStates(db), lastRecoveries: readLastRecoveries(db) }),
+    () => ({ states: new Map(), lastRecoveries: new Map() }),
+  );
+  const statuses = buildStatus(config, states, lastRecoveries).filter((status) => args.key === undefined || status.key === args.key);
   if (args.json === true) {
     io.out(JSON.stringify({ processes: statuses }, null, 2));
     return EXIT.ok;
@@ -28,15 +31,4 @@ export function runStatus(args: StatusArgs, io: CliIo, now: () => Date = () => n
   io.out(`${config.config_path}: ${enabled.length} enabled, ${healthy} healthy, ${enabled.length - healthy} not healthy`);
   for (const line of formatStatusTable(statuses, now().getTime())) io.out(line);
   return EXIT.ok;
-}
-
-/** No database yet means nothing was checked yet; status creates none. */
-function readStates(config: WatchdogConfig): Map<string, ProcessStateRow> {
-  const db = openStoreForReading(config.db_path);
-  if (db === undefined) return new Map();
-  try {
-    return readProcessStates(db);
-  } finally {
-    db.close();
-  }
 }

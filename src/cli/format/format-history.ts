@@ -14,7 +14,7 @@ export function formatHistoryTable(rows: readonly CheckHistoryRow[]): string[] {
       row.heartbeat_age_seconds === null ? '-' : formatSeconds(Math.max(0, row.heartbeat_age_seconds)),
       row.pid === null ? '-' : String(row.pid),
       row.iteration === null ? '-' : String(row.iteration),
-      row.action_taken ?? '-',
+      row.recovery_id === null ? (row.action_taken ?? '-') : `${row.action_taken ?? 'recovery'} #${row.recovery_id}`,
       row.reason ?? '',
     ]),
   );

@@ -2,7 +2,7 @@ import { formatSeconds } from '../../time/format-duration.js';
 import type { ProcessStatus } from '../../status/build-status.js';
 import { renderTable } from './render-table.js';
 
-/** `watchdog status` as a table a person reads at a glance, then warnings. */
+/** `watchdog status` as a table a person reads at a glance, then warnings, failed recoveries and where app output goes. */
 export function formatStatusTable(statuses: readonly ProcessStatus[], nowMs: number): string[] {
   const rows = statuses.map((status) => [
     status.key,
@@ -12,12 +12,20 @@ export function formatStatusTable(statuses: readonly ProcessStatus[], nowMs: num
     status.heartbeat_age_seconds === null ? '-' : formatSeconds(Math.max(0, status.heartbeat_age_seconds)),
     status.pid === null ? '-' : String(status.pid),
     formatAgo(status.last_check_at, nowMs),
+    status.last_recovery === null ? '-' : `#${status.last_recovery.id} ${status.last_recovery.kind} ${status.last_recovery.outcome} ${formatAgo(status.last_recovery.started_at, nowMs)}`,
     status.reason ?? '',
   ]);
-  const lines = renderTable(['KEY', 'NAME', 'STATE', 'FAILURES', 'HEARTBEAT AGE', 'PID', 'LAST CHECK', 'REASON'], rows);
+  const lines = renderTable(['KEY', 'NAME', 'STATE', 'FAILURES', 'HEARTBEAT AGE', 'PID', 'LAST CHECK', 'LAST RECOVERY', 'REASON'], rows);
   for (const status of statuses) {
     if (status.warning !== null) lines.push(`warning: ${status.key}: ${status.warning}`);
   }
+  for (const status of statuses) {
+    const recovery = status.last_recovery;
+    if (recovery !== null && recovery.outcome !== 'succeeded' && recovery.outcome !== 'skipped' && recovery.detail !== null) {
+      lines.push(`last ${recovery.kind} of ${status.key} ${recovery.outcome}: ${recovery.detail}`);
+    }
+  }
+  for (const status of statuses) lines.push(`app output of ${status.key} (stdout and stderr of what the watchdog starts): ${status.output_log}`);
   return lines;
 }
 

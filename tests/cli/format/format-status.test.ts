@@ -23,6 +23,12 @@ function status(overrides: Partial<ProcessStatus>): ProcessStatus {
     iteration: 5,
     last_check_at: '2026-06-30T11:59:35.000000+00:00',
     warning: null,
+    off_since: null,
+    off_by: null,
+    started_at: null,
+    grace_until: null,
+    last_recovery: null,
+    output_log: '/var/log/watchdog/web.out.log',
     ...overrides,
   };
 }
@@ -32,17 +38,50 @@ describe('formatStatusTable', () => {
     const lines = formatStatusTable(
       [
         status({ warning: 'heartbeat names process_key "www", expected "web"' }),
-        status({ key: 'api', display_name: 'API', state: 'timed_out', reason: 'last heartbeat 95s ago, timeout 60s', consecutive_failures: 2, recovery_due: true, heartbeat_age_seconds: 95 }),
-        status({ key: 'old', display_name: 'Old', enabled: false, state: 'disabled', reason: 'enabled is false in the config', pid: null, heartbeat_age_seconds: null, last_check_at: null }),
+        status({
+          key: 'api',
+          display_name: 'API',
+          state: 'timed_out',
+          reason: 'last heartbeat 95s ago, timeout 60s',
+          consecutive_failures: 2,
+          recovery_due: true,
+          heartbeat_age_seconds: 95,
+          output_log: '/var/log/watchdog/api.out.log',
+          last_recovery: {
+            id: 7,
+            kind: 'recovery',
+            command: 'check',
+            requested_by: 'cron',
+            started_at: '2026-06-30T11:59:00.000000+00:00',
+            finished_at: '2026-06-30T11:59:03.000000+00:00',
+            outcome: 'failed',
+            detail: 'start failed: the start command exited 3 within 2s (verify_delay)',
+          },
+        }),
+        status({
+          key: 'old',
+          display_name: 'Old',
+          enabled: false,
+          state: 'disabled',
+          reason: 'enabled is false in the config',
+          pid: null,
+          heartbeat_age_seconds: null,
+          last_check_at: null,
+          output_log: '/var/log/watchdog/old.out.log',
+        }),
       ],
       NOW,
     );
     assert.deepEqual(lines, [
-      'KEY  NAME  STATE      FAILURES          HEARTBEAT AGE  PID   LAST CHECK  REASON',
-      'web  Web   healthy    0/2               2s             4321  25s ago     heartbeat 2s ago, iteration 5',
-      'api  API   timed_out  2/2 recovery due  95s            4321  25s ago     last heartbeat 95s ago, timeout 60s',
-      'old  Old   disabled   -                 -              -     never       enabled is false in the config',
+      'KEY  NAME  STATE      FAILURES          HEARTBEAT AGE  PID   LAST CHECK  LAST RECOVERY               REASON',
+      'web  Web   healthy    0/2               2s             4321  25s ago     -                           heartbeat 2s ago, iteration 5',
+      'api  API   timed_out  2/2 recovery due  95s            4321  25s ago     #7 recovery failed 60s ago  last heartbeat 95s ago, timeout 60s',
+      'old  Old   disabled   -                 -              -     never       -                           enabled is false in the config',
       'warning: web: heartbeat names process_key "www", expected "web"',
+      'last recovery of api failed: start failed: the start command exited 3 within 2s (verify_delay)',
+      'app output of web (stdout and stderr of what the watchdog starts): /var/log/watchdog/web.out.log',
+      'app output of api (stdout and stderr of what the watchdog starts): /var/log/watchdog/api.out.log',
+      'app output of old (stdout and stderr of what the watchdog starts): /var/log/watchdog/old.out.log',
     ]);
   });
 });

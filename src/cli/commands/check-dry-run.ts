@@ -1,0 +1,59 @@
+import { checkNow } from '../../control/check-now.js';
+import type { WatchdogConfig } from '../../config/types.js';
+import { readHeartbeatFile } from '../../heartbeat/read-heartbeat-file.js';
+import { previewActions } from '../../recovery/preview-actions.js';
+import { previousStateOf, readProcessStatesAt } from '../../store/read-state.js';
+import { realSystem } from '../../system/system.js';
+import { describeCheck } from '../../tick/describe-check.js';
+import { EXIT } from '../exit-codes.js';
+import { formatActionPreviews } from '../format/format-plan.js';
+import type { CliIo } from '../io.js';
+
+/**
+ * `watchdog check --dry-run`: what the next tick would decide for each process and the
+ * exact actions it would run. Takes no lock, opens the audit log read-only, writes no
+ * log, runs nothing: it changes nothing.
+ */
+export function runCheckDryRun(config: WatchdogConfig, warnings: readonly string[], io: CliIo): number {
+  const system = realSystem();
+  const states = readProcessStatesAt(config.db_path);
+  const nowMs = system.now().getTime();
+  io.out(`dry run of ${config.config_path}: nothing is run, recorded or logged`);
+  for (const warning of warnings) io.out(`config warning: ${warning}`);
+  for (const process of config.processes) {
+    if (!process.enabled) {
+      io.out(`${process.key}: disabled (enabled is false) → not checked`);
+      continue;
+    }
+    const assessment = checkNow(process, previousStateOf(states.get(process.key)), {
+      readHeartbeat: readHeartbeatFile,
+      processTable: system.processes,
+      nowMs,
+      maxClockSkewSeconds: config.max_clock_skew_seconds,
+    });
+    const threshold = process.consecutive_failures_threshold;
+    const line = describeCheck({ process, threshold, ...assessment });
+    if (!assessment.recoveryDue) {
+      io.out(`${line} → ${quietDecision(assessment.verdict.state, threshold)}`);
+      continue;
+    }
+    io.out(`${line} → would run its recovery:`);
+    const previews = previewActions(process, process.recovery_actions, assessment.checked, system, { outputLogMaxBytes: config.log_max_bytes });
+    for (const preview of formatActionPreviews(previews)) io.out(preview);
+  }
+  return EXIT.ok;
+}
+
+function quietDecision(state: string, threshold: number): string {
+  switch (state) {
+    case 'healthy':
+      return 'nothing to do';
+    case 'off':
+      return 'not recovered while off (`watchdog on` turns it back on)';
+    case 'starting':
+    case 'check_error':
+      return 'nothing to do';
+    default:
+      return `no recovery yet (due at ${threshold} consecutive failures)`;
+  }
+}

@@ -1,0 +1,92 @@
+import type { ProcessConfig, WatchdogConfig } from '../../config/types.js';
+import { restartProcess, turnOff, turnOn, type ControlDeps, type ControlResult } from '../../control/control-process.js';
+import { readHeartbeatFile } from '../../heartbeat/read-heartbeat-file.js';
+import { acquireTickLockWaiting } from '../../lock/acquire-lock.js';
+import { openStore } from '../../store/open-store.js';
+import { realSystem } from '../../system/system.js';
+import { EXIT } from '../exit-codes.js';
+import type { CliIo } from '../io.js';
+import { loadCliConfig, requireProcessKey } from '../load-cli-config.js';
+import { openLog } from '../open-log.js';
+import { requestedBy } from '../requested-by.js';
+
+export type ControlCommand = 'on' | 'off' | 'restart' | 'stop-all' | 'start-all';
+
+export interface ControlArgs {
+  config?: string | undefined;
+  key?: string | undefined;
+  force?: boolean | undefined;
+  /** Seconds to wait for the lock. */
+  wait: number;
+}
+
+/**
+ * `on`, `off`, `restart <key>`, `stop-all`, `start-all`: take the tick's lock (waiting
+ * up to `--wait` seconds, else exit 75), act, record it like cron's own actions, and say
+ * what happened. Exit 1 when an action failed.
+ */
+export async function runControl(command: ControlCommand, args: ControlArgs, io: CliIo): Promise<number> {
+  const { config, warnings } = loadCliConfig(args.config, io);
+  const targets = targetsOf(command, config, args.key);
+  for (const warning of warnings) io.err(`config warning: ${warning}`);
+
+  const log = openLog(config, io);
+  try {
+    const release = await acquireTickLockWaiting(config.lock_path, log.logger, args.wait);
+    try {
+      const db = openStore(config.db_path);
+      try {
+        const deps: ControlDeps = {
+          db,
+          config,
+          system: realSystem(),
+          readHeartbeat: readHeartbeatFile,
+          logger: log.logger,
+          command,
+          requestedBy: requestedBy(io.env),
+        };
+        const results: ControlResult[] = [];
+        for (const process of targets) {
+          if (!process.enabled) io.out(`${process.key}: note: enabled is false in the config, so cron does not monitor it`);
+          const result = await act(command, process, args.force === true, deps);
+          printResult(result, io);
+          results.push(result);
+        }
+        if (targets.length === 0) io.out('no enabled processes in the config');
+        return results.some((result) => result.outcome === 'failed') ? EXIT.failed : EXIT.ok;
+      } finally {
+        db.close();
+      }
+    } finally {
+      await release();
+    }
+  } finally {
+    await log.close();
+  }
+}
+
+/** The processes a command acts on: the one named, or every enabled one for `*-all`. */
+export function targetsOf(command: ControlCommand, config: WatchdogConfig, key: string | undefined): ProcessConfig[] {
+  if (command === 'stop-all' || command === 'start-all') return config.processes.filter((process) => process.enabled);
+  if (key === undefined) throw new Error(`${command} needs a process key`);
+  return [requireProcessKey(config, key)];
+}
+
+function act(command: ControlCommand, process: ProcessConfig, force: boolean, deps: ControlDeps): Promise<ControlResult> {
+  switch (command) {
+    case 'off':
+    case 'stop-all':
+      return turnOff(process, deps);
+    case 'on':
+    case 'start-all':
+      return turnOn(process, force, deps);
+    case 'restart':
+      return restartProcess(process, deps);
+  }
+}
+
+function printResult(result: ControlResult, io: CliIo): void {
+  const write = result.outcome === 'failed' ? io.err : io.out;
+  write(`${result.processKey}: ${result.message}`);
+  for (const action of result.report?.actions ?? []) write(`  ${action.action}: ${action.outcome}: ${action.detail}`);
+}

@@ -1,0 +1,29 @@
+import { checkNow } from '../../control/check-now.js';
+import { readHeartbeatFile } from '../../heartbeat/read-heartbeat-file.js';
+import { previewActions } from '../../recovery/preview-actions.js';
+import { previousStateOf, readProcessStatesAt } from '../../store/read-state.js';
+import { realSystem } from '../../system/system.js';
+import { EXIT } from '../exit-codes.js';
+import { formatActionPreviews } from '../format/format-plan.js';
+import type { CliIo } from '../io.js';
+import { loadCliConfig, requireProcessKey } from '../load-cli-config.js';
+
+/** `watchdog restart <key> --dry-run`: the process's state and the exact actions a restart would run; changes nothing. */
+export function runRestartDryRun(args: { config?: string | undefined; key: string }, io: CliIo): number {
+  const { config } = loadCliConfig(args.config, io);
+  const process = requireProcessKey(config, args.key);
+  const system = realSystem();
+  // A restart turns an `off` process back on first, so it is judged as if it were on.
+  const previous = { ...previousStateOf(readProcessStatesAt(config.db_path).get(process.key)), offSince: null, offBy: null };
+  const { verdict, checked } = checkNow(process, previous, {
+    readHeartbeat: readHeartbeatFile,
+    processTable: system.processes,
+    nowMs: system.now().getTime(),
+    maxClockSkewSeconds: config.max_clock_skew_seconds,
+  });
+  io.out(`dry run: nothing is run, recorded or logged`);
+  io.out(`${process.key}: ${verdict.state} (${verdict.reason}) → a restart would run:`);
+  const previews = previewActions(process, process.recovery_actions, checked, system, { outputLogMaxBytes: config.log_max_bytes });
+  for (const line of formatActionPreviews(previews)) io.out(line);
+  return EXIT.ok;
+}

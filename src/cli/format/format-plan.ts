@@ -1,0 +1,25 @@
+import type { ActionPreview } from '../../recovery/preview-actions.js';
+import { formatSeconds } from '../../time/format-duration.js';
+
+/** One numbered line per action, exactly what would run: `--dry-run`'s answer. */
+export function formatActionPreviews(previews: readonly ActionPreview[], indent = '  '): string[] {
+  if (previews.length === 0) return [`${indent}(no actions)`];
+  return previews.map((preview, index) => `${indent}${index + 1}. ${describePreview(preview)}`);
+}
+
+function describePreview({ plan, kill }: ActionPreview): string {
+  switch (plan.kind) {
+    case 'kill': {
+      if (kill === undefined || kill.kind !== 'signal') return `kill: ${kill?.kind === 'refused' ? 'refused' : 'nothing to kill'}: ${kill?.why ?? 'unknown'}`;
+      const who = kill.target.group ? `process group ${kill.target.pid} (PID ${kill.target.pid} leads it)` : `PID ${kill.target.pid}`;
+      return `kill: SIGTERM to ${who}, SIGKILL after ${formatSeconds(plan.timeoutSeconds)} (kill_timeout)`;
+    }
+    case 'command':
+      return `${plan.action}: /bin/sh -c ${JSON.stringify(plan.command)} in ${plan.cwd}, killed with its process group after ${formatSeconds(plan.timeoutSeconds)} (cleanup_timeout)`;
+    case 'start':
+      return (
+        `start: move ${plan.heartbeatPath} to ${plan.movedHeartbeatPath}, then /bin/sh -c ${JSON.stringify(plan.command)} in ${plan.cwd}, ` +
+        `detached, output appended to ${plan.outputLog}; fails if it exits non-zero within ${formatSeconds(plan.verifyDelaySeconds)} (verify_delay)`
+      );
+  }
+}

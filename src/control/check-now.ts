@@ -1,0 +1,20 @@
+import type { ProcessConfig } from '../config/types.js';
+import type { HeartbeatFileRead } from '../heartbeat/read-heartbeat-file.js';
+import { assessCheck, type Assessment, type PreviousState } from '../recovery/assess-check.js';
+import type { ProcessTable } from '../system/process-table.js';
+import { checkProcess } from '../tick/check-process.js';
+
+export interface CheckNowDeps {
+  readHeartbeat: (path: string) => HeartbeatFileRead;
+  processTable: ProcessTable;
+  nowMs: number;
+  maxClockSkewSeconds: number;
+}
+
+/**
+ * A process's state right now, weighed against its history (off, start grace), without
+ * recording anything: what a manual command or `--dry-run` decides on.
+ */
+export function checkNow(process: ProcessConfig, previous: PreviousState, deps: CheckNowDeps): Assessment {
+  return assessCheck(checkProcess(process, deps), previous, process.consecutive_failures_threshold, deps.nowMs);
+}

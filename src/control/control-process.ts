@@ -1,0 +1,112 @@
+import type { ProcessConfig, WatchdogConfig } from '../config/types.js';
+import type { HeartbeatFileRead } from '../heartbeat/read-heartbeat-file.js';
+import type { Logger } from '../logging/logger.js';
+import type { Assessment } from '../recovery/assess-check.js';
+import { runRecovery, type RecoveryReport } from '../recovery/run-recovery.js';
+import type { Store } from '../store/open-store.js';
+import { clearOff, setOff } from '../store/process-control.js';
+import { previousStateOf, readProcessStates } from '../store/read-state.js';
+import { beginRecovery, finishRecovery, type RecoveryKind } from '../store/record-recovery.js';
+import type { System } from '../system/system.js';
+import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
+import { checkNow } from './check-now.js';
+import { decideOn } from './decide-on.js';
+
+export interface ControlDeps {
+  db: Store;
+  config: WatchdogConfig;
+  system: System;
+  readHeartbeat: (path: string) => HeartbeatFileRead;
+  logger: Logger;
+  /** The CLI command, for the audit log: `on`, `off`, `restart`, `stop-all`, `start-all`. */
+  command: string;
+  /** Who asked. */
+  requestedBy: string;
+}
+
+/** What a manual command did to one process. */
+export interface ControlResult {
+  processKey: string;
+  outcome: 'succeeded' | 'failed' | 'skipped';
+  /** One line for the person who asked. */
+  message: string;
+  /** The pipeline that ran, if one did. */
+  report: RecoveryReport | undefined;
+}
+
+/** `watchdog off`: persisted first (cron must not undo it), then the app is stopped. */
+export async function turnOff(process: ProcessConfig, deps: ControlDeps): Promise<ControlResult> {
+  const now = formatUtcTimestamp(deps.system.now());
+  setOff(deps.db, process.key, now, deps.requestedBy);
+  deps.logger.info(`${process.key}: turned off by ${deps.requestedBy} (${deps.command})`);
+  // Checked after turning off, so the trigger reads `off`; the kill still takes the heartbeat's PID.
+  const current = assessNow(process, deps);
+  const report = await run(process, 'stop', ['kill'], current, deps);
+  return {
+    processKey: process.key,
+    outcome: report.outcome,
+    message: report.outcome === 'succeeded' ? 'off: it stays stopped until `watchdog on`' : 'off, but it could not be stopped',
+    report,
+  };
+}
+
+/** `watchdog on`: clears `off` and starts the app unless it is already running (or `force`). */
+export async function turnOn(process: ProcessConfig, force: boolean, deps: ControlDeps): Promise<ControlResult> {
+  const wasOff = clearOff(deps.db, process.key);
+  if (wasOff) deps.logger.info(`${process.key}: turned on by ${deps.requestedBy} (${deps.command})`);
+  const current = assessNow(process, deps);
+  const decision = decideOn(process, current.verdict, force);
+  if (!decision.start) {
+    recordSkipped(process, current, decision.why, deps);
+    deps.logger.info(`${process.key}: ${deps.command}: ${decision.why}`);
+    return { processKey: process.key, outcome: 'skipped', message: `${wasOff ? 'on; ' : ''}${decision.why}`, report: undefined };
+  }
+  const report = await run(process, 'start', decision.actions, current, deps);
+  return { processKey: process.key, outcome: report.outcome, message: outcomeMessage('start', report), report };
+}
+
+/** `watchdog restart`: the full pipeline now, whatever the app's health; also turns an `off` process back on. */
+export async function restartProcess(process: ProcessConfig, deps: ControlDeps): Promise<ControlResult> {
+  if (clearOff(deps.db, process.key)) deps.logger.info(`${process.key}: turned on by ${deps.requestedBy} (${deps.command})`);
+  const current = assessNow(process, deps);
+  const report = await run(process, 'restart', process.recovery_actions, current, deps);
+  return { processKey: process.key, outcome: report.outcome, message: outcomeMessage('restart', report), report };
+}
+
+function assessNow(process: ProcessConfig, deps: ControlDeps): Assessment {
+  const previous = previousStateOf(readProcessStates(deps.db).get(process.key));
+  return checkNow(process, previous, {
+    readHeartbeat: deps.readHeartbeat,
+    processTable: deps.system.processes,
+    nowMs: deps.system.now().getTime(),
+    maxClockSkewSeconds: deps.config.max_clock_skew_seconds,
+  });
+}
+
+function run(process: ProcessConfig, kind: RecoveryKind, actions: readonly string[], current: Assessment, deps: ControlDeps): Promise<RecoveryReport> {
+  return runRecovery(
+    { process, kind, command: deps.command, requestedBy: deps.requestedBy, actions, trigger: current.verdict, heartbeat: current.checked },
+    { db: deps.db, system: deps.system, logger: deps.logger, outputLogMaxBytes: deps.config.log_max_bytes },
+  );
+}
+
+/** A manual command that found nothing to do is still recorded: who asked, when, and why nothing ran. */
+function recordSkipped(process: ProcessConfig, current: Assessment, why: string, deps: ControlDeps): void {
+  const at = formatUtcTimestamp(deps.system.now());
+  const id = beginRecovery(deps.db, {
+    processKey: process.key,
+    kind: 'start',
+    command: deps.command,
+    requestedBy: deps.requestedBy,
+    triggerHealth: current.verdict.state,
+    triggerReason: current.verdict.reason,
+    startedAt: at,
+  });
+  finishRecovery(deps.db, id, { finishedAt: at, durationMs: 0, outcome: 'skipped', detail: why, startedPid: null });
+}
+
+function outcomeMessage(what: string, report: RecoveryReport): string {
+  if (report.outcome === 'failed') return `${what} #${report.recoveryId} failed`;
+  const started = report.started?.pid === undefined ? '' : ` (started PID ${report.started.pid})`;
+  return `${what} #${report.recoveryId} succeeded${started}`;
+}

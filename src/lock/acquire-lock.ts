@@ -1,0 +1,34 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { WatchdogError } from '../errors.js';
+import type { Logger } from '../logging/logger.js';
+import { tryAcquireTickLock, type ReleaseLock } from './tick-lock.js';
+
+/** How often a manual command tries again for a lock another instance holds. */
+const RETRY_MS = 200;
+
+/** The tick lock for cron's `check`, without waiting: `undefined` when another instance holds it. */
+export function acquireTickLockNow(lockPath: string, logger: Logger): Promise<ReleaseLock | undefined> {
+  return tryAcquireTickLock(lockPath, {
+    onCompromised: (error) => logger.error(`lock ${lockPath} was compromised while held: ${error.message}`),
+  });
+}
+
+/**
+ * The tick lock for a manual command: waits up to `waitSeconds` for a running tick or
+ * another command to finish, so a person never acts while cron recovers the same app.
+ *
+ * @throws {WatchdogError} `LOCK_HELD` when it is still held after `waitSeconds`.
+ */
+export async function acquireTickLockWaiting(lockPath: string, logger: Logger, waitSeconds: number): Promise<ReleaseLock> {
+  const deadline = Date.now() + waitSeconds * 1000;
+  for (;;) {
+    const release = await acquireTickLockNow(lockPath, logger);
+    if (release !== undefined) return release;
+    if (Date.now() >= deadline) {
+      throw new WatchdogError('LOCK_HELD', `another watchdog instance still holds the lock ${lockPath} after waiting ${waitSeconds}s`, {
+        hint: 'a tick or another command is running (a long recovery?); try again, or wait longer with --wait SECONDS',
+      });
+    }
+    await sleep(Math.min(RETRY_MS, Math.max(0, deadline - Date.now())));
+  }
+}

@@ -1,0 +1,69 @@
+import type { HealthVerdict } from '../heartbeat/classify-heartbeat.js';
+import { formatSeconds } from '../time/format-duration.js';
+import { isRecoveryDue, nextConsecutiveFailures } from './recovery-due.js';
+
+/** What the audit log says of a process before this check. */
+export interface PreviousState {
+  consecutiveFailures: number;
+  /** Set while the process is turned off by `watchdog off`. */
+  offSince: string | null;
+  offBy: string | null;
+  /** When the watchdog last started it. */
+  startedAt: string | null;
+  /** Until then a missing heartbeat is not a failure. */
+  graceUntil: string | null;
+}
+
+export const NO_PREVIOUS_STATE: PreviousState = {
+  consecutiveFailures: 0,
+  offSince: null,
+  offBy: null,
+  startedAt: null,
+  graceUntil: null,
+};
+
+export interface Assessment {
+  /** The heartbeat's verdict, or `off` / `starting` wrapped around it: what is recorded. */
+  verdict: HealthVerdict;
+  /** The heartbeat's own verdict: what `kill` trusts or not. */
+  checked: HealthVerdict;
+  consecutiveFailures: number;
+  recoveryDue: boolean;
+}
+
+/**
+ * Weighs one check against the process's history: a process turned off is `off` and
+ * never due; a process started moments ago is `starting` while it has not written its
+ * first heartbeat (or only the old instance's heartbeat is there), so the old heartbeat
+ * cannot trigger a second recovery while the new instance comes up.
+ */
+export function assessCheck(checked: HealthVerdict, previous: PreviousState, threshold: number, nowMs: number): Assessment {
+  if (previous.offSince !== null) {
+    const by = previous.offBy === null ? '' : ` by ${previous.offBy}`;
+    return {
+      verdict: { ...checked, state: 'off', reason: `turned off${by} at ${previous.offSince}; heartbeat: ${checked.state} (${checked.reason})` },
+      checked,
+      consecutiveFailures: 0,
+      recoveryDue: false,
+    };
+  }
+  const graced = inStartGrace(checked, previous, nowMs);
+  const assessed = graced === undefined ? checked : { ...checked, state: 'starting' as const, reason: graced };
+  const consecutiveFailures = nextConsecutiveFailures(previous.consecutiveFailures, assessed.state);
+  return { verdict: assessed, checked, consecutiveFailures, recoveryDue: isRecoveryDue(assessed.state, consecutiveFailures, threshold) };
+}
+
+/** The `starting` reason when the check falls in the grace period after a start and only shows the new instance is not up yet. */
+function inStartGrace(checked: HealthVerdict, previous: PreviousState, nowMs: number): string | undefined {
+  if (previous.startedAt === null || previous.graceUntil === null) return undefined;
+  const startedMs = Date.parse(previous.startedAt);
+  const graceUntilMs = Date.parse(previous.graceUntil);
+  if (Number.isNaN(startedMs) || Number.isNaN(graceUntilMs) || nowMs >= graceUntilMs) return undefined;
+
+  const heartbeatMs = checked.heartbeatAgeSeconds === undefined ? undefined : nowMs - checked.heartbeatAgeSeconds * 1000;
+  const noNewHeartbeat = checked.state === 'no_heartbeat' || (heartbeatMs !== undefined && heartbeatMs < startedMs);
+  if (!noNewHeartbeat || checked.state === 'healthy' || checked.state === 'check_error') return undefined;
+  const waited = formatSeconds(Math.max(0, (nowMs - startedMs) / 1000));
+  const left = formatSeconds((graceUntilMs - nowMs) / 1000);
+  return `started ${waited} ago, waiting for its first heartbeat (${left} of grace left); ${checked.reason}`;
+}

@@ -1,0 +1,85 @@
+import type { ProcessConfig } from '../config/types.js';
+import type { KillCandidate } from './kill-target.js';
+
+/** One action of a pipeline, decided but not run: what `--dry-run` prints and the runner executes. */
+export type ActionPlan =
+  | { kind: 'kill'; action: string; candidate: KillCandidate; timeoutSeconds: number }
+  | {
+      kind: 'command';
+      action: string;
+      /** The shell command with `cleanup_args` appended. */
+      command: string;
+      cwd: string;
+      timeoutSeconds: number;
+      /** On timeout, SIGTERM to its process group, then SIGKILL after this long. */
+      killGraceSeconds: number;
+    }
+  | {
+      kind: 'start';
+      action: string;
+      command: string;
+      cwd: string;
+      outputLog: string;
+      /** The output log is rotated at a start when it has grown past this. */
+      outputLogMaxBytes: number;
+      verifyDelaySeconds: number;
+      /** The old heartbeat is moved here first, so it cannot trigger a second recovery. */
+      heartbeatPath: string;
+      movedHeartbeatPath: string;
+    };
+
+/**
+ * The actions a pipeline of `actions` runs for `process`, in order: `kill` and `start`
+ * are built in, any other name runs `commands.<name>` through the shell with
+ * `cleanup_args` appended (the Python Watchdog's behaviour).
+ */
+export function planActions(
+  process: ProcessConfig,
+  actions: readonly string[],
+  candidate: KillCandidate,
+  { outputLogMaxBytes }: { outputLogMaxBytes: number },
+): ActionPlan[] {
+  return actions.map((action): ActionPlan => {
+    if (action === 'kill') return { kind: 'kill', action, candidate, timeoutSeconds: process.kill_timeout };
+    if (action === 'start') {
+      return {
+        kind: 'start',
+        action,
+        command: startCommandOf(process),
+        cwd: process.cwd,
+        outputLog: process.output_log,
+        outputLogMaxBytes,
+        verifyDelaySeconds: process.verify_delay,
+        heartbeatPath: process.heartbeat_path,
+        movedHeartbeatPath: `${process.heartbeat_path}.stale`,
+      };
+    }
+    const command = process.commands[action];
+    if (command === undefined) throw new Error(`processes.${process.key}: action "${action}" has no command`);
+    return {
+      kind: 'command',
+      action,
+      command: withArgs(command, process.cleanup_args),
+      cwd: process.cwd,
+      timeoutSeconds: process.cleanup_timeout,
+      killGraceSeconds: process.kill_timeout,
+    };
+  });
+}
+
+function startCommandOf(process: ProcessConfig): string {
+  const command = process.commands.start;
+  if (command === undefined) throw new Error(`processes.${process.key}: no start command`);
+  return command;
+}
+
+/** `command` with each argument appended, quoted for the shell. */
+export function withArgs(command: string, args: readonly string[]): string {
+  return [command, ...args.map(quoteForShell)].join(' ');
+}
+
+/** Single-quotes a word for /bin/sh unless it is plainly safe. */
+export function quoteForShell(word: string): string {
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}

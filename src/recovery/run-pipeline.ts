@@ -1,0 +1,75 @@
+import type { System } from '../system/system.js';
+import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
+import { actionResult, type ActionResult } from './action-result.js';
+import type { ActionContext } from './command-env.js';
+import { runCommandAction } from './command-action.js';
+import { runKillAction } from './kill-action.js';
+import type { ActionPlan } from './plan-recovery.js';
+import { runStartAction } from './start-action.js';
+
+export interface PipelineResult {
+  /** `failed` when a built-in action (`kill`, `start`) failed: the pipeline stopped there. */
+  outcome: 'succeeded' | 'failed';
+  actions: ActionResult[];
+  /** The start action, when one ran and succeeded: the app was started. */
+  started: ActionResult | undefined;
+  /** One line on what went wrong: the failed built-in action, or custom actions that failed. */
+  summary: string;
+}
+
+/**
+ * Runs the actions in order. A failed `kill` or `start` stops the pipeline (the rest are
+ * recorded as skipped); a failed custom action is a warning and the pipeline goes on.
+ * `onAction` sees each action as soon as it ends, so the audit log has it even if the
+ * watchdog is killed before the pipeline ends.
+ */
+export async function runPipeline(
+  plans: readonly ActionPlan[],
+  context: ActionContext,
+  system: System,
+  onAction: (result: ActionResult, position: number) => void,
+): Promise<PipelineResult> {
+  const actions: ActionResult[] = [];
+  let stoppedBy: ActionResult | undefined;
+  for (const [position, plan] of plans.entries()) {
+    const result =
+      stoppedBy === undefined
+        ? await runAction(plan, context, system)
+        : actionResult({
+            action: plan.action,
+            outcome: 'skipped',
+            startedAt: formatUtcTimestamp(system.now()),
+            durationMs: 0,
+            detail: `not run: ${stoppedBy.action} failed`,
+          });
+    actions.push(result);
+    onAction(result, position);
+    if (stoppedBy === undefined && result.outcome === 'failed' && plan.kind !== 'command') stoppedBy = result;
+  }
+  const warnings = actions.filter((action, index) => action.outcome === 'failed' && plans[index]?.kind === 'command');
+  const started = actions.find((action, index) => action.outcome === 'ok' && plans[index]?.kind === 'start');
+  return {
+    outcome: stoppedBy === undefined ? 'succeeded' : 'failed',
+    actions,
+    started,
+    summary: summarize(stoppedBy, warnings),
+  };
+}
+
+function runAction(plan: ActionPlan, context: ActionContext, system: System): Promise<ActionResult> {
+  switch (plan.kind) {
+    case 'kill':
+      return runKillAction(plan, system);
+    case 'command':
+      return runCommandAction(plan, context, system);
+    case 'start':
+      return runStartAction(plan, context, system);
+  }
+}
+
+function summarize(stoppedBy: ActionResult | undefined, warnings: readonly ActionResult[]): string {
+  const parts: string[] = [];
+  if (stoppedBy !== undefined) parts.push(`${stoppedBy.action} failed: ${stoppedBy.detail}`);
+  for (const warning of warnings) parts.push(`warning: ${warning.action} failed: ${warning.detail}`);
+  return parts.join('; ');
+}

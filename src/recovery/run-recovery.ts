@@ -1,0 +1,107 @@
+import type { ProcessConfig } from '../config/types.js';
+import type { HealthVerdict } from '../heartbeat/classify-heartbeat.js';
+import type { Logger } from '../logging/logger.js';
+import type { Store } from '../store/open-store.js';
+import { linkCheckToRecovery, noteStarted } from '../store/process-control.js';
+import { beginRecovery, finishRecovery, recordRecoveryAction, type RecoveryKind } from '../store/record-recovery.js';
+import type { System } from '../system/system.js';
+import { formatSeconds } from '../time/format-duration.js';
+import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
+import type { ActionResult } from './action-result.js';
+import { killCandidateOf } from './kill-target.js';
+import { planActions } from './plan-recovery.js';
+import { runPipeline, type PipelineResult } from './run-pipeline.js';
+
+export interface RecoveryRequest {
+  process: ProcessConfig;
+  kind: RecoveryKind;
+  /** The CLI command: `check`, `restart`, `on`... */
+  command: string;
+  /** `cron`, or the user who asked. */
+  requestedBy: string;
+  /** The actions to run, in order. */
+  actions: readonly string[];
+  /** The process's check just before, as recorded (`off` and `starting` included): why it runs. */
+  trigger: HealthVerdict;
+  /** The heartbeat's own verdict behind it: the PID `kill` considers, if the heartbeat is trusted. */
+  heartbeat: HealthVerdict;
+  /** The check_history row that made it due, for cron's recoveries. */
+  historyId?: number | undefined;
+}
+
+export interface RecoveryDeps {
+  db: Store;
+  system: System;
+  logger: Logger;
+  /** The app output log is rotated at a start past this size. */
+  outputLogMaxBytes: number;
+}
+
+export interface RecoveryReport extends PipelineResult {
+  recoveryId: number;
+  processKey: string;
+  kind: RecoveryKind;
+  durationMs: number;
+}
+
+/**
+ * Runs one pipeline for one process and records it: the recovery row first (as
+ * `running`), each action as it ends, then the outcome. A start resets the failure
+ * count and opens the start grace period.
+ */
+export async function runRecovery(request: RecoveryRequest, deps: RecoveryDeps): Promise<RecoveryReport> {
+  const { process, trigger } = request;
+  const { db, system, logger } = deps;
+  const startedMs = system.now().getTime();
+  const reason = `${trigger.state} (${trigger.reason})`;
+  const recoveryId = beginRecovery(db, {
+    processKey: process.key,
+    kind: request.kind,
+    command: request.command,
+    requestedBy: request.requestedBy,
+    triggerHealth: trigger.state,
+    triggerReason: trigger.reason,
+    startedAt: formatUtcTimestamp(new Date(startedMs)),
+  });
+  if (request.historyId !== undefined) linkCheckToRecovery(db, request.historyId, recoveryId);
+  const label = `${process.key}: ${request.kind} #${recoveryId}`;
+  logger.info(`${label} started by ${request.requestedBy} (${request.command}): ${reason}; actions: ${request.actions.join(' → ') || 'none'}`);
+
+  const plans = planActions(process, request.actions, killCandidateOf(request.heartbeat), { outputLogMaxBytes: deps.outputLogMaxBytes });
+  const result = await runPipeline(plans, { process, reason }, system, (action, position) => {
+    recordRecoveryAction(db, recoveryId, position, action);
+    logAction(logger, label, action);
+  });
+
+  const finishedMs = system.now().getTime();
+  const durationMs = finishedMs - startedMs;
+  finishRecovery(db, recoveryId, {
+    finishedAt: formatUtcTimestamp(new Date(finishedMs)),
+    durationMs,
+    outcome: result.outcome,
+    detail: result.summary === '' ? null : result.summary,
+    startedPid: result.started?.pid ?? null,
+  });
+  if (result.started !== undefined) {
+    const graceUntil = new Date(Date.parse(result.started.startedAt) + process.start_grace_seconds * 1000);
+    noteStarted(db, process.key, result.started.startedAt, formatUtcTimestamp(graceUntil));
+  }
+  const took = formatSeconds(durationMs / 1000);
+  if (result.outcome === 'succeeded') {
+    const started = result.started?.pid === undefined ? '' : `; started PID ${result.started.pid}`;
+    logger.info(`${label} succeeded in ${took}${started}${result.summary === '' ? '' : `; ${result.summary}`}`);
+  } else {
+    logger.error(`${label} failed after ${took}: ${result.summary}`);
+  }
+  return { ...result, recoveryId, processKey: process.key, kind: request.kind, durationMs };
+}
+
+function logAction(logger: Logger, label: string, action: ActionResult): void {
+  const line = `${label}: ${action.action} ${action.outcome}: ${action.detail}`;
+  if (action.outcome === 'failed') logger.error(line);
+  else if (action.outcome === 'refused') logger.warn(line);
+  else logger.info(line);
+  if (action.outcome === 'failed' && action.outputTail !== null) {
+    for (const outputLine of action.outputTail.trimEnd().split('\n').slice(-10)) logger.error(`${label}: ${action.action} output: ${outputLine}`);
+  }
+}

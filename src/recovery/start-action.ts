@@ -1,0 +1,68 @@
+import { describeError, systemErrorCode } from '../errors.js';
+import type { System } from '../system/system.js';
+import { formatSeconds } from '../time/format-duration.js';
+import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
+import { actionResult, type ActionResult } from './action-result.js';
+import { commandEnv, type ActionContext } from './command-env.js';
+import type { ActionPlan } from './plan-recovery.js';
+
+type StartPlan = Extract<ActionPlan, { kind: 'start' }>;
+
+/**
+ * The built-in `start`: moves the old heartbeat aside (it must not trigger a second
+ * recovery while the new instance comes up), then runs the start command detached in its
+ * own session, its output appended to the app's output log. Fails when the command
+ * cannot run or exits non-zero within `verify_delay`.
+ */
+export async function runStartAction(plan: StartPlan, context: ActionContext, system: System): Promise<ActionResult> {
+  const now = system.now();
+  const startedAt = formatUtcTimestamp(now);
+  const moved = moveHeartbeatAside(plan, system);
+  const result = await system.startDetached({
+    command: plan.command,
+    cwd: plan.cwd,
+    env: commandEnv(system.env, context, plan.action),
+    outputPath: plan.outputLog,
+    rotateAboveBytes: plan.outputLogMaxBytes,
+    header: `--- ${startedAt} watchdog started ${context.process.key}: ${context.reason} ---`,
+    verifyDelayMs: plan.verifyDelaySeconds * 1000,
+  });
+  const within = `within ${formatSeconds(plan.verifyDelaySeconds)} (verify_delay)`;
+  const fields = {
+    action: plan.action,
+    startedAt,
+    durationMs: result.durationMs,
+    pid: result.pid,
+    exitCode: result.exitCode,
+    signal: result.signal,
+    outputTail: result.outputTail === '' ? null : result.outputTail,
+  };
+  const output = `output appended to ${plan.outputLog}`;
+  const notes = moved === undefined ? '' : `; ${moved}`;
+  switch (result.outcome) {
+    case 'spawn-failed':
+      return actionResult({ ...fields, outcome: 'failed', detail: `could not run the start command: ${result.error ?? 'unknown error'}${notes}` });
+    case 'exited':
+      if (result.exitCode === 0) {
+        return actionResult({ ...fields, outcome: 'ok', detail: `the start command exited 0 ${within} (it hands over or daemonizes); ${output}${notes}` });
+      }
+      return actionResult({
+        ...fields,
+        outcome: 'failed',
+        detail: `the start command ${result.signal === null ? `exited ${result.exitCode ?? '?'}` : `was killed by ${result.signal}`} ${within}; ${output}${notes}`,
+      });
+    case 'running':
+      return actionResult({ ...fields, outcome: 'ok', detail: `PID ${result.pid ?? '?'} running after ${formatSeconds(plan.verifyDelaySeconds)}; ${output}${notes}` });
+  }
+}
+
+/** Moves the old heartbeat to `*.stale`; a note of what happened, none when there was no heartbeat. */
+function moveHeartbeatAside(plan: StartPlan, system: System): string | undefined {
+  try {
+    system.moveFile(plan.heartbeatPath, plan.movedHeartbeatPath);
+    return `old heartbeat moved to ${plan.movedHeartbeatPath}`;
+  } catch (error) {
+    if (systemErrorCode(error) === 'ENOENT') return undefined;
+    return `could not move the old heartbeat aside: ${describeError(error)}`;
+  }
+}

@@ -1,0 +1,97 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { systemErrorCode } from '../errors.js';
+
+/** The fields of `/proc/PID/stat` that process supervision needs (see proc(5)). */
+export interface ProcStat {
+  pid: number;
+  /** One letter: R running, S sleeping, D disk sleep, T stopped, Z zombie, X dead... */
+  state: string;
+  ppid: number;
+  /** The process group ID. */
+  pgrp: number;
+  /** The session ID. */
+  session: number;
+  /** When the process started, in clock ticks since boot (field 22): with the PID, it tells a reused PID apart. */
+  startTime: number;
+}
+
+/**
+ * Parses the text of `/proc/PID/stat`.
+ *
+ * @example
+ * parseProcStat('42 (my app) S 1 42 42 0 -1 ...'); // { pid: 42, state: 'S', ppid: 1, ... }
+ * @throws when the text is not a stat line: better no answer than a wrong one.
+ */
+export function parseProcStat(text: string): ProcStat {
+  // The command name (field 2) is in parentheses and may itself hold spaces and
+  // parentheses, but nothing after it can hold a ')': the greedy match ends at the last one.
+  const match = /^(\d+) \(.*\) (.*)$/s.exec(text.trimEnd());
+  // The fields after the name start at field 3 (state), so field N is rest[N - 3].
+  const rest = match?.[2]?.split(' ') ?? [];
+  const pid = toInteger(match?.[1]);
+  const state = rest[0];
+  const [ppid, pgrp, session] = [rest[1], rest[2], rest[3]].map(toInteger);
+  const startTime = toInteger(rest[19]);
+  if (
+    pid === undefined ||
+    state === undefined ||
+    !/^[A-Za-z]$/.test(state) ||
+    ppid === undefined ||
+    pgrp === undefined ||
+    session === undefined ||
+    startTime === undefined
+  ) {
+    throw new Error(`cannot parse a procfs stat line: ${JSON.stringify(text.slice(0, 200))}`);
+  }
+  return { pid, state, ppid, pgrp, session, startTime };
+}
+
+/**
+ * Reads `/proc/PID/stat`, or `undefined` when there is no such process. A zombie is
+ * returned with state `Z`: the caller decides what it means. Like procfs itself, this
+ * also answers for a thread ID (whose `pid` field is then the thread ID).
+ *
+ * @param procRoot where procfs is mounted; tests point it at a fake tree.
+ * @throws on any other read error, or when the text cannot be parsed.
+ */
+export function readProcStat(pid: number, procRoot = '/proc'): ProcStat | undefined {
+  if (!Number.isSafeInteger(pid) || pid < 1) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(join(procRoot, String(pid), 'stat'), 'utf8');
+  } catch (error) {
+    // ESRCH: the process exited between opening the file and reading it.
+    const code = systemErrorCode(error);
+    if (code === 'ENOENT' || code === 'ESRCH') return undefined;
+    throw error;
+  }
+  const stat = parseProcStat(text);
+  if (stat.pid !== pid) throw new Error(`${join(procRoot, String(pid), 'stat')} describes PID ${stat.pid}`);
+  return stat;
+}
+
+/**
+ * The PIDs of the live members of process group `pgid`: processes (the numeric entries
+ * of `/proc` itself, so never threads) whose group is `pgid`, leaving out zombies and
+ * dead processes, which have exited and only wait to be reaped (perhaps by an init
+ * that never does). Processes that exit during the scan are left out.
+ */
+export function listProcessGroup(pgid: number, procRoot = '/proc'): number[] {
+  if (!Number.isSafeInteger(pgid) || pgid < 1) return [];
+  const members: number[] = [];
+  for (const name of readdirSync(procRoot)) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = readProcStat(Number(name), procRoot);
+    if (stat === undefined || stat.pgrp !== pgid) continue;
+    if (stat.state === 'Z' || stat.state === 'X' || stat.state === 'x') continue;
+    members.push(stat.pid);
+  }
+  return members;
+}
+
+function toInteger(field: string | undefined): number | undefined {
+  if (field === undefined || !/^-?\d+$/.test(field)) return undefined;
+  const value = Number(field);
+  return Number.isSafeInteger(value) ? value : undefined;
+}

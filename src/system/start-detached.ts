@@ -1,0 +1,119 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { describeError, systemErrorCode } from '../errors.js';
+import { describeSpawnError } from './describe-spawn-error.js';
+import { openOutputFile, readOutputSince, type OpenedOutputFile } from './output-file.js';
+
+/** A monitored app to start, outliving the watchdog that starts it. */
+export interface StartDetachedOptions {
+  /** Passed to /bin/sh -c. */
+  command: string;
+  cwd: string;
+  /** The complete environment. */
+  env: NodeJS.ProcessEnv;
+  /** stdout and stderr are appended here (file created 0o640, its folder with recursive mkdir 0o750). */
+  outputPath: string;
+  /** When the output file is larger than this before the start, it is renamed to `${outputPath}.1` (replacing) first. */
+  rotateAboveBytes?: number;
+  /** A line written to the output file before the command's own output, e.g. "--- started by watchdog at ... ---". */
+  header?: string;
+  /** Wait this long for an early exit. */
+  verifyDelayMs: number;
+}
+
+/** How a start went. */
+export interface StartDetachedResult {
+  pid: number | undefined;
+  /** running: still running after verifyDelayMs; exited: exited within it (see exitCode/signal); spawn-failed: never started. */
+  outcome: 'running' | 'exited' | 'spawn-failed';
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  durationMs: number;
+  /** The last ≤4096 bytes the command wrote to outputPath during this call (not older content). */
+  outputTail: string;
+  error?: string;
+}
+
+const OUTPUT_TAIL_BYTES = 4096;
+
+type Early =
+  | { kind: 'running' }
+  | { kind: 'exit'; exitCode: number | null; signal: NodeJS.Signals | null }
+  | { kind: 'error'; error: Error };
+
+/**
+ * Starts `/bin/sh -c command` in a session of its own, its output appended to
+ * `outputPath`, and watches it for `verifyDelayMs` to catch an app that dies at once.
+ * The app is then let go: the watchdog exits right after its tick and the app lives on.
+ *
+ * Never rejects because of the app or its output file: those are `spawn-failed` with
+ * an `error`.
+ *
+ * @throws RangeError (as a rejection) when `verifyDelayMs` is not a valid delay.
+ */
+export async function startDetached(options: StartDetachedOptions): Promise<StartDetachedResult> {
+  const { command, cwd, env, outputPath, verifyDelayMs } = options;
+  if (!Number.isFinite(verifyDelayMs) || verifyDelayMs < 0 || verifyDelayMs > 2 ** 31 - 1) {
+    throw new RangeError(`verifyDelayMs must be a delay in milliseconds, not ${verifyDelayMs}`);
+  }
+  const started = performance.now();
+  const failed = (error: string): StartDetachedResult => ({
+    pid: undefined,
+    outcome: 'spawn-failed',
+    exitCode: null,
+    signal: null,
+    durationMs: Math.round(performance.now() - started),
+    outputTail: '',
+    error,
+  });
+
+  let output: OpenedOutputFile;
+  try {
+    output = openOutputFile(outputPath, { rotateAboveBytes: options.rotateAboveBytes, header: options.header });
+  } catch (error) {
+    if (systemErrorCode(error) === undefined) throw error;
+    return failed(`cannot open the output file ${outputPath}: ${describeError(error)}`);
+  }
+
+  let child: ChildProcess;
+  try {
+    child = spawn('/bin/sh', ['-c', command], { cwd, env, detached: true, stdio: ['ignore', output.fd, output.fd] });
+  } catch (error) {
+    // Node throws at once for options it refuses outright, such as a NUL byte in the command.
+    return failed(describeSpawnError(error, cwd));
+  } finally {
+    // The child holds its own copies now; ours would only keep the file open.
+    closeSync(output.fd);
+  }
+
+  const early = await watchEarlyExit(child, verifyDelayMs);
+  // Nothing of ours may keep the watchdog alive for the app's sake.
+  child.unref();
+  if (early.kind === 'error') return failed(describeSpawnError(early.error, cwd));
+  return {
+    pid: child.pid,
+    outcome: early.kind === 'exit' ? 'exited' : 'running',
+    exitCode: early.kind === 'exit' ? early.exitCode : null,
+    signal: early.kind === 'exit' ? early.signal : null,
+    durationMs: Math.round(performance.now() - started),
+    outputTail: readOutputSince(outputPath, output.startOffset, OUTPUT_TAIL_BYTES),
+  };
+}
+
+/** Waits for the start to succeed or fail, then up to `delayMs` for an exit. */
+function watchEarlyExit(child: ChildProcess, delayMs: number): Promise<Early> {
+  return new Promise((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    const settle = (early: Early): void => {
+      clearTimeout(timer);
+      resolve(early);
+    };
+    child.once('error', (error) => settle({ kind: 'error', error }));
+    child.once('exit', (exitCode, signal) => settle({ kind: 'exit', exitCode, signal }));
+    // The delay starts once the start succeeded, so a delay of 0 still reports a failed start.
+    child.once('spawn', () => {
+      timer = setTimeout(() => settle({ kind: 'running' }), delayMs);
+    });
+  });
+}

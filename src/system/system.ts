@@ -1,0 +1,71 @@
+import { renameSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { listProcessGroup, readProcStat, type ProcStat } from './proc-stat.js';
+import { procfsProcessTable, type ProcessTable } from './process-table.js';
+import { runShellCommand, type ShellCommandOptions, type ShellCommandResult } from './run-shell-command.js';
+import { startDetached, type StartDetachedOptions, type StartDetachedResult } from './start-detached.js';
+
+/** The process table as recovery needs it: liveness, plus identity and process groups. */
+export interface ProcessInspector extends ProcessTable {
+  stat(pid: number): ProcStat | undefined;
+  /** Live (non-zombie) members of a process group. */
+  groupMembers(pgid: number): number[];
+}
+
+/**
+ * Everything the recovery pipeline does to the machine, in one place, so the pipeline
+ * is tested with small fakes and the real thing is only these few lines.
+ */
+export interface System {
+  processes: ProcessInspector;
+  /** `kill(2)`: a negative target is a process group. */
+  sendSignal(target: number, signal: NodeJS.Signals): void;
+  runShellCommand(options: ShellCommandOptions): Promise<ShellCommandResult>;
+  startDetached(options: StartDetachedOptions): Promise<StartDetachedResult>;
+  moveFile(from: string, to: string): void;
+  sleep(ms: number): Promise<void>;
+  now(): Date;
+  /** The environment commands inherit. */
+  env: NodeJS.ProcessEnv;
+  ownPid: number;
+  ownProcessGroup: number;
+  /** The watchdog's parent, its parent, and so on up to init. */
+  ancestors(): ReadonlySet<number>;
+}
+
+/** The real machine, with procfs at `procRoot`. */
+export function realSystem(procRoot = '/proc'): System {
+  const table = procfsProcessTable(procRoot);
+  const processes: ProcessInspector = {
+    liveness: (pid) => table.liveness(pid),
+    stat: (pid) => readProcStat(pid, procRoot),
+    groupMembers: (pgid) => listProcessGroup(pgid, procRoot),
+  };
+  return {
+    processes,
+    sendSignal: (target, signal) => {
+      process.kill(target, signal);
+    },
+    runShellCommand,
+    startDetached,
+    moveFile: renameSync,
+    sleep: (ms) => sleep(ms),
+    now: () => new Date(),
+    env: process.env,
+    ownPid: process.pid,
+    ownProcessGroup: processes.stat(process.pid)?.pgrp ?? process.pid,
+    ancestors: () => ancestorsOf(process.ppid, processes),
+  };
+}
+
+/** `pid` and its ancestors up to (not including) init. */
+export function ancestorsOf(pid: number, processes: Pick<ProcessInspector, 'stat'>): Set<number> {
+  const ancestors = new Set<number>();
+  for (let current = pid; current > 1 && !ancestors.has(current); ) {
+    ancestors.add(current);
+    const stat = processes.stat(current);
+    if (stat === undefined) break;
+    current = stat.ppid;
+  }
+  return ancestors;
+}
