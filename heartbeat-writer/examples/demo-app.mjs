@@ -5,12 +5,15 @@
 //
 //   node demo-app.mjs --heartbeat-dir DIR --key KEY [--interval-ms 1000]
 //                     [--hang-after N] [--exit-after N] [--error-after N]
+//                     [--ignore-sigterm]
 //
-//   --hang-after N   after N beats keep running but never beat again (a hang)
-//   --exit-after N   exit 0 right after beat N, leaving the file (a crash: stale file)
-//   --error-after N  from beat N on, beat with status "error"
+//   --hang-after N     after N beats keep running but never beat again (a hang)
+//   --exit-after N     exit 0 right after beat N, leaving the file (a crash: stale file)
+//   --error-after N    from beat N on, beat with status "error"
+//   --ignore-sigterm   log SIGTERM and keep running and beating (only SIGKILL stops it)
 //
-// SIGTERM or SIGINT removes the heartbeat file and exits 0. Bad arguments: exit 2.
+// SIGTERM (unless ignored) or SIGINT removes the heartbeat file and exits 0.
+// Bad arguments: exit 2.
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -18,7 +21,7 @@ import { HeartbeatWriter } from 'heartbeat-writer';
 
 const USAGE =
   'usage: demo-app.mjs --heartbeat-dir DIR --key KEY [--interval-ms 1000] ' +
-  '[--hang-after N] [--exit-after N] [--error-after N]';
+  '[--hang-after N] [--exit-after N] [--error-after N] [--ignore-sigterm]';
 
 function fail(message) {
   process.stderr.write(`demo-app: ${message}\n${USAGE}\n`);
@@ -48,6 +51,7 @@ function parseOptions(argv) {
         'hang-after': { type: 'string' },
         'exit-after': { type: 'string' },
         'error-after': { type: 'string' },
+        'ignore-sigterm': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -67,6 +71,7 @@ function parseOptions(argv) {
     hangAfter: parseCount('hang-after', values['hang-after'], 0),
     exitAfter: parseCount('exit-after', values['exit-after'], 0),
     errorAfter: parseCount('error-after', values['error-after'], 1),
+    ignoreSigterm: values['ignore-sigterm'] === true,
   };
 }
 
@@ -99,7 +104,12 @@ function shutDown(signal) {
   process.stdout.write(`demo-app: ${signal}, heartbeat removed, exiting\n`);
   process.exit(0);
 }
-process.once('SIGTERM', () => shutDown('SIGTERM'));
+if (options.ignoreSigterm) {
+  // An app stuck in a way that SIGTERM cannot fix: the watchdog must escalate to SIGKILL.
+  process.on('SIGTERM', () => process.stdout.write('demo-app: SIGTERM ignored\n'));
+} else {
+  process.once('SIGTERM', () => shutDown('SIGTERM'));
+}
 process.once('SIGINT', () => shutDown('SIGINT'));
 
 process.stdout.write(

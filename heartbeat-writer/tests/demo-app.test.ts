@@ -76,6 +76,23 @@ test('--hang-after stops the beats while the process keeps running', async (t) =
   assert.equal(existsSync(path), false);
 });
 
+test('--ignore-sigterm logs SIGTERM and keeps beating until SIGKILL', async (t) => {
+  const dir = makeTempDir(t);
+  const path = join(dir, 'stubborn.json');
+  const demo = startDemo(t, ['--heartbeat-dir', dir, '--key', 'stubborn', '--interval-ms', '10', '--ignore-sigterm']);
+  await waitFor('a first heartbeat', () => iterationOf(path));
+  demo.child.kill('SIGTERM');
+  await waitFor('"SIGTERM ignored" on stdout', () => (demo.stdout().includes('demo-app: SIGTERM ignored\n') ? true : undefined));
+  const atSigterm = iterationOf(path) ?? 0;
+  await waitFor('beats after SIGTERM', () => ((iterationOf(path) ?? 0) >= atSigterm + 3 ? true : undefined));
+  assert.equal(demo.child.exitCode, null, 'still running');
+  assert.equal(readHeartbeat(path).status, 'running');
+  demo.child.kill('SIGKILL');
+  assert.deepEqual(await demo.exited, [null, 'SIGKILL']);
+  assert.equal(existsSync(path), true, 'SIGKILL leaves the heartbeat behind');
+  assert.doesNotMatch(demo.stdout(), /heartbeat removed/);
+});
+
 test('--exit-after exits 0 and leaves the heartbeat behind', async (t) => {
   const dir = makeTempDir(t);
   const path = join(dir, 'crasher.json');

@@ -64,7 +64,7 @@ describe('watchdog check against a real app embedding HeartbeatWriter', () => {
     const [row] = historyOf(join(dir, 'watchdog.db'));
     assert.equal(row?.health, 'timed_out');
     assert.equal(row?.pid, app.pid, 'the app is still running: its PID is not stale');
-    assert.match(row?.reason ?? '', /^last heartbeat .* ago, timeout 0s$/);
+    assert.match(row?.reason ?? '', /^last heartbeat .* ago, timeout 1ms$/);
   });
 
   it('finds an app whose process is gone stale_pid, with its PID in the reason', async () => {
@@ -91,37 +91,34 @@ describe('watchdog check against a real app embedding HeartbeatWriter', () => {
     assert.equal(historyOf(join(dir, 'watchdog.db'))[0]?.health, 'error_status');
   });
 
-  it('counts failures across ticks, marks a recovery due at the threshold, and resets on a healthy check', async () => {
+  it('counts failures across ticks, recovers at the threshold, and resets on a healthy check', async () => {
     const dir = makeTempDir();
-    writeConfig(dir, { demo: { heartbeat_path: 'run/demo.json' } });
+    writeConfig(dir, { demo: { heartbeat_path: 'run/demo.json', commands: { start: 'echo starting demo' } } }, { verify_delay: 0.2 });
+    const states = async () => (await statusOf(dir)).map((status) => [status.state, status.consecutive_failures, status.recovery_due]);
 
     await checkQuietly(dir);
-    assert.deepEqual(
-      (await statusOf(dir)).map((status) => [status.state, status.consecutive_failures, status.recovery_due]),
-      [['no_heartbeat', 1, false]],
-    );
+    assert.deepEqual(await states(), [['no_heartbeat', 1, false]]);
     await checkQuietly(dir);
-    assert.deepEqual(
-      (await statusOf(dir)).map((status) => [status.state, status.consecutive_failures, status.recovery_due]),
-      [['no_heartbeat', 2, true]],
-    );
+    // The threshold was reached and the recovery started the app: the count starts again.
+    assert.deepEqual(await states(), [['no_heartbeat', 0, false]]);
+    const [recovered] = await statusOf(dir);
+    assert.equal(recovered?.last_recovery?.outcome, 'succeeded');
+    assert.match(readFileSync(join(dir, 'logs', 'demo.out.log'), 'utf8'), /watchdog started demo: no_heartbeat.*\nstarting demo\n$/);
 
     await startDemoApp(join(dir, 'run'), 'demo');
     await checkQuietly(dir);
-    assert.deepEqual(
-      (await statusOf(dir)).map((status) => [status.state, status.consecutive_failures, status.recovery_due]),
-      [['healthy', 0, false]],
-    );
+    assert.deepEqual(await states(), [['healthy', 0, false]]);
     assert.deepEqual(
       historyOf(join(dir, 'watchdog.db')).map((row) => [row.health, row.consecutive_failures, row.action_taken]),
       [
         ['no_heartbeat', 1, null],
-        ['no_heartbeat', 2, 'recovery_due'],
+        ['no_heartbeat', 2, 'recovery'],
         ['healthy', 0, null],
       ],
     );
     const log = readFileSync(join(dir, 'logs', 'watchdog.log'), 'utf8');
     assert.match(log, /warn +demo: no_heartbeat \(no heartbeat file\), failure 2\/2, recovery due\n/);
+    assert.match(log, /info +demo: recovery #1 succeeded in /);
   });
 
   it('checks every process of a config whose heartbeats are a folder of malformed files', async () => {

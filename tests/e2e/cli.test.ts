@@ -183,22 +183,25 @@ describe('watchdog command line', () => {
   it('shows status as a table, for all or one process, and refuses an unknown key with exit 2', async () => {
     const dir = makeTempDir();
     writeFileAt(join(dir, 'web.json'), heartbeatText({ process_key: 'web', iteration: 42 }));
-    writeConfig(dir, { web: { heartbeat_path: 'web.json' }, api: { heartbeat_path: 'api.json' } });
+    // api's start command fails, so its recovery fails and it stays due.
+    writeConfig(dir, { web: { heartbeat_path: 'web.json' }, api: { heartbeat_path: 'api.json', commands: { start: 'exit 3' } } }, { verify_delay: 0.2 });
 
     const before = await runWatchdog(['status'], { cwd: dir });
     assert.equal(before.code, 0);
-    assert.match(before.stdout, /api +The api app +unknown +0\/2 .* never +not checked yet/);
+    assert.match(before.stdout, /api +The api app +unknown +0\/2 .* never +- +not checked yet/);
     assert.equal(existsSync(join(dir, 'watchdog.db')), false, 'status does not create the database');
 
-    await runWatchdog(['check'], { cwd: dir });
-    await runWatchdog(['check'], { cwd: dir });
+    assert.equal((await runWatchdog(['check'], { cwd: dir })).code, 0);
+    assert.equal((await runWatchdog(['check'], { cwd: dir })).code, 1, 'the recovery of api failed');
     const result = await runWatchdog(['status'], { cwd: dir });
     assert.equal(result.code, 0);
     const lines = result.stdout.trim().split('\n');
     assert.match(lines[0] ?? '', /config\.json: 2 enabled, 1 healthy, 1 not healthy$/);
-    assert.match(lines[1] ?? '', /^KEY +NAME +STATE +FAILURES +HEARTBEAT AGE +PID +LAST CHECK +REASON$/);
-    assert.match(lines[2] ?? '', new RegExp(`^web +The web app +healthy +0/2 +[\\d.]+s +${process.pid} +[\\d.]+s ago +heartbeat .* ago, iteration 42$`));
-    assert.match(lines[3] ?? '', /^api +The api app +no_heartbeat +2\/2 recovery due +- +- +[\d.]+s ago +no heartbeat file$/);
+    assert.match(lines[1] ?? '', /^KEY +NAME +STATE +FAILURES +HEARTBEAT AGE +PID +LAST CHECK +LAST RECOVERY +REASON$/);
+    assert.match(lines[2] ?? '', new RegExp(`^web +The web app +healthy +0/2 +[\\d.]+s +${process.pid} +[\\d.]+s ago +- +heartbeat .* ago, iteration 42$`));
+    assert.match(lines[3] ?? '', /^api +The api app +no_heartbeat +2\/2 recovery due +- +- +[\d.]+s ago +#1 recovery failed [\d.]+m?s ago +no heartbeat file$/);
+    assert.match(lines[4] ?? '', /^last recovery of api failed: start failed: the start command exited 3 within 0\.2s \(verify_delay\)/);
+    assert.match(result.stdout, /app output of api \(stdout and stderr of what the watchdog starts\): .*\/logs\/api\.out\.log\n/);
 
     const one = await runWatchdog(['status', 'api', '--json'], { cwd: dir });
     const parsed = JSON.parse(one.stdout) as { processes: Record<string, unknown>[] };
@@ -215,7 +218,12 @@ describe('watchdog command line', () => {
 
   it('lists history newest first, filtered and limited, as a table or JSON', async () => {
     const dir = makeTempDir();
-    writeConfig(dir, { web: { heartbeat_path: 'web.json' }, api: { heartbeat_path: 'api.json' } });
+    // Start commands that fail: every tick from the second on runs a recovery that fails.
+    writeConfig(
+      dir,
+      { web: { heartbeat_path: 'web.json', commands: { start: 'exit 3' } }, api: { heartbeat_path: 'api.json', commands: { start: 'exit 3' } } },
+      { verify_delay: 0.1 },
+    );
     const empty = await runWatchdog(['history'], { cwd: dir });
     assert.equal(empty.stdout, 'no checks recorded yet\n');
     for (let tick = 0; tick < 3; tick += 1) await runWatchdog(['check'], { cwd: dir });
@@ -225,8 +233,8 @@ describe('watchdog command line', () => {
     const lines = table.stdout.trim().split('\n');
     assert.equal(lines.length, 3);
     assert.match(lines[0] ?? '', /^CHECKED AT \(UTC\) +KEY +STATE +FAILURES/);
-    assert.match(lines[1] ?? '', /web +no_heartbeat +3 .*recovery_due +no heartbeat file$/);
-    assert.match(lines[2] ?? '', /web +no_heartbeat +2 .*recovery_due +no heartbeat file$/);
+    assert.match(lines[1] ?? '', /web +no_heartbeat +3 .*recovery #3 +no heartbeat file$/);
+    assert.match(lines[2] ?? '', /web +no_heartbeat +2 .*recovery #1 +no heartbeat file$/);
 
     const json = await runWatchdog(['history', '--json', '-n', '4'], { cwd: dir });
     const checks = (JSON.parse(json.stdout) as { checks: { id: number; process_key: string }[] }).checks;
@@ -247,7 +255,30 @@ describe('watchdog command line', () => {
     assert.equal(option.code, 2);
     const help = await runWatchdog(['--help'], { cwd: dir });
     assert.equal(help.code, 0);
-    for (const command of ['check', 'validate', 'status [key]', 'history [key]']) assert.ok(help.stdout.includes(`watchdog ${command}`));
+    const commands = ['check', 'on <key>', 'off <key>', 'restart <key>', 'stop-all', 'start-all', 'validate', 'status [key]', 'history [key]'];
+    for (const command of commands) assert.ok(help.stdout.includes(`watchdog ${command}`), command);
     assert.match(help.stdout, /WATCHDOG_CONFIG/);
+    assert.match(help.stdout, /75 the lock was still held after --wait/);
+    const restartHelp = await runWatchdog(['restart', '--help'], { cwd: dir });
+    assert.match(restartHelp.stdout, /--dry-run/);
+    assert.match(restartHelp.stdout, /--wait/);
+  });
+
+  it('refuses manual commands without a key, with an unknown key or a bad --wait, touching nothing', async () => {
+    const dir = makeTempDir();
+    writeConfig(dir, { web: { heartbeat_path: 'web.json' }, api: { heartbeat_path: 'api.json' } });
+    const missing = await runWatchdog(['off'], { cwd: dir });
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /Not enough non-option arguments/);
+    for (const command of ['on', 'off', 'restart']) {
+      const unknown = await runWatchdog([command, 'nope'], { cwd: dir });
+      assert.equal(unknown.code, 2, command);
+      assert.equal(unknown.stderr, 'watchdog: unknown process key "nope"\nhint: known keys: web, api\n');
+    }
+    const badWait = await runWatchdog(['on', 'web', '--wait', '-1'], { cwd: dir });
+    assert.equal(badWait.code, 2);
+    assert.match(badWait.stderr, /--wait must be a number of seconds, 0 or more/);
+    assert.equal(existsSync(join(dir, 'watchdog.db')), false, 'nothing recorded');
+    assert.equal(existsSync(join(dir, 'watchdog.lock')), false, 'no lock taken');
   });
 });

@@ -16,8 +16,10 @@ describe('recordChecks', () => {
   it('counts consecutive failures across ticks, marks recovery due at the threshold, and resets on a healthy check', () => {
     const db = freshStore();
     try {
-      const tick = (at: string, state: Parameters<typeof verdictOf>[0]) =>
-        recordChecks(db, at, [{ processKey: 'web', verdict: verdictOf(state), threshold: 2 }])[0];
+      const tick = (at: string, state: Parameters<typeof verdictOf>[0]) => {
+        const recorded = recordChecks(db, at, [{ processKey: 'web', verdict: verdictOf(state), threshold: 2 }])[0];
+        return recorded && { processKey: recorded.processKey, consecutiveFailures: recorded.consecutiveFailures, recoveryDue: recorded.recoveryDue };
+      };
 
       assert.deepEqual(tick('2026-01-01T00:00:00.000000+00:00', 'timed_out'), { processKey: 'web', consecutiveFailures: 1, recoveryDue: false });
       assert.deepEqual(tick('2026-01-01T00:01:00.000000+00:00', 'stale_pid'), { processKey: 'web', consecutiveFailures: 2, recoveryDue: true });
@@ -110,6 +112,43 @@ describe('recordChecks', () => {
       /refused/);
       assert.equal(readHistory(db, { limit: 10 }).length, 0);
       assert.equal(readProcessStates(db).size, 0);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('records a process turned off as off, never due, and one in its start grace as starting, not counted', () => {
+    const db = freshStore();
+    try {
+      const record = (at: string, processKey: string, state: Parameters<typeof verdictOf>[0]) =>
+        recordChecks(db, at, [{ processKey, verdict: verdictOf(state, `${state} reason`), threshold: 1 }])[0];
+      db.prepare("INSERT INTO process_state (process_key, off_since, off_by) VALUES ('paused', '2026-01-01T00:00:00+00:00', 'alice')").run();
+      db.prepare(
+        "INSERT INTO process_state (process_key, consecutive_failures, started_at, grace_until) VALUES ('fresh', 0, '2026-01-01T00:00:00+00:00', '2026-01-01T00:01:00+00:00')",
+      ).run();
+
+      const off = record('2026-01-01T00:00:30.000000+00:00', 'paused', 'no_heartbeat');
+      assert.equal(off?.verdict.state, 'off');
+      assert.equal(off?.checked.state, 'no_heartbeat');
+      assert.equal(off?.recoveryDue, false);
+      assert.match(off?.verdict.reason ?? '', /^turned off by alice at 2026-01-01T00:00:00\+00:00; heartbeat: no_heartbeat/);
+
+      const starting = record('2026-01-01T00:00:30.000000+00:00', 'fresh', 'no_heartbeat');
+      assert.equal(starting?.verdict.state, 'starting');
+      assert.equal(starting?.consecutiveFailures, 0);
+      assert.equal(starting?.recoveryDue, false);
+      const late = record('2026-01-01T00:01:30.000000+00:00', 'fresh', 'no_heartbeat');
+      assert.equal(late?.verdict.state, 'no_heartbeat', 'after the grace period a missing heartbeat counts again');
+      assert.equal(late?.recoveryDue, true);
+
+      assert.deepEqual(
+        readHistory(db, { limit: 10 }).map((row) => [row.process_key, row.health, row.consecutive_failures]),
+        [
+          ['fresh', 'no_heartbeat', 1],
+          ['fresh', 'starting', 0],
+          ['paused', 'off', 0],
+        ],
+      );
     } finally {
       db.close();
     }
