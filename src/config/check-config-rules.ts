@@ -20,7 +20,7 @@ export function checkProcessRules(key: string, raw: Record<string, unknown>): Ru
   const warnings: string[] = [];
   const commands = commandsOf(raw);
 
-  if (commands.start === undefined) {
+  if (!Object.hasOwn(commands, 'start')) {
     errors.push(`${at}.commands.start: is required (the command that starts the app; legacy configs call it startup_command)`);
   }
   if (isPlainObject(raw.commands) && typeof raw.commands.start === 'string' && typeof raw.startup_command === 'string') {
@@ -32,7 +32,7 @@ export function checkProcessRules(key: string, raw: Record<string, unknown>): Ru
   const written: unknown[] = Array.isArray(raw.recovery_actions) ? raw.recovery_actions : listed;
   written.forEach((action, index) => {
     if (typeof action !== 'string' || action === '') return;
-    if (disabled.has(action) || BUILT_IN_ACTIONS.includes(action) || commands[action] !== undefined) return;
+    if (disabled.has(action) || BUILT_IN_ACTIONS.includes(action) || Object.hasOwn(commands, action)) return;
     const where = Array.isArray(raw.recovery_actions) ? `${at}.recovery_actions[${index}]` : `${at}.recovery_actions`;
     errors.push(`${where}: action "${action}" has no command (add commands.${action}, or remove or disable the action)`);
   });

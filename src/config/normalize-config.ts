@@ -101,7 +101,8 @@ export function commandsOf(raw: { commands?: unknown; startup_command?: unknown;
   if (typeof raw.cleanup_script === 'string' && raw.cleanup_script !== '') commands.clear_db = raw.cleanup_script;
   if (isPlainObject(raw.commands)) {
     for (const [name, command] of Object.entries(raw.commands)) {
-      if (typeof command === 'string') commands[name] = command;
+      // defineProperty, not assignment: a command named `__proto__` must stay a command.
+      if (typeof command === 'string') Object.defineProperty(commands, name, { value: command, enumerable: true, writable: true, configurable: true });
     }
   }
   return commands;

@@ -8,6 +8,9 @@ const LOG_LEVELS = ['debug', 'info', 'warn', 'warning', 'error', 'critical'];
 
 const nonEmptyString = { type: 'string', minLength: 1 } as const;
 const positiveNumber = { type: 'number', exclusiveMinimum: 0 } as const;
+/** Seconds a recovery waits for something: positive, and at most a day (timers cannot wait much longer). */
+const waitSeconds = { type: 'number', exclusiveMinimum: 0, maximum: 86400 } as const;
+const delaySeconds = { type: 'number', minimum: 0, maximum: 86400 } as const;
 
 export const processSchema = {
   type: 'object',
@@ -27,9 +30,9 @@ export const processSchema = {
     cleanup_script: { type: ['string', 'null'] },
     // Per-process overrides of the top-level settings of the same name.
     consecutive_failures_threshold: { type: 'integer', minimum: 1 },
-    kill_timeout: positiveNumber,
-    cleanup_timeout: positiveNumber,
-    verify_delay: { type: 'number', minimum: 0 },
+    kill_timeout: waitSeconds,
+    cleanup_timeout: waitSeconds,
+    verify_delay: delaySeconds,
     cleanup_args: { type: 'array', items: { type: 'string' } },
     start_grace_seconds: { type: 'number', minimum: 0 },
     cwd: nonEmptyString,
@@ -50,9 +53,9 @@ export const configSchema = {
     log_max_bytes: { type: 'integer', minimum: 10240 },
     log_max_files: { type: 'integer', minimum: 1 },
     consecutive_failures_threshold: { type: 'integer', minimum: 1 },
-    kill_timeout: positiveNumber,
-    cleanup_timeout: positiveNumber,
-    verify_delay: { type: 'number', minimum: 0 },
+    kill_timeout: waitSeconds,
+    cleanup_timeout: waitSeconds,
+    verify_delay: delaySeconds,
     cleanup_args: { type: 'array', items: { type: 'string' } },
     history_retention_days: { type: 'number', exclusiveMinimum: 0 },
     max_clock_skew_seconds: { type: 'number', minimum: 0 },

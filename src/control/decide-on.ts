@@ -16,6 +16,9 @@ export function decideOn(process: ProcessConfig, current: HealthVerdict, force: 
   if (!force && current.state === 'starting') {
     return { start: false, why: `already starting (${current.reason}); not starting a second copy (--force starts one anyway)` };
   }
+  if (!force && current.state === 'check_error') {
+    return { start: false, why: `cannot tell whether it runs (${current.reason}); not starting what may be a second copy (--force starts one anyway)` };
+  }
   const hung = current.state === 'timed_out' || current.state === 'error_status';
   return { start: true, actions: hung && process.recovery_actions.includes('kill') ? ['kill', 'start'] : ['start'] };
 }

@@ -61,7 +61,10 @@ function inStartGrace(checked: HealthVerdict, previous: PreviousState, nowMs: nu
   if (Number.isNaN(startedMs) || Number.isNaN(graceUntilMs) || nowMs >= graceUntilMs) return undefined;
 
   const heartbeatMs = checked.heartbeatAgeSeconds === undefined ? undefined : nowMs - checked.heartbeatAgeSeconds * 1000;
-  const noNewHeartbeat = checked.state === 'no_heartbeat' || (heartbeatMs !== undefined && heartbeatMs < startedMs);
+  // A heartbeat that cannot be trusted may be the new instance's first, half written by a
+  // writer that does not write atomically: it gets the grace period too.
+  const noNewHeartbeat =
+    checked.state === 'no_heartbeat' || checked.state === 'invalid_heartbeat' || (heartbeatMs !== undefined && heartbeatMs < startedMs);
   if (!noNewHeartbeat || checked.state === 'healthy' || checked.state === 'check_error') return undefined;
   const waited = formatSeconds(Math.max(0, (nowMs - startedMs) / 1000));
   const left = formatSeconds((graceUntilMs - nowMs) / 1000);

@@ -1,4 +1,5 @@
 import { describeError, systemErrorCode } from '../errors.js';
+import { startedAtMs } from '../system/proc-stat.js';
 import type { System } from '../system/system.js';
 import { formatSeconds } from '../time/format-duration.js';
 import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
@@ -19,11 +20,15 @@ export function decideKillNow(plan: KillPlan, system: System): KillDecision {
   if (candidate.pid === undefined) return { kind: candidate.refused ? 'refused' : 'nothing_to_kill', why: candidate.why };
   const { pid } = candidate;
   // The guards that need no procfs come first: a hostile PID is refused before anything is read of it.
-  const stat = pid > 1 ? system.processes.stat(pid) : undefined;
+  const readable = Number.isSafeInteger(pid) && pid > 1;
+  const stat = readable ? system.processes.stat(pid) : undefined;
+  const bootTimeMs = stat === undefined ? undefined : system.processes.bootTimeMs();
   return decideKill(pid, {
-    liveness: pid > 1 ? system.processes.liveness(pid) : 'dead',
+    liveness: readable ? system.processes.liveness(pid) : 'dead',
     processGroup: stat?.pgrp,
     startTime: stat?.startTime,
+    startedAtMs: stat === undefined || bootTimeMs === undefined ? undefined : startedAtMs(stat, bootTimeMs),
+    heartbeatMs: candidate.heartbeatMs,
     ownPid: system.ownPid,
     ownProcessGroup: system.ownProcessGroup,
     ancestors: system.ancestors(),
@@ -61,7 +66,9 @@ export async function runKillAction(plan: KillPlan, system: System): Promise<Act
   }
 
   const killed = send(system, target, 'SIGKILL');
-  if (killed !== undefined && killed !== 'gone') return done('failed', 'SIGKILL', killed);
+  // Gone just as kill_timeout ended: no SIGKILL was sent.
+  if (killed === 'gone') return done('ok', 'SIGTERM', `exited ${formatSeconds(elapsed() / 1000)} after SIGTERM`);
+  if (killed !== undefined) return done('failed', 'SIGKILL', killed);
   if (await waitUntilGone(system, target, AFTER_SIGKILL_WAIT_MS)) {
     return done('ok', 'SIGKILL', `still running ${formatSeconds(plan.timeoutSeconds)} after SIGTERM (kill_timeout); killed with SIGKILL`);
   }

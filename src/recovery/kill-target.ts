@@ -1,8 +1,14 @@
 import type { HealthVerdict } from '../heartbeat/classify-heartbeat.js';
 import type { ProcessLiveness } from '../system/process-table.js';
 
-/** The PID a heartbeat names, when there is one worth considering for `kill`. */
-export type KillCandidate = { pid: number } | { pid: undefined; why: string; refused: boolean };
+/** The PID a heartbeat names, when there is one worth considering for `kill`, and when the heartbeat was written. */
+export type KillCandidate = { pid: number; heartbeatMs?: number | undefined } | { pid: undefined; why: string; refused: boolean };
+
+/**
+ * How much later than the heartbeat a process may seem to have started and still be its
+ * writer: a process's start is known to about a second (`btime` is whole seconds).
+ */
+export const START_TIME_TOLERANCE_MS = 2000;
 
 /**
  * Which PID `kill` may consider. Only a heartbeat that parsed names one: the PID of a
@@ -14,7 +20,8 @@ export function killCandidateOf(verdict: HealthVerdict): KillCandidate {
     return { pid: undefined, refused: verdict.pid !== undefined, why: `the heartbeat is not trusted (${verdict.reason})` };
   }
   if (verdict.pid === undefined) return { pid: undefined, refused: false, why: `no PID known (${verdict.reason})` };
-  return { pid: verdict.pid };
+  const heartbeatMs = verdict.heartbeatTimestamp === undefined ? undefined : Date.parse(verdict.heartbeatTimestamp);
+  return { pid: verdict.pid, heartbeatMs: Number.isNaN(heartbeatMs) ? undefined : heartbeatMs };
 }
 
 /** What the system says of a PID at the moment of deciding. */
@@ -24,6 +31,10 @@ export interface KillFacts {
   processGroup: number | undefined;
   /** Its start time (clock ticks since boot): the identity a reused PID does not share. */
   startTime: number | undefined;
+  /** When it started, in ms since the epoch, when known. */
+  startedAtMs: number | undefined;
+  /** When the heartbeat naming it was written, in ms since the epoch, when known. */
+  heartbeatMs: number | undefined;
   ownPid: number;
   ownProcessGroup: number;
   /** The watchdog's parent, grandparent... (its shell, cron, sshd). */
@@ -61,6 +72,14 @@ export function decideKill(pid: number, facts: KillFacts): KillDecision {
       return { kind: 'refused', why: `PID ${pid} is a thread of another process, not the app` };
     case 'alive':
       break;
+  }
+  // A process younger than the heartbeat cannot have written it: the app died and another
+  // program got its PID (the Python Watchdog killed such strangers).
+  if (facts.startedAtMs !== undefined && facts.heartbeatMs !== undefined && facts.startedAtMs > facts.heartbeatMs + START_TIME_TOLERANCE_MS) {
+    return {
+      kind: 'refused',
+      why: `PID ${pid} started ${new Date(facts.startedAtMs).toISOString()}, after its heartbeat was written: another program reusing the app's PID`,
+    };
   }
   const group = facts.processGroup === pid && facts.processGroup !== facts.ownProcessGroup;
   return { kind: 'signal', target: { pid, group, startTime: facts.startTime } };

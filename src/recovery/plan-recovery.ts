@@ -54,7 +54,8 @@ export function planActions(
         movedHeartbeatPath: `${process.heartbeat_path}.stale`,
       };
     }
-    const command = process.commands[action];
+    // Own keys only: `toString` is on every object, and is no command.
+    const command = Object.hasOwn(process.commands, action) ? process.commands[action] : undefined;
     if (command === undefined) throw new Error(`processes.${process.key}: action "${action}" has no command`);
     return {
       kind: 'command',
@@ -68,7 +69,7 @@ export function planActions(
 }
 
 function startCommandOf(process: ProcessConfig): string {
-  const command = process.commands.start;
+  const command = Object.hasOwn(process.commands, 'start') ? process.commands.start : undefined;
   if (command === undefined) throw new Error(`processes.${process.key}: no start command`);
   return command;
 }

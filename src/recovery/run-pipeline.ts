@@ -1,3 +1,4 @@
+import { describeError } from '../errors.js';
 import type { System } from '../system/system.js';
 import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
 import { actionResult, type ActionResult } from './action-result.js';
@@ -34,7 +35,7 @@ export async function runPipeline(
   for (const [position, plan] of plans.entries()) {
     const result =
       stoppedBy === undefined
-        ? await runAction(plan, context, system)
+        ? await runActionRecorded(plan, context, system)
         : actionResult({
             action: plan.action,
             outcome: 'skipped',
@@ -54,6 +55,26 @@ export async function runPipeline(
     started,
     summary: summarize(stoppedBy, warnings),
   };
+}
+
+/**
+ * An action that throws is the watchdog's own fault (an OS call that failed in a way the
+ * action does not expect): it is recorded as that action failing, so the audit log never
+ * shows a recovery that just stopped, and the tick goes on to the other processes.
+ */
+async function runActionRecorded(plan: ActionPlan, context: ActionContext, system: System): Promise<ActionResult> {
+  const startedMs = system.now().getTime();
+  try {
+    return await runAction(plan, context, system);
+  } catch (error) {
+    return actionResult({
+      action: plan.action,
+      outcome: 'failed',
+      startedAt: formatUtcTimestamp(new Date(startedMs)),
+      durationMs: system.now().getTime() - startedMs,
+      detail: `the watchdog could not run it: ${describeError(error)}`,
+    });
+  }
 }
 
 function runAction(plan: ActionPlan, context: ActionContext, system: System): Promise<ActionResult> {

@@ -62,7 +62,10 @@ function moveHeartbeatAside(plan: StartPlan, system: System): string | undefined
     system.moveFile(plan.heartbeatPath, plan.movedHeartbeatPath);
     return `old heartbeat moved to ${plan.movedHeartbeatPath}`;
   } catch (error) {
-    if (systemErrorCode(error) === 'ENOENT') return undefined;
+    const code = systemErrorCode(error);
+    if (code === 'ENOENT') return undefined;
+    // A file system error is worth a note, not a failed start; anything else is a bug.
+    if (code === undefined) throw error;
     return `could not move the old heartbeat aside: ${describeError(error)}`;
   }
 }

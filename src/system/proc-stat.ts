@@ -95,3 +95,20 @@ function toInteger(field: string | undefined): number | undefined {
   const value = Number(field);
   return Number.isSafeInteger(value) ? value : undefined;
 }
+
+/**
+ * Clock ticks per second of `/proc/PID/stat` times (USER_HZ). The kernel reports them in
+ * USER_HZ, which is 100 on every architecture a device of ours runs (x86, ARM, RISC-V).
+ */
+export const USER_HZ = 100;
+
+/** When the machine booted, in milliseconds since the epoch, from `btime` in `/proc/stat`. */
+export function readBootTimeMs(procRoot = '/proc'): number | undefined {
+  const btime = /^btime\s+(\d+)\s*$/m.exec(readFileSync(join(procRoot, 'stat'), 'utf8'))?.[1];
+  return btime === undefined ? undefined : Number(btime) * 1000;
+}
+
+/** When a process started, in milliseconds since the epoch (to about a second: `btime` is whole seconds). */
+export function startedAtMs(stat: Pick<ProcStat, 'startTime'>, bootTimeMs: number): number {
+  return bootTimeMs + (stat.startTime * 1000) / USER_HZ;
+}

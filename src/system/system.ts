@@ -1,6 +1,6 @@
 import { renameSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { listProcessGroup, readProcStat, type ProcStat } from './proc-stat.js';
+import { listProcessGroup, readBootTimeMs, readProcStat, type ProcStat } from './proc-stat.js';
 import { procfsProcessTable, type ProcessTable } from './process-table.js';
 import { runShellCommand, type ShellCommandOptions, type ShellCommandResult } from './run-shell-command.js';
 import { startDetached, type StartDetachedOptions, type StartDetachedResult } from './start-detached.js';
@@ -8,6 +8,8 @@ import { startDetached, type StartDetachedOptions, type StartDetachedResult } fr
 /** The process table as recovery needs it: liveness, plus identity and process groups. */
 export interface ProcessInspector extends ProcessTable {
   stat(pid: number): ProcStat | undefined;
+  /** When the machine booted (ms since the epoch), to date a process's start from its stat. */
+  bootTimeMs(): number | undefined;
   /** Live (non-zombie) members of a process group. */
   groupMembers(pgid: number): number[];
 }
@@ -39,6 +41,7 @@ export function realSystem(procRoot = '/proc'): System {
   const processes: ProcessInspector = {
     liveness: (pid) => table.liveness(pid),
     stat: (pid) => readProcStat(pid, procRoot),
+    bootTimeMs: () => readBootTimeMs(procRoot),
     groupMembers: (pgid) => listProcessGroup(pgid, procRoot),
   };
   return {

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { listProcessGroup, parseProcStat, readProcStat } from '../../src/system/proc-stat.js';
+import { listProcessGroup, parseProcStat, readBootTimeMs, readProcStat, startedAtMs } from '../../src/system/proc-stat.js';
 import { killGroupOnCleanup, waitUntil } from '../helpers/owned-processes.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
@@ -187,5 +187,26 @@ describe('readProcStat and listProcessGroup on the real /proc', () => {
     const exited = once(parent, 'exit');
     parent.stdin.end('x');
     assert.deepEqual(await exited, [0, null]);
+  });
+});
+
+describe('readBootTimeMs and startedAtMs', () => {
+  it("date this test's own process to when it started", () => {
+    const bootTimeMs = readBootTimeMs();
+    assert.ok(bootTimeMs !== undefined && bootTimeMs < Date.now(), 'the machine booted in the past');
+    const own = readProcStat(process.pid);
+    assert.ok(own !== undefined);
+    // Correctness, not speed: two ways of dating this process agree (a unit slip would be off by hours or years).
+    const fromUptime = Date.now() - process.uptime() * 1000;
+    assert.ok(Math.abs(startedAtMs(own, bootTimeMs) - fromUptime) < 30_000, `${startedAtMs(own, bootTimeMs)} vs ${fromUptime}`);
+  });
+
+  it('reads btime from a procfs tree, and converts clock ticks at USER_HZ', () => {
+    const root = makeTempDir();
+    writeFileSync(join(root, 'stat'), 'cpu  1 2 3\nintr 5\nbtime 1700000000\nprocesses 9\n');
+    assert.equal(readBootTimeMs(root), 1_700_000_000_000);
+    assert.equal(startedAtMs({ startTime: 250 }, 1_700_000_000_000), 1_700_000_002_500);
+    writeFileSync(join(root, 'stat'), 'cpu  1 2 3\n');
+    assert.equal(readBootTimeMs(root), undefined);
   });
 });

@@ -1,0 +1,137 @@
+import type { ProcStat } from '../../src/system/proc-stat.js';
+import type { ProcessLiveness } from '../../src/system/process-table.js';
+import type { ShellCommandOptions, ShellCommandResult } from '../../src/system/run-shell-command.js';
+import type { StartDetachedOptions, StartDetachedResult } from '../../src/system/start-detached.js';
+import type { System } from '../../src/system/system.js';
+
+/** One entry of a fake process table; what is left out takes a plain default. */
+export interface FakeProcess {
+  pid: number;
+  /** The state letter of /proc/PID/stat: S by default, Z a zombie. */
+  state?: string;
+  /** Its process group: its own PID by default (it leads one). */
+  pgrp?: number;
+  ppid?: number;
+  /** Clock ticks since boot: 1000 by default. */
+  startTime?: number;
+  /** A thread ID, not a process. */
+  thread?: boolean;
+}
+
+/** A system error as `process.kill` or `fs` throws it. */
+export function systemError(code: string): Error {
+  return Object.assign(new Error(`${code}: fake system error`), { code });
+}
+
+export interface FakeSystemOptions {
+  nowMs?: number;
+  processes?: FakeProcess[];
+  /** Sees every signal as it is sent (after it is recorded); may change the table, or throw. */
+  onSignal?: (target: number, signal: NodeJS.Signals, fake: FakeSystem) => void;
+  /** Runs at every sleep, after the clock moved on. */
+  onSleep?: (fake: FakeSystem) => void;
+  shellResult?: (options: ShellCommandOptions) => Partial<ShellCommandResult>;
+  startResult?: (options: StartDetachedOptions) => Partial<StartDetachedResult>;
+  /** What moving a file does; by default nothing (the move succeeds). */
+  moveFile?: (from: string, to: string) => void;
+  env?: NodeJS.ProcessEnv;
+  ownPid?: number;
+  ownProcessGroup?: number;
+  ancestors?: number[];
+}
+
+/** A System that touches nothing: a clock that moves only when slept on, a process table in memory, and recorders. */
+export interface FakeSystem extends System {
+  /** Milliseconds since the epoch; `sleep` adds to it. */
+  clockMs: number;
+  table: Map<number, FakeProcess>;
+  /** Every signal sent, in order: [target, signal] (a negative target is a group). */
+  signals: [number, NodeJS.Signals][];
+  /** Every PID the process table was asked about (stat or liveness). */
+  inspected: number[];
+  shellCommands: ShellCommandOptions[];
+  starts: StartDetachedOptions[];
+  moves: [string, string][];
+  /** Removes processes as if they had exited and been reaped. */
+  exit(...pids: number[]): void;
+}
+
+export const FAKE_NOW_MS = Date.parse('2026-06-30T12:00:00.000Z');
+/** The fake machine booted a day before FAKE_NOW_MS: a default process (start time 1000 ticks) started 10 s after boot. */
+export const FAKE_BOOT_MS = FAKE_NOW_MS - 24 * 60 * 60 * 1000;
+
+/** A fake System; see `FakeSystemOptions` for what a test can steer. */
+export function fakeSystem(options: FakeSystemOptions = {}): FakeSystem {
+  const table = new Map((options.processes ?? []).map((entry) => [entry.pid, entry]));
+  const fake: FakeSystem = {
+    clockMs: options.nowMs ?? FAKE_NOW_MS,
+    table,
+    signals: [],
+    inspected: [],
+    shellCommands: [],
+    starts: [],
+    moves: [],
+    exit(...pids) {
+      for (const pid of pids) table.delete(pid);
+    },
+    processes: {
+      liveness(pid): ProcessLiveness {
+        fake.inspected.push(pid);
+        const entry = table.get(pid);
+        if (entry === undefined) return 'dead';
+        if (entry.thread === true) return 'thread';
+        if (entry.state === 'Z') return 'zombie';
+        if (entry.state === 'X') return 'dead';
+        return 'alive';
+      },
+      stat(pid): ProcStat | undefined {
+        fake.inspected.push(pid);
+        const entry = table.get(pid);
+        if (entry === undefined) return undefined;
+        const pgrp = entry.pgrp ?? pid;
+        return { pid, state: entry.state ?? 'S', ppid: entry.ppid ?? 1, pgrp, session: pgrp, startTime: entry.startTime ?? 1000 };
+      },
+      bootTimeMs: () => FAKE_BOOT_MS,
+      groupMembers(pgid) {
+        return [...table.values()]
+          .filter((entry) => entry.thread !== true && (entry.pgrp ?? entry.pid) === pgid && entry.state !== 'Z' && entry.state !== 'X')
+          .map((entry) => entry.pid);
+      },
+    },
+    sendSignal(target, signal) {
+      fake.signals.push([target, signal]);
+      options.onSignal?.(target, signal, fake);
+    },
+    async runShellCommand(shellOptions) {
+      fake.shellCommands.push(shellOptions);
+      return { pid: 5000, exitCode: 0, signal: null, timedOut: false, durationMs: 12, outputTail: '', ...options.shellResult?.(shellOptions) };
+    },
+    async startDetached(startOptions) {
+      fake.starts.push(startOptions);
+      return { pid: 6000, outcome: 'running', exitCode: null, signal: null, durationMs: 2000, outputTail: '', ...options.startResult?.(startOptions) };
+    },
+    moveFile(from, to) {
+      fake.moves.push([from, to]);
+      options.moveFile?.(from, to);
+    },
+    async sleep(ms) {
+      fake.clockMs += ms;
+      options.onSleep?.(fake);
+    },
+    now: () => new Date(fake.clockMs),
+    env: options.env ?? { PATH: '/usr/bin:/bin' },
+    ownPid: options.ownPid ?? 100,
+    ownProcessGroup: options.ownProcessGroup ?? 90,
+    ancestors: () => new Set(options.ancestors ?? [50, 60]),
+  };
+  return fake;
+}
+
+/** An `onSignal` under which the processes a signal reaches exit (and are reaped) when it is `signal`. */
+export function exitOn(...signals: NodeJS.Signals[]): (target: number, signal: NodeJS.Signals, fake: FakeSystem) => void {
+  return (target, signal, fake) => {
+    if (!signals.includes(signal)) return;
+    const reached = target < 0 ? fake.processes.groupMembers(-target) : [target];
+    fake.exit(...reached);
+  };
+}

@@ -1,0 +1,24 @@
+import type { ProcessConfig } from '../../src/config/types.js';
+
+/** A resolved process config with plain values; commands are never run by the tests that use it with a fake System. */
+export function processConfig(overrides: Partial<ProcessConfig> = {}): ProcessConfig {
+  return {
+    key: 'web',
+    display_name: 'The web app',
+    timeout_seconds: 30,
+    heartbeat_path: '/srv/web/heartbeat.json',
+    enabled: true,
+    commands: { start: '/srv/web/start.sh', clear_db: '/srv/web/clear-db.sh' },
+    recovery_actions: ['kill', 'clear_db', 'start'],
+    consecutive_failures_threshold: 2,
+    kill_timeout: 10,
+    cleanup_timeout: 60,
+    verify_delay: 2,
+    cleanup_args: ['--force'],
+    start_grace_seconds: 30,
+    cwd: '/srv/web',
+    env: {},
+    output_log: '/var/log/watchdog/web.out.log',
+    ...overrides,
+  };
+}

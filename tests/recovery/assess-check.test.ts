@@ -1,0 +1,267 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { HealthVerdict } from '../../src/heartbeat/classify-heartbeat.js';
+import { HEALTH_STATES, type HealthState } from '../../src/heartbeat/health-state.js';
+import { assessCheck, NO_PREVIOUS_STATE, type PreviousState } from '../../src/recovery/assess-check.js';
+import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
+import { verdictOf } from '../helpers/verdicts.js';
+
+const STARTED_MS = Date.parse('2026-06-30T12:00:00Z');
+const STARTED_AT = formatUtcTimestamp(new Date(STARTED_MS));
+const GRACE_UNTIL_MS = STARTED_MS + 60_000;
+const GRACE_UNTIL = formatUtcTimestamp(new Date(GRACE_UNTIL_MS));
+/** Half-way through the grace period. */
+const IN_GRACE_MS = STARTED_MS + 30_000;
+
+const afterStart = (consecutiveFailures: number): PreviousState => ({
+  ...NO_PREVIOUS_STATE,
+  consecutiveFailures,
+  startedAt: STARTED_AT,
+  graceUntil: GRACE_UNTIL,
+});
+
+/** A verdict of a heartbeat written `ageSeconds` before the check at `nowMs`. */
+const beat = (state: HealthState, ageSeconds: number, reason = `${state} heartbeat`): HealthVerdict =>
+  verdictOf(state, reason, { pid: 4321, heartbeatAgeSeconds: ageSeconds, heartbeatTimestamp: 'as written', iteration: 7, status: 'running' });
+
+interface Case {
+  name: string;
+  checked: HealthVerdict;
+  previous: PreviousState;
+  nowMs: number;
+  threshold?: number;
+  state: HealthState;
+  failures: number;
+  due: boolean;
+  reason?: RegExp;
+}
+
+const cases: Case[] = [
+  // Off: whatever the heartbeat says, nothing counts and nothing is due.
+  {
+    name: 'off wraps a failing verdict, naming who turned it off and when',
+    checked: beat('timed_out', 600, 'last heartbeat 10m ago'),
+    previous: { ...NO_PREVIOUS_STATE, consecutiveFailures: 5, offSince: '2026-06-30T11:00:00.000000+00:00', offBy: 'alice' },
+    nowMs: IN_GRACE_MS,
+    state: 'off',
+    failures: 0,
+    due: false,
+    reason: /^turned off by alice at 2026-06-30T11:00:00\.000000\+00:00; heartbeat: timed_out \(last heartbeat 10m ago\)$/,
+  },
+  {
+    name: 'off without a recorded user says only when',
+    checked: verdictOf('no_heartbeat', 'no heartbeat file'),
+    previous: { ...NO_PREVIOUS_STATE, consecutiveFailures: 1, offSince: '2026-06-30T11:00:00.000000+00:00', offBy: null },
+    nowMs: IN_GRACE_MS,
+    state: 'off',
+    failures: 0,
+    due: false,
+    reason: /^turned off at 2026-06-30T11:00:00\.000000\+00:00; heartbeat: no_heartbeat \(no heartbeat file\)$/,
+  },
+  {
+    name: 'off wins over the start grace period',
+    checked: verdictOf('no_heartbeat', 'no heartbeat file'),
+    previous: { ...afterStart(3), offSince: '2026-06-30T12:00:10.000000+00:00', offBy: 'bob' },
+    nowMs: IN_GRACE_MS,
+    state: 'off',
+    failures: 0,
+    due: false,
+    reason: /^turned off by bob/,
+  },
+
+  // Start grace: the new instance has not written its first heartbeat yet.
+  {
+    name: 'no heartbeat within the grace period is starting, failures unchanged',
+    checked: verdictOf('no_heartbeat', 'no heartbeat file'),
+    previous: afterStart(1),
+    nowMs: IN_GRACE_MS,
+    threshold: 1,
+    state: 'starting',
+    failures: 1,
+    due: false,
+    reason: /^started 30s ago, waiting for its first heartbeat \(30s of grace left\); no heartbeat file$/,
+  },
+  {
+    name: "the old instance's timed-out heartbeat (older than the start) within grace is starting",
+    checked: beat('timed_out', 40, 'last heartbeat 40s ago'),
+    previous: afterStart(2),
+    nowMs: IN_GRACE_MS,
+    state: 'starting',
+    failures: 2,
+    due: false,
+    reason: /waiting for its first heartbeat .*; last heartbeat 40s ago$/,
+  },
+  {
+    name: "the old instance's stale heartbeat within grace is starting",
+    checked: beat('stale_pid', 31),
+    previous: afterStart(0),
+    nowMs: IN_GRACE_MS,
+    state: 'starting',
+    failures: 0,
+    due: false,
+  },
+  {
+    name: "the old instance's error_status heartbeat within grace is starting",
+    checked: beat('error_status', 35),
+    previous: afterStart(1),
+    nowMs: IN_GRACE_MS,
+    state: 'starting',
+    failures: 1,
+    due: false,
+  },
+  {
+    name: 'a heartbeat that cannot be trusted within grace (a first beat half written) is starting',
+    checked: verdictOf('invalid_heartbeat', 'heartbeat is not valid JSON'),
+    previous: afterStart(1),
+    nowMs: IN_GRACE_MS,
+    state: 'starting',
+    failures: 1,
+    due: false,
+    reason: /waiting for its first heartbeat .*; heartbeat is not valid JSON$/,
+  },
+  {
+    name: 'a new heartbeat (younger than the start) that timed out is counted',
+    checked: beat('timed_out', 10),
+    previous: afterStart(1),
+    nowMs: IN_GRACE_MS,
+    state: 'timed_out',
+    failures: 2,
+    due: true,
+  },
+  {
+    name: 'a new heartbeat whose PID is gone is counted',
+    checked: beat('stale_pid', 5),
+    previous: afterStart(0),
+    nowMs: IN_GRACE_MS,
+    state: 'stale_pid',
+    failures: 1,
+    due: false,
+  },
+  {
+    name: 'a healthy check within grace resets the count',
+    checked: beat('healthy', 1),
+    previous: afterStart(4),
+    nowMs: IN_GRACE_MS,
+    state: 'healthy',
+    failures: 0,
+    due: false,
+  },
+  {
+    name: 'a check_error within grace stays check_error and keeps the count',
+    checked: verdictOf('check_error', 'the watchdog could not check this process'),
+    previous: afterStart(1),
+    nowMs: IN_GRACE_MS,
+    state: 'check_error',
+    failures: 1,
+    due: false,
+  },
+  {
+    name: 'no heartbeat at the very end of the grace period is counted',
+    checked: verdictOf('no_heartbeat', 'no heartbeat file'),
+    previous: afterStart(1),
+    nowMs: GRACE_UNTIL_MS,
+    state: 'no_heartbeat',
+    failures: 2,
+    due: true,
+  },
+  {
+    name: "an old heartbeat after the grace period is counted",
+    checked: beat('timed_out', 600),
+    previous: afterStart(0),
+    nowMs: GRACE_UNTIL_MS + 1,
+    state: 'timed_out',
+    failures: 1,
+    due: false,
+  },
+  {
+    name: 'a grace period whose start is not a time is ignored',
+    checked: verdictOf('no_heartbeat', 'no heartbeat file'),
+    previous: { ...afterStart(1), startedAt: 'yesterday' },
+    nowMs: IN_GRACE_MS,
+    state: 'no_heartbeat',
+    failures: 2,
+    due: true,
+  },
+  {
+    name: 'a start with no grace recorded is no grace',
+    checked: verdictOf('no_heartbeat', 'no heartbeat file'),
+    previous: { ...afterStart(0), graceUntil: null },
+    nowMs: IN_GRACE_MS,
+    state: 'no_heartbeat',
+    failures: 1,
+    due: false,
+  },
+
+  // Counting, as the Python Watchdog counts.
+  {
+    name: 'a healthy check resets the count',
+    checked: beat('healthy', 2),
+    previous: { ...NO_PREVIOUS_STATE, consecutiveFailures: 7 },
+    nowMs: IN_GRACE_MS,
+    state: 'healthy',
+    failures: 0,
+    due: false,
+  },
+  {
+    name: 'check_error keeps the count and is never due, even past the threshold',
+    checked: verdictOf('check_error', 'procfs unreadable'),
+    previous: { ...NO_PREVIOUS_STATE, consecutiveFailures: 5 },
+    nowMs: IN_GRACE_MS,
+    state: 'check_error',
+    failures: 5,
+    due: false,
+  },
+  {
+    name: 'one failure below the threshold is not due',
+    checked: beat('timed_out', 600),
+    previous: NO_PREVIOUS_STATE,
+    nowMs: IN_GRACE_MS,
+    state: 'timed_out',
+    failures: 1,
+    due: false,
+  },
+  {
+    name: 'the failure that reaches the threshold is due',
+    checked: beat('timed_out', 600),
+    previous: { ...NO_PREVIOUS_STATE, consecutiveFailures: 1 },
+    nowMs: IN_GRACE_MS,
+    state: 'timed_out',
+    failures: 2,
+    due: true,
+  },
+  {
+    name: 'failures past the threshold stay due',
+    checked: verdictOf('invalid_heartbeat', 'heartbeat file is empty'),
+    previous: { ...NO_PREVIOUS_STATE, consecutiveFailures: 3 },
+    nowMs: IN_GRACE_MS,
+    threshold: 3,
+    state: 'invalid_heartbeat',
+    failures: 4,
+    due: true,
+  },
+];
+
+describe('assessCheck', () => {
+  for (const { name, checked, previous, nowMs, threshold = 2, state, failures, due, reason } of cases) {
+    it(name, () => {
+      const assessment = assessCheck(checked, previous, threshold, nowMs);
+      assert.equal(assessment.verdict.state, state);
+      assert.equal(assessment.consecutiveFailures, failures);
+      assert.equal(assessment.recoveryDue, due);
+      if (reason !== undefined) assert.match(assessment.verdict.reason, reason);
+      if (state === checked.state) assert.equal(assessment.verdict.reason, checked.reason);
+      // What the heartbeat said is kept as it was, for `kill` to judge.
+      assert.equal(assessment.checked, checked);
+      // Wrapping changes the state and reason only: the heartbeat's details stay visible.
+      assert.deepEqual({ ...assessment.verdict, state: checked.state, reason: checked.reason }, checked);
+    });
+  }
+
+  it('never makes a process that is off due, whatever its heartbeat says', () => {
+    const previous: PreviousState = { ...NO_PREVIOUS_STATE, consecutiveFailures: 10, offSince: '2026-06-30T11:00:00.000000+00:00', offBy: 'cron' };
+    for (const state of HEALTH_STATES) {
+      const assessment = assessCheck(verdictOf(state), previous, 1, IN_GRACE_MS);
+      assert.deepEqual([assessment.verdict.state, assessment.consecutiveFailures, assessment.recoveryDue], ['off', 0, false], state);
+    }
+  });
+});

@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { HEALTH_STATES } from '../../src/heartbeat/health-state.js';
+import { decideKill, killCandidateOf, type KillDecision, type KillFacts } from '../../src/recovery/kill-target.js';
+import { verdictOf } from '../helpers/verdicts.js';
+
+const APP = 4000;
+const OWN_PID = 100;
+const OWN_GROUP = 90;
+const SHELL = 60;
+
+/** An app alive and leading its own group; the watchdog is PID 100 in group 90, under a shell (60) and cron (50). */
+const facts = (overrides: Partial<KillFacts> = {}): KillFacts => ({
+  liveness: 'alive',
+  processGroup: APP,
+  startTime: 777,
+  startedAtMs: undefined,
+  heartbeatMs: undefined,
+  ownPid: OWN_PID,
+  ownProcessGroup: OWN_GROUP,
+  ancestors: new Set([SHELL, 50]),
+  ...overrides,
+});
+
+describe('decideKill', () => {
+  const cases: [name: string, pid: number, facts: KillFacts, expected: KillDecision['kind'], group?: boolean][] = [
+    ['PID -1 (every process)', -1, facts(), 'refused'],
+    ['PID 0 (its own group)', 0, facts(), 'refused'],
+    ['PID 1 (init)', 1, facts(), 'refused'],
+    ['a fractional PID', 1.5, facts(), 'refused'],
+    ['NaN', Number.NaN, facts(), 'refused'],
+    ['Infinity', Number.POSITIVE_INFINITY, facts(), 'refused'],
+    ['a negative group', -APP, facts(), 'refused'],
+    ['the watchdog itself', OWN_PID, facts({ processGroup: OWN_GROUP }), 'refused'],
+    ['an ancestor (its shell)', SHELL, facts({ processGroup: SHELL }), 'refused'],
+    ['an ancestor even when the table says it is dead', SHELL, facts({ liveness: 'dead' }), 'refused'],
+    ['a dead PID', APP, facts({ liveness: 'dead', processGroup: undefined, startTime: undefined }), 'nothing_to_kill'],
+    ['a zombie', APP, facts({ liveness: 'zombie' }), 'nothing_to_kill'],
+    ["another process's thread", APP, facts({ liveness: 'thread', processGroup: 3000 }), 'refused'],
+    ['an app leading its group', APP, facts(), 'signal', true],
+    ['an app in another group', APP, facts({ processGroup: 3000 }), 'signal', false],
+    ["an app leading the watchdog's own group", OWN_GROUP, facts({ processGroup: OWN_GROUP }), 'signal', false],
+    ['an app whose group could not be read', APP, facts({ processGroup: undefined }), 'signal', false],
+    ['a process that started after its heartbeat was written (a reused PID)', APP, facts({ startedAtMs: 10_000, heartbeatMs: 5_000 }), 'refused'],
+    ['a process that started just before its heartbeat', APP, facts({ startedAtMs: 4_900, heartbeatMs: 5_000 }), 'signal', true],
+    ['a process dated a little after its heartbeat (start times are known to a second)', APP, facts({ startedAtMs: 6_500, heartbeatMs: 5_000 }), 'signal', true],
+    ['a process whose start is unknown', APP, facts({ startedAtMs: undefined, heartbeatMs: 5_000 }), 'signal', true],
+  ];
+  for (const [name, pid, given, expected, group] of cases) {
+    it(`${name} (PID ${pid}) → ${expected}${group === undefined ? '' : group ? ', its group' : ', the PID alone'}`, () => {
+      const decision = decideKill(pid, given);
+      assert.equal(decision.kind, expected);
+      if (decision.kind === 'signal') {
+        assert.deepEqual(decision.target, { pid, group, startTime: given.startTime });
+      } else {
+        assert.match(decision.why, new RegExp(`PID ${String(pid)}\\b`));
+      }
+    });
+  }
+});
+
+describe('killCandidateOf', () => {
+  it('never yields the PID of a heartbeat that is not trusted', () => {
+    assert.deepEqual(killCandidateOf(verdictOf('invalid_heartbeat', 'heartbeat timestamp is 2h in the future', { pid: APP })), {
+      pid: undefined,
+      refused: true,
+      why: 'the heartbeat is not trusted (heartbeat timestamp is 2h in the future)',
+    });
+    assert.deepEqual(killCandidateOf(verdictOf('invalid_heartbeat', 'heartbeat file is empty')), {
+      pid: undefined,
+      refused: false,
+      why: 'the heartbeat is not trusted (heartbeat file is empty)',
+    });
+  });
+
+  it('yields the PID of every other verdict that names one', () => {
+    for (const state of HEALTH_STATES.filter((each) => each !== 'invalid_heartbeat')) {
+      assert.deepEqual(killCandidateOf(verdictOf(state, state, { pid: APP })), { pid: APP, heartbeatMs: undefined }, state);
+    }
+  });
+
+  it("carries the heartbeat's time, so a process younger than its heartbeat is not taken for its writer", () => {
+    const verdict = verdictOf('timed_out', 'old', { pid: APP, heartbeatTimestamp: '2026-02-05T06:17:29.601049+00:00' });
+    assert.deepEqual(killCandidateOf(verdict), { pid: APP, heartbeatMs: Date.parse('2026-02-05T06:17:29.601Z') });
+  });
+
+  it('has nothing to consider when no PID is known', () => {
+    assert.deepEqual(killCandidateOf(verdictOf('no_heartbeat', 'no heartbeat file')), {
+      pid: undefined,
+      refused: false,
+      why: 'no PID known (no heartbeat file)',
+    });
+  });
+});
