@@ -122,7 +122,7 @@ export async function main(argv: readonly string[], io: CliIo, version = '0.0.0'
     )
     .command(
       'status [key]',
-      "Show each process's state as of its last check: state and reason, failures/threshold, heartbeat age, PID, last check.",
+      "Show each process's state as of its last check: state and reason, failures/threshold, heartbeat age, PID, last check, last recovery and its outcome, and where the app's output goes.",
       (command) =>
         command
           .positional('key', { type: 'string', description: 'Only this process' })
@@ -135,7 +135,7 @@ export async function main(argv: readonly string[], io: CliIo, version = '0.0.0'
       (command) =>
         command
           .positional('key', { type: 'string', description: 'Only this process' })
-          .option('limit', { alias: 'n', type: 'number', description: 'How many checks', default: 20 })
+          .option('limit', { alias: 'n', type: 'number', description: 'How many checks (or recoveries)', default: 20 })
           .option('json', { type: 'boolean', description: 'Print JSON: {"checks": [...]} or {"recoveries": [...]}', default: false })
           .option('recoveries', {
             alias: 'r',

@@ -45,7 +45,7 @@ export async function turnOff(process: ProcessConfig, deps: ControlDeps): Promis
   return {
     processKey: process.key,
     outcome: report.outcome,
-    message: report.outcome === 'succeeded' ? 'off: it stays stopped until `watchdog on`' : 'off, but it could not be stopped',
+    message: offMessage(report),
     report,
   };
 }
@@ -103,6 +103,13 @@ function recordSkipped(process: ProcessConfig, current: Assessment, why: string,
     startedAt: at,
   });
   finishRecovery(deps.db, id, { finishedAt: at, durationMs: 0, outcome: 'skipped', detail: why, startedPid: null });
+}
+
+function offMessage(report: RecoveryReport): string {
+  if (report.outcome === 'failed') return 'off, but it could not be stopped';
+  const kill = report.actions[0];
+  if (kill !== undefined && kill.outcome !== 'ok') return `off: it stays stopped until \`watchdog on\`; nothing was stopped (${kill.detail})`;
+  return 'off: stopped; it stays stopped until `watchdog on`';
 }
 
 function outcomeMessage(what: string, report: RecoveryReport): string {

@@ -16,9 +16,14 @@ export function decideOn(process: ProcessConfig, current: HealthVerdict, force: 
   if (!force && current.state === 'starting') {
     return { start: false, why: `already starting (${current.reason}); not starting a second copy (--force starts one anyway)` };
   }
-  if (!force && current.state === 'check_error') {
+  if (!force && (current.state === 'check_error' || current.state === 'invalid_heartbeat')) {
     return { start: false, why: `cannot tell whether it runs (${current.reason}); not starting what may be a second copy (--force starts one anyway)` };
   }
   const hung = current.state === 'timed_out' || current.state === 'error_status';
-  return { start: true, actions: hung && process.recovery_actions.includes('kill') ? ['kill', 'start'] : ['start'] };
+  const kills = process.recovery_actions.includes('kill');
+  if (!force && hung && !kills) {
+    return { start: false, why: `it still runs, hung (${current.reason}), and its pipeline has no kill; not starting a second copy (--force starts one anyway)` };
+  }
+  // Without a trusted heartbeat the instance the watchdog last started may still run: kill looks for it.
+  return { start: true, actions: kills && current.state !== 'healthy' ? ['kill', 'start'] : ['start'] };
 }

@@ -58,7 +58,8 @@ function inStartGrace(checked: HealthVerdict, previous: PreviousState, nowMs: nu
   if (previous.startedAt === null || previous.graceUntil === null) return undefined;
   const startedMs = Date.parse(previous.startedAt);
   const graceUntilMs = Date.parse(previous.graceUntil);
-  if (Number.isNaN(startedMs) || Number.isNaN(graceUntilMs) || nowMs >= graceUntilMs) return undefined;
+  // A clock now before the start was set back: the grace would last as long as the step, so it ends.
+  if (Number.isNaN(startedMs) || Number.isNaN(graceUntilMs) || nowMs >= graceUntilMs || nowMs < startedMs) return undefined;
 
   const heartbeatMs = checked.heartbeatAgeSeconds === undefined ? undefined : nowMs - checked.heartbeatAgeSeconds * 1000;
   // A heartbeat that cannot be trusted may be the new instance's first, half written by a

@@ -29,6 +29,7 @@ export function decideKillNow(plan: KillPlan, system: System): KillDecision {
     startTime: stat?.startTime,
     startedAtMs: stat === undefined || bootTimeMs === undefined ? undefined : startedAtMs(stat, bootTimeMs),
     heartbeatMs: candidate.heartbeatMs,
+    expectedStartTicks: candidate.startTicks,
     ownPid: system.ownPid,
     ownProcessGroup: system.ownProcessGroup,
     ancestors: system.ancestors(),
@@ -49,8 +50,11 @@ export async function runKillAction(plan: KillPlan, system: System): Promise<Act
   try {
     decision = decideKillNow(plan, system);
   } catch (error) {
+    // procfs unreadable or unparsable: the app cannot be identified, so it is not signalled,
+    // and the kill fails with the reason (nothing is swallowed: it is the action's detail).
     return actionResult({ ...base, outcome: 'failed', durationMs: elapsed(), detail: `cannot inspect the process: ${describeError(error)}` });
   }
+  if (decision.kind === 'cannot_kill') return actionResult({ ...base, outcome: 'failed', durationMs: elapsed(), detail: decision.why });
   if (decision.kind !== 'signal') return actionResult({ ...base, outcome: decision.kind, durationMs: elapsed(), detail: decision.why });
 
   const { target } = decision;

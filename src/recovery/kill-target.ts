@@ -1,8 +1,15 @@
 import type { HealthVerdict } from '../heartbeat/classify-heartbeat.js';
+import type { StartedInstance } from '../store/process-control.js';
 import type { ProcessLiveness } from '../system/process-table.js';
 
-/** The PID a heartbeat names, when there is one worth considering for `kill`, and when the heartbeat was written. */
-export type KillCandidate = { pid: number; heartbeatMs?: number | undefined } | { pid: undefined; why: string; refused: boolean };
+/**
+ * The PID `kill` considers: the one a trusted heartbeat names (with when the heartbeat was
+ * written), or else the instance the watchdog itself started (with its exact start time,
+ * its identity), or none.
+ */
+export type KillCandidate =
+  | { pid: number; heartbeatMs?: number | undefined; startTicks?: number | undefined }
+  | { pid: undefined; why: string; refused: boolean };
 
 /**
  * How much later than the heartbeat a process may seem to have started and still be its
@@ -15,11 +22,15 @@ export const START_TIME_TOLERANCE_MS = 2000;
  * heartbeat that cannot be trusted is never signalled (a `"pid": -1` made the Python
  * Watchdog signal every process it could reach).
  */
-export function killCandidateOf(verdict: HealthVerdict): KillCandidate {
-  if (verdict.state === 'invalid_heartbeat') {
-    return { pid: undefined, refused: verdict.pid !== undefined, why: `the heartbeat is not trusted (${verdict.reason})` };
+export function killCandidateOf(verdict: HealthVerdict, started?: StartedInstance): KillCandidate {
+  const trusted = verdict.state !== 'invalid_heartbeat';
+  if (!trusted || verdict.pid === undefined) {
+    // An app that never wrote a heartbeat (or only untrusted ones) may still run: the
+    // instance the watchdog started is the one to stop, or every start would add a copy.
+    if (started !== undefined) return { pid: started.pid, startTicks: started.startTicks };
+    if (!trusted) return { pid: undefined, refused: verdict.pid !== undefined, why: `the heartbeat is not trusted (${verdict.reason})` };
+    return { pid: undefined, refused: false, why: `no PID known (${verdict.reason})` };
   }
-  if (verdict.pid === undefined) return { pid: undefined, refused: false, why: `no PID known (${verdict.reason})` };
   const heartbeatMs = verdict.heartbeatTimestamp === undefined ? undefined : Date.parse(verdict.heartbeatTimestamp);
   return { pid: verdict.pid, heartbeatMs: Number.isNaN(heartbeatMs) ? undefined : heartbeatMs };
 }
@@ -35,6 +46,8 @@ export interface KillFacts {
   startedAtMs: number | undefined;
   /** When the heartbeat naming it was written, in ms since the epoch, when known. */
   heartbeatMs: number | undefined;
+  /** For the instance the watchdog started: the start time it had then. */
+  expectedStartTicks: number | undefined;
   ownPid: number;
   ownProcessGroup: number;
   /** The watchdog's parent, grandparent... (its shell, cron, sshd). */
@@ -49,10 +62,17 @@ export interface KillTarget {
   startTime: number | undefined;
 }
 
+/**
+ * `refused`: not a process to signal (hostile, a thread, a reused PID): the pipeline goes on
+ * as if there were nothing to kill. `cannot_kill`: very likely the live app, but one the
+ * watchdog must not signal (it is the watchdog's own ancestor, as when an app runs
+ * `watchdog restart` on itself): the kill fails, so no second copy is started beside it.
+ */
 export type KillDecision =
   | { kind: 'signal'; target: KillTarget }
   | { kind: 'nothing_to_kill'; why: string }
-  | { kind: 'refused'; why: string };
+  | { kind: 'refused'; why: string }
+  | { kind: 'cannot_kill'; why: string };
 
 /**
  * The guards of DESIGN.md, as a pure decision: only an integer > 1 that is a live,
@@ -62,7 +82,9 @@ export type KillDecision =
 export function decideKill(pid: number, facts: KillFacts): KillDecision {
   if (!Number.isSafeInteger(pid) || pid <= 1) return { kind: 'refused', why: `PID ${pid} is never signalled (only PIDs above 1 are)` };
   if (pid === facts.ownPid) return { kind: 'refused', why: `PID ${pid} is the watchdog itself` };
-  if (facts.ancestors.has(pid)) return { kind: 'refused', why: `PID ${pid} is an ancestor of the watchdog (its shell, cron or sshd)` };
+  if (facts.ancestors.has(pid)) {
+    return { kind: 'cannot_kill', why: `PID ${pid} is an ancestor of the watchdog (its shell, cron, sshd, or the app itself running watchdog)` };
+  }
   switch (facts.liveness) {
     case 'dead':
       return { kind: 'nothing_to_kill', why: `PID ${pid} is not running` };
@@ -72,6 +94,12 @@ export function decideKill(pid: number, facts: KillFacts): KillDecision {
       return { kind: 'refused', why: `PID ${pid} is a thread of another process, not the app` };
     case 'alive':
       break;
+  }
+  if (facts.startTime === undefined) {
+    return { kind: 'refused', why: `PID ${pid}: its start time cannot be read, so it cannot be told apart from a process that reused the PID` };
+  }
+  if (facts.expectedStartTicks !== undefined && facts.startTime !== facts.expectedStartTicks) {
+    return { kind: 'nothing_to_kill', why: `PID ${pid} is no longer the instance the watchdog started (it exited; another process has the PID)` };
   }
   // A process younger than the heartbeat cannot have written it: the app died and another
   // program got its PID (the Python Watchdog killed such strangers).

@@ -1,5 +1,6 @@
 import type { ProcessConfig } from '../config/types.js';
 import type { HealthVerdict } from '../heartbeat/classify-heartbeat.js';
+import type { StartedInstance } from '../store/process-control.js';
 import type { System } from '../system/system.js';
 import { decideKillNow } from './kill-action.js';
 import { killCandidateOf, type KillDecision } from './kill-target.js';
@@ -18,8 +19,9 @@ export function previewActions(
   heartbeat: HealthVerdict,
   system: System,
   limits: { outputLogMaxBytes: number },
+  started: StartedInstance | undefined,
 ): ActionPreview[] {
-  return planActions(process, actions, killCandidateOf(heartbeat), limits).map((plan) => ({
+  return planActions(process, actions, killCandidateOf(heartbeat, started), limits).map((plan) => ({
     plan,
     kill: plan.kind === 'kill' ? decideKillNow(plan, system) : undefined,
   }));

@@ -2,7 +2,7 @@ import type { ProcessConfig } from '../config/types.js';
 import type { HealthVerdict } from '../heartbeat/classify-heartbeat.js';
 import type { Logger } from '../logging/logger.js';
 import type { Store } from '../store/open-store.js';
-import { linkCheckToRecovery, noteStarted } from '../store/process-control.js';
+import { linkCheckToRecovery, noteStarted, readStartedInstance } from '../store/process-control.js';
 import { beginRecovery, finishRecovery, recordRecoveryAction, type RecoveryKind } from '../store/record-recovery.js';
 import type { System } from '../system/system.js';
 import { formatSeconds } from '../time/format-duration.js';
@@ -67,9 +67,15 @@ export async function runRecovery(request: RecoveryRequest, deps: RecoveryDeps):
   const label = `${process.key}: ${request.kind} #${recoveryId}`;
   logger.info(`${label} started by ${request.requestedBy} (${request.command}): ${reason}; actions: ${request.actions.join(' → ') || 'none'}`);
 
-  const plans = planActions(process, request.actions, killCandidateOf(request.heartbeat), { outputLogMaxBytes: deps.outputLogMaxBytes });
+  const candidate = killCandidateOf(request.heartbeat, readStartedInstance(db, process.key));
+  const plans = planActions(process, request.actions, candidate, { outputLogMaxBytes: deps.outputLogMaxBytes });
   const result = await runPipeline(plans, { process, reason }, system, (action, position) => {
-    recordRecoveryAction(db, recoveryId, position, action);
+    db.transaction(() => {
+      recordRecoveryAction(db, recoveryId, position, action);
+      // At once, not when the pipeline ends: a watchdog killed after a start must not leave
+      // the failure count at the threshold, or the next tick would start a second copy.
+      if (plans[position]?.kind === 'start' && action.outcome === 'ok') noteStart(db, process, action, system);
+    }).immediate();
     logAction(logger, label, action);
   });
 
@@ -82,10 +88,6 @@ export async function runRecovery(request: RecoveryRequest, deps: RecoveryDeps):
     detail: result.summary === '' ? null : result.summary,
     startedPid: result.started?.pid ?? null,
   });
-  if (result.started !== undefined) {
-    const graceUntil = new Date(Date.parse(result.started.startedAt) + process.start_grace_seconds * 1000);
-    noteStarted(db, process.key, result.started.startedAt, formatUtcTimestamp(graceUntil));
-  }
   const took = formatSeconds(durationMs / 1000);
   if (result.outcome === 'succeeded') {
     const started = result.started?.pid === undefined ? '' : `; started PID ${result.started.pid}`;
@@ -94,6 +96,14 @@ export async function runRecovery(request: RecoveryRequest, deps: RecoveryDeps):
     logger.error(`${label} failed after ${took}: ${result.summary}`);
   }
   return { ...result, recoveryId, processKey: process.key, kind: request.kind, durationMs };
+}
+
+/** Opens the start grace period and remembers the started instance by its PID and start time. */
+function noteStart(db: Store, process: ProcessConfig, start: ActionResult, system: System): void {
+  const graceUntil = new Date(Date.parse(start.startedAt) + process.start_grace_seconds * 1000);
+  const stat = start.pid === undefined ? undefined : system.processes.stat(start.pid);
+  const instance = start.pid === undefined || stat === undefined || stat.state === 'Z' ? undefined : { pid: start.pid, startTicks: stat.startTime };
+  noteStarted(db, process.key, start.startedAt, formatUtcTimestamp(graceUntil), instance);
 }
 
 function logAction(logger: Logger, label: string, action: ActionResult): void {

@@ -59,8 +59,13 @@ export function buildStatus(
       key: process.key,
       display_name: process.display_name,
       enabled: process.enabled,
-      state: !process.enabled ? 'disabled' : (row?.last_health ?? 'unknown'),
-      reason: !process.enabled ? 'enabled is false in the config' : (row?.last_reason ?? (row === undefined ? 'not checked yet' : null)),
+      // Turned off since its last check: say so now, not at the next tick.
+      state: !process.enabled ? 'disabled' : row?.off_since != null ? 'off' : (row?.last_health ?? 'unknown'),
+      reason: !process.enabled
+        ? 'enabled is false in the config'
+        : row?.off_since != null
+          ? `turned off${row.off_by === null ? '' : ` by ${row.off_by}`} at ${row.off_since}`
+          : (row?.last_reason ?? (row === undefined ? 'not checked yet' : null)),
       consecutive_failures: failures,
       threshold,
       recovery_due: process.enabled && row?.off_since == null && failures >= threshold,

@@ -68,6 +68,8 @@ export const MIGRATIONS: readonly Migration[] = [
         ALTER TABLE process_state ADD COLUMN off_by TEXT;
         ALTER TABLE process_state ADD COLUMN started_at TEXT;
         ALTER TABLE process_state ADD COLUMN grace_until TEXT;
+        ALTER TABLE process_state ADD COLUMN started_pid INTEGER;
+        ALTER TABLE process_state ADD COLUMN started_pid_start_ticks INTEGER;
         ALTER TABLE process_state ADD COLUMN last_recovery_id INTEGER;
         ALTER TABLE check_history ADD COLUMN recovery_id INTEGER;
         CREATE TABLE IF NOT EXISTS recoveries (

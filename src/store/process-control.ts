@@ -19,13 +19,41 @@ export function clearOff(db: Store, processKey: string): boolean {
   return db.prepare('UPDATE process_state SET off_since = NULL, off_by = NULL WHERE process_key = ? AND off_since IS NOT NULL').run(processKey).changes > 0;
 }
 
-/** After a start: the failure count starts again, and a missing heartbeat is excused until `graceUntil`. */
-export function noteStarted(db: Store, processKey: string, startedAt: string, graceUntil: string): void {
+/** The instance a start left running: its PID and start time (clock ticks since boot), its identity. */
+export interface StartedInstance {
+  pid: number;
+  startTicks: number;
+}
+
+/**
+ * After a start: the failure count starts again, a missing heartbeat is excused until
+ * `graceUntil`, and the started instance is remembered, so `kill` can find it even when it
+ * never writes a heartbeat.
+ */
+export function noteStarted(db: Store, processKey: string, startedAt: string, graceUntil: string, instance: StartedInstance | undefined): void {
   db.prepare(
-    `INSERT INTO process_state (process_key, consecutive_failures, started_at, grace_until) VALUES (?, 0, ?, ?)
+    `INSERT INTO process_state (process_key, consecutive_failures, started_at, grace_until, started_pid, started_pid_start_ticks)
+     VALUES (@processKey, 0, @startedAt, @graceUntil, @pid, @startTicks)
      ON CONFLICT (process_key) DO UPDATE SET consecutive_failures = 0, recovery_due_since = NULL,
-       started_at = excluded.started_at, grace_until = excluded.grace_until`,
-  ).run(processKey, startedAt, graceUntil);
+       started_at = excluded.started_at, grace_until = excluded.grace_until,
+       started_pid = excluded.started_pid, started_pid_start_ticks = excluded.started_pid_start_ticks`,
+  ).run({ processKey, startedAt, graceUntil, pid: instance?.pid ?? null, startTicks: instance?.startTicks ?? null });
+}
+
+/** The instance the watchdog last started for a process, if it recorded one. */
+export function readStartedInstance(db: Store, processKey: string): StartedInstance | undefined {
+  const row = db
+    .prepare<[string], { started_pid: number | null; started_pid_start_ticks: number | null }>(
+      'SELECT started_pid, started_pid_start_ticks FROM process_state WHERE process_key = ?',
+    )
+    .get(processKey);
+  return startedInstanceOf(row);
+}
+
+/** The started instance of a `process_state` row, when both its PID and start time are known. */
+export function startedInstanceOf(row: { started_pid: number | null; started_pid_start_ticks: number | null } | undefined): StartedInstance | undefined {
+  if (row?.started_pid == null || row.started_pid_start_ticks == null) return undefined;
+  return { pid: row.started_pid, startTicks: row.started_pid_start_ticks };
 }
 
 /** Links the check that triggered a recovery to it. */

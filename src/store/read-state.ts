@@ -19,6 +19,8 @@ export interface ProcessStateRow {
   off_by: string | null;
   started_at: string | null;
   grace_until: string | null;
+  started_pid: number | null;
+  started_pid_start_ticks: number | null;
   last_recovery_id: number | null;
 }
 

@@ -26,7 +26,7 @@ export function applyRetention(db: Store, nowMs: number, retentionDays: number, 
     .transaction((): RetentionResult => {
       const { changes } = db.prepare('DELETE FROM check_history WHERE checked_at < ?').run(cutoff);
       // Foreign keys are not enforced (SQLite's default), so the actions go first, explicitly.
-      const oldRecoveries = "SELECT id FROM recoveries WHERE started_at < ? AND outcome NOT IN ('running')";
+      const oldRecoveries = "SELECT id FROM recoveries WHERE started_at < ? AND outcome <> 'running'";
       db.prepare(`DELETE FROM recovery_actions WHERE recovery_id IN (${oldRecoveries})`).run(cutoff);
       const recoveries = db.prepare(`DELETE FROM recoveries WHERE id IN (${oldRecoveries})`).run(cutoff);
       db.prepare('INSERT INTO watchdog_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(

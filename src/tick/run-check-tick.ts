@@ -54,15 +54,14 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
     const now = system.now();
     const checkedAt = formatUtcTimestamp(now);
     const enabled = config.processes.filter((process) => process.enabled);
-    const verdicts = enabled.map((process) => ({
-      process,
-      verdict: checkProcess(process, {
+    const check = (process: ProcessConfig): HealthVerdict =>
+      checkProcess(process, {
         readHeartbeat: deps.readHeartbeat,
         processTable: system.processes,
-        nowMs: now.getTime(),
+        nowMs: system.now().getTime(),
         maxClockSkewSeconds: config.max_clock_skew_seconds,
-      }),
-    }));
+      });
+    const verdicts = enabled.map((process) => ({ process, verdict: check(process) }));
 
     const db = openStore(config.db_path);
     try {
@@ -88,9 +87,15 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
       checks.forEach((check) => logCheck(logger, check));
 
       const recoveries: RecoveryReport[] = [];
-      for (const [index, check] of checks.entries()) {
-        if (!check.recoveryDue) continue;
-        recoveries.push(await recover(check, recorded[index]?.historyId, db, config, deps));
+      for (const [index, due] of checks.entries()) {
+        if (!due.recoveryDue) continue;
+        // Recoveries before this one may have taken minutes: act on the heartbeat as it is now.
+        const heartbeat = index === 0 ? due.checked : check(due.process);
+        if (heartbeat.state === 'healthy') {
+          logger.info(`${due.process.key}: healthy again before its recovery ran (${heartbeat.reason}); no recovery`);
+          continue;
+        }
+        recoveries.push(await recover({ ...due, checked: heartbeat }, recorded[index]?.historyId, db, config, deps));
       }
       applyRetentionLogged(db, system.now().getTime(), config, logger);
       return { kind: 'ran', checkedAt, checks, recoveries };

@@ -17,16 +17,20 @@ describe('decideOn', () => {
     ['starting', WITHOUT_KILL, true, ['start']],
     // The watchdog could not check: it may be running.
     ['check_error', WITH_KILL, false, 'no start'],
-    ['check_error', WITH_KILL, true, ['start']],
+    ['check_error', WITH_KILL, true, ['kill', 'start']],
+    ['invalid_heartbeat', WITH_KILL, false, 'no start'],
+    ['invalid_heartbeat', WITH_KILL, true, ['kill', 'start']],
     // A hung instance is killed first, when the pipeline kills at all; cleanup never runs.
     ['timed_out', WITH_KILL, false, ['kill', 'start']],
     ['error_status', WITH_KILL, false, ['kill', 'start']],
     ['timed_out', WITH_KILL, true, ['kill', 'start']],
-    ['timed_out', WITHOUT_KILL, false, ['start']],
-    ['error_status', WITHOUT_KILL, false, ['start']],
-    // Nothing alive to kill.
-    ['no_heartbeat', WITH_KILL, false, ['start']],
-    ['stale_pid', WITH_KILL, false, ['start']],
+    // A hung instance that the pipeline cannot kill is not joined by a second copy, unless forced.
+    ['timed_out', WITHOUT_KILL, false, 'no start'],
+    ['error_status', WITHOUT_KILL, false, 'no start'],
+    ['timed_out', WITHOUT_KILL, true, ['start']],
+    // No live PID in the heartbeat: kill still looks for the instance the watchdog last started.
+    ['no_heartbeat', WITH_KILL, false, ['kill', 'start']],
+    ['stale_pid', WITH_KILL, false, ['kill', 'start']],
     ['no_heartbeat', WITHOUT_KILL, false, ['start']],
   ];
   for (const [state, pipeline, force, expected] of cases) {
@@ -34,7 +38,7 @@ describe('decideOn', () => {
       const decision: OnDecision = decideOn(processConfig({ recovery_actions: pipeline }), verdictOf(state, `${state} reason`), force);
       if (expected === 'no start') {
         assert.ok(!decision.start, 'no start');
-        assert.match(decision.why, new RegExp(`\\(${state} reason\\); not starting (what may be )?a second copy \\(--force starts one anyway\\)$`));
+        assert.match(decision.why, new RegExp(`\\(${state} reason\\)(, and its pipeline has no kill)?; not starting (what may be )?a second copy \\(--force starts one anyway\\)$`));
       } else {
         assert.deepEqual(decision, { start: true, actions: expected });
       }

@@ -18,6 +18,7 @@ import {
   recoveriesIn,
   spawnDemoApp,
   startScenario,
+  waitForBeatOf,
   waitForState,
 } from '../helpers/watchdog-in-namespace.js';
 import type { RecoveryWithActions } from '../../src/store/read-state.js';
@@ -46,7 +47,7 @@ describe('manual commands (inside a PID namespace)', () => {
     const off = await watchdog(['off', 'app'], USER);
     assert.equal(off.code, 0, off.stderr);
     assert.equal(off.stderr, '');
-    assert.match(off.stdout, /^app: off: it stays stopped until `watchdog on`$/m);
+    assert.match(off.stdout, /^app: off: stopped; it stays stopped until `watchdog on`$/m);
     assert.match(off.stdout, new RegExp(`^  kill: ok: process group ${app}: exited .* after SIGTERM$`, 'm'));
     await waitForState(ns, app, ['dead', 'zombie']);
     assert.equal(existsSync(heartbeatPath), false, 'the app removed its heartbeat on SIGTERM');
@@ -77,7 +78,8 @@ describe('manual commands (inside a PID namespace)', () => {
     const started = /^app: start #2 succeeded \(started PID (\d+)\)$/m.exec(on.stdout);
     assert.ok(started, on.stdout);
     const [, startRow] = recoveriesIn(dbPath);
-    assert.deepEqual(summaryOf(startRow), { kind: 'start', command: 'on', requested_by: 'alice', outcome: 'succeeded', actions: ['start: ok'] });
+    // kill looks for a running instance first (the one it stopped is gone): no second copy.
+    assert.deepEqual(summaryOf(startRow), { kind: 'start', command: 'on', requested_by: 'alice', outcome: 'succeeded', actions: ['kill: nothing_to_kill', 'start: ok'] });
     assert.equal(startRow?.started_pid, Number(started[1]));
     assert.equal(processStateIn(dbPath)?.off_since, null, 'no longer off');
 
@@ -165,7 +167,7 @@ describe('manual commands (inside a PID namespace)', () => {
     const on = await watchdog(['on', 'app', '--wait', '0.5'], USER);
     assert.equal(on.code, 0, `${on.stderr}\napp output log:\n${outputLogText(scenario)}`);
     const [recovery] = recoveriesIn(dbPath);
-    assert.deepEqual(summaryOf(recovery), { kind: 'start', command: 'on', requested_by: 'alice', outcome: 'succeeded', actions: ['start: ok'] });
+    assert.deepEqual(summaryOf(recovery), { kind: 'start', command: 'on', requested_by: 'alice', outcome: 'succeeded', actions: ['kill: nothing_to_kill', 'start: ok'] });
     await assertHealthyAfterStart(scenario, recovery?.started_pid ?? null);
   });
 
@@ -180,5 +182,44 @@ describe('manual commands (inside a PID namespace)', () => {
     }
     assert.equal(await ns.state(app), 'alive');
     assert.equal(existsSync(dbPath), false, 'nothing recorded');
+  });
+
+  it('stop-all turns every enabled process off and stops it; start-all turns them on and starts them, once', async () => {
+    const scenario = await startScenario();
+    const { ns, dbPath, watchdog } = scenario;
+    await watchdog(['on', 'app'], USER);
+    const [first] = await liveDemoApps(ns);
+    assert.ok(first !== undefined, 'on started the app');
+
+    const stop = await watchdog(['stop-all'], USER);
+    assert.equal(stop.code, 0, stop.stderr);
+    assert.match(stop.stdout, /^app: off: stopped; it stays stopped until `watchdog on`$/m);
+    await assertGone(ns, first, 'the app stop-all stopped');
+    await quietTick(watchdog, 'a tick after stop-all');
+    assert.equal(checksIn(dbPath).at(-1)?.health, 'off');
+
+    const start = await watchdog(['start-all'], USER);
+    assert.equal(start.code, 0, `${start.stderr}\n${outputLogText(scenario)}`);
+    assert.match(start.stdout, /^app: start #\d+ succeeded \(started PID \d+\)$/m);
+    const running = await liveDemoApps(ns);
+    assert.equal(running.length, 1);
+    const [second] = running;
+    assert.notEqual(second, first);
+    await waitForBeatOf(scenario.heartbeatPath, second ?? 0);
+
+    // Once healthy, start-all starts no second copy.
+    const again = await watchdog(['start-all'], USER);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /^app: already running and healthy .*not starting a second copy/m);
+    assert.deepEqual(await liveDemoApps(ns), running);
+    assert.deepEqual(
+      recoveriesIn(dbPath).map((recovery) => [recovery.command, recovery.kind, recovery.outcome]),
+      [
+        ['on', 'start', 'succeeded'],
+        ['stop-all', 'stop', 'succeeded'],
+        ['start-all', 'start', 'succeeded'],
+        ['start-all', 'start', 'skipped'],
+      ],
+    );
   });
 });

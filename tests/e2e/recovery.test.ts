@@ -296,21 +296,29 @@ describe('a heartbeat naming PID -1, 0 or 1 (inside a PID namespace)', () => {
           ['stop', 'succeeded'],
         ],
       );
-      for (const recovery of recoveries) {
+      // The hostile PID is never signalled. The first kill has nothing to go on; later ones stop
+      // the instance the watchdog itself started (known by PID and start time), so no copies pile up.
+      const [cron, restarted, stopped] = recoveries;
+      const firstKill = actionOf(cron, 'kill');
+      // The parser rejected the PID itself, so the verdict carries none: nothing to kill.
+      assert.deepEqual({ outcome: firstKill.outcome, pid: firstKill.pid, signal: firstKill.signal }, { outcome: 'nothing_to_kill', pid: null, signal: null });
+      assert.match(firstKill.detail ?? '', /not trusted/);
+      const instances = [cron?.started_pid, restarted?.started_pid].map((pid) => {
+        assert.ok(typeof pid === 'number' && pid > 1, `a started PID: ${String(pid)}`);
+        return pid;
+      });
+      for (const [recovery, instance] of [[restarted, instances[0]], [stopped, instances[1]]] as const) {
         const kill = actionOf(recovery, 'kill');
-        assert.ok(['refused', 'nothing_to_kill'].includes(kill.outcome), `${recovery.kind}: kill ${kill.outcome}`);
-        assert.deepEqual({ pid: kill.pid, signal: kill.signal }, { pid: null, signal: null }, `${recovery.kind}: nothing signalled`);
-        assert.match(kill.detail ?? '', /not trusted/);
+        assert.deepEqual({ outcome: kill.outcome, pid: kill.pid, signal: kill.signal }, { outcome: 'ok', pid: instance, signal: 'SIGTERM' }, recovery?.kind);
       }
 
       assert.deepEqual(readSentinelRecord(inHostGroup), ['ready'], 'the sentinel in the host’s group got no signal');
       assert.deepEqual(readSentinelRecord(ownGroup), ['ready'], 'the sentinel in its own group got no signal');
       assert.deepEqual(await ns.hostSignals(), [], 'PID 1 got no signal');
       for (const pid of sentinels) assert.equal(await ns.state(pid), 'alive');
-      // The instances cron and restart started are not named by the heartbeat: left running.
-      const started = recoveries.map((recovery) => recovery.started_pid).filter((pid): pid is number => pid !== null);
-      assert.equal(started.length, 2);
-      for (const pid of started) assert.equal(await ns.state(pid), 'alive', `started PID ${pid} still runs`);
+      for (const pid of instances) await assertGone(ns, pid, 'an instance the watchdog started and then stopped');
+      const sleepers = (await ns.processes()).filter((entry) => entry.state !== 'Z' && entry.cmdline.join(' ') === 'sleep 1000');
+      assert.deepEqual(sleepers, [], 'no copy of the app is left running after off');
     });
   }
 });
@@ -335,7 +343,8 @@ describe('a heartbeat whose PID was reused (inside a PID namespace)', () => {
     assert.equal(await ns.state(stranger), 'alive');
     const [recovery] = recoveriesIn(dbPath);
     const kill = actionOf(recovery, 'kill');
-    assert.ok(['refused', 'nothing_to_kill'].includes(kill.outcome), `kill ${kill.outcome}: ${kill.detail ?? ''}`);
+    assert.equal(kill.outcome, 'refused', kill.detail ?? '');
+    assert.match(kill.detail ?? '', /after its heartbeat was written: another program reusing the app's PID/);
     assert.deepEqual({ pid: kill.pid, signal: kill.signal }, { pid: null, signal: null });
   });
 });
@@ -390,5 +399,36 @@ describe('--dry-run (inside a PID namespace)', () => {
       assert.ok(lines.some((line) => line.startsWith('  3. start: move ') && line.includes(`then /bin/sh -c ${startCommand} in ${dir}`)), output);
     }
     assert.match(restart.stdout, /^app: timed_out \(.*\) → a restart would run:$/m);
+  });
+});
+
+describe('an app that never writes a heartbeat (inside a PID namespace)', () => {
+  it('is restarted without copies piling up: each recovery stops the instance the one before started', async () => {
+    // No heartbeat ever, and no grace: every second tick is a recovery.
+    const scenario = await startScenario({ commands: { start: 'exec sleep 1000' }, recovery_actions: ['kill', 'start'], start_grace_seconds: 0 });
+    const { ns, dbPath, watchdog } = scenario;
+    for (let tick = 1; tick <= 6; tick += 1) await quietTick(watchdog, `tick ${tick}`);
+
+    const recoveries = recoveriesIn(dbPath);
+    assert.equal(recoveries.length, 3);
+    const started = recoveries.map((recovery) => recovery.started_pid);
+    assert.ok(started.every((pid) => typeof pid === 'number' && pid > 1), JSON.stringify(started));
+    assert.deepEqual(
+      recoveries.map((recovery) => {
+        const kill = actionOf(recovery, 'kill');
+        return [kill.outcome, kill.pid];
+      }),
+      [
+        ['nothing_to_kill', null],
+        ['ok', started[0]],
+        ['ok', started[1]],
+      ],
+    );
+    const sleepers = (await ns.processes()).filter((entry) => entry.state !== 'Z' && entry.cmdline.join(' ') === 'sleep 1000');
+    assert.deepEqual(
+      sleepers.map((entry) => entry.pid),
+      [started[2]],
+      'exactly one copy runs: the last one started',
+    );
   });
 });

@@ -120,6 +120,15 @@ const cases: Case[] = [
     reason: /waiting for its first heartbeat .*; heartbeat is not valid JSON$/,
   },
   {
+    name: 'a clock set back to before the start ends the grace (it would last as long as the step)',
+    checked: verdictOf('no_heartbeat', 'no heartbeat file'),
+    previous: afterStart(1),
+    nowMs: STARTED_MS - 3_600_000,
+    state: 'no_heartbeat',
+    failures: 2,
+    due: true,
+  },
+  {
     name: 'a new heartbeat (younger than the start) that timed out is counted',
     checked: beat('timed_out', 10),
     previous: afterStart(1),

@@ -16,6 +16,7 @@ const facts = (overrides: Partial<KillFacts> = {}): KillFacts => ({
   startTime: 777,
   startedAtMs: undefined,
   heartbeatMs: undefined,
+  expectedStartTicks: undefined,
   ownPid: OWN_PID,
   ownProcessGroup: OWN_GROUP,
   ancestors: new Set([SHELL, 50]),
@@ -32,8 +33,8 @@ describe('decideKill', () => {
     ['Infinity', Number.POSITIVE_INFINITY, facts(), 'refused'],
     ['a negative group', -APP, facts(), 'refused'],
     ['the watchdog itself', OWN_PID, facts({ processGroup: OWN_GROUP }), 'refused'],
-    ['an ancestor (its shell)', SHELL, facts({ processGroup: SHELL }), 'refused'],
-    ['an ancestor even when the table says it is dead', SHELL, facts({ liveness: 'dead' }), 'refused'],
+    ['an ancestor (its shell, or the app running watchdog on itself)', SHELL, facts({ processGroup: SHELL }), 'cannot_kill'],
+    ['an ancestor even when the table says it is dead', SHELL, facts({ liveness: 'dead' }), 'cannot_kill'],
     ['a dead PID', APP, facts({ liveness: 'dead', processGroup: undefined, startTime: undefined }), 'nothing_to_kill'],
     ['a zombie', APP, facts({ liveness: 'zombie' }), 'nothing_to_kill'],
     ["another process's thread", APP, facts({ liveness: 'thread', processGroup: 3000 }), 'refused'],
@@ -45,6 +46,9 @@ describe('decideKill', () => {
     ['a process that started just before its heartbeat', APP, facts({ startedAtMs: 4_900, heartbeatMs: 5_000 }), 'signal', true],
     ['a process dated a little after its heartbeat (start times are known to a second)', APP, facts({ startedAtMs: 6_500, heartbeatMs: 5_000 }), 'signal', true],
     ['a process whose start is unknown', APP, facts({ startedAtMs: undefined, heartbeatMs: 5_000 }), 'signal', true],
+    ['a live process whose start time cannot be read (it may have reused the PID)', APP, facts({ startTime: undefined }), 'refused'],
+    ['the instance the watchdog started, same start time', APP, facts({ expectedStartTicks: 777 }), 'signal', true],
+    ['the PID of the instance the watchdog started, now another process', APP, facts({ expectedStartTicks: 555 }), 'nothing_to_kill'],
   ];
   for (const [name, pid, given, expected, group] of cases) {
     it(`${name} (PID ${pid}) → ${expected}${group === undefined ? '' : group ? ', its group' : ', the PID alone'}`, () => {
@@ -82,6 +86,17 @@ describe('killCandidateOf', () => {
   it("carries the heartbeat's time, so a process younger than its heartbeat is not taken for its writer", () => {
     const verdict = verdictOf('timed_out', 'old', { pid: APP, heartbeatTimestamp: '2026-02-05T06:17:29.601049+00:00' });
     assert.deepEqual(killCandidateOf(verdict), { pid: APP, heartbeatMs: Date.parse('2026-02-05T06:17:29.601Z') });
+  });
+
+  it('falls back on the instance the watchdog started when the heartbeat names no trusted PID', () => {
+    const started = { pid: 5000, startTicks: 4242 };
+    assert.deepEqual(killCandidateOf(verdictOf('no_heartbeat', 'no heartbeat file'), started), { pid: 5000, startTicks: 4242 });
+    assert.deepEqual(killCandidateOf(verdictOf('invalid_heartbeat', 'heartbeat file is empty', { pid: APP }), started), {
+      pid: 5000,
+      startTicks: 4242,
+    });
+    // A trusted heartbeat's PID wins: it is the instance that beats.
+    assert.deepEqual(killCandidateOf(verdictOf('timed_out', 'old', { pid: APP }), started), { pid: APP, heartbeatMs: undefined });
   });
 
   it('has nothing to consider when no PID is known', () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { actionResult } from '../../src/recovery/action-result.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
-import { clearOff, linkCheckToRecovery, noteStarted, setOff } from '../../src/store/process-control.js';
+import { clearOff, linkCheckToRecovery, noteStarted, readStartedInstance, setOff } from '../../src/store/process-control.js';
 import { readHistory, readLastRecoveries, readProcessStates, readRecoveries } from '../../src/store/read-state.js';
 import { recordChecks } from '../../src/store/record-checks.js';
 import { beginRecovery, finishRecovery, markInterruptedRecoveries, recordRecoveryAction, type RecoveryStart } from '../../src/store/record-recovery.js';
@@ -238,16 +238,21 @@ describe('process control', () => {
     'after a start, resets the failure count and opens the grace period, for a new or a checked process',
     withStore((db) => {
       dueCheck(db);
-      noteStarted(db, 'web', T1, T2);
+      noteStarted(db, 'web', T1, T2, { pid: 6000, startTicks: 123456 });
       const started = readProcessStates(db).get('web');
       assert.deepEqual(
         [started?.consecutive_failures, started?.recovery_due_since, started?.started_at, started?.grace_until, started?.last_health],
         [0, null, T1, T2, 'timed_out'],
       );
+      assert.deepEqual(readStartedInstance(db, 'web'), { pid: 6000, startTicks: 123456 });
 
-      noteStarted(db, 'new', T1, T2);
+      noteStarted(db, 'new', T1, T2, undefined);
       const fresh = readProcessStates(db).get('new');
       assert.deepEqual([fresh?.consecutive_failures, fresh?.started_at, fresh?.grace_until], [0, T1, T2]);
+      assert.equal(readStartedInstance(db, 'new'), undefined, 'a start whose instance is not known (it exited at once) remembers none');
+      // A later start without a known instance forgets the earlier one: its PID may be anyone's by now.
+      noteStarted(db, 'web', T2, T2, undefined);
+      assert.equal(readStartedInstance(db, 'web'), undefined);
     }),
   );
 

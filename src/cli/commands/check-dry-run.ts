@@ -2,6 +2,7 @@ import { checkNow } from '../../control/check-now.js';
 import type { WatchdogConfig } from '../../config/types.js';
 import { readHeartbeatFile } from '../../heartbeat/read-heartbeat-file.js';
 import { previewActions } from '../../recovery/preview-actions.js';
+import { startedInstanceOf } from '../../store/process-control.js';
 import { previousStateOf, readProcessStatesAt } from '../../store/read-state.js';
 import { realSystem } from '../../system/system.js';
 import { describeCheck } from '../../tick/describe-check.js';
@@ -25,7 +26,8 @@ export function runCheckDryRun(config: WatchdogConfig, warnings: readonly string
       io.out(`${process.key}: disabled (enabled is false) → not checked`);
       continue;
     }
-    const assessment = checkNow(process, previousStateOf(states.get(process.key)), {
+    const state = states.get(process.key);
+    const assessment = checkNow(process, previousStateOf(state), {
       readHeartbeat: readHeartbeatFile,
       processTable: system.processes,
       nowMs,
@@ -38,7 +40,14 @@ export function runCheckDryRun(config: WatchdogConfig, warnings: readonly string
       continue;
     }
     io.out(`${line} → would run its recovery:`);
-    const previews = previewActions(process, process.recovery_actions, assessment.checked, system, { outputLogMaxBytes: config.log_max_bytes });
+    const previews = previewActions(
+      process,
+      process.recovery_actions,
+      assessment.checked,
+      system,
+      { outputLogMaxBytes: config.log_max_bytes },
+      startedInstanceOf(state),
+    );
     for (const preview of formatActionPreviews(previews)) io.out(preview);
   }
   return EXIT.ok;
@@ -51,8 +60,9 @@ function quietDecision(state: string, threshold: number): string {
     case 'off':
       return 'not recovered while off (`watchdog on` turns it back on)';
     case 'starting':
+      return 'nothing to do while it comes up';
     case 'check_error':
-      return 'nothing to do';
+      return 'nothing to do: it could not be checked, the count stays as it is';
     default:
       return `no recovery yet (due at ${threshold} consecutive failures)`;
   }

@@ -44,7 +44,10 @@ function printVerbose(outcome: TickOutcome, io: CliIo): void {
     io.out(`another watchdog holds ${outcome.lockPath}; nothing done`);
     return;
   }
-  for (const check of outcome.checks) io.out(describeCheck(check));
+  for (const check of outcome.checks) {
+    io.out(describeCheck(check));
+    if (check.verdict.warning !== undefined) io.out(`  warning: ${check.verdict.warning}`);
+  }
   for (const recovery of outcome.recoveries) {
     io.out(`${recovery.processKey}: recovery #${recovery.recoveryId} ${recovery.outcome}`);
     for (const action of recovery.actions) io.out(`  ${action.action}: ${action.outcome}: ${action.detail}`);

@@ -1,6 +1,7 @@
 import { checkNow } from '../../control/check-now.js';
 import { readHeartbeatFile } from '../../heartbeat/read-heartbeat-file.js';
 import { previewActions } from '../../recovery/preview-actions.js';
+import { startedInstanceOf } from '../../store/process-control.js';
 import { previousStateOf, readProcessStatesAt } from '../../store/read-state.js';
 import { realSystem } from '../../system/system.js';
 import { EXIT } from '../exit-codes.js';
@@ -14,7 +15,8 @@ export function runRestartDryRun(args: { config?: string | undefined; key: strin
   const process = requireProcessKey(config, args.key);
   const system = realSystem();
   // A restart turns an `off` process back on first, so it is judged as if it were on.
-  const previous = { ...previousStateOf(readProcessStatesAt(config.db_path).get(process.key)), offSince: null, offBy: null };
+  const state = readProcessStatesAt(config.db_path).get(process.key);
+  const previous = { ...previousStateOf(state), offSince: null, offBy: null };
   const { verdict, checked } = checkNow(process, previous, {
     readHeartbeat: readHeartbeatFile,
     processTable: system.processes,
@@ -23,7 +25,7 @@ export function runRestartDryRun(args: { config?: string | undefined; key: strin
   });
   io.out(`dry run: nothing is run, recorded or logged`);
   io.out(`${process.key}: ${verdict.state} (${verdict.reason}) → a restart would run:`);
-  const previews = previewActions(process, process.recovery_actions, checked, system, { outputLogMaxBytes: config.log_max_bytes });
+  const previews = previewActions(process, process.recovery_actions, checked, system, { outputLogMaxBytes: config.log_max_bytes }, startedInstanceOf(state));
   for (const line of formatActionPreviews(previews)) io.out(line);
   return EXIT.ok;
 }

@@ -1,3 +1,4 @@
+import type { KillDecision } from '../../recovery/kill-target.js';
 import type { ActionPreview } from '../../recovery/preview-actions.js';
 import { formatSeconds } from '../../time/format-duration.js';
 
@@ -7,10 +8,22 @@ export function formatActionPreviews(previews: readonly ActionPreview[], indent 
   return previews.map((preview, index) => `${indent}${index + 1}. ${describePreview(preview)}`);
 }
 
+function describeNoSignal(kill: Exclude<KillDecision, { kind: 'signal' }> | undefined): string {
+  if (kill === undefined) return 'unknown';
+  switch (kill.kind) {
+    case 'refused':
+      return `refused: ${kill.why}`;
+    case 'nothing_to_kill':
+      return `nothing to kill: ${kill.why}`;
+    case 'cannot_kill':
+      return `would fail and stop the pipeline: ${kill.why}`;
+  }
+}
+
 function describePreview({ plan, kill }: ActionPreview): string {
   switch (plan.kind) {
     case 'kill': {
-      if (kill === undefined || kill.kind !== 'signal') return `kill: ${kill?.kind === 'refused' ? 'refused' : 'nothing to kill'}: ${kill?.why ?? 'unknown'}`;
+      if (kill === undefined || kill.kind !== 'signal') return `kill: ${describeNoSignal(kill)}`;
       const who = kill.target.group ? `process group ${kill.target.pid} (PID ${kill.target.pid} leads it)` : `PID ${kill.target.pid}`;
       return `kill: SIGTERM to ${who}, SIGKILL after ${formatSeconds(plan.timeoutSeconds)} (kill_timeout)`;
     }
