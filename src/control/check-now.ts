@@ -1,7 +1,8 @@
-import type { ProcessConfig } from '../config/types.js';
+import type { ProcessConfig, WatchdogConfig } from '../config/types.js';
 import type { HeartbeatFileRead } from '../heartbeat/read-heartbeat-file.js';
 import { assessCheck, type Assessment, type PreviousState } from '../recovery/assess-check.js';
 import type { ProcessTable } from '../system/process-table.js';
+import type { System } from '../system/system.js';
 import { checkProcess } from '../tick/check-process.js';
 
 export interface CheckNowDeps {
@@ -9,6 +10,15 @@ export interface CheckNowDeps {
   processTable: ProcessTable;
   nowMs: number;
   maxClockSkewSeconds: number;
+}
+
+/** What `checkNow` needs, from the config and the machine. */
+export function checkNowDepsOf(
+  config: Pick<WatchdogConfig, 'max_clock_skew_seconds'>,
+  system: Pick<System, 'processes' | 'now'>,
+  readHeartbeat: (path: string) => HeartbeatFileRead,
+): CheckNowDeps {
+  return { readHeartbeat, processTable: system.processes, nowMs: system.now().getTime(), maxClockSkewSeconds: config.max_clock_skew_seconds };
 }
 
 /**

@@ -9,7 +9,7 @@ import { previousStateOf, readProcessStates } from '../store/read-state.js';
 import { beginRecovery, finishRecovery, type RecoveryKind } from '../store/record-recovery.js';
 import type { System } from '../system/system.js';
 import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
-import { checkNow } from './check-now.js';
+import { checkNow, checkNowDepsOf } from './check-now.js';
 import { decideOn } from './decide-on.js';
 
 export interface ControlDeps {
@@ -75,12 +75,7 @@ export async function restartProcess(process: ProcessConfig, deps: ControlDeps):
 
 function assessNow(process: ProcessConfig, deps: ControlDeps): Assessment {
   const previous = previousStateOf(readProcessStates(deps.db).get(process.key));
-  return checkNow(process, previous, {
-    readHeartbeat: deps.readHeartbeat,
-    processTable: deps.system.processes,
-    nowMs: deps.system.now().getTime(),
-    maxClockSkewSeconds: deps.config.max_clock_skew_seconds,
-  });
+  return checkNow(process, previous, checkNowDepsOf(deps.config, deps.system, deps.readHeartbeat));
 }
 
 function run(process: ProcessConfig, kind: RecoveryKind, actions: readonly string[], current: Assessment, deps: ControlDeps): Promise<RecoveryReport> {

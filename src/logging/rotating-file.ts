@@ -1,5 +1,6 @@
-import { appendFileSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { appendFileSync, renameSync, unlinkSync } from 'node:fs';
 import { systemErrorCode } from '../errors.js';
+import { fileSizeOrZero } from '../system/file-size.js';
 
 /**
  * Appends a line to a log file, first rotating it when the line would take it past
@@ -8,7 +9,7 @@ import { systemErrorCode } from '../errors.js';
  * line is on disk before the process can exit or crash.
  */
 export function appendWithRotation(path: string, line: string, maxBytes: number, maxFiles: number): void {
-  const size = sizeOf(path);
+  const size = fileSizeOrZero(path);
   if (size > 0 && size + Buffer.byteLength(line) > maxBytes) rotate(path, maxFiles);
   appendFileSync(path, line, { mode: 0o640 });
 }
@@ -24,15 +25,6 @@ function rotate(path: string, maxFiles: number): void {
     }
   }
   if (maxFiles === 1) removeIfPresent(path);
-}
-
-function sizeOf(path: string): number {
-  try {
-    return statSync(path).size;
-  } catch (error) {
-    if (systemErrorCode(error) === 'ENOENT') return 0;
-    throw error;
-  }
 }
 
 function removeIfPresent(path: string): void {

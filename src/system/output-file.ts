@@ -1,7 +1,8 @@
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, renameSync, statSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { systemErrorCode } from '../errors.js';
 import { decodeTail } from './output-tail.js';
+import { fileSizeOrZero } from './file-size.js';
 
 /** An app's output file, opened for appending. */
 export interface OpenedOutputFile {
@@ -20,7 +21,7 @@ export interface OpenedOutputFile {
  */
 export function openOutputFile(path: string, options: { rotateAboveBytes?: number | undefined; header?: string | undefined } = {}): OpenedOutputFile {
   mkdirSync(dirname(path), { recursive: true, mode: 0o750 });
-  if (options.rotateAboveBytes !== undefined && sizeOf(path) > options.rotateAboveBytes) renameSync(path, `${path}.1`);
+  if (options.rotateAboveBytes !== undefined && fileSizeOrZero(path) > options.rotateAboveBytes) renameSync(path, `${path}.1`);
   const fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o640);
   try {
     if (options.header !== undefined) writeHeader(fd, options.header);
@@ -52,15 +53,6 @@ export function readOutputSince(path: string, fromOffset: number, maxBytes: numb
     return decodeTail(bytes.subarray(0, read), start > fromOffset);
   } finally {
     closeSync(fd);
-  }
-}
-
-function sizeOf(path: string): number {
-  try {
-    return statSync(path).size;
-  } catch (error) {
-    if (systemErrorCode(error) === 'ENOENT') return 0;
-    throw error;
   }
 }
 

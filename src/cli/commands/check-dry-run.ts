@@ -1,4 +1,4 @@
-import { checkNow } from '../../control/check-now.js';
+import { checkNow, checkNowDepsOf } from '../../control/check-now.js';
 import type { WatchdogConfig } from '../../config/types.js';
 import { readHeartbeatFile } from '../../heartbeat/read-heartbeat-file.js';
 import { previewActions } from '../../recovery/preview-actions.js';
@@ -27,12 +27,7 @@ export function runCheckDryRun(config: WatchdogConfig, warnings: readonly string
       continue;
     }
     const state = states.get(process.key);
-    const assessment = checkNow(process, previousStateOf(state), {
-      readHeartbeat: readHeartbeatFile,
-      processTable: system.processes,
-      nowMs,
-      maxClockSkewSeconds: config.max_clock_skew_seconds,
-    });
+    const assessment = checkNow(process, previousStateOf(state), { ...checkNowDepsOf(config, system, readHeartbeatFile), nowMs });
     const threshold = process.consecutive_failures_threshold;
     const line = describeCheck({ process, threshold, ...assessment });
     if (!assessment.recoveryDue) {

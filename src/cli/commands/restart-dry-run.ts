@@ -1,4 +1,4 @@
-import { checkNow } from '../../control/check-now.js';
+import { checkNow, checkNowDepsOf } from '../../control/check-now.js';
 import { readHeartbeatFile } from '../../heartbeat/read-heartbeat-file.js';
 import { previewActions } from '../../recovery/preview-actions.js';
 import { startedInstanceOf } from '../../store/process-control.js';
@@ -17,12 +17,7 @@ export function runRestartDryRun(args: { config?: string | undefined; key: strin
   // A restart turns an `off` process back on first, so it is judged as if it were on.
   const state = readProcessStatesAt(config.db_path).get(process.key);
   const previous = { ...previousStateOf(state), offSince: null, offBy: null };
-  const { verdict, checked } = checkNow(process, previous, {
-    readHeartbeat: readHeartbeatFile,
-    processTable: system.processes,
-    nowMs: system.now().getTime(),
-    maxClockSkewSeconds: config.max_clock_skew_seconds,
-  });
+  const { verdict, checked } = checkNow(process, previous, checkNowDepsOf(config, system, readHeartbeatFile));
   io.out(`dry run: nothing is run, recorded or logged`);
   io.out(`${process.key}: ${verdict.state} (${verdict.reason}) → a restart would run:`);
   const previews = previewActions(process, process.recovery_actions, checked, system, { outputLogMaxBytes: config.log_max_bytes }, startedInstanceOf(state));
