@@ -12,6 +12,15 @@ const positiveNumber = { type: 'number', exclusiveMinimum: 0 } as const;
 const waitSeconds = { type: 'number', exclusiveMinimum: 0, maximum: 86400 } as const;
 const delaySeconds = { type: 'number', minimum: 0, maximum: 86400 } as const;
 
+/** Settings a process inherits from the top level unless it sets its own. */
+const inheritableSettings = {
+  consecutive_failures_threshold: { type: 'integer', minimum: 1 },
+  kill_timeout: waitSeconds,
+  cleanup_timeout: waitSeconds,
+  verify_delay: delaySeconds,
+  cleanup_args: { type: 'array', items: { type: 'string' } },
+} as const;
+
 export const processSchema = {
   type: 'object',
   required: ['display_name', 'timeout_seconds', 'heartbeat_path', 'enabled'],
@@ -29,11 +38,7 @@ export const processSchema = {
     startup_command: { type: ['string', 'null'] },
     cleanup_script: { type: ['string', 'null'] },
     // Per-process overrides of the top-level settings of the same name.
-    consecutive_failures_threshold: { type: 'integer', minimum: 1 },
-    kill_timeout: waitSeconds,
-    cleanup_timeout: waitSeconds,
-    verify_delay: delaySeconds,
-    cleanup_args: { type: 'array', items: { type: 'string' } },
+    ...inheritableSettings,
     start_grace_seconds: { type: 'number', minimum: 0 },
     cwd: nonEmptyString,
     env: { type: 'object', additionalProperties: { type: 'string' } },
@@ -52,11 +57,7 @@ export const configSchema = {
     log_dir: nonEmptyString,
     log_max_bytes: { type: 'integer', minimum: 10240 },
     log_max_files: { type: 'integer', minimum: 1 },
-    consecutive_failures_threshold: { type: 'integer', minimum: 1 },
-    kill_timeout: waitSeconds,
-    cleanup_timeout: waitSeconds,
-    verify_delay: delaySeconds,
-    cleanup_args: { type: 'array', items: { type: 'string' } },
+    ...inheritableSettings,
     history_retention_days: { type: 'number', exclusiveMinimum: 0 },
     max_clock_skew_seconds: { type: 'number', minimum: 0 },
     processes: {
