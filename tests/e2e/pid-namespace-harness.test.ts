@@ -154,9 +154,11 @@ describe('startPidNamespace', () => {
     const record = join(dir, 'sentinel.log');
     const ns = await startPidNamespace();
     const sentinel = await startSentinel(ns, record);
+    // One at a time: two signals pending at once are delivered lowest number first, whatever the sending order.
     await ns.signal(sentinel, 'SIGTERM');
+    await eventually('the sentinel to record SIGTERM', () => (readSentinelRecord(record).length === 2 ? true : undefined));
     await ns.signal(sentinel, 'SIGUSR1');
-    await eventually('the sentinel to record both', () => (readSentinelRecord(record).length === 3 ? true : undefined));
+    await eventually('the sentinel to record SIGUSR1', () => (readSentinelRecord(record).length === 3 ? true : undefined));
     assert.deepEqual(readSentinelRecord(record), ['ready', 'SIGTERM', 'SIGUSR1']);
     assert.equal(await ns.state(sentinel), 'alive', 'a sentinel outlives what it records');
   });
