@@ -5,7 +5,9 @@ import type { ErrorObject } from 'ajv';
  * read their config: `processes.web.timeout_seconds`, `cleanup_args[1]`.
  */
 export function formatSchemaErrors(errors: readonly ErrorObject[], data: unknown): string[] {
-  const lines = errors.map((error) => formatSchemaError(error, data));
+  // A tagged union's schema also requires its tag and lists its values as an enum, which
+  // word the same problem better than ajv's discriminator error.
+  const lines = errors.filter((error) => error.keyword !== 'discriminator').map((error) => formatSchemaError(error, data));
   return [...new Set(lines)];
 }
 
@@ -26,6 +28,12 @@ function formatSchemaError(error: ErrorObject, data: unknown): string {
       return `${path || 'config'}: must be one of ${[...new Set(allowed)].join(', ')}`;
     }
     case 'minLength':
+      return `${path}: must not be empty`;
+    case 'additionalProperties': {
+      const extra = String((error.params as { additionalProperty: string }).additionalProperty);
+      return `${joinPath(path, extra)}: unknown setting`;
+    }
+    case 'minItems':
       return `${path}: must not be empty`;
     default:
       return `${path || 'config'}: ${error.message ?? 'is invalid'}`;

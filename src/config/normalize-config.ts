@@ -1,6 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { CONFIG_DEFAULTS } from './defaults.js';
 import { isPlainObject } from './json-shape.js';
+import { normalizeNetwork } from './normalize-network.js';
 import type { LogLevel, ProcessConfig, RawConfig, RawProcessConfig, WatchdogConfig } from './types.js';
 
 /**
@@ -31,6 +32,7 @@ export function normalizeConfig(raw: RawConfig, configPath: string): WatchdogCon
     history_retention_days: raw.history_retention_days ?? CONFIG_DEFAULTS.history_retention_days,
     max_clock_skew_seconds: raw.max_clock_skew_seconds ?? CONFIG_DEFAULTS.max_clock_skew_seconds,
     processes: Object.entries(raw.processes).map(([key, process]) => normalizeProcess(key, process, inherited)),
+    network: raw.network === undefined ? undefined : normalizeNetwork(raw.network, configDir),
   };
 }
 

@@ -1,3 +1,5 @@
+import { networkSchema } from './network-schema.js';
+
 /**
  * The JSON Schema of the config file: one schema for the whole format, new and legacy
  * keys alike. Cross-field rules (an action with no command) live in
@@ -64,6 +66,7 @@ export const configSchema = {
       type: 'object',
       additionalProperties: processSchema,
     },
+    network: networkSchema,
   },
 } as const;
 

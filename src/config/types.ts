@@ -1,3 +1,5 @@
+import type { NetworkConfig, RawNetworkConfig } from './network-types.js';
+
 /**
  * The config file as users write it (snake_case, drop-in compatible with the Python
  * Watchdog) and the resolved form the rest of the code receives: defaults applied,
@@ -44,6 +46,7 @@ export interface RawConfig {
   history_retention_days?: number;
   max_clock_skew_seconds?: number;
   processes: Record<string, RawProcessConfig>;
+  network?: RawNetworkConfig;
 }
 
 /** Log levels as winston names them. */
@@ -104,4 +107,6 @@ export interface WatchdogConfig {
   max_clock_skew_seconds: number;
   /** In config-file order. */
   processes: ProcessConfig[];
+  /** The uplink's self-heal ladder; `undefined` when the config has no `network` section. */
+  network: NetworkConfig | undefined;
 }

@@ -1,5 +1,6 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import { checkCrossProcessRules, checkProcessRules, findUnknownKeys } from './check-config-rules.js';
+import { checkNetworkRules } from './check-network-rules.js';
 import { formatSchemaErrors } from './format-schema-errors.js';
 import { isPlainObject } from './json-shape.js';
 import { normalizeConfig } from './normalize-config.js';
@@ -18,7 +19,7 @@ export interface ConfigValidation {
 let compiled: ValidateFunction | undefined;
 
 function schemaValidator(): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(configSchema);
+  compiled ??= new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, discriminator: true }).compile(configSchema);
   return compiled;
 }
 
@@ -46,6 +47,7 @@ export function validateConfig(data: unknown, configPath: string): ConfigValidat
         warnings.push(...findings.warnings);
       }
     }
+    if (isPlainObject(data.network)) errors.push(...checkNetworkRules(data.network).errors);
   }
   if (errors.length > 0) return { config: undefined, errors, warnings };
 

@@ -1,5 +1,5 @@
 import type { System } from '../system/system.js';
-import { formatSeconds } from '../time/format-duration.js';
+import { commandSucceeded, describeCommandResult } from '../system/describe-command-result.js';
 import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
 import { actionResult, type ActionResult } from './action-result.js';
 import { commandEnv, type ActionContext } from './command-env.js';
@@ -20,7 +20,7 @@ export async function runCommandAction(plan: CommandPlan, context: ActionContext
     timeoutMs: plan.timeoutSeconds * 1000,
     killGraceMs: plan.killGraceSeconds * 1000,
   });
-  const ok = result.spawnError === undefined && !result.timedOut && result.exitCode === 0;
+  const ok = commandSucceeded(result);
   return actionResult({
     action: plan.action,
     outcome: ok ? 'ok' : 'failed',
@@ -30,18 +30,7 @@ export async function runCommandAction(plan: CommandPlan, context: ActionContext
     exitCode: result.exitCode,
     signal: result.signal,
     timedOut: result.timedOut,
-    detail: describeCommandResult(result, plan.timeoutSeconds),
+    detail: describeCommandResult(result, plan.timeoutSeconds, 'cleanup_timeout'),
     outputTail: result.outputTail === '' ? null : result.outputTail,
   });
-}
-
-function describeCommandResult(
-  result: { spawnError?: string | undefined; timedOut: boolean; exitCode: number | null; signal: string | null; durationMs: number },
-  timeoutSeconds: number,
-): string {
-  if (result.spawnError !== undefined) return `could not run: ${result.spawnError}`;
-  if (result.timedOut) return `timed out after ${formatSeconds(timeoutSeconds)} (cleanup_timeout); its process group was killed`;
-  const took = formatSeconds(result.durationMs / 1000);
-  if (result.signal !== null) return `killed by ${result.signal} after ${took}`;
-  return `exited ${result.exitCode ?? '?'} after ${took}`;
 }

@@ -108,6 +108,45 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    description: "the uplink's state and its events: detections, ladder runs and rungs, reboot decisions and reboots",
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE IF NOT EXISTS network_state (
+          interface TEXT PRIMARY KEY,
+          last_check_at TEXT,
+          last_state TEXT,
+          last_reason TEXT,
+          consecutive_failures INTEGER NOT NULL DEFAULT 0,
+          failing_since TEXT,
+          seen_at TEXT,
+          failed_ladder_runs INTEGER NOT NULL DEFAULT 0,
+          last_ladder_at TEXT,
+          last_ladder_id INTEGER,
+          last_ladder_outcome TEXT,
+          last_healed_by TEXT
+        );
+        CREATE TABLE IF NOT EXISTS network_events (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          at TEXT NOT NULL,
+          boot_id TEXT,
+          uptime_seconds REAL,
+          interface TEXT NOT NULL,
+          kind TEXT NOT NULL,
+          ladder_id INTEGER,
+          rung TEXT,
+          outcome TEXT,
+          detail TEXT,
+          duration_ms INTEGER,
+          exit_code INTEGER,
+          output_tail TEXT
+        );
+        CREATE INDEX IF NOT EXISTS network_events_by_time ON network_events (at);
+        CREATE INDEX IF NOT EXISTS network_events_by_kind ON network_events (kind, id);
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -10,17 +10,19 @@ export interface RetentionResult {
   deletedRows: number;
   /** Finished recoveries deleted, with their actions. */
   deletedRecoveries: number;
+  /** Network events deleted. */
+  deletedNetworkEvents: number;
 }
 
 /**
- * Deletes check history and finished recoveries older than `retentionDays`, at most once an hour, so the audit
+ * Deletes check history, finished recoveries and network events older than `retentionDays`, at most once an hour, so the audit
  * log stays bounded without every tick paying for a scan.
  */
 export function applyRetention(db: Store, nowMs: number, retentionDays: number, format: (date: Date) => string): RetentionResult {
   const last = db.prepare<[string], { value: string }>('SELECT value FROM watchdog_meta WHERE key = ?').get(LAST_RETENTION_KEY);
   const sinceLastMs = last === undefined ? Infinity : nowMs - Date.parse(last.value);
   // A last pass in the future means the clock was set back: run rather than wait for it.
-  if (sinceLastMs >= 0 && sinceLastMs < RETENTION_INTERVAL_MS) return { ran: false, deletedRows: 0, deletedRecoveries: 0 };
+  if (sinceLastMs >= 0 && sinceLastMs < RETENTION_INTERVAL_MS) return { ran: false, deletedRows: 0, deletedRecoveries: 0, deletedNetworkEvents: 0 };
   const cutoff = format(new Date(nowMs - retentionDays * 24 * 60 * 60 * 1000));
   return db
     .transaction((): RetentionResult => {
@@ -29,11 +31,19 @@ export function applyRetention(db: Store, nowMs: number, retentionDays: number, 
       const oldRecoveries = "SELECT id FROM recoveries WHERE started_at < ? AND outcome <> 'running'";
       db.prepare(`DELETE FROM recovery_actions WHERE recovery_id IN (${oldRecoveries})`).run(cutoff);
       const recoveries = db.prepare(`DELETE FROM recoveries WHERE id IN (${oldRecoveries})`).run(cutoff);
+      // Reboots are what the cooldown and the daily limit count: the last one always stays, and the last day's.
+      const dayAgo = format(new Date(nowMs - 24 * 60 * 60 * 1000));
+      const network = db
+        .prepare(
+          `DELETE FROM network_events WHERE at < @cutoff
+             AND (kind <> 'reboot' OR (at < @dayAgo AND id <> (SELECT MAX(id) FROM network_events WHERE kind = 'reboot')))`,
+        )
+        .run({ cutoff, dayAgo });
       db.prepare('INSERT INTO watchdog_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
         LAST_RETENTION_KEY,
         new Date(nowMs).toISOString(),
       );
-      return { ran: true, deletedRows: changes, deletedRecoveries: recoveries.changes };
+      return { ran: true, deletedRows: changes, deletedRecoveries: recoveries.changes, deletedNetworkEvents: network.changes };
     })
     .immediate();
 }

@@ -1,4 +1,7 @@
+import type { NetworkConfig } from '../config/network-types.js';
 import type { ProcessConfig, WatchdogConfig } from '../config/types.js';
+import type { NetworkSystem } from '../network/network-system.js';
+import type { NetworkTickOutcome } from '../network/run-network-tick.js';
 import type { HealthVerdict } from '../heartbeat/classify-heartbeat.js';
 import type { HeartbeatFileRead } from '../heartbeat/read-heartbeat-file.js';
 import type { ReleaseLock } from '../lock/tick-lock.js';
@@ -20,6 +23,8 @@ export interface TickDeps {
   logger: Logger;
   /** Takes the tick lock without waiting; `undefined` when another instance holds it. */
   acquireLock?: (lockPath: string, logger: Logger) => Promise<ReleaseLock | undefined>;
+  /** For testing: the machine as the network ladder sees it (default: the real one, at `network.sysfs_root`). */
+  networkSystem?: (network: NetworkConfig) => NetworkSystem;
 }
 
 export interface ProcessCheck {
@@ -35,12 +40,19 @@ export interface ProcessCheck {
 
 export type TickOutcome =
   | { kind: 'lock-held'; lockPath: string }
-  | { kind: 'ran'; checkedAt: string; checks: ProcessCheck[]; recoveries: RecoveryReport[] };
+  | {
+      kind: 'ran';
+      checkedAt: string;
+      checks: ProcessCheck[];
+      recoveries: RecoveryReport[];
+      /** `undefined` when the config has no `network` section. */
+      network: NetworkTickOutcome | undefined;
+    };
 
 /**
  * One `watchdog check`: lock → check every enabled process → record the checks in one
- * transaction → run the recoveries that are due, one process at a time → retention →
- * release. A tick that finds the lock held does nothing.
+ * transaction → run the recoveries that are due, one process at a time → the network
+ * ladder → retention → release. A tick that finds the lock held does nothing.
  */
 export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Promise<TickOutcome> {
   const { logger, system } = deps;
@@ -97,8 +109,9 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
         }
         recoveries.push(await recover({ ...due, checked: heartbeat }, recorded[index]?.historyId, db, config, deps));
       }
+      const network = config.network === undefined ? undefined : await checkNetwork(config.network, db, config, deps);
       applyRetentionLogged(db, system.now().getTime(), config, logger);
-      return { kind: 'ran', checkedAt, checks, recoveries };
+      return { kind: 'ran', checkedAt, checks, recoveries, network };
     } finally {
       db.close();
     }
@@ -123,11 +136,18 @@ function recover(check: ProcessCheck, historyId: number | undefined, db: Store, 
   );
 }
 
+/** Loaded only when the config has a `network` section, so a tick without one stays cheap. */
+async function checkNetwork(network: NetworkConfig, db: Store, config: WatchdogConfig, deps: TickDeps): Promise<NetworkTickOutcome> {
+  const { runNetworkTick } = await import('../network/run-network-tick.js');
+  const system = deps.networkSystem?.(network) ?? (await import('../network/network-system.js')).realNetworkSystem({ sysfsRoot: network.sysfs_root });
+  return runNetworkTick(network, { db, system, logger: deps.logger, configPath: config.config_path });
+}
+
 function applyRetentionLogged(db: Store, nowMs: number, config: WatchdogConfig, logger: Logger): void {
   const retention = applyRetention(db, nowMs, config.history_retention_days, formatUtcTimestamp);
-  if (retention.deletedRows > 0 || retention.deletedRecoveries > 0) {
+  if (retention.deletedRows > 0 || retention.deletedRecoveries > 0 || retention.deletedNetworkEvents > 0) {
     logger.info(
-      `retention: deleted ${retention.deletedRows} check rows and ${retention.deletedRecoveries} recoveries older than ${config.history_retention_days} days`,
+      `retention: deleted ${retention.deletedRows} check rows, ${retention.deletedRecoveries} recoveries and ${retention.deletedNetworkEvents} network events older than ${config.history_retention_days} days`,
     );
   }
 }

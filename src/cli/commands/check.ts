@@ -5,6 +5,7 @@ import { realSystem } from '../../system/system.js';
 import { describeCheck } from '../../tick/describe-check.js';
 import { runCheckTick, type TickOutcome } from '../../tick/run-check-tick.js';
 import { EXIT } from '../exit-codes.js';
+import { formatNetworkTick, formatRebootLines } from '../format/format-network-tick.js';
 import type { CliIo } from '../io.js';
 import { loadCliConfig } from '../load-cli-config.js';
 import { openLog } from '../open-log.js';
@@ -52,9 +53,10 @@ function printVerbose(outcome: TickOutcome, io: CliIo): void {
     io.out(`${recovery.processKey}: recovery #${recovery.recoveryId} ${recovery.outcome}`);
     for (const action of recovery.actions) io.out(`  ${action.action}: ${action.outcome}: ${action.detail}`);
   }
+  if (outcome.network !== undefined) for (const line of formatNetworkTick(outcome.network)) io.out(line);
 }
 
-/** A failed recovery is exit 1, told on standard error so cron mails it. */
+/** A failed recovery or ladder run is exit 1, told on standard error so cron mails it. */
 function reportFailedRecoveries(outcome: TickOutcome, config: WatchdogConfig, io: CliIo): number {
   if (outcome.kind === 'lock-held') return EXIT.ok;
   const failed = outcome.recoveries.filter((recovery) => recovery.outcome === 'failed');
@@ -62,5 +64,12 @@ function reportFailedRecoveries(outcome: TickOutcome, config: WatchdogConfig, io
     io.err(`watchdog: ${recovery.processKey}: recovery #${recovery.recoveryId} failed: ${recovery.summary}`);
   }
   if (failed.length > 0) io.err(`watchdog: details: watchdog history --recoveries -c ${config.config_path}`);
-  return failed.length > 0 ? EXIT.failed : EXIT.ok;
+  const network = outcome.network;
+  const ladderFailed = network?.ladder !== undefined && network.ladder.outcome !== 'healed';
+  if (network !== undefined && ladderFailed) {
+    io.err(`watchdog: network ${network.interface}: the ladder did not heal the link (${network.ladder?.outcome}): ${network.verdict.reason}`);
+    for (const line of formatRebootLines(network)) io.err(`watchdog: network ${network.interface}: ${line}`);
+    io.err(`watchdog: details: watchdog history --network -c ${config.config_path}`);
+  }
+  return failed.length > 0 || ladderFailed ? EXIT.failed : EXIT.ok;
 }

@@ -1,0 +1,50 @@
+import { isPlainObject } from './json-shape.js';
+import type { RuleFindings } from './check-config-rules.js';
+
+/** Linux interface names: at most 15 bytes (IFNAMSIZ less the NUL), no slash or white space. */
+const INTERFACE_NAME = /^[^/\s]{1,15}$/;
+
+/**
+ * Rules of the `network` section the schema cannot express: a real interface name, rung
+ * names that tell rungs apart in the audit log, and HTTP probe URLs. Tolerant of values
+ * of the wrong type (the schema reports those), so one run reports every problem.
+ */
+export function checkNetworkRules(raw: Record<string, unknown>): RuleFindings {
+  const errors: string[] = [];
+  const name = raw.interface;
+  if (typeof name === 'string' && name !== '' && (!INTERFACE_NAME.test(name) || name === '.' || name === '..')) {
+    errors.push(`network.interface: "${name}" is not an interface name (at most 15 characters, no "/" or white space)`);
+  }
+
+  if (Array.isArray(raw.ladder)) {
+    const seen = new Map<string, number>();
+    raw.ladder.forEach((rung: unknown, index) => {
+      if (!isPlainObject(rung)) return;
+      const rungName = typeof rung.name === 'string' ? rung.name : rung.type === 'bounce' ? 'bounce' : undefined;
+      if (rungName === undefined) return;
+      const first = seen.get(rungName);
+      if (first === undefined) seen.set(rungName, index);
+      else errors.push(`network.ladder[${index}].name: "${rungName}" is also the name of ladder[${first}] (give each rung its own name)`);
+    });
+  }
+
+  const probeSets: [string, unknown][] = [['network.alive', raw.alive]];
+  if (isPlainObject(raw.reboot)) probeSets.push(['network.reboot.veto_if_reachable', raw.reboot.veto_if_reachable]);
+  for (const [at, set] of probeSets) {
+    if (!isPlainObject(set) || !Array.isArray(set.probes)) continue;
+    set.probes.forEach((probe: unknown, index) => {
+      if (!isPlainObject(probe) || probe.type !== 'http' || typeof probe.url !== 'string') return;
+      if (!isHttpUrl(probe.url)) errors.push(`${at}.probes[${index}].url: "${probe.url}" is not an http:// or https:// URL`);
+    });
+  }
+  return { errors, warnings: [] };
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}

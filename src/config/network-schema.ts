@@ -1,0 +1,131 @@
+/**
+ * The JSON Schema of the config's `network` section. Unlike the top level (which must load
+ * the Python Watchdog's files, extra keys and all), this section is new: an unknown key is
+ * an error, since a misspelt guard (`maintenance_flg`) silently ignored could reboot a
+ * device that should have stayed up.
+ */
+
+const nonEmptyString = { type: 'string', minLength: 1 } as const;
+/** Seconds something may take: positive, at most a day. */
+const waitSeconds = { type: 'number', exclusiveMinimum: 0, maximum: 86400 } as const;
+/** Seconds to wait before looking again: zero allowed, at most a day. */
+const delaySeconds = { type: 'number', minimum: 0, maximum: 86400 } as const;
+
+const probeSchema = {
+  type: 'object',
+  discriminator: { propertyName: 'type' },
+  required: ['type'],
+  properties: { type: { enum: ['icmp', 'tcp', 'http'] } },
+  oneOf: [
+    {
+      properties: {
+        type: { const: 'icmp' },
+        host: nonEmptyString,
+        timeout_seconds: waitSeconds,
+      },
+      required: ['host'],
+      additionalProperties: false,
+    },
+    {
+      properties: {
+        type: { const: 'tcp' },
+        host: nonEmptyString,
+        port: { type: 'integer', minimum: 1, maximum: 65535 },
+        timeout_seconds: waitSeconds,
+      },
+      required: ['host', 'port'],
+      additionalProperties: false,
+    },
+    {
+      properties: {
+        type: { const: 'http' },
+        url: nonEmptyString,
+        expect_status: { type: 'integer', minimum: 100, maximum: 599 },
+        timeout_seconds: waitSeconds,
+      },
+      required: ['url'],
+      additionalProperties: false,
+    },
+  ],
+} as const;
+
+const probeSetSchema = {
+  type: 'object',
+  required: ['probes'],
+  properties: {
+    mode: { enum: ['any', 'all'] },
+    probes: { type: 'array', minItems: 1, items: probeSchema },
+  },
+  additionalProperties: false,
+} as const;
+
+const rungSchema = {
+  type: 'object',
+  discriminator: { propertyName: 'type' },
+  required: ['type'],
+  properties: { type: { enum: ['bounce', 'command'] } },
+  oneOf: [
+    {
+      properties: {
+        type: { const: 'bounce' },
+        name: nonEmptyString,
+        down_seconds: delaySeconds,
+        settle_seconds: delaySeconds,
+      },
+      additionalProperties: false,
+    },
+    {
+      properties: {
+        type: { const: 'command' },
+        name: nonEmptyString,
+        command: nonEmptyString,
+        timeout_seconds: waitSeconds,
+        settle_seconds: delaySeconds,
+      },
+      required: ['name', 'command'],
+      additionalProperties: false,
+    },
+  ],
+} as const;
+
+const rebootSchema = {
+  type: 'object',
+  required: ['command'],
+  properties: {
+    command: nonEmptyString,
+    timeout_seconds: waitSeconds,
+    cooldown_seconds: { type: 'number', minimum: 0 },
+    max_per_day: { type: 'integer', minimum: 1 },
+    maintenance_flag: nonEmptyString,
+    usb_guard: {
+      type: 'object',
+      properties: {
+        enabled: { type: 'boolean' },
+        gadget_dir: nonEmptyString,
+        only_when_bound: { type: 'boolean' },
+      },
+      additionalProperties: false,
+    },
+    veto_if_reachable: probeSetSchema,
+  },
+  additionalProperties: false,
+} as const;
+
+export const networkSchema = {
+  type: 'object',
+  required: ['interface'],
+  properties: {
+    interface: nonEmptyString,
+    require_ipv4: { type: 'boolean' },
+    alive: probeSetSchema,
+    consecutive_failures_threshold: { type: 'integer', minimum: 1 },
+    interval_minutes: { type: 'number', minimum: 0 },
+    ladder_timeout_seconds: waitSeconds,
+    ladder: { type: 'array', items: rungSchema },
+    max_failures: { type: 'integer', minimum: 1 },
+    reboot: rebootSchema,
+    sysfs_root: nonEmptyString,
+    configfs_root: nonEmptyString,
+  },
+  additionalProperties: false,
+} as const;

@@ -1,0 +1,112 @@
+/**
+ * The config's `network` section, as written and resolved. Without it the watchdog does
+ * not look at the network at all.
+ */
+import type { ProbeSetSpec, ProbeSpec } from '../network/probe.js';
+
+/** A probe as written: `timeout_seconds` and `expect_status` may be left out. */
+export type RawProbe =
+  | { type: 'icmp'; host: string; timeout_seconds?: number }
+  | { type: 'tcp'; host: string; port: number; timeout_seconds?: number }
+  | { type: 'http'; url: string; expect_status?: number; timeout_seconds?: number };
+
+export interface RawProbeSet {
+  mode?: 'any' | 'all';
+  probes: RawProbe[];
+}
+
+export type RawRung =
+  | { type: 'bounce'; name?: string; down_seconds?: number; settle_seconds?: number }
+  | { type: 'command'; name: string; command: string; timeout_seconds?: number; settle_seconds?: number };
+
+export interface RawRebootConfig {
+  command: string;
+  timeout_seconds?: number;
+  cooldown_seconds?: number;
+  max_per_day?: number;
+  maintenance_flag?: string;
+  usb_guard?: { enabled?: boolean; gadget_dir?: string; only_when_bound?: boolean };
+  veto_if_reachable?: RawProbeSet;
+}
+
+export interface RawNetworkConfig {
+  interface: string;
+  require_ipv4?: boolean;
+  alive?: RawProbeSet;
+  consecutive_failures_threshold?: number;
+  interval_minutes?: number;
+  ladder_timeout_seconds?: number;
+  ladder?: RawRung[];
+  max_failures?: number;
+  reboot?: RawRebootConfig;
+  sysfs_root?: string;
+  configfs_root?: string;
+}
+
+/** One rung of the ladder, resolved. Every rung is followed by a re-check after `settle_seconds`. */
+export type RungConfig =
+  | {
+      type: 'bounce';
+      /** Default `bounce`. */
+      name: string;
+      /** Seconds the link stays down. */
+      down_seconds: number;
+      settle_seconds: number;
+    }
+  | {
+      type: 'command';
+      name: string;
+      /** Run by /bin/sh -c in the config file's folder. */
+      command: string;
+      timeout_seconds: number;
+      settle_seconds: number;
+    };
+
+/** The mass-storage guard: no reboot while a USB gadget presents a disk image to a host. */
+export interface UsbGuardConfig {
+  enabled: boolean;
+  /** Absolute: a gadget folder, or a folder of gadgets (`<configfs_root>/usb_gadget` by default). */
+  gadget_dir: string;
+  /** Only a gadget bound to a USB device controller (its `UDC` not empty) counts. */
+  only_when_bound: boolean;
+}
+
+export interface RebootConfig {
+  command: string;
+  timeout_seconds: number;
+  /** Seconds after a reboot during which no other one is made. */
+  cooldown_seconds: number;
+  /** Reboots within any 24 hours. */
+  max_per_day: number;
+  /** Absolute; while this file exists, no reboot. */
+  maintenance_flag: string | undefined;
+  usb_guard: UsbGuardConfig;
+  /** If these answer, the network is not the problem: no reboot. */
+  veto_if_reachable: ProbeSetSpec | undefined;
+}
+
+/** The `network` section, resolved. */
+export interface NetworkConfig {
+  interface: string;
+  /** The link also needs an IPv4 address to be healthy. */
+  require_ipv4: boolean;
+  /** Probes that must answer too for the link to count as healthy. */
+  alive: ProbeSetSpec | undefined;
+  /** Consecutive failed checks before the ladder runs. */
+  consecutive_failures_threshold: number;
+  /** The ladder runs at most this often. */
+  interval_minutes: number;
+  /** The whole ladder, settle times included, ends within this. */
+  ladder_timeout_seconds: number;
+  ladder: RungConfig[];
+  /** Consecutive failed ladder runs before a reboot is considered. */
+  max_failures: number;
+  /** Without it the watchdog never reboots. */
+  reboot: RebootConfig | undefined;
+  /** Absolute. */
+  sysfs_root: string;
+  /** Absolute. */
+  configfs_root: string;
+}
+
+export type { ProbeSetSpec, ProbeSpec };

@@ -1,0 +1,71 @@
+import type { ProbeSetResult } from './probe.js';
+import type { LinkReading } from './read-link.js';
+
+/**
+ * The uplink's health, stored as these strings. `up` is healthy; `check_error` means it
+ * could not be judged (neither a failure nor healthy: the failure count stays as it is);
+ * every other state is a failure.
+ */
+export type LinkState = 'up' | 'no_carrier' | 'admin_down' | 'missing' | 'no_ipv4' | 'unreachable' | 'check_error';
+
+export interface LinkVerdict {
+  state: LinkState;
+  /** One line for logs, status and the audit log. */
+  reason: string;
+  ipv4: string[];
+  /** The `alive` probes, when they ran. */
+  alive?: ProbeSetResult;
+}
+
+export interface ClassifyLinkOptions {
+  requireIpv4: boolean;
+  /**
+   * Whether this watchdog has ever seen the interface. A missing interface that was never
+   * there is a typo in the config, not a broken link: rebooting over it would loop forever.
+   */
+  seenBefore: boolean;
+  /** The `alive` probes' result; only asked for once carrier and address are fine. */
+  alive?: ProbeSetResult;
+}
+
+/** Whether a state counts as a failure (`up` and `check_error` do not). */
+export function isLinkFailure(state: LinkState): boolean {
+  return state !== 'up' && state !== 'check_error';
+}
+
+/**
+ * Whether the link needs the `alive` probes to be judged: only when carrier and address
+ * already say it is fine (probing a link that has no carrier would only wait for timeouts).
+ */
+export function needsAliveProbes(reading: LinkReading, requireIpv4: boolean): boolean {
+  return reading.carrier === 'up' && (!requireIpv4 || reading.ipv4.length > 0);
+}
+
+/** Judges one look at the uplink. Pure. */
+export function classifyLink(reading: LinkReading, { requireIpv4, seenBefore, alive }: ClassifyLinkOptions): LinkVerdict {
+  const name = reading.interface;
+  const ipv4 = reading.ipv4;
+  switch (reading.carrier) {
+    case 'missing':
+      return seenBefore
+        ? { state: 'missing', reason: `interface ${name} is gone (it was there before: a driver or a USB adapter lost?)`, ipv4 }
+        : {
+            state: 'check_error',
+            reason: `interface ${name} does not exist and was never seen by this watchdog (a typo in network.interface?); nothing is done about it`,
+            ipv4,
+          };
+    case 'unreadable':
+      return { state: 'check_error', reason: `cannot read the carrier of ${name}: ${reading.carrierError ?? 'unknown error'}`, ipv4 };
+    case 'admin_down':
+      return { state: 'admin_down', reason: `interface ${name} is set down`, ipv4 };
+    case 'down':
+      return { state: 'no_carrier', reason: `no carrier on ${name} (cable, switch port or the far end is down)`, ipv4 };
+    case 'up':
+      break;
+  }
+  if (requireIpv4 && ipv4.length === 0) return { state: 'no_ipv4', reason: `carrier up on ${name} but no IPv4 address (DHCP?)`, ipv4 };
+  const where = ipv4.length > 0 ? `${name} up, ${ipv4.join(', ')}` : `${name} up`;
+  if (alive === undefined) return { state: 'up', reason: where, ipv4 };
+  if (!alive.answered) return { state: 'unreachable', reason: `${where}, but the alive probes failed: ${alive.summary}`, ipv4, alive };
+  return { state: 'up', reason: `${where}; ${alive.summary}`, ipv4, alive };
+}

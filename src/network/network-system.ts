@@ -1,0 +1,48 @@
+import { existsSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { readBootId, readUptimeSeconds } from '../system/boot-info.js';
+import { runShellCommand, type ShellCommandOptions, type ShellCommandResult } from '../system/run-shell-command.js';
+import { findMassStorage, type MassStorageScan } from './find-mass-storage.js';
+import type { ProbeSetResult, ProbeSetSpec } from './probe.js';
+import { runProbeSet } from './probes/run-probe-set.js';
+import { readLink, type LinkReading } from './read-link.js';
+import { setLink, type SetLinkResult } from './set-link.js';
+
+/**
+ * Everything the network ladder does to (and reads from) the machine, in one place, so the
+ * ladder is tested with small fakes and, for real, inside network namespaces.
+ */
+export interface NetworkSystem {
+  readLink(name: string): LinkReading;
+  runProbeSet(set: ProbeSetSpec): Promise<ProbeSetResult>;
+  setLink(name: string, up: boolean): Promise<SetLinkResult>;
+  runShellCommand(options: ShellCommandOptions): Promise<ShellCommandResult>;
+  findMassStorage(gadgetDir: string): MassStorageScan;
+  fileExists(path: string): boolean;
+  bootId(): string | undefined;
+  uptimeSeconds(): number | undefined;
+  sleep(ms: number): Promise<void>;
+  now(): Date;
+  /** The environment commands inherit. */
+  env: NodeJS.ProcessEnv;
+}
+
+/** How long `ip link set` may take. */
+const SET_LINK_TIMEOUT_MS = 10_000;
+
+/** The real machine, with sysfs at `sysfsRoot` and procfs at `procRoot`. */
+export function realNetworkSystem({ sysfsRoot, procRoot = '/proc' }: { sysfsRoot: string; procRoot?: string }): NetworkSystem {
+  return {
+    readLink: (name) => readLink(name, { sysfsRoot }),
+    runProbeSet: (set) => runProbeSet(set),
+    setLink: (name, up) => setLink(name, up, { env: process.env, timeoutMs: SET_LINK_TIMEOUT_MS }),
+    runShellCommand,
+    findMassStorage,
+    fileExists: existsSync,
+    bootId: () => readBootId(procRoot),
+    uptimeSeconds: () => readUptimeSeconds(procRoot),
+    sleep: (ms) => sleep(ms),
+    now: () => new Date(),
+    env: process.env,
+  };
+}

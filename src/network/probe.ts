@@ -1,0 +1,57 @@
+/**
+ * Reachability probes: what "alive" means when carrier and an address are not enough, and
+ * what vetoes a reboot ("something answers, so the network is not the problem").
+ */
+
+/** One probe as configured (snake_case, like the config file). */
+export type ProbeSpec =
+  | {
+      type: 'icmp';
+      /** An address or host name, passed to the system `ping`. */
+      host: string;
+      timeout_seconds: number;
+    }
+  | {
+      type: 'tcp';
+      host: string;
+      port: number;
+      timeout_seconds: number;
+    }
+  | {
+      type: 'http';
+      /** `http://` or `https://`. */
+      url: string;
+      /** The status code that counts as an answer. */
+      expect_status: number;
+      timeout_seconds: number;
+    };
+
+/** Probes judged together: `any` answers when one of them does, `all` when every one does. */
+export interface ProbeSetSpec {
+  mode: 'any' | 'all';
+  probes: ProbeSpec[];
+}
+
+/** How one probe went. */
+export interface ProbeResult {
+  /** The probe in a few words, e.g. `tcp 10.0.0.1:53`, `icmp 192.168.1.1`, `http http://x/health`. */
+  probe: string;
+  answered: boolean;
+  /** Why, in a few words: `connected`, `HTTP 200`, `timed out after 2s`, `ECONNREFUSED`, `ping exited 1`... */
+  detail: string;
+  durationMs: number;
+}
+
+/** How a probe set went. */
+export interface ProbeSetResult {
+  mode: 'any' | 'all';
+  /** The set's verdict under its mode. */
+  answered: boolean;
+  /** One per probe, in configured order. */
+  results: ProbeResult[];
+  /** One line for logs and the audit log, e.g. `any of 2 answered: tcp 10.0.0.1:53 connected; icmp 10.0.0.2 ping exited 1`. */
+  summary: string;
+}
+
+/** Runs one probe. Never rejects: every failure is `answered: false` with a detail. */
+export type RunProbe = (probe: ProbeSpec) => Promise<ProbeResult>;

@@ -1,0 +1,53 @@
+import type { NetworkConfig } from '../config/network-types.js';
+import type { NetworkEventRow } from '../store/network-events.js';
+import { decideReboot, type RebootDecision, type RebootFacts } from './decide-reboot.js';
+import type { NetworkSystem } from './network-system.js';
+import { secondsBetween, type BootInstant } from './reboot-clock.js';
+
+const DAY_SECONDS = 24 * 60 * 60;
+
+/**
+ * What the reboot guards decide on, read from the machine and the past reboots, except
+ * the veto probes (they cost time and are only run when every other guard lets it through).
+ */
+export function gatherRebootFacts(
+  network: NetworkConfig,
+  failedLadderRuns: number,
+  pastReboots: readonly NetworkEventRow[],
+  now: BootInstant,
+  system: Pick<NetworkSystem, 'fileExists' | 'findMassStorage'>,
+): RebootFacts {
+  const { reboot } = network;
+  const ages = pastReboots.map((row) => secondsBetween(instantOf(row), now));
+  return {
+    failedLadderRuns,
+    maxFailures: network.max_failures,
+    reboot: reboot === undefined ? undefined : { cooldownSeconds: reboot.cooldown_seconds, maxPerDay: reboot.max_per_day },
+    sinceLastRebootSeconds: ages[0],
+    rebootsInLastDay: ages.filter((age) => age < DAY_SECONDS).length,
+    maintenanceFlag:
+      reboot?.maintenance_flag === undefined ? undefined : { path: reboot.maintenance_flag, exists: system.fileExists(reboot.maintenance_flag) },
+    usb:
+      reboot?.usb_guard.enabled === true
+        ? { scan: system.findMassStorage(reboot.usb_guard.gadget_dir), onlyWhenBound: reboot.usb_guard.only_when_bound }
+        : undefined,
+    reachability: reboot?.veto_if_reachable === undefined ? undefined : 'not_probed',
+  };
+}
+
+/** Asks the guards, running the veto probes only when the decision comes down to them. */
+export async function decideRebootNow(
+  facts: RebootFacts,
+  network: NetworkConfig,
+  system: Pick<NetworkSystem, 'runProbeSet'>,
+): Promise<{ decision: RebootDecision; facts: RebootFacts }> {
+  const decision = decideReboot(facts);
+  const veto = network.reboot?.veto_if_reachable;
+  if (decision.kind !== 'probe' || veto === undefined) return { decision, facts };
+  const probed = { ...facts, reachability: await system.runProbeSet(veto) };
+  return { decision: decideReboot(probed), facts: probed };
+}
+
+function instantOf(row: NetworkEventRow): BootInstant {
+  return { atMs: Date.parse(row.at), bootId: row.boot_id ?? undefined, uptimeSeconds: row.uptime_seconds ?? undefined };
+}

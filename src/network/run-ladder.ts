@@ -1,0 +1,59 @@
+import type { NetworkConfig, RungConfig } from '../config/network-types.js';
+import type { LinkVerdict } from './classify-link.js';
+import type { NetworkSystem } from './network-system.js';
+import { runRung, type RungRun } from './run-rung.js';
+
+/** One rung as it went: what it did, and the re-check after it settled. */
+export interface RungReport extends RungRun {
+  rung: string;
+  type: RungConfig['type'];
+  /** The re-check after `settle_seconds`. */
+  verdict: LinkVerdict;
+  healed: boolean;
+}
+
+export interface LadderRun {
+  /** `timed_out`: `ladder_timeout_seconds` ran out before every rung could run. */
+  outcome: 'healed' | 'failed' | 'timed_out';
+  /** The rung after which the link was healthy. */
+  healedBy: string | undefined;
+  rungs: RungReport[];
+  /** The last re-check. */
+  verdict: LinkVerdict | undefined;
+}
+
+export interface LadderContext {
+  cwd: string;
+  /** Why the ladder runs, for the commands' environment. */
+  reason: string;
+  /** Checks the link again. */
+  recheck: () => Promise<LinkVerdict>;
+  /** Told before each rung runs and after it is judged, so each is logged and recorded as it happens. */
+  onRungStart: (rung: RungConfig) => void;
+  onRungEnd: (report: RungReport) => void;
+}
+
+/**
+ * Climbs the ladder: each rung, then `settle_seconds`, then a re-check; stops at the first
+ * rung after which the link is healthy. The whole run, settle times included, is bounded by
+ * `ladder_timeout_seconds`: a rung's command gets at most what is left, and no rung starts
+ * once nothing is.
+ */
+export async function runLadder(network: NetworkConfig, context: LadderContext, system: NetworkSystem): Promise<LadderRun> {
+  const deadline = system.now().getTime() + network.ladder_timeout_seconds * 1000;
+  const left = (): number => deadline - system.now().getTime();
+  const rungs: RungReport[] = [];
+  let verdict: LinkVerdict | undefined;
+  for (const rung of network.ladder) {
+    if (left() <= 0) return { outcome: 'timed_out', healedBy: undefined, rungs, verdict };
+    context.onRungStart(rung);
+    const run = await runRung(rung, { interface: network.interface, cwd: context.cwd, budgetMs: left(), reason: context.reason }, system);
+    await system.sleep(Math.max(0, Math.min(rung.settle_seconds * 1000, left())));
+    verdict = await context.recheck();
+    const report: RungReport = { ...run, rung: rung.name, type: rung.type, verdict, healed: verdict.state === 'up' };
+    rungs.push(report);
+    context.onRungEnd(report);
+    if (report.healed) return { outcome: 'healed', healedBy: rung.name, rungs, verdict };
+  }
+  return { outcome: rungs.length < network.ladder.length ? 'timed_out' : 'failed', healedBy: undefined, rungs, verdict };
+}

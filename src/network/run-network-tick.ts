@@ -1,0 +1,192 @@
+import { dirname } from 'node:path';
+import type { NetworkConfig } from '../config/network-types.js';
+import type { Logger } from '../logging/logger.js';
+import { completeNetworkEvent, readReboots, recordNetworkEvent, type EventStamp, type NetworkEventInput } from '../store/network-events.js';
+import { readNetworkState, writeHealed, writeLadderRun, writeNetworkCheck, type NetworkStateRow } from '../store/network-state.js';
+import type { Store } from '../store/open-store.js';
+import { commandSucceeded, describeCommandResult } from '../system/describe-command-result.js';
+import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
+import { checkLink } from './check-link.js';
+import { isLinkFailure, type LinkVerdict } from './classify-link.js';
+import { decideLadder, type LadderDecision } from './decide-ladder.js';
+import type { RebootDecision } from './decide-reboot.js';
+import type { NetworkSystem } from './network-system.js';
+import { decideRebootNow, gatherRebootFacts } from './reboot-facts.js';
+import { runLadder, type LadderRun } from './run-ladder.js';
+
+export interface NetworkTickDeps {
+  db: Store;
+  system: NetworkSystem;
+  logger: Logger;
+  /** The config file's path: commands run in its folder. */
+  configPath: string;
+}
+
+/** A reboot the guards let through, and how its command went. */
+export interface RebootReport {
+  reason: string;
+  eventId: number;
+  commandOk: boolean;
+  detail: string;
+}
+
+export interface NetworkTickOutcome {
+  interface: string;
+  verdict: LinkVerdict;
+  consecutiveFailures: number;
+  decision: LadderDecision;
+  ladder?: LadderRun;
+  /** After a failed ladder run: what the guards decided. */
+  rebootDecision?: RebootDecision;
+  reboot?: RebootReport;
+}
+
+/** How many past reboots are read to apply the daily limit: more than any sane `max_per_day`. */
+const REBOOTS_READ = 1000;
+
+/** How long a reboot command's process group has to stop after SIGTERM when it times out. */
+const REBOOT_KILL_GRACE_MS = 2000;
+
+/**
+ * The network part of a tick: check the uplink, record what changed, climb the ladder when
+ * it is due, and after a failed run ask the reboot guards, rebooting only when all of them
+ * agree. Every detection, rung, outcome, veto and reboot is a row of `network_events`.
+ */
+export async function runNetworkTick(network: NetworkConfig, deps: NetworkTickDeps): Promise<NetworkTickOutcome> {
+  const { db, system, logger } = deps;
+  const name = network.interface;
+  const stamp = (): EventStamp => ({ at: formatUtcTimestamp(system.now()), bootId: system.bootId(), uptimeSeconds: system.uptimeSeconds() });
+  const record = (event: Omit<NetworkEventInput, 'interface'>): number => recordNetworkEvent(db, stamp(), { interface: name, ...event });
+
+  const before = readNetworkState(db, name);
+  const verdict = await checkLink(network, before.seen_at !== null, system);
+  const checkedAt = formatUtcTimestamp(system.now());
+  const consecutiveFailures = isLinkFailure(verdict.state) ? before.consecutive_failures + 1 : verdict.state === 'up' ? 0 : before.consecutive_failures;
+  recordChange(before, verdict, record);
+  writeNetworkCheck(db, name, {
+    checkedAt,
+    state: verdict.state,
+    reason: verdict.reason,
+    consecutiveFailures,
+    failingSince: isLinkFailure(verdict.state) ? (before.failing_since ?? checkedAt) : verdict.state === 'up' ? null : before.failing_since,
+    seenAt: verdict.state === 'missing' || (verdict.state === 'check_error' && before.seen_at === null) ? before.seen_at : checkedAt,
+    resetLadderFailures: verdict.state === 'up',
+  });
+  logVerdict(logger, verdict, consecutiveFailures, network.consecutive_failures_threshold);
+
+  const decision = decideLadder({
+    state: verdict.state,
+    consecutiveFailures,
+    threshold: network.consecutive_failures_threshold,
+    lastLadderAtMs: before.last_ladder_at === null ? undefined : Date.parse(before.last_ladder_at),
+    nowMs: system.now().getTime(),
+    intervalMinutes: network.interval_minutes,
+  });
+  const outcome: NetworkTickOutcome = { interface: name, verdict, consecutiveFailures, decision };
+  if (decision.kind === 'wait') logger.info(`network ${name}: ${decision.reason}`);
+  if (decision.kind !== 'run') return outcome;
+
+  const ladderAt = formatUtcTimestamp(system.now());
+  const ladderId = record({ kind: 'ladder_start', outcome: verdict.state, detail: `${verdict.reason} (${decision.reason})` });
+  logger.warn(`network ${name}: climbing the ladder (${network.ladder.map((rung) => rung.name).join(' → ') || 'no rungs'}): ${verdict.reason}`);
+  const ladder = await runLadder(
+    network,
+    {
+      cwd: dirname(deps.configPath),
+      reason: `${verdict.state}: ${verdict.reason}`,
+      recheck: () => checkLink(network, true, system),
+      onRungStart: (rung) => logger.info(`network ${name}: rung ${rung.name} (${rung.type === 'bounce' ? 'bounce the interface' : rung.command})`),
+      onRungEnd: (report) => {
+        const outcomeText = report.healed ? 'healed' : report.ok ? 'not_healed' : 'failed';
+        record({
+          kind: 'rung',
+          ladderId,
+          rung: report.rung,
+          outcome: outcomeText,
+          detail: `${report.detail}; then: ${report.verdict.state}: ${report.verdict.reason}`,
+          durationMs: report.durationMs,
+          exitCode: report.exitCode,
+          outputTail: report.outputTail,
+        });
+        const line = `network ${name}: rung ${report.rung}: ${report.detail}; link now ${report.verdict.state} (${report.verdict.reason})`;
+        if (report.healed) logger.info(line);
+        else logger.warn(line);
+      },
+    },
+    system,
+  );
+  outcome.ladder = ladder;
+
+  const endedAt = formatUtcTimestamp(system.now());
+  if (ladder.outcome === 'healed' && ladder.verdict !== undefined) {
+    record({ kind: 'ladder_end', ladderId, rung: ladder.healedBy, outcome: 'healed', detail: `healed by ${ladder.healedBy}` });
+    record({ kind: 'link_up', ladderId, rung: ladder.healedBy, outcome: 'up', detail: `healed by rung ${ladder.healedBy}: ${ladder.verdict.reason}` });
+    writeHealed(db, name, endedAt, ladder.verdict.state, ladder.verdict.reason);
+    writeLadderRun(db, name, { at: ladderAt, ladderId, outcome: 'healed', healedBy: ladder.healedBy ?? null, failedLadderRuns: 0 });
+    logger.info(`network ${name}: healed by rung ${ladder.healedBy}`);
+    return outcome;
+  }
+
+  const failedLadderRuns = before.failed_ladder_runs + 1;
+  const why = ladder.outcome === 'timed_out' ? `ladder_timeout_seconds (${network.ladder_timeout_seconds}s) ran out` : 'no rung healed the link';
+  record({ kind: 'ladder_end', ladderId, outcome: ladder.outcome, detail: `${why}; ${failedLadderRuns} consecutive failed ladder run(s)` });
+  writeLadderRun(db, name, { at: ladderAt, ladderId, outcome: ladder.outcome, healedBy: null, failedLadderRuns });
+  logger.error(`network ${name}: the ladder did not heal the link (${why}); ${failedLadderRuns} of ${network.max_failures} failed runs before a reboot is considered`);
+
+  const now = { atMs: system.now().getTime(), bootId: system.bootId(), uptimeSeconds: system.uptimeSeconds() };
+  const facts = gatherRebootFacts(network, failedLadderRuns, readReboots(db, REBOOTS_READ), now, system);
+  const { decision: rebootDecision } = await decideRebootNow(facts, network, system);
+  outcome.rebootDecision = rebootDecision;
+  if (rebootDecision.kind !== 'reboot' || network.reboot === undefined) {
+    if (rebootDecision.kind === 'hold') {
+      record({ kind: 'reboot_held', ladderId, rung: rebootDecision.guard, outcome: 'held', detail: rebootDecision.reason });
+      logger.warn(`network ${name}: no reboot, held by ${rebootDecision.guard}: ${rebootDecision.reason}`);
+    }
+    return outcome;
+  }
+
+  // Recorded before the command runs: a reboot that works does not come back to say so.
+  const eventId = record({ kind: 'reboot', ladderId, outcome: 'requested', detail: rebootDecision.reason });
+  logger.error(`network ${name}: REBOOTING the device (${rebootDecision.reason}): ${network.reboot.command}`);
+  const result = await system.runShellCommand({
+    command: network.reboot.command,
+    cwd: dirname(deps.configPath),
+    env: { ...system.env, WATCHDOG_INTERFACE: name, WATCHDOG_ACTION: 'reboot', WATCHDOG_REASON: rebootDecision.reason },
+    timeoutMs: network.reboot.timeout_seconds * 1000,
+    killGraceMs: REBOOT_KILL_GRACE_MS,
+  });
+  const commandOk = commandSucceeded(result);
+  const detail = describeCommandResult(result, network.reboot.timeout_seconds, 'reboot.timeout_seconds');
+  completeNetworkEvent(db, eventId, {
+    outcome: commandOk ? 'requested' : 'command_failed',
+    detail: `${rebootDecision.reason}; command ${detail}`,
+    durationMs: result.durationMs,
+    exitCode: result.exitCode,
+    outputTail: result.outputTail,
+  });
+  if (!commandOk) logger.error(`network ${name}: the reboot command failed: ${detail}`);
+  outcome.reboot = { reason: rebootDecision.reason, eventId, commandOk, detail };
+  return outcome;
+}
+
+/** A change of the link's state is an event: a failure detected, the link back, or no longer judged. */
+function recordChange(before: NetworkStateRow, verdict: LinkVerdict, record: (event: Omit<NetworkEventInput, 'interface'>) => number): void {
+  if (verdict.state === before.last_state) return;
+  if (verdict.state === 'up') {
+    // The first check ever of a healthy link is no news.
+    if (before.last_state === null) return;
+    const after = before.consecutive_failures > 0 ? ` after ${before.consecutive_failures} failed check(s)` : '';
+    record({ kind: 'link_up', outcome: 'up', detail: `back by itself${after}: ${verdict.reason}` });
+  } else if (verdict.state === 'check_error') {
+    record({ kind: 'check_error', outcome: verdict.state, detail: verdict.reason });
+  } else {
+    record({ kind: 'link_down', outcome: verdict.state, detail: verdict.reason });
+  }
+}
+
+function logVerdict(logger: Logger, verdict: LinkVerdict, failures: number, threshold: number): void {
+  const line = `network ${verdict.state}: ${verdict.reason}`;
+  if (verdict.state === 'up') logger.debug(line);
+  else if (verdict.state === 'check_error') logger.error(line);
+  else logger.warn(`${line} (${failures} of ${threshold} consecutive failures)`);
+}

@@ -1,0 +1,71 @@
+import type { RungConfig } from '../config/network-types.js';
+import { commandSucceeded, describeCommandResult } from '../system/describe-command-result.js';
+import { formatSeconds } from '../time/format-duration.js';
+import type { NetworkSystem } from './network-system.js';
+
+/** What running one rung did (before the re-check that tells whether it healed). */
+export interface RungRun {
+  ok: boolean;
+  detail: string;
+  durationMs: number;
+  exitCode?: number | null;
+  outputTail?: string;
+}
+
+export interface RungContext {
+  interface: string;
+  /** Commands run here (the config file's folder). */
+  cwd: string;
+  /** The rung may use at most this long (what is left of the ladder's time). */
+  budgetMs: number;
+  /** Why the ladder runs, for the commands' environment. */
+  reason: string;
+}
+
+/** How long a command rung's process group has to stop after SIGTERM on timeout. */
+const KILL_GRACE_MS = 2000;
+
+/** Runs one rung: a bounce of the interface or a command. Never rejects for a failure of the rung. */
+export function runRung(rung: RungConfig, context: RungContext, system: NetworkSystem): Promise<RungRun> {
+  return rung.type === 'bounce' ? runBounce(rung, context, system) : runCommandRung(rung, context, system);
+}
+
+/** Link down, a short wait, link up: the link is always set up again, whatever happened in between. */
+async function runBounce(rung: Extract<RungConfig, { type: 'bounce' }>, context: RungContext, system: NetworkSystem): Promise<RungRun> {
+  const started = system.now().getTime();
+  const down = await system.setLink(context.interface, false);
+  let up;
+  try {
+    if (down.ok) await system.sleep(Math.min(rung.down_seconds * 1000, Math.max(0, context.budgetMs)));
+  } finally {
+    up = await system.setLink(context.interface, true);
+  }
+  const durationMs = system.now().getTime() - started;
+  if (!up.ok) return { ok: false, detail: down.ok ? up.detail : `${down.detail}; ${up.detail}`, durationMs };
+  if (!down.ok) return { ok: false, detail: `${down.detail}; set up again`, durationMs };
+  return { ok: true, detail: `set ${context.interface} down for ${formatSeconds(rung.down_seconds)}, then up`, durationMs };
+}
+
+async function runCommandRung(rung: Extract<RungConfig, { type: 'command' }>, context: RungContext, system: NetworkSystem): Promise<RungRun> {
+  const timeoutMs = Math.max(1, Math.min(rung.timeout_seconds * 1000, context.budgetMs));
+  const result = await system.runShellCommand({
+    command: rung.command,
+    cwd: context.cwd,
+    env: {
+      ...system.env,
+      WATCHDOG_INTERFACE: context.interface,
+      WATCHDOG_ACTION: rung.name,
+      WATCHDOG_REASON: context.reason,
+    },
+    timeoutMs,
+    killGraceMs: KILL_GRACE_MS,
+  });
+  const setting = timeoutMs < rung.timeout_seconds * 1000 ? 'ladder_timeout_seconds' : 'timeout_seconds';
+  return {
+    ok: commandSucceeded(result),
+    detail: describeCommandResult(result, timeoutMs / 1000, setting),
+    durationMs: result.durationMs,
+    exitCode: result.exitCode,
+    outputTail: result.outputTail,
+  };
+}

@@ -1,0 +1,92 @@
+import type { Store } from './open-store.js';
+
+/** A `network_state` row: where the uplink stood after its last check and ladder run. */
+export interface NetworkStateRow {
+  interface: string;
+  last_check_at: string | null;
+  last_state: string | null;
+  last_reason: string | null;
+  consecutive_failures: number;
+  /** When the current run of failures began. */
+  failing_since: string | null;
+  /** The last time the interface existed. */
+  seen_at: string | null;
+  /** Consecutive ladder runs that did not heal the link. */
+  failed_ladder_runs: number;
+  last_ladder_at: string | null;
+  /** The `ladder_start` event of the last run. */
+  last_ladder_id: number | null;
+  /** `healed`, `failed` or `timed_out`. */
+  last_ladder_outcome: string | null;
+  /** The rung after which the last healed run found the link healthy. */
+  last_healed_by: string | null;
+}
+
+/** The interface's state; all empty when it was never checked. */
+export function readNetworkState(db: Store, name: string): NetworkStateRow {
+  const row = db.prepare<[string], NetworkStateRow>('SELECT * FROM network_state WHERE interface = ?').get(name);
+  return (
+    row ?? {
+      interface: name,
+      last_check_at: null,
+      last_state: null,
+      last_reason: null,
+      consecutive_failures: 0,
+      failing_since: null,
+      seen_at: null,
+      failed_ladder_runs: 0,
+      last_ladder_at: null,
+      last_ladder_id: null,
+      last_ladder_outcome: null,
+      last_healed_by: null,
+    }
+  );
+}
+
+/** What one check of the link leaves behind. */
+export interface NetworkCheckRecord {
+  checkedAt: string;
+  state: string;
+  reason: string;
+  consecutiveFailures: number;
+  failingSince: string | null;
+  seenAt: string | null;
+  /** A healthy link starts the count of failed ladder runs again. */
+  resetLadderFailures: boolean;
+}
+
+export function writeNetworkCheck(db: Store, name: string, check: NetworkCheckRecord): void {
+  db.prepare(
+    `INSERT INTO network_state (interface, last_check_at, last_state, last_reason, consecutive_failures, failing_since, seen_at)
+     VALUES (@name, @checkedAt, @state, @reason, @consecutiveFailures, @failingSince, @seenAt)
+     ON CONFLICT (interface) DO UPDATE SET last_check_at = excluded.last_check_at, last_state = excluded.last_state,
+       last_reason = excluded.last_reason, consecutive_failures = excluded.consecutive_failures,
+       failing_since = excluded.failing_since, seen_at = excluded.seen_at,
+       failed_ladder_runs = CASE WHEN @resetLadderFailures THEN 0 ELSE failed_ladder_runs END`,
+  ).run({ name, ...check, resetLadderFailures: check.resetLadderFailures ? 1 : 0 });
+}
+
+/** What a finished ladder run leaves behind. */
+export interface LadderRunRecord {
+  at: string;
+  ladderId: number;
+  outcome: string;
+  healedBy: string | null;
+  failedLadderRuns: number;
+}
+
+export function writeLadderRun(db: Store, name: string, run: LadderRunRecord): void {
+  db.prepare(
+    `UPDATE network_state SET last_ladder_at = @at, last_ladder_id = @ladderId, last_ladder_outcome = @outcome,
+       last_healed_by = COALESCE(@healedBy, last_healed_by), failed_ladder_runs = @failedLadderRuns
+     WHERE interface = @name`,
+  ).run({ name, ...run });
+}
+
+/** The state after a rung healed the link: failures start again from nothing. */
+export function writeHealed(db: Store, name: string, checkedAt: string, state: string, reason: string): void {
+  db.prepare(
+    `UPDATE network_state SET last_check_at = ?, last_state = ?, last_reason = ?, consecutive_failures = 0, failing_since = NULL
+     WHERE interface = ?`,
+  ).run(checkedAt, state, reason, name);
+}

@@ -1,0 +1,25 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * This boot's id (`/proc/sys/kernel/random/boot_id`): a new one at every boot, so rows of
+ * the audit log tell which boot they happened in, and a reboot can be told from a clock step.
+ */
+export function readBootId(procRoot = '/proc'): string | undefined {
+  try {
+    const id = readFileSync(join(procRoot, 'sys', 'kernel', 'random', 'boot_id'), 'utf8').trim();
+    return id === '' ? undefined : id;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Seconds since boot (`/proc/uptime`): a clock that NTP cannot step. */
+export function readUptimeSeconds(procRoot = '/proc'): number | undefined {
+  try {
+    const seconds = Number(readFileSync(join(procRoot, 'uptime'), 'utf8').split(' ')[0]);
+    return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
+  } catch {
+    return undefined;
+  }
+}
