@@ -56,14 +56,15 @@ export async function main(argv: readonly string[], io: CliIo, version = '0.0.0'
     })
     .command(
       'check',
-      'Check every enabled process once and record the result (run from cron every minute). Prints nothing unless --verbose.',
+      'Check every enabled process once and record the result, run the recoveries that are due, then check the uplink and climb its self-heal ladder when due (run from cron every minute). Prints nothing unless --verbose.',
       (command) =>
         command
           .option('verbose', { alias: 'v', type: 'boolean', description: 'Print one line per process and each recovery action', default: false })
           .option('dry-run', {
             alias: 'n',
             type: 'boolean',
-            description: 'Print each process\'s state, the decision and the exact actions a tick would run; run nothing, change nothing',
+            description:
+              "Print each process's state, the decision and the exact actions a tick would run, then the ladder it would climb and which reboot guard would decide; run nothing, change nothing",
             default: false,
           }),
       run(async (args) => (await import('./commands/check.js')).runCheck(args, io)),
@@ -122,29 +123,41 @@ export async function main(argv: readonly string[], io: CliIo, version = '0.0.0'
     )
     .command(
       'status [key]',
-      "Show each process's state as of its last check: state and reason, failures/threshold, heartbeat age, PID, last check, last recovery and its outcome, and where the app's output goes.",
+      "Show each process's state as of its last check: state and reason, failures/threshold, heartbeat age, PID, last check, last recovery and its outcome, and where the app's output goes; then the uplink (with a network section): link state, failures, last ladder run and what healed it, last reboot and cooldown left.",
       (command) =>
         command
           .positional('key', { type: 'string', description: 'Only this process' })
-          .option('json', { type: 'boolean', description: 'Print JSON: {"processes": [...]}', default: false }),
+          .option('json', { type: 'boolean', description: 'Print JSON: {"processes": [...], "network": {...} or null}', default: false }),
       run(async (args) => (await import('./commands/status.js')).runStatus(args, io)),
     )
     .command(
       'history [key]',
-      'List recent checks (or, with --recoveries, recoveries and their actions), newest first.',
+      "List recent checks (or, with --recoveries, recoveries and their actions; with --network, the uplink's events), newest first.",
       (command) =>
         command
           .positional('key', { type: 'string', description: 'Only this process' })
-          .option('limit', { alias: 'n', type: 'number', description: 'How many checks (or recoveries)', default: 20 })
-          .option('json', { type: 'boolean', description: 'Print JSON: {"checks": [...]} or {"recoveries": [...]}', default: false })
+          .option('limit', { alias: 'n', type: 'number', description: 'How many checks (or recoveries, or network events)', default: 20 })
+          .option('json', {
+            type: 'boolean',
+            description: 'Print JSON: {"checks": [...]}, {"recoveries": [...]} or {"network_events": [...]}',
+            default: false,
+          })
           .option('recoveries', {
             alias: 'r',
             type: 'boolean',
             description: 'List recoveries and manual starts/stops instead of checks, each with its actions, exit codes and output',
             default: false,
           })
+          .option('network', {
+            type: 'boolean',
+            description:
+              "List the uplink's events instead: failures detected, ladder runs and each rung, the link back, reboots held (by which guard) and made, each with the boot it happened in",
+            default: false,
+          })
           .check((args) => {
             if (!Number.isInteger(args.limit) || args.limit < 1) throw new Error('--limit must be a positive integer');
+            if (args.network && args.recoveries) throw new Error('--network and --recoveries list different things: give one');
+            if (args.network && args.key !== undefined) throw new Error('--network lists the uplink\'s events: it takes no process key');
             return true;
           }),
       run(async (args) => (await import('./commands/history.js')).runHistory(args, io)),

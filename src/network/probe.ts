@@ -26,7 +26,7 @@ export type ProbeSpec =
       timeout_seconds: number;
     };
 
-/** Probes judged together: `any` answers when one of them does, `all` when every one does. */
+/** Probes judged together: `any` answers when one of them does, `all` when every one does. `probes` is never empty. */
 export interface ProbeSetSpec {
   mode: 'any' | 'all';
   probes: ProbeSpec[];
@@ -37,7 +37,7 @@ export interface ProbeResult {
   /** The probe in a few words, e.g. `tcp 10.0.0.1:53`, `icmp 192.168.1.1`, `http http://x/health`. */
   probe: string;
   answered: boolean;
-  /** Why, in a few words: `connected`, `HTTP 200`, `timed out after 2s`, `ECONNREFUSED`, `ping exited 1`... */
+  /** Why, in a few words: `connected`, `HTTP 200`, `timed out after 2s`, `ECONNREFUSED`, `no reply (ping exited 1)`... */
   detail: string;
   durationMs: number;
 }
@@ -49,9 +49,12 @@ export interface ProbeSetResult {
   answered: boolean;
   /** One per probe, in configured order. */
   results: ProbeResult[];
-  /** One line for logs and the audit log, e.g. `any of 2 answered: tcp 10.0.0.1:53 connected; icmp 10.0.0.2 ping exited 1`. */
+  /**
+   * One line for logs and the audit log, e.g. `any of 2 answered: tcp 10.0.0.1:53 connected; icmp 10.0.0.2 no reply
+   * (ping exited 1)`; also `none of 2 answered: ...`, `all of 2 answered: ...`, `1 of 2 answered (all required): ...`.
+   */
   summary: string;
 }
 
-/** Runs one probe. Never rejects: every failure is `answered: false` with a detail. */
+/** Runs one probe (`runProbe` in `probes/run-probe.ts`, or a fake in tests). Never rejects: every failure is `answered: false` with a detail. */
 export type RunProbe = (probe: ProbeSpec) => Promise<ProbeResult>;

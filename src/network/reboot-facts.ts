@@ -2,9 +2,8 @@ import type { NetworkConfig } from '../config/network-types.js';
 import type { NetworkEventRow } from '../store/network-events.js';
 import { decideReboot, type RebootDecision, type RebootFacts } from './decide-reboot.js';
 import type { NetworkSystem } from './network-system.js';
-import { secondsBetween, type BootInstant } from './reboot-clock.js';
-
-const DAY_SECONDS = 24 * 60 * 60;
+import type { BootInstant } from './reboot-clock.js';
+import { summarizeReboots } from './reboot-history.js';
 
 /**
  * What the reboot guards decide on, read from the machine and the past reboots, except
@@ -18,13 +17,13 @@ export function gatherRebootFacts(
   system: Pick<NetworkSystem, 'fileExists' | 'findMassStorage'>,
 ): RebootFacts {
   const { reboot } = network;
-  const ages = pastReboots.map((row) => secondsBetween(instantOf(row), now));
+  const history = summarizeReboots(pastReboots, now);
   return {
     failedLadderRuns,
     maxFailures: network.max_failures,
     reboot: reboot === undefined ? undefined : { cooldownSeconds: reboot.cooldown_seconds, maxPerDay: reboot.max_per_day },
-    sinceLastRebootSeconds: ages[0],
-    rebootsInLastDay: ages.filter((age) => age < DAY_SECONDS).length,
+    sinceLastRebootSeconds: history.sinceLastRebootSeconds,
+    rebootsInLastDay: history.rebootsInLastDay,
     maintenanceFlag:
       reboot?.maintenance_flag === undefined ? undefined : { path: reboot.maintenance_flag, exists: system.fileExists(reboot.maintenance_flag) },
     usb:
@@ -46,8 +45,4 @@ export async function decideRebootNow(
   if (decision.kind !== 'probe' || veto === undefined) return { decision, facts };
   const probed = { ...facts, reachability: await system.runProbeSet(veto) };
   return { decision: decideReboot(probed), facts: probed };
-}
-
-function instantOf(row: NetworkEventRow): BootInstant {
-  return { atMs: Date.parse(row.at), bootId: row.boot_id ?? undefined, uptimeSeconds: row.uptime_seconds ?? undefined };
 }

@@ -41,9 +41,6 @@ export interface NetworkTickOutcome {
   reboot?: RebootReport;
 }
 
-/** How many past reboots are read to apply the daily limit: more than any sane `max_per_day`. */
-const REBOOTS_READ = 1000;
-
 /** How long a reboot command's process group has to stop after SIGTERM when it times out. */
 const REBOOT_KILL_GRACE_MS = 2000;
 
@@ -131,10 +128,10 @@ export async function runNetworkTick(network: NetworkConfig, deps: NetworkTickDe
   const why = ladder.outcome === 'timed_out' ? `ladder_timeout_seconds (${network.ladder_timeout_seconds}s) ran out` : 'no rung healed the link';
   record({ kind: 'ladder_end', ladderId, outcome: ladder.outcome, detail: `${why}; ${failedLadderRuns} consecutive failed ladder run(s)` });
   writeLadderRun(db, name, { at: ladderAt, ladderId, outcome: ladder.outcome, healedBy: null, failedLadderRuns });
-  logger.error(`network ${name}: the ladder did not heal the link (${why}); ${failedLadderRuns} of ${network.max_failures} failed runs before a reboot is considered`);
+  logger.error(`network ${name}: the ladder did not heal the link (${why}); ${failedLadderRuns} consecutive failed run(s), a reboot is considered from ${network.max_failures}`);
 
   const now = { atMs: system.now().getTime(), bootId: system.bootId(), uptimeSeconds: system.uptimeSeconds() };
-  const facts = gatherRebootFacts(network, failedLadderRuns, readReboots(db, REBOOTS_READ), now, system);
+  const facts = gatherRebootFacts(network, failedLadderRuns, readReboots(db), now, system);
   const { decision: rebootDecision } = await decideRebootNow(facts, network, system);
   outcome.rebootDecision = rebootDecision;
   if (rebootDecision.kind !== 'reboot' || network.reboot === undefined) {

@@ -84,8 +84,11 @@ export function completeNetworkEvent(db: Store, id: number, outcome: Pick<Networ
   });
 }
 
+/** More past reboots than any sane `max_per_day`: enough to count the last day's. */
+const REBOOTS_READ = 1000;
+
 /** The reboots this watchdog made, newest first, whatever the interface. */
-export function readReboots(db: Store, limit: number): NetworkEventRow[] {
+export function readReboots(db: Store, limit = REBOOTS_READ): NetworkEventRow[] {
   return db.prepare<[number], NetworkEventRow>("SELECT * FROM network_events WHERE kind = 'reboot' ORDER BY id DESC LIMIT ?").all(limit);
 }
 

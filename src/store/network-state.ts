@@ -24,23 +24,25 @@ export interface NetworkStateRow {
 
 /** The interface's state; all empty when it was never checked. */
 export function readNetworkState(db: Store, name: string): NetworkStateRow {
-  const row = db.prepare<[string], NetworkStateRow>('SELECT * FROM network_state WHERE interface = ?').get(name);
-  return (
-    row ?? {
-      interface: name,
-      last_check_at: null,
-      last_state: null,
-      last_reason: null,
-      consecutive_failures: 0,
-      failing_since: null,
-      seen_at: null,
-      failed_ladder_runs: 0,
-      last_ladder_at: null,
-      last_ladder_id: null,
-      last_ladder_outcome: null,
-      last_healed_by: null,
-    }
-  );
+  return db.prepare<[string], NetworkStateRow>('SELECT * FROM network_state WHERE interface = ?').get(name) ?? emptyNetworkState(name);
+}
+
+/** The state of an interface never checked. */
+export function emptyNetworkState(name: string): NetworkStateRow {
+  return {
+    interface: name,
+    last_check_at: null,
+    last_state: null,
+    last_reason: null,
+    consecutive_failures: 0,
+    failing_since: null,
+    seen_at: null,
+    failed_ladder_runs: 0,
+    last_ladder_at: null,
+    last_ladder_id: null,
+    last_ladder_outcome: null,
+    last_healed_by: null,
+  };
 }
 
 /** What one check of the link leaves behind. */

@@ -1,9 +1,12 @@
 import { checkNow, checkNowDepsOf } from '../../control/check-now.js';
+import type { NetworkConfig } from '../../config/network-types.js';
 import type { WatchdogConfig } from '../../config/types.js';
 import { readHeartbeatFile } from '../../heartbeat/read-heartbeat-file.js';
 import { previewActions } from '../../recovery/preview-actions.js';
 import { startedInstanceOf } from '../../store/process-control.js';
-import { previousStateOf, readProcessStatesAt } from '../../store/read-state.js';
+import { readReboots } from '../../store/network-events.js';
+import { emptyNetworkState, readNetworkState } from '../../store/network-state.js';
+import { previousStateOf, readFrom, readProcessStatesAt } from '../../store/read-state.js';
 import { realSystem } from '../../system/system.js';
 import { describeCheck } from '../../tick/describe-check.js';
 import { EXIT } from '../exit-codes.js';
@@ -12,10 +15,11 @@ import type { CliIo } from '../io.js';
 
 /**
  * `watchdog check --dry-run`: what the next tick would decide for each process and the
- * exact actions it would run. Takes no lock, opens the audit log read-only, writes no
- * log, runs nothing: it changes nothing.
+ * exact actions it would run, then what the network ladder and the reboot guards would do.
+ * Takes no lock, opens the audit log read-only, writes no log, runs no action, sets no
+ * link: it changes nothing. It does read the link and run the configured probes.
  */
-export function runCheckDryRun(config: WatchdogConfig, warnings: readonly string[], io: CliIo): number {
+export async function runCheckDryRun(config: WatchdogConfig, warnings: readonly string[], io: CliIo): Promise<number> {
   const system = realSystem();
   const states = readProcessStatesAt(config.db_path);
   const nowMs = system.now().getTime();
@@ -45,7 +49,24 @@ export function runCheckDryRun(config: WatchdogConfig, warnings: readonly string
     );
     for (const preview of formatActionPreviews(previews)) io.out(preview);
   }
+  if (config.network !== undefined) for (const line of await previewNetworkLines(config.network, config.db_path)) io.out(line);
   return EXIT.ok;
+}
+
+/** The network part: loaded only when the config has a `network` section. */
+async function previewNetworkLines(network: NetworkConfig, dbPath: string): Promise<string[]> {
+  const [{ previewNetwork }, { realNetworkSystem }, { formatNetworkPreview }] = await Promise.all([
+    import('../../network/preview-network.js'),
+    import('../../network/network-system.js'),
+    import('../format/format-network-preview.js'),
+  ]);
+  const { state, reboots } = readFrom(
+    dbPath,
+    (db) => ({ state: readNetworkState(db, network.interface), reboots: readReboots(db) }),
+    () => ({ state: emptyNetworkState(network.interface), reboots: [] }),
+  );
+  const preview = await previewNetwork(network, state, reboots, realNetworkSystem({ sysfsRoot: network.sysfs_root }));
+  return formatNetworkPreview(network, preview);
 }
 
 function quietDecision(state: string, threshold: number): string {

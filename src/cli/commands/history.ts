@@ -1,6 +1,8 @@
+import { readNetworkEvents } from '../../store/network-events.js';
 import { readFrom, readHistory, readRecoveries } from '../../store/read-state.js';
 import { EXIT } from '../exit-codes.js';
 import { formatHistoryTable } from '../format/format-history.js';
+import { formatNetworkEvents } from '../format/format-network-events.js';
 import { formatRecoveries } from '../format/format-recoveries.js';
 import type { CliIo } from '../io.js';
 import { loadCliConfig, requireProcessKey } from '../load-cli-config.js';
@@ -11,13 +13,25 @@ export interface HistoryArgs {
   limit: number;
   json?: boolean | undefined;
   recoveries?: boolean | undefined;
+  network?: boolean | undefined;
 }
 
-/** `watchdog history [key] [--limit N] [--json] [--recoveries]`: recent checks, or recoveries with their actions, newest first. */
+/**
+ * `watchdog history [key] [--limit N] [--json] [--recoveries | --network]`: recent checks,
+ * or recoveries with their actions, or the uplink's events, newest first.
+ */
 export function runHistory(args: HistoryArgs, io: CliIo): number {
   const { config } = loadCliConfig(args.config, io);
   if (args.key !== undefined) requireProcessKey(config, args.key);
   const query = { processKey: args.key, limit: args.limit };
+
+  if (args.network === true) {
+    const events = readFrom(config.db_path, (db) => readNetworkEvents(db, args.limit), () => []);
+    if (args.json === true) io.out(JSON.stringify({ network_events: events }, null, 2));
+    else if (events.length === 0) io.out(config.network === undefined ? 'no network events recorded (the config has no network section)' : 'no network events recorded yet');
+    else for (const line of formatNetworkEvents(events)) io.out(line);
+    return EXIT.ok;
+  }
 
   if (args.recoveries === true) {
     const recoveries = readFrom(config.db_path, (db) => readRecoveries(db, query), () => []);

@@ -1,6 +1,14 @@
+import type { NetworkConfig } from '../../config/network-types.js';
+import type { BootInstant } from '../../network/reboot-clock.js';
+import { buildNetworkStatus, type NetworkStatus } from '../../status/build-network-status.js';
 import { buildStatus } from '../../status/build-status.js';
+import { readReboots } from '../../store/network-events.js';
+import { emptyNetworkState, readNetworkState } from '../../store/network-state.js';
+import type { Store } from '../../store/open-store.js';
 import { readFrom, readLastRecoveries, readProcessStates } from '../../store/read-state.js';
+import { readBootId, readUptimeSeconds } from '../../system/boot-info.js';
 import { EXIT } from '../exit-codes.js';
+import { formatNetworkStatus } from '../format/format-network-status.js';
 import { formatStatusTable } from '../format/format-status.js';
 import type { CliIo } from '../io.js';
 import { loadCliConfig, requireProcessKey } from '../load-cli-config.js';
@@ -11,24 +19,40 @@ export interface StatusArgs {
   json?: boolean | undefined;
 }
 
-/** `watchdog status [key] [--json]`: each process's state as of its last check, its last recovery, and where its output goes. */
-export function runStatus(args: StatusArgs, io: CliIo, now: () => Date = () => new Date()): number {
+/**
+ * `watchdog status [key] [--json]`: each process's state as of its last check, its last
+ * recovery, and where its output goes; then the uplink (without a key), its ladder and reboots.
+ */
+export function runStatus(args: StatusArgs, io: CliIo, now: () => BootInstant = currentInstant): number {
   const { config } = loadCliConfig(args.config, io);
   if (args.key !== undefined) requireProcessKey(config, args.key);
 
-  const { states, lastRecoveries } = readFrom(
+  const instant = now();
+  const { states, lastRecoveries, network } = readFrom(
     config.db_path,
-    (db) => ({ states: readProcessStates(db), lastRecoveries: readLastRecoveries(db) }),
-    () => ({ states: new Map(), lastRecoveries: new Map() }),
+    (db) => ({ states: readProcessStates(db), lastRecoveries: readLastRecoveries(db), network: networkStatusOf(config.network, db, instant) }),
+    () => ({ states: new Map(), lastRecoveries: new Map(), network: networkStatusOf(config.network, undefined, instant) }),
   );
   const statuses = buildStatus(config, states, lastRecoveries).filter((status) => args.key === undefined || status.key === args.key);
   if (args.json === true) {
-    io.out(JSON.stringify({ processes: statuses }, null, 2));
+    io.out(JSON.stringify(args.key === undefined ? { processes: statuses, network: network ?? null } : { processes: statuses }, null, 2));
     return EXIT.ok;
   }
   const enabled = statuses.filter((status) => status.enabled);
   const healthy = enabled.filter((status) => status.state === 'healthy').length;
   io.out(`${config.config_path}: ${enabled.length} enabled, ${healthy} healthy, ${enabled.length - healthy} not healthy`);
-  for (const line of formatStatusTable(statuses, now().getTime())) io.out(line);
+  if (statuses.length > 0) for (const line of formatStatusTable(statuses, instant.atMs)) io.out(line);
+  if (args.key === undefined && network !== undefined) for (const line of formatNetworkStatus(network)) io.out(line);
   return EXIT.ok;
+}
+
+function networkStatusOf(network: NetworkConfig | undefined, db: Store | undefined, now: BootInstant): NetworkStatus | undefined {
+  if (network === undefined) return undefined;
+  const state = db === undefined ? undefined : readNetworkState(db, network.interface);
+  const reboots = db === undefined ? [] : readReboots(db);
+  return buildNetworkStatus(network, state ?? emptyNetworkState(network.interface), reboots, now);
+}
+
+function currentInstant(): BootInstant {
+  return { atMs: Date.now(), bootId: readBootId(), uptimeSeconds: readUptimeSeconds() };
 }

@@ -7,7 +7,7 @@ import type { ProbeResult, ProbeSpec } from '../probe.js';
 /** Where `ping` lives on the distributions we run on; cron's PATH (`/usr/bin:/bin`) lacks the sbin ones. */
 const SYSTEM_PATH = ['/usr/sbin', '/sbin', '/usr/bin', '/bin'];
 
-/** Past its own `-W`, how long ping may take to exit before it is killed (name lookup, a wedged raw socket). */
+/** Past the probe's timeout, how long ping may take before it is killed: `-W` is rounded up, and a name lookup is not covered by it. */
 const KILL_AFTER_MS = 1000;
 
 /** How much of what ping prints on stderr is kept to explain a failure. */

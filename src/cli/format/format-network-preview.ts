@@ -1,0 +1,42 @@
+import type { NetworkConfig, RungConfig } from '../../config/network-types.js';
+import type { NetworkPreview } from '../../network/preview-network.js';
+import { formatSeconds } from '../../time/format-duration.js';
+
+/** `check --dry-run`'s network part: the link, the ladder it would climb, and which reboot guard would decide. */
+export function formatNetworkPreview(network: NetworkConfig, preview: NetworkPreview): string[] {
+  const { verdict, decision } = preview;
+  const head = `network ${network.interface}: ${verdict.state}: ${verdict.reason}`;
+  const lines: string[] = [];
+  switch (decision.kind) {
+    case 'healthy':
+      lines.push(`${head} → nothing to do`);
+      break;
+    case 'not_judged':
+      lines.push(`${head} → nothing to do: the link could not be judged, the count stays as it is`);
+      break;
+    case 'wait':
+      lines.push(`${head} → no ladder now: ${decision.reason}`);
+      break;
+    case 'run':
+      lines.push(`${head} → would climb the ladder (${decision.reason}), within ${formatSeconds(network.ladder_timeout_seconds)} in all:`);
+      network.ladder.forEach((rung, index) => lines.push(`  ${index + 1}. ${describeRung(network.interface, rung)}`));
+      if (network.ladder.length === 0) lines.push('  (no rungs)');
+      break;
+  }
+  const runs = `${preview.failedLadderRunsIfNoRungHeals} consecutive failed run(s), a reboot is considered from ${network.max_failures}`;
+  const reboot = preview.rebootIfNoRungHeals;
+  const what =
+    reboot.kind === 'hold'
+      ? `no reboot, held by ${reboot.guard}: ${reboot.reason}`
+      : `would reboot with \`${network.reboot?.command ?? '?'}\`: ${reboot.kind === 'reboot' ? reboot.reason : ''}`;
+  lines.push(`  if no rung healed the link (${runs}): ${what}`);
+  return lines;
+}
+
+function describeRung(name: string, rung: RungConfig): string {
+  const then = `then wait ${formatSeconds(rung.settle_seconds)} and check again`;
+  if (rung.type === 'bounce') {
+    return `${rung.name}: \`ip link set dev ${name} down\`, wait ${formatSeconds(rung.down_seconds)}, \`ip link set dev ${name} up\`; ${then}`;
+  }
+  return `${rung.name}: \`${rung.command}\` (at most ${formatSeconds(rung.timeout_seconds)}); ${then}`;
+}
