@@ -1,11 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { delimiter } from 'node:path';
+import { withSystemPath } from '../../system/sbin-path.js';
 import { describeError, systemErrorCode } from '../../errors.js';
 import { formatSeconds } from '../../time/format-duration.js';
 import type { ProbeResult, ProbeSpec } from '../probe.js';
-
-/** Where `ping` lives on the distributions we run on; cron's PATH (`/usr/bin:/bin`) lacks the sbin ones. */
-const SYSTEM_PATH = ['/usr/sbin', '/sbin', '/usr/bin', '/bin'];
 
 /** Past the probe's timeout, how long ping may take before it is killed: `-W` is rounded up, and a name lookup is not covered by it. */
 const KILL_AFTER_MS = 1000;
@@ -50,7 +47,7 @@ export function runIcmpProbe(
     let child: ChildProcess;
     try {
       // Node looks the command up on the PATH of the `env` it is given.
-      child = spawn(pingCommand, args, { env: { ...env, PATH: addSystemPath(env.PATH) }, stdio: ['ignore', 'ignore', 'pipe'] });
+      child = spawn(pingCommand, args, { env: withSystemPath(env), stdio: ['ignore', 'ignore', 'pipe'] });
     } catch (error) {
       // Node throws at once for arguments it refuses outright, such as a NUL byte.
       resolve({ answered: false, detail: `could not run ${pingCommand}: ${describeError(error)}` });
@@ -83,12 +80,6 @@ export function runIcmpProbe(
       else finish({ answered: false, detail: `${pingCommand} was killed by ${signal ?? 'a signal'}` });
     });
   });
-}
-
-/** `path` with the system folders appended, each once: the inherited order still wins. */
-function addSystemPath(path: string | undefined): string {
-  const folders = (path ?? '').split(delimiter).filter((folder) => folder !== '');
-  return [...folders, ...SYSTEM_PATH.filter((folder) => !folders.includes(folder))].join(delimiter);
 }
 
 function describeSpawnFailure(command: string, error: Error): string {
