@@ -86,6 +86,7 @@ describe('validateConfig: valid configs load', () => {
           output_log: '/var/log/watchdog/web.out.log',
         },
       ],
+      network: undefined,
     });
   });
 

@@ -143,7 +143,7 @@ describe('runCheckTick', () => {
     } finally {
       after.close();
     }
-    assert.ok(logger.lines.includes('info retention: deleted 1 check rows and 0 recoveries older than 30 days'));
+    assert.ok(logger.lines.includes('info retention: deleted 1 check rows, 0 recoveries and 0 network events older than 30 days'));
   });
 
   it('does not check disabled processes', async () => {
