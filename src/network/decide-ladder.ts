@@ -32,7 +32,10 @@ export function decideLadder(facts: LadderFacts): LadderDecision {
     const intervalMs = facts.intervalMinutes * 60_000;
     // A last run in the future means the clock was set back: run rather than wait for it.
     if (sinceMs >= 0 && sinceMs < intervalMs) {
-      return { kind: 'wait', reason: `${count}; the ladder ran ${formatSeconds(sinceMs / 1000)} ago and runs at most every ${formatSeconds(intervalMs / 1000)}` };
+      return {
+        kind: 'wait',
+        reason: `${count}; the ladder ran ${formatSeconds(sinceMs / 1000)} ago and runs at most every ${formatSeconds(intervalMs / 1000)} (next in ${formatSeconds((intervalMs - sinceMs) / 1000)})`,
+      };
     }
   }
   return { kind: 'run', reason: count };

@@ -32,6 +32,8 @@ export interface RebootReport {
 
 export interface NetworkTickOutcome {
   interface: string;
+  /** The state of the check before this one (`undefined` if there was none). */
+  previousState: string | undefined;
   verdict: LinkVerdict;
   consecutiveFailures: number;
   decision: LadderDecision;
@@ -79,7 +81,7 @@ export async function runNetworkTick(network: NetworkConfig, deps: NetworkTickDe
     nowMs: system.now().getTime(),
     intervalMinutes: network.interval_minutes,
   });
-  const outcome: NetworkTickOutcome = { interface: name, verdict, consecutiveFailures, decision };
+  const outcome: NetworkTickOutcome = { interface: name, previousState: before.last_state ?? undefined, verdict, consecutiveFailures, decision };
   if (decision.kind === 'wait') logger.info(`network ${name}: ${decision.reason}`);
   if (decision.kind !== 'run') return outcome;
 

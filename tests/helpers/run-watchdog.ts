@@ -13,15 +13,24 @@ export interface RunResult {
 export interface RunOptions {
   cwd: string;
   env?: Record<string, string | undefined>;
+  /** A command the watchdog runs under, e.g. `['ip', 'netns', 'exec', NS]` to run it in a network namespace. */
+  wrapper?: readonly string[];
 }
 
+/** A hang guard, not an assertion: a watchdog still running after this is killed, and its test fails. */
+const HANG_GUARD_MS = 50_000;
+
 /** Runs `watchdog ARGS` to completion, with no standard input, as cron would. */
-export function runWatchdog(args: readonly string[], { cwd, env = {} }: RunOptions): Promise<RunResult> {
+export function runWatchdog(args: readonly string[], { cwd, env = {}, wrapper = [] }: RunOptions): Promise<RunResult> {
+  const [command = process.execPath, ...commandArgs] = [...wrapper, process.execPath, WATCHDOG_BIN, ...args];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [WATCHDOG_BIN, ...args], {
+    const child = spawn(command, commandArgs, {
       cwd,
       env: { ...process.env, WATCHDOG_CONFIG: undefined, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // `ip netns exec` execs the watchdog itself, so this kills the watchdog, wrapped or not.
+      timeout: HANG_GUARD_MS,
+      killSignal: 'SIGKILL',
     });
     let stdout = '';
     let stderr = '';

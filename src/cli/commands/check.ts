@@ -56,7 +56,10 @@ function printVerbose(outcome: TickOutcome, io: CliIo): void {
   if (outcome.network !== undefined) for (const line of formatNetworkTick(outcome.network)) io.out(line);
 }
 
-/** A failed recovery or ladder run is exit 1, told on standard error so cron mails it. */
+/**
+ * A failed recovery or ladder run is exit 1, told on standard error so cron mails it; a link
+ * that could not be judged is told there too, once, but is no failure.
+ */
 function reportFailedRecoveries(outcome: TickOutcome, config: WatchdogConfig, io: CliIo): number {
   if (outcome.kind === 'lock-held') return EXIT.ok;
   const failed = outcome.recoveries.filter((recovery) => recovery.outcome === 'failed');
@@ -65,6 +68,10 @@ function reportFailedRecoveries(outcome: TickOutcome, config: WatchdogConfig, io
   }
   if (failed.length > 0) io.err(`watchdog: details: watchdog history --recoveries -c ${config.config_path}`);
   const network = outcome.network;
+  // Said once, when it starts: a link that cannot be judged (often a misspelt interface) turns the ladder off.
+  if (network !== undefined && network.verdict.state === 'check_error' && network.previousState !== 'check_error') {
+    io.err(`watchdog: network ${network.interface}: cannot be checked, so the ladder does nothing: ${network.verdict.reason}`);
+  }
   const ladderFailed = network?.ladder !== undefined && network.ladder.outcome !== 'healed';
   if (network !== undefined && ladderFailed) {
     io.err(`watchdog: network ${network.interface}: the ladder did not heal the link (${network.ladder?.outcome}): ${network.verdict.reason}`);
