@@ -1,8 +1,10 @@
 import { isPlainObject } from './json-shape.js';
 import type { RuleFindings } from './check-config-rules.js';
 
-/** Linux interface names: at most 15 bytes (IFNAMSIZ less the NUL), no slash or white space. */
-const INTERFACE_NAME = /^[^/\s]{1,15}$/;
+/** Characters the kernel refuses in an interface name (dev_valid_name): a slash, a colon, white space. */
+const NOT_IN_INTERFACE_NAMES = /[/:\s]/;
+/** IFNAMSIZ less the terminating NUL; it counts bytes, not characters. */
+const MAX_INTERFACE_NAME_BYTES = 15;
 
 /**
  * Rules of the `network` section the schema cannot express: a real interface name, rung
@@ -12,8 +14,8 @@ const INTERFACE_NAME = /^[^/\s]{1,15}$/;
 export function checkNetworkRules(raw: Record<string, unknown>): RuleFindings {
   const errors: string[] = [];
   const name = raw.interface;
-  if (typeof name === 'string' && name !== '' && (!INTERFACE_NAME.test(name) || name === '.' || name === '..')) {
-    errors.push(`network.interface: "${name}" is not an interface name (at most 15 characters, no "/" or white space)`);
+  if (typeof name === 'string' && name !== '' && !isInterfaceName(name)) {
+    errors.push(`network.interface: "${name}" is not an interface name (at most 15 bytes, no "/", ":" or white space)`);
   }
 
   if (Array.isArray(raw.ladder)) {
@@ -38,6 +40,10 @@ export function checkNetworkRules(raw: Record<string, unknown>): RuleFindings {
     });
   }
   return { errors, warnings: [] };
+}
+
+function isInterfaceName(name: string): boolean {
+  return Buffer.byteLength(name) <= MAX_INTERFACE_NAME_BYTES && !NOT_IN_INTERFACE_NAMES.test(name) && name !== '.' && name !== '..';
 }
 
 function isHttpUrl(text: string): boolean {

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describeError, systemErrorCode } from '../errors.js';
 
@@ -47,10 +47,24 @@ export function findMassStorage(gadgetDir: string): MassStorageScan {
 
 /** A gadget folder has a `functions` folder; otherwise each sub-folder is taken for a gadget. */
 function gadgetsIn(dir: string): string[] {
-  if (existsSync(join(dir, 'functions'))) return [dir];
+  if (isThere(join(dir, 'functions'))) return [dir];
   return listNames(dir)
     .map((name) => join(dir, name))
-    .filter((path) => existsSync(join(path, 'functions')));
+    .filter((path) => isThere(join(path, 'functions')));
+}
+
+/**
+ * Whether something is at `path` (whatever it is: a `functions` that is no folder makes the
+ * scan fail, and the guard hold). A path that cannot be looked at (EACCES, ELOOP) throws.
+ */
+function isThere(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch (error) {
+    if (systemErrorCode(error) === 'ENOENT' || systemErrorCode(error) === 'ENOTDIR') return false;
+    throw error;
+  }
 }
 
 /** Entries of a folder; none when it does not exist. */

@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { systemErrorCode } from '../errors.js';
 import { readBootId, readUptimeSeconds } from '../system/boot-info.js';
 import { runShellCommand, type ShellCommandOptions, type ShellCommandResult } from '../system/run-shell-command.js';
 import { findMassStorage, type MassStorageScan } from './find-mass-storage.js';
@@ -18,6 +19,7 @@ export interface NetworkSystem {
   setLink(name: string, up: boolean): Promise<SetLinkResult>;
   runShellCommand(options: ShellCommandOptions): Promise<ShellCommandResult>;
   findMassStorage(gadgetDir: string): MassStorageScan;
+  /** Whether a (flag) file is there; see `flagIsSet`. */
   fileExists(path: string): boolean;
   bootId(): string | undefined;
   uptimeSeconds(): number | undefined;
@@ -25,6 +27,20 @@ export interface NetworkSystem {
   now(): Date;
   /** The environment commands inherit. */
   env: NodeJS.ProcessEnv;
+}
+
+/**
+ * Whether a flag file is there. Fails closed, as a guard must: a dangling symbolic link
+ * counts as there, and so does a path that cannot be looked at (EACCES, ELOOP).
+ */
+export function flagIsSet(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch (error) {
+    const code = systemErrorCode(error);
+    return code !== 'ENOENT' && code !== 'ENOTDIR';
+  }
 }
 
 /** How long `ip link set` may take. */
@@ -38,7 +54,7 @@ export function realNetworkSystem({ sysfsRoot, procRoot = '/proc' }: { sysfsRoot
     setLink: (name, up) => setLink(name, up, { env: process.env, timeoutMs: SET_LINK_TIMEOUT_MS }),
     runShellCommand,
     findMassStorage,
-    fileExists: existsSync,
+    fileExists: flagIsSet,
     bootId: () => readBootId(procRoot),
     uptimeSeconds: () => readUptimeSeconds(procRoot),
     sleep: (ms) => sleep(ms),

@@ -38,7 +38,13 @@ export function readLink(name: string, { sysfsRoot, ipv4Of = ipv4AddressesOf }: 
     return carrier === 'unreadable' ? { interface: name, carrier, carrierError: describeError(error), ipv4: [] } : { interface: name, carrier, ipv4: [] };
   }
   const value = text.trim();
-  if (value === '1') return { interface: name, carrier: 'up', ipv4: ipv4Of(name) };
+  if (value === '1') {
+    try {
+      return { interface: name, carrier: 'up', ipv4: ipv4Of(name) };
+    } catch (error) {
+      return { interface: name, carrier: 'unreadable', carrierError: `carrier up, but its addresses cannot be read: ${describeError(error)}`, ipv4: [] };
+    }
+  }
   if (value === '0') return { interface: name, carrier: 'down', ipv4: [] };
   return { interface: name, carrier: 'unreadable', carrierError: `unexpected carrier value ${JSON.stringify(value)}`, ipv4: [] };
 }

@@ -11,9 +11,11 @@ export interface BootInstant {
   uptimeSeconds: number | undefined;
 }
 
-/** Seconds from `then` to `now`, never negative. Pure. */
+/** Seconds from `then` to `now`, never negative, never NaN. Pure. */
 export function secondsBetween(then: BootInstant, now: BootInstant): number {
-  const wallSeconds = (now.atMs - then.atMs) / 1000;
+  const wall = (now.atMs - then.atMs) / 1000;
+  // A time that cannot be read counts as just now: a guard must not forget a reboot.
+  const wallSeconds = Number.isFinite(wall) ? wall : 0;
   const sameBoot = then.bootId !== undefined && then.bootId === now.bootId;
   if (sameBoot && then.uptimeSeconds !== undefined && now.uptimeSeconds !== undefined) {
     return Math.max(0, now.uptimeSeconds - then.uptimeSeconds);

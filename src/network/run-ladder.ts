@@ -37,7 +37,8 @@ export interface LadderContext {
  * Climbs the ladder: each rung, then `settle_seconds`, then a re-check; stops at the first
  * rung after which the link is healthy. The whole run, settle times included, is bounded by
  * `ladder_timeout_seconds`: a rung's command gets at most what is left, and no rung starts
- * once nothing is.
+ * once nothing is. A bounce may overrun it by its `ip link set` calls (seconds at most):
+ * setting the link up again is never cut short.
  */
 export async function runLadder(network: NetworkConfig, context: LadderContext, system: NetworkSystem): Promise<LadderRun> {
   const deadline = system.now().getTime() + network.ladder_timeout_seconds * 1000;

@@ -3,7 +3,9 @@ import { formatSeconds } from '../../time/format-duration.js';
 
 /** The uplink's part of `watchdog status`, a few lines. */
 export function formatNetworkStatus(status: NetworkStatus): string[] {
-  const since = status.failing_since === null ? '' : ` since ${shortTime(status.failing_since)}`;
+  // failing_since dates the run of failures; a check_error in the middle of one is not its start.
+  const failing = status.state !== 'up' && status.state !== 'check_error' && status.state !== 'unknown';
+  const since = failing && status.failing_since !== null ? ` since ${shortTime(status.failing_since)}` : '';
   const lines = [`network ${status.interface}: ${status.state}${since}: ${status.reason ?? ''}`.trimEnd()];
   const checked = status.last_check_at === null ? 'never checked' : `checked ${shortTime(status.last_check_at)}`;
   lines.push(`  failures: ${status.consecutive_failures} (ladder at ${status.threshold}); ${checked}`);
