@@ -1,5 +1,7 @@
 import { formatSeconds } from '../time/format-duration.js';
-import type { LinkState } from './classify-link.js';
+import type { NetworkConfig } from '../config/network-types.js';
+import type { NetworkStateRow } from '../store/network-state.js';
+import { isLinkFailure, type LinkState } from './classify-link.js';
 
 export interface LadderFacts {
   state: LinkState;
@@ -39,4 +41,32 @@ export function decideLadder(facts: LadderFacts): LadderDecision {
     }
   }
   return { kind: 'run', reason: count };
+}
+
+/** What a check means for the count and the ladder, the same for a tick and for its dry run. */
+export interface AfterCheck {
+  consecutiveFailures: number;
+  decision: LadderDecision;
+}
+
+/**
+ * After a check found `state`: a failure adds one to the count, `up` resets it, and
+ * `check_error` leaves it as it was; then whether the ladder runs. Pure.
+ */
+export function decideAfterCheck(
+  network: Pick<NetworkConfig, 'consecutive_failures_threshold' | 'interval_minutes'>,
+  before: Pick<NetworkStateRow, 'consecutive_failures' | 'last_ladder_at'>,
+  state: LinkState,
+  nowMs: number,
+): AfterCheck {
+  const consecutiveFailures = isLinkFailure(state) ? before.consecutive_failures + 1 : state === 'up' ? 0 : before.consecutive_failures;
+  const decision = decideLadder({
+    state,
+    consecutiveFailures,
+    threshold: network.consecutive_failures_threshold,
+    lastLadderAtMs: before.last_ladder_at === null ? undefined : Date.parse(before.last_ladder_at),
+    nowMs,
+    intervalMinutes: network.interval_minutes,
+  });
+  return { consecutiveFailures, decision };
 }

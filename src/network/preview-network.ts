@@ -2,8 +2,8 @@ import type { NetworkConfig } from '../config/network-types.js';
 import type { NetworkEventRow } from '../store/network-events.js';
 import type { NetworkStateRow } from '../store/network-state.js';
 import { checkLink } from './check-link.js';
-import { isLinkFailure, type LinkVerdict } from './classify-link.js';
-import { decideLadder, type LadderDecision } from './decide-ladder.js';
+import type { LinkVerdict } from './classify-link.js';
+import { decideAfterCheck, type LadderDecision } from './decide-ladder.js';
 import type { RebootDecision } from './decide-reboot.js';
 import type { NetworkSystem } from './network-system.js';
 import { decideRebootNow, gatherRebootFacts } from './reboot-facts.js';
@@ -31,16 +31,8 @@ export async function previewNetwork(
   system: Pick<NetworkSystem, 'readLink' | 'runProbeSet' | 'fileExists' | 'findMassStorage' | 'now' | 'bootId' | 'uptimeSeconds'>,
 ): Promise<NetworkPreview> {
   const verdict = await checkLink(network, state.seen_at !== null, system);
-  const consecutiveFailures = isLinkFailure(verdict.state) ? state.consecutive_failures + 1 : verdict.state === 'up' ? 0 : state.consecutive_failures;
   const nowMs = system.now().getTime();
-  const decision = decideLadder({
-    state: verdict.state,
-    consecutiveFailures,
-    threshold: network.consecutive_failures_threshold,
-    lastLadderAtMs: state.last_ladder_at === null ? undefined : Date.parse(state.last_ladder_at),
-    nowMs,
-    intervalMinutes: network.interval_minutes,
-  });
+  const { consecutiveFailures, decision } = decideAfterCheck(network, state, verdict.state, nowMs);
   // A healthy link starts the count again, so a first failed run would be the first.
   const failedLadderRunsIfNoRungHeals = (verdict.state === 'up' ? 0 : state.failed_ladder_runs) + 1;
   const now = { atMs: nowMs, bootId: system.bootId(), uptimeSeconds: system.uptimeSeconds() };

@@ -8,7 +8,7 @@ import { commandSucceeded, describeCommandResult } from '../system/describe-comm
 import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
 import { checkLink } from './check-link.js';
 import { isLinkFailure, type LinkVerdict } from './classify-link.js';
-import { decideLadder, type LadderDecision } from './decide-ladder.js';
+import { decideAfterCheck, type LadderDecision } from './decide-ladder.js';
 import type { RebootDecision } from './decide-reboot.js';
 import type { NetworkSystem } from './network-system.js';
 import { decideRebootNow, gatherRebootFacts } from './reboot-facts.js';
@@ -60,7 +60,7 @@ export async function runNetworkTick(network: NetworkConfig, deps: NetworkTickDe
   const before = readNetworkState(db, name);
   const verdict = await checkLink(network, before.seen_at !== null, system);
   const checkedAt = formatUtcTimestamp(system.now());
-  const consecutiveFailures = isLinkFailure(verdict.state) ? before.consecutive_failures + 1 : verdict.state === 'up' ? 0 : before.consecutive_failures;
+  const { consecutiveFailures, decision } = decideAfterCheck(network, before, verdict.state, system.now().getTime());
   recordChange(before, verdict, record);
   writeNetworkCheck(db, name, {
     checkedAt,
@@ -73,14 +73,6 @@ export async function runNetworkTick(network: NetworkConfig, deps: NetworkTickDe
   });
   logVerdict(logger, verdict, consecutiveFailures, network.consecutive_failures_threshold);
 
-  const decision = decideLadder({
-    state: verdict.state,
-    consecutiveFailures,
-    threshold: network.consecutive_failures_threshold,
-    lastLadderAtMs: before.last_ladder_at === null ? undefined : Date.parse(before.last_ladder_at),
-    nowMs: system.now().getTime(),
-    intervalMinutes: network.interval_minutes,
-  });
   const outcome: NetworkTickOutcome = { interface: name, previousState: before.last_state ?? undefined, verdict, consecutiveFailures, decision };
   if (decision.kind === 'wait') logger.info(`network ${name}: ${decision.reason}`);
   if (decision.kind !== 'run') return outcome;
