@@ -8,6 +8,7 @@ export type WatchdogErrorCode =
   | 'CONFIG_MISSING'
   | 'CONFIG_UNREADABLE'
   | 'CONFIG_INVALID'
+  | 'CONFIG_UNSAFE'
   | 'LOCK_UNUSABLE'
   | 'LOCK_HELD'
   | 'DB_UNUSABLE'
@@ -38,7 +39,7 @@ export class ConfigError extends WatchdogError {
   readonly warnings: readonly string[];
 
   constructor(
-    code: 'CONFIG_MISSING' | 'CONFIG_UNREADABLE' | 'CONFIG_INVALID',
+    code: 'CONFIG_MISSING' | 'CONFIG_UNREADABLE' | 'CONFIG_INVALID' | 'CONFIG_UNSAFE',
     message: string,
     problems: readonly string[],
     options: WatchdogErrorOptions & { warnings?: readonly string[] } = {},

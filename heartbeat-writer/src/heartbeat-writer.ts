@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { formatTimestamp } from './format-timestamp.js';
 import type { HeartbeatRecord } from './heartbeat-record.js';
 import { makeHeartbeatDir } from './make-heartbeat-dir.js';
+import { type ProcessIdentity, readProcessIdentity } from './read-process-identity.js';
 import { serializeHeartbeat } from './serialize-heartbeat.js';
 import { writeFileAtomic } from './write-file-atomic.js';
 
@@ -118,6 +119,8 @@ export class HeartbeatWriter {
   readonly #heartbeatDir: string;
   #iterationCount = 0;
   #dirReady = false;
+  // Read by the first beat, then reused: it cannot change while the process lives.
+  #identity: ProcessIdentity | undefined;
 
   /**
    * Checks the options; touches no file (the first beat does).
@@ -159,8 +162,11 @@ export class HeartbeatWriter {
 
   /**
    * Writes the next heartbeat, synchronously: iteration `iterationCount + 1`, the
-   * current time, `process.pid` and `status`. The file is replaced atomically with
-   * mode 0o644; the folder is created when missing (again if it vanishes later).
+   * current time, `process.pid` and `status`, then (where procfs has them) the
+   * process start time and boot ID that tell this process apart from a later one
+   * reusing its PID; those two are read by the first beat only. The file is replaced
+   * atomically with mode 0o644; the folder is created when missing (again if it
+   * vanishes later).
    *
    * A beat that fails throws (for example EACCES or ENOSPC) and leaves no temporary
    * file behind. Apps may catch and log it and carry on: a missed heartbeat is
@@ -179,6 +185,8 @@ export class HeartbeatWriter {
   beat(status = 'running'): void {
     requireNonEmptyString(status, 'status');
     const iteration = this.#iterationCount + 1;
+    // Two small procfs reads on the first beat, none after; never throws.
+    this.#identity ??= readProcessIdentity();
     const data = Buffer.from(
       serializeHeartbeat({
         process_key: this.processKey,
@@ -186,6 +194,8 @@ export class HeartbeatWriter {
         timestamp: formatTimestamp(new Date()),
         status,
         iteration,
+        pid_start_ticks: this.#identity.pid_start_ticks,
+        boot_id: this.#identity.boot_id,
       } satisfies HeartbeatRecord),
     );
     this.#write(data);

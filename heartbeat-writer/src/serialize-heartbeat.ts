@@ -12,18 +12,26 @@ function escapeNonAscii(char: string): string {
  * (`ensure_ascii=True`). ASCII-only output also keeps readers that open the file
  * with a non-UTF-8 locale encoding working.
  *
+ * The five classic keys always come first, in their order; `pid_start_ticks` and
+ * then `boot_id` follow only when present (not `undefined`), so a record without
+ * them serialises exactly as before they existed.
+ *
  * @example
  * ```ts
  * serializeHeartbeat({ process_key: 'a', pid: 7, timestamp: 't', status: 'running', iteration: 1 });
  * // => '{"process_key": "a", "pid": 7, "timestamp": "t", "status": "running", "iteration": 1}'
+ * serializeHeartbeat({ process_key: 'a', pid: 7, timestamp: 't', status: 'running', iteration: 1, pid_start_ticks: 99 });
+ * // => '{"process_key": "a", "pid": 7, "timestamp": "t", "status": "running", "iteration": 1, "pid_start_ticks": 99}'
  * ```
  */
 export function serializeHeartbeat(record: HeartbeatRecord): string {
-  const json =
+  let json =
     `{"process_key": ${JSON.stringify(record.process_key)}, ` +
     `"pid": ${JSON.stringify(record.pid)}, ` +
     `"timestamp": ${JSON.stringify(record.timestamp)}, ` +
     `"status": ${JSON.stringify(record.status)}, ` +
-    `"iteration": ${JSON.stringify(record.iteration)}}`;
-  return json.replace(NON_ASCII, escapeNonAscii);
+    `"iteration": ${JSON.stringify(record.iteration)}`;
+  if (record.pid_start_ticks !== undefined) json += `, "pid_start_ticks": ${JSON.stringify(record.pid_start_ticks)}`;
+  if (record.boot_id !== undefined) json += `, "boot_id": ${JSON.stringify(record.boot_id)}`;
+  return `${json}}`.replace(NON_ASCII, escapeNonAscii);
 }

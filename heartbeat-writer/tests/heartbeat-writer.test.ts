@@ -1,25 +1,65 @@
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { HeartbeatWriter } from '../src/index.js';
+import { serializeHeartbeat } from '../src/serialize-heartbeat.js';
+import type { HeartbeatRecord } from '../src/heartbeat-record.js';
+import { readOwnIdentity } from './helpers/own-identity.js';
 import { readHeartbeat } from './helpers/read-heartbeat.js';
 import { makeTempDir } from './helpers/temp-dir.js';
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}\+00:00$/;
 
 describe('HeartbeatWriter: the file', () => {
-  test('has exactly the five keys, in order, with the right types', (t) => {
+  test('has the five classic keys, then pid_start_ticks and boot_id, in order, with the right types', (t) => {
     const dir = makeTempDir(t);
     const writer = new HeartbeatWriter({ heartbeatDir: dir, processKey: 'my_server' });
     writer.beat();
     const record = readHeartbeat(join(dir, 'my_server.json'));
-    assert.deepEqual(Object.keys(record), ['process_key', 'pid', 'timestamp', 'status', 'iteration']);
+    assert.deepEqual(Object.keys(record), ['process_key', 'pid', 'timestamp', 'status', 'iteration', 'pid_start_ticks', 'boot_id']);
     assert.equal(record.process_key, 'my_server');
     assert.equal(record.pid, process.pid);
     assert.equal(record.status, 'running');
     assert.equal(record.iteration, 1);
     assert.equal(typeof record.timestamp, 'string');
+    assert.ok(Number.isSafeInteger(record.pid_start_ticks), `pid_start_ticks: ${String(record.pid_start_ticks)}`);
+    assert.equal(typeof record.boot_id, 'string');
+  });
+
+  test('identifies this process: its start ticks and the boot ID, read independently from /proc', (t) => {
+    const dir = makeTempDir(t);
+    const own = readOwnIdentity();
+    const writer = new HeartbeatWriter({ heartbeatDir: dir, processKey: 'who' });
+    writer.beat();
+    const first = readHeartbeat(writer.heartbeatPath);
+    assert.equal(first.pid_start_ticks, own.startTicks);
+    assert.equal(first.boot_id, own.bootId);
+    writer.beat('error');
+    const second = readHeartbeat(writer.heartbeatPath);
+    assert.deepEqual([second.pid_start_ticks, second.boot_id], [own.startTicks, own.bootId], 'every beat carries them');
+  });
+
+  test('the bytes are the five classic keys then the identity, as serializeHeartbeat writes them', (t) => {
+    const dir = makeTempDir(t);
+    const own = readOwnIdentity();
+    const writer = new HeartbeatWriter({ heartbeatDir: dir, processKey: 'bytes' });
+    writer.beat();
+    const text = readFileSync(writer.heartbeatPath, 'utf8');
+    const record = JSON.parse(text) as HeartbeatRecord;
+    assert.equal(text, serializeHeartbeat(record));
+    assert.ok(
+      text.endsWith(`, "iteration": 1, "pid_start_ticks": ${String(own.startTicks)}, "boot_id": "${own.bootId}"}`),
+      `unexpected tail: ${text}`,
+    );
+    const classic = serializeHeartbeat({
+      process_key: record.process_key,
+      pid: record.pid,
+      timestamp: record.timestamp,
+      status: record.status,
+      iteration: record.iteration,
+    });
+    assert.ok(text.startsWith(classic.slice(0, -1)), `the five classic keys are not first, unchanged: ${text}`);
   });
 
   test('timestamp is UTC with six fractional digits and +00:00, and is now', (t) => {

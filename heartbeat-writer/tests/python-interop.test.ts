@@ -9,7 +9,7 @@ import { makeTempDir } from './helpers/temp-dir.js';
 const hasPython = spawnSync('python3', ['--version']).status === 0;
 
 const READER = String.raw`
-import json, sys
+import json, sys, uuid
 from datetime import datetime, timezone
 
 def check(ok, message):
@@ -20,7 +20,7 @@ path, expected_key, expected_status, expected_iteration = sys.argv[1], sys.argv[
 written_after_ms, written_before_ms = int(sys.argv[5]), int(sys.argv[6])
 with open(path) as f:
     d = json.load(f)
-check(list(d) == ["process_key", "pid", "timestamp", "status", "iteration"], "keys " + repr(list(d)))
+check(list(d) == ["process_key", "pid", "timestamp", "status", "iteration", "pid_start_ticks", "boot_id"], "keys " + repr(list(d)))
 check(type(d["process_key"]) is str and d["process_key"] == expected_key, "process_key " + repr(d["process_key"]))
 check(type(d["pid"]) is int and d["pid"] > 1, "pid " + repr(d["pid"]))
 check(type(d["status"]) is str and d["status"] == expected_status, "status " + repr(d["status"]))
@@ -37,6 +37,15 @@ check(written_after_ms <= ts_ms <= written_before_ms, "timestamp is not the time
 with open(path, "rb") as f:
     raw = f.read()
 check(raw == json.dumps(d).encode("ascii"), "bytes differ from json.dumps: " + repr(raw))
+# The writer's identity, read here from procfs as a Python watchdog would: field 22
+# of /proc/<pid>/stat (split after the last ")", the name may hold one) and the boot ID.
+with open("/proc/%d/stat" % d["pid"]) as f:
+    start_ticks = int(f.read().rsplit(")", 1)[1].split()[19])
+with open("/proc/sys/kernel/random/boot_id") as f:
+    boot_id = f.read().strip()
+check(type(d["pid_start_ticks"]) is int and d["pid_start_ticks"] == start_ticks, "pid_start_ticks " + repr(d["pid_start_ticks"]))
+check(type(d["boot_id"]) is str and d["boot_id"] == boot_id, "boot_id " + repr(d["boot_id"]))
+check(str(uuid.UUID(d["boot_id"])) == d["boot_id"], "boot_id is not a UUID: " + d["boot_id"])
 print(d["pid"])
 `;
 

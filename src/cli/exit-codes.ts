@@ -17,6 +17,7 @@ const EXIT_BY_ERROR: Record<WatchdogErrorCode, number> = {
   CONFIG_MISSING: EXIT.config,
   CONFIG_UNREADABLE: EXIT.config,
   CONFIG_INVALID: EXIT.config,
+  CONFIG_UNSAFE: EXIT.config,
   LOCK_UNUSABLE: EXIT.failed,
   LOCK_HELD: EXIT.locked,
   DB_UNUSABLE: EXIT.failed,

@@ -1,11 +1,23 @@
+import { checkStateLocations } from '../config/check-state-locations.js';
 import { loadConfig, resolveConfigPath, type LoadedConfig } from '../config/load-config.js';
 import type { ProcessConfig, WatchdogConfig } from '../config/types.js';
-import { WatchdogError } from '../errors.js';
+import { ConfigError, WatchdogError } from '../errors.js';
 import type { CliIo } from './io.js';
 
-/** Every command starts here: the config from `-c`, `$WATCHDOG_CONFIG` or `./config.json`, validated. */
+/**
+ * Every command starts here: the config from `-c`, `$WATCHDOG_CONFIG` or `./config.json`,
+ * validated, and the places it keeps its state checked as safe from other users.
+ */
 export function loadCliConfig(configOption: string | undefined, io: Pick<CliIo, 'env' | 'cwd'>): LoadedConfig {
-  return loadConfig(resolveConfigPath({ cliPath: configOption, env: io.env, cwd: io.cwd }));
+  const loaded = loadConfig(resolveConfigPath({ cliPath: configOption, env: io.env, cwd: io.cwd }));
+  const problems = checkStateLocations(loaded.config);
+  if (problems.length > 0) {
+    throw new ConfigError('CONFIG_UNSAFE', `the state locations of ${loaded.config.config_path} are writable by other users; refusing to use them`, problems, {
+      hint: 'tighten the permissions (chmod go-w), or set db_path, journal_path and lock_path to a folder only the watchdog user can write',
+      warnings: loaded.warnings,
+    });
+  }
+  return loaded;
 }
 
 /** The process of that key; refuses a key the config does not have, naming the ones it has. */

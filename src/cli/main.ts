@@ -71,7 +71,7 @@ export async function main(argv: readonly string[], io: CliIo, version = '0.0.0'
     )
     .command(
       'on <key>',
-      'Turn a process back on after `off` and start it, unless it is already running and healthy (or starting).',
+      'Turn a process back on after `off` (or after the crash-loop guard gave up on it) and start it, unless it is already running and healthy (or starting).',
       (command) =>
         withWait(command.positional('key', { type: 'string', demandOption: true, description: 'Process key' })).option('force', {
           type: 'boolean',
@@ -101,6 +101,12 @@ export async function main(argv: readonly string[], io: CliIo, version = '0.0.0'
           ? (await import('./commands/restart-dry-run.js')).runRestartDryRun(args, io)
           : (await import('./commands/control.js')).runControl('restart', args, io),
       ),
+    )
+    .command(
+      'reset <key>',
+      'Resume recoveries of a process the crash-loop guard gave up on (state gave_up), and start its failure count and backoff afresh; starts nothing (`on` does both).',
+      (command) => withWait(command.positional('key', { type: 'string', demandOption: true, description: 'Process key' })),
+      run(async (args) => (await import('./commands/control.js')).runControl('reset', args, io)),
     )
     .command(
       'stop-all',

@@ -1,3 +1,5 @@
+import { describeError } from '../errors.js';
+import type { LookupUser } from '../system/lookup-user.js';
 import { BUILT_IN_ACTIONS } from './defaults.js';
 import { isPlainObject } from './json-shape.js';
 import { commandsOf, pipelineOf } from './normalize-config.js';
@@ -14,7 +16,7 @@ export interface RuleFindings {
  * the schema thought of it, so one run reports every problem): a start command must
  * exist, and every action of the pipeline must be built in or have a command.
  */
-export function checkProcessRules(key: string, raw: Record<string, unknown>): RuleFindings {
+export function checkProcessRules(key: string, raw: Record<string, unknown>, lookupUser: LookupUser = () => undefined): RuleFindings {
   const at = `processes.${key}`;
   const errors: string[] = [];
   const warnings: string[] = [];
@@ -39,7 +41,32 @@ export function checkProcessRules(key: string, raw: Record<string, unknown>): Ru
   for (const action of disabled) {
     if (!listed.includes(action)) warnings.push(`${at}.disabled_actions: "${action}" is not in recovery_actions`);
   }
+  if (typeof raw.user === 'string' && raw.user !== '') {
+    const problem = userProblem(raw.user, lookupUser);
+    if (problem !== undefined) errors.push(`${at}.user: ${problem}`);
+  }
+  if (typeof raw.match === 'string' && raw.match !== '') {
+    const problem = patternProblem(raw.match);
+    if (problem !== undefined) errors.push(`${at}.match: ${problem}`);
+  }
   return { errors, warnings };
+}
+
+function userProblem(name: string, lookupUser: LookupUser): string | undefined {
+  try {
+    return lookupUser(name) === undefined ? `no user "${name}" in /etc/passwd` : undefined;
+  } catch (error) {
+    return `cannot look up user "${name}": ${describeError(error)}`;
+  }
+}
+
+function patternProblem(pattern: string): string | undefined {
+  try {
+    new RegExp(pattern, 'u');
+    return undefined;
+  } catch (error) {
+    return `not a valid regular expression: ${describeError(error)}`;
+  }
 }
 
 /** Rules across processes: two processes reading one heartbeat file is a copy-paste slip. */

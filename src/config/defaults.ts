@@ -15,6 +15,14 @@ export const CONFIG_DEFAULTS = {
   history_retention_days: 30,
   max_clock_skew_seconds: 60,
   recovery_actions: ['kill', 'clear_db', 'start'],
+  /** The crash-loop guard: at most this many recoveries... */
+  max_recoveries: 3,
+  /** ...within this many seconds, then the process is given up on until `on` or `reset`. */
+  recovery_window_seconds: 3600,
+  /** After a failed recovery the next waits this long, doubled for each further failure in a row. */
+  recovery_backoff_seconds: 60,
+  /** Rows the audit database could not take wait here, beside the database unless `journal_path` says otherwise. */
+  journal_suffix: '.journal',
 } as const;
 
 /** Actions the watchdog performs itself; every other action name runs `commands.<name>`. */

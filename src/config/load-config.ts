@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError, describeError, systemErrorCode } from '../errors.js';
 import type { WatchdogConfig } from './types.js';
@@ -24,15 +24,23 @@ export function resolveConfigPath({ cliPath, env, cwd }: ConfigLocation): string
   return resolve(cwd, chosen);
 }
 
+/** The config file's text, and its permission bits. */
+export interface ConfigFile {
+  text: string;
+  mode: number;
+}
+
 /**
- * Reads, parses, validates and resolves the config file.
+ * Reads, parses, validates and resolves the config file. A file that users other than
+ * its owner may write is refused, as monit refuses a loose monitrc: the watchdog runs
+ * its commands, often as root, so whoever can edit the config can run anything.
  *
- * @throws {ConfigError} with every problem found when the file is missing, unreadable or invalid.
+ * @throws {ConfigError} with every problem found when the file is missing, unreadable, writable by others, or invalid.
  */
-export function loadConfig(configPath: string, readFile: (path: string) => string = readText): LoadedConfig {
-  let text: string;
+export function loadConfig(configPath: string, readFile: (path: string) => ConfigFile = readConfigFile): LoadedConfig {
+  let file: ConfigFile;
   try {
-    text = readFile(configPath);
+    file = readFile(configPath);
   } catch (error) {
     const code = systemErrorCode(error);
     if (code === 'ENOENT') {
@@ -45,6 +53,14 @@ export function loadConfig(configPath: string, readFile: (path: string) => strin
       hint: code === 'EACCES' ? 'check the file permissions (the watchdog usually runs as root from cron)' : undefined,
       cause: error,
     });
+  }
+
+  const { text, mode } = file;
+  if ((mode & 0o022) !== 0) {
+    const bits = (mode & 0o777).toString(8).padStart(4, '0');
+    throw new ConfigError('CONFIG_UNSAFE', `config file ${configPath} is writable by group or others (mode ${bits}); refusing to use it`, [
+      `${configPath}: anyone who can write it can make the watchdog run any command`,
+    ], { hint: `chmod go-w ${configPath}` });
   }
 
   let data: unknown;
@@ -66,8 +82,13 @@ export function loadConfig(configPath: string, readFile: (path: string) => strin
   return { config, warnings };
 }
 
-function readText(path: string): string {
-  return readFileSync(path, 'utf8');
+function readConfigFile(path: string): ConfigFile {
+  const fd = openSync(path, 'r');
+  try {
+    return { mode: fstatSync(fd).mode, text: readFileSync(fd, 'utf8') };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** JSON.parse's message, with the line and column when it names a position. */

@@ -2,6 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { CONFIG_DEFAULTS } from './defaults.js';
 import { isPlainObject } from './json-shape.js';
 import { normalizeNetwork } from './normalize-network.js';
+import { passwdLookup, type LookupUser } from '../system/lookup-user.js';
 import type { LogLevel, ProcessConfig, RawConfig, RawProcessConfig, WatchdogConfig } from './types.js';
 
 /**
@@ -9,7 +10,7 @@ import type { LogLevel, ProcessConfig, RawConfig, RawProcessConfig, WatchdogConf
  * format, and resolves every relative path against the config file's folder (cron's
  * working directory is not the project). Expects input that passed the schema.
  */
-export function normalizeConfig(raw: RawConfig, configPath: string): WatchdogConfig {
+export function normalizeConfig(raw: RawConfig, configPath: string, lookupUser: LookupUser = passwdLookup()): WatchdogConfig {
   const configDir = dirname(configPath);
   const dbPath = resolve(configDir, raw.db_path ?? CONFIG_DEFAULTS.db_path);
   const inherited = inheritedSettingsOf(raw, configDir);
@@ -21,6 +22,7 @@ export function normalizeConfig(raw: RawConfig, configPath: string): WatchdogCon
       raw.lock_path === undefined
         ? resolve(dirname(dbPath), CONFIG_DEFAULTS.lock_filename)
         : resolve(configDir, raw.lock_path),
+    journal_path: resolve(configDir, raw.journal_path ?? `${dbPath}${CONFIG_DEFAULTS.journal_suffix}`),
     log_dir: inherited.logDir,
     log_max_bytes: raw.log_max_bytes ?? CONFIG_DEFAULTS.log_max_bytes,
     log_max_files: raw.log_max_files ?? CONFIG_DEFAULTS.log_max_files,
@@ -31,7 +33,7 @@ export function normalizeConfig(raw: RawConfig, configPath: string): WatchdogCon
     cleanup_args: inherited.cleanup_args,
     history_retention_days: raw.history_retention_days ?? CONFIG_DEFAULTS.history_retention_days,
     max_clock_skew_seconds: raw.max_clock_skew_seconds ?? CONFIG_DEFAULTS.max_clock_skew_seconds,
-    processes: Object.entries(raw.processes).map(([key, process]) => normalizeProcess(key, process, inherited)),
+    processes: Object.entries(raw.processes).map(([key, process]) => normalizeProcess(key, process, inherited, lookupUser)),
     network: raw.network === undefined ? undefined : normalizeNetwork(raw.network, configDir),
   };
 }
@@ -47,6 +49,9 @@ export interface InheritedSettings {
   cleanup_timeout: number;
   verify_delay: number;
   cleanup_args: string[];
+  max_recoveries: number;
+  recovery_window_seconds: number;
+  recovery_backoff_seconds: number;
 }
 
 /** The top-level settings processes inherit, defaults applied. */
@@ -59,11 +64,17 @@ export function inheritedSettingsOf(raw: Omit<RawConfig, 'processes'>, configDir
     cleanup_timeout: raw.cleanup_timeout ?? CONFIG_DEFAULTS.cleanup_timeout,
     verify_delay: raw.verify_delay ?? CONFIG_DEFAULTS.verify_delay,
     cleanup_args: raw.cleanup_args ?? [...CONFIG_DEFAULTS.cleanup_args],
+    max_recoveries: raw.max_recoveries ?? CONFIG_DEFAULTS.max_recoveries,
+    recovery_window_seconds: raw.recovery_window_seconds ?? CONFIG_DEFAULTS.recovery_window_seconds,
+    recovery_backoff_seconds: raw.recovery_backoff_seconds ?? CONFIG_DEFAULTS.recovery_backoff_seconds,
   };
 }
 
-/** One process: legacy keys normalised, pipeline decided, overrides applied, paths resolved. */
-export function normalizeProcess(key: string, raw: RawProcessConfig, inherited: InheritedSettings): ProcessConfig {
+/**
+ * One process: legacy keys normalised, pipeline decided, overrides applied, paths resolved,
+ * its `user` looked up (the rules reported an unknown one before this runs).
+ */
+export function normalizeProcess(key: string, raw: RawProcessConfig, inherited: InheritedSettings, lookupUser: LookupUser = passwdLookup()): ProcessConfig {
   const commands = commandsOf(raw);
   const { configDir } = inherited;
   return {
@@ -83,6 +94,11 @@ export function normalizeProcess(key: string, raw: RawProcessConfig, inherited: 
     cwd: resolve(configDir, raw.cwd ?? '.'),
     env: { ...raw.env },
     output_log: resolve(configDir, raw.output_log ?? resolve(inherited.logDir, `${fileNameOf(key)}.out.log`)),
+    user: raw.user === undefined ? undefined : lookupUser(raw.user),
+    match: raw.match === undefined ? undefined : new RegExp(raw.match, 'u'),
+    max_recoveries: raw.max_recoveries ?? inherited.max_recoveries,
+    recovery_window_seconds: raw.recovery_window_seconds ?? inherited.recovery_window_seconds,
+    recovery_backoff_seconds: raw.recovery_backoff_seconds ?? inherited.recovery_backoff_seconds,
   };
 }
 

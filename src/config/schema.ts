@@ -21,6 +21,9 @@ const inheritableSettings = {
   cleanup_timeout: waitSeconds,
   verify_delay: delaySeconds,
   cleanup_args: { type: 'array', items: { type: 'string' } },
+  max_recoveries: { type: 'integer', minimum: 1 },
+  recovery_window_seconds: { type: 'number', exclusiveMinimum: 0, maximum: 30 * 86400 },
+  recovery_backoff_seconds: { type: 'number', minimum: 0, maximum: 86400 },
 } as const;
 
 export const processSchema = {
@@ -45,6 +48,8 @@ export const processSchema = {
     cwd: nonEmptyString,
     env: { type: 'object', additionalProperties: { type: 'string' } },
     output_log: nonEmptyString,
+    user: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_.-]*\\$?$' },
+    match: nonEmptyString,
   },
 } as const;
 
@@ -56,6 +61,7 @@ export const configSchema = {
     log_level: { enum: [...LOG_LEVELS, ...LOG_LEVELS.map((level) => level.toUpperCase())] },
     db_path: nonEmptyString,
     lock_path: nonEmptyString,
+    journal_path: nonEmptyString,
     log_dir: nonEmptyString,
     log_max_bytes: { type: 'integer', minimum: 10240 },
     log_max_files: { type: 'integer', minimum: 1 },

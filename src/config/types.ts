@@ -1,3 +1,4 @@
+import type { UserAccount } from '../system/lookup-user.js';
 import type { NetworkConfig, RawNetworkConfig } from './network-types.js';
 
 /**
@@ -28,6 +29,11 @@ export interface RawProcessConfig {
   cwd?: string;
   env?: Record<string, string>;
   output_log?: string;
+  user?: string;
+  match?: string;
+  max_recoveries?: number;
+  recovery_window_seconds?: number;
+  recovery_backoff_seconds?: number;
 }
 
 /** The config file as written. */
@@ -35,6 +41,7 @@ export interface RawConfig {
   log_level?: string;
   db_path?: string;
   lock_path?: string;
+  journal_path?: string;
   log_dir?: string;
   log_max_bytes?: number;
   log_max_files?: number;
@@ -43,6 +50,9 @@ export interface RawConfig {
   cleanup_timeout?: number;
   verify_delay?: number;
   cleanup_args?: string[];
+  max_recoveries?: number;
+  recovery_window_seconds?: number;
+  recovery_backoff_seconds?: number;
   history_retention_days?: number;
   max_clock_skew_seconds?: number;
   processes: Record<string, RawProcessConfig>;
@@ -83,6 +93,18 @@ export interface ProcessConfig {
   env: Record<string, string>;
   /** Absolute path the started app's stdout and stderr are appended to. Default `<log_dir>/<key>.out.log`. */
   output_log: string;
+  /**
+   * The account the app runs as, when the config names one: its heartbeat must be owned
+   * by it, the PID it names must run as it, and its commands run as it.
+   */
+  user: UserAccount | undefined;
+  /** A pattern the command line of the heartbeat's PID must match, for writers that record no start time. */
+  match: RegExp | undefined;
+  /** The crash-loop guard: at most this many recoveries within `recovery_window_seconds`. */
+  max_recoveries: number;
+  recovery_window_seconds: number;
+  /** The wait after a failed recovery; doubled for each further failure in a row. 0: no wait. */
+  recovery_backoff_seconds: number;
 }
 
 /** The whole config, resolved. */
@@ -94,6 +116,8 @@ export interface WatchdogConfig {
   db_path: string;
   /** Absolute. */
   lock_path: string;
+  /** Absolute: where rows wait when the database cannot take them. */
+  journal_path: string;
   /** Absolute. */
   log_dir: string;
   log_max_bytes: number;

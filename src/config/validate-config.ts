@@ -6,6 +6,7 @@ import { isPlainObject } from './json-shape.js';
 import { normalizeConfig } from './normalize-config.js';
 import { configSchema } from './schema.js';
 import type { RawConfig, WatchdogConfig } from './types.js';
+import { passwdLookup, type LookupUser } from '../system/lookup-user.js';
 
 export interface ConfigValidation {
   /** The resolved config; only when there are no errors. */
@@ -25,13 +26,14 @@ function schemaValidator(): ValidateFunction {
 
 /**
  * Validates parsed config data and resolves it. Pure apart from compiling the schema
- * once: reports every problem at once, schema and cross-field alike.
+ * once and looking up the users processes run as: reports every problem at once,
+ * schema and cross-field alike.
  *
  * @example
  * const { config, errors } = validateConfig(JSON.parse(text), '/etc/watchdog/config.json');
  * if (config === undefined) for (const line of errors) console.error(line);
  */
-export function validateConfig(data: unknown, configPath: string): ConfigValidation {
+export function validateConfig(data: unknown, configPath: string, lookupUser: LookupUser = passwdLookup()): ConfigValidation {
   const validate = schemaValidator();
   const schemaOk = validate(data);
   const errors = schemaOk ? [] : formatSchemaErrors(validate.errors ?? [], data);
@@ -42,7 +44,7 @@ export function validateConfig(data: unknown, configPath: string): ConfigValidat
     if (isPlainObject(data.processes)) {
       for (const [key, process] of Object.entries(data.processes)) {
         if (!isPlainObject(process)) continue;
-        const findings = checkProcessRules(key, process);
+        const findings = checkProcessRules(key, process, lookupUser);
         errors.push(...findings.errors);
         warnings.push(...findings.warnings);
       }
@@ -51,7 +53,7 @@ export function validateConfig(data: unknown, configPath: string): ConfigValidat
   }
   if (errors.length > 0) return { config: undefined, errors, warnings };
 
-  const config = normalizeConfig(data as RawConfig, configPath);
+  const config = normalizeConfig(data as RawConfig, configPath, lookupUser);
   warnings.push(...checkCrossProcessRules(config.processes).warnings);
   return { config, errors, warnings };
 }

@@ -1,13 +1,13 @@
 import type { ProcessConfig, WatchdogConfig } from '../config/types.js';
 import type { HeartbeatFileRead } from '../heartbeat/read-heartbeat-file.js';
 import { assessCheck, type Assessment, type PreviousState } from '../recovery/assess-check.js';
-import type { ProcessTable } from '../system/process-table.js';
-import type { System } from '../system/system.js';
+import { crashLoopLimitsOf } from '../recovery/crash-loop-guard.js';
+import type { ProcessInspector, System } from '../system/system.js';
 import { checkProcess } from '../tick/check-process.js';
 
 export interface CheckNowDeps {
   readHeartbeat: (path: string) => HeartbeatFileRead;
-  processTable: ProcessTable;
+  processTable: ProcessInspector;
   nowMs: number;
   maxClockSkewSeconds: number;
 }
@@ -26,5 +26,5 @@ export function checkNowDepsOf(
  * recording anything: what a manual command or `--dry-run` decides on.
  */
 export function checkNow(process: ProcessConfig, previous: PreviousState, deps: CheckNowDeps): Assessment {
-  return assessCheck(checkProcess(process, deps), previous, process.consecutive_failures_threshold, deps.nowMs);
+  return assessCheck(checkProcess(process, deps), previous, process.consecutive_failures_threshold, deps.nowMs, crashLoopLimitsOf(process));
 }

@@ -4,7 +4,8 @@ import type { Logger } from '../logging/logger.js';
 import type { Assessment } from '../recovery/assess-check.js';
 import { runRecovery, type RecoveryReport } from '../recovery/run-recovery.js';
 import type { Store } from '../store/open-store.js';
-import { clearOff, setOff } from '../store/process-control.js';
+import { recordAuditEvent } from '../store/audit-events.js';
+import { clearGaveUp, clearOff, resetRecoveryBudget, setOff } from '../store/process-control.js';
 import { previousStateOf, readProcessStates } from '../store/read-state.js';
 import { beginRecovery, finishRecovery, type RecoveryKind } from '../store/record-recovery.js';
 import type { System } from '../system/system.js';
@@ -50,10 +51,11 @@ export async function turnOff(process: ProcessConfig, deps: ControlDeps): Promis
   };
 }
 
-/** `watchdog on`: clears `off` and starts the app unless it is already running (or `force`). */
+/** `watchdog on`: clears `off` (and a crash-loop give-up) and starts the app unless it is already running (or `force`). */
 export async function turnOn(process: ProcessConfig, force: boolean, deps: ControlDeps): Promise<ControlResult> {
   const wasOff = clearOff(deps.db, process.key);
   if (wasOff) deps.logger.info(`${process.key}: turned on by ${deps.requestedBy} (${deps.command})`);
+  resume(process, deps);
   const current = assessNow(process, deps);
   const decision = decideOn(process, current.verdict, force);
   if (!decision.start) {
@@ -68,9 +70,32 @@ export async function turnOn(process: ProcessConfig, force: boolean, deps: Contr
 /** `watchdog restart`: the full pipeline now, whatever the app's health; also turns an `off` process back on. */
 export async function restartProcess(process: ProcessConfig, deps: ControlDeps): Promise<ControlResult> {
   if (clearOff(deps.db, process.key)) deps.logger.info(`${process.key}: turned on by ${deps.requestedBy} (${deps.command})`);
+  resume(process, deps);
   const current = assessNow(process, deps);
   const report = await run(process, 'restart', process.recovery_actions, current, deps);
   return { processKey: process.key, outcome: report.outcome, message: outcomeMessage('restart', report), report };
+}
+
+/** `watchdog reset`: no action; the crash-loop guard and the failure count start again. */
+export function resetProcess(process: ProcessConfig, deps: ControlDeps): ControlResult {
+  const now = formatUtcTimestamp(deps.system.now());
+  const gaveUpAt = clearGaveUp(deps.db, process.key, now);
+  resetRecoveryBudget(deps.db, process.key, now);
+  const was = gaveUpAt === undefined ? 'it had not given up' : `it had given up at ${gaveUpAt}`;
+  const detail = `crash-loop guard and failure count reset by ${deps.requestedBy} (${was})`;
+  recordAuditEvent(deps.db, { at: now, kind: 'reset', processKey: process.key, detail });
+  deps.logger.info(`${process.key}: ${detail}`);
+  return { processKey: process.key, outcome: 'succeeded', message: `reset: recoveries resume when it fails (${was}); nothing was started`, report: undefined };
+}
+
+/** A person acting on a process the crash-loop guard gave up on takes over: recoveries resume. */
+function resume(process: ProcessConfig, deps: ControlDeps): void {
+  const now = formatUtcTimestamp(deps.system.now());
+  const gaveUpAt = clearGaveUp(deps.db, process.key, now);
+  if (gaveUpAt === undefined) return;
+  const detail = `recoveries resumed by ${deps.requestedBy} (${deps.command}); the crash-loop guard had given up at ${gaveUpAt}`;
+  recordAuditEvent(deps.db, { at: now, kind: 'reset', processKey: process.key, detail });
+  deps.logger.info(`${process.key}: ${detail}`);
 }
 
 function assessNow(process: ProcessConfig, deps: ControlDeps): Assessment {

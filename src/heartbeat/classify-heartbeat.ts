@@ -1,5 +1,7 @@
 import { formatSeconds } from '../time/format-duration.js';
 import type { ProcessLiveness } from '../system/process-table.js';
+import type { UserAccount } from '../system/lookup-user.js';
+import { checkIdentity, type IdentityCheck, type ObservedIdentity } from './check-identity.js';
 import type { HealthState } from './health-state.js';
 import { parseHeartbeat } from './parse-heartbeat.js';
 import type { HeartbeatFileRead } from './read-heartbeat-file.js';
@@ -19,6 +21,11 @@ export interface HealthVerdict {
   status: string | undefined;
   /** Something worth telling that is not a failure (a heartbeat naming another process key). */
   warning: string | undefined;
+  /** The writer's start time and boot, when its heartbeat records them: what a kill checks again. */
+  pidStartTicks: number | undefined;
+  bootId: string | undefined;
+  /** The identity checks that applied to the live PID; `undefined` when none was reached. */
+  identity: IdentityCheck[] | undefined;
 }
 
 export interface ClassifyInput {
@@ -31,6 +38,12 @@ export interface ClassifyInput {
   /** The check's time, in milliseconds since the epoch. */
   nowMs: number;
   liveness: (pid: number) => ProcessLiveness;
+  /** The live PID as the identity checks see it. */
+  observe: (pid: number) => ObservedIdentity;
+  /** The process's `user`: the heartbeat must be owned by it, the PID must run as it. */
+  user?: UserAccount | undefined;
+  /** The process's `match`: the PID's command line must match it. */
+  match?: RegExp | undefined;
 }
 
 const STALE_REASONS: Record<Exclude<ProcessLiveness, 'alive'>, (pid: number) => string> = {
@@ -51,6 +64,11 @@ export function classifyHeartbeat(input: ClassifyInput): HealthVerdict {
   if (read.kind === 'missing') return verdict('no_heartbeat', 'no heartbeat file');
   if (read.kind === 'unreadable') return verdict('invalid_heartbeat', read.reason);
 
+  if (input.user !== undefined && read.ownerUid !== input.user.uid) {
+    const owner = read.ownerUid === undefined ? 'an unknown user' : `uid ${read.ownerUid}`;
+    return verdict('invalid_heartbeat', `heartbeat file is owned by ${owner}, not by ${input.user.name} (uid ${input.user.uid}): not trusted`);
+  }
+
   const parsed = parseHeartbeat(read.text);
   if (!parsed.ok) return verdict('invalid_heartbeat', parsed.reason, { pid: parsed.pid });
   const beat = parsed.heartbeat;
@@ -62,6 +80,8 @@ export function classifyHeartbeat(input: ClassifyInput): HealthVerdict {
     heartbeatAgeSeconds: ageSeconds,
     iteration: beat.iteration,
     status: beat.status,
+    pidStartTicks: beat.pid_start_ticks,
+    bootId: beat.boot_id,
     warning:
       beat.process_key === input.processKey
         ? undefined
@@ -77,13 +97,20 @@ export function classifyHeartbeat(input: ClassifyInput): HealthVerdict {
   }
   const liveness = input.liveness(beat.pid);
   if (liveness !== 'alive') return verdict('stale_pid', STALE_REASONS[liveness](beat.pid), seen);
+  const identity = checkIdentity(
+    beat.pid,
+    { startTicks: beat.pid_start_ticks, bootId: beat.boot_id, match: input.match, user: input.user },
+    input.observe(beat.pid),
+  );
+  const known = { ...seen, identity: identity.applied };
+  if (!identity.ok) return verdict('stale_pid', identity.reason, known);
   if (ageSeconds > input.timeoutSeconds) {
-    return verdict('timed_out', `last heartbeat ${formatSeconds(ageSeconds)} ago, timeout ${formatSeconds(input.timeoutSeconds)}`, seen);
+    return verdict('timed_out', `last heartbeat ${formatSeconds(ageSeconds)} ago, timeout ${formatSeconds(input.timeoutSeconds)}`, known);
   }
   if (ERROR_STATUSES.has(beat.status)) {
-    return verdict('error_status', `app reports status ${JSON.stringify(beat.status)}`, seen);
+    return verdict('error_status', `app reports status ${JSON.stringify(beat.status)}`, known);
   }
-  return verdict('healthy', `heartbeat ${formatSeconds(Math.max(0, ageSeconds))} ago, iteration ${beat.iteration}`, seen);
+  return verdict('healthy', `heartbeat ${formatSeconds(Math.max(0, ageSeconds))} ago, iteration ${beat.iteration}`, known);
 }
 
 /** A verdict; what was not seen of the heartbeat stays undefined. */
@@ -97,5 +124,8 @@ export function verdict(state: HealthState, reason: string, seen: Partial<Omit<H
     iteration: seen.iteration,
     status: seen.status,
     warning: seen.warning,
+    pidStartTicks: seen.pidStartTicks,
+    bootId: seen.bootId,
+    identity: seen.identity,
   };
 }

@@ -3,7 +3,8 @@
  * the others are ours: `invalid_heartbeat` for a heartbeat file that exists but cannot
  * be trusted; `check_error` for a check the watchdog itself could not complete (its
  * fault, not the app's); `starting` for a process started moments ago whose first
- * heartbeat is not due yet; `off` for a process turned off by `watchdog off`.
+ * heartbeat is not due yet; `off` for a process turned off by `watchdog off`;
+ * `gave_up` for a process the crash-loop guard stopped recovering (until `on` or `reset`).
  */
 export const HEALTH_STATES = [
   'healthy',
@@ -15,12 +16,13 @@ export const HEALTH_STATES = [
   'check_error',
   'starting',
   'off',
+  'gave_up',
 ] as const;
 
 export type HealthState = (typeof HEALTH_STATES)[number];
 
 /** States that say nothing bad about the app, so they never count towards a recovery. */
-const NOT_FAILURES: ReadonlySet<HealthState> = new Set(['healthy', 'check_error', 'starting', 'off']);
+const NOT_FAILURES: ReadonlySet<HealthState> = new Set(['healthy', 'check_error', 'starting', 'off', 'gave_up']);
 
 /**
  * Whether a state counts towards consecutive failures. `check_error` does not: a fault

@@ -10,6 +10,10 @@ export interface Heartbeat {
   epochMs: number;
   status: string;
   iteration: number;
+  /** The writer's start time in clock ticks since boot, when the writer records it (HeartbeatWriter does). */
+  pid_start_ticks: number | undefined;
+  /** The boot the heartbeat was written in, when the writer records it. */
+  boot_id: string | undefined;
 }
 
 export type HeartbeatParse = { ok: true; heartbeat: Heartbeat } | { ok: false; reason: string; pid?: number | undefined };
@@ -55,8 +59,17 @@ export function parseHeartbeat(text: string): HeartbeatParse {
   if (typeof timestamp !== 'string') return fail(`heartbeat timestamp must be a string (got ${describeJson(timestamp)})`);
   const parsed = parseTimestamp(timestamp);
   if (!parsed.ok) return fail(`heartbeat ${parsed.reason}`);
+  // The identity keys are optional (the Python tool's writers have none), but when present
+  // they decide who may be signalled: a malformed one makes the heartbeat untrusted.
+  const { pid_start_ticks, boot_id } = record;
+  if (pid_start_ticks !== undefined && !(typeof pid_start_ticks === 'number' && Number.isSafeInteger(pid_start_ticks) && pid_start_ticks >= 0)) {
+    return fail(`heartbeat pid_start_ticks must be a non-negative integer (got ${describeJson(pid_start_ticks)})`);
+  }
+  if (boot_id !== undefined && !(typeof boot_id === 'string' && /^[0-9a-f-]{1,64}$/i.test(boot_id))) {
+    return fail(`heartbeat boot_id must be a boot id such as /proc/sys/kernel/random/boot_id holds (got ${describeJson(boot_id)})`);
+  }
 
-  return { ok: true, heartbeat: { process_key, pid, timestamp, epochMs: parsed.epochMs, status, iteration } };
+  return { ok: true, heartbeat: { process_key, pid, timestamp, epochMs: parsed.epochMs, status, iteration, pid_start_ticks, boot_id } };
 }
 
 function isPid(value: unknown): value is number {

@@ -5,7 +5,7 @@ import { describeError, systemErrorCode } from '../errors.js';
 export type HeartbeatFileRead =
   | { kind: 'missing' }
   | { kind: 'unreadable'; reason: string }
-  | { kind: 'read'; text: string };
+  | { kind: 'read'; text: string; /** The file's owner, for a process with a `user`. */ ownerUid?: number | undefined };
 
 /** A heartbeat is a few hundred bytes; anything much larger is not one. */
 export const MAX_HEARTBEAT_BYTES = 64 * 1024;
@@ -15,12 +15,15 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 /**
  * Reads a heartbeat file without trusting it: a FIFO cannot block the tick (opened
  * non-blocking, and only regular files are read), a huge file is not slurped, and
- * bytes that are not UTF-8 are refused rather than mangled.
+ * bytes that are not UTF-8 are refused rather than mangled. A watchdog running as root
+ * acts on what this file says, so a file anyone could have put there is not believed:
+ * a symbolic link (it may point at another app's heartbeat), or a file other users
+ * may write.
  */
 export function readHeartbeatFile(path: string): HeartbeatFileRead {
   let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
   } catch (error) {
     return openFailure(error);
   }
@@ -28,6 +31,10 @@ export function readHeartbeatFile(path: string): HeartbeatFileRead {
     const stat = fstatSync(fd);
     if (stat.isDirectory()) return { kind: 'unreadable', reason: 'heartbeat path is a directory' };
     if (!stat.isFile()) return { kind: 'unreadable', reason: 'heartbeat path is not a regular file' };
+    if ((stat.mode & 0o022) !== 0) {
+      const mode = (stat.mode & 0o777).toString(8).padStart(4, '0');
+      return { kind: 'unreadable', reason: `heartbeat file is writable by other users (mode ${mode}): not trusted (the app should write it 0644)` };
+    }
     if (stat.size > MAX_HEARTBEAT_BYTES) {
       return { kind: 'unreadable', reason: `heartbeat file is too large (${stat.size} bytes)` };
     }
@@ -42,7 +49,7 @@ export function readHeartbeatFile(path: string): HeartbeatFileRead {
       }
     }
     try {
-      return { kind: 'read', text: decoder.decode(buffer.subarray(0, length)) };
+      return { kind: 'read', text: decoder.decode(buffer.subarray(0, length)), ownerUid: stat.uid };
     } catch {
       return { kind: 'unreadable', reason: 'heartbeat file is not valid UTF-8' };
     }
@@ -63,7 +70,8 @@ function openFailure(error: unknown): HeartbeatFileRead {
     case 'ENOTDIR':
       return { kind: 'unreadable', reason: 'a folder on the heartbeat path is not a directory' };
     case 'ELOOP':
-      return { kind: 'unreadable', reason: 'heartbeat path is a symbolic link loop' };
+      // O_NOFOLLOW: the file itself is a symbolic link (or a folder on the way loops).
+      return { kind: 'unreadable', reason: 'heartbeat path is a symbolic link: not trusted (it may point at any file)' };
     default:
       return { kind: 'unreadable', reason: `cannot open heartbeat file: ${describeError(error)}` };
   }

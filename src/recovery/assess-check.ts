@@ -1,5 +1,6 @@
 import type { HealthVerdict } from '../heartbeat/classify-heartbeat.js';
 import { formatSeconds } from '../time/format-duration.js';
+import { decideCrashLoop, type CrashLoopDecision, type CrashLoopLimits, type RecoveryBudget } from './crash-loop-guard.js';
 import { isRecoveryDue, nextConsecutiveFailures } from './recovery-due.js';
 
 /** What the audit log says of a process before this check. */
@@ -12,7 +13,14 @@ export interface PreviousState {
   startedAt: string | null;
   /** Until then a missing heartbeat is not a failure. */
   graceUntil: string | null;
+  /** Set while the crash-loop guard has given up on the process. */
+  gaveUpAt: string | null;
+  gaveUpReason: string | null;
+  /** The process's recent recoveries, as the crash-loop guard weighs them. */
+  budget: RecoveryBudget;
 }
+
+export const NO_RECOVERIES: RecoveryBudget = { recent: 0, failedInARow: 0, lastFailedMs: undefined };
 
 export const NO_PREVIOUS_STATE: PreviousState = {
   consecutiveFailures: 0,
@@ -20,7 +28,13 @@ export const NO_PREVIOUS_STATE: PreviousState = {
   offBy: null,
   startedAt: null,
   graceUntil: null,
+  gaveUpAt: null,
+  gaveUpReason: null,
+  budget: NO_RECOVERIES,
 };
+
+/** Without limits (a dry run of something that is not cron's recovery), the guard never holds. */
+export const NO_CRASH_LOOP_LIMITS: CrashLoopLimits = { maxRecoveries: Infinity, windowSeconds: 0, backoffSeconds: 0 };
 
 export interface Assessment {
   /** The heartbeat's verdict, or `off` / `starting` wrapped around it: what is recorded. */
@@ -29,6 +43,8 @@ export interface Assessment {
   checked: HealthVerdict;
   consecutiveFailures: number;
   recoveryDue: boolean;
+  /** What the crash-loop guard said of a recovery that was due: held back (`backoff`) or given up on (`give_up`). */
+  guard: Exclude<CrashLoopDecision, { kind: 'allow' }> | undefined;
 }
 
 /**
@@ -37,20 +53,43 @@ export interface Assessment {
  * first heartbeat (or only the old instance's heartbeat is there), so the old heartbeat
  * cannot trigger a second recovery while the new instance comes up.
  */
-export function assessCheck(checked: HealthVerdict, previous: PreviousState, threshold: number, nowMs: number): Assessment {
-  if (previous.offSince !== null) {
-    const by = previous.offBy === null ? '' : ` by ${previous.offBy}`;
-    return {
-      verdict: { ...checked, state: 'off', reason: `turned off${by} at ${previous.offSince}; heartbeat: ${checked.state} (${checked.reason})` },
-      checked,
-      consecutiveFailures: 0,
-      recoveryDue: false,
-    };
+export function assessCheck(
+  checked: HealthVerdict,
+  previous: PreviousState,
+  threshold: number,
+  nowMs: number,
+  limits: CrashLoopLimits = NO_CRASH_LOOP_LIMITS,
+): Assessment {
+  const held = (state: 'off' | 'gave_up', reason: string): Assessment => ({
+    verdict: { ...checked, state, reason: `${reason}; heartbeat: ${checked.state} (${checked.reason})` },
+    checked,
+    consecutiveFailures: 0,
+    recoveryDue: false,
+    guard: undefined,
+  });
+  if (previous.offSince !== null) return held('off', `turned off${previous.offBy === null ? '' : ` by ${previous.offBy}`} at ${previous.offSince}`);
+  if (previous.gaveUpAt !== null) {
+    return held('gave_up', `${previous.gaveUpReason ?? 'gave up'} at ${previous.gaveUpAt}; \`watchdog on\` or \`watchdog reset\` resumes recoveries`);
   }
   const graced = inStartGrace(checked, previous, nowMs);
   const assessed = graced === undefined ? checked : { ...checked, state: 'starting' as const, reason: graced };
   const consecutiveFailures = nextConsecutiveFailures(previous.consecutiveFailures, assessed.state);
-  return { verdict: assessed, checked, consecutiveFailures, recoveryDue: isRecoveryDue(assessed.state, consecutiveFailures, threshold) };
+  const due = isRecoveryDue(assessed.state, consecutiveFailures, threshold);
+  const guard = due ? decideCrashLoop(previous.budget, limits, nowMs) : { kind: 'allow' as const };
+  switch (guard.kind) {
+    case 'allow':
+      return { verdict: assessed, checked, consecutiveFailures, recoveryDue: due, guard: undefined };
+    case 'backoff':
+      return { verdict: { ...assessed, reason: `${assessed.reason}; ${guard.reason}` }, checked, consecutiveFailures, recoveryDue: false, guard };
+    case 'give_up':
+      return {
+        verdict: { ...assessed, state: 'gave_up', reason: `${guard.reason}; heartbeat: ${assessed.state} (${assessed.reason})` },
+        checked,
+        consecutiveFailures: 0,
+        recoveryDue: false,
+        guard,
+      };
+  }
 }
 
 /** The `starting` reason when the check falls in the grace period after a start and only shows the new instance is not up yet. */

@@ -17,6 +17,7 @@ export async function runCommandAction(plan: CommandPlan, context: ActionContext
     command: plan.command,
     cwd: plan.cwd,
     env: commandEnv(system.env, context, plan.action),
+    user: context.process.user,
     timeoutMs: plan.timeoutSeconds * 1000,
     killGraceMs: plan.killGraceSeconds * 1000,
   });

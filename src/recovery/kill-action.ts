@@ -1,6 +1,7 @@
 import { describeError, systemErrorCode } from '../errors.js';
 import { startedAtMs } from '../system/proc-stat.js';
-import type { System } from '../system/system.js';
+import { observeIdentity, type System } from '../system/system.js';
+import { checkIdentity } from '../heartbeat/check-identity.js';
 import { formatSeconds } from '../time/format-duration.js';
 import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
 import { actionResult, type ActionResult } from './action-result.js';
@@ -23,6 +24,7 @@ export function decideKillNow(plan: KillPlan, system: System): KillDecision {
   const readable = Number.isSafeInteger(pid) && pid > 1;
   const stat = readable ? system.processes.stat(pid) : undefined;
   const bootTimeMs = stat === undefined ? undefined : system.processes.bootTimeMs();
+  const identity = stat === undefined || candidate.identity === undefined ? undefined : checkIdentity(pid, candidate.identity, observeIdentity(system.processes, pid));
   return decideKill(pid, {
     liveness: readable ? system.processes.liveness(pid) : 'dead',
     processGroup: stat?.pgrp,
@@ -30,6 +32,7 @@ export function decideKillNow(plan: KillPlan, system: System): KillDecision {
     startedAtMs: stat === undefined || bootTimeMs === undefined ? undefined : startedAtMs(stat, bootTimeMs),
     heartbeatMs: candidate.heartbeatMs,
     expectedStartTicks: candidate.startTicks,
+    identityProblem: identity?.ok === false ? identity.reason : undefined,
     ownPid: system.ownPid,
     ownProcessGroup: system.ownProcessGroup,
     ancestors: system.ancestors(),

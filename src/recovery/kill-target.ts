@@ -1,6 +1,8 @@
 import type { HealthVerdict } from '../heartbeat/classify-heartbeat.js';
 import type { StartedInstance } from '../store/process-control.js';
 import type { ProcessLiveness } from '../system/process-table.js';
+import type { ExpectedIdentity } from '../heartbeat/check-identity.js';
+import type { UserAccount } from '../system/lookup-user.js';
 
 /**
  * The PID `kill` considers: the one a trusted heartbeat names (with when the heartbeat was
@@ -8,7 +10,13 @@ import type { ProcessLiveness } from '../system/process-table.js';
  * its identity), or none.
  */
 export type KillCandidate =
-  | { pid: number; heartbeatMs?: number | undefined; startTicks?: number | undefined }
+  | {
+      pid: number;
+      heartbeatMs?: number | undefined;
+      startTicks?: number | undefined;
+      /** What the heartbeat and the config say the app is: checked again just before a signal. */
+      identity?: ExpectedIdentity | undefined;
+    }
   | { pid: undefined; why: string; refused: boolean };
 
 /**
@@ -22,7 +30,11 @@ export const START_TIME_TOLERANCE_MS = 2000;
  * heartbeat that cannot be trusted is never signalled (a `"pid": -1` made the Python
  * Watchdog signal every process it could reach).
  */
-export function killCandidateOf(verdict: HealthVerdict, started?: StartedInstance): KillCandidate {
+export function killCandidateOf(
+  verdict: HealthVerdict,
+  started?: StartedInstance,
+  expected: { match?: RegExp | undefined; user?: UserAccount | undefined } = {},
+): KillCandidate {
   const trusted = verdict.state !== 'invalid_heartbeat';
   if (!trusted || verdict.pid === undefined) {
     // An app that never wrote a heartbeat (or only untrusted ones) may still run: the
@@ -32,7 +44,11 @@ export function killCandidateOf(verdict: HealthVerdict, started?: StartedInstanc
     return { pid: undefined, refused: false, why: `no PID known (${verdict.reason})` };
   }
   const heartbeatMs = verdict.heartbeatTimestamp === undefined ? undefined : Date.parse(verdict.heartbeatTimestamp);
-  return { pid: verdict.pid, heartbeatMs: Number.isNaN(heartbeatMs) ? undefined : heartbeatMs };
+  return {
+    pid: verdict.pid,
+    heartbeatMs: Number.isNaN(heartbeatMs) ? undefined : heartbeatMs,
+    identity: { startTicks: verdict.pidStartTicks, bootId: verdict.bootId, match: expected.match, user: expected.user },
+  };
 }
 
 /** What the system says of a PID at the moment of deciding. */
@@ -48,6 +64,8 @@ export interface KillFacts {
   heartbeatMs: number | undefined;
   /** For the instance the watchdog started: the start time it had then. */
   expectedStartTicks: number | undefined;
+  /** Why the live PID is not the app by its identity (start time, command line, user); `undefined` when it is, or nothing is known. */
+  identityProblem?: string | undefined;
   ownPid: number;
   ownProcessGroup: number;
   /** The watchdog's parent, grandparent... (its shell, cron, sshd). */
@@ -101,6 +119,7 @@ export function decideKill(pid: number, facts: KillFacts): KillDecision {
   if (facts.expectedStartTicks !== undefined && facts.startTime !== facts.expectedStartTicks) {
     return { kind: 'nothing_to_kill', why: `PID ${pid} is no longer the instance the watchdog started (it exited; another process has the PID)` };
   }
+  if (facts.identityProblem !== undefined) return { kind: 'refused', why: facts.identityProblem };
   // A process younger than the heartbeat cannot have written it: the app died and another
   // program got its PID (the Python Watchdog killed such strangers).
   if (facts.startedAtMs !== undefined && facts.heartbeatMs !== undefined && facts.startedAtMs > facts.heartbeatMs + START_TIME_TOLERANCE_MS) {

@@ -21,7 +21,7 @@ export function previewActions(
   limits: { outputLogMaxBytes: number },
   started: StartedInstance | undefined,
 ): ActionPreview[] {
-  return planActions(process, actions, killCandidateOf(heartbeat, started), limits).map((plan) => ({
+  return planActions(process, actions, killCandidateOf(heartbeat, started, process), limits).map((plan) => ({
     plan,
     kill: plan.kind === 'kill' ? decideKillNow(plan, system) : undefined,
   }));

@@ -67,7 +67,7 @@ export async function runRecovery(request: RecoveryRequest, deps: RecoveryDeps):
   const label = `${process.key}: ${request.kind} #${recoveryId}`;
   logger.info(`${label} started by ${request.requestedBy} (${request.command}): ${reason}; actions: ${request.actions.join(' → ') || 'none'}`);
 
-  const candidate = killCandidateOf(request.heartbeat, readStartedInstance(db, process.key));
+  const candidate = killCandidateOf(request.heartbeat, readStartedInstance(db, process.key), process);
   const plans = planActions(process, request.actions, candidate, { outputLogMaxBytes: deps.outputLogMaxBytes });
   const result = await runPipeline(plans, { process, reason }, system, (action, position) => {
     db.transaction(() => {

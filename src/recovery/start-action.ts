@@ -22,6 +22,7 @@ export async function runStartAction(plan: StartPlan, context: ActionContext, sy
     command: plan.command,
     cwd: plan.cwd,
     env: commandEnv(system.env, context, plan.action),
+    user: context.process.user,
     outputPath: plan.outputLog,
     rotateAboveBytes: plan.outputLogMaxBytes,
     header: `--- ${startedAt} watchdog started ${context.process.key}: ${context.reason} ---`,

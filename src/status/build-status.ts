@@ -1,5 +1,6 @@
 import type { WatchdogConfig } from '../config/types.js';
 import type { ProcessStateRow, RecoveryRow } from '../store/read-state.js';
+import { describeIdentity, type IdentityCheck } from '../heartbeat/check-identity.js';
 
 /** A process's last recovery (or manual start/stop/restart), as `status` shows it. */
 export interface LastRecovery {
@@ -42,6 +43,15 @@ export interface ProcessStatus {
   last_recovery: LastRecovery | null;
   /** Where the started app's stdout and stderr go. */
   output_log: string;
+  /**
+   * How the last check knew the live PID was the app: `start time` (recorded by the
+   * heartbeat's writer), `command line` (`match`), `user`, joined by ` + `; `PID only`
+   * when none applied; `null` when no live PID was checked.
+   */
+  identity: string | null;
+  /** Set while the crash-loop guard has given up on it. */
+  gave_up_at: string | null;
+  gave_up_reason: string | null;
 }
 
 /** The configured processes joined with what the audit log says of them, in config order. */
@@ -68,7 +78,7 @@ export function buildStatus(
           : (row?.last_reason ?? (row === undefined ? 'not checked yet' : null)),
       consecutive_failures: failures,
       threshold,
-      recovery_due: process.enabled && row?.off_since == null && failures >= threshold,
+      recovery_due: process.enabled && row?.off_since == null && row?.gave_up_at == null && failures >= threshold,
       recovery_due_since: row?.recovery_due_since ?? null,
       heartbeat_age_seconds: row?.last_heartbeat_age_seconds ?? null,
       heartbeat_timestamp: row?.last_heartbeat_ts ?? null,
@@ -95,6 +105,16 @@ export function buildStatus(
               detail: recovery.detail,
             },
       output_log: process.output_log,
+      identity: identityOf(row?.last_identity ?? null),
+      gave_up_at: row?.gave_up_at ?? null,
+      gave_up_reason: row?.gave_up_reason ?? null,
     };
   });
+}
+
+/** `start_time,user` as stored → `start time + user`. */
+function identityOf(stored: string | null): string | null {
+  if (stored === null) return null;
+  if (stored === 'pid') return describeIdentity([]);
+  return describeIdentity(stored.split(',') as IdentityCheck[]);
 }

@@ -147,6 +147,27 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    description: 'identity checks, the crash-loop guard, and events of the watchdog itself (database moved aside, journal replayed, gave up, reset)',
+    up: (db) => {
+      db.exec(`
+        ALTER TABLE process_state ADD COLUMN last_identity TEXT;
+        ALTER TABLE process_state ADD COLUMN gave_up_at TEXT;
+        ALTER TABLE process_state ADD COLUMN gave_up_reason TEXT;
+        ALTER TABLE process_state ADD COLUMN recoveries_counted_since TEXT;
+        ALTER TABLE check_history ADD COLUMN identity TEXT;
+        CREATE TABLE IF NOT EXISTS audit_events (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          at TEXT NOT NULL,
+          kind TEXT NOT NULL,
+          process_key TEXT,
+          detail TEXT
+        );
+        CREATE INDEX IF NOT EXISTS audit_events_by_time ON audit_events (at);
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -19,6 +19,29 @@ export function clearOff(db: Store, processKey: string): boolean {
   return db.prepare('UPDATE process_state SET off_since = NULL, off_by = NULL WHERE process_key = ? AND off_since IS NOT NULL').run(processKey).changes > 0;
 }
 
+/**
+ * Resumes a process the crash-loop guard gave up on: recoveries counted from `now` on,
+ * so the guard has a fresh budget. Returns when it had given up, or `undefined` when it had not.
+ */
+export function clearGaveUp(db: Store, processKey: string, now: string): string | undefined {
+  const row = db.prepare<[string], { gave_up_at: string | null }>('SELECT gave_up_at FROM process_state WHERE process_key = ?').get(processKey);
+  if (row?.gave_up_at == null) return undefined;
+  db.prepare(
+    `UPDATE process_state SET gave_up_at = NULL, gave_up_reason = NULL, recoveries_counted_since = ?, consecutive_failures = 0,
+       recovery_due_since = NULL WHERE process_key = ?`,
+  ).run(now, processKey);
+  return row.gave_up_at;
+}
+
+/** `watchdog reset`: the failure count, the backoff and the crash-loop budget start again from `now`. */
+export function resetRecoveryBudget(db: Store, processKey: string, now: string): void {
+  db.prepare(
+    `INSERT INTO process_state (process_key, consecutive_failures, recoveries_counted_since) VALUES (?, 0, ?)
+     ON CONFLICT (process_key) DO UPDATE SET gave_up_at = NULL, gave_up_reason = NULL, consecutive_failures = 0,
+       recovery_due_since = NULL, recoveries_counted_since = excluded.recoveries_counted_since`,
+  ).run(processKey, now);
+}
+
 /** The instance a start left running: its PID and start time (clock ticks since boot), its identity. */
 export interface StartedInstance {
   pid: number;

@@ -1,4 +1,5 @@
-import { NO_PREVIOUS_STATE, type PreviousState } from '../recovery/assess-check.js';
+import { NO_PREVIOUS_STATE, NO_RECOVERIES, type PreviousState } from '../recovery/assess-check.js';
+import { budgetOf, type PastRecovery, type RecoveryBudget } from '../recovery/crash-loop-guard.js';
 import { openStoreForReading, type Store } from './open-store.js';
 
 /** A `process_state` row: where each process stood after its last check. */
@@ -22,6 +23,10 @@ export interface ProcessStateRow {
   started_pid: number | null;
   started_pid_start_ticks: number | null;
   last_recovery_id: number | null;
+  last_identity: string | null;
+  gave_up_at: string | null;
+  gave_up_reason: string | null;
+  recoveries_counted_since: string | null;
 }
 
 /** A `check_history` row. */
@@ -40,6 +45,7 @@ export interface CheckHistoryRow {
   consecutive_failures: number | null;
   warning: string | null;
   recovery_id: number | null;
+  identity: string | null;
 }
 
 /** Every process's state, by process key. */
@@ -74,18 +80,45 @@ export function readHistory(db: Store, { processKey, limit }: { processKey?: str
     .all(processKey, limit);
 }
 
-/** The part of a process's state a new check is weighed against. */
-export function previousStateOf(
-  row: (Pick<ProcessStateRow, 'off_since' | 'off_by' | 'started_at' | 'grace_until'> & { consecutive_failures: number | null }) | undefined,
-): PreviousState {
-  if (row === undefined) return NO_PREVIOUS_STATE;
+/** The columns of `process_state` a new check is weighed against. */
+export type PreviousRow = Pick<ProcessStateRow, 'off_since' | 'off_by' | 'started_at' | 'grace_until' | 'gave_up_at' | 'gave_up_reason'> & {
+  consecutive_failures: number | null;
+};
+
+/** The part of a process's state a new check is weighed against, with its recent recoveries. */
+export function previousStateOf(row: PreviousRow | undefined, budget: RecoveryBudget = NO_RECOVERIES): PreviousState {
+  if (row === undefined) return { ...NO_PREVIOUS_STATE, budget };
   return {
     consecutiveFailures: row.consecutive_failures ?? 0,
     offSince: row.off_since,
     offBy: row.off_by,
     startedAt: row.started_at,
     graceUntil: row.grace_until,
+    gaveUpAt: row.gave_up_at,
+    gaveUpReason: row.gave_up_reason,
+    budget,
   };
+}
+
+/**
+ * Cron's recent recoveries of a process, as the crash-loop guard weighs them: those
+ * within the window, and the failures in a row before them.
+ */
+export function readRecoveryBudget(
+  db: Store,
+  processKey: string,
+  { nowMs, windowSeconds, countedSince }: { nowMs: number; windowSeconds: number; countedSince: string | null },
+): RecoveryBudget {
+  const rows = db
+    .prepare<[string], { started_at: string; finished_at: string | null; outcome: string }>(
+      // Enough rows for any window: a recovery per minute for a day at most.
+      `SELECT started_at, finished_at, outcome FROM recoveries
+       WHERE process_key = ? AND kind = 'recovery' AND outcome != 'skipped' ORDER BY id DESC LIMIT 1440`,
+    )
+    .all(processKey);
+  const recoveries: PastRecovery[] = rows.map((row) => ({ startedAt: row.started_at, finishedAt: row.finished_at, outcome: row.outcome }));
+  const countedSinceMs = countedSince === null ? undefined : Date.parse(countedSince);
+  return budgetOf(recoveries, nowMs, windowSeconds, Number.isNaN(countedSinceMs) ? undefined : countedSinceMs);
 }
 
 /** A `recoveries` row. */

@@ -1,13 +1,17 @@
 import type { HealthVerdict } from '../heartbeat/classify-heartbeat.js';
-import { assessCheck, type Assessment } from '../recovery/assess-check.js';
+import { assessCheck, NO_CRASH_LOOP_LIMITS, type Assessment } from '../recovery/assess-check.js';
+import type { CrashLoopLimits } from '../recovery/crash-loop-guard.js';
+import { recordAuditEvent } from './audit-events.js';
 import type { Store } from './open-store.js';
-import { previousStateOf, type ProcessStateRow } from './read-state.js';
+import { previousStateOf, readRecoveryBudget, type PreviousRow as StatePreviousRow } from './read-state.js';
 
 export interface CheckToRecord {
   processKey: string;
   verdict: HealthVerdict;
   /** Consecutive failures at which a recovery is due. */
   threshold: number;
+  /** The crash-loop guard's limits for this process; none when left out. */
+  limits?: CrashLoopLimits | undefined;
 }
 
 export interface RecordedCheck extends Assessment {
@@ -18,10 +22,12 @@ export interface RecordedCheck extends Assessment {
 
 /** What `check_history.action_taken` says when the threshold is reached. */
 export const ACTION_RECOVERY_DUE = 'recovery_due';
+/** ...when the recovery that is due waits for its backoff. */
+export const ACTION_BACKOFF = 'backoff';
+/** ...when the crash-loop guard gives up on the process. */
+export const ACTION_GAVE_UP = 'gave_up';
 
-type PreviousRow = Pick<ProcessStateRow, 'recovery_due_since' | 'off_since' | 'off_by' | 'started_at' | 'grace_until'> & {
-  consecutive_failures: number | null;
-};
+type PreviousRow = StatePreviousRow & { recovery_due_since: string | null; recoveries_counted_since: string | null };
 
 /**
  * Records one tick's checks in a single transaction: a `check_history` row each and the
@@ -31,14 +37,16 @@ type PreviousRow = Pick<ProcessStateRow, 'recovery_due_since' | 'off_since' | 'o
 export function recordChecks(db: Store, checkedAt: string, checks: readonly CheckToRecord[]): RecordedCheck[] {
   const nowMs = Date.parse(checkedAt);
   const previousOf = db.prepare<[string], PreviousRow>(
-    'SELECT consecutive_failures, recovery_due_since, off_since, off_by, started_at, grace_until FROM process_state WHERE process_key = ?',
+    `SELECT consecutive_failures, recovery_due_since, off_since, off_by, started_at, grace_until, gave_up_at, gave_up_reason,
+       recoveries_counted_since FROM process_state WHERE process_key = ?`,
   );
+  const giveUp = db.prepare('UPDATE process_state SET gave_up_at = ?, gave_up_reason = ? WHERE process_key = ?');
   const upsertState = db.prepare(`
     INSERT INTO process_state (process_key, consecutive_failures, last_check_at, last_health, last_pid,
       last_heartbeat_ts, last_iteration, last_reason, last_heartbeat_age_seconds, last_heartbeat_status,
-      last_warning, recovery_due_since)
+      last_warning, recovery_due_since, last_identity)
     VALUES (@process_key, @consecutive_failures, @checked_at, @health, @pid, @heartbeat_ts, @iteration,
-      @reason, @heartbeat_age_seconds, @heartbeat_status, @warning, @recovery_due_since)
+      @reason, @heartbeat_age_seconds, @heartbeat_status, @warning, @recovery_due_since, @identity)
     ON CONFLICT (process_key) DO UPDATE SET
       consecutive_failures = excluded.consecutive_failures,
       last_check_at = excluded.last_check_at,
@@ -50,19 +58,21 @@ export function recordChecks(db: Store, checkedAt: string, checks: readonly Chec
       last_heartbeat_age_seconds = excluded.last_heartbeat_age_seconds,
       last_heartbeat_status = excluded.last_heartbeat_status,
       last_warning = excluded.last_warning,
-      recovery_due_since = excluded.recovery_due_since`);
+      recovery_due_since = excluded.recovery_due_since,
+      last_identity = excluded.last_identity`);
   const insertHistory = db.prepare(`
     INSERT INTO check_history (process_key, checked_at, health, pid, heartbeat_ts, iteration, action_taken,
-      reason, heartbeat_age_seconds, heartbeat_status, consecutive_failures, warning)
+      reason, heartbeat_age_seconds, heartbeat_status, consecutive_failures, warning, identity)
     VALUES (@process_key, @checked_at, @health, @pid, @heartbeat_ts, @iteration, @action_taken,
-      @reason, @heartbeat_age_seconds, @heartbeat_status, @consecutive_failures, @warning)`);
+      @reason, @heartbeat_age_seconds, @heartbeat_status, @consecutive_failures, @warning, @identity)`);
 
   return db
     .transaction((): RecordedCheck[] =>
-      checks.map(({ processKey, verdict: checked, threshold }) => {
+      checks.map(({ processKey, verdict: checked, threshold, limits = NO_CRASH_LOOP_LIMITS }) => {
         const previous = previousOf.get(processKey);
-        const assessment = assessCheck(checked, previousStateOf(previous), threshold, nowMs);
-        const { verdict, consecutiveFailures, recoveryDue } = assessment;
+        const budget = readRecoveryBudget(db, processKey, { nowMs, windowSeconds: limits.windowSeconds, countedSince: previous?.recoveries_counted_since ?? null });
+        const assessment = assessCheck(checked, previousStateOf(previous, budget), threshold, nowMs, limits);
+        const { verdict, consecutiveFailures, recoveryDue, guard } = assessment;
         const row = {
           process_key: processKey,
           checked_at: checkedAt,
@@ -75,9 +85,16 @@ export function recordChecks(db: Store, checkedAt: string, checks: readonly Chec
           heartbeat_status: verdict.status ?? null,
           warning: verdict.warning ?? null,
           consecutive_failures: consecutiveFailures,
+          identity: verdict.identity === undefined ? null : verdict.identity.join(',') || 'pid',
         };
-        upsertState.run({ ...row, recovery_due_since: recoveryDue ? (previous?.recovery_due_since ?? checkedAt) : null });
-        const history = insertHistory.run({ ...row, action_taken: recoveryDue ? ACTION_RECOVERY_DUE : null });
+        const waiting = guard?.kind === 'backoff';
+        upsertState.run({ ...row, recovery_due_since: recoveryDue || waiting ? (previous?.recovery_due_since ?? checkedAt) : null });
+        if (guard?.kind === 'give_up') {
+          giveUp.run(checkedAt, guard.reason, processKey);
+          recordAuditEvent(db, { at: checkedAt, kind: 'gave_up', processKey, detail: verdict.reason });
+        }
+        const action = recoveryDue ? ACTION_RECOVERY_DUE : guard?.kind === 'backoff' ? ACTION_BACKOFF : guard?.kind === 'give_up' ? ACTION_GAVE_UP : null;
+        const history = insertHistory.run({ ...row, action_taken: action });
         return { ...assessment, processKey, historyId: Number(history.lastInsertRowid) };
       }),
     )

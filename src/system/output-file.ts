@@ -22,7 +22,7 @@ export interface OpenedOutputFile {
 export function openOutputFile(path: string, options: { rotateAboveBytes?: number | undefined; header?: string | undefined } = {}): OpenedOutputFile {
   mkdirSync(dirname(path), { recursive: true, mode: 0o750 });
   if (options.rotateAboveBytes !== undefined && fileSizeOrZero(path) > options.rotateAboveBytes) renameSync(path, `${path}.1`);
-  const fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o640);
+  const fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o640);
   try {
     if (options.header !== undefined) writeHeader(fd, options.header);
     return { fd, startOffset: fstatSync(fd).size };

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { describeSpawnError } from './describe-spawn-error.js';
+import type { UserAccount } from './lookup-user.js';
+import { shellArgv } from './shell-argv.js';
 import { OutputTail } from './output-tail.js';
 import { listProcessGroup } from './proc-stat.js';
 import { terminateProcessGroup } from './terminate-process-group.js';
@@ -12,6 +14,8 @@ export interface ShellCommandOptions {
   cwd: string;
   /** The complete environment. */
   env: NodeJS.ProcessEnv;
+  /** Run it as this user (through setpriv) instead of the watchdog's own. */
+  user?: UserAccount | undefined;
   timeoutMs: number;
   /** On timeout: SIGTERM to the whole process group, then SIGKILL after this long. */
   killGraceMs: number;
@@ -58,7 +62,8 @@ type Ending = { kind: 'exit'; exitCode: number | null; signal: NodeJS.Signals | 
  * an `outputTailBytes` that is not a byte count.
  */
 export async function runShellCommand(options: ShellCommandOptions): Promise<ShellCommandResult> {
-  const { command, cwd, env, timeoutMs, killGraceMs, outputTailBytes = 4096, listGroup = listProcessGroup } = options;
+  const { command, cwd, env, timeoutMs, killGraceMs, outputTailBytes = 4096, listGroup = listProcessGroup, user } = options;
+  const argv = shellArgv(command, user);
   checkDelay('timeoutMs', timeoutMs);
   checkDelay('killGraceMs', killGraceMs);
   const started = performance.now();
@@ -71,7 +76,7 @@ export async function runShellCommand(options: ShellCommandOptions): Promise<She
 
   let child: ChildProcess;
   try {
-    child = spawn('/bin/sh', ['-c', command], { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(argv.file, argv.args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (error) {
     // Node throws at once for options it refuses outright, such as a NUL byte in the command.
     return { ...result({ pid: undefined, exitCode: null, signal: null, timedOut: false }), spawnError: describeSpawnError(error, cwd) };

@@ -3,6 +3,8 @@ import { closeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { describeError, systemErrorCode } from '../errors.js';
 import { describeSpawnError } from './describe-spawn-error.js';
+import type { UserAccount } from './lookup-user.js';
+import { shellArgv } from './shell-argv.js';
 import { openOutputFile, readOutputSince, type OpenedOutputFile } from './output-file.js';
 
 /** A monitored app to start, outliving the watchdog that starts it. */
@@ -12,6 +14,8 @@ export interface StartDetachedOptions {
   cwd: string;
   /** The complete environment. */
   env: NodeJS.ProcessEnv;
+  /** Run it as this user (through setpriv) instead of the watchdog's own. */
+  user?: UserAccount | undefined;
   /** stdout and stderr are appended here (file created 0o640, its folder with recursive mkdir 0o750). */
   outputPath: string;
   /** When the output file is larger than this before the start, it is renamed to `${outputPath}.1` (replacing) first. */
@@ -53,7 +57,8 @@ type Early =
  * @throws RangeError (as a rejection) when `verifyDelayMs` is not a valid delay.
  */
 export async function startDetached(options: StartDetachedOptions): Promise<StartDetachedResult> {
-  const { command, cwd, env, outputPath, verifyDelayMs } = options;
+  const { command, cwd, env, outputPath, verifyDelayMs, user } = options;
+  const argv = shellArgv(command, user);
   if (!Number.isFinite(verifyDelayMs) || verifyDelayMs < 0 || verifyDelayMs > 2 ** 31 - 1) {
     throw new RangeError(`verifyDelayMs must be a delay in milliseconds, not ${verifyDelayMs}`);
   }
@@ -78,7 +83,7 @@ export async function startDetached(options: StartDetachedOptions): Promise<Star
 
   let child: ChildProcess;
   try {
-    child = spawn('/bin/sh', ['-c', command], { cwd, env, detached: true, stdio: ['ignore', output.fd, output.fd] });
+    child = spawn(argv.file, argv.args, { cwd, env, detached: true, stdio: ['ignore', output.fd, output.fd] });
   } catch (error) {
     // Node throws at once for options it refuses outright, such as a NUL byte in the command.
     return failed(describeSpawnError(error, cwd));

@@ -2,6 +2,9 @@ import { renameSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { listProcessGroup, readBootTimeMs, readProcStat, type ProcStat } from './proc-stat.js';
 import { procfsProcessTable, type ProcessTable } from './process-table.js';
+import { readBootId } from './boot-info.js';
+import { readCommandLine, readProcessUids, type ProcessUids } from './process-owner.js';
+import type { ObservedIdentity } from '../heartbeat/check-identity.js';
 import { runShellCommand, type ShellCommandOptions, type ShellCommandResult } from './run-shell-command.js';
 import { startDetached, type StartDetachedOptions, type StartDetachedResult } from './start-detached.js';
 
@@ -12,6 +15,12 @@ export interface ProcessInspector extends ProcessTable {
   bootTimeMs(): number | undefined;
   /** Live (non-zombie) members of a process group. */
   groupMembers(pgid: number): number[];
+  /** Its arguments joined by spaces; `undefined` when there is no such process. */
+  commandLine(pid: number): string | undefined;
+  /** Who it runs as; `undefined` when there is no such process. */
+  uids(pid: number): ProcessUids | undefined;
+  /** This boot's id; `undefined` when it cannot be read. */
+  bootId(): string | undefined;
 }
 
 /**
@@ -43,6 +52,9 @@ export function realSystem(procRoot = '/proc'): System {
     stat: (pid) => readProcStat(pid, procRoot),
     bootTimeMs: () => readBootTimeMs(procRoot),
     groupMembers: (pgid) => listProcessGroup(pgid, procRoot),
+    commandLine: (pid) => readCommandLine(pid, procRoot),
+    uids: (pid) => readProcessUids(pid, procRoot),
+    bootId: () => readBootId(procRoot),
   };
   return {
     processes,
@@ -71,4 +83,14 @@ export function ancestorsOf(pid: number, processes: Pick<ProcessInspector, 'stat
     current = stat.ppid;
   }
   return ancestors;
+}
+
+/** What the process table says of `pid`, read only when an identity check asks. */
+export function observeIdentity(processes: ProcessInspector, pid: number): ObservedIdentity {
+  return {
+    startTicks: () => processes.stat(pid)?.startTime,
+    bootId: () => processes.bootId(),
+    commandLine: () => processes.commandLine(pid),
+    uids: () => processes.uids(pid),
+  };
 }

@@ -2,11 +2,11 @@ import type { ProcessConfig } from '../config/types.js';
 import { describeError } from '../errors.js';
 import { classifyHeartbeat, verdict, type HealthVerdict } from '../heartbeat/classify-heartbeat.js';
 import type { HeartbeatFileRead } from '../heartbeat/read-heartbeat-file.js';
-import type { ProcessTable } from '../system/process-table.js';
+import { observeIdentity, type ProcessInspector } from '../system/system.js';
 
 export interface CheckProcessDeps {
   readHeartbeat: (path: string) => HeartbeatFileRead;
-  processTable: ProcessTable;
+  processTable: ProcessInspector;
   nowMs: number;
   maxClockSkewSeconds: number;
 }
@@ -24,6 +24,9 @@ export function checkProcess(process: ProcessConfig, deps: CheckProcessDeps): He
       maxClockSkewSeconds: deps.maxClockSkewSeconds,
       nowMs: deps.nowMs,
       liveness: (pid) => deps.processTable.liveness(pid),
+      observe: (pid) => observeIdentity(deps.processTable, pid),
+      user: process.user,
+      match: process.match,
     });
   } catch (error) {
     // Reading the heartbeat never throws; what does is the watchdog's side (procfs). Not the

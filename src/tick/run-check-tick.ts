@@ -7,6 +7,8 @@ import type { HeartbeatFileRead } from '../heartbeat/read-heartbeat-file.js';
 import type { ReleaseLock } from '../lock/tick-lock.js';
 import type { Logger } from '../logging/logger.js';
 import { runRecovery, type RecoveryReport } from '../recovery/run-recovery.js';
+import type { Assessment } from '../recovery/assess-check.js';
+import { crashLoopLimitsOf } from '../recovery/crash-loop-guard.js';
 import { openStore, type Store } from '../store/open-store.js';
 import { recordChecks } from '../store/record-checks.js';
 import { markInterruptedRecoveries } from '../store/record-recovery.js';
@@ -36,6 +38,8 @@ export interface ProcessCheck {
   consecutiveFailures: number;
   threshold: number;
   recoveryDue: boolean;
+  /** The crash-loop guard held the recovery back (`backoff`) or gave up on the process at this check (`give_up`). */
+  guard: Assessment['guard'];
 }
 
 export type TickOutcome =
@@ -82,7 +86,12 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
       const recorded = recordChecks(
         db,
         checkedAt,
-        verdicts.map(({ process, verdict }) => ({ processKey: process.key, verdict, threshold: process.consecutive_failures_threshold })),
+        verdicts.map(({ process, verdict }) => ({
+          processKey: process.key,
+          verdict,
+          threshold: process.consecutive_failures_threshold,
+          limits: crashLoopLimitsOf(process),
+        })),
       );
       const checks = verdicts.map(({ process }, index): ProcessCheck => {
         const record = recorded[index];
@@ -94,6 +103,7 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
           threshold: process.consecutive_failures_threshold,
           consecutiveFailures: record.consecutiveFailures,
           recoveryDue: record.recoveryDue,
+          guard: record.guard,
         };
       });
       checks.forEach((check) => logCheck(logger, check));
@@ -157,7 +167,7 @@ function logCheck(logger: Logger, check: ProcessCheck): void {
   if (verdict.warning !== undefined) logger.warn(`${process.key}: ${verdict.warning}`);
   const line = describeCheck(check);
   if (verdict.state === 'healthy') logger.debug(line);
-  else if (verdict.state === 'check_error') logger.error(line);
+  else if (verdict.state === 'check_error' || verdict.state === 'gave_up') logger.error(line);
   else if (verdict.state === 'off' || verdict.state === 'starting') logger.info(line);
   else logger.warn(line);
 }

@@ -40,6 +40,7 @@ function classify(read: HeartbeatFileRead, options: { timeoutSeconds?: number; m
     timeoutSeconds: options.timeoutSeconds ?? TIMEOUT,
     maxClockSkewSeconds: options.maxClockSkewSeconds ?? SKEW,
     nowMs: NOW_MS,
+    observe: () => ({ startTicks: () => 1000, bootId: () => undefined, commandLine: () => '/usr/bin/app', uids: () => ({ real: 0, effective: 0 }) }),
     liveness: (pid) => {
       asked.push(pid);
       const liveness = TABLE.get(pid);
@@ -145,6 +146,9 @@ describe('classifyHeartbeat: clock skew', () => {
       iteration: 42,
       status: 'running',
       warning: undefined,
+      pidStartTicks: undefined,
+      bootId: undefined,
+      identity: undefined,
     });
     assert.deepEqual(asked, []);
   });
@@ -213,6 +217,9 @@ describe('classifyHeartbeat: healthy', () => {
       iteration: 42,
       status: 'running',
       warning: undefined,
+      pidStartTicks: undefined,
+      bootId: undefined,
+      identity: [],
     };
     assert.deepEqual(verdict, expected);
     assert.deepEqual(asked, [ALIVE]);

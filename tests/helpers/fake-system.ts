@@ -16,6 +16,10 @@ export interface FakeProcess {
   startTime?: number;
   /** A thread ID, not a process. */
   thread?: boolean;
+  /** Its command line: `/usr/bin/app` by default. */
+  commandLine?: string;
+  /** Its real and effective user ID: 0 by default. */
+  uid?: number;
 }
 
 /** A system error as `process.kill` or `fs` throws it. */
@@ -59,6 +63,8 @@ export interface FakeSystem extends System {
 export const FAKE_NOW_MS = Date.parse('2026-06-30T12:00:00.000Z');
 /** The fake machine booted a day before FAKE_NOW_MS: a default process (start time 1000 ticks) started 10 s after boot. */
 export const FAKE_BOOT_MS = FAKE_NOW_MS - 24 * 60 * 60 * 1000;
+/** The fake machine's boot id. */
+export const FAKE_BOOT_ID = '00000000-0000-4000-8000-000000000001';
 
 /** A fake System; see `FakeSystemOptions` for what a test can steer. */
 export function fakeSystem(options: FakeSystemOptions = {}): FakeSystem {
@@ -92,6 +98,17 @@ export function fakeSystem(options: FakeSystemOptions = {}): FakeSystem {
         return { pid, state: entry.state ?? 'S', ppid: entry.ppid ?? 1, pgrp, session: pgrp, startTime: entry.startTime ?? 1000 };
       },
       bootTimeMs: () => FAKE_BOOT_MS,
+      commandLine(pid) {
+        fake.inspected.push(pid);
+        const entry = table.get(pid);
+        return entry === undefined ? undefined : (entry.commandLine ?? '/usr/bin/app');
+      },
+      uids(pid) {
+        fake.inspected.push(pid);
+        const entry = table.get(pid);
+        return entry === undefined ? undefined : { real: entry.uid ?? 0, effective: entry.uid ?? 0 };
+      },
+      bootId: () => FAKE_BOOT_ID,
       groupMembers(pgid) {
         return [...table.values()]
           .filter((entry) => entry.thread !== true && (entry.pgrp ?? entry.pid) === pgid && entry.state !== 'Z' && entry.state !== 'X')

@@ -19,6 +19,11 @@ export function processConfig(overrides: Partial<ProcessConfig> = {}): ProcessCo
     cwd: '/srv/web',
     env: {},
     output_log: '/var/log/watchdog/web.out.log',
+    user: undefined,
+    match: undefined,
+    max_recoveries: 3,
+    recovery_window_seconds: 3600,
+    recovery_backoff_seconds: 60,
     ...overrides,
   };
 }

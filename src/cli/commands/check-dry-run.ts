@@ -6,7 +6,8 @@ import { previewActions } from '../../recovery/preview-actions.js';
 import { startedInstanceOf } from '../../store/process-control.js';
 import { readReboots } from '../../store/network-events.js';
 import { emptyNetworkState, readNetworkState } from '../../store/network-state.js';
-import { previousStateOf, readFrom, readProcessStatesAt } from '../../store/read-state.js';
+import { previousStateOf, readFrom, readProcessStatesAt, readRecoveryBudget } from '../../store/read-state.js';
+import type { RecoveryBudget } from '../../recovery/crash-loop-guard.js';
 import { realSystem } from '../../system/system.js';
 import { describeCheck } from '../../tick/describe-check.js';
 import { EXIT } from '../exit-codes.js';
@@ -22,6 +23,11 @@ import type { CliIo } from '../io.js';
 export async function runCheckDryRun(config: WatchdogConfig, warnings: readonly string[], io: CliIo): Promise<number> {
   const system = realSystem();
   const states = readProcessStatesAt(config.db_path);
+  const budgets = readFrom(config.db_path, (db) => new Map(config.processes.map((process) => [process.key, readRecoveryBudget(db, process.key, {
+    nowMs: system.now().getTime(),
+    windowSeconds: process.recovery_window_seconds,
+    countedSince: states.get(process.key)?.recoveries_counted_since ?? null,
+  })])), () => new Map<string, RecoveryBudget>());
   const nowMs = system.now().getTime();
   io.out(`dry run of ${config.config_path}: nothing is run, recorded or logged`);
   for (const warning of warnings) io.out(`config warning: ${warning}`);
@@ -31,11 +37,11 @@ export async function runCheckDryRun(config: WatchdogConfig, warnings: readonly 
       continue;
     }
     const state = states.get(process.key);
-    const assessment = checkNow(process, previousStateOf(state), { ...checkNowDepsOf(config, system, readHeartbeatFile), nowMs });
+    const assessment = checkNow(process, previousStateOf(state, budgets.get(process.key)), { ...checkNowDepsOf(config, system, readHeartbeatFile), nowMs });
     const threshold = process.consecutive_failures_threshold;
     const line = describeCheck({ process, threshold, ...assessment });
     if (!assessment.recoveryDue) {
-      io.out(`${line} → ${quietDecision(assessment.verdict.state, threshold)}`);
+      io.out(`${line} → ${assessment.guard?.kind === 'backoff' ? 'no recovery yet: it waits for its backoff' : quietDecision(assessment.verdict.state, threshold)}`);
       continue;
     }
     io.out(`${line} → would run its recovery:`);
@@ -77,6 +83,8 @@ function quietDecision(state: string, threshold: number): string {
       return 'not recovered while off (`watchdog on` turns it back on)';
     case 'starting':
       return 'nothing to do while it comes up';
+    case 'gave_up':
+      return 'not recovered: the crash-loop guard gave up on it (`watchdog on` or `watchdog reset` resumes recoveries)';
     case 'check_error':
       return 'nothing to do: it could not be checked, the count stays as it is';
     default:

@@ -20,7 +20,8 @@ export interface CheckArgs {
 /**
  * `watchdog check`: one tick, as cron runs it every minute. Prints nothing when the
  * tick ran (cron mails whatever a job prints) unless `--verbose`; errors that stop the
- * tick and failed recoveries go to standard error and the log. Exit 1 when a recovery failed.
+ * tick, failed recoveries and a process given up on go to standard error and the log.
+ * Exit 1 when a recovery failed or the crash-loop guard gave up on a process.
  */
 export async function runCheck(args: CheckArgs, io: CliIo): Promise<number> {
   const { config, warnings } = loadCliConfig(args.config, io);
@@ -67,6 +68,12 @@ function reportFailedRecoveries(outcome: TickOutcome, config: WatchdogConfig, io
     io.err(`watchdog: ${recovery.processKey}: recovery #${recovery.recoveryId} failed: ${recovery.summary}`);
   }
   if (failed.length > 0) io.err(`watchdog: details: watchdog history --recoveries -c ${config.config_path}`);
+  // Said once, at the check that gives up: from then on the process is `gave_up` until a person acts.
+  const gaveUp = outcome.checks.filter((check) => check.guard?.kind === 'give_up');
+  for (const check of gaveUp) {
+    io.err(`watchdog: ${check.process.key}: ${check.verdict.reason}`);
+    io.err(`watchdog: ${check.process.key}: no more recoveries until \`watchdog on ${check.process.key}\` or \`watchdog reset ${check.process.key}\``);
+  }
   const network = outcome.network;
   // Said once, when it starts: a link that cannot be judged (often a misspelt interface) turns the ladder off.
   if (network !== undefined && network.verdict.state === 'check_error' && network.previousState !== 'check_error') {
@@ -78,5 +85,5 @@ function reportFailedRecoveries(outcome: TickOutcome, config: WatchdogConfig, io
     for (const line of formatRebootLines(network)) io.err(`watchdog: network ${network.interface}: ${line}`);
     io.err(`watchdog: details: watchdog history --network -c ${config.config_path}`);
   }
-  return failed.length > 0 || ladderFailed ? EXIT.failed : EXIT.ok;
+  return failed.length > 0 || gaveUp.length > 0 || ladderFailed ? EXIT.failed : EXIT.ok;
 }

@@ -1,5 +1,5 @@
 import type { ProcessConfig, WatchdogConfig } from '../../config/types.js';
-import { restartProcess, turnOff, turnOn, type ControlDeps, type ControlResult } from '../../control/control-process.js';
+import { resetProcess, restartProcess, turnOff, turnOn, type ControlDeps, type ControlResult } from '../../control/control-process.js';
 import { readHeartbeatFile } from '../../heartbeat/read-heartbeat-file.js';
 import { acquireTickLockWaiting } from '../../lock/acquire-lock.js';
 import { openStore } from '../../store/open-store.js';
@@ -10,7 +10,7 @@ import { loadCliConfig, requireProcessKey } from '../load-cli-config.js';
 import { openLog } from '../open-log.js';
 import { requestedBy } from '../requested-by.js';
 
-export type ControlCommand = 'on' | 'off' | 'restart' | 'stop-all' | 'start-all';
+export type ControlCommand = 'on' | 'off' | 'restart' | 'reset' | 'stop-all' | 'start-all';
 
 export interface ControlArgs {
   config?: string | undefined;
@@ -21,7 +21,7 @@ export interface ControlArgs {
 }
 
 /**
- * `on`, `off`, `restart <key>`, `stop-all`, `start-all`: take the tick's lock (waiting
+ * `on`, `off`, `restart`, `reset <key>`, `stop-all`, `start-all`: take the tick's lock (waiting
  * up to `--wait` seconds, else exit 75), act, record it like cron's own actions, and say
  * what happened. Exit 1 when an action failed.
  */
@@ -82,6 +82,8 @@ function act(command: ControlCommand, process: ProcessConfig, force: boolean, de
       return turnOn(process, force, deps);
     case 'restart':
       return restartProcess(process, deps);
+    case 'reset':
+      return Promise.resolve(resetProcess(process, deps));
   }
 }
 

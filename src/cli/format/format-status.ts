@@ -11,13 +11,20 @@ export function formatStatusTable(statuses: readonly ProcessStatus[], nowMs: num
     status.enabled ? `${status.consecutive_failures}/${status.threshold}${status.recovery_due ? ' recovery due' : ''}` : '-',
     status.heartbeat_age_seconds === null ? '-' : formatSeconds(Math.max(0, status.heartbeat_age_seconds)),
     status.pid === null ? '-' : String(status.pid),
+    status.identity ?? '-',
     formatAgo(status.last_check_at, nowMs),
     status.last_recovery === null ? '-' : `#${status.last_recovery.id} ${status.last_recovery.kind} ${status.last_recovery.outcome} ${formatAgo(status.last_recovery.started_at, nowMs)}`,
     status.reason ?? '',
   ]);
-  const lines = renderTable(['KEY', 'NAME', 'STATE', 'FAILURES', 'HEARTBEAT AGE', 'PID', 'LAST CHECK', 'LAST RECOVERY', 'REASON'], rows);
+  const lines = renderTable(['KEY', 'NAME', 'STATE', 'FAILURES', 'HEARTBEAT AGE', 'PID', 'IDENTITY', 'LAST CHECK', 'LAST RECOVERY', 'REASON'], rows);
   for (const status of statuses) {
     if (status.warning !== null) lines.push(`warning: ${status.key}: ${status.warning}`);
+  }
+  for (const status of statuses) {
+    if (status.gave_up_at === null) continue;
+    lines.push(
+      `gave up on ${status.key} at ${status.gave_up_at} (${status.gave_up_reason ?? 'crash loop'}): \`watchdog on ${status.key}\` or \`watchdog reset ${status.key}\` resumes recoveries`,
+    );
   }
   for (const status of statuses) {
     const recovery = status.last_recovery;

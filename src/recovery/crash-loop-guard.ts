@@ -1,0 +1,83 @@
+import type { ProcessConfig } from '../config/types.js';
+import { formatSeconds } from '../time/format-duration.js';
+
+/** A process's limits on recoveries: `max_recoveries`, `recovery_window_seconds`, `recovery_backoff_seconds`. */
+export interface CrashLoopLimits {
+  maxRecoveries: number;
+  windowSeconds: number;
+  backoffSeconds: number;
+}
+
+export function crashLoopLimitsOf(process: Pick<ProcessConfig, 'max_recoveries' | 'recovery_window_seconds' | 'recovery_backoff_seconds'>): CrashLoopLimits {
+  return { maxRecoveries: process.max_recoveries, windowSeconds: process.recovery_window_seconds, backoffSeconds: process.recovery_backoff_seconds };
+}
+
+/** One of cron's recoveries of a process, as the guard weighs it. */
+export interface PastRecovery {
+  startedAt: string;
+  finishedAt: string | null;
+  /** `succeeded`, `failed`, `interrupted`, `running`. */
+  outcome: string;
+}
+
+/** What the guard needs to know of a process's recent recoveries. */
+export interface RecoveryBudget {
+  /** Recoveries that started within the window (and since the guard was last reset). */
+  recent: number;
+  /** Failed (or interrupted) recoveries in a row, the latest first, since the last reset. */
+  failedInARow: number;
+  /** When the latest failed one ended, in ms since the epoch. */
+  lastFailedMs: number | undefined;
+}
+
+export type CrashLoopDecision =
+  | { kind: 'allow' }
+  | { kind: 'backoff'; untilMs: number; reason: string }
+  | { kind: 'give_up'; reason: string };
+
+/**
+ * Weighs past recoveries, newest first. Only those after `countedSinceMs` (when a person
+ * last reset the guard, with `on`, `restart` or `reset`) count, so a reset gives a fresh budget.
+ */
+export function budgetOf(recoveries: readonly PastRecovery[], nowMs: number, windowSeconds: number, countedSinceMs: number | undefined): RecoveryBudget {
+  const since = Math.max(nowMs - windowSeconds * 1000, countedSinceMs ?? -Infinity);
+  const counted = recoveries.filter((recovery) => countedSinceMs === undefined || Date.parse(recovery.startedAt) >= countedSinceMs);
+  const recent = counted.filter((recovery) => Date.parse(recovery.startedAt) >= since).length;
+  let failedInARow = 0;
+  for (const recovery of counted) {
+    if (recovery.outcome !== 'failed' && recovery.outcome !== 'interrupted') break;
+    failedInARow += 1;
+  }
+  const latestFailed = failedInARow > 0 ? counted[0] : undefined;
+  const lastFailedMs = latestFailed === undefined ? undefined : Date.parse(latestFailed.finishedAt ?? latestFailed.startedAt);
+  return { recent, failedInARow, lastFailedMs: Number.isNaN(lastFailedMs) ? undefined : lastFailedMs };
+}
+
+/**
+ * Whether a recovery that is due may run now. After `maxRecoveries` within the window the
+ * app is given up on: restarting it again would only repeat the crash (and may wear out
+ * flash or hammer a broken peer), so a person must look. After a failed recovery the next
+ * waits `backoffSeconds`, doubled for each further failure in a row (at most the window).
+ */
+export function decideCrashLoop(budget: RecoveryBudget, limits: CrashLoopLimits, nowMs: number): CrashLoopDecision {
+  if (budget.recent >= limits.maxRecoveries) {
+    return {
+      kind: 'give_up',
+      reason: `gave up: ${budget.recent} recoveries within ${formatSeconds(limits.windowSeconds)} (max_recoveries ${limits.maxRecoveries})`,
+    };
+  }
+  if (budget.failedInARow > 0 && budget.lastFailedMs !== undefined && limits.backoffSeconds > 0) {
+    const waitSeconds = Math.min(limits.backoffSeconds * 2 ** (budget.failedInARow - 1), limits.windowSeconds);
+    const untilMs = budget.lastFailedMs + waitSeconds * 1000;
+    // A wait longer than the backoff itself means the clock was set back: the wait is over.
+    if (nowMs < untilMs && untilMs - nowMs <= waitSeconds * 1000) {
+      const failures = budget.failedInARow === 1 ? 'a failed recovery' : `${budget.failedInARow} failed recoveries in a row`;
+      return {
+        kind: 'backoff',
+        untilMs,
+        reason: `next recovery in ${formatSeconds((untilMs - nowMs) / 1000)} (backoff ${formatSeconds(waitSeconds)} after ${failures})`,
+      };
+    }
+  }
+  return { kind: 'allow' };
+}

@@ -1,0 +1,33 @@
+import type { Store } from './open-store.js';
+
+/**
+ * What happened to the watchdog itself, beside its checks and recoveries: `db_moved_aside`
+ * (a corrupt database replaced by a fresh one), `journal_replayed` (rows kept while the
+ * database could not take them, now written), `gave_up` (the crash-loop guard stopped
+ * recovering a process) and `reset` (a person resumed it).
+ */
+export type AuditEventKind = 'db_moved_aside' | 'journal_replayed' | 'gave_up' | 'reset';
+
+export interface AuditEvent {
+  at: string;
+  kind: AuditEventKind;
+  processKey?: string | undefined;
+  detail: string;
+}
+
+export interface AuditEventRow {
+  id: number;
+  at: string;
+  kind: string;
+  process_key: string | null;
+  detail: string | null;
+}
+
+export function recordAuditEvent(db: Store, event: AuditEvent): void {
+  db.prepare('INSERT INTO audit_events (at, kind, process_key, detail) VALUES (?, ?, ?, ?)').run(event.at, event.kind, event.processKey ?? null, event.detail);
+}
+
+/** The most recent events, newest first. */
+export function readAuditEvents(db: Store, limit: number): AuditEventRow[] {
+  return db.prepare<[number], AuditEventRow>('SELECT * FROM audit_events ORDER BY id DESC LIMIT ?').all(limit);
+}

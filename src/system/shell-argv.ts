@@ -1,0 +1,27 @@
+import type { UserAccount } from './lookup-user.js';
+
+/** How a command is spawned: the program and its arguments. */
+export interface ShellArgv {
+  file: string;
+  args: string[];
+}
+
+/**
+ * `/bin/sh -c command`, run as `user` when one is given: through setpriv(1) (util-linux),
+ * which sets the user's groups with initgroups. Node's own `uid`/`gid` spawn options
+ * would drop every supplementary group, and an app that needs `dialout` or `gpio` would
+ * then fail in ways that are hard to see. A watchdog already running as that user runs
+ * the command directly (only root may set groups).
+ */
+export function shellArgv(command: string, user?: UserAccount, ownUid: number | undefined = process.geteuid?.()): ShellArgv {
+  if (user === undefined || user.uid === ownUid) return { file: '/bin/sh', args: ['-c', command] };
+  return {
+    file: 'setpriv',
+    args: [`--reuid=${user.uid}`, `--regid=${user.gid}`, '--init-groups', '--', '/bin/sh', '-c', command],
+  };
+}
+
+/** The variables a login as `user` would set, so a command run as it finds its home. */
+export function userEnv(user: UserAccount): NodeJS.ProcessEnv {
+  return { HOME: user.home, USER: user.name, LOGNAME: user.name };
+}
