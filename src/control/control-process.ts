@@ -3,7 +3,7 @@ import type { HeartbeatFileRead } from '../heartbeat/read-heartbeat-file.js';
 import type { Logger } from '../logging/logger.js';
 import type { Assessment } from '../recovery/assess-check.js';
 import { runRecovery, type RecoveryReport } from '../recovery/run-recovery.js';
-import type { Store } from '../store/open-store.js';
+import type { AuditWriter } from '../store/audit-writer.js';
 import { recordAuditEvent } from '../store/audit-events.js';
 import { clearGaveUp, clearOff, resetRecoveryBudget, setOff } from '../store/process-control.js';
 import { previousStateOf, readProcessStates } from '../store/read-state.js';
@@ -14,7 +14,8 @@ import { checkNow, checkNowDepsOf } from './check-now.js';
 import { decideOn } from './decide-on.js';
 
 export interface ControlDeps {
-  db: Store;
+  /** The audit log, which a failing database cannot stop. */
+  audit: AuditWriter;
   config: WatchdogConfig;
   system: System;
   readHeartbeat: (path: string) => HeartbeatFileRead;
@@ -38,7 +39,7 @@ export interface ControlResult {
 /** `watchdog off`: persisted first (cron must not undo it), then the app is stopped. */
 export async function turnOff(process: ProcessConfig, deps: ControlDeps): Promise<ControlResult> {
   const now = formatUtcTimestamp(deps.system.now());
-  setOff(deps.db, process.key, now, deps.requestedBy);
+  deps.audit.write((db) => setOff(db, process.key, now, deps.requestedBy));
   deps.logger.info(`${process.key}: turned off by ${deps.requestedBy} (${deps.command})`);
   // Checked after turning off, so the trigger reads `off`; the kill still takes the heartbeat's PID.
   const current = assessNow(process, deps);
@@ -53,7 +54,7 @@ export async function turnOff(process: ProcessConfig, deps: ControlDeps): Promis
 
 /** `watchdog on`: clears `off` (and a crash-loop give-up) and starts the app unless it is already running (or `force`). */
 export async function turnOn(process: ProcessConfig, force: boolean, deps: ControlDeps): Promise<ControlResult> {
-  const wasOff = clearOff(deps.db, process.key);
+  const wasOff = deps.audit.write((db) => clearOff(db, process.key));
   if (wasOff) deps.logger.info(`${process.key}: turned on by ${deps.requestedBy} (${deps.command})`);
   resume(process, deps);
   const current = assessNow(process, deps);
@@ -69,7 +70,7 @@ export async function turnOn(process: ProcessConfig, force: boolean, deps: Contr
 
 /** `watchdog restart`: the full pipeline now, whatever the app's health; also turns an `off` process back on. */
 export async function restartProcess(process: ProcessConfig, deps: ControlDeps): Promise<ControlResult> {
-  if (clearOff(deps.db, process.key)) deps.logger.info(`${process.key}: turned on by ${deps.requestedBy} (${deps.command})`);
+  if (deps.audit.write((db) => clearOff(db, process.key))) deps.logger.info(`${process.key}: turned on by ${deps.requestedBy} (${deps.command})`);
   resume(process, deps);
   const current = assessNow(process, deps);
   const report = await run(process, 'restart', process.recovery_actions, current, deps);
@@ -79,11 +80,14 @@ export async function restartProcess(process: ProcessConfig, deps: ControlDeps):
 /** `watchdog reset`: no action; the crash-loop guard and the failure count start again. */
 export function resetProcess(process: ProcessConfig, deps: ControlDeps): ControlResult {
   const now = formatUtcTimestamp(deps.system.now());
-  const gaveUpAt = clearGaveUp(deps.db, process.key, now);
-  resetRecoveryBudget(deps.db, process.key, now);
-  const was = gaveUpAt === undefined ? 'it had not given up' : `it had given up at ${gaveUpAt}`;
-  const detail = `crash-loop guard and failure count reset by ${deps.requestedBy} (${was})`;
-  recordAuditEvent(deps.db, { at: now, kind: 'reset', processKey: process.key, detail });
+  const { was, detail } = deps.audit.write((db) => {
+    const gaveUpAt = clearGaveUp(db, process.key, now);
+    resetRecoveryBudget(db, process.key, now);
+    const was = gaveUpAt === undefined ? 'it had not given up' : `it had given up at ${gaveUpAt}`;
+    const detail = `crash-loop guard and failure count reset by ${deps.requestedBy} (${was})`;
+    recordAuditEvent(db, { at: now, kind: 'reset', processKey: process.key, detail });
+    return { was, detail };
+  });
   deps.logger.info(`${process.key}: ${detail}`);
   return { processKey: process.key, outcome: 'succeeded', message: `reset: recoveries resume when it fails (${was}); nothing was started`, report: undefined };
 }
@@ -91,38 +95,43 @@ export function resetProcess(process: ProcessConfig, deps: ControlDeps): Control
 /** A person acting on a process the crash-loop guard gave up on takes over: recoveries resume. */
 function resume(process: ProcessConfig, deps: ControlDeps): void {
   const now = formatUtcTimestamp(deps.system.now());
-  const gaveUpAt = clearGaveUp(deps.db, process.key, now);
-  if (gaveUpAt === undefined) return;
-  const detail = `recoveries resumed by ${deps.requestedBy} (${deps.command}); the crash-loop guard had given up at ${gaveUpAt}`;
-  recordAuditEvent(deps.db, { at: now, kind: 'reset', processKey: process.key, detail });
-  deps.logger.info(`${process.key}: ${detail}`);
+  const detail = deps.audit.write((db) => {
+    const gaveUpAt = clearGaveUp(db, process.key, now);
+    if (gaveUpAt === undefined) return undefined;
+    const resumed = `recoveries resumed by ${deps.requestedBy} (${deps.command}); the crash-loop guard had given up at ${gaveUpAt}`;
+    recordAuditEvent(db, { at: now, kind: 'reset', processKey: process.key, detail: resumed });
+    return resumed;
+  });
+  if (detail !== undefined) deps.logger.info(`${process.key}: ${detail}`);
 }
 
 function assessNow(process: ProcessConfig, deps: ControlDeps): Assessment {
-  const previous = previousStateOf(readProcessStates(deps.db).get(process.key));
+  const previous = previousStateOf(readProcessStates(deps.audit.db).get(process.key));
   return checkNow(process, previous, checkNowDepsOf(deps.config, deps.system, deps.readHeartbeat));
 }
 
 function run(process: ProcessConfig, kind: RecoveryKind, actions: readonly string[], current: Assessment, deps: ControlDeps): Promise<RecoveryReport> {
   return runRecovery(
     { process, kind, command: deps.command, requestedBy: deps.requestedBy, actions, trigger: current.verdict, heartbeat: current.checked },
-    { db: deps.db, system: deps.system, logger: deps.logger, outputLogMaxBytes: deps.config.log_max_bytes },
+    { audit: deps.audit, system: deps.system, logger: deps.logger, outputLogMaxBytes: deps.config.log_max_bytes },
   );
 }
 
 /** A manual command that found nothing to do is still recorded: who asked, when, and why nothing ran. */
 function recordSkipped(process: ProcessConfig, current: Assessment, why: string, deps: ControlDeps): void {
   const at = formatUtcTimestamp(deps.system.now());
-  const id = beginRecovery(deps.db, {
-    processKey: process.key,
-    kind: 'start',
-    command: deps.command,
-    requestedBy: deps.requestedBy,
-    triggerHealth: current.verdict.state,
-    triggerReason: current.verdict.reason,
-    startedAt: at,
+  deps.audit.write((db) => {
+    const id = beginRecovery(db, {
+      processKey: process.key,
+      kind: 'start',
+      command: deps.command,
+      requestedBy: deps.requestedBy,
+      triggerHealth: current.verdict.state,
+      triggerReason: current.verdict.reason,
+      startedAt: at,
+    });
+    finishRecovery(db, id, { finishedAt: at, durationMs: 0, outcome: 'skipped', detail: why, startedPid: null });
   });
-  finishRecovery(deps.db, id, { finishedAt: at, durationMs: 0, outcome: 'skipped', detail: why, startedPid: null });
 }
 
 function offMessage(report: RecoveryReport): string {

@@ -3,7 +3,7 @@ import type { NetworkConfig } from '../config/network-types.js';
 import type { Logger } from '../logging/logger.js';
 import { completeNetworkEvent, readReboots, recordNetworkEvent, type EventStamp, type NetworkEventInput } from '../store/network-events.js';
 import { readNetworkState, writeHealed, writeLadderRun, writeNetworkCheck, type NetworkStateRow } from '../store/network-state.js';
-import type { Store } from '../store/open-store.js';
+import type { AuditWriter } from '../store/audit-writer.js';
 import { commandSucceeded, describeCommandResult } from '../system/describe-command-result.js';
 import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
 import { checkLink } from './check-link.js';
@@ -15,7 +15,8 @@ import { decideRebootNow, gatherRebootFacts } from './reboot-facts.js';
 import { runLadder, type LadderRun } from './run-ladder.js';
 
 export interface NetworkTickDeps {
-  db: Store;
+  /** Where events are recorded: the audit log, which a failing database cannot stop. */
+  audit: AuditWriter;
   system: NetworkSystem;
   logger: Logger;
   /** The config file's path: commands run in its folder. */
@@ -52,17 +53,17 @@ const REBOOT_KILL_GRACE_MS = 2000;
  * agree. Every detection, rung, outcome, veto and reboot is a row of `network_events`.
  */
 export async function runNetworkTick(network: NetworkConfig, deps: NetworkTickDeps): Promise<NetworkTickOutcome> {
-  const { db, system, logger } = deps;
+  const { audit, system, logger } = deps;
   const name = network.interface;
   const stamp = (): EventStamp => ({ at: formatUtcTimestamp(system.now()), bootId: system.bootId(), uptimeSeconds: system.uptimeSeconds() });
-  const record = (event: Omit<NetworkEventInput, 'interface'>): number => recordNetworkEvent(db, stamp(), { interface: name, ...event });
+  const record = (event: Omit<NetworkEventInput, 'interface'>): number => audit.write((db) => recordNetworkEvent(db, stamp(), { interface: name, ...event }));
 
-  const before = readNetworkState(db, name);
+  const before = readNetworkState(audit.db, name);
   const verdict = await checkLink(network, before.seen_at !== null, system);
   const checkedAt = formatUtcTimestamp(system.now());
   const { consecutiveFailures, decision } = decideAfterCheck(network, before, verdict.state, system.now().getTime());
   recordChange(before, verdict, record);
-  writeNetworkCheck(db, name, {
+  audit.write((db) => writeNetworkCheck(db, name, {
     checkedAt,
     state: verdict.state,
     reason: verdict.reason,
@@ -70,7 +71,7 @@ export async function runNetworkTick(network: NetworkConfig, deps: NetworkTickDe
     failingSince: isLinkFailure(verdict.state) ? (before.failing_since ?? checkedAt) : verdict.state === 'up' ? null : before.failing_since,
     seenAt: verdict.state === 'missing' || (verdict.state === 'check_error' && before.seen_at === null) ? before.seen_at : checkedAt,
     resetLadderFailures: verdict.state === 'up',
-  });
+  }));
   logVerdict(logger, verdict, consecutiveFailures, network.consecutive_failures_threshold);
 
   const outcome: NetworkTickOutcome = { interface: name, previousState: before.last_state ?? undefined, verdict, consecutiveFailures, decision };
@@ -112,8 +113,11 @@ export async function runNetworkTick(network: NetworkConfig, deps: NetworkTickDe
   if (ladder.outcome === 'healed' && ladder.verdict !== undefined) {
     record({ kind: 'ladder_end', ladderId, rung: ladder.healedBy, outcome: 'healed', detail: `healed by ${ladder.healedBy}` });
     record({ kind: 'link_up', ladderId, rung: ladder.healedBy, outcome: 'up', detail: `healed by rung ${ladder.healedBy}: ${ladder.verdict.reason}` });
-    writeHealed(db, name, endedAt, ladder.verdict.state, ladder.verdict.reason);
-    writeLadderRun(db, name, { at: ladderAt, ladderId, outcome: 'healed', healedBy: ladder.healedBy ?? null, failedLadderRuns: 0 });
+    const healed = ladder.verdict;
+    audit.write((db) => {
+      writeHealed(db, name, endedAt, healed.state, healed.reason);
+      writeLadderRun(db, name, { at: ladderAt, ladderId, outcome: 'healed', healedBy: ladder.healedBy ?? null, failedLadderRuns: 0 });
+    });
     logger.info(`network ${name}: healed by rung ${ladder.healedBy}`);
     return outcome;
   }
@@ -121,11 +125,11 @@ export async function runNetworkTick(network: NetworkConfig, deps: NetworkTickDe
   const failedLadderRuns = before.failed_ladder_runs + 1;
   const why = ladder.outcome === 'timed_out' ? `ladder_timeout_seconds (${network.ladder_timeout_seconds}s) ran out` : 'no rung healed the link';
   record({ kind: 'ladder_end', ladderId, outcome: ladder.outcome, detail: `${why}; ${failedLadderRuns} consecutive failed ladder run(s)` });
-  writeLadderRun(db, name, { at: ladderAt, ladderId, outcome: ladder.outcome, healedBy: null, failedLadderRuns });
+  audit.write((db) => writeLadderRun(db, name, { at: ladderAt, ladderId, outcome: ladder.outcome, healedBy: null, failedLadderRuns }));
   logger.error(`network ${name}: the ladder did not heal the link (${why}); ${failedLadderRuns} consecutive failed run(s), a reboot is considered from ${network.max_failures}`);
 
   const now = { atMs: system.now().getTime(), bootId: system.bootId(), uptimeSeconds: system.uptimeSeconds() };
-  const facts = gatherRebootFacts(network, failedLadderRuns, readReboots(db), now, system);
+  const facts = gatherRebootFacts(network, failedLadderRuns, readReboots(audit.db), now, system);
   const { decision: rebootDecision } = await decideRebootNow(facts, network, system);
   outcome.rebootDecision = rebootDecision;
   if (rebootDecision.kind !== 'reboot' || network.reboot === undefined) {
@@ -148,13 +152,15 @@ export async function runNetworkTick(network: NetworkConfig, deps: NetworkTickDe
   });
   const commandOk = commandSucceeded(result);
   const detail = describeCommandResult(result, network.reboot.timeout_seconds, 'reboot.timeout_seconds');
-  completeNetworkEvent(db, eventId, {
-    outcome: commandOk ? 'requested' : 'command_failed',
-    detail: `${rebootDecision.reason}; command ${detail}`,
-    durationMs: result.durationMs,
-    exitCode: result.exitCode,
-    outputTail: result.outputTail,
-  });
+  audit.write((db) =>
+    completeNetworkEvent(db, eventId, {
+      outcome: commandOk ? 'requested' : 'command_failed',
+      detail: `${rebootDecision.reason}; command ${detail}`,
+      durationMs: result.durationMs,
+      exitCode: result.exitCode,
+      outputTail: result.outputTail,
+    }),
+  );
   if (!commandOk) logger.error(`network ${name}: the reboot command failed: ${detail}`);
   outcome.reboot = { reason: rebootDecision.reason, eventId, commandOk, detail };
   return outcome;

@@ -1,7 +1,7 @@
 import type { ProcessConfig } from '../config/types.js';
 import type { HealthVerdict } from '../heartbeat/classify-heartbeat.js';
 import type { Logger } from '../logging/logger.js';
-import type { Store } from '../store/open-store.js';
+import type { AuditWriter } from '../store/audit-writer.js';
 import { linkCheckToRecovery, noteStarted, readStartedInstance } from '../store/process-control.js';
 import { beginRecovery, finishRecovery, recordRecoveryAction, type RecoveryKind } from '../store/record-recovery.js';
 import type { System } from '../system/system.js';
@@ -30,7 +30,8 @@ export interface RecoveryRequest {
 }
 
 export interface RecoveryDeps {
-  db: Store;
+  /** Where the recovery is recorded: the audit log, which a failing database cannot stop. */
+  audit: AuditWriter;
   system: System;
   logger: Logger;
   /** The app output log is rotated at a start past this size. */
@@ -51,10 +52,11 @@ export interface RecoveryReport extends PipelineResult {
  */
 export async function runRecovery(request: RecoveryRequest, deps: RecoveryDeps): Promise<RecoveryReport> {
   const { process, trigger } = request;
-  const { db, system, logger } = deps;
+  const { audit, system, logger } = deps;
   const startedMs = system.now().getTime();
   const reason = `${trigger.state} (${trigger.reason})`;
-  const recoveryId = beginRecovery(db, {
+  const recoveryId = audit.write((db) => {
+    const id = beginRecovery(db, {
     processKey: process.key,
     kind: request.kind,
     command: request.command,
@@ -62,32 +64,36 @@ export async function runRecovery(request: RecoveryRequest, deps: RecoveryDeps):
     triggerHealth: trigger.state,
     triggerReason: trigger.reason,
     startedAt: formatUtcTimestamp(new Date(startedMs)),
+    });
+    if (request.historyId !== undefined) linkCheckToRecovery(db, request.historyId, id);
+    return id;
   });
-  if (request.historyId !== undefined) linkCheckToRecovery(db, request.historyId, recoveryId);
   const label = `${process.key}: ${request.kind} #${recoveryId}`;
   logger.info(`${label} started by ${request.requestedBy} (${request.command}): ${reason}; actions: ${request.actions.join(' → ') || 'none'}`);
 
-  const candidate = killCandidateOf(request.heartbeat, readStartedInstance(db, process.key), process);
+  const candidate = killCandidateOf(request.heartbeat, readStartedInstance(audit.db, process.key), process);
   const plans = planActions(process, request.actions, candidate, { outputLogMaxBytes: deps.outputLogMaxBytes });
   const result = await runPipeline(plans, { process, reason }, system, (action, position) => {
-    db.transaction(() => {
+    audit.write((db) => {
       recordRecoveryAction(db, recoveryId, position, action);
       // At once, not when the pipeline ends: a watchdog killed after a start must not leave
       // the failure count at the threshold, or the next tick would start a second copy.
       if (plans[position]?.kind === 'start' && action.outcome === 'ok') noteStart(db, process, action, system);
-    }).immediate();
+    });
     logAction(logger, label, action);
   });
 
   const finishedMs = system.now().getTime();
   const durationMs = finishedMs - startedMs;
-  finishRecovery(db, recoveryId, {
-    finishedAt: formatUtcTimestamp(new Date(finishedMs)),
-    durationMs,
-    outcome: result.outcome,
-    detail: result.summary === '' ? null : result.summary,
-    startedPid: result.started?.pid ?? null,
-  });
+  audit.write((db) =>
+    finishRecovery(db, recoveryId, {
+      finishedAt: formatUtcTimestamp(new Date(finishedMs)),
+      durationMs,
+      outcome: result.outcome,
+      detail: result.summary === '' ? null : result.summary,
+      startedPid: result.started?.pid ?? null,
+    }),
+  );
   const took = formatSeconds(durationMs / 1000);
   if (result.outcome === 'succeeded') {
     const started = result.started?.pid === undefined ? '' : `; started PID ${result.started.pid}`;
@@ -99,7 +105,7 @@ export async function runRecovery(request: RecoveryRequest, deps: RecoveryDeps):
 }
 
 /** Opens the start grace period and remembers the started instance by its PID and start time. */
-function noteStart(db: Store, process: ProcessConfig, start: ActionResult, system: System): void {
+function noteStart(db: AuditWriter['db'], process: ProcessConfig, start: ActionResult, system: System): void {
   const graceUntil = new Date(Date.parse(start.startedAt) + process.start_grace_seconds * 1000);
   const stat = start.pid === undefined ? undefined : system.processes.stat(start.pid);
   const instance = start.pid === undefined || stat === undefined || stat.state === 'Z' ? undefined : { pid: start.pid, startTicks: stat.startTime };

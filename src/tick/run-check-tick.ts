@@ -9,7 +9,8 @@ import type { Logger } from '../logging/logger.js';
 import { runRecovery, type RecoveryReport } from '../recovery/run-recovery.js';
 import type { Assessment } from '../recovery/assess-check.js';
 import { crashLoopLimitsOf } from '../recovery/crash-loop-guard.js';
-import { openStore, type Store } from '../store/open-store.js';
+import { openAuditStore } from '../store/audit-store.js';
+import type { AuditWriter } from '../store/audit-writer.js';
 import { recordChecks } from '../store/record-checks.js';
 import { markInterruptedRecoveries } from '../store/record-recovery.js';
 import { applyRetention } from '../store/retention.js';
@@ -51,6 +52,8 @@ export type TickOutcome =
       recoveries: RecoveryReport[];
       /** `undefined` when the config has no `network` section. */
       network: NetworkTickOutcome | undefined;
+      /** Why the audit database could not take this tick's rows (they wait in the journal); `undefined` when it could. */
+      auditDegraded: string | undefined;
     };
 
 /**
@@ -79,11 +82,12 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
       });
     const verdicts = enabled.map((process) => ({ process, verdict: check(process) }));
 
-    const db = openStore(config.db_path);
+    const store = openAuditStore({ dbPath: config.db_path, journalPath: config.journal_path, logger, now: () => system.now() });
     try {
-      const interrupted = markInterruptedRecoveries(db, checkedAt);
+      const interrupted = store.write((db) => markInterruptedRecoveries(db, checkedAt));
       if (interrupted > 0) logger.warn(`${interrupted} recovery(ies) were interrupted by the watchdog stopping mid-pipeline; marked interrupted`);
-      const recorded = recordChecks(
+      const recorded = store.write((db) =>
+        recordChecks(
         db,
         checkedAt,
         verdicts.map(({ process, verdict }) => ({
@@ -92,6 +96,7 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
           threshold: process.consecutive_failures_threshold,
           limits: crashLoopLimitsOf(process),
         })),
+      ),
       );
       const checks = verdicts.map(({ process }, index): ProcessCheck => {
         const record = recorded[index];
@@ -117,20 +122,21 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
           logger.info(`${due.process.key}: healthy again before its recovery ran (${heartbeat.reason}); no recovery`);
           continue;
         }
-        recoveries.push(await recover({ ...due, checked: heartbeat }, recorded[index]?.historyId, db, config, deps));
+        recoveries.push(await recover({ ...due, checked: heartbeat }, recorded[index]?.historyId, store, config, deps));
       }
-      const network = config.network === undefined ? undefined : await checkNetwork(config.network, db, config, deps);
-      applyRetentionLogged(db, system.now().getTime(), config, logger);
-      return { kind: 'ran', checkedAt, checks, recoveries, network };
+      const network = config.network === undefined ? undefined : await checkNetwork(config.network, store, config, deps);
+      // Retention deletes; a stand-in's deletions are not journaled, so it waits for the database.
+      if (store.degraded === undefined) applyRetentionLogged(store, system.now().getTime(), config, logger);
+      return { kind: 'ran', checkedAt, checks, recoveries, network, auditDegraded: store.degraded };
     } finally {
-      db.close();
+      store.close();
     }
   } finally {
     await release();
   }
 }
 
-function recover(check: ProcessCheck, historyId: number | undefined, db: Store, config: WatchdogConfig, deps: TickDeps): Promise<RecoveryReport> {
+function recover(check: ProcessCheck, historyId: number | undefined, audit: AuditWriter, config: WatchdogConfig, deps: TickDeps): Promise<RecoveryReport> {
   return runRecovery(
     {
       process: check.process,
@@ -142,19 +148,19 @@ function recover(check: ProcessCheck, historyId: number | undefined, db: Store, 
       heartbeat: check.checked,
       historyId,
     },
-    { db, system: deps.system, logger: deps.logger, outputLogMaxBytes: config.log_max_bytes },
+    { audit, system: deps.system, logger: deps.logger, outputLogMaxBytes: config.log_max_bytes },
   );
 }
 
 /** Loaded only when the config has a `network` section, so a tick without one stays cheap. */
-async function checkNetwork(network: NetworkConfig, db: Store, config: WatchdogConfig, deps: TickDeps): Promise<NetworkTickOutcome> {
+async function checkNetwork(network: NetworkConfig, audit: AuditWriter, config: WatchdogConfig, deps: TickDeps): Promise<NetworkTickOutcome> {
   const { runNetworkTick } = await import('../network/run-network-tick.js');
   const system = deps.networkSystem?.(network) ?? (await import('../network/network-system.js')).realNetworkSystem({ sysfsRoot: network.sysfs_root });
-  return runNetworkTick(network, { db, system, logger: deps.logger, configPath: config.config_path });
+  return runNetworkTick(network, { audit, system, logger: deps.logger, configPath: config.config_path });
 }
 
-function applyRetentionLogged(db: Store, nowMs: number, config: WatchdogConfig, logger: Logger): void {
-  const retention = applyRetention(db, nowMs, config.history_retention_days, formatUtcTimestamp);
+function applyRetentionLogged(audit: AuditWriter, nowMs: number, config: WatchdogConfig, logger: Logger): void {
+  const retention = audit.write((db) => applyRetention(db, nowMs, config.history_retention_days, formatUtcTimestamp));
   if (retention.deletedRows > 0 || retention.deletedRecoveries > 0 || retention.deletedNetworkEvents > 0) {
     logger.info(
       `retention: deleted ${retention.deletedRows} check rows, ${retention.deletedRecoveries} recoveries and ${retention.deletedNetworkEvents} network events older than ${config.history_retention_days} days`,

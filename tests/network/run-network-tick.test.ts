@@ -1,3 +1,4 @@
+import { directWriter } from '../../src/store/audit-writer.js';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -64,7 +65,7 @@ function harness(raw: Partial<RawNetworkConfig> = {}, fakeOptions: FakeNetworkSy
     network,
     fake,
     logger,
-    tick: () => runNetworkTick(network, { db, system: fake, logger, configPath: join(dir, 'config.json') }),
+    tick: () => runNetworkTick(network, { audit: directWriter(db), system: fake, logger, configPath: join(dir, 'config.json') }),
     events: () => db.prepare<[], NetworkEventRow>('SELECT * FROM network_events ORDER BY id').all(),
     state: () => readNetworkState(db, 'eth0'),
   };

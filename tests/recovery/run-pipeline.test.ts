@@ -1,3 +1,4 @@
+import { directWriter } from '../../src/store/audit-writer.js';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -198,7 +199,7 @@ describe('runRecovery', () => {
         },
       });
       const logger = recordingLogger();
-      const report = await runRecovery(request(process, historyId), { db, system, logger, outputLogMaxBytes: 4096 });
+      const report = await runRecovery(request(process, historyId), { audit: directWriter(db), system, logger, outputLogMaxBytes: 4096 });
       assert.deepEqual(seenWhileRunning, ['running kill']);
 
       assert.deepEqual([report.outcome, report.processKey, report.kind, report.durationMs], ['succeeded', 'web', 'recovery', system.clockMs - FAKE_NOW_MS]);
@@ -269,7 +270,7 @@ describe('runRecovery', () => {
       const process = processConfig();
       const system = systemWith({ startResult: () => ({ outcome: 'exited', exitCode: 127, outputTail: 'start.sh: not found\n' }) });
       const logger = recordingLogger();
-      const report = await runRecovery(request(process, historyId), { db, system, logger, outputLogMaxBytes: 4096 });
+      const report = await runRecovery(request(process, historyId), { audit: directWriter(db), system, logger, outputLogMaxBytes: 4096 });
       assert.equal(report.outcome, 'failed');
 
       const [recovery] = readRecoveries(db, { limit: 1 });
@@ -304,7 +305,7 @@ describe('runRecovery', () => {
       const process = processConfig({ recovery_actions: ['start'] });
       const report = await runRecovery(
         { ...request(process), kind: 'restart', command: 'restart', requestedBy: 'alice' },
-        { db, system: systemWith(), logger: recordingLogger(), outputLogMaxBytes: 4096 },
+        { audit: directWriter(db), system: systemWith(), logger: recordingLogger(), outputLogMaxBytes: 4096 },
       );
       const [recovery] = readRecoveries(db, { limit: 1 });
       assert.deepEqual([recovery?.id, recovery?.kind, recovery?.command, recovery?.requested_by], [report.recoveryId, 'restart', 'restart', 'alice']);
@@ -327,7 +328,7 @@ describe('runRecovery', () => {
       // As the real runShellCommand rejects for a cleanup_timeout above 2^31 - 1 ms, which the config schema accepts.
       const system = systemWith();
       system.runShellCommand = () => Promise.reject(new RangeError('timeoutMs must be a delay in milliseconds, not 3000000000'));
-      const report = await runRecovery(request(process, historyId), { db, system, logger: recordingLogger(), outputLogMaxBytes: 4096 });
+      const report = await runRecovery(request(process, historyId), { audit: directWriter(db), system, logger: recordingLogger(), outputLogMaxBytes: 4096 });
       const [recovery] = readRecoveries(db, { limit: 1 });
       // Not left `running`, which the audit log would later call interrupted by a crash or power cut.
       // clear_db is a custom action: its failure is a warning, and the pipeline went on to start.

@@ -68,6 +68,9 @@ function reportFailedRecoveries(outcome: TickOutcome, config: WatchdogConfig, io
     io.err(`watchdog: ${recovery.processKey}: recovery #${recovery.recoveryId} failed: ${recovery.summary}`);
   }
   if (failed.length > 0) io.err(`watchdog: details: watchdog history --recoveries -c ${config.config_path}`);
+  if (outcome.auditDegraded !== undefined) {
+    io.err(`watchdog: the audit database ${config.db_path} ${outcome.auditDegraded}; this tick's rows wait in ${config.journal_path}`);
+  }
   // Said once, at the check that gives up: from then on the process is `gave_up` until a person acts.
   const gaveUp = outcome.checks.filter((check) => check.guard?.kind === 'give_up');
   for (const check of gaveUp) {

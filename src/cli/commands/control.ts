@@ -2,7 +2,7 @@ import type { ProcessConfig, WatchdogConfig } from '../../config/types.js';
 import { resetProcess, restartProcess, turnOff, turnOn, type ControlDeps, type ControlResult } from '../../control/control-process.js';
 import { readHeartbeatFile } from '../../heartbeat/read-heartbeat-file.js';
 import { acquireTickLockWaiting } from '../../lock/acquire-lock.js';
-import { openStore } from '../../store/open-store.js';
+import { openAuditStore } from '../../store/audit-store.js';
 import { realSystem } from '../../system/system.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
@@ -34,10 +34,10 @@ export async function runControl(command: ControlCommand, args: ControlArgs, io:
   try {
     const release = await acquireTickLockWaiting(config.lock_path, log.logger, args.wait);
     try {
-      const db = openStore(config.db_path);
+      const store = openAuditStore({ dbPath: config.db_path, journalPath: config.journal_path, logger: log.logger, now: () => new Date() });
       try {
         const deps: ControlDeps = {
-          db,
+          audit: store,
           config,
           system: realSystem(),
           readHeartbeat: readHeartbeatFile,
@@ -55,7 +55,7 @@ export async function runControl(command: ControlCommand, args: ControlArgs, io:
         if (targets.length === 0) io.out('no enabled processes in the config');
         return results.some((result) => result.outcome === 'failed') ? EXIT.failed : EXIT.ok;
       } finally {
-        db.close();
+        store.close();
       }
     } finally {
       await release();

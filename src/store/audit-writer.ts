@@ -1,0 +1,14 @@
+import type { Store } from './open-store.js';
+
+/** How code that records things reaches the audit log: reads from `db`, writes through `write`. */
+export interface AuditWriter {
+  /** The connection to read from (it may change when the database stops taking writes). */
+  readonly db: Store;
+  /** Runs `write` in one transaction, on whatever connection can take it. */
+  write<T>(write: (db: Store) => T): T;
+}
+
+/** Writes straight to `db`, each write its own transaction: for a database known to be writable. */
+export function directWriter(db: Store): AuditWriter {
+  return { db, write: (write) => db.transaction(() => write(db)).immediate() };
+}

@@ -1,0 +1,103 @@
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { systemErrorCode } from '../errors.js';
+import type { Store } from './open-store.js';
+
+/**
+ * The journal: rows the audit database could not take (locked, disk full, read-only),
+ * kept in a small JSON file and written to the database by a later tick. Rows are kept
+ * whole with their ids, and written back by primary key, so a row changed twice (a
+ * recovery begun, then finished) ends as it was last.
+ */
+
+/** The tables a tick writes, in the order their rows are written back (a row before those that refer to it). */
+export const JOURNALED_TABLES = [
+  { table: 'recoveries', key: 'id' },
+  { table: 'recovery_actions', key: 'id' },
+  { table: 'check_history', key: 'id' },
+  { table: 'process_state', key: 'process_key' },
+  { table: 'network_events', key: 'id' },
+  { table: 'network_state', key: 'interface' },
+  { table: 'audit_events', key: 'id' },
+  { table: 'watchdog_meta', key: 'key' },
+] as const;
+
+/** A journal file's content. */
+export interface Journal {
+  version: 1;
+  /** Rows by table, as they were last written. */
+  tables: Record<string, Record<string, unknown>[]>;
+  /** Check rows left out to keep the journal small (the oldest first). */
+  droppedChecks: number;
+}
+
+/** Check rows kept at most: a day of one process checked every minute, and then some. */
+export const MAX_JOURNAL_CHECKS = 5000;
+
+export type JournalRead = { kind: 'none' } | { kind: 'read'; journal: Journal } | { kind: 'unusable'; reason: string };
+
+/** Reads the journal file; `none` when there is none. */
+export function readJournal(path: string): JournalRead {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if (systemErrorCode(error) === 'ENOENT') return { kind: 'none' };
+    return { kind: 'unusable', reason: `cannot read it: ${String(error)}` };
+  }
+  try {
+    const data = JSON.parse(text) as Partial<Journal>;
+    if (data.version !== 1 || typeof data.tables !== 'object' || data.tables === null) return { kind: 'unusable', reason: 'not a journal of this watchdog' };
+    return { kind: 'read', journal: { version: 1, tables: data.tables, droppedChecks: Number(data.droppedChecks) || 0 } };
+  } catch {
+    return { kind: 'unusable', reason: 'not valid JSON (cut short?)' };
+  }
+}
+
+/** Writes the journal atomically (a temporary file, fsync, rename), readable by its owner only. */
+export function writeJournal(path: string, journal: Journal): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  const fd = openSync(temporary, 'w', 0o600);
+  try {
+    writeSync(fd, JSON.stringify(journal));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temporary, path);
+}
+
+export function removeJournal(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if (systemErrorCode(error) !== 'ENOENT') throw error;
+  }
+}
+
+/** How many rows a journal holds. */
+export function journalRowCount(journal: Journal): number {
+  return Object.values(journal.tables).reduce((sum, rows) => sum + rows.length, 0);
+}
+
+/**
+ * Writes a journal's rows into `db`, each table by its primary key (inserted, or updated
+ * when there). Only the table's own columns are written: a journal from another version
+ * cannot inject SQL or write columns that do not exist. Run it inside a transaction.
+ */
+export function applyJournal(db: Store, journal: Journal): void {
+  for (const { table, key } of JOURNALED_TABLES) {
+    const rows = journal.tables[table] ?? [];
+    if (rows.length === 0) continue;
+    const columns = new Set(db.prepare<[], { name: string }>(`PRAGMA table_info(${table})`).all().map((column) => column.name));
+    for (const row of rows) {
+      const names = Object.keys(row).filter((name) => columns.has(name));
+      if (!names.includes(key)) continue;
+      const updates = names.filter((name) => name !== key).map((name) => `"${name}" = excluded."${name}"`);
+      const conflict = updates.length === 0 ? 'DO NOTHING' : `DO UPDATE SET ${updates.join(', ')}`;
+      db.prepare(
+        `INSERT INTO ${table} (${names.map((name) => `"${name}"`).join(', ')}) VALUES (${names.map((name) => `@${name}`).join(', ')})
+         ON CONFLICT ("${key}") ${conflict}`,
+      ).run(Object.fromEntries(names.map((name) => [name, row[name] ?? null])));
+    }
+  }
+}
