@@ -29,6 +29,9 @@ function status(overrides: Partial<ProcessStatus>): ProcessStatus {
     grace_until: null,
     last_recovery: null,
     output_log: '/var/log/watchdog/web.out.log',
+    identity: null,
+    gave_up_at: null,
+    gave_up_reason: null,
     ...overrides,
   };
 }
@@ -37,7 +40,7 @@ describe('formatStatusTable', () => {
   it('lines up one row per process, then the warnings', () => {
     const lines = formatStatusTable(
       [
-        status({ warning: 'heartbeat names process_key "www", expected "web"' }),
+        status({ warning: 'heartbeat names process_key "www", expected "web"', identity: 'start time' }),
         status({
           key: 'api',
           display_name: 'API',
@@ -73,10 +76,10 @@ describe('formatStatusTable', () => {
       NOW,
     );
     assert.deepEqual(lines, [
-      'KEY  NAME  STATE      FAILURES          HEARTBEAT AGE  PID   LAST CHECK  LAST RECOVERY               REASON',
-      'web  Web   healthy    0/2               2s             4321  25s ago     -                           heartbeat 2s ago, iteration 5',
-      'api  API   timed_out  2/2 recovery due  95s            4321  25s ago     #7 recovery failed 60s ago  last heartbeat 95s ago, timeout 60s',
-      'old  Old   disabled   -                 -              -     never       -                           enabled is false in the config',
+      'KEY  NAME  STATE      FAILURES          HEARTBEAT AGE  PID   IDENTITY    LAST CHECK  LAST RECOVERY               REASON',
+      'web  Web   healthy    0/2               2s             4321  start time  25s ago     -                           heartbeat 2s ago, iteration 5',
+      'api  API   timed_out  2/2 recovery due  95s            4321  -           25s ago     #7 recovery failed 60s ago  last heartbeat 95s ago, timeout 60s',
+      'old  Old   disabled   -                 -              -     -           never       -                           enabled is false in the config',
       'warning: web: heartbeat names process_key "www", expected "web"',
       'last recovery of api failed: start failed: the start command exited 3 within 2s (verify_delay)',
       'app output of web (stdout and stderr of what the watchdog starts): /var/log/watchdog/web.out.log',
