@@ -10,6 +10,8 @@ export type ActionPlan =
       /** The shell command with `cleanup_args` appended. */
       command: string;
       cwd: string;
+      /** The user it runs as; absent: the watchdog's own. */
+      user?: string | undefined;
       timeoutSeconds: number;
       /** On timeout, SIGTERM to its process group, then SIGKILL after this long. */
       killGraceSeconds: number;
@@ -19,6 +21,7 @@ export type ActionPlan =
       action: string;
       command: string;
       cwd: string;
+      user?: string | undefined;
       outputLog: string;
       /** The output log is rotated at a start when it has grown past this. */
       outputLogMaxBytes: number;
@@ -47,6 +50,7 @@ export function planActions(
         action,
         command: startCommandOf(process),
         cwd: process.cwd,
+        user: process.user?.name,
         outputLog: process.output_log,
         outputLogMaxBytes,
         verifyDelaySeconds: process.verify_delay,
@@ -62,6 +66,7 @@ export function planActions(
       action,
       command: withArgs(command, process.cleanup_args),
       cwd: process.cwd,
+      user: process.user?.name,
       timeoutSeconds: process.cleanup_timeout,
       killGraceSeconds: process.kill_timeout,
     };

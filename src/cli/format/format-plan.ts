@@ -28,11 +28,15 @@ function describePreview({ plan, kill }: ActionPreview): string {
       return `kill: SIGTERM to ${who}, SIGKILL after ${formatSeconds(plan.timeoutSeconds)} (kill_timeout)`;
     }
     case 'command':
-      return `${plan.action}: /bin/sh -c ${JSON.stringify(plan.command)} in ${plan.cwd}, killed with its process group after ${formatSeconds(plan.timeoutSeconds)} (cleanup_timeout)`;
+      return `${plan.action}: /bin/sh -c ${JSON.stringify(plan.command)}${asUser(plan.user)} in ${plan.cwd}, killed with its process group after ${formatSeconds(plan.timeoutSeconds)} (cleanup_timeout)`;
     case 'start':
       return (
-        `start: move ${plan.heartbeatPath} to ${plan.movedHeartbeatPath}, then /bin/sh -c ${JSON.stringify(plan.command)} in ${plan.cwd}, ` +
+        `start: move ${plan.heartbeatPath} to ${plan.movedHeartbeatPath}, then /bin/sh -c ${JSON.stringify(plan.command)}${asUser(plan.user)} in ${plan.cwd}, ` +
         `detached, output appended to ${plan.outputLog}; fails if it exits non-zero within ${formatSeconds(plan.verifyDelaySeconds)} (verify_delay)`
       );
   }
+}
+
+function asUser(user: string | undefined): string {
+  return user === undefined ? '' : ` as ${user}`;
 }
