@@ -1,10 +1,11 @@
 import { lstatSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
 import { systemErrorCode } from '../errors.js';
+import { formatMode, systemPrivateGroups, writableByOthers, type FileOwnership, type IsPrivateGroup } from '../system/file-trust.js';
 import type { WatchdogConfig } from './types.js';
 
 /** `lstat`, or `undefined` when nothing is there. */
-export type StatPath = (path: string) => Pick<Stats, 'mode' | 'isDirectory' | 'isSymbolicLink'> | undefined;
+export type StatPath = (path: string) => Pick<Stats, 'mode' | 'uid' | 'gid'> | undefined;
 
 /**
  * Where the watchdog keeps its state must be safe from other users, as the config is: a
@@ -12,7 +13,7 @@ export type StatPath = (path: string) => Pick<Stats, 'mode' | 'isDirectory' | 'i
  * any user, silently disabling the watchdog, and an audit database there can be swapped.
  * For the database, the journal and the lock: the file, when it exists, and the folder
  * it is in (or the nearest existing one, where the watchdog would create it) must not be
- * writable by group or others. A sticky /tmp does not help: another user may create the
+ * writable by others, nor by a group other than the owner's private one. A sticky /tmp does not help: another user may create the
  * folder or file first.
  *
  * @returns one `setting: problem` line per unsafe location.
@@ -20,7 +21,9 @@ export type StatPath = (path: string) => Pick<Stats, 'mode' | 'isDirectory' | 'i
 export function checkStateLocations(
   config: Pick<WatchdogConfig, 'db_path' | 'lock_path' | 'journal_path'>,
   statPath: StatPath = lstatOrUndefined,
+  isPrivateGroup: IsPrivateGroup = systemPrivateGroups(),
 ): string[] {
+  const loose = (stat: FileOwnership): boolean => writableByOthers(stat, isPrivateGroup);
   const problems: string[] = [];
   const locations: [string, string][] = [
     ['db_path', config.db_path],
@@ -29,14 +32,14 @@ export function checkStateLocations(
   ];
   for (const [setting, path] of locations) {
     const file = statPath(path);
-    if (file !== undefined && looseMode(file.mode)) {
-      problems.push(`${setting}: ${path} is writable by group or others (mode ${modeOf(file.mode)}); chmod go-w ${path}`);
+    if (file !== undefined && loose(file)) {
+      problems.push(`${setting}: ${path} is writable by group or others (mode ${formatMode(file.mode)}); chmod go-w ${path}`);
       continue;
     }
     const folder = nearestExisting(dirname(path), statPath);
-    if (folder !== undefined && looseMode(folder.stat.mode)) {
+    if (folder !== undefined && loose(folder.stat)) {
       problems.push(
-        `${setting}: its folder ${folder.path} is writable by group or others (mode ${modeOf(folder.stat.mode)}); use a folder only the watchdog's user can write, such as /var/lib/watchdog`,
+        `${setting}: its folder ${folder.path} is writable by group or others (mode ${formatMode(folder.stat.mode)}); use a folder only the watchdog's user can write, such as /var/lib/watchdog`,
       );
     }
   }
@@ -49,14 +52,6 @@ function nearestExisting(path: string, statPath: StatPath): { path: string; stat
     if (stat !== undefined) return { path: current, stat };
     if (dirname(current) === current) return undefined;
   }
-}
-
-function looseMode(mode: number): boolean {
-  return (mode & 0o022) !== 0;
-}
-
-function modeOf(mode: number): string {
-  return (mode & 0o7777).toString(8).padStart(4, '0');
 }
 
 function lstatOrUndefined(path: string): Stats | undefined {

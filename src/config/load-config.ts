@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError, describeError, systemErrorCode } from '../errors.js';
+import { formatMode, systemPrivateGroups, writableByOthers, type FileOwnership, type IsPrivateGroup } from '../system/file-trust.js';
 import type { WatchdogConfig } from './types.js';
 import { validateConfig } from './validate-config.js';
 
@@ -24,20 +25,23 @@ export function resolveConfigPath({ cliPath, env, cwd }: ConfigLocation): string
   return resolve(cwd, chosen);
 }
 
-/** The config file's text, and its permission bits. */
-export interface ConfigFile {
+/** The config file's text, and who may write it. */
+export interface ConfigFile extends FileOwnership {
   text: string;
-  mode: number;
 }
 
 /**
  * Reads, parses, validates and resolves the config file. A file that users other than
- * its owner may write is refused, as monit refuses a loose monitrc: the watchdog runs
+ * its owner may write (writable by others, or by a group other than the owner's private one) is refused, as monit refuses a loose monitrc: the watchdog runs
  * its commands, often as root, so whoever can edit the config can run anything.
  *
  * @throws {ConfigError} with every problem found when the file is missing, unreadable, writable by others, or invalid.
  */
-export function loadConfig(configPath: string, readFile: (path: string) => ConfigFile = readConfigFile): LoadedConfig {
+export function loadConfig(
+  configPath: string,
+  readFile: (path: string) => ConfigFile = readConfigFile,
+  isPrivateGroup: IsPrivateGroup = systemPrivateGroups(),
+): LoadedConfig {
   let file: ConfigFile;
   try {
     file = readFile(configPath);
@@ -55,10 +59,9 @@ export function loadConfig(configPath: string, readFile: (path: string) => Confi
     });
   }
 
-  const { text, mode } = file;
-  if ((mode & 0o022) !== 0) {
-    const bits = (mode & 0o777).toString(8).padStart(4, '0');
-    throw new ConfigError('CONFIG_UNSAFE', `config file ${configPath} is writable by group or others (mode ${bits}); refusing to use it`, [
+  const { text } = file;
+  if (writableByOthers(file, isPrivateGroup)) {
+    throw new ConfigError('CONFIG_UNSAFE', `config file ${configPath} is writable by group or others (mode ${formatMode(file.mode)}); refusing to use it`, [
       `${configPath}: anyone who can write it can make the watchdog run any command`,
     ], { hint: `chmod go-w ${configPath}` });
   }
@@ -85,7 +88,8 @@ export function loadConfig(configPath: string, readFile: (path: string) => Confi
 function readConfigFile(path: string): ConfigFile {
   const fd = openSync(path, 'r');
   try {
-    return { mode: fstatSync(fd).mode, text: readFileSync(fd, 'utf8') };
+    const { mode, uid, gid } = fstatSync(fd);
+    return { mode, uid, gid, text: readFileSync(fd, 'utf8') };
   } finally {
     closeSync(fd);
   }

@@ -1,5 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { describeError, systemErrorCode } from '../errors.js';
+import { formatMode, systemPrivateGroups, writableByOthers, type IsPrivateGroup } from '../system/file-trust.js';
 
 /** What reading a heartbeat file found, before its contents are judged. */
 export type HeartbeatFileRead =
@@ -12,6 +13,9 @@ export const MAX_HEARTBEAT_BYTES = 64 * 1024;
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
+/** Read once per run, when a group-writable heartbeat first asks. */
+const PRIVATE_GROUPS = systemPrivateGroups();
+
 /**
  * Reads a heartbeat file without trusting it: a FIFO cannot block the tick (opened
  * non-blocking, and only regular files are read), a huge file is not slurped, and
@@ -20,7 +24,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  * a symbolic link (it may point at another app's heartbeat), or a file other users
  * may write.
  */
-export function readHeartbeatFile(path: string): HeartbeatFileRead {
+export function readHeartbeatFile(path: string, isPrivateGroup: IsPrivateGroup = PRIVATE_GROUPS): HeartbeatFileRead {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
@@ -31,9 +35,11 @@ export function readHeartbeatFile(path: string): HeartbeatFileRead {
     const stat = fstatSync(fd);
     if (stat.isDirectory()) return { kind: 'unreadable', reason: 'heartbeat path is a directory' };
     if (!stat.isFile()) return { kind: 'unreadable', reason: 'heartbeat path is not a regular file' };
-    if ((stat.mode & 0o022) !== 0) {
-      const mode = (stat.mode & 0o777).toString(8).padStart(4, '0');
-      return { kind: 'unreadable', reason: `heartbeat file is writable by other users (mode ${mode}): not trusted (the app should write it 0644)` };
+    if (writableByOthers(stat, isPrivateGroup)) {
+      return {
+        kind: 'unreadable',
+        reason: `heartbeat file is writable by other users (mode ${formatMode(stat.mode)}): not trusted (the app should write it 0644)`,
+      };
     }
     if (stat.size > MAX_HEARTBEAT_BYTES) {
       return { kind: 'unreadable', reason: `heartbeat file is too large (${stat.size} bytes)` };
