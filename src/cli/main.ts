@@ -138,20 +138,26 @@ export async function main(argv: readonly string[], io: CliIo, version = '0.0.0'
     )
     .command(
       'history [key]',
-      "List recent checks (or, with --recoveries, recoveries and their actions; with --network, the uplink's events), newest first.",
+      "List recent checks (or, with --recoveries, recoveries and their actions; with --network, the uplink's events; with --events, the watchdog's own events), newest first.",
       (command) =>
         command
           .positional('key', { type: 'string', description: 'Only this process' })
           .option('limit', { alias: 'n', type: 'number', description: 'How many checks (or recoveries, or network events)', default: 20 })
           .option('json', {
             type: 'boolean',
-            description: 'Print JSON: {"checks": [...]}, {"recoveries": [...]} or {"network_events": [...]}',
+            description: 'Print JSON: {"checks": [...]}, {"recoveries": [...]}, {"network_events": [...]} or {"audit_events": [...]}',
             default: false,
           })
           .option('recoveries', {
             alias: 'r',
             type: 'boolean',
             description: 'List recoveries and manual starts/stops instead of checks, each with its actions, exit codes and output',
+            default: false,
+          })
+          .option('events', {
+            type: 'boolean',
+            description:
+              "List the watchdog's own events instead: a process given up on by the crash-loop guard, resets, the journal written into the database, a corrupt database moved aside",
             default: false,
           })
           .option('network', {
@@ -162,7 +168,9 @@ export async function main(argv: readonly string[], io: CliIo, version = '0.0.0'
           })
           .check((args) => {
             if (!Number.isInteger(args.limit) || args.limit < 1) throw new Error('--limit must be a positive integer');
-            if (args.network && args.recoveries) throw new Error('--network and --recoveries list different things: give one');
+            if ([args.network, args.recoveries, args.events].filter(Boolean).length > 1) {
+              throw new Error('--recoveries, --network and --events list different things: give one');
+            }
             if (args.network && args.key !== undefined) throw new Error('--network lists the uplink\'s events: it takes no process key');
             return true;
           }),

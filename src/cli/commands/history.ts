@@ -1,4 +1,6 @@
+import { readAuditEvents } from '../../store/audit-events.js';
 import { readNetworkEvents } from '../../store/network-events.js';
+import { formatAuditEvents } from '../format/format-audit-events.js';
 import { readFrom, readHistory, readRecoveries } from '../../store/read-state.js';
 import { EXIT } from '../exit-codes.js';
 import { formatHistoryTable } from '../format/format-history.js';
@@ -14,16 +16,26 @@ export interface HistoryArgs {
   json?: boolean | undefined;
   recoveries?: boolean | undefined;
   network?: boolean | undefined;
+  events?: boolean | undefined;
 }
 
 /**
- * `watchdog history [key] [--limit N] [--json] [--recoveries | --network]`: recent checks,
- * or recoveries with their actions, or the uplink's events, newest first.
+ * `watchdog history [key] [--limit N] [--json] [--recoveries | --network | --events]`: recent
+ * checks, or recoveries with their actions, or the uplink's events, or the watchdog's own
+ * events (gave up, reset, journal replayed, database moved aside), newest first.
  */
 export function runHistory(args: HistoryArgs, io: CliIo): number {
   const { config } = loadCliConfig(args.config, io);
   if (args.key !== undefined) requireProcessKey(config, args.key);
   const query = { processKey: args.key, limit: args.limit };
+
+  if (args.events === true) {
+    const events = readFrom(config.db_path, (db) => readAuditEvents(db, query), () => []);
+    if (args.json === true) io.out(JSON.stringify({ audit_events: events }, null, 2));
+    else if (events.length === 0) io.out('no watchdog events recorded yet');
+    else for (const line of formatAuditEvents(events)) io.out(line);
+    return EXIT.ok;
+  }
 
   if (args.network === true) {
     const events = readFrom(config.db_path, (db) => readNetworkEvents(db, args.limit), () => []);
