@@ -24,7 +24,7 @@ export interface PastRecovery {
 export interface RecoveryBudget {
   /** Recoveries that started within the window (and since the guard was last reset). */
   recent: number;
-  /** Failed (or interrupted) recoveries in a row, the latest first, since the last reset. */
+  /** Failed recoveries in a row, the latest first, since the last reset (interrupted ones are passed over). */
   failedInARow: number;
   /** When the latest failed one ended, in ms since the epoch. */
   lastFailedMs: number | undefined;
@@ -43,12 +43,15 @@ export function budgetOf(recoveries: readonly PastRecovery[], nowMs: number, win
   const since = Math.max(nowMs - windowSeconds * 1000, countedSinceMs ?? -Infinity);
   const counted = recoveries.filter((recovery) => countedSinceMs === undefined || Date.parse(recovery.startedAt) >= countedSinceMs);
   const recent = counted.filter((recovery) => Date.parse(recovery.startedAt) >= since).length;
+  // An interrupted recovery (the watchdog died mid-pipeline) says nothing of the app, and
+  // may have left it killed and not started: it neither adds to the backoff nor ends it.
+  const finished = counted.filter((recovery) => recovery.outcome !== 'interrupted' && recovery.outcome !== 'running');
   let failedInARow = 0;
-  for (const recovery of counted) {
-    if (recovery.outcome !== 'failed' && recovery.outcome !== 'interrupted') break;
+  for (const recovery of finished) {
+    if (recovery.outcome !== 'failed') break;
     failedInARow += 1;
   }
-  const latestFailed = failedInARow > 0 ? counted[0] : undefined;
+  const latestFailed = failedInARow > 0 ? finished[0] : undefined;
   const lastFailedMs = latestFailed === undefined ? undefined : Date.parse(latestFailed.finishedAt ?? latestFailed.startedAt);
   return { recent, failedInARow, lastFailedMs: Number.isNaN(lastFailedMs) ? undefined : lastFailedMs };
 }
