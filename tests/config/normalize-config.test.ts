@@ -129,6 +129,11 @@ describe('normalizeProcess: legacy keys and pipeline', () => {
         cwd: '/srv/watchdog',
         env: {},
         output_log: '/srv/watchdog/logs/my_server.out.log',
+        user: undefined,
+        match: undefined,
+        max_recoveries: 3,
+        recovery_window_seconds: 3600,
+        recovery_backoff_seconds: 60,
       });
     });
   }

@@ -167,17 +167,22 @@ describe('watchdog command line', () => {
     assert.equal(rowCount(join(dir, 'watchdog.db')), 1);
   });
 
-  it('says so and exits 1 when the lock path cannot be used', async () => {
+  it('says so and exits 78 when the lock path is in a folder other users may write', async () => {
     const dir = makeTempDir();
     const open = join(dir, 'open');
     mkdirSync(open);
     chmodSync(open, 0o1777);
-    writeConfig(dir, { web: { heartbeat_path: 'web.json' } }, { lock_path: 'open/watchdog.lock' });
+    const configPath = writeConfig(dir, { web: { heartbeat_path: 'web.json' } }, { lock_path: 'open/watchdog.lock' });
     const result = await runWatchdog(['check'], { cwd: dir });
-    assert.equal(result.code, 1);
-    assert.match(result.stderr, /^watchdog: cannot use lock .*open\/watchdog\.lock: its folder .* is writable by every user/);
-    assert.match(result.stderr, /hint: set lock_path/);
+    assert.equal(result.code, 78, result.stderr);
+    assert.equal(result.stdout, '');
+    assert.deepEqual(result.stderr.trim().split('\n'), [
+      `watchdog: the state locations of ${configPath} are writable by other users; refusing to use them`,
+      `  lock_path: its folder ${open} is writable by group or others (mode 1777); use a folder only the watchdog's user can write, such as /var/lib/watchdog`,
+      'hint: tighten the permissions (chmod go-w), or set db_path, journal_path and lock_path to a folder only the watchdog user can write',
+    ]);
     assert.equal(existsSync(join(dir, 'watchdog.db')), false, 'no check ran');
+    assert.equal(existsSync(join(open, 'watchdog.lock')), false, 'no lock taken');
   });
 
   it('shows status as a table, for all or one process, and refuses an unknown key with exit 2', async () => {
@@ -197,9 +202,10 @@ describe('watchdog command line', () => {
     assert.equal(result.code, 0);
     const lines = result.stdout.trim().split('\n');
     assert.match(lines[0] ?? '', /config\.json: 2 enabled, 1 healthy, 1 not healthy$/);
-    assert.match(lines[1] ?? '', /^KEY +NAME +STATE +FAILURES +HEARTBEAT AGE +PID +LAST CHECK +LAST RECOVERY +REASON$/);
-    assert.match(lines[2] ?? '', new RegExp(`^web +The web app +healthy +0/2 +[\\d.]+s +${process.pid} +[\\d.]+s ago +- +heartbeat .* ago, iteration 42$`));
-    assert.match(lines[3] ?? '', /^api +The api app +no_heartbeat +2\/2 recovery due +- +- +[\d.]+s ago +#1 recovery failed [\d.]+m?s ago +no heartbeat file$/);
+    assert.match(lines[1] ?? '', /^KEY +NAME +STATE +FAILURES +HEARTBEAT AGE +PID +IDENTITY +LAST CHECK +LAST RECOVERY +REASON$/);
+    // web's heartbeat records no start time and web has no match nor user: only its PID says who it is.
+    assert.match(lines[2] ?? '', new RegExp(`^web +The web app +healthy +0/2 +[\\d.]+s +${process.pid} +PID only +[\\d.]+s ago +- +heartbeat .* ago, iteration 42$`));
+    assert.match(lines[3] ?? '', /^api +The api app +no_heartbeat +2\/2 recovery due +- +- +- +[\d.]+s ago +#1 recovery failed [\d.]+m?s ago +no heartbeat file$/);
     assert.match(lines[4] ?? '', /^last recovery of api failed: start failed: the start command exited 3 within 0\.2s \(verify_delay\)/);
     assert.match(result.stdout, /app output of api \(stdout and stderr of what the watchdog starts\): .*\/logs\/api\.out\.log\n/);
 
@@ -218,7 +224,7 @@ describe('watchdog command line', () => {
 
   it('lists history newest first, filtered and limited, as a table or JSON', async () => {
     const dir = makeTempDir();
-    // Start commands that fail: every tick from the second on runs a recovery that fails.
+    // Start commands that fail: the second tick runs a recovery that fails, the third waits for its backoff.
     writeConfig(
       dir,
       { web: { heartbeat_path: 'web.json', commands: { start: 'exit 3' } }, api: { heartbeat_path: 'api.json', commands: { start: 'exit 3' } } },
@@ -233,7 +239,7 @@ describe('watchdog command line', () => {
     const lines = table.stdout.trim().split('\n');
     assert.equal(lines.length, 3);
     assert.match(lines[0] ?? '', /^CHECKED AT \(UTC\) +KEY +STATE +FAILURES/);
-    assert.match(lines[1] ?? '', /web +no_heartbeat +3 .*recovery #3 +no heartbeat file$/);
+    assert.match(lines[1] ?? '', /web +no_heartbeat +3 .* backoff +no heartbeat file; next recovery in [\d.]+s \(backoff 60s after a failed recovery\)$/);
     assert.match(lines[2] ?? '', /web +no_heartbeat +2 .*recovery #1 +no heartbeat file$/);
 
     const json = await runWatchdog(['history', '--json', '-n', '4'], { cwd: dir });

@@ -58,6 +58,9 @@ const NOTHING_SEEN = {
   iteration: undefined,
   status: undefined,
   warning: undefined,
+  pidStartTicks: undefined,
+  bootId: undefined,
+  identity: undefined,
 };
 
 describe('classifyHeartbeat: the heartbeat cannot be used', () => {

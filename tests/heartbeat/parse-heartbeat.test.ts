@@ -22,13 +22,16 @@ describe('parseHeartbeat: accepted', () => {
   it('parses the Python format', () => {
     assert.deepEqual(parseHeartbeat(JSON.stringify(GOOD)), {
       ok: true,
-      heartbeat: { ...GOOD, epochMs: Date.UTC(2026, 1, 5, 6, 17, 29, 601) },
+      heartbeat: { ...GOOD, epochMs: Date.UTC(2026, 1, 5, 6, 17, 29, 601), pid_start_ticks: undefined, boot_id: undefined },
     });
   });
 
   it('ignores extra keys', () => {
     const result = parseHeartbeat(beat({ start_time: 1770272200, host: 'pi', nested: { a: [1] } }));
-    assert.deepEqual(result, { ok: true, heartbeat: { ...GOOD, epochMs: Date.UTC(2026, 1, 5, 6, 17, 29, 601) } });
+    assert.deepEqual(result, {
+      ok: true,
+      heartbeat: { ...GOOD, epochMs: Date.UTC(2026, 1, 5, 6, 17, 29, 601), pid_start_ticks: undefined, boot_id: undefined },
+    });
   });
 
   it('accepts surrounding whitespace and a trailing newline', () => {

@@ -10,6 +10,10 @@ import { MAX_HEARTBEAT_BYTES, readHeartbeatFile, type HeartbeatFileRead } from '
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MODULE = fileURLToPath(new URL('../../src/heartbeat/read-heartbeat-file.ts', import.meta.url));
 const HEARTBEAT = '{"process_key":"web","pid":12345,"timestamp":"2026-02-05T06:17:29.601049+00:00","status":"running","iteration":42}\n';
+/** Who owns the files this test writes: its own user. */
+const OWNER = process.getuid?.();
+/** Why a symbolic link is not read (opened with O_NOFOLLOW: it may point at another app's heartbeat). */
+const SYMLINK_REFUSED = { kind: 'unreadable', reason: 'heartbeat path is a symbolic link: not trusted (it may point at any file)' };
 
 let dir: string;
 
@@ -66,43 +70,40 @@ describe('readHeartbeatFile', () => {
   });
 
   it('reads a regular file', () => {
-    assert.deepEqual(readHeartbeatFile(file('hb.json', HEARTBEAT)), { kind: 'read', text: HEARTBEAT });
+    assert.deepEqual(readHeartbeatFile(file('hb.json', HEARTBEAT)), { kind: 'read', text: HEARTBEAT, ownerUid: OWNER });
   });
 
   it('reads an empty file as empty text', () => {
-    assert.deepEqual(readHeartbeatFile(file('empty.json', '')), { kind: 'read', text: '' });
+    assert.deepEqual(readHeartbeatFile(file('empty.json', '')), { kind: 'read', text: '', ownerUid: OWNER });
   });
 
   it('reads UTF-8 text beyond ASCII', () => {
     const text = '{"status": "läuft ✓"}';
-    assert.deepEqual(readHeartbeatFile(file('utf8.json', text)), { kind: 'read', text });
+    assert.deepEqual(readHeartbeatFile(file('utf8.json', text)), { kind: 'read', text, ownerUid: OWNER });
   });
 
   it('drops a UTF-8 byte order mark', () => {
     const path = file('bom.json', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{}')]));
-    assert.deepEqual(readHeartbeatFile(path), { kind: 'read', text: '{}' });
+    assert.deepEqual(readHeartbeatFile(path), { kind: 'read', text: '{}', ownerUid: OWNER });
   });
 
-  it('follows a symbolic link to a regular file', () => {
+  it('refuses a symbolic link to a regular file, without reading its target', () => {
     const target = file('target.json', HEARTBEAT);
     const link = join(dir, 'link.json');
     symlinkSync(target, link);
-    assert.deepEqual(readHeartbeatFile(link), { kind: 'read', text: HEARTBEAT });
+    assert.deepEqual(readHeartbeatFile(link), SYMLINK_REFUSED);
   });
 
-  it('reports a dangling symbolic link as missing', () => {
+  it('refuses a dangling symbolic link (not trusted, rather than missing)', () => {
     const link = join(dir, 'dangling.json');
     symlinkSync(join(dir, 'nowhere.json'), link);
-    assert.deepEqual(readHeartbeatFile(link), { kind: 'missing' });
+    assert.deepEqual(readHeartbeatFile(link), SYMLINK_REFUSED);
   });
 
   it('refuses a symbolic link loop', () => {
     symlinkSync(join(dir, 'loop-b'), join(dir, 'loop-a'));
     symlinkSync(join(dir, 'loop-a'), join(dir, 'loop-b'));
-    assert.deepEqual(readHeartbeatFile(join(dir, 'loop-a')), {
-      kind: 'unreadable',
-      reason: 'heartbeat path is a symbolic link loop',
-    });
+    assert.deepEqual(readHeartbeatFile(join(dir, 'loop-a')), SYMLINK_REFUSED);
   });
 
   it('refuses a directory', () => {
@@ -175,6 +176,6 @@ describe('readHeartbeatFile', () => {
     }
     const denial = { kind: 'unreadable', reason: 'heartbeat file is not readable (permission denied)' };
     // The readable control shows the unprivileged child reaches the folder at all.
-    assert.deepEqual(results, [{ kind: 'read', text: HEARTBEAT }, denial, denial]);
+    assert.deepEqual(results, [{ kind: 'read', text: HEARTBEAT, ownerUid: OWNER }, denial, denial]);
   });
 });

@@ -64,6 +64,9 @@ describe('decideKill', () => {
 });
 
 describe('killCandidateOf', () => {
+  /** What a heartbeat without identity keys, for a process with no `match` nor `user`, says the app is: nothing beyond its PID. */
+  const noIdentity = { startTicks: undefined, bootId: undefined, match: undefined, user: undefined };
+
   it('never yields the PID of a heartbeat that is not trusted', () => {
     assert.deepEqual(killCandidateOf(verdictOf('invalid_heartbeat', 'heartbeat timestamp is 2h in the future', { pid: APP })), {
       pid: undefined,
@@ -79,13 +82,17 @@ describe('killCandidateOf', () => {
 
   it('yields the PID of every other verdict that names one', () => {
     for (const state of HEALTH_STATES.filter((each) => each !== 'invalid_heartbeat')) {
-      assert.deepEqual(killCandidateOf(verdictOf(state, state, { pid: APP })), { pid: APP, heartbeatMs: undefined }, state);
+      assert.deepEqual(killCandidateOf(verdictOf(state, state, { pid: APP })), { pid: APP, heartbeatMs: undefined, identity: noIdentity }, state);
     }
   });
 
   it("carries the heartbeat's time, so a process younger than its heartbeat is not taken for its writer", () => {
     const verdict = verdictOf('timed_out', 'old', { pid: APP, heartbeatTimestamp: '2026-02-05T06:17:29.601049+00:00' });
-    assert.deepEqual(killCandidateOf(verdict), { pid: APP, heartbeatMs: Date.parse('2026-02-05T06:17:29.601Z') });
+    assert.deepEqual(killCandidateOf(verdict), {
+      pid: APP,
+      heartbeatMs: Date.parse('2026-02-05T06:17:29.601Z'),
+      identity: noIdentity,
+    });
   });
 
   it('falls back on the instance the watchdog started when the heartbeat names no trusted PID', () => {
@@ -96,7 +103,7 @@ describe('killCandidateOf', () => {
       startTicks: 4242,
     });
     // A trusted heartbeat's PID wins: it is the instance that beats.
-    assert.deepEqual(killCandidateOf(verdictOf('timed_out', 'old', { pid: APP }), started), { pid: APP, heartbeatMs: undefined });
+    assert.deepEqual(killCandidateOf(verdictOf('timed_out', 'old', { pid: APP }), started), { pid: APP, heartbeatMs: undefined, identity: noIdentity });
   });
 
   it('has nothing to consider when no PID is known', () => {

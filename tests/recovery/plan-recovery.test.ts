@@ -26,6 +26,7 @@ describe('planActions', () => {
         action: 'clear_db',
         command: `./clear-db.sh --force 'a b' 'it'\\''s'`,
         cwd: '/srv/web',
+        user: undefined,
         timeoutSeconds: 45,
         killGraceSeconds: 7,
       },
@@ -34,6 +35,7 @@ describe('planActions', () => {
         action: 'notify',
         command: `logger -t web --force 'a b' 'it'\\''s'`,
         cwd: '/srv/web',
+        user: undefined,
         timeoutSeconds: 45,
         killGraceSeconds: 7,
       },
@@ -43,6 +45,7 @@ describe('planActions', () => {
         // The start command gets no cleanup_args: they are for custom actions.
         command: './start.sh --port 8080',
         cwd: '/srv/web',
+        user: undefined,
         outputLog: '/var/log/watchdog/web.out.log',
         outputLogMaxBytes: 1_048_576,
         verifyDelaySeconds: 3,

@@ -39,6 +39,7 @@ describe('runStartAction', () => {
       command: './start.sh --port 8080',
       cwd: '/srv/web',
       env: { PATH: '/usr/bin:/bin', PORT: '8080', WATCHDOG_PROCESS_KEY: 'web', WATCHDOG_ACTION: 'start', WATCHDOG_REASON: REASON },
+      user: undefined,
       outputPath: '/var/log/watchdog/web.out.log',
       rotateAboveBytes: 1_048_576,
       header: `--- ${STARTED_AT} watchdog started web: ${REASON} ---`,
