@@ -1,10 +1,10 @@
-import { lstatSync, type Stats } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
 import { systemErrorCode } from '../errors.js';
 import { formatMode, systemPrivateGroups, writableByOthers, type FileOwnership, type IsPrivateGroup } from '../system/file-trust.js';
 import type { WatchdogConfig } from './types.js';
 
-/** `lstat`, or `undefined` when nothing is there. */
+/** `stat` (a symbolic link is judged by what it points at: `/var/run` → `/run`), or `undefined` when nothing is there. */
 export type StatPath = (path: string) => Pick<Stats, 'mode' | 'uid' | 'gid'> | undefined;
 
 /**
@@ -20,7 +20,7 @@ export type StatPath = (path: string) => Pick<Stats, 'mode' | 'uid' | 'gid'> | u
  */
 export function checkStateLocations(
   config: Pick<WatchdogConfig, 'db_path' | 'lock_path' | 'journal_path'>,
-  statPath: StatPath = lstatOrUndefined,
+  statPath: StatPath = statOrUndefined,
   isPrivateGroup: IsPrivateGroup = systemPrivateGroups(),
 ): string[] {
   const loose = (stat: FileOwnership): boolean => writableByOthers(stat, isPrivateGroup);
@@ -54,9 +54,9 @@ function nearestExisting(path: string, statPath: StatPath): { path: string; stat
   }
 }
 
-function lstatOrUndefined(path: string): Stats | undefined {
+function statOrUndefined(path: string): Stats | undefined {
   try {
-    return lstatSync(path);
+    return statSync(path);
   } catch (error) {
     const code = systemErrorCode(error);
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;

@@ -61,11 +61,13 @@ export function parseHeartbeat(text: string): HeartbeatParse {
   if (!parsed.ok) return fail(`heartbeat ${parsed.reason}`);
   // The identity keys are optional (the Python tool's writers have none), but when present
   // they decide who may be signalled: a malformed one makes the heartbeat untrusted.
-  const { pid_start_ticks, boot_id } = record;
+  // null (Python's None) is a writer saying it does not know: the same as leaving the key out.
+  const pid_start_ticks = record.pid_start_ticks ?? undefined;
+  const boot_id = record.boot_id ?? undefined;
   if (pid_start_ticks !== undefined && !(typeof pid_start_ticks === 'number' && Number.isSafeInteger(pid_start_ticks) && pid_start_ticks >= 0)) {
     return fail(`heartbeat pid_start_ticks must be a non-negative integer (got ${describeJson(pid_start_ticks)})`);
   }
-  if (boot_id !== undefined && !(typeof boot_id === 'string' && /^[0-9a-f-]{1,64}$/i.test(boot_id))) {
+  if (boot_id !== undefined && !(typeof boot_id === 'string' && /^(?=.*[0-9a-f])[0-9a-f-]{1,64}$/i.test(boot_id))) {
     return fail(`heartbeat boot_id must be a boot id such as /proc/sys/kernel/random/boot_id holds (got ${describeJson(boot_id)})`);
   }
 

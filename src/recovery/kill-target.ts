@@ -100,6 +100,9 @@ export type KillDecision =
 export function decideKill(pid: number, facts: KillFacts): KillDecision {
   if (!Number.isSafeInteger(pid) || pid <= 1) return { kind: 'refused', why: `PID ${pid} is never signalled (only PIDs above 1 are)` };
   if (pid === facts.ownPid) return { kind: 'refused', why: `PID ${pid} is the watchdog itself` };
+  // Before the ancestor guard: an ancestor that is shown not to be the app (a reused PID) is
+  // no reason to fail the kill, only not to signal it.
+  if (facts.identityProblem !== undefined && facts.liveness === 'alive') return { kind: 'refused', why: facts.identityProblem };
   if (facts.ancestors.has(pid)) {
     return { kind: 'cannot_kill', why: `PID ${pid} is an ancestor of the watchdog (its shell, cron, sshd, or the app itself running watchdog)` };
   }
@@ -119,7 +122,6 @@ export function decideKill(pid: number, facts: KillFacts): KillDecision {
   if (facts.expectedStartTicks !== undefined && facts.startTime !== facts.expectedStartTicks) {
     return { kind: 'nothing_to_kill', why: `PID ${pid} is no longer the instance the watchdog started (it exited; another process has the PID)` };
   }
-  if (facts.identityProblem !== undefined) return { kind: 'refused', why: facts.identityProblem };
   // A process younger than the heartbeat cannot have written it: the app died and another
   // program got its PID (the Python Watchdog killed such strangers).
   if (facts.startedAtMs !== undefined && facts.heartbeatMs !== undefined && facts.startedAtMs > facts.heartbeatMs + START_TIME_TOLERANCE_MS) {

@@ -45,8 +45,8 @@ export function readJournal(path: string): JournalRead {
     return { kind: 'unusable', reason: `cannot read it: ${String(error)}` };
   }
   try {
-    const data = JSON.parse(text) as Partial<Journal>;
-    if (data.version !== 1 || typeof data.tables !== 'object' || data.tables === null) return { kind: 'unusable', reason: 'not a journal of this watchdog' };
+    const data = JSON.parse(text) as Partial<Journal> | null;
+    if (typeof data !== 'object' || data === null || data.version !== 1 || typeof data.tables !== 'object' || data.tables === null) return { kind: 'unusable', reason: 'not a journal of this watchdog' };
     return { kind: 'read', journal: { version: 1, tables: data.tables, droppedChecks: Number(data.droppedChecks) || 0 } };
   } catch {
     return { kind: 'unusable', reason: 'not valid JSON (cut short?)' };

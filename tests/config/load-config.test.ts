@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -171,6 +171,72 @@ describe('resolveConfigPath', () => {
   for (const { name, cliPath, env, expected } of cases) {
     it(name, () => {
       assert.equal(resolveConfigPath({ cliPath, env, cwd: '/home/pi' }), expected);
+    });
+  }
+});
+
+describe('loadConfig: a config file other users may write is refused', () => {
+  /** Group write by a group others are in (not the owner's private group). */
+  const sharedGroup = (): boolean => false;
+  for (const mode of [0o664, 0o666, 0o620, 0o602]) {
+    const bits = mode.toString(8).padStart(4, '0');
+    it(`refuses mode ${bits} (a shared group) with CONFIG_UNSAFE, the problem and a chmod hint`, () => {
+      const path = writeConfig(`loose-${bits}.json`, JSON.stringify(VALID));
+      chmodSync(path, mode);
+      const error = configErrorOf(() => loadConfig(path, undefined, sharedGroup));
+      assert.equal(error.code, 'CONFIG_UNSAFE');
+      assert.equal(error.message, `config file ${path} is writable by group or others (mode ${bits}); refusing to use it`);
+      assert.deepEqual(error.problems, [`${path}: anyone who can write it can make the watchdog run any command`]);
+      assert.equal(error.hint, `chmod go-w ${path}`);
+    });
+  }
+
+  it('refuses mode 0666 even when its group is the owner’s private group', () => {
+    const path = writeConfig('loose-private-0666.json', JSON.stringify(VALID));
+    chmodSync(path, 0o666);
+    assert.equal(configErrorOf(() => loadConfig(path, undefined, () => true)).code, 'CONFIG_UNSAFE');
+  });
+
+  it('loads mode 0664 when its group is the owner’s private group (a user private group, umask 002)', () => {
+    const path = writeConfig('private-group-0664.json', JSON.stringify(VALID));
+    chmodSync(path, 0o664);
+    const asked: [number, number][] = [];
+    const { config } = loadConfig(path, undefined, (gid, uid) => {
+      asked.push([gid, uid]);
+      return true;
+    });
+    assert.equal(config.config_path, path);
+    const { uid, gid } = statSync(path);
+    assert.deepEqual(asked, [[gid, uid]], 'asked about the file’s own group and owner');
+  });
+
+  it('refuses a group-writable file of a group that is not the owner’s private group, by this machine’s own groups', () => {
+    const path = writeConfig('nogroup-0664.json', JSON.stringify(VALID));
+    chmodSync(path, 0o664);
+    // As root (as on the test machines and in CI): 65534 (nogroup) is not root's primary
+    // group, so not its private group. Others cannot give a file away: the group is then faked.
+    const root = process.getuid?.() === 0;
+    if (root) chownSync(path, 0, 65534);
+    assert.equal(configErrorOf(() => loadConfig(path, undefined, root ? undefined : sharedGroup)).code, 'CONFIG_UNSAFE');
+  });
+
+  it('refuses a loose file before reading what is in it', () => {
+    const path = writeConfig('loose-invalid.json', '{ not json');
+    chmodSync(path, 0o666);
+    assert.equal(configErrorOf(() => loadConfig(path)).code, 'CONFIG_UNSAFE');
+  });
+
+  for (const mode of [0o644, 0o600, 0o640, 0o444]) {
+    const bits = mode.toString(8).padStart(4, '0');
+    it(`loads mode ${bits}`, () => {
+      const path = writeConfig(`tight-${bits}.json`, JSON.stringify(VALID));
+      chmodSync(path, mode);
+      const { config } = loadConfig(path, undefined, sharedGroup);
+      assert.equal(config.config_path, path);
+      assert.deepEqual(
+        config.processes.map((process) => process.key),
+        ['web'],
+      );
     });
   }
 });

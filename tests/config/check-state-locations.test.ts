@@ -1,0 +1,196 @@
+import assert from 'node:assert/strict';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { checkStateLocations, type StatPath } from '../../src/config/check-state-locations.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+
+interface Entry {
+  mode: number;
+  uid: number;
+  gid: number;
+}
+
+/** A file system of paths, their modes and owners; anything else is missing. Records what was asked. */
+function fakeStat(entries: Record<string, Entry>): StatPath & { asked: string[] } {
+  const asked: string[] = [];
+  const stat = (path: string) => {
+    asked.push(path);
+    return entries[path];
+  };
+  return Object.assign(stat, { asked });
+}
+
+/** Owned by root, group root, unless said otherwise. */
+const DIR = (mode: number, uid = 0, gid = 0): Entry => ({ mode: 0o040000 | mode, uid, gid });
+const FILE = (mode: number, uid = 0, gid = 0): Entry => ({ mode: 0o100000 | mode, uid, gid });
+
+/** User 1000's private group is 1000; group 50 (staff) is shared, as is every other. */
+const privateGroups = (gid: number, uid: number): boolean => gid === uid && gid === 1000;
+
+const STATE = {
+  db_path: '/var/lib/watchdog/watchdog.db',
+  journal_path: '/var/lib/watchdog/watchdog.db.journal',
+  lock_path: '/var/lib/watchdog/watchdog.lock',
+};
+const FOLDER_ADVICE = "use a folder only the watchdog's user can write, such as /var/lib/watchdog";
+
+describe('checkStateLocations (a fake file system)', () => {
+  const cases: { name: string; entries: Record<string, Entry>; config?: Partial<typeof STATE>; problems: string[] }[] = [
+    {
+      name: 'a folder only its owner writes, with files 0600 and 0644: no problem',
+      entries: {
+        '/': DIR(0o755),
+        '/var/lib/watchdog': DIR(0o700),
+        [STATE.db_path]: FILE(0o600),
+        [STATE.journal_path]: FILE(0o600),
+        [STATE.lock_path]: FILE(0o644),
+      },
+      problems: [],
+    },
+    {
+      name: 'nothing created yet, in a safe folder: no problem',
+      entries: { '/': DIR(0o755), '/var/lib/watchdog': DIR(0o755) },
+      problems: [],
+    },
+    {
+      name: 'a world-writable folder: a problem for each location in it',
+      entries: { '/var/lib/watchdog': DIR(0o777) },
+      problems: ['db_path', 'journal_path', 'lock_path'].map(
+        (setting) => `${setting}: its folder /var/lib/watchdog is writable by group or others (mode 0777); ${FOLDER_ADVICE}`,
+      ),
+    },
+    {
+      name: 'a sticky /tmp does not help',
+      entries: { '/tmp': DIR(0o1777) },
+      config: { db_path: '/tmp/watchdog.db', journal_path: '/tmp/watchdog.db.journal', lock_path: '/tmp/watchdog.lock' },
+      problems: ['db_path', 'journal_path', 'lock_path'].map((setting) => `${setting}: its folder /tmp is writable by group or others (mode 1777); ${FOLDER_ADVICE}`),
+    },
+    {
+      name: 'a group-writable folder is a problem too',
+      entries: { '/var/lib/watchdog': DIR(0o770) },
+      config: { db_path: STATE.db_path, journal_path: '/root/j', lock_path: '/root/l' },
+      problems: [`db_path: its folder /var/lib/watchdog is writable by group or others (mode 0770); ${FOLDER_ADVICE}`],
+    },
+    {
+      name: "a folder group-writable by its owner's private group is the owner's alone (umask 002): no problem",
+      entries: { '/home/pi/state': DIR(0o775, 1000, 1000), '/home/pi/state/w.db': FILE(0o664, 1000, 1000) },
+      config: { db_path: '/home/pi/state/w.db', journal_path: '/home/pi/state/w.db.journal', lock_path: '/home/pi/state/w.lock' },
+      problems: [],
+    },
+    {
+      name: 'a folder group-writable by a shared group is a problem',
+      entries: { '/home/pi/state': DIR(0o775, 1000, 50) },
+      config: { db_path: '/home/pi/state/w.db', journal_path: '/root/j', lock_path: '/root/l' },
+      problems: [`db_path: its folder /home/pi/state is writable by group or others (mode 0775); ${FOLDER_ADVICE}`],
+    },
+    {
+      name: "a file group-writable by its owner's private group but of another owner's group is a problem",
+      entries: { '/home/pi/state': DIR(0o700, 1000, 1000), '/home/pi/state/w.db': FILE(0o664, 0, 1000) },
+      config: { db_path: '/home/pi/state/w.db', journal_path: '/root/j', lock_path: '/root/l' },
+      problems: ['db_path: /home/pi/state/w.db is writable by group or others (mode 0664); chmod go-w /home/pi/state/w.db'],
+    },
+    {
+      name: "world-writable is a problem even with the owner's private group",
+      entries: { '/home/pi/state': DIR(0o777, 1000, 1000) },
+      config: { db_path: '/home/pi/state/w.db', journal_path: '/root/j', lock_path: '/root/l' },
+      problems: [`db_path: its folder /home/pi/state is writable by group or others (mode 0777); ${FOLDER_ADVICE}`],
+    },
+    {
+      name: 'a loose database file in a safe folder: chmod go-w the file',
+      entries: { '/var/lib/watchdog': DIR(0o700), [STATE.db_path]: FILE(0o666) },
+      problems: [`db_path: ${STATE.db_path} is writable by group or others (mode 0666); chmod go-w ${STATE.db_path}`],
+    },
+    {
+      name: 'a loose file in a loose folder names the file only',
+      entries: { '/var/lib/watchdog': DIR(0o777), [STATE.lock_path]: FILE(0o664) },
+      config: { db_path: '/root/w.db', journal_path: '/root/w.db.journal', lock_path: STATE.lock_path },
+      problems: [`lock_path: ${STATE.lock_path} is writable by group or others (mode 0664); chmod go-w ${STATE.lock_path}`],
+    },
+    {
+      name: 'a missing folder: the nearest existing one decides (loose)',
+      entries: { '/srv': DIR(0o777) },
+      config: { db_path: '/srv/a/b/watchdog.db', journal_path: '/root/j', lock_path: '/root/l' },
+      problems: [`db_path: its folder /srv is writable by group or others (mode 0777); ${FOLDER_ADVICE}`],
+    },
+    {
+      name: 'a missing folder whose nearest existing parent is safe: no problem',
+      entries: { '/srv': DIR(0o755), '/': DIR(0o777) },
+      config: { db_path: '/srv/a/b/watchdog.db', journal_path: '/srv/a/j', lock_path: '/srv/l' },
+      problems: [],
+    },
+    {
+      name: 'nothing exists at all, not even /: nothing to say',
+      entries: {},
+      problems: [],
+    },
+  ];
+  for (const { name, entries, config, problems } of cases) {
+    it(name, () => {
+      assert.deepEqual(checkStateLocations({ ...STATE, ...config }, fakeStat(entries), privateGroups), problems);
+    });
+  }
+
+  it('walks up from a missing folder to the first one that exists, and no further', () => {
+    const stat = fakeStat({ '/srv': DIR(0o700) });
+    checkStateLocations({ db_path: '/srv/a/b/watchdog.db', journal_path: '/srv/j', lock_path: '/srv/l' }, stat, privateGroups);
+    assert.deepEqual(stat.asked, ['/srv/a/b/watchdog.db', '/srv/a/b', '/srv/a', '/srv', '/srv/j', '/srv', '/srv/l', '/srv']);
+  });
+});
+
+describe('checkStateLocations (real folders)', () => {
+  /** The three locations in `folder`. */
+  const locationsIn = (folder: string) => ({
+    db_path: join(folder, 'watchdog.db'),
+    journal_path: join(folder, 'watchdog.db.journal'),
+    lock_path: join(folder, 'watchdog.lock'),
+  });
+
+  it('a folder of mode 0700: no problem', () => {
+    const folder = join(makeTempDir('watchdog-state-'), 'state');
+    mkdirSync(folder);
+    chmodSync(folder, 0o700);
+    writeFileSync(join(folder, 'watchdog.db'), '', { mode: 0o600 });
+    assert.deepEqual(checkStateLocations(locationsIn(folder)), []);
+  });
+
+  it('a folder of mode 0777: a problem for each location', () => {
+    const folder = join(makeTempDir('watchdog-state-'), 'state');
+    mkdirSync(folder);
+    chmodSync(folder, 0o777);
+    assert.deepEqual(
+      checkStateLocations(locationsIn(folder)),
+      ['db_path', 'journal_path', 'lock_path'].map((setting) => `${setting}: its folder ${folder} is writable by group or others (mode 0777); ${FOLDER_ADVICE}`),
+    );
+  });
+
+  it('a missing database folder whose nearest existing parent is loose', () => {
+    const parent = join(makeTempDir('watchdog-state-'), 'shared');
+    mkdirSync(parent);
+    chmodSync(parent, 0o777);
+    const dbPath = join(parent, 'not', 'yet', 'watchdog.db');
+    const safe = makeTempDir('watchdog-state-');
+    assert.deepEqual(checkStateLocations({ db_path: dbPath, journal_path: join(safe, 'j'), lock_path: join(safe, 'l') }), [
+      `db_path: its folder ${parent} is writable by group or others (mode 0777); ${FOLDER_ADVICE}`,
+    ]);
+  });
+
+  it('a loose database file in a safe folder', () => {
+    const folder = makeTempDir('watchdog-state-');
+    const dbPath = join(folder, 'watchdog.db');
+    writeFileSync(dbPath, '');
+    chmodSync(dbPath, 0o666);
+    assert.deepEqual(checkStateLocations(locationsIn(folder)), [`db_path: ${dbPath} is writable by group or others (mode 0666); chmod go-w ${dbPath}`]);
+  });
+
+  it('a path under a regular file counts as missing: its folder is checked', () => {
+    const folder = makeTempDir('watchdog-state-');
+    const file = join(folder, 'a-file');
+    writeFileSync(file, '');
+    chmodSync(file, 0o666);
+    // lstat of a-file/watchdog.db fails with ENOTDIR; the nearest thing that exists is the loose file itself.
+    assert.deepEqual(checkStateLocations({ ...locationsIn(folder), db_path: join(file, 'watchdog.db') }), [
+      `db_path: its folder ${file} is writable by group or others (mode 0666); ${FOLDER_ADVICE}`,
+    ]);
+  });
+});

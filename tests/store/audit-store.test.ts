@@ -1,0 +1,352 @@
+// The audit store on real SQLite files: a database another connection holds locked is
+// stood in for, its rows go to the journal and into the file on a later run; a corrupt
+// file is moved aside; bugs are not mistaken for storage faults.
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import type { Logger } from '../../src/logging/logger.js';
+import { openAuditStore, type AuditStore } from '../../src/store/audit-store.js';
+import { MAX_JOURNAL_CHECKS, readJournal } from '../../src/store/journal.js';
+import { openStore } from '../../src/store/open-store.js';
+import { recordChecks } from '../../src/store/record-checks.js';
+import { beginRecovery, finishRecovery } from '../../src/store/record-recovery.js';
+import { onCleanup } from '../helpers/cleanup.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+import { verdictOf } from '../helpers/verdicts.js';
+
+const NOW = new Date('2026-06-30T12:00:00.000Z');
+/** How `NOW` appears in the name of a file moved aside. */
+const ASIDE_STAMP = '2026-06-30T12-00-00-000000+00-00';
+const T0 = '2026-06-30T12:00:00.000000+00:00';
+const T1 = '2026-06-30T12:01:00.000000+00:00';
+const T2 = '2026-06-30T12:02:00.000000+00:00';
+
+function recordingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  return {
+    lines,
+    error: (message) => lines.push(`error ${message}`),
+    warn: (message) => lines.push(`warn ${message}`),
+    info: (message) => lines.push(`info ${message}`),
+    debug: (message) => lines.push(`debug ${message}`),
+  };
+}
+
+interface Place {
+  dir: string;
+  dbPath: string;
+  journalPath: string;
+}
+
+function place(): Place {
+  const dir = makeTempDir('watchdog-audit-store-');
+  return { dir, dbPath: join(dir, 'watchdog.db'), journalPath: join(dir, 'watchdog.db.journal') };
+}
+
+/** A store as a run opens it, closed when the test file ends if the test did not close it. */
+function open({ dbPath, journalPath }: Place, logger: Logger): AuditStore {
+  const store = openAuditStore({ dbPath, journalPath, logger, now: () => NOW, busyTimeoutMs: 50 });
+  let closed = false;
+  const close = store.close.bind(store);
+  onCleanup(() => {
+    if (!closed) close();
+  });
+  return Object.assign(store, {
+    close: () => {
+      closed = true;
+      close();
+    },
+  });
+}
+
+/** A database made and migrated as a tick would, then closed. */
+function createDb(dbPath: string): void {
+  openStore(dbPath).close();
+}
+
+/** Another connection holding the write lock (`BEGIN IMMEDIATE`), as a long `history` export or a stuck tick would; returns its release. */
+function holdWriteLock(dbPath: string): () => void {
+  const locker = new Database(dbPath, { fileMustExist: true });
+  locker.exec('BEGIN IMMEDIATE');
+  let held = true;
+  const release = (): void => {
+    if (!held) return;
+    held = false;
+    locker.exec('ROLLBACK');
+    locker.close();
+  };
+  onCleanup(release);
+  return release;
+}
+
+/** Reads the file itself, through a connection of its own. */
+function readFile<T>(dbPath: string, sql: string): T[] {
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare<[], T>(sql).all();
+  } finally {
+    db.close();
+  }
+}
+
+/** One check of `web`, as a tick records it: a check_history row and the process_state row. */
+const check =
+  (at: string, state: 'healthy' | 'timed_out' = 'timed_out') =>
+  (db: Database.Database): number => {
+    const [recorded] = recordChecks(db, at, [{ processKey: 'web', verdict: verdictOf(state, `${state} at ${at}`), threshold: 5 }]);
+    assert.ok(recorded !== undefined, 'one check recorded');
+    return recorded.historyId;
+  };
+
+const historyOf = (dbPath: string) => readFile<{ id: number; checked_at: string }>(dbPath, 'SELECT id, checked_at FROM check_history ORDER BY id');
+const eventsOf = (dbPath: string) => readFile<{ kind: string; detail: string }>(dbPath, 'SELECT kind, detail FROM audit_events ORDER BY id');
+
+describe('openAuditStore', () => {
+  it('writes to the file when the database is sound, and logs nothing', () => {
+    const where = place();
+    const logger = recordingLogger();
+    const store = open(where, logger);
+    const id = store.write(check(T0));
+    assert.equal(store.degraded, undefined);
+    store.close();
+    assert.deepEqual(historyOf(where.dbPath), [{ id, checked_at: T0 }]);
+    assert.equal(existsSync(where.journalPath), false, 'no journal');
+    assert.deepEqual(logger.lines, []);
+  });
+
+  it('stands in for a locked database: writes go on, the rows are readable, close() saves them to the journal', () => {
+    const where = place();
+    createDb(where.dbPath);
+    holdWriteLock(where.dbPath);
+    const logger = recordingLogger();
+    const store = open(where, logger);
+
+    const id = store.write(check(T0));
+    assert.match(store.degraded ?? '', /^cannot be written \(.*locked/);
+    assert.deepEqual(store.db.prepare('SELECT id, checked_at FROM check_history').all(), [{ id, checked_at: T0 }], 'readable through .db');
+    assert.equal(store.write(check(T1)), id + 1, 'later writes go to the stand-in too');
+    store.close();
+
+    assert.deepEqual(historyOf(where.dbPath), [], 'nothing reached the file');
+    const journal = readJournal(where.journalPath);
+    assert.equal(journal.kind, 'read', JSON.stringify(journal));
+    const tables = journal.kind === 'read' ? journal.journal.tables : {};
+    assert.deepEqual(
+      tables.check_history?.map((row) => [row.id, row.checked_at]),
+      [
+        [id, T0],
+        [id + 1, T1],
+      ],
+    );
+    assert.deepEqual(tables.process_state?.map((row) => [row.process_key, row.last_check_at]), [['web', T1]]);
+    assert.deepEqual(logger.lines, [
+      `error audit database ${where.dbPath}: ${store.degraded}; checks and recoveries go on, their rows are kept in ${where.journalPath} until it can take them`,
+      `warn audit database ${where.dbPath}: 3 rows kept in the journal ${where.journalPath} (${store.degraded})`,
+    ]);
+  });
+
+  it('replays the journal into the file once the lock is gone: the same ids, the journal removed, an event recorded', () => {
+    const where = place();
+    createDb(where.dbPath);
+    const release = holdWriteLock(where.dbPath);
+    const degraded = open(where, recordingLogger());
+    const first = degraded.write(check(T0));
+    const second = degraded.write(check(T1, 'healthy'));
+    assert.notEqual(degraded.degraded, undefined, 'the first run was degraded');
+    degraded.close();
+    release();
+
+    const logger = recordingLogger();
+    const store = open(where, logger);
+    assert.equal(store.degraded, undefined);
+    assert.equal(existsSync(where.journalPath), false, 'the journal is removed');
+    assert.deepEqual(historyOf(where.dbPath), [
+      { id: first, checked_at: T0 },
+      { id: second, checked_at: T1 },
+    ]);
+    assert.deepEqual(
+      readFile(where.dbPath, 'SELECT process_key, last_health, last_check_at FROM process_state'),
+      [{ process_key: 'web', last_health: 'healthy', last_check_at: T1 }],
+    );
+    const detail = 'wrote 3 rows kept in the journal while the database could not take them';
+    assert.deepEqual(eventsOf(where.dbPath), [{ kind: 'journal_replayed', detail }]);
+    assert.deepEqual(logger.lines, [`warn audit database ${where.dbPath}: ${detail}`]);
+
+    const third = store.write(check(T2));
+    store.close();
+    assert.equal(third, second + 1, 'new rows follow the replayed ones');
+  });
+
+  it('a recovery begun on the database and finished after it locked ends succeeded in the file after the replay', () => {
+    const where = place();
+    const store = open(where, recordingLogger());
+    const id = store.write((db) =>
+      beginRecovery(db, {
+        processKey: 'web',
+        kind: 'recovery',
+        command: 'check',
+        requestedBy: 'cron',
+        triggerHealth: 'timed_out',
+        triggerReason: 'last heartbeat 10m ago',
+        startedAt: T0,
+      }),
+    );
+    const release = holdWriteLock(where.dbPath);
+    store.write((db) => finishRecovery(db, id, { finishedAt: T1, durationMs: 60_000, outcome: 'succeeded', detail: 'started PID 4321', startedPid: 4321 }));
+    assert.match(store.degraded ?? '', /^cannot be written/);
+    assert.deepEqual(store.db.prepare('SELECT outcome FROM recoveries WHERE id = ?').all(id), [{ outcome: 'succeeded' }], 'the stand-in has the end');
+    store.close();
+    release();
+    assert.deepEqual(readFile(where.dbPath, 'SELECT id, outcome FROM recoveries'), [{ id, outcome: 'running' }], 'the file has only the start');
+
+    open(where, recordingLogger()).close();
+    assert.deepEqual(readFile(where.dbPath, 'SELECT id, outcome, finished_at, started_pid, detail FROM recoveries'), [
+      { id, outcome: 'succeeded', finished_at: T1, started_pid: 4321, detail: 'started PID 4321' },
+    ]);
+    assert.deepEqual(readFile(where.dbPath, 'SELECT last_recovery_id FROM process_state'), [{ last_recovery_id: id }]);
+  });
+
+  it('two degraded runs in a row keep both runs’ rows in the journal, and one replay writes them all', () => {
+    const where = place();
+    createDb(where.dbPath);
+    const release = holdWriteLock(where.dbPath);
+
+    const run1 = open(where, recordingLogger());
+    const first = run1.write(check(T0));
+    run1.close();
+
+    const logger2 = recordingLogger();
+    const run2 = open(where, logger2);
+    assert.match(run2.degraded ?? '', /^cannot take the journal's rows \(.*locked/);
+    assert.deepEqual(run2.db.prepare('SELECT id FROM check_history').all(), [{ id: first }], 'the stand-in holds the first run’s rows');
+    const second = run2.write(check(T1));
+    assert.equal(second, first + 1, 'ids go on from the journal’s');
+    run2.close();
+    assert.equal(logger2.lines.length, 2, logger2.lines.join('\n'));
+    assert.match(logger2.lines[1] ?? '', /^warn audit database .*: 3 rows kept in the journal /);
+
+    const journal = readJournal(where.journalPath);
+    assert.deepEqual(
+      journal.kind === 'read' ? journal.journal.tables.check_history?.map((row) => row.id) : journal,
+      [first, second],
+      'the journal holds both runs’ checks',
+    );
+
+    release();
+    const logger3 = recordingLogger();
+    open(where, logger3).close();
+    assert.deepEqual(historyOf(where.dbPath), [
+      { id: first, checked_at: T0 },
+      { id: second, checked_at: T1 },
+    ]);
+    assert.deepEqual(eventsOf(where.dbPath).map((event) => event.kind), ['journal_replayed']);
+    assert.equal(existsSync(where.journalPath), false, 'the journal is removed');
+    assert.deepEqual(logger3.lines, [`warn audit database ${where.dbPath}: wrote 3 rows kept in the journal while the database could not take them`]);
+  });
+
+  it(`keeps the newest ${MAX_JOURNAL_CHECKS} check rows in the journal, and the replay says how many were left out`, () => {
+    const where = place();
+    createDb(where.dbPath);
+    const release = holdWriteLock(where.dbPath);
+    const store = open(where, recordingLogger());
+    store.write((db) => {
+      const insert = db.prepare("INSERT INTO check_history (process_key, checked_at, health) VALUES ('web', ?, 'healthy')");
+      for (let n = 0; n < MAX_JOURNAL_CHECKS + 2; n += 1) insert.run(`check ${n}`);
+    });
+    store.close();
+    release();
+    const journal = readJournal(where.journalPath);
+    assert.deepEqual(
+      journal.kind === 'read'
+        ? { dropped: journal.journal.droppedChecks, kept: journal.journal.tables.check_history?.length, first: journal.journal.tables.check_history?.[0]?.checked_at }
+        : journal,
+      { dropped: 2, kept: MAX_JOURNAL_CHECKS, first: 'check 2' },
+    );
+
+    open(where, recordingLogger()).close();
+    assert.deepEqual(eventsOf(where.dbPath), [
+      {
+        kind: 'journal_replayed',
+        detail: `wrote ${MAX_JOURNAL_CHECKS} rows kept in the journal while the database could not take them (2 older check rows had to be left out)`,
+      },
+    ]);
+  });
+
+  it('moves a corrupt file aside and makes a fresh database, recording why', () => {
+    const where = place();
+    const garbage = Buffer.alloc(8192, 0x5a);
+    garbage.write('this is not an SQLite database');
+    writeFileSync(where.dbPath, garbage);
+    const logger = recordingLogger();
+    const store = open(where, logger);
+    assert.equal(store.degraded, undefined, 'the fresh database takes writes');
+    const id = store.write(check(T0));
+    store.close();
+
+    const aside = `${where.dbPath}.corrupt-${ASIDE_STAMP}`;
+    assert.deepEqual(readdirSync(where.dir).sort(), ['watchdog.db', `watchdog.db.corrupt-${ASIDE_STAMP}`], readdirSync(where.dir).join(', '));
+    assert.deepEqual(readFileSync(aside), garbage, 'the corrupt file is kept as it was');
+    assert.deepEqual(historyOf(where.dbPath), [{ id, checked_at: T0 }]);
+    const events = eventsOf(where.dbPath);
+    assert.deepEqual(events.map((event) => event.kind), ['db_moved_aside']);
+    assert.match(events[0]?.detail ?? '', new RegExp(`^the audit database was corrupt \\(.*\\); moved aside to ${escape(aside)}, a fresh one created$`));
+    assert.deepEqual(logger.lines, [`error ${events[0]?.detail}`]);
+  });
+
+  it('moves an unusable journal aside and says so', () => {
+    const where = place();
+    writeFileSync(where.journalPath, '{"version": 1, "tables": {"check_hist');
+    const logger = recordingLogger();
+    open(where, logger).close();
+    const aside = `${where.journalPath}.corrupt-${ASIDE_STAMP}`;
+    assert.equal(readFileSync(aside, 'utf8'), '{"version": 1, "tables": {"check_hist');
+    assert.equal(existsSync(where.journalPath), false, 'the journal is gone from its place');
+    assert.deepEqual(logger.lines, [`error journal ${where.journalPath} is unusable (not valid JSON (cut short?)); moved aside to ${aside}`]);
+  });
+
+  it('rethrows an error that is not a fault of the storage, and stays on the file', () => {
+    const where = place();
+    const logger = recordingLogger();
+    const store = open(where, logger);
+    const bug = new Error('a bug in the caller');
+    assert.throws(
+      () =>
+        store.write((db) => {
+          check(T0)(db);
+          throw bug;
+        }),
+      (error) => error === bug,
+    );
+    // A constraint violation is SQLite's, but a bug too, not the storage failing.
+    assert.throws(() => store.write((db) => db.prepare('INSERT INTO check_history (process_key) VALUES (NULL)').run()), { code: 'SQLITE_CONSTRAINT_NOTNULL' });
+    assert.equal(store.degraded, undefined, 'not degraded');
+    const id = store.write(check(T1));
+    store.close();
+    assert.deepEqual(historyOf(where.dbPath), [{ id, checked_at: T1 }], 'the failed write was rolled back; the next reached the file');
+    assert.equal(existsSync(where.journalPath), false, 'no journal');
+    assert.deepEqual(logger.lines, []);
+  });
+
+  it('stands in for a database that cannot even be opened (locked before its first migration)', () => {
+    const where = place();
+    // An empty database file, locked by another connection: it cannot be migrated.
+    writeFileSync(where.dbPath, '');
+    const release = holdWriteLock(where.dbPath);
+    const logger = recordingLogger();
+    const store = open(where, logger);
+    assert.match(store.degraded ?? '', /^cannot be opened \(/);
+    const id = store.write(check(T0));
+    store.close();
+    release();
+    assert.equal(logger.lines[0]?.startsWith(`error audit database ${where.dbPath}: cannot be opened`), true, logger.lines.join('\n'));
+
+    open(where, recordingLogger()).close();
+    assert.deepEqual(historyOf(where.dbPath), [{ id, checked_at: T0 }], 'the rows reach the file once it can be opened');
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
