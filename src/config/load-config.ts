@@ -1,7 +1,8 @@
 import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError, describeError, systemErrorCode } from '../errors.js';
-import { formatMode, systemPrivateGroups, writableByOthers, type FileOwnership, type IsPrivateGroup } from '../system/file-trust.js';
+import type { FileOwnership } from '../system/file-trust.js';
+import { findUnsafePath, processPathTrust, type PathTrust } from './check-state-locations.js';
 import type { WatchdogConfig } from './types.js';
 import { validateConfig } from './validate-config.js';
 
@@ -32,7 +33,8 @@ export interface ConfigFile extends FileOwnership {
 
 /**
  * Reads, parses, validates and resolves the config file. A file that users other than
- * its owner may write (writable by others, or by a group other than the owner's private one) is refused, as monit refuses a loose monitrc: the watchdog runs
+ * root or the watchdog's user may change (its owner, a group other than the owner's
+ * private one, everyone; or a folder it is in) is refused, as monit refuses a loose monitrc: the watchdog runs
  * its commands, often as root, so whoever can edit the config can run anything.
  *
  * @throws {ConfigError} with every problem found when the file is missing, unreadable, writable by others, or invalid.
@@ -40,7 +42,7 @@ export interface ConfigFile extends FileOwnership {
 export function loadConfig(
   configPath: string,
   readFile: (path: string) => ConfigFile = readConfigFile,
-  isPrivateGroup: IsPrivateGroup = systemPrivateGroups(),
+  trust: PathTrust = processPathTrust(),
 ): LoadedConfig {
   let file: ConfigFile;
   try {
@@ -60,10 +62,11 @@ export function loadConfig(
   }
 
   const { text } = file;
-  if (writableByOthers(file, isPrivateGroup)) {
-    throw new ConfigError('CONFIG_UNSAFE', `config file ${configPath} is writable by group or others (mode ${formatMode(file.mode)}); refusing to use it`, [
-      `${configPath}: anyone who can write it can make the watchdog run any command`,
-    ], { hint: `chmod go-w ${configPath}` });
+  const unsafe = findUnsafePath(configPath, { ...trust, statPath: (path) => (path === configPath ? file : trust.statPath(path)) });
+  if (unsafe !== undefined) {
+    throw new ConfigError('CONFIG_UNSAFE', `config file ${configPath} can be changed by other users; refusing to use it`, [
+      `${unsafe}: whoever can change the config can make the watchdog run any command`,
+    ], { hint: 'make the config and its folders belong to root (or the watchdog\'s user) and not writable by others: chown root, chmod go-w' });
   }
 
   let data: unknown;

@@ -10,15 +10,16 @@ export interface CheckNowDeps {
   processTable: ProcessInspector;
   nowMs: number;
   maxClockSkewSeconds: number;
+  ownUid: number;
 }
 
 /** What `checkNow` needs, from the config and the machine. */
 export function checkNowDepsOf(
   config: Pick<WatchdogConfig, 'max_clock_skew_seconds'>,
-  system: Pick<System, 'processes' | 'now'>,
+  system: Pick<System, 'processes' | 'now' | 'ownUid'>,
   readHeartbeat: (path: string) => HeartbeatFileRead,
 ): CheckNowDeps {
-  return { readHeartbeat, processTable: system.processes, nowMs: system.now().getTime(), maxClockSkewSeconds: config.max_clock_skew_seconds };
+  return { readHeartbeat, processTable: system.processes, nowMs: system.now().getTime(), maxClockSkewSeconds: config.max_clock_skew_seconds, ownUid: system.ownUid };
 }
 
 /**

@@ -16,6 +16,12 @@ export interface ExpectedIdentity {
   bootId?: string | undefined;
   match?: RegExp | undefined;
   user?: UserAccount | undefined;
+  /**
+   * Without a `user`: the heartbeat file's owner, when it is an ordinary user (not root, not
+   * the watchdog's own): the PID must run as it, so an unprivileged app cannot point root at
+   * another user's process.
+   */
+  writerUid?: number | undefined;
 }
 
 /** What the system says of the live PID now; read lazily, only what a check needs. */
@@ -57,6 +63,14 @@ export function checkIdentity(pid: number, expected: ExpectedIdentity, observed:
     if (uids === undefined) return fail(`PID ${pid} is not running`);
     if (uids.real !== expected.user.uid || uids.effective !== expected.user.uid) {
       return fail(`PID ${pid} runs as uid ${uids.effective}, not as ${expected.user.name} (uid ${expected.user.uid}): not the app`);
+    }
+  }
+  if (expected.user === undefined && expected.writerUid !== undefined) {
+    applied.push('user');
+    const uids = observed.uids();
+    if (uids === undefined) return fail(`PID ${pid} is not running`);
+    if (uids.real !== expected.writerUid || uids.effective !== expected.writerUid) {
+      return fail(`PID ${pid} runs as uid ${uids.effective}, but its heartbeat was written by uid ${expected.writerUid}: not the app`);
     }
   }
   if (expected.match !== undefined) {

@@ -24,6 +24,8 @@ export interface HealthVerdict {
   /** The writer's start time and boot, when its heartbeat records them: what a kill checks again. */
   pidStartTicks: number | undefined;
   bootId: string | undefined;
+  /** The heartbeat file's owner when it is an ordinary user, whom the PID must run as (without a `user`). */
+  writerUid: number | undefined;
   /** The identity checks that applied to the live PID; `undefined` when none was reached. */
   identity: IdentityCheck[] | undefined;
 }
@@ -44,6 +46,8 @@ export interface ClassifyInput {
   user?: UserAccount | undefined;
   /** The process's `match`: the PID's command line must match it. */
   match?: RegExp | undefined;
+  /** The watchdog's own user: a heartbeat it owns (or root does) needs no owner check. */
+  ownUid?: number | undefined;
 }
 
 const STALE_REASONS: Record<Exclude<ProcessLiveness, 'alive'>, (pid: number) => string> = {
@@ -81,6 +85,7 @@ export function classifyHeartbeat(input: ClassifyInput): HealthVerdict {
     iteration: beat.iteration,
     status: beat.status,
     pidStartTicks: beat.pid_start_ticks,
+    writerUid: read.ownerUid !== undefined && read.ownerUid !== 0 && read.ownerUid !== input.ownUid ? read.ownerUid : undefined,
     bootId: beat.boot_id,
     warning:
       beat.process_key === input.processKey
@@ -99,7 +104,7 @@ export function classifyHeartbeat(input: ClassifyInput): HealthVerdict {
   if (liveness !== 'alive') return verdict('stale_pid', STALE_REASONS[liveness](beat.pid), seen);
   const identity = checkIdentity(
     beat.pid,
-    { startTicks: beat.pid_start_ticks, bootId: beat.boot_id, match: input.match, user: input.user },
+    { startTicks: beat.pid_start_ticks, bootId: beat.boot_id, match: input.match, user: input.user, writerUid: seen.writerUid },
     input.observe(beat.pid),
   );
   const known = { ...seen, identity: identity.applied };
@@ -126,6 +131,7 @@ export function verdict(state: HealthState, reason: string, seen: Partial<Omit<H
     warning: seen.warning,
     pidStartTicks: seen.pidStartTicks,
     bootId: seen.bootId,
+    writerUid: seen.writerUid,
     identity: seen.identity,
   };
 }

@@ -12,6 +12,9 @@ export function crashLoopLimitsOf(process: Pick<ProcessConfig, 'max_recoveries' 
   return { maxRecoveries: process.max_recoveries, windowSeconds: process.recovery_window_seconds, backoffSeconds: process.recovery_backoff_seconds };
 }
 
+/** How far ahead of the clock a recovery may seem to have started and still count (ticks of one run). */
+const CLOCK_TOLERANCE_MS = 60_000;
+
 /** One of cron's recoveries of a process, as the guard weighs it. */
 export interface PastRecovery {
   startedAt: string;
@@ -40,9 +43,16 @@ export type CrashLoopDecision =
  * last reset the guard, with `on`, `restart` or `reset`) count, so a reset gives a fresh budget.
  */
 export function budgetOf(recoveries: readonly PastRecovery[], nowMs: number, windowSeconds: number, countedSinceMs: number | undefined): RecoveryBudget {
-  const since = Math.max(nowMs - windowSeconds * 1000, countedSinceMs ?? -Infinity);
-  const counted = recoveries.filter((recovery) => countedSinceMs === undefined || Date.parse(recovery.startedAt) >= countedSinceMs);
-  const recent = counted.filter((recovery) => Date.parse(recovery.startedAt) >= since).length;
+  // A reset "in the future" is a clock set back since: it no longer limits anything.
+  const resetMs = countedSinceMs !== undefined && countedSinceMs <= nowMs ? countedSinceMs : undefined;
+  const since = Math.max(nowMs - windowSeconds * 1000, resetMs ?? -Infinity);
+  const counted = recoveries.filter((recovery) => resetMs === undefined || Date.parse(recovery.startedAt) >= resetMs);
+  // Recoveries dated after now were recorded before the clock was set back (a device without
+  // a real-time clock, booted at an old date): they are not "within the window".
+  const recent = counted.filter((recovery) => {
+    const startedMs = Date.parse(recovery.startedAt);
+    return startedMs >= since && startedMs <= nowMs + CLOCK_TOLERANCE_MS;
+  }).length;
   // An interrupted recovery (the watchdog died mid-pipeline) says nothing of the app, and
   // may have left it killed and not started: it neither adds to the backoff nor ends it.
   const finished = counted.filter((recovery) => recovery.outcome !== 'interrupted' && recovery.outcome !== 'running');

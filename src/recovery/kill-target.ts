@@ -47,7 +47,7 @@ export function killCandidateOf(
   return {
     pid: verdict.pid,
     heartbeatMs: Number.isNaN(heartbeatMs) ? undefined : heartbeatMs,
-    identity: { startTicks: verdict.pidStartTicks, bootId: verdict.bootId, match: expected.match, user: expected.user },
+    identity: { startTicks: verdict.pidStartTicks, bootId: verdict.bootId, match: expected.match, user: expected.user, writerUid: verdict.writerUid },
   };
 }
 

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { existsSync, renameSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { describeError, systemErrorCode } from '../errors.js';
 import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
 import type { Logger } from '../logging/logger.js';
@@ -28,7 +28,14 @@ import { sqliteFaultOf } from './sqlite-fault.js';
 export interface AuditStore extends AuditWriter {
   /** Why the database is stood in for, while it is. */
   readonly degraded: string | undefined;
-  /** Closes; a stand-in's rows are saved to the journal (a corrupt database is replaced and they go there). */
+  /**
+   * True when the stand-in could read neither the database nor a journal: who is `off`,
+   * failure counts and the crash-loop guard are unknown, so nothing may be recovered.
+   */
+  readonly stateUnknown: boolean;
+  /** Whether the rows this run wrote are safe: in the database, or saved in the journal. */
+  readonly rowsSaved: boolean;
+  /** Closes (once; later calls do nothing); a stand-in's rows are saved to the journal (a corrupt database is replaced and they go there). */
   close(): void;
 }
 
@@ -51,15 +58,39 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
   let standIn: Store | undefined;
   let degraded: string | undefined;
   let corrupt = false;
+  let stateUnknown = false;
+  let rowsSaved = true;
+  let droppedBefore = 0;
+  let closed = false;
 
   const degrade = (reason: string, seed: Store | undefined): Store => {
     degraded = reason;
     logger.error(`audit database ${dbPath}: ${reason}; checks and recoveries go on, their rows are kept in ${journalPath} until it can take them`);
-    standIn = standInFor(seed);
+    const made = standInFor(seed);
+    const stand = made.db;
+    standIn = stand;
     const pending = readJournal(journalPath);
-    if (pending.kind === 'read') standIn.transaction(() => applyJournal(standIn as Store, pending.journal)).immediate();
-    return standIn;
+    if (pending.kind === 'unusable') setJournalAside(pending.reason);
+    let fromJournal = false;
+    if (pending.kind === 'read') {
+      try {
+        stand.transaction(() => applyJournal(stand, pending.journal)).immediate();
+        droppedBefore = pending.journal.droppedChecks;
+        fromJournal = true;
+      } catch (error) {
+        setJournalAside(`its rows cannot be written (${describeError(error)})`);
+      }
+    }
+    stateUnknown = !made.seeded && !fromJournal;
+    if (stateUnknown) logger.error(`audit database ${dbPath}: neither it nor a journal can be read, so it is not known which processes are off or given up on: no recovery runs until it can be read`);
+    return stand;
   };
+
+  /** A journal that cannot be written anywhere is kept beside, for a person, rather than lost or retried forever. */
+  function setJournalAside(why: string): void {
+    const aside = moveAside(journalPath, stamp());
+    logger.error(`journal ${journalPath} is unusable (${why}); moved aside to ${aside}`);
+  }
 
   const openReal = (): void => {
     try {
@@ -67,10 +98,14 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
     } catch (error) {
       if (sqliteFaultOf(causeOf(error)) !== 'corrupt') throw error;
       const aside = moveAside(dbPath, stamp());
-      real = openStore(dbPath, { busyTimeoutMs: options.busyTimeoutMs });
-      const detail = `the audit database was corrupt (${describeError(error)}); moved aside to ${aside}, a fresh one created`;
+      const fresh = openStore(dbPath, { busyTimeoutMs: options.busyTimeoutMs });
+      real = fresh;
+      const kept = carryProcessState(aside, fresh);
+      const detail = `the audit database was corrupt (${describeError(error)}); moved aside to ${aside}, a fresh one created; ${
+        kept === undefined ? 'the state of the processes (off, given up on, failure counts) could not be read from it' : `the state of ${kept} process(es) carried over`
+      }`;
       logger.error(detail);
-      real.transaction(() => recordAuditEvent(real as Store, { at: stamp(), kind: 'db_moved_aside', detail })).immediate();
+      fresh.transaction(() => recordAuditEvent(fresh, { at: stamp(), kind: 'db_moved_aside', detail })).immediate();
     }
   };
 
@@ -92,8 +127,7 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
     const pending = readJournal(journalPath);
     if (pending.kind === 'none') return;
     if (pending.kind === 'unusable') {
-      const aside = moveAside(journalPath, stamp());
-      logger.error(`journal ${journalPath} is unusable (${pending.reason}); moved aside to ${aside}`);
+      setJournalAside(pending.reason);
       return;
     }
     const { journal } = pending;
@@ -106,11 +140,20 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
         recordAuditEvent(db, { at: stamp(), kind: 'journal_replayed', detail });
       }).immediate();
     } catch (error) {
-      if (sqliteFaultOf(error) === undefined) throw error;
+      if (sqliteFaultOf(error) === undefined) {
+        // Rows the database refuses (a hand-edited or foreign file): kept for a person, not retried every tick.
+        setJournalAside(`its rows cannot be written (${describeError(error)})`);
+        return;
+      }
       degrade(`cannot take the journal's rows (${describeError(error)})`, db);
       return;
     }
-    removeJournal(journalPath);
+    try {
+      removeJournal(journalPath);
+    } catch (error) {
+      // Written already: a journal left behind would be written a second time (by id, so harmlessly).
+      logger.error(`cannot remove the journal ${journalPath} after writing it: ${describeError(error)}`);
+    }
     logger.warn(`audit database ${dbPath}: ${detail}`);
   }
 
@@ -121,8 +164,14 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
     get degraded() {
       return degraded;
     },
+    get stateUnknown() {
+      return stateUnknown;
+    },
+    get rowsSaved() {
+      return rowsSaved;
+    },
     write<T>(write: (db: Store) => T): T {
-      if (standIn !== undefined) return standIn.transaction(() => write(standIn as Store)).immediate();
+      if (standIn !== undefined) return journaled(standIn, write);
       const db = real as Store;
       try {
         return db.transaction(() => write(db)).immediate();
@@ -130,13 +179,19 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
         const fault = sqliteFaultOf(error);
         if (fault === undefined) throw error;
         if (fault === 'corrupt') corrupt = true;
-        const stand = degrade(`cannot be written (${describeError(error)})`, fault === 'corrupt' ? undefined : db);
-        return stand.transaction(() => write(stand)).immediate();
+        return journaled(degrade(`cannot be written (${describeError(error)})`, fault === 'corrupt' ? undefined : db), write);
       }
     },
     close() {
+      // Twice is harmless: a command closes before it reports, and again in its `finally`.
+      if (closed) return;
+      closed = true;
       try {
-        if (standIn !== undefined) saveJournal(standIn);
+        if (standIn !== undefined && !rowsSaved) saveJournal(standIn);
+        if (standIn !== undefined && rowsSaved) {
+          const count = journalRowCount(journalOf(standIn, droppedBefore));
+          logger.warn(`audit database ${dbPath}: ${count} rows kept in the journal ${journalPath} (${degraded ?? 'unwritable'})`);
+        }
       } finally {
         standIn?.close();
         real?.close();
@@ -149,13 +204,25 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
     },
   };
 
+  /**
+   * A write to the stand-in, saved to the journal at once: a watchdog killed next (a
+   * reboot it asked for, SIGKILL after a start) must not lose it.
+   */
+  function journaled<T>(stand: Store, write: (db: Store) => T): T {
+    const result = stand.transaction(() => write(stand)).immediate();
+    saveJournal(stand);
+    return result;
+  }
+
   function saveJournal(db: Store): void {
-    const journal = journalOf(db);
+    const journal = journalOf(db, droppedBefore);
     try {
       writeJournal(journalPath, journal);
-      logger.warn(`audit database ${dbPath}: ${journalRowCount(journal)} rows kept in the journal ${journalPath} (${degraded ?? 'unwritable'})`);
+      if (!rowsSaved) logger.warn(`audit database ${dbPath}: the journal ${journalPath} can be written again`);
+      rowsSaved = true;
     } catch (error) {
-      logger.error(`cannot write the journal ${journalPath} either (${describeError(error)}): ${journalRowCount(journal)} audit rows of this run are lost`);
+      if (rowsSaved) logger.error(`cannot write the journal ${journalPath} either (${describeError(error)}): ${journalRowCount(journal)} audit rows are only in memory, and lost when this run ends`);
+      rowsSaved = false;
     }
   }
 }
@@ -173,10 +240,12 @@ function causeOf(error: unknown): unknown {
 }
 
 /** A stand-in: an in-memory copy of `seed` (or an empty database), recording which rows this run writes. */
-function standInFor(seed: Store | undefined): Store {
+function standInFor(seed: Store | undefined): { db: Store; seeded: boolean } {
   let db: Store;
+  let seeded = false;
   try {
     db = seed === undefined ? fresh() : new Database(asRollbackJournal(seed.serialize()));
+    seeded = seed !== undefined;
   } catch {
     db = fresh();
   }
@@ -191,7 +260,7 @@ function standInFor(seed: Store | undefined): Store {
       );
     }
   }
-  return db;
+  return { db, seeded };
 
   function fresh(): Store {
     const empty = new Database(':memory:');
@@ -217,15 +286,15 @@ function asRollbackJournal(image: Buffer): Buffer {
 }
 
 /** The rows this run wrote to the stand-in, as a journal (the newest check rows when there are too many). */
-function journalOf(db: Store): Journal {
+function journalOf(db: Store, droppedBefore: number): Journal {
   const tables: Record<string, Record<string, unknown>[]> = {};
-  let droppedChecks = 0;
+  let droppedChecks = droppedBefore;
   for (const { table } of JOURNALED_TABLES) {
     let rows = db
       .prepare<[string], Record<string, unknown>>(`SELECT * FROM main.${table} WHERE rowid IN (SELECT row FROM changed WHERE tbl = ?) ORDER BY rowid`)
       .all(table);
     if (table === 'check_history' && rows.length > MAX_JOURNAL_CHECKS) {
-      droppedChecks = rows.length - MAX_JOURNAL_CHECKS;
+      droppedChecks += rows.length - MAX_JOURNAL_CHECKS;
       rows = rows.slice(droppedChecks);
     }
     if (rows.length > 0) tables[table] = rows;
@@ -233,7 +302,11 @@ function journalOf(db: Store): Journal {
   return { version: 1, tables, droppedChecks };
 }
 
-/** An in-memory copy of the database at `path` when it can be read at all, for the stand-in to start from. */
+/**
+ * An in-memory copy of the database at `path` when it can be read at all, for the
+ * stand-in to start from: through SQLite (which sees the WAL), else from the file's
+ * bytes (a read-only mount where SQLite cannot even open it for reading).
+ */
 function readableCopyOf(path: string): Store | undefined {
   if (!existsSync(path)) return undefined;
   try {
@@ -242,6 +315,32 @@ function readableCopyOf(path: string): Store | undefined {
       return new Database(asRollbackJournal(db.serialize()));
     } finally {
       db.close();
+    }
+  } catch {
+    try {
+      const copy = new Database(asRollbackJournal(readFileSync(path)));
+      copy.pragma('user_version');
+      return copy;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/**
+ * Copies the `process_state` rows of a moved-aside database into the fresh one, when they
+ * can still be read: who is `off` or given up on must survive a corrupt page elsewhere.
+ * Returns how many, or `undefined` when they cannot be read.
+ */
+function carryProcessState(asidePath: string, fresh: Store): number | undefined {
+  try {
+    const old = new Database(asidePath, { readonly: true, fileMustExist: true });
+    try {
+      const rows = old.prepare<[], Record<string, unknown>>('SELECT * FROM process_state').all();
+      fresh.transaction(() => applyJournal(fresh, { version: 1, tables: { process_state: rows }, droppedChecks: 0 })).immediate();
+      return rows.length;
+    } finally {
+      old.close();
     }
   } catch {
     return undefined;

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { UserAccount } from './lookup-user.js';
 
 /** How a command is spawned: the program and its arguments. */
@@ -16,7 +17,7 @@ export interface ShellArgv {
 export function shellArgv(command: string, user?: UserAccount, ownUid: number | undefined = process.geteuid?.()): ShellArgv {
   if (user === undefined || user.uid === ownUid) return { file: '/bin/sh', args: ['-c', command] };
   return {
-    file: 'setpriv',
+    file: setprivPath(),
     args: [`--reuid=${user.uid}`, `--regid=${user.gid}`, '--init-groups', '--', '/bin/sh', '-c', command],
   };
 }
@@ -24,4 +25,12 @@ export function shellArgv(command: string, user?: UserAccount, ownUid: number | 
 /** The variables a login as `user` would set, so a command run as it finds its home. */
 export function userEnv(user: UserAccount): NodeJS.ProcessEnv {
   return { HOME: user.home, USER: user.name, LOGNAME: user.name };
+}
+
+/**
+ * setpriv by its absolute path, never through PATH: a process's `env` may set PATH, and
+ * a `setpriv` planted in a folder of the app user's would then run as root.
+ */
+export function setprivPath(exists: (path: string) => boolean = existsSync): string {
+  return ['/usr/bin/setpriv', '/bin/setpriv', '/usr/sbin/setpriv', '/sbin/setpriv'].find(exists) ?? '/usr/bin/setpriv';
 }

@@ -39,6 +39,8 @@ export interface System {
   /** The environment commands inherit. */
   env: NodeJS.ProcessEnv;
   ownPid: number;
+  /** The user the watchdog runs as (effective). */
+  ownUid: number;
   ownProcessGroup: number;
   /** The watchdog's parent, its parent, and so on up to init. */
   ancestors(): ReadonlySet<number>;
@@ -68,6 +70,7 @@ export function realSystem(procRoot = '/proc'): System {
     now: () => new Date(),
     env: process.env,
     ownPid: process.pid,
+    ownUid: process.geteuid?.() ?? 0,
     ownProcessGroup: processes.stat(process.pid)?.pgrp ?? process.pid,
     ancestors: () => ancestorsOf(process.ppid, processes),
   };

@@ -9,6 +9,8 @@ export interface CheckProcessDeps {
   processTable: ProcessInspector;
   nowMs: number;
   maxClockSkewSeconds: number;
+  /** The watchdog's own user. */
+  ownUid: number;
 }
 
 /**
@@ -27,6 +29,7 @@ export function checkProcess(process: ProcessConfig, deps: CheckProcessDeps): He
       observe: (pid) => observeIdentity(deps.processTable, pid),
       user: process.user,
       match: process.match,
+      ownUid: deps.ownUid,
     });
   } catch (error) {
     // Reading the heartbeat never throws; what does is the watchdog's side (procfs). Not the

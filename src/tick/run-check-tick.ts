@@ -79,6 +79,7 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
         processTable: system.processes,
         nowMs: system.now().getTime(),
         maxClockSkewSeconds: config.max_clock_skew_seconds,
+        ownUid: system.ownUid,
       });
     const verdicts = enabled.map((process) => ({ process, verdict: check(process) }));
 
@@ -116,6 +117,10 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
       const recoveries: RecoveryReport[] = [];
       for (const [index, due] of checks.entries()) {
         if (!due.recoveryDue) continue;
+        if (store.stateUnknown) {
+          logger.error(`${due.process.key}: no recovery: the audit state (off, failure counts, the crash-loop guard) cannot be read`);
+          continue;
+        }
         // Recoveries before this one may have taken minutes: act on the heartbeat as it is now.
         const heartbeat = index === 0 ? due.checked : check(due.process);
         if (heartbeat.state === 'healthy') {
@@ -124,7 +129,11 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
         }
         recoveries.push(await recover({ ...due, checked: heartbeat }, recorded[index]?.historyId, store, config, deps));
       }
-      const network = config.network === undefined ? undefined : await checkNetwork(config.network, store, config, deps);
+      // No ladder (and so no reboot) on a state that cannot be read or a record that cannot be kept:
+      // the cooldown and the daily limit would not hold, and a reboot loop is the worst fault there is.
+      const networkHeld = store.stateUnknown || !store.rowsSaved;
+      if (config.network !== undefined && networkHeld) logger.error('network: not checked: the audit log can neither be read nor kept, so the reboot guards cannot hold');
+      const network = config.network === undefined || networkHeld ? undefined : await checkNetwork(config.network, store, config, deps);
       // Retention deletes; a stand-in's deletions are not journaled, so it waits for the database.
       if (store.degraded === undefined) applyRetentionLogged(store, system.now().getTime(), config, logger);
       return { kind: 'ran', checkedAt, checks, recoveries, network, auditDegraded: store.degraded };

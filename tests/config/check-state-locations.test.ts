@@ -28,6 +28,9 @@ const FILE = (mode: number, uid = 0, gid = 0): Entry => ({ mode: 0o100000 | mode
 /** User 1000's private group is 1000; group 50 (staff) is shared, as is every other. */
 const privateGroups = (gid: number, uid: number): boolean => gid === uid && gid === 1000;
 
+/** The watchdog runs as root; groups as `privateGroups` says. */
+const trustOf = (statPath: StatPath) => ({ ownUid: 0, isPrivateGroup: privateGroups, statPath });
+
 const STATE = {
   db_path: '/var/lib/watchdog/watchdog.db',
   journal_path: '/var/lib/watchdog/watchdog.db.journal',
@@ -36,7 +39,7 @@ const STATE = {
 const FOLDER_ADVICE = "use a folder only the watchdog's user can write, such as /var/lib/watchdog";
 
 describe('checkStateLocations (a fake file system)', () => {
-  const cases: { name: string; entries: Record<string, Entry>; config?: Partial<typeof STATE>; problems: string[] }[] = [
+  const cases: { name: string; entries: Record<string, Entry>; config?: Partial<typeof STATE>; ownUid?: number; problems: string[] }[] = [
     {
       name: 'a folder only its owner writes, with files 0600 and 0644: no problem',
       entries: {
@@ -74,12 +77,16 @@ describe('checkStateLocations (a fake file system)', () => {
     },
     {
       name: "a folder group-writable by its owner's private group is the owner's alone (umask 002): no problem",
+      // The watchdog runs as pi (uid 1000), who owns these.
+      ownUid: 1000,
       entries: { '/home/pi/state': DIR(0o775, 1000, 1000), '/home/pi/state/w.db': FILE(0o664, 1000, 1000) },
       config: { db_path: '/home/pi/state/w.db', journal_path: '/home/pi/state/w.db.journal', lock_path: '/home/pi/state/w.lock' },
       problems: [],
     },
     {
       name: 'a folder group-writable by a shared group is a problem',
+      // The watchdog runs as pi (uid 1000), who owns these.
+      ownUid: 1000,
       entries: { '/home/pi/state': DIR(0o775, 1000, 50) },
       config: { db_path: '/home/pi/state/w.db', journal_path: '/root/j', lock_path: '/root/l' },
       problems: [`db_path: its folder /home/pi/state is writable by group or others (mode 0775); ${FOLDER_ADVICE}`],
@@ -92,6 +99,8 @@ describe('checkStateLocations (a fake file system)', () => {
     },
     {
       name: "world-writable is a problem even with the owner's private group",
+      // The watchdog runs as pi (uid 1000), who owns these.
+      ownUid: 1000,
       entries: { '/home/pi/state': DIR(0o777, 1000, 1000) },
       config: { db_path: '/home/pi/state/w.db', journal_path: '/root/j', lock_path: '/root/l' },
       problems: [`db_path: its folder /home/pi/state is writable by group or others (mode 0777); ${FOLDER_ADVICE}`],
@@ -114,8 +123,8 @@ describe('checkStateLocations (a fake file system)', () => {
       problems: [`db_path: its folder /srv is writable by group or others (mode 0777); ${FOLDER_ADVICE}`],
     },
     {
-      name: 'a missing folder whose nearest existing parent is safe: no problem',
-      entries: { '/srv': DIR(0o755), '/': DIR(0o777) },
+      name: 'a missing folder whose nearest existing parent and those above are safe: no problem',
+      entries: { '/srv': DIR(0o755), '/': DIR(0o755) },
       config: { db_path: '/srv/a/b/watchdog.db', journal_path: '/srv/a/j', lock_path: '/srv/l' },
       problems: [],
     },
@@ -125,16 +134,52 @@ describe('checkStateLocations (a fake file system)', () => {
       problems: [],
     },
   ];
-  for (const { name, entries, config, problems } of cases) {
+  cases.push(
+    {
+      name: 'a folder that belongs to another user: each location in it is refused',
+      entries: { '/': DIR(0o755), '/var/lib/watchdog': DIR(0o700, 1000, 1000) },
+      problems: ['db_path', 'journal_path', 'lock_path'].map(
+        (setting) => `${setting}: its folder /var/lib/watchdog belongs to user 1000, not to root or the watchdog's user`,
+      ),
+    },
+    {
+      name: 'a database file that belongs to another user: refused with a chown hint',
+      entries: { '/': DIR(0o755), '/var/lib/watchdog': DIR(0o700), [STATE.db_path]: FILE(0o600, 1000, 1000) },
+      problems: [`db_path: ${STATE.db_path} belongs to user 1000, not to root or the watchdog's user; chown root ${STATE.db_path}`],
+    },
+    {
+      name: 'a folder above that belongs to another user (pi could rename the folder away): refused',
+      entries: { '/': DIR(0o755), '/home/pi': DIR(0o755, 1000, 1000), '/home/pi/watchdog': DIR(0o700) },
+      config: { db_path: '/home/pi/watchdog/w.db', journal_path: '/home/pi/watchdog/w.j', lock_path: '/home/pi/watchdog/w.lock' },
+      problems: ['db_path', 'journal_path', 'lock_path'].map(
+        (setting) => `${setting}: the folder above it, /home/pi belongs to user 1000, not to root or the watchdog's user`,
+      ),
+    },
+    {
+      name: 'a sticky world-writable folder above a private one (/tmp): no problem',
+      entries: { '/': DIR(0o755), '/tmp': DIR(0o1777), '/tmp/w': DIR(0o700) },
+      config: { db_path: '/tmp/w/w.db', journal_path: '/tmp/w/w.j', lock_path: '/tmp/w/w.lock' },
+      problems: [],
+    },
+    {
+      name: 'a world-writable folder above without the sticky bit: refused',
+      entries: { '/': DIR(0o755), '/srv': DIR(0o777), '/srv/w': DIR(0o700) },
+      config: { db_path: '/srv/w/w.db', journal_path: '/srv/w/w.j', lock_path: '/srv/w/w.lock' },
+      problems: ['db_path', 'journal_path', 'lock_path'].map(
+        (setting) => `${setting}: the folder above it, /srv is writable by group or others (mode 0777); ${FOLDER_ADVICE}`,
+      ),
+    },
+  );
+  for (const { name, entries, config, ownUid = 0, problems } of cases) {
     it(name, () => {
-      assert.deepEqual(checkStateLocations({ ...STATE, ...config }, fakeStat(entries), privateGroups), problems);
+      assert.deepEqual(checkStateLocations({ ...STATE, ...config }, { ...trustOf(fakeStat(entries)), ownUid }), problems);
     });
   }
 
-  it('walks up from a missing folder to the first one that exists, and no further', () => {
+  it('walks up from a missing folder to the first one that exists, then checks every folder above it', () => {
     const stat = fakeStat({ '/srv': DIR(0o700) });
-    checkStateLocations({ db_path: '/srv/a/b/watchdog.db', journal_path: '/srv/j', lock_path: '/srv/l' }, stat, privateGroups);
-    assert.deepEqual(stat.asked, ['/srv/a/b/watchdog.db', '/srv/a/b', '/srv/a', '/srv', '/srv/j', '/srv', '/srv/l', '/srv']);
+    checkStateLocations({ db_path: '/srv/a/b/watchdog.db', journal_path: '/srv/j', lock_path: '/srv/l' }, trustOf(stat));
+    assert.deepEqual(stat.asked, ['/srv/a/b/watchdog.db', '/srv/a/b', '/srv/a', '/srv', '/', '/srv/j', '/srv', '/', '/srv/l', '/srv', '/']);
   });
 });
 

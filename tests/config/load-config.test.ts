@@ -3,6 +3,8 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { processPathTrust, type PathTrust } from '../../src/config/check-state-locations.js';
+import type { IsPrivateGroup } from '../../src/system/file-trust.js';
 import { loadConfig, resolveConfigPath } from '../../src/config/load-config.js';
 import { ConfigError } from '../../src/errors.js';
 
@@ -175,6 +177,9 @@ describe('resolveConfigPath', () => {
   }
 });
 
+/** This process's trust (root, the real file system), with groups as `isPrivateGroup` says. */
+const trustWith = (isPrivateGroup: IsPrivateGroup): PathTrust => ({ ...processPathTrust(), isPrivateGroup });
+
 describe('loadConfig: a config file other users may write is refused', () => {
   /** Group write by a group others are in (not the owner's private group). */
   const sharedGroup = (): boolean => false;
@@ -183,28 +188,34 @@ describe('loadConfig: a config file other users may write is refused', () => {
     it(`refuses mode ${bits} (a shared group) with CONFIG_UNSAFE, the problem and a chmod hint`, () => {
       const path = writeConfig(`loose-${bits}.json`, JSON.stringify(VALID));
       chmodSync(path, mode);
-      const error = configErrorOf(() => loadConfig(path, undefined, sharedGroup));
+      const error = configErrorOf(() => loadConfig(path, undefined, trustWith(sharedGroup)));
       assert.equal(error.code, 'CONFIG_UNSAFE');
-      assert.equal(error.message, `config file ${path} is writable by group or others (mode ${bits}); refusing to use it`);
-      assert.deepEqual(error.problems, [`${path}: anyone who can write it can make the watchdog run any command`]);
-      assert.equal(error.hint, `chmod go-w ${path}`);
+      assert.equal(error.message, `config file ${path} can be changed by other users; refusing to use it`);
+      assert.deepEqual(error.problems, [
+        `${path} is writable by group or others (mode ${bits}); chmod go-w ${path}: whoever can change the config can make the watchdog run any command`,
+      ]);
+      assert.equal(error.hint, "make the config and its folders belong to root (or the watchdog's user) and not writable by others: chown root, chmod go-w");
     });
   }
 
   it('refuses mode 0666 even when its group is the owner’s private group', () => {
     const path = writeConfig('loose-private-0666.json', JSON.stringify(VALID));
     chmodSync(path, 0o666);
-    assert.equal(configErrorOf(() => loadConfig(path, undefined, () => true)).code, 'CONFIG_UNSAFE');
+    assert.equal(configErrorOf(() => loadConfig(path, undefined, trustWith(() => true))).code, 'CONFIG_UNSAFE');
   });
 
   it('loads mode 0664 when its group is the owner’s private group (a user private group, umask 002)', () => {
     const path = writeConfig('private-group-0664.json', JSON.stringify(VALID));
     chmodSync(path, 0o664);
     const asked: [number, number][] = [];
-    const { config } = loadConfig(path, undefined, (gid, uid) => {
-      asked.push([gid, uid]);
-      return true;
-    });
+    const { config } = loadConfig(
+      path,
+      undefined,
+      trustWith((gid, uid) => {
+        asked.push([gid, uid]);
+        return true;
+      }),
+    );
     assert.equal(config.config_path, path);
     const { uid, gid } = statSync(path);
     assert.deepEqual(asked, [[gid, uid]], 'asked about the file’s own group and owner');
@@ -217,7 +228,7 @@ describe('loadConfig: a config file other users may write is refused', () => {
     // group, so not its private group. Others cannot give a file away: the group is then faked.
     const root = process.getuid?.() === 0;
     if (root) chownSync(path, 0, 65534);
-    assert.equal(configErrorOf(() => loadConfig(path, undefined, root ? undefined : sharedGroup)).code, 'CONFIG_UNSAFE');
+    assert.equal(configErrorOf(() => loadConfig(path, undefined, root ? undefined : trustWith(sharedGroup))).code, 'CONFIG_UNSAFE');
   });
 
   it('refuses a loose file before reading what is in it', () => {
@@ -231,7 +242,7 @@ describe('loadConfig: a config file other users may write is refused', () => {
     it(`loads mode ${bits}`, () => {
       const path = writeConfig(`tight-${bits}.json`, JSON.stringify(VALID));
       chmodSync(path, mode);
-      const { config } = loadConfig(path, undefined, sharedGroup);
+      const { config } = loadConfig(path, undefined, trustWith(sharedGroup));
       assert.equal(config.config_path, path);
       assert.deepEqual(
         config.processes.map((process) => process.key),

@@ -32,7 +32,7 @@ function beat(fields: Record<string, unknown> = {}, ownerUid = APP_USER.uid): He
 }
 
 /** Classifies against one live process (APP_PID, as `live` says) and records which PIDs were looked at. */
-function classify(read: HeartbeatFileRead, options: Partial<Pick<ClassifyInput, 'user' | 'match' | 'timeoutSeconds'>> = {}, live: Live = APP) {
+function classify(read: HeartbeatFileRead, options: Partial<Pick<ClassifyInput, 'user' | 'match' | 'timeoutSeconds' | 'ownUid'>> = {}, live: Live = APP) {
   const asked: string[] = [];
   const verdict = classifyHeartbeat({
     read,
@@ -40,6 +40,9 @@ function classify(read: HeartbeatFileRead, options: Partial<Pick<ClassifyInput, 
     timeoutSeconds: 60,
     maxClockSkewSeconds: 60,
     nowMs: NOW_MS,
+    // The watchdog runs as the app's user unless a test says otherwise: the check of an
+    // ordinary user's heartbeat against its PID's user has tests of its own (below).
+    ownUid: APP_USER.uid,
     liveness: (pid) => {
       asked.push(`liveness ${pid}`);
       return pid === APP_PID ? 'alive' : 'dead';
@@ -177,5 +180,32 @@ describe('classifyHeartbeat with the start time and boot of the heartbeat', () =
     assert.deepEqual({ state: verdict.state, pid: verdict.pid }, { state: 'invalid_heartbeat', pid: APP_PID });
     assert.match(verdict.reason, /pid_start_ticks must be a non-negative integer/);
     assert.deepEqual(asked, []);
+  });
+});
+
+describe('classifyHeartbeat without a user, for a heartbeat an ordinary user wrote (the watchdog runs as root)', () => {
+  it('a PID that runs as another user (root, sshd) is not the app: stale_pid, never signalled', () => {
+    const { verdict } = classify(beat({}, 1000), { ownUid: 0 }, { ...APP, uid: 0 });
+    assert.deepEqual(
+      { state: verdict.state, reason: verdict.reason, identity: verdict.identity, writerUid: verdict.writerUid },
+      {
+        state: 'stale_pid',
+        reason: `PID ${APP_PID} runs as uid 0, but its heartbeat was written by uid 1000: not the app`,
+        identity: ['user'],
+        writerUid: 1000,
+      },
+    );
+  });
+
+  it('a PID that runs as the heartbeat\'s owner passes, and the check is named', () => {
+    const { verdict } = classify(beat({}, 1000), { ownUid: 0 });
+    assert.deepEqual({ state: verdict.state, identity: verdict.identity }, { state: 'healthy', identity: ['user'] });
+  });
+
+  it('a heartbeat of root\'s, or of the watchdog\'s own user, asks nothing of the PID\'s user', () => {
+    for (const [owner, ownUid] of [[0, 0], [1000, 1000]] as const) {
+      const { verdict } = classify(beat({}, owner), { ownUid }, { ...APP, uid: 4242 });
+      assert.deepEqual({ state: verdict.state, identity: verdict.identity, writerUid: verdict.writerUid }, { state: 'healthy', identity: [], writerUid: undefined }, `owner ${owner}`);
+    }
   });
 });

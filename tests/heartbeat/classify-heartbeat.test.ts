@@ -60,6 +60,7 @@ const NOTHING_SEEN = {
   warning: undefined,
   pidStartTicks: undefined,
   bootId: undefined,
+  writerUid: undefined,
   identity: undefined,
 };
 
@@ -151,6 +152,7 @@ describe('classifyHeartbeat: clock skew', () => {
       warning: undefined,
       pidStartTicks: undefined,
       bootId: undefined,
+      writerUid: undefined,
       identity: undefined,
     });
     assert.deepEqual(asked, []);
@@ -222,6 +224,7 @@ describe('classifyHeartbeat: healthy', () => {
       warning: undefined,
       pidStartTicks: undefined,
       bootId: undefined,
+      writerUid: undefined,
       identity: [],
     };
     assert.deepEqual(verdict, expected);

@@ -138,6 +138,7 @@ export function fakeSystem(options: FakeSystemOptions = {}): FakeSystem {
     now: () => new Date(fake.clockMs),
     env: options.env ?? { PATH: '/usr/bin:/bin' },
     ownPid: options.ownPid ?? 100,
+    ownUid: 0,
     ownProcessGroup: options.ownProcessGroup ?? 90,
     ancestors: () => new Set(options.ancestors ?? [50, 60]),
   };

@@ -34,6 +34,17 @@ describe('budgetOf', () => {
   const cases: Case[] = [
     { name: 'no recoveries: a full budget', recoveries: [], expected: { recent: 0, failedInARow: 0, lastFailedMs: undefined } },
     {
+      name: 'recoveries dated after now (recorded before the clock was set back) are not within the window',
+      recoveries: [past('succeeded', -30 * 86400), past('succeeded', -25 * 86400), past('succeeded', -20 * 86400), past('succeeded', -30)],
+      expected: { recent: 1, failedInARow: 0, lastFailedMs: undefined },
+    },
+    {
+      name: 'a reset dated after now (the clock was set back since) limits nothing',
+      recoveries: [past('succeeded', 60), past('succeeded', 120)],
+      countedSinceMs: NOW_MS + 86400 * 1000,
+      expected: { recent: 2, failedInARow: 0, lastFailedMs: undefined },
+    },
+    {
       name: 'counts recoveries that started within the window, not older ones',
       recoveries: [past('succeeded', 60), past('succeeded', 1800), past('succeeded', HOUR + 1), past('failed', 2 * HOUR)],
       expected: { recent: 2, failedInARow: 0, lastFailedMs: undefined },

@@ -67,7 +67,7 @@ describe('killCandidateOf hands on what the app is', () => {
     assert.deepEqual(killCandidateOf(timedOut({ pidStartTicks: 777, bootId: BOOT }), undefined, { match, user: APP_USER }), {
       pid: APP,
       heartbeatMs: Date.parse('2026-02-05T06:17:29.601Z'),
-      identity: { startTicks: 777, bootId: BOOT, match, user: APP_USER },
+      identity: { startTicks: 777, bootId: BOOT, match, user: APP_USER, writerUid: undefined },
     });
   });
 
@@ -75,7 +75,7 @@ describe('killCandidateOf hands on what the app is', () => {
     assert.deepEqual(killCandidateOf(timedOut()), {
       pid: APP,
       heartbeatMs: Date.parse('2026-02-05T06:17:29.601Z'),
-      identity: { startTicks: undefined, bootId: undefined, match: undefined, user: undefined },
+      identity: { startTicks: undefined, bootId: undefined, match: undefined, user: undefined, writerUid: undefined },
     });
   });
 

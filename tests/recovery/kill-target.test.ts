@@ -65,7 +65,7 @@ describe('decideKill', () => {
 
 describe('killCandidateOf', () => {
   /** What a heartbeat without identity keys, for a process with no `match` nor `user`, says the app is: nothing beyond its PID. */
-  const noIdentity = { startTicks: undefined, bootId: undefined, match: undefined, user: undefined };
+  const noIdentity = { startTicks: undefined, bootId: undefined, match: undefined, user: undefined, writerUid: undefined };
 
   it('never yields the PID of a heartbeat that is not trusted', () => {
     assert.deepEqual(killCandidateOf(verdictOf('invalid_heartbeat', 'heartbeat timestamp is 2h in the future', { pid: APP })), {

@@ -291,7 +291,7 @@ describe('openAuditStore', () => {
     assert.deepEqual(historyOf(where.dbPath), [{ id, checked_at: T0 }]);
     const events = eventsOf(where.dbPath);
     assert.deepEqual(events.map((event) => event.kind), ['db_moved_aside']);
-    assert.match(events[0]?.detail ?? '', new RegExp(`^the audit database was corrupt \\(.*\\); moved aside to ${escape(aside)}, a fresh one created$`));
+    assert.match(events[0]?.detail ?? '', new RegExp(`^the audit database was corrupt \\(.*\\); moved aside to ${escape(aside)}, a fresh one created; the state of the processes \\(off, given up on, failure counts\\) could not be read from it$`));
     assert.deepEqual(logger.lines, [`error ${events[0]?.detail}`]);
   });
 
@@ -350,3 +350,36 @@ describe('openAuditStore', () => {
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+describe('openAuditStore: a run that is cut short or meets a bad journal', () => {
+  it('a journal whose rows the database refuses is moved aside, not retried at every run', () => {
+    const where = place();
+    writeFileSync(where.journalPath, JSON.stringify({ version: 1, tables: { recoveries: [null] }, droppedChecks: 0 }));
+    const logger = recordingLogger();
+    const store = open(where, logger);
+    const id = store.write(check(T0));
+    store.close();
+    assert.equal(existsSync(where.journalPath), false, 'no journal left to fail again');
+    assert.equal(readdirSync(where.dir).filter((name) => name.startsWith('watchdog.db.journal.corrupt-')).length, 1, readdirSync(where.dir).join(', '));
+    assert.deepEqual(historyOf(where.dbPath), [{ id, checked_at: T0 }], 'the run writes to the database as usual');
+    assert.ok(logger.lines.some((line) => /^error journal .* is unusable \(its rows cannot be written/.test(line)), logger.lines.join('\n'));
+  });
+
+  it('while degraded, every write is in the journal at once: a run killed before close() loses nothing', () => {
+    const where = place();
+    open(where, recordingLogger()).close();
+    const holder = new Database(where.dbPath);
+    try {
+      holder.prepare('BEGIN IMMEDIATE').run();
+      const store = open(where, recordingLogger());
+      store.write(check(T0));
+      // No close() before reading: as if the watchdog were killed here (a reboot it asked for, SIGKILL).
+      const journal = JSON.parse(readFileSync(where.journalPath, 'utf8')) as { tables: Record<string, unknown[]> };
+      assert.equal(journal.tables.check_history?.length, 1, 'the check is in the journal before close()');
+      assert.equal(store.rowsSaved, true, 'and said to be saved');
+      assert.equal(store.stateUnknown, false, 'the stand-in started from the database, so its state is known');
+    } finally {
+      holder.close();
+    }
+  });
+});

@@ -2,7 +2,7 @@ import type { ProcessConfig, WatchdogConfig } from '../../config/types.js';
 import { resetProcess, restartProcess, turnOff, turnOn, type ControlDeps, type ControlResult } from '../../control/control-process.js';
 import { readHeartbeatFile } from '../../heartbeat/read-heartbeat-file.js';
 import { acquireTickLockWaiting } from '../../lock/acquire-lock.js';
-import { openAuditStore } from '../../store/audit-store.js';
+import { openAuditStore, type AuditStore } from '../../store/audit-store.js';
 import { realSystem } from '../../system/system.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
@@ -53,7 +53,8 @@ export async function runControl(command: ControlCommand, args: ControlArgs, io:
           results.push(result);
         }
         if (targets.length === 0) io.out('no enabled processes in the config');
-        return results.some((result) => result.outcome === 'failed') ? EXIT.failed : EXIT.ok;
+        store.close();
+        return results.some((result) => result.outcome === 'failed') || !auditKept(store, config, io) ? EXIT.failed : EXIT.ok;
       } finally {
         store.close();
       }
@@ -63,6 +64,20 @@ export async function runControl(command: ControlCommand, args: ControlArgs, io:
   } finally {
     await log.close();
   }
+}
+
+/**
+ * Says when the database could not take the command's rows; false when they are not
+ * kept anywhere (not even the journal): then `off` would not last, and the person must know.
+ */
+function auditKept(store: AuditStore, config: WatchdogConfig, io: CliIo): boolean {
+  if (store.degraded === undefined) return true;
+  if (store.rowsSaved) {
+    io.err(`watchdog: the audit database ${config.db_path} ${store.degraded}; what was done is kept in ${config.journal_path} and written to it later`);
+    return true;
+  }
+  io.err(`watchdog: the audit database ${config.db_path} ${store.degraded}, and the journal ${config.journal_path} cannot be written either: what was done is not recorded, and an \`off\` will not last`);
+  return false;
 }
 
 /** The processes a command acts on: the one named, or every enabled one for `*-all`. */
