@@ -4,7 +4,7 @@
 // patterns. Nothing here signals a process: every pipeline is `start` alone, and the
 // start commands exit at once.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, readdirSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
@@ -102,15 +102,29 @@ describe('watchdog: processes run as a user', () => {
   });
 
   it('refuses state kept in a folder other users may write (exit 78), creating nothing there', async () => {
-    const shared = join(makeTempDir('watchdog-user-'), 'shared');
+    const safe = makeTempDir('watchdog-user-');
+    const shared = join(safe, 'shared');
     mkdirSync(shared);
     chmodSync(shared, 0o777);
-    writeConfig(shared, { app: { heartbeat_path: 'hb/app.json' } });
-    chmodSync(join(shared, 'config.json'), 0o644);
-    const result = await runWatchdog(['check'], { cwd: shared });
+    writeConfig(safe, { app: { heartbeat_path: 'hb/app.json' } }, { db_path: 'shared/watchdog.db' });
+    chmodSync(join(safe, 'config.json'), 0o644);
+    const result = await runWatchdog(['check'], { cwd: safe });
     assert.equal(result.code, 78, show(result));
     assert.match(result.stderr, /writable by other users; refusing to use them/, show(result));
     assert.ok(result.stderr.includes(`db_path: its folder ${shared} is writable by group or others (mode 0777)`), show(result));
+    assert.deepEqual(readdirSync(shared), [], 'nothing created in the loose folder');
+  });
+
+  it('refuses a config in a folder other users may write (exit 78): they could swap the config', async () => {
+    const shared = join(makeTempDir('watchdog-user-'), 'shared');
+    mkdirSync(shared);
+    chmodSync(shared, 0o777);
+    const configPath = writeConfig(shared, { app: { heartbeat_path: 'hb/app.json' } });
+    chmodSync(configPath, 0o644);
+    const result = await runWatchdog(['check'], { cwd: shared });
+    assert.equal(result.code, 78, show(result));
+    assert.ok(result.stderr.includes(`config file ${configPath} can be changed by other users; refusing to use it`), show(result));
+    assert.ok(result.stderr.includes(`its folder ${shared} is writable by group or others (mode 0777)`), show(result));
   });
 });
 
