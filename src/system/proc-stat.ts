@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { systemErrorCode } from '../errors.js';
+import { readProcFile } from './read-proc-file.js';
 
 /** The fields of `/proc/PID/stat` that process supervision needs (see proc(5)). */
 export interface ProcStat {
@@ -56,16 +56,8 @@ export function parseProcStat(text: string): ProcStat {
  * @throws on any other read error, or when the text cannot be parsed.
  */
 export function readProcStat(pid: number, procRoot = '/proc'): ProcStat | undefined {
-  if (!Number.isSafeInteger(pid) || pid < 1) return undefined;
-  let text: string;
-  try {
-    text = readFileSync(join(procRoot, String(pid), 'stat'), 'utf8');
-  } catch (error) {
-    // ESRCH: the process exited between opening the file and reading it.
-    const code = systemErrorCode(error);
-    if (code === 'ENOENT' || code === 'ESRCH') return undefined;
-    throw error;
-  }
+  const text = readProcFile(pid, 'stat', procRoot);
+  if (text === undefined) return undefined;
   const stat = parseProcStat(text);
   if (stat.pid !== pid) throw new Error(`${join(procRoot, String(pid), 'stat')} describes PID ${stat.pid}`);
   return stat;

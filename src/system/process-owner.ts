@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { systemErrorCode } from '../errors.js';
+import { readProcFile } from './read-proc-file.js';
 
 /** Who a process runs as: its real and effective user IDs. */
 export interface ProcessUids {
@@ -34,15 +32,4 @@ export function readProcessUids(pid: number, procRoot = '/proc'): ProcessUids | 
 export function readCommandLine(pid: number, procRoot = '/proc'): string | undefined {
   const text = readProcFile(pid, 'cmdline', procRoot);
   return text?.replace(/\0+$/, '').replaceAll('\0', ' ');
-}
-
-function readProcFile(pid: number, name: string, procRoot: string): string | undefined {
-  if (!Number.isSafeInteger(pid) || pid < 1) return undefined;
-  try {
-    return readFileSync(join(procRoot, String(pid), name), 'utf8');
-  } catch (error) {
-    const code = systemErrorCode(error);
-    if (code === 'ENOENT' || code === 'ESRCH') return undefined;
-    throw error;
-  }
 }

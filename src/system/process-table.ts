@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { systemErrorCode } from '../errors.js';
+import { readProcFile } from './read-proc-file.js';
 
 /**
  * What the process table says of a PID. A zombie has exited and only waits to be
@@ -22,16 +20,8 @@ export interface ProcessTable {
 export function procfsProcessTable(procRoot = '/proc'): ProcessTable {
   return {
     liveness(pid: number): ProcessLiveness {
-      if (!Number.isSafeInteger(pid) || pid < 1) return 'dead';
-      let status: string;
-      try {
-        status = readFileSync(join(procRoot, String(pid), 'status'), 'utf8');
-      } catch (error) {
-        const code = systemErrorCode(error);
-        if (code === 'ENOENT' || code === 'ESRCH') return 'dead';
-        throw error;
-      }
-      return livenessFromStatus(status, pid);
+      const status = readProcFile(pid, 'status', procRoot);
+      return status === undefined ? 'dead' : livenessFromStatus(status, pid);
     },
   };
 }
