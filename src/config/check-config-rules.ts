@@ -29,12 +29,18 @@ export function checkProcessRules(key: string, raw: Record<string, unknown>, loo
     if (raw.commands.start !== raw.startup_command) warnings.push(`${at}.startup_command: ignored, commands.start is used instead`);
   }
 
+  const wakes = isPlainObject(raw.wake_on_lan) ? Object.keys(raw.wake_on_lan) : [];
+  for (const name of wakes) {
+    if (BUILT_IN_ACTIONS.includes(name)) errors.push(`${at}.wake_on_lan.${name}: "${name}" is a built-in action; give the wake-up another name`);
+    else if (Object.hasOwn(commands, name)) errors.push(`${at}.wake_on_lan.${name}: "${name}" is also a command (commands.${name}); an action is one or the other`);
+  }
+
   const { listed, disabled } = pipelineOf(raw, commands);
   // Indexes name the entries as written, non-strings (reported by the schema) included.
   const written: unknown[] = Array.isArray(raw.recovery_actions) ? raw.recovery_actions : listed;
   written.forEach((action, index) => {
     if (typeof action !== 'string' || action === '') return;
-    if (disabled.has(action) || BUILT_IN_ACTIONS.includes(action) || Object.hasOwn(commands, action)) return;
+    if (disabled.has(action) || BUILT_IN_ACTIONS.includes(action) || Object.hasOwn(commands, action) || wakes.includes(action)) return;
     const where = Array.isArray(raw.recovery_actions) ? `${at}.recovery_actions[${index}]` : `${at}.recovery_actions`;
     errors.push(`${where}: action "${action}" has no command (add commands.${action}, or remove or disable the action)`);
   });

@@ -1,5 +1,6 @@
 import { isPlainObject } from './json-shape.js';
 import type { RuleFindings } from './check-config-rules.js';
+import { isHttpUrl } from './is-http-url.js';
 
 /** Characters the kernel refuses in an interface name (dev_valid_name): a slash, a colon, white space. */
 const NOT_IN_INTERFACE_NAMES = /[/:\s]/;
@@ -44,13 +45,4 @@ export function checkNetworkRules(raw: Record<string, unknown>): RuleFindings {
 
 function isInterfaceName(name: string): boolean {
   return Buffer.byteLength(name) <= MAX_INTERFACE_NAME_BYTES && !NOT_IN_INTERFACE_NAMES.test(name) && name !== '.' && name !== '..';
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
 }

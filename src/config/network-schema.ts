@@ -5,6 +5,8 @@
  * device that should have stayed up.
  */
 
+import { wakeOnLanProperties } from './notify-schema.js';
+
 const nonEmptyString = { type: 'string', minLength: 1 } as const;
 /** Seconds something may take: positive, at most a day. */
 const waitSeconds = { type: 'number', exclusiveMinimum: 0, maximum: 86400 } as const;
@@ -63,7 +65,7 @@ const rungSchema = {
   type: 'object',
   discriminator: { propertyName: 'type' },
   required: ['type'],
-  properties: { type: { enum: ['bounce', 'command'] } },
+  properties: { type: { enum: ['bounce', 'command', 'wol'] } },
   oneOf: [
     {
       properties: {
@@ -83,6 +85,16 @@ const rungSchema = {
         settle_seconds: delaySeconds,
       },
       required: ['name', 'command'],
+      additionalProperties: false,
+    },
+    {
+      properties: {
+        type: { const: 'wol' },
+        name: nonEmptyString,
+        ...wakeOnLanProperties,
+        settle_seconds: delaySeconds,
+      },
+      required: ['name', 'mac'],
       additionalProperties: false,
     },
   ],

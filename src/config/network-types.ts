@@ -3,6 +3,7 @@
  * not look at the network at all.
  */
 import type { ProbeSetSpec, ProbeSpec } from '../network/probe.js';
+import type { RawWakeOnLanTarget, WakeOnLanTarget } from './types.js';
 
 /** A probe as written: `timeout_seconds` and `expect_status` may be left out. */
 export type RawProbe =
@@ -17,7 +18,8 @@ export interface RawProbeSet {
 
 export type RawRung =
   | { type: 'bounce'; name?: string; down_seconds?: number; settle_seconds?: number }
-  | { type: 'command'; name: string; command: string; timeout_seconds?: number; settle_seconds?: number };
+  | { type: 'command'; name: string; command: string; timeout_seconds?: number; settle_seconds?: number }
+  | ({ type: 'wol'; name: string; settle_seconds?: number } & RawWakeOnLanTarget);
 
 export interface RawRebootConfig {
   command: string;
@@ -59,6 +61,13 @@ export type RungConfig =
       /** Run by /bin/sh -c in the config file's folder. */
       command: string;
       timeout_seconds: number;
+      settle_seconds: number;
+    }
+  | {
+      type: 'wol';
+      name: string;
+      /** The machine to wake (a modem, a router, the box the uplink runs through). */
+      target: WakeOnLanTarget;
       settle_seconds: number;
     };
 

@@ -2,6 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { CONFIG_DEFAULTS } from './defaults.js';
 import { isPlainObject } from './json-shape.js';
 import { normalizeNetwork } from './normalize-network.js';
+import { normalizeMetrics, normalizeNotify, normalizePing, normalizeWakeOnLan } from './normalize-notify.js';
 import { passwdLookup, type LookupUser } from '../system/lookup-user.js';
 import type { LogLevel, ProcessConfig, RawConfig, RawProcessConfig, WatchdogConfig } from './types.js';
 
@@ -35,6 +36,9 @@ export function normalizeConfig(raw: RawConfig, configPath: string, lookupUser: 
     max_clock_skew_seconds: raw.max_clock_skew_seconds ?? CONFIG_DEFAULTS.max_clock_skew_seconds,
     processes: Object.entries(raw.processes).map(([key, process]) => normalizeProcess(key, process, inherited, lookupUser)),
     network: raw.network === undefined ? undefined : normalizeNetwork(raw.network, configDir),
+    notify: raw.notify === undefined ? undefined : normalizeNotify(raw.notify, configDir),
+    metrics: raw.metrics === undefined ? undefined : normalizeMetrics(raw.metrics, configDir),
+    ping: raw.ping_url === undefined ? undefined : normalizePing(raw.ping_url, raw.ping_timeout_seconds),
   };
 }
 
@@ -99,6 +103,7 @@ export function normalizeProcess(key: string, raw: RawProcessConfig, inherited: 
     max_recoveries: raw.max_recoveries ?? inherited.max_recoveries,
     recovery_window_seconds: raw.recovery_window_seconds ?? inherited.recovery_window_seconds,
     recovery_backoff_seconds: raw.recovery_backoff_seconds ?? inherited.recovery_backoff_seconds,
+    wake_on_lan: Object.fromEntries(Object.entries(raw.wake_on_lan ?? {}).map(([action, target]) => [action, normalizeWakeOnLan(target)])),
   };
 }
 

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { ProbeSetSpec, ProbeSpec } from '../network/probe.js';
 import { NETWORK_DEFAULTS } from './defaults.js';
+import { normalizeWakeOnLan } from './normalize-notify.js';
 import type { NetworkConfig, RawNetworkConfig, RawProbe, RawProbeSet, RawRebootConfig, RawRung, RebootConfig, RungConfig } from './network-types.js';
 
 /** The `network` section with defaults applied and paths made absolute. Expects input that passed the schema. */
@@ -25,6 +26,9 @@ function normalizeRung(raw: RawRung): RungConfig {
   const settle_seconds = raw.settle_seconds ?? NETWORK_DEFAULTS.settle_seconds;
   if (raw.type === 'bounce') {
     return { type: 'bounce', name: raw.name ?? 'bounce', down_seconds: raw.down_seconds ?? NETWORK_DEFAULTS.bounce_down_seconds, settle_seconds };
+  }
+  if (raw.type === 'wol') {
+    return { type: 'wol', name: raw.name, target: normalizeWakeOnLan(raw), settle_seconds };
   }
   return {
     type: 'command',

@@ -1,4 +1,5 @@
 import { networkSchema } from './network-schema.js';
+import { metricsSchema, notifySchema, wakeOnLanSchema } from './notify-schema.js';
 
 /**
  * The JSON Schema of the config file: one schema for the whole format, new and legacy
@@ -50,6 +51,7 @@ export const processSchema = {
     output_log: nonEmptyString,
     user: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_.-]*\\$?$' },
     match: nonEmptyString,
+    wake_on_lan: { type: 'object', additionalProperties: wakeOnLanSchema },
   },
 } as const;
 
@@ -73,6 +75,10 @@ export const configSchema = {
       additionalProperties: processSchema,
     },
     network: networkSchema,
+    notify: notifySchema,
+    metrics: metricsSchema,
+    ping_url: nonEmptyString,
+    ping_timeout_seconds: { type: 'number', exclusiveMinimum: 0, maximum: 60 },
   },
 } as const;
 

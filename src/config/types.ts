@@ -1,5 +1,21 @@
 import type { UserAccount } from '../system/lookup-user.js';
 import type { NetworkConfig, RawNetworkConfig } from './network-types.js';
+import type { MetricsConfig, NotifyConfig, PingConfig, RawMetricsConfig, RawNotifyConfig } from './notify-types.js';
+
+/** A Wake-on-LAN target as written. */
+export interface RawWakeOnLanTarget {
+  mac: string;
+  broadcast?: string;
+  port?: number;
+}
+
+/** A machine to wake: the magic packet for `mac`, sent over UDP to `broadcast`:`port`. */
+export interface WakeOnLanTarget {
+  /** Lower case, colon-separated. */
+  mac: string;
+  broadcast: string;
+  port: number;
+}
 
 /**
  * The config file as users write it (snake_case, drop-in compatible with the Python
@@ -34,6 +50,7 @@ export interface RawProcessConfig {
   max_recoveries?: number;
   recovery_window_seconds?: number;
   recovery_backoff_seconds?: number;
+  wake_on_lan?: Record<string, RawWakeOnLanTarget>;
 }
 
 /** The config file as written. */
@@ -57,6 +74,10 @@ export interface RawConfig {
   max_clock_skew_seconds?: number;
   processes: Record<string, RawProcessConfig>;
   network?: RawNetworkConfig;
+  notify?: RawNotifyConfig;
+  metrics?: RawMetricsConfig;
+  ping_url?: string;
+  ping_timeout_seconds?: number;
 }
 
 /** Log levels as winston names them. */
@@ -105,6 +126,8 @@ export interface ProcessConfig {
   recovery_window_seconds: number;
   /** The wait after a failed recovery; doubled for each further failure in a row. 0: no wait. */
   recovery_backoff_seconds: number;
+  /** Action name → a machine to wake: such an action of the pipeline sends a magic packet. */
+  wake_on_lan: Record<string, WakeOnLanTarget>;
 }
 
 /** The whole config, resolved. */
@@ -133,4 +156,10 @@ export interface WatchdogConfig {
   processes: ProcessConfig[];
   /** The uplink's self-heal ladder; `undefined` when the config has no `network` section. */
   network: NetworkConfig | undefined;
+  /** Where events are sent; `undefined` when the config has no `notify` section. */
+  notify: NotifyConfig | undefined;
+  /** The Prometheus textfile; `undefined` when the config has no `metrics` section. */
+  metrics: MetricsConfig | undefined;
+  /** The dead man's switch; `undefined` without `ping_url`. */
+  ping: PingConfig | undefined;
 }

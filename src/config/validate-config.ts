@@ -1,6 +1,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import { checkCrossProcessRules, checkProcessRules, findUnknownKeys } from './check-config-rules.js';
 import { checkNetworkRules } from './check-network-rules.js';
+import { checkNotifyRules } from './check-notify-rules.js';
 import { formatSchemaErrors } from './format-schema-errors.js';
 import { isPlainObject } from './json-shape.js';
 import { normalizeConfig } from './normalize-config.js';
@@ -33,7 +34,7 @@ function schemaValidator(): ValidateFunction {
  * const { config, errors } = validateConfig(JSON.parse(text), '/etc/watchdog/config.json');
  * if (config === undefined) for (const line of errors) console.error(line);
  */
-export function validateConfig(data: unknown, configPath: string, lookupUser: LookupUser = passwdLookup()): ConfigValidation {
+export function validateConfig(data: unknown, configPath: string, lookupUser: LookupUser = passwdLookup(), env: NodeJS.ProcessEnv = process.env): ConfigValidation {
   const validate = schemaValidator();
   const schemaOk = validate(data);
   const errors = schemaOk ? [] : formatSchemaErrors(validate.errors ?? [], data);
@@ -50,6 +51,9 @@ export function validateConfig(data: unknown, configPath: string, lookupUser: Lo
       }
     }
     if (isPlainObject(data.network)) errors.push(...checkNetworkRules(data.network).errors);
+    const notify = checkNotifyRules(data, env);
+    errors.push(...notify.errors);
+    warnings.push(...notify.warnings);
   }
   if (errors.length > 0) return { config: undefined, errors, warnings };
 

@@ -4,6 +4,7 @@ import type { Logger } from '../logging/logger.js';
 import type { Assessment } from '../recovery/assess-check.js';
 import { runRecovery, type RecoveryReport } from '../recovery/run-recovery.js';
 import type { AuditWriter } from '../store/audit-writer.js';
+import type { RaiseEvent } from '../notify/watchdog-event.js';
 import { recordAuditEvent } from '../store/audit-events.js';
 import { clearGaveUp, clearOff, resetRecoveryBudget, setOff } from '../store/process-control.js';
 import { previousStateOf, readProcessStates } from '../store/read-state.js';
@@ -24,6 +25,8 @@ export interface ControlDeps {
   command: string;
   /** Who asked. */
   requestedBy: string;
+  /** Told of `off`, `on` and restarts. */
+  raise?: RaiseEvent | undefined;
 }
 
 /** What a manual command did to one process. */
@@ -44,12 +47,9 @@ export async function turnOff(process: ProcessConfig, deps: ControlDeps): Promis
   // Checked after turning off, so the trigger reads `off`; the kill still takes the heartbeat's PID.
   const current = assessNow(process, deps);
   const report = await run(process, 'stop', ['kill'], current, deps);
-  return {
-    processKey: process.key,
-    outcome: report.outcome,
-    message: offMessage(report),
-    report,
-  };
+  const message = offMessage(report);
+  tellOnOff('process_off', process, message, deps);
+  return { processKey: process.key, outcome: report.outcome, message, report };
 }
 
 /** `watchdog on`: clears `off` (and a crash-loop give-up) and starts the app unless it is already running (or `force`). */
@@ -62,10 +62,14 @@ export async function turnOn(process: ProcessConfig, force: boolean, deps: Contr
   if (!decision.start) {
     recordSkipped(process, current, decision.why, deps);
     deps.logger.info(`${process.key}: ${deps.command}: ${decision.why}`);
-    return { processKey: process.key, outcome: 'skipped', message: `${wasOff ? 'on; ' : ''}${decision.why}`, report: undefined };
+    const message = `${wasOff ? 'on; ' : ''}${decision.why}`;
+    if (wasOff) tellOnOff('process_on', process, message, deps);
+    return { processKey: process.key, outcome: 'skipped', message, report: undefined };
   }
   const report = await run(process, 'start', decision.actions, current, deps);
-  return { processKey: process.key, outcome: report.outcome, message: outcomeMessage('start', report), report };
+  const message = outcomeMessage('start', report);
+  tellOnOff('process_on', process, message, deps);
+  return { processKey: process.key, outcome: report.outcome, message, report };
 }
 
 /** `watchdog restart`: the full pipeline now, whatever the app's health; also turns an `off` process back on. */
@@ -113,8 +117,20 @@ function assessNow(process: ProcessConfig, deps: ControlDeps): Assessment {
 function run(process: ProcessConfig, kind: RecoveryKind, actions: readonly string[], current: Assessment, deps: ControlDeps): Promise<RecoveryReport> {
   return runRecovery(
     { process, kind, command: deps.command, requestedBy: deps.requestedBy, actions, trigger: current.verdict, heartbeat: current.checked },
-    { audit: deps.audit, system: deps.system, logger: deps.logger, outputLogMaxBytes: deps.config.log_max_bytes },
+    { audit: deps.audit, system: deps.system, logger: deps.logger, outputLogMaxBytes: deps.config.log_max_bytes, raise: deps.raise },
   );
+}
+
+/** A person turned a process off or on: the others who look after the device hear of it. */
+function tellOnOff(kind: 'process_off' | 'process_on', process: ProcessConfig, message: string, deps: ControlDeps): void {
+  deps.raise?.({
+    kind,
+    at: formatUtcTimestamp(deps.system.now()),
+    processKey: process.key,
+    displayName: process.display_name,
+    summary: `${process.key}: turned ${kind === 'process_off' ? 'off' : 'on'} by ${deps.requestedBy} (${deps.command}): ${message}`,
+    details: { requested_by: deps.requestedBy, command: deps.command, result: message },
+  });
 }
 
 /** A manual command that found nothing to do is still recorded: who asked, when, and why nothing ran. */

@@ -75,6 +75,14 @@ function usbVeto(usb: RebootFacts['usb']): string | undefined {
   return `a USB mass-storage gadget is in use: ${presenting.map(describeBacking).join('; ')}`;
 }
 
+/**
+ * Whether a hold stopped a reboot that was due (a rate limit, the maintenance flag, a USB
+ * disk, the reachability veto), rather than one not configured or not yet due.
+ */
+export function isSuppressedReboot(guard: RebootGuard): boolean {
+  return guard !== 'no_reboot_command' && guard !== 'max_failures';
+}
+
 function hold(guard: RebootGuard, reason: string): RebootDecision {
   return { kind: 'hold', guard, reason };
 }

@@ -8,6 +8,8 @@ import type { ProbeSetResult, ProbeSetSpec } from './probe.js';
 import { runProbeSet } from './probes/run-probe-set.js';
 import { readLink, type LinkReading } from './read-link.js';
 import { setLink, type SetLinkResult } from './set-link.js';
+import type { WakeOnLanTarget } from '../config/types.js';
+import { sendMagicPacket, type SendMagicPacketResult } from '../wake/send-magic-packet.js';
 
 /**
  * Everything the network ladder does to (and reads from) the machine, in one place, so the
@@ -18,6 +20,8 @@ export interface NetworkSystem {
   runProbeSet(set: ProbeSetSpec): Promise<ProbeSetResult>;
   setLink(name: string, up: boolean): Promise<SetLinkResult>;
   runShellCommand(options: ShellCommandOptions): Promise<ShellCommandResult>;
+  /** Wake-on-LAN: one magic packet over UDP. */
+  sendMagicPacket(target: WakeOnLanTarget): Promise<SendMagicPacketResult>;
   findMassStorage(gadgetDir: string): MassStorageScan;
   /** Whether a (flag) file is there; see `flagIsSet`. */
   fileExists(path: string): boolean;
@@ -53,6 +57,7 @@ export function realNetworkSystem({ sysfsRoot, procRoot = '/proc' }: { sysfsRoot
     runProbeSet: (set) => runProbeSet(set),
     setLink: (name, up) => setLink(name, up, { env: process.env, timeoutMs: SET_LINK_TIMEOUT_MS }),
     runShellCommand,
+    sendMagicPacket,
     findMassStorage,
     fileExists: flagIsSet,
     bootId: () => readBootId(procRoot),

@@ -4,15 +4,17 @@ import type { Logger } from '../logging/logger.js';
 import { completeNetworkEvent, readReboots, recordNetworkEvent, type EventStamp, type NetworkEventInput } from '../store/network-events.js';
 import { readNetworkState, writeHealed, writeLadderRun, writeNetworkCheck, type NetworkStateRow } from '../store/network-state.js';
 import type { AuditWriter } from '../store/audit-writer.js';
+import type { RaiseEvent, WatchdogEvent } from '../notify/watchdog-event.js';
 import { commandSucceeded, describeCommandResult } from '../system/describe-command-result.js';
 import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
 import { checkLink } from './check-link.js';
 import { isLinkFailure, type LinkVerdict } from './classify-link.js';
 import { decideAfterCheck, type LadderDecision } from './decide-ladder.js';
-import type { RebootDecision } from './decide-reboot.js';
+import { isSuppressedReboot, type RebootDecision } from './decide-reboot.js';
 import type { NetworkSystem } from './network-system.js';
 import { decideRebootNow, gatherRebootFacts } from './reboot-facts.js';
 import { runLadder, type LadderRun } from './run-ladder.js';
+import { describeRung } from './describe-rung.js';
 
 export interface NetworkTickDeps {
   /** Where events are recorded: the audit log, which a failing database cannot stop. */
@@ -21,6 +23,8 @@ export interface NetworkTickDeps {
   logger: Logger;
   /** The config file's path: commands run in its folder. */
   configPath: string;
+  /** Told when the link is degraded or healed, and of reboots made or held back. */
+  raise?: RaiseEvent | undefined;
 }
 
 /** A reboot the guards let through, and how its command went. */
@@ -57,12 +61,25 @@ export async function runNetworkTick(network: NetworkConfig, deps: NetworkTickDe
   const name = network.interface;
   const stamp = (): EventStamp => ({ at: formatUtcTimestamp(system.now()), bootId: system.bootId(), uptimeSeconds: system.uptimeSeconds() });
   const record = (event: Omit<NetworkEventInput, 'interface'>): number => audit.write((db) => recordNetworkEvent(db, stamp(), { interface: name, ...event }));
+  const tell = (event: Omit<WatchdogEvent, 'at' | 'interface'>): void => deps.raise?.({ ...event, at: formatUtcTimestamp(system.now()), interface: name });
+  const threshold = network.consecutive_failures_threshold;
 
   const before = readNetworkState(audit.db, name);
   const verdict = await checkLink(network, before.seen_at !== null, system);
   const checkedAt = formatUtcTimestamp(system.now());
   const { consecutiveFailures, decision } = decideAfterCheck(network, before, verdict.state, system.now().getTime());
   recordChange(before, verdict, record);
+  // Told once an outage is real (the ladder's threshold), and when it ends: a blip below it is no news.
+  if (consecutiveFailures >= threshold && before.consecutive_failures < threshold) {
+    tell({
+      kind: 'network_degraded',
+      summary: `network ${name} ${verdict.state}: ${verdict.reason}`,
+      details: { state: verdict.state, reason: verdict.reason, consecutive_failures: consecutiveFailures, ladder: network.ladder.map((rung) => rung.name).join(' → ') || null },
+    });
+  }
+  if (verdict.state === 'up' && before.consecutive_failures >= threshold) {
+    tell({ kind: 'network_healed', summary: `network ${name} up again by itself: ${verdict.reason}`, details: { rung: null, reason: verdict.reason, failed_checks: before.consecutive_failures } });
+  }
   audit.write((db) => writeNetworkCheck(db, name, {
     checkedAt,
     state: verdict.state,
@@ -87,7 +104,7 @@ export async function runNetworkTick(network: NetworkConfig, deps: NetworkTickDe
       cwd: dirname(deps.configPath),
       reason: `${verdict.state}: ${verdict.reason}`,
       recheck: () => checkLink(network, true, system),
-      onRungStart: (rung) => logger.info(`network ${name}: rung ${rung.name} (${rung.type === 'bounce' ? 'bounce the interface' : rung.command})`),
+      onRungStart: (rung) => logger.info(`network ${name}: rung ${rung.name} (${describeRung(rung)})`),
       onRungEnd: (report) => {
         const outcomeText = report.healed ? 'healed' : report.ok ? 'not_healed' : 'failed';
         record({
@@ -119,6 +136,7 @@ export async function runNetworkTick(network: NetworkConfig, deps: NetworkTickDe
       writeLadderRun(db, name, { at: ladderAt, ladderId, outcome: 'healed', healedBy: ladder.healedBy ?? null, failedLadderRuns: 0 });
     });
     logger.info(`network ${name}: healed by rung ${ladder.healedBy}`);
+    tell({ kind: 'network_healed', summary: `network ${name} healed by rung ${ladder.healedBy}`, details: { rung: ladder.healedBy ?? null, reason: healed.reason, failed_checks: consecutiveFailures } });
     return outcome;
   }
 
@@ -136,6 +154,11 @@ export async function runNetworkTick(network: NetworkConfig, deps: NetworkTickDe
     if (rebootDecision.kind === 'hold') {
       record({ kind: 'reboot_held', ladderId, rung: rebootDecision.guard, outcome: 'held', detail: rebootDecision.reason });
       logger.warn(`network ${name}: no reboot, held by ${rebootDecision.guard}: ${rebootDecision.reason}`);
+      if (isSuppressedReboot(rebootDecision.guard)) tell({
+        kind: 'reboot_suppressed',
+        summary: `network ${name}: reboot held by ${rebootDecision.guard}: ${rebootDecision.reason}`,
+        details: { guard: rebootDecision.guard, reason: rebootDecision.reason, failed_ladder_runs: failedLadderRuns },
+      });
     }
     return outcome;
   }
@@ -143,6 +166,8 @@ export async function runNetworkTick(network: NetworkConfig, deps: NetworkTickDe
   // Recorded before the command runs: a reboot that works does not come back to say so.
   const eventId = record({ kind: 'reboot', ladderId, outcome: 'requested', detail: rebootDecision.reason });
   logger.error(`network ${name}: REBOOTING the device (${rebootDecision.reason}): ${network.reboot.command}`);
+  // Queued before the command, like its record: a reboot that works does not come back to tell.
+  tell({ kind: 'reboot_done', summary: `network ${name}: rebooting the device: ${rebootDecision.reason}`, details: { reason: rebootDecision.reason, failed_ladder_runs: failedLadderRuns, event_id: eventId } });
   const result = await system.runShellCommand({
     command: network.reboot.command,
     cwd: dirname(deps.configPath),
@@ -161,7 +186,10 @@ export async function runNetworkTick(network: NetworkConfig, deps: NetworkTickDe
       outputTail: result.outputTail,
     }),
   );
-  if (!commandOk) logger.error(`network ${name}: the reboot command failed: ${detail}`);
+  if (!commandOk) {
+    logger.error(`network ${name}: the reboot command failed: ${detail}`);
+    tell({ kind: 'reboot_failed', summary: `network ${name}: the reboot command failed: ${detail}`, details: { reason: rebootDecision.reason, command: detail, event_id: eventId } });
+  }
   outcome.reboot = { reason: rebootDecision.reason, eventId, commandOk, detail };
   return outcome;
 }

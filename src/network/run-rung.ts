@@ -27,7 +27,21 @@ const KILL_GRACE_MS = 2000;
 
 /** Runs one rung: a bounce of the interface or a command. Never rejects for a failure of the rung. */
 export function runRung(rung: RungConfig, context: RungContext, system: NetworkSystem): Promise<RungRun> {
-  return rung.type === 'bounce' ? runBounce(rung, context, system) : runCommandRung(rung, context, system);
+  switch (rung.type) {
+    case 'bounce':
+      return runBounce(rung, context, system);
+    case 'command':
+      return runCommandRung(rung, context, system);
+    case 'wol':
+      return runWakeRung(rung, system);
+  }
+}
+
+/** Wakes a machine the uplink goes through (a modem or router that sleeps); the settle time gives it time to boot. */
+async function runWakeRung(rung: Extract<RungConfig, { type: 'wol' }>, system: NetworkSystem): Promise<RungRun> {
+  const started = system.now().getTime();
+  const sent = await system.sendMagicPacket(rung.target);
+  return { ok: sent.ok, detail: sent.detail, durationMs: system.now().getTime() - started };
 }
 
 /** Link down, a short wait, link up: the link is always set up again, whatever happened in between. */

@@ -1,4 +1,4 @@
-import type { ProcessConfig } from '../config/types.js';
+import type { ProcessConfig, WakeOnLanTarget } from '../config/types.js';
 import type { KillCandidate } from './kill-target.js';
 
 /** One action of a pipeline, decided but not run: what `--dry-run` prints and the runner executes. */
@@ -16,6 +16,7 @@ export type ActionPlan =
       /** On timeout, SIGTERM to its process group, then SIGKILL after this long. */
       killGraceSeconds: number;
     }
+  | { kind: 'wol'; action: string; target: WakeOnLanTarget }
   | {
       kind: 'start';
       action: string;
@@ -33,8 +34,9 @@ export type ActionPlan =
 
 /**
  * The actions a pipeline of `actions` runs for `process`, in order: `kill` and `start`
- * are built in, any other name runs `commands.<name>` through the shell with
- * `cleanup_args` appended (the Python Watchdog's behaviour).
+ * are built in, a name in `wake_on_lan` sends a magic packet, and any other name runs
+ * `commands.<name>` through the shell with `cleanup_args` appended (the Python Watchdog's
+ * behaviour).
  */
 export function planActions(
   process: ProcessConfig,
@@ -58,6 +60,8 @@ export function planActions(
         movedHeartbeatPath: `${process.heartbeat_path}.stale`,
       };
     }
+    const target = Object.hasOwn(process.wake_on_lan, action) ? process.wake_on_lan[action] : undefined;
+    if (target !== undefined) return { kind: 'wol', action, target };
     // Own keys only: `toString` is on every object, and is no command.
     const command = Object.hasOwn(process.commands, action) ? process.commands[action] : undefined;
     if (command === undefined) throw new Error(`processes.${process.key}: action "${action}" has no command`);
@@ -71,6 +75,11 @@ export function planActions(
       killGraceSeconds: process.kill_timeout,
     };
   });
+}
+
+/** `kill` and `start` stop the pipeline when they fail; the others (commands, wake-ups) are warnings. */
+export function stopsPipelineOnFailure(plan: ActionPlan): boolean {
+  return plan.kind === 'kill' || plan.kind === 'start';
 }
 
 function startCommandOf(process: ProcessConfig): string {

@@ -5,8 +5,9 @@ import { actionResult, type ActionResult } from './action-result.js';
 import type { ActionContext } from './command-env.js';
 import { runCommandAction } from './command-action.js';
 import { runKillAction } from './kill-action.js';
-import type { ActionPlan } from './plan-recovery.js';
+import { stopsPipelineOnFailure, type ActionPlan } from './plan-recovery.js';
 import { runStartAction } from './start-action.js';
+import { runWakeAction } from './wake-action.js';
 
 export interface PipelineResult {
   /** `failed` when a built-in action (`kill`, `start`) failed: the pipeline stopped there. */
@@ -45,9 +46,12 @@ export async function runPipeline(
           });
     actions.push(result);
     onAction(result, position);
-    if (stoppedBy === undefined && result.outcome === 'failed' && plan.kind !== 'command') stoppedBy = result;
+    if (stoppedBy === undefined && result.outcome === 'failed' && stopsPipelineOnFailure(plan)) stoppedBy = result;
   }
-  const warnings = actions.filter((action, index) => action.outcome === 'failed' && plans[index]?.kind === 'command');
+  const warnings = actions.filter((action, index) => {
+    const plan = plans[index];
+    return action.outcome === 'failed' && plan !== undefined && !stopsPipelineOnFailure(plan);
+  });
   const started = actions.find((action, index) => action.outcome === 'ok' && plans[index]?.kind === 'start');
   return {
     outcome: stoppedBy === undefined ? 'succeeded' : 'failed',
@@ -85,6 +89,8 @@ function runAction(plan: ActionPlan, context: ActionContext, system: System): Pr
       return runCommandAction(plan, context, system);
     case 'start':
       return runStartAction(plan, context, system);
+    case 'wol':
+      return runWakeAction(plan, system);
   }
 }
 

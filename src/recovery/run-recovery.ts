@@ -2,6 +2,7 @@ import type { ProcessConfig } from '../config/types.js';
 import type { HealthVerdict } from '../heartbeat/classify-heartbeat.js';
 import type { Logger } from '../logging/logger.js';
 import type { AuditWriter } from '../store/audit-writer.js';
+import type { RaiseEvent } from '../notify/watchdog-event.js';
 import { linkCheckToRecovery, noteStarted, readStartedInstance } from '../store/process-control.js';
 import { beginRecovery, finishRecovery, recordRecoveryAction, type RecoveryKind } from '../store/record-recovery.js';
 import type { System } from '../system/system.js';
@@ -36,6 +37,8 @@ export interface RecoveryDeps {
   logger: Logger;
   /** The app output log is rotated at a start past this size. */
   outputLogMaxBytes: number;
+  /** Told when a recovery or restart starts and ends (not `off`/`on`: their commands tell of those). */
+  raise?: RaiseEvent | undefined;
 }
 
 export interface RecoveryReport extends PipelineResult {
@@ -69,7 +72,18 @@ export async function runRecovery(request: RecoveryRequest, deps: RecoveryDeps):
     return id;
   });
   const label = `${process.key}: ${request.kind} #${recoveryId}`;
-  logger.info(`${label} started by ${request.requestedBy} (${request.command}): ${reason}; actions: ${request.actions.join(' → ') || 'none'}`);
+  const actionList = request.actions.join(' → ') || 'none';
+  logger.info(`${label} started by ${request.requestedBy} (${request.command}): ${reason}; actions: ${actionList}`);
+  const tell = request.kind === 'recovery' || request.kind === 'restart' ? deps.raise : undefined;
+  const about = { processKey: process.key, displayName: process.display_name };
+  const facts = { recovery_id: recoveryId, kind: request.kind, requested_by: request.requestedBy, trigger: trigger.state, reason: trigger.reason };
+  tell?.({
+    kind: 'recovery_started',
+    at: formatUtcTimestamp(new Date(startedMs)),
+    ...about,
+    summary: `${process.key}: ${request.kind} #${recoveryId} started: ${reason}`,
+    details: { ...facts, actions: actionList },
+  });
 
   const candidate = killCandidateOf(request.heartbeat, readStartedInstance(audit.db, process.key), process);
   const plans = planActions(process, request.actions, candidate, { outputLogMaxBytes: deps.outputLogMaxBytes });
@@ -95,6 +109,13 @@ export async function runRecovery(request: RecoveryRequest, deps: RecoveryDeps):
     }),
   );
   const took = formatSeconds(durationMs / 1000);
+  tell?.({
+    kind: result.outcome === 'succeeded' ? 'recovery_succeeded' : 'recovery_failed',
+    at: formatUtcTimestamp(new Date(finishedMs)),
+    ...about,
+    summary: `${process.key}: ${request.kind} #${recoveryId} ${result.outcome} after ${took}${result.summary === '' ? '' : `: ${result.summary}`}`,
+    details: { ...facts, duration_seconds: durationMs / 1000, started_pid: result.started?.pid ?? null, problem: result.summary === '' ? null : result.summary },
+  });
   if (result.outcome === 'succeeded') {
     const started = result.started?.pid === undefined ? '' : `; started PID ${result.started.pid}`;
     logger.info(`${label} succeeded in ${took}${started}${result.summary === '' ? '' : `; ${result.summary}`}`);

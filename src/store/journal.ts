@@ -19,6 +19,7 @@ export const JOURNALED_TABLES = [
   { table: 'network_state', key: 'interface' },
   { table: 'audit_events', key: 'id' },
   { table: 'watchdog_meta', key: 'key' },
+  { table: 'notifications', key: 'id' },
 ] as const;
 
 /** A journal file's content. */

@@ -168,6 +168,35 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 6,
+    description: 'the notification queue, and the counts of rows retention deleted (so the exported counters never go down)',
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE IF NOT EXISTS notifications (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          channel TEXT NOT NULL,
+          event TEXT NOT NULL,
+          subject TEXT NOT NULL,
+          created_at TEXT NOT NULL,
+          payload TEXT NOT NULL,
+          state TEXT NOT NULL,
+          attempts INTEGER NOT NULL DEFAULT 0,
+          last_attempt_at TEXT,
+          last_error TEXT,
+          delivered_at TEXT
+        );
+        CREATE INDEX IF NOT EXISTS notifications_by_channel ON notifications (channel, state, created_at);
+        CREATE INDEX IF NOT EXISTS notifications_by_event ON notifications (channel, event, subject, created_at);
+        CREATE TABLE IF NOT EXISTS metric_baseline (
+          name TEXT NOT NULL,
+          labels TEXT NOT NULL,
+          value INTEGER NOT NULL,
+          PRIMARY KEY (name, labels)
+        );
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

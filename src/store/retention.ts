@@ -1,3 +1,4 @@
+import { COUNTED_ROWS, foldIntoBaseline } from './metric-counts.js';
 import type { Store } from './open-store.js';
 
 const LAST_RETENTION_KEY = 'last_retention_at';
@@ -12,6 +13,8 @@ export interface RetentionResult {
   deletedRecoveries: number;
   /** Network events deleted. */
   deletedNetworkEvents: number;
+  /** Notifications deleted (delivered, refused or dropped ones). */
+  deletedNotifications: number;
 }
 
 /**
@@ -22,28 +25,30 @@ export function applyRetention(db: Store, nowMs: number, retentionDays: number, 
   const last = db.prepare<[string], { value: string }>('SELECT value FROM watchdog_meta WHERE key = ?').get(LAST_RETENTION_KEY);
   const sinceLastMs = last === undefined ? Infinity : nowMs - Date.parse(last.value);
   // A last pass in the future means the clock was set back: run rather than wait for it.
-  if (sinceLastMs >= 0 && sinceLastMs < RETENTION_INTERVAL_MS) return { ran: false, deletedRows: 0, deletedRecoveries: 0, deletedNetworkEvents: 0 };
+  if (sinceLastMs >= 0 && sinceLastMs < RETENTION_INTERVAL_MS) return { ran: false, deletedRows: 0, deletedRecoveries: 0, deletedNetworkEvents: 0, deletedNotifications: 0 };
   const cutoff = format(new Date(nowMs - retentionDays * 24 * 60 * 60 * 1000));
   return db
     .transaction((): RetentionResult => {
       const { changes } = db.prepare('DELETE FROM check_history WHERE checked_at < ?').run(cutoff);
       // Foreign keys are not enforced (SQLite's default), so the actions go first, explicitly.
       const oldRecoveries = "SELECT id FROM recoveries WHERE started_at < ? AND outcome <> 'running'";
+      foldIntoBaseline(db, COUNTED_ROWS.recoveries, 'started_at < @cutoff', { cutoff });
       db.prepare(`DELETE FROM recovery_actions WHERE recovery_id IN (${oldRecoveries})`).run(cutoff);
       const recoveries = db.prepare(`DELETE FROM recoveries WHERE id IN (${oldRecoveries})`).run(cutoff);
       // Reboots are what the cooldown and the daily limit count: the last one always stays, and the last day's.
       const dayAgo = format(new Date(nowMs - 24 * 60 * 60 * 1000));
-      const network = db
-        .prepare(
-          `DELETE FROM network_events WHERE at < @cutoff
-             AND (kind <> 'reboot' OR (at < @dayAgo AND id <> (SELECT MAX(id) FROM network_events WHERE kind = 'reboot')))`,
-        )
-        .run({ cutoff, dayAgo });
+      const oldEvents = `at < @cutoff AND (kind <> 'reboot' OR (at < @dayAgo AND id <> (SELECT MAX(id) FROM network_events WHERE kind = 'reboot')))`;
+      for (const counted of [COUNTED_ROWS.rungRuns, COUNTED_ROWS.ladderRuns, COUNTED_ROWS.reboots, COUNTED_ROWS.rebootsHeld]) {
+        foldIntoBaseline(db, counted, oldEvents, { cutoff, dayAgo });
+      }
+      const network = db.prepare(`DELETE FROM network_events WHERE ${oldEvents}`).run({ cutoff, dayAgo });
+      // Notifications that are done with (sent, refused, dropped) go too; what still waits stays.
+      const notifications = db.prepare("DELETE FROM notifications WHERE created_at < ? AND state <> 'pending'").run(cutoff);
       db.prepare('INSERT INTO watchdog_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
         LAST_RETENTION_KEY,
         new Date(nowMs).toISOString(),
       );
-      return { ran: true, deletedRows: changes, deletedRecoveries: recoveries.changes, deletedNetworkEvents: network.changes };
+      return { ran: true, deletedRows: changes, deletedRecoveries: recoveries.changes, deletedNetworkEvents: network.changes, deletedNotifications: notifications.changes };
     })
     .immediate();
 }

@@ -19,6 +19,8 @@ export interface ShellCommandOptions {
   timeoutMs: number;
   /** On timeout: SIGTERM to the whole process group, then SIGKILL after this long. */
   killGraceMs: number;
+  /** Written to its standard input, which is then closed (default: no standard input). */
+  input?: string | undefined;
   /** Keep this many bytes of the end of stdout+stderr combined (default 4096). */
   outputTailBytes?: number;
   /** For testing: how a process group is listed (default listProcessGroup). */
@@ -62,7 +64,7 @@ type Ending = { kind: 'exit'; exitCode: number | null; signal: NodeJS.Signals | 
  * an `outputTailBytes` that is not a byte count.
  */
 export async function runShellCommand(options: ShellCommandOptions): Promise<ShellCommandResult> {
-  const { command, cwd, env, timeoutMs, killGraceMs, outputTailBytes = 4096, listGroup = listProcessGroup, user } = options;
+  const { command, cwd, env, timeoutMs, killGraceMs, outputTailBytes = 4096, listGroup = listProcessGroup, user, input } = options;
   const argv = shellArgv(command, user);
   checkDelay('timeoutMs', timeoutMs);
   checkDelay('killGraceMs', killGraceMs);
@@ -76,10 +78,15 @@ export async function runShellCommand(options: ShellCommandOptions): Promise<She
 
   let child: ChildProcess;
   try {
-    child = spawn(argv.file, argv.args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(argv.file, argv.args, { cwd, env, detached: true, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
   } catch (error) {
     // Node throws at once for options it refuses outright, such as a NUL byte in the command.
     return { ...result({ pid: undefined, exitCode: null, signal: null, timedOut: false }), spawnError: describeSpawnError(error, cwd) };
+  }
+  if (input !== undefined) {
+    // A command that exits without reading its input makes the write fail with EPIPE: that is its business, not an error here.
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(input);
   }
   child.stdout?.on('data', (chunk: Buffer) => tail.push(chunk));
   child.stderr?.on('data', (chunk: Buffer) => tail.push(chunk));
@@ -101,6 +108,7 @@ export async function runShellCommand(options: ShellCommandOptions): Promise<She
     if (end?.kind === 'exit') await within(closed, DRAIN_AFTER_EXIT_MS);
   } finally {
     // Cut the pipes: a grandchild still holding them must not keep this process alive.
+    child.stdin?.destroy();
     child.stdout?.destroy();
     child.stderr?.destroy();
   }

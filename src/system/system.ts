@@ -7,6 +7,8 @@ import { readCommandLine, readProcessUids, type ProcessUids } from './process-ow
 import type { ObservedIdentity } from '../heartbeat/check-identity.js';
 import { runShellCommand, type ShellCommandOptions, type ShellCommandResult } from './run-shell-command.js';
 import { startDetached, type StartDetachedOptions, type StartDetachedResult } from './start-detached.js';
+import type { WakeOnLanTarget } from '../config/types.js';
+import { sendMagicPacket, type SendMagicPacketResult } from '../wake/send-magic-packet.js';
 
 /** The process table as recovery needs it: liveness, plus identity and process groups. */
 export interface ProcessInspector extends ProcessTable {
@@ -33,6 +35,8 @@ export interface System {
   sendSignal(target: number, signal: NodeJS.Signals): void;
   runShellCommand(options: ShellCommandOptions): Promise<ShellCommandResult>;
   startDetached(options: StartDetachedOptions): Promise<StartDetachedResult>;
+  /** Wake-on-LAN: one magic packet over UDP. */
+  sendMagicPacket(target: WakeOnLanTarget): Promise<SendMagicPacketResult>;
   moveFile(from: string, to: string): void;
   sleep(ms: number): Promise<void>;
   now(): Date;
@@ -65,6 +69,7 @@ export function realSystem(procRoot = '/proc'): System {
     },
     runShellCommand,
     startDetached,
+    sendMagicPacket,
     moveFile: renameSync,
     sleep: (ms) => sleep(ms),
     now: () => new Date(),

@@ -19,6 +19,12 @@ import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
 import { checkProcess } from './check-process.js';
 import { describeCheck } from './describe-check.js';
 import { acquireTickLockNow } from '../lock/acquire-lock.js';
+import { hostname } from 'node:os';
+import type { DeliveryReport } from '../notify/deliver-notifications.js';
+import { notifierFor } from '../notify/queue-event.js';
+import type { RaiseEvent } from '../notify/watchdog-event.js';
+import { deliverQueued, recordTickEnd } from './report-tick.js';
+import { tickFailures } from './tick-failures.js';
 
 export interface TickDeps {
   system: System;
@@ -28,6 +34,8 @@ export interface TickDeps {
   acquireLock?: (lockPath: string, logger: Logger) => Promise<ReleaseLock | undefined>;
   /** For testing: the machine as the network ladder sees it (default: the real one, at `network.sysfs_root`). */
   networkSystem?: (network: NetworkConfig) => NetworkSystem;
+  /** For testing: the name events give as their host (default the machine's). */
+  hostname?: string;
 }
 
 export interface ProcessCheck {
@@ -54,12 +62,17 @@ export type TickOutcome =
       network: NetworkTickOutcome | undefined;
       /** Why the audit database could not take this tick's rows (they wait in the journal); `undefined` when it could. */
       auditDegraded: string | undefined;
+      /** What went wrong, one line each (see `tickFailures`); empty for a tick that did its job. */
+      failures: string[];
+      /** `undefined` when the config has no `notify` section. */
+      notifications: DeliveryReport | undefined;
     };
 
 /**
  * One `watchdog check`: lock → check every enabled process → record the checks in one
  * transaction → run the recoveries that are due, one process at a time → the network
- * ladder → retention → release. A tick that finds the lock held does nothing.
+ * ladder → retention → notifications → metrics → release. A tick that finds the lock
+ * held does nothing.
  */
 export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Promise<TickOutcome> {
   const { logger, system } = deps;
@@ -71,6 +84,7 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
   }
   try {
     const now = system.now();
+    const startedAtMs = now.getTime();
     const checkedAt = formatUtcTimestamp(now);
     const enabled = config.processes.filter((process) => process.enabled);
     const check = (process: ProcessConfig): HealthVerdict =>
@@ -85,6 +99,7 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
 
     const store = openAuditStore({ dbPath: config.db_path, journalPath: config.journal_path, logger, now: () => system.now() });
     try {
+      const raise = notifierFor(config.notify, { audit: store, host: deps.hostname ?? hostname(), now: () => system.now(), logger });
       const interrupted = store.write((db) => markInterruptedRecoveries(db, checkedAt));
       if (interrupted > 0) logger.warn(`${interrupted} recovery(ies) were interrupted by the watchdog stopping mid-pipeline; marked interrupted`);
       const recorded = store.write((db) =>
@@ -113,6 +128,7 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
         };
       });
       checks.forEach((check) => logCheck(logger, check));
+      for (const check of checks) if (check.guard?.kind === 'give_up') raiseGaveUp(check, checkedAt, raise);
 
       const recoveries: RecoveryReport[] = [];
       for (const [index, due] of checks.entries()) {
@@ -127,16 +143,20 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
           logger.info(`${due.process.key}: healthy again before its recovery ran (${heartbeat.reason}); no recovery`);
           continue;
         }
-        recoveries.push(await recover({ ...due, checked: heartbeat }, recorded[index]?.historyId, store, config, deps));
+        recoveries.push(await recover({ ...due, checked: heartbeat }, recorded[index]?.historyId, store, config, deps, raise));
       }
       // No ladder (and so no reboot) on a state that cannot be read or a record that cannot be kept:
       // the cooldown and the daily limit would not hold, and a reboot loop is the worst fault there is.
       const networkHeld = store.stateUnknown || !store.rowsSaved;
       if (config.network !== undefined && networkHeld) logger.error('network: not checked: the audit log can neither be read nor kept, so the reboot guards cannot hold');
-      const network = config.network === undefined || networkHeld ? undefined : await checkNetwork(config.network, store, config, deps);
+      const network = config.network === undefined || networkHeld ? undefined : await checkNetwork(config.network, store, config, deps, raise);
       // Retention deletes; a stand-in's deletions are not journaled, so it waits for the database.
       if (store.degraded === undefined) applyRetentionLogged(store, system.now().getTime(), config, logger);
-      return { kind: 'ran', checkedAt, checks, recoveries, network, auditDegraded: store.degraded };
+      const reportDeps = { audit: store, system, logger };
+      const notifications = await deliverQueued(config, reportDeps);
+      const failures = tickFailures({ checks, recoveries, network, auditDegraded: store.degraded });
+      await recordTickEnd(config, { startedAtMs, failed: failures.length > 0 }, reportDeps);
+      return { kind: 'ran', checkedAt, checks, recoveries, network, auditDegraded: store.degraded, failures, notifications };
     } finally {
       store.close();
     }
@@ -145,7 +165,7 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
   }
 }
 
-function recover(check: ProcessCheck, historyId: number | undefined, audit: AuditWriter, config: WatchdogConfig, deps: TickDeps): Promise<RecoveryReport> {
+function recover(check: ProcessCheck, historyId: number | undefined, audit: AuditWriter, config: WatchdogConfig, deps: TickDeps, raise: RaiseEvent): Promise<RecoveryReport> {
   return runRecovery(
     {
       process: check.process,
@@ -157,15 +177,27 @@ function recover(check: ProcessCheck, historyId: number | undefined, audit: Audi
       heartbeat: check.checked,
       historyId,
     },
-    { audit, system: deps.system, logger: deps.logger, outputLogMaxBytes: config.log_max_bytes },
+    { audit, system: deps.system, logger: deps.logger, outputLogMaxBytes: config.log_max_bytes, raise },
   );
 }
 
+function raiseGaveUp(check: ProcessCheck, at: string, raise: RaiseEvent): void {
+  const { process, verdict } = check;
+  raise({
+    kind: 'gave_up',
+    at,
+    processKey: process.key,
+    displayName: process.display_name,
+    summary: `${process.key}: ${verdict.reason}; no more recoveries until \`watchdog on ${process.key}\` or \`watchdog reset ${process.key}\``,
+    details: { reason: verdict.reason, heartbeat: check.checked.state, max_recoveries: process.max_recoveries, recovery_window_seconds: process.recovery_window_seconds },
+  });
+}
+
 /** Loaded only when the config has a `network` section, so a tick without one stays cheap. */
-async function checkNetwork(network: NetworkConfig, audit: AuditWriter, config: WatchdogConfig, deps: TickDeps): Promise<NetworkTickOutcome> {
+async function checkNetwork(network: NetworkConfig, audit: AuditWriter, config: WatchdogConfig, deps: TickDeps, raise: RaiseEvent): Promise<NetworkTickOutcome> {
   const { runNetworkTick } = await import('../network/run-network-tick.js');
   const system = deps.networkSystem?.(network) ?? (await import('../network/network-system.js')).realNetworkSystem({ sysfsRoot: network.sysfs_root });
-  return runNetworkTick(network, { audit, system, logger: deps.logger, configPath: config.config_path });
+  return runNetworkTick(network, { audit, system, logger: deps.logger, configPath: config.config_path, raise });
 }
 
 function applyRetentionLogged(audit: AuditWriter, nowMs: number, config: WatchdogConfig, logger: Logger): void {

@@ -192,7 +192,7 @@ describe('network config: errors, one `path: message` line each', () => {
       ['network.reboot.veto_if_reachable.probes[0].retries: unknown setting'],
     ],
     ['an unknown key inside a probe set', { interface: 'eth0', alive: { probes: [{ type: 'icmp', host: '127.0.0.1' }], quorum: 2 } }, ['network.alive.quorum: unknown setting']],
-    ['a rung of unknown type', { interface: 'eth0', ladder: [{ type: 'reboot' }] }, ['network.ladder[0].type: must be one of bounce, command']],
+    ['a rung of unknown type', { interface: 'eth0', ladder: [{ type: 'reboot' }] }, ['network.ladder[0].type: must be one of bounce, command, wol']],
     ['a command rung without a command', { interface: 'eth0', ladder: [{ type: 'command', name: 'nm' }] }, ['network.ladder[0].command: is required']],
     ['a command rung without a name', { interface: 'eth0', ladder: [{ type: 'command', command: 'true' }] }, ['network.ladder[0].name: is required']],
     [
@@ -287,7 +287,7 @@ describe('network config: errors, one `path: message` line each', () => {
       'network.interface: "eth0/1" is not an interface name (at most 15 bytes, no "/", ":" or white space)',
       'network.ladder[1].name: "bounce" is also the name of ladder[0] (give each rung its own name)',
       'network.ladder[2].command: is required',
-      'network.ladder[3].type: must be one of bounce, command',
+      'network.ladder[3].type: must be one of bounce, command, wol',
       'network.reboot.command: is required',
       'network.reboot.max_per_day: must be >= 1',
       'network.reboot.usb_guard.bound: unknown setting',

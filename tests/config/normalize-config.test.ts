@@ -134,6 +134,7 @@ describe('normalizeProcess: legacy keys and pipeline', () => {
         max_recoveries: 3,
         recovery_window_seconds: 3600,
         recovery_backoff_seconds: 60,
+        wake_on_lan: {},
       });
     });
   }

@@ -90,9 +90,13 @@ describe('validateConfig: valid configs load', () => {
           max_recoveries: 3,
           recovery_window_seconds: 3600,
           recovery_backoff_seconds: 60,
+          wake_on_lan: {},
         },
       ],
       network: undefined,
+      notify: undefined,
+      metrics: undefined,
+      ping: undefined,
     });
   });
 
@@ -154,6 +158,7 @@ describe('validateConfig: valid configs load', () => {
         max_recoveries: 3,
         recovery_window_seconds: 3600,
         recovery_backoff_seconds: 60,
+        wake_on_lan: {},
       },
       {
         key: 'worker',
@@ -177,6 +182,7 @@ describe('validateConfig: valid configs load', () => {
         max_recoveries: 3,
         recovery_window_seconds: 3600,
         recovery_backoff_seconds: 60,
+        wake_on_lan: {},
       },
     ]);
   });

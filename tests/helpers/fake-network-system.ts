@@ -1,3 +1,5 @@
+import type { WakeOnLanTarget } from '../../src/config/types.js';
+import type { SendMagicPacketResult } from '../../src/wake/send-magic-packet.js';
 import type { MassStorageScan } from '../../src/network/find-mass-storage.js';
 import type { NetworkSystem } from '../../src/network/network-system.js';
 import type { ProbeSetResult, ProbeSetSpec } from '../../src/network/probe.js';
@@ -47,6 +49,8 @@ export interface FakeNetworkSystemOptions {
   probeSetResult?: (set: ProbeSetSpec, fake: FakeNetworkSystem) => ProbeSetResult;
   /** Runs at every sleep, after the clock moved on; may throw. */
   onSleep?: (ms: number, fake: FakeNetworkSystem) => void;
+  /** How sending a magic packet goes (default: sent). */
+  wakeResult?: (target: WakeOnLanTarget, fake: FakeNetworkSystem) => SendMagicPacketResult;
   /** Paths `fileExists` says exist. */
   files?: string[];
   /** What `findMassStorage` finds (default: no backing). */
@@ -70,6 +74,8 @@ export interface FakeNetworkSystem extends NetworkSystem {
   /** Every `setLink`, in order: [name, up]. */
   setLinks: [string, boolean][];
   shellCommands: ShellCommandOptions[];
+  /** Every magic packet sent, in order. */
+  wakes: WakeOnLanTarget[];
   probeSets: ProbeSetSpec[];
   fileExistsCalls: string[];
   massStorageScans: string[];
@@ -109,6 +115,7 @@ export function fakeNetworkSystem(options: FakeNetworkSystemOptions = {}): FakeN
     calls: [],
     setLinks: [],
     shellCommands: [],
+    wakes: [],
     probeSets: [],
     fileExistsCalls: [],
     massStorageScans: [],
@@ -148,6 +155,11 @@ export function fakeNetworkSystem(options: FakeNetworkSystemOptions = {}): FakeN
       const result = { ...DEFAULT_SHELL_RESULT, ...options.shellResult?.(shellOptions, fake) };
       fake.clockMs += result.durationMs;
       return result;
+    },
+    async sendMagicPacket(target) {
+      note(`wake ${target.mac}`);
+      fake.wakes.push(target);
+      return options.wakeResult?.(target, fake) ?? { ok: true, detail: `sent a magic packet for ${target.mac} to ${target.broadcast}:${target.port}` };
     },
     findMassStorage(gadgetDir) {
       note(`findMassStorage ${gadgetDir}`);

@@ -3,6 +3,8 @@ import type { ProcessLiveness } from '../../src/system/process-table.js';
 import type { ShellCommandOptions, ShellCommandResult } from '../../src/system/run-shell-command.js';
 import type { StartDetachedOptions, StartDetachedResult } from '../../src/system/start-detached.js';
 import type { System } from '../../src/system/system.js';
+import type { WakeOnLanTarget } from '../../src/config/types.js';
+import type { SendMagicPacketResult } from '../../src/wake/send-magic-packet.js';
 
 /** One entry of a fake process table; what is left out takes a plain default. */
 export interface FakeProcess {
@@ -36,6 +38,8 @@ export interface FakeSystemOptions {
   onSleep?: (fake: FakeSystem) => void;
   shellResult?: (options: ShellCommandOptions) => Partial<ShellCommandResult>;
   startResult?: (options: StartDetachedOptions) => Partial<StartDetachedResult>;
+  /** How sending a magic packet goes (default: sent). */
+  wakeResult?: (target: WakeOnLanTarget) => SendMagicPacketResult;
   /** What moving a file does; by default nothing (the move succeeds). */
   moveFile?: (from: string, to: string) => void;
   env?: NodeJS.ProcessEnv;
@@ -56,6 +60,8 @@ export interface FakeSystem extends System {
   shellCommands: ShellCommandOptions[];
   starts: StartDetachedOptions[];
   moves: [string, string][];
+  /** Every magic packet sent, in order. */
+  wakes: WakeOnLanTarget[];
   /** Removes processes as if they had exited and been reaped. */
   exit(...pids: number[]): void;
 }
@@ -77,6 +83,7 @@ export function fakeSystem(options: FakeSystemOptions = {}): FakeSystem {
     shellCommands: [],
     starts: [],
     moves: [],
+    wakes: [],
     exit(...pids) {
       for (const pid of pids) table.delete(pid);
     },
@@ -126,6 +133,10 @@ export function fakeSystem(options: FakeSystemOptions = {}): FakeSystem {
     async startDetached(startOptions) {
       fake.starts.push(startOptions);
       return { pid: 6000, outcome: 'running', exitCode: null, signal: null, durationMs: 2000, outputTail: '', ...options.startResult?.(startOptions) };
+    },
+    async sendMagicPacket(target) {
+      fake.wakes.push(target);
+      return options.wakeResult?.(target) ?? { ok: true, detail: `sent a magic packet for ${target.mac} to ${target.broadcast}:${target.port}` };
     },
     moveFile(from, to) {
       fake.moves.push([from, to]);

@@ -24,6 +24,7 @@ export function processConfig(overrides: Partial<ProcessConfig> = {}): ProcessCo
     max_recoveries: 3,
     recovery_window_seconds: 3600,
     recovery_backoff_seconds: 60,
+    wake_on_lan: {},
     ...overrides,
   };
 }

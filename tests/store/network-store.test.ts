@@ -280,7 +280,7 @@ describe('applyRetention: network events', () => {
       recordNetworkEvent(db, stampAgo(31 * DAY), event('link_down'));
       const recent = recordNetworkEvent(db, stampAgo(29 * DAY), event('link_up'));
       const result = applyRetention(db, NOW, 30, formatUtcTimestamp);
-      assert.deepEqual(result, { ran: true, deletedRows: 0, deletedRecoveries: 0, deletedNetworkEvents: 3 });
+      assert.deepEqual(result, { ran: true, deletedRows: 0, deletedRecoveries: 0, deletedNetworkEvents: 3, deletedNotifications: 0 });
       assert.deepEqual(
         readNetworkEvents(db, 10).map((row) => row.id),
         [recent, newestReboot],

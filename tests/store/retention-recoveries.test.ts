@@ -42,7 +42,7 @@ describe('applyRetention and recoveries', () => {
       const recentFailed = recovery(29, 'failed');
       const recentRunning = recovery(0, 'running');
 
-      assert.deepEqual(applyRetention(db, NOW, 30, formatUtcTimestamp), { ran: true, deletedRows: 0, deletedRecoveries: 4, deletedNetworkEvents: 0 });
+      assert.deepEqual(applyRetention(db, NOW, 30, formatUtcTimestamp), { ran: true, deletedRows: 0, deletedRecoveries: 4, deletedNetworkEvents: 0, deletedNotifications: 0 });
 
       const kept = readRecoveries(db, { limit: 100 });
       assert.deepEqual(

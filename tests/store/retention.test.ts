@@ -21,7 +21,7 @@ describe('applyRetention', () => {
           { processKey: 'web', verdict: verdictOf('healthy'), threshold: 2 },
         ]);
       }
-      assert.deepEqual(applyRetention(db, NOW, 30, formatUtcTimestamp), { ran: true, deletedRows: 2, deletedRecoveries: 0, deletedNetworkEvents: 0 });
+      assert.deepEqual(applyRetention(db, NOW, 30, formatUtcTimestamp), { ran: true, deletedRows: 2, deletedRecoveries: 0, deletedNetworkEvents: 0, deletedNotifications: 0 });
       assert.deepEqual(
         readHistory(db, { limit: 10 }).map((row) => row.checked_at),
         [formatUtcTimestamp(new Date(NOW - DAY)), formatUtcTimestamp(new Date(NOW - 29 * DAY))],
@@ -30,8 +30,8 @@ describe('applyRetention', () => {
       recordChecks(db, formatUtcTimestamp(new Date(NOW - 35 * DAY)), [
         { processKey: 'web', verdict: verdictOf('healthy'), threshold: 2 },
       ]);
-      assert.deepEqual(applyRetention(db, NOW + 30 * 60 * 1000, 30, formatUtcTimestamp), { ran: false, deletedRows: 0, deletedRecoveries: 0, deletedNetworkEvents: 0 });
-      assert.deepEqual(applyRetention(db, NOW + 61 * 60 * 1000, 30, formatUtcTimestamp), { ran: true, deletedRows: 1, deletedRecoveries: 0, deletedNetworkEvents: 0 });
+      assert.deepEqual(applyRetention(db, NOW + 30 * 60 * 1000, 30, formatUtcTimestamp), { ran: false, deletedRows: 0, deletedRecoveries: 0, deletedNetworkEvents: 0, deletedNotifications: 0 });
+      assert.deepEqual(applyRetention(db, NOW + 61 * 60 * 1000, 30, formatUtcTimestamp), { ran: true, deletedRows: 1, deletedRecoveries: 0, deletedNetworkEvents: 0, deletedNotifications: 0 });
     } finally {
       db.close();
     }
@@ -52,7 +52,7 @@ describe('applyRetention', () => {
     try {
       db.prepare("INSERT INTO check_history (process_key, checked_at, health) VALUES ('web', '2026-01-01T00:00:00+00:00', 'healthy')").run();
       db.prepare("INSERT INTO check_history (process_key, checked_at, health) VALUES ('web', '2026-06-29T00:00:00.123456+00:00', 'healthy')").run();
-      assert.deepEqual(applyRetention(db, NOW, 30, formatUtcTimestamp), { ran: true, deletedRows: 1, deletedRecoveries: 0, deletedNetworkEvents: 0 });
+      assert.deepEqual(applyRetention(db, NOW, 30, formatUtcTimestamp), { ran: true, deletedRows: 1, deletedRecoveries: 0, deletedNetworkEvents: 0, deletedNotifications: 0 });
     } finally {
       db.close();
     }

@@ -10,6 +10,7 @@ import type { CliIo } from '../io.js';
 import { loadCliConfig } from '../load-cli-config.js';
 import { openLog } from '../open-log.js';
 import { reportError } from '../report-error.js';
+import type { Logger } from '../../logging/logger.js';
 
 export interface CheckArgs {
   config?: string | undefined;
@@ -30,15 +31,28 @@ export async function runCheck(args: CheckArgs, io: CliIo): Promise<number> {
   const log = openLog(config, io);
   try {
     for (const warning of warnings) log.logger.warn(`config: ${warning}`);
-    const outcome = await runCheckTick(config, { system: realSystem(), readHeartbeat: readHeartbeatFile, logger: log.logger });
+    let outcome: TickOutcome;
+    try {
+      outcome = await runCheckTick(config, { system: realSystem(), readHeartbeat: readHeartbeatFile, logger: log.logger });
+    } catch (error) {
+      log.logger.error(`tick failed: ${describeError(error)}`);
+      await ping(config, true, log.logger);
+      return reportError(error, io);
+    }
+    // A tick that found another one running leaves the ping to that one.
+    if (outcome.kind === 'ran') await ping(config, outcome.failures.length > 0, log.logger);
     if (args.verbose === true) printVerbose(outcome, io);
     return reportFailedRecoveries(outcome, config, io);
-  } catch (error) {
-    log.logger.error(`tick failed: ${describeError(error)}`);
-    return reportError(error, io);
   } finally {
     await log.close();
   }
+}
+
+/** The dead man's switch, loaded only when `ping_url` is set. */
+async function ping(config: WatchdogConfig, failed: boolean, logger: Logger): Promise<void> {
+  if (config.ping === undefined) return;
+  const { pingDeadMansSwitch } = await import('../../notify/ping-dead-mans-switch.js');
+  await pingDeadMansSwitch(config.ping, failed, { env: process.env, logger });
 }
 
 function printVerbose(outcome: TickOutcome, io: CliIo): void {

@@ -9,6 +9,9 @@ import type { CliIo } from '../io.js';
 import { loadCliConfig, requireProcessKey } from '../load-cli-config.js';
 import { openLog } from '../open-log.js';
 import { requestedBy } from '../requested-by.js';
+import { hostname } from 'node:os';
+import { notifierFor } from '../../notify/queue-event.js';
+import { deliverQueued } from '../../tick/report-tick.js';
 
 export type ControlCommand = 'on' | 'off' | 'restart' | 'reset' | 'stop-all' | 'start-all';
 
@@ -36,14 +39,16 @@ export async function runControl(command: ControlCommand, args: ControlArgs, io:
     try {
       const store = openAuditStore({ dbPath: config.db_path, journalPath: config.journal_path, logger: log.logger, now: () => new Date() });
       try {
+        const system = realSystem();
         const deps: ControlDeps = {
           audit: store,
           config,
-          system: realSystem(),
+          system,
           readHeartbeat: readHeartbeatFile,
           logger: log.logger,
           command,
           requestedBy: requestedBy(io.env),
+          raise: notifierFor(config.notify, { audit: store, host: hostname(), now: () => system.now(), logger: log.logger }),
         };
         const results: ControlResult[] = [];
         for (const process of targets) {
@@ -53,6 +58,7 @@ export async function runControl(command: ControlCommand, args: ControlArgs, io:
           results.push(result);
         }
         if (targets.length === 0) io.out('no enabled processes in the config');
+        await deliverQueued(config, { audit: store, system, logger: log.logger });
         store.close();
         return results.some((result) => result.outcome === 'failed') || !auditKept(store, config, io) ? EXIT.failed : EXIT.ok;
       } finally {

@@ -38,5 +38,8 @@ function describeRung(name: string, rung: RungConfig): string {
   if (rung.type === 'bounce') {
     return `${rung.name}: \`ip link set dev ${name} down\`, wait ${formatSeconds(rung.down_seconds)}, \`ip link set dev ${name} up\`; ${then}`;
   }
+  if (rung.type === 'wol') {
+    return `${rung.name}: send a Wake-on-LAN magic packet for ${rung.target.mac} to ${rung.target.broadcast}:${rung.target.port}; ${then}`;
+  }
   return `${rung.name}: \`${rung.command}\` (at most ${formatSeconds(rung.timeout_seconds)}); ${then}`;
 }

@@ -29,6 +29,8 @@ function describePreview({ plan, kill }: ActionPreview): string {
     }
     case 'command':
       return `${plan.action}: /bin/sh -c ${JSON.stringify(plan.command)}${asUser(plan.user)} in ${plan.cwd}, killed with its process group after ${formatSeconds(plan.timeoutSeconds)} (cleanup_timeout)`;
+    case 'wol':
+      return `${plan.action}: send a Wake-on-LAN magic packet for ${plan.target.mac} to ${plan.target.broadcast}:${plan.target.port} (UDP)`;
     case 'start':
       return (
         `start: move ${plan.heartbeatPath} to ${plan.movedHeartbeatPath}, then /bin/sh -c ${JSON.stringify(plan.command)}${asUser(plan.user)} in ${plan.cwd}, ` +

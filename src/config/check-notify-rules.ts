@@ -1,0 +1,51 @@
+import { referencesIn } from '../notify/expand-references.js';
+import type { RuleFindings } from './check-config-rules.js';
+import { isHttpUrl } from './is-http-url.js';
+import { isPlainObject } from './json-shape.js';
+
+/**
+ * Rules of `notify`, `metrics` and `ping_url` the schema cannot express: URLs that are
+ * http(s) once their `${NAME}` references are filled in, an SMTP password that comes
+ * from the environment (never written in the config), a textfile node_exporter reads.
+ * Referenced variables missing from `env` are warnings: cron's environment is not the
+ * shell's, and it is cron's that counts. Tolerant of values of the wrong type.
+ */
+export function checkNotifyRules(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): RuleFindings {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  const secretSetting = (at: string, value: unknown): void => {
+    if (typeof value !== 'string') return;
+    for (const name of referencesIn(value)) {
+      if (env[name] === undefined || env[name] === '') warnings.push(`${at}: refers to \${${name}}, which is not set in this environment (set it where the watchdog runs: the crontab or the unit's EnvironmentFile)`);
+    }
+  };
+  const urlSetting = (at: string, value: unknown): void => {
+    if (typeof value !== 'string' || value === '') return;
+    if (!isHttpUrl(value.replace(/\$\{[A-Za-z_][A-Za-z0-9_]*\}/g, 'x'))) errors.push(`${at}: not an http:// or https:// URL`);
+    secretSetting(at, value);
+  };
+
+  if (isPlainObject(raw.notify) && isPlainObject(raw.notify.channels)) {
+    for (const [name, channel] of Object.entries(raw.notify.channels)) {
+      if (!isPlainObject(channel)) continue;
+      const at = `notify.channels.${name}`;
+      if (channel.type === 'webhook') {
+        urlSetting(`${at}.url`, channel.url);
+        if (isPlainObject(channel.headers)) for (const [header, value] of Object.entries(channel.headers)) secretSetting(`${at}.headers.${header}`, value);
+      }
+      if (channel.type === 'email') {
+        secretSetting(`${at}.user`, channel.user);
+        secretSetting(`${at}.password`, channel.password);
+        if (typeof channel.password === 'string' && referencesIn(channel.password).length === 0) {
+          errors.push(`${at}.password: write a reference to an environment variable, such as "\${SMTP_PASSWORD}": a password is not kept in the config`);
+        }
+        if (channel.password !== undefined && channel.user === undefined) errors.push(`${at}.user: is required with a password`);
+      }
+    }
+  }
+  urlSetting('ping_url', raw.ping_url);
+  if (isPlainObject(raw.metrics) && typeof raw.metrics.textfile_path === 'string' && !raw.metrics.textfile_path.endsWith('.prom')) {
+    errors.push(`metrics.textfile_path: must end in .prom (node_exporter's textfile collector reads only those)`);
+  }
+  return { errors, warnings };
+}

@@ -1,0 +1,6 @@
+/** Whether `text` is an `http://` or `https://` URL. */
+export function isHttpUrl(text: string): boolean {
+  if (!URL.canParse(text)) return false;
+  const { protocol } = new URL(text);
+  return protocol === 'http:' || protocol === 'https:';
+}

@@ -1,0 +1,66 @@
+import { resolve } from 'node:path';
+import { EVENT_KINDS } from '../notify/event-kinds.js';
+import { NOTIFY_DEFAULTS, SMTP_PORTS, WAKE_ON_LAN_DEFAULTS } from './defaults.js';
+import type { ChannelCommon, ChannelConfig, MetricsConfig, NotifyConfig, PingConfig, RawChannel, RawMetricsConfig, RawNotifyConfig } from './notify-types.js';
+import type { RawWakeOnLanTarget, WakeOnLanTarget } from './types.js';
+
+/** The `notify` section with defaults applied and paths made absolute. Expects input that passed the schema. */
+export function normalizeNotify(raw: RawNotifyConfig, configDir: string): NotifyConfig {
+  const repeatAfter = raw.repeat_after_seconds ?? NOTIFY_DEFAULTS.repeat_after_seconds;
+  return {
+    channels: Object.entries(raw.channels).map(([name, channel]) => normalizeChannel(name, channel, repeatAfter, configDir)),
+    delivery_budget_seconds: raw.delivery_budget_seconds ?? NOTIFY_DEFAULTS.delivery_budget_seconds,
+    max_queued: raw.max_queued ?? NOTIFY_DEFAULTS.max_queued,
+    max_age_hours: raw.max_age_hours ?? NOTIFY_DEFAULTS.max_age_hours,
+  };
+}
+
+function normalizeChannel(name: string, raw: RawChannel, repeatAfter: number, configDir: string): ChannelConfig {
+  const common: ChannelCommon = {
+    name,
+    events: new Set(raw.events ?? EVENT_KINDS),
+    repeat_after_seconds: raw.repeat_after_seconds ?? repeatAfter,
+    timeout_seconds: raw.timeout_seconds ?? NOTIFY_DEFAULTS.timeout_seconds,
+    retries: raw.retries ?? NOTIFY_DEFAULTS.retries,
+    retry_backoff_seconds: raw.retry_backoff_seconds ?? NOTIFY_DEFAULTS.retry_backoff_seconds,
+  };
+  switch (raw.type) {
+    case 'webhook':
+      return { ...common, type: 'webhook', url: raw.url, headers: { ...raw.headers } };
+    case 'command':
+      return { ...common, type: 'command', command: raw.command };
+    case 'email': {
+      const tls = raw.tls ?? NOTIFY_DEFAULTS.email_tls;
+      return {
+        ...common,
+        type: 'email',
+        host: raw.host,
+        port: raw.port ?? SMTP_PORTS[tls],
+        tls,
+        reject_unauthorized: raw.reject_unauthorized ?? true,
+        ca_file: raw.ca_file === undefined ? undefined : resolve(configDir, raw.ca_file),
+        user: raw.user,
+        password: raw.password,
+        from: raw.from,
+        to: [...raw.to],
+        subject_prefix: raw.subject_prefix ?? NOTIFY_DEFAULTS.subject_prefix,
+      };
+    }
+  }
+}
+
+export function normalizeMetrics(raw: RawMetricsConfig, configDir: string): MetricsConfig {
+  return { textfile_path: resolve(configDir, raw.textfile_path) };
+}
+
+export function normalizePing(url: string, timeoutSeconds: number | undefined): PingConfig {
+  return { url, timeout_seconds: timeoutSeconds ?? NOTIFY_DEFAULTS.ping_timeout_seconds };
+}
+
+export function normalizeWakeOnLan(raw: RawWakeOnLanTarget): WakeOnLanTarget {
+  return {
+    mac: raw.mac.toLowerCase().replaceAll('-', ':'),
+    broadcast: raw.broadcast ?? WAKE_ON_LAN_DEFAULTS.broadcast,
+    port: raw.port ?? WAKE_ON_LAN_DEFAULTS.port,
+  };
+}

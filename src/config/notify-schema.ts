@@ -1,0 +1,104 @@
+import { EVENT_KINDS } from '../notify/event-kinds.js';
+
+/**
+ * The JSON Schema of the `notify` and `metrics` sections and of a Wake-on-LAN target. Like
+ * `network`, these sections are new: an unknown key is an error, since a misspelt setting
+ * silently ignored would mean alerts that never come.
+ */
+
+const nonEmptyString = { type: 'string', minLength: 1 } as const;
+const waitSeconds = { type: 'number', exclusiveMinimum: 0, maximum: 3600 } as const;
+
+const commonChannelProperties = {
+  events: { type: 'array', items: { enum: [...EVENT_KINDS] }, uniqueItems: true },
+  repeat_after_seconds: { type: 'number', minimum: 0 },
+  timeout_seconds: waitSeconds,
+  retries: { type: 'integer', minimum: 0, maximum: 10 },
+  retry_backoff_seconds: { type: 'number', minimum: 0, maximum: 600 },
+} as const;
+
+const channelSchema = {
+  type: 'object',
+  discriminator: { propertyName: 'type' },
+  required: ['type'],
+  properties: { type: { enum: ['webhook', 'email', 'command'] } },
+  oneOf: [
+    {
+      properties: {
+        type: { const: 'webhook' },
+        url: nonEmptyString,
+        headers: { type: 'object', additionalProperties: { type: 'string' } },
+        ...commonChannelProperties,
+      },
+      required: ['url'],
+      additionalProperties: false,
+    },
+    {
+      properties: {
+        type: { const: 'email' },
+        host: nonEmptyString,
+        port: { type: 'integer', minimum: 1, maximum: 65535 },
+        tls: { enum: ['starttls', 'implicit', 'none'] },
+        reject_unauthorized: { type: 'boolean' },
+        ca_file: nonEmptyString,
+        user: nonEmptyString,
+        password: nonEmptyString,
+        from: nonEmptyString,
+        to: { type: 'array', minItems: 1, items: nonEmptyString },
+        subject_prefix: { type: 'string' },
+        ...commonChannelProperties,
+      },
+      required: ['host', 'from', 'to'],
+      additionalProperties: false,
+    },
+    {
+      properties: {
+        type: { const: 'command' },
+        command: nonEmptyString,
+        ...commonChannelProperties,
+      },
+      required: ['command'],
+      additionalProperties: false,
+    },
+  ],
+} as const;
+
+export const notifySchema = {
+  type: 'object',
+  required: ['channels'],
+  properties: {
+    repeat_after_seconds: { type: 'number', minimum: 0 },
+    delivery_budget_seconds: { type: 'number', exclusiveMinimum: 0, maximum: 600 },
+    max_queued: { type: 'integer', minimum: 1 },
+    max_age_hours: { type: 'number', exclusiveMinimum: 0 },
+    channels: { type: 'object', additionalProperties: channelSchema },
+  },
+  additionalProperties: false,
+} as const;
+
+export const metricsSchema = {
+  type: 'object',
+  required: ['textfile_path'],
+  properties: { textfile_path: nonEmptyString },
+  additionalProperties: false,
+} as const;
+
+/** `aa:bb:cc:dd:ee:ff`, with `:` or `-` between the bytes. */
+export const MAC_PATTERN = '^[0-9A-Fa-f]{2}([:-][0-9A-Fa-f]{2}){5}$';
+
+/** A dotted-quad IPv4 address: where a magic packet is sent (a broadcast address, usually). */
+const IPV4_PATTERN = '^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$';
+
+/** The properties of a Wake-on-LAN target, shared by a process's `wake_on_lan` entries and a `wol` rung. */
+export const wakeOnLanProperties = {
+  mac: { type: 'string', pattern: MAC_PATTERN },
+  broadcast: { type: 'string', pattern: IPV4_PATTERN },
+  port: { type: 'integer', minimum: 1, maximum: 65535 },
+} as const;
+
+export const wakeOnLanSchema = {
+  type: 'object',
+  required: ['mac'],
+  properties: wakeOnLanProperties,
+  additionalProperties: false,
+} as const;

@@ -1,0 +1,117 @@
+/**
+ * The config's `notify`, `metrics` and `ping_url` settings, as written and resolved:
+ * telling people what happened, and exporting state to the monitoring a fleet already runs.
+ */
+import type { EventKind } from '../notify/event-kinds.js';
+
+/** Settings every channel has. */
+interface RawChannelCommon {
+  /** The events this channel is told of; default all. */
+  events?: EventKind[];
+  repeat_after_seconds?: number;
+  timeout_seconds?: number;
+  retries?: number;
+  retry_backoff_seconds?: number;
+}
+
+export type RawChannel =
+  | (RawChannelCommon & { type: 'webhook'; url: string; headers?: Record<string, string> })
+  | (RawChannelCommon & {
+      type: 'email';
+      host: string;
+      port?: number;
+      tls?: EmailTls;
+      reject_unauthorized?: boolean;
+      ca_file?: string;
+      user?: string;
+      password?: string;
+      from: string;
+      to: string[];
+      subject_prefix?: string;
+    })
+  | (RawChannelCommon & { type: 'command'; command: string });
+
+export interface RawNotifyConfig {
+  repeat_after_seconds?: number;
+  delivery_budget_seconds?: number;
+  max_queued?: number;
+  max_age_hours?: number;
+  channels: Record<string, RawChannel>;
+}
+
+export interface RawMetricsConfig {
+  textfile_path: string;
+}
+
+/**
+ * How an email channel secures SMTP: `starttls` (upgrade on port 587, required), `implicit`
+ * (TLS from the first byte, port 465) or `none` (plain text; only for a relay on the device
+ * or its LAN).
+ */
+export type EmailTls = 'starttls' | 'implicit' | 'none';
+
+/** Settings every resolved channel has. */
+export interface ChannelCommon {
+  /** The channel's key in `notify.channels`: what the queue and the logs call it. */
+  name: string;
+  events: ReadonlySet<EventKind>;
+  /** The same event for the same process (or interface) is not sent again within this. 0: always sent. */
+  repeat_after_seconds: number;
+  /** One attempt may take this long. */
+  timeout_seconds: number;
+  /** Further attempts within one tick after a failure that may pass. */
+  retries: number;
+  /** The wait before the first retry, doubled for each further one. */
+  retry_backoff_seconds: number;
+}
+
+/**
+ * A channel, resolved. Strings that may hold secrets (`url`, `headers`, `user`,
+ * `password`) keep their `${NAME}` references: they are filled from the environment only
+ * when a notification is sent, and never logged.
+ */
+export type ChannelConfig =
+  | (ChannelCommon & { type: 'webhook'; url: string; headers: Record<string, string> })
+  | (ChannelCommon & {
+      type: 'email';
+      host: string;
+      port: number;
+      tls: EmailTls;
+      reject_unauthorized: boolean;
+      /** Absolute; a CA bundle that signs the server's certificate (a private relay's own CA). */
+      ca_file: string | undefined;
+      user: string | undefined;
+      password: string | undefined;
+      from: string;
+      to: string[];
+      subject_prefix: string;
+    })
+  | (ChannelCommon & {
+      type: 'command';
+      /** Run by /bin/sh -c in the config file's folder, the event's JSON on its standard input. */
+      command: string;
+    });
+
+/** The `notify` section, resolved. */
+export interface NotifyConfig {
+  channels: ChannelConfig[];
+  /** Delivery stops for this tick once it has taken this long; what is left waits for the next. */
+  delivery_budget_seconds: number;
+  /** Undelivered notifications kept per channel; the oldest are dropped beyond it. */
+  max_queued: number;
+  /** An undelivered notification older than this is dropped. */
+  max_age_hours: number;
+}
+
+/** The `metrics` section, resolved. */
+export interface MetricsConfig {
+  /** Absolute; a `.prom` file in node_exporter's textfile collector folder. */
+  textfile_path: string;
+}
+
+/** The dead man's switch, resolved. */
+export interface PingConfig {
+  /** Requested at the end of every tick; `/fail` appended when the tick had a failure. May hold `${NAME}` references. */
+  url: string;
+  timeout_seconds: number;
+}

@@ -1,0 +1,20 @@
+/**
+ * What the watchdog tells people about. A channel subscribes to some of these (all by
+ * default); the names are what `notify.channels.<name>.events` lists and what the JSON
+ * payload's `event` says.
+ */
+export const EVENT_KINDS = [
+  'recovery_started',
+  'recovery_succeeded',
+  'recovery_failed',
+  'gave_up',
+  'process_off',
+  'process_on',
+  'network_degraded',
+  'network_healed',
+  'reboot_done',
+  'reboot_failed',
+  'reboot_suppressed',
+] as const;
+
+export type EventKind = (typeof EVENT_KINDS)[number];

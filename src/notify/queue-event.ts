@@ -1,0 +1,61 @@
+import type { NotifyConfig } from '../config/notify-types.js';
+import { describeError } from '../errors.js';
+import type { Logger } from '../logging/logger.js';
+import type { AuditWriter } from '../store/audit-writer.js';
+import { dropPendingBeyond, lastQueuedAt, queueNotification } from '../store/notifications.js';
+import type { Store } from '../store/open-store.js';
+import { isRepeat } from './decide-repeat.js';
+import { payloadOf, subjectOf, type RaiseEvent, type WatchdogEvent } from './watchdog-event.js';
+
+export interface QueueOutcome {
+  /** Channels it was queued for. */
+  queued: string[];
+  /** Channels that had the same event for the same subject within their `repeat_after_seconds`. */
+  repeats: string[];
+}
+
+/**
+ * Queues `event` for every channel that subscribes to it, unless it would repeat itself
+ * there; keeps each channel's queue within `max_queued` (the oldest go).
+ */
+export function queueEvent(db: Store, notify: NotifyConfig, event: WatchdogEvent, host: string, nowMs: number): QueueOutcome {
+  const subject = subjectOf(event);
+  const payload = JSON.stringify(payloadOf(event, host));
+  const outcome: QueueOutcome = { queued: [], repeats: [] };
+  for (const channel of notify.channels) {
+    if (!channel.events.has(event.kind)) continue;
+    if (isRepeat(lastQueuedAt(db, channel.name, event.kind, subject), nowMs, channel.repeat_after_seconds)) {
+      outcome.repeats.push(channel.name);
+      continue;
+    }
+    queueNotification(db, { channel: channel.name, event: event.kind, subject, createdAt: event.at, payload });
+    dropPendingBeyond(db, channel.name, notify.max_queued, `more than notify.max_queued (${notify.max_queued}) notifications waited`);
+    outcome.queued.push(channel.name);
+  }
+  return outcome;
+}
+
+export interface NotifierDeps {
+  audit: AuditWriter;
+  host: string;
+  now: () => Date;
+  logger: Logger;
+}
+
+/**
+ * The tick's (or a manual command's) way to raise events: each is queued at once in the
+ * audit log (so the journal keeps it when the database cannot), sent at the end of the
+ * run. A failure to queue is logged, never thrown: telling must not stop healing.
+ */
+export function notifierFor(notify: NotifyConfig | undefined, deps: NotifierDeps): RaiseEvent {
+  if (notify === undefined || notify.channels.length === 0) return () => undefined;
+  return (event) => {
+    try {
+      const outcome = deps.audit.write((db) => queueEvent(db, notify, event, deps.host, deps.now().getTime()));
+      if (outcome.queued.length > 0) deps.logger.debug(`notify: ${event.kind} queued for ${outcome.queued.join(', ')}: ${event.summary}`);
+      if (outcome.repeats.length > 0) deps.logger.info(`notify: ${event.kind} not sent again to ${outcome.repeats.join(', ')} (repeat_after_seconds): ${event.summary}`);
+    } catch (error) {
+      deps.logger.error(`notify: cannot queue ${event.kind} (${event.summary}): ${describeError(error)}`);
+    }
+  };
+}

@@ -1,0 +1,97 @@
+import type { Store } from './open-store.js';
+
+/**
+ * The notification queue: one row per event and channel, `pending` until delivered, so a
+ * notification raised while the uplink is down goes out on a later tick, in order.
+ * `failed`: the receiver refused it for good; `dropped`: too old, or too many waiting.
+ */
+export type NotificationState = 'pending' | 'delivered' | 'failed' | 'dropped';
+
+export interface NotificationRow {
+  id: number;
+  channel: string;
+  event: string;
+  subject: string;
+  created_at: string;
+  payload: string;
+  state: NotificationState;
+  attempts: number;
+  last_attempt_at: string | null;
+  last_error: string | null;
+  delivered_at: string | null;
+}
+
+export interface QueuedNotification {
+  channel: string;
+  event: string;
+  subject: string;
+  createdAt: string;
+  payload: string;
+}
+
+/** When the same event for the same subject was last queued for the channel. */
+export function lastQueuedAt(db: Store, channel: string, event: string, subject: string): string | undefined {
+  return db
+    .prepare<[string, string, string], { at: string | null }>('SELECT MAX(created_at) AS at FROM notifications WHERE channel = ? AND event = ? AND subject = ?')
+    .get(channel, event, subject)?.at ?? undefined;
+}
+
+/** Queues one notification; returns its id. */
+export function queueNotification(db: Store, row: QueuedNotification): number {
+  const result = db
+    .prepare("INSERT INTO notifications (channel, event, subject, created_at, payload, state) VALUES (?, ?, ?, ?, ?, 'pending')")
+    .run(row.channel, row.event, row.subject, row.createdAt, row.payload);
+  return Number(result.lastInsertRowid);
+}
+
+/** The channel's undelivered notifications, oldest first. */
+export function readPending(db: Store, channel: string): NotificationRow[] {
+  return db
+    .prepare<[string], NotificationRow>("SELECT * FROM notifications WHERE channel = ? AND state = 'pending' ORDER BY created_at, id")
+    .all(channel);
+}
+
+/** Channels that have undelivered notifications. */
+export function channelsWithPending(db: Store): string[] {
+  return db.prepare<[], { channel: string }>("SELECT DISTINCT channel FROM notifications WHERE state = 'pending' ORDER BY channel").all().map((row) => row.channel);
+}
+
+export function markDelivered(db: Store, id: number, at: string): void {
+  db.prepare("UPDATE notifications SET state = 'delivered', attempts = attempts + 1, last_attempt_at = ?, delivered_at = ?, last_error = NULL WHERE id = ?").run(at, at, id);
+}
+
+/** A failed attempt: `failed` for good, or still `pending` for a later tick. */
+export function markAttemptFailed(db: Store, id: number, at: string, error: string, state: 'pending' | 'failed'): void {
+  db.prepare('UPDATE notifications SET state = ?, attempts = attempts + 1, last_attempt_at = ?, last_error = ? WHERE id = ?').run(state, at, error, id);
+}
+
+/** Drops the channel's pending notifications created before `before`; returns how many. */
+export function dropPendingBefore(db: Store, channel: string, before: string, why: string): number {
+  return db.prepare("UPDATE notifications SET state = 'dropped', last_error = ? WHERE channel = ? AND state = 'pending' AND created_at < ?").run(why, channel, before).changes;
+}
+
+/** Drops the oldest pending notifications of the channel beyond `keep`; returns how many. */
+export function dropPendingBeyond(db: Store, channel: string, keep: number, why: string): number {
+  return db
+    .prepare(
+      `UPDATE notifications SET state = 'dropped', last_error = ? WHERE id IN (
+         SELECT id FROM notifications WHERE channel = ? AND state = 'pending' ORDER BY created_at DESC, id DESC LIMIT -1 OFFSET ?)`,
+    )
+    .run(why, channel, keep).changes;
+}
+
+/** Drops every pending notification of a channel the config no longer has; returns how many. */
+export function dropPendingOfChannel(db: Store, channel: string, why: string): number {
+  return db.prepare("UPDATE notifications SET state = 'dropped', last_error = ? WHERE channel = ? AND state = 'pending'").run(why, channel).changes;
+}
+
+/** How many notifications of each channel wait, for the metrics. */
+export function countPending(db: Store): Map<string, number> {
+  const rows = db.prepare<[], { channel: string; count: number }>("SELECT channel, COUNT(*) AS count FROM notifications WHERE state = 'pending' GROUP BY channel").all();
+  return new Map(rows.map((row) => [row.channel, row.count]));
+}
+
+/** The most recent notifications, newest first. */
+export function readNotifications(db: Store, limit: number): NotificationRow[] {
+  return db.prepare<[number], NotificationRow>('SELECT * FROM notifications ORDER BY id DESC LIMIT ?').all(limit);
+}

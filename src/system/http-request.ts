@@ -1,0 +1,49 @@
+import { request as requestHttp, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import { request as requestHttps } from 'node:https';
+import { describeError, systemErrorCode } from '../errors.js';
+import { formatSeconds } from '../time/format-duration.js';
+
+type Request = (url: URL, options: RequestOptions, callback: (response: IncomingMessage) => void) => ClientRequest;
+
+const CLIENTS: Readonly<Record<string, Request>> = { 'http:': requestHttp, 'https:': requestHttps };
+
+export interface HttpRequest {
+  url: URL;
+  method: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+  timeoutMs: number;
+}
+
+/** How a request went: the status it got, or why it got none. */
+export type HttpOutcome = { kind: 'response'; status: number } | { kind: 'error'; detail: string };
+
+/**
+ * One HTTP(S) request on a fresh connection (`agent: false`), redirects not followed,
+ * certificates verified as usual. The timeout covers everything: the name lookup, the
+ * connection, TLS, sending and the whole response (whose body is read and dropped).
+ * Never rejects: a failure is `error` with the error code (`ECONNREFUSED`...) or
+ * `timed out after 5s`; the URL is never part of it (it may hold a secret).
+ */
+export function httpRequest({ url, method, headers = {}, body, timeoutMs }: HttpRequest): Promise<HttpOutcome> {
+  const send = CLIENTS[url.protocol];
+  if (send === undefined) return Promise.resolve({ kind: 'error', detail: `unsupported protocol ${url.protocol} (only http: and https:)` });
+  const length = body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) };
+  return new Promise((resolve) => {
+    const request = send(url, { method, agent: false, headers: { ...headers, ...length } }, (response) => {
+      // Read to the end, so the status stands for a whole answer; the body itself is not wanted.
+      response.resume();
+      response.on('end', () => finish({ kind: 'response', status: response.statusCode ?? 0 }));
+      response.on('error', (error) => finish({ kind: 'error', detail: systemErrorCode(error) ?? describeError(error) }));
+    });
+    const finish = (outcome: HttpOutcome): void => {
+      clearTimeout(timer);
+      request.destroy();
+      resolve(outcome);
+    };
+    const timer = setTimeout(() => finish({ kind: 'error', detail: `timed out after ${formatSeconds(timeoutMs / 1000)}` }), timeoutMs);
+    // `on`, not `once`: destroying the request may emit another error, which must not go unhandled.
+    request.on('error', (error) => finish({ kind: 'error', detail: systemErrorCode(error) ?? describeError(error) }));
+    request.end(body);
+  });
+}

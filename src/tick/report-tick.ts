@@ -1,0 +1,66 @@
+import { dirname } from 'node:path';
+import type { WatchdogConfig } from '../config/types.js';
+import { describeError } from '../errors.js';
+import type { Logger } from '../logging/logger.js';
+import type { AuditWriter } from '../store/audit-writer.js';
+import { LAST_SUCCESSFUL_TICK_KEY, readMeta, writeMeta } from '../store/watchdog-meta.js';
+import type { System } from '../system/system.js';
+import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
+import type { DeliveryReport } from '../notify/deliver-notifications.js';
+
+export interface ReportDeps {
+  audit: AuditWriter;
+  system: System;
+  logger: Logger;
+}
+
+/**
+ * Sends what the run queued (and what earlier runs could not), oldest first. Loaded only
+ * with a `notify` section. Shared by the tick and the manual commands.
+ */
+export async function deliverQueued(config: WatchdogConfig, deps: ReportDeps): Promise<DeliveryReport | undefined> {
+  if (config.notify === undefined) return undefined;
+  const { deliverNotifications } = await import('../notify/deliver-notifications.js');
+  const { sendToChannel } = await import('../notify/send-to-channel.js');
+  const { system } = deps;
+  const channelDeps = { runShellCommand: system.runShellCommand, env: system.env, cwd: dirname(config.config_path) };
+  return deliverNotifications(config.notify, {
+    audit: deps.audit,
+    logger: deps.logger,
+    now: () => system.now(),
+    sleep: (ms) => system.sleep(ms),
+    send: (channel, payload, timeoutMs) => sendToChannel(channel, payload, timeoutMs, channelDeps),
+  });
+}
+
+/**
+ * Remembers a tick without failure, and writes the metrics textfile (with a `metrics`
+ * section). A textfile that cannot be written is logged, never a failure of the tick.
+ */
+export async function recordTickEnd(config: WatchdogConfig, tick: { startedAtMs: number; failed: boolean }, deps: ReportDeps): Promise<void> {
+  const endedAtMs = deps.system.now().getTime();
+  if (!tick.failed) {
+    try {
+      deps.audit.write((db) => writeMeta(db, LAST_SUCCESSFUL_TICK_KEY, formatUtcTimestamp(new Date(endedAtMs))));
+    } catch (error) {
+      deps.logger.error(`cannot record the tick's success: ${describeError(error)}`);
+    }
+  }
+  if (config.metrics === undefined) return;
+  const path = config.metrics.textfile_path;
+  try {
+    const { collectMetrics } = await import('../metrics/collect-metrics.js');
+    const { formatPrometheusText } = await import('../metrics/prometheus-text.js');
+    const { writeTextfile } = await import('../metrics/write-textfile.js');
+    const lastSuccessful = readMeta(deps.audit.db, LAST_SUCCESSFUL_TICK_KEY);
+    const families = collectMetrics(deps.audit.db, config, {
+      endedAtMs,
+      durationMs: endedAtMs - tick.startedAtMs,
+      failed: tick.failed,
+      lastSuccessfulAtMs: lastSuccessful === undefined ? undefined : Date.parse(lastSuccessful),
+    });
+    writeTextfile(path, formatPrometheusText(families));
+  } catch (error) {
+    deps.logger.error(`metrics: cannot write ${path}: ${describeError(error)}`);
+  }
+}
