@@ -56,7 +56,7 @@ export async function main(argv: readonly string[], io: CliIo, version = '0.0.0'
     })
     .command(
       'check',
-      'Check every enabled process once and record the result, run the recoveries that are due, then check the uplink and climb its self-heal ladder when due (run from cron every minute). Prints nothing unless --verbose.',
+      'Check every enabled process once and record the result, run the recoveries that are due, then check the uplink and climb its self-heal ladder when due, send the notifications queued, write the metrics and request the ping_url (run from cron every minute). Prints nothing unless --verbose.',
       (command) =>
         command
           .option('verbose', { alias: 'v', type: 'boolean', description: 'Print one line per process and each recovery action', default: false })
@@ -138,14 +138,14 @@ export async function main(argv: readonly string[], io: CliIo, version = '0.0.0'
     )
     .command(
       'history [key]',
-      "List recent checks (or, with --recoveries, recoveries and their actions; with --network, the uplink's events; with --events, the watchdog's own events), newest first.",
+      "List recent checks (or, with --recoveries, recoveries and their actions; with --network, the uplink's events; with --events, the watchdog's own events; with --notifications, the notifications sent and waiting), newest first.",
       (command) =>
         command
           .positional('key', { type: 'string', description: 'Only this process' })
           .option('limit', { alias: 'n', type: 'number', description: 'How many checks (or recoveries, or network events)', default: 20 })
           .option('json', {
             type: 'boolean',
-            description: 'Print JSON: {"checks": [...]}, {"recoveries": [...]}, {"network_events": [...]} or {"audit_events": [...]}',
+            description: 'Print JSON: {"checks": [...]}, {"recoveries": [...]}, {"network_events": [...]}, {"audit_events": [...]} or {"notifications": [...]}',
             default: false,
           })
           .option('recoveries', {
@@ -160,6 +160,11 @@ export async function main(argv: readonly string[], io: CliIo, version = '0.0.0'
               "List the watchdog's own events instead: a process given up on by the crash-loop guard, resets, the journal written into the database, a corrupt database moved aside",
             default: false,
           })
+          .option('notifications', {
+            type: 'boolean',
+            description: 'List notifications instead: each event per channel, whether it was delivered, is waiting (and why), was refused or dropped',
+            default: false,
+          })
           .option('network', {
             type: 'boolean',
             description:
@@ -168,8 +173,8 @@ export async function main(argv: readonly string[], io: CliIo, version = '0.0.0'
           })
           .check((args) => {
             if (!Number.isInteger(args.limit) || args.limit < 1) throw new Error('--limit must be a positive integer');
-            if ([args.network, args.recoveries, args.events].filter(Boolean).length > 1) {
-              throw new Error('--recoveries, --network and --events list different things: give one');
+            if ([args.network, args.recoveries, args.events, args.notifications].filter(Boolean).length > 1) {
+              throw new Error('--recoveries, --network, --events and --notifications list different things: give one');
             }
             if (args.network && args.key !== undefined) throw new Error('--network lists the uplink\'s events: it takes no process key');
             return true;

@@ -91,7 +91,10 @@ export function countPending(db: Store): Map<string, number> {
   return new Map(rows.map((row) => [row.channel, row.count]));
 }
 
-/** The most recent notifications, newest first. */
-export function readNotifications(db: Store, limit: number): NotificationRow[] {
-  return db.prepare<[number], NotificationRow>('SELECT * FROM notifications ORDER BY id DESC LIMIT ?').all(limit);
+/** The most recent notifications, newest first: all, or those about one process. */
+export function readNotifications(db: Store, { processKey, limit }: { processKey?: string | undefined; limit: number }): NotificationRow[] {
+  if (processKey === undefined) return db.prepare<[number], NotificationRow>('SELECT * FROM notifications ORDER BY created_at DESC, id DESC LIMIT ?').all(limit);
+  return db
+    .prepare<[string, number], NotificationRow>('SELECT * FROM notifications WHERE subject = ? ORDER BY created_at DESC, id DESC LIMIT ?')
+    .all(processKey, limit);
 }

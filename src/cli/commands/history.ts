@@ -1,6 +1,8 @@
 import { readAuditEvents } from '../../store/audit-events.js';
 import { readNetworkEvents } from '../../store/network-events.js';
 import { formatAuditEvents } from '../format/format-audit-events.js';
+import { formatNotifications } from '../format/format-notifications.js';
+import { readNotifications } from '../../store/notifications.js';
 import { readFrom, readHistory, readRecoveries } from '../../store/read-state.js';
 import { EXIT } from '../exit-codes.js';
 import { formatHistoryTable } from '../format/format-history.js';
@@ -17,6 +19,7 @@ export interface HistoryArgs {
   recoveries?: boolean | undefined;
   network?: boolean | undefined;
   events?: boolean | undefined;
+  notifications?: boolean | undefined;
 }
 
 /**
@@ -28,6 +31,14 @@ export function runHistory(args: HistoryArgs, io: CliIo): number {
   const { config } = loadCliConfig(args.config, io);
   if (args.key !== undefined) requireProcessKey(config, args.key);
   const query = { processKey: args.key, limit: args.limit };
+
+  if (args.notifications === true) {
+    const rows = readFrom(config.db_path, (db) => readNotifications(db, query), () => []);
+    if (args.json === true) io.out(JSON.stringify({ notifications: rows.map((row) => ({ ...row, payload: JSON.parse(row.payload) as unknown })) }, null, 2));
+    else if (rows.length === 0) io.out(config.notify === undefined ? 'no notifications recorded (the config has no notify section)' : 'no notifications recorded yet');
+    else for (const line of formatNotifications(rows)) io.out(line);
+    return EXIT.ok;
+  }
 
   if (args.events === true) {
     const events = readFrom(config.db_path, (db) => readAuditEvents(db, query), () => []);
