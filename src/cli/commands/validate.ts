@@ -1,6 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NetworkConfig } from '../../config/network-types.js';
+import type { WatchdogConfig } from '../../config/types.js';
+import { EVENT_KINDS } from '../../notify/event-kinds.js';
 import type { CliIo } from '../io.js';
 import { loadCliConfig } from '../load-cli-config.js';
 import { EXIT } from '../exit-codes.js';
@@ -18,7 +20,19 @@ export function runValidate(args: { config?: string | undefined }, io: CliIo): n
     if (missing !== undefined) io.err(`warning: ${missing}`);
   }
   io.out(`OK: ${config.config_path} (${config.processes.length} processes${describeNetwork(config.network)})`);
+  for (const line of describeReporting(config)) io.out(line);
   return EXIT.ok;
+}
+
+/** Where the watchdog tells what happened: one line per channel, the metrics file, the ping. */
+function describeReporting(config: WatchdogConfig): string[] {
+  const lines = (config.notify?.channels ?? []).map((channel) => {
+    const events = channel.events.size === EVENT_KINDS.length ? 'all events' : [...channel.events].join(', ');
+    return `notify ${channel.name}: ${channel.type}, ${events}`;
+  });
+  if (config.metrics !== undefined) lines.push(`metrics: ${config.metrics.textfile_path}`);
+  if (config.ping !== undefined) lines.push('ping_url: requested after every tick');
+  return lines;
 }
 
 function describeNetwork(network: NetworkConfig | undefined): string {
