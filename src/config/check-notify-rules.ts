@@ -21,7 +21,8 @@ export function checkNotifyRules(raw: Record<string, unknown>, env: NodeJS.Proce
   };
   const urlSetting = (at: string, value: unknown): void => {
     if (typeof value !== 'string' || value === '') return;
-    if (!isHttpUrl(value.replace(/\$\{[A-Za-z_][A-Za-z0-9_]*\}/g, 'x'))) errors.push(`${at}: not an http:// or https:// URL`);
+    // `1` fits wherever a reference may stand: a host, a port, a path.
+    if (!isHttpUrl(value.replace(/\$\{[A-Za-z_][A-Za-z0-9_]*\}/g, '1'))) errors.push(`${at}: not an http:// or https:// URL`);
     secretSetting(at, value);
   };
 

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 
 /**
  * Writes the textfile atomically: a temporary file in the same folder (not ending in
@@ -7,15 +7,20 @@ import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } fro
  */
 export function writeTextfile(path: string, text: string): void {
   const temporary = `${path}.${process.pid}.tmp`;
-  const fd = openSync(temporary, 'w', 0o644);
   try {
-    writeSync(fd, text);
-    fsyncSync(fd);
+    const fd = openSync(temporary, 'w', 0o644);
+    try {
+      // The mode of open() passes through the umask; node_exporter must read it whatever the umask.
+      fchmodSync(fd, 0o644);
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, path);
   } catch (error) {
-    closeSync(fd);
-    unlinkSync(temporary);
+    // A temporary file left behind would be a new one every tick (its name has the PID).
+    rmSync(temporary, { force: true });
     throw error;
   }
-  closeSync(fd);
-  renameSync(temporary, path);
 }

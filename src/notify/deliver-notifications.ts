@@ -94,6 +94,7 @@ function dropStale(notify: NotifyConfig, deps: DeliveryDeps): number {
 async function deliverOne(channel: ChannelConfig, row: NotificationRow, deadline: number, deps: DeliveryDeps): Promise<SendOutcome> {
   const payload = { ...(JSON.parse(row.payload) as EventPayload), notification_id: row.id };
   let outcome: SendOutcome = { kind: 'retry', detail: 'not tried' };
+  let attempts = 0;
   for (let attempt = 0; attempt <= channel.retries; attempt += 1) {
     if (attempt > 0) {
       const waitMs = channel.retry_backoff_seconds * 1000 * 2 ** (attempt - 1);
@@ -103,19 +104,22 @@ async function deliverOne(channel: ChannelConfig, row: NotificationRow, deadline
     const left = deadline - deps.now().getTime();
     if (left <= 0) break;
     outcome = await sendSafely(channel, payload, Math.min(channel.timeout_seconds * 1000, left), deps);
+    attempts += 1;
     if (outcome.kind !== 'retry') break;
   }
+  // The budget ran out before a first attempt: nothing to record, it waits as it was.
+  if (attempts === 0) return outcome;
   const at = formatUtcTimestamp(deps.now());
   const what = `${row.event} of ${row.created_at}${row.subject === '' ? '' : ` (${row.subject})`}`;
   deps.audit.write((db) => {
-    if (outcome.kind === 'delivered') markDelivered(db, row.id, at);
-    else markAttemptFailed(db, row.id, at, outcome.detail, outcome.kind === 'refused' ? 'failed' : 'pending');
+    if (outcome.kind === 'delivered') markDelivered(db, row.id, at, attempts);
+    else markAttemptFailed(db, row.id, at, attempts, outcome.detail, outcome.kind === 'refused' ? 'failed' : 'pending');
   });
   if (outcome.kind === 'delivered') deps.logger.info(`notify: ${channel.name}: sent ${what}: ${outcome.detail}`);
   else if (outcome.kind === 'refused') deps.logger.error(`notify: ${channel.name}: ${what} refused, not retried: ${outcome.detail}`);
   else {
     const late = formatSeconds(Math.max(0, Date.parse(at) - Date.parse(row.created_at)) / 1000);
-    deps.logger.warn(`notify: ${channel.name}: cannot send ${what} yet (queued ${late} ago, ${row.attempts + 1} attempt(s)); tried again next tick: ${outcome.detail}`);
+    deps.logger.warn(`notify: ${channel.name}: cannot send ${what} yet (queued ${late} ago, ${row.attempts + attempts} attempt(s)); tried again next tick: ${outcome.detail}`);
   }
   return outcome;
 }

@@ -56,13 +56,14 @@ export function channelsWithPending(db: Store): string[] {
   return db.prepare<[], { channel: string }>("SELECT DISTINCT channel FROM notifications WHERE state = 'pending' ORDER BY channel").all().map((row) => row.channel);
 }
 
-export function markDelivered(db: Store, id: number, at: string): void {
-  db.prepare("UPDATE notifications SET state = 'delivered', attempts = attempts + 1, last_attempt_at = ?, delivered_at = ?, last_error = NULL WHERE id = ?").run(at, at, id);
+/** Delivered after `attempts` more attempts. */
+export function markDelivered(db: Store, id: number, at: string, attempts: number): void {
+  db.prepare("UPDATE notifications SET state = 'delivered', attempts = attempts + ?, last_attempt_at = ?, delivered_at = ?, last_error = NULL WHERE id = ?").run(attempts, at, at, id);
 }
 
-/** A failed attempt: `failed` for good, or still `pending` for a later tick. */
-export function markAttemptFailed(db: Store, id: number, at: string, error: string, state: 'pending' | 'failed'): void {
-  db.prepare('UPDATE notifications SET state = ?, attempts = attempts + 1, last_attempt_at = ?, last_error = ? WHERE id = ?').run(state, at, error, id);
+/** `attempts` more failed attempts: `failed` for good, or still `pending` for a later tick. */
+export function markAttemptFailed(db: Store, id: number, at: string, attempts: number, error: string, state: 'pending' | 'failed'): void {
+  db.prepare('UPDATE notifications SET state = ?, attempts = attempts + ?, last_attempt_at = ?, last_error = ? WHERE id = ?').run(state, attempts, at, error, id);
 }
 
 /** Drops the channel's pending notifications created before `before`; returns how many. */

@@ -1,0 +1,206 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { NotifyConfig, RawNotifyConfig } from '../../src/config/notify-types.js';
+import { normalizeNotify } from '../../src/config/normalize-notify.js';
+import type { Logger } from '../../src/logging/logger.js';
+import { notifierFor, queueEvent } from '../../src/notify/queue-event.js';
+import type { WatchdogEvent } from '../../src/notify/watchdog-event.js';
+import { directWriter, type AuditWriter } from '../../src/store/audit-writer.js';
+import type { NotificationRow } from '../../src/store/notifications.js';
+import { openStore, type Store } from '../../src/store/open-store.js';
+import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
+import { onCleanup } from '../helpers/cleanup.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+
+const NOW = Date.parse('2026-06-30T12:00:00.000Z');
+const MINUTE = 60_000;
+
+function recordingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const push = (level: string) => (message: string) => lines.push(`${level} ${message}`);
+  return { lines, error: push('error'), warn: push('warn'), info: push('info'), debug: push('debug') };
+}
+
+/** A fresh audit database in a temp folder, closed when the file's tests end. */
+function freshStore(): Store {
+  const db = openStore(join(makeTempDir(), 'state', 'watchdog.db'));
+  onCleanup(() => db.close());
+  return db;
+}
+
+const notifyOf = (raw: RawNotifyConfig): NotifyConfig => normalizeNotify(raw, '/etc/watchdog');
+
+const rows = (db: Store): NotificationRow[] => db.prepare<[], NotificationRow>('SELECT * FROM notifications ORDER BY id').all();
+
+/** An event about `processKey` at `atMs`. */
+function event(kind: WatchdogEvent['kind'], processKey: string, atMs: number): WatchdogEvent {
+  return { kind, at: formatUtcTimestamp(new Date(atMs)), processKey, displayName: `The ${processKey} app`, summary: `${processKey}: ${kind}`, details: { n: 1, gone: undefined } };
+}
+
+describe('queueEvent', () => {
+  it('queues an event for each channel that subscribes to it, and only those, as pending', () => {
+    const db = freshStore();
+    const notify = notifyOf({
+      channels: {
+        ops: { type: 'webhook', url: 'https://127.0.0.1/hook', events: ['gave_up', 'recovery_failed'] },
+        mail: { type: 'email', host: '127.0.0.1', from: 'a@example.com', to: ['b@example.com'], events: ['reboot_done'] },
+        all: { type: 'command', command: './notify.sh' },
+      },
+    });
+    const outcome = queueEvent(db, notify, event('gave_up', 'web', NOW), 'gateway-17', NOW);
+    assert.deepEqual(outcome, { queued: ['ops', 'all'], repeats: [] });
+    const queued = rows(db);
+    assert.deepEqual(
+      queued.map((row) => [row.channel, row.event, row.subject, row.created_at, row.state, row.attempts]),
+      [
+        ['ops', 'gave_up', 'web', formatUtcTimestamp(new Date(NOW)), 'pending', 0],
+        ['all', 'gave_up', 'web', formatUtcTimestamp(new Date(NOW)), 'pending', 0],
+      ],
+    );
+    assert.deepEqual(JSON.parse(queued[0]?.payload ?? ''), {
+      version: 1,
+      event: 'gave_up',
+      time: formatUtcTimestamp(new Date(NOW)),
+      host: 'gateway-17',
+      process_key: 'web',
+      display_name: 'The web app',
+      interface: null,
+      summary: 'web: gave_up',
+      details: { n: 1 },
+    });
+  });
+
+  it('queues nothing for an event no channel subscribes to', () => {
+    const db = freshStore();
+    const notify = notifyOf({ channels: { ops: { type: 'webhook', url: 'https://127.0.0.1/hook', events: ['gave_up'] } } });
+    assert.deepEqual(queueEvent(db, notify, event('recovery_started', 'web', NOW), 'h', NOW), { queued: [], repeats: [] });
+    assert.deepEqual(rows(db), []);
+  });
+
+  it('holds the same event for the same subject on a channel within repeat_after_seconds, not another subject, event or channel', () => {
+    const db = freshStore();
+    const notify = notifyOf({
+      repeat_after_seconds: 600,
+      channels: {
+        ops: { type: 'webhook', url: 'https://127.0.0.1/hook' },
+        sms: { type: 'command', command: './sms', repeat_after_seconds: 0 },
+      },
+    });
+    assert.deepEqual(queueEvent(db, notify, event('recovery_failed', 'web', NOW), 'h', NOW), { queued: ['ops', 'sms'], repeats: [] });
+    const later = NOW + 5 * MINUTE;
+    assert.deepEqual(queueEvent(db, notify, event('recovery_failed', 'web', later), 'h', later), { queued: ['sms'], repeats: ['ops'] }, 'same event, same subject: held on ops, sent on sms (0: always)');
+    assert.deepEqual(queueEvent(db, notify, event('recovery_failed', 'db', later), 'h', later), { queued: ['ops', 'sms'], repeats: [] }, 'another subject');
+    assert.deepEqual(queueEvent(db, notify, event('recovery_started', 'web', later), 'h', later), { queued: ['ops', 'sms'], repeats: [] }, 'another event');
+    const afterWindow = NOW + 10 * MINUTE;
+    assert.deepEqual(queueEvent(db, notify, event('recovery_failed', 'web', afterWindow), 'h', afterWindow), { queued: ['ops', 'sms'], repeats: [] }, 'the window is over');
+    assert.equal(rows(db).filter((row) => row.channel === 'ops' && row.event === 'recovery_failed' && row.subject === 'web').length, 2);
+  });
+
+  it('counts by the interface for a network event', () => {
+    const db = freshStore();
+    const notify = notifyOf({ channels: { ops: { type: 'webhook', url: 'https://127.0.0.1/hook' } } });
+    const degraded = (name: string, atMs: number): WatchdogEvent => ({ kind: 'network_degraded', at: formatUtcTimestamp(new Date(atMs)), interface: name, summary: `network ${name} down`, details: {} });
+    assert.deepEqual(queueEvent(db, notify, degraded('eth0', NOW), 'h', NOW).queued, ['ops']);
+    assert.deepEqual(queueEvent(db, notify, degraded('eth0', NOW + MINUTE), 'h', NOW + MINUTE).repeats, ['ops']);
+    assert.deepEqual(queueEvent(db, notify, degraded('wlan0', NOW + MINUTE), 'h', NOW + MINUTE).queued, ['ops']);
+    assert.deepEqual(
+      rows(db).map((row) => row.subject),
+      ['eth0', 'wlan0'],
+    );
+  });
+
+  it('keeps at most max_queued pending per channel: the oldest are dropped, with why', () => {
+    const db = freshStore();
+    const notify = notifyOf({
+      max_queued: 2,
+      channels: { ops: { type: 'webhook', url: 'https://127.0.0.1/hook', repeat_after_seconds: 0 }, sms: { type: 'command', command: './sms', events: ['gave_up'] } },
+    });
+    for (const [index, key] of ['a', 'b', 'c', 'd'].entries()) queueEvent(db, notify, event('recovery_failed', key, NOW + index * MINUTE), 'h', NOW + index * MINUTE);
+    queueEvent(db, notify, event('gave_up', 'a', NOW + 5 * MINUTE), 'h', NOW + 5 * MINUTE);
+    assert.deepEqual(
+      rows(db).map((row) => [row.channel, row.subject, row.event, row.state, row.last_error]),
+      [
+        ['ops', 'a', 'recovery_failed', 'dropped', 'more than notify.max_queued (2) notifications waited'],
+        ['ops', 'b', 'recovery_failed', 'dropped', 'more than notify.max_queued (2) notifications waited'],
+        ['ops', 'c', 'recovery_failed', 'dropped', 'more than notify.max_queued (2) notifications waited'],
+        ['ops', 'd', 'recovery_failed', 'pending', null],
+        ['ops', 'a', 'gave_up', 'pending', null],
+        ['sms', 'a', 'gave_up', 'pending', null],
+      ],
+    );
+  });
+
+  it('counts only pending notifications against max_queued', () => {
+    const db = freshStore();
+    const notify = notifyOf({ max_queued: 1, channels: { ops: { type: 'webhook', url: 'https://127.0.0.1/hook', repeat_after_seconds: 0 } } });
+    queueEvent(db, notify, event('recovery_failed', 'a', NOW), 'h', NOW);
+    db.prepare("UPDATE notifications SET state = 'delivered'").run();
+    queueEvent(db, notify, event('recovery_failed', 'b', NOW + MINUTE), 'h', NOW + MINUTE);
+    assert.deepEqual(
+      rows(db).map((row) => [row.subject, row.state]),
+      [
+        ['a', 'delivered'],
+        ['b', 'pending'],
+      ],
+    );
+  });
+});
+
+describe('notifierFor', () => {
+  /** A writer that counts its writes and fails each with `error`. */
+  function failingWriter(db: Store, error: Error): AuditWriter & { writes: number } {
+    const writer = {
+      db,
+      writes: 0,
+      write<T>(): T {
+        writer.writes += 1;
+        throw error;
+      },
+    };
+    return writer;
+  }
+
+  it('does nothing without a notify section, or with no channels', () => {
+    const db = freshStore();
+    const writer = failingWriter(db, new Error('must not be written'));
+    const logger = recordingLogger();
+    for (const notify of [undefined, notifyOf({ channels: {} })]) {
+      const raise = notifierFor(notify, { audit: writer, host: 'h', now: () => new Date(NOW), logger });
+      raise(event('gave_up', 'web', NOW));
+    }
+    assert.equal(writer.writes, 0);
+    assert.deepEqual(logger.lines, []);
+  });
+
+  it('queues through the audit writer, at the time of its clock, and logs what it queued and held', () => {
+    const db = freshStore();
+    const logger = recordingLogger();
+    let nowMs = NOW;
+    const raise = notifierFor(notifyOf({ channels: { ops: { type: 'webhook', url: 'https://127.0.0.1/hook' } } }), {
+      audit: directWriter(db),
+      host: 'gateway-17',
+      now: () => new Date(nowMs),
+      logger,
+    });
+    raise(event('gave_up', 'web', NOW));
+    nowMs += MINUTE;
+    raise(event('gave_up', 'web', nowMs));
+    assert.deepEqual(
+      rows(db).map((row) => [row.channel, row.event, row.subject]),
+      [['ops', 'gave_up', 'web']],
+    );
+    assert.deepEqual(logger.lines, ['debug notify: gave_up queued for ops: web: gave_up', 'info notify: gave_up not sent again to ops (repeat_after_seconds): web: gave_up']);
+  });
+
+  it('never throws when the event cannot be queued: it logs an error', () => {
+    const db = freshStore();
+    const writer = failingWriter(db, new Error('SQLITE_FULL: database or disk is full'));
+    const logger = recordingLogger();
+    const raise = notifierFor(notifyOf({ channels: { ops: { type: 'webhook', url: 'https://127.0.0.1/hook' } } }), { audit: writer, host: 'h', now: () => new Date(NOW), logger });
+    assert.doesNotThrow(() => raise(event('recovery_failed', 'web', NOW)));
+    assert.equal(writer.writes, 1);
+    assert.deepEqual(logger.lines, ['error notify: cannot queue recovery_failed (web: recovery_failed): SQLITE_FULL: database or disk is full']);
+    assert.deepEqual(rows(db), []);
+  });
+});

@@ -1,0 +1,160 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { COUNTED_ROWS, countRows, type Count, type CountedRows } from '../../src/store/metric-counts.js';
+import { recordNetworkEvent, type NetworkEventKind } from '../../src/store/network-events.js';
+import { queueNotification, type NotificationState } from '../../src/store/notifications.js';
+import { openStore, type Store } from '../../src/store/open-store.js';
+import { beginRecovery, finishRecovery, type RecoveryKind } from '../../src/store/record-recovery.js';
+import { applyRetention } from '../../src/store/retention.js';
+import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
+import { onCleanup } from '../helpers/cleanup.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+
+const HOUR = 60 * 60 * 1000;
+const DAY = 24 * HOUR;
+const NOW = Date.parse('2026-06-30T12:00:00Z');
+const at = (daysAgo: number): string => formatUtcTimestamp(new Date(NOW - daysAgo * DAY));
+
+function freshStore(): Store {
+  const db = openStore(join(makeTempDir(), 'state', 'watchdog.db'));
+  onCleanup(() => db.close());
+  return db;
+}
+
+function recovery(db: Store, daysAgo: number, processKey: string, kind: RecoveryKind, outcome: 'succeeded' | 'failed' | 'running'): number {
+  const id = beginRecovery(db, { processKey, kind, command: 'check', requestedBy: 'cron', triggerHealth: 'timed_out', triggerReason: 'r', startedAt: at(daysAgo) });
+  if (outcome !== 'running') finishRecovery(db, id, { finishedAt: at(daysAgo), durationMs: 10, outcome, detail: null, startedPid: null });
+  return id;
+}
+
+function networkEvent(db: Store, daysAgo: number, kind: NetworkEventKind, rung?: string, outcome?: string, name = 'eth0'): number {
+  return recordNetworkEvent(db, { at: at(daysAgo), bootId: 'b', uptimeSeconds: 10 }, { interface: name, kind, rung, outcome });
+}
+
+/** The counts as `labels... = value` lines, sorted, so two readings compare whatever their order. */
+function countsOf(db: Store, counted: CountedRows): string[] {
+  return countRows(db, counted)
+    .map((count: Count) => `${JSON.stringify(count.labels)} = ${count.value}`)
+    .sort();
+}
+
+const ALL = Object.values(COUNTED_ROWS);
+const snapshot = (db: Store): string[][] => ALL.map((counted) => countsOf(db, counted));
+
+describe('countRows', () => {
+  it('counts finished recoveries by process, kind and outcome; a running one is not counted', () => {
+    const db = freshStore();
+    recovery(db, 1, 'web', 'recovery', 'succeeded');
+    recovery(db, 1, 'web', 'recovery', 'succeeded');
+    recovery(db, 1, 'web', 'restart', 'failed');
+    recovery(db, 1, 'db', 'recovery', 'failed');
+    recovery(db, 0, 'web', 'recovery', 'running');
+    assert.deepEqual(countsOf(db, COUNTED_ROWS.recoveries), [
+      '{"process":"db","kind":"recovery","outcome":"failed"} = 1',
+      '{"process":"web","kind":"recovery","outcome":"succeeded"} = 2',
+      '{"process":"web","kind":"restart","outcome":"failed"} = 1',
+    ]);
+  });
+
+  it('counts rungs, ladder runs, reboots and held reboots from the network events, by their labels', () => {
+    const db = freshStore();
+    networkEvent(db, 1, 'link_down', undefined, 'no_carrier');
+    networkEvent(db, 1, 'ladder_start', undefined, 'no_carrier');
+    networkEvent(db, 1, 'rung', 'bounce', 'not_healed');
+    networkEvent(db, 1, 'rung', 'restart', 'healed');
+    networkEvent(db, 1, 'ladder_end', 'restart', 'healed');
+    networkEvent(db, 1, 'ladder_end', undefined, 'failed');
+    networkEvent(db, 1, 'reboot', undefined, 'requested');
+    networkEvent(db, 1, 'reboot_held', 'cooldown', 'held');
+    networkEvent(db, 1, 'reboot_held', 'cooldown', 'held');
+    networkEvent(db, 1, 'rung', 'bounce', 'failed', 'wlan0');
+    assert.deepEqual(countsOf(db, COUNTED_ROWS.rungRuns), [
+      '{"interface":"eth0","rung":"bounce","outcome":"not_healed"} = 1',
+      '{"interface":"eth0","rung":"restart","outcome":"healed"} = 1',
+      '{"interface":"wlan0","rung":"bounce","outcome":"failed"} = 1',
+    ]);
+    assert.deepEqual(countsOf(db, COUNTED_ROWS.ladderRuns), ['{"interface":"eth0","outcome":"failed"} = 1', '{"interface":"eth0","outcome":"healed"} = 1']);
+    assert.deepEqual(countsOf(db, COUNTED_ROWS.reboots), ['{"interface":"eth0"} = 1']);
+    assert.deepEqual(countsOf(db, COUNTED_ROWS.rebootsHeld), ['{"interface":"eth0","guard":"cooldown"} = 2']);
+  });
+
+  it('counts nothing in an empty database', () => {
+    const db = freshStore();
+    assert.deepEqual(snapshot(db), [[], [], [], [], []]);
+  });
+});
+
+describe('counts and retention', () => {
+  it('gives the same totals after retention deleted old recoveries and network events', () => {
+    const db = freshStore();
+    for (const daysAgo of [60, 45, 40, 31]) {
+      recovery(db, daysAgo, 'web', 'recovery', 'succeeded');
+      recovery(db, daysAgo, 'db', 'restart', 'failed');
+      networkEvent(db, daysAgo, 'ladder_start');
+      networkEvent(db, daysAgo, 'rung', 'bounce', 'not_healed');
+      networkEvent(db, daysAgo, 'ladder_end', undefined, 'failed');
+      networkEvent(db, daysAgo, 'reboot_held', 'max_per_day', 'held');
+      networkEvent(db, daysAgo, 'reboot', undefined, 'requested');
+    }
+    recovery(db, 35, 'web', 'recovery', 'running');
+    recovery(db, 2, 'web', 'recovery', 'succeeded');
+    networkEvent(db, 2, 'rung', 'bounce', 'healed');
+    const before = snapshot(db);
+    assert.ok(before.every((counts) => counts.length > 0), `every counter has rows: ${JSON.stringify(before)}`);
+
+    const result = applyRetention(db, NOW, 30, formatUtcTimestamp);
+    assert.equal(result.ran, true);
+    assert.equal(result.deletedRecoveries, 8, 'the old finished recoveries went (the running one stays)');
+    // Every old event went but the last reboot, which the cooldown counts from.
+    assert.equal(result.deletedNetworkEvents, 19);
+    assert.deepEqual(snapshot(db), before);
+    assert.deepEqual(countsOf(db, COUNTED_ROWS.recoveries), [
+      '{"process":"db","kind":"restart","outcome":"failed"} = 4',
+      '{"process":"web","kind":"recovery","outcome":"succeeded"} = 5',
+    ]);
+    assert.deepEqual(countsOf(db, COUNTED_ROWS.reboots), ['{"interface":"eth0"} = 4']);
+  });
+
+  it('keeps the totals over several retention passes, with new rows between them', () => {
+    const db = freshStore();
+    recovery(db, 40, 'web', 'recovery', 'failed');
+    networkEvent(db, 40, 'rung', 'bounce', 'not_healed');
+    assert.equal(applyRetention(db, NOW, 30, formatUtcTimestamp).deletedRecoveries, 1);
+    recovery(db, 35, 'web', 'recovery', 'failed');
+    recovery(db, 1, 'web', 'recovery', 'failed');
+    networkEvent(db, 35, 'rung', 'bounce', 'not_healed');
+    assert.equal(applyRetention(db, NOW + 2 * HOUR, 30, formatUtcTimestamp).deletedRecoveries, 1);
+    assert.deepEqual(countsOf(db, COUNTED_ROWS.recoveries), ['{"process":"web","kind":"recovery","outcome":"failed"} = 3']);
+    assert.deepEqual(countsOf(db, COUNTED_ROWS.rungRuns), ['{"interface":"eth0","rung":"bounce","outcome":"not_healed"} = 2']);
+  });
+
+  it('counts a running recovery neither before nor after retention, and keeps it', () => {
+    const db = freshStore();
+    const running = recovery(db, 40, 'web', 'recovery', 'running');
+    assert.deepEqual(countsOf(db, COUNTED_ROWS.recoveries), []);
+    assert.equal(applyRetention(db, NOW, 30, formatUtcTimestamp).deletedRecoveries, 0);
+    assert.deepEqual(countsOf(db, COUNTED_ROWS.recoveries), []);
+    assert.equal(db.prepare<[number], { n: number }>('SELECT COUNT(*) AS n FROM recoveries WHERE id = ?').get(running)?.n, 1);
+  });
+
+  it('deletes notifications older than the retention unless they still wait', () => {
+    const db = freshStore();
+    const queue = (daysAgo: number, state: NotificationState): number => {
+      const id = queueNotification(db, { channel: 'ops', event: 'gave_up', subject: 'web', createdAt: at(daysAgo), payload: '{}' });
+      db.prepare('UPDATE notifications SET state = ? WHERE id = ?').run(state, id);
+      return id;
+    };
+    queue(40, 'delivered');
+    queue(40, 'failed');
+    queue(40, 'dropped');
+    const oldPending = queue(40, 'pending');
+    const recent = queue(1, 'delivered');
+    const result = applyRetention(db, NOW, 30, formatUtcTimestamp);
+    assert.equal(result.deletedNotifications, 3);
+    assert.deepEqual(
+      db.prepare<[], { id: number }>('SELECT id FROM notifications ORDER BY id').all().map((row) => row.id),
+      [oldPending, recent],
+    );
+  });
+});
