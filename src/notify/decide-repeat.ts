@@ -1,10 +1,43 @@
+import type { EventKind } from './event-kinds.js';
+
 /**
- * Whether an event is sent, given when the same event for the same process (or interface)
- * was last queued for the channel: not again within `repeatAfterSeconds`. A last time in
- * the future means the clock was set back: sent rather than held for an unknown time. Pure.
+ * The events after which an event is news again even within `repeat_after_seconds`: a
+ * change of state in between. `off` → `on` → `off` within the hour is three messages; a
+ * crash loop's `recovery_started`, `recovery_failed`, `recovery_started`... is one of each.
  */
-export function isRepeat(lastQueuedAt: string | undefined, nowMs: number, repeatAfterSeconds: number): boolean {
-  if (lastQueuedAt === undefined || repeatAfterSeconds <= 0) return false;
-  const sinceMs = nowMs - Date.parse(lastQueuedAt);
+export const REPEAT_RESET_BY: Readonly<Record<EventKind, readonly EventKind[]>> = {
+  recovery_started: [],
+  recovery_succeeded: ['recovery_failed', 'gave_up'],
+  recovery_failed: ['recovery_succeeded'],
+  gave_up: ['process_on', 'recovery_succeeded'],
+  process_off: ['process_on'],
+  process_on: ['process_off', 'gave_up'],
+  network_degraded: ['network_healed'],
+  network_healed: ['network_degraded'],
+  reboot_done: ['network_healed'],
+  reboot_failed: ['reboot_done', 'network_healed'],
+  reboot_suppressed: ['reboot_done', 'network_healed'],
+};
+
+export interface RepeatFacts {
+  /** When the same event for the same subject was last queued for the channel. */
+  lastSameAt: string | undefined;
+  /** When one of the events that make it news again (`REPEAT_RESET_BY`) was last queued for it. */
+  lastResetAt: string | undefined;
+  nowMs: number;
+  repeatAfterSeconds: number;
+}
+
+/**
+ * Whether an event is held back as a repeat: the same event for the same process (or
+ * interface) was queued for the channel less than `repeatAfterSeconds` ago, and nothing
+ * that changed the story since. A last time in the future means the clock was set back:
+ * sent rather than held for an unknown time. Pure.
+ */
+export function isRepeat({ lastSameAt, lastResetAt, nowMs, repeatAfterSeconds }: RepeatFacts): boolean {
+  if (lastSameAt === undefined || repeatAfterSeconds <= 0) return false;
+  const sameMs = Date.parse(lastSameAt);
+  if (lastResetAt !== undefined && Date.parse(lastResetAt) >= sameMs) return false;
+  const sinceMs = nowMs - sameMs;
   return sinceMs >= 0 && sinceMs < repeatAfterSeconds * 1000;
 }

@@ -4,7 +4,7 @@ import type { Logger } from '../logging/logger.js';
 import type { AuditWriter } from '../store/audit-writer.js';
 import { dropPendingBeyond, lastQueuedAt, queueNotification } from '../store/notifications.js';
 import type { Store } from '../store/open-store.js';
-import { isRepeat } from './decide-repeat.js';
+import { isRepeat, REPEAT_RESET_BY } from './decide-repeat.js';
 import { payloadOf, subjectOf, type RaiseEvent, type WatchdogEvent } from './watchdog-event.js';
 
 export interface QueueOutcome {
@@ -16,7 +16,7 @@ export interface QueueOutcome {
 
 /**
  * Queues `event` for every channel that subscribes to it, unless it would repeat itself
- * there; keeps each channel's queue within `max_queued` (the oldest go).
+ * there (see `isRepeat`); keeps each channel's queue within `max_queued` (the oldest go).
  */
 export function queueEvent(db: Store, notify: NotifyConfig, event: WatchdogEvent, host: string, nowMs: number): QueueOutcome {
   const subject = subjectOf(event);
@@ -24,7 +24,13 @@ export function queueEvent(db: Store, notify: NotifyConfig, event: WatchdogEvent
   const outcome: QueueOutcome = { queued: [], repeats: [] };
   for (const channel of notify.channels) {
     if (!channel.events.has(event.kind)) continue;
-    if (isRepeat(lastQueuedAt(db, channel.name, event.kind, subject), nowMs, channel.repeat_after_seconds)) {
+    const repeat = isRepeat({
+      lastSameAt: lastQueuedAt(db, channel.name, [event.kind], subject),
+      lastResetAt: lastQueuedAt(db, channel.name, REPEAT_RESET_BY[event.kind], subject),
+      nowMs,
+      repeatAfterSeconds: channel.repeat_after_seconds,
+    });
+    if (repeat) {
       outcome.repeats.push(channel.name);
       continue;
     }

@@ -29,11 +29,14 @@ export interface QueuedNotification {
   payload: string;
 }
 
-/** When the same event for the same subject was last queued for the channel. */
-export function lastQueuedAt(db: Store, channel: string, event: string, subject: string): string | undefined {
+/** When one of `events` for the subject was last queued for the channel; `undefined` for none (or no events). */
+export function lastQueuedAt(db: Store, channel: string, events: readonly string[], subject: string): string | undefined {
+  if (events.length === 0) return undefined;
   return db
-    .prepare<[string, string, string], { at: string | null }>('SELECT MAX(created_at) AS at FROM notifications WHERE channel = ? AND event = ? AND subject = ?')
-    .get(channel, event, subject)?.at ?? undefined;
+    .prepare<unknown[], { at: string | null }>(
+      `SELECT MAX(created_at) AS at FROM notifications WHERE channel = ? AND subject = ? AND event IN (${events.map(() => '?').join(', ')})`,
+    )
+    .get(channel, subject, ...events)?.at ?? undefined;
 }
 
 /** Queues one notification; returns its id. */

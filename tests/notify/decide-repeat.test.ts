@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isRepeat } from '../../src/notify/decide-repeat.js';
+import { isRepeat, REPEAT_RESET_BY } from '../../src/notify/decide-repeat.js';
+import { EVENT_KINDS } from '../../src/notify/event-kinds.js';
 import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
 
 const NOW = Date.parse('2026-06-30T12:00:00.000Z');
@@ -21,7 +22,38 @@ describe('isRepeat', () => {
   ];
   for (const [name, lastQueuedAt, repeatAfterSeconds, expected] of table) {
     it(name, () => {
-      assert.equal(isRepeat(lastQueuedAt, NOW, repeatAfterSeconds), expected);
+      assert.equal(isRepeat({ lastSameAt: lastQueuedAt, lastResetAt: undefined, nowMs: NOW, repeatAfterSeconds }), expected);
     });
   }
+
+  const changes: [name: string, lastSameAt: string, lastResetAt: string | undefined, expected: boolean][] = [
+    ['a change of state since the last one: news again', ago(600), ago(300), false],
+    ['a change of state at the same moment: news again', ago(600), ago(600), false],
+    ['a change of state before the last one: still a repeat', ago(600), ago(900), true],
+    ['no change of state: a repeat', ago(600), undefined, true],
+  ];
+  for (const [name, lastSameAt, lastResetAt, expected] of changes) {
+    it(name, () => {
+      assert.equal(isRepeat({ lastSameAt, lastResetAt, nowMs: NOW, repeatAfterSeconds: 3600 }), expected);
+    });
+  }
+});
+
+describe('REPEAT_RESET_BY', () => {
+  it('names, for every event, only events that exist, never the event itself', () => {
+    assert.deepEqual(Object.keys(REPEAT_RESET_BY).sort(), [...EVENT_KINDS].sort());
+    for (const [event, resets] of Object.entries(REPEAT_RESET_BY)) {
+      for (const reset of resets) {
+        assert.ok(EVENT_KINDS.includes(reset), `${event}: ${reset} is an event`);
+        assert.notEqual(reset, event, `${event} does not reset itself`);
+      }
+    }
+  });
+
+  it('pairs the changes of state both ways: off and on, degraded and healed, failed and succeeded', () => {
+    for (const [a, b] of [['process_off', 'process_on'], ['network_degraded', 'network_healed'], ['recovery_failed', 'recovery_succeeded']] as const) {
+      assert.ok(REPEAT_RESET_BY[a].includes(b), `${b} resets ${a}`);
+      assert.ok(REPEAT_RESET_BY[b].includes(a), `${a} resets ${b}`);
+    }
+  });
 });

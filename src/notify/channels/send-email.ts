@@ -1,4 +1,6 @@
+import { lookup } from 'node:dns/promises';
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import type { ChannelConfig } from '../../config/notify-types.js';
 import { describeError } from '../../errors.js';
 import type { SecretScope } from '../expand-references.js';
@@ -23,15 +25,21 @@ export async function sendEmail(channel: EmailChannel, payload: EventPayload, sc
   } catch (error) {
     return { kind: 'retry', detail: `cannot read ca_file ${channel.ca_file}: ${describeError(error)}` };
   }
+  const where = `${channel.host}:${channel.port}`;
+  // The system's resolver, as every other program: nodemailer's own asks DNS servers only,
+  // so a relay named in /etc/hosts (localhost, the LAN's relay) fails while the uplink is down.
+  const address = await resolveHost(channel.host, timeoutMs);
+  if (address.kind === 'error') return { kind: 'retry', detail: `${where}: ${address.detail}` };
   const { createTransport } = await import('nodemailer');
   const transport = createTransport({
-    host: channel.host,
+    host: address.address,
     port: channel.port,
     secure: channel.tls === 'implicit',
     requireTLS: channel.tls === 'starttls',
     ignoreTLS: channel.tls === 'none',
     auth: user === undefined ? undefined : { user, pass },
-    tls: { rejectUnauthorized: channel.reject_unauthorized, ...(ca === undefined ? {} : { ca }) },
+    // The certificate is checked against the name, not the address it resolved to.
+    tls: { rejectUnauthorized: channel.reject_unauthorized, ...(isIP(channel.host) === 0 ? { servername: channel.host } : {}), ...(ca === undefined ? {} : { ca }) },
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
     socketTimeout: timeoutMs,
@@ -39,7 +47,6 @@ export async function sendEmail(channel: EmailChannel, payload: EventPayload, sc
     disableUrlAccess: true,
   });
   const { subject, text } = formatEmail(payload, channel.subject_prefix);
-  const where = `${channel.host}:${channel.port}`;
   let timer: NodeJS.Timeout | undefined;
   try {
     const deadline = new Promise<SendOutcome>((resolve) => {
@@ -53,6 +60,24 @@ export async function sendEmail(channel: EmailChannel, payload: EventPayload, sc
   } finally {
     clearTimeout(timer);
     transport.close();
+  }
+}
+
+/** `host`'s address by the system's resolver (/etc/hosts first), within `timeoutMs`. */
+async function resolveHost(host: string, timeoutMs: number): Promise<{ kind: 'address'; address: string } | { kind: 'error'; detail: string }> {
+  if (isIP(host) !== 0) return { kind: 'address', address: host };
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<{ kind: 'error'; detail: string }>((resolve) => {
+    timer = setTimeout(() => resolve({ kind: 'error', detail: `cannot resolve ${host} within ${timeoutMs / 1000}s` }), timeoutMs);
+  });
+  const resolved = lookup(host).then(
+    (found) => ({ kind: 'address' as const, address: found.address }),
+    (error: unknown) => ({ kind: 'error' as const, detail: `cannot resolve ${host}: ${describeError(error)}` }),
+  );
+  try {
+    return await Promise.race([resolved, expired]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -1,0 +1,71 @@
+import { once } from 'node:events';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { onCleanup } from './cleanup.js';
+
+/** One request as the server received it. */
+export interface ReceivedRequest {
+  method: string;
+  /** The path and query, as sent. */
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** An HTTP server on 127.0.0.1 that records what it is sent. */
+export interface HttpRecorder {
+  port: number;
+  /** In the order they arrived (each once its body was read). */
+  requests: ReceivedRequest[];
+  close(): Promise<void>;
+}
+
+export interface HttpRecorderOptions {
+  /** Default 0: a free port. */
+  port?: number;
+  /** The status of every answer (default 200). */
+  status?: number;
+}
+
+/**
+ * Starts an HTTP server on 127.0.0.1 (never another address: nothing a test sends may
+ * leave loopback) that records every request and answers `status`. Closed when the test
+ * file ends, if the test has not closed it.
+ */
+export async function startHttpRecorder({ port = 0, status = 200 }: HttpRecorderOptions = {}): Promise<HttpRecorder> {
+  const requests: ReceivedRequest[] = [];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      requests.push({ method: request.method ?? '', url: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
+      response.writeHead(status, { 'content-type': 'text/plain' }).end('recorded\n');
+    });
+  });
+  server.listen(port, '127.0.0.1');
+  await once(server, 'listening');
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closed ??= new Promise((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    return closed;
+  };
+  onCleanup(close);
+  return { port: (server.address() as AddressInfo).port, requests, close };
+}
+
+/**
+ * A TCP port on 127.0.0.1 that nothing listens on now: one the kernel gave a listener,
+ * which is then closed. Connections to it are refused until a test listens on it.
+ */
+export async function freeLoopbackPort(): Promise<number> {
+  const server = createNetServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
