@@ -10,6 +10,14 @@ import { isPlainObject } from './json-shape.js';
  * Referenced variables missing from `env` are warnings: cron's environment is not the
  * shell's, and it is cron's that counts. Tolerant of values of the wrong type.
  */
+/** What HTTP allows as a header name (RFC 9110's token). */
+const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** The device itself: the only place a password may travel in clear text. */
+function isLoopbackHost(host: unknown): boolean {
+  return typeof host === 'string' && (host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host));
+}
+
 export function checkNotifyRules(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): RuleFindings {
   const errors: string[] = [];
   const warnings: string[] = [];
@@ -21,8 +29,9 @@ export function checkNotifyRules(raw: Record<string, unknown>, env: NodeJS.Proce
   };
   const urlSetting = (at: string, value: unknown): void => {
     if (typeof value !== 'string' || value === '') return;
-    // `1` fits wherever a reference may stand: a host, a port, a path.
-    if (!isHttpUrl(value.replace(/\$\{[A-Za-z_][A-Za-z0-9_]*\}/g, '1'))) errors.push(`${at}: not an http:// or https:// URL`);
+    // `1` fits wherever a reference may stand: a host, a port, a path. A URL that starts with
+    // a reference (the whole secret URL) can only be judged when it is sent.
+    if (!value.startsWith('${') && !isHttpUrl(value.replace(/\$\{[A-Za-z_][A-Za-z0-9_]*\}/g, '1'))) errors.push(`${at}: not an http:// or https:// URL`);
     secretSetting(at, value);
   };
 
@@ -32,7 +41,14 @@ export function checkNotifyRules(raw: Record<string, unknown>, env: NodeJS.Proce
       const at = `notify.channels.${name}`;
       if (channel.type === 'webhook') {
         urlSetting(`${at}.url`, channel.url);
-        if (isPlainObject(channel.headers)) for (const [header, value] of Object.entries(channel.headers)) secretSetting(`${at}.headers.${header}`, value);
+        if (isPlainObject(channel.headers)) {
+          for (const [header, value] of Object.entries(channel.headers)) {
+            // Node refuses these when it sends: found now, not as a notification that never goes out.
+            if (!HTTP_TOKEN.test(header)) errors.push(`${at}.headers.${header}: not a header name (letters, digits and !#$%&'*+.^_\`|~- only)`);
+            if (typeof value === 'string' && /[\r\n]/.test(value)) errors.push(`${at}.headers.${header}: a header value cannot hold a line break`);
+            secretSetting(`${at}.headers.${header}`, value);
+          }
+        }
       }
       if (channel.type === 'email') {
         secretSetting(`${at}.user`, channel.user);
@@ -41,6 +57,9 @@ export function checkNotifyRules(raw: Record<string, unknown>, env: NodeJS.Proce
           errors.push(`${at}.password: write a reference to an environment variable, such as "\${SMTP_PASSWORD}": a password is not kept in the config`);
         }
         if (channel.password !== undefined && channel.user === undefined) errors.push(`${at}.user: is required with a password`);
+        if (channel.password !== undefined && channel.tls === 'none' && !isLoopbackHost(channel.host)) {
+          errors.push(`${at}.tls: "none" would send the password in clear text to ${String(channel.host)}; use "starttls" or "implicit" (plain text is for a relay on the device itself)`);
+        }
       }
     }
   }

@@ -68,7 +68,8 @@ export const notifySchema = {
   required: ['channels'],
   properties: {
     repeat_after_seconds: { type: 'number', minimum: 0 },
-    delivery_budget_seconds: { type: 'number', exclusiveMinimum: 0, maximum: 600 },
+    // Below the minute between ticks: delivery holds the tick's lock.
+    delivery_budget_seconds: { type: 'number', exclusiveMinimum: 0, maximum: 50 },
     max_queued: { type: 'integer', minimum: 1 },
     max_age_hours: { type: 'number', exclusiveMinimum: 0 },
     channels: { type: 'object', additionalProperties: channelSchema },

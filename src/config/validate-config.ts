@@ -28,7 +28,8 @@ function schemaValidator(): ValidateFunction {
 /**
  * Validates parsed config data and resolves it. Pure apart from compiling the schema
  * once and looking up the users processes run as: reports every problem at once,
- * schema and cross-field alike.
+ * schema and cross-field alike. `env` is where the `${NAME}` references of `notify` and
+ * `ping_url` are looked for, to warn of those not set (default the watchdog's own).
  *
  * @example
  * const { config, errors } = validateConfig(JSON.parse(text), '/etc/watchdog/config.json');

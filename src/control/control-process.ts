@@ -48,7 +48,7 @@ export async function turnOff(process: ProcessConfig, deps: ControlDeps): Promis
   const current = assessNow(process, deps);
   const report = await run(process, 'stop', ['kill'], current, deps);
   const message = offMessage(report);
-  tellOnOff('process_off', process, message, deps);
+  tellOnOff('process_off', process, 'turned off', message, deps);
   return { processKey: process.key, outcome: report.outcome, message, report };
 }
 
@@ -63,12 +63,12 @@ export async function turnOn(process: ProcessConfig, force: boolean, deps: Contr
     recordSkipped(process, current, decision.why, deps);
     deps.logger.info(`${process.key}: ${deps.command}: ${decision.why}`);
     const message = `${wasOff ? 'on; ' : ''}${decision.why}`;
-    if (wasOff) tellOnOff('process_on', process, message, deps);
+    if (wasOff) tellOnOff('process_on', process, 'turned on', message, deps);
     return { processKey: process.key, outcome: 'skipped', message, report: undefined };
   }
   const report = await run(process, 'start', decision.actions, current, deps);
   const message = outcomeMessage('start', report);
-  tellOnOff('process_on', process, message, deps);
+  tellOnOff('process_on', process, wasOff ? 'turned on' : 'started', message, deps);
   return { processKey: process.key, outcome: report.outcome, message, report };
 }
 
@@ -122,13 +122,13 @@ function run(process: ProcessConfig, kind: RecoveryKind, actions: readonly strin
 }
 
 /** A person turned a process off or on: the others who look after the device hear of it. */
-function tellOnOff(kind: 'process_off' | 'process_on', process: ProcessConfig, message: string, deps: ControlDeps): void {
+function tellOnOff(kind: 'process_off' | 'process_on', process: ProcessConfig, what: string, message: string, deps: ControlDeps): void {
   deps.raise?.({
     kind,
     at: formatUtcTimestamp(deps.system.now()),
     processKey: process.key,
     displayName: process.display_name,
-    summary: `${process.key}: turned ${kind === 'process_off' ? 'off' : 'on'} by ${deps.requestedBy} (${deps.command}): ${message}`,
+    summary: `${process.key}: ${what} by ${deps.requestedBy} (${deps.command}): ${message}`,
     details: { requested_by: deps.requestedBy, command: deps.command, result: message },
   });
 }

@@ -51,11 +51,11 @@ export function flagIsSet(path: string): boolean {
 const SET_LINK_TIMEOUT_MS = 10_000;
 
 /** The real machine, with sysfs at `sysfsRoot` and procfs at `procRoot`. */
-export function realNetworkSystem({ sysfsRoot, procRoot = '/proc' }: { sysfsRoot: string; procRoot?: string }): NetworkSystem {
+export function realNetworkSystem({ sysfsRoot, procRoot = '/proc', env = process.env }: { sysfsRoot: string; procRoot?: string; env?: NodeJS.ProcessEnv }): NetworkSystem {
   return {
     readLink: (name) => readLink(name, { sysfsRoot }),
     runProbeSet: (set) => runProbeSet(set),
-    setLink: (name, up) => setLink(name, up, { env: process.env, timeoutMs: SET_LINK_TIMEOUT_MS }),
+    setLink: (name, up) => setLink(name, up, { env, timeoutMs: SET_LINK_TIMEOUT_MS }),
     runShellCommand,
     sendMagicPacket,
     findMassStorage,
@@ -64,6 +64,6 @@ export function realNetworkSystem({ sysfsRoot, procRoot = '/proc' }: { sysfsRoot
     uptimeSeconds: () => readUptimeSeconds(procRoot),
     sleep: (ms) => sleep(ms),
     now: () => new Date(),
-    env: process.env,
+    env,
   };
 }

@@ -48,16 +48,20 @@ export async function deliverNotifications(notify: NotifyConfig, deps: DeliveryD
   try {
     report.dropped += dropStale(notify, deps);
     const deadline = deps.now().getTime() + notify.delivery_budget_seconds * 1000;
-    for (const channel of notify.channels) {
+    for (const [position, channel] of notify.channels.entries()) {
       const pending = readPending(deps.audit.db, channel.name);
+      // An equal share of what is left, so one unreachable channel cannot starve the others;
+      // what a channel does not use goes to those after it.
+      const share = (deadline - deps.now().getTime()) / (notify.channels.length - position);
+      const channelDeadline = deps.now().getTime() + share;
       for (const [index, row] of pending.entries()) {
-        const left = deadline - deps.now().getTime();
+        const left = channelDeadline - deps.now().getTime();
         if (left <= 0) {
           report.waiting += pending.length - index;
-          deps.logger.warn(`notify: ${channel.name}: ${pending.length - index} notification(s) wait for the next tick: notify.delivery_budget_seconds (${notify.delivery_budget_seconds}s) is spent`);
+          deps.logger.warn(`notify: ${channel.name}: ${pending.length - index} notification(s) wait for the next tick: its share of notify.delivery_budget_seconds (${notify.delivery_budget_seconds}s) is spent`);
           break;
         }
-        const outcome = await deliverOne(channel, row, deadline, deps);
+        const outcome = await deliverOne(channel, row, channelDeadline, deps);
         if (outcome.kind === 'delivered') report.delivered += 1;
         else if (outcome.kind === 'refused') report.failed += 1;
         else {
@@ -92,7 +96,14 @@ function dropStale(notify: NotifyConfig, deps: DeliveryDeps): number {
 
 /** One notification: an attempt, and `retries` more after a growing wait while the answer may change. */
 async function deliverOne(channel: ChannelConfig, row: NotificationRow, deadline: number, deps: DeliveryDeps): Promise<SendOutcome> {
-  const payload = { ...(JSON.parse(row.payload) as EventPayload), notification_id: row.id };
+  const parsed = parsePayload(row.payload);
+  if (parsed === undefined) {
+    // Not what this watchdog queued (a hand-edited database): kept for a person, never retried.
+    deps.audit.write((db) => markAttemptFailed(db, row.id, formatUtcTimestamp(deps.now()), 0, 'the queued payload is not JSON', 'failed'));
+    deps.logger.error(`notify: ${channel.name}: notification ${row.id} has a payload that is not JSON; marked failed`);
+    return { kind: 'refused', detail: 'the queued payload is not JSON' };
+  }
+  const payload = { ...parsed, notification_id: row.id };
   let outcome: SendOutcome = { kind: 'retry', detail: 'not tried' };
   let attempts = 0;
   for (let attempt = 0; attempt <= channel.retries; attempt += 1) {
@@ -122,6 +133,15 @@ async function deliverOne(channel: ChannelConfig, row: NotificationRow, deadline
     deps.logger.warn(`notify: ${channel.name}: cannot send ${what} yet (queued ${late} ago, ${row.attempts + attempts} attempt(s)); tried again next tick: ${outcome.detail}`);
   }
   return outcome;
+}
+
+function parsePayload(text: string): EventPayload | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? (value as EventPayload) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** An attempt that throws (a bug, a library's surprise) counts as one that may pass later. */

@@ -15,18 +15,23 @@ export interface Expansion {
   missing: string[];
 }
 
-/** `text` with each `${NAME}` replaced by `env.NAME`. */
-export function expandReferences(text: string, env: NodeJS.ProcessEnv): Expansion {
+/**
+ * `text` with each `${NAME}` replaced by `env.NAME`, passed through `encode` (for a URL,
+ * a reference inside it is percent-encoded, so a secret holding `#` or `/` stays one path
+ * segment; see `expandUrl`).
+ */
+export function expandReferences(text: string, env: NodeJS.ProcessEnv, encode: (value: string, offset: number) => string = (value) => value): Expansion {
   const secrets: string[] = [];
   const missing: string[] = [];
-  const expanded = text.replace(REFERENCE, (_whole, name: string) => {
+  const expanded = text.replace(REFERENCE, (_whole, name: string, offset: number) => {
     const value = env[name];
     if (value === undefined || value === '') {
       missing.push(name);
       return '';
     }
-    secrets.push(value);
-    return value;
+    const put = encode(value, offset);
+    secrets.push(...(put === value ? [value] : [value, put]));
+    return put;
   });
   return { text: expanded, secrets, missing };
 }
@@ -54,7 +59,18 @@ export class SecretScope {
   constructor(private readonly env: NodeJS.ProcessEnv) {}
 
   expand(text: string): string {
-    const expansion = expandReferences(text, this.env);
+    return this.keep(expandReferences(text, this.env));
+  }
+
+  /**
+   * A URL: a reference that starts it is the whole secret URL, put in as it is; one inside
+   * it (a path segment, a token in the query) is percent-encoded.
+   */
+  expandUrl(text: string): string {
+    return this.keep(expandReferences(text, this.env, (value, offset) => (offset === 0 ? value : encodeURIComponent(value))));
+  }
+
+  private keep(expansion: Expansion): string {
     this.secrets.push(...expansion.secrets);
     this.missing.push(...expansion.missing);
     return expansion.text;

@@ -18,7 +18,7 @@ export interface PingDeps {
  */
 export async function pingDeadMansSwitch(ping: PingConfig, failed: boolean, deps: PingDeps): Promise<boolean> {
   const scope = new SecretScope(deps.env);
-  const expanded = scope.expand(ping.url);
+  const expanded = scope.expandUrl(ping.url);
   const what = `ping_url${failed ? ' (/fail)' : ''}`;
   if (scope.missing.length > 0) {
     deps.logger.warn(`${what}: not sent: environment variable(s) ${scope.missing.join(', ')} not set`);

@@ -51,6 +51,14 @@ export interface AuditStoreOptions {
 /** ids the stand-in gives when the database could not even be read: far above any real one, so they never meet. */
 export const STAND_IN_ID_BASE = 1_000_000_000_000;
 
+/**
+ * The first id of a stand-in made at `nowMs`: above STAND_IN_ID_BASE and above those of any
+ * earlier stand-in (whose rows may be in the database by now), while the clock goes forward.
+ */
+export function standInIdBase(nowMs: number): number {
+  return STAND_IN_ID_BASE + Math.max(0, Math.floor(nowMs)) * 1000;
+}
+
 export function openAuditStore(options: AuditStoreOptions): AuditStore {
   const { dbPath, journalPath, logger } = options;
   const stamp = (): string => formatUtcTimestamp(options.now());
@@ -267,7 +275,7 @@ function standInFor(seed: Store | undefined): { db: Store; seeded: boolean } {
     migrate(empty);
     // ids far above the real database's, which could not be read: the journal's rows never overwrite real ones.
     empty.exec(`INSERT INTO sqlite_sequence (name, seq) VALUES ${JOURNALED_TABLES.filter(({ key }) => key === 'id')
-      .map(({ table }) => `('${table}', ${STAND_IN_ID_BASE})`)
+      .map(({ table }) => `('${table}', ${standInIdBase(Date.now())})`)
       .join(', ')}`);
     return empty;
   }

@@ -50,7 +50,8 @@ export function queueNotification(db: Store, row: QueuedNotification): number {
 /** The channel's undelivered notifications, oldest first. */
 export function readPending(db: Store, channel: string): NotificationRow[] {
   return db
-    .prepare<[string], NotificationRow>("SELECT * FROM notifications WHERE channel = ? AND state = 'pending' ORDER BY created_at, id")
+    // In the order raised: the id, not the time, which a clock set right by NTP can make jump.
+    .prepare<[string], NotificationRow>("SELECT * FROM notifications WHERE channel = ? AND state = 'pending' ORDER BY id")
     .all(channel);
 }
 
@@ -79,7 +80,7 @@ export function dropPendingBeyond(db: Store, channel: string, keep: number, why:
   return db
     .prepare(
       `UPDATE notifications SET state = 'dropped', last_error = ? WHERE id IN (
-         SELECT id FROM notifications WHERE channel = ? AND state = 'pending' ORDER BY created_at DESC, id DESC LIMIT -1 OFFSET ?)`,
+         SELECT id FROM notifications WHERE channel = ? AND state = 'pending' ORDER BY id DESC LIMIT -1 OFFSET ?)`,
     )
     .run(why, channel, keep).changes;
 }
@@ -101,4 +102,32 @@ export function readNotifications(db: Store, { processKey, limit }: { processKey
   return db
     .prepare<[string, number], NotificationRow>('SELECT * FROM notifications WHERE subject = ? ORDER BY created_at DESC, id DESC LIMIT ?')
     .all(processKey, limit);
+}
+
+/** How a channel's notifications stand, for `status`. */
+export interface ChannelSummary {
+  channel: string;
+  pending: number;
+  /** When the oldest one waiting was raised. */
+  oldest_pending_at: string | null;
+  /** Why the oldest one waiting has not gone out yet. */
+  last_error: string | null;
+  last_delivered_at: string | null;
+}
+
+export function readChannelSummary(db: Store, channel: string): ChannelSummary {
+  const waiting = db
+    .prepare<[string], { pending: number; oldest: string | null }>("SELECT COUNT(*) AS pending, MIN(created_at) AS oldest FROM notifications WHERE channel = ? AND state = 'pending'")
+    .get(channel);
+  const head = db
+    .prepare<[string], { last_error: string | null }>("SELECT last_error FROM notifications WHERE channel = ? AND state = 'pending' ORDER BY id LIMIT 1")
+    .get(channel);
+  const delivered = db.prepare<[string], { at: string | null }>("SELECT MAX(delivered_at) AS at FROM notifications WHERE channel = ? AND state = 'delivered'").get(channel);
+  return {
+    channel,
+    pending: waiting?.pending ?? 0,
+    oldest_pending_at: waiting?.oldest ?? null,
+    last_error: head?.last_error ?? null,
+    last_delivered_at: delivered?.at ?? null,
+  };
 }

@@ -50,8 +50,11 @@ export interface System {
   ancestors(): ReadonlySet<number>;
 }
 
-/** The real machine, with procfs at `procRoot`. */
-export function realSystem(procRoot = '/proc'): System {
+/**
+ * The real machine, with procfs at `procRoot`; the commands it runs inherit `env` (default
+ * the watchdog's own).
+ */
+export function realSystem(procRoot = '/proc', env: NodeJS.ProcessEnv = process.env): System {
   const table = procfsProcessTable(procRoot);
   const processes: ProcessInspector = {
     liveness: (pid) => table.liveness(pid),
@@ -73,7 +76,7 @@ export function realSystem(procRoot = '/proc'): System {
     moveFile: renameSync,
     sleep: (ms) => sleep(ms),
     now: () => new Date(),
-    env: process.env,
+    env,
     ownPid: process.pid,
     ownUid: process.geteuid?.() ?? 0,
     ownProcessGroup: processes.stat(process.pid)?.pgrp ?? process.pid,

@@ -8,10 +8,13 @@ import type { System } from '../system/system.js';
 import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
 import type { DeliveryReport } from '../notify/deliver-notifications.js';
 
+/** What sending the queue and writing the metrics use. */
 export interface ReportDeps {
   audit: AuditWriter;
   system: System;
   logger: Logger;
+  /** The environment with the secrets the config refers to (the one commands get has none). */
+  notifyEnv: NodeJS.ProcessEnv;
 }
 
 /**
@@ -23,7 +26,7 @@ export async function deliverQueued(config: WatchdogConfig, deps: ReportDeps): P
   const { deliverNotifications } = await import('../notify/deliver-notifications.js');
   const { sendToChannel } = await import('../notify/send-to-channel.js');
   const { system } = deps;
-  const channelDeps = { runShellCommand: system.runShellCommand, env: system.env, cwd: dirname(config.config_path) };
+  const channelDeps = { runShellCommand: system.runShellCommand, env: deps.notifyEnv, cwd: dirname(config.config_path) };
   return deliverNotifications(config.notify, {
     audit: deps.audit,
     logger: deps.logger,
@@ -37,7 +40,7 @@ export async function deliverQueued(config: WatchdogConfig, deps: ReportDeps): P
  * Remembers a tick without failure, and writes the metrics textfile (with a `metrics`
  * section). A textfile that cannot be written is logged, never a failure of the tick.
  */
-export async function recordTickEnd(config: WatchdogConfig, tick: { startedAtMs: number; failed: boolean }, deps: ReportDeps): Promise<void> {
+export async function recordTickEnd(config: WatchdogConfig, tick: { startedAtMs: number; failed: boolean; stateUnknown: boolean }, deps: ReportDeps): Promise<void> {
   const endedAtMs = deps.system.now().getTime();
   if (!tick.failed) {
     try {
@@ -48,6 +51,11 @@ export async function recordTickEnd(config: WatchdogConfig, tick: { startedAtMs:
   }
   if (config.metrics === undefined) return;
   const path = config.metrics.textfile_path;
+  if (tick.stateUnknown) {
+    // An empty stand-in would export counters near 0 that jump back next tick: the old file stays, and ages.
+    deps.logger.warn(`metrics: ${path} not written: the audit log cannot be read`);
+    return;
+  }
   try {
     const { collectMetrics } = await import('../metrics/collect-metrics.js');
     const { formatPrometheusText } = await import('../metrics/prometheus-text.js');

@@ -36,6 +36,8 @@ export interface TickDeps {
   networkSystem?: (network: NetworkConfig) => NetworkSystem;
   /** For testing: the name events give as their host (default the machine's). */
   hostname?: string;
+  /** Where notifications find the secrets the config refers to (default the watchdog's environment; `system.env` lacks them). */
+  notifyEnv?: NodeJS.ProcessEnv;
 }
 
 export interface ProcessCheck {
@@ -152,10 +154,10 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
       const network = config.network === undefined || networkHeld ? undefined : await checkNetwork(config.network, store, config, deps, raise);
       // Retention deletes; a stand-in's deletions are not journaled, so it waits for the database.
       if (store.degraded === undefined) applyRetentionLogged(store, system.now().getTime(), config, logger);
-      const reportDeps = { audit: store, system, logger };
+      const reportDeps = { audit: store, system, logger, notifyEnv: deps.notifyEnv ?? process.env };
       const notifications = await deliverQueued(config, reportDeps);
       const failures = tickFailures({ checks, recoveries, network, auditDegraded: store.degraded });
-      await recordTickEnd(config, { startedAtMs, failed: failures.length > 0 }, reportDeps);
+      await recordTickEnd(config, { startedAtMs, failed: failures.length > 0, stateUnknown: store.stateUnknown }, reportDeps);
       return { kind: 'ran', checkedAt, checks, recoveries, network, auditDegraded: store.degraded, failures, notifications };
     } finally {
       store.close();
@@ -196,7 +198,7 @@ function raiseGaveUp(check: ProcessCheck, at: string, raise: RaiseEvent): void {
 /** Loaded only when the config has a `network` section, so a tick without one stays cheap. */
 async function checkNetwork(network: NetworkConfig, audit: AuditWriter, config: WatchdogConfig, deps: TickDeps, raise: RaiseEvent): Promise<NetworkTickOutcome> {
   const { runNetworkTick } = await import('../network/run-network-tick.js');
-  const system = deps.networkSystem?.(network) ?? (await import('../network/network-system.js')).realNetworkSystem({ sysfsRoot: network.sysfs_root });
+  const system = deps.networkSystem?.(network) ?? (await import('../network/network-system.js')).realNetworkSystem({ sysfsRoot: network.sysfs_root, env: deps.system.env });
   return runNetworkTick(network, { audit, system, logger: deps.logger, configPath: config.config_path, raise });
 }
 

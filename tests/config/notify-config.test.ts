@@ -265,6 +265,35 @@ describe('notify config: URLs judged as they are once filled in', () => {
   });
 });
 
+describe('notify config: what would fail only when sent is refused at load', () => {
+  it('accepts a URL that is a reference as a whole (the secret URL of a chat webhook)', () => {
+    const result = validate({ notify: { channels: { chat: { type: 'webhook', url: '${CHAT_URL}' } } }, ping_url: '${PING_URL}' }, { CHAT_URL: 'https://chat.example/x', PING_URL: 'https://hc.example/y' });
+    assert.deepEqual(result.errors, []);
+  });
+
+  it('refuses a header name that is not an HTTP token, and a line break in a value', () => {
+    const result = validate({ notify: { channels: { ops: { type: 'webhook', url: 'https://a.example/', headers: { 'X Token': 'a', 'X-Ok': 'b\r\nInjected: c' } } } } }, {});
+    assert.equal(result.config, undefined, 'not loaded');
+    assert.deepEqual(result.errors, [
+      "notify.channels.ops.headers.X Token: not a header name (letters, digits and !#$%&'*+.^_`|~- only)",
+      'notify.channels.ops.headers.X-Ok: a header value cannot hold a line break',
+    ]);
+  });
+
+  it('refuses a password sent in clear text (tls none) to anything but the device itself', () => {
+    const mail = (host: string) => ({ notify: { channels: { mail: { type: 'email', host, tls: 'none', user: 'u', password: '${P}', from: 'a@b', to: ['c@d'] } } } });
+    assert.deepEqual(validate(mail('smtp.example.com'), { P: 'x' }).errors, [
+      'notify.channels.mail.tls: "none" would send the password in clear text to smtp.example.com; use "starttls" or "implicit" (plain text is for a relay on the device itself)',
+    ]);
+    for (const host of ['localhost', '127.0.0.1', '::1']) assert.deepEqual(validate(mail(host), { P: 'x' }).errors, [], host);
+  });
+
+  it('refuses a delivery budget of a minute or more (delivery holds the tick lock)', () => {
+    const result = validate({ notify: { delivery_budget_seconds: 60, channels: {} } }, {});
+    assert.deepEqual(result.errors, ['notify.delivery_budget_seconds: must be <= 50']);
+  });
+});
+
 describe('notify config: warnings for variables the environment does not set', () => {
   const NOT_SET = "which is not set in this environment (set it where the watchdog runs: the crontab or the unit's EnvironmentFile)";
 

@@ -131,6 +131,31 @@ describe('webhook notifications (a real HTTP server on 127.0.0.1)', () => {
     assert.ok(!log.includes(env.HOOK_PATH), 'the log never holds the URL’s secret path');
   });
 
+  it('keeps the secrets the config refers to from the apps, scripts and notification-free commands it starts', async () => {
+    const dir = makeTempDir();
+    const dbPath = join(dir, 'watchdog.db');
+    const env = { ...secrets(), UNRELATED_SETTING: 'kept' };
+    const hook = await startHttpRecorder();
+    const app: ProcessEntry = {
+      ...APP,
+      commands: { start: 'env > start.env; exec sleep 300', note: 'env > cleanup.env' },
+      recovery_actions: ['kill', 'note', 'start'],
+      cleanup_args: [],
+    };
+    writeConfig(dir, { app }, { ...TICK, notify: { channels: { hook: webhookChannel(hook.port) } } });
+
+    const result = await runWatchdog(['check'], { cwd: dir, env });
+    killStartedAppsOnCleanup(dbPath);
+    assertQuiet(result, 'the recovering tick');
+    assert.equal(hook.requests.length, 2, 'the webhook still had its secrets');
+    for (const file of ['start.env', 'cleanup.env']) {
+      const seen = readFileSync(join(dir, file), 'utf8');
+      assert.ok(!seen.includes(env.HOOK_TOKEN) && !seen.includes(env.HOOK_PATH), `${file} holds no secret`);
+      assert.ok(!/^HOOK_(TOKEN|PATH)=/m.test(seen), `${file} does not even name them`);
+      assert.match(seen, /^UNRELATED_SETTING=kept$/m, `${file}: the rest of the environment is passed on`);
+    }
+  });
+
   it('keeps events raised while the receiver is down, in order, and delivers them with their original time once it is up', async () => {
     const dir = makeTempDir();
     const dbPath = join(dir, 'watchdog.db');
@@ -164,6 +189,14 @@ describe('webhook notifications (a real HTTP server on 127.0.0.1)', () => {
     assert.ok(head?.last_attempt_at !== null, 'the last attempt is recorded');
     // A channel whose oldest notification cannot go out waits: nothing behind it overtakes it.
     assert.equal(behind?.attempts, 0, 'the newer one waits behind the oldest, never sent out of order');
+
+    const status = await runWatchdog(['status'], { cwd: dir, env });
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, new RegExp(`^notify hook: 2 waiting since ${head?.created_at.replace(/[.+]/g, '\\$&')} \\(ECONNREFUSED[^)]*\\); none delivered yet$`, 'm'));
+    const statusJson = JSON.parse((await runWatchdog(['status', '--json'], { cwd: dir, env })).stdout) as { notifications: unknown };
+    assert.deepEqual(statusJson.notifications, [
+      { channel: 'hook', pending: 2, oldest_pending_at: head?.created_at, last_error: head?.last_error, last_delivered_at: null },
+    ]);
 
     const upAt = Date.now();
     const hook = await startHttpRecorder({ port });

@@ -87,4 +87,11 @@ describe('SecretScope', () => {
     const scope = new SecretScope({ TOKEN: 't0ken' });
     assert.equal(scope.redact('t0ken'), 't0ken');
   });
+
+  it('expandUrl: a reference inside a URL is percent-encoded (a secret with # or / stays one segment); one that starts it is the whole URL', () => {
+    const scope = new SecretScope({ T: 'a#b/c?d', WHOLE: 'https://hooks.example/T0/B1?x=1' });
+    assert.equal(scope.expandUrl('https://x.example/p/${T}'), 'https://x.example/p/a%23b%2Fc%3Fd');
+    assert.equal(scope.expandUrl('${WHOLE}'), 'https://hooks.example/T0/B1?x=1');
+    assert.equal(scope.redact('sent to https://x.example/p/a%23b%2Fc%3Fd'), 'sent to https://x.example/p/[redacted]', 'the encoded form is a secret too');
+  });
 });

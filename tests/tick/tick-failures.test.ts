@@ -40,6 +40,7 @@ describe('tickFailures', () => {
       ['web: recovery #4 failed', 'cam: recovery #6 failed'],
     ],
     ['a process given up on', { checks: [check('web', { kind: 'give_up', reason: '3 recoveries within 60m 00s' })] }, ['web: given up on']],
+    ['a process still given up on, ticks after (the app stays down until a person acts)', { checks: [{ ...check('web', undefined), verdict: verdictOf('gave_up'), recoveryDue: false }] }, ['web: given up on']],
     ['a recovery held back by the backoff', { checks: [check('web', { kind: 'backoff', untilMs: 0, reason: 'waits' })] }, []],
     ['a check without a guard', { checks: [check('web')] }, []],
     ['a ladder that healed the link', { network: network('healed') }, []],

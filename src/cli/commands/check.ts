@@ -11,6 +11,7 @@ import { loadCliConfig } from '../load-cli-config.js';
 import { openLog } from '../open-log.js';
 import { reportError } from '../report-error.js';
 import type { Logger } from '../../logging/logger.js';
+import { secretNamesOf, withoutVariables } from '../../notify/secret-names.js';
 
 export interface CheckArgs {
   config?: string | undefined;
@@ -33,7 +34,9 @@ export async function runCheck(args: CheckArgs, io: CliIo): Promise<number> {
     for (const warning of warnings) log.logger.warn(`config: ${warning}`);
     let outcome: TickOutcome;
     try {
-      outcome = await runCheckTick(config, { system: realSystem(), readHeartbeat: readHeartbeatFile, logger: log.logger });
+      // The secrets notifications use are kept from every command the tick runs.
+      const system = realSystem('/proc', withoutVariables(process.env, secretNamesOf(config)));
+      outcome = await runCheckTick(config, { system, readHeartbeat: readHeartbeatFile, logger: log.logger, notifyEnv: process.env });
     } catch (error) {
       log.logger.error(`tick failed: ${describeError(error)}`);
       await ping(config, true, log.logger);

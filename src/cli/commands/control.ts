@@ -12,6 +12,7 @@ import { requestedBy } from '../requested-by.js';
 import { hostname } from 'node:os';
 import { notifierFor } from '../../notify/queue-event.js';
 import { deliverQueued } from '../../tick/report-tick.js';
+import { secretNamesOf, withoutVariables } from '../../notify/secret-names.js';
 
 export type ControlCommand = 'on' | 'off' | 'restart' | 'reset' | 'stop-all' | 'start-all';
 
@@ -39,7 +40,8 @@ export async function runControl(command: ControlCommand, args: ControlArgs, io:
     try {
       const store = openAuditStore({ dbPath: config.db_path, journalPath: config.journal_path, logger: log.logger, now: () => new Date() });
       try {
-        const system = realSystem();
+        // The secrets notifications use are kept from every command it runs.
+        const system = realSystem('/proc', withoutVariables(process.env, secretNamesOf(config)));
         const deps: ControlDeps = {
           audit: store,
           config,
@@ -58,7 +60,7 @@ export async function runControl(command: ControlCommand, args: ControlArgs, io:
           results.push(result);
         }
         if (targets.length === 0) io.out('no enabled processes in the config');
-        await deliverQueued(config, { audit: store, system, logger: log.logger });
+        await deliverQueued(config, { audit: store, system, logger: log.logger, notifyEnv: process.env });
         store.close();
         return results.some((result) => result.outcome === 'failed') || !auditKept(store, config, io) ? EXIT.failed : EXIT.ok;
       } finally {

@@ -10,6 +10,8 @@ import { readBootId, readUptimeSeconds } from '../../system/boot-info.js';
 import { EXIT } from '../exit-codes.js';
 import { formatNetworkStatus } from '../format/format-network-status.js';
 import { formatStatusTable } from '../format/format-status.js';
+import { formatNotifyStatus } from '../format/format-notify-status.js';
+import { readChannelSummary, type ChannelSummary } from '../../store/notifications.js';
 import type { CliIo } from '../io.js';
 import { loadCliConfig, requireProcessKey } from '../load-cli-config.js';
 
@@ -28,14 +30,21 @@ export function runStatus(args: StatusArgs, io: CliIo, now: () => BootInstant = 
   if (args.key !== undefined) requireProcessKey(config, args.key);
 
   const instant = now();
-  const { states, lastRecoveries, network } = readFrom(
+  const channels = config.notify?.channels.map((channel) => channel.name) ?? [];
+  const { states, lastRecoveries, network, notify } = readFrom(
     config.db_path,
-    (db) => ({ states: readProcessStates(db), lastRecoveries: readLastRecoveries(db), network: networkStatusOf(config.network, db, instant) }),
-    () => ({ states: new Map(), lastRecoveries: new Map(), network: networkStatusOf(config.network, undefined, instant) }),
+    (db) => ({
+      states: readProcessStates(db),
+      lastRecoveries: readLastRecoveries(db),
+      network: networkStatusOf(config.network, db, instant),
+      notify: channels.map((channel) => readChannelSummary(db, channel)),
+    }),
+    () => ({ states: new Map(), lastRecoveries: new Map(), network: networkStatusOf(config.network, undefined, instant), notify: channels.map(noneYet) }),
   );
   const statuses = buildStatus(config, states, lastRecoveries).filter((status) => args.key === undefined || status.key === args.key);
   if (args.json === true) {
-    io.out(JSON.stringify(args.key === undefined ? { processes: statuses, network: network ?? null } : { processes: statuses }, null, 2));
+    const notifications = config.notify === undefined ? null : notify;
+    io.out(JSON.stringify(args.key === undefined ? { processes: statuses, network: network ?? null, notifications } : { processes: statuses }, null, 2));
     return EXIT.ok;
   }
   const enabled = statuses.filter((status) => status.enabled);
@@ -43,7 +52,12 @@ export function runStatus(args: StatusArgs, io: CliIo, now: () => BootInstant = 
   io.out(`${config.config_path}: ${enabled.length} enabled, ${healthy} healthy, ${enabled.length - healthy} not healthy`);
   if (statuses.length > 0) for (const line of formatStatusTable(statuses, instant.atMs)) io.out(line);
   if (args.key === undefined && network !== undefined) for (const line of formatNetworkStatus(network)) io.out(line);
+  if (args.key === undefined) for (const line of formatNotifyStatus(notify)) io.out(line);
   return EXIT.ok;
+}
+
+function noneYet(channel: string): ChannelSummary {
+  return { channel, pending: 0, oldest_pending_at: null, last_error: null, last_delivered_at: null };
 }
 
 function networkStatusOf(network: NetworkConfig | undefined, db: Store | undefined, now: BootInstant): NetworkStatus | undefined {

@@ -13,7 +13,7 @@ export async function sendWebhook(
   timeoutMs: number,
   request: (options: HttpRequest) => Promise<HttpOutcome> = httpRequest,
 ): Promise<SendOutcome> {
-  const url = scope.expand(channel.url);
+  const url = scope.expandUrl(channel.url);
   const headers = Object.fromEntries(Object.entries(channel.headers).map(([name, value]) => [name, scope.expand(value)]));
   if (scope.missing.length > 0) return missingVariables(scope.missing);
   if (!URL.canParse(url)) return { kind: 'refused', detail: 'the URL is not valid once its references are filled in' };

@@ -1,0 +1,25 @@
+import type { WatchdogConfig } from '../config/types.js';
+import { referencesIn } from './expand-references.js';
+
+/**
+ * The environment variables the config names as secrets: those referenced by the
+ * webhooks' URLs and headers, the SMTP logins and `ping_url`. Notifications read them; no
+ * app, cleanup script, rung or reboot command the watchdog starts may (they would hand
+ * root's SMTP password to an app running as `pi`, which may dump its environment in a
+ * crash report).
+ */
+export function secretNamesOf(config: Pick<WatchdogConfig, 'notify' | 'ping'>): Set<string> {
+  const texts: string[] = [];
+  for (const channel of config.notify?.channels ?? []) {
+    if (channel.type === 'webhook') texts.push(channel.url, ...Object.values(channel.headers));
+    if (channel.type === 'email') texts.push(channel.user ?? '', channel.password ?? '');
+  }
+  if (config.ping !== undefined) texts.push(config.ping.url);
+  return new Set(texts.flatMap(referencesIn));
+}
+
+/** `env` without the variables named. */
+export function withoutVariables(env: NodeJS.ProcessEnv, names: ReadonlySet<string>): NodeJS.ProcessEnv {
+  if (names.size === 0) return env;
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !names.has(name)));
+}
