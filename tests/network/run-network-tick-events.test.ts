@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { RawNetworkConfig } from '../../src/config/network-types.js';
 import { normalizeNetwork } from '../../src/config/normalize-network.js';
-import type { Logger } from '../../src/logging/logger.js';
 import { runNetworkTick, type NetworkTickOutcome } from '../../src/network/run-network-tick.js';
 import type { WatchdogEvent } from '../../src/notify/watchdog-event.js';
 import { directWriter } from '../../src/store/audit-writer.js';
@@ -13,15 +12,11 @@ import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
 import { onCleanup } from '../helpers/cleanup.js';
 import { fakeNetworkSystem, type FakeNetworkSystem, type FakeNetworkSystemOptions } from '../helpers/fake-network-system.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
+import { recordingLogger } from '../helpers/recording-logger.js';
 
 const MINUTE = 60_000;
 const REBOOT_COMMAND = './reboot-stub.sh';
 
-function recordingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const push = (level: string) => (message: string) => lines.push(`${level} ${message}`);
-  return { lines, error: push('error'), warn: push('warn'), info: push('info'), debug: push('debug') };
-}
 
 interface Harness {
   dir: string;

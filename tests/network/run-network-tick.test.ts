@@ -17,17 +17,13 @@ import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
 import { onCleanup } from '../helpers/cleanup.js';
 import { FAKE_BOOT_ID, fakeNetworkSystem, probeSetResult, type FakeNetworkSystem, type FakeNetworkSystemOptions } from '../helpers/fake-network-system.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
+import { recordingLogger } from '../helpers/recording-logger.js';
 
 const MINUTE = 60_000;
 const REBOOT_COMMAND = './reboot-stub.sh';
 /** Never contacted: the fake answers for it. */
 const VETO: ProbeSetSpec = { mode: 'any', probes: [{ type: 'tcp', host: '10.0.0.1', port: 53, timeout_seconds: 2 }] };
 
-function recordingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const push = (level: string) => (message: string) => lines.push(`${level} ${message}`);
-  return { lines, error: push('error'), warn: push('warn'), info: push('info'), debug: push('debug') };
-}
 
 interface Harness {
   dir: string;

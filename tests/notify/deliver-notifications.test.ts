@@ -13,16 +13,12 @@ import { openStore, type Store } from '../../src/store/open-store.js';
 import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
 import { onCleanup } from '../helpers/cleanup.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
+import { recordingLogger } from '../helpers/recording-logger.js';
 
 const NOW = Date.parse('2026-06-30T12:00:00.000Z');
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-function recordingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const push = (level: string) => (message: string) => lines.push(`${level} ${message}`);
-  return { lines, error: push('error'), warn: push('warn'), info: push('info'), debug: push('debug') };
-}
 
 interface Send {
   channel: string;

@@ -1,16 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Logger } from '../../src/logging/logger.js';
 import { pingDeadMansSwitch } from '../../src/notify/ping-dead-mans-switch.js';
 import type { HttpOutcome, HttpRequest } from '../../src/system/http-request.js';
+import { recordingLogger } from '../helpers/recording-logger.js';
 
 const UUID = '5f4e3d2c-1b0a-4000-8000-00000000abcd';
 
-function recordingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const push = (level: string) => (message: string) => lines.push(`${level} ${message}`);
-  return { lines, error: push('error'), warn: push('warn'), info: push('info'), debug: push('debug') };
-}
 
 /** A request function that records what it was asked and answers `outcome`; it sends nothing. */
 function fakeRequest(outcome: HttpOutcome): ((options: HttpRequest) => Promise<HttpOutcome>) & { calls: HttpRequest[] } {

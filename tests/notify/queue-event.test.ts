@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { NotifyConfig, RawNotifyConfig } from '../../src/config/notify-types.js';
 import { normalizeNotify } from '../../src/config/normalize-notify.js';
-import type { Logger } from '../../src/logging/logger.js';
 import { notifierFor, queueEvent } from '../../src/notify/queue-event.js';
 import type { WatchdogEvent } from '../../src/notify/watchdog-event.js';
 import { directWriter, type AuditWriter } from '../../src/store/audit-writer.js';
@@ -12,15 +11,11 @@ import { openStore, type Store } from '../../src/store/open-store.js';
 import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
 import { onCleanup } from '../helpers/cleanup.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
+import { recordingLogger } from '../helpers/recording-logger.js';
 
 const NOW = Date.parse('2026-06-30T12:00:00.000Z');
 const MINUTE = 60_000;
 
-function recordingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const push = (level: string) => (message: string) => lines.push(`${level} ${message}`);
-  return { lines, error: push('error'), warn: push('warn'), info: push('info'), debug: push('debug') };
-}
 
 /** A fresh audit database in a temp folder, closed when the file's tests end. */
 function freshStore(): Store {

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ProcessConfig } from '../../src/config/types.js';
 import type { HealthVerdict } from '../../src/heartbeat/classify-heartbeat.js';
-import type { Logger } from '../../src/logging/logger.js';
 import type { ActionResult } from '../../src/recovery/action-result.js';
 import type { ActionPlan } from '../../src/recovery/plan-recovery.js';
 import { planActions } from '../../src/recovery/plan-recovery.js';
@@ -18,15 +17,11 @@ import { exitOn, FAKE_NOW_MS, fakeSystem, systemError, type FakeSystemOptions } 
 import { processConfig } from '../helpers/process-config.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { verdictOf } from '../helpers/verdicts.js';
+import { recordingLogger } from '../helpers/recording-logger.js';
 
 const APP = 4000;
 const LIMITS = { outputLogMaxBytes: 1_048_576 };
 
-function recordingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const push = (level: string) => (message: string) => lines.push(`${level} ${message}`);
-  return { lines, error: push('error'), warn: push('warn'), info: push('info'), debug: push('debug') };
-}
 
 const plansFor = (process: ProcessConfig, actions: string[]): ActionPlan[] => planActions(process, actions, { pid: APP }, LIMITS);
 

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ProcessConfig } from '../../src/config/types.js';
 import type { HealthVerdict } from '../../src/heartbeat/classify-heartbeat.js';
-import type { Logger } from '../../src/logging/logger.js';
 import type { WatchdogEvent } from '../../src/notify/watchdog-event.js';
 import { runRecovery, type RecoveryRequest } from '../../src/recovery/run-recovery.js';
 import { directWriter } from '../../src/store/audit-writer.js';
@@ -17,14 +16,10 @@ import { exitOn, FAKE_NOW_MS, fakeSystem, type FakeSystem, type FakeSystemOption
 import { processConfig } from '../helpers/process-config.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { verdictOf } from '../helpers/verdicts.js';
+import { recordingLogger } from '../helpers/recording-logger.js';
 
 const APP = 4000;
 
-function recordingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const push = (level: string) => (message: string) => lines.push(`${level} ${message}`);
-  return { lines, error: push('error'), warn: push('warn'), info: push('info'), debug: push('debug') };
-}
 
 function freshStore(): Store {
   const db = openStore(join(makeTempDir(), 'state', 'watchdog.db'));

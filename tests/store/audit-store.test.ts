@@ -15,6 +15,7 @@ import { beginRecovery, finishRecovery } from '../../src/store/record-recovery.j
 import { onCleanup } from '../helpers/cleanup.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { verdictOf } from '../helpers/verdicts.js';
+import { recordingLogger } from '../helpers/recording-logger.js';
 
 const NOW = new Date('2026-06-30T12:00:00.000Z');
 /** How `NOW` appears in the name of a file moved aside. */
@@ -23,16 +24,6 @@ const T0 = '2026-06-30T12:00:00.000000+00:00';
 const T1 = '2026-06-30T12:01:00.000000+00:00';
 const T2 = '2026-06-30T12:02:00.000000+00:00';
 
-function recordingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  return {
-    lines,
-    error: (message) => lines.push(`error ${message}`),
-    warn: (message) => lines.push(`warn ${message}`),
-    info: (message) => lines.push(`info ${message}`),
-    debug: (message) => lines.push(`debug ${message}`),
-  };
-}
 
 interface Place {
   dir: string;

@@ -14,12 +14,8 @@ import { runCheckTick, type TickDeps } from '../../src/tick/run-check-tick.js';
 import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
 import { heartbeatText, writeFileAt } from '../helpers/heartbeats.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
+import { recordingLogger } from '../helpers/recording-logger.js';
 
-function recordingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const push = (level: string) => (message: string) => lines.push(`${level} ${message}`);
-  return { lines, error: push('error'), warn: push('warn'), info: push('info'), debug: push('debug') };
-}
 
 function configIn(dir: string, processes: Record<string, { heartbeat: string; enabled?: boolean }>, threshold = 2): WatchdogConfig {
   const raw = {
