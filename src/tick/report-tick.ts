@@ -37,10 +37,12 @@ export async function deliverQueued(config: WatchdogConfig, deps: ReportDeps): P
 }
 
 /**
- * Remembers a tick without failure, and writes the metrics textfile (with a `metrics`
- * section). A textfile that cannot be written is logged, never a failure of the tick.
+ * With a `metrics` section: remembers a tick without failure (for
+ * `watchdog_last_successful_tick_timestamp_seconds`) and writes the textfile. A textfile
+ * that cannot be written is logged, never a failure of the tick.
  */
 export async function recordTickEnd(config: WatchdogConfig, tick: { startedAtMs: number; failed: boolean; stateUnknown: boolean }, deps: ReportDeps): Promise<void> {
+  if (config.metrics === undefined) return;
   const endedAtMs = deps.system.now().getTime();
   if (!tick.failed) {
     try {
@@ -49,7 +51,6 @@ export async function recordTickEnd(config: WatchdogConfig, tick: { startedAtMs:
       deps.logger.error(`cannot record the tick's success: ${describeError(error)}`);
     }
   }
-  if (config.metrics === undefined) return;
   const path = config.metrics.textfile_path;
   if (tick.stateUnknown) {
     // An empty stand-in would export counters near 0 that jump back next tick: the old file stays, and ages.

@@ -72,6 +72,10 @@ function printVerbose(outcome: TickOutcome, io: CliIo): void {
     for (const action of recovery.actions) io.out(`  ${action.action}: ${action.outcome}: ${action.detail}`);
   }
   if (outcome.network !== undefined) for (const line of formatNetworkTick(outcome.network)) io.out(line);
+  const sent = outcome.notifications;
+  if (sent !== undefined && sent.delivered + sent.failed + sent.waiting + sent.dropped > 0) {
+    io.out(`notifications: ${sent.delivered} sent, ${sent.waiting} waiting, ${sent.failed} refused, ${sent.dropped} dropped`);
+  }
 }
 
 /**
