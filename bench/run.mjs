@@ -1,0 +1,282 @@
+#!/usr/bin/env node
+// `npm run bench`: what a cron tick costs, measured by running the built `watchdog` as
+// cron does (a fresh `node dist/cli/bin.js check -c CONFIG` each time), against the same
+// machine's bare `node -e 0` measured in the same run. Not part of `npm test`: figures are
+// reported, never asserted. Everything runs under a fresh temporary folder, removed at the
+// end; the only processes signalled are the `sleep`s this script starts.
+//
+// Each figure is the median of RUNS runs after WARMUP runs; figures that are compared are
+// measured interleaved (one of each per round), so a noisy neighbour slows both alike.
+// Prints a table and writes bench/results.json (the figures, the targets, the machine).
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'dist', 'cli', 'bin.js');
+const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
+const HISTORY_ROWS = Number(process.env.BENCH_HISTORY_ROWS ?? 1_000_000);
+const BEATS = 20_000;
+const VERIFY_DELAY_SECONDS = 0.5;
+
+const work = mkdtempSync(join(tmpdir(), 'watchdog-bench-'));
+chmodSync(work, 0o755);
+const started = [];
+
+try {
+  main();
+} finally {
+  for (const pid of started) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // Gone already.
+    }
+  }
+  rmSync(work, { recursive: true, force: true });
+}
+
+function main() {
+  const rssPreload = join(work, 'report-rss.mjs');
+  // Peak resident memory of the process it is loaded into, written when it exits.
+  writeFileSync(rssPreload, "import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));\n");
+
+  const configs = Object.fromEntries([1, 100, 1000].map((count) => [count, healthySetup(`healthy-${count}`, count)]));
+  const empty = healthySetup('history-empty', 1);
+  const full = healthySetup('history-full', 1);
+  tick(empty); // creates the database
+  tick(full);
+  fillHistory(join(dirname(full), 'watchdog.db'), HISTORY_ROWS);
+
+  const floor = () => timed(process.execPath, ['-e', '0']);
+  const tickOf = (config) => () => {
+    refreshHeartbeats(config);
+    return timed(process.execPath, [BIN, 'check', '-c', config]);
+  };
+
+  const startup = interleave({ 'node -e 0': floor, 'tick, 1 process': tickOf(configs[1]), 'tick, 100 processes': tickOf(configs[100]), 'tick, 1000 processes': tickOf(configs[1000]) });
+  const history = interleave({ 'tick, empty history': tickOf(empty), [`tick, ${HISTORY_ROWS.toLocaleString('en')} history rows`]: tickOf(full) });
+  const memory = interleave({
+    'node -e 0': () => peakRss(rssPreload, ['-e', '0']),
+    'tick, 1000 processes': () => {
+      refreshHeartbeats(configs[1000]);
+      return peakRss(rssPreload, [BIN, 'check', '-c', configs[1000]]);
+    },
+  });
+  const recovery = median(repeat(() => recoveryMs()));
+  const beat = beatCost();
+
+  const floorMs = startup['node -e 0'];
+  const rows = [
+    ['bare node -e 0', ms(floorMs), '1.00 ×', 'the floor'],
+    ['tick, 1 healthy process', ms(startup['tick, 1 process']), ratio(startup['tick, 1 process'], floorMs), '≤ 1.5 ×'],
+    ['tick, 100 healthy processes', ms(startup['tick, 100 processes']), ratio(startup['tick, 100 processes'], floorMs), ''],
+    ['tick, 1000 healthy processes', ms(startup['tick, 1000 processes']), ratio(startup['tick, 1000 processes'], floorMs), '≤ 3 ×'],
+    ['tick, empty history', ms(history['tick, empty history']), '1.00 ×', ''],
+    [`tick, ${HISTORY_ROWS.toLocaleString('en')} history rows`, ms(Object.values(history)[1]), ratio(Object.values(history)[1], history['tick, empty history']), '≤ 1.1 × empty'],
+    ['peak memory, bare node -e 0', mib(memory['node -e 0']), '1.00 ×', ''],
+    ['peak memory, tick, 1000 processes', mib(memory['tick, 1000 processes']), ratio(memory['tick, 1000 processes'], memory['node -e 0']), '≤ 1.5 ×'],
+    ['recovery of a prompt app, less verify_delay', ms(recovery - VERIFY_DELAY_SECONDS * 1000), '', '< 300 ms'],
+    ['HeartbeatWriter beat(), median', `${beat.median.toFixed(1)} µs`, '', '< 100 µs'],
+    ['HeartbeatWriter beat(), 99th percentile', `${beat.p99.toFixed(1)} µs`, '', ''],
+  ];
+  printTable(['what', 'median', 'ratio', 'target'], rows);
+
+  const results = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform} ${process.arch}` },
+    runs: RUNS,
+    warmup: WARMUP,
+    milliseconds: { ...startup, ...history, recovery_total: recovery, recovery_less_verify_delay: recovery - VERIFY_DELAY_SECONDS * 1000 },
+    peak_rss_kib: memory,
+    beat_microseconds: beat,
+    ratios: {
+      tick_1_vs_node: startup['tick, 1 process'] / floorMs,
+      tick_1000_vs_node: startup['tick, 1000 processes'] / floorMs,
+      history_full_vs_empty: Object.values(history)[1] / history['tick, empty history'],
+      memory_1000_vs_node: memory['tick, 1000 processes'] / memory['node -e 0'],
+    },
+    table: rows,
+  };
+  writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nwritten: bench/results.json (${RUNS} runs after ${WARMUP} warm-up, ${results.machine.cpus} × ${results.machine.cpu}, Node ${process.version})`);
+}
+
+/** A folder with a config of `count` healthy processes; returns the config's path. */
+function healthySetup(name, count) {
+  const dir = join(work, name);
+  mkdirSync(join(dir, 'hb'), { recursive: true, mode: 0o755 });
+  const processes = {};
+  for (let index = 0; index < count; index += 1) {
+    processes[`app_${index}`] = {
+      display_name: `App ${index}`,
+      timeout_seconds: 3600,
+      heartbeat_path: `hb/app_${index}.json`,
+      enabled: true,
+      commands: { start: 'exec sleep 300' },
+      recovery_actions: ['kill', 'start'],
+    };
+  }
+  const config = join(dir, 'config.json');
+  writeFileSync(config, JSON.stringify({ log_level: 'info', processes }));
+  refreshHeartbeats(config);
+  return config;
+}
+
+/** Fresh heartbeats naming this (live) process, as the apps would have written them. */
+function refreshHeartbeats(config) {
+  const { processes } = JSON.parse(readFileSync(config, 'utf8'));
+  const timestamp = new Date().toISOString().replace('Z', '+00:00');
+  for (const [key, entry] of Object.entries(processes)) {
+    writeFileSync(join(dirname(config), entry.heartbeat_path), JSON.stringify({ process_key: key, pid: process.pid, timestamp, status: 'running', iteration: 1 }));
+  }
+}
+
+function tick(config) {
+  const result = spawnSync(process.execPath, [BIN, 'check', '-c', config], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`watchdog check failed (${result.status}): ${result.stderr}`);
+}
+
+/** Check rows of one process, as a year of ticks would leave them (the tick reads and writes beside them). */
+function fillHistory(dbPath, rows) {
+  const db = new Database(dbPath);
+  try {
+    const insert = db.prepare(
+      "INSERT INTO check_history (process_key, checked_at, health, pid, heartbeat_ts, iteration, reason, heartbeat_age_seconds, heartbeat_status, consecutive_failures) VALUES ('app_0', ?, 'healthy', 1234, ?, 1, 'heartbeat 1s ago', 1, 'running', 0)",
+    );
+    const now = Date.now();
+    db.transaction(() => {
+      for (let index = 0; index < rows; index += 1) {
+        // Within the retention period, so retention has nothing to delete during the runs.
+        const at = new Date(now - (rows - index) * 1000).toISOString().replace('Z', '+00:00');
+        insert.run(at, at);
+      }
+    })();
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } finally {
+    db.close();
+  }
+}
+
+/** Wall time of one run of `command args`, in ms. */
+function timed(command, args) {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+  return elapsed;
+}
+
+/** Peak resident memory (KiB) of one run of `node args`. */
+function peakRss(preload, args) {
+  const file = join(work, 'rss');
+  const result = spawnSync(process.execPath, ['--import', preload, ...args], { env: { ...process.env, BENCH_RSS_FILE: file }, stdio: ['ignore', 'ignore', 'pipe'] });
+  if (result.status !== 0) throw new Error(`node ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+  return Number(readFileSync(file, 'utf8'));
+}
+
+/** Runs each measure once per round, WARMUP rounds unrecorded then RUNS rounds; the median of each. */
+function interleave(measures) {
+  const samples = Object.fromEntries(Object.keys(measures).map((name) => [name, []]));
+  for (let round = 0; round < WARMUP + RUNS; round += 1) {
+    for (const [name, measure] of Object.entries(measures)) {
+      const value = measure();
+      if (round >= WARMUP) samples[name].push(value);
+    }
+  }
+  return Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)]));
+}
+
+function repeat(measure) {
+  const values = [];
+  for (let round = 0; round < WARMUP + RUNS; round += 1) {
+    const value = measure();
+    if (round >= WARMUP) values.push(value);
+  }
+  return values;
+}
+
+/**
+ * One recovery of an app that exits at once on SIGTERM (`sleep`): its heartbeat says
+ * `error`, so the first tick kills it and starts a new one. The time is the recovery's
+ * own, from the audit log: from its start to the new instance counted as started
+ * (which includes `verify_delay`).
+ */
+function recoveryMs() {
+  const dir = join(work, `recovery-${Math.random().toString(36).slice(2)}`);
+  mkdirSync(join(dir, 'hb'), { recursive: true, mode: 0o755 });
+  const app = spawn('sleep', ['300'], { detached: true, stdio: 'ignore' });
+  started.push(app.pid);
+  app.unref();
+  writeFileSync(join(dir, 'hb', 'app.json'), JSON.stringify({ process_key: 'app', pid: app.pid, timestamp: new Date().toISOString().replace('Z', '+00:00'), status: 'error', iteration: 1 }));
+  const config = join(dir, 'config.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      consecutive_failures_threshold: 1,
+      verify_delay: VERIFY_DELAY_SECONDS,
+      processes: { app: { display_name: 'App', timeout_seconds: 60, heartbeat_path: 'hb/app.json', enabled: true, commands: { start: 'exec sleep 300' }, recovery_actions: ['kill', 'start'] } },
+    }),
+  );
+  spawnSync(process.execPath, [BIN, 'check', '-c', config], { stdio: 'ignore' });
+  const db = new Database(join(dir, 'watchdog.db'), { readonly: true });
+  try {
+    const row = db.prepare('SELECT outcome, duration_ms, started_pid FROM recoveries ORDER BY id DESC LIMIT 1').get();
+    if (row?.outcome !== 'succeeded') throw new Error(`the recovery did not succeed: ${JSON.stringify(row)}`);
+    if (row.started_pid !== null) started.push(row.started_pid);
+    return row.duration_ms;
+  } finally {
+    db.close();
+  }
+}
+
+/** beat() in a temporary folder: per call, in µs, after a warm-up. */
+function beatCost() {
+  const script = `
+    const { HeartbeatWriter } = await import(${JSON.stringify(join(ROOT, 'heartbeat-writer', 'dist', 'esm', 'index.js'))});
+    const writer = new HeartbeatWriter({ heartbeatDir: ${JSON.stringify(join(work, 'beats'))}, processKey: 'bench' });
+    for (let i = 0; i < 1000; i += 1) writer.beat();
+    const times = [];
+    for (let i = 0; i < ${BEATS}; i += 1) {
+      const start = process.hrtime.bigint();
+      writer.beat();
+      times.push(Number(process.hrtime.bigint() - start) / 1000);
+    }
+    times.sort((a, b) => a - b);
+    console.log(JSON.stringify({ median: times[Math.floor(times.length / 2)], p99: times[Math.floor(times.length * 0.99)] }));
+  `;
+  mkdirSync(join(work, 'beats'), { recursive: true });
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`beat benchmark failed: ${result.stderr}`);
+  return JSON.parse(result.stdout);
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function ms(value) {
+  return `${value.toFixed(1)} ms`;
+}
+
+function mib(kib) {
+  return `${(kib / 1024).toFixed(1)} MiB`;
+}
+
+function ratio(value, base) {
+  return `${(value / base).toFixed(2)} ×`;
+}
+
+function printTable(header, rows) {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => String(row[column]).length)));
+  const line = (cells) => cells.map((cell, column) => String(cell).padEnd(widths[column])).join('  ').trimEnd();
+  console.log(line(header));
+  console.log(line(widths.map((width) => '-'.repeat(width))));
+  for (const row of rows) console.log(line(row));
+}
