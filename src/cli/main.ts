@@ -1,5 +1,6 @@
-import yargs, { type Argv } from 'yargs';
+import type { Argv } from 'yargs';
 import { WatchdogError } from '../errors.js';
+import { parseCronCheck } from './parse-cron-check.js';
 import { EXIT } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { reportError } from './report-error.js';
@@ -27,6 +28,16 @@ const CONFIG_DESCRIPTION =
  * does not pay for `status` or `history`.
  */
 export async function main(argv: readonly string[], io: CliIo, version = '0.0.0'): Promise<number> {
+  // Cron's own line skips yargs: it is what runs 525,600 times a year.
+  const cron = parseCronCheck(argv);
+  if (cron !== undefined) {
+    try {
+      return await (await import('./commands/check.js')).runCheck(cron, io);
+    } catch (error) {
+      return reportError(error, io);
+    }
+  }
+  const { default: yargs } = await import('yargs');
   let exitCode: number = EXIT.ok;
   const run =
     <A>(command: (args: A) => Promise<number> | number) =>

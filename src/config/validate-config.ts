@@ -1,11 +1,11 @@
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
+import { schemaValidator } from './schema-validator.js';
 import { checkCrossProcessRules, checkProcessRules, findUnknownKeys } from './check-config-rules.js';
 import { checkNetworkRules } from './check-network-rules.js';
 import { checkNotifyRules } from './check-notify-rules.js';
 import { formatSchemaErrors } from './format-schema-errors.js';
 import { isPlainObject } from './json-shape.js';
 import { normalizeConfig } from './normalize-config.js';
-import { configSchema } from './schema.js';
 import type { RawConfig, WatchdogConfig } from './types.js';
 import { passwdLookup, type LookupUser } from '../system/lookup-user.js';
 
@@ -20,11 +20,6 @@ export interface ConfigValidation {
 
 let compiled: ValidateFunction | undefined;
 
-function schemaValidator(): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, discriminator: true }).compile(configSchema);
-  return compiled;
-}
-
 /**
  * Validates parsed config data and resolves it. Pure apart from compiling the schema
  * once and looking up the users processes run as: reports every problem at once,
@@ -36,7 +31,8 @@ function schemaValidator(): ValidateFunction {
  * if (config === undefined) for (const line of errors) console.error(line);
  */
 export function validateConfig(data: unknown, configPath: string, lookupUser: LookupUser = passwdLookup(), env: NodeJS.ProcessEnv = process.env): ConfigValidation {
-  const validate = schemaValidator();
+  compiled ??= schemaValidator();
+  const validate = compiled;
   const schemaOk = validate(data);
   const errors = schemaOk ? [] : formatSchemaErrors(validate.errors ?? [], data);
   const warnings: string[] = [];

@@ -24,6 +24,8 @@ const PRIVATE_GROUPS = systemPrivateGroups();
  * a symbolic link (it may point at another app's heartbeat), or a file other users
  * may write.
  */
+let scratch: Buffer | undefined;
+
 export function readHeartbeatFile(path: string, isPrivateGroup: IsPrivateGroup = PRIVATE_GROUPS): HeartbeatFileRead {
   let fd: number;
   try {
@@ -44,7 +46,9 @@ export function readHeartbeatFile(path: string, isPrivateGroup: IsPrivateGroup =
     if (stat.size > MAX_HEARTBEAT_BYTES) {
       return { kind: 'unreadable', reason: `heartbeat file is too large (${stat.size} bytes)` };
     }
-    const buffer = Buffer.alloc(MAX_HEARTBEAT_BYTES + 1);
+    // One buffer for every read of the run: a zeroed 64 KiB for each of a thousand files was
+    // most of what a large tick allocated. Reads are synchronous, so no two share it at once.
+    const buffer = (scratch ??= Buffer.allocUnsafe(MAX_HEARTBEAT_BYTES + 1));
     let length = 0;
     for (;;) {
       const count = readSync(fd, buffer, length, buffer.length - length, null);

@@ -33,10 +33,11 @@ export function decideLadder(facts: LadderFacts): LadderDecision {
     const sinceMs = facts.nowMs - facts.lastLadderAtMs;
     const intervalMs = facts.intervalMinutes * 60_000;
     // A last run in the future means the clock was set back: run rather than wait for it.
+    // The time left is in whole seconds, rounded down: a wait of 59m 59.5s is not "60m 00s".
     if (sinceMs >= 0 && sinceMs < intervalMs) {
       return {
         kind: 'wait',
-        reason: `${count}; the ladder ran ${formatSeconds(sinceMs / 1000)} ago and runs at most every ${formatSeconds(intervalMs / 1000)} (next in ${formatSeconds((intervalMs - sinceMs) / 1000)})`,
+        reason: `${count}; the ladder ran ${formatSeconds(sinceMs / 1000)} ago and runs at most every ${formatSeconds(intervalMs / 1000)} (next in ${formatSeconds(Math.floor((intervalMs - sinceMs) / 1000))})`,
       };
     }
   }

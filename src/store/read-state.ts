@@ -1,5 +1,6 @@
 import { NO_PREVIOUS_STATE, NO_RECOVERIES, type PreviousState } from '../recovery/assess-check.js';
 import { budgetOf, type PastRecovery, type RecoveryBudget } from '../recovery/crash-loop-guard.js';
+import type { Statement } from 'better-sqlite3';
 import { openStoreForReading, type Store } from './open-store.js';
 
 /** A `process_state` row: where each process stood after its last check. */
@@ -100,6 +101,24 @@ export function previousStateOf(row: PreviousRow | undefined, budget: RecoveryBu
   };
 }
 
+type RecentRecovery = { started_at: string; finished_at: string | null; outcome: string };
+
+/** Prepared once per connection: a tick asks it for every process. */
+const recentRecoveries = new WeakMap<Store, Statement<[string], RecentRecovery>>();
+
+function recentRecoveriesOf(db: Store): Statement<[string], RecentRecovery> {
+  let statement = recentRecoveries.get(db);
+  if (statement === undefined) {
+    statement = db.prepare<[string], RecentRecovery>(
+      // Enough rows for any window: a recovery per minute for a day at most.
+      `SELECT started_at, finished_at, outcome FROM recoveries
+       WHERE process_key = ? AND kind = 'recovery' AND outcome != 'skipped' ORDER BY id DESC LIMIT 1440`,
+    );
+    recentRecoveries.set(db, statement);
+  }
+  return statement;
+}
+
 /**
  * Cron's recent recoveries of a process, as the crash-loop guard weighs them: those
  * within the window, and the failures in a row before them.
@@ -109,13 +128,7 @@ export function readRecoveryBudget(
   processKey: string,
   { nowMs, windowSeconds, countedSince }: { nowMs: number; windowSeconds: number; countedSince: string | null },
 ): RecoveryBudget {
-  const rows = db
-    .prepare<[string], { started_at: string; finished_at: string | null; outcome: string }>(
-      // Enough rows for any window: a recovery per minute for a day at most.
-      `SELECT started_at, finished_at, outcome FROM recoveries
-       WHERE process_key = ? AND kind = 'recovery' AND outcome != 'skipped' ORDER BY id DESC LIMIT 1440`,
-    )
-    .all(processKey);
+  const rows = recentRecoveriesOf(db).all(processKey);
   const recoveries: PastRecovery[] = rows.map((row) => ({ startedAt: row.started_at, finishedAt: row.finished_at, outcome: row.outcome }));
   const countedSinceMs = countedSince === null ? undefined : Date.parse(countedSince);
   return budgetOf(recoveries, nowMs, windowSeconds, Number.isNaN(countedSinceMs) ? undefined : countedSinceMs);

@@ -56,6 +56,7 @@ export interface System {
  */
 export function realSystem(procRoot = '/proc', env: NodeJS.ProcessEnv = process.env): System {
   const table = procfsProcessTable(procRoot);
+  let bootId: { value: string | undefined } | undefined;
   const processes: ProcessInspector = {
     liveness: (pid) => table.liveness(pid),
     stat: (pid) => readProcStat(pid, procRoot),
@@ -63,7 +64,8 @@ export function realSystem(procRoot = '/proc', env: NodeJS.ProcessEnv = process.
     groupMembers: (pgid) => listProcessGroup(pgid, procRoot),
     commandLine: (pid) => readCommandLine(pid, procRoot),
     uids: (pid) => readProcessUids(pid, procRoot),
-    bootId: () => readBootId(procRoot),
+    // Read once: a running watchdog cannot outlive its boot, and a tick asks for every heartbeat.
+    bootId: () => (bootId ??= { value: readBootId(procRoot) }).value,
   };
   return {
     processes,
