@@ -1,5 +1,6 @@
 import type { HealthVerdict } from '../heartbeat/classify-heartbeat.js';
-import { assessCheck, NO_CRASH_LOOP_LIMITS, type Assessment } from '../recovery/assess-check.js';
+import { isFailure } from '../heartbeat/health-state.js';
+import { assessCheck, NO_CRASH_LOOP_LIMITS, NO_RECOVERIES, type Assessment } from '../recovery/assess-check.js';
 import type { CrashLoopLimits } from '../recovery/crash-loop-guard.js';
 import { recordAuditEvent } from './audit-events.js';
 import type { Store } from './open-store.js';
@@ -70,7 +71,11 @@ export function recordChecks(db: Store, checkedAt: string, checks: readonly Chec
     .transaction((): RecordedCheck[] =>
       checks.map(({ processKey, verdict: checked, threshold, limits = NO_CRASH_LOOP_LIMITS }) => {
         const previous = previousOf.get(processKey);
-        const budget = readRecoveryBudget(db, processKey, { nowMs, windowSeconds: limits.windowSeconds, countedSince: previous?.recoveries_counted_since ?? null });
+        // The crash-loop guard weighs past recoveries only for a failing check: a healthy one
+        // (most of them, most ticks) needs no query.
+        const budget = isFailure(checked.state)
+          ? readRecoveryBudget(db, processKey, { nowMs, windowSeconds: limits.windowSeconds, countedSince: previous?.recoveries_counted_since ?? null })
+          : NO_RECOVERIES;
         const assessment = assessCheck(checked, previousStateOf(previous, budget), threshold, nowMs, limits);
         const { verdict, consecutiveFailures, recoveryDue, guard } = assessment;
         const row = {
