@@ -13,6 +13,8 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   body?: string;
   timeoutMs: number;
+  /** Done at the response's status line and headers: the body is dropped unread (a probe wants the status only). */
+  headersOnly?: boolean;
 }
 
 /** How a request went: the status it got, or why it got none. */
@@ -21,16 +23,23 @@ export type HttpOutcome = { kind: 'response'; status: number } | { kind: 'error'
 /**
  * One HTTP(S) request on a fresh connection (`agent: false`), redirects not followed,
  * certificates verified as usual. The timeout covers everything: the name lookup, the
- * connection, TLS, sending and the whole response (whose body is read and dropped).
+ * connection, TLS, sending and the whole response (whose body is read and dropped), or
+ * only up to its headers with `headersOnly`.
  * Never rejects: a failure is `error` with the error code (`ECONNREFUSED`...) or
  * `timed out after 5s`; the URL is never part of it (it may hold a secret).
  */
-export function httpRequest({ url, method, headers = {}, body, timeoutMs }: HttpRequest): Promise<HttpOutcome> {
+export function httpRequest({ url, method, headers = {}, body, timeoutMs, headersOnly = false }: HttpRequest): Promise<HttpOutcome> {
   const send = CLIENTS[url.protocol];
   if (send === undefined) return Promise.resolve({ kind: 'error', detail: `unsupported protocol ${url.protocol} (only http: and https:)` });
   const length = body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) };
   return new Promise((resolve) => {
     const request = send(url, { method, agent: false, headers: { ...headers, ...length } }, (response) => {
+      if (headersOnly) {
+        // Destroying it without an error emits none.
+        response.destroy();
+        finish({ kind: 'response', status: response.statusCode ?? 0 });
+        return;
+      }
       // Read to the end, so the status stands for a whole answer; the body itself is not wanted.
       response.resume();
       response.on('end', () => finish({ kind: 'response', status: response.statusCode ?? 0 }));
