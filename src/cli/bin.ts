@@ -1,19 +1,21 @@
-#!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { main } from './main.js';
 
-const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-
-const code = await main(
+void main(
   process.argv.slice(2),
   {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
     env: process.env,
     cwd: process.cwd(),
-    columns: process.stdout.columns,
+    // Read when a table is printed: opening standard output loads Node's stream and
+    // terminal modules, which a tick that prints nothing does not need.
+    get columns() {
+      return process.stdout.columns;
+    },
   },
-  version,
-);
-// Everything is flushed and closed by now; exiting also ends any handle a library left open.
-process.exit(code);
+  () => (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version,
+).then((code) => {
+  // Everything is flushed and closed by now; exiting also ends any handle a library left open.
+  process.exit(code);
+});

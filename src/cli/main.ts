@@ -27,7 +27,7 @@ const CONFIG_DESCRIPTION =
  * registered one by one and load their code only when they run, so `check` from cron
  * does not pay for `status` or `history`.
  */
-export async function main(argv: readonly string[], io: CliIo, version = '0.0.0'): Promise<number> {
+export async function main(argv: readonly string[], io: CliIo, readVersion: () => string = () => '0.0.0'): Promise<number> {
   // Cron's own line skips yargs: it is what runs 525,600 times a year.
   const cron = parseCronCheck(argv);
   if (cron !== undefined) {
@@ -197,7 +197,7 @@ export async function main(argv: readonly string[], io: CliIo, version = '0.0.0'
     .recommendCommands()
     .help()
     .alias('help', 'h')
-    .version(version)
+    .version(readVersion())
     .alias('version', 'V')
     .epilogue(
       'Exit codes: 0 done; 1 a recovery or requested action failed, or the lock/database is unusable; 2 usage error or unknown process key; 75 the lock was still held after --wait; 78 config missing or invalid.',

@@ -28,8 +28,6 @@ export const LOG_FILENAME = 'watchdog.log';
 
 const SEVERITY: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
 
-// winston is CommonJS, so it can be loaded synchronously at the first line worth writing.
-const requireModule = createRequire(import.meta.url);
 
 /**
  * The watchdog's log: `watchdog.log` in `logDir`, one line per event with an ISO
@@ -49,6 +47,8 @@ export function createFileLogger({ logDir, level, maxBytes, maxFiles, onWriteErr
 
   const open = (): winstonModule.Logger => {
     if (winstonLogger === undefined) {
+      // winston is CommonJS, so it can be loaded synchronously at the first line worth writing.
+      const requireModule = createRequire(import.meta.url);
       const winston = requireModule('winston') as typeof winstonModule;
       const Transport = requireModule('winston-transport') as typeof TransportStream;
       const MESSAGE = Symbol.for('message');

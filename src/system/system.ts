@@ -5,10 +5,10 @@ import { procfsProcessTable, type ProcessTable } from './process-table.js';
 import { readBootId } from './boot-info.js';
 import { readCommandLine, readProcessUids, type ProcessUids } from './process-owner.js';
 import type { ObservedIdentity } from '../heartbeat/check-identity.js';
-import { runShellCommand, type ShellCommandOptions, type ShellCommandResult } from './run-shell-command.js';
-import { startDetached, type StartDetachedOptions, type StartDetachedResult } from './start-detached.js';
+import type { ShellCommandOptions, ShellCommandResult } from './run-shell-command.js';
+import type { StartDetachedOptions, StartDetachedResult } from './start-detached.js';
 import type { WakeOnLanTarget } from '../config/types.js';
-import { sendMagicPacket, type SendMagicPacketResult } from '../wake/send-magic-packet.js';
+import type { SendMagicPacketResult } from '../wake/send-magic-packet.js';
 
 /** The process table as recovery needs it: liveness, plus identity and process groups. */
 export interface ProcessInspector extends ProcessTable {
@@ -72,9 +72,11 @@ export function realSystem(procRoot = '/proc', env: NodeJS.ProcessEnv = process.
     sendSignal: (target, signal) => {
       process.kill(target, signal);
     },
-    runShellCommand,
-    startDetached,
-    sendMagicPacket,
+    // Loaded when first used: child processes and sockets bring in Node modules whose
+    // loading is a measurable part of a healthy tick's start, and a healthy tick runs none.
+    runShellCommand: async (options) => (await import('./run-shell-command.js')).runShellCommand(options),
+    startDetached: async (options) => (await import('./start-detached.js')).startDetached(options),
+    sendMagicPacket: async (target) => (await import('../wake/send-magic-packet.js')).sendMagicPacket(target),
     moveFile: renameSync,
     sleep: (ms) => sleep(ms),
     now: () => new Date(),
