@@ -12,7 +12,6 @@
 // never offered: its name carries a hash of the bundle's contents.
 'use strict';
 const { readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
-const { createRequire } = require('node:module');
 const { join } = require('node:path');
 const { Script, constants } = require('node:vm');
 
@@ -53,5 +52,6 @@ if (process.argv[2] === 'check' && (cachedData === undefined || script.cachedDat
   });
 }
 
+// The bundle sits beside this file, so this file's require() resolves as the bundle's would.
 const bundle = { exports: {} };
-script.runInThisContext()(bundle.exports, createRequire(BUNDLE), bundle, BUNDLE, __dirname);
+script.runInThisContext()(bundle.exports, require, bundle, BUNDLE, __dirname);

@@ -136,9 +136,11 @@ function writeCodeCache(binPath, cachePath) {
       JSON.stringify({ processes: { app: { display_name: 'App', timeout_seconds: 3600, heartbeat_path: heartbeat, enabled: true, commands: { start: 'true' } } } }),
     );
     writeFileSync(heartbeat, JSON.stringify({ process_key: 'app', pid: process.pid, timestamp: new Date().toISOString().replace('Z', '+00:00'), status: 'running', iteration: 1 }));
-    const tick = spawnSync(process.execPath, [binPath, 'check', '-c', config, '--verbose'], { encoding: 'utf8' });
-    if (tick.status !== 0 || !tick.stdout.startsWith('app: healthy')) {
-      throw new Error(`the tick that makes the code cache did not find its app healthy (exit ${tick.status}): ${tick.stdout}${tick.stderr}`);
+    const tick = spawnSync(process.execPath, [binPath, 'check', '-c', config], { encoding: 'utf8' });
+    const status = spawnSync(process.execPath, [binPath, 'status', '-c', config, '--json'], { encoding: 'utf8' });
+    const state = status.status === 0 ? JSON.parse(status.stdout).processes[0]?.state : undefined;
+    if (tick.status !== 0 || state !== 'healthy') {
+      throw new Error(`the tick that makes the code cache did not find its app healthy (exit ${tick.status}, state ${state}): ${tick.stderr}${status.stderr}`);
     }
     if (!existsSync(cachePath)) throw new Error(`the tick that makes the code cache wrote none at ${cachePath}`);
   } finally {
