@@ -74,9 +74,10 @@ await build({
   // tick never uses (the log writer; the command-line parser for the commands cron does not
   // run and the mailer, see import-as-require below).
   external: ['winston', 'winston-transport'],
-  // import.meta.url in our sources (package.json's place, createRequire) is the bundle's own.
-  define: { 'import.meta.url': '__watchdogModuleUrl' },
-  banner: { js: 'var __watchdogModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  // import.meta.url in our sources (package.json's place, createRequire) is the bundle's own,
+  // worked out when first read: the tick's path does not read it.
+  define: { 'import.meta': '__watchdogImportMeta' },
+  banner: { js: 'var __watchdogImportMeta = { get url() { return require("node:url").pathToFileURL(__filename).href; } };' },
   // Less for V8 to read at every start; names are kept, so stack traces still read.
   minifyWhitespace: true,
   minifySyntax: true,

@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { WatchdogError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import { tryAcquireTickLock, type ReleaseLock } from './tick-lock.js';
+import { sleep } from '../time/sleep.js';
 
 /** How often a manual command tries again for a lock another instance holds. */
 const RETRY_MS = 200;

@@ -1,4 +1,4 @@
-import { lstatSync, mkdirSync, rmdirSync, type Stats } from 'node:fs';
+import { lstatSync, mkdir, mkdirSync, realpath, realpathSync, rmdir, rmdirSync, stat, statSync, utimes, utimesSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { WatchdogError, describeError, systemErrorCode } from '../errors.js';
@@ -17,6 +17,13 @@ export interface TickLockOptions {
 const DEFAULT_STALE_MS = 30_000;
 
 /**
+ * The file operations proper-lockfile uses. Its synchronous API copies the fs it is given
+ * with a spread, and a spread of Node's whole fs reads its lazy properties (fs.promises,
+ * the stream classes), which loads Node's stream modules for nothing.
+ */
+const LOCK_FS = { mkdir, mkdirSync, realpath, realpathSync, rmdir, rmdirSync, stat, statSync, utimes, utimesSync };
+
+/**
  * Takes the lock that keeps ticks and manual commands apart, without waiting: returns
  * `undefined` when another live instance holds it. A lock left by a crashed tick goes
  * stale (its mtime is refreshed while held) and is taken over.
@@ -28,15 +35,17 @@ const DEFAULT_STALE_MS = 30_000;
 export async function tryAcquireTickLock(lockPath: string, options: TickLockOptions): Promise<ReleaseLock | undefined> {
   const staleMs = options.staleMs ?? DEFAULT_STALE_MS;
   checkLockPath(lockPath, staleMs);
-  let release: () => Promise<void>;
+  let release: () => void;
   try {
-    release = await lockfile.lock(lockPath, {
+    // The synchronous API, the same algorithm as lock(): a tick takes the lock once and never
+    // retries, and this way it starts no threads for three file operations in a row.
+    release = lockfile.lockSync(lockPath, {
       lockfilePath: lockPath,
       realpath: false,
       stale: staleMs,
       update: Math.floor(staleMs / 3),
-      retries: 0,
       onCompromised: options.onCompromised,
+      fs: LOCK_FS,
     });
   } catch (error) {
     if (systemErrorCode(error) === 'ELOCKED') return undefined;
@@ -47,7 +56,7 @@ export async function tryAcquireTickLock(lockPath: string, options: TickLockOpti
     if (released) return;
     released = true;
     try {
-      await release();
+      release();
     } catch (error) {
       // A compromised lock was already reported through onCompromised.
       if (systemErrorCode(error) !== 'ERELEASED') throw error;

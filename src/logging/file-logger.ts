@@ -1,5 +1,4 @@
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type winstonModule from 'winston';
 import type TransportStream from 'winston-transport';
@@ -48,7 +47,8 @@ export function createFileLogger({ logDir, level, maxBytes, maxFiles, onWriteErr
   const open = (): winstonModule.Logger => {
     if (winstonLogger === undefined) {
       // winston is CommonJS, so it can be loaded synchronously at the first line worth writing.
-      const requireModule = createRequire(import.meta.url);
+      // node:module itself is fetched here too: a healthy tick, which logs nothing, need not load it.
+      const requireModule = process.getBuiltinModule('node:module').createRequire(import.meta.url);
       const winston = requireModule('winston') as typeof winstonModule;
       const Transport = requireModule('winston-transport') as typeof TransportStream;
       const MESSAGE = Symbol.for('message');

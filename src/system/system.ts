@@ -1,5 +1,4 @@
 import { renameSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { listProcessGroup, readBootTimeMs, readProcStat, type ProcStat } from './proc-stat.js';
 import { procfsProcessTable, type ProcessTable } from './process-table.js';
 import { readBootId } from './boot-info.js';
@@ -9,6 +8,7 @@ import type { ShellCommandOptions, ShellCommandResult } from './run-shell-comman
 import type { StartDetachedOptions, StartDetachedResult } from './start-detached.js';
 import type { WakeOnLanTarget } from '../config/types.js';
 import type { SendMagicPacketResult } from '../wake/send-magic-packet.js';
+import { sleep } from '../time/sleep.js';
 
 /** The process table as recovery needs it: liveness, plus identity and process groups. */
 export interface ProcessInspector extends ProcessTable {
@@ -57,6 +57,7 @@ export interface System {
 export function realSystem(procRoot = '/proc', env: NodeJS.ProcessEnv = process.env): System {
   const table = procfsProcessTable(procRoot);
   let bootId: { value: string | undefined } | undefined;
+  let ownProcessGroup: number | undefined;
   const processes: ProcessInspector = {
     liveness: (pid) => table.liveness(pid),
     stat: (pid) => readProcStat(pid, procRoot),
@@ -83,7 +84,11 @@ export function realSystem(procRoot = '/proc', env: NodeJS.ProcessEnv = process.
     env,
     ownPid: process.pid,
     ownUid: process.geteuid?.() ?? 0,
-    ownProcessGroup: processes.stat(process.pid)?.pgrp ?? process.pid,
+    // Read when a recovery first asks: a healthy tick signals nothing.
+    get ownProcessGroup() {
+      ownProcessGroup ??= processes.stat(process.pid)?.pgrp ?? process.pid;
+      return ownProcessGroup;
+    },
     ancestors: () => ancestorsOf(process.ppid, processes),
   };
 }
