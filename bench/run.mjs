@@ -9,7 +9,7 @@
 // measured interleaved (one of each per round), so a noisy neighbour slows both alike.
 // Prints a table and writes bench/results.json (the figures, the targets, the machine).
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,6 +82,7 @@ function main() {
     },
   });
   const recovery = median(repeat(() => recoveryMs()));
+  const readFloor = median(repeat(() => readFloorMs(configs[1000])));
   // Where heartbeats belong on a device (/run is a tmpfs), and a disk folder beside it.
   const tmpfs = existsSync('/dev/shm') ? mkdtempSync('/dev/shm/watchdog-bench-') : undefined;
   let beatTmpfs;
@@ -96,12 +97,13 @@ function main() {
   const floorMs = startup['node -e 0'];
   const rows = [
     ['bare node -e 0', ms(floorMs), '1.00 ×', 'the floor'],
-    ['node loading better-sqlite3 + proper-lockfile, opening a database', ms(startup['the stack alone']), ratio(startup['the stack alone'], floorMs), '(reference)'],
+    ['node loading better-sqlite3 + proper-lockfile from node_modules, opening a database', ms(startup['the stack alone']), ratio(startup['the stack alone'], floorMs), '(reference)'],
     ['tick, 1 healthy process', ms(startup['tick, 1 process']), ratio(startup['tick, 1 process'], floorMs), '≤ 1.5 ×'],
     ['tick, 100 healthy processes', ms(startup['tick, 100 processes']), ratio(startup['tick, 100 processes'], floorMs), ''],
     ['tick, 1000 healthy processes', ms(startup['tick, 1000 processes']), ratio(startup['tick, 1000 processes'], floorMs), '≤ 3 ×'],
     ['tick, empty history', ms(history['tick, empty history']), '1.00 ×', ''],
     [`tick, ${HISTORY_ROWS.toLocaleString('en')} history rows`, ms(Object.values(history)[1]), ratio(Object.values(history)[1], history['tick, empty history']), '≤ 1.1 × empty'],
+    ['reading 1000 heartbeats and their /proc/PID/status, nothing else (in one process)', ms(readFloor), ratio(readFloor, floorMs), '(reference)'],
     ['peak memory, bare node -e 0', mib(memory['node -e 0']), '1.00 ×', ''],
     ['peak memory, tick, 1000 processes', mib(memory['tick, 1000 processes']), ratio(memory['tick, 1000 processes'], memory['node -e 0']), '≤ 1.5 ×'],
     ['recovery of a prompt app, less verify_delay', ms(recovery - VERIFY_DELAY_SECONDS * 1000), '', '< 300 ms'],
@@ -118,7 +120,7 @@ function main() {
     binary: BIN,
     runs: RUNS,
     warmup: WARMUP,
-    milliseconds: { ...startup, ...history, recovery_total: recovery, recovery_less_verify_delay: recovery - VERIFY_DELAY_SECONDS * 1000 },
+    milliseconds: { ...startup, ...history, recovery_total: recovery, recovery_less_verify_delay: recovery - VERIFY_DELAY_SECONDS * 1000, read_floor_1000: readFloor },
     peak_rss_kib: memory,
     beat_microseconds: { tmpfs: beatTmpfs ?? null, disk: beatDisk },
     ratios: {
@@ -187,6 +189,32 @@ function fillHistory(dbPath, rows) {
   } finally {
     db.close();
   }
+}
+
+/**
+ * What no tick of `config` can do without, in this process: open, fstat, read and close
+ * each heartbeat, and read the /proc/PID/status it names (as the tick does, into one
+ * buffer). A floor for the per-process cost, in ms.
+ */
+function readFloorMs(config) {
+  const { processes } = JSON.parse(readFileSync(config, 'utf8'));
+  const buffer = Buffer.allocUnsafe(65536);
+  const readAll = (path) => {
+    const fd = openSync(path, 'r');
+    try {
+      fstatSync(fd);
+      return readSync(fd, buffer, 0, buffer.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+  };
+  const start = process.hrtime.bigint();
+  for (const entry of Object.values(processes)) {
+    const length = readAll(join(dirname(config), entry.heartbeat_path));
+    const { pid } = JSON.parse(buffer.toString('utf8', 0, length));
+    readAll(`/proc/${pid}/status`);
+  }
+  return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
 /** Wall time of one run of `command args`, in ms. */
