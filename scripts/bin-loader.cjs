@@ -13,7 +13,7 @@
 'use strict';
 const { readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
-const { Script, constants } = require('node:vm');
+const { Script } = require('node:vm');
 
 const BUNDLE = join(__dirname, 'watchdog.js');
 const CACHE = join(__dirname, 'watchdog-__BUNDLE_HASH__.code-cache');
@@ -24,14 +24,10 @@ try {
 } catch {
   // None yet: compiled from source, as Node would.
 }
-// The bundle is ASCII (esbuild escapes the rest), so latin1 reads it exactly, and faster.
-const source = readFileSync(BUNDLE, 'latin1');
-const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
-  filename: BUNDLE,
-  cachedData,
-  // `import()` inside the bundle (yargs, nodemailer) resolves as it would in a module there.
-  importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-});
+// The bundle has no import(): V8 cannot run it in code restored from a cache, so the build
+// turns it into require() and refuses a bundle that still has one.
+const source = readFileSync(BUNDLE, 'utf8');
+const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: BUNDLE, cachedData });
 
 if (process.argv[2] === 'check' && (cachedData === undefined || script.cachedDataRejected)) {
   // After the run, so the cache holds every function the tick compiled, not only the top level.

@@ -116,7 +116,9 @@ writeFileSync(join(OUT_DIR, 'package.json'), '{ "type": "commonjs" }\n');
 rmSync(join(ROOT, 'dist/.build'), { recursive: true, force: true });
 
 // The binary: a loader that runs the bundle from V8's code cache (scripts/bin-loader.cjs).
-const bundleHash = createHash('sha256').update(readFileSync(join(OUT_DIR, 'watchdog.js'))).digest('hex').slice(0, 16);
+const bundleText = readFileSync(join(OUT_DIR, 'watchdog.js'), 'utf8');
+if (/\bimport\(/.test(bundleText)) throw new Error('the bundle calls import(), which fails in code restored from a code cache: add the package to import-as-require');
+const bundleHash = createHash('sha256').update(bundleText).digest('hex').slice(0, 16);
 const bin = join(OUT_DIR, 'bin.js');
 writeFileSync(bin, readFileSync(join(ROOT, 'scripts/bin-loader.cjs'), 'utf8').replace('__BUNDLE_HASH__', bundleHash));
 chmodSync(bin, 0o755);

@@ -27,7 +27,6 @@ export const LOG_FILENAME = 'watchdog.log';
 
 const SEVERITY: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
 
-
 /**
  * The watchdog's log: `watchdog.log` in `logDir`, one line per event with an ISO
  * timestamp, rotated by size into at most `maxFiles` files. winston formats the lines
