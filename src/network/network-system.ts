@@ -1,5 +1,5 @@
 import { lstatSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { sleep } from '../time/sleep.js';
 import { systemErrorCode } from '../errors.js';
 import { readBootId, readUptimeSeconds } from '../system/boot-info.js';
 import { runShellCommand, type ShellCommandOptions, type ShellCommandResult } from '../system/run-shell-command.js';

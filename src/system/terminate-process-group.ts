@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { sleep } from '../time/sleep.js';
 import { systemErrorCode } from '../errors.js';
 import { listProcessGroup } from './proc-stat.js';
 
