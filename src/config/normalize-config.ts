@@ -1,4 +1,4 @@
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { CONFIG_DEFAULTS } from './defaults.js';
 import { isPlainObject } from './json-shape.js';
 import { normalizeNetwork } from './normalize-network.js';
@@ -44,7 +44,7 @@ export function normalizeConfig(raw: RawConfig, configPath: string, lookupUser: 
 
 /** What a process takes from the top level unless it says otherwise. */
 export interface InheritedSettings {
-  /** Relative paths resolve against it; commands run in it by default. */
+  /** Absolute: relative paths resolve against it; commands run in it by default. */
   configDir: string;
   /** Absolute; the default home of the app output logs. */
   logDir: string;
@@ -61,7 +61,7 @@ export interface InheritedSettings {
 /** The top-level settings processes inherit, defaults applied. */
 export function inheritedSettingsOf(raw: Omit<RawConfig, 'processes'>, configDir: string): InheritedSettings {
   return {
-    configDir,
+    configDir: resolve(configDir),
     logDir: resolve(configDir, raw.log_dir ?? CONFIG_DEFAULTS.log_dir),
     consecutive_failures_threshold: raw.consecutive_failures_threshold ?? CONFIG_DEFAULTS.consecutive_failures_threshold,
     kill_timeout: raw.kill_timeout ?? CONFIG_DEFAULTS.kill_timeout,
@@ -95,9 +95,10 @@ export function normalizeProcess(key: string, raw: RawProcessConfig, inherited: 
     verify_delay: raw.verify_delay ?? inherited.verify_delay,
     cleanup_args: raw.cleanup_args ?? inherited.cleanup_args,
     start_grace_seconds: raw.start_grace_seconds ?? raw.timeout_seconds,
-    cwd: resolve(configDir, raw.cwd ?? '.'),
+    // The defaults are absolute already: a tick of a thousand processes resolved them a thousand times.
+    cwd: raw.cwd === undefined ? configDir : resolve(configDir, raw.cwd),
     env: { ...raw.env },
-    output_log: resolve(configDir, raw.output_log ?? resolve(inherited.logDir, `${fileNameOf(key)}.out.log`)),
+    output_log: raw.output_log === undefined ? join(inherited.logDir, `${fileNameOf(key)}.out.log`) : resolve(configDir, raw.output_log),
     user: raw.user === undefined ? undefined : lookupUser(raw.user),
     match: raw.match === undefined ? undefined : new RegExp(raw.match, 'u'),
     max_recoveries: raw.max_recoveries ?? inherited.max_recoveries,

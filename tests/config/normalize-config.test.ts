@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { commandsOf, inheritedSettingsOf, normalizeProcess, pipelineOf } from '../../src/config/normalize-config.js';
 import type { RawProcessConfig } from '../../src/config/types.js';
@@ -183,6 +184,16 @@ describe('normalizeProcess: legacy keys and pipeline', () => {
   it('turns a process key into a safe output log file name', () => {
     const process = normalizeProcess('../etc/cam 1', { ...BASE, startup_command: 'run' }, inheritedSettingsOf({}, '/srv'));
     assert.equal(process.output_log, '/srv/logs/.._etc_cam_1.out.log');
+  });
+
+  it('gives absolute, normalised default paths whatever form the config folder is given in', () => {
+    const untidy = normalizeProcess('web', { ...BASE, startup_command: 'run' }, inheritedSettingsOf({}, '/srv//watchdog/./'));
+    assert.equal(untidy.cwd, '/srv/watchdog');
+    assert.equal(untidy.output_log, '/srv/watchdog/logs/web.out.log');
+    assert.equal(untidy.heartbeat_path, '/srv/watchdog/hb/my_server.json');
+    const relative = normalizeProcess('web', { ...BASE, startup_command: 'run' }, inheritedSettingsOf({ log_dir: '../logs' }, 'etc/watchdog'));
+    assert.equal(relative.cwd, resolve('etc/watchdog'));
+    assert.equal(relative.output_log, resolve('etc/logs/web.out.log'));
   });
 
   it('keeps an absolute heartbeat_path', () => {
