@@ -4,11 +4,12 @@ import { observeIdentity, type System } from '../system/system.js';
 import { checkIdentity } from '../heartbeat/check-identity.js';
 import { formatSeconds } from '../time/format-duration.js';
 import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
+import { pollDelayMs } from '../time/poll-delay.js';
 import { actionResult, type ActionResult } from './action-result.js';
 import { decideKill, type KillDecision, type KillTarget } from './kill-target.js';
 import type { ActionPlan } from './plan-recovery.js';
 
-/** How often the app is looked for after a signal: tens of milliseconds, so a prompt exit is seen promptly. */
+/** The longest wait between two looks for the app after a signal (the first looks come sooner, see pollDelayMs). */
 export const KILL_POLL_MS = 25;
 /** How long a process may take to disappear after SIGKILL before `kill` fails (a process stuck in the kernel). */
 export const AFTER_SIGKILL_WAIT_MS = 5000;
@@ -103,10 +104,10 @@ function send(system: System, target: KillTarget, signal: NodeJS.Signals): 'gone
 
 async function waitUntilGone(system: System, target: KillTarget, timeoutMs: number): Promise<boolean> {
   const deadline = system.now().getTime() + timeoutMs;
-  for (;;) {
+  for (let attempt = 0; ; attempt += 1) {
     if (isGone(system, target)) return true;
     if (system.now().getTime() >= deadline) return false;
-    await system.sleep(KILL_POLL_MS);
+    await system.sleep(pollDelayMs(attempt, KILL_POLL_MS));
   }
 }
 

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { pollDelayMs } from '../time/poll-delay.js';
 import { sleep } from '../time/sleep.js';
 import { systemErrorCode } from '../errors.js';
 import { listProcessGroup } from './proc-stat.js';
@@ -11,7 +12,10 @@ export interface TerminateProcessGroupOptions {
   listGroup?: (pgid: number) => number[];
   /** For testing: how a signal is sent (default `process.kill`). */
   kill?: (pid: number, signal: NodeJS.Signals) => void;
-  /** How often the group is listed while waiting for it to go (default 20 ms). */
+  /**
+   * The longest wait between two listings of the group while waiting for it to go (default
+   * 20 ms). The first ones come sooner (see {@link pollDelayMs}).
+   */
   pollIntervalMs?: number;
   /** How long to wait for the group to go after SIGKILL before giving up (default 5000 ms). */
   giveUpAfterMs?: number;
@@ -82,10 +86,11 @@ async function waitUntilEmpty(
   everyMs: number,
 ): Promise<number[]> {
   const deadline = performance.now() + forMs;
-  for (;;) {
+  for (let attempt = 0; ; attempt += 1) {
     const members = listGroup(pgid);
     const left = deadline - performance.now();
     if (members.length === 0 || left <= 0) return members;
-    await sleep(Math.min(everyMs, left));
+    await sleep(Math.min(pollDelayMs(attempt, everyMs), left));
   }
 }
+
