@@ -93,4 +93,3 @@ async function waitUntilEmpty(
     await sleep(Math.min(pollDelayMs(attempt, everyMs), left));
   }
 }
-
