@@ -43,7 +43,8 @@ export function queueEvent(db: Store, notify: NotifyConfig, event: WatchdogEvent
 
 export interface NotifierDeps {
   audit: AuditWriter;
-  host: string;
+  /** The name events give as their host; asked only when an event is raised. */
+  host: () => string;
   now: () => Date;
   logger: Logger;
 }
@@ -57,7 +58,7 @@ export function notifierFor(notify: NotifyConfig | undefined, deps: NotifierDeps
   if (notify === undefined || notify.channels.length === 0) return () => undefined;
   return (event) => {
     try {
-      const outcome = deps.audit.write((db) => queueEvent(db, notify, event, deps.host, deps.now().getTime()));
+      const outcome = deps.audit.write((db) => queueEvent(db, notify, event, deps.host(), deps.now().getTime()));
       if (outcome.queued.length > 0) deps.logger.debug(`notify: ${event.kind} queued for ${outcome.queued.join(', ')}: ${event.summary}`);
       if (outcome.repeats.length > 0) deps.logger.info(`notify: ${event.kind} not sent again to ${outcome.repeats.join(', ')} (repeat_after_seconds): ${event.summary}`);
     } catch (error) {

@@ -15,11 +15,11 @@ import { recordChecks } from '../store/record-checks.js';
 import { markInterruptedRecoveries } from '../store/record-recovery.js';
 import { applyRetention } from '../store/retention.js';
 import type { System } from '../system/system.js';
+import { machineName } from '../system/machine-name.js';
 import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
 import { checkProcess } from './check-process.js';
 import { describeCheck } from './describe-check.js';
 import { acquireTickLockNow } from '../lock/acquire-lock.js';
-import { hostname } from 'node:os';
 import type { DeliveryReport } from '../notify/deliver-notifications.js';
 import { notifierFor } from '../notify/queue-event.js';
 import type { RaiseEvent } from '../notify/watchdog-event.js';
@@ -101,7 +101,8 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
 
     const store = openAuditStore({ dbPath: config.db_path, journalPath: config.journal_path, logger, now: () => system.now() });
     try {
-      const raise = notifierFor(config.notify, { audit: store, host: deps.hostname ?? hostname(), now: () => system.now(), logger });
+      const host = deps.hostname;
+      const raise = notifierFor(config.notify, { audit: store, host: host === undefined ? machineName : () => host, now: () => system.now(), logger });
       const interrupted = store.write((db) => markInterruptedRecoveries(db, checkedAt));
       if (interrupted > 0) logger.warn(`${interrupted} recovery(ies) were interrupted by the watchdog stopping mid-pipeline; marked interrupted`);
       const recorded = store.write((db) =>

@@ -161,7 +161,12 @@ describe('notifierFor', () => {
     const writer = failingWriter(db, new Error('must not be written'));
     const logger = recordingLogger();
     for (const notify of [undefined, notifyOf({ channels: {} })]) {
-      const raise = notifierFor(notify, { audit: writer, host: 'h', now: () => new Date(NOW), logger });
+      const raise = notifierFor(notify, {
+        audit: writer,
+        host: () => assert.fail('the host name is asked only for an event to queue'),
+        now: () => new Date(NOW),
+        logger,
+      });
       raise(event('gave_up', 'web', NOW));
     }
     assert.equal(writer.writes, 0);
@@ -174,7 +179,7 @@ describe('notifierFor', () => {
     let nowMs = NOW;
     const raise = notifierFor(notifyOf({ channels: { ops: { type: 'webhook', url: 'https://127.0.0.1/hook' } } }), {
       audit: directWriter(db),
-      host: 'gateway-17',
+      host: () => 'gateway-17',
       now: () => new Date(nowMs),
       logger,
     });
@@ -182,8 +187,8 @@ describe('notifierFor', () => {
     nowMs += MINUTE;
     raise(event('gave_up', 'web', nowMs));
     assert.deepEqual(
-      rows(db).map((row) => [row.channel, row.event, row.subject]),
-      [['ops', 'gave_up', 'web']],
+      rows(db).map((row) => [row.channel, row.event, row.subject, (JSON.parse(row.payload) as { host: string }).host]),
+      [['ops', 'gave_up', 'web', 'gateway-17']],
     );
     assert.deepEqual(logger.lines, ['debug notify: gave_up queued for ops: web: gave_up', 'info notify: gave_up not sent again to ops (repeat_after_seconds): web: gave_up']);
   });
@@ -192,7 +197,7 @@ describe('notifierFor', () => {
     const db = freshStore();
     const writer = failingWriter(db, new Error('SQLITE_FULL: database or disk is full'));
     const logger = recordingLogger();
-    const raise = notifierFor(notifyOf({ channels: { ops: { type: 'webhook', url: 'https://127.0.0.1/hook' } } }), { audit: writer, host: 'h', now: () => new Date(NOW), logger });
+    const raise = notifierFor(notifyOf({ channels: { ops: { type: 'webhook', url: 'https://127.0.0.1/hook' } } }), { audit: writer, host: () => 'h', now: () => new Date(NOW), logger });
     assert.doesNotThrow(() => raise(event('recovery_failed', 'web', NOW)));
     assert.equal(writer.writes, 1);
     assert.deepEqual(logger.lines, ['error notify: cannot queue recovery_failed (web: recovery_failed): SQLITE_FULL: database or disk is full']);

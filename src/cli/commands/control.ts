@@ -4,12 +4,12 @@ import { readHeartbeatFile } from '../../heartbeat/read-heartbeat-file.js';
 import { acquireTickLockWaiting } from '../../lock/acquire-lock.js';
 import { openAuditStore, type AuditStore } from '../../store/audit-store.js';
 import { realSystem } from '../../system/system.js';
+import { machineName } from '../../system/machine-name.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { loadCliConfig, requireProcessKey } from '../load-cli-config.js';
 import { openLog } from '../open-log.js';
 import { requestedBy } from '../requested-by.js';
-import { hostname } from 'node:os';
 import { notifierFor } from '../../notify/queue-event.js';
 import { deliverQueued } from '../../tick/report-tick.js';
 import { secretNamesOf, withoutVariables } from '../../notify/secret-names.js';
@@ -50,7 +50,7 @@ export async function runControl(command: ControlCommand, args: ControlArgs, io:
           logger: log.logger,
           command,
           requestedBy: requestedBy(io.env),
-          raise: notifierFor(config.notify, { audit: store, host: hostname(), now: () => system.now(), logger: log.logger }),
+          raise: notifierFor(config.notify, { audit: store, host: machineName, now: () => system.now(), logger: log.logger }),
         };
         const results: ControlResult[] = [];
         for (const process of targets) {
