@@ -234,16 +234,31 @@ function peakRss(preload, args) {
   return Number(readFileSync(file, 'utf8'));
 }
 
-/** Runs each measure once per round, WARMUP rounds unrecorded then RUNS rounds; the median of each. */
+/**
+ * Runs each measure once per round, WARMUP rounds unrecorded then RUNS rounds; the median of
+ * each. The order is shuffled every round: in a fixed order, each measure always follows the
+ * same other one (the floor, the 1000-process tick and its thousand heartbeat writes), and
+ * on this machine that alone moved a figure by 2–3 %.
+ */
 function interleave(measures) {
   const samples = Object.fromEntries(Object.keys(measures).map((name) => [name, []]));
   for (let round = 0; round < WARMUP + RUNS; round += 1) {
-    for (const [name, measure] of Object.entries(measures)) {
+    for (const [name, measure] of shuffled(Object.entries(measures))) {
       const value = measure();
       if (round >= WARMUP) samples[name].push(value);
     }
   }
   return Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)]));
+}
+
+/** A copy of `items` in random order (Fisher–Yates). */
+function shuffled(items) {
+  const copy = [...items];
+  for (let index = copy.length - 1; index > 0; index -= 1) {
+    const other = Math.floor(Math.random() * (index + 1));
+    [copy[index], copy[other]] = [copy[other], copy[index]];
+  }
+  return copy;
 }
 
 function repeat(measure) {
