@@ -2,11 +2,8 @@ import { networkSchema } from './network-schema.js';
 import { metricsSchema, notifySchema, wakeOnLanSchema } from './notify-schema.js';
 
 /**
- * The JSON Schema of the config file, new and legacy keys alike: `configSchema` for the
- * whole file except its two large optional sections, `network` and `notify`, which have
- * schemas of their own (`SECTION_SCHEMAS`). A section is validated only when a config has
- * it, so a tick of a config without one does not load their validators, two thirds of the
- * compiled schema (BENCHMARKS.md). Cross-field rules (an action with no command) live in
+ * The JSON Schema of the config file: one schema for the whole format, new and legacy
+ * keys alike. Cross-field rules (an action with no command) live in
  * `check-config-rules.ts`, which runs on the normalised config.
  */
 
@@ -77,19 +74,13 @@ export const configSchema = {
       type: 'object',
       additionalProperties: processSchema,
     },
-    // Checked in full by SECTION_SCHEMAS.
-    network: { type: 'object' },
-    notify: { type: 'object' },
+    network: networkSchema,
+    notify: notifySchema,
     metrics: metricsSchema,
     ping_url: nonEmptyString,
     ping_timeout_seconds: { type: 'number', exclusiveMinimum: 0, maximum: 60 },
   },
 } as const;
-
-/** The schemas of the config's optional sections that are validated on their own, by top-level key. */
-export const SECTION_SCHEMAS = { network: networkSchema, notify: notifySchema } as const;
-
-export type SchemaSection = keyof typeof SECTION_SCHEMAS;
 
 /** Keys the schema knows, so unknown keys (usually typos) can be reported as warnings. */
 export const KNOWN_TOP_LEVEL_KEYS: ReadonlySet<string> = new Set(Object.keys(configSchema.properties));

@@ -1,4 +1,5 @@
-import { findSchemaErrors } from './find-schema-errors.js';
+import type { ValidateFunction } from 'ajv';
+import { schemaValidator } from './schema-validator.js';
 import { checkCrossProcessRules, checkProcessRules, findUnknownKeys } from './check-config-rules.js';
 import { checkNetworkRules } from './check-network-rules.js';
 import { checkNotifyRules } from './check-notify-rules.js';
@@ -17,10 +18,12 @@ export interface ConfigValidation {
   warnings: string[];
 }
 
+let compiled: ValidateFunction | undefined;
+
 /**
  * Validates parsed config data and resolves it. Pure apart from compiling the schema
- * once (see `findSchemaErrors`) and looking up the users processes run as: reports every
- * problem at once, schema and cross-field alike. `env` is where the `${NAME}` references of `notify` and
+ * once and looking up the users processes run as: reports every problem at once,
+ * schema and cross-field alike. `env` is where the `${NAME}` references of `notify` and
  * `ping_url` are looked for, to warn of those not set (default the watchdog's own).
  *
  * @example
@@ -28,7 +31,10 @@ export interface ConfigValidation {
  * if (config === undefined) for (const line of errors) console.error(line);
  */
 export function validateConfig(data: unknown, configPath: string, lookupUser: LookupUser = passwdLookup(), env: NodeJS.ProcessEnv = process.env): ConfigValidation {
-  const errors = formatSchemaErrors(findSchemaErrors(data), data);
+  compiled ??= schemaValidator();
+  const validate = compiled;
+  const schemaOk = validate(data);
+  const errors = schemaOk ? [] : formatSchemaErrors(validate.errors ?? [], data);
   const warnings: string[] = [];
 
   if (isPlainObject(data)) {
