@@ -30,6 +30,9 @@ describe('watchdog command line', () => {
           web: { display_name: 'Web', timeout_seconds: '60', heartbeat_path: 'web.json', enabled: true, commands: { start: 'x' } },
           api: { display_name: 'API', timeout_seconds: 60, heartbeat_path: 'api.json', enabled: 'yes', recovery_actions: ['kill', 'reset', 'start'] },
         },
+        // Errors inside the optional sections, as the build compiled the schema.
+        network: { interface: '' },
+        notify: { channels: {}, max_queued: 0 },
       }),
     );
     for (const command of ['check', 'status', 'history', 'validate']) {
@@ -44,6 +47,8 @@ describe('watchdog command line', () => {
         '  processes.api.enabled: must be boolean',
         '  processes.api.commands.start: is required (the command that starts the app; legacy configs call it startup_command)',
         '  processes.api.recovery_actions[1]: action "reset" has no command (add commands.reset, or remove or disable the action)',
+        '  network.interface: must not be empty',
+        '  notify.max_queued: must be >= 1',
         'warning: procceses: unknown setting, ignored',
       ]) {
         assert.ok(lines.includes(problem), `${command} prints ${problem}\n${result.stderr}`);
