@@ -24,10 +24,10 @@ try {
 } catch {
   // None yet: compiled from source, as Node would.
 }
-// The bundle has no import(): V8 cannot run it in code restored from a cache, so the build
-// turns it into require() and refuses a bundle that still has one.
-const source = readFileSync(BUNDLE, 'utf8');
-const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: BUNDLE, cachedData });
+// The bundle is one function expression, the wrapper Node puts around a CommonJS module
+// (the build writes it so). It has no import(): V8 cannot run it in code restored from a
+// cache, so the build turns it into require() and refuses a bundle that still has one.
+const script = new Script(readFileSync(BUNDLE, 'utf8'), { filename: BUNDLE, cachedData });
 
 if (process.argv[2] === 'check' && (cachedData === undefined || script.cachedDataRejected)) {
   // After the run, so the cache holds every function the tick compiled, not only the top level.

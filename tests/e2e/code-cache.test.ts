@@ -26,17 +26,30 @@ function builtCacheName(): string {
 }
 
 /**
- * A copy of the built binary in `dir/dist/cli`, laid out as the package is (its package.json
- * two folders up, `node_modules` beside it leading to the project's packages), with or
- * without the build's code cache.
+ * Where the binary finds the packages it loads at run time (better-sqlite3's addon):
+ * - `beside`: in the package's own `node_modules`, as npm installs a package globally;
+ * - `hoisted`: in the `node_modules` the package itself sits in, as npm installs a
+ *   dependency of another project.
  */
-function copyBinary(dir: string, { withCache }: { withCache: boolean }): string {
-  const cli = join(dir, 'dist', 'cli');
+type PackageLayout = 'beside' | 'hoisted';
+
+/**
+ * A copy of the built binary laid out as an installed package (its package.json two
+ * folders above `dist/cli`), with or without the build's code cache. The packages are the
+ * project's own, reached through symbolic links. Returns the copy's `dist/cli`.
+ */
+function copyBinary(dir: string, { withCache, layout = 'beside' }: { withCache: boolean; layout?: PackageLayout }): string {
+  const packageDir = layout === 'beside' ? dir : join(dir, 'node_modules', 'watchdog');
+  const cli = join(packageDir, 'dist', 'cli');
   mkdirSync(cli, { recursive: true });
   for (const name of ['bin.js', 'watchdog.js', 'package.json']) copyFileSync(join(BUILT, name), join(cli, name));
   if (withCache) copyFileSync(join(BUILT, builtCacheName()), join(cli, builtCacheName()));
-  copyFileSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  copyFileSync(join(ROOT, 'package.json'), join(packageDir, 'package.json'));
+  if (layout === 'beside') {
+    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  } else {
+    symlinkSync(join(ROOT, 'node_modules', 'better-sqlite3'), join(dir, 'node_modules', 'better-sqlite3'));
+  }
   return cli;
 }
 
@@ -150,5 +163,32 @@ describe('the binary runs its bundle from V8 code cache', () => {
     assert.equal(status.code, 0, status.stderr);
 
     assert.deepEqual(readdirSync(cli).sort(), ['bin.js', 'package.json', 'watchdog.js'], 'no cache was written');
+  });
+});
+
+describe("the binary finds better-sqlite3's addon", () => {
+  it('in the node_modules the package sits in, when npm hoisted it there', () => {
+    const dir = makeTempDir();
+    const cli = copyBinary(dir, { withCache: true, layout: 'hoisted' });
+    assert.ok(!existsSync(join(cli, '..', '..', 'node_modules')), 'the package has no node_modules of its own');
+    healthySetup(dir);
+
+    assert.deepEqual(run(cli, ['check'], dir), { code: 0, stdout: '', stderr: '' });
+    assert.equal(healthyChecks(join(dir, 'watchdog.db')), 1, 'the tick recorded its check');
+  });
+
+  it('and says which file it could not load, when the addon is not one', () => {
+    const dir = makeTempDir();
+    const cli = copyBinary(dir, { withCache: true, layout: 'hoisted' });
+    // The package's own copy of better-sqlite3, with an addon that is not a shared library.
+    const own = join(cli, '..', '..', 'node_modules', 'better-sqlite3');
+    mkdirSync(join(own, 'build', 'Release'), { recursive: true });
+    copyFileSync(join(ROOT, 'node_modules', 'better-sqlite3', 'package.json'), join(own, 'package.json'));
+    writeFileSync(join(own, 'build', 'Release', 'better_sqlite3.node'), 'not a shared library\n');
+    healthySetup(dir);
+
+    const result = run(cli, ['check'], dir);
+    assert.notEqual(result.code, 0, 'the check failed');
+    assert.match(result.stderr, /better_sqlite3\.node/, `stderr names the addon: ${result.stderr}`);
   });
 });
