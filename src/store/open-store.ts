@@ -3,6 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { WatchdogError, describeError } from '../errors.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
+import { sqliteAddonFailure } from './sqlite-addon-failure.js';
 
 export type Store = Database.Database;
 
@@ -88,7 +89,7 @@ export function openStoreForReading(dbPath: string): Store | undefined {
 
 /**
  * Opens and prepares a database; on failure closes it and throws our own errors as
- * they are, anything else as `explain` words it.
+ * they are, a failure to load SQLite itself as such, anything else as `explain` words it.
  */
 function openExplained(open: () => Store, prepare: (db: Store) => void, explain: (error: unknown) => WatchdogError): Store {
   let db: Store | undefined;
@@ -99,6 +100,6 @@ function openExplained(open: () => Store, prepare: (db: Store) => void, explain:
   } catch (error) {
     db?.close();
     if (error instanceof WatchdogError) throw error;
-    throw explain(error);
+    throw sqliteAddonFailure(error) ?? explain(error);
   }
 }

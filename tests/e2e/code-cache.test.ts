@@ -48,7 +48,7 @@ function copyBinary(dir: string, { withCache, layout = 'beside' }: { withCache: 
   if (layout === 'beside') {
     symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
   } else {
-    symlinkSync(join(ROOT, 'node_modules', 'better-sqlite3'), join(dir, 'node_modules', 'better-sqlite3'));
+    for (const name of readdirSync(join(ROOT, 'node_modules'))) symlinkSync(join(ROOT, 'node_modules', name), join(dir, 'node_modules', name));
   }
   return cli;
 }
@@ -189,6 +189,7 @@ describe("the binary finds better-sqlite3's addon", () => {
 
     const result = run(cli, ['check'], dir);
     assert.notEqual(result.code, 0, 'the check failed');
-    assert.match(result.stderr, /better_sqlite3\.node/, `stderr names the addon: ${result.stderr}`);
+    assert.match(result.stderr, /cannot load SQLite \(better-sqlite3's native addon\): .*better_sqlite3\.node/, `stderr names the addon: ${result.stderr}`);
+    assert.match(result.stderr, /hint: .*npm rebuild better-sqlite3/, `stderr says how to mend it: ${result.stderr}`);
   });
 });
