@@ -188,7 +188,7 @@ describe("the binary finds better-sqlite3's addon", () => {
     healthySetup(dir);
 
     const result = run(cli, ['check'], dir);
-    assert.notEqual(result.code, 0, 'the check failed');
+    assert.equal(result.code, 1, 'the check failed, as a database that cannot be used fails it');
     assert.match(result.stderr, /cannot load SQLite \(better-sqlite3's native addon\): .*better_sqlite3\.node/, `stderr names the addon: ${result.stderr}`);
     assert.match(result.stderr, /hint: .*npm rebuild better-sqlite3/, `stderr says how to mend it: ${result.stderr}`);
   });
