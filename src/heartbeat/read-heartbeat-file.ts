@@ -1,6 +1,7 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync } from 'node:fs';
 import { describeError, systemErrorCode } from '../errors.js';
 import { formatMode, systemPrivateGroups, writableByOthers, type IsPrivateGroup } from '../system/file-trust.js';
+import { readToScratch } from '../system/read-to-scratch.js';
 
 /** What reading a heartbeat file found, before its contents are judged. */
 export type HeartbeatFileRead =
@@ -24,8 +25,6 @@ const PRIVATE_GROUPS = systemPrivateGroups();
  * a symbolic link (it may point at another app's heartbeat), or a file other users
  * may write.
  */
-let scratch: Buffer | undefined;
-
 export function readHeartbeatFile(path: string, isPrivateGroup: IsPrivateGroup = PRIVATE_GROUPS): HeartbeatFileRead {
   let fd: number;
   try {
@@ -46,20 +45,12 @@ export function readHeartbeatFile(path: string, isPrivateGroup: IsPrivateGroup =
     if (stat.size > MAX_HEARTBEAT_BYTES) {
       return { kind: 'unreadable', reason: `heartbeat file is too large (${stat.size} bytes)` };
     }
-    // One buffer for every read of the run: a zeroed 64 KiB for each of a thousand files was
-    // most of what a large tick allocated. Reads are synchronous, so no two share it at once.
-    const buffer = (scratch ??= Buffer.allocUnsafe(MAX_HEARTBEAT_BYTES + 1));
-    let length = 0;
-    for (;;) {
-      const count = readSync(fd, buffer, length, buffer.length - length, null);
-      if (count === 0) break;
-      length += count;
-      if (length > MAX_HEARTBEAT_BYTES) {
-        return { kind: 'unreadable', reason: 'heartbeat file is too large (grew while being read)' };
-      }
+    const bytes = readToScratch(fd, MAX_HEARTBEAT_BYTES + 1);
+    if (bytes.length > MAX_HEARTBEAT_BYTES) {
+      return { kind: 'unreadable', reason: 'heartbeat file is too large (grew while being read)' };
     }
     try {
-      return { kind: 'read', text: decoder.decode(buffer.subarray(0, length)), ownerUid: stat.uid };
+      return { kind: 'read', text: decoder.decode(bytes), ownerUid: stat.uid };
     } catch {
       return { kind: 'unreadable', reason: 'heartbeat file is not valid UTF-8' };
     }

@@ -1,6 +1,7 @@
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { systemErrorCode } from '../errors.js';
+import { SCRATCH_BYTES, readToScratch } from './read-to-scratch.js';
 
 /**
  * Reads `/proc/PID/NAME`; `undefined` when there is no such process (ENOENT, or ESRCH:
@@ -20,28 +21,18 @@ export function readProcFile(pid: number, name: string, procRoot = '/proc'): str
   }
 }
 
-/** Enough for a stat or status file; a longer file (a long command line) is read whole the usual way. */
-const SCRATCH_BYTES = 16 * 1024;
-let scratch: Buffer | undefined;
-
 /**
- * A procfs file's text. procfs reports every size as 0, so `readFileSync` reads it through
- * a fresh 64 KiB buffer each time: a tick of a thousand processes spent more on those
- * allocations than on the reads. One reused buffer serves (reads are synchronous).
+ * A procfs file's text. procfs reports every size as 0, so `readFileSync` would read it
+ * through a fresh 64 KiB buffer each time; the shared one serves instead. A file that
+ * fills it (a long command line) is read again whole the usual way.
  */
 function readSmall(path: string): string {
   const fd = openSync(path, 'r');
-  let length = 0;
+  let bytes: Buffer;
   try {
-    const buffer = (scratch ??= Buffer.allocUnsafe(SCRATCH_BYTES));
-    for (;;) {
-      const count = readSync(fd, buffer, length, buffer.length - length, null);
-      if (count === 0) return buffer.toString('utf8', 0, length);
-      length += count;
-      if (length === buffer.length) break;
-    }
+    bytes = readToScratch(fd);
   } finally {
     closeSync(fd);
   }
-  return readFileSync(path, 'utf8');
+  return bytes.length < SCRATCH_BYTES ? bytes.toString('utf8') : readFileSync(path, 'utf8');
 }
