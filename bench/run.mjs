@@ -14,6 +14,7 @@ import { cpus, totalmem, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { ENV, interleave as interleaveRuns, median, refreshHeartbeats, timed, writeHealthyConfig } from './measure.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The binary measured: this build's, or another's (BENCH_BIN, to compare a change with what it replaces). */
@@ -26,13 +27,6 @@ const HISTORY_ROWS = Number(process.env.BENCH_HISTORY_ROWS ?? 1_000_000);
 const BEATS = 20_000;
 const STACK_ONLY = `const Database = require(${JSON.stringify(join(ROOT, 'node_modules', 'better-sqlite3'))}); require(${JSON.stringify(join(ROOT, 'node_modules', 'proper-lockfile'))}); new Database(':memory:').close();`;
 const VERIFY_DELAY_SECONDS = 0.5;
-
-/**
- * The environment of every run: this one, less NODE_EXTRA_CA_CERTS, which makes every
- * `node` read a CA bundle at start (tens of ms) on machines set up with it: a device has no
- * such setting, and the floor would hide the tick's own cost.
- */
-const ENV = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'NODE_EXTRA_CA_CERTS'));
 
 const work = mkdtempSync(join(tmpdir(), 'watchdog-bench-'));
 chmodSync(work, 0o755);
@@ -137,32 +131,7 @@ function main() {
 
 /** A folder with a config of `count` healthy processes; returns the config's path. */
 function healthySetup(name, count) {
-  const dir = join(work, name);
-  mkdirSync(join(dir, 'hb'), { recursive: true, mode: 0o755 });
-  const processes = {};
-  for (let index = 0; index < count; index += 1) {
-    processes[`app_${index}`] = {
-      display_name: `App ${index}`,
-      timeout_seconds: 3600,
-      heartbeat_path: `hb/app_${index}.json`,
-      enabled: true,
-      commands: { start: 'exec sleep 300' },
-      recovery_actions: ['kill', 'start'],
-    };
-  }
-  const config = join(dir, 'config.json');
-  writeFileSync(config, JSON.stringify({ log_level: 'info', processes }));
-  refreshHeartbeats(config);
-  return config;
-}
-
-/** Fresh heartbeats naming this (live) process, as the apps would have written them. */
-function refreshHeartbeats(config) {
-  const { processes } = JSON.parse(readFileSync(config, 'utf8'));
-  const timestamp = new Date().toISOString().replace('Z', '+00:00');
-  for (const [key, entry] of Object.entries(processes)) {
-    writeFileSync(join(dirname(config), entry.heartbeat_path), JSON.stringify({ process_key: key, pid: process.pid, timestamp, status: 'running', iteration: 1 }));
-  }
+  return writeHealthyConfig(join(work, name), count);
 }
 
 function tick(config) {
@@ -217,15 +186,6 @@ function readFloorMs(config) {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
-/** Wall time of one run of `command args`, in ms. */
-function timed(command, args) {
-  const start = process.hrtime.bigint();
-  const result = spawnSync(command, args, { stdio: ['ignore', 'ignore', 'pipe'], env: ENV });
-  const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
-  return elapsed;
-}
-
 /** Peak resident memory (KiB) of one run of `node args`. */
 function peakRss(preload, args) {
   const file = join(work, 'rss');
@@ -241,24 +201,7 @@ function peakRss(preload, args) {
  * on this machine that alone moved a figure by 2–3 %.
  */
 function interleave(measures) {
-  const samples = Object.fromEntries(Object.keys(measures).map((name) => [name, []]));
-  for (let round = 0; round < WARMUP + RUNS; round += 1) {
-    for (const [name, measure] of shuffled(Object.entries(measures))) {
-      const value = measure();
-      if (round >= WARMUP) samples[name].push(value);
-    }
-  }
-  return Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)]));
-}
-
-/** A copy of `items` in random order (Fisher–Yates). */
-function shuffled(items) {
-  const copy = [...items];
-  for (let index = copy.length - 1; index > 0; index -= 1) {
-    const other = Math.floor(Math.random() * (index + 1));
-    [copy[index], copy[other]] = [copy[other], copy[index]];
-  }
-  return copy;
+  return interleaveRuns(measures, { warmup: WARMUP, runs: RUNS });
 }
 
 function repeat(measure) {
@@ -323,12 +266,6 @@ function beatCost(folder) {
   const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: ENV });
   if (result.status !== 0) throw new Error(`beat benchmark failed: ${result.stderr}`);
   return JSON.parse(result.stdout);
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 function ms(value) {
