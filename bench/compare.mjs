@@ -7,13 +7,12 @@
 //
 // BENCH_RUNS rounds (default 200) after BENCH_WARMUP (default 3), with BENCH_PROCESSES
 // healthy processes (default 1). Each build ticks in a folder of its own (config, heartbeats
-// naming this process, database) under a fresh temporary folder, removed at the end, as are
-// the copies of its config that the ticks leave beside each binary. Prints, for each, the
-// median, its ratio to bare node and what it adds to bare node.
+// naming this process, database) under a fresh temporary folder, removed at the end. Prints,
+// for each, the median, its ratio to bare node and what it adds to bare node.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { interleave, leavingInstallsAsFound, refreshHeartbeats, timed, writeHealthyConfig } from './measure.mjs';
+import { interleave, refreshHeartbeats, timed, writeHealthyConfig } from './measure.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
@@ -34,7 +33,7 @@ try {
       return timed(process.execPath, [bin, 'check', '-c', config]);
     };
   });
-  const medians = leavingInstallsAsFound(bins, () => interleave(measures, { warmup: WARMUP, runs: RUNS }));
+  const medians = interleave(measures, { warmup: WARMUP, runs: RUNS });
   const floor = medians['node -e 0'];
   console.log(`${RUNS} rounds after ${WARMUP}, ${PROCESSES} healthy process${PROCESSES === 1 ? '' : 'es'}`);
   for (const [name, value] of Object.entries(medians)) {

@@ -1,7 +1,7 @@
 // How the benchmarks time things, shared by `npm run bench` (bench/run.mjs) and the
 // head-to-head comparison of builds (bench/compare.mjs).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /**
@@ -78,22 +78,5 @@ export function refreshHeartbeats(config) {
   const timestamp = new Date().toISOString().replace('Z', '+00:00');
   for (const [key, entry] of Object.entries(processes)) {
     writeFileSync(join(dirname(config), entry.heartbeat_path), JSON.stringify({ process_key: key, pid: process.pid, timestamp, status: 'running', iteration: 1 }));
-  }
-}
-
-/**
- * Runs `run`, then removes what the benchmark's ticks left beside each binary: the copies of
- * the config texts that passed the schema (src/config/schema-memo.ts), one for each of the
- * benchmark's temporary configs. What was there before is kept.
- */
-export function leavingInstallsAsFound(bins, run) {
-  const schemaPasses = (bin) => readdirSync(dirname(bin)).filter((name) => name.startsWith('config-schema-passed-'));
-  const before = bins.map((bin) => new Set(schemaPasses(bin)));
-  try {
-    return run();
-  } finally {
-    bins.forEach((bin, index) => {
-      for (const name of schemaPasses(bin)) if (!before[index].has(name)) rmSync(join(dirname(bin), name), { force: true });
-    });
   }
 }

@@ -3,8 +3,7 @@
 // cron does (a fresh `node dist/cli/bin.js check -c CONFIG` each time), against the same
 // machine's bare `node -e 0` measured in the same run. Not part of `npm test`: figures are
 // reported, never asserted. Everything runs under a fresh temporary folder, removed at the
-// end (with the copies of its configs that ticks leave beside the binary); the only
-// processes signalled are the `sleep`s this script starts.
+// end; the only processes signalled are the `sleep`s this script starts.
 //
 // Each figure is the median of RUNS runs after WARMUP runs; figures that are compared are
 // measured interleaved (one of each per round), so a noisy neighbour slows both alike.
@@ -15,7 +14,7 @@ import { cpus, totalmem, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { ENV, interleave as interleaveRuns, leavingInstallsAsFound, median, refreshHeartbeats, timed, writeHealthyConfig } from './measure.mjs';
+import { ENV, interleave as interleaveRuns, median, refreshHeartbeats, timed, writeHealthyConfig } from './measure.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The binary measured: this build's, or another's (BENCH_BIN, to compare a change with what it replaces). */
@@ -34,7 +33,7 @@ chmodSync(work, 0o755);
 const started = [];
 
 try {
-  leavingInstallsAsFound([BIN], main);
+  main();
 } finally {
   for (const pid of started) {
     try {

@@ -62,18 +62,16 @@ await build({
   logLevel: 'warning',
 });
 const validatorHash = wrapScript(join(OUT_DIR, VALIDATOR));
-// What the bundle has for src/config/schema-validator.ts. The files that remember which
-// config texts passed are named after the validator that passed them: another build's
-// validator, which may check other things, does not trust them. They are files, not a
-// folder: a folder made by root in an install owned by another user would stop that user
-// from removing dist/ (a rebuild, npm ci).
+// What the bundle has for src/config/schema-validator.ts. The folder that remembers which
+// config texts passed is named after the validator that passed them: another build's
+// validator, which may check other things, does not trust them.
 const replacement = join(ROOT, 'dist/.build/schema-validator.mjs');
 writeFileSync(
   replacement,
   [
     "import { join } from 'node:path';",
     `export function schemaValidator() {\n  return __watchdogRunBeside(${JSON.stringify(VALIDATOR)});\n}`,
-    `export function schemaMemoStem() {\n  return join(__dirname, ${JSON.stringify(`config-schema-passed-${validatorHash}`)});\n}`,
+    `export function schemaMemoFolder() {\n  return join(__dirname, ${JSON.stringify(`config-schema-passed-${validatorHash}`)});\n}`,
     '',
   ].join('\n'),
 );
@@ -215,6 +213,6 @@ function writeCodeCaches(binPath, cachePaths) {
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
-    for (const name of readdirSync(OUT_DIR)) if (name.startsWith('config-schema-passed-')) rmSync(join(OUT_DIR, name));
+    for (const name of readdirSync(OUT_DIR)) if (name.startsWith('config-schema-passed-')) rmSync(join(OUT_DIR, name), { recursive: true });
   }
 }

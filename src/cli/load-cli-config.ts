@@ -1,20 +1,15 @@
 import { checkStateLocations } from '../config/check-state-locations.js';
 import { loadConfig, resolveConfigPath, type LoadedConfig } from '../config/load-config.js';
-import { builtSchemaMemo } from '../config/schema-memo.js';
 import type { ProcessConfig, WatchdogConfig } from '../config/types.js';
 import { ConfigError, WatchdogError } from '../errors.js';
 import type { CliIo } from './io.js';
 
 /**
  * Every command starts here: the config from `-c`, `$WATCHDOG_CONFIG` or `./config.json`,
- * validated, and the places it keeps its state checked as safe from other users. With
- * `rememberSchemaPass` (a tick), a config text that loads is remembered beside the built
- * binary, so the next tick does not check it against the schema again
- * (src/config/schema-memo.ts); every command uses what is remembered.
+ * validated, and the places it keeps its state checked as safe from other users.
  */
-export function loadCliConfig(configOption: string | undefined, io: Pick<CliIo, 'env' | 'cwd'>, { rememberSchemaPass = false } = {}): LoadedConfig {
-  const configPath = resolveConfigPath({ cliPath: configOption, env: io.env, cwd: io.cwd });
-  const loaded = loadConfig(configPath, undefined, undefined, builtSchemaMemo(configPath, { remember: rememberSchemaPass }));
+export function loadCliConfig(configOption: string | undefined, io: Pick<CliIo, 'env' | 'cwd'>): LoadedConfig {
+  const loaded = loadConfig(resolveConfigPath({ cliPath: configOption, env: io.env, cwd: io.cwd }));
   const problems = checkStateLocations(loaded.config);
   if (problems.length > 0) {
     throw new ConfigError('CONFIG_UNSAFE', `the state locations of ${loaded.config.config_path} are writable by other users; refusing to use them`, problems, {

@@ -37,9 +37,8 @@ export interface ConfigFile extends FileOwnership {
  * root or the watchdog's user may change (its owner, a group other than the owner's
  * private one, everyone; or a folder it is in) is refused, as monit refuses a loose monitrc: the watchdog runs
  * its commands, often as root, so whoever can edit the config can run anything.
- * A text that `memo` holds is not checked against the schema again (that very text passed
- * it); a text that loads is told to the memo. By default the memo is the built binary's,
- * which only tells the ticks' configs (src/cli/load-cli-config.ts).
+ * A text that `memo` holds is not checked against the schema again (it passed it, byte for
+ * byte); a text that loads is remembered.
  *
  * @throws {ConfigError} with every problem found when the file is missing, unreadable, writable by others, or invalid.
  */
@@ -47,7 +46,7 @@ export function loadConfig(
   configPath: string,
   readFile: (path: string) => ConfigFile = readConfigFile,
   trust: PathTrust = processPathTrust(),
-  memo: SchemaMemo = builtSchemaMemo(configPath, { remember: false }),
+  memo: SchemaMemo = builtSchemaMemo(configPath),
 ): LoadedConfig {
   let file: ConfigFile;
   try {

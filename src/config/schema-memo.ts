@@ -1,16 +1,16 @@
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { schemaMemoStem } from './schema-validator.js';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { schemaMemoFolder } from './schema-validator.js';
 
 /**
  * Remembers the text of a config file that last passed the schema, so that a tick whose config
  * has not changed does not load the schema's validator again: in the bundled binary the
  * validator is a third of the code a tick would otherwise read and restore (BENCHMARKS.md).
  * Only the schema is skipped: every other rule is checked and the config is resolved at every
- * load. This holds because the schema only judges the parsed config and never changes it
- * (src/config/ajv-options.ts).
+ * load.
  */
 export interface SchemaMemo {
-  /** Whether `text` is exactly the text that last passed the schema. */
+  /** Whether `text` is, byte for byte, the text that last passed the schema. */
   holds(text: string): boolean;
   /** Remembers that `text` passed the schema. */
   remember(text: string): void;
@@ -23,20 +23,19 @@ export const NO_SCHEMA_MEMO: SchemaMemo = {
 };
 
 /**
- * The memo of the config file at `configPath`, kept as a copy of its text in the file
- * `STEM-HASH.json`, HASH naming the config's path. The file belongs with the validator it
+ * The memo of the config file at `configPath`, kept in `folder` as a copy of its text (one
+ * file per config file, named by a hash of its path). The folder belongs with the validator it
  * vouches for and is trusted as that code is: whoever can write there can change the
- * validator too. It is readable by its owner alone, as the config may hold secrets. Anything
- * wrong with the copy (missing, unreadable, another text) means "not known to pass", the safe
- * answer; and a memo that cannot be written (a read-only install, a full disk) costs only the
- * validation. So neither is an error.
+ * validator too. Anything wrong with the copy (missing, unreadable, another text) means "not
+ * known to pass", the safe answer; and a memo that cannot be written (a read-only install, a
+ * full disk) costs only the validation. So neither is an error.
  *
  * @example
  * const memo = fileSchemaMemo('/usr/lib/node_modules/watchdog/dist/cli/config-schema-passed-0a1b2c3d4e5f6a7b', '/etc/watchdog/config.json');
  * if (!memo.holds(text)) { checkSchema(text); memo.remember(text); }
  */
-export function fileSchemaMemo(stem: string, configPath: string): SchemaMemo {
-  const path = `${stem}-${hashPath(configPath)}.json`;
+export function fileSchemaMemo(folder: string, configPath: string): SchemaMemo {
+  const path = join(folder, `${hashPath(configPath)}.json`);
   return {
     holds(text) {
       try {
@@ -50,7 +49,8 @@ export function fileSchemaMemo(stem: string, configPath: string): SchemaMemo {
       // Renamed into place, so a reader sees a whole text, never one being written.
       const temporary = `${path}.${process.pid}`;
       try {
-        writeFileSync(temporary, text, { mode: 0o600 });
+        mkdirSync(folder, { recursive: true, mode: 0o755 });
+        writeFileSync(temporary, text, { mode: 0o644 });
         renameSync(temporary, path);
       } catch {
         // See above: not remembered. A leftover that cannot be removed either is left.
@@ -64,21 +64,10 @@ export function fileSchemaMemo(stem: string, configPath: string): SchemaMemo {
   };
 }
 
-/** `memo`, asked but never told: what it holds is used, nothing is added. */
-export function readOnlySchemaMemo(memo: SchemaMemo): SchemaMemo {
-  return { holds: (text) => memo.holds(text), remember: () => undefined };
-}
-
-/**
- * The memo of the validator this build has, for the config file at `configPath`: none unless
- * it is the bundled binary's. Only a tick should `remember`, as only a tick writes the code
- * caches: a command typed by hand on a config of the moment then leaves nothing behind.
- */
-export function builtSchemaMemo(configPath: string, { remember }: { remember: boolean }): SchemaMemo {
-  const stem = schemaMemoStem();
-  if (stem === undefined) return NO_SCHEMA_MEMO;
-  const memo = fileSchemaMemo(stem, configPath);
-  return remember ? memo : readOnlySchemaMemo(memo);
+/** The memo of the validator this build has for the config file at `configPath`: none unless it is the bundled binary's. */
+export function builtSchemaMemo(configPath: string): SchemaMemo {
+  const folder = schemaMemoFolder();
+  return folder === undefined ? NO_SCHEMA_MEMO : fileSchemaMemo(folder, configPath);
 }
 
 /**

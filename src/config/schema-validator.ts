@@ -17,11 +17,10 @@ export function schemaValidator(): ValidateFunction {
 }
 
 /**
- * Where the config texts this validator passed are remembered (src/config/schema-memo.ts):
- * the start of those files' paths. Nowhere here: a validator compiled at run time has nothing
- * to load that remembering would spare. The bundled binary's stand-in names files beside its
- * own validator's script.
+ * Where the config texts this validator passed are remembered (src/config/schema-memo.ts).
+ * Nowhere here: a validator compiled at run time has nothing to load that remembering would
+ * spare. The bundled binary's stand-in names a folder beside its own validator's script.
  */
-export function schemaMemoStem(): string | undefined {
+export function schemaMemoFolder(): string | undefined {
   return undefined;
 }

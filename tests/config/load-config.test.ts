@@ -222,7 +222,7 @@ describe('loadConfig with a memo of the texts that passed the schema', () => {
   it('has no memo when the schema is compiled at run time, as here: a config is checked at every load', () => {
     const text = JSON.stringify({ ...VALID, log_max_files: 0 });
     const path = writeConfig('memo-default.json', text);
-    const memo = builtSchemaMemo(path, { remember: true });
+    const memo = builtSchemaMemo(path);
     memo.remember(text);
     assert.equal(memo.holds(text), false);
     assert.equal(configErrorOf(() => loadConfig(path)).code, 'CONFIG_INVALID');

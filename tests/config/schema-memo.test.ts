@@ -2,29 +2,29 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileSchemaMemo, NO_SCHEMA_MEMO, readOnlySchemaMemo } from '../../src/config/schema-memo.js';
+import { fileSchemaMemo, NO_SCHEMA_MEMO } from '../../src/config/schema-memo.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 const TEXT = '{ "processes": {} }\n';
 
 describe('fileSchemaMemo', () => {
   it('holds nothing until it remembers, then exactly the text it remembered', () => {
-    const stem = join(makeTempDir(), 'passed');
-    const memo = fileSchemaMemo(stem, '/etc/watchdog/config.json');
-    assert.equal(memo.holds(TEXT), false, 'nothing before');
+    const folder = join(makeTempDir(), 'passed');
+    const memo = fileSchemaMemo(folder, '/etc/watchdog/config.json');
+    assert.equal(memo.holds(TEXT), false, 'nothing before (the folder does not exist yet)');
 
     memo.remember(TEXT);
     assert.equal(memo.holds(TEXT), true);
     for (const other of ['', TEXT.trimEnd(), `${TEXT} `, TEXT.replace('{}', '{ }'), TEXT.toUpperCase()]) {
       assert.equal(memo.holds(other), false, `a text that differs in any byte is not held: ${JSON.stringify(other)}`);
     }
-    assert.equal(fileSchemaMemo(stem, '/etc/watchdog/config.json').holds(TEXT), true, 'a later tick reads what this one wrote');
+    assert.equal(fileSchemaMemo(folder, '/etc/watchdog/config.json').holds(TEXT), true, 'a later tick reads what this one wrote');
   });
 
   it('keeps one text per config file, so two configs do not push each other out', () => {
     const folder = makeTempDir();
-    const first = fileSchemaMemo(join(folder, 'passed'), '/etc/watchdog/config.json');
-    const second = fileSchemaMemo(join(folder, 'passed'), '/opt/other/config.json');
+    const first = fileSchemaMemo(folder, '/etc/watchdog/config.json');
+    const second = fileSchemaMemo(folder, '/opt/other/config.json');
     first.remember(TEXT);
     second.remember('{ "processes": { "b": {} } }');
 
@@ -34,15 +34,16 @@ describe('fileSchemaMemo', () => {
     assert.equal(readdirSync(folder).length, 2);
   });
 
-  it('writes a copy of the text that only its owner may read (a config may hold secrets), and no temporary file', () => {
-    const folder = makeTempDir();
-    fileSchemaMemo(join(folder, 'passed'), '/etc/watchdog/config.json').remember(TEXT);
+  it('writes a copy of the text readable by all, in a folder it makes, and no temporary file', () => {
+    const folder = join(makeTempDir(), 'passed');
+    fileSchemaMemo(folder, '/etc/watchdog/config.json').remember(TEXT);
 
+    assert.equal(statSync(folder).mode & 0o777, 0o755);
     const names = readdirSync(folder);
     assert.equal(names.length, 1, `one file: ${names.join(', ')}`);
     const [name = ''] = names;
-    assert.match(name, /^passed-[0-9a-f]{8}\.json$/);
-    assert.equal(statSync(join(folder, name)).mode & 0o777, 0o600);
+    assert.match(name, /^[0-9a-f]{8}\.json$/);
+    assert.equal(statSync(join(folder, name)).mode & 0o777, 0o644);
     assert.equal(readFileSync(join(folder, name), 'utf8'), TEXT);
   });
 
@@ -51,7 +52,7 @@ describe('fileSchemaMemo', () => {
     // The memo's folder is a file: nothing can be made inside it (not even by root).
     const blocked = join(dir, 'blocked');
     writeFileSync(blocked, 'not a folder\n');
-    const memo = fileSchemaMemo(join(blocked, 'passed'), '/etc/watchdog/config.json');
+    const memo = fileSchemaMemo(blocked, '/etc/watchdog/config.json');
     memo.remember(TEXT);
     assert.equal(memo.holds(TEXT), false);
     assert.equal(readFileSync(blocked, 'utf8'), 'not a folder\n');
@@ -59,7 +60,7 @@ describe('fileSchemaMemo', () => {
 
   it('treats a copy it cannot read as not held, and leaves no temporary file when it cannot replace it', () => {
     const folder = makeTempDir();
-    const memo = fileSchemaMemo(join(folder, 'passed'), '/etc/watchdog/config.json');
+    const memo = fileSchemaMemo(folder, '/etc/watchdog/config.json');
     memo.remember(TEXT);
     const [name = ''] = readdirSync(folder);
     // A folder where the copy is: it can be neither read nor replaced (not even by root).
@@ -71,20 +72,6 @@ describe('fileSchemaMemo', () => {
     assert.equal(memo.holds(TEXT), false);
     assert.deepEqual(readdirSync(folder), [name], 'no temporary file is left');
     assert.ok(statSync(join(folder, name)).isDirectory(), 'the folder is left as it was');
-  });
-});
-
-describe('readOnlySchemaMemo', () => {
-  it('holds what the memo holds, and tells it nothing', () => {
-    const folder = makeTempDir();
-    const memo = fileSchemaMemo(join(folder, 'passed'), '/etc/watchdog/config.json');
-    const readOnly = readOnlySchemaMemo(memo);
-    readOnly.remember(TEXT);
-    assert.equal(readOnly.holds(TEXT), false);
-    assert.deepEqual(readdirSync(folder), [], 'nothing was written');
-
-    memo.remember(TEXT);
-    assert.equal(readOnly.holds(TEXT), true);
   });
 });
 

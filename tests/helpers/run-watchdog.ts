@@ -1,31 +1,8 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/**
- * The built binary, as users run it (`npm test` builds before it tests), from a copy of
- * `dist/cli` made for this test file and removed when it ends. A tick remembers, in files beside
- * the binary, the config texts that passed the schema (src/config/schema-memo.ts): run from
- * `dist/cli`, each test's config would leave one there.
- */
-export const WATCHDOG_BIN = copyBuiltBinary();
-
-/** A copy of the built binary laid out as an installed package, with the project's packages; returns its bin.js. */
-function copyBuiltBinary(): string {
-  const root = fileURLToPath(new URL('../..', import.meta.url));
-  const built = join(root, 'dist', 'cli');
-  const dir = mkdtempSync(join(tmpdir(), 'watchdog-bin-'));
-  // When the test file's process ends, not with the first test that ends (makeTempDir).
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  const cli = join(dir, 'dist', 'cli');
-  mkdirSync(cli, { recursive: true });
-  for (const name of readdirSync(built)) if (!name.startsWith('config-schema-passed-')) copyFileSync(join(built, name), join(cli, name));
-  copyFileSync(join(root, 'package.json'), join(dir, 'package.json'));
-  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
-  return join(cli, 'bin.js');
-}
+/** The built binary, as users run it. `npm test` builds before it tests. */
+export const WATCHDOG_BIN = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url));
 
 export interface RunResult {
   code: number | null;

@@ -26,7 +26,7 @@ export interface CheckArgs {
  * Exit 1 when a recovery failed or the crash-loop guard gave up on a process.
  */
 export async function runCheck(args: CheckArgs, io: CliIo): Promise<number> {
-  const { config, warnings } = loadCliConfig(args.config, io, { rememberSchemaPass: args.dryRun !== true });
+  const { config, warnings } = loadCliConfig(args.config, io);
   if (args.dryRun === true) return (await import('./check-dry-run.js')).runCheckDryRun(config, warnings, io);
 
   const log = openLog(config, io);
