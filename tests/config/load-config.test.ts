@@ -6,7 +6,6 @@ import { after, before, describe, it } from 'node:test';
 import { processPathTrust, type PathTrust } from '../../src/config/check-state-locations.js';
 import type { IsPrivateGroup } from '../../src/system/file-trust.js';
 import { loadConfig, resolveConfigPath } from '../../src/config/load-config.js';
-import { builtSchemaMemo, type SchemaMemo } from '../../src/config/schema-memo.js';
 import { ConfigError } from '../../src/errors.js';
 
 let dir: string;
@@ -157,75 +156,6 @@ describe('loadConfig', () => {
     const error = configErrorOf(() => loadConfig(path));
     assert.equal(error.code, 'CONFIG_INVALID');
     assert.deepEqual(error.problems, ['config: must be object']);
-  });
-});
-
-/** A memo that holds the texts given, and records what it was asked and told. */
-function recordingMemo(held: readonly string[] = []): SchemaMemo & { asked: string[]; remembered: string[] } {
-  const asked: string[] = [];
-  const remembered: string[] = [];
-  return {
-    asked,
-    remembered,
-    holds: (text) => {
-      asked.push(text);
-      return held.includes(text);
-    },
-    remember: (text) => {
-      remembered.push(text);
-    },
-  };
-}
-
-describe('loadConfig with a memo of the texts that passed the schema', () => {
-  const trust = processPathTrust();
-
-  it('checks a text the memo does not hold, and remembers it once it loads', () => {
-    const text = JSON.stringify(VALID);
-    const path = writeConfig('memo-new.json', text);
-    const memo = recordingMemo();
-    assert.equal(loadConfig(path, undefined, trust, memo).config.processes[0]?.key, 'web');
-    assert.deepEqual(memo.asked, [text], 'the memo was asked about the file’s exact text');
-    assert.deepEqual(memo.remembered, [text]);
-  });
-
-  it('does not check a text the memo holds against the schema again, but checks every other rule', () => {
-    // log_max_files: 0 breaks only the schema (its minimum); the memo's word is taken for it.
-    const text = JSON.stringify({ ...VALID, log_max_files: 0 });
-    const path = writeConfig('memo-held.json', text);
-    const memo = recordingMemo([text]);
-    assert.equal(loadConfig(path, undefined, trust, memo).config.log_max_files, 0);
-    assert.deepEqual(memo.remembered, [], 'what it holds is not written again');
-
-    const checked = configErrorOf(() => loadConfig(path, undefined, trust, recordingMemo()));
-    assert.deepEqual(checked.problems, ['log_max_files: must be >= 1'], 'without the memo the schema finds it');
-
-    // A rule outside the schema: an action with no command.
-    const ruleText = JSON.stringify({ processes: { web: { ...VALID.processes.web, recovery_actions: ['kill', 'clear_db', 'start'] } } });
-    const rulePath = writeConfig('memo-rule.json', ruleText);
-    const error = configErrorOf(() => loadConfig(rulePath, undefined, trust, recordingMemo([ruleText])));
-    assert.deepEqual(error.problems, [
-      'processes.web.recovery_actions[1]: action "clear_db" has no command (add commands.clear_db, or remove or disable the action)',
-    ]);
-  });
-
-  it('never remembers a text that does not load, nor one it could not read', () => {
-    const invalid = writeConfig('memo-invalid.json', JSON.stringify({ ...VALID, kill_timeout: 'ten' }));
-    const notJson = writeConfig('memo-not-json.json', '{ "processes": ');
-    const memo = recordingMemo();
-    assert.equal(configErrorOf(() => loadConfig(invalid, undefined, trust, memo)).code, 'CONFIG_INVALID');
-    assert.equal(configErrorOf(() => loadConfig(notJson, undefined, trust, memo)).code, 'CONFIG_INVALID');
-    assert.equal(configErrorOf(() => loadConfig(join(dir, 'memo-missing.json'), undefined, trust, memo)).code, 'CONFIG_MISSING');
-    assert.deepEqual(memo.remembered, []);
-  });
-
-  it('has no memo when the schema is compiled at run time, as here: a config is checked at every load', () => {
-    const text = JSON.stringify({ ...VALID, log_max_files: 0 });
-    const path = writeConfig('memo-default.json', text);
-    const memo = builtSchemaMemo(path);
-    memo.remember(text);
-    assert.equal(memo.holds(text), false);
-    assert.equal(configErrorOf(() => loadConfig(path)).code, 'CONFIG_INVALID');
   });
 });
 

@@ -3,7 +3,7 @@
 // cache away, spoil it or block it without touching the build the other tests run.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
@@ -14,27 +14,16 @@ import { makeTempDir } from '../helpers/temp-dir.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BUILT = join(ROOT, 'dist', 'cli');
-/** The build's scripts: the bundle, and the config schema's validator that it runs when it needs it. */
-const SCRIPTS = ['watchdog', 'config-schema-validator'] as const;
-type ScriptName = (typeof SCRIPTS)[number];
-const CACHE_NAME = /^(watchdog|config-schema-validator)-[0-9a-f]{16}\.code-cache$/;
+const CACHE_NAME = /^watchdog-[0-9a-f]{16}\.code-cache$/;
 
-/** The cache file the build made for a script: exactly one, named after that script's text. */
-function builtCacheName(script: ScriptName = 'watchdog'): string {
-  const caches = readdirSync(BUILT).filter((name) => name.startsWith(`${script}-`) && name.endsWith('.code-cache'));
-  assert.equal(caches.length, 1, `one code cache of ${script}.js in dist/cli: ${caches.join(', ')}`);
+/** The cache file the build made: exactly one, named after the bundle. */
+function builtCacheName(): string {
+  const caches = readdirSync(BUILT).filter((name) => name.endsWith('.code-cache'));
+  assert.equal(caches.length, 1, `one code cache in dist/cli: ${caches.join(', ')}`);
   const [name = ''] = caches;
   assert.match(name, CACHE_NAME);
   return name;
 }
-
-/** The folder where the binary remembers the config texts that passed its validator, named after the validator. */
-function memoFolderName(): string {
-  return `config-schema-passed-${builtCacheName('config-schema-validator').slice('config-schema-validator-'.length, -'.code-cache'.length)}`;
-}
-
-/** The built files a copy of the binary has: the loader, the scripts and their package.json. */
-const BUILT_FILES = ['bin.js', 'package.json', ...SCRIPTS.map((script) => `${script}.js`)];
 
 /**
  * Where the binary finds the packages it loads at run time (better-sqlite3's addon):
@@ -53,8 +42,8 @@ function copyBinary(dir: string, { withCache, layout = 'beside' }: { withCache: 
   const packageDir = layout === 'beside' ? dir : join(dir, 'node_modules', 'watchdog');
   const cli = join(packageDir, 'dist', 'cli');
   mkdirSync(cli, { recursive: true });
-  for (const name of BUILT_FILES) copyFileSync(join(BUILT, name), join(cli, name));
-  if (withCache) for (const script of SCRIPTS) copyFileSync(join(BUILT, builtCacheName(script)), join(cli, builtCacheName(script)));
+  for (const name of ['bin.js', 'watchdog.js', 'package.json']) copyFileSync(join(BUILT, name), join(cli, name));
+  if (withCache) copyFileSync(join(BUILT, builtCacheName()), join(cli, builtCacheName()));
   copyFileSync(join(ROOT, 'package.json'), join(packageDir, 'package.json'));
   if (layout === 'beside') {
     symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
@@ -108,19 +97,15 @@ describe('the binary runs its bundle from V8 code cache', () => {
 
     assert.deepEqual(run(cli, ['check'], dir), { code: 0, stdout: '', stderr: '' });
     const written = readdirSync(cli).filter((name) => CACHE_NAME.test(name));
-    assert.deepEqual(written.sort(), SCRIPTS.map((script) => builtCacheName(script)).sort(), 'each cache is named after the same script as the build names it');
+    assert.deepEqual(written, [builtCacheName()], 'the cache is named after the same bundle as the build names it');
     const cache = join(cli, builtCacheName());
-    for (const script of SCRIPTS) assert.equal(statSync(join(cli, builtCacheName(script))).mode & 0o777, 0o644);
+    assert.equal(statSync(cache).mode & 0o777, 0o644);
     const first = statSync(cache);
 
     assert.deepEqual(run(cli, ['check'], dir), { code: 0, stdout: '', stderr: '' });
     assert.equal(statSync(cache).ino, first.ino, 'the second check used the cache and left it');
     assert.equal(healthyChecks(join(dir, 'watchdog.db')), 2);
-    assert.deepEqual(
-      readdirSync(cli).sort(),
-      [...BUILT_FILES, ...SCRIPTS.map((script) => builtCacheName(script)), memoFolderName()].sort(),
-      'no temporary file is left',
-    );
+    assert.deepEqual(readdirSync(cli).sort(), ['bin.js', builtCacheName(), 'package.json', 'watchdog.js'].sort(), 'no temporary file is left');
   });
 
   it('is not thrown by a spoilt cache: V8 refuses it, the tick runs, and the cache is written anew', () => {
@@ -161,11 +146,7 @@ describe('the binary runs its bundle from V8 code cache', () => {
     assert.deepEqual(run(cli, ['check'], dir), { code: 0, stdout: '', stderr: '' });
 
     assert.ok(statSync(join(cli, builtCacheName())).isDirectory(), 'the folder is left as it was');
-    assert.deepEqual(
-      readdirSync(cli).sort(),
-      [...BUILT_FILES, builtCacheName(), builtCacheName('config-schema-validator'), memoFolderName()].sort(),
-      'no temporary file is left',
-    );
+    assert.deepEqual(readdirSync(cli).sort(), ['bin.js', builtCacheName(), 'package.json', 'watchdog.js'].sort(), 'no temporary file is left');
     assert.equal(healthyChecks(join(dir, 'watchdog.db')), 1);
   });
 
@@ -181,67 +162,7 @@ describe('the binary runs its bundle from V8 code cache', () => {
     const status = run(cli, ['status'], dir);
     assert.equal(status.code, 0, status.stderr);
 
-    assert.deepEqual(readdirSync(cli).filter((name) => name.endsWith('.code-cache')), [], 'no cache was written');
-  });
-});
-
-/** Makes the copy's validator a script that throws if it is run, to show whether a command loads it. */
-function spoilValidator(cli: string): void {
-  writeFileSync(join(cli, 'config-schema-validator.js'), "(function () { throw new Error('the schema validator was loaded'); })");
-}
-
-describe('the binary checks a config file against the schema once for each text', () => {
-  it('remembers a text that loads, and does not load the validator for it again; a changed text is checked', () => {
-    const dir = makeTempDir();
-    const cli = copyBinary(dir, { withCache: true });
-    const config = healthySetup(dir);
-
-    assert.deepEqual(run(cli, ['check'], dir), { code: 0, stdout: '', stderr: '' });
-    const memo = join(cli, memoFolderName());
-    const copies = readdirSync(memo);
-    assert.equal(copies.length, 1, `one text remembered: ${copies.join(', ')}`);
-    assert.equal(readFileSync(join(memo, copies[0] ?? ''), 'utf8'), readFileSync(config, 'utf8'), 'what is remembered is the config’s text');
-
-    spoilValidator(cli);
-    assert.deepEqual(run(cli, ['check'], dir), { code: 0, stdout: '', stderr: '' }, 'the same text: the validator is not loaded');
-    assert.equal(healthyChecks(join(dir, 'watchdog.db')), 2, 'and the tick checked its app');
-
-    writeFileSync(config, `${readFileSync(config, 'utf8')}\n`);
-    const changed = run(cli, ['check'], dir);
-    assert.match(changed.stderr, /the schema validator was loaded/, `a text that differs by one byte is checked: ${changed.stderr}`);
-    assert.notEqual(changed.code, 0);
-  });
-
-  it('reports an invalid config at every check, and never remembers it', () => {
-    const dir = makeTempDir();
-    const cli = copyBinary(dir, { withCache: true });
-    writeConfig(dir, { app: { heartbeat_path: 'run/app.json' } }, { kill_timeout: 'ten' });
-
-    for (let tick = 1; tick <= 2; tick += 1) {
-      const result = run(cli, ['check'], dir);
-      assert.equal(result.code, 78, `check ${tick}: ${result.stderr}`);
-      assert.match(result.stderr, /kill_timeout: must be number/, `check ${tick} names the problem`);
-    }
-    assert.ok(!existsSync(join(cli, memoFolderName())), 'nothing was remembered');
-  });
-
-  it('does not take the word of another validator: what is remembered is found by the hash of the validator that passed it', () => {
-    const dir = makeTempDir();
-    const cli = copyBinary(dir, { withCache: true });
-    const config = healthySetup(dir);
-    assert.deepEqual(run(cli, ['check'], dir), { code: 0, stdout: '', stderr: '' });
-    // What this build remembered for the config, moved to where another validator's memory would be
-    // and made to vouch for an invalid text.
-    const other = join(cli, 'config-schema-passed-0000000000000000');
-    renameSync(join(cli, memoFolderName()), other);
-    const invalid = readFileSync(config, 'utf8').replace('"consecutive_failures_threshold": 2', '"consecutive_failures_threshold": 0');
-    assert.notEqual(invalid, readFileSync(config, 'utf8'));
-    writeFileSync(config, invalid);
-    for (const name of readdirSync(other)) writeFileSync(join(other, name), invalid);
-
-    const result = run(cli, ['check'], dir);
-    assert.equal(result.code, 78, result.stderr);
-    assert.match(result.stderr, /consecutive_failures_threshold: must be >= 1/);
+    assert.deepEqual(readdirSync(cli).sort(), ['bin.js', 'package.json', 'watchdog.js'], 'no cache was written');
   });
 });
 
