@@ -4,8 +4,7 @@ import { ConfigError, describeError, systemErrorCode } from '../errors.js';
 import type { FileOwnership } from '../system/file-trust.js';
 import { findUnsafePath, processPathTrust, type PathTrust } from './check-state-locations.js';
 import type { WatchdogConfig } from './types.js';
-import { builtSchemaMemo, type SchemaMemo } from './schema-memo.js';
-import { checkConfigSchema, validateConfig } from './validate-config.js';
+import { validateConfig } from './validate-config.js';
 
 export interface LoadedConfig {
   config: WatchdogConfig;
@@ -37,8 +36,6 @@ export interface ConfigFile extends FileOwnership {
  * root or the watchdog's user may change (its owner, a group other than the owner's
  * private one, everyone; or a folder it is in) is refused, as monit refuses a loose monitrc: the watchdog runs
  * its commands, often as root, so whoever can edit the config can run anything.
- * A text that `memo` holds is not checked against the schema again (it passed it, byte for
- * byte); a text that loads is remembered.
  *
  * @throws {ConfigError} with every problem found when the file is missing, unreadable, writable by others, or invalid.
  */
@@ -46,7 +43,6 @@ export function loadConfig(
   configPath: string,
   readFile: (path: string) => ConfigFile = readConfigFile,
   trust: PathTrust = processPathTrust(),
-  memo: SchemaMemo = builtSchemaMemo(configPath),
 ): LoadedConfig {
   let file: ConfigFile;
   try {
@@ -82,21 +78,14 @@ export function loadConfig(
     });
   }
 
-  const remembered = memo.holds(text);
-  const { config, errors, warnings } = validateConfig(data, configPath, undefined, undefined, remembered ? passedBefore : checkConfigSchema);
+  const { config, errors, warnings } = validateConfig(data, configPath);
   if (config === undefined) {
     throw new ConfigError('CONFIG_INVALID', `config file ${configPath} is invalid`, errors, {
       hint: 'fix the problems listed, then run `watchdog validate`',
       warnings,
     });
   }
-  if (!remembered) memo.remember(text);
   return { config, warnings };
-}
-
-/** The schema's verdict on a text that passed it before: nothing to report. */
-function passedBefore(): string[] {
-  return [];
 }
 
 function readConfigFile(path: string): ConfigFile {

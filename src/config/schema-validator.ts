@@ -15,12 +15,3 @@ export function schemaValidator(): ValidateFunction {
   const { Ajv } = requireModule('ajv') as { Ajv: typeof AjvClass };
   return new Ajv(AJV_OPTIONS).compile(configSchema);
 }
-
-/**
- * Where the config texts this validator passed are remembered (src/config/schema-memo.ts).
- * Nowhere here: a validator compiled at run time has nothing to load that remembering would
- * spare. The bundled binary's stand-in names a folder beside its own validator's script.
- */
-export function schemaMemoFolder(): string | undefined {
-  return undefined;
-}

@@ -20,35 +20,21 @@ export interface ConfigValidation {
 
 let compiled: ValidateFunction | undefined;
 
-/** The schema's verdict on parsed config data: one `path: message` line per problem, none when it passes. */
-export type SchemaCheck = (data: unknown) => string[];
-
-/** Checks parsed config data against the config schema, with the validator compiled once. */
-export function checkConfigSchema(data: unknown): string[] {
-  compiled ??= schemaValidator();
-  return compiled(data) ? [] : formatSchemaErrors(compiled.errors ?? [], data);
-}
-
 /**
  * Validates parsed config data and resolves it. Pure apart from compiling the schema
  * once and looking up the users processes run as: reports every problem at once,
  * schema and cross-field alike. `env` is where the `${NAME}` references of `notify` and
  * `ping_url` are looked for, to warn of those not set (default the watchdog's own).
- * `checkSchema` is the schema's part; loadConfig passes one that finds nothing for a text
- * known to have passed it already (src/config/schema-memo.ts).
  *
  * @example
  * const { config, errors } = validateConfig(JSON.parse(text), '/etc/watchdog/config.json');
  * if (config === undefined) for (const line of errors) console.error(line);
  */
-export function validateConfig(
-  data: unknown,
-  configPath: string,
-  lookupUser: LookupUser = passwdLookup(),
-  env: NodeJS.ProcessEnv = process.env,
-  checkSchema: SchemaCheck = checkConfigSchema,
-): ConfigValidation {
-  const errors = checkSchema(data);
+export function validateConfig(data: unknown, configPath: string, lookupUser: LookupUser = passwdLookup(), env: NodeJS.ProcessEnv = process.env): ConfigValidation {
+  compiled ??= schemaValidator();
+  const validate = compiled;
+  const schemaOk = validate(data);
+  const errors = schemaOk ? [] : formatSchemaErrors(validate.errors ?? [], data);
   const warnings: string[] = [];
 
   if (isPlainObject(data)) {
