@@ -1,0 +1,83 @@
+import { closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import { systemErrorCode } from '../errors.js';
+import { systemPrivateGroups } from './file-trust.js';
+import { mayFollowLinkIn, type LinkTrust } from './link-trust.js';
+import { UnsafePathError } from './unsafe-path-error.js';
+import { O_PATH, closeFolder, inFolder, openFolder, type FolderHandle, type OpenFolderOptions } from './walk-path.js';
+
+/** Trust as this process has it: root and its own user, this machine's private groups (read once, when first asked). */
+export const PROCESS_LINK_TRUST: LinkTrust = { ownUid: process.geteuid?.() ?? 0, isPrivateGroup: systemPrivateGroups() };
+
+/**
+ * The folder at `path`, reached as {@link openFolder} reaches it, but cheaply in the usual
+ * case: the folder is first named with `O_PATH` (which opens nothing, whatever the path
+ * leads to), and kept when the kernel's own name for it is the path asked for, which it is
+ * only when no symbolic link was on the way. A path with a link on it takes the careful walk.
+ */
+export function reachFolder(path: string, options: OpenFolderOptions): FolderHandle {
+  const wanted = resolve(path);
+  let fd: number | undefined;
+  try {
+    fd = openSync(wanted, O_PATH | constants.O_DIRECTORY);
+  } catch (error) {
+    const code = systemErrorCode(error);
+    if (code !== 'ENOENT' && code !== 'ENOTDIR' && code !== 'ELOOP') throw error;
+  }
+  if (fd !== undefined) {
+    let found: string | undefined;
+    try {
+      found = readlinkSync(`/proc/self/fd/${fd}`);
+    } catch (error) {
+      closeSync(fd);
+      throw error;
+    }
+    if (found === wanted) return { fd, path: wanted };
+    closeSync(fd);
+  }
+  return openFolder(wanted, options);
+}
+
+/** How {@link openFileSafely} opens a file. */
+export interface OpenFileOptions extends OpenFolderOptions {
+  /** open(2) flags; `O_NOFOLLOW` is always added. */
+  flags: number;
+  /** The mode of a file created (before the umask). */
+  fileMode?: number | undefined;
+  /**
+   * Follow the file itself when it is a link, where the folders' rule allows it (a link of
+   * root's in a folder only root writes: /etc/watchdog/config.json → /opt/...). Off by
+   * default: a file that is a link is `ELOOP`.
+   */
+  followTrustedLink?: boolean | undefined;
+}
+
+/**
+ * Opens the file at `path` without following a symbolic link that someone other than root
+ * or the watchdog's user could have planted: its folder is reached by {@link reachFolder},
+ * and the file itself, never a link, is opened from that folder's descriptor.
+ *
+ * @throws {UnsafePathError} `EUNSAFEPATH` at such a link on the way.
+ * @throws the system error of the open (`ELOOP` when the file itself is a link).
+ */
+export function openFileSafely(path: string, options: OpenFileOptions): number {
+  let wanted = resolve(path);
+  for (let links = 0; ; links += 1) {
+    const folder = reachFolder(dirname(wanted), options);
+    try {
+      const name = inFolder(folder, basename(wanted));
+      try {
+        return openSync(name, options.flags | constants.O_NOFOLLOW, options.fileMode);
+      } catch (error) {
+        if (systemErrorCode(error) !== 'ELOOP' || options.followTrustedLink !== true || links >= 40) throw error;
+        const link = lstatSync(name);
+        if (!link.isSymbolicLink()) throw error;
+        const refusal = mayFollowLinkIn(fstatSync(folder.fd), link, options.trust);
+        if (refusal !== undefined) throw new UnsafePathError(`${wanted} is a symbolic link in ${folder.path}, ${refusal}: not followed`, wanted);
+        wanted = resolve(folder.path, readlinkSync(name));
+      }
+    } finally {
+      closeFolder(folder);
+    }
+  }
+}
