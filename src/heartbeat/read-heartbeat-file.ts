@@ -1,6 +1,7 @@
-import { closeSync, constants, fstatSync, openSync } from 'node:fs';
+import { closeSync, constants, fstatSync } from 'node:fs';
 import { describeError, systemErrorCode } from '../errors.js';
-import { formatMode, systemPrivateGroups, writableByOthers, type IsPrivateGroup } from '../system/file-trust.js';
+import { formatMode, writableByOthers, type IsPrivateGroup } from '../system/file-trust.js';
+import { PROCESS_LINK_TRUST, openFileSafely } from '../system/open-file-safely.js';
 import { readToScratch } from '../system/read-to-scratch.js';
 
 /** What reading a heartbeat file found, before its contents are judged. */
@@ -14,21 +15,27 @@ export const MAX_HEARTBEAT_BYTES = 64 * 1024;
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-/** Read once per run, when a group-writable heartbeat first asks. */
-const PRIVATE_GROUPS = systemPrivateGroups();
-
 /**
  * Reads a heartbeat file without trusting it: a FIFO cannot block the tick (opened
  * non-blocking, and only regular files are read), a huge file is not slurped, and
  * bytes that are not UTF-8 are refused rather than mangled. A watchdog running as root
  * acts on what this file says, so a file anyone could have put there is not believed:
- * a symbolic link (it may point at another app's heartbeat), or a file other users
- * may write.
+ * a symbolic link (it may point at another app's heartbeat), a folder on the way that an
+ * app's user replaced with a link (only links that root or the watchdog's user placed, in
+ * folders only they can write, are followed), a file with a second name (a hard link can
+ * give another app's heartbeat a name in this folder), or a file other users may write.
+ *
+ * @param isPrivateGroup whose group write still means the owner alone (this machine's groups by default).
+ * @param ownUid the watchdog's own user, trusted like root with the links on the way.
  */
-export function readHeartbeatFile(path: string, isPrivateGroup: IsPrivateGroup = PRIVATE_GROUPS): HeartbeatFileRead {
+export function readHeartbeatFile(
+  path: string,
+  isPrivateGroup: IsPrivateGroup = PROCESS_LINK_TRUST.isPrivateGroup,
+  ownUid: number = PROCESS_LINK_TRUST.ownUid,
+): HeartbeatFileRead {
   let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+    fd = openFileSafely(path, { flags: constants.O_RDONLY | constants.O_NONBLOCK, trust: { ownUid, isPrivateGroup } });
   } catch (error) {
     return openFailure(error);
   }
@@ -36,6 +43,9 @@ export function readHeartbeatFile(path: string, isPrivateGroup: IsPrivateGroup =
     const stat = fstatSync(fd);
     if (stat.isDirectory()) return { kind: 'unreadable', reason: 'heartbeat path is a directory' };
     if (!stat.isFile()) return { kind: 'unreadable', reason: 'heartbeat path is not a regular file' };
+    if (stat.nlink > 1) {
+      return { kind: 'unreadable', reason: `heartbeat file has ${stat.nlink} names (hard links): not trusted (it may be another app's heartbeat)` };
+    }
     if (writableByOthers(stat, isPrivateGroup)) {
       return {
         kind: 'unreadable',
@@ -71,8 +81,10 @@ function openFailure(error: unknown): HeartbeatFileRead {
     case 'ENOTDIR':
       return { kind: 'unreadable', reason: 'a folder on the heartbeat path is not a directory' };
     case 'ELOOP':
-      // O_NOFOLLOW: the file itself is a symbolic link (or a folder on the way loops).
+      // O_NOFOLLOW: the file itself is a symbolic link (or the links on the way loop).
       return { kind: 'unreadable', reason: 'heartbeat path is a symbolic link: not trusted (it may point at any file)' };
+    case 'EUNSAFEPATH':
+      return { kind: 'unreadable', reason: `a folder on the heartbeat path is not trusted: ${describeError(error)} (it may lead to another app's folder)` };
     default:
       return { kind: 'unreadable', reason: `cannot open heartbeat file: ${describeError(error)}` };
   }

@@ -1,7 +1,7 @@
 // What readHeartbeatFile does not believe: a symbolic link, or a file users other than its
 // owner may write; and who owns a file it reads (checked against a process's `user`).
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, linkSync, mkdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readHeartbeatFile } from '../../src/heartbeat/read-heartbeat-file.js';
@@ -34,6 +34,43 @@ describe('readHeartbeatFile: what is not trusted', () => {
     const link = join(other, '..', 'mine.json');
     symlinkSync('other.json', link);
     assert.deepEqual(readHeartbeatFile(link), { kind: 'unreadable', reason: SYMLINK_REASON });
+  });
+
+  const root = process.getuid?.() === 0;
+  const asRoot = { skip: !root && 'gives a folder to another user: needs root' };
+
+  it('refuses a heartbeat whose folder an app’s user replaced with a link to another app’s folder', asRoot, () => {
+    const dir = makeTempDir('watchdog-heartbeat-trust-');
+    chmodSync(dir, 0o755);
+    mkdirSync(join(dir, 'bob'));
+    writeFileSync(join(dir, 'bob', 'heartbeat.json'), HEARTBEAT, { mode: 0o644 });
+    const alice = join(dir, 'alice');
+    mkdirSync(alice);
+    symlinkSync(join(dir, 'bob'), join(alice, 'hb'));
+    chownSync(alice, 65534, 65534);
+    assert.deepEqual(readHeartbeatFile(join(alice, 'hb', 'heartbeat.json'), sharedGroup), {
+      kind: 'unreadable',
+      reason: `a folder on the heartbeat path is not trusted: ${alice}/hb is a symbolic link in ${alice}, a folder of user 65534: not followed (it may lead to another app's folder)`,
+    });
+  });
+
+  it('reads a heartbeat through a link root placed in a folder only root writes (/var/run → /run)', () => {
+    const dir = makeTempDir('watchdog-heartbeat-trust-');
+    chmodSync(dir, 0o755);
+    mkdirSync(join(dir, 'run'));
+    writeFileSync(join(dir, 'run', 'heartbeat.json'), HEARTBEAT, { mode: 0o644 });
+    symlinkSync('run', join(dir, 'var-run'));
+    const read = readHeartbeatFile(join(dir, 'var-run', 'heartbeat.json'), sharedGroup);
+    assert.deepEqual(read, { kind: 'read', text: HEARTBEAT, ownerUid: statSync(join(dir, 'run', 'heartbeat.json')).uid });
+  });
+
+  it('refuses a heartbeat with a second name (a hard link can give another app’s heartbeat a name here)', () => {
+    const path = heartbeatFile(0o644);
+    linkSync(path, `${path}.other`);
+    assert.deepEqual(readHeartbeatFile(path, sharedGroup), {
+      kind: 'unreadable',
+      reason: "heartbeat file has 2 names (hard links): not trusted (it may be another app's heartbeat)",
+    });
   });
 
   const loose: [number, string, () => boolean][] = [
