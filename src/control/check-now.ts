@@ -3,7 +3,7 @@ import type { HeartbeatFileRead } from '../heartbeat/read-heartbeat-file.js';
 import { assessCheck, type Assessment, type PreviousState } from '../recovery/assess-check.js';
 import { crashLoopLimitsOf } from '../recovery/crash-loop-guard.js';
 import type { ProcessInspector, System } from '../system/system.js';
-import { checkProcess } from '../tick/check-process.js';
+import { checkProcess, configuredKeysOf } from '../tick/check-process.js';
 
 export interface CheckNowDeps {
   readHeartbeat: (path: string) => HeartbeatFileRead;
@@ -11,15 +11,23 @@ export interface CheckNowDeps {
   nowMs: number;
   maxClockSkewSeconds: number;
   ownUid: number;
+  configuredKeys: ReadonlySet<string>;
 }
 
 /** What `checkNow` needs, from the config and the machine. */
 export function checkNowDepsOf(
-  config: Pick<WatchdogConfig, 'max_clock_skew_seconds'>,
+  config: Pick<WatchdogConfig, 'max_clock_skew_seconds' | 'processes'>,
   system: Pick<System, 'processes' | 'now' | 'ownUid'>,
   readHeartbeat: (path: string) => HeartbeatFileRead,
 ): CheckNowDeps {
-  return { readHeartbeat, processTable: system.processes, nowMs: system.now().getTime(), maxClockSkewSeconds: config.max_clock_skew_seconds, ownUid: system.ownUid };
+  return {
+    readHeartbeat,
+    processTable: system.processes,
+    nowMs: system.now().getTime(),
+    maxClockSkewSeconds: config.max_clock_skew_seconds,
+    ownUid: system.ownUid,
+    configuredKeys: configuredKeysOf(config),
+  };
 }
 
 /**

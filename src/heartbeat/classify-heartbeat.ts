@@ -34,6 +34,8 @@ export interface ClassifyInput {
   read: HeartbeatFileRead;
   /** The process key in the config. */
   processKey: string;
+  /** Every process key in the config: a heartbeat naming another process's key is that process's, not this one's. */
+  configuredKeys?: ReadonlySet<string> | undefined;
   timeoutSeconds: number;
   /** How far in the future a heartbeat may be before it is not believed. */
   maxClockSkewSeconds: number;
@@ -76,6 +78,14 @@ export function classifyHeartbeat(input: ClassifyInput): HealthVerdict {
   const parsed = parseHeartbeat(read.text);
   if (!parsed.ok) return verdict('invalid_heartbeat', parsed.reason, { pid: parsed.pid });
   const beat = parsed.heartbeat;
+
+  if (beat.process_key !== input.processKey && input.configuredKeys?.has(beat.process_key) === true) {
+    // A heartbeat that says it is another configured app's (copied, linked or pointed at by
+    // its writer) proves nothing about this one, and its PID is the other app's.
+    return verdict('invalid_heartbeat', `heartbeat names process_key ${JSON.stringify(beat.process_key)}, another process of this config: not trusted as ${JSON.stringify(input.processKey)}'s`, {
+      pid: beat.pid,
+    });
+  }
 
   const ageSeconds = (input.nowMs - beat.epochMs) / 1000;
   const seen = {

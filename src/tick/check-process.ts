@@ -1,4 +1,4 @@
-import type { ProcessConfig } from '../config/types.js';
+import type { ProcessConfig, WatchdogConfig } from '../config/types.js';
 import { describeError } from '../errors.js';
 import { classifyHeartbeat, verdict, type HealthVerdict } from '../heartbeat/classify-heartbeat.js';
 import type { HeartbeatFileRead } from '../heartbeat/read-heartbeat-file.js';
@@ -11,6 +11,8 @@ export interface CheckProcessDeps {
   maxClockSkewSeconds: number;
   /** The watchdog's own user. */
   ownUid: number;
+  /** Every process key in the config. */
+  configuredKeys: ReadonlySet<string>;
 }
 
 /**
@@ -22,6 +24,7 @@ export function checkProcess(process: ProcessConfig, deps: CheckProcessDeps): He
     return classifyHeartbeat({
       read: deps.readHeartbeat(process.heartbeat_path),
       processKey: process.key,
+      configuredKeys: deps.configuredKeys,
       timeoutSeconds: process.timeout_seconds,
       maxClockSkewSeconds: deps.maxClockSkewSeconds,
       nowMs: deps.nowMs,
@@ -36,4 +39,9 @@ export function checkProcess(process: ProcessConfig, deps: CheckProcessDeps): He
     // app's fault, so not counted against it.
     return verdict('check_error', `the watchdog could not check this process: ${describeError(error)}`);
   }
+}
+
+/** The keys of every process in the config. */
+export function configuredKeysOf(config: Pick<WatchdogConfig, 'processes'>): ReadonlySet<string> {
+  return new Set(config.processes.map((process) => process.key));
 }

@@ -17,7 +17,7 @@ import { applyRetention } from '../store/retention.js';
 import type { System } from '../system/system.js';
 import { machineName } from '../system/machine-name.js';
 import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
-import { checkProcess } from './check-process.js';
+import { checkProcess, configuredKeysOf } from './check-process.js';
 import { describeCheck } from './describe-check.js';
 import { acquireTickLockNow } from '../lock/acquire-lock.js';
 import type { DeliveryReport } from '../notify/deliver-notifications.js';
@@ -89,6 +89,7 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
     const startedAtMs = now.getTime();
     const checkedAt = formatUtcTimestamp(now);
     const enabled = config.processes.filter((process) => process.enabled);
+    const configuredKeys = configuredKeysOf(config);
     const check = (process: ProcessConfig): HealthVerdict =>
       checkProcess(process, {
         readHeartbeat: deps.readHeartbeat,
@@ -96,6 +97,7 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
         nowMs: system.now().getTime(),
         maxClockSkewSeconds: config.max_clock_skew_seconds,
         ownUid: system.ownUid,
+        configuredKeys,
       });
     const verdicts = enabled.map((process) => ({ process, verdict: check(process) }));
 

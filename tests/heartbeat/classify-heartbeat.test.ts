@@ -32,11 +32,12 @@ function beat(overrides: Record<string, unknown> = {}): HeartbeatFileRead {
 }
 
 /** Classifies with a fake process table, recording every PID it is asked about. */
-function classify(read: HeartbeatFileRead, options: { timeoutSeconds?: number; maxClockSkewSeconds?: number } = {}) {
+function classify(read: HeartbeatFileRead, options: { timeoutSeconds?: number; maxClockSkewSeconds?: number; configuredKeys?: string[] } = {}) {
   const asked: number[] = [];
   const verdict = classifyHeartbeat({
     read,
     processKey: 'web',
+    configuredKeys: new Set(options.configuredKeys ?? ['web']),
     timeoutSeconds: options.timeoutSeconds ?? TIMEOUT,
     maxClockSkewSeconds: options.maxClockSkewSeconds ?? SKEW,
     nowMs: NOW_MS,
@@ -235,6 +236,18 @@ describe('classifyHeartbeat: healthy', () => {
     const { verdict } = classify(beat({ process_key: 'api' }));
     assert.equal(verdict.state, 'healthy');
     assert.equal(verdict.warning, 'heartbeat names process_key "api", expected "web"');
+  });
+
+  it("does not trust a heartbeat naming another configured process's key, and asks about none of its PIDs", () => {
+    // A copy of (or a link to) another app's heartbeat: its PID is the other app's, never to be killed for this one.
+    const { verdict, asked } = classify(beat({ process_key: 'api' }), { configuredKeys: ['web', 'api'] });
+    assert.deepEqual(verdict, {
+      ...NOTHING_SEEN,
+      state: 'invalid_heartbeat',
+      reason: 'heartbeat names process_key "api", another process of this config: not trusted as "web"\'s',
+      pid: ALIVE,
+    });
+    assert.deepEqual(asked, []);
   });
 
   it('keeps the process key warning on a failure verdict', () => {
