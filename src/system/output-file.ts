@@ -1,15 +1,28 @@
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import { systemErrorCode } from '../errors.js';
+import type { LinkTrust } from './link-trust.js';
+import { PROCESS_LINK_TRUST, reachFolder } from './open-file-safely.js';
 import { decodeTail } from './output-tail.js';
-import { fileSizeOrZero } from './file-size.js';
+import { UnsafePathError } from './unsafe-path-error.js';
+import { closeFolder, inFolder } from './walk-path.js';
 
 /** An app's output file, opened for appending. */
 export interface OpenedOutputFile {
-  /** Write-only, appending; the caller closes it. */
+  /** Read-write, appending; the caller closes it. What the app wrote is read back through it. */
   fd: number;
   /** The file's size once the header is written: where the app's own output begins. */
   startOffset: number;
+}
+
+export interface OutputFileOptions {
+  /** A file larger than this is renamed to `PATH.1` first. */
+  rotateAboveBytes?: number | undefined;
+  /** A line written before the app's own output. */
+  header?: string | undefined;
+  /** The user the app runs as: besides root and the watchdog's user, the only owner the file may have. */
+  appUid?: number | undefined;
+  trust?: LinkTrust | undefined;
 }
 
 /**
@@ -17,13 +30,33 @@ export interface OpenedOutputFile {
  * are appended to. A file above `rotateAboveBytes` is first renamed to `PATH.1`,
  * replacing the previous one, so a crash-looping app cannot fill the disk.
  *
+ * The output log often lives in a folder the app's user can write, and the watchdog opens
+ * it as root: so its folder is reached without links others could have planted, the file
+ * itself is never a link, and a file with a second name (a hard link to a file of root's)
+ * or of another user is refused, or the app's output would be appended to it.
+ *
+ * @throws {UnsafePathError} `EUNSAFEPATH` when the file or the way to it is not safe.
  * @throws the system error when the folder or file cannot be made or opened.
  */
-export function openOutputFile(path: string, options: { rotateAboveBytes?: number | undefined; header?: string | undefined } = {}): OpenedOutputFile {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o750 });
-  if (options.rotateAboveBytes !== undefined && fileSizeOrZero(path) > options.rotateAboveBytes) renameSync(path, `${path}.1`);
-  const fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o640);
+export function openOutputFile(path: string, options: OutputFileOptions = {}): OpenedOutputFile {
+  const trust = options.trust ?? PROCESS_LINK_TRUST;
+  const name = basename(path);
+  const folder = reachFolder(dirname(resolve(path)), { trust, createMode: 0o750 });
+  let fd: number;
   try {
+    if (options.rotateAboveBytes !== undefined && regularFileSize(inFolder(folder, name)) > options.rotateAboveBytes) {
+      renameSync(inFolder(folder, name), inFolder(folder, `${name}.1`));
+    }
+    fd = openFileIn(inFolder(folder, name));
+  } finally {
+    closeFolder(folder);
+  }
+  try {
+    const stat = fstatSync(fd);
+    const owners = new Set([0, trust.ownUid, options.appUid]);
+    if (!stat.isFile()) throw new UnsafePathError(`${path} is not a regular file`, path);
+    if (stat.nlink > 1) throw new UnsafePathError(`${path} has ${stat.nlink} names (hard links): it may be another file of the system's`, path);
+    if (!owners.has(stat.uid)) throw new UnsafePathError(`${path} belongs to user ${stat.uid}, neither root nor the app's user`, path);
     if (options.header !== undefined) writeHeader(fd, options.header);
     return { fd, startOffset: fstatSync(fd).size };
   } catch (error) {
@@ -33,26 +66,31 @@ export function openOutputFile(path: string, options: { rotateAboveBytes?: numbe
 }
 
 /**
- * The last `maxBytes` bytes of the file from `fromOffset` on, decoded as UTF-8: what an
- * app wrote since it was started, without older content. Empty when the file is gone.
+ * The last `maxBytes` bytes of the file from `fromOffset` on, read through the descriptor
+ * that wrote them (never by path again: the name may lead elsewhere by now), decoded as
+ * UTF-8: what an app wrote since it was started, without older content.
  */
-export function readOutputSince(path: string, fromOffset: number, maxBytes: number): string {
-  let fd: number;
+export function readOutputSince(fd: number, fromOffset: number, maxBytes: number): string {
+  const size = fstatSync(fd).size;
+  const start = Math.max(fromOffset, size - maxBytes);
+  if (start >= size) return '';
+  const bytes = Buffer.alloc(size - start);
+  const read = readSync(fd, bytes, 0, bytes.length, start);
+  return decodeTail(bytes.subarray(0, read), start > fromOffset);
+}
+
+function openFileIn(path: string): number {
+  return openSync(path, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o640);
+}
+
+/** The size of a regular file at `path` (not followed if a link); 0 for anything else or nothing. */
+function regularFileSize(path: string): number {
   try {
-    fd = openSync(path, 'r');
+    const stat = lstatSync(path);
+    return stat.isFile() ? stat.size : 0;
   } catch (error) {
-    if (systemErrorCode(error) === 'ENOENT') return '';
+    if (systemErrorCode(error) === 'ENOENT') return 0;
     throw error;
-  }
-  try {
-    const size = fstatSync(fd).size;
-    const start = Math.max(fromOffset, size - maxBytes);
-    if (start >= size) return '';
-    const bytes = Buffer.alloc(size - start);
-    const read = readSync(fd, bytes, 0, bytes.length, start);
-    return decodeTail(bytes.subarray(0, read), start > fromOffset);
-  } finally {
-    closeSync(fd);
   }
 }
 

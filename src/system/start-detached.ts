@@ -16,7 +16,7 @@ export interface StartDetachedOptions {
   env: NodeJS.ProcessEnv;
   /** Run it as this user (through setpriv) instead of the watchdog's own. */
   user?: UserAccount | undefined;
-  /** stdout and stderr are appended here (file created 0o640, its folder with recursive mkdir 0o750). */
+  /** stdout and stderr are appended here (file created 0o640, missing folders 0o750; never through a link others could plant). */
   outputPath: string;
   /** When the output file is larger than this before the start, it is renamed to `${outputPath}.1` (replacing) first. */
   rotateAboveBytes?: number;
@@ -75,35 +75,38 @@ export async function startDetached(options: StartDetachedOptions): Promise<Star
 
   let output: OpenedOutputFile;
   try {
-    output = openOutputFile(outputPath, { rotateAboveBytes: options.rotateAboveBytes, header: options.header });
+    output = openOutputFile(outputPath, { rotateAboveBytes: options.rotateAboveBytes, header: options.header, appUid: user?.uid });
   } catch (error) {
     if (systemErrorCode(error) === undefined) throw error;
     return failed(`cannot open the output file ${outputPath}: ${describeError(error)}`);
   }
 
-  let child: ChildProcess;
+  // Ours stays open until the tail is read back through it: by then the name may lead
+  // elsewhere (the app's user can replace it with a link to a file of root's).
   try {
-    child = spawn(argv.file, argv.args, { cwd, env, detached: true, stdio: ['ignore', output.fd, output.fd] });
-  } catch (error) {
-    // Node throws at once for options it refuses outright, such as a NUL byte in the command.
-    return failed(describeSpawnError(error, cwd));
+    let child: ChildProcess;
+    try {
+      child = spawn(argv.file, argv.args, { cwd, env, detached: true, stdio: ['ignore', output.fd, output.fd] });
+    } catch (error) {
+      // Node throws at once for options it refuses outright, such as a NUL byte in the command.
+      return failed(describeSpawnError(error, cwd));
+    }
+
+    const early = await watchEarlyExit(child, verifyDelayMs);
+    // Nothing of ours may keep the watchdog alive for the app's sake.
+    child.unref();
+    if (early.kind === 'error') return failed(describeSpawnError(early.error, cwd));
+    return {
+      pid: child.pid,
+      outcome: early.kind === 'exit' ? 'exited' : 'running',
+      exitCode: early.kind === 'exit' ? early.exitCode : null,
+      signal: early.kind === 'exit' ? early.signal : null,
+      durationMs: Math.round(performance.now() - started),
+      outputTail: readOutputSince(output.fd, output.startOffset, OUTPUT_TAIL_BYTES),
+    };
   } finally {
-    // The child holds its own copies now; ours would only keep the file open.
     closeSync(output.fd);
   }
-
-  const early = await watchEarlyExit(child, verifyDelayMs);
-  // Nothing of ours may keep the watchdog alive for the app's sake.
-  child.unref();
-  if (early.kind === 'error') return failed(describeSpawnError(early.error, cwd));
-  return {
-    pid: child.pid,
-    outcome: early.kind === 'exit' ? 'exited' : 'running',
-    exitCode: early.kind === 'exit' ? early.exitCode : null,
-    signal: early.kind === 'exit' ? early.signal : null,
-    durationMs: Math.round(performance.now() - started),
-    outputTail: readOutputSince(outputPath, output.startOffset, OUTPUT_TAIL_BYTES),
-  };
 }
 
 /** Waits for the start to succeed or fail, then up to `delayMs` for an exit. */
