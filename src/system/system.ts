@@ -1,4 +1,3 @@
-import { renameSync } from 'node:fs';
 import { listProcessGroup, readBootTimeMs, readProcStat, type ProcStat } from './proc-stat.js';
 import { procfsProcessTable, type ProcessTable } from './process-table.js';
 import { readBootId } from './boot-info.js';
@@ -9,6 +8,7 @@ import type { StartDetachedOptions, StartDetachedResult } from './start-detached
 import type { WakeOnLanTarget } from '../config/types.js';
 import type { SendMagicPacketResult } from '../wake/send-magic-packet.js';
 import { sleep } from '../time/sleep.js';
+import { renameInFolder } from './rename-in-folder.js';
 
 /** The process table as recovery needs it: liveness, plus identity and process groups. */
 export interface ProcessInspector extends ProcessTable {
@@ -37,6 +37,7 @@ export interface System {
   startDetached(options: StartDetachedOptions): Promise<StartDetachedResult>;
   /** Wake-on-LAN: one magic packet over UDP. */
   sendMagicPacket(target: WakeOnLanTarget): Promise<SendMagicPacketResult>;
+  /** Renames a file within its folder, the folder reached without links others could plant. */
   moveFile(from: string, to: string): void;
   sleep(ms: number): Promise<void>;
   now(): Date;
@@ -78,7 +79,7 @@ export function realSystem(procRoot = '/proc', env: NodeJS.ProcessEnv = process.
     runShellCommand: async (options) => (await import('./run-shell-command.js')).runShellCommand(options),
     startDetached: async (options) => (await import('./start-detached.js')).startDetached(options),
     sendMagicPacket: async (target) => (await import('../wake/send-magic-packet.js')).sendMagicPacket(target),
-    moveFile: renameSync,
+    moveFile: (from, to) => renameInFolder(from, to),
     sleep: (ms) => sleep(ms),
     now: () => new Date(),
     env,
