@@ -1,5 +1,7 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, readFileSync, unlinkSync } from 'node:fs';
 import { systemErrorCode } from '../errors.js';
+import { PROCESS_LINK_TRUST, openFileSafely } from '../system/open-file-safely.js';
+import { replaceFile } from '../system/replace-file.js';
 import type { Store } from './open-store.js';
 
 /**
@@ -40,7 +42,12 @@ export type JournalRead = { kind: 'none' } | { kind: 'read'; journal: Journal } 
 export function readJournal(path: string): JournalRead {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    const fd = openFileSafely(path, { flags: constants.O_RDONLY, trust: PROCESS_LINK_TRUST });
+    try {
+      text = readFileSync(fd, 'utf8');
+    } finally {
+      closeSync(fd);
+    }
   } catch (error) {
     if (systemErrorCode(error) === 'ENOENT') return { kind: 'none' };
     return { kind: 'unusable', reason: `cannot read it: ${String(error)}` };
@@ -56,15 +63,7 @@ export function readJournal(path: string): JournalRead {
 
 /** Writes the journal atomically (a temporary file, fsync, rename), readable by its owner only. */
 export function writeJournal(path: string, journal: Journal): void {
-  const temporary = `${path}.${process.pid}.tmp`;
-  const fd = openSync(temporary, 'w', 0o600);
-  try {
-    writeSync(fd, JSON.stringify(journal));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temporary, path);
+  replaceFile(path, JSON.stringify(journal), 0o600);
 }
 
 export function removeJournal(path: string): void {
