@@ -1,9 +1,12 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type winstonModule from 'winston';
 import type TransportStream from 'winston-transport';
 import type { LogLevel } from '../config/types.js';
 import type { Logger } from './logger.js';
+import { trustedFolderRefusal } from '../system/link-trust.js';
+import { PROCESS_LINK_TRUST, reachFolder } from '../system/open-file-safely.js';
+import { UnsafePathError } from '../system/unsafe-path-error.js';
+import { closeFolder, inFolder, statFolder } from '../system/walk-path.js';
 import { appendWithRotation } from './rotating-file.js';
 
 export interface FileLoggerOptions {
@@ -36,11 +39,21 @@ const SEVERITY: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 
  * `level` or above is written, so a healthy tick, which logs nothing at the default
  * level, does not pay for it.
  *
- * @throws when the log folder cannot be created.
+ * The folder is reached once, without links others could have planted, and must be root's
+ * or the watchdog's user's and writable by no one else; every line is written from its
+ * descriptor, so the log cannot be redirected while the watchdog runs.
+ *
+ * @throws when the log folder cannot be created, or is not safe ({@link UnsafePathError}).
  */
 export function createFileLogger({ logDir, level, maxBytes, maxFiles, onWriteError }: FileLoggerOptions): FileLogger {
-  mkdirSync(logDir, { recursive: true, mode: 0o750 });
-  const path = join(logDir, LOG_FILENAME);
+  const folder = reachFolder(resolve(logDir), { trust: PROCESS_LINK_TRUST, createMode: 0o750 });
+  const refusal = trustedFolderRefusal(statFolder(folder), PROCESS_LINK_TRUST);
+  if (refusal !== undefined) {
+    closeFolder(folder);
+    throw new UnsafePathError(`${folder.path} is ${refusal}`, folder.path);
+  }
+  const path = join(folder.path, LOG_FILENAME);
+  const file = inFolder(folder, LOG_FILENAME);
   let winstonLogger: winstonModule.Logger | undefined;
 
   const open = (): winstonModule.Logger => {
@@ -55,7 +68,7 @@ export function createFileLogger({ logDir, level, maxBytes, maxFiles, onWriteErr
         override log(info: Record<string | symbol, unknown>, callback: () => void): void {
           const line = String(info[MESSAGE]);
           try {
-            appendWithRotation(path, `${line}\n`, maxBytes, maxFiles);
+            appendWithRotation(file, `${line}\n`, maxBytes, maxFiles);
           } catch (error) {
             onWriteError(error, line);
           }
@@ -84,6 +97,7 @@ export function createFileLogger({ logDir, level, maxBytes, maxFiles, onWriteErr
     path,
     close: () => {
       winstonLogger?.close();
+      closeFolder(folder);
       return Promise.resolve();
     },
   };

@@ -1,17 +1,32 @@
-import { appendFileSync, renameSync, unlinkSync } from 'node:fs';
+import { closeSync, constants, lstatSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { systemErrorCode } from '../errors.js';
-import { fileSizeOrZero } from '../system/file-size.js';
 
 /**
  * Appends a line to a log file, first rotating it when the line would take it past
  * `maxBytes`: `watchdog.log` → `watchdog.log.1` → ... → `watchdog.log.<maxFiles-1>`, the
  * oldest dropped, so the log never holds more than `maxFiles` files. Synchronous, so a
- * line is on disk before the process can exit or crash.
+ * line is on disk before the process can exit or crash. The file is never a symbolic
+ * link (`ELOOP`), so a link in the log folder cannot make the watchdog append elsewhere.
  */
 export function appendWithRotation(path: string, line: string, maxBytes: number, maxFiles: number): void {
-  const size = fileSizeOrZero(path);
+  const size = sizeOrZero(path);
   if (size > 0 && size + Buffer.byteLength(line) > maxBytes) rotate(path, maxFiles);
-  appendFileSync(path, line, { mode: 0o640 });
+  const fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o640);
+  try {
+    writeSync(fd, line);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The size of what is at `path`, a link not followed; 0 when nothing is there yet. */
+function sizeOrZero(path: string): number {
+  try {
+    return lstatSync(path).size;
+  } catch (error) {
+    if (systemErrorCode(error) === 'ENOENT') return 0;
+    throw error;
+  }
 }
 
 function rotate(path: string, maxFiles: number): void {

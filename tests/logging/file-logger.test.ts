@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createFileLogger } from '../../src/logging/file-logger.js';
+import { NEEDS_ROOT, SECRET, hostileWorld } from '../helpers/hostile-files.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 const failOnWriteError = (error: unknown): never => assert.fail(`log write failed: ${String(error)}`);
@@ -82,5 +83,31 @@ describe('createFileLogger', () => {
     assert.throws(() => createFileLogger({ logDir: join(dir, 'file', 'logs'), level: 'info', maxBytes: 10_240, maxFiles: 2, onWriteError: failOnWriteError }), {
       code: 'ENOTDIR',
     });
+  });
+
+  it('refuses a log folder others can write, and one reached through a link another user planted', NEEDS_ROOT, () => {
+    const { dir, secret, theirs } = hostileWorld();
+    const open = join(dir, 'open');
+    mkdirSync(open);
+    chmodSync(open, 0o1777);
+    const options = { level: 'info' as const, maxBytes: 10_240, maxFiles: 2, onWriteError: failOnWriteError };
+    assert.throws(() => createFileLogger({ ...options, logDir: open }), { code: 'EUNSAFEPATH', message: /a folder others can write \(mode 1777\)/ });
+    symlinkSync(dir, join(theirs, 'logs'));
+    assert.throws(() => createFileLogger({ ...options, logDir: join(theirs, 'logs') }), { code: 'EUNSAFEPATH', message: /is a symbolic link in .*a folder of user 65534/ });
+    assert.deepEqual(readdirSync(open), []);
+    assert.equal(readFileSync(secret, 'utf8'), SECRET);
+  });
+
+  it('never appends through a link at watchdog.log', async () => {
+    const { dir, secret } = hostileWorld();
+    const logDir = join(dir, 'logs');
+    mkdirSync(logDir, { mode: 0o750 });
+    symlinkSync(secret, join(logDir, 'watchdog.log'));
+    const failed: string[] = [];
+    const log = createFileLogger({ logDir, level: 'info', maxBytes: 10_240, maxFiles: 2, onWriteError: (error) => failed.push(String((error as { code?: string }).code)) });
+    log.logger.warn('one');
+    await log.close();
+    assert.deepEqual(failed, ['ELOOP']);
+    assert.equal(readFileSync(secret, 'utf8'), SECRET);
   });
 });
