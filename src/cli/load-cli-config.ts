@@ -6,14 +6,14 @@ import type { CliIo } from './io.js';
 
 /**
  * Every command starts here: the config from `-c`, `$WATCHDOG_CONFIG` or `./config.json`,
- * validated, and the places it keeps its state checked as safe from other users.
+ * validated, and the places it keeps its state, log and metrics checked as safe from other users.
  */
 export function loadCliConfig(configOption: string | undefined, io: Pick<CliIo, 'env' | 'cwd'>): LoadedConfig {
   const loaded = loadConfig(resolveConfigPath({ cliPath: configOption, env: io.env, cwd: io.cwd }));
   const problems = checkStateLocations(loaded.config);
   if (problems.length > 0) {
-    throw new ConfigError('CONFIG_UNSAFE', `the state locations of ${loaded.config.config_path} are writable by other users; refusing to use them`, problems, {
-      hint: 'tighten the permissions (chmod go-w), or set db_path, journal_path and lock_path to a folder only the watchdog user can write',
+    throw new ConfigError('CONFIG_UNSAFE', `the state, log or metrics locations of ${loaded.config.config_path} are not safe from other users; refusing to use them`, problems, {
+      hint: 'tighten the permissions (chmod go-w, chown root), or set db_path, journal_path, lock_path, log_dir and metrics.textfile_path to folders only the watchdog user can write',
       warnings: loaded.warnings,
     });
   }

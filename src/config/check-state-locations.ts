@@ -1,11 +1,16 @@
-import { statSync, type Stats } from 'node:fs';
-import { dirname } from 'node:path';
-import { systemErrorCode } from '../errors.js';
+import { lstatSync, type Stats } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { describeError, systemErrorCode } from '../errors.js';
 import { formatMode, systemPrivateGroups, writableByOthers, type IsPrivateGroup } from '../system/file-trust.js';
+import { reachFolder } from '../system/open-file-safely.js';
+import { closeFolder } from '../system/walk-path.js';
 import type { WatchdogConfig } from './types.js';
 
-/** `stat` (a symbolic link is judged by what it points at: `/var/run` → `/run`), or `undefined` when nothing is there. */
+/** `lstat`, or `undefined` when nothing is there. */
 export type StatPath = (path: string) => Pick<Stats, 'mode' | 'uid' | 'gid'> | undefined;
+
+/** Where a path really is, its trusted links resolved; or why it cannot be trusted. */
+export type ResolvePath = (path: string) => { path: string } | { problem: string };
 
 /** Who may be trusted with a path, and how it is looked at. */
 export interface PathTrust {
@@ -13,11 +18,26 @@ export interface PathTrust {
   ownUid: number;
   isPrivateGroup: IsPrivateGroup;
   statPath: StatPath;
+  /** Resolves the links on the way first; without it, the path is judged as written. */
+  resolvePath?: ResolvePath | undefined;
 }
 
-/** Trust as this process has it: root and its own user, this machine's groups. */
+/** Trust as this process has it: root and its own user, this machine's groups, the real file system. */
 export function processPathTrust(): PathTrust {
-  return { ownUid: process.geteuid?.() ?? 0, isPrivateGroup: systemPrivateGroups(), statPath: statOrUndefined };
+  const ownUid = process.geteuid?.() ?? 0;
+  const isPrivateGroup = systemPrivateGroups();
+  return { ownUid, isPrivateGroup, statPath: lstatOrUndefined, resolvePath: (path) => resolveFolders(path, { ownUid, isPrivateGroup }) };
+}
+
+/** Which of its folders a location's safety rests on. */
+export interface UnsafePathOptions {
+  /**
+   * Also every folder above its own (true: the database, journal and lock, which are used by
+   * path and must be safe all the way up). False for what is written through a descriptor
+   * of its folder (the log, the metrics): the way there is judged link by link as it is
+   * walked, so a folder above of another user's (Debian's /var/lib/prometheus) does no harm.
+   */
+  ancestors?: boolean;
 }
 
 /**
@@ -30,15 +50,23 @@ export function processPathTrust(): PathTrust {
  * every folder above must belong to root or the watchdog's user, and may be writable by
  * every user only with the sticky bit (as /tmp is, above a private folder).
  */
-export function findUnsafePath(path: string, trust: PathTrust): string | undefined {
+export function findUnsafePath(written: string, trust: PathTrust, { ancestors = true }: UnsafePathOptions = {}): string | undefined {
+  const resolved = trust.resolvePath?.(written) ?? { path: written };
+  if ('problem' in resolved) return resolved.problem;
+  const { path } = resolved;
   const owner = (uid: number): boolean => uid === 0 || uid === trust.ownUid;
   const file = trust.statPath(path);
   if (file !== undefined) {
+    if ((file.mode & 0o170000) === 0o120000) return `${path} is a symbolic link; name the file it points at instead`;
     if (!owner(file.uid)) return `${path} belongs to user ${file.uid}, not to root or the watchdog's user; chown root ${path}`;
     if (writableByOthers(file, trust.isPrivateGroup)) return `${path} is writable by group or others (mode ${formatMode(file.mode)}); chmod go-w ${path}`;
   }
   let own = true;
-  for (let folder = nearestExisting(dirname(path), trust.statPath); folder !== undefined; folder = parentOf(folder.path, trust.statPath), own = false) {
+  for (
+    let folder = nearestExisting(dirname(path), trust.statPath);
+    folder !== undefined && (own || ancestors);
+    folder = parentOf(folder.path, trust.statPath), own = false
+  ) {
     const { path: where, stat } = folder;
     const which = own ? 'its folder' : 'the folder above it,';
     if (!owner(stat.uid)) return `${which} ${where} belongs to user ${stat.uid}, not to root or the watchdog's user`;
@@ -57,18 +85,45 @@ export function findUnsafePath(path: string, trust: PathTrust): string | undefin
  *
  * @returns one `setting: problem` line per unsafe location.
  */
-export function checkStateLocations(config: Pick<WatchdogConfig, 'db_path' | 'lock_path' | 'journal_path'>, trust: PathTrust = processPathTrust()): string[] {
+export function checkStateLocations(
+  config: Pick<WatchdogConfig, 'db_path' | 'lock_path' | 'journal_path'> & Partial<Pick<WatchdogConfig, 'log_dir' | 'metrics'>>,
+  trust: PathTrust = processPathTrust(),
+): string[] {
   const problems: string[] = [];
-  const locations: [string, string][] = [
-    ['db_path', config.db_path],
-    ['journal_path', config.journal_path],
-    ['lock_path', config.lock_path],
+  const locations: [string, string, UnsafePathOptions][] = [
+    ['db_path', config.db_path, {}],
+    ['journal_path', config.journal_path, {}],
+    ['lock_path', config.lock_path, {}],
   ];
-  for (const [setting, path] of locations) {
-    const problem = findUnsafePath(path, trust);
+  // The log and the metrics are written from a descriptor of their folder: the folder itself must be safe.
+  if (config.log_dir !== undefined) locations.push(['log_dir', join(config.log_dir, 'watchdog.log'), { ancestors: false }]);
+  if (config.metrics !== undefined) locations.push(['metrics.textfile_path', config.metrics.textfile_path, { ancestors: false }]);
+  for (const [setting, path, options] of locations) {
+    const problem = findUnsafePath(path, trust, options);
     if (problem !== undefined) problems.push(`${setting}: ${problem}`);
   }
   return [...new Set(problems)];
+}
+
+/**
+ * The path with its folders' trusted links resolved ({@link reachFolder}): the nearest
+ * folder that exists is reached, and what does not exist yet is added to where it led. A
+ * link that others could have planted on the way is a problem.
+ */
+function resolveFolders(path: string, trust: Pick<PathTrust, 'ownUid' | 'isPrivateGroup'>): { path: string } | { problem: string } {
+  const rest = [basename(path)];
+  for (let folderPath = dirname(resolve(path)); ; folderPath = dirname(folderPath)) {
+    try {
+      const folder = reachFolder(folderPath, { trust });
+      closeFolder(folder);
+      return { path: join(folder.path, ...rest) };
+    } catch (error) {
+      const code = systemErrorCode(error);
+      if (code === 'EUNSAFEPATH') return { problem: describeError(error) };
+      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || folderPath === '/') throw error;
+      rest.unshift(basename(folderPath));
+    }
+  }
 }
 
 type Found = { path: string; stat: NonNullable<ReturnType<StatPath>> };
@@ -85,9 +140,9 @@ function parentOf(path: string, statPath: StatPath): Found | undefined {
   return dirname(path) === path ? undefined : nearestExisting(dirname(path), statPath);
 }
 
-function statOrUndefined(path: string): Stats | undefined {
+function lstatOrUndefined(path: string): Stats | undefined {
   try {
-    return statSync(path);
+    return lstatSync(path);
   } catch (error) {
     const code = systemErrorCode(error);
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;

@@ -1,7 +1,8 @@
-import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError, describeError, systemErrorCode } from '../errors.js';
 import type { FileOwnership } from '../system/file-trust.js';
+import { PROCESS_LINK_TRUST, openFileSafely } from '../system/open-file-safely.js';
 import { findUnsafePath, processPathTrust, type PathTrust } from './check-state-locations.js';
 import type { WatchdogConfig } from './types.js';
 import { validateConfig } from './validate-config.js';
@@ -29,6 +30,8 @@ export function resolveConfigPath({ cliPath, env, cwd }: ConfigLocation): string
 /** The config file's text, and who may write it. */
 export interface ConfigFile extends FileOwnership {
   text: string;
+  /** Where the file really is, when a trusted link led there; its folders are judged, not the link's. */
+  realPath?: string | undefined;
 }
 
 /**
@@ -49,6 +52,12 @@ export function loadConfig(
     file = readFile(configPath);
   } catch (error) {
     const code = systemErrorCode(error);
+    if (code === 'EUNSAFEPATH') {
+      throw new ConfigError('CONFIG_UNSAFE', `config file ${configPath} can be redirected by other users; refusing to use it`, [describeError(error)], {
+        hint: 'name the config by a path whose folders and links belong to root (or the watchdog\'s user)',
+        cause: error,
+      });
+    }
     if (code === 'ENOENT') {
       throw new ConfigError('CONFIG_MISSING', `config file not found: ${configPath}`, [], {
         hint: 'pass -c PATH, set WATCHDOG_CONFIG, or run from the folder that holds config.json',
@@ -62,7 +71,8 @@ export function loadConfig(
   }
 
   const { text } = file;
-  const unsafe = findUnsafePath(configPath, { ...trust, statPath: (path) => (path === configPath ? file : trust.statPath(path)) });
+  const where = file.realPath ?? configPath;
+  const unsafe = findUnsafePath(where, { ...trust, statPath: (path) => (path === where ? file : trust.statPath(path)) });
   if (unsafe !== undefined) {
     throw new ConfigError('CONFIG_UNSAFE', `config file ${configPath} can be changed by other users; refusing to use it`, [
       `${unsafe}: whoever can change the config can make the watchdog run any command`,
@@ -88,11 +98,12 @@ export function loadConfig(
   return { config, warnings };
 }
 
+/** The config file, never through a link that others could have planted. */
 function readConfigFile(path: string): ConfigFile {
-  const fd = openSync(path, 'r');
+  const fd = openFileSafely(path, { flags: constants.O_RDONLY, trust: PROCESS_LINK_TRUST, followTrustedLink: true });
   try {
     const { mode, uid, gid } = fstatSync(fd);
-    return { mode, uid, gid, text: readFileSync(fd, 'utf8') };
+    return { mode, uid, gid, text: readFileSync(fd, 'utf8'), realPath: readlinkSync(`/proc/self/fd/${fd}`) };
   } finally {
     closeSync(fd);
   }

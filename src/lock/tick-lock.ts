@@ -1,8 +1,10 @@
 import { lstatSync, mkdir, mkdirSync, realpath, realpathSync, rmdir, rmdirSync, stat, statSync, utimes, utimesSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
 import lockfile from 'proper-lockfile';
+import { findUnsafePath, processPathTrust } from '../config/check-state-locations.js';
 import { WatchdogError, describeError, systemErrorCode } from '../errors.js';
-import { findUnsafeLockFolder } from './check-lock-folder.js';
+import { PROCESS_LINK_TRUST, reachFolder } from '../system/open-file-safely.js';
+import { closeFolder } from '../system/walk-path.js';
 
 /** Releases the lock; safe to call more than once. */
 export type ReleaseLock = () => Promise<void>;
@@ -65,14 +67,14 @@ export async function tryAcquireTickLock(lockPath: string, options: TickLockOpti
 }
 
 function checkLockPath(lockPath: string, staleMs: number): void {
-  const folder = dirname(lockPath);
+  // Judged before anything is created: whoever could create or replace the lock could stop the watchdog.
+  const unsafe = findUnsafePath(lockPath, processPathTrust());
+  if (unsafe !== undefined) throw unusable(lockPath, unsafe);
   try {
-    mkdirSync(folder, { recursive: true, mode: 0o750 });
+    closeFolder(reachFolder(dirname(lockPath), { trust: PROCESS_LINK_TRUST, createMode: 0o750 }));
   } catch (error) {
     throw unusable(lockPath, `cannot create its folder: ${describeError(error)}`, error);
   }
-  const unsafe = findUnsafeLockFolder(folder, process.getuid?.() ?? 0);
-  if (unsafe !== undefined) throw unusable(lockPath, unsafe);
 
   let lockStat: Stats | undefined;
   try {

@@ -1,9 +1,11 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { WatchdogError, describeError } from '../errors.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 import { sqliteAddonFailure } from './sqlite-addon-failure.js';
+import { PROCESS_LINK_TRUST, reachFolder } from '../system/open-file-safely.js';
+import { closeFolder } from '../system/walk-path.js';
 
 export type Store = Database.Database;
 
@@ -22,7 +24,8 @@ export interface OpenStoreOptions {
 export function openStore(dbPath: string, { busyTimeoutMs = 5000 }: OpenStoreOptions = {}): Store {
   return openExplained(
     () => {
-      mkdirSync(dirname(dbPath), { recursive: true, mode: 0o750 });
+      // Missing folders made one by one from their parent's descriptor, never through a link others could plant.
+      closeFolder(reachFolder(dirname(dbPath), { trust: PROCESS_LINK_TRUST, createMode: 0o750 }));
       return new Database(dbPath);
     },
     (db) => {

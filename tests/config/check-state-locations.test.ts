@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { checkStateLocations, type StatPath } from '../../src/config/check-state-locations.js';
@@ -237,5 +237,64 @@ describe('checkStateLocations (real folders)', () => {
     assert.deepEqual(checkStateLocations({ ...locationsIn(folder), db_path: join(file, 'watchdog.db') }), [
       `db_path: its folder ${file} is writable by group or others (mode 0666); ${FOLDER_ADVICE}`,
     ]);
+  });
+
+  const root = process.getuid?.() === 0;
+  const asRoot = { skip: !root && 'gives folders to another user: needs root' };
+
+  it('refuses a log folder and a metrics folder others can write, naming each setting', () => {
+    const safe = makeTempDir('watchdog-state-');
+    const open = join(safe, 'open');
+    mkdirSync(open);
+    chmodSync(open, 0o777);
+    assert.deepEqual(checkStateLocations({ ...locationsIn(safe), log_dir: open, metrics: { textfile_path: join(open, 'watchdog.prom') } }), [
+      `log_dir: its folder ${open} is writable by group or others (mode 0777); ${FOLDER_ADVICE}`,
+      `metrics.textfile_path: its folder ${open} is writable by group or others (mode 0777); ${FOLDER_ADVICE}`,
+    ]);
+  });
+
+  it("accepts a metrics folder of root's below a folder of another user's (Debian's /var/lib/prometheus)", asRoot, () => {
+    const safe = makeTempDir('watchdog-state-');
+    chmodSync(safe, 0o755);
+    const prometheus = join(safe, 'prometheus');
+    mkdirSync(join(prometheus, 'node-exporter'), { recursive: true });
+    chownSync(prometheus, 65534, 65534);
+    const textfile = join(prometheus, 'node-exporter', 'watchdog.prom');
+    assert.deepEqual(checkStateLocations({ ...locationsIn(safe), metrics: { textfile_path: textfile } }), []);
+    // The database is used by its path: every folder above it must be safe.
+    assert.deepEqual(checkStateLocations({ ...locationsIn(safe), db_path: join(prometheus, 'node-exporter', 'w.db') }), [
+      `db_path: the folder above it, ${prometheus} belongs to user 65534, not to root or the watchdog's user`,
+    ]);
+  });
+
+  it('refuses a location reached through a link another user could have planted', asRoot, () => {
+    const safe = makeTempDir('watchdog-state-');
+    chmodSync(safe, 0o755);
+    const theirs = join(safe, 'theirs');
+    mkdirSync(theirs);
+    mkdirSync(join(safe, 'state'), { mode: 0o700 });
+    symlinkSync(join(safe, 'state'), join(theirs, 'logs'));
+    chownSync(theirs, 65534, 65534);
+    assert.deepEqual(checkStateLocations({ ...locationsIn(join(safe, 'state')), log_dir: join(theirs, 'logs') }), [
+      `log_dir: ${theirs}/logs is a symbolic link in ${theirs}, a folder of user 65534: not followed`,
+    ]);
+  });
+
+  it('judges a location reached through a link of root’s by where it leads', () => {
+    const safe = makeTempDir('watchdog-state-');
+    const loose = join(safe, 'loose');
+    mkdirSync(loose);
+    chmodSync(loose, 0o777);
+    symlinkSync(loose, join(safe, 'state'));
+    assert.deepEqual(checkStateLocations(locationsIn(join(safe, 'state'))), ['db_path', 'journal_path', 'lock_path'].map(
+      (setting) => `${setting}: its folder ${loose} is writable by group or others (mode 0777); ${FOLDER_ADVICE}`,
+    ));
+  });
+
+  it('refuses a state file that is itself a link', () => {
+    const safe = makeTempDir('watchdog-state-');
+    writeFileSync(join(safe, 'elsewhere.db'), '', { mode: 0o600 });
+    symlinkSync(join(safe, 'elsewhere.db'), join(safe, 'watchdog.db'));
+    assert.deepEqual(checkStateLocations(locationsIn(safe)), [`db_path: ${join(safe, 'watchdog.db')} is a symbolic link; name the file it points at instead`]);
   });
 });

@@ -18,6 +18,9 @@ function rowCount(dbPath: string): number {
   }
 }
 
+const UNSAFE_LOCATIONS_HINT =
+  'tighten the permissions (chmod go-w, chown root), or set db_path, journal_path, lock_path, log_dir and metrics.textfile_path to folders only the watchdog user can write';
+
 describe('watchdog command line', () => {
   it('refuses a bad config with exit 78, printing every problem, and does nothing else', async () => {
     const dir = makeTempDir();
@@ -182,12 +185,34 @@ describe('watchdog command line', () => {
     assert.equal(result.code, 78, result.stderr);
     assert.equal(result.stdout, '');
     assert.deepEqual(result.stderr.trim().split('\n'), [
-      `watchdog: the state locations of ${configPath} are writable by other users; refusing to use them`,
+      `watchdog: the state, log or metrics locations of ${configPath} are not safe from other users; refusing to use them`,
       `  lock_path: its folder ${open} is writable by group or others (mode 1777); use a folder only the watchdog's user can write, such as /var/lib/watchdog`,
-      'hint: tighten the permissions (chmod go-w), or set db_path, journal_path and lock_path to a folder only the watchdog user can write',
+      `hint: ${UNSAFE_LOCATIONS_HINT}`,
     ]);
     assert.equal(existsSync(join(dir, 'watchdog.db')), false, 'no check ran');
     assert.equal(existsSync(join(open, 'watchdog.lock')), false, 'no lock taken');
+  });
+
+  it('validate and check exit 78 naming a log folder and a metrics folder other users may write', async () => {
+    const dir = makeTempDir();
+    const open = join(dir, 'open');
+    mkdirSync(open);
+    chmodSync(open, 0o777);
+    const configPath = writeConfig(dir, { web: { heartbeat_path: 'web.json' } }, { log_dir: 'open/logs', metrics: { textfile_path: 'open/watchdog.prom' } });
+    const expected = [
+      `watchdog: the state, log or metrics locations of ${configPath} are not safe from other users; refusing to use them`,
+      `  log_dir: its folder ${open} is writable by group or others (mode 0777); use a folder only the watchdog's user can write, such as /var/lib/watchdog`,
+      `  metrics.textfile_path: its folder ${open} is writable by group or others (mode 0777); use a folder only the watchdog's user can write, such as /var/lib/watchdog`,
+      `hint: ${UNSAFE_LOCATIONS_HINT}`,
+    ];
+    for (const command of ['validate', 'check']) {
+      const result = await runWatchdog([command], { cwd: dir });
+      assert.equal(result.code, 78, result.stderr);
+      assert.equal(result.stdout, '');
+      assert.deepEqual(result.stderr.trim().split('\n'), expected, command);
+    }
+    assert.equal(existsSync(join(dir, 'watchdog.db')), false, 'no check ran');
+    assert.deepEqual(readdirSync(open), [], 'nothing was written in the open folder');
   });
 
   it('shows status as a table, for all or one process, and refuses an unknown key with exit 2', async () => {

@@ -110,7 +110,7 @@ describe('watchdog: processes run as a user', () => {
     chmodSync(join(safe, 'config.json'), 0o644);
     const result = await runWatchdog(['check'], { cwd: safe });
     assert.equal(result.code, 78, show(result));
-    assert.match(result.stderr, /writable by other users; refusing to use them/, show(result));
+    assert.match(result.stderr, /are not safe from other users; refusing to use them/, show(result));
     assert.ok(result.stderr.includes(`db_path: its folder ${shared} is writable by group or others (mode 0777)`), show(result));
     assert.deepEqual(readdirSync(shared), [], 'nothing created in the loose folder');
   });
