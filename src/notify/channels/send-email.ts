@@ -1,5 +1,5 @@
 import { lookup } from 'node:dns/promises';
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { ChannelConfig } from '../../config/notify-types.js';
 import { describeError } from '../../errors.js';
@@ -7,6 +7,7 @@ import type { SecretScope } from '../expand-references.js';
 import type { EventPayload } from '../watchdog-event.js';
 import { formatEmail } from './format-email.js';
 import { missingVariables, type SendOutcome } from './send-outcome.js';
+import { PROCESS_LINK_TRUST, openFileSafely } from '../../system/open-file-safely.js';
 
 type EmailChannel = Extract<ChannelConfig, { type: 'email' }>;
 
@@ -21,7 +22,7 @@ export async function sendEmail(channel: EmailChannel, payload: EventPayload, sc
   if (scope.missing.length > 0) return missingVariables(scope.missing);
   let ca: Buffer | undefined;
   try {
-    ca = channel.ca_file === undefined ? undefined : readFileSync(channel.ca_file);
+    ca = channel.ca_file === undefined ? undefined : readCaFile(channel.ca_file);
   } catch (error) {
     return { kind: 'retry', detail: `cannot read ca_file ${channel.ca_file}: ${describeError(error)}` };
   }
@@ -86,4 +87,14 @@ function outcomeOfSmtpError(error: unknown, where: string): SendOutcome {
   const code = typeof error === 'object' && error !== null && 'responseCode' in error ? Number(error.responseCode) : undefined;
   const detail = `${where}: ${describeError(error)}`;
   return code !== undefined && code >= 500 && code < 600 ? { kind: 'refused', detail } : { kind: 'retry', detail };
+}
+
+/** The CA file, never through a link that someone other than root could have planted. */
+function readCaFile(path: string): Buffer {
+  const fd = openFileSafely(path, { flags: constants.O_RDONLY, trust: PROCESS_LINK_TRUST, followTrustedLink: true });
+  try {
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
