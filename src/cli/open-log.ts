@@ -1,4 +1,5 @@
 import type { WatchdogConfig } from '../config/types.js';
+import { escapeUntrustedLine } from '../display/escape-untrusted.js';
 import { describeError } from '../errors.js';
 import { createFileLogger } from '../logging/file-logger.js';
 import type { Logger } from '../logging/logger.js';
@@ -30,8 +31,14 @@ export function openLog(config: WatchdogConfig, io: CliIo): OpenLog {
     });
   } catch (error) {
     const write = toStderr(`cannot use the log folder ${config.log_dir}: ${describeError(error)}`);
+    // Log lines, escaped as the log file's are: one line each, whatever an app put in them.
     return {
-      logger: { error: (line) => write(`error ${line}`), warn: (line) => write(`warn ${line}`), info: () => undefined, debug: () => undefined },
+      logger: {
+        error: (line) => write(`error ${escapeUntrustedLine(line)}`),
+        warn: (line) => write(`warn ${escapeUntrustedLine(line)}`),
+        info: () => undefined,
+        debug: () => undefined,
+      },
       close: () => Promise.resolve(),
     };
   }

@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import type winstonModule from 'winston';
 import type TransportStream from 'winston-transport';
 import type { LogLevel } from '../config/types.js';
+import { escapeUntrustedLine } from '../display/escape-untrusted.js';
 import type { Logger } from './logger.js';
 import { trustedFolderRefusal } from '../system/link-trust.js';
 import { PROCESS_LINK_TRUST, reachFolder } from '../system/open-file-safely.js';
@@ -43,6 +44,11 @@ const SEVERITY: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 
  * or the watchdog's user's and writable by no one else; every line is written from its
  * descriptor, so the log cannot be redirected while the watchdog runs.
  *
+ * Every line is escaped where it is written ({@link escapeUntrustedLine}): messages carry
+ * what apps chose (output, heartbeat fields, file names in errors), and a newline or an
+ * escape sequence in them must not forge a line or act on the terminal of whoever reads
+ * the log.
+ *
  * @throws when the log folder cannot be created, or is not safe ({@link UnsafePathError}).
  */
 export function createFileLogger({ logDir, level, maxBytes, maxFiles, onWriteError }: FileLoggerOptions): FileLogger {
@@ -66,7 +72,7 @@ export function createFileLogger({ logDir, level, maxBytes, maxFiles, onWriteErr
       const MESSAGE = Symbol.for('message');
       const transport = new (class extends Transport {
         override log(info: Record<string | symbol, unknown>, callback: () => void): void {
-          const line = String(info[MESSAGE]);
+          const line = escapeUntrustedLine(String(info[MESSAGE]));
           try {
             appendWithRotation(file, `${line}\n`, maxBytes, maxFiles);
           } catch (error) {

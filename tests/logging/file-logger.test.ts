@@ -58,6 +58,24 @@ describe('createFileLogger', () => {
     assert.equal(numbers.at(-1), 1999);
   });
 
+  it('writes a message holding newlines and escape sequences as one escaped line', async () => {
+    const logDir = join(makeTempDir(), 'logs');
+    const log = createFileLogger({ logDir, level: 'info', maxBytes: 1024 * 1024, maxFiles: 2, onWriteError: failOnWriteError });
+    log.logger.error('app: start output: \u001b]0;pwned\u0007\u001b[2J\n2026-01-01T00:00:00.000Z info  all is well\r\t\u009b\u202e');
+    log.logger.info('after');
+    await log.close();
+    const text = readFileSync(log.path, 'utf8');
+    const lines = text.trimEnd().split('\n');
+    assert.equal(lines.length, 2, text);
+    assert.match(
+      lines[0] ?? '',
+      /Z error app: start output: \\x1b\]0;pwned\\x07\\x1b\[2J\\x0a2026-01-01T00:00:00\.000Z info {2}all is well\\x0d\\x09\\u009b\\u202e$/,
+    );
+    assert.match(lines[1] ?? '', /Z info {2}after$/);
+    // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+    for (const line of lines) assert.doesNotMatch(line, /[\x00-\x1f\x7f-\x9f\u202e]/);
+  });
+
   it('hands a line it cannot write to onWriteError and goes on', async () => {
     const logDir = join(makeTempDir(), 'logs');
     mkdirSync(join(logDir, 'watchdog.log'), { recursive: true });
@@ -75,6 +93,17 @@ describe('createFileLogger', () => {
     assert.equal(failed.length, 2);
     assert.match(failed[0] ?? '', /^EISDIR .*Z warn {2}one$/);
     assert.match(failed[1] ?? '', /^EISDIR .*Z error two$/);
+  });
+
+  it('hands onWriteError the line escaped, as the log would have had it (it goes to stderr)', async () => {
+    const logDir = join(makeTempDir(), 'logs');
+    mkdirSync(join(logDir, 'watchdog.log'), { recursive: true });
+    const failed: string[] = [];
+    const log = createFileLogger({ logDir, level: 'info', maxBytes: 10_240, maxFiles: 2, onWriteError: (_error, line) => failed.push(line) });
+    log.logger.error('two\n\u001b[2J');
+    await log.close();
+    assert.equal(failed.length, 1);
+    assert.match(failed[0] ?? '', /Z error two\\x0a\\x1b\[2J$/);
   });
 
   it('throws when the log folder cannot be created', () => {
