@@ -1,7 +1,15 @@
+import { escapeUntrustedLine } from '../display/escape-untrusted.js';
 import type { ProcessCheck } from './run-check-tick.js';
 
-/** One line for a check, as the log and `check --verbose` show it. */
-export function describeCheck({ process, verdict, consecutiveFailures, threshold, recoveryDue }: ProcessCheck): string {
+/**
+ * One line for a check, as the log and `check --verbose` show it; escaped to one line
+ * ({@link escapeUntrustedLine}), as the reason quotes what the heartbeat said.
+ */
+export function describeCheck(check: ProcessCheck): string {
+  return escapeUntrustedLine(describeUnescaped(check));
+}
+
+function describeUnescaped({ process, verdict, consecutiveFailures, threshold, recoveryDue }: ProcessCheck): string {
   const line = `${process.key}: ${verdict.state} (${verdict.reason})`;
   switch (verdict.state) {
     case 'healthy':

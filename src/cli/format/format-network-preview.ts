@@ -1,8 +1,13 @@
+import { escapeUntrustedLine } from '../../display/escape-untrusted.js';
 import type { NetworkConfig, RungConfig } from '../../config/network-types.js';
 import type { NetworkPreview } from '../../network/preview-network.js';
 import { formatSeconds } from '../../time/format-duration.js';
 
-/** `check --dry-run`'s network part: the link, the ladder it would climb, and which reboot guard would decide. */
+/**
+ * `check --dry-run`'s network part: the link, the ladder it would climb, and which reboot
+ * guard would decide; each line escaped to one line ({@link escapeUntrustedLine}), as the
+ * link's reason can carry the system's words.
+ */
 export function formatNetworkPreview(network: NetworkConfig, preview: NetworkPreview): string[] {
   const { verdict, decision } = preview;
   const head = `network ${network.interface}: ${verdict.state}: ${verdict.reason}`;
@@ -30,7 +35,7 @@ export function formatNetworkPreview(network: NetworkConfig, preview: NetworkPre
       ? `no reboot, held by ${reboot.guard}: ${reboot.reason}`
       : `would reboot with \`${network.reboot?.command ?? '?'}\`: ${reboot.kind === 'reboot' ? reboot.reason : ''}`;
   lines.push(`  if no rung healed the link (${runs}): ${what}`);
-  return lines;
+  return lines.map(escapeUntrustedLine);
 }
 
 function describeRung(name: string, rung: RungConfig): string {

@@ -1,7 +1,11 @@
+import { escapeUntrustedLine } from '../../display/escape-untrusted.js';
 import type { NetworkStatus } from '../../status/build-network-status.js';
 import { formatSeconds } from '../../time/format-duration.js';
 
-/** The uplink's part of `watchdog status`, a few lines. */
+/**
+ * The uplink's part of `watchdog status`, a few lines, each escaped to one line
+ * ({@link escapeUntrustedLine}): the link's reason can carry a command's or the system's words.
+ */
 export function formatNetworkStatus(status: NetworkStatus): string[] {
   // failing_since dates the run of failures; a check_error in the middle of one is not its start.
   const failing = status.state !== 'up' && status.state !== 'check_error' && status.state !== 'unknown';
@@ -13,7 +17,7 @@ export function formatNetworkStatus(status: NetworkStatus): string[] {
   const healed = status.last_healed_by === null ? '' : `; last healed by ${status.last_healed_by}`;
   lines.push(`  ladder: ${ladder}; ${status.failed_ladder_runs} consecutive failed run(s), a reboot is considered from ${status.max_failures}${healed}`);
   lines.push(`  reboot: ${describeReboot(status.reboot)}`);
-  return lines;
+  return lines.map(escapeUntrustedLine);
 }
 
 function describeReboot(reboot: NetworkStatus['reboot']): string {

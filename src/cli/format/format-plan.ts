@@ -1,11 +1,16 @@
+import { escapeUntrustedLine } from '../../display/escape-untrusted.js';
 import type { KillDecision } from '../../recovery/kill-target.js';
 import type { ActionPreview } from '../../recovery/preview-actions.js';
 import { formatSeconds } from '../../time/format-duration.js';
 
-/** One numbered line per action, exactly what would run: `--dry-run`'s answer. */
+/**
+ * One numbered line per action, exactly what would run: `--dry-run`'s answer. Escaped to one
+ * line each ({@link escapeUntrustedLine}): why a kill is refused can quote the heartbeat's
+ * process, whose command line the app chose.
+ */
 export function formatActionPreviews(previews: readonly ActionPreview[], indent = '  '): string[] {
   if (previews.length === 0) return [`${indent}(no actions)`];
-  return previews.map((preview, index) => `${indent}${index + 1}. ${describePreview(preview)}`);
+  return previews.map((preview, index) => escapeUntrustedLine(`${indent}${index + 1}. ${describePreview(preview)}`));
 }
 
 function describeNoSignal(kill: Exclude<KillDecision, { kind: 'signal' }> | undefined): string {

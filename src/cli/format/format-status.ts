@@ -1,8 +1,14 @@
+import { escapeUntrustedLine } from '../../display/escape-untrusted.js';
 import { formatSeconds } from '../../time/format-duration.js';
 import type { ProcessStatus } from '../../status/build-status.js';
 import { renderTable } from './render-table.js';
 
-/** `watchdog status` as a table a person reads at a glance, then warnings, failed recoveries and where app output goes. */
+/**
+ * `watchdog status` as a table a person reads at a glance, then warnings, failed recoveries
+ * and where app output goes. Reasons, warnings and details hold what heartbeats and commands
+ * said: every line is escaped to one line ({@link escapeUntrustedLine}; the table's cells by
+ * `renderTable`).
+ */
 export function formatStatusTable(statuses: readonly ProcessStatus[], nowMs: number): string[] {
   const rows = statuses.map((status) => [
     status.key,
@@ -16,7 +22,8 @@ export function formatStatusTable(statuses: readonly ProcessStatus[], nowMs: num
     status.last_recovery === null ? '-' : `#${status.last_recovery.id} ${status.last_recovery.kind} ${status.last_recovery.outcome} ${formatAgo(status.last_recovery.started_at, nowMs)}`,
     status.reason ?? '',
   ]);
-  const lines = renderTable(['KEY', 'NAME', 'STATE', 'FAILURES', 'HEARTBEAT AGE', 'PID', 'IDENTITY', 'LAST CHECK', 'LAST RECOVERY', 'REASON'], rows);
+  const table = renderTable(['KEY', 'NAME', 'STATE', 'FAILURES', 'HEARTBEAT AGE', 'PID', 'IDENTITY', 'LAST CHECK', 'LAST RECOVERY', 'REASON'], rows);
+  const lines: string[] = [];
   for (const status of statuses) {
     if (status.warning !== null) lines.push(`warning: ${status.key}: ${status.warning}`);
   }
@@ -33,7 +40,7 @@ export function formatStatusTable(statuses: readonly ProcessStatus[], nowMs: num
     }
   }
   for (const status of statuses) lines.push(`app output of ${status.key} (stdout and stderr of what the watchdog starts): ${status.output_log}`);
-  return lines;
+  return [...table, ...lines.map(escapeUntrustedLine)];
 }
 
 /** `35s ago` from a stored timestamp; `never` when there is none. */

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { formatNetworkEvents } from '../../../src/cli/format/format-network-events.js';
 import { formatNetworkPreview } from '../../../src/cli/format/format-network-preview.js';
 import { formatNetworkStatus } from '../../../src/cli/format/format-network-status.js';
-import { formatNetworkTick } from '../../../src/cli/format/format-network-tick.js';
+import { formatNetworkTick, formatRebootLines } from '../../../src/cli/format/format-network-tick.js';
 import type { NetworkConfig, RawNetworkConfig } from '../../../src/config/network-types.js';
 import { normalizeNetwork } from '../../../src/config/normalize-network.js';
 import type { LinkVerdict } from '../../../src/network/classify-link.js';
@@ -243,5 +243,56 @@ describe('formatNetworkTick', () => {
     const waiting = formatNetworkTick(climbed({ consecutiveFailures: 1, decision: { kind: 'wait', reason: '1 consecutive failed check(s), threshold 2: the ladder waits for the threshold' } }));
     assert.deepEqual(waiting, [`network eth0: no_carrier: ${NO_CARRIER.reason}`, '  ladder: not now: 1 consecutive failed check(s), threshold 2: the ladder waits for the threshold']);
     assert.deepEqual(formatNetworkTick(climbed({ verdict: UP, consecutiveFailures: 0, decision: { kind: 'healthy' } })), [`network eth0: up: ${UP.reason}`]);
+  });
+});
+
+describe('the network formatters with what commands and the system said', () => {
+  // A rung's command output and the system's error text reach these lines; a command an app
+  // user can influence (a script in its folder) could print anything.
+  const HOSTILE: LinkVerdict = { state: 'check_error', reason: 'cannot read the carrier of eth0: \u001b]0;pwned\u0007\u009b2J\u202e\nforged', ipv4: [] };
+  const ESCAPED = 'cannot read the carrier of eth0: \\x1b]0;pwned\\x07\\u009b2J\\u202e\\x0aforged';
+
+  it('formatNetworkStatus escapes the reason', () => {
+    const lines = formatNetworkStatus(buildNetworkStatus(networkConfig(), { ...failing, last_state: 'check_error', last_reason: HOSTILE.reason }, [], now));
+    assert.equal(lines[0], `network eth0: check_error: ${ESCAPED}`);
+  });
+
+  it('formatNetworkEvents escapes the detail', () => {
+    const lines = formatNetworkEvents([row({ id: 11, kind: 'check_error', outcome: 'check_error', detail: HOSTILE.reason })]);
+    assert.ok(lines[1]?.endsWith(`check_error  ${ESCAPED}`), lines[1]);
+  });
+
+  it('formatNetworkPreview escapes the reason', () => {
+    const lines = formatNetworkPreview(networkConfig(), {
+      verdict: HOSTILE,
+      consecutiveFailures: 2,
+      decision: { kind: 'not_judged' },
+      failedLadderRunsIfNoRungHeals: 0,
+      rebootIfNoRungHeals: { kind: 'hold', guard: 'max_failures', reason: '0 of 3 consecutive failed ladder runs' },
+    });
+    assert.equal(lines[0], `network eth0: check_error: ${ESCAPED} → nothing to do: the link could not be judged, the count stays as it is`);
+  });
+
+  it('formatNetworkTick and formatRebootLines escape a rung detail and the reboot command result', () => {
+    const reason = '3 consecutive failed ladder runs (max_failures 3)';
+    const outcome: NetworkTickOutcome = {
+      interface: 'eth0',
+      previousState: 'no_carrier',
+      verdict: NO_CARRIER,
+      consecutiveFailures: 2,
+      decision: { kind: 'run', reason: '2 consecutive failed check(s), threshold 2' },
+      ladder: {
+        outcome: 'failed',
+        healedBy: undefined,
+        rungs: [{ rung: 'restart', type: 'command', ok: false, detail: 'could not run: \u001b[8mhidden', durationMs: 50, verdict: NO_CARRIER, healed: false }],
+        verdict: NO_CARRIER,
+      },
+      rebootDecision: { kind: 'reboot', reason },
+      reboot: { reason, eventId: 40, commandOk: false, detail: 'could not run: \u009b2J\nforged' },
+    };
+    const lines = formatNetworkTick(outcome);
+    assert.equal(lines[1], '  rung restart: could not run: \\x1b[8mhidden; link then no_carrier');
+    assert.equal(lines.at(-1), `  reboot: command failed: ${reason}; could not run: \\u009b2J\\x0aforged`);
+    assert.deepEqual(formatRebootLines(outcome), [`reboot: command failed: ${reason}; could not run: \\u009b2J\\x0aforged`]);
   });
 });

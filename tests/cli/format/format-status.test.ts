@@ -89,6 +89,41 @@ describe('formatStatusTable', () => {
   });
 });
 
+describe('formatStatusTable with what apps wrote', () => {
+  it('escapes escape sequences, C1 controls and bidi overrides in the table and the lines after it, one line each', () => {
+    const lines = formatStatusTable(
+      [
+        status({
+          state: 'invalid_heartbeat',
+          reason: 'heartbeat timestamp "\u001b]0;pwned\u0007" is not an ISO 8601 date and time\n',
+          warning: 'heartbeat names process_key "\u009b2J\u202e", expected "web"',
+          gave_up_at: '2026-06-30T11:59:00.000000+00:00',
+          gave_up_reason: 'crash loop\u001b[8m',
+          last_recovery: {
+            id: 7,
+            kind: 'recovery',
+            command: 'check',
+            requested_by: 'cron',
+            started_at: '2026-06-30T11:59:00.000000+00:00',
+            finished_at: '2026-06-30T11:59:03.000000+00:00',
+            outcome: 'failed',
+            detail: 'start failed: \u001b[2J\nforged line',
+          },
+        }),
+      ],
+      NOW,
+    );
+    assert.deepEqual(lines, [
+      'KEY  NAME  STATE              FAILURES  HEARTBEAT AGE  PID   IDENTITY  LAST CHECK  LAST RECOVERY               REASON',
+      'web  Web   invalid_heartbeat  0/2       2s             4321  -         25s ago     #7 recovery failed 60s ago  heartbeat timestamp "\\x1b]0;pwned\\x07" is not an ISO 8601 date and time\\x0a',
+      'warning: web: heartbeat names process_key "\\u009b2J\\u202e", expected "web"',
+      'gave up on web at 2026-06-30T11:59:00.000000+00:00 (crash loop\\x1b[8m): `watchdog on web` or `watchdog reset web` resumes recoveries',
+      'last recovery of web failed: start failed: \\x1b[2J\\x0aforged line',
+      'app output of web (stdout and stderr of what the watchdog starts): /var/log/watchdog/web.out.log',
+    ]);
+  });
+});
+
 describe('formatAgo', () => {
   it('says how long ago, never for no time, and "in" for a time ahead of the clock', () => {
     assert.equal(formatAgo('2026-06-30T11:58:00.000000+00:00', NOW), '2m 00s ago');

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { formatNotifications } from '../../../src/cli/format/format-notifications.js';
+import { formatNotifyStatus } from '../../../src/cli/format/format-notify-status.js';
+
+describe('formatNotifications', () => {
+  it("escapes what a mail server, webhook or command answered", () => {
+    const lines = formatNotifications([
+      {
+        id: 4,
+        channel: 'ops',
+        event: 'recovery_failed',
+        subject: 'web',
+        created_at: '2026-06-30T11:59:00.000000+00:00',
+        payload: '{}',
+        state: 'pending',
+        attempts: 2,
+        last_attempt_at: '2026-06-30T11:59:30.000000+00:00',
+        last_error: '550 \u001b[2Jno\r\nsuch user \u009b8m',
+        delivered_at: null,
+      },
+    ]);
+    assert.deepEqual(lines, [
+      'ID  AT                                CHANNEL  EVENT            ABOUT  STATE    TRIES  DETAIL',
+      '4   2026-06-30T11:59:00.000000+00:00  ops      recovery_failed  web    pending  2      550 \\x1b[2Jno\\x0d\\x0asuch user \\u009b8m',
+    ]);
+  });
+});
+
+describe('formatNotifyStatus', () => {
+  it('escapes the last error of a channel, keeping one line per channel', () => {
+    assert.deepEqual(
+      formatNotifyStatus([
+        { channel: 'ops', pending: 1, oldest_pending_at: '2026-06-30T11:59:00.000000+00:00', last_error: 'HTTP 500: \u001b]0;pwned\u0007\n\u202e', last_delivered_at: null },
+        { channel: 'pager', pending: 0, oldest_pending_at: null, last_error: null, last_delivered_at: '2026-06-30T11:00:00.000000+00:00' },
+      ]),
+      [
+        'notify ops: 1 waiting since 2026-06-30T11:59:00.000000+00:00 (HTTP 500: \\x1b]0;pwned\\x07\\x0a\\u202e); none delivered yet',
+        'notify pager: nothing waiting; last delivered 2026-06-30T11:00:00.000000+00:00',
+      ],
+    );
+  });
+});
