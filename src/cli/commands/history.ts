@@ -1,6 +1,7 @@
 import { readAuditEvents } from '../../store/audit-events.js';
 import { readNetworkEvents } from '../../store/network-events.js';
 import { formatAuditEvents } from '../format/format-audit-events.js';
+import { formatJson } from '../format/format-json.js';
 import { formatNotifications } from '../format/format-notifications.js';
 import { readNotifications } from '../../store/notifications.js';
 import { readFrom, readHistory, readRecoveries } from '../../store/read-state.js';
@@ -34,7 +35,7 @@ export function runHistory(args: HistoryArgs, io: CliIo): number {
 
   if (args.notifications === true) {
     const rows = readFrom(config.db_path, (db) => readNotifications(db, query), () => []);
-    if (args.json === true) io.out(JSON.stringify({ notifications: rows.map((row) => ({ ...row, payload: JSON.parse(row.payload) as unknown })) }, null, 2));
+    if (args.json === true) io.out(formatJson({ notifications: rows.map((row) => ({ ...row, payload: JSON.parse(row.payload) as unknown })) }));
     else if (rows.length === 0) io.out(config.notify === undefined ? 'no notifications recorded (the config has no notify section)' : 'no notifications recorded yet');
     else for (const line of formatNotifications(rows)) io.out(line);
     return EXIT.ok;
@@ -42,7 +43,7 @@ export function runHistory(args: HistoryArgs, io: CliIo): number {
 
   if (args.events === true) {
     const events = readFrom(config.db_path, (db) => readAuditEvents(db, query), () => []);
-    if (args.json === true) io.out(JSON.stringify({ audit_events: events }, null, 2));
+    if (args.json === true) io.out(formatJson({ audit_events: events }));
     else if (events.length === 0) io.out('no watchdog events recorded yet');
     else for (const line of formatAuditEvents(events)) io.out(line);
     return EXIT.ok;
@@ -50,7 +51,7 @@ export function runHistory(args: HistoryArgs, io: CliIo): number {
 
   if (args.network === true) {
     const events = readFrom(config.db_path, (db) => readNetworkEvents(db, args.limit), () => []);
-    if (args.json === true) io.out(JSON.stringify({ network_events: events }, null, 2));
+    if (args.json === true) io.out(formatJson({ network_events: events }));
     else if (events.length === 0) io.out(config.network === undefined ? 'no network events recorded (the config has no network section)' : 'no network events recorded yet');
     else for (const line of formatNetworkEvents(events)) io.out(line);
     return EXIT.ok;
@@ -58,14 +59,14 @@ export function runHistory(args: HistoryArgs, io: CliIo): number {
 
   if (args.recoveries === true) {
     const recoveries = readFrom(config.db_path, (db) => readRecoveries(db, query), () => []);
-    if (args.json === true) io.out(JSON.stringify({ recoveries }, null, 2));
+    if (args.json === true) io.out(formatJson({ recoveries }));
     else if (recoveries.length === 0) io.out('no recoveries recorded yet');
     else for (const line of formatRecoveries(recoveries)) io.out(line);
     return EXIT.ok;
   }
 
   const rows = readFrom(config.db_path, (db) => readHistory(db, query), () => []);
-  if (args.json === true) io.out(JSON.stringify({ checks: rows }, null, 2));
+  if (args.json === true) io.out(formatJson({ checks: rows }));
   else if (rows.length === 0) io.out('no checks recorded yet');
   else for (const line of formatHistoryTable(rows)) io.out(line);
   return EXIT.ok;

@@ -8,6 +8,7 @@ import type { Store } from '../../store/open-store.js';
 import { readFrom, readLastRecoveries, readProcessStates } from '../../store/read-state.js';
 import { readBootId, readUptimeSeconds } from '../../system/boot-info.js';
 import { EXIT } from '../exit-codes.js';
+import { formatJson } from '../format/format-json.js';
 import { formatNetworkStatus } from '../format/format-network-status.js';
 import { formatStatusTable } from '../format/format-status.js';
 import { formatNotifyStatus } from '../format/format-notify-status.js';
@@ -44,7 +45,7 @@ export function runStatus(args: StatusArgs, io: CliIo, now: () => BootInstant = 
   const statuses = buildStatus(config, states, lastRecoveries).filter((status) => args.key === undefined || status.key === args.key);
   if (args.json === true) {
     const notifications = config.notify === undefined ? null : notify;
-    io.out(JSON.stringify(args.key === undefined ? { processes: statuses, network: network ?? null, notifications } : { processes: statuses }, null, 2));
+    io.out(formatJson(args.key === undefined ? { processes: statuses, network: network ?? null, notifications } : { processes: statuses }));
     return EXIT.ok;
   }
   const enabled = statuses.filter((status) => status.enabled);
