@@ -1,4 +1,5 @@
 import type { WatchdogConfig } from '../../config/types.js';
+import { escapeUntrustedLine } from '../../display/escape-untrusted.js';
 import { describeError } from '../../errors.js';
 import { readHeartbeatFile } from '../../heartbeat/read-heartbeat-file.js';
 import { realSystem } from '../../system/system.js';
@@ -58,20 +59,22 @@ async function ping(config: WatchdogConfig, failed: boolean, logger: Logger): Pr
   await pingDeadMansSwitch(config.ping, failed, { env: process.env, logger });
 }
 
+/** `--verbose`: a line per check, recovery action, network step; each escaped to one line, as they quote heartbeats and commands. */
 function printVerbose(outcome: TickOutcome, io: CliIo): void {
+  const out = (line: string): void => io.out(escapeUntrustedLine(line));
   if (outcome.kind === 'lock-held') {
     io.out(`another watchdog holds ${outcome.lockPath}; nothing done`);
     return;
   }
   for (const check of outcome.checks) {
-    io.out(describeCheck(check));
-    if (check.verdict.warning !== undefined) io.out(`  warning: ${check.verdict.warning}`);
+    out(describeCheck(check));
+    if (check.verdict.warning !== undefined) out(`  warning: ${check.verdict.warning}`);
   }
   for (const recovery of outcome.recoveries) {
-    io.out(`${recovery.processKey}: recovery #${recovery.recoveryId} ${recovery.outcome}`);
-    for (const action of recovery.actions) io.out(`  ${action.action}: ${action.outcome}: ${action.detail}`);
+    out(`${recovery.processKey}: recovery #${recovery.recoveryId} ${recovery.outcome}`);
+    for (const action of recovery.actions) out(`  ${action.action}: ${action.outcome}: ${action.detail}`);
   }
-  if (outcome.network !== undefined) for (const line of formatNetworkTick(outcome.network)) io.out(line);
+  if (outcome.network !== undefined) for (const line of formatNetworkTick(outcome.network)) out(line);
   const sent = outcome.notifications;
   if (sent !== undefined && sent.delivered + sent.failed + sent.waiting + sent.dropped > 0) {
     io.out(`notifications: ${sent.delivered} sent, ${sent.waiting} waiting, ${sent.failed} refused, ${sent.dropped} dropped`);
@@ -80,34 +83,36 @@ function printVerbose(outcome: TickOutcome, io: CliIo): void {
 
 /**
  * A failed recovery or ladder run is exit 1, told on standard error so cron mails it; a link
- * that could not be judged is told there too, once, but is no failure.
+ * that could not be judged is told there too, once, but is no failure. Each line is escaped
+ * to one line: summaries and reasons quote what apps, commands and the system said.
  */
 function reportFailedRecoveries(outcome: TickOutcome, config: WatchdogConfig, io: CliIo): number {
   if (outcome.kind === 'lock-held') return EXIT.ok;
+  const err = (line: string): void => io.err(escapeUntrustedLine(line));
   const failed = outcome.recoveries.filter((recovery) => recovery.outcome === 'failed');
   for (const recovery of failed) {
-    io.err(`watchdog: ${recovery.processKey}: recovery #${recovery.recoveryId} failed: ${recovery.summary}`);
+    err(`watchdog: ${recovery.processKey}: recovery #${recovery.recoveryId} failed: ${recovery.summary}`);
   }
-  if (failed.length > 0) io.err(`watchdog: details: watchdog history --recoveries -c ${config.config_path}`);
+  if (failed.length > 0) err(`watchdog: details: watchdog history --recoveries -c ${config.config_path}`);
   if (outcome.auditDegraded !== undefined) {
-    io.err(`watchdog: the audit database ${config.db_path} ${outcome.auditDegraded}; this tick's rows wait in ${config.journal_path}`);
+    err(`watchdog: the audit database ${config.db_path} ${outcome.auditDegraded}; this tick's rows wait in ${config.journal_path}`);
   }
   // Said once, at the check that gives up: from then on the process is `gave_up` until a person acts.
   const gaveUp = outcome.checks.filter((check) => check.guard?.kind === 'give_up');
   for (const check of gaveUp) {
-    io.err(`watchdog: ${check.process.key}: ${check.verdict.reason}`);
-    io.err(`watchdog: ${check.process.key}: no more recoveries until \`watchdog on ${check.process.key}\` or \`watchdog reset ${check.process.key}\``);
+    err(`watchdog: ${check.process.key}: ${check.verdict.reason}`);
+    err(`watchdog: ${check.process.key}: no more recoveries until \`watchdog on ${check.process.key}\` or \`watchdog reset ${check.process.key}\``);
   }
   const network = outcome.network;
   // Said once, when it starts: a link that cannot be judged (often a misspelt interface) turns the ladder off.
   if (network !== undefined && network.verdict.state === 'check_error' && network.previousState !== 'check_error') {
-    io.err(`watchdog: network ${network.interface}: cannot be checked, so the ladder does nothing: ${network.verdict.reason}`);
+    err(`watchdog: network ${network.interface}: cannot be checked, so the ladder does nothing: ${network.verdict.reason}`);
   }
   const ladderFailed = network?.ladder !== undefined && network.ladder.outcome !== 'healed';
   if (network !== undefined && ladderFailed) {
-    io.err(`watchdog: network ${network.interface}: the ladder did not heal the link (${network.ladder?.outcome}): ${network.verdict.reason}`);
-    for (const line of formatRebootLines(network)) io.err(`watchdog: network ${network.interface}: ${line}`);
-    io.err(`watchdog: details: watchdog history --network -c ${config.config_path}`);
+    err(`watchdog: network ${network.interface}: the ladder did not heal the link (${network.ladder?.outcome}): ${network.verdict.reason}`);
+    for (const line of formatRebootLines(network)) err(`watchdog: network ${network.interface}: ${line}`);
+    err(`watchdog: details: watchdog history --network -c ${config.config_path}`);
   }
   return failed.length > 0 || gaveUp.length > 0 || ladderFailed ? EXIT.failed : EXIT.ok;
 }

@@ -1,4 +1,5 @@
 import type { ProcessConfig, WatchdogConfig } from '../../config/types.js';
+import { escapeUntrustedLine } from '../../display/escape-untrusted.js';
 import { resetProcess, restartProcess, turnOff, turnOn, type ControlDeps, type ControlResult } from '../../control/control-process.js';
 import { readHeartbeatFile } from '../../heartbeat/read-heartbeat-file.js';
 import { acquireTickLockWaiting } from '../../lock/acquire-lock.js';
@@ -80,11 +81,16 @@ export async function runControl(command: ControlCommand, args: ControlArgs, io:
  */
 function auditKept(store: AuditStore, config: WatchdogConfig, io: CliIo): boolean {
   if (store.degraded === undefined) return true;
+  // Why the database failed is the system's text, which can name files: escaped as any such line.
   if (store.rowsSaved) {
-    io.err(`watchdog: the audit database ${config.db_path} ${store.degraded}; what was done is kept in ${config.journal_path} and written to it later`);
+    io.err(escapeUntrustedLine(`watchdog: the audit database ${config.db_path} ${store.degraded}; what was done is kept in ${config.journal_path} and written to it later`));
     return true;
   }
-  io.err(`watchdog: the audit database ${config.db_path} ${store.degraded}, and the journal ${config.journal_path} cannot be written either: what was done is not recorded, and an \`off\` will not last`);
+  io.err(
+    escapeUntrustedLine(
+      `watchdog: the audit database ${config.db_path} ${store.degraded}, and the journal ${config.journal_path} cannot be written either: what was done is not recorded, and an \`off\` will not last`,
+    ),
+  );
   return false;
 }
 
@@ -110,8 +116,10 @@ function act(command: ControlCommand, process: ProcessConfig, force: boolean, de
   }
 }
 
+/** What a command did to one process, each line escaped to one line: messages and details quote heartbeats and commands. */
 function printResult(result: ControlResult, io: CliIo): void {
-  const write = result.outcome === 'failed' ? io.err : io.out;
+  const stream = result.outcome === 'failed' ? io.err : io.out;
+  const write = (line: string): void => stream(escapeUntrustedLine(line));
   write(`${result.processKey}: ${result.message}`);
   for (const action of result.report?.actions ?? []) write(`  ${action.action}: ${action.outcome}: ${action.detail}`);
 }

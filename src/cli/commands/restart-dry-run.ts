@@ -1,4 +1,5 @@
 import { checkNow, checkNowDepsOf } from '../../control/check-now.js';
+import { escapeUntrustedLine } from '../../display/escape-untrusted.js';
 import { readHeartbeatFile } from '../../heartbeat/read-heartbeat-file.js';
 import { previewActions } from '../../recovery/preview-actions.js';
 import { startedInstanceOf } from '../../store/process-control.js';
@@ -19,7 +20,8 @@ export function runRestartDryRun(args: { config?: string | undefined; key: strin
   const previous = { ...previousStateOf(state), offSince: null, offBy: null };
   const { verdict, checked } = checkNow(process, previous, checkNowDepsOf(config, system, readHeartbeatFile));
   io.out(`dry run: nothing is run, recorded or logged`);
-  io.out(`${process.key}: ${verdict.state} (${verdict.reason}) → a restart would run:`);
+  // The reason quotes what the heartbeat said.
+  io.out(escapeUntrustedLine(`${process.key}: ${verdict.state} (${verdict.reason}) → a restart would run:`));
   const previews = previewActions(process, process.recovery_actions, checked, system, { outputLogMaxBytes: config.log_max_bytes }, startedInstanceOf(state));
   for (const line of formatActionPreviews(previews)) io.out(line);
   return EXIT.ok;
