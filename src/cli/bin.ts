@@ -1,11 +1,15 @@
 import { readFileSync } from 'node:fs';
+import { escapeUntrusted } from '../display/escape-untrusted.js';
 import { main } from './main.js';
 
 void main(
   process.argv.slice(2),
   {
-    out: (line) => process.stdout.write(`${line}\n`),
-    err: (line) => process.stderr.write(`${line}\n`),
+    // The last guard before the terminal: commands escape what apps wrote, each line to one
+    // line; this keeps any control character they missed from acting on the terminal, and
+    // keeps the newlines of what is printed as several lines (--json).
+    out: (line) => process.stdout.write(`${escapeUntrusted(line)}\n`),
+    err: (line) => process.stderr.write(`${escapeUntrusted(line)}\n`),
     env: process.env,
     cwd: process.cwd(),
     // Read when a table is printed: opening standard output loads Node's stream and

@@ -1,8 +1,12 @@
 /** The command line's side of the world, passed in so commands run in tests without a terminal. */
 export interface CliIo {
-  /** Writes one line to standard output. */
+  /**
+   * Writes one line to standard output. Text an app or a command shaped must be escaped
+   * first (`src/display/escape-untrusted.ts`), to one line; the bin escapes control
+   * characters again as a last guard.
+   */
   out: (line: string) => void;
-  /** Writes one line to standard error. */
+  /** Writes one line to standard error; the same rules as `out`. */
   err: (line: string) => void;
   env: Record<string, string | undefined>;
   cwd: string;
