@@ -120,6 +120,9 @@ function resolveFolders(path: string, trust: Pick<PathTrust, 'ownUid' | 'isPriva
     } catch (error) {
       const code = systemErrorCode(error);
       if (code === 'EUNSAFEPATH') return { problem: describeError(error) };
+      // A user who cannot search a folder (`status` run by someone else than root) cannot be
+      // misled through it either: what it can see is judged as written.
+      if (code === 'EACCES') return { path: resolve(path) };
       if ((code !== 'ENOENT' && code !== 'ENOTDIR') || folderPath === '/') throw error;
       rest.unshift(basename(folderPath));
     }
@@ -145,7 +148,8 @@ function lstatOrUndefined(path: string): Stats | undefined {
     return lstatSync(path);
   } catch (error) {
     const code = systemErrorCode(error);
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    // EACCES: a folder this user cannot search; the nearest one it can see is judged.
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES') return undefined;
     throw error;
   }
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -296,5 +297,20 @@ describe('checkStateLocations (real folders)', () => {
     writeFileSync(join(safe, 'elsewhere.db'), '', { mode: 0o600 });
     symlinkSync(join(safe, 'elsewhere.db'), join(safe, 'watchdog.db'));
     assert.deepEqual(checkStateLocations(locationsIn(safe)), [`db_path: ${join(safe, 'watchdog.db')} is a symbolic link; name the file it points at instead`]);
+  });
+
+  it('judges what it can see when run by a user who cannot search a folder (status as non-root)', asRoot, () => {
+    const safe = makeTempDir('watchdog-state-');
+    chmodSync(safe, 0o755);
+    mkdirSync(join(safe, 'logs'), { mode: 0o700 });
+    // The built module, run as nobody: the test's own TypeScript loader may not be readable by it.
+    const module = new URL('../../dist/config/check-state-locations.js', import.meta.url).href;
+    const script = `import(${JSON.stringify(module)}).then((m) => process.stdout.write(JSON.stringify(m.checkStateLocations(${JSON.stringify({
+      ...locationsIn(safe),
+      log_dir: join(safe, 'logs'),
+    })}))))`;
+    const run = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', script], { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(JSON.parse(run.stdout), []);
   });
 });
