@@ -5,12 +5,16 @@ import type { Store } from './open-store.js';
  * start grace period. A process may have no `process_state` row yet (never checked).
  */
 
-/** Turns a process off: later ticks record it as `off` and never recover it. */
+/**
+ * Turns a process off: later ticks record it as `off` and never recover it. The start grace
+ * ends too: it excuses an instance coming up, and `off` stops that instance, so an `on`
+ * right after must start the app, not wait for one that is gone.
+ */
 export function setOff(db: Store, processKey: string, since: string, by: string): void {
   db.prepare(
     `INSERT INTO process_state (process_key, off_since, off_by, consecutive_failures) VALUES (?, ?, ?, 0)
      ON CONFLICT (process_key) DO UPDATE SET off_since = excluded.off_since, off_by = excluded.off_by,
-       consecutive_failures = 0, recovery_due_since = NULL`,
+       consecutive_failures = 0, recovery_due_since = NULL, grace_until = NULL`,
   ).run(processKey, since, by);
 }
 

@@ -214,6 +214,16 @@ describe('process control', () => {
   );
 
   it(
+    'ends the start grace when a process is turned off: the instance it excused is stopped',
+    withStore((db) => {
+      noteStarted(db, 'web', T0, T2, { pid: 4242, startTicks: 7 });
+      assert.equal(readProcessStates(db).get('web')?.grace_until, T2);
+      setOff(db, 'web', T1, 'alice');
+      assert.equal(readProcessStates(db).get('web')?.grace_until, null);
+    }),
+  );
+
+  it(
     'turns off a process that was never checked, and clears nothing for one that has no state',
     withStore((db) => {
       assert.equal(clearOff(db, 'ghost'), false);
