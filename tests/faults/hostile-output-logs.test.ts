@@ -1,0 +1,133 @@
+// Fault injection, hostile users: the app's output log in a folder its user owns. A root
+// watchdog appends the output of what it starts to `output_log`, and reads back what the
+// start wrote to keep its tail in the audit log. The app's user can replace that file, or a
+// folder on its path, by a link to a root-only file or folder, before the start or while it
+// runs (the app itself, as that user). Nothing may be written to or created in a root-only
+// place through such a link, and nothing read from one: what was written is read back
+// through the descriptor that wrote it, never by path again. The root-only files live on a
+// private tmpfs in the namespace's mount namespace (the vault).
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { faultCase } from './report.js';
+import {
+  actionOutcomes,
+  assertBystandersUntouched,
+  bystanderReport,
+  describeBystanders,
+  recoveriesOf,
+  writeFaultConfig,
+} from './fault-scenario.js';
+import { describeKernel, filesHolding, inCase, mountVault, startHostileWorld } from './hostile-world.js';
+
+describe('fault injection, hostile users: links planted at the app\'s output log', () => {
+  it('writes nothing through a planted link, reads nothing back through one, and keeps only what the app wrote', async (t) => {
+    const world = await startHostileWorld('hostile-output');
+    const { hostile } = world;
+    const vault = await mountVault(world);
+    const secretE = await vault.addSecret('secret-e');
+    const secretG = await vault.addSecret('secret-g');
+    const privateFolder = await vault.addFolder('private');
+    const snapshot = async () => ({ e: await vault.snapshot('secret-e'), f: await vault.snapshot('private'), g: await vault.snapshot('secret-g') });
+    const before = await snapshot();
+
+    // e: the output log, once the app's own file, replaced by a link to a root-only file before the start.
+    await hostile.mkdir(join(hostile.home, 'e'));
+    await hostile.writeFile(join(hostile.home, 'e/out.log'), 'the app\'s own output\n');
+    await hostile.sh('ln -sfn -- "$1" "$2"', secretE.path, join(hostile.home, 'e/out.log'));
+    // f: the output log's folder replaced by a link to the root-only vault.
+    await hostile.mkdir(join(hostile.home, 'f/logs'));
+    await hostile.move(join(hostile.home, 'f/logs'), join(hostile.home, 'f/logs.mine'));
+    await hostile.symlink(privateFolder, join(hostile.home, 'f/logs'));
+    // g: the app, started as the hostile user, swaps its output log for a link once it has written.
+    await hostile.mkdir(join(hostile.home, 'g'));
+    const marker = `app-output-${randomBytes(6).toString('hex')}`;
+    const swapper = `printf '%s\\n' ${marker}; rm -f g/out.log; ln -s ${secretG.path} g/out.log; exec sleep 60`;
+
+    const asHostile = { user: hostile.user.name, cwd: hostile.home };
+    writeFaultConfig(
+      world.dir,
+      {
+        out_link: { heartbeat_path: join(hostile.home, 'e/app.json'), output_log: join(hostile.home, 'e/out.log'), ...asHostile },
+        out_folder_link: { heartbeat_path: join(hostile.home, 'f/app.json'), output_log: join(hostile.home, 'f/logs/app.out.log'), ...asHostile },
+        out_swap: { heartbeat_path: join(hostile.home, 'g/app.json'), output_log: join(hostile.home, 'g/out.log'), commands: { start: swapper }, ...asHostile },
+      },
+      { consecutive_failures_threshold: 1 },
+    );
+
+    const tick = await world.watchdog(['check']);
+    const recoveries = recoveriesOf(world.dbPath);
+    const history = await world.watchdog(['history', '--recoveries']);
+    const status = await world.watchdog(['status']);
+    const after = await snapshot();
+    const bystanders = await bystanderReport(world);
+    const startOf = (key: string) => recoveries.find((row) => row.process_key === key)?.actions.find((action) => action.action === 'start');
+    const outputs = `${tick.stdout}${tick.stderr}${history.stdout}${history.stderr}${status.stdout}${status.stderr}`;
+    const leakedE = { files: filesHolding(world.dir, secretE.content), inOutput: outputs.includes(secretE.content) };
+    const leakedG = { files: filesHolding(world.dir, secretG.content), inOutput: outputs.includes(secretG.content) };
+    const relative = (paths: string[]): string[] => paths.map((path) => inCase(world, path));
+    const excerpt = (text: string): string => (text.length > 120 ? `${text.slice(0, 117)}...` : text);
+
+    await t.test('out_link', () =>
+      faultCase(
+        'm.8',
+        'the app\'s `output_log` (in the hostile user\'s folder) replaced by that user with a symbolic link to a root-only secret file before a start (`user` set; threshold 1)',
+        'the secret file unchanged (hash); its content nowhere in the audit database, the logs, `check`, `status` or `history --recoveries`',
+        (seen) => {
+          const start = startOf('out_link');
+          seen.note(describeKernel(world));
+          seen.note('tick', `exit ${String(tick.code)}`);
+          seen.note('actions', actionOutcomes(recoveries.find((row) => row.process_key === 'out_link')));
+          seen.note('start detail', inCase(world, start?.detail ?? 'none'));
+          seen.note('secret before', before.e);
+          seen.note('secret after', after.e);
+          seen.note('files holding the secret', relative(leakedE.files));
+          seen.note('secret in command output', leakedE.inOutput);
+          seen.note(describeBystanders(bystanders));
+          assert.deepEqual(after.e, before.e, 'the root-only file is unchanged');
+          assert.deepEqual(leakedE, { files: [], inOutput: false }, 'the secret was not copied anywhere');
+          assert.equal(history.code, 0, `history --recoveries: ${history.stderr}`);
+          assertBystandersUntouched(bystanders);
+        },
+      ));
+    await t.test('out_folder_link', () =>
+      faultCase(
+        'm.9',
+        'the folder of the app\'s `output_log` replaced by the hostile user with a symbolic link to a root-only folder (a private tmpfs), before a start',
+        'nothing created in or appended to the root-only folder (its listing and hashes unchanged)',
+        (seen) => {
+          const start = startOf('out_folder_link');
+          seen.note('tick', `exit ${String(tick.code)}`);
+          seen.note('actions', actionOutcomes(recoveries.find((row) => row.process_key === 'out_folder_link')));
+          seen.note('start detail', inCase(world, start?.detail ?? 'none'));
+          seen.note('root-only folder before', before.f);
+          seen.note('after', after.f);
+          seen.note(describeBystanders(bystanders));
+          assert.deepEqual(after.f, before.f, 'nothing was created or changed in the root-only folder');
+          assertBystandersUntouched(bystanders);
+        },
+      ));
+    await t.test('out_swap', () =>
+      faultCase(
+        'm.10',
+        'the app, started as the hostile user, writes a line, then replaces its output log by a symbolic link to a root-only secret during `verify_delay`',
+        'the output tail in the audit database is what the app wrote, not the secret; the secret unchanged and nowhere in the database, logs or command output',
+        (seen) => {
+          const start = startOf('out_swap');
+          seen.note('tick', `exit ${String(tick.code)}`);
+          seen.note('start', inCase(world, `${start?.outcome ?? 'none'}: ${start?.detail ?? ''}`));
+          seen.note('stored output tail', excerpt(JSON.stringify(start?.output_tail ?? null)));
+          seen.note('files holding the secret', relative(leakedG.files));
+          seen.note('secret in command output', leakedG.inOutput);
+          seen.note('secret unchanged', JSON.stringify(after.g) === JSON.stringify(before.g));
+          seen.note(describeBystanders(bystanders));
+          assert.equal(start?.outcome, 'ok', `the start ran: ${start?.detail ?? 'no start'}`);
+          assert.ok((start?.output_tail ?? '').includes(marker), `the tail holds the app's own line, got ${JSON.stringify(start?.output_tail)}`);
+          assert.deepEqual(leakedG, { files: [], inOutput: false }, 'the secret was not read back into the database, a log or an output');
+          assert.deepEqual(after.g, before.g, 'the root-only file is unchanged');
+          assertBystandersUntouched(bystanders);
+        },
+      ));
+  });
+});
