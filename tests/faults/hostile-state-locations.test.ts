@@ -1,0 +1,183 @@
+// Fault injection, hostile users: where the watchdog keeps its own files. The audit
+// database, its journal, the lock, the log folder and the metrics textfile are written by
+// root at every tick; in a folder another user can write, that user could swap them for
+// links (to make root overwrite a file of their choosing), take the lock, or forge the
+// audit log. Such a location is refused before anything is done (exit 78, the setting
+// named, no database, nothing started), by `check` and by `validate` alike. And a
+// temporary file is never made at a name someone could have planted a link at: a folder
+// that was once open, its leftover links at the textfile's old predictable temporary names
+// (`<textfile>.<pid>.tmp`) pointing at a root-only file, must not lead root to that file.
+import assert from 'node:assert/strict';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { faultCase } from './report.js';
+import {
+  assertBystandersUntouched,
+  bystanderReport,
+  checksOf,
+  describeBystanders,
+  describeRun,
+  stubStarts,
+  writeFaultConfig,
+} from './fault-scenario.js';
+import { describeKernel, inCase, mountVault, startHostileWorld, watchdogWith, type HostileWorld } from './hostile-world.js';
+
+/** A folder in the case's folder made by root with this mode and group. */
+function rootFolder(world: HostileWorld, name: string, mode: number, gid = 0): string {
+  const path = join(world.dir, name);
+  mkdirSync(path);
+  chownSync(path, 0, gid);
+  // Explicitly, whatever the umask.
+  chmodSync(path, mode);
+  return path;
+}
+
+describe('fault injection, hostile users: the watchdog\'s own files', () => {
+  it('refuses a state, log or metrics location another user can write, in check and validate alike', async (t) => {
+    const world = await startHostileWorld('hostile-state');
+    const { hostile } = world;
+    await hostile.mkdir(join(hostile.home, 'logs'));
+    await hostile.mkdir(join(hostile.home, 'state'));
+    const groupShared = rootFolder(world, 'metrics-group', 0o775, hostile.user.gid);
+    const worldOpen = rootFolder(world, 'journal-open', 0o777);
+    const sticky = rootFolder(world, 'lock-sticky', 0o1777);
+
+    const cases = [
+      {
+        id: 'm.11',
+        setting: 'log_dir',
+        where: 'a folder the hostile user made and owns (0755)',
+        topLevel: { log_dir: join(hostile.home, 'logs') },
+        watched: join(hostile.home, 'logs'),
+        names: /^\s*log_dir: /m,
+      },
+      {
+        id: 'm.12',
+        setting: 'metrics.textfile_path',
+        where: 'a folder of root\'s whose group is the hostile user\'s (0775)',
+        topLevel: { metrics: { textfile_path: join(groupShared, 'watchdog.prom') } },
+        watched: groupShared,
+        names: /metrics\.textfile_path/,
+      },
+      {
+        id: 'm.13',
+        setting: 'db_path',
+        where: 'a folder the hostile user made and owns (0755)',
+        topLevel: { db_path: join(hostile.home, 'state/watchdog.db') },
+        watched: join(hostile.home, 'state'),
+        names: /^\s*db_path: /m,
+      },
+      {
+        id: 'm.14',
+        setting: 'journal_path',
+        where: 'a folder of root\'s writable by everyone (0777)',
+        topLevel: { journal_path: join(worldOpen, 'watchdog.journal') },
+        watched: worldOpen,
+        names: /^\s*journal_path: /m,
+      },
+      {
+        id: 'm.15',
+        setting: 'lock_path',
+        where: 'a folder of root\'s writable by everyone with the sticky bit (1777, as /tmp)',
+        topLevel: { lock_path: join(sticky, 'watchdog.lock') },
+        watched: sticky,
+        names: /^\s*lock_path: /m,
+      },
+    ];
+
+    for (const { id, setting, where, topLevel, watched, names } of cases) {
+      await t.test(setting, () =>
+        faultCase(
+          id,
+          `\`${setting}\` in ${where}; the config otherwise valid, with a process that is due (no heartbeat, threshold 1)`,
+          `\`check\` and \`validate\` exit 78 and name \`${setting}\` on stderr; nothing done: no database, no lock or log, nothing started, nothing made in the folder`,
+          async (seen) => {
+            const configDir = rootFolder(world, `config-${setting.replace('.', '-')}`, 0o755);
+            const configPath = writeFaultConfig(configDir, { app: { heartbeat_path: 'app.json' } }, { consecutive_failures_threshold: 1, ...topLevel });
+            const watchdog = watchdogWith(world, configPath);
+
+            const check = await watchdog(['check']);
+            const validate = await watchdog(['validate']);
+            const left = readdirSync(configDir).sort();
+            const inWatched = readdirSync(watched).sort();
+            const bystanders = await bystanderReport(world);
+            const named = (stderr: string): string => inCase(world, stderr.split('\n').find((line) => names.test(line))?.trim() ?? 'not named');
+            seen.note('check', `exit ${String(check.code)}`);
+            seen.note('its line', named(check.stderr));
+            seen.note('validate', `exit ${String(validate.code)}, ${named(validate.stderr)}`);
+            seen.note('config folder holds', left);
+            seen.note(`${setting}'s folder holds`, inWatched);
+            seen.note('stub starts', stubStarts(configDir).length);
+            seen.note(describeBystanders(bystanders));
+
+            assert.equal(check.code, 78, `check exit code; stderr: ${check.stderr}`);
+            assert.match(check.stderr, names, 'check names the setting');
+            assert.equal(validate.code, 78, `validate exit code; stdout: ${validate.stdout}; stderr: ${validate.stderr}`);
+            assert.match(validate.stderr, names, 'validate names the setting');
+            assert.deepEqual(left, ['config.json'], 'nothing was made beside the config: no database, lock, log or start');
+            assert.deepEqual(inWatched, [], 'nothing was made in the folder the hostile user can write');
+            assert.deepEqual(stubStarts(configDir), []);
+            assertBystandersUntouched(bystanders);
+          },
+        ),
+      );
+    }
+  });
+
+  it('never writes the metrics textfile through a link planted at a temporary name', () =>
+    faultCase(
+      'm.16',
+      'symbolic links to a root-only file, planted by the hostile user at `<textfile>.<pid>.tmp` for every PID 2–4096 the namespace can give the watchdog, left after root took the folder back (root 0755)',
+      'the tick exits 0; the root-only file unchanged (hash, mode); the textfile a regular file of root\'s',
+      async (seen) => {
+        const world = await startHostileWorld('hostile-metrics');
+        const { hostile } = world;
+        const vault = await mountVault(world);
+        const secret = await vault.addSecret('secret-metrics');
+        const before = await vault.snapshot('secret-metrics');
+        // The folder was the hostile user's; they plant the links; root then takes it back.
+        const metricsDir = join(world.dir, 'metrics');
+        mkdirSync(metricsDir, { mode: 0o755 });
+        chownSync(metricsDir, hostile.user.uid, hostile.user.gid);
+        const textfile = join(metricsDir, 'watchdog.prom');
+        await hostile.run([
+          process.execPath,
+          '-e',
+          'const [target, base] = process.argv.slice(1); for (let pid = 2; pid <= 4096; pid += 1) require("fs").symlinkSync(target, `${base}.${pid}.tmp`);',
+          secret.path,
+          textfile,
+        ]);
+        chownSync(metricsDir, 0, 0);
+        chmodSync(metricsDir, 0o755);
+        writeFaultConfig(world.dir, { app: { heartbeat_path: 'app.json' } }, { metrics: { textfile_path: textfile } });
+        const pidFile = join(world.dir, 'watchdog.pid');
+
+        // Through a shell that records its PID and execs the watchdog: the PID the watchdog had.
+        const tick = await world.watchdog(['check'], { wrapper: ['/bin/sh', '-c', 'echo $$ > "$0" && exec "$@"', pidFile] });
+        const pid = Number(readFileSync(pidFile, 'utf8').trim());
+        const after = await vault.snapshot('secret-metrics');
+        const planted = lstatSync(`${textfile}.${pid}.tmp`, { throwIfNoEntry: false });
+        const textfileStat = lstatSync(textfile, { throwIfNoEntry: false });
+        const textfileKind = textfileStat === undefined ? 'absent' : textfileStat.isSymbolicLink() ? 'a symbolic link' : textfileStat.isFile() ? `a regular file of uid ${textfileStat.uid}` : 'something else';
+        const checks = checksOf(world.dbPath);
+        const bystanders = await bystanderReport(world);
+        seen.note(describeKernel(world));
+        seen.note('the watchdog\'s PID', pid);
+        seen.note(`the link at ${pid}.tmp after the tick`, planted === undefined ? 'gone' : planted.isSymbolicLink() ? 'still a link' : 'replaced');
+        seen.note(describeRun(tick));
+        seen.note('checks', checks.map((row) => row.health));
+        seen.note('root-only file before', before);
+        seen.note('after', after);
+        seen.note('textfile', textfileKind);
+        seen.note(describeBystanders(bystanders));
+
+        assert.ok(pid >= 2 && pid <= 4096, `a link was planted at the watchdog's PID (${pid})`);
+        assert.equal(tick.code, 0, `exit code; stderr: ${tick.stderr}`);
+        assert.deepEqual(after, before, 'the root-only file is unchanged');
+        assert.ok(textfileStat?.isFile() === true && textfileStat.uid === 0, `the textfile is a regular file of root's, not ${textfileKind}`);
+        assert.ok(existsSync(textfile) && readFileSync(textfile, 'utf8').includes('watchdog_'), 'the textfile holds the metrics');
+        assertBystandersUntouched(bystanders);
+      },
+    ));
+});
