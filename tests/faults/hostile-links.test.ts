@@ -51,7 +51,11 @@ describe('fault injection, hostile users: links in the heartbeat\'s path', () =>
       await other.mkdir(join(other.home, folder));
       await other.writeFile(join(other.home, folder, 'app.json'), heartbeatJson({ process_key: 'victim', pid: victim.pid, status }));
     }
-    const otherBeats = [otherAppBeat, ...Object.values(targets).map(({ folder }) => join(other.home, folder, 'app.json'))];
+    // The heartbeat the hostile user's hard link will share: the other user's, naming the victim.
+    const linkedBeat = join(other.home, 'm7/hb/app.json');
+    await other.mkdir(join(other.home, 'm7/hb'));
+    await other.writeFile(linkedBeat, heartbeatJson({ process_key: 'victim', pid: victim.pid, status: 'error' }));
+    const otherBeats = [otherAppBeat, linkedBeat, ...Object.values(targets).map(({ folder }) => join(other.home, folder, 'app.json'))];
     const hashesBefore = otherBeats.map(hashFile);
 
     // The hostile user's folders: first real (their own app's folder), then swapped for links.
@@ -67,10 +71,10 @@ describe('fault injection, hostile users: links in the heartbeat\'s path', () =>
     // A copy of the monitored other app's heartbeat, written by the hostile user in their own folder.
     await hostile.mkdir(join(hostile.home, 'm6/hb'));
     await hostile.writeFile(join(hostile.home, 'm6/hb/app.json'), heartbeatJson({ process_key: 'other_app', pid: otherApp.pid }));
-    // A hard link to the other app's heartbeat in the hostile user's folder (made by root: see the header).
+    // A hard link to the other user's heartbeat in the hostile user's folder (made by root: see the header).
     await hostile.mkdir(join(hostile.home, 'm7/hb'));
-    linkSync(otherAppBeat, join(hostile.home, 'm7/hb/app.json'));
-    const linksBefore = statSync(otherAppBeat).nlink;
+    linkSync(linkedBeat, join(hostile.home, 'm7/hb/app.json'));
+    const linksBefore = statSync(linkedBeat).nlink;
 
     const hostileBeat = (folder: string): string => join(hostile.home, folder, 'app.json');
     writeFaultConfig(
@@ -105,7 +109,7 @@ describe('fault injection, hostile users: links in the heartbeat\'s path', () =>
       const kill = recovery?.actions.find((action) => action.action === 'kill');
       seen.note(describeKernel(world));
       seen.note(describeRun(tick));
-      seen.note(`${check?.health ?? 'no state'}: ${check?.reason ?? 'no reason'}`);
+      seen.note(inCase(world, `${check?.health ?? 'no state'}: ${check?.reason ?? 'no reason'}`));
       seen.note('actions', actionOutcomes(recovery));
       seen.note('kill signalled', kill === undefined || kill.signal === null ? 'nothing' : `${kill.signal} to ${String(kill.pid)}`);
       seen.note('stub starts', starts.filter((line) => line === key).length);
@@ -183,13 +187,13 @@ describe('fault injection, hostile users: links in the heartbeat\'s path', () =>
     await t.test('hard_link', () =>
       faultCase(
         'm.7',
-        'the hostile user\'s heartbeat is a hard link to the other user\'s live heartbeat (made by root: fs.protected_hardlinks stops the user)',
+        'the hostile user\'s heartbeat is a hard link to a heartbeat of the other user\'s (fresh, "status": "error", naming their live app; made by root: fs.protected_hardlinks stops the user)',
         'invalid_heartbeat, the reason names the hard link; kill signals nothing; the other user\'s heartbeat still in place and their apps untouched; exit 0',
         (seen) => {
-          seen.note('links to the other app\'s heartbeat before the tick', linksBefore);
-          seen.note('links now', existsSync(otherAppBeat) ? statSync(otherAppBeat).nlink : 'gone');
+          seen.note('names of the other user\'s heartbeat before the tick', linksBefore);
+          seen.note('now', existsSync(linkedBeat) ? statSync(linkedBeat).nlink : 'gone from its place');
           judge('hard_link', /hard link/)(seen);
-          assert.equal(hashFile(otherAppBeat), hashesBefore[0], 'the other app\'s heartbeat is still in its place, unchanged');
+          assert.equal(hashFile(linkedBeat), hashesBefore[1], 'the other user\'s heartbeat is still in its place, unchanged');
         },
       ));
   });
