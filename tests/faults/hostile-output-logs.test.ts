@@ -5,11 +5,14 @@
 // runs (the app itself, as that user). Nothing may be written to or created in a root-only
 // place through such a link, and nothing read from one: what was written is read back
 // through the descriptor that wrote it, never by path again. The root-only files live on a
-// private tmpfs in the namespace's mount namespace (the vault).
+// private tmpfs in the namespace's mount namespace (the vault), or for a hard link, which
+// cannot cross file systems, in a root-only folder of the case.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { linkSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { hashFile } from '../helpers/watchdog-in-namespace.js';
 import { faultCase } from './report.js';
 import {
   actionOutcomes,
@@ -44,6 +47,15 @@ describe('fault injection, hostile users: links planted at the app\'s output log
     await hostile.mkdir(join(hostile.home, 'g'));
     const marker = `app-output-${randomBytes(6).toString('hex')}`;
     const swapper = `printf '%s\\n' ${marker}; rm -f g/out.log; ln -s ${secretG.path} g/out.log; exec sleep 60`;
+    // h: the output log a hard link to a root-only file on the same file system (made by root:
+    // fs.protected_hardlinks stops the user linking a file they cannot read and write).
+    const rootOnly = join(world.dir, 'root-only');
+    mkdirSync(rootOnly, { mode: 0o700 });
+    const secretH = { path: join(rootOnly, 'secret-h'), content: `SECRET-${randomBytes(12).toString('hex')}` };
+    writeFileSync(secretH.path, `${secretH.content}\n`.repeat(256), { mode: 0o600 });
+    await hostile.mkdir(join(hostile.home, 'h'));
+    linkSync(secretH.path, join(hostile.home, 'h/out.log'));
+    const hashH = hashFile(secretH.path);
 
     const asHostile = { user: hostile.user.name, cwd: hostile.home };
     writeFaultConfig(
@@ -52,6 +64,7 @@ describe('fault injection, hostile users: links planted at the app\'s output log
         out_link: { heartbeat_path: join(hostile.home, 'e/app.json'), output_log: join(hostile.home, 'e/out.log'), ...asHostile },
         out_folder_link: { heartbeat_path: join(hostile.home, 'f/app.json'), output_log: join(hostile.home, 'f/logs/app.out.log'), ...asHostile },
         out_swap: { heartbeat_path: join(hostile.home, 'g/app.json'), output_log: join(hostile.home, 'g/out.log'), commands: { start: swapper }, ...asHostile },
+        out_hard_link: { heartbeat_path: join(hostile.home, 'h/app.json'), output_log: join(hostile.home, 'h/out.log'), ...asHostile },
       },
       { consecutive_failures_threshold: 1 },
     );
@@ -66,6 +79,11 @@ describe('fault injection, hostile users: links planted at the app\'s output log
     const outputs = `${tick.stdout}${tick.stderr}${history.stdout}${history.stderr}${status.stdout}${status.stderr}`;
     const leakedE = { files: filesHolding(world.dir, secretE.content), inOutput: outputs.includes(secretE.content) };
     const leakedG = { files: filesHolding(world.dir, secretG.content), inOutput: outputs.includes(secretG.content) };
+    // The secret's own two names hold it, of course: any other file holding it is a leak.
+    const leakedH = {
+      files: filesHolding(world.dir, secretH.content).filter((path) => path !== secretH.path && path !== join(hostile.home, 'h/out.log')),
+      inOutput: outputs.includes(secretH.content),
+    };
     const relative = (paths: string[]): string[] => paths.map((path) => inCase(world, path));
     const excerpt = (text: string): string => (text.length > 120 ? `${text.slice(0, 117)}...` : text);
 
@@ -126,6 +144,26 @@ describe('fault injection, hostile users: links planted at the app\'s output log
           assert.ok((start?.output_tail ?? '').includes(marker), `the tail holds the app's own line, got ${JSON.stringify(start?.output_tail)}`);
           assert.deepEqual(leakedG, { files: [], inOutput: false }, 'the secret was not read back into the database, a log or an output');
           assert.deepEqual(after.g, before.g, 'the root-only file is unchanged');
+          assertBystandersUntouched(bystanders);
+        },
+      ));
+    await t.test('out_hard_link', () =>
+      faultCase(
+        'm.18',
+        'the app\'s `output_log` (in the hostile user\'s folder) is a hard link to a root-only file (made by root: fs.protected_hardlinks stops the user), before a start',
+        'nothing appended to the root-only file (hash); its content nowhere in the audit database, the logs or command output',
+        (seen) => {
+          const start = startOf('out_hard_link');
+          seen.note(describeKernel(world));
+          seen.note('tick', `exit ${String(tick.code)}`);
+          seen.note('actions', actionOutcomes(recoveries.find((row) => row.process_key === 'out_hard_link')));
+          seen.note('start detail', inCase(world, start?.detail ?? 'none'));
+          seen.note('root-only file', hashFile(secretH.path) === hashH ? 'unchanged' : 'changed');
+          seen.note('other files holding its content', relative(leakedH.files));
+          seen.note('in command output', leakedH.inOutput);
+          seen.note(describeBystanders(bystanders));
+          assert.equal(hashFile(secretH.path), hashH, 'the root-only file is unchanged');
+          assert.deepEqual(leakedH, { files: [], inOutput: false }, 'its content was not copied anywhere');
           assertBystandersUntouched(bystanders);
         },
       ));
