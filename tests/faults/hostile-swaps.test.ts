@@ -21,7 +21,7 @@ import {
   recoveriesOf,
   writeFaultConfig,
 } from './fault-scenario.js';
-import { appReport, assertAppUntouched, describeApp, describeKernel, startHostileWorld } from './hostile-world.js';
+import { appReport, assertAppUntouched, describeApp, describeKernel, inCase, startHostileWorld } from './hostile-world.js';
 
 const TICKS = 10;
 /** What a tick may honestly find while the folder flips: its own app, a link, nothing, or a start's grace. */
@@ -83,7 +83,7 @@ describe('fault injection, hostile users: a heartbeat folder swapped during tick
         const bystanders = await bystanderReport(world);
         const counts = new Map<string, number>();
         for (const row of checks) counts.set(row.health, (counts.get(row.health) ?? 0) + 1);
-        const reasons = [...new Set(checks.filter((row) => row.health === 'invalid_heartbeat').map((row) => row.reason ?? ''))];
+        const reasons = [...new Set(checks.filter((row) => row.health === 'invalid_heartbeat').map((row) => inCase(world, row.reason ?? '')))];
         seen.note(describeKernel(world));
         seen.note('flips during the ticks', flips);
         seen.note('ticks', [...new Set(ticks.map(describeRun))]);
