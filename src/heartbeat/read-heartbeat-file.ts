@@ -1,7 +1,7 @@
 import { closeSync, constants, fstatSync } from 'node:fs';
 import { describeError, systemErrorCode } from '../errors.js';
-import { formatMode, writableByOthers, type IsPrivateGroup } from '../system/file-trust.js';
-import { PROCESS_LINK_TRUST, openFileSafely } from '../system/open-file-safely.js';
+import { formatMode, writableByOthers, type FileOwnership, type IsPrivateGroup } from '../system/file-trust.js';
+import { PROCESS_LINK_TRUST, openFileAndFolder } from '../system/open-file-safely.js';
 import { readToScratch } from '../system/read-to-scratch.js';
 
 /** What reading a heartbeat file found, before its contents are judged. */
@@ -22,8 +22,9 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  * acts on what this file says, so a file anyone could have put there is not believed:
  * a symbolic link (it may point at another app's heartbeat), a folder on the way that an
  * app's user replaced with a link (only links that root or the watchdog's user placed, in
- * folders only they can write, are followed), a file with a second name (a hard link can
- * give another app's heartbeat a name in this folder), or a file other users may write.
+ * folders only they can write, are followed), a file that another user's file has no
+ * business being in this folder ({@link misplacedHeartbeat}: a hard link can give another
+ * app's heartbeat a name here), or a file other users may write.
  *
  * @param isPrivateGroup whose group write still means the owner alone (this machine's groups by default).
  * @param ownUid the watchdog's own user, trusted like root with the links on the way.
@@ -34,8 +35,9 @@ export function readHeartbeatFile(
   ownUid: number = PROCESS_LINK_TRUST.ownUid,
 ): HeartbeatFileRead {
   let fd: number;
+  let folder: FileOwnership;
   try {
-    fd = openFileSafely(path, { flags: constants.O_RDONLY | constants.O_NONBLOCK, trust: { ownUid, isPrivateGroup } });
+    ({ fd, folder } = openFileAndFolder(path, { flags: constants.O_RDONLY | constants.O_NONBLOCK, trust: { ownUid, isPrivateGroup } }));
   } catch (error) {
     return openFailure(error);
   }
@@ -43,9 +45,8 @@ export function readHeartbeatFile(
     const stat = fstatSync(fd);
     if (stat.isDirectory()) return { kind: 'unreadable', reason: 'heartbeat path is a directory' };
     if (!stat.isFile()) return { kind: 'unreadable', reason: 'heartbeat path is not a regular file' };
-    if (stat.nlink > 1) {
-      return { kind: 'unreadable', reason: `heartbeat file has ${stat.nlink} names (hard links): not trusted (it may be another app's heartbeat)` };
-    }
+    const misplaced = misplacedHeartbeat(stat, folder, ownUid);
+    if (misplaced !== undefined) return { kind: 'unreadable', reason: misplaced };
     if (writableByOthers(stat, isPrivateGroup)) {
       return {
         kind: 'unreadable',
@@ -88,4 +89,22 @@ function openFailure(error: unknown): HeartbeatFileRead {
     default:
       return { kind: 'unreadable', reason: `cannot open heartbeat file: ${describeError(error)}` };
   }
+}
+
+/**
+ * Why a heartbeat does not belong where it was found, or `undefined` when it does. An
+ * ordinary user's file in another ordinary user's folder got there through a hard link (or
+ * a folder they share): it may be another app's heartbeat. A file with a second name whose
+ * owner is not the folder's (a shared folder such as /run/heartbeats, or a root folder)
+ * may be one too. A file in its owner's own folder is that owner's, whatever other names it
+ * has: another user linking to it must not make its own app untrusted (and recovered).
+ */
+export function misplacedHeartbeat(file: FileOwnership & { nlink: number }, folder: FileOwnership, ownUid: number): string | undefined {
+  const ordinary = (uid: number): boolean => uid !== 0 && uid !== ownUid;
+  if (file.uid === folder.uid) return undefined;
+  if (ordinary(file.uid) && ordinary(folder.uid)) {
+    return `heartbeat file belongs to uid ${file.uid} but its folder to uid ${folder.uid} (a hard link to another user's file?): not trusted`;
+  }
+  if (file.nlink > 1) return `heartbeat file has ${file.nlink} names (hard links): not trusted (it may be another app's heartbeat)`;
+  return undefined;
 }

@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync, type Stats } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { systemErrorCode } from '../errors.js';
 import { systemPrivateGroups } from './file-trust.js';
@@ -61,13 +61,19 @@ export interface OpenFileOptions extends OpenFolderOptions {
  * @throws the system error of the open (`ELOOP` when the file itself is a link).
  */
 export function openFileSafely(path: string, options: OpenFileOptions): number {
+  return openFileAndFolder(path, options).fd;
+}
+
+/** {@link openFileSafely}, with the owner and mode of the folder the file was opened in. */
+export function openFileAndFolder(path: string, options: OpenFileOptions): { fd: number; folder: Stats } {
   let wanted = resolve(path);
   for (let links = 0; ; links += 1) {
     const folder = reachFolder(dirname(wanted), options);
     try {
       const name = inFolder(folder, basename(wanted));
       try {
-        return openSync(name, options.flags | constants.O_NOFOLLOW, options.fileMode);
+        const fd = openSync(name, options.flags | constants.O_NOFOLLOW, options.fileMode);
+        return { fd, folder: fstatSync(folder.fd) };
       } catch (error) {
         if (systemErrorCode(error) !== 'ELOOP' || options.followTrustedLink !== true || links >= 40) throw error;
         const link = lstatSync(name);

@@ -64,13 +64,31 @@ describe('readHeartbeatFile: what is not trusted', () => {
     assert.deepEqual(read, { kind: 'read', text: HEARTBEAT, ownerUid: statSync(join(dir, 'run', 'heartbeat.json')).uid });
   });
 
-  it('refuses a heartbeat with a second name (a hard link can give another app’s heartbeat a name here)', () => {
-    const path = heartbeatFile(0o644);
-    linkSync(path, `${path}.other`);
-    assert.deepEqual(readHeartbeatFile(path, sharedGroup), {
+  it('refuses another user’s heartbeat given a second name in a folder not its owner’s', asRoot, () => {
+    const dir = makeTempDir('watchdog-heartbeat-trust-');
+    chmodSync(dir, 0o755);
+    const bob = join(dir, 'bob');
+    mkdirSync(bob);
+    writeFileSync(join(bob, 'heartbeat.json'), HEARTBEAT, { mode: 0o644 });
+    chownSync(join(bob, 'heartbeat.json'), 65534, 65534);
+    chownSync(bob, 65534, 65534);
+    // In a shared folder of root's (/run/heartbeats): a second name is refused.
+    linkSync(join(bob, 'heartbeat.json'), join(dir, 'shared.json'));
+    assert.deepEqual(readHeartbeatFile(join(dir, 'shared.json'), sharedGroup), {
       kind: 'unreadable',
       reason: "heartbeat file has 2 names (hard links): not trusted (it may be another app's heartbeat)",
     });
+    // In another ordinary user's folder: refused whatever its names.
+    const alice = join(dir, 'alice');
+    mkdirSync(alice);
+    linkSync(join(bob, 'heartbeat.json'), join(alice, 'heartbeat.json'));
+    chownSync(alice, 4242, 4242);
+    assert.deepEqual(readHeartbeatFile(join(alice, 'heartbeat.json'), sharedGroup), {
+      kind: 'unreadable',
+      reason: "heartbeat file belongs to uid 65534 but its folder to uid 4242 (a hard link to another user's file?): not trusted",
+    });
+    // In its owner's own folder it stays trusted: another user's link must not make bob's app untrusted.
+    assert.deepEqual(readHeartbeatFile(join(bob, 'heartbeat.json'), sharedGroup), { kind: 'read', text: HEARTBEAT, ownerUid: 65534 });
   });
 
   const loose: [number, string, () => boolean][] = [
