@@ -11,8 +11,11 @@ export function formatSchemaErrors(errors: readonly ErrorObject[], data: unknown
   return [...new Set(lines)];
 }
 
+/** ajv's comparisons of a number with its bound, in words. */
+const BOUND_WORDS: Readonly<Record<string, string>> = { '<=': 'at most', '<': 'less than', '>=': 'at least', '>': 'more than' };
+
 function formatSchemaError(error: ErrorObject, data: unknown): string {
-  const path = formatInstancePath(error.instancePath, data);
+  const { path, node: value } = walkInstancePath(error.instancePath, data);
   switch (error.keyword) {
     case 'required': {
       const missing = String((error.params as { missingProperty: string }).missingProperty);
@@ -21,10 +24,21 @@ function formatSchemaError(error: ErrorObject, data: unknown): string {
     case 'type': {
       const type = (error.params as { type: string | string[] }).type;
       const types = Array.isArray(type) ? type : String(type).split(',');
+      // 1e400 parses as Infinity, which ajv does not take for a number: "must be number" would puzzle.
+      if (typeof value === 'number' && !Number.isFinite(value)) {
+        return `${path || 'config'}: must be a finite number (got ${String(value)})`;
+      }
       return `${path || 'config'}: must be ${types.join(' or ')}`;
     }
+    case 'maximum':
+    case 'exclusiveMaximum':
+    case 'minimum':
+    case 'exclusiveMinimum': {
+      const { comparison, limit } = error.params as { comparison: string; limit: number };
+      return `${path || 'config'}: must be ${BOUND_WORDS[comparison] ?? comparison} ${limit} (got ${String(value)})`;
+    }
     case 'enum': {
-      const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map((value) => String(value).toLowerCase());
+      const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map((allowedValue) => String(allowedValue).toLowerCase());
       return `${path || 'config'}: must be one of ${[...new Set(allowed)].join(', ')}`;
     }
     case 'minLength':
@@ -42,7 +56,12 @@ function formatSchemaError(error: ErrorObject, data: unknown): string {
 
 /** `/processes/web/cleanup_args/1` → `processes.web.cleanup_args[1]`, walking `data` to tell arrays from objects. */
 export function formatInstancePath(instancePath: string, data: unknown): string {
-  if (instancePath === '') return '';
+  return walkInstancePath(instancePath, data).path;
+}
+
+/** The path as users read it, and the value there (`undefined` where there is none). */
+function walkInstancePath(instancePath: string, data: unknown): { path: string; node: unknown } {
+  if (instancePath === '') return { path: '', node: data };
   const segments = instancePath
     .slice(1)
     .split('/')
@@ -55,10 +74,11 @@ export function formatInstancePath(instancePath: string, data: unknown): string 
       node = node[Number(segment)];
     } else {
       path = joinPath(path, segment);
-      node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[segment] : undefined;
+      // Own keys only: a key named `constructor` is not Object.
+      node = node !== null && typeof node === 'object' && Object.hasOwn(node, segment) ? (node as Record<string, unknown>)[segment] : undefined;
     }
   }
-  return path;
+  return { path, node };
 }
 
 function joinPath(path: string, key: string): string {

@@ -10,8 +10,15 @@ import { wakeOnLanProperties } from './notify-schema.js';
 const nonEmptyString = { type: 'string', minLength: 1 } as const;
 /** Seconds something may take: positive, at most a day. */
 const waitSeconds = { type: 'number', exclusiveMinimum: 0, maximum: 86400 } as const;
+/**
+ * Seconds a probe waits for an answer: at most ten minutes. The alive probes run at every
+ * tick, outside the ladder's budget, and iputils' ping before 2019 refused a `-W` above 2147.
+ */
+const probeSeconds = { type: 'number', exclusiveMinimum: 0, maximum: 600 } as const;
 /** Seconds to wait before looking again: zero allowed, at most a day. */
 const delaySeconds = { type: 'number', minimum: 0, maximum: 86400 } as const;
+/** Checks, ladder runs or reboots counted one a tick: at most a day of ticks a minute apart. */
+const tickCount = { type: 'integer', minimum: 1, maximum: 1440 } as const;
 
 const probeSchema = {
   type: 'object',
@@ -23,7 +30,7 @@ const probeSchema = {
       properties: {
         type: { const: 'icmp' },
         host: nonEmptyString,
-        timeout_seconds: waitSeconds,
+        timeout_seconds: probeSeconds,
       },
       required: ['host'],
       additionalProperties: false,
@@ -33,7 +40,7 @@ const probeSchema = {
         type: { const: 'tcp' },
         host: nonEmptyString,
         port: { type: 'integer', minimum: 1, maximum: 65535 },
-        timeout_seconds: waitSeconds,
+        timeout_seconds: probeSeconds,
       },
       required: ['host', 'port'],
       additionalProperties: false,
@@ -43,7 +50,7 @@ const probeSchema = {
         type: { const: 'http' },
         url: nonEmptyString,
         expect_status: { type: 'integer', minimum: 100, maximum: 599 },
-        timeout_seconds: waitSeconds,
+        timeout_seconds: probeSeconds,
       },
       required: ['url'],
       additionalProperties: false,
@@ -106,8 +113,9 @@ const rebootSchema = {
   properties: {
     command: nonEmptyString,
     timeout_seconds: waitSeconds,
-    cooldown_seconds: { type: 'number', minimum: 0 },
-    max_per_day: { type: 'integer', minimum: 1 },
+    cooldown_seconds: { type: 'number', minimum: 0, maximum: 30 * 86400 },
+    // The reboot guards read back the last 1440 reboots.
+    max_per_day: tickCount,
     maintenance_flag: nonEmptyString,
     usb_guard: {
       type: 'object',
@@ -130,11 +138,11 @@ export const networkSchema = {
     interface: nonEmptyString,
     require_ipv4: { type: 'boolean' },
     alive: probeSetSchema,
-    consecutive_failures_threshold: { type: 'integer', minimum: 1 },
-    interval_minutes: { type: 'number', minimum: 0 },
+    consecutive_failures_threshold: tickCount,
+    interval_minutes: { type: 'number', minimum: 0, maximum: 1440 },
     ladder_timeout_seconds: waitSeconds,
     ladder: { type: 'array', items: rungSchema },
-    max_failures: { type: 'integer', minimum: 1 },
+    max_failures: tickCount,
     reboot: rebootSchema,
     sysfs_root: nonEmptyString,
     configfs_root: nonEmptyString,

@@ -8,10 +8,12 @@ import { EVENT_KINDS } from '../notify/event-kinds.js';
 
 const nonEmptyString = { type: 'string', minLength: 1 } as const;
 const waitSeconds = { type: 'number', exclusiveMinimum: 0, maximum: 3600 } as const;
+/** Zero sends every event; at most 30 days of silence about the same one. */
+const repeatSeconds = { type: 'number', minimum: 0, maximum: 30 * 86400 } as const;
 
 const commonChannelProperties = {
   events: { type: 'array', items: { enum: [...EVENT_KINDS] }, uniqueItems: true },
-  repeat_after_seconds: { type: 'number', minimum: 0 },
+  repeat_after_seconds: repeatSeconds,
   timeout_seconds: waitSeconds,
   retries: { type: 'integer', minimum: 0, maximum: 10 },
   retry_backoff_seconds: { type: 'number', minimum: 0, maximum: 600 },
@@ -67,11 +69,11 @@ export const notifySchema = {
   type: 'object',
   required: ['channels'],
   properties: {
-    repeat_after_seconds: { type: 'number', minimum: 0 },
+    repeat_after_seconds: repeatSeconds,
     // Below the minute between ticks: delivery holds the tick's lock.
     delivery_budget_seconds: { type: 'number', exclusiveMinimum: 0, maximum: 50 },
-    max_queued: { type: 'integer', minimum: 1 },
-    max_age_hours: { type: 'number', exclusiveMinimum: 0 },
+    max_queued: { type: 'integer', minimum: 1, maximum: 10000 },
+    max_age_hours: { type: 'number', exclusiveMinimum: 0, maximum: 30 * 24 },
     channels: { type: 'object', additionalProperties: channelSchema },
   },
   additionalProperties: false,

@@ -10,21 +10,34 @@ import { metricsSchema, notifySchema, wakeOnLanSchema } from './notify-schema.js
 const LOG_LEVELS = ['debug', 'info', 'warn', 'warning', 'error', 'critical'];
 
 const nonEmptyString = { type: 'string', minLength: 1 } as const;
-const positiveNumber = { type: 'number', exclusiveMinimum: 0 } as const;
+/**
+ * Every number has a range a tick can run with (docs/config-ranges.md): none overflows a
+ * timer (Node fires a delay above 2^31 - 1 ms at once), a date (`new Date(now ± x)`) or a
+ * count the store reads back.
+ */
+const DAY_SECONDS = 86400;
 /** Seconds a recovery waits for something: positive, and at most a day (timers cannot wait much longer). */
-const waitSeconds = { type: 'number', exclusiveMinimum: 0, maximum: 86400 } as const;
-const delaySeconds = { type: 'number', minimum: 0, maximum: 86400 } as const;
+const waitSeconds = { type: 'number', exclusiveMinimum: 0, maximum: DAY_SECONDS } as const;
+const delaySeconds = { type: 'number', minimum: 0, maximum: DAY_SECONDS } as const;
+/** How long a heartbeat may be silent (and a start may take): a week covers an app that beats once a day. */
+const heartbeatSeconds = { type: 'number', exclusiveMinimum: 0, maximum: 7 * DAY_SECONDS } as const;
+/**
+ * Checks or recoveries counted one a tick: at most a day of ticks a minute apart. The
+ * crash-loop guard reads back the last 1440 recoveries, so a larger `max_recoveries`
+ * could never be reached.
+ */
+const tickCount = { type: 'integer', minimum: 1, maximum: 1440 } as const;
 
 /** Settings a process inherits from the top level unless it sets its own. */
 const inheritableSettings = {
-  consecutive_failures_threshold: { type: 'integer', minimum: 1 },
+  consecutive_failures_threshold: tickCount,
   kill_timeout: waitSeconds,
   cleanup_timeout: waitSeconds,
   verify_delay: delaySeconds,
   cleanup_args: { type: 'array', items: { type: 'string' } },
-  max_recoveries: { type: 'integer', minimum: 1 },
-  recovery_window_seconds: { type: 'number', exclusiveMinimum: 0, maximum: 30 * 86400 },
-  recovery_backoff_seconds: { type: 'number', minimum: 0, maximum: 86400 },
+  max_recoveries: tickCount,
+  recovery_window_seconds: { type: 'number', exclusiveMinimum: 0, maximum: 30 * DAY_SECONDS },
+  recovery_backoff_seconds: delaySeconds,
 } as const;
 
 export const processSchema = {
@@ -32,7 +45,7 @@ export const processSchema = {
   required: ['display_name', 'timeout_seconds', 'heartbeat_path', 'enabled'],
   properties: {
     display_name: { type: 'string' },
-    timeout_seconds: positiveNumber,
+    timeout_seconds: heartbeatSeconds,
     heartbeat_path: nonEmptyString,
     enabled: { type: 'boolean' },
     commands: {
@@ -45,7 +58,7 @@ export const processSchema = {
     cleanup_script: { type: ['string', 'null'] },
     // Per-process overrides of the top-level settings of the same name.
     ...inheritableSettings,
-    start_grace_seconds: { type: 'number', minimum: 0 },
+    start_grace_seconds: { type: 'number', minimum: 0, maximum: 7 * DAY_SECONDS },
     cwd: nonEmptyString,
     env: { type: 'object', additionalProperties: { type: 'string' } },
     output_log: nonEmptyString,
@@ -65,11 +78,13 @@ export const configSchema = {
     lock_path: nonEmptyString,
     journal_path: nonEmptyString,
     log_dir: nonEmptyString,
-    log_max_bytes: { type: 'integer', minimum: 10240 },
-    log_max_files: { type: 'integer', minimum: 1 },
+    // Also the size an app's output log is rotated at.
+    log_max_bytes: { type: 'integer', minimum: 10240, maximum: 1024 ** 3 },
+    // Each rotation renames every file in turn.
+    log_max_files: { type: 'integer', minimum: 1, maximum: 100 },
     ...inheritableSettings,
-    history_retention_days: { type: 'number', exclusiveMinimum: 0 },
-    max_clock_skew_seconds: { type: 'number', minimum: 0 },
+    history_retention_days: { type: 'number', exclusiveMinimum: 0, maximum: 3650 },
+    max_clock_skew_seconds: delaySeconds,
     processes: {
       type: 'object',
       additionalProperties: processSchema,

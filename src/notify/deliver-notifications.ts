@@ -11,6 +11,7 @@ import {
   readPending,
   type NotificationRow,
 } from '../store/notifications.js';
+import { clampDate } from '../time/clamp-date.js';
 import { formatSeconds } from '../time/format-duration.js';
 import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
 import type { SendOutcome } from './channels/send-outcome.js';
@@ -79,7 +80,7 @@ export async function deliverNotifications(notify: NotifyConfig, deps: DeliveryD
 /** Drops what is too old to matter, and what waits for a channel the config no longer has. */
 function dropStale(notify: NotifyConfig, deps: DeliveryDeps): number {
   const nowMs = deps.now().getTime();
-  const before = formatUtcTimestamp(new Date(nowMs - notify.max_age_hours * 3600 * 1000));
+  const before = formatUtcTimestamp(clampDate(nowMs - notify.max_age_hours * 3600 * 1000));
   const configured = new Set(notify.channels.map((channel) => channel.name));
   return deps.audit.write((db) => {
     let dropped = 0;

@@ -6,6 +6,7 @@ import type { RaiseEvent } from '../notify/watchdog-event.js';
 import { linkCheckToRecovery, noteStarted, readStartedInstance } from '../store/process-control.js';
 import { beginRecovery, finishRecovery, recordRecoveryAction, type RecoveryKind } from '../store/record-recovery.js';
 import type { System } from '../system/system.js';
+import { clampDate } from '../time/clamp-date.js';
 import { formatSeconds } from '../time/format-duration.js';
 import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
 import type { ActionResult } from './action-result.js';
@@ -127,7 +128,7 @@ export async function runRecovery(request: RecoveryRequest, deps: RecoveryDeps):
 
 /** Opens the start grace period and remembers the started instance by its PID and start time. */
 function noteStart(db: AuditWriter['db'], process: ProcessConfig, start: ActionResult, system: System): void {
-  const graceUntil = new Date(Date.parse(start.startedAt) + process.start_grace_seconds * 1000);
+  const graceUntil = clampDate(Date.parse(start.startedAt) + process.start_grace_seconds * 1000);
   const stat = start.pid === undefined ? undefined : system.processes.stat(start.pid);
   const instance = start.pid === undefined || stat === undefined || stat.state === 'Z' ? undefined : { pid: start.pid, startTicks: stat.startTime };
   noteStarted(db, process.key, start.startedAt, formatUtcTimestamp(graceUntil), instance);

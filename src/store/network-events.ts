@@ -84,8 +84,8 @@ export function completeNetworkEvent(db: Store, id: number, outcome: Pick<Networ
   });
 }
 
-/** More past reboots than any sane `max_per_day`: enough to count the last day's. */
-const REBOOTS_READ = 1000;
+/** As many past reboots as the largest `max_per_day` (a tick a minute for a day): enough to count the last day's. */
+const REBOOTS_READ = 1440;
 
 /** The reboots this watchdog made, newest first, whatever the interface. */
 export function readReboots(db: Store, limit = REBOOTS_READ): NetworkEventRow[] {

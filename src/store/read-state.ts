@@ -110,7 +110,7 @@ function recentRecoveriesOf(db: Store): Statement<[string], RecentRecovery> {
   let statement = recentRecoveries.get(db);
   if (statement === undefined) {
     statement = db.prepare<[string], RecentRecovery>(
-      // Enough rows for any window: a recovery per minute for a day at most.
+      // As many as the largest max_recoveries (a recovery a tick, for a day of ticks a minute apart).
       `SELECT started_at, finished_at, outcome FROM recoveries
        WHERE process_key = ? AND kind = 'recovery' AND outcome != 'skipped' ORDER BY id DESC LIMIT 1440`,
     );

@@ -1,3 +1,4 @@
+import { clampDate } from '../time/clamp-date.js';
 import { COUNTED_ROWS, foldIntoBaseline } from './metric-counts.js';
 import type { Store } from './open-store.js';
 
@@ -26,7 +27,7 @@ export function applyRetention(db: Store, nowMs: number, retentionDays: number, 
   const sinceLastMs = last === undefined ? Infinity : nowMs - Date.parse(last.value);
   // A last pass in the future means the clock was set back: run rather than wait for it.
   if (sinceLastMs >= 0 && sinceLastMs < RETENTION_INTERVAL_MS) return { ran: false, deletedRows: 0, deletedRecoveries: 0, deletedNetworkEvents: 0, deletedNotifications: 0 };
-  const cutoff = format(new Date(nowMs - retentionDays * 24 * 60 * 60 * 1000));
+  const cutoff = format(clampDate(nowMs - retentionDays * 24 * 60 * 60 * 1000));
   return db
     .transaction((): RetentionResult => {
       const { changes } = db.prepare('DELETE FROM check_history WHERE checked_at < ?').run(cutoff);

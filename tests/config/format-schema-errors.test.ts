@@ -47,7 +47,13 @@ function ajvError(keyword: string, instancePath: string, params: Record<string, 
 }
 
 describe('formatSchemaErrors', () => {
-  const data = { cleanup_args: ['--force', 3], processes: { web: { commands: { start: '' } } } };
+  const data = {
+    cleanup_args: ['--force', 3],
+    kill_timeout: 7,
+    cleanup_timeout: Infinity,
+    log_max_files: 1.5,
+    processes: { web: { commands: { start: '' }, timeout_seconds: 1e300 } },
+  };
   const cases: [name: string, error: ErrorObject, expected: string][] = [
     ['required at the root', ajvError('required', '', { missingProperty: 'processes' }), 'processes: is required'],
     [
@@ -69,7 +75,17 @@ describe('formatSchemaErrors', () => {
       ajvError('minLength', '/processes/web/commands/start', { limit: 1 }),
       'processes.web.commands.start: must not be empty',
     ],
-    ['any other keyword uses ajv\'s message', ajvError('minimum', '/kill_timeout', { limit: 1 }, 'must be >= 1'), 'kill_timeout: must be >= 1'],
+    ['any other keyword uses ajv\'s message', ajvError('multipleOf', '/kill_timeout', { multipleOf: 2 }, 'must be multiple of 2'), 'kill_timeout: must be multiple of 2'],
+    [
+      'maximum, in words and with the value',
+      ajvError('maximum', '/processes/web/timeout_seconds', { comparison: '<=', limit: 604800 }, 'must be <= 604800'),
+      'processes.web.timeout_seconds: must be at most 604800 (got 1e+300)',
+    ],
+    ['exclusiveMaximum', ajvError('exclusiveMaximum', '/kill_timeout', { comparison: '<', limit: 5 }, 'must be < 5'), 'kill_timeout: must be less than 5 (got 7)'],
+    ['minimum', ajvError('minimum', '/kill_timeout', { comparison: '>=', limit: 10 }, 'must be >= 10'), 'kill_timeout: must be at least 10 (got 7)'],
+    ['exclusiveMinimum', ajvError('exclusiveMinimum', '/kill_timeout', { comparison: '>', limit: 7 }, 'must be > 7'), 'kill_timeout: must be more than 7 (got 7)'],
+    ['a number too large for a double (1e400 parses as Infinity)', ajvError('type', '/cleanup_timeout', { type: 'number' }), 'cleanup_timeout: must be a finite number (got Infinity)'],
+    ['a type error of a finite number keeps ajv\'s words', ajvError('type', '/log_max_files', { type: 'integer' }), 'log_max_files: must be integer'],
     ['a keyword without a message', ajvError('pattern', '/db_path', {}), 'db_path: is invalid'],
     ['another keyword at the root', ajvError('maxProperties', '', {}, 'must NOT have more than 1 properties'), 'config: must NOT have more than 1 properties'],
   ];

@@ -145,7 +145,7 @@ describe('loadConfig', () => {
       'kill_timeout: must be number',
       'processes.api.recovery_actions[1]: action "clear_db" has no command (add commands.clear_db, or remove or disable the action)',
       'processes.web.commands.start: is required (the command that starts the app; legacy configs call it startup_command)',
-      'processes.web.timeout_seconds: must be > 0',
+      'processes.web.timeout_seconds: must be more than 0 (got -1)',
     ]);
     assert.deepEqual(error.warnings, ['mystery: unknown setting, ignored']);
     assert.match(error.hint ?? '', /watchdog validate/);

@@ -193,7 +193,7 @@ describe('notify, metrics, ping and wake-on-LAN config: errors, one `path: messa
     ['a webhook url without a scheme', { notify: { channels: { ops: { type: 'webhook', url: '127.0.0.1/hook/${ID}' } } } }, webProcess(), ['notify.channels.ops.url: not an http:// or https:// URL']],
     ['a ping_url that is not http(s)', { ping_url: 'mailto:ops@example.com' }, webProcess(), ['ping_url: not an http:// or https:// URL']],
     ['an empty ping_url', { ping_url: '' }, webProcess(), ['ping_url: must not be empty']],
-    ['a ping timeout over 60 s', { ping_url: 'https://127.0.0.1/', ping_timeout_seconds: 61 }, webProcess(), ['ping_timeout_seconds: must be <= 60']],
+    ['a ping timeout over 60 s', { ping_url: 'https://127.0.0.1/', ping_timeout_seconds: 61 }, webProcess(), ['ping_timeout_seconds: must be at most 60 (got 61)']],
     [
       'a textfile_path not ending in .prom',
       { metrics: { textfile_path: '/var/lib/node-exporter/watchdog.txt' } },
@@ -224,7 +224,7 @@ describe('notify, metrics, ping and wake-on-LAN config: errors, one `path: messa
     ['a wake_on_lan entry with a MAC of bad hex', {}, webProcess({ wake_on_lan: { nas: { mac: '00:11:22:33:44:zz' } } }), [`processes.web.wake_on_lan.nas.mac: ${MAC_MESSAGE}`]],
     ['a wake_on_lan entry with a bad broadcast address', {}, webProcess({ wake_on_lan: { nas: { mac: '00:11:22:33:44:55', broadcast: '256.0.0.255' } } }), [`processes.web.wake_on_lan.nas.broadcast: ${IPV4_MESSAGE}`]],
     ['a wake_on_lan entry with a host name for broadcast', {}, webProcess({ wake_on_lan: { nas: { mac: '00:11:22:33:44:55', broadcast: 'nas.lan' } } }), [`processes.web.wake_on_lan.nas.broadcast: ${IPV4_MESSAGE}`]],
-    ['a wake_on_lan entry with port 0', {}, webProcess({ wake_on_lan: { nas: { mac: '00:11:22:33:44:55', port: 0 } } }), ['processes.web.wake_on_lan.nas.port: must be >= 1']],
+    ['a wake_on_lan entry with port 0', {}, webProcess({ wake_on_lan: { nas: { mac: '00:11:22:33:44:55', port: 0 } } }), ['processes.web.wake_on_lan.nas.port: must be at least 1 (got 0)']],
     ['a wake_on_lan entry without a MAC', {}, webProcess({ wake_on_lan: { nas: { broadcast: '10.0.0.255' } } }), ['processes.web.wake_on_lan.nas.mac: is required']],
     ['an unknown key in a wake_on_lan entry', {}, webProcess({ wake_on_lan: { nas: { mac: '00:11:22:33:44:55', interface: 'eth0' } } }), ['processes.web.wake_on_lan.nas.interface: unknown setting']],
     [
@@ -290,7 +290,7 @@ describe('notify config: what would fail only when sent is refused at load', () 
 
   it('refuses a delivery budget of a minute or more (delivery holds the tick lock)', () => {
     const result = validate({ notify: { delivery_budget_seconds: 60, channels: {} } }, {});
-    assert.deepEqual(result.errors, ['notify.delivery_budget_seconds: must be <= 50']);
+    assert.deepEqual(result.errors, ['notify.delivery_budget_seconds: must be at most 50 (got 60)']);
   });
 });
 

@@ -51,7 +51,7 @@ describe('watchdog command line', () => {
         '  processes.api.commands.start: is required (the command that starts the app; legacy configs call it startup_command)',
         '  processes.api.recovery_actions[1]: action "reset" has no command (add commands.reset, or remove or disable the action)',
         '  network.interface: must not be empty',
-        '  notify.max_queued: must be >= 1',
+        '  notify.max_queued: must be at least 1 (got 0)',
         'warning: procceses: unknown setting, ignored',
       ]) {
         assert.ok(lines.includes(problem), `${command} prints ${problem}\n${result.stderr}`);

@@ -47,6 +47,17 @@ describe('applyRetention', () => {
     }
   });
 
+  it('keeps everything, rather than failing at every tick, for a retention beyond the dates a timestamp can hold', () => {
+    // The config refuses more than 3650 days; a billion once made every tick fail with `Invalid time value` (issue 19).
+    const db = openStore(join(makeTempDir(), 'watchdog.db'));
+    try {
+      recordChecks(db, formatUtcTimestamp(new Date(NOW - 40 * DAY)), [{ processKey: 'web', verdict: verdictOf('healthy'), threshold: 2 }]);
+      assert.deepEqual(applyRetention(db, NOW, 1e9, formatUtcTimestamp), { ran: true, deletedRows: 0, deletedRecoveries: 0, deletedNetworkEvents: 0, deletedNotifications: 0 });
+    } finally {
+      db.close();
+    }
+  });
+
   it("also deletes the Python Watchdog's rows, whose timestamps have the same format", () => {
     const db = openStore(join(makeTempDir(), 'watchdog.db'));
     try {

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { validateConfig } from '../../src/config/validate-config.js';
+import { everySectionConfig, numericSettings, withValueAt } from '../helpers/config-numbers.js';
+
+const TEXT = readFileSync(new URL('../../docs/config-ranges.md', import.meta.url), 'utf8');
+
+describe('docs/config-ranges.md', () => {
+  const rows = new Map(
+    TEXT.split('\n')
+      .filter((line) => line.startsWith('| `'))
+      .map((line) => line.split('|').map((cell) => cell.trim()))
+      .map(([, name = '', , minimum = '', maximum = '']) => [name.replaceAll('`', ''), { minimum, maximum }]),
+  );
+
+  it('lists no setting the schema does not have', () => {
+    const names = new Set(numericSettings().map((setting) => setting.name));
+    assert.deepEqual([...rows.keys()].filter((name) => !names.has(name)), []);
+  });
+
+  for (const setting of numericSettings()) {
+    it(`gives the range of ${setting.name}`, () => {
+      const row = rows.get(setting.name);
+      assert.ok(row !== undefined, `a row for ${setting.name}`);
+      const minimum = setting.minimum === undefined ? `more than ${setting.exclusiveMinimum}` : String(setting.minimum);
+      assert.equal(row.minimum, minimum);
+      assert.match(row.maximum, new RegExp(`^${setting.maximum}( |$)`));
+    });
+  }
+
+  it('shows the lines validate prints', () => {
+    const base = everySectionConfig();
+    let config = withValueAt(base, ['processes', 'demo_app'], { ...(base.processes as { web: object }).web, timeout_seconds: 1e300 });
+    config = withValueAt(config, ['history_retention_days'], 1e9);
+    config = withValueAt(config, ['kill_timeout'], JSON.parse('1e400'));
+    const errors = validateConfig(config, '/etc/watchdog/config.json', () => undefined, {}).errors;
+    const block = /```\n([^`]*)```/.exec(TEXT)?.[1]?.trim().split('\n') ?? [];
+    assert.deepEqual([...block].sort(), [...errors].sort());
+  });
+});
