@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { ConfigError, describeError, systemErrorCode } from '../errors.js';
 import type { FileOwnership } from '../system/file-trust.js';
 import { PROCESS_LINK_TRUST, openFileSafely } from '../system/open-file-safely.js';
+import { checkDuplicateKeys } from './check-duplicate-keys.js';
 import { findUnsafePath, processPathTrust, type PathTrust } from './check-state-locations.js';
 import type { WatchdogConfig } from './types.js';
 import { validateConfig } from './validate-config.js';
@@ -38,7 +39,9 @@ export interface ConfigFile extends FileOwnership {
  * Reads, parses, validates and resolves the config file. A file that users other than
  * root or the watchdog's user may change (its owner, a group other than the owner's
  * private one, everyone; or a folder it is in) is refused, as monit refuses a loose monitrc: the watchdog runs
- * its commands, often as root, so whoever can edit the config can run anything.
+ * its commands, often as root, so whoever can edit the config can run anything. A key
+ * written twice is a problem too (JSON.parse would keep the last without a word), reported
+ * with the others, and so are the problems of the value it dropped.
  *
  * @throws {ConfigError} with every problem found when the file is missing, unreadable, writable by others, or invalid.
  */
@@ -88,8 +91,9 @@ export function loadConfig(
     });
   }
 
-  const { config, errors, warnings } = validateConfig(data, configPath);
-  if (config === undefined) {
+  const { config, errors: schemaErrors, warnings } = validateConfig(data, configPath);
+  const errors = [...checkDuplicateKeys(text, data, (variant) => validateConfig(variant, configPath).errors), ...schemaErrors];
+  if (config === undefined || errors.length > 0) {
     throw new ConfigError('CONFIG_INVALID', `config file ${configPath} is invalid`, errors, {
       hint: 'fix the problems listed, then run `watchdog validate`',
       warnings,

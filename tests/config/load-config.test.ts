@@ -151,6 +151,42 @@ describe('loadConfig', () => {
     assert.match(error.hint ?? '', /watchdog validate/);
   });
 
+  it('refuses a key written twice, naming it and both lines, though each value is valid', () => {
+    const path = writeConfig('twice.json', '{\n  "kill_timeout": 5,\n  "processes": {},\n  "kill\\u005ftimeout": 6\n}\n');
+    const error = configErrorOf(() => loadConfig(path));
+    assert.equal(error.code, 'CONFIG_INVALID');
+    assert.equal(error.message, `config file ${path} is invalid`);
+    assert.deepEqual(error.problems, ['kill_timeout: written twice (lines 2 and 4); JSON keeps only the last, so remove or rename one']);
+  });
+
+  it('reports the problems of a process block that a later one with the same key replaced, with the others', () => {
+    const web = (fields: Record<string, unknown>) => JSON.stringify({ ...VALID.processes.web, ...fields });
+    const text = [
+      '{',
+      '  "processes": {',
+      `    "web": ${web({ timeout_seconds: '30', enabled: undefined })},`,
+      `    "api": ${web({ heartbeat_path: 'hb/api.json' })},`,
+      `    "web": ${web({ kill_timeout: 1e300 })}`,
+      '  },',
+      '  "log_level": "loud"',
+      '}',
+    ].join('\n');
+    const error = configErrorOf(() => loadConfig(writeConfig('pasted-twice.json', text)));
+    assert.equal(error.code, 'CONFIG_INVALID');
+    assert.deepEqual(error.problems, [
+      'processes.web: written twice (lines 3 and 5); JSON keeps only the last, so remove or rename one',
+      'processes.web.enabled: is required (in the processes.web of line 3, which a later one replaces)',
+      'processes.web.timeout_seconds: must be number (in the processes.web of line 3, which a later one replaces)',
+      'log_level: must be one of debug, info, warn, warning, error, critical',
+      'processes.web.kill_timeout: must be at most 86400 (got 1e+300)',
+    ]);
+  });
+
+  it('names every line of a key written three times', () => {
+    const path = writeConfig('thrice.json', '{"processes": {},\n"db_path": "a.db",\n"db_path": "b.db",\n"db_path": "c.db"}');
+    assert.deepEqual(configErrorOf(() => loadConfig(path)).problems, ['db_path: written 3 times (lines 2, 3 and 4); JSON keeps only the last, so keep one']);
+  });
+
   it('throws CONFIG_INVALID for valid JSON that is not an object', () => {
     const path = writeConfig('array.json', '[]');
     const error = configErrorOf(() => loadConfig(path));

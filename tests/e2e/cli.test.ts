@@ -73,6 +73,23 @@ describe('watchdog command line', () => {
     assert.match(broken.stderr, /is not valid JSON\n {2}line 3, column 1: /);
   });
 
+  it('refuses a process written twice with exit 78, naming both lines and the first block\'s problems; check does nothing', async () => {
+    const dir = makeTempDir();
+    const block = (timeout: unknown) => JSON.stringify({ display_name: 'Demo', timeout_seconds: timeout, heartbeat_path: 'demo.json', enabled: true, commands: { start: 'x' } });
+    writeFileSync(join(dir, 'config.json'), `{\n  "processes": {\n    "demo_app": ${block(1e300)},\n    "demo_app": ${block(30)}\n  }\n}\n`);
+    for (const command of ['validate', 'check']) {
+      const result = await runWatchdog([command], { cwd: dir });
+      assert.equal(result.code, 78, command);
+      assert.equal(result.stdout, '');
+      assert.deepEqual(result.stderr.trim().split('\n').slice(0, 3), [
+        `watchdog: config file ${join(dir, 'config.json')} is invalid`,
+        '  processes.demo_app: written twice (lines 3 and 4); JSON keeps only the last, so remove or rename one',
+        '  processes.demo_app.timeout_seconds: must be at most 604800 (got 1e+300) (in the processes.demo_app of line 3, which a later one replaces)',
+      ]);
+    }
+    assert.deepEqual(readdirSync(dir), ['config.json'], 'no database, lock or log was created');
+  });
+
   it('validates: OK with the number of processes, warnings on stderr', async () => {
     const dir = makeTempDir();
     writeConfig(dir, { web: { heartbeat_path: 'web.json', colour: 'blue' } });
