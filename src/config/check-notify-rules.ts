@@ -1,4 +1,4 @@
-import { referencesIn } from '../notify/expand-references.js';
+import { envValue, referencesIn } from '../notify/expand-references.js';
 import type { RuleFindings } from './check-config-rules.js';
 import { isHttpUrl } from './is-http-url.js';
 import { isPlainObject } from './json-shape.js';
@@ -24,7 +24,8 @@ export function checkNotifyRules(raw: Record<string, unknown>, env: NodeJS.Proce
   const secretSetting = (at: string, value: unknown): void => {
     if (typeof value !== 'string') return;
     for (const name of referencesIn(value)) {
-      if (env[name] === undefined || env[name] === '') warnings.push(`${at}: refers to \${${name}}, which is not set in this environment (set it where the watchdog runs: the crontab or the unit's EnvironmentFile)`);
+      const set = envValue(env, name);
+      if (set === undefined || set === '') warnings.push(`${at}: refers to \${${name}}, which is not set in this environment (set it where the watchdog runs: the crontab or the unit's EnvironmentFile)`);
     }
   };
   const urlSetting = (at: string, value: unknown): void => {

@@ -24,7 +24,7 @@ export function expandReferences(text: string, env: NodeJS.ProcessEnv, encode: (
   const secrets: string[] = [];
   const missing: string[] = [];
   const expanded = text.replace(REFERENCE, (_whole, name: string, offset: number) => {
-    const value = env[name];
+    const value = envValue(env, name);
     if (value === undefined || value === '') {
       missing.push(name);
       return '';
@@ -34,6 +34,14 @@ export function expandReferences(text: string, env: NodeJS.ProcessEnv, encode: (
     return put;
   });
   return { text: expanded, secrets, missing };
+}
+
+/**
+ * The variable `name` of `env`, its own only: `${constructor}` or `${__proto__}` must not
+ * put Object's source text or `[object Object]` into a header, as `env[name]` does.
+ */
+export function envValue(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  return Object.hasOwn(env, name) ? env[name] : undefined;
 }
 
 /** The names `text` refers to. */

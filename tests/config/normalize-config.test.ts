@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { commandsOf, inheritedSettingsOf, normalizeProcess, pipelineOf } from '../../src/config/normalize-config.js';
 import type { RawProcessConfig } from '../../src/config/types.js';
+import { validateConfig } from '../../src/config/validate-config.js';
+import { planActions } from '../../src/recovery/plan-recovery.js';
 
 const BASE: RawProcessConfig = {
   display_name: 'My Server',
@@ -228,5 +230,45 @@ describe('commandsOf and pipelineOf on input of the wrong type', () => {
   it('uses the default when recovery_actions is not an array', () => {
     assert.deepEqual(pipelineOf({ recovery_actions: 'kill' }, { clear_db: 'wipe' }).pipeline, ['kill', 'clear_db', 'start']);
     assert.deepEqual(pipelineOf({ disabled_actions: 'kill' }, {}).pipeline, ['kill', 'start']);
+  });
+});
+
+describe('keys named as what every object inherits', () => {
+  // Parsed from text, as a config is: JSON.parse makes `__proto__` an own key, not a prototype.
+  const NAMES = ['__proto__', 'constructor', 'hasOwnProperty', 'toString'];
+  const block = (name: string) =>
+    `"${name}": {"display_name": "${name}", "timeout_seconds": 30, "heartbeat_path": "hb/${name}.json", "enabled": true,` +
+    ` "commands": {"start": "start ${name}", ${NAMES.map((command) => `"${command}": "run ${command}"`).join(', ')}},` +
+    ` "recovery_actions": ["kill", ${NAMES.map((command) => `"${command}"`).join(', ')}, "start"],` +
+    ` "env": {"__proto__": "env-proto", "constructor": "env-constructor"},` +
+    ` "wake_on_lan": {"valueOf": {"mac": "00:11:22:33:44:55"}}}`;
+  const raw = JSON.parse(`{"processes": {${NAMES.map(block).join(', ')}}}`) as unknown;
+
+  it('keeps each as a process, its commands and env as its own keys, and a pipeline that runs them', () => {
+    const { config, errors } = validateConfig(raw, '/etc/watchdog/config.json', () => undefined, {});
+    assert.deepEqual(errors, []);
+    assert.deepEqual(config?.processes.map((process) => process.key), NAMES);
+    for (const process of config?.processes ?? []) {
+      assert.deepEqual(Object.keys(process.commands), ['start', ...NAMES], process.key);
+      assert.equal(Object.getPrototypeOf(process.commands), Object.prototype, `${process.key}: commands keep their prototype`);
+      assert.deepEqual(process.recovery_actions, ['kill', ...NAMES, 'start']);
+      assert.deepEqual(Object.entries(process.env), [['__proto__', 'env-proto'], ['constructor', 'env-constructor']]);
+      assert.deepEqual(Object.keys(process.wake_on_lan), ['valueOf']);
+      const plans = planActions(process, process.recovery_actions, { pid: undefined, why: 'no heartbeat', refused: false }, { outputLogMaxBytes: 1024 });
+      assert.deepEqual(
+        plans.map((plan) => (plan.kind === 'command' ? plan.command : plan.kind)),
+        ['kill', ...NAMES.map((name) => `run ${name} --force`), 'start'],
+      );
+    }
+  });
+
+  it('reports an action named like an inherited key that has no command, rather than running Object', () => {
+    const { errors } = validateConfig(
+      { processes: { web: { display_name: 'Web', timeout_seconds: 30, heartbeat_path: 'hb.json', enabled: true, commands: { start: 'x' }, recovery_actions: ['constructor', 'start'] } } },
+      '/etc/watchdog/config.json',
+      () => undefined,
+      {},
+    );
+    assert.deepEqual(errors, ['processes.web.recovery_actions[0]: action "constructor" has no command (add commands.constructor, or remove or disable the action)']);
   });
 });

@@ -321,6 +321,14 @@ describe('notify config: warnings for variables the environment does not set', (
     ]);
   });
 
+  it('warns of a reference named as what every object inherits (constructor, __proto__), which no environment sets', () => {
+    const result = validate({ notify: { channels: { ops: { type: 'webhook', url: 'https://alerts.example.com/hook', headers: { authorization: 'Bearer ${constructor}', 'x-site': '${__proto__}' } } } } }, {});
+    assert.deepEqual([...result.warnings].sort(), [
+      `notify.channels.ops.headers.authorization: refers to \${constructor}, ${NOT_SET}`,
+      `notify.channels.ops.headers.x-site: refers to \${__proto__}, ${NOT_SET}`,
+    ]);
+  });
+
   it('warns of nothing when every reference is set in the environment given', () => {
     const result = validate({ notify: { channels: { ops: { type: 'webhook', url: 'https://alerts.example.com/${HOOK}' } } }, ping_url: 'https://hc-ping.com/${PING_UUID}' }, { HOOK: 'h', PING_UUID: 'u' });
     assert.deepEqual(result.warnings, []);

@@ -31,6 +31,17 @@ describe('expandReferences', () => {
     assert.deepEqual(expandReferences('https://hooks.example/static', { HOOK_ID: 'abc' }), { text: 'https://hooks.example/static', secrets: [], missing: [] });
   });
 
+  it('finds only variables of the environment itself, not what every object inherits', () => {
+    assert.deepEqual(expandReferences('Bearer ${constructor}${__proto__}${toString}${hasOwnProperty}', {}), {
+      text: 'Bearer ',
+      secrets: [],
+      missing: ['constructor', '__proto__', 'toString', 'hasOwnProperty'],
+    });
+    // process.env is not a plain object, but inherits the same names.
+    assert.deepEqual(expandReferences('Bearer ${constructor}', process.env).missing, ['constructor']);
+    assert.deepEqual(expandReferences('${constructor}', { constructor: 'set-by-name' }).text, 'set-by-name');
+  });
+
   it('leaves $NAME without braces alone, and what is not a variable name', () => {
     const env = { NAME: 'secret-value', '1BAD': 'x' };
     assert.deepEqual(expandReferences('$NAME ${1BAD} ${} $ {NAME} ${NAME', env), { text: '$NAME ${1BAD} ${} $ {NAME} ${NAME', secrets: [], missing: [] });
