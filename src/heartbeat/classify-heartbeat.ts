@@ -2,6 +2,7 @@ import { formatSeconds } from '../time/format-duration.js';
 import type { ProcessLiveness } from '../system/process-table.js';
 import type { UserAccount } from '../system/lookup-user.js';
 import { checkIdentity, type IdentityCheck, type ObservedIdentity } from './check-identity.js';
+import { describeJson } from './describe-json.js';
 import type { HealthState } from './health-state.js';
 import { parseHeartbeat } from './parse-heartbeat.js';
 import type { HeartbeatFileRead } from './read-heartbeat-file.js';
@@ -100,7 +101,7 @@ export function classifyHeartbeat(input: ClassifyInput): HealthVerdict {
     warning:
       beat.process_key === input.processKey
         ? undefined
-        : `heartbeat names process_key ${JSON.stringify(beat.process_key)}, expected ${JSON.stringify(input.processKey)}`,
+        : `heartbeat names process_key ${describeJson(beat.process_key, 80)}, expected ${JSON.stringify(input.processKey)}`,
   };
 
   if (-ageSeconds > input.maxClockSkewSeconds) {

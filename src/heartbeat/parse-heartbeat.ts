@@ -1,3 +1,4 @@
+import { describeJson } from './describe-json.js';
 import { parseTimestamp } from './parse-timestamp.js';
 
 /** A heartbeat that passed every check: the five keys of the Python Watchdog's format. */
@@ -76,10 +77,4 @@ export function parseHeartbeat(text: string): HeartbeatParse {
 
 function isPid(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value > 1 && value <= PID_MAX;
-}
-
-/** A short rendering of an untrusted JSON value for a reason. */
-function describeJson(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }

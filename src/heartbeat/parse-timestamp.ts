@@ -1,3 +1,5 @@
+import { describeJson } from './describe-json.js';
+
 export type TimestampParse = { ok: true; epochMs: number } | { ok: false; reason: string };
 
 // ISO 8601 as Python's datetime.isoformat() writes it: a T or a space between date and
@@ -11,10 +13,10 @@ const ISO_TIMESTAMP =
  */
 export function parseTimestamp(value: string): TimestampParse {
   const match = ISO_TIMESTAMP.exec(value.trim());
-  if (match === null) return { ok: false, reason: `timestamp ${JSON.stringify(value)} is not an ISO 8601 date and time` };
+  if (match === null) return { ok: false, reason: `timestamp ${describeJson(value)} is not an ISO 8601 date and time` };
   const [, year, month, day, hour, minute, second = '0', fraction = '', zone] = match;
   if (zone === undefined) {
-    return { ok: false, reason: `timestamp ${JSON.stringify(value)} has no time zone (write it in UTC with +00:00)` };
+    return { ok: false, reason: `timestamp ${describeJson(value)} has no time zone (write it in UTC with +00:00)` };
   }
   const fields = [year, month, day, hour, minute, second].map(Number) as [number, number, number, number, number, number];
   const [y, mo, d, h, mi, s] = fields;
@@ -28,10 +30,10 @@ export function parseTimestamp(value: string): TimestampParse {
     check.getUTCMinutes() !== mi ||
     check.getUTCSeconds() !== s
   ) {
-    return { ok: false, reason: `timestamp ${JSON.stringify(value)} is not a valid date and time` };
+    return { ok: false, reason: `timestamp ${describeJson(value)} is not a valid date and time` };
   }
   const offsetMs = zoneOffsetMs(zone);
-  if (offsetMs === undefined) return { ok: false, reason: `timestamp ${JSON.stringify(value)} has an invalid time zone offset` };
+  if (offsetMs === undefined) return { ok: false, reason: `timestamp ${describeJson(value)} has an invalid time zone offset` };
   return { ok: true, epochMs: local - offsetMs };
 }
 

@@ -150,6 +150,31 @@ describe('watchdog check against a real app embedding HeartbeatWriter', () => {
     assert.match(states.boolean?.[1] ?? '', /got true/);
   });
 
+  it('finds a heartbeat nested as deep as 64 KiB allows invalid_heartbeat, not check_error, tick after tick', async () => {
+    const dir = makeTempDir();
+    // JSON.parse reads this; JSON.stringify (once used to quote it in the reason) overflowed the stack.
+    const depth = 32_000;
+    writeFileAt(join(dir, 'hb', 'deep.json'), `${'['.repeat(depth)}${']'.repeat(depth)}`);
+    writeFileAt(join(dir, 'hb', 'deep_pid.json'), heartbeatText({ process_key: 'deep_pid', pid: '__PID__' }).replace('"__PID__"', `${'['.repeat(depth)}${']'.repeat(depth)}`));
+    writeConfig(dir, { deep: { heartbeat_path: 'hb/deep.json' }, deep_pid: { heartbeat_path: 'hb/deep_pid.json' } }, { consecutive_failures_threshold: 3 });
+
+    await checkQuietly(dir);
+    await checkQuietly(dir);
+
+    const rows = historyOf(join(dir, 'watchdog.db'));
+    assert.deepEqual(
+      rows.map((row) => [row.process_key, row.health, row.consecutive_failures]),
+      [
+        ['deep', 'invalid_heartbeat', 1],
+        ['deep_pid', 'invalid_heartbeat', 1],
+        ['deep', 'invalid_heartbeat', 2],
+        ['deep_pid', 'invalid_heartbeat', 2],
+      ],
+    );
+    assert.equal(rows.find((row) => row.process_key === 'deep')?.reason, `heartbeat is not a JSON object (got ${'['.repeat(37)}...)`);
+    assert.equal(rows.find((row) => row.process_key === 'deep_pid')?.reason, `heartbeat pid must be an integer between 2 and 4194304 (got ${'['.repeat(37)}...)`);
+  });
+
   it('reads a heartbeat written the way the Python tool writes it', async () => {
     const dir = makeTempDir();
     const heartbeatPath = join(dir, 'py.json');

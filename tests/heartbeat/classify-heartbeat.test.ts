@@ -256,6 +256,12 @@ describe('classifyHeartbeat: healthy', () => {
     assert.equal(verdict.warning, 'heartbeat names process_key "api", expected "web"');
   });
 
+  it('shortens a long process key in the warning: the heartbeat may hold 64 KiB of it', () => {
+    const { verdict } = classify(beat({ process_key: 'k'.repeat(60_000) }));
+    assert.equal(verdict.state, 'healthy');
+    assert.equal(verdict.warning, `heartbeat names process_key "${'k'.repeat(76)}..., expected "web"`);
+  });
+
   it('ignores extra keys', () => {
     const { verdict } = classify(beat({ start_time: 'yesterday', pid_of_child: -1, memory_mb: 512 }));
     assert.equal(verdict.state, 'healthy');

@@ -60,6 +60,15 @@ describe('parseTimestamp: refused', () => {
   }
 });
 
+describe('parseTimestamp: a long value', () => {
+  it('is shortened in the reason, however long', () => {
+    assert.deepEqual(parseTimestamp(`2026-02-05T06:17:29${'9'.repeat(60_000)}`), {
+      ok: false,
+      reason: `timestamp "2026-02-05T06:17:29${'9'.repeat(17)}... is not an ISO 8601 date and time`,
+    });
+  });
+});
+
 describe('parseTimestamp: impossible offsets', () => {
   // Python's datetime refuses offsets of 24 hours or more, and minutes above 59.
   for (const input of ['2026-02-05T06:17:29+99:00', '2026-02-05T06:17:29+24:00', '2026-02-05T06:17:29+05:75']) {
