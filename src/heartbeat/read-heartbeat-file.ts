@@ -1,6 +1,7 @@
 import { closeSync, constants, fstatSync } from 'node:fs';
 import { describeError, systemErrorCode } from '../errors.js';
 import { formatMode, writableByOthers, type FileOwnership, type IsPrivateGroup } from '../system/file-trust.js';
+import type { FolderCache } from '../system/folder-cache.js';
 import { PROCESS_LINK_TRUST, openFileAndFolder } from '../system/open-file-safely.js';
 import { readToScratch } from '../system/read-to-scratch.js';
 
@@ -28,16 +29,18 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  *
  * @param isPrivateGroup whose group write still means the owner alone (this machine's groups by default).
  * @param ownUid the watchdog's own user, trusted like root with the links on the way.
+ * @param folders the tick's open folders, so heartbeats that share one reach it once.
  */
 export function readHeartbeatFile(
   path: string,
   isPrivateGroup: IsPrivateGroup = PROCESS_LINK_TRUST.isPrivateGroup,
   ownUid: number = PROCESS_LINK_TRUST.ownUid,
+  folders?: FolderCache,
 ): HeartbeatFileRead {
   let fd: number;
   let folder: FileOwnership;
   try {
-    ({ fd, folder } = openFileAndFolder(path, { flags: constants.O_RDONLY | constants.O_NONBLOCK, trust: { ownUid, isPrivateGroup } }));
+    ({ fd, folder } = openFileAndFolder(path, { flags: constants.O_RDONLY | constants.O_NONBLOCK, trust: { ownUid, isPrivateGroup }, folders }));
   } catch (error) {
     return openFailure(error);
   }

@@ -2,6 +2,7 @@ import { closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync, typ
 import { basename, dirname, resolve } from 'node:path';
 import { systemErrorCode } from '../errors.js';
 import { systemPrivateGroups } from './file-trust.js';
+import type { FolderCache, ReachedFolder } from './folder-cache.js';
 import { mayFollowLinkIn, type LinkTrust } from './link-trust.js';
 import { UnsafePathError } from './unsafe-path-error.js';
 import { O_PATH, closeFolder, inFolder, openFolder, type FolderHandle, type OpenFolderOptions } from './walk-path.js';
@@ -50,6 +51,8 @@ export interface OpenFileOptions extends OpenFolderOptions {
    * default: a file that is a link is `ELOOP`.
    */
   followTrustedLink?: boolean | undefined;
+  /** Folders kept open for the tick: a folder already reached is not reached again. */
+  folders?: FolderCache | undefined;
 }
 
 /**
@@ -68,22 +71,34 @@ export function openFileSafely(path: string, options: OpenFileOptions): number {
 export function openFileAndFolder(path: string, options: OpenFileOptions): { fd: number; folder: Stats } {
   let wanted = resolve(path);
   for (let links = 0; ; links += 1) {
-    const folder = reachFolder(dirname(wanted), options);
+    const { folder, stat, release } = reachFolderStat(dirname(wanted), options);
     try {
       const name = inFolder(folder, basename(wanted));
       try {
         const fd = openSync(name, options.flags | constants.O_NOFOLLOW, options.fileMode);
-        return { fd, folder: fstatSync(folder.fd) };
+        return { fd, folder: stat };
       } catch (error) {
         if (systemErrorCode(error) !== 'ELOOP' || options.followTrustedLink !== true || links >= 40) throw error;
         const link = lstatSync(name);
         if (!link.isSymbolicLink()) throw error;
-        const refusal = mayFollowLinkIn(fstatSync(folder.fd), link, options.trust);
+        const refusal = mayFollowLinkIn(stat, link, options.trust);
         if (refusal !== undefined) throw new UnsafePathError(`${wanted} is a symbolic link in ${folder.path}, ${refusal}: not followed`, wanted);
         wanted = resolve(folder.path, readlinkSync(name));
       }
     } finally {
-      closeFolder(folder);
+      release();
     }
+  }
+}
+
+/** The folder and its stat, from the tick's cache when there is one. */
+function reachFolderStat(path: string, options: OpenFileOptions): ReachedFolder & { release: () => void } {
+  if (options.folders !== undefined) return options.folders.get(path, options, reachFolder);
+  const folder = reachFolder(path, options);
+  try {
+    return { folder, stat: fstatSync(folder.fd), release: () => closeFolder(folder) };
+  } catch (error) {
+    closeFolder(folder);
+    throw error;
   }
 }

@@ -1,7 +1,8 @@
 import type { WatchdogConfig } from '../../config/types.js';
 import { escapeUntrustedLine } from '../../display/escape-untrusted.js';
 import { describeError } from '../../errors.js';
-import { readHeartbeatFile } from '../../heartbeat/read-heartbeat-file.js';
+import { readHeartbeatFile, type HeartbeatFileRead } from '../../heartbeat/read-heartbeat-file.js';
+import { FolderCache } from '../../system/folder-cache.js';
 import { realSystem } from '../../system/system.js';
 import { describeCheck } from '../../tick/describe-check.js';
 import { runCheckTick, type TickOutcome } from '../../tick/run-check-tick.js';
@@ -37,7 +38,14 @@ export async function runCheck(args: CheckArgs, io: CliIo): Promise<number> {
     try {
       // The secrets notifications use are kept from every command the tick runs.
       const system = realSystem('/proc', withoutVariables(process.env, secretNamesOf(config)));
-      outcome = await runCheckTick(config, { system, readHeartbeat: readHeartbeatFile, logger: log.logger, notifyEnv: process.env });
+      // Heartbeats that share a folder reach it once per tick.
+      const folders = new FolderCache();
+      try {
+        const readHeartbeat = (path: string): HeartbeatFileRead => readHeartbeatFile(path, undefined, undefined, folders);
+        outcome = await runCheckTick(config, { system, readHeartbeat, logger: log.logger, notifyEnv: process.env });
+      } finally {
+        folders.close();
+      }
     } catch (error) {
       log.logger.error(`tick failed: ${describeError(error)}`);
       await ping(config, true, log.logger);
