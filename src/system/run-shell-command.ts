@@ -6,6 +6,7 @@ import { shellArgv } from './shell-argv.js';
 import { OutputTail } from './output-tail.js';
 import { listProcessGroup } from './proc-stat.js';
 import { terminateProcessGroup } from './terminate-process-group.js';
+import { reachWorkingFolder } from './working-folder.js';
 
 /** A shell command to run to completion, such as a custom recovery action. */
 export interface ShellCommandOptions {
@@ -76,12 +77,17 @@ export async function runShellCommand(options: ShellCommandOptions): Promise<She
     outputTail: tail.text(),
   });
 
+  const folder = reachWorkingFolder(cwd);
+  if ('error' in folder) return { ...result({ pid: undefined, exitCode: null, signal: null, timedOut: false }), spawnError: folder.error };
   let child: ChildProcess;
   try {
-    child = spawn(argv.file, argv.args, { cwd, env, detached: true, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    child = spawn(argv.file, argv.args, { cwd: folder.cwd, env, detached: true, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
   } catch (error) {
     // Node throws at once for options it refuses outright, such as a NUL byte in the command.
     return { ...result({ pid: undefined, exitCode: null, signal: null, timedOut: false }), spawnError: describeSpawnError(error, cwd) };
+  } finally {
+    // The child has entered it (or never will).
+    folder.close();
   }
   if (input !== undefined) {
     // A command that exits without reading its input makes the write fail with EPIPE: that is its business, not an error here.

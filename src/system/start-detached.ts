@@ -5,6 +5,7 @@ import { describeError, systemErrorCode } from '../errors.js';
 import { describeSpawnError } from './describe-spawn-error.js';
 import type { UserAccount } from './lookup-user.js';
 import { shellArgv } from './shell-argv.js';
+import { reachWorkingFolder } from './working-folder.js';
 import { openOutputFile, readOutputSince, type OpenedOutputFile } from './output-file.js';
 
 /** A monitored app to start, outliving the watchdog that starts it. */
@@ -84,12 +85,17 @@ export async function startDetached(options: StartDetachedOptions): Promise<Star
   // Ours stays open until the tail is read back through it: by then the name may lead
   // elsewhere (the app's user can replace it with a link to a file of root's).
   try {
+    const folder = reachWorkingFolder(cwd);
+    if ('error' in folder) return failed(folder.error);
     let child: ChildProcess;
     try {
-      child = spawn(argv.file, argv.args, { cwd, env, detached: true, stdio: ['ignore', output.fd, output.fd] });
+      child = spawn(argv.file, argv.args, { cwd: folder.cwd, env, detached: true, stdio: ['ignore', output.fd, output.fd] });
     } catch (error) {
       // Node throws at once for options it refuses outright, such as a NUL byte in the command.
       return failed(describeSpawnError(error, cwd));
+    } finally {
+      // The child has entered it (or never will).
+      folder.close();
     }
 
     const early = await watchEarlyExit(child, verifyDelayMs);
