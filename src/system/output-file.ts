@@ -47,7 +47,7 @@ export function openOutputFile(path: string, options: OutputFileOptions = {}): O
     if (options.rotateAboveBytes !== undefined && regularFileSize(inFolder(folder, name)) > options.rotateAboveBytes) {
       renameSync(inFolder(folder, name), inFolder(folder, `${name}.1`));
     }
-    fd = openFileIn(inFolder(folder, name));
+    fd = openFileIn(inFolder(folder, name), path);
   } finally {
     closeFolder(folder);
   }
@@ -79,8 +79,20 @@ export function readOutputSince(fd: number, fromOffset: number, maxBytes: number
   return decodeTail(bytes.subarray(0, read), start > fromOffset);
 }
 
-function openFileIn(path: string): number {
-  return openSync(path, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o640);
+/**
+ * Opens the file without waiting: a write lease the app's user took on its own log would
+ * otherwise hold the open (and the whole tick, and its lock) for the kernel's
+ * lease-break-time, 45 s by default, long enough for the next tick to take the lock over.
+ * A regular file ignores O_NONBLOCK once open.
+ */
+function openFileIn(path: string, shown: string): number {
+  try {
+    return openSync(path, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o640);
+  } catch (error) {
+    const code = systemErrorCode(error);
+    if (code === 'EAGAIN' || code === 'EWOULDBLOCK') throw new UnsafePathError(`${shown} is held by a lease of another process: not opened`, shown);
+    throw error;
+  }
 }
 
 /** The size of a regular file at `path` (not followed if a link); 0 for anything else or nothing. */

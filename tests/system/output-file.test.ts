@@ -1,6 +1,7 @@
 // An app's output log, opened by root in a folder the app's user may write: never a link, a
 // second name of another file, or another user's file; read back through the descriptor that wrote.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { chownSync, closeSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -59,4 +60,30 @@ describe('openOutputFile', () => {
     assert.equal(readFileSync(secret, 'utf8'), SECRET);
     assert.equal(lstatSync(`${path}.1`).isFile(), true);
   });
+  it('does not wait for a lease the app’s user took on its log: it refuses at once', async () => {
+    const { dir } = hostileWorld();
+    const path = join(dir, 'leased.log');
+    writeFileSync(path, '');
+    // A write lease makes every other open wait lease-break-time (45 s) unless non-blocking.
+    const holder = spawn('python3', ['-c', LEASE_HOLDER, path], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        holder.stdout.once('data', () => resolve());
+        holder.once('exit', (code) => reject(new Error(`the lease holder exited ${String(code)}`)));
+      });
+      assert.throws(() => openOutputFile(path), { code: 'EUNSAFEPATH', message: /is held by a lease of another process: not opened/ });
+    } finally {
+      holder.kill('SIGKILL');
+    }
+  });
 });
+
+/** Takes a write lease on argv[1], says so, and holds it, ignoring the kernel's SIGIO asking it to let go. */
+const LEASE_HOLDER = `
+import fcntl, signal, sys, time
+signal.signal(signal.SIGIO, signal.SIG_IGN)
+f = open(sys.argv[1])
+fcntl.fcntl(f, fcntl.F_SETLEASE, fcntl.F_WRLCK)
+print('ready', flush=True)
+time.sleep(60)
+`;
