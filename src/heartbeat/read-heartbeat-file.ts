@@ -95,18 +95,23 @@ function openFailure(error: unknown): HeartbeatFileRead {
 }
 
 /**
- * Why a heartbeat does not belong where it was found, or `undefined` when it does. An
- * ordinary user's file in another ordinary user's folder got there through a hard link (or
- * a folder they share): it may be another app's heartbeat. A file with a second name whose
- * owner is not the folder's (a shared folder such as /run/heartbeats, or a root folder)
- * may be one too. A file in its owner's own folder is that owner's, whatever other names it
- * has: another user linking to it must not make its own app untrusted (and recovered).
+ * Why a heartbeat does not belong where it was found, or `undefined` when it does.
+ * - An ordinary user's file in another ordinary user's folder got there through a hard link
+ *   (or a folder they share): it may be another app's heartbeat.
+ * - A file of root's (or the watchdog's user's) in an ordinary user's folder may be any
+ *   file of root's that user could move there (a log root made for them), and a heartbeat
+ *   of root's is believed about any PID.
+ * - A file with a second name whose owner is not the folder's (a shared folder such as
+ *   /run/heartbeats, or a root folder) may be another app's heartbeat too.
+ * A file in its owner's own folder is that owner's, whatever other names it has: another
+ * user linking to it must not make its own app untrusted (and recovered).
  */
 export function misplacedHeartbeat(file: FileOwnership & { nlink: number }, folder: FileOwnership, ownUid: number): string | undefined {
   const ordinary = (uid: number): boolean => uid !== 0 && uid !== ownUid;
   if (file.uid === folder.uid) return undefined;
-  if (ordinary(file.uid) && ordinary(folder.uid)) {
-    return `heartbeat file belongs to uid ${file.uid} but its folder to uid ${folder.uid} (a hard link to another user's file?): not trusted`;
+  if (ordinary(folder.uid)) {
+    if (ordinary(file.uid)) return `heartbeat file belongs to uid ${file.uid} but its folder to uid ${folder.uid} (a hard link to another user's file?): not trusted`;
+    return `heartbeat file belongs to ${file.uid === 0 ? 'root' : "the watchdog's user"} but its folder to uid ${folder.uid}, who could have moved any such file there: not trusted`;
   }
   if (file.nlink > 1) return `heartbeat file has ${file.nlink} names (hard links): not trusted (it may be another app's heartbeat)`;
   return undefined;

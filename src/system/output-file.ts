@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, constants, fchownSync, fstatSync, lstatSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { systemErrorCode } from '../errors.js';
 import type { LinkTrust } from './link-trust.js';
@@ -20,8 +20,13 @@ export interface OutputFileOptions {
   rotateAboveBytes?: number | undefined;
   /** A line written before the app's own output. */
   header?: string | undefined;
-  /** The user the app runs as: besides root and the watchdog's user, the only owner the file may have. */
-  appUid?: number | undefined;
+  /**
+   * The user the app runs as: besides root and the watchdog's user, the only owner the file
+   * may have, and the one it is given. A file of root's in a folder of the app user's could
+   * be moved by them anywhere in that file system, such as to its heartbeat's name, where a
+   * heartbeat of root's names any PID it likes.
+   */
+  appUser?: { uid: number; gid: number } | undefined;
   trust?: LinkTrust | undefined;
 }
 
@@ -53,10 +58,14 @@ export function openOutputFile(path: string, options: OutputFileOptions = {}): O
   }
   try {
     const stat = fstatSync(fd);
-    const owners = new Set([0, trust.ownUid, options.appUid]);
+    const owners = new Set([0, trust.ownUid, options.appUser?.uid]);
     if (!stat.isFile()) throw new UnsafePathError(`${path} is not a regular file`, path);
     if (stat.nlink > 1) throw new UnsafePathError(`${path} has ${stat.nlink} names (hard links): it may be another file of the system's`, path);
     if (!owners.has(stat.uid)) throw new UnsafePathError(`${path} belongs to user ${stat.uid}, neither root nor the app's user`, path);
+    // Through the descriptor: the file checked above, whatever its name leads to now.
+    if (options.appUser !== undefined && (stat.uid !== options.appUser.uid || stat.gid !== options.appUser.gid)) {
+      fchownSync(fd, options.appUser.uid, options.appUser.gid);
+    }
     if (options.header !== undefined) writeHeader(fd, options.header);
     return { fd, startOffset: fstatSync(fd).size };
   } catch (error) {

@@ -76,7 +76,7 @@ export async function startDetached(options: StartDetachedOptions): Promise<Star
 
   let output: OpenedOutputFile;
   try {
-    output = openOutputFile(outputPath, { rotateAboveBytes: options.rotateAboveBytes, header: options.header, appUid: user?.uid });
+    output = openOutputFile(outputPath, { rotateAboveBytes: options.rotateAboveBytes, header: options.header, appUser: user });
   } catch (error) {
     if (systemErrorCode(error) === undefined) throw error;
     return failed(`cannot open the output file ${outputPath}: ${describeError(error)}`);

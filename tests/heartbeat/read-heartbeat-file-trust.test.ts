@@ -87,6 +87,12 @@ describe('readHeartbeatFile: what is not trusted', () => {
       kind: 'unreadable',
       reason: "heartbeat file belongs to uid 65534 but its folder to uid 4242 (a hard link to another user's file?): not trusted",
     });
+    // A file of root's in an ordinary user's folder: they may have moved it there (a log root made for them).
+    writeFileSync(join(alice, 'roots.json'), HEARTBEAT, { mode: 0o644 });
+    assert.deepEqual(readHeartbeatFile(join(alice, 'roots.json'), sharedGroup), {
+      kind: 'unreadable',
+      reason: 'heartbeat file belongs to root but its folder to uid 4242, who could have moved any such file there: not trusted',
+    });
     // In its owner's own folder it stays trusted: another user's link must not make bob's app untrusted.
     assert.deepEqual(readHeartbeatFile(join(bob, 'heartbeat.json'), sharedGroup), { kind: 'read', text: HEARTBEAT, ownerUid: 65534 });
   });

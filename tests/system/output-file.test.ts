@@ -35,8 +35,12 @@ describe('openOutputFile', () => {
     writeFileSync(join(theirs, 'theirs.log'), '');
     chownSync(join(theirs, 'theirs.log'), OTHER_UID, OTHER_UID);
     assert.throws(() => openOutputFile(join(theirs, 'theirs.log')), { code: 'EUNSAFEPATH', message: /belongs to user 65534/ });
-    const allowed = openOutputFile(join(theirs, 'theirs.log'), { appUid: OTHER_UID });
+    const allowed = openOutputFile(join(theirs, 'theirs.log'), { appUser: { uid: OTHER_UID, gid: OTHER_UID } });
     closeSync(allowed.fd);
+    // A new log of the app's is the app user's, so they cannot move a file of root's about.
+    const created = openOutputFile(join(theirs, 'new.log'), { appUser: { uid: OTHER_UID, gid: OTHER_UID } });
+    closeSync(created.fd);
+    assert.deepEqual([statSync(join(theirs, 'new.log')).uid, statSync(join(theirs, 'new.log')).gid], [OTHER_UID, OTHER_UID]);
     assert.equal(readFileSync(secret, 'utf8'), SECRET, 'the secret is unchanged');
     assert.equal(statSync(secret).nlink, 2, 'the hard link was left alone');
   });
@@ -60,6 +64,7 @@ describe('openOutputFile', () => {
     assert.equal(readFileSync(secret, 'utf8'), SECRET);
     assert.equal(lstatSync(`${path}.1`).isFile(), true);
   });
+
   it('does not wait for a lease the app’s user took on its log: it refuses at once', async () => {
     const { dir } = hostileWorld();
     const path = join(dir, 'leased.log');
