@@ -32,10 +32,10 @@ export function processPathTrust(): PathTrust {
 /** Which of its folders a location's safety rests on. */
 export interface UnsafePathOptions {
   /**
-   * Also every folder above its own (true: the database, journal and lock, which are used by
-   * path and must be safe all the way up). False for what is written through a descriptor
-   * of its folder (the log, the metrics): the way there is judged link by link as it is
-   * walked, so a folder above of another user's (Debian's /var/lib/prometheus) does no harm.
+   * Also every folder above its own (true: the database, journal, lock and log, whose owner
+   * of a folder above could move them away and stop every tick). False for the metrics,
+   * written through a descriptor of their folder: the way there is judged link by link as it
+   * is walked, so a folder above of another user's (Debian's /var/lib/prometheus) does no harm.
    */
   ancestors?: boolean;
 }
@@ -95,8 +95,9 @@ export function checkStateLocations(
     ['journal_path', config.journal_path, {}],
     ['lock_path', config.lock_path, {}],
   ];
-  // The log and the metrics are written from a descriptor of their folder: the folder itself must be safe.
-  if (config.log_dir !== undefined) locations.push(['log_dir', join(config.log_dir, 'watchdog.log'), { ancestors: false }]);
+  if (config.log_dir !== undefined) locations.push(['log_dir', join(config.log_dir, 'watchdog.log'), {}]);
+  // Written from a descriptor of its folder, so only that folder must be safe: a folder of
+  // another user's above it (Debian's /var/lib/prometheus) does no harm.
   if (config.metrics !== undefined) locations.push(['metrics.textfile_path', config.metrics.textfile_path, { ancestors: false }]);
   for (const [setting, path, options] of locations) {
     const problem = findUnsafePath(path, trust, options);

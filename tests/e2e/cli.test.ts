@@ -210,26 +210,41 @@ describe('watchdog command line', () => {
     assert.equal(existsSync(join(open, 'watchdog.lock')), false, 'no lock taken');
   });
 
-  it('validate and check exit 78 naming a log folder and a metrics folder other users may write', async () => {
+  it('validate and check exit 78 naming a log folder other users may write; validate names a loose metrics folder too', async () => {
     const dir = makeTempDir();
     const open = join(dir, 'open');
     mkdirSync(open);
     chmodSync(open, 0o777);
     const configPath = writeConfig(dir, { web: { heartbeat_path: 'web.json' } }, { log_dir: 'open/logs', metrics: { textfile_path: 'open/watchdog.prom' } });
-    const expected = [
-      `watchdog: the state, log or metrics locations of ${configPath} are not safe from other users; refusing to use them`,
-      `  log_dir: its folder ${open} is writable by group or others (mode 0777); use a folder only the watchdog's user can write, such as /var/lib/watchdog`,
-      `  metrics.textfile_path: its folder ${open} is writable by group or others (mode 0777); use a folder only the watchdog's user can write, such as /var/lib/watchdog`,
-      `hint: ${UNSAFE_LOCATIONS_HINT}`,
-    ];
-    for (const command of ['validate', 'check']) {
+    const header = `watchdog: the state, log or metrics locations of ${configPath} are not safe from other users; refusing to use them`;
+    const logLine = `  log_dir: its folder ${open} is writable by group or others (mode 0777); use a folder only the watchdog's user can write, such as /var/lib/watchdog`;
+    const metricsLine = `  metrics.textfile_path: its folder ${open} is writable by group or others (mode 0777); use a folder only the watchdog's user can write, such as /var/lib/watchdog`;
+    const expected: Record<string, string[]> = {
+      validate: [header, logLine, metricsLine, `hint: ${UNSAFE_LOCATIONS_HINT}`],
+      check: [header, logLine, `hint: ${UNSAFE_LOCATIONS_HINT}`],
+    };
+    for (const [command, lines] of Object.entries(expected)) {
       const result = await runWatchdog([command], { cwd: dir });
       assert.equal(result.code, 78, result.stderr);
       assert.equal(result.stdout, '');
-      assert.deepEqual(result.stderr.trim().split('\n'), expected, command);
+      assert.deepEqual(result.stderr.trim().split('\n'), lines, command);
     }
     assert.equal(existsSync(join(dir, 'watchdog.db')), false, 'no check ran');
     assert.deepEqual(readdirSync(open), [], 'nothing was written in the open folder');
+  });
+
+  it('a tick goes on supervising when the metrics folder is not safe: it writes no metrics there and logs why', async () => {
+    const dir = makeTempDir();
+    const open = join(dir, 'open');
+    mkdirSync(open);
+    chmodSync(open, 0o777);
+    writeFileAt(join(dir, 'web.json'), heartbeatText({ process_key: 'web', iteration: 1 }));
+    writeConfig(dir, { web: { heartbeat_path: 'web.json' } }, { metrics: { textfile_path: 'open/watchdog.prom' } });
+    const result = await runWatchdog(['check'], { cwd: dir });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(rowCount(join(dir, 'watchdog.db')), 1, 'the process was checked');
+    assert.deepEqual(readdirSync(open), [], 'no metrics written in the open folder');
+    assert.match(readFileSync(join(dir, 'logs', 'watchdog.log'), 'utf8'), new RegExp(`error metrics: cannot write ${open}/watchdog\\.prom: ${open} is a folder others can write \\(mode 0777\\)`));
   });
 
   it('shows status as a table, for all or one process, and refuses an unknown key with exit 2', async () => {

@@ -3,7 +3,9 @@
 // root at every tick; in a folder another user can write, that user could swap them for
 // links (to make root overwrite a file of their choosing), take the lock, or forge the
 // audit log. Such a location is refused before anything is done (exit 78, the setting
-// named, no database, nothing started), by `check` and by `validate` alike. And a
+// named, no database, nothing started), by `check` and by `validate` alike; the metrics
+// folder only by `validate`: a tick never stops supervising over its metrics, it writes none
+// to an unsafe folder and logs why. And a
 // temporary file is never made at a name someone could have planted a link at: a folder
 // that was once open, its leftover links at the textfile's old predictable temporary names
 // (`<textfile>.<pid>.tmp`) pointing at a root-only file, must not lead root to that file.
@@ -59,6 +61,8 @@ describe('fault injection, hostile users: the watchdog\'s own files', () => {
         topLevel: { metrics: { textfile_path: join(groupShared, 'watchdog.prom') } },
         watched: groupShared,
         names: /metrics\.textfile_path/,
+        // A tick never stops supervising over its metrics: it writes none there and logs why.
+        tickRuns: true,
       },
       {
         id: 'm.13',
@@ -86,12 +90,14 @@ describe('fault injection, hostile users: the watchdog\'s own files', () => {
       },
     ];
 
-    for (const { id, setting, where, topLevel, watched, names } of cases) {
+    for (const { id, setting, where, topLevel, watched, names, tickRuns = false } of cases) {
       await t.test(setting, () =>
         faultCase(
           id,
           `\`${setting}\` in ${where}; the config otherwise valid, with a process that is due (no heartbeat, threshold 1)`,
-          `\`check\` and \`validate\` exit 78 and name \`${setting}\` on stderr; nothing done: no database, no lock or log, nothing started, nothing made in the folder`,
+          tickRuns
+            ? `\`validate\` exits 78 naming \`${setting}\`; \`check\` still supervises (exit 0, the app started) but makes nothing in the folder and logs why`
+            : `\`check\` and \`validate\` exit 78 and name \`${setting}\` on stderr; nothing done: no database, no lock or log, nothing started, nothing made in the folder`,
           async (seen) => {
             const configDir = rootFolder(world, `config-${setting.replace('.', '-')}`, 0o755);
             const configPath = writeFaultConfig(configDir, { app: { heartbeat_path: 'app.json' } }, { consecutive_failures_threshold: 1, ...topLevel });
@@ -111,13 +117,21 @@ describe('fault injection, hostile users: the watchdog\'s own files', () => {
             seen.note('stub starts', stubStarts(configDir).length);
             seen.note(describeBystanders(bystanders));
 
-            assert.equal(check.code, 78, `check exit code; stderr: ${check.stderr}`);
-            assert.match(check.stderr, names, 'check names the setting');
             assert.equal(validate.code, 78, `validate exit code; stdout: ${validate.stdout}; stderr: ${validate.stderr}`);
             assert.match(validate.stderr, names, 'validate names the setting');
-            assert.deepEqual(left, ['config.json'], 'nothing was made beside the config: no database, lock, log or start');
             assert.deepEqual(inWatched, [], 'nothing was made in the folder the hostile user can write');
-            assert.deepEqual(stubStarts(configDir), []);
+            if (tickRuns) {
+              const log = readFileSync(join(configDir, 'logs', 'watchdog.log'), 'utf8');
+              seen.note('its log line', inCase(world, log.split('\n').find((line) => line.includes('metrics: cannot write')) ?? 'none'));
+              assert.equal(check.code, 0, `check exit code; stderr: ${check.stderr}`);
+              assert.deepEqual(stubStarts(configDir), ['app'], 'the tick still recovered the app');
+              assert.match(log, /error metrics: cannot write .*: .* is a folder others can write \(mode 0775\)/, 'the log says why no metrics were written');
+            } else {
+              assert.equal(check.code, 78, `check exit code; stderr: ${check.stderr}`);
+              assert.match(check.stderr, names, 'check names the setting');
+              assert.deepEqual(left, ['config.json'], 'nothing was made beside the config: no database, lock, log or start');
+              assert.deepEqual(stubStarts(configDir), []);
+            }
             assertBystandersUntouched(bystanders);
           },
         ),

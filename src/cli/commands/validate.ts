@@ -13,7 +13,7 @@ import { EXIT } from '../exit-codes.js';
  * another device, or name a USB adapter not plugged in, but it is often a typo.
  */
 export function runValidate(args: { config?: string | undefined }, io: CliIo): number {
-  const { config, warnings } = loadCliConfig(args.config, io);
+  const { config, warnings } = loadCliConfig(args.config, io, true);
   for (const warning of warnings) io.err(`warning: ${warning}`);
   if (config.network !== undefined) {
     const missing = missingInterfaceWarning(config.network);
