@@ -7,22 +7,41 @@
 // through the descriptor that wrote it, never by path again. The root-only files live on a
 // private tmpfs in the namespace's mount namespace (the vault), or for a hard link, which
 // cannot cross file systems, in a root-only folder of the case.
+//
+// And the log itself is a file the app's user can move: in a folder of theirs, any file
+// there can be renamed to the app's heartbeat's name. A log root made and kept as its own
+// would then be a heartbeat of root's, believed about any PID: a user app's log is given to
+// its user, and a file of root's in an ordinary user's folder is never believed.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, linkSync, lstatSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { hashFile } from '../helpers/watchdog-in-namespace.js';
-import { faultCase } from './report.js';
+import { faultCase, type Observation } from './report.js';
 import {
   actionOutcomes,
   assertBystandersUntouched,
   bystanderReport,
+  checksOf,
   describeBystanders,
+  describeRun,
   recoveriesOf,
   writeFaultConfig,
 } from './fault-scenario.js';
-import { describeKernel, filesHolding, inCase, mountVault, startHostileWorld } from './hostile-world.js';
+import {
+  appReport,
+  assertAppUntouched,
+  describeApp,
+  describeKernel,
+  filesHolding,
+  inCase,
+  mountVault,
+  startHostileWorld,
+} from './hostile-world.js';
+
+const LOG_TO_HEARTBEAT = fileURLToPath(new URL('fixtures/log-to-heartbeat.mjs', import.meta.url));
 
 describe('fault injection, hostile users: links planted at the app\'s output log', () => {
   it('writes nothing through a planted link, reads nothing back through one, and keeps only what the app wrote', async (t) => {
@@ -165,6 +184,111 @@ describe('fault injection, hostile users: links planted at the app\'s output log
           assert.equal(hashFile(secretH.path), hashH, 'the root-only file is unchanged');
           assert.deepEqual(leakedH, { files: [], inOutput: false }, 'its content was not copied anywhere');
           assertBystandersUntouched(bystanders);
+        },
+      ));
+  });
+
+  it('never believes a log of root\'s that the app\'s user moved to its heartbeat\'s name', async (t) => {
+    const world = await startHostileWorld('hostile-log-beat');
+    const { hostile, other } = world;
+    // The other user's apps the forged heartbeats name, one for each case, so each is judged alone.
+    const victimOfRootLog = await other.startApp('victim_r');
+    const victimOfUserLog = await other.startApp('victim_u');
+    // The forging start, where the hostile user can read it (the checkout may be closed to them).
+    const forge = join(world.dir, 'bin', 'log-to-heartbeat.mjs');
+    copyFileSync(LOG_TO_HEARTBEAT, forge);
+    chmodSync(forge, 0o644);
+    await hostile.mkdir(join(hostile.home, 'r'));
+    await hostile.mkdir(join(hostile.home, 'u'));
+    const rootLog = join(hostile.home, 'r/out.log');
+    const rootBeat = join(hostile.home, 'r/app.json');
+    const userBeat = join(hostile.home, 'u/app.json');
+    // No start grace: the tick after the start judges the heartbeat there at once.
+    const due = { start_grace_seconds: 0 };
+    writeFaultConfig(
+      world.dir,
+      {
+        // No `user`: the app runs as root. Its start writes the forged heartbeat into its own
+        // log, standing in for output the hostile user controls; that user renames the log.
+        root_log: { heartbeat_path: rootBeat, output_log: rootLog, commands: { start: `${process.execPath} ${forge} root_log ${victimOfRootLog.pid}` }, ...due },
+        // As the hostile user, the app does it all itself, renaming the log within its start.
+        user_log: {
+          heartbeat_path: userBeat,
+          output_log: join(hostile.home, 'u/out.log'),
+          user: hostile.user.name,
+          cwd: join(hostile.home, 'u'),
+          commands: { start: `${process.execPath} ${forge} user_log ${victimOfUserLog.pid} out.log app.json` },
+          ...due,
+        },
+      },
+      { consecutive_failures_threshold: 1 },
+    );
+
+    // No heartbeat yet: both are started, and root opens (makes) each output log.
+    const first = await world.watchdog(['check']);
+    const rootLogOwner = lstatSync(rootLog, { throwIfNoEntry: false })?.uid;
+    await hostile.move(rootLog, rootBeat);
+    const movedOwners = { root_log: lstatSync(rootBeat).uid, user_log: lstatSync(userBeat, { throwIfNoEntry: false })?.uid };
+    // The moved logs are the heartbeats now.
+    const second = await world.watchdog(['check']);
+    const checks = checksOf(world.dbPath);
+    const recoveries = recoveriesOf(world.dbPath);
+    const bystanders = await bystanderReport(world);
+    const victims = { root_log: await appReport(world, victimOfRootLog), user_log: await appReport(world, victimOfUserLog) };
+    const ownerName = (uid: number | undefined): string =>
+      uid === undefined ? 'nobody (no file)' : uid === 0 ? 'root' : uid === hostile.user.uid ? `the hostile user (uid ${uid})` : `uid ${uid}`;
+
+    /** What both cases note: the two ticks, the second check and recovery of `key`, its victim. */
+    const noteTicks = (seen: Observation, key: 'root_log' | 'user_log') => {
+      const ofKey = (row: { process_key: string }) => row.process_key === key;
+      const start = recoveries.find(ofKey)?.actions.find((action) => action.action === 'start');
+      const check = checks.filter(ofKey).at(-1);
+      const recovery = recoveries.filter(ofKey).at(-1);
+      const kill = recovery?.actions.find((action) => action.action === 'kill');
+      seen.note('first tick', describeRun(first));
+      seen.note('its start', inCase(world, `${start?.outcome ?? 'none'}: ${start?.detail ?? ''}`));
+      seen.note('the moved log, now the heartbeat, belongs to', ownerName(movedOwners[key]));
+      seen.note('second tick', describeRun(second));
+      seen.note(inCase(world, `${check?.health ?? 'no state'}: ${check?.reason ?? 'no reason'}`));
+      seen.note('actions', actionOutcomes(recovery));
+      seen.note('kill', `${kill?.outcome ?? 'none'}: ${kill?.detail ?? ''}`);
+      seen.note(describeApp(`the other user's app it names (PID ${key === 'root_log' ? victimOfRootLog.pid : victimOfUserLog.pid})`, victims[key]));
+      seen.note(describeBystanders(bystanders));
+      assert.equal(first.code, 0, `first tick: ${first.stderr}`);
+      assert.equal(start?.outcome, 'ok', `the start ran: ${start?.detail ?? 'no start'}`);
+      assert.equal(second.code, 0, `second tick: ${second.stderr}`);
+      assert.equal(recoveries.filter(ofKey).length, 2, 'a recovery in each tick');
+      assert.deepEqual({ pid: kill?.pid, signal: kill?.signal }, { pid: null, signal: null }, 'the kill signalled no PID');
+      assertAppUntouched('the other user\'s app', victims[key]);
+      assertBystandersUntouched(bystanders);
+      return check;
+    };
+
+    await t.test('root_log', () =>
+      faultCase(
+        'm.19',
+        'a root app\'s `output_log` in the hostile user\'s folder (no `user`): root makes it at a start, it comes to hold a fresh heartbeat ("status": "error") naming the other user\'s live app, and the hostile user renames it to the heartbeat\'s name. Simulated in part: the root app\'s start writes that heartbeat into its own log (output the hostile user would control); the rename is the hostile user\'s own. Threshold 1, no start grace, pipeline kill → start',
+        'the tick after finds `invalid_heartbeat`, its reason naming root as the file\'s owner and the hostile user as the folder\'s; kill signals nothing; the other user\'s app alive and unsignalled; exit 0',
+        (seen) => {
+          seen.note('the log after the start belongs to', ownerName(rootLogOwner));
+          const check = noteTicks(seen, 'root_log');
+          assert.equal(movedOwners.root_log, 0, 'the file the hostile user moved is root\'s');
+          assert.equal(check?.health, 'invalid_heartbeat', `root_log: ${check?.reason ?? 'no row'}`);
+          assert.match(check?.reason ?? '', new RegExp(`belongs to root but its folder to uid ${hostile.user.uid}\\b`));
+        },
+      ));
+    await t.test('user_log', () =>
+      faultCase(
+        'm.20',
+        'as m.19 with `user` set to the hostile user, the app doing it all itself: its start empties its output log through its stdout, writes there a fresh heartbeat ("status": "error") naming the other user\'s live app, and renames the log to its heartbeat\'s name',
+        'the output log is given to the hostile user, so the moved file is theirs: a heartbeat of theirs, whose PID must run as them: `stale_pid`, kill refuses the other user\'s app; it stays alive and unsignalled; exit 0',
+        (seen) => {
+          const check = noteTicks(seen, 'user_log');
+          const kill = recoveries.filter((row) => row.process_key === 'user_log').at(-1)?.actions.find((action) => action.action === 'kill');
+          assert.equal(movedOwners.user_log, hostile.user.uid, 'the log root opened for the app was given to the app\'s user');
+          assert.equal(check?.health, 'stale_pid', `user_log: ${check?.reason ?? 'no row'}`);
+          assert.equal(kill?.outcome, 'refused', `kill: ${kill?.detail ?? 'none'}`);
+          assert.match(kill?.detail ?? '', new RegExp(`runs as uid ${other.user.uid}, not as ${hostile.user.name}`));
         },
       ));
   });
