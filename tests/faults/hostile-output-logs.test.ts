@@ -11,14 +11,18 @@
 // And the log itself is a file the app's user can move: in a folder of theirs, any file
 // there can be renamed to the app's heartbeat's name. A log root made and kept as its own
 // would then be a heartbeat of root's, believed about any PID: a user app's log is given to
-// its user, and a file of root's in an ordinary user's folder is never believed.
+// its user, and a file of root's in an ordinary user's folder is never believed. Being theirs,
+// the user may take a lease on it, which holds a blocking open for the kernel's
+// lease-break-time: the watchdog never waits on one, so a tick and its lock never stall.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, copyFileSync, linkSync, lstatSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { hashFile } from '../helpers/watchdog-in-namespace.js';
+import { asUser } from '../helpers/throwaway-users.js';
+import { hashFile, waitFor } from '../helpers/watchdog-in-namespace.js';
 import { faultCase, type Observation } from './report.js';
 import {
   actionOutcomes,
@@ -28,6 +32,7 @@ import {
   describeBystanders,
   describeRun,
   recoveriesOf,
+  stubStarts,
   writeFaultConfig,
 } from './fault-scenario.js';
 import {
@@ -43,7 +48,29 @@ import {
 
 const LOG_TO_HEARTBEAT = fileURLToPath(new URL('fixtures/log-to-heartbeat.mjs', import.meta.url));
 
-describe('fault injection, hostile users: links planted at the app\'s output log', () => {
+/** Debian's python3, where an unprivileged user can run it (not a version manager's shim below /root). */
+const PYTHON3 = '/usr/bin/python3';
+/** Takes a write lease on argv[1], says so, and holds it, ignoring the kernel's SIGIO asking it to let go. */
+const LEASE_HOLDER = `
+import fcntl, signal, sys, time
+signal.signal(signal.SIGIO, signal.SIG_IGN)
+f = open(sys.argv[1])
+fcntl.fcntl(f, fcntl.F_SETLEASE, fcntl.F_WRLCK)
+print('ready', flush=True)
+time.sleep(300)
+`;
+
+/** The leases on a file from /proc/locks, each as its state and type: `ACTIVE WRITE`, `BREAKING UNLCK`. */
+function leasesOn(path: string): string[] {
+  const { ino } = statSync(path);
+  return readFileSync('/proc/locks', 'utf8')
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter((fields) => fields[1] === 'LEASE' && fields[5]?.endsWith(`:${ino}`))
+    .map((fields) => `${fields[2] ?? '?'} ${fields[3] ?? '?'}`);
+}
+
+describe('fault injection, hostile users: the app\'s output log in a folder of its user\'s', () => {
   it('writes nothing through a planted link, reads nothing back through one, and keeps only what the app wrote', async (t) => {
     const world = await startHostileWorld('hostile-output');
     const { hostile } = world;
@@ -289,6 +316,90 @@ describe('fault injection, hostile users: links planted at the app\'s output log
           assert.equal(check?.health, 'stale_pid', `user_log: ${check?.reason ?? 'no row'}`);
           assert.equal(kill?.outcome, 'refused', `kill: ${kill?.detail ?? 'none'}`);
           assert.match(kill?.detail ?? '', new RegExp(`runs as uid ${other.user.uid}, not as ${hostile.user.name}`));
+        },
+      ));
+  });
+
+  it('refuses a log its user holds a lease on at once, so the tick and its lock never stall', async (t) => {
+    const world = await startHostileWorld('hostile-lease');
+    const { hostile } = world;
+    // The log is the hostile user's own: only a file's owner (or CAP_LEASE) may take a lease.
+    await hostile.mkdir(join(hostile.home, 'l'));
+    const leasedLog = join(hostile.home, 'l/out.log');
+    await hostile.writeFile(leasedLog, 'the app\'s own output\n');
+    assert.ok(existsSync(PYTHON3), `precondition: ${PYTHON3} runs the lease holder`);
+    const holderOutput = join(world.dir, 'lease-holder.out');
+    const holder = await world.ns.spawn([...asUser(hostile.user), PYTHON3, '-c', LEASE_HOLDER, leasedLog], {
+      cwd: hostile.home,
+      detached: true,
+      outputPath: holderOutput,
+    });
+    await waitFor('the lease holder to take its lease', () => existsSync(holderOutput) && readFileSync(holderOutput, 'utf8').includes('ready'));
+    const leasesBefore = leasesOn(leasedLog);
+    writeFaultConfig(
+      world.dir,
+      {
+        // Due (no heartbeat): its recovery's start opens the leased log. First, so a stalled
+        // open would hold up the neighbour's recovery too, as in the review's attack.
+        leased: { heartbeat_path: join(hostile.home, 'l/app.json'), output_log: leasedLog, user: hostile.user.name, cwd: join(hostile.home, 'l') },
+        // Another due app, of root's: recovered once, in the first tick, and only then.
+        neighbour: { heartbeat_path: 'neighbour.json' },
+      },
+      { consecutive_failures_threshold: 1 },
+    );
+
+    const timed = async () => {
+      const began = performance.now();
+      // A hang guard above the kernel's 45 s lease-break-time, so a build that waits shows how long.
+      const result = await world.watchdog(['check'], { timeoutMs: 60_000 });
+      return { result, seconds: (performance.now() - began) / 1000 };
+    };
+    const first = await timed();
+    const leasesBetween = leasesOn(leasedLog);
+    const second = await timed();
+    const checks = checksOf(world.dbPath);
+    const recoveries = recoveriesOf(world.dbPath);
+    const log = readFileSync(join(world.dir, 'logs/watchdog.log'), 'utf8');
+    const holderState = await world.ns.state(holder);
+    const bystanders = await bystanderReport(world);
+
+    await t.test('leased', () =>
+      faultCase(
+        'm.23',
+        'the hostile user\'s process (python3, ignoring SIGIO) holds a write lease on the output log of a due process of theirs (`user` set, the log theirs, no heartbeat; threshold 1), so a blocking open waits the kernel\'s lease-break-time, 45 s; a second tick runs right after the first; a root app is due beside it',
+        'the first tick ends well within 20 s (a hang guard, not a benchmark: a stall lasts 45 s); the start is recorded failed, its reason the lease; the second tick finds the lock free and checks both apps; no "compromised" lock in the log; the root app recovered once',
+        (seen) => {
+          const ofKey = (key: string) => (row: { process_key: string }) => row.process_key === key;
+          const start = recoveries.find(ofKey('leased'))?.actions.find((action) => action.action === 'start');
+          const compromised = log.split('\n').filter((line) => line.includes('compromised'));
+          seen.note('leases on the log before the tick', leasesBefore);
+          seen.note('first tick', `${inCase(world, describeRun(first.result))} after ${first.seconds.toFixed(1)} s`);
+          seen.note('its start', inCase(world, `${start?.outcome ?? 'none'}: ${start?.detail ?? ''}`));
+          seen.note('leases between the ticks', leasesBetween);
+          seen.note('second tick', `${inCase(world, describeRun(second.result))} after ${second.seconds.toFixed(1)} s`);
+          seen.note('checks', checks.map((row) => `${row.process_key} ${row.health}`));
+          seen.note('recoveries', recoveries.map((row) => `${row.process_key} ${row.outcome ?? 'open'}`));
+          seen.note('root app\'s starts', stubStarts(world.dir).length);
+          seen.note('log lines about a compromised lock', compromised.length);
+          seen.note('lease holder', holderState);
+          seen.note(describeBystanders(bystanders));
+
+          assert.deepEqual(leasesBefore, ['ACTIVE WRITE'], 'precondition: the hostile user holds a write lease on the log');
+          assert.ok(first.seconds < 20, `the first tick took ${first.seconds.toFixed(1)} s: it waited on the lease`);
+          assert.equal(start?.outcome, 'failed', `start: ${start?.detail ?? 'none'}`);
+          assert.match(start?.detail ?? '', /is held by a lease of another process/);
+          assert.equal(first.result.code, 1, `first tick, a failed start; stderr: ${first.result.stderr}`);
+          assert.ok(second.seconds < 20, `the second tick took ${second.seconds.toFixed(1)} s`);
+          assert.ok(second.result.code === 0 || second.result.code === 1, `second tick: ${describeRun(second.result)}`);
+          assert.deepEqual(
+            ['leased', 'neighbour'].map((key) => checks.filter(ofKey(key)).length),
+            [2, 2],
+            'each tick took the lock and checked both apps',
+          );
+          assert.deepEqual(compromised, [], 'no lock was compromised');
+          assert.equal(recoveries.filter(ofKey('neighbour')).length, 1, 'the root app was recovered once');
+          assert.deepEqual(stubStarts(world.dir), ['neighbour'], 'and started once');
+          assertBystandersUntouched(bystanders);
         },
       ));
   });
