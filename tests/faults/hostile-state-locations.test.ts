@@ -5,7 +5,8 @@
 // audit log. Such a location is refused before anything is done (exit 78, the setting
 // named, no database, nothing started), by `check` and by `validate` alike; the metrics
 // folder only by `validate`: a tick never stops supervising over its metrics, it writes none
-// to an unsafe folder and logs why. And a
+// to an unsafe folder and logs why, even when the owner of a folder above it (allowed, as
+// Debian's /var/lib/prometheus) moves it away or puts a folder of theirs in its place. And a
 // temporary file is never made at a name someone could have planted a link at: a folder
 // that was once open, its leftover links at the textfile's old predictable temporary names
 // (`<textfile>.<pid>.tmp`) pointing at a root-only file, must not lead root to that file.
@@ -194,4 +195,104 @@ describe('fault injection, hostile users: the watchdog\'s own files', () => {
         assertBystandersUntouched(bystanders);
       },
     ));
+
+  it('goes on supervising when a folder above the metrics folder is moved away by its owner', async (t) => {
+    const world = await startHostileWorld('hostile-metrics-move');
+    const { hostile } = world;
+    // As Debian has it: node_exporter's folder of root's below /var/lib/prometheus, whose
+    // owner (user prometheus) is here the hostile user.
+    const prom = rootFolder(world, 'prom', 0o755);
+    chownSync(prom, hostile.user.uid, hostile.user.gid);
+    const exporterDir = join(prom, 'node-exporter');
+    mkdirSync(exporterDir);
+    chmodSync(exporterDir, 0o755);
+    const textfile = join(exporterDir, 'watchdog.prom');
+    const configDir = rootFolder(world, 'config-metrics-move', 0o755);
+    // Due at every tick (no heartbeat, no start grace), so every tick recovers it.
+    const configPath = writeFaultConfig(
+      configDir,
+      { app: { heartbeat_path: 'app.json', start_grace_seconds: 0 } },
+      { consecutive_failures_threshold: 1, max_recoveries: 10, metrics: { textfile_path: textfile } },
+    );
+    const watchdog = watchdogWith(world, configPath);
+    const logPath = join(configDir, 'logs', 'watchdog.log');
+    const metricsLines = (): string[] => (existsSync(logPath) ? readFileSync(logPath, 'utf8').split('\n').filter((line) => line.includes('metrics:')) : []);
+
+    const validate = await watchdog(['validate']);
+    const first = await watchdog(['check']);
+    const written = { exists: existsSync(textfile), mtimeMs: lstatSync(textfile, { throwIfNoEntry: false })?.mtimeMs };
+    const linesOfFirst = metricsLines().length;
+    // The owner of the folder above moves node_exporter's folder away.
+    const movedTo = join(prom, 'node-exporter.moved');
+    await hostile.move(exporterDir, movedTo);
+    const afterMove = [await watchdog(['check']), await watchdog(['check'])];
+    const checksAfterMove = checksOf(join(configDir, 'watchdog.db'));
+    const startsAfterMove = stubStarts(configDir);
+    const logAfterMove = metricsLines().slice(linesOfFirst);
+    const promAfterMove = readdirSync(prom).sort();
+    const movedFolderAfter = { files: readdirSync(movedTo).sort(), mtimeMs: lstatSync(join(movedTo, 'watchdog.prom'), { throwIfNoEntry: false })?.mtimeMs };
+    // Then puts a folder of their own at its name.
+    await hostile.mkdir(exporterDir);
+    const afterPlant = await watchdog(['check']);
+    const logAfterPlant = metricsLines().slice(linesOfFirst + logAfterMove.length);
+    const plantedHolds = readdirSync(exporterDir).sort();
+    const checks = checksOf(join(configDir, 'watchdog.db'));
+    const starts = stubStarts(configDir);
+    const bystanders = await bystanderReport(world);
+    const ticks = [first, ...afterMove, afterPlant];
+
+    await t.test('moved away', () =>
+      faultCase(
+        'm.24',
+        '`metrics.textfile_path` in `<case>/prom/node-exporter/`, a folder of root\'s (0755) in `prom`, a folder of the hostile user\'s; after a tick, that user renames `node-exporter` away; two more ticks; the config\'s app due at every tick (no heartbeat, threshold 1, no start grace)',
+        '`validate` exits 0 (a folder of another user\'s above the metrics folder is allowed); each tick after the move exits 0, checks and recovers the app, writes no metrics (nothing new in `prom`, the moved folder untouched) and logs why',
+        (seen) => {
+          seen.note('validate', inCase(world, describeRun(validate)));
+          seen.note('first tick', inCase(world, describeRun(first)));
+          seen.note('textfile written by it', written.exists);
+          seen.note('ticks after the move', afterMove.map((tick) => inCase(world, describeRun(tick))));
+          seen.note('checks', checksAfterMove.map((row) => row.health));
+          seen.note('stub starts', startsAfterMove.length);
+          seen.note('prom holds', promAfterMove);
+          seen.note('the moved folder holds', movedFolderAfter.files);
+          seen.note('its textfile', movedFolderAfter.mtimeMs === written.mtimeMs ? 'as the first tick left it' : 'rewritten');
+          seen.note('their log lines', logAfterMove.map((line) => inCase(world, line.replace(/^\S+ /, ''))));
+          seen.note(describeBystanders(bystanders));
+
+          assert.equal(validate.code, 0, `validate; stderr: ${validate.stderr}`);
+          assert.equal(first.code, 0, `first tick; stderr: ${first.stderr}`);
+          assert.ok(written.exists, 'precondition: the first tick wrote the textfile');
+          for (const tick of afterMove) assert.equal(tick.code, 0, `a tick after the move: ${inCase(world, describeRun(tick))}`);
+          assert.equal(checksAfterMove.length, 3, 'each of the three ticks wrote its check');
+          assert.deepEqual(startsAfterMove, ['app', 'app', 'app'], 'and recovered the app');
+          assert.deepEqual(promAfterMove, ['node-exporter.moved'], 'nothing was made in prom');
+          assert.equal(movedFolderAfter.mtimeMs, written.mtimeMs, 'the moved folder\'s textfile was not written again');
+          assert.equal(logAfterMove.length, 2, `one log line a tick says why no metrics were written: ${logAfterMove.join(' / ')}`);
+          for (const line of logAfterMove) assert.match(line, /error metrics: cannot write .*node-exporter\/watchdog\.prom: /);
+          assertBystandersUntouched(bystanders);
+        },
+      ));
+    await t.test('replaced by a folder of the user\'s', () =>
+      faultCase(
+        'm.25',
+        'then the hostile user makes a folder of their own at `node-exporter`; one more tick',
+        'the tick exits 0, checks and recovers the app, writes nothing in the user\'s folder and logs why (its owner)',
+        (seen) => {
+          seen.note('tick', inCase(world, describeRun(afterPlant)));
+          seen.note('its check', checks[3]?.health ?? 'none');
+          seen.note('stub starts in all', starts.length);
+          seen.note('the user\'s folder holds', plantedHolds);
+          seen.note('its log lines', logAfterPlant.map((line) => inCase(world, line.replace(/^\S+ /, ''))));
+          seen.note(describeBystanders(bystanders));
+
+          assert.equal(afterPlant.code, 0, `the tick: ${inCase(world, describeRun(afterPlant))}`);
+          assert.equal(checks.length, ticks.length, 'it wrote its check');
+          assert.equal(starts.length, ticks.length, 'and recovered the app');
+          assert.deepEqual(plantedHolds, [], 'nothing was written in the hostile user\'s folder');
+          assert.equal(logAfterPlant.length, 1, `a log line says why no metrics were written: ${logAfterPlant.join(' / ')}`);
+          assert.match(logAfterPlant[0] ?? '', new RegExp(`error metrics: cannot write .*: .*node-exporter.*${hostile.user.uid}`));
+          assertBystandersUntouched(bystanders);
+        },
+      ));
+  });
 });
