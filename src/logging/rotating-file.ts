@@ -1,5 +1,6 @@
-import { closeSync, constants, lstatSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { systemErrorCode } from '../errors.js';
+import { regularFileSizeOrZero } from '../system/file-size.js';
 
 /**
  * Appends a line to a log file, first rotating it when the line would take it past
@@ -9,7 +10,7 @@ import { systemErrorCode } from '../errors.js';
  * link (`ELOOP`), so a link in the log folder cannot make the watchdog append elsewhere.
  */
 export function appendWithRotation(path: string, line: string, maxBytes: number, maxFiles: number): void {
-  const size = sizeOrZero(path);
+  const size = regularFileSizeOrZero(path);
   if (size > 0 && size + Buffer.byteLength(line) > maxBytes) rotate(path, maxFiles);
   const fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o640);
   try {
@@ -19,15 +20,6 @@ export function appendWithRotation(path: string, line: string, maxBytes: number,
   }
 }
 
-/** The size of what is at `path`, a link not followed; 0 when nothing is there yet. */
-function sizeOrZero(path: string): number {
-  try {
-    return lstatSync(path).size;
-  } catch (error) {
-    if (systemErrorCode(error) === 'ENOENT') return 0;
-    throw error;
-  }
-}
 
 function rotate(path: string, maxFiles: number): void {
   const nameOf = (index: number): string => (index === 0 ? path : `${path}.${index}`);

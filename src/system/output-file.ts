@@ -1,8 +1,9 @@
-import { closeSync, constants, fchownSync, fstatSync, lstatSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, constants, fchownSync, fstatSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { systemErrorCode } from '../errors.js';
 import type { LinkTrust } from './link-trust.js';
 import { PROCESS_LINK_TRUST, reachFolder } from './open-file-safely.js';
+import { regularFileSizeOrZero } from './file-size.js';
 import { decodeTail } from './output-tail.js';
 import { UnsafePathError } from './unsafe-path-error.js';
 import { closeFolder, inFolder } from './walk-path.js';
@@ -49,7 +50,7 @@ export function openOutputFile(path: string, options: OutputFileOptions = {}): O
   const folder = reachFolder(dirname(resolve(path)), { trust, createMode: 0o750 });
   let fd: number;
   try {
-    if (options.rotateAboveBytes !== undefined && regularFileSize(inFolder(folder, name)) > options.rotateAboveBytes) {
+    if (options.rotateAboveBytes !== undefined && regularFileSizeOrZero(inFolder(folder, name)) > options.rotateAboveBytes) {
       renameSync(inFolder(folder, name), inFolder(folder, `${name}.1`));
     }
     fd = openFileIn(inFolder(folder, name), path);
@@ -100,17 +101,6 @@ function openFileIn(path: string, shown: string): number {
   } catch (error) {
     const code = systemErrorCode(error);
     if (code === 'EAGAIN' || code === 'EWOULDBLOCK') throw new UnsafePathError(`${shown} is held by a lease of another process: not opened`, shown);
-    throw error;
-  }
-}
-
-/** The size of a regular file at `path` (not followed if a link); 0 for anything else or nothing. */
-function regularFileSize(path: string): number {
-  try {
-    const stat = lstatSync(path);
-    return stat.isFile() ? stat.size : 0;
-  } catch (error) {
-    if (systemErrorCode(error) === 'ENOENT') return 0;
     throw error;
   }
 }
