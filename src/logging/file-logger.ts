@@ -4,10 +4,8 @@ import type TransportStream from 'winston-transport';
 import type { LogLevel } from '../config/types.js';
 import { escapeUntrustedLine } from '../display/escape-untrusted.js';
 import type { Logger } from './logger.js';
-import { trustedFolderRefusal } from '../system/link-trust.js';
-import { PROCESS_LINK_TRUST, reachFolder } from '../system/open-file-safely.js';
-import { UnsafePathError } from '../system/unsafe-path-error.js';
-import { closeFolder, inFolder, statFolder } from '../system/walk-path.js';
+import { PROCESS_LINK_TRUST, reachTrustedFolder } from '../system/open-file-safely.js';
+import { closeFolder, inFolder } from '../system/walk-path.js';
 import { appendWithRotation } from './rotating-file.js';
 
 export interface FileLoggerOptions {
@@ -49,15 +47,10 @@ const SEVERITY: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 
  * escape sequence in them must not forge a line or act on the terminal of whoever reads
  * the log.
  *
- * @throws when the log folder cannot be created, or is not safe ({@link UnsafePathError}).
+ * @throws when the log folder cannot be created, or is not safe (`EUNSAFEPATH`).
  */
 export function createFileLogger({ logDir, level, maxBytes, maxFiles, onWriteError }: FileLoggerOptions): FileLogger {
-  const folder = reachFolder(resolve(logDir), { trust: PROCESS_LINK_TRUST, createMode: 0o750 });
-  const refusal = trustedFolderRefusal(statFolder(folder), PROCESS_LINK_TRUST);
-  if (refusal !== undefined) {
-    closeFolder(folder);
-    throw new UnsafePathError(`${folder.path} is ${refusal}`, folder.path);
-  }
+  const folder = reachTrustedFolder(resolve(logDir), { trust: PROCESS_LINK_TRUST, createMode: 0o750 });
   const path = join(folder.path, LOG_FILENAME);
   const file = inFolder(folder, LOG_FILENAME);
   let winstonLogger: winstonModule.Logger | undefined;

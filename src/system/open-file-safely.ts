@@ -3,7 +3,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { systemErrorCode } from '../errors.js';
 import { systemPrivateGroups } from './file-trust.js';
 import type { FolderCache, ReachedFolder } from './folder-cache.js';
-import { mayFollowLinkIn, type LinkTrust } from './link-trust.js';
+import { mayFollowLinkIn, trustedFolderRefusal, type LinkTrust } from './link-trust.js';
 import { UnsafePathError } from './unsafe-path-error.js';
 import { O_PATH, closeFolder, inFolder, openFolder, type FolderHandle, type OpenFolderOptions } from './walk-path.js';
 
@@ -37,6 +37,28 @@ export function reachFolder(path: string, options: OpenFolderOptions): FolderHan
     closeSync(fd);
   }
   return openFolder(wanted, options);
+}
+
+/**
+ * {@link reachFolder} for a folder whose files the watchdog writes and later believes (its
+ * log, journal, metrics): it must also be root's or the watchdog's user's and writable by
+ * no one else ({@link trustedFolderRefusal}).
+ *
+ * @param refusedWhat said after the refusal, such as `watchdog.prom is not written there`.
+ * @throws {UnsafePathError} `EUNSAFEPATH` when it is not, or the way to it is not safe.
+ */
+export function reachTrustedFolder(path: string, options: OpenFolderOptions, refusedWhat?: string): FolderHandle {
+  const folder = reachFolder(path, options);
+  let refusal: string | undefined;
+  try {
+    refusal = trustedFolderRefusal(fstatSync(folder.fd), options.trust);
+  } catch (error) {
+    closeFolder(folder);
+    throw error;
+  }
+  if (refusal === undefined) return folder;
+  closeFolder(folder);
+  throw new UnsafePathError(`${folder.path} is ${refusal}${refusedWhat === undefined ? '' : `: ${refusedWhat}`}`, folder.path);
 }
 
 /** How {@link openFileSafely} opens a file. */

@@ -1,10 +1,9 @@
 import { closeSync, constants, fchmodSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { systemErrorCode } from '../errors.js';
-import { trustedFolderRefusal, type LinkTrust } from './link-trust.js';
-import { PROCESS_LINK_TRUST, reachFolder } from './open-file-safely.js';
-import { UnsafePathError } from './unsafe-path-error.js';
-import { closeFolder, inFolder, statFolder } from './walk-path.js';
+import type { LinkTrust } from './link-trust.js';
+import { PROCESS_LINK_TRUST, reachTrustedFolder } from './open-file-safely.js';
+import { closeFolder, inFolder } from './walk-path.js';
 
 /**
  * Replaces the file at `path` with `text` atomically: a temporary file beside it, then a
@@ -22,10 +21,8 @@ import { closeFolder, inFolder, statFolder } from './walk-path.js';
  */
 export function replaceFile(path: string, text: string, mode: number, trust: LinkTrust = PROCESS_LINK_TRUST): void {
   const name = basename(path);
-  const folder = reachFolder(dirname(resolve(path)), { trust });
+  const folder = reachTrustedFolder(dirname(resolve(path)), { trust }, `${name} is not written there`);
   try {
-    const refusal = trustedFolderRefusal(statFolder(folder), trust);
-    if (refusal !== undefined) throw new UnsafePathError(`${folder.path} is ${refusal}: ${name} is not written there`, folder.path);
     // Lazily: node:crypto costs a healthy tick that writes no file 0.2 ms to load.
     const suffix = process.getBuiltinModule('node:crypto').randomBytes(9).toString('base64url');
     const temporary = inFolder(folder, `.${name}.${suffix}.tmp`);
