@@ -1,8 +1,8 @@
 import { lstatSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { describeError, systemErrorCode } from '../errors.js';
-import { formatMode, systemPrivateGroups, writableByOthers, type IsPrivateGroup } from '../system/file-trust.js';
-import { reachFolder } from '../system/open-file-safely.js';
+import { formatMode, writableByOthers, type IsPrivateGroup } from '../system/file-trust.js';
+import { PROCESS_LINK_TRUST, reachFolder } from '../system/open-file-safely.js';
 import { closeFolder } from '../system/walk-path.js';
 import type { WatchdogConfig } from './types.js';
 
@@ -24,9 +24,7 @@ export interface PathTrust {
 
 /** Trust as this process has it: root and its own user, this machine's groups, the real file system. */
 export function processPathTrust(): PathTrust {
-  const ownUid = process.geteuid?.() ?? 0;
-  const isPrivateGroup = systemPrivateGroups();
-  return { ownUid, isPrivateGroup, statPath: lstatOrUndefined, resolvePath: (path) => resolveFolders(path, { ownUid, isPrivateGroup }) };
+  return { ...PROCESS_LINK_TRUST, statPath: lstatOrUndefined, resolvePath: (path) => resolveFolders(path, PROCESS_LINK_TRUST) };
 }
 
 /** Which of its folders a location's safety rests on. */
