@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { escapeUntrusted } from '../display/escape-untrusted.js';
+import { finishOutput } from './finish-output.js';
 import { main } from './main.js';
+import { createStreamOutput } from './stream-output.js';
+
+const stdout = createStreamOutput(() => process.stdout);
+const stderr = createStreamOutput(() => process.stderr);
 
 void main(
   process.argv.slice(2),
@@ -8,8 +13,8 @@ void main(
     // The last guard before the terminal: commands escape what apps wrote, each line to one
     // line; this keeps any control character they missed from acting on the terminal, and
     // keeps the newlines of what is printed as several lines (--json).
-    out: (line) => process.stdout.write(`${escapeUntrusted(line)}\n`),
-    err: (line) => process.stderr.write(`${escapeUntrusted(line)}\n`),
+    out: (line) => stdout.write(`${escapeUntrusted(line)}\n`),
+    err: (line) => stderr.write(`${escapeUntrusted(line)}\n`),
     env: process.env,
     cwd: process.cwd(),
     // Read when a table is printed: opening standard output loads Node's stream and
@@ -19,7 +24,8 @@ void main(
     },
   },
   () => (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version,
-).then((code) => {
-  // Everything is flushed and closed by now; exiting also ends any handle a library left open.
-  process.exit(code);
+).then(async (code) => {
+  // process.exit drops what a pipe has not taken yet (all but its first 64 KiB): wait for it.
+  // Exiting then also ends any handle a library left open.
+  process.exit(await finishOutput(code, { stdout, stderr }));
 });

@@ -209,7 +209,11 @@ export async function main(argv: readonly string[], io: CliIo, readVersion: () =
     });
 
   try {
-    await parser.parseAsync();
+    // With a callback, yargs hands over its help and version text instead of printing it with
+    // console.log: through `io`, it is flushed before the bin exits like everything else.
+    await parser.parseAsync([...argv], {}, (_error, _args, output) => {
+      if (output !== '') for (const line of output.split('\n')) io.out(line);
+    });
   } catch (error) {
     if (error instanceof WatchdogError) return reportError(error, io);
     return reportError(new WatchdogError('USAGE', (error as Error).message, { hint: 'run `watchdog --help`' }), io);
