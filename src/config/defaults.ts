@@ -31,6 +31,7 @@ export const BUILT_IN_ACTIONS: readonly string[] = ['kill', 'start'];
 /** Defaults of the `network` section. No default reboot command: without one there is no reboot. */
 export const NETWORK_DEFAULTS = {
   require_ipv4: true,
+  allow_link_local: false,
   consecutive_failures_threshold: 2,
   interval_minutes: 5,
   ladder_timeout_seconds: 600,

@@ -137,6 +137,7 @@ export const networkSchema = {
   properties: {
     interface: nonEmptyString,
     require_ipv4: { type: 'boolean' },
+    allow_link_local: { type: 'boolean' },
     alive: probeSetSchema,
     consecutive_failures_threshold: tickCount,
     interval_minutes: { type: 'number', minimum: 0, maximum: 1440 },

@@ -34,6 +34,7 @@ export interface RawRebootConfig {
 export interface RawNetworkConfig {
   interface: string;
   require_ipv4?: boolean;
+  allow_link_local?: boolean;
   alive?: RawProbeSet;
   consecutive_failures_threshold?: number;
   interval_minutes?: number;
@@ -97,8 +98,13 @@ export interface RebootConfig {
 /** The `network` section, resolved. */
 export interface NetworkConfig {
   interface: string;
-  /** The link also needs an IPv4 address to be healthy. */
+  /** The link also needs a usable IPv4 address to be healthy. */
   require_ipv4: boolean;
+  /**
+   * Whether an IPv4 link-local address (169.254.0.0/16) counts as usable. Off by default:
+   * it is what a connection manager assigns when DHCP fails.
+   */
+  allow_link_local: boolean;
   /** Probes that must answer too for the link to count as healthy. */
   alive: ProbeSetSpec | undefined;
   /** Consecutive failed checks before the ladder runs. */

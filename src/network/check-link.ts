@@ -7,12 +7,12 @@ import type { NetworkSystem } from './network-system.js';
  * when those are fine and probes are configured.
  */
 export async function checkLink(
-  network: Pick<NetworkConfig, 'interface' | 'require_ipv4' | 'alive'>,
+  network: Pick<NetworkConfig, 'interface' | 'require_ipv4' | 'allow_link_local' | 'alive'>,
   seenBefore: boolean,
   system: Pick<NetworkSystem, 'readLink' | 'runProbeSet'>,
 ): Promise<LinkVerdict> {
   const reading = system.readLink(network.interface);
-  const options = { requireIpv4: network.require_ipv4, seenBefore: seenBefore || reading.carrier !== 'missing' };
-  if (network.alive === undefined || !needsAliveProbes(reading, network.require_ipv4)) return classifyLink(reading, options);
+  const options = { requireIpv4: network.require_ipv4, allowLinkLocal: network.allow_link_local, seenBefore: seenBefore || reading.carrier !== 'missing' };
+  if (network.alive === undefined || !needsAliveProbes(reading, network.require_ipv4, network.allow_link_local)) return classifyLink(reading, options);
   return classifyLink(reading, { ...options, alive: await system.runProbeSet(network.alive) });
 }

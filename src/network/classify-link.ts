@@ -1,5 +1,6 @@
 import type { ProbeSetResult } from './probe.js';
 import type { LinkReading } from './read-link.js';
+import { splitIpv4 } from './usable-ipv4.js';
 
 /**
  * The uplink's health, stored as these strings. `up` is healthy; `check_error` means it
@@ -12,6 +13,7 @@ export interface LinkVerdict {
   state: LinkState;
   /** One line for logs, status and the audit log. */
   reason: string;
+  /** The usable IPv4 addresses (link-local and the like left out: `usable-ipv4.ts`). */
   ipv4: string[];
   /** The `alive` probes, when they ran. */
   alive?: ProbeSetResult;
@@ -26,6 +28,8 @@ export interface ClassifyLinkOptions {
   seenBefore: boolean;
   /** The `alive` probes' result; only asked for once carrier and address are fine. */
   alive?: ProbeSetResult;
+  /** `network.allow_link_local`: a 169.254.0.0/16 address counts as usable. Default false. */
+  allowLinkLocal?: boolean;
 }
 
 /** Whether a state counts as a failure (`up` and `check_error` do not). */
@@ -37,14 +41,14 @@ export function isLinkFailure(state: LinkState): boolean {
  * Whether the link needs the `alive` probes to be judged: only when carrier and address
  * already say it is fine (probing a link that has no carrier would only wait for timeouts).
  */
-export function needsAliveProbes(reading: LinkReading, requireIpv4: boolean): boolean {
-  return reading.carrier === 'up' && (!requireIpv4 || reading.ipv4.length > 0);
+export function needsAliveProbes(reading: LinkReading, requireIpv4: boolean, allowLinkLocal = false): boolean {
+  return reading.carrier === 'up' && (!requireIpv4 || splitIpv4(reading.ipv4, { allowLinkLocal }).usable.length > 0);
 }
 
 /** Judges one look at the uplink. Pure. */
-export function classifyLink(reading: LinkReading, { requireIpv4, seenBefore, alive }: ClassifyLinkOptions): LinkVerdict {
+export function classifyLink(reading: LinkReading, { requireIpv4, seenBefore, alive, allowLinkLocal = false }: ClassifyLinkOptions): LinkVerdict {
   const name = reading.interface;
-  const ipv4 = reading.ipv4;
+  const { usable: ipv4, unusable } = splitIpv4(reading.ipv4, { allowLinkLocal });
   switch (reading.carrier) {
     case 'missing':
       return seenBefore
@@ -63,7 +67,11 @@ export function classifyLink(reading: LinkReading, { requireIpv4, seenBefore, al
     case 'up':
       break;
   }
-  if (requireIpv4 && ipv4.length === 0) return { state: 'no_ipv4', reason: `carrier up on ${name} but no IPv4 address (DHCP?)`, ipv4 };
+  if (requireIpv4 && ipv4.length === 0) {
+    const only = unusable.map((address) => `${address.address} is ${address.why}`).join('; ');
+    const reason = only === '' ? `carrier up on ${name} but no IPv4 address (DHCP?)` : `carrier up on ${name} but no usable IPv4 address: ${only}`;
+    return { state: 'no_ipv4', reason, ipv4 };
+  }
   const where = ipv4.length > 0 ? `${name} up, ${ipv4.join(', ')}` : `${name} up`;
   if (alive === undefined) return { state: 'up', reason: where, ipv4 };
   if (!alive.answered) return { state: 'unreachable', reason: `${where}, but the alive probes failed: ${alive.summary}`, ipv4, alive };

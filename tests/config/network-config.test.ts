@@ -33,6 +33,7 @@ describe('network config: defaults', () => {
     assert.deepEqual(networkOf({ interface: 'eth0' }), {
       interface: 'eth0',
       require_ipv4: true,
+      allow_link_local: false,
       alive: undefined,
       consecutive_failures_threshold: 2,
       interval_minutes: 5,
@@ -48,6 +49,7 @@ describe('network config: defaults', () => {
   it('the defaults are NETWORK_DEFAULTS', () => {
     const network = networkOf({ interface: 'eth0', reboot: REBOOT, ladder: [{ type: 'bounce' }, { type: 'command', name: 'restart', command: 'true' }] });
     assert.equal(network.require_ipv4, NETWORK_DEFAULTS.require_ipv4);
+    assert.equal(network.allow_link_local, NETWORK_DEFAULTS.allow_link_local);
     assert.equal(network.consecutive_failures_threshold, NETWORK_DEFAULTS.consecutive_failures_threshold);
     assert.equal(network.interval_minutes, NETWORK_DEFAULTS.interval_minutes);
     assert.equal(network.ladder_timeout_seconds, NETWORK_DEFAULTS.ladder_timeout_seconds);
@@ -249,6 +251,7 @@ describe('network config: errors, one `path: message` line each', () => {
     ['a reboot section with an empty command', { interface: 'eth0', reboot: { command: '' } }, ['network.reboot.command: must not be empty']],
     ['max_failures 0', { interface: 'eth0', max_failures: 0 }, ['network.max_failures: must be at least 1 (got 0)']],
     ['a network section that is not an object', 'eth0', ['network: must be object']],
+    ['allow_link_local that is not a boolean', { interface: 'eth0', allow_link_local: 'yes' }, ['network.allow_link_local: must be boolean']],
   ];
   for (const [name, network, expected] of table) {
     it(name, () => {

@@ -154,3 +154,29 @@ describe('needsAliveProbes', () => {
     }
   });
 });
+
+describe('classifyLink: addresses that do not make the link usable', () => {
+  const LINK_LOCAL = '169.254.31.7';
+  const cases: { name: string; ipv4: string[]; requireIpv4: boolean; allowLinkLocal?: boolean; state: LinkState; usable: string[] }[] = [
+    { name: 'only a link-local address', ipv4: [LINK_LOCAL], requireIpv4: true, state: 'no_ipv4', usable: [] },
+    { name: 'only a link-local address, allow_link_local', ipv4: [LINK_LOCAL], requireIpv4: true, allowLinkLocal: true, state: 'up', usable: [LINK_LOCAL] },
+    { name: 'a link-local address beside a leased one', ipv4: [LINK_LOCAL, '192.0.2.10'], requireIpv4: true, state: 'up', usable: ['192.0.2.10'] },
+    { name: 'only 0.0.0.0', ipv4: ['0.0.0.0'], requireIpv4: true, allowLinkLocal: true, state: 'no_ipv4', usable: [] },
+    { name: 'only a link-local address, no address required', ipv4: [LINK_LOCAL], requireIpv4: false, state: 'up', usable: [] },
+  ];
+  for (const { name, ipv4, requireIpv4, allowLinkLocal, state, usable } of cases) {
+    it(`${name} → ${state}`, () => {
+      const verdict = classifyLink(reading('up', ipv4), { requireIpv4, seenBefore: true, ...(allowLinkLocal === undefined ? {} : { allowLinkLocal }) });
+      assert.equal(verdict.state, state);
+      assert.deepEqual(verdict.ipv4, usable);
+      assert.equal(needsAliveProbes(reading('up', ipv4), requireIpv4, allowLinkLocal), state === 'up', 'no probe for a link the address already fails');
+    });
+  }
+
+  it('says which address was there and why it does not count', () => {
+    assert.equal(
+      classifyLink(reading('up', [LINK_LOCAL]), { requireIpv4: true, seenBefore: true }).reason,
+      `carrier up on eth0 but no usable IPv4 address: ${LINK_LOCAL} is link-local (169.254.0.0/16, what a connection manager assigns when DHCP fails; network.allow_link_local allows it)`,
+    );
+  });
+});
