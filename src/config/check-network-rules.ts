@@ -1,9 +1,12 @@
 import { isPlainObject } from './json-shape.js';
 import type { RuleFindings } from './check-config-rules.js';
 import { isHttpUrl } from './is-http-url.js';
+import { MAC_PATTERN } from './notify-schema.js';
 
 /** Characters the kernel refuses in an interface name (dev_valid_name): a slash, a colon, white space. */
 const NOT_IN_INTERFACE_NAMES = /[/:\s]/;
+/** The schema's MAC pattern; only a MAC that passed it is checked further here. */
+const MAC = new RegExp(MAC_PATTERN);
 /** IFNAMSIZ less the terminating NUL; it counts bytes, not characters. */
 const MAX_INTERFACE_NAME_BYTES = 15;
 
@@ -17,6 +20,15 @@ export function checkNetworkRules(raw: Record<string, unknown>): RuleFindings {
   const name = raw.interface;
   if (typeof name === 'string' && name !== '' && !isInterfaceName(name)) {
     errors.push(`network.interface: "${name}" is not an interface name (at most 15 bytes, no "/", ":" or white space)`);
+  }
+  const mac = raw.interface_mac;
+  if (typeof mac === 'string' && MAC.test(mac)) {
+    const octets = mac.split(/[:-]/).map((octet) => Number.parseInt(octet, 16));
+    if (octets.every((octet) => octet === 0)) {
+      errors.push(`network.interface_mac: "${mac}" is all zeros, which loopback and tunnels report: give the MAC of the uplink (cat /sys/class/net/IF/address)`);
+    } else if (((octets[0] ?? 0) & 1) === 1) {
+      errors.push(`network.interface_mac: "${mac}" is a multicast or broadcast address, never an interface's: give the MAC of the uplink (cat /sys/class/net/IF/address)`);
+    }
   }
 
   if (Array.isArray(raw.ladder)) {

@@ -5,7 +5,7 @@
  * device that should have stayed up.
  */
 
-import { wakeOnLanProperties } from './notify-schema.js';
+import { MAC_PATTERN, wakeOnLanProperties } from './notify-schema.js';
 
 const nonEmptyString = { type: 'string', minLength: 1 } as const;
 /** Seconds something may take: positive, at most a day. */
@@ -136,6 +136,7 @@ export const networkSchema = {
   required: ['interface'],
   properties: {
     interface: nonEmptyString,
+    interface_mac: { type: 'string', pattern: MAC_PATTERN },
     require_ipv4: { type: 'boolean' },
     allow_link_local: { type: 'boolean' },
     alive: probeSetSchema,

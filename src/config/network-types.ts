@@ -33,6 +33,7 @@ export interface RawRebootConfig {
 
 export interface RawNetworkConfig {
   interface: string;
+  interface_mac?: string;
   require_ipv4?: boolean;
   allow_link_local?: boolean;
   alive?: RawProbeSet;
@@ -97,7 +98,16 @@ export interface RebootConfig {
 
 /** The `network` section, resolved. */
 export interface NetworkConfig {
+  /**
+   * The uplink's name: what its state is recorded and reported under, and, without
+   * `interface_mac`, the interface that is looked at and bounced.
+   */
   interface: string;
+  /**
+   * When set (lower case, colons), the uplink is the interface with this MAC address,
+   * whatever it is called now: a rename by an update (`eth0` → `end0`) is no failure.
+   */
+  interface_mac: string | undefined;
   /** The link also needs a usable IPv4 address to be healthy. */
   require_ipv4: boolean;
   /**

@@ -9,6 +9,7 @@ export function normalizeNetwork(raw: RawNetworkConfig, configDir: string): Netw
   const configfsRoot = resolve(configDir, raw.configfs_root ?? NETWORK_DEFAULTS.configfs_root);
   return {
     interface: raw.interface,
+    interface_mac: raw.interface_mac?.toLowerCase().replaceAll('-', ':'),
     require_ipv4: raw.require_ipv4 ?? NETWORK_DEFAULTS.require_ipv4,
     allow_link_local: raw.allow_link_local ?? NETWORK_DEFAULTS.allow_link_local,
     alive: raw.alive === undefined ? undefined : normalizeProbeSet(raw.alive),

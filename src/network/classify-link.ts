@@ -15,6 +15,11 @@ export interface LinkVerdict {
   reason: string;
   /** The usable IPv4 addresses (link-local and the like left out: `usable-ipv4.ts`). */
   ipv4: string[];
+  /**
+   * The interface the uplink is now, which a bounce sets down and up; `undefined` when it
+   * is named by MAC and no single interface has that MAC.
+   */
+  device?: string | undefined;
   /** The `alive` probes, when they ran. */
   alive?: ProbeSetResult;
 }
@@ -30,6 +35,13 @@ export interface ClassifyLinkOptions {
   alive?: ProbeSetResult;
   /** `network.allow_link_local`: a 169.254.0.0/16 address counts as usable. Default false. */
   allowLinkLocal?: boolean;
+  /** Added to the reason, whatever the state: how the interface was found, or a hint about a missing one. */
+  note?: string | undefined;
+  /**
+   * What a missing interface is called in the reason, and the setting that named it: `the
+   * interface with MAC 02:..` and `network.interface_mac` when it is looked up by MAC.
+   */
+  lookup?: { subject: string; setting: string };
 }
 
 /** Whether a state counts as a failure (`up` and `check_error` do not). */
@@ -46,16 +58,22 @@ export function needsAliveProbes(reading: LinkReading, requireIpv4: boolean, all
 }
 
 /** Judges one look at the uplink. Pure. */
-export function classifyLink(reading: LinkReading, { requireIpv4, seenBefore, alive, allowLinkLocal = false }: ClassifyLinkOptions): LinkVerdict {
+export function classifyLink(reading: LinkReading, options: ClassifyLinkOptions): LinkVerdict {
+  const verdict = judgeLink(reading, options);
+  return options.note === undefined ? verdict : { ...verdict, reason: `${verdict.reason}; ${options.note}` };
+}
+
+function judgeLink(reading: LinkReading, { requireIpv4, seenBefore, alive, allowLinkLocal = false, lookup }: ClassifyLinkOptions): LinkVerdict {
   const name = reading.interface;
   const { usable: ipv4, unusable } = splitIpv4(reading.ipv4, { allowLinkLocal });
+  const subject = lookup?.subject ?? `interface ${name}`;
   switch (reading.carrier) {
     case 'missing':
       return seenBefore
-        ? { state: 'missing', reason: `interface ${name} is gone (it was there before: a driver or a USB adapter lost?)`, ipv4 }
+        ? { state: 'missing', reason: `${subject} is gone (it was there before: a driver or a USB adapter lost?)`, ipv4 }
         : {
             state: 'check_error',
-            reason: `interface ${name} does not exist and was never seen by this watchdog (a typo in network.interface?); nothing is done about it`,
+            reason: `${subject} does not exist and was never seen by this watchdog (a typo in ${lookup?.setting ?? 'network.interface'}?); nothing is done about it`,
             ipv4,
           };
     case 'unreadable':

@@ -4,6 +4,7 @@ import { systemErrorCode } from '../errors.js';
 import { readBootId, readUptimeSeconds } from '../system/boot-info.js';
 import { runShellCommand, type ShellCommandOptions, type ShellCommandResult } from '../system/run-shell-command.js';
 import { findMassStorage, type MassStorageScan } from './find-mass-storage.js';
+import { listInterfaces, type InterfaceEntry } from './list-interfaces.js';
 import type { ProbeSetResult, ProbeSetSpec } from './probe.js';
 import { runProbeSet } from './probes/run-probe-set.js';
 import { readLink, type LinkReading } from './read-link.js';
@@ -17,6 +18,8 @@ import { sendMagicPacket, type SendMagicPacketResult } from '../wake/send-magic-
  */
 export interface NetworkSystem {
   readLink(name: string): LinkReading;
+  /** Every interface with its MAC: to find the uplink by MAC, and to hint at a rename. */
+  listInterfaces(): InterfaceEntry[];
   runProbeSet(set: ProbeSetSpec): Promise<ProbeSetResult>;
   setLink(name: string, up: boolean): Promise<SetLinkResult>;
   runShellCommand(options: ShellCommandOptions): Promise<ShellCommandResult>;
@@ -54,6 +57,7 @@ const SET_LINK_TIMEOUT_MS = 10_000;
 export function realNetworkSystem({ sysfsRoot, procRoot = '/proc', env = process.env }: { sysfsRoot: string; procRoot?: string; env?: NodeJS.ProcessEnv }): NetworkSystem {
   return {
     readLink: (name) => readLink(name, { sysfsRoot }),
+    listInterfaces: () => listInterfaces(sysfsRoot),
     runProbeSet: (set) => runProbeSet(set),
     setLink: (name, up) => setLink(name, up, { env, timeoutMs: SET_LINK_TIMEOUT_MS }),
     runShellCommand,

@@ -23,6 +23,11 @@ export interface LadderRun {
 }
 
 export interface LadderContext {
+  /**
+   * The interface the check that started the run found the uplink as (`LinkVerdict.device`).
+   * Used only when the uplink is named by MAC; each re-check then says where it is.
+   */
+  device: string | undefined;
   cwd: string;
   /** Why the ladder runs, for the commands' environment. */
   reason: string;
@@ -45,10 +50,13 @@ export async function runLadder(network: NetworkConfig, context: LadderContext, 
   const left = (): number => deadline - system.now().getTime();
   const rungs: RungReport[] = [];
   let verdict: LinkVerdict | undefined;
+  // Named by interface, the rungs act on that name, as configured; named by MAC, only on the
+  // interface that has the MAC now, and on none when no single one has it.
+  const device = (): string | undefined => (network.interface_mac === undefined ? network.interface : verdict === undefined ? context.device : verdict.device);
   for (const rung of network.ladder) {
     if (left() <= 0) return { outcome: 'timed_out', healedBy: undefined, rungs, verdict };
     context.onRungStart(rung);
-    const run = await runRung(rung, { interface: network.interface, cwd: context.cwd, budgetMs: left(), reason: context.reason }, system);
+    const run = await runRung(rung, { interface: device(), cwd: context.cwd, budgetMs: left(), reason: context.reason }, system);
     await system.sleep(Math.max(0, Math.min(rung.settle_seconds * 1000, left())));
     verdict = await context.recheck();
     const report: RungReport = { ...run, rung: rung.name, type: rung.type, verdict, healed: verdict.state === 'up' };

@@ -101,6 +101,7 @@ export async function runNetworkTick(network: NetworkConfig, deps: NetworkTickDe
   const ladder = await runLadder(
     network,
     {
+      device: verdict.device,
       cwd: dirname(deps.configPath),
       reason: `${verdict.state}: ${verdict.reason}`,
       recheck: () => checkLink(network, true, system),

@@ -13,7 +13,8 @@ export interface RungRun {
 }
 
 export interface RungContext {
-  interface: string;
+  /** The interface to act on; `undefined` when the uplink is named by MAC and no single interface has it. */
+  interface: string | undefined;
   /** Commands run here (the config file's folder). */
   cwd: string;
   /** The rung may use at most this long (what is left of the ladder's time). */
@@ -47,17 +48,20 @@ async function runWakeRung(rung: Extract<RungConfig, { type: 'wol' }>, system: N
 /** Link down, a short wait, link up: the link is always set up again, whatever happened in between. */
 async function runBounce(rung: Extract<RungConfig, { type: 'bounce' }>, context: RungContext, system: NetworkSystem): Promise<RungRun> {
   const started = system.now().getTime();
-  const down = await system.setLink(context.interface, false);
+  const name = context.interface;
+  // Never a guess: an interface the config does not name is not set down.
+  if (name === undefined) return { ok: false, detail: 'no interface has the MAC in network.interface_mac: nothing to bounce', durationMs: 0 };
+  const down = await system.setLink(name, false);
   let up;
   try {
     if (down.ok) await system.sleep(Math.min(rung.down_seconds * 1000, Math.max(0, context.budgetMs)));
   } finally {
-    up = await system.setLink(context.interface, true);
+    up = await system.setLink(name, true);
   }
   const durationMs = system.now().getTime() - started;
   if (!up.ok) return { ok: false, detail: down.ok ? up.detail : `${down.detail}; ${up.detail}`, durationMs };
   if (!down.ok) return { ok: false, detail: `${down.detail}; set up again`, durationMs };
-  return { ok: true, detail: `set ${context.interface} down for ${formatSeconds(rung.down_seconds)}, then up`, durationMs };
+  return { ok: true, detail: `set ${name} down for ${formatSeconds(rung.down_seconds)}, then up`, durationMs };
 }
 
 async function runCommandRung(rung: Extract<RungConfig, { type: 'command' }>, context: RungContext, system: NetworkSystem): Promise<RungRun> {
@@ -67,7 +71,8 @@ async function runCommandRung(rung: Extract<RungConfig, { type: 'command' }>, co
     cwd: context.cwd,
     env: {
       ...system.env,
-      WATCHDOG_INTERFACE: context.interface,
+      // Empty when the uplink is named by MAC and not found: a script must not act on a guess.
+      WATCHDOG_INTERFACE: context.interface ?? '',
       WATCHDOG_ACTION: rung.name,
       WATCHDOG_REASON: context.reason,
     },

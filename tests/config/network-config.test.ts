@@ -32,6 +32,7 @@ describe('network config: defaults', () => {
   it('fills every default of a section with just an interface: one bounce rung, no reboot', () => {
     assert.deepEqual(networkOf({ interface: 'eth0' }), {
       interface: 'eth0',
+      interface_mac: undefined,
       require_ipv4: true,
       allow_link_local: false,
       alive: undefined,
@@ -156,6 +157,13 @@ describe('network config: defaults', () => {
     assert.equal(network.reboot.timeout_seconds, 5);
   });
 
+  it('takes the uplink by MAC (in lower case, with colons) and allows link-local addresses when told to', () => {
+    const network = networkOf({ interface: 'eth0', interface_mac: '02-00-5E-00-53-0A', allow_link_local: true });
+    assert.equal(network.interface, 'eth0');
+    assert.equal(network.interface_mac, '02:00:5e:00:53:0a');
+    assert.equal(network.allow_link_local, true);
+  });
+
   it('accepts a 15-character interface name', () => {
     assert.equal(networkOf({ interface: 'abcdefghijklmno' }).interface, 'abcdefghijklmno');
   });
@@ -251,6 +259,23 @@ describe('network config: errors, one `path: message` line each', () => {
     ['a reboot section with an empty command', { interface: 'eth0', reboot: { command: '' } }, ['network.reboot.command: must not be empty']],
     ['max_failures 0', { interface: 'eth0', max_failures: 0 }, ['network.max_failures: must be at least 1 (got 0)']],
     ['a network section that is not an object', 'eth0', ['network: must be object']],
+    ['an interface_mac of five octets', { interface: 'eth0', interface_mac: '02:00:5e:00:53' }, ['network.interface_mac: must match pattern "^[0-9A-Fa-f]{2}([:-][0-9A-Fa-f]{2}){5}$"']],
+    ['an interface_mac that is a number', { interface: 'eth0', interface_mac: 20 }, ['network.interface_mac: must be string']],
+    [
+      'an interface_mac of zeros (loopback has it)',
+      { interface: 'eth0', interface_mac: '00:00:00:00:00:00' },
+      ['network.interface_mac: "00:00:00:00:00:00" is all zeros, which loopback and tunnels report: give the MAC of the uplink (cat /sys/class/net/IF/address)'],
+    ],
+    [
+      'the broadcast MAC',
+      { interface: 'eth0', interface_mac: 'ff:ff:ff:ff:ff:ff' },
+      ['network.interface_mac: "ff:ff:ff:ff:ff:ff" is a multicast or broadcast address, never an interface\'s: give the MAC of the uplink (cat /sys/class/net/IF/address)'],
+    ],
+    [
+      'a multicast MAC',
+      { interface: 'eth0', interface_mac: '01:00:5e:00:00:01' },
+      ['network.interface_mac: "01:00:5e:00:00:01" is a multicast or broadcast address, never an interface\'s: give the MAC of the uplink (cat /sys/class/net/IF/address)'],
+    ],
     ['allow_link_local that is not a boolean', { interface: 'eth0', allow_link_local: 'yes' }, ['network.allow_link_local: must be boolean']],
   ];
   for (const [name, network, expected] of table) {

@@ -4,6 +4,7 @@ import type { MassStorageScan } from '../../src/network/find-mass-storage.js';
 import type { NetworkSystem } from '../../src/network/network-system.js';
 import type { ProbeSetResult, ProbeSetSpec } from '../../src/network/probe.js';
 import { describeProbe } from '../../src/network/probes/describe-probe.js';
+import type { InterfaceEntry } from '../../src/network/list-interfaces.js';
 import type { LinkReading } from '../../src/network/read-link.js';
 import type { SetLinkResult } from '../../src/network/set-link.js';
 import type { ShellCommandOptions, ShellCommandResult } from '../../src/system/run-shell-command.js';
@@ -20,6 +21,8 @@ export interface FakeLink {
   ipv4: string[];
   /** When set, the carrier cannot be read: it reads as `unreadable` with this error. */
   unreadable?: string;
+  /** Its MAC address (default {@link FAKE_MAC}). */
+  mac?: string;
 }
 
 /** One call made to the fake, at the virtual time it was made. */
@@ -53,6 +56,8 @@ export interface FakeNetworkSystemOptions {
   wakeResult?: (target: WakeOnLanTarget, fake: FakeNetworkSystem) => SendMagicPacketResult;
   /** Paths `fileExists` says exist. */
   files?: string[];
+  /** Interfaces `listInterfaces` reports besides the fake uplink (when it exists). */
+  otherInterfaces?: InterfaceEntry[];
   /** What `findMassStorage` finds (default: no backing). */
   massStorage?: MassStorageScan;
   env?: NodeJS.ProcessEnv;
@@ -96,6 +101,8 @@ export const FAKE_NET_NOW_MS = Date.parse('2026-06-30T12:00:00.000Z');
 export const FAKE_BOOT_ID = '0b0e1d00-0000-4000-8000-000000000001';
 /** A documentation address (TEST-NET-1): never contacted, the fake has no network. */
 export const FAKE_IPV4 = '192.0.2.10';
+/** A locally administered MAC: no vendor's. */
+export const FAKE_MAC = '02:00:5e:00:53:01';
 
 const DEFAULT_SHELL_RESULT: ShellCommandResult = { pid: 7000, exitCode: 0, signal: null, timedOut: false, durationMs: 50, outputTail: '' };
 
@@ -132,6 +139,10 @@ export function fakeNetworkSystem(options: FakeNetworkSystemOptions = {}): FakeN
       if (!link.adminUp) return { interface: name, carrier: 'admin_down', ipv4: [] };
       if (!link.carrier) return { interface: name, carrier: 'down', ipv4: [] };
       return { interface: name, carrier: 'up', ipv4: [...link.ipv4] };
+    },
+    listInterfaces(): InterfaceEntry[] {
+      const uplink = fake.link.exists ? [{ name: fake.interfaceName, mac: fake.link.mac ?? FAKE_MAC, stacked: false }] : [];
+      return [...uplink, ...(options.otherInterfaces ?? [])];
     },
     async runProbeSet(set) {
       note(`probe ${set.mode}: ${set.probes.map(describeProbe).join(', ')}`);

@@ -180,3 +180,23 @@ describe('classifyLink: addresses that do not make the link usable', () => {
     );
   });
 });
+
+describe('classifyLink: a note and a lookup by MAC', () => {
+  it('adds the note to the reason of any state', () => {
+    const note = 'found by its MAC 02:00:5e:00:53:01 as end0 (network.interface says eth0: renamed?)';
+    const verdict = classifyLink({ interface: 'end0', carrier: 'up', ipv4: ADDRESS }, { requireIpv4: true, seenBefore: true, note });
+    assert.equal(verdict.reason, `end0 up, 192.168.7.2; ${note}`);
+  });
+
+  it('names a missing interface by its MAC and the setting that gave it', () => {
+    const lookup = { subject: 'the interface with MAC 02:00:5e:00:53:01', setting: 'network.interface_mac' };
+    assert.equal(
+      classifyLink(reading('missing'), { requireIpv4: true, seenBefore: true, lookup }).reason,
+      'the interface with MAC 02:00:5e:00:53:01 is gone (it was there before: a driver or a USB adapter lost?)',
+    );
+    assert.equal(
+      classifyLink(reading('missing'), { requireIpv4: true, seenBefore: false, lookup }).reason,
+      'the interface with MAC 02:00:5e:00:53:01 does not exist and was never seen by this watchdog (a typo in network.interface_mac?); nothing is done about it',
+    );
+  });
+});

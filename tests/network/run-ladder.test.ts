@@ -4,7 +4,7 @@ import type { NetworkConfig, RawNetworkConfig, RungConfig } from '../../src/conf
 import { normalizeNetwork } from '../../src/config/normalize-network.js';
 import { checkLink } from '../../src/network/check-link.js';
 import { runLadder, type LadderContext, type RungReport } from '../../src/network/run-ladder.js';
-import { fakeNetworkSystem, type FakeNetworkSystem, type FakeNetworkSystemOptions } from '../helpers/fake-network-system.js';
+import { FAKE_MAC, fakeNetworkSystem, type FakeNetworkSystem, type FakeNetworkSystemOptions } from '../helpers/fake-network-system.js';
 
 /** bounce (2 s down, 15 s settle) → restart-networking (15 s settle) → respawn-nm (20 s settle). */
 function networkConfig(overrides: Partial<RawNetworkConfig> = {}): NetworkConfig {
@@ -29,6 +29,7 @@ function brokenLink(options: FakeNetworkSystemOptions = {}): FakeNetworkSystem {
 
 function ladderContext(network: NetworkConfig, fake: FakeNetworkSystem, events: string[] = []): LadderContext {
   return {
+    device: fake.interfaceName,
     cwd: '/etc/watchdog',
     reason: 'no_carrier: no carrier on eth0',
     recheck: () => {
@@ -42,6 +43,33 @@ function ladderContext(network: NetworkConfig, fake: FakeNetworkSystem, events: 
 
 /** The rung (WATCHDOG_ACTION) of each command run. */
 const actionsRun = (fake: FakeNetworkSystem): (string | undefined)[] => fake.shellCommands.map((command) => command.env.WATCHDOG_ACTION);
+
+describe('runLadder: an uplink named by MAC', () => {
+  it('bounces the interface that has the MAC now, by its new name, and never the configured one', async () => {
+    const fake = brokenLink({ interfaceName: 'end0', onSetLink: (_name, up, self) => void (up && (self.link.carrier = true)) });
+    const network = networkConfig({ interface_mac: FAKE_MAC });
+    const first = await checkLink(network, true, fake);
+    const run = await runLadder(network, { ...ladderContext(network, fake), device: first.device }, fake);
+    assert.equal(run.outcome, 'healed');
+    assert.deepEqual(fake.setLinks, [
+      ['end0', false],
+      ['end0', true],
+    ]);
+  });
+
+  it('no interface has the MAC: the bounce sets nothing down, and commands get an empty WATCHDOG_INTERFACE', async () => {
+    const fake = brokenLink({ link: { exists: false } });
+    const network = networkConfig({ interface_mac: FAKE_MAC });
+    const run = await runLadder(network, { ...ladderContext(network, fake), device: undefined }, fake);
+    assert.equal(run.outcome, 'failed');
+    assert.deepEqual(fake.setLinks, []);
+    assert.equal(run.rungs[0]?.detail, 'no interface has the MAC in network.interface_mac: nothing to bounce');
+    assert.deepEqual(
+      fake.shellCommands.map((command) => command.env.WATCHDOG_INTERFACE),
+      ['', ''],
+    );
+  });
+});
 
 describe('runLadder', () => {
   it('stops at the first rung after which the link is up and names it; later rungs never run', async () => {

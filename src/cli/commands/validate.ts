@@ -2,6 +2,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NetworkConfig } from '../../config/network-types.js';
 import type { WatchdogConfig } from '../../config/types.js';
+import { listInterfaces, type InterfaceEntry } from '../../network/list-interfaces.js';
+import { locateInterface, renameHint } from '../../network/locate-interface.js';
 import { EVENT_KINDS } from '../../notify/event-kinds.js';
 import type { CliIo } from '../io.js';
 import { loadCliConfig } from '../load-cli-config.js';
@@ -9,8 +11,9 @@ import { EXIT } from '../exit-codes.js';
 
 /**
  * `watchdog validate`: OK, or every problem (thrown as a ConfigError, exit 78). Also warns
- * when the network interface does not exist on this machine: the config may be meant for
- * another device, or name a USB adapter not plugged in, but it is often a typo.
+ * when the network interface (or no single interface with `interface_mac`) exists on this
+ * machine: the config may be meant for another device, or name a USB adapter not plugged
+ * in, but it is often a typo or a rename.
  */
 export function runValidate(args: { config?: string | undefined }, io: CliIo): number {
   const { config, warnings } = loadCliConfig(args.config, io, true);
@@ -41,6 +44,7 @@ function describeNetwork(network: NetworkConfig | undefined): string {
 }
 
 function missingInterfaceWarning(network: NetworkConfig): string | undefined {
+  if (network.interface_mac !== undefined) return missingMacWarning(network);
   const folder = join(network.sysfs_root, 'class', 'net');
   if (existsSync(join(folder, network.interface))) return undefined;
   let present: string[] = [];
@@ -50,5 +54,24 @@ function missingInterfaceWarning(network: NetworkConfig): string | undefined {
     // No sysfs there: say only what is missing.
   }
   const here = present.length === 0 ? '' : ` (this machine has: ${present.join(', ')})`;
-  return `network.interface: ${network.interface} does not exist on this machine${here}; until it does, the ladder does nothing`;
+  const hint = renameHint(network.interface, safeList(network.sysfs_root));
+  return `network.interface: ${network.interface} does not exist on this machine${here}; until it does, the ladder does nothing${hint === undefined ? '' : `; ${hint}`}`;
+}
+
+function missingMacWarning(network: NetworkConfig): string | undefined {
+  const interfaces = safeList(network.sysfs_root);
+  const location = locateInterface(network, () => interfaces);
+  if (location.kind === 'found') return undefined;
+  if (location.kind === 'ambiguous') return `network.interface_mac: ${location.reason}`;
+  const here = interfaces.length === 0 ? '' : ` (this machine has: ${interfaces.map((entry) => `${entry.name} ${entry.mac ?? 'no MAC'}`).join(', ')})`;
+  return `network.interface_mac: no interface on this machine has MAC ${network.interface_mac}${here}; until one does, the ladder does nothing`;
+}
+
+/** The interfaces, or none when sysfs cannot be read: a warning never stops `validate`. */
+function safeList(sysfsRoot: string): InterfaceEntry[] {
+  try {
+    return listInterfaces(sysfsRoot);
+  } catch {
+    return [];
+  }
 }

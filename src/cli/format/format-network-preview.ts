@@ -24,7 +24,8 @@ export function formatNetworkPreview(network: NetworkConfig, preview: NetworkPre
       break;
     case 'run':
       lines.push(`${head} → would climb the ladder (${decision.reason}), within ${formatSeconds(network.ladder_timeout_seconds)} in all:`);
-      network.ladder.forEach((rung, index) => lines.push(`  ${index + 1}. ${describeRung(network.interface, rung)}`));
+      // Named by MAC, a bounce acts on the interface that has it now (or on none).
+      network.ladder.forEach((rung, index) => lines.push(`  ${index + 1}. ${describeRung(network.interface_mac === undefined ? network.interface : verdict.device, rung)}`));
       if (network.ladder.length === 0) lines.push('  (no rungs)');
       break;
   }
@@ -38,8 +39,9 @@ export function formatNetworkPreview(network: NetworkConfig, preview: NetworkPre
   return lines.map(escapeUntrustedLine);
 }
 
-function describeRung(name: string, rung: RungConfig): string {
+function describeRung(name: string | undefined, rung: RungConfig): string {
   const then = `then wait ${formatSeconds(rung.settle_seconds)} and check again`;
+  if (rung.type === 'bounce' && name === undefined) return `${rung.name}: nothing to bounce (no single interface has the MAC in network.interface_mac); ${then}`;
   if (rung.type === 'bounce') {
     return `${rung.name}: \`ip link set dev ${name} down\`, wait ${formatSeconds(rung.down_seconds)}, \`ip link set dev ${name} up\`; ${then}`;
   }

@@ -147,6 +147,18 @@ describe('formatNetworkPreview', () => {
     ]);
   });
 
+  it('named by MAC, shows the bounce on the interface that has the MAC now, or that there is none to bounce', () => {
+    const network = networkConfig({ interface_mac: '02:00:5e:00:53:01' });
+    assert.equal(
+      formatNetworkPreview(network, preview({ verdict: { ...NO_CARRIER, device: 'end0' } }))[1],
+      '  1. bounce: `ip link set dev end0 down`, wait 2s, `ip link set dev end0 up`; then wait 15s and check again',
+    );
+    assert.equal(
+      formatNetworkPreview(network, preview({ verdict: { ...NO_CARRIER, device: undefined } }))[1],
+      '  1. bounce: nothing to bounce (no single interface has the MAC in network.interface_mac); then wait 15s and check again',
+    );
+  });
+
   it('says it would reboot, with the command, when every guard lets it through', () => {
     const lines = formatNetworkPreview(
       networkConfig({ max_failures: 1 }),
