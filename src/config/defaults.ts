@@ -32,6 +32,7 @@ export const BUILT_IN_ACTIONS: readonly string[] = ['kill', 'start'];
 export const NETWORK_DEFAULTS = {
   require_ipv4: true,
   allow_link_local: false,
+  require_ipv6: false,
   consecutive_failures_threshold: 2,
   interval_minutes: 5,
   ladder_timeout_seconds: 600,

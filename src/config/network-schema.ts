@@ -139,6 +139,7 @@ export const networkSchema = {
     interface_mac: { type: 'string', pattern: MAC_PATTERN },
     require_ipv4: { type: 'boolean' },
     allow_link_local: { type: 'boolean' },
+    require_ipv6: { type: 'boolean' },
     alive: probeSetSchema,
     consecutive_failures_threshold: tickCount,
     interval_minutes: { type: 'number', minimum: 0, maximum: 1440 },

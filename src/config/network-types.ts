@@ -36,6 +36,7 @@ export interface RawNetworkConfig {
   interface_mac?: string;
   require_ipv4?: boolean;
   allow_link_local?: boolean;
+  require_ipv6?: boolean;
   alive?: RawProbeSet;
   consecutive_failures_threshold?: number;
   interval_minutes?: number;
@@ -115,6 +116,11 @@ export interface NetworkConfig {
    * it is what a connection manager assigns when DHCP fails.
    */
   allow_link_local: boolean;
+  /**
+   * The link also needs a usable IPv6 address: not link-local (fe80::/10), not tentative,
+   * dadfailed or deprecated. Off by default.
+   */
+  require_ipv6: boolean;
   /** Probes that must answer too for the link to count as healthy. */
   alive: ProbeSetSpec | undefined;
   /** Consecutive failed checks before the ladder runs. */

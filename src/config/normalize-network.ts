@@ -12,6 +12,7 @@ export function normalizeNetwork(raw: RawNetworkConfig, configDir: string): Netw
     interface_mac: raw.interface_mac?.toLowerCase().replaceAll('-', ':'),
     require_ipv4: raw.require_ipv4 ?? NETWORK_DEFAULTS.require_ipv4,
     allow_link_local: raw.allow_link_local ?? NETWORK_DEFAULTS.allow_link_local,
+    require_ipv6: raw.require_ipv6 ?? NETWORK_DEFAULTS.require_ipv6,
     alive: raw.alive === undefined ? undefined : normalizeProbeSet(raw.alive),
     consecutive_failures_threshold: raw.consecutive_failures_threshold ?? NETWORK_DEFAULTS.consecutive_failures_threshold,
     interval_minutes: raw.interval_minutes ?? NETWORK_DEFAULTS.interval_minutes,

@@ -1,13 +1,14 @@
 import type { ProbeSetResult } from './probe.js';
 import type { LinkReading } from './read-link.js';
 import { splitIpv4 } from './usable-ipv4.js';
+import { whyIpv6Unusable } from './usable-ipv6.js';
 
 /**
  * The uplink's health, stored as these strings. `up` is healthy; `check_error` means it
  * could not be judged (neither a failure nor healthy: the failure count stays as it is);
  * every other state is a failure.
  */
-export type LinkState = 'up' | 'no_carrier' | 'admin_down' | 'missing' | 'no_ipv4' | 'unreachable' | 'check_error';
+export type LinkState = 'up' | 'no_carrier' | 'admin_down' | 'missing' | 'no_ipv4' | 'no_ipv6' | 'unreachable' | 'check_error';
 
 export interface LinkVerdict {
   state: LinkState;
@@ -35,6 +36,8 @@ export interface ClassifyLinkOptions {
   alive?: ProbeSetResult;
   /** `network.allow_link_local`: a 169.254.0.0/16 address counts as usable. Default false. */
   allowLinkLocal?: boolean;
+  /** `network.require_ipv6`: the link also needs a usable IPv6 address (`reading.ipv6`). Default false. */
+  requireIpv6?: boolean;
   /** Added to the reason, whatever the state: how the interface was found, or a hint about a missing one. */
   note?: string | undefined;
   /**
@@ -53,8 +56,8 @@ export function isLinkFailure(state: LinkState): boolean {
  * Whether the link needs the `alive` probes to be judged: only when carrier and address
  * already say it is fine (probing a link that has no carrier would only wait for timeouts).
  */
-export function needsAliveProbes(reading: LinkReading, requireIpv4: boolean, allowLinkLocal = false): boolean {
-  return reading.carrier === 'up' && (!requireIpv4 || splitIpv4(reading.ipv4, { allowLinkLocal }).usable.length > 0);
+export function needsAliveProbes(reading: LinkReading, requireIpv4: boolean, addresses: Pick<ClassifyLinkOptions, 'allowLinkLocal' | 'requireIpv6'> = {}): boolean {
+  return reading.carrier === 'up' && judgeLink(reading, { requireIpv4, seenBefore: true, ...addresses }).state === 'up';
 }
 
 /** Judges one look at the uplink. Pure. */
@@ -63,7 +66,7 @@ export function classifyLink(reading: LinkReading, options: ClassifyLinkOptions)
   return options.note === undefined ? verdict : { ...verdict, reason: `${verdict.reason}; ${options.note}` };
 }
 
-function judgeLink(reading: LinkReading, { requireIpv4, seenBefore, alive, allowLinkLocal = false, lookup }: ClassifyLinkOptions): LinkVerdict {
+function judgeLink(reading: LinkReading, { requireIpv4, seenBefore, alive, allowLinkLocal = false, requireIpv6 = false, lookup }: ClassifyLinkOptions): LinkVerdict {
   const name = reading.interface;
   const { usable: ipv4, unusable } = splitIpv4(reading.ipv4, { allowLinkLocal });
   const subject = lookup?.subject ?? `interface ${name}`;
@@ -90,7 +93,15 @@ function judgeLink(reading: LinkReading, { requireIpv4, seenBefore, alive, allow
     const reason = only === '' ? `carrier up on ${name} but no IPv4 address (DHCP?)` : `carrier up on ${name} but no usable IPv4 address: ${only}`;
     return { state: 'no_ipv4', reason, ipv4 };
   }
-  const where = ipv4.length > 0 ? `${name} up, ${ipv4.join(', ')}` : `${name} up`;
+  const ipv6 = (reading.ipv6 ?? []).map((entry) => ({ address: entry.address, why: whyIpv6Unusable(entry) }));
+  const ipv6Usable = ipv6.filter((entry) => entry.why === undefined).map((entry) => entry.address);
+  if (requireIpv6 && ipv6Usable.length === 0) {
+    const only = ipv6.map((entry) => `${entry.address} is ${entry.why ?? ''}`).join('; ');
+    const reason = only === '' ? `carrier up on ${name} but no IPv6 address` : `carrier up on ${name} but no usable IPv6 address: ${only}`;
+    return { state: 'no_ipv6', reason, ipv4 };
+  }
+  const addresses = [...ipv4, ...(requireIpv6 ? ipv6Usable : [])];
+  const where = addresses.length > 0 ? `${name} up, ${addresses.join(', ')}` : `${name} up`;
   if (alive === undefined) return { state: 'up', reason: where, ipv4 };
   if (!alive.answered) return { state: 'unreachable', reason: `${where}, but the alive probes failed: ${alive.summary}`, ipv4, alive };
   return { state: 'up', reason: `${where}; ${alive.summary}`, ipv4, alive };

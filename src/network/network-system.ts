@@ -5,6 +5,8 @@ import { readBootId, readUptimeSeconds } from '../system/boot-info.js';
 import { runShellCommand, type ShellCommandOptions, type ShellCommandResult } from '../system/run-shell-command.js';
 import { findMassStorage, type MassStorageScan } from './find-mass-storage.js';
 import { listInterfaces, type InterfaceEntry } from './list-interfaces.js';
+import { readIpv6 } from './read-ipv6.js';
+import type { Ipv6Entry } from './usable-ipv6.js';
 import type { ProbeSetResult, ProbeSetSpec } from './probe.js';
 import { runProbeSet } from './probes/run-probe-set.js';
 import { readLink, type LinkReading } from './read-link.js';
@@ -20,6 +22,8 @@ export interface NetworkSystem {
   readLink(name: string): LinkReading;
   /** Every interface with its MAC: to find the uplink by MAC, and to hint at a rename. */
   listInterfaces(): InterfaceEntry[];
+  /** The IPv6 addresses of an interface with their flags (for `require_ipv6`). */
+  ipv6Of(name: string): Ipv6Entry[];
   runProbeSet(set: ProbeSetSpec): Promise<ProbeSetResult>;
   setLink(name: string, up: boolean): Promise<SetLinkResult>;
   runShellCommand(options: ShellCommandOptions): Promise<ShellCommandResult>;
@@ -58,6 +62,7 @@ export function realNetworkSystem({ sysfsRoot, procRoot = '/proc', env = process
   return {
     readLink: (name) => readLink(name, { sysfsRoot }),
     listInterfaces: () => listInterfaces(sysfsRoot),
+    ipv6Of: (name) => readIpv6(name, procRoot),
     runProbeSet: (set) => runProbeSet(set),
     setLink: (name, up) => setLink(name, up, { env, timeoutMs: SET_LINK_TIMEOUT_MS }),
     runShellCommand,

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { describeError, systemErrorCode } from '../errors.js';
+import type { Ipv6Entry } from './usable-ipv6.js';
 
 /**
  * What `/sys/class/net/IF/carrier` says: `up` (1), `down` (0), `admin_down` (the kernel
@@ -18,6 +19,8 @@ export interface LinkReading {
   carrierError?: string;
   /** Its IPv4 addresses; only looked up while the carrier is up, else empty. */
   ipv4: string[];
+  /** Its IPv6 addresses with their flags; looked up only when `require_ipv6` asks, while the carrier is up. */
+  ipv6?: Ipv6Entry[];
 }
 
 export interface ReadLinkOptions {

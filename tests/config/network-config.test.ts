@@ -35,6 +35,7 @@ describe('network config: defaults', () => {
       interface_mac: undefined,
       require_ipv4: true,
       allow_link_local: false,
+      require_ipv6: false,
       alive: undefined,
       consecutive_failures_threshold: 2,
       interval_minutes: 5,
@@ -51,6 +52,7 @@ describe('network config: defaults', () => {
     const network = networkOf({ interface: 'eth0', reboot: REBOOT, ladder: [{ type: 'bounce' }, { type: 'command', name: 'restart', command: 'true' }] });
     assert.equal(network.require_ipv4, NETWORK_DEFAULTS.require_ipv4);
     assert.equal(network.allow_link_local, NETWORK_DEFAULTS.allow_link_local);
+    assert.equal(network.require_ipv6, NETWORK_DEFAULTS.require_ipv6);
     assert.equal(network.consecutive_failures_threshold, NETWORK_DEFAULTS.consecutive_failures_threshold);
     assert.equal(network.interval_minutes, NETWORK_DEFAULTS.interval_minutes);
     assert.equal(network.ladder_timeout_seconds, NETWORK_DEFAULTS.ladder_timeout_seconds);
@@ -277,6 +279,7 @@ describe('network config: errors, one `path: message` line each', () => {
       ['network.interface_mac: "01:00:5e:00:00:01" is a multicast or broadcast address, never an interface\'s: give the MAC of the uplink (cat /sys/class/net/IF/address)'],
     ],
     ['allow_link_local that is not a boolean', { interface: 'eth0', allow_link_local: 'yes' }, ['network.allow_link_local: must be boolean']],
+    ['require_ipv6 that is not a boolean', { interface: 'eth0', require_ipv6: 1 }, ['network.require_ipv6: must be boolean']],
   ];
   for (const [name, network, expected] of table) {
     it(name, () => {

@@ -154,6 +154,39 @@ describe('fault injection: the uplink after a failed DHCP and a rename', () => {
       },
     ));
 
+  it('require_ipv6: a link-local or a dadfailed IPv6 address is no_ipv6; a global one is up', () =>
+    faultCase(
+      't.9',
+      'network.require_ipv6 on a veth uplink with only its fe80:: address, then 2001:db8:77::2 that the far end already has (duplicate address detection fails), then 2001:db8:77::1 of its own',
+      'no_ipv6 naming the link-local address; no_ipv6 naming the dadfailed address; then up with 2001:db8:77::1',
+      async (seen) => {
+        const { world, pair, watchdog, configure } = await startUplinkWorld('uplink-v6');
+        configure({ interface: pair.deviceInterface, require_ipv6: true, consecutive_failures_threshold: 10 });
+        const stateNow = async (label: string): Promise<NetworkStateRow | undefined> => {
+          const run = await watchdog(['check']);
+          const state = stateOf(world.dbPath, pair.deviceInterface);
+          seen.note(label, `${describeRun(run)}, ${state?.last_state ?? 'none'}: ${state?.last_reason ?? ''}`);
+          return state;
+        };
+        const linkLocalOnly = await stateNow('fe80:: only');
+        assert.equal(linkLocalOnly?.last_state, 'no_ipv6');
+        assert.match(linkLocalOnly.last_reason ?? '', /no usable IPv6 address: fe80:[0-9a-f:]+ is (link-local|tentative)/);
+
+        // The far end owns the address (nodad: at once); the device end's detection then fails.
+        pair.ip(pair.peer, '-6', 'addr', 'add', '2001:db8:77::2/64', 'dev', pair.peerInterface, 'nodad');
+        pair.ip(pair.device, '-6', 'addr', 'add', '2001:db8:77::2/64', 'dev', pair.deviceInterface);
+        for (let tries = 0; tries < 100 && !pair.ip(pair.device, '-6', 'addr', 'show', 'dev', pair.deviceInterface).includes('dadfailed'); tries += 1) await sleep(100);
+        const duplicate = await stateNow('2001:db8:77::2 duplicate');
+        assert.equal(duplicate?.last_state, 'no_ipv6');
+        assert.match(duplicate.last_reason ?? '', /2001:db8:77::2 is dadfailed \(another host on the link has it\)/);
+
+        pair.ip(pair.device, '-6', 'addr', 'add', '2001:db8:77::1/64', 'dev', pair.deviceInterface, 'nodad');
+        const own = await stateNow('2001:db8:77::1 added');
+        assert.equal(own?.last_state, 'up');
+        assert.match(own.last_reason ?? '', /up, 10\.213\.\d+\.1, 2001:db8:77::1$/);
+      },
+    ));
+
   it('renamed and named by MAC: found under its new name, healthy, and bounced by that name', () =>
     faultCase(
       't.6',

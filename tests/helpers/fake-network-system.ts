@@ -6,6 +6,7 @@ import type { ProbeSetResult, ProbeSetSpec } from '../../src/network/probe.js';
 import { describeProbe } from '../../src/network/probes/describe-probe.js';
 import type { InterfaceEntry } from '../../src/network/list-interfaces.js';
 import type { LinkReading } from '../../src/network/read-link.js';
+import type { Ipv6Entry } from '../../src/network/usable-ipv6.js';
 import type { SetLinkResult } from '../../src/network/set-link.js';
 import type { ShellCommandOptions, ShellCommandResult } from '../../src/system/run-shell-command.js';
 
@@ -23,6 +24,8 @@ export interface FakeLink {
   unreadable?: string;
   /** Its MAC address (default {@link FAKE_MAC}). */
   mac?: string;
+  /** Its IPv6 addresses with their flags (default none). */
+  ipv6?: Ipv6Entry[];
 }
 
 /** One call made to the fake, at the virtual time it was made. */
@@ -139,6 +142,10 @@ export function fakeNetworkSystem(options: FakeNetworkSystemOptions = {}): FakeN
       if (!link.adminUp) return { interface: name, carrier: 'admin_down', ipv4: [] };
       if (!link.carrier) return { interface: name, carrier: 'down', ipv4: [] };
       return { interface: name, carrier: 'up', ipv4: [...link.ipv4] };
+    },
+    ipv6Of(name): Ipv6Entry[] {
+      note(`ipv6Of ${name}`);
+      return name === fake.interfaceName ? [...(fake.link.ipv6 ?? [])] : [];
     },
     listInterfaces(): InterfaceEntry[] {
       const uplink = fake.link.exists ? [{ name: fake.interfaceName, mac: fake.link.mac ?? FAKE_MAC, stacked: false }] : [];

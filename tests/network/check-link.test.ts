@@ -52,3 +52,29 @@ describe('checkLink', () => {
     assert.equal(fake.probeSets.length, 1);
   });
 });
+
+describe('checkLink: require_ipv6', () => {
+  const linkLocal = { address: 'fe80::1', prefixLength: 64, flags: 0x80 };
+  const global = { address: '2001:db8::10', prefixLength: 64, flags: 0x80 };
+
+  it('reads the IPv6 addresses only when require_ipv6 asks', async () => {
+    const fake = fakeNetworkSystem({ link: { ipv6: [linkLocal, global] } });
+    await checkLink(network(), true, fake);
+    assert.deepEqual(fake.callNames(), ['readLink eth0']);
+  });
+
+  const cases: [string, { address: string; prefixLength: number; flags: number }[], string, string][] = [
+    ['a link-local address only', [linkLocal], 'no_ipv6', 'carrier up on eth0 but no usable IPv6 address: fe80::1 is link-local (fe80::/10: no router advertisement or DHCPv6 lease?)'],
+    ['a global address whose duplicate address detection failed', [linkLocal, { ...global, flags: 0x08 }], 'no_ipv6', 'carrier up on eth0 but no usable IPv6 address: fe80::1 is link-local (fe80::/10: no router advertisement or DHCPv6 lease?); 2001:db8::10 is dadfailed (another host on the link has it)'],
+    ['no IPv6 address at all', [], 'no_ipv6', 'carrier up on eth0 but no IPv6 address'],
+    ['a global address', [linkLocal, global], 'up', 'eth0 up, 192.0.2.10, 2001:db8::10'],
+  ];
+  for (const [name, ipv6, state, reason] of cases) {
+    it(`${name} → ${state}`, async () => {
+      const fake = fakeNetworkSystem({ link: { ipv6 } });
+      const verdict = await checkLink(network({ require_ipv6: true }), true, fake);
+      assert.deepEqual([verdict.state, verdict.reason], [state, reason]);
+      assert.deepEqual(fake.callNames(), ['readLink eth0', 'ipv6Of eth0']);
+    });
+  }
+});

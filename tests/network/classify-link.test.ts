@@ -166,10 +166,11 @@ describe('classifyLink: addresses that do not make the link usable', () => {
   ];
   for (const { name, ipv4, requireIpv4, allowLinkLocal, state, usable } of cases) {
     it(`${name} → ${state}`, () => {
-      const verdict = classifyLink(reading('up', ipv4), { requireIpv4, seenBefore: true, ...(allowLinkLocal === undefined ? {} : { allowLinkLocal }) });
+      const addresses = allowLinkLocal === undefined ? {} : { allowLinkLocal };
+      const verdict = classifyLink(reading('up', ipv4), { requireIpv4, seenBefore: true, ...addresses });
       assert.equal(verdict.state, state);
       assert.deepEqual(verdict.ipv4, usable);
-      assert.equal(needsAliveProbes(reading('up', ipv4), requireIpv4, allowLinkLocal), state === 'up', 'no probe for a link the address already fails');
+      assert.equal(needsAliveProbes(reading('up', ipv4), requireIpv4, addresses), state === 'up', 'no probe for a link the address already fails');
     });
   }
 
