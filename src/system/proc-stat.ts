@@ -82,6 +82,20 @@ export function listProcessGroup(pgid: number, procRoot = '/proc'): number[] {
   return members;
 }
 
+/**
+ * Every process of the table (the numeric entries of `/proc`, so never threads), zombies
+ * included with their state; processes that exit during the scan are left out.
+ */
+export function readProcessTable(procRoot = '/proc'): ProcStat[] {
+  const table: ProcStat[] = [];
+  for (const name of readdirSync(procRoot)) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = readProcStat(Number(name), procRoot);
+    if (stat !== undefined) table.push(stat);
+  }
+  return table;
+}
+
 function toInteger(field: string | undefined): number | undefined {
   if (field === undefined || !/^-?\d+$/.test(field)) return undefined;
   const value = Number(field);

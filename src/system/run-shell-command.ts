@@ -4,8 +4,9 @@ import { describeSpawnError } from './describe-spawn-error.js';
 import type { UserAccount } from './lookup-user.js';
 import { shellArgv } from './shell-argv.js';
 import { OutputTail } from './output-tail.js';
-import { listProcessGroup } from './proc-stat.js';
-import { terminateProcessGroup } from './terminate-process-group.js';
+import { readProcStat } from './proc-stat.js';
+import { createCommandCgroup, type CommandCgroup } from './command-cgroup.js';
+import { terminateProcessTree, type ProcessTreeAccess } from './terminate-process-tree.js';
 import { reachWorkingFolder } from './working-folder.js';
 
 /** A shell command to run to completion, such as a custom recovery action. */
@@ -18,14 +19,16 @@ export interface ShellCommandOptions {
   /** Run it as this user (through setpriv) instead of the watchdog's own. */
   user?: UserAccount | undefined;
   timeoutMs: number;
-  /** On timeout: SIGTERM to the whole process group, then SIGKILL after this long. */
+  /** On timeout: SIGTERM to the whole process tree, then SIGKILL after this long. */
   killGraceMs: number;
   /** Written to its standard input, which is then closed (default: no standard input). */
   input?: string | undefined;
   /** Keep this many bytes of the end of stdout+stderr combined (default 4096). */
   outputTailBytes?: number;
-  /** For testing: how a process group is listed (default listProcessGroup). */
-  listGroup?: (pgid: number) => number[];
+  /** For testing: whether to run it in a cgroup of its own where one can be made (default true). */
+  useCgroup?: boolean;
+  /** For testing: the process table and kill used to stop its tree on timeout. */
+  treeAccess?: Partial<ProcessTreeAccess>;
 }
 
 /** How a shell command ended. */
@@ -39,6 +42,20 @@ export interface ShellCommandResult {
   outputTail: string;
   /** Set when it could not be started at all (missing cwd, ...); exitCode/signal null then. */
   spawnError?: string;
+  /** After a timeout: how its tree was stopped. */
+  treeStop?: TreeStop;
+}
+
+/** How a timed-out command's tree was stopped. */
+export interface TreeStop {
+  /** `cgroup and process tree` when it ran in a cgroup of its own, else `process tree`. */
+  mechanism: 'cgroup and process tree' | 'process tree';
+  /** Why it ran in no cgroup of its own, when it did not. */
+  noCgroup?: string;
+  /** How many processes were signalled. */
+  signalled: number;
+  /** PIDs still there when the watchdog gave up waiting. */
+  survivors: number[];
 }
 
 /**
@@ -54,9 +71,10 @@ const EXIT_AFTER_KILL_MS = 2000;
 type Ending = { kind: 'exit'; exitCode: number | null; signal: NodeJS.Signals | null } | { kind: 'error'; error: Error };
 
 /**
- * Runs `/bin/sh -c command` in its own session and process group, keeping the end of
- * its output. On timeout the whole group is stopped (SIGTERM, then SIGKILL after
- * `killGraceMs`) and the result waits until no member is left.
+ * Runs `/bin/sh -c command` in its own session and process group (and its own cgroup,
+ * where one can be made), keeping the end of its output. On timeout its whole tree is
+ * stopped (SIGTERM, then SIGKILL after `killGraceMs`; see terminate-process-tree.ts) and
+ * the result waits until none of it is left.
  *
  * Never rejects because of the command: a failure to start is `spawnError`, a failure
  * of the command is its exit code or signal.
@@ -65,8 +83,8 @@ type Ending = { kind: 'exit'; exitCode: number | null; signal: NodeJS.Signals | 
  * an `outputTailBytes` that is not a byte count.
  */
 export async function runShellCommand(options: ShellCommandOptions): Promise<ShellCommandResult> {
-  const { command, cwd, env, timeoutMs, killGraceMs, outputTailBytes = 4096, listGroup = listProcessGroup, user, input } = options;
-  const argv = shellArgv(command, user);
+  const { command, cwd, env, timeoutMs, killGraceMs, outputTailBytes = 4096, useCgroup = true, treeAccess, user, input } = options;
+  const shell = shellArgv(command, user);
   checkDelay('timeoutMs', timeoutMs);
   checkDelay('killGraceMs', killGraceMs);
   const started = performance.now();
@@ -79,16 +97,21 @@ export async function runShellCommand(options: ShellCommandOptions): Promise<She
 
   const folder = reachWorkingFolder(cwd);
   if ('error' in folder) return { ...result({ pid: undefined, exitCode: null, signal: null, timedOut: false }), spawnError: folder.error };
+  const cgroup = useCgroup ? createCommandCgroup() : { reason: 'not asked for' };
+  const argv = 'dir' in cgroup ? cgroup.wrap(shell) : shell;
   let child: ChildProcess;
   try {
     child = spawn(argv.file, argv.args, { cwd: folder.cwd, env, detached: true, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
   } catch (error) {
     // Node throws at once for options it refuses outright, such as a NUL byte in the command.
+    if ('dir' in cgroup) cgroup.release();
     return { ...result({ pid: undefined, exitCode: null, signal: null, timedOut: false }), spawnError: describeSpawnError(error, cwd) };
   } finally {
     // The child has entered it (or never will).
     folder.close();
   }
+  // Read before the first await: until the event loop reaps it, its PID is surely its own.
+  const rootStart = child.pid === undefined ? undefined : readProcStat(child.pid)?.startTime;
   if (input !== undefined) {
     // A command that exits without reading its input makes the write fail with EPIPE: that is its business, not an error here.
     child.stdin?.on('error', () => undefined);
@@ -103,26 +126,43 @@ export async function runShellCommand(options: ShellCommandOptions): Promise<She
   const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
 
   let timedOut = false;
+  let treeStop: TreeStop | undefined;
   let end: Ending | undefined;
   try {
     end = await within(ending, timeoutMs);
-    if (end === undefined && child.pid !== undefined) {
+    if (end === undefined && child.pid !== undefined && rootStart !== undefined) {
       timedOut = true;
-      await terminateProcessGroup(child.pid, { killGraceMs, listGroup });
+      treeStop = await stopTree({ pid: child.pid, startTime: rootStart }, cgroup, killGraceMs, treeAccess);
       end = await within(ending, EXIT_AFTER_KILL_MS);
     }
     if (end?.kind === 'exit') await within(closed, DRAIN_AFTER_EXIT_MS);
   } finally {
+    // A daemon it left behind on purpose (it exited on its own) goes back where it would have been.
+    if ('dir' in cgroup) cgroup.release();
     // Cut the pipes: a grandchild still holding them must not keep this process alive.
     child.stdin?.destroy();
     child.stdout?.destroy();
     child.stderr?.destroy();
   }
 
+  const stopped = treeStop === undefined ? {} : { treeStop };
   if (end?.kind === 'error') {
-    return { ...result({ pid: child.pid, exitCode: null, signal: null, timedOut }), spawnError: describeSpawnError(end.error, cwd) };
+    return { ...result({ pid: child.pid, exitCode: null, signal: null, timedOut }), ...stopped, spawnError: describeSpawnError(end.error, cwd) };
   }
-  return result({ pid: child.pid, exitCode: end?.exitCode ?? null, signal: end?.signal ?? null, timedOut });
+  return { ...result({ pid: child.pid, exitCode: end?.exitCode ?? null, signal: end?.signal ?? null, timedOut }), ...stopped };
+}
+
+/** Stops the tree of a command that timed out, with its cgroup when it has one. */
+async function stopTree(
+  root: { pid: number; startTime: number },
+  cgroup: CommandCgroup | { reason: string },
+  killGraceMs: number,
+  access: Partial<ProcessTreeAccess> | undefined,
+): Promise<TreeStop> {
+  const inCgroup = 'dir' in cgroup;
+  const stopped = await terminateProcessTree(root, { killGraceMs, cgroup: inCgroup ? cgroup : undefined, access });
+  const how = { signalled: stopped.signalled, survivors: stopped.survivors };
+  return inCgroup ? { mechanism: 'cgroup and process tree', ...how } : { mechanism: 'process tree', noCgroup: cgroup.reason, ...how };
 }
 
 /** What `promise` resolves to, or `undefined` when it takes longer than `ms`. */

@@ -7,12 +7,14 @@
 // the case started there. The cases that should start nothing run there too, in case a bug
 // does.
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { findOwnCgroupFolder } from '../../src/system/command-cgroup.js';
 import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
 import { readSentinelRecord, startPidNamespace, startSentinel, type NsRunResult, type PidNamespace } from '../helpers/pid-namespace.js';
 import { WATCHDOG_BIN } from '../helpers/run-watchdog.js';
+import { onCleanup } from '../helpers/cleanup.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { checksIn, recoveriesIn } from '../helpers/watchdog-in-namespace.js';
 import type { CheckHistoryRow, RecoveryWithActions } from '../../src/store/read-state.js';
@@ -82,7 +84,11 @@ export interface WatchdogRunOptions {
 /** Makes a temp folder and a PID namespace with a bystander in it; both go when the test ends. */
 export async function startFaultWorld(prefix: string): Promise<FaultWorld> {
   const dir = makeTempDir(`watchdog-fault-${prefix}-`);
+  // Registered first, so it runs once the namespace is gone: a watchdog SIGKILLed there mid-command leaves its command's cgroup.
+  const started: { ns?: PidNamespace } = {};
+  onCleanup(() => removeCommandCgroupsOf(started.ns?.namespaceId));
   const ns = await startPidNamespace();
+  started.ns = ns;
   const recordFile = join(dir, 'bystander.signals');
   // Detached: it leads its own process group, as an app the watchdog must not touch would.
   const pid = await startSentinel(ns, recordFile, { detached: true });
@@ -96,6 +102,24 @@ export async function startFaultWorld(prefix: string): Promise<FaultWorld> {
     watchdog: (args, { wrapper = [], timeoutMs } = {}) =>
       ns.run([...wrapper, process.execPath, WATCHDOG_BIN, ...args, '-c', configPath], { cwd: '/', ...(timeoutMs === undefined ? {} : { timeoutMs }) }),
   };
+}
+
+/**
+ * Removes the empty cgroups the watchdogs of a PID namespace made for their commands
+ * (`watchdog-cmd-<namespace inode>-*`, see src/system/command-cgroup.ts); a populated one stays.
+ */
+function removeCommandCgroupsOf(namespaceId: string | undefined): void {
+  const inode = /^pid:\[(\d+)\]$/.exec(namespaceId ?? '')?.[1];
+  const home = findOwnCgroupFolder();
+  if (inode === undefined || home === undefined) return;
+  for (const name of readdirSync(home)) {
+    if (!name.startsWith(`watchdog-cmd-${inode}-`)) continue;
+    try {
+      rmdirSync(join(home, name));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EBUSY') throw error;
+    }
+  }
 }
 
 /** Writes a heartbeat file (mode 0644 unless given) with the given text or bytes. */

@@ -120,21 +120,21 @@ describe('runRung: command', () => {
     const run = await runRung(restart, context({ budgetMs: 30_000 }), fake);
     assert.equal(fake.shellCommands[0]?.timeoutMs, 30_000);
     assert.equal(run.ok, false);
-    assert.equal(run.detail, 'timed out after 30s (ladder_timeout_seconds); its process group was killed');
+    assert.equal(run.detail, 'timed out after 30s (ladder_timeout_seconds); its process tree was killed');
   });
 
   it('names timeout_seconds when the rung\'s own timeout bounds it', async () => {
     const fake = fakeNetworkSystem({ shellResult: (options) => ({ timedOut: true, exitCode: null, signal: 'SIGTERM', durationMs: options.timeoutMs }) });
     const run = await runRung({ ...restart, timeout_seconds: 20 }, context({ budgetMs: 30_000 }), fake);
     assert.equal(fake.shellCommands[0]?.timeoutMs, 20_000);
-    assert.equal(run.detail, 'timed out after 20s (timeout_seconds); its process group was killed');
+    assert.equal(run.detail, 'timed out after 20s (timeout_seconds); its process tree was killed');
   });
 
   const endings: [label: string, result: Partial<ShellCommandResult>, ok: boolean, detail: string][] = [
     ['exit 0', { exitCode: 0 }, true, 'exited 0 after 50ms'],
     ['exit 1', { exitCode: 1 }, false, 'exited 1 after 50ms'],
-    ['exit 0 reported with a timeout', { exitCode: 0, timedOut: true }, false, 'timed out after 2m 00s (timeout_seconds); its process group was killed'],
-    ['a timeout', { exitCode: null, signal: 'SIGKILL', timedOut: true, durationMs: 120_000 }, false, 'timed out after 2m 00s (timeout_seconds); its process group was killed'],
+    ['exit 0 reported with a timeout', { exitCode: 0, timedOut: true }, false, 'timed out after 2m 00s (timeout_seconds); its process tree was killed'],
+    ['a timeout', { exitCode: null, signal: 'SIGKILL', timedOut: true, durationMs: 120_000 }, false, 'timed out after 2m 00s (timeout_seconds); its process tree was killed'],
     ['a spawn error', { exitCode: null, pid: undefined, spawnError: 'spawn /bin/sh ENOENT' }, false, 'could not run: spawn /bin/sh ENOENT'],
     ['a signal', { exitCode: null, signal: 'SIGSEGV', durationMs: 1500 }, false, 'killed by SIGSEGV after 1.5s'],
   ];

@@ -56,9 +56,9 @@ describe('runCommandAction', () => {
       'a timeout',
       { exitCode: null, signal: 'SIGTERM', timedOut: true, durationMs: 45_020 },
       'failed',
-      'timed out after 45s (cleanup_timeout); its process group was killed',
+      'timed out after 45s (cleanup_timeout); its process tree was killed',
     ],
-    ['a timeout even if the shell then exits 0', { exitCode: 0, timedOut: true }, 'failed', 'timed out after 45s (cleanup_timeout); its process group was killed'],
+    ['a timeout even if the shell then exits 0', { exitCode: 0, timedOut: true }, 'failed', 'timed out after 45s (cleanup_timeout); its process tree was killed'],
     ['a signal', { exitCode: null, signal: 'SIGSEGV', durationMs: 200 }, 'failed', 'killed by SIGSEGV after 0.2s'],
     [
       'a spawn error',

@@ -86,7 +86,7 @@ describe('beginRecovery, recordRecoveryAction, finishRecovery', () => {
           pid: 5000,
           signal: 'SIGTERM',
           timedOut: true,
-          detail: 'timed out after 60s (cleanup_timeout); its process group was killed',
+          detail: 'timed out after 60s (cleanup_timeout); its process tree was killed',
           outputTail: 'vacuuming...\n',
         }),
       );
@@ -128,7 +128,7 @@ describe('beginRecovery, recordRecoveryAction, finishRecovery', () => {
             exit_code: null,
             signal: 'SIGTERM',
             timed_out: 1,
-            detail: 'timed out after 60s (cleanup_timeout); its process group was killed',
+            detail: 'timed out after 60s (cleanup_timeout); its process tree was killed',
             output_tail: 'vacuuming...\n',
           },
         ],

@@ -103,18 +103,20 @@ describe('runShellCommand', () => {
     assert.equal(result.outputTail, 'before the hang\n');
   });
 
-  it('lists the group with the given function until it is empty', hangGuard, async () => {
-    const listed: [pgid: number, members: number[]][] = [];
-    const listGroup = (pgid: number): number[] => {
-      const members = listProcessGroup(pgid);
-      listed.push([pgid, members]);
-      return members;
+  it('signals only the processes of its own tree, each by PID', hangGuard, async () => {
+    const sent: [pid: number, signal: NodeJS.Signals][] = [];
+    const kill = (pid: number, signal: NodeJS.Signals): void => {
+      sent.push([pid, signal]);
+      process.kill(pid, signal);
     };
-    const result = await runShellCommand(optionsFor('sleep 1000', { timeoutMs: 300, listGroup }));
+    const cwd = makeTempDir();
+    const result = await runShellCommand(optionsFor('sleep 1000 & echo $! > grandchild.pid; wait', { cwd, timeoutMs: 300, treeAccess: { kill } }));
+    const grandchild = await readPidFile(join(cwd, 'grandchild.pid'));
     assert.equal(result.timedOut, true);
-    assert.ok(listed.length > 0);
-    assert.ok(listed.every(([pgid]) => pgid === result.pid));
-    assert.deepEqual(listed.at(-1)?.[1], []);
+    assert.ok(result.pid !== undefined);
+    assert.ok(sent.length > 0);
+    assert.deepEqual([...new Set(sent.map(([pid]) => pid))].sort(), [result.pid, grandchild].sort((a, b) => a - b));
+    assert.ok(sent.every(([pid]) => pid > 1), 'never a group, never init');
   });
 
   it('returns when the shell exits although a background grandchild keeps its output open', hangGuard, async () => {

@@ -94,7 +94,7 @@ describe('sendCommand', () => {
 
   it('tries again later (retry) when the command times out, naming timeout_seconds', async () => {
     const outcome = await sendCommand(CHANNEL, PROCESS_PAYLOAD, '{}', 4000, fakeDeps({ exitCode: null, signal: 'SIGTERM', timedOut: true }));
-    assert.deepEqual(outcome, { kind: 'retry', detail: 'timed out after 4s (timeout_seconds); its process group was killed' });
+    assert.deepEqual(outcome, { kind: 'retry', detail: 'timed out after 4s (timeout_seconds); its process tree was killed' });
   });
 
   it('tries again later (retry) when the command is killed by a signal, or cannot be run', async () => {

@@ -1,0 +1,57 @@
+import type { ProcStat } from './proc-stat.js';
+
+/** A process known to belong to a command's tree: its PID with its start time, so a reused PID is told apart. */
+export interface TreeMember {
+  pid: number;
+  /** Clock ticks since boot (field 22 of `/proc/PID/stat`). */
+  startTime: number;
+}
+
+/** The command whose tree is followed: the shell the watchdog spawned, leader of its own session and group. */
+export interface TreeRoot {
+  pid: number;
+  startTime: number;
+}
+
+/**
+ * The processes of `table` that belong to the tree of `root` and are not in `known` yet: a
+ * child of a known member (that member still in the table with the start time known, and
+ * the child born after it), or a member of the root's session or process group while the root's
+ * PID still names the root. Zombies and dead processes are left out: they cannot fork or be
+ * stopped, and only wait to be reaped.
+ *
+ * Follows the table to a fixed point, so a chain of new descendants is found in one call.
+ * What it cannot see: a descendant whose parent died before the table was read, and that
+ * left the root's session (`setsid`), has been reparented to init or a subreaper and no
+ * longer leads back to the root. A cgroup holds those (see terminate-process-tree.ts).
+ *
+ * @example
+ * findTreeMembers({ pid: 50, startTime: 7 }, new Map([[50, 7]]), table); // [{ pid: 51, startTime: 9 }, ...]
+ */
+export function findTreeMembers(root: TreeRoot, known: ReadonlyMap<number, number>, table: readonly ProcStat[]): TreeMember[] {
+  const members = new Map(known);
+  const byPid = new Map(table.map((stat) => [stat.pid, stat]));
+  // Once the root's PID names another process, the session and group IDs may name its.
+  const rootEntry = table.find((stat) => stat.pid === root.pid);
+  const rootReplaced = rootEntry !== undefined && rootEntry.startTime !== root.startTime;
+  const found: TreeMember[] = [];
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const stat of table) {
+      if (members.has(stat.pid) || stat.pid <= 1 || isGone(stat)) continue;
+      // The parent must still be the member found, not a process that took its PID since.
+      const parentStart = members.get(stat.ppid);
+      const isChild = parentStart !== undefined && byPid.get(stat.ppid)?.startTime === parentStart && stat.startTime >= parentStart;
+      const inRootSession = !rootReplaced && (stat.session === root.pid || stat.pgrp === root.pid) && stat.startTime >= root.startTime;
+      if (!isChild && !inRootSession) continue;
+      members.set(stat.pid, stat.startTime);
+      found.push({ pid: stat.pid, startTime: stat.startTime });
+      grew = true;
+    }
+  }
+  return found;
+}
+
+function isGone(stat: Pick<ProcStat, 'state'>): boolean {
+  return stat.state === 'Z' || stat.state === 'X' || stat.state === 'x';
+}
