@@ -99,6 +99,7 @@ export function normalizeProcess(key: string, raw: RawProcessConfig, inherited: 
     cwd: raw.cwd === undefined ? configDir : resolve(configDir, raw.cwd),
     env: { ...raw.env },
     output_log: raw.output_log === undefined ? join(inherited.logDir, `${fileNameOf(key)}.out.log`) : resolve(configDir, raw.output_log),
+    output_log_fallback: join(inherited.logDir, `${fileNameOf(key)}.out.log`),
     user: raw.user === undefined ? undefined : lookupUser(raw.user),
     match: raw.match === undefined ? undefined : new RegExp(raw.match, 'u'),
     max_recoveries: raw.max_recoveries ?? inherited.max_recoveries,

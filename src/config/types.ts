@@ -115,6 +115,11 @@ export interface ProcessConfig {
   /** Absolute path the started app's stdout and stderr are appended to. Default `<log_dir>/<key>.out.log`. */
   output_log: string;
   /**
+   * Where the output goes when `output_log` cannot be opened or written (docs/output-logs.md):
+   * `<log_dir>/<key>.out.log`, the default output log; not a setting of its own.
+   */
+  output_log_fallback: string;
+  /**
    * The account the app runs as, when the config names one: its heartbeat must be owned
    * by it, the PID it names must run as it, and its commands run as it.
    */

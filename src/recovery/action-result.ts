@@ -20,6 +20,8 @@ export interface ActionResult {
   detail: string;
   /** The end of what the command printed. */
   outputTail: string | null;
+  /** Something that went wrong without failing the action (an output log that could not be used), logged as a warning. */
+  warning?: string | undefined;
 }
 
 /** An action result with the fields that do not apply left empty. */

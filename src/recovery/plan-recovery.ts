@@ -24,6 +24,8 @@ export type ActionPlan =
       cwd: string;
       user?: string | undefined;
       outputLog: string;
+      /** Where the output goes when `outputLog` cannot be opened or written (then /dev/null). */
+      outputLogFallback: string;
       /** The output log is rotated at a start when it has grown past this. */
       outputLogMaxBytes: number;
       verifyDelaySeconds: number;
@@ -54,6 +56,7 @@ export function planActions(
         cwd: process.cwd,
         user: process.user?.name,
         outputLog: process.output_log,
+        outputLogFallback: process.output_log_fallback,
         outputLogMaxBytes,
         verifyDelaySeconds: process.verify_delay,
         heartbeatPath: process.heartbeat_path,

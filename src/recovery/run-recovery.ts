@@ -139,6 +139,7 @@ function logAction(logger: Logger, label: string, action: ActionResult): void {
   if (action.outcome === 'failed') logger.error(line);
   else if (action.outcome === 'refused') logger.warn(line);
   else logger.info(line);
+  if (action.warning !== undefined) logger.warn(`${label}: ${action.action}: ${action.warning}`);
   if (action.outcome === 'failed' && action.outputTail !== null) {
     for (const outputLine of action.outputTail.trimEnd().split('\n').slice(-10)) logger.error(`${label}: ${action.action} output: ${outputLine}`);
   }

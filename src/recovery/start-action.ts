@@ -24,6 +24,7 @@ export async function runStartAction(plan: StartPlan, context: ActionContext, sy
     env: commandEnv(system.env, context, plan.action),
     user: context.process.user,
     outputPath: plan.outputLog,
+    fallbackOutputPaths: [plan.outputLogFallback],
     rotateAboveBytes: plan.outputLogMaxBytes,
     header: `--- ${startedAt} watchdog started ${context.process.key}: ${context.reason} ---`,
     verifyDelayMs: plan.verifyDelaySeconds * 1000,
@@ -38,22 +39,25 @@ export async function runStartAction(plan: StartPlan, context: ActionContext, sy
     signal: result.signal,
     outputTail: result.outputTail === '' ? null : result.outputTail,
   };
-  const output = `output appended to ${plan.outputLog}`;
+  // Healing never waits for a log file: the app started, its output went elsewhere, and the detail says where and why.
+  const output = result.outputProblems.length === 0 ? `output appended to ${result.outputPath}` : `${result.outputProblems.join('; ')}; output appended to ${result.outputPath}`;
   const notes = moved === undefined ? '' : `; ${moved}`;
+  const warning = result.outputProblems.length === 0 ? {} : { warning: `${result.outputProblems.join('; ')}; output appended to ${result.outputPath}` };
   switch (result.outcome) {
     case 'spawn-failed':
-      return actionResult({ ...fields, outcome: 'failed', detail: `could not run the start command: ${result.error ?? 'unknown error'}${notes}` });
+      return actionResult({ ...fields, ...warning, outcome: 'failed', detail: `could not run the start command: ${result.error ?? 'unknown error'}${notes}` });
     case 'exited':
       if (result.exitCode === 0) {
-        return actionResult({ ...fields, outcome: 'ok', detail: `the start command exited 0 ${within} (it hands over or daemonizes); ${output}${notes}` });
+        return actionResult({ ...fields, ...warning, outcome: 'ok', detail: `the start command exited 0 ${within} (it hands over or daemonizes); ${output}${notes}` });
       }
       return actionResult({
         ...fields,
+        ...warning,
         outcome: 'failed',
         detail: `the start command ${result.signal === null ? `exited ${result.exitCode ?? '?'}` : `was killed by ${result.signal}`} ${within}; ${output}${notes}`,
       });
     case 'running':
-      return actionResult({ ...fields, outcome: 'ok', detail: `PID ${result.pid ?? '?'} running after ${formatSeconds(plan.verifyDelaySeconds)}; ${output}${notes}` });
+      return actionResult({ ...fields, ...warning, outcome: 'ok', detail: `PID ${result.pid ?? '?'} running after ${formatSeconds(plan.verifyDelaySeconds)}; ${output}${notes}` });
   }
 }
 

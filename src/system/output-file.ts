@@ -14,6 +14,8 @@ export interface OpenedOutputFile {
   fd: number;
   /** The file's size once the header is written: where the app's own output begins. */
   startOffset: number;
+  /** What went wrong without keeping the file from use (a rotation that failed). */
+  notes: string[];
 }
 
 export interface OutputFileOptions {
@@ -42,16 +44,18 @@ export interface OutputFileOptions {
  * or of another user is refused, or the app's output would be appended to it.
  *
  * @throws {UnsafePathError} `EUNSAFEPATH` when the file or the way to it is not safe.
- * @throws the system error when the folder or file cannot be made or opened.
+ * @throws the system error when the folder or file cannot be made or opened, or the header
+ * cannot be written (`ENOSPC` on a full disk): the caller falls back to another file.
  */
 export function openOutputFile(path: string, options: OutputFileOptions = {}): OpenedOutputFile {
   const trust = options.trust ?? PROCESS_LINK_TRUST;
   const name = basename(path);
   const folder = reachFolder(dirname(resolve(path)), { trust, createMode: 0o750 });
   let fd: number;
+  const notes: string[] = [];
   try {
     if (options.rotateAboveBytes !== undefined && regularFileSizeOrZero(inFolder(folder, name)) > options.rotateAboveBytes) {
-      renameSync(inFolder(folder, name), inFolder(folder, `${name}.1`));
+      rotateQuietly(inFolder(folder, name), inFolder(folder, `${name}.1`), path, notes);
     }
     fd = openFileIn(inFolder(folder, name), path);
   } finally {
@@ -67,8 +71,9 @@ export function openOutputFile(path: string, options: OutputFileOptions = {}): O
     if (options.appUser !== undefined && (stat.uid !== options.appUser.uid || stat.gid !== options.appUser.gid)) {
       fchownSync(fd, options.appUser.uid, options.appUser.gid);
     }
-    if (options.header !== undefined) writeHeader(fd, options.header);
-    return { fd, startOffset: fstatSync(fd).size };
+    // A header that cannot be written (a full disk) means the app's output would be lost too.
+    if (options.header !== undefined) writeSync(fd, options.header.endsWith('\n') ? options.header : `${options.header}\n`);
+    return { fd, startOffset: fstatSync(fd).size, notes };
   } catch (error) {
     closeSync(fd);
     throw error;
@@ -105,13 +110,17 @@ function openFileIn(path: string, shown: string): number {
   }
 }
 
-function writeHeader(fd: number, header: string): void {
+/**
+ * Renames the file to `PATH.1`; when that fails (a file system that lets the file be
+ * appended to but not renamed, a `.1` that is a folder), the file is kept and grows: a
+ * log that cannot rotate is no reason to keep an app from starting.
+ */
+function rotateQuietly(from: string, to: string, shown: string, notes: string[]): void {
   try {
-    writeSync(fd, header.endsWith('\n') ? header : `${header}\n`);
+    renameSync(from, to);
   } catch (error) {
-    // A full disk must not also keep the app from starting: it can still run without its banner.
     const code = systemErrorCode(error);
-    if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'EFBIG') return;
-    throw error;
+    if (code === undefined) throw error;
+    notes.push(`could not rotate ${shown} (${code}): appended to as it is`);
   }
 }

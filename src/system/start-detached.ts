@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync } from 'node:fs';
+import { closeSync, constants, openSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { describeError, systemErrorCode } from '../errors.js';
 import { describeSpawnError } from './describe-spawn-error.js';
@@ -19,6 +19,12 @@ export interface StartDetachedOptions {
   user?: UserAccount | undefined;
   /** stdout and stderr are appended here (file created 0o640, missing folders 0o750; never through a link others could plant). */
   outputPath: string;
+  /**
+   * Tried in order when `outputPath` cannot be opened or written (a read-only or full file
+   * system, EACCES, an unsafe path), with the same care; `/dev/null` after them all. The
+   * app starts whatever becomes of its output.
+   */
+  fallbackOutputPaths?: readonly string[];
   /** When the output file is larger than this before the start, it is renamed to `${outputPath}.1` (replacing) first. */
   rotateAboveBytes?: number;
   /** A line written to the output file before the command's own output, e.g. "--- started by watchdog at ... ---". */
@@ -35,8 +41,12 @@ export interface StartDetachedResult {
   exitCode: number | null;
   signal: NodeJS.Signals | null;
   durationMs: number;
-  /** The last ≤4096 bytes the command wrote to outputPath during this call (not older content). */
+  /** The last ≤4096 bytes the command wrote to its output file during this call (not older content). */
   outputTail: string;
+  /** Where its output went: `outputPath`, a fallback, or `/dev/null`. */
+  outputPath: string;
+  /** Why its output did not go (only) where it should: each path that failed and how, a rotation that failed. */
+  outputProblems: string[];
   error?: string;
 }
 
@@ -71,16 +81,16 @@ export async function startDetached(options: StartDetachedOptions): Promise<Star
     signal: null,
     durationMs: Math.round(performance.now() - started),
     outputTail: '',
+    outputPath: output.path,
+    outputProblems: output.problems,
     error,
   });
 
-  let output: OpenedOutputFile;
-  try {
-    output = openOutputFile(outputPath, { rotateAboveBytes: options.rotateAboveBytes, header: options.header, appUser: user });
-  } catch (error) {
-    if (systemErrorCode(error) === undefined) throw error;
-    return failed(`cannot open the output file ${outputPath}: ${describeError(error)}`);
-  }
+  const output = openOutputWithFallback([outputPath, ...(options.fallbackOutputPaths ?? [])], {
+    rotateAboveBytes: options.rotateAboveBytes,
+    header: options.header,
+    appUser: user,
+  });
 
   // Ours stays open until the tail is read back through it: by then the name may lead
   // elsewhere (the app's user can replace it with a link to a file of root's).
@@ -108,10 +118,68 @@ export async function startDetached(options: StartDetachedOptions): Promise<Star
       exitCode: early.kind === 'exit' ? early.exitCode : null,
       signal: early.kind === 'exit' ? early.signal : null,
       durationMs: Math.round(performance.now() - started),
-      outputTail: readOutputSince(output.fd, output.startOffset, OUTPUT_TAIL_BYTES),
+      outputTail: readTailQuietly(output),
+      outputPath: output.path,
+      outputProblems: output.problems,
     };
   } finally {
-    closeSync(output.fd);
+    closeQuietly(output.fd);
+  }
+}
+
+/** The output file opened, which one it is, and what went wrong on the way. */
+interface OutputChoice extends OpenedOutputFile {
+  path: string;
+  problems: string[];
+}
+
+/**
+ * Opens the first of `paths` that can be opened and written, else `/dev/null`: healing never
+ * waits for a log file. Only file-system errors move on to the next path; a bug is thrown.
+ */
+function openOutputWithFallback(paths: readonly string[], options: Parameters<typeof openOutputFile>[1]): OutputChoice {
+  const problems: string[] = [];
+  for (const path of [...new Set(paths)]) {
+    try {
+      const opened = openOutputFile(path, options);
+      return { ...opened, path, problems: [...problems, ...opened.notes] };
+    } catch (error) {
+      if (systemErrorCode(error) === undefined) throw error;
+      problems.push(`cannot use the output file ${path}: ${describeOutputError(error)}`);
+    }
+  }
+  // Read-write, so the tail is read back the same way (it reads as empty).
+  return { fd: openSync('/dev/null', constants.O_RDWR), startOffset: 0, notes: [], path: '/dev/null', problems };
+}
+
+/**
+ * A file-system error in a few words: Node's message without the call and the path it was
+ * given (`, open '/proc/self/fd/23/app.out.log'`), which the caller names better.
+ */
+function describeOutputError(error: unknown): string {
+  return describeError(error).replace(/, [a-z]+(?: '.*')?$/s, '');
+}
+
+/**
+ * What the app wrote so far, or a note in its place when the file cannot be read back
+ * (EIO on a failing SD card): the app is running by now, and its start must be reported.
+ */
+function readTailQuietly(output: OutputChoice): string {
+  try {
+    return readOutputSince(output.fd, output.startOffset, OUTPUT_TAIL_BYTES);
+  } catch (error) {
+    if (systemErrorCode(error) === undefined) throw error;
+    output.problems.push(`cannot read back ${output.path}: ${describeError(error)}`);
+    return '';
+  }
+}
+
+/** Closing can report a late write error (EIO); the descriptor is gone all the same, and the start happened. */
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch (error) {
+    if (systemErrorCode(error) === undefined) throw error;
   }
 }
 

@@ -132,6 +132,7 @@ describe('normalizeProcess: legacy keys and pipeline', () => {
         cwd: '/srv/watchdog',
         env: {},
         output_log: '/srv/watchdog/logs/my_server.out.log',
+        output_log_fallback: '/srv/watchdog/logs/my_server.out.log',
         user: undefined,
         match: undefined,
         max_recoveries: 3,

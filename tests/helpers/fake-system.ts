@@ -132,7 +132,17 @@ export function fakeSystem(options: FakeSystemOptions = {}): FakeSystem {
     },
     async startDetached(startOptions) {
       fake.starts.push(startOptions);
-      return { pid: 6000, outcome: 'running', exitCode: null, signal: null, durationMs: 2000, outputTail: '', ...options.startResult?.(startOptions) };
+      return {
+        pid: 6000,
+        outcome: 'running',
+        exitCode: null,
+        signal: null,
+        durationMs: 2000,
+        outputTail: '',
+        outputPath: startOptions.outputPath,
+        outputProblems: [],
+        ...options.startResult?.(startOptions),
+      };
     },
     async sendMagicPacket(target) {
       fake.wakes.push(target);

@@ -19,6 +19,7 @@ export function processConfig(overrides: Partial<ProcessConfig> = {}): ProcessCo
     cwd: '/srv/web',
     env: {},
     output_log: '/var/log/watchdog/web.out.log',
+    output_log_fallback: '/var/log/watchdog/web.out.log',
     user: undefined,
     match: undefined,
     max_recoveries: 3,

@@ -47,6 +47,7 @@ describe('planActions', () => {
         cwd: '/srv/web',
         user: undefined,
         outputLog: '/var/log/watchdog/web.out.log',
+        outputLogFallback: '/var/log/watchdog/web.out.log',
         outputLogMaxBytes: 1_048_576,
         verifyDelaySeconds: 3,
         heartbeatPath: '/run/web/heartbeat.json',

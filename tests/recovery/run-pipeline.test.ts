@@ -100,7 +100,7 @@ describe('runPipeline', () => {
     assert.equal(result.started?.action, 'start');
     assert.equal(
       result.summary,
-      'warning: clear_db failed: exited 3 after 12ms; warning: notify failed: timed out after 60s (cleanup_timeout); its process group was killed',
+      'warning: clear_db failed: exited 3 after 12ms; warning: notify failed: timed out after 60s (cleanup_timeout); its process tree was killed',
     );
   });
 

@@ -16,6 +16,7 @@ const plan: StartPlan = {
   command: './start.sh --port 8080',
   cwd: '/srv/web',
   outputLog: '/var/log/watchdog/web.out.log',
+  outputLogFallback: '/var/log/watchdog/logs/web.out.log',
   outputLogMaxBytes: 1_048_576,
   verifyDelaySeconds: 2,
   heartbeatPath: '/run/web/heartbeat.json',
@@ -41,10 +42,20 @@ describe('runStartAction', () => {
       env: { PATH: '/usr/bin:/bin', PORT: '8080', WATCHDOG_PROCESS_KEY: 'web', WATCHDOG_ACTION: 'start', WATCHDOG_REASON: REASON },
       user: undefined,
       outputPath: '/var/log/watchdog/web.out.log',
+      fallbackOutputPaths: ['/var/log/watchdog/logs/web.out.log'],
       rotateAboveBytes: 1_048_576,
       header: `--- ${STARTED_AT} watchdog started web: ${REASON} ---`,
       verifyDelayMs: 2000,
     });
+  });
+
+  it('says where the output went when the output log could not be used, and warns', async () => {
+    const problem = 'cannot use the output file /var/log/watchdog/web.out.log: EROFS: read-only file system';
+    const { result } = start({ startResult: () => ({ outputPath: '/var/log/watchdog/logs/web.out.log', outputProblems: [problem] }) });
+    const action = await result;
+    assert.equal(action.outcome, 'ok');
+    assert.match(action.detail, /^PID 6000 running after 2s; cannot use the output file \/var\/log\/watchdog\/web\.out\.log: EROFS: read-only file system; output appended to \/var\/log\/watchdog\/logs\/web\.out\.log/);
+    assert.equal(action.warning, `${problem}; output appended to /var/log/watchdog/logs/web.out.log`);
   });
 
   it('moves the old heartbeat aside before it starts, and says so', async () => {

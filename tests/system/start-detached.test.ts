@@ -172,12 +172,27 @@ describe('startDetached', () => {
     assert.equal(isGone(result.pid), false);
   });
 
-  it('reports an output file that cannot be opened as a failed start, starting nothing', async () => {
-    const options = optionsFor('touch started');
+  it('starts the app with its output in the fallback when the output file cannot be opened, and says why', async () => {
+    const options = optionsFor('echo to-the-fallback; touch started', { verifyDelayMs: 2000 });
     writeFileSync(join(options.cwd, 'logs'), 'a file where the folder should be');
-    const result = await start(options);
-    assert.equal(result.outcome, 'spawn-failed');
-    assert.match(result.error ?? '', /^cannot open the output file .*app\.out: /);
-    assert.throws(() => statSync(join(options.cwd, 'started')), { code: 'ENOENT' });
+    const fallback = join(options.cwd, 'fallback', 'app.out');
+    const result = await start({ ...options, fallbackOutputPaths: [fallback] });
+    assert.equal(result.outcome, 'exited');
+    assert.equal(result.exitCode, 0);
+    assert.equal(result.outputPath, fallback);
+    assert.equal(result.outputProblems.length, 1);
+    assert.match(result.outputProblems[0] ?? '', /^cannot use the output file .*logs\/app\.out: .*ENOTDIR/);
+    assert.equal(result.outputTail, 'to-the-fallback\n');
+    assert.ok(statSync(join(options.cwd, 'started')).isFile(), 'the app ran');
+  });
+
+  it('starts the app with its output in /dev/null when no output file can be opened', async () => {
+    const options = optionsFor('touch started', { verifyDelayMs: 2000 });
+    writeFileSync(join(options.cwd, 'logs'), 'a file where the folder should be');
+    const result = await start({ ...options, fallbackOutputPaths: [join(options.cwd, 'logs', 'other.out')] });
+    assert.equal(result.outcome, 'exited');
+    assert.equal(result.outputPath, '/dev/null');
+    assert.equal(result.outputProblems.length, 2);
+    assert.ok(statSync(join(options.cwd, 'started')).isFile(), 'the app ran');
   });
 });
