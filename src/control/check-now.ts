@@ -2,7 +2,7 @@ import type { ProcessConfig, WatchdogConfig } from '../config/types.js';
 import type { HeartbeatFileRead } from '../heartbeat/read-heartbeat-file.js';
 import { assessCheck, type Assessment, type PreviousState } from '../recovery/assess-check.js';
 import { crashLoopLimitsOf } from '../recovery/crash-loop-guard.js';
-import type { ProcessInspector, System } from '../system/system.js';
+import { bootClockOf, type ProcessInspector, type System } from '../system/system.js';
 import { checkProcess, configuredKeysOf } from '../tick/check-process.js';
 
 export interface CheckNowDeps {
@@ -35,5 +35,6 @@ export function checkNowDepsOf(
  * recording anything: what a manual command or `--dry-run` decides on.
  */
 export function checkNow(process: ProcessConfig, previous: PreviousState, deps: CheckNowDeps): Assessment {
-  return assessCheck(checkProcess(process, deps), previous, process.consecutive_failures_threshold, deps.nowMs, crashLoopLimitsOf(process));
+  const clock = bootClockOf(deps.processTable);
+  return assessCheck(checkProcess(process, deps), previous, process.consecutive_failures_threshold, deps.nowMs, crashLoopLimitsOf(process), clock);
 }

@@ -13,6 +13,9 @@ export interface PreviousState {
   startedAt: string | null;
   /** Until then a missing heartbeat is not a failure. */
   graceUntil: string | null;
+  /** The boot and the boot clock (seconds since boot) of the last start: the grace is judged on them in the same boot. */
+  startedBootId: string | null;
+  startedUptimeSeconds: number | null;
   /** Set while the crash-loop guard has given up on the process. */
   gaveUpAt: string | null;
   gaveUpReason: string | null;
@@ -28,6 +31,8 @@ export const NO_PREVIOUS_STATE: PreviousState = {
   offBy: null,
   startedAt: null,
   graceUntil: null,
+  startedBootId: null,
+  startedUptimeSeconds: null,
   gaveUpAt: null,
   gaveUpReason: null,
   budget: NO_RECOVERIES,
@@ -35,6 +40,12 @@ export const NO_PREVIOUS_STATE: PreviousState = {
 
 /** Without limits (a dry run of something that is not cron's recovery), the guard never holds. */
 export const NO_CRASH_LOOP_LIMITS: CrashLoopLimits = { maxRecoveries: Infinity, windowSeconds: 0, backoffSeconds: 0 };
+
+/** The boot clock at a check: this boot's id and the seconds since it (`/proc/uptime`, which NTP cannot step). */
+export interface BootClock {
+  bootId: string | undefined;
+  uptimeSeconds: number | undefined;
+}
 
 export interface Assessment {
   /** The heartbeat's verdict, or `off` / `starting` wrapped around it: what is recorded. */
@@ -59,6 +70,7 @@ export function assessCheck(
   threshold: number,
   nowMs: number,
   limits: CrashLoopLimits = NO_CRASH_LOOP_LIMITS,
+  clock?: BootClock,
 ): Assessment {
   const held = (state: 'off' | 'gave_up', reason: string): Assessment => ({
     verdict: { ...checked, state, reason: `${reason}; heartbeat: ${checked.state} (${checked.reason})` },
@@ -71,7 +83,7 @@ export function assessCheck(
   if (previous.gaveUpAt !== null) {
     return held('gave_up', `${previous.gaveUpReason ?? 'gave up'} at ${previous.gaveUpAt}; \`watchdog on\` or \`watchdog reset\` resumes recoveries`);
   }
-  const graced = inStartGrace(checked, previous, nowMs);
+  const graced = inStartGrace(checked, previous, nowMs, clock);
   const assessed = graced === undefined ? checked : { ...checked, state: 'starting' as const, reason: graced };
   const consecutiveFailures = nextConsecutiveFailures(previous.consecutiveFailures, assessed.state);
   const due = isRecoveryDue(assessed.state, consecutiveFailures, threshold);
@@ -93,20 +105,43 @@ export function assessCheck(
 }
 
 /** The `starting` reason when the check falls in the grace period after a start and only shows the new instance is not up yet. */
-function inStartGrace(checked: HealthVerdict, previous: PreviousState, nowMs: number): string | undefined {
+function inStartGrace(checked: HealthVerdict, previous: PreviousState, nowMs: number, clock: BootClock | undefined): string | undefined {
+  const since = sinceStart(previous, nowMs, clock);
+  if (since === undefined) return undefined;
+  const { elapsedMs, graceMs } = since;
+  if (elapsedMs < 0 || elapsedMs >= graceMs) return undefined;
+
+  // Written before the start (older than the time since it): the old instance's heartbeat.
+  const oldHeartbeat = checked.heartbeatAgeSeconds !== undefined && checked.heartbeatAgeSeconds * 1000 > elapsedMs;
+  // A heartbeat that cannot be trusted may be the new instance's first, half written by a
+  // writer that does not write atomically: it gets the grace period too.
+  const noNewHeartbeat = checked.state === 'no_heartbeat' || checked.state === 'invalid_heartbeat' || oldHeartbeat;
+  if (!noNewHeartbeat || checked.state === 'healthy' || checked.state === 'check_error') return undefined;
+  const waited = formatSeconds(Math.max(0, elapsedMs / 1000));
+  const left = formatSeconds((graceMs - elapsedMs) / 1000);
+  return `started ${waited} ago, waiting for its first heartbeat (${left} of grace left); ${checked.reason}`;
+}
+
+/**
+ * How long ago the last start was, and how long its grace lasts. In the boot it happened
+ * in, on the boot clock: a step of the wall clock (NTP on a device without a real-time
+ * clock) neither stretches the grace by hours nor ends it at once. After a reboot the
+ * started instance is gone, so there is no grace. Only for a start recorded without the
+ * boot clock (older rows, /proc/uptime unreadable) is the wall clock used.
+ */
+function sinceStart(previous: PreviousState, nowMs: number, clock: BootClock | undefined): { elapsedMs: number; graceMs: number } | undefined {
   if (previous.startedAt === null || previous.graceUntil === null) return undefined;
   const startedMs = Date.parse(previous.startedAt);
   const graceUntilMs = Date.parse(previous.graceUntil);
+  if (Number.isNaN(startedMs) || Number.isNaN(graceUntilMs)) return undefined;
+  const graceMs = graceUntilMs - startedMs;
+  const { startedBootId, startedUptimeSeconds } = previous;
+  if (startedBootId !== null && clock?.bootId !== undefined) {
+    if (startedBootId.toLowerCase() !== clock.bootId.toLowerCase()) return undefined;
+    if (startedUptimeSeconds !== null && clock.uptimeSeconds !== undefined) {
+      return { elapsedMs: (clock.uptimeSeconds - startedUptimeSeconds) * 1000, graceMs };
+    }
+  }
   // A clock now before the start was set back: the grace would last as long as the step, so it ends.
-  if (Number.isNaN(startedMs) || Number.isNaN(graceUntilMs) || nowMs >= graceUntilMs || nowMs < startedMs) return undefined;
-
-  const heartbeatMs = checked.heartbeatAgeSeconds === undefined ? undefined : nowMs - checked.heartbeatAgeSeconds * 1000;
-  // A heartbeat that cannot be trusted may be the new instance's first, half written by a
-  // writer that does not write atomically: it gets the grace period too.
-  const noNewHeartbeat =
-    checked.state === 'no_heartbeat' || checked.state === 'invalid_heartbeat' || (heartbeatMs !== undefined && heartbeatMs < startedMs);
-  if (!noNewHeartbeat || checked.state === 'healthy' || checked.state === 'check_error') return undefined;
-  const waited = formatSeconds(Math.max(0, (nowMs - startedMs) / 1000));
-  const left = formatSeconds((graceUntilMs - nowMs) / 1000);
-  return `started ${waited} ago, waiting for its first heartbeat (${left} of grace left); ${checked.reason}`;
+  return { elapsedMs: nowMs - startedMs, graceMs };
 }

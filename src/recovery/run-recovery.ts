@@ -126,12 +126,16 @@ export async function runRecovery(request: RecoveryRequest, deps: RecoveryDeps):
   return { ...result, recoveryId, processKey: process.key, kind: request.kind, durationMs };
 }
 
-/** Opens the start grace period and remembers the started instance by its PID and start time. */
+/** Opens the start grace period (on the boot clock too) and remembers the started instance by its identity. */
 function noteStart(db: AuditWriter['db'], process: ProcessConfig, start: ActionResult, system: System): void {
   const graceUntil = clampDate(Date.parse(start.startedAt) + process.start_grace_seconds * 1000);
   const stat = start.pid === undefined ? undefined : system.processes.stat(start.pid);
-  const instance = start.pid === undefined || stat === undefined || stat.state === 'Z' ? undefined : { pid: start.pid, startTicks: stat.startTime };
-  noteStarted(db, process.key, start.startedAt, formatUtcTimestamp(graceUntil), instance);
+  const bootId = system.processes.bootId();
+  const instance = start.pid === undefined || stat === undefined || stat.state === 'Z' ? undefined : { pid: start.pid, startTicks: stat.startTime, bootId };
+  // The boot clock when the start began: the start action took start.durationMs since then.
+  const uptime = system.processes.uptimeSeconds();
+  const onBoot = bootId === undefined || uptime === undefined ? undefined : { bootId, uptimeSeconds: Math.max(0, uptime - start.durationMs / 1000) };
+  noteStarted(db, process.key, start.startedAt, formatUtcTimestamp(graceUntil), instance, onBoot);
 }
 
 function logAction(logger: Logger, label: string, action: ActionResult): void {

@@ -197,6 +197,16 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 7,
+    description: 'the start grace on the boot clock, and the boot of the started instance (a daemon the start left)',
+    up: (db) => {
+      db.exec(`
+        ALTER TABLE process_state ADD COLUMN started_boot_id TEXT;
+        ALTER TABLE process_state ADD COLUMN started_uptime_seconds REAL;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

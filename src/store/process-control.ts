@@ -46,41 +46,71 @@ export function resetRecoveryBudget(db: Store, processKey: string, now: string):
   ).run(processKey, now);
 }
 
-/** The instance a start left running: its PID and start time (clock ticks since boot), its identity. */
+/**
+ * The instance a start left running: its PID and start time (clock ticks since boot), and
+ * the boot it ran in; the app itself, or the daemon a start command left behind.
+ */
 export interface StartedInstance {
   pid: number;
   startTicks: number;
+  /** The boot it started in; `undefined` for rows written before it was recorded. */
+  bootId?: string | undefined;
+}
+
+/** When a start happened on the boot clock, which no step of the wall clock moves. */
+export interface StartedOnBoot {
+  bootId: string;
+  uptimeSeconds: number;
 }
 
 /**
  * After a start: the failure count starts again, a missing heartbeat is excused until
- * `graceUntil`, and the started instance is remembered, so `kill` can find it even when it
- * never writes a heartbeat.
+ * `graceUntil` (judged on the boot clock when `onBoot` is known), and the started instance
+ * is remembered, so `kill` can find it even when it never writes a heartbeat.
  */
-export function noteStarted(db: Store, processKey: string, startedAt: string, graceUntil: string, instance: StartedInstance | undefined): void {
+export function noteStarted(
+  db: Store,
+  processKey: string,
+  startedAt: string,
+  graceUntil: string,
+  instance: StartedInstance | undefined,
+  onBoot?: StartedOnBoot | undefined,
+): void {
   db.prepare(
-    `INSERT INTO process_state (process_key, consecutive_failures, started_at, grace_until, started_pid, started_pid_start_ticks)
-     VALUES (@processKey, 0, @startedAt, @graceUntil, @pid, @startTicks)
+    `INSERT INTO process_state (process_key, consecutive_failures, started_at, grace_until, started_pid, started_pid_start_ticks,
+       started_boot_id, started_uptime_seconds)
+     VALUES (@processKey, 0, @startedAt, @graceUntil, @pid, @startTicks, @bootId, @uptimeSeconds)
      ON CONFLICT (process_key) DO UPDATE SET consecutive_failures = 0, recovery_due_since = NULL,
        started_at = excluded.started_at, grace_until = excluded.grace_until,
-       started_pid = excluded.started_pid, started_pid_start_ticks = excluded.started_pid_start_ticks`,
-  ).run({ processKey, startedAt, graceUntil, pid: instance?.pid ?? null, startTicks: instance?.startTicks ?? null });
+       started_pid = excluded.started_pid, started_pid_start_ticks = excluded.started_pid_start_ticks,
+       started_boot_id = excluded.started_boot_id, started_uptime_seconds = excluded.started_uptime_seconds`,
+  ).run({
+    processKey,
+    startedAt,
+    graceUntil,
+    pid: instance?.pid ?? null,
+    startTicks: instance?.startTicks ?? null,
+    bootId: onBoot?.bootId ?? instance?.bootId ?? null,
+    uptimeSeconds: onBoot?.uptimeSeconds ?? null,
+  });
 }
 
 /** The instance the watchdog last started for a process, if it recorded one. */
 export function readStartedInstance(db: Store, processKey: string): StartedInstance | undefined {
   const row = db
-    .prepare<[string], { started_pid: number | null; started_pid_start_ticks: number | null }>(
-      'SELECT started_pid, started_pid_start_ticks FROM process_state WHERE process_key = ?',
-    )
+    .prepare<[string], StartedRow>('SELECT started_pid, started_pid_start_ticks, started_boot_id FROM process_state WHERE process_key = ?')
     .get(processKey);
   return startedInstanceOf(row);
 }
 
+type StartedRow = { started_pid: number | null; started_pid_start_ticks: number | null; started_boot_id?: string | null };
+
 /** The started instance of a `process_state` row, when both its PID and start time are known. */
-export function startedInstanceOf(row: { started_pid: number | null; started_pid_start_ticks: number | null } | undefined): StartedInstance | undefined {
+export function startedInstanceOf(row: StartedRow | undefined): StartedInstance | undefined {
   if (row?.started_pid == null || row.started_pid_start_ticks == null) return undefined;
-  return { pid: row.started_pid, startTicks: row.started_pid_start_ticks };
+  const instance = { pid: row.started_pid, startTicks: row.started_pid_start_ticks };
+  // Rows written before the boot was recorded have none.
+  return row.started_boot_id == null ? instance : { ...instance, bootId: row.started_boot_id };
 }
 
 /** Links the check that triggered a recovery to it. */

@@ -23,6 +23,8 @@ export interface ProcessStateRow {
   grace_until: string | null;
   started_pid: number | null;
   started_pid_start_ticks: number | null;
+  started_boot_id: string | null;
+  started_uptime_seconds: number | null;
   last_recovery_id: number | null;
   last_identity: string | null;
   gave_up_at: string | null;
@@ -82,7 +84,8 @@ export function readHistory(db: Store, { processKey, limit }: { processKey?: str
 }
 
 /** The columns of `process_state` a new check is weighed against. */
-export type PreviousRow = Pick<ProcessStateRow, 'off_since' | 'off_by' | 'started_at' | 'grace_until' | 'gave_up_at' | 'gave_up_reason'> & {
+export type PreviousRow = Pick<ProcessStateRow, 'off_since' | 'off_by' | 'started_at' | 'grace_until' | 'gave_up_at' | 'gave_up_reason'> &
+  Partial<Pick<ProcessStateRow, 'started_boot_id' | 'started_uptime_seconds'>> & {
   consecutive_failures: number | null;
 };
 
@@ -95,6 +98,8 @@ export function previousStateOf(row: PreviousRow | undefined, budget: RecoveryBu
     offBy: row.off_by,
     startedAt: row.started_at,
     graceUntil: row.grace_until,
+    startedBootId: row.started_boot_id ?? null,
+    startedUptimeSeconds: row.started_uptime_seconds ?? null,
     gaveUpAt: row.gave_up_at,
     gaveUpReason: row.gave_up_reason,
     budget,

@@ -1,6 +1,6 @@
 import type { HealthVerdict } from '../heartbeat/classify-heartbeat.js';
 import { isFailure } from '../heartbeat/health-state.js';
-import { assessCheck, NO_CRASH_LOOP_LIMITS, NO_RECOVERIES, type Assessment } from '../recovery/assess-check.js';
+import { assessCheck, NO_CRASH_LOOP_LIMITS, NO_RECOVERIES, type Assessment, type BootClock } from '../recovery/assess-check.js';
 import type { CrashLoopLimits } from '../recovery/crash-loop-guard.js';
 import { recordAuditEvent } from './audit-events.js';
 import type { Store } from './open-store.js';
@@ -13,6 +13,8 @@ export interface CheckToRecord {
   threshold: number;
   /** The crash-loop guard's limits for this process; none when left out. */
   limits?: CrashLoopLimits | undefined;
+  /** The boot clock at the check, so the start grace survives a step of the wall clock. */
+  clock?: BootClock | undefined;
 }
 
 export interface RecordedCheck extends Assessment {
@@ -39,7 +41,7 @@ export function recordChecks(db: Store, checkedAt: string, checks: readonly Chec
   const nowMs = Date.parse(checkedAt);
   const previousOf = db.prepare<[string], PreviousRow>(
     `SELECT consecutive_failures, recovery_due_since, off_since, off_by, started_at, grace_until, gave_up_at, gave_up_reason,
-       recoveries_counted_since FROM process_state WHERE process_key = ?`,
+       recoveries_counted_since, started_boot_id, started_uptime_seconds FROM process_state WHERE process_key = ?`,
   );
   const giveUp = db.prepare('UPDATE process_state SET gave_up_at = ?, gave_up_reason = ? WHERE process_key = ?');
   const upsertState = db.prepare(`
@@ -69,14 +71,14 @@ export function recordChecks(db: Store, checkedAt: string, checks: readonly Chec
 
   return db
     .transaction((): RecordedCheck[] =>
-      checks.map(({ processKey, verdict: checked, threshold, limits = NO_CRASH_LOOP_LIMITS }) => {
+      checks.map(({ processKey, verdict: checked, threshold, limits = NO_CRASH_LOOP_LIMITS, clock }) => {
         const previous = previousOf.get(processKey);
         // The crash-loop guard weighs past recoveries only for a failing check: a healthy one
         // (most of them, most ticks) needs no query.
         const budget = isFailure(checked.state)
           ? readRecoveryBudget(db, processKey, { nowMs, windowSeconds: limits.windowSeconds, countedSince: previous?.recoveries_counted_since ?? null })
           : NO_RECOVERIES;
-        const assessment = assessCheck(checked, previousStateOf(previous, budget), threshold, nowMs, limits);
+        const assessment = assessCheck(checked, previousStateOf(previous, budget), threshold, nowMs, limits, clock);
         const { verdict, consecutiveFailures, recoveryDue, guard } = assessment;
         const row = {
           process_key: processKey,

@@ -70,12 +70,21 @@ export function readProcStat(pid: number, procRoot = '/proc'): ProcStat | undefi
  * that never does). Processes that exit during the scan are left out.
  */
 export function listProcessGroup(pgid: number, procRoot = '/proc'): number[] {
-  if (!Number.isSafeInteger(pgid) || pgid < 1) return [];
+  return listLive((stat) => stat.pgrp === pgid, pgid, procRoot);
+}
+
+/** The PIDs of the live members of session `sid`, as {@link listProcessGroup} lists a group's. */
+export function listSession(sid: number, procRoot = '/proc'): number[] {
+  return listLive((stat) => stat.session === sid, sid, procRoot);
+}
+
+function listLive(belongs: (stat: ProcStat) => boolean, id: number, procRoot: string): number[] {
+  if (!Number.isSafeInteger(id) || id < 1) return [];
   const members: number[] = [];
   for (const name of readdirSync(procRoot)) {
     if (!/^\d+$/.test(name)) continue;
     const stat = readProcStat(Number(name), procRoot);
-    if (stat === undefined || stat.pgrp !== pgid) continue;
+    if (stat === undefined || !belongs(stat)) continue;
     if (stat.state === 'Z' || stat.state === 'X' || stat.state === 'x') continue;
     members.push(stat.pid);
   }

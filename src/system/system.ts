@@ -1,8 +1,9 @@
-import { listProcessGroup, readBootTimeMs, readProcStat, type ProcStat } from './proc-stat.js';
+import { listProcessGroup, listSession, readBootTimeMs, readProcStat, type ProcStat } from './proc-stat.js';
 import { procfsProcessTable, type ProcessTable } from './process-table.js';
-import { readBootId } from './boot-info.js';
+import { readBootId, readUptimeSeconds } from './boot-info.js';
 import { readCommandLine, readProcessUids, type ProcessUids } from './process-owner.js';
 import type { ObservedIdentity } from '../heartbeat/check-identity.js';
+import type { BootClock } from '../recovery/assess-check.js';
 import type { ShellCommandOptions, ShellCommandResult } from './run-shell-command.js';
 import type { StartDetachedOptions, StartDetachedResult } from './start-detached.js';
 import type { WakeOnLanTarget } from '../config/types.js';
@@ -23,6 +24,10 @@ export interface ProcessInspector extends ProcessTable {
   uids(pid: number): ProcessUids | undefined;
   /** This boot's id; `undefined` when it cannot be read. */
   bootId(): string | undefined;
+  /** Seconds since boot (`/proc/uptime`), a clock no step of the wall clock moves; `undefined` when unreadable. */
+  uptimeSeconds(): number | undefined;
+  /** Live (non-zombie) members of a session. */
+  sessionMembers(sid: number): number[];
 }
 
 /**
@@ -68,6 +73,8 @@ export function realSystem(procRoot = '/proc', env: NodeJS.ProcessEnv = process.
     uids: (pid) => readProcessUids(pid, procRoot),
     // Read once: a running watchdog cannot outlive its boot, and a tick asks for every heartbeat.
     bootId: () => (bootId ??= { value: readBootId(procRoot) }).value,
+    uptimeSeconds: () => readUptimeSeconds(procRoot),
+    sessionMembers: (sid) => listSession(sid, procRoot),
   };
   return {
     processes,
@@ -92,6 +99,11 @@ export function realSystem(procRoot = '/proc', env: NodeJS.ProcessEnv = process.
     },
     ancestors: () => ancestorsOf(process.ppid, processes),
   };
+}
+
+/** The boot clock now, for the start grace. */
+export function bootClockOf(processes: Pick<ProcessInspector, 'bootId' | 'uptimeSeconds'>): BootClock {
+  return { bootId: processes.bootId(), uptimeSeconds: processes.uptimeSeconds() };
 }
 
 /** `pid` and its ancestors up to (not including) init. */

@@ -14,7 +14,7 @@ import type { AuditWriter } from '../store/audit-writer.js';
 import { recordChecks } from '../store/record-checks.js';
 import { markInterruptedRecoveries } from '../store/record-recovery.js';
 import { applyRetention } from '../store/retention.js';
-import type { System } from '../system/system.js';
+import { bootClockOf, type System } from '../system/system.js';
 import { machineName } from '../system/machine-name.js';
 import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
 import { checkProcess, configuredKeysOf } from './check-process.js';
@@ -107,6 +107,7 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
       const raise = notifierFor(config.notify, { audit: store, host: host === undefined ? machineName : () => host, now: () => system.now(), logger });
       const interrupted = store.write((db) => markInterruptedRecoveries(db, checkedAt));
       if (interrupted > 0) logger.warn(`${interrupted} recovery(ies) were interrupted by the watchdog stopping mid-pipeline; marked interrupted`);
+      const clock = bootClockOf(system.processes);
       const recorded = store.write((db) =>
         recordChecks(
         db,
@@ -116,6 +117,7 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
           verdict,
           threshold: process.consecutive_failures_threshold,
           limits: crashLoopLimitsOf(process),
+          clock,
         })),
       ),
       );

@@ -13,6 +13,8 @@ export interface FakeProcess {
   state?: string;
   /** Its process group: its own PID by default (it leads one). */
   pgrp?: number;
+  /** Its session: its process group by default. */
+  session?: number;
   ppid?: number;
   /** Clock ticks since boot: 1000 by default. */
   startTime?: number;
@@ -102,7 +104,7 @@ export function fakeSystem(options: FakeSystemOptions = {}): FakeSystem {
         const entry = table.get(pid);
         if (entry === undefined) return undefined;
         const pgrp = entry.pgrp ?? pid;
-        return { pid, state: entry.state ?? 'S', ppid: entry.ppid ?? 1, pgrp, session: pgrp, startTime: entry.startTime ?? 1000 };
+        return { pid, state: entry.state ?? 'S', ppid: entry.ppid ?? 1, pgrp, session: entry.session ?? pgrp, startTime: entry.startTime ?? 1000 };
       },
       bootTimeMs: () => FAKE_BOOT_MS,
       commandLine(pid) {
@@ -116,6 +118,12 @@ export function fakeSystem(options: FakeSystemOptions = {}): FakeSystem {
         return entry === undefined ? undefined : { real: entry.uid ?? 0, effective: entry.uid ?? 0 };
       },
       bootId: () => FAKE_BOOT_ID,
+      uptimeSeconds: () => (fake.clockMs - FAKE_BOOT_MS) / 1000,
+      sessionMembers(sid) {
+        return [...table.values()]
+          .filter((entry) => entry.thread !== true && (entry.session ?? entry.pgrp ?? entry.pid) === sid && entry.state !== 'Z' && entry.state !== 'X')
+          .map((entry) => entry.pid);
+      },
       groupMembers(pgid) {
         return [...table.values()]
           .filter((entry) => entry.thread !== true && (entry.pgrp ?? entry.pid) === pgid && entry.state !== 'Z' && entry.state !== 'X')

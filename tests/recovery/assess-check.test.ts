@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { HealthVerdict } from '../../src/heartbeat/classify-heartbeat.js';
 import { HEALTH_STATES, type HealthState } from '../../src/heartbeat/health-state.js';
-import { assessCheck, NO_PREVIOUS_STATE, type PreviousState } from '../../src/recovery/assess-check.js';
+import { assessCheck, NO_PREVIOUS_STATE, type BootClock, type PreviousState } from '../../src/recovery/assess-check.js';
 import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
 import { verdictOf } from '../helpers/verdicts.js';
 
@@ -12,6 +12,10 @@ const GRACE_UNTIL_MS = STARTED_MS + 60_000;
 const GRACE_UNTIL = formatUtcTimestamp(new Date(GRACE_UNTIL_MS));
 /** Half-way through the grace period. */
 const IN_GRACE_MS = STARTED_MS + 30_000;
+
+const BOOT = '0f0e0d0c-0b0a-4908-8706-050403020100';
+/** A start recorded on the boot clock, 1000 s after boot. */
+const onBoot = (consecutiveFailures: number): PreviousState => ({ ...afterStart(consecutiveFailures), startedBootId: BOOT, startedUptimeSeconds: 1000 });
 
 const afterStart = (consecutiveFailures: number): PreviousState => ({
   ...NO_PREVIOUS_STATE,
@@ -30,6 +34,8 @@ interface Case {
   previous: PreviousState;
   nowMs: number;
   threshold?: number;
+  /** The boot clock at the check; none: the wall clock alone judges the grace. */
+  clock?: BootClock;
   state: HealthState;
   failures: number;
   due: boolean;
@@ -201,6 +207,79 @@ const cases: Case[] = [
     due: false,
   },
 
+  // The grace on the boot clock: a step of the wall clock neither stretches nor ends it.
+  {
+    name: 'a wall clock stepped back hours within grace: still starting, by the boot clock (30 s in)',
+    checked: verdictOf('no_heartbeat', 'no heartbeat file'),
+    previous: onBoot(1),
+    nowMs: STARTED_MS - 3 * 3_600_000,
+    clock: { bootId: BOOT, uptimeSeconds: 1030 },
+    state: 'starting',
+    failures: 1,
+    due: false,
+    reason: /^started 30s ago, waiting for its first heartbeat \(30s of grace left\)/,
+  },
+  {
+    name: 'a wall clock stepped forward hours within grace: still starting, by the boot clock',
+    checked: verdictOf('no_heartbeat', 'no heartbeat file'),
+    previous: onBoot(1),
+    nowMs: STARTED_MS + 3 * 3_600_000,
+    clock: { bootId: BOOT, uptimeSeconds: 1010 },
+    state: 'starting',
+    failures: 1,
+    due: false,
+  },
+  {
+    name: 'a wall clock stepped back hours after the grace ended on the boot clock: counted',
+    checked: verdictOf('no_heartbeat', 'no heartbeat file'),
+    previous: onBoot(1),
+    nowMs: STARTED_MS + 30_000 - 3 * 3_600_000,
+    clock: { bootId: BOOT, uptimeSeconds: 1061 },
+    state: 'no_heartbeat',
+    failures: 2,
+    due: true,
+  },
+  {
+    name: 'the same boot id in capitals is the same boot',
+    checked: verdictOf('no_heartbeat', 'no heartbeat file'),
+    previous: onBoot(0),
+    nowMs: IN_GRACE_MS,
+    clock: { bootId: BOOT.toUpperCase(), uptimeSeconds: 1030 },
+    state: 'starting',
+    failures: 0,
+    due: false,
+  },
+  {
+    name: 'another boot: the started instance died with the reboot, no grace',
+    checked: verdictOf('no_heartbeat', 'no heartbeat file'),
+    previous: onBoot(1),
+    nowMs: IN_GRACE_MS,
+    clock: { bootId: '11111111-2222-4333-8444-555555555555', uptimeSeconds: 20 },
+    state: 'no_heartbeat',
+    failures: 2,
+    due: true,
+  },
+  {
+    name: "the old instance's heartbeat (older than the time since the start, by the boot clock) within grace is starting",
+    checked: beat('timed_out', 600),
+    previous: onBoot(1),
+    nowMs: STARTED_MS - 3_600_000,
+    clock: { bootId: BOOT, uptimeSeconds: 1030 },
+    state: 'starting',
+    failures: 1,
+    due: false,
+  },
+  {
+    name: 'the boot clock unreadable now: the wall clock judges, as before',
+    checked: verdictOf('no_heartbeat', 'no heartbeat file'),
+    previous: onBoot(1),
+    nowMs: STARTED_MS - 3_600_000,
+    clock: { bootId: BOOT, uptimeSeconds: undefined },
+    state: 'no_heartbeat',
+    failures: 2,
+    due: true,
+  },
+
   // Counting, as the Python Watchdog counts.
   {
     name: 'a healthy check resets the count',
@@ -251,9 +330,9 @@ const cases: Case[] = [
 ];
 
 describe('assessCheck', () => {
-  for (const { name, checked, previous, nowMs, threshold = 2, state, failures, due, reason } of cases) {
+  for (const { name, checked, previous, nowMs, threshold = 2, clock, state, failures, due, reason } of cases) {
     it(name, () => {
-      const assessment = assessCheck(checked, previous, threshold, nowMs);
+      const assessment = assessCheck(checked, previous, threshold, nowMs, undefined, clock);
       assert.equal(assessment.verdict.state, state);
       assert.equal(assessment.consecutiveFailures, failures);
       assert.equal(assessment.recoveryDue, due);

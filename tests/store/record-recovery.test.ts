@@ -256,6 +256,12 @@ describe('process control', () => {
       );
       assert.deepEqual(readStartedInstance(db, 'web'), { pid: 6000, startTicks: 123456 });
 
+      // With the boot clock: the grace is judged on it, and the instance carries its boot.
+      noteStarted(db, 'web', T1, T2, { pid: 6001, startTicks: 123457 }, { bootId: 'b00t', uptimeSeconds: 1234.5 });
+      const onBoot = readProcessStates(db).get('web');
+      assert.deepEqual([onBoot?.started_boot_id, onBoot?.started_uptime_seconds], ['b00t', 1234.5]);
+      assert.deepEqual(readStartedInstance(db, 'web'), { pid: 6001, startTicks: 123457, bootId: 'b00t' });
+
       noteStarted(db, 'new', T1, T2, undefined);
       const fresh = readProcessStates(db).get('new');
       assert.deepEqual([fresh?.consecutive_failures, fresh?.started_at, fresh?.grace_until], [0, T1, T2]);
