@@ -101,12 +101,14 @@ export async function main(argv: readonly string[], io: CliIo, readVersion: () =
       'restart <key>',
       "Run the process's full recovery pipeline now (kill, cleanup actions, start), whatever its health; turns an off process back on.",
       (command) =>
-        withWait(command.positional('key', { type: 'string', demandOption: true, description: 'Process key' })).option('dry-run', {
-          alias: 'n',
-          type: 'boolean',
-          description: 'Print the exact actions a restart would run; run nothing, change nothing',
-          default: false,
-        }),
+        withWait(command.positional('key', { type: 'string', demandOption: true, description: 'Process key' }))
+          .option('dry-run', {
+            alias: 'n',
+            type: 'boolean',
+            description: 'Print the exact actions a restart would run; run nothing, change nothing',
+            default: false,
+          })
+          .option('force', { type: 'boolean', description: 'Start it even where that may be a second copy (see docs/starting-apps.md)', default: false }),
       run(async (args) =>
         args.dryRun
           ? (await import('./commands/restart-dry-run.js')).runRestartDryRun(args, io)

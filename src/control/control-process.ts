@@ -13,6 +13,9 @@ import type { System } from '../system/system.js';
 import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
 import { checkNow, checkNowDepsOf } from './check-now.js';
 import { decideOn } from './decide-on.js';
+import { decideStart, type StartFacts, type StartIntent } from '../recovery/decide-start.js';
+import { startFactsOf } from '../recovery/start-facts.js';
+import { readStartedInstance } from '../store/process-control.js';
 
 export interface ControlDeps {
   /** The audit log, which a failing database cannot stop. */
@@ -58,7 +61,7 @@ export async function turnOn(process: ProcessConfig, force: boolean, deps: Contr
   if (wasOff) deps.logger.info(`${process.key}: turned on by ${deps.requestedBy} (${deps.command})`);
   resume(process, deps);
   const current = assessNow(process, deps);
-  const decision = decideOn(process, current.verdict, force);
+  const decision = decideOn(process, startFactsNow(process, 'start', force, process.recovery_actions, current, deps));
   if (!decision.start) {
     recordSkipped(process, current, decision.why, deps);
     deps.logger.info(`${process.key}: ${deps.command}: ${decision.why}`);
@@ -72,11 +75,21 @@ export async function turnOn(process: ProcessConfig, force: boolean, deps: Contr
   return { processKey: process.key, outcome: report.outcome, message, report };
 }
 
-/** `watchdog restart`: the full pipeline now, whatever the app's health; also turns an `off` process back on. */
-export async function restartProcess(process: ProcessConfig, deps: ControlDeps): Promise<ControlResult> {
+/**
+ * `watchdog restart`: the full pipeline now, whatever the app's health; also turns an `off`
+ * process back on. Refused (unless `force`) where the start would be a second copy: a live
+ * process the pipeline cannot stop ({@link decideStart}).
+ */
+export async function restartProcess(process: ProcessConfig, deps: ControlDeps, force = false): Promise<ControlResult> {
   if (deps.audit.write((db) => clearOff(db, process.key))) deps.logger.info(`${process.key}: turned on by ${deps.requestedBy} (${deps.command})`);
   resume(process, deps);
   const current = assessNow(process, deps);
+  const decision = decideStart(startFactsNow(process, 'restart', force, process.recovery_actions, current, deps));
+  if (!decision.start) {
+    recordSkipped(process, current, decision.why, deps, 'restart');
+    deps.logger.info(`${process.key}: ${deps.command}: ${decision.why}`);
+    return { processKey: process.key, outcome: 'skipped', message: decision.why, report: undefined };
+  }
   const report = await run(process, 'restart', process.recovery_actions, current, deps);
   return { processKey: process.key, outcome: report.outcome, message: outcomeMessage('restart', report), report };
 }
@@ -109,6 +122,10 @@ function resume(process: ProcessConfig, deps: ControlDeps): void {
   if (detail !== undefined) deps.logger.info(`${process.key}: ${detail}`);
 }
 
+function startFactsNow(process: ProcessConfig, intent: StartIntent, force: boolean, actions: readonly string[], current: Assessment, deps: ControlDeps): StartFacts {
+  return startFactsOf({ intent, force, actions }, current, readStartedInstance(deps.audit.db, process.key), deps.system.processes, process);
+}
+
 function assessNow(process: ProcessConfig, deps: ControlDeps): Assessment {
   const previous = previousStateOf(readProcessStates(deps.audit.db).get(process.key));
   return checkNow(process, previous, checkNowDepsOf(deps.config, deps.system, deps.readHeartbeat));
@@ -134,12 +151,12 @@ function tellOnOff(kind: 'process_off' | 'process_on', process: ProcessConfig, w
 }
 
 /** A manual command that found nothing to do is still recorded: who asked, when, and why nothing ran. */
-function recordSkipped(process: ProcessConfig, current: Assessment, why: string, deps: ControlDeps): void {
+function recordSkipped(process: ProcessConfig, current: Assessment, why: string, deps: ControlDeps, kind: RecoveryKind = 'start'): void {
   const at = formatUtcTimestamp(deps.system.now());
   deps.audit.write((db) => {
     const id = beginRecovery(db, {
       processKey: process.key,
-      kind: 'start',
+      kind,
       command: deps.command,
       requestedBy: deps.requestedBy,
       triggerHealth: current.verdict.state,

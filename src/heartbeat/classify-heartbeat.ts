@@ -76,8 +76,11 @@ export function classifyHeartbeat(input: ClassifyInput): HealthVerdict {
     return verdict('invalid_heartbeat', `heartbeat file is owned by ${owner}, not by ${input.user.name} (uid ${input.user.uid}): not trusted`);
   }
 
+  // An ordinary user who wrote the file can only speak for a PID of their own: what a start
+  // weighs before it refuses for an untrusted heartbeat naming a live process.
+  const writerUid = read.ownerUid !== undefined && read.ownerUid !== 0 && read.ownerUid !== input.ownUid ? read.ownerUid : undefined;
   const parsed = parseHeartbeat(read.text);
-  if (!parsed.ok) return verdict('invalid_heartbeat', parsed.reason, { pid: parsed.pid });
+  if (!parsed.ok) return verdict('invalid_heartbeat', parsed.reason, { pid: parsed.pid, writerUid });
   const beat = parsed.heartbeat;
 
   if (beat.process_key !== input.processKey && input.configuredKeys?.has(beat.process_key) === true) {
@@ -85,6 +88,7 @@ export function classifyHeartbeat(input: ClassifyInput): HealthVerdict {
     // its writer) proves nothing about this one, and its PID is the other app's.
     return verdict('invalid_heartbeat', `heartbeat names process_key ${JSON.stringify(beat.process_key)}, another process of this config: not trusted as ${JSON.stringify(input.processKey)}'s`, {
       pid: beat.pid,
+      writerUid,
     });
   }
 
@@ -96,7 +100,7 @@ export function classifyHeartbeat(input: ClassifyInput): HealthVerdict {
     iteration: beat.iteration,
     status: beat.status,
     pidStartTicks: beat.pid_start_ticks,
-    writerUid: read.ownerUid !== undefined && read.ownerUid !== 0 && read.ownerUid !== input.ownUid ? read.ownerUid : undefined,
+    writerUid,
     bootId: beat.boot_id,
     warning:
       beat.process_key === input.processKey

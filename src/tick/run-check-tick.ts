@@ -12,7 +12,10 @@ import { crashLoopLimitsOf } from '../recovery/crash-loop-guard.js';
 import { openAuditStore } from '../store/audit-store.js';
 import type { AuditWriter } from '../store/audit-writer.js';
 import { recordChecks } from '../store/record-checks.js';
-import { markInterruptedRecoveries } from '../store/record-recovery.js';
+import { beginRecovery, finishRecovery, markInterruptedRecoveries } from '../store/record-recovery.js';
+import { linkCheckToRecovery, readStartedInstance } from '../store/process-control.js';
+import { decideStart } from '../recovery/decide-start.js';
+import { startFactsOf } from '../recovery/start-facts.js';
 import { applyRetention } from '../store/retention.js';
 import { bootClockOf, type System } from '../system/system.js';
 import { machineName } from '../system/machine-name.js';
@@ -150,6 +153,15 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
           logger.info(`${due.process.key}: healthy again before its recovery ran (${heartbeat.reason}); no recovery`);
           continue;
         }
+        // The one rule of every start (docs/starting-apps.md): never a second copy.
+        const started = readStartedInstance(store.db, due.process.key);
+        const facts = startFactsOf({ intent: 'recover', force: false, actions: due.process.recovery_actions }, { ...due, checked: heartbeat }, started, system.processes, due.process);
+        const decision = decideStart(facts);
+        if (!decision.start) {
+          refuseRecovery(due, decision.why, recorded[index]?.historyId, store, system.now());
+          logger.warn(`${due.process.key}: recovery refused: ${decision.why}`);
+          continue;
+        }
         recoveries.push(await recover({ ...due, checked: heartbeat }, recorded[index]?.historyId, store, config, deps, raise));
       }
       // No ladder (and so no reboot) on a state that cannot be read or a record that cannot be kept:
@@ -186,6 +198,24 @@ function recover(check: ProcessCheck, historyId: number | undefined, audit: Audi
     },
     { audit, system: deps.system, logger: deps.logger, outputLogMaxBytes: config.log_max_bytes, raise },
   );
+}
+
+/** A due recovery that may not start is recorded as a skipped recovery, with why, linked to its check. */
+function refuseRecovery(check: ProcessCheck, why: string, historyId: number | undefined, audit: AuditWriter, now: Date): void {
+  const at = formatUtcTimestamp(now);
+  audit.write((db) => {
+    const id = beginRecovery(db, {
+      processKey: check.process.key,
+      kind: 'recovery',
+      command: 'check',
+      requestedBy: 'cron',
+      triggerHealth: check.verdict.state,
+      triggerReason: check.verdict.reason,
+      startedAt: at,
+    });
+    if (historyId !== undefined) linkCheckToRecovery(db, historyId, id);
+    finishRecovery(db, id, { finishedAt: at, durationMs: 0, outcome: 'skipped', detail: why, startedPid: null });
+  });
 }
 
 function raiseGaveUp(check: ProcessCheck, at: string, raise: RaiseEvent): void {

@@ -32,6 +32,8 @@ interface JsonCase {
   bytes: (pid: number) => Buffer;
   /** What it is read as: `invalid_heartbeat` unless said. */
   health?: 'healthy';
+  /** The untrusted heartbeat names the live app by a PID that may be it: no start beside it (docs/starting-apps.md). */
+  refused?: true;
 }
 
 const CASES: JsonCase[] = [
@@ -42,6 +44,7 @@ const CASES: JsonCase[] = [
     key: 'deep_field',
     fault: 'an otherwise valid heartbeat naming the live app with "status": "error", whose `iteration` is 20 000 arrays deep',
     bytes: (pid) => Buffer.from(heartbeatJson({ process_key: 'deep_field', pid, status: 'error' }).replace(/"iteration":1/, `"iteration":${'['.repeat(20_000)}${']'.repeat(20_000)}`)),
+    refused: true,
   },
   {
     id: 'p.4',
@@ -105,7 +108,7 @@ describe('fault injection, hostile users: pathological JSON in a heartbeat', () 
     const bystanders = await bystanderReport(world);
     const control = checks.find((row) => row.process_key === 'control');
 
-    for (const { id, key, fault, health = 'invalid_heartbeat' } of CASES) {
+    for (const { id, key, fault, health = 'invalid_heartbeat', refused = false } of CASES) {
       const sound = health === 'healthy';
       await t.test(key, () =>
         faultCase(
@@ -113,7 +116,9 @@ describe('fault injection, hostile users: pathological JSON in a heartbeat', () 
           `${fault}; written by the hostile user, \`user\` set; threshold 1, pipeline kill → stub start`,
           sound
             ? 'the tick exits 0; read as the JSON after the mark: healthy, nothing run; the app and the bystanders untouched'
-            : 'the tick exits 0; invalid_heartbeat (never check_error) with a reason; kill signals nothing; the app and the bystanders untouched',
+            : refused
+              ? 'the tick exits 0; invalid_heartbeat (never check_error) with a reason; its PID is the live app\'s, so the recovery is refused (skipped, no kill, no second copy); the app and the bystanders untouched'
+              : 'the tick exits 0; invalid_heartbeat (never check_error) with a reason; kill signals nothing; the app and the bystanders untouched',
           (seen) => {
             const check = checks.find((row) => row.process_key === key);
             const recovery = recoveries.find((row) => row.process_key === key);
@@ -135,7 +140,8 @@ describe('fault injection, hostile users: pathological JSON in a heartbeat', () 
             assert.equal(check?.health, health, `${key}: ${check?.reason ?? 'no row'}`);
             assert.ok((check?.reason ?? '').trim() !== '', 'with a reason');
             assert.deepEqual({ pid: kill?.pid ?? null, signal: kill?.signal ?? null }, { pid: null, signal: null }, 'kill signalled no PID');
-            assert.equal(starts.filter((line) => line === key).length, sound ? 0 : 1, sound ? 'nothing started' : 'its stub start ran once');
+            if (refused) assert.deepEqual({ outcome: recovery?.outcome, actions: actionOutcomes(recovery) }, { outcome: 'skipped', actions: [] }, 'the recovery was refused');
+            assert.equal(starts.filter((line) => line === key).length, sound || refused ? 0 : 1, sound || refused ? 'nothing started' : 'its stub start ran once');
             assert.equal(control?.health, 'healthy', `control: ${control?.reason ?? 'no row'}`);
             assertAppUntouched('the app its text names', namedSeen ?? { state: 'dead', signals: [] });
             assertBystandersUntouched(bystanders);

@@ -3,6 +3,9 @@ import type { NetworkConfig } from '../../config/network-types.js';
 import type { WatchdogConfig } from '../../config/types.js';
 import { readHeartbeatFile } from '../../heartbeat/read-heartbeat-file.js';
 import { previewActions } from '../../recovery/preview-actions.js';
+import { decideStart } from '../../recovery/decide-start.js';
+import { startFactsOf } from '../../recovery/start-facts.js';
+import { escapeUntrustedLine } from '../../display/escape-untrusted.js';
 import { startedInstanceOf } from '../../store/process-control.js';
 import { readReboots } from '../../store/network-events.js';
 import { emptyNetworkState, readNetworkState } from '../../store/network-state.js';
@@ -42,6 +45,12 @@ export async function runCheckDryRun(config: WatchdogConfig, warnings: readonly 
     const line = describeCheck({ process, threshold, ...assessment });
     if (!assessment.recoveryDue) {
       io.out(`${line} → ${assessment.guard?.kind === 'backoff' ? 'no recovery yet: it waits for its backoff' : quietDecision(assessment.verdict.state, threshold)}`);
+      continue;
+    }
+    const refused = decideStart(startFactsOf({ intent: 'recover', force: false, actions: process.recovery_actions }, assessment, startedInstanceOf(state), system.processes, process));
+    if (!refused.start) {
+      // The line is escaped already; the reason quotes what the heartbeat said.
+      io.out(`${line} → its recovery is due but would be refused: ${escapeUntrustedLine(refused.why)}`);
       continue;
     }
     io.out(`${line} → would run its recovery:`);

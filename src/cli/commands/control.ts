@@ -110,7 +110,7 @@ function act(command: ControlCommand, process: ProcessConfig, force: boolean, de
     case 'start-all':
       return turnOn(process, force, deps);
     case 'restart':
-      return restartProcess(process, deps);
+      return restartProcess(process, deps, force);
     case 'reset':
       return Promise.resolve(resetProcess(process, deps));
   }

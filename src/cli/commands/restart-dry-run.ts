@@ -2,6 +2,8 @@ import { checkNow, checkNowDepsOf } from '../../control/check-now.js';
 import { escapeUntrustedLine } from '../../display/escape-untrusted.js';
 import { readHeartbeatFile } from '../../heartbeat/read-heartbeat-file.js';
 import { previewActions } from '../../recovery/preview-actions.js';
+import { decideStart } from '../../recovery/decide-start.js';
+import { startFactsOf } from '../../recovery/start-facts.js';
 import { startedInstanceOf } from '../../store/process-control.js';
 import { previousStateOf, readProcessStatesAt } from '../../store/read-state.js';
 import { realSystem } from '../../system/system.js';
@@ -18,8 +20,14 @@ export function runRestartDryRun(args: { config?: string | undefined; key: strin
   // A restart turns an `off` process back on first, so it is judged as if it were on.
   const state = readProcessStatesAt(config.db_path).get(process.key);
   const previous = { ...previousStateOf(state), offSince: null, offBy: null };
-  const { verdict, checked } = checkNow(process, previous, checkNowDepsOf(config, system, readHeartbeatFile));
+  const assessment = checkNow(process, previous, checkNowDepsOf(config, system, readHeartbeatFile));
+  const { verdict, checked } = assessment;
   io.out(`dry run: nothing is run, recorded or logged`);
+  const decision = decideStart(startFactsOf({ intent: 'restart', force: false, actions: process.recovery_actions }, assessment, startedInstanceOf(state), system.processes, process));
+  if (!decision.start) {
+    io.out(escapeUntrustedLine(`${process.key}: ${verdict.state} (${verdict.reason}) → a restart would be refused: ${decision.why}`));
+    return EXIT.ok;
+  }
   // The reason quotes what the heartbeat said.
   io.out(escapeUntrustedLine(`${process.key}: ${verdict.state} (${verdict.reason}) → a restart would run:`));
   const previews = previewActions(process, process.recovery_actions, checked, system, { outputLogMaxBytes: config.log_max_bytes }, startedInstanceOf(state));

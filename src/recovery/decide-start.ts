@@ -1,0 +1,68 @@
+import type { HealthState } from '../heartbeat/health-state.js';
+
+/**
+ * Who asks to start: cron's recovery of a failing app (`recover`), `on` and `start-all`
+ * (`start`: bring it up if it is not up), `restart` (`restart`: replace what runs).
+ */
+export type StartIntent = 'recover' | 'start' | 'restart';
+
+/** What is known of a process when a start is asked for: plain data, gathered by {@link startFactsOf}. */
+export interface StartFacts {
+  intent: StartIntent;
+  /** A person's `--force`: start even what may be a second copy. Never overrides `off` or the crash-loop guard. */
+  force: boolean;
+  /** The state as recorded: the heartbeat's, or `off`, `gave_up`, `starting` around it. */
+  state: HealthState;
+  /** The heartbeat's own state. */
+  heartbeat: HealthState;
+  reason: string;
+  /** The crash-loop guard holds recoveries back (`backoff`) or has given up (`give_up`). */
+  guard: 'backoff' | 'give_up' | undefined;
+  /** The live PID an untrusted heartbeat names, when it is not the instance the watchdog recorded. */
+  untrustedLivePid: number | undefined;
+  /** The live instance the watchdog recorded (the app, or the daemon its start command left). */
+  recordedLivePid: number | undefined;
+  /** The actions stop the running instance (`kill`) before the start. */
+  kills: boolean;
+}
+
+/** Why a start is refused: a stable word for the audit log and the tests. */
+export type StartRefusal = 'off' | 'gave_up' | 'backoff' | 'running' | 'starting' | 'unknown' | 'untrusted_live' | 'no_kill';
+
+export type StartDecision = { start: true } | { start: false; refusal: StartRefusal; why: string };
+
+const FORCE = '--force starts one anyway';
+
+/**
+ * "May we start this app now, and if not, why": one answer for cron's recovery, `on`,
+ * `start-all` and `restart`. Never a second copy: a start is refused while something that
+ * may be the app runs and the actions would not stop it first. `off` and the crash-loop
+ * guard hold cron only (a person's command clears them before asking).
+ */
+export function decideStart(facts: StartFacts): StartDecision {
+  const no = (refusal: StartRefusal, why: string): StartDecision => ({ start: false, refusal, why });
+  if (facts.state === 'off') return no('off', `turned off (${facts.reason}); \`watchdog on\` starts it`);
+  if (facts.state === 'gave_up' || facts.guard === 'give_up') return no('gave_up', `${facts.reason}`);
+  if (facts.guard === 'backoff') return no('backoff', facts.reason);
+  if (facts.force) return { start: true };
+
+  if (facts.untrustedLivePid !== undefined) {
+    return no(
+      'untrusted_live',
+      `its heartbeat cannot be trusted and names PID ${facts.untrustedLivePid}, which is alive: it may be the app, and it is never signalled; not starting what may be a second copy (${FORCE})`,
+    );
+  }
+  if (facts.intent === 'start') {
+    if (facts.state === 'healthy') return no('running', `already running and healthy (${facts.reason}); not starting a second copy (${FORCE})`);
+    if (facts.state === 'starting') return no('starting', `already starting (${facts.reason}); not starting a second copy (${FORCE})`);
+  }
+  if (facts.heartbeat === 'check_error') return no('unknown', `cannot tell whether it runs (${facts.reason}); not starting what may be a second copy (${FORCE})`);
+  if (!facts.kills) {
+    const live = TRUSTED_LIVE.has(facts.heartbeat) ? 'its heartbeat names a live process' : facts.recordedLivePid === undefined ? undefined : `PID ${facts.recordedLivePid}, which the watchdog started, still runs`;
+    if (live !== undefined) return no('no_kill', `${live} (${facts.reason}) and its actions have no kill; not starting a second copy (${FORCE})`);
+  }
+  return { start: true };
+}
+
+/** Heartbeat states in which a trusted heartbeat names a live process: the app, up or hung. */
+const TRUSTED_LIVE: ReadonlySet<HealthState> = new Set(['healthy', 'timed_out', 'error_status']);
