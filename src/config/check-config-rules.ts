@@ -55,7 +55,18 @@ export function checkProcessRules(key: string, raw: Record<string, unknown>, loo
     const problem = patternProblem(raw.match);
     if (problem !== undefined) errors.push(`${at}.match: ${problem}`);
   }
+  if (typeof raw.pid_file === 'string') {
+    const problem = pidFileProblem(raw.pid_file, raw.heartbeat_path);
+    if (problem !== undefined) errors.push(`${at}.pid_file: ${problem}`);
+  }
   return { errors, warnings };
+}
+
+function pidFileProblem(path: string, heartbeatPath: unknown): string | undefined {
+  if (path.includes('\0')) return 'must not contain a NUL byte (no file has such a name)';
+  if (path.endsWith('/')) return `must name a file, not a folder (got ${JSON.stringify(path)})`;
+  if (path === heartbeatPath) return 'is the heartbeat_path: the daemon writes its PID to a file of its own (such as /run/app/app.pid)';
+  return undefined;
 }
 
 function userProblem(name: string, lookupUser: LookupUser): string | undefined {

@@ -64,6 +64,8 @@ export const processSchema = {
     output_log: nonEmptyString,
     user: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_.-]*\\$?$' },
     match: nonEmptyString,
+    // A path (PATH_MAX at most) the start command's daemon writes its PID to.
+    pid_file: { type: 'string', minLength: 1, maxLength: 4096 },
     wake_on_lan: { type: 'object', additionalProperties: wakeOnLanSchema },
   },
 } as const;

@@ -47,6 +47,7 @@ export interface RawProcessConfig {
   output_log?: string;
   user?: string;
   match?: string;
+  pid_file?: string;
   max_recoveries?: number;
   recovery_window_seconds?: number;
   recovery_backoff_seconds?: number;
@@ -126,6 +127,11 @@ export interface ProcessConfig {
   user: UserAccount | undefined;
   /** A pattern the command line of the heartbeat's PID must match, for writers that record no start time. */
   match: RegExp | undefined;
+  /**
+   * Absolute path of the file a daemonizing start command's daemon writes its PID to: after
+   * a start command that exits 0, the PID there (untrusted) is taken as the started instance.
+   */
+  pid_file: string | undefined;
   /** The crash-loop guard: at most this many recoveries within `recovery_window_seconds`. */
   max_recoveries: number;
   recovery_window_seconds: number;

@@ -1,3 +1,5 @@
+import type { StartedInstance } from '../store/process-control.js';
+
 /**
  * How one action of a pipeline ended. `refused` and `nothing_to_kill` are not failures:
  * the pipeline goes on as if there were nothing to kill. `skipped` is an action that
@@ -22,6 +24,8 @@ export interface ActionResult {
   outputTail: string | null;
   /** Something that went wrong without failing the action (an output log that could not be used), logged as a warning. */
   warning?: string | undefined;
+  /** For a start whose command exited 0: the daemon it left, which the next `kill` stops. */
+  daemon?: StartedInstance | undefined;
 }
 
 /** An action result with the fields that do not apply left empty. */

@@ -36,10 +36,14 @@ export function killCandidateOf(
   expected: { match?: RegExp | undefined; user?: UserAccount | undefined } = {},
 ): KillCandidate {
   const trusted = verdict.state !== 'invalid_heartbeat';
-  if (!trusted || verdict.pid === undefined) {
+  // A heartbeat naming no live app (`stale_pid`: dead, a zombie, another process) names nothing usable either.
+  if (!trusted || verdict.pid === undefined || (verdict.state === 'stale_pid' && started !== undefined)) {
     // An app that never wrote a heartbeat (or only untrusted ones) may still run: the
-    // instance the watchdog started is the one to stop, or every start would add a copy.
-    if (started !== undefined) return { pid: started.pid, startTicks: started.startTicks };
+    // instance the watchdog started (or the daemon its start command left) is the one to
+    // stop, by its proven identity, or every start would add a copy.
+    if (started !== undefined) {
+      return { pid: started.pid, startTicks: started.startTicks, identity: { startTicks: started.startTicks, bootId: started.bootId, user: expected.user } };
+    }
     if (!trusted) return { pid: undefined, refused: verdict.pid !== undefined, why: `the heartbeat is not trusted (${verdict.reason})` };
     return { pid: undefined, refused: false, why: `no PID known (${verdict.reason})` };
   }

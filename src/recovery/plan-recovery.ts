@@ -1,5 +1,6 @@
 import type { ProcessConfig, WakeOnLanTarget } from '../config/types.js';
 import type { KillCandidate } from './kill-target.js';
+import type { UserAccount } from '../system/lookup-user.js';
 
 /** One action of a pipeline, decided but not run: what `--dry-run` prints and the runner executes. */
 export type ActionPlan =
@@ -29,6 +30,10 @@ export type ActionPlan =
       /** The output log is rotated at a start when it has grown past this. */
       outputLogMaxBytes: number;
       verifyDelaySeconds: number;
+      /** Where the daemon a start command that exits 0 leaves writes its PID (`pid_file`). */
+      pidFile?: string | undefined;
+      /** The account the app runs as: a daemon must run as it. */
+      appUser?: UserAccount | undefined;
       /** The old heartbeat is moved here first, so it cannot trigger a second recovery. */
       heartbeatPath: string;
       movedHeartbeatPath: string;
@@ -59,6 +64,8 @@ export function planActions(
         outputLogFallback: process.output_log_fallback,
         outputLogMaxBytes,
         verifyDelaySeconds: process.verify_delay,
+        pidFile: process.pid_file,
+        appUser: process.user,
         heartbeatPath: process.heartbeat_path,
         movedHeartbeatPath: `${process.heartbeat_path}.stale`,
       };

@@ -131,7 +131,8 @@ function noteStart(db: AuditWriter['db'], process: ProcessConfig, start: ActionR
   const graceUntil = clampDate(Date.parse(start.startedAt) + process.start_grace_seconds * 1000);
   const stat = start.pid === undefined ? undefined : system.processes.stat(start.pid);
   const bootId = system.processes.bootId();
-  const instance = start.pid === undefined || stat === undefined || stat.state === 'Z' ? undefined : { pid: start.pid, startTicks: stat.startTime, bootId };
+  // A start command that exited 0 is gone; the daemon it left (if found) is the instance.
+  const instance = start.daemon ?? (start.pid === undefined || stat === undefined || stat.state === 'Z' ? undefined : { pid: start.pid, startTicks: stat.startTime, bootId });
   // The boot clock when the start began: the start action took start.durationMs since then.
   const uptime = system.processes.uptimeSeconds();
   const onBoot = bootId === undefined || uptime === undefined ? undefined : { bootId, uptimeSeconds: Math.max(0, uptime - start.durationMs / 1000) };

@@ -5,6 +5,7 @@ import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
 import { actionResult, type ActionResult } from './action-result.js';
 import { commandEnv, type ActionContext } from './command-env.js';
 import type { ActionPlan } from './plan-recovery.js';
+import { findDaemon } from './find-daemon.js';
 
 type StartPlan = Extract<ActionPlan, { kind: 'start' }>;
 
@@ -18,6 +19,8 @@ export async function runStartAction(plan: StartPlan, context: ActionContext, sy
   const now = system.now();
   const startedAt = formatUtcTimestamp(now);
   const moved = moveHeartbeatAside(plan, system);
+  // The boot clock before the command runs: a daemon it leaves cannot have started earlier.
+  const uptimeBefore = system.processes.uptimeSeconds();
   const result = await system.startDetached({
     command: plan.command,
     cwd: plan.cwd,
@@ -48,7 +51,12 @@ export async function runStartAction(plan: StartPlan, context: ActionContext, sy
       return actionResult({ ...fields, ...warning, outcome: 'failed', detail: `could not run the start command: ${result.error ?? 'unknown error'}${notes}` });
     case 'exited':
       if (result.exitCode === 0) {
-        return actionResult({ ...fields, ...warning, outcome: 'ok', detail: `the start command exited 0 ${within} (it hands over or daemonizes); ${output}${notes}` });
+        const found = result.pid === undefined || uptimeBefore === undefined ? undefined : await findDaemon(
+          { pidFile: plan.pidFile, starterPid: result.pid, startedUptimeSeconds: uptimeBefore, user: plan.appUser, waitMs: plan.verifyDelaySeconds * 1000 },
+          system,
+        );
+        const daemon = found === undefined ? '' : `; ${found.note}`;
+        return actionResult({ ...fields, ...warning, outcome: 'ok', daemon: found?.daemon, detail: `the start command exited 0 ${within} (it hands over or daemonizes)${daemon}; ${output}${notes}` });
       }
       return actionResult({
         ...fields,

@@ -10,6 +10,7 @@ import type { WakeOnLanTarget } from '../config/types.js';
 import type { SendMagicPacketResult } from '../wake/send-magic-packet.js';
 import { sleep } from '../time/sleep.js';
 import { renameInFolder } from './rename-in-folder.js';
+import { readPidFile, type PidFileRead } from './read-pid-file.js';
 
 /** The process table as recovery needs it: liveness, plus identity and process groups. */
 export interface ProcessInspector extends ProcessTable {
@@ -42,6 +43,8 @@ export interface System {
   startDetached(options: StartDetachedOptions): Promise<StartDetachedResult>;
   /** Wake-on-LAN: one magic packet over UDP. */
   sendMagicPacket(target: WakeOnLanTarget): Promise<SendMagicPacketResult>;
+  /** A daemon's PID file, read without following a link the app's user could plant. */
+  readPidFile(path: string): PidFileRead;
   /** Renames a file within its folder, the folder reached without links others could plant. */
   moveFile(from: string, to: string): void;
   sleep(ms: number): Promise<void>;
@@ -87,6 +90,7 @@ export function realSystem(procRoot = '/proc', env: NodeJS.ProcessEnv = process.
     startDetached: async (options) => (await import('./start-detached.js')).startDetached(options),
     sendMagicPacket: async (target) => (await import('../wake/send-magic-packet.js')).sendMagicPacket(target),
     moveFile: (from, to) => renameInFolder(from, to),
+    readPidFile: (path) => readPidFile(path),
     sleep: (ms) => sleep(ms),
     now: () => new Date(),
     env,

@@ -135,6 +135,7 @@ describe('normalizeProcess: legacy keys and pipeline', () => {
         output_log_fallback: '/srv/watchdog/logs/my_server.out.log',
         user: undefined,
         match: undefined,
+        pid_file: undefined,
         max_recoveries: 3,
         recovery_window_seconds: 3600,
         recovery_backoff_seconds: 60,

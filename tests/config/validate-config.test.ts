@@ -88,6 +88,7 @@ describe('validateConfig: valid configs load', () => {
           output_log_fallback: '/var/log/watchdog/web.out.log',
           user: undefined,
           match: undefined,
+          pid_file: undefined,
           max_recoveries: 3,
           recovery_window_seconds: 3600,
           recovery_backoff_seconds: 60,
@@ -157,6 +158,7 @@ describe('validateConfig: valid configs load', () => {
         output_log_fallback: '/srv/watchdog/logs/my_server.out.log',
         user: undefined,
         match: undefined,
+        pid_file: undefined,
         max_recoveries: 3,
         recovery_window_seconds: 3600,
         recovery_backoff_seconds: 60,
@@ -182,6 +184,7 @@ describe('validateConfig: valid configs load', () => {
         output_log_fallback: '/srv/watchdog/logs/worker.out.log',
         user: undefined,
         match: undefined,
+        pid_file: undefined,
         max_recoveries: 3,
         recovery_window_seconds: 3600,
         recovery_backoff_seconds: 60,
@@ -586,5 +589,28 @@ describe('validateConfig: warnings', () => {
     assert.deepEqual(result.errors, []);
     assert.deepEqual(result.warnings, ['processes.web.disabled_actions: "clear_db" is not in recovery_actions']);
     assert.deepEqual(result.config?.processes[0]?.recovery_actions, ['start']);
+  });
+});
+
+describe('validateConfig: pid_file', () => {
+  it('loads a pid_file resolved against the config folder', () => {
+    const result = validateConfig({ processes: { web: webProcess({ pid_file: 'run/web.pid' }) } }, CONFIG_PATH);
+    assert.deepEqual(result.errors, []);
+    assert.equal(result.config?.processes[0]?.pid_file, '/srv/watchdog/run/web.pid');
+  });
+
+  it('leaves it unset when it is not written (old configs)', () => {
+    const result = validateConfig({ processes: { web: webProcess() } }, CONFIG_PATH);
+    assert.equal(result.config?.processes[0]?.pid_file, undefined);
+  });
+
+  it('explains each mistake in one line', () => {
+    assert.deepEqual(errorsOf({ processes: { web: webProcess({ pid_file: '' }) } }), ['processes.web.pid_file: must not be empty']);
+    assert.deepEqual(errorsOf({ processes: { web: webProcess({ pid_file: 42 }) } }), ['processes.web.pid_file: must be string']);
+    assert.deepEqual(errorsOf({ processes: { web: webProcess({ pid_file: '/run/web/' }) } }), ['processes.web.pid_file: must name a file, not a folder (got "/run/web/")']);
+    assert.deepEqual(errorsOf({ processes: { web: webProcess({ pid_file: 'x'.repeat(4097) }) } }), ['processes.web.pid_file: must NOT have more than 4096 characters']);
+    assert.deepEqual(errorsOf({ processes: { web: webProcess({ pid_file: '/run/web/heartbeat.json' }) } }), [
+      'processes.web.pid_file: is the heartbeat_path: the daemon writes its PID to a file of its own (such as /run/app/app.pid)',
+    ]);
   });
 });

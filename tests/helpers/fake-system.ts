@@ -3,6 +3,7 @@ import type { ProcessLiveness } from '../../src/system/process-table.js';
 import type { ShellCommandOptions, ShellCommandResult } from '../../src/system/run-shell-command.js';
 import type { StartDetachedOptions, StartDetachedResult } from '../../src/system/start-detached.js';
 import type { System } from '../../src/system/system.js';
+import type { PidFileRead } from '../../src/system/read-pid-file.js';
 import type { WakeOnLanTarget } from '../../src/config/types.js';
 import type { SendMagicPacketResult } from '../../src/wake/send-magic-packet.js';
 
@@ -42,6 +43,8 @@ export interface FakeSystemOptions {
   startResult?: (options: StartDetachedOptions) => Partial<StartDetachedResult>;
   /** How sending a magic packet goes (default: sent). */
   wakeResult?: (target: WakeOnLanTarget) => SendMagicPacketResult;
+  /** What a PID file holds; by default none was written. */
+  pidFile?: (path: string, fake: FakeSystem) => PidFileRead;
   /** What moving a file does; by default nothing (the move succeeds). */
   moveFile?: (from: string, to: string) => void;
   env?: NodeJS.ProcessEnv;
@@ -156,6 +159,7 @@ export function fakeSystem(options: FakeSystemOptions = {}): FakeSystem {
       fake.wakes.push(target);
       return options.wakeResult?.(target) ?? { ok: true, detail: `sent a magic packet for ${target.mac} to ${target.broadcast}:${target.port}` };
     },
+    readPidFile: (path) => options.pidFile?.(path, fake) ?? { kind: 'missing' },
     moveFile(from, to) {
       fake.moves.push([from, to]);
       options.moveFile?.(from, to);

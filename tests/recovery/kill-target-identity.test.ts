@@ -80,12 +80,13 @@ describe('killCandidateOf hands on what the app is', () => {
   });
 
   it('the instance the watchdog started is known by its exact start time instead', () => {
-    const started = { pid: 5000, startTicks: 4242 };
-    assert.deepEqual(killCandidateOf(verdictOf('no_heartbeat', 'no heartbeat file'), started, { user: APP_USER }), { pid: 5000, startTicks: 4242 });
-    assert.deepEqual(killCandidateOf(verdictOf('invalid_heartbeat', 'owned by uid 0', { pid: APP }), started, { user: APP_USER }), {
-      pid: 5000,
-      startTicks: 4242,
-    });
+    const started = { pid: 5000, startTicks: 4242, bootId: 'b00t' };
+    // Its start time and boot, and the app's user: proven again just before a signal.
+    const expected = { pid: 5000, startTicks: 4242, identity: { startTicks: 4242, bootId: 'b00t', user: APP_USER } };
+    assert.deepEqual(killCandidateOf(verdictOf('no_heartbeat', 'no heartbeat file'), started, { user: APP_USER }), expected);
+    assert.deepEqual(killCandidateOf(verdictOf('invalid_heartbeat', 'owned by uid 0', { pid: APP }), started, { user: APP_USER }), expected);
+    // A heartbeat naming no live app names nothing usable: the recorded instance (a daemon its start left) is stopped.
+    assert.deepEqual(killCandidateOf(verdictOf('stale_pid', 'PID 4321 is not running', { pid: APP }), started, { user: APP_USER }), expected);
   });
 
   it('an untrusted heartbeat hands on no PID, whatever identity is configured', () => {

@@ -97,11 +97,9 @@ describe('killCandidateOf', () => {
 
   it('falls back on the instance the watchdog started when the heartbeat names no trusted PID', () => {
     const started = { pid: 5000, startTicks: 4242 };
-    assert.deepEqual(killCandidateOf(verdictOf('no_heartbeat', 'no heartbeat file'), started), { pid: 5000, startTicks: 4242 });
-    assert.deepEqual(killCandidateOf(verdictOf('invalid_heartbeat', 'heartbeat file is empty', { pid: APP }), started), {
-      pid: 5000,
-      startTicks: 4242,
-    });
+    const expected = { pid: 5000, startTicks: 4242, identity: { startTicks: 4242, bootId: undefined, user: undefined } };
+    assert.deepEqual(killCandidateOf(verdictOf('no_heartbeat', 'no heartbeat file'), started), expected);
+    assert.deepEqual(killCandidateOf(verdictOf('invalid_heartbeat', 'heartbeat file is empty', { pid: APP }), started), expected);
     // A trusted heartbeat's PID wins: it is the instance that beats.
     assert.deepEqual(killCandidateOf(verdictOf('timed_out', 'old', { pid: APP }), started), { pid: APP, heartbeatMs: undefined, identity: noIdentity });
   });

@@ -50,6 +50,8 @@ describe('planActions', () => {
         outputLogFallback: '/var/log/watchdog/web.out.log',
         outputLogMaxBytes: 1_048_576,
         verifyDelaySeconds: 3,
+        pidFile: undefined,
+        appUser: undefined,
         heartbeatPath: '/run/web/heartbeat.json',
         movedHeartbeatPath: '/run/web/heartbeat.json.stale',
       },

@@ -106,7 +106,7 @@ describe('runStartAction', () => {
       'exited 0 within verify_delay (it daemonized)',
       { outcome: 'exited', pid: 6000, exitCode: 0 },
       'ok',
-      /^the start command exited 0 within 2s \(verify_delay\) \(it hands over or daemonizes\); output appended to/,
+      /^the start command exited 0 within 2s \(verify_delay\) \(it hands over or daemonizes\); no daemon found in its session \(set pid_file if it detaches with setsid\); output appended to/,
     ],
     ['exited non-zero', { outcome: 'exited', pid: 6000, exitCode: 3 }, 'failed', /^the start command exited 3 within 2s \(verify_delay\); output appended to/],
     [

@@ -1,0 +1,126 @@
+import type { PidFileRead } from '../system/read-pid-file.js';
+import type { ProcessLiveness } from '../system/process-table.js';
+import type { ProcessUids } from '../system/process-owner.js';
+import type { UserAccount } from '../system/lookup-user.js';
+import type { StartedInstance } from '../store/process-control.js';
+import { USER_HZ } from '../system/proc-stat.js';
+import { pollDelayMs } from '../time/poll-delay.js';
+import type { System } from '../system/system.js';
+
+/** What the process table says of a PID a daemon may be. */
+export interface DaemonFacts {
+  liveness: ProcessLiveness;
+  /** Its start time in clock ticks since boot. */
+  startTicks: number | undefined;
+  uids: ProcessUids | undefined;
+}
+
+/** Who may be taken for the daemon: started by the start command, as the app's user, never the watchdog's own line. */
+export interface DaemonRules {
+  /** Clock ticks since boot just before the start command ran: the daemon cannot be older. */
+  notBeforeTicks: number;
+  user: UserAccount | undefined;
+  ownPid: number;
+  ancestors: ReadonlySet<number>;
+}
+
+/**
+ * Whether a PID (from a PID file the app's user may write, or the start command's session)
+ * may be taken as the daemon the start left: an integer > 1 naming a live process (not a
+ * zombie, not a thread) that started at or after the start command, that runs as the
+ * process's `user` when it has one, and that is neither the watchdog nor one of its
+ * ancestors. Anything else is a stranger: never taken, so never signalled.
+ */
+export function judgeDaemonPid(pid: number, facts: DaemonFacts, rules: DaemonRules): { ok: true } | { ok: false; why: string } {
+  const no = (why: string): { ok: false; why: string } => ({ ok: false, why: `PID ${pid} ${why}` });
+  if (!Number.isSafeInteger(pid) || pid <= 1) return no('is never taken (only PIDs above 1 are)');
+  if (pid === rules.ownPid || rules.ancestors.has(pid)) return no('is the watchdog or one of its ancestors');
+  if (facts.liveness !== 'alive') return no(facts.liveness === 'zombie' ? 'has exited (zombie)' : facts.liveness === 'thread' ? 'is a thread, not a process' : 'is not running');
+  if (facts.startTicks === undefined) return no('has no readable start time');
+  // One tick of slack: the boot clock read before the start is rounded to 10 ms.
+  if (facts.startTicks < rules.notBeforeTicks - 1) return no('started before the start command: another program, not its daemon');
+  if (rules.user !== undefined) {
+    if (facts.uids === undefined) return no('is not running');
+    if (facts.uids.real !== rules.user.uid || facts.uids.effective !== rules.user.uid) return no(`runs as uid ${facts.uids.effective}, not as ${rules.user.name}`);
+  }
+  return { ok: true };
+}
+
+/** Where to look for the daemon a start command that exited 0 left. */
+export interface DaemonSearch {
+  pidFile: string | undefined;
+  /** The start command's PID: its session and process group (it led both) may hold what it left. */
+  starterPid: number;
+  /** Seconds since boot just before the start command ran. */
+  startedUptimeSeconds: number;
+  user: UserAccount | undefined;
+  /** Wait this long for the PID file to name a live daemon (it may write it after its parent exits). */
+  waitMs: number;
+}
+
+export interface DaemonFound {
+  daemon: StartedInstance | undefined;
+  /** One line for the audit log: what was found, or why nothing was taken. */
+  note: string;
+}
+
+/** How often the PID file is read again while the daemon comes up. */
+const PID_FILE_POLL_MS = 50;
+
+/**
+ * Finds the daemon a start command left when it exited 0: the PID in `pid_file`, else the
+ * oldest live process left in the command's session or process group (a daemon that forked
+ * without `setsid`). Its identity (PID, start ticks, boot) is what the next `kill` stops.
+ */
+export async function findDaemon(search: DaemonSearch, system: Pick<System, 'processes' | 'readPidFile' | 'now' | 'sleep' | 'ownPid' | 'ancestors'>): Promise<DaemonFound> {
+  const rules: DaemonRules = {
+    notBeforeTicks: Math.floor(search.startedUptimeSeconds * USER_HZ),
+    user: search.user,
+    ownPid: system.ownPid,
+    ancestors: system.ancestors(),
+  };
+  const bootId = system.processes.bootId();
+  const factsOf = (pid: number): DaemonFacts => {
+    const readable = Number.isSafeInteger(pid) && pid > 1;
+    return {
+      liveness: readable ? system.processes.liveness(pid) : 'dead',
+      startTicks: readable ? system.processes.stat(pid)?.startTime : undefined,
+      uids: readable ? system.processes.uids(pid) : undefined,
+    };
+  };
+  const take = (pid: number, from: string): DaemonFound | undefined => {
+    const facts = factsOf(pid);
+    if (!judgeDaemonPid(pid, facts, rules).ok || facts.startTicks === undefined) return undefined;
+    return { daemon: { pid, startTicks: facts.startTicks, bootId }, note: `daemon PID ${pid} (${from}) recorded` };
+  };
+
+  let refused: string | undefined;
+  if (search.pidFile !== undefined) {
+    const deadline = system.now().getTime() + search.waitMs;
+    for (let attempt = 0; ; attempt += 1) {
+      const read: PidFileRead = system.readPidFile(search.pidFile);
+      if (read.kind === 'pid') {
+        const found = take(read.pid, `from ${search.pidFile}`);
+        if (found !== undefined) return found;
+        const verdict = judgeDaemonPid(read.pid, factsOf(read.pid), rules);
+        refused = `${search.pidFile} names ${verdict.ok ? `PID ${read.pid}` : verdict.why}: not taken`;
+      } else {
+        refused = read.kind === 'missing' ? `${search.pidFile} was not written` : `${read.reason}: not taken`;
+      }
+      if (system.now().getTime() >= deadline) break;
+      await system.sleep(pollDelayMs(attempt, PID_FILE_POLL_MS));
+    }
+  }
+  const left = new Set([...system.processes.sessionMembers(search.starterPid), ...system.processes.groupMembers(search.starterPid)]);
+  const candidates = [...left]
+    .map((pid) => ({ pid, facts: factsOf(pid) }))
+    .filter(({ pid, facts }) => judgeDaemonPid(pid, facts, rules).ok && facts.startTicks !== undefined)
+    .sort((a, b) => (a.facts.startTicks ?? 0) - (b.facts.startTicks ?? 0) || a.pid - b.pid);
+  const oldest = candidates[0];
+  const prefix = refused === undefined ? '' : `${refused}; `;
+  if (oldest !== undefined) {
+    const found = take(oldest.pid, `left in the start command's session`);
+    if (found !== undefined) return { ...found, note: `${prefix}${found.note}` };
+  }
+  return { daemon: undefined, note: `${prefix}no daemon found in its session${search.pidFile === undefined ? ' (set pid_file if it detaches with setsid)' : ''}` };
+}
