@@ -302,8 +302,10 @@ function journalOf(db: Store, droppedBefore: number): Journal {
       .prepare<[string], Record<string, unknown>>(`SELECT * FROM main.${table} WHERE rowid IN (SELECT row FROM changed WHERE tbl = ?) ORDER BY rowid`)
       .all(table);
     if (table === 'check_history' && rows.length > MAX_JOURNAL_CHECKS) {
-      droppedChecks += rows.length - MAX_JOURNAL_CHECKS;
-      rows = rows.slice(droppedChecks);
+      // The newest kept: ids grow run after run (a stand-in's go on from the journal's or the database's).
+      const excess = rows.length - MAX_JOURNAL_CHECKS;
+      droppedChecks += excess;
+      rows = rows.slice(excess);
     }
     if (rows.length > 0) tables[table] = rows;
   }

@@ -265,6 +265,32 @@ describe('openAuditStore', () => {
     ]);
   });
 
+  it('over several degraded runs past the cap, keeps the newest check rows and counts every one left out', () => {
+    const where = place();
+    createDb(where.dbPath);
+    const release = holdWriteLock(where.dbPath);
+    const perRun = MAX_JOURNAL_CHECKS / 2 + 1;
+    let written = 0;
+    for (let run = 0; run < 4; run += 1) {
+      const store = open(where, recordingLogger());
+      store.write((db) => {
+        const insert = db.prepare("INSERT INTO check_history (process_key, checked_at, health) VALUES ('web', ?, 'healthy')");
+        for (let n = 0; n < perRun; n += 1) insert.run(`check ${String(written++).padStart(6, '0')}`);
+      });
+      store.close();
+    }
+    release();
+    const journal = readJournal(where.journalPath);
+    const kept = journal.kind === 'read' ? (journal.journal.tables.check_history ?? []).map((row) => String(row.checked_at)) : [];
+    assert.deepEqual(
+      { dropped: journal.kind === 'read' ? journal.journal.droppedChecks : journal, kept: kept.length, first: kept[0], last: kept.at(-1) },
+      { dropped: written - MAX_JOURNAL_CHECKS, kept: MAX_JOURNAL_CHECKS, first: `check ${String(written - MAX_JOURNAL_CHECKS).padStart(6, '0')}`, last: `check ${String(written - 1).padStart(6, '0')}` },
+    );
+    open(where, recordingLogger()).close();
+    assert.equal(historyOf(where.dbPath).length, MAX_JOURNAL_CHECKS, 'the newest rows reach the database');
+    assert.match(eventsOf(where.dbPath)[0]?.detail ?? '', new RegExp(`\\(${written - MAX_JOURNAL_CHECKS} older check rows had to be left out\\)$`));
+  });
+
   it('moves a corrupt file aside and makes a fresh database, recording why', () => {
     const where = place();
     const garbage = Buffer.alloc(8192, 0x5a);
