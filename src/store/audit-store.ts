@@ -71,12 +71,18 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
   let droppedBefore = 0;
   let closed = false;
 
-  const degrade = (reason: string, seed: Store | undefined): Store => {
+  /**
+   * Stands in for the database for the rest of the run. `salvaged`: the `process_state`
+   * rows still readable from a damaged file, written into the stand-in as this run's own
+   * so they reach the journal and the next database: who is `off` or given up on survives.
+   */
+  const degrade = (reason: string, seed: Store | undefined, salvaged?: Record<string, unknown>[]): Store => {
     degraded = reason;
     logger.error(`audit database ${dbPath}: ${reason}; checks and recoveries go on, their rows are kept in ${journalPath} until it can take them`);
     const made = standInFor(seed);
     const stand = made.db;
     standIn = stand;
+    if (salvaged !== undefined) stand.transaction(() => applyJournal(stand, { version: 1, tables: { process_state: salvaged }, droppedChecks: 0 })).immediate();
     const pending = readJournal(journalPath);
     if (pending.kind === 'unusable') setJournalAside(pending.reason);
     let fromJournal = false;
@@ -89,7 +95,7 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
         setJournalAside(`its rows cannot be written (${describeError(error)})`);
       }
     }
-    stateUnknown = !made.seeded && !fromJournal;
+    stateUnknown = !made.seeded && !fromJournal && salvaged === undefined;
     if (stateUnknown) logger.error(`audit database ${dbPath}: neither it nor a journal can be read, so it is not known which processes are off or given up on: no recovery runs until it can be read`);
     return stand;
   };
@@ -186,14 +192,17 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
       } catch (error) {
         const fault = sqliteFaultOf(error);
         if (fault === undefined) throw error;
-        if (fault === 'corrupt') corrupt = true;
-        return journaled(degrade(`cannot be written (${describeError(error)})`, fault === 'corrupt' ? undefined : db), write);
+        if (fault !== 'corrupt') return journaled(degrade(`cannot be written (${describeError(error)})`, db), write);
+        corrupt = true;
+        return journaled(degrade(`is corrupt (${describeError(error)})`, undefined, processStateOf(db)), write);
       }
     },
     close() {
       // Twice is harmless: a command closes before it reports, and again in its `finally`.
       if (closed) return;
       closed = true;
+      // Taken before the stand-in closes: a fresh database gets them even when the journal could not be written.
+      const kept = corrupt && standIn !== undefined ? journalOf(standIn, droppedBefore) : undefined;
       try {
         if (standIn !== undefined && !rowsSaved) saveJournal(standIn);
         if (standIn !== undefined && rowsSaved) {
@@ -204,13 +213,35 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
         standIn?.close();
         real?.close();
       }
-      if (corrupt) {
-        // Replaced now, so the next run finds a sound database and the journal to write into it.
-        const aside = moveAside(dbPath, stamp());
-        logger.error(`the audit database was corrupt; moved aside to ${aside}; the next run creates a fresh one and writes the journal into it`);
-      }
+      if (corrupt) replaceCorrupt(kept);
     },
   };
+
+  /**
+   * Moves a database found corrupt mid-run aside and makes a fresh one holding this run's
+   * rows (the salvaged `process_state` among them); when that fails, the next run writes
+   * the journal into whatever it finds.
+   */
+  function replaceCorrupt(kept: Journal | undefined): void {
+    const aside = moveAside(dbPath, stamp());
+    let fresh: Store | undefined;
+    try {
+      fresh = openStore(dbPath, { busyTimeoutMs: options.busyTimeoutMs });
+      const db = fresh;
+      const rows = kept === undefined ? 0 : journalRowCount(kept);
+      const detail = `the audit database was corrupt; moved aside to ${aside}, a fresh one created holding this run's ${rows} rows and the state of the processes that could be read`;
+      db.transaction(() => {
+        if (kept !== undefined) applyJournal(db, kept);
+        recordAuditEvent(db, { at: stamp(), kind: 'db_moved_aside', detail });
+      }).immediate();
+      removeJournal(journalPath);
+      logger.error(detail);
+    } catch (error) {
+      logger.error(`the audit database was corrupt; moved aside to ${aside}; a fresh one cannot take this run's rows (${describeError(error)}): the next run writes the journal ${journalPath} into it`);
+    } finally {
+      fresh?.close();
+    }
+  }
 
   /**
    * A write to the stand-in, saved to the journal at once: a watchdog killed next (a
@@ -352,6 +383,15 @@ function carryProcessState(asidePath: string, fresh: Store): number | undefined 
     } finally {
       old.close();
     }
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `process_state` rows of a damaged database, when they can still be read (the damage elsewhere). */
+function processStateOf(db: Store): Record<string, unknown>[] | undefined {
+  try {
+    return db.prepare<[], Record<string, unknown>>('SELECT * FROM process_state').all();
   } catch {
     return undefined;
   }

@@ -400,3 +400,58 @@ describe('openAuditStore: a run that is cut short or meets a bad journal', () =>
     }
   });
 });
+
+/** Overwrites the pages of `table` in a checkpointed database with garbage, as a bad sector would. */
+function corruptTable(dbPath: string, table: string): void {
+  const db = new Database(dbPath);
+  const pageSize = Number(db.pragma('page_size', { simple: true }));
+  const { rootpage } = db.prepare<[string], { rootpage: number }>('SELECT rootpage FROM sqlite_master WHERE name = ?').get(table) ?? { rootpage: 0 };
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+  assert.ok(rootpage > 1, `${table} has a page of its own`);
+  const bytes = readFileSync(dbPath);
+  bytes.fill(0x5a, (rootpage - 1) * pageSize, rootpage * pageSize);
+  writeFileSync(dbPath, bytes);
+}
+
+describe('openAuditStore: a database found corrupt mid-run', () => {
+  it('keeps who is off: the readable process_state goes to the stand-in, the journal and the fresh database', () => {
+    const where = place();
+    const db = openStore(where.dbPath);
+    check(T0)(db);
+    db.prepare("UPDATE process_state SET off_since = ?, off_by = 'ops' WHERE process_key = 'web'").run(T0);
+    db.close();
+    const logger = recordingLogger();
+    const store = open(where, logger);
+    corruptTable(where.dbPath, 'check_history');
+    const id = store.write(check(T1));
+    assert.match(store.degraded ?? '', /^is corrupt \(/);
+    assert.equal(store.stateUnknown, false, 'the salvaged state is known');
+    assert.deepEqual(store.db.prepare('SELECT off_since, off_by FROM process_state').all(), [{ off_since: T0, off_by: 'ops' }], 'off in the stand-in');
+    const journal = readJournal(where.journalPath);
+    assert.deepEqual(journal.kind === 'read' ? journal.journal.tables.process_state?.map((row) => row.off_since) : journal, [T0], 'off in the journal at once');
+    store.close();
+
+    assert.deepEqual(readFile(where.dbPath, 'SELECT off_since, off_by FROM process_state'), [{ off_since: T0, off_by: 'ops' }], 'off in the fresh database');
+    assert.deepEqual(historyOf(where.dbPath), [{ id, checked_at: T1 }], 'this run\'s check in the fresh database');
+    assert.deepEqual(eventsOf(where.dbPath).map((event) => event.kind), ['db_moved_aside']);
+    assert.equal(existsSync(where.journalPath), false, 'the journal is written and removed');
+    assert.equal(readdirSync(where.dir).filter((name) => /^watchdog\.db\.corrupt-[^-]+.*\d$/.test(name) && !name.endsWith('-wal') && !name.endsWith('-shm')).length, 1, readdirSync(where.dir).join(', '));
+
+    const next = open(where, recordingLogger());
+    assert.equal(next.degraded, undefined, 'the next run is on a sound database');
+    next.close();
+  });
+
+  it('says the state is unknown when process_state itself is the damaged table and no journal holds it', () => {
+    const where = place();
+    const db = openStore(where.dbPath);
+    check(T0)(db);
+    db.close();
+    const store = open(where, recordingLogger());
+    corruptTable(where.dbPath, 'process_state');
+    store.write(check(T1));
+    assert.equal(store.stateUnknown, true, 'no recovery may run on a guess');
+    store.close();
+  });
+});
