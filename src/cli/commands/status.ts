@@ -6,6 +6,10 @@ import { readReboots } from '../../store/network-events.js';
 import { emptyNetworkState, readNetworkState } from '../../store/network-state.js';
 import type { Store } from '../../store/open-store.js';
 import { readFrom, readLastRecoveries, readProcessStates } from '../../store/read-state.js';
+import { journalStatusOf, readPendingJournal, withJournal } from '../../store/pending-journal.js';
+import { escapeUntrustedLine } from '../../display/escape-untrusted.js';
+import { WatchdogError } from '../../errors.js';
+import { sqliteFaultOf } from '../../store/sqlite-fault.js';
 import { readBootId, readUptimeSeconds } from '../../system/boot-info.js';
 import { EXIT } from '../exit-codes.js';
 import { formatJson } from '../format/format-json.js';
@@ -32,26 +36,42 @@ export function runStatus(args: StatusArgs, io: CliIo, now: () => BootInstant = 
 
   const instant = now();
   const channels = config.notify?.channels.map((channel) => channel.name) ?? [];
-  const { states, lastRecoveries, network, notify } = readFrom(
-    config.db_path,
-    (db) => ({
-      states: readProcessStates(db),
-      lastRecoveries: readLastRecoveries(db),
-      network: networkStatusOf(config.network, db, instant),
-      notify: channels.map((channel) => readChannelSummary(db, channel)),
-    }),
-    () => ({ states: new Map(), lastRecoveries: new Map(), network: networkStatusOf(config.network, undefined, instant), notify: channels.map(noneYet) }),
-  );
-  const statuses = buildStatus(config, states, lastRecoveries).filter((status) => args.key === undefined || status.key === args.key);
+  const nothingRead = () => ({ states: new Map(), lastRecoveries: new Map(), network: networkStatusOf(config.network, undefined, instant), notify: channels.map(noneYet) });
+  const pending = readPendingJournal(config.journal_path);
+  let read;
+  try {
+    read = readFrom(
+      config.db_path,
+      (db) => ({
+        states: readProcessStates(db),
+        lastRecoveries: readLastRecoveries(db),
+        network: networkStatusOf(config.network, db, instant),
+        notify: channels.map((channel) => readChannelSummary(db, channel)),
+      }),
+      nothingRead,
+    );
+  } catch (error) {
+    // Locked by another connection past the busy timeout: what the journal holds is still worth showing.
+    if (pending.kind !== 'pending' || !(error instanceof WatchdogError) || sqliteFaultOf(error.cause) !== 'busy') throw error;
+    io.err(escapeUntrustedLine(`watchdog: ${error.message}; shown from the journal ${pending.path} alone`));
+    read = nothingRead();
+  }
+  const { states, lastRecoveries, network, notify } = read;
+  // What a degraded run kept in the journal is newer than the database: shown over it.
+  const merged = withJournal(states, pending);
+  const journal = journalStatusOf(pending, merged.fromJournal);
+  const statuses = buildStatus(config, merged.states, lastRecoveries).filter((status) => args.key === undefined || status.key === args.key);
   if (args.json === true) {
     const notifications = config.notify === undefined ? null : notify;
-    io.out(formatJson(args.key === undefined ? { processes: statuses, network: network ?? null, notifications } : { processes: statuses }));
+    io.out(formatJson(args.key === undefined ? { processes: statuses, network: network ?? null, notifications, journal } : { processes: statuses, journal }));
     return EXIT.ok;
   }
   const enabled = statuses.filter((status) => status.enabled);
   const healthy = enabled.filter((status) => status.state === 'healthy').length;
   io.out(`${config.config_path}: ${enabled.length} enabled, ${healthy} healthy, ${enabled.length - healthy} not healthy`);
   if (statuses.length > 0) for (const line of formatStatusTable(statuses, instant.atMs)) io.out(line);
+  // The reason an unreadable journal gives is the system's text, which can name files.
+  if (journal !== null) io.out(escapeUntrustedLine(`journal ${journal.path}: ${journal.note}`));
   if (args.key === undefined && network !== undefined) for (const line of formatNetworkStatus(network)) io.out(line);
   if (args.key === undefined) for (const line of formatNotifyStatus(notify)) io.out(line);
   return EXIT.ok;
