@@ -16,6 +16,7 @@ import {
 } from './journal.js';
 import type { AuditWriter } from './audit-writer.js';
 import { migrate, openStore, type Store } from './open-store.js';
+import { liveModeOf, nextMode, ON_DATABASE, type AuditMode, type AuditModeEvent, type DatabaseMode, type StandInMode } from './audit-store-mode.js';
 import { sqliteFaultOf } from './sqlite-fault.js';
 
 /**
@@ -62,22 +63,21 @@ export function standInIdBase(nowMs: number): number {
 export function openAuditStore(options: AuditStoreOptions): AuditStore {
   const { dbPath, journalPath, logger } = options;
   const stamp = (): string => formatUtcTimestamp(options.now());
+  // The connections; which one a write goes to, and what close() does, the mode says.
   let real: Store | undefined;
   let standIn: Store | undefined;
-  let degraded: string | undefined;
-  let corrupt = false;
-  let stateUnknown = false;
-  let rowsSaved = true;
-  let droppedBefore = 0;
-  let closed = false;
+  let mode: AuditMode = ON_DATABASE;
+  const move = (event: AuditModeEvent): void => {
+    mode = nextMode(mode, event);
+  };
+  const droppedBefore = (): number => (mode.kind === 'stand_in' ? mode.droppedBefore : 0);
 
   /**
    * Stands in for the database for the rest of the run. `salvaged`: the `process_state`
    * rows still readable from a damaged file, written into the stand-in as this run's own
    * so they reach the journal and the next database: who is `off` or given up on survives.
    */
-  const degrade = (reason: string, seed: Store | undefined, salvaged?: Record<string, unknown>[]): Store => {
-    degraded = reason;
+  const degrade = (reason: string, seed: Store | undefined, { corrupt = false, salvaged }: { corrupt?: boolean; salvaged?: Record<string, unknown>[] | undefined } = {}): Store => {
     logger.error(`audit database ${dbPath}: ${reason}; checks and recoveries go on, their rows are kept in ${journalPath} until it can take them`);
     const made = standInFor(seed);
     const stand = made.db;
@@ -85,18 +85,18 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
     if (salvaged !== undefined) stand.transaction(() => applyJournal(stand, { version: 1, tables: { process_state: salvaged }, droppedChecks: 0 })).immediate();
     const pending = readJournal(journalPath);
     if (pending.kind === 'unusable') setJournalAside(pending.reason);
-    let fromJournal = false;
+    let fromJournal: Journal | undefined;
     if (pending.kind === 'read') {
       try {
         stand.transaction(() => applyJournal(stand, pending.journal)).immediate();
-        droppedBefore = pending.journal.droppedChecks;
-        fromJournal = true;
+        fromJournal = pending.journal;
       } catch (error) {
         setJournalAside(`its rows cannot be written (${describeError(error)})`);
       }
     }
-    stateUnknown = !made.seeded && !fromJournal && salvaged === undefined;
-    if (stateUnknown) logger.error(`audit database ${dbPath}: neither it nor a journal can be read, so it is not known which processes are off or given up on: no recovery runs until it can be read`);
+    const stateKnown = made.seeded || fromJournal !== undefined || salvaged !== undefined;
+    move({ kind: 'stand_in', reason, stateKnown, corrupt, droppedBefore: fromJournal?.droppedChecks ?? 0 });
+    if (!stateKnown) logger.error(`audit database ${dbPath}: neither it nor a journal can be read, so it is not known which processes are off or given up on: no recovery runs until it can be read`);
     return stand;
   };
 
@@ -171,18 +171,22 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
     logger.warn(`audit database ${dbPath}: ${detail}`);
   }
 
+  const live = (): DatabaseMode | StandInMode => liveModeOf(mode);
   return {
     get db() {
       return standIn ?? (real as Store);
     },
     get degraded() {
-      return degraded;
+      const now = live();
+      return now.kind === 'stand_in' ? now.reason : undefined;
     },
     get stateUnknown() {
-      return stateUnknown;
+      const now = live();
+      return now.kind === 'stand_in' && !now.stateKnown;
     },
     get rowsSaved() {
-      return rowsSaved;
+      const now = live();
+      return now.kind !== 'stand_in' || now.journal === 'saved';
     },
     write<T>(write: (db: Store) => T): T {
       if (standIn !== undefined) return journaled(standIn, write);
@@ -193,27 +197,27 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
         const fault = sqliteFaultOf(error);
         if (fault === undefined) throw error;
         if (fault !== 'corrupt') return journaled(degrade(`cannot be written (${describeError(error)})`, db), write);
-        corrupt = true;
-        return journaled(degrade(`is corrupt (${describeError(error)})`, undefined, processStateOf(db)), write);
+        return journaled(degrade(`is corrupt (${describeError(error)})`, undefined, { corrupt: true, salvaged: processStateOf(db) }), write);
       }
     },
     close() {
       // Twice is harmless: a command closes before it reports, and again in its `finally`.
-      if (closed) return;
-      closed = true;
-      // Taken before the stand-in closes: a fresh database gets them even when the journal could not be written.
-      const kept = corrupt && standIn !== undefined ? journalOf(standIn, droppedBefore) : undefined;
+      if (mode.kind === 'closed') return;
+      let kept: Journal | undefined;
       try {
-        if (standIn !== undefined && !rowsSaved) saveJournal(standIn);
-        if (standIn !== undefined && rowsSaved) {
-          const count = journalRowCount(journalOf(standIn, droppedBefore));
-          logger.warn(`audit database ${dbPath}: ${count} rows kept in the journal ${journalPath} (${degraded ?? 'unwritable'})`);
+        if (mode.kind === 'stand_in' && standIn !== undefined) {
+          // Taken before the stand-in closes: a fresh database gets them even when the journal could not be written.
+          kept = journalOf(standIn, mode.droppedBefore);
+          if (mode.journal === 'unsaved') saveJournal(standIn);
+          if (mode.journal === 'saved') logger.warn(`audit database ${dbPath}: ${journalRowCount(kept)} rows kept in the journal ${journalPath} (${mode.reason})`);
         }
       } finally {
         standIn?.close();
         real?.close();
+        move({ kind: 'close' });
       }
-      if (corrupt) replaceCorrupt(kept);
+      const last = live();
+      if (last.kind === 'stand_in' && last.file === 'replace') replaceCorrupt(kept);
     },
   };
 
@@ -254,14 +258,15 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
   }
 
   function saveJournal(db: Store): void {
-    const journal = journalOf(db, droppedBefore);
+    const journal = journalOf(db, droppedBefore());
+    const wasSaved = mode.kind === 'stand_in' && mode.journal === 'saved';
     try {
       writeJournal(journalPath, journal);
-      if (!rowsSaved) logger.warn(`audit database ${dbPath}: the journal ${journalPath} can be written again`);
-      rowsSaved = true;
+      if (!wasSaved) logger.warn(`audit database ${dbPath}: the journal ${journalPath} can be written again`);
+      move({ kind: 'journal_saved' });
     } catch (error) {
-      if (rowsSaved) logger.error(`cannot write the journal ${journalPath} either (${describeError(error)}): ${journalRowCount(journal)} audit rows are only in memory, and lost when this run ends`);
-      rowsSaved = false;
+      if (wasSaved) logger.error(`cannot write the journal ${journalPath} either (${describeError(error)}): ${journalRowCount(journal)} audit rows are only in memory, and lost when this run ends`);
+      move({ kind: 'journal_failed' });
     }
   }
 }
