@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { describeError, systemErrorCode } from '../errors.js';
 import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
 import type { Logger } from '../logging/logger.js';
@@ -67,6 +67,8 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
   let real: Store | undefined;
   let standIn: Store | undefined;
   let mode: AuditMode = ON_DATABASE;
+  /** The file the connection opened: a write after it was deleted or replaced would go nowhere anyone reads. */
+  let opened: FileIdentity | undefined;
   const move = (event: AuditModeEvent): void => {
     mode = nextMode(mode, event);
   };
@@ -135,7 +137,10 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
     }
   }
 
-  if (real !== undefined && standIn === undefined) replayJournal(real);
+  if (real !== undefined && standIn === undefined) {
+    opened = identityOf(dbPath);
+    replayJournal(real);
+  }
 
   function replayJournal(db: Store): void {
     const pending = readJournal(journalPath);
@@ -191,6 +196,10 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
     write<T>(write: (db: Store) => T): T {
       if (standIn !== undefined) return journaled(standIn, write);
       const db = real as Store;
+      if (!sameFile(opened, identityOf(dbPath))) {
+        // Its rows would go to a file no one reads; the state it holds goes on, through the journal, to the next database.
+        return journaled(degrade('was deleted or replaced while this run used it', db, { salvaged: processStateOf(db) }), write);
+      }
       try {
         return db.transaction(() => write(db)).immediate();
       } catch (error) {
@@ -391,6 +400,21 @@ function carryProcessState(asidePath: string, fresh: Store): number | undefined 
   } catch {
     return undefined;
   }
+}
+
+type FileIdentity = { dev: number; ino: number };
+
+function identityOf(path: string): FileIdentity | undefined {
+  try {
+    const { dev, ino } = statSync(path);
+    return { dev, ino };
+  } catch {
+    return undefined;
+  }
+}
+
+function sameFile(a: FileIdentity | undefined, b: FileIdentity | undefined): boolean {
+  return a !== undefined && b !== undefined && a.dev === b.dev && a.ino === b.ino;
 }
 
 /** The `process_state` rows of a damaged database, when they can still be read (the damage elsewhere). */

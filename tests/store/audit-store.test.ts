@@ -2,7 +2,7 @@
 // stood in for, its rows go to the journal and into the file on a later run; a corrupt
 // file is moved aside; bugs are not mistaken for storage faults.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
@@ -454,4 +454,29 @@ describe('openAuditStore: a database found corrupt mid-run', () => {
     assert.equal(store.stateUnknown, true, 'no recovery may run on a guess');
     store.close();
   });
+});
+
+describe('openAuditStore: a database deleted or replaced mid-run', () => {
+  for (const how of ['deleted', 'replaced'] as const) {
+    it(`${how}: the run's rows and who is off go to the journal, and from it into the database the next run finds`, () => {
+      const where = place();
+      const db = openStore(where.dbPath);
+      check(T0)(db);
+      db.prepare("UPDATE process_state SET off_since = ?, off_by = 'ops' WHERE process_key = 'web'").run(T0);
+      db.close();
+      const logger = recordingLogger();
+      const store = open(where, logger);
+      for (const suffix of ['', '-wal', '-shm']) if (existsSync(`${where.dbPath}${suffix}`)) rmSync(`${where.dbPath}${suffix}`);
+      if (how === 'replaced') createDb(where.dbPath);
+      const id = store.write(check(T1));
+      assert.equal(store.degraded, 'was deleted or replaced while this run used it');
+      assert.equal(store.stateUnknown, false);
+      store.close();
+
+      open(where, recordingLogger()).close();
+      assert.deepEqual(readFile(where.dbPath, 'SELECT off_since, off_by FROM process_state'), [{ off_since: T0, off_by: 'ops' }], 'off in the database the next run found');
+      assert.deepEqual(historyOf(where.dbPath).map((row) => row.id), [id], 'this run\'s check too');
+      assert.equal(existsSync(where.journalPath), false);
+    });
+  }
 });
