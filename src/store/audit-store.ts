@@ -7,6 +7,7 @@ import { recordAuditEvent } from './audit-events.js';
 import {
   applyJournal,
   JOURNALED_TABLES,
+  journalAlreadyIn,
   journalRowCount,
   MAX_JOURNAL_CHECKS,
   readJournal,
@@ -150,6 +151,11 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
       return;
     }
     const { journal } = pending;
+    if (alreadyWritten(db, journal)) {
+      removeJournalLogged();
+      logger.warn(`audit database ${dbPath}: the journal ${journalPath} was written already (a run stopped before removing it); removed`);
+      return;
+    }
     const detail = `wrote ${journalRowCount(journal)} rows kept in the journal while the database could not take them${
       journal.droppedChecks > 0 ? ` (${journal.droppedChecks} older check rows had to be left out)` : ''
     }`;
@@ -167,13 +173,26 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
       degrade(`cannot take the journal's rows (${describeError(error)})`, db);
       return;
     }
+    removeJournalLogged();
+    logger.warn(`audit database ${dbPath}: ${detail}`);
+  }
+
+  function removeJournalLogged(): void {
     try {
       removeJournal(journalPath);
     } catch (error) {
-      // Written already: a journal left behind would be written a second time (by id, so harmlessly).
+      // Written already: a journal left behind is found written at the next run, and removed then.
       logger.error(`cannot remove the journal ${journalPath} after writing it: ${describeError(error)}`);
     }
-    logger.warn(`audit database ${dbPath}: ${detail}`);
+  }
+
+  /** A journal whose every row the database holds as it is: not written (or recorded) a second time. */
+  function alreadyWritten(db: Store, journal: Journal): boolean {
+    try {
+      return journalAlreadyIn(db, journal);
+    } catch {
+      return false;
+    }
   }
 
   const live = (): DatabaseMode | StandInMode => liveModeOf(mode);

@@ -101,3 +101,22 @@ export function applyJournal(db: Store, journal: Journal): void {
     }
   }
 }
+
+/**
+ * Whether every row of the journal is in `db` already, as it is in the journal: a run
+ * stopped between writing the journal into the database and removing it leaves one behind.
+ */
+export function journalAlreadyIn(db: Store, journal: Journal): boolean {
+  for (const { table, key } of JOURNALED_TABLES) {
+    const rows = journal.tables[table] ?? [];
+    if (rows.length === 0) continue;
+    const columns = new Set(db.prepare<[], { name: string }>(`PRAGMA table_info(${table})`).all().map((column) => column.name));
+    const find = db.prepare<[unknown], Record<string, unknown>>(`SELECT * FROM ${table} WHERE "${key}" = ?`);
+    for (const row of rows) {
+      const stored = find.get(row[key] ?? null);
+      if (stored === undefined) return false;
+      for (const [name, value] of Object.entries(row)) if (columns.has(name) && (stored[name] ?? null) !== (value ?? null)) return false;
+    }
+  }
+  return true;
+}

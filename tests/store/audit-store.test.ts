@@ -480,3 +480,25 @@ describe('openAuditStore: a database deleted or replaced mid-run', () => {
     });
   }
 });
+
+describe('openAuditStore: a run stopped between writing the journal and removing it', () => {
+  it('finds the journal written already: no row twice, no second journal_replayed event, the journal removed', () => {
+    const where = place();
+    createDb(where.dbPath);
+    const release = holdWriteLock(where.dbPath);
+    const run1 = open(where, recordingLogger());
+    const id = run1.write(check(T0));
+    run1.close();
+    release();
+    const left = readFileSync(where.journalPath);
+    open(where, recordingLogger()).close();
+    // As if that run had stopped after its commit, before the unlink.
+    writeFileSync(where.journalPath, left);
+    const logger = recordingLogger();
+    open(where, logger).close();
+    assert.deepEqual(historyOf(where.dbPath), [{ id, checked_at: T0 }]);
+    assert.deepEqual(eventsOf(where.dbPath).map((event) => event.kind), ['journal_replayed']);
+    assert.equal(existsSync(where.journalPath), false);
+    assert.deepEqual(logger.lines, [`warn audit database ${where.dbPath}: the journal ${where.journalPath} was written already (a run stopped before removing it); removed`]);
+  });
+});
