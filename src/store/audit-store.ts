@@ -80,12 +80,21 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
    * rows still readable from a damaged file, written into the stand-in as this run's own
    * so they reach the journal and the next database: who is `off` or given up on survives.
    */
-  const degrade = (reason: string, seed: Store | undefined, { corrupt = false, salvaged }: { corrupt?: boolean; salvaged?: Record<string, unknown>[] | undefined } = {}): Store => {
+  const degrade = (
+    reason: string,
+    seed: Store | undefined,
+    { corrupt = false, salvaged, readable = {} }: { corrupt?: boolean; salvaged?: Record<string, unknown>[] | undefined; readable?: Tables } = {},
+  ): Store => {
     logger.error(`audit database ${dbPath}: ${reason}; checks and recoveries go on, their rows are kept in ${journalPath} until it can take them`);
     const made = standInFor(seed);
     const stand = made.db;
     standIn = stand;
-    if (salvaged !== undefined) stand.transaction(() => applyJournal(stand, { version: 1, tables: { process_state: salvaged }, droppedChecks: 0 })).immediate();
+    stand.transaction(() => {
+      // Read for this run only (its crash-loop guard, rows it refers to), not this run's own: not journaled.
+      applyJournal(stand, { version: 1, tables: readable, droppedChecks: 0 });
+      stand.exec('DELETE FROM temp.changed');
+      if (salvaged !== undefined) applyJournal(stand, { version: 1, tables: { process_state: salvaged }, droppedChecks: 0 });
+    }).immediate();
     const pending = readJournal(journalPath);
     if (pending.kind === 'unusable') setJournalAside(pending.reason);
     let fromJournal: Journal | undefined;
@@ -160,10 +169,12 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
       journal.droppedChecks > 0 ? ` (${journal.droppedChecks} older check rows had to be left out)` : ''
     }`;
     try {
-      db.transaction(() => {
-        applyJournal(db, journal);
-        recordAuditEvent(db, { at: stamp(), kind: 'journal_replayed', detail });
-      }).immediate();
+      withoutForeignKeys(db, () =>
+        db.transaction(() => {
+          applyJournal(db, journal);
+          recordAuditEvent(db, { at: stamp(), kind: 'journal_replayed', detail });
+        }).immediate(),
+      );
     } catch (error) {
       if (sqliteFaultOf(error) === undefined) {
         // Rows the database refuses (a hand-edited or foreign file): kept for a person, not retried every tick.
@@ -225,7 +236,8 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
         const fault = sqliteFaultOf(error);
         if (fault === undefined) throw error;
         if (fault !== 'corrupt') return journaled(degrade(`cannot be written (${describeError(error)})`, db), write);
-        return journaled(degrade(`is corrupt (${describeError(error)})`, undefined, { corrupt: true, salvaged: processStateOf(db) }), write);
+        const { process_state: salvaged, ...readable } = readableTablesOf(db);
+        return journaled(degrade(`is corrupt (${describeError(error)})`, undefined, { corrupt: true, salvaged, readable }), write);
       }
     },
     close() {
@@ -262,10 +274,12 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
       const db = fresh;
       const rows = kept === undefined ? 0 : journalRowCount(kept);
       const detail = `the audit database was corrupt; moved aside to ${aside}, a fresh one created holding this run's ${rows} rows and the state of the processes that could be read`;
-      db.transaction(() => {
-        if (kept !== undefined) applyJournal(db, kept);
-        recordAuditEvent(db, { at: stamp(), kind: 'db_moved_aside', detail });
-      }).immediate();
+      withoutForeignKeys(db, () =>
+        db.transaction(() => {
+          if (kept !== undefined) applyJournal(db, kept);
+          recordAuditEvent(db, { at: stamp(), kind: 'db_moved_aside', detail });
+        }).immediate(),
+      );
       removeJournal(journalPath);
       logger.error(detail);
     } catch (error) {
@@ -322,6 +336,8 @@ function standInFor(seed: Store | undefined): { db: Store; seeded: boolean } {
     db = fresh();
   }
   migrate(db);
+  // A stand-in for a corrupt file lacks the rows on its damaged pages, which this run's rows may refer to.
+  db.pragma('foreign_keys = OFF');
   // No unique key: an upsert's conflict handling would override the trigger's OR IGNORE. Duplicates do no harm.
   db.exec('CREATE TEMP TABLE changed (tbl TEXT NOT NULL, row INTEGER NOT NULL)');
   for (const { table } of JOURNALED_TABLES) {
@@ -438,11 +454,35 @@ function sameFile(a: FileIdentity | undefined, b: FileIdentity | undefined): boo
 
 /** The `process_state` rows of a damaged database, when they can still be read (the damage elsewhere). */
 function processStateOf(db: Store): Record<string, unknown>[] | undefined {
+  return readableTablesOf(db, ['process_state']).process_state;
+}
+
+/**
+ * Runs `write` with foreign keys unchecked: a journal from a stand-in for a corrupt file can
+ * hold a recovery's actions whose recovery was on a damaged page. Kept rather than refused.
+ */
+function withoutForeignKeys(db: Store, write: () => void): void {
+  db.pragma('foreign_keys = OFF');
   try {
-    return db.prepare<[], Record<string, unknown>>('SELECT * FROM process_state').all();
-  } catch {
-    return undefined;
+    write();
+  } finally {
+    db.pragma('foreign_keys = ON');
   }
+}
+
+type Tables = Record<string, Record<string, unknown>[]>;
+
+/** The rows of each journaled table of a damaged database that can still be read whole (tables on a damaged page are left out). */
+function readableTablesOf(db: Store, tables: readonly string[] = JOURNALED_TABLES.map(({ table }) => table)): Tables {
+  const readable: Tables = {};
+  for (const table of tables) {
+    try {
+      readable[table] = db.prepare<[], Record<string, unknown>>(`SELECT * FROM ${table}`).all();
+    } catch {
+      // On a damaged page: nothing of it is trusted.
+    }
+  }
+  return readable;
 }
 
 /** Renames `path` (and a database's -wal and -shm files) to `path.corrupt-<time>`; returns the new name. */

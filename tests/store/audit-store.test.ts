@@ -443,6 +443,21 @@ describe('openAuditStore: a database found corrupt mid-run', () => {
     next.close();
   });
 
+  it('a recovery begun before its table was damaged finishes without an error: healing never stops for the audit log', () => {
+    const where = place();
+    const store = open(where, recordingLogger());
+    store.write(check(T0));
+    const id = store.write((db) =>
+      beginRecovery(db, { processKey: 'web', kind: 'recovery', command: 'check', requestedBy: 'cron', triggerHealth: 'timed_out', triggerReason: 'stale', startedAt: T0 }),
+    );
+    corruptTable(where.dbPath, 'recoveries');
+    store.write((db) => finishRecovery(db, id, { finishedAt: T1, durationMs: 60_000, outcome: 'succeeded', detail: 'started PID 4321', startedPid: 4321 }));
+    assert.match(store.degraded ?? '', /^is corrupt/);
+    assert.equal(store.stateUnknown, false);
+    store.close();
+    assert.deepEqual(readFile(where.dbPath, 'SELECT process_key FROM process_state'), [{ process_key: 'web' }], 'the state carried to the fresh database');
+  });
+
   it('says the state is unknown when process_state itself is the damaged table and no journal holds it', () => {
     const where = place();
     const db = openStore(where.dbPath);
@@ -501,4 +516,5 @@ describe('openAuditStore: a run stopped between writing the journal and removing
     assert.equal(existsSync(where.journalPath), false);
     assert.deepEqual(logger.lines, [`warn audit database ${where.dbPath}: the journal ${where.journalPath} was written already (a run stopped before removing it); removed`]);
   });
+
 });
