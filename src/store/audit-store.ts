@@ -6,6 +6,7 @@ import type { Logger } from '../logging/logger.js';
 import { recordAuditEvent } from './audit-events.js';
 import {
   applyJournal,
+  JOURNAL_TAKEN_KEY,
   JOURNALED_TABLES,
   journalAlreadyIn,
   journalRowCount,
@@ -19,6 +20,7 @@ import type { AuditWriter } from './audit-writer.js';
 import { migrate, openStore, type Store } from './open-store.js';
 import { liveModeOf, nextMode, ON_DATABASE, type AuditMode, type AuditModeEvent, type DatabaseMode, type StandInMode } from './audit-store-mode.js';
 import { sqliteFaultOf } from './sqlite-fault.js';
+import { readMeta, writeMeta } from './watchdog-meta.js';
 
 /**
  * The audit log as a tick (or a manual command) uses it. Healing never waits on it for
@@ -160,7 +162,7 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
       return;
     }
     const { journal } = pending;
-    if (alreadyWritten(db, journal)) {
+    if (alreadyTaken(db, journal)) {
       removeJournalLogged();
       logger.warn(`audit database ${dbPath}: the journal ${journalPath} was written already (a run stopped before removing it); removed`);
       return;
@@ -172,6 +174,7 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
       withoutForeignKeys(db, () =>
         db.transaction(() => {
           applyJournal(db, journal);
+          if (journal.id !== undefined) writeMeta(db, JOURNAL_TAKEN_KEY, journal.id);
           recordAuditEvent(db, { at: stamp(), kind: 'journal_replayed', detail });
         }).immediate(),
       );
@@ -197,9 +200,14 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
     }
   }
 
-  /** A journal whose every row the database holds as it is: not written (or recorded) a second time. */
-  function alreadyWritten(db: Store, journal: Journal): boolean {
+  /**
+   * A journal the database took already (its id recorded with its rows), or, from an
+   * earlier version without an id, whose every row the database holds as it is: not
+   * written a second time, where its rows could be older than the database's.
+   */
+  function alreadyTaken(db: Store, journal: Journal): boolean {
     try {
+      if (journal.id !== undefined) return readMeta(db, JOURNAL_TAKEN_KEY) === journal.id;
       return journalAlreadyIn(db, journal);
     } catch {
       return false;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { closeSync, constants, readFileSync, unlinkSync } from 'node:fs';
 import { systemErrorCode } from '../errors.js';
 import { PROCESS_LINK_TRUST, openFileSafely } from '../system/open-file-safely.js';
@@ -31,7 +32,16 @@ export interface Journal {
   tables: Record<string, Record<string, unknown>[]>;
   /** Check rows left out to keep the journal small (the oldest first). */
   droppedChecks: number;
+  /**
+   * New at every write of the file: the database records the one it took, so a journal
+   * left behind after it was written (a stop before the unlink, an unlink that failed)
+   * is never written again over newer rows. Absent in files of earlier versions.
+   */
+  id?: string;
 }
+
+/** The `watchdog_meta` key under which the database keeps the id of the last journal it took. */
+export const JOURNAL_TAKEN_KEY = 'journal_taken';
 
 /** Check rows kept at most: a day of one process checked every minute, and then some. */
 export const MAX_JOURNAL_CHECKS = 5000;
@@ -55,7 +65,9 @@ export function readJournal(path: string): JournalRead {
   try {
     const data = JSON.parse(text) as Partial<Journal> | null;
     if (typeof data !== 'object' || data === null || data.version !== 1 || typeof data.tables !== 'object' || data.tables === null) return { kind: 'unusable', reason: 'not a journal of this watchdog' };
-    return { kind: 'read', journal: { version: 1, tables: data.tables, droppedChecks: Number(data.droppedChecks) || 0 } };
+    const journal: Journal = { version: 1, tables: data.tables, droppedChecks: Number(data.droppedChecks) || 0 };
+    if (typeof data.id === 'string') journal.id = data.id;
+    return { kind: 'read', journal };
   } catch {
     return { kind: 'unusable', reason: 'not valid JSON (cut short?)' };
   }
@@ -63,7 +75,7 @@ export function readJournal(path: string): JournalRead {
 
 /** Writes the journal atomically (a temporary file, fsync, rename), readable by its owner only. */
 export function writeJournal(path: string, journal: Journal): void {
-  replaceFile(path, JSON.stringify(journal), 0o600);
+  replaceFile(path, JSON.stringify({ ...journal, id: randomUUID() }), 0o600);
 }
 
 export function removeJournal(path: string): void {

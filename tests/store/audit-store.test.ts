@@ -517,4 +517,23 @@ describe('openAuditStore: a run stopped between writing the journal and removing
     assert.deepEqual(logger.lines, [`warn audit database ${where.dbPath}: the journal ${where.journalPath} was written already (a run stopped before removing it); removed`]);
   });
 
+  it('a journal left behind and newer rows written since: the journal is not written over them', () => {
+    const where = place();
+    createDb(where.dbPath);
+    const release = holdWriteLock(where.dbPath);
+    const run1 = open(where, recordingLogger());
+    run1.write(check(T0));
+    run1.close();
+    release();
+    const left = readFileSync(where.journalPath);
+    const run2 = open(where, recordingLogger());
+    run2.write(check(T1, 'healthy'));
+    run2.close();
+    // As if run2 could not remove it (its unlink failed) and went on writing.
+    writeFileSync(where.journalPath, left);
+    open(where, recordingLogger()).close();
+    assert.deepEqual(readFile(where.dbPath, 'SELECT last_check_at, last_health FROM process_state'), [{ last_check_at: T1, last_health: 'healthy' }], 'the newer state stands');
+    assert.deepEqual(historyOf(where.dbPath).map((row) => row.checked_at), [T0, T1]);
+    assert.equal(existsSync(where.journalPath), false);
+  });
 });

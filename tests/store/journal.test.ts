@@ -63,7 +63,13 @@ describe('writeJournal and readJournal', () => {
     const dir = makeTempDir('watchdog-journal-');
     const path = join(dir, 'watchdog.db.journal');
     writeJournal(path, JOURNAL);
-    assert.deepEqual(readJournal(path), { kind: 'read', journal: JOURNAL });
+    const read = readJournal(path);
+    const id = read.kind === 'read' ? read.journal.id : undefined;
+    assert.match(id ?? '', /^[0-9a-f-]{36}$/, 'a new id at every write');
+    assert.deepEqual(read, { kind: 'read', journal: { ...JOURNAL, id } });
+    writeJournal(path, JOURNAL);
+    const again = readJournal(path);
+    assert.notEqual(again.kind === 'read' ? again.journal.id : undefined, id, 'another id for another write');
     assert.equal(statSync(path).mode & 0o777, 0o600, 'mode 0600');
     assert.deepEqual(readdirSync(dir), ['watchdog.db.journal'], 'no temporary file is left behind');
   });
@@ -73,7 +79,8 @@ describe('writeJournal and readJournal', () => {
     const path = join(dir, 'j.json');
     writeFileSync(path, 'old', { mode: 0o644 });
     writeJournal(path, journalOf({}));
-    assert.deepEqual(readJournal(path), { kind: 'read', journal: journalOf({}) });
+    const read = readJournal(path);
+    assert.deepEqual(read, { kind: 'read', journal: { ...journalOf({}), id: read.kind === 'read' ? read.journal.id : undefined } });
     assert.equal(statSync(path).mode & 0o777, 0o600, 'mode 0600');
   });
 
