@@ -67,6 +67,8 @@ export type TickOutcome =
       network: NetworkTickOutcome | undefined;
       /** Why the audit database could not take this tick's rows (they wait in the journal); `undefined` when it could. */
       auditDegraded: string | undefined;
+      /** False when not even the journal could take them: they are lost when the run ends. */
+      auditRowsSaved: boolean;
       /** What went wrong, one line each (see `tickFailures`); empty for a tick that did its job. */
       failures: string[];
       /** `undefined` when the config has no `notify` section. */
@@ -175,7 +177,7 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
       const notifications = await deliverQueued(config, reportDeps);
       const failures = tickFailures({ checks, recoveries, network, auditDegraded: store.degraded });
       await recordTickEnd(config, { startedAtMs, failed: failures.length > 0, stateUnknown: store.stateUnknown }, reportDeps);
-      return { kind: 'ran', checkedAt, checks, recoveries, network, auditDegraded: store.degraded, failures, notifications };
+      return { kind: 'ran', checkedAt, checks, recoveries, network, auditDegraded: store.degraded, auditRowsSaved: store.rowsSaved, failures, notifications };
     } finally {
       store.close();
     }

@@ -103,7 +103,11 @@ function reportFailedRecoveries(outcome: TickOutcome, config: WatchdogConfig, io
   }
   if (failed.length > 0) err(`watchdog: details: watchdog history --recoveries -c ${config.config_path}`);
   if (outcome.auditDegraded !== undefined) {
-    err(`watchdog: the audit database ${config.db_path} ${outcome.auditDegraded}; this tick's rows wait in ${config.journal_path}`);
+    err(
+      outcome.auditRowsSaved
+        ? `watchdog: the audit database ${config.db_path} ${outcome.auditDegraded}; this tick's rows wait in ${config.journal_path}`
+        : `watchdog: the audit database ${config.db_path} ${outcome.auditDegraded}, and the journal ${config.journal_path} cannot be written either: this tick's rows are lost when it ends`,
+    );
   }
   // Said once, at the check that gives up: from then on the process is `gave_up` until a person acts.
   const gaveUp = outcome.checks.filter((check) => check.guard?.kind === 'give_up');
