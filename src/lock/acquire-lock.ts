@@ -10,6 +10,7 @@ const RETRY_MS = 200;
 export function acquireTickLockNow(lockPath: string, logger: Logger): Promise<ReleaseLock | undefined> {
   return tryAcquireTickLock(lockPath, {
     onCompromised: (error) => logger.error(`lock ${lockPath} was compromised while held: ${error.message}`),
+    onNote: (level, message) => logger[level](message),
   });
 }
 

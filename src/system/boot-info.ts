@@ -7,7 +7,7 @@ import { join } from 'node:path';
  */
 export function readBootId(procRoot = '/proc'): string | undefined {
   try {
-    const id = readFileSync(join(procRoot, 'sys', 'kernel', 'random', 'boot_id'), 'utf8').trim();
+    const id = normalizeBootId(readFileSync(join(procRoot, 'sys', 'kernel', 'random', 'boot_id'), 'utf8'));
     return id === '' ? undefined : id;
   } catch {
     return undefined;
@@ -22,4 +22,13 @@ export function readUptimeSeconds(procRoot = '/proc'): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A boot id as compared: lower case, without surrounding white space. The kernel writes
+ * lower case, but a writer may not (a heartbeat written by another tool), and an id in
+ * upper case is the same boot, not another one.
+ */
+export function normalizeBootId(id: string): string {
+  return id.trim().toLowerCase();
 }
