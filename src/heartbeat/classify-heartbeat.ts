@@ -15,6 +15,11 @@ export interface HealthVerdict {
   pid: number | undefined;
   /** The heartbeat's timestamp as written, when it had a valid one. */
   heartbeatTimestamp: string | undefined;
+  /**
+   * That timestamp as parsed, in ms since the epoch: parsed once, by parseHeartbeat, and
+   * used as parsed (a second parse of the text disagreed with the first on forms it accepts).
+   */
+  heartbeatMs: number | undefined;
   /** Seconds between the heartbeat and the check, when known. */
   heartbeatAgeSeconds: number | undefined;
   iteration: number | undefined;
@@ -96,6 +101,7 @@ export function classifyHeartbeat(input: ClassifyInput): HealthVerdict {
   const seen = {
     pid: beat.pid,
     heartbeatTimestamp: beat.timestamp,
+    heartbeatMs: beat.epochMs,
     heartbeatAgeSeconds: ageSeconds,
     iteration: beat.iteration,
     status: beat.status,
@@ -140,6 +146,7 @@ export function verdict(state: HealthState, reason: string, seen: Partial<Omit<H
     reason,
     pid: seen.pid,
     heartbeatTimestamp: seen.heartbeatTimestamp,
+    heartbeatMs: seen.heartbeatMs,
     heartbeatAgeSeconds: seen.heartbeatAgeSeconds,
     iteration: seen.iteration,
     status: seen.status,

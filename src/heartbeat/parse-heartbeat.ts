@@ -1,3 +1,4 @@
+import { normalizeBootId } from '../system/boot-info.js';
 import { describeJson } from './describe-json.js';
 import { parseTimestamp } from './parse-timestamp.js';
 
@@ -13,7 +14,7 @@ export interface Heartbeat {
   iteration: number;
   /** The writer's start time in clock ticks since boot, when the writer records it (HeartbeatWriter does). */
   pid_start_ticks: number | undefined;
-  /** The boot the heartbeat was written in, when the writer records it. */
+  /** The boot the heartbeat was written in, when the writer records it: in lower case, as boot ids are compared. */
   boot_id: string | undefined;
 }
 
@@ -72,7 +73,10 @@ export function parseHeartbeat(text: string): HeartbeatParse {
     return fail(`heartbeat boot_id must be a boot id such as /proc/sys/kernel/random/boot_id holds (got ${describeJson(boot_id)})`);
   }
 
-  return { ok: true, heartbeat: { process_key, pid, timestamp, epochMs: parsed.epochMs, status, iteration, pid_start_ticks, boot_id } };
+  return {
+    ok: true,
+    heartbeat: { process_key, pid, timestamp, epochMs: parsed.epochMs, status, iteration, pid_start_ticks, boot_id: boot_id === undefined ? undefined : normalizeBootId(boot_id) },
+  };
 }
 
 function isPid(value: unknown): value is number {

@@ -1,3 +1,4 @@
+import { normalizeBootId } from '../system/boot-info.js';
 import type { NetworkEventRow } from '../store/network-events.js';
 import { secondsBetween, type BootInstant } from './reboot-clock.js';
 
@@ -19,5 +20,5 @@ export function summarizeReboots(rows: readonly NetworkEventRow[], now: BootInst
 }
 
 function instantOf(row: NetworkEventRow): BootInstant {
-  return { atMs: Date.parse(row.at), bootId: row.boot_id ?? undefined, uptimeSeconds: row.uptime_seconds ?? undefined };
+  return { atMs: Date.parse(row.at), bootId: row.boot_id == null ? undefined : normalizeBootId(row.boot_id), uptimeSeconds: row.uptime_seconds ?? undefined };
 }

@@ -1,7 +1,7 @@
 import { describeError, systemErrorCode } from '../errors.js';
 import { startedAtMs } from '../system/proc-stat.js';
 import { observeIdentity, type System } from '../system/system.js';
-import { checkIdentity } from '../heartbeat/check-identity.js';
+import { checkIdentity, type ExpectedIdentity } from '../heartbeat/check-identity.js';
 import { formatSeconds } from '../time/format-duration.js';
 import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
 import { pollDelayMs } from '../time/poll-delay.js';
@@ -34,10 +34,20 @@ export function decideKillNow(plan: KillPlan, system: System): KillDecision {
     heartbeatMs: candidate.heartbeatMs,
     expectedStartTicks: candidate.startTicks,
     identityProblem: identity?.ok === false ? identity.reason : undefined,
+    identityProven: identity?.ok === true && provesWriter(candidate.identity, system.processes.bootId()),
     ownPid: system.ownPid,
     ownProcessGroup: system.ownProcessGroup,
     ancestors: system.ancestors(),
   });
+}
+
+/**
+ * Whether a passed identity check proved the PID is the heartbeat's writer: its start time
+ * was compared within the same boot (start times count from boot, so an app started early
+ * at every boot has the same one each time; only the boot id tells those apart).
+ */
+function provesWriter(expected: ExpectedIdentity | undefined, bootId: string | undefined): boolean {
+  return expected?.startTicks !== undefined && expected.bootId !== undefined && bootId !== undefined;
 }
 
 /**

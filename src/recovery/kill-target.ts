@@ -47,10 +47,11 @@ export function killCandidateOf(
     if (!trusted) return { pid: undefined, refused: verdict.pid !== undefined, why: `the heartbeat is not trusted (${verdict.reason})` };
     return { pid: undefined, refused: false, why: `no PID known (${verdict.reason})` };
   }
-  const heartbeatMs = verdict.heartbeatTimestamp === undefined ? undefined : Date.parse(verdict.heartbeatTimestamp);
   return {
     pid: verdict.pid,
-    heartbeatMs: Number.isNaN(heartbeatMs) ? undefined : heartbeatMs,
+    // As the check parsed it: Date.parse of the text refused forms the parser accepts (white
+    // space around it, an offset with seconds), and the guard below was then silently skipped.
+    heartbeatMs: verdict.heartbeatMs,
     identity: { startTicks: verdict.pidStartTicks, bootId: verdict.bootId, match: expected.match, user: expected.user, writerUid: verdict.writerUid },
   };
 }
@@ -70,6 +71,11 @@ export interface KillFacts {
   expectedStartTicks: number | undefined;
   /** Why the live PID is not the app by its identity (start time, command line, user); `undefined` when it is, or nothing is known. */
   identityProblem?: string | undefined;
+  /**
+   * The live PID is proven to be the heartbeat's writer: its start time (clock ticks since
+   * boot) is the one the heartbeat records, in the same boot. No clock can forge that.
+   */
+  identityProven?: boolean | undefined;
   ownPid: number;
   ownProcessGroup: number;
   /** The watchdog's parent, grandparent... (its shell, cron, sshd). */
@@ -127,8 +133,11 @@ export function decideKill(pid: number, facts: KillFacts): KillDecision {
     return { kind: 'nothing_to_kill', why: `PID ${pid} is no longer the instance the watchdog started (it exited; another process has the PID)` };
   }
   // A process younger than the heartbeat cannot have written it: the app died and another
-  // program got its PID (the Python Watchdog killed such strangers).
-  if (facts.startedAtMs !== undefined && facts.heartbeatMs !== undefined && facts.startedAtMs > facts.heartbeatMs + START_TIME_TOLERANCE_MS) {
+  // program got its PID (the Python Watchdog killed such strangers). A wall-clock judgement:
+  // after a clock step forward, `btime` (boot time by the wall clock) moves with it and every
+  // process seems to have started after its heartbeat. So it only judges a PID whose identity
+  // is not proven: a proven writer is the app, and refusing it would start a second copy.
+  if (facts.identityProven !== true && facts.startedAtMs !== undefined && facts.heartbeatMs !== undefined && facts.startedAtMs > facts.heartbeatMs + START_TIME_TOLERANCE_MS) {
     return {
       kind: 'refused',
       why: `PID ${pid} started ${new Date(facts.startedAtMs).toISOString()}, after its heartbeat was written: another program reusing the app's PID`,

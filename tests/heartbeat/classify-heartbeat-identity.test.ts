@@ -137,6 +137,11 @@ describe('classifyHeartbeat with the start time and boot of the heartbeat', () =
     assert.deepEqual(summary(verdict), { state: 'healthy', reason: 'heartbeat 30s ago, iteration 42', identity: ['start_time'], pidStartTicks: 5000, bootId: BOOT });
   });
 
+  it('a boot id written in upper case is the same boot: healthy, not a heartbeat from before a reboot', () => {
+    const { verdict } = classify(beat({ pid_start_ticks: 5000, boot_id: BOOT.toUpperCase() }));
+    assert.deepEqual(summary(verdict), { state: 'healthy', reason: 'heartbeat 30s ago, iteration 42', identity: ['start_time'], pidStartTicks: 5000, bootId: BOOT });
+  });
+
   it('a timed-out heartbeat of the app itself records the identity too', () => {
     const { verdict } = classify(beat({ pid_start_ticks: 5000 }), { timeoutSeconds: 10 });
     assert.deepEqual(summary(verdict), { state: 'timed_out', reason: 'last heartbeat 30s ago, timeout 10s', identity: ['start_time'], pidStartTicks: 5000, bootId: undefined });

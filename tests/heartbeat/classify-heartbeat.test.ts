@@ -55,6 +55,7 @@ function classify(read: HeartbeatFileRead, options: { timeoutSeconds?: number; m
 const NOTHING_SEEN = {
   pid: undefined,
   heartbeatTimestamp: undefined,
+  heartbeatMs: undefined,
   heartbeatAgeSeconds: undefined,
   iteration: undefined,
   status: undefined,
@@ -147,6 +148,7 @@ describe('classifyHeartbeat: clock skew', () => {
       reason: 'heartbeat timestamp is 2m 00s in the future (more than the 60s allowed for clock skew)',
       pid: ALIVE,
       heartbeatTimestamp: timestamp,
+      heartbeatMs: Date.parse(timestamp),
       heartbeatAgeSeconds: -120,
       iteration: 42,
       status: 'running',
@@ -219,6 +221,7 @@ describe('classifyHeartbeat: healthy', () => {
       reason: 'heartbeat 30s ago, iteration 42',
       pid: ALIVE,
       heartbeatTimestamp: TIMESTAMP,
+      heartbeatMs: Date.parse(TIMESTAMP),
       heartbeatAgeSeconds: 30,
       iteration: 42,
       status: 'running',

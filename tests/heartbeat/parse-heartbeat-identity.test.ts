@@ -23,7 +23,7 @@ describe('parseHeartbeat: identity keys accepted', () => {
     ['boot id only', { boot_id: BOOT_ID }, undefined, BOOT_ID],
     ['start ticks 0', { pid_start_ticks: 0 }, 0, undefined],
     ['the largest safe integer', { pid_start_ticks: Number.MAX_SAFE_INTEGER }, Number.MAX_SAFE_INTEGER, undefined],
-    ['a boot id in upper case', { boot_id: BOOT_ID.toUpperCase() }, undefined, BOOT_ID.toUpperCase()],
+    ['a boot id in upper case (kept in lower case, as compared)', { boot_id: BOOT_ID.toUpperCase() }, undefined, BOOT_ID],
     ['a boot id of 64 characters', { boot_id: 'a'.repeat(64) }, undefined, 'a'.repeat(64)],
     ['neither (the Python writers)', {}, undefined, undefined],
   ];

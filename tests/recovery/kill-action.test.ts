@@ -7,7 +7,7 @@ import type { KillCandidate } from '../../src/recovery/kill-target.js';
 import type { ActionPlan } from '../../src/recovery/plan-recovery.js';
 import { realSystem } from '../../src/system/system.js';
 import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
-import { exitOn, FAKE_NOW_MS, fakeSystem, systemError, type FakeProcess, type FakeSystem, type FakeSystemOptions } from '../helpers/fake-system.js';
+import { exitOn, FAKE_BOOT_ID, FAKE_NOW_MS, fakeSystem, systemError, type FakeProcess, type FakeSystem, type FakeSystemOptions } from '../helpers/fake-system.js';
 import { isGone, killGroupOnCleanup } from '../helpers/owned-processes.js';
 
 const APP = 4000;
@@ -107,6 +107,21 @@ describe('runKillAction', () => {
     const signalled = await runKillAction(killPlan({ pid: APP, heartbeatMs: FAKE_NOW_MS - 60_000 }), older);
     assert.equal(signalled.outcome, 'ok');
     assert.deepEqual(older.signals[0], [-APP, 'SIGTERM']);
+  });
+
+  it('signals a hung app proven by its start time and boot, however far the clock stepped forward since its heartbeat', async () => {
+    // After a step of hours forward, btime moves with the wall clock: the app seems to have started after its last heartbeat.
+    const stepped = systemWith({ processes: [app({ startTime: 8_640_000 })], ...exitSoonOn('SIGTERM') });
+    const identity = { startTicks: 8_640_000, bootId: FAKE_BOOT_ID };
+    const result = await runKillAction(killPlan({ pid: APP, heartbeatMs: FAKE_NOW_MS - 6 * 3_600_000, identity }), stepped);
+    assert.equal(result.outcome, 'ok', result.detail);
+    assert.deepEqual(stepped.signals[0], [-APP, 'SIGTERM']);
+
+    // Without the boot id the start time proves nothing across boots: the wall-clock guard still judges.
+    const unproven = systemWith({ processes: [app({ startTime: 8_640_000 })] });
+    const refused = await runKillAction(killPlan({ pid: APP, heartbeatMs: FAKE_NOW_MS - 6 * 3_600_000, identity: { startTicks: 8_640_000 } }), unproven);
+    assert.equal(refused.outcome, 'refused');
+    assert.deepEqual(unproven.signals, []);
   });
 
   it('has nothing to kill when the PID is dead or a zombie', async () => {

@@ -60,7 +60,12 @@ describe('decideKill with an identity problem', () => {
 
 describe('killCandidateOf hands on what the app is', () => {
   const timedOut = (extra: Parameters<typeof verdictOf>[2] = {}) =>
-    verdictOf('timed_out', 'last heartbeat 10m ago', { pid: APP, heartbeatTimestamp: '2026-02-05T06:17:29.601049+00:00', ...extra });
+    verdictOf('timed_out', 'last heartbeat 10m ago', {
+      pid: APP,
+      heartbeatTimestamp: '2026-02-05T06:17:29.601049+00:00',
+      heartbeatMs: Date.parse('2026-02-05T06:17:29.601Z'),
+      ...extra,
+    });
 
   it("the heartbeat's start time and boot, and the process's match and user", () => {
     const match = /server\.js/u;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { HEALTH_STATES } from '../../src/heartbeat/health-state.js';
 import { decideKill, killCandidateOf, type KillDecision, type KillFacts } from '../../src/recovery/kill-target.js';
+import { parseHeartbeat } from '../../src/heartbeat/parse-heartbeat.js';
 import { verdictOf } from '../helpers/verdicts.js';
 
 const APP = 4000;
@@ -45,6 +46,13 @@ describe('decideKill', () => {
     ['a process that started after its heartbeat was written (a reused PID)', APP, facts({ startedAtMs: 10_000, heartbeatMs: 5_000 }), 'refused'],
     ['a process that started just before its heartbeat', APP, facts({ startedAtMs: 4_900, heartbeatMs: 5_000 }), 'signal', true],
     ['a process dated a little after its heartbeat (start times are known to a second)', APP, facts({ startedAtMs: 6_500, heartbeatMs: 5_000 }), 'signal', true],
+    [
+      'a proven writer dated hours after its heartbeat (the clock stepped forward)',
+      APP,
+      facts({ startedAtMs: 6 * 3_600_000, heartbeatMs: 5_000, identityProven: true }),
+      'signal',
+      true,
+    ],
     ['a process whose start is unknown', APP, facts({ startedAtMs: undefined, heartbeatMs: 5_000 }), 'signal', true],
     ['a live process whose start time cannot be read (it may have reused the PID)', APP, facts({ startTime: undefined }), 'refused'],
     ['the instance the watchdog started, same start time', APP, facts({ expectedStartTicks: 777 }), 'signal', true],
@@ -87,7 +95,7 @@ describe('killCandidateOf', () => {
   });
 
   it("carries the heartbeat's time, so a process younger than its heartbeat is not taken for its writer", () => {
-    const verdict = verdictOf('timed_out', 'old', { pid: APP, heartbeatTimestamp: '2026-02-05T06:17:29.601049+00:00' });
+    const verdict = verdictOf('timed_out', 'old', { pid: APP, heartbeatTimestamp: '2026-02-05T06:17:29.601049+00:00', heartbeatMs: Date.parse('2026-02-05T06:17:29.601Z') });
     assert.deepEqual(killCandidateOf(verdict), {
       pid: APP,
       heartbeatMs: Date.parse('2026-02-05T06:17:29.601Z'),
@@ -111,4 +119,20 @@ describe('killCandidateOf', () => {
       why: 'no PID known (no heartbeat file)',
     });
   });
+});
+
+describe('killCandidateOf: the heartbeat time as the check parsed it', () => {
+  // Forms parseTimestamp accepts that Date.parse refuses: the kill path re-parsed the text and
+  // silently skipped the PID-reuse guard on them.
+  for (const timestamp of [' 2026-02-05T06:17:29.601049+00:00 ', '2026-02-05T11:47:44.601+05:30:15', '2026-02-05 06:17:29+0000']) {
+    it(`${JSON.stringify(timestamp)}: the guard gets the parsed time`, () => {
+      const parsed = parseHeartbeat(JSON.stringify({ process_key: 'app', pid: APP, timestamp, status: 'running', iteration: 1 }));
+      assert.ok(parsed.ok);
+      const candidate = killCandidateOf(verdictOf('timed_out', 'old', { pid: APP, heartbeatTimestamp: timestamp, heartbeatMs: parsed.heartbeat.epochMs }));
+      assert.ok(candidate.pid !== undefined && candidate.heartbeatMs !== undefined);
+      assert.equal(candidate.heartbeatMs, parsed.heartbeat.epochMs);
+      const decision = decideKill(APP, facts({ startedAtMs: candidate.heartbeatMs + 60_000, heartbeatMs: candidate.heartbeatMs }));
+      assert.equal(decision.kind, 'refused', 'a process started after the heartbeat is not its writer');
+    });
+  }
 });
