@@ -1,6 +1,7 @@
 import { WatchdogError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import { tryAcquireTickLock, type ReleaseLock } from './tick-lock.js';
+import { monotonicMs, type MonotonicClock } from '../time/monotonic-clock.js';
 import { sleep } from '../time/sleep.js';
 
 /** How often a manual command tries again for a lock another instance holds. */
@@ -20,16 +21,17 @@ export function acquireTickLockNow(lockPath: string, logger: Logger): Promise<Re
  *
  * @throws {WatchdogError} `LOCK_HELD` when it is still held after `waitSeconds`.
  */
-export async function acquireTickLockWaiting(lockPath: string, logger: Logger, waitSeconds: number): Promise<ReleaseLock> {
-  const deadline = Date.now() + waitSeconds * 1000;
+export async function acquireTickLockWaiting(lockPath: string, logger: Logger, waitSeconds: number, clock: MonotonicClock = monotonicMs): Promise<ReleaseLock> {
+  // Monotonic: a clock step must neither end the wait at once nor make it last for hours.
+  const deadline = clock() + waitSeconds * 1000;
   for (;;) {
     const release = await acquireTickLockNow(lockPath, logger);
     if (release !== undefined) return release;
-    if (Date.now() >= deadline) {
+    if (clock() >= deadline) {
       throw new WatchdogError('LOCK_HELD', `another watchdog instance still holds the lock ${lockPath} after waiting ${waitSeconds}s`, {
         hint: 'a tick or another command is running (a long recovery?); try again, or wait longer with --wait SECONDS',
       });
     }
-    await sleep(Math.min(RETRY_MS, Math.max(0, deadline - Date.now())));
+    await sleep(Math.min(RETRY_MS, Math.max(0, deadline - clock())));
   }
 }

@@ -1,4 +1,5 @@
 import { lstatSync } from 'node:fs';
+import { monotonicMs } from '../time/monotonic-clock.js';
 import { sleep } from '../time/sleep.js';
 import { systemErrorCode } from '../errors.js';
 import { readBootId, readUptimeSeconds } from '../system/boot-info.js';
@@ -35,7 +36,10 @@ export interface NetworkSystem {
   bootId(): string | undefined;
   uptimeSeconds(): number | undefined;
   sleep(ms: number): Promise<void>;
+  /** The wall clock: for timestamps, never for a deadline or a duration. */
   now(): Date;
+  /** A clock nothing steps (see monotonicMs): for deadlines, waits and durations. */
+  monotonicMs(): number;
   /** The environment commands inherit. */
   env: NodeJS.ProcessEnv;
 }
@@ -73,6 +77,7 @@ export function realNetworkSystem({ sysfsRoot, procRoot = '/proc', env = process
     uptimeSeconds: () => readUptimeSeconds(procRoot),
     sleep: (ms) => sleep(ms),
     now: () => new Date(),
+    monotonicMs,
     env,
   };
 }

@@ -46,8 +46,8 @@ export interface LadderContext {
  * setting the link up again is never cut short.
  */
 export async function runLadder(network: NetworkConfig, context: LadderContext, system: NetworkSystem): Promise<LadderRun> {
-  const deadline = system.now().getTime() + network.ladder_timeout_seconds * 1000;
-  const left = (): number => deadline - system.now().getTime();
+  const deadline = system.monotonicMs() + network.ladder_timeout_seconds * 1000;
+  const left = (): number => deadline - system.monotonicMs();
   const rungs: RungReport[] = [];
   let verdict: LinkVerdict | undefined;
   // Named by interface, the rungs act on that name, as configured; named by MAC, only on the

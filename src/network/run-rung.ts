@@ -40,14 +40,14 @@ export function runRung(rung: RungConfig, context: RungContext, system: NetworkS
 
 /** Wakes a machine the uplink goes through (a modem or router that sleeps); the settle time gives it time to boot. */
 async function runWakeRung(rung: Extract<RungConfig, { type: 'wol' }>, system: NetworkSystem): Promise<RungRun> {
-  const started = system.now().getTime();
+  const started = system.monotonicMs();
   const sent = await system.sendMagicPacket(rung.target);
-  return { ok: sent.ok, detail: sent.detail, durationMs: system.now().getTime() - started };
+  return { ok: sent.ok, detail: sent.detail, durationMs: system.monotonicMs() - started };
 }
 
 /** Link down, a short wait, link up: the link is always set up again, whatever happened in between. */
 async function runBounce(rung: Extract<RungConfig, { type: 'bounce' }>, context: RungContext, system: NetworkSystem): Promise<RungRun> {
-  const started = system.now().getTime();
+  const started = system.monotonicMs();
   const name = context.interface;
   // Never a guess: an interface the config does not name is not set down.
   if (name === undefined) return { ok: false, detail: 'no interface has the MAC in network.interface_mac: nothing to bounce', durationMs: 0 };
@@ -58,7 +58,7 @@ async function runBounce(rung: Extract<RungConfig, { type: 'bounce' }>, context:
   } finally {
     up = await system.setLink(name, true);
   }
-  const durationMs = system.now().getTime() - started;
+  const durationMs = system.monotonicMs() - started;
   if (!up.ok) return { ok: false, detail: down.ok ? up.detail : `${down.detail}; ${up.detail}`, durationMs };
   if (!down.ok) return { ok: false, detail: `${down.detail}; set up again`, durationMs };
   return { ok: true, detail: `set ${name} down for ${formatSeconds(rung.down_seconds)}, then up`, durationMs };

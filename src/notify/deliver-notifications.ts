@@ -20,7 +20,10 @@ import type { EventPayload } from './watchdog-event.js';
 export interface DeliveryDeps {
   audit: AuditWriter;
   logger: Logger;
+  /** The wall clock: dates attempts and ages the queue. */
   now: () => Date;
+  /** The clock the delivery budget is measured on: one nothing steps. */
+  monotonicMs: () => number;
   sleep: (ms: number) => Promise<void>;
   /** One attempt on one channel. */
   send: (channel: ChannelConfig, payload: EventPayload & { notification_id: number }, timeoutMs: number) => Promise<SendOutcome>;
@@ -48,15 +51,15 @@ export async function deliverNotifications(notify: NotifyConfig, deps: DeliveryD
   const report: DeliveryReport = { delivered: 0, failed: 0, waiting: 0, dropped: 0 };
   try {
     report.dropped += dropStale(notify, deps);
-    const deadline = deps.now().getTime() + notify.delivery_budget_seconds * 1000;
+    const deadline = deps.monotonicMs() + notify.delivery_budget_seconds * 1000;
     for (const [position, channel] of notify.channels.entries()) {
       const pending = readPending(deps.audit.db, channel.name);
       // An equal share of what is left, so one unreachable channel cannot starve the others;
       // what a channel does not use goes to those after it.
-      const share = (deadline - deps.now().getTime()) / (notify.channels.length - position);
-      const channelDeadline = deps.now().getTime() + share;
+      const share = (deadline - deps.monotonicMs()) / (notify.channels.length - position);
+      const channelDeadline = deps.monotonicMs() + share;
       for (const [index, row] of pending.entries()) {
-        const left = channelDeadline - deps.now().getTime();
+        const left = channelDeadline - deps.monotonicMs();
         if (left <= 0) {
           report.waiting += pending.length - index;
           deps.logger.warn(`notify: ${channel.name}: ${pending.length - index} notification(s) wait for the next tick: its share of notify.delivery_budget_seconds (${notify.delivery_budget_seconds}s) is spent`);
@@ -110,10 +113,10 @@ async function deliverOne(channel: ChannelConfig, row: NotificationRow, deadline
   for (let attempt = 0; attempt <= channel.retries; attempt += 1) {
     if (attempt > 0) {
       const waitMs = channel.retry_backoff_seconds * 1000 * 2 ** (attempt - 1);
-      if (deps.now().getTime() + waitMs >= deadline) break;
+      if (deps.monotonicMs() + waitMs >= deadline) break;
       await deps.sleep(waitMs);
     }
-    const left = deadline - deps.now().getTime();
+    const left = deadline - deps.monotonicMs();
     if (left <= 0) break;
     outcome = await sendSafely(channel, payload, Math.min(channel.timeout_seconds * 1000, left), deps);
     attempts += 1;

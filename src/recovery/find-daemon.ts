@@ -72,7 +72,7 @@ const PID_FILE_POLL_MS = 50;
  * oldest live process left in the command's session or process group (a daemon that forked
  * without `setsid`). Its identity (PID, start ticks, boot) is what the next `kill` stops.
  */
-export async function findDaemon(search: DaemonSearch, system: Pick<System, 'processes' | 'readPidFile' | 'now' | 'sleep' | 'ownPid' | 'ancestors'>): Promise<DaemonFound> {
+export async function findDaemon(search: DaemonSearch, system: Pick<System, 'processes' | 'readPidFile' | 'monotonicMs' | 'sleep' | 'ownPid' | 'ancestors'>): Promise<DaemonFound> {
   const rules: DaemonRules = {
     notBeforeTicks: Math.floor(search.startedUptimeSeconds * USER_HZ),
     user: search.user,
@@ -96,7 +96,7 @@ export async function findDaemon(search: DaemonSearch, system: Pick<System, 'pro
 
   let refused: string | undefined;
   if (search.pidFile !== undefined) {
-    const deadline = system.now().getTime() + search.waitMs;
+    const deadline = system.monotonicMs() + search.waitMs;
     for (let attempt = 0; ; attempt += 1) {
       const read: PidFileRead = system.readPidFile(search.pidFile);
       if (read.kind === 'pid') {
@@ -107,7 +107,7 @@ export async function findDaemon(search: DaemonSearch, system: Pick<System, 'pro
       } else {
         refused = read.kind === 'missing' ? `${search.pidFile} was not written` : `${read.reason}: not taken`;
       }
-      if (system.now().getTime() >= deadline) break;
+      if (system.monotonicMs() >= deadline) break;
       await system.sleep(pollDelayMs(attempt, PID_FILE_POLL_MS));
     }
   }

@@ -56,9 +56,11 @@ function provesWriter(expected: ExpectedIdentity | undefined, bootId: string | u
  * app could not be signalled or is still there after SIGKILL.
  */
 export async function runKillAction(plan: KillPlan, system: System): Promise<ActionResult> {
-  const startedMs = system.now().getTime();
-  const base = { action: plan.action, startedAt: formatUtcTimestamp(new Date(startedMs)) };
-  const elapsed = (): number => system.now().getTime() - startedMs;
+  const base = { action: plan.action, startedAt: formatUtcTimestamp(system.now()) };
+  // Measured on the monotonic clock: a clock step during kill_timeout must neither cut it short
+  // (SIGKILL at once) nor stretch it for hours.
+  const startedMs = system.monotonicMs();
+  const elapsed = (): number => system.monotonicMs() - startedMs;
 
   let decision: KillDecision;
   try {
@@ -113,10 +115,10 @@ function send(system: System, target: KillTarget, signal: NodeJS.Signals): 'gone
 }
 
 async function waitUntilGone(system: System, target: KillTarget, timeoutMs: number): Promise<boolean> {
-  const deadline = system.now().getTime() + timeoutMs;
+  const deadline = system.monotonicMs() + timeoutMs;
   for (let attempt = 0; ; attempt += 1) {
     if (isGone(system, target)) return true;
-    if (system.now().getTime() >= deadline) return false;
+    if (system.monotonicMs() >= deadline) return false;
     await system.sleep(pollDelayMs(attempt, KILL_POLL_MS));
   }
 }

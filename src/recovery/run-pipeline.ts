@@ -67,7 +67,7 @@ export async function runPipeline(
  * shows a recovery that just stopped, and the tick goes on to the other processes.
  */
 async function runActionRecorded(plan: ActionPlan, context: ActionContext, system: System): Promise<ActionResult> {
-  const startedMs = system.now().getTime();
+  const startedMs = system.monotonicMs();
   try {
     return await runAction(plan, context, system);
   } catch (error) {
@@ -75,7 +75,7 @@ async function runActionRecorded(plan: ActionPlan, context: ActionContext, syste
       action: plan.action,
       outcome: 'failed',
       startedAt: formatUtcTimestamp(new Date(startedMs)),
-      durationMs: system.now().getTime() - startedMs,
+      durationMs: system.monotonicMs() - startedMs,
       detail: `the watchdog could not run it: ${describeError(error)}`,
     });
   }

@@ -58,6 +58,7 @@ export async function runRecovery(request: RecoveryRequest, deps: RecoveryDeps):
   const { process, trigger } = request;
   const { audit, system, logger } = deps;
   const startedMs = system.now().getTime();
+  const startedMonotonicMs = system.monotonicMs();
   const reason = `${trigger.state} (${trigger.reason})`;
   const recoveryId = audit.write((db) => {
     const id = beginRecovery(db, {
@@ -99,7 +100,7 @@ export async function runRecovery(request: RecoveryRequest, deps: RecoveryDeps):
   });
 
   const finishedMs = system.now().getTime();
-  const durationMs = finishedMs - startedMs;
+  const durationMs = system.monotonicMs() - startedMonotonicMs;
   audit.write((db) =>
     finishRecovery(db, recoveryId, {
       finishedAt: formatUtcTimestamp(new Date(finishedMs)),

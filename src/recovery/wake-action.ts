@@ -11,13 +11,13 @@ type WakePlan = Extract<ActionPlan, { kind: 'wol' }>;
  * for the start (or the next check) to find out.
  */
 export async function runWakeAction(plan: WakePlan, system: System): Promise<ActionResult> {
-  const startedMs = system.now().getTime();
+  const startedMs = system.monotonicMs();
   const sent = await system.sendMagicPacket(plan.target);
   return actionResult({
     action: plan.action,
     outcome: sent.ok ? 'ok' : 'failed',
     startedAt: formatUtcTimestamp(new Date(startedMs)),
-    durationMs: system.now().getTime() - startedMs,
+    durationMs: system.monotonicMs() - startedMs,
     detail: sent.detail,
   });
 }

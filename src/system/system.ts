@@ -8,6 +8,7 @@ import type { ShellCommandOptions, ShellCommandResult } from './run-shell-comman
 import type { StartDetachedOptions, StartDetachedResult } from './start-detached.js';
 import type { WakeOnLanTarget } from '../config/types.js';
 import type { SendMagicPacketResult } from '../wake/send-magic-packet.js';
+import { monotonicMs } from '../time/monotonic-clock.js';
 import { sleep } from '../time/sleep.js';
 import { renameInFolder } from './rename-in-folder.js';
 import { readPidFile, type PidFileRead } from './read-pid-file.js';
@@ -48,7 +49,10 @@ export interface System {
   /** Renames a file within its folder, the folder reached without links others could plant. */
   moveFile(from: string, to: string): void;
   sleep(ms: number): Promise<void>;
+  /** The wall clock: for timestamps, never for a deadline or a duration. */
   now(): Date;
+  /** A clock nothing steps (see monotonicMs): for deadlines, waits and durations. */
+  monotonicMs(): number;
   /** The environment commands inherit. */
   env: NodeJS.ProcessEnv;
   ownPid: number;
@@ -93,6 +97,7 @@ export function realSystem(procRoot = '/proc', env: NodeJS.ProcessEnv = process.
     readPidFile: (path) => readPidFile(path),
     sleep: (ms) => sleep(ms),
     now: () => new Date(),
+    monotonicMs,
     env,
     ownPid: process.pid,
     ownUid: process.geteuid?.() ?? 0,

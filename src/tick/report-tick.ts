@@ -31,6 +31,7 @@ export async function deliverQueued(config: WatchdogConfig, deps: ReportDeps): P
     audit: deps.audit,
     logger: deps.logger,
     now: () => system.now(),
+    monotonicMs: () => system.monotonicMs(),
     sleep: (ms) => system.sleep(ms),
     send: (channel, payload, timeoutMs) => sendToChannel(channel, payload, timeoutMs, channelDeps),
   });

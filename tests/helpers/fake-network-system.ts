@@ -198,6 +198,7 @@ export function fakeNetworkSystem(options: FakeNetworkSystemOptions = {}): FakeN
       options.onSleep?.(ms, fake);
     },
     now: () => new Date(fake.clockMs),
+    monotonicMs: () => fake.clockMs,
 
     advance(ms) {
       fake.clockMs += ms;

@@ -169,6 +169,7 @@ export function fakeSystem(options: FakeSystemOptions = {}): FakeSystem {
       options.onSleep?.(fake);
     },
     now: () => new Date(fake.clockMs),
+    monotonicMs: () => fake.clockMs,
     env: options.env ?? { PATH: '/usr/bin:/bin' },
     ownPid: options.ownPid ?? 100,
     ownUid: 0,

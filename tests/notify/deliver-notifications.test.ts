@@ -73,6 +73,7 @@ function harness(): Harness {
         audit,
         logger: h.logger,
         now: () => new Date(h.clock.ms),
+        monotonicMs: () => h.clock.ms,
         sleep: async (ms) => {
           h.sleeps.push(ms);
           h.clock.ms += ms;

@@ -179,6 +179,25 @@ describe('runKillAction', () => {
     assert.equal(result.detail, 'process group 4000: still running 2s after SIGTERM (kill_timeout); killed with SIGKILL');
   });
 
+  it('keeps kill_timeout whole when the wall clock steps hours forward or back during it', async () => {
+    for (const stepMs of [6 * 3_600_000, -6 * 3_600_000]) {
+      const fake = systemWith({
+        processes: [app()],
+        onSignal: (target, signal, self) => {
+          // NTP arrives just after SIGTERM: only the wall clock moves.
+          if (signal === 'SIGTERM') self.now = () => new Date(self.clockMs + stepMs);
+          exitOn('SIGKILL')(target, signal, self);
+        },
+      });
+      const result = await runKillAction(killPlan(), fake);
+      const [termAt = NaN, , killAt = NaN] = fake.signalledAt;
+      assert.ok(killAt - termAt >= KILL_TIMEOUT_SECONDS * 1000, `step ${stepMs}: SIGKILL ${killAt - termAt} ms after SIGTERM`);
+      assert.ok(killAt - termAt < KILL_TIMEOUT_SECONDS * 1000 + 1000, `step ${stepMs}: SIGKILL ${killAt - termAt} ms after SIGTERM`);
+      assert.equal(result.detail, 'process group 4000: still running 2s after SIGTERM (kill_timeout); killed with SIGKILL');
+      assert.ok(result.durationMs < 10_000, `step ${stepMs}: duration ${result.durationMs} ms`);
+    }
+  });
+
   it('fails when the app is still there after SIGKILL', async () => {
     const fake = systemWith({ processes: [app()] });
     const result = await runKillAction(killPlan(), fake);
