@@ -13,6 +13,7 @@ export type WatchdogErrorCode =
   | 'LOCK_HELD'
   | 'DB_UNUSABLE'
   | 'UNKNOWN_PROCESS'
+  | 'INTERRUPTED'
   | 'USAGE';
 
 export interface WatchdogErrorOptions {

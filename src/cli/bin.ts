@@ -3,9 +3,15 @@ import { escapeUntrusted } from '../display/escape-untrusted.js';
 import { finishOutput } from './finish-output.js';
 import { main } from './main.js';
 import { createStreamOutput } from './stream-output.js';
+import { watchStopSignals } from './watch-stop-signals.js';
 
 const stdout = createStreamOutput(() => process.stdout);
 const stderr = createStreamOutput(() => process.stderr);
+// Installed before anything runs: Node's default for these signals kills the watchdog mid-tick,
+// with a link set down or a start unrecorded (docs/interruptions.md).
+const signal = watchStopSignals(process, (repeated, first) => {
+  stderr.write(`watchdog: ${repeated} ignored: already stopping after ${first}\n`);
+});
 
 void main(
   process.argv.slice(2),
@@ -17,6 +23,7 @@ void main(
     err: (line) => stderr.write(`${escapeUntrusted(line)}\n`),
     env: process.env,
     cwd: process.cwd(),
+    signal,
     // Read when a table is printed: opening standard output loads Node's stream and
     // terminal modules, which a tick that prints nothing does not need.
     get columns() {

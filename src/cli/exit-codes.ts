@@ -3,7 +3,7 @@ import type { WatchdogErrorCode } from '../errors.js';
 /** The CLI's exit codes (DESIGN.md). */
 export const EXIT = {
   ok: 0,
-  /** A recovery or a requested action failed. */
+  /** A recovery or a requested action failed; or a signal stopped the run before it did what was asked. */
   failed: 1,
   /** Usage error or unknown process key. */
   usage: 2,
@@ -23,6 +23,7 @@ const EXIT_BY_ERROR: Record<WatchdogErrorCode, number> = {
   DB_UNUSABLE: EXIT.failed,
   UNKNOWN_PROCESS: EXIT.usage,
   USAGE: EXIT.usage,
+  INTERRUPTED: EXIT.failed,
 };
 
 export function exitCodeFor(code: WatchdogErrorCode): number {

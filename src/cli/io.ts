@@ -10,6 +10,11 @@ export interface CliIo {
   err: (line: string) => void;
   env: Record<string, string | undefined>;
   cwd: string;
+  /**
+   * Aborted (its reason the signal's name) when SIGTERM, SIGINT or SIGHUP asks the run to
+   * stop; default: never.
+   */
+  signal?: AbortSignal | undefined;
   /** The terminal's width, when standard output is one. */
   columns?: number | undefined;
 }

@@ -35,7 +35,8 @@ export interface ControlDeps {
 /** What a manual command did to one process. */
 export interface ControlResult {
   processKey: string;
-  outcome: 'succeeded' | 'failed' | 'skipped';
+  /** `interrupted`: the watchdog was asked to stop (SIGTERM...) before it was done. */
+  outcome: 'succeeded' | 'failed' | 'skipped' | 'interrupted';
   /** One line for the person who asked. */
   message: string;
   /** The pipeline that ran, if one did. */
@@ -169,6 +170,7 @@ function recordSkipped(process: ProcessConfig, current: Assessment, why: string,
 
 function offMessage(report: RecoveryReport): string {
   if (report.outcome === 'failed') return 'off, but it could not be stopped';
+  if (report.outcome === 'interrupted') return `off (it stays off), but ${report.summary}`;
   const kill = report.actions[0];
   if (kill !== undefined && kill.outcome !== 'ok') return `off: it stays stopped until \`watchdog on\`; nothing was stopped (${kill.detail})`;
   return 'off: stopped; it stays stopped until `watchdog on`';
@@ -176,6 +178,7 @@ function offMessage(report: RecoveryReport): string {
 
 function outcomeMessage(what: string, report: RecoveryReport): string {
   if (report.outcome === 'failed') return `${what} #${report.recoveryId} failed`;
+  if (report.outcome === 'interrupted') return `${what} #${report.recoveryId} ${report.summary}`;
   const started = report.started?.pid === undefined ? '' : ` (started PID ${report.started.pid})`;
   return `${what} #${report.recoveryId} succeeded${started}`;
 }

@@ -19,12 +19,24 @@ export function acquireTickLockNow(lockPath: string, logger: Logger): Promise<Re
  * The tick lock for a manual command: waits up to `waitSeconds` for a running tick or
  * another command to finish, so a person never acts while cron recovers the same app.
  *
- * @throws {WatchdogError} `LOCK_HELD` when it is still held after `waitSeconds`.
+ * @throws {WatchdogError} `LOCK_HELD` when it is still held after `waitSeconds`;
+ *   `INTERRUPTED` when `signal` aborts first (nothing was done, nothing is held).
  */
-export async function acquireTickLockWaiting(lockPath: string, logger: Logger, waitSeconds: number, clock: MonotonicClock = monotonicMs): Promise<ReleaseLock> {
+export async function acquireTickLockWaiting(
+  lockPath: string,
+  logger: Logger,
+  waitSeconds: number,
+  clock: MonotonicClock = monotonicMs,
+  signal?: AbortSignal,
+): Promise<ReleaseLock> {
   // Monotonic: a clock step must neither end the wait at once nor make it last for hours.
   const deadline = clock() + waitSeconds * 1000;
   for (;;) {
+    if (signal?.aborted === true) {
+      throw new WatchdogError('INTERRUPTED', `stopped by ${String(signal.reason)} while waiting for the lock ${lockPath}; nothing was done`, {
+        hint: 'run the command again',
+      });
+    }
     const release = await acquireTickLockNow(lockPath, logger);
     if (release !== undefined) return release;
     if (clock() >= deadline) {
@@ -32,6 +44,6 @@ export async function acquireTickLockWaiting(lockPath: string, logger: Logger, w
         hint: 'a tick or another command is running (a long recovery?); try again, or wait longer with --wait SECONDS',
       });
     }
-    await sleep(Math.min(RETRY_MS, Math.max(0, deadline - clock())));
+    await sleep(Math.min(RETRY_MS, Math.max(0, deadline - clock())), signal);
   }
 }

@@ -35,11 +35,14 @@ export interface NetworkSystem {
   fileExists(path: string): boolean;
   bootId(): string | undefined;
   uptimeSeconds(): number | undefined;
+  /** Ends at once when `signal` aborts. */
   sleep(ms: number): Promise<void>;
   /** The wall clock: for timestamps, never for a deadline or a duration. */
   now(): Date;
   /** A clock nothing steps (see monotonicMs): for deadlines, waits and durations. */
   monotonicMs(): number;
+  /** Aborted when the run is asked to stop: no rung starts, waits end, commands are stopped. Absent: never. */
+  signal?: AbortSignal | undefined;
   /** The environment commands inherit. */
   env: NodeJS.ProcessEnv;
 }
@@ -62,22 +65,33 @@ export function flagIsSet(path: string): boolean {
 const SET_LINK_TIMEOUT_MS = 10_000;
 
 /** The real machine, with sysfs at `sysfsRoot` and procfs at `procRoot`. */
-export function realNetworkSystem({ sysfsRoot, procRoot = '/proc', env = process.env }: { sysfsRoot: string; procRoot?: string; env?: NodeJS.ProcessEnv }): NetworkSystem {
+export function realNetworkSystem({
+  sysfsRoot,
+  procRoot = '/proc',
+  env = process.env,
+  signal = new AbortController().signal,
+}: {
+  sysfsRoot: string;
+  procRoot?: string;
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+}): NetworkSystem {
   return {
     readLink: (name) => readLink(name, { sysfsRoot }),
     listInterfaces: () => listInterfaces(sysfsRoot),
     ipv6Of: (name) => readIpv6(name, procRoot),
     runProbeSet: (set) => runProbeSet(set),
     setLink: (name, up) => setLink(name, up, { env, timeoutMs: SET_LINK_TIMEOUT_MS }),
-    runShellCommand,
+    runShellCommand: (options) => runShellCommand({ signal, ...options }),
     sendMagicPacket,
     findMassStorage,
     fileExists: flagIsSet,
     bootId: () => readBootId(procRoot),
     uptimeSeconds: () => readUptimeSeconds(procRoot),
-    sleep: (ms) => sleep(ms),
+    sleep: (ms) => sleep(ms, signal),
     now: () => new Date(),
     monotonicMs,
+    signal,
     env,
   };
 }

@@ -6,6 +6,21 @@ export interface ActionContext {
   process: ProcessConfig;
   /** Why the pipeline runs: the triggering state and reason, or the manual command. */
   reason: string;
+  /** Told around a start, so the instance is on record before the watchdog can be stopped or killed. */
+  startHooks?: StartHooks | undefined;
+}
+
+/**
+ * What a start tells as it goes, each written at once: a SIGKILL between two of these
+ * lines must leave a record from which the next run starts no second copy.
+ */
+export interface StartHooks {
+  /** Before the command is spawned: a start is under way (the next run waits for it). */
+  beforeSpawn(startedAt: string): void;
+  /** As soon as it is spawned, before `verify_delay`: the instance, by PID. */
+  spawned(pid: number, startedAt: string): void;
+  /** It failed (never ran, or exited non-zero within `verify_delay`): nothing is coming up. */
+  failed(startedAt: string): void;
 }
 
 /**

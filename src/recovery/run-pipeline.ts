@@ -1,4 +1,5 @@
 import { describeError } from '../errors.js';
+import { stopSignalOf } from '../system/stop-signal.js';
 import type { System } from '../system/system.js';
 import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
 import { actionResult, type ActionResult } from './action-result.js';
@@ -10,8 +11,11 @@ import { runStartAction } from './start-action.js';
 import { runWakeAction } from './wake-action.js';
 
 export interface PipelineResult {
-  /** `failed` when a built-in action (`kill`, `start`) failed: the pipeline stopped there. */
-  outcome: 'succeeded' | 'failed';
+  /**
+   * `failed` when a built-in action (`kill`, `start`) failed: the pipeline stopped there;
+   * `interrupted` when the watchdog was asked to stop (`system.signal`) before it ended.
+   */
+  outcome: 'succeeded' | 'failed' | 'interrupted';
   actions: ActionResult[];
   /** The start action, when one ran and succeeded: the app was started. */
   started: ActionResult | undefined;
@@ -33,17 +37,16 @@ export async function runPipeline(
 ): Promise<PipelineResult> {
   const actions: ActionResult[] = [];
   let stoppedBy: ActionResult | undefined;
+  const skipped = (plan: ActionPlan, why: string): ActionResult =>
+    actionResult({ action: plan.action, outcome: 'skipped', startedAt: formatUtcTimestamp(system.now()), durationMs: 0, detail: `not run: ${why}` });
   for (const [position, plan] of plans.entries()) {
+    const stopping = stopSignalOf(system.signal);
     const result =
-      stoppedBy === undefined
-        ? await runActionRecorded(plan, context, system)
-        : actionResult({
-            action: plan.action,
-            outcome: 'skipped',
-            startedAt: formatUtcTimestamp(system.now()),
-            durationMs: 0,
-            detail: `not run: ${stoppedBy.action} failed`,
-          });
+      stoppedBy !== undefined
+        ? skipped(plan, `${stoppedBy.action} failed`)
+        : stopping !== undefined
+          ? skipped(plan, `the watchdog was asked to stop (${stopping})`)
+          : await runActionRecorded(plan, context, system);
     actions.push(result);
     onAction(result, position);
     if (stoppedBy === undefined && result.outcome === 'failed' && stopsPipelineOnFailure(plan)) stoppedBy = result;
@@ -53,12 +56,14 @@ export async function runPipeline(
     return action.outcome === 'failed' && plan !== undefined && !stopsPipelineOnFailure(plan);
   });
   const started = actions.find((action, index) => action.outcome === 'ok' && plans[index]?.kind === 'start');
-  return {
-    outcome: stoppedBy === undefined ? 'succeeded' : 'failed',
-    actions,
-    started,
-    summary: summarize(stoppedBy, warnings),
-  };
+  const stopped = stopSignalOf(system.signal);
+  const summary = summarize(stoppedBy, warnings);
+  if (stopped !== undefined && stoppedBy === undefined) {
+    const done = actions.filter((action) => action.outcome !== 'skipped').map((action) => `${action.action} ${action.outcome}`);
+    const did = done.length === 0 ? 'nothing had run' : `done: ${done.join(', ')}`;
+    return { outcome: 'interrupted', actions, started, summary: `interrupted by ${stopped} (${did})${summary === '' ? '' : `; ${summary}`}` };
+  }
+  return { outcome: stoppedBy === undefined ? 'succeeded' : 'failed', actions, started, summary };
 }
 
 /**

@@ -3,13 +3,25 @@ import type { HealthVerdict } from '../heartbeat/classify-heartbeat.js';
 import type { Logger } from '../logging/logger.js';
 import type { AuditWriter } from '../store/audit-writer.js';
 import type { RaiseEvent } from '../notify/watchdog-event.js';
-import { linkCheckToRecovery, noteStarted, readStartedInstance } from '../store/process-control.js';
+import {
+  linkCheckToRecovery,
+  noteSpawned,
+  noteStarted,
+  noteStartUnderWay,
+  readStartedInstance,
+  readStartRecord,
+  restoreStartRecord,
+  type StartedInstance,
+  type StartedOnBoot,
+  type StartRecord,
+} from '../store/process-control.js';
 import { beginRecovery, finishRecovery, recordRecoveryAction, type RecoveryKind } from '../store/record-recovery.js';
 import type { System } from '../system/system.js';
 import { clampDate } from '../time/clamp-date.js';
 import { formatSeconds } from '../time/format-duration.js';
 import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
 import type { ActionResult } from './action-result.js';
+import type { StartHooks } from './command-env.js';
 import { killCandidateOf } from './kill-target.js';
 import { planActions } from './plan-recovery.js';
 import { runPipeline, type PipelineResult } from './run-pipeline.js';
@@ -89,7 +101,26 @@ export async function runRecovery(request: RecoveryRequest, deps: RecoveryDeps):
 
   const candidate = killCandidateOf(request.heartbeat, readStartedInstance(audit.db, process.key), process);
   const plans = planActions(process, request.actions, candidate, { outputLogMaxBytes: deps.outputLogMaxBytes });
-  const result = await runPipeline(plans, { process, reason }, system, (action, position) => {
+  let beforeStart: StartRecord | undefined;
+  const startHooks: StartHooks = {
+    beforeSpawn: (startedAt) =>
+      audit.write((db) => {
+        beforeStart = readStartRecord(db, process.key);
+        noteStartUnderWay(db, process.key, startedAt, graceUntilOf(process, startedAt), onBootNow(system));
+      }),
+    // Before verify_delay: a watchdog stopped or killed during it must leave the instance on record.
+    spawned: (pid, startedAt) => {
+      const instance = instanceOf(pid, system);
+      if (instance === undefined) return;
+      audit.write((db) => noteSpawned(db, process.key, startedAt, instance));
+      logger.info(`${label}: start: PID ${pid} spawned and recorded; watching it for verify_delay`);
+    },
+    failed: (startedAt) => {
+      const before = beforeStart;
+      if (before !== undefined) audit.write((db) => restoreStartRecord(db, process.key, startedAt, before));
+    },
+  };
+  const result = await runPipeline(plans, { process, reason, startHooks }, system, (action, position) => {
     audit.write((db) => {
       recordRecoveryAction(db, recoveryId, position, action);
       // At once, not when the pipeline ends: a watchdog killed after a start must not leave
@@ -122,22 +153,37 @@ export async function runRecovery(request: RecoveryRequest, deps: RecoveryDeps):
     const started = result.started?.pid === undefined ? '' : `; started PID ${result.started.pid}`;
     logger.info(`${label} succeeded in ${took}${started}${result.summary === '' ? '' : `; ${result.summary}`}`);
   } else {
-    logger.error(`${label} failed after ${took}: ${result.summary}`);
+    logger.error(`${label} ${result.outcome} after ${took}: ${result.summary}`);
   }
   return { ...result, recoveryId, processKey: process.key, kind: request.kind, durationMs };
 }
 
 /** Opens the start grace period (on the boot clock too) and remembers the started instance by its identity. */
 function noteStart(db: AuditWriter['db'], process: ProcessConfig, start: ActionResult, system: System): void {
-  const graceUntil = clampDate(Date.parse(start.startedAt) + process.start_grace_seconds * 1000);
-  const stat = start.pid === undefined ? undefined : system.processes.stat(start.pid);
   const bootId = system.processes.bootId();
   // A start command that exited 0 is gone; the daemon it left (if found) is the instance.
-  const instance = start.daemon ?? (start.pid === undefined || stat === undefined || stat.state === 'Z' ? undefined : { pid: start.pid, startTicks: stat.startTime, bootId });
+  const instance = start.daemon ?? (start.pid === undefined ? undefined : instanceOf(start.pid, system));
   // The boot clock when the start began: the start action took start.durationMs since then.
   const uptime = system.processes.uptimeSeconds();
   const onBoot = bootId === undefined || uptime === undefined ? undefined : { bootId, uptimeSeconds: Math.max(0, uptime - start.durationMs / 1000) };
-  noteStarted(db, process.key, start.startedAt, formatUtcTimestamp(graceUntil), instance, onBoot);
+  noteStarted(db, process.key, start.startedAt, graceUntilOf(process, start.startedAt), instance, onBoot);
+}
+
+/** A live process by its PID, start time and boot; `undefined` once it is gone or a zombie. */
+function instanceOf(pid: number, system: System): StartedInstance | undefined {
+  const stat = system.processes.stat(pid);
+  return stat === undefined || stat.state === 'Z' ? undefined : { pid, startTicks: stat.startTime, bootId: system.processes.bootId() };
+}
+
+/** The boot clock now, to judge a grace period no step of the wall clock moves. */
+function onBootNow(system: System): StartedOnBoot | undefined {
+  const bootId = system.processes.bootId();
+  const uptimeSeconds = system.processes.uptimeSeconds();
+  return bootId === undefined || uptimeSeconds === undefined ? undefined : { bootId, uptimeSeconds };
+}
+
+function graceUntilOf(process: ProcessConfig, startedAt: string): string {
+  return formatUtcTimestamp(clampDate(Date.parse(startedAt) + process.start_grace_seconds * 1000));
 }
 
 function logAction(logger: Logger, label: string, action: ActionResult): void {

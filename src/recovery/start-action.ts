@@ -21,7 +21,10 @@ export async function runStartAction(plan: StartPlan, context: ActionContext, sy
   const moved = moveHeartbeatAside(plan, system);
   // The boot clock before the command runs: a daemon it leaves cannot have started earlier.
   const uptimeBefore = system.processes.uptimeSeconds();
+  const hooks = context.startHooks;
+  hooks?.beforeSpawn(startedAt);
   const result = await system.startDetached({
+    ...(hooks === undefined ? {} : { onSpawn: (pid: number) => hooks.spawned(pid, startedAt) }),
     command: plan.command,
     cwd: plan.cwd,
     env: commandEnv(system.env, context, plan.action),
@@ -46,6 +49,7 @@ export async function runStartAction(plan: StartPlan, context: ActionContext, sy
   const output = result.outputProblems.length === 0 ? `output appended to ${result.outputPath}` : `${result.outputProblems.join('; ')}; output appended to ${result.outputPath}`;
   const notes = moved === undefined ? '' : `; ${moved}`;
   const warning = result.outputProblems.length === 0 ? {} : { warning: `${result.outputProblems.join('; ')}; output appended to ${result.outputPath}` };
+  if (result.outcome === 'spawn-failed' || (result.outcome === 'exited' && result.exitCode !== 0)) hooks?.failed(startedAt);
   switch (result.outcome) {
     case 'spawn-failed':
       return actionResult({ ...fields, ...warning, outcome: 'failed', detail: `could not run the start command: ${result.error ?? 'unknown error'}${notes}` });
@@ -65,6 +69,10 @@ export async function runStartAction(plan: StartPlan, context: ActionContext, sy
         detail: `the start command ${result.signal === null ? `exited ${result.exitCode ?? '?'}` : `was killed by ${result.signal}`} ${within}; ${output}${notes}`,
       });
     case 'running':
+      if (result.interrupted === true) {
+        const waited = formatSeconds(result.durationMs / 1000);
+        return actionResult({ ...fields, ...warning, outcome: 'ok', detail: `PID ${result.pid ?? '?'} running after ${waited}: verify_delay cut short, the watchdog was asked to stop (the app is left running); ${output}${notes}` });
+      }
       return actionResult({ ...fields, ...warning, outcome: 'ok', detail: `PID ${result.pid ?? '?'} running after ${formatSeconds(plan.verifyDelaySeconds)}; ${output}${notes}` });
   }
 }

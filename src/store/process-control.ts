@@ -95,6 +95,66 @@ export function noteStarted(
   });
 }
 
+/**
+ * Before a start command is spawned: a start is under way, so a run after a SIGKILL here
+ * finds the process `starting` (its grace open, on the boot clock when `onBoot` is known)
+ * and starts no second copy. The instance is not known yet; the failure count is left as
+ * it is until the start is known to have run.
+ */
+export function noteStartUnderWay(db: Store, processKey: string, startedAt: string, graceUntil: string, onBoot: StartedOnBoot | undefined): void {
+  db.prepare(
+    `INSERT INTO process_state (process_key, started_at, grace_until, started_pid, started_pid_start_ticks, started_boot_id, started_uptime_seconds)
+     VALUES (@processKey, @startedAt, @graceUntil, NULL, NULL, @bootId, @uptimeSeconds)
+     ON CONFLICT (process_key) DO UPDATE SET started_at = excluded.started_at, grace_until = excluded.grace_until,
+       started_pid = NULL, started_pid_start_ticks = NULL, started_boot_id = excluded.started_boot_id,
+       started_uptime_seconds = excluded.started_uptime_seconds`,
+  ).run({ processKey, startedAt, graceUntil, bootId: onBoot?.bootId ?? null, uptimeSeconds: onBoot?.uptimeSeconds ?? null });
+}
+
+/**
+ * A start's command was just spawned: its instance is remembered at once, before
+ * `verify_delay`, so a watchdog stopped or killed during it leaves the instance on record.
+ * Only that start's record is changed; the failure count waits for the start's outcome.
+ */
+export function noteSpawned(db: Store, processKey: string, startedAt: string, instance: StartedInstance): void {
+  db.prepare(
+    `UPDATE process_state SET started_pid = @pid, started_pid_start_ticks = @startTicks,
+       started_boot_id = COALESCE(started_boot_id, @bootId) WHERE process_key = @processKey AND started_at = @startedAt`,
+  ).run({ pid: instance.pid, startTicks: instance.startTicks, bootId: instance.bootId ?? null, processKey, startedAt });
+}
+
+/** What a start under way replaces, put back when the start fails. */
+export interface StartRecord {
+  started_at: string | null;
+  grace_until: string | null;
+  started_pid: number | null;
+  started_pid_start_ticks: number | null;
+  started_boot_id: string | null;
+  started_uptime_seconds: number | null;
+}
+
+/** The start record as it is now (all empty for a process never started). */
+export function readStartRecord(db: Store, processKey: string): StartRecord {
+  const row = db
+    .prepare<[string], StartRecord>(
+      'SELECT started_at, grace_until, started_pid, started_pid_start_ticks, started_boot_id, started_uptime_seconds FROM process_state WHERE process_key = ?',
+    )
+    .get(processKey);
+  return row ?? { started_at: null, grace_until: null, started_pid: null, started_pid_start_ticks: null, started_boot_id: null, started_uptime_seconds: null };
+}
+
+/**
+ * A start that failed opens no grace (nothing is coming up): the record is put back as it
+ * was before that start, if it is still that start's.
+ */
+export function restoreStartRecord(db: Store, processKey: string, startedAt: string, before: StartRecord): void {
+  db.prepare(
+    `UPDATE process_state SET started_at = @started_at, grace_until = @grace_until, started_pid = @started_pid,
+       started_pid_start_ticks = @started_pid_start_ticks, started_boot_id = @started_boot_id,
+       started_uptime_seconds = @started_uptime_seconds WHERE process_key = @processKey AND started_at = @startedAt`,
+  ).run({ ...before, processKey, startedAt });
+}
+
 /** The instance the watchdog last started for a process, if it recorded one. */
 export function readStartedInstance(db: Store, processKey: string): StartedInstance | undefined {
   const row = db

@@ -23,7 +23,8 @@ export interface RecoveryStart {
 export interface RecoveryEnd {
   finishedAt: string;
   durationMs: number;
-  outcome: Exclude<RecoveryOutcome, 'running' | 'interrupted'>;
+  /** `interrupted`: the watchdog was asked to stop (SIGTERM...) and closed it with what it had done. */
+  outcome: Exclude<RecoveryOutcome, 'running'>;
   detail: string | null;
   /** The PID of the started instance. */
   startedPid: number | null;

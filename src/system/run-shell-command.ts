@@ -29,6 +29,8 @@ export interface ShellCommandOptions {
   useCgroup?: boolean;
   /** For testing: the process table and kill used to stop its tree on timeout. */
   treeAccess?: Partial<ProcessTreeAccess>;
+  /** When it aborts (the watchdog is asked to stop), its whole tree is stopped as on timeout, with a grace of at most 1 s. */
+  signal?: AbortSignal | undefined;
 }
 
 /** How a shell command ended. */
@@ -37,6 +39,8 @@ export interface ShellCommandResult {
   exitCode: number | null;
   signal: NodeJS.Signals | null;
   timedOut: boolean;
+  /** Stopped because the watchdog was asked to stop (`signal` aborted); its group was stopped. */
+  interrupted?: boolean;
   durationMs: number;
   /** The end of what it printed (stdout and stderr interleaved as received), decoded as UTF-8. */
   outputTail: string;
@@ -65,6 +69,9 @@ export interface TreeStop {
  */
 const DRAIN_AFTER_EXIT_MS = 100;
 
+/** The grace of a group stopped because the watchdog itself must stop: systemd's own grace is short. */
+const INTERRUPT_GRACE_MS = 1000;
+
 /** After its group was killed, how long the shell may take to be reaped and reported. */
 const EXIT_AFTER_KILL_MS = 2000;
 
@@ -83,7 +90,7 @@ type Ending = { kind: 'exit'; exitCode: number | null; signal: NodeJS.Signals | 
  * an `outputTailBytes` that is not a byte count.
  */
 export async function runShellCommand(options: ShellCommandOptions): Promise<ShellCommandResult> {
-  const { command, cwd, env, timeoutMs, killGraceMs, outputTailBytes = 4096, useCgroup = true, treeAccess, user, input } = options;
+  const { command, cwd, env, timeoutMs, killGraceMs, outputTailBytes = 4096, useCgroup = true, treeAccess, user, input, signal } = options;
   const shell = shellArgv(command, user);
   checkDelay('timeoutMs', timeoutMs);
   checkDelay('killGraceMs', killGraceMs);
@@ -126,13 +133,15 @@ export async function runShellCommand(options: ShellCommandOptions): Promise<She
   const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
 
   let timedOut = false;
+  let interrupted = false;
   let treeStop: TreeStop | undefined;
   let end: Ending | undefined;
   try {
-    end = await within(ending, timeoutMs);
+    end = await within(ending, timeoutMs, signal);
     if (end === undefined && child.pid !== undefined && rootStart !== undefined) {
-      timedOut = true;
-      treeStop = await stopTree({ pid: child.pid, startTime: rootStart }, cgroup, killGraceMs, treeAccess);
+      interrupted = signal?.aborted === true;
+      timedOut = !interrupted;
+      treeStop = await stopTree({ pid: child.pid, startTime: rootStart }, cgroup, interrupted ? Math.min(killGraceMs, INTERRUPT_GRACE_MS) : killGraceMs, treeAccess);
       end = await within(ending, EXIT_AFTER_KILL_MS);
     }
     if (end?.kind === 'exit') await within(closed, DRAIN_AFTER_EXIT_MS);
@@ -149,7 +158,8 @@ export async function runShellCommand(options: ShellCommandOptions): Promise<She
   if (end?.kind === 'error') {
     return { ...result({ pid: child.pid, exitCode: null, signal: null, timedOut }), ...stopped, spawnError: describeSpawnError(end.error, cwd) };
   }
-  return { ...result({ pid: child.pid, exitCode: end?.exitCode ?? null, signal: end?.signal ?? null, timedOut }), ...stopped };
+  const ended = { ...result({ pid: child.pid, exitCode: end?.exitCode ?? null, signal: end?.signal ?? null, timedOut }), ...stopped };
+  return interrupted ? { ...ended, interrupted } : ended;
 }
 
 /** Stops the tree of a command that timed out, with its cgroup when it has one. */
@@ -165,17 +175,22 @@ async function stopTree(
   return inCgroup ? { mechanism: 'cgroup and process tree', ...how } : { mechanism: 'process tree', noCgroup: cgroup.reason, ...how };
 }
 
-/** What `promise` resolves to, or `undefined` when it takes longer than `ms`. */
-async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+/** What `promise` resolves to, or `undefined` when it takes longer than `ms` or `signal` aborts first. */
+async function within<T>(promise: Promise<T>, ms: number, signal?: AbortSignal): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
   const expired = new Promise<undefined>((resolve) => {
     timer = setTimeout(() => resolve(undefined), ms);
+    onAbort = () => resolve(undefined);
+    if (signal?.aborted === true) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
   });
   try {
     return await Promise.race([promise, expired]);
   } finally {
     // A pending timer would keep a finished tick's process alive until it fires.
     clearTimeout(timer);
+    if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
   }
 }
 

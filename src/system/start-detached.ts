@@ -31,6 +31,13 @@ export interface StartDetachedOptions {
   header?: string;
   /** Wait this long for an early exit. */
   verifyDelayMs: number;
+  /** Told the PID as soon as the command is spawned, before the wait: to record it at once. */
+  onSpawn?: ((pid: number) => void) | undefined;
+  /**
+   * When it aborts (the watchdog is asked to stop), the wait ends at once and the start is
+   * `running`: the app is never stopped for the watchdog's sake.
+   */
+  signal?: AbortSignal | undefined;
 }
 
 /** How a start went. */
@@ -48,6 +55,8 @@ export interface StartDetachedResult {
   /** Why its output did not go (only) where it should: each path that failed and how, a rotation that failed. */
   outputProblems: string[];
   error?: string;
+  /** `verify_delay` was cut short because the watchdog was asked to stop. */
+  interrupted?: boolean;
 }
 
 const OUTPUT_TAIL_BYTES = 4096;
@@ -108,11 +117,13 @@ export async function startDetached(options: StartDetachedOptions): Promise<Star
       folder.close();
     }
 
-    const early = await watchEarlyExit(child, verifyDelayMs);
+    const early = await watchEarlyExit(child, verifyDelayMs, options.onSpawn, options.signal);
     // Nothing of ours may keep the watchdog alive for the app's sake.
     child.unref();
     if (early.kind === 'error') return failed(describeSpawnError(early.error, cwd));
+    const interrupted = early.kind === 'running' && options.signal?.aborted === true;
     return {
+      ...(interrupted ? { interrupted } : {}),
       pid: child.pid,
       outcome: early.kind === 'exit' ? 'exited' : 'running',
       exitCode: early.kind === 'exit' ? early.exitCode : null,
@@ -183,19 +194,27 @@ function closeQuietly(fd: number): void {
   }
 }
 
-/** Waits for the start to succeed or fail, then up to `delayMs` for an exit. */
-function watchEarlyExit(child: ChildProcess, delayMs: number): Promise<Early> {
+/** Waits for the start to succeed or fail, then up to `delayMs` (or until `signal` aborts) for an exit. */
+function watchEarlyExit(child: ChildProcess, delayMs: number, onSpawn?: (pid: number) => void, signal?: AbortSignal): Promise<Early> {
   return new Promise((resolve) => {
     let timer: NodeJS.Timeout | undefined;
+    const running = (): void => settle({ kind: 'running' });
     const settle = (early: Early): void => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', running);
       resolve(early);
     };
     child.once('error', (error) => settle({ kind: 'error', error }));
-    child.once('exit', (exitCode, signal) => settle({ kind: 'exit', exitCode, signal }));
+    child.once('exit', (exitCode, exitSignal) => settle({ kind: 'exit', exitCode, signal: exitSignal }));
     // The delay starts once the start succeeded, so a delay of 0 still reports a failed start.
     child.once('spawn', () => {
-      timer = setTimeout(() => settle({ kind: 'running' }), delayMs);
+      if (child.pid !== undefined) onSpawn?.(child.pid);
+      if (signal?.aborted === true) {
+        running();
+        return;
+      }
+      timer = setTimeout(running, delayMs);
+      signal?.addEventListener('abort', running, { once: true });
     });
   });
 }

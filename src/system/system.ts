@@ -48,11 +48,17 @@ export interface System {
   readPidFile(path: string): PidFileRead;
   /** Renames a file within its folder, the folder reached without links others could plant. */
   moveFile(from: string, to: string): void;
+  /** Ends at once when `signal` aborts. */
   sleep(ms: number): Promise<void>;
   /** The wall clock: for timestamps, never for a deadline or a duration. */
   now(): Date;
   /** A clock nothing steps (see monotonicMs): for deadlines, waits and durations. */
   monotonicMs(): number;
+  /**
+   * Aborted when the run is asked to stop (SIGTERM, SIGINT, SIGHUP): waits end, commands run
+   * are stopped, no new action starts. Absent: never.
+   */
+  signal?: AbortSignal | undefined;
   /** The environment commands inherit. */
   env: NodeJS.ProcessEnv;
   ownPid: number;
@@ -65,9 +71,9 @@ export interface System {
 
 /**
  * The real machine, with procfs at `procRoot`; the commands it runs inherit `env` (default
- * the watchdog's own).
+ * the watchdog's own); `signal` stops the run's waits and commands (default: never).
  */
-export function realSystem(procRoot = '/proc', env: NodeJS.ProcessEnv = process.env): System {
+export function realSystem(procRoot = '/proc', env: NodeJS.ProcessEnv = process.env, signal: AbortSignal = new AbortController().signal): System {
   const table = procfsProcessTable(procRoot);
   let bootId: { value: string | undefined } | undefined;
   let ownProcessGroup: number | undefined;
@@ -90,14 +96,15 @@ export function realSystem(procRoot = '/proc', env: NodeJS.ProcessEnv = process.
     },
     // Loaded when first used: child processes and sockets bring in Node modules whose
     // loading is a measurable part of a healthy tick's start, and a healthy tick runs none.
-    runShellCommand: async (options) => (await import('./run-shell-command.js')).runShellCommand(options),
-    startDetached: async (options) => (await import('./start-detached.js')).startDetached(options),
+    runShellCommand: async (options) => (await import('./run-shell-command.js')).runShellCommand({ signal, ...options }),
+    startDetached: async (options) => (await import('./start-detached.js')).startDetached({ signal, ...options }),
     sendMagicPacket: async (target) => (await import('../wake/send-magic-packet.js')).sendMagicPacket(target),
     moveFile: (from, to) => renameInFolder(from, to),
     readPidFile: (path) => readPidFile(path),
-    sleep: (ms) => sleep(ms),
+    sleep: (ms) => sleep(ms, signal),
     now: () => new Date(),
     monotonicMs,
+    signal,
     env,
     ownPid: process.pid,
     ownUid: process.geteuid?.() ?? 0,

@@ -19,6 +19,7 @@ import { startFactsOf } from '../recovery/start-facts.js';
 import { applyRetention } from '../store/retention.js';
 import { bootClockOf, type System } from '../system/system.js';
 import { machineName } from '../system/machine-name.js';
+import { stopSignalOf } from '../system/stop-signal.js';
 import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
 import { checkProcess, configuredKeysOf } from './check-process.js';
 import { describeCheck } from './describe-check.js';
@@ -73,6 +74,8 @@ export type TickOutcome =
       failures: string[];
       /** `undefined` when the config has no `notify` section. */
       notifications: DeliveryReport | undefined;
+      /** Set when a signal asked the tick to stop: which, and where it was then. */
+      interrupted?: { signal: string; where: string } | undefined;
     };
 
 /**
@@ -142,9 +145,20 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
       checks.forEach((check) => logCheck(logger, check));
       for (const check of checks) if (check.guard?.kind === 'give_up') raiseGaveUp(check, checkedAt, raise);
 
+      // Where the tick was when a signal asked it to stop (docs/interruptions.md).
+      let stage = 'while checking';
+      const stopRequest = (): { signal: string; where: string } | undefined => {
+        const signal = stopSignalOf(system.signal);
+        return signal === undefined ? undefined : { signal, where: stage };
+      };
       const recoveries: RecoveryReport[] = [];
       for (const [index, due] of checks.entries()) {
         if (!due.recoveryDue) continue;
+        if (stopRequest() !== undefined) {
+          logger.warn(`${due.process.key}: recovery not started: the watchdog was asked to stop (${stopRequest()?.signal}); the next tick runs it`);
+          continue;
+        }
+        stage = `during the recovery of ${due.process.key}`;
         if (store.stateUnknown) {
           logger.error(`${due.process.key}: no recovery: the audit state (off, failure counts, the crash-loop guard) cannot be read`);
           continue;
@@ -170,14 +184,20 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
       // the cooldown and the daily limit would not hold, and a reboot loop is the worst fault there is.
       const networkHeld = store.stateUnknown || !store.rowsSaved;
       if (config.network !== undefined && networkHeld) logger.error('network: not checked: the audit log can neither be read nor kept, so the reboot guards cannot hold');
-      const network = config.network === undefined || networkHeld ? undefined : await checkNetwork(config.network, store, config, deps, raise);
+      if (stopRequest() === undefined) stage = 'during the network check';
+      const network =
+        config.network === undefined || networkHeld || stopRequest() !== undefined ? undefined : await checkNetwork(config.network, store, config, deps, raise);
+      const stopped = stopRequest();
+      if (stopped !== undefined) logger.warn(`tick interrupted by ${stopped.signal} ${stopped.where}; what was done is recorded, notifications wait for the next tick`);
       // Retention deletes; a stand-in's deletions are not journaled, so it waits for the database.
       if (store.degraded === undefined) applyRetentionLogged(store, system.now().getTime(), config, logger);
       const reportDeps = { audit: store, system, logger, notifyEnv: deps.notifyEnv ?? process.env };
-      const notifications = await deliverQueued(config, reportDeps);
+      // Asked to stop: what was queued (the interruption's own events too) waits for the next tick.
+      const notifications = stopped === undefined ? await deliverQueued(config, reportDeps) : undefined;
       const failures = tickFailures({ checks, recoveries, network, auditDegraded: store.degraded });
+      if (stopped !== undefined) failures.push(`interrupted by ${stopped.signal} ${stopped.where}`);
       await recordTickEnd(config, { startedAtMs, failed: failures.length > 0, stateUnknown: store.stateUnknown }, reportDeps);
-      return { kind: 'ran', checkedAt, checks, recoveries, network, auditDegraded: store.degraded, auditRowsSaved: store.rowsSaved, failures, notifications };
+      return { kind: 'ran', checkedAt, checks, recoveries, network, auditDegraded: store.degraded, auditRowsSaved: store.rowsSaved, failures, notifications, interrupted: stopped };
     } finally {
       store.close();
     }
@@ -235,7 +255,9 @@ function raiseGaveUp(check: ProcessCheck, at: string, raise: RaiseEvent): void {
 /** Loaded only when the config has a `network` section, so a tick without one stays cheap. */
 async function checkNetwork(network: NetworkConfig, audit: AuditWriter, config: WatchdogConfig, deps: TickDeps, raise: RaiseEvent): Promise<NetworkTickOutcome> {
   const { runNetworkTick } = await import('../network/run-network-tick.js');
-  const system = deps.networkSystem?.(network) ?? (await import('../network/network-system.js')).realNetworkSystem({ sysfsRoot: network.sysfs_root, env: deps.system.env });
+  const system =
+    deps.networkSystem?.(network) ??
+    (await import('../network/network-system.js')).realNetworkSystem({ sysfsRoot: network.sysfs_root, env: deps.system.env, signal: deps.system.signal ?? new AbortController().signal });
   return runNetworkTick(network, { audit, system, logger: deps.logger, configPath: config.config_path, raise });
 }
 

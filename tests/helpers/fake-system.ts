@@ -143,6 +143,8 @@ export function fakeSystem(options: FakeSystemOptions = {}): FakeSystem {
     },
     async startDetached(startOptions) {
       fake.starts.push(startOptions);
+      // As the real one: told the PID once spawned, before the verify_delay watch.
+      startOptions.onSpawn?.(6000);
       return {
         pid: 6000,
         outcome: 'running',

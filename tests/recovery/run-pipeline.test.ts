@@ -344,3 +344,60 @@ describe('runRecovery', () => {
     }
   });
 });
+
+describe('runPipeline: the watchdog asked to stop', () => {
+  it('runs no action after the signal, and ends `interrupted` saying what was done', async () => {
+    const process = processConfig();
+    const controller = new AbortController();
+    const system = systemWith({ shellResult: () => (controller.abort('SIGTERM'), { exitCode: null, signal: 'SIGKILL', interrupted: true }) });
+    system.signal = controller.signal;
+    const result = await runPipeline(plansFor(process, ['kill', 'clear_db', 'start']), context(process), system, () => undefined);
+    assert.equal(result.outcome, 'interrupted');
+    assert.deepEqual(
+      result.actions.map((action) => `${action.action}: ${action.outcome}`),
+      ['kill: ok', 'clear_db: failed', 'start: skipped'],
+    );
+    assert.equal(result.actions[2]?.detail, 'not run: the watchdog was asked to stop (SIGTERM)');
+    assert.match(result.summary, /^interrupted by SIGTERM \(done: kill ok, clear_db failed\); warning: clear_db failed: interrupted after /);
+    assert.equal(system.starts.length, 0, 'nothing started');
+  });
+});
+
+describe('runRecovery: a start on record before verify_delay', () => {
+  it('records the start under way before the spawn and the instance once spawned, before the wait ends', async () => {
+    const { db, historyId } = storeWithDueCheck();
+    try {
+      const process = processConfig({ start_grace_seconds: 45 });
+      let duringVerify: { pid: number | null; grace: string | null } | undefined;
+      const system = systemWith({
+        processes: [
+          { pid: APP, startTime: 777 },
+          { pid: 6000, startTime: 999 },
+        ],
+        startResult: () => {
+          const row = readProcessStates(db).get('web');
+          duringVerify = { pid: row?.started_pid ?? null, grace: row?.grace_until ?? null };
+          return {};
+        },
+      });
+      await runRecovery(request(process, historyId), { audit: directWriter(db), system, logger: recordingLogger(), outputLogMaxBytes: 4096 });
+      assert.equal(duringVerify?.pid, 6000, 'the instance is on record while verify_delay runs');
+      assert.notEqual(duringVerify?.grace, null, 'its grace is open');
+    } finally {
+      db.close();
+    }
+  });
+
+  it('a start that fails puts the start record back as it was', async () => {
+    const { db, historyId } = storeWithDueCheck();
+    try {
+      const process = processConfig({ start_grace_seconds: 45 });
+      const system = systemWith({ startResult: () => ({ outcome: 'exited', exitCode: 3 }) });
+      await runRecovery(request(process, historyId), { audit: directWriter(db), system, logger: recordingLogger(), outputLogMaxBytes: 4096 });
+      const row = readProcessStates(db).get('web');
+      assert.deepEqual([row?.started_at ?? null, row?.grace_until ?? null, row?.started_pid ?? null], [null, null, null]);
+    } finally {
+      db.close();
+    }
+  });
+});

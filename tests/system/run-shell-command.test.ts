@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { realpathSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { listProcessGroup, readProcStat } from '../../src/system/proc-stat.js';
@@ -153,5 +154,32 @@ describe('runShellCommand', () => {
     for (const timeoutMs of [-1, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31]) {
       await assert.rejects(runShellCommand(optionsFor('echo never', { timeoutMs })), RangeError);
     }
+  });
+});
+
+describe('runShellCommand: the watchdog asked to stop', () => {
+  it('stops the whole group at once when its signal aborts, with a short grace, and says it was interrupted', hangGuard, async () => {
+    const cwd = makeTempDir();
+    const controller = new AbortController();
+    // Ignores SIGTERM, so the group needs SIGKILL after the grace (at most 1 s, not killGraceMs).
+    const running = runShellCommand(
+      optionsFor(`trap '' TERM; sleep 1000 & echo $! > grandchild.pid; while :; do sleep 0.1; done`, { cwd, killGraceMs: 30_000, signal: controller.signal }),
+    );
+    const grandchild = await readPidFile(join(cwd, 'grandchild.pid'));
+    killProcessOnCleanup(grandchild);
+    const started = performance.now();
+    controller.abort('SIGTERM');
+    const result = await running;
+    assert.equal(result.interrupted, true);
+    assert.equal(result.timedOut, false);
+    assert.ok(performance.now() - started < 10_000, 'stopped within the short grace, not killGraceMs');
+    assert.ok(isGone(grandchild), 'no member of its group is left');
+  });
+
+  it('runs nothing long when the signal has already aborted', hangGuard, async () => {
+    const controller = new AbortController();
+    controller.abort('SIGINT');
+    const result = await runShellCommand(optionsFor('sleep 1000', { signal: controller.signal }));
+    assert.equal(result.interrupted, true);
   });
 });

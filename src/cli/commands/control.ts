@@ -4,6 +4,7 @@ import { resetProcess, restartProcess, turnOff, turnOn, type ControlDeps, type C
 import { readHeartbeatFile } from '../../heartbeat/read-heartbeat-file.js';
 import { acquireTickLockWaiting } from '../../lock/acquire-lock.js';
 import { openAuditStore, type AuditStore } from '../../store/audit-store.js';
+import { stopSignalOf } from '../../system/stop-signal.js';
 import { realSystem } from '../../system/system.js';
 import { machineName } from '../../system/machine-name.js';
 import { EXIT } from '../exit-codes.js';
@@ -37,12 +38,13 @@ export async function runControl(command: ControlCommand, args: ControlArgs, io:
 
   const log = openLog(config, io);
   try {
-    const release = await acquireTickLockWaiting(config.lock_path, log.logger, args.wait);
+    const signal = io.signal ?? new AbortController().signal;
+    const release = await acquireTickLockWaiting(config.lock_path, log.logger, args.wait, undefined, signal);
     try {
       const store = openAuditStore({ dbPath: config.db_path, journalPath: config.journal_path, logger: log.logger, now: () => new Date() });
       try {
         // The secrets notifications use are kept from every command it runs.
-        const system = realSystem('/proc', withoutVariables(process.env, secretNamesOf(config)));
+        const system = realSystem('/proc', withoutVariables(process.env, secretNamesOf(config)), signal);
         const deps: ControlDeps = {
           audit: store,
           config,
@@ -55,15 +57,28 @@ export async function runControl(command: ControlCommand, args: ControlArgs, io:
         };
         const results: ControlResult[] = [];
         for (const process of targets) {
+          const stopping = stopSignalOf(signal);
+          if (stopping !== undefined) {
+            io.err(`${process.key}: not done: the watchdog was asked to stop (${stopping})`);
+            continue;
+          }
           if (!process.enabled) io.out(`${process.key}: note: enabled is false in the config, so cron does not monitor it`);
           const result = await act(command, process, args.force === true, deps);
           printResult(result, io);
           results.push(result);
         }
         if (targets.length === 0) io.out('no enabled processes in the config');
-        await deliverQueued(config, { audit: store, system, logger: log.logger, notifyEnv: process.env });
+        // Asked to stop: what was queued waits for the next tick instead of running its commands now.
+        if (!signal.aborted) await deliverQueued(config, { audit: store, system, logger: log.logger, notifyEnv: process.env });
         store.close();
-        return results.some((result) => result.outcome === 'failed') || !auditKept(store, config, io) ? EXIT.failed : EXIT.ok;
+        const kept = auditKept(store, config, io);
+        const stopped = stopSignalOf(signal);
+        if (stopped !== undefined) {
+          log.logger.warn(`${command}: interrupted by ${stopped}; what was done is recorded`);
+          io.err(`watchdog: ${command}: interrupted by ${stopped}: not everything asked was done (exit 1)`);
+          return EXIT.failed;
+        }
+        return results.some((result) => result.outcome === 'failed' || result.outcome === 'interrupted') || !kept ? EXIT.failed : EXIT.ok;
       } finally {
         store.close();
       }
@@ -118,7 +133,7 @@ function act(command: ControlCommand, process: ProcessConfig, force: boolean, de
 
 /** What a command did to one process, each line escaped to one line: messages and details quote heartbeats and commands. */
 function printResult(result: ControlResult, io: CliIo): void {
-  const stream = result.outcome === 'failed' ? io.err : io.out;
+  const stream = result.outcome === 'failed' || result.outcome === 'interrupted' ? io.err : io.out;
   const write = (line: string): void => stream(escapeUntrustedLine(line));
   write(`${result.processKey}: ${result.message}`);
   for (const action of result.report?.actions ?? []) write(`  ${action.action}: ${action.outcome}: ${action.detail}`);
