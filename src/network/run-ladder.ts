@@ -13,8 +13,11 @@ export interface RungReport extends RungRun {
 }
 
 export interface LadderRun {
-  /** `timed_out`: `ladder_timeout_seconds` ran out before every rung could run. */
-  outcome: 'healed' | 'failed' | 'timed_out';
+  /**
+   * `timed_out`: `ladder_timeout_seconds` ran out before every rung could run; `interrupted`:
+   * the watchdog was asked to stop (SIGTERM...) before the link healed.
+   */
+  outcome: 'healed' | 'failed' | 'timed_out' | 'interrupted';
   /** The rung after which the link was healthy. */
   healedBy: string | undefined;
   rungs: RungReport[];
@@ -36,6 +39,9 @@ export interface LadderContext {
   /** Told before each rung runs and after it is judged, so each is logged and recorded as it happens. */
   onRungStart: (rung: RungConfig) => void;
   onRungEnd: (report: RungReport) => void;
+  /** See `RungContext`: a bounce's durable notes. */
+  onLinkDown?: ((name: string) => void) | undefined;
+  onLinkUp?: ((name: string, ok: boolean) => void) | undefined;
 }
 
 /**
@@ -53,10 +59,16 @@ export async function runLadder(network: NetworkConfig, context: LadderContext, 
   // Named by interface, the rungs act on that name, as configured; named by MAC, only on the
   // interface that has the MAC now, and on none when no single one has it.
   const device = (): string | undefined => (network.interface_mac === undefined ? network.interface : verdict === undefined ? context.device : verdict.device);
+  const stopping = (): boolean => system.signal?.aborted === true;
   for (const rung of network.ladder) {
+    if (stopping()) return { outcome: 'interrupted', healedBy: undefined, rungs, verdict };
     if (left() <= 0) return { outcome: 'timed_out', healedBy: undefined, rungs, verdict };
     context.onRungStart(rung);
-    const run = await runRung(rung, { interface: device(), cwd: context.cwd, budgetMs: left(), reason: context.reason }, system);
+    const run = await runRung(
+      rung,
+      { interface: device(), cwd: context.cwd, budgetMs: left(), reason: context.reason, onLinkDown: context.onLinkDown, onLinkUp: context.onLinkUp },
+      system,
+    );
     await system.sleep(Math.max(0, Math.min(rung.settle_seconds * 1000, left())));
     verdict = await context.recheck();
     const report: RungReport = { ...run, rung: rung.name, type: rung.type, verdict, healed: verdict.state === 'up' };
@@ -64,5 +76,6 @@ export async function runLadder(network: NetworkConfig, context: LadderContext, 
     context.onRungEnd(report);
     if (report.healed) return { outcome: 'healed', healedBy: rung.name, rungs, verdict };
   }
+  if (stopping()) return { outcome: 'interrupted', healedBy: undefined, rungs, verdict };
   return { outcome: rungs.length < network.ladder.length ? 'timed_out' : 'failed', healedBy: undefined, rungs, verdict };
 }

@@ -15,6 +15,7 @@ import type { NetworkSystem } from './network-system.js';
 import { decideRebootNow, gatherRebootFacts } from './reboot-facts.js';
 import { runLadder, type LadderRun } from './run-ladder.js';
 import { describeRung } from './describe-rung.js';
+import { repairInterruptedLadder } from './repair-interrupted-ladder.js';
 
 export interface NetworkTickDeps {
   /** Where events are recorded: the audit log, which a failing database cannot stop. */
@@ -64,6 +65,8 @@ export async function runNetworkTick(network: NetworkConfig, deps: NetworkTickDe
   const tell = (event: Omit<WatchdogEvent, 'at' | 'interface'>): void => deps.raise?.({ ...event, at: formatUtcTimestamp(system.now()), interface: name });
   const threshold = network.consecutive_failures_threshold;
 
+  // A run that died mid-ladder left its link down or its run open: repaired before this check judges the link.
+  await repairInterruptedLadder(name, { audit, system, logger, record });
   const before = readNetworkState(audit.db, name);
   const verdict = await checkLink(network, before.seen_at !== null, system);
   const checkedAt = formatUtcTimestamp(system.now());
@@ -97,6 +100,7 @@ export async function runNetworkTick(network: NetworkConfig, deps: NetworkTickDe
 
   const ladderAt = formatUtcTimestamp(system.now());
   const ladderId = record({ kind: 'ladder_start', outcome: verdict.state, detail: `${verdict.reason} (${decision.reason})` });
+  const linkNotes = new Map<string, number>();
   logger.warn(`network ${name}: climbing the ladder (${network.ladder.map((rung) => rung.name).join(' → ') || 'no rungs'}): ${verdict.reason}`);
   const ladder = await runLadder(
     network,
@@ -106,6 +110,12 @@ export async function runNetworkTick(network: NetworkConfig, deps: NetworkTickDe
       reason: `${verdict.state}: ${verdict.reason}`,
       recheck: () => checkLink(network, true, system),
       onRungStart: (rung) => logger.info(`network ${name}: rung ${rung.name} (${describeRung(rung)})`),
+      // Written before the link goes down: a run killed while it is down leaves the next run the link to set up.
+      onLinkDown: (device) => linkNotes.set(device, record({ kind: 'link_set_down', ladderId, outcome: 'down', detail: device })),
+      onLinkUp: (device, ok) => {
+        const id = linkNotes.get(device);
+        if (id !== undefined) audit.write((db) => completeNetworkEvent(db, id, { outcome: ok ? 'up' : 'up_failed', detail: device }));
+      },
       onRungEnd: (report) => {
         const outcomeText = report.healed ? 'healed' : report.ok ? 'not_healed' : 'failed';
         record({
@@ -142,9 +152,20 @@ export async function runNetworkTick(network: NetworkConfig, deps: NetworkTickDe
   }
 
   const failedLadderRuns = before.failed_ladder_runs + 1;
-  const why = ladder.outcome === 'timed_out' ? `ladder_timeout_seconds (${network.ladder_timeout_seconds}s) ran out` : 'no rung healed the link';
+  const stopped = ladder.outcome === 'interrupted' ? String(system.signal?.reason ?? 'a signal') : undefined;
+  const why =
+    ladder.outcome === 'timed_out'
+      ? `ladder_timeout_seconds (${network.ladder_timeout_seconds}s) ran out`
+      : stopped !== undefined
+        ? `interrupted by ${stopped} (the watchdog was asked to stop)`
+        : 'no rung healed the link';
   record({ kind: 'ladder_end', ladderId, outcome: ladder.outcome, detail: `${why}; ${failedLadderRuns} consecutive failed ladder run(s)` });
   audit.write((db) => writeLadderRun(db, name, { at: ladderAt, ladderId, outcome: ladder.outcome, healedBy: null, failedLadderRuns }));
+  if (stopped !== undefined) {
+    // Counted (interval_minutes and max_failures see it), but no reboot is weighed by a watchdog told to stop.
+    logger.warn(`network ${name}: ladder run interrupted by ${stopped}; counted as failed run ${failedLadderRuns}; no reboot considered`);
+    return outcome;
+  }
   logger.error(`network ${name}: the ladder did not heal the link (${why}); ${failedLadderRuns} consecutive failed run(s), a reboot is considered from ${network.max_failures}`);
 
   const now = { atMs: system.now().getTime(), bootId: system.bootId(), uptimeSeconds: system.uptimeSeconds() };

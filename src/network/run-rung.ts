@@ -21,6 +21,10 @@ export interface RungContext {
   budgetMs: number;
   /** Why the ladder runs, for the commands' environment. */
   reason: string;
+  /** Told before a bounce sets the link down, to leave a durable note: a run killed then leaves the next one the link to set up. */
+  onLinkDown?: ((name: string) => void) | undefined;
+  /** Told when the bounce has set it up again (or tried to). */
+  onLinkUp?: ((name: string, ok: boolean) => void) | undefined;
 }
 
 /** How long a command rung's process group has to stop after SIGTERM on timeout. */
@@ -51,12 +55,16 @@ async function runBounce(rung: Extract<RungConfig, { type: 'bounce' }>, context:
   const name = context.interface;
   // Never a guess: an interface the config does not name is not set down.
   if (name === undefined) return { ok: false, detail: 'no interface has the MAC in network.interface_mac: nothing to bounce', durationMs: 0 };
+  context.onLinkDown?.(name);
   const down = await system.setLink(name, false);
   let up;
   try {
+    // Ends at once when the watchdog is asked to stop: the link is then set up at once.
     if (down.ok) await system.sleep(Math.min(rung.down_seconds * 1000, Math.max(0, context.budgetMs)));
   } finally {
+    // Never cut short by a stop request: set-link's own timeout bounds it.
     up = await system.setLink(name, true);
+    context.onLinkUp?.(name, up.ok);
   }
   const durationMs = system.monotonicMs() - started;
   if (!up.ok) return { ok: false, detail: down.ok ? up.detail : `${down.detail}; ${up.detail}`, durationMs };

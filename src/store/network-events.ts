@@ -4,9 +4,11 @@ import type { Store } from './open-store.js';
  * What `network_events` records, one row each: a change of the link's state (`link_down`
  * with the failure, `link_up` when it is back, `check_error`), a ladder run (`ladder_start`,
  * one `rung` row per rung, `ladder_end`), a reboot held by a guard (`reboot_held`, the
- * guard in `rung`) and a reboot (`reboot`).
+ * guard in `rung`) and a reboot (`reboot`). `link_set_down` is a bounce's note, written
+ * before it sets the link down (the device in `detail`, outcome `down`), completed `up` (or
+ * `up_failed`) once it set it up again: one still `down` was left down by a run that died.
  */
-export type NetworkEventKind = 'link_down' | 'link_up' | 'check_error' | 'ladder_start' | 'rung' | 'ladder_end' | 'reboot_held' | 'reboot';
+export type NetworkEventKind = 'link_down' | 'link_up' | 'check_error' | 'ladder_start' | 'rung' | 'ladder_end' | 'reboot_held' | 'reboot' | 'link_set_down';
 
 /** When and in which boot: every event carries it. */
 export interface EventStamp {
@@ -100,4 +102,22 @@ export function readNetworkEvents(db: Store, limit: number): NetworkEventRow[] {
 /** The events of one ladder run, in order. */
 export function readLadderEvents(db: Store, ladderId: number): NetworkEventRow[] {
   return db.prepare<[number, number], NetworkEventRow>('SELECT * FROM network_events WHERE id = ? OR ladder_id = ? ORDER BY id').all(ladderId, ladderId);
+}
+
+/** Ladder runs of `name` that were started and never ended (the watchdog died during them), oldest first. */
+export function readUnfinishedLadders(db: Store, name: string): NetworkEventRow[] {
+  return db
+    .prepare<[string], NetworkEventRow>(
+      `SELECT * FROM network_events AS start WHERE kind = 'ladder_start' AND interface = ?
+         AND NOT EXISTS (SELECT 1 FROM network_events AS ending WHERE ending.kind = 'ladder_end' AND ending.ladder_id = start.id)
+       ORDER BY id`,
+    )
+    .all(name);
+}
+
+/** The bounce notes of `name` whose link was set down and never set up again, oldest first. */
+export function readLinksLeftDown(db: Store, name: string): NetworkEventRow[] {
+  return db
+    .prepare<[string], NetworkEventRow>("SELECT * FROM network_events WHERE kind = 'link_set_down' AND interface = ? AND outcome = 'down' ORDER BY id")
+    .all(name);
 }

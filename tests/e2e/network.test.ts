@@ -237,6 +237,7 @@ describe('watchdog check: the network ladder, end to end in a network namespace'
     assert.deepEqual(summarize(events), [
       'link_down - admin_down',
       'ladder_start - admin_down',
+      'link_set_down - up',
       'rung bounce healed',
       'ladder_end bounce healed',
       'link_up bounce up',
@@ -266,6 +267,7 @@ describe('watchdog check: the network ladder, end to end in a network namespace'
     assert.deepEqual(summarize(events), [
       'link_down - no_ipv4',
       'ladder_start - no_ipv4',
+      'link_set_down - up',
       'rung bounce not_healed',
       'rung readdress healed',
       'ladder_end readdress healed',
@@ -295,12 +297,13 @@ describe('watchdog check: the network ladder, end to end in a network namespace'
     assert.deepEqual(summarize(afterFirst), [
       'link_down - no_carrier',
       'ladder_start - no_carrier',
+      'link_set_down - up',
       'rung bounce not_healed',
       'rung give-up failed',
       'ladder_end - failed',
       'reboot - requested',
     ]);
-    assert.equal(afterFirst[3]?.exit_code, 1, 'the failing rung recorded its exit code');
+    assert.equal(afterFirst[4]?.exit_code, 1, 'the failing rung recorded its exit code');
     assertThisBoot(afterFirst);
 
     const second = await checkInDevice(scenario);
@@ -312,6 +315,7 @@ describe('watchdog check: the network ladder, end to end in a network namespace'
     const added = eventsIn(scenario).slice(afterFirst.length);
     assert.deepEqual(summarize(added), [
       'ladder_start - no_carrier',
+      'link_set_down - up',
       'rung bounce not_healed',
       'rung give-up failed',
       'ladder_end - failed',

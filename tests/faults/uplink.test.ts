@@ -125,7 +125,7 @@ describe('fault injection: the uplink after a failed DHCP and a rename', () => {
         seen.note('carrier changes of the uplink', flaps);
         assert.equal(state?.last_state, 'no_ipv4');
         assert.match(state?.last_reason ?? '', new RegExp(`${LINK_LOCAL.replaceAll('.', '\\.')} is link-local`));
-        assert.deepEqual(describeEvents(events), ['link_down/no_ipv4', 'ladder_start/no_ipv4', 'rung/not_healed(bounce)', 'ladder_end/failed', 'reboot_held/held(no_reboot_command)']);
+        assert.deepEqual(describeEvents(events), ['link_down/no_ipv4', 'ladder_start/no_ipv4', 'link_set_down/up', 'rung/not_healed(bounce)', 'ladder_end/failed', 'reboot_held/held(no_reboot_command)']);
         assert.ok(flaps >= 2, 'the bounce set the uplink down and up');
         assert.equal(run.code, 1);
       },
@@ -217,8 +217,10 @@ describe('fault injection: the uplink after a failed DHCP and a rename', () => {
         seen.note('events', describeEvents(events));
         seen.note('rung', (rung?.detail ?? 'none').split('; then:')[0]);
         seen.note('end0 now', `${deviceSysfs(pair, 'end0/operstate')}, state ${healed?.last_state ?? 'none'}`);
-        assert.deepEqual(describeEvents(events), ['link_down/admin_down', 'ladder_start/admin_down', 'rung/healed(bounce)', 'ladder_end/healed(bounce)', 'link_up/up(bounce)']);
+        assert.deepEqual(describeEvents(events), ['link_down/admin_down', 'ladder_start/admin_down', 'link_set_down/up', 'rung/healed(bounce)', 'ladder_end/healed(bounce)', 'link_up/up(bounce)']);
         assert.match(rung?.detail ?? '', /^set end0 down for 0\.1s, then up; then: up: end0 up/);
+        // The bounce's note names the device it set down, so a run killed mid-bounce sets that one up again.
+        assert.equal(events.find((event) => event.kind === 'link_set_down')?.detail, 'end0');
         assert.equal(healed?.last_state, 'up');
         assert.equal(healing.code, 0);
         assert.equal(first.code, 0);

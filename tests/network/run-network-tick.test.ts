@@ -230,8 +230,10 @@ describe('runNetworkTick: the ladder', () => {
     assert.equal(outcome.rebootDecision, undefined);
 
     const events = h.events();
-    assert.deepEqual(kinds(events), ['link_down', 'ladder_start', 'rung', 'rung', 'ladder_end', 'link_up']);
-    const [, start, bounce, restart, end, up] = events;
+    assert.deepEqual(kinds(events), ['link_down', 'ladder_start', 'link_set_down', 'rung', 'rung', 'ladder_end', 'link_up']);
+    const [, start, note, bounce, restart, end, up] = events;
+    // The bounce's durable note, written before the link went down, completed once it was up again.
+    assert.deepEqual([note?.outcome, note?.detail, note?.ladder_id], ['up', 'eth0', start?.id]);
     assert.ok(start !== undefined && bounce !== undefined && restart !== undefined && end !== undefined && up !== undefined, 'six events');
     assert.equal(start.outcome, 'no_carrier');
     assert.match(start.detail ?? '', /2 consecutive failed check\(s\), threshold 2/);
@@ -263,7 +265,7 @@ describe('runNetworkTick: the ladder', () => {
 
     h.fake.advance(MINUTE);
     await h.tick();
-    assert.equal(h.events().length, 6, 'the next healthy check is no news');
+    assert.equal(h.events().length, 7, 'the next healthy check is no news');
   });
 
   it('climbs the ladder at most every interval_minutes (virtual clock)', async () => {
@@ -295,11 +297,11 @@ describe('runNetworkTick: the ladder', () => {
     const outcome = await h.tick();
     assert.equal(outcome.ladder?.outcome, 'failed');
     const events = h.events();
-    assert.deepEqual(kinds(events), ['link_down', 'ladder_start', 'rung', 'rung', 'ladder_end', 'reboot_held']);
-    const end = events[4];
+    assert.deepEqual(kinds(events), ['link_down', 'ladder_start', 'link_set_down', 'rung', 'rung', 'ladder_end', 'reboot_held']);
+    const end = events[5];
     assert.equal(end?.outcome, 'failed');
     assert.match(end?.detail ?? '', /no rung healed the link; 1 consecutive failed ladder run\(s\)/);
-    assert.equal(events[5]?.rung, 'no_reboot_command');
+    assert.equal(events[6]?.rung, 'no_reboot_command');
     assert.equal(h.state().last_ladder_outcome, 'failed');
     assert.equal(h.state().failed_ladder_runs, 1);
     assert.equal(h.state().last_healed_by, null);
@@ -551,7 +553,7 @@ describe('runNetworkTick: stamps', () => {
     const bootStartedAtMs = h.fake.bootStartedAtMs ?? NaN;
     await h.tick();
     const events = h.events();
-    assert.deepEqual(kinds(events), ['link_down', 'ladder_start', 'rung', 'ladder_end', 'reboot']);
+    assert.deepEqual(kinds(events), ['link_down', 'ladder_start', 'link_set_down', 'rung', 'ladder_end', 'reboot']);
     for (const event of events) {
       assert.equal(event.boot_id, FAKE_BOOT_ID, `${event.kind}: boot`);
       assert.equal(event.uptime_seconds, (Date.parse(event.at) - bootStartedAtMs) / 1000, `${event.kind}: uptime at ${event.at}`);
@@ -659,3 +661,52 @@ function stampReboot(h: Harness, secondsAgo: number, bootId: string): void {
     { interface: 'eth0', kind: 'reboot', outcome: 'requested', detail: 'an earlier reboot' },
   );
 }
+
+describe('runNetworkTick: interruptions', () => {
+  it('asked to stop while a bounce has the link down: set up at once, the run closed `interrupted`, counted, no reboot weighed', async () => {
+    const controller = new AbortController();
+    const h = harness(
+      { consecutive_failures_threshold: 1, max_failures: 1 },
+      noCarrier({
+        // The stop request arrives while the bounce waits with the link down.
+        onSleep: (_ms, fake) => {
+          if (fake.setLinks.at(-1)?.[1] === false) controller.abort('SIGTERM');
+        },
+      }),
+    );
+    h.fake.signal = controller.signal;
+    const outcome = await h.tick();
+    assert.equal(outcome.ladder?.outcome, 'interrupted');
+    assert.deepEqual(h.fake.setLinks, [
+      ['eth0', false],
+      ['eth0', true],
+    ]);
+    assert.deepEqual(h.fake.shellCommands, [], 'no further rung ran');
+    assert.equal(outcome.rebootDecision, undefined, 'no reboot weighed');
+    assert.deepEqual(kinds(h.events()), ['link_down', 'ladder_start', 'link_set_down', 'rung', 'ladder_end']);
+    const end = h.events().at(-1);
+    assert.equal(end?.outcome, 'interrupted');
+    assert.match(end?.detail ?? '', /^interrupted by SIGTERM \(the watchdog was asked to stop\); 1 consecutive failed ladder run\(s\)$/);
+    assert.deepEqual([h.state().failed_ladder_runs, h.state().last_ladder_outcome], [1, 'interrupted']);
+  });
+
+  it('after a run that died with the link down: sets it up, closes the run `interrupted` and counts it, before checking', async () => {
+    const h = harness({ consecutive_failures_threshold: 5 }, noCarrier());
+    await h.tick();
+    const stamp = { at: formatUtcTimestamp(new Date(h.fake.clockMs)), bootId: FAKE_BOOT_ID, uptimeSeconds: undefined };
+    const ladderId = recordNetworkEvent(h.db, stamp, { interface: 'eth0', kind: 'ladder_start', outcome: 'no_carrier' });
+    recordNetworkEvent(h.db, stamp, { interface: 'eth0', kind: 'link_set_down', ladderId, outcome: 'down', detail: 'eth0' });
+    h.fake.advance(MINUTE);
+    await h.tick();
+    assert.deepEqual(h.fake.setLinks, [['eth0', true]], 'set up again; nothing else');
+    const events = h.events();
+    assert.deepEqual(
+      events.filter((event) => event.id >= ladderId).map((event) => `${event.kind}/${event.outcome ?? '-'}`),
+      ['ladder_start/no_carrier', 'link_set_down/up', 'ladder_end/interrupted'],
+    );
+    assert.match(events.at(-1)?.detail ?? '', /stopped before this ladder run ended .*; 1 consecutive failed ladder run\(s\)$/);
+    assert.deepEqual([h.state().failed_ladder_runs, h.state().last_ladder_outcome, h.state().last_ladder_id], [1, 'interrupted', ladderId]);
+    await h.tick();
+    assert.equal(h.fake.setLinks.length, 1, 'repaired once');
+  });
+});

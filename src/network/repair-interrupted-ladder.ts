@@ -1,0 +1,56 @@
+import type { Logger } from '../logging/logger.js';
+import type { AuditWriter } from '../store/audit-writer.js';
+import { completeNetworkEvent, readLinksLeftDown, readUnfinishedLadders, type NetworkEventInput } from '../store/network-events.js';
+import { readNetworkState, writeLadderRun } from '../store/network-state.js';
+import type { NetworkSystem } from './network-system.js';
+
+export interface LadderRepairDeps {
+  audit: AuditWriter;
+  system: Pick<NetworkSystem, 'setLink'>;
+  logger: Logger;
+  /** Records an event of this interface; returns its id. */
+  record: (event: Omit<NetworkEventInput, 'interface'>) => number;
+}
+
+/** What the repair did: links set up again, ladder runs closed. */
+export interface LadderRepair {
+  linksSetUp: string[];
+  laddersClosed: number;
+}
+
+/**
+ * After a watchdog that died mid-ladder (SIGKILL, power cut, a crash): sets up again every
+ * link a bounce set down and never set up (its durable note says so), and closes each
+ * ladder run left open as `interrupted`, counted as a failed run, so `interval_minutes` and
+ * `max_failures` see it. Runs under the tick lock, so no live watchdog is in that run.
+ */
+export async function repairInterruptedLadder(name: string, deps: LadderRepairDeps): Promise<LadderRepair> {
+  const { audit, system, logger } = deps;
+  const linksSetUp: string[] = [];
+  for (const note of readLinksLeftDown(audit.db, name)) {
+    const device = note.detail ?? name;
+    const up = await system.setLink(device, true);
+    audit.write((db) =>
+      completeNetworkEvent(db, note.id, { outcome: up.ok ? 'up' : 'up_failed', detail: `${device}: set up again by the next run (the run that set it down died): ${up.detail}` }),
+    );
+    if (up.ok) {
+      linksSetUp.push(device);
+      logger.warn(`network ${name}: set ${device} up again: a ladder run that set it down was stopped before it could (${up.detail})`);
+    } else {
+      logger.error(`network ${name}: could not set ${device} up again, left down by a ladder run that died: ${up.detail}`);
+    }
+  }
+  const open = readUnfinishedLadders(audit.db, name);
+  for (const start of open) {
+    const failedLadderRuns = readNetworkState(audit.db, name).failed_ladder_runs + 1;
+    deps.record({
+      kind: 'ladder_end',
+      ladderId: start.id,
+      outcome: 'interrupted',
+      detail: `the watchdog stopped before this ladder run ended (killed, crashed or power cut); ${failedLadderRuns} consecutive failed ladder run(s)`,
+    });
+    audit.write((db) => writeLadderRun(db, name, { at: start.at, ladderId: start.id, outcome: 'interrupted', healedBy: null, failedLadderRuns }));
+    logger.warn(`network ${name}: ladder run #${start.id} of ${start.at} was interrupted (the watchdog died during it); closed and counted as failed run ${failedLadderRuns}`);
+  }
+  return { linksSetUp, laddersClosed: open.length };
+}
