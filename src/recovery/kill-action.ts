@@ -81,7 +81,8 @@ export async function runKillAction(plan: KillPlan, system: System): Promise<Act
   const sent = send(system, target, 'SIGTERM');
   if (sent !== undefined) return sent === 'gone' ? done('ok', 'SIGTERM', 'exited before it was signalled') : done('failed', 'SIGTERM', sent);
   send(system, target, 'SIGCONT');
-  if (await waitUntilGone(system, target, plan.timeoutSeconds * 1000)) {
+  // Asked to stop, the watchdog does not wait out kill_timeout: the kill is finished with SIGKILL now.
+  if (await waitUntilGone(system, target, plan.timeoutSeconds * 1000, true)) {
     return done('ok', 'SIGTERM', `exited ${formatSeconds(elapsed() / 1000)} after SIGTERM`);
   }
 
@@ -89,7 +90,9 @@ export async function runKillAction(plan: KillPlan, system: System): Promise<Act
   // Gone just as kill_timeout ended: no SIGKILL was sent.
   if (killed === 'gone') return done('ok', 'SIGTERM', `exited ${formatSeconds(elapsed() / 1000)} after SIGTERM`);
   if (killed !== undefined) return done('failed', 'SIGKILL', killed);
+  const stopping = system.signal?.aborted === true ? String(system.signal.reason) : undefined;
   if (await waitUntilGone(system, target, AFTER_SIGKILL_WAIT_MS)) {
+    if (stopping !== undefined) return done('ok', 'SIGKILL', `still running when the watchdog was asked to stop (${stopping}); killed with SIGKILL`);
     return done('ok', 'SIGKILL', `still running ${formatSeconds(plan.timeoutSeconds)} after SIGTERM (kill_timeout); killed with SIGKILL`);
   }
   return done('failed', 'SIGKILL', `still running ${formatSeconds(AFTER_SIGKILL_WAIT_MS / 1000)} after SIGKILL (stuck in the kernel?)`);
@@ -114,11 +117,12 @@ function send(system: System, target: KillTarget, signal: NodeJS.Signals): 'gone
   }
 }
 
-async function waitUntilGone(system: System, target: KillTarget, timeoutMs: number): Promise<boolean> {
+/** Whether the target went within `timeoutMs`; `untilStopped`: no longer than until the watchdog is asked to stop. */
+async function waitUntilGone(system: System, target: KillTarget, timeoutMs: number, untilStopped = false): Promise<boolean> {
   const deadline = system.monotonicMs() + timeoutMs;
   for (let attempt = 0; ; attempt += 1) {
     if (isGone(system, target)) return true;
-    if (system.monotonicMs() >= deadline) return false;
+    if (system.monotonicMs() >= deadline || (untilStopped && system.signal?.aborted === true)) return false;
     await system.sleep(pollDelayMs(attempt, KILL_POLL_MS));
   }
 }

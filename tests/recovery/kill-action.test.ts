@@ -198,6 +198,28 @@ describe('runKillAction', () => {
     }
   });
 
+  it('asked to stop while waiting out kill_timeout: SIGKILL at once, not after kill_timeout', async () => {
+    const controller = new AbortController();
+    const fake = systemWith({
+      processes: [app()],
+      onSignal: (target, signal, self) => {
+        // The stop request lands right after SIGTERM; the app ignores SIGTERM.
+        if (signal === 'SIGCONT') controller.abort('SIGTERM');
+        exitOn('SIGKILL')(target, signal, self);
+      },
+    });
+    fake.signal = controller.signal;
+    const result = await runKillAction(killPlan(), fake);
+    assert.deepEqual(
+      fake.signals.map(([, signal]) => signal),
+      ['SIGTERM', 'SIGCONT', 'SIGKILL'],
+    );
+    const [termAt = NaN, , killAt = NaN] = fake.signalledAt;
+    assert.ok(killAt - termAt < KILL_TIMEOUT_SECONDS * 1000, `SIGKILL ${killAt - termAt} ms after SIGTERM`);
+    assert.deepEqual([result.outcome, result.signal], ['ok', 'SIGKILL']);
+    assert.equal(result.detail, 'process group 4000: still running when the watchdog was asked to stop (SIGTERM); killed with SIGKILL');
+  });
+
   it('fails when the app is still there after SIGKILL', async () => {
     const fake = systemWith({ processes: [app()] });
     const result = await runKillAction(killPlan(), fake);
