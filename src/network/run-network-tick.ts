@@ -191,6 +191,9 @@ export async function runNetworkTick(network: NetworkConfig, deps: NetworkTickDe
   // Queued before the command, like its record: a reboot that works does not come back to tell.
   tell({ kind: 'reboot_done', summary: `network ${name}: rebooting the device: ${rebootDecision.reason}`, details: { reason: rebootDecision.reason, failed_ladder_runs: failedLadderRuns, event_id: eventId } });
   const result = await system.runShellCommand({
+    // Never stopped by a stop request: a reboot stops this unit (SIGTERM) while its command
+    // still runs, and cutting the command short then could cancel the reboot it asked for.
+    signal: undefined,
     command: network.reboot.command,
     cwd: dirname(deps.configPath),
     env: { ...system.env, WATCHDOG_INTERFACE: name, WATCHDOG_ACTION: 'reboot', WATCHDOG_REASON: rebootDecision.reason },
