@@ -72,7 +72,10 @@ const PID_FILE_POLL_MS = 50;
  * oldest live process left in the command's session or process group (a daemon that forked
  * without `setsid`). Its identity (PID, start ticks, boot) is what the next `kill` stops.
  */
-export async function findDaemon(search: DaemonSearch, system: Pick<System, 'processes' | 'readPidFile' | 'monotonicMs' | 'sleep' | 'ownPid' | 'ancestors'>): Promise<DaemonFound> {
+export async function findDaemon(
+  search: DaemonSearch,
+  system: Pick<System, 'processes' | 'readPidFile' | 'monotonicMs' | 'sleep' | 'ownPid' | 'ancestors' | 'signal'>,
+): Promise<DaemonFound> {
   const rules: DaemonRules = {
     notBeforeTicks: Math.floor(search.startedUptimeSeconds * USER_HZ),
     user: search.user,
@@ -107,7 +110,8 @@ export async function findDaemon(search: DaemonSearch, system: Pick<System, 'pro
       } else {
         refused = read.kind === 'missing' ? `${search.pidFile} was not written` : `${read.reason}: not taken`;
       }
-      if (system.monotonicMs() >= deadline) break;
+      // Asked to stop, the watchdog looks no longer for the file: the session and group still name the daemon.
+      if (system.monotonicMs() >= deadline || system.signal?.aborted === true) break;
       await system.sleep(pollDelayMs(attempt, PID_FILE_POLL_MS));
     }
   }
