@@ -19,6 +19,7 @@ import {
   checksOf,
   describeBystanders,
   describeRun,
+  mountSmallTmpfs,
   processRowOf,
   recoveriesOf,
   startFaultWorld,
@@ -288,9 +289,7 @@ describe('fault injection: the audit log keeps every promise', () => {
     const world = await startFaultWorld('audit-full-mid-run');
     const full = join(world.dir, 'full');
     const inside = (argv: string[]) => world.ns.run(argv, { cwd: '/' });
-    // Mounted in the namespace's own mount namespace: the machine never sees it.
-    const made = await inside(['sh', '-c', `mkdir -m 700 ${full} && mount -t tmpfs -o size=512k,mode=0700 tmpfs ${full}`]);
-    assert.equal(made.code, 0, `mount a tmpfs: ${made.stderr}`);
+    await mountSmallTmpfs(world, full, { size: '512k' });
     const dbInside = join(full, 'watchdog.db');
     const journal = join(world.dir, 'journal.json');
     const marker = join(world.dir, 'filled');
@@ -393,10 +392,8 @@ describe('fault injection: the audit log keeps every promise', () => {
   it('neither the database nor the journal can be written: what is lost is said loudly', async () => {
     const world = await startFaultWorld('audit-no-journal');
     const ro = join(world.dir, 'ro');
-    const inside = (argv: string[]) => world.ns.run(argv, { cwd: '/' });
-    // A read-only file system for the journal, in the namespace's own mount namespace.
-    const made = await inside(['sh', '-c', `mkdir -m 700 ${ro} && mount -t tmpfs -o size=64k,mode=0700,ro tmpfs ${ro}`]);
-    assert.equal(made.code, 0, `mount a read-only tmpfs: ${made.stderr}`);
+    // A read-only file system for the journal.
+    await mountSmallTmpfs(world, ro, { size: '64k', readOnly: true });
     failingApps(world.dir, { app: {} }, { journal_path: join(ro, 'journal.json') });
     const first = await world.watchdog(['check']);
     assert.equal(first.code, 0, `first tick: ${first.stderr}`);

@@ -17,6 +17,7 @@ import {
   checksOf,
   describeBystanders,
   describeRun,
+  mountSmallTmpfs,
   recoveriesOf,
   startFaultWorld,
   stubStarts,
@@ -128,9 +129,7 @@ describe('fault injection: the audit database', () => {
     const world = await startFaultWorld('db-full');
     const full = join(world.dir, 'full');
     const inside = (argv: string[]) => world.ns.run(argv, { cwd: '/' });
-    // Mounted in the namespace's own mount namespace: the machine never sees it.
-    const made = await inside(['sh', '-c', `mkdir -m 700 ${full} && mount -t tmpfs -o size=512k,mode=0700 tmpfs ${full}`]);
-    assert.equal(made.code, 0, `mount a tmpfs: ${made.stderr}`);
+    await mountSmallTmpfs(world, full, { size: '512k' });
     const dbInside = join(full, 'watchdog.db');
     const journal = join(world.dir, 'journal.json');
     failingApp(world.dir, { db_path: dbInside, journal_path: journal });

@@ -122,6 +122,16 @@ function removeCommandCgroupsOf(namespaceId: string | undefined): void {
   }
 }
 
+/**
+ * Mounts a small tmpfs at `path` (made mode 0700) in the case's own mount namespace, so the
+ * machine never sees it: a disk that fills (`size`) or a read-only one (`readOnly`).
+ */
+export async function mountSmallTmpfs(world: Pick<FaultWorld, 'ns'>, path: string, { size, readOnly = false }: { size: string; readOnly?: boolean }): Promise<void> {
+  const options = `size=${size},mode=0700${readOnly ? ',ro' : ''}`;
+  const made = await world.ns.run(['sh', '-c', 'mkdir -m 700 "$1" && mount -t tmpfs -o "$2" tmpfs "$1"', 'sh', path, options], { cwd: '/' });
+  assert.equal(made.code, 0, `mount a tmpfs (${options}) at ${path}: ${made.stderr}`);
+}
+
 /** Writes a heartbeat file (mode 0644 unless given) with the given text or bytes. */
 export function writeHeartbeat(path: string, contents: string | Buffer, mode = 0o644): void {
   writeFileSync(path, contents);
