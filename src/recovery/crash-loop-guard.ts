@@ -21,6 +21,16 @@ export interface PastRecovery {
   finishedAt: string | null;
   /** `succeeded`, `failed`, `interrupted`, `running`. */
   outcome: string;
+  /** The boot it ran in and the boot clock (`/proc/uptime`) at its start and end; null in rows older than them. */
+  bootId?: string | null | undefined;
+  startedUptimeSeconds?: number | null | undefined;
+  finishedUptimeSeconds?: number | null | undefined;
+}
+
+/** This boot's id and the seconds since it, when they can be read. */
+export interface GuardClock {
+  bootId: string | undefined;
+  uptimeSeconds: number | undefined;
 }
 
 /** What the guard needs to know of a process's recent recoveries. */
@@ -39,10 +49,31 @@ export type CrashLoopDecision =
   | { kind: 'give_up'; reason: string };
 
 /**
+ * When a recovery's moment was, in ms since the epoch as the wall clock reads now. A moment
+ * of this boot is placed by the boot clock, which NTP cannot step: a step of the wall clock
+ * since then (a device without a real-time clock) neither pushes recent recoveries out of
+ * the window, so a crash loop never gives up, nor ends a backoff at once. Moments of an
+ * earlier boot, and rows recorded before the boot clock was, keep their wall time.
+ */
+function momentMs(wall: string, uptimeSeconds: number | null | undefined, recovery: PastRecovery, nowMs: number, clock: GuardClock | undefined): number {
+  const sameBoot =
+    clock?.bootId !== undefined && clock.uptimeSeconds !== undefined && typeof recovery.bootId === 'string' && recovery.bootId.toLowerCase() === clock.bootId.toLowerCase();
+  if (sameBoot && typeof uptimeSeconds === 'number' && clock.uptimeSeconds !== undefined) return nowMs - (clock.uptimeSeconds - uptimeSeconds) * 1000;
+  return Date.parse(wall);
+}
+
+/**
  * Weighs past recoveries, newest first. Only those after `countedSinceMs` (when a person
  * last reset the guard, with `on`, `restart` or `reset`) count, so a reset gives a fresh budget.
+ * With `clock`, recoveries of this boot are placed on the boot clock (see {@link momentMs}).
  */
-export function budgetOf(recoveries: readonly PastRecovery[], nowMs: number, windowSeconds: number, countedSinceMs: number | undefined): RecoveryBudget {
+export function budgetOf(
+  recoveries: readonly PastRecovery[],
+  nowMs: number,
+  windowSeconds: number,
+  countedSinceMs: number | undefined,
+  clock?: GuardClock,
+): RecoveryBudget {
   // A reset "in the future" is a clock set back since: it no longer limits anything.
   const resetMs = countedSinceMs !== undefined && countedSinceMs <= nowMs ? countedSinceMs : undefined;
   const since = Math.max(nowMs - windowSeconds * 1000, resetMs ?? -Infinity);
@@ -50,7 +81,7 @@ export function budgetOf(recoveries: readonly PastRecovery[], nowMs: number, win
   // Recoveries dated after now were recorded before the clock was set back (a device without
   // a real-time clock, booted at an old date): they are not "within the window".
   const recent = counted.filter((recovery) => {
-    const startedMs = Date.parse(recovery.startedAt);
+    const startedMs = momentMs(recovery.startedAt, recovery.startedUptimeSeconds, recovery, nowMs, clock);
     return startedMs >= since && startedMs <= nowMs + CLOCK_TOLERANCE_MS;
   }).length;
   // An interrupted recovery (the watchdog died mid-pipeline) says nothing of the app, and
@@ -62,7 +93,12 @@ export function budgetOf(recoveries: readonly PastRecovery[], nowMs: number, win
     failedInARow += 1;
   }
   const latestFailed = failedInARow > 0 ? finished[0] : undefined;
-  const lastFailedMs = latestFailed === undefined ? undefined : Date.parse(latestFailed.finishedAt ?? latestFailed.startedAt);
+  const lastFailedMs =
+    latestFailed === undefined
+      ? undefined
+      : latestFailed.finishedAt === null
+        ? momentMs(latestFailed.startedAt, latestFailed.startedUptimeSeconds, latestFailed, nowMs, clock)
+        : momentMs(latestFailed.finishedAt, latestFailed.finishedUptimeSeconds, latestFailed, nowMs, clock);
   return { recent, failedInARow, lastFailedMs: Number.isNaN(lastFailedMs) ? undefined : lastFailedMs };
 }
 

@@ -71,6 +71,7 @@ export async function runRecovery(request: RecoveryRequest, deps: RecoveryDeps):
   const { audit, system, logger } = deps;
   const startedMs = system.now().getTime();
   const startedMonotonicMs = system.monotonicMs();
+  const startedOnBoot = onBootNow(system);
   const reason = `${trigger.state} (${trigger.reason})`;
   const recoveryId = audit.write((db) => {
     const id = beginRecovery(db, {
@@ -81,6 +82,8 @@ export async function runRecovery(request: RecoveryRequest, deps: RecoveryDeps):
     triggerHealth: trigger.state,
     triggerReason: trigger.reason,
     startedAt: formatUtcTimestamp(new Date(startedMs)),
+    bootId: startedOnBoot?.bootId ?? null,
+    startedUptimeSeconds: startedOnBoot?.uptimeSeconds ?? null,
     });
     if (request.historyId !== undefined) linkCheckToRecovery(db, request.historyId, id);
     return id;
@@ -139,6 +142,7 @@ export async function runRecovery(request: RecoveryRequest, deps: RecoveryDeps):
       outcome: result.outcome,
       detail: result.summary === '' ? null : result.summary,
       startedPid: result.started?.pid ?? null,
+      finishedUptimeSeconds: startedOnBoot === undefined ? null : (system.processes.uptimeSeconds() ?? null),
     }),
   );
   const took = formatSeconds(durationMs / 1000);

@@ -207,6 +207,17 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 8,
+    description: "each recovery's boot and boot clock, so the crash-loop guard's window and backoff survive clock steps",
+    up: (db) => {
+      db.exec(`
+        ALTER TABLE recoveries ADD COLUMN boot_id TEXT;
+        ALTER TABLE recoveries ADD COLUMN started_uptime_seconds REAL;
+        ALTER TABLE recoveries ADD COLUMN finished_uptime_seconds REAL;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -1,5 +1,5 @@
 import { NO_PREVIOUS_STATE, NO_RECOVERIES, type PreviousState } from '../recovery/assess-check.js';
-import { budgetOf, type PastRecovery, type RecoveryBudget } from '../recovery/crash-loop-guard.js';
+import { budgetOf, type GuardClock, type PastRecovery, type RecoveryBudget } from '../recovery/crash-loop-guard.js';
 import type { Statement } from 'better-sqlite3';
 import { openStoreForReading, type Store } from './open-store.js';
 
@@ -106,7 +106,14 @@ export function previousStateOf(row: PreviousRow | undefined, budget: RecoveryBu
   };
 }
 
-type RecentRecovery = { started_at: string; finished_at: string | null; outcome: string };
+type RecentRecovery = {
+  started_at: string;
+  finished_at: string | null;
+  outcome: string;
+  boot_id: string | null;
+  started_uptime_seconds: number | null;
+  finished_uptime_seconds: number | null;
+};
 
 /** Prepared once per connection: a tick asks it for every process. */
 const recentRecoveries = new WeakMap<Store, Statement<[string], RecentRecovery>>();
@@ -116,7 +123,7 @@ function recentRecoveriesOf(db: Store): Statement<[string], RecentRecovery> {
   if (statement === undefined) {
     statement = db.prepare<[string], RecentRecovery>(
       // As many as the largest max_recoveries (a recovery a tick, for a day of ticks a minute apart).
-      `SELECT started_at, finished_at, outcome FROM recoveries
+      `SELECT started_at, finished_at, outcome, boot_id, started_uptime_seconds, finished_uptime_seconds FROM recoveries
        WHERE process_key = ? AND kind = 'recovery' AND outcome != 'skipped' ORDER BY id DESC LIMIT 1440`,
     );
     recentRecoveries.set(db, statement);
@@ -131,12 +138,19 @@ function recentRecoveriesOf(db: Store): Statement<[string], RecentRecovery> {
 export function readRecoveryBudget(
   db: Store,
   processKey: string,
-  { nowMs, windowSeconds, countedSince }: { nowMs: number; windowSeconds: number; countedSince: string | null },
+  { nowMs, windowSeconds, countedSince, clock }: { nowMs: number; windowSeconds: number; countedSince: string | null; clock?: GuardClock | undefined },
 ): RecoveryBudget {
   const rows = recentRecoveriesOf(db).all(processKey);
-  const recoveries: PastRecovery[] = rows.map((row) => ({ startedAt: row.started_at, finishedAt: row.finished_at, outcome: row.outcome }));
+  const recoveries: PastRecovery[] = rows.map((row) => ({
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    outcome: row.outcome,
+    bootId: row.boot_id,
+    startedUptimeSeconds: row.started_uptime_seconds,
+    finishedUptimeSeconds: row.finished_uptime_seconds,
+  }));
   const countedSinceMs = countedSince === null ? undefined : Date.parse(countedSince);
-  return budgetOf(recoveries, nowMs, windowSeconds, Number.isNaN(countedSinceMs) ? undefined : countedSinceMs);
+  return budgetOf(recoveries, nowMs, windowSeconds, Number.isNaN(countedSinceMs) ? undefined : countedSinceMs, clock);
 }
 
 /** A `recoveries` row. */
@@ -154,6 +168,10 @@ export interface RecoveryRow {
   outcome: string;
   detail: string | null;
   started_pid: number | null;
+  /** The boot it ran in and the boot clock at its start and end (null in rows from before schema 8). */
+  boot_id: string | null;
+  started_uptime_seconds: number | null;
+  finished_uptime_seconds: number | null;
 }
 
 /** A `recovery_actions` row. */

@@ -76,7 +76,7 @@ export function recordChecks(db: Store, checkedAt: string, checks: readonly Chec
         // The crash-loop guard weighs past recoveries only for a failing check: a healthy one
         // (most of them, most ticks) needs no query.
         const budget = isFailure(checked.state)
-          ? readRecoveryBudget(db, processKey, { nowMs, windowSeconds: limits.windowSeconds, countedSince: previous?.recoveries_counted_since ?? null })
+          ? readRecoveryBudget(db, processKey, { nowMs, windowSeconds: limits.windowSeconds, countedSince: previous?.recoveries_counted_since ?? null, clock })
           : NO_RECOVERIES;
         const assessment = assessCheck(checked, previousStateOf(previous, budget), threshold, nowMs, limits, clock);
         const { verdict, consecutiveFailures, recoveryDue, guard } = assessment;

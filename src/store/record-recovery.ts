@@ -18,6 +18,9 @@ export interface RecoveryStart {
   triggerHealth: string | null;
   triggerReason: string | null;
   startedAt: string;
+  /** The boot it started in, and the boot clock then (`/proc/uptime`): the crash-loop guard weighs it on them. */
+  bootId?: string | null | undefined;
+  startedUptimeSeconds?: number | null | undefined;
 }
 
 export interface RecoveryEnd {
@@ -28,16 +31,20 @@ export interface RecoveryEnd {
   detail: string | null;
   /** The PID of the started instance. */
   startedPid: number | null;
+  /** The boot clock when it ended (in the boot it started in). */
+  finishedUptimeSeconds?: number | null | undefined;
 }
 
 /** Inserts a recovery as `running`, before its first action, and returns its id. */
 export function beginRecovery(db: Store, start: RecoveryStart): number {
   const { lastInsertRowid } = db
     .prepare(
-      `INSERT INTO recoveries (process_key, kind, command, requested_by, trigger_health, trigger_reason, started_at, outcome)
-       VALUES (@processKey, @kind, @command, @requestedBy, @triggerHealth, @triggerReason, @startedAt, 'running')`,
+      `INSERT INTO recoveries (process_key, kind, command, requested_by, trigger_health, trigger_reason, started_at, outcome,
+         boot_id, started_uptime_seconds)
+       VALUES (@processKey, @kind, @command, @requestedBy, @triggerHealth, @triggerReason, @startedAt, 'running',
+         @bootId, @startedUptimeSeconds)`,
     )
-    .run(start);
+    .run({ ...start, bootId: start.bootId ?? null, startedUptimeSeconds: start.startedUptimeSeconds ?? null });
   const id = Number(lastInsertRowid);
   db.prepare(
     `INSERT INTO process_state (process_key, last_recovery_id) VALUES (?, ?)
@@ -71,8 +78,8 @@ export function recordRecoveryAction(db: Store, recoveryId: number, position: nu
 export function finishRecovery(db: Store, recoveryId: number, end: RecoveryEnd): void {
   db.prepare(
     `UPDATE recoveries SET finished_at = @finishedAt, duration_ms = @durationMs, outcome = @outcome, detail = @detail,
-       started_pid = @startedPid WHERE id = @recoveryId`,
-  ).run({ ...end, durationMs: Math.round(end.durationMs), recoveryId });
+       started_pid = @startedPid, finished_uptime_seconds = @finishedUptimeSeconds WHERE id = @recoveryId`,
+  ).run({ ...end, durationMs: Math.round(end.durationMs), finishedUptimeSeconds: end.finishedUptimeSeconds ?? null, recoveryId });
 }
 
 /**

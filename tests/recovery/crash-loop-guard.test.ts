@@ -136,6 +136,75 @@ describe('budgetOf', () => {
   }
 });
 
+describe('budgetOf on the boot clock', () => {
+  const BOOT = '0b8a1f0e-6c1d-4d6e-9c3a-1f2e3d4c5b6a';
+  const UPTIME = 50_000;
+  const clock = { bootId: BOOT, uptimeSeconds: UPTIME };
+  /**
+   * A recovery of this boot that started `bootAgo` seconds ago by the boot clock, and took
+   * 5 s, while its wall time reads `wallAgo` seconds ago (the wall clock stepped since).
+   */
+  function stepped(outcome: string, bootAgo: number, wallAgo: number, bootId: string | null = BOOT): PastRecovery {
+    return {
+      ...past(outcome, wallAgo),
+      bootId,
+      startedUptimeSeconds: UPTIME - bootAgo,
+      finishedUptimeSeconds: UPTIME - bootAgo + 5,
+    };
+  }
+  interface Case {
+    name: string;
+    recoveries: PastRecovery[];
+    expected: RecoveryBudget;
+  }
+  const cases: Case[] = [
+    {
+      name: "a forward step of 6 h does not push the last hour's recoveries out of the window",
+      recoveries: [stepped('succeeded', 60, 6 * HOUR + 60), stepped('succeeded', 600, 6 * HOUR + 600), stepped('succeeded', 1200, 6 * HOUR + 1200)],
+      expected: { recent: 3, failedInARow: 0, lastFailedMs: undefined },
+    },
+    {
+      name: 'a backward step of 6 h does not make them look like the future',
+      recoveries: [stepped('succeeded', 60, -6 * HOUR + 60), stepped('succeeded', 600, -6 * HOUR + 600)],
+      expected: { recent: 2, failedInARow: 0, lastFailedMs: undefined },
+    },
+    {
+      name: "a failure's end is placed by the boot clock: the backoff survives a forward step",
+      recoveries: [stepped('failed', 65, 6 * HOUR + 65)],
+      expected: { recent: 1, failedInARow: 1, lastFailedMs: NOW_MS - 60_000 },
+    },
+    {
+      name: 'a boot id in another case is the same boot',
+      recoveries: [stepped('succeeded', 60, 6 * HOUR + 60, BOOT.toUpperCase())],
+      expected: { recent: 1, failedInARow: 0, lastFailedMs: undefined },
+    },
+    {
+      name: 'a recovery of an earlier boot keeps its wall time',
+      recoveries: [stepped('succeeded', 60, 6 * HOUR + 60, 'another-boot'), stepped('succeeded', 120, 1200, 'another-boot')],
+      expected: { recent: 1, failedInARow: 0, lastFailedMs: undefined },
+    },
+    {
+      name: 'a row recorded without the boot clock keeps its wall time',
+      recoveries: [past('succeeded', 6 * HOUR), past('succeeded', 60)],
+      expected: { recent: 1, failedInARow: 0, lastFailedMs: undefined },
+    },
+  ];
+  for (const { name, recoveries, expected } of cases) {
+    it(name, () => {
+      assert.deepEqual(budgetOf(recoveries, NOW_MS, HOUR, undefined, clock), expected);
+    });
+  }
+
+  it('without a readable boot clock, wall time decides as before', () => {
+    const recoveries = [stepped('succeeded', 60, 6 * HOUR + 60)];
+    assert.deepEqual(budgetOf(recoveries, NOW_MS, HOUR, undefined, { bootId: undefined, uptimeSeconds: undefined }), {
+      recent: 0,
+      failedInARow: 0,
+      lastFailedMs: undefined,
+    });
+  });
+});
+
 describe('decideCrashLoop', () => {
   const LIMITS: CrashLoopLimits = { maxRecoveries: 3, windowSeconds: HOUR, backoffSeconds: 60 };
   const budget = (recent: number, failedInARow = 0, lastFailedAgoSeconds?: number): RecoveryBudget => ({

@@ -13,7 +13,7 @@ import { openStore, type Store } from '../../src/store/open-store.js';
 import { readHistory, readProcessStates, readRecoveries } from '../../src/store/read-state.js';
 import { recordChecks } from '../../src/store/record-checks.js';
 import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
-import { exitOn, FAKE_NOW_MS, fakeSystem, systemError, type FakeSystemOptions } from '../helpers/fake-system.js';
+import { exitOn, FAKE_BOOT_ID, FAKE_BOOT_MS, FAKE_NOW_MS, fakeSystem, systemError, type FakeSystemOptions } from '../helpers/fake-system.js';
 import { processConfig } from '../helpers/process-config.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { verdictOf } from '../helpers/verdicts.js';
@@ -217,6 +217,10 @@ describe('runRecovery', () => {
           outcome: 'succeeded',
           detail: null,
           started_pid: 6000,
+          // The boot and the boot clock at its start and end: the crash-loop guard weighs it on them.
+          boot_id: FAKE_BOOT_ID,
+          started_uptime_seconds: (system.clockMs - report.durationMs - FAKE_BOOT_MS) / 1000,
+          finished_uptime_seconds: (system.clockMs - FAKE_BOOT_MS) / 1000,
           actions: undefined,
         },
       );

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { actionResult } from '../../src/recovery/action-result.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
 import { clearOff, linkCheckToRecovery, noteStarted, readStartedInstance, setOff } from '../../src/store/process-control.js';
-import { readHistory, readLastRecoveries, readProcessStates, readRecoveries } from '../../src/store/read-state.js';
+import { readHistory, readLastRecoveries, readProcessStates, readRecoveries, readRecoveryBudget } from '../../src/store/read-state.js';
 import { recordChecks } from '../../src/store/record-checks.js';
 import { beginRecovery, finishRecovery, markInterruptedRecoveries, recordRecoveryAction, type RecoveryStart } from '../../src/store/record-recovery.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
@@ -65,6 +65,9 @@ describe('beginRecovery, recordRecoveryAction, finishRecovery', () => {
         outcome: 'running',
         detail: null,
         started_pid: null,
+        boot_id: null,
+        started_uptime_seconds: null,
+        finished_uptime_seconds: null,
         actions: [],
       });
 
@@ -334,4 +337,36 @@ describe('readRecoveries and readLastRecoveries', () => {
       assert.deepEqual([last.get('api')?.id, last.get('api')?.outcome, last.get('api')?.started_pid], [lastApi, 'succeeded', 6000]);
     }),
   );
+});
+
+describe('readRecoveryBudget on the boot clock', () => {
+  const BOOT = '0b8a1f0e-6c1d-4d6e-9c3a-1f2e3d4c5b6a';
+  // Three recoveries a minute apart by the boot clock, recorded before NTP stepped the wall
+  // clock 6 h forward: by their wall times they are all outside an hour's window.
+  const recordBeforeStep = (db: Store): void => {
+    for (const [index, uptime] of [1000, 1060, 1120].entries()) {
+      const id = beginRecovery(db, start({ startedAt: `2026-06-30T06:0${index}:00.000000+00:00`, bootId: BOOT, startedUptimeSeconds: uptime }));
+      finishRecovery(db, id, {
+        finishedAt: `2026-06-30T06:0${index}:05.000000+00:00`,
+        durationMs: 5000,
+        outcome: 'failed',
+        detail: 'start failed',
+        startedPid: null,
+        finishedUptimeSeconds: uptime + 5,
+      });
+    }
+  };
+  const nowMs = Date.parse('2026-06-30T12:03:00Z');
+
+  it('counts them, and times the backoff from the last failure, by the boot clock of the same boot', withStore((db) => {
+    recordBeforeStep(db);
+    const budget = readRecoveryBudget(db, 'web', { nowMs, windowSeconds: 3600, countedSince: null, clock: { bootId: BOOT.toUpperCase(), uptimeSeconds: 1185 } });
+    assert.deepEqual(budget, { recent: 3, failedInARow: 3, lastFailedMs: nowMs - 60_000 });
+  }));
+
+  it('after a reboot, their wall times decide', withStore((db) => {
+    recordBeforeStep(db);
+    const budget = readRecoveryBudget(db, 'web', { nowMs, windowSeconds: 3600, countedSince: null, clock: { bootId: 'another-boot', uptimeSeconds: 30 } });
+    assert.deepEqual(budget, { recent: 0, failedInARow: 3, lastFailedMs: Date.parse('2026-06-30T06:02:05Z') });
+  }));
 });

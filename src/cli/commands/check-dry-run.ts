@@ -11,7 +11,7 @@ import { readReboots } from '../../store/network-events.js';
 import { emptyNetworkState, readNetworkState } from '../../store/network-state.js';
 import { previousStateOf, readFrom, readProcessStatesAt, readRecoveryBudget } from '../../store/read-state.js';
 import type { RecoveryBudget } from '../../recovery/crash-loop-guard.js';
-import { realSystem } from '../../system/system.js';
+import { bootClockOf, realSystem } from '../../system/system.js';
 import { describeCheck } from '../../tick/describe-check.js';
 import { EXIT } from '../exit-codes.js';
 import { formatActionPreviews } from '../format/format-plan.js';
@@ -30,6 +30,7 @@ export async function runCheckDryRun(config: WatchdogConfig, warnings: readonly 
     nowMs: system.now().getTime(),
     windowSeconds: process.recovery_window_seconds,
     countedSince: states.get(process.key)?.recoveries_counted_since ?? null,
+    clock: bootClockOf(system.processes),
   })])), () => new Map<string, RecoveryBudget>());
   const nowMs = system.now().getTime();
   io.out(`dry run of ${config.config_path}: nothing is run, recorded or logged`);

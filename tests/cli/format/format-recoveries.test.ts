@@ -37,6 +37,9 @@ function recovery(overrides: Partial<RecoveryWithActions>): RecoveryWithActions 
     outcome: 'failed',
     detail: 'start failed: the start command exited 3 within 0.5s (verify_delay)',
     started_pid: null,
+    boot_id: null,
+    started_uptime_seconds: null,
+    finished_uptime_seconds: null,
     actions: [],
     ...overrides,
   };
