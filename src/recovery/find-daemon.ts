@@ -20,6 +20,12 @@ export interface DaemonRules {
   /** Clock ticks since boot just before the start command ran: the daemon cannot be older. */
   notBeforeTicks: number;
   user: UserAccount | undefined;
+  /**
+   * The owner of the PID file the PID was read from (none for a session member). Without
+   * `user`, whoever owns the file may have written any PID into it: only a process running
+   * as that owner is taken, so a file the app's user owns never names a root process.
+   */
+  fileOwnerUid?: number | undefined;
   ownPid: number;
   ancestors: ReadonlySet<number>;
 }
@@ -27,9 +33,10 @@ export interface DaemonRules {
 /**
  * Whether a PID (from a PID file the app's user may write, or the start command's session)
  * may be taken as the daemon the start left: an integer > 1 naming a live process (not a
- * zombie, not a thread) that started at or after the start command, that runs as the
- * process's `user` when it has one, and that is neither the watchdog nor one of its
- * ancestors. Anything else is a stranger: never taken, so never signalled.
+ * zombie, not a thread) that started at or after the start command, whose real and
+ * effective user are one (not a set-user-ID program), that runs as the process's `user`
+ * when it has one and else, read from a PID file, as the file's owner, and that is neither
+ * the watchdog nor one of its ancestors. Anything else is a stranger: never taken, so never signalled.
  */
 export function judgeDaemonPid(pid: number, facts: DaemonFacts, rules: DaemonRules): { ok: true } | { ok: false; why: string } {
   const no = (why: string): { ok: false; why: string } => ({ ok: false, why: `PID ${pid} ${why}` });
@@ -39,9 +46,12 @@ export function judgeDaemonPid(pid: number, facts: DaemonFacts, rules: DaemonRul
   if (facts.startTicks === undefined) return no('has no readable start time');
   // One tick of slack: the boot clock read before the start is rounded to 10 ms.
   if (facts.startTicks < rules.notBeforeTicks - 1) return no('started before the start command: another program, not its daemon');
+  if (facts.uids === undefined) return no('is not running');
+  if (facts.uids.real !== facts.uids.effective) return no(`runs with real uid ${facts.uids.real} and effective uid ${facts.uids.effective} (set-user-ID): not its daemon`);
   if (rules.user !== undefined) {
-    if (facts.uids === undefined) return no('is not running');
-    if (facts.uids.real !== rules.user.uid || facts.uids.effective !== rules.user.uid) return no(`runs as uid ${facts.uids.effective}, not as ${rules.user.name}`);
+    if (facts.uids.effective !== rules.user.uid) return no(`runs as uid ${facts.uids.effective}, not as ${rules.user.name}`);
+  } else if (rules.fileOwnerUid !== undefined && facts.uids.effective !== rules.fileOwnerUid) {
+    return no(`runs as uid ${facts.uids.effective}, not as uid ${rules.fileOwnerUid} that owns the PID file (who could write any PID there)`);
   }
   return { ok: true };
 }
@@ -91,9 +101,9 @@ export async function findDaemon(
       uids: readable ? system.processes.uids(pid) : undefined,
     };
   };
-  const take = (pid: number, from: string): DaemonFound | undefined => {
+  const take = (pid: number, from: string, fileOwnerUid?: number): DaemonFound | undefined => {
     const facts = factsOf(pid);
-    if (!judgeDaemonPid(pid, facts, rules).ok || facts.startTicks === undefined) return undefined;
+    if (!judgeDaemonPid(pid, facts, { ...rules, fileOwnerUid }).ok || facts.startTicks === undefined) return undefined;
     return { daemon: { pid, startTicks: facts.startTicks, bootId }, note: `daemon PID ${pid} (${from}) recorded` };
   };
 
@@ -103,9 +113,9 @@ export async function findDaemon(
     for (let attempt = 0; ; attempt += 1) {
       const read: PidFileRead = system.readPidFile(search.pidFile);
       if (read.kind === 'pid') {
-        const found = take(read.pid, `from ${search.pidFile}`);
+        const found = take(read.pid, `from ${search.pidFile}`, read.ownerUid);
         if (found !== undefined) return found;
-        const verdict = judgeDaemonPid(read.pid, factsOf(read.pid), rules);
+        const verdict = judgeDaemonPid(read.pid, factsOf(read.pid), { ...rules, fileOwnerUid: read.ownerUid });
         refused = `${search.pidFile} names ${verdict.ok ? `PID ${read.pid}` : verdict.why}: not taken`;
       } else {
         refused = read.kind === 'missing' ? `${search.pidFile} was not written` : `${read.reason}: not taken`;

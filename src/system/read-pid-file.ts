@@ -4,7 +4,7 @@ import { PROCESS_LINK_TRUST, openFileSafely } from './open-file-safely.js';
 import { readToScratch } from './read-to-scratch.js';
 
 /** What a daemon's PID file said: a PID (still untrusted), or why none was read. */
-export type PidFileRead = { kind: 'pid'; pid: number } | { kind: 'missing' } | { kind: 'refused'; reason: string };
+export type PidFileRead = { kind: 'pid'; pid: number; /** Who owns the file: who wrote it, or root. */ ownerUid: number } | { kind: 'missing' } | { kind: 'refused'; reason: string };
 
 /** A PID file holds a number and a newline; anything much larger is not one. */
 const MAX_PID_FILE_BYTES = 64;
@@ -27,11 +27,12 @@ export function readPidFile(path: string): PidFileRead {
     return { kind: 'refused', reason: `cannot open ${path}: ${describeError(error)}` };
   }
   try {
-    if (!fstatSync(fd).isFile()) return { kind: 'refused', reason: `${path} is not a regular file` };
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) return { kind: 'refused', reason: `${path} is not a regular file` };
     const text = readToScratch(fd, MAX_PID_FILE_BYTES + 1).toString('latin1');
     const digits = /^\s*(\d{1,10})\s*$/.exec(text)?.[1];
     if (text.length > MAX_PID_FILE_BYTES || digits === undefined) return { kind: 'refused', reason: `${path} does not hold a PID (a decimal number)` };
-    return { kind: 'pid', pid: Number(digits) };
+    return { kind: 'pid', pid: Number(digits), ownerUid: stats.uid };
   } finally {
     closeSync(fd);
   }

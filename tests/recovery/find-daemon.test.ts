@@ -22,6 +22,10 @@ describe('judgeDaemonPid', () => {
     ['an ancestor of the watchdog', 60, LIVE, RULES, /ancestors/],
     ['the app user set, the process runs as it', 4000, LIVE, { ...RULES, user: APP_USER }, true],
     ['the app user set, the process runs as root', 4000, { ...LIVE, uids: { real: 0, effective: 0 } }, { ...RULES, user: APP_USER }, /runs as uid 0, not as app/],
+    ['a set-user-ID process (real and effective uids differ)', 4000, { ...LIVE, uids: { real: 1000, effective: 0 } }, RULES, /set-user-ID/],
+    ['no user, from a PID file the app user owns, a root process', 4000, { ...LIVE, uids: { real: 0, effective: 0 } }, { ...RULES, fileOwnerUid: 1000 }, /runs as uid 0, not as uid 1000 that owns the PID file/],
+    ['no user, from a PID file the app user owns, a process of that user', 4000, LIVE, { ...RULES, fileOwnerUid: 1000 }, true],
+    ['no user, from a PID file root owns, a root process', 4000, { ...LIVE, uids: { real: 0, effective: 0 } }, { ...RULES, fileOwnerUid: 0 }, true],
     ['no readable start time', 4000, { ...LIVE, startTicks: undefined }, RULES, /no readable start time/],
   ];
   for (const [name, pid, facts, rules, taken] of cases) {
@@ -40,7 +44,7 @@ const search = { pidFile: '/run/app/app.pid', starterPid: 6000, startedUptimeSec
 
 describe('findDaemon', () => {
   it('takes the live daemon the PID file names, with its identity', async () => {
-    const system = fakeSystem({ processes: [{ pid: 7000, startTime: NOW_TICKS + 3 }], pidFile: () => ({ kind: 'pid', pid: 7000 }) });
+    const system = fakeSystem({ processes: [{ pid: 7000, startTime: NOW_TICKS + 3 }], pidFile: () => ({ kind: 'pid', pid: 7000, ownerUid: 0 }) });
     const found = await findDaemon(search, system);
     assert.deepEqual(found.daemon, { pid: 7000, startTicks: NOW_TICKS + 3, bootId: FAKE_BOOT_ID });
     assert.match(found.note, /^daemon PID 7000 \(from \/run\/app\/app.pid\) recorded$/);
@@ -49,17 +53,24 @@ describe('findDaemon', () => {
   it('waits for a PID file the daemon writes after its parent exited', async () => {
     const system = fakeSystem({
       processes: [{ pid: 7000, startTime: NOW_TICKS + 3 }],
-      pidFile: (_path, fake) => (fake.clockMs >= FAKE_NOW_MS + 30 ? { kind: 'pid', pid: 7000 } : { kind: 'missing' }),
+      pidFile: (_path, fake) => (fake.clockMs >= FAKE_NOW_MS + 30 ? { kind: 'pid', pid: 7000, ownerUid: 0 } : { kind: 'missing' }),
     });
     assert.equal((await findDaemon(search, system)).daemon?.pid, 7000);
   });
 
   it('never takes a stranger the PID file names (older than the start), and says so', async () => {
-    const system = fakeSystem({ processes: [{ pid: 42, startTime: 1000 }], pidFile: () => ({ kind: 'pid', pid: 42 }) });
+    const system = fakeSystem({ processes: [{ pid: 42, startTime: 1000 }], pidFile: () => ({ kind: 'pid', pid: 42, ownerUid: 0 }) });
     const found = await findDaemon(search, system);
     assert.equal(found.daemon, undefined);
     assert.match(found.note, /^\/run\/app\/app.pid names PID 42 started before the start command: another program, not its daemon: not taken; no daemon found/);
     assert.deepEqual(system.signals, []);
+  });
+
+  it('never takes a root process a PID file owned by another user names (no user set)', async () => {
+    const system = fakeSystem({ processes: [{ pid: 7000, startTime: NOW_TICKS + 3, uid: 0 }], pidFile: () => ({ kind: 'pid', pid: 7000, ownerUid: 65534 }) });
+    const found = await findDaemon(search, system);
+    assert.equal(found.daemon, undefined);
+    assert.match(found.note, /PID 7000 runs as uid 0, not as uid 65534 that owns the PID file/);
   });
 
   it('falls back on the oldest live process left in the start command session', async () => {

@@ -10,7 +10,7 @@ describe('readPidFile', () => {
   it('reads a PID and a newline', () => {
     const dir = makeTempDir();
     writeFileSync(join(dir, 'app.pid'), '4242\n');
-    assert.deepEqual(readPidFile(join(dir, 'app.pid')), { kind: 'pid', pid: 4242 });
+    assert.deepEqual(readPidFile(join(dir, 'app.pid')), { kind: 'pid', pid: 4242, ownerUid: process.getuid?.() ?? 0 });
   });
 
   it('says when there is none', () => {
