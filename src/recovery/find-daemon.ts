@@ -28,6 +28,8 @@ export interface DaemonRules {
   fileOwnerUid?: number | undefined;
   ownPid: number;
   ancestors: ReadonlySet<number>;
+  /** The start command's PID: it exited and was reaped, so whatever holds that PID now is another process. */
+  starterPid?: number | undefined;
 }
 
 /**
@@ -42,6 +44,7 @@ export function judgeDaemonPid(pid: number, facts: DaemonFacts, rules: DaemonRul
   const no = (why: string): { ok: false; why: string } => ({ ok: false, why: `PID ${pid} ${why}` });
   if (!Number.isSafeInteger(pid) || pid <= 1) return no('is never taken (only PIDs above 1 are)');
   if (pid === rules.ownPid || rules.ancestors.has(pid)) return no('is the watchdog or one of its ancestors');
+  if (pid === rules.starterPid) return no("is the start command's, which has exited: another process took it");
   if (facts.liveness !== 'alive') return no(facts.liveness === 'zombie' ? 'has exited (zombie)' : facts.liveness === 'thread' ? 'is a thread, not a process' : 'is not running');
   if (facts.startTicks === undefined) return no('has no readable start time');
   // One tick of slack: the boot clock read before the start is rounded to 10 ms.
@@ -63,6 +66,12 @@ export interface DaemonSearch {
   starterPid: number;
   /** Seconds since boot just before the start command ran. */
   startedUptimeSeconds: number;
+  /**
+   * Seconds since boot once the start command's exit was seen. A session member that started
+   * later may be a stranger's: once the start command is reaped and its session empty, another
+   * process may take its PID and lead a session with that ID.
+   */
+  exitedUptimeSeconds: number;
   user: UserAccount | undefined;
   /** Wait this long for the PID file to name a live daemon (it may write it after its parent exits). */
   waitMs: number;
@@ -80,7 +89,8 @@ const PID_FILE_POLL_MS = 50;
 /**
  * Finds the daemon a start command left when it exited 0: the PID in `pid_file`, else the
  * oldest live process left in the command's session or process group (a daemon that forked
- * without `setsid`). Its identity (PID, start ticks, boot) is what the next `kill` stops.
+ * without `setsid`) that started before the command's exit was seen (the session ID stays
+ * the command's only while a member born before then carries it). Its identity (PID, start ticks, boot) is what the next `kill` stops.
  */
 export async function findDaemon(
   search: DaemonSearch,
@@ -91,7 +101,9 @@ export async function findDaemon(
     user: search.user,
     ownPid: system.ownPid,
     ancestors: system.ancestors(),
+    starterPid: search.starterPid,
   };
+  const exitedTicks = Math.ceil(search.exitedUptimeSeconds * USER_HZ);
   const bootId = system.processes.bootId();
   const factsOf = (pid: number): DaemonFacts => {
     const readable = Number.isSafeInteger(pid) && pid > 1;
@@ -128,7 +140,8 @@ export async function findDaemon(
   const left = new Set([...system.processes.sessionMembers(search.starterPid), ...system.processes.groupMembers(search.starterPid)]);
   const candidates = [...left]
     .map((pid) => ({ pid, facts: factsOf(pid) }))
-    .filter(({ pid, facts }) => judgeDaemonPid(pid, facts, rules).ok && facts.startTicks !== undefined)
+    // One tick of slack, as for notBeforeTicks: the boot clock is read rounded.
+    .filter(({ pid, facts }) => judgeDaemonPid(pid, facts, rules).ok && facts.startTicks !== undefined && facts.startTicks <= exitedTicks + 1)
     .sort((a, b) => (a.facts.startTicks ?? 0) - (b.facts.startTicks ?? 0) || a.pid - b.pid);
   const oldest = candidates[0];
   const prefix = refused === undefined ? '' : `${refused}; `;

@@ -165,8 +165,10 @@ export async function runRecovery(request: RecoveryRequest, deps: RecoveryDeps):
 /** Opens the start grace period (on the boot clock too) and remembers the started instance by its identity. */
 function noteStart(db: AuditWriter['db'], process: ProcessConfig, start: ActionResult, system: System): void {
   const bootId = system.processes.bootId();
-  // A start command that exited 0 is gone; the daemon it left (if found) is the instance.
-  const instance = start.daemon ?? (start.pid === undefined ? undefined : instanceOf(start.pid, system));
+  // A start command that exited is gone and reaped: its PID may be another process's by now.
+  const exited = start.exitCode !== null || start.signal !== null;
+  // The daemon it left (if found) is the instance.
+  const instance = start.daemon ?? (start.pid === undefined || exited ? undefined : instanceOf(start.pid, system));
   // The boot clock when the start began: the start action took start.durationMs since then.
   const uptime = system.processes.uptimeSeconds();
   const onBoot = bootId === undefined || uptime === undefined ? undefined : { bootId, uptimeSeconds: Math.max(0, uptime - start.durationMs / 1000) };

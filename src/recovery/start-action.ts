@@ -35,6 +35,8 @@ export async function runStartAction(plan: StartPlan, context: ActionContext, sy
     header: `--- ${startedAt} watchdog started ${context.process.key}: ${context.reason} ---`,
     verifyDelayMs: plan.verifyDelaySeconds * 1000,
   });
+  // The boot clock once its exit (if it exited) was seen: its session's members were born before.
+  const uptimeAfter = system.processes.uptimeSeconds();
   const within = `within ${formatSeconds(plan.verifyDelaySeconds)} (verify_delay)`;
   const fields = {
     action: plan.action,
@@ -55,8 +57,8 @@ export async function runStartAction(plan: StartPlan, context: ActionContext, sy
       return actionResult({ ...fields, ...warning, outcome: 'failed', detail: `could not run the start command: ${result.error ?? 'unknown error'}${notes}` });
     case 'exited':
       if (result.exitCode === 0) {
-        const found = result.pid === undefined || uptimeBefore === undefined ? undefined : await findDaemon(
-          { pidFile: plan.pidFile, starterPid: result.pid, startedUptimeSeconds: uptimeBefore, user: plan.appUser, waitMs: plan.verifyDelaySeconds * 1000 },
+        const found = result.pid === undefined || uptimeBefore === undefined || uptimeAfter === undefined ? undefined : await findDaemon(
+          { pidFile: plan.pidFile, starterPid: result.pid, startedUptimeSeconds: uptimeBefore, exitedUptimeSeconds: uptimeAfter, user: plan.appUser, waitMs: plan.verifyDelaySeconds * 1000 },
           system,
         );
         const daemon = found === undefined ? '' : `; ${found.note}`;

@@ -5,10 +5,10 @@
 // Each runs the built watchdog inside a PID namespace; every process signalled or left is one
 // the case started there.
 import assert from 'node:assert/strict';
-import { chownSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { readSentinelRecord, startSentinel } from '../helpers/pid-namespace.js';
+import { readSentinelRecord, SENTINEL, startSentinel } from '../helpers/pid-namespace.js';
 import { waitFor } from '../helpers/watchdog-in-namespace.js';
 import { faultCase } from './report.js';
 import {
@@ -22,10 +22,52 @@ import {
   startFaultWorld,
   STUB_START,
   writeFaultConfig,
-  } from './fault-scenario.js';
+  type FaultWorld,
+} from './fault-scenario.js';
 
 /** The user a hostile app runs as. */
 const NOBODY = 65534;
+
+/** Runs a shell script inside the namespace (its mount namespace), failing loudly. */
+async function inside(world: FaultWorld, script: string, ...args: string[]): Promise<string> {
+  const result = await world.ns.run(['/bin/sh', '-c', script, 'sh', ...args], { cwd: '/' });
+  if (result.code !== 0) throw new Error(`in the namespace: \`${script}\`: ${describeRun(result)}`);
+  return result.stdout;
+}
+
+/** A PID a shell wrote into a file of the case's folder, once it is there. */
+async function pidFrom(world: FaultWorld, name: string): Promise<number> {
+  const path = join(world.dir, name);
+  await waitFor(`${name} to be written`, () => existsSync(path) && /^\d+\n$/.test(readFileSync(path, 'utf8')));
+  return Number(readFileSync(path, 'utf8'));
+}
+
+/** Waits until `pid` is reaped: no process, not even a zombie, holds it. */
+async function reaped(world: FaultWorld, pid: number): Promise<void> {
+  for (const deadline = Date.now() + 10_000; (await world.ns.state(pid)) !== 'dead'; ) {
+    if (Date.now() > deadline) throw new Error(`PID ${pid} was not reaped within 10 s`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/**
+ * Starts a sentinel as a stranger that takes `pid` (the next PID handed out is forced with
+ * ns_last_pid) and calls `setsid`; with `viaChild`, the PID's process forks the sentinel
+ * and exits, so the sentinel's session is `pid` and its parent init. Returns the sentinel's PID.
+ */
+async function strangerTaking(world: FaultWorld, pid: number, recordFile: string, viaChild: boolean): Promise<number> {
+  const sentinel = `${process.execPath} ${SENTINEL} ${recordFile}`;
+  // viaChild: in the foreground, so the shell reaps the stranger once it has forked (as any parent would).
+  const body = viaChild
+    ? `(setsid sh -c '${sentinel} < /dev/null > /dev/null 2>&1 & echo $! > ${recordFile}.pid'); true`
+    : `setsid sh -c 'echo $$ > ${recordFile}.pid; exec ${sentinel} < /dev/null > /dev/null 2>&1' &`;
+  await inside(world, `echo ${pid - 1} > /proc/sys/kernel/ns_last_pid; ${body}`);
+  await waitFor(`${recordFile}.pid to be written`, () => existsSync(`${recordFile}.pid`) && /^\d+\n$/.test(readFileSync(`${recordFile}.pid`, 'utf8')));
+  const stranger = Number(readFileSync(`${recordFile}.pid`, 'utf8'));
+  // A SIGTERM before its handlers are installed ends it at once: gone counts as seen too.
+  await waitFor('the stranger to be ready (or gone)', async () => readSentinelRecord(recordFile).includes('ready') || (await world.ns.state(stranger)) !== 'alive');
+  return stranger;
+}
 
 describe('fault injection: holes of the review of daemons and process trees', () => {
   it('a PID file the app user owns naming a root process: never taken (no user set)', () =>
@@ -68,6 +110,50 @@ describe('fault injection: holes of the review of daemons and process trees', ()
         assert.equal(row?.started_pid, null, 'nothing recorded');
         assert.deepEqual(actionOutcomes(recoveries[1]), ['kill: nothing_to_kill', 'start: ok']);
         assert.deepEqual([victimState, victimSignals], ['alive', []], 'the root process was never signalled');
+        assertBystandersUntouched(bystanders);
+      },
+    ));
+
+  it("a stranger that takes the reaped start command's PID and calls setsid: never taken", () =>
+    faultCase(
+      'w.2',
+      "the start command exits 0 leaving nothing (pid_file never written, verify_delay 3 s); once it is reaped a stranger gets its PID (ns_last_pid) and calls setsid; two ticks",
+      "the stranger, alone in a session whose ID is the start command's PID, is not taken for the daemon: nothing recorded, the next kill signals nothing; the stranger and the bystander untouched",
+      async (seen) => {
+        const world = await startFaultWorld('review-starter-pid');
+        writeFaultConfig(
+          world.dir,
+          { app: { heartbeat_path: 'hb/app.json', commands: { start: `echo $$ > starter.pid; ${STUB_START}` }, pid_file: 'run/app.pid', start_grace_seconds: 0 } },
+          { consecutive_failures_threshold: 1, recovery_backoff_seconds: 0, verify_delay: 3 },
+        );
+        mkdirSync(join(world.dir, 'run'));
+        const first = world.watchdog(['check']);
+        const starter = await pidFrom(world, 'starter.pid');
+        await reaped(world, starter);
+        const strangerRecord = join(world.dir, 'stranger.signals');
+        const stranger = await strangerTaking(world, starter, strangerRecord, false);
+        const firstRun = await first;
+        const second = await world.watchdog(['check']);
+        const recoveries = recoveriesOf(world.dbPath);
+        const row = processRowOf(world.dbPath, 'app');
+        const startDetail = recoveries[0]?.actions.find((action) => action.action === 'start')?.detail ?? '';
+        const strangerSignals = readSentinelRecord(strangerRecord).filter((line) => line !== 'ready');
+        const strangerState = await world.ns.state(stranger);
+        const bystanders = await bystanderReport(world);
+        seen.note('start command PID', starter);
+        seen.note('stranger PID', stranger);
+        seen.note('ticks', `${describeRun(firstRun)}, ${describeRun(second)}`);
+        seen.note('first start', startDetail.replaceAll(world.dir, '<dir>'));
+        seen.note('recorded instance', String(row?.started_pid));
+        seen.note('second recovery', actionOutcomes(recoveries[1]));
+        seen.note('stranger', `${strangerState} (signals: ${strangerSignals.join(',') || 'none'})`);
+        seen.note(describeBystanders(bystanders));
+
+        assert.equal(stranger, starter, "precondition: the stranger got the start command's PID");
+        assert.doesNotMatch(startDetail, /recorded/);
+        assert.equal(row?.started_pid, null, 'nothing recorded');
+        assert.deepEqual(actionOutcomes(recoveries[1]), ['kill: nothing_to_kill', 'start: ok']);
+        assert.deepEqual([strangerState, strangerSignals], ['alive', []], 'the stranger was never signalled');
         assertBystandersUntouched(bystanders);
       },
     ));

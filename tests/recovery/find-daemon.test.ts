@@ -26,6 +26,7 @@ describe('judgeDaemonPid', () => {
     ['no user, from a PID file the app user owns, a root process', 4000, { ...LIVE, uids: { real: 0, effective: 0 } }, { ...RULES, fileOwnerUid: 1000 }, /runs as uid 0, not as uid 1000 that owns the PID file/],
     ['no user, from a PID file the app user owns, a process of that user', 4000, LIVE, { ...RULES, fileOwnerUid: 1000 }, true],
     ['no user, from a PID file root owns, a root process', 4000, { ...LIVE, uids: { real: 0, effective: 0 } }, { ...RULES, fileOwnerUid: 0 }, true],
+    ["the start command's own PID (it exited: another process took it)", 6000, LIVE, { ...RULES, starterPid: 6000 }, /the start command's, which has exited/],
     ['no readable start time', 4000, { ...LIVE, startTicks: undefined }, RULES, /no readable start time/],
   ];
   for (const [name, pid, facts, rules, taken] of cases) {
@@ -40,7 +41,8 @@ describe('judgeDaemonPid', () => {
 /** The fake boot clock at FAKE_NOW_MS, in ticks: processes started after the start have more. */
 const NOW_TICKS = ((FAKE_NOW_MS - FAKE_BOOT_MS) / 1000) * 100;
 const UPTIME = (FAKE_NOW_MS - FAKE_BOOT_MS) / 1000;
-const search = { pidFile: '/run/app/app.pid', starterPid: 6000, startedUptimeSeconds: UPTIME, user: undefined, waitMs: 200 };
+/** The start command ran at UPTIME and its exit was seen 0.5 s (50 ticks) later. */
+const search = { pidFile: '/run/app/app.pid', starterPid: 6000, startedUptimeSeconds: UPTIME, exitedUptimeSeconds: UPTIME + 0.5, user: undefined, waitMs: 200 };
 
 describe('findDaemon', () => {
   it('takes the live daemon the PID file names, with its identity', async () => {
@@ -84,6 +86,19 @@ describe('findDaemon', () => {
     const found = await findDaemon({ ...search, pidFile: undefined }, system);
     assert.deepEqual(found.daemon, { pid: 7000, startTicks: NOW_TICKS + 2, bootId: FAKE_BOOT_ID });
     assert.match(found.note, /left in the start command's session/);
+  });
+
+  it("never takes a stranger that took the start command's PID and leads a session with that ID", async () => {
+    const system = fakeSystem({ processes: [{ pid: 6000, session: 6000, pgrp: 6000, startTime: NOW_TICKS + 80 }] });
+    const found = await findDaemon({ ...search, pidFile: undefined }, system);
+    assert.equal(found.daemon, undefined);
+  });
+
+  it("never takes a session member born after the start command's exit was seen (the session ID was reused)", async () => {
+    const system = fakeSystem({ processes: [{ pid: 7003, ppid: 1, session: 6000, pgrp: 6000, startTime: NOW_TICKS + 80 }] });
+    const found = await findDaemon({ ...search, pidFile: undefined }, system);
+    assert.equal(found.daemon, undefined);
+    assert.deepEqual(system.signals, []);
   });
 
   it('finds nothing when the command left nothing, and suggests pid_file', async () => {

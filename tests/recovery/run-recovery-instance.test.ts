@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { HealthVerdict } from '../../src/heartbeat/classify-heartbeat.js';
+import { runRecovery } from '../../src/recovery/run-recovery.js';
+import { directWriter } from '../../src/store/audit-writer.js';
+import { openStore } from '../../src/store/open-store.js';
+import { readStartedInstance } from '../../src/store/process-control.js';
+import type { StartDetachedResult } from '../../src/system/start-detached.js';
+import { onCleanup } from '../helpers/cleanup.js';
+import { FAKE_BOOT_ID, fakeSystem } from '../helpers/fake-system.js';
+import { processConfig } from '../helpers/process-config.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+import { recordingLogger } from '../helpers/recording-logger.js';
+import { verdictOf } from '../helpers/verdicts.js';
+
+const TRIGGER: HealthVerdict = verdictOf('no_heartbeat', 'no heartbeat file');
+
+/** Runs one start whose command ends as `start` says, PID 6000 now naming a process started at 9000 ticks. */
+async function instanceAfter(start: Partial<StartDetachedResult>) {
+  const db = openStore(join(makeTempDir(), 'state', 'watchdog.db'));
+  onCleanup(() => db.close());
+  const system = fakeSystem({ processes: [{ pid: 6000, startTime: 9000 }], startResult: () => start });
+  await runRecovery(
+    { process: processConfig(), kind: 'start', command: 'on', requestedBy: 'test', actions: ['start'], trigger: TRIGGER, heartbeat: TRIGGER },
+    { audit: directWriter(db), system, logger: recordingLogger(), outputLogMaxBytes: 4096 },
+  );
+  return readStartedInstance(db, processConfig().key);
+}
+
+describe('runRecovery: the started instance', () => {
+  const cases: [name: string, start: Partial<StartDetachedResult>, expected: unknown][] = [
+    ['the start command still runs: it is the instance', { outcome: 'running' }, { pid: 6000, startTicks: 9000, bootId: FAKE_BOOT_ID }],
+    ['the start command exited 0 and left nothing found: its PID is never recorded (another process may hold it)', { outcome: 'exited', exitCode: 0 }, undefined],
+  ];
+  for (const [name, start, expected] of cases) {
+    it(name, async () => {
+      assert.deepEqual(await instanceAfter(start), expected);
+    });
+  }
+});
