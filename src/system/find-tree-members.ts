@@ -16,8 +16,8 @@ export interface TreeRoot {
 /**
  * The processes of `table` that belong to the tree of `root` and are not in `known` yet: a
  * child of a known member (that member still in the table with the start time known, and
- * the child born after it), or a member of the root's session or process group while the root's
- * PID still names the root. Zombies and dead processes are left out: they cannot fork or be
+ * the child born after it), or a member of the root's session or process group while a known
+ * member (the root or another, still the process found) carries that session or group ID. Zombies and dead processes are left out: they cannot fork or be
  * stopped, and only wait to be reaped.
  *
  * Follows the table to a fixed point, so a chain of new descendants is found in one call.
@@ -31,18 +31,19 @@ export interface TreeRoot {
 export function findTreeMembers(root: TreeRoot, known: ReadonlyMap<number, number>, table: readonly ProcStat[]): TreeMember[] {
   const members = new Map(known);
   const byPid = new Map(table.map((stat) => [stat.pid, stat]));
-  // Once the root's PID names another process, the session and group IDs may name its.
-  const rootEntry = table.find((stat) => stat.pid === root.pid);
-  const rootReplaced = rootEntry !== undefined && rootEntry.startTime !== root.startTime;
   const found: TreeMember[] = [];
   for (let grew = true; grew; ) {
     grew = false;
+    // The root's session and group IDs are the root's only while a member (still the process
+    // found) carries them: once all are gone the kernel may hand the root's PID to a stranger,
+    // whose new session or group then has that ID too.
+    const carried = carriedIds(members, byPid);
     for (const stat of table) {
       if (members.has(stat.pid) || stat.pid <= 1 || isGone(stat)) continue;
       // The parent must still be the member found, not a process that took its PID since.
       const parentStart = members.get(stat.ppid);
       const isChild = parentStart !== undefined && byPid.get(stat.ppid)?.startTime === parentStart && stat.startTime >= parentStart;
-      const inRootSession = !rootReplaced && (stat.session === root.pid || stat.pgrp === root.pid) && stat.startTime >= root.startTime;
+      const inRootSession = ((stat.session === root.pid && carried.session.has(root.pid)) || (stat.pgrp === root.pid && carried.group.has(root.pid))) && stat.startTime >= root.startTime;
       if (!isChild && !inRootSession) continue;
       members.set(stat.pid, stat.startTime);
       found.push({ pid: stat.pid, startTime: stat.startTime });
@@ -50,6 +51,18 @@ export function findTreeMembers(root: TreeRoot, known: ReadonlyMap<number, numbe
     }
   }
   return found;
+}
+
+/** The session and group IDs that members of the tree, still the processes found, carry now. */
+function carriedIds(members: ReadonlyMap<number, number>, byPid: ReadonlyMap<number, ProcStat>): { session: Set<number>; group: Set<number> } {
+  const carried = { session: new Set<number>(), group: new Set<number>() };
+  for (const [pid, startTime] of members) {
+    const stat = byPid.get(pid);
+    if (stat === undefined || stat.startTime !== startTime) continue;
+    carried.session.add(stat.session);
+    carried.group.add(stat.pgrp);
+  }
+  return carried;
 }
 
 function isGone(stat: Pick<ProcStat, 'state'>): boolean {

@@ -69,6 +69,11 @@ async function strangerTaking(world: FaultWorld, pid: number, recordFile: string
   return stranger;
 }
 
+/** Unmounts the cgroup2 file system inside the namespace: the watchdog there can make no cgroup. */
+async function withoutCgroups(world: FaultWorld): Promise<void> {
+  await inside(world, 'for m in $(awk \'$9 == "cgroup2" { print $5 }\' /proc/self/mountinfo); do umount -l "$m"; done; ! grep -q " - cgroup2 " /proc/self/mountinfo');
+}
+
 describe('fault injection: holes of the review of daemons and process trees', () => {
   it('a PID file the app user owns naming a root process: never taken (no user set)', () =>
     faultCase(
@@ -154,6 +159,51 @@ describe('fault injection: holes of the review of daemons and process trees', ()
         assert.equal(row?.started_pid, null, 'nothing recorded');
         assert.deepEqual(actionOutcomes(recoveries[1]), ['kill: nothing_to_kill', 'start: ok']);
         assert.deepEqual([strangerState, strangerSignals], ['alive', []], 'the stranger was never signalled');
+        assertBystandersUntouched(bystanders);
+      },
+    ));
+
+  it("a stranger's child in a session that reuses a timed-out command's reaped root PID: left alone", () =>
+    faultCase(
+      'w.3',
+      "no cgroup; a cleanup (cleanup_timeout 1 s, kill_timeout 6 s) whose setsid grandchild ignores SIGTERM; once the cleanup's shell is reaped, a stranger gets its PID (ns_last_pid), calls setsid, forks a child and exits",
+      "the stranger's child (session = the dead root's PID, parent init) is never signalled; the grandchild is killed after kill_timeout; the bystander untouched",
+      async (seen) => {
+        const world = await startFaultWorld('review-root-pid');
+        await withoutCgroups(world);
+        const cleanup = `echo $$ > root.pid; setsid sh -c 'trap "" TERM; echo $$ > grandchild.pid; exec sleep 300' & wait`;
+        writeFaultConfig(
+          world.dir,
+          { app: { heartbeat_path: 'app.json', commands: { start: STUB_START, cleanup }, recovery_actions: ['kill', 'cleanup', 'start'], cleanup_timeout: 1 } },
+          { consecutive_failures_threshold: 1, kill_timeout: 6 },
+        );
+        const began = Date.now();
+        const running = world.watchdog(['check']);
+        const root = await pidFrom(world, 'root.pid');
+        const grandchild = await pidFrom(world, 'grandchild.pid');
+        await reaped(world, root);
+        const strangerRecord = join(world.dir, 'stranger.signals');
+        const stranger = await strangerTaking(world, root, strangerRecord, true);
+        const strangerReadyMs = Date.now() - began;
+        const strangerStat = (await inside(world, `cat /proc/${stranger}/stat`)).split(') ')[1]?.split(' ') ?? [];
+        const tick = await running;
+        const tickMs = Date.now() - began;
+        const strangerSignals = readSentinelRecord(strangerRecord).filter((line) => line !== 'ready');
+        const strangerState = await world.ns.state(stranger);
+        const grandchildState = await world.ns.state(grandchild);
+        const cleanupAction = recoveriesOf(world.dbPath)[0]?.actions.find((action) => action.action === 'cleanup');
+        const bystanders = await bystanderReport(world);
+        seen.note('root PID', root);
+        seen.note('tick', `${describeRun(tick)} after ${(tickMs / 1000).toFixed(1)} s, the stranger ready at ${(strangerReadyMs / 1000).toFixed(1)} s`);
+        seen.note('cleanup', `${cleanupAction?.outcome ?? 'none'}: ${cleanupAction?.detail ?? ''}`);
+        seen.note('grandchild', grandchildState);
+        seen.note("stranger's child", `PID ${stranger}, parent ${strangerStat[1] ?? '?'}, session ${strangerStat[3] ?? '?'}, ${strangerState} (signals: ${strangerSignals.join(',') || 'none'})`);
+        seen.note(describeBystanders(bystanders));
+
+        assert.equal(tick.code, 0, describeRun(tick));
+        assert.equal(cleanupAction?.timed_out, 1);
+        assert.ok(grandchildState === 'dead' || grandchildState === 'zombie', `the grandchild is ${grandchildState}`);
+        assert.deepEqual([strangerState, strangerSignals], ['alive', []], "the stranger's child was never signalled");
         assertBystandersUntouched(bystanders);
       },
     ));

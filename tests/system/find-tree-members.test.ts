@@ -39,6 +39,22 @@ describe('findTreeMembers', () => {
     assert.deepEqual(findTreeMembers(root, new Map([[100, 50]]), table), []);
   });
 
+  it("stops matching by session once the root is reaped and no member carries its session ID (a stranger's new session)", () => {
+    // The root 100 is gone; a stranger took PID 100, called setsid, forked 110 and exited.
+    const table = [row(1, 0, 1, 1, 1), row(90, 1, 90, 90, 40), row(110, 1, 110, 100, 900)];
+    assert.deepEqual(findTreeMembers(root, new Map([[100, 50]]), table), []);
+  });
+
+  it("still matches by session once the root is reaped while a known member carries the root's session ID", () => {
+    const table = [row(1, 0, 1, 1, 1), row(101, 1, 101, 100, 51), row(111, 1, 111, 100, 60)];
+    assert.deepEqual(findTreeMembers(root, new Map([[100, 50], [101, 51]]), table), [{ pid: 111, startTime: 60 }]);
+  });
+
+  it('does not match by session when the member carrying the ID is a process that reused its PID', () => {
+    const table = [row(1, 0, 1, 1, 1), row(101, 1, 101, 100, 700), row(111, 1, 111, 100, 800)];
+    assert.deepEqual(findTreeMembers(root, new Map([[100, 50], [101, 51]]), table), []);
+  });
+
   it('does not return what it already knows', () => {
     const table = [...base, row(101, 100, 100, 100, 51)];
     assert.deepEqual(findTreeMembers(root, new Map([[100, 50], [101, 51]]), table), []);
