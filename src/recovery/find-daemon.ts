@@ -105,17 +105,25 @@ export async function findDaemon(
   };
   const exitedTicks = Math.ceil(search.exitedUptimeSeconds * USER_HZ);
   const bootId = system.processes.bootId();
+  /**
+   * One look at a PID, its start time read before and after its state and user: the same
+   * both times, every fact is of one process (a PID reused between two reads would mix two).
+   */
   const factsOf = (pid: number): DaemonFacts => {
-    const readable = Number.isSafeInteger(pid) && pid > 1;
-    return {
-      liveness: readable ? system.processes.liveness(pid) : 'dead',
-      startTicks: readable ? system.processes.stat(pid)?.startTime : undefined,
-      uids: readable ? system.processes.uids(pid) : undefined,
-    };
+    if (!Number.isSafeInteger(pid) || pid <= 1) return { liveness: 'dead', startTicks: undefined, uids: undefined };
+    const before = system.processes.stat(pid)?.startTime;
+    const liveness = system.processes.liveness(pid);
+    const uids = system.processes.uids(pid);
+    const after = system.processes.stat(pid)?.startTime;
+    if (before !== after) return { liveness: 'dead', startTicks: undefined, uids: undefined };
+    return { liveness, startTicks: after, uids };
   };
-  const take = (pid: number, from: string, fileOwnerUid?: number): DaemonFound | undefined => {
+  /** The daemon when `pid` may be taken, judged and recorded from one look; else why not. */
+  const take = (pid: number, from: string, fileOwnerUid?: number): DaemonFound | { why: string } => {
     const facts = factsOf(pid);
-    if (!judgeDaemonPid(pid, facts, { ...rules, fileOwnerUid }).ok || facts.startTicks === undefined) return undefined;
+    const verdict = judgeDaemonPid(pid, facts, { ...rules, fileOwnerUid });
+    if (!verdict.ok) return { why: verdict.why };
+    if (facts.startTicks === undefined) return { why: `PID ${pid} has no readable start time` };
     return { daemon: { pid, startTicks: facts.startTicks, bootId }, note: `daemon PID ${pid} (${from}) recorded` };
   };
 
@@ -126,9 +134,8 @@ export async function findDaemon(
       const read: PidFileRead = system.readPidFile(search.pidFile);
       if (read.kind === 'pid') {
         const found = take(read.pid, `from ${search.pidFile}`, read.ownerUid);
-        if (found !== undefined) return found;
-        const verdict = judgeDaemonPid(read.pid, factsOf(read.pid), { ...rules, fileOwnerUid: read.ownerUid });
-        refused = `${search.pidFile} names ${verdict.ok ? `PID ${read.pid}` : verdict.why}: not taken`;
+        if ('daemon' in found) return found;
+        refused = `${search.pidFile} names ${found.why}: not taken`;
       } else {
         refused = read.kind === 'missing' ? `${search.pidFile} was not written` : `${read.reason}: not taken`;
       }
@@ -147,7 +154,7 @@ export async function findDaemon(
   const prefix = refused === undefined ? '' : `${refused}; `;
   if (oldest !== undefined) {
     const found = take(oldest.pid, `left in the start command's session`);
-    if (found !== undefined) return { ...found, note: `${prefix}${found.note}` };
+    if ('daemon' in found) return { ...found, note: `${prefix}${found.note}` };
   }
   return { daemon: undefined, note: `${prefix}no daemon found in its session${search.pidFile === undefined ? ' (set pid_file if it detaches with setsid)' : ''}` };
 }

@@ -101,6 +101,18 @@ describe('findDaemon', () => {
     assert.deepEqual(system.signals, []);
   });
 
+  it('never records a PID from reads that saw two processes (the PID reused between two reads)', async () => {
+    // The daemon (start NOW_TICKS + 3) exits after its start time is read; a process of the same user takes its PID.
+    const system = fakeSystem({ processes: [{ pid: 7000, startTime: NOW_TICKS + 3, uid: 1000 }], pidFile: () => ({ kind: 'pid', pid: 7000, ownerUid: 1000 }) });
+    const uids = system.processes.uids;
+    system.processes.uids = (pid) => {
+      system.table.set(7000, { pid: 7000, startTime: NOW_TICKS + 40, uid: 1000 });
+      return uids(pid);
+    };
+    const found = await findDaemon({ ...search, waitMs: 0 }, system);
+    assert.notDeepEqual(found.daemon, { pid: 7000, startTicks: NOW_TICKS + 3, bootId: FAKE_BOOT_ID }, 'an identity no process ever had');
+  });
+
   it('finds nothing when the command left nothing, and suggests pid_file', async () => {
     const found = await findDaemon({ ...search, pidFile: undefined }, fakeSystem());
     assert.deepEqual(found, { daemon: undefined, note: 'no daemon found in its session (set pid_file if it detaches with setsid)' });
