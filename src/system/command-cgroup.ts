@@ -62,7 +62,7 @@ export interface CommandCgroupOptions {
  * Under systemd the watchdog's own cgroup is its unit's (or cron.service's): systemd leaves
  * a sub-cgroup it did not make alone while the unit runs, and this one lives only as long
  * as the command. `Delegate=yes` (deploy/watchdog.service) makes that subtree the
- * watchdog's by systemd's own rules. Empty cgroups a SIGKILLed watchdog left are removed here.
+ * watchdog's by systemd's own rules. Cgroups a SIGKILLed watchdog left are repaired and removed here.
  */
 export function createCommandCgroup(options: CommandCgroupOptions = {}): CommandCgroup | NoCgroup {
   const { procRoot = '/proc', ownPid = process.pid } = options;
@@ -147,15 +147,32 @@ function unescapeMountField(field: string): string {
 }
 
 /**
- * Removes the cgroups that watchdogs of this PID namespace left when they were SIGKILLed
- * mid-command: their PID is gone. One that is still populated stays (EBUSY). Those of other
+ * Repairs and removes the cgroups that watchdogs of this PID namespace left when they were
+ * SIGKILLed mid-command (their PID is gone): a command that outlived its watchdog, perhaps
+ * frozen for good in the middle of being stopped. Each is thawed, what is in it killed
+ * (`cgroup.kill`: its watchdog was waiting for it or stopping it, and no one waits now), and
+ * removed; one whose members are still dying stays (EBUSY) for the next run. Those of other
  * namespaces are left alone: their PIDs cannot be looked up from here.
  */
 function removeAbandoned(home: string, namespace: string, procRoot: string): void {
   for (const name of readdirSync(home)) {
     const [, ns, owner] = new RegExp(`^${PREFIX}(\\d+)-(\\d+)-[0-9a-f]+$`).exec(name) ?? [];
     if (ns !== namespace || owner === undefined || existsSync(join(procRoot, owner))) continue;
-    removeQuietly(join(home, name));
+    const dir = join(home, name);
+    if (readMembers(dir).length > 0) {
+      writeQuietly(join(dir, 'cgroup.freeze'), '0');
+      writeQuietly(join(dir, 'cgroup.kill'), '1');
+    }
+    removeQuietly(dir);
+  }
+}
+
+function writeQuietly(path: string, text: string): void {
+  try {
+    writeFileSync(path, text);
+  } catch (error) {
+    // ENOENT: removed meanwhile (or a kernel without the file); the rmdir that follows says the rest.
+    if (systemErrorCode(error) === undefined) throw error;
   }
 }
 

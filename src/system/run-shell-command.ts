@@ -7,6 +7,8 @@ import { OutputTail } from './output-tail.js';
 import { readProcStat } from './proc-stat.js';
 import { createCommandCgroup, type CommandCgroup } from './command-cgroup.js';
 import { terminateProcessTree, type ProcessTreeAccess } from './terminate-process-tree.js';
+import { readBootId } from './boot-info.js';
+import { stoppedRecordAt } from './stopped-record.js';
 import { reachWorkingFolder } from './working-folder.js';
 
 /** A shell command to run to completion, such as a custom recovery action. */
@@ -25,6 +27,8 @@ export interface ShellCommandOptions {
   input?: string | undefined;
   /** Keep this many bytes of the end of stdout+stderr combined (default 4096). */
   outputTailBytes?: number;
+  /** Where a tree stopped without a cgroup is written down while stopped (see stopped-record.ts); none by default. */
+  stoppedRecordPath?: string | undefined;
   /** For testing: whether to run it in a cgroup of its own where one can be made (default true). */
   useCgroup?: boolean;
   /** For testing: the process table and kill used to stop its tree on timeout. */
@@ -141,7 +145,7 @@ export async function runShellCommand(options: ShellCommandOptions): Promise<She
     if (end === undefined && child.pid !== undefined && rootStart !== undefined) {
       interrupted = signal?.aborted === true;
       timedOut = !interrupted;
-      treeStop = await stopTree({ pid: child.pid, startTime: rootStart }, cgroup, interrupted ? Math.min(killGraceMs, INTERRUPT_GRACE_MS) : killGraceMs, treeAccess);
+      treeStop = await stopTree({ pid: child.pid, startTime: rootStart }, cgroup, interrupted ? Math.min(killGraceMs, INTERRUPT_GRACE_MS) : killGraceMs, treeAccess, options.stoppedRecordPath);
       end = await within(ending, EXIT_AFTER_KILL_MS);
     }
     if (end?.kind === 'exit') await within(closed, DRAIN_AFTER_EXIT_MS);
@@ -168,9 +172,12 @@ async function stopTree(
   cgroup: CommandCgroup | { reason: string },
   killGraceMs: number,
   access: Partial<ProcessTreeAccess> | undefined,
+  stoppedRecordPath: string | undefined,
 ): Promise<TreeStop> {
   const inCgroup = 'dir' in cgroup;
-  const stopped = await terminateProcessTree(root, { killGraceMs, cgroup: inCgroup ? cgroup : undefined, access });
+  // A cgroup a SIGKILLed watchdog left is repaired by the next one (command-cgroup.ts); without one, a record is.
+  const stoppedRecord = inCgroup || stoppedRecordPath === undefined ? undefined : stoppedRecordAt(stoppedRecordPath, readBootId());
+  const stopped = await terminateProcessTree(root, { killGraceMs, cgroup: inCgroup ? cgroup : undefined, access, stoppedRecord });
   const how = { signalled: stopped.signalled, survivors: stopped.survivors };
   return inCgroup ? { mechanism: 'cgroup and process tree', ...how } : { mechanism: 'process tree', noCgroup: cgroup.reason, ...how };
 }

@@ -71,9 +71,11 @@ export interface System {
 
 /**
  * The real machine, with procfs at `procRoot`; the commands it runs inherit `env` (default
- * the watchdog's own); `signal` stops the run's waits and commands (default: never).
+ * the watchdog's own); `signal` stops the run's waits and commands (default: never); a
+ * command's tree stopped without a cgroup is written down at `stoppedRecordPath` while
+ * stopped (see stopped-record.ts).
  */
-export function realSystem(procRoot = '/proc', env: NodeJS.ProcessEnv = process.env, signal: AbortSignal = new AbortController().signal): System {
+export function realSystem(procRoot = '/proc', env: NodeJS.ProcessEnv = process.env, signal: AbortSignal = new AbortController().signal, stoppedRecordPath?: string): System {
   const table = procfsProcessTable(procRoot);
   let bootId: { value: string | undefined } | undefined;
   let ownProcessGroup: number | undefined;
@@ -96,7 +98,7 @@ export function realSystem(procRoot = '/proc', env: NodeJS.ProcessEnv = process.
     },
     // Loaded when first used: child processes and sockets bring in Node modules whose
     // loading is a measurable part of a healthy tick's start, and a healthy tick runs none.
-    runShellCommand: async (options) => (await import('./run-shell-command.js')).runShellCommand({ signal, ...options }),
+    runShellCommand: async (options) => (await import('./run-shell-command.js')).runShellCommand({ signal, stoppedRecordPath, ...options }),
     startDetached: async (options) => (await import('./start-detached.js')).startDetached({ signal, ...options }),
     sendMagicPacket: async (target) => (await import('../wake/send-magic-packet.js')).sendMagicPacket(target),
     moveFile: (from, to) => renameInFolder(from, to),

@@ -5,6 +5,7 @@ import { sleep } from '../time/sleep.js';
 import type { CommandCgroup } from './command-cgroup.js';
 import { findTreeMembers, type TreeRoot } from './find-tree-members.js';
 import { readProcessTable, type ProcStat } from './proc-stat.js';
+import type { StoppedRecord } from './stopped-record.js';
 
 /** What stopping a tree needs from the machine; tests pass fakes. */
 export interface ProcessTreeAccess {
@@ -19,6 +20,8 @@ export interface TerminateProcessTreeOptions {
   killGraceMs: number;
   /** The command's own cgroup, when one could be made: its members are part of the tree whatever their parents. */
   cgroup?: Pick<CommandCgroup, 'members' | 'freeze' | 'kill'> | undefined;
+  /** Where the stopped processes are written down while stopped (without a cgroup): a SIGKILLed watchdog's next run resumes them. */
+  stoppedRecord?: StoppedRecord | undefined;
   /** For testing: the process table and kill (default the real ones). */
   access?: Partial<ProcessTreeAccess>;
   /** The longest wait between two looks while waiting for the tree to go (default 20 ms). */
@@ -51,8 +54,13 @@ const STOP_WAIT_MS = 200;
  *    until a look finds nothing new, so nothing forks away while the tree is taken.
  * 2. SIGTERM to each, then SIGCONT (and the cgroup thawed), so each can clean up.
  * 3. Up to `killGraceMs` for all of them (and any child they start meanwhile) to go.
- * 4. What is left is frozen again, then SIGKILL (`cgroup.kill` for the cgroup's members).
+ * 4. What is left is frozen again, then SIGKILL (`cgroup.kill` for the cgroup's members),
+ *    then SIGCONT and thaw, so a survivor is not left stopped.
  * 5. Waits (bounded) until none is left.
+ *
+ * SIGCONT and the thaw after each freeze run in `finally`: an abort or an error while the
+ * tree is stopped unwinds through them. A SIGKILLed watchdog runs no `finally`: see
+ * `removeAbandoned` in command-cgroup.ts.
  *
  * Never signals PID 1 or below, nor a PID whose process is not the one found: each PID is
  * kept with its start time, and read again before every signal (a reused PID has another).
@@ -118,6 +126,14 @@ export async function terminateProcessTree(root: TreeRoot, options: TerminatePro
     }
   };
 
+  let recorded = false;
+  /** Writes the tree down before it is sent SIGSTOP; the stop goes on when it cannot be written. */
+  const recordStopped = (): void => {
+    if (options.stoppedRecord === undefined) return;
+    recorded = true;
+    quietly(() => options.stoppedRecord?.save([...tree].map(([pid, startTime]) => ({ pid, startTime }))));
+  };
+
   /**
    * Freezes the tree: SIGSTOP to all of it, then a look once they have stopped (state T),
    * again until a look finds nothing new. SIGSTOP only takes effect when the process next
@@ -128,6 +144,7 @@ export async function terminateProcessTree(root: TreeRoot, options: TerminatePro
     let table = readTable();
     grow(table);
     for (let round = 0; round < MAX_STOP_ROUNDS; round += 1) {
+      recordStopped();
       signalTree('SIGSTOP', table);
       table = await waitUntilStopped();
       if (grow(table).length === 0) break;
@@ -154,11 +171,24 @@ export async function terminateProcessTree(root: TreeRoot, options: TerminatePro
     }
   };
 
-  let table = await stopTree();
-  signalTree('SIGTERM', table);
-  signalTree('SIGCONT', table);
-  freezeQuietly(cgroup, false);
-  cgroupFrozen = false;
+  /**
+   * Lets the tree run again: SIGCONT to each member still the process found, the cgroup
+   * thawed. Run in `finally`, so a stop cut short (an abort, an error) never leaves the
+   * tree stopped or frozen for good.
+   */
+  const resume = (): void => {
+    signalTree('SIGCONT', readTable());
+    freezeQuietly(cgroup, false);
+    cgroupFrozen = false;
+    if (recorded) quietly(() => options.stoppedRecord?.clear());
+    recorded = false;
+  };
+
+  try {
+    signalTree('SIGTERM', await stopTree());
+  } finally {
+    resume();
+  }
 
   const waitUntilGone = async (forMs: number, onLook: (table: readonly ProcStat[]) => void): Promise<number[]> => {
     const deadline = performance.now() + forMs;
@@ -179,9 +209,14 @@ export async function terminateProcessTree(root: TreeRoot, options: TerminatePro
   });
   if (afterGrace.length === 0) return { killed: false, signalled: signalled.size, survivors: [] };
 
-  table = await stopTree();
-  killQuietly(cgroup);
-  signalTree('SIGKILL', table);
+  try {
+    const table = await stopTree();
+    killQuietly(cgroup);
+    signalTree('SIGKILL', table);
+  } finally {
+    // What SIGKILL has not ended yet (uninterruptible sleep), or all of it when cut short, must not stay stopped.
+    resume();
+  }
   const survivors = await waitUntilGone(giveUpAfterMs, (look) => {
     const found = grow(look);
     if (found.length > 0) signalTree('SIGKILL', look, found);
@@ -219,6 +254,16 @@ function freezeQuietly(cgroup: TerminateProcessTreeOptions['cgroup'], frozen: bo
   } catch (error) {
     if (systemErrorCode(error) === undefined) throw error;
     return false;
+  }
+}
+
+/** A file system error of the stopped record does not stop the stop. */
+function quietly(write: () => void): void {
+  try {
+    write();
+  } catch (error) {
+    // EUNSAFEPATH (the folder is not safe) included.
+    if (systemErrorCode(error) === undefined) throw error;
   }
 }
 

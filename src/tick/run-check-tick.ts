@@ -24,6 +24,7 @@ import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
 import { checkProcess, configuredKeysOf } from './check-process.js';
 import { describeCheck } from './describe-check.js';
 import { acquireTickLockNow } from '../lock/acquire-lock.js';
+import { resumeLeftStopped } from '../system/stopped-record.js';
 import type { DeliveryReport } from '../notify/deliver-notifications.js';
 import { notifierFor } from '../notify/queue-event.js';
 import type { RaiseEvent } from '../notify/watchdog-event.js';
@@ -93,6 +94,8 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
     return { kind: 'lock-held', lockPath: config.lock_path };
   }
   try {
+    const resumed = resumeLeftStopped(config.lock_path, system);
+    if (resumed !== undefined) logger.warn(resumed);
     const now = system.now();
     const startedAtMs = now.getTime();
     const checkedAt = formatUtcTimestamp(now);

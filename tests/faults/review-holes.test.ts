@@ -5,7 +5,8 @@
 // Each runs the built watchdog inside a PID namespace; every process signalled or left is one
 // the case started there.
 import assert from 'node:assert/strict';
-import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { findOwnCgroupFolder } from '../../src/system/command-cgroup.js';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readSentinelRecord, SENTINEL, startSentinel } from '../helpers/pid-namespace.js';
@@ -207,4 +208,70 @@ describe('fault injection: holes of the review of daemons and process trees', ()
         assertBystandersUntouched(bystanders);
       },
     ));
+  for (const cgroup of [true, false]) {
+    const id = cgroup ? 'w.4' : 'w.5';
+    const where = cgroup ? 'in its cgroup (cgroup2 mounted)' : 'with no cgroup (cgroup2 unmounted in the namespace)';
+    it(`a watchdog SIGKILLed while it stops a tree ${where}: the next run lets nothing stay stopped`, () =>
+      faultCase(
+        id,
+        `a cleanup (cleanup_timeout 1 s, kill_timeout 30 s) whose setsid grandchild ignores SIGTERM, ${where}; the watchdog is SIGKILLed the moment the grandchild is stopped (SIGSTOP); then another tick`,
+        cgroup
+          ? 'the SIGKILLed tick leaves the cgroup frozen with the tree in it; the next tick thaws it, kills what is in it (cgroup.kill) and removes it; the bystander untouched'
+          : 'the SIGKILLed tick leaves the tree stopped (T) and its record; the next tick sends SIGCONT to exactly those processes (start times match): none is left stopped; the bystander untouched',
+        async (seen) => {
+          const world = await startFaultWorld(`review-frozen-${cgroup ? 'cg' : 'proc'}`);
+          if (!cgroup) await withoutCgroups(world);
+          const cleanup = `[ -e once ] && exit 0; touch once; echo $$ > root.pid; setsid sh -c 'trap "" TERM; echo $$ > grandchild.pid; exec sleep 300' & wait`;
+          writeFaultConfig(
+            world.dir,
+            { app: { heartbeat_path: 'app.json', commands: { start: STUB_START, cleanup }, recovery_actions: ['cleanup', 'start'], cleanup_timeout: 1 } },
+            { consecutive_failures_threshold: 1, recovery_backoff_seconds: 0, kill_timeout: 30 },
+          );
+          const first = world.watchdog(['check']);
+          const grandchild = await pidFrom(world, 'grandchild.pid');
+          const root = await pidFrom(world, 'root.pid');
+          const watchdogPid = (await world.ns.processes()).find((entry) => entry.cmdline.includes('check') && entry.cmdline.some((arg) => arg.endsWith('bin.js')))?.pid;
+          assert.ok(watchdogPid !== undefined, 'precondition: the watchdog runs');
+          const home = findOwnCgroupFolder();
+          const inode = /^pid:\[(\d+)\]$/.exec(world.ns.namespaceId)?.[1] ?? '?';
+          const leftCgroups = (): string[] => (home === undefined ? [] : readdirSync(home).filter((name) => name.startsWith(`watchdog-cmd-${inode}-${watchdogPid}-`)));
+          const abandoned = cgroup ? leftCgroups()[0] : undefined;
+          assert.equal(cgroup, abandoned !== undefined, 'precondition: the cleanup runs in a cgroup exactly when one can be made');
+          // No fork in the loops: the watchdog is SIGKILLed within microseconds of the freeze (a frozen
+          // process shows S, not T), or of the grandchild's SIGSTOP without a cgroup.
+          if (home !== undefined && abandoned !== undefined) {
+            await inside(world, 'while read -r frozen < "$1"; [ "$frozen" != 1 ]; do :; done; kill -9 $2', join(home, abandoned, 'cgroup.freeze'), String(watchdogPid));
+          } else {
+            await inside(world, 'while read -r line < /proc/$1/stat; do case "$line" in *") T "*) break;; esac; done; kill -9 $2', String(grandchild), String(watchdogPid));
+          }
+          const firstRun = await first;
+          const frozenThen = abandoned === undefined || home === undefined ? 'none' : readFileSync(join(home, abandoned, 'cgroup.freeze'), 'utf8').trim();
+          const statesThen = [await world.ns.state(root), await world.ns.state(grandchild)];
+          const recordThen = existsSync(join(world.dir, 'stopped-processes.json'));
+          const second = await world.watchdog(['check']);
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          const statesAfter = [await world.ns.state(root), await world.ns.state(grandchild)];
+          const cgroupAfter = abandoned === undefined || home === undefined ? 'none' : existsSync(join(home, abandoned)) ? `left, members: ${readFileSync(join(home, abandoned, 'cgroup.procs'), 'utf8').trim() || 'none'}` : 'removed';
+          const bystanders = await bystanderReport(world);
+          seen.note('killed tick', describeRun(firstRun));
+          seen.note('then', `root ${statesThen[0]}, grandchild ${statesThen[1]}; cgroup ${abandoned === undefined ? 'none' : `frozen=${frozenThen}`}; record ${recordThen ? 'written' : 'none'}`);
+          seen.note('next tick', describeRun(second));
+          seen.note('after', `root ${statesAfter[0]}, grandchild ${statesAfter[1]}; cgroup ${cgroupAfter}; record ${existsSync(join(world.dir, 'stopped-processes.json')) ? 'left' : 'removed'}`);
+          seen.note(describeBystanders(bystanders));
+
+          assert.equal(firstRun.signal, 'SIGKILL', describeRun(firstRun));
+          assert.equal(second.code, 0, describeRun(second));
+          if (cgroup) {
+            assert.equal(frozenThen, '1', 'precondition: the cgroup was left frozen');
+            assert.ok(statesAfter.every((state) => state === 'dead' || state === 'zombie'), `the tree is gone: ${statesAfter.join(', ')}`);
+            assert.notEqual(cgroupAfter.startsWith('left, members: ') && cgroupAfter !== 'left, members: none', true, cgroupAfter);
+          } else {
+            assert.deepEqual(statesThen, ['stopped', 'stopped'], 'precondition: the tree was left stopped');
+            assert.deepEqual(statesAfter, ['alive', 'alive'], 'resumed');
+            assert.equal(recordThen, true, 'the stopped processes were written down');
+          }
+          assertBystandersUntouched(bystanders);
+        },
+      ));
+  }
 });

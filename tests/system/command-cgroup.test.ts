@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, rmdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createCommandCgroup, findOwnCgroupFolder, readPidNamespace } from '../../src/system/command-cgroup.js';
@@ -78,5 +79,35 @@ describe('createCommandCgroup', () => {
     const made = createCommandCgroup();
     if ('dir' in made) made.release();
     assert.deepEqual([abandoned, otherNamespace, live].map((dir) => existsSync(dir)), [false, true, true]);
+  });
+
+  it('thaws, kills and removes a populated cgroup a SIGKILLed watchdog left frozen', async (t) => {
+    const home = findOwnCgroupFolder();
+    const namespace = readPidNamespace();
+    if (home === undefined || namespace === undefined || !existsSync(join(home, 'cgroup.procs'))) {
+      t.skip('no cgroup2 file system here');
+      return;
+    }
+    const abandoned = join(home, `watchdog-cmd-${namespace}-${2 ** 22 + 12346}-0badc0de`);
+    mkdirSync(abandoned);
+    const child = spawn('sleep', ['300'], { stdio: 'ignore' });
+    const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
+    onCleanup(() => {
+      child.kill('SIGKILL');
+      if (existsSync(abandoned)) {
+        writeFileSync(join(abandoned, 'cgroup.kill'), '1');
+      }
+    });
+    writeFileSync(join(abandoned, 'cgroup.procs'), String(child.pid));
+    writeFileSync(join(abandoned, 'cgroup.freeze'), '1');
+    const made = createCommandCgroup();
+    if ('dir' in made) made.release();
+    assert.equal(await exited, 'SIGKILL', 'its member was killed (once thawed)');
+    // The kill is asynchronous: the next run removes a cgroup still emptying.
+    if (existsSync(abandoned)) {
+      const next = createCommandCgroup();
+      if ('dir' in next) next.release();
+    }
+    assert.equal(existsSync(abandoned) ? readFileSync(join(abandoned, 'cgroup.procs'), 'utf8') : 'removed', 'removed');
   });
 });

@@ -87,9 +87,38 @@ describe('terminateProcessTree', () => {
       },
     };
     const result = await terminateProcessTree(root, { killGraceMs: 10, cgroup, access: machine.access, ...fast });
-    assert.deepEqual(machine.cgroupCalls, ['freeze', 'thaw', 'freeze', 'kill']);
+    assert.deepEqual(machine.cgroupCalls, ['freeze', 'thaw', 'freeze', 'kill', 'thaw']);
     assert.deepEqual(result, { killed: true, signalled: 2, survivors: [] });
     assert.ok(machine.sent.some(([pid, signal]) => pid === 300 && signal === 'SIGTERM'), 'the orphan in the cgroup got SIGTERM too');
+  });
+
+  it('resumes the stopped tree and thaws the cgroup when the stop is cut short (an abort, an error)', async () => {
+    const machine = fakeMachine([row(100, 90, 100, 50), row(101, 100, 101, 51)]);
+    const cgroup = { members: () => [], freeze: (frozen: boolean) => machine.cgroupCalls.push(frozen ? 'freeze' : 'thaw'), kill: () => undefined };
+    const kill = (pid: number, signal: NodeJS.Signals): void => {
+      if (signal === 'SIGTERM') throw new Error('aborted');
+      machine.access.kill(pid, signal);
+    };
+    await assert.rejects(terminateProcessTree(root, { killGraceMs: 10, cgroup, access: { ...machine.access, kill }, ...fast }), /aborted/);
+    assert.deepEqual([...machine.table.values()].map((entry) => `${entry.pid} ${entry.state}`), ['100 S', '101 S'], 'none left stopped');
+    assert.deepEqual(machine.cgroupCalls, ['freeze', 'thaw']);
+  });
+
+  it('writes the tree down before each SIGSTOP and clears it once the tree runs again', async () => {
+    const machine = fakeMachine([row(100, 90, 100, 50), row(101, 100, 101, 51)], { ignoresTerm: [101] });
+    const log: string[] = [];
+    const kill = (pid: number, signal: NodeJS.Signals): void => {
+      log.push(`${signal} ${pid}`);
+      machine.access.kill(pid, signal);
+    };
+    const stoppedRecord = {
+      save: (processes: readonly { pid: number; startTime: number }[]) => log.push(`save ${processes.map((entry) => `${entry.pid}@${entry.startTime}`).join(',')}`),
+      clear: () => log.push('clear'),
+    };
+    await terminateProcessTree(root, { killGraceMs: 10, stoppedRecord, access: { ...machine.access, kill }, ...fast });
+    const firstStop = log.findIndex((line) => line.startsWith('SIGSTOP'));
+    assert.match(log[firstStop - 1] ?? '', /^save 100@50/, 'saved before the first SIGSTOP');
+    assert.equal(log.at(-1), 'clear', 'cleared last, after SIGCONT');
   });
 
   it('refuses a root that is not a PID above 1', async () => {

@@ -4,6 +4,7 @@ import { describeError } from '../../errors.js';
 import { readHeartbeatFile, type HeartbeatFileRead } from '../../heartbeat/read-heartbeat-file.js';
 import { FolderCache } from '../../system/folder-cache.js';
 import { realSystem } from '../../system/system.js';
+import { stoppedRecordPathFor } from '../../system/stopped-record.js';
 import { describeCheck } from '../../tick/describe-check.js';
 import { runCheckTick, type TickOutcome } from '../../tick/run-check-tick.js';
 import { EXIT } from '../exit-codes.js';
@@ -37,7 +38,7 @@ export async function runCheck(args: CheckArgs, io: CliIo): Promise<number> {
     let outcome: TickOutcome;
     try {
       // The secrets notifications use are kept from every command the tick runs.
-      const system = realSystem('/proc', withoutVariables(process.env, secretNamesOf(config)), io.signal);
+      const system = realSystem('/proc', withoutVariables(process.env, secretNamesOf(config)), io.signal, stoppedRecordPathFor(config.lock_path));
       // Heartbeats that share a folder reach it once per tick.
       const folders = new FolderCache();
       try {

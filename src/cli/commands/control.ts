@@ -6,6 +6,7 @@ import { acquireTickLockWaiting } from '../../lock/acquire-lock.js';
 import { openAuditStore, type AuditStore } from '../../store/audit-store.js';
 import { stopSignalOf } from '../../system/stop-signal.js';
 import { realSystem } from '../../system/system.js';
+import { resumeLeftStopped, stoppedRecordPathFor } from '../../system/stopped-record.js';
 import { machineName } from '../../system/machine-name.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
@@ -44,7 +45,9 @@ export async function runControl(command: ControlCommand, args: ControlArgs, io:
       const store = openAuditStore({ dbPath: config.db_path, journalPath: config.journal_path, logger: log.logger, now: () => new Date() });
       try {
         // The secrets notifications use are kept from every command it runs.
-        const system = realSystem('/proc', withoutVariables(process.env, secretNamesOf(config)), signal);
+        const system = realSystem('/proc', withoutVariables(process.env, secretNamesOf(config)), signal, stoppedRecordPathFor(config.lock_path));
+        const resumed = resumeLeftStopped(config.lock_path, system);
+        if (resumed !== undefined) log.logger.warn(resumed);
         const deps: ControlDeps = {
           audit: store,
           config,
