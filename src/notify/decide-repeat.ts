@@ -9,6 +9,7 @@ export const REPEAT_RESET_BY: Readonly<Record<EventKind, readonly EventKind[]>> 
   recovery_started: [],
   recovery_succeeded: ['recovery_failed', 'gave_up'],
   recovery_failed: ['recovery_succeeded'],
+  recovery_refused: ['recovery_succeeded', 'recovery_started'],
   gave_up: ['process_on', 'recovery_succeeded'],
   process_off: ['process_on'],
   process_on: ['process_off', 'gave_up'],

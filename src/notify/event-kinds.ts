@@ -7,6 +7,7 @@ export const EVENT_KINDS = [
   'recovery_started',
   'recovery_succeeded',
   'recovery_failed',
+  'recovery_refused',
   'gave_up',
   'process_off',
   'process_on',

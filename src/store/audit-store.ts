@@ -11,6 +11,7 @@ import {
   journalAlreadyIn,
   journalRowCount,
   MAX_JOURNAL_CHECKS,
+  MAX_JOURNAL_ROWS_PER_TABLE,
   readJournal,
   removeJournal,
   writeJournal,
@@ -169,7 +170,7 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
     }
     const detail = `wrote ${journalRowCount(journal)} rows kept in the journal while the database could not take them${
       journal.droppedChecks > 0 ? ` (${journal.droppedChecks} older check rows had to be left out)` : ''
-    }`;
+    }${(journal.droppedRows ?? 0) > 0 ? ` (${journal.droppedRows} older rows of recoveries, events or notifications had to be left out)` : ''}`;
     try {
       withoutForeignKeys(db, () =>
         db.transaction(() => {
@@ -385,19 +386,23 @@ function asRollbackJournal(image: Buffer): Buffer {
 function journalOf(db: Store, droppedBefore: number): Journal {
   const tables: Record<string, Record<string, unknown>[]> = {};
   let droppedChecks = droppedBefore;
-  for (const { table } of JOURNALED_TABLES) {
+  let droppedRows = 0;
+  for (const { table, key } of JOURNALED_TABLES) {
     let rows = db
       .prepare<[string], Record<string, unknown>>(`SELECT * FROM main.${table} WHERE rowid IN (SELECT row FROM changed WHERE tbl = ?) ORDER BY rowid`)
       .all(table);
-    if (table === 'check_history' && rows.length > MAX_JOURNAL_CHECKS) {
+    // A table keyed by `id` grows a row per event; the others hold a row per process, interface or key.
+    const cap = table === 'check_history' ? MAX_JOURNAL_CHECKS : key === 'id' ? MAX_JOURNAL_ROWS_PER_TABLE : Infinity;
+    if (rows.length > cap) {
       // The newest kept: ids grow run after run (a stand-in's go on from the journal's or the database's).
-      const excess = rows.length - MAX_JOURNAL_CHECKS;
-      droppedChecks += excess;
+      const excess = rows.length - cap;
+      if (table === 'check_history') droppedChecks += excess;
+      else droppedRows += excess;
       rows = rows.slice(excess);
     }
     if (rows.length > 0) tables[table] = rows;
   }
-  return { version: 1, tables, droppedChecks };
+  return { version: 1, tables, droppedChecks, ...(droppedRows > 0 ? { droppedRows } : {}) };
 }
 
 /**

@@ -32,6 +32,8 @@ export interface Journal {
   tables: Record<string, Record<string, unknown>[]>;
   /** Check rows left out to keep the journal small (the oldest first). */
   droppedChecks: number;
+  /** Rows of the other growing tables (recoveries, events, notifications) left out the same way; absent when none. */
+  droppedRows?: number;
   /**
    * New at every write of the file: the database records the one it took, so a journal
    * left behind after it was written (a stop before the unlink, an unlink that failed)
@@ -45,6 +47,9 @@ export const JOURNAL_TAKEN_KEY = 'journal_taken';
 
 /** Check rows kept at most: a day of one process checked every minute, and then some. */
 export const MAX_JOURNAL_CHECKS = 5000;
+
+/** Rows kept at most of each other table that grows by a row per event (those keyed by `id`). */
+export const MAX_JOURNAL_ROWS_PER_TABLE = 5000;
 
 export type JournalRead = { kind: 'none' } | { kind: 'read'; journal: Journal } | { kind: 'unusable'; reason: string };
 
@@ -67,6 +72,7 @@ export function readJournal(path: string): JournalRead {
     if (typeof data !== 'object' || data === null || data.version !== 1 || typeof data.tables !== 'object' || data.tables === null) return { kind: 'unusable', reason: 'not a journal of this watchdog' };
     const journal: Journal = { version: 1, tables: data.tables, droppedChecks: Number(data.droppedChecks) || 0 };
     if (typeof data.id === 'string') journal.id = data.id;
+    if (Number(data.droppedRows) > 0) journal.droppedRows = Number(data.droppedRows);
     return { kind: 'read', journal };
   } catch {
     return { kind: 'unusable', reason: 'not valid JSON (cut short?)' };

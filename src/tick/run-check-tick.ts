@@ -12,7 +12,8 @@ import { crashLoopLimitsOf } from '../recovery/crash-loop-guard.js';
 import { openAuditStore } from '../store/audit-store.js';
 import type { AuditWriter } from '../store/audit-writer.js';
 import { recordChecks } from '../store/record-checks.js';
-import { beginRecovery, finishRecovery, markInterruptedRecoveries } from '../store/record-recovery.js';
+import { markInterruptedRecoveries } from '../store/record-recovery.js';
+import { recordRefusal } from '../store/record-refusal.js';
 import { linkCheckToRecovery, readStartedInstance } from '../store/process-control.js';
 import { decideStart } from '../recovery/decide-start.js';
 import { startFactsOf } from '../recovery/start-facts.js';
@@ -177,7 +178,7 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
         const facts = startFactsOf({ intent: 'recover', force: false, actions: due.process.recovery_actions }, { ...due, checked: heartbeat }, started, system.processes, due.process);
         const decision = decideStart(facts);
         if (!decision.start) {
-          refuseRecovery(due, decision.why, recorded[index]?.historyId, store, system.now());
+          refuseRecovery(due, decision.why, recorded[index]?.historyId, store, system.now(), raise);
           logger.warn(`${due.process.key}: recovery refused: ${decision.why}`);
           continue;
         }
@@ -226,20 +227,28 @@ function recover(check: ProcessCheck, historyId: number | undefined, audit: Audi
 }
 
 /** A due recovery that may not start is recorded as a skipped recovery, with why, linked to its check. */
-function refuseRecovery(check: ProcessCheck, why: string, historyId: number | undefined, audit: AuditWriter, now: Date): void {
+function refuseRecovery(check: ProcessCheck, why: string, historyId: number | undefined, audit: AuditWriter, now: Date, raise: RaiseEvent): void {
   const at = formatUtcTimestamp(now);
+  let times = 1;
   audit.write((db) => {
-    const id = beginRecovery(db, {
-      processKey: check.process.key,
-      kind: 'recovery',
-      command: 'check',
-      requestedBy: 'cron',
-      triggerHealth: check.verdict.state,
-      triggerReason: check.verdict.reason,
-      startedAt: at,
-    });
-    if (historyId !== undefined) linkCheckToRecovery(db, historyId, id);
-    finishRecovery(db, id, { finishedAt: at, durationMs: 0, outcome: 'skipped', detail: why, startedPid: null });
+    const recorded = recordRefusal(
+      db,
+      { processKey: check.process.key, kind: 'recovery', command: 'check', requestedBy: 'cron', triggerHealth: check.verdict.state, triggerReason: check.verdict.reason, startedAt: at },
+      why,
+    );
+    times = recorded.times;
+    if (historyId !== undefined) linkCheckToRecovery(db, historyId, recorded.recoveryId);
+  });
+  // Told once per run of refusals for the same reason: the row that counts them says the rest.
+  if (times > 1) return;
+  const { process, verdict } = check;
+  raise({
+    kind: 'recovery_refused',
+    at,
+    processKey: process.key,
+    displayName: process.display_name,
+    summary: `${process.key}: its recovery is due (${verdict.reason}) but refused: ${why}`,
+    details: { reason: verdict.reason, refused_because: why },
   });
 }
 

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import type { Logger } from '../../src/logging/logger.js';
 import { openAuditStore, type AuditStore } from '../../src/store/audit-store.js';
-import { MAX_JOURNAL_CHECKS, readJournal } from '../../src/store/journal.js';
+import { MAX_JOURNAL_CHECKS, MAX_JOURNAL_ROWS_PER_TABLE, readJournal } from '../../src/store/journal.js';
 import { openStore } from '../../src/store/open-store.js';
 import { recordChecks } from '../../src/store/record-checks.js';
 import { beginRecovery, finishRecovery } from '../../src/store/record-recovery.js';
@@ -263,6 +263,28 @@ describe('openAuditStore', () => {
         detail: `wrote ${MAX_JOURNAL_CHECKS} rows kept in the journal while the database could not take them (2 older check rows had to be left out)`,
       },
     ]);
+  });
+
+  it(`caps every growing table of the journal at ${MAX_JOURNAL_ROWS_PER_TABLE} rows, not only the check rows`, () => {
+    const where = place();
+    createDb(where.dbPath);
+    const release = holdWriteLock(where.dbPath);
+    const store = open(where, recordingLogger());
+    store.write((db) => {
+      const insert = db.prepare("INSERT INTO recoveries (process_key, kind, command, requested_by, started_at, outcome, detail) VALUES ('web', 'recovery', 'check', 'cron', ?, 'skipped', 'refused')");
+      for (let n = 0; n < MAX_JOURNAL_ROWS_PER_TABLE + 3; n += 1) insert.run(`at ${n}`);
+    });
+    store.close();
+    release();
+    const journal = readJournal(where.journalPath);
+    assert.deepEqual(
+      journal.kind === 'read'
+        ? { dropped: journal.journal.droppedRows, kept: journal.journal.tables.recoveries?.length, first: journal.journal.tables.recoveries?.[0]?.started_at }
+        : journal,
+      { dropped: 3, kept: MAX_JOURNAL_ROWS_PER_TABLE, first: 'at 3' },
+    );
+    open(where, recordingLogger()).close();
+    assert.match(eventsOf(where.dbPath)[0]?.detail ?? '', /\(3 older rows of recoveries, events or notifications had to be left out\)$/);
   });
 
   it('over several degraded runs past the cap, keeps the newest check rows and counts every one left out', () => {
