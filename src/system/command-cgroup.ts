@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { systemErrorCode } from '../errors.js';
 
 /**
@@ -69,8 +69,11 @@ export function createCommandCgroup(options: CommandCgroupOptions = {}): Command
   let home: string | undefined;
   let dir: string;
   try {
-    home = findOwnCgroupFolder(procRoot);
-    if (home === undefined) return { reason: 'no cgroup2 file system holds the watchdog' };
+    const own = findOwnCgroup(procRoot);
+    if (own === undefined) return { reason: 'no cgroup2 file system holds the watchdog' };
+    home = own.folder;
+    const untrusted = untrustedCgroupFolder(own.folder, own.mountPoint);
+    if (untrusted !== undefined) return { reason: untrusted };
     const namespace = readPidNamespace(procRoot);
     if (namespace === undefined) return { reason: 'the PID namespace cannot be told from /proc/self/ns/pid' };
     removeAbandoned(home, namespace, procRoot);
@@ -125,6 +128,11 @@ function readMembers(dir: string): number[] {
  * holds it (`/proc/self/mountinfo`).
  */
 export function findOwnCgroupFolder(procRoot = '/proc'): string | undefined {
+  return findOwnCgroup(procRoot)?.folder;
+}
+
+/** {@link findOwnCgroupFolder}, with the mount point of the cgroup2 file system that holds it. */
+function findOwnCgroup(procRoot: string): { folder: string; mountPoint: string } | undefined {
   const own = /^0::(\/.*)$/m.exec(readFileSync(join(procRoot, 'self/cgroup'), 'utf8'))?.[1];
   if (own === undefined) return undefined;
   for (const line of readFileSync(join(procRoot, 'self/mountinfo'), 'utf8').split('\n')) {
@@ -135,10 +143,26 @@ export function findOwnCgroupFolder(procRoot = '/proc'): string | undefined {
     const point = unescapeMountField(fields[4] ?? '');
     if (point === '') continue;
     // resolve, not join: the root cgroup's path `/` must not leave a trailing slash.
-    if (root === '/') return resolve(point, `.${own}`);
-    if (own === root || own.startsWith(`${root}/`)) return resolve(point, `.${own.slice(root.length)}`);
+    if (root === '/') return { folder: resolve(point, `.${own}`), mountPoint: resolve(point) };
+    if (own === root || own.startsWith(`${root}/`)) return { folder: resolve(point, `.${own.slice(root.length)}`), mountPoint: resolve(point) };
   }
   return undefined;
+}
+
+/**
+ * Why the cgroup folders from `folder` up to the mount point cannot be trusted, if they
+ * cannot: one owned by a user other than root (a `sudo watchdog` inside a user's
+ * `user@.service` subtree), or writable by its group or others. Whoever can write there
+ * can move processes in and out of the command's cgroup, so its members would not be the
+ * command's tree: a process that user moved in would be signalled.
+ */
+function untrustedCgroupFolder(folder: string, mountPoint: string): string | undefined {
+  for (let dir = folder; ; dir = dirname(dir)) {
+    const stats = statSync(dir);
+    if (stats.uid !== 0) return `${dir} is owned by uid ${stats.uid}, not root: that user could move processes into the command's cgroup`;
+    if ((stats.mode & 0o022) !== 0) return `${dir} is writable by its group or others: they could move processes into the command's cgroup`;
+    if (dir === mountPoint || dir === dirname(dir)) return undefined;
+  }
 }
 
 /** mountinfo writes space, tab, newline and backslash as octal escapes. */

@@ -13,6 +13,8 @@ export interface ProcessTreeAccess {
   readTable: () => readonly ProcStat[];
   /** `kill(2)` of one PID (default `process.kill`). */
   kill: (pid: number, signal: NodeJS.Signals) => void;
+  /** The watchdog's PID (default `process.pid`): it and its ancestors are never signalled. */
+  ownPid: number;
 }
 
 export interface TerminateProcessTreeOptions {
@@ -72,6 +74,7 @@ export async function terminateProcessTree(root: TreeRoot, options: TerminatePro
   const { killGraceMs, cgroup, pollIntervalMs = 20, giveUpAfterMs = 5000 } = options;
   const readTable = options.access?.readTable ?? (() => readProcessTable());
   const kill = options.access?.kill ?? ((pid: number, signal: NodeJS.Signals) => process.kill(pid, signal));
+  const ownPid = options.access?.ownPid ?? process.pid;
   /** The tree found so far: PID → start time. */
   const tree = new Map<number, number>([[root.pid, root.startTime]]);
   const signalled = new Set<number>();
@@ -118,10 +121,12 @@ export async function terminateProcessTree(root: TreeRoot, options: TerminatePro
   /** Sends `signal` to each PID of the tree (or of `only`) that still names the process found. */
   const signalTree = (signal: NodeJS.Signals, table: readonly ProcStat[], only?: readonly number[]): void => {
     const byPid = new Map(table.map((stat) => [stat.pid, stat]));
+    // The watchdog's own line (its shell, cron, a user's session) is never the command's, whatever cgroup it sits in.
+    const ancestors = ancestorsIn(byPid, ownPid);
     for (const [pid, startTime] of tree) {
       if (only !== undefined && !only.includes(pid)) continue;
       const stat = byPid.get(pid);
-      if (pid <= 1 || pid === process.pid || stat === undefined || stat.startTime !== startTime || isGone(stat)) continue;
+      if (pid <= 1 || pid === ownPid || ancestors.has(pid) || stat === undefined || stat.startTime !== startTime || isGone(stat)) continue;
       if (send(kill, pid, signal)) signalled.add(pid);
     }
   };
@@ -234,6 +239,13 @@ function send(kill: ProcessTreeAccess['kill'], pid: number, signal: NodeJS.Signa
     if (code === 'ESRCH' || code === 'EPERM') return false;
     throw error;
   }
+}
+
+/** The parent of `pid`, its parent, and so on up to init, as the table shows them. */
+function ancestorsIn(byPid: ReadonlyMap<number, ProcStat>, pid: number): Set<number> {
+  const ancestors = new Set<number>();
+  for (let current = byPid.get(pid)?.ppid; current !== undefined && current > 1 && !ancestors.has(current); current = byPid.get(current)?.ppid) ancestors.add(current);
+  return ancestors;
 }
 
 /** T: stopped by a signal; t: stopped by a tracer (it cannot fork either). */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createCommandCgroup, findOwnCgroupFolder, readPidNamespace } from '../../src/system/command-cgroup.js';
@@ -43,6 +43,28 @@ describe('createCommandCgroup', () => {
     symlinkSync('pid:[4026531836]', join(proc, 'self/ns/pid'));
     assert.deepEqual(createCommandCgroup({ procRoot: proc }), { reason: 'no cgroup2 file system holds the watchdog' });
   });
+
+  const ownership: [name: string, uid: number, mode: number, reason: RegExp][] = [
+    ['a folder owned by a user (sudo inside user@.service): none used', 1000, 0o755, /is owned by uid 1000, not root: that user could move processes/],
+    ['a folder others may write: none used', 0, 0o777, /is writable by its group or others/],
+    ["root's, 0755: trusted (this fake has no cgroup.kill)", 0, 0o755, /no cgroup\.kill/],
+  ];
+  for (const [name, uid, mode, reason] of ownership) {
+    it(name, () => {
+      const mount = makeTempDir();
+      chmodSync(mount, 0o755);
+      const proc = fakeProc('0::/user.slice/app\n', [`29 25 0:26 / ${mount} rw shared:4 - cgroup2 cgroup2 rw`]);
+      mkdirSync(join(proc, 'self/ns'));
+      symlinkSync('pid:[4026531836]', join(proc, 'self/ns/pid'));
+      const folder = join(mount, 'user.slice/app');
+      mkdirSync(folder, { recursive: true });
+      chmodSync(join(mount, 'user.slice'), 0o755);
+      chmodSync(folder, mode);
+      chownSync(folder, uid, uid);
+      const made = createCommandCgroup({ procRoot: proc });
+      assert.ok('reason' in made && reason.test(made.reason), JSON.stringify(made));
+    });
+  }
 
   it('makes a cgroup named for this PID namespace and PID, and removes it when released', (t) => {
     const home = findOwnCgroupFolder();

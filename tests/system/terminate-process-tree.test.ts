@@ -121,6 +121,14 @@ describe('terminateProcessTree', () => {
     assert.equal(log.at(-1), 'clear', 'cleared last, after SIGCONT');
   });
 
+  it("never signals the watchdog's ancestors, even when its cgroup lists them (a cgroup a user could write)", async () => {
+    // 80: the user's shell, parent of the watchdog (90); a user moved it into the command's cgroup.
+    const machine = fakeMachine([row(80, 1, 80, 10), row(90, 80, 80, 40), row(100, 90, 100, 50)]);
+    const cgroup = { members: () => (machine.table.has(80) ? [80] : []), freeze: () => undefined, kill: () => undefined };
+    await terminateProcessTree(root, { killGraceMs: 10, cgroup, access: { ...machine.access, ownPid: 90 }, ...fast });
+    assert.deepEqual(machine.sent.filter(([pid]) => pid === 80 || pid === 90), [], JSON.stringify(machine.sent));
+  });
+
   it('refuses a root that is not a PID above 1', async () => {
     for (const pid of [1, 0, -1, 1.5, Number.NaN]) {
       await assert.rejects(terminateProcessTree({ pid, startTime: 1 }, { killGraceMs: 0, access: { readTable: () => [], kill: () => assert.fail('signalled') } }), RangeError);
