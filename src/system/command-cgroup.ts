@@ -103,7 +103,7 @@ export function createCommandCgroup(options: CommandCgroupOptions = {}): Command
         // The command is over: a cgroup that cannot be read is left for the next run to remove.
         if (systemErrorCode(error) === undefined) throw error;
       }
-      for (const pid of left) moveQuietly(pid, homeFolder);
+      for (const pid of left) moveQuietly(pid, dir, homeFolder, procRoot);
       removeQuietly(dir);
     },
   };
@@ -214,11 +214,30 @@ function removeQuietly(dir: string): void {
   }
 }
 
-function moveQuietly(pid: number, homeFolder: string): void {
+/**
+ * Moves `pid` from the command's cgroup `dir` to the watchdog's, only while `/proc` still
+ * shows it in `dir`: a member that exited since `cgroup.procs` was read may have left its
+ * PID to a stranger, which must not be moved (its cgroup may limit or account it).
+ */
+function moveQuietly(pid: number, dir: string, homeFolder: string, procRoot: string): void {
   try {
+    if (!isIn(pid, dir, procRoot)) return;
     writeFileSync(join(homeFolder, 'cgroup.procs'), String(pid));
   } catch (error) {
     // ESRCH: it exited meanwhile.
     if (systemErrorCode(error) === undefined) throw error;
   }
+}
+
+/** Whether `/proc/PID/cgroup` names the cgroup folder `dir` (its path below the mount ends the folder's). */
+function isIn(pid: number, dir: string, procRoot: string): boolean {
+  let text: string;
+  try {
+    text = readFileSync(join(procRoot, String(pid), 'cgroup'), 'utf8');
+  } catch (error) {
+    if (systemErrorCode(error) === 'ENOENT' || systemErrorCode(error) === 'ESRCH') return false;
+    throw error;
+  }
+  const path = /^0::(\/.*)$/m.exec(text)?.[1];
+  return path !== undefined && path !== '/' && dir.endsWith(path);
 }

@@ -132,4 +132,21 @@ describe('createCommandCgroup', () => {
     }
     assert.equal(existsSync(abandoned) ? readFileSync(join(abandoned, 'cgroup.procs'), 'utf8') : 'removed', 'removed');
   });
+
+  it('moves a member left behind back to its watchdog\'s cgroup, checking /proc shows it there first', async (t) => {
+    const made = createCommandCgroup();
+    if (!('dir' in made)) {
+      t.skip(`no cgroup can be made here: ${made.reason}`);
+      return;
+    }
+    onCleanup(() => made.release());
+    const child = spawn('sleep', ['300'], { stdio: 'ignore' });
+    onCleanup(() => child.kill('SIGKILL'));
+    await new Promise((resolve) => child.once('spawn', resolve));
+    writeFileSync(join(made.dir, 'cgroup.procs'), String(child.pid));
+    assert.deepEqual(made.members(), [child.pid]);
+    made.release();
+    assert.equal(existsSync(made.dir), false, 'removed once emptied');
+    assert.equal(readFileSync(`/proc/${child.pid}/cgroup`, 'utf8'), readFileSync('/proc/self/cgroup', 'utf8'), "back in the watchdog's cgroup");
+  });
 });
