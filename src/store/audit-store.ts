@@ -109,7 +109,8 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
         setJournalAside(`its rows cannot be written (${describeError(error)})`);
       }
     }
-    const stateKnown = made.seeded || fromJournal !== undefined || salvaged !== undefined;
+    // A journal of a run that knew no state brings none either.
+    const stateKnown = made.seeded || (fromJournal !== undefined && fromJournal.stateKnown !== false) || salvaged !== undefined;
     move({ kind: 'stand_in', reason, stateKnown, corrupt, droppedBefore: fromJournal?.droppedChecks ?? 0 });
     if (!stateKnown) logger.error(`audit database ${dbPath}: neither it nor a journal can be read, so it is not known which processes are off or given up on: no recovery runs until it can be read`);
     return stand;
@@ -256,7 +257,7 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
       try {
         if (mode.kind === 'stand_in' && standIn !== undefined) {
           // Taken before the stand-in closes: a fresh database gets them even when the journal could not be written.
-          kept = journalOf(standIn, mode.droppedBefore);
+          kept = journalOf(standIn, mode.droppedBefore, mode.stateKnown);
           if (mode.journal === 'unsaved') saveJournal(standIn);
           if (mode.journal === 'saved') logger.warn(`audit database ${dbPath}: ${journalRowCount(kept)} rows kept in the journal ${journalPath} (${mode.reason})`);
         }
@@ -309,7 +310,7 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
   }
 
   function saveJournal(db: Store): void {
-    const journal = journalOf(db, droppedBefore());
+    const journal = journalOf(db, droppedBefore(), mode.kind !== 'stand_in' || mode.stateKnown);
     const wasSaved = mode.kind === 'stand_in' && mode.journal === 'saved';
     try {
       writeJournal(journalPath, journal);
@@ -383,7 +384,7 @@ function asRollbackJournal(image: Buffer): Buffer {
 }
 
 /** The rows this run wrote to the stand-in, as a journal (the newest check rows when there are too many). */
-function journalOf(db: Store, droppedBefore: number): Journal {
+function journalOf(db: Store, droppedBefore: number, stateKnown: boolean): Journal {
   const tables: Record<string, Record<string, unknown>[]> = {};
   let droppedChecks = droppedBefore;
   let droppedRows = 0;
@@ -402,7 +403,7 @@ function journalOf(db: Store, droppedBefore: number): Journal {
     }
     if (rows.length > 0) tables[table] = rows;
   }
-  return { version: 1, tables, droppedChecks, ...(droppedRows > 0 ? { droppedRows } : {}) };
+  return { version: 1, tables, droppedChecks, ...(droppedRows > 0 ? { droppedRows } : {}), ...(stateKnown ? {} : { stateKnown: false as const }) };
 }
 
 /**

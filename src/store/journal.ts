@@ -40,7 +40,32 @@ export interface Journal {
    * is never written again over newer rows. Absent in files of earlier versions.
    */
   id?: string;
+  /**
+   * `false` when the run that wrote it could read neither the database nor a journal: its
+   * `process_state` rows were made from nothing, their empty columns say nothing (see
+   * {@link applyJournal}). Absent when the state was known.
+   */
+  stateKnown?: false;
 }
+
+/**
+ * The columns of `process_state` that a person's command or a start sets and that a run
+ * without the state cannot know: written back from such a run only when it set them.
+ */
+export const KEPT_UNLESS_SET: ReadonlySet<string> = new Set([
+  'off_since',
+  'off_by',
+  'gave_up_at',
+  'gave_up_reason',
+  'started_at',
+  'grace_until',
+  'started_pid',
+  'started_pid_start_ticks',
+  'started_boot_id',
+  'started_uptime_seconds',
+  'recoveries_counted_since',
+  'last_recovery_id',
+]);
 
 /** The `watchdog_meta` key under which the database keeps the id of the last journal it took. */
 export const JOURNAL_TAKEN_KEY = 'journal_taken';
@@ -73,6 +98,7 @@ export function readJournal(path: string): JournalRead {
     const journal: Journal = { version: 1, tables: data.tables, droppedChecks: Number(data.droppedChecks) || 0 };
     if (typeof data.id === 'string') journal.id = data.id;
     if (Number(data.droppedRows) > 0) journal.droppedRows = Number(data.droppedRows);
+    if (data.stateKnown === false) journal.stateKnown = false;
     return { kind: 'read', journal };
   } catch {
     return { kind: 'unusable', reason: 'not valid JSON (cut short?)' };
@@ -101,6 +127,10 @@ export function journalRowCount(journal: Journal): number {
  * Writes a journal's rows into `db`, each table by its primary key (inserted, or updated
  * when there). Only the table's own columns are written: a journal from another version
  * cannot inject SQL or write columns that do not exist. Run it inside a transaction.
+ *
+ * A journal written without the state (`stateKnown: false`) never empties a process's
+ * `off`, `gave_up` or started instance: its rows were made from nothing, and a NULL there
+ * means "not known", not "cleared". What that run did set (an `off` typed then) is written.
  */
 export function applyJournal(db: Store, journal: Journal): void {
   for (const { table, key } of JOURNALED_TABLES) {
@@ -110,7 +140,12 @@ export function applyJournal(db: Store, journal: Journal): void {
     for (const row of rows) {
       const names = Object.keys(row).filter((name) => columns.has(name));
       if (!names.includes(key)) continue;
-      const updates = names.filter((name) => name !== key).map((name) => `"${name}" = excluded."${name}"`);
+      const keepUnlessSet = journal.stateKnown === false && table === 'process_state';
+      const updates = names
+        .filter((name) => name !== key)
+        .map((name) =>
+          keepUnlessSet && KEPT_UNLESS_SET.has(name) ? `"${name}" = COALESCE(excluded."${name}", "${name}")` : `"${name}" = excluded."${name}"`,
+        );
       const conflict = updates.length === 0 ? 'DO NOTHING' : `DO UPDATE SET ${updates.join(', ')}`;
       db.prepare(
         `INSERT INTO ${table} (${names.map((name) => `"${name}"`).join(', ')}) VALUES (${names.map((name) => `@${name}`).join(', ')})

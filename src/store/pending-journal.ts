@@ -1,4 +1,4 @@
-import { readJournal, journalRowCount } from './journal.js';
+import { KEPT_UNLESS_SET, readJournal, journalRowCount } from './journal.js';
 import type { ProcessStateRow } from './read-state.js';
 
 /**
@@ -8,7 +8,15 @@ import type { ProcessStateRow } from './read-state.js';
  */
 export type PendingJournal =
   | { kind: 'none' }
-  | { kind: 'pending'; path: string; rows: number; droppedChecks: number; states: Map<string, ProcessStateRow> }
+  | {
+      kind: 'pending';
+      path: string;
+      rows: number;
+      droppedChecks: number;
+      states: Map<string, ProcessStateRow>;
+      /** `false`: written by a run that knew no state; its empty `off`/`gave_up`/start columns say nothing. */
+      stateKnown: boolean;
+    }
   | { kind: 'unreadable'; path: string; reason: string };
 
 /** Reads the journal at `path` for `status`; never writes or moves it. */
@@ -18,7 +26,7 @@ export function readPendingJournal(path: string): PendingJournal {
   if (read.kind === 'unusable') return { kind: 'unreadable', path, reason: read.reason };
   const rows = (read.journal.tables.process_state ?? []) as unknown as ProcessStateRow[];
   const states = new Map(rows.filter((row) => typeof row.process_key === 'string').map((row) => [row.process_key, { ...row, consecutive_failures: row.consecutive_failures ?? 0 }]));
-  return { kind: 'pending', path, rows: journalRowCount(read.journal), droppedChecks: read.journal.droppedChecks, states };
+  return { kind: 'pending', path, rows: journalRowCount(read.journal), droppedChecks: read.journal.droppedChecks, states, stateKnown: read.journal.stateKnown !== false };
 }
 
 /** The database's process states with the journal's over them; `fromJournal`: the keys the journal decided, in order. */
@@ -30,7 +38,15 @@ export function withJournal(
   if (pending.kind !== 'pending') return { states: merged, fromJournal: [] };
   const fromJournal: string[] = [];
   for (const [key, row] of pending.states) {
-    merged.set(key, row);
+    const under = states.get(key);
+    // As the database will take it (applyJournal): a run that knew no state empties nothing.
+    const kept =
+      pending.stateKnown || under === undefined
+        ? row
+        : (Object.fromEntries(
+            Object.entries(row).map(([name, value]) => [name, KEPT_UNLESS_SET.has(name) && value === null ? (under as unknown as Record<string, unknown>)[name] : value]),
+          ) as unknown as ProcessStateRow);
+    merged.set(key, kept);
     fromJournal.push(key);
   }
   return { states: merged, fromJournal };

@@ -2,7 +2,7 @@
 // stood in for, its rows go to the journal and into the file on a later run; a corrupt
 // file is moved aside; bugs are not mistaken for storage faults.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
@@ -556,6 +556,36 @@ describe('openAuditStore: a run stopped between writing the journal and removing
     open(where, recordingLogger()).close();
     assert.deepEqual(readFile(where.dbPath, 'SELECT last_check_at, last_health FROM process_state'), [{ last_check_at: T1, last_health: 'healthy' }], 'the newer state stands');
     assert.deepEqual(historyOf(where.dbPath).map((row) => row.checked_at), [T0, T1]);
+    assert.equal(existsSync(where.journalPath), false);
+  });
+});
+
+describe('openAuditStore: a run that could read no state', () => {
+  it("writes a journal that never empties the database's off, gave_up or started instance", () => {
+    const where = place();
+    const db = openStore(where.dbPath);
+    check(T0)(db);
+    db.prepare("UPDATE process_state SET off_since = ?, off_by = 'ops', gave_up_at = ?, started_pid = 4242 WHERE process_key = 'web'").run(T0, T0);
+    db.close();
+    // The database cannot be opened for one run (a folder in its place: a mount not ready, an I/O error).
+    const saved = `${where.dbPath}.saved`;
+    renameSync(where.dbPath, saved);
+    mkdirSync(where.dbPath);
+    const store = open(where, recordingLogger());
+    store.write(check(T1));
+    assert.equal(store.stateUnknown, true);
+    store.close();
+    const kept = readJournal(where.journalPath);
+    assert.equal(kept.kind === 'read' ? kept.journal.stateKnown : kept.kind, false, 'the journal says its state was not known');
+
+    rmSync(where.dbPath, { recursive: true });
+    renameSync(saved, where.dbPath);
+    open(where, recordingLogger()).close();
+    assert.deepEqual(
+      readFile(where.dbPath, 'SELECT off_since, off_by, gave_up_at, started_pid, last_check_at FROM process_state'),
+      [{ off_since: T0, off_by: 'ops', gave_up_at: T0, started_pid: 4242, last_check_at: T1 }],
+      "off, gave_up and the started instance kept; the run's check written",
+    );
     assert.equal(existsSync(where.journalPath), false);
   });
 });

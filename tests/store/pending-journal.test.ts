@@ -13,13 +13,27 @@ const db = new Map([
   ['web', row('web', null)],
   ['db', row('db', '2026-06-30T11:00:00.000000+00:00')],
 ]);
-const pendingOf = (...rows: ProcessStateRow[]): PendingJournal => ({ kind: 'pending', path: '/j', rows: rows.length + 2, droppedChecks: 0, states: new Map(rows.map((r) => [r.process_key, r])) });
+const pendingOf = (...rows: ProcessStateRow[]): PendingJournal => ({ kind: 'pending', path: '/j', rows: rows.length + 2, droppedChecks: 0, states: new Map(rows.map((r) => [r.process_key, r])), stateKnown: true });
 
 describe('withJournal and journalStatusOf', () => {
   const cases: { name: string; pending: PendingJournal; off: Record<string, string | null>; fromJournal: string[]; note: string | null }[] = [
     { name: 'no journal: the database as it is', pending: { kind: 'none' }, off: { web: null, db: '2026-06-30T11:00:00.000000+00:00' }, fromJournal: [], note: null },
     { name: 'off in the journal wins over the database', pending: pendingOf(row('web', '2026-06-30T12:00:00.000000+00:00')), off: { web: '2026-06-30T12:00:00.000000+00:00', db: '2026-06-30T11:00:00.000000+00:00' }, fromJournal: ['web'], note: '3 rows wait in the journal; the state of web is from it, the truth until the database takes it' },
     { name: 'on in the journal wins over off in the database', pending: pendingOf(row('db', null)), off: { web: null, db: null }, fromJournal: ['db'], note: '3 rows wait in the journal; the state of db is from it, the truth until the database takes it' },
+    {
+      name: 'a journal of a run that knew no state keeps the database off (its empty off says nothing)',
+      pending: { ...pendingOf(row('db', null)), stateKnown: false } as PendingJournal,
+      off: { web: null, db: '2026-06-30T11:00:00.000000+00:00' },
+      fromJournal: ['db'],
+      note: '3 rows wait in the journal; the state of db is from it, the truth until the database takes it',
+    },
+    {
+      name: 'a journal of a run that knew no state still brings an off typed during it',
+      pending: { ...pendingOf(row('web', '2026-06-30T12:00:00.000000+00:00')), stateKnown: false } as PendingJournal,
+      off: { web: '2026-06-30T12:00:00.000000+00:00', db: '2026-06-30T11:00:00.000000+00:00' },
+      fromJournal: ['web'],
+      note: '3 rows wait in the journal; the state of web is from it, the truth until the database takes it',
+    },
     { name: 'a journal with no process rows changes no state', pending: pendingOf(), off: { web: null, db: '2026-06-30T11:00:00.000000+00:00' }, fromJournal: [], note: '2 rows wait in the journal' },
     { name: 'an unreadable journal is said, and changes nothing', pending: { kind: 'unreadable', path: '/j', reason: 'not valid JSON (cut short?)' }, off: { web: null, db: '2026-06-30T11:00:00.000000+00:00' }, fromJournal: [], note: 'the journal cannot be read (not valid JSON (cut short?)): an off or on kept there may not show' },
   ];
