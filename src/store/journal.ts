@@ -89,7 +89,9 @@ export function readJournal(path: string): JournalRead {
       closeSync(fd);
     }
   } catch (error) {
-    if (systemErrorCode(error) === 'ENOENT') return { kind: 'none' };
+    // ENOTDIR: a file where its folder should be, so there is no journal (and nothing to move aside).
+    const code = systemErrorCode(error);
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'none' };
     return { kind: 'unusable', reason: `cannot read it: ${String(error)}` };
   }
   try {

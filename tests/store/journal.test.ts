@@ -88,6 +88,12 @@ describe('writeJournal and readJournal', () => {
     assert.deepEqual(readJournal(join(makeTempDir('watchdog-journal-'), 'absent.journal')), { kind: 'none' });
   });
 
+  it('reads no journal when a file stands where its folder should be (nothing to move aside)', () => {
+    const dir = makeTempDir('watchdog-journal-');
+    writeFileSync(join(dir, 'file'), '');
+    assert.deepEqual(readJournal(join(dir, 'file', 'journal.json')), { kind: 'none' });
+  });
+
   const unusable: [string, string, string | RegExp][] = [
     ['garbage bytes', '\u0000\u0001garbage{', 'not valid JSON (cut short?)'],
     ['a journal cut short', JSON.stringify(JOURNAL).slice(0, 40), 'not valid JSON (cut short?)'],
