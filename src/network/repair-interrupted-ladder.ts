@@ -25,21 +25,8 @@ export interface LadderRepair {
  * `max_failures` see it. Runs under the tick lock, so no live watchdog is in that run.
  */
 export async function repairInterruptedLadder(name: string, deps: LadderRepairDeps): Promise<LadderRepair> {
-  const { audit, system, logger } = deps;
-  const linksSetUp: string[] = [];
-  for (const note of readLinksLeftDown(audit.db, name)) {
-    const device = note.detail ?? name;
-    const up = await system.setLink(device, true);
-    audit.write((db) =>
-      completeNetworkEvent(db, note.id, { outcome: up.ok ? 'up' : 'up_failed', detail: `${device}: set up again by the next run (the run that set it down died): ${up.detail}` }),
-    );
-    if (up.ok) {
-      linksSetUp.push(device);
-      logger.warn(`network ${name}: set ${device} up again: a ladder run that set it down was stopped before it could (${up.detail})`);
-    } else {
-      logger.error(`network ${name}: could not set ${device} up again, left down by a ladder run that died: ${up.detail}`);
-    }
-  }
+  const { audit, logger } = deps;
+  const linksSetUp = await setLinksLeftDownUp(name, deps);
   const open = readUnfinishedLadders(audit.db, name);
   for (const start of open) {
     const failedLadderRuns = readNetworkState(audit.db, name).failed_ladder_runs + 1;
@@ -53,4 +40,30 @@ export async function repairInterruptedLadder(name: string, deps: LadderRepairDe
     logger.warn(`network ${name}: ladder run #${start.id} of ${start.at} was interrupted (the watchdog died during it); closed and counted as failed run ${failedLadderRuns}`);
   }
   return { linksSetUp, laddersClosed: open.length };
+}
+
+/**
+ * Sets up again every link a bounce set down and did not see up (its note `down`, or
+ * `up_failed` when a set-up failed: retried at every run until it works). It needs no
+ * guard, so a tick runs it even when the audit log can be neither read nor kept and the
+ * ladder is held: a link must never stay down because the SD card went read-only after the
+ * run that set it down died.
+ */
+export async function setLinksLeftDownUp(name: string, deps: Pick<LadderRepairDeps, 'audit' | 'system' | 'logger'>): Promise<string[]> {
+  const { audit, system, logger } = deps;
+  const linksSetUp: string[] = [];
+  for (const note of readLinksLeftDown(audit.db, name)) {
+    const device = note.detail ?? name;
+    const up = await system.setLink(device, true);
+    audit.write((db) =>
+      completeNetworkEvent(db, note.id, { outcome: up.ok ? 'up' : 'up_failed', detail: `${device}: set up again by a later run (the run that set it down died or failed to): ${up.detail}` }),
+    );
+    if (up.ok) {
+      linksSetUp.push(device);
+      logger.warn(`network ${name}: set ${device} up again: a ladder run that set it down did not (${up.detail})`);
+    } else {
+      logger.error(`network ${name}: could not set ${device} up again, left down by a ladder run; the next run tries again: ${up.detail}`);
+    }
+  }
+  return linksSetUp;
 }

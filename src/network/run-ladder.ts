@@ -40,7 +40,7 @@ export interface LadderContext {
   onRungStart: (rung: RungConfig) => void;
   onRungEnd: (report: RungReport) => void;
   /** See `RungContext`: a bounce's durable notes. */
-  onLinkDown?: ((name: string) => void) | undefined;
+  onLinkDown?: ((name: string) => boolean) | undefined;
   onLinkUp?: ((name: string, ok: boolean) => void) | undefined;
 }
 

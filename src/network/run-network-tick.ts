@@ -111,7 +111,10 @@ export async function runNetworkTick(network: NetworkConfig, deps: NetworkTickDe
       recheck: () => checkLink(network, true, system),
       onRungStart: (rung) => logger.info(`network ${name}: rung ${rung.name} (${describeRung(rung)})`),
       // Written before the link goes down: a run killed while it is down leaves the next run the link to set up.
-      onLinkDown: (device) => linkNotes.set(device, record({ kind: 'link_set_down', ladderId, outcome: 'down', detail: device })),
+      onLinkDown: (device) => {
+        linkNotes.set(device, record({ kind: 'link_set_down', ladderId, outcome: 'down', detail: device }));
+        return audit.rowsSaved !== false;
+      },
       onLinkUp: (device, ok) => {
         const id = linkNotes.get(device);
         if (id !== undefined) audit.write((db) => completeNetworkEvent(db, id, { outcome: ok ? 'up' : 'up_failed', detail: device }));

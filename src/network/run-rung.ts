@@ -22,7 +22,8 @@ export interface RungContext {
   /** Why the ladder runs, for the commands' environment. */
   reason: string;
   /** Told before a bounce sets the link down, to leave a durable note: a run killed then leaves the next one the link to set up. */
-  onLinkDown?: ((name: string) => void) | undefined;
+  /** Records, durably, that the link is about to be set down; `false` when that note cannot be kept (the link is then left up). */
+  onLinkDown?: ((name: string) => boolean) | undefined;
   /** Told when the bounce has set it up again (or tried to). */
   onLinkUp?: ((name: string, ok: boolean) => void) | undefined;
 }
@@ -55,7 +56,10 @@ async function runBounce(rung: Extract<RungConfig, { type: 'bounce' }>, context:
   const name = context.interface;
   // Never a guess: an interface the config does not name is not set down.
   if (name === undefined) return { ok: false, detail: 'no interface has the MAC in network.interface_mac: nothing to bounce', durationMs: 0 };
-  context.onLinkDown?.(name);
+  // A link set down with no durable note would stay down for good if this run died next.
+  if (context.onLinkDown?.(name) === false) {
+    return { ok: false, detail: `${name} not set down: the note that it is down cannot be kept (the audit log takes no writes)`, durationMs: 0 };
+  }
   const down = await system.setLink(name, false);
   let up;
   try {

@@ -6,6 +6,8 @@ export interface AuditWriter {
   readonly db: Store;
   /** Runs `write` in one transaction, on whatever connection can take it. */
   write<T>(write: (db: Store) => T): T;
+  /** `false` when what was written is only in memory (neither the database nor the journal took it); absent: always kept. */
+  readonly rowsSaved?: boolean;
 }
 
 /** Writes straight to `db`, each write its own transaction: for a database known to be writable. */

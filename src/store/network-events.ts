@@ -115,9 +115,11 @@ export function readUnfinishedLadders(db: Store, name: string): NetworkEventRow[
     .all(name);
 }
 
-/** The bounce notes of `name` whose link was set down and never set up again, oldest first. */
+/** The bounce notes of `name` whose link was set down and never seen up again (`up_failed`: a set-up failed), oldest first. */
 export function readLinksLeftDown(db: Store, name: string): NetworkEventRow[] {
   return db
-    .prepare<[string], NetworkEventRow>("SELECT * FROM network_events WHERE kind = 'link_set_down' AND interface = ? AND outcome = 'down' ORDER BY id")
+    .prepare<[string], NetworkEventRow>(
+      "SELECT * FROM network_events WHERE kind = 'link_set_down' AND interface = ? AND outcome IN ('down', 'up_failed') ORDER BY id",
+    )
     .all(name);
 }

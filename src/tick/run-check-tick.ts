@@ -187,7 +187,11 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
       // No ladder (and so no reboot) on a state that cannot be read or a record that cannot be kept:
       // the cooldown and the daily limit would not hold, and a reboot loop is the worst fault there is.
       const networkHeld = store.stateUnknown || !store.rowsSaved;
-      if (config.network !== undefined && networkHeld) logger.error('network: not checked: the audit log can neither be read nor kept, so the reboot guards cannot hold');
+      if (config.network !== undefined && networkHeld) {
+        logger.error('network: not checked: the audit log can neither be read nor kept, so the reboot guards cannot hold');
+        // Setting a link up needs no guard: one a dead run left down must not wait for the audit log.
+        await setLeftoverLinksUp(config.network, store, deps);
+      }
       if (stopRequest() === undefined) stage = 'during the network check';
       const network =
         config.network === undefined || networkHeld || stopRequest() !== undefined ? undefined : await checkNetwork(config.network, store, config, deps, raise);
@@ -267,10 +271,20 @@ function raiseGaveUp(check: ProcessCheck, at: string, raise: RaiseEvent): void {
 /** Loaded only when the config has a `network` section, so a tick without one stays cheap. */
 async function checkNetwork(network: NetworkConfig, audit: AuditWriter, config: WatchdogConfig, deps: TickDeps, raise: RaiseEvent): Promise<NetworkTickOutcome> {
   const { runNetworkTick } = await import('../network/run-network-tick.js');
-  const system =
-    deps.networkSystem?.(network) ??
-    (await import('../network/network-system.js')).realNetworkSystem({ sysfsRoot: network.sysfs_root, env: deps.system.env, signal: deps.system.signal ?? new AbortController().signal });
+  const system = await networkSystemOf(network, deps);
   return runNetworkTick(network, { audit, system, logger: deps.logger, configPath: config.config_path, raise });
+}
+
+async function setLeftoverLinksUp(network: NetworkConfig, audit: AuditWriter, deps: TickDeps): Promise<void> {
+  const { setLinksLeftDownUp } = await import('../network/repair-interrupted-ladder.js');
+  await setLinksLeftDownUp(network.interface, { audit, system: await networkSystemOf(network, deps), logger: deps.logger });
+}
+
+async function networkSystemOf(network: NetworkConfig, deps: TickDeps): Promise<NetworkSystem> {
+  return (
+    deps.networkSystem?.(network) ??
+    (await import('../network/network-system.js')).realNetworkSystem({ sysfsRoot: network.sysfs_root, env: deps.system.env, signal: deps.system.signal ?? new AbortController().signal })
+  );
 }
 
 function applyRetentionLogged(audit: AuditWriter, nowMs: number, config: WatchdogConfig, logger: Logger): void {

@@ -709,4 +709,31 @@ describe('runNetworkTick: interruptions', () => {
     await h.tick();
     assert.equal(h.fake.setLinks.length, 1, 'repaired once');
   });
+
+  it('retries a link whose set-up failed (note up_failed) at the next run, until it is up', async () => {
+    const h = harness({ consecutive_failures_threshold: 5 }, noCarrier());
+    await h.tick();
+    const stamp = { at: formatUtcTimestamp(new Date(h.fake.clockMs)), bootId: FAKE_BOOT_ID, uptimeSeconds: undefined };
+    const ladderId = recordNetworkEvent(h.db, stamp, { interface: 'eth0', kind: 'ladder_start', outcome: 'no_carrier' });
+    recordNetworkEvent(h.db, stamp, { interface: 'eth0', kind: 'link_set_down', ladderId, outcome: 'up_failed', detail: 'eth0' });
+    h.fake.advance(MINUTE);
+    await h.tick();
+    assert.deepEqual(h.fake.setLinks, [['eth0', true]]);
+    assert.equal(h.events().find((event) => event.kind === 'link_set_down')?.outcome, 'up');
+  });
+
+  it('never sets a link down when the note that it is down cannot be kept', async () => {
+    const h = harness({ consecutive_failures_threshold: 1, ladder: [{ type: 'bounce' }] }, noCarrier());
+    // An audit log whose writes reach neither the database nor the journal.
+    const outcome = await runNetworkTick(h.network, {
+      audit: { ...directWriter(h.db), rowsSaved: false },
+      system: h.fake,
+      logger: h.logger,
+      configPath: join(h.dir, 'config.json'),
+    });
+    assert.deepEqual(h.fake.setLinks, [], 'the link was never set down');
+    const rung = h.events().find((event) => event.kind === 'rung');
+    assert.match(rung?.detail ?? '', /eth0 not set down: the note that it is down cannot be kept/);
+    assert.equal(outcome.ladder?.outcome, 'failed');
+  });
 });
