@@ -3,8 +3,6 @@
 // measured on the boot clock (/proc/uptime), which no step moves. Each tick runs the built
 // watchdog in a PID namespace on a wall clock libfaketime sets hours ahead of the last tick's.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { envWrapper, fixedOffsetEnv } from './fake-clock.js';
 import { faultCase } from './report.js';
@@ -17,16 +15,11 @@ import {
   recoveriesOf,
   startFaultWorld,
   writeFaultConfig,
+  FAILING_START,
+  startAttempts as attempts,
   type FaultWorld,
 } from './fault-scenario.js';
 
-/** A start command that always fails, after noting the attempt in `attempts.log`. */
-const FAILING_START = 'echo attempt >> attempts.log; exit 1';
-
-function attempts(world: FaultWorld): number {
-  const path = join(world.dir, 'attempts.log');
-  return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean).length : 0;
-}
 
 /** A tick of `check` on a wall clock `offset` from the real one. */
 function tickAt(world: FaultWorld, offset: string) {

@@ -4,8 +4,6 @@
 // once, an audit row) until `watchdog on|restart|reset`, and `recovery_backoff_seconds`
 // spaces the attempts. Each tick runs the built watchdog inside a PID namespace.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { NsRunResult } from '../helpers/pid-namespace.js';
 import { faultCase } from './report.js';
@@ -20,16 +18,10 @@ import {
   recoveriesOf,
   startFaultWorld,
   writeFaultConfig,
-  type FaultWorld,
+  FAILING_START,
+  startAttempts as attempts,
 } from './fault-scenario.js';
 
-/** A start command that always fails, after noting the attempt in `attempts.log`. */
-const FAILING_START = 'echo attempt >> attempts.log; exit 1';
-
-function attempts(world: FaultWorld): number {
-  const path = join(world.dir, 'attempts.log');
-  return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean).length : 0;
-}
 
 /** A tick's exit code and the gist of its first stderr line (for the Observed column). */
 function brief(result: NsRunResult): string {

@@ -132,6 +132,15 @@ export async function mountSmallTmpfs(world: Pick<FaultWorld, 'ns'>, path: strin
   assert.equal(made.code, 0, `mount a tmpfs (${options}) at ${path}: ${made.stderr}`);
 }
 
+/** A start command that always fails, after noting the attempt in `attempts.log`. */
+export const FAILING_START = 'echo attempt >> attempts.log; exit 1';
+
+/** How many times {@link FAILING_START} ran in the world's folder. */
+export function startAttempts(world: Pick<FaultWorld, 'dir'>): number {
+  const path = join(world.dir, 'attempts.log');
+  return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean).length : 0;
+}
+
 /** Writes a heartbeat file (mode 0644 unless given) with the given text or bytes. */
 export function writeHeartbeat(path: string, contents: string | Buffer, mode = 0o644): void {
   writeFileSync(path, contents);
