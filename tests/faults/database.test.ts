@@ -1,5 +1,5 @@
 // Fault injection: the audit database. Healing never waits on it for long and no row is
-// lost (README, "The audit log never blocks healing"): a database locked by another
+// lost (docs/safety.md, "The audit log never blocks healing"): a database locked by another
 // connection, corrupt, or on a full file system still lets every check and recovery run;
 // the rows wait in the journal and are written on a later tick, or a corrupt file is moved
 // aside and a fresh one made. Each case runs the watchdog inside a PID namespace (with its

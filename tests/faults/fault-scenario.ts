@@ -168,9 +168,9 @@ function groupsOfSystem(): GroupEntry[] {
 }
 
 /**
- * A group that is not root's private group (README: "writable by group" does not count for
- * the owner's private group): a file of root's with this group and mode 0664 is writable by
- * other users. `users` when it exists, else the first group other than gid 0.
+ * A group that is not root's private group (docs/configuration.md: "writable by group" does
+ * not count for the owner's private group): a file of root's with this group and mode 0664 is
+ * writable by other users. `users` when it exists, else the first group other than gid 0.
  */
 export function sharedGroup(): GroupEntry {
   const groups = groupsOfSystem().filter((group) => group.gid !== 0);
@@ -180,8 +180,8 @@ export function sharedGroup(): GroupEntry {
 }
 
 /**
- * Whether gid 0 is root's private group as the README defines one: no other member listed
- * in /etc/group, root's primary group, and no other account's primary group. The cases that
+ * Whether gid 0 is root's private group as docs/configuration.md defines one: no other member
+ * listed in /etc/group, root's primary group, and no other account's primary group. The cases that
  * rely on it check this first, so a machine set up otherwise fails with this reason.
  */
 export function rootGroupIsPrivate(): boolean {

@@ -2,9 +2,9 @@
 // symbolic link (it may point at another app's heartbeat) or that other users may write is
 // `invalid_heartbeat`, and the PID it names is never signalled; a config other users may
 // write is refused (exit 78, a `chmod go-w` hint) before anything else is done. "Writable
-// by group" means a group other than the owner's private group (README, "The config file"):
-// the group-writable cases give the file a shared group; the owner's private group, the
-// documented exception, is a case of its own.
+// by group" means a group other than the owner's private group (docs/configuration.md,
+// "Who may write it"): the group-writable cases give the file a shared group; the owner's
+// private group, the documented exception, is a case of its own.
 import assert from 'node:assert/strict';
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
@@ -116,7 +116,7 @@ describe('fault injection: untrusted heartbeat and config files', () => {
           seen.note(`${check?.health ?? 'no state'}: ${check?.reason ?? 'no reason'}`);
           seen.note('recoveries', recoveries.filter((row) => row.process_key === 'private_group').length);
           seen.note(describeBystanders(bystanders));
-          assert.ok(rootGroupIsPrivate(), 'precondition: /etc/group and /etc/passwd make gid 0 root\'s private group (README definition)');
+          assert.ok(rootGroupIsPrivate(), 'precondition: /etc/group and /etc/passwd make gid 0 root\'s private group (docs/configuration.md definition)');
           assert.equal(check?.health, 'healthy', check?.reason ?? 'no row');
           assert.equal(recoveries.some((row) => row.process_key === 'private_group'), false, 'no recovery');
           assertBystandersUntouched(bystanders);
@@ -184,7 +184,7 @@ describe('fault injection: untrusted heartbeat and config files', () => {
         seen.note('checks', checks.map((row) => row.health));
         seen.note(describeBystanders(bystanders));
 
-        assert.ok(rootGroupIsPrivate(), 'precondition: /etc/group and /etc/passwd make gid 0 root\'s private group (README definition)');
+        assert.ok(rootGroupIsPrivate(), 'precondition: /etc/group and /etc/passwd make gid 0 root\'s private group (docs/configuration.md definition)');
         assert.deepEqual({ code: tick.code, stderr: tick.stderr }, { code: 0, stderr: '' });
         assert.deepEqual(checks.map((row) => row.health), ['healthy']);
         assertBystandersUntouched(bystanders);

@@ -4,21 +4,21 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { validateConfig } from '../../src/config/validate-config.js';
 
-const README = fileURLToPath(new URL('../../README.md', import.meta.url));
+const PAGE = fileURLToPath(new URL('../../docs/network-ladder.md', import.meta.url));
 
-/** The first ```json block after `heading` in the README. */
+/** The first ```json block after `heading` in docs/network-ladder.md. */
 function jsonBlockAfter(heading: string): unknown {
-  const text = readFileSync(README, 'utf8');
+  const text = readFileSync(PAGE, 'utf8');
   const start = text.indexOf(heading);
-  assert.ok(start >= 0, `README has no "${heading}"`);
+  assert.ok(start >= 0, `docs/network-ladder.md has no "${heading}"`);
   const block = /```json\n([\s\S]*?)\n```/.exec(text.slice(start));
   assert.ok(block?.[1] !== undefined, `no json block after "${heading}"`);
   return JSON.parse(block[1]);
 }
 
-describe('the README network example', () => {
-  it('is a valid config that reproduces the remote-KVM setup it describes', () => {
-    const { config, errors, warnings } = validateConfig(jsonBlockAfter('### Worked example: a remote KVM box'), '/etc/watchdog/config.json');
+describe('docs/network-ladder.md', () => {
+  it('its worked example is a valid config that reproduces the remote-KVM setup it describes', () => {
+    const { config, errors, warnings } = validateConfig(jsonBlockAfter('## Worked example: a remote KVM box'), '/etc/watchdog/config.json');
     assert.deepEqual(errors, []);
     assert.deepEqual(warnings, []);
     const network = config?.network;
