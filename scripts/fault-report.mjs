@@ -1,27 +1,29 @@
-#!/usr/bin/env node
-// Writes reports/faults.md, the fault-injection report: one Markdown table row per case of
-// tests/faults (Fault | Expected | Observed | Result), with the date and the kernel
-// (`uname -r`). `npm run test:faults` runs it after the tests:
+// Writes the fault-injection report: one Markdown table row per case of tests/faults
+// (Fault | Expected | Observed | Result), with the date and the kernel (`uname -r`).
+// scripts/run-tests.mjs writes it when a run that includes tests/faults ends, failed or not:
+// to test-results/faults.md (ignored by git) by default, and to the tracked
+// reports/faults.md only when asked (`npm run report:faults`, which passes
+// `--fault-report=reports/faults.md`), so running the tests leaves the work tree clean.
 //
-//   node scripts/run-tests.mjs tests/faults && node scripts/fault-report.mjs
-//
-// The rows come from the run: scripts/run-tests.mjs, when its files include tests/faults,
-// calls startFaultRun() to make a fresh temporary folder whose rows.jsonl the cases append
-// to (tests/faults/report.ts), and names it in reports/.faults-run.json. This script reads
-// those rows, writes the table, and removes the folder and that file. When the tests fail
-// (this script is then not reached), or when run-tests.mjs runs outside
-// `npm run test:faults`, run-tests.mjs writes the report itself, so failed cases show too.
+// The rows come from the run: run-tests.mjs calls startFaultRun() to make a fresh
+// temporary folder whose rows.jsonl the cases append to (tests/faults/report.ts), and names
+// it in reports/.faults-run.json (ignored); writeFaultReport() reads those rows, writes the
+// table, and removes the folder and that file.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { release, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TEST_RESULTS_DIR } from './test-results-dir.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const REPORTS_DIR = join(ROOT, 'reports');
 /** Names the current run's rows file between the tests and this report. */
 const RUN_POINTER = join(REPORTS_DIR, '.faults-run.json');
-export const REPORT_PATH = join(REPORTS_DIR, 'faults.md');
+/** The tracked report, written only on request (`npm run report:faults`). */
+export const PUBLISHED_REPORT_PATH = join(REPORTS_DIR, 'faults.md');
+/** Where a run writes its report unless asked otherwise: ignored by git. */
+export const DEFAULT_REPORT_PATH = join(TEST_RESULTS_DIR, 'faults.md');
 /** The environment variable tests/faults/report.ts appends rows to. */
 export const FAULT_ROWS_ENV = 'WATCHDOG_FAULT_ROWS';
 
@@ -67,22 +69,22 @@ function readRunPointer() {
  */
 
 /**
- * Writes the report of the current run and ends the run.
- * @param {{ testsPassed: boolean }} options whether the test run itself passed
+ * Writes the report of the current run to `path` and ends the run.
+ * @param {{ testsPassed: boolean, path?: string }} options whether the test run itself passed; where to write
  * @returns {{ path: string, rows: FaultRow[], failed: number }}
  */
-export function writeFaultReport({ testsPassed }) {
+export function writeFaultReport({ testsPassed, path = DEFAULT_REPORT_PATH }) {
   const run = readRunPointer();
   if (run === undefined || typeof run.rowsFile !== 'string') {
     throw new Error(`no fault-injection run to report (${relative(ROOT, RUN_POINTER)} is missing): run node scripts/run-tests.mjs tests/faults first`);
   }
   const rows = readRows(run.rowsFile);
   const failed = rows.filter((row) => !row.passed).length;
-  mkdirSync(REPORTS_DIR, { recursive: true });
+  mkdirSync(dirname(path), { recursive: true });
   const files = Array.isArray(run.files) ? run.files.map(String) : [];
-  writeFileSync(REPORT_PATH, renderReport(rows, { testsPassed, files, now: new Date() }));
+  writeFileSync(path, renderReport(rows, { testsPassed, files, now: new Date() }));
   discardFaultRun();
-  return { path: REPORT_PATH, rows, failed };
+  return { path, rows, failed };
 }
 
 /** @param {string} rowsFile @returns {FaultRow[]} */
@@ -136,21 +138,5 @@ function kernelRelease() {
     return execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim();
   } catch {
     return release();
-  }
-}
-
-if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  try {
-    const { path, rows, failed } = writeFaultReport({ testsPassed: true });
-    console.log(`fault report: ${relative(process.cwd(), path)}: ${rows.length} cases, ${failed} failed`);
-    if (rows.length === 0) {
-      console.error('fault report: no case recorded a row');
-      process.exitCode = 1;
-    } else if (failed > 0) {
-      process.exitCode = 1;
-    }
-  } catch (error) {
-    console.error(`fault report: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
   }
 }

@@ -3,28 +3,44 @@
 // TypeScript loaded through tsx. Node 20's `--test` takes no glob patterns, so
 // the file list is built here instead of by the shell (whose `**` is not recursive).
 //
+//   node scripts/run-tests.mjs [options] <folder|file> [...]
+//
+//   --fault-report=FILE    where a run of tests/faults writes its report (default
+//                          test-results/faults.md, ignored by git)
+//
 // The fault-injection suite (tests/faults) runs only when named (a folder or file at or
 // under it), so `run-tests.mjs tests` does not run it a second time beside
-// `npm run test:faults`. A run that includes it collects the report rows of its cases
-// and writes reports/faults.md (scripts/fault-report.mjs) when it ends, failed or not;
-// only a passing run under `npm run test:faults` leaves that to the script's next step,
-// `node scripts/fault-report.mjs`.
+// `npm run test:faults`. A run that includes it collects the report rows of its cases and
+// writes the report (scripts/fault-report.mjs) when it ends, failed or not; a run whose
+// tests passed fails all the same when no case recorded a row or a row says FAIL.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative, resolve, sep } from 'node:path';
 import { FAULT_ROWS_ENV, startFaultRun, writeFaultReport } from './fault-report.mjs';
+import { REPOSITORY } from './test-results-dir.mjs';
 
-const FAULTS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'tests', 'faults');
+const FAULTS_DIR = join(REPOSITORY, 'tests', 'faults');
+const OPTIONS = ['fault-report'];
 
 /** @param {string} path @param {string} dir */
 function isUnder(path, dir) {
   return path === dir || path.startsWith(dir + sep);
 }
 
-const roots = process.argv.slice(2);
-if (roots.length === 0) {
-  console.error('usage: run-tests.mjs <folder|file> [...]');
+/** @type {Record<string, string>} */
+const options = {};
+const roots = [];
+for (const arg of process.argv.slice(2)) {
+  const option = /^--([a-z-]+)=(.+)$/.exec(arg);
+  if (option !== null && OPTIONS.includes(option[1])) options[option[1]] = option[2];
+  else if (arg.startsWith('--')) usage(`unknown option ${arg}`);
+  else roots.push(arg);
+}
+if (roots.length === 0) usage('no folder or file named');
+
+/** @param {string} problem */
+function usage(problem) {
+  console.error(`run-tests.mjs: ${problem}\nusage: run-tests.mjs [--fault-report=FILE] <folder|file> [...]`);
   process.exit(2);
 }
 
@@ -44,18 +60,29 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+/** The environment of the run: where the fault cases write their rows. */
+function runEnvironment() {
+  const env = { ...process.env };
+  if (faultRun !== undefined) env[FAULT_ROWS_ENV] = faultRun.rowsFile;
+  return env;
+}
+
 const faultFiles = files.filter((file) => isUnder(file, FAULTS_DIR));
 const faultRun = faultFiles.length > 0 ? startFaultRun(faultFiles) : undefined;
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files],
-  { stdio: 'inherit', env: faultRun === undefined ? process.env : { ...process.env, [FAULT_ROWS_ENV]: faultRun.rowsFile } },
+  { stdio: 'inherit', env: runEnvironment() },
 );
-const status = result.status ?? 1;
-const reportedByNextStep = status === 0 && process.env.npm_lifecycle_event === 'test:faults';
-if (faultRun !== undefined && !reportedByNextStep) {
-  const { path, rows, failed } = writeFaultReport({ testsPassed: status === 0 });
-  console.error(`fault report${status === 0 ? '' : ' (run failed)'}: ${path}: ${rows.length} cases recorded, ${failed} failed`);
+let status = result.status ?? 1;
+if (faultRun !== undefined) {
+  const reportPath = options['fault-report'] === undefined ? undefined : resolve(options['fault-report']);
+  const { path, rows, failed } = writeFaultReport({ testsPassed: status === 0, path: reportPath });
+  console.error(`fault report${status === 0 ? '' : ' (run failed)'}: ${relative(process.cwd(), path)}: ${rows.length} cases recorded, ${failed} failed`);
+  if (status === 0 && (rows.length === 0 || failed > 0)) {
+    console.error(rows.length === 0 ? 'fault report: no case recorded a row' : 'fault report: a case recorded FAIL but its test passed');
+    status = 1;
+  }
 }
 process.exit(status);
