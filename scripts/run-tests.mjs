@@ -5,6 +5,11 @@
 //
 //   node scripts/run-tests.mjs [options] <folder|file> [...]
 //
+//   --reporter=NAME        what the terminal shows (spec, tap, dot; Node's default: spec in a
+//                          terminal, tap otherwise)
+//   --log=FILE             also the full TAP log to FILE
+//   --results=FILE         also one JSON line per test to FILE (scripts/test-results-reporter.mjs,
+//                          which writes the TAP log too)
 //   --fault-report=FILE    where a run of tests/faults writes its report (default
 //                          test-results/faults.md, ignored by git)
 //
@@ -14,13 +19,16 @@
 // writes the report (scripts/fault-report.mjs) when it ends, failed or not; a run whose
 // tests passed fails all the same when no case recorded a row or a row says FAIL.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { FAULT_ROWS_ENV, startFaultRun, writeFaultReport } from './fault-report.mjs';
 import { REPOSITORY } from './test-results-dir.mjs';
+import { TEST_RESULTS_ENV } from './test-results-reporter.mjs';
 
 const FAULTS_DIR = join(REPOSITORY, 'tests', 'faults');
-const OPTIONS = ['fault-report'];
+const RESULTS_REPORTER = pathToFileURL(join(REPOSITORY, 'scripts', 'test-results-reporter.mjs')).href;
+const OPTIONS = ['reporter', 'log', 'results', 'fault-report'];
 
 /** @param {string} path @param {string} dir */
 function isUnder(path, dir) {
@@ -40,7 +48,7 @@ if (roots.length === 0) usage('no folder or file named');
 
 /** @param {string} problem */
 function usage(problem) {
-  console.error(`run-tests.mjs: ${problem}\nusage: run-tests.mjs [--fault-report=FILE] <folder|file> [...]`);
+  console.error(`run-tests.mjs: ${problem}\nusage: run-tests.mjs [--reporter=NAME] [--log=FILE] [--results=FILE] [--fault-report=FILE] <folder|file> [...]`);
   process.exit(2);
 }
 
@@ -60,9 +68,23 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-/** The environment of the run: where the fault cases write their rows. */
+/** The reporter flags: Node's default alone, or the terminal's reporter and the log beside it. */
+function reporterArgs() {
+  if (options.reporter === undefined && options.log === undefined && options.results === undefined) return [];
+  const terminal = options.reporter ?? (process.stdout.isTTY ? 'spec' : 'tap');
+  const args = [`--test-reporter=${terminal}`, '--test-reporter-destination=stdout'];
+  if (options.log === undefined && options.results === undefined) return args;
+  for (const file of [options.log, options.results]) {
+    if (file !== undefined) mkdirSync(dirname(resolve(file)), { recursive: true });
+  }
+  const log = options.log === undefined ? '/dev/null' : resolve(options.log);
+  return [...args, `--test-reporter=${options.results === undefined ? 'tap' : RESULTS_REPORTER}`, `--test-reporter-destination=${log}`];
+}
+
+/** The environment of the run: where the results reporter and the fault cases write. */
 function runEnvironment() {
   const env = { ...process.env };
+  if (options.results !== undefined) env[TEST_RESULTS_ENV] = resolve(options.results);
   if (faultRun !== undefined) env[FAULT_ROWS_ENV] = faultRun.rowsFile;
   return env;
 }
@@ -72,7 +94,7 @@ const faultRun = faultFiles.length > 0 ? startFaultRun(faultFiles) : undefined;
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files],
+  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...reporterArgs(), ...files],
   { stdio: 'inherit', env: runEnvironment() },
 );
 let status = result.status ?? 1;
