@@ -6,11 +6,11 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it, type TestContext } from 'node:test';
+import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { onCleanup } from '../helpers/cleanup.js';
 import { writeConfig } from '../helpers/config-files.js';
-import { findOnPath } from '../helpers/find-on-path.js';
+import { requireOnPath } from '../helpers/find-on-path.js';
 import { heartbeatText, writeFileAt } from '../helpers/heartbeats.js';
 import { freeLoopbackPort } from '../helpers/loopback-http.js';
 import { runWatchdog } from '../helpers/run-watchdog.js';
@@ -82,16 +82,10 @@ function valueOf(text: string, name: string, labels: Record<string, string> = {}
   return undefined;
 }
 
-function exporterOrSkip(t: TestContext): string | undefined {
-  const binary = findOnPath(EXPORTER);
-  if (binary === undefined) t.skip(`${EXPORTER} not installed (Debian package prometheus-node-exporter; CI installs it)`);
-  return binary;
-}
 
 describe('the metrics textfile, served by a real node_exporter', () => {
-  it('exports a healthy process as up, a tick without failure, and a file node_exporter reads without error', async (t) => {
-    const binary = exporterOrSkip(t);
-    if (binary === undefined) return;
+  it('exports a healthy process as up, a tick without failure, and a file node_exporter reads without error', async () => {
+    const binary = requireOnPath(EXPORTER);
     const dir = makeTempDir();
     const promDir = join(dir, 'prom');
     mkdirSync(promDir);
@@ -136,9 +130,8 @@ describe('the metrics textfile, served by a real node_exporter', () => {
     assert.equal(valueOf(await scrape(exporter), 'node_textfile_scrape_error'), 1, 'a malformed textfile is reported');
   });
 
-  it('exports a tick whose recovery failed: tick_failed 1, the process down, no successful tick yet, its events pending', async (t) => {
-    const binary = exporterOrSkip(t);
-    if (binary === undefined) return;
+  it('exports a tick whose recovery failed: tick_failed 1, the process down, no successful tick yet, its events pending', async () => {
+    const binary = requireOnPath(EXPORTER);
     const dir = makeTempDir();
     const promDir = join(dir, 'prom');
     mkdirSync(promDir);

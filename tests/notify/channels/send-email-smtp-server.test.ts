@@ -8,13 +8,13 @@ import { once } from 'node:events';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it, type TestContext } from 'node:test';
+import { describe, it } from 'node:test';
 import { normalizeNotify } from '../../../src/config/normalize-notify.js';
 import type { ChannelConfig, RawChannel } from '../../../src/config/notify-types.js';
 import type { SendOutcome } from '../../../src/notify/channels/send-outcome.js';
 import { sendToChannel } from '../../../src/notify/send-to-channel.js';
 import { payloadOf, type EventPayload } from '../../../src/notify/watchdog-event.js';
-import { findOnPath } from '../../helpers/find-on-path.js';
+import { requireOnPath } from '../../helpers/find-on-path.js';
 import { onCleanup } from '../../helpers/cleanup.js';
 import { startSmtpRecorder, type SmtpRecorder } from '../../helpers/smtp-recorder.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
@@ -65,7 +65,7 @@ function makeCertificate(dir: string, extra: readonly string[] = []): Certificat
   const keyPath = join(dir, 'key.pem');
   const certPath = join(dir, 'cert.pem');
   const made = spawnSync(
-    'openssl',
+    requireOnPath('openssl'),
     ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-days', '1', ...extra, '-keyout', keyPath, '-out', certPath],
     { encoding: 'utf8' },
   );
@@ -73,20 +73,12 @@ function makeCertificate(dir: string, extra: readonly string[] = []): Certificat
   return { key: readFileSync(keyPath), cert: readFileSync(certPath), certPath };
 }
 
-/** Skips the test (true) when openssl is not installed; the certificate tests need it. */
-function skipWithoutOpenssl(t: TestContext): boolean {
-  if (findOnPath('openssl') !== undefined) return false;
-  t.skip('openssl not installed');
-  return true;
-}
-
 function assertNothingSent(smtp: SmtpRecorder, why: string): void {
   assert.deepEqual({ logins: smtp.logins, mails: smtp.mails.length }, { logins: [], mails: 0 }, `${why}: no password and no message went out`);
 }
 
 describe('sendToChannel: email over STARTTLS (smtp-server and an openssl certificate)', () => {
-  it('delivers over a verified STARTTLS connection to a certificate for 127.0.0.1 signed by ca_file, and logs in over it', async (t) => {
-    if (skipWithoutOpenssl(t)) return;
+  it('delivers over a verified STARTTLS connection to a certificate for 127.0.0.1 signed by ca_file, and logs in over it', async () => {
     const dir = makeTempDir();
     const tls = makeCertificate(dir, ['-addext', 'subjectAltName=IP:127.0.0.1']);
     const smtp = await startSmtpRecorder({ login: { user: 'watchdog', password: PASSWORD }, tls });
@@ -100,8 +92,7 @@ describe('sendToChannel: email over STARTTLS (smtp-server and an openssl certifi
     assert.equal(smtp.mails[0]?.headers.get('subject'), `[watchdog] gateway-7: ${payload.summary}`);
   });
 
-  it('does not send to a certificate that names another host (CN=localhost, host 127.0.0.1): retried later, the password kept', async (t) => {
-    if (skipWithoutOpenssl(t)) return;
+  it('does not send to a certificate that names another host (CN=localhost, host 127.0.0.1): retried later, the password kept', async () => {
     const dir = makeTempDir();
     const tls = makeCertificate(dir);
     const smtp = await startSmtpRecorder({ login: { user: 'watchdog', password: PASSWORD }, tls });
@@ -114,8 +105,7 @@ describe('sendToChannel: email over STARTTLS (smtp-server and an openssl certifi
     assertNothingSent(smtp, 'the certificate names localhost, not 127.0.0.1');
   });
 
-  it('sends to that certificate with reject_unauthorized false (encrypted, not verified)', async (t) => {
-    if (skipWithoutOpenssl(t)) return;
+  it('sends to that certificate with reject_unauthorized false (encrypted, not verified)', async () => {
     const dir = makeTempDir();
     const tls = makeCertificate(dir);
     const smtp = await startSmtpRecorder({ login: { user: 'watchdog', password: PASSWORD }, tls });
@@ -129,8 +119,7 @@ describe('sendToChannel: email over STARTTLS (smtp-server and an openssl certifi
     );
   });
 
-  it('delivers over implicit TLS (TLS from the first byte, as on port 465)', async (t) => {
-    if (skipWithoutOpenssl(t)) return;
+  it('delivers over implicit TLS (TLS from the first byte, as on port 465)', async () => {
     const dir = makeTempDir();
     const tls = makeCertificate(dir, ['-addext', 'subjectAltName=IP:127.0.0.1']);
     const smtp = await startSmtpRecorder({ login: { user: 'watchdog', password: PASSWORD }, tls: { ...tls, implicit: true } });
@@ -144,8 +133,7 @@ describe('sendToChannel: email over STARTTLS (smtp-server and an openssl certifi
     );
   });
 
-  it('does not trust a self-signed certificate without ca_file', async (t) => {
-    if (skipWithoutOpenssl(t)) return;
+  it('does not trust a self-signed certificate without ca_file', async () => {
     const dir = makeTempDir();
     const tls = makeCertificate(dir, ['-addext', 'subjectAltName=IP:127.0.0.1']);
     const smtp = await startSmtpRecorder({ login: { user: 'watchdog', password: PASSWORD }, tls });
