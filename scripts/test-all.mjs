@@ -3,7 +3,8 @@
 // `npm test`: checks the prerequisites (scripts/test-prerequisites.mjs) and stops at once
 // when one is missing; then runs every suite (lint, typecheck, build, unit, faults, writer),
 // going on after a failure, except that the test suites are not run without a build; ends
-// with one line per suite and the failed tests by name. Exits 1 when anything failed.
+// with one line per suite, the failed tests by name, and whether the run changed the git
+// work tree (it must not). Exits 1 when anything failed.
 //
 // The test suites run as `npm run test:unit`, `test:faults` and `test:writer` do, with the
 // dot reporter on the terminal and, under test-results/ (ignored by git), the full TAP log
@@ -15,6 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { findMissingPrerequisites, machineFacts } from './test-prerequisites.mjs';
 import { REPOSITORY, TEST_RESULTS_DIR } from './test-results-dir.mjs';
 import { countResults, formatFailure, formatSuiteLine } from './test-summary.mjs';
+import { compareWorkTrees, snapshotWorkTree } from './work-tree-snapshot.mjs';
 
 /** Failed tests named at the end; the rest are in the logs. */
 const MAX_FAILURES_SHOWN = 40;
@@ -45,6 +47,7 @@ if (missing.length > 0) {
   process.exit(1);
 }
 
+const before = snapshotWorkTree(REPOSITORY);
 /** @type {import('./test-summary.mjs').SuiteOutcome[]} */
 const outcomes = [];
 /** @type {string[]} */
@@ -78,6 +81,8 @@ for (const suite of SUITES) {
   for (const failure of counts.failures) failures.push(formatFailure(suite.name, failure, (file) => relative(REPOSITORY, file)));
 }
 
+const changes = before === undefined ? undefined : compareWorkTrees(before, snapshotWorkTree(REPOSITORY) ?? new Map());
+
 const width = Math.max(...SUITES.map((suite) => suite.name.length));
 console.log('\nnpm test:');
 for (const outcome of outcomes) console.log(`  ${formatSuiteLine(outcome, width)}`);
@@ -90,8 +95,16 @@ const faultReport = join(TEST_RESULTS_DIR, 'faults.md');
 if (existsSync(faultReport) && outcomes.some((outcome) => outcome.name === 'faults' && outcome.state !== 'not run')) {
   console.log(`\nFault report: ${relative(REPOSITORY, faultReport)} (npm run report:faults writes reports/faults.md)`);
 }
+if (changes === undefined) {
+  console.log('Work tree: not a git checkout, not compared');
+} else if (changes.length === 0) {
+  console.log('Work tree: unchanged by the run');
+} else {
+  console.log('Work tree: changed by the run (a test must write only under test-results/ or a temporary folder; or did you edit files meanwhile?):');
+  for (const line of changes) console.log(`  ${line}`);
+}
 
-const failed = outcomes.some((outcome) => outcome.state !== 'passed');
+const failed = outcomes.some((outcome) => outcome.state !== 'passed') || (changes !== undefined && changes.length > 0);
 console.log(failed ? '\nnpm test: FAILED' : '\nnpm test: all passed');
 process.exitCode = failed ? 1 : 0;
 
