@@ -127,4 +127,9 @@ describe('the Debian packages the list names', () => {
       .filter((word) => !word.startsWith('-'));
     assert.deepEqual([...new Set(installed)].sort(), debianPackages());
   });
+
+  it('are each named in docs/development.md', () => {
+    const page = readFileSync(join(REPOSITORY, 'docs/development.md'), 'utf8');
+    assert.deepEqual(debianPackages().filter((name) => !page.includes(`\`${name}\``)), []);
+  });
 });
