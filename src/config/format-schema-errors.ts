@@ -49,6 +49,14 @@ function formatSchemaError(error: ErrorObject, data: unknown): string {
     }
     case 'minItems':
       return `${path}: must not be empty`;
+    case 'maxItems': {
+      const { limit } = error.params as { limit: number };
+      return `${path || 'config'}: must have at most ${limit} ${limit === 1 ? 'entry' : 'entries'}${Array.isArray(value) ? ` (got ${value.length})` : ''}`;
+    }
+    case 'maxLength': {
+      const { limit } = error.params as { limit: number };
+      return `${path || 'config'}: must be at most ${limit} characters long${typeof value === 'string' ? ` (got ${[...value].length})` : ''}`;
+    }
     default:
       return `${path || 'config'}: ${error.message ?? 'is invalid'}`;
   }

@@ -52,7 +52,7 @@ describe('formatSchemaErrors', () => {
     kill_timeout: 7,
     cleanup_timeout: Infinity,
     log_max_files: 1.5,
-    processes: { web: { commands: { start: '' }, timeout_seconds: 1e300 } },
+    processes: { web: { commands: { start: '' }, timeout_seconds: 1e300, healthy_statuses: ['running', 'ünïcödé ✓'] } },
   };
   const cases: [name: string, error: ErrorObject, expected: string][] = [
     ['required at the root', ajvError('required', '', { missingProperty: 'processes' }), 'processes: is required'],
@@ -75,6 +75,14 @@ describe('formatSchemaErrors', () => {
       ajvError('minLength', '/processes/web/commands/start', { limit: 1 }),
       'processes.web.commands.start: must not be empty',
     ],
+    ['maxItems, with the count', ajvError('maxItems', '/processes/web/healthy_statuses', { limit: 1 }, 'must NOT have more than 1 items'), 'processes.web.healthy_statuses: must have at most 1 entry (got 2)'],
+    ['maxItems, in the plural', ajvError('maxItems', '/cleanup_args', { limit: 0 }, 'must NOT have more than 0 items'), 'cleanup_args: must have at most 0 entries (got 2)'],
+    [
+      'maxLength, counting characters, not bytes',
+      ajvError('maxLength', '/processes/web/healthy_statuses/1', { limit: 8 }, 'must NOT have more than 8 characters'),
+      'processes.web.healthy_statuses[1]: must be at most 8 characters long (got 9)',
+    ],
+    ['maxLength beyond the data, without a count', ajvError('maxLength', '/db_path', { limit: 8 }, 'must NOT have more than 8 characters'), 'db_path: must be at most 8 characters long'],
     ['any other keyword uses ajv\'s message', ajvError('multipleOf', '/kill_timeout', { multipleOf: 2 }, 'must be multiple of 2'), 'kill_timeout: must be multiple of 2'],
     [
       'maximum, in words and with the value',

@@ -608,7 +608,7 @@ describe('validateConfig: pid_file', () => {
     assert.deepEqual(errorsOf({ processes: { web: webProcess({ pid_file: '' }) } }), ['processes.web.pid_file: must not be empty']);
     assert.deepEqual(errorsOf({ processes: { web: webProcess({ pid_file: 42 }) } }), ['processes.web.pid_file: must be string']);
     assert.deepEqual(errorsOf({ processes: { web: webProcess({ pid_file: '/run/web/' }) } }), ['processes.web.pid_file: must name a file, not a folder (got "/run/web/")']);
-    assert.deepEqual(errorsOf({ processes: { web: webProcess({ pid_file: 'x'.repeat(4097) }) } }), ['processes.web.pid_file: must NOT have more than 4096 characters']);
+    assert.deepEqual(errorsOf({ processes: { web: webProcess({ pid_file: 'x'.repeat(4097) }) } }), ['processes.web.pid_file: must be at most 4096 characters long (got 4097)']);
     assert.deepEqual(errorsOf({ processes: { web: webProcess({ pid_file: '/run/web/heartbeat.json' }) } }), [
       'processes.web.pid_file: is the heartbeat_path: the daemon writes its PID to a file of its own (such as /run/app/app.pid)',
     ]);
