@@ -5,11 +5,13 @@
 //
 //   node demo-app.mjs --heartbeat-dir DIR --key KEY [--interval-ms 1000]
 //                     [--hang-after N] [--exit-after N] [--error-after N]
-//                     [--ignore-sigterm]
+//                     [--status S] [--ignore-sigterm]
 //
 //   --hang-after N     after N beats keep running but never beat again (a hang)
 //   --exit-after N     exit 0 right after beat N, leaving the file (a crash: stale file)
 //   --error-after N    from beat N on, beat with status "error"
+//   --status S         beat with status S instead of "running" (an app that reports
+//                      more states, such as "degraded": see healthy_statuses)
 //   --ignore-sigterm   log SIGTERM and keep running and beating (only SIGKILL stops it)
 //
 // SIGTERM (unless ignored) or SIGINT removes the heartbeat file and exits 0.
@@ -21,7 +23,7 @@ import { HeartbeatWriter } from 'heartbeat-writer';
 
 const USAGE =
   'usage: demo-app.mjs --heartbeat-dir DIR --key KEY [--interval-ms 1000] ' +
-  '[--hang-after N] [--exit-after N] [--error-after N] [--ignore-sigterm]';
+  '[--hang-after N] [--exit-after N] [--error-after N] [--status S] [--ignore-sigterm]';
 
 function fail(message) {
   process.stderr.write(`demo-app: ${message}\n${USAGE}\n`);
@@ -51,6 +53,7 @@ function parseOptions(argv) {
         'hang-after': { type: 'string' },
         'exit-after': { type: 'string' },
         'error-after': { type: 'string' },
+        status: { type: 'string' },
         'ignore-sigterm': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -64,6 +67,7 @@ function parseOptions(argv) {
   }
   if (!values['heartbeat-dir']) fail('--heartbeat-dir is required');
   if (!values.key) fail('--key is required');
+  if (values.status === '') fail('--status must not be empty');
   return {
     heartbeatDir: values['heartbeat-dir'],
     key: values.key,
@@ -71,6 +75,7 @@ function parseOptions(argv) {
     hangAfter: parseCount('hang-after', values['hang-after'], 0),
     exitAfter: parseCount('exit-after', values['exit-after'], 0),
     errorAfter: parseCount('error-after', values['error-after'], 1),
+    status: values.status ?? 'running',
     ignoreSigterm: values['ignore-sigterm'] === true,
   };
 }
@@ -129,7 +134,7 @@ for (let iteration = 1; ; iteration += 1) {
   doWork(iteration);
   const failing = options.errorAfter !== undefined && iteration >= options.errorAfter;
   try {
-    writer.beat(failing ? 'error' : 'running');
+    writer.beat(failing ? 'error' : options.status);
   } catch (error) {
     // A missed beat is what the watchdog detects; report it and keep working.
     process.stderr.write(`demo-app: heartbeat failed: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -115,11 +115,24 @@ test('--error-after switches the status to "error" from that beat on', async (t)
   assert.deepEqual([readHeartbeat(path).iteration, readHeartbeat(path).status], [4, 'error']);
 });
 
+test('--status beats with that status until --error-after', async (t) => {
+  const dir = makeTempDir(t);
+  const path = join(dir, 'tired.json');
+  const args = ['--heartbeat-dir', dir, '--key', 'tired', '--interval-ms', '10', '--status', 'degraded', '--error-after', '3'];
+  const demo = startDemo(t, [...args, '--exit-after', '2']);
+  assert.deepEqual(await demo.exited, [0, null]);
+  assert.deepEqual([readHeartbeat(path).iteration, readHeartbeat(path).status], [2, 'degraded']);
+  const sick = startDemo(t, [...args, '--exit-after', '3']);
+  assert.deepEqual(await sick.exited, [0, null]);
+  assert.deepEqual([readHeartbeat(path).iteration, readHeartbeat(path).status], [3, 'error']);
+});
+
 const badArguments: ReadonlyArray<readonly [string, string[], RegExp]> = [
   ['missing --key', ['--heartbeat-dir', '/nonexistent'], /--key is required/],
   ['missing --heartbeat-dir', ['--key', 'k'], /--heartbeat-dir is required/],
   ['a non-numeric interval', ['--heartbeat-dir', '/nonexistent', '--key', 'k', '--interval-ms', 'soon'], /--interval-ms must be an integer >= 1/],
   ['a zero interval', ['--heartbeat-dir', '/nonexistent', '--key', 'k', '--interval-ms', '0'], /--interval-ms must be an integer >= 1/],
+  ['an empty status', ['--heartbeat-dir', '/nonexistent', '--key', 'k', '--status', ''], /--status must not be empty/],
   ['an unknown flag', ['--heartbeat-dir', '/nonexistent', '--key', 'k', '--bogus'], /Unknown option '--bogus'/],
   ['a key that is a path', ['--heartbeat-dir', '/nonexistent', '--key', '../k'], /plain file name/],
 ];
