@@ -21,7 +21,11 @@ export interface HeartbeatRecord {
    * `+00:00` offset, as Python's `datetime.now(timezone.utc).isoformat()` prints it.
    */
   readonly timestamp: string;
-  /** `"running"` when healthy; `"error"` makes the watchdog report `error_status`. */
+  /**
+   * `"running"` when healthy. Any other status (`"error"`, `"degraded"`, `"Running"`)
+   * makes the watchdog report `error_status`, as the Python Watchdog does, unless the
+   * process's `healthy_statuses` lists it.
+   */
   readonly status: string;
   /** 1 for the first beat of this writer, then one more for every beat written. */
   readonly iteration: number;

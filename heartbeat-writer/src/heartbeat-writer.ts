@@ -172,8 +172,9 @@ export class HeartbeatWriter {
    * file behind. Apps may catch and log it and carry on: a missed heartbeat is
    * exactly what the watchdog detects anyway.
    *
-   * @param status - `"running"` (the default) when healthy; `"error"` makes the
-   *   watchdog report `error_status`. Any non-empty string is written as is.
+   * @param status - `"running"` (the default) when healthy. Any other status, such as
+   *   `"error"`, makes the watchdog report `error_status` unless the process's
+   *   `healthy_statuses` lists it (compared exactly). Any non-empty string is written as is.
    * @throws TypeError when `status` is not a non-empty string.
    *
    * @example

@@ -55,11 +55,32 @@ export function checkProcessRules(key: string, raw: Record<string, unknown>, loo
     const problem = patternProblem(raw.match);
     if (problem !== undefined) errors.push(`${at}.match: ${problem}`);
   }
+  errors.push(...healthyStatusesProblems(raw.healthy_statuses).map((problem) => `${at}.healthy_statuses${problem}`));
   if (typeof raw.pid_file === 'string') {
     const problem = pidFileProblem(raw.pid_file, raw.heartbeat_path);
     if (problem !== undefined) errors.push(`${at}.pid_file: ${problem}`);
   }
   return { errors, warnings };
+}
+
+/**
+ * What the schema cannot say of `healthy_statuses`, each as `[index]: message`. Statuses
+ * are compared exactly, so white space around one (a slip when editing) would make every
+ * heartbeat `error_status`, and an entry listed twice is a slip too (a copy, or the case
+ * changed on one and not the other): refused rather than tolerated.
+ */
+function healthyStatusesProblems(statuses: unknown): string[] {
+  if (!Array.isArray(statuses)) return [];
+  const problems: string[] = [];
+  const first = new Map<string, number>();
+  statuses.forEach((status: unknown, index) => {
+    if (typeof status !== 'string' || status === '') return;
+    if (status.trim() !== status) problems.push(`[${index}]: ${JSON.stringify(status)} has white space around it; statuses are compared exactly`);
+    const earlier = first.get(status);
+    if (earlier === undefined) first.set(status, index);
+    else problems.push(`[${index}]: ${JSON.stringify(status)} is listed twice (also at [${earlier}])`);
+  });
+  return problems;
 }
 
 function pidFileProblem(path: string, heartbeatPath: unknown): string | undefined {

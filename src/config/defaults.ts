@@ -1,3 +1,5 @@
+import { DEFAULT_HEALTHY_STATUSES } from '../heartbeat/judge-status.js';
+
 /** Defaults of the config format; the Python Watchdog's where it had one. */
 export const CONFIG_DEFAULTS = {
   log_level: 'info',
@@ -15,6 +17,8 @@ export const CONFIG_DEFAULTS = {
   history_retention_days: 30,
   max_clock_skew_seconds: 60,
   recovery_actions: ['kill', 'clear_db', 'start'],
+  /** The Python Watchdog's health rule: any heartbeat status other than `"running"` is `error_status`. */
+  healthy_statuses: DEFAULT_HEALTHY_STATUSES,
   /** The crash-loop guard: at most this many recoveries... */
   max_recoveries: 3,
   /** ...within this many seconds, then the process is given up on until `on` or `reset`. */

@@ -102,6 +102,7 @@ export function normalizeProcess(key: string, raw: RawProcessConfig, inherited: 
     output_log_fallback: join(inherited.logDir, `${fileNameOf(key)}.out.log`),
     user: raw.user === undefined ? undefined : lookupUser(raw.user),
     match: raw.match === undefined ? undefined : new RegExp(raw.match, 'u'),
+    healthy_statuses: raw.healthy_statuses === undefined ? CONFIG_DEFAULTS.healthy_statuses : [...raw.healthy_statuses],
     pid_file: raw.pid_file === undefined ? undefined : resolve(configDir, raw.pid_file),
     max_recoveries: raw.max_recoveries ?? inherited.max_recoveries,
     recovery_window_seconds: raw.recovery_window_seconds ?? inherited.recovery_window_seconds,

@@ -28,6 +28,19 @@ const heartbeatSeconds = { type: 'number', exclusiveMinimum: 0, maximum: 7 * DAY
  */
 const tickCount = { type: 'integer', minimum: 1, maximum: 1440 } as const;
 
+/**
+ * The heartbeat statuses that mean healthy. A short list of short words (the Python
+ * Watchdog knew one, `"running"`); duplicates and stray white space are refused by
+ * `check-config-rules.ts`, with messages the schema cannot give.
+ */
+export const HEALTHY_STATUS_LIMITS = { maxItems: 16, maxLength: 64 } as const;
+const healthyStatuses = {
+  type: 'array',
+  minItems: 1,
+  maxItems: HEALTHY_STATUS_LIMITS.maxItems,
+  items: { type: 'string', minLength: 1, maxLength: HEALTHY_STATUS_LIMITS.maxLength },
+} as const;
+
 /** Settings a process inherits from the top level unless it sets its own. */
 const inheritableSettings = {
   consecutive_failures_threshold: tickCount,
@@ -64,6 +77,7 @@ export const processSchema = {
     output_log: nonEmptyString,
     user: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_.-]*\\$?$' },
     match: nonEmptyString,
+    healthy_statuses: healthyStatuses,
     // A path (PATH_MAX at most) the start command's daemon writes its PID to.
     pid_file: { type: 'string', minLength: 1, maxLength: 4096 },
     wake_on_lan: { type: 'object', additionalProperties: wakeOnLanSchema },

@@ -47,6 +47,7 @@ export interface RawProcessConfig {
   output_log?: string;
   user?: string;
   match?: string;
+  healthy_statuses?: string[];
   pid_file?: string;
   max_recoveries?: number;
   recovery_window_seconds?: number;
@@ -127,6 +128,11 @@ export interface ProcessConfig {
   user: UserAccount | undefined;
   /** A pattern the command line of the heartbeat's PID must match, for writers that record no start time. */
   match: RegExp | undefined;
+  /**
+   * The heartbeat statuses that mean healthy, compared exactly; any other status (or none)
+   * is `error_status`. Default `["running"]`, the Python Watchdog's rule.
+   */
+  healthy_statuses: readonly string[];
   /**
    * Absolute path of the file a daemonizing start command's daemon writes its PID to: after
    * a start command that exits 0, the PID there (untrusted) is taken as the started instance.

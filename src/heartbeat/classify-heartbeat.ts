@@ -4,6 +4,7 @@ import type { UserAccount } from '../system/lookup-user.js';
 import { checkIdentity, type IdentityCheck, type ObservedIdentity } from './check-identity.js';
 import { describeJson } from './describe-json.js';
 import type { HealthState } from './health-state.js';
+import { judgeStatus } from './judge-status.js';
 import { parseHeartbeat } from './parse-heartbeat.js';
 import type { HeartbeatFileRead } from './read-heartbeat-file.js';
 
@@ -23,7 +24,7 @@ export interface HealthVerdict {
   /** Seconds between the heartbeat and the check, when known. */
   heartbeatAgeSeconds: number | undefined;
   iteration: number | undefined;
-  /** The status the app reported. */
+  /** The status the app reported; `undefined` when it wrote none, or one that is not a string (the reason quotes it). */
   status: string | undefined;
   /** Something worth telling that is not a failure (a heartbeat naming another process key). */
   warning: string | undefined;
@@ -56,6 +57,8 @@ export interface ClassifyInput {
   match?: RegExp | undefined;
   /** The watchdog's own user: a heartbeat it owns (or root does) needs no owner check. */
   ownUid?: number | undefined;
+  /** The process's `healthy_statuses`: any other status is `error_status`. Default `["running"]`, the Python Watchdog's rule. */
+  healthyStatuses?: readonly string[] | undefined;
 }
 
 const STALE_REASONS: Record<Exclude<ProcessLiveness, 'alive'>, (pid: number) => string> = {
@@ -63,9 +66,6 @@ const STALE_REASONS: Record<Exclude<ProcessLiveness, 'alive'>, (pid: number) => 
   zombie: (pid) => `PID ${pid} is a zombie (exited)`,
   thread: (pid) => `PID ${pid} is a thread of another process, not the app`,
 };
-
-/** Statuses an app reports when it knows it is broken. */
-const ERROR_STATUSES: ReadonlySet<string> = new Set(['error']);
 
 /**
  * Decides the health of one process from its heartbeat, in the Python Watchdog's order:
@@ -104,7 +104,7 @@ export function classifyHeartbeat(input: ClassifyInput): HealthVerdict {
     heartbeatMs: beat.epochMs,
     heartbeatAgeSeconds: ageSeconds,
     iteration: beat.iteration,
-    status: beat.status,
+    status: typeof beat.status === 'string' ? beat.status : undefined,
     pidStartTicks: beat.pid_start_ticks,
     writerUid,
     bootId: beat.boot_id,
@@ -133,9 +133,8 @@ export function classifyHeartbeat(input: ClassifyInput): HealthVerdict {
   if (ageSeconds > input.timeoutSeconds) {
     return verdict('timed_out', `last heartbeat ${formatSeconds(ageSeconds)} ago, timeout ${formatSeconds(input.timeoutSeconds)}`, known);
   }
-  if (ERROR_STATUSES.has(beat.status)) {
-    return verdict('error_status', `app reports status ${JSON.stringify(beat.status)}`, known);
-  }
+  const status = judgeStatus(beat.status, input.healthyStatuses);
+  if (!status.healthy) return verdict('error_status', status.reason, known);
   return verdict('healthy', `heartbeat ${formatSeconds(Math.max(0, ageSeconds))} ago, iteration ${beat.iteration}`, known);
 }
 

@@ -2,7 +2,11 @@ import { normalizeBootId } from '../system/boot-info.js';
 import { describeJson } from './describe-json.js';
 import { parseTimestamp } from './parse-timestamp.js';
 
-/** A heartbeat that passed every check: the five keys of the Python Watchdog's format. */
+/**
+ * A heartbeat that passed every check: the five keys of the Python Watchdog's format.
+ * `status` is not checked here: it says whether the app is well, not whether the heartbeat
+ * can be trusted, so whatever it holds is judged by the health rule (`judgeStatus`).
+ */
 export interface Heartbeat {
   process_key: string;
   pid: number;
@@ -10,7 +14,8 @@ export interface Heartbeat {
   timestamp: string;
   /** `timestamp` as milliseconds since the epoch. */
   epochMs: number;
-  status: string;
+  /** As written: a string from every writer that follows the format; `undefined` when the key is absent. */
+  status: unknown;
   iteration: number;
   /** The writer's start time in clock ticks since boot, when the writer records it (HeartbeatWriter does). */
   pid_start_ticks: number | undefined;
@@ -20,7 +25,12 @@ export interface Heartbeat {
 
 export type HeartbeatParse = { ok: true; heartbeat: Heartbeat } | { ok: false; reason: string; pid?: number | undefined };
 
-const REQUIRED_KEYS = ['process_key', 'pid', 'timestamp', 'status', 'iteration'] as const;
+/**
+ * Keys without which the heartbeat cannot be trusted. Not `status`: the Python Watchdog
+ * reads it with `data.get("status")`, so a heartbeat without one is an app that has not
+ * said it is running (`error_status`), its PID as sound as any other's.
+ */
+const REQUIRED_KEYS = ['process_key', 'pid', 'timestamp', 'iteration'] as const;
 
 /** Linux never hands out PIDs above this (PID_MAX_LIMIT on 64-bit). */
 export const PID_MAX = 4_194_304;
@@ -54,7 +64,6 @@ export function parseHeartbeat(text: string): HeartbeatParse {
   // From here on the PID is sound, so it is reported with the failure.
   const fail = (reason: string): HeartbeatParse => ({ ok: false, reason, pid });
   if (typeof process_key !== 'string') return fail(`heartbeat process_key must be a string (got ${describeJson(process_key)})`);
-  if (typeof status !== 'string') return fail(`heartbeat status must be a string (got ${describeJson(status)})`);
   if (typeof iteration !== 'number' || !Number.isSafeInteger(iteration) || iteration < 0) {
     return fail(`heartbeat iteration must be a non-negative integer (got ${describeJson(iteration)})`);
   }

@@ -32,6 +32,7 @@ export function checkProcess(process: ProcessConfig, deps: CheckProcessDeps): He
       observe: (pid) => observeIdentity(deps.processTable, pid),
       user: process.user,
       match: process.match,
+      healthyStatuses: process.healthy_statuses,
       ownUid: deps.ownUid,
     });
   } catch (error) {

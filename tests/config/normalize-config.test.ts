@@ -135,6 +135,7 @@ describe('normalizeProcess: legacy keys and pipeline', () => {
         output_log_fallback: '/srv/watchdog/logs/my_server.out.log',
         user: undefined,
         match: undefined,
+        healthy_statuses: ['running'],
         pid_file: undefined,
         max_recoveries: 3,
         recovery_window_seconds: 3600,

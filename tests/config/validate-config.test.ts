@@ -88,6 +88,7 @@ describe('validateConfig: valid configs load', () => {
           output_log_fallback: '/var/log/watchdog/web.out.log',
           user: undefined,
           match: undefined,
+          healthy_statuses: ['running'],
           pid_file: undefined,
           max_recoveries: 3,
           recovery_window_seconds: 3600,
@@ -158,6 +159,7 @@ describe('validateConfig: valid configs load', () => {
         output_log_fallback: '/srv/watchdog/logs/my_server.out.log',
         user: undefined,
         match: undefined,
+        healthy_statuses: ['running'],
         pid_file: undefined,
         max_recoveries: 3,
         recovery_window_seconds: 3600,
@@ -184,6 +186,7 @@ describe('validateConfig: valid configs load', () => {
         output_log_fallback: '/srv/watchdog/logs/worker.out.log',
         user: undefined,
         match: undefined,
+        healthy_statuses: ['running'],
         pid_file: undefined,
         max_recoveries: 3,
         recovery_window_seconds: 3600,
@@ -612,5 +615,43 @@ describe('validateConfig: pid_file', () => {
     assert.deepEqual(errorsOf({ processes: { web: webProcess({ pid_file: '/run/web/heartbeat.json' }) } }), [
       'processes.web.pid_file: is the heartbeat_path: the daemon writes its PID to a file of its own (such as /run/app/app.pid)',
     ]);
+  });
+});
+
+describe('validateConfig: healthy_statuses', () => {
+  const statusesOf = (healthy_statuses?: unknown) =>
+    validateConfig({ processes: { web: webProcess(healthy_statuses === undefined ? {} : { healthy_statuses }) } }, CONFIG_PATH).config?.processes[0]?.healthy_statuses;
+
+  it('is ["running"] when not written: the Python Watchdog\'s rule', () => {
+    assert.deepEqual(statusesOf(), ['running']);
+  });
+
+  for (const list of [['running'], ['running', 'degraded'], ['ok'], ['läuft', 'Running', 'a b'], ['x'.repeat(64)], Array.from({ length: 16 }, (_, index) => `s${index}`)]) {
+    it(`accepts ${JSON.stringify(list).slice(0, 60)}`, () => {
+      assert.deepEqual(statusesOf(list), list);
+    });
+  }
+
+  // [name, value, the lines validate prints]
+  const refused: [string, unknown, string[]][] = [
+    ['an empty list', [], ['processes.web.healthy_statuses: must not be empty']],
+    ['not a list', 'running', ['processes.web.healthy_statuses: must be array']],
+    ['a non-string entry', ['running', 1], ['processes.web.healthy_statuses[1]: must be string']],
+    ['an empty string', ['running', ''], ['processes.web.healthy_statuses[1]: must not be empty']],
+    ['a string over 64 characters', ['x'.repeat(65)], ['processes.web.healthy_statuses[0]: must be at most 64 characters long (got 65)']],
+    ['more than 16 entries', Array.from({ length: 17 }, (_, index) => `s${index}`), ['processes.web.healthy_statuses: must have at most 16 entries (got 17)']],
+    ['an entry listed twice', ['running', 'degraded', 'running'], ['processes.web.healthy_statuses[2]: "running" is listed twice (also at [0])']],
+    ['white space around an entry', ['running', ' degraded'], ['processes.web.healthy_statuses[1]: " degraded" has white space around it; statuses are compared exactly']],
+    ['a trailing newline', ['running\n'], ['processes.web.healthy_statuses[0]: "running\\n" has white space around it; statuses are compared exactly']],
+  ];
+  for (const [name, value, lines] of refused) {
+    it(`refuses ${name}`, () => {
+      assert.deepEqual(errorsOf({ processes: { web: webProcess({ healthy_statuses: value }) } }), lines);
+    });
+  }
+
+  it('is not an unknown setting', () => {
+    const result = validateConfig({ processes: { web: webProcess({ healthy_statuses: ['running'] }) } }, CONFIG_PATH);
+    assert.deepEqual(result.warnings, []);
   });
 });

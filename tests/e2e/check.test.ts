@@ -91,6 +91,53 @@ describe('watchdog check against a real app embedding HeartbeatWriter', () => {
     assert.equal(historyOf(join(dir, 'watchdog.db'))[0]?.health, 'error_status');
   });
 
+  it('finds any status but "running" error_status, as the Python tool does, unless healthy_statuses lists it', async () => {
+    const dir = makeTempDir();
+    // One live app; the heartbeats below name its PID (written after it started, so it may be their writer).
+    const app = await startDemoApp(join(dir, 'run'), 'live');
+    const beats: Record<string, Record<string, unknown>> = {
+      degraded: { status: 'degraded' },
+      capitalised: { status: 'Running' },
+      no_status: { status: undefined },
+      numeric: { status: 1 },
+      tolerant: { status: 'degraded' },
+      running: {},
+    };
+    for (const [key, fields] of Object.entries(beats)) writeFileAt(join(dir, 'hb', `${key}.json`), heartbeatText({ process_key: key, pid: app.pid, ...fields }));
+    writeConfig(
+      dir,
+      Object.fromEntries(Object.keys(beats).map((key) => [key, { heartbeat_path: `hb/${key}.json`, ...(key === 'tolerant' ? { healthy_statuses: ['running', 'degraded'] } : {}) }])),
+      { consecutive_failures_threshold: 5 },
+    );
+
+    await checkQuietly(dir);
+    await checkQuietly(dir);
+
+    const status = Object.fromEntries((await statusOf(dir)).map((each) => [each.key, [each.state, each.reason, each.consecutive_failures, each.heartbeat_status]]));
+    assert.deepEqual(status, {
+      degraded: ['error_status', 'app reports status "degraded"; healthy: "running"', 2, 'degraded'],
+      capitalised: ['error_status', 'app reports status "Running"; healthy: "running"', 2, 'Running'],
+      no_status: ['error_status', 'heartbeat has no status; healthy: "running"', 2, null],
+      numeric: ['error_status', 'app reports status 1, not a string; healthy: "running"', 2, null],
+      tolerant: ['healthy', status.tolerant?.[1], 0, 'degraded'],
+      running: ['healthy', status.running?.[1], 0, 'running'],
+    });
+    const rows = historyOf(join(dir, 'watchdog.db'));
+    assert.deepEqual(
+      rows.filter((row) => row.health === 'error_status').map((row) => [row.process_key, row.pid]).sort(),
+      ['capitalised', 'capitalised', 'degraded', 'degraded', 'no_status', 'no_status', 'numeric', 'numeric'].map((key) => [key, app.pid]),
+      'their PID is trusted (error_status, not invalid_heartbeat): a recovery may stop it',
+    );
+    assert.equal(app.child.exitCode, null, 'below the threshold nothing is done to the app');
+
+    // The dry run judges by the same rule.
+    const dryRun = await runWatchdog(['check', '--dry-run'], { cwd: dir });
+    assert.equal(dryRun.code, 0, dryRun.stderr);
+    const lineOf = (key: string) => dryRun.stdout.split('\n').find((line) => line.startsWith(`${key}:`)) ?? '';
+    assert.match(lineOf('degraded'), /^degraded: error_status \(app reports status "degraded"; healthy: "running"\)/);
+    assert.match(lineOf('tolerant'), /^tolerant: healthy /);
+  });
+
   it('counts failures across ticks, recovers at the threshold, and resets on a healthy check', async () => {
     const dir = makeTempDir();
     writeConfig(dir, { demo: { heartbeat_path: 'run/demo.json', commands: { start: 'echo starting demo' } } }, { verify_delay: 0.2 });

@@ -158,6 +158,45 @@ describe('watchdog check recovers a failing app (inside a PID namespace)', () =>
     assertOutputLogOfStart(scenario, startedPid, 'stale_pid');
   });
 
+  it('recovers an app that beats with a status other than "running" (the Python rule), counting it toward the threshold', async () => {
+    const scenario = await startScenario();
+    const { ns, dir, dbPath, watchdog } = scenario;
+    const degraded = await spawnDemoApp(ns, dir, ['--status', 'degraded']);
+
+    await quietTick(watchdog, 'the first failed check');
+    assert.deepEqual(
+      checksIn(dbPath).map((check) => [check.health, check.reason, check.consecutive_failures, check.pid, check.heartbeat_status]),
+      [['error_status', 'app reports status "degraded"; healthy: "running"', 1, degraded, 'degraded']],
+    );
+    assert.deepEqual(recoveriesIn(dbPath), []);
+
+    const stdout = await recoveringTick(scenario);
+    assert.match(stdout, /^app: recovery #1 succeeded$/m);
+    const [recovery] = recoveriesIn(dbPath);
+    assert.deepEqual([recovery?.trigger_health, recovery?.outcome], ['error_status', 'succeeded']);
+    assert.deepEqual(outcomesOf(recovery), ['kill: ok', 'clear_db: ok', 'start: ok']);
+    const kill = actionOf(recovery, 'kill');
+    assert.deepEqual({ pid: kill.pid, signal: kill.signal }, { pid: degraded, signal: 'SIGTERM' });
+    await assertGone(ns, degraded, 'the instance reporting "degraded"');
+    // The started instance beats "running": healthy, the only copy.
+    await assertHealthyAfterStart(scenario, recovery?.started_pid ?? null);
+  });
+
+  it('leaves alone an app whose status its healthy_statuses lists', async () => {
+    const scenario = await startScenario({ healthy_statuses: ['running', 'degraded'] });
+    const { ns, dir, dbPath, watchdog } = scenario;
+    const degraded = await spawnDemoApp(ns, dir, ['--status', 'degraded']);
+
+    for (const tick of ['first', 'second', 'third']) await quietTick(watchdog, `the ${tick} check`);
+
+    assert.deepEqual(
+      checksIn(dbPath).map((check) => [check.health, check.consecutive_failures, check.pid, check.heartbeat_status]),
+      Array.from({ length: 3 }, () => ['healthy', 0, degraded, 'degraded']),
+    );
+    assert.deepEqual(recoveriesIn(dbPath), []);
+    assert.equal(await ns.state(degraded), 'alive');
+  });
+
   it('SIGKILLs an app that ignores SIGTERM once kill_timeout has passed', async () => {
     const scenario = await startScenario();
     const { ns, dir, dbPath, heartbeatPath, watchdog } = scenario;

@@ -39,7 +39,7 @@ describe('text an app controls, shown by the built watchdog', () => {
     writeConfig(dir, { app: { heartbeat_path: 'run/app.json' } });
     const processKey = `app${TITLE_AND_CLEAR}\u009b8m\u202e`;
     const status = `${TITLE_AND_CLEAR}\u009b2J`;
-    // The test's own PID: alive, so the check is healthy and nothing is ever signalled.
+    // The test's own PID: alive, and one check is below the threshold, so nothing is ever signalled.
     writeFileAt(join(dir, 'run', 'app.json'), heartbeatText({ process_key: processKey, status }));
     const watchdog = (args: string[]) => runWatchdog(args, { cwd: dir });
 
@@ -48,13 +48,16 @@ describe('text an app controls, shown by the built watchdog', () => {
     assert.equal(check.stderr, '');
     // The reason quotes the key through JSON.stringify (ESC as \u001b); the C1 and bidi characters it leaves raw are escaped for the terminal.
     const warning = 'heartbeat names process_key "app\\u001b]0;pwned\\u0007\\u001b[2J\\u009b8m\\u202e", expected "app"';
-    assert.match(check.stdout, /^app: healthy \(heartbeat .* ago, iteration 1\)$/m);
+    // Not "running": error_status, its reason quoting the status through JSON.stringify too.
+    const reason = 'app reports status "\\u001b]0;pwned\\u0007\\u001b[2J\\u009b2J"; healthy: "running"';
+    assert.ok(check.stdout.includes(`app: error_status (${reason}), failure 1/2\n`), check.stdout);
     assert.ok(check.stdout.includes(`  warning: ${warning}\n`), check.stdout);
     assertNoRawControl(check.stdout, 'check --verbose');
 
     const shown = await watchdog(['status']);
     assert.equal(shown.code, 0, shown.stderr);
     assert.ok(shown.stdout.includes(`warning: app: ${warning}\n`), shown.stdout);
+    assert.ok(shown.stdout.includes('app reports status "\\u001b]0;pwned'), shown.stdout);
     assertNoRawControl(shown.stdout, 'status');
 
     const json = await watchdog(['status', '--json']);
@@ -70,6 +73,7 @@ describe('text an app controls, shown by the built watchdog', () => {
 
     const log = readFileSync(join(dir, 'logs', 'watchdog.log'), 'utf8');
     assert.ok(log.includes(`warn  app: ${warning}\n`), log);
+    assert.ok(log.includes(`app: error_status (${reason}), failure 1/2`), log);
     assertNoRawControl(log.replaceAll('\n', ''), 'watchdog.log');
 
     const dbPath = join(dir, 'watchdog.db');

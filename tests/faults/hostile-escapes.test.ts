@@ -58,12 +58,15 @@ describe('fault injection, hostile users: escape sequences in what a person read
 
     const asHostile = { user: hostile.user.name, cwd: hostile.home };
     const failing = { start_grace_seconds: 0, recovery_backoff_seconds: 0 };
+    // Their statuses are not "running", so their checks are error_status, the status quoted in
+    // the reason too; below their threshold, so the app they name is left alone.
+    const belowThreshold = { consecutive_failures_threshold: 2 };
     writeFaultConfig(
       world.dir,
       {
-        title: { heartbeat_path: join(hostile.home, 'title.json'), ...asHostile },
-        csi: { heartbeat_path: join(hostile.home, 'csi.json'), ...asHostile },
-        forged: { heartbeat_path: join(hostile.home, 'forged.json'), ...asHostile },
+        title: { heartbeat_path: join(hostile.home, 'title.json'), ...belowThreshold, ...asHostile },
+        csi: { heartbeat_path: join(hostile.home, 'csi.json'), ...belowThreshold, ...asHostile },
+        forged: { heartbeat_path: join(hostile.home, 'forged.json'), ...belowThreshold, ...asHostile },
         hidden: {
           heartbeat_path: join(hostile.home, 'hidden.json'),
           commands: { start: `printf '\\033[8m%s\\033[0m\\n' ${hidden}; exit 3` },

@@ -28,10 +28,14 @@ import {
   type FaultWorld,
 } from './fault-scenario.js';
 
-/** A heartbeat naming the bystander, untrusted: its status is not a string (the PID is sound, so it is reported). */
+/**
+ * A heartbeat naming the bystander, untrusted: its iteration is not an integer (the PID is
+ * sound, so it is reported). Not its status: any status is judged by the health rule
+ * (error_status), whose PID is trusted.
+ */
 function untrustedHeartbeatNamingBystander(world: FaultWorld): void {
   mkdirSync(join(world.dir, 'hb'), { recursive: true });
-  writeHeartbeat(join(world.dir, 'hb/app.json'), heartbeatJson({ process_key: 'app', pid: world.bystander.pid, status: 42 }));
+  writeHeartbeat(join(world.dir, 'hb/app.json'), heartbeatJson({ process_key: 'app', pid: world.bystander.pid, iteration: 'many' }));
 }
 
 /** A start command that daemonizes as nginx does: the child leaves with setsid, the daemon writes its PID, the command exits 0. */
@@ -60,7 +64,7 @@ describe('fault injection: may we start now?', () => {
   it('cron and `on` both refuse, with the same reason, when an untrusted heartbeat names a live process', () =>
     faultCase(
       'v.1',
-      'an untrusted heartbeat (status not a string) names a live process (the bystander); threshold 1; then `watchdog on`',
+      'an untrusted heartbeat (iteration not an integer) names a live process (the bystander); threshold 1; then `watchdog on`',
       'cron records its due recovery as skipped and `on` refuses, both with the same reason (it may be the app, never signalled); nothing started, the bystander untouched',
       async (seen) => {
         const world = await startFaultWorld('start-untrusted');

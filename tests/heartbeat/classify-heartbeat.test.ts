@@ -32,7 +32,7 @@ function beat(overrides: Record<string, unknown> = {}): HeartbeatFileRead {
 }
 
 /** Classifies with a fake process table, recording every PID it is asked about. */
-function classify(read: HeartbeatFileRead, options: { timeoutSeconds?: number; maxClockSkewSeconds?: number; configuredKeys?: string[] } = {}) {
+function classify(read: HeartbeatFileRead, options: { timeoutSeconds?: number; maxClockSkewSeconds?: number; configuredKeys?: string[]; healthyStatuses?: string[] } = {}) {
   const asked: number[] = [];
   const verdict = classifyHeartbeat({
     read,
@@ -40,6 +40,7 @@ function classify(read: HeartbeatFileRead, options: { timeoutSeconds?: number; m
     configuredKeys: new Set(options.configuredKeys ?? ['web']),
     timeoutSeconds: options.timeoutSeconds ?? TIMEOUT,
     maxClockSkewSeconds: options.maxClockSkewSeconds ?? SKEW,
+    healthyStatuses: options.healthyStatuses,
     nowMs: NOW_MS,
     observe: () => ({ startTicks: () => 1000, bootId: () => undefined, commandLine: () => '/usr/bin/app', uids: () => ({ real: 0, effective: 0 }) }),
     liveness: (pid) => {
@@ -102,7 +103,6 @@ describe('classifyHeartbeat: the heartbeat cannot be used', () => {
     ['pid "123"', beat({ pid: '123' }), 'invalid_heartbeat', pidReason('"123"'), undefined],
     ['pid 2**40', beat({ pid: 2 ** 40 }), 'invalid_heartbeat', pidReason(String(2 ** 40)), undefined],
     ['process_key not a string', beat({ process_key: 5 }), 'invalid_heartbeat', 'heartbeat process_key must be a string (got 5)', ALIVE],
-    ['status not a string', beat({ status: 0 }), 'invalid_heartbeat', 'heartbeat status must be a string (got 0)', ALIVE],
     [
       'iteration negative',
       beat({ iteration: -3 }),
@@ -191,11 +191,19 @@ describe('classifyHeartbeat: the Python order of states', () => {
     ['alive but older than the timeout → timed_out', { timestamp: agoSeconds(90) }, 'timed_out', 'last heartbeat 90s ago, timeout 60s'],
     ['stale pid wins over timed out', { pid: DEAD, timestamp: agoSeconds(3600) }, 'stale_pid', `PID ${DEAD} is not running`],
     ['zombie wins over timed out', { pid: ZOMBIE, timestamp: agoSeconds(3600) }, 'stale_pid', `PID ${ZOMBIE} is a zombie (exited)`],
-    ['status "error" → error_status', { status: 'error' }, 'error_status', 'app reports status "error"'],
+    ['status "error" → error_status', { status: 'error' }, 'error_status', 'app reports status "error"; healthy: "running"'],
     ['timed out wins over error status', { status: 'error', timestamp: agoSeconds(61) }, 'timed_out', 'last heartbeat 61s ago, timeout 60s'],
     ['stale pid wins over error status', { status: 'error', pid: DEAD }, 'stale_pid', `PID ${DEAD} is not running`],
     ['exactly at the timeout is still healthy', { timestamp: agoSeconds(TIMEOUT) }, 'healthy', 'heartbeat 60s ago, iteration 42'],
-    ['another status is healthy', { status: 'starting' }, 'healthy', 'heartbeat 30s ago, iteration 42'],
+    // The Python Watchdog's rule: any status but "running" is error_status (it was healthy before issue 21).
+    ['another status → error_status', { status: 'starting' }, 'error_status', 'app reports status "starting"; healthy: "running"'],
+    ['"degraded" → error_status', { status: 'degraded' }, 'error_status', 'app reports status "degraded"; healthy: "running"'],
+    ['"Running" → error_status (case counts)', { status: 'Running' }, 'error_status', 'app reports status "Running"; healthy: "running"'],
+    ['status not a string → error_status', { status: 0 }, 'error_status', 'app reports status 0, not a string; healthy: "running"'],
+    ['status null → error_status', { status: null }, 'error_status', 'app reports status null, not a string; healthy: "running"'],
+    ['no status → error_status', { status: undefined }, 'error_status', 'heartbeat has no status; healthy: "running"'],
+    ['timed out wins over no status', { status: undefined, timestamp: agoSeconds(61) }, 'timed_out', 'last heartbeat 61s ago, timeout 60s'],
+    ['stale pid wins over no status', { status: undefined, pid: DEAD }, 'stale_pid', `PID ${DEAD} is not running`],
   ];
   for (const [name, overrides, state, reason] of cases) {
     it(name, () => {
@@ -207,9 +215,41 @@ describe('classifyHeartbeat: the Python order of states', () => {
     });
   }
 
+  it('keeps a string status in the verdict, and none that is not a string', () => {
+    assert.equal(classify(beat({ status: 'degraded' })).verdict.status, 'degraded');
+    assert.equal(classify(beat({ status: 7 })).verdict.status, undefined);
+    assert.equal(classify(beat({ status: undefined })).verdict.status, undefined);
+  });
+
   it('asks the process table about the heartbeat pid only', () => {
     const { asked } = classify(beat({ pid: DEAD }));
     assert.deepEqual(asked, [DEAD]);
+  });
+});
+
+describe('classifyHeartbeat: healthy_statuses', () => {
+  const healthyStatuses = ['running', 'degraded'];
+  // [name, status (undefined: no status key), state, reason]
+  const cases: [string, unknown, HealthState, string][] = [
+    ['a listed status is healthy', 'degraded', 'healthy', 'heartbeat 30s ago, iteration 42'],
+    ['"running" still is', 'running', 'healthy', 'heartbeat 30s ago, iteration 42'],
+    ['another is error_status, naming the accepted ones', 'error', 'error_status', 'app reports status "error"; healthy: "running", "degraded"'],
+    ['case counts', 'DEGRADED', 'error_status', 'app reports status "DEGRADED"; healthy: "running", "degraded"'],
+    ['no status is error_status', undefined, 'error_status', 'heartbeat has no status; healthy: "running", "degraded"'],
+  ];
+  for (const [name, status, state, reason] of cases) {
+    it(name, () => {
+      const { verdict } = classify(beat({ status }), { healthyStatuses });
+      assert.equal(verdict.state, state);
+      assert.equal(verdict.reason, reason);
+      assert.equal(verdict.pid, ALIVE);
+    });
+  }
+
+  it('without "running" in the list, "running" is error_status', () => {
+    const { verdict } = classify(beat(), { healthyStatuses: ['ok'] });
+    assert.equal(verdict.state, 'error_status');
+    assert.equal(verdict.reason, 'app reports status "running"; healthy: "ok"');
   });
 });
 

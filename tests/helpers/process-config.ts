@@ -22,6 +22,7 @@ export function processConfig(overrides: Partial<ProcessConfig> = {}): ProcessCo
     output_log_fallback: '/var/log/watchdog/web.out.log',
     user: undefined,
     match: undefined,
+    healthy_statuses: ['running'],
     pid_file: undefined,
     max_recoveries: 3,
     recovery_window_seconds: 3600,

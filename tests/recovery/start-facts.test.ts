@@ -7,7 +7,7 @@ import { FAKE_BOOT_ID, fakeSystem, type FakeProcess } from '../helpers/fake-syst
 import { verdictOf } from '../helpers/verdicts.js';
 
 const REQUEST = { intent: 'recover' as const, force: false, actions: ['kill', 'start'] };
-const untrusted = (pid: number): HealthVerdict => verdictOf('invalid_heartbeat', 'heartbeat status must be a string', { pid });
+const untrusted = (pid: number): HealthVerdict => verdictOf('invalid_heartbeat', 'heartbeat iteration must be a non-negative integer (got "many")', { pid });
 const factsFor = (checked: HealthVerdict, processes: FakeProcess[], started?: StartedInstance, expected = {}) => {
   const system = fakeSystem({ processes });
   return { facts: startFactsOf(REQUEST, { verdict: checked, checked, guard: undefined }, started, system.processes, expected), system };
