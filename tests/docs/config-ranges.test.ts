@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { HEALTHY_STATUS_LIMITS } from '../../src/config/schema.js';
 import { validateConfig } from '../../src/config/validate-config.js';
 import { everySectionConfig, numericSettings, withValueAt } from '../helpers/config-numbers.js';
 
@@ -37,5 +38,21 @@ describe('docs/config-ranges.md', () => {
     const errors = validateConfig(config, '/etc/watchdog/config.json', () => undefined, {}).errors;
     const block = /```\n([^`]*)```/.exec(TEXT)?.[1]?.trim().split('\n') ?? [];
     assert.deepEqual([...block].sort(), [...errors].sort());
+  });
+
+  it('gives the length range of healthy_statuses, and the lines validate prints', () => {
+    assert.match(TEXT, new RegExp(`holds 1 to ${HEALTHY_STATUS_LIMITS.maxItems} statuses, each 1 to ${HEALTHY_STATUS_LIMITS.maxLength} characters long`));
+    const web = (everySectionConfig().processes as { web: object }).web;
+    const errorsWith = (healthy_statuses: string[]) =>
+      validateConfig(withValueAt(everySectionConfig(), ['processes', 'web'], { ...web, healthy_statuses }), '/etc/watchdog/config.json', () => undefined, {}).errors;
+    const errors = [
+      Array.from({ length: HEALTHY_STATUS_LIMITS.maxItems + 1 }, (_, index) => `s${index}`),
+      ['x'.repeat(HEALTHY_STATUS_LIMITS.maxLength + 1)],
+      ['running', 'degraded', 'running'],
+      ['running', ' degraded'],
+    ].flatMap(errorsWith);
+    const lists = TEXT.slice(TEXT.indexOf('Lists have a length range'));
+    const block = /```\n([^`]*)```/.exec(lists)?.[1]?.trim().split('\n') ?? [];
+    assert.deepEqual(block, errors);
   });
 });
