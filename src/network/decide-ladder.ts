@@ -2,6 +2,7 @@ import { formatSeconds } from '../time/format-duration.js';
 import type { NetworkConfig } from '../config/network-types.js';
 import type { NetworkStateRow } from '../store/network-state.js';
 import { isLinkFailure, type LinkState } from './classify-link.js';
+import { formatCount } from '../display/format-count.js';
 
 export interface LadderFacts {
   state: LinkState;
@@ -27,7 +28,7 @@ export type LadderDecision =
 export function decideLadder(facts: LadderFacts): LadderDecision {
   if (facts.state === 'up') return { kind: 'healthy' };
   if (facts.state === 'check_error') return { kind: 'not_judged' };
-  const count = `${facts.consecutiveFailures} consecutive failed check(s), threshold ${facts.threshold}`;
+  const count = `${formatCount(facts.consecutiveFailures, 'consecutive failed check')}, threshold ${facts.threshold}`;
   if (facts.consecutiveFailures < facts.threshold) return { kind: 'wait', reason: `${count}: the ladder waits for the threshold` };
   if (facts.lastLadderAtMs !== undefined) {
     const sinceMs = facts.nowMs - facts.lastLadderAtMs;

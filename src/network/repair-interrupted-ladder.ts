@@ -3,6 +3,7 @@ import type { AuditWriter } from '../store/audit-writer.js';
 import { completeNetworkEvent, readLinksLeftDown, readUnfinishedLadders, type NetworkEventInput } from '../store/network-events.js';
 import { readNetworkState, writeLadderRun } from '../store/network-state.js';
 import type { NetworkSystem } from './network-system.js';
+import { formatCount } from '../display/format-count.js';
 
 export interface LadderRepairDeps {
   audit: AuditWriter;
@@ -34,7 +35,7 @@ export async function repairInterruptedLadder(name: string, deps: LadderRepairDe
       kind: 'ladder_end',
       ladderId: start.id,
       outcome: 'interrupted',
-      detail: `the watchdog stopped before this ladder run ended (killed, crashed or power cut); ${failedLadderRuns} consecutive failed ladder run(s)`,
+      detail: `the watchdog stopped before this ladder run ended (killed, crashed or power cut); ${formatCount(failedLadderRuns, 'consecutive failed ladder run')}`,
     });
     audit.write((db) => writeLadderRun(db, name, { at: start.at, ladderId: start.id, outcome: 'interrupted', healedBy: null, failedLadderRuns }));
     logger.warn(`network ${name}: ladder run #${start.id} of ${start.at} was interrupted (the watchdog died during it); closed and counted as failed run ${failedLadderRuns}`);

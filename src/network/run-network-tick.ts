@@ -16,6 +16,7 @@ import { decideRebootNow, gatherRebootFacts } from './reboot-facts.js';
 import { runLadder, type LadderRun } from './run-ladder.js';
 import { describeRung } from './describe-rung.js';
 import { repairInterruptedLadder } from './repair-interrupted-ladder.js';
+import { formatCount } from '../display/format-count.js';
 
 export interface NetworkTickDeps {
   /** Where events are recorded: the audit log, which a failing database cannot stop. */
@@ -162,14 +163,14 @@ export async function runNetworkTick(network: NetworkConfig, deps: NetworkTickDe
       : stopped !== undefined
         ? `interrupted by ${stopped} (the watchdog was asked to stop)`
         : 'no rung healed the link';
-  record({ kind: 'ladder_end', ladderId, outcome: ladder.outcome, detail: `${why}; ${failedLadderRuns} consecutive failed ladder run(s)` });
+  record({ kind: 'ladder_end', ladderId, outcome: ladder.outcome, detail: `${why}; ${formatCount(failedLadderRuns, 'consecutive failed ladder run')}` });
   audit.write((db) => writeLadderRun(db, name, { at: ladderAt, ladderId, outcome: ladder.outcome, healedBy: null, failedLadderRuns }));
   if (stopped !== undefined) {
     // Counted (interval_minutes and max_failures see it), but no reboot is weighed by a watchdog told to stop.
     logger.warn(`network ${name}: ladder run interrupted by ${stopped}; counted as failed run ${failedLadderRuns}; no reboot considered`);
     return outcome;
   }
-  logger.error(`network ${name}: the ladder did not heal the link (${why}); ${failedLadderRuns} consecutive failed run(s), a reboot is considered from ${network.max_failures}`);
+  logger.error(`network ${name}: the ladder did not heal the link (${why}); ${formatCount(failedLadderRuns, 'consecutive failed run')}, a reboot is considered from ${network.max_failures}`);
 
   const now = { atMs: system.now().getTime(), bootId: system.bootId(), uptimeSeconds: system.uptimeSeconds() };
   const facts = gatherRebootFacts(network, failedLadderRuns, readReboots(audit.db), now, system);
@@ -228,7 +229,7 @@ function recordChange(before: NetworkStateRow, verdict: LinkVerdict, record: (ev
   if (verdict.state === 'up') {
     // The first check ever of a healthy link is no news.
     if (before.last_state === null) return;
-    const after = before.consecutive_failures > 0 ? ` after ${before.consecutive_failures} failed check(s)` : '';
+    const after = before.consecutive_failures > 0 ? ` after ${formatCount(before.consecutive_failures, 'failed check')}` : '';
     record({ kind: 'link_up', outcome: 'up', detail: `back by itself${after}: ${verdict.reason}` });
   } else if (verdict.state === 'check_error') {
     record({ kind: 'check_error', outcome: verdict.state, detail: verdict.reason });

@@ -16,6 +16,7 @@ import { formatSeconds } from '../time/format-duration.js';
 import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
 import type { SendOutcome } from './channels/send-outcome.js';
 import type { EventPayload } from './watchdog-event.js';
+import { formatCount } from '../display/format-count.js';
 
 export interface DeliveryDeps {
   audit: AuditWriter;
@@ -62,7 +63,7 @@ export async function deliverNotifications(notify: NotifyConfig, deps: DeliveryD
         const left = channelDeadline - deps.monotonicMs();
         if (left <= 0) {
           report.waiting += pending.length - index;
-          deps.logger.warn(`notify: ${channel.name}: ${pending.length - index} notification(s) wait for the next tick: its share of notify.delivery_budget_seconds (${notify.delivery_budget_seconds}s) is spent`);
+          deps.logger.warn(`notify: ${channel.name}: ${formatCount(pending.length - index, 'notification')} ${pending.length - index === 1 ? 'waits' : 'wait'} for the next tick: its share of notify.delivery_budget_seconds (${notify.delivery_budget_seconds}s) is spent`);
           break;
         }
         const outcome = await deliverOne(channel, row, channelDeadline, deps);
@@ -91,7 +92,7 @@ function dropStale(notify: NotifyConfig, deps: DeliveryDeps): number {
       const count = configured.has(channel)
         ? dropPendingBefore(db, channel, before, `not delivered within notify.max_age_hours (${notify.max_age_hours})`)
         : dropPendingOfChannel(db, channel, 'the channel is no longer in the config');
-      if (count > 0) deps.logger.warn(`notify: ${channel}: dropped ${count} notification(s) ${configured.has(channel) ? `older than ${notify.max_age_hours} hours, never delivered` : 'of a channel no longer in the config'}`);
+      if (count > 0) deps.logger.warn(`notify: ${channel}: dropped ${formatCount(count, 'notification')} ${configured.has(channel) ? `older than ${notify.max_age_hours} hours, never delivered` : 'of a channel no longer in the config'}`);
       dropped += count;
     }
     return dropped;
@@ -134,7 +135,7 @@ async function deliverOne(channel: ChannelConfig, row: NotificationRow, deadline
   else if (outcome.kind === 'refused') deps.logger.error(`notify: ${channel.name}: ${what} refused, not retried: ${outcome.detail}`);
   else {
     const late = formatSeconds(Math.max(0, Date.parse(at) - Date.parse(row.created_at)) / 1000);
-    deps.logger.warn(`notify: ${channel.name}: cannot send ${what} yet (queued ${late} ago, ${row.attempts + attempts} attempt(s)); tried again next tick: ${outcome.detail}`);
+    deps.logger.warn(`notify: ${channel.name}: cannot send ${what} yet (queued ${late} ago, ${formatCount(row.attempts + attempts, 'attempt')}); tried again next tick: ${outcome.detail}`);
   }
   return outcome;
 }

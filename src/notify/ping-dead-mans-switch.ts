@@ -2,6 +2,7 @@ import type { PingConfig } from '../config/notify-types.js';
 import type { Logger } from '../logging/logger.js';
 import { httpRequest, type HttpOutcome, type HttpRequest } from '../system/http-request.js';
 import { SecretScope } from './expand-references.js';
+import { nounFor } from '../display/format-count.js';
 
 export interface PingDeps {
   env: NodeJS.ProcessEnv;
@@ -21,7 +22,7 @@ export async function pingDeadMansSwitch(ping: PingConfig, failed: boolean, deps
   const expanded = scope.expandUrl(ping.url);
   const what = `ping_url${failed ? ' (/fail)' : ''}`;
   if (scope.missing.length > 0) {
-    deps.logger.warn(`${what}: not sent: environment variable(s) ${scope.missing.join(', ')} not set`);
+    deps.logger.warn(`${what}: not sent: ${nounFor(scope.missing.length, 'environment variable')} ${scope.missing.join(', ')} not set`);
     return false;
   }
   if (!URL.canParse(expanded)) {

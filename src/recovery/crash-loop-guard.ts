@@ -1,5 +1,6 @@
 import type { ProcessConfig } from '../config/types.js';
 import { formatSeconds } from '../time/format-duration.js';
+import { formatCount } from '../display/format-count.js';
 
 /** A process's limits on recoveries: `max_recoveries`, `recovery_window_seconds`, `recovery_backoff_seconds`. */
 export interface CrashLoopLimits {
@@ -112,7 +113,7 @@ export function decideCrashLoop(budget: RecoveryBudget, limits: CrashLoopLimits,
   if (budget.recent >= limits.maxRecoveries) {
     return {
       kind: 'give_up',
-      reason: `gave up: ${budget.recent} recoveries within ${formatSeconds(limits.windowSeconds)} (max_recoveries ${limits.maxRecoveries})`,
+      reason: `gave up: ${formatCount(budget.recent, 'recovery', 'recoveries')} within ${formatSeconds(limits.windowSeconds)} (max_recoveries ${limits.maxRecoveries})`,
     };
   }
   if (budget.failedInARow > 0 && budget.lastFailedMs !== undefined && limits.backoffSeconds > 0) {

@@ -22,6 +22,7 @@ import { migrate, openStore, type Store } from './open-store.js';
 import { liveModeOf, nextMode, ON_DATABASE, type AuditMode, type AuditModeEvent, type DatabaseMode, type StandInMode } from './audit-store-mode.js';
 import { sqliteFaultOf } from './sqlite-fault.js';
 import { readMeta, writeMeta } from './watchdog-meta.js';
+import { formatCount } from '../display/format-count.js';
 
 /**
  * The audit log as a tick (or a manual command) uses it. Healing never waits on it for
@@ -132,7 +133,7 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
       real = fresh;
       const kept = carryProcessState(aside, fresh);
       const detail = `the audit database was corrupt (${describeError(error)}); moved aside to ${aside}, a fresh one created; ${
-        kept === undefined ? 'the state of the processes (off, given up on, failure counts) could not be read from it' : `the state of ${kept} process(es) carried over`
+        kept === undefined ? 'the state of the processes (off, given up on, failure counts) could not be read from it' : `the state of ${formatCount(kept, 'process', 'processes')} carried over`
       }`;
       logger.error(detail);
       fresh.transaction(() => recordAuditEvent(fresh, { at: stamp(), kind: 'db_moved_aside', detail })).immediate();
@@ -169,8 +170,8 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
       logger.warn(`audit database ${dbPath}: the journal ${journalPath} was written already (a run stopped before removing it); removed`);
       return;
     }
-    const detail = `wrote ${journalRowCount(journal)} rows kept in the journal while the database could not take them${
-      journal.droppedChecks > 0 ? ` (${journal.droppedChecks} older check rows had to be left out)` : ''
+    const detail = `wrote ${formatCount(journalRowCount(journal), 'row')} kept in the journal while the database could not take them${
+      journal.droppedChecks > 0 ? ` (${formatCount(journal.droppedChecks, 'older check row')} had to be left out)` : ''
     }${(journal.droppedRows ?? 0) > 0 ? ` (${journal.droppedRows} older rows of recoveries, events or notifications had to be left out)` : ''}`;
     try {
       withoutForeignKeys(db, () =>
@@ -259,7 +260,7 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
           // Taken before the stand-in closes: a fresh database gets them even when the journal could not be written.
           kept = journalOf(standIn, mode.droppedBefore, mode.stateKnown);
           if (mode.journal === 'unsaved') saveJournal(standIn);
-          if (mode.journal === 'saved') logger.warn(`audit database ${dbPath}: ${journalRowCount(kept)} rows kept in the journal ${journalPath} (${mode.reason})`);
+          if (mode.journal === 'saved') logger.warn(`audit database ${dbPath}: ${formatCount(journalRowCount(kept), 'row')} kept in the journal ${journalPath} (${mode.reason})`);
         }
       } finally {
         standIn?.close();
@@ -283,7 +284,7 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
       fresh = openStore(dbPath, { busyTimeoutMs: options.busyTimeoutMs });
       const db = fresh;
       const rows = kept === undefined ? 0 : journalRowCount(kept);
-      const detail = `the audit database was corrupt; moved aside to ${aside}, a fresh one created holding this run's ${rows} rows and the state of the processes that could be read`;
+      const detail = `the audit database was corrupt; moved aside to ${aside}, a fresh one created holding this run's ${formatCount(rows, 'row')} and the state of the processes that could be read`;
       withoutForeignKeys(db, () =>
         db.transaction(() => {
           if (kept !== undefined) applyJournal(db, kept);
@@ -317,7 +318,7 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
       if (!wasSaved) logger.warn(`audit database ${dbPath}: the journal ${journalPath} can be written again`);
       move({ kind: 'journal_saved' });
     } catch (error) {
-      if (wasSaved) logger.error(`cannot write the journal ${journalPath} either (${describeError(error)}): ${journalRowCount(journal)} audit rows are only in memory, and lost when this run ends`);
+      if (wasSaved) logger.error(`cannot write the journal ${journalPath} either (${describeError(error)}): ${formatCount(journalRowCount(journal), 'audit row')} ${journalRowCount(journal) === 1 ? 'is' : 'are'} only in memory, and lost when this run ends`);
       move({ kind: 'journal_failed' });
     }
   }

@@ -1,5 +1,6 @@
 import { KEPT_UNLESS_SET, readJournal, journalRowCount } from './journal.js';
 import type { ProcessStateRow } from './read-state.js';
+import { formatCount } from '../display/format-count.js';
 
 /**
  * What waits in the journal, as `status` shows it: rows a degraded run kept because the
@@ -70,6 +71,6 @@ export function journalStatusOf(pending: PendingJournal, fromJournal: readonly s
     return { path: pending.path, pending_rows: null, dropped_checks: null, processes: [], note: `the journal cannot be read (${pending.reason}): an off or on kept there may not show` };
   }
   const whose = fromJournal.length === 0 ? '' : `; the state of ${fromJournal.join(', ')} is from it, the truth until the database takes it`;
-  const dropped = pending.droppedChecks > 0 ? ` (${pending.droppedChecks} older check rows left out)` : '';
-  return { path: pending.path, pending_rows: pending.rows, dropped_checks: pending.droppedChecks, processes: [...fromJournal], note: `${pending.rows} rows wait in the journal${dropped}${whose}` };
+  const dropped = pending.droppedChecks > 0 ? ` (${formatCount(pending.droppedChecks, 'older check row')} left out)` : '';
+  return { path: pending.path, pending_rows: pending.rows, dropped_checks: pending.droppedChecks, processes: [...fromJournal], note: `${formatCount(pending.rows, 'row')} ${pending.rows === 1 ? 'waits' : 'wait'} in the journal${dropped}${whose}` };
 }

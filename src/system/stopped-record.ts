@@ -6,6 +6,7 @@ import type { ProcStat } from './proc-stat.js';
 import { readToScratch } from './read-to-scratch.js';
 import { replaceFile } from './replace-file.js';
 import { closeFolder, inFolder } from './walk-path.js';
+import { formatCount } from '../display/format-count.js';
 
 /** A process the watchdog sent SIGSTOP: its PID with its start time, so a reused PID is told apart. */
 export interface StoppedProcess {
@@ -135,7 +136,7 @@ export function resumeLeftStopped(
   const path = stoppedRecordPathFor(lockPath);
   try {
     const resumed = resumeStoppedProcesses(path, { bootId: system.processes.bootId(), stat: (pid) => system.processes.stat(pid), kill: (pid, signal) => system.sendSignal(pid, signal) });
-    return resumed.length === 0 ? undefined : `resumed ${resumed.length} process(es) a killed watchdog left stopped (SIGCONT to PID ${resumed.join(', ')}, each by its start time)`;
+    return resumed.length === 0 ? undefined : `resumed ${formatCount(resumed.length, 'process', 'processes')} a killed watchdog left stopped (SIGCONT to PID ${resumed.join(', ')}, each by its start time)`;
   } catch (error) {
     if (systemErrorCode(error) === undefined) throw error;
     return `cannot read ${path}, the processes a killed watchdog may have left stopped: ${(error as Error).message}`;

@@ -31,6 +31,7 @@ import { notifierFor } from '../notify/queue-event.js';
 import type { RaiseEvent } from '../notify/watchdog-event.js';
 import { deliverQueued, recordTickEnd } from './report-tick.js';
 import { tickFailures } from './tick-failures.js';
+import { formatCount } from '../display/format-count.js';
 
 export interface TickDeps {
   system: System;
@@ -118,7 +119,7 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
       const host = deps.hostname;
       const raise = notifierFor(config.notify, { audit: store, host: host === undefined ? machineName : () => host, now: () => system.now(), logger });
       const interrupted = store.write((db) => markInterruptedRecoveries(db, checkedAt));
-      if (interrupted > 0) logger.warn(`${interrupted} recovery(ies) were interrupted by the watchdog stopping mid-pipeline; marked interrupted`);
+      if (interrupted > 0) logger.warn(`${formatCount(interrupted, 'recovery', 'recoveries')} ${interrupted === 1 ? 'was' : 'were'} interrupted by the watchdog stopping mid-pipeline; marked interrupted`);
       const clock = bootClockOf(system.processes);
       const recorded = store.write((db) =>
         recordChecks(
@@ -291,7 +292,7 @@ function applyRetentionLogged(audit: AuditWriter, nowMs: number, config: Watchdo
   const retention = audit.write((db) => applyRetention(db, nowMs, config.history_retention_days, formatUtcTimestamp));
   if (retention.deletedRows > 0 || retention.deletedRecoveries > 0 || retention.deletedNetworkEvents > 0) {
     logger.info(
-      `retention: deleted ${retention.deletedRows} check rows, ${retention.deletedRecoveries} recoveries and ${retention.deletedNetworkEvents} network events older than ${config.history_retention_days} days`,
+      `retention: deleted ${formatCount(retention.deletedRows, 'check row')}, ${formatCount(retention.deletedRecoveries, 'recovery', 'recoveries')} and ${formatCount(retention.deletedNetworkEvents, 'network event')} older than ${config.history_retention_days} days`,
     );
   }
 }

@@ -95,7 +95,7 @@ describe('watchdog command line', () => {
     writeConfig(dir, { web: { heartbeat_path: 'web.json', colour: 'blue' } });
     const result = await runWatchdog(['validate'], { cwd: dir });
     assert.equal(result.code, 0);
-    assert.equal(result.stdout, `OK: ${join(dir, 'config.json')} (1 processes)\n`);
+    assert.equal(result.stdout, `OK: ${join(dir, 'config.json')} (1 process)\n`);
     assert.equal(result.stderr, 'warning: processes.web.colour: unknown setting, ignored\n');
   });
 

@@ -192,7 +192,7 @@ describe('webhook notifications (a real HTTP server on 127.0.0.1)', () => {
 
     const status = await runWatchdog(['status'], { cwd: dir, env });
     assert.equal(status.code, 0, status.stderr);
-    assert.match(status.stdout, new RegExp(`^notify hook: 2 waiting since ${head?.created_at.replace(/[.+]/g, '\\$&')} \\(ECONNREFUSED[^)]*\\); none delivered yet$`, 'm'));
+    assert.match(status.stdout, new RegExp(`^notify hook: 2 notifications waiting since ${head?.created_at.replace(/[.+]/g, '\\$&')} \\(ECONNREFUSED[^)]*\\); none delivered yet$`, 'm'));
     const statusJson = JSON.parse((await runWatchdog(['status', '--json'], { cwd: dir, env })).stdout) as { notifications: unknown };
     assert.deepEqual(statusJson.notifications, [
       { channel: 'hook', pending: 2, oldest_pending_at: head?.created_at, last_error: head?.last_error, last_delivered_at: null },
@@ -240,7 +240,7 @@ describe('notifications that cannot go out yet, and a dry run (a real HTTP serve
     assert.equal(hook.requests.length, 0, 'nothing is sent with a blank path or token');
     const [waiting] = notificationsIn(dbPath);
     assert.deepEqual([waiting?.event, waiting?.state, waiting?.attempts], ['process_off', 'pending', 1]);
-    assert.equal(waiting?.last_error, 'environment variable(s) HOOK_PATH, HOOK_TOKEN not set (referenced in the config)');
+    assert.equal(waiting?.last_error, 'environment variables HOOK_PATH, HOOK_TOKEN not set (referenced in the config)');
 
     assertQuiet(await runWatchdog(['check'], { cwd: dir, env }), 'a tick that can see them');
     assert.deepEqual(

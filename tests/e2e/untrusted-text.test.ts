@@ -125,6 +125,6 @@ describe('text an app controls, shown by the built watchdog', () => {
     renameSync(writeConfig(dir, { app: { heartbeat_path: 'run/app.json' } }), join(dir, name));
     const result = await runWatchdog(['validate', '-c', name], { cwd: dir });
     assert.equal(result.code, 0, result.stderr);
-    assert.equal(result.stdout, `OK: ${join(dir, 'config\\x1b]0;pwned\\x07\\x1b[2J.json')} (1 processes)\n`);
+    assert.equal(result.stdout, `OK: ${join(dir, 'config\\x1b]0;pwned\\x07\\x1b[2J.json')} (1 process)\n`);
   });
 });

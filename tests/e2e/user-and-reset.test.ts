@@ -158,7 +158,7 @@ describe('watchdog reset and the crash-loop guard', () => {
 
     const second = await runWatchdog(['check'], { cwd: dir });
     assert.equal(second.code, 1, `giving up is told once, as a failure: ${show(second)}`);
-    assert.match(second.stderr, /^watchdog: app: gave up: 1 recoveries within 60m 00s \(max_recoveries 1\)/m, show(second));
+    assert.match(second.stderr, /^watchdog: app: gave up: 1 recovery within 60m 00s \(max_recoveries 1\)/m, show(second));
     assert.ok(second.stderr.includes('watchdog: app: no more recoveries until `watchdog on app` or `watchdog reset app`'), show(second));
     assert.deepEqual(recoveryOutcomesIn(dbPath), ['failed'], 'no second recovery');
 
@@ -166,7 +166,7 @@ describe('watchdog reset and the crash-loop guard', () => {
     const app = gaveUp.get('app');
     assert.equal(app?.state, 'gave_up', JSON.stringify(app));
     assert.ok(typeof app?.gave_up_at === 'string' && app.gave_up_at !== '', `gave_up_at is a time: ${JSON.stringify(app)}`);
-    assert.match(app?.gave_up_reason ?? '', /^gave up: 1 recoveries within/);
+    assert.match(app?.gave_up_reason ?? '', /^gave up: 1 recovery within/);
     assert.ok(app !== undefined && 'identity' in app, 'status --json has an identity field');
     assert.deepEqual(
       { state: gaveUp.get('web')?.state, identity: gaveUp.get('web')?.identity, gave_up_at: gaveUp.get('web')?.gave_up_at },

@@ -100,7 +100,7 @@ describe('fault injection: recoveries interrupted or hung', () => {
           ],
           'both checks recorded; the failure count was still at the threshold, so the recovery ran again',
         );
-        assert.match(log, /1 recovery\(ies\) were interrupted/);
+        assert.match(log, /1 recovery was interrupted/);
         assert.equal(linesOf(join(dir, 'block.runs')).length, 2, 'the cleanup ran once per recovery');
         assert.deepEqual(stubStarts(dir), ['app'], 'one start, by the second recovery');
         assertBystandersUntouched(bystanders);

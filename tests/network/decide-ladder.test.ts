@@ -55,19 +55,19 @@ describe('decideLadder: reasons', () => {
   it('below the threshold: the count and the threshold', () => {
     assert.deepEqual(decideLadder(facts({ consecutiveFailures: 1, threshold: 3 })), {
       kind: 'wait',
-      reason: '1 consecutive failed check(s), threshold 3: the ladder waits for the threshold',
+      reason: '1 consecutive failed check, threshold 3: the ladder waits for the threshold',
     });
   });
 
   it('within the interval: how long ago it ran, the interval and the time left', () => {
     assert.deepEqual(decideLadder(facts({ consecutiveFailures: 4, lastLadderAtMs: NOW_MS - 2 * MINUTE_MS })), {
       kind: 'wait',
-      reason: '4 consecutive failed check(s), threshold 2; the ladder ran 2m 00s ago and runs at most every 5m 00s (next in 3m 00s)',
+      reason: '4 consecutive failed checks, threshold 2; the ladder ran 2m 00s ago and runs at most every 5m 00s (next in 3m 00s)',
     });
   });
 
   it('a run names the count', () => {
-    assert.deepEqual(decideLadder(facts({ consecutiveFailures: 3 })), { kind: 'run', reason: '3 consecutive failed check(s), threshold 2' });
+    assert.deepEqual(decideLadder(facts({ consecutiveFailures: 3 })), { kind: 'run', reason: '3 consecutive failed checks, threshold 2' });
   });
 
   it('healthy and not_judged carry nothing else', () => {

@@ -273,8 +273,8 @@ describe('deliverNotifications', () => {
       h.rows().map((row) => row.state),
       ['delivered', 'delivered', 'pending', 'pending', 'pending', 'delivered', 'pending'],
     );
-    assert.ok(h.logger.lines.includes("warn notify: ops: 3 notification(s) wait for the next tick: its share of notify.delivery_budget_seconds (30s) is spent"), h.logger.lines.join('\n'));
-    assert.ok(h.logger.lines.includes("warn notify: sms: 1 notification(s) wait for the next tick: its share of notify.delivery_budget_seconds (30s) is spent"), h.logger.lines.join('\n'));
+    assert.ok(h.logger.lines.includes("warn notify: ops: 3 notifications wait for the next tick: its share of notify.delivery_budget_seconds (30s) is spent"), h.logger.lines.join('\n'));
+    assert.ok(h.logger.lines.includes("warn notify: sms: 1 notification waits for the next tick: its share of notify.delivery_budget_seconds (30s) is spent"), h.logger.lines.join('\n'));
   });
 
   it('drops pending notifications older than max_age_hours, unsent, and leaves done ones as they are', async () => {
@@ -294,7 +294,7 @@ describe('deliverNotifications', () => {
       [sentLongAgo, 'ops', 'delivered', 0, null],
       [fresh, 'ops', 'delivered', 1, null],
     ]);
-    assert.ok(h.logger.lines.includes('warn notify: ops: dropped 1 notification(s) older than 24 hours, never delivered'), h.logger.lines.join('\n'));
+    assert.ok(h.logger.lines.includes('warn notify: ops: dropped 1 notification older than 24 hours, never delivered'), h.logger.lines.join('\n'));
   });
 
   it('drops what waits for a channel no longer in the config, unsent', async () => {
@@ -312,7 +312,7 @@ describe('deliverNotifications', () => {
       [gone[1], 'pager', 'dropped', 0, 'the channel is no longer in the config'],
       [kept, 'ops', 'delivered', 1, null],
     ]);
-    assert.ok(h.logger.lines.includes('warn notify: pager: dropped 2 notification(s) of a channel no longer in the config'), h.logger.lines.join('\n'));
+    assert.ok(h.logger.lines.includes('warn notify: pager: dropped 2 notifications of a channel no longer in the config'), h.logger.lines.join('\n'));
   });
 
   it('counts exactly over a pass with every outcome', async () => {

@@ -44,7 +44,7 @@ describe('pingDeadMansSwitch', () => {
     const logger = recordingLogger();
     assert.equal(await pingDeadMansSwitch({ url: 'https://127.0.0.1/${UUID}', timeout_seconds: 10 }, false, { env: {}, logger, request }), false);
     assert.deepEqual(request.calls, []);
-    assert.deepEqual(logger.lines, ['warn ping_url: not sent: environment variable(s) UUID not set']);
+    assert.deepEqual(logger.lines, ['warn ping_url: not sent: environment variable UUID not set']);
   });
 
   it('logs a ping the service did not take, never the URL or its secret', async () => {

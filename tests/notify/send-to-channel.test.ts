@@ -44,7 +44,7 @@ describe('sendToChannel', () => {
     const outcome = await sendToChannel(channel, PAYLOAD, 2000, depsWith({}));
     assert.equal(outcome.kind, 'retry');
     assert.match(outcome.detail, /OPS_HOOK_TOKEN/);
-    assert.equal(outcome.detail, 'environment variable(s) OPS_HOOK_TOKEN not set (referenced in the config)');
+    assert.equal(outcome.detail, 'environment variable OPS_HOOK_TOKEN not set (referenced in the config)');
   });
 
   it('never returns the secret a failed webhook attempt used (loopback port 1 refuses)', { timeout: 30_000 }, async () => {

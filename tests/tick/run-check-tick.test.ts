@@ -139,7 +139,7 @@ describe('runCheckTick', () => {
     } finally {
       after.close();
     }
-    assert.ok(logger.lines.includes('info retention: deleted 1 check rows, 0 recoveries and 0 network events older than 30 days'));
+    assert.ok(logger.lines.includes('info retention: deleted 1 check row, 0 recoveries and 0 network events older than 30 days'));
   });
 
   it('does not check disabled processes', async () => {

@@ -22,7 +22,7 @@ function network(ladderOutcome: 'healed' | 'failed' | 'timed_out' | undefined): 
     previousState: 'no_carrier',
     verdict: { state: 'no_carrier', reason: 'no carrier on eth0', ipv4: [] },
     consecutiveFailures: 2,
-    decision: { kind: 'run', reason: '2 consecutive failed check(s), threshold 2' },
+    decision: { kind: 'run', reason: '2 consecutive failed checks, threshold 2' },
     ...(ladderOutcome === undefined ? {} : { ladder: { outcome: ladderOutcome, healedBy: ladderOutcome === 'healed' ? 'bounce' : undefined, rungs: [], verdict: undefined } }),
   };
 }

@@ -8,6 +8,7 @@ import { EVENT_KINDS } from '../../notify/event-kinds.js';
 import type { CliIo } from '../io.js';
 import { loadCliConfig } from '../load-cli-config.js';
 import { EXIT } from '../exit-codes.js';
+import { formatCount } from '../../display/format-count.js';
 
 /**
  * `watchdog validate`: OK, or every problem (thrown as a ConfigError, exit 78). Also warns
@@ -22,7 +23,7 @@ export function runValidate(args: { config?: string | undefined }, io: CliIo): n
     const missing = missingInterfaceWarning(config.network);
     if (missing !== undefined) io.err(`warning: ${missing}`);
   }
-  io.out(`OK: ${config.config_path} (${config.processes.length} processes${describeNetwork(config.network)})`);
+  io.out(`OK: ${config.config_path} (${formatCount(config.processes.length, 'process', 'processes')}${describeNetwork(config.network)})`);
   for (const line of describeReporting(config)) io.out(line);
   return EXIT.ok;
 }
@@ -40,7 +41,7 @@ function describeReporting(config: WatchdogConfig): string[] {
 
 function describeNetwork(network: NetworkConfig | undefined): string {
   if (network === undefined) return '';
-  return `, network ${network.interface}: ${network.ladder.length} rung(s), ${network.reboot === undefined ? 'never reboots' : 'may reboot, guarded'}`;
+  return `, network ${network.interface}: ${formatCount(network.ladder.length, 'rung')}, ${network.reboot === undefined ? 'never reboots' : 'may reboot, guarded'}`;
 }
 
 function missingInterfaceWarning(network: NetworkConfig): string | undefined {

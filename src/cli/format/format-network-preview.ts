@@ -2,6 +2,7 @@ import { escapeUntrustedLine } from '../../display/escape-untrusted.js';
 import type { NetworkConfig, RungConfig } from '../../config/network-types.js';
 import type { NetworkPreview } from '../../network/preview-network.js';
 import { formatSeconds } from '../../time/format-duration.js';
+import { formatCount } from '../../display/format-count.js';
 
 /**
  * `check --dry-run`'s network part: the link, the ladder it would climb, and which reboot
@@ -29,7 +30,7 @@ export function formatNetworkPreview(network: NetworkConfig, preview: NetworkPre
       if (network.ladder.length === 0) lines.push('  (no rungs)');
       break;
   }
-  const runs = `${preview.failedLadderRunsIfNoRungHeals} consecutive failed run(s), a reboot is considered from ${network.max_failures}`;
+  const runs = `${formatCount(preview.failedLadderRunsIfNoRungHeals, 'consecutive failed run')}, a reboot is considered from ${network.max_failures}`;
   const reboot = preview.rebootIfNoRungHeals;
   const what =
     reboot.kind === 'hold'

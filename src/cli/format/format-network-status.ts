@@ -1,6 +1,7 @@
 import { escapeUntrustedLine } from '../../display/escape-untrusted.js';
 import type { NetworkStatus } from '../../status/build-network-status.js';
 import { formatSeconds } from '../../time/format-duration.js';
+import { formatCount } from '../../display/format-count.js';
 
 /**
  * The uplink's part of `watchdog status`, a few lines, each escaped to one line
@@ -15,7 +16,7 @@ export function formatNetworkStatus(status: NetworkStatus): string[] {
   lines.push(`  failures: ${status.consecutive_failures} (ladder at ${status.threshold}); ${checked}`);
   const ladder = status.last_ladder === null ? 'never ran' : `last run ${shortTime(status.last_ladder.at)}: ${status.last_ladder.outcome ?? '?'}`;
   const healed = status.last_healed_by === null ? '' : `; last healed by ${status.last_healed_by}`;
-  lines.push(`  ladder: ${ladder}; ${status.failed_ladder_runs} consecutive failed run(s), a reboot is considered from ${status.max_failures}${healed}`);
+  lines.push(`  ladder: ${ladder}; ${formatCount(status.failed_ladder_runs, 'consecutive failed run')}, a reboot is considered from ${status.max_failures}${healed}`);
   lines.push(`  reboot: ${describeReboot(status.reboot)}`);
   return lines.map(escapeUntrustedLine);
 }

@@ -1,4 +1,5 @@
 import { escapeUntrustedLine } from '../../display/escape-untrusted.js';
+import { formatCount } from '../../display/format-count.js';
 import type { ChannelSummary } from '../../store/notifications.js';
 
 /**
@@ -14,5 +15,5 @@ function describeChannel(summary: ChannelSummary): string {
   const last = summary.last_delivered_at === null ? 'none delivered yet' : `last delivered ${summary.last_delivered_at}`;
   if (summary.pending === 0) return `notify ${summary.channel}: nothing waiting; ${last}`;
   const why = summary.last_error === null ? 'not tried yet' : summary.last_error;
-  return `notify ${summary.channel}: ${summary.pending} waiting since ${summary.oldest_pending_at ?? '?'} (${why}); ${last}`;
+  return `notify ${summary.channel}: ${formatCount(summary.pending, 'notification')} waiting since ${summary.oldest_pending_at ?? '?'} (${why}); ${last}`;
 }

@@ -1,3 +1,4 @@
+import { nounFor } from '../../display/format-count.js';
 /**
  * How one attempt to deliver a notification went: `delivered`; `retry` (the receiver may
  * take it later: no route, a timeout, a busy server); or `refused` (the receiver said no
@@ -19,5 +20,6 @@ export function outcomeOfStatus(status: number): SendOutcome {
 
 /** Variables a channel refers to that are not set: nothing is sent, and the notification waits until they are. */
 export function missingVariables(missing: readonly string[]): SendOutcome {
-  return { kind: 'retry', detail: `environment variable(s) ${[...new Set(missing)].join(', ')} not set (referenced in the config)` };
+  const names = [...new Set(missing)];
+  return { kind: 'retry', detail: `${nounFor(names.length, 'environment variable')} ${names.join(', ')} not set (referenced in the config)` };
 }

@@ -72,7 +72,7 @@ describe('formatNetworkStatus', () => {
     assert.deepEqual(lines, [
       'network eth0: no_carrier since 2026-06-30 11:56:00 UTC: no carrier on eth0 (cable, switch port or the far end is down)',
       '  failures: 4 (ladder at 2); checked 2026-06-30 11:59:00 UTC',
-      '  ladder: last run 2026-06-30 11:57:00 UTC: failed; 1 consecutive failed run(s), a reboot is considered from 3; last healed by bounce',
+      '  ladder: last run 2026-06-30 11:57:00 UTC: failed; 1 consecutive failed run, a reboot is considered from 3; last healed by bounce',
       '  reboot: last 2026-06-30 11:59:00 UTC (requested, in this boot: the device did not go down); 1 of at most 3 in the last 24h; cooldown 59m 00s left',
     ]);
   });
@@ -82,7 +82,7 @@ describe('formatNetworkStatus', () => {
     assert.deepEqual(lines, [
       'network eth0: unknown: not checked yet',
       '  failures: 0 (ladder at 2); never checked',
-      '  ladder: never ran; 0 consecutive failed run(s), a reboot is considered from 3',
+      '  ladder: never ran; 0 consecutive failed runs, a reboot is considered from 3',
       '  reboot: none made yet; 0 of at most 3 in the last 24h; no cooldown running',
     ]);
   });
@@ -103,7 +103,7 @@ describe('formatNetworkEvents', () => {
   it('lists events newest first as given, with the ladder run, the rung or guard, and the outcome in columns', () => {
     const lines = formatNetworkEvents([
       row({ id: 16, kind: 'reboot_held', at: '2026-06-30T11:57:20.000000+00:00', ladder_id: 12, rung: 'max_failures', outcome: 'held', detail: '1 of 3 consecutive failed ladder runs' }),
-      row({ id: 15, kind: 'ladder_end', at: '2026-06-30T11:57:20.000000+00:00', ladder_id: 12, outcome: 'failed', detail: 'no rung healed the link; 1 consecutive failed ladder run(s)' }),
+      row({ id: 15, kind: 'ladder_end', at: '2026-06-30T11:57:20.000000+00:00', ladder_id: 12, outcome: 'failed', detail: 'no rung healed the link; 1 consecutive failed ladder run' }),
       row({ id: 13, kind: 'rung', at: '2026-06-30T11:57:17.000000+00:00', ladder_id: 12, rung: 'bounce', outcome: 'not_healed', detail: 'set eth0 down for 2s, then up' }),
       row({ id: 12, kind: 'ladder_start', outcome: 'no_carrier', detail: 'no carrier on eth0' }),
       row({ id: 11, kind: 'link_down', boot_id: null, at: '2026-06-30T11:56:00.123000+00:00', outcome: 'no_carrier' }),
@@ -112,7 +112,7 @@ describe('formatNetworkEvents', () => {
     assert.deepEqual(cells, [
       ['AT (UTC)', 'BOOT', 'INTERFACE', 'EVENT', 'LADDER', 'RUNG/GUARD', 'OUTCOME', 'DETAIL'],
       ['2026-06-30 11:57:20', '0b0e1d00', 'eth0', 'reboot_held', '#12', 'max_failures', 'held', '1 of 3 consecutive failed ladder runs'],
-      ['2026-06-30 11:57:20', '0b0e1d00', 'eth0', 'ladder_end', '#12', '-', 'failed', 'no rung healed the link; 1 consecutive failed ladder run(s)'],
+      ['2026-06-30 11:57:20', '0b0e1d00', 'eth0', 'ladder_end', '#12', '-', 'failed', 'no rung healed the link; 1 consecutive failed ladder run'],
       ['2026-06-30 11:57:17', '0b0e1d00', 'eth0', 'rung', '#12', 'bounce', 'not_healed', 'set eth0 down for 2s, then up'],
       ['2026-06-30 11:57:00', '0b0e1d00', 'eth0', 'ladder_start', '#12', '-', 'no_carrier', 'no carrier on eth0'],
       ['2026-06-30 11:56:00', '-', 'eth0', 'link_down', '-', '-', 'no_carrier'],
@@ -132,7 +132,7 @@ describe('formatNetworkPreview', () => {
   const preview = (overrides: Partial<NetworkPreview>): NetworkPreview => ({
     verdict: NO_CARRIER,
     consecutiveFailures: 2,
-    decision: { kind: 'run', reason: '2 consecutive failed check(s), threshold 2' },
+    decision: { kind: 'run', reason: '2 consecutive failed checks, threshold 2' },
     failedLadderRunsIfNoRungHeals: 1,
     rebootIfNoRungHeals: { kind: 'hold', guard: 'max_failures', reason: '1 of 3 consecutive failed ladder runs' },
     ...overrides,
@@ -140,10 +140,10 @@ describe('formatNetworkPreview', () => {
 
   it('walks the ladder it would climb, rung by rung, and names the reboot guard that would decide', () => {
     assert.deepEqual(formatNetworkPreview(networkConfig(), preview({})), [
-      `network eth0: no_carrier: ${NO_CARRIER.reason} → would climb the ladder (2 consecutive failed check(s), threshold 2), within 10m 00s in all:`,
+      `network eth0: no_carrier: ${NO_CARRIER.reason} → would climb the ladder (2 consecutive failed checks, threshold 2), within 10m 00s in all:`,
       '  1. bounce: `ip link set dev eth0 down`, wait 2s, `ip link set dev eth0 up`; then wait 15s and check again',
       '  2. restart-networking: `systemctl restart networking` (at most 2m 00s); then wait 15s and check again',
-      '  if no rung healed the link (1 consecutive failed run(s), a reboot is considered from 3): no reboot, held by max_failures: 1 of 3 consecutive failed ladder runs',
+      '  if no rung healed the link (1 consecutive failed run, a reboot is considered from 3): no reboot, held by max_failures: 1 of 3 consecutive failed ladder runs',
     ]);
   });
 
@@ -166,7 +166,7 @@ describe('formatNetworkPreview', () => {
     );
     assert.equal(
       lines.at(-1),
-      '  if no rung healed the link (1 consecutive failed run(s), a reboot is considered from 1): would reboot with `systemctl reboot`: 1 consecutive failed ladder runs (max_failures 1)',
+      '  if no rung healed the link (1 consecutive failed run, a reboot is considered from 1): would reboot with `systemctl reboot`: 1 consecutive failed ladder runs (max_failures 1)',
     );
   });
 
@@ -178,9 +178,9 @@ describe('formatNetworkPreview', () => {
     );
     const waiting = formatNetworkPreview(
       networkConfig(),
-      preview({ consecutiveFailures: 1, decision: { kind: 'wait', reason: '1 consecutive failed check(s), threshold 2: the ladder waits for the threshold' } }),
+      preview({ consecutiveFailures: 1, decision: { kind: 'wait', reason: '1 consecutive failed check, threshold 2: the ladder waits for the threshold' } }),
     );
-    assert.equal(waiting[0], `network eth0: no_carrier: ${NO_CARRIER.reason} → no ladder now: 1 consecutive failed check(s), threshold 2: the ladder waits for the threshold`);
+    assert.equal(waiting[0], `network eth0: no_carrier: ${NO_CARRIER.reason} → no ladder now: 1 consecutive failed check, threshold 2: the ladder waits for the threshold`);
     assert.equal(waiting.length, 2, 'no rungs listed when the ladder would not run');
   });
 
@@ -209,7 +209,7 @@ describe('formatNetworkTick', () => {
     previousState: 'no_carrier',
     verdict: NO_CARRIER,
     consecutiveFailures: 2,
-    decision: { kind: 'run', reason: '2 consecutive failed check(s), threshold 2' },
+    decision: { kind: 'run', reason: '2 consecutive failed checks, threshold 2' },
     ...overrides,
   });
 
@@ -252,8 +252,8 @@ describe('formatNetworkTick', () => {
   });
 
   it('says why the ladder does not run now, and is one line for a healthy link', () => {
-    const waiting = formatNetworkTick(climbed({ consecutiveFailures: 1, decision: { kind: 'wait', reason: '1 consecutive failed check(s), threshold 2: the ladder waits for the threshold' } }));
-    assert.deepEqual(waiting, [`network eth0: no_carrier: ${NO_CARRIER.reason}`, '  ladder: not now: 1 consecutive failed check(s), threshold 2: the ladder waits for the threshold']);
+    const waiting = formatNetworkTick(climbed({ consecutiveFailures: 1, decision: { kind: 'wait', reason: '1 consecutive failed check, threshold 2: the ladder waits for the threshold' } }));
+    assert.deepEqual(waiting, [`network eth0: no_carrier: ${NO_CARRIER.reason}`, '  ladder: not now: 1 consecutive failed check, threshold 2: the ladder waits for the threshold']);
     assert.deepEqual(formatNetworkTick(climbed({ verdict: UP, consecutiveFailures: 0, decision: { kind: 'healthy' } })), [`network eth0: up: ${UP.reason}`]);
   });
 });
@@ -292,7 +292,7 @@ describe('the network formatters with what commands and the system said', () => 
       previousState: 'no_carrier',
       verdict: NO_CARRIER,
       consecutiveFailures: 2,
-      decision: { kind: 'run', reason: '2 consecutive failed check(s), threshold 2' },
+      decision: { kind: 'run', reason: '2 consecutive failed checks, threshold 2' },
       ladder: {
         outcome: 'failed',
         healedBy: undefined,

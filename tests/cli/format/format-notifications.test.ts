@@ -35,7 +35,7 @@ describe('formatNotifyStatus', () => {
         { channel: 'pager', pending: 0, oldest_pending_at: null, last_error: null, last_delivered_at: '2026-06-30T11:00:00.000000+00:00' },
       ]),
       [
-        'notify ops: 1 waiting since 2026-06-30T11:59:00.000000+00:00 (HTTP 500: \\x1b]0;pwned\\x07\\x0a\\u202e); none delivered yet',
+        'notify ops: 1 notification waiting since 2026-06-30T11:59:00.000000+00:00 (HTTP 500: \\x1b]0;pwned\\x07\\x0a\\u202e); none delivered yet',
         'notify pager: nothing waiting; last delivered 2026-06-30T11:00:00.000000+00:00',
       ],
     );

@@ -54,14 +54,14 @@ describe('sendWebhook', () => {
   it('sends nothing and waits (retry) while a referenced variable is not set, naming it', async () => {
     const request = fakeRequest({ kind: 'response', status: 200 });
     const outcome = await sendWebhook(webhook(), BODY, new SecretScope({ HOOK_ID: 'hook-42' }), 7000, request);
-    assert.deepEqual(outcome, { kind: 'retry', detail: 'environment variable(s) TOKEN not set (referenced in the config)' });
+    assert.deepEqual(outcome, { kind: 'retry', detail: 'environment variable TOKEN not set (referenced in the config)' });
     assert.deepEqual(request.calls, []);
   });
 
   it('counts a variable set to the empty string as not set', async () => {
     const request = fakeRequest({ kind: 'response', status: 200 });
     const outcome = await sendWebhook(webhook(), BODY, new SecretScope({ HOOK_ID: '', TOKEN: '' }), 7000, request);
-    assert.deepEqual(outcome, { kind: 'retry', detail: 'environment variable(s) HOOK_ID, TOKEN not set (referenced in the config)' });
+    assert.deepEqual(outcome, { kind: 'retry', detail: 'environment variables HOOK_ID, TOKEN not set (referenced in the config)' });
     assert.deepEqual(request.calls, []);
   });
 
