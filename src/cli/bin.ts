@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { decideColor } from '../display/decide-color.js';
 import { escapeUntrusted } from '../display/escape-untrusted.js';
+import { escapeUntrustedKeepingPaint } from '../display/paint.js';
+import { isTerminal } from '../system/is-terminal.js';
 import { finishOutput } from './finish-output.js';
 import { main } from './main.js';
 import { createStreamOutput } from './stream-output.js';
@@ -7,6 +10,16 @@ import { watchStopSignals } from './watch-stop-signals.js';
 
 const stdout = createStreamOutput(() => process.stdout);
 const stderr = createStreamOutput(() => process.stderr);
+// Asked once, when first needed: a tick that prints nothing pays one fstat for it.
+let stdoutIsTerminal: boolean | undefined;
+const isTTY = (): boolean => (stdoutIsTerminal ??= isTerminal(1));
+// Where colour may be on, the last guard lets the watchdog's own colours through (`--no-color`
+// only ever turns colour off, so commands then write none); elsewhere it escapes every control.
+let colorPossible: boolean | undefined;
+const guardOut = (line: string): string => {
+  colorPossible ??= decideColor({ isTTY: isTTY(), env: process.env });
+  return colorPossible ? escapeUntrustedKeepingPaint(line) : escapeUntrusted(line);
+};
 // Installed before anything runs: Node's default for these signals kills the watchdog mid-tick,
 // with a link set down or a start unrecorded (docs/interruptions.md).
 const signal = watchStopSignals(process, (repeated, first) => {
@@ -19,7 +32,7 @@ void main(
     // The last guard before the terminal: commands escape what apps wrote, each line to one
     // line; this keeps any control character they missed from acting on the terminal, and
     // keeps the newlines of what is printed as several lines (--json).
-    out: (line) => stdout.write(`${escapeUntrusted(line)}\n`),
+    out: (line) => stdout.write(`${guardOut(line)}\n`),
     err: (line) => stderr.write(`${escapeUntrusted(line)}\n`),
     env: process.env,
     cwd: process.cwd(),
@@ -28,6 +41,9 @@ void main(
     // terminal modules, which a tick that prints nothing does not need.
     get columns() {
       return process.stdout.columns;
+    },
+    get isTTY() {
+      return isTTY();
     },
   },
   () => (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version,

@@ -15,6 +15,11 @@ export interface CliIo {
    * stop; default: never.
    */
   signal?: AbortSignal | undefined;
-  /** The terminal's width, when standard output is one. */
+  /** The terminal's width, when standard output is one (0 or `undefined` when it reports none). */
   columns?: number | undefined;
+  /**
+   * Standard output is a terminal: `status` fits its width, colour is on (unless `NO_COLOR`
+   * or `--no-color`), `check` says what it did. Default: not a terminal, whole lines, no colour.
+   */
+  isTTY?: boolean | undefined;
 }

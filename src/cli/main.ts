@@ -65,6 +65,14 @@ export async function main(argv: readonly string[], io: CliIo, readVersion: () =
         return value as string;
       },
     })
+    // Declared as `no-color` so help names the flag people type; yargs hands it over as
+    // `color: false`, which strict mode accepts only as a known (hidden) option.
+    .option('color', { type: 'boolean', hidden: true, global: true })
+    .option('no-color', {
+      type: 'boolean',
+      description: 'Never colour the output (colour is on only in a terminal, and off there too when NO_COLOR is set)',
+      global: true,
+    })
     .command(
       'check',
       'Check every enabled process once and record the result, run the recoveries that are due, then check the uplink and climb its self-heal ladder when due, send the notifications queued, write the metrics and request the ping_url (run from cron every minute). Prints nothing unless --verbose.',

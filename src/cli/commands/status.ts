@@ -1,7 +1,7 @@
 import type { NetworkConfig } from '../../config/network-types.js';
 import type { BootInstant } from '../../network/reboot-clock.js';
 import { buildNetworkStatus, type NetworkStatus } from '../../status/build-network-status.js';
-import { buildStatus } from '../../status/build-status.js';
+import { buildStatus, type ProcessStatus } from '../../status/build-status.js';
 import { readReboots } from '../../store/network-events.js';
 import { emptyNetworkState, readNetworkState } from '../../store/network-state.js';
 import type { Store } from '../../store/open-store.js';
@@ -14,7 +14,10 @@ import { readBootId, readUptimeSeconds } from '../../system/boot-info.js';
 import { EXIT } from '../exit-codes.js';
 import { formatJson } from '../format/format-json.js';
 import { formatNetworkStatus } from '../format/format-network-status.js';
-import { formatStatusTable } from '../format/format-status.js';
+import { formatStatusFitted, formatStatusSummary, formatStatusTable } from '../format/format-status.js';
+import { formatStatusDetail } from '../format/format-status-detail.js';
+import { fitText } from '../../display/fit-text.js';
+import { outputStyleOf, type OutputStyle } from '../output-style.js';
 import { formatNotifyStatus } from '../format/format-notify-status.js';
 import { readChannelSummary, type ChannelSummary } from '../../store/notifications.js';
 import type { CliIo } from '../io.js';
@@ -24,6 +27,8 @@ export interface StatusArgs {
   config?: string | undefined;
   key?: string | undefined;
   json?: boolean | undefined;
+  /** `false` for `--no-color`. */
+  color?: boolean | undefined;
 }
 
 /**
@@ -66,15 +71,28 @@ export function runStatus(args: StatusArgs, io: CliIo, now: () => BootInstant = 
     io.out(formatJson(args.key === undefined ? { processes: statuses, network: network ?? null, notifications, journal } : { processes: statuses, journal }));
     return EXIT.ok;
   }
-  const enabled = statuses.filter((status) => status.enabled);
-  const healthy = enabled.filter((status) => status.state === 'healthy').length;
-  io.out(`${config.config_path}: ${enabled.length} enabled, ${healthy} healthy, ${enabled.length - healthy} not healthy`);
-  if (statuses.length > 0) for (const line of formatStatusTable(statuses, instant.atMs)) io.out(line);
+  const layout = outputStyleOf(io, args.color);
+  io.out(formatStatusSummary(config.config_path, statuses, layout));
+  for (const line of statusLines(statuses, args.key, instant.atMs, layout)) io.out(line);
   // The reason an unreadable journal gives is the system's text, which can name files.
-  if (journal !== null) io.out(escapeUntrustedLine(`journal ${journal.path}: ${journal.note}`));
-  if (args.key === undefined && network !== undefined) for (const line of formatNetworkStatus(network)) io.out(line);
-  if (args.key === undefined) for (const line of formatNotifyStatus(notify)) io.out(line);
+  const after: string[] = [];
+  if (journal !== null) after.push(escapeUntrustedLine(`journal ${journal.path}: ${journal.note}`));
+  if (args.key === undefined && network !== undefined) after.push(...formatNetworkStatus(network));
+  if (args.key === undefined) after.push(...formatNotifyStatus(notify));
+  const { width } = layout;
+  for (const line of after) io.out(width === undefined ? line : fitText(line, width));
   return EXIT.ok;
+}
+
+/**
+ * One process whole (`status KEY`), or all of them: whole lines for a pipe or a file, or
+ * cut to fit a terminal.
+ */
+function statusLines(statuses: readonly ProcessStatus[], key: string | undefined, nowMs: number, { width, color }: OutputStyle): string[] {
+  if (statuses.length === 0) return [];
+  const [only] = statuses;
+  if (key !== undefined && only !== undefined) return formatStatusDetail(only, nowMs, color);
+  return width === undefined ? formatStatusTable(statuses, nowMs, color) : formatStatusFitted(statuses, nowMs, { width, color });
 }
 
 function noneYet(channel: string): ChannelSummary {

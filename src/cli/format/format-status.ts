@@ -1,28 +1,83 @@
 import { escapeUntrustedLine } from '../../display/escape-untrusted.js';
+import { fitText, fitTextStart, textWidth } from '../../display/fit-text.js';
+import { paint, type Style } from '../../display/paint.js';
+import { styleOfState } from '../../display/state-style.js';
 import { formatSeconds } from '../../time/format-duration.js';
 import type { ProcessStatus } from '../../status/build-status.js';
-import { renderTable } from './render-table.js';
+import { renderTable, type StyledCell } from './render-table.js';
+
+/** How `status` is printed: whole lines for a pipe or a file, or cut to a terminal's width. */
+export interface StatusLayout {
+  /** The terminal's width; `undefined` when standard output is no terminal: every line whole. */
+  width: number | undefined;
+  color: boolean;
+}
 
 /**
  * `watchdog status` as a table a person reads at a glance, then warnings, failed recoveries
- * and where app output goes. Reasons, warnings and details hold what heartbeats and commands
- * said: every line is escaped to one line ({@link escapeUntrustedLine}; the table's cells by
- * `renderTable`).
+ * and where app output goes; every column and every line whole, for a pipe, a file or a
+ * script. Reasons, warnings and details hold what heartbeats and commands said: every line
+ * is escaped to one line ({@link escapeUntrustedLine}; the table's cells by `renderTable`).
  */
-export function formatStatusTable(statuses: readonly ProcessStatus[], nowMs: number): string[] {
+export function formatStatusTable(statuses: readonly ProcessStatus[], nowMs: number, color = false): string[] {
   const rows = statuses.map((status) => [
     status.key,
     status.display_name,
-    status.state,
-    status.enabled ? `${status.consecutive_failures}/${status.threshold}${status.recovery_due ? ' recovery due' : ''}` : '-',
-    status.heartbeat_age_seconds === null ? '-' : formatSeconds(Math.max(0, status.heartbeat_age_seconds)),
+    stateCell(status),
+    failuresCell(status, ' recovery due'),
+    heartbeatAgeOf(status),
     status.pid === null ? '-' : String(status.pid),
     status.identity ?? '-',
     formatAgo(status.last_check_at, nowMs),
     status.last_recovery === null ? '-' : `#${status.last_recovery.id} ${status.last_recovery.kind} ${status.last_recovery.outcome} ${formatAgo(status.last_recovery.started_at, nowMs)}`,
     status.reason ?? '',
   ]);
-  const table = renderTable(['KEY', 'NAME', 'STATE', 'FAILURES', 'HEARTBEAT AGE', 'PID', 'IDENTITY', 'LAST CHECK', 'LAST RECOVERY', 'REASON'], rows);
+  const table = renderTable(['KEY', 'NAME', 'STATE', 'FAILURES', 'HEARTBEAT AGE', 'PID', 'IDENTITY', 'LAST CHECK', 'LAST RECOVERY', 'REASON'], rows, { color });
+  const lines = noticesOf(statuses);
+  for (const status of statuses) lines.push(`app output of ${status.key} (stdout and stderr of what the watchdog starts): ${status.output_log}`);
+  return [...table, ...lines.map(escapeUntrustedLine)];
+}
+
+/**
+ * `watchdog status` in a terminal `width` columns wide: a line per process with what says
+ * whether it is well (state, failures/threshold, heartbeat age, PID, last check, the reason
+ * cut to what room is left), then the notices, each line cut to the width with `…`; the
+ * name, identity, last recovery and app output are left to `watchdog status KEY`, which
+ * shows a process whole. Cuts never split an escape (`fitText`), and colour is added after.
+ */
+export function formatStatusFitted(statuses: readonly ProcessStatus[], nowMs: number, { width, color }: { width: number; color: boolean }): string[] {
+  const rows = statuses.map((status) => [
+    status.key,
+    stateCell(status),
+    failuresCell(status, ' due'),
+    heartbeatAgeOf(status),
+    status.pid === null ? '-' : String(status.pid),
+    formatAgo(status.last_check_at, nowMs),
+    status.reason ?? '',
+  ]);
+  const table = renderTable(['KEY', 'STATE', 'FAILURES', 'HEARTBEAT', 'PID', 'CHECKED', 'REASON'], rows, { width, color, maxWidths: [Math.max(8, Math.floor(width / 4))] });
+  const notices = noticesOf(statuses).map((line) => fitText(escapeUntrustedLine(line), width));
+  const hint = fitText('whole reasons, name, last recovery and app output: watchdog status KEY', width);
+  return [...table, ...notices, paint(hint, 'dim', color)];
+}
+
+/**
+ * The line above the table: the config, and how many processes are enabled and healthy.
+ * In a terminal the config's path gives way first, cut at its start.
+ */
+export function formatStatusSummary(configPath: string, statuses: readonly ProcessStatus[], { width, color }: StatusLayout): string {
+  const enabled = statuses.filter((status) => status.enabled);
+  const healthy = enabled.filter((status) => status.state === 'healthy').length;
+  const unhealthy = enabled.length - healthy;
+  const counts = `: ${enabled.length} enabled, ${healthy} healthy, ${unhealthy} not healthy`;
+  const path = escapeUntrustedLine(configPath);
+  const shown = width === undefined ? path : fitTextStart(path, Math.max(1, width - textWidth(counts)));
+  const painted = `: ${enabled.length} enabled, ${paint(`${healthy} healthy`, healthy > 0 ? 'green' : undefined, color)}, ${paint(`${unhealthy} not healthy`, unhealthy > 0 ? 'red' : undefined, color)}`;
+  return `${shown}${painted}`;
+}
+
+/** Warnings, processes given up on and failed last recoveries, a line each, not yet escaped. */
+function noticesOf(statuses: readonly ProcessStatus[]): string[] {
   const lines: string[] = [];
   for (const status of statuses) {
     if (status.warning !== null) lines.push(`warning: ${status.key}: ${status.warning}`);
@@ -39,8 +94,23 @@ export function formatStatusTable(statuses: readonly ProcessStatus[], nowMs: num
       lines.push(`last ${recovery.kind} of ${status.key} ${recovery.outcome}: ${recovery.detail}`);
     }
   }
-  for (const status of statuses) lines.push(`app output of ${status.key} (stdout and stderr of what the watchdog starts): ${status.output_log}`);
-  return [...table, ...lines.map(escapeUntrustedLine)];
+  return lines;
+}
+
+/** The state, in its colour. */
+export function stateCell(status: ProcessStatus): StyledCell {
+  return { text: status.state, style: styleOfState(status.state) };
+}
+
+/** `1/2`, and `due` after it once a recovery is due; red when due, yellow while failures count up. */
+function failuresCell(status: ProcessStatus, due: string): StyledCell {
+  if (!status.enabled) return { text: '-', style: undefined };
+  const style: Style | undefined = status.recovery_due ? 'red' : status.consecutive_failures > 0 ? 'yellow' : undefined;
+  return { text: `${status.consecutive_failures}/${status.threshold}${status.recovery_due ? due : ''}`, style };
+}
+
+function heartbeatAgeOf(status: ProcessStatus): string {
+  return status.heartbeat_age_seconds === null ? '-' : formatSeconds(Math.max(0, status.heartbeat_age_seconds));
 }
 
 /** `35s ago` from a stored timestamp; `never` when there is none. */

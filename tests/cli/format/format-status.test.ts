@@ -1,6 +1,9 @@
+/* eslint-disable no-control-regex -- these tests look for the escape character and the colours written with it */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatAgo, formatStatusTable } from '../../../src/cli/format/format-status.js';
+import { formatAgo, formatStatusFitted, formatStatusSummary, formatStatusTable } from '../../../src/cli/format/format-status.js';
+import { formatStatusDetail } from '../../../src/cli/format/format-status-detail.js';
+import { textWidth } from '../../../src/display/fit-text.js';
 import type { ProcessStatus } from '../../../src/status/build-status.js';
 
 const NOW = Date.parse('2026-06-30T12:00:00Z');
@@ -129,5 +132,110 @@ describe('formatAgo', () => {
     assert.equal(formatAgo('2026-06-30T11:58:00.000000+00:00', NOW), '2m 00s ago');
     assert.equal(formatAgo(null, NOW), 'never');
     assert.equal(formatAgo('2026-06-30T12:00:05.000000+00:00', NOW), 'in 5s');
+  });
+});
+
+const TIMED_OUT = status({
+  key: 'api',
+  display_name: 'API',
+  state: 'timed_out',
+  reason: 'last heartbeat 95s ago, timeout 60s; the app wrote \u001b]0;pwned\u0007 in its status',
+  consecutive_failures: 2,
+  recovery_due: true,
+  heartbeat_age_seconds: 95,
+  output_log: '/var/log/watchdog/api.out.log',
+});
+const HOSTILE_WARNING = status({ warning: 'heartbeat names process_key "\u009b2J\u202e", expected "web"' });
+// Strips the watchdog's own colours, to measure what a terminal shows.
+const shown = (line: string): string => line.replace(/\u001b\[(?:3[123]|39|2|1|22)m/g, '');
+
+describe('formatStatusFitted', () => {
+  it('at 80 columns: a line per process, the reason cut with …, the hint to status KEY', () => {
+    assert.deepEqual(formatStatusFitted([status({}), TIMED_OUT], NOW, { width: 80, color: false }), [
+      'KEY  STATE      FAILURES  HEARTBEAT  PID   CHECKED  REASON',
+      'web  healthy    0/2       2s         4321  25s ago  heartbeat 2s ago, iteration…',
+      'api  timed_out  2/2 due   95s        4321  25s ago  last heartbeat 95s ago, tim…',
+      'whole reasons, name, last recovery and app output: watchdog status KEY',
+    ]);
+  });
+
+  for (const width of [40, 80, 200]) {
+    for (const color of [false, true]) {
+      it(`at ${width} columns, colour ${color ? 'on' : 'off'}: no line wider than the terminal, escapes never cut, nothing raw`, () => {
+        const lines = formatStatusFitted([status({}), TIMED_OUT, HOSTILE_WARNING], NOW, { width, color });
+        for (const line of lines) {
+          assert.ok(textWidth(shown(line)) <= width, `${textWidth(shown(line))} > ${width}: ${line}`);
+          // Only complete escapes (or none): a cut `\x1` or `\u20` would read as something else.
+          assert.doesNotMatch(shown(line), /\\(?:x[0-9a-f]?|u[0-9a-f]{0,3})(?![0-9a-f])/);
+          assert.doesNotMatch(shown(line), /[\u0000-\u001f\u007f-\u009f\u202e]/);
+          if (!color) assert.ok(!line.includes('\u001b['), 'no colour when colour is off');
+        }
+        if (color) assert.ok(lines.some((line) => line.includes('\u001b[')), 'coloured when colour is on');
+        if (width === 200) assert.ok(lines.some((line) => line.includes('\\x1b]0;pwned\\x07')), 'whole and escaped where it fits');
+      });
+    }
+  }
+
+  it('colours the state and a failure count: green healthy, red due, yellow counting up', () => {
+    const lines = formatStatusFitted([status({}), TIMED_OUT, status({ key: 'db', state: 'no_heartbeat', consecutive_failures: 1 })], NOW, { width: 200, color: true });
+    assert.match(lines[1] ?? '', /^web {2}\u001b\[32mhealthy\u001b\[39m +0\/2 /);
+    assert.match(lines[2] ?? '', /\u001b\[31mtimed_out\u001b\[39m +\u001b\[31m2\/2 due\u001b\[39m/);
+    assert.match(lines[3] ?? '', /\u001b\[31mno_heartbeat\u001b\[39m +\u001b\[33m1\/2\u001b\[39m/);
+    assert.equal(lines.at(-1), '\u001b[2mwhole reasons, name, last recovery and app output: watchdog status KEY\u001b[22m');
+  });
+});
+
+describe('formatStatusSummary', () => {
+  const two = [status({}), TIMED_OUT];
+  it('whole for a pipe; the path cut at its start in a narrow terminal; counts coloured', () => {
+    const path = '/srv/devices/gateway-7/watchdog/config.json';
+    assert.equal(formatStatusSummary(path, two, { width: undefined, color: false }), `${path}: 2 enabled, 1 healthy, 1 not healthy`);
+    assert.equal(formatStatusSummary(path, two, { width: 60, color: false }), '…7/watchdog/config.json: 2 enabled, 1 healthy, 1 not healthy');
+    assert.equal(formatStatusSummary('c.json', two, { width: 80, color: true }), 'c.json: 2 enabled, \u001b[32m1 healthy\u001b[39m, \u001b[31m1 not healthy\u001b[39m');
+  });
+});
+
+describe('formatStatusDetail', () => {
+  it('shows one process whole: every fact on a labelled line, nothing cut, what apps wrote escaped', () => {
+    const lines = formatStatusDetail(
+      status({
+        ...TIMED_OUT,
+        identity: 'start time',
+        warning: 'heartbeat names process_key "\u009b2J", expected "api"',
+        last_recovery: {
+          id: 7,
+          kind: 'recovery',
+          command: 'check',
+          requested_by: 'cron',
+          started_at: '2026-06-30T11:59:00.000000+00:00',
+          finished_at: '2026-06-30T11:59:03.000000+00:00',
+          outcome: 'failed',
+          detail: 'start failed: \u001b[2J\nforged line',
+        },
+      }),
+      NOW,
+    );
+    assert.deepEqual(lines, [
+      'api: API',
+      '  state          timed_out: last heartbeat 95s ago, timeout 60s; the app wrote \\x1b]0;pwned\\x07 in its status',
+      '  failures       2/2, recovery due',
+      '  heartbeat      95s old (status running, iteration 5, written 2026-06-30T11:59:33.000000+00:00)',
+      '  pid            4321 (known by start time)',
+      '  last check     25s ago (2026-06-30T11:59:35.000000+00:00)',
+      '  last recovery  #7 recovery failed 60s ago, by cron: start failed: \\x1b[2J\\x0aforged line',
+      '  warning        heartbeat names process_key "\\u009b2J", expected "api"',
+      '  app output     /var/log/watchdog/api.out.log (stdout and stderr of what the watchdog starts)',
+    ]);
+  });
+
+  it('says off and given up, with what turns it back on; colours the state', () => {
+    const lines = formatStatusDetail(
+      status({ state: 'off', off_since: '2026-06-30T11:00:00.000000+00:00', off_by: 'alice', reason: 'turned off by alice', pid: null, heartbeat_age_seconds: null }),
+      NOW,
+      true,
+    );
+    assert.equal(lines[1], '  state          \u001b[2moff\u001b[22m: turned off by alice');
+    assert.ok(lines.includes('  off            since 2026-06-30T11:00:00.000000+00:00 (by alice): `watchdog on web` turns it back on'));
+    assert.ok(!lines.some((line) => line.startsWith('  pid') || line.startsWith('  heartbeat')), 'no line for what is not known');
   });
 });
