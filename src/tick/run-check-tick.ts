@@ -67,6 +67,8 @@ export type TickOutcome =
       checkedAt: string;
       checks: ProcessCheck[];
       recoveries: RecoveryReport[];
+      /** Recoveries that were due but not started, and why (a second copy, backoff...); optional for outcomes made elsewhere. */
+      refused?: { processKey: string; why: string }[] | undefined;
       /** `undefined` when the config has no `network` section. */
       network: NetworkTickOutcome | undefined;
       /** Why the audit database could not take this tick's rows (they wait in the journal); `undefined` when it could. */
@@ -157,6 +159,7 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
         return signal === undefined ? undefined : { signal, where: stage };
       };
       const recoveries: RecoveryReport[] = [];
+      const refused: { processKey: string; why: string }[] = [];
       for (const [index, due] of checks.entries()) {
         if (!due.recoveryDue) continue;
         if (stopRequest() !== undefined) {
@@ -180,6 +183,7 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
         const decision = decideStart(facts);
         if (!decision.start) {
           refuseRecovery(due, decision.why, recorded[index]?.historyId, store, system.now(), raise);
+          refused.push({ processKey: due.process.key, why: decision.why });
           logger.warn(`${due.process.key}: recovery refused: ${decision.why}`);
           continue;
         }
@@ -206,7 +210,7 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
       const failures = tickFailures({ checks, recoveries, network, auditDegraded: store.degraded });
       if (stopped !== undefined) failures.push(`interrupted by ${stopped.signal} ${stopped.where}`);
       await recordTickEnd(config, { startedAtMs, failed: failures.length > 0, stateUnknown: store.stateUnknown }, reportDeps);
-      return { kind: 'ran', checkedAt, checks, recoveries, network, auditDegraded: store.degraded, auditRowsSaved: store.rowsSaved, failures, notifications, interrupted: stopped };
+      return { kind: 'ran', checkedAt, checks, recoveries, refused, network, auditDegraded: store.degraded, auditRowsSaved: store.rowsSaved, failures, notifications, interrupted: stopped };
     } finally {
       store.close();
     }

@@ -20,11 +20,14 @@ export interface CheckArgs {
   config?: string | undefined;
   verbose?: boolean | undefined;
   dryRun?: boolean | undefined;
+  /** `false` for `--no-color`. */
+  color?: boolean | undefined;
 }
 
 /**
  * `watchdog check`: one tick, as cron runs it every minute. Prints nothing when the
- * tick ran (cron mails whatever a job prints) unless `--verbose`; errors that stop the
+ * tick ran (cron mails whatever a job prints) unless `--verbose`, or standard output is a
+ * terminal: a person who typed it gets one line on what it did. Errors that stop the
  * tick, failed recoveries and a process given up on go to standard error and the log.
  * Exit 1 when a recovery failed or the crash-loop guard gave up on a process.
  */
@@ -55,6 +58,7 @@ export async function runCheck(args: CheckArgs, io: CliIo): Promise<number> {
     // A tick that found another one running leaves the ping to that one; one asked to stop leaves it to the next.
     if (outcome.kind === 'ran' && outcome.interrupted === undefined) await ping(config, outcome.failures.length > 0, log.logger);
     if (args.verbose === true) printVerbose(outcome, io);
+    else if (io.isTTY === true) await printSummary(outcome, args, io);
     const code = reportFailedRecoveries(outcome, config, io);
     if (outcome.kind === 'ran' && outcome.interrupted !== undefined) {
       // Did not do what was asked (docs/interruptions.md): exit 1, said where cron and systemd's journal see it.
@@ -72,6 +76,12 @@ async function ping(config: WatchdogConfig, failed: boolean, logger: Logger): Pr
   if (config.ping === undefined) return;
   const { pingDeadMansSwitch } = await import('../../notify/ping-dead-mans-switch.js');
   await pingDeadMansSwitch(config.ping, failed, { env: process.env, logger });
+}
+
+/** One line on what the tick did, for a person at a terminal; loaded only then, as cron never needs it. */
+async function printSummary(outcome: TickOutcome, args: CheckArgs, io: CliIo): Promise<void> {
+  const [{ formatTickSummary }, { outputStyleOf }] = await Promise.all([import('../format/format-tick-summary.js'), import('../output-style.js')]);
+  io.out(formatTickSummary(outcome, outputStyleOf(io, args.color)));
 }
 
 /** `--verbose`: a line per check, recovery action, network step; each escaped to one line, as they quote heartbeats and commands. */
