@@ -19,6 +19,13 @@ function withWait<T>(command: Argv<T>): Argv<T & { wait: number }> {
     });
 }
 
+// In the epilogue, not among the examples: yargs wraps an example's command column, and the
+// cron line must read as one line to be copied.
+const CRON_LINE =
+  'Run it from cron, a tick a minute, silent unless something fails (/etc/cron.d/watchdog):\n  * * * * * root watchdog check -c /etc/watchdog/config.json';
+const EXIT_CODES =
+  'Exit codes: 0 done; 1 a recovery or requested action failed, or the lock/database is unusable; 2 usage error or unknown process key; 75 the lock was still held after --wait; 78 config missing or invalid.';
+
 const CONFIG_DESCRIPTION =
   'Config file. Default: $WATCHDOG_CONFIG, else ./config.json. Relative paths inside it resolve against its folder.';
 
@@ -75,9 +82,12 @@ export async function main(argv: readonly string[], io: CliIo, readVersion: () =
     })
     .command(
       'check',
-      'Check every enabled process once and record the result, run the recoveries that are due, then check the uplink and climb its self-heal ladder when due, send the notifications queued, write the metrics and request the ping_url (run from cron every minute). Prints nothing unless --verbose.',
+      'Check every enabled process once and record the result, run the recoveries that are due, then check the uplink and climb its self-heal ladder when due, send the notifications queued, write the metrics and request the ping_url (run from cron every minute). Silent under cron; one line in a terminal; a line per process with --verbose.',
       (command) =>
         command
+          .epilogue(`${CRON_LINE}\n\n${EXIT_CODES}`)
+          .example('$0 check --dry-run', 'What a tick would do now, and why; runs nothing, changes nothing')
+          .example('$0 check -v', 'Run a tick and print a line per process and each recovery action')
           .option('verbose', { alias: 'v', type: 'boolean', description: 'Print one line per process and each recovery action', default: false })
           .option('dry-run', {
             alias: 'n',
@@ -92,7 +102,9 @@ export async function main(argv: readonly string[], io: CliIo, readVersion: () =
       'on <key>',
       'Turn a process back on after `off` (or after the crash-loop guard gave up on it) and start it, unless it is already running and healthy (or starting).',
       (command) =>
-        withWait(command.positional('key', { type: 'string', demandOption: true, description: 'Process key' })).option('force', {
+        withWait(command.positional('key', { type: 'string', demandOption: true, description: 'Process key' }))
+          .example('$0 on demo_app', 'Turn demo_app back on and start it unless it is already running')
+          .option('force', {
           type: 'boolean',
           description: 'Start it even when it looks healthy (a second copy)',
           default: false,
@@ -102,7 +114,11 @@ export async function main(argv: readonly string[], io: CliIo, readVersion: () =
     .command(
       'off <key>',
       'Stop a process and keep it stopped: cron records it as off and never recovers it, until `on`.',
-      (command) => withWait(command.positional('key', { type: 'string', demandOption: true, description: 'Process key' })),
+      (command) =>
+        withWait(command.positional('key', { type: 'string', demandOption: true, description: 'Process key' })).example(
+          '$0 off demo_app',
+          'Stop demo_app for maintenance; `watchdog on demo_app` brings it back',
+        ),
       run(async (args) => (await import('./commands/control.js')).runControl('off', args, io)),
     )
     .command(
@@ -110,6 +126,8 @@ export async function main(argv: readonly string[], io: CliIo, readVersion: () =
       "Run the process's full recovery pipeline now (kill, cleanup actions, start), whatever its health; turns an off process back on.",
       (command) =>
         withWait(command.positional('key', { type: 'string', demandOption: true, description: 'Process key' }))
+          .example('$0 restart demo_app --dry-run', 'The exact actions a restart would run')
+          .example('$0 restart demo_app', 'Kill, clean up and start demo_app now')
           .option('dry-run', {
             alias: 'n',
             type: 'boolean',
@@ -126,7 +144,11 @@ export async function main(argv: readonly string[], io: CliIo, readVersion: () =
     .command(
       'reset <key>',
       'Resume recoveries of a process the crash-loop guard gave up on (state gave_up), and start its failure count and backoff afresh; starts nothing (`on` does both).',
-      (command) => withWait(command.positional('key', { type: 'string', demandOption: true, description: 'Process key' })),
+      (command) =>
+        withWait(command.positional('key', { type: 'string', demandOption: true, description: 'Process key' })).example(
+          '$0 reset demo_app',
+          'Let cron recover demo_app again after it was given up on',
+        ),
       run(async (args) => (await import('./commands/control.js')).runControl('reset', args, io)),
     )
     .command(
@@ -145,7 +167,7 @@ export async function main(argv: readonly string[], io: CliIo, readVersion: () =
     .command(
       'validate',
       'Check the config file: prints OK, or every problem (exit 78).',
-      (command) => command,
+      (command) => command.example('$0 validate -c /etc/watchdog/config.json', 'Check a config before cron uses it'),
       run(async (args) => (await import('./commands/validate.js')).runValidate(args, io)),
     )
     .command(
@@ -153,8 +175,11 @@ export async function main(argv: readonly string[], io: CliIo, readVersion: () =
       "Show each process's state as of its last check: state and reason, failures/threshold, heartbeat age, PID, last check, last recovery and its outcome, and where the app's output goes; then the uplink (with a network section): link state, failures, last ladder run and what healed it, last reboot and cooldown left.",
       (command) =>
         command
-          .positional('key', { type: 'string', description: 'Only this process' })
-          .option('json', { type: 'boolean', description: 'Print JSON: {"processes": [...], "network": {...} or null}', default: false }),
+          .positional('key', { type: 'string', description: 'Only this process, every detail whole' })
+          .option('json', { type: 'boolean', description: 'Print JSON: {"processes": [...], "network": {...} or null}', default: false })
+          .example('$0 status', 'A line per process (cut to fit a terminal; whole lines into a pipe or a file)')
+          .example('$0 status demo_app', 'One process whole: reason, heartbeat, PID, last recovery, app output')
+          .example('$0 status --json', 'Everything, for scripts'),
       run(async (args) => (await import('./commands/status.js')).runStatus(args, io)),
     )
     .command(
@@ -192,6 +217,8 @@ export async function main(argv: readonly string[], io: CliIo, readVersion: () =
               "List the uplink's events instead: failures detected, ladder runs and each rung, the link back, reboots held (by which guard) and made, each with the boot it happened in",
             default: false,
           })
+          .example('$0 history demo_app -n 5', 'The last five checks of demo_app')
+          .example('$0 history --recoveries', 'Recoveries and manual starts and stops, with each action and its output')
           .check((args) => {
             if (!Number.isInteger(args.limit) || args.limit < 1) throw new Error('--limit must be a positive integer');
             if ([args.network, args.recoveries, args.events, args.notifications].filter(Boolean).length > 1) {
@@ -202,6 +229,11 @@ export async function main(argv: readonly string[], io: CliIo, readVersion: () =
           }),
       run(async (args) => (await import('./commands/history.js')).runHistory(args, io)),
     )
+    .example('$0 validate -c /etc/watchdog/config.json', 'First: check the config')
+    .example('$0 check --dry-run', 'Then: what a tick would do now, running nothing')
+    .example('$0 check', 'Run one tick by hand (one line on what it did)')
+    .example('$0 status', 'Each process: state, failures, heartbeat age, PID')
+    .example('$0 off demo_app', 'Stop an app and keep it stopped; `on demo_app` undoes it')
     .demandCommand(1, 'Name a command.')
     .strict()
     .recommendCommands()
@@ -209,9 +241,7 @@ export async function main(argv: readonly string[], io: CliIo, readVersion: () =
     .alias('help', 'h')
     .version(readVersion())
     .alias('version', 'V')
-    .epilogue(
-      'Exit codes: 0 done; 1 a recovery or requested action failed, or the lock/database is unusable; 2 usage error or unknown process key; 75 the lock was still held after --wait; 78 config missing or invalid.',
-    )
+    .epilogue(`${CRON_LINE}\n\n${EXIT_CODES}`)
     .wrap(Math.min(100, io.columns ?? 100))
     .exitProcess(false)
     .fail((message, error) => {
