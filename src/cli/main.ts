@@ -4,6 +4,7 @@ import { parseCronCheck } from './parse-cron-check.js';
 import { EXIT } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { reportError } from './report-error.js';
+import type { KeyedCommand } from './commands/missing-key.js';
 
 /** `--wait`, shared by the commands that take the lock by hand. */
 function withWait<T>(command: Argv<T>): Argv<T & { wait: number }> {
@@ -56,6 +57,10 @@ export async function main(argv: readonly string[], io: CliIo, readVersion: () =
       }
     };
 
+  // `on` (`off`, `restart`, `reset`) with no key: the keys to choose from, not yargs' "Not enough arguments".
+  const missingKey = async (command: KeyedCommand, args: { config?: string | undefined }): Promise<number> =>
+    (await import('./commands/missing-key.js')).reportMissingKey(command, args, io);
+
   const parser = yargs([...argv])
     .scriptName('watchdog')
     .usage(
@@ -99,33 +104,33 @@ export async function main(argv: readonly string[], io: CliIo, readVersion: () =
       run(async (args) => (await import('./commands/check.js')).runCheck(args, io)),
     )
     .command(
-      'on <key>',
+      'on [key]',
       'Turn a process back on after `off` (or after the crash-loop guard gave up on it) and start it, unless it is already running and healthy (or starting).',
       (command) =>
-        withWait(command.positional('key', { type: 'string', demandOption: true, description: 'Process key' }))
+        withWait(command.positional('key', { type: 'string', description: 'Process key (without one: the keys to choose from, exit 2)' }))
           .example('$0 on demo_app', 'Turn demo_app back on and start it unless it is already running')
           .option('force', {
           type: 'boolean',
           description: 'Start it even when it looks healthy (a second copy)',
           default: false,
         }),
-      run(async (args) => (await import('./commands/control.js')).runControl('on', args, io)),
+      run(async (args) => (args.key === undefined ? missingKey('on', args) : (await import('./commands/control.js')).runControl('on', args, io))),
     )
     .command(
-      'off <key>',
+      'off [key]',
       'Stop a process and keep it stopped: cron records it as off and never recovers it, until `on`.',
       (command) =>
-        withWait(command.positional('key', { type: 'string', demandOption: true, description: 'Process key' })).example(
+        withWait(command.positional('key', { type: 'string', description: 'Process key (without one: the keys to choose from, exit 2)' })).example(
           '$0 off demo_app',
           'Stop demo_app for maintenance; `watchdog on demo_app` brings it back',
         ),
-      run(async (args) => (await import('./commands/control.js')).runControl('off', args, io)),
+      run(async (args) => (args.key === undefined ? missingKey('off', args) : (await import('./commands/control.js')).runControl('off', args, io))),
     )
     .command(
-      'restart <key>',
+      'restart [key]',
       "Run the process's full recovery pipeline now (kill, cleanup actions, start), whatever its health; turns an off process back on.",
       (command) =>
-        withWait(command.positional('key', { type: 'string', demandOption: true, description: 'Process key' }))
+        withWait(command.positional('key', { type: 'string', description: 'Process key (without one: the keys to choose from, exit 2)' }))
           .example('$0 restart demo_app --dry-run', 'The exact actions a restart would run')
           .example('$0 restart demo_app', 'Kill, clean up and start demo_app now')
           .option('dry-run', {
@@ -135,21 +140,23 @@ export async function main(argv: readonly string[], io: CliIo, readVersion: () =
             default: false,
           })
           .option('force', { type: 'boolean', description: 'Start it even where that may be a second copy (see docs/starting-apps.md)', default: false }),
-      run(async (args) =>
-        args.dryRun
-          ? (await import('./commands/restart-dry-run.js')).runRestartDryRun(args, io)
-          : (await import('./commands/control.js')).runControl('restart', args, io),
-      ),
+      run(async (args) => {
+        const { key } = args;
+        if (key === undefined) return missingKey('restart', args);
+        return args.dryRun
+          ? (await import('./commands/restart-dry-run.js')).runRestartDryRun({ ...args, key }, io)
+          : (await import('./commands/control.js')).runControl('restart', args, io);
+      }),
     )
     .command(
-      'reset <key>',
+      'reset [key]',
       'Resume recoveries of a process the crash-loop guard gave up on (state gave_up), and start its failure count and backoff afresh; starts nothing (`on` does both).',
       (command) =>
-        withWait(command.positional('key', { type: 'string', demandOption: true, description: 'Process key' })).example(
+        withWait(command.positional('key', { type: 'string', description: 'Process key (without one: the keys to choose from, exit 2)' })).example(
           '$0 reset demo_app',
           'Let cron recover demo_app again after it was given up on',
         ),
-      run(async (args) => (await import('./commands/control.js')).runControl('reset', args, io)),
+      run(async (args) => (args.key === undefined ? missingKey('reset', args) : (await import('./commands/control.js')).runControl('reset', args, io))),
     )
     .command(
       'stop-all',

@@ -323,7 +323,7 @@ describe('watchdog command line', () => {
     assert.equal(option.code, 2);
     const help = await runWatchdog(['--help'], { cwd: dir });
     assert.equal(help.code, 0);
-    const commands = ['check', 'on <key>', 'off <key>', 'restart <key>', 'stop-all', 'start-all', 'validate', 'status [key]', 'history [key]'];
+    const commands = ['check', 'on [key]', 'off [key]', 'restart [key]', 'reset [key]', 'stop-all', 'start-all', 'validate', 'status [key]', 'history [key]'];
     for (const command of commands) assert.ok(help.stdout.includes(`watchdog ${command}`), command);
     assert.match(help.stdout, /WATCHDOG_CONFIG/);
     assert.match(help.stdout, /75 the lock was still held after --wait/);
@@ -335,9 +335,24 @@ describe('watchdog command line', () => {
   it('refuses manual commands without a key, with an unknown key or a bad --wait, touching nothing', async () => {
     const dir = makeTempDir();
     writeConfig(dir, { web: { heartbeat_path: 'web.json' }, api: { heartbeat_path: 'api.json' } });
-    const missing = await runWatchdog(['off'], { cwd: dir });
-    assert.equal(missing.code, 2);
-    assert.match(missing.stderr, /Not enough non-option arguments/);
+    for (const command of ['on', 'off', 'restart', 'reset']) {
+      // Without a key: how to use it and the keys to choose from, with their names and states.
+      const missing = await runWatchdog([command], { cwd: dir });
+      assert.equal(missing.code, 2, command);
+      assert.equal(missing.stdout, '');
+      assert.equal(
+        missing.stderr,
+        [
+          `watchdog: ${command} needs a process key: watchdog ${command} KEY`,
+          'known keys:',
+          '  KEY  NAME         STATE',
+          '  web  The web app  unknown',
+          '  api  The api app  unknown',
+          `hint: watchdog ${command} web`,
+          '',
+        ].join('\n'),
+      );
+    }
     for (const command of ['on', 'off', 'restart']) {
       const unknown = await runWatchdog([command, 'nope'], { cwd: dir });
       assert.equal(unknown.code, 2, command);
