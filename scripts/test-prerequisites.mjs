@@ -29,6 +29,8 @@ export const TOOLS = [
   { command: 'useradd', package: 'passwd', why: 'the fault suite makes throwaway hostile users' },
   { command: 'userdel', package: 'passwd', why: 'the fault suite removes its throwaway users' },
   { command: 'mkfifo', package: 'coreutils', why: 'a FIFO stands where a heartbeat file should be' },
+  { command: 'script', package: 'bsdutils', why: 'the terminal-output tests run the watchdog in a pseudo-terminal' },
+  { command: 'stty', package: 'coreutils', why: 'the terminal-output tests size that pseudo-terminal' },
   { command: 'python3', package: 'python3', why: 'interop tests read and write files the Python Watchdog way' },
   { command: 'openssl', package: 'openssl', why: 'the SMTP STARTTLS tests make a certificate' },
   { command: 'systemd-analyze', package: 'systemd', why: 'the units in deploy/ are verified by systemd itself' },
