@@ -1,0 +1,52 @@
+// The terminal example of docs/commands.md is what `status` prints for the two processes it shows.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { formatStatusFitted, formatStatusSummary } from '../../src/cli/format/format-status.js';
+import type { ProcessStatus } from '../../src/status/build-status.js';
+
+const TEXT = readFileSync(new URL('../../docs/commands.md', import.meta.url), 'utf8');
+const NOW = Date.parse('2026-06-30T12:00:00Z');
+
+function status(overrides: Partial<ProcessStatus> & Pick<ProcessStatus, 'key' | 'state'>): ProcessStatus {
+  return {
+    display_name: overrides.key,
+    enabled: true,
+    reason: null,
+    consecutive_failures: 0,
+    threshold: 2,
+    recovery_due: false,
+    recovery_due_since: null,
+    heartbeat_age_seconds: null,
+    heartbeat_timestamp: null,
+    heartbeat_status: null,
+    pid: null,
+    iteration: null,
+    last_check_at: '2026-06-30T11:59:48.000000+00:00',
+    warning: null,
+    off_since: null,
+    off_by: null,
+    started_at: null,
+    grace_until: null,
+    last_recovery: null,
+    output_log: `/var/log/watchdog/${overrides.key}.out.log`,
+    identity: null,
+    gave_up_at: null,
+    gave_up_reason: null,
+    ...overrides,
+  };
+}
+
+describe('docs/commands.md, status in a terminal', () => {
+  it('shows what status prints in an 80-column terminal', () => {
+    const block = /For example, in an 80-column terminal:\n\n```\n([\s\S]*?)\n```/.exec(TEXT)?.[1];
+    assert.ok(block !== undefined, 'the example');
+    const statuses = [
+      status({ key: 'demo_app', state: 'healthy', reason: 'heartbeat 1.5s ago, iteration 9', heartbeat_age_seconds: 1.5, pid: 8965 }),
+      status({ key: 'api', state: 'no_heartbeat', reason: 'no heartbeat file', consecutive_failures: 2, recovery_due: true }),
+    ];
+    const layout = { width: 80, color: false };
+    const printed = [formatStatusSummary('/etc/watchdog/config.json', statuses, layout), ...formatStatusFitted(statuses, NOW, layout)];
+    assert.equal(block, printed.join('\n'));
+  });
+});
