@@ -2,7 +2,8 @@ import type { ProcessConfig, WatchdogConfig } from '../config/types.js';
 import type { HeartbeatFileRead } from '../heartbeat/read-heartbeat-file.js';
 import { assessCheck, type Assessment, type PreviousState } from '../recovery/assess-check.js';
 import { crashLoopLimitsOf } from '../recovery/crash-loop-guard.js';
-import { bootClockOf, type ProcessInspector, type System } from '../system/system.js';
+import { type ProcessInspector, type System } from '../system/system.js';
+import { graceClockOf } from '../recovery/start-facts.js';
 import { checkProcess, configuredKeysOf } from '../tick/check-process.js';
 
 export interface CheckNowDeps {
@@ -35,6 +36,6 @@ export function checkNowDepsOf(
  * recording anything: what a manual command or `--dry-run` decides on.
  */
 export function checkNow(process: ProcessConfig, previous: PreviousState, deps: CheckNowDeps): Assessment {
-  const clock = bootClockOf(deps.processTable);
+  const clock = graceClockOf(deps.processTable);
   return assessCheck(checkProcess(process, deps), previous, process.consecutive_failures_threshold, deps.nowMs, crashLoopLimitsOf(process), clock);
 }

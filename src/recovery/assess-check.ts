@@ -1,4 +1,5 @@
 import type { HealthVerdict } from '../heartbeat/classify-heartbeat.js';
+import type { StartedInstance } from '../store/process-control.js';
 import { formatSeconds } from '../time/format-duration.js';
 import { decideCrashLoop, type CrashLoopDecision, type CrashLoopLimits, type RecoveryBudget } from './crash-loop-guard.js';
 import { isRecoveryDue, nextConsecutiveFailures } from './recovery-due.js';
@@ -16,6 +17,8 @@ export interface PreviousState {
   /** The boot and the boot clock (seconds since boot) of the last start: the grace is judged on them in the same boot. */
   startedBootId: string | null;
   startedUptimeSeconds: number | null;
+  /** The instance the last start left (PID, start time, boot), when it was recorded. */
+  startedInstance?: StartedInstance | undefined;
   /** Set while the crash-loop guard has given up on the process. */
   gaveUpAt: string | null;
   gaveUpReason: string | null;
@@ -45,6 +48,11 @@ export const NO_CRASH_LOOP_LIMITS: CrashLoopLimits = { maxRecoveries: Infinity, 
 export interface BootClock {
   bootId: string | undefined;
   uptimeSeconds: number | undefined;
+  /**
+   * Whether a recorded started instance is provably gone (see `isStartedInstanceGone`);
+   * asked only when a start grace would otherwise hold. Absent: never proven.
+   */
+  isGone?: ((instance: StartedInstance) => boolean) | undefined;
 }
 
 export interface Assessment {
@@ -84,7 +92,8 @@ export function assessCheck(
     return held('gave_up', `${previous.gaveUpReason ?? 'gave up'} at ${previous.gaveUpAt}; \`watchdog on\` or \`watchdog reset\` resumes recoveries`);
   }
   const graced = inStartGrace(checked, previous, nowMs, clock);
-  const assessed = graced === undefined ? checked : { ...checked, state: 'starting' as const, reason: graced };
+  const assessed =
+    graced === undefined ? checked : graced.gone ? { ...checked, reason: `${checked.reason}; ${graced.reason}` } : { ...checked, state: 'starting' as const, reason: graced.reason };
   const consecutiveFailures = nextConsecutiveFailures(previous.consecutiveFailures, assessed.state);
   const due = isRecoveryDue(assessed.state, consecutiveFailures, threshold);
   const guard = due ? decideCrashLoop(previous.budget, limits, nowMs) : { kind: 'allow' as const };
@@ -104,8 +113,12 @@ export function assessCheck(
   }
 }
 
-/** The `starting` reason when the check falls in the grace period after a start and only shows the new instance is not up yet. */
-function inStartGrace(checked: HealthVerdict, previous: PreviousState, nowMs: number, clock: BootClock | undefined): string | undefined {
+/**
+ * The `starting` reason when the check falls in the grace period after a start and only
+ * shows the new instance is not up yet; `gone` when it would, but the started instance is
+ * provably gone (it died during its grace): then the grace excuses nothing.
+ */
+function inStartGrace(checked: HealthVerdict, previous: PreviousState, nowMs: number, clock: BootClock | undefined): { gone: boolean; reason: string } | undefined {
   const since = sinceStart(previous, nowMs, clock);
   if (since === undefined) return undefined;
   const { elapsedMs, graceMs } = since;
@@ -118,8 +131,12 @@ function inStartGrace(checked: HealthVerdict, previous: PreviousState, nowMs: nu
   const noNewHeartbeat = checked.state === 'no_heartbeat' || checked.state === 'invalid_heartbeat' || oldHeartbeat;
   if (!noNewHeartbeat || checked.state === 'healthy' || checked.state === 'check_error') return undefined;
   const waited = formatSeconds(Math.max(0, elapsedMs / 1000));
+  const instance = previous.startedInstance;
+  if (instance !== undefined && clock?.isGone?.(instance) === true) {
+    return { gone: true, reason: `PID ${instance.pid}, started ${waited} ago, has exited: no start grace` };
+  }
   const left = formatSeconds((graceMs - elapsedMs) / 1000);
-  return `started ${waited} ago, waiting for its first heartbeat (${left} of grace left); ${checked.reason}`;
+  return { gone: false, reason: `started ${waited} ago, waiting for its first heartbeat (${left} of grace left); ${checked.reason}` };
 }
 
 /**

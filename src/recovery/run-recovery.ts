@@ -4,6 +4,7 @@ import type { Logger } from '../logging/logger.js';
 import type { AuditWriter } from '../store/audit-writer.js';
 import type { RaiseEvent } from '../notify/watchdog-event.js';
 import {
+  endStartGrace,
   linkCheckToRecovery,
   noteSpawned,
   noteStarted,
@@ -129,6 +130,9 @@ export async function runRecovery(request: RecoveryRequest, deps: RecoveryDeps):
       // At once, not when the pipeline ends: a watchdog killed after a start must not leave
       // the failure count at the threshold, or the next tick would start a second copy.
       if (plans[position]?.kind === 'start' && action.outcome === 'ok') noteStart(db, process, action, system);
+      // The app was stopped: the grace of the start before no longer excuses anything, even
+      // when the start after this kill fails and puts that start's record back.
+      if (plans[position]?.kind === 'kill' && action.outcome === 'ok') endStartGrace(db, process.key);
     });
     logAction(logger, label, action);
   });

@@ -1,8 +1,8 @@
 import type { StartedInstance } from '../store/process-control.js';
 import { checkIdentity, type ExpectedIdentity } from '../heartbeat/check-identity.js';
 import type { UserAccount } from '../system/lookup-user.js';
-import { observeIdentity, type ProcessInspector } from '../system/system.js';
-import type { Assessment } from './assess-check.js';
+import { bootClockOf, observeIdentity, type ProcessInspector } from '../system/system.js';
+import type { Assessment, BootClock } from './assess-check.js';
 import type { StartFacts, StartIntent } from './decide-start.js';
 
 /**
@@ -56,4 +56,40 @@ export function isRecordedInstanceAlive(started: StartedInstance, processes: Pic
   if (started.bootId !== undefined && bootId !== undefined && started.bootId.toLowerCase() !== bootId.toLowerCase()) return false;
   const stat = processes.stat(started.pid);
   return stat !== undefined && stat.state !== 'Z' && stat.state !== 'X' && stat.state !== 'x' && stat.startTime === started.startTicks;
+}
+
+/**
+ * Whether the instance the last start left is provably gone, so that its start grace
+ * excuses nothing: it is not running (by PID, start time and boot), and nothing is left in
+ * the session or process group it led (a child it forked without `setsid` may be the app
+ * coming up). Nothing recorded (a start under way, or a start command that handed over and
+ * left no daemon the watchdog could find) is never proven gone: it may be coming up. A PID
+ * reused since by a process that leads its own session counts as a member: not proven.
+ */
+export function isStartedInstanceGone(
+  started: StartedInstance | undefined,
+  processes: Pick<ProcessInspector, 'stat' | 'bootId' | 'sessionMembers' | 'groupMembers'>,
+): boolean {
+  if (started === undefined) return false;
+  if (isRecordedInstanceAlive(started, processes)) return false;
+  const bootId = processes.bootId();
+  // Another boot: everything of the old one is gone (and its IDs mean nothing now).
+  if (started.bootId !== undefined && bootId !== undefined && started.bootId.toLowerCase() !== bootId.toLowerCase()) return true;
+  return processes.sessionMembers(started.pid).length === 0 && processes.groupMembers(started.pid).length === 0;
+}
+
+/**
+ * The clock a check's start grace is judged on: the boot clock, and whether a started
+ * instance is gone. Asked inside the tick's transaction of checks: a process table that
+ * cannot be read there proves nothing, so the grace holds (no second copy), and the tick goes on.
+ */
+export function graceClockOf(processes: ProcessInspector): BootClock {
+  const isGone = (instance: StartedInstance): boolean => {
+    try {
+      return isStartedInstanceGone(instance, processes);
+    } catch {
+      return false;
+    }
+  };
+  return { ...bootClockOf(processes), isGone };
 }

@@ -18,6 +18,15 @@ export function setOff(db: Store, processKey: string, since: string, by: string)
   ).run(processKey, since, by);
 }
 
+/**
+ * Ends the start grace of the last start: the instance it excused was stopped (a pipeline's
+ * `kill` stopped the app), so nothing is coming up, and the next start must not wait for it.
+ * The start record itself (when, which instance) is kept.
+ */
+export function endStartGrace(db: Store, processKey: string): void {
+  db.prepare('UPDATE process_state SET grace_until = NULL WHERE process_key = ? AND grace_until IS NOT NULL').run(processKey);
+}
+
 /** Clears `off`; returns whether it was set. */
 export function clearOff(db: Store, processKey: string): boolean {
   return db.prepare('UPDATE process_state SET off_since = NULL, off_by = NULL WHERE process_key = ? AND off_since IS NOT NULL').run(processKey).changes > 0;

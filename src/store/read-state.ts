@@ -2,6 +2,7 @@ import { NO_PREVIOUS_STATE, NO_RECOVERIES, type PreviousState } from '../recover
 import { budgetOf, type GuardClock, type PastRecovery, type RecoveryBudget } from '../recovery/crash-loop-guard.js';
 import type { Statement } from 'better-sqlite3';
 import { openStoreForReading, type Store } from './open-store.js';
+import { startedInstanceOf } from './process-control.js';
 
 /** A `process_state` row: where each process stood after its last check. */
 export interface ProcessStateRow {
@@ -85,7 +86,7 @@ export function readHistory(db: Store, { processKey, limit }: { processKey?: str
 
 /** The columns of `process_state` a new check is weighed against. */
 export type PreviousRow = Pick<ProcessStateRow, 'off_since' | 'off_by' | 'started_at' | 'grace_until' | 'gave_up_at' | 'gave_up_reason'> &
-  Partial<Pick<ProcessStateRow, 'started_boot_id' | 'started_uptime_seconds'>> & {
+  Partial<Pick<ProcessStateRow, 'started_boot_id' | 'started_uptime_seconds' | 'started_pid' | 'started_pid_start_ticks'>> & {
   consecutive_failures: number | null;
 };
 
@@ -100,6 +101,7 @@ export function previousStateOf(row: PreviousRow | undefined, budget: RecoveryBu
     graceUntil: row.grace_until,
     startedBootId: row.started_boot_id ?? null,
     startedUptimeSeconds: row.started_uptime_seconds ?? null,
+    startedInstance: startedInstanceOf({ started_pid: row.started_pid ?? null, started_pid_start_ticks: row.started_pid_start_ticks ?? null, started_boot_id: row.started_boot_id ?? null }),
     gaveUpAt: row.gave_up_at,
     gaveUpReason: row.gave_up_reason,
     budget,

@@ -41,7 +41,7 @@ export function recordChecks(db: Store, checkedAt: string, checks: readonly Chec
   const nowMs = Date.parse(checkedAt);
   const previousOf = db.prepare<[string], PreviousRow>(
     `SELECT consecutive_failures, recovery_due_since, off_since, off_by, started_at, grace_until, gave_up_at, gave_up_reason,
-       recoveries_counted_since, started_boot_id, started_uptime_seconds FROM process_state WHERE process_key = ?`,
+       recoveries_counted_since, started_boot_id, started_uptime_seconds, started_pid, started_pid_start_ticks FROM process_state WHERE process_key = ?`,
   );
   const giveUp = db.prepare('UPDATE process_state SET gave_up_at = ?, gave_up_reason = ? WHERE process_key = ?');
   const upsertState = db.prepare(`

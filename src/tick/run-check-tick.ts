@@ -16,9 +16,9 @@ import { markInterruptedRecoveries } from '../store/record-recovery.js';
 import { recordRefusal } from '../store/record-refusal.js';
 import { linkCheckToRecovery, readStartedInstance } from '../store/process-control.js';
 import { decideStart } from '../recovery/decide-start.js';
-import { startFactsOf } from '../recovery/start-facts.js';
+import { graceClockOf, startFactsOf } from '../recovery/start-facts.js';
 import { applyRetention } from '../store/retention.js';
-import { bootClockOf, type System } from '../system/system.js';
+import { type System } from '../system/system.js';
 import { machineName } from '../system/machine-name.js';
 import { stopSignalOf } from '../system/stop-signal.js';
 import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
@@ -122,7 +122,7 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
       const raise = notifierFor(config.notify, { audit: store, host: host === undefined ? machineName : () => host, now: () => system.now(), logger });
       const interrupted = store.write((db) => markInterruptedRecoveries(db, checkedAt));
       if (interrupted > 0) logger.warn(`${formatCount(interrupted, 'recovery', 'recoveries')} ${interrupted === 1 ? 'was' : 'were'} interrupted by the watchdog stopping mid-pipeline; marked interrupted`);
-      const clock = bootClockOf(system.processes);
+      const clock = graceClockOf(system.processes);
       const recorded = store.write((db) =>
         recordChecks(
         db,

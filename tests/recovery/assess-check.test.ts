@@ -40,6 +40,8 @@ interface Case {
   failures: number;
   due: boolean;
   reason?: RegExp;
+  /** The state is the heartbeat's, with a note after its reason (a start grace that no longer holds). */
+  noted?: true;
 }
 
 const cases: Case[] = [
@@ -259,6 +261,51 @@ const cases: Case[] = [
     failures: 2,
     due: true,
   },
+  // The started instance died during its grace: the grace excuses nothing (issue 21).
+  {
+    name: 'the started instance is gone (died in its grace): no heartbeat is counted, and the reason says why',
+    checked: verdictOf('no_heartbeat', 'no heartbeat file'),
+    previous: { ...onBoot(1), startedInstance: { pid: 77, startTicks: 900, bootId: BOOT } },
+    nowMs: IN_GRACE_MS,
+    clock: { bootId: BOOT, uptimeSeconds: 1030, isGone: (instance) => instance.pid === 77 },
+    state: 'no_heartbeat',
+    failures: 2,
+    due: true,
+    reason: /^no heartbeat file; PID 77, started 30s ago, has exited: no start grace$/,
+    noted: true,
+  },
+  {
+    name: "the started instance is gone: the old instance's heartbeat is counted as what it is",
+    checked: beat('stale_pid', 600, 'PID 4321 is not running'),
+    previous: { ...onBoot(0), startedInstance: { pid: 77, startTicks: 900, bootId: BOOT } },
+    nowMs: IN_GRACE_MS,
+    clock: { bootId: BOOT, uptimeSeconds: 1030, isGone: () => true },
+    state: 'stale_pid',
+    failures: 1,
+    due: false,
+    reason: /^PID 4321 is not running; PID 77, started 30s ago, has exited: no start grace$/,
+    noted: true,
+  },
+  {
+    name: 'the started instance may still live (not proven gone): starting',
+    checked: verdictOf('no_heartbeat', 'no heartbeat file'),
+    previous: { ...onBoot(1), startedInstance: { pid: 77, startTicks: 900, bootId: BOOT } },
+    nowMs: IN_GRACE_MS,
+    clock: { bootId: BOOT, uptimeSeconds: 1030, isGone: () => false },
+    state: 'starting',
+    failures: 1,
+    due: false,
+  },
+  {
+    name: 'no instance recorded (a start under way, or handed over): the grace holds, whatever the table says',
+    checked: verdictOf('no_heartbeat', 'no heartbeat file'),
+    previous: onBoot(1),
+    nowMs: IN_GRACE_MS,
+    clock: { bootId: BOOT, uptimeSeconds: 1030, isGone: () => true },
+    state: 'starting',
+    failures: 1,
+    due: false,
+  },
   {
     name: "the old instance's heartbeat (older than the time since the start, by the boot clock) within grace is starting",
     checked: beat('timed_out', 600),
@@ -330,14 +377,15 @@ const cases: Case[] = [
 ];
 
 describe('assessCheck', () => {
-  for (const { name, checked, previous, nowMs, threshold = 2, clock, state, failures, due, reason } of cases) {
+  for (const { name, checked, previous, nowMs, threshold = 2, clock, state, failures, due, reason, noted } of cases) {
     it(name, () => {
       const assessment = assessCheck(checked, previous, threshold, nowMs, undefined, clock);
       assert.equal(assessment.verdict.state, state);
       assert.equal(assessment.consecutiveFailures, failures);
       assert.equal(assessment.recoveryDue, due);
       if (reason !== undefined) assert.match(assessment.verdict.reason, reason);
-      if (state === checked.state) assert.equal(assessment.verdict.reason, checked.reason);
+      if (state === checked.state && noted === undefined) assert.equal(assessment.verdict.reason, checked.reason);
+      if (noted !== undefined) assert.ok(assessment.verdict.reason.startsWith(`${checked.reason}; `), assessment.verdict.reason);
       // What the heartbeat said is kept as it was, for `kill` to judge.
       assert.equal(assessment.checked, checked);
       // Wrapping changes the state and reason only: the heartbeat's details stay visible.

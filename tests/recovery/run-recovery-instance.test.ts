@@ -5,7 +5,8 @@ import type { HealthVerdict } from '../../src/heartbeat/classify-heartbeat.js';
 import { runRecovery } from '../../src/recovery/run-recovery.js';
 import { directWriter } from '../../src/store/audit-writer.js';
 import { openStore } from '../../src/store/open-store.js';
-import { readStartedInstance } from '../../src/store/process-control.js';
+import { noteStarted, readStartedInstance, readStartRecord } from '../../src/store/process-control.js';
+import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
 import type { StartDetachedResult } from '../../src/system/start-detached.js';
 import { onCleanup } from '../helpers/cleanup.js';
 import { FAKE_BOOT_ID, fakeSystem } from '../helpers/fake-system.js';
@@ -38,4 +39,37 @@ describe('runRecovery: the started instance', () => {
       assert.deepEqual(await instanceAfter(start), expected);
     });
   }
+});
+
+describe('runRecovery: a kill ends the start grace', () => {
+  /** A start recorded 5 s ago (its grace open), its instance PID 6000 running; then `actions` run, the start failing. */
+  async function graceAfter(actions: string[], killed: boolean) {
+    const db = openStore(join(makeTempDir(), 'state', 'watchdog.db'));
+    onCleanup(() => db.close());
+    const process = processConfig({ recovery_actions: actions });
+    const system = fakeSystem({
+      processes: [{ pid: 6000, startTime: 9000 }],
+      startResult: () => ({ outcome: 'exited', exitCode: 1 }),
+      // The instance exits on the first signal when `killed`, as an app does on SIGTERM.
+      onSignal: (_target, _signal, fake) => (killed ? fake.exit(6000) : undefined),
+    });
+    const startedAt = formatUtcTimestamp(new Date(system.now().getTime() - 5000));
+    noteStarted(db, process.key, startedAt, formatUtcTimestamp(new Date(system.now().getTime() + 25_000)), { pid: 6000, startTicks: 9000, bootId: FAKE_BOOT_ID });
+    await runRecovery(
+      { process, kind: 'restart', command: 'restart', requestedBy: 'test', actions, trigger: TRIGGER, heartbeat: TRIGGER },
+      { audit: directWriter(db), system, logger: recordingLogger(), outputLogMaxBytes: 4096 },
+    );
+    return readStartRecord(db, process.key);
+  }
+
+  it('the kill stopped the instance, the start after it failed: the old start is back, without its grace', async () => {
+    const record = await graceAfter(['kill', 'start'], true);
+    assert.deepEqual({ pid: record.started_pid, grace: record.grace_until }, { pid: 6000, grace: null });
+  });
+
+  it('no kill in the pipeline: the grace of the instance that may still come up stays', async () => {
+    const record = await graceAfter(['start'], false);
+    assert.equal(record.started_pid, 6000);
+    assert.notEqual(record.grace_until, null);
+  });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { HealthVerdict } from '../../src/heartbeat/classify-heartbeat.js';
-import { startFactsOf } from '../../src/recovery/start-facts.js';
+import { graceClockOf, isStartedInstanceGone, startFactsOf } from '../../src/recovery/start-facts.js';
 import type { StartedInstance } from '../../src/store/process-control.js';
 import { FAKE_BOOT_ID, fakeSystem, type FakeProcess } from '../helpers/fake-system.js';
 import { verdictOf } from '../helpers/verdicts.js';
@@ -58,5 +58,37 @@ describe('startFactsOf', () => {
     assert.equal(factsFor(none, live, { pid: 5000, startTicks: 901, bootId: FAKE_BOOT_ID }).facts.recordedLivePid, undefined);
     assert.equal(factsFor(none, live, { pid: 5000, startTicks: 900, bootId: 'another-boot' }).facts.recordedLivePid, undefined);
     assert.equal(factsFor(none, [{ pid: 5000, startTime: 900, state: 'Z' }], { pid: 5000, startTicks: 900 }).facts.recordedLivePid, undefined);
+  });
+});
+
+describe('isStartedInstanceGone', () => {
+  const STARTED: StartedInstance = { pid: 5000, startTicks: 900, bootId: FAKE_BOOT_ID };
+  const cases: [name: string, started: StartedInstance | undefined, processes: FakeProcess[], gone: boolean][] = [
+    ['nothing recorded (a start under way, or one that handed over): may be coming up', undefined, [], false],
+    ['still running: same PID, start time and boot', STARTED, [{ pid: 5000, startTime: 900 }], false],
+    ['stopped (SIGSTOP) is still there', STARTED, [{ pid: 5000, startTime: 900, state: 'T' }], false],
+    ['not running, nothing left in its session or group', STARTED, [{ pid: 4000 }], true],
+    ['a zombie, nothing left', STARTED, [{ pid: 5000, startTime: 900, state: 'Z' }], true],
+    ['its PID taken by a process that does not lead a session or group', STARTED, [{ pid: 5000, startTime: 950, pgrp: 10, session: 10 }], true],
+    ['its PID taken by a process that leads its own session: cannot be told from a member, not proven', STARTED, [{ pid: 5000, startTime: 950 }], false],
+    ['a child it left in its session (forked without setsid) runs', STARTED, [{ pid: 5001, startTime: 905, pgrp: 5001, session: 5000 }], false],
+    ['a child it left in its process group runs', STARTED, [{ pid: 5001, startTime: 905, pgrp: 5000, session: 77 }], false],
+    ['only a zombie is left in its session', STARTED, [{ pid: 5001, startTime: 905, session: 5000, state: 'Z' }], true],
+    ['recorded in another boot: gone with it, whatever holds its IDs now', { ...STARTED, bootId: 'another-boot' }, [{ pid: 5000, startTime: 900 }, { pid: 5001, session: 5000 }], true],
+    ['recorded without a boot id (older rows), not running, nothing left', { pid: 5000, startTicks: 900 }, [], true],
+  ];
+  for (const [name, started, processes, gone] of cases) {
+    it(name, () => {
+      assert.equal(isStartedInstanceGone(started, fakeSystem({ processes }).processes), gone);
+    });
+  }
+});
+
+describe('graceClockOf', () => {
+  it('a process table that cannot be read proves nothing gone: the grace holds', () => {
+    const { processes } = fakeSystem({ processes: [] });
+    const failing = { ...processes, sessionMembers: (): number[] => { throw new Error('cannot parse a procfs stat line'); } };
+    assert.equal(graceClockOf(processes).isGone?.({ pid: 5000, startTicks: 900, bootId: FAKE_BOOT_ID }), true);
+    assert.equal(graceClockOf(failing).isGone?.({ pid: 5000, startTicks: 900, bootId: FAKE_BOOT_ID }), false);
   });
 });
