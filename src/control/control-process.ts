@@ -16,6 +16,7 @@ import { decideOn } from './decide-on.js';
 import { decideStart, type StartFacts, type StartIntent } from '../recovery/decide-start.js';
 import { startFactsOf } from '../recovery/start-facts.js';
 import { readStartedInstance } from '../store/process-control.js';
+import { recordCommandState } from '../store/record-command-state.js';
 
 export interface ControlDeps {
   /** The audit log, which a failing database cannot stop. */
@@ -51,6 +52,7 @@ export async function turnOff(process: ProcessConfig, deps: ControlDeps): Promis
   // Checked after turning off, so the trigger reads `off`; the kill still takes the heartbeat's PID.
   const current = assessNow(process, deps);
   const report = await run(process, 'stop', ['kill'], current, deps);
+  settle(process, deps);
   const message = offMessage(report);
   tellOnOff('process_off', process, 'turned off', message, deps);
   return { processKey: process.key, outcome: report.outcome, message, report };
@@ -71,6 +73,7 @@ export async function turnOn(process: ProcessConfig, force: boolean, deps: Contr
     return { processKey: process.key, outcome: 'skipped', message, report: undefined };
   }
   const report = await run(process, 'start', decision.actions, current, deps);
+  settle(process, deps);
   const message = outcomeMessage('start', report);
   tellOnOff('process_on', process, wasOff ? 'turned on' : 'started', message, deps);
   return { processKey: process.key, outcome: report.outcome, message, report };
@@ -92,6 +95,7 @@ export async function restartProcess(process: ProcessConfig, deps: ControlDeps, 
     return { processKey: process.key, outcome: 'skipped', message: decision.why, report: undefined };
   }
   const report = await run(process, 'restart', process.recovery_actions, current, deps);
+  settle(process, deps);
   return { processKey: process.key, outcome: report.outcome, message: outcomeMessage('restart', report), report };
 }
 
@@ -107,6 +111,7 @@ export function resetProcess(process: ProcessConfig, deps: ControlDeps): Control
     return { was, detail };
   });
   deps.logger.info(`${process.key}: ${detail}`);
+  settle(process, deps);
   return { processKey: process.key, outcome: 'succeeded', message: `reset: recoveries resume when it fails (${was}); nothing was started`, report: undefined };
 }
 
@@ -127,9 +132,21 @@ function startFactsNow(process: ProcessConfig, intent: StartIntent, force: boole
   return startFactsOf({ intent, force, actions }, current, readStartedInstance(deps.audit.db, process.key), deps.system.processes, process);
 }
 
+/**
+ * The process as a check would weigh it now, recorded as the state this command leaves it in
+ * (so `status` shows it at once, and a command stopped before it ends leaves what it saw).
+ */
 function assessNow(process: ProcessConfig, deps: ControlDeps): Assessment {
   const previous = previousStateOf(readProcessStates(deps.audit.db).get(process.key));
-  return checkNow(process, previous, checkNowDepsOf(deps.config, deps.system, deps.readHeartbeat));
+  const assessment = checkNow(process, previous, checkNowDepsOf(deps.config, deps.system, deps.readHeartbeat));
+  const at = formatUtcTimestamp(deps.system.now());
+  deps.audit.write((db) => recordCommandState(db, { processKey: process.key, at, command: deps.command, assessment }));
+  return assessment;
+}
+
+/** Once the command has acted: what it left (stopped, starting, up), as `status` and the next tick see it. */
+function settle(process: ProcessConfig, deps: ControlDeps): void {
+  assessNow(process, deps);
 }
 
 function run(process: ProcessConfig, kind: RecoveryKind, actions: readonly string[], current: Assessment, deps: ControlDeps): Promise<RecoveryReport> {

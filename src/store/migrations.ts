@@ -218,6 +218,17 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 9,
+    description: "what each process's state was recorded by (a check, or a person's command after it), when, and the heartbeat's own state behind it",
+    up: (db) => {
+      db.exec(`
+        ALTER TABLE process_state ADD COLUMN last_heartbeat_state TEXT;
+        ALTER TABLE process_state ADD COLUMN last_state_at TEXT;
+        ALTER TABLE process_state ADD COLUMN last_state_source TEXT;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

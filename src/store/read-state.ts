@@ -4,7 +4,7 @@ import type { Statement } from 'better-sqlite3';
 import { openStoreForReading, type Store } from './open-store.js';
 import { startedInstanceOf } from './process-control.js';
 
-/** A `process_state` row: where each process stood after its last check. */
+/** A `process_state` row: where each process stood after its last check (or the manual command after it). */
 export interface ProcessStateRow {
   process_key: string;
   consecutive_failures: number;
@@ -31,6 +31,11 @@ export interface ProcessStateRow {
   gave_up_at: string | null;
   gave_up_reason: string | null;
   recoveries_counted_since: string | null;
+  /** The heartbeat's own state behind `last_health` (which may be `off`, `starting`, `gave_up` around it); null in rows from before schema 9. */
+  last_heartbeat_state: string | null;
+  /** When the `last_*` columns were recorded, and by what: `check`, or the command (`on`, `off`...) of a person after the last check. */
+  last_state_at: string | null;
+  last_state_source: string | null;
 }
 
 /** A `check_history` row. */

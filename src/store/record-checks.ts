@@ -30,6 +30,11 @@ export const ACTION_BACKOFF = 'backoff';
 /** ...when the crash-loop guard gives up on the process. */
 export const ACTION_GAVE_UP = 'gave_up';
 
+/** The identity checks that applied to the live PID, as `identity` columns store them (`start_time,user`; `pid` for none). */
+export function identityColumnOf(verdict: Pick<HealthVerdict, 'identity'>): string | null {
+  return verdict.identity === undefined ? null : verdict.identity.join(',') || 'pid';
+}
+
 type PreviousRow = StatePreviousRow & { recovery_due_since: string | null; recoveries_counted_since: string | null };
 
 /**
@@ -47,9 +52,9 @@ export function recordChecks(db: Store, checkedAt: string, checks: readonly Chec
   const upsertState = db.prepare(`
     INSERT INTO process_state (process_key, consecutive_failures, last_check_at, last_health, last_pid,
       last_heartbeat_ts, last_iteration, last_reason, last_heartbeat_age_seconds, last_heartbeat_status,
-      last_warning, recovery_due_since, last_identity)
+      last_warning, recovery_due_since, last_identity, last_heartbeat_state, last_state_at, last_state_source)
     VALUES (@process_key, @consecutive_failures, @checked_at, @health, @pid, @heartbeat_ts, @iteration,
-      @reason, @heartbeat_age_seconds, @heartbeat_status, @warning, @recovery_due_since, @identity)
+      @reason, @heartbeat_age_seconds, @heartbeat_status, @warning, @recovery_due_since, @identity, @heartbeat_state, @checked_at, 'check')
     ON CONFLICT (process_key) DO UPDATE SET
       consecutive_failures = excluded.consecutive_failures,
       last_check_at = excluded.last_check_at,
@@ -62,7 +67,10 @@ export function recordChecks(db: Store, checkedAt: string, checks: readonly Chec
       last_heartbeat_status = excluded.last_heartbeat_status,
       last_warning = excluded.last_warning,
       recovery_due_since = excluded.recovery_due_since,
-      last_identity = excluded.last_identity`);
+      last_identity = excluded.last_identity,
+      last_heartbeat_state = excluded.last_heartbeat_state,
+      last_state_at = excluded.last_state_at,
+      last_state_source = excluded.last_state_source`);
   const insertHistory = db.prepare(`
     INSERT INTO check_history (process_key, checked_at, health, pid, heartbeat_ts, iteration, action_taken,
       reason, heartbeat_age_seconds, heartbeat_status, consecutive_failures, warning, identity)
@@ -92,10 +100,10 @@ export function recordChecks(db: Store, checkedAt: string, checks: readonly Chec
           heartbeat_status: verdict.status ?? null,
           warning: verdict.warning ?? null,
           consecutive_failures: consecutiveFailures,
-          identity: verdict.identity === undefined ? null : verdict.identity.join(',') || 'pid',
+          identity: identityColumnOf(verdict),
         };
         const waiting = guard?.kind === 'backoff';
-        upsertState.run({ ...row, recovery_due_since: recoveryDue || waiting ? (previous?.recovery_due_since ?? checkedAt) : null });
+        upsertState.run({ ...row, heartbeat_state: assessment.checked.state, recovery_due_since: recoveryDue || waiting ? (previous?.recovery_due_since ?? checkedAt) : null });
         if (guard?.kind === 'give_up') {
           giveUp.run(checkedAt, guard.reason, processKey);
           recordAuditEvent(db, { at: checkedAt, kind: 'gave_up', processKey, detail: verdict.reason });
