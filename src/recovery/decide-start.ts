@@ -65,4 +65,4 @@ export function decideStart(facts: StartFacts): StartDecision {
 }
 
 /** Heartbeat states in which a trusted heartbeat names a live process: the app, up or hung. */
-const TRUSTED_LIVE: ReadonlySet<HealthState> = new Set(['healthy', 'timed_out', 'error_status']);
+export const TRUSTED_LIVE: ReadonlySet<HealthState> = new Set(['healthy', 'timed_out', 'error_status']);

@@ -1,6 +1,8 @@
 import type { WatchdogConfig } from '../config/types.js';
 import type { ProcessStateRow, RecoveryRow } from '../store/read-state.js';
 import { describeIdentity, type IdentityCheck } from '../heartbeat/check-identity.js';
+import type { StartedInstance } from '../store/process-control.js';
+import { currentStateOf } from './current-state.js';
 
 /** A process's last recovery (or manual start/stop/restart), as `status` shows it. */
 export interface LastRecovery {
@@ -19,17 +21,25 @@ export interface ProcessStatus {
   key: string;
   display_name: string;
   enabled: boolean;
-  /** A health state, or `disabled`, or `unknown` before the first check. */
+  /**
+   * A health state, or `disabled`, or `unknown` before the first check: the newest the audit
+   * log knows, from the last check or from a person's command after it (`state_source`).
+   */
   state: string;
   reason: string | null;
   consecutive_failures: number;
   threshold: number;
   recovery_due: boolean;
   recovery_due_since: string | null;
-  /** Age of the heartbeat when it was last checked. */
+  /** Age of the heartbeat when the state was recorded (none shown for a process turned off whose heartbeat names no live app). */
   heartbeat_age_seconds: number | null;
   heartbeat_timestamp: string | null;
   heartbeat_status: string | null;
+  /**
+   * The app's PID: one its trusted heartbeat proved live (healthy, timed out, error status)
+   * when the state was recorded, or the instance the watchdog started while that very process
+   * still runs. Never a PID the heartbeat names that is dead or another process's (see `heartbeat_pid`).
+   */
   pid: number | null;
   iteration: number | null;
   last_check_at: string | null;
@@ -52,6 +62,16 @@ export interface ProcessStatus {
   /** Set while the crash-loop guard has given up on it. */
   gave_up_at: string | null;
   gave_up_reason: string | null;
+  /** What recorded `state`: `check`, or the command a person ran after the last check (`on`, `off`, `restart`, `reset`, `stop-all`, `start-all`); null before the first. */
+  state_source: string | null;
+  /** When `state` was recorded (the last check's time, or the command's). */
+  state_at: string | null;
+  /** The heartbeat's own state behind `state` (which may be `off`, `starting` or `gave_up` around it). */
+  heartbeat_state: string | null;
+  /** The PID the heartbeat named when the state was recorded, whatever it was (dead, another process's, untrusted). */
+  heartbeat_pid: number | null;
+  /** The instance the watchdog last started, while that very process (PID, start time, boot) still runs. */
+  started_pid: number | null;
 }
 
 /** The configured processes joined with what the audit log says of them, in config order. */
@@ -59,9 +79,11 @@ export function buildStatus(
   config: WatchdogConfig,
   states: ReadonlyMap<string, ProcessStateRow>,
   lastRecoveries: ReadonlyMap<string, RecoveryRow> = new Map(),
+  isAlive: (instance: StartedInstance) => boolean = () => false,
 ): ProcessStatus[] {
   return config.processes.map((process) => {
     const row = states.get(process.key);
+    const current = row === undefined ? undefined : currentStateOf(row, isAlive);
     const threshold = process.consecutive_failures_threshold;
     const failures = row?.consecutive_failures ?? 0;
     const recovery = lastRecoveries.get(process.key);
@@ -69,22 +91,17 @@ export function buildStatus(
       key: process.key,
       display_name: process.display_name,
       enabled: process.enabled,
-      // Turned off since its last check: say so now, not at the next tick.
-      state: !process.enabled ? 'disabled' : row?.off_since != null ? 'off' : (row?.last_health ?? 'unknown'),
-      reason: !process.enabled
-        ? 'enabled is false in the config'
-        : row?.off_since != null
-          ? `turned off${row.off_by === null ? '' : ` by ${row.off_by}`} at ${row.off_since}`
-          : (row?.last_reason ?? (row === undefined ? 'not checked yet' : null)),
+      state: !process.enabled ? 'disabled' : (current?.state ?? 'unknown'),
+      reason: !process.enabled ? 'enabled is false in the config' : current === undefined ? 'not checked yet' : current.reason,
       consecutive_failures: failures,
       threshold,
       recovery_due: process.enabled && row?.off_since == null && row?.gave_up_at == null && failures >= threshold,
       recovery_due_since: row?.recovery_due_since ?? null,
-      heartbeat_age_seconds: row?.last_heartbeat_age_seconds ?? null,
-      heartbeat_timestamp: row?.last_heartbeat_ts ?? null,
-      heartbeat_status: row?.last_heartbeat_status ?? null,
-      pid: row?.last_pid ?? null,
-      iteration: row?.last_iteration ?? null,
+      heartbeat_age_seconds: current?.heartbeat_age_seconds ?? null,
+      heartbeat_timestamp: current?.heartbeat_timestamp ?? null,
+      heartbeat_status: current?.heartbeat_status ?? null,
+      pid: current?.pid ?? null,
+      iteration: current?.iteration ?? null,
       last_check_at: row?.last_check_at ?? null,
       warning: row?.last_warning ?? null,
       off_since: row?.off_since ?? null,
@@ -105,9 +122,14 @@ export function buildStatus(
               detail: recovery.detail,
             },
       output_log: process.output_log,
-      identity: identityOf(row?.last_identity ?? null),
+      identity: identityOf(current?.identity ?? null),
       gave_up_at: row?.gave_up_at ?? null,
       gave_up_reason: row?.gave_up_reason ?? null,
+      state_source: current?.state_source ?? null,
+      state_at: current?.state_at ?? null,
+      heartbeat_state: current?.heartbeat_state ?? null,
+      heartbeat_pid: current?.heartbeat_pid ?? null,
+      started_pid: current?.started_pid ?? null,
     };
   });
 }

@@ -33,6 +33,11 @@ function status(overrides: Partial<ProcessStatus> & Pick<ProcessStatus, 'key' | 
     identity: null,
     gave_up_at: null,
     gave_up_reason: null,
+    state_source: 'check',
+    state_at: '2026-06-30T11:59:48.000000+00:00',
+    heartbeat_state: null,
+    heartbeat_pid: null,
+    started_pid: null,
     ...overrides,
   };
 }

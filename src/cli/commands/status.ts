@@ -11,6 +11,9 @@ import { escapeUntrustedLine } from '../../display/escape-untrusted.js';
 import { WatchdogError } from '../../errors.js';
 import { sqliteFaultOf } from '../../store/sqlite-fault.js';
 import { readBootId, readUptimeSeconds } from '../../system/boot-info.js';
+import { readProcStat } from '../../system/proc-stat.js';
+import { isRecordedInstanceAlive } from '../../recovery/start-facts.js';
+import type { StartedInstance } from '../../store/process-control.js';
 import { EXIT } from '../exit-codes.js';
 import { formatJson } from '../format/format-json.js';
 import { formatNetworkStatus } from '../format/format-network-status.js';
@@ -32,10 +35,11 @@ export interface StatusArgs {
 }
 
 /**
- * `watchdog status [key] [--json]`: each process's state as of its last check, its last
- * recovery, and where its output goes; then the uplink (without a key), its ladder and reboots.
+ * `watchdog status [key] [--json]`: each process's state as of its last check, or of the
+ * manual command run after it; its last recovery, and where its output goes; then the
+ * uplink (without a key), its ladder and reboots.
  */
-export function runStatus(args: StatusArgs, io: CliIo, now: () => BootInstant = currentInstant): number {
+export function runStatus(args: StatusArgs, io: CliIo, now: () => BootInstant = currentInstant, procRoot = '/proc'): number {
   const { config } = loadCliConfig(args.config, io);
   if (args.key !== undefined) requireProcessKey(config, args.key);
 
@@ -65,7 +69,9 @@ export function runStatus(args: StatusArgs, io: CliIo, now: () => BootInstant = 
   // What a degraded run kept in the journal is newer than the database: shown over it.
   const merged = withJournal(states, pending);
   const journal = journalStatusOf(pending, merged.fromJournal);
-  const statuses = buildStatus(config, merged.states, lastRecoveries).filter((status) => args.key === undefined || status.key === args.key);
+  const statuses = buildStatus(config, merged.states, lastRecoveries, startedInstanceAlive(instant.bootId, procRoot)).filter(
+    (status) => args.key === undefined || status.key === args.key,
+  );
   if (args.json === true) {
     const notifications = config.notify === undefined ? null : notify;
     io.out(formatJson(args.key === undefined ? { processes: statuses, network: network ?? null, notifications, journal } : { processes: statuses, journal }));
@@ -104,6 +110,21 @@ function networkStatusOf(network: NetworkConfig | undefined, db: Store | undefin
   const state = db === undefined ? undefined : readNetworkState(db, network.interface);
   const reboots = db === undefined ? [] : readReboots(db);
   return buildNetworkStatus(network, state ?? emptyNetworkState(network.interface), reboots, now);
+}
+
+/**
+ * Whether the instance the watchdog started is still that process (PID, start time, boot),
+ * read from procfs as `status` runs: only then is its PID shown as the app.
+ */
+function startedInstanceAlive(bootId: string | undefined, procRoot: string): (instance: StartedInstance) => boolean {
+  return (instance) => {
+    try {
+      return isRecordedInstanceAlive(instance, { stat: (pid) => readProcStat(pid, procRoot), bootId: () => bootId });
+    } catch {
+      // A stat that cannot be read or parsed proves nothing: the PID is not shown as the app.
+      return false;
+    }
+  };
 }
 
 function currentInstant(): BootInstant {

@@ -35,6 +35,11 @@ function status(overrides: Partial<ProcessStatus>): ProcessStatus {
     identity: null,
     gave_up_at: null,
     gave_up_reason: null,
+    state_source: 'check',
+    state_at: '2026-06-30T11:59:35.000000+00:00',
+    heartbeat_state: 'healthy',
+    heartbeat_pid: 4321,
+    started_pid: null,
     ...overrides,
   };
 }
