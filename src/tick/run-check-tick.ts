@@ -7,11 +7,13 @@ import type { HeartbeatFileRead } from '../heartbeat/read-heartbeat-file.js';
 import type { ReleaseLock } from '../lock/tick-lock.js';
 import type { Logger } from '../logging/logger.js';
 import { runRecovery, type RecoveryReport } from '../recovery/run-recovery.js';
-import type { Assessment } from '../recovery/assess-check.js';
+import { assessCheck, type Assessment } from '../recovery/assess-check.js';
 import { crashLoopLimitsOf } from '../recovery/crash-loop-guard.js';
 import { openAuditStore } from '../store/audit-store.js';
 import type { AuditWriter } from '../store/audit-writer.js';
 import { recordChecks } from '../store/record-checks.js';
+import { recordCommandState } from '../store/record-command-state.js';
+import { previousStateOf, readProcessStates } from '../store/read-state.js';
 import { markInterruptedRecoveries } from '../store/record-recovery.js';
 import { recordRefusal } from '../store/record-refusal.js';
 import { linkCheckToRecovery, readStartedInstance } from '../store/process-control.js';
@@ -188,6 +190,7 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
           continue;
         }
         recoveries.push(await recover({ ...due, checked: heartbeat }, recorded[index]?.historyId, store, config, deps, raise));
+        recordStateAfterRecovery(due.process, check, store, system);
       }
       // No ladder (and so no reboot) on a state that cannot be read or a record that cannot be kept:
       // the cooldown and the daily limit would not hold, and a reboot loop is the worst fault there is.
@@ -217,6 +220,18 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
   } finally {
     await release();
   }
+}
+
+/**
+ * What a recovery left the process in (`starting`, or what it could not change), weighed as a
+ * check would weigh it now and recorded where `status` reads it, as a manual command's is: the
+ * check recorded before the recovery would otherwise show a dead PID until the next tick.
+ */
+function recordStateAfterRecovery(process: ProcessConfig, check: (process: ProcessConfig) => HealthVerdict, audit: AuditWriter, system: System): void {
+  const previous = previousStateOf(readProcessStates(audit.db).get(process.key));
+  const now = system.now();
+  const assessment = assessCheck(check(process), previous, process.consecutive_failures_threshold, now.getTime(), crashLoopLimitsOf(process), graceClockOf(system.processes));
+  audit.write((db) => recordCommandState(db, { processKey: process.key, at: formatUtcTimestamp(now), command: 'recovery', assessment }));
 }
 
 function recover(check: ProcessCheck, historyId: number | undefined, audit: AuditWriter, config: WatchdogConfig, deps: TickDeps, raise: RaiseEvent): Promise<RecoveryReport> {

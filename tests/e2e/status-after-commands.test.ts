@@ -1,6 +1,6 @@
 // End-to-end tests of issue 21, item 1: after each manual command (`on`, `off`, `restart`,
-// `reset`, `stop-all`, `start-all`) `watchdog status` shows the new truth at once, before any
-// tick, in text and `--json`; the tick after agrees; `on` right after `off` starts the app;
+// `reset`, `stop-all`, `start-all`) and after a cron recovery, `watchdog status` shows the new
+// truth at once, before any tick, in text and `--json`; the tick after agrees; `on` right after `off` starts the app;
 // an instance that died during its start grace does not hold `on` back. The built watchdog
 // runs inside a PID namespace (tests/helpers/pid-namespace.ts): `off` and `restart` kill.
 import assert from 'node:assert/strict';
@@ -186,6 +186,24 @@ describe('status after manual commands (inside a PID namespace)', () => {
     assertStarting(status, fresh, 'restart');
     assert.notEqual(status.pidCell, String(old));
     assert.doesNotMatch(status.row, new RegExp(`PID ${old}\\b`), 'the killed PID is not named on its row');
+  });
+
+  it("a cron recovery shows the instance it started at once, not the check that found the app down", async () => {
+    const scenario = await startScenario({ commands: { start: SLOW_START, clear_db: 'sh clear-db.sh' }, start_grace_seconds: 60 });
+    const { dbPath, watchdog } = scenario;
+    await quietTick(watchdog, 'the first failure');
+    const tick = await watchdog(['check']);
+    assert.equal(tick.code, 0, `${tick.stderr}\n${outputLogText(scenario)}`);
+    assert.equal(recoveriesIn(dbPath).at(-1)?.outcome, 'succeeded', JSON.stringify(recoveriesIn(dbPath).at(-1)));
+    const started = processStateIn(dbPath)?.started_pid;
+    assert.ok(typeof started === 'number', 'the recovery recorded the instance it started');
+    assertStarting(await statusNow(scenario), started, 'recovery');
+    assert.deepEqual(
+      checksIn(dbPath).map((check) => check.health),
+      ['no_heartbeat', 'no_heartbeat'],
+      'history keeps the checks that found it down, and no more',
+    );
+    await assertTickAgrees(scenario, started, 'the tick after the recovery');
   });
 
   it('stop-all and start-all show off, then the started instance, at once', async () => {
