@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { PidNamespace } from '../helpers/pid-namespace.js';
 import { WATCHDOG_BIN } from '../helpers/run-watchdog.js';
+import { waitFor } from '../helpers/watchdog-in-namespace.js';
 import { faultCase } from './report.js';
 import {
   actionOutcomes,
@@ -177,6 +178,9 @@ describe('fault injection: may we start now?', () => {
         for (let tick = 0; tick < 4; tick += 1) {
           const run = await world.watchdog(['check']);
           assert.equal(run.code, 0, describeRun(run));
+          // The backgrounded shell may not have exec'd sleep yet on a loaded machine (its command
+          // line is still the start command's): wait for one, then count them all.
+          await waitFor('the daemon to exec sleep', async () => (await liveSleeps(world.ns, '1004')).length > 0);
           daemonsAfter.push(await liveSleeps(world.ns, '1004'));
         }
         const recoveries = recoveriesOf(world.dbPath);
