@@ -1,14 +1,15 @@
 // The README's "Try it", run as a new user runs it: the example config.json in a folder of
-// its own, the first command's tick, then every step of the block in order. Each step's
-// comment is what it prints: the parts between "..." appear in its output, in that order
-// (white space runs count as one space). The demo app is started and stopped by the
-// watchdog inside a PID namespace, so nothing outside it can be signalled.
+// its own, the first command's tick in a terminal, then every step of the block in order.
+// Each step's comment is what it prints: the parts between "..." appear in its output, in
+// that order (white space runs count as one space). The demo app is started and stopped by
+// the watchdog inside a PID namespace, so nothing outside it can be signalled.
 import assert from 'node:assert/strict';
 import { copyFileSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { startPidNamespace } from '../helpers/pid-namespace.js';
+import { runInTerminal } from '../helpers/run-in-terminal.js';
 import { WATCHDOG_BIN } from '../helpers/run-watchdog.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
@@ -57,8 +58,12 @@ describe('the README "Try it"', () => {
     const ns = await startPidNamespace();
     const run = (args: readonly string[]) => ns.run([process.execPath, WATCHDOG_BIN, ...args], { cwd: dir, env: { NO_COLOR: '1' } });
 
-    const first = await run(['check']);
-    assert.equal(first.code, 0, first.stderr);
+    // The first command's tick, typed in a terminal: it records a failure and starts nothing.
+    const said = /in a terminal it said\s+`([^`]+)`/.exec(README)?.[1];
+    assert.ok(said !== undefined, 'the README says what the first command printed');
+    const first = await runInTerminal(['check'], { cwd: dir, env: { NO_COLOR: '1' } });
+    assert.equal(first.code, 0, first.screen);
+    assert.equal(first.screen.trim(), said);
     const steps = tryItSteps();
     assert.ok(steps.length >= 6, 'the block has its steps');
     for (const step of steps) {
