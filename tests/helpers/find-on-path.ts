@@ -1,20 +1,8 @@
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
-import { TOOLS } from '../../scripts/test-prerequisites.mjs';
+import { findOnPath as findIn, TOOLS } from '../../scripts/test-prerequisites.mjs';
 
-/** The first executable named `name` on PATH, or `undefined`. */
+/** The first executable named `name` on PATH, or `undefined` (as `npm test`'s prerequisite check looks). */
 export function findOnPath(name: string, path = process.env.PATH ?? ''): string | undefined {
-  for (const folder of path.split(delimiter)) {
-    if (folder === '') continue;
-    const candidate = join(folder, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not in this folder
-    }
-  }
-  return undefined;
+  return findIn(name, path);
 }
 
 /**
