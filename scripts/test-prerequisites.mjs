@@ -31,7 +31,7 @@ export const TOOLS = [
   { command: 'mkfifo', package: 'coreutils', why: 'a FIFO stands where a heartbeat file should be' },
   { command: 'script', package: 'bsdutils', why: 'the terminal-output tests run the watchdog in a pseudo-terminal' },
   { command: 'stty', package: 'coreutils', why: 'the terminal-output tests size that pseudo-terminal' },
-  { command: 'python3', package: 'python3', why: 'interop tests read and write files the Python Watchdog way' },
+  { command: 'python3', package: 'python3', why: 'interop tests read and write files the Python Watchdog way; a fault case holds a watchdog by ptrace' },
   { command: 'openssl', package: 'openssl', why: 'the SMTP STARTTLS tests make a certificate' },
   { command: 'systemd-analyze', package: 'systemd', why: 'the units in deploy/ are verified by systemd itself' },
   { command: 'git', package: 'git', why: '`npm test` checks it left the work tree as it found it' },

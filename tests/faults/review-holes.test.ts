@@ -9,6 +9,7 @@ import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileS
 import { findOwnCgroupFolder } from '../../src/system/command-cgroup.js';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { readSentinelRecord, SENTINEL, startSentinel } from '../helpers/pid-namespace.js';
 import { waitFor } from '../helpers/watchdog-in-namespace.js';
 import { faultCase } from './report.js';
@@ -25,6 +26,9 @@ import {
   writeFaultConfig,
   type FaultWorld,
 } from './fault-scenario.js';
+
+/** Holds a watchdog by ptrace at its SIGTERM to a tree and SIGKILLs it there (see its header). */
+const KILL_AT_SIGTERM = fileURLToPath(new URL('fixtures/kill-at-sigterm.py', import.meta.url));
 
 /** The user a hostile app runs as. */
 const NOBODY = 65534;
@@ -214,7 +218,7 @@ describe('fault injection: holes of the review of daemons and process trees', ()
     it(`a watchdog SIGKILLed while it stops a tree ${where}: the next run lets nothing stay stopped`, () =>
       faultCase(
         id,
-        `a cleanup (cleanup_timeout 1 s, kill_timeout 30 s) whose setsid grandchild ignores SIGTERM, ${where}; the watchdog is SIGKILLed the moment the grandchild is stopped (SIGSTOP); then another tick`,
+        `a cleanup (cleanup_timeout 1 s, kill_timeout 30 s) whose setsid grandchild ignores SIGTERM, ${where}; the watchdog, held by ptrace at the entry of its SIGTERM to the tree (every member stopped, or frozen, none sent SIGTERM), is SIGKILLed there; then another tick`,
         cgroup
           ? 'the SIGKILLed tick leaves the cgroup frozen with the tree in it; the next tick thaws it, kills what is in it (cgroup.kill) and removes it; the bystander untouched'
           : 'the SIGKILLed tick leaves the tree stopped (T) and its record; the next tick sends SIGCONT to exactly those processes (start times match): none is left stopped; the bystander untouched',
@@ -237,13 +241,9 @@ describe('fault injection: holes of the review of daemons and process trees', ()
           const leftCgroups = (): string[] => (home === undefined ? [] : readdirSync(home).filter((name) => name.startsWith(`watchdog-cmd-${inode}-${watchdogPid}-`)));
           const abandoned = cgroup ? leftCgroups()[0] : undefined;
           assert.equal(cgroup, abandoned !== undefined, 'precondition: the cleanup runs in a cgroup exactly when one can be made');
-          // No fork in the loops: the watchdog is SIGKILLed within microseconds of the freeze (a frozen
-          // process shows S, not T), or of the grandchild's SIGSTOP without a cgroup.
-          if (home !== undefined && abandoned !== undefined) {
-            await inside(world, 'while read -r frozen < "$1"; [ "$frozen" != 1 ]; do :; done; kill -9 $2', join(home, abandoned, 'cgroup.freeze'), String(watchdogPid));
-          } else {
-            await inside(world, 'while read -r line < /proc/$1/stat; do case "$line" in *") T "*) break;; esac; done; kill -9 $2', String(grandchild), String(watchdogPid));
-          }
+          // Held by ptrace at the entry of its SIGTERM to the root, so no window can be missed
+          // (issue 21): without a cgroup the tracer first waits until both show T.
+          await inside(world, 'exec python3 "$@"', KILL_AT_SIGTERM, String(watchdogPid), String(root), ...(cgroup ? [] : [String(grandchild)]));
           const firstRun = await first;
           const frozenThen = abandoned === undefined || home === undefined ? 'none' : readFileSync(join(home, abandoned, 'cgroup.freeze'), 'utf8').trim();
           const statesThen = [await world.ns.state(root), await world.ns.state(grandchild)];
