@@ -5,6 +5,7 @@ import { commandsOf, inheritedSettingsOf, normalizeProcess, pipelineOf } from '.
 import type { RawProcessConfig } from '../../src/config/types.js';
 import { validateConfig } from '../../src/config/validate-config.js';
 import { planActions } from '../../src/recovery/plan-recovery.js';
+import { processConfig } from '../helpers/process-config.js';
 
 const BASE: RawProcessConfig = {
   display_name: 'My Server',
@@ -115,33 +116,21 @@ describe('normalizeProcess: legacy keys and pipeline', () => {
   for (const { name, raw, commands, recovery_actions } of cases) {
     it(name, () => {
       const process = normalizeProcess('my_server', { ...BASE, ...raw }, inheritedSettingsOf({}, '/srv/watchdog'));
-      assert.deepEqual(process, {
-        key: 'my_server',
-        display_name: 'My Server',
-        timeout_seconds: 60,
-        heartbeat_path: '/srv/watchdog/hb/my_server.json',
-        enabled: true,
-        commands,
-        recovery_actions,
-        consecutive_failures_threshold: 2,
-        kill_timeout: 10,
-        cleanup_timeout: 60,
-        verify_delay: 2,
-        cleanup_args: ['--force'],
-        start_grace_seconds: 60,
-        cwd: '/srv/watchdog',
-        env: {},
-        output_log: '/srv/watchdog/logs/my_server.out.log',
-        output_log_fallback: '/srv/watchdog/logs/my_server.out.log',
-        user: undefined,
-        match: undefined,
-        healthy_statuses: ['running'],
-        pid_file: undefined,
-        max_recoveries: 3,
-        recovery_window_seconds: 3600,
-        recovery_backoff_seconds: 60,
-        wake_on_lan: {},
-      });
+      assert.deepEqual(
+        process,
+        processConfig({
+          key: 'my_server',
+          display_name: 'My Server',
+          timeout_seconds: 60,
+          heartbeat_path: '/srv/watchdog/hb/my_server.json',
+          commands,
+          recovery_actions,
+          start_grace_seconds: 60,
+          cwd: '/srv/watchdog',
+          output_log: '/srv/watchdog/logs/my_server.out.log',
+          output_log_fallback: '/srv/watchdog/logs/my_server.out.log',
+        }),
+      );
     });
   }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { validateConfig } from '../../src/config/validate-config.js';
+import { processConfig } from '../helpers/process-config.js';
 
 const CONFIG_PATH = '/srv/watchdog/config.json';
 
@@ -68,12 +69,9 @@ describe('validateConfig: valid configs load', () => {
       history_retention_days: 7,
       max_clock_skew_seconds: 5,
       processes: [
-        {
-          key: 'web',
+        processConfig({
           display_name: 'Web',
-          timeout_seconds: 30,
           heartbeat_path: '/run/web/heartbeat.json',
-          enabled: true,
           commands: { start: '/opt/web/start.sh', clear_db: '/opt/web/clear.sh', flush: '/opt/web/flush.sh' },
           recovery_actions: ['kill', 'clear_db', 'start'],
           consecutive_failures_threshold: 3,
@@ -81,20 +79,8 @@ describe('validateConfig: valid configs load', () => {
           cleanup_timeout: 30,
           verify_delay: 0,
           cleanup_args: [],
-          start_grace_seconds: 30,
           cwd: '/srv/watchdog',
-          env: {},
-          output_log: '/var/log/watchdog/web.out.log',
-          output_log_fallback: '/var/log/watchdog/web.out.log',
-          user: undefined,
-          match: undefined,
-          healthy_statuses: ['running'],
-          pid_file: undefined,
-          max_recoveries: 3,
-          recovery_window_seconds: 3600,
-          recovery_backoff_seconds: 60,
-          wake_on_lan: {},
-        },
+        }),
       ],
       network: undefined,
       notify: undefined,
@@ -139,34 +125,19 @@ describe('validateConfig: valid configs load', () => {
     assert.equal(result.config.db_path, '/srv/watchdog/watchdog.db');
     assert.equal(result.config.log_dir, '/srv/watchdog/logs');
     assert.deepEqual(result.config.processes, [
-      {
+      processConfig({
         key: 'my_server',
         display_name: 'My Server',
         timeout_seconds: 60,
         heartbeat_path: '/tmp/my_server_heartbeat.json',
-        enabled: true,
         commands: { start: 'python3 /opt/my_server/main.py', clear_db: '/opt/my_server/cleanup.sh' },
         recovery_actions: ['kill', 'clear_db', 'start'],
-        consecutive_failures_threshold: 2,
-        kill_timeout: 10,
-        cleanup_timeout: 60,
-        verify_delay: 2,
-        cleanup_args: ['--force'],
         start_grace_seconds: 60,
         cwd: '/srv/watchdog',
-        env: {},
         output_log: '/srv/watchdog/logs/my_server.out.log',
         output_log_fallback: '/srv/watchdog/logs/my_server.out.log',
-        user: undefined,
-        match: undefined,
-        healthy_statuses: ['running'],
-        pid_file: undefined,
-        max_recoveries: 3,
-        recovery_window_seconds: 3600,
-        recovery_backoff_seconds: 60,
-        wake_on_lan: {},
-      },
-      {
+      }),
+      processConfig({
         key: 'worker',
         display_name: 'Worker',
         timeout_seconds: 120,
@@ -174,25 +145,11 @@ describe('validateConfig: valid configs load', () => {
         enabled: false,
         commands: { start: 'python3 /opt/worker/main.py' },
         recovery_actions: ['kill', 'start'],
-        consecutive_failures_threshold: 2,
-        kill_timeout: 10,
-        cleanup_timeout: 60,
-        verify_delay: 2,
-        cleanup_args: ['--force'],
         start_grace_seconds: 120,
         cwd: '/srv/watchdog',
-        env: {},
         output_log: '/srv/watchdog/logs/worker.out.log',
         output_log_fallback: '/srv/watchdog/logs/worker.out.log',
-        user: undefined,
-        match: undefined,
-        healthy_statuses: ['running'],
-        pid_file: undefined,
-        max_recoveries: 3,
-        recovery_window_seconds: 3600,
-        recovery_backoff_seconds: 60,
-        wake_on_lan: {},
-      },
+      }),
     ]);
   });
 

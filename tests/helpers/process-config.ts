@@ -1,6 +1,14 @@
 import type { ProcessConfig } from '../../src/config/types.js';
 
-/** A resolved process config with plain values; commands are never run by the tests that use it with a fake System. */
+/**
+ * A resolved process config (as `validateConfig` returns it) with every field set: the
+ * process `web` in /srv/web, the config's defaults for every setting that has one. Pass
+ * the fields a case is about as `overrides`; a test that compares a whole normalised
+ * process passes every field that differs, so the comparison still covers each field.
+ * Commands are never run by the tests that use it with a fake System.
+ *
+ * @example processConfig({ key: 'api', enabled: false })
+ */
 export function processConfig(overrides: Partial<ProcessConfig> = {}): ProcessConfig {
   return {
     key: 'web',
