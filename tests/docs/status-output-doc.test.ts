@@ -4,42 +4,28 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { formatStatusFitted, formatStatusSummary } from '../../src/cli/format/format-status.js';
 import type { ProcessStatus } from '../../src/status/build-status.js';
+import { processStatus } from '../helpers/process-status.js';
 
 const TEXT = readFileSync(new URL('../../docs/commands.md', import.meta.url), 'utf8');
 const NOW = Date.parse('2026-06-30T12:00:00Z');
 
+/** A process checked 12 s before NOW that has no heartbeat to show unless the case gives one. */
 function status(overrides: Partial<ProcessStatus> & Pick<ProcessStatus, 'key' | 'state'>): ProcessStatus {
-  return {
+  return processStatus({
     display_name: overrides.key,
-    enabled: true,
     reason: null,
-    consecutive_failures: 0,
-    threshold: 2,
-    recovery_due: false,
-    recovery_due_since: null,
     heartbeat_age_seconds: null,
     heartbeat_timestamp: null,
     heartbeat_status: null,
     pid: null,
     iteration: null,
     last_check_at: '2026-06-30T11:59:48.000000+00:00',
-    warning: null,
-    off_since: null,
-    off_by: null,
-    started_at: null,
-    grace_until: null,
-    last_recovery: null,
     output_log: `/var/log/watchdog/${overrides.key}.out.log`,
-    identity: null,
-    gave_up_at: null,
-    gave_up_reason: null,
-    state_source: 'check',
     state_at: '2026-06-30T11:59:48.000000+00:00',
     heartbeat_state: null,
     heartbeat_pid: null,
-    started_pid: null,
     ...overrides,
-  };
+  });
 }
 
 describe('docs/commands.md, status in a terminal', () => {

@@ -4,52 +4,16 @@ import { describe, it } from 'node:test';
 import { formatAgo, formatStatusFitted, formatStatusSummary, formatStatusTable } from '../../../src/cli/format/format-status.js';
 import { formatStatusDetail } from '../../../src/cli/format/format-status-detail.js';
 import { textWidth } from '../../../src/display/fit-text.js';
-import type { ProcessStatus } from '../../../src/status/build-status.js';
+import { processStatus } from '../../helpers/process-status.js';
 
 const NOW = Date.parse('2026-06-30T12:00:00Z');
-
-function status(overrides: Partial<ProcessStatus>): ProcessStatus {
-  return {
-    key: 'web',
-    display_name: 'Web',
-    enabled: true,
-    state: 'healthy',
-    reason: 'heartbeat 2s ago, iteration 5',
-    consecutive_failures: 0,
-    threshold: 2,
-    recovery_due: false,
-    recovery_due_since: null,
-    heartbeat_age_seconds: 2,
-    heartbeat_timestamp: '2026-06-30T11:59:33.000000+00:00',
-    heartbeat_status: 'running',
-    pid: 4321,
-    iteration: 5,
-    last_check_at: '2026-06-30T11:59:35.000000+00:00',
-    warning: null,
-    off_since: null,
-    off_by: null,
-    started_at: null,
-    grace_until: null,
-    last_recovery: null,
-    output_log: '/var/log/watchdog/web.out.log',
-    identity: null,
-    gave_up_at: null,
-    gave_up_reason: null,
-    state_source: 'check',
-    state_at: '2026-06-30T11:59:35.000000+00:00',
-    heartbeat_state: 'healthy',
-    heartbeat_pid: 4321,
-    started_pid: null,
-    ...overrides,
-  };
-}
 
 describe('formatStatusTable', () => {
   it('lines up one row per process, then the warnings', () => {
     const lines = formatStatusTable(
       [
-        status({ warning: 'heartbeat names process_key "www", expected "web"', identity: 'start time' }),
-        status({
+        processStatus({ warning: 'heartbeat names process_key "www", expected "web"', identity: 'start time' }),
+        processStatus({
           key: 'api',
           display_name: 'API',
           state: 'timed_out',
@@ -69,7 +33,7 @@ describe('formatStatusTable', () => {
             detail: 'start failed: the start command exited 3 within 2s (verify_delay)',
           },
         }),
-        status({
+        processStatus({
           key: 'old',
           display_name: 'Old',
           enabled: false,
@@ -101,7 +65,7 @@ describe('formatStatusTable with what apps wrote', () => {
   it('escapes escape sequences, C1 controls and bidi overrides in the table and the lines after it, one line each', () => {
     const lines = formatStatusTable(
       [
-        status({
+        processStatus({
           state: 'invalid_heartbeat',
           reason: 'heartbeat timestamp "\u001b]0;pwned\u0007" is not an ISO 8601 date and time\n',
           warning: 'heartbeat names process_key "\u009b2J\u202e", expected "web"',
@@ -140,7 +104,7 @@ describe('formatAgo', () => {
   });
 });
 
-const TIMED_OUT = status({
+const TIMED_OUT = processStatus({
   key: 'api',
   display_name: 'API',
   state: 'timed_out',
@@ -150,13 +114,13 @@ const TIMED_OUT = status({
   heartbeat_age_seconds: 95,
   output_log: '/var/log/watchdog/api.out.log',
 });
-const HOSTILE_WARNING = status({ warning: 'heartbeat names process_key "\u009b2J\u202e", expected "web"' });
+const HOSTILE_WARNING = processStatus({ warning: 'heartbeat names process_key "\u009b2J\u202e", expected "web"' });
 // Strips the watchdog's own colours, to measure what a terminal shows.
 const shown = (line: string): string => line.replace(/\u001b\[(?:3[123]|39|2|1|22)m/g, '');
 
 describe('formatStatusFitted', () => {
   it('at 80 columns: a line per process, the reason cut with …, the hint to status KEY', () => {
-    assert.deepEqual(formatStatusFitted([status({}), TIMED_OUT], NOW, { width: 80, color: false }), [
+    assert.deepEqual(formatStatusFitted([processStatus({}), TIMED_OUT], NOW, { width: 80, color: false }), [
       'KEY  STATE      FAILURES  HEARTBEAT  PID   CHECKED  REASON',
       'web  healthy    0/2       2s         4321  25s ago  heartbeat 2s ago, iteration…',
       'api  timed_out  2/2 due   95s        4321  25s ago  last heartbeat 95s ago, tim…',
@@ -167,7 +131,7 @@ describe('formatStatusFitted', () => {
   for (const width of [40, 80, 200]) {
     for (const color of [false, true]) {
       it(`at ${width} columns, colour ${color ? 'on' : 'off'}: no line wider than the terminal, escapes never cut, nothing raw`, () => {
-        const lines = formatStatusFitted([status({}), TIMED_OUT, HOSTILE_WARNING], NOW, { width, color });
+        const lines = formatStatusFitted([processStatus({}), TIMED_OUT, HOSTILE_WARNING], NOW, { width, color });
         for (const line of lines) {
           assert.ok(textWidth(shown(line)) <= width, `${textWidth(shown(line))} > ${width}: ${line}`);
           // Only complete escapes (or none): a cut `\x1` or `\u20` would read as something else.
@@ -182,7 +146,7 @@ describe('formatStatusFitted', () => {
   }
 
   it('colours the state and a failure count: green healthy, red due, yellow counting up', () => {
-    const lines = formatStatusFitted([status({}), TIMED_OUT, status({ key: 'db', state: 'no_heartbeat', consecutive_failures: 1 })], NOW, { width: 200, color: true });
+    const lines = formatStatusFitted([processStatus({}), TIMED_OUT, processStatus({ key: 'db', state: 'no_heartbeat', consecutive_failures: 1 })], NOW, { width: 200, color: true });
     assert.match(lines[1] ?? '', /^web {2}\u001b\[32mhealthy\u001b\[39m +0\/2 /);
     assert.match(lines[2] ?? '', /\u001b\[31mtimed_out\u001b\[39m +\u001b\[31m2\/2 due\u001b\[39m/);
     assert.match(lines[3] ?? '', /\u001b\[31mno_heartbeat\u001b\[39m +\u001b\[33m1\/2\u001b\[39m/);
@@ -191,7 +155,7 @@ describe('formatStatusFitted', () => {
 });
 
 describe('formatStatusSummary', () => {
-  const two = [status({}), TIMED_OUT];
+  const two = [processStatus({}), TIMED_OUT];
   it('whole for a pipe; the path cut at its start in a narrow terminal; counts coloured', () => {
     const path = '/srv/devices/gateway-7/watchdog/config.json';
     assert.equal(formatStatusSummary(path, two, { width: undefined, color: false }), `${path}: 2 enabled, 1 healthy, 1 not healthy`);
@@ -203,7 +167,7 @@ describe('formatStatusSummary', () => {
 describe('formatStatusDetail', () => {
   it('shows one process whole: every fact on a labelled line, nothing cut, what apps wrote escaped', () => {
     const lines = formatStatusDetail(
-      status({
+      processStatus({
         ...TIMED_OUT,
         identity: 'start time',
         warning: 'heartbeat names process_key "\u009b2J", expected "api"',
@@ -235,7 +199,7 @@ describe('formatStatusDetail', () => {
 
   it('says off and given up, with what turns it back on; colours the state', () => {
     const lines = formatStatusDetail(
-      status({ state: 'off', off_since: '2026-06-30T11:00:00.000000+00:00', off_by: 'alice', reason: 'turned off by alice', pid: null, heartbeat_age_seconds: null }),
+      processStatus({ state: 'off', off_since: '2026-06-30T11:00:00.000000+00:00', off_by: 'alice', reason: 'turned off by alice', pid: null, heartbeat_age_seconds: null }),
       NOW,
       true,
     );
