@@ -1,20 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pingDeadMansSwitch } from '../../src/notify/ping-dead-mans-switch.js';
-import type { HttpOutcome, HttpRequest } from '../../src/system/http-request.js';
+import type { HttpOutcome } from '../../src/system/http-request.js';
+import { fakeRequest } from '../helpers/fake-request.js';
 import { recordingLogger } from '../helpers/recording-logger.js';
 
 const UUID = '5f4e3d2c-1b0a-4000-8000-00000000abcd';
-
-
-/** A request function that records what it was asked and answers `outcome`; it sends nothing. */
-function fakeRequest(outcome: HttpOutcome): ((options: HttpRequest) => Promise<HttpOutcome>) & { calls: HttpRequest[] } {
-  const calls: HttpRequest[] = [];
-  return Object.assign(async (options: HttpRequest) => {
-    calls.push(options);
-    return outcome;
-  }, { calls });
-}
 
 describe('pingDeadMansSwitch', () => {
   it('GETs the URL, references filled in, and says whether it got a 2xx', async () => {

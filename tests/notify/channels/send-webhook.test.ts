@@ -4,7 +4,7 @@ import type { ChannelConfig } from '../../../src/config/notify-types.js';
 import { sendWebhook } from '../../../src/notify/channels/send-webhook.js';
 import { EVENT_KINDS } from '../../../src/notify/event-kinds.js';
 import { SecretScope } from '../../../src/notify/expand-references.js';
-import type { HttpOutcome, HttpRequest } from '../../../src/system/http-request.js';
+import { fakeRequest } from '../../helpers/fake-request.js';
 
 type WebhookChannel = Extract<ChannelConfig, { type: 'webhook' }>;
 
@@ -25,15 +25,6 @@ function webhook(overrides: Partial<WebhookChannel> = {}): WebhookChannel {
 
 const ENV = { HOOK_ID: 'hook-42', TOKEN: 's3cr3t' };
 const BODY = '{"version":1,"event":"gave_up"}';
-
-/** A request function that records what it was asked and answers `outcome`; it sends nothing. */
-function fakeRequest(outcome: HttpOutcome): ((options: HttpRequest) => Promise<HttpOutcome>) & { calls: HttpRequest[] } {
-  const calls: HttpRequest[] = [];
-  return Object.assign(async (options: HttpRequest) => {
-    calls.push(options);
-    return outcome;
-  }, { calls });
-}
 
 describe('sendWebhook', () => {
   it('POSTs the body as JSON to the URL, with the headers, references filled from the environment', async () => {
