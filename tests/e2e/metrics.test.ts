@@ -12,7 +12,7 @@ import { onCleanup } from '../helpers/cleanup.js';
 import { writeConfig } from '../helpers/config-files.js';
 import { requireOnPath } from '../helpers/find-on-path.js';
 import { heartbeatText, writeFileAt } from '../helpers/heartbeats.js';
-import { freeLoopbackPort } from '../helpers/loopback-http.js';
+import { freePort } from '../helpers/free-port.js';
 import { runWatchdog } from '../helpers/run-watchdog.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
@@ -27,7 +27,7 @@ interface Exporter {
 
 /** Starts node_exporter on 127.0.0.1 with only the textfile collector, reading `folder`; stopped when the test file ends. */
 async function startExporter(binary: string, folder: string): Promise<Exporter> {
-  const port = await freeLoopbackPort();
+  const port = await freePort();
   const child = spawn(binary, [`--web.listen-address=127.0.0.1:${port}`, '--collector.disable-defaults', '--collector.textfile', `--collector.textfile.directory=${folder}`], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -136,7 +136,7 @@ describe('the metrics textfile, served by a real node_exporter', () => {
     const promDir = join(dir, 'prom');
     mkdirSync(promDir);
     // A webhook nobody listens on: the recovery's two events wait in the queue.
-    const hook = { type: 'webhook', url: `http://127.0.0.1:${await freeLoopbackPort()}/hook`, retries: 0, timeout_seconds: 2 };
+    const hook = { type: 'webhook', url: `http://127.0.0.1:${await freePort()}/hook`, retries: 0, timeout_seconds: 2 };
     writeConfig(
       dir,
       { web: { heartbeat_path: 'hb/web.json', commands: { start: 'exit 1' } } },

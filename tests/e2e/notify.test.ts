@@ -13,7 +13,8 @@ import { describe, it } from 'node:test';
 import type { EventPayload } from '../../src/notify/watchdog-event.js';
 import { killStartedAppsOnCleanup, notificationsIn } from '../helpers/audit-rows.js';
 import { writeConfig, type ProcessEntry } from '../helpers/config-files.js';
-import { freeLoopbackPort, startHttpRecorder, type ReceivedRequest } from '../helpers/loopback-http.js';
+import { freePort } from '../helpers/free-port.js';
+import { startHttpRecorder, type ReceivedRequest } from '../helpers/loopback-http.js';
 import { runWatchdog, type RunResult } from '../helpers/run-watchdog.js';
 import { startSmtpRecorder } from '../helpers/smtp-recorder.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
@@ -160,7 +161,7 @@ describe('webhook notifications (a real HTTP server on 127.0.0.1)', () => {
     const dir = makeTempDir();
     const dbPath = join(dir, 'watchdog.db');
     const env = { ...secrets(), ...ALICE };
-    const port = await freeLoopbackPort();
+    const port = await freePort();
     writeConfig(dir, { app: APP }, { ...TICK, notify: { channels: { hook: webhookChannel(port) } } });
 
     // Nothing listens on the port: every attempt is refused.

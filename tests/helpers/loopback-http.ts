@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { onCleanup } from './cleanup.js';
 
 /** One request as the server received it. */
@@ -54,18 +54,4 @@ export async function startHttpRecorder({ port = 0, status = 200 }: HttpRecorder
   };
   onCleanup(close);
   return { port: (server.address() as AddressInfo).port, requests, close };
-}
-
-/**
- * A TCP port on 127.0.0.1 that nothing listens on now: one the kernel gave a listener,
- * which is then closed. Connections to it are refused until a test listens on it.
- */
-export async function freeLoopbackPort(): Promise<number> {
-  const server = createNetServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
 }

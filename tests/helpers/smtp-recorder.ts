@@ -1,7 +1,6 @@
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { onCleanup } from './cleanup.js';
+import { listenOnFreePort } from './free-port.js';
 import { parseMimeMessage, type MimeMessage } from './mime-message.js';
 
 /** A message the server accepted. */
@@ -85,13 +84,12 @@ export async function startSmtpRecorder({ login, refuse = [], defer = [], tls }:
     },
   };
   const server = new SMTPServer(options);
-  server.listen(0, '127.0.0.1');
-  await once(server.server, 'listening');
+  const port = await listenOnFreePort(server.server);
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closed ??= new Promise((resolve) => server.close(() => resolve()));
     return closed;
   };
   onCleanup(close);
-  return { port: (server.server.address() as AddressInfo).port, mails, recipients, logins, close };
+  return { port, mails, recipients, logins, close };
 }

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { httpRequest } from '../../src/system/http-request.js';
@@ -9,6 +7,7 @@ import { runShellCommand } from '../../src/system/run-shell-command.js';
 import { startDetached } from '../../src/system/start-detached.js';
 import { onCleanup } from '../helpers/cleanup.js';
 import { numericSettings } from '../helpers/config-numbers.js';
+import { listenOnFreePort } from '../helpers/free-port.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 /**
@@ -54,10 +53,8 @@ describe('timers at the maximum of their setting', () => {
       const server = createServer((_request, response) => {
         setTimeout(() => response.writeHead(204).end(), 200);
       });
-      server.listen(0, '127.0.0.1');
-      await once(server, 'listening');
+      const port = await listenOnFreePort(server);
       onCleanup(() => server.close());
-      const { port } = server.address() as AddressInfo;
       const outcome = await httpRequest({ url: new URL(`http://127.0.0.1:${port}/`), method: 'GET', timeoutMs: maximumMs(name) });
       assert.deepEqual(outcome, { kind: 'response', status: 204 });
     });

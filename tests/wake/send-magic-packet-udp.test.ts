@@ -6,7 +6,7 @@ import type { RungConfig } from '../../src/config/network-types.js';
 import { runRung } from '../../src/network/run-rung.js';
 import { sendMagicPacket } from '../../src/wake/send-magic-packet.js';
 import { fakeNetworkSystem } from '../helpers/fake-network-system.js';
-import { freeLoopbackPort } from '../helpers/loopback-http.js';
+import { freePort } from '../helpers/free-port.js';
 import { listenUdp } from '../helpers/udp-listener.js';
 
 const MAC_BYTES = Buffer.from([0x00, 0x11, 0x22, 0x33, 0x44, 0x55]);
@@ -26,7 +26,7 @@ describe('sendMagicPacket (a UDP socket on 127.0.0.1)', () => {
 
   it('says it sent to a loopback port nobody listens on: UDP cannot tell whether anything woke', async () => {
     // A TCP port free now; UDP to it may be answered by ICMP "port unreachable", which an unconnected socket never sees.
-    const port = await freeLoopbackPort();
+    const port = await freePort();
     const sent = await sendMagicPacket({ mac: '00:11:22:33:44:55', broadcast: '127.0.0.1', port });
     assert.equal(sent.ok, true, sent.detail);
   });

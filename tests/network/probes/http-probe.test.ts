@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { runHttpProbe } from '../../../src/network/probes/http-probe.js';
 import { runProbe } from '../../../src/network/probes/run-probe.js';
 import { onCleanup } from '../../helpers/cleanup.js';
+import { freePort, listenOnFreePort, noIpv6Loopback } from '../../helpers/free-port.js';
 import { firstLineOf } from '../../helpers/network-namespace.js';
 
 const LISTEN = fileURLToPath(new URL('../../fixtures/listen.mjs', import.meta.url));
@@ -32,28 +33,15 @@ async function listenWithoutAnswering(): Promise<{ server: Server; port: number;
   const connections: Socket[] = [];
   const server = createServer(() => {});
   server.on('connection', (socket: Socket) => connections.push(socket));
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
+  const port = await listenOnFreePort(server);
   onCleanup(() => {
     server.closeAllConnections();
     server.close();
   });
-  return { server, port: (server.address() as AddressInfo).port, connections };
+  return { server, port, connections };
 }
 
-async function canListenOn(host: string): Promise<boolean> {
-  const server = createServer();
-  try {
-    server.listen(0, host);
-    await once(server, 'listening');
-    server.close();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const noIpv6 = (await canListenOn('::1')) ? false : 'no ::1 on this machine';
+const noIpv6 = await noIpv6Loopback();
 
 describe('runHttpProbe', () => {
   it('answers when the status is the expected one', hangGuard, async () => {
@@ -111,13 +99,11 @@ describe('runHttpProbe', () => {
       response.write('partial');
     });
     server.on('connection', (socket: Socket) => connections.push(socket));
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
+    const port = await listenOnFreePort(server);
     onCleanup(() => {
       server.closeAllConnections();
       server.close();
     });
-    const { port } = server.address() as AddressInfo;
     const result = await runHttpProbe({ type: 'http', url: `http://127.0.0.1:${port}/`, expect_status: 200, timeout_seconds: 5 });
     assert.deepEqual(result, { answered: true, detail: 'HTTP 200' });
     const [connection] = connections;
@@ -126,9 +112,7 @@ describe('runHttpProbe', () => {
   });
 
   it('reports a refused connection by its code', hangGuard, async () => {
-    const { server, port } = await listenWithoutAnswering();
-    server.close();
-    await once(server, 'close');
+    const port = await freePort();
     const result = await runHttpProbe({ type: 'http', url: `http://127.0.0.1:${port}/`, expect_status: 200, timeout_seconds: 5 });
     assert.deepEqual(result, { answered: false, detail: 'ECONNREFUSED' });
   });

@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +8,7 @@ import { promisify } from 'node:util';
 import type { ProbeResult, ProbeSpec } from '../../../src/network/probe.js';
 import { runIcmpProbe } from '../../../src/network/probes/icmp-probe.js';
 import { runProbe } from '../../../src/network/probes/run-probe.js';
+import { noIpv6Loopback } from '../../helpers/free-port.js';
 import { createNetworkPair, type NetworkPair } from '../../helpers/network-namespace.js';
 import { isGone, killProcessOnCleanup, readPidFile } from '../../helpers/owned-processes.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
@@ -34,19 +33,7 @@ function icmp(host: string, timeoutSeconds = 5): Extract<ProbeSpec, { type: 'icm
   return { type: 'icmp', host, timeout_seconds: timeoutSeconds };
 }
 
-async function hasIpv6Loopback(): Promise<boolean> {
-  const server = createServer();
-  try {
-    server.listen(0, '::1');
-    await once(server, 'listening');
-    server.close();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const noIpv6 = (await hasIpv6Loopback()) ? false : 'no ::1 on this machine';
+const noIpv6 = await noIpv6Loopback();
 
 /** Runs the probe inside the pair's device namespace (through runProbe, as the tick would) and returns its result. */
 async function probeFromDevice(pair: NetworkPair, spec: ProbeSpec): Promise<ProbeResult> {

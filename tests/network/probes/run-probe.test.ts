@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
 import type { ProbeSpec } from '../../../src/network/probe.js';
 import { runProbe } from '../../../src/network/probes/run-probe.js';
+import { listenOnFreePort } from '../../helpers/free-port.js';
 
 /** Stops a test that hangs instead of letting it block the run; never an assertion on speed. */
 const hangGuard = { timeout: 60_000 };
@@ -16,9 +16,7 @@ function unchecked(json: string): ProbeSpec {
 describe('runProbe', () => {
   it('names the probe, dispatches on its type and times it in whole milliseconds', hangGuard, async () => {
     const server = createServer((socket) => socket.destroy());
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const { port } = server.address() as AddressInfo;
+    const port = await listenOnFreePort(server);
     try {
       const result = await runProbe({ type: 'tcp', host: '127.0.0.1', port, timeout_seconds: 5 });
       assert.deepEqual(Object.keys(result).sort(), ['answered', 'detail', 'durationMs', 'probe']);

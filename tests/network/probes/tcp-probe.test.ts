@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -9,6 +9,7 @@ import type { ProbeResult, ProbeSpec } from '../../../src/network/probe.js';
 import { runProbe } from '../../../src/network/probes/run-probe.js';
 import { runTcpProbe } from '../../../src/network/probes/tcp-probe.js';
 import { onCleanup } from '../../helpers/cleanup.js';
+import { freePort, listenOnFreePort, noIpv6Loopback } from '../../helpers/free-port.js';
 import { createNetworkPair, firstLineOf, spawnInNamespace, type NetworkPair } from '../../helpers/network-namespace.js';
 
 const LISTEN = fileURLToPath(new URL('../../fixtures/listen.mjs', import.meta.url));
@@ -25,36 +26,15 @@ async function listenOn(host: string): Promise<{ server: Server; port: number; c
     connections.push(socket);
     socket.on('error', () => {});
   });
-  server.listen(0, host);
-  await once(server, 'listening');
+  const port = await listenOnFreePort(server, host);
   onCleanup(() => {
     for (const socket of connections) socket.destroy();
     server.close();
   });
-  return { server, port: (server.address() as AddressInfo).port, connections };
+  return { server, port, connections };
 }
 
-/** A port on `host` that was just free and has nothing listening: bound by this test, then closed. */
-async function closedPortOn(host: string): Promise<number> {
-  const { server, port } = await listenOn(host);
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
-async function canListenOn(host: string): Promise<boolean> {
-  const server = createServer();
-  try {
-    server.listen(0, host);
-    await once(server, 'listening');
-    server.close();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const noIpv6 = (await canListenOn('::1')) ? false : 'no ::1 on this machine';
+const noIpv6 = await noIpv6Loopback();
 
 /** Runs the probe inside the pair's device namespace (through runProbe, as the tick would) and returns its result. */
 async function probeFromDevice(pair: NetworkPair, spec: ProbeSpec): Promise<ProbeResult> {
@@ -101,13 +81,13 @@ describe('runTcpProbe on loopback', () => {
   });
 
   it('reports a refused connection by its code', hangGuard, async () => {
-    const port = await closedPortOn('127.0.0.1');
+    const port = await freePort('127.0.0.1');
     const result = await runTcpProbe({ type: 'tcp', host: '127.0.0.1', port, timeout_seconds: 5 });
     assert.deepEqual(result, { answered: false, detail: 'ECONNREFUSED' });
   });
 
   it('reports a refused connection over IPv6 loopback', { ...hangGuard, skip: noIpv6 }, async () => {
-    const port = await closedPortOn('::1');
+    const port = await freePort('::1');
     const result = await runTcpProbe({ type: 'tcp', host: '::1', port, timeout_seconds: 5 });
     assert.deepEqual(result, { answered: false, detail: 'ECONNREFUSED' });
   });

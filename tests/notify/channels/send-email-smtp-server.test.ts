@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -16,6 +16,7 @@ import { sendToChannel } from '../../../src/notify/send-to-channel.js';
 import { payloadOf, type EventPayload } from '../../../src/notify/watchdog-event.js';
 import { requireOnPath } from '../../helpers/find-on-path.js';
 import { onCleanup } from '../../helpers/cleanup.js';
+import { listenOnFreePort } from '../../helpers/free-port.js';
 import { startSmtpRecorder, type SmtpRecorder } from '../../helpers/smtp-recorder.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 
@@ -203,14 +204,12 @@ describe('sendToChannel: SMTP answers', () => {
     const dir = makeTempDir();
     const sockets = new Set<Socket>();
     const silent = createServer((socket) => sockets.add(socket));
-    silent.listen(0, '127.0.0.1');
-    await once(silent, 'listening');
+    const port = await listenOnFreePort(silent);
     onCleanup(async () => {
       for (const socket of sockets) socket.destroy();
       silent.close();
       await once(silent, 'close');
     });
-    const { port } = silent.address() as AddressInfo;
 
     const outcome = await send(channelOf(dir, { port, tls: 'none', user: undefined, password: undefined }), 1000);
 
