@@ -1,20 +1,15 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import type { ProbeResult, ProbeSpec } from '../../../src/network/probe.js';
+import type { ProbeSpec } from '../../../src/network/probe.js';
 import { runIcmpProbe } from '../../../src/network/probes/icmp-probe.js';
 import { runProbe } from '../../../src/network/probes/run-probe.js';
 import { noIpv6Loopback } from '../../helpers/free-port.js';
-import { createNetworkPair, type NetworkPair } from '../../helpers/network-namespace.js';
+import { createNetworkPair } from '../../helpers/network-namespace.js';
 import { isGone, killProcessOnCleanup, readPidFile } from '../../helpers/owned-processes.js';
+import { probeFromDevice, unusedAddress } from '../../helpers/probe-from-device.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
-
-const PROBE_ONCE = fileURLToPath(new URL('../../fixtures/probe-once.ts', import.meta.url));
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** Stops a test that hangs instead of letting it block the run; never an assertion on speed. */
 const hangGuard = { timeout: 60_000 };
@@ -34,19 +29,6 @@ function icmp(host: string, timeoutSeconds = 5): Extract<ProbeSpec, { type: 'icm
 }
 
 const noIpv6 = await noIpv6Loopback();
-
-/** Runs the probe inside the pair's device namespace (through runProbe, as the tick would) and returns its result. */
-async function probeFromDevice(pair: NetworkPair, spec: ProbeSpec): Promise<ProbeResult> {
-  const [command, ...args] = pair.execArgv(pair.device, [process.execPath, '--import', 'tsx', PROBE_ONCE, JSON.stringify(spec)]);
-  if (command === undefined) throw new Error('empty argv');
-  const { stdout } = await promisify(execFile)(command, args, { cwd: REPO_ROOT, timeout: 50_000 });
-  return JSON.parse(stdout) as ProbeResult;
-}
-
-/** An address in the pair's subnet that nothing holds: asking for it gets no ARP reply, so nothing answers. */
-function unusedAddress(pair: NetworkPair, lastOctet: number): string {
-  return pair.peerAddress.replace(/\.\d+$/, `.${lastOctet}`);
-}
 
 describe('runIcmpProbe with the system ping, on loopback', () => {
   it('answers for 127.0.0.1', hangGuard, async () => {

@@ -1,20 +1,16 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import type { ProbeResult, ProbeSpec } from '../../../src/network/probe.js';
 import { runProbe } from '../../../src/network/probes/run-probe.js';
 import { runTcpProbe } from '../../../src/network/probes/tcp-probe.js';
 import { onCleanup } from '../../helpers/cleanup.js';
 import { freePort, listenOnFreePort, noIpv6Loopback } from '../../helpers/free-port.js';
-import { createNetworkPair, firstLineOf, spawnInNamespace, type NetworkPair } from '../../helpers/network-namespace.js';
+import { createNetworkPair, firstLineOf, spawnInNamespace } from '../../helpers/network-namespace.js';
+import { probeFromDevice, unusedAddress } from '../../helpers/probe-from-device.js';
 
 const LISTEN = fileURLToPath(new URL('../../fixtures/listen.mjs', import.meta.url));
-const PROBE_ONCE = fileURLToPath(new URL('../../fixtures/probe-once.ts', import.meta.url));
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** Stops a test that hangs instead of letting it block the run; never an assertion on speed. */
 const hangGuard = { timeout: 60_000 };
@@ -35,19 +31,6 @@ async function listenOn(host: string): Promise<{ server: Server; port: number; c
 }
 
 const noIpv6 = await noIpv6Loopback();
-
-/** Runs the probe inside the pair's device namespace (through runProbe, as the tick would) and returns its result. */
-async function probeFromDevice(pair: NetworkPair, spec: ProbeSpec): Promise<ProbeResult> {
-  const [command, ...args] = pair.execArgv(pair.device, [process.execPath, '--import', 'tsx', PROBE_ONCE, JSON.stringify(spec)]);
-  if (command === undefined) throw new Error('empty argv');
-  const { stdout } = await promisify(execFile)(command, args, { cwd: REPO_ROOT, timeout: 50_000 });
-  return JSON.parse(stdout) as ProbeResult;
-}
-
-/** An address in the pair's subnet that nothing holds: asking for it gets no ARP reply, so nothing answers. */
-function unusedAddress(pair: NetworkPair, lastOctet: number): string {
-  return pair.peerAddress.replace(/\.\d+$/, `.${lastOctet}`);
-}
 
 describe('runTcpProbe on loopback', () => {
   it('answers when the connection is established, then closes it without sending anything', hangGuard, async () => {
