@@ -5,8 +5,9 @@ import { normalizeNetwork } from '../../src/config/normalize-network.js';
 import type { BootInstant } from '../../src/network/reboot-clock.js';
 import { buildNetworkStatus } from '../../src/status/build-network-status.js';
 import type { NetworkEventRow } from '../../src/store/network-events.js';
-import { emptyNetworkState, type NetworkStateRow } from '../../src/store/network-state.js';
+import { emptyNetworkState } from '../../src/store/network-state.js';
 import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
+import { failingLinkState } from '../helpers/network-state.js';
 
 const NOW = Date.parse('2026-06-30T12:00:00Z');
 const BOOT = '0b0e1d00-0000-4000-8000-000000000001';
@@ -37,20 +38,7 @@ function reboot(id: number, secondsAgo: number, bootId: string | null, uptimeSec
   };
 }
 
-const failing: NetworkStateRow = {
-  interface: 'eth0',
-  last_check_at: '2026-06-30T11:59:00.000000+00:00',
-  last_state: 'no_carrier',
-  last_reason: 'no carrier on eth0 (cable, switch port or the far end is down)',
-  consecutive_failures: 4,
-  failing_since: '2026-06-30T11:56:00.000000+00:00',
-  seen_at: '2026-06-30T11:59:00.000000+00:00',
-  failed_ladder_runs: 1,
-  last_ladder_at: '2026-06-30T11:57:00.000000+00:00',
-  last_ladder_id: 12,
-  last_ladder_outcome: 'failed',
-  last_healed_by: 'bounce',
-};
+const failing = failingLinkState();
 
 describe('buildNetworkStatus', () => {
   it('shows an interface never checked as unknown, not checked yet', () => {

@@ -12,7 +12,8 @@ import type { RungReport } from '../../../src/network/run-ladder.js';
 import type { NetworkTickOutcome } from '../../../src/network/run-network-tick.js';
 import { buildNetworkStatus } from '../../../src/status/build-network-status.js';
 import type { NetworkEventRow } from '../../../src/store/network-events.js';
-import { emptyNetworkState, type NetworkStateRow } from '../../../src/store/network-state.js';
+import { emptyNetworkState } from '../../../src/store/network-state.js';
+import { failingLinkState } from '../../helpers/network-state.js';
 
 const NOW = Date.parse('2026-06-30T12:00:00Z');
 const BOOT = '0b0e1d00-0000-4000-8000-000000000001';
@@ -50,20 +51,7 @@ function row(overrides: Partial<NetworkEventRow> & Pick<NetworkEventRow, 'id' | 
   };
 }
 
-const failing: NetworkStateRow = {
-  interface: 'eth0',
-  last_check_at: '2026-06-30T11:59:00.000000+00:00',
-  last_state: 'no_carrier',
-  last_reason: NO_CARRIER.reason,
-  consecutive_failures: 4,
-  failing_since: '2026-06-30T11:56:00.000000+00:00',
-  seen_at: '2026-06-30T11:59:00.000000+00:00',
-  failed_ladder_runs: 1,
-  last_ladder_at: '2026-06-30T11:57:00.000000+00:00',
-  last_ladder_id: 12,
-  last_ladder_outcome: 'failed',
-  last_healed_by: 'bounce',
-};
+const failing = failingLinkState();
 
 describe('formatNetworkStatus', () => {
   it('shows a failing link: since when, the count, the last ladder run, the rung that last healed, the reboot and its cooldown', () => {
