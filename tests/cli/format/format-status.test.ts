@@ -4,9 +4,24 @@ import { describe, it } from 'node:test';
 import { formatAgo, formatStatusFitted, formatStatusSummary, formatStatusTable } from '../../../src/cli/format/format-status.js';
 import { formatStatusDetail } from '../../../src/cli/format/format-status-detail.js';
 import { textWidth } from '../../../src/display/fit-text.js';
+import type { LastRecovery } from '../../../src/status/build-status.js';
 import { processStatus } from '../../helpers/process-status.js';
 
 const NOW = Date.parse('2026-06-30T12:00:00Z');
+
+/** Recovery #7, run by cron for `check` from 11:59:00 to 11:59:03, that failed with `detail`. */
+function failedRecovery(detail: string): LastRecovery {
+  return {
+    id: 7,
+    kind: 'recovery',
+    command: 'check',
+    requested_by: 'cron',
+    started_at: '2026-06-30T11:59:00.000000+00:00',
+    finished_at: '2026-06-30T11:59:03.000000+00:00',
+    outcome: 'failed',
+    detail,
+  };
+}
 
 describe('formatStatusTable', () => {
   it('lines up one row per process, then the warnings', () => {
@@ -22,16 +37,7 @@ describe('formatStatusTable', () => {
           recovery_due: true,
           heartbeat_age_seconds: 95,
           output_log: '/var/log/watchdog/api.out.log',
-          last_recovery: {
-            id: 7,
-            kind: 'recovery',
-            command: 'check',
-            requested_by: 'cron',
-            started_at: '2026-06-30T11:59:00.000000+00:00',
-            finished_at: '2026-06-30T11:59:03.000000+00:00',
-            outcome: 'failed',
-            detail: 'start failed: the start command exited 3 within 2s (verify_delay)',
-          },
+          last_recovery: failedRecovery('start failed: the start command exited 3 within 2s (verify_delay)'),
         }),
         processStatus({
           key: 'old',
@@ -71,16 +77,7 @@ describe('formatStatusTable with what apps wrote', () => {
           warning: 'heartbeat names process_key "\u009b2J\u202e", expected "web"',
           gave_up_at: '2026-06-30T11:59:00.000000+00:00',
           gave_up_reason: 'crash loop\u001b[8m',
-          last_recovery: {
-            id: 7,
-            kind: 'recovery',
-            command: 'check',
-            requested_by: 'cron',
-            started_at: '2026-06-30T11:59:00.000000+00:00',
-            finished_at: '2026-06-30T11:59:03.000000+00:00',
-            outcome: 'failed',
-            detail: 'start failed: \u001b[2J\nforged line',
-          },
+          last_recovery: failedRecovery('start failed: \u001b[2J\nforged line'),
         }),
       ],
       NOW,
@@ -171,16 +168,7 @@ describe('formatStatusDetail', () => {
         ...TIMED_OUT,
         identity: 'start time',
         warning: 'heartbeat names process_key "\u009b2J", expected "api"',
-        last_recovery: {
-          id: 7,
-          kind: 'recovery',
-          command: 'check',
-          requested_by: 'cron',
-          started_at: '2026-06-30T11:59:00.000000+00:00',
-          finished_at: '2026-06-30T11:59:03.000000+00:00',
-          outcome: 'failed',
-          detail: 'start failed: \u001b[2J\nforged line',
-        },
+        last_recovery: failedRecovery('start failed: \u001b[2J\nforged line'),
       }),
       NOW,
     );
