@@ -3,12 +3,11 @@ import { describe, it } from 'node:test';
 import { NETWORK_DEFAULTS } from '../../src/config/defaults.js';
 import type { NetworkConfig } from '../../src/config/network-types.js';
 import { validateConfig } from '../../src/config/validate-config.js';
+import { webProcessEntry } from '../helpers/process-config.js';
 
 const CONFIG_PATH = '/srv/watchdog/config.json';
 
-const PROCESSES = {
-  web: { display_name: 'Web', timeout_seconds: 30, heartbeat_path: '/run/web/heartbeat.json', enabled: true, commands: { start: '/opt/web/start.sh' } },
-};
+const PROCESSES = { web: webProcessEntry() };
 
 /** Loads a config with this `network` section; fails when it does not load. */
 function networkOf(network: Record<string, unknown>): NetworkConfig {

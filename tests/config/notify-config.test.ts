@@ -4,21 +4,17 @@ import type { ChannelConfig, NotifyConfig } from '../../src/config/notify-types.
 import type { WatchdogConfig } from '../../src/config/types.js';
 import { validateConfig, type ConfigValidation } from '../../src/config/validate-config.js';
 import { EVENT_KINDS } from '../../src/notify/event-kinds.js';
+import { webProcessEntry } from '../helpers/process-config.js';
 
 const CONFIG_PATH = '/x/config.json';
 const noUsers = () => undefined;
 
-/** A minimal valid process; spread and override per case. */
-function webProcess(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { display_name: 'Web', timeout_seconds: 30, heartbeat_path: '/run/web/heartbeat.json', enabled: true, commands: { start: '/opt/web/start.sh' }, ...overrides };
-}
-
-function validate(extra: Record<string, unknown>, env: NodeJS.ProcessEnv = {}, process = webProcess()): ConfigValidation {
+function validate(extra: Record<string, unknown>, env: NodeJS.ProcessEnv = {}, process = webProcessEntry()): ConfigValidation {
   return validateConfig({ processes: { web: process }, ...extra }, CONFIG_PATH, noUsers, env);
 }
 
 /** The config loaded with `extra` at the top level; fails when it does not load, or warns. */
-function load(extra: Record<string, unknown>, env: NodeJS.ProcessEnv = {}, process = webProcess()): WatchdogConfig {
+function load(extra: Record<string, unknown>, env: NodeJS.ProcessEnv = {}, process = webProcessEntry()): WatchdogConfig {
   const result = validate(extra, env, process);
   assert.deepEqual(result.errors, []);
   assert.deepEqual(result.warnings, []);
@@ -27,7 +23,7 @@ function load(extra: Record<string, unknown>, env: NodeJS.ProcessEnv = {}, proce
 }
 
 /** The errors, sorted; fails when the config loads. */
-function errorsOf(extra: Record<string, unknown>, process = webProcess()): string[] {
+function errorsOf(extra: Record<string, unknown>, process = webProcessEntry()): string[] {
   const result = validate(extra, {}, process);
   assert.equal(result.config, undefined, 'a config with errors must not load');
   return [...result.errors].sort();
@@ -141,7 +137,7 @@ describe('notify config: defaults', () => {
 
 describe('wake-on-LAN config', () => {
   it('normalises a process wake_on_lan entry: MAC in lower case with ":", broadcast 255.255.255.255 and port 9 by default', () => {
-    const config = load({}, {}, webProcess({ wake_on_lan: { wake_nas: { mac: 'AA-BB-CC-0D-0E-0F' }, wake_pc: { mac: '00:11:22:33:44:55', broadcast: '192.168.1.255', port: 7 } } }));
+    const config = load({}, {}, webProcessEntry({ wake_on_lan: { wake_nas: { mac: 'AA-BB-CC-0D-0E-0F' }, wake_pc: { mac: '00:11:22:33:44:55', broadcast: '192.168.1.255', port: 7 } } }));
     assert.deepEqual(config.processes[0]?.wake_on_lan, {
       wake_nas: { mac: 'aa:bb:cc:0d:0e:0f', broadcast: '255.255.255.255', port: 9 },
       wake_pc: { mac: '00:11:22:33:44:55', broadcast: '192.168.1.255', port: 7 },
@@ -149,7 +145,7 @@ describe('wake-on-LAN config', () => {
   });
 
   it('accepts a recovery action that names a wake_on_lan entry, and keeps it in the pipeline', () => {
-    const config = load({}, {}, webProcess({ wake_on_lan: { wake_host: { mac: '00:11:22:33:44:55' } }, recovery_actions: ['kill', 'wake_host', 'start'] }));
+    const config = load({}, {}, webProcessEntry({ wake_on_lan: { wake_host: { mac: '00:11:22:33:44:55' } }, recovery_actions: ['kill', 'wake_host', 'start'] }));
     assert.deepEqual(config.processes[0]?.recovery_actions, ['kill', 'wake_host', 'start']);
   });
 
@@ -167,76 +163,76 @@ const IPV4_MESSAGE = 'must match pattern "^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-
 
 describe('notify, metrics, ping and wake-on-LAN config: errors, one `path: message` line each', () => {
   const table: [name: string, extra: Record<string, unknown>, process: Record<string, unknown>, expected: string[]][] = [
-    ['an unknown key in notify', { notify: { channels: {}, repeat_after: 60 } }, webProcess(), ['notify.repeat_after: unknown setting']],
-    ['a notify section without channels', { notify: {} }, webProcess(), ['notify.channels: is required']],
-    ['an unknown key in a webhook channel', { notify: { channels: { ops: { type: 'webhook', url: 'https://127.0.0.1/', method: 'PUT' } } } }, webProcess(), ['notify.channels.ops.method: unknown setting']],
-    ['an unknown key in a command channel', { notify: { channels: { sms: { type: 'command', command: './sms', cwd: '/tmp' } } } }, webProcess(), ['notify.channels.sms.cwd: unknown setting']],
-    ['an unknown key in an email channel', { notify: { channels: { mail: email({ starttls: true }) } } }, webProcess(), ['notify.channels.mail.starttls: unknown setting']],
-    ['a channel of unknown type', { notify: { channels: { pager: { type: 'sms', number: '1' } } } }, webProcess(), ['notify.channels.pager.type: must be one of webhook, email, command']],
+    ['an unknown key in notify', { notify: { channels: {}, repeat_after: 60 } }, webProcessEntry(), ['notify.repeat_after: unknown setting']],
+    ['a notify section without channels', { notify: {} }, webProcessEntry(), ['notify.channels: is required']],
+    ['an unknown key in a webhook channel', { notify: { channels: { ops: { type: 'webhook', url: 'https://127.0.0.1/', method: 'PUT' } } } }, webProcessEntry(), ['notify.channels.ops.method: unknown setting']],
+    ['an unknown key in a command channel', { notify: { channels: { sms: { type: 'command', command: './sms', cwd: '/tmp' } } } }, webProcessEntry(), ['notify.channels.sms.cwd: unknown setting']],
+    ['an unknown key in an email channel', { notify: { channels: { mail: email({ starttls: true }) } } }, webProcessEntry(), ['notify.channels.mail.starttls: unknown setting']],
+    ['a channel of unknown type', { notify: { channels: { pager: { type: 'sms', number: '1' } } } }, webProcessEntry(), ['notify.channels.pager.type: must be one of webhook, email, command']],
     [
       'an unknown event name',
       { notify: { channels: { ops: { type: 'webhook', url: 'https://127.0.0.1/', events: ['gave_up', 'exploded'] } } } },
-      webProcess(),
+      webProcessEntry(),
       [`notify.channels.ops.events[1]: must be one of ${EVENT_KINDS.join(', ')}`],
     ],
-    ['a webhook without a url', { notify: { channels: { ops: { type: 'webhook' } } } }, webProcess(), ['notify.channels.ops.url: is required']],
-    ['an email channel without host, from and to', { notify: { channels: { mail: { type: 'email' } } } }, webProcess(), ['notify.channels.mail.from: is required', 'notify.channels.mail.host: is required', 'notify.channels.mail.to: is required']],
-    ['an email tls of unknown kind', { notify: { channels: { mail: email({ tls: 'ssl' }) } } }, webProcess(), ['notify.channels.mail.tls: must be one of starttls, implicit, none']],
+    ['a webhook without a url', { notify: { channels: { ops: { type: 'webhook' } } } }, webProcessEntry(), ['notify.channels.ops.url: is required']],
+    ['an email channel without host, from and to', { notify: { channels: { mail: { type: 'email' } } } }, webProcessEntry(), ['notify.channels.mail.from: is required', 'notify.channels.mail.host: is required', 'notify.channels.mail.to: is required']],
+    ['an email tls of unknown kind', { notify: { channels: { mail: email({ tls: 'ssl' }) } } }, webProcessEntry(), ['notify.channels.mail.tls: must be one of starttls, implicit, none']],
     [
       'an email password written in the config',
       { notify: { channels: { mail: email({ user: 'gw', password: 'hunter2' }) } } },
-      webProcess(),
+      webProcessEntry(),
       ['notify.channels.mail.password: write a reference to an environment variable, such as "${SMTP_PASSWORD}": a password is not kept in the config'],
     ],
-    ['an email password without a user', { notify: { channels: { mail: email({ password: '${SMTP_PASSWORD}' }) } } }, webProcess(), ['notify.channels.mail.user: is required with a password']],
-    ['a webhook url that is ftp://', { notify: { channels: { ops: { type: 'webhook', url: 'ftp://127.0.0.1/hook' } } } }, webProcess(), ['notify.channels.ops.url: not an http:// or https:// URL']],
-    ['a webhook url without a scheme', { notify: { channels: { ops: { type: 'webhook', url: '127.0.0.1/hook/${ID}' } } } }, webProcess(), ['notify.channels.ops.url: not an http:// or https:// URL']],
-    ['a ping_url that is not http(s)', { ping_url: 'mailto:ops@example.com' }, webProcess(), ['ping_url: not an http:// or https:// URL']],
-    ['an empty ping_url', { ping_url: '' }, webProcess(), ['ping_url: must not be empty']],
-    ['a ping timeout over 60 s', { ping_url: 'https://127.0.0.1/', ping_timeout_seconds: 61 }, webProcess(), ['ping_timeout_seconds: must be at most 60 (got 61)']],
+    ['an email password without a user', { notify: { channels: { mail: email({ password: '${SMTP_PASSWORD}' }) } } }, webProcessEntry(), ['notify.channels.mail.user: is required with a password']],
+    ['a webhook url that is ftp://', { notify: { channels: { ops: { type: 'webhook', url: 'ftp://127.0.0.1/hook' } } } }, webProcessEntry(), ['notify.channels.ops.url: not an http:// or https:// URL']],
+    ['a webhook url without a scheme', { notify: { channels: { ops: { type: 'webhook', url: '127.0.0.1/hook/${ID}' } } } }, webProcessEntry(), ['notify.channels.ops.url: not an http:// or https:// URL']],
+    ['a ping_url that is not http(s)', { ping_url: 'mailto:ops@example.com' }, webProcessEntry(), ['ping_url: not an http:// or https:// URL']],
+    ['an empty ping_url', { ping_url: '' }, webProcessEntry(), ['ping_url: must not be empty']],
+    ['a ping timeout over 60 s', { ping_url: 'https://127.0.0.1/', ping_timeout_seconds: 61 }, webProcessEntry(), ['ping_timeout_seconds: must be at most 60 (got 61)']],
     [
       'a textfile_path not ending in .prom',
       { metrics: { textfile_path: '/var/lib/node-exporter/watchdog.txt' } },
-      webProcess(),
+      webProcessEntry(),
       ["metrics.textfile_path: must end in .prom (node_exporter's textfile collector reads only those)"],
     ],
-    ['an unknown key in metrics', { metrics: { textfile_path: '/m/w.prom', interval: 60 } }, webProcess(), ['metrics.interval: unknown setting']],
-    ['a metrics section without textfile_path', { metrics: {} }, webProcess(), ['metrics.textfile_path: is required']],
+    ['an unknown key in metrics', { metrics: { textfile_path: '/m/w.prom', interval: 60 } }, webProcessEntry(), ['metrics.interval: unknown setting']],
+    ['a metrics section without textfile_path', { metrics: {} }, webProcessEntry(), ['metrics.textfile_path: is required']],
     [
       'a wake_on_lan entry named kill',
       {},
-      webProcess({ wake_on_lan: { kill: { mac: '00:11:22:33:44:55' } } }),
+      webProcessEntry({ wake_on_lan: { kill: { mac: '00:11:22:33:44:55' } } }),
       ['processes.web.wake_on_lan.kill: "kill" is a built-in action; give the wake-up another name'],
     ],
     [
       'a wake_on_lan entry named start',
       {},
-      webProcess({ wake_on_lan: { start: { mac: '00:11:22:33:44:55' } } }),
+      webProcessEntry({ wake_on_lan: { start: { mac: '00:11:22:33:44:55' } } }),
       ['processes.web.wake_on_lan.start: "start" is a built-in action; give the wake-up another name'],
     ],
     [
       'a wake_on_lan entry named like a command',
       {},
-      webProcess({ commands: { start: './start.sh', clear_db: './clear.sh' }, wake_on_lan: { clear_db: { mac: '00:11:22:33:44:55' } } }),
+      webProcessEntry({ commands: { start: './start.sh', clear_db: './clear.sh' }, wake_on_lan: { clear_db: { mac: '00:11:22:33:44:55' } } }),
       ['processes.web.wake_on_lan.clear_db: "clear_db" is also a command (commands.clear_db); an action is one or the other'],
     ],
-    ['a wake_on_lan entry with a bad MAC', {}, webProcess({ wake_on_lan: { nas: { mac: '00:11:22:33:44' } } }), [`processes.web.wake_on_lan.nas.mac: ${MAC_MESSAGE}`]],
-    ['a wake_on_lan entry with a MAC of bad hex', {}, webProcess({ wake_on_lan: { nas: { mac: '00:11:22:33:44:zz' } } }), [`processes.web.wake_on_lan.nas.mac: ${MAC_MESSAGE}`]],
-    ['a wake_on_lan entry with a bad broadcast address', {}, webProcess({ wake_on_lan: { nas: { mac: '00:11:22:33:44:55', broadcast: '256.0.0.255' } } }), [`processes.web.wake_on_lan.nas.broadcast: ${IPV4_MESSAGE}`]],
-    ['a wake_on_lan entry with a host name for broadcast', {}, webProcess({ wake_on_lan: { nas: { mac: '00:11:22:33:44:55', broadcast: 'nas.lan' } } }), [`processes.web.wake_on_lan.nas.broadcast: ${IPV4_MESSAGE}`]],
-    ['a wake_on_lan entry with port 0', {}, webProcess({ wake_on_lan: { nas: { mac: '00:11:22:33:44:55', port: 0 } } }), ['processes.web.wake_on_lan.nas.port: must be at least 1 (got 0)']],
-    ['a wake_on_lan entry without a MAC', {}, webProcess({ wake_on_lan: { nas: { broadcast: '10.0.0.255' } } }), ['processes.web.wake_on_lan.nas.mac: is required']],
-    ['an unknown key in a wake_on_lan entry', {}, webProcess({ wake_on_lan: { nas: { mac: '00:11:22:33:44:55', interface: 'eth0' } } }), ['processes.web.wake_on_lan.nas.interface: unknown setting']],
+    ['a wake_on_lan entry with a bad MAC', {}, webProcessEntry({ wake_on_lan: { nas: { mac: '00:11:22:33:44' } } }), [`processes.web.wake_on_lan.nas.mac: ${MAC_MESSAGE}`]],
+    ['a wake_on_lan entry with a MAC of bad hex', {}, webProcessEntry({ wake_on_lan: { nas: { mac: '00:11:22:33:44:zz' } } }), [`processes.web.wake_on_lan.nas.mac: ${MAC_MESSAGE}`]],
+    ['a wake_on_lan entry with a bad broadcast address', {}, webProcessEntry({ wake_on_lan: { nas: { mac: '00:11:22:33:44:55', broadcast: '256.0.0.255' } } }), [`processes.web.wake_on_lan.nas.broadcast: ${IPV4_MESSAGE}`]],
+    ['a wake_on_lan entry with a host name for broadcast', {}, webProcessEntry({ wake_on_lan: { nas: { mac: '00:11:22:33:44:55', broadcast: 'nas.lan' } } }), [`processes.web.wake_on_lan.nas.broadcast: ${IPV4_MESSAGE}`]],
+    ['a wake_on_lan entry with port 0', {}, webProcessEntry({ wake_on_lan: { nas: { mac: '00:11:22:33:44:55', port: 0 } } }), ['processes.web.wake_on_lan.nas.port: must be at least 1 (got 0)']],
+    ['a wake_on_lan entry without a MAC', {}, webProcessEntry({ wake_on_lan: { nas: { broadcast: '10.0.0.255' } } }), ['processes.web.wake_on_lan.nas.mac: is required']],
+    ['an unknown key in a wake_on_lan entry', {}, webProcessEntry({ wake_on_lan: { nas: { mac: '00:11:22:33:44:55', interface: 'eth0' } } }), ['processes.web.wake_on_lan.nas.interface: unknown setting']],
     [
       'a recovery action that is neither a command nor a wake_on_lan entry',
       {},
-      webProcess({ wake_on_lan: { wake_nas: { mac: '00:11:22:33:44:55' } }, recovery_actions: ['kill', 'wake_pc', 'start'] }),
+      webProcessEntry({ wake_on_lan: { wake_nas: { mac: '00:11:22:33:44:55' } }, recovery_actions: ['kill', 'wake_pc', 'start'] }),
       ['processes.web.recovery_actions[1]: action "wake_pc" has no command (add commands.wake_pc, or remove or disable the action)'],
     ],
-    ['a wol rung without a name', { network: { interface: 'eth0', ladder: [{ type: 'wol', mac: '00:11:22:33:44:55' }] } }, webProcess(), ['network.ladder[0].name: is required']],
-    ['a wol rung with a bad MAC', { network: { interface: 'eth0', ladder: [{ type: 'wol', name: 'modem', mac: '00-11-22-33-44' }] } }, webProcess(), [`network.ladder[0].mac: ${MAC_MESSAGE}`]],
-    ['a wol rung with a bad broadcast', { network: { interface: 'eth0', ladder: [{ type: 'wol', name: 'modem', mac: '00:11:22:33:44:55', broadcast: '10.0.0' }] } }, webProcess(), [`network.ladder[0].broadcast: ${IPV4_MESSAGE}`]],
-    ['an unknown key in a wol rung', { network: { interface: 'eth0', ladder: [{ type: 'wol', name: 'modem', mac: '00:11:22:33:44:55', timeout_seconds: 5 }] } }, webProcess(), ['network.ladder[0].timeout_seconds: unknown setting']],
+    ['a wol rung without a name', { network: { interface: 'eth0', ladder: [{ type: 'wol', mac: '00:11:22:33:44:55' }] } }, webProcessEntry(), ['network.ladder[0].name: is required']],
+    ['a wol rung with a bad MAC', { network: { interface: 'eth0', ladder: [{ type: 'wol', name: 'modem', mac: '00-11-22-33-44' }] } }, webProcessEntry(), [`network.ladder[0].mac: ${MAC_MESSAGE}`]],
+    ['a wol rung with a bad broadcast', { network: { interface: 'eth0', ladder: [{ type: 'wol', name: 'modem', mac: '00:11:22:33:44:55', broadcast: '10.0.0' }] } }, webProcessEntry(), [`network.ladder[0].broadcast: ${IPV4_MESSAGE}`]],
+    ['an unknown key in a wol rung', { network: { interface: 'eth0', ladder: [{ type: 'wol', name: 'modem', mac: '00:11:22:33:44:55', timeout_seconds: 5 }] } }, webProcessEntry(), ['network.ladder[0].timeout_seconds: unknown setting']],
   ];
   for (const [name, extra, process, expected] of table) {
     it(name, () => {

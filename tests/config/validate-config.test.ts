@@ -1,21 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { validateConfig } from '../../src/config/validate-config.js';
-import { processConfig } from '../helpers/process-config.js';
+import { processConfig, webProcessEntry } from '../helpers/process-config.js';
 
 const CONFIG_PATH = '/srv/watchdog/config.json';
-
-/** A minimal valid process in the new format; spread and override per case. */
-function webProcess(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    display_name: 'Web',
-    timeout_seconds: 30,
-    heartbeat_path: '/run/web/heartbeat.json',
-    enabled: true,
-    commands: { start: '/opt/web/start.sh' },
-    ...overrides,
-  };
-}
 
 function errorsOf(data: unknown): string[] {
   const result = validateConfig(data, CONFIG_PATH);
@@ -41,7 +29,7 @@ describe('validateConfig: valid configs load', () => {
         history_retention_days: 7,
         max_clock_skew_seconds: 5,
         processes: {
-          web: webProcess({
+          web: webProcessEntry({
             commands: { start: '/opt/web/start.sh', clear_db: '/opt/web/clear.sh', flush: '/opt/web/flush.sh' },
             recovery_actions: ['kill', 'flush', 'clear_db', 'start'],
             disabled_actions: ['flush'],
@@ -157,9 +145,9 @@ describe('validateConfig: valid configs load', () => {
     const result = validateConfig(
       {
         processes: {
-          zeta: webProcess({ heartbeat_path: '/run/z.json' }),
-          alpha: webProcess({ heartbeat_path: '/run/a.json' }),
-          mid: webProcess({ heartbeat_path: '/run/m.json' }),
+          zeta: webProcessEntry({ heartbeat_path: '/run/z.json' }),
+          alpha: webProcessEntry({ heartbeat_path: '/run/a.json' }),
+          mid: webProcessEntry({ heartbeat_path: '/run/m.json' }),
         },
       },
       CONFIG_PATH,
@@ -179,7 +167,7 @@ describe('validateConfig: valid configs load', () => {
 
 describe('validateConfig: defaults', () => {
   it('applies every default of the format', () => {
-    const result = validateConfig({ processes: { web: webProcess() } }, CONFIG_PATH);
+    const result = validateConfig({ processes: { web: webProcessEntry() } }, CONFIG_PATH);
     assert.deepEqual(result.errors, []);
     const config = result.config;
     assert.ok(config);
@@ -251,7 +239,7 @@ describe('validateConfig: paths', () => {
 
   it('resolves a relative heartbeat_path against the config folder', () => {
     const result = validateConfig(
-      { processes: { web: webProcess({ heartbeat_path: 'heartbeats/web.json' }), api: webProcess({ heartbeat_path: './api.json' }) } },
+      { processes: { web: webProcessEntry({ heartbeat_path: 'heartbeats/web.json' }), api: webProcessEntry({ heartbeat_path: './api.json' }) } },
       CONFIG_PATH,
     );
     assert.deepEqual(
@@ -264,10 +252,10 @@ describe('validateConfig: paths', () => {
     const result = validateConfig(
       {
         processes: {
-          web: webProcess({ heartbeat_path: 'hb.json' }),
-          api: webProcess({ heartbeat_path: './hb.json' }),
-          cron: webProcess({ heartbeat_path: '/srv/watchdog/hb.json' }),
-          other: webProcess({ heartbeat_path: 'other.json' }),
+          web: webProcessEntry({ heartbeat_path: 'hb.json' }),
+          api: webProcessEntry({ heartbeat_path: './hb.json' }),
+          cron: webProcessEntry({ heartbeat_path: '/srv/watchdog/hb.json' }),
+          other: webProcessEntry({ heartbeat_path: 'other.json' }),
         },
       },
       CONFIG_PATH,
@@ -356,7 +344,7 @@ describe('validateConfig: errors, one `path: message` line each', () => {
   ];
   for (const [name, value, expected] of topLevel) {
     it(`${name}: ${JSON.stringify(value)} → ${expected}`, () => {
-      assert.deepEqual(errorsOf({ [name]: value, processes: { web: webProcess() } }), [expected]);
+      assert.deepEqual(errorsOf({ [name]: value, processes: { web: webProcessEntry() } }), [expected]);
     });
   }
 
@@ -384,12 +372,12 @@ describe('validateConfig: errors, one `path: message` line each', () => {
   ];
   for (const [name, value, expected] of perProcess) {
     it(`process ${name}: ${JSON.stringify(value)} → ${expected}`, () => {
-      assert.deepEqual(errorsOf({ processes: { web: webProcess({ [name]: value }) } }), [expected]);
+      assert.deepEqual(errorsOf({ processes: { web: webProcessEntry({ [name]: value }) } }), [expected]);
     });
   }
 
   it('refuses commands that is not an object, and so finds no start command', () => {
-    assert.deepEqual(errorsOf({ processes: { web: webProcess({ commands: ['start'] }) } }), [
+    assert.deepEqual(errorsOf({ processes: { web: webProcessEntry({ commands: ['start'] }) } }), [
       'processes.web.commands.start: is required (the command that starts the app; legacy configs call it startup_command)',
       'processes.web.commands: must be object',
     ]);
@@ -398,7 +386,7 @@ describe('validateConfig: errors, one `path: message` line each', () => {
   it('refuses an empty action name', () => {
     // The cross-field rule also reports the empty name as an action without a command;
     // only the schema line is asserted here (see the report on this duplicate).
-    const errors = errorsOf({ processes: { web: webProcess({ recovery_actions: ['kill', '', 'start'] }) } });
+    const errors = errorsOf({ processes: { web: webProcessEntry({ recovery_actions: ['kill', '', 'start'] }) } });
     assert.ok(errors.includes('processes.web.recovery_actions[1]: must not be empty'), errors.join('\n'));
   });
 
@@ -412,7 +400,7 @@ describe('validateConfig: errors, one `path: message` line each', () => {
   });
 
   it('refuses an empty command', () => {
-    assert.deepEqual(errorsOf({ processes: { web: webProcess({ commands: { start: 'x', clear_db: '' } }) } }), [
+    assert.deepEqual(errorsOf({ processes: { web: webProcessEntry({ commands: { start: 'x', clear_db: '' } }) } }), [
       'processes.web.commands.clear_db: must not be empty',
     ]);
   });
@@ -421,22 +409,22 @@ describe('validateConfig: errors, one `path: message` line each', () => {
     const expected = [
       'processes.web.commands.start: is required (the command that starts the app; legacy configs call it startup_command)',
     ];
-    assert.deepEqual(errorsOf({ processes: { web: webProcess({ commands: {} }) } }), expected);
-    assert.deepEqual(errorsOf({ processes: { web: webProcess({ commands: undefined }) } }), expected);
-    assert.deepEqual(errorsOf({ processes: { web: webProcess({ commands: undefined, startup_command: null }) } }), expected);
-    assert.deepEqual(errorsOf({ processes: { web: webProcess({ commands: undefined, startup_command: '' }) } }), expected);
+    assert.deepEqual(errorsOf({ processes: { web: webProcessEntry({ commands: {} }) } }), expected);
+    assert.deepEqual(errorsOf({ processes: { web: webProcessEntry({ commands: undefined }) } }), expected);
+    assert.deepEqual(errorsOf({ processes: { web: webProcessEntry({ commands: undefined, startup_command: null }) } }), expected);
+    assert.deepEqual(errorsOf({ processes: { web: webProcessEntry({ commands: undefined, startup_command: '' }) } }), expected);
   });
 
   it('refuses an action of the pipeline that has no command, at its index', () => {
     assert.deepEqual(
-      errorsOf({ processes: { web: webProcess({ recovery_actions: ['kill', 'clear_db', 'start'] }) } }),
+      errorsOf({ processes: { web: webProcessEntry({ recovery_actions: ['kill', 'clear_db', 'start'] }) } }),
       ['processes.web.recovery_actions[1]: action "clear_db" has no command (add commands.clear_db, or remove or disable the action)'],
     );
   });
 
   it('accepts an action without a command when it is disabled', () => {
     const result = validateConfig(
-      { processes: { web: webProcess({ recovery_actions: ['kill', 'clear_db', 'start'], disabled_actions: ['clear_db'] }) } },
+      { processes: { web: webProcessEntry({ recovery_actions: ['kill', 'clear_db', 'start'], disabled_actions: ['clear_db'] }) } },
       CONFIG_PATH,
     );
     assert.deepEqual(result.errors, []);
@@ -497,7 +485,7 @@ describe('validateConfig: errors, one `path: message` line each', () => {
   });
 
   it('names the index of the action as written when an earlier entry is not a string', () => {
-    assert.deepEqual(errorsOf({ processes: { web: webProcess({ recovery_actions: [5, 'clear_db', 'start'] }) } }), [
+    assert.deepEqual(errorsOf({ processes: { web: webProcessEntry({ recovery_actions: [5, 'clear_db', 'start'] }) } }), [
       'processes.web.recovery_actions[0]: must be string',
       'processes.web.recovery_actions[1]: action "clear_db" has no command (add commands.clear_db, or remove or disable the action)',
     ]);
@@ -507,7 +495,7 @@ describe('validateConfig: errors, one `path: message` line each', () => {
 describe('validateConfig: warnings', () => {
   it('reports unknown keys as warnings and still loads', () => {
     const result = validateConfig(
-      { bogus: 1, log_levle: 'debug', processes: { web: webProcess({ timeout: 30 }) } },
+      { bogus: 1, log_levle: 'debug', processes: { web: webProcessEntry({ timeout: 30 }) } },
       CONFIG_PATH,
     );
     assert.deepEqual(result.errors, []);
@@ -521,14 +509,14 @@ describe('validateConfig: warnings', () => {
   });
 
   it('keeps warnings beside errors when the config does not load', () => {
-    const result = validateConfig({ bogus: 1, processes: { web: webProcess({ enabled: 'no' }) } }, CONFIG_PATH);
+    const result = validateConfig({ bogus: 1, processes: { web: webProcessEntry({ enabled: 'no' }) } }, CONFIG_PATH);
     assert.deepEqual(result.errors, ['processes.web.enabled: must be boolean']);
     assert.deepEqual(result.warnings, ['bogus: unknown setting, ignored']);
   });
 
   it('warns that startup_command is ignored when commands.start differs', () => {
     const result = validateConfig(
-      { processes: { web: webProcess({ commands: { start: 'new' }, startup_command: 'old' }) } },
+      { processes: { web: webProcessEntry({ commands: { start: 'new' }, startup_command: 'old' }) } },
       CONFIG_PATH,
     );
     assert.deepEqual(result.errors, []);
@@ -538,14 +526,14 @@ describe('validateConfig: warnings', () => {
 
   it('does not warn when startup_command equals commands.start', () => {
     const result = validateConfig(
-      { processes: { web: webProcess({ commands: { start: 'same' }, startup_command: 'same' }) } },
+      { processes: { web: webProcessEntry({ commands: { start: 'same' }, startup_command: 'same' }) } },
       CONFIG_PATH,
     );
     assert.deepEqual(result.warnings, []);
   });
 
   it('warns about a disabled action that is not in the pipeline', () => {
-    const result = validateConfig({ processes: { web: webProcess({ disabled_actions: ['clear_db', 'kill'] }) } }, CONFIG_PATH);
+    const result = validateConfig({ processes: { web: webProcessEntry({ disabled_actions: ['clear_db', 'kill'] }) } }, CONFIG_PATH);
     assert.deepEqual(result.errors, []);
     assert.deepEqual(result.warnings, ['processes.web.disabled_actions: "clear_db" is not in recovery_actions']);
     assert.deepEqual(result.config?.processes[0]?.recovery_actions, ['start']);
@@ -554,22 +542,22 @@ describe('validateConfig: warnings', () => {
 
 describe('validateConfig: pid_file', () => {
   it('loads a pid_file resolved against the config folder', () => {
-    const result = validateConfig({ processes: { web: webProcess({ pid_file: 'run/web.pid' }) } }, CONFIG_PATH);
+    const result = validateConfig({ processes: { web: webProcessEntry({ pid_file: 'run/web.pid' }) } }, CONFIG_PATH);
     assert.deepEqual(result.errors, []);
     assert.equal(result.config?.processes[0]?.pid_file, '/srv/watchdog/run/web.pid');
   });
 
   it('leaves it unset when it is not written (old configs)', () => {
-    const result = validateConfig({ processes: { web: webProcess() } }, CONFIG_PATH);
+    const result = validateConfig({ processes: { web: webProcessEntry() } }, CONFIG_PATH);
     assert.equal(result.config?.processes[0]?.pid_file, undefined);
   });
 
   it('explains each mistake in one line', () => {
-    assert.deepEqual(errorsOf({ processes: { web: webProcess({ pid_file: '' }) } }), ['processes.web.pid_file: must not be empty']);
-    assert.deepEqual(errorsOf({ processes: { web: webProcess({ pid_file: 42 }) } }), ['processes.web.pid_file: must be string']);
-    assert.deepEqual(errorsOf({ processes: { web: webProcess({ pid_file: '/run/web/' }) } }), ['processes.web.pid_file: must name a file, not a folder (got "/run/web/")']);
-    assert.deepEqual(errorsOf({ processes: { web: webProcess({ pid_file: 'x'.repeat(4097) }) } }), ['processes.web.pid_file: must be at most 4096 characters long (got 4097)']);
-    assert.deepEqual(errorsOf({ processes: { web: webProcess({ pid_file: '/run/web/heartbeat.json' }) } }), [
+    assert.deepEqual(errorsOf({ processes: { web: webProcessEntry({ pid_file: '' }) } }), ['processes.web.pid_file: must not be empty']);
+    assert.deepEqual(errorsOf({ processes: { web: webProcessEntry({ pid_file: 42 }) } }), ['processes.web.pid_file: must be string']);
+    assert.deepEqual(errorsOf({ processes: { web: webProcessEntry({ pid_file: '/run/web/' }) } }), ['processes.web.pid_file: must name a file, not a folder (got "/run/web/")']);
+    assert.deepEqual(errorsOf({ processes: { web: webProcessEntry({ pid_file: 'x'.repeat(4097) }) } }), ['processes.web.pid_file: must be at most 4096 characters long (got 4097)']);
+    assert.deepEqual(errorsOf({ processes: { web: webProcessEntry({ pid_file: '/run/web/heartbeat.json' }) } }), [
       'processes.web.pid_file: is the heartbeat_path: the daemon writes its PID to a file of its own (such as /run/app/app.pid)',
     ]);
   });
@@ -577,7 +565,7 @@ describe('validateConfig: pid_file', () => {
 
 describe('validateConfig: healthy_statuses', () => {
   const statusesOf = (healthy_statuses?: unknown) =>
-    validateConfig({ processes: { web: webProcess(healthy_statuses === undefined ? {} : { healthy_statuses }) } }, CONFIG_PATH).config?.processes[0]?.healthy_statuses;
+    validateConfig({ processes: { web: webProcessEntry(healthy_statuses === undefined ? {} : { healthy_statuses }) } }, CONFIG_PATH).config?.processes[0]?.healthy_statuses;
 
   it('is ["running"] when not written: the Python Watchdog\'s rule', () => {
     assert.deepEqual(statusesOf(), ['running']);
@@ -603,12 +591,12 @@ describe('validateConfig: healthy_statuses', () => {
   ];
   for (const [name, value, lines] of refused) {
     it(`refuses ${name}`, () => {
-      assert.deepEqual(errorsOf({ processes: { web: webProcess({ healthy_statuses: value }) } }), lines);
+      assert.deepEqual(errorsOf({ processes: { web: webProcessEntry({ healthy_statuses: value }) } }), lines);
     });
   }
 
   it('is not an unknown setting', () => {
-    const result = validateConfig({ processes: { web: webProcess({ healthy_statuses: ['running'] }) } }, CONFIG_PATH);
+    const result = validateConfig({ processes: { web: webProcessEntry({ healthy_statuses: ['running'] }) } }, CONFIG_PATH);
     assert.deepEqual(result.warnings, []);
   });
 });

@@ -39,3 +39,21 @@ export function processConfig(overrides: Partial<ProcessConfig> = {}): ProcessCo
     ...overrides,
   };
 }
+
+/**
+ * A minimal valid process entry as a config file holds it (new format, before
+ * normalisation): `Web`, heartbeat /run/web/heartbeat.json, started by /opt/web/start.sh.
+ * Pass the keys a case is about as `overrides`; the entry is raw, so any key, valid or not.
+ *
+ * @example validateConfig({ processes: { web: webProcessEntry({ timeout_seconds: 0 }) } }, path)
+ */
+export function webProcessEntry(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    display_name: 'Web',
+    timeout_seconds: 30,
+    heartbeat_path: '/run/web/heartbeat.json',
+    enabled: true,
+    commands: { start: '/opt/web/start.sh' },
+    ...overrides,
+  };
+}
