@@ -4,6 +4,7 @@ import type { ChannelConfig, NotifyConfig } from '../../src/config/notify-types.
 import type { WatchdogConfig } from '../../src/config/types.js';
 import { validateConfig, type ConfigValidation } from '../../src/config/validate-config.js';
 import { EVENT_KINDS } from '../../src/notify/event-kinds.js';
+import { channelDefaults } from '../helpers/notify-channel.js';
 import { webProcessEntry } from '../helpers/process-config.js';
 
 const CONFIG_PATH = '/x/config.json';
@@ -29,8 +30,7 @@ function errorsOf(extra: Record<string, unknown>, process = webProcessEntry()): 
   return [...result.errors].sort();
 }
 
-const ALL_EVENTS = new Set(EVENT_KINDS);
-const COMMON = { events: ALL_EVENTS, repeat_after_seconds: 3600, timeout_seconds: 10, retries: 2, retry_backoff_seconds: 2 };
+const COMMON = channelDefaults();
 const email = (extra: Record<string, unknown> = {}) => ({ type: 'email', host: 'smtp.example.com', from: 'gw@example.com', to: ['ops@example.com'], ...extra });
 
 describe('notify config: defaults', () => {

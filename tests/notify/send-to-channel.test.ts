@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ChannelConfig } from '../../src/config/notify-types.js';
 import type { CommandChannelDeps } from '../../src/notify/channels/send-command.js';
-import { EVENT_KINDS } from '../../src/notify/event-kinds.js';
 import { sendToChannel } from '../../src/notify/send-to-channel.js';
 import type { EventPayload } from '../../src/notify/watchdog-event.js';
 import type { ShellCommandOptions } from '../../src/system/run-shell-command.js';
+import { channelDefaults } from '../helpers/notify-channel.js';
 
-const COMMON = { events: new Set(EVENT_KINDS), repeat_after_seconds: 3600, timeout_seconds: 10, retries: 2, retry_backoff_seconds: 2 };
+const COMMON = channelDefaults();
 
 const PAYLOAD: EventPayload & { notification_id: number } = {
   version: 1,

@@ -2,22 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ChannelConfig } from '../../../src/config/notify-types.js';
 import { sendCommand, type CommandChannelDeps } from '../../../src/notify/channels/send-command.js';
-import { EVENT_KINDS } from '../../../src/notify/event-kinds.js';
 import type { EventPayload } from '../../../src/notify/watchdog-event.js';
 import type { ShellCommandOptions, ShellCommandResult } from '../../../src/system/run-shell-command.js';
+import { channelDefaults } from '../../helpers/notify-channel.js';
 
 type CommandChannel = Extract<ChannelConfig, { type: 'command' }>;
 
-const CHANNEL: CommandChannel = {
-  name: 'sms',
-  type: 'command',
-  command: '/usr/local/bin/send-sms',
-  events: new Set(EVENT_KINDS),
-  repeat_after_seconds: 3600,
-  timeout_seconds: 10,
-  retries: 2,
-  retry_backoff_seconds: 2,
-};
+const CHANNEL: CommandChannel = { ...channelDefaults(), name: 'sms', type: 'command', command: '/usr/local/bin/send-sms' };
 
 const PROCESS_PAYLOAD: EventPayload = {
   version: 1,

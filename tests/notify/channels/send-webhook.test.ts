@@ -2,23 +2,19 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ChannelConfig } from '../../../src/config/notify-types.js';
 import { sendWebhook } from '../../../src/notify/channels/send-webhook.js';
-import { EVENT_KINDS } from '../../../src/notify/event-kinds.js';
 import { SecretScope } from '../../../src/notify/expand-references.js';
 import { fakeRequest } from '../../helpers/fake-request.js';
+import { channelDefaults } from '../../helpers/notify-channel.js';
 
 type WebhookChannel = Extract<ChannelConfig, { type: 'webhook' }>;
 
 function webhook(overrides: Partial<WebhookChannel> = {}): WebhookChannel {
   return {
+    ...channelDefaults(),
     name: 'ops',
     type: 'webhook',
     url: 'http://127.0.0.1:9/hooks/${HOOK_ID}',
     headers: { authorization: 'Bearer ${TOKEN}', 'x-device': 'gateway-17' },
-    events: new Set(EVENT_KINDS),
-    repeat_after_seconds: 3600,
-    timeout_seconds: 10,
-    retries: 2,
-    retry_backoff_seconds: 2,
     ...overrides,
   };
 }

@@ -1,0 +1,16 @@
+import type { ChannelConfig } from '../../src/config/notify-types.js';
+import { EVENT_KINDS } from '../../src/notify/event-kinds.js';
+
+/** What every resolved channel has, whatever its type. */
+export type ChannelSettings = Pick<ChannelConfig, 'events' | 'repeat_after_seconds' | 'timeout_seconds' | 'retries' | 'retry_backoff_seconds'>;
+
+/**
+ * The settings a resolved notify channel of any type has when its config sets none: every
+ * event kind, repeat after an hour, a 10 s timeout, 2 retries 2 s apart. Spread it into a
+ * channel of the type under test (a fresh `events` set each call).
+ *
+ * @example const channel: ChannelConfig = { ...channelDefaults(), name: 'sms', type: 'command', command: './send-sms' };
+ */
+export function channelDefaults(): ChannelSettings {
+  return { events: new Set(EVENT_KINDS), repeat_after_seconds: 3600, timeout_seconds: 10, retries: 2, retry_backoff_seconds: 2 };
+}
