@@ -41,9 +41,11 @@ describe('status in a terminal and in a pipe', () => {
     assert.match(lines[1] ?? '', /^KEY +STATE +FAILURES +HEARTBEAT +PID +CHECKED +REASON$/);
     // Where the reason is cut depends on how many digits the PID has.
     // eslint-disable-next-line no-control-regex -- the colours are the point
-    assert.match(lines[2] ?? '', /^web +\u001b\[32mhealthy\u001b\[39m +0\/2 /);
+    const webRow = /^web +\u001b\[32mhealthy\u001b\[39m +0\/2 /;
     // eslint-disable-next-line no-control-regex -- the colours are the point
-    assert.match(lines[3] ?? '', /^api +\u001b\[31minvalid_heartbeat\u001b\[39m +\u001b\[33m1\/2\u001b\[39m .* heartbeat time\S*…$/);
+    const apiRow = /^api +\u001b\[31minvalid_heartbeat\u001b\[39m +\u001b\[33m1\/2\u001b\[39m .* heartbeat time\S*…$/;
+    assert.match(lines[2] ?? '', webRow);
+    assert.match(lines[3] ?? '', apiRow);
     assert.match(lines.at(-1) ?? '', /watchdog status KEY/);
   });
 
