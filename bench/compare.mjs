@@ -37,7 +37,9 @@ try {
   const floor = medians['node -e 0'];
   console.log(`${RUNS} rounds after ${WARMUP}, ${PROCESSES} healthy process${PROCESSES === 1 ? '' : 'es'}`);
   for (const [name, value] of Object.entries(medians)) {
-    console.log(`${value.toFixed(2).padStart(8)} ms  ${(value / floor).toFixed(3)} ×  +${(value - floor).toFixed(2).padStart(6)} ms  ${name}`);
+    console.log(
+      `${value.toFixed(2).padStart(8)} ms  ${(value / floor).toFixed(3)} ×  +${(value - floor).toFixed(2).padStart(6)} ms  ${name}`,
+    );
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -77,6 +77,9 @@ export function refreshHeartbeats(config) {
   const { processes } = JSON.parse(readFileSync(config, 'utf8'));
   const timestamp = new Date().toISOString().replace('Z', '+00:00');
   for (const [key, entry] of Object.entries(processes)) {
-    writeFileSync(join(dirname(config), entry.heartbeat_path), JSON.stringify({ process_key: key, pid: process.pid, timestamp, status: 'running', iteration: 1 }));
+    writeFileSync(
+      join(dirname(config), entry.heartbeat_path),
+      JSON.stringify({ process_key: key, pid: process.pid, timestamp, status: 'running', iteration: 1 }),
+    );
   }
 }

@@ -9,7 +9,19 @@
 // measured interleaved (one of each per round), so a noisy neighbour slows both alike.
 // Prints a table and writes bench/results.json (the figures, the targets, the machine).
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, existsSync, fstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,7 +60,10 @@ try {
 function main() {
   const rssPreload = join(work, 'report-rss.mjs');
   // Peak resident memory of the process it is loaded into, written when it exits.
-  writeFileSync(rssPreload, "import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));\n");
+  writeFileSync(
+    rssPreload,
+    "import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));\n",
+  );
 
   const configs = Object.fromEntries([1, 100, 1000].map((count) => [count, healthySetup(`healthy-${count}`, count)]));
   const empty = healthySetup('history-empty', 1);
@@ -66,8 +81,17 @@ function main() {
   // What the fixed stack costs before the watchdog does anything: loading better-sqlite3 and
   // proper-lockfile and opening a database, the least any tick must do.
   const stackOnly = () => timed(process.execPath, ['-e', STACK_ONLY]);
-  const startup = interleave({ 'node -e 0': floor, 'the stack alone': stackOnly, 'tick, 1 process': tickOf(configs[1]), 'tick, 100 processes': tickOf(configs[100]), 'tick, 1000 processes': tickOf(configs[1000]) });
-  const history = interleave({ 'tick, empty history': tickOf(empty), [`tick, ${HISTORY_ROWS.toLocaleString('en')} history rows`]: tickOf(full) });
+  const startup = interleave({
+    'node -e 0': floor,
+    'the stack alone': stackOnly,
+    'tick, 1 process': tickOf(configs[1]),
+    'tick, 100 processes': tickOf(configs[100]),
+    'tick, 1000 processes': tickOf(configs[1000]),
+  });
+  const history = interleave({
+    'tick, empty history': tickOf(empty),
+    [`tick, ${HISTORY_ROWS.toLocaleString('en')} history rows`]: tickOf(full),
+  });
   const memory = interleave({
     'node -e 0': () => peakRss(rssPreload, ['-e', '0']),
     'tick, 1000 processes': () => {
@@ -91,18 +115,58 @@ function main() {
   const floorMs = startup['node -e 0'];
   const rows = [
     ['bare node -e 0', ms(floorMs), '1.00 ×', 'the floor'],
-    ['node loading better-sqlite3 + proper-lockfile from node_modules, opening a database', ms(startup['the stack alone']), ratio(startup['the stack alone'], floorMs), '(reference)'],
+    [
+      'node loading better-sqlite3 + proper-lockfile from node_modules, opening a database',
+      ms(startup['the stack alone']),
+      ratio(startup['the stack alone'], floorMs),
+      '(reference)',
+    ],
     ['tick, 1 healthy process', ms(startup['tick, 1 process']), ratio(startup['tick, 1 process'], floorMs), '≤ 1.5 ×'],
-    ['tick, 100 healthy processes', ms(startup['tick, 100 processes']), ratio(startup['tick, 100 processes'], floorMs), ''],
-    ['tick, 1000 healthy processes', ms(startup['tick, 1000 processes']), ratio(startup['tick, 1000 processes'], floorMs), '≤ 3 ×'],
+    [
+      'tick, 100 healthy processes',
+      ms(startup['tick, 100 processes']),
+      ratio(startup['tick, 100 processes'], floorMs),
+      '',
+    ],
+    [
+      'tick, 1000 healthy processes',
+      ms(startup['tick, 1000 processes']),
+      ratio(startup['tick, 1000 processes'], floorMs),
+      '≤ 3 ×',
+    ],
     ['tick, empty history', ms(history['tick, empty history']), '1.00 ×', ''],
-    [`tick, ${HISTORY_ROWS.toLocaleString('en')} history rows`, ms(Object.values(history)[1]), ratio(Object.values(history)[1], history['tick, empty history']), '≤ 1.1 × empty'],
-    ['reading 1000 heartbeats and their /proc/PID/status, nothing else (in one process)', ms(readFloor), ratio(readFloor, floorMs), '(reference)'],
+    [
+      `tick, ${HISTORY_ROWS.toLocaleString('en')} history rows`,
+      ms(Object.values(history)[1]),
+      ratio(Object.values(history)[1], history['tick, empty history']),
+      '≤ 1.1 × empty',
+    ],
+    [
+      'reading 1000 heartbeats and their /proc/PID/status, nothing else (in one process)',
+      ms(readFloor),
+      ratio(readFloor, floorMs),
+      '(reference)',
+    ],
     ['peak memory, bare node -e 0', mib(memory['node -e 0']), '1.00 ×', ''],
-    ['peak memory, tick, 1000 processes', mib(memory['tick, 1000 processes']), ratio(memory['tick, 1000 processes'], memory['node -e 0']), '≤ 1.5 ×'],
+    [
+      'peak memory, tick, 1000 processes',
+      mib(memory['tick, 1000 processes']),
+      ratio(memory['tick, 1000 processes'], memory['node -e 0']),
+      '≤ 1.5 ×',
+    ],
     ['recovery of a prompt app, less verify_delay', ms(recovery - VERIFY_DELAY_SECONDS * 1000), '', '< 300 ms'],
-    [`HeartbeatWriter beat(), median (${beatTmpfs === undefined ? 'disk' : 'tmpfs'})`, `${beat.median.toFixed(1)} µs`, '', '< 100 µs'],
-    [`HeartbeatWriter beat(), 99th percentile (${beatTmpfs === undefined ? 'disk' : 'tmpfs'})`, `${beat.p99.toFixed(1)} µs`, '', ''],
+    [
+      `HeartbeatWriter beat(), median (${beatTmpfs === undefined ? 'disk' : 'tmpfs'})`,
+      `${beat.median.toFixed(1)} µs`,
+      '',
+      '< 100 µs',
+    ],
+    [
+      `HeartbeatWriter beat(), 99th percentile (${beatTmpfs === undefined ? 'disk' : 'tmpfs'})`,
+      `${beat.p99.toFixed(1)} µs`,
+      '',
+      '',
+    ],
     ['HeartbeatWriter beat(), median (disk)', `${beatDisk.median.toFixed(1)} µs`, '', ''],
     ['HeartbeatWriter beat(), 99th percentile (disk)', `${beatDisk.p99.toFixed(1)} µs`, '', ''],
   ];
@@ -110,11 +174,23 @@ function main() {
 
   const results = {
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform} ${process.arch}` },
+    machine: {
+      cpus: cpus().length,
+      cpu: cpus()[0]?.model ?? 'unknown',
+      memory_gib: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+    },
     binary: BIN,
     runs: RUNS,
     warmup: WARMUP,
-    milliseconds: { ...startup, ...history, recovery_total: recovery, recovery_less_verify_delay: recovery - VERIFY_DELAY_SECONDS * 1000, read_floor_1000: readFloor },
+    milliseconds: {
+      ...startup,
+      ...history,
+      recovery_total: recovery,
+      recovery_less_verify_delay: recovery - VERIFY_DELAY_SECONDS * 1000,
+      read_floor_1000: readFloor,
+    },
     peak_rss_kib: memory,
     beat_microseconds: { tmpfs: beatTmpfs ?? null, disk: beatDisk },
     ratios: {
@@ -126,7 +202,9 @@ function main() {
     table: rows,
   };
   writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`);
-  console.log(`\nwritten: ${OUT} (${RUNS} runs after ${WARMUP} warm-up, ${results.machine.cpus} × ${results.machine.cpu}, Node ${process.version})`);
+  console.log(
+    `\nwritten: ${OUT} (${RUNS} runs after ${WARMUP} warm-up, ${results.machine.cpus} × ${results.machine.cpu}, Node ${process.version})`,
+  );
 }
 
 /** A folder with a config of `count` healthy processes; returns the config's path. */
@@ -189,7 +267,10 @@ function readFloorMs(config) {
 /** Peak resident memory (KiB) of one run of `node args`. */
 function peakRss(preload, args) {
   const file = join(work, 'rss');
-  const result = spawnSync(process.execPath, ['--import', preload, ...args], { env: { ...ENV, BENCH_RSS_FILE: file }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const result = spawnSync(process.execPath, ['--import', preload, ...args], {
+    env: { ...ENV, BENCH_RSS_FILE: file },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   if (result.status !== 0) throw new Error(`node ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
   return Number(readFileSync(file, 'utf8'));
 }
@@ -225,14 +306,32 @@ function recoveryMs() {
   const app = spawn('sleep', ['300'], { detached: true, stdio: 'ignore' });
   started.push(app.pid);
   app.unref();
-  writeFileSync(join(dir, 'hb', 'app.json'), JSON.stringify({ process_key: 'app', pid: app.pid, timestamp: new Date().toISOString().replace('Z', '+00:00'), status: 'error', iteration: 1 }));
+  writeFileSync(
+    join(dir, 'hb', 'app.json'),
+    JSON.stringify({
+      process_key: 'app',
+      pid: app.pid,
+      timestamp: new Date().toISOString().replace('Z', '+00:00'),
+      status: 'error',
+      iteration: 1,
+    }),
+  );
   const config = join(dir, 'config.json');
   writeFileSync(
     config,
     JSON.stringify({
       consecutive_failures_threshold: 1,
       verify_delay: VERIFY_DELAY_SECONDS,
-      processes: { app: { display_name: 'App', timeout_seconds: 60, heartbeat_path: 'hb/app.json', enabled: true, commands: { start: 'exec sleep 300' }, recovery_actions: ['kill', 'start'] } },
+      processes: {
+        app: {
+          display_name: 'App',
+          timeout_seconds: 60,
+          heartbeat_path: 'hb/app.json',
+          enabled: true,
+          commands: { start: 'exec sleep 300' },
+          recovery_actions: ['kill', 'start'],
+        },
+      },
     }),
   );
   spawnSync(process.execPath, [BIN, 'check', '-c', config], { stdio: 'ignore', env: ENV });
@@ -281,8 +380,14 @@ function ratio(value, base) {
 }
 
 function printTable(header, rows) {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => String(row[column]).length)));
-  const line = (cells) => cells.map((cell, column) => String(cell).padEnd(widths[column])).join('  ').trimEnd();
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => String(row[column]).length)),
+  );
+  const line = (cells) =>
+    cells
+      .map((cell, column) => String(cell).padEnd(widths[column]))
+      .join('  ')
+      .trimEnd();
   console.log(line(header));
   console.log(line(widths.map((width) => '-'.repeat(width))));
   for (const row of rows) console.log(line(row));

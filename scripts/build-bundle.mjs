@@ -33,7 +33,11 @@ const { configSchema } = await import(join(ROOT, 'dist/config/schema.js'));
 const { AJV_OPTIONS } = await import(join(ROOT, 'dist/config/ajv-options.js'));
 
 rmSync(OUT_DIR, { recursive: true, force: true });
-await bundleBinary({ entry: join(ROOT, 'src/cli/bin.ts'), outdir: OUT_DIR, validatorSource: compileValidatorSource(configSchema, AJV_OPTIONS) });
+await bundleBinary({
+  entry: join(ROOT, 'src/cli/bin.ts'),
+  outdir: OUT_DIR,
+  validatorSource: compileValidatorSource(configSchema, AJV_OPTIONS),
+});
 writeFileSync(join(OUT_DIR, 'package.json'), '{ "type": "commonjs" }\n');
 
 // The binary: a loader that runs the bundle from V8's code cache (scripts/bin-loader.cjs).
@@ -42,7 +46,10 @@ writeFileSync(join(OUT_DIR, 'package.json'), '{ "type": "commonjs" }\n');
 // the 460 KB would be copied into one more new string first (0.3 ms).
 const bundlePath = join(OUT_DIR, 'watchdog.js');
 const bundleText = `(function (exports, require, module, __filename, __dirname) {${readFileSync(bundlePath, 'utf8')}\n})`;
-if (/\bimport\(/.test(bundleText)) throw new Error('the bundle calls import(), which fails in code restored from a code cache: add the package to import-as-require');
+if (/\bimport\(/.test(bundleText))
+  throw new Error(
+    'the bundle calls import(), which fails in code restored from a code cache: add the package to import-as-require',
+  );
 writeFileSync(bundlePath, bundleText);
 const bundleHash = createHash('sha256').update(bundleText).digest('hex').slice(0, 16);
 const bin = join(OUT_DIR, 'bin.js');
@@ -62,14 +69,35 @@ function writeCodeCache(binPath, cachePath) {
     const heartbeat = join(work, 'app.json');
     writeFileSync(
       config,
-      JSON.stringify({ processes: { app: { display_name: 'App', timeout_seconds: 3600, heartbeat_path: heartbeat, enabled: true, commands: { start: 'true' } } } }),
+      JSON.stringify({
+        processes: {
+          app: {
+            display_name: 'App',
+            timeout_seconds: 3600,
+            heartbeat_path: heartbeat,
+            enabled: true,
+            commands: { start: 'true' },
+          },
+        },
+      }),
     );
-    writeFileSync(heartbeat, JSON.stringify({ process_key: 'app', pid: process.pid, timestamp: new Date().toISOString().replace('Z', '+00:00'), status: 'running', iteration: 1 }));
+    writeFileSync(
+      heartbeat,
+      JSON.stringify({
+        process_key: 'app',
+        pid: process.pid,
+        timestamp: new Date().toISOString().replace('Z', '+00:00'),
+        status: 'running',
+        iteration: 1,
+      }),
+    );
     const tick = spawnSync(process.execPath, [binPath, 'check', '-c', config], { encoding: 'utf8' });
     const status = spawnSync(process.execPath, [binPath, 'status', '-c', config, '--json'], { encoding: 'utf8' });
     const state = status.status === 0 ? JSON.parse(status.stdout).processes[0]?.state : undefined;
     if (tick.status !== 0 || state !== 'healthy') {
-      throw new Error(`the tick that makes the code cache did not find its app healthy (exit ${tick.status}, state ${state}): ${tick.stderr}${status.stderr}`);
+      throw new Error(
+        `the tick that makes the code cache did not find its app healthy (exit ${tick.status}, state ${state}): ${tick.stderr}${status.stderr}`,
+      );
     }
     if (!existsSync(cachePath)) throw new Error(`the tick that makes the code cache wrote none at ${cachePath}`);
   } finally {

@@ -53,7 +53,7 @@ const STAND_INS = {
   bindings: [
     "const { join } = require('node:path');",
     'module.exports = (name) => {',
-    "  const addon = { exports: {} };",
+    '  const addon = { exports: {} };',
     '  try {',
     "    process.dlopen(addon, join(__dirname, '..', '..', 'node_modules', 'better-sqlite3', 'build', 'Release', name));",
     '    return addon.exports;',
@@ -93,7 +93,8 @@ const STAND_INS = {
 export async function bundleBinary({ entry, outdir, validatorSource, validatorImport = VALIDATOR_IMPORT }) {
   /** @type {Record<string, string>} */
   const validatorModules = {
-    'schema-validator.mjs': "import validate from './compiled.cjs';\nexport function schemaValidator() {\n  return validate;\n}\n",
+    'schema-validator.mjs':
+      "import validate from './compiled.cjs';\nexport function schemaValidator() {\n  return validate;\n}\n",
     'compiled.cjs': validatorSource,
   };
   let swapped = 0;
@@ -111,7 +112,9 @@ export async function bundleBinary({ entry, outdir, validatorSource, validatorIm
     // import.meta.url in our sources (package.json's place, createRequire) is the bundle's own,
     // worked out when first read: the tick's path does not read it.
     define: { 'import.meta': '__watchdogImportMeta' },
-    banner: { js: 'var __watchdogImportMeta = { get url() { return require("node:url").pathToFileURL(__filename).href; } };' },
+    banner: {
+      js: 'var __watchdogImportMeta = { get url() { return require("node:url").pathToFileURL(__filename).href; } };',
+    },
     // Less for V8 to read at every start; names are kept, so stack traces still read.
     minifyWhitespace: true,
     minifySyntax: true,
@@ -125,7 +128,10 @@ export async function bundleBinary({ entry, outdir, validatorSource, validatorIm
             swapped += 1;
             return { path: 'schema-validator.mjs', namespace: VALIDATOR };
           });
-          builder.onResolve({ filter: /^\.\/compiled\.cjs$/, namespace: VALIDATOR }, () => ({ path: 'compiled.cjs', namespace: VALIDATOR }));
+          builder.onResolve({ filter: /^\.\/compiled\.cjs$/, namespace: VALIDATOR }, () => ({
+            path: 'compiled.cjs',
+            namespace: VALIDATOR,
+          }));
           // The generated code's require()s of ajv's runtime helpers resolve from the project.
           builder.onLoad({ filter: /.*/, namespace: VALIDATOR }, (args) => ({
             contents: validatorModules[args.path],
@@ -141,9 +147,14 @@ export async function bundleBinary({ entry, outdir, validatorSource, validatorIm
         name: 'import-as-require',
         setup(builder) {
           builder.onResolve({ filter: /^(yargs|nodemailer)$/ }, (args) =>
-            args.kind === 'dynamic-import' ? { path: args.path, namespace: 'import-as-require' } : { path: args.path, external: true },
+            args.kind === 'dynamic-import'
+              ? { path: args.path, namespace: 'import-as-require' }
+              : { path: args.path, external: true },
           );
-          builder.onLoad({ filter: /.*/, namespace: 'import-as-require' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});\n`, loader: 'js' }));
+          builder.onLoad({ filter: /.*/, namespace: 'import-as-require' }, (args) => ({
+            contents: `module.exports = require(${JSON.stringify(args.path)});\n`,
+            loader: 'js',
+          }));
         },
       },
       {
@@ -152,7 +163,10 @@ export async function bundleBinary({ entry, outdir, validatorSource, validatorIm
           builder.onResolve({ filter: /^(bindings|assert|graceful-fs)$/ }, (args) =>
             args.importer.includes('node_modules') ? { path: args.path, namespace: 'stand-in' } : undefined,
           );
-          builder.onLoad({ filter: /.*/, namespace: 'stand-in' }, (args) => ({ contents: STAND_INS[args.path], loader: 'js' }));
+          builder.onLoad({ filter: /.*/, namespace: 'stand-in' }, (args) => ({
+            contents: STAND_INS[args.path],
+            loader: 'js',
+          }));
         },
       },
     ],
@@ -173,7 +187,9 @@ export async function bundleBinary({ entry, outdir, validatorSource, validatorIm
   }
   if (!inputs.includes(COMPILED)) throw new Error(`the bundle lacks the prebuilt schema validator (${COMPILED})`);
   if (AJV_LOAD.test(readFileSync(join(outdir, 'watchdog.js'), 'utf8'))) {
-    throw new Error("the bundle loads ajv at run time (require('ajv') is left in it): a module beside the prebuilt schema validator compiles the schema at every tick");
+    throw new Error(
+      "the bundle loads ajv at run time (require('ajv') is left in it): a module beside the prebuilt schema validator compiles the schema at every tick",
+    );
   }
   return metafile;
 }

@@ -48,7 +48,11 @@ function discardFaultRun() {
   const run = readRunPointer();
   if (run === undefined) return;
   // Only a folder this script made: under the temp folder, with our prefix.
-  if (typeof run.dir === 'string' && dirname(run.dir) === tmpdir() && run.dir.startsWith(join(tmpdir(), 'watchdog-faults-'))) {
+  if (
+    typeof run.dir === 'string' &&
+    dirname(run.dir) === tmpdir() &&
+    run.dir.startsWith(join(tmpdir(), 'watchdog-faults-'))
+  ) {
     rmSync(run.dir, { recursive: true, force: true });
   }
   rmSync(RUN_POINTER, { force: true });
@@ -76,7 +80,9 @@ function readRunPointer() {
 export function writeFaultReport({ testsPassed, path = DEFAULT_REPORT_PATH }) {
   const run = readRunPointer();
   if (run === undefined || typeof run.rowsFile !== 'string') {
-    throw new Error(`no fault-injection run to report (${relative(ROOT, RUN_POINTER)} is missing): run node scripts/run-tests.mjs tests/faults first`);
+    throw new Error(
+      `no fault-injection run to report (${relative(ROOT, RUN_POINTER)} is missing): run node scripts/run-tests.mjs tests/faults first`,
+    );
   }
   const rows = readRows(run.rowsFile);
   const failed = rows.filter((row) => !row.passed).length;
@@ -95,7 +101,13 @@ function readRows(rowsFile) {
     .filter((line) => line.trim() !== '')
     .map((line) => {
       const row = JSON.parse(line);
-      return { id: String(row.id), fault: String(row.fault), expected: String(row.expected), observed: String(row.observed), passed: row.passed === true };
+      return {
+        id: String(row.id),
+        fault: String(row.fault),
+        expected: String(row.expected),
+        observed: String(row.observed),
+        passed: row.passed === true,
+      };
     })
     .sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
 }
@@ -116,13 +128,19 @@ function renderReport(rows, { testsPassed, files, now }) {
     `**${rows.length} cases: ${rows.length - failed} passed, ${failed} failed.**`,
   ];
   if (!testsPassed) {
-    lines.push('', 'The test run failed: a case that failed before it could record its row is missing here; see the test output.');
+    lines.push(
+      '',
+      'The test run failed: a case that failed before it could record its row is missing here; see the test output.',
+    );
   }
   lines.push(
     '',
     '| Fault | Expected | Observed | Result |',
     '|---|---|---|---|',
-    ...rows.map((row) => `| ${cell(`${row.id} ${row.fault}`)} | ${cell(row.expected)} | ${cell(row.observed)} | ${row.passed ? 'pass' : '**FAIL**'} |`),
+    ...rows.map(
+      (row) =>
+        `| ${cell(`${row.id} ${row.fault}`)} | ${cell(row.expected)} | ${cell(row.observed)} | ${row.passed ? 'pass' : '**FAIL**'} |`,
+    ),
     '',
   );
   return lines.join('\n');

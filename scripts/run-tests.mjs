@@ -48,7 +48,9 @@ if (roots.length === 0) usage('no folder or file named');
 
 /** @param {string} problem */
 function usage(problem) {
-  console.error(`run-tests.mjs: ${problem}\nusage: run-tests.mjs [--reporter=NAME] [--log=FILE] [--results=FILE] [--fault-report=FILE] <folder|file> [...]`);
+  console.error(
+    `run-tests.mjs: ${problem}\nusage: run-tests.mjs [--reporter=NAME] [--log=FILE] [--results=FILE] [--fault-report=FILE] <folder|file> [...]`,
+  );
   process.exit(2);
 }
 
@@ -78,7 +80,11 @@ function reporterArgs() {
     if (file !== undefined) mkdirSync(dirname(resolve(file)), { recursive: true });
   }
   const log = options.log === undefined ? '/dev/null' : resolve(options.log);
-  return [...args, `--test-reporter=${options.results === undefined ? 'tap' : RESULTS_REPORTER}`, `--test-reporter-destination=${log}`];
+  return [
+    ...args,
+    `--test-reporter=${options.results === undefined ? 'tap' : RESULTS_REPORTER}`,
+    `--test-reporter-destination=${log}`,
+  ];
 }
 
 /** The environment of the run: where the results reporter and the fault cases write. */
@@ -101,9 +107,15 @@ let status = result.status ?? 1;
 if (faultRun !== undefined) {
   const reportPath = options['fault-report'] === undefined ? undefined : resolve(options['fault-report']);
   const { path, rows, failed } = writeFaultReport({ testsPassed: status === 0, path: reportPath });
-  console.error(`fault report${status === 0 ? '' : ' (run failed)'}: ${relative(process.cwd(), path)}: ${rows.length} cases recorded, ${failed} failed`);
+  console.error(
+    `fault report${status === 0 ? '' : ' (run failed)'}: ${relative(process.cwd(), path)}: ${rows.length} cases recorded, ${failed} failed`,
+  );
   if (status === 0 && (rows.length === 0 || failed > 0)) {
-    console.error(rows.length === 0 ? 'fault report: no case recorded a row' : 'fault report: a case recorded FAIL but its test passed');
+    console.error(
+      rows.length === 0
+        ? 'fault report: no case recorded a row'
+        : 'fault report: a case recorded FAIL but its test passed',
+    );
     status = 1;
   }
 }

@@ -37,13 +37,21 @@ const SUITES = [
   // As `npm run test:unit`, `test:faults` and `test:writer` (whose own build the build above made).
   { name: 'unit', argv: [process.execPath, RUN_TESTS, 'tests'], shown: 'npm run test:unit', tests: true },
   { name: 'faults', argv: [process.execPath, RUN_TESTS, 'tests/faults'], shown: 'npm run test:faults', tests: true },
-  { name: 'writer', argv: [process.execPath, RUN_TESTS, 'tests'], cwd: join(REPOSITORY, 'heartbeat-writer'), shown: 'npm run test:writer', tests: true },
+  {
+    name: 'writer',
+    argv: [process.execPath, RUN_TESTS, 'tests'],
+    cwd: join(REPOSITORY, 'heartbeat-writer'),
+    shown: 'npm run test:writer',
+    tests: true,
+  },
 ];
 
 const missing = findMissingPrerequisites(machineFacts());
 if (missing.length > 0) {
   for (const line of missing) console.error(`npm test: ${line}`);
-  console.error(`npm test: nothing was run (${missing.length === 1 ? 'a prerequisite is' : `${missing.length} prerequisites are`} missing; docs/development.md lists them)`);
+  console.error(
+    `npm test: nothing was run (${missing.length === 1 ? 'a prerequisite is' : `${missing.length} prerequisites are`} missing; docs/development.md lists them)`,
+  );
   process.exit(1);
 }
 
@@ -67,7 +75,10 @@ for (const suite of SUITES) {
   const testArgs = suite.tests === true ? ['--reporter=dot', `--log=${log}`, `--results=${results}`] : [];
   console.log(`\n▶ ${suite.name}: ${suite.shown}`);
   const started = performance.now();
-  const run = spawnSync(command, [...args.slice(0, 1), ...testArgs, ...args.slice(1)], { cwd: suite.cwd ?? REPOSITORY, stdio: 'inherit' });
+  const run = spawnSync(command, [...args.slice(0, 1), ...testArgs, ...args.slice(1)], {
+    cwd: suite.cwd ?? REPOSITORY,
+    stdio: 'inherit',
+  });
   const durationMs = performance.now() - started;
   const exitCode = run.status ?? 1;
   const state = exitCode === 0 && run.error === undefined ? 'passed' : 'failed';
@@ -78,7 +89,8 @@ for (const suite of SUITES) {
   }
   const counts = countResults(readResults(results));
   outcomes.push({ name: suite.name, state, exitCode, durationMs, counts, log: relative(REPOSITORY, log) });
-  for (const failure of counts.failures) failures.push(formatFailure(suite.name, failure, (file) => relative(REPOSITORY, file)));
+  for (const failure of counts.failures)
+    failures.push(formatFailure(suite.name, failure, (file) => relative(REPOSITORY, file)));
 }
 
 const changes = before === undefined ? undefined : compareWorkTrees(before, snapshotWorkTree(REPOSITORY) ?? new Map());
@@ -89,7 +101,8 @@ for (const outcome of outcomes) console.log(`  ${formatSuiteLine(outcome, width)
 if (failures.length > 0) {
   console.log(`\nFailed tests (${failures.length}):`);
   for (const line of failures.slice(0, MAX_FAILURES_SHOWN)) console.log(`  ${line}`);
-  if (failures.length > MAX_FAILURES_SHOWN) console.log(`  … and ${failures.length - MAX_FAILURES_SHOWN} more: see the logs`);
+  if (failures.length > MAX_FAILURES_SHOWN)
+    console.log(`  … and ${failures.length - MAX_FAILURES_SHOWN} more: see the logs`);
 }
 const faultReport = join(TEST_RESULTS_DIR, 'faults.md');
 if (existsSync(faultReport) && outcomes.some((outcome) => outcome.name === 'faults' && outcome.state !== 'not run')) {
@@ -100,7 +113,9 @@ if (changes === undefined) {
 } else if (changes.length === 0) {
   console.log('Work tree: unchanged by the run');
 } else {
-  console.log('Work tree: changed by the run (a test must write only under test-results/ or a temporary folder; or did you edit files meanwhile?):');
+  console.log(
+    'Work tree: changed by the run (a test must write only under test-results/ or a temporary folder; or did you edit files meanwhile?):',
+  );
   for (const line of changes) console.log(`  ${line}`);
 }
 

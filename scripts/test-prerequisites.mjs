@@ -31,15 +31,27 @@ export const TOOLS = [
   { command: 'mkfifo', package: 'coreutils', why: 'a FIFO stands where a heartbeat file should be' },
   { command: 'script', package: 'bsdutils', why: 'the terminal-output tests run the watchdog in a pseudo-terminal' },
   { command: 'stty', package: 'coreutils', why: 'the terminal-output tests size that pseudo-terminal' },
-  { command: 'python3', package: 'python3', why: 'interop tests read and write files the Python Watchdog way; a fault case holds a watchdog by ptrace' },
+  {
+    command: 'python3',
+    package: 'python3',
+    why: 'interop tests read and write files the Python Watchdog way; a fault case holds a watchdog by ptrace',
+  },
   { command: 'openssl', package: 'openssl', why: 'the SMTP STARTTLS tests make a certificate' },
   { command: 'systemd-analyze', package: 'systemd', why: 'the units in deploy/ are verified by systemd itself' },
   { command: 'git', package: 'git', why: '`npm test` checks it left the work tree as it found it' },
-  { command: 'prometheus-node-exporter', package: 'prometheus-node-exporter', why: 'the metrics test has node_exporter read the textfile' },
+  {
+    command: 'prometheus-node-exporter',
+    package: 'prometheus-node-exporter',
+    why: 'the metrics test has node_exporter read the textfile',
+  },
 ];
 
 /** The libfaketime preload library, which the clock-step fault cases load into one process. */
-export const LIBFAKETIME = { file: 'libfaketime.so.1', package: 'faketime', why: 'the clock-step fault cases move one process’s wall clock' };
+export const LIBFAKETIME = {
+  file: 'libfaketime.so.1',
+  package: 'faketime',
+  why: 'the clock-step fault cases move one process’s wall clock',
+};
 
 /**
  * Packages `.ci/run` installs that no test runs: `npm ci` needs them (node-gyp compiles
@@ -55,7 +67,13 @@ export const INSTALL_ONLY = [
 
 /** Every Debian package the tests and `npm ci` need: what `.ci/run` must install. */
 export function debianPackages() {
-  return [...new Set([...TOOLS.map((tool) => tool.package), LIBFAKETIME.package, ...INSTALL_ONLY.map((entry) => entry.package)])].sort();
+  return [
+    ...new Set([
+      ...TOOLS.map((tool) => tool.package),
+      LIBFAKETIME.package,
+      ...INSTALL_ONLY.map((entry) => entry.package),
+    ]),
+  ].sort();
 }
 
 /** The oldest Node the project supports (package.json `engines`). */
@@ -96,10 +114,15 @@ export function findMissingPrerequisites(facts) {
     missing.push(`missing ${LIBFAKETIME.file} (${LIBFAKETIME.why}): apt-get install -y ${LIBFAKETIME.package}`);
   }
   if (facts.euid !== 0) {
-    missing.push('not root: the tests make network and PID namespaces and throwaway users; run them as root (sudo npm test)');
+    missing.push(
+      'not root: the tests make network and PID namespaces and throwaway users; run them as root (sudo npm test)',
+    );
   } else if (facts.findCommand('unshare') !== undefined) {
     const failure = facts.tryNamespaces();
-    if (failure !== undefined) missing.push(`cannot make PID and network namespaces (${failure}): run on a host or in a container allowed to (CAP_SYS_ADMIN)`);
+    if (failure !== undefined)
+      missing.push(
+        `cannot make PID and network namespaces (${failure}): run on a host or in a container allowed to (CAP_SYS_ADMIN)`,
+      );
   }
   const modules = facts.tryModules();
   if (modules !== undefined) missing.push(`node_modules not usable (${modules}): run npm ci`);
@@ -167,9 +190,15 @@ export function machineFacts(env = process.env) {
     nodeVersion: process.version,
     tryNamespaces: () => {
       const unshare = findOnPath('unshare', path) ?? 'unshare';
-      const tried = spawnSync(unshare, ['--pid', '--net', '--mount', '--fork', '--mount-proc', process.execPath, '-e', ''], { encoding: 'utf8', timeout: 10_000 });
+      const tried = spawnSync(
+        unshare,
+        ['--pid', '--net', '--mount', '--fork', '--mount-proc', process.execPath, '-e', ''],
+        { encoding: 'utf8', timeout: 10_000 },
+      );
       if (tried.error !== undefined) return `unshare: ${tried.error.message}`;
-      return tried.status === 0 ? undefined : `unshare --pid --net: ${tried.stderr.trim() || `exit code ${String(tried.status)}`}`;
+      return tried.status === 0
+        ? undefined
+        : `unshare --pid --net: ${tried.stderr.trim() || `exit code ${String(tried.status)}`}`;
     },
     tryModules: () => {
       const require = createRequire(join(ROOT, 'package.json'));

@@ -43,7 +43,8 @@ export function countResults(results) {
       entry.names.unshift(result.name);
       entry.nesting = result.nesting;
     }
-    const failedItself = !result.passed && !result.todo && (result.suite ? result.failureType !== 'subtestsFailed' : true);
+    const failedItself =
+      !result.passed && !result.todo && (result.suite ? result.failureType !== 'subtestsFailed' : true);
     if (result.todo) counts.todo += 1;
     else if (result.suite) counts.failed += failedItself ? 1 : 0;
     else if (!result.passed) counts.failed += 1;
@@ -55,7 +56,10 @@ export function countResults(results) {
       open.push({ names: [result.name], nesting: result.nesting, failure });
     }
     for (const entry of open) entry.failure.name = entry.names.join(' > ');
-    waiting.set(result.file ?? '', open.filter((entry) => entry.nesting > 0));
+    waiting.set(
+      result.file ?? '',
+      open.filter((entry) => entry.nesting > 0),
+    );
   }
   return { ...counts, failures };
 }
@@ -81,9 +85,11 @@ export function formatSuiteLine(outcome, nameWidth) {
   const what = [];
   if (outcome.counts !== undefined) what.push(describeCounts(outcome.counts));
   // Say the exit code when the counts do not explain the failure (or there are none).
-  if (outcome.state === 'failed' && (outcome.counts === undefined || outcome.counts.failed === 0)) what.push(`exit code ${outcome.exitCode}`);
+  if (outcome.state === 'failed' && (outcome.counts === undefined || outcome.counts.failed === 0))
+    what.push(`exit code ${outcome.exitCode}`);
   let line = `${name}  ${outcome.state === 'passed' ? 'ok    ' : 'FAILED'}  ${what.join(', ')}`;
-  if (duration !== undefined) line += what.length === 0 ? duration : ` ${outcome.counts === undefined ? 'after' : 'in'} ${duration}`;
+  if (duration !== undefined)
+    line += what.length === 0 ? duration : ` ${outcome.counts === undefined ? 'after' : 'in'} ${duration}`;
   if (outcome.log !== undefined) line += ` (${outcome.log})`;
   return line.trimEnd();
 }

@@ -18,7 +18,10 @@ import { join } from 'node:path';
  * @returns {WorkTreeSnapshot | undefined}
  */
 export function snapshotWorkTree(repository) {
-  const status = spawnSync('git', ['status', '--porcelain=v1', '-z', '--untracked-files=all'], { cwd: repository, encoding: 'utf8' });
+  const status = spawnSync('git', ['status', '--porcelain=v1', '-z', '--untracked-files=all'], {
+    cwd: repository,
+    encoding: 'utf8',
+  });
   if (status.error !== undefined || status.status !== 0) return undefined;
   /** @type {WorkTreeSnapshot} */
   const snapshot = new Map();
@@ -58,7 +61,8 @@ export function compareWorkTrees(before, after) {
     const was = before.get(path);
     const is = after.get(path);
     if (was === is) return [];
-    if (was === undefined) return [`${path}: ${is?.startsWith('??') ? 'created' : 'changed'} by the run (git status: ${is?.slice(0, 2)})`];
+    if (was === undefined)
+      return [`${path}: ${is?.startsWith('??') ? 'created' : 'changed'} by the run (git status: ${is?.slice(0, 2)})`];
     if (is === undefined) return [`${path}: restored by the run (it was ${was.slice(0, 2).trim()} before)`];
     return [`${path}: changed again by the run`];
   });

@@ -54,7 +54,10 @@ test('beats while it works; SIGTERM removes the file and exits 0', async (t) => 
   assert.equal(record.process_key, 'demo_app');
   assert.equal(record.pid, demo.child.pid);
   assert.equal(record.status, 'running');
-  assert.match(demo.stdout(), new RegExp(`pid ${String(demo.child.pid)}, heartbeat ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  assert.match(
+    demo.stdout(),
+    new RegExp(`pid ${String(demo.child.pid)}, heartbeat ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
+  );
   demo.child.kill('SIGTERM');
   assert.deepEqual(await demo.exited, [0, null]);
   assert.equal(existsSync(path), false);
@@ -82,7 +85,9 @@ test('--ignore-sigterm logs SIGTERM and keeps beating until SIGKILL', async (t) 
   const demo = startDemo(t, ['--heartbeat-dir', dir, '--key', 'stubborn', '--interval-ms', '10', '--ignore-sigterm']);
   await waitFor('a first heartbeat', () => iterationOf(path));
   demo.child.kill('SIGTERM');
-  await waitFor('"SIGTERM ignored" on stdout', () => (demo.stdout().includes('demo-app: SIGTERM ignored\n') ? true : undefined));
+  await waitFor('"SIGTERM ignored" on stdout', () =>
+    demo.stdout().includes('demo-app: SIGTERM ignored\n') ? true : undefined,
+  );
   const atSigterm = iterationOf(path) ?? 0;
   await waitFor('beats after SIGTERM', () => ((iterationOf(path) ?? 0) >= atSigterm + 3 ? true : undefined));
   assert.equal(demo.child.exitCode, null, 'still running');
@@ -118,7 +123,18 @@ test('--error-after switches the status to "error" from that beat on', async (t)
 test('--status beats with that status until --error-after', async (t) => {
   const dir = makeTempDir(t);
   const path = join(dir, 'tired.json');
-  const args = ['--heartbeat-dir', dir, '--key', 'tired', '--interval-ms', '10', '--status', 'degraded', '--error-after', '3'];
+  const args = [
+    '--heartbeat-dir',
+    dir,
+    '--key',
+    'tired',
+    '--interval-ms',
+    '10',
+    '--status',
+    'degraded',
+    '--error-after',
+    '3',
+  ];
   const demo = startDemo(t, [...args, '--exit-after', '2']);
   assert.deepEqual(await demo.exited, [0, null]);
   assert.deepEqual([readHeartbeat(path).iteration, readHeartbeat(path).status], [2, 'degraded']);
@@ -130,8 +146,16 @@ test('--status beats with that status until --error-after', async (t) => {
 const badArguments: ReadonlyArray<readonly [string, string[], RegExp]> = [
   ['missing --key', ['--heartbeat-dir', '/nonexistent'], /--key is required/],
   ['missing --heartbeat-dir', ['--key', 'k'], /--heartbeat-dir is required/],
-  ['a non-numeric interval', ['--heartbeat-dir', '/nonexistent', '--key', 'k', '--interval-ms', 'soon'], /--interval-ms must be an integer >= 1/],
-  ['a zero interval', ['--heartbeat-dir', '/nonexistent', '--key', 'k', '--interval-ms', '0'], /--interval-ms must be an integer >= 1/],
+  [
+    'a non-numeric interval',
+    ['--heartbeat-dir', '/nonexistent', '--key', 'k', '--interval-ms', 'soon'],
+    /--interval-ms must be an integer >= 1/,
+  ],
+  [
+    'a zero interval',
+    ['--heartbeat-dir', '/nonexistent', '--key', 'k', '--interval-ms', '0'],
+    /--interval-ms must be an integer >= 1/,
+  ],
   ['an empty status', ['--heartbeat-dir', '/nonexistent', '--key', 'k', '--status', ''], /--status must not be empty/],
   ['an unknown flag', ['--heartbeat-dir', '/nonexistent', '--key', 'k', '--bogus'], /Unknown option '--bogus'/],
   ['a key that is a path', ['--heartbeat-dir', '/nonexistent', '--key', '../k'], /plain file name/],

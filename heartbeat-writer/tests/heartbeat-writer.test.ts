@@ -17,7 +17,15 @@ describe('HeartbeatWriter: the file', () => {
     const writer = new HeartbeatWriter({ heartbeatDir: dir, processKey: 'my_server' });
     writer.beat();
     const record = readHeartbeat(join(dir, 'my_server.json'));
-    assert.deepEqual(Object.keys(record), ['process_key', 'pid', 'timestamp', 'status', 'iteration', 'pid_start_ticks', 'boot_id']);
+    assert.deepEqual(Object.keys(record), [
+      'process_key',
+      'pid',
+      'timestamp',
+      'status',
+      'iteration',
+      'pid_start_ticks',
+      'boot_id',
+    ]);
     assert.equal(record.process_key, 'my_server');
     assert.equal(record.pid, process.pid);
     assert.equal(record.status, 'running');
@@ -176,13 +184,29 @@ describe('HeartbeatWriter: invalid options', () => {
     ['empty processKey', { heartbeatDir: '/tmp', processKey: '' }, /processKey must be a non-empty string/],
     ['missing processKey', { heartbeatDir: '/tmp' }, /processKey must be a non-empty string, got undefined/],
     ['empty heartbeatDir', { heartbeatDir: '', processKey: 'k' }, /heartbeatDir must be a non-empty string/],
-    ['non-string heartbeatDir', { heartbeatDir: 7, processKey: 'k' }, /heartbeatDir must be a non-empty string, got number/],
-    ['filename with /', { heartbeatDir: '/tmp', processKey: 'k', filename: 'a/b.json' }, /filename must be a plain file name/],
-    ['filename with \\', { heartbeatDir: '/tmp', processKey: 'k', filename: 'a\\b.json' }, /filename must be a plain file name/],
+    [
+      'non-string heartbeatDir',
+      { heartbeatDir: 7, processKey: 'k' },
+      /heartbeatDir must be a non-empty string, got number/,
+    ],
+    [
+      'filename with /',
+      { heartbeatDir: '/tmp', processKey: 'k', filename: 'a/b.json' },
+      /filename must be a plain file name/,
+    ],
+    [
+      'filename with \\',
+      { heartbeatDir: '/tmp', processKey: 'k', filename: 'a\\b.json' },
+      /filename must be a plain file name/,
+    ],
     ['filename .', { heartbeatDir: '/tmp', processKey: 'k', filename: '.' }, /filename must be a plain file name/],
     ['filename ..', { heartbeatDir: '/tmp', processKey: 'k', filename: '..' }, /filename must be a plain file name/],
     ['empty filename', { heartbeatDir: '/tmp', processKey: 'k', filename: '' }, /filename must be a non-empty string/],
-    ['filename with NUL', { heartbeatDir: '/tmp', processKey: 'k', filename: 'a\0.json' }, /filename must be a plain file name/],
+    [
+      'filename with NUL',
+      { heartbeatDir: '/tmp', processKey: 'k', filename: 'a\0.json' },
+      /filename must be a plain file name/,
+    ],
     ['processKey with / (default filename)', { heartbeatDir: '/tmp', processKey: '../escape' }, /default file name/],
   ];
   for (const [name, options, message] of invalid) {
@@ -220,7 +244,10 @@ describe('HeartbeatWriter: stop()', () => {
     const writer = new HeartbeatWriter({ heartbeatDir: dir, processKey: 'dir' });
     mkdirSync(writer.heartbeatPath);
     writeFileSync(join(writer.heartbeatPath, 'keep'), '');
-    assert.throws(() => writer.stop(), (error: NodeJS.ErrnoException) => ['EISDIR', 'EPERM'].includes(String(error.code)));
+    assert.throws(
+      () => writer.stop(),
+      (error: NodeJS.ErrnoException) => ['EISDIR', 'EPERM'].includes(String(error.code)),
+    );
     assert.equal(existsSync(join(writer.heartbeatPath, 'keep')), true);
   });
 });

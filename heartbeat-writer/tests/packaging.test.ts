@@ -51,11 +51,10 @@ test('CommonJS: require("heartbeat-writer") loads dist/cjs and works', (t) => {
 
 test('types: both conditions resolve to their own declarations and type-check', () => {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  const result = spawnSync(
-    process.execPath,
-    [tsc, '-p', join(fixtures, 'types', 'tsconfig.json'), '--explainFiles'],
-    { encoding: 'utf8', timeout: 60_000 },
-  );
+  const result = spawnSync(process.execPath, [tsc, '-p', join(fixtures, 'types', 'tsconfig.json'), '--explainFiles'], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   assert.equal(result.status, 0, `tsc failed:\n${result.stdout}\n${result.stderr}`);
   const included = result.stdout.split('\n').filter((line) => !line.startsWith(' '));
   const relative = (path: string) => path.replaceAll('\\', '/');

@@ -56,10 +56,14 @@ print(d["pid"])
 
 /** Runs the Python reader; `window` brackets the time of the last beat, in ms since the epoch. */
 function readWithPython(path: string, key: string, status: string, iteration: number, window: [number, number]) {
-  return spawnSync('python3', ['-c', READER, path, key, status, String(iteration), String(window[0]), String(window[1])], {
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
+  return spawnSync(
+    'python3',
+    ['-c', READER, path, key, status, String(iteration), String(window[0]), String(window[1])],
+    {
+      encoding: 'utf8',
+      timeout: 30_000,
+    },
+  );
 }
 
 test('python3 reads the file like the Python Watchdog', (t) => {

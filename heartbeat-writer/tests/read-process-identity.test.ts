@@ -10,7 +10,27 @@ const BOOT_ID = 'c56eb81d-1067-4a71-a9b6-3578e853042b';
 
 /** A stat line as Linux prints it (52 fields), with `comm` and field 22 (`starttime`) as given. */
 function statLine(comm: string, startTicks: string | number, pid = 4242): string {
-  const afterName = ['S', '1', String(pid), String(pid), '0', '-1', '4194560', '1250', '0', '3', '0', '12', '7', '0', '0', '20', '0', '11', '0'];
+  const afterName = [
+    'S',
+    '1',
+    String(pid),
+    String(pid),
+    '0',
+    '-1',
+    '4194560',
+    '1250',
+    '0',
+    '3',
+    '0',
+    '12',
+    '7',
+    '0',
+    '0',
+    '20',
+    '0',
+    '11',
+    '0',
+  ];
   const rest = ['1265389568', '16588', '18446744073709551615', '94638484467712', ...Array<string>(28).fill('0')];
   return `${String(pid)} (${comm}) ${[...afterName, String(startTicks), ...rest].join(' ')}\n`;
 }

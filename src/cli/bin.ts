@@ -46,7 +46,8 @@ void main(
       return isTTY();
     },
   },
-  () => (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version,
+  () =>
+    (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version,
 ).then(async (code) => {
   // process.exit drops what a pipe has not taken yet (all but its first 64 KiB): wait for it.
   // Exiting then also ends any handle a library left open.

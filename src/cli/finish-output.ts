@@ -15,7 +15,10 @@ export interface StandardOutputs {
  * command's own code stands. Any other write error (a full disk under `> file`, EIO) lost
  * output nobody chose to drop: a command that otherwise succeeded exits 1.
  */
-export function decideOutputExitCode(commandCode: number, failures: { stdout?: Error | undefined; stderr?: Error | undefined }): number {
+export function decideOutputExitCode(
+  commandCode: number,
+  failures: { stdout?: Error | undefined; stderr?: Error | undefined },
+): number {
   if (commandCode !== EXIT.ok) return commandCode;
   const lost = [failures.stdout, failures.stderr].some((failure) => failure !== undefined && !isReaderGone(failure));
   return lost ? EXIT.failed : commandCode;
@@ -30,7 +33,9 @@ export async function finishOutput(commandCode: number, { stdout, stderr }: Stan
   await Promise.all([stdout.flush(), stderr.flush()]);
   const outFailure = stdout.failure();
   if (outFailure !== undefined && !isReaderGone(outFailure)) {
-    stderr.write(`${escapeUntrustedLine(`watchdog: standard output could not be written, some of it is lost: ${describeError(outFailure)}`)}\n`);
+    stderr.write(
+      `${escapeUntrustedLine(`watchdog: standard output could not be written, some of it is lost: ${describeError(outFailure)}`)}\n`,
+    );
     await stderr.flush();
   }
   return decideOutputExitCode(commandCode, { stdout: outFailure, stderr: stderr.failure() });

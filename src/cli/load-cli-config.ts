@@ -12,14 +12,23 @@ import type { CliIo } from './io.js';
  *   without it: a tick never stops supervising over its metrics, whose folder's owner may be
  *   another user (node_exporter's); it writes no metrics to an unsafe folder and logs why.
  */
-export function loadCliConfig(configOption: string | undefined, io: Pick<CliIo, 'env' | 'cwd'>, judgeMetrics = false): LoadedConfig {
+export function loadCliConfig(
+  configOption: string | undefined,
+  io: Pick<CliIo, 'env' | 'cwd'>,
+  judgeMetrics = false,
+): LoadedConfig {
   const loaded = loadConfig(resolveConfigPath({ cliPath: configOption, env: io.env, cwd: io.cwd }));
   const problems = checkStateLocations(judgeMetrics ? loaded.config : { ...loaded.config, metrics: undefined });
   if (problems.length > 0) {
-    throw new ConfigError('CONFIG_UNSAFE', `the state, log or metrics locations of ${loaded.config.config_path} are not safe from other users; refusing to use them`, problems, {
-      hint: 'tighten the permissions (chmod go-w, chown root), or set db_path, journal_path, lock_path, log_dir and metrics.textfile_path to folders only the watchdog user can write',
-      warnings: loaded.warnings,
-    });
+    throw new ConfigError(
+      'CONFIG_UNSAFE',
+      `the state, log or metrics locations of ${loaded.config.config_path} are not safe from other users; refusing to use them`,
+      problems,
+      {
+        hint: 'tighten the permissions (chmod go-w, chown root), or set db_path, journal_path, lock_path, log_dir and metrics.textfile_path to folders only the watchdog user can write',
+        warnings: loaded.warnings,
+      },
+    );
   }
   return loaded;
 }

@@ -15,7 +15,8 @@ function withWait<T>(command: Argv<T>): Argv<T & { wait: number }> {
       default: 30,
     })
     .check((args) => {
-      if (!Number.isFinite(args.wait) || args.wait < 0) throw new Error('--wait must be a number of seconds, 0 or more');
+      if (!Number.isFinite(args.wait) || args.wait < 0)
+        throw new Error('--wait must be a number of seconds, 0 or more');
       return true;
     });
 }
@@ -35,7 +36,11 @@ const CONFIG_DESCRIPTION =
  * registered one by one and load their code only when they run, so `check` from cron
  * does not pay for `status` or `history`.
  */
-export async function main(argv: readonly string[], io: CliIo, readVersion: () => string = () => '0.0.0'): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: CliIo,
+  readVersion: () => string = () => '0.0.0',
+): Promise<number> {
   // Cron's own line skips yargs: it is what runs 525,600 times a year.
   const cron = parseCronCheck(argv);
   if (cron !== undefined) {
@@ -64,7 +69,7 @@ export async function main(argv: readonly string[], io: CliIo, readVersion: () =
   const parser = yargs([...argv])
     .scriptName('watchdog')
     .usage(
-      '$0 <command> [options]\n\nA self-healing supervisor for headless Linux devices: checks the heartbeat files of the apps in the config, records every check in a SQLite audit log, and after consecutive failures runs the app\'s recovery pipeline (kill, cleanup actions, start).',
+      "$0 <command> [options]\n\nA self-healing supervisor for headless Linux devices: checks the heartbeat files of the apps in the config, records every check in a SQLite audit log, and after consecutive failures runs the app's recovery pipeline (kill, cleanup actions, start).",
     )
     .option('config', {
       alias: 'c',
@@ -93,7 +98,12 @@ export async function main(argv: readonly string[], io: CliIo, readVersion: () =
           .epilogue(`${CRON_LINE}\n\n${EXIT_CODES}`)
           .example('$0 check --dry-run', 'What a tick would do now, and why; runs nothing, changes nothing')
           .example('$0 check -v', 'Run a tick and print a line per process and each recovery action')
-          .option('verbose', { alias: 'v', type: 'boolean', description: 'Print one line per process and each recovery action', default: false })
+          .option('verbose', {
+            alias: 'v',
+            type: 'boolean',
+            description: 'Print one line per process and each recovery action',
+            default: false,
+          })
           .option('dry-run', {
             alias: 'n',
             type: 'boolean',
@@ -107,30 +117,50 @@ export async function main(argv: readonly string[], io: CliIo, readVersion: () =
       'on [key]',
       'Turn a process back on after `off` (or after the crash-loop guard gave up on it) and start it, unless it is already running and healthy (or starting).',
       (command) =>
-        withWait(command.positional('key', { type: 'string', description: 'Process key (without one: the keys to choose from, exit 2)' }))
+        withWait(
+          command.positional('key', {
+            type: 'string',
+            description: 'Process key (without one: the keys to choose from, exit 2)',
+          }),
+        )
           .example('$0 on demo_app', 'Turn demo_app back on and start it unless it is already running')
           .option('force', {
-          type: 'boolean',
-          description: 'Start it even when it looks healthy (a second copy)',
-          default: false,
-        }),
-      run(async (args) => (args.key === undefined ? missingKey('on', args) : (await import('./commands/control.js')).runControl('on', args, io))),
+            type: 'boolean',
+            description: 'Start it even when it looks healthy (a second copy)',
+            default: false,
+          }),
+      run(async (args) =>
+        args.key === undefined
+          ? missingKey('on', args)
+          : (await import('./commands/control.js')).runControl('on', args, io),
+      ),
     )
     .command(
       'off [key]',
       'Stop a process and keep it stopped: cron records it as off and never recovers it, until `on`.',
       (command) =>
-        withWait(command.positional('key', { type: 'string', description: 'Process key (without one: the keys to choose from, exit 2)' })).example(
-          '$0 off demo_app',
-          'Stop demo_app for maintenance; `watchdog on demo_app` brings it back',
-        ),
-      run(async (args) => (args.key === undefined ? missingKey('off', args) : (await import('./commands/control.js')).runControl('off', args, io))),
+        withWait(
+          command.positional('key', {
+            type: 'string',
+            description: 'Process key (without one: the keys to choose from, exit 2)',
+          }),
+        ).example('$0 off demo_app', 'Stop demo_app for maintenance; `watchdog on demo_app` brings it back'),
+      run(async (args) =>
+        args.key === undefined
+          ? missingKey('off', args)
+          : (await import('./commands/control.js')).runControl('off', args, io),
+      ),
     )
     .command(
       'restart [key]',
       "Run the process's full recovery pipeline now (kill, cleanup actions, start), whatever its health; turns an off process back on.",
       (command) =>
-        withWait(command.positional('key', { type: 'string', description: 'Process key (without one: the keys to choose from, exit 2)' }))
+        withWait(
+          command.positional('key', {
+            type: 'string',
+            description: 'Process key (without one: the keys to choose from, exit 2)',
+          }),
+        )
           .example('$0 restart demo_app --dry-run', 'The exact actions a restart would run')
           .example('$0 restart demo_app', 'Kill, clean up and start demo_app now')
           .option('dry-run', {
@@ -139,7 +169,11 @@ export async function main(argv: readonly string[], io: CliIo, readVersion: () =
             description: 'Print the exact actions a restart would run; run nothing, change nothing',
             default: false,
           })
-          .option('force', { type: 'boolean', description: 'Start it even where that may be a second copy (see docs/starting-apps.md)', default: false }),
+          .option('force', {
+            type: 'boolean',
+            description: 'Start it even where that may be a second copy (see docs/starting-apps.md)',
+            default: false,
+          }),
       run(async (args) => {
         const { key } = args;
         if (key === undefined) return missingKey('restart', args);
@@ -152,11 +186,17 @@ export async function main(argv: readonly string[], io: CliIo, readVersion: () =
       'reset [key]',
       'Resume recoveries of a process the crash-loop guard gave up on (state gave_up), and start its failure count and backoff afresh; starts nothing (`on` does both).',
       (command) =>
-        withWait(command.positional('key', { type: 'string', description: 'Process key (without one: the keys to choose from, exit 2)' })).example(
-          '$0 reset demo_app',
-          'Let cron recover demo_app again after it was given up on',
-        ),
-      run(async (args) => (args.key === undefined ? missingKey('reset', args) : (await import('./commands/control.js')).runControl('reset', args, io))),
+        withWait(
+          command.positional('key', {
+            type: 'string',
+            description: 'Process key (without one: the keys to choose from, exit 2)',
+          }),
+        ).example('$0 reset demo_app', 'Let cron recover demo_app again after it was given up on'),
+      run(async (args) =>
+        args.key === undefined
+          ? missingKey('reset', args)
+          : (await import('./commands/control.js')).runControl('reset', args, io),
+      ),
     )
     .command(
       'stop-all',
@@ -168,7 +208,11 @@ export async function main(argv: readonly string[], io: CliIo, readVersion: () =
       'start-all',
       'Turn on every enabled process (as `on`: healthy ones are left alone).',
       (command) =>
-        withWait(command).option('force', { type: 'boolean', description: 'Start even those that look healthy', default: false }),
+        withWait(command).option('force', {
+          type: 'boolean',
+          description: 'Start even those that look healthy',
+          default: false,
+        }),
       run(async (args) => (await import('./commands/control.js')).runControl('start-all', args, io)),
     )
     .command(
@@ -183,7 +227,11 @@ export async function main(argv: readonly string[], io: CliIo, readVersion: () =
       (command) =>
         command
           .positional('key', { type: 'string', description: 'Only this process, every detail whole' })
-          .option('json', { type: 'boolean', description: 'Print JSON: {"processes": [...], "network": {...} or null}', default: false })
+          .option('json', {
+            type: 'boolean',
+            description: 'Print JSON: {"processes": [...], "network": {...} or null}',
+            default: false,
+          })
           .example('$0 status', 'A line per process (cut to fit a terminal; whole lines into a pipe or a file)')
           .example('$0 status demo_app', 'One process whole: reason, heartbeat, PID, last recovery, app output')
           .example('$0 status --json', 'Everything, for scripts'),
@@ -195,16 +243,23 @@ export async function main(argv: readonly string[], io: CliIo, readVersion: () =
       (command) =>
         command
           .positional('key', { type: 'string', description: 'Only this process' })
-          .option('limit', { alias: 'n', type: 'number', description: 'How many checks (or recoveries, or network events)', default: 20 })
+          .option('limit', {
+            alias: 'n',
+            type: 'number',
+            description: 'How many checks (or recoveries, or network events)',
+            default: 20,
+          })
           .option('json', {
             type: 'boolean',
-            description: 'Print JSON: {"checks": [...]}, {"recoveries": [...]}, {"network_events": [...]}, {"audit_events": [...]} or {"notifications": [...]}',
+            description:
+              'Print JSON: {"checks": [...]}, {"recoveries": [...]}, {"network_events": [...]}, {"audit_events": [...]} or {"notifications": [...]}',
             default: false,
           })
           .option('recoveries', {
             alias: 'r',
             type: 'boolean',
-            description: 'List recoveries and manual starts/stops instead of checks, each with its actions, exit codes and output',
+            description:
+              'List recoveries and manual starts/stops instead of checks, each with its actions, exit codes and output',
             default: false,
           })
           .option('events', {
@@ -215,7 +270,8 @@ export async function main(argv: readonly string[], io: CliIo, readVersion: () =
           })
           .option('notifications', {
             type: 'boolean',
-            description: 'List notifications instead: each event per channel, whether it was delivered, is waiting (and why), was refused or dropped',
+            description:
+              'List notifications instead: each event per channel, whether it was delivered, is waiting (and why), was refused or dropped',
             default: false,
           })
           .option('network', {
@@ -231,7 +287,8 @@ export async function main(argv: readonly string[], io: CliIo, readVersion: () =
             if ([args.network, args.recoveries, args.events, args.notifications].filter(Boolean).length > 1) {
               throw new Error('--recoveries, --network, --events and --notifications list different things: give one');
             }
-            if (args.network && args.key !== undefined) throw new Error('--network lists the uplink\'s events: it takes no process key');
+            if (args.network && args.key !== undefined)
+              throw new Error("--network lists the uplink's events: it takes no process key");
             return true;
           }),
       run(async (args) => (await import('./commands/history.js')).runHistory(args, io)),

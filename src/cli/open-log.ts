@@ -16,18 +16,21 @@ export interface OpenLog {
  */
 export function openLog(config: WatchdogConfig, io: CliIo): OpenLog {
   let reported = false;
-  const toStderr = (problem: string) => (line: string): void => {
-    if (!reported) io.err(`watchdog: ${problem}; log lines follow on stderr`);
-    reported = true;
-    io.err(line);
-  };
+  const toStderr =
+    (problem: string) =>
+    (line: string): void => {
+      if (!reported) io.err(`watchdog: ${problem}; log lines follow on stderr`);
+      reported = true;
+      io.err(line);
+    };
   try {
     return createFileLogger({
       logDir: config.log_dir,
       level: config.log_level,
       maxBytes: config.log_max_bytes,
       maxFiles: config.log_max_files,
-      onWriteError: (error, line) => toStderr(`cannot write to the log in ${config.log_dir}: ${describeError(error)}`)(line),
+      onWriteError: (error, line) =>
+        toStderr(`cannot write to the log in ${config.log_dir}: ${describeError(error)}`)(line),
     });
   } catch (error) {
     const write = toStderr(`cannot use the log folder ${config.log_dir}: ${describeError(error)}`);

@@ -17,7 +17,10 @@ export const FALLBACK_COLUMNS = 80;
  */
 export function outputStyleOf(io: Pick<CliIo, 'isTTY' | 'columns' | 'env'>, colorFlag?: boolean): OutputStyle {
   const isTTY = io.isTTY === true;
-  return { width: isTTY ? terminalWidth(io.columns, io.env) : undefined, color: decideColor({ isTTY, env: io.env, flag: colorFlag }) };
+  return {
+    width: isTTY ? terminalWidth(io.columns, io.env) : undefined,
+    color: decideColor({ isTTY, env: io.env, flag: colorFlag }),
+  };
 }
 
 /** The terminal's own width; else `COLUMNS`; else {@link FALLBACK_COLUMNS}. */

@@ -14,7 +14,10 @@ export interface SignalSource {
  * was done is recorded. The listeners stay: a second signal during the clean-up is ignored
  * (told through `onRepeat`) instead of killing the watchdog halfway through it.
  */
-export function watchStopSignals(source: SignalSource, onRepeat: (signal: NodeJS.Signals, first: string) => void = () => undefined): AbortSignal {
+export function watchStopSignals(
+  source: SignalSource,
+  onRepeat: (signal: NodeJS.Signals, first: string) => void = () => undefined,
+): AbortSignal {
   const controller = new AbortController();
   for (const name of STOP_SIGNALS) {
     source.on(name, (signal) => {

@@ -16,23 +16,38 @@ export interface RuleFindings {
  * the schema thought of it, so one run reports every problem): a start command must
  * exist, and every action of the pipeline must be built in or have a command.
  */
-export function checkProcessRules(key: string, raw: Record<string, unknown>, lookupUser: LookupUser = () => undefined): RuleFindings {
+export function checkProcessRules(
+  key: string,
+  raw: Record<string, unknown>,
+  lookupUser: LookupUser = () => undefined,
+): RuleFindings {
   const at = `processes.${key}`;
   const errors: string[] = [];
   const warnings: string[] = [];
   const commands = commandsOf(raw);
 
   if (!Object.hasOwn(commands, 'start')) {
-    errors.push(`${at}.commands.start: is required (the command that starts the app; legacy configs call it startup_command)`);
+    errors.push(
+      `${at}.commands.start: is required (the command that starts the app; legacy configs call it startup_command)`,
+    );
   }
-  if (isPlainObject(raw.commands) && typeof raw.commands.start === 'string' && typeof raw.startup_command === 'string') {
-    if (raw.commands.start !== raw.startup_command) warnings.push(`${at}.startup_command: ignored, commands.start is used instead`);
+  if (
+    isPlainObject(raw.commands) &&
+    typeof raw.commands.start === 'string' &&
+    typeof raw.startup_command === 'string'
+  ) {
+    if (raw.commands.start !== raw.startup_command)
+      warnings.push(`${at}.startup_command: ignored, commands.start is used instead`);
   }
 
   const wakes = isPlainObject(raw.wake_on_lan) ? Object.keys(raw.wake_on_lan) : [];
   for (const name of wakes) {
-    if (BUILT_IN_ACTIONS.includes(name)) errors.push(`${at}.wake_on_lan.${name}: "${name}" is a built-in action; give the wake-up another name`);
-    else if (Object.hasOwn(commands, name)) errors.push(`${at}.wake_on_lan.${name}: "${name}" is also a command (commands.${name}); an action is one or the other`);
+    if (BUILT_IN_ACTIONS.includes(name))
+      errors.push(`${at}.wake_on_lan.${name}: "${name}" is a built-in action; give the wake-up another name`);
+    else if (Object.hasOwn(commands, name))
+      errors.push(
+        `${at}.wake_on_lan.${name}: "${name}" is also a command (commands.${name}); an action is one or the other`,
+      );
   }
 
   const { listed, disabled } = pipelineOf(raw, commands);
@@ -40,9 +55,17 @@ export function checkProcessRules(key: string, raw: Record<string, unknown>, loo
   const written: unknown[] = Array.isArray(raw.recovery_actions) ? raw.recovery_actions : listed;
   written.forEach((action, index) => {
     if (typeof action !== 'string' || action === '') return;
-    if (disabled.has(action) || BUILT_IN_ACTIONS.includes(action) || Object.hasOwn(commands, action) || wakes.includes(action)) return;
+    if (
+      disabled.has(action) ||
+      BUILT_IN_ACTIONS.includes(action) ||
+      Object.hasOwn(commands, action) ||
+      wakes.includes(action)
+    )
+      return;
     const where = Array.isArray(raw.recovery_actions) ? `${at}.recovery_actions[${index}]` : `${at}.recovery_actions`;
-    errors.push(`${where}: action "${action}" has no command (add commands.${action}, or remove or disable the action)`);
+    errors.push(
+      `${where}: action "${action}" has no command (add commands.${action}, or remove or disable the action)`,
+    );
   });
   for (const action of disabled) {
     if (!listed.includes(action)) warnings.push(`${at}.disabled_actions: "${action}" is not in recovery_actions`);
@@ -75,7 +98,8 @@ function healthyStatusesProblems(statuses: unknown): string[] {
   const first = new Map<string, number>();
   statuses.forEach((status: unknown, index) => {
     if (typeof status !== 'string' || status === '') return;
-    if (status.trim() !== status) problems.push(`[${index}]: ${JSON.stringify(status)} has white space around it; statuses are compared exactly`);
+    if (status.trim() !== status)
+      problems.push(`[${index}]: ${JSON.stringify(status)} has white space around it; statuses are compared exactly`);
     const earlier = first.get(status);
     if (earlier === undefined) first.set(status, index);
     else problems.push(`[${index}]: ${JSON.stringify(status)} is listed twice (also at [${earlier}])`);
@@ -86,7 +110,8 @@ function healthyStatusesProblems(statuses: unknown): string[] {
 function pidFileProblem(path: string, heartbeatPath: unknown): string | undefined {
   if (path.includes('\0')) return 'must not contain a NUL byte (no file has such a name)';
   if (path.endsWith('/')) return `must name a file, not a folder (got ${JSON.stringify(path)})`;
-  if (path === heartbeatPath) return 'is the heartbeat_path: the daemon writes its PID to a file of its own (such as /run/app/app.pid)';
+  if (path === heartbeatPath)
+    return 'is the heartbeat_path: the daemon writes its PID to a file of its own (such as /run/app/app.pid)';
   return undefined;
 }
 
@@ -116,7 +141,9 @@ export function checkCrossProcessRules(processes: readonly ProcessConfig[]): Rul
     if (owner === undefined) {
       owners.set(process.heartbeat_path, process.key);
     } else {
-      warnings.push(`processes.${process.key}.heartbeat_path: same file as processes.${owner} (${process.heartbeat_path})`);
+      warnings.push(
+        `processes.${process.key}.heartbeat_path: same file as processes.${owner} (${process.heartbeat_path})`,
+      );
     }
   }
   return { errors: [], warnings };

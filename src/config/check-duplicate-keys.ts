@@ -16,11 +16,27 @@ export function checkDuplicateKeys(text: string, data: unknown, validate: (data:
   for (const duplicate of duplicates) {
     for (const occurrence of duplicate.occurrences.slice(0, -1)) {
       // Inside a value that was itself dropped, the config around it is not the one parsed.
-      if (dropped.some((outer) => outer !== occurrence && outer.valueStart < occurrence.valueStart && occurrence.valueEnd <= outer.valueEnd)) continue;
-      const config = withValueAt(data, duplicate.segments, JSON.parse(text.slice(occurrence.valueStart, occurrence.valueEnd)));
+      if (
+        dropped.some(
+          (outer) =>
+            outer !== occurrence && outer.valueStart < occurrence.valueStart && occurrence.valueEnd <= outer.valueEnd,
+        )
+      )
+        continue;
+      const config = withValueAt(
+        data,
+        duplicate.segments,
+        JSON.parse(text.slice(occurrence.valueStart, occurrence.valueEnd)),
+      );
       if (config === undefined) continue;
-      const within = validate(config).filter((line) => [':', '.', '['].some((next) => line.startsWith(`${duplicate.path}${next}`)));
-      lines.push(...within.map((line) => `${line} (in the ${duplicate.path} of line ${occurrence.line}, which a later one replaces)`));
+      const within = validate(config).filter((line) =>
+        [':', '.', '['].some((next) => line.startsWith(`${duplicate.path}${next}`)),
+      );
+      lines.push(
+        ...within.map(
+          (line) => `${line} (in the ${duplicate.path} of line ${occurrence.line}, which a later one replaces)`,
+        ),
+      );
     }
   }
   return lines;

@@ -25,9 +25,13 @@ export function checkNetworkRules(raw: Record<string, unknown>): RuleFindings {
   if (typeof mac === 'string' && MAC.test(mac)) {
     const octets = mac.split(/[:-]/).map((octet) => Number.parseInt(octet, 16));
     if (octets.every((octet) => octet === 0)) {
-      errors.push(`network.interface_mac: "${mac}" is all zeros, which loopback and tunnels report: give the MAC of the uplink (cat /sys/class/net/IF/address)`);
+      errors.push(
+        `network.interface_mac: "${mac}" is all zeros, which loopback and tunnels report: give the MAC of the uplink (cat /sys/class/net/IF/address)`,
+      );
     } else if (((octets[0] ?? 0) & 1) === 1) {
-      errors.push(`network.interface_mac: "${mac}" is a multicast or broadcast address, never an interface's: give the MAC of the uplink (cat /sys/class/net/IF/address)`);
+      errors.push(
+        `network.interface_mac: "${mac}" is a multicast or broadcast address, never an interface's: give the MAC of the uplink (cat /sys/class/net/IF/address)`,
+      );
     }
   }
 
@@ -39,7 +43,10 @@ export function checkNetworkRules(raw: Record<string, unknown>): RuleFindings {
       if (rungName === undefined) return;
       const first = seen.get(rungName);
       if (first === undefined) seen.set(rungName, index);
-      else errors.push(`network.ladder[${index}].name: "${rungName}" is also the name of ladder[${first}] (give each rung its own name)`);
+      else
+        errors.push(
+          `network.ladder[${index}].name: "${rungName}" is also the name of ladder[${first}] (give each rung its own name)`,
+        );
     });
   }
 
@@ -49,12 +56,18 @@ export function checkNetworkRules(raw: Record<string, unknown>): RuleFindings {
     if (!isPlainObject(set) || !Array.isArray(set.probes)) continue;
     set.probes.forEach((probe: unknown, index) => {
       if (!isPlainObject(probe) || probe.type !== 'http' || typeof probe.url !== 'string') return;
-      if (!isHttpUrl(probe.url)) errors.push(`${at}.probes[${index}].url: "${probe.url}" is not an http:// or https:// URL`);
+      if (!isHttpUrl(probe.url))
+        errors.push(`${at}.probes[${index}].url: "${probe.url}" is not an http:// or https:// URL`);
     });
   }
   return { errors, warnings: [] };
 }
 
 function isInterfaceName(name: string): boolean {
-  return Buffer.byteLength(name) <= MAX_INTERFACE_NAME_BYTES && !NOT_IN_INTERFACE_NAMES.test(name) && name !== '.' && name !== '..';
+  return (
+    Buffer.byteLength(name) <= MAX_INTERFACE_NAME_BYTES &&
+    !NOT_IN_INTERFACE_NAMES.test(name) &&
+    name !== '.' &&
+    name !== '..'
+  );
 }

@@ -15,7 +15,10 @@ const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /** The device itself: the only place a password may travel in clear text. */
 function isLoopbackHost(host: unknown): boolean {
-  return typeof host === 'string' && (host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host));
+  return (
+    typeof host === 'string' &&
+    (host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host))
+  );
 }
 
 export function checkNotifyRules(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): RuleFindings {
@@ -25,14 +28,18 @@ export function checkNotifyRules(raw: Record<string, unknown>, env: NodeJS.Proce
     if (typeof value !== 'string') return;
     for (const name of referencesIn(value)) {
       const set = envValue(env, name);
-      if (set === undefined || set === '') warnings.push(`${at}: refers to \${${name}}, which is not set in this environment (set it where the watchdog runs: the crontab or the unit's EnvironmentFile)`);
+      if (set === undefined || set === '')
+        warnings.push(
+          `${at}: refers to \${${name}}, which is not set in this environment (set it where the watchdog runs: the crontab or the unit's EnvironmentFile)`,
+        );
     }
   };
   const urlSetting = (at: string, value: unknown): void => {
     if (typeof value !== 'string' || value === '') return;
     // `1` fits wherever a reference may stand: a host, a port, a path. A URL that starts with
     // a reference (the whole secret URL) can only be judged when it is sent.
-    if (!value.startsWith('${') && !isHttpUrl(value.replace(/\$\{[A-Za-z_][A-Za-z0-9_]*\}/g, '1'))) errors.push(`${at}: not an http:// or https:// URL`);
+    if (!value.startsWith('${') && !isHttpUrl(value.replace(/\$\{[A-Za-z_][A-Za-z0-9_]*\}/g, '1')))
+      errors.push(`${at}: not an http:// or https:// URL`);
     secretSetting(at, value);
   };
 
@@ -45,8 +52,10 @@ export function checkNotifyRules(raw: Record<string, unknown>, env: NodeJS.Proce
         if (isPlainObject(channel.headers)) {
           for (const [header, value] of Object.entries(channel.headers)) {
             // Node refuses these when it sends: found now, not as a notification that never goes out.
-            if (!HTTP_TOKEN.test(header)) errors.push(`${at}.headers.${header}: not a header name (letters, digits and !#$%&'*+.^_\`|~- only)`);
-            if (typeof value === 'string' && /[\r\n]/.test(value)) errors.push(`${at}.headers.${header}: a header value cannot hold a line break`);
+            if (!HTTP_TOKEN.test(header))
+              errors.push(`${at}.headers.${header}: not a header name (letters, digits and !#$%&'*+.^_\`|~- only)`);
+            if (typeof value === 'string' && /[\r\n]/.test(value))
+              errors.push(`${at}.headers.${header}: a header value cannot hold a line break`);
             secretSetting(`${at}.headers.${header}`, value);
           }
         }
@@ -55,17 +64,26 @@ export function checkNotifyRules(raw: Record<string, unknown>, env: NodeJS.Proce
         secretSetting(`${at}.user`, channel.user);
         secretSetting(`${at}.password`, channel.password);
         if (typeof channel.password === 'string' && referencesIn(channel.password).length === 0) {
-          errors.push(`${at}.password: write a reference to an environment variable, such as "\${SMTP_PASSWORD}": a password is not kept in the config`);
+          errors.push(
+            `${at}.password: write a reference to an environment variable, such as "\${SMTP_PASSWORD}": a password is not kept in the config`,
+          );
         }
-        if (channel.password !== undefined && channel.user === undefined) errors.push(`${at}.user: is required with a password`);
+        if (channel.password !== undefined && channel.user === undefined)
+          errors.push(`${at}.user: is required with a password`);
         if (channel.password !== undefined && channel.tls === 'none' && !isLoopbackHost(channel.host)) {
-          errors.push(`${at}.tls: "none" would send the password in clear text to ${String(channel.host)}; use "starttls" or "implicit" (plain text is for a relay on the device itself)`);
+          errors.push(
+            `${at}.tls: "none" would send the password in clear text to ${String(channel.host)}; use "starttls" or "implicit" (plain text is for a relay on the device itself)`,
+          );
         }
       }
     }
   }
   urlSetting('ping_url', raw.ping_url);
-  if (isPlainObject(raw.metrics) && typeof raw.metrics.textfile_path === 'string' && !raw.metrics.textfile_path.endsWith('.prom')) {
+  if (
+    isPlainObject(raw.metrics) &&
+    typeof raw.metrics.textfile_path === 'string' &&
+    !raw.metrics.textfile_path.endsWith('.prom')
+  ) {
     errors.push(`metrics.textfile_path: must end in .prom (node_exporter's textfile collector reads only those)`);
   }
   return { errors, warnings };

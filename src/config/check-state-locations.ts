@@ -24,7 +24,11 @@ export interface PathTrust {
 
 /** Trust as this process has it: root and its own user, this machine's groups, the real file system. */
 export function processPathTrust(): PathTrust {
-  return { ...PROCESS_LINK_TRUST, statPath: lstatOrUndefined, resolvePath: (path) => resolveFolders(path, PROCESS_LINK_TRUST) };
+  return {
+    ...PROCESS_LINK_TRUST,
+    statPath: lstatOrUndefined,
+    resolvePath: (path) => resolveFolders(path, PROCESS_LINK_TRUST),
+  };
 }
 
 /** Which of its folders a location's safety rests on. */
@@ -48,7 +52,11 @@ export interface UnsafePathOptions {
  * every folder above must belong to root or the watchdog's user, and may be writable by
  * every user only with the sticky bit (as /tmp is, above a private folder).
  */
-export function findUnsafePath(written: string, trust: PathTrust, { ancestors = true }: UnsafePathOptions = {}): string | undefined {
+export function findUnsafePath(
+  written: string,
+  trust: PathTrust,
+  { ancestors = true }: UnsafePathOptions = {},
+): string | undefined {
   const resolved = trust.resolvePath?.(written) ?? { path: written };
   if ('problem' in resolved) return resolved.problem;
   const { path } = resolved;
@@ -56,8 +64,10 @@ export function findUnsafePath(written: string, trust: PathTrust, { ancestors = 
   const file = trust.statPath(path);
   if (file !== undefined) {
     if ((file.mode & 0o170000) === 0o120000) return `${path} is a symbolic link; name the file it points at instead`;
-    if (!owner(file.uid)) return `${path} belongs to user ${file.uid}, not to root or the watchdog's user; chown root ${path}`;
-    if (writableByOthers(file, trust.isPrivateGroup)) return `${path} is writable by group or others (mode ${formatMode(file.mode)}); chmod go-w ${path}`;
+    if (!owner(file.uid))
+      return `${path} belongs to user ${file.uid}, not to root or the watchdog's user; chown root ${path}`;
+    if (writableByOthers(file, trust.isPrivateGroup))
+      return `${path} is writable by group or others (mode ${formatMode(file.mode)}); chmod go-w ${path}`;
   }
   let own = true;
   for (
@@ -68,7 +78,9 @@ export function findUnsafePath(written: string, trust: PathTrust, { ancestors = 
     const { path: where, stat } = folder;
     const which = own ? 'its folder' : 'the folder above it,';
     if (!owner(stat.uid)) return `${which} ${where} belongs to user ${stat.uid}, not to root or the watchdog's user`;
-    const loose = own ? writableByOthers(stat, trust.isPrivateGroup) : writableByOthers(stat, trust.isPrivateGroup) && (stat.mode & 0o1000) === 0;
+    const loose = own
+      ? writableByOthers(stat, trust.isPrivateGroup)
+      : writableByOthers(stat, trust.isPrivateGroup) && (stat.mode & 0o1000) === 0;
     if (loose) {
       return `${which} ${where} is writable by group or others (mode ${formatMode(stat.mode)}); use a folder only the watchdog's user can write, such as /var/lib/watchdog`;
     }
@@ -84,7 +96,8 @@ export function findUnsafePath(written: string, trust: PathTrust, { ancestors = 
  * @returns one `setting: problem` line per unsafe location.
  */
 export function checkStateLocations(
-  config: Pick<WatchdogConfig, 'db_path' | 'lock_path' | 'journal_path'> & Partial<Pick<WatchdogConfig, 'log_dir' | 'metrics'>>,
+  config: Pick<WatchdogConfig, 'db_path' | 'lock_path' | 'journal_path'> &
+    Partial<Pick<WatchdogConfig, 'log_dir' | 'metrics'>>,
   trust: PathTrust = processPathTrust(),
 ): string[] {
   const problems: string[] = [];
@@ -96,7 +109,8 @@ export function checkStateLocations(
   if (config.log_dir !== undefined) locations.push(['log_dir', join(config.log_dir, 'watchdog.log'), {}]);
   // Written from a descriptor of its folder, so only that folder must be safe: a folder of
   // another user's above it (Debian's /var/lib/prometheus) does no harm.
-  if (config.metrics !== undefined) locations.push(['metrics.textfile_path', config.metrics.textfile_path, { ancestors: false }]);
+  if (config.metrics !== undefined)
+    locations.push(['metrics.textfile_path', config.metrics.textfile_path, { ancestors: false }]);
   for (const [setting, path, options] of locations) {
     const problem = findUnsafePath(path, trust, options);
     if (problem !== undefined) problems.push(`${setting}: ${problem}`);
@@ -109,7 +123,10 @@ export function checkStateLocations(
  * folder that exists is reached, and what does not exist yet is added to where it led. A
  * link that others could have planted on the way is a problem.
  */
-function resolveFolders(path: string, trust: Pick<PathTrust, 'ownUid' | 'isPrivateGroup'>): { path: string } | { problem: string } {
+function resolveFolders(
+  path: string,
+  trust: Pick<PathTrust, 'ownUid' | 'isPrivateGroup'>,
+): { path: string } | { problem: string } {
   const rest = [basename(path)];
   for (let folderPath = dirname(resolve(path)); ; folderPath = dirname(folderPath)) {
     try {

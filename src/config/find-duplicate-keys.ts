@@ -83,7 +83,18 @@ export function findDuplicateKeys(text: string): DuplicateKey[] {
       case OPEN_ARRAY: {
         const isObject = text.charCodeAt(index) === OPEN_OBJECT;
         const segment = top === undefined ? undefined : top.isObject ? top.key : top.index;
-        top = { parent: top, segment, isObject, expectKey: isObject, key: '', index: 0, keys: undefined, firstKey: undefined, firstKeyAt: -1, repeated: undefined };
+        top = {
+          parent: top,
+          segment,
+          isObject,
+          expectKey: isObject,
+          key: '',
+          index: 0,
+          keys: undefined,
+          firstKey: undefined,
+          firstKeyAt: -1,
+          repeated: undefined,
+        };
         break;
       }
       case CLOSE_OBJECT:

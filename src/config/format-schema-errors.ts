@@ -7,12 +7,19 @@ import type { ErrorObject } from 'ajv';
 export function formatSchemaErrors(errors: readonly ErrorObject[], data: unknown): string[] {
   // A tagged union's schema also requires its tag and lists its values as an enum, which
   // word the same problem better than ajv's discriminator error.
-  const lines = errors.filter((error) => error.keyword !== 'discriminator').map((error) => formatSchemaError(error, data));
+  const lines = errors
+    .filter((error) => error.keyword !== 'discriminator')
+    .map((error) => formatSchemaError(error, data));
   return [...new Set(lines)];
 }
 
 /** ajv's comparisons of a number with its bound, in words. */
-const BOUND_WORDS: Readonly<Record<string, string>> = { '<=': 'at most', '<': 'less than', '>=': 'at least', '>': 'more than' };
+const BOUND_WORDS: Readonly<Record<string, string>> = {
+  '<=': 'at most',
+  '<': 'less than',
+  '>=': 'at least',
+  '>': 'more than',
+};
 
 function formatSchemaError(error: ErrorObject, data: unknown): string {
   const { path, node: value } = walkInstancePath(error.instancePath, data);
@@ -38,7 +45,9 @@ function formatSchemaError(error: ErrorObject, data: unknown): string {
       return `${path || 'config'}: must be ${BOUND_WORDS[comparison] ?? comparison} ${limit} (got ${String(value)})`;
     }
     case 'enum': {
-      const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map((allowedValue) => String(allowedValue).toLowerCase());
+      const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map((allowedValue) =>
+        String(allowedValue).toLowerCase(),
+      );
       return `${path || 'config'}: must be one of ${[...new Set(allowed)].join(', ')}`;
     }
     case 'minLength':
@@ -83,7 +92,10 @@ function walkInstancePath(instancePath: string, data: unknown): { path: string; 
     } else {
       path = joinPath(path, segment);
       // Own keys only: a key named `constructor` is not Object.
-      node = node !== null && typeof node === 'object' && Object.hasOwn(node, segment) ? (node as Record<string, unknown>)[segment] : undefined;
+      node =
+        node !== null && typeof node === 'object' && Object.hasOwn(node, segment)
+          ? (node as Record<string, unknown>)[segment]
+          : undefined;
     }
   }
   return { path, node };

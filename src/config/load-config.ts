@@ -56,10 +56,15 @@ export function loadConfig(
   } catch (error) {
     const code = systemErrorCode(error);
     if (code === 'EUNSAFEPATH') {
-      throw new ConfigError('CONFIG_UNSAFE', `config file ${configPath} can be redirected by other users; refusing to use it`, [describeError(error)], {
-        hint: 'name the config by a path whose folders and links belong to root (or the watchdog\'s user)',
-        cause: error,
-      });
+      throw new ConfigError(
+        'CONFIG_UNSAFE',
+        `config file ${configPath} can be redirected by other users; refusing to use it`,
+        [describeError(error)],
+        {
+          hint: "name the config by a path whose folders and links belong to root (or the watchdog's user)",
+          cause: error,
+        },
+      );
     }
     if (code === 'ENOENT') {
       throw new ConfigError('CONFIG_MISSING', `config file not found: ${configPath}`, [], {
@@ -75,24 +80,40 @@ export function loadConfig(
 
   const { text } = file;
   const where = file.realPath ?? configPath;
-  const unsafe = findUnsafePath(where, { ...trust, statPath: (path) => (path === where ? file : trust.statPath(path)) });
+  const unsafe = findUnsafePath(where, {
+    ...trust,
+    statPath: (path) => (path === where ? file : trust.statPath(path)),
+  });
   if (unsafe !== undefined) {
-    throw new ConfigError('CONFIG_UNSAFE', `config file ${configPath} can be changed by other users; refusing to use it`, [
-      `${unsafe}: whoever can change the config can make the watchdog run any command`,
-    ], { hint: 'make the config and its folders belong to root (or the watchdog\'s user) and not writable by others: chown root, chmod go-w' });
+    throw new ConfigError(
+      'CONFIG_UNSAFE',
+      `config file ${configPath} can be changed by other users; refusing to use it`,
+      [`${unsafe}: whoever can change the config can make the watchdog run any command`],
+      {
+        hint: "make the config and its folders belong to root (or the watchdog's user) and not writable by others: chown root, chmod go-w",
+      },
+    );
   }
 
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError('CONFIG_INVALID', `config file ${configPath} is not valid JSON`, [describeJsonError(error, text)], {
-      cause: error,
-    });
+    throw new ConfigError(
+      'CONFIG_INVALID',
+      `config file ${configPath} is not valid JSON`,
+      [describeJsonError(error, text)],
+      {
+        cause: error,
+      },
+    );
   }
 
   const { config, errors: schemaErrors, warnings } = validateConfig(data, configPath);
-  const errors = [...checkDuplicateKeys(text, data, (variant) => validateConfig(variant, configPath).errors), ...schemaErrors];
+  const errors = [
+    ...checkDuplicateKeys(text, data, (variant) => validateConfig(variant, configPath).errors),
+    ...schemaErrors,
+  ];
   if (config === undefined || errors.length > 0) {
     throw new ConfigError('CONFIG_INVALID', `config file ${configPath} is invalid`, errors, {
       hint: 'fix the problems listed, then run `watchdog validate`',

@@ -11,7 +11,11 @@ import type { LogLevel, ProcessConfig, RawConfig, RawProcessConfig, WatchdogConf
  * format, and resolves every relative path against the config file's folder (cron's
  * working directory is not the project). Expects input that passed the schema.
  */
-export function normalizeConfig(raw: RawConfig, configPath: string, lookupUser: LookupUser = passwdLookup()): WatchdogConfig {
+export function normalizeConfig(
+  raw: RawConfig,
+  configPath: string,
+  lookupUser: LookupUser = passwdLookup(),
+): WatchdogConfig {
   const configDir = dirname(configPath);
   const dbPath = resolve(configDir, raw.db_path ?? CONFIG_DEFAULTS.db_path);
   const inherited = inheritedSettingsOf(raw, configDir);
@@ -34,7 +38,9 @@ export function normalizeConfig(raw: RawConfig, configPath: string, lookupUser: 
     cleanup_args: inherited.cleanup_args,
     history_retention_days: raw.history_retention_days ?? CONFIG_DEFAULTS.history_retention_days,
     max_clock_skew_seconds: raw.max_clock_skew_seconds ?? CONFIG_DEFAULTS.max_clock_skew_seconds,
-    processes: Object.entries(raw.processes).map(([key, process]) => normalizeProcess(key, process, inherited, lookupUser)),
+    processes: Object.entries(raw.processes).map(([key, process]) =>
+      normalizeProcess(key, process, inherited, lookupUser),
+    ),
     network: raw.network === undefined ? undefined : normalizeNetwork(raw.network, configDir),
     notify: raw.notify === undefined ? undefined : normalizeNotify(raw.notify, configDir),
     metrics: raw.metrics === undefined ? undefined : normalizeMetrics(raw.metrics, configDir),
@@ -63,7 +69,8 @@ export function inheritedSettingsOf(raw: Omit<RawConfig, 'processes'>, configDir
   return {
     configDir: resolve(configDir),
     logDir: resolve(configDir, raw.log_dir ?? CONFIG_DEFAULTS.log_dir),
-    consecutive_failures_threshold: raw.consecutive_failures_threshold ?? CONFIG_DEFAULTS.consecutive_failures_threshold,
+    consecutive_failures_threshold:
+      raw.consecutive_failures_threshold ?? CONFIG_DEFAULTS.consecutive_failures_threshold,
     kill_timeout: raw.kill_timeout ?? CONFIG_DEFAULTS.kill_timeout,
     cleanup_timeout: raw.cleanup_timeout ?? CONFIG_DEFAULTS.cleanup_timeout,
     verify_delay: raw.verify_delay ?? CONFIG_DEFAULTS.verify_delay,
@@ -78,7 +85,12 @@ export function inheritedSettingsOf(raw: Omit<RawConfig, 'processes'>, configDir
  * One process: legacy keys normalised, pipeline decided, overrides applied, paths resolved,
  * its `user` looked up (the rules reported an unknown one before this runs).
  */
-export function normalizeProcess(key: string, raw: RawProcessConfig, inherited: InheritedSettings, lookupUser: LookupUser = passwdLookup()): ProcessConfig {
+export function normalizeProcess(
+  key: string,
+  raw: RawProcessConfig,
+  inherited: InheritedSettings,
+  lookupUser: LookupUser = passwdLookup(),
+): ProcessConfig {
   const commands = commandsOf(raw);
   const { configDir } = inherited;
   return {
@@ -98,7 +110,10 @@ export function normalizeProcess(key: string, raw: RawProcessConfig, inherited: 
     // The defaults are absolute already: a tick of a thousand processes resolved them a thousand times.
     cwd: raw.cwd === undefined ? configDir : resolve(configDir, raw.cwd),
     env: { ...raw.env },
-    output_log: raw.output_log === undefined ? join(inherited.logDir, `${fileNameOf(key)}.out.log`) : resolve(configDir, raw.output_log),
+    output_log:
+      raw.output_log === undefined
+        ? join(inherited.logDir, `${fileNameOf(key)}.out.log`)
+        : resolve(configDir, raw.output_log),
     output_log_fallback: join(inherited.logDir, `${fileNameOf(key)}.out.log`),
     user: raw.user === undefined ? undefined : lookupUser(raw.user),
     match: raw.match === undefined ? undefined : new RegExp(raw.match, 'u'),
@@ -107,7 +122,9 @@ export function normalizeProcess(key: string, raw: RawProcessConfig, inherited: 
     max_recoveries: raw.max_recoveries ?? inherited.max_recoveries,
     recovery_window_seconds: raw.recovery_window_seconds ?? inherited.recovery_window_seconds,
     recovery_backoff_seconds: raw.recovery_backoff_seconds ?? inherited.recovery_backoff_seconds,
-    wake_on_lan: Object.fromEntries(Object.entries(raw.wake_on_lan ?? {}).map(([action, target]) => [action, normalizeWakeOnLan(target)])),
+    wake_on_lan: Object.fromEntries(
+      Object.entries(raw.wake_on_lan ?? {}).map(([action, target]) => [action, normalizeWakeOnLan(target)]),
+    ),
   };
 }
 
@@ -122,14 +139,19 @@ function fileNameOf(key: string): string {
  * `commands` on top (the new keys win when both are given). Tolerant of values of the
  * wrong type (the schema reports those), so the cross-field rules can run on any input.
  */
-export function commandsOf(raw: { commands?: unknown; startup_command?: unknown; cleanup_script?: unknown }): Record<string, string> {
+export function commandsOf(raw: {
+  commands?: unknown;
+  startup_command?: unknown;
+  cleanup_script?: unknown;
+}): Record<string, string> {
   const commands: Record<string, string> = {};
   if (typeof raw.startup_command === 'string' && raw.startup_command !== '') commands.start = raw.startup_command;
   if (typeof raw.cleanup_script === 'string' && raw.cleanup_script !== '') commands.clear_db = raw.cleanup_script;
   if (isPlainObject(raw.commands)) {
     for (const [name, command] of Object.entries(raw.commands)) {
       // defineProperty, not assignment: a command named `__proto__` must stay a command.
-      if (typeof command === 'string') Object.defineProperty(commands, name, { value: command, enumerable: true, writable: true, configurable: true });
+      if (typeof command === 'string')
+        Object.defineProperty(commands, name, { value: command, enumerable: true, writable: true, configurable: true });
     }
   }
   return commands;
@@ -144,12 +166,17 @@ export interface Pipeline {
 }
 
 /** A process's recovery pipeline. Tolerant of values of the wrong type, like `commandsOf`. */
-export function pipelineOf(raw: { recovery_actions?: unknown; disabled_actions?: unknown }, commands: Record<string, string>): Pipeline {
+export function pipelineOf(
+  raw: { recovery_actions?: unknown; disabled_actions?: unknown },
+  commands: Record<string, string>,
+): Pipeline {
   const listed = Array.isArray(raw.recovery_actions)
     ? raw.recovery_actions.filter((action): action is string => typeof action === 'string')
     : CONFIG_DEFAULTS.recovery_actions.filter((action) => action !== 'clear_db' || commands.clear_db !== undefined);
   const disabled = new Set(
-    Array.isArray(raw.disabled_actions) ? raw.disabled_actions.filter((action): action is string => typeof action === 'string') : [],
+    Array.isArray(raw.disabled_actions)
+      ? raw.disabled_actions.filter((action): action is string => typeof action === 'string')
+      : [],
   );
   return { listed, pipeline: listed.filter((action) => !disabled.has(action)), disabled };
 }

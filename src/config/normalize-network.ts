@@ -2,7 +2,16 @@ import { resolve } from 'node:path';
 import type { ProbeSetSpec, ProbeSpec } from '../network/probe.js';
 import { NETWORK_DEFAULTS } from './defaults.js';
 import { normalizeWakeOnLan } from './normalize-notify.js';
-import type { NetworkConfig, RawNetworkConfig, RawProbe, RawProbeSet, RawRebootConfig, RawRung, RebootConfig, RungConfig } from './network-types.js';
+import type {
+  NetworkConfig,
+  RawNetworkConfig,
+  RawProbe,
+  RawProbeSet,
+  RawRebootConfig,
+  RawRung,
+  RebootConfig,
+  RungConfig,
+} from './network-types.js';
 
 /** The `network` section with defaults applied and paths made absolute. Expects input that passed the schema. */
 export function normalizeNetwork(raw: RawNetworkConfig, configDir: string): NetworkConfig {
@@ -14,7 +23,8 @@ export function normalizeNetwork(raw: RawNetworkConfig, configDir: string): Netw
     allow_link_local: raw.allow_link_local ?? NETWORK_DEFAULTS.allow_link_local,
     require_ipv6: raw.require_ipv6 ?? NETWORK_DEFAULTS.require_ipv6,
     alive: raw.alive === undefined ? undefined : normalizeProbeSet(raw.alive),
-    consecutive_failures_threshold: raw.consecutive_failures_threshold ?? NETWORK_DEFAULTS.consecutive_failures_threshold,
+    consecutive_failures_threshold:
+      raw.consecutive_failures_threshold ?? NETWORK_DEFAULTS.consecutive_failures_threshold,
     interval_minutes: raw.interval_minutes ?? NETWORK_DEFAULTS.interval_minutes,
     ladder_timeout_seconds: raw.ladder_timeout_seconds ?? NETWORK_DEFAULTS.ladder_timeout_seconds,
     ladder: (raw.ladder ?? [{ type: 'bounce' }]).map(normalizeRung),
@@ -28,7 +38,12 @@ export function normalizeNetwork(raw: RawNetworkConfig, configDir: string): Netw
 function normalizeRung(raw: RawRung): RungConfig {
   const settle_seconds = raw.settle_seconds ?? NETWORK_DEFAULTS.settle_seconds;
   if (raw.type === 'bounce') {
-    return { type: 'bounce', name: raw.name ?? 'bounce', down_seconds: raw.down_seconds ?? NETWORK_DEFAULTS.bounce_down_seconds, settle_seconds };
+    return {
+      type: 'bounce',
+      name: raw.name ?? 'bounce',
+      down_seconds: raw.down_seconds ?? NETWORK_DEFAULTS.bounce_down_seconds,
+      settle_seconds,
+    };
   }
   if (raw.type === 'wol') {
     return { type: 'wol', name: raw.name, target: normalizeWakeOnLan(raw), settle_seconds };
@@ -70,6 +85,11 @@ function normalizeProbe(raw: RawProbe): ProbeSpec {
     case 'tcp':
       return { type: 'tcp', host: raw.host, port: raw.port, timeout_seconds };
     case 'http':
-      return { type: 'http', url: raw.url, expect_status: raw.expect_status ?? NETWORK_DEFAULTS.http_expect_status, timeout_seconds };
+      return {
+        type: 'http',
+        url: raw.url,
+        expect_status: raw.expect_status ?? NETWORK_DEFAULTS.http_expect_status,
+        timeout_seconds,
+      };
   }
 }

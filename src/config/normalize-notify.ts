@@ -1,14 +1,25 @@
 import { resolve } from 'node:path';
 import { EVENT_KINDS } from '../notify/event-kinds.js';
 import { NOTIFY_DEFAULTS, SMTP_PORTS, WAKE_ON_LAN_DEFAULTS } from './defaults.js';
-import type { ChannelCommon, ChannelConfig, MetricsConfig, NotifyConfig, PingConfig, RawChannel, RawMetricsConfig, RawNotifyConfig } from './notify-types.js';
+import type {
+  ChannelCommon,
+  ChannelConfig,
+  MetricsConfig,
+  NotifyConfig,
+  PingConfig,
+  RawChannel,
+  RawMetricsConfig,
+  RawNotifyConfig,
+} from './notify-types.js';
 import type { RawWakeOnLanTarget, WakeOnLanTarget } from './types.js';
 
 /** The `notify` section with defaults applied and paths made absolute. Expects input that passed the schema. */
 export function normalizeNotify(raw: RawNotifyConfig, configDir: string): NotifyConfig {
   const repeatAfter = raw.repeat_after_seconds ?? NOTIFY_DEFAULTS.repeat_after_seconds;
   return {
-    channels: Object.entries(raw.channels).map(([name, channel]) => normalizeChannel(name, channel, repeatAfter, configDir)),
+    channels: Object.entries(raw.channels).map(([name, channel]) =>
+      normalizeChannel(name, channel, repeatAfter, configDir),
+    ),
     delivery_budget_seconds: raw.delivery_budget_seconds ?? NOTIFY_DEFAULTS.delivery_budget_seconds,
     max_queued: raw.max_queued ?? NOTIFY_DEFAULTS.max_queued,
     max_age_hours: raw.max_age_hours ?? NOTIFY_DEFAULTS.max_age_hours,

@@ -30,7 +30,12 @@ let compiled: ValidateFunction | undefined;
  * const { config, errors } = validateConfig(JSON.parse(text), '/etc/watchdog/config.json');
  * if (config === undefined) for (const line of errors) console.error(line);
  */
-export function validateConfig(data: unknown, configPath: string, lookupUser: LookupUser = passwdLookup(), env: NodeJS.ProcessEnv = process.env): ConfigValidation {
+export function validateConfig(
+  data: unknown,
+  configPath: string,
+  lookupUser: LookupUser = passwdLookup(),
+  env: NodeJS.ProcessEnv = process.env,
+): ConfigValidation {
   compiled ??= schemaValidator();
   const validate = compiled;
   const schemaOk = validate(data);

@@ -37,5 +37,12 @@ export function checkNowDepsOf(
  */
 export function checkNow(process: ProcessConfig, previous: PreviousState, deps: CheckNowDeps): Assessment {
   const clock = graceClockOf(deps.processTable);
-  return assessCheck(checkProcess(process, deps), previous, process.consecutive_failures_threshold, deps.nowMs, crashLoopLimitsOf(process), clock);
+  return assessCheck(
+    checkProcess(process, deps),
+    previous,
+    process.consecutive_failures_threshold,
+    deps.nowMs,
+    crashLoopLimitsOf(process),
+    clock,
+  );
 }

@@ -85,7 +85,8 @@ export async function turnOn(process: ProcessConfig, force: boolean, deps: Contr
  * process the pipeline cannot stop ({@link decideStart}).
  */
 export async function restartProcess(process: ProcessConfig, deps: ControlDeps, force = false): Promise<ControlResult> {
-  if (deps.audit.write((db) => clearOff(db, process.key))) deps.logger.info(`${process.key}: turned on by ${deps.requestedBy} (${deps.command})`);
+  if (deps.audit.write((db) => clearOff(db, process.key)))
+    deps.logger.info(`${process.key}: turned on by ${deps.requestedBy} (${deps.command})`);
   resume(process, deps);
   const current = assessNow(process, deps);
   const decision = decideStart(startFactsNow(process, 'restart', force, process.recovery_actions, current, deps));
@@ -112,7 +113,12 @@ export function resetProcess(process: ProcessConfig, deps: ControlDeps): Control
   });
   deps.logger.info(`${process.key}: ${detail}`);
   settle(process, deps);
-  return { processKey: process.key, outcome: 'succeeded', message: `reset: recoveries resume when it fails (${was}); nothing was started`, report: undefined };
+  return {
+    processKey: process.key,
+    outcome: 'succeeded',
+    message: `reset: recoveries resume when it fails (${was}); nothing was started`,
+    report: undefined,
+  };
 }
 
 /** A person acting on a process the crash-loop guard gave up on takes over: recoveries resume. */
@@ -128,8 +134,21 @@ function resume(process: ProcessConfig, deps: ControlDeps): void {
   if (detail !== undefined) deps.logger.info(`${process.key}: ${detail}`);
 }
 
-function startFactsNow(process: ProcessConfig, intent: StartIntent, force: boolean, actions: readonly string[], current: Assessment, deps: ControlDeps): StartFacts {
-  return startFactsOf({ intent, force, actions }, current, readStartedInstance(deps.audit.db, process.key), deps.system.processes, process);
+function startFactsNow(
+  process: ProcessConfig,
+  intent: StartIntent,
+  force: boolean,
+  actions: readonly string[],
+  current: Assessment,
+  deps: ControlDeps,
+): StartFacts {
+  return startFactsOf(
+    { intent, force, actions },
+    current,
+    readStartedInstance(deps.audit.db, process.key),
+    deps.system.processes,
+    process,
+  );
 }
 
 /**
@@ -149,15 +168,41 @@ function settle(process: ProcessConfig, deps: ControlDeps): void {
   assessNow(process, deps);
 }
 
-function run(process: ProcessConfig, kind: RecoveryKind, actions: readonly string[], current: Assessment, deps: ControlDeps): Promise<RecoveryReport> {
+function run(
+  process: ProcessConfig,
+  kind: RecoveryKind,
+  actions: readonly string[],
+  current: Assessment,
+  deps: ControlDeps,
+): Promise<RecoveryReport> {
   return runRecovery(
-    { process, kind, command: deps.command, requestedBy: deps.requestedBy, actions, trigger: current.verdict, heartbeat: current.checked },
-    { audit: deps.audit, system: deps.system, logger: deps.logger, outputLogMaxBytes: deps.config.log_max_bytes, raise: deps.raise },
+    {
+      process,
+      kind,
+      command: deps.command,
+      requestedBy: deps.requestedBy,
+      actions,
+      trigger: current.verdict,
+      heartbeat: current.checked,
+    },
+    {
+      audit: deps.audit,
+      system: deps.system,
+      logger: deps.logger,
+      outputLogMaxBytes: deps.config.log_max_bytes,
+      raise: deps.raise,
+    },
   );
 }
 
 /** A person turned a process off or on: the others who look after the device hear of it. */
-function tellOnOff(kind: 'process_off' | 'process_on', process: ProcessConfig, what: string, message: string, deps: ControlDeps): void {
+function tellOnOff(
+  kind: 'process_off' | 'process_on',
+  process: ProcessConfig,
+  what: string,
+  message: string,
+  deps: ControlDeps,
+): void {
   deps.raise?.({
     kind,
     at: formatUtcTimestamp(deps.system.now()),
@@ -169,7 +214,13 @@ function tellOnOff(kind: 'process_off' | 'process_on', process: ProcessConfig, w
 }
 
 /** A manual command that found nothing to do is still recorded: who asked, when, and why nothing ran. */
-function recordSkipped(process: ProcessConfig, current: Assessment, why: string, deps: ControlDeps, kind: RecoveryKind = 'start'): void {
+function recordSkipped(
+  process: ProcessConfig,
+  current: Assessment,
+  why: string,
+  deps: ControlDeps,
+  kind: RecoveryKind = 'start',
+): void {
   const at = formatUtcTimestamp(deps.system.now());
   deps.audit.write((db) => {
     const id = beginRecovery(db, {
@@ -189,7 +240,8 @@ function offMessage(report: RecoveryReport): string {
   if (report.outcome === 'failed') return 'off, but it could not be stopped';
   if (report.outcome === 'interrupted') return `off (it stays off), but ${report.summary}`;
   const kill = report.actions[0];
-  if (kill !== undefined && kill.outcome !== 'ok') return `off: it stays stopped until \`watchdog on\`; nothing was stopped (${kill.detail})`;
+  if (kill !== undefined && kill.outcome !== 'ok')
+    return `off: it stays stopped until \`watchdog on\`; nothing was stopped (${kill.detail})`;
   return 'off: stopped; it stays stopped until `watchdog on`';
 }
 

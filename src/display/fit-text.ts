@@ -24,7 +24,7 @@ function unitsOf(text: string): string[] {
     for (const { segment } of graphemes?.segment(plain) ?? []) units.push(segment);
     plain = '';
   };
-  for (let index = 0; index < text.length; ) {
+  for (let index = 0; index < text.length;) {
     const escape = text[index] === '\\' ? ESCAPE.exec(text.slice(index, index + 6)) : null;
     if (escape === null) {
       plain += text[index];

@@ -17,7 +17,10 @@ export interface Segment {
  * renderSegments([{ text: 'checked 1 process: ' }, { text: '1 healthy', style: 'green' }], { width: 80, color: false });
  * // 'checked 1 process: 1 healthy'
  */
-export function renderSegments(segments: readonly Segment[], { width, color }: { width: number | undefined; color: boolean }): string {
+export function renderSegments(
+  segments: readonly Segment[],
+  { width, color }: { width: number | undefined; color: boolean },
+): string {
   const pieces = segments.map((segment) => ({ text: escapeUntrustedLine(segment.text), style: segment.style }));
   const whole = (): string => pieces.map((piece) => paint(piece.text, piece.style, color)).join('');
   if (width === undefined || textWidth(pieces.map((piece) => piece.text).join('')) <= width) return whole();

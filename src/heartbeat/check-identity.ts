@@ -32,7 +32,8 @@ export interface ObservedIdentity {
   uids: () => ProcessUids | undefined;
 }
 
-export type IdentityVerdict = { ok: true; applied: IdentityCheck[] } | { ok: false; applied: IdentityCheck[]; reason: string };
+export type IdentityVerdict =
+  { ok: true; applied: IdentityCheck[] } | { ok: false; applied: IdentityCheck[]; reason: string };
 
 /**
  * Whether the live process `pid` is the app. Every check that can apply does, and the
@@ -47,13 +48,17 @@ export function checkIdentity(pid: number, expected: ExpectedIdentity, observed:
     applied.push('start_time');
     const bootId = observed.bootId();
     if (expected.bootId !== undefined && bootId !== undefined && expected.bootId !== bootId) {
-      return fail(`PID ${pid} is not the app: its heartbeat was written before the last reboot (boot ${expected.bootId}, now ${bootId})`);
+      return fail(
+        `PID ${pid} is not the app: its heartbeat was written before the last reboot (boot ${expected.bootId}, now ${bootId})`,
+      );
     }
     if (expected.startTicks !== undefined) {
       const startTicks = observed.startTicks();
       if (startTicks === undefined) return fail(`PID ${pid} is not running`);
       if (startTicks !== expected.startTicks) {
-        return fail(`PID ${pid} is another process: it started at tick ${startTicks}, the heartbeat's writer at tick ${expected.startTicks} (PID reused)`);
+        return fail(
+          `PID ${pid} is another process: it started at tick ${startTicks}, the heartbeat's writer at tick ${expected.startTicks} (PID reused)`,
+        );
       }
     }
   }
@@ -62,7 +67,9 @@ export function checkIdentity(pid: number, expected: ExpectedIdentity, observed:
     const uids = observed.uids();
     if (uids === undefined) return fail(`PID ${pid} is not running`);
     if (uids.real !== expected.user.uid || uids.effective !== expected.user.uid) {
-      return fail(`PID ${pid} runs as uid ${uids.effective}, not as ${expected.user.name} (uid ${expected.user.uid}): not the app`);
+      return fail(
+        `PID ${pid} runs as uid ${uids.effective}, not as ${expected.user.name} (uid ${expected.user.uid}): not the app`,
+      );
     }
   }
   if (expected.user === undefined && expected.writerUid !== undefined) {
@@ -70,14 +77,18 @@ export function checkIdentity(pid: number, expected: ExpectedIdentity, observed:
     const uids = observed.uids();
     if (uids === undefined) return fail(`PID ${pid} is not running`);
     if (uids.real !== expected.writerUid || uids.effective !== expected.writerUid) {
-      return fail(`PID ${pid} runs as uid ${uids.effective}, but its heartbeat was written by uid ${expected.writerUid}: not the app`);
+      return fail(
+        `PID ${pid} runs as uid ${uids.effective}, but its heartbeat was written by uid ${expected.writerUid}: not the app`,
+      );
     }
   }
   if (expected.match !== undefined) {
     applied.push('command_line');
     const commandLine = observed.commandLine() ?? '';
     if (!expected.match.test(commandLine)) {
-      return fail(`PID ${pid} is not the app: its command line ${JSON.stringify(clip(commandLine))} does not match ${expected.match.source}`);
+      return fail(
+        `PID ${pid} is not the app: its command line ${JSON.stringify(clip(commandLine))} does not match ${expected.match.source}`,
+      );
     }
   }
   return { ok: true, applied };

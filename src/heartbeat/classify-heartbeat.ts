@@ -78,12 +78,16 @@ export function classifyHeartbeat(input: ClassifyInput): HealthVerdict {
 
   if (input.user !== undefined && read.ownerUid !== input.user.uid) {
     const owner = read.ownerUid === undefined ? 'an unknown user' : `uid ${read.ownerUid}`;
-    return verdict('invalid_heartbeat', `heartbeat file is owned by ${owner}, not by ${input.user.name} (uid ${input.user.uid}): not trusted`);
+    return verdict(
+      'invalid_heartbeat',
+      `heartbeat file is owned by ${owner}, not by ${input.user.name} (uid ${input.user.uid}): not trusted`,
+    );
   }
 
   // An ordinary user who wrote the file can only speak for a PID of their own: what a start
   // weighs before it refuses for an untrusted heartbeat naming a live process.
-  const writerUid = read.ownerUid !== undefined && read.ownerUid !== 0 && read.ownerUid !== input.ownUid ? read.ownerUid : undefined;
+  const writerUid =
+    read.ownerUid !== undefined && read.ownerUid !== 0 && read.ownerUid !== input.ownUid ? read.ownerUid : undefined;
   const parsed = parseHeartbeat(read.text);
   if (!parsed.ok) return verdict('invalid_heartbeat', parsed.reason, { pid: parsed.pid, writerUid });
   const beat = parsed.heartbeat;
@@ -91,10 +95,14 @@ export function classifyHeartbeat(input: ClassifyInput): HealthVerdict {
   if (beat.process_key !== input.processKey && input.configuredKeys?.has(beat.process_key) === true) {
     // A heartbeat that says it is another configured app's (copied, linked or pointed at by
     // its writer) proves nothing about this one, and its PID is the other app's.
-    return verdict('invalid_heartbeat', `heartbeat names process_key ${JSON.stringify(beat.process_key)}, another process of this config: not trusted as ${JSON.stringify(input.processKey)}'s`, {
-      pid: beat.pid,
-      writerUid,
-    });
+    return verdict(
+      'invalid_heartbeat',
+      `heartbeat names process_key ${JSON.stringify(beat.process_key)}, another process of this config: not trusted as ${JSON.stringify(input.processKey)}'s`,
+      {
+        pid: beat.pid,
+        writerUid,
+      },
+    );
   }
 
   const ageSeconds = (input.nowMs - beat.epochMs) / 1000;
@@ -125,21 +133,39 @@ export function classifyHeartbeat(input: ClassifyInput): HealthVerdict {
   if (liveness !== 'alive') return verdict('stale_pid', STALE_REASONS[liveness](beat.pid), seen);
   const identity = checkIdentity(
     beat.pid,
-    { startTicks: beat.pid_start_ticks, bootId: beat.boot_id, match: input.match, user: input.user, writerUid: seen.writerUid },
+    {
+      startTicks: beat.pid_start_ticks,
+      bootId: beat.boot_id,
+      match: input.match,
+      user: input.user,
+      writerUid: seen.writerUid,
+    },
     input.observe(beat.pid),
   );
   const known = { ...seen, identity: identity.applied };
   if (!identity.ok) return verdict('stale_pid', identity.reason, known);
   if (ageSeconds > input.timeoutSeconds) {
-    return verdict('timed_out', `last heartbeat ${formatSeconds(ageSeconds)} ago, timeout ${formatSeconds(input.timeoutSeconds)}`, known);
+    return verdict(
+      'timed_out',
+      `last heartbeat ${formatSeconds(ageSeconds)} ago, timeout ${formatSeconds(input.timeoutSeconds)}`,
+      known,
+    );
   }
   const status = judgeStatus(beat.status, input.healthyStatuses);
   if (!status.healthy) return verdict('error_status', status.reason, known);
-  return verdict('healthy', `heartbeat ${formatSeconds(Math.max(0, ageSeconds))} ago, iteration ${beat.iteration}`, known);
+  return verdict(
+    'healthy',
+    `heartbeat ${formatSeconds(Math.max(0, ageSeconds))} ago, iteration ${beat.iteration}`,
+    known,
+  );
 }
 
 /** A verdict; what was not seen of the heartbeat stays undefined. */
-export function verdict(state: HealthState, reason: string, seen: Partial<Omit<HealthVerdict, 'state' | 'reason'>> = {}): HealthVerdict {
+export function verdict(
+  state: HealthState,
+  reason: string,
+  seen: Partial<Omit<HealthVerdict, 'state' | 'reason'>> = {},
+): HealthVerdict {
   return {
     state,
     reason,

@@ -1,5 +1,7 @@
 /** An array or object being rendered, and how far. */
-type Frame = { items: readonly unknown[]; keys: undefined; next: number } | { items: Record<string, unknown>; keys: string[]; next: number };
+type Frame =
+  | { items: readonly unknown[]; keys: undefined; next: number }
+  | { items: Record<string, unknown>; keys: string[]; next: number };
 
 /**
  * A short rendering of an untrusted JSON value for a reason: JSON.stringify's text, cut to

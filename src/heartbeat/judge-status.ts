@@ -17,11 +17,15 @@ export type StatusJudgement = { healthy: true } | { healthy: false; reason: stri
  * judgeStatus('running', ['running']); // { healthy: true }
  * judgeStatus('Running', ['running']); // { healthy: false, reason: 'app reports status "Running"; healthy: "running"' }
  */
-export function judgeStatus(status: unknown, healthyStatuses: readonly string[] = DEFAULT_HEALTHY_STATUSES): StatusJudgement {
+export function judgeStatus(
+  status: unknown,
+  healthyStatuses: readonly string[] = DEFAULT_HEALTHY_STATUSES,
+): StatusJudgement {
   if (typeof status === 'string' && healthyStatuses.includes(status)) return { healthy: true };
   const healthy = `healthy: ${healthyStatuses.map((each) => JSON.stringify(each)).join(', ')}`;
   if (status === undefined) return { healthy: false, reason: `heartbeat has no status; ${healthy}` };
   const written = describeJson(status, 80);
-  if (typeof status !== 'string') return { healthy: false, reason: `app reports status ${written}, not a string; ${healthy}` };
+  if (typeof status !== 'string')
+    return { healthy: false, reason: `app reports status ${written}, not a string; ${healthy}` };
   return { healthy: false, reason: `app reports status ${written}; ${healthy}` };
 }

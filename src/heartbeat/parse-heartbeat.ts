@@ -23,7 +23,8 @@ export interface Heartbeat {
   boot_id: string | undefined;
 }
 
-export type HeartbeatParse = { ok: true; heartbeat: Heartbeat } | { ok: false; reason: string; pid?: number | undefined };
+export type HeartbeatParse =
+  { ok: true; heartbeat: Heartbeat } | { ok: false; reason: string; pid?: number | undefined };
 
 /**
  * Keys without which the heartbeat cannot be trusted. Not `status`: the Python Watchdog
@@ -59,15 +60,20 @@ export function parseHeartbeat(text: string): HeartbeatParse {
 
   const { process_key, pid, timestamp, status, iteration } = record;
   if (!isPid(pid)) {
-    return { ok: false, reason: `heartbeat pid must be an integer between 2 and ${PID_MAX} (got ${describeJson(pid)})` };
+    return {
+      ok: false,
+      reason: `heartbeat pid must be an integer between 2 and ${PID_MAX} (got ${describeJson(pid)})`,
+    };
   }
   // From here on the PID is sound, so it is reported with the failure.
   const fail = (reason: string): HeartbeatParse => ({ ok: false, reason, pid });
-  if (typeof process_key !== 'string') return fail(`heartbeat process_key must be a string (got ${describeJson(process_key)})`);
+  if (typeof process_key !== 'string')
+    return fail(`heartbeat process_key must be a string (got ${describeJson(process_key)})`);
   if (typeof iteration !== 'number' || !Number.isSafeInteger(iteration) || iteration < 0) {
     return fail(`heartbeat iteration must be a non-negative integer (got ${describeJson(iteration)})`);
   }
-  if (typeof timestamp !== 'string') return fail(`heartbeat timestamp must be a string (got ${describeJson(timestamp)})`);
+  if (typeof timestamp !== 'string')
+    return fail(`heartbeat timestamp must be a string (got ${describeJson(timestamp)})`);
   const parsed = parseTimestamp(timestamp);
   if (!parsed.ok) return fail(`heartbeat ${parsed.reason}`);
   // The identity keys are optional (the Python tool's writers have none), but when present
@@ -75,16 +81,30 @@ export function parseHeartbeat(text: string): HeartbeatParse {
   // null (Python's None) is a writer saying it does not know: the same as leaving the key out.
   const pid_start_ticks = record.pid_start_ticks ?? undefined;
   const boot_id = record.boot_id ?? undefined;
-  if (pid_start_ticks !== undefined && !(typeof pid_start_ticks === 'number' && Number.isSafeInteger(pid_start_ticks) && pid_start_ticks >= 0)) {
+  if (
+    pid_start_ticks !== undefined &&
+    !(typeof pid_start_ticks === 'number' && Number.isSafeInteger(pid_start_ticks) && pid_start_ticks >= 0)
+  ) {
     return fail(`heartbeat pid_start_ticks must be a non-negative integer (got ${describeJson(pid_start_ticks)})`);
   }
   if (boot_id !== undefined && !(typeof boot_id === 'string' && /^(?=.*[0-9a-f])[0-9a-f-]{1,64}$/i.test(boot_id))) {
-    return fail(`heartbeat boot_id must be a boot id such as /proc/sys/kernel/random/boot_id holds (got ${describeJson(boot_id)})`);
+    return fail(
+      `heartbeat boot_id must be a boot id such as /proc/sys/kernel/random/boot_id holds (got ${describeJson(boot_id)})`,
+    );
   }
 
   return {
     ok: true,
-    heartbeat: { process_key, pid, timestamp, epochMs: parsed.epochMs, status, iteration, pid_start_ticks, boot_id: boot_id === undefined ? undefined : normalizeBootId(boot_id) },
+    heartbeat: {
+      process_key,
+      pid,
+      timestamp,
+      epochMs: parsed.epochMs,
+      status,
+      iteration,
+      pid_start_ticks,
+      boot_id: boot_id === undefined ? undefined : normalizeBootId(boot_id),
+    },
   };
 }
 

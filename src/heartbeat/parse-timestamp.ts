@@ -18,7 +18,14 @@ export function parseTimestamp(value: string): TimestampParse {
   if (zone === undefined) {
     return { ok: false, reason: `timestamp ${describeJson(value)} has no time zone (write it in UTC with +00:00)` };
   }
-  const fields = [year, month, day, hour, minute, second].map(Number) as [number, number, number, number, number, number];
+  const fields = [year, month, day, hour, minute, second].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const [y, mo, d, h, mi, s] = fields;
   const local = Date.UTC(y, mo - 1, d, h, mi, s, Number(fraction.padEnd(3, '0').slice(0, 3)));
   const check = new Date(local);
@@ -33,7 +40,8 @@ export function parseTimestamp(value: string): TimestampParse {
     return { ok: false, reason: `timestamp ${describeJson(value)} is not a valid date and time` };
   }
   const offsetMs = zoneOffsetMs(zone);
-  if (offsetMs === undefined) return { ok: false, reason: `timestamp ${describeJson(value)} has an invalid time zone offset` };
+  if (offsetMs === undefined)
+    return { ok: false, reason: `timestamp ${describeJson(value)} has an invalid time zone offset` };
   return { ok: true, epochMs: local - offsetMs };
 }
 

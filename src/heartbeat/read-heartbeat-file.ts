@@ -40,7 +40,11 @@ export function readHeartbeatFile(
   let fd: number;
   let folder: FileOwnership;
   try {
-    ({ fd, folder } = openFileAndFolder(path, { flags: constants.O_RDONLY | constants.O_NONBLOCK, trust: { ownUid, isPrivateGroup }, folders }));
+    ({ fd, folder } = openFileAndFolder(path, {
+      flags: constants.O_RDONLY | constants.O_NONBLOCK,
+      trust: { ownUid, isPrivateGroup },
+      folders,
+    }));
   } catch (error) {
     return openFailure(error);
   }
@@ -86,9 +90,15 @@ function openFailure(error: unknown): HeartbeatFileRead {
       return { kind: 'unreadable', reason: 'a folder on the heartbeat path is not a directory' };
     case 'ELOOP':
       // O_NOFOLLOW: the file itself is a symbolic link (or the links on the way loop).
-      return { kind: 'unreadable', reason: 'heartbeat path is a symbolic link: not trusted (it may point at any file)' };
+      return {
+        kind: 'unreadable',
+        reason: 'heartbeat path is a symbolic link: not trusted (it may point at any file)',
+      };
     case 'EUNSAFEPATH':
-      return { kind: 'unreadable', reason: `a folder on the heartbeat path is not trusted: ${describeError(error)} (it may lead to another app's folder)` };
+      return {
+        kind: 'unreadable',
+        reason: `a folder on the heartbeat path is not trusted: ${describeError(error)} (it may lead to another app's folder)`,
+      };
     default:
       return { kind: 'unreadable', reason: `cannot open heartbeat file: ${describeError(error)}` };
   }
@@ -106,13 +116,19 @@ function openFailure(error: unknown): HeartbeatFileRead {
  * A file in its owner's own folder is that owner's, whatever other names it has: another
  * user linking to it must not make its own app untrusted (and recovered).
  */
-export function misplacedHeartbeat(file: FileOwnership & { nlink: number }, folder: FileOwnership, ownUid: number): string | undefined {
+export function misplacedHeartbeat(
+  file: FileOwnership & { nlink: number },
+  folder: FileOwnership,
+  ownUid: number,
+): string | undefined {
   const ordinary = (uid: number): boolean => uid !== 0 && uid !== ownUid;
   if (file.uid === folder.uid) return undefined;
   if (ordinary(folder.uid)) {
-    if (ordinary(file.uid)) return `heartbeat file belongs to uid ${file.uid} but its folder to uid ${folder.uid} (a hard link to another user's file?): not trusted`;
+    if (ordinary(file.uid))
+      return `heartbeat file belongs to uid ${file.uid} but its folder to uid ${folder.uid} (a hard link to another user's file?): not trusted`;
     return `heartbeat file belongs to ${file.uid === 0 ? 'root' : "the watchdog's user"} but its folder to uid ${folder.uid}, who could have moved any such file there: not trusted`;
   }
-  if (file.nlink > 1) return `heartbeat file has ${file.nlink} names (hard links): not trusted (it may be another app's heartbeat)`;
+  if (file.nlink > 1)
+    return `heartbeat file has ${file.nlink} names (hard links): not trusted (it may be another app's heartbeat)`;
   return undefined;
 }

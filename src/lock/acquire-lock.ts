@@ -33,18 +33,27 @@ export async function acquireTickLockWaiting(
   const deadline = clock() + waitSeconds * 1000;
   for (let attempt = 0; ; attempt += 1) {
     if (signal?.aborted === true) {
-      throw new WatchdogError('INTERRUPTED', `stopped by ${String(signal.reason)} while waiting for the lock ${lockPath}; nothing was done`, {
-        hint: 'run the command again',
-      });
+      throw new WatchdogError(
+        'INTERRUPTED',
+        `stopped by ${String(signal.reason)} while waiting for the lock ${lockPath}; nothing was done`,
+        {
+          hint: 'run the command again',
+        },
+      );
     }
     const release = await acquireTickLockNow(lockPath, logger);
     if (release !== undefined) return release;
     // Said once: a person (or a signal) waiting on a tick knows what it waits for.
-    if (attempt === 0) logger.info(`another watchdog instance holds the lock ${lockPath}; waiting up to ${waitSeconds}s for it`);
+    if (attempt === 0)
+      logger.info(`another watchdog instance holds the lock ${lockPath}; waiting up to ${waitSeconds}s for it`);
     if (clock() >= deadline) {
-      throw new WatchdogError('LOCK_HELD', `another watchdog instance still holds the lock ${lockPath} after waiting ${waitSeconds}s`, {
-        hint: 'a tick or another command is running (a long recovery?); try again, or wait longer with --wait SECONDS',
-      });
+      throw new WatchdogError(
+        'LOCK_HELD',
+        `another watchdog instance still holds the lock ${lockPath} after waiting ${waitSeconds}s`,
+        {
+          hint: 'a tick or another command is running (a long recovery?); try again, or wait longer with --wait SECONDS',
+        },
+      );
     }
     await sleep(Math.min(RETRY_MS, Math.max(0, deadline - clock())), signal);
   }

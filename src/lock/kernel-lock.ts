@@ -46,7 +46,8 @@ export function tryKernelLock(path: string): KernelLockAttempt {
     db.exec('BEGIN EXCLUSIVE');
   } catch (error) {
     db.close();
-    if (systemErrorCode(error) === 'SQLITE_BUSY' || systemErrorCode(error) === 'SQLITE_LOCKED') return { kind: 'held_by_another' };
+    if (systemErrorCode(error) === 'SQLITE_BUSY' || systemErrorCode(error) === 'SQLITE_LOCKED')
+      return { kind: 'held_by_another' };
     throw error;
   }
   let released = false;
@@ -71,5 +72,8 @@ function refuseOddFile(path: string): void {
     if (systemErrorCode(error) === 'ENOENT') return;
     throw error;
   }
-  if (!stat.isFile()) throw new Error(`${path} exists and is not a regular file (${stat.isSymbolicLink() ? 'a symbolic link' : 'a folder or device'})`);
+  if (!stat.isFile())
+    throw new Error(
+      `${path} exists and is not a regular file (${stat.isSymbolicLink() ? 'a symbolic link' : 'a folder or device'})`,
+    );
 }

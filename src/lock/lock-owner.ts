@@ -40,7 +40,8 @@ export function judgeLockOwner(owner: LockOwner, facts: OwnerFacts): OwnerVerdic
   }
   const startTicks = facts.startTicksOf(owner.pid);
   if (startTicks === undefined) return { holds: false, why: `left by PID ${owner.pid}, which is no longer running` };
-  if (startTicks !== owner.pid_start_ticks) return { holds: false, why: `left by PID ${owner.pid}, now another process (PID reused)` };
+  if (startTicks !== owner.pid_start_ticks)
+    return { holds: false, why: `left by PID ${owner.pid}, now another process (PID reused)` };
   return { holds: true, why: `held by PID ${owner.pid}, alive` };
 }
 
@@ -52,8 +53,10 @@ export function judgeLockOwner(owner: LockOwner, facts: OwnerFacts): OwnerVerdic
  */
 export function judgeOwnerlessLock(mtimeMs: number, nowMs: number, staleMs: number): OwnerVerdict {
   const ageMs = nowMs - mtimeMs;
-  if (ageMs > staleMs) return { holds: false, why: `names no owner and was last refreshed ${Math.round(ageMs / 1000)}s ago` };
-  if (-ageMs > staleMs) return { holds: false, why: 'names no owner and is dated in the future (the clock was set back)' };
+  if (ageMs > staleMs)
+    return { holds: false, why: `names no owner and was last refreshed ${Math.round(ageMs / 1000)}s ago` };
+  if (-ageMs > staleMs)
+    return { holds: false, why: 'names no owner and is dated in the future (the clock was set back)' };
   return { holds: true, why: 'names no owner (a previous version of the watchdog?) and was refreshed moments ago' };
 }
 
@@ -91,14 +94,19 @@ export function parseLockOwner(text: string): LockOwner | undefined {
   if (data === null || typeof data !== 'object') return undefined;
   const { pid, pid_start_ticks, boot_id } = data as Record<string, unknown>;
   if (!(typeof pid === 'number' && Number.isSafeInteger(pid) && pid > 0)) return undefined;
-  if (!(typeof pid_start_ticks === 'number' && Number.isSafeInteger(pid_start_ticks) && pid_start_ticks >= 0)) return undefined;
+  if (!(typeof pid_start_ticks === 'number' && Number.isSafeInteger(pid_start_ticks) && pid_start_ticks >= 0))
+    return undefined;
   if (boot_id !== undefined && boot_id !== null && typeof boot_id !== 'string') return undefined;
   return { pid, pid_start_ticks, boot_id: typeof boot_id === 'string' ? normalizeBootId(boot_id) : undefined };
 }
 
 /** Names `owner` in the lock directory just made (exclusive create, no link followed). */
 export function writeLockOwner(lockDir: string, owner: LockOwner): void {
-  const fd = openSync(join(lockDir, OWNER_FILE), constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+  const fd = openSync(
+    join(lockDir, OWNER_FILE),
+    constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+    0o644,
+  );
   try {
     writeSync(fd, `${JSON.stringify(owner)}\n`);
   } finally {

@@ -1,4 +1,18 @@
-import { lstatSync, mkdir, mkdirSync, realpath, realpathSync, rmdir, rmdirSync, stat, statSync, unlinkSync, utimes, utimesSync, type Stats } from 'node:fs';
+import {
+  lstatSync,
+  mkdir,
+  mkdirSync,
+  realpath,
+  realpathSync,
+  rmdir,
+  rmdirSync,
+  stat,
+  statSync,
+  unlinkSync,
+  utimes,
+  utimesSync,
+  type Stats,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { findUnsafePath, processPathTrust } from '../config/check-state-locations.js';
@@ -8,7 +22,16 @@ import { PROCESS_LINK_TRUST, reachFolder } from '../system/open-file-safely.js';
 import { readProcStat } from '../system/proc-stat.js';
 import { closeFolder } from '../system/walk-path.js';
 import { tryKernelLock, type KernelLock, type KernelLockAttempt } from './kernel-lock.js';
-import { OWNER_FILE, judgeLockOwner, judgeOwnerlessLock, readLockOwner, writeLockOwner, type LockOwner, type OwnerFacts, type OwnerVerdict } from './lock-owner.js';
+import {
+  OWNER_FILE,
+  judgeLockOwner,
+  judgeOwnerlessLock,
+  readLockOwner,
+  writeLockOwner,
+  type LockOwner,
+  type OwnerFacts,
+  type OwnerVerdict,
+} from './lock-owner.js';
 
 /** Releases the lock; safe to call more than once. */
 export type ReleaseLock = () => Promise<void>;
@@ -75,7 +98,11 @@ export async function tryAcquireTickLock(lockPath: string, options: TickLockOpti
   try {
     attempt = tryKernelLock(`${lockPath}${KERNEL_LOCK_SUFFIX}`);
   } catch (error) {
-    throw unusable(lockPath, `cannot take its kernel lock ${lockPath}${KERNEL_LOCK_SUFFIX}: ${describeError(error)}`, error);
+    throw unusable(
+      lockPath,
+      `cannot take its kernel lock ${lockPath}${KERNEL_LOCK_SUFFIX}: ${describeError(error)}`,
+      error,
+    );
   }
   if (attempt.kind === 'held_by_another') return undefined;
   if (attempt.kind === 'held_by_us') kernel = attempt.lock;
@@ -154,12 +181,20 @@ function nameOwner(lockPath: string, owner: LockOwner, options: TickLockOptions)
     } catch {
       // Nothing more to do: release() tries again.
     }
-    options.onNote?.('warn', `cannot name this tick as the owner of ${lockPath} (${describeError(error)}); the lock holds by the kernel lock alone`);
+    options.onNote?.(
+      'warn',
+      `cannot name this tick as the owner of ${lockPath} (${describeError(error)}); the lock holds by the kernel lock alone`,
+    );
   }
 }
 
 /** What the lock directory at `lockPath` says, when there is one: whether its holder still holds it. */
-function judgeExistingLock(lockPath: string, facts: OwnerFacts, nowMs: number, staleMs: number): OwnerVerdict | undefined {
+function judgeExistingLock(
+  lockPath: string,
+  facts: OwnerFacts,
+  nowMs: number,
+  staleMs: number,
+): OwnerVerdict | undefined {
   let lockStat: Stats;
   try {
     lockStat = lstatSync(lockPath);
@@ -177,7 +212,8 @@ function removeLockDirectory(lockPath: string): void {
     unlinkOwner(lockPath);
     rmdirSync(lockPath);
   } catch (error) {
-    if (systemErrorCode(error) !== 'ENOENT') throw unusable(lockPath, `cannot remove the stale lock: ${describeError(error)}`, error);
+    if (systemErrorCode(error) !== 'ENOENT')
+      throw unusable(lockPath, `cannot remove the stale lock: ${describeError(error)}`, error);
   }
 }
 
@@ -192,8 +228,12 @@ function unlinkOwner(lockPath: string): void {
 /** This process as a lock owner. */
 function ownOwner(facts: OwnerFacts): LockOwner {
   const startTicks = facts.startTicksOf(process.pid);
-  if (startTicks === undefined) throw new Error('cannot read this process\'s own start time from /proc');
-  return { pid: process.pid, pid_start_ticks: startTicks, boot_id: facts.bootId === undefined ? undefined : normalizeBootId(facts.bootId) };
+  if (startTicks === undefined) throw new Error("cannot read this process's own start time from /proc");
+  return {
+    pid: process.pid,
+    pid_start_ticks: startTicks,
+    boot_id: facts.bootId === undefined ? undefined : normalizeBootId(facts.bootId),
+  };
 }
 
 /** The real machine's facts: procfs at `procRoot`. */
@@ -202,7 +242,9 @@ export function processOwnerFacts(procRoot = '/proc'): OwnerFacts {
     bootId: readBootId(procRoot),
     startTicksOf: (pid) => {
       const stat = readProcStat(pid, procRoot);
-      return stat === undefined || stat.state === 'Z' || stat.state === 'X' || stat.state === 'x' ? undefined : stat.startTime;
+      return stat === undefined || stat.state === 'Z' || stat.state === 'X' || stat.state === 'x'
+        ? undefined
+        : stat.startTime;
     },
   };
 }

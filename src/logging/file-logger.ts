@@ -78,7 +78,10 @@ export function createFileLogger({ logDir, level, maxBytes, maxFiles, onWriteErr
         level,
         format: winston.format.combine(
           winston.format.timestamp(),
-          winston.format.printf(({ timestamp, level: lineLevel, message }) => `${String(timestamp)} ${lineLevel.padEnd(5)} ${String(message)}`),
+          winston.format.printf(
+            ({ timestamp, level: lineLevel, message }) =>
+              `${String(timestamp)} ${lineLevel.padEnd(5)} ${String(message)}`,
+          ),
         ),
         transports: [transport],
       });

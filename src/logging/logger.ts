@@ -5,4 +5,3 @@ export interface Logger {
   info(message: string): void;
   debug(message: string): void;
 }
-

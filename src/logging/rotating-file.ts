@@ -20,7 +20,6 @@ export function appendWithRotation(path: string, line: string, maxBytes: number,
   }
 }
 
-
 function rotate(path: string, maxFiles: number): void {
   const nameOf = (index: number): string => (index === 0 ? path : `${path}.${index}`);
   removeIfPresent(nameOf(maxFiles - 1));

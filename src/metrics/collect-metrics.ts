@@ -31,44 +31,83 @@ export function collectMetrics(db: Store, config: WatchdogConfig, tick: TickFact
   };
 
   const states = readProcessStates(db);
-  const processes = config.processes.filter((process) => process.enabled).map((process) => ({ key: process.key, state: states.get(process.key) }));
-  family('watchdog_process_up', 'gauge', '1 when the last check found the process healthy, else 0.', processes.map(({ key, state }) => sample({ process: key }, state?.last_health === 'healthy' ? 1 : 0)));
+  const processes = config.processes
+    .filter((process) => process.enabled)
+    .map((process) => ({ key: process.key, state: states.get(process.key) }));
+  family(
+    'watchdog_process_up',
+    'gauge',
+    '1 when the last check found the process healthy, else 0.',
+    processes.map(({ key, state }) => sample({ process: key }, state?.last_health === 'healthy' ? 1 : 0)),
+  );
   family(
     'watchdog_process_state',
     'gauge',
     'The state of the last check: 1 for the current state, 0 for the others.',
-    processes.flatMap(({ key, state }) => HEALTH_STATES.map((health) => sample({ process: key, state: health }, state?.last_health === health ? 1 : 0))),
+    processes.flatMap(({ key, state }) =>
+      HEALTH_STATES.map((health) => sample({ process: key, state: health }, state?.last_health === health ? 1 : 0)),
+    ),
   );
-  family('watchdog_process_consecutive_failures', 'gauge', 'Failed checks in a row.', processes.map(({ key, state }) => sample({ process: key }, state?.consecutive_failures ?? 0)));
+  family(
+    'watchdog_process_consecutive_failures',
+    'gauge',
+    'Failed checks in a row.',
+    processes.map(({ key, state }) => sample({ process: key }, state?.consecutive_failures ?? 0)),
+  );
   family(
     'watchdog_process_last_check_timestamp_seconds',
     'gauge',
     'When the process was last checked, in seconds since the epoch.',
-    processes.flatMap(({ key, state }) => (state?.last_check_at == null ? [] : [sample({ process: key }, seconds(state.last_check_at))])),
+    processes.flatMap(({ key, state }) =>
+      state?.last_check_at == null ? [] : [sample({ process: key }, seconds(state.last_check_at))],
+    ),
   );
   family(
     'watchdog_process_heartbeat_age_seconds',
     'gauge',
     'Age of the heartbeat at the last check (absent when there was no readable heartbeat).',
-    processes.flatMap(({ key, state }) => (state?.last_heartbeat_age_seconds == null ? [] : [sample({ process: key }, state.last_heartbeat_age_seconds)])),
+    processes.flatMap(({ key, state }) =>
+      state?.last_heartbeat_age_seconds == null ? [] : [sample({ process: key }, state.last_heartbeat_age_seconds)],
+    ),
   );
   const configured = new Set(config.processes.map((process) => process.key));
   family(
     'watchdog_recoveries_total',
     'counter',
     'Recovery pipelines run, by process, kind (recovery, restart, start, stop) and outcome.',
-    countRows(db, COUNTED_ROWS.recoveries).filter((count) => configured.has(count.labels.process ?? '')).map(asSample),
+    countRows(db, COUNTED_ROWS.recoveries)
+      .filter((count) => configured.has(count.labels.process ?? ''))
+      .map(asSample),
   );
 
   if (config.network !== undefined) {
     const name = config.network.interface;
     const link = readNetworkState(db, name);
     const mine = (count: Count): boolean => count.labels.interface === name;
-    family('watchdog_network_link_up', 'gauge', '1 when the last check found the uplink up (carrier, address, probes).', link.last_state === null ? [] : [sample({ interface: name }, link.last_state === 'up' ? 1 : 0)]);
-    family('watchdog_network_consecutive_failures', 'gauge', 'Failed checks of the uplink in a row.', [sample({ interface: name }, link.consecutive_failures)]);
-    family('watchdog_network_ladder_runs_total', 'counter', 'Ladder runs, by outcome (healed, failed, timed_out).', countRows(db, COUNTED_ROWS.ladderRuns).filter(mine).map(asSample));
-    family('watchdog_network_rung_runs_total', 'counter', 'Rungs run, by rung and outcome (healed, not_healed, failed).', countRows(db, COUNTED_ROWS.rungRuns).filter(mine).map(asSample));
-    family('watchdog_reboots_total', 'counter', 'Reboots the watchdog asked for.', [sample({ interface: name }, sum(countRows(db, COUNTED_ROWS.reboots).filter(mine)))]);
+    family(
+      'watchdog_network_link_up',
+      'gauge',
+      '1 when the last check found the uplink up (carrier, address, probes).',
+      link.last_state === null ? [] : [sample({ interface: name }, link.last_state === 'up' ? 1 : 0)],
+    );
+    family('watchdog_network_consecutive_failures', 'gauge', 'Failed checks of the uplink in a row.', [
+      sample({ interface: name }, link.consecutive_failures),
+    ]);
+    family(
+      'watchdog_network_ladder_runs_total',
+      'counter',
+      'Ladder runs, by outcome (healed, failed, timed_out).',
+      countRows(db, COUNTED_ROWS.ladderRuns).filter(mine).map(asSample),
+    );
+    family(
+      'watchdog_network_rung_runs_total',
+      'counter',
+      'Rungs run, by rung and outcome (healed, not_healed, failed).',
+      countRows(db, COUNTED_ROWS.rungRuns).filter(mine).map(asSample),
+    );
+    family('watchdog_reboots_total', 'counter', 'Reboots the watchdog asked for.', [
+      sample({ interface: name }, sum(countRows(db, COUNTED_ROWS.reboots).filter(mine))),
+    ]);
     family(
       'watchdog_reboots_suppressed_total',
       'counter',
@@ -81,12 +120,26 @@ export function collectMetrics(db: Store, config: WatchdogConfig, tick: TickFact
 
   if (config.notify !== undefined) {
     const pending = countPending(db);
-    family('watchdog_notifications_pending', 'gauge', 'Notifications queued and not yet delivered, by channel.', config.notify.channels.map((channel) => sample({ channel: channel.name }, pending.get(channel.name) ?? 0)));
+    family(
+      'watchdog_notifications_pending',
+      'gauge',
+      'Notifications queued and not yet delivered, by channel.',
+      config.notify.channels.map((channel) => sample({ channel: channel.name }, pending.get(channel.name) ?? 0)),
+    );
   }
 
-  family('watchdog_tick_duration_seconds', 'gauge', 'How long the last tick took.', [sample({}, tick.durationMs / 1000)]);
-  family('watchdog_tick_failed', 'gauge', '1 when the last tick had a failure (a failed recovery or ladder run, a process given up on, an audit log that could not be written).', [sample({}, tick.failed ? 1 : 0)]);
-  family('watchdog_last_tick_timestamp_seconds', 'gauge', 'When the last tick ended, in seconds since the epoch.', [sample({}, tick.endedAtMs / 1000)]);
+  family('watchdog_tick_duration_seconds', 'gauge', 'How long the last tick took.', [
+    sample({}, tick.durationMs / 1000),
+  ]);
+  family(
+    'watchdog_tick_failed',
+    'gauge',
+    '1 when the last tick had a failure (a failed recovery or ladder run, a process given up on, an audit log that could not be written).',
+    [sample({}, tick.failed ? 1 : 0)],
+  );
+  family('watchdog_last_tick_timestamp_seconds', 'gauge', 'When the last tick ended, in seconds since the epoch.', [
+    sample({}, tick.endedAtMs / 1000),
+  ]);
   family(
     'watchdog_last_successful_tick_timestamp_seconds',
     'gauge',

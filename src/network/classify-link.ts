@@ -8,7 +8,8 @@ import { whyIpv6Unusable } from './usable-ipv6.js';
  * could not be judged (neither a failure nor healthy: the failure count stays as it is);
  * every other state is a failure.
  */
-export type LinkState = 'up' | 'no_carrier' | 'admin_down' | 'missing' | 'no_ipv4' | 'no_ipv6' | 'unreachable' | 'check_error';
+export type LinkState =
+  'up' | 'no_carrier' | 'admin_down' | 'missing' | 'no_ipv4' | 'no_ipv6' | 'unreachable' | 'check_error';
 
 export interface LinkVerdict {
   state: LinkState;
@@ -56,7 +57,11 @@ export function isLinkFailure(state: LinkState): boolean {
  * Whether the link needs the `alive` probes to be judged: only when carrier and address
  * already say it is fine (probing a link that has no carrier would only wait for timeouts).
  */
-export function needsAliveProbes(reading: LinkReading, requireIpv4: boolean, addresses: Pick<ClassifyLinkOptions, 'allowLinkLocal' | 'requireIpv6'> = {}): boolean {
+export function needsAliveProbes(
+  reading: LinkReading,
+  requireIpv4: boolean,
+  addresses: Pick<ClassifyLinkOptions, 'allowLinkLocal' | 'requireIpv6'> = {},
+): boolean {
   return reading.carrier === 'up' && judgeLink(reading, { requireIpv4, seenBefore: true, ...addresses }).state === 'up';
 }
 
@@ -66,21 +71,32 @@ export function classifyLink(reading: LinkReading, options: ClassifyLinkOptions)
   return options.note === undefined ? verdict : { ...verdict, reason: `${verdict.reason}; ${options.note}` };
 }
 
-function judgeLink(reading: LinkReading, { requireIpv4, seenBefore, alive, allowLinkLocal = false, requireIpv6 = false, lookup }: ClassifyLinkOptions): LinkVerdict {
+function judgeLink(
+  reading: LinkReading,
+  { requireIpv4, seenBefore, alive, allowLinkLocal = false, requireIpv6 = false, lookup }: ClassifyLinkOptions,
+): LinkVerdict {
   const name = reading.interface;
   const { usable: ipv4, unusable } = splitIpv4(reading.ipv4, { allowLinkLocal });
   const subject = lookup?.subject ?? `interface ${name}`;
   switch (reading.carrier) {
     case 'missing':
       return seenBefore
-        ? { state: 'missing', reason: `${subject} is gone (it was there before: a driver or a USB adapter lost?)`, ipv4 }
+        ? {
+            state: 'missing',
+            reason: `${subject} is gone (it was there before: a driver or a USB adapter lost?)`,
+            ipv4,
+          }
         : {
             state: 'check_error',
             reason: `${subject} does not exist and was never seen by this watchdog (a typo in ${lookup?.setting ?? 'network.interface'}?); nothing is done about it`,
             ipv4,
           };
     case 'unreadable':
-      return { state: 'check_error', reason: `cannot read the carrier of ${name}: ${reading.carrierError ?? 'unknown error'}`, ipv4 };
+      return {
+        state: 'check_error',
+        reason: `cannot read the carrier of ${name}: ${reading.carrierError ?? 'unknown error'}`,
+        ipv4,
+      };
     case 'admin_down':
       return { state: 'admin_down', reason: `interface ${name} is set down`, ipv4 };
     case 'down':
@@ -90,19 +106,26 @@ function judgeLink(reading: LinkReading, { requireIpv4, seenBefore, alive, allow
   }
   if (requireIpv4 && ipv4.length === 0) {
     const only = unusable.map((address) => `${address.address} is ${address.why}`).join('; ');
-    const reason = only === '' ? `carrier up on ${name} but no IPv4 address (DHCP?)` : `carrier up on ${name} but no usable IPv4 address: ${only}`;
+    const reason =
+      only === ''
+        ? `carrier up on ${name} but no IPv4 address (DHCP?)`
+        : `carrier up on ${name} but no usable IPv4 address: ${only}`;
     return { state: 'no_ipv4', reason, ipv4 };
   }
   const ipv6 = (reading.ipv6 ?? []).map((entry) => ({ address: entry.address, why: whyIpv6Unusable(entry) }));
   const ipv6Usable = ipv6.filter((entry) => entry.why === undefined).map((entry) => entry.address);
   if (requireIpv6 && ipv6Usable.length === 0) {
     const only = ipv6.map((entry) => `${entry.address} is ${entry.why ?? ''}`).join('; ');
-    const reason = only === '' ? `carrier up on ${name} but no IPv6 address` : `carrier up on ${name} but no usable IPv6 address: ${only}`;
+    const reason =
+      only === ''
+        ? `carrier up on ${name} but no IPv6 address`
+        : `carrier up on ${name} but no usable IPv6 address: ${only}`;
     return { state: 'no_ipv6', reason, ipv4 };
   }
   const addresses = [...ipv4, ...(requireIpv6 ? ipv6Usable : [])];
   const where = addresses.length > 0 ? `${name} up, ${addresses.join(', ')}` : `${name} up`;
   if (alive === undefined) return { state: 'up', reason: where, ipv4 };
-  if (!alive.answered) return { state: 'unreachable', reason: `${where}, but the alive probes failed: ${alive.summary}`, ipv4, alive };
+  if (!alive.answered)
+    return { state: 'unreachable', reason: `${where}, but the alive probes failed: ${alive.summary}`, ipv4, alive };
   return { state: 'up', reason: `${where}; ${alive.summary}`, ipv4, alive };
 }

@@ -16,10 +16,7 @@ export interface LadderFacts {
 }
 
 export type LadderDecision =
-  | { kind: 'healthy' }
-  | { kind: 'not_judged' }
-  | { kind: 'wait'; reason: string }
-  | { kind: 'run'; reason: string };
+  { kind: 'healthy' } | { kind: 'not_judged' } | { kind: 'wait'; reason: string } | { kind: 'run'; reason: string };
 
 /**
  * Whether this tick runs the ladder: only for a failure seen `threshold` times in a row,
@@ -29,7 +26,8 @@ export function decideLadder(facts: LadderFacts): LadderDecision {
   if (facts.state === 'up') return { kind: 'healthy' };
   if (facts.state === 'check_error') return { kind: 'not_judged' };
   const count = `${formatCount(facts.consecutiveFailures, 'consecutive failed check')}, threshold ${facts.threshold}`;
-  if (facts.consecutiveFailures < facts.threshold) return { kind: 'wait', reason: `${count}: the ladder waits for the threshold` };
+  if (facts.consecutiveFailures < facts.threshold)
+    return { kind: 'wait', reason: `${count}: the ladder waits for the threshold` };
   if (facts.lastLadderAtMs !== undefined) {
     const sinceMs = facts.nowMs - facts.lastLadderAtMs;
     const intervalMs = facts.intervalMinutes * 60_000;
@@ -61,7 +59,11 @@ export function decideAfterCheck(
   state: LinkState,
   nowMs: number,
 ): AfterCheck {
-  const consecutiveFailures = isLinkFailure(state) ? before.consecutive_failures + 1 : state === 'up' ? 0 : before.consecutive_failures;
+  const consecutiveFailures = isLinkFailure(state)
+    ? before.consecutive_failures + 1
+    : state === 'up'
+      ? 0
+      : before.consecutive_failures;
   const decision = decideLadder({
     state,
     consecutiveFailures,

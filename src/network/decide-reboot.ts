@@ -3,7 +3,14 @@ import { describeBacking, type MassStorageScan } from './find-mass-storage.js';
 import type { ProbeSetResult } from './probe.js';
 
 /** The guards, in the order they are asked; the first that holds decides. */
-export type RebootGuard = 'no_reboot_command' | 'max_failures' | 'cooldown' | 'max_per_day' | 'maintenance_flag' | 'usb_mass_storage' | 'reachable';
+export type RebootGuard =
+  | 'no_reboot_command'
+  | 'max_failures'
+  | 'cooldown'
+  | 'max_per_day'
+  | 'maintenance_flag'
+  | 'usb_mass_storage'
+  | 'reachable';
 
 export interface RebootFacts {
   /** Consecutive failed ladder runs, the one just finished included. */
@@ -40,7 +47,8 @@ const DAY_SECONDS = 24 * 60 * 60;
  */
 export function decideReboot(facts: RebootFacts): RebootDecision {
   const { reboot } = facts;
-  if (reboot === undefined) return hold('no_reboot_command', 'network.reboot is not configured: the watchdog never reboots');
+  if (reboot === undefined)
+    return hold('no_reboot_command', 'network.reboot is not configured: the watchdog never reboots');
   if (facts.failedLadderRuns < facts.maxFailures) {
     return hold('max_failures', `${facts.failedLadderRuns} of ${facts.maxFailures} consecutive failed ladder runs`);
   }
@@ -52,7 +60,10 @@ export function decideReboot(facts: RebootFacts): RebootDecision {
     );
   }
   if (facts.rebootsInLastDay >= reboot.maxPerDay) {
-    return hold('max_per_day', `${facts.rebootsInLastDay} reboots in the last 24 hours; at most ${reboot.maxPerDay} a day (${formatSeconds(DAY_SECONDS)})`);
+    return hold(
+      'max_per_day',
+      `${facts.rebootsInLastDay} reboots in the last 24 hours; at most ${reboot.maxPerDay} a day (${formatSeconds(DAY_SECONDS)})`,
+    );
   }
   if (facts.maintenanceFlag?.exists === true) {
     return hold('maintenance_flag', `the maintenance flag ${facts.maintenanceFlag.path} exists`);
@@ -63,8 +74,12 @@ export function decideReboot(facts: RebootFacts): RebootDecision {
   if (facts.reachability?.answered === true) {
     return hold('reachable', `the network is not the problem, the veto probes answer: ${facts.reachability.summary}`);
   }
-  const vetoes = facts.reachability === undefined ? '' : `; the veto probes do not answer (${facts.reachability.summary})`;
-  return { kind: 'reboot', reason: `${facts.failedLadderRuns} consecutive failed ladder runs (max_failures ${facts.maxFailures})${vetoes}` };
+  const vetoes =
+    facts.reachability === undefined ? '' : `; the veto probes do not answer (${facts.reachability.summary})`;
+  return {
+    kind: 'reboot',
+    reason: `${facts.failedLadderRuns} consecutive failed ladder runs (max_failures ${facts.maxFailures})${vetoes}`,
+  };
 }
 
 function usbVeto(usb: RebootFacts['usb']): string | undefined {

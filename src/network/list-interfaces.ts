@@ -36,7 +36,11 @@ export function listInterfaces(sysfsRoot: string): InterfaceEntry[] {
     } catch {
       continue;
     }
-    entries.push({ name, mac: readMac(join(folder, name, 'address')), stacked: inside.some((entry) => entry.startsWith('lower_')) });
+    entries.push({
+      name,
+      mac: readMac(join(folder, name, 'address')),
+      stacked: inside.some((entry) => entry.startsWith('lower_')),
+    });
   }
   return entries;
 }

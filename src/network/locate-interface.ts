@@ -25,14 +25,19 @@ export function locateInterface(
   const candidates = named !== undefined ? [named] : withMac.filter((entry) => !entry.stacked);
   const [only] = candidates;
   if (only === undefined || candidates.length > 1) {
-    if (withMac.length === 0) return { kind: 'missing', subject: `the interface with MAC ${mac}`, setting: 'network.interface_mac' };
+    if (withMac.length === 0)
+      return { kind: 'missing', subject: `the interface with MAC ${mac}`, setting: 'network.interface_mac' };
     return {
       kind: 'ambiguous',
       reason: `no single uplink has MAC ${mac}: ${withMac.map((entry) => `${entry.name}${entry.stacked ? ' (stacked on another)' : ''}`).join(', ')}, none named ${network.interface}; name the uplink in network.interface; nothing is done about it`,
     };
   }
   if (only.name === network.interface) return { kind: 'found', device: only.name };
-  return { kind: 'found', device: only.name, note: `found by its MAC ${mac} as ${only.name} (network.interface says ${network.interface}: renamed?)` };
+  return {
+    kind: 'found',
+    device: only.name,
+    note: `found by its MAC ${mac} as ${only.name} (network.interface says ${network.interface}: renamed?)`,
+  };
 }
 
 /** Interface kinds told apart by the kernel's and systemd's naming schemes. */
@@ -55,9 +60,14 @@ function kindOf(name: string): string | undefined {
 export function renameHint(configured: string, interfaces: readonly InterfaceEntry[]): string | undefined {
   const kind = kindOf(configured);
   if (kind === undefined) return undefined;
-  const others = interfaces.filter((entry) => entry.name !== configured && !entry.stacked && kindOf(entry.name) === kind);
+  const others = interfaces.filter(
+    (entry) => entry.name !== configured && !entry.stacked && kindOf(entry.name) === kind,
+  );
   const [only] = others;
   if (only === undefined || others.length > 1) return undefined;
-  const byMac = only.mac === undefined ? '' : `, or set network.interface_mac to ${only.mac} (its MAC) so a rename no longer matters`;
+  const byMac =
+    only.mac === undefined
+      ? ''
+      : `, or set network.interface_mac to ${only.mac} (its MAC) so a rename no longer matters`;
   return `hint: ${only.name} is the only other ${kind} interface: renamed by an update? Name it in network.interface${byMac}; it is left alone until then`;
 }

@@ -28,7 +28,18 @@ export async function previewNetwork(
   network: NetworkConfig,
   state: NetworkStateRow,
   pastReboots: readonly NetworkEventRow[],
-  system: Pick<NetworkSystem, 'readLink' | 'listInterfaces' | 'ipv6Of' | 'runProbeSet' | 'fileExists' | 'findMassStorage' | 'now' | 'bootId' | 'uptimeSeconds'>,
+  system: Pick<
+    NetworkSystem,
+    | 'readLink'
+    | 'listInterfaces'
+    | 'ipv6Of'
+    | 'runProbeSet'
+    | 'fileExists'
+    | 'findMassStorage'
+    | 'now'
+    | 'bootId'
+    | 'uptimeSeconds'
+  >,
 ): Promise<NetworkPreview> {
   const verdict = await checkLink(network, state.seen_at !== null, system);
   const nowMs = system.now().getTime();

@@ -38,18 +38,30 @@ export function readLink(name: string, { sysfsRoot, ipv4Of = ipv4AddressesOf }: 
     text = readFileSync(join(folder, 'carrier'), 'utf8');
   } catch (error) {
     const carrier = carrierOfReadError(systemErrorCode(error), existsSync(folder));
-    return carrier === 'unreadable' ? { interface: name, carrier, carrierError: describeError(error), ipv4: [] } : { interface: name, carrier, ipv4: [] };
+    return carrier === 'unreadable'
+      ? { interface: name, carrier, carrierError: describeError(error), ipv4: [] }
+      : { interface: name, carrier, ipv4: [] };
   }
   const value = text.trim();
   if (value === '1') {
     try {
       return { interface: name, carrier: 'up', ipv4: ipv4Of(name) };
     } catch (error) {
-      return { interface: name, carrier: 'unreadable', carrierError: `carrier up, but its addresses cannot be read: ${describeError(error)}`, ipv4: [] };
+      return {
+        interface: name,
+        carrier: 'unreadable',
+        carrierError: `carrier up, but its addresses cannot be read: ${describeError(error)}`,
+        ipv4: [],
+      };
     }
   }
   if (value === '0') return { interface: name, carrier: 'down', ipv4: [] };
-  return { interface: name, carrier: 'unreadable', carrierError: `unexpected carrier value ${JSON.stringify(value)}`, ipv4: [] };
+  return {
+    interface: name,
+    carrier: 'unreadable',
+    carrierError: `unexpected carrier value ${JSON.stringify(value)}`,
+    ipv4: [],
+  };
 }
 
 /** What a failed read of the carrier file means, from its error code and whether the interface's folder exists. */
@@ -65,5 +77,7 @@ export function carrierOfReadError(code: string | undefined, folderExists: boole
  * the address is only looked for once the carrier is up.
  */
 export function ipv4AddressesOf(name: string): string[] {
-  return (networkInterfaces()[name] ?? []).filter((address) => address.family === 'IPv4').map((address) => address.address);
+  return (networkInterfaces()[name] ?? [])
+    .filter((address) => address.family === 'IPv4')
+    .map((address) => address.address);
 }

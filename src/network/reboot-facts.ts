@@ -21,11 +21,14 @@ export function gatherRebootFacts(
   return {
     failedLadderRuns,
     maxFailures: network.max_failures,
-    reboot: reboot === undefined ? undefined : { cooldownSeconds: reboot.cooldown_seconds, maxPerDay: reboot.max_per_day },
+    reboot:
+      reboot === undefined ? undefined : { cooldownSeconds: reboot.cooldown_seconds, maxPerDay: reboot.max_per_day },
     sinceLastRebootSeconds: history.sinceLastRebootSeconds,
     rebootsInLastDay: history.rebootsInLastDay,
     maintenanceFlag:
-      reboot?.maintenance_flag === undefined ? undefined : { path: reboot.maintenance_flag, exists: system.fileExists(reboot.maintenance_flag) },
+      reboot?.maintenance_flag === undefined
+        ? undefined
+        : { path: reboot.maintenance_flag, exists: system.fileExists(reboot.maintenance_flag) },
     usb:
       reboot?.usb_guard.enabled === true
         ? { scan: system.findMassStorage(reboot.usb_guard.gadget_dir), onlyWhenBound: reboot.usb_guard.only_when_bound }

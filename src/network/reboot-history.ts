@@ -16,9 +16,17 @@ export interface RebootHistory {
 /** Summarises past reboots (`reboot` rows, newest first) as seen from `now`. Pure. */
 export function summarizeReboots(rows: readonly NetworkEventRow[], now: BootInstant): RebootHistory {
   const ages = rows.map((row) => secondsBetween(instantOf(row), now));
-  return { last: rows[0], sinceLastRebootSeconds: ages[0], rebootsInLastDay: ages.filter((age) => age < DAY_SECONDS).length };
+  return {
+    last: rows[0],
+    sinceLastRebootSeconds: ages[0],
+    rebootsInLastDay: ages.filter((age) => age < DAY_SECONDS).length,
+  };
 }
 
 function instantOf(row: NetworkEventRow): BootInstant {
-  return { atMs: Date.parse(row.at), bootId: row.boot_id == null ? undefined : normalizeBootId(row.boot_id), uptimeSeconds: row.uptime_seconds ?? undefined };
+  return {
+    atMs: Date.parse(row.at),
+    bootId: row.boot_id == null ? undefined : normalizeBootId(row.boot_id),
+    uptimeSeconds: row.uptime_seconds ?? undefined,
+  };
 }

@@ -1,6 +1,11 @@
 import type { Logger } from '../logging/logger.js';
 import type { AuditWriter } from '../store/audit-writer.js';
-import { completeNetworkEvent, readLinksLeftDown, readUnfinishedLadders, type NetworkEventInput } from '../store/network-events.js';
+import {
+  completeNetworkEvent,
+  readLinksLeftDown,
+  readUnfinishedLadders,
+  type NetworkEventInput,
+} from '../store/network-events.js';
 import { readNetworkState, writeLadderRun } from '../store/network-state.js';
 import type { NetworkSystem } from './network-system.js';
 import { formatCount } from '../display/format-count.js';
@@ -37,8 +42,18 @@ export async function repairInterruptedLadder(name: string, deps: LadderRepairDe
       outcome: 'interrupted',
       detail: `the watchdog stopped before this ladder run ended (killed, crashed or power cut); ${formatCount(failedLadderRuns, 'consecutive failed ladder run')}`,
     });
-    audit.write((db) => writeLadderRun(db, name, { at: start.at, ladderId: start.id, outcome: 'interrupted', healedBy: null, failedLadderRuns }));
-    logger.warn(`network ${name}: ladder run #${start.id} of ${start.at} was interrupted (the watchdog died during it); closed and counted as failed run ${failedLadderRuns}`);
+    audit.write((db) =>
+      writeLadderRun(db, name, {
+        at: start.at,
+        ladderId: start.id,
+        outcome: 'interrupted',
+        healedBy: null,
+        failedLadderRuns,
+      }),
+    );
+    logger.warn(
+      `network ${name}: ladder run #${start.id} of ${start.at} was interrupted (the watchdog died during it); closed and counted as failed run ${failedLadderRuns}`,
+    );
   }
   return { linksSetUp, laddersClosed: open.length };
 }
@@ -50,20 +65,28 @@ export async function repairInterruptedLadder(name: string, deps: LadderRepairDe
  * ladder is held: a link must never stay down because the SD card went read-only after the
  * run that set it down died.
  */
-export async function setLinksLeftDownUp(name: string, deps: Pick<LadderRepairDeps, 'audit' | 'system' | 'logger'>): Promise<string[]> {
+export async function setLinksLeftDownUp(
+  name: string,
+  deps: Pick<LadderRepairDeps, 'audit' | 'system' | 'logger'>,
+): Promise<string[]> {
   const { audit, system, logger } = deps;
   const linksSetUp: string[] = [];
   for (const note of readLinksLeftDown(audit.db, name)) {
     const device = note.detail ?? name;
     const up = await system.setLink(device, true);
     audit.write((db) =>
-      completeNetworkEvent(db, note.id, { outcome: up.ok ? 'up' : 'up_failed', detail: `${device}: set up again by a later run (the run that set it down died or failed to): ${up.detail}` }),
+      completeNetworkEvent(db, note.id, {
+        outcome: up.ok ? 'up' : 'up_failed',
+        detail: `${device}: set up again by a later run (the run that set it down died or failed to): ${up.detail}`,
+      }),
     );
     if (up.ok) {
       linksSetUp.push(device);
       logger.warn(`network ${name}: set ${device} up again: a ladder run that set it down did not (${up.detail})`);
     } else {
-      logger.error(`network ${name}: could not set ${device} up again, left down by a ladder run; the next run tries again: ${up.detail}`);
+      logger.error(
+        `network ${name}: could not set ${device} up again, left down by a ladder run; the next run tries again: ${up.detail}`,
+      );
     }
   }
   return linksSetUp;

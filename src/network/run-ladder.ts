@@ -51,14 +51,19 @@ export interface LadderContext {
  * once nothing is. A bounce may overrun it by its `ip link set` calls (seconds at most):
  * setting the link up again is never cut short.
  */
-export async function runLadder(network: NetworkConfig, context: LadderContext, system: NetworkSystem): Promise<LadderRun> {
+export async function runLadder(
+  network: NetworkConfig,
+  context: LadderContext,
+  system: NetworkSystem,
+): Promise<LadderRun> {
   const deadline = system.monotonicMs() + network.ladder_timeout_seconds * 1000;
   const left = (): number => deadline - system.monotonicMs();
   const rungs: RungReport[] = [];
   let verdict: LinkVerdict | undefined;
   // Named by interface, the rungs act on that name, as configured; named by MAC, only on the
   // interface that has the MAC now, and on none when no single one has it.
-  const device = (): string | undefined => (network.interface_mac === undefined ? network.interface : verdict === undefined ? context.device : verdict.device);
+  const device = (): string | undefined =>
+    network.interface_mac === undefined ? network.interface : verdict === undefined ? context.device : verdict.device;
   const stopping = (): boolean => system.signal?.aborted === true;
   for (const rung of network.ladder) {
     if (stopping()) return { outcome: 'interrupted', healedBy: undefined, rungs, verdict };
@@ -66,7 +71,14 @@ export async function runLadder(network: NetworkConfig, context: LadderContext, 
     context.onRungStart(rung);
     const run = await runRung(
       rung,
-      { interface: device(), cwd: context.cwd, budgetMs: left(), reason: context.reason, onLinkDown: context.onLinkDown, onLinkUp: context.onLinkUp },
+      {
+        interface: device(),
+        cwd: context.cwd,
+        budgetMs: left(),
+        reason: context.reason,
+        onLinkDown: context.onLinkDown,
+        onLinkUp: context.onLinkUp,
+      },
       system,
     );
     await system.sleep(Math.max(0, Math.min(rung.settle_seconds * 1000, left())));
@@ -77,5 +89,10 @@ export async function runLadder(network: NetworkConfig, context: LadderContext, 
     if (report.healed) return { outcome: 'healed', healedBy: rung.name, rungs, verdict };
   }
   if (stopping()) return { outcome: 'interrupted', healedBy: undefined, rungs, verdict };
-  return { outcome: rungs.length < network.ladder.length ? 'timed_out' : 'failed', healedBy: undefined, rungs, verdict };
+  return {
+    outcome: rungs.length < network.ladder.length ? 'timed_out' : 'failed',
+    healedBy: undefined,
+    rungs,
+    verdict,
+  };
 }

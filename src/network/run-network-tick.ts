@@ -1,8 +1,20 @@
 import { dirname } from 'node:path';
 import type { NetworkConfig } from '../config/network-types.js';
 import type { Logger } from '../logging/logger.js';
-import { completeNetworkEvent, readReboots, recordNetworkEvent, type EventStamp, type NetworkEventInput } from '../store/network-events.js';
-import { readNetworkState, writeHealed, writeLadderRun, writeNetworkCheck, type NetworkStateRow } from '../store/network-state.js';
+import {
+  completeNetworkEvent,
+  readReboots,
+  recordNetworkEvent,
+  type EventStamp,
+  type NetworkEventInput,
+} from '../store/network-events.js';
+import {
+  readNetworkState,
+  writeHealed,
+  writeLadderRun,
+  writeNetworkCheck,
+  type NetworkStateRow,
+} from '../store/network-state.js';
 import type { AuditWriter } from '../store/audit-writer.js';
 import type { RaiseEvent, WatchdogEvent } from '../notify/watchdog-event.js';
 import { commandSucceeded, describeCommandResult } from '../system/describe-command-result.js';
@@ -61,9 +73,15 @@ const REBOOT_KILL_GRACE_MS = 2000;
 export async function runNetworkTick(network: NetworkConfig, deps: NetworkTickDeps): Promise<NetworkTickOutcome> {
   const { audit, system, logger } = deps;
   const name = network.interface;
-  const stamp = (): EventStamp => ({ at: formatUtcTimestamp(system.now()), bootId: system.bootId(), uptimeSeconds: system.uptimeSeconds() });
-  const record = (event: Omit<NetworkEventInput, 'interface'>): number => audit.write((db) => recordNetworkEvent(db, stamp(), { interface: name, ...event }));
-  const tell = (event: Omit<WatchdogEvent, 'at' | 'interface'>): void => deps.raise?.({ ...event, at: formatUtcTimestamp(system.now()), interface: name });
+  const stamp = (): EventStamp => ({
+    at: formatUtcTimestamp(system.now()),
+    bootId: system.bootId(),
+    uptimeSeconds: system.uptimeSeconds(),
+  });
+  const record = (event: Omit<NetworkEventInput, 'interface'>): number =>
+    audit.write((db) => recordNetworkEvent(db, stamp(), { interface: name, ...event }));
+  const tell = (event: Omit<WatchdogEvent, 'at' | 'interface'>): void =>
+    deps.raise?.({ ...event, at: formatUtcTimestamp(system.now()), interface: name });
   const threshold = network.consecutive_failures_threshold;
 
   // A run that died mid-ladder left its link down or its run open: repaired before this check judges the link.
@@ -78,31 +96,61 @@ export async function runNetworkTick(network: NetworkConfig, deps: NetworkTickDe
     tell({
       kind: 'network_degraded',
       summary: `network ${name} ${verdict.state}: ${verdict.reason}`,
-      details: { state: verdict.state, reason: verdict.reason, consecutive_failures: consecutiveFailures, ladder: network.ladder.map((rung) => rung.name).join(' → ') || null },
+      details: {
+        state: verdict.state,
+        reason: verdict.reason,
+        consecutive_failures: consecutiveFailures,
+        ladder: network.ladder.map((rung) => rung.name).join(' → ') || null,
+      },
     });
   }
   if (verdict.state === 'up' && before.consecutive_failures >= threshold) {
-    tell({ kind: 'network_healed', summary: `network ${name} up again by itself: ${verdict.reason}`, details: { rung: null, reason: verdict.reason, failed_checks: before.consecutive_failures } });
+    tell({
+      kind: 'network_healed',
+      summary: `network ${name} up again by itself: ${verdict.reason}`,
+      details: { rung: null, reason: verdict.reason, failed_checks: before.consecutive_failures },
+    });
   }
-  audit.write((db) => writeNetworkCheck(db, name, {
-    checkedAt,
-    state: verdict.state,
-    reason: verdict.reason,
-    consecutiveFailures,
-    failingSince: isLinkFailure(verdict.state) ? (before.failing_since ?? checkedAt) : verdict.state === 'up' ? null : before.failing_since,
-    seenAt: verdict.state === 'missing' || (verdict.state === 'check_error' && before.seen_at === null) ? before.seen_at : checkedAt,
-    resetLadderFailures: verdict.state === 'up',
-  }));
+  audit.write((db) =>
+    writeNetworkCheck(db, name, {
+      checkedAt,
+      state: verdict.state,
+      reason: verdict.reason,
+      consecutiveFailures,
+      failingSince: isLinkFailure(verdict.state)
+        ? (before.failing_since ?? checkedAt)
+        : verdict.state === 'up'
+          ? null
+          : before.failing_since,
+      seenAt:
+        verdict.state === 'missing' || (verdict.state === 'check_error' && before.seen_at === null)
+          ? before.seen_at
+          : checkedAt,
+      resetLadderFailures: verdict.state === 'up',
+    }),
+  );
   logVerdict(logger, verdict, consecutiveFailures, network.consecutive_failures_threshold);
 
-  const outcome: NetworkTickOutcome = { interface: name, previousState: before.last_state ?? undefined, verdict, consecutiveFailures, decision };
+  const outcome: NetworkTickOutcome = {
+    interface: name,
+    previousState: before.last_state ?? undefined,
+    verdict,
+    consecutiveFailures,
+    decision,
+  };
   if (decision.kind === 'wait') logger.info(`network ${name}: ${decision.reason}`);
   if (decision.kind !== 'run') return outcome;
 
   const ladderAt = formatUtcTimestamp(system.now());
-  const ladderId = record({ kind: 'ladder_start', outcome: verdict.state, detail: `${verdict.reason} (${decision.reason})` });
+  const ladderId = record({
+    kind: 'ladder_start',
+    outcome: verdict.state,
+    detail: `${verdict.reason} (${decision.reason})`,
+  });
   const linkNotes = new Map<string, number>();
-  logger.warn(`network ${name}: climbing the ladder (${network.ladder.map((rung) => rung.name).join(' → ') || 'no rungs'}): ${verdict.reason}`);
+  logger.warn(
+    `network ${name}: climbing the ladder (${network.ladder.map((rung) => rung.name).join(' → ') || 'no rungs'}): ${verdict.reason}`,
+  );
   const ladder = await runLadder(
     network,
     {
@@ -118,7 +166,8 @@ export async function runNetworkTick(network: NetworkConfig, deps: NetworkTickDe
       },
       onLinkUp: (device, ok) => {
         const id = linkNotes.get(device);
-        if (id !== undefined) audit.write((db) => completeNetworkEvent(db, id, { outcome: ok ? 'up' : 'up_failed', detail: device }));
+        if (id !== undefined)
+          audit.write((db) => completeNetworkEvent(db, id, { outcome: ok ? 'up' : 'up_failed', detail: device }));
       },
       onRungEnd: (report) => {
         const outcomeText = report.healed ? 'healed' : report.ok ? 'not_healed' : 'failed';
@@ -143,15 +192,37 @@ export async function runNetworkTick(network: NetworkConfig, deps: NetworkTickDe
 
   const endedAt = formatUtcTimestamp(system.now());
   if (ladder.outcome === 'healed' && ladder.verdict !== undefined) {
-    record({ kind: 'ladder_end', ladderId, rung: ladder.healedBy, outcome: 'healed', detail: `healed by ${ladder.healedBy}` });
-    record({ kind: 'link_up', ladderId, rung: ladder.healedBy, outcome: 'up', detail: `healed by rung ${ladder.healedBy}: ${ladder.verdict.reason}` });
+    record({
+      kind: 'ladder_end',
+      ladderId,
+      rung: ladder.healedBy,
+      outcome: 'healed',
+      detail: `healed by ${ladder.healedBy}`,
+    });
+    record({
+      kind: 'link_up',
+      ladderId,
+      rung: ladder.healedBy,
+      outcome: 'up',
+      detail: `healed by rung ${ladder.healedBy}: ${ladder.verdict.reason}`,
+    });
     const healed = ladder.verdict;
     audit.write((db) => {
       writeHealed(db, name, endedAt, healed.state, healed.reason);
-      writeLadderRun(db, name, { at: ladderAt, ladderId, outcome: 'healed', healedBy: ladder.healedBy ?? null, failedLadderRuns: 0 });
+      writeLadderRun(db, name, {
+        at: ladderAt,
+        ladderId,
+        outcome: 'healed',
+        healedBy: ladder.healedBy ?? null,
+        failedLadderRuns: 0,
+      });
     });
     logger.info(`network ${name}: healed by rung ${ladder.healedBy}`);
-    tell({ kind: 'network_healed', summary: `network ${name} healed by rung ${ladder.healedBy}`, details: { rung: ladder.healedBy ?? null, reason: healed.reason, failed_checks: consecutiveFailures } });
+    tell({
+      kind: 'network_healed',
+      summary: `network ${name} healed by rung ${ladder.healedBy}`,
+      details: { rung: ladder.healedBy ?? null, reason: healed.reason, failed_checks: consecutiveFailures },
+    });
     return outcome;
   }
 
@@ -163,14 +234,25 @@ export async function runNetworkTick(network: NetworkConfig, deps: NetworkTickDe
       : stopped !== undefined
         ? `interrupted by ${stopped} (the watchdog was asked to stop)`
         : 'no rung healed the link';
-  record({ kind: 'ladder_end', ladderId, outcome: ladder.outcome, detail: `${why}; ${formatCount(failedLadderRuns, 'consecutive failed ladder run')}` });
-  audit.write((db) => writeLadderRun(db, name, { at: ladderAt, ladderId, outcome: ladder.outcome, healedBy: null, failedLadderRuns }));
+  record({
+    kind: 'ladder_end',
+    ladderId,
+    outcome: ladder.outcome,
+    detail: `${why}; ${formatCount(failedLadderRuns, 'consecutive failed ladder run')}`,
+  });
+  audit.write((db) =>
+    writeLadderRun(db, name, { at: ladderAt, ladderId, outcome: ladder.outcome, healedBy: null, failedLadderRuns }),
+  );
   if (stopped !== undefined) {
     // Counted (interval_minutes and max_failures see it), but no reboot is weighed by a watchdog told to stop.
-    logger.warn(`network ${name}: ladder run interrupted by ${stopped}; counted as failed run ${failedLadderRuns}; no reboot considered`);
+    logger.warn(
+      `network ${name}: ladder run interrupted by ${stopped}; counted as failed run ${failedLadderRuns}; no reboot considered`,
+    );
     return outcome;
   }
-  logger.error(`network ${name}: the ladder did not heal the link (${why}); ${formatCount(failedLadderRuns, 'consecutive failed run')}, a reboot is considered from ${network.max_failures}`);
+  logger.error(
+    `network ${name}: the ladder did not heal the link (${why}); ${formatCount(failedLadderRuns, 'consecutive failed run')}, a reboot is considered from ${network.max_failures}`,
+  );
 
   const now = { atMs: system.now().getTime(), bootId: system.bootId(), uptimeSeconds: system.uptimeSeconds() };
   const facts = gatherRebootFacts(network, failedLadderRuns, readReboots(audit.db), now, system);
@@ -178,13 +260,20 @@ export async function runNetworkTick(network: NetworkConfig, deps: NetworkTickDe
   outcome.rebootDecision = rebootDecision;
   if (rebootDecision.kind !== 'reboot' || network.reboot === undefined) {
     if (rebootDecision.kind === 'hold') {
-      record({ kind: 'reboot_held', ladderId, rung: rebootDecision.guard, outcome: 'held', detail: rebootDecision.reason });
-      logger.warn(`network ${name}: no reboot, held by ${rebootDecision.guard}: ${rebootDecision.reason}`);
-      if (isSuppressedReboot(rebootDecision.guard)) tell({
-        kind: 'reboot_suppressed',
-        summary: `network ${name}: reboot held by ${rebootDecision.guard}: ${rebootDecision.reason}`,
-        details: { guard: rebootDecision.guard, reason: rebootDecision.reason, failed_ladder_runs: failedLadderRuns },
+      record({
+        kind: 'reboot_held',
+        ladderId,
+        rung: rebootDecision.guard,
+        outcome: 'held',
+        detail: rebootDecision.reason,
       });
+      logger.warn(`network ${name}: no reboot, held by ${rebootDecision.guard}: ${rebootDecision.reason}`);
+      if (isSuppressedReboot(rebootDecision.guard))
+        tell({
+          kind: 'reboot_suppressed',
+          summary: `network ${name}: reboot held by ${rebootDecision.guard}: ${rebootDecision.reason}`,
+          details: { guard: rebootDecision.guard, reason: rebootDecision.reason, failed_ladder_runs: failedLadderRuns },
+        });
     }
     return outcome;
   }
@@ -193,7 +282,11 @@ export async function runNetworkTick(network: NetworkConfig, deps: NetworkTickDe
   const eventId = record({ kind: 'reboot', ladderId, outcome: 'requested', detail: rebootDecision.reason });
   logger.error(`network ${name}: REBOOTING the device (${rebootDecision.reason}): ${network.reboot.command}`);
   // Queued before the command, like its record: a reboot that works does not come back to tell.
-  tell({ kind: 'reboot_done', summary: `network ${name}: rebooting the device: ${rebootDecision.reason}`, details: { reason: rebootDecision.reason, failed_ladder_runs: failedLadderRuns, event_id: eventId } });
+  tell({
+    kind: 'reboot_done',
+    summary: `network ${name}: rebooting the device: ${rebootDecision.reason}`,
+    details: { reason: rebootDecision.reason, failed_ladder_runs: failedLadderRuns, event_id: eventId },
+  });
   const result = await system.runShellCommand({
     // Never stopped by a stop request: a reboot stops this unit (SIGTERM) while its command
     // still runs, and cutting the command short then could cancel the reboot it asked for.
@@ -217,19 +310,28 @@ export async function runNetworkTick(network: NetworkConfig, deps: NetworkTickDe
   );
   if (!commandOk) {
     logger.error(`network ${name}: the reboot command failed: ${detail}`);
-    tell({ kind: 'reboot_failed', summary: `network ${name}: the reboot command failed: ${detail}`, details: { reason: rebootDecision.reason, command: detail, event_id: eventId } });
+    tell({
+      kind: 'reboot_failed',
+      summary: `network ${name}: the reboot command failed: ${detail}`,
+      details: { reason: rebootDecision.reason, command: detail, event_id: eventId },
+    });
   }
   outcome.reboot = { reason: rebootDecision.reason, eventId, commandOk, detail };
   return outcome;
 }
 
 /** A change of the link's state is an event: a failure detected, the link back, or no longer judged. */
-function recordChange(before: NetworkStateRow, verdict: LinkVerdict, record: (event: Omit<NetworkEventInput, 'interface'>) => number): void {
+function recordChange(
+  before: NetworkStateRow,
+  verdict: LinkVerdict,
+  record: (event: Omit<NetworkEventInput, 'interface'>) => number,
+): void {
   if (verdict.state === before.last_state) return;
   if (verdict.state === 'up') {
     // The first check ever of a healthy link is no news.
     if (before.last_state === null) return;
-    const after = before.consecutive_failures > 0 ? ` after ${formatCount(before.consecutive_failures, 'failed check')}` : '';
+    const after =
+      before.consecutive_failures > 0 ? ` after ${formatCount(before.consecutive_failures, 'failed check')}` : '';
     record({ kind: 'link_up', outcome: 'up', detail: `back by itself${after}: ${verdict.reason}` });
   } else if (verdict.state === 'check_error') {
     record({ kind: 'check_error', outcome: verdict.state, detail: verdict.reason });

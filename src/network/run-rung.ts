@@ -51,14 +51,23 @@ async function runWakeRung(rung: Extract<RungConfig, { type: 'wol' }>, system: N
 }
 
 /** Link down, a short wait, link up: the link is always set up again, whatever happened in between. */
-async function runBounce(rung: Extract<RungConfig, { type: 'bounce' }>, context: RungContext, system: NetworkSystem): Promise<RungRun> {
+async function runBounce(
+  rung: Extract<RungConfig, { type: 'bounce' }>,
+  context: RungContext,
+  system: NetworkSystem,
+): Promise<RungRun> {
   const started = system.monotonicMs();
   const name = context.interface;
   // Never a guess: an interface the config does not name is not set down.
-  if (name === undefined) return { ok: false, detail: 'no interface has the MAC in network.interface_mac: nothing to bounce', durationMs: 0 };
+  if (name === undefined)
+    return { ok: false, detail: 'no interface has the MAC in network.interface_mac: nothing to bounce', durationMs: 0 };
   // A link set down with no durable note would stay down for good if this run died next.
   if (context.onLinkDown?.(name) === false) {
-    return { ok: false, detail: `${name} not set down: the note that it is down cannot be kept (the audit log takes no writes)`, durationMs: 0 };
+    return {
+      ok: false,
+      detail: `${name} not set down: the note that it is down cannot be kept (the audit log takes no writes)`,
+      durationMs: 0,
+    };
   }
   const down = await system.setLink(name, false);
   let up;
@@ -76,7 +85,11 @@ async function runBounce(rung: Extract<RungConfig, { type: 'bounce' }>, context:
   return { ok: true, detail: `set ${name} down for ${formatSeconds(rung.down_seconds)}, then up`, durationMs };
 }
 
-async function runCommandRung(rung: Extract<RungConfig, { type: 'command' }>, context: RungContext, system: NetworkSystem): Promise<RungRun> {
+async function runCommandRung(
+  rung: Extract<RungConfig, { type: 'command' }>,
+  context: RungContext,
+  system: NetworkSystem,
+): Promise<RungRun> {
   const timeoutMs = Math.max(1, Math.min(rung.timeout_seconds * 1000, context.budgetMs));
   const result = await system.runShellCommand({
     command: rung.command,

@@ -26,7 +26,9 @@ export function whyIpv4Unusable(address: string, { allowLinkLocal }: UsableIpv4O
   if (first === 0) return 'unspecified (0.0.0.0/8)';
   if (first === 127) return 'loopback (127.0.0.0/8)';
   if (first === 169 && second === 254) {
-    return allowLinkLocal ? undefined : 'link-local (169.254.0.0/16, what a connection manager assigns when DHCP fails; network.allow_link_local allows it)';
+    return allowLinkLocal
+      ? undefined
+      : 'link-local (169.254.0.0/16, what a connection manager assigns when DHCP fails; network.allow_link_local allows it)';
   }
   if (first >= 224 && first <= 239) return 'multicast (224.0.0.0/4)';
   if (first >= 240) return 'reserved (240.0.0.0/4)';

@@ -23,8 +23,19 @@ export function parseIfInet6(text: string, name: string): Ipv6Entry[] {
   const entries: Ipv6Entry[] = [];
   for (const line of text.split('\n')) {
     const [hex, , prefix, , flags, device] = line.trim().split(/\s+/);
-    if (device !== name || hex === undefined || !/^[0-9a-f]{32}$/i.test(hex) || prefix === undefined || flags === undefined) continue;
-    entries.push({ address: compressIpv6(hex.toLowerCase()), prefixLength: Number.parseInt(prefix, 16), flags: Number.parseInt(flags, 16) });
+    if (
+      device !== name ||
+      hex === undefined ||
+      !/^[0-9a-f]{32}$/i.test(hex) ||
+      prefix === undefined ||
+      flags === undefined
+    )
+      continue;
+    entries.push({
+      address: compressIpv6(hex.toLowerCase()),
+      prefixLength: Number.parseInt(prefix, 16),
+      flags: Number.parseInt(flags, 16),
+    });
   }
   return entries;
 }

@@ -27,7 +27,11 @@ export interface DeliveryDeps {
   monotonicMs: () => number;
   sleep: (ms: number) => Promise<void>;
   /** One attempt on one channel. */
-  send: (channel: ChannelConfig, payload: EventPayload & { notification_id: number }, timeoutMs: number) => Promise<SendOutcome>;
+  send: (
+    channel: ChannelConfig,
+    payload: EventPayload & { notification_id: number },
+    timeoutMs: number,
+  ) => Promise<SendOutcome>;
 }
 
 /** What a delivery pass did, for the log and the metrics. */
@@ -63,7 +67,9 @@ export async function deliverNotifications(notify: NotifyConfig, deps: DeliveryD
         const left = channelDeadline - deps.monotonicMs();
         if (left <= 0) {
           report.waiting += pending.length - index;
-          deps.logger.warn(`notify: ${channel.name}: ${formatCount(pending.length - index, 'notification')} ${pending.length - index === 1 ? 'waits' : 'wait'} for the next tick: its share of notify.delivery_budget_seconds (${notify.delivery_budget_seconds}s) is spent`);
+          deps.logger.warn(
+            `notify: ${channel.name}: ${formatCount(pending.length - index, 'notification')} ${pending.length - index === 1 ? 'waits' : 'wait'} for the next tick: its share of notify.delivery_budget_seconds (${notify.delivery_budget_seconds}s) is spent`,
+          );
           break;
         }
         const outcome = await deliverOne(channel, row, channelDeadline, deps);
@@ -92,7 +98,10 @@ function dropStale(notify: NotifyConfig, deps: DeliveryDeps): number {
       const count = configured.has(channel)
         ? dropPendingBefore(db, channel, before, `not delivered within notify.max_age_hours (${notify.max_age_hours})`)
         : dropPendingOfChannel(db, channel, 'the channel is no longer in the config');
-      if (count > 0) deps.logger.warn(`notify: ${channel}: dropped ${formatCount(count, 'notification')} ${configured.has(channel) ? `older than ${notify.max_age_hours} hours, never delivered` : 'of a channel no longer in the config'}`);
+      if (count > 0)
+        deps.logger.warn(
+          `notify: ${channel}: dropped ${formatCount(count, 'notification')} ${configured.has(channel) ? `older than ${notify.max_age_hours} hours, never delivered` : 'of a channel no longer in the config'}`,
+        );
       dropped += count;
     }
     return dropped;
@@ -100,11 +109,18 @@ function dropStale(notify: NotifyConfig, deps: DeliveryDeps): number {
 }
 
 /** One notification: an attempt, and `retries` more after a growing wait while the answer may change. */
-async function deliverOne(channel: ChannelConfig, row: NotificationRow, deadline: number, deps: DeliveryDeps): Promise<SendOutcome> {
+async function deliverOne(
+  channel: ChannelConfig,
+  row: NotificationRow,
+  deadline: number,
+  deps: DeliveryDeps,
+): Promise<SendOutcome> {
   const parsed = parsePayload(row.payload);
   if (parsed === undefined) {
     // Not what this watchdog queued (a hand-edited database): kept for a person, never retried.
-    deps.audit.write((db) => markAttemptFailed(db, row.id, formatUtcTimestamp(deps.now()), 0, 'the queued payload is not JSON', 'failed'));
+    deps.audit.write((db) =>
+      markAttemptFailed(db, row.id, formatUtcTimestamp(deps.now()), 0, 'the queued payload is not JSON', 'failed'),
+    );
     deps.logger.error(`notify: ${channel.name}: notification ${row.id} has a payload that is not JSON; marked failed`);
     return { kind: 'refused', detail: 'the queued payload is not JSON' };
   }
@@ -132,10 +148,13 @@ async function deliverOne(channel: ChannelConfig, row: NotificationRow, deadline
     else markAttemptFailed(db, row.id, at, attempts, outcome.detail, outcome.kind === 'refused' ? 'failed' : 'pending');
   });
   if (outcome.kind === 'delivered') deps.logger.info(`notify: ${channel.name}: sent ${what}: ${outcome.detail}`);
-  else if (outcome.kind === 'refused') deps.logger.error(`notify: ${channel.name}: ${what} refused, not retried: ${outcome.detail}`);
+  else if (outcome.kind === 'refused')
+    deps.logger.error(`notify: ${channel.name}: ${what} refused, not retried: ${outcome.detail}`);
   else {
     const late = formatSeconds(Math.max(0, Date.parse(at) - Date.parse(row.created_at)) / 1000);
-    deps.logger.warn(`notify: ${channel.name}: cannot send ${what} yet (queued ${late} ago, ${formatCount(row.attempts + attempts, 'attempt')}); tried again next tick: ${outcome.detail}`);
+    deps.logger.warn(
+      `notify: ${channel.name}: cannot send ${what} yet (queued ${late} ago, ${formatCount(row.attempts + attempts, 'attempt')}); tried again next tick: ${outcome.detail}`,
+    );
   }
   return outcome;
 }
@@ -150,7 +169,12 @@ function parsePayload(text: string): EventPayload | undefined {
 }
 
 /** An attempt that throws (a bug, a library's surprise) counts as one that may pass later. */
-async function sendSafely(channel: ChannelConfig, payload: EventPayload & { notification_id: number }, timeoutMs: number, deps: DeliveryDeps): Promise<SendOutcome> {
+async function sendSafely(
+  channel: ChannelConfig,
+  payload: EventPayload & { notification_id: number },
+  timeoutMs: number,
+  deps: DeliveryDeps,
+): Promise<SendOutcome> {
   try {
     return await deps.send(channel, payload, timeoutMs);
   } catch (error) {

@@ -20,7 +20,11 @@ export interface Expansion {
  * a reference inside it is percent-encoded, so a secret holding `#` or `/` stays one path
  * segment; see `expandUrl`).
  */
-export function expandReferences(text: string, env: NodeJS.ProcessEnv, encode: (value: string, offset: number) => string = (value) => value): Expansion {
+export function expandReferences(
+  text: string,
+  env: NodeJS.ProcessEnv,
+  encode: (value: string, offset: number) => string = (value) => value,
+): Expansion {
   const secrets: string[] = [];
   const missing: string[] = [];
   const expanded = text.replace(REFERENCE, (_whole, name: string, offset: number) => {
@@ -75,7 +79,9 @@ export class SecretScope {
    * it (a path segment, a token in the query) is percent-encoded.
    */
   expandUrl(text: string): string {
-    return this.keep(expandReferences(text, this.env, (value, offset) => (offset === 0 ? value : encodeURIComponent(value))));
+    return this.keep(
+      expandReferences(text, this.env, (value, offset) => (offset === 0 ? value : encodeURIComponent(value))),
+    );
   }
 
   private keep(expansion: Expansion): string {

@@ -22,7 +22,9 @@ export async function pingDeadMansSwitch(ping: PingConfig, failed: boolean, deps
   const expanded = scope.expandUrl(ping.url);
   const what = `ping_url${failed ? ' (/fail)' : ''}`;
   if (scope.missing.length > 0) {
-    deps.logger.warn(`${what}: not sent: ${nounFor(scope.missing.length, 'environment variable')} ${scope.missing.join(', ')} not set`);
+    deps.logger.warn(
+      `${what}: not sent: ${nounFor(scope.missing.length, 'environment variable')} ${scope.missing.join(', ')} not set`,
+    );
     return false;
   }
   if (!URL.canParse(expanded)) {
@@ -31,11 +33,18 @@ export async function pingDeadMansSwitch(ping: PingConfig, failed: boolean, deps
   }
   const url = new URL(expanded);
   if (failed) url.pathname = `${url.pathname.replace(/\/+$/, '')}/fail`;
-  const outcome = await (deps.request ?? httpRequest)({ url, method: 'GET', headers: { 'user-agent': 'watchdog' }, timeoutMs: ping.timeout_seconds * 1000 });
+  const outcome = await (deps.request ?? httpRequest)({
+    url,
+    method: 'GET',
+    headers: { 'user-agent': 'watchdog' },
+    timeoutMs: ping.timeout_seconds * 1000,
+  });
   if (outcome.kind === 'response' && outcome.status >= 200 && outcome.status < 300) {
     deps.logger.debug(`${what}: HTTP ${outcome.status}`);
     return true;
   }
-  deps.logger.warn(`${what}: the monitoring service did not take it: ${scope.redact(outcome.kind === 'response' ? `HTTP ${outcome.status}` : outcome.detail)}`);
+  deps.logger.warn(
+    `${what}: the monitoring service did not take it: ${scope.redact(outcome.kind === 'response' ? `HTTP ${outcome.status}` : outcome.detail)}`,
+  );
   return false;
 }

@@ -18,7 +18,13 @@ export interface QueueOutcome {
  * Queues `event` for every channel that subscribes to it, unless it would repeat itself
  * there (see `isRepeat`); keeps each channel's queue within `max_queued` (the oldest go).
  */
-export function queueEvent(db: Store, notify: NotifyConfig, event: WatchdogEvent, host: string, nowMs: number): QueueOutcome {
+export function queueEvent(
+  db: Store,
+  notify: NotifyConfig,
+  event: WatchdogEvent,
+  host: string,
+  nowMs: number,
+): QueueOutcome {
   const subject = subjectOf(event);
   const payload = JSON.stringify(payloadOf(event, host));
   const outcome: QueueOutcome = { queued: [], repeats: [] };
@@ -35,7 +41,12 @@ export function queueEvent(db: Store, notify: NotifyConfig, event: WatchdogEvent
       continue;
     }
     queueNotification(db, { channel: channel.name, event: event.kind, subject, createdAt: event.at, payload });
-    dropPendingBeyond(db, channel.name, notify.max_queued, `more than notify.max_queued (${notify.max_queued}) notifications waited`);
+    dropPendingBeyond(
+      db,
+      channel.name,
+      notify.max_queued,
+      `more than notify.max_queued (${notify.max_queued}) notifications waited`,
+    );
     outcome.queued.push(channel.name);
   }
   return outcome;
@@ -59,8 +70,12 @@ export function notifierFor(notify: NotifyConfig | undefined, deps: NotifierDeps
   return (event) => {
     try {
       const outcome = deps.audit.write((db) => queueEvent(db, notify, event, deps.host(), deps.now().getTime()));
-      if (outcome.queued.length > 0) deps.logger.debug(`notify: ${event.kind} queued for ${outcome.queued.join(', ')}: ${event.summary}`);
-      if (outcome.repeats.length > 0) deps.logger.info(`notify: ${event.kind} not sent again to ${outcome.repeats.join(', ')} (repeat_after_seconds): ${event.summary}`);
+      if (outcome.queued.length > 0)
+        deps.logger.debug(`notify: ${event.kind} queued for ${outcome.queued.join(', ')}: ${event.summary}`);
+      if (outcome.repeats.length > 0)
+        deps.logger.info(
+          `notify: ${event.kind} not sent again to ${outcome.repeats.join(', ')} (repeat_after_seconds): ${event.summary}`,
+        );
     } catch (error) {
       deps.logger.error(`notify: cannot queue ${event.kind} (${event.summary}): ${describeError(error)}`);
     }

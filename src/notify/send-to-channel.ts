@@ -12,7 +12,12 @@ import type { EventPayload } from './watchdog-event.js';
  * notification's id, so a receiver can tell a retry from a new event. What comes back
  * never holds a secret the attempt used.
  */
-export async function sendToChannel(channel: ChannelConfig, payload: EventPayload & { notification_id: number }, timeoutMs: number, deps: CommandChannelDeps): Promise<SendOutcome> {
+export async function sendToChannel(
+  channel: ChannelConfig,
+  payload: EventPayload & { notification_id: number },
+  timeoutMs: number,
+  deps: CommandChannelDeps,
+): Promise<SendOutcome> {
   const scope = new SecretScope(deps.env);
   const body = JSON.stringify(payload);
   try {
@@ -23,7 +28,14 @@ export async function sendToChannel(channel: ChannelConfig, payload: EventPayloa
   }
 }
 
-function attempt(channel: ChannelConfig, payload: EventPayload, body: string, scope: SecretScope, timeoutMs: number, deps: CommandChannelDeps): Promise<SendOutcome> {
+function attempt(
+  channel: ChannelConfig,
+  payload: EventPayload,
+  body: string,
+  scope: SecretScope,
+  timeoutMs: number,
+  deps: CommandChannelDeps,
+): Promise<SendOutcome> {
   switch (channel.type) {
     case 'webhook':
       return sendWebhook(channel, body, scope, timeoutMs);

@@ -49,7 +49,9 @@ export interface EventPayload {
 }
 
 export function payloadOf(event: WatchdogEvent, host: string): EventPayload {
-  const details = Object.fromEntries(Object.entries(event.details).filter((entry): entry is [string, DetailValue] => entry[1] !== undefined));
+  const details = Object.fromEntries(
+    Object.entries(event.details).filter((entry): entry is [string, DetailValue] => entry[1] !== undefined),
+  );
   return {
     version: PAYLOAD_VERSION,
     event: event.kind,

@@ -1,7 +1,12 @@
 import type { HealthVerdict } from '../heartbeat/classify-heartbeat.js';
 import type { StartedInstance } from '../store/process-control.js';
 import { formatSeconds } from '../time/format-duration.js';
-import { decideCrashLoop, type CrashLoopDecision, type CrashLoopLimits, type RecoveryBudget } from './crash-loop-guard.js';
+import {
+  decideCrashLoop,
+  type CrashLoopDecision,
+  type CrashLoopLimits,
+  type RecoveryBudget,
+} from './crash-loop-guard.js';
 import { isRecoveryDue, nextConsecutiveFailures } from './recovery-due.js';
 
 /** What the audit log says of a process before this check. */
@@ -87,13 +92,21 @@ export function assessCheck(
     recoveryDue: false,
     guard: undefined,
   });
-  if (previous.offSince !== null) return held('off', `turned off${previous.offBy === null ? '' : ` by ${previous.offBy}`} at ${previous.offSince}`);
+  if (previous.offSince !== null)
+    return held('off', `turned off${previous.offBy === null ? '' : ` by ${previous.offBy}`} at ${previous.offSince}`);
   if (previous.gaveUpAt !== null) {
-    return held('gave_up', `${previous.gaveUpReason ?? 'gave up'} at ${previous.gaveUpAt}; \`watchdog on\` or \`watchdog reset\` resumes recoveries`);
+    return held(
+      'gave_up',
+      `${previous.gaveUpReason ?? 'gave up'} at ${previous.gaveUpAt}; \`watchdog on\` or \`watchdog reset\` resumes recoveries`,
+    );
   }
   const graced = inStartGrace(checked, previous, nowMs, clock);
   const assessed =
-    graced === undefined ? checked : graced.gone ? { ...checked, reason: `${checked.reason}; ${graced.reason}` } : { ...checked, state: 'starting' as const, reason: graced.reason };
+    graced === undefined
+      ? checked
+      : graced.gone
+        ? { ...checked, reason: `${checked.reason}; ${graced.reason}` }
+        : { ...checked, state: 'starting' as const, reason: graced.reason };
   const consecutiveFailures = nextConsecutiveFailures(previous.consecutiveFailures, assessed.state);
   const due = isRecoveryDue(assessed.state, consecutiveFailures, threshold);
   const guard = due ? decideCrashLoop(previous.budget, limits, nowMs) : { kind: 'allow' as const };
@@ -101,10 +114,20 @@ export function assessCheck(
     case 'allow':
       return { verdict: assessed, checked, consecutiveFailures, recoveryDue: due, guard: undefined };
     case 'backoff':
-      return { verdict: { ...assessed, reason: `${assessed.reason}; ${guard.reason}` }, checked, consecutiveFailures, recoveryDue: false, guard };
+      return {
+        verdict: { ...assessed, reason: `${assessed.reason}; ${guard.reason}` },
+        checked,
+        consecutiveFailures,
+        recoveryDue: false,
+        guard,
+      };
     case 'give_up':
       return {
-        verdict: { ...assessed, state: 'gave_up', reason: `${guard.reason}; heartbeat: ${assessed.state} (${assessed.reason})` },
+        verdict: {
+          ...assessed,
+          state: 'gave_up',
+          reason: `${guard.reason}; heartbeat: ${assessed.state} (${assessed.reason})`,
+        },
         checked,
         consecutiveFailures: 0,
         recoveryDue: false,
@@ -118,7 +141,12 @@ export function assessCheck(
  * shows the new instance is not up yet; `gone` when it would, but the started instance is
  * provably gone (it died during its grace): then the grace excuses nothing.
  */
-function inStartGrace(checked: HealthVerdict, previous: PreviousState, nowMs: number, clock: BootClock | undefined): { gone: boolean; reason: string } | undefined {
+function inStartGrace(
+  checked: HealthVerdict,
+  previous: PreviousState,
+  nowMs: number,
+  clock: BootClock | undefined,
+): { gone: boolean; reason: string } | undefined {
   const since = sinceStart(previous, nowMs, clock);
   if (since === undefined) return undefined;
   const { elapsedMs, graceMs } = since;
@@ -136,7 +164,10 @@ function inStartGrace(checked: HealthVerdict, previous: PreviousState, nowMs: nu
     return { gone: true, reason: `PID ${instance.pid}, started ${waited} ago, has exited: no start grace` };
   }
   const left = formatSeconds((graceMs - elapsedMs) / 1000);
-  return { gone: false, reason: `started ${waited} ago, waiting for its first heartbeat (${left} of grace left); ${checked.reason}` };
+  return {
+    gone: false,
+    reason: `started ${waited} ago, waiting for its first heartbeat (${left} of grace left); ${checked.reason}`,
+  };
 }
 
 /**
@@ -146,7 +177,11 @@ function inStartGrace(checked: HealthVerdict, previous: PreviousState, nowMs: nu
  * started instance is gone, so there is no grace. Only for a start recorded without the
  * boot clock (older rows, /proc/uptime unreadable) is the wall clock used.
  */
-function sinceStart(previous: PreviousState, nowMs: number, clock: BootClock | undefined): { elapsedMs: number; graceMs: number } | undefined {
+function sinceStart(
+  previous: PreviousState,
+  nowMs: number,
+  clock: BootClock | undefined,
+): { elapsedMs: number; graceMs: number } | undefined {
   if (previous.startedAt === null || previous.graceUntil === null) return undefined;
   const startedMs = Date.parse(previous.startedAt);
   const graceUntilMs = Date.parse(previous.graceUntil);

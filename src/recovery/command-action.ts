@@ -11,7 +11,11 @@ type CommandPlan = Extract<ActionPlan, { kind: 'command' }>;
  * A custom action (`commands.<name>`): the shell command, bounded by `cleanup_timeout`;
  * on timeout its whole process tree is killed, so no grandchild is left behind.
  */
-export async function runCommandAction(plan: CommandPlan, context: ActionContext, system: System): Promise<ActionResult> {
+export async function runCommandAction(
+  plan: CommandPlan,
+  context: ActionContext,
+  system: System,
+): Promise<ActionResult> {
   const startedAt = formatUtcTimestamp(system.now());
   const result = await system.runShellCommand({
     command: plan.command,

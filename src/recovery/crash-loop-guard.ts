@@ -9,8 +9,14 @@ export interface CrashLoopLimits {
   backoffSeconds: number;
 }
 
-export function crashLoopLimitsOf(process: Pick<ProcessConfig, 'max_recoveries' | 'recovery_window_seconds' | 'recovery_backoff_seconds'>): CrashLoopLimits {
-  return { maxRecoveries: process.max_recoveries, windowSeconds: process.recovery_window_seconds, backoffSeconds: process.recovery_backoff_seconds };
+export function crashLoopLimitsOf(
+  process: Pick<ProcessConfig, 'max_recoveries' | 'recovery_window_seconds' | 'recovery_backoff_seconds'>,
+): CrashLoopLimits {
+  return {
+    maxRecoveries: process.max_recoveries,
+    windowSeconds: process.recovery_window_seconds,
+    backoffSeconds: process.recovery_backoff_seconds,
+  };
 }
 
 /** How far ahead of the clock a recovery may seem to have started and still count (ticks of one run). */
@@ -45,9 +51,7 @@ export interface RecoveryBudget {
 }
 
 export type CrashLoopDecision =
-  | { kind: 'allow' }
-  | { kind: 'backoff'; untilMs: number; reason: string }
-  | { kind: 'give_up'; reason: string };
+  { kind: 'allow' } | { kind: 'backoff'; untilMs: number; reason: string } | { kind: 'give_up'; reason: string };
 
 /**
  * When a recovery's moment was, in ms since the epoch as the wall clock reads now. A moment
@@ -56,10 +60,20 @@ export type CrashLoopDecision =
  * the window, so a crash loop never gives up, nor ends a backoff at once. Moments of an
  * earlier boot, and rows recorded before the boot clock was, keep their wall time.
  */
-function momentMs(wall: string, uptimeSeconds: number | null | undefined, recovery: PastRecovery, nowMs: number, clock: GuardClock | undefined): number {
+function momentMs(
+  wall: string,
+  uptimeSeconds: number | null | undefined,
+  recovery: PastRecovery,
+  nowMs: number,
+  clock: GuardClock | undefined,
+): number {
   const sameBoot =
-    clock?.bootId !== undefined && clock.uptimeSeconds !== undefined && typeof recovery.bootId === 'string' && recovery.bootId.toLowerCase() === clock.bootId.toLowerCase();
-  if (sameBoot && typeof uptimeSeconds === 'number' && clock.uptimeSeconds !== undefined) return nowMs - (clock.uptimeSeconds - uptimeSeconds) * 1000;
+    clock?.bootId !== undefined &&
+    clock.uptimeSeconds !== undefined &&
+    typeof recovery.bootId === 'string' &&
+    recovery.bootId.toLowerCase() === clock.bootId.toLowerCase();
+  if (sameBoot && typeof uptimeSeconds === 'number' && clock.uptimeSeconds !== undefined)
+    return nowMs - (clock.uptimeSeconds - uptimeSeconds) * 1000;
   return Date.parse(wall);
 }
 
@@ -121,7 +135,8 @@ export function decideCrashLoop(budget: RecoveryBudget, limits: CrashLoopLimits,
     const untilMs = budget.lastFailedMs + waitSeconds * 1000;
     // A wait longer than the backoff itself means the clock was set back: the wait is over.
     if (nowMs < untilMs && untilMs - nowMs <= waitSeconds * 1000) {
-      const failures = budget.failedInARow === 1 ? 'a failed recovery' : `${budget.failedInARow} failed recoveries in a row`;
+      const failures =
+        budget.failedInARow === 1 ? 'a failed recovery' : `${budget.failedInARow} failed recoveries in a row`;
       return {
         kind: 'backoff',
         untilMs,

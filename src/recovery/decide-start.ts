@@ -27,7 +27,8 @@ export interface StartFacts {
 }
 
 /** Why a start is refused: a stable word for the audit log and the tests. */
-export type StartRefusal = 'off' | 'gave_up' | 'backoff' | 'running' | 'starting' | 'unknown' | 'untrusted_live' | 'no_kill';
+export type StartRefusal =
+  'off' | 'gave_up' | 'backoff' | 'running' | 'starting' | 'unknown' | 'untrusted_live' | 'no_kill';
 
 export type StartDecision = { start: true } | { start: false; refusal: StartRefusal; why: string };
 
@@ -53,13 +54,27 @@ export function decideStart(facts: StartFacts): StartDecision {
     );
   }
   if (facts.intent === 'start') {
-    if (facts.state === 'healthy') return no('running', `already running and healthy (${facts.reason}); not starting a second copy (${FORCE})`);
-    if (facts.state === 'starting') return no('starting', `already starting (${facts.reason}); not starting a second copy (${FORCE})`);
+    if (facts.state === 'healthy')
+      return no('running', `already running and healthy (${facts.reason}); not starting a second copy (${FORCE})`);
+    if (facts.state === 'starting')
+      return no('starting', `already starting (${facts.reason}); not starting a second copy (${FORCE})`);
   }
-  if (facts.heartbeat === 'check_error') return no('unknown', `cannot tell whether it runs (${facts.reason}); not starting what may be a second copy (${FORCE})`);
+  if (facts.heartbeat === 'check_error')
+    return no(
+      'unknown',
+      `cannot tell whether it runs (${facts.reason}); not starting what may be a second copy (${FORCE})`,
+    );
   if (!facts.kills) {
-    const live = TRUSTED_LIVE.has(facts.heartbeat) ? 'its heartbeat names a live process' : facts.recordedLivePid === undefined ? undefined : `PID ${facts.recordedLivePid}, which the watchdog started, still runs`;
-    if (live !== undefined) return no('no_kill', `${live} (${facts.reason}) and its actions have no kill; not starting a second copy (${FORCE})`);
+    const live = TRUSTED_LIVE.has(facts.heartbeat)
+      ? 'its heartbeat names a live process'
+      : facts.recordedLivePid === undefined
+        ? undefined
+        : `PID ${facts.recordedLivePid}, which the watchdog started, still runs`;
+    if (live !== undefined)
+      return no(
+        'no_kill',
+        `${live} (${facts.reason}) and its actions have no kill; not starting a second copy (${FORCE})`,
+      );
   }
   return { start: true };
 }

@@ -40,21 +40,39 @@ export interface DaemonRules {
  * when it has one and else, read from a PID file, as the file's owner, and that is neither
  * the watchdog nor one of its ancestors. Anything else is a stranger: never taken, so never signalled.
  */
-export function judgeDaemonPid(pid: number, facts: DaemonFacts, rules: DaemonRules): { ok: true } | { ok: false; why: string } {
+export function judgeDaemonPid(
+  pid: number,
+  facts: DaemonFacts,
+  rules: DaemonRules,
+): { ok: true } | { ok: false; why: string } {
   const no = (why: string): { ok: false; why: string } => ({ ok: false, why: `PID ${pid} ${why}` });
   if (!Number.isSafeInteger(pid) || pid <= 1) return no('is never taken (only PIDs above 1 are)');
   if (pid === rules.ownPid || rules.ancestors.has(pid)) return no('is the watchdog or one of its ancestors');
   if (pid === rules.starterPid) return no("is the start command's, which has exited: another process took it");
-  if (facts.liveness !== 'alive') return no(facts.liveness === 'zombie' ? 'has exited (zombie)' : facts.liveness === 'thread' ? 'is a thread, not a process' : 'is not running');
+  if (facts.liveness !== 'alive')
+    return no(
+      facts.liveness === 'zombie'
+        ? 'has exited (zombie)'
+        : facts.liveness === 'thread'
+          ? 'is a thread, not a process'
+          : 'is not running',
+    );
   if (facts.startTicks === undefined) return no('has no readable start time');
   // One tick of slack: the boot clock read before the start is rounded to 10 ms.
-  if (facts.startTicks < rules.notBeforeTicks - 1) return no('started before the start command: another program, not its daemon');
+  if (facts.startTicks < rules.notBeforeTicks - 1)
+    return no('started before the start command: another program, not its daemon');
   if (facts.uids === undefined) return no('is not running');
-  if (facts.uids.real !== facts.uids.effective) return no(`runs with real uid ${facts.uids.real} and effective uid ${facts.uids.effective} (set-user-ID): not its daemon`);
+  if (facts.uids.real !== facts.uids.effective)
+    return no(
+      `runs with real uid ${facts.uids.real} and effective uid ${facts.uids.effective} (set-user-ID): not its daemon`,
+    );
   if (rules.user !== undefined) {
-    if (facts.uids.effective !== rules.user.uid) return no(`runs as uid ${facts.uids.effective}, not as ${rules.user.name}`);
+    if (facts.uids.effective !== rules.user.uid)
+      return no(`runs as uid ${facts.uids.effective}, not as ${rules.user.name}`);
   } else if (rules.fileOwnerUid !== undefined && facts.uids.effective !== rules.fileOwnerUid) {
-    return no(`runs as uid ${facts.uids.effective}, not as uid ${rules.fileOwnerUid} that owns the PID file (who could write any PID there)`);
+    return no(
+      `runs as uid ${facts.uids.effective}, not as uid ${rules.fileOwnerUid} that owns the PID file (who could write any PID there)`,
+    );
   }
   return { ok: true };
 }
@@ -144,11 +162,17 @@ export async function findDaemon(
       await system.sleep(pollDelayMs(attempt, PID_FILE_POLL_MS));
     }
   }
-  const left = new Set([...system.processes.sessionMembers(search.starterPid), ...system.processes.groupMembers(search.starterPid)]);
+  const left = new Set([
+    ...system.processes.sessionMembers(search.starterPid),
+    ...system.processes.groupMembers(search.starterPid),
+  ]);
   const candidates = [...left]
     .map((pid) => ({ pid, facts: factsOf(pid) }))
     // One tick of slack, as for notBeforeTicks: the boot clock is read rounded.
-    .filter(({ pid, facts }) => judgeDaemonPid(pid, facts, rules).ok && facts.startTicks !== undefined && facts.startTicks <= exitedTicks + 1)
+    .filter(
+      ({ pid, facts }) =>
+        judgeDaemonPid(pid, facts, rules).ok && facts.startTicks !== undefined && facts.startTicks <= exitedTicks + 1,
+    )
     .sort((a, b) => (a.facts.startTicks ?? 0) - (b.facts.startTicks ?? 0) || a.pid - b.pid);
   const oldest = candidates[0];
   const prefix = refused === undefined ? '' : `${refused}; `;
@@ -156,5 +180,8 @@ export async function findDaemon(
     const found = take(oldest.pid, `left in the start command's session`);
     if ('daemon' in found) return { ...found, note: `${prefix}${found.note}` };
   }
-  return { daemon: undefined, note: `${prefix}no daemon found in its session${search.pidFile === undefined ? ' (set pid_file if it detaches with setsid)' : ''}` };
+  return {
+    daemon: undefined,
+    note: `${prefix}no daemon found in its session${search.pidFile === undefined ? ' (set pid_file if it detaches with setsid)' : ''}`,
+  };
 }

@@ -19,13 +19,17 @@ type KillPlan = Extract<ActionPlan, { kind: 'kill' }>;
 /** What the guards decide for the plan's PID right now (also what `--dry-run` shows). */
 export function decideKillNow(plan: KillPlan, system: System): KillDecision {
   const { candidate } = plan;
-  if (candidate.pid === undefined) return { kind: candidate.refused ? 'refused' : 'nothing_to_kill', why: candidate.why };
+  if (candidate.pid === undefined)
+    return { kind: candidate.refused ? 'refused' : 'nothing_to_kill', why: candidate.why };
   const { pid } = candidate;
   // The guards that need no procfs come first: a hostile PID is refused before anything is read of it.
   const readable = Number.isSafeInteger(pid) && pid > 1;
   const stat = readable ? system.processes.stat(pid) : undefined;
   const bootTimeMs = stat === undefined ? undefined : system.processes.bootTimeMs();
-  const identity = stat === undefined || candidate.identity === undefined ? undefined : checkIdentity(pid, candidate.identity, observeIdentity(system.processes, pid));
+  const identity =
+    stat === undefined || candidate.identity === undefined
+      ? undefined
+      : checkIdentity(pid, candidate.identity, observeIdentity(system.processes, pid));
   return decideKill(pid, {
     liveness: readable ? system.processes.liveness(pid) : 'dead',
     processGroup: stat?.pgrp,
@@ -68,10 +72,17 @@ export async function runKillAction(plan: KillPlan, system: System): Promise<Act
   } catch (error) {
     // procfs unreadable or unparsable: the app cannot be identified, so it is not signalled,
     // and the kill fails with the reason (nothing is swallowed: it is the action's detail).
-    return actionResult({ ...base, outcome: 'failed', durationMs: elapsed(), detail: `cannot inspect the process: ${describeError(error)}` });
+    return actionResult({
+      ...base,
+      outcome: 'failed',
+      durationMs: elapsed(),
+      detail: `cannot inspect the process: ${describeError(error)}`,
+    });
   }
-  if (decision.kind === 'cannot_kill') return actionResult({ ...base, outcome: 'failed', durationMs: elapsed(), detail: decision.why });
-  if (decision.kind !== 'signal') return actionResult({ ...base, outcome: decision.kind, durationMs: elapsed(), detail: decision.why });
+  if (decision.kind === 'cannot_kill')
+    return actionResult({ ...base, outcome: 'failed', durationMs: elapsed(), detail: decision.why });
+  if (decision.kind !== 'signal')
+    return actionResult({ ...base, outcome: decision.kind, durationMs: elapsed(), detail: decision.why });
 
   const { target } = decision;
   const who = target.group ? `process group ${target.pid}` : `PID ${target.pid}`;
@@ -79,7 +90,8 @@ export async function runKillAction(plan: KillPlan, system: System): Promise<Act
     actionResult({ ...base, outcome, durationMs: elapsed(), pid: target.pid, signal, detail: `${who}: ${detail}` });
 
   const sent = send(system, target, 'SIGTERM');
-  if (sent !== undefined) return sent === 'gone' ? done('ok', 'SIGTERM', 'exited before it was signalled') : done('failed', 'SIGTERM', sent);
+  if (sent !== undefined)
+    return sent === 'gone' ? done('ok', 'SIGTERM', 'exited before it was signalled') : done('failed', 'SIGTERM', sent);
   send(system, target, 'SIGCONT');
   // Asked to stop, the watchdog does not wait out kill_timeout: the kill is finished with SIGKILL now.
   if (await waitUntilGone(system, target, plan.timeoutSeconds * 1000, true)) {
@@ -92,10 +104,23 @@ export async function runKillAction(plan: KillPlan, system: System): Promise<Act
   if (killed !== undefined) return done('failed', 'SIGKILL', killed);
   const stopping = system.signal?.aborted === true ? String(system.signal.reason) : undefined;
   if (await waitUntilGone(system, target, AFTER_SIGKILL_WAIT_MS)) {
-    if (stopping !== undefined) return done('ok', 'SIGKILL', `still running when the watchdog was asked to stop (${stopping}); killed with SIGKILL`);
-    return done('ok', 'SIGKILL', `still running ${formatSeconds(plan.timeoutSeconds)} after SIGTERM (kill_timeout); killed with SIGKILL`);
+    if (stopping !== undefined)
+      return done(
+        'ok',
+        'SIGKILL',
+        `still running when the watchdog was asked to stop (${stopping}); killed with SIGKILL`,
+      );
+    return done(
+      'ok',
+      'SIGKILL',
+      `still running ${formatSeconds(plan.timeoutSeconds)} after SIGTERM (kill_timeout); killed with SIGKILL`,
+    );
   }
-  return done('failed', 'SIGKILL', `still running ${formatSeconds(AFTER_SIGKILL_WAIT_MS / 1000)} after SIGKILL (stuck in the kernel?)`);
+  return done(
+    'failed',
+    'SIGKILL',
+    `still running ${formatSeconds(AFTER_SIGKILL_WAIT_MS / 1000)} after SIGKILL (stuck in the kernel?)`,
+  );
 }
 
 /** Sends a signal; `undefined` when sent, `'gone'` when there was no one left, else why it failed. */
@@ -118,7 +143,12 @@ function send(system: System, target: KillTarget, signal: NodeJS.Signals): 'gone
 }
 
 /** Whether the target went within `timeoutMs`; `untilStopped`: no longer than until the watchdog is asked to stop. */
-async function waitUntilGone(system: System, target: KillTarget, timeoutMs: number, untilStopped = false): Promise<boolean> {
+async function waitUntilGone(
+  system: System,
+  target: KillTarget,
+  timeoutMs: number,
+  untilStopped = false,
+): Promise<boolean> {
   const deadline = system.monotonicMs() + timeoutMs;
   for (let attempt = 0; ; attempt += 1) {
     if (isGone(system, target)) return true;

@@ -42,9 +42,18 @@ export function killCandidateOf(
     // instance the watchdog started (or the daemon its start command left) is the one to
     // stop, by its proven identity, or every start would add a copy.
     if (started !== undefined) {
-      return { pid: started.pid, startTicks: started.startTicks, identity: { startTicks: started.startTicks, bootId: started.bootId, user: expected.user } };
+      return {
+        pid: started.pid,
+        startTicks: started.startTicks,
+        identity: { startTicks: started.startTicks, bootId: started.bootId, user: expected.user },
+      };
     }
-    if (!trusted) return { pid: undefined, refused: verdict.pid !== undefined, why: `the heartbeat is not trusted (${verdict.reason})` };
+    if (!trusted)
+      return {
+        pid: undefined,
+        refused: verdict.pid !== undefined,
+        why: `the heartbeat is not trusted (${verdict.reason})`,
+      };
     return { pid: undefined, refused: false, why: `no PID known (${verdict.reason})` };
   }
   return {
@@ -52,7 +61,13 @@ export function killCandidateOf(
     // As the check parsed it: Date.parse of the text refused forms the parser accepts (white
     // space around it, an offset with seconds), and the guard below was then silently skipped.
     heartbeatMs: verdict.heartbeatMs,
-    identity: { startTicks: verdict.pidStartTicks, bootId: verdict.bootId, match: expected.match, user: expected.user, writerUid: verdict.writerUid },
+    identity: {
+      startTicks: verdict.pidStartTicks,
+      bootId: verdict.bootId,
+      match: expected.match,
+      user: expected.user,
+      writerUid: verdict.writerUid,
+    },
   };
 }
 
@@ -108,13 +123,18 @@ export type KillDecision =
  * a process group only when that process leads it (and the watchdog is not in it).
  */
 export function decideKill(pid: number, facts: KillFacts): KillDecision {
-  if (!Number.isSafeInteger(pid) || pid <= 1) return { kind: 'refused', why: `PID ${pid} is never signalled (only PIDs above 1 are)` };
+  if (!Number.isSafeInteger(pid) || pid <= 1)
+    return { kind: 'refused', why: `PID ${pid} is never signalled (only PIDs above 1 are)` };
   if (pid === facts.ownPid) return { kind: 'refused', why: `PID ${pid} is the watchdog itself` };
   // Before the ancestor guard: an ancestor that is shown not to be the app (a reused PID) is
   // no reason to fail the kill, only not to signal it.
-  if (facts.identityProblem !== undefined && facts.liveness === 'alive') return { kind: 'refused', why: facts.identityProblem };
+  if (facts.identityProblem !== undefined && facts.liveness === 'alive')
+    return { kind: 'refused', why: facts.identityProblem };
   if (facts.ancestors.has(pid)) {
-    return { kind: 'cannot_kill', why: `PID ${pid} is an ancestor of the watchdog (its shell, cron, sshd, or the app itself running watchdog)` };
+    return {
+      kind: 'cannot_kill',
+      why: `PID ${pid} is an ancestor of the watchdog (its shell, cron, sshd, or the app itself running watchdog)`,
+    };
   }
   switch (facts.liveness) {
     case 'dead':
@@ -127,17 +147,28 @@ export function decideKill(pid: number, facts: KillFacts): KillDecision {
       break;
   }
   if (facts.startTime === undefined) {
-    return { kind: 'refused', why: `PID ${pid}: its start time cannot be read, so it cannot be told apart from a process that reused the PID` };
+    return {
+      kind: 'refused',
+      why: `PID ${pid}: its start time cannot be read, so it cannot be told apart from a process that reused the PID`,
+    };
   }
   if (facts.expectedStartTicks !== undefined && facts.startTime !== facts.expectedStartTicks) {
-    return { kind: 'nothing_to_kill', why: `PID ${pid} is no longer the instance the watchdog started (it exited; another process has the PID)` };
+    return {
+      kind: 'nothing_to_kill',
+      why: `PID ${pid} is no longer the instance the watchdog started (it exited; another process has the PID)`,
+    };
   }
   // A process younger than the heartbeat cannot have written it: the app died and another
   // program got its PID (the Python Watchdog killed such strangers). A wall-clock judgement:
   // after a clock step forward, `btime` (boot time by the wall clock) moves with it and every
   // process seems to have started after its heartbeat. So it only judges a PID whose identity
   // is not proven: a proven writer is the app, and refusing it would start a second copy.
-  if (facts.identityProven !== true && facts.startedAtMs !== undefined && facts.heartbeatMs !== undefined && facts.startedAtMs > facts.heartbeatMs + START_TIME_TOLERANCE_MS) {
+  if (
+    facts.identityProven !== true &&
+    facts.startedAtMs !== undefined &&
+    facts.heartbeatMs !== undefined &&
+    facts.startedAtMs > facts.heartbeatMs + START_TIME_TOLERANCE_MS
+  ) {
     return {
       kind: 'refused',
       why: `PID ${pid} started ${new Date(facts.startedAtMs).toISOString()}, after its heartbeat was written: another program reusing the app's PID`,

@@ -38,7 +38,13 @@ export async function runPipeline(
   const actions: ActionResult[] = [];
   let stoppedBy: ActionResult | undefined;
   const skipped = (plan: ActionPlan, why: string): ActionResult =>
-    actionResult({ action: plan.action, outcome: 'skipped', startedAt: formatUtcTimestamp(system.now()), durationMs: 0, detail: `not run: ${why}` });
+    actionResult({
+      action: plan.action,
+      outcome: 'skipped',
+      startedAt: formatUtcTimestamp(system.now()),
+      durationMs: 0,
+      detail: `not run: ${why}`,
+    });
   for (const [position, plan] of plans.entries()) {
     const stopping = stopSignalOf(system.signal);
     const result =
@@ -59,9 +65,16 @@ export async function runPipeline(
   const stopped = stopSignalOf(system.signal);
   const summary = summarize(stoppedBy, warnings);
   if (stopped !== undefined && stoppedBy === undefined) {
-    const done = actions.filter((action) => action.outcome !== 'skipped').map((action) => `${action.action} ${action.outcome}`);
+    const done = actions
+      .filter((action) => action.outcome !== 'skipped')
+      .map((action) => `${action.action} ${action.outcome}`);
     const did = done.length === 0 ? 'nothing had run' : `done: ${done.join(', ')}`;
-    return { outcome: 'interrupted', actions, started, summary: `interrupted by ${stopped} (${did})${summary === '' ? '' : `; ${summary}`}` };
+    return {
+      outcome: 'interrupted',
+      actions,
+      started,
+      summary: `interrupted by ${stopped} (${did})${summary === '' ? '' : `; ${summary}`}`,
+    };
   }
   return { outcome: stoppedBy === undefined ? 'succeeded' : 'failed', actions, started, summary };
 }

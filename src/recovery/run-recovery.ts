@@ -76,15 +76,15 @@ export async function runRecovery(request: RecoveryRequest, deps: RecoveryDeps):
   const reason = `${trigger.state} (${trigger.reason})`;
   const recoveryId = audit.write((db) => {
     const id = beginRecovery(db, {
-    processKey: process.key,
-    kind: request.kind,
-    command: request.command,
-    requestedBy: request.requestedBy,
-    triggerHealth: trigger.state,
-    triggerReason: trigger.reason,
-    startedAt: formatUtcTimestamp(new Date(startedMs)),
-    bootId: startedOnBoot?.bootId ?? null,
-    startedUptimeSeconds: startedOnBoot?.uptimeSeconds ?? null,
+      processKey: process.key,
+      kind: request.kind,
+      command: request.command,
+      requestedBy: request.requestedBy,
+      triggerHealth: trigger.state,
+      triggerReason: trigger.reason,
+      startedAt: formatUtcTimestamp(new Date(startedMs)),
+      bootId: startedOnBoot?.bootId ?? null,
+      startedUptimeSeconds: startedOnBoot?.uptimeSeconds ?? null,
     });
     if (request.historyId !== undefined) linkCheckToRecovery(db, request.historyId, id);
     return id;
@@ -94,7 +94,13 @@ export async function runRecovery(request: RecoveryRequest, deps: RecoveryDeps):
   logger.info(`${label} started by ${request.requestedBy} (${request.command}): ${reason}; actions: ${actionList}`);
   const tell = request.kind === 'recovery' || request.kind === 'restart' ? deps.raise : undefined;
   const about = { processKey: process.key, displayName: process.display_name };
-  const facts = { recovery_id: recoveryId, kind: request.kind, requested_by: request.requestedBy, trigger: trigger.state, reason: trigger.reason };
+  const facts = {
+    recovery_id: recoveryId,
+    kind: request.kind,
+    requested_by: request.requestedBy,
+    trigger: trigger.state,
+    reason: trigger.reason,
+  };
   tell?.({
     kind: 'recovery_started',
     at: formatUtcTimestamp(new Date(startedMs)),
@@ -155,7 +161,12 @@ export async function runRecovery(request: RecoveryRequest, deps: RecoveryDeps):
     at: formatUtcTimestamp(new Date(finishedMs)),
     ...about,
     summary: `${process.key}: ${request.kind} #${recoveryId} ${result.outcome} after ${took}${result.summary === '' ? '' : `: ${result.summary}`}`,
-    details: { ...facts, duration_seconds: durationMs / 1000, started_pid: result.started?.pid ?? null, problem: result.summary === '' ? null : result.summary },
+    details: {
+      ...facts,
+      duration_seconds: durationMs / 1000,
+      started_pid: result.started?.pid ?? null,
+      problem: result.summary === '' ? null : result.summary,
+    },
   });
   if (result.outcome === 'succeeded') {
     const started = result.started?.pid === undefined ? '' : `; started PID ${result.started.pid}`;
@@ -175,14 +186,19 @@ function noteStart(db: AuditWriter['db'], process: ProcessConfig, start: ActionR
   const instance = start.daemon ?? (start.pid === undefined || exited ? undefined : instanceOf(start.pid, system));
   // The boot clock when the start began: the start action took start.durationMs since then.
   const uptime = system.processes.uptimeSeconds();
-  const onBoot = bootId === undefined || uptime === undefined ? undefined : { bootId, uptimeSeconds: Math.max(0, uptime - start.durationMs / 1000) };
+  const onBoot =
+    bootId === undefined || uptime === undefined
+      ? undefined
+      : { bootId, uptimeSeconds: Math.max(0, uptime - start.durationMs / 1000) };
   noteStarted(db, process.key, start.startedAt, graceUntilOf(process, start.startedAt), instance, onBoot);
 }
 
 /** A live process by its PID, start time and boot; `undefined` once it is gone or a zombie. */
 function instanceOf(pid: number, system: System): StartedInstance | undefined {
   const stat = system.processes.stat(pid);
-  return stat === undefined || stat.state === 'Z' ? undefined : { pid, startTicks: stat.startTime, bootId: system.processes.bootId() };
+  return stat === undefined || stat.state === 'Z'
+    ? undefined
+    : { pid, startTicks: stat.startTime, bootId: system.processes.bootId() };
 }
 
 /** The boot clock now, to judge a grace period no step of the wall clock moves. */
@@ -203,6 +219,7 @@ function logAction(logger: Logger, label: string, action: ActionResult): void {
   else logger.info(line);
   if (action.warning !== undefined) logger.warn(`${label}: ${action.action}: ${action.warning}`);
   if (action.outcome === 'failed' && action.outputTail !== null) {
-    for (const outputLine of action.outputTail.trimEnd().split('\n').slice(-10)) logger.error(`${label}: ${action.action} output: ${outputLine}`);
+    for (const outputLine of action.outputTail.trimEnd().split('\n').slice(-10))
+      logger.error(`${label}: ${action.action} output: ${outputLine}`);
   }
 }

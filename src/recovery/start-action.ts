@@ -48,21 +48,49 @@ export async function runStartAction(plan: StartPlan, context: ActionContext, sy
     outputTail: result.outputTail === '' ? null : result.outputTail,
   };
   // Healing never waits for a log file: the app started, its output went elsewhere, and the detail says where and why.
-  const output = result.outputProblems.length === 0 ? `output appended to ${result.outputPath}` : `${result.outputProblems.join('; ')}; output appended to ${result.outputPath}`;
+  const output =
+    result.outputProblems.length === 0
+      ? `output appended to ${result.outputPath}`
+      : `${result.outputProblems.join('; ')}; output appended to ${result.outputPath}`;
   const notes = moved === undefined ? '' : `; ${moved}`;
-  const warning = result.outputProblems.length === 0 ? {} : { warning: `${result.outputProblems.join('; ')}; output appended to ${result.outputPath}` };
-  if (result.outcome === 'spawn-failed' || (result.outcome === 'exited' && result.exitCode !== 0)) hooks?.failed(startedAt);
+  const warning =
+    result.outputProblems.length === 0
+      ? {}
+      : { warning: `${result.outputProblems.join('; ')}; output appended to ${result.outputPath}` };
+  if (result.outcome === 'spawn-failed' || (result.outcome === 'exited' && result.exitCode !== 0))
+    hooks?.failed(startedAt);
   switch (result.outcome) {
     case 'spawn-failed':
-      return actionResult({ ...fields, ...warning, outcome: 'failed', detail: `could not run the start command: ${result.error ?? 'unknown error'}${notes}` });
+      return actionResult({
+        ...fields,
+        ...warning,
+        outcome: 'failed',
+        detail: `could not run the start command: ${result.error ?? 'unknown error'}${notes}`,
+      });
     case 'exited':
       if (result.exitCode === 0) {
-        const found = result.pid === undefined || uptimeBefore === undefined || uptimeAfter === undefined ? undefined : await findDaemon(
-          { pidFile: plan.pidFile, starterPid: result.pid, startedUptimeSeconds: uptimeBefore, exitedUptimeSeconds: uptimeAfter, user: plan.appUser, waitMs: plan.verifyDelaySeconds * 1000 },
-          system,
-        );
+        const found =
+          result.pid === undefined || uptimeBefore === undefined || uptimeAfter === undefined
+            ? undefined
+            : await findDaemon(
+                {
+                  pidFile: plan.pidFile,
+                  starterPid: result.pid,
+                  startedUptimeSeconds: uptimeBefore,
+                  exitedUptimeSeconds: uptimeAfter,
+                  user: plan.appUser,
+                  waitMs: plan.verifyDelaySeconds * 1000,
+                },
+                system,
+              );
         const daemon = found === undefined ? '' : `; ${found.note}`;
-        return actionResult({ ...fields, ...warning, outcome: 'ok', daemon: found?.daemon, detail: `the start command exited 0 ${within} (it hands over or daemonizes)${daemon}; ${output}${notes}` });
+        return actionResult({
+          ...fields,
+          ...warning,
+          outcome: 'ok',
+          daemon: found?.daemon,
+          detail: `the start command exited 0 ${within} (it hands over or daemonizes)${daemon}; ${output}${notes}`,
+        });
       }
       return actionResult({
         ...fields,
@@ -73,9 +101,19 @@ export async function runStartAction(plan: StartPlan, context: ActionContext, sy
     case 'running':
       if (result.interrupted === true) {
         const waited = formatSeconds(result.durationMs / 1000);
-        return actionResult({ ...fields, ...warning, outcome: 'ok', detail: `PID ${result.pid ?? '?'} running after ${waited}: verify_delay cut short, the watchdog was asked to stop (the app is left running); ${output}${notes}` });
+        return actionResult({
+          ...fields,
+          ...warning,
+          outcome: 'ok',
+          detail: `PID ${result.pid ?? '?'} running after ${waited}: verify_delay cut short, the watchdog was asked to stop (the app is left running); ${output}${notes}`,
+        });
       }
-      return actionResult({ ...fields, ...warning, outcome: 'ok', detail: `PID ${result.pid ?? '?'} running after ${formatSeconds(plan.verifyDelaySeconds)}; ${output}${notes}` });
+      return actionResult({
+        ...fields,
+        ...warning,
+        outcome: 'ok',
+        detail: `PID ${result.pid ?? '?'} running after ${formatSeconds(plan.verifyDelaySeconds)}; ${output}${notes}`,
+      });
   }
 }
 

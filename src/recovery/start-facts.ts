@@ -16,7 +16,8 @@ export function startFactsOf(
   processes: ProcessInspector,
   expected: { match?: RegExp | undefined; user?: UserAccount | undefined } = {},
 ): StartFacts {
-  const recordedLivePid = started !== undefined && isRecordedInstanceAlive(started, processes) ? started.pid : undefined;
+  const recordedLivePid =
+    started !== undefined && isRecordedInstanceAlive(started, processes) ? started.pid : undefined;
   const { checked } = assessment;
   const named = checked.state === 'invalid_heartbeat' ? checked.pid : undefined;
   // Only a PID that can name a process is looked up: a hostile -1 or 0 is never read.
@@ -45,17 +46,35 @@ export function startFactsOf(
  * heartbeat (an app's user speaks only for their own processes). One that fails is a
  * stranger, whatever names it.
  */
-function mayBeTheApp(pid: number, expected: Pick<ExpectedIdentity, 'match' | 'user' | 'writerUid'>, processes: ProcessInspector): boolean {
+function mayBeTheApp(
+  pid: number,
+  expected: Pick<ExpectedIdentity, 'match' | 'user' | 'writerUid'>,
+  processes: ProcessInspector,
+): boolean {
   if (expected.match === undefined && expected.user === undefined && expected.writerUid === undefined) return true;
-  return checkIdentity(pid, { match: expected.match, user: expected.user, writerUid: expected.writerUid }, observeIdentity(processes, pid)).ok;
+  return checkIdentity(
+    pid,
+    { match: expected.match, user: expected.user, writerUid: expected.writerUid },
+    observeIdentity(processes, pid),
+  ).ok;
 }
 
 /** The recorded instance still runs: same PID, same start time, same boot, not a zombie. */
-export function isRecordedInstanceAlive(started: StartedInstance, processes: Pick<ProcessInspector, 'stat' | 'bootId'>): boolean {
+export function isRecordedInstanceAlive(
+  started: StartedInstance,
+  processes: Pick<ProcessInspector, 'stat' | 'bootId'>,
+): boolean {
   const bootId = processes.bootId();
-  if (started.bootId !== undefined && bootId !== undefined && started.bootId.toLowerCase() !== bootId.toLowerCase()) return false;
+  if (started.bootId !== undefined && bootId !== undefined && started.bootId.toLowerCase() !== bootId.toLowerCase())
+    return false;
   const stat = processes.stat(started.pid);
-  return stat !== undefined && stat.state !== 'Z' && stat.state !== 'X' && stat.state !== 'x' && stat.startTime === started.startTicks;
+  return (
+    stat !== undefined &&
+    stat.state !== 'Z' &&
+    stat.state !== 'X' &&
+    stat.state !== 'x' &&
+    stat.startTime === started.startTicks
+  );
 }
 
 /**
@@ -74,7 +93,8 @@ export function isStartedInstanceGone(
   if (isRecordedInstanceAlive(started, processes)) return false;
   const bootId = processes.bootId();
   // Another boot: everything of the old one is gone (and its IDs mean nothing now).
-  if (started.bootId !== undefined && bootId !== undefined && started.bootId.toLowerCase() !== bootId.toLowerCase()) return true;
+  if (started.bootId !== undefined && bootId !== undefined && started.bootId.toLowerCase() !== bootId.toLowerCase())
+    return true;
   return processes.sessionMembers(started.pid).length === 0 && processes.groupMembers(started.pid).length === 0;
 }
 

@@ -58,18 +58,21 @@ export function buildNetworkStatus(
     failing_since: state.failing_since,
     failed_ladder_runs: state.failed_ladder_runs,
     max_failures: network.max_failures,
-    last_ladder: state.last_ladder_at === null ? null : { at: state.last_ladder_at, outcome: state.last_ladder_outcome },
+    last_ladder:
+      state.last_ladder_at === null ? null : { at: state.last_ladder_at, outcome: state.last_ladder_outcome },
     last_healed_by: state.last_healed_by,
     reboot: {
       configured: reboot !== undefined,
       command: reboot?.command ?? null,
       last_reboot_at: history.last?.at ?? null,
       last_reboot_outcome: history.last?.outcome ?? null,
-      last_reboot_in_this_boot: history.last?.boot_id == null || now.bootId === undefined ? null : history.last.boot_id === now.bootId,
+      last_reboot_in_this_boot:
+        history.last?.boot_id == null || now.bootId === undefined ? null : history.last.boot_id === now.bootId,
       reboots_last_24h: history.rebootsInLastDay,
       max_per_day: reboot?.max_per_day ?? null,
       cooldown_seconds: reboot?.cooldown_seconds ?? null,
-      cooldown_left_seconds: reboot === undefined || since === undefined ? 0 : Math.max(0, Math.ceil(reboot.cooldown_seconds - since)),
+      cooldown_left_seconds:
+        reboot === undefined || since === undefined ? 0 : Math.max(0, Math.ceil(reboot.cooldown_seconds - since)),
     },
   };
 }

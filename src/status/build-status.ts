@@ -92,7 +92,11 @@ export function buildStatus(
       display_name: process.display_name,
       enabled: process.enabled,
       state: !process.enabled ? 'disabled' : (current?.state ?? 'unknown'),
-      reason: !process.enabled ? 'enabled is false in the config' : current === undefined ? 'not checked yet' : current.reason,
+      reason: !process.enabled
+        ? 'enabled is false in the config'
+        : current === undefined
+          ? 'not checked yet'
+          : current.reason,
       consecutive_failures: failures,
       threshold,
       recovery_due: process.enabled && row?.off_since == null && row?.gave_up_at == null && failures >= threshold,

@@ -72,7 +72,11 @@ export function currentStateOf(row: StateRow, isAlive: (instance: StartedInstanc
   const startedPid = started !== undefined && isAlive(started) ? started.pid : null;
   const heartbeatLive = behind !== null && TRUSTED_LIVE.has(behind as HealthState);
   const pid = heartbeatLive && row.last_pid !== null ? row.last_pid : startedPid;
-  const { state, reason } = stateAndReason(row, behind, started !== undefined && startedPid === null ? started.pid : undefined);
+  const { state, reason } = stateAndReason(
+    row,
+    behind,
+    started !== undefined && startedPid === null ? started.pid : undefined,
+  );
   const heartbeatShown = !off || heartbeatLive;
   return {
     state,
@@ -91,7 +95,11 @@ export function currentStateOf(row: StateRow, isAlive: (instance: StartedInstanc
   };
 }
 
-function stateAndReason(row: StateRow, behind: string | null, exitedPid: number | undefined): { state: string; reason: string | null } {
+function stateAndReason(
+  row: StateRow,
+  behind: string | null,
+  exitedPid: number | undefined,
+): { state: string; reason: string | null } {
   const recorded = row.last_health;
   if (row.off_since !== null) {
     // Recorded while off: its reason says who turned it off and what the heartbeat said then.
@@ -100,10 +108,16 @@ function stateAndReason(row: StateRow, behind: string | null, exitedPid: number 
   }
   if ((recorded === 'off' || (recorded === 'gave_up' && row.gave_up_at === null)) && recorded !== null) {
     const cleared = recorded === 'off' ? 'turned on' : 'recoveries resumed';
-    return { state: behind ?? 'unknown', reason: `${cleared} since this was recorded; the heartbeat then: ${behind ?? 'unknown'}` };
+    return {
+      state: behind ?? 'unknown',
+      reason: `${cleared} since this was recorded; the heartbeat then: ${behind ?? 'unknown'}`,
+    };
   }
   if (recorded === 'starting' && exitedPid !== undefined) {
-    return { state: recorded, reason: `${row.last_reason ?? 'starting'}; PID ${exitedPid}, the instance started, has exited since` };
+    return {
+      state: recorded,
+      reason: `${row.last_reason ?? 'starting'}; PID ${exitedPid}, the instance started, has exited since`,
+    };
   }
   return { state: recorded ?? 'unknown', reason: row.last_reason ?? (recorded === null ? 'not checked yet' : null) };
 }

@@ -24,13 +24,24 @@ export interface AuditEventRow {
 }
 
 export function recordAuditEvent(db: Store, event: AuditEvent): void {
-  db.prepare('INSERT INTO audit_events (at, kind, process_key, detail) VALUES (?, ?, ?, ?)').run(event.at, event.kind, event.processKey ?? null, event.detail);
+  db.prepare('INSERT INTO audit_events (at, kind, process_key, detail) VALUES (?, ?, ?, ?)').run(
+    event.at,
+    event.kind,
+    event.processKey ?? null,
+    event.detail,
+  );
 }
 
 /** The most recent events, newest first: all, or those of one process. */
-export function readAuditEvents(db: Store, { processKey, limit }: { processKey?: string | undefined; limit: number }): AuditEventRow[] {
-  if (processKey === undefined) return db.prepare<[number], AuditEventRow>('SELECT * FROM audit_events ORDER BY id DESC LIMIT ?').all(limit);
+export function readAuditEvents(
+  db: Store,
+  { processKey, limit }: { processKey?: string | undefined; limit: number },
+): AuditEventRow[] {
+  if (processKey === undefined)
+    return db.prepare<[number], AuditEventRow>('SELECT * FROM audit_events ORDER BY id DESC LIMIT ?').all(limit);
   return db
-    .prepare<[string, number], AuditEventRow>('SELECT * FROM audit_events WHERE process_key = ? ORDER BY id DESC LIMIT ?')
+    .prepare<[string, number], AuditEventRow>(
+      'SELECT * FROM audit_events WHERE process_key = ? ORDER BY id DESC LIMIT ?',
+    )
     .all(processKey, limit);
 }

@@ -19,7 +19,15 @@ import {
 } from './journal.js';
 import type { AuditWriter } from './audit-writer.js';
 import { migrate, openStore, type Store } from './open-store.js';
-import { liveModeOf, nextMode, ON_DATABASE, type AuditMode, type AuditModeEvent, type DatabaseMode, type StandInMode } from './audit-store-mode.js';
+import {
+  liveModeOf,
+  nextMode,
+  ON_DATABASE,
+  type AuditMode,
+  type AuditModeEvent,
+  type DatabaseMode,
+  type StandInMode,
+} from './audit-store-mode.js';
 import { sqliteFaultOf } from './sqlite-fault.js';
 import { readMeta, writeMeta } from './watchdog-meta.js';
 import { formatCount } from '../display/format-count.js';
@@ -87,18 +95,27 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
   const degrade = (
     reason: string,
     seed: Store | undefined,
-    { corrupt = false, salvaged, readable = {} }: { corrupt?: boolean; salvaged?: Record<string, unknown>[] | undefined; readable?: Tables } = {},
+    {
+      corrupt = false,
+      salvaged,
+      readable = {},
+    }: { corrupt?: boolean; salvaged?: Record<string, unknown>[] | undefined; readable?: Tables } = {},
   ): Store => {
-    logger.error(`audit database ${dbPath}: ${reason}; checks and recoveries go on, their rows are kept in ${journalPath} until it can take them`);
+    logger.error(
+      `audit database ${dbPath}: ${reason}; checks and recoveries go on, their rows are kept in ${journalPath} until it can take them`,
+    );
     const made = standInFor(seed);
     const stand = made.db;
     standIn = stand;
-    stand.transaction(() => {
-      // Read for this run only (its crash-loop guard, rows it refers to), not this run's own: not journaled.
-      applyJournal(stand, { version: 1, tables: readable, droppedChecks: 0 });
-      stand.exec('DELETE FROM temp.changed');
-      if (salvaged !== undefined) applyJournal(stand, { version: 1, tables: { process_state: salvaged }, droppedChecks: 0 });
-    }).immediate();
+    stand
+      .transaction(() => {
+        // Read for this run only (its crash-loop guard, rows it refers to), not this run's own: not journaled.
+        applyJournal(stand, { version: 1, tables: readable, droppedChecks: 0 });
+        stand.exec('DELETE FROM temp.changed');
+        if (salvaged !== undefined)
+          applyJournal(stand, { version: 1, tables: { process_state: salvaged }, droppedChecks: 0 });
+      })
+      .immediate();
     const pending = readJournal(journalPath);
     if (pending.kind === 'unusable') setJournalAside(pending.reason);
     let fromJournal: Journal | undefined;
@@ -111,9 +128,13 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
       }
     }
     // A journal of a run that knew no state brings none either.
-    const stateKnown = made.seeded || (fromJournal !== undefined && fromJournal.stateKnown !== false) || salvaged !== undefined;
+    const stateKnown =
+      made.seeded || (fromJournal !== undefined && fromJournal.stateKnown !== false) || salvaged !== undefined;
     move({ kind: 'stand_in', reason, stateKnown, corrupt, droppedBefore: fromJournal?.droppedChecks ?? 0 });
-    if (!stateKnown) logger.error(`audit database ${dbPath}: neither it nor a journal can be read, so it is not known which processes are off or given up on: no recovery runs until it can be read`);
+    if (!stateKnown)
+      logger.error(
+        `audit database ${dbPath}: neither it nor a journal can be read, so it is not known which processes are off or given up on: no recovery runs until it can be read`,
+      );
     return stand;
   };
 
@@ -133,7 +154,9 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
       real = fresh;
       const kept = carryProcessState(aside, fresh);
       const detail = `the audit database was corrupt (${describeError(error)}); moved aside to ${aside}, a fresh one created; ${
-        kept === undefined ? 'the state of the processes (off, given up on, failure counts) could not be read from it' : `the state of ${formatCount(kept, 'process', 'processes')} carried over`
+        kept === undefined
+          ? 'the state of the processes (off, given up on, failure counts) could not be read from it'
+          : `the state of ${formatCount(kept, 'process', 'processes')} carried over`
       }`;
       logger.error(detail);
       fresh.transaction(() => recordAuditEvent(fresh, { at: stamp(), kind: 'db_moved_aside', detail })).immediate();
@@ -167,7 +190,9 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
     const { journal } = pending;
     if (alreadyTaken(db, journal)) {
       removeJournalLogged();
-      logger.warn(`audit database ${dbPath}: the journal ${journalPath} was written already (a run stopped before removing it); removed`);
+      logger.warn(
+        `audit database ${dbPath}: the journal ${journalPath} was written already (a run stopped before removing it); removed`,
+      );
       return;
     }
     const detail = `wrote ${formatCount(journalRowCount(journal), 'row')} kept in the journal while the database could not take them${
@@ -175,11 +200,13 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
     }${(journal.droppedRows ?? 0) > 0 ? ` (${journal.droppedRows} older rows of recoveries, events or notifications had to be left out)` : ''}`;
     try {
       withoutForeignKeys(db, () =>
-        db.transaction(() => {
-          applyJournal(db, journal);
-          if (journal.id !== undefined) writeMeta(db, JOURNAL_TAKEN_KEY, journal.id);
-          recordAuditEvent(db, { at: stamp(), kind: 'journal_replayed', detail });
-        }).immediate(),
+        db
+          .transaction(() => {
+            applyJournal(db, journal);
+            if (journal.id !== undefined) writeMeta(db, JOURNAL_TAKEN_KEY, journal.id);
+            recordAuditEvent(db, { at: stamp(), kind: 'journal_replayed', detail });
+          })
+          .immediate(),
       );
     } catch (error) {
       if (sqliteFaultOf(error) === undefined) {
@@ -239,7 +266,10 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
       const db = real as Store;
       if (!sameFile(opened, identityOf(dbPath))) {
         // Its rows would go to a file no one reads; the state it holds goes on, through the journal, to the next database.
-        return journaled(degrade('was deleted or replaced while this run used it', db, { salvaged: processStateOf(db) }), write);
+        return journaled(
+          degrade('was deleted or replaced while this run used it', db, { salvaged: processStateOf(db) }),
+          write,
+        );
       }
       try {
         return db.transaction(() => write(db)).immediate();
@@ -248,7 +278,10 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
         if (fault === undefined) throw error;
         if (fault !== 'corrupt') return journaled(degrade(`cannot be written (${describeError(error)})`, db), write);
         const { process_state: salvaged, ...readable } = readableTablesOf(db);
-        return journaled(degrade(`is corrupt (${describeError(error)})`, undefined, { corrupt: true, salvaged, readable }), write);
+        return journaled(
+          degrade(`is corrupt (${describeError(error)})`, undefined, { corrupt: true, salvaged, readable }),
+          write,
+        );
       }
     },
     close() {
@@ -260,7 +293,10 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
           // Taken before the stand-in closes: a fresh database gets them even when the journal could not be written.
           kept = journalOf(standIn, mode.droppedBefore, mode.stateKnown);
           if (mode.journal === 'unsaved') saveJournal(standIn);
-          if (mode.journal === 'saved') logger.warn(`audit database ${dbPath}: ${formatCount(journalRowCount(kept), 'row')} kept in the journal ${journalPath} (${mode.reason})`);
+          if (mode.journal === 'saved')
+            logger.warn(
+              `audit database ${dbPath}: ${formatCount(journalRowCount(kept), 'row')} kept in the journal ${journalPath} (${mode.reason})`,
+            );
         }
       } finally {
         standIn?.close();
@@ -286,15 +322,19 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
       const rows = kept === undefined ? 0 : journalRowCount(kept);
       const detail = `the audit database was corrupt; moved aside to ${aside}, a fresh one created holding this run's ${formatCount(rows, 'row')} and the state of the processes that could be read`;
       withoutForeignKeys(db, () =>
-        db.transaction(() => {
-          if (kept !== undefined) applyJournal(db, kept);
-          recordAuditEvent(db, { at: stamp(), kind: 'db_moved_aside', detail });
-        }).immediate(),
+        db
+          .transaction(() => {
+            if (kept !== undefined) applyJournal(db, kept);
+            recordAuditEvent(db, { at: stamp(), kind: 'db_moved_aside', detail });
+          })
+          .immediate(),
       );
       removeJournal(journalPath);
       logger.error(detail);
     } catch (error) {
-      logger.error(`the audit database was corrupt; moved aside to ${aside}; a fresh one cannot take this run's rows (${describeError(error)}): the next run writes the journal ${journalPath} into it`);
+      logger.error(
+        `the audit database was corrupt; moved aside to ${aside}; a fresh one cannot take this run's rows (${describeError(error)}): the next run writes the journal ${journalPath} into it`,
+      );
     } finally {
       fresh?.close();
     }
@@ -318,7 +358,10 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
       if (!wasSaved) logger.warn(`audit database ${dbPath}: the journal ${journalPath} can be written again`);
       move({ kind: 'journal_saved' });
     } catch (error) {
-      if (wasSaved) logger.error(`cannot write the journal ${journalPath} either (${describeError(error)}): ${formatCount(journalRowCount(journal), 'audit row')} ${journalRowCount(journal) === 1 ? 'is' : 'are'} only in memory, and lost when this run ends`);
+      if (wasSaved)
+        logger.error(
+          `cannot write the journal ${journalPath} either (${describeError(error)}): ${formatCount(journalRowCount(journal), 'audit row')} ${journalRowCount(journal) === 1 ? 'is' : 'are'} only in memory, and lost when this run ends`,
+        );
       move({ kind: 'journal_failed' });
     }
   }
@@ -365,9 +408,11 @@ function standInFor(seed: Store | undefined): { db: Store; seeded: boolean } {
     const empty = new Database(':memory:');
     migrate(empty);
     // ids far above the real database's, which could not be read: the journal's rows never overwrite real ones.
-    empty.exec(`INSERT INTO sqlite_sequence (name, seq) VALUES ${JOURNALED_TABLES.filter(({ key }) => key === 'id')
-      .map(({ table }) => `('${table}', ${standInIdBase(Date.now())})`)
-      .join(', ')}`);
+    empty.exec(
+      `INSERT INTO sqlite_sequence (name, seq) VALUES ${JOURNALED_TABLES.filter(({ key }) => key === 'id')
+        .map(({ table }) => `('${table}', ${standInIdBase(Date.now())})`)
+        .join(', ')}`,
+    );
     return empty;
   }
 }
@@ -391,7 +436,9 @@ function journalOf(db: Store, droppedBefore: number, stateKnown: boolean): Journ
   let droppedRows = 0;
   for (const { table, key } of JOURNALED_TABLES) {
     let rows = db
-      .prepare<[string], Record<string, unknown>>(`SELECT * FROM main.${table} WHERE rowid IN (SELECT row FROM changed WHERE tbl = ?) ORDER BY rowid`)
+      .prepare<[string], Record<string, unknown>>(
+        `SELECT * FROM main.${table} WHERE rowid IN (SELECT row FROM changed WHERE tbl = ?) ORDER BY rowid`,
+      )
       .all(table);
     // A table keyed by `id` grows a row per event; the others hold a row per process, interface or key.
     const cap = table === 'check_history' ? MAX_JOURNAL_CHECKS : key === 'id' ? MAX_JOURNAL_ROWS_PER_TABLE : Infinity;
@@ -404,7 +451,13 @@ function journalOf(db: Store, droppedBefore: number, stateKnown: boolean): Journ
     }
     if (rows.length > 0) tables[table] = rows;
   }
-  return { version: 1, tables, droppedChecks, ...(droppedRows > 0 ? { droppedRows } : {}), ...(stateKnown ? {} : { stateKnown: false as const }) };
+  return {
+    version: 1,
+    tables,
+    droppedChecks,
+    ...(droppedRows > 0 ? { droppedRows } : {}),
+    ...(stateKnown ? {} : { stateKnown: false as const }),
+  };
 }
 
 /**
@@ -442,7 +495,9 @@ function carryProcessState(asidePath: string, fresh: Store): number | undefined 
     const old = new Database(asidePath, { readonly: true, fileMustExist: true });
     try {
       const rows = old.prepare<[], Record<string, unknown>>('SELECT * FROM process_state').all();
-      fresh.transaction(() => applyJournal(fresh, { version: 1, tables: { process_state: rows }, droppedChecks: 0 })).immediate();
+      fresh
+        .transaction(() => applyJournal(fresh, { version: 1, tables: { process_state: rows }, droppedChecks: 0 }))
+        .immediate();
       return rows.length;
     } finally {
       old.close();

@@ -96,7 +96,14 @@ export function readJournal(path: string): JournalRead {
   }
   try {
     const data = JSON.parse(text) as Partial<Journal> | null;
-    if (typeof data !== 'object' || data === null || data.version !== 1 || typeof data.tables !== 'object' || data.tables === null) return { kind: 'unusable', reason: 'not a journal of this watchdog' };
+    if (
+      typeof data !== 'object' ||
+      data === null ||
+      data.version !== 1 ||
+      typeof data.tables !== 'object' ||
+      data.tables === null
+    )
+      return { kind: 'unusable', reason: 'not a journal of this watchdog' };
     const journal: Journal = { version: 1, tables: data.tables, droppedChecks: Number(data.droppedChecks) || 0 };
     if (typeof data.id === 'string') journal.id = data.id;
     if (Number(data.droppedRows) > 0) journal.droppedRows = Number(data.droppedRows);
@@ -138,7 +145,12 @@ export function applyJournal(db: Store, journal: Journal): void {
   for (const { table, key } of JOURNALED_TABLES) {
     const rows = journal.tables[table] ?? [];
     if (rows.length === 0) continue;
-    const columns = new Set(db.prepare<[], { name: string }>(`PRAGMA table_info(${table})`).all().map((column) => column.name));
+    const columns = new Set(
+      db
+        .prepare<[], { name: string }>(`PRAGMA table_info(${table})`)
+        .all()
+        .map((column) => column.name),
+    );
     for (const row of rows) {
       const names = Object.keys(row).filter((name) => columns.has(name));
       if (!names.includes(key)) continue;
@@ -146,7 +158,9 @@ export function applyJournal(db: Store, journal: Journal): void {
       const updates = names
         .filter((name) => name !== key)
         .map((name) =>
-          keepUnlessSet && KEPT_UNLESS_SET.has(name) ? `"${name}" = COALESCE(excluded."${name}", "${name}")` : `"${name}" = excluded."${name}"`,
+          keepUnlessSet && KEPT_UNLESS_SET.has(name)
+            ? `"${name}" = COALESCE(excluded."${name}", "${name}")`
+            : `"${name}" = excluded."${name}"`,
         );
       const conflict = updates.length === 0 ? 'DO NOTHING' : `DO UPDATE SET ${updates.join(', ')}`;
       db.prepare(
@@ -165,12 +179,18 @@ export function journalAlreadyIn(db: Store, journal: Journal): boolean {
   for (const { table, key } of JOURNALED_TABLES) {
     const rows = journal.tables[table] ?? [];
     if (rows.length === 0) continue;
-    const columns = new Set(db.prepare<[], { name: string }>(`PRAGMA table_info(${table})`).all().map((column) => column.name));
+    const columns = new Set(
+      db
+        .prepare<[], { name: string }>(`PRAGMA table_info(${table})`)
+        .all()
+        .map((column) => column.name),
+    );
     const find = db.prepare<[unknown], Record<string, unknown>>(`SELECT * FROM ${table} WHERE "${key}" = ?`);
     for (const row of rows) {
       const stored = find.get(row[key] ?? null);
       if (stored === undefined) return false;
-      for (const [name, value] of Object.entries(row)) if (columns.has(name) && (stored[name] ?? null) !== (value ?? null)) return false;
+      for (const [name, value] of Object.entries(row))
+        if (columns.has(name) && (stored[name] ?? null) !== (value ?? null)) return false;
     }
   }
   return true;

@@ -16,11 +16,31 @@ export interface CountedRows {
 }
 
 export const COUNTED_ROWS = {
-  recoveries: { name: 'recoveries', table: 'recoveries', labels: { process: 'process_key', kind: 'kind', outcome: 'outcome' }, where: "outcome <> 'running'" },
-  rungRuns: { name: 'rung_runs', table: 'network_events', labels: { interface: 'interface', rung: 'rung', outcome: 'outcome' }, where: "kind = 'rung'" },
-  ladderRuns: { name: 'ladder_runs', table: 'network_events', labels: { interface: 'interface', outcome: 'outcome' }, where: "kind = 'ladder_end'" },
+  recoveries: {
+    name: 'recoveries',
+    table: 'recoveries',
+    labels: { process: 'process_key', kind: 'kind', outcome: 'outcome' },
+    where: "outcome <> 'running'",
+  },
+  rungRuns: {
+    name: 'rung_runs',
+    table: 'network_events',
+    labels: { interface: 'interface', rung: 'rung', outcome: 'outcome' },
+    where: "kind = 'rung'",
+  },
+  ladderRuns: {
+    name: 'ladder_runs',
+    table: 'network_events',
+    labels: { interface: 'interface', outcome: 'outcome' },
+    where: "kind = 'ladder_end'",
+  },
   reboots: { name: 'reboots', table: 'network_events', labels: { interface: 'interface' }, where: "kind = 'reboot'" },
-  rebootsHeld: { name: 'reboots_held', table: 'network_events', labels: { interface: 'interface', guard: 'rung' }, where: "kind = 'reboot_held'" },
+  rebootsHeld: {
+    name: 'reboots_held',
+    table: 'network_events',
+    labels: { interface: 'interface', guard: 'rung' },
+    where: "kind = 'reboot_held'",
+  },
 } as const satisfies Record<string, CountedRows>;
 
 export interface Count {
@@ -38,10 +58,14 @@ export function countRows(db: Store, counted: CountedRows): Count[] {
     else existing.value += value;
   };
   const live = db
-    .prepare<[], { labels: string; value: number }>(`SELECT ${labelsJson(counted)} AS labels, COUNT(*) AS value FROM ${counted.table} WHERE ${counted.where} GROUP BY labels`)
+    .prepare<[], { labels: string; value: number }>(
+      `SELECT ${labelsJson(counted)} AS labels, COUNT(*) AS value FROM ${counted.table} WHERE ${counted.where} GROUP BY labels`,
+    )
     .all();
   for (const row of live) add(row.labels, row.value);
-  const retired = db.prepare<[string], { labels: string; value: number }>('SELECT labels, value FROM metric_baseline WHERE name = ?').all(counted.name);
+  const retired = db
+    .prepare<[string], { labels: string; value: number }>('SELECT labels, value FROM metric_baseline WHERE name = ?')
+    .all(counted.name);
   for (const row of retired) add(row.labels, row.value);
   return [...totals.values()];
 }
@@ -50,7 +74,12 @@ export function countRows(db: Store, counted: CountedRows): Count[] {
  * Adds the counts of the rows `rowFilter` selects (the ones retention is about to delete)
  * to the baseline. Run it in the transaction that deletes them.
  */
-export function foldIntoBaseline(db: Store, counted: CountedRows, rowFilter: string, params: Record<string, unknown>): void {
+export function foldIntoBaseline(
+  db: Store,
+  counted: CountedRows,
+  rowFilter: string,
+  params: Record<string, unknown>,
+): void {
   db.prepare(
     `INSERT INTO metric_baseline (name, labels, value)
        SELECT '${counted.name}', ${labelsJson(counted)} AS labels, COUNT(*) FROM ${counted.table} WHERE (${counted.where}) AND (${rowFilter}) GROUP BY labels

@@ -149,7 +149,8 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 5,
-    description: 'identity checks, the crash-loop guard, and events of the watchdog itself (database moved aside, journal replayed, gave up, reset)',
+    description:
+      'identity checks, the crash-loop guard, and events of the watchdog itself (database moved aside, journal replayed, gave up, reset)',
     up: (db) => {
       db.exec(`
         ALTER TABLE process_state ADD COLUMN last_identity TEXT;
@@ -170,7 +171,8 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 6,
-    description: 'the notification queue, and the counts of rows retention deleted (so the exported counters never go down)',
+    description:
+      'the notification queue, and the counts of rows retention deleted (so the exported counters never go down)',
     up: (db) => {
       db.exec(`
         CREATE TABLE IF NOT EXISTS notifications (
@@ -209,7 +211,8 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 8,
-    description: "each recovery's boot and boot clock, so the crash-loop guard's window and backoff survive clock steps",
+    description:
+      "each recovery's boot and boot clock, so the crash-loop guard's window and backoff survive clock steps",
     up: (db) => {
       db.exec(`
         ALTER TABLE recoveries ADD COLUMN boot_id TEXT;
@@ -220,7 +223,8 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 9,
-    description: "what each process's state was recorded by (a check, or a person's command after it), when, and the heartbeat's own state behind it",
+    description:
+      "what each process's state was recorded by (a check, or a person's command after it), when, and the heartbeat's own state behind it",
     up: (db) => {
       db.exec(`
         ALTER TABLE process_state ADD COLUMN last_heartbeat_state TEXT;

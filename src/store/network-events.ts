@@ -8,7 +8,16 @@ import type { Store } from './open-store.js';
  * before it sets the link down (the device in `detail`, outcome `down`), completed `up` (or
  * `up_failed`) once it set it up again: one still `down` was left down by a run that died.
  */
-export type NetworkEventKind = 'link_down' | 'link_up' | 'check_error' | 'ladder_start' | 'rung' | 'ladder_end' | 'reboot_held' | 'reboot' | 'link_set_down';
+export type NetworkEventKind =
+  | 'link_down'
+  | 'link_up'
+  | 'check_error'
+  | 'ladder_start'
+  | 'rung'
+  | 'ladder_end'
+  | 'reboot_held'
+  | 'reboot'
+  | 'link_set_down';
 
 /** When and in which boot: every event carries it. */
 export interface EventStamp {
@@ -72,7 +81,11 @@ export function recordNetworkEvent(db: Store, stamp: EventStamp, event: NetworkE
 }
 
 /** Completes an event written before its outcome was known (a reboot is recorded before its command runs). */
-export function completeNetworkEvent(db: Store, id: number, outcome: Pick<NetworkEventInput, 'outcome' | 'detail' | 'durationMs' | 'exitCode' | 'outputTail'>): void {
+export function completeNetworkEvent(
+  db: Store,
+  id: number,
+  outcome: Pick<NetworkEventInput, 'outcome' | 'detail' | 'durationMs' | 'exitCode' | 'outputTail'>,
+): void {
   db.prepare(
     `UPDATE network_events SET outcome = @outcome, detail = COALESCE(@detail, detail), duration_ms = @durationMs,
        exit_code = @exitCode, output_tail = @outputTail WHERE id = @id`,
@@ -91,7 +104,9 @@ const REBOOTS_READ = 1440;
 
 /** The reboots this watchdog made, newest first, whatever the interface. */
 export function readReboots(db: Store, limit = REBOOTS_READ): NetworkEventRow[] {
-  return db.prepare<[number], NetworkEventRow>("SELECT * FROM network_events WHERE kind = 'reboot' ORDER BY id DESC LIMIT ?").all(limit);
+  return db
+    .prepare<[number], NetworkEventRow>("SELECT * FROM network_events WHERE kind = 'reboot' ORDER BY id DESC LIMIT ?")
+    .all(limit);
 }
 
 /** The newest events, newest first. */
@@ -101,7 +116,11 @@ export function readNetworkEvents(db: Store, limit: number): NetworkEventRow[] {
 
 /** The events of one ladder run, in order. */
 export function readLadderEvents(db: Store, ladderId: number): NetworkEventRow[] {
-  return db.prepare<[number, number], NetworkEventRow>('SELECT * FROM network_events WHERE id = ? OR ladder_id = ? ORDER BY id').all(ladderId, ladderId);
+  return db
+    .prepare<[number, number], NetworkEventRow>(
+      'SELECT * FROM network_events WHERE id = ? OR ladder_id = ? ORDER BY id',
+    )
+    .all(ladderId, ladderId);
 }
 
 /** Ladder runs of `name` that were started and never ended (the watchdog died during them), oldest first. */

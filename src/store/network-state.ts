@@ -24,7 +24,10 @@ export interface NetworkStateRow {
 
 /** The interface's state; all empty when it was never checked. */
 export function readNetworkState(db: Store, name: string): NetworkStateRow {
-  return db.prepare<[string], NetworkStateRow>('SELECT * FROM network_state WHERE interface = ?').get(name) ?? emptyNetworkState(name);
+  return (
+    db.prepare<[string], NetworkStateRow>('SELECT * FROM network_state WHERE interface = ?').get(name) ??
+    emptyNetworkState(name)
+  );
 }
 
 /** The state of an interface never checked. */

@@ -30,49 +30,82 @@ export interface QueuedNotification {
 }
 
 /** When one of `events` for the subject was last queued for the channel; `undefined` for none (or no events). */
-export function lastQueuedAt(db: Store, channel: string, events: readonly string[], subject: string): string | undefined {
+export function lastQueuedAt(
+  db: Store,
+  channel: string,
+  events: readonly string[],
+  subject: string,
+): string | undefined {
   if (events.length === 0) return undefined;
-  return db
-    .prepare<unknown[], { at: string | null }>(
-      `SELECT MAX(created_at) AS at FROM notifications WHERE channel = ? AND subject = ? AND event IN (${events.map(() => '?').join(', ')})`,
-    )
-    .get(channel, subject, ...events)?.at ?? undefined;
+  return (
+    db
+      .prepare<unknown[], { at: string | null }>(
+        `SELECT MAX(created_at) AS at FROM notifications WHERE channel = ? AND subject = ? AND event IN (${events.map(() => '?').join(', ')})`,
+      )
+      .get(channel, subject, ...events)?.at ?? undefined
+  );
 }
 
 /** Queues one notification; returns its id. */
 export function queueNotification(db: Store, row: QueuedNotification): number {
   const result = db
-    .prepare("INSERT INTO notifications (channel, event, subject, created_at, payload, state) VALUES (?, ?, ?, ?, ?, 'pending')")
+    .prepare(
+      "INSERT INTO notifications (channel, event, subject, created_at, payload, state) VALUES (?, ?, ?, ?, ?, 'pending')",
+    )
     .run(row.channel, row.event, row.subject, row.createdAt, row.payload);
   return Number(result.lastInsertRowid);
 }
 
 /** The channel's undelivered notifications, oldest first. */
 export function readPending(db: Store, channel: string): NotificationRow[] {
-  return db
-    // In the order raised: the id, not the time, which a clock set right by NTP can make jump.
-    .prepare<[string], NotificationRow>("SELECT * FROM notifications WHERE channel = ? AND state = 'pending' ORDER BY id")
-    .all(channel);
+  return (
+    db
+      // In the order raised: the id, not the time, which a clock set right by NTP can make jump.
+      .prepare<[string], NotificationRow>(
+        "SELECT * FROM notifications WHERE channel = ? AND state = 'pending' ORDER BY id",
+      )
+      .all(channel)
+  );
 }
 
 /** Channels that have undelivered notifications. */
 export function channelsWithPending(db: Store): string[] {
-  return db.prepare<[], { channel: string }>("SELECT DISTINCT channel FROM notifications WHERE state = 'pending' ORDER BY channel").all().map((row) => row.channel);
+  return db
+    .prepare<[], { channel: string }>(
+      "SELECT DISTINCT channel FROM notifications WHERE state = 'pending' ORDER BY channel",
+    )
+    .all()
+    .map((row) => row.channel);
 }
 
 /** Delivered after `attempts` more attempts. */
 export function markDelivered(db: Store, id: number, at: string, attempts: number): void {
-  db.prepare("UPDATE notifications SET state = 'delivered', attempts = attempts + ?, last_attempt_at = ?, delivered_at = ?, last_error = NULL WHERE id = ?").run(attempts, at, at, id);
+  db.prepare(
+    "UPDATE notifications SET state = 'delivered', attempts = attempts + ?, last_attempt_at = ?, delivered_at = ?, last_error = NULL WHERE id = ?",
+  ).run(attempts, at, at, id);
 }
 
 /** `attempts` more failed attempts: `failed` for good, or still `pending` for a later tick. */
-export function markAttemptFailed(db: Store, id: number, at: string, attempts: number, error: string, state: 'pending' | 'failed'): void {
-  db.prepare('UPDATE notifications SET state = ?, attempts = attempts + ?, last_attempt_at = ?, last_error = ? WHERE id = ?').run(state, attempts, at, error, id);
+export function markAttemptFailed(
+  db: Store,
+  id: number,
+  at: string,
+  attempts: number,
+  error: string,
+  state: 'pending' | 'failed',
+): void {
+  db.prepare(
+    'UPDATE notifications SET state = ?, attempts = attempts + ?, last_attempt_at = ?, last_error = ? WHERE id = ?',
+  ).run(state, attempts, at, error, id);
 }
 
 /** Drops the channel's pending notifications created before `before`; returns how many. */
 export function dropPendingBefore(db: Store, channel: string, before: string, why: string): number {
-  return db.prepare("UPDATE notifications SET state = 'dropped', last_error = ? WHERE channel = ? AND state = 'pending' AND created_at < ?").run(why, channel, before).changes;
+  return db
+    .prepare(
+      "UPDATE notifications SET state = 'dropped', last_error = ? WHERE channel = ? AND state = 'pending' AND created_at < ?",
+    )
+    .run(why, channel, before).changes;
 }
 
 /** Drops the oldest pending notifications of the channel beyond `keep`; returns how many. */
@@ -87,20 +120,34 @@ export function dropPendingBeyond(db: Store, channel: string, keep: number, why:
 
 /** Drops every pending notification of a channel the config no longer has; returns how many. */
 export function dropPendingOfChannel(db: Store, channel: string, why: string): number {
-  return db.prepare("UPDATE notifications SET state = 'dropped', last_error = ? WHERE channel = ? AND state = 'pending'").run(why, channel).changes;
+  return db
+    .prepare("UPDATE notifications SET state = 'dropped', last_error = ? WHERE channel = ? AND state = 'pending'")
+    .run(why, channel).changes;
 }
 
 /** How many notifications of each channel wait, for the metrics. */
 export function countPending(db: Store): Map<string, number> {
-  const rows = db.prepare<[], { channel: string; count: number }>("SELECT channel, COUNT(*) AS count FROM notifications WHERE state = 'pending' GROUP BY channel").all();
+  const rows = db
+    .prepare<[], { channel: string; count: number }>(
+      "SELECT channel, COUNT(*) AS count FROM notifications WHERE state = 'pending' GROUP BY channel",
+    )
+    .all();
   return new Map(rows.map((row) => [row.channel, row.count]));
 }
 
 /** The most recent notifications, newest first: all, or those about one process. */
-export function readNotifications(db: Store, { processKey, limit }: { processKey?: string | undefined; limit: number }): NotificationRow[] {
-  if (processKey === undefined) return db.prepare<[number], NotificationRow>('SELECT * FROM notifications ORDER BY created_at DESC, id DESC LIMIT ?').all(limit);
+export function readNotifications(
+  db: Store,
+  { processKey, limit }: { processKey?: string | undefined; limit: number },
+): NotificationRow[] {
+  if (processKey === undefined)
+    return db
+      .prepare<[number], NotificationRow>('SELECT * FROM notifications ORDER BY created_at DESC, id DESC LIMIT ?')
+      .all(limit);
   return db
-    .prepare<[string, number], NotificationRow>('SELECT * FROM notifications WHERE subject = ? ORDER BY created_at DESC, id DESC LIMIT ?')
+    .prepare<[string, number], NotificationRow>(
+      'SELECT * FROM notifications WHERE subject = ? ORDER BY created_at DESC, id DESC LIMIT ?',
+    )
     .all(processKey, limit);
 }
 
@@ -117,12 +164,20 @@ export interface ChannelSummary {
 
 export function readChannelSummary(db: Store, channel: string): ChannelSummary {
   const waiting = db
-    .prepare<[string], { pending: number; oldest: string | null }>("SELECT COUNT(*) AS pending, MIN(created_at) AS oldest FROM notifications WHERE channel = ? AND state = 'pending'")
+    .prepare<[string], { pending: number; oldest: string | null }>(
+      "SELECT COUNT(*) AS pending, MIN(created_at) AS oldest FROM notifications WHERE channel = ? AND state = 'pending'",
+    )
     .get(channel);
   const head = db
-    .prepare<[string], { last_error: string | null }>("SELECT last_error FROM notifications WHERE channel = ? AND state = 'pending' ORDER BY id LIMIT 1")
+    .prepare<[string], { last_error: string | null }>(
+      "SELECT last_error FROM notifications WHERE channel = ? AND state = 'pending' ORDER BY id LIMIT 1",
+    )
     .get(channel);
-  const delivered = db.prepare<[string], { at: string | null }>("SELECT MAX(delivered_at) AS at FROM notifications WHERE channel = ? AND state = 'delivered'").get(channel);
+  const delivered = db
+    .prepare<[string], { at: string | null }>(
+      "SELECT MAX(delivered_at) AS at FROM notifications WHERE channel = ? AND state = 'delivered'",
+    )
+    .get(channel);
   return {
     channel,
     pending: waiting?.pending ?? 0,

@@ -77,9 +77,13 @@ export function openStoreForReading(dbPath: string): Store | undefined {
       db.pragma('busy_timeout = 5000');
       const version = Number(db.pragma('user_version', { simple: true }));
       if (version !== SCHEMA_VERSION) {
-        throw new WatchdogError('DB_UNUSABLE', `the audit database ${dbPath} has schema version ${version}, this watchdog reads ${SCHEMA_VERSION}`, {
-          hint: version < SCHEMA_VERSION ? 'run `watchdog check` once: it upgrades the database' : 'upgrade watchdog',
-        });
+        throw new WatchdogError(
+          'DB_UNUSABLE',
+          `the audit database ${dbPath} has schema version ${version}, this watchdog reads ${SCHEMA_VERSION}`,
+          {
+            hint: version < SCHEMA_VERSION ? 'run `watchdog check` once: it upgrades the database' : 'upgrade watchdog',
+          },
+        );
       }
     },
     (error) =>
@@ -94,7 +98,11 @@ export function openStoreForReading(dbPath: string): Store | undefined {
  * Opens and prepares a database; on failure closes it and throws our own errors as
  * they are, a failure to load SQLite itself as such, anything else as `explain` words it.
  */
-function openExplained(open: () => Store, prepare: (db: Store) => void, explain: (error: unknown) => WatchdogError): Store {
+function openExplained(
+  open: () => Store,
+  prepare: (db: Store) => void,
+  explain: (error: unknown) => WatchdogError,
+): Store {
   let db: Store | undefined;
   try {
     db = open();

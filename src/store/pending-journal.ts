@@ -26,8 +26,19 @@ export function readPendingJournal(path: string): PendingJournal {
   if (read.kind === 'none') return read;
   if (read.kind === 'unusable') return { kind: 'unreadable', path, reason: read.reason };
   const rows = (read.journal.tables.process_state ?? []) as unknown as ProcessStateRow[];
-  const states = new Map(rows.filter((row) => typeof row.process_key === 'string').map((row) => [row.process_key, { ...row, consecutive_failures: row.consecutive_failures ?? 0 }]));
-  return { kind: 'pending', path, rows: journalRowCount(read.journal), droppedChecks: read.journal.droppedChecks, states, stateKnown: read.journal.stateKnown !== false };
+  const states = new Map(
+    rows
+      .filter((row) => typeof row.process_key === 'string')
+      .map((row) => [row.process_key, { ...row, consecutive_failures: row.consecutive_failures ?? 0 }]),
+  );
+  return {
+    kind: 'pending',
+    path,
+    rows: journalRowCount(read.journal),
+    droppedChecks: read.journal.droppedChecks,
+    states,
+    stateKnown: read.journal.stateKnown !== false,
+  };
 }
 
 /** The database's process states with the journal's over them; `fromJournal`: the keys the journal decided, in order. */
@@ -45,7 +56,10 @@ export function withJournal(
       pending.stateKnown || under === undefined
         ? row
         : (Object.fromEntries(
-            Object.entries(row).map(([name, value]) => [name, KEPT_UNLESS_SET.has(name) && value === null ? (under as unknown as Record<string, unknown>)[name] : value]),
+            Object.entries(row).map(([name, value]) => [
+              name,
+              KEPT_UNLESS_SET.has(name) && value === null ? (under as unknown as Record<string, unknown>)[name] : value,
+            ]),
           ) as unknown as ProcessStateRow);
     merged.set(key, kept);
     fromJournal.push(key);
@@ -68,9 +82,25 @@ export interface JournalStatus {
 export function journalStatusOf(pending: PendingJournal, fromJournal: readonly string[]): JournalStatus | null {
   if (pending.kind === 'none') return null;
   if (pending.kind === 'unreadable') {
-    return { path: pending.path, pending_rows: null, dropped_checks: null, processes: [], note: `the journal cannot be read (${pending.reason}): an off or on kept there may not show` };
+    return {
+      path: pending.path,
+      pending_rows: null,
+      dropped_checks: null,
+      processes: [],
+      note: `the journal cannot be read (${pending.reason}): an off or on kept there may not show`,
+    };
   }
-  const whose = fromJournal.length === 0 ? '' : `; the state of ${fromJournal.join(', ')} is from it, the truth until the database takes it`;
-  const dropped = pending.droppedChecks > 0 ? ` (${formatCount(pending.droppedChecks, 'older check row')} left out)` : '';
-  return { path: pending.path, pending_rows: pending.rows, dropped_checks: pending.droppedChecks, processes: [...fromJournal], note: `${formatCount(pending.rows, 'row')} ${pending.rows === 1 ? 'waits' : 'wait'} in the journal${dropped}${whose}` };
+  const whose =
+    fromJournal.length === 0
+      ? ''
+      : `; the state of ${fromJournal.join(', ')} is from it, the truth until the database takes it`;
+  const dropped =
+    pending.droppedChecks > 0 ? ` (${formatCount(pending.droppedChecks, 'older check row')} left out)` : '';
+  return {
+    path: pending.path,
+    pending_rows: pending.rows,
+    dropped_checks: pending.droppedChecks,
+    processes: [...fromJournal],
+    note: `${formatCount(pending.rows, 'row')} ${pending.rows === 1 ? 'waits' : 'wait'} in the journal${dropped}${whose}`,
+  };
 }

@@ -24,12 +24,20 @@ export function setOff(db: Store, processKey: string, since: string, by: string)
  * The start record itself (when, which instance) is kept.
  */
 export function endStartGrace(db: Store, processKey: string): void {
-  db.prepare('UPDATE process_state SET grace_until = NULL WHERE process_key = ? AND grace_until IS NOT NULL').run(processKey);
+  db.prepare('UPDATE process_state SET grace_until = NULL WHERE process_key = ? AND grace_until IS NOT NULL').run(
+    processKey,
+  );
 }
 
 /** Clears `off`; returns whether it was set. */
 export function clearOff(db: Store, processKey: string): boolean {
-  return db.prepare('UPDATE process_state SET off_since = NULL, off_by = NULL WHERE process_key = ? AND off_since IS NOT NULL').run(processKey).changes > 0;
+  return (
+    db
+      .prepare(
+        'UPDATE process_state SET off_since = NULL, off_by = NULL WHERE process_key = ? AND off_since IS NOT NULL',
+      )
+      .run(processKey).changes > 0
+  );
 }
 
 /**
@@ -37,7 +45,9 @@ export function clearOff(db: Store, processKey: string): boolean {
  * so the guard has a fresh budget. Returns when it had given up, or `undefined` when it had not.
  */
 export function clearGaveUp(db: Store, processKey: string, now: string): string | undefined {
-  const row = db.prepare<[string], { gave_up_at: string | null }>('SELECT gave_up_at FROM process_state WHERE process_key = ?').get(processKey);
+  const row = db
+    .prepare<[string], { gave_up_at: string | null }>('SELECT gave_up_at FROM process_state WHERE process_key = ?')
+    .get(processKey);
   if (row?.gave_up_at == null) return undefined;
   db.prepare(
     `UPDATE process_state SET gave_up_at = NULL, gave_up_reason = NULL, recoveries_counted_since = ?, consecutive_failures = 0,
@@ -110,14 +120,26 @@ export function noteStarted(
  * and starts no second copy. The instance is not known yet; the failure count is left as
  * it is until the start is known to have run.
  */
-export function noteStartUnderWay(db: Store, processKey: string, startedAt: string, graceUntil: string, onBoot: StartedOnBoot | undefined): void {
+export function noteStartUnderWay(
+  db: Store,
+  processKey: string,
+  startedAt: string,
+  graceUntil: string,
+  onBoot: StartedOnBoot | undefined,
+): void {
   db.prepare(
     `INSERT INTO process_state (process_key, started_at, grace_until, started_pid, started_pid_start_ticks, started_boot_id, started_uptime_seconds)
      VALUES (@processKey, @startedAt, @graceUntil, NULL, NULL, @bootId, @uptimeSeconds)
      ON CONFLICT (process_key) DO UPDATE SET started_at = excluded.started_at, grace_until = excluded.grace_until,
        started_pid = NULL, started_pid_start_ticks = NULL, started_boot_id = excluded.started_boot_id,
        started_uptime_seconds = excluded.started_uptime_seconds`,
-  ).run({ processKey, startedAt, graceUntil, bootId: onBoot?.bootId ?? null, uptimeSeconds: onBoot?.uptimeSeconds ?? null });
+  ).run({
+    processKey,
+    startedAt,
+    graceUntil,
+    bootId: onBoot?.bootId ?? null,
+    uptimeSeconds: onBoot?.uptimeSeconds ?? null,
+  });
 }
 
 /**
@@ -149,7 +171,16 @@ export function readStartRecord(db: Store, processKey: string): StartRecord {
       'SELECT started_at, grace_until, started_pid, started_pid_start_ticks, started_boot_id, started_uptime_seconds FROM process_state WHERE process_key = ?',
     )
     .get(processKey);
-  return row ?? { started_at: null, grace_until: null, started_pid: null, started_pid_start_ticks: null, started_boot_id: null, started_uptime_seconds: null };
+  return (
+    row ?? {
+      started_at: null,
+      grace_until: null,
+      started_pid: null,
+      started_pid_start_ticks: null,
+      started_boot_id: null,
+      started_uptime_seconds: null,
+    }
+  );
 }
 
 /**
@@ -167,12 +198,18 @@ export function restoreStartRecord(db: Store, processKey: string, startedAt: str
 /** The instance the watchdog last started for a process, if it recorded one. */
 export function readStartedInstance(db: Store, processKey: string): StartedInstance | undefined {
   const row = db
-    .prepare<[string], StartedRow>('SELECT started_pid, started_pid_start_ticks, started_boot_id FROM process_state WHERE process_key = ?')
+    .prepare<[string], StartedRow>(
+      'SELECT started_pid, started_pid_start_ticks, started_boot_id FROM process_state WHERE process_key = ?',
+    )
     .get(processKey);
   return startedInstanceOf(row);
 }
 
-type StartedRow = { started_pid: number | null; started_pid_start_ticks: number | null; started_boot_id?: string | null };
+type StartedRow = {
+  started_pid: number | null;
+  started_pid_start_ticks: number | null;
+  started_boot_id?: string | null;
+};
 
 /** The started instance of a `process_state` row, when both its PID and start time are known. */
 export function startedInstanceOf(row: StartedRow | undefined): StartedInstance | undefined {
@@ -184,5 +221,8 @@ export function startedInstanceOf(row: StartedRow | undefined): StartedInstance 
 
 /** Links the check that triggered a recovery to it. */
 export function linkCheckToRecovery(db: Store, historyId: number, recoveryId: number): void {
-  db.prepare("UPDATE check_history SET action_taken = 'recovery', recovery_id = ? WHERE id = ?").run(recoveryId, historyId);
+  db.prepare("UPDATE check_history SET action_taken = 'recovery', recovery_id = ? WHERE id = ?").run(
+    recoveryId,
+    historyId,
+  );
 }

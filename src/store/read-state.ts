@@ -80,20 +80,30 @@ export function readFrom<T>(dbPath: string, read: (db: Store) => T, empty: () =>
 }
 
 /** The most recent checks, newest first, of one process or of all. */
-export function readHistory(db: Store, { processKey, limit }: { processKey?: string | undefined; limit: number }): CheckHistoryRow[] {
+export function readHistory(
+  db: Store,
+  { processKey, limit }: { processKey?: string | undefined; limit: number },
+): CheckHistoryRow[] {
   if (processKey === undefined) {
     return db.prepare<[number], CheckHistoryRow>('SELECT * FROM check_history ORDER BY id DESC LIMIT ?').all(limit);
   }
   return db
-    .prepare<[string, number], CheckHistoryRow>('SELECT * FROM check_history WHERE process_key = ? ORDER BY id DESC LIMIT ?')
+    .prepare<[string, number], CheckHistoryRow>(
+      'SELECT * FROM check_history WHERE process_key = ? ORDER BY id DESC LIMIT ?',
+    )
     .all(processKey, limit);
 }
 
 /** The columns of `process_state` a new check is weighed against. */
-export type PreviousRow = Pick<ProcessStateRow, 'off_since' | 'off_by' | 'started_at' | 'grace_until' | 'gave_up_at' | 'gave_up_reason'> &
-  Partial<Pick<ProcessStateRow, 'started_boot_id' | 'started_uptime_seconds' | 'started_pid' | 'started_pid_start_ticks'>> & {
-  consecutive_failures: number | null;
-};
+export type PreviousRow = Pick<
+  ProcessStateRow,
+  'off_since' | 'off_by' | 'started_at' | 'grace_until' | 'gave_up_at' | 'gave_up_reason'
+> &
+  Partial<
+    Pick<ProcessStateRow, 'started_boot_id' | 'started_uptime_seconds' | 'started_pid' | 'started_pid_start_ticks'>
+  > & {
+    consecutive_failures: number | null;
+  };
 
 /** The part of a process's state a new check is weighed against, with its recent recoveries. */
 export function previousStateOf(row: PreviousRow | undefined, budget: RecoveryBudget = NO_RECOVERIES): PreviousState {
@@ -106,7 +116,11 @@ export function previousStateOf(row: PreviousRow | undefined, budget: RecoveryBu
     graceUntil: row.grace_until,
     startedBootId: row.started_boot_id ?? null,
     startedUptimeSeconds: row.started_uptime_seconds ?? null,
-    startedInstance: startedInstanceOf({ started_pid: row.started_pid ?? null, started_pid_start_ticks: row.started_pid_start_ticks ?? null, started_boot_id: row.started_boot_id ?? null }),
+    startedInstance: startedInstanceOf({
+      started_pid: row.started_pid ?? null,
+      started_pid_start_ticks: row.started_pid_start_ticks ?? null,
+      started_boot_id: row.started_boot_id ?? null,
+    }),
     gaveUpAt: row.gave_up_at,
     gaveUpReason: row.gave_up_reason,
     budget,
@@ -145,7 +159,12 @@ function recentRecoveriesOf(db: Store): Statement<[string], RecentRecovery> {
 export function readRecoveryBudget(
   db: Store,
   processKey: string,
-  { nowMs, windowSeconds, countedSince, clock }: { nowMs: number; windowSeconds: number; countedSince: string | null; clock?: GuardClock | undefined },
+  {
+    nowMs,
+    windowSeconds,
+    countedSince,
+    clock,
+  }: { nowMs: number; windowSeconds: number; countedSince: string | null; clock?: GuardClock | undefined },
 ): RecoveryBudget {
   const rows = recentRecoveriesOf(db).all(processKey);
   const recoveries: PastRecovery[] = rows.map((row) => ({
@@ -203,12 +222,21 @@ export interface RecoveryWithActions extends RecoveryRow {
 }
 
 /** The most recent recoveries, newest first, each with its actions in order. */
-export function readRecoveries(db: Store, { processKey, limit }: { processKey?: string | undefined; limit: number }): RecoveryWithActions[] {
+export function readRecoveries(
+  db: Store,
+  { processKey, limit }: { processKey?: string | undefined; limit: number },
+): RecoveryWithActions[] {
   const recoveries =
     processKey === undefined
       ? db.prepare<[number], RecoveryRow>('SELECT * FROM recoveries ORDER BY id DESC LIMIT ?').all(limit)
-      : db.prepare<[string, number], RecoveryRow>('SELECT * FROM recoveries WHERE process_key = ? ORDER BY id DESC LIMIT ?').all(processKey, limit);
-  const actionsOf = db.prepare<[number], RecoveryActionRow>('SELECT * FROM recovery_actions WHERE recovery_id = ? ORDER BY position');
+      : db
+          .prepare<[string, number], RecoveryRow>(
+            'SELECT * FROM recoveries WHERE process_key = ? ORDER BY id DESC LIMIT ?',
+          )
+          .all(processKey, limit);
+  const actionsOf = db.prepare<[number], RecoveryActionRow>(
+    'SELECT * FROM recovery_actions WHERE recovery_id = ? ORDER BY position',
+  );
   return recoveries.map((recovery) => ({ ...recovery, actions: actionsOf.all(recovery.id) }));
 }
 

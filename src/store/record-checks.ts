@@ -1,6 +1,12 @@
 import type { HealthVerdict } from '../heartbeat/classify-heartbeat.js';
 import { isFailure } from '../heartbeat/health-state.js';
-import { assessCheck, NO_CRASH_LOOP_LIMITS, NO_RECOVERIES, type Assessment, type BootClock } from '../recovery/assess-check.js';
+import {
+  assessCheck,
+  NO_CRASH_LOOP_LIMITS,
+  NO_RECOVERIES,
+  type Assessment,
+  type BootClock,
+} from '../recovery/assess-check.js';
 import type { CrashLoopLimits } from '../recovery/crash-loop-guard.js';
 import { recordAuditEvent } from './audit-events.js';
 import type { Store } from './open-store.js';
@@ -84,7 +90,12 @@ export function recordChecks(db: Store, checkedAt: string, checks: readonly Chec
         // The crash-loop guard weighs past recoveries only for a failing check: a healthy one
         // (most of them, most ticks) needs no query.
         const budget = isFailure(checked.state)
-          ? readRecoveryBudget(db, processKey, { nowMs, windowSeconds: limits.windowSeconds, countedSince: previous?.recoveries_counted_since ?? null, clock })
+          ? readRecoveryBudget(db, processKey, {
+              nowMs,
+              windowSeconds: limits.windowSeconds,
+              countedSince: previous?.recoveries_counted_since ?? null,
+              clock,
+            })
           : NO_RECOVERIES;
         const assessment = assessCheck(checked, previousStateOf(previous, budget), threshold, nowMs, limits, clock);
         const { verdict, consecutiveFailures, recoveryDue, guard } = assessment;
@@ -103,12 +114,22 @@ export function recordChecks(db: Store, checkedAt: string, checks: readonly Chec
           identity: identityColumnOf(verdict),
         };
         const waiting = guard?.kind === 'backoff';
-        upsertState.run({ ...row, heartbeat_state: assessment.checked.state, recovery_due_since: recoveryDue || waiting ? (previous?.recovery_due_since ?? checkedAt) : null });
+        upsertState.run({
+          ...row,
+          heartbeat_state: assessment.checked.state,
+          recovery_due_since: recoveryDue || waiting ? (previous?.recovery_due_since ?? checkedAt) : null,
+        });
         if (guard?.kind === 'give_up') {
           giveUp.run(checkedAt, guard.reason, processKey);
           recordAuditEvent(db, { at: checkedAt, kind: 'gave_up', processKey, detail: verdict.reason });
         }
-        const action = recoveryDue ? ACTION_RECOVERY_DUE : guard?.kind === 'backoff' ? ACTION_BACKOFF : guard?.kind === 'give_up' ? ACTION_GAVE_UP : null;
+        const action = recoveryDue
+          ? ACTION_RECOVERY_DUE
+          : guard?.kind === 'backoff'
+            ? ACTION_BACKOFF
+            : guard?.kind === 'give_up'
+              ? ACTION_GAVE_UP
+              : null;
         const history = insertHistory.run({ ...row, action_taken: action });
         return { ...assessment, processKey, historyId: Number(history.lastInsertRowid) };
       }),

@@ -79,7 +79,12 @@ export function finishRecovery(db: Store, recoveryId: number, end: RecoveryEnd):
   db.prepare(
     `UPDATE recoveries SET finished_at = @finishedAt, duration_ms = @durationMs, outcome = @outcome, detail = @detail,
        started_pid = @startedPid, finished_uptime_seconds = @finishedUptimeSeconds WHERE id = @recoveryId`,
-  ).run({ ...end, durationMs: Math.round(end.durationMs), finishedUptimeSeconds: end.finishedUptimeSeconds ?? null, recoveryId });
+  ).run({
+    ...end,
+    durationMs: Math.round(end.durationMs),
+    finishedUptimeSeconds: end.finishedUptimeSeconds ?? null,
+    recoveryId,
+  });
 }
 
 /**

@@ -15,20 +15,37 @@ export interface RefusalRecorded {
  * its `started_at`. A refusal repeated every minute for days keeps one row, and the row still
  * says what happened, from when to when.
  */
-export function recordRefusal(db: Store, start: Omit<RecoveryStart, 'kind'> & { kind: 'recovery' }, why: string): RefusalRecorded {
+export function recordRefusal(
+  db: Store,
+  start: Omit<RecoveryStart, 'kind'> & { kind: 'recovery' },
+  why: string,
+): RefusalRecorded {
   const last = db
     .prepare<[string], { id: number; kind: string; command: string; outcome: string | null; detail: string | null }>(
       'SELECT id, kind, command, outcome, detail FROM recoveries WHERE process_key = ? ORDER BY id DESC LIMIT 1',
     )
     .get(start.processKey);
-  const before = last !== undefined && last.kind === start.kind && last.command === start.command && last.outcome === 'skipped' ? timesRefused(last.detail, why) : undefined;
+  const before =
+    last !== undefined && last.kind === start.kind && last.command === start.command && last.outcome === 'skipped'
+      ? timesRefused(last.detail, why)
+      : undefined;
   if (last !== undefined && before !== undefined) {
     const times = before + 1;
-    db.prepare('UPDATE recoveries SET finished_at = ?, detail = ? WHERE id = ?').run(start.startedAt, repeatedDetail(why, times, start.startedAt), last.id);
+    db.prepare('UPDATE recoveries SET finished_at = ?, detail = ? WHERE id = ?').run(
+      start.startedAt,
+      repeatedDetail(why, times, start.startedAt),
+      last.id,
+    );
     return { recoveryId: last.id, times };
   }
   const recoveryId = beginRecovery(db, start);
-  finishRecovery(db, recoveryId, { finishedAt: start.startedAt, durationMs: 0, outcome: 'skipped', detail: why, startedPid: null });
+  finishRecovery(db, recoveryId, {
+    finishedAt: start.startedAt,
+    durationMs: 0,
+    outcome: 'skipped',
+    detail: why,
+    startedPid: null,
+  });
   return { recoveryId, times: 1 };
 }
 

@@ -22,11 +22,19 @@ export interface RetentionResult {
  * Deletes check history, finished recoveries and network events older than `retentionDays`, at most once an hour, so the audit
  * log stays bounded without every tick paying for a scan.
  */
-export function applyRetention(db: Store, nowMs: number, retentionDays: number, format: (date: Date) => string): RetentionResult {
-  const last = db.prepare<[string], { value: string }>('SELECT value FROM watchdog_meta WHERE key = ?').get(LAST_RETENTION_KEY);
+export function applyRetention(
+  db: Store,
+  nowMs: number,
+  retentionDays: number,
+  format: (date: Date) => string,
+): RetentionResult {
+  const last = db
+    .prepare<[string], { value: string }>('SELECT value FROM watchdog_meta WHERE key = ?')
+    .get(LAST_RETENTION_KEY);
   const sinceLastMs = last === undefined ? Infinity : nowMs - Date.parse(last.value);
   // A last pass in the future means the clock was set back: run rather than wait for it.
-  if (sinceLastMs >= 0 && sinceLastMs < RETENTION_INTERVAL_MS) return { ran: false, deletedRows: 0, deletedRecoveries: 0, deletedNetworkEvents: 0, deletedNotifications: 0 };
+  if (sinceLastMs >= 0 && sinceLastMs < RETENTION_INTERVAL_MS)
+    return { ran: false, deletedRows: 0, deletedRecoveries: 0, deletedNetworkEvents: 0, deletedNotifications: 0 };
   const cutoff = format(clampDate(nowMs - retentionDays * 24 * 60 * 60 * 1000));
   return db
     .transaction((): RetentionResult => {
@@ -39,17 +47,29 @@ export function applyRetention(db: Store, nowMs: number, retentionDays: number, 
       // Reboots are what the cooldown and the daily limit count: the last one always stays, and the last day's.
       const dayAgo = format(new Date(nowMs - 24 * 60 * 60 * 1000));
       const oldEvents = `at < @cutoff AND (kind <> 'reboot' OR (at < @dayAgo AND id <> (SELECT MAX(id) FROM network_events WHERE kind = 'reboot')))`;
-      for (const counted of [COUNTED_ROWS.rungRuns, COUNTED_ROWS.ladderRuns, COUNTED_ROWS.reboots, COUNTED_ROWS.rebootsHeld]) {
+      for (const counted of [
+        COUNTED_ROWS.rungRuns,
+        COUNTED_ROWS.ladderRuns,
+        COUNTED_ROWS.reboots,
+        COUNTED_ROWS.rebootsHeld,
+      ]) {
         foldIntoBaseline(db, counted, oldEvents, { cutoff, dayAgo });
       }
       const network = db.prepare(`DELETE FROM network_events WHERE ${oldEvents}`).run({ cutoff, dayAgo });
       // Notifications that are done with (sent, refused, dropped) go too; what still waits stays.
-      const notifications = db.prepare("DELETE FROM notifications WHERE created_at < ? AND state <> 'pending'").run(cutoff);
-      db.prepare('INSERT INTO watchdog_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
-        LAST_RETENTION_KEY,
-        new Date(nowMs).toISOString(),
-      );
-      return { ran: true, deletedRows: changes, deletedRecoveries: recoveries.changes, deletedNetworkEvents: network.changes, deletedNotifications: notifications.changes };
+      const notifications = db
+        .prepare("DELETE FROM notifications WHERE created_at < ? AND state <> 'pending'")
+        .run(cutoff);
+      db.prepare(
+        'INSERT INTO watchdog_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      ).run(LAST_RETENTION_KEY, new Date(nowMs).toISOString());
+      return {
+        ran: true,
+        deletedRows: changes,
+        deletedRecoveries: recoveries.changes,
+        deletedNetworkEvents: network.changes,
+        deletedNotifications: notifications.changes,
+      };
     })
     .immediate();
 }

@@ -14,8 +14,12 @@ export function sqliteAddonFailure(error: unknown): WatchdogError | undefined {
   const code = systemErrorCode(error);
   if (code !== 'ERR_DLOPEN_FAILED' && code !== 'MODULE_NOT_FOUND') return undefined;
   if (!describeError(error).includes(ADDON_FILE)) return undefined;
-  return new WatchdogError('DB_UNUSABLE', `cannot load SQLite (better-sqlite3's native addon): ${describeError(error)}`, {
-    hint: "rebuild it for the Node.js that runs the watchdog: `npm rebuild better-sqlite3` in the watchdog's install folder (needed after upgrading Node.js)",
-    cause: error,
-  });
+  return new WatchdogError(
+    'DB_UNUSABLE',
+    `cannot load SQLite (better-sqlite3's native addon): ${describeError(error)}`,
+    {
+      hint: "rebuild it for the Node.js that runs the watchdog: `npm rebuild better-sqlite3` in the watchdog's install folder (needed after upgrading Node.js)",
+      cause: error,
+    },
+  );
 }

@@ -3,7 +3,9 @@
  * timeout, disk full, read-only, an I/O error) or is damaged: faults of the storage, not
  * bugs. Healing goes on; the rows wait in the journal.
  */
-export function sqliteFaultOf(error: unknown): 'busy' | 'full' | 'readonly' | 'io' | 'corrupt' | 'cantopen' | undefined {
+export function sqliteFaultOf(
+  error: unknown,
+): 'busy' | 'full' | 'readonly' | 'io' | 'corrupt' | 'cantopen' | undefined {
   const code = error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
   if (code === undefined || !code.startsWith('SQLITE_')) return undefined;
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'busy';

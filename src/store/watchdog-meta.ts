@@ -6,7 +6,9 @@ export function readMeta(db: Store, key: string): string | undefined {
 }
 
 export function writeMeta(db: Store, key: string, value: string): void {
-  db.prepare('INSERT INTO watchdog_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+  db.prepare(
+    'INSERT INTO watchdog_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  ).run(key, value);
 }
 
 /** When the last tick without a failure ended. */

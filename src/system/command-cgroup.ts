@@ -1,5 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmdirSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { systemErrorCode } from '../errors.js';
 
@@ -91,7 +100,10 @@ export function createCommandCgroup(options: CommandCgroupOptions = {}): Command
   const homeFolder = home;
   return {
     dir,
-    wrap: (argv) => ({ file: '/bin/sh', args: ['-c', ENTER_SCRIPT, 'watchdog-enter-cgroup', join(dir, 'cgroup.procs'), argv.file, ...argv.args] }),
+    wrap: (argv) => ({
+      file: '/bin/sh',
+      args: ['-c', ENTER_SCRIPT, 'watchdog-enter-cgroup', join(dir, 'cgroup.procs'), argv.file, ...argv.args],
+    }),
     members: () => readMembers(dir),
     freeze: (frozen) => writeFileSync(join(dir, 'cgroup.freeze'), frozen ? '1' : '0'),
     kill: () => writeFileSync(join(dir, 'cgroup.kill'), '1'),
@@ -119,7 +131,11 @@ function readMembers(dir: string): number[] {
     throw error;
   }
   // A member outside this PID namespace reads as 0.
-  return text.split('\n').filter((line) => /^\d+$/.test(line)).map(Number).filter((pid) => pid > 0);
+  return text
+    .split('\n')
+    .filter((line) => /^\d+$/.test(line))
+    .map(Number)
+    .filter((pid) => pid > 0);
 }
 
 /**
@@ -144,7 +160,8 @@ function findOwnCgroup(procRoot: string): { folder: string; mountPoint: string }
     if (point === '') continue;
     // resolve, not join: the root cgroup's path `/` must not leave a trailing slash.
     if (root === '/') return { folder: resolve(point, `.${own}`), mountPoint: resolve(point) };
-    if (own === root || own.startsWith(`${root}/`)) return { folder: resolve(point, `.${own.slice(root.length)}`), mountPoint: resolve(point) };
+    if (own === root || own.startsWith(`${root}/`))
+      return { folder: resolve(point, `.${own.slice(root.length)}`), mountPoint: resolve(point) };
   }
   return undefined;
 }
@@ -159,8 +176,10 @@ function findOwnCgroup(procRoot: string): { folder: string; mountPoint: string }
 function untrustedCgroupFolder(folder: string, mountPoint: string): string | undefined {
   for (let dir = folder; ; dir = dirname(dir)) {
     const stats = statSync(dir);
-    if (stats.uid !== 0) return `${dir} is owned by uid ${stats.uid}, not root: that user could move processes into the command's cgroup`;
-    if ((stats.mode & 0o022) !== 0) return `${dir} is writable by its group or others: they could move processes into the command's cgroup`;
+    if (stats.uid !== 0)
+      return `${dir} is owned by uid ${stats.uid}, not root: that user could move processes into the command's cgroup`;
+    if ((stats.mode & 0o022) !== 0)
+      return `${dir} is writable by its group or others: they could move processes into the command's cgroup`;
     if (dir === mountPoint || dir === dirname(dir)) return undefined;
   }
 }

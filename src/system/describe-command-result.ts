@@ -6,20 +6,27 @@ import type { ShellCommandResult } from './run-shell-command.js';
  * names the setting that bounded it, so a timed-out command says what to raise.
  */
 export function describeCommandResult(
-  result: Pick<ShellCommandResult, 'spawnError' | 'timedOut' | 'interrupted' | 'exitCode' | 'signal' | 'durationMs' | 'treeStop'>,
+  result: Pick<
+    ShellCommandResult,
+    'spawnError' | 'timedOut' | 'interrupted' | 'exitCode' | 'signal' | 'durationMs' | 'treeStop'
+  >,
   timeoutSeconds: number,
   timeoutSetting: string,
 ): string {
   if (result.spawnError !== undefined) return `could not run: ${result.spawnError}`;
-  if (result.interrupted === true) return `interrupted after ${formatSeconds(result.durationMs / 1000)}: the watchdog was asked to stop; its process tree was stopped${describeTreeStop(result.treeStop)}`;
-  if (result.timedOut) return `timed out after ${formatSeconds(timeoutSeconds)} (${timeoutSetting}); its process tree was killed${describeTreeStop(result.treeStop)}`;
+  if (result.interrupted === true)
+    return `interrupted after ${formatSeconds(result.durationMs / 1000)}: the watchdog was asked to stop; its process tree was stopped${describeTreeStop(result.treeStop)}`;
+  if (result.timedOut)
+    return `timed out after ${formatSeconds(timeoutSeconds)} (${timeoutSetting}); its process tree was killed${describeTreeStop(result.treeStop)}`;
   const took = formatSeconds(result.durationMs / 1000);
   if (result.signal !== null) return `killed by ${result.signal} after ${took}`;
   return `exited ${result.exitCode ?? '?'} after ${took}`;
 }
 
 /** Whether a shell command ran and exited 0. */
-export function commandSucceeded(result: Pick<ShellCommandResult, 'spawnError' | 'timedOut' | 'interrupted' | 'exitCode'>): boolean {
+export function commandSucceeded(
+  result: Pick<ShellCommandResult, 'spawnError' | 'timedOut' | 'interrupted' | 'exitCode'>,
+): boolean {
   return result.spawnError === undefined && !result.timedOut && result.interrupted !== true && result.exitCode === 0;
 }
 

@@ -28,11 +28,15 @@ export interface TreeRoot {
  * @example
  * findTreeMembers({ pid: 50, startTime: 7 }, new Map([[50, 7]]), table); // [{ pid: 51, startTime: 9 }, ...]
  */
-export function findTreeMembers(root: TreeRoot, known: ReadonlyMap<number, number>, table: readonly ProcStat[]): TreeMember[] {
+export function findTreeMembers(
+  root: TreeRoot,
+  known: ReadonlyMap<number, number>,
+  table: readonly ProcStat[],
+): TreeMember[] {
   const members = new Map(known);
   const byPid = new Map(table.map((stat) => [stat.pid, stat]));
   const found: TreeMember[] = [];
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     // The root's session and group IDs are the root's only while a member (still the process
     // found) carries them: once all are gone the kernel may hand the root's PID to a stranger,
@@ -42,8 +46,12 @@ export function findTreeMembers(root: TreeRoot, known: ReadonlyMap<number, numbe
       if (members.has(stat.pid) || stat.pid <= 1 || isGone(stat)) continue;
       // The parent must still be the member found, not a process that took its PID since.
       const parentStart = members.get(stat.ppid);
-      const isChild = parentStart !== undefined && byPid.get(stat.ppid)?.startTime === parentStart && stat.startTime >= parentStart;
-      const inRootSession = ((stat.session === root.pid && carried.session.has(root.pid)) || (stat.pgrp === root.pid && carried.group.has(root.pid))) && stat.startTime >= root.startTime;
+      const isChild =
+        parentStart !== undefined && byPid.get(stat.ppid)?.startTime === parentStart && stat.startTime >= parentStart;
+      const inRootSession =
+        ((stat.session === root.pid && carried.session.has(root.pid)) ||
+          (stat.pgrp === root.pid && carried.group.has(root.pid))) &&
+        stat.startTime >= root.startTime;
       if (!isChild && !inRootSession) continue;
       members.set(stat.pid, stat.startTime);
       found.push({ pid: stat.pid, startTime: stat.startTime });
@@ -54,7 +62,10 @@ export function findTreeMembers(root: TreeRoot, known: ReadonlyMap<number, numbe
 }
 
 /** The session and group IDs that members of the tree, still the processes found, carry now. */
-function carriedIds(members: ReadonlyMap<number, number>, byPid: ReadonlyMap<number, ProcStat>): { session: Set<number>; group: Set<number> } {
+function carriedIds(
+  members: ReadonlyMap<number, number>,
+  byPid: ReadonlyMap<number, ProcStat>,
+): { session: Set<number>; group: Set<number> } {
   const carried = { session: new Set<number>(), group: new Set<number>() };
   for (const [pid, startTime] of members) {
     const stat = byPid.get(pid);

@@ -25,7 +25,11 @@ export class FolderCache {
    * The folder at `path`, reached by `reach` the first time; `release` is to be called when
    * done with it (it closes only a folder that was not kept).
    */
-  get(path: string, options: OpenFolderOptions, reach: (path: string, options: OpenFolderOptions) => FolderHandle): ReachedFolder & { release: () => void } {
+  get(
+    path: string,
+    options: OpenFolderOptions,
+    reach: (path: string, options: OpenFolderOptions) => FolderHandle,
+  ): ReachedFolder & { release: () => void } {
     const kept = this.#kept.get(path);
     if (kept !== undefined) return { ...kept, release: () => undefined };
     const folder = reach(path, options);

@@ -28,9 +28,17 @@ export type HttpOutcome = { kind: 'response'; status: number } | { kind: 'error'
  * Never rejects: a failure is `error` with the error code (`ECONNREFUSED`...) or
  * `timed out after 5s`; the URL is never part of it (it may hold a secret).
  */
-export function httpRequest({ url, method, headers = {}, body, timeoutMs, headersOnly = false }: HttpRequest): Promise<HttpOutcome> {
+export function httpRequest({
+  url,
+  method,
+  headers = {},
+  body,
+  timeoutMs,
+  headersOnly = false,
+}: HttpRequest): Promise<HttpOutcome> {
   const send = CLIENTS[url.protocol];
-  if (send === undefined) return Promise.resolve({ kind: 'error', detail: `unsupported protocol ${url.protocol} (only http: and https:)` });
+  if (send === undefined)
+    return Promise.resolve({ kind: 'error', detail: `unsupported protocol ${url.protocol} (only http: and https:)` });
   const length = body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) };
   return new Promise((resolve) => {
     const request = send(url, { method, agent: false, headers: { ...headers, ...length } }, (response) => {
@@ -43,14 +51,19 @@ export function httpRequest({ url, method, headers = {}, body, timeoutMs, header
       // Read to the end, so the status stands for a whole answer; the body itself is not wanted.
       response.resume();
       response.on('end', () => finish({ kind: 'response', status: response.statusCode ?? 0 }));
-      response.on('error', (error) => finish({ kind: 'error', detail: systemErrorCode(error) ?? describeError(error) }));
+      response.on('error', (error) =>
+        finish({ kind: 'error', detail: systemErrorCode(error) ?? describeError(error) }),
+      );
     });
     const finish = (outcome: HttpOutcome): void => {
       clearTimeout(timer);
       request.destroy();
       resolve(outcome);
     };
-    const timer = setTimeout(() => finish({ kind: 'error', detail: `timed out after ${formatSeconds(timeoutMs / 1000)}` }), timeoutMs);
+    const timer = setTimeout(
+      () => finish({ kind: 'error', detail: `timed out after ${formatSeconds(timeoutMs / 1000)}` }),
+      timeoutMs,
+    );
     // `on`, not `once`: destroying the request may emit another error, which must not go unhandled.
     request.on('error', (error) => finish({ kind: 'error', detail: systemErrorCode(error) ?? describeError(error) }));
     request.end(body);

@@ -15,13 +15,19 @@ export interface LinkTrust {
  * others can write (`/tmp`), only when the link itself is root's or the watchdog's, since
  * the sticky bit keeps others from replacing an entry they do not own.
  */
-export function mayFollowLinkIn(folder: FileOwnership, link: Pick<FileOwnership, 'uid'>, trust: LinkTrust): string | undefined {
+export function mayFollowLinkIn(
+  folder: FileOwnership,
+  link: Pick<FileOwnership, 'uid'>,
+  trust: LinkTrust,
+): string | undefined {
   const trusted = (uid: number): boolean => uid === 0 || uid === trust.ownUid;
   if (!trusted(folder.uid)) return `a folder of user ${folder.uid}`;
   if (!writableByOthers(folder, trust.isPrivateGroup)) return undefined;
   const sticky = (folder.mode & 0o1000) !== 0;
   if (sticky && trusted(link.uid)) return undefined;
-  return sticky ? `a folder others can write (mode ${formatMode(folder.mode)}), and the link is user ${link.uid}'s` : `a folder others can write (mode ${formatMode(folder.mode)})`;
+  return sticky
+    ? `a folder others can write (mode ${formatMode(folder.mode)}), and the link is user ${link.uid}'s`
+    : `a folder others can write (mode ${formatMode(folder.mode)})`;
 }
 
 /**
@@ -32,6 +38,7 @@ export function mayFollowLinkIn(folder: FileOwnership, link: Pick<FileOwnership,
  */
 export function trustedFolderRefusal(folder: FileOwnership, trust: LinkTrust): string | undefined {
   if (folder.uid !== 0 && folder.uid !== trust.ownUid) return `a folder of user ${folder.uid}`;
-  if (writableByOthers(folder, trust.isPrivateGroup)) return `a folder others can write (mode ${formatMode(folder.mode)})`;
+  if (writableByOthers(folder, trust.isPrivateGroup))
+    return `a folder others can write (mode ${formatMode(folder.mode)})`;
   return undefined;
 }

@@ -8,7 +8,10 @@ import { UnsafePathError } from './unsafe-path-error.js';
 import { O_PATH, closeFolder, inFolder, openFolder, type FolderHandle, type OpenFolderOptions } from './walk-path.js';
 
 /** Trust as this process has it: root and its own user, this machine's private groups (read once, when first asked). */
-export const PROCESS_LINK_TRUST: LinkTrust = { ownUid: process.geteuid?.() ?? 0, isPrivateGroup: systemPrivateGroups() };
+export const PROCESS_LINK_TRUST: LinkTrust = {
+  ownUid: process.geteuid?.() ?? 0,
+  isPrivateGroup: systemPrivateGroups(),
+};
 
 /**
  * The folder at `path`, reached as {@link openFolder} reaches it, but cheaply in the usual
@@ -58,7 +61,10 @@ export function reachTrustedFolder(path: string, options: OpenFolderOptions, ref
   }
   if (refusal === undefined) return folder;
   closeFolder(folder);
-  throw new UnsafePathError(`${folder.path} is ${refusal}${refusedWhat === undefined ? '' : `: ${refusedWhat}`}`, folder.path);
+  throw new UnsafePathError(
+    `${folder.path} is ${refusal}${refusedWhat === undefined ? '' : `: ${refusedWhat}`}`,
+    folder.path,
+  );
 }
 
 /** How {@link openFileSafely} opens a file. */
@@ -104,7 +110,8 @@ export function openFileAndFolder(path: string, options: OpenFileOptions): { fd:
         const link = lstatSync(name);
         if (!link.isSymbolicLink()) throw error;
         const refusal = mayFollowLinkIn(stat, link, options.trust);
-        if (refusal !== undefined) throw new UnsafePathError(`${wanted} is a symbolic link in ${folder.path}, ${refusal}: not followed`, wanted);
+        if (refusal !== undefined)
+          throw new UnsafePathError(`${wanted} is a symbolic link in ${folder.path}, ${refusal}: not followed`, wanted);
         wanted = resolve(folder.path, readlinkSync(name));
       }
     } finally {

@@ -54,7 +54,10 @@ export function openOutputFile(path: string, options: OutputFileOptions = {}): O
   let fd: number;
   const notes: string[] = [];
   try {
-    if (options.rotateAboveBytes !== undefined && regularFileSizeOrZero(inFolder(folder, name)) > options.rotateAboveBytes) {
+    if (
+      options.rotateAboveBytes !== undefined &&
+      regularFileSizeOrZero(inFolder(folder, name)) > options.rotateAboveBytes
+    ) {
       rotateQuietly(inFolder(folder, name), inFolder(folder, `${name}.1`), path, notes);
     }
     fd = openFileIn(inFolder(folder, name), path);
@@ -65,14 +68,20 @@ export function openOutputFile(path: string, options: OutputFileOptions = {}): O
     const stat = fstatSync(fd);
     const owners = new Set([0, trust.ownUid, options.appUser?.uid]);
     if (!stat.isFile()) throw new UnsafePathError(`${path} is not a regular file`, path);
-    if (stat.nlink > 1) throw new UnsafePathError(`${path} has ${stat.nlink} names (hard links): it may be another file of the system's`, path);
-    if (!owners.has(stat.uid)) throw new UnsafePathError(`${path} belongs to user ${stat.uid}, neither root nor the app's user`, path);
+    if (stat.nlink > 1)
+      throw new UnsafePathError(
+        `${path} has ${stat.nlink} names (hard links): it may be another file of the system's`,
+        path,
+      );
+    if (!owners.has(stat.uid))
+      throw new UnsafePathError(`${path} belongs to user ${stat.uid}, neither root nor the app's user`, path);
     // Through the descriptor: the file checked above, whatever its name leads to now.
     if (options.appUser !== undefined && (stat.uid !== options.appUser.uid || stat.gid !== options.appUser.gid)) {
       fchownSync(fd, options.appUser.uid, options.appUser.gid);
     }
     // A header that cannot be written (a full disk) means the app's output would be lost too.
-    if (options.header !== undefined) writeSync(fd, options.header.endsWith('\n') ? options.header : `${options.header}\n`);
+    if (options.header !== undefined)
+      writeSync(fd, options.header.endsWith('\n') ? options.header : `${options.header}\n`);
     return { fd, startOffset: fstatSync(fd).size, notes };
   } catch (error) {
     closeSync(fd);
@@ -102,10 +111,15 @@ export function readOutputSince(fd: number, fromOffset: number, maxBytes: number
  */
 function openFileIn(path: string, shown: string): number {
   try {
-    return openSync(path, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o640);
+    return openSync(
+      path,
+      constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK,
+      0o640,
+    );
   } catch (error) {
     const code = systemErrorCode(error);
-    if (code === 'EAGAIN' || code === 'EWOULDBLOCK') throw new UnsafePathError(`${shown} is held by a lease of another process: not opened`, shown);
+    if (code === 'EAGAIN' || code === 'EWOULDBLOCK')
+      throw new UnsafePathError(`${shown} is held by a lease of another process: not opened`, shown);
     throw error;
   }
 }

@@ -10,7 +10,8 @@ export class OutputTail {
 
   /** @throws RangeError unless `limitBytes` is a whole number of bytes, 0 or more. */
   constructor(limitBytes: number) {
-    if (!Number.isSafeInteger(limitBytes) || limitBytes < 0) throw new RangeError(`a tail of ${limitBytes} bytes cannot be kept`);
+    if (!Number.isSafeInteger(limitBytes) || limitBytes < 0)
+      throw new RangeError(`a tail of ${limitBytes} bytes cannot be kept`);
     this.#limitBytes = limitBytes;
   }
 

@@ -26,7 +26,11 @@ export function replaceFile(path: string, text: string, mode: number, trust: Lin
     // Lazily: node:crypto costs a healthy tick that writes no file 0.2 ms to load.
     const suffix = process.getBuiltinModule('node:crypto').randomBytes(9).toString('base64url');
     const temporary = inFolder(folder, `.${name}.${suffix}.tmp`);
-    const fd = openSync(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
+    const fd = openSync(
+      temporary,
+      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+      mode,
+    );
     try {
       try {
         fchmodSync(fd, mode);

@@ -79,7 +79,8 @@ const INTERRUPT_GRACE_MS = 1000;
 /** After its group was killed, how long the shell may take to be reaped and reported. */
 const EXIT_AFTER_KILL_MS = 2000;
 
-type Ending = { kind: 'exit'; exitCode: number | null; signal: NodeJS.Signals | null } | { kind: 'error'; error: Error };
+type Ending =
+  { kind: 'exit'; exitCode: number | null; signal: NodeJS.Signals | null } | { kind: 'error'; error: Error };
 
 /**
  * Runs `/bin/sh -c command` in its own session and process group (and its own cgroup,
@@ -94,29 +95,52 @@ type Ending = { kind: 'exit'; exitCode: number | null; signal: NodeJS.Signals | 
  * an `outputTailBytes` that is not a byte count.
  */
 export async function runShellCommand(options: ShellCommandOptions): Promise<ShellCommandResult> {
-  const { command, cwd, env, timeoutMs, killGraceMs, outputTailBytes = 4096, useCgroup = true, treeAccess, user, input, signal } = options;
+  const {
+    command,
+    cwd,
+    env,
+    timeoutMs,
+    killGraceMs,
+    outputTailBytes = 4096,
+    useCgroup = true,
+    treeAccess,
+    user,
+    input,
+    signal,
+  } = options;
   const shell = shellArgv(command, user);
   checkDelay('timeoutMs', timeoutMs);
   checkDelay('killGraceMs', killGraceMs);
   const started = performance.now();
   const tail = new OutputTail(outputTailBytes);
-  const result = (fields: Pick<ShellCommandResult, 'pid' | 'exitCode' | 'signal' | 'timedOut'>): ShellCommandResult => ({
+  const result = (
+    fields: Pick<ShellCommandResult, 'pid' | 'exitCode' | 'signal' | 'timedOut'>,
+  ): ShellCommandResult => ({
     ...fields,
     durationMs: Math.round(performance.now() - started),
     outputTail: tail.text(),
   });
 
   const folder = reachWorkingFolder(cwd);
-  if ('error' in folder) return { ...result({ pid: undefined, exitCode: null, signal: null, timedOut: false }), spawnError: folder.error };
+  if ('error' in folder)
+    return { ...result({ pid: undefined, exitCode: null, signal: null, timedOut: false }), spawnError: folder.error };
   const cgroup = useCgroup ? createCommandCgroup() : { reason: 'not asked for' };
   const argv = 'dir' in cgroup ? cgroup.wrap(shell) : shell;
   let child: ChildProcess;
   try {
-    child = spawn(argv.file, argv.args, { cwd: folder.cwd, env, detached: true, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    child = spawn(argv.file, argv.args, {
+      cwd: folder.cwd,
+      env,
+      detached: true,
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
   } catch (error) {
     // Node throws at once for options it refuses outright, such as a NUL byte in the command.
     if ('dir' in cgroup) cgroup.release();
-    return { ...result({ pid: undefined, exitCode: null, signal: null, timedOut: false }), spawnError: describeSpawnError(error, cwd) };
+    return {
+      ...result({ pid: undefined, exitCode: null, signal: null, timedOut: false }),
+      spawnError: describeSpawnError(error, cwd),
+    };
   } finally {
     // The child has entered it (or never will).
     folder.close();
@@ -145,7 +169,13 @@ export async function runShellCommand(options: ShellCommandOptions): Promise<She
     if (end === undefined && child.pid !== undefined && rootStart !== undefined) {
       interrupted = signal?.aborted === true;
       timedOut = !interrupted;
-      treeStop = await stopTree({ pid: child.pid, startTime: rootStart }, cgroup, interrupted ? Math.min(killGraceMs, INTERRUPT_GRACE_MS) : killGraceMs, treeAccess, options.stoppedRecordPath);
+      treeStop = await stopTree(
+        { pid: child.pid, startTime: rootStart },
+        cgroup,
+        interrupted ? Math.min(killGraceMs, INTERRUPT_GRACE_MS) : killGraceMs,
+        treeAccess,
+        options.stoppedRecordPath,
+      );
       end = await within(ending, EXIT_AFTER_KILL_MS);
     }
     if (end?.kind === 'exit') await within(closed, DRAIN_AFTER_EXIT_MS);
@@ -160,9 +190,16 @@ export async function runShellCommand(options: ShellCommandOptions): Promise<She
 
   const stopped = treeStop === undefined ? {} : { treeStop };
   if (end?.kind === 'error') {
-    return { ...result({ pid: child.pid, exitCode: null, signal: null, timedOut }), ...stopped, spawnError: describeSpawnError(end.error, cwd) };
+    return {
+      ...result({ pid: child.pid, exitCode: null, signal: null, timedOut }),
+      ...stopped,
+      spawnError: describeSpawnError(end.error, cwd),
+    };
   }
-  const ended = { ...result({ pid: child.pid, exitCode: end?.exitCode ?? null, signal: end?.signal ?? null, timedOut }), ...stopped };
+  const ended = {
+    ...result({ pid: child.pid, exitCode: end?.exitCode ?? null, signal: end?.signal ?? null, timedOut }),
+    ...stopped,
+  };
   return interrupted ? { ...ended, interrupted } : ended;
 }
 
@@ -176,10 +213,18 @@ async function stopTree(
 ): Promise<TreeStop> {
   const inCgroup = 'dir' in cgroup;
   // A cgroup a SIGKILLed watchdog left is repaired by the next one (command-cgroup.ts); without one, a record is.
-  const stoppedRecord = inCgroup || stoppedRecordPath === undefined ? undefined : stoppedRecordAt(stoppedRecordPath, readBootId());
-  const stopped = await terminateProcessTree(root, { killGraceMs, cgroup: inCgroup ? cgroup : undefined, access, stoppedRecord });
+  const stoppedRecord =
+    inCgroup || stoppedRecordPath === undefined ? undefined : stoppedRecordAt(stoppedRecordPath, readBootId());
+  const stopped = await terminateProcessTree(root, {
+    killGraceMs,
+    cgroup: inCgroup ? cgroup : undefined,
+    access,
+    stoppedRecord,
+  });
   const how = { signalled: stopped.signalled, survivors: stopped.survivors };
-  return inCgroup ? { mechanism: 'cgroup and process tree', ...how } : { mechanism: 'process tree', noCgroup: cgroup.reason, ...how };
+  return inCgroup
+    ? { mechanism: 'cgroup and process tree', ...how }
+    : { mechanism: 'process tree', noCgroup: cgroup.reason, ...how };
 }
 
 /** What `promise` resolves to, or `undefined` when it takes longer than `ms` or `signal` aborts first. */
@@ -203,5 +248,6 @@ async function within<T>(promise: Promise<T>, ms: number, signal?: AbortSignal):
 
 function checkDelay(name: string, ms: number): void {
   // Node fires a timer of NaN, or of more than 2^31 - 1 ms, after 1 ms.
-  if (!Number.isFinite(ms) || ms < 0 || ms > 2 ** 31 - 1) throw new RangeError(`${name} must be a delay in milliseconds, not ${ms}`);
+  if (!Number.isFinite(ms) || ms < 0 || ms > 2 ** 31 - 1)
+    throw new RangeError(`${name} must be a delay in milliseconds, not ${ms}`);
 }

@@ -14,7 +14,11 @@ export interface ShellArgv {
  * then fail in ways that are hard to see. A watchdog already running as that user runs
  * the command directly (only root may set groups).
  */
-export function shellArgv(command: string, user?: UserAccount, ownUid: number | undefined = process.geteuid?.()): ShellArgv {
+export function shellArgv(
+  command: string,
+  user?: UserAccount,
+  ownUid: number | undefined = process.geteuid?.(),
+): ShellArgv {
   if (user === undefined || user.uid === ownUid) return { file: '/bin/sh', args: ['-c', command] };
   return {
     file: setprivPath(),

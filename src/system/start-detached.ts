@@ -108,7 +108,12 @@ export async function startDetached(options: StartDetachedOptions): Promise<Star
     if ('error' in folder) return failed(folder.error);
     let child: ChildProcess;
     try {
-      child = spawn(argv.file, argv.args, { cwd: folder.cwd, env, detached: true, stdio: ['ignore', output.fd, output.fd] });
+      child = spawn(argv.file, argv.args, {
+        cwd: folder.cwd,
+        env,
+        detached: true,
+        stdio: ['ignore', output.fd, output.fd],
+      });
     } catch (error) {
       // Node throws at once for options it refuses outright, such as a NUL byte in the command.
       return failed(describeSpawnError(error, cwd));
@@ -195,7 +200,12 @@ function closeQuietly(fd: number): void {
 }
 
 /** Waits for the start to succeed or fail, then up to `delayMs` (or until `signal` aborts) for an exit. */
-function watchEarlyExit(child: ChildProcess, delayMs: number, onSpawn?: (pid: number) => void, signal?: AbortSignal): Promise<Early> {
+function watchEarlyExit(
+  child: ChildProcess,
+  delayMs: number,
+  onSpawn?: (pid: number) => void,
+  signal?: AbortSignal,
+): Promise<Early> {
   return new Promise((resolve) => {
     let timer: NodeJS.Timeout | undefined;
     const running = (): void => settle({ kind: 'running' });

@@ -48,7 +48,11 @@ export function stoppedRecordAt(path: string, bootId: string | undefined): Stopp
  */
 export function resumeStoppedProcesses(
   path: string,
-  access: { bootId: string | undefined; stat: (pid: number) => ProcStat | undefined; kill: (pid: number, signal: NodeJS.Signals) => void },
+  access: {
+    bootId: string | undefined;
+    stat: (pid: number) => ProcStat | undefined;
+    kill: (pid: number, signal: NodeJS.Signals) => void;
+  },
 ): number[] {
   const text = readRecord(path);
   if (text === undefined) return [];
@@ -57,7 +61,8 @@ export function resumeStoppedProcesses(
   if (record !== undefined && record.bootId !== null && record.bootId === access.bootId) {
     for (const { pid, startTime } of record.processes) {
       const stat = access.stat(pid);
-      if (pid <= 1 || stat === undefined || stat.startTime !== startTime || (stat.state !== 'T' && stat.state !== 't')) continue;
+      if (pid <= 1 || stat === undefined || stat.startTime !== startTime || (stat.state !== 'T' && stat.state !== 't'))
+        continue;
       try {
         access.kill(pid, 'SIGCONT');
         resumed.push(pid);
@@ -94,7 +99,10 @@ function parseRecord(text: string): { bootId: string | null; processes: StoppedP
     if ((typeof bootId !== 'string' && bootId !== null) || !Array.isArray(processes)) return undefined;
     const valid = processes.filter(
       (entry): entry is StoppedProcess =>
-        typeof entry === 'object' && entry !== null && Number.isSafeInteger((entry as StoppedProcess).pid) && Number.isSafeInteger((entry as StoppedProcess).startTime),
+        typeof entry === 'object' &&
+        entry !== null &&
+        Number.isSafeInteger((entry as StoppedProcess).pid) &&
+        Number.isSafeInteger((entry as StoppedProcess).startTime),
     );
     return { bootId, processes: valid };
   } catch {
@@ -131,12 +139,21 @@ export function stoppedRecordPathFor(lockPath: string): string {
  */
 export function resumeLeftStopped(
   lockPath: string,
-  system: { processes: { bootId(): string | undefined; stat(pid: number): ProcStat | undefined }; sendSignal(target: number, signal: NodeJS.Signals): void },
+  system: {
+    processes: { bootId(): string | undefined; stat(pid: number): ProcStat | undefined };
+    sendSignal(target: number, signal: NodeJS.Signals): void;
+  },
 ): string | undefined {
   const path = stoppedRecordPathFor(lockPath);
   try {
-    const resumed = resumeStoppedProcesses(path, { bootId: system.processes.bootId(), stat: (pid) => system.processes.stat(pid), kill: (pid, signal) => system.sendSignal(pid, signal) });
-    return resumed.length === 0 ? undefined : `resumed ${formatCount(resumed.length, 'process', 'processes')} a killed watchdog left stopped (SIGCONT to PID ${resumed.join(', ')}, each by its start time)`;
+    const resumed = resumeStoppedProcesses(path, {
+      bootId: system.processes.bootId(),
+      stat: (pid) => system.processes.stat(pid),
+      kill: (pid, signal) => system.sendSignal(pid, signal),
+    });
+    return resumed.length === 0
+      ? undefined
+      : `resumed ${formatCount(resumed.length, 'process', 'processes')} a killed watchdog left stopped (SIGCONT to PID ${resumed.join(', ')}, each by its start time)`;
   } catch (error) {
     if (systemErrorCode(error) === undefined) throw error;
     return `cannot read ${path}, the processes a killed watchdog may have left stopped: ${(error as Error).message}`;

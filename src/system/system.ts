@@ -75,7 +75,12 @@ export interface System {
  * command's tree stopped without a cgroup is written down at `stoppedRecordPath` while
  * stopped (see stopped-record.ts).
  */
-export function realSystem(procRoot = '/proc', env: NodeJS.ProcessEnv = process.env, signal: AbortSignal = new AbortController().signal, stoppedRecordPath?: string): System {
+export function realSystem(
+  procRoot = '/proc',
+  env: NodeJS.ProcessEnv = process.env,
+  signal: AbortSignal = new AbortController().signal,
+  stoppedRecordPath?: string,
+): System {
   const table = procfsProcessTable(procRoot);
   let bootId: { value: string | undefined } | undefined;
   let ownProcessGroup: number | undefined;
@@ -98,7 +103,8 @@ export function realSystem(procRoot = '/proc', env: NodeJS.ProcessEnv = process.
     },
     // Loaded when first used: child processes and sockets bring in Node modules whose
     // loading is a measurable part of a healthy tick's start, and a healthy tick runs none.
-    runShellCommand: async (options) => (await import('./run-shell-command.js')).runShellCommand({ signal, stoppedRecordPath, ...options }),
+    runShellCommand: async (options) =>
+      (await import('./run-shell-command.js')).runShellCommand({ signal, stoppedRecordPath, ...options }),
     startDetached: async (options) => (await import('./start-detached.js')).startDetached({ signal, ...options }),
     sendMagicPacket: async (target) => (await import('../wake/send-magic-packet.js')).sendMagicPacket(target),
     moveFile: (from, to) => renameInFolder(from, to),
@@ -127,7 +133,7 @@ export function bootClockOf(processes: Pick<ProcessInspector, 'bootId' | 'uptime
 /** `pid` and its ancestors up to (not including) init. */
 export function ancestorsOf(pid: number, processes: Pick<ProcessInspector, 'stat'>): Set<number> {
   const ancestors = new Set<number>();
-  for (let current = pid; current > 1 && !ancestors.has(current); ) {
+  for (let current = pid; current > 1 && !ancestors.has(current);) {
     ancestors.add(current);
     const stat = processes.stat(current);
     if (stat === undefined) break;

@@ -69,8 +69,12 @@ const STOP_WAIT_MS = 200;
  *
  * @throws RangeError unless `root.pid` is an integer > 1.
  */
-export async function terminateProcessTree(root: TreeRoot, options: TerminateProcessTreeOptions): Promise<TerminateProcessTreeResult> {
-  if (!Number.isSafeInteger(root.pid) || root.pid <= 1) throw new RangeError(`refusing to signal the tree of PID ${root.pid}`);
+export async function terminateProcessTree(
+  root: TreeRoot,
+  options: TerminateProcessTreeOptions,
+): Promise<TerminateProcessTreeResult> {
+  if (!Number.isSafeInteger(root.pid) || root.pid <= 1)
+    throw new RangeError(`refusing to signal the tree of PID ${root.pid}`);
   const { killGraceMs, cgroup, pollIntervalMs = 20, giveUpAfterMs = 5000 } = options;
   const readTable = options.access?.readTable ?? (() => readProcessTable());
   const kill = options.access?.kill ?? ((pid: number, signal: NodeJS.Signals) => process.kill(pid, signal));
@@ -126,7 +130,15 @@ export async function terminateProcessTree(root: TreeRoot, options: TerminatePro
     for (const [pid, startTime] of tree) {
       if (only !== undefined && !only.includes(pid)) continue;
       const stat = byPid.get(pid);
-      if (pid <= 1 || pid === ownPid || ancestors.has(pid) || stat === undefined || stat.startTime !== startTime || isGone(stat)) continue;
+      if (
+        pid <= 1 ||
+        pid === ownPid ||
+        ancestors.has(pid) ||
+        stat === undefined ||
+        stat.startTime !== startTime ||
+        isGone(stat)
+      )
+        continue;
       if (send(kill, pid, signal)) signalled.add(pid);
     }
   };
@@ -169,7 +181,9 @@ export async function terminateProcessTree(root: TreeRoot, options: TerminatePro
       const frozen = new Set(frozenMembers());
       const running = [...tree].some(([pid, startTime]) => {
         const stat = byPid.get(pid);
-        return stat !== undefined && stat.startTime === startTime && !isGone(stat) && !isStopped(stat) && !frozen.has(pid);
+        return (
+          stat !== undefined && stat.startTime === startTime && !isGone(stat) && !isStopped(stat) && !frozen.has(pid)
+        );
       });
       if (!running || performance.now() >= deadline) return table;
       await sleep(pollDelayMs(attempt, pollIntervalMs));
@@ -244,7 +258,12 @@ function send(kill: ProcessTreeAccess['kill'], pid: number, signal: NodeJS.Signa
 /** The parent of `pid`, its parent, and so on up to init, as the table shows them. */
 function ancestorsIn(byPid: ReadonlyMap<number, ProcStat>, pid: number): Set<number> {
   const ancestors = new Set<number>();
-  for (let current = byPid.get(pid)?.ppid; current !== undefined && current > 1 && !ancestors.has(current); current = byPid.get(current)?.ppid) ancestors.add(current);
+  for (
+    let current = byPid.get(pid)?.ppid;
+    current !== undefined && current > 1 && !ancestors.has(current);
+    current = byPid.get(current)?.ppid
+  )
+    ancestors.add(current);
   return ancestors;
 }
 

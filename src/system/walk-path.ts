@@ -77,9 +77,11 @@ export function openFolder(path: string, options: OpenFolderOptions): FolderHand
       if (!link.isSymbolicLink()) throw notAFolder(at);
       const folder = fstatSync(fd);
       const refusal = mayFollowLinkIn(folder, link, options.trust);
-      if (refusal !== undefined) throw new UnsafePathError(`${at} is a symbolic link in ${where}, ${refusal}: not followed`, at);
+      if (refusal !== undefined)
+        throw new UnsafePathError(`${at} is a symbolic link in ${where}, ${refusal}: not followed`, at);
       links += 1;
-      if (links > MAX_LINKS) throw Object.assign(new Error(`too many symbolic links on the way to ${path}`), { code: 'ELOOP' });
+      if (links > MAX_LINKS)
+        throw Object.assign(new Error(`too many symbolic links on the way to ${path}`), { code: 'ELOOP' });
       const target = readlinkSync(inFolder(fd, name));
       if (isAbsolute(target)) {
         fd = replace(fd, openSync('/', O_PATH | constants.O_DIRECTORY));

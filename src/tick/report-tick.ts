@@ -26,7 +26,11 @@ export async function deliverQueued(config: WatchdogConfig, deps: ReportDeps): P
   const { deliverNotifications } = await import('../notify/deliver-notifications.js');
   const { sendToChannel } = await import('../notify/send-to-channel.js');
   const { system } = deps;
-  const channelDeps = { runShellCommand: system.runShellCommand, env: deps.notifyEnv, cwd: dirname(config.config_path) };
+  const channelDeps = {
+    runShellCommand: system.runShellCommand,
+    env: deps.notifyEnv,
+    cwd: dirname(config.config_path),
+  };
   return deliverNotifications(config.notify, {
     audit: deps.audit,
     logger: deps.logger,
@@ -42,7 +46,11 @@ export async function deliverQueued(config: WatchdogConfig, deps: ReportDeps): P
  * `watchdog_last_successful_tick_timestamp_seconds`) and writes the textfile. A textfile
  * that cannot be written is logged, never a failure of the tick.
  */
-export async function recordTickEnd(config: WatchdogConfig, tick: { startedAtMs: number; failed: boolean; stateUnknown: boolean }, deps: ReportDeps): Promise<void> {
+export async function recordTickEnd(
+  config: WatchdogConfig,
+  tick: { startedAtMs: number; failed: boolean; stateUnknown: boolean },
+  deps: ReportDeps,
+): Promise<void> {
   if (config.metrics === undefined) return;
   const endedAtMs = deps.system.now().getTime();
   if (!tick.failed) {

@@ -118,25 +118,38 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
       });
     const verdicts = enabled.map((process) => ({ process, verdict: check(process) }));
 
-    const store = openAuditStore({ dbPath: config.db_path, journalPath: config.journal_path, logger, now: () => system.now() });
+    const store = openAuditStore({
+      dbPath: config.db_path,
+      journalPath: config.journal_path,
+      logger,
+      now: () => system.now(),
+    });
     try {
       const host = deps.hostname;
-      const raise = notifierFor(config.notify, { audit: store, host: host === undefined ? machineName : () => host, now: () => system.now(), logger });
+      const raise = notifierFor(config.notify, {
+        audit: store,
+        host: host === undefined ? machineName : () => host,
+        now: () => system.now(),
+        logger,
+      });
       const interrupted = store.write((db) => markInterruptedRecoveries(db, checkedAt));
-      if (interrupted > 0) logger.warn(`${formatCount(interrupted, 'recovery', 'recoveries')} ${interrupted === 1 ? 'was' : 'were'} interrupted by the watchdog stopping mid-pipeline; marked interrupted`);
+      if (interrupted > 0)
+        logger.warn(
+          `${formatCount(interrupted, 'recovery', 'recoveries')} ${interrupted === 1 ? 'was' : 'were'} interrupted by the watchdog stopping mid-pipeline; marked interrupted`,
+        );
       const clock = graceClockOf(system.processes);
       const recorded = store.write((db) =>
         recordChecks(
-        db,
-        checkedAt,
-        verdicts.map(({ process, verdict }) => ({
-          processKey: process.key,
-          verdict,
-          threshold: process.consecutive_failures_threshold,
-          limits: crashLoopLimitsOf(process),
-          clock,
-        })),
-      ),
+          db,
+          checkedAt,
+          verdicts.map(({ process, verdict }) => ({
+            processKey: process.key,
+            verdict,
+            threshold: process.consecutive_failures_threshold,
+            limits: crashLoopLimitsOf(process),
+            clock,
+          })),
+        ),
       );
       const checks = verdicts.map(({ process }, index): ProcessCheck => {
         const record = recorded[index];
@@ -165,12 +178,16 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
       for (const [index, due] of checks.entries()) {
         if (!due.recoveryDue) continue;
         if (stopRequest() !== undefined) {
-          logger.warn(`${due.process.key}: recovery not started: the watchdog was asked to stop (${stopRequest()?.signal}); the next tick runs it`);
+          logger.warn(
+            `${due.process.key}: recovery not started: the watchdog was asked to stop (${stopRequest()?.signal}); the next tick runs it`,
+          );
           continue;
         }
         stage = `during the recovery of ${due.process.key}`;
         if (store.stateUnknown) {
-          logger.error(`${due.process.key}: no recovery: the audit state (off, failure counts, the crash-loop guard) cannot be read`);
+          logger.error(
+            `${due.process.key}: no recovery: the audit state (off, failure counts, the crash-loop guard) cannot be read`,
+          );
           continue;
         }
         // Recoveries before this one may have taken minutes: act on the heartbeat as it is now.
@@ -181,7 +198,13 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
         }
         // The one rule of every start (docs/starting-apps.md): never a second copy.
         const started = readStartedInstance(store.db, due.process.key);
-        const facts = startFactsOf({ intent: 'recover', force: false, actions: due.process.recovery_actions }, { ...due, checked: heartbeat }, started, system.processes, due.process);
+        const facts = startFactsOf(
+          { intent: 'recover', force: false, actions: due.process.recovery_actions },
+          { ...due, checked: heartbeat },
+          started,
+          system.processes,
+          due.process,
+        );
         const decision = decideStart(facts);
         if (!decision.start) {
           refuseRecovery(due, decision.why, recorded[index]?.historyId, store, system.now(), raise);
@@ -189,22 +212,31 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
           logger.warn(`${due.process.key}: recovery refused: ${decision.why}`);
           continue;
         }
-        recoveries.push(await recover({ ...due, checked: heartbeat }, recorded[index]?.historyId, store, config, deps, raise));
+        recoveries.push(
+          await recover({ ...due, checked: heartbeat }, recorded[index]?.historyId, store, config, deps, raise),
+        );
         recordStateAfterRecovery(due.process, check, store, system);
       }
       // No ladder (and so no reboot) on a state that cannot be read or a record that cannot be kept:
       // the cooldown and the daily limit would not hold, and a reboot loop is the worst fault there is.
       const networkHeld = store.stateUnknown || !store.rowsSaved;
       if (config.network !== undefined && networkHeld) {
-        logger.error('network: not checked: the audit log can neither be read nor kept, so the reboot guards cannot hold');
+        logger.error(
+          'network: not checked: the audit log can neither be read nor kept, so the reboot guards cannot hold',
+        );
         // Setting a link up needs no guard: one a dead run left down must not wait for the audit log.
         await setLeftoverLinksUp(config.network, store, deps);
       }
       if (stopRequest() === undefined) stage = 'during the network check';
       const network =
-        config.network === undefined || networkHeld || stopRequest() !== undefined ? undefined : await checkNetwork(config.network, store, config, deps, raise);
+        config.network === undefined || networkHeld || stopRequest() !== undefined
+          ? undefined
+          : await checkNetwork(config.network, store, config, deps, raise);
       const stopped = stopRequest();
-      if (stopped !== undefined) logger.warn(`tick interrupted by ${stopped.signal} ${stopped.where}; what was done is recorded, notifications wait for the next tick`);
+      if (stopped !== undefined)
+        logger.warn(
+          `tick interrupted by ${stopped.signal} ${stopped.where}; what was done is recorded, notifications wait for the next tick`,
+        );
       // Retention deletes; a stand-in's deletions are not journaled, so it waits for the database.
       if (store.degraded === undefined) applyRetentionLogged(store, system.now().getTime(), config, logger);
       const reportDeps = { audit: store, system, logger, notifyEnv: deps.notifyEnv ?? process.env };
@@ -212,8 +244,24 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
       const notifications = stopped === undefined ? await deliverQueued(config, reportDeps) : undefined;
       const failures = tickFailures({ checks, recoveries, network, auditDegraded: store.degraded });
       if (stopped !== undefined) failures.push(`interrupted by ${stopped.signal} ${stopped.where}`);
-      await recordTickEnd(config, { startedAtMs, failed: failures.length > 0, stateUnknown: store.stateUnknown }, reportDeps);
-      return { kind: 'ran', checkedAt, checks, recoveries, refused, network, auditDegraded: store.degraded, auditRowsSaved: store.rowsSaved, failures, notifications, interrupted: stopped };
+      await recordTickEnd(
+        config,
+        { startedAtMs, failed: failures.length > 0, stateUnknown: store.stateUnknown },
+        reportDeps,
+      );
+      return {
+        kind: 'ran',
+        checkedAt,
+        checks,
+        recoveries,
+        refused,
+        network,
+        auditDegraded: store.degraded,
+        auditRowsSaved: store.rowsSaved,
+        failures,
+        notifications,
+        interrupted: stopped,
+      };
     } finally {
       store.close();
     }
@@ -227,14 +275,35 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
  * check would weigh it now and recorded where `status` reads it, as a manual command's is: the
  * check recorded before the recovery would otherwise show a dead PID until the next tick.
  */
-function recordStateAfterRecovery(process: ProcessConfig, check: (process: ProcessConfig) => HealthVerdict, audit: AuditWriter, system: System): void {
+function recordStateAfterRecovery(
+  process: ProcessConfig,
+  check: (process: ProcessConfig) => HealthVerdict,
+  audit: AuditWriter,
+  system: System,
+): void {
   const previous = previousStateOf(readProcessStates(audit.db).get(process.key));
   const now = system.now();
-  const assessment = assessCheck(check(process), previous, process.consecutive_failures_threshold, now.getTime(), crashLoopLimitsOf(process), graceClockOf(system.processes));
-  audit.write((db) => recordCommandState(db, { processKey: process.key, at: formatUtcTimestamp(now), command: 'recovery', assessment }));
+  const assessment = assessCheck(
+    check(process),
+    previous,
+    process.consecutive_failures_threshold,
+    now.getTime(),
+    crashLoopLimitsOf(process),
+    graceClockOf(system.processes),
+  );
+  audit.write((db) =>
+    recordCommandState(db, { processKey: process.key, at: formatUtcTimestamp(now), command: 'recovery', assessment }),
+  );
 }
 
-function recover(check: ProcessCheck, historyId: number | undefined, audit: AuditWriter, config: WatchdogConfig, deps: TickDeps, raise: RaiseEvent): Promise<RecoveryReport> {
+function recover(
+  check: ProcessCheck,
+  historyId: number | undefined,
+  audit: AuditWriter,
+  config: WatchdogConfig,
+  deps: TickDeps,
+  raise: RaiseEvent,
+): Promise<RecoveryReport> {
   return runRecovery(
     {
       process: check.process,
@@ -251,13 +320,28 @@ function recover(check: ProcessCheck, historyId: number | undefined, audit: Audi
 }
 
 /** A due recovery that may not start is recorded as a skipped recovery, with why, linked to its check. */
-function refuseRecovery(check: ProcessCheck, why: string, historyId: number | undefined, audit: AuditWriter, now: Date, raise: RaiseEvent): void {
+function refuseRecovery(
+  check: ProcessCheck,
+  why: string,
+  historyId: number | undefined,
+  audit: AuditWriter,
+  now: Date,
+  raise: RaiseEvent,
+): void {
   const at = formatUtcTimestamp(now);
   let times = 1;
   audit.write((db) => {
     const recorded = recordRefusal(
       db,
-      { processKey: check.process.key, kind: 'recovery', command: 'check', requestedBy: 'cron', triggerHealth: check.verdict.state, triggerReason: check.verdict.reason, startedAt: at },
+      {
+        processKey: check.process.key,
+        kind: 'recovery',
+        command: 'check',
+        requestedBy: 'cron',
+        triggerHealth: check.verdict.state,
+        triggerReason: check.verdict.reason,
+        startedAt: at,
+      },
       why,
     );
     times = recorded.times;
@@ -284,12 +368,23 @@ function raiseGaveUp(check: ProcessCheck, at: string, raise: RaiseEvent): void {
     processKey: process.key,
     displayName: process.display_name,
     summary: `${process.key}: ${verdict.reason}; no more recoveries until \`watchdog on ${process.key}\` or \`watchdog reset ${process.key}\``,
-    details: { reason: verdict.reason, heartbeat: check.checked.state, max_recoveries: process.max_recoveries, recovery_window_seconds: process.recovery_window_seconds },
+    details: {
+      reason: verdict.reason,
+      heartbeat: check.checked.state,
+      max_recoveries: process.max_recoveries,
+      recovery_window_seconds: process.recovery_window_seconds,
+    },
   });
 }
 
 /** Loaded only when the config has a `network` section, so a tick without one stays cheap. */
-async function checkNetwork(network: NetworkConfig, audit: AuditWriter, config: WatchdogConfig, deps: TickDeps, raise: RaiseEvent): Promise<NetworkTickOutcome> {
+async function checkNetwork(
+  network: NetworkConfig,
+  audit: AuditWriter,
+  config: WatchdogConfig,
+  deps: TickDeps,
+  raise: RaiseEvent,
+): Promise<NetworkTickOutcome> {
   const { runNetworkTick } = await import('../network/run-network-tick.js');
   const system = await networkSystemOf(network, deps);
   return runNetworkTick(network, { audit, system, logger: deps.logger, configPath: config.config_path, raise });
@@ -297,13 +392,21 @@ async function checkNetwork(network: NetworkConfig, audit: AuditWriter, config: 
 
 async function setLeftoverLinksUp(network: NetworkConfig, audit: AuditWriter, deps: TickDeps): Promise<void> {
   const { setLinksLeftDownUp } = await import('../network/repair-interrupted-ladder.js');
-  await setLinksLeftDownUp(network.interface, { audit, system: await networkSystemOf(network, deps), logger: deps.logger });
+  await setLinksLeftDownUp(network.interface, {
+    audit,
+    system: await networkSystemOf(network, deps),
+    logger: deps.logger,
+  });
 }
 
 async function networkSystemOf(network: NetworkConfig, deps: TickDeps): Promise<NetworkSystem> {
   return (
     deps.networkSystem?.(network) ??
-    (await import('../network/network-system.js')).realNetworkSystem({ sysfsRoot: network.sysfs_root, env: deps.system.env, signal: deps.system.signal ?? new AbortController().signal })
+    (await import('../network/network-system.js')).realNetworkSystem({
+      sysfsRoot: network.sysfs_root,
+      env: deps.system.env,
+      signal: deps.system.signal ?? new AbortController().signal,
+    })
   );
 }
 

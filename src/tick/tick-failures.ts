@@ -22,10 +22,12 @@ export function tickFailures(tick: TickResults): string[] {
   }
   for (const check of tick.checks) {
     // Every tick while it lasts, not only the one that gave up: the app stays down until a person acts.
-    if (check.guard?.kind === 'give_up' || check.verdict.state === 'gave_up') failures.push(`${check.process.key}: given up on`);
+    if (check.guard?.kind === 'give_up' || check.verdict.state === 'gave_up')
+      failures.push(`${check.process.key}: given up on`);
   }
   const ladder = tick.network?.ladder;
-  if (ladder !== undefined && ladder.outcome !== 'healed') failures.push(`network ${tick.network?.interface}: the ladder did not heal the link (${ladder.outcome})`);
+  if (ladder !== undefined && ladder.outcome !== 'healed')
+    failures.push(`network ${tick.network?.interface}: the ladder did not heal the link (${ladder.outcome})`);
   if (tick.auditDegraded !== undefined) failures.push(`the audit database ${tick.auditDegraded}`);
   return failures;
 }

@@ -6,6 +6,7 @@ export function formatSeconds(seconds: number): string {
   const whole = Math.round(seconds);
   if (whole < 120) return `${whole}s`;
   if (whole < 7200) return `${Math.floor(whole / 60)}m ${String(whole % 60).padStart(2, '0')}s`;
-  if (whole < 172800) return `${Math.floor(whole / 3600)}h ${String(Math.floor((whole % 3600) / 60)).padStart(2, '0')}m`;
+  if (whole < 172800)
+    return `${Math.floor(whole / 3600)}h ${String(Math.floor((whole % 3600) / 60)).padStart(2, '0')}m`;
   return `${Math.floor(whole / 86400)}d ${Math.floor((whole % 86400) / 3600)}h`;
 }

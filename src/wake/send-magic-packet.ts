@@ -22,8 +22,13 @@ export function sendMagicPacket(target: WakeOnLanTarget): Promise<SendMagicPacke
       socket.close();
       resolve(result);
     };
-    const timer = setTimeout(() => finish({ ok: false, detail: `sending to ${where} did not complete within ${SEND_TIMEOUT_MS / 1000}s` }), SEND_TIMEOUT_MS);
-    socket.on('error', (error) => finish({ ok: false, detail: `cannot send a magic packet to ${where}: ${describeError(error)}` }));
+    const timer = setTimeout(
+      () => finish({ ok: false, detail: `sending to ${where} did not complete within ${SEND_TIMEOUT_MS / 1000}s` }),
+      SEND_TIMEOUT_MS,
+    );
+    socket.on('error', (error) =>
+      finish({ ok: false, detail: `cannot send a magic packet to ${where}: ${describeError(error)}` }),
+    );
     socket.bind(() => {
       try {
         socket.setBroadcast(true);
@@ -32,7 +37,8 @@ export function sendMagicPacket(target: WakeOnLanTarget): Promise<SendMagicPacke
         return;
       }
       socket.send(magicPacket(target.mac), target.port, target.broadcast, (error) => {
-        if (error === null || error === undefined) finish({ ok: true, detail: `sent a magic packet for ${target.mac} to ${where}` });
+        if (error === null || error === undefined)
+          finish({ ok: true, detail: `sent a magic packet for ${target.mac} to ${where}` });
         else finish({ ok: false, detail: `cannot send a magic packet to ${where}: ${describeError(error)}` });
       });
     });

@@ -17,7 +17,13 @@ function configWithLogDir(dir: string, logDir: string): WatchdogConfig {
 
 function recordingIo(): CliIo & { errLines: string[] } {
   const errLines: string[] = [];
-  return { errLines, out: () => assert.fail('nothing goes to stdout'), err: (line) => errLines.push(line), env: {}, cwd: '/' };
+  return {
+    errLines,
+    out: () => assert.fail('nothing goes to stdout'),
+    err: (line) => errLines.push(line),
+    env: {},
+    cwd: '/',
+  };
 }
 
 describe('openLog', () => {
@@ -31,7 +37,10 @@ describe('openLog', () => {
     await log.close();
     assert.equal(io.errLines.length, 3);
     assert.match(io.errLines[0] ?? '', /^watchdog: cannot use the log folder .*; log lines follow on stderr$/);
-    assert.equal(io.errLines[1], 'error app: start output: \\x1b[8mhidden\\x0a2026-01-01T00:00:00.000Z info  all is well');
+    assert.equal(
+      io.errLines[1],
+      'error app: start output: \\x1b[8mhidden\\x0a2026-01-01T00:00:00.000Z info  all is well',
+    );
     assert.equal(io.errLines[2], 'warn app: heartbeat names process_key "\\u009b2J\\u202e"');
   });
 

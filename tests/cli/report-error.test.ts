@@ -11,21 +11,36 @@ function reported(error: unknown): { code: number; lines: string[] } {
 
 describe('reportError', () => {
   it('prints the message, every problem and warning, and the hint', () => {
-    const error = new ConfigError('CONFIG_INVALID', 'config.json is invalid', ['processes.web.timeout_seconds: must be > 0'], {
-      hint: 'fix it',
-      warnings: ['processes.old: enabled is false'],
-    });
+    const error = new ConfigError(
+      'CONFIG_INVALID',
+      'config.json is invalid',
+      ['processes.web.timeout_seconds: must be > 0'],
+      {
+        hint: 'fix it',
+        warnings: ['processes.old: enabled is false'],
+      },
+    );
     assert.deepEqual(reported(error), {
       code: 78,
-      lines: ['watchdog: config.json is invalid', '  processes.web.timeout_seconds: must be > 0', 'warning: processes.old: enabled is false', 'hint: fix it'],
+      lines: [
+        'watchdog: config.json is invalid',
+        '  processes.web.timeout_seconds: must be > 0',
+        'warning: processes.old: enabled is false',
+        'hint: fix it',
+      ],
     });
   });
 
   it('escapes each line to one line: a file name in a system error can hold escape sequences and newlines', () => {
-    const error = new ConfigError('CONFIG_UNREADABLE', "cannot read /home/app/\u001b]0;pwned\u0007x\nwatchdog: all is well", ['a \u009b2J problem\u202e'], {
-      hint: 'check \u001b[8mhidden',
-      warnings: ['tab\there'],
-    });
+    const error = new ConfigError(
+      'CONFIG_UNREADABLE',
+      'cannot read /home/app/\u001b]0;pwned\u0007x\nwatchdog: all is well',
+      ['a \u009b2J problem\u202e'],
+      {
+        hint: 'check \u001b[8mhidden',
+        warnings: ['tab\there'],
+      },
+    );
     assert.deepEqual(reported(error).lines, [
       'watchdog: cannot read /home/app/\\x1b]0;pwned\\x07x\\x0awatchdog: all is well',
       '  a \\u009b2J problem\\u202e',
@@ -38,7 +53,10 @@ describe('reportError', () => {
     const error = new Error("ENOENT: no such file or directory, open '/srv/app/\u001b[2J\nwatchdog: forged'");
     const { code, lines } = reported(error);
     assert.equal(code, 1);
-    assert.equal(lines[0], "watchdog: unexpected error: ENOENT: no such file or directory, open '/srv/app/\\x1b[2J\\x0awatchdog: forged'");
+    assert.equal(
+      lines[0],
+      "watchdog: unexpected error: ENOENT: no such file or directory, open '/srv/app/\\x1b[2J\\x0awatchdog: forged'",
+    );
     assert.ok(lines.length > 1, 'the stack follows');
     for (const line of lines.slice(1)) assert.match(line, /^ {4}at /);
   });

@@ -13,7 +13,8 @@ function recordingValidate(): { validate: (data: unknown) => string[]; seen: unk
       const [path, value] = next;
       if (typeof value === 'string') lines.push(`${path}: is "${value}"`);
       else if (value !== null && typeof value === 'object') {
-        for (const key of Object.keys(value)) stack.push([path === '' ? key : `${path}.${key}`, (value as Record<string, unknown>)[key]]);
+        for (const key of Object.keys(value))
+          stack.push([path === '' ? key : `${path}.${key}`, (value as Record<string, unknown>)[key]]);
       }
     }
     return lines.sort();

@@ -40,7 +40,13 @@ const STATE = {
 const FOLDER_ADVICE = "use a folder only the watchdog's user can write, such as /var/lib/watchdog";
 
 describe('checkStateLocations (a fake file system)', () => {
-  const cases: { name: string; entries: Record<string, Entry>; config?: Partial<typeof STATE>; ownUid?: number; problems: string[] }[] = [
+  const cases: {
+    name: string;
+    entries: Record<string, Entry>;
+    config?: Partial<typeof STATE>;
+    ownUid?: number;
+    problems: string[];
+  }[] = [
     {
       name: 'a folder only its owner writes, with files 0600 and 0644: no problem',
       entries: {
@@ -61,14 +67,21 @@ describe('checkStateLocations (a fake file system)', () => {
       name: 'a world-writable folder: a problem for each location in it',
       entries: { '/var/lib/watchdog': DIR(0o777) },
       problems: ['db_path', 'journal_path', 'lock_path'].map(
-        (setting) => `${setting}: its folder /var/lib/watchdog is writable by group or others (mode 0777); ${FOLDER_ADVICE}`,
+        (setting) =>
+          `${setting}: its folder /var/lib/watchdog is writable by group or others (mode 0777); ${FOLDER_ADVICE}`,
       ),
     },
     {
       name: 'a sticky /tmp does not help',
       entries: { '/tmp': DIR(0o1777) },
-      config: { db_path: '/tmp/watchdog.db', journal_path: '/tmp/watchdog.db.journal', lock_path: '/tmp/watchdog.lock' },
-      problems: ['db_path', 'journal_path', 'lock_path'].map((setting) => `${setting}: its folder /tmp is writable by group or others (mode 1777); ${FOLDER_ADVICE}`),
+      config: {
+        db_path: '/tmp/watchdog.db',
+        journal_path: '/tmp/watchdog.db.journal',
+        lock_path: '/tmp/watchdog.lock',
+      },
+      problems: ['db_path', 'journal_path', 'lock_path'].map(
+        (setting) => `${setting}: its folder /tmp is writable by group or others (mode 1777); ${FOLDER_ADVICE}`,
+      ),
     },
     {
       name: 'a group-writable folder is a problem too',
@@ -81,7 +94,11 @@ describe('checkStateLocations (a fake file system)', () => {
       // The watchdog runs as pi (uid 1000), who owns these.
       ownUid: 1000,
       entries: { '/home/pi/state': DIR(0o775, 1000, 1000), '/home/pi/state/w.db': FILE(0o664, 1000, 1000) },
-      config: { db_path: '/home/pi/state/w.db', journal_path: '/home/pi/state/w.db.journal', lock_path: '/home/pi/state/w.lock' },
+      config: {
+        db_path: '/home/pi/state/w.db',
+        journal_path: '/home/pi/state/w.db.journal',
+        lock_path: '/home/pi/state/w.lock',
+      },
       problems: [],
     },
     {
@@ -96,7 +113,9 @@ describe('checkStateLocations (a fake file system)', () => {
       name: "a file group-writable by its owner's private group but of another owner's group is a problem",
       entries: { '/home/pi/state': DIR(0o700, 1000, 1000), '/home/pi/state/w.db': FILE(0o664, 0, 1000) },
       config: { db_path: '/home/pi/state/w.db', journal_path: '/root/j', lock_path: '/root/l' },
-      problems: ['db_path: /home/pi/state/w.db is writable by group or others (mode 0664); chmod go-w /home/pi/state/w.db'],
+      problems: [
+        'db_path: /home/pi/state/w.db is writable by group or others (mode 0664); chmod go-w /home/pi/state/w.db',
+      ],
     },
     {
       name: "world-writable is a problem even with the owner's private group",
@@ -115,7 +134,9 @@ describe('checkStateLocations (a fake file system)', () => {
       name: 'a loose file in a loose folder names the file only',
       entries: { '/var/lib/watchdog': DIR(0o777), [STATE.lock_path]: FILE(0o664) },
       config: { db_path: '/root/w.db', journal_path: '/root/w.db.journal', lock_path: STATE.lock_path },
-      problems: [`lock_path: ${STATE.lock_path} is writable by group or others (mode 0664); chmod go-w ${STATE.lock_path}`],
+      problems: [
+        `lock_path: ${STATE.lock_path} is writable by group or others (mode 0664); chmod go-w ${STATE.lock_path}`,
+      ],
     },
     {
       name: 'a missing folder: the nearest existing one decides (loose)',
@@ -140,20 +161,28 @@ describe('checkStateLocations (a fake file system)', () => {
       name: 'a folder that belongs to another user: each location in it is refused',
       entries: { '/': DIR(0o755), '/var/lib/watchdog': DIR(0o700, 1000, 1000) },
       problems: ['db_path', 'journal_path', 'lock_path'].map(
-        (setting) => `${setting}: its folder /var/lib/watchdog belongs to user 1000, not to root or the watchdog's user`,
+        (setting) =>
+          `${setting}: its folder /var/lib/watchdog belongs to user 1000, not to root or the watchdog's user`,
       ),
     },
     {
       name: 'a database file that belongs to another user: refused with a chown hint',
       entries: { '/': DIR(0o755), '/var/lib/watchdog': DIR(0o700), [STATE.db_path]: FILE(0o600, 1000, 1000) },
-      problems: [`db_path: ${STATE.db_path} belongs to user 1000, not to root or the watchdog's user; chown root ${STATE.db_path}`],
+      problems: [
+        `db_path: ${STATE.db_path} belongs to user 1000, not to root or the watchdog's user; chown root ${STATE.db_path}`,
+      ],
     },
     {
       name: 'a folder above that belongs to another user (pi could rename the folder away): refused',
       entries: { '/': DIR(0o755), '/home/pi': DIR(0o755, 1000, 1000), '/home/pi/watchdog': DIR(0o700) },
-      config: { db_path: '/home/pi/watchdog/w.db', journal_path: '/home/pi/watchdog/w.j', lock_path: '/home/pi/watchdog/w.lock' },
+      config: {
+        db_path: '/home/pi/watchdog/w.db',
+        journal_path: '/home/pi/watchdog/w.j',
+        lock_path: '/home/pi/watchdog/w.lock',
+      },
       problems: ['db_path', 'journal_path', 'lock_path'].map(
-        (setting) => `${setting}: the folder above it, /home/pi belongs to user 1000, not to root or the watchdog's user`,
+        (setting) =>
+          `${setting}: the folder above it, /home/pi belongs to user 1000, not to root or the watchdog's user`,
       ),
     },
     {
@@ -167,20 +196,39 @@ describe('checkStateLocations (a fake file system)', () => {
       entries: { '/': DIR(0o755), '/srv': DIR(0o777), '/srv/w': DIR(0o700) },
       config: { db_path: '/srv/w/w.db', journal_path: '/srv/w/w.j', lock_path: '/srv/w/w.lock' },
       problems: ['db_path', 'journal_path', 'lock_path'].map(
-        (setting) => `${setting}: the folder above it, /srv is writable by group or others (mode 0777); ${FOLDER_ADVICE}`,
+        (setting) =>
+          `${setting}: the folder above it, /srv is writable by group or others (mode 0777); ${FOLDER_ADVICE}`,
       ),
     },
   );
   for (const { name, entries, config, ownUid = 0, problems } of cases) {
     it(name, () => {
-      assert.deepEqual(checkStateLocations({ ...STATE, ...config }, { ...trustOf(fakeStat(entries)), ownUid }), problems);
+      assert.deepEqual(
+        checkStateLocations({ ...STATE, ...config }, { ...trustOf(fakeStat(entries)), ownUid }),
+        problems,
+      );
     });
   }
 
   it('walks up from a missing folder to the first one that exists, then checks every folder above it', () => {
     const stat = fakeStat({ '/srv': DIR(0o700) });
-    checkStateLocations({ db_path: '/srv/a/b/watchdog.db', journal_path: '/srv/j', lock_path: '/srv/l' }, trustOf(stat));
-    assert.deepEqual(stat.asked, ['/srv/a/b/watchdog.db', '/srv/a/b', '/srv/a', '/srv', '/', '/srv/j', '/srv', '/', '/srv/l', '/srv', '/']);
+    checkStateLocations(
+      { db_path: '/srv/a/b/watchdog.db', journal_path: '/srv/j', lock_path: '/srv/l' },
+      trustOf(stat),
+    );
+    assert.deepEqual(stat.asked, [
+      '/srv/a/b/watchdog.db',
+      '/srv/a/b',
+      '/srv/a',
+      '/srv',
+      '/',
+      '/srv/j',
+      '/srv',
+      '/',
+      '/srv/l',
+      '/srv',
+      '/',
+    ]);
   });
 });
 
@@ -206,7 +254,9 @@ describe('checkStateLocations (real folders)', () => {
     chmodSync(folder, 0o777);
     assert.deepEqual(
       checkStateLocations(locationsIn(folder)),
-      ['db_path', 'journal_path', 'lock_path'].map((setting) => `${setting}: its folder ${folder} is writable by group or others (mode 0777); ${FOLDER_ADVICE}`),
+      ['db_path', 'journal_path', 'lock_path'].map(
+        (setting) => `${setting}: its folder ${folder} is writable by group or others (mode 0777); ${FOLDER_ADVICE}`,
+      ),
     );
   });
 
@@ -216,9 +266,10 @@ describe('checkStateLocations (real folders)', () => {
     chmodSync(parent, 0o777);
     const dbPath = join(parent, 'not', 'yet', 'watchdog.db');
     const safe = makeTempDir('watchdog-state-');
-    assert.deepEqual(checkStateLocations({ db_path: dbPath, journal_path: join(safe, 'j'), lock_path: join(safe, 'l') }), [
-      `db_path: its folder ${parent} is writable by group or others (mode 0777); ${FOLDER_ADVICE}`,
-    ]);
+    assert.deepEqual(
+      checkStateLocations({ db_path: dbPath, journal_path: join(safe, 'j'), lock_path: join(safe, 'l') }),
+      [`db_path: its folder ${parent} is writable by group or others (mode 0777); ${FOLDER_ADVICE}`],
+    );
   });
 
   it('a loose database file in a safe folder', () => {
@@ -226,7 +277,9 @@ describe('checkStateLocations (real folders)', () => {
     const dbPath = join(folder, 'watchdog.db');
     writeFileSync(dbPath, '');
     chmodSync(dbPath, 0o666);
-    assert.deepEqual(checkStateLocations(locationsIn(folder)), [`db_path: ${dbPath} is writable by group or others (mode 0666); chmod go-w ${dbPath}`]);
+    assert.deepEqual(checkStateLocations(locationsIn(folder)), [
+      `db_path: ${dbPath} is writable by group or others (mode 0666); chmod go-w ${dbPath}`,
+    ]);
   });
 
   it('a path under a regular file counts as missing: its folder is checked', () => {
@@ -248,25 +301,37 @@ describe('checkStateLocations (real folders)', () => {
     const open = join(safe, 'open');
     mkdirSync(open);
     chmodSync(open, 0o777);
-    assert.deepEqual(checkStateLocations({ ...locationsIn(safe), log_dir: open, metrics: { textfile_path: join(open, 'watchdog.prom') } }), [
-      `log_dir: its folder ${open} is writable by group or others (mode 0777); ${FOLDER_ADVICE}`,
-      `metrics.textfile_path: its folder ${open} is writable by group or others (mode 0777); ${FOLDER_ADVICE}`,
-    ]);
+    assert.deepEqual(
+      checkStateLocations({
+        ...locationsIn(safe),
+        log_dir: open,
+        metrics: { textfile_path: join(open, 'watchdog.prom') },
+      }),
+      [
+        `log_dir: its folder ${open} is writable by group or others (mode 0777); ${FOLDER_ADVICE}`,
+        `metrics.textfile_path: its folder ${open} is writable by group or others (mode 0777); ${FOLDER_ADVICE}`,
+      ],
+    );
   });
 
-  it("accepts a metrics folder of root's below a folder of another user's (Debian's /var/lib/prometheus)", asRoot, () => {
-    const safe = makeTempDir('watchdog-state-');
-    chmodSync(safe, 0o755);
-    const prometheus = join(safe, 'prometheus');
-    mkdirSync(join(prometheus, 'node-exporter'), { recursive: true });
-    chownSync(prometheus, 65534, 65534);
-    const textfile = join(prometheus, 'node-exporter', 'watchdog.prom');
-    assert.deepEqual(checkStateLocations({ ...locationsIn(safe), metrics: { textfile_path: textfile } }), []);
-    // The database is used by its path: every folder above it must be safe.
-    assert.deepEqual(checkStateLocations({ ...locationsIn(safe), db_path: join(prometheus, 'node-exporter', 'w.db') }), [
-      `db_path: the folder above it, ${prometheus} belongs to user 65534, not to root or the watchdog's user`,
-    ]);
-  });
+  it(
+    "accepts a metrics folder of root's below a folder of another user's (Debian's /var/lib/prometheus)",
+    asRoot,
+    () => {
+      const safe = makeTempDir('watchdog-state-');
+      chmodSync(safe, 0o755);
+      const prometheus = join(safe, 'prometheus');
+      mkdirSync(join(prometheus, 'node-exporter'), { recursive: true });
+      chownSync(prometheus, 65534, 65534);
+      const textfile = join(prometheus, 'node-exporter', 'watchdog.prom');
+      assert.deepEqual(checkStateLocations({ ...locationsIn(safe), metrics: { textfile_path: textfile } }), []);
+      // The database is used by its path: every folder above it must be safe.
+      assert.deepEqual(
+        checkStateLocations({ ...locationsIn(safe), db_path: join(prometheus, 'node-exporter', 'w.db') }),
+        [`db_path: the folder above it, ${prometheus} belongs to user 65534, not to root or the watchdog's user`],
+      );
+    },
+  );
 
   it('refuses a location reached through a link another user could have planted', asRoot, () => {
     const safe = makeTempDir('watchdog-state-');
@@ -287,16 +352,21 @@ describe('checkStateLocations (real folders)', () => {
     mkdirSync(loose);
     chmodSync(loose, 0o777);
     symlinkSync(loose, join(safe, 'state'));
-    assert.deepEqual(checkStateLocations(locationsIn(join(safe, 'state'))), ['db_path', 'journal_path', 'lock_path'].map(
-      (setting) => `${setting}: its folder ${loose} is writable by group or others (mode 0777); ${FOLDER_ADVICE}`,
-    ));
+    assert.deepEqual(
+      checkStateLocations(locationsIn(join(safe, 'state'))),
+      ['db_path', 'journal_path', 'lock_path'].map(
+        (setting) => `${setting}: its folder ${loose} is writable by group or others (mode 0777); ${FOLDER_ADVICE}`,
+      ),
+    );
   });
 
   it('refuses a state file that is itself a link', () => {
     const safe = makeTempDir('watchdog-state-');
     writeFileSync(join(safe, 'elsewhere.db'), '', { mode: 0o600 });
     symlinkSync(join(safe, 'elsewhere.db'), join(safe, 'watchdog.db'));
-    assert.deepEqual(checkStateLocations(locationsIn(safe)), [`db_path: ${join(safe, 'watchdog.db')} is a symbolic link; name the file it points at instead`]);
+    assert.deepEqual(checkStateLocations(locationsIn(safe)), [
+      `db_path: ${join(safe, 'watchdog.db')} is a symbolic link; name the file it points at instead`,
+    ]);
   });
 
   it('judges what it can see when run by a user who cannot search a folder (status as non-root)', asRoot, () => {
@@ -305,11 +375,17 @@ describe('checkStateLocations (real folders)', () => {
     mkdirSync(join(safe, 'logs'), { mode: 0o700 });
     // The built module, run as nobody: the test's own TypeScript loader may not be readable by it.
     const module = new URL('../../dist/config/check-state-locations.js', import.meta.url).href;
-    const script = `import(${JSON.stringify(module)}).then((m) => process.stdout.write(JSON.stringify(m.checkStateLocations(${JSON.stringify({
-      ...locationsIn(safe),
-      log_dir: join(safe, 'logs'),
-    })}))))`;
-    const run = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', script], { encoding: 'utf8' });
+    const script = `import(${JSON.stringify(module)}).then((m) => process.stdout.write(JSON.stringify(m.checkStateLocations(${JSON.stringify(
+      {
+        ...locationsIn(safe),
+        log_dir: join(safe, 'logs'),
+      },
+    )}))))`;
+    const run = spawnSync(
+      'setpriv',
+      ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', script],
+      { encoding: 'utf8' },
+    );
     assert.equal(run.status, 0, run.stderr);
     assert.deepEqual(JSON.parse(run.stdout), []);
   });

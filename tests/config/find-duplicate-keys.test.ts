@@ -6,21 +6,35 @@ import { findDuplicateKeys, type DuplicateKey } from '../../src/config/find-dupl
 /** Each duplicate as `path: lines`, the form a test reads at a glance. */
 function summary(text: string): string[] {
   JSON.parse(text); // The scanner is only ever given text JSON.parse took.
-  return findDuplicateKeys(text).map(({ path, occurrences }) => `${path}: ${occurrences.map((occurrence) => occurrence.line).join(', ')}`);
+  return findDuplicateKeys(text).map(
+    ({ path, occurrences }) => `${path}: ${occurrences.map((occurrence) => occurrence.line).join(', ')}`,
+  );
 }
 
 describe('findDuplicateKeys', () => {
   const cases: [name: string, text: string, expected: string[]][] = [
     ['none in a plain object', '{"a": 1, "b": {"a": 2}, "c": [{"a": 3}, {"a": 4}]}', []],
     ['a top-level key', '{\n"kill_timeout": 5,\n"kill_timeout": 1e300\n}', ['kill_timeout: 2, 3']],
-    ['a process key', '{"processes": {\n  "web": {"enabled": true},\n  "api": {},\n  "web": {"enabled": false}\n}}', ['processes.web: 2, 4']],
+    [
+      'a process key',
+      '{"processes": {\n  "web": {"enabled": true},\n  "api": {},\n  "web": {"enabled": false}\n}}',
+      ['processes.web: 2, 4'],
+    ],
     ['three times: one entry, every line', '{"a": 1,\n"a": 2,\n"a": 3}', ['a: 1, 2, 3']],
-    ['in an object inside an array', '{"network": {"ladder": [{"type": "bounce"}, {"name": "x",\n"name": "y"}]}}', ['network.ladder[1].name: 1, 2']],
+    [
+      'in an object inside an array',
+      '{"network": {"ladder": [{"type": "bounce"}, {"name": "x",\n"name": "y"}]}}',
+      ['network.ladder[1].name: 1, 2'],
+    ],
     ['in objects of a top-level array', '[{"a": 1}, {"b": 1, "b": 2}]', ['[1].b: 1, 1']],
     ['keys that differ only in how they are escaped', '{"a": 1, "\\u0061": 2}', ['a: 1, 1']],
     ['an escaped quote and its \\u form', '{"a\\"b": 1, "a\\u0022b": 2}', ['a"b: 1, 1']],
     ['a lone surrogate escape, written twice', '{"\\ud800": 1, "\\uD800": 2}', ['\ud800: 1, 1']],
-    ['__proto__ and constructor as keys', '{"processes": {"__proto__": {}, "constructor": {}, "__proto__": {}}}', ['processes.__proto__: 1, 1']],
+    [
+      '__proto__ and constructor as keys',
+      '{"processes": {"__proto__": {}, "constructor": {}, "__proto__": {}}}',
+      ['processes.__proto__: 1, 1'],
+    ],
     ['keys compared case-sensitively', '{"Web": 1, "web": 2}', []],
     ['an empty key twice', '{"": 1, "": 2}', [': 1, 1']],
     [
@@ -29,7 +43,11 @@ describe('findDuplicateKeys', () => {
       ['a: 1, 1'],
     ],
     ['a string value equal to a key is no key', '{"a": "a", "b": "a"}', []],
-    ['duplicates at every level, outermost last', '{"p": {"q": {"r": 1, "r": 2}, "q": 3}, "p": 4}', ['p.q.r: 1, 1', 'p.q: 1, 1', 'p: 1, 1']],
+    [
+      'duplicates at every level, outermost last',
+      '{"p": {"q": {"r": 1, "r": 2}, "q": 3}, "p": 4}',
+      ['p.q.r: 1, 1', 'p.q: 1, 1', 'p: 1, 1'],
+    ],
     ['line numbers counted across multi-line values', '{\n"a": [\n1,\n2\n],\n"b": {\n},\n"a": null\n}', ['a: 2, 8']],
     ['Windows line ends', '{\r\n"a": 1,\r\n"a": 2\r\n}', ['a: 2, 3']],
   ];
@@ -45,7 +63,9 @@ describe('findDuplicateKeys', () => {
     assert.ok(duplicate !== undefined);
     assert.deepEqual(duplicate.segments, ['network', 'ladder', 1, 'settle_seconds']);
     assert.deepEqual(
-      duplicate.occurrences.map((occurrence) => JSON.parse(text.slice(occurrence.valueStart, occurrence.valueEnd)) as unknown),
+      duplicate.occurrences.map(
+        (occurrence) => JSON.parse(text.slice(occurrence.valueStart, occurrence.valueEnd)) as unknown,
+      ),
       [15, [1, { x: '}' }]],
     );
   });
@@ -55,7 +75,7 @@ describe('findDuplicateKeys', () => {
     assert.deepEqual(findDuplicateKeys(text), []);
   });
 
-  it('walks nesting far deeper than any stack, up to JSON.parse\'s own limit', () => {
+  it("walks nesting far deeper than any stack, up to JSON.parse's own limit", () => {
     const depth = 200_000;
     const text = `${'['.repeat(depth)}{"a": 1, "a": 2}${']'.repeat(depth)}`;
     JSON.parse(text);

@@ -42,7 +42,12 @@ describe('formatInstancePath', () => {
   });
 });
 
-function ajvError(keyword: string, instancePath: string, params: Record<string, unknown>, message?: string): ErrorObject {
+function ajvError(
+  keyword: string,
+  instancePath: string,
+  params: Record<string, unknown>,
+  message?: string,
+): ErrorObject {
   return { keyword, instancePath, schemaPath: `#/${keyword}`, params, ...(message === undefined ? {} : { message }) };
 }
 
@@ -75,27 +80,67 @@ describe('formatSchemaErrors', () => {
       ajvError('minLength', '/processes/web/commands/start', { limit: 1 }),
       'processes.web.commands.start: must not be empty',
     ],
-    ['maxItems, with the count', ajvError('maxItems', '/processes/web/healthy_statuses', { limit: 1 }, 'must NOT have more than 1 items'), 'processes.web.healthy_statuses: must have at most 1 entry (got 2)'],
-    ['maxItems, in the plural', ajvError('maxItems', '/cleanup_args', { limit: 0 }, 'must NOT have more than 0 items'), 'cleanup_args: must have at most 0 entries (got 2)'],
+    [
+      'maxItems, with the count',
+      ajvError('maxItems', '/processes/web/healthy_statuses', { limit: 1 }, 'must NOT have more than 1 items'),
+      'processes.web.healthy_statuses: must have at most 1 entry (got 2)',
+    ],
+    [
+      'maxItems, in the plural',
+      ajvError('maxItems', '/cleanup_args', { limit: 0 }, 'must NOT have more than 0 items'),
+      'cleanup_args: must have at most 0 entries (got 2)',
+    ],
     [
       'maxLength, counting characters, not bytes',
       ajvError('maxLength', '/processes/web/healthy_statuses/1', { limit: 8 }, 'must NOT have more than 8 characters'),
       'processes.web.healthy_statuses[1]: must be at most 8 characters long (got 9)',
     ],
-    ['maxLength beyond the data, without a count', ajvError('maxLength', '/db_path', { limit: 8 }, 'must NOT have more than 8 characters'), 'db_path: must be at most 8 characters long'],
-    ['any other keyword uses ajv\'s message', ajvError('multipleOf', '/kill_timeout', { multipleOf: 2 }, 'must be multiple of 2'), 'kill_timeout: must be multiple of 2'],
+    [
+      'maxLength beyond the data, without a count',
+      ajvError('maxLength', '/db_path', { limit: 8 }, 'must NOT have more than 8 characters'),
+      'db_path: must be at most 8 characters long',
+    ],
+    [
+      "any other keyword uses ajv's message",
+      ajvError('multipleOf', '/kill_timeout', { multipleOf: 2 }, 'must be multiple of 2'),
+      'kill_timeout: must be multiple of 2',
+    ],
     [
       'maximum, in words and with the value',
       ajvError('maximum', '/processes/web/timeout_seconds', { comparison: '<=', limit: 604800 }, 'must be <= 604800'),
       'processes.web.timeout_seconds: must be at most 604800 (got 1e+300)',
     ],
-    ['exclusiveMaximum', ajvError('exclusiveMaximum', '/kill_timeout', { comparison: '<', limit: 5 }, 'must be < 5'), 'kill_timeout: must be less than 5 (got 7)'],
-    ['minimum', ajvError('minimum', '/kill_timeout', { comparison: '>=', limit: 10 }, 'must be >= 10'), 'kill_timeout: must be at least 10 (got 7)'],
-    ['exclusiveMinimum', ajvError('exclusiveMinimum', '/kill_timeout', { comparison: '>', limit: 7 }, 'must be > 7'), 'kill_timeout: must be more than 7 (got 7)'],
-    ['a number too large for a double (1e400 parses as Infinity)', ajvError('type', '/cleanup_timeout', { type: 'number' }), 'cleanup_timeout: must be a finite number (got Infinity)'],
-    ['a type error of a finite number keeps ajv\'s words', ajvError('type', '/log_max_files', { type: 'integer' }), 'log_max_files: must be integer'],
+    [
+      'exclusiveMaximum',
+      ajvError('exclusiveMaximum', '/kill_timeout', { comparison: '<', limit: 5 }, 'must be < 5'),
+      'kill_timeout: must be less than 5 (got 7)',
+    ],
+    [
+      'minimum',
+      ajvError('minimum', '/kill_timeout', { comparison: '>=', limit: 10 }, 'must be >= 10'),
+      'kill_timeout: must be at least 10 (got 7)',
+    ],
+    [
+      'exclusiveMinimum',
+      ajvError('exclusiveMinimum', '/kill_timeout', { comparison: '>', limit: 7 }, 'must be > 7'),
+      'kill_timeout: must be more than 7 (got 7)',
+    ],
+    [
+      'a number too large for a double (1e400 parses as Infinity)',
+      ajvError('type', '/cleanup_timeout', { type: 'number' }),
+      'cleanup_timeout: must be a finite number (got Infinity)',
+    ],
+    [
+      "a type error of a finite number keeps ajv's words",
+      ajvError('type', '/log_max_files', { type: 'integer' }),
+      'log_max_files: must be integer',
+    ],
     ['a keyword without a message', ajvError('pattern', '/db_path', {}), 'db_path: is invalid'],
-    ['another keyword at the root', ajvError('maxProperties', '', {}, 'must NOT have more than 1 properties'), 'config: must NOT have more than 1 properties'],
+    [
+      'another keyword at the root',
+      ajvError('maxProperties', '', {}, 'must NOT have more than 1 properties'),
+      'config: must NOT have more than 1 properties',
+    ],
   ];
   for (const [name, error, expected] of cases) {
     it(name, () => {
@@ -109,7 +154,10 @@ describe('formatSchemaErrors', () => {
       ajvError('required', '/processes/web', { missingProperty: 'enabled' }),
       ajvError('type', '/kill_timeout', { type: 'number' }),
     ];
-    assert.deepEqual(formatSchemaErrors(errors, data), ['kill_timeout: must be number', 'processes.web.enabled: is required']);
+    assert.deepEqual(formatSchemaErrors(errors, data), [
+      'kill_timeout: must be number',
+      'processes.web.enabled: is required',
+    ]);
   });
 
   it('returns no lines for no errors', () => {

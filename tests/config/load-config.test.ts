@@ -88,14 +88,19 @@ describe('loadConfig', () => {
   });
 
   it('throws CONFIG_UNREADABLE with a permissions hint when reading is denied', () => {
-    const denied = Object.assign(new Error('EACCES: permission denied, open \'/etc/watchdog/config.json\''), { code: 'EACCES' });
+    const denied = Object.assign(new Error("EACCES: permission denied, open '/etc/watchdog/config.json'"), {
+      code: 'EACCES',
+    });
     const error = configErrorOf(() =>
       loadConfig('/etc/watchdog/config.json', () => {
         throw denied;
       }),
     );
     assert.equal(error.code, 'CONFIG_UNREADABLE');
-    assert.equal(error.message, "cannot read config file /etc/watchdog/config.json: EACCES: permission denied, open '/etc/watchdog/config.json'");
+    assert.equal(
+      error.message,
+      "cannot read config file /etc/watchdog/config.json: EACCES: permission denied, open '/etc/watchdog/config.json'",
+    );
     assert.match(error.hint ?? '', /permissions/);
     assert.equal(error.cause, denied);
   });
@@ -152,11 +157,16 @@ describe('loadConfig', () => {
   });
 
   it('refuses a key written twice, naming it and both lines, though each value is valid', () => {
-    const path = writeConfig('twice.json', '{\n  "kill_timeout": 5,\n  "processes": {},\n  "kill\\u005ftimeout": 6\n}\n');
+    const path = writeConfig(
+      'twice.json',
+      '{\n  "kill_timeout": 5,\n  "processes": {},\n  "kill\\u005ftimeout": 6\n}\n',
+    );
     const error = configErrorOf(() => loadConfig(path));
     assert.equal(error.code, 'CONFIG_INVALID');
     assert.equal(error.message, `config file ${path} is invalid`);
-    assert.deepEqual(error.problems, ['kill_timeout: written twice (lines 2 and 4); JSON keeps only the last, so remove or rename one']);
+    assert.deepEqual(error.problems, [
+      'kill_timeout: written twice (lines 2 and 4); JSON keeps only the last, so remove or rename one',
+    ]);
   });
 
   it('reports the problems of a process block that a later one with the same key replaced, with the others', () => {
@@ -183,8 +193,13 @@ describe('loadConfig', () => {
   });
 
   it('names every line of a key written three times', () => {
-    const path = writeConfig('thrice.json', '{"processes": {},\n"db_path": "a.db",\n"db_path": "b.db",\n"db_path": "c.db"}');
-    assert.deepEqual(configErrorOf(() => loadConfig(path)).problems, ['db_path: written 3 times (lines 2, 3 and 4); JSON keeps only the last, so keep one']);
+    const path = writeConfig(
+      'thrice.json',
+      '{"processes": {},\n"db_path": "a.db",\n"db_path": "b.db",\n"db_path": "c.db"}',
+    );
+    assert.deepEqual(configErrorOf(() => loadConfig(path)).problems, [
+      'db_path: written 3 times (lines 2, 3 and 4); JSON keeps only the last, so keep one',
+    ]);
   });
 
   it('throws CONFIG_INVALID for valid JSON that is not an object', () => {
@@ -197,14 +212,41 @@ describe('loadConfig', () => {
 
 describe('resolveConfigPath', () => {
   const cases: { name: string; cliPath?: string; env: Record<string, string | undefined>; expected: string }[] = [
-    { name: '--config beats WATCHDOG_CONFIG', cliPath: 'mine.json', env: { WATCHDOG_CONFIG: '/etc/watchdog.json' }, expected: '/home/pi/mine.json' },
+    {
+      name: '--config beats WATCHDOG_CONFIG',
+      cliPath: 'mine.json',
+      env: { WATCHDOG_CONFIG: '/etc/watchdog.json' },
+      expected: '/home/pi/mine.json',
+    },
     { name: 'an absolute --config is kept', cliPath: '/opt/w/config.json', env: {}, expected: '/opt/w/config.json' },
-    { name: 'a relative --config is relative to cwd', cliPath: '../w/config.json', env: {}, expected: '/home/w/config.json' },
-    { name: 'WATCHDOG_CONFIG beats ./config.json', env: { WATCHDOG_CONFIG: '/etc/watchdog.json' }, expected: '/etc/watchdog.json' },
-    { name: 'a relative WATCHDOG_CONFIG is relative to cwd', env: { WATCHDOG_CONFIG: 'conf/w.json' }, expected: '/home/pi/conf/w.json' },
-    { name: 'an empty WATCHDOG_CONFIG counts as unset', env: { WATCHDOG_CONFIG: '' }, expected: '/home/pi/config.json' },
+    {
+      name: 'a relative --config is relative to cwd',
+      cliPath: '../w/config.json',
+      env: {},
+      expected: '/home/w/config.json',
+    },
+    {
+      name: 'WATCHDOG_CONFIG beats ./config.json',
+      env: { WATCHDOG_CONFIG: '/etc/watchdog.json' },
+      expected: '/etc/watchdog.json',
+    },
+    {
+      name: 'a relative WATCHDOG_CONFIG is relative to cwd',
+      env: { WATCHDOG_CONFIG: 'conf/w.json' },
+      expected: '/home/pi/conf/w.json',
+    },
+    {
+      name: 'an empty WATCHDOG_CONFIG counts as unset',
+      env: { WATCHDOG_CONFIG: '' },
+      expected: '/home/pi/config.json',
+    },
     { name: 'otherwise ./config.json in cwd', env: {}, expected: '/home/pi/config.json' },
-    { name: 'an undefined --config falls through', cliPath: undefined, env: { WATCHDOG_CONFIG: undefined }, expected: '/home/pi/config.json' },
+    {
+      name: 'an undefined --config falls through',
+      cliPath: undefined,
+      env: { WATCHDOG_CONFIG: undefined },
+      expected: '/home/pi/config.json',
+    },
   ];
   for (const { name, cliPath, env, expected } of cases) {
     it(name, () => {
@@ -230,14 +272,26 @@ describe('loadConfig: a config file other users may write is refused', () => {
       assert.deepEqual(error.problems, [
         `${path} is writable by group or others (mode ${bits}); chmod go-w ${path}: whoever can change the config can make the watchdog run any command`,
       ]);
-      assert.equal(error.hint, "make the config and its folders belong to root (or the watchdog's user) and not writable by others: chown root, chmod go-w");
+      assert.equal(
+        error.hint,
+        "make the config and its folders belong to root (or the watchdog's user) and not writable by others: chown root, chmod go-w",
+      );
     });
   }
 
   it('refuses mode 0666 even when its group is the owner’s private group', () => {
     const path = writeConfig('loose-private-0666.json', JSON.stringify(VALID));
     chmodSync(path, 0o666);
-    assert.equal(configErrorOf(() => loadConfig(path, undefined, trustWith(() => true))).code, 'CONFIG_UNSAFE');
+    assert.equal(
+      configErrorOf(() =>
+        loadConfig(
+          path,
+          undefined,
+          trustWith(() => true),
+        ),
+      ).code,
+      'CONFIG_UNSAFE',
+    );
   });
 
   it('loads mode 0664 when its group is the owner’s private group (a user private group, umask 002)', () => {
@@ -264,7 +318,10 @@ describe('loadConfig: a config file other users may write is refused', () => {
     // group, so not its private group. Others cannot give a file away: the group is then faked.
     const root = process.getuid?.() === 0;
     if (root) chownSync(path, 0, 65534);
-    assert.equal(configErrorOf(() => loadConfig(path, undefined, root ? undefined : trustWith(sharedGroup))).code, 'CONFIG_UNSAFE');
+    assert.equal(
+      configErrorOf(() => loadConfig(path, undefined, root ? undefined : trustWith(sharedGroup))).code,
+      'CONFIG_UNSAFE',
+    );
   });
 
   it('refuses a loose file before reading what is in it', () => {

@@ -48,7 +48,11 @@ describe('network config: defaults', () => {
   });
 
   it('the defaults are NETWORK_DEFAULTS', () => {
-    const network = networkOf({ interface: 'eth0', reboot: REBOOT, ladder: [{ type: 'bounce' }, { type: 'command', name: 'restart', command: 'true' }] });
+    const network = networkOf({
+      interface: 'eth0',
+      reboot: REBOOT,
+      ladder: [{ type: 'bounce' }, { type: 'command', name: 'restart', command: 'true' }],
+    });
     assert.equal(network.require_ipv4, NETWORK_DEFAULTS.require_ipv4);
     assert.equal(network.allow_link_local, NETWORK_DEFAULTS.allow_link_local);
     assert.equal(network.require_ipv6, NETWORK_DEFAULTS.require_ipv6);
@@ -57,8 +61,19 @@ describe('network config: defaults', () => {
     assert.equal(network.ladder_timeout_seconds, NETWORK_DEFAULTS.ladder_timeout_seconds);
     assert.equal(network.max_failures, NETWORK_DEFAULTS.max_failures);
     assert.deepEqual(network.ladder, [
-      { type: 'bounce', name: 'bounce', down_seconds: NETWORK_DEFAULTS.bounce_down_seconds, settle_seconds: NETWORK_DEFAULTS.settle_seconds },
-      { type: 'command', name: 'restart', command: 'true', timeout_seconds: NETWORK_DEFAULTS.rung_timeout_seconds, settle_seconds: NETWORK_DEFAULTS.settle_seconds },
+      {
+        type: 'bounce',
+        name: 'bounce',
+        down_seconds: NETWORK_DEFAULTS.bounce_down_seconds,
+        settle_seconds: NETWORK_DEFAULTS.settle_seconds,
+      },
+      {
+        type: 'command',
+        name: 'restart',
+        command: 'true',
+        timeout_seconds: NETWORK_DEFAULTS.rung_timeout_seconds,
+        settle_seconds: NETWORK_DEFAULTS.settle_seconds,
+      },
     ]);
     assert.equal(network.reboot?.timeout_seconds, NETWORK_DEFAULTS.reboot_timeout_seconds);
     assert.equal(network.reboot.cooldown_seconds, NETWORK_DEFAULTS.cooldown_seconds);
@@ -100,7 +115,11 @@ describe('network config: defaults', () => {
     const network = networkOf({
       interface: 'eth0',
       sysfs_root: '/sys',
-      reboot: { ...REBOOT, maintenance_flag: '/run/watchdog/maintenance', usb_guard: { gadget_dir: '/sys/kernel/config/usb_gadget/g1' } },
+      reboot: {
+        ...REBOOT,
+        maintenance_flag: '/run/watchdog/maintenance',
+        usb_guard: { gadget_dir: '/sys/kernel/config/usb_gadget/g1' },
+      },
     });
     assert.equal(network.sysfs_root, '/sys');
     assert.equal(network.reboot?.maintenance_flag, '/run/watchdog/maintenance');
@@ -117,7 +136,13 @@ describe('network config: defaults', () => {
           { type: 'icmp', host: '127.0.0.1', timeout_seconds: 1 },
         ],
       },
-      reboot: { ...REBOOT, veto_if_reachable: { mode: 'all', probes: [{ type: 'http', url: 'https://127.0.0.1/', expect_status: 204, timeout_seconds: 5 }] } },
+      reboot: {
+        ...REBOOT,
+        veto_if_reachable: {
+          mode: 'all',
+          probes: [{ type: 'http', url: 'https://127.0.0.1/', expect_status: 204, timeout_seconds: 5 }],
+        },
+      },
     });
     assert.deepEqual(network.alive, {
       mode: 'any',
@@ -127,7 +152,10 @@ describe('network config: defaults', () => {
         { type: 'icmp', host: '127.0.0.1', timeout_seconds: 1 },
       ],
     });
-    assert.deepEqual(network.reboot?.veto_if_reachable, { mode: 'all', probes: [{ type: 'http', url: 'https://127.0.0.1/', expect_status: 204, timeout_seconds: 5 }] });
+    assert.deepEqual(network.reboot?.veto_if_reachable, {
+      mode: 'all',
+      probes: [{ type: 'http', url: 'https://127.0.0.1/', expect_status: 204, timeout_seconds: 5 }],
+    });
   });
 
   it('an empty ladder stays empty (no default rung slipped in)', () => {
@@ -143,7 +171,13 @@ describe('network config: defaults', () => {
       ladder_timeout_seconds: 30,
       max_failures: 1,
       ladder: [{ type: 'bounce', name: 'flap', down_seconds: 0, settle_seconds: 0 }],
-      reboot: { ...REBOOT, timeout_seconds: 5, cooldown_seconds: 0, max_per_day: 10, usb_guard: { enabled: false, only_when_bound: true } },
+      reboot: {
+        ...REBOOT,
+        timeout_seconds: 5,
+        cooldown_seconds: 0,
+        max_per_day: 10,
+        usb_guard: { enabled: false, only_when_bound: true },
+      },
     });
     assert.equal(network.interface, 'wlan0');
     assert.equal(network.require_ipv4, false);
@@ -152,7 +186,11 @@ describe('network config: defaults', () => {
     assert.equal(network.ladder_timeout_seconds, 30);
     assert.equal(network.max_failures, 1);
     assert.deepEqual(network.ladder, [{ type: 'bounce', name: 'flap', down_seconds: 0, settle_seconds: 0 }]);
-    assert.deepEqual(network.reboot?.usb_guard, { enabled: false, gadget_dir: '/sys/kernel/config/usb_gadget', only_when_bound: true });
+    assert.deepEqual(network.reboot?.usb_guard, {
+      enabled: false,
+      gadget_dir: '/sys/kernel/config/usb_gadget',
+      only_when_bound: true,
+    });
     assert.equal(network.reboot.cooldown_seconds, 0);
     assert.equal(network.reboot.max_per_day, 10);
     assert.equal(network.reboot.timeout_seconds, 5);
@@ -183,13 +221,32 @@ describe('network config: no network section', () => {
 
 describe('network config: errors, one `path: message` line each', () => {
   const table: [string, unknown, string[]][] = [
-    ['an unknown key inside network', { interface: 'eth0', maintenance_flg: '/run/m' }, ['network.maintenance_flg: unknown setting']],
-    ['an unknown key inside reboot', { interface: 'eth0', reboot: { ...REBOOT, maintenance_flg: '/run/m' } }, ['network.reboot.maintenance_flg: unknown setting']],
-    ['an unknown key inside usb_guard', { interface: 'eth0', reboot: { ...REBOOT, usb_guard: { enable: false } } }, ['network.reboot.usb_guard.enable: unknown setting']],
-    ['an unknown key inside a bounce rung', { interface: 'eth0', ladder: [{ type: 'bounce', down: 3 }] }, ['network.ladder[0].down: unknown setting']],
+    [
+      'an unknown key inside network',
+      { interface: 'eth0', maintenance_flg: '/run/m' },
+      ['network.maintenance_flg: unknown setting'],
+    ],
+    [
+      'an unknown key inside reboot',
+      { interface: 'eth0', reboot: { ...REBOOT, maintenance_flg: '/run/m' } },
+      ['network.reboot.maintenance_flg: unknown setting'],
+    ],
+    [
+      'an unknown key inside usb_guard',
+      { interface: 'eth0', reboot: { ...REBOOT, usb_guard: { enable: false } } },
+      ['network.reboot.usb_guard.enable: unknown setting'],
+    ],
+    [
+      'an unknown key inside a bounce rung',
+      { interface: 'eth0', ladder: [{ type: 'bounce', down: 3 }] },
+      ['network.ladder[0].down: unknown setting'],
+    ],
     [
       'an unknown key inside a command rung',
-      { interface: 'eth0', ladder: [{ type: 'bounce' }, { type: 'command', name: 'nm', command: 'true', cwd: '/tmp' }] },
+      {
+        interface: 'eth0',
+        ladder: [{ type: 'bounce' }, { type: 'command', name: 'nm', command: 'true', cwd: '/tmp' }],
+      },
       ['network.ladder[1].cwd: unknown setting'],
     ],
     [
@@ -199,13 +256,35 @@ describe('network config: errors, one `path: message` line each', () => {
     ],
     [
       'an unknown key inside a veto probe',
-      { interface: 'eth0', reboot: { ...REBOOT, veto_if_reachable: { probes: [{ type: 'tcp', host: '127.0.0.1', port: 53, retries: 2 }] } } },
+      {
+        interface: 'eth0',
+        reboot: {
+          ...REBOOT,
+          veto_if_reachable: { probes: [{ type: 'tcp', host: '127.0.0.1', port: 53, retries: 2 }] },
+        },
+      },
       ['network.reboot.veto_if_reachable.probes[0].retries: unknown setting'],
     ],
-    ['an unknown key inside a probe set', { interface: 'eth0', alive: { probes: [{ type: 'icmp', host: '127.0.0.1' }], quorum: 2 } }, ['network.alive.quorum: unknown setting']],
-    ['a rung of unknown type', { interface: 'eth0', ladder: [{ type: 'reboot' }] }, ['network.ladder[0].type: must be one of bounce, command, wol']],
-    ['a command rung without a command', { interface: 'eth0', ladder: [{ type: 'command', name: 'nm' }] }, ['network.ladder[0].command: is required']],
-    ['a command rung without a name', { interface: 'eth0', ladder: [{ type: 'command', command: 'true' }] }, ['network.ladder[0].name: is required']],
+    [
+      'an unknown key inside a probe set',
+      { interface: 'eth0', alive: { probes: [{ type: 'icmp', host: '127.0.0.1' }], quorum: 2 } },
+      ['network.alive.quorum: unknown setting'],
+    ],
+    [
+      'a rung of unknown type',
+      { interface: 'eth0', ladder: [{ type: 'reboot' }] },
+      ['network.ladder[0].type: must be one of bounce, command, wol'],
+    ],
+    [
+      'a command rung without a command',
+      { interface: 'eth0', ladder: [{ type: 'command', name: 'nm' }] },
+      ['network.ladder[0].command: is required'],
+    ],
+    [
+      'a command rung without a name',
+      { interface: 'eth0', ladder: [{ type: 'command', command: 'true' }] },
+      ['network.ladder[0].name: is required'],
+    ],
     [
       'two command rungs of one name',
       {
@@ -232,11 +311,31 @@ describe('network config: errors, one `path: message` line each', () => {
       { interface: 'abcdefghijklmnop' },
       ['network.interface: "abcdefghijklmnop" is not an interface name (at most 15 bytes, no "/", ":" or white space)'],
     ],
-    ['an interface name with a slash', { interface: 'eth/0' }, ['network.interface: "eth/0" is not an interface name (at most 15 bytes, no "/", ":" or white space)']],
-    ['an interface name with a space', { interface: 'eth 0' }, ['network.interface: "eth 0" is not an interface name (at most 15 bytes, no "/", ":" or white space)']],
-    ['an alias name with a colon (the kernel refuses it)', { interface: 'eth0:1' }, ['network.interface: "eth0:1" is not an interface name (at most 15 bytes, no "/", ":" or white space)']],
-    ['an interface name with a tab', { interface: 'eth\t0' }, [`network.interface: "eth\t0" is not an interface name (at most 15 bytes, no "/", ":" or white space)`]],
-    ['an interface named ..', { interface: '..' }, ['network.interface: ".." is not an interface name (at most 15 bytes, no "/", ":" or white space)']],
+    [
+      'an interface name with a slash',
+      { interface: 'eth/0' },
+      ['network.interface: "eth/0" is not an interface name (at most 15 bytes, no "/", ":" or white space)'],
+    ],
+    [
+      'an interface name with a space',
+      { interface: 'eth 0' },
+      ['network.interface: "eth 0" is not an interface name (at most 15 bytes, no "/", ":" or white space)'],
+    ],
+    [
+      'an alias name with a colon (the kernel refuses it)',
+      { interface: 'eth0:1' },
+      ['network.interface: "eth0:1" is not an interface name (at most 15 bytes, no "/", ":" or white space)'],
+    ],
+    [
+      'an interface name with a tab',
+      { interface: 'eth\t0' },
+      [`network.interface: "eth\t0" is not an interface name (at most 15 bytes, no "/", ":" or white space)`],
+    ],
+    [
+      'an interface named ..',
+      { interface: '..' },
+      ['network.interface: ".." is not an interface name (at most 15 bytes, no "/", ":" or white space)'],
+    ],
     ['an empty interface name', { interface: '' }, ['network.interface: must not be empty']],
     ['no interface', {}, ['network.interface: is required']],
     [
@@ -246,39 +345,104 @@ describe('network config: errors, one `path: message` line each', () => {
     ],
     [
       'an http veto probe with no URL scheme at all',
-      { interface: 'eth0', reboot: { ...REBOOT, veto_if_reachable: { probes: [{ type: 'icmp', host: '127.0.0.1' }, { type: 'http', url: '127.0.0.1/health' }] } } },
+      {
+        interface: 'eth0',
+        reboot: {
+          ...REBOOT,
+          veto_if_reachable: {
+            probes: [
+              { type: 'icmp', host: '127.0.0.1' },
+              { type: 'http', url: '127.0.0.1/health' },
+            ],
+          },
+        },
+      },
       ['network.reboot.veto_if_reachable.probes[1].url: "127.0.0.1/health" is not an http:// or https:// URL'],
     ],
-    ['a tcp probe without a port', { interface: 'eth0', alive: { probes: [{ type: 'tcp', host: '127.0.0.1' }] } }, ['network.alive.probes[0].port: is required']],
-    ['a tcp probe with port 70000', { interface: 'eth0', alive: { probes: [{ type: 'tcp', host: '127.0.0.1', port: 70_000 }] } }, ['network.alive.probes[0].port: must be at most 65535 (got 70000)']],
-    ['a tcp probe with port 0', { interface: 'eth0', alive: { probes: [{ type: 'tcp', host: '127.0.0.1', port: 0 }] } }, ['network.alive.probes[0].port: must be at least 1 (got 0)']],
-    ['a probe of unknown type', { interface: 'eth0', alive: { probes: [{ type: 'dns', host: '127.0.0.1' }] } }, ['network.alive.probes[0].type: must be one of icmp, tcp, http']],
+    [
+      'a tcp probe without a port',
+      { interface: 'eth0', alive: { probes: [{ type: 'tcp', host: '127.0.0.1' }] } },
+      ['network.alive.probes[0].port: is required'],
+    ],
+    [
+      'a tcp probe with port 70000',
+      { interface: 'eth0', alive: { probes: [{ type: 'tcp', host: '127.0.0.1', port: 70_000 }] } },
+      ['network.alive.probes[0].port: must be at most 65535 (got 70000)'],
+    ],
+    [
+      'a tcp probe with port 0',
+      { interface: 'eth0', alive: { probes: [{ type: 'tcp', host: '127.0.0.1', port: 0 }] } },
+      ['network.alive.probes[0].port: must be at least 1 (got 0)'],
+    ],
+    [
+      'a probe of unknown type',
+      { interface: 'eth0', alive: { probes: [{ type: 'dns', host: '127.0.0.1' }] } },
+      ['network.alive.probes[0].type: must be one of icmp, tcp, http'],
+    ],
     ['an empty probes list', { interface: 'eth0', alive: { probes: [] } }, ['network.alive.probes: must not be empty']],
-    ['an empty veto probes list', { interface: 'eth0', reboot: { ...REBOOT, veto_if_reachable: { probes: [] } } }, ['network.reboot.veto_if_reachable.probes: must not be empty']],
-    ['max_per_day 0', { interface: 'eth0', reboot: { ...REBOOT, max_per_day: 0 } }, ['network.reboot.max_per_day: must be at least 1 (got 0)']],
-    ['a reboot section without a command', { interface: 'eth0', reboot: { cooldown_seconds: 60 } }, ['network.reboot.command: is required']],
-    ['a reboot section with an empty command', { interface: 'eth0', reboot: { command: '' } }, ['network.reboot.command: must not be empty']],
+    [
+      'an empty veto probes list',
+      { interface: 'eth0', reboot: { ...REBOOT, veto_if_reachable: { probes: [] } } },
+      ['network.reboot.veto_if_reachable.probes: must not be empty'],
+    ],
+    [
+      'max_per_day 0',
+      { interface: 'eth0', reboot: { ...REBOOT, max_per_day: 0 } },
+      ['network.reboot.max_per_day: must be at least 1 (got 0)'],
+    ],
+    [
+      'a reboot section without a command',
+      { interface: 'eth0', reboot: { cooldown_seconds: 60 } },
+      ['network.reboot.command: is required'],
+    ],
+    [
+      'a reboot section with an empty command',
+      { interface: 'eth0', reboot: { command: '' } },
+      ['network.reboot.command: must not be empty'],
+    ],
     ['max_failures 0', { interface: 'eth0', max_failures: 0 }, ['network.max_failures: must be at least 1 (got 0)']],
     ['a network section that is not an object', 'eth0', ['network: must be object']],
-    ['an interface_mac of five octets', { interface: 'eth0', interface_mac: '02:00:5e:00:53' }, ['network.interface_mac: must match pattern "^[0-9A-Fa-f]{2}([:-][0-9A-Fa-f]{2}){5}$"']],
-    ['an interface_mac that is a number', { interface: 'eth0', interface_mac: 20 }, ['network.interface_mac: must be string']],
+    [
+      'an interface_mac of five octets',
+      { interface: 'eth0', interface_mac: '02:00:5e:00:53' },
+      ['network.interface_mac: must match pattern "^[0-9A-Fa-f]{2}([:-][0-9A-Fa-f]{2}){5}$"'],
+    ],
+    [
+      'an interface_mac that is a number',
+      { interface: 'eth0', interface_mac: 20 },
+      ['network.interface_mac: must be string'],
+    ],
     [
       'an interface_mac of zeros (loopback has it)',
       { interface: 'eth0', interface_mac: '00:00:00:00:00:00' },
-      ['network.interface_mac: "00:00:00:00:00:00" is all zeros, which loopback and tunnels report: give the MAC of the uplink (cat /sys/class/net/IF/address)'],
+      [
+        'network.interface_mac: "00:00:00:00:00:00" is all zeros, which loopback and tunnels report: give the MAC of the uplink (cat /sys/class/net/IF/address)',
+      ],
     ],
     [
       'the broadcast MAC',
       { interface: 'eth0', interface_mac: 'ff:ff:ff:ff:ff:ff' },
-      ['network.interface_mac: "ff:ff:ff:ff:ff:ff" is a multicast or broadcast address, never an interface\'s: give the MAC of the uplink (cat /sys/class/net/IF/address)'],
+      [
+        'network.interface_mac: "ff:ff:ff:ff:ff:ff" is a multicast or broadcast address, never an interface\'s: give the MAC of the uplink (cat /sys/class/net/IF/address)',
+      ],
     ],
     [
       'a multicast MAC',
       { interface: 'eth0', interface_mac: '01:00:5e:00:00:01' },
-      ['network.interface_mac: "01:00:5e:00:00:01" is a multicast or broadcast address, never an interface\'s: give the MAC of the uplink (cat /sys/class/net/IF/address)'],
+      [
+        'network.interface_mac: "01:00:5e:00:00:01" is a multicast or broadcast address, never an interface\'s: give the MAC of the uplink (cat /sys/class/net/IF/address)',
+      ],
     ],
-    ['allow_link_local that is not a boolean', { interface: 'eth0', allow_link_local: 'yes' }, ['network.allow_link_local: must be boolean']],
-    ['require_ipv6 that is not a boolean', { interface: 'eth0', require_ipv6: 1 }, ['network.require_ipv6: must be boolean']],
+    [
+      'allow_link_local that is not a boolean',
+      { interface: 'eth0', allow_link_local: 'yes' },
+      ['network.allow_link_local: must be boolean'],
+    ],
+    [
+      'require_ipv6 that is not a boolean',
+      { interface: 'eth0', require_ipv6: 1 },
+      ['network.require_ipv6: must be boolean'],
+    ],
   ];
   for (const [name, network, expected] of table) {
     it(name, () => {
@@ -303,7 +467,12 @@ describe('network config: errors, one `path: message` line each', () => {
           interface: 'eth0/1',
           colour: 'blue',
           ladder: [{ type: 'bounce' }, { type: 'bounce' }, { type: 'command', name: 'nm' }, { type: 'teleport' }],
-          alive: { probes: [{ type: 'http', url: 'ftp://127.0.0.1/' }, { type: 'tcp', host: '127.0.0.1', port: 70_000 }] },
+          alive: {
+            probes: [
+              { type: 'http', url: 'ftp://127.0.0.1/' },
+              { type: 'tcp', host: '127.0.0.1', port: 70_000 },
+            ],
+          },
           reboot: { max_per_day: 0, usb_guard: { bound: true }, veto_if_reachable: { probes: [] } },
         },
       },

@@ -136,7 +136,14 @@ describe('normalizeProcess: legacy keys and pipeline', () => {
 
   it('takes per-process overrides over the top-level settings', () => {
     const inherited = inheritedSettingsOf(
-      { consecutive_failures_threshold: 4, kill_timeout: 3, cleanup_timeout: 20, verify_delay: 1, cleanup_args: [], log_dir: '/var/log/wd' },
+      {
+        consecutive_failures_threshold: 4,
+        kill_timeout: 3,
+        cleanup_timeout: 20,
+        verify_delay: 1,
+        cleanup_args: [],
+        log_dir: '/var/log/wd',
+      },
       '/srv/watchdog',
     );
     const inheriting = normalizeProcess('plain', { ...BASE, startup_command: 'run' }, inherited);
@@ -176,22 +183,38 @@ describe('normalizeProcess: legacy keys and pipeline', () => {
   });
 
   it('turns a process key into a safe output log file name', () => {
-    const process = normalizeProcess('../etc/cam 1', { ...BASE, startup_command: 'run' }, inheritedSettingsOf({}, '/srv'));
+    const process = normalizeProcess(
+      '../etc/cam 1',
+      { ...BASE, startup_command: 'run' },
+      inheritedSettingsOf({}, '/srv'),
+    );
     assert.equal(process.output_log, '/srv/logs/.._etc_cam_1.out.log');
   });
 
   it('gives absolute, normalised default paths whatever form the config folder is given in', () => {
-    const untidy = normalizeProcess('web', { ...BASE, startup_command: 'run' }, inheritedSettingsOf({}, '/srv//watchdog/./'));
+    const untidy = normalizeProcess(
+      'web',
+      { ...BASE, startup_command: 'run' },
+      inheritedSettingsOf({}, '/srv//watchdog/./'),
+    );
     assert.equal(untidy.cwd, '/srv/watchdog');
     assert.equal(untidy.output_log, '/srv/watchdog/logs/web.out.log');
     assert.equal(untidy.heartbeat_path, '/srv/watchdog/hb/my_server.json');
-    const relative = normalizeProcess('web', { ...BASE, startup_command: 'run' }, inheritedSettingsOf({ log_dir: '../logs' }, 'etc/watchdog'));
+    const relative = normalizeProcess(
+      'web',
+      { ...BASE, startup_command: 'run' },
+      inheritedSettingsOf({ log_dir: '../logs' }, 'etc/watchdog'),
+    );
     assert.equal(relative.cwd, resolve('etc/watchdog'));
     assert.equal(relative.output_log, resolve('etc/logs/web.out.log'));
   });
 
   it('keeps an absolute heartbeat_path', () => {
-    const process = normalizeProcess('web', { ...BASE, heartbeat_path: '/run/web.json', startup_command: 'run' }, inheritedSettingsOf({}, '/srv/watchdog'));
+    const process = normalizeProcess(
+      'web',
+      { ...BASE, heartbeat_path: '/run/web.json', startup_command: 'run' },
+      inheritedSettingsOf({}, '/srv/watchdog'),
+    );
     assert.equal(process.heartbeat_path, '/run/web.json');
   });
 
@@ -205,9 +228,12 @@ describe('normalizeProcess: legacy keys and pipeline', () => {
 
 describe('commandsOf and pipelineOf on input of the wrong type', () => {
   it('ignores values that are not strings', () => {
-    assert.deepEqual(commandsOf({ commands: { start: 5, clear_db: 'wipe' }, startup_command: 7, cleanup_script: ['x'] }), {
-      clear_db: 'wipe',
-    });
+    assert.deepEqual(
+      commandsOf({ commands: { start: 5, clear_db: 'wipe' }, startup_command: 7, cleanup_script: ['x'] }),
+      {
+        clear_db: 'wipe',
+      },
+    );
     assert.deepEqual(commandsOf({ commands: ['start'], startup_command: 'run' }), { start: 'run' });
     assert.deepEqual(commandsOf({ commands: null }), {});
   });
@@ -220,7 +246,11 @@ describe('commandsOf and pipelineOf on input of the wrong type', () => {
   });
 
   it('uses the default when recovery_actions is not an array', () => {
-    assert.deepEqual(pipelineOf({ recovery_actions: 'kill' }, { clear_db: 'wipe' }).pipeline, ['kill', 'clear_db', 'start']);
+    assert.deepEqual(pipelineOf({ recovery_actions: 'kill' }, { clear_db: 'wipe' }).pipeline, [
+      'kill',
+      'clear_db',
+      'start',
+    ]);
     assert.deepEqual(pipelineOf({ disabled_actions: 'kill' }, {}).pipeline, ['kill', 'start']);
   });
 });
@@ -239,14 +269,29 @@ describe('keys named as what every object inherits', () => {
   it('keeps each as a process, its commands and env as its own keys, and a pipeline that runs them', () => {
     const { config, errors } = validateConfig(raw, '/etc/watchdog/config.json', () => undefined, {});
     assert.deepEqual(errors, []);
-    assert.deepEqual(config?.processes.map((process) => process.key), NAMES);
+    assert.deepEqual(
+      config?.processes.map((process) => process.key),
+      NAMES,
+    );
     for (const process of config?.processes ?? []) {
       assert.deepEqual(Object.keys(process.commands), ['start', ...NAMES], process.key);
-      assert.equal(Object.getPrototypeOf(process.commands), Object.prototype, `${process.key}: commands keep their prototype`);
+      assert.equal(
+        Object.getPrototypeOf(process.commands),
+        Object.prototype,
+        `${process.key}: commands keep their prototype`,
+      );
       assert.deepEqual(process.recovery_actions, ['kill', ...NAMES, 'start']);
-      assert.deepEqual(Object.entries(process.env), [['__proto__', 'env-proto'], ['constructor', 'env-constructor']]);
+      assert.deepEqual(Object.entries(process.env), [
+        ['__proto__', 'env-proto'],
+        ['constructor', 'env-constructor'],
+      ]);
       assert.deepEqual(Object.keys(process.wake_on_lan), ['valueOf']);
-      const plans = planActions(process, process.recovery_actions, { pid: undefined, why: 'no heartbeat', refused: false }, { outputLogMaxBytes: 1024 });
+      const plans = planActions(
+        process,
+        process.recovery_actions,
+        { pid: undefined, why: 'no heartbeat', refused: false },
+        { outputLogMaxBytes: 1024 },
+      );
       assert.deepEqual(
         plans.map((plan) => (plan.kind === 'command' ? plan.command : plan.kind)),
         ['kill', ...NAMES.map((name) => `run ${name} --force`), 'start'],
@@ -256,11 +301,24 @@ describe('keys named as what every object inherits', () => {
 
   it('reports an action named like an inherited key that has no command, rather than running Object', () => {
     const { errors } = validateConfig(
-      { processes: { web: { display_name: 'Web', timeout_seconds: 30, heartbeat_path: 'hb.json', enabled: true, commands: { start: 'x' }, recovery_actions: ['constructor', 'start'] } } },
+      {
+        processes: {
+          web: {
+            display_name: 'Web',
+            timeout_seconds: 30,
+            heartbeat_path: 'hb.json',
+            enabled: true,
+            commands: { start: 'x' },
+            recovery_actions: ['constructor', 'start'],
+          },
+        },
+      },
       '/etc/watchdog/config.json',
       () => undefined,
       {},
     );
-    assert.deepEqual(errors, ['processes.web.recovery_actions[0]: action "constructor" has no command (add commands.constructor, or remove or disable the action)']);
+    assert.deepEqual(errors, [
+      'processes.web.recovery_actions[0]: action "constructor" has no command (add commands.constructor, or remove or disable the action)',
+    ]);
   });
 });

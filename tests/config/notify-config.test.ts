@@ -10,12 +10,20 @@ import { webProcessEntry } from '../helpers/process-config.js';
 const CONFIG_PATH = '/x/config.json';
 const noUsers = () => undefined;
 
-function validate(extra: Record<string, unknown>, env: NodeJS.ProcessEnv = {}, process = webProcessEntry()): ConfigValidation {
+function validate(
+  extra: Record<string, unknown>,
+  env: NodeJS.ProcessEnv = {},
+  process = webProcessEntry(),
+): ConfigValidation {
   return validateConfig({ processes: { web: process }, ...extra }, CONFIG_PATH, noUsers, env);
 }
 
 /** The config loaded with `extra` at the top level; fails when it does not load, or warns. */
-function load(extra: Record<string, unknown>, env: NodeJS.ProcessEnv = {}, process = webProcessEntry()): WatchdogConfig {
+function load(
+  extra: Record<string, unknown>,
+  env: NodeJS.ProcessEnv = {},
+  process = webProcessEntry(),
+): WatchdogConfig {
   const result = validate(extra, env, process);
   assert.deepEqual(result.errors, []);
   assert.deepEqual(result.warnings, []);
@@ -31,7 +39,13 @@ function errorsOf(extra: Record<string, unknown>, process = webProcessEntry()): 
 }
 
 const COMMON = channelDefaults();
-const email = (extra: Record<string, unknown> = {}) => ({ type: 'email', host: 'smtp.example.com', from: 'gw@example.com', to: ['ops@example.com'], ...extra });
+const email = (extra: Record<string, unknown> = {}) => ({
+  type: 'email',
+  host: 'smtp.example.com',
+  from: 'gw@example.com',
+  to: ['ops@example.com'],
+  ...extra,
+});
 
 describe('notify config: defaults', () => {
   it('fills every default of a notify section and its channels', () => {
@@ -109,7 +123,15 @@ describe('notify config: defaults', () => {
         max_queued: 50,
         max_age_hours: 24,
         channels: {
-          ops: { type: 'webhook', url: 'http://127.0.0.1/h', headers: { 'x-a': 'b' }, events: ['gave_up'], timeout_seconds: 3, retries: 0, retry_backoff_seconds: 0 },
+          ops: {
+            type: 'webhook',
+            url: 'http://127.0.0.1/h',
+            headers: { 'x-a': 'b' },
+            events: ['gave_up'],
+            timeout_seconds: 3,
+            retries: 0,
+            retry_backoff_seconds: 0,
+          },
           sms: { type: 'command', command: './sms', repeat_after_seconds: 0 },
           mail: email({ reject_unauthorized: false, ca_file: 'certs/ca.pem', subject_prefix: '' }),
         },
@@ -118,26 +140,60 @@ describe('notify config: defaults', () => {
     assert.ok(notify, 'notify must load');
     assert.deepEqual([notify.delivery_budget_seconds, notify.max_queued, notify.max_age_hours], [12, 50, 24]);
     const [ops, sms, mail] = notify.channels as [ChannelConfig, ChannelConfig, ChannelConfig];
-    assert.deepEqual(ops, { name: 'ops', type: 'webhook', url: 'http://127.0.0.1/h', headers: { 'x-a': 'b' }, events: new Set(['gave_up']), repeat_after_seconds: 600, timeout_seconds: 3, retries: 0, retry_backoff_seconds: 0 });
+    assert.deepEqual(ops, {
+      name: 'ops',
+      type: 'webhook',
+      url: 'http://127.0.0.1/h',
+      headers: { 'x-a': 'b' },
+      events: new Set(['gave_up']),
+      repeat_after_seconds: 600,
+      timeout_seconds: 3,
+      retries: 0,
+      retry_backoff_seconds: 0,
+    });
     assert.equal(sms.repeat_after_seconds, 0);
     assert.equal(mail.repeat_after_seconds, 600);
-    assert.deepEqual(mail.type === 'email' ? [mail.reject_unauthorized, mail.ca_file, mail.subject_prefix, mail.user, mail.password] : [], [false, '/x/certs/ca.pem', '', undefined, undefined]);
+    assert.deepEqual(
+      mail.type === 'email'
+        ? [mail.reject_unauthorized, mail.ca_file, mail.subject_prefix, mail.user, mail.password]
+        : [],
+      [false, '/x/certs/ca.pem', '', undefined, undefined],
+    );
   });
 
   it('resolves metrics.textfile_path against the config folder', () => {
-    assert.deepEqual(load({ metrics: { textfile_path: 'metrics/watchdog.prom' } }).metrics, { textfile_path: '/x/metrics/watchdog.prom' });
-    assert.deepEqual(load({ metrics: { textfile_path: '/var/lib/node-exporter/watchdog.prom' } }).metrics, { textfile_path: '/var/lib/node-exporter/watchdog.prom' });
+    assert.deepEqual(load({ metrics: { textfile_path: 'metrics/watchdog.prom' } }).metrics, {
+      textfile_path: '/x/metrics/watchdog.prom',
+    });
+    assert.deepEqual(load({ metrics: { textfile_path: '/var/lib/node-exporter/watchdog.prom' } }).metrics, {
+      textfile_path: '/var/lib/node-exporter/watchdog.prom',
+    });
   });
 
   it('keeps ping_url as written (references and all), with a timeout of 10 s by default', () => {
-    assert.deepEqual(load({ ping_url: 'https://hc-ping.com/${UUID}' }, { UUID: 'u' }).ping, { url: 'https://hc-ping.com/${UUID}', timeout_seconds: 10 });
-    assert.deepEqual(load({ ping_url: 'http://127.0.0.1/ping', ping_timeout_seconds: 3 }).ping, { url: 'http://127.0.0.1/ping', timeout_seconds: 3 });
+    assert.deepEqual(load({ ping_url: 'https://hc-ping.com/${UUID}' }, { UUID: 'u' }).ping, {
+      url: 'https://hc-ping.com/${UUID}',
+      timeout_seconds: 10,
+    });
+    assert.deepEqual(load({ ping_url: 'http://127.0.0.1/ping', ping_timeout_seconds: 3 }).ping, {
+      url: 'http://127.0.0.1/ping',
+      timeout_seconds: 3,
+    });
   });
 });
 
 describe('wake-on-LAN config', () => {
   it('normalises a process wake_on_lan entry: MAC in lower case with ":", broadcast 255.255.255.255 and port 9 by default', () => {
-    const config = load({}, {}, webProcessEntry({ wake_on_lan: { wake_nas: { mac: 'AA-BB-CC-0D-0E-0F' }, wake_pc: { mac: '00:11:22:33:44:55', broadcast: '192.168.1.255', port: 7 } } }));
+    const config = load(
+      {},
+      {},
+      webProcessEntry({
+        wake_on_lan: {
+          wake_nas: { mac: 'AA-BB-CC-0D-0E-0F' },
+          wake_pc: { mac: '00:11:22:33:44:55', broadcast: '192.168.1.255', port: 7 },
+        },
+      }),
+    );
     assert.deepEqual(config.processes[0]?.wake_on_lan, {
       wake_nas: { mac: 'aa:bb:cc:0d:0e:0f', broadcast: '255.255.255.255', port: 9 },
       wake_pc: { mac: '00:11:22:33:44:55', broadcast: '192.168.1.255', port: 7 },
@@ -145,95 +201,289 @@ describe('wake-on-LAN config', () => {
   });
 
   it('accepts a recovery action that names a wake_on_lan entry, and keeps it in the pipeline', () => {
-    const config = load({}, {}, webProcessEntry({ wake_on_lan: { wake_host: { mac: '00:11:22:33:44:55' } }, recovery_actions: ['kill', 'wake_host', 'start'] }));
+    const config = load(
+      {},
+      {},
+      webProcessEntry({
+        wake_on_lan: { wake_host: { mac: '00:11:22:33:44:55' } },
+        recovery_actions: ['kill', 'wake_host', 'start'],
+      }),
+    );
     assert.deepEqual(config.processes[0]?.recovery_actions, ['kill', 'wake_host', 'start']);
   });
 
   it('normalises a wol rung: its target, and settle_seconds 15 by default', () => {
-    const network = load({ network: { interface: 'eth0', ladder: [{ type: 'wol', name: 'wake_modem', mac: '0A-0B-0C-0D-0E-0F' }, { type: 'wol', name: 'wake_router', mac: '00:11:22:33:44:55', broadcast: '10.0.0.255', port: 7, settle_seconds: 60 }] } }).network;
+    const network = load({
+      network: {
+        interface: 'eth0',
+        ladder: [
+          { type: 'wol', name: 'wake_modem', mac: '0A-0B-0C-0D-0E-0F' },
+          {
+            type: 'wol',
+            name: 'wake_router',
+            mac: '00:11:22:33:44:55',
+            broadcast: '10.0.0.255',
+            port: 7,
+            settle_seconds: 60,
+          },
+        ],
+      },
+    }).network;
     assert.deepEqual(network?.ladder, [
-      { type: 'wol', name: 'wake_modem', target: { mac: '0a:0b:0c:0d:0e:0f', broadcast: '255.255.255.255', port: 9 }, settle_seconds: 15 },
-      { type: 'wol', name: 'wake_router', target: { mac: '00:11:22:33:44:55', broadcast: '10.0.0.255', port: 7 }, settle_seconds: 60 },
+      {
+        type: 'wol',
+        name: 'wake_modem',
+        target: { mac: '0a:0b:0c:0d:0e:0f', broadcast: '255.255.255.255', port: 9 },
+        settle_seconds: 15,
+      },
+      {
+        type: 'wol',
+        name: 'wake_router',
+        target: { mac: '00:11:22:33:44:55', broadcast: '10.0.0.255', port: 7 },
+        settle_seconds: 60,
+      },
     ]);
   });
 });
 
 const MAC_MESSAGE = 'must match pattern "^[0-9A-Fa-f]{2}([:-][0-9A-Fa-f]{2}){5}$"';
-const IPV4_MESSAGE = 'must match pattern "^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$"';
+const IPV4_MESSAGE =
+  'must match pattern "^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$"';
 
 describe('notify, metrics, ping and wake-on-LAN config: errors, one `path: message` line each', () => {
-  const table: [name: string, extra: Record<string, unknown>, process: Record<string, unknown>, expected: string[]][] = [
-    ['an unknown key in notify', { notify: { channels: {}, repeat_after: 60 } }, webProcessEntry(), ['notify.repeat_after: unknown setting']],
-    ['a notify section without channels', { notify: {} }, webProcessEntry(), ['notify.channels: is required']],
-    ['an unknown key in a webhook channel', { notify: { channels: { ops: { type: 'webhook', url: 'https://127.0.0.1/', method: 'PUT' } } } }, webProcessEntry(), ['notify.channels.ops.method: unknown setting']],
-    ['an unknown key in a command channel', { notify: { channels: { sms: { type: 'command', command: './sms', cwd: '/tmp' } } } }, webProcessEntry(), ['notify.channels.sms.cwd: unknown setting']],
-    ['an unknown key in an email channel', { notify: { channels: { mail: email({ starttls: true }) } } }, webProcessEntry(), ['notify.channels.mail.starttls: unknown setting']],
-    ['a channel of unknown type', { notify: { channels: { pager: { type: 'sms', number: '1' } } } }, webProcessEntry(), ['notify.channels.pager.type: must be one of webhook, email, command']],
+  const table: [name: string, extra: Record<string, unknown>, process: Record<string, unknown>, expected: string[]][] =
     [
-      'an unknown event name',
-      { notify: { channels: { ops: { type: 'webhook', url: 'https://127.0.0.1/', events: ['gave_up', 'exploded'] } } } },
-      webProcessEntry(),
-      [`notify.channels.ops.events[1]: must be one of ${EVENT_KINDS.join(', ')}`],
-    ],
-    ['a webhook without a url', { notify: { channels: { ops: { type: 'webhook' } } } }, webProcessEntry(), ['notify.channels.ops.url: is required']],
-    ['an email channel without host, from and to', { notify: { channels: { mail: { type: 'email' } } } }, webProcessEntry(), ['notify.channels.mail.from: is required', 'notify.channels.mail.host: is required', 'notify.channels.mail.to: is required']],
-    ['an email tls of unknown kind', { notify: { channels: { mail: email({ tls: 'ssl' }) } } }, webProcessEntry(), ['notify.channels.mail.tls: must be one of starttls, implicit, none']],
-    [
-      'an email password written in the config',
-      { notify: { channels: { mail: email({ user: 'gw', password: 'hunter2' }) } } },
-      webProcessEntry(),
-      ['notify.channels.mail.password: write a reference to an environment variable, such as "${SMTP_PASSWORD}": a password is not kept in the config'],
-    ],
-    ['an email password without a user', { notify: { channels: { mail: email({ password: '${SMTP_PASSWORD}' }) } } }, webProcessEntry(), ['notify.channels.mail.user: is required with a password']],
-    ['a webhook url that is ftp://', { notify: { channels: { ops: { type: 'webhook', url: 'ftp://127.0.0.1/hook' } } } }, webProcessEntry(), ['notify.channels.ops.url: not an http:// or https:// URL']],
-    ['a webhook url without a scheme', { notify: { channels: { ops: { type: 'webhook', url: '127.0.0.1/hook/${ID}' } } } }, webProcessEntry(), ['notify.channels.ops.url: not an http:// or https:// URL']],
-    ['a ping_url that is not http(s)', { ping_url: 'mailto:ops@example.com' }, webProcessEntry(), ['ping_url: not an http:// or https:// URL']],
-    ['an empty ping_url', { ping_url: '' }, webProcessEntry(), ['ping_url: must not be empty']],
-    ['a ping timeout over 60 s', { ping_url: 'https://127.0.0.1/', ping_timeout_seconds: 61 }, webProcessEntry(), ['ping_timeout_seconds: must be at most 60 (got 61)']],
-    [
-      'a textfile_path not ending in .prom',
-      { metrics: { textfile_path: '/var/lib/node-exporter/watchdog.txt' } },
-      webProcessEntry(),
-      ["metrics.textfile_path: must end in .prom (node_exporter's textfile collector reads only those)"],
-    ],
-    ['an unknown key in metrics', { metrics: { textfile_path: '/m/w.prom', interval: 60 } }, webProcessEntry(), ['metrics.interval: unknown setting']],
-    ['a metrics section without textfile_path', { metrics: {} }, webProcessEntry(), ['metrics.textfile_path: is required']],
-    [
-      'a wake_on_lan entry named kill',
-      {},
-      webProcessEntry({ wake_on_lan: { kill: { mac: '00:11:22:33:44:55' } } }),
-      ['processes.web.wake_on_lan.kill: "kill" is a built-in action; give the wake-up another name'],
-    ],
-    [
-      'a wake_on_lan entry named start',
-      {},
-      webProcessEntry({ wake_on_lan: { start: { mac: '00:11:22:33:44:55' } } }),
-      ['processes.web.wake_on_lan.start: "start" is a built-in action; give the wake-up another name'],
-    ],
-    [
-      'a wake_on_lan entry named like a command',
-      {},
-      webProcessEntry({ commands: { start: './start.sh', clear_db: './clear.sh' }, wake_on_lan: { clear_db: { mac: '00:11:22:33:44:55' } } }),
-      ['processes.web.wake_on_lan.clear_db: "clear_db" is also a command (commands.clear_db); an action is one or the other'],
-    ],
-    ['a wake_on_lan entry with a bad MAC', {}, webProcessEntry({ wake_on_lan: { nas: { mac: '00:11:22:33:44' } } }), [`processes.web.wake_on_lan.nas.mac: ${MAC_MESSAGE}`]],
-    ['a wake_on_lan entry with a MAC of bad hex', {}, webProcessEntry({ wake_on_lan: { nas: { mac: '00:11:22:33:44:zz' } } }), [`processes.web.wake_on_lan.nas.mac: ${MAC_MESSAGE}`]],
-    ['a wake_on_lan entry with a bad broadcast address', {}, webProcessEntry({ wake_on_lan: { nas: { mac: '00:11:22:33:44:55', broadcast: '256.0.0.255' } } }), [`processes.web.wake_on_lan.nas.broadcast: ${IPV4_MESSAGE}`]],
-    ['a wake_on_lan entry with a host name for broadcast', {}, webProcessEntry({ wake_on_lan: { nas: { mac: '00:11:22:33:44:55', broadcast: 'nas.lan' } } }), [`processes.web.wake_on_lan.nas.broadcast: ${IPV4_MESSAGE}`]],
-    ['a wake_on_lan entry with port 0', {}, webProcessEntry({ wake_on_lan: { nas: { mac: '00:11:22:33:44:55', port: 0 } } }), ['processes.web.wake_on_lan.nas.port: must be at least 1 (got 0)']],
-    ['a wake_on_lan entry without a MAC', {}, webProcessEntry({ wake_on_lan: { nas: { broadcast: '10.0.0.255' } } }), ['processes.web.wake_on_lan.nas.mac: is required']],
-    ['an unknown key in a wake_on_lan entry', {}, webProcessEntry({ wake_on_lan: { nas: { mac: '00:11:22:33:44:55', interface: 'eth0' } } }), ['processes.web.wake_on_lan.nas.interface: unknown setting']],
-    [
-      'a recovery action that is neither a command nor a wake_on_lan entry',
-      {},
-      webProcessEntry({ wake_on_lan: { wake_nas: { mac: '00:11:22:33:44:55' } }, recovery_actions: ['kill', 'wake_pc', 'start'] }),
-      ['processes.web.recovery_actions[1]: action "wake_pc" has no command (add commands.wake_pc, or remove or disable the action)'],
-    ],
-    ['a wol rung without a name', { network: { interface: 'eth0', ladder: [{ type: 'wol', mac: '00:11:22:33:44:55' }] } }, webProcessEntry(), ['network.ladder[0].name: is required']],
-    ['a wol rung with a bad MAC', { network: { interface: 'eth0', ladder: [{ type: 'wol', name: 'modem', mac: '00-11-22-33-44' }] } }, webProcessEntry(), [`network.ladder[0].mac: ${MAC_MESSAGE}`]],
-    ['a wol rung with a bad broadcast', { network: { interface: 'eth0', ladder: [{ type: 'wol', name: 'modem', mac: '00:11:22:33:44:55', broadcast: '10.0.0' }] } }, webProcessEntry(), [`network.ladder[0].broadcast: ${IPV4_MESSAGE}`]],
-    ['an unknown key in a wol rung', { network: { interface: 'eth0', ladder: [{ type: 'wol', name: 'modem', mac: '00:11:22:33:44:55', timeout_seconds: 5 }] } }, webProcessEntry(), ['network.ladder[0].timeout_seconds: unknown setting']],
-  ];
+      [
+        'an unknown key in notify',
+        { notify: { channels: {}, repeat_after: 60 } },
+        webProcessEntry(),
+        ['notify.repeat_after: unknown setting'],
+      ],
+      ['a notify section without channels', { notify: {} }, webProcessEntry(), ['notify.channels: is required']],
+      [
+        'an unknown key in a webhook channel',
+        { notify: { channels: { ops: { type: 'webhook', url: 'https://127.0.0.1/', method: 'PUT' } } } },
+        webProcessEntry(),
+        ['notify.channels.ops.method: unknown setting'],
+      ],
+      [
+        'an unknown key in a command channel',
+        { notify: { channels: { sms: { type: 'command', command: './sms', cwd: '/tmp' } } } },
+        webProcessEntry(),
+        ['notify.channels.sms.cwd: unknown setting'],
+      ],
+      [
+        'an unknown key in an email channel',
+        { notify: { channels: { mail: email({ starttls: true }) } } },
+        webProcessEntry(),
+        ['notify.channels.mail.starttls: unknown setting'],
+      ],
+      [
+        'a channel of unknown type',
+        { notify: { channels: { pager: { type: 'sms', number: '1' } } } },
+        webProcessEntry(),
+        ['notify.channels.pager.type: must be one of webhook, email, command'],
+      ],
+      [
+        'an unknown event name',
+        {
+          notify: {
+            channels: { ops: { type: 'webhook', url: 'https://127.0.0.1/', events: ['gave_up', 'exploded'] } },
+          },
+        },
+        webProcessEntry(),
+        [`notify.channels.ops.events[1]: must be one of ${EVENT_KINDS.join(', ')}`],
+      ],
+      [
+        'a webhook without a url',
+        { notify: { channels: { ops: { type: 'webhook' } } } },
+        webProcessEntry(),
+        ['notify.channels.ops.url: is required'],
+      ],
+      [
+        'an email channel without host, from and to',
+        { notify: { channels: { mail: { type: 'email' } } } },
+        webProcessEntry(),
+        [
+          'notify.channels.mail.from: is required',
+          'notify.channels.mail.host: is required',
+          'notify.channels.mail.to: is required',
+        ],
+      ],
+      [
+        'an email tls of unknown kind',
+        { notify: { channels: { mail: email({ tls: 'ssl' }) } } },
+        webProcessEntry(),
+        ['notify.channels.mail.tls: must be one of starttls, implicit, none'],
+      ],
+      [
+        'an email password written in the config',
+        { notify: { channels: { mail: email({ user: 'gw', password: 'hunter2' }) } } },
+        webProcessEntry(),
+        [
+          'notify.channels.mail.password: write a reference to an environment variable, such as "${SMTP_PASSWORD}": a password is not kept in the config',
+        ],
+      ],
+      [
+        'an email password without a user',
+        { notify: { channels: { mail: email({ password: '${SMTP_PASSWORD}' }) } } },
+        webProcessEntry(),
+        ['notify.channels.mail.user: is required with a password'],
+      ],
+      [
+        'a webhook url that is ftp://',
+        { notify: { channels: { ops: { type: 'webhook', url: 'ftp://127.0.0.1/hook' } } } },
+        webProcessEntry(),
+        ['notify.channels.ops.url: not an http:// or https:// URL'],
+      ],
+      [
+        'a webhook url without a scheme',
+        { notify: { channels: { ops: { type: 'webhook', url: '127.0.0.1/hook/${ID}' } } } },
+        webProcessEntry(),
+        ['notify.channels.ops.url: not an http:// or https:// URL'],
+      ],
+      [
+        'a ping_url that is not http(s)',
+        { ping_url: 'mailto:ops@example.com' },
+        webProcessEntry(),
+        ['ping_url: not an http:// or https:// URL'],
+      ],
+      ['an empty ping_url', { ping_url: '' }, webProcessEntry(), ['ping_url: must not be empty']],
+      [
+        'a ping timeout over 60 s',
+        { ping_url: 'https://127.0.0.1/', ping_timeout_seconds: 61 },
+        webProcessEntry(),
+        ['ping_timeout_seconds: must be at most 60 (got 61)'],
+      ],
+      [
+        'a textfile_path not ending in .prom',
+        { metrics: { textfile_path: '/var/lib/node-exporter/watchdog.txt' } },
+        webProcessEntry(),
+        ["metrics.textfile_path: must end in .prom (node_exporter's textfile collector reads only those)"],
+      ],
+      [
+        'an unknown key in metrics',
+        { metrics: { textfile_path: '/m/w.prom', interval: 60 } },
+        webProcessEntry(),
+        ['metrics.interval: unknown setting'],
+      ],
+      [
+        'a metrics section without textfile_path',
+        { metrics: {} },
+        webProcessEntry(),
+        ['metrics.textfile_path: is required'],
+      ],
+      [
+        'a wake_on_lan entry named kill',
+        {},
+        webProcessEntry({ wake_on_lan: { kill: { mac: '00:11:22:33:44:55' } } }),
+        ['processes.web.wake_on_lan.kill: "kill" is a built-in action; give the wake-up another name'],
+      ],
+      [
+        'a wake_on_lan entry named start',
+        {},
+        webProcessEntry({ wake_on_lan: { start: { mac: '00:11:22:33:44:55' } } }),
+        ['processes.web.wake_on_lan.start: "start" is a built-in action; give the wake-up another name'],
+      ],
+      [
+        'a wake_on_lan entry named like a command',
+        {},
+        webProcessEntry({
+          commands: { start: './start.sh', clear_db: './clear.sh' },
+          wake_on_lan: { clear_db: { mac: '00:11:22:33:44:55' } },
+        }),
+        [
+          'processes.web.wake_on_lan.clear_db: "clear_db" is also a command (commands.clear_db); an action is one or the other',
+        ],
+      ],
+      [
+        'a wake_on_lan entry with a bad MAC',
+        {},
+        webProcessEntry({ wake_on_lan: { nas: { mac: '00:11:22:33:44' } } }),
+        [`processes.web.wake_on_lan.nas.mac: ${MAC_MESSAGE}`],
+      ],
+      [
+        'a wake_on_lan entry with a MAC of bad hex',
+        {},
+        webProcessEntry({ wake_on_lan: { nas: { mac: '00:11:22:33:44:zz' } } }),
+        [`processes.web.wake_on_lan.nas.mac: ${MAC_MESSAGE}`],
+      ],
+      [
+        'a wake_on_lan entry with a bad broadcast address',
+        {},
+        webProcessEntry({ wake_on_lan: { nas: { mac: '00:11:22:33:44:55', broadcast: '256.0.0.255' } } }),
+        [`processes.web.wake_on_lan.nas.broadcast: ${IPV4_MESSAGE}`],
+      ],
+      [
+        'a wake_on_lan entry with a host name for broadcast',
+        {},
+        webProcessEntry({ wake_on_lan: { nas: { mac: '00:11:22:33:44:55', broadcast: 'nas.lan' } } }),
+        [`processes.web.wake_on_lan.nas.broadcast: ${IPV4_MESSAGE}`],
+      ],
+      [
+        'a wake_on_lan entry with port 0',
+        {},
+        webProcessEntry({ wake_on_lan: { nas: { mac: '00:11:22:33:44:55', port: 0 } } }),
+        ['processes.web.wake_on_lan.nas.port: must be at least 1 (got 0)'],
+      ],
+      [
+        'a wake_on_lan entry without a MAC',
+        {},
+        webProcessEntry({ wake_on_lan: { nas: { broadcast: '10.0.0.255' } } }),
+        ['processes.web.wake_on_lan.nas.mac: is required'],
+      ],
+      [
+        'an unknown key in a wake_on_lan entry',
+        {},
+        webProcessEntry({ wake_on_lan: { nas: { mac: '00:11:22:33:44:55', interface: 'eth0' } } }),
+        ['processes.web.wake_on_lan.nas.interface: unknown setting'],
+      ],
+      [
+        'a recovery action that is neither a command nor a wake_on_lan entry',
+        {},
+        webProcessEntry({
+          wake_on_lan: { wake_nas: { mac: '00:11:22:33:44:55' } },
+          recovery_actions: ['kill', 'wake_pc', 'start'],
+        }),
+        [
+          'processes.web.recovery_actions[1]: action "wake_pc" has no command (add commands.wake_pc, or remove or disable the action)',
+        ],
+      ],
+      [
+        'a wol rung without a name',
+        { network: { interface: 'eth0', ladder: [{ type: 'wol', mac: '00:11:22:33:44:55' }] } },
+        webProcessEntry(),
+        ['network.ladder[0].name: is required'],
+      ],
+      [
+        'a wol rung with a bad MAC',
+        { network: { interface: 'eth0', ladder: [{ type: 'wol', name: 'modem', mac: '00-11-22-33-44' }] } },
+        webProcessEntry(),
+        [`network.ladder[0].mac: ${MAC_MESSAGE}`],
+      ],
+      [
+        'a wol rung with a bad broadcast',
+        {
+          network: {
+            interface: 'eth0',
+            ladder: [{ type: 'wol', name: 'modem', mac: '00:11:22:33:44:55', broadcast: '10.0.0' }],
+          },
+        },
+        webProcessEntry(),
+        [`network.ladder[0].broadcast: ${IPV4_MESSAGE}`],
+      ],
+      [
+        'an unknown key in a wol rung',
+        {
+          network: {
+            interface: 'eth0',
+            ladder: [{ type: 'wol', name: 'modem', mac: '00:11:22:33:44:55', timeout_seconds: 5 }],
+          },
+        },
+        webProcessEntry(),
+        ['network.ladder[0].timeout_seconds: unknown setting'],
+      ],
+    ];
   for (const [name, extra, process, expected] of table) {
     it(name, () => {
       assert.deepEqual(errorsOf(extra, process), [...expected].sort());
@@ -243,13 +493,22 @@ describe('notify, metrics, ping and wake-on-LAN config: errors, one `path: messa
 
 describe('notify config: URLs judged as they are once filled in', () => {
   it('accepts a reference in the host and the path', () => {
-    const config = load({ notify: { channels: { ops: { type: 'webhook', url: 'https://${ALERT_HOST}/hooks/${HOOK_ID}' } } } }, { ALERT_HOST: 'alerts.example.com', HOOK_ID: 'h' });
-    assert.equal(config.notify?.channels[0]?.type === 'webhook' ? config.notify.channels[0].url : undefined, 'https://${ALERT_HOST}/hooks/${HOOK_ID}');
+    const config = load(
+      { notify: { channels: { ops: { type: 'webhook', url: 'https://${ALERT_HOST}/hooks/${HOOK_ID}' } } } },
+      { ALERT_HOST: 'alerts.example.com', HOOK_ID: 'h' },
+    );
+    assert.equal(
+      config.notify?.channels[0]?.type === 'webhook' ? config.notify.channels[0].url : undefined,
+      'https://${ALERT_HOST}/hooks/${HOOK_ID}',
+    );
   });
 
   it('accepts a webhook URL whose port is a reference (an http URL once filled in)', () => {
     const env = { RELAY_PORT: '8080' };
-    const result = validate({ notify: { channels: { relay: { type: 'webhook', url: 'http://127.0.0.1:${RELAY_PORT}/hook' } } } }, env);
+    const result = validate(
+      { notify: { channels: { relay: { type: 'webhook', url: 'http://127.0.0.1:${RELAY_PORT}/hook' } } } },
+      env,
+    );
     assert.deepEqual(result.errors, []);
     assert.ok(result.config, 'the config must load');
   });
@@ -263,12 +522,28 @@ describe('notify config: URLs judged as they are once filled in', () => {
 
 describe('notify config: what would fail only when sent is refused at load', () => {
   it('accepts a URL that is a reference as a whole (the secret URL of a chat webhook)', () => {
-    const result = validate({ notify: { channels: { chat: { type: 'webhook', url: '${CHAT_URL}' } } }, ping_url: '${PING_URL}' }, { CHAT_URL: 'https://chat.example/x', PING_URL: 'https://hc.example/y' });
+    const result = validate(
+      { notify: { channels: { chat: { type: 'webhook', url: '${CHAT_URL}' } } }, ping_url: '${PING_URL}' },
+      { CHAT_URL: 'https://chat.example/x', PING_URL: 'https://hc.example/y' },
+    );
     assert.deepEqual(result.errors, []);
   });
 
   it('refuses a header name that is not an HTTP token, and a line break in a value', () => {
-    const result = validate({ notify: { channels: { ops: { type: 'webhook', url: 'https://a.example/', headers: { 'X Token': 'a', 'X-Ok': 'b\r\nInjected: c' } } } } }, {});
+    const result = validate(
+      {
+        notify: {
+          channels: {
+            ops: {
+              type: 'webhook',
+              url: 'https://a.example/',
+              headers: { 'X Token': 'a', 'X-Ok': 'b\r\nInjected: c' },
+            },
+          },
+        },
+      },
+      {},
+    );
     assert.equal(result.config, undefined, 'not loaded');
     assert.deepEqual(result.errors, [
       "notify.channels.ops.headers.X Token: not a header name (letters, digits and !#$%&'*+.^_`|~- only)",
@@ -277,11 +552,16 @@ describe('notify config: what would fail only when sent is refused at load', () 
   });
 
   it('refuses a password sent in clear text (tls none) to anything but the device itself', () => {
-    const mail = (host: string) => ({ notify: { channels: { mail: { type: 'email', host, tls: 'none', user: 'u', password: '${P}', from: 'a@b', to: ['c@d'] } } } });
+    const mail = (host: string) => ({
+      notify: {
+        channels: { mail: { type: 'email', host, tls: 'none', user: 'u', password: '${P}', from: 'a@b', to: ['c@d'] } },
+      },
+    });
     assert.deepEqual(validate(mail('smtp.example.com'), { P: 'x' }).errors, [
       'notify.channels.mail.tls: "none" would send the password in clear text to smtp.example.com; use "starttls" or "implicit" (plain text is for a relay on the device itself)',
     ]);
-    for (const host of ['localhost', '127.0.0.1', '::1']) assert.deepEqual(validate(mail(host), { P: 'x' }).errors, [], host);
+    for (const host of ['localhost', '127.0.0.1', '::1'])
+      assert.deepEqual(validate(mail(host), { P: 'x' }).errors, [], host);
   });
 
   it('refuses a delivery budget of a minute or more (delivery holds the tick lock)', () => {
@@ -291,14 +571,19 @@ describe('notify config: what would fail only when sent is refused at load', () 
 });
 
 describe('notify config: warnings for variables the environment does not set', () => {
-  const NOT_SET = "which is not set in this environment (set it where the watchdog runs: the crontab or the unit's EnvironmentFile)";
+  const NOT_SET =
+    "which is not set in this environment (set it where the watchdog runs: the crontab or the unit's EnvironmentFile)";
 
   it('warns of each reference that is not set, and still loads', () => {
     const result = validate(
       {
         notify: {
           channels: {
-            ops: { type: 'webhook', url: 'https://alerts.example.com/${HOOK}', headers: { authorization: 'Bearer ${TOKEN}', 'x-site': '${SITE}' } },
+            ops: {
+              type: 'webhook',
+              url: 'https://alerts.example.com/${HOOK}',
+              headers: { authorization: 'Bearer ${TOKEN}', 'x-site': '${SITE}' },
+            },
             mail: email({ user: '${SMTP_USER}', password: '${SMTP_PASSWORD}' }),
           },
         },
@@ -318,7 +603,20 @@ describe('notify config: warnings for variables the environment does not set', (
   });
 
   it('warns of a reference named as what every object inherits (constructor, __proto__), which no environment sets', () => {
-    const result = validate({ notify: { channels: { ops: { type: 'webhook', url: 'https://alerts.example.com/hook', headers: { authorization: 'Bearer ${constructor}', 'x-site': '${__proto__}' } } } } }, {});
+    const result = validate(
+      {
+        notify: {
+          channels: {
+            ops: {
+              type: 'webhook',
+              url: 'https://alerts.example.com/hook',
+              headers: { authorization: 'Bearer ${constructor}', 'x-site': '${__proto__}' },
+            },
+          },
+        },
+      },
+      {},
+    );
     assert.deepEqual([...result.warnings].sort(), [
       `notify.channels.ops.headers.authorization: refers to \${constructor}, ${NOT_SET}`,
       `notify.channels.ops.headers.x-site: refers to \${__proto__}, ${NOT_SET}`,
@@ -326,7 +624,13 @@ describe('notify config: warnings for variables the environment does not set', (
   });
 
   it('warns of nothing when every reference is set in the environment given', () => {
-    const result = validate({ notify: { channels: { ops: { type: 'webhook', url: 'https://alerts.example.com/${HOOK}' } } }, ping_url: 'https://hc-ping.com/${PING_UUID}' }, { HOOK: 'h', PING_UUID: 'u' });
+    const result = validate(
+      {
+        notify: { channels: { ops: { type: 'webhook', url: 'https://alerts.example.com/${HOOK}' } } },
+        ping_url: 'https://hc-ping.com/${PING_UUID}',
+      },
+      { HOOK: 'h', PING_UUID: 'u' },
+    );
     assert.deepEqual(result.warnings, []);
   });
 });

@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CONFIG_DEFAULTS, NETWORK_DEFAULTS, NOTIFY_DEFAULTS } from '../../src/config/defaults.js';
 import { validateConfig } from '../../src/config/validate-config.js';
-import { everySectionConfig, formatAt, locateNumericSettings, numericSettings, withValueAt, type LocatedSetting } from '../helpers/config-numbers.js';
+import {
+  everySectionConfig,
+  formatAt,
+  locateNumericSettings,
+  numericSettings,
+  withValueAt,
+  type LocatedSetting,
+} from '../helpers/config-numbers.js';
 
 const CONFIG_PATH = '/etc/watchdog/config.json';
 /** The longest delay Node's timers take; a longer one fires at once (TimeoutOverflowWarning). */
@@ -22,7 +29,12 @@ const LOCATED = locateNumericSettings(BASE);
 
 describe('every number the config accepts has a range', () => {
   it('the test config has a place for every numeric setting of the schema', () => {
-    assert.deepEqual([...new Set(LOCATED.map((setting) => setting.name))].sort(), numericSettings().map((setting) => setting.name).sort());
+    assert.deepEqual(
+      [...new Set(LOCATED.map((setting) => setting.name))].sort(),
+      numericSettings()
+        .map((setting) => setting.name)
+        .sort(),
+    );
   });
 
   it('the test config is valid as it is', () => {
@@ -33,7 +45,10 @@ describe('every number the config accepts has a range', () => {
     it(`${setting.name} has a minimum and a maximum`, () => {
       assert.ok(setting.minimum !== undefined || setting.exclusiveMinimum !== undefined, 'a minimum');
       assert.ok(setting.maximum !== undefined, 'a maximum (inclusive, so it can be written)');
-      assert.ok(Number.isSafeInteger(setting.maximum) && Number.isSafeInteger(setting.minimum ?? setting.exclusiveMinimum), 'bounds that are safe integers');
+      assert.ok(
+        Number.isSafeInteger(setting.maximum) && Number.isSafeInteger(setting.minimum ?? setting.exclusiveMinimum),
+        'bounds that are safe integers',
+      );
     });
   }
 });
@@ -45,7 +60,9 @@ describe('validate accepts each bound and refuses a step beyond it, with `path: 
     it(`${path}: ${maximum} is accepted, ${maximum + step(setting)} refused`, () => {
       assert.deepEqual(errorsOf(withValueAt(BASE, setting.at, maximum)), []);
       const above = maximum + step(setting);
-      assert.deepEqual(errorsOf(withValueAt(BASE, setting.at, above)), [`${path}: must be at most ${maximum} (got ${above})`]);
+      assert.deepEqual(errorsOf(withValueAt(BASE, setting.at, above)), [
+        `${path}: must be at most ${maximum} (got ${above})`,
+      ]);
     });
 
     if (setting.minimum !== undefined) {
@@ -53,24 +70,36 @@ describe('validate accepts each bound and refuses a step beyond it, with `path: 
       it(`${path}: ${minimum} is accepted, ${minimum - step(setting)} refused`, () => {
         assert.deepEqual(errorsOf(withValueAt(BASE, setting.at, minimum)), []);
         const below = minimum - step(setting);
-        assert.deepEqual(errorsOf(withValueAt(BASE, setting.at, below)), [`${path}: must be at least ${minimum} (got ${below})`]);
+        assert.deepEqual(errorsOf(withValueAt(BASE, setting.at, below)), [
+          `${path}: must be at least ${minimum} (got ${below})`,
+        ]);
       });
     } else if (setting.exclusiveMinimum !== undefined) {
       const bound = setting.exclusiveMinimum;
       it(`${path}: ${bound + step(setting)} is accepted, ${bound} refused`, () => {
         assert.deepEqual(errorsOf(withValueAt(BASE, setting.at, bound + step(setting))), []);
-        assert.deepEqual(errorsOf(withValueAt(BASE, setting.at, bound)), [`${path}: must be more than ${bound} (got ${bound})`]);
+        assert.deepEqual(errorsOf(withValueAt(BASE, setting.at, bound)), [
+          `${path}: must be more than ${bound} (got ${bound})`,
+        ]);
       });
     }
 
     it(`${path}: 1e300 and 1e400 (Infinity) are refused`, () => {
-      assert.deepEqual(errorsOf(withValueAt(BASE, setting.at, 1e300)), [`${path}: must be at most ${maximum} (got 1e+300)`]);
-      assert.deepEqual(errorsOf(withValueAt(BASE, setting.at, JSON.parse('1e400'))), [`${path}: must be a finite number (got Infinity)`]);
+      assert.deepEqual(errorsOf(withValueAt(BASE, setting.at, 1e300)), [
+        `${path}: must be at most ${maximum} (got 1e+300)`,
+      ]);
+      assert.deepEqual(errorsOf(withValueAt(BASE, setting.at, JSON.parse('1e400'))), [
+        `${path}: must be a finite number (got Infinity)`,
+      ]);
     });
   }
 
   it('refuses the numbers of issue 19 with the line validate prints', () => {
-    const config = withValueAt(withValueAt(BASE, ['processes', 'web', 'timeout_seconds'], 1e300), ['history_retention_days'], 1e9);
+    const config = withValueAt(
+      withValueAt(BASE, ['processes', 'web', 'timeout_seconds'], 1e300),
+      ['history_retention_days'],
+      1e9,
+    );
     assert.deepEqual(errorsOf(config).sort(), [
       'history_retention_days: must be at most 3650 (got 1000000000)',
       'processes.web.timeout_seconds: must be at most 604800 (got 1e+300)',
@@ -101,9 +130,17 @@ describe('the defaults and the Python Watchdog values are within range', () => {
         interval_minutes: NETWORK_DEFAULTS.interval_minutes,
         ladder_timeout_seconds: NETWORK_DEFAULTS.ladder_timeout_seconds,
         max_failures: NETWORK_DEFAULTS.max_failures,
-        alive: { probes: [{ type: 'tcp', host: '127.0.0.1', port: 1, timeout_seconds: NETWORK_DEFAULTS.probe_timeout_seconds }] },
+        alive: {
+          probes: [
+            { type: 'tcp', host: '127.0.0.1', port: 1, timeout_seconds: NETWORK_DEFAULTS.probe_timeout_seconds },
+          ],
+        },
         ladder: [
-          { type: 'bounce', down_seconds: NETWORK_DEFAULTS.bounce_down_seconds, settle_seconds: NETWORK_DEFAULTS.settle_seconds },
+          {
+            type: 'bounce',
+            down_seconds: NETWORK_DEFAULTS.bounce_down_seconds,
+            settle_seconds: NETWORK_DEFAULTS.settle_seconds,
+          },
           { type: 'command', name: 'x', command: 'x', timeout_seconds: NETWORK_DEFAULTS.rung_timeout_seconds },
         ],
         reboot: {
@@ -134,7 +171,14 @@ describe('the defaults and the Python Watchdog values are within range', () => {
       verify_delay: 2,
       cleanup_args: ['--force'],
       processes: {
-        my_server: { display_name: 'My server', timeout_seconds: 120, heartbeat_path: '/tmp/my_server.json', enabled: true, startup_command: 'python3 server.py', cleanup_script: 'python3 clear.py' },
+        my_server: {
+          display_name: 'My server',
+          timeout_seconds: 120,
+          heartbeat_path: '/tmp/my_server.json',
+          enabled: true,
+          startup_command: 'python3 server.py',
+          cleanup_script: 'python3 clear.py',
+        },
       },
     };
     assert.deepEqual(errorsOf(python), []);
@@ -157,7 +201,7 @@ describe('a setting that becomes a timer stays within what Node can wait', () =>
     ['notify.delivery_budget_seconds', 1000],
     ['notify.channels.<name>.timeout_seconds', 1000],
     // The wait before the last retry: doubled for each retry before it.
-    ['notify.channels.<name>.retry_backoff_seconds', 1000 * 2 ** ((maximumOf('notify.channels.<name>.retries')) - 1)],
+    ['notify.channels.<name>.retry_backoff_seconds', 1000 * 2 ** (maximumOf('notify.channels.<name>.retries') - 1)],
     ['ping_timeout_seconds', 1000],
   ];
   for (const [name, factor] of timers) {

@@ -239,7 +239,12 @@ describe('validateConfig: paths', () => {
 
   it('resolves a relative heartbeat_path against the config folder', () => {
     const result = validateConfig(
-      { processes: { web: webProcessEntry({ heartbeat_path: 'heartbeats/web.json' }), api: webProcessEntry({ heartbeat_path: './api.json' }) } },
+      {
+        processes: {
+          web: webProcessEntry({ heartbeat_path: 'heartbeats/web.json' }),
+          api: webProcessEntry({ heartbeat_path: './api.json' }),
+        },
+      },
       CONFIG_PATH,
     );
     assert.deepEqual(
@@ -411,20 +416,32 @@ describe('validateConfig: errors, one `path: message` line each', () => {
     ];
     assert.deepEqual(errorsOf({ processes: { web: webProcessEntry({ commands: {} }) } }), expected);
     assert.deepEqual(errorsOf({ processes: { web: webProcessEntry({ commands: undefined }) } }), expected);
-    assert.deepEqual(errorsOf({ processes: { web: webProcessEntry({ commands: undefined, startup_command: null }) } }), expected);
-    assert.deepEqual(errorsOf({ processes: { web: webProcessEntry({ commands: undefined, startup_command: '' }) } }), expected);
+    assert.deepEqual(
+      errorsOf({ processes: { web: webProcessEntry({ commands: undefined, startup_command: null }) } }),
+      expected,
+    );
+    assert.deepEqual(
+      errorsOf({ processes: { web: webProcessEntry({ commands: undefined, startup_command: '' }) } }),
+      expected,
+    );
   });
 
   it('refuses an action of the pipeline that has no command, at its index', () => {
     assert.deepEqual(
       errorsOf({ processes: { web: webProcessEntry({ recovery_actions: ['kill', 'clear_db', 'start'] }) } }),
-      ['processes.web.recovery_actions[1]: action "clear_db" has no command (add commands.clear_db, or remove or disable the action)'],
+      [
+        'processes.web.recovery_actions[1]: action "clear_db" has no command (add commands.clear_db, or remove or disable the action)',
+      ],
     );
   });
 
   it('accepts an action without a command when it is disabled', () => {
     const result = validateConfig(
-      { processes: { web: webProcessEntry({ recovery_actions: ['kill', 'clear_db', 'start'], disabled_actions: ['clear_db'] }) } },
+      {
+        processes: {
+          web: webProcessEntry({ recovery_actions: ['kill', 'clear_db', 'start'], disabled_actions: ['clear_db'] }),
+        },
+      },
       CONFIG_PATH,
     );
     assert.deepEqual(result.errors, []);
@@ -472,7 +489,13 @@ describe('validateConfig: errors, one `path: message` line each', () => {
     assert.deepEqual(
       errorsOf({
         processes: {
-          web: { display_name: 'Web', timeout_seconds: 'soon', heartbeat_path: '/hb', enabled: 1, recovery_actions: ['kill', 'notify', 'start'] },
+          web: {
+            display_name: 'Web',
+            timeout_seconds: 'soon',
+            heartbeat_path: '/hb',
+            enabled: 1,
+            recovery_actions: ['kill', 'notify', 'start'],
+          },
         },
       }),
       [
@@ -485,10 +508,13 @@ describe('validateConfig: errors, one `path: message` line each', () => {
   });
 
   it('names the index of the action as written when an earlier entry is not a string', () => {
-    assert.deepEqual(errorsOf({ processes: { web: webProcessEntry({ recovery_actions: [5, 'clear_db', 'start'] }) } }), [
-      'processes.web.recovery_actions[0]: must be string',
-      'processes.web.recovery_actions[1]: action "clear_db" has no command (add commands.clear_db, or remove or disable the action)',
-    ]);
+    assert.deepEqual(
+      errorsOf({ processes: { web: webProcessEntry({ recovery_actions: [5, 'clear_db', 'start'] }) } }),
+      [
+        'processes.web.recovery_actions[0]: must be string',
+        'processes.web.recovery_actions[1]: action "clear_db" has no command (add commands.clear_db, or remove or disable the action)',
+      ],
+    );
   });
 });
 
@@ -533,7 +559,10 @@ describe('validateConfig: warnings', () => {
   });
 
   it('warns about a disabled action that is not in the pipeline', () => {
-    const result = validateConfig({ processes: { web: webProcessEntry({ disabled_actions: ['clear_db', 'kill'] }) } }, CONFIG_PATH);
+    const result = validateConfig(
+      { processes: { web: webProcessEntry({ disabled_actions: ['clear_db', 'kill'] }) } },
+      CONFIG_PATH,
+    );
     assert.deepEqual(result.errors, []);
     assert.deepEqual(result.warnings, ['processes.web.disabled_actions: "clear_db" is not in recovery_actions']);
     assert.deepEqual(result.config?.processes[0]?.recovery_actions, ['start']);
@@ -553,10 +582,18 @@ describe('validateConfig: pid_file', () => {
   });
 
   it('explains each mistake in one line', () => {
-    assert.deepEqual(errorsOf({ processes: { web: webProcessEntry({ pid_file: '' }) } }), ['processes.web.pid_file: must not be empty']);
-    assert.deepEqual(errorsOf({ processes: { web: webProcessEntry({ pid_file: 42 }) } }), ['processes.web.pid_file: must be string']);
-    assert.deepEqual(errorsOf({ processes: { web: webProcessEntry({ pid_file: '/run/web/' }) } }), ['processes.web.pid_file: must name a file, not a folder (got "/run/web/")']);
-    assert.deepEqual(errorsOf({ processes: { web: webProcessEntry({ pid_file: 'x'.repeat(4097) }) } }), ['processes.web.pid_file: must be at most 4096 characters long (got 4097)']);
+    assert.deepEqual(errorsOf({ processes: { web: webProcessEntry({ pid_file: '' }) } }), [
+      'processes.web.pid_file: must not be empty',
+    ]);
+    assert.deepEqual(errorsOf({ processes: { web: webProcessEntry({ pid_file: 42 }) } }), [
+      'processes.web.pid_file: must be string',
+    ]);
+    assert.deepEqual(errorsOf({ processes: { web: webProcessEntry({ pid_file: '/run/web/' }) } }), [
+      'processes.web.pid_file: must name a file, not a folder (got "/run/web/")',
+    ]);
+    assert.deepEqual(errorsOf({ processes: { web: webProcessEntry({ pid_file: 'x'.repeat(4097) }) } }), [
+      'processes.web.pid_file: must be at most 4096 characters long (got 4097)',
+    ]);
     assert.deepEqual(errorsOf({ processes: { web: webProcessEntry({ pid_file: '/run/web/heartbeat.json' }) } }), [
       'processes.web.pid_file: is the heartbeat_path: the daemon writes its PID to a file of its own (such as /run/app/app.pid)',
     ]);
@@ -565,13 +602,23 @@ describe('validateConfig: pid_file', () => {
 
 describe('validateConfig: healthy_statuses', () => {
   const statusesOf = (healthy_statuses?: unknown) =>
-    validateConfig({ processes: { web: webProcessEntry(healthy_statuses === undefined ? {} : { healthy_statuses }) } }, CONFIG_PATH).config?.processes[0]?.healthy_statuses;
+    validateConfig(
+      { processes: { web: webProcessEntry(healthy_statuses === undefined ? {} : { healthy_statuses }) } },
+      CONFIG_PATH,
+    ).config?.processes[0]?.healthy_statuses;
 
   it('is ["running"] when not written: the Python Watchdog\'s rule', () => {
     assert.deepEqual(statusesOf(), ['running']);
   });
 
-  for (const list of [['running'], ['running', 'degraded'], ['ok'], ['läuft', 'Running', 'a b'], ['x'.repeat(64)], Array.from({ length: 16 }, (_, index) => `s${index}`)]) {
+  for (const list of [
+    ['running'],
+    ['running', 'degraded'],
+    ['ok'],
+    ['läuft', 'Running', 'a b'],
+    ['x'.repeat(64)],
+    Array.from({ length: 16 }, (_, index) => `s${index}`),
+  ]) {
     it(`accepts ${JSON.stringify(list).slice(0, 60)}`, () => {
       assert.deepEqual(statusesOf(list), list);
     });
@@ -583,11 +630,31 @@ describe('validateConfig: healthy_statuses', () => {
     ['not a list', 'running', ['processes.web.healthy_statuses: must be array']],
     ['a non-string entry', ['running', 1], ['processes.web.healthy_statuses[1]: must be string']],
     ['an empty string', ['running', ''], ['processes.web.healthy_statuses[1]: must not be empty']],
-    ['a string over 64 characters', ['x'.repeat(65)], ['processes.web.healthy_statuses[0]: must be at most 64 characters long (got 65)']],
-    ['more than 16 entries', Array.from({ length: 17 }, (_, index) => `s${index}`), ['processes.web.healthy_statuses: must have at most 16 entries (got 17)']],
-    ['an entry listed twice', ['running', 'degraded', 'running'], ['processes.web.healthy_statuses[2]: "running" is listed twice (also at [0])']],
-    ['white space around an entry', ['running', ' degraded'], ['processes.web.healthy_statuses[1]: " degraded" has white space around it; statuses are compared exactly']],
-    ['a trailing newline', ['running\n'], ['processes.web.healthy_statuses[0]: "running\\n" has white space around it; statuses are compared exactly']],
+    [
+      'a string over 64 characters',
+      ['x'.repeat(65)],
+      ['processes.web.healthy_statuses[0]: must be at most 64 characters long (got 65)'],
+    ],
+    [
+      'more than 16 entries',
+      Array.from({ length: 17 }, (_, index) => `s${index}`),
+      ['processes.web.healthy_statuses: must have at most 16 entries (got 17)'],
+    ],
+    [
+      'an entry listed twice',
+      ['running', 'degraded', 'running'],
+      ['processes.web.healthy_statuses[2]: "running" is listed twice (also at [0])'],
+    ],
+    [
+      'white space around an entry',
+      ['running', ' degraded'],
+      ['processes.web.healthy_statuses[1]: " degraded" has white space around it; statuses are compared exactly'],
+    ],
+    [
+      'a trailing newline',
+      ['running\n'],
+      ['processes.web.healthy_statuses[0]: "running\\n" has white space around it; statuses are compared exactly'],
+    ],
   ];
   for (const [name, value, lines] of refused) {
     it(`refuses ${name}`, () => {
@@ -596,7 +663,10 @@ describe('validateConfig: healthy_statuses', () => {
   }
 
   it('is not an unknown setting', () => {
-    const result = validateConfig({ processes: { web: webProcessEntry({ healthy_statuses: ['running'] }) } }, CONFIG_PATH);
+    const result = validateConfig(
+      { processes: { web: webProcessEntry({ healthy_statuses: ['running'] }) } },
+      CONFIG_PATH,
+    );
     assert.deepEqual(result.warnings, []);
   });
 });

@@ -7,7 +7,11 @@ import type { StartFacts } from '../../src/recovery/decide-start.js';
 const WITH_KILL = { recovery_actions: ['kill', 'clear_db', 'start'] };
 const WITHOUT_KILL = { recovery_actions: ['clear_db', 'start'] };
 
-const facts = (state: HealthState, force: boolean, fields: Partial<StartFacts> = {}): Omit<StartFacts, 'intent' | 'kills'> => ({
+const facts = (
+  state: HealthState,
+  force: boolean,
+  fields: Partial<StartFacts> = {},
+): Omit<StartFacts, 'intent' | 'kills'> => ({
   force,
   state,
   heartbeat: state,
@@ -19,7 +23,13 @@ const facts = (state: HealthState, force: boolean, fields: Partial<StartFacts> =
 });
 
 describe('decideOn', () => {
-  const cases: [state: HealthState, pipeline: { recovery_actions: string[] }, force: boolean, expected: string[] | 'no start', fields?: Partial<StartFacts>][] = [
+  const cases: [
+    state: HealthState,
+    pipeline: { recovery_actions: string[] },
+    force: boolean,
+    expected: string[] | 'no start',
+    fields?: Partial<StartFacts>,
+  ][] = [
     // Never a second copy of an app that runs or is coming up, unless forced.
     ['healthy', WITH_KILL, false, 'no start'],
     ['starting', WITH_KILL, false, 'no start'],
@@ -67,6 +77,10 @@ describe('decideOn', () => {
       why: 'already running and healthy (heartbeat 2s ago, iteration 9); not starting a second copy (--force starts one anyway)',
     });
     const starting = decideOn(WITH_KILL, facts('starting', false, { reason: 'started 5s ago' }));
-    assert.deepEqual(starting, { start: false, refusal: 'starting', why: 'already starting (started 5s ago); not starting a second copy (--force starts one anyway)' });
+    assert.deepEqual(starting, {
+      start: false,
+      refusal: 'starting',
+      why: 'already starting (started 5s ago); not starting a second copy (--force starts one anyway)',
+    });
   });
 });

@@ -19,14 +19,19 @@ describe('deploy/watchdog.service and deploy/watchdog.timer', () => {
     ['with the hardening drop-in (as in the repository)', () => join(REPOSITORY, 'deploy')],
     ['without it (the units alone)', copyUnitsAlone],
   ] as const) {
-  it(`pass \`systemd-analyze verify\` ${name}, with no warning about either unit`, () => {
-    const analyze = requireOnPath('systemd-analyze');
-    const result = spawnSync(analyze, ['verify', ...UNITS.map((unit) => unit.replace('deploy/', ''))], { cwd: where(), encoding: 'utf8' });
-    assert.equal(result.error, undefined, String(result.error));
-    assert.equal(result.status, 0, `systemd-analyze verify failed:\n${result.stderr}${result.stdout}`);
-    const aboutOurs = `${result.stderr}\n${result.stdout}`.split('\n').filter((line) => /watchdog\.(service|timer)/.test(line));
-    assert.deepEqual(aboutOurs, [], 'nothing said about the units');
-  });
+    it(`pass \`systemd-analyze verify\` ${name}, with no warning about either unit`, () => {
+      const analyze = requireOnPath('systemd-analyze');
+      const result = spawnSync(analyze, ['verify', ...UNITS.map((unit) => unit.replace('deploy/', ''))], {
+        cwd: where(),
+        encoding: 'utf8',
+      });
+      assert.equal(result.error, undefined, String(result.error));
+      assert.equal(result.status, 0, `systemd-analyze verify failed:\n${result.stderr}${result.stdout}`);
+      const aboutOurs = `${result.stderr}\n${result.stdout}`
+        .split('\n')
+        .filter((line) => /watchdog\.(service|timer)/.test(line));
+      assert.deepEqual(aboutOurs, [], 'nothing said about the units');
+    });
   }
 });
 

@@ -37,7 +37,11 @@ describe('decideColor', () => {
     ['--no-color', { isTTY: true, env: {}, flag: false }, false],
     ['--color leaves it to the rest', { isTTY: false, env: {}, flag: true }, false],
     ['TERM=dumb', { isTTY: true, env: { TERM: 'dumb' } }, false],
-    ['FORCE_COLOR=1 puts no colour into a pipe (node --test sets it for its children)', { isTTY: false, env: { FORCE_COLOR: '1' } }, false],
+    [
+      'FORCE_COLOR=1 puts no colour into a pipe (node --test sets it for its children)',
+      { isTTY: false, env: { FORCE_COLOR: '1' } },
+      false,
+    ],
     ['FORCE_COLOR=1 on a terminal', { isTTY: true, env: { FORCE_COLOR: '1' } }, true],
     ['FORCE_COLOR=0 turns it off on a terminal, as Node', { isTTY: true, env: { FORCE_COLOR: '0' } }, false],
     ['FORCE_COLOR=false turns it off on a terminal, as Node', { isTTY: true, env: { FORCE_COLOR: 'false' } }, false],
@@ -62,5 +66,6 @@ describe('styleOfState', () => {
     ['unknown', 'dim'],
     ['something new', undefined],
   ];
-  for (const [state, style] of cases) it(`${state} → ${style ?? 'plain'}`, () => assert.equal(styleOfState(state), style));
+  for (const [state, style] of cases)
+    it(`${state} → ${style ?? 'plain'}`, () => assert.equal(styleOfState(state), style));
 });

@@ -17,7 +17,10 @@ describe('docs/config-ranges.md', () => {
 
   it('lists no setting the schema does not have', () => {
     const names = new Set(numericSettings().map((setting) => setting.name));
-    assert.deepEqual([...rows.keys()].filter((name) => !names.has(name)), []);
+    assert.deepEqual(
+      [...rows.keys()].filter((name) => !names.has(name)),
+      [],
+    );
   });
 
   for (const setting of numericSettings()) {
@@ -32,7 +35,10 @@ describe('docs/config-ranges.md', () => {
 
   it('shows the lines validate prints', () => {
     const base = everySectionConfig();
-    let config = withValueAt(base, ['processes', 'demo_app'], { ...(base.processes as { web: object }).web, timeout_seconds: 1e300 });
+    let config = withValueAt(base, ['processes', 'demo_app'], {
+      ...(base.processes as { web: object }).web,
+      timeout_seconds: 1e300,
+    });
     config = withValueAt(config, ['history_retention_days'], 1e9);
     config = withValueAt(config, ['kill_timeout'], JSON.parse('1e400'));
     const errors = validateConfig(config, '/etc/watchdog/config.json', () => undefined, {}).errors;
@@ -41,10 +47,20 @@ describe('docs/config-ranges.md', () => {
   });
 
   it('gives the length range of healthy_statuses, and the lines validate prints', () => {
-    assert.match(TEXT, new RegExp(`holds 1 to ${HEALTHY_STATUS_LIMITS.maxItems} statuses, each 1 to ${HEALTHY_STATUS_LIMITS.maxLength} characters long`));
+    assert.match(
+      TEXT,
+      new RegExp(
+        `holds 1 to ${HEALTHY_STATUS_LIMITS.maxItems} statuses, each 1 to ${HEALTHY_STATUS_LIMITS.maxLength} characters long`,
+      ),
+    );
     const web = (everySectionConfig().processes as { web: object }).web;
     const errorsWith = (healthy_statuses: string[]) =>
-      validateConfig(withValueAt(everySectionConfig(), ['processes', 'web'], { ...web, healthy_statuses }), '/etc/watchdog/config.json', () => undefined, {}).errors;
+      validateConfig(
+        withValueAt(everySectionConfig(), ['processes', 'web'], { ...web, healthy_statuses }),
+        '/etc/watchdog/config.json',
+        () => undefined,
+        {},
+      ).errors;
     const errors = [
       Array.from({ length: HEALTHY_STATUS_LIMITS.maxItems + 1 }, (_, index) => `s${index}`),
       ['x'.repeat(HEALTHY_STATUS_LIMITS.maxLength + 1)],

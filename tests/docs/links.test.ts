@@ -73,7 +73,11 @@ describe('Markdown links', () => {
     const problems = brokenLinks(fileURLToPath(new URL('../fixtures/docs/broken-links.md', import.meta.url)));
     assert.deepEqual(
       problems.map((problem) => problem.replace(/^.*?:\d+: /, '')),
-      ['gone.md: no such file', '#nowhere: no heading with that anchor', 'present.md#nowhere: no heading with that anchor'],
+      [
+        'gone.md: no such file',
+        '#nowhere: no heading with that anchor',
+        'present.md#nowhere: no heading with that anchor',
+      ],
     );
   });
 

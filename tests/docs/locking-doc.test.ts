@@ -15,11 +15,14 @@ describe('docs/locking-and-clocks.md', () => {
   it('shows an owner record the lock reads', () => {
     const example = /`(\{"pid": \d+,[^`]*\})`/s.exec(TEXT)?.[1];
     assert.ok(example !== undefined, 'an owner example');
-    const owner = parseLockOwner(example.replace(/\s*\n\s*/g, ' ').replace('"c56eb81d-..."', '"c56eb81d-1067-4a71-a9b6-3578e853042b"'));
+    const owner = parseLockOwner(
+      example.replace(/\s*\n\s*/g, ' ').replace('"c56eb81d-..."', '"c56eb81d-1067-4a71-a9b6-3578e853042b"'),
+    );
     assert.deepEqual(Object.keys(owner ?? {}), ['pid', 'pid_start_ticks', 'boot_id']);
   });
 
   it('keeps every table cell on one line', () => {
-    for (const line of TEXT.split('\n').filter((row) => row.startsWith('|'))) assert.ok(line.trimEnd().endsWith('|'), line);
+    for (const line of TEXT.split('\n').filter((row) => row.startsWith('|')))
+      assert.ok(line.trimEnd().endsWith('|'), line);
   });
 });

@@ -18,7 +18,10 @@ function jsonBlockAfter(heading: string): unknown {
 
 describe('docs/network-ladder.md', () => {
   it('its worked example is a valid config that reproduces the remote-KVM setup it describes', () => {
-    const { config, errors, warnings } = validateConfig(jsonBlockAfter('## Worked example: a remote KVM box'), '/etc/watchdog/config.json');
+    const { config, errors, warnings } = validateConfig(
+      jsonBlockAfter('## Worked example: a remote KVM box'),
+      '/etc/watchdog/config.json',
+    );
     assert.deepEqual(errors, []);
     assert.deepEqual(warnings, []);
     const network = config?.network;

@@ -14,7 +14,9 @@ const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
 
 /** The fenced block of `language` that contains `marker`. */
 function blockWith(language: string, marker: string): string {
-  const block = [...README.matchAll(new RegExp('```' + language + '\\n([\\s\\S]*?)\\n```', 'g'))].map((match) => match[1] ?? '').find((text) => text.includes(marker));
+  const block = [...README.matchAll(new RegExp('```' + language + '\\n([\\s\\S]*?)\\n```', 'g'))]
+    .map((match) => match[1] ?? '')
+    .find((text) => text.includes(marker));
   assert.ok(block !== undefined, `README has no ${language} block with "${marker}"`);
   return block;
 }
@@ -38,9 +40,21 @@ describe('the README heartbeat writers', () => {
     const shell = `do_work() { sleep 0.2; }\n${loop.replace('dir=/run/my_app', 'dir="$1"')}\n`;
     startWriter('/bin/sh', ['-c', shell, 'sh', dir], dir);
 
-    await waitUntil(() => existsSync(join(dir, 'py_app.json')) && existsSync(join(dir, 'my_app.json')), 'both heartbeats are written');
+    await waitUntil(
+      () => existsSync(join(dir, 'py_app.json')) && existsSync(join(dir, 'my_app.json')),
+      'both heartbeats are written',
+    );
     const processes = Object.fromEntries(
-      ['py_app', 'my_app'].map((key) => [key, { display_name: key, timeout_seconds: 60, heartbeat_path: `${key}.json`, enabled: true, commands: { start: 'true' } }]),
+      ['py_app', 'my_app'].map((key) => [
+        key,
+        {
+          display_name: key,
+          timeout_seconds: 60,
+          heartbeat_path: `${key}.json`,
+          enabled: true,
+          commands: { start: 'true' },
+        },
+      ]),
     );
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ processes }), { mode: 0o644 });
 

@@ -33,11 +33,26 @@ describe('docs/commands.md, status in a terminal', () => {
     const block = /For example, in an 80-column terminal:\n\n```\n([\s\S]*?)\n```/.exec(TEXT)?.[1];
     assert.ok(block !== undefined, 'the example');
     const statuses = [
-      status({ key: 'demo_app', state: 'healthy', reason: 'heartbeat 1.5s ago, iteration 9', heartbeat_age_seconds: 1.5, pid: 8965 }),
-      status({ key: 'api', state: 'no_heartbeat', reason: 'no heartbeat file', consecutive_failures: 2, recovery_due: true }),
+      status({
+        key: 'demo_app',
+        state: 'healthy',
+        reason: 'heartbeat 1.5s ago, iteration 9',
+        heartbeat_age_seconds: 1.5,
+        pid: 8965,
+      }),
+      status({
+        key: 'api',
+        state: 'no_heartbeat',
+        reason: 'no heartbeat file',
+        consecutive_failures: 2,
+        recovery_due: true,
+      }),
     ];
     const layout = { width: 80, color: false };
-    const printed = [formatStatusSummary('/etc/watchdog/config.json', statuses, layout), ...formatStatusFitted(statuses, NOW, layout)];
+    const printed = [
+      formatStatusSummary('/etc/watchdog/config.json', statuses, layout),
+      ...formatStatusFitted(statuses, NOW, layout),
+    ];
     assert.equal(block, printed.join('\n'));
   });
 });

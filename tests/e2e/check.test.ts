@@ -103,17 +103,31 @@ describe('watchdog check against a real app embedding HeartbeatWriter', () => {
       tolerant: { status: 'degraded' },
       running: {},
     };
-    for (const [key, fields] of Object.entries(beats)) writeFileAt(join(dir, 'hb', `${key}.json`), heartbeatText({ process_key: key, pid: app.pid, ...fields }));
+    for (const [key, fields] of Object.entries(beats))
+      writeFileAt(join(dir, 'hb', `${key}.json`), heartbeatText({ process_key: key, pid: app.pid, ...fields }));
     writeConfig(
       dir,
-      Object.fromEntries(Object.keys(beats).map((key) => [key, { heartbeat_path: `hb/${key}.json`, ...(key === 'tolerant' ? { healthy_statuses: ['running', 'degraded'] } : {}) }])),
+      Object.fromEntries(
+        Object.keys(beats).map((key) => [
+          key,
+          {
+            heartbeat_path: `hb/${key}.json`,
+            ...(key === 'tolerant' ? { healthy_statuses: ['running', 'degraded'] } : {}),
+          },
+        ]),
+      ),
       { consecutive_failures_threshold: 5 },
     );
 
     await checkQuietly(dir);
     await checkQuietly(dir);
 
-    const status = Object.fromEntries((await statusOf(dir)).map((each) => [each.key, [each.state, each.reason, each.consecutive_failures, each.heartbeat_status]]));
+    const status = Object.fromEntries(
+      (await statusOf(dir)).map((each) => [
+        each.key,
+        [each.state, each.reason, each.consecutive_failures, each.heartbeat_status],
+      ]),
+    );
     assert.deepEqual(status, {
       degraded: ['error_status', 'app reports status "degraded"; healthy: "running"', 2, 'degraded'],
       capitalised: ['error_status', 'app reports status "Running"; healthy: "running"', 2, 'Running'],
@@ -124,8 +138,13 @@ describe('watchdog check against a real app embedding HeartbeatWriter', () => {
     });
     const rows = historyOf(join(dir, 'watchdog.db'));
     assert.deepEqual(
-      rows.filter((row) => row.health === 'error_status').map((row) => [row.process_key, row.pid]).sort(),
-      ['capitalised', 'capitalised', 'degraded', 'degraded', 'no_status', 'no_status', 'numeric', 'numeric'].map((key) => [key, app.pid]),
+      rows
+        .filter((row) => row.health === 'error_status')
+        .map((row) => [row.process_key, row.pid])
+        .sort(),
+      ['capitalised', 'capitalised', 'degraded', 'degraded', 'no_status', 'no_status', 'numeric', 'numeric'].map(
+        (key) => [key, app.pid],
+      ),
       'their PID is trusted (error_status, not invalid_heartbeat): a recovery may stop it',
     );
     assert.equal(app.child.exitCode, null, 'below the threshold nothing is done to the app');
@@ -140,8 +159,13 @@ describe('watchdog check against a real app embedding HeartbeatWriter', () => {
 
   it('counts failures across ticks, recovers at the threshold, and resets on a healthy check', async () => {
     const dir = makeTempDir();
-    writeConfig(dir, { demo: { heartbeat_path: 'run/demo.json', commands: { start: 'echo starting demo' } } }, { verify_delay: 0.2 });
-    const states = async () => (await statusOf(dir)).map((status) => [status.state, status.consecutive_failures, status.recovery_due]);
+    writeConfig(
+      dir,
+      { demo: { heartbeat_path: 'run/demo.json', commands: { start: 'echo starting demo' } } },
+      { verify_delay: 0.2 },
+    );
+    const states = async () =>
+      (await statusOf(dir)).map((status) => [status.state, status.consecutive_failures, status.recovery_due]);
 
     await checkQuietly(dir);
     assert.deepEqual(await states(), [['no_heartbeat', 1, false]]);
@@ -151,7 +175,10 @@ describe('watchdog check against a real app embedding HeartbeatWriter', () => {
     assert.deepEqual(await states(), [['starting', 0, false]]);
     const [recovered] = await statusOf(dir);
     assert.equal(recovered?.last_recovery?.outcome, 'succeeded');
-    assert.match(readFileSync(join(dir, 'logs', 'demo.out.log'), 'utf8'), /watchdog started demo: no_heartbeat.*\nstarting demo\n$/);
+    assert.match(
+      readFileSync(join(dir, 'logs', 'demo.out.log'), 'utf8'),
+      /watchdog started demo: no_heartbeat.*\nstarting demo\n$/,
+    );
 
     await startDemoApp(join(dir, 'run'), 'demo');
     await checkQuietly(dir);
@@ -176,7 +203,10 @@ describe('watchdog check against a real app embedding HeartbeatWriter', () => {
     writeFileAt(join(dir, 'hb', 'garbage.json'), 'not json at all');
     writeFileAt(join(dir, 'hb', 'negative.json'), heartbeatText({ process_key: 'negative', pid: -1 }));
     writeFileAt(join(dir, 'hb', 'boolean.json'), heartbeatText({ process_key: 'boolean', pid: true }));
-    writeFileAt(join(dir, 'hb', 'naive.json'), heartbeatText({ process_key: 'naive', timestamp: '2026-02-05T06:17:29' }));
+    writeFileAt(
+      join(dir, 'hb', 'naive.json'),
+      heartbeatText({ process_key: 'naive', timestamp: '2026-02-05T06:17:29' }),
+    );
     writeFileAt(join(dir, 'hb', 'binary.json'), Buffer.from([0xff, 0xfe, 0x00, 0x41]));
     const keys = ['good', 'empty', 'garbage', 'negative', 'boolean', 'naive', 'binary'];
     writeConfig(dir, Object.fromEntries(keys.map((key) => [key, { heartbeat_path: `hb/${key}.json` }])));
@@ -187,9 +217,14 @@ describe('watchdog check against a real app embedding HeartbeatWriter', () => {
     const lines = result.stdout.trim().split('\n');
     assert.equal(lines.length, keys.length, 'one line per process');
     assert.match(lines[0] ?? '', /^good: healthy \(heartbeat .* ago, iteration \d+\)$/);
-    assert.match(lines[3] ?? '', /^negative: invalid_heartbeat \(heartbeat pid must be an integer between 2 and \d+ \(got -1\)\), failure 1\/2$/);
+    assert.match(
+      lines[3] ?? '',
+      /^negative: invalid_heartbeat \(heartbeat pid must be an integer between 2 and \d+ \(got -1\)\), failure 1\/2$/,
+    );
 
-    const states = Object.fromEntries((await statusOf(dir)).map((status) => [status.key, [status.state, status.reason]]));
+    const states = Object.fromEntries(
+      (await statusOf(dir)).map((status) => [status.key, [status.state, status.reason]]),
+    );
     assert.deepEqual(states.good?.[0], 'healthy');
     assert.equal(historyOf(join(dir, 'watchdog.db')).find((row) => row.process_key === 'good')?.pid, app.pid);
     for (const key of keys.slice(1)) assert.equal(states[key]?.[0], 'invalid_heartbeat', key);
@@ -203,8 +238,18 @@ describe('watchdog check against a real app embedding HeartbeatWriter', () => {
     // JSON.parse reads this; JSON.stringify (once used to quote it in the reason) overflowed the stack.
     const depth = 32_000;
     writeFileAt(join(dir, 'hb', 'deep.json'), `${'['.repeat(depth)}${']'.repeat(depth)}`);
-    writeFileAt(join(dir, 'hb', 'deep_pid.json'), heartbeatText({ process_key: 'deep_pid', pid: '__PID__' }).replace('"__PID__"', `${'['.repeat(depth)}${']'.repeat(depth)}`));
-    writeConfig(dir, { deep: { heartbeat_path: 'hb/deep.json' }, deep_pid: { heartbeat_path: 'hb/deep_pid.json' } }, { consecutive_failures_threshold: 3 });
+    writeFileAt(
+      join(dir, 'hb', 'deep_pid.json'),
+      heartbeatText({ process_key: 'deep_pid', pid: '__PID__' }).replace(
+        '"__PID__"',
+        `${'['.repeat(depth)}${']'.repeat(depth)}`,
+      ),
+    );
+    writeConfig(
+      dir,
+      { deep: { heartbeat_path: 'hb/deep.json' }, deep_pid: { heartbeat_path: 'hb/deep_pid.json' } },
+      { consecutive_failures_threshold: 3 },
+    );
 
     await checkQuietly(dir);
     await checkQuietly(dir);
@@ -219,8 +264,14 @@ describe('watchdog check against a real app embedding HeartbeatWriter', () => {
         ['deep_pid', 'invalid_heartbeat', 2],
       ],
     );
-    assert.equal(rows.find((row) => row.process_key === 'deep')?.reason, `heartbeat is not a JSON object (got ${'['.repeat(37)}...)`);
-    assert.equal(rows.find((row) => row.process_key === 'deep_pid')?.reason, `heartbeat pid must be an integer between 2 and 4194304 (got ${'['.repeat(37)}...)`);
+    assert.equal(
+      rows.find((row) => row.process_key === 'deep')?.reason,
+      `heartbeat is not a JSON object (got ${'['.repeat(37)}...)`,
+    );
+    assert.equal(
+      rows.find((row) => row.process_key === 'deep_pid')?.reason,
+      `heartbeat pid must be an integer between 2 and 4194304 (got ${'['.repeat(37)}...)`,
+    );
   });
 
   it('reads a heartbeat written the way the Python tool writes it', async () => {
@@ -253,7 +304,11 @@ describe('watchdog check against a real app embedding HeartbeatWriter', () => {
     const dir = makeTempDir();
     const elsewhere = makeTempDir();
     await startDemoApp(join(dir, 'run'), 'demo');
-    const configPath = writeConfig(dir, { demo: { heartbeat_path: 'run/demo.json' } }, { db_path: 'state/audit.db', log_dir: 'state/logs' });
+    const configPath = writeConfig(
+      dir,
+      { demo: { heartbeat_path: 'run/demo.json' } },
+      { db_path: 'state/audit.db', log_dir: 'state/logs' },
+    );
 
     const result = await runWatchdog(['check', '-c', configPath], { cwd: elsewhere });
     assert.deepEqual(result, { code: 0, stdout: '', stderr: '' });

@@ -30,8 +30,20 @@ describe('watchdog command line', () => {
         kill_timeout: 'ten',
         procceses: {},
         processes: {
-          web: { display_name: 'Web', timeout_seconds: '60', heartbeat_path: 'web.json', enabled: true, commands: { start: 'x' } },
-          api: { display_name: 'API', timeout_seconds: 60, heartbeat_path: 'api.json', enabled: 'yes', recovery_actions: ['kill', 'reset', 'start'] },
+          web: {
+            display_name: 'Web',
+            timeout_seconds: '60',
+            heartbeat_path: 'web.json',
+            enabled: true,
+            commands: { start: 'x' },
+          },
+          api: {
+            display_name: 'API',
+            timeout_seconds: 60,
+            heartbeat_path: 'api.json',
+            enabled: 'yes',
+            recovery_actions: ['kill', 'reset', 'start'],
+          },
         },
         // Errors inside the optional sections, as the build compiled the schema.
         network: { interface: '' },
@@ -73,10 +85,20 @@ describe('watchdog command line', () => {
     assert.match(broken.stderr, /is not valid JSON\n {2}line 3, column 1: /);
   });
 
-  it('refuses a process written twice with exit 78, naming both lines and the first block\'s problems; check does nothing', async () => {
+  it("refuses a process written twice with exit 78, naming both lines and the first block's problems; check does nothing", async () => {
     const dir = makeTempDir();
-    const block = (timeout: unknown) => JSON.stringify({ display_name: 'Demo', timeout_seconds: timeout, heartbeat_path: 'demo.json', enabled: true, commands: { start: 'x' } });
-    writeFileSync(join(dir, 'config.json'), `{\n  "processes": {\n    "demo_app": ${block(1e300)},\n    "demo_app": ${block(30)}\n  }\n}\n`);
+    const block = (timeout: unknown) =>
+      JSON.stringify({
+        display_name: 'Demo',
+        timeout_seconds: timeout,
+        heartbeat_path: 'demo.json',
+        enabled: true,
+        commands: { start: 'x' },
+      });
+    writeFileSync(
+      join(dir, 'config.json'),
+      `{\n  "processes": {\n    "demo_app": ${block(1e300)},\n    "demo_app": ${block(30)}\n  }\n}\n`,
+    );
     for (const command of ['validate', 'check']) {
       const result = await runWatchdog([command], { cwd: dir });
       assert.equal(result.code, 78, command);
@@ -130,7 +152,8 @@ describe('watchdog command line', () => {
     assert.equal((await runWatchdog(['validate'], { cwd: dir })).code, 0);
     assert.deepEqual(await runWatchdog(['check'], { cwd: dir }), { code: 0, stdout: '', stderr: '' });
     const status = await runWatchdog(['status', '--json'], { cwd: dir });
-    const processes = (JSON.parse(status.stdout) as { processes: { key: string; state: string; threshold: number }[] }).processes;
+    const processes = (JSON.parse(status.stdout) as { processes: { key: string; state: string; threshold: number }[] })
+      .processes;
     assert.deepEqual(
       processes.map((process) => [process.key, process.state, process.threshold]),
       [
@@ -144,14 +167,20 @@ describe('watchdog command line', () => {
     const dir = makeTempDir();
     const other = makeTempDir();
     const configPath = writeConfig(dir, { web: { heartbeat_path: 'web.json' } }, {}, 'site.json');
-    for (const args of [['-c', configPath, 'validate'], ['validate', '--config', configPath]]) {
+    for (const args of [
+      ['-c', configPath, 'validate'],
+      ['validate', '--config', configPath],
+    ]) {
       const result = await runWatchdog(args, { cwd: other });
       assert.equal(result.code, 0, `${args.join(' ')}: ${result.stderr}`);
       assert.match(result.stdout, /^OK: /);
     }
     const fromEnv = await runWatchdog(['validate'], { cwd: other, env: { WATCHDOG_CONFIG: configPath } });
     assert.equal(fromEnv.code, 0, fromEnv.stderr);
-    const overridden = await runWatchdog(['validate', '-c', join(other, 'nope.json')], { cwd: other, env: { WATCHDOG_CONFIG: configPath } });
+    const overridden = await runWatchdog(['validate', '-c', join(other, 'nope.json')], {
+      cwd: other,
+      env: { WATCHDOG_CONFIG: configPath },
+    });
     assert.equal(overridden.code, 78, '-c wins over WATCHDOG_CONFIG');
     const twice = await runWatchdog(['validate', '-c', configPath, '-c', configPath], { cwd: other });
     assert.equal(twice.code, 2);
@@ -215,7 +244,11 @@ describe('watchdog command line', () => {
     const open = join(dir, 'open');
     mkdirSync(open);
     chmodSync(open, 0o777);
-    const configPath = writeConfig(dir, { web: { heartbeat_path: 'web.json' } }, { log_dir: 'open/logs', metrics: { textfile_path: 'open/watchdog.prom' } });
+    const configPath = writeConfig(
+      dir,
+      { web: { heartbeat_path: 'web.json' } },
+      { log_dir: 'open/logs', metrics: { textfile_path: 'open/watchdog.prom' } },
+    );
     const header = `watchdog: the state, log or metrics locations of ${configPath} are not safe from other users; refusing to use them`;
     const logLine = `  log_dir: its folder ${open} is writable by group or others (mode 0777); use a folder only the watchdog's user can write, such as /var/lib/watchdog`;
     const metricsLine = `  metrics.textfile_path: its folder ${open} is writable by group or others (mode 0777); use a folder only the watchdog's user can write, such as /var/lib/watchdog`;
@@ -244,14 +277,23 @@ describe('watchdog command line', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.equal(rowCount(join(dir, 'watchdog.db')), 1, 'the process was checked');
     assert.deepEqual(readdirSync(open), [], 'no metrics written in the open folder');
-    assert.match(readFileSync(join(dir, 'logs', 'watchdog.log'), 'utf8'), new RegExp(`error metrics: cannot write ${open}/watchdog\\.prom: ${open} is a folder others can write \\(mode 0777\\)`));
+    assert.match(
+      readFileSync(join(dir, 'logs', 'watchdog.log'), 'utf8'),
+      new RegExp(
+        `error metrics: cannot write ${open}/watchdog\\.prom: ${open} is a folder others can write \\(mode 0777\\)`,
+      ),
+    );
   });
 
   it('shows status as a table, for all or one process, and refuses an unknown key with exit 2', async () => {
     const dir = makeTempDir();
     writeFileAt(join(dir, 'web.json'), heartbeatText({ process_key: 'web', iteration: 42 }));
     // api's start command fails, so its recovery fails and it stays due.
-    writeConfig(dir, { web: { heartbeat_path: 'web.json' }, api: { heartbeat_path: 'api.json', commands: { start: 'exit 3' } } }, { verify_delay: 0.2 });
+    writeConfig(
+      dir,
+      { web: { heartbeat_path: 'web.json' }, api: { heartbeat_path: 'api.json', commands: { start: 'exit 3' } } },
+      { verify_delay: 0.2 },
+    );
 
     const before = await runWatchdog(['status'], { cwd: dir });
     assert.equal(before.code, 0);
@@ -264,12 +306,29 @@ describe('watchdog command line', () => {
     assert.equal(result.code, 0);
     const lines = result.stdout.trim().split('\n');
     assert.match(lines[0] ?? '', /config\.json: 2 enabled, 1 healthy, 1 not healthy$/);
-    assert.match(lines[1] ?? '', /^KEY +NAME +STATE +FAILURES +HEARTBEAT AGE +PID +IDENTITY +LAST CHECK +LAST RECOVERY +REASON$/);
+    assert.match(
+      lines[1] ?? '',
+      /^KEY +NAME +STATE +FAILURES +HEARTBEAT AGE +PID +IDENTITY +LAST CHECK +LAST RECOVERY +REASON$/,
+    );
     // web's heartbeat records no start time and web has no match nor user: only its PID says who it is.
-    assert.match(lines[2] ?? '', new RegExp(`^web +The web app +healthy +0/2 +[\\d.]+s +${process.pid} +PID only +[\\d.]+s ago +- +heartbeat .* ago, iteration 42$`));
-    assert.match(lines[3] ?? '', /^api +The api app +no_heartbeat +2\/2 recovery due +- +- +- +[\d.]+s ago +#1 recovery failed [\d.]+m?s ago +no heartbeat file$/);
-    assert.match(lines[4] ?? '', /^last recovery of api failed: start failed: the start command exited 3 within 0\.2s \(verify_delay\)/);
-    assert.match(result.stdout, /app output of api \(stdout and stderr of what the watchdog starts\): .*\/logs\/api\.out\.log\n/);
+    assert.match(
+      lines[2] ?? '',
+      new RegExp(
+        `^web +The web app +healthy +0/2 +[\\d.]+s +${process.pid} +PID only +[\\d.]+s ago +- +heartbeat .* ago, iteration 42$`,
+      ),
+    );
+    assert.match(
+      lines[3] ?? '',
+      /^api +The api app +no_heartbeat +2\/2 recovery due +- +- +- +[\d.]+s ago +#1 recovery failed [\d.]+m?s ago +no heartbeat file$/,
+    );
+    assert.match(
+      lines[4] ?? '',
+      /^last recovery of api failed: start failed: the start command exited 3 within 0\.2s \(verify_delay\)/,
+    );
+    assert.match(
+      result.stdout,
+      /app output of api \(stdout and stderr of what the watchdog starts\): .*\/logs\/api\.out\.log\n/,
+    );
 
     const one = await runWatchdog(['status', 'api', '--json'], { cwd: dir });
     const parsed = JSON.parse(one.stdout) as { processes: Record<string, unknown>[] };
@@ -289,7 +348,10 @@ describe('watchdog command line', () => {
     // Start commands that fail: the second tick runs a recovery that fails, the third waits for its backoff.
     writeConfig(
       dir,
-      { web: { heartbeat_path: 'web.json', commands: { start: 'exit 3' } }, api: { heartbeat_path: 'api.json', commands: { start: 'exit 3' } } },
+      {
+        web: { heartbeat_path: 'web.json', commands: { start: 'exit 3' } },
+        api: { heartbeat_path: 'api.json', commands: { start: 'exit 3' } },
+      },
       { verify_delay: 0.1 },
     );
     const empty = await runWatchdog(['history'], { cwd: dir });
@@ -301,13 +363,19 @@ describe('watchdog command line', () => {
     const lines = table.stdout.trim().split('\n');
     assert.equal(lines.length, 3);
     assert.match(lines[0] ?? '', /^CHECKED AT \(UTC\) +KEY +STATE +FAILURES/);
-    assert.match(lines[1] ?? '', /web +no_heartbeat +3 .* backoff +no heartbeat file; next recovery in [\d.]+s \(backoff 60s after a failed recovery\)$/);
+    assert.match(
+      lines[1] ?? '',
+      /web +no_heartbeat +3 .* backoff +no heartbeat file; next recovery in [\d.]+s \(backoff 60s after a failed recovery\)$/,
+    );
     assert.match(lines[2] ?? '', /web +no_heartbeat +2 .*recovery #1 +no heartbeat file$/);
 
     const json = await runWatchdog(['history', '--json', '-n', '4'], { cwd: dir });
     const checks = (JSON.parse(json.stdout) as { checks: { id: number; process_key: string }[] }).checks;
     assert.equal(checks.length, 4);
-    assert.deepEqual(checks.map((check) => check.id), [...checks.map((check) => check.id)].sort((a, b) => b - a));
+    assert.deepEqual(
+      checks.map((check) => check.id),
+      [...checks.map((check) => check.id)].sort((a, b) => b - a),
+    );
 
     const bad = await runWatchdog(['history', '--limit', '0'], { cwd: dir });
     assert.equal(bad.code, 2);
@@ -323,7 +391,18 @@ describe('watchdog command line', () => {
     assert.equal(option.code, 2);
     const help = await runWatchdog(['--help'], { cwd: dir });
     assert.equal(help.code, 0);
-    const commands = ['check', 'on [key]', 'off [key]', 'restart [key]', 'reset [key]', 'stop-all', 'start-all', 'validate', 'status [key]', 'history [key]'];
+    const commands = [
+      'check',
+      'on [key]',
+      'off [key]',
+      'restart [key]',
+      'reset [key]',
+      'stop-all',
+      'start-all',
+      'validate',
+      'status [key]',
+      'history [key]',
+    ];
     for (const command of commands) assert.ok(help.stdout.includes(`watchdog ${command}`), command);
     assert.match(help.stdout, /WATCHDOG_CONFIG/);
     assert.match(help.stdout, /75 the lock was still held after --wait/);

@@ -3,7 +3,16 @@
 // cache away, spoil it or block it without touching the build the other tests run.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
@@ -38,7 +47,10 @@ type PackageLayout = 'beside' | 'hoisted';
  * folders above `dist/cli`), with or without the build's code cache. The packages are the
  * project's own, reached through symbolic links. Returns the copy's `dist/cli`.
  */
-function copyBinary(dir: string, { withCache, layout = 'beside' }: { withCache: boolean; layout?: PackageLayout }): string {
+function copyBinary(
+  dir: string,
+  { withCache, layout = 'beside' }: { withCache: boolean; layout?: PackageLayout },
+): string {
   const packageDir = layout === 'beside' ? dir : join(dir, 'node_modules', 'watchdog');
   const cli = join(packageDir, 'dist', 'cli');
   mkdirSync(cli, { recursive: true });
@@ -48,7 +60,8 @@ function copyBinary(dir: string, { withCache, layout = 'beside' }: { withCache: 
   if (layout === 'beside') {
     symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
   } else {
-    for (const name of readdirSync(join(ROOT, 'node_modules'))) symlinkSync(join(ROOT, 'node_modules', name), join(dir, 'node_modules', name));
+    for (const name of readdirSync(join(ROOT, 'node_modules')))
+      symlinkSync(join(ROOT, 'node_modules', name), join(dir, 'node_modules', name));
   }
   return cli;
 }
@@ -59,15 +72,26 @@ function healthySetup(dir: string): string {
   return writeConfig(dir, { app: { heartbeat_path: 'run/app.json' } });
 }
 
-function run(cli: string, args: readonly string[], cwd: string): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [join(cli, 'bin.js'), ...args], { cwd, encoding: 'utf8', env: { ...process.env, WATCHDOG_CONFIG: undefined } });
+function run(
+  cli: string,
+  args: readonly string[],
+  cwd: string,
+): { code: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [join(cli, 'bin.js'), ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, WATCHDOG_CONFIG: undefined },
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 function healthyChecks(dbPath: string): number {
   const db = new Database(dbPath, { readonly: true });
   try {
-    return db.prepare<[], { count: number }>("SELECT count(*) AS count FROM check_history WHERE health = 'healthy'").get()?.count ?? 0;
+    return (
+      db.prepare<[], { count: number }>("SELECT count(*) AS count FROM check_history WHERE health = 'healthy'").get()
+        ?.count ?? 0
+    );
   } finally {
     db.close();
   }
@@ -105,7 +129,11 @@ describe('the binary runs its bundle from V8 code cache', () => {
     assert.deepEqual(run(cli, ['check'], dir), { code: 0, stdout: '', stderr: '' });
     assert.equal(statSync(cache).ino, first.ino, 'the second check used the cache and left it');
     assert.equal(healthyChecks(join(dir, 'watchdog.db')), 2);
-    assert.deepEqual(readdirSync(cli).sort(), ['bin.js', builtCacheName(), 'package.json', 'watchdog.js'].sort(), 'no temporary file is left');
+    assert.deepEqual(
+      readdirSync(cli).sort(),
+      ['bin.js', builtCacheName(), 'package.json', 'watchdog.js'].sort(),
+      'no temporary file is left',
+    );
   });
 
   it('is not thrown by a spoilt cache: V8 refuses it, the tick runs, and the cache is written anew', () => {
@@ -133,7 +161,10 @@ describe('the binary runs its bundle from V8 code cache', () => {
     healthySetup(dir);
 
     assert.deepEqual(run(cli, ['check'], dir), { code: 0, stdout: '', stderr: '' });
-    assert.ok(existsSync(join(cli, builtCacheName())), 'the cache of this bundle was made: the other one was not taken for it');
+    assert.ok(
+      existsSync(join(cli, builtCacheName())),
+      'the cache of this bundle was made: the other one was not taken for it',
+    );
   });
 
   it('still checks when the cache cannot be written, and leaves no temporary file', () => {
@@ -146,7 +177,11 @@ describe('the binary runs its bundle from V8 code cache', () => {
     assert.deepEqual(run(cli, ['check'], dir), { code: 0, stdout: '', stderr: '' });
 
     assert.ok(statSync(join(cli, builtCacheName())).isDirectory(), 'the folder is left as it was');
-    assert.deepEqual(readdirSync(cli).sort(), ['bin.js', builtCacheName(), 'package.json', 'watchdog.js'].sort(), 'no temporary file is left');
+    assert.deepEqual(
+      readdirSync(cli).sort(),
+      ['bin.js', builtCacheName(), 'package.json', 'watchdog.js'].sort(),
+      'no temporary file is left',
+    );
     assert.equal(healthyChecks(join(dir, 'watchdog.db')), 1);
   });
 
@@ -189,7 +224,11 @@ describe("the binary finds better-sqlite3's addon", () => {
 
     const result = run(cli, ['check'], dir);
     assert.equal(result.code, 1, 'the check failed, as a database that cannot be used fails it');
-    assert.match(result.stderr, /cannot load SQLite \(better-sqlite3's native addon\): .*better_sqlite3\.node/, `stderr names the addon: ${result.stderr}`);
+    assert.match(
+      result.stderr,
+      /cannot load SQLite \(better-sqlite3's native addon\): .*better_sqlite3\.node/,
+      `stderr names the addon: ${result.stderr}`,
+    );
     assert.match(result.stderr, /hint: .*npm rebuild better-sqlite3/, `stderr says how to mend it: ${result.stderr}`);
   });
 });

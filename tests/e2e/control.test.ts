@@ -52,7 +52,13 @@ describe('manual commands (inside a PID namespace)', () => {
     await waitForState(ns, app, ['dead', 'zombie']);
     assert.equal(existsSync(heartbeatPath), false, 'the app removed its heartbeat on SIGTERM');
     const [stop] = recoveriesIn(dbPath);
-    assert.deepEqual(summaryOf(stop), { kind: 'stop', command: 'off', requested_by: 'alice', outcome: 'succeeded', actions: ['kill: ok'] });
+    assert.deepEqual(summaryOf(stop), {
+      kind: 'stop',
+      command: 'off',
+      requested_by: 'alice',
+      outcome: 'succeeded',
+      actions: ['kill: ok'],
+    });
     assert.deepEqual(
       { pid: stop?.actions[0]?.pid, signal: stop?.actions[0]?.signal, off_by: processStateIn(dbPath)?.off_by },
       { pid: app, signal: 'SIGTERM', off_by: 'alice' },
@@ -64,7 +70,12 @@ describe('manual commands (inside a PID namespace)', () => {
     assert.equal(offChecks.length, 5);
     for (const check of offChecks) {
       assert.deepEqual(
-        { health: check.health, failures: check.consecutive_failures, action: check.action_taken, recovery: check.recovery_id },
+        {
+          health: check.health,
+          failures: check.consecutive_failures,
+          action: check.action_taken,
+          recovery: check.recovery_id,
+        },
         { health: 'off', failures: 0, action: null, recovery: null },
       );
       assert.match(check.reason ?? '', /^turned off by alice at \S+; heartbeat: no_heartbeat \(no heartbeat file\)$/);
@@ -79,7 +90,13 @@ describe('manual commands (inside a PID namespace)', () => {
     assert.ok(started, on.stdout);
     const [, startRow] = recoveriesIn(dbPath);
     // kill looks for a running instance first (the one it stopped is gone): no second copy.
-    assert.deepEqual(summaryOf(startRow), { kind: 'start', command: 'on', requested_by: 'alice', outcome: 'succeeded', actions: ['kill: nothing_to_kill', 'start: ok'] });
+    assert.deepEqual(summaryOf(startRow), {
+      kind: 'start',
+      command: 'on',
+      requested_by: 'alice',
+      outcome: 'succeeded',
+      actions: ['kill: nothing_to_kill', 'start: ok'],
+    });
     assert.equal(startRow?.started_pid, Number(started[1]));
     assert.equal(processStateIn(dbPath)?.off_since, null, 'no longer off');
 
@@ -93,15 +110,30 @@ describe('manual commands (inside a PID namespace)', () => {
 
     const on = await watchdog(['on', 'app'], USER);
     assert.deepEqual({ code: on.code, stderr: on.stderr }, { code: 0, stderr: '' });
-    assert.match(on.stdout, /^app: already running and healthy \(heartbeat \S+ ago, iteration \d+\); not starting a second copy \(--force starts one anyway\)$/m);
+    assert.match(
+      on.stdout,
+      /^app: already running and healthy \(heartbeat \S+ ago, iteration \d+\); not starting a second copy \(--force starts one anyway\)$/m,
+    );
 
     assert.deepEqual(await liveDemoApps(ns), [app], 'still exactly one copy, the same one');
     assert.equal(await ns.state(app), 'alive');
     const recoveries = recoveriesIn(dbPath);
     assert.equal(recoveries.length, 1);
     assert.deepEqual(
-      { ...summaryOf(recoveries[0]), trigger_health: recoveries[0]?.trigger_health, started_pid: recoveries[0]?.started_pid },
-      { kind: 'start', command: 'on', requested_by: 'alice', outcome: 'skipped', actions: [], trigger_health: 'healthy', started_pid: null },
+      {
+        ...summaryOf(recoveries[0]),
+        trigger_health: recoveries[0]?.trigger_health,
+        started_pid: recoveries[0]?.started_pid,
+      },
+      {
+        kind: 'start',
+        command: 'on',
+        requested_by: 'alice',
+        outcome: 'skipped',
+        actions: [],
+        trigger_health: 'healthy',
+        started_pid: null,
+      },
     );
     assert.match(recoveries[0]?.detail ?? '', /not starting a second copy/);
   });
@@ -131,7 +163,10 @@ describe('manual commands (inside a PID namespace)', () => {
     });
     assert.equal(recovery?.trigger_health, 'healthy');
     assert.equal(recovery?.started_pid, Number(started[1]));
-    assert.deepEqual({ pid: recovery?.actions[0]?.pid, signal: recovery?.actions[0]?.signal }, { pid: old, signal: 'SIGTERM' });
+    assert.deepEqual(
+      { pid: recovery?.actions[0]?.pid, signal: recovery?.actions[0]?.signal },
+      { pid: old, signal: 'SIGTERM' },
+    );
     await assertGone(ns, old, 'the old instance');
     assert.equal(readFileSync(join(dir, 'cleared.log'), 'utf8'), 'clear_db --force\n');
     assert.equal(checksIn(dbPath).length, 1, 'a restart records a recovery, not a check');
@@ -167,7 +202,13 @@ describe('manual commands (inside a PID namespace)', () => {
     const on = await watchdog(['on', 'app', '--wait', '0.5'], USER);
     assert.equal(on.code, 0, `${on.stderr}\napp output log:\n${outputLogText(scenario)}`);
     const [recovery] = recoveriesIn(dbPath);
-    assert.deepEqual(summaryOf(recovery), { kind: 'start', command: 'on', requested_by: 'alice', outcome: 'succeeded', actions: ['kill: nothing_to_kill', 'start: ok'] });
+    assert.deepEqual(summaryOf(recovery), {
+      kind: 'start',
+      command: 'on',
+      requested_by: 'alice',
+      outcome: 'succeeded',
+      actions: ['kill: nothing_to_kill', 'start: ok'],
+    });
     await assertHealthyAfterStart(scenario, recovery?.started_pid ?? null);
   });
 

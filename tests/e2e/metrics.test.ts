@@ -28,9 +28,18 @@ interface Exporter {
 /** Starts node_exporter on 127.0.0.1 with only the textfile collector, reading `folder`; stopped when the test file ends. */
 async function startExporter(binary: string, folder: string): Promise<Exporter> {
   const port = await freePort();
-  const child = spawn(binary, [`--web.listen-address=127.0.0.1:${port}`, '--collector.disable-defaults', '--collector.textfile', `--collector.textfile.directory=${folder}`], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    binary,
+    [
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--collector.disable-defaults',
+      '--collector.textfile',
+      `--collector.textfile.directory=${folder}`,
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = once(child, 'exit');
@@ -76,12 +85,14 @@ function valueOf(text: string, name: string, labels: Record<string, string> = {}
   for (const line of text.split('\n')) {
     const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (sample?.[1] !== name) continue;
-    const found = [...(sample[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="([^"]*)"/g)].map((pair) => [pair[1], pair[2]]);
+    const found = [...(sample[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="([^"]*)"/g)].map((pair) => [
+      pair[1],
+      pair[2],
+    ]);
     if (JSON.stringify(found.sort()) === wanted) return Number(sample[3]);
   }
   return undefined;
 }
-
 
 describe('the metrics textfile, served by a real node_exporter', () => {
   it('exports a healthy process as up, a tick without failure, and a file node_exporter reads without error', async () => {
@@ -100,7 +111,11 @@ describe('the metrics textfile, served by a real node_exporter', () => {
     });
     assert.ok(app.pid !== undefined, 'the sleep started');
     writeFileAt(join(dir, 'hb', 'web.json'), heartbeatText({ process_key: 'web', pid: app.pid }));
-    writeConfig(dir, { web: { heartbeat_path: 'hb/web.json' } }, { metrics: { textfile_path: join(promDir, 'watchdog.prom') } });
+    writeConfig(
+      dir,
+      { web: { heartbeat_path: 'hb/web.json' } },
+      { metrics: { textfile_path: join(promDir, 'watchdog.prom') } },
+    );
     const exporter = await startExporter(binary, promDir);
 
     const beforeMs = Date.now();
@@ -119,7 +134,11 @@ describe('the metrics textfile, served by a real node_exporter', () => {
       `the last successful tick is this one (between ${beforeMs} and ${afterMs} ms): ${String(lastSuccess)}`,
     );
     assert.match(text, /^# TYPE watchdog_process_up gauge$/m);
-    assert.equal(valueOf(text, 'node_textfile_scrape_error'), 0, `node_exporter read the textfile without error:\n${exporter.stderr()}`);
+    assert.equal(
+      valueOf(text, 'node_textfile_scrape_error'),
+      0,
+      `node_exporter read the textfile without error:\n${exporter.stderr()}`,
+    );
     assert.ok(
       valueOf(text, 'node_textfile_mtime_seconds', { file: join(promDir, 'watchdog.prom') }) !== undefined,
       `node_exporter read ${join(promDir, 'watchdog.prom')}:\n${ours(text)}`,
@@ -140,7 +159,12 @@ describe('the metrics textfile, served by a real node_exporter', () => {
     writeConfig(
       dir,
       { web: { heartbeat_path: 'hb/web.json', commands: { start: 'exit 1' } } },
-      { consecutive_failures_threshold: 1, verify_delay: 0.2, metrics: { textfile_path: join(promDir, 'watchdog.prom') }, notify: { channels: { hook } } },
+      {
+        consecutive_failures_threshold: 1,
+        verify_delay: 0.2,
+        metrics: { textfile_path: join(promDir, 'watchdog.prom') },
+        notify: { channels: { hook } },
+      },
     );
     const exporter = await startExporter(binary, promDir);
 
@@ -152,8 +176,20 @@ describe('the metrics textfile, served by a real node_exporter', () => {
     assert.equal(valueOf(text, 'watchdog_tick_failed'), 1, ours(text));
     assert.equal(valueOf(text, 'watchdog_process_up', { process: 'web' }), 0, ours(text));
     assert.equal(valueOf(text, 'watchdog_process_state', { process: 'web', state: 'no_heartbeat' }), 1, ours(text));
-    assert.equal(valueOf(text, 'watchdog_recoveries_total', { process: 'web', kind: 'recovery', outcome: 'failed' }), 1, ours(text));
-    assert.equal(valueOf(text, 'watchdog_last_successful_tick_timestamp_seconds'), undefined, 'no tick has succeeded yet');
-    assert.equal(valueOf(text, 'watchdog_notifications_pending', { channel: 'hook' }), 2, `recovery_started and recovery_failed wait:\n${ours(text)}`);
+    assert.equal(
+      valueOf(text, 'watchdog_recoveries_total', { process: 'web', kind: 'recovery', outcome: 'failed' }),
+      1,
+      ours(text),
+    );
+    assert.equal(
+      valueOf(text, 'watchdog_last_successful_tick_timestamp_seconds'),
+      undefined,
+      'no tick has succeeded yet',
+    );
+    assert.equal(
+      valueOf(text, 'watchdog_notifications_pending', { channel: 'hook' }),
+      2,
+      `recovery_started and recovery_failed wait:\n${ours(text)}`,
+    );
   });
 });

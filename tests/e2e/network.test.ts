@@ -109,12 +109,16 @@ function readDb<T>(dbPath: string, read: (db: Database.Database) => T): T {
 }
 
 function eventsIn(scenario: Scenario): NetworkEventRow[] {
-  return readDb(scenario.dbPath, (db) => db.prepare<[], NetworkEventRow>('SELECT * FROM network_events ORDER BY id').all());
+  return readDb(scenario.dbPath, (db) =>
+    db.prepare<[], NetworkEventRow>('SELECT * FROM network_events ORDER BY id').all(),
+  );
 }
 
 function stateIn(scenario: Scenario): NetworkStateRow | undefined {
   return readDb(scenario.dbPath, (db) =>
-    db.prepare<[string], NetworkStateRow>('SELECT * FROM network_state WHERE interface = ?').get(scenario.pair.deviceInterface),
+    db
+      .prepare<[string], NetworkStateRow>('SELECT * FROM network_state WHERE interface = ?')
+      .get(scenario.pair.deviceInterface),
   );
 }
 
@@ -126,7 +130,9 @@ function summarize(events: readonly NetworkEventRow[]): string[] {
 /** The lines the reboot stub wrote; none when it never ran. */
 function rebootLines(scenario: Scenario): string[] {
   if (!existsSync(scenario.rebootLog)) return [];
-  return readFileSync(scenario.rebootLog, 'utf8').split('\n').filter((line) => line !== '');
+  return readFileSync(scenario.rebootLog, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '');
 }
 
 /** What `ip -j link show` says of an interface. */
@@ -142,7 +148,9 @@ function linkOf(pair: NetworkPair, namespace: string, name: string): LinkInfo {
 }
 
 function ipv4Of(pair: NetworkPair, namespace: string, name: string): string[] {
-  const [info] = JSON.parse(pair.ip(namespace, '-j', '-4', 'addr', 'show', 'dev', name)) as { addr_info: { local: string; prefixlen: number }[] }[];
+  const [info] = JSON.parse(pair.ip(namespace, '-j', '-4', 'addr', 'show', 'dev', name)) as {
+    addr_info: { local: string; prefixlen: number }[];
+  }[];
   return (info?.addr_info ?? []).map((address) => `${address.local}/${address.prefixlen}`);
 }
 
@@ -158,7 +166,9 @@ async function waitFor(what: string, condition: () => boolean): Promise<void> {
 /** Sets the far end down and waits until the device end has lost its carrier. */
 async function pullPeerCable(pair: NetworkPair): Promise<void> {
   pair.ip(pair.peer, 'link', 'set', 'dev', pair.peerInterface, 'down');
-  await waitFor(`no carrier on ${pair.deviceInterface}`, () => linkOf(pair, pair.device, pair.deviceInterface).flags.includes('NO-CARRIER'));
+  await waitFor(`no carrier on ${pair.deviceInterface}`, () =>
+    linkOf(pair, pair.device, pair.deviceInterface).flags.includes('NO-CARRIER'),
+  );
 }
 
 /** The shell command a rung runs to bring the far end back (it acts on the test's peer namespace only). */
@@ -169,7 +179,8 @@ function peerUpCommand(pair: NetworkPair): string {
 /** Asserts every event carries this boot's id. */
 function assertThisBoot(events: readonly NetworkEventRow[]): void {
   assert.ok(events.length > 0, 'there are events');
-  for (const event of events) assert.equal(event.boot_id, BOOT_ID, `event ${event.id} (${event.kind}) has this boot's id`);
+  for (const event of events)
+    assert.equal(event.boot_id, BOOT_ID, `event ${event.id} (${event.kind}) has this boot's id`);
 }
 
 /** A ladder that fails on a link whose far end is down: the only rung's command exits 1. */
@@ -179,7 +190,9 @@ describe('watchdog check: the network ladder, end to end in a network namespace'
   it('heals a lost carrier with the second rung and records which rung healed it', hangGuard, async () => {
     const scenario = startScenario();
     const { pair } = scenario;
-    writeNetworkConfig(scenario, { ladder: [commandRung('noop', 'true'), commandRung('peer-up', peerUpCommand(pair))] });
+    writeNetworkConfig(scenario, {
+      ladder: [commandRung('noop', 'true'), commandRung('peer-up', peerUpCommand(pair))],
+    });
     await pullPeerCable(pair);
 
     const result = await checkInDevice(scenario);
@@ -209,7 +222,12 @@ describe('watchdog check: the network ladder, end to end in a network namespace'
     assertThisBoot(events);
     const state = stateIn(scenario);
     assert.deepEqual(
-      { state: state?.last_state, healedBy: state?.last_healed_by, outcome: state?.last_ladder_outcome, failures: state?.consecutive_failures },
+      {
+        state: state?.last_state,
+        healedBy: state?.last_healed_by,
+        outcome: state?.last_ladder_outcome,
+        failures: state?.consecutive_failures,
+      },
       { state: 'up', healedBy: 'peer-up', outcome: 'healed', failures: 0 },
     );
     assert.ok(!linkOf(pair, pair.device, pair.deviceInterface).flags.includes('NO-CARRIER'), 'the carrier is back');
@@ -225,7 +243,10 @@ describe('watchdog check: the network ladder, end to end in a network namespace'
     const { pair } = scenario;
     writeNetworkConfig(scenario, { ladder: [bounceRung(), commandRung('give-up', 'false')] });
     pair.ip(pair.device, 'link', 'set', 'dev', pair.deviceInterface, 'down');
-    await waitFor(`${pair.deviceInterface} to be down`, () => !linkOf(pair, pair.device, pair.deviceInterface).flags.includes('UP'));
+    await waitFor(
+      `${pair.deviceInterface} to be down`,
+      () => !linkOf(pair, pair.device, pair.deviceInterface).flags.includes('UP'),
+    );
 
     const result = await checkInDevice(scenario);
 
@@ -245,7 +266,10 @@ describe('watchdog check: the network ladder, end to end in a network namespace'
     assertThisBoot(events);
     assert.equal(stateIn(scenario)?.last_healed_by, 'bounce');
     const link = linkOf(pair, pair.device, pair.deviceInterface);
-    assert.ok(link.flags.includes('UP') && link.flags.includes('LOWER_UP'), `wdeth0 is up again: ${link.flags.join(',')}`);
+    assert.ok(
+      link.flags.includes('UP') && link.flags.includes('LOWER_UP'),
+      `wdeth0 is up again: ${link.flags.join(',')}`,
+    );
     assert.deepEqual(ipv4Of(pair, pair.device, pair.deviceInterface), [pair.deviceCidr], 'the bounce kept its address');
   });
 
@@ -281,15 +305,25 @@ describe('watchdog check: the network ladder, end to end in a network namespace'
   it('reboots once when every rung fails, and not again within the cooldown', hangGuard, async () => {
     const scenario = startScenario();
     const { pair } = scenario;
-    writeNetworkConfig(scenario, { ladder: [bounceRung(), commandRung('give-up', 'false')], max_failures: 1, reboot: rebootStub(scenario) });
+    writeNetworkConfig(scenario, {
+      ladder: [bounceRung(), commandRung('give-up', 'false')],
+      max_failures: 1,
+      reboot: rebootStub(scenario),
+    });
     await pullPeerCable(pair);
 
     const first = await checkInDevice(scenario);
 
     assert.equal(first.code, 1, `a ladder that did not heal is exit 1; stdout: ${first.stdout}`);
     assert.deepEqual(rebootLines(scenario), ['rebooted'], 'the reboot stub ran exactly once');
-    assert.match(first.stderr, /^watchdog: network wdeth0: the ladder did not heal the link \(failed\): no carrier on wdeth0/m);
-    assert.match(first.stderr, /^watchdog: network wdeth0: reboot: requested: 1 consecutive failed ladder runs \(max_failures 1\)/m);
+    assert.match(
+      first.stderr,
+      /^watchdog: network wdeth0: the ladder did not heal the link \(failed\): no carrier on wdeth0/m,
+    );
+    assert.match(
+      first.stderr,
+      /^watchdog: network wdeth0: reboot: requested: 1 consecutive failed ladder runs \(max_failures 1\)/m,
+    );
     assert.match(first.stdout, /^ {2}rung bounce: .*; link then no_carrier$/m);
     assert.match(first.stdout, /^ {2}rung give-up: .*; link then no_carrier$/m);
     assert.match(first.stdout, /^ {2}reboot: requested: /m);
@@ -347,7 +381,9 @@ describe('watchdog check: the network ladder, end to end in a network namespace'
 
       assert.equal(result.code, 1, `stdout: ${result.stdout}`);
       assert.deepEqual(rebootLines(scenario), [], 'no reboot while the ISO is presented');
-      const held = /^ {2}reboot: held by usb_mass_storage: a USB mass-storage gadget is in use: (.*)$/m.exec(result.stdout);
+      const held = /^ {2}reboot: held by usb_mass_storage: a USB mass-storage gadget is in use: (.*)$/m.exec(
+        result.stdout,
+      );
       assert.ok(held !== null, `stdout says the USB guard held the reboot: ${result.stdout}`);
       assert.ok(held[1]?.includes(ISO), `it names the ISO: ${held[1]}`);
       assert.ok(held[1]?.includes('fe800000.usb'), `and the controller: ${held[1]}`);
@@ -372,7 +408,10 @@ describe('watchdog check: the network ladder, end to end in a network namespace'
 
       assert.equal(result.code, 1, `stdout: ${result.stdout}`);
       assert.deepEqual(rebootLines(scenario), []);
-      assert.match(result.stdout, /^ {2}reboot: held by usb_mass_storage: .*debian-12\.iso \(not bound to a USB controller\)$/m);
+      assert.match(
+        result.stdout,
+        /^ {2}reboot: held by usb_mass_storage: .*debian-12\.iso \(not bound to a USB controller\)$/m,
+      );
     });
 
     it('lets the reboot through with only_when_bound when the gadget is not bound', hangGuard, async () => {
@@ -392,7 +431,9 @@ describe('watchdog check: the network ladder, end to end in a network namespace'
       assert.match(result.stderr, /^watchdog: network wdeth0: reboot: requested: /m);
       const events = eventsIn(scenario);
       assert.deepEqual(
-        events.filter((event) => event.kind === 'reboot' || event.kind === 'reboot_held').map((event) => `${event.kind} ${event.outcome}`),
+        events
+          .filter((event) => event.kind === 'reboot' || event.kind === 'reboot_held')
+          .map((event) => `${event.kind} ${event.outcome}`),
         ['reboot requested'],
       );
     });
@@ -411,14 +452,19 @@ describe('watchdog check: the network ladder, end to end in a network namespace'
         alive: aliveProbes(pair),
         ladder: [commandRung('noop', 'true')],
         max_failures: 1,
-        reboot: rebootStub(scenario, { veto_if_reachable: { probes: [{ type: 'icmp', host: pair.peerAddress, timeout_seconds: 2 }] } }),
+        reboot: rebootStub(scenario, {
+          veto_if_reachable: { probes: [{ type: 'icmp', host: pair.peerAddress, timeout_seconds: 2 }] },
+        }),
       });
 
       const result = await checkInDevice(scenario);
 
       assert.equal(result.code, 1, `stdout: ${result.stdout}`);
       assert.match(result.stdout, /^network wdeth0: unreachable: wdeth0 up, .*, but the alive probes failed: /m);
-      assert.match(result.stdout, /^ {2}reboot: held by reachable: the network is not the problem, the veto probes answer: .*icmp /m);
+      assert.match(
+        result.stdout,
+        /^ {2}reboot: held by reachable: the network is not the problem, the veto probes answer: .*icmp /m,
+      );
       assert.match(result.stderr, /^watchdog: network wdeth0: reboot: held by reachable: /m);
       assert.deepEqual(rebootLines(scenario), []);
       assert.deepEqual(summarize(eventsIn(scenario)), [
@@ -439,13 +485,21 @@ describe('watchdog check: the network ladder, end to end in a network namespace'
         alive: aliveProbes(pair),
         ladder: [commandRung('noop', 'true')],
         max_failures: 1,
-        reboot: rebootStub(scenario, { veto_if_reachable: { probes: [{ type: 'tcp', host: pair.peerAddress, port, timeout_seconds: 2 }] } }),
+        reboot: rebootStub(scenario, {
+          veto_if_reachable: { probes: [{ type: 'tcp', host: pair.peerAddress, port, timeout_seconds: 2 }] },
+        }),
       });
 
       const result = await checkInDevice(scenario);
 
       assert.equal(result.code, 1, `stdout: ${result.stdout}`);
-      assert.match(result.stdout, new RegExp(`^ {2}reboot: held by reachable: .*tcp ${pair.peerAddress.replaceAll('.', '\\.')}:${port} connected`, 'm'));
+      assert.match(
+        result.stdout,
+        new RegExp(
+          `^ {2}reboot: held by reachable: .*tcp ${pair.peerAddress.replaceAll('.', '\\.')}:${port} connected`,
+          'm',
+        ),
+      );
       assert.deepEqual(rebootLines(scenario), []);
       assert.deepEqual(
         eventsIn(scenario)
@@ -477,15 +531,25 @@ describe('watchdog check: the network ladder, end to end in a network namespace'
     const scenario = startScenario();
     const flag = join(scenario.dir, 'maintenance');
     writeFileSync(flag, 'upgrading\n');
-    writeNetworkConfig(scenario, { ladder: FAILING_LADDER, max_failures: 1, reboot: rebootStub(scenario, { maintenance_flag: flag }) });
+    writeNetworkConfig(scenario, {
+      ladder: FAILING_LADDER,
+      max_failures: 1,
+      reboot: rebootStub(scenario, { maintenance_flag: flag }),
+    });
     await pullPeerCable(scenario.pair);
 
     const held = await checkInDevice(scenario);
 
     assert.equal(held.code, 1, `stdout: ${held.stdout}`);
     assert.deepEqual(rebootLines(scenario), []);
-    assert.ok(held.stdout.includes(`  reboot: held by maintenance_flag: the maintenance flag ${flag} exists`), `stdout: ${held.stdout}`);
-    assert.ok(held.stderr.includes(`reboot: held by maintenance_flag: the maintenance flag ${flag} exists`), `stderr: ${held.stderr}`);
+    assert.ok(
+      held.stdout.includes(`  reboot: held by maintenance_flag: the maintenance flag ${flag} exists`),
+      `stdout: ${held.stdout}`,
+    );
+    assert.ok(
+      held.stderr.includes(`reboot: held by maintenance_flag: the maintenance flag ${flag} exists`),
+      `stderr: ${held.stderr}`,
+    );
     assert.deepEqual(
       eventsIn(scenario)
         .filter((event) => event.kind === 'reboot_held')
@@ -509,27 +573,50 @@ describe('watchdog check: the network ladder, end to end in a network namespace'
 
   it('does nothing about an interface that never existed: no ladder, no reboot', hangGuard, async () => {
     const scenario = startScenario();
-    writeNetworkConfig(scenario, { interface: 'wdnope0', ladder: FAILING_LADDER, max_failures: 1, reboot: rebootStub(scenario) });
+    writeNetworkConfig(scenario, {
+      interface: 'wdnope0',
+      ladder: FAILING_LADDER,
+      max_failures: 1,
+      reboot: rebootStub(scenario),
+    });
 
     const stderrs: string[] = [];
     for (const tick of [1, 2]) {
       const result = await checkInDevice(scenario);
       assert.equal(result.code, 0, `tick ${tick}: stderr: ${result.stderr}`);
-      assert.match(result.stdout, /^network wdnope0: check_error: interface wdnope0 does not exist and was never seen by this watchdog/m, `tick ${tick}`);
+      assert.match(
+        result.stdout,
+        /^network wdnope0: check_error: interface wdnope0 does not exist and was never seen by this watchdog/m,
+        `tick ${tick}`,
+      );
       assert.doesNotMatch(result.stdout, /rung|ladder|reboot/, `tick ${tick}: no ladder, no reboot`);
       stderrs.push(result.stderr);
     }
     // Cron mails it once, when it starts, not every minute.
-    assert.match(stderrs[0] ?? '', /^watchdog: network wdnope0: cannot be checked, so the ladder does nothing: interface wdnope0 does not exist/m);
+    assert.match(
+      stderrs[0] ?? '',
+      /^watchdog: network wdnope0: cannot be checked, so the ladder does nothing: interface wdnope0 does not exist/m,
+    );
     assert.equal(stderrs[1], '');
 
     assert.deepEqual(rebootLines(scenario), []);
     const events = eventsIn(scenario);
-    assert.deepEqual(summarize(events), ['check_error - check_error'], 'one event for the change of state, none for the repeat');
-    assert.equal(events[0]?.interface, 'wdnope0');
-    const state = readDb(scenario.dbPath, (db) => db.prepare<[], NetworkStateRow>("SELECT * FROM network_state WHERE interface = 'wdnope0'").get());
     assert.deepEqual(
-      { state: state?.last_state, failures: state?.consecutive_failures, ladder: state?.last_ladder_at, seen: state?.seen_at },
+      summarize(events),
+      ['check_error - check_error'],
+      'one event for the change of state, none for the repeat',
+    );
+    assert.equal(events[0]?.interface, 'wdnope0');
+    const state = readDb(scenario.dbPath, (db) =>
+      db.prepare<[], NetworkStateRow>("SELECT * FROM network_state WHERE interface = 'wdnope0'").get(),
+    );
+    assert.deepEqual(
+      {
+        state: state?.last_state,
+        failures: state?.consecutive_failures,
+        ladder: state?.last_ladder_at,
+        seen: state?.seen_at,
+      },
       { state: 'check_error', failures: 0, ladder: null, seen: null },
     );
   });
@@ -540,7 +627,10 @@ describe('watchdog check: the network ladder, end to end in a network namespace'
     const missing = await watchdogInDevice(scenario, ['validate', '-c', scenario.configPath]);
     assert.equal(missing.code, 0, missing.stderr);
     assert.match(missing.stdout, /^OK: .*\(0 processes, network wdnope0: 1 rung, never reboots\)$/m);
-    assert.match(missing.stderr, /^warning: network\.interface: wdnope0 does not exist on this machine \(this machine has: lo, wdeth0\); until it does, the ladder does nothing$/m);
+    assert.match(
+      missing.stderr,
+      /^warning: network\.interface: wdnope0 does not exist on this machine \(this machine has: lo, wdeth0\); until it does, the ladder does nothing$/m,
+    );
 
     writeNetworkConfig(scenario, { ladder: FAILING_LADDER, reboot: rebootStub(scenario) });
     const present = await watchdogInDevice(scenario, ['validate', '-c', scenario.configPath]);
@@ -551,7 +641,12 @@ describe('watchdog check: the network ladder, end to end in a network namespace'
 
   it('runs the ladder at most every interval_minutes, and says when it last ran', hangGuard, async () => {
     const scenario = startScenario();
-    writeNetworkConfig(scenario, { interval_minutes: 60, ladder: [commandRung('noop', 'true')], max_failures: 5, reboot: rebootStub(scenario) });
+    writeNetworkConfig(scenario, {
+      interval_minutes: 60,
+      ladder: [commandRung('noop', 'true')],
+      max_failures: 5,
+      reboot: rebootStub(scenario),
+    });
     await pullPeerCable(scenario.pair);
 
     const first = await checkInDevice(scenario);

@@ -54,11 +54,25 @@ function webhookChannel(port: number): Record<string, unknown> {
 }
 
 function emailChannel(port: number, fields: Record<string, unknown> = {}): Record<string, unknown> {
-  return { type: 'email', host: '127.0.0.1', port, tls: 'none', from: 'watchdog@device.test', to: ['ops@example.test'], retries: 0, timeout_seconds: 5, ...fields };
+  return {
+    type: 'email',
+    host: '127.0.0.1',
+    port,
+    tls: 'none',
+    from: 'watchdog@device.test',
+    to: ['ops@example.test'],
+    retries: 0,
+    timeout_seconds: 5,
+    ...fields,
+  };
 }
 
 function assertQuiet(result: RunResult, what: string): void {
-  assert.deepEqual(result, { code: 0, stdout: '', stderr: '' }, `${what}: a tick that did its job prints nothing and exits 0`);
+  assert.deepEqual(
+    result,
+    { code: 0, stdout: '', stderr: '' },
+    `${what}: a tick that did its job prints nothing and exits 0`,
+  );
 }
 
 function bodiesOf(requests: readonly ReceivedRequest[]): Delivered[] {
@@ -85,13 +99,26 @@ describe('webhook notifications (a real HTTP server on 127.0.0.1)', () => {
     assert.ok(recovery, 'a recovery was recorded');
     assert.equal(moreRecoveries.length, 0, 'one recovery');
     assert.equal(recovery.outcome, 'succeeded', JSON.stringify(recovery));
-    assert.ok(typeof startedPid === 'number' && startedPid === recovery.started_pid, `the start left a sleep running: ${String(startedPid)}`);
+    assert.ok(
+      typeof startedPid === 'number' && startedPid === recovery.started_pid,
+      `the start left a sleep running: ${String(startedPid)}`,
+    );
 
     assert.equal(hook.requests.length, 2, `two POSTs: ${JSON.stringify(hook.requests)}`);
     for (const request of hook.requests) {
       assert.deepEqual(
-        { method: request.method, url: request.url, type: request.headers['content-type'], authorization: request.headers.authorization },
-        { method: 'POST', url: `/hook/${env.HOOK_PATH}`, type: 'application/json', authorization: `Bearer ${env.HOOK_TOKEN}` },
+        {
+          method: request.method,
+          url: request.url,
+          type: request.headers['content-type'],
+          authorization: request.headers.authorization,
+        },
+        {
+          method: 'POST',
+          url: `/hook/${env.HOOK_PATH}`,
+          type: 'application/json',
+          authorization: `Bearer ${env.HOOK_TOKEN}`,
+        },
       );
     }
     const rows = notificationsIn(dbPath);
@@ -107,7 +134,14 @@ describe('webhook notifications (a real HTTP server on 127.0.0.1)', () => {
     const common = { version: 1, host: hostname(), process_key: 'app', display_name: 'The app app', interface: null };
     assert.deepEqual(
       { ...started, summary: undefined, details: undefined },
-      { ...common, event: 'recovery_started', time: recovery.started_at, notification_id: rows[0]?.id, summary: undefined, details: undefined },
+      {
+        ...common,
+        event: 'recovery_started',
+        time: recovery.started_at,
+        notification_id: rows[0]?.id,
+        summary: undefined,
+        details: undefined,
+      },
     );
     assert.deepEqual(started?.details, {
       recovery_id: recovery.id,
@@ -117,14 +151,27 @@ describe('webhook notifications (a real HTTP server on 127.0.0.1)', () => {
       reason: 'no heartbeat file',
       actions: 'kill → start',
     });
-    assert.match(started?.summary ?? '', new RegExp(`^app: recovery #${recovery.id} started: no_heartbeat \\(no heartbeat file\\)$`));
+    assert.match(
+      started?.summary ?? '',
+      new RegExp(`^app: recovery #${recovery.id} started: no_heartbeat \\(no heartbeat file\\)$`),
+    );
     assert.deepEqual(
       { ...succeeded, summary: undefined, details: undefined },
-      { ...common, event: 'recovery_succeeded', time: rows[1]?.created_at, notification_id: rows[1]?.id, summary: undefined, details: undefined },
+      {
+        ...common,
+        event: 'recovery_succeeded',
+        time: rows[1]?.created_at,
+        notification_id: rows[1]?.id,
+        summary: undefined,
+        details: undefined,
+      },
     );
     assert.equal(succeeded?.details.recovery_id, recovery.id);
     assert.equal(succeeded?.details.started_pid, startedPid);
-    assert.ok(Date.parse(succeeded?.time ?? '') >= Date.parse(started?.time ?? ''), `the recovery ends after it starts: ${started?.time} → ${succeeded?.time}`);
+    assert.ok(
+      Date.parse(succeeded?.time ?? '') >= Date.parse(started?.time ?? ''),
+      `the recovery ends after it starts: ${started?.time} → ${succeeded?.time}`,
+    );
 
     const log = watchdogLog(dir);
     assert.match(log, /notify: hook: sent recovery_started of \S+ \(app\): HTTP 200/);
@@ -193,10 +240,24 @@ describe('webhook notifications (a real HTTP server on 127.0.0.1)', () => {
 
     const status = await runWatchdog(['status'], { cwd: dir, env });
     assert.equal(status.code, 0, status.stderr);
-    assert.match(status.stdout, new RegExp(`^notify hook: 2 notifications waiting since ${head?.created_at.replace(/[.+]/g, '\\$&')} \\(ECONNREFUSED[^)]*\\); none delivered yet$`, 'm'));
-    const statusJson = JSON.parse((await runWatchdog(['status', '--json'], { cwd: dir, env })).stdout) as { notifications: unknown };
+    assert.match(
+      status.stdout,
+      new RegExp(
+        `^notify hook: 2 notifications waiting since ${head?.created_at.replace(/[.+]/g, '\\$&')} \\(ECONNREFUSED[^)]*\\); none delivered yet$`,
+        'm',
+      ),
+    );
+    const statusJson = JSON.parse((await runWatchdog(['status', '--json'], { cwd: dir, env })).stdout) as {
+      notifications: unknown;
+    };
     assert.deepEqual(statusJson.notifications, [
-      { channel: 'hook', pending: 2, oldest_pending_at: head?.created_at, last_error: head?.last_error, last_delivered_at: null },
+      {
+        channel: 'hook',
+        pending: 2,
+        oldest_pending_at: head?.created_at,
+        last_error: head?.last_error,
+        last_delivered_at: null,
+      },
     ]);
 
     const upAt = Date.now();
@@ -210,11 +271,20 @@ describe('webhook notifications (a real HTTP server on 127.0.0.1)', () => {
       'both arrive, oldest first, each with the time it happened',
     );
     for (const body of bodies) {
-      assert.ok(Date.parse(body.time) < upAt, `${body.event} keeps its own time (${body.time}), from before the receiver was up`);
+      assert.ok(
+        Date.parse(body.time) < upAt,
+        `${body.event} keeps its own time (${body.time}), from before the receiver was up`,
+      );
       assert.equal(body.details.requested_by, 'alice');
     }
     assert.deepEqual(
-      notificationsIn(dbPath).map((row) => [row.event, row.state, row.attempts, row.last_error, row.delivered_at !== null]),
+      notificationsIn(dbPath).map((row) => [
+        row.event,
+        row.state,
+        row.attempts,
+        row.last_error,
+        row.delivered_at !== null,
+      ]),
       [
         ['process_off', 'delivered', 4, null, true],
         ['process_on', 'delivered', 1, null, true],
@@ -235,9 +305,15 @@ describe('notifications that cannot go out yet, and a dry run (a real HTTP serve
     writeConfig(dir, { app: APP }, { ...TICK, notify: { channels: { hook: webhookChannel(hook.port) } } });
 
     // As under cron, whose environment is not the shell's.
-    const off = await runWatchdog(['off', 'app'], { cwd: dir, env: { ...ALICE, HOOK_PATH: undefined, HOOK_TOKEN: undefined } });
+    const off = await runWatchdog(['off', 'app'], {
+      cwd: dir,
+      env: { ...ALICE, HOOK_PATH: undefined, HOOK_TOKEN: undefined },
+    });
     assert.equal(off.code, 0, off.stderr);
-    assert.match(off.stderr, /^config warning: notify\.channels\.hook\.headers\.Authorization: refers to \$\{HOOK_TOKEN\}, which is not set/m);
+    assert.match(
+      off.stderr,
+      /^config warning: notify\.channels\.hook\.headers\.Authorization: refers to \$\{HOOK_TOKEN\}, which is not set/m,
+    );
     assert.equal(hook.requests.length, 0, 'nothing is sent with a blank path or token');
     const [waiting] = notificationsIn(dbPath);
     assert.deepEqual([waiting?.event, waiting?.state, waiting?.attempts], ['process_off', 'pending', 1]);
@@ -245,7 +321,11 @@ describe('notifications that cannot go out yet, and a dry run (a real HTTP serve
 
     assertQuiet(await runWatchdog(['check'], { cwd: dir, env }), 'a tick that can see them');
     assert.deepEqual(
-      hook.requests.map((request) => [request.url, request.headers.authorization, (JSON.parse(request.body) as Delivered).notification_id]),
+      hook.requests.map((request) => [
+        request.url,
+        request.headers.authorization,
+        (JSON.parse(request.body) as Delivered).notification_id,
+      ]),
       [[`/hook/${env.HOOK_PATH}`, `Bearer ${env.HOOK_TOKEN}`, waiting?.id]],
     );
     assert.equal(notificationsIn(dbPath)[0]?.state, 'delivered');
@@ -255,7 +335,15 @@ describe('notifications that cannot go out yet, and a dry run (a real HTTP serve
     const dir = makeTempDir();
     const env = secrets();
     const hook = await startHttpRecorder();
-    writeConfig(dir, { app: APP }, { ...TICK, notify: { channels: { hook: webhookChannel(hook.port) } }, ping_url: `http://127.0.0.1:${hook.port}/ping` });
+    writeConfig(
+      dir,
+      { app: APP },
+      {
+        ...TICK,
+        notify: { channels: { hook: webhookChannel(hook.port) } },
+        ping_url: `http://127.0.0.1:${hook.port}/ping`,
+      },
+    );
 
     const dryRun = await runWatchdog(['check', '--dry-run'], { cwd: dir, env });
     assert.equal(dryRun.code, 0, dryRun.stderr);
@@ -316,7 +404,14 @@ describe('email notifications (a real SMTP server on 127.0.0.1)', () => {
     const dbPath = join(dir, 'watchdog.db');
     const password = `pw-${randomUUID()}`;
     const smtp = await startSmtpRecorder({ login: { user: 'watchdog', password } });
-    writeConfig(dir, { app: APP }, { ...TICK, notify: { channels: { mail: emailChannel(smtp.port, { user: 'watchdog', password: '${SMTP_PASSWORD}' }) } } });
+    writeConfig(
+      dir,
+      { app: APP },
+      {
+        ...TICK,
+        notify: { channels: { mail: emailChannel(smtp.port, { user: 'watchdog', password: '${SMTP_PASSWORD}' }) } },
+      },
+    );
 
     const off = await runWatchdog(['off', 'app'], { cwd: dir, env: { ...ALICE, SMTP_PASSWORD: password } });
     assert.equal(off.code, 0, off.stderr);
@@ -336,7 +431,10 @@ describe('email notifications (a real SMTP server on 127.0.0.1)', () => {
     const [, json] = (mail?.text ?? '').split('\n-- the event as JSON:\n');
     const event = JSON.parse(json ?? 'null') as Delivered;
     assert.deepEqual(event, { ...(JSON.parse(row?.payload ?? '{}') as EventPayload), notification_id: row?.id });
-    assert.deepEqual([event.event, event.process_key, event.version, event.host], ['process_off', 'app', 1, hostname()]);
+    assert.deepEqual(
+      [event.event, event.process_key, event.version, event.host],
+      ['process_off', 'app', 1, hostname()],
+    );
     assert.match(event.summary, /^app: turned off by alice \(off\): off: /);
     const subject = mail?.headers.get('subject') ?? '';
     assert.ok(subject.startsWith('[watchdog] '), `the subject starts with the prefix: ${subject}`);
@@ -373,7 +471,11 @@ describe('email notifications (a real SMTP server on 127.0.0.1)', () => {
 
 describe('ping_url (a real HTTP server on 127.0.0.1)', () => {
   /** An app that cannot start: the second failed check recovers it, and that recovery fails. */
-  const BROKEN: ProcessEntry = { heartbeat_path: 'hb/app.json', commands: { start: 'echo cannot start >&2; exit 1' }, recovery_actions: ['kill', 'start'] };
+  const BROKEN: ProcessEntry = {
+    heartbeat_path: 'hb/app.json',
+    commands: { start: 'echo cannot start >&2; exit 1' },
+    recovery_actions: ['kill', 'start'],
+  };
 
   it('GETs ping_url after a tick without failure and ping_url/fail after a tick whose recovery failed', async () => {
     const dir = makeTempDir();
@@ -407,9 +509,16 @@ describe('ping_url (a real HTTP server on 127.0.0.1)', () => {
     const dir = makeTempDir();
     const secret = `ping-${randomUUID()}`;
     const monitor = await startHttpRecorder({ status: 503 });
-    writeConfig(dir, { app: { ...BROKEN, enabled: false } }, { ...TICK, ping_url: `http://127.0.0.1:${monitor.port}/ping/\${PING_SECRET}` });
+    writeConfig(
+      dir,
+      { app: { ...BROKEN, enabled: false } },
+      { ...TICK, ping_url: `http://127.0.0.1:${monitor.port}/ping/\${PING_SECRET}` },
+    );
 
-    assertQuiet(await runWatchdog(['check'], { cwd: dir, env: { PING_SECRET: secret } }), 'a tick whose ping is refused');
+    assertQuiet(
+      await runWatchdog(['check'], { cwd: dir, env: { PING_SECRET: secret } }),
+      'a tick whose ping is refused',
+    );
     assert.deepEqual(
       monitor.requests.map((request) => request.url),
       [`/ping/${secret}`],

@@ -75,13 +75,20 @@ describe('complete output', () => {
   it('standard output on a full disk (/dev/full) is reported on stderr with exit 1, not a stack trace', () => {
     const dir = makeTempDir('watchdog-output-');
     const config = writeManyProcessesConfig(dir, 10);
-    const run = spawnSync('bash', ['-c', '"$1" "$2" status --json -c "$3" > /dev/full', 'bash', process.execPath, WATCHDOG_BIN, config], {
-      cwd: dir,
-      encoding: 'utf8',
-      env: { ...process.env, WATCHDOG_CONFIG: undefined },
-    });
+    const run = spawnSync(
+      'bash',
+      ['-c', '"$1" "$2" status --json -c "$3" > /dev/full', 'bash', process.execPath, WATCHDOG_BIN, config],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, WATCHDOG_CONFIG: undefined },
+      },
+    );
     assert.equal(run.status, 1);
-    assert.equal(run.stderr, 'watchdog: standard output could not be written, some of it is lost: ENOSPC: no space left on device, write\n');
+    assert.equal(
+      run.stderr,
+      'watchdog: standard output could not be written, some of it is lost: ENOSPC: no space left on device, write\n',
+    );
   });
 
   it('--help through a slow reader arrives whole', () => {

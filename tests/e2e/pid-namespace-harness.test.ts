@@ -77,7 +77,12 @@ describe('startPidNamespace', () => {
       stdout: 'out\n',
       stderr: 'err\n',
     });
-    assert.deepEqual(await ns.run(['sh', '-c', 'kill -KILL $$']), { code: null, signal: 'SIGKILL', stdout: '', stderr: '' });
+    assert.deepEqual(await ns.run(['sh', '-c', 'kill -KILL $$']), {
+      code: null,
+      signal: 'SIGKILL',
+      stdout: '',
+      stderr: '',
+    });
   });
 
   it('merges env over its own, drops WATCHDOG_CONFIG unless given, and honours cwd', async () => {
@@ -156,9 +161,13 @@ describe('startPidNamespace', () => {
     const sentinel = await startSentinel(ns, record);
     // One at a time: two signals pending at once are delivered lowest number first, whatever the sending order.
     await ns.signal(sentinel, 'SIGTERM');
-    await eventually('the sentinel to record SIGTERM', () => (readSentinelRecord(record).length === 2 ? true : undefined));
+    await eventually('the sentinel to record SIGTERM', () =>
+      readSentinelRecord(record).length === 2 ? true : undefined,
+    );
     await ns.signal(sentinel, 'SIGUSR1');
-    await eventually('the sentinel to record SIGUSR1', () => (readSentinelRecord(record).length === 3 ? true : undefined));
+    await eventually('the sentinel to record SIGUSR1', () =>
+      readSentinelRecord(record).length === 3 ? true : undefined,
+    );
     assert.deepEqual(readSentinelRecord(record), ['ready', 'SIGTERM', 'SIGUSR1']);
     assert.equal(await ns.state(sentinel), 'alive', 'a sentinel outlives what it records');
   });
@@ -184,7 +193,9 @@ describe('startPidNamespace', () => {
     const sleeper = await ns.spawn(['sleep', '1000']);
     const result = await ns.run(['sh', '-c', 'kill -TERM -1 && echo caller spared']);
     assert.deepEqual([result.code, result.stdout], [0, 'caller spared\n'], result.stderr);
-    await eventually('the sentinel to record SIGTERM', () => (readSentinelRecord(record).includes('SIGTERM') ? true : undefined));
+    await eventually('the sentinel to record SIGTERM', () =>
+      readSentinelRecord(record).includes('SIGTERM') ? true : undefined,
+    );
     await stateBecomes(ns, sleeper, ['dead']);
     assert.deepEqual(await ns.hostSignals(), [], 'kill(-1) never signals init');
     assert.equal(await ns.state(sentinel), 'alive');
@@ -197,7 +208,9 @@ describe('startPidNamespace', () => {
     const ownGroup = await startSentinel(ns, join(dir, 'own-group.log'), { detached: true });
     const result = await ns.run(['sh', '-c', 'kill -TERM 0']);
     assert.equal(result.signal, 'SIGTERM', 'the caller is in the group too');
-    await eventually('the host to record SIGTERM', async () => ((await ns.hostSignals()).includes('SIGTERM') ? true : undefined));
+    await eventually('the host to record SIGTERM', async () =>
+      (await ns.hostSignals()).includes('SIGTERM') ? true : undefined,
+    );
     await eventually('the sentinel in the group to record SIGTERM', () =>
       readSentinelRecord(join(dir, 'in-group.log')).includes('SIGTERM') ? true : undefined,
     );

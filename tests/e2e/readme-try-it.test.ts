@@ -29,7 +29,13 @@ function tryItSteps(): Step[] {
   return block.split('\n').map((line) => {
     const match = /^npx watchdog (.*?)\s+# (.*)$/.exec(line);
     assert.ok(match?.[1] !== undefined && match[2] !== undefined, `a step with a comment: ${line}`);
-    return { args: match[1].split(/\s+/), shows: match[2].split('...').map(oneSpaced).filter((part) => part !== '') };
+    return {
+      args: match[1].split(/\s+/),
+      shows: match[2]
+        .split('...')
+        .map(oneSpaced)
+        .filter((part) => part !== ''),
+    };
   });
 }
 
@@ -56,7 +62,8 @@ describe('the README "Try it"', () => {
     // The demo app's start command names it relative to the config's folder, as in a clone.
     symlinkSync(join(ROOT, 'heartbeat-writer'), join(dir, 'heartbeat-writer'));
     const ns = await startPidNamespace();
-    const run = (args: readonly string[]) => ns.run([process.execPath, WATCHDOG_BIN, ...args], { cwd: dir, env: { NO_COLOR: '1' } });
+    const run = (args: readonly string[]) =>
+      ns.run([process.execPath, WATCHDOG_BIN, ...args], { cwd: dir, env: { NO_COLOR: '1' } });
 
     // The first command's tick, typed in a terminal: it records a failure and starts nothing.
     const said = /in a terminal it said\s+`([^`]+)`/.exec(README)?.[1];
@@ -71,7 +78,11 @@ describe('the README "Try it"', () => {
       const output = oneSpaced(`${result.stdout}\n${result.stderr}`);
       assert.equal(result.code, 0, `watchdog ${step.args.join(' ')} exits 0:\n${output}`);
       const missing = missingPart(output, step.shows);
-      assert.equal(missing, undefined, `watchdog ${step.args.join(' ')} prints "${String(missing)}" as the README says; it printed:\n${result.stdout}${result.stderr}`);
+      assert.equal(
+        missing,
+        undefined,
+        `watchdog ${step.args.join(' ')} prints "${String(missing)}" as the README says; it printed:\n${result.stdout}${result.stderr}`,
+      );
     }
   });
 });

@@ -90,7 +90,14 @@ describe('watchdog check recovers a failing app (inside a PID namespace)', () =>
         outcome: recovery?.outcome,
         detail: recovery?.detail,
       },
-      { kind: 'recovery', command: 'check', requested_by: 'cron', trigger_health: 'timed_out', outcome: 'succeeded', detail: null },
+      {
+        kind: 'recovery',
+        command: 'check',
+        requested_by: 'cron',
+        trigger_health: 'timed_out',
+        outcome: 'succeeded',
+        detail: null,
+      },
     );
     assert.deepEqual(outcomesOf(recovery), ['kill: ok', 'clear_db: ok', 'start: ok']);
     const kill = actionOf(recovery, 'kill');
@@ -99,11 +106,17 @@ describe('watchdog check recovers a failing app (inside a PID namespace)', () =>
     assert.equal(start.pid, recovery?.started_pid);
     assert.notEqual(start.pid, hung);
     await assertGone(ns, hung, 'the hung instance');
-    assert.equal(readFileSync(join(dir, 'cleared.log'), 'utf8'), 'clear_db --force\n', 'clear_db ran once, with cleanup_args');
+    assert.equal(
+      readFileSync(join(dir, 'cleared.log'), 'utf8'),
+      'clear_db --force\n',
+      'clear_db ran once, with cleanup_args',
+    );
 
     const checks = checksIn(dbPath);
     assert.deepEqual(
-      checks.slice(-2).map((check) => [check.health, check.consecutive_failures, check.action_taken, check.recovery_id]),
+      checks
+        .slice(-2)
+        .map((check) => [check.health, check.consecutive_failures, check.action_taken, check.recovery_id]),
       [
         ['timed_out', 1, null, null],
         ['timed_out', 2, 'recovery', recovery?.id],
@@ -116,13 +129,19 @@ describe('watchdog check recovers a failing app (inside a PID namespace)', () =>
 
     const status = await watchdog(['status', '--json']);
     assert.equal(status.code, 0, status.stderr);
-    const [app] = (JSON.parse(status.stdout) as { processes: { last_recovery: { id: number; outcome: string } | null; output_log: string }[] })
-      .processes;
-    assert.deepEqual({ last: app?.last_recovery?.id, outcome: app?.last_recovery?.outcome, log: app?.output_log }, {
-      last: recovery?.id,
-      outcome: 'succeeded',
-      log: scenario.outputLog,
-    });
+    const [app] = (
+      JSON.parse(status.stdout) as {
+        processes: { last_recovery: { id: number; outcome: string } | null; output_log: string }[];
+      }
+    ).processes;
+    assert.deepEqual(
+      { last: app?.last_recovery?.id, outcome: app?.last_recovery?.outcome, log: app?.output_log },
+      {
+        last: recovery?.id,
+        outcome: 'succeeded',
+        log: scenario.outputLog,
+      },
+    );
   });
 
   it('restarts a crashed app: stale_pid twice, nothing to kill, the old heartbeat moved aside, a new healthy instance', async () => {
@@ -149,9 +168,16 @@ describe('watchdog check recovers a failing app (inside a PID namespace)', () =>
     assert.equal(recovery?.trigger_health, 'stale_pid');
     assert.deepEqual(outcomesOf(recovery), ['kill: nothing_to_kill', 'clear_db: ok', 'start: ok']);
     const kill = actionOf(recovery, 'kill');
-    assert.deepEqual({ pid: kill.pid, signal: kill.signal, detail: kill.detail }, { pid: null, signal: null, detail: `PID ${crashed} is not running` });
+    assert.deepEqual(
+      { pid: kill.pid, signal: kill.signal, detail: kill.detail },
+      { pid: null, signal: null, detail: `PID ${crashed} is not running` },
+    );
     assert.match(actionOf(recovery, 'start').detail ?? '', /old heartbeat moved to \S+app\.json\.stale/);
-    assert.equal(readFileSync(`${heartbeatPath}.stale`, 'utf8'), leftBehind, 'the crashed instance’s heartbeat, kept for a post-mortem');
+    assert.equal(
+      readFileSync(`${heartbeatPath}.stale`, 'utf8'),
+      leftBehind,
+      'the crashed instance’s heartbeat, kept for a post-mortem',
+    );
 
     const startedPid = await assertHealthyAfterStart(scenario, recovery?.started_pid ?? null);
     assert.notEqual(startedPid, crashed);
@@ -165,7 +191,13 @@ describe('watchdog check recovers a failing app (inside a PID namespace)', () =>
 
     await quietTick(watchdog, 'the first failed check');
     assert.deepEqual(
-      checksIn(dbPath).map((check) => [check.health, check.reason, check.consecutive_failures, check.pid, check.heartbeat_status]),
+      checksIn(dbPath).map((check) => [
+        check.health,
+        check.reason,
+        check.consecutive_failures,
+        check.pid,
+        check.heartbeat_status,
+      ]),
       [['error_status', 'app reports status "degraded"; healthy: "running"', 1, degraded, 'degraded']],
     );
     assert.deepEqual(recoveriesIn(dbPath), []);
@@ -214,14 +246,21 @@ describe('watchdog check recovers a failing app (inside a PID namespace)', () =>
     assert.equal(kill.signal, 'SIGKILL');
     assert.match(kill.detail ?? '', /still running 1s after SIGTERM \(kill_timeout\); killed with SIGKILL/);
     await assertGone(ns, stubborn, 'the instance that ignored SIGTERM');
-    assert.match(readFileSync(join(dir, 'first-instance.out.log'), 'utf8'), /^demo-app: SIGTERM ignored$/m, 'SIGTERM was tried first');
+    assert.match(
+      readFileSync(join(dir, 'first-instance.out.log'), 'utf8'),
+      /^demo-app: SIGTERM ignored$/m,
+      'SIGTERM was tried first',
+    );
 
     await assertHealthyAfterStart(scenario, recovery?.started_pid ?? null);
   });
 
   it('kills a hanging cleanup action with its whole process group at cleanup_timeout, then goes on to start (a warning)', async () => {
     const hangingCleanup = "sh -c 'echo $$ > shell.pid; sleep 1000 & echo $! > grandchild.pid; sleep 1000'";
-    const scenario = await startScenario({ commands: { start: demoAppCommand(), clear_db: hangingCleanup }, cleanup_timeout: 1 });
+    const scenario = await startScenario({
+      commands: { start: demoAppCommand(), clear_db: hangingCleanup },
+      cleanup_timeout: 1,
+    });
     const { ns, dir, dbPath, watchdog } = scenario;
     // No instance is running at all: no heartbeat, twice.
     await quietTick(watchdog, 'the first failed check');
@@ -229,7 +268,10 @@ describe('watchdog check recovers a failing app (inside a PID namespace)', () =>
 
     const stdout = await recoveringTick(scenario);
     assert.match(stdout, /^app: recovery #1 succeeded$/m);
-    assert.match(stdout, /^ {2}clear_db: failed: timed out after 1s \(cleanup_timeout\); its process tree was killed \(\d+ process(es)?, by .*\)$/m);
+    assert.match(
+      stdout,
+      /^ {2}clear_db: failed: timed out after 1s \(cleanup_timeout\); its process tree was killed \(\d+ process(es)?, by .*\)$/m,
+    );
 
     const [recovery] = recoveriesIn(dbPath);
     assert.equal(recovery?.outcome, 'succeeded', 'a failed cleanup is a warning, not a failed recovery');
@@ -249,7 +291,10 @@ describe('watchdog check recovers a failing app (inside a PID namespace)', () =>
     ] as const) {
       assert.ok(typeof pid === 'number' && pid > 1, `${what} has a PID: ${String(pid)}`);
       const entry = table.find((candidate) => candidate.pid === pid);
-      assert.ok(entry === undefined || entry.state === 'Z', `${what} (PID ${pid}) is gone, got ${JSON.stringify(entry)}`);
+      assert.ok(
+        entry === undefined || entry.state === 'Z',
+        `${what} (PID ${pid}) is gone, got ${JSON.stringify(entry)}`,
+      );
     }
     const leftRunning = table.filter((entry) => entry.state !== 'Z' && entry.cmdline.join(' ') === 'sleep 1000');
     assert.deepEqual(leftRunning, [], 'no sleep of the cleanup is left behind');
@@ -268,7 +313,10 @@ describe('watchdog check recovers a failing app (inside a PID namespace)', () =>
     const result = await watchdog(['check']);
     assert.equal(result.code, 1, `a failed recovery is exit 1; stderr: ${result.stderr}`);
     assert.equal(result.stdout, '');
-    assert.match(result.stderr, /^watchdog: app: recovery #1 failed: start failed: the start command exited 3 within 0\.5s \(verify_delay\)/m);
+    assert.match(
+      result.stderr,
+      /^watchdog: app: recovery #1 failed: start failed: the start command exited 3 within 0\.5s \(verify_delay\)/m,
+    );
     assert.match(result.stderr, /^watchdog: details: watchdog history --recoveries -c /m);
 
     const [recovery] = recoveriesIn(dbPath);
@@ -284,7 +332,11 @@ describe('watchdog check recovers a failing app (inside a PID namespace)', () =>
     const log = readFileSync(scenario.outputLog, 'utf8');
     assert.match(log, /^--- \S+ watchdog started app: no_heartbeat \(no heartbeat file\) ---\nbroken\n$/);
     const state = processStateIn(dbPath);
-    assert.deepEqual({ failures: state?.consecutive_failures, started: state?.started_at }, { failures: 2, started: null }, 'no start, no grace');
+    assert.deepEqual(
+      { failures: state?.consecutive_failures, started: state?.started_at },
+      { failures: 2, started: null },
+      'no start, no grace',
+    );
 
     const history = await watchdog(['history', '--recoveries']);
     assert.equal(history.code, 0, history.stderr);
@@ -311,11 +363,18 @@ describe('a heartbeat naming PID -1, 0 or 1 (inside a PID namespace)', () => {
       await quietTick(watchdog, 'the first check of the hostile heartbeat');
       const [check] = checksIn(dbPath);
       assert.deepEqual({ health: check?.health, pid: check?.pid }, { health: 'invalid_heartbeat', pid: null });
-      assert.match(check?.reason ?? '', new RegExp(`heartbeat pid must be an integer between 2 and \\d+ \\(got ${hostilePid}\\)`));
+      assert.match(
+        check?.reason ?? '',
+        new RegExp(`heartbeat pid must be an integer between 2 and \\d+ \\(got ${hostilePid}\\)`),
+      );
 
       writeHostileHeartbeat();
       const tick = await watchdog(['check', '--verbose']);
-      assert.deepEqual({ code: tick.code, signal: tick.signal, stderr: tick.stderr }, { code: 0, signal: null, stderr: '' }, 'the tick itself is not killed');
+      assert.deepEqual(
+        { code: tick.code, signal: tick.signal, stderr: tick.stderr },
+        { code: 0, signal: null, stderr: '' },
+        'the tick itself is not killed',
+      );
       assert.match(tick.stdout, /^app: recovery #1 succeeded$/m);
 
       writeHostileHeartbeat();
@@ -340,15 +399,25 @@ describe('a heartbeat naming PID -1, 0 or 1 (inside a PID namespace)', () => {
       const [cron, restarted, stopped] = recoveries;
       const firstKill = actionOf(cron, 'kill');
       // The parser rejected the PID itself, so the verdict carries none: nothing to kill.
-      assert.deepEqual({ outcome: firstKill.outcome, pid: firstKill.pid, signal: firstKill.signal }, { outcome: 'nothing_to_kill', pid: null, signal: null });
+      assert.deepEqual(
+        { outcome: firstKill.outcome, pid: firstKill.pid, signal: firstKill.signal },
+        { outcome: 'nothing_to_kill', pid: null, signal: null },
+      );
       assert.match(firstKill.detail ?? '', /not trusted/);
       const instances = [cron?.started_pid, restarted?.started_pid].map((pid) => {
         assert.ok(typeof pid === 'number' && pid > 1, `a started PID: ${String(pid)}`);
         return pid;
       });
-      for (const [recovery, instance] of [[restarted, instances[0]], [stopped, instances[1]]] as const) {
+      for (const [recovery, instance] of [
+        [restarted, instances[0]],
+        [stopped, instances[1]],
+      ] as const) {
         const kill = actionOf(recovery, 'kill');
-        assert.deepEqual({ outcome: kill.outcome, pid: kill.pid, signal: kill.signal }, { outcome: 'ok', pid: instance, signal: 'SIGTERM' }, recovery?.kind);
+        assert.deepEqual(
+          { outcome: kill.outcome, pid: kill.pid, signal: kill.signal },
+          { outcome: 'ok', pid: instance, signal: 'SIGTERM' },
+          recovery?.kind,
+        );
       }
 
       assert.deepEqual(readSentinelRecord(inHostGroup), ['ready'], 'the sentinel in the host’s group got no signal');
@@ -356,7 +425,9 @@ describe('a heartbeat naming PID -1, 0 or 1 (inside a PID namespace)', () => {
       assert.deepEqual(await ns.hostSignals(), [], 'PID 1 got no signal');
       for (const pid of sentinels) assert.equal(await ns.state(pid), 'alive');
       for (const pid of instances) await assertGone(ns, pid, 'an instance the watchdog started and then stopped');
-      const sleepers = (await ns.processes()).filter((entry) => entry.state !== 'Z' && entry.cmdline.join(' ') === 'sleep 1000');
+      const sleepers = (await ns.processes()).filter(
+        (entry) => entry.state !== 'Z' && entry.cmdline.join(' ') === 'sleep 1000',
+      );
       assert.deepEqual(sleepers, [], 'no copy of the app is left running after off');
     });
   }
@@ -378,7 +449,11 @@ describe('a heartbeat whose PID was reused (inside a PID namespace)', () => {
     assert.equal(tick.code, 0, tick.stderr);
     assert.match(tick.stdout, /^app: recovery #1 succeeded$/m);
 
-    assert.deepEqual(readSentinelRecord(record), ['ready'], `the process that took over PID ${stranger} got no signal:\n${tick.stdout}`);
+    assert.deepEqual(
+      readSentinelRecord(record),
+      ['ready'],
+      `the process that took over PID ${stranger} got no signal:\n${tick.stdout}`,
+    );
     assert.equal(await ns.state(stranger), 'alive');
     const [recovery] = recoveriesIn(dbPath);
     const kill = actionOf(recovery, 'kill');
@@ -397,7 +472,14 @@ describe('--dry-run (inside a PID namespace)', () => {
 
   /** What a dry run must leave alone: every process (PID, state, command line) and every byte the watchdog writes. */
   async function snapshot({ ns, dir, dbPath, heartbeatPath, outputLog }: Scenario): Promise<Snapshot> {
-    const files = [dbPath, `${dbPath}-wal`, heartbeatPath, `${heartbeatPath}.stale`, outputLog, join(dir, 'logs/watchdog.log')];
+    const files = [
+      dbPath,
+      `${dbPath}-wal`,
+      heartbeatPath,
+      `${heartbeatPath}.stale`,
+      outputLog,
+      join(dir, 'logs/watchdog.log'),
+    ];
     files.push(join(dir, 'cleared.log'), join(dir, 'watchdog.lock'));
     return {
       processes: (await ns.processes()).map(({ pid, state, cmdline }) => ({ pid, state, cmdline })),
@@ -433,9 +515,22 @@ describe('--dry-run (inside a PID namespace)', () => {
     assert.match(check.stdout, /^app: timed_out \(.*\), failure 2\/2, recovery due → would run its recovery:$/m);
     for (const output of [check.stdout, restart.stdout]) {
       const lines = output.split('\n');
-      assert.ok(lines.includes(`  1. kill: SIGTERM to process group ${hung} (PID ${hung} leads it), SIGKILL after 1s (kill_timeout)`), output);
-      assert.ok(lines.some((line) => line.startsWith(`  2. clear_db: /bin/sh -c "sh clear-db.sh --force" in ${dir},`)), output);
-      assert.ok(lines.some((line) => line.startsWith('  3. start: move ') && line.includes(`then /bin/sh -c ${startCommand} in ${dir}`)), output);
+      assert.ok(
+        lines.includes(
+          `  1. kill: SIGTERM to process group ${hung} (PID ${hung} leads it), SIGKILL after 1s (kill_timeout)`,
+        ),
+        output,
+      );
+      assert.ok(
+        lines.some((line) => line.startsWith(`  2. clear_db: /bin/sh -c "sh clear-db.sh --force" in ${dir},`)),
+        output,
+      );
+      assert.ok(
+        lines.some(
+          (line) => line.startsWith('  3. start: move ') && line.includes(`then /bin/sh -c ${startCommand} in ${dir}`),
+        ),
+        output,
+      );
     }
     assert.match(restart.stdout, /^app: timed_out \(.*\) → a restart would run:$/m);
   });
@@ -444,14 +539,21 @@ describe('--dry-run (inside a PID namespace)', () => {
 describe('an app that never writes a heartbeat (inside a PID namespace)', () => {
   it('is restarted without copies piling up: each recovery stops the instance the one before started', async () => {
     // No heartbeat ever, and no grace: every second tick is a recovery.
-    const scenario = await startScenario({ commands: { start: 'exec sleep 1000' }, recovery_actions: ['kill', 'start'], start_grace_seconds: 0 });
+    const scenario = await startScenario({
+      commands: { start: 'exec sleep 1000' },
+      recovery_actions: ['kill', 'start'],
+      start_grace_seconds: 0,
+    });
     const { ns, dbPath, watchdog } = scenario;
     for (let tick = 1; tick <= 6; tick += 1) await quietTick(watchdog, `tick ${tick}`);
 
     const recoveries = recoveriesIn(dbPath);
     assert.equal(recoveries.length, 3);
     const started = recoveries.map((recovery) => recovery.started_pid);
-    assert.ok(started.every((pid) => typeof pid === 'number' && pid > 1), JSON.stringify(started));
+    assert.ok(
+      started.every((pid) => typeof pid === 'number' && pid > 1),
+      JSON.stringify(started),
+    );
     assert.deepEqual(
       recoveries.map((recovery) => {
         const kill = actionOf(recovery, 'kill');
@@ -463,7 +565,9 @@ describe('an app that never writes a heartbeat (inside a PID namespace)', () => 
         ['ok', started[1]],
       ],
     );
-    const sleepers = (await ns.processes()).filter((entry) => entry.state !== 'Z' && entry.cmdline.join(' ') === 'sleep 1000');
+    const sleepers = (await ns.processes()).filter(
+      (entry) => entry.state !== 'Z' && entry.cmdline.join(' ') === 'sleep 1000',
+    );
     assert.deepEqual(
       sleepers.map((entry) => entry.pid),
       [started[2]],

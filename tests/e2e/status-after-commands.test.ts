@@ -50,10 +50,14 @@ interface StatusEntry {
 }
 
 /** `status --json` and `status` (text) of `app`, both run before anything else happens. */
-async function statusNow(scenario: Scenario): Promise<{ json: StatusEntry; text: string; row: string; pidCell: string }> {
+async function statusNow(
+  scenario: Scenario,
+): Promise<{ json: StatusEntry; text: string; row: string; pidCell: string }> {
   const json = await scenario.watchdog(['status', '--json']);
   assert.equal(json.code, 0, json.stderr);
-  const entry = (JSON.parse(json.stdout) as { processes: StatusEntry[] }).processes.find((process) => process.key === 'app');
+  const entry = (JSON.parse(json.stdout) as { processes: StatusEntry[] }).processes.find(
+    (process) => process.key === 'app',
+  );
   assert.ok(entry !== undefined, json.stdout);
   const text = await scenario.watchdog(['status']);
   assert.equal(text.code, 0, text.stderr);
@@ -93,8 +97,14 @@ function assertStarting(status: Awaited<ReturnType<typeof statusNow>>, pid: numb
     { state: 'starting', pid, started_pid: pid, source: command, off: null, gave_up: null, failures: 0, age: null },
     JSON.stringify(json),
   );
-  assert.match(json.reason ?? '', /^started \S+ ago, waiting for its first heartbeat \(\S+ of grace left\); no heartbeat file$/);
-  assert.ok(json.grace_until !== null && json.started_at !== null && Date.parse(json.grace_until) > Date.parse(json.started_at), JSON.stringify(json));
+  assert.match(
+    json.reason ?? '',
+    /^started \S+ ago, waiting for its first heartbeat \(\S+ of grace left\); no heartbeat file$/,
+  );
+  assert.ok(
+    json.grace_until !== null && json.started_at !== null && Date.parse(json.grace_until) > Date.parse(json.started_at),
+    JSON.stringify(json),
+  );
   assert.match(status.row, /^app +App +starting /);
   assert.equal(status.pidCell, String(pid), status.row);
   assert.doesNotMatch(status.text, /`watchdog on app`/, 'no hint to run on');
@@ -110,14 +120,21 @@ const SLOW_START = `sleep 2; ${demoAppCommand()}`;
 async function assertTickAgrees(scenario: Scenario, pid: number, what: string): Promise<void> {
   await quietTick(scenario.watchdog, what);
   const last = checksIn(scenario.dbPath).at(-1);
-  const seen = { health: last?.health, failures: last?.consecutive_failures, pid: last?.health === 'healthy' ? last.pid : pid };
+  const seen = {
+    health: last?.health,
+    failures: last?.consecutive_failures,
+    pid: last?.health === 'healthy' ? last.pid : pid,
+  };
   assert.ok(seen.health === 'starting' || seen.health === 'healthy', JSON.stringify(last));
   assert.deepEqual({ failures: seen.failures, pid: seen.pid }, { failures: 0, pid });
 }
 
 describe('status after manual commands (inside a PID namespace)', () => {
   it('on, off, on: each shows at once; on right after off starts a new instance; the next tick agrees', async () => {
-    const scenario = await startScenario({ commands: { start: SLOW_START, clear_db: 'sh clear-db.sh' }, start_grace_seconds: 60 });
+    const scenario = await startScenario({
+      commands: { start: SLOW_START, clear_db: 'sh clear-db.sh' },
+      start_grace_seconds: 60,
+    });
     const { ns, dbPath, watchdog, heartbeatPath } = scenario;
 
     const on = await watchdog(['on', 'app'], USER);
@@ -133,11 +150,20 @@ describe('status after manual commands (inside a PID namespace)', () => {
     await waitForState(ns, first, ['dead', 'zombie']);
     const stopped = await statusNow(scenario);
     assert.deepEqual(
-      { state: stopped.json.state, pid: stopped.json.pid, started: stopped.json.started_pid, age: stopped.json.heartbeat_age_seconds, source: stopped.json.state_source },
+      {
+        state: stopped.json.state,
+        pid: stopped.json.pid,
+        started: stopped.json.started_pid,
+        age: stopped.json.heartbeat_age_seconds,
+        source: stopped.json.state_source,
+      },
       { state: 'off', pid: null, started: null, age: null, source: 'off' },
       JSON.stringify(stopped.json),
     );
-    assert.match(stopped.json.reason ?? '', /^turned off by alice at \S+; heartbeat: no_heartbeat \(no heartbeat file\)$/);
+    assert.match(
+      stopped.json.reason ?? '',
+      /^turned off by alice at \S+; heartbeat: no_heartbeat \(no heartbeat file\)$/,
+    );
     assert.match(stopped.row, /^app +App +off /);
     assert.equal(stopped.pidCell, '-', stopped.row);
     assert.doesNotMatch(stopped.row, new RegExp(`PID ${first}\\b`), 'the stopped PID is not named on its row');
@@ -148,10 +174,19 @@ describe('status after manual commands (inside a PID namespace)', () => {
     const second = startedPidOf(again.stdout);
     assert.notEqual(second, first);
     assert.equal(await ns.state(second), 'alive');
-    assert.deepEqual(await liveDemoApps(ns).then((pids) => pids.filter((pid) => pid === first)), [], 'the first is gone');
+    assert.deepEqual(
+      await liveDemoApps(ns).then((pids) => pids.filter((pid) => pid === first)),
+      [],
+      'the first is gone',
+    );
     const startRow = recoveriesIn(dbPath).at(-1);
     assert.deepEqual(
-      { command: startRow?.command, kind: startRow?.kind, outcome: startRow?.outcome, started_pid: startRow?.started_pid },
+      {
+        command: startRow?.command,
+        kind: startRow?.kind,
+        outcome: startRow?.outcome,
+        started_pid: startRow?.started_pid,
+      },
       { command: 'on', kind: 'start', outcome: 'succeeded', started_pid: second },
     );
     assert.equal(processStateIn(dbPath)?.started_pid, second, 'the new instance is recorded');
@@ -163,14 +198,22 @@ describe('status after manual commands (inside a PID namespace)', () => {
     await quietTick(watchdog, 'the tick once it beats');
     const healthy = await statusNow(scenario);
     assert.deepEqual(
-      { state: healthy.json.state, pid: healthy.json.pid, source: healthy.json.state_source, heartbeat: healthy.json.heartbeat_state },
+      {
+        state: healthy.json.state,
+        pid: healthy.json.pid,
+        source: healthy.json.state_source,
+        heartbeat: healthy.json.heartbeat_state,
+      },
       { state: 'healthy', pid: second, source: 'check', heartbeat: 'healthy' },
     );
     assert.deepEqual(await liveDemoApps(ns), [second], 'exactly one copy');
   });
 
   it('restart shows the new instance at once, never the one it killed', async () => {
-    const scenario = await startScenario({ commands: { start: SLOW_START, clear_db: 'sh clear-db.sh' }, start_grace_seconds: 60 });
+    const scenario = await startScenario({
+      commands: { start: SLOW_START, clear_db: 'sh clear-db.sh' },
+      start_grace_seconds: 60,
+    });
     const { ns, watchdog, heartbeatPath } = scenario;
     const on = await watchdog(['on', 'app'], USER);
     const old = startedPidOf(on.stdout);
@@ -188,8 +231,11 @@ describe('status after manual commands (inside a PID namespace)', () => {
     assert.doesNotMatch(status.row, new RegExp(`PID ${old}\\b`), 'the killed PID is not named on its row');
   });
 
-  it("a cron recovery shows the instance it started at once, not the check that found the app down", async () => {
-    const scenario = await startScenario({ commands: { start: SLOW_START, clear_db: 'sh clear-db.sh' }, start_grace_seconds: 60 });
+  it('a cron recovery shows the instance it started at once, not the check that found the app down', async () => {
+    const scenario = await startScenario({
+      commands: { start: SLOW_START, clear_db: 'sh clear-db.sh' },
+      start_grace_seconds: 60,
+    });
     const { dbPath, watchdog } = scenario;
     await quietTick(watchdog, 'the first failure');
     const tick = await watchdog(['check']);
@@ -207,7 +253,10 @@ describe('status after manual commands (inside a PID namespace)', () => {
   });
 
   it('stop-all and start-all show off, then the started instance, at once', async () => {
-    const scenario = await startScenario({ commands: { start: SLOW_START, clear_db: 'sh clear-db.sh' }, start_grace_seconds: 60 });
+    const scenario = await startScenario({
+      commands: { start: SLOW_START, clear_db: 'sh clear-db.sh' },
+      start_grace_seconds: 60,
+    });
     const { ns, watchdog, heartbeatPath } = scenario;
     const on = await watchdog(['start-all'], USER);
     assert.equal(on.code, 0, on.stderr);
@@ -223,7 +272,13 @@ describe('status after manual commands (inside a PID namespace)', () => {
     await assertGone(ns, first, 'the app stop-all stopped');
     const stopped = await statusNow(scenario);
     assert.deepEqual(
-      { state: stopped.json.state, pid: stopped.json.pid, age: stopped.json.heartbeat_age_seconds, ts: stopped.json.heartbeat_timestamp, source: stopped.json.state_source },
+      {
+        state: stopped.json.state,
+        pid: stopped.json.pid,
+        age: stopped.json.heartbeat_age_seconds,
+        ts: stopped.json.heartbeat_timestamp,
+        source: stopped.json.state_source,
+      },
       { state: 'off', pid: null, age: null, ts: null, source: 'stop-all' },
       JSON.stringify(stopped.json),
     );
@@ -240,7 +295,13 @@ describe('status after manual commands (inside a PID namespace)', () => {
     // The start fails (exit 3) until `ok` exists; then it sleeps 2 s and execs the app.
     const start = `if [ -e ok ]; then ${SLOW_START}; fi; exit 3`;
     const scenario = await startScenario(
-      { commands: { start }, recovery_actions: ['kill', 'start'], max_recoveries: 1, recovery_backoff_seconds: 0, start_grace_seconds: 60 },
+      {
+        commands: { start },
+        recovery_actions: ['kill', 'start'],
+        max_recoveries: 1,
+        recovery_backoff_seconds: 0,
+        start_grace_seconds: 60,
+      },
       { consecutive_failures_threshold: 1 },
     );
     const { dir, watchdog } = scenario;
@@ -271,7 +332,13 @@ describe('status after manual commands (inside a PID namespace)', () => {
     assert.doesNotMatch(afterReset.text, /gave up|resumes recoveries/);
     // The tick after agrees: the state reset showed, now counted (a fresh budget, so it recovers again).
     assert.equal((await watchdog(['check'])).code, 1);
-    assert.deepEqual({ health: checksIn(scenario.dbPath).at(-1)?.health, failures: checksIn(scenario.dbPath).at(-1)?.consecutive_failures }, { health: 'no_heartbeat', failures: 1 });
+    assert.deepEqual(
+      {
+        health: checksIn(scenario.dbPath).at(-1)?.health,
+        failures: checksIn(scenario.dbPath).at(-1)?.consecutive_failures,
+      },
+      { health: 'no_heartbeat', failures: 1 },
+    );
 
     assert.equal((await watchdog(['check'])).code, 1, 'gives up again');
     assert.equal((await statusNow(scenario)).json.state, 'gave_up');
@@ -292,7 +359,11 @@ describe('status after manual commands (inside a PID namespace)', () => {
     await waitForState(ns, dying, ['dead', 'zombie']);
 
     const after = await statusNow(scenario);
-    assert.deepEqual({ state: after.json.state, pid: after.json.pid, started: after.json.started_pid }, { state: 'starting', pid: null, started: null }, JSON.stringify(after.json));
+    assert.deepEqual(
+      { state: after.json.state, pid: after.json.pid, started: after.json.started_pid },
+      { state: 'starting', pid: null, started: null },
+      JSON.stringify(after.json),
+    );
     assert.match(after.json.reason ?? '', new RegExp(`; PID ${dying}, the instance started, has exited since$`));
     assert.equal(after.pidCell, '-', after.row);
 
@@ -313,27 +384,46 @@ describe('status after manual commands (inside a PID namespace)', () => {
 
   it('a tick in the grace of a dead instance records its heartbeat state, not starting', async () => {
     const start = `touch started; sleep 1.5; exit 3`;
-    const scenario = await startScenario({ commands: { start }, recovery_actions: ['kill', 'start'], start_grace_seconds: 300 });
+    const scenario = await startScenario({
+      commands: { start },
+      recovery_actions: ['kill', 'start'],
+      start_grace_seconds: 300,
+    });
     const { ns, dbPath, watchdog } = scenario;
     const on = await watchdog(['on', 'app'], USER);
     const dying = startedPidOf(on.stdout);
     await waitForState(ns, dying, ['dead', 'zombie']);
     await quietTick(watchdog, 'the tick after the instance died');
     const [check] = checksIn(dbPath);
-    assert.deepEqual({ health: check?.health, failures: check?.consecutive_failures }, { health: 'no_heartbeat', failures: 1 });
-    assert.equal(check?.reason, `no heartbeat file; PID ${dying}, started ${/started (\S+) ago/.exec(check?.reason ?? '')?.[1] ?? '?'} ago, has exited: no start grace`);
+    assert.deepEqual(
+      { health: check?.health, failures: check?.consecutive_failures },
+      { health: 'no_heartbeat', failures: 1 },
+    );
+    assert.equal(
+      check?.reason,
+      `no heartbeat file; PID ${dying}, started ${/started (\S+) ago/.exec(check?.reason ?? '')?.[1] ?? '?'} ago, has exited: no start grace`,
+    );
     const status = await statusNow(scenario);
-    assert.deepEqual({ state: status.json.state, pid: status.json.pid, source: status.json.state_source }, { state: 'no_heartbeat', pid: null, source: 'check' });
+    assert.deepEqual(
+      { state: status.json.state, pid: status.json.pid, source: status.json.state_source },
+      { state: 'no_heartbeat', pid: null, source: 'check' },
+    );
   });
 
   it('an off killed (SIGKILL) after it was persisted, before its kill ended: off, and the app that still runs', async () => {
-    const scenario = await startScenario({ commands: { start: demoAppCommand('app', ['--ignore-sigterm']) }, recovery_actions: ['kill', 'start'] }, { kill_timeout: 30 });
+    const scenario = await startScenario(
+      { commands: { start: demoAppCommand('app', ['--ignore-sigterm']) }, recovery_actions: ['kill', 'start'] },
+      { kill_timeout: 30 },
+    );
     const { ns, dbPath, watchdog, heartbeatPath, configPath } = scenario;
     const on = await watchdog(['on', 'app'], USER);
     const app = startedPidOf(on.stdout);
     await waitForBeatOf(heartbeatPath, app);
 
-    const off = await ns.spawn([process.execPath, WATCHDOG_BIN, 'off', 'app', '-c', configPath], { cwd: '/', env: USER });
+    const off = await ns.spawn([process.execPath, WATCHDOG_BIN, 'off', 'app', '-c', configPath], {
+      cwd: '/',
+      env: USER,
+    });
     // The app ignores SIGTERM: the kill waits up to 30 s before SIGKILL; the watchdog dies in that wait.
     await waitFor('the app to be sent SIGTERM', () => outputLogText(scenario).includes('demo-app: SIGTERM ignored'));
     await ns.signal(off, 'SIGKILL');
@@ -342,10 +432,17 @@ describe('status after manual commands (inside a PID namespace)', () => {
     assert.notEqual(processStateIn(dbPath)?.off_since, null, 'off was persisted first');
 
     const now = await statusNow(scenario);
-    assert.deepEqual({ state: now.json.state, pid: now.json.pid, source: now.json.state_source }, { state: 'off', pid: app, source: 'off' }, JSON.stringify(now.json));
+    assert.deepEqual(
+      { state: now.json.state, pid: now.json.pid, source: now.json.state_source },
+      { state: 'off', pid: app, source: 'off' },
+      JSON.stringify(now.json),
+    );
     await quietTick(watchdog, 'the tick after the killed off');
     const ticked = await statusNow(scenario);
-    assert.deepEqual({ state: ticked.json.state, pid: ticked.json.pid, heartbeat: ticked.json.heartbeat_state }, { state: 'off', pid: app, heartbeat: 'healthy' });
+    assert.deepEqual(
+      { state: ticked.json.state, pid: ticked.json.pid, heartbeat: ticked.json.heartbeat_state },
+      { state: 'off', pid: app, heartbeat: 'healthy' },
+    );
     assert.equal(ticked.pidCell, String(app), ticked.row);
 
     // The off is still in force (no recovery), and `on` finds the app it could not stop.
@@ -353,7 +450,10 @@ describe('status after manual commands (inside a PID namespace)', () => {
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /^app: on; already running and healthy /m);
     const healthy = await statusNow(scenario);
-    assert.deepEqual({ state: healthy.json.state, pid: healthy.json.pid, source: healthy.json.state_source }, { state: 'healthy', pid: app, source: 'on' });
+    assert.deepEqual(
+      { state: healthy.json.state, pid: healthy.json.pid, source: healthy.json.state_source },
+      { state: 'healthy', pid: app, source: 'on' },
+    );
     assert.deepEqual(await liveDemoApps(ns), [app]);
   });
 
@@ -371,16 +471,29 @@ describe('status after manual commands (inside a PID namespace)', () => {
     // A stranger now runs, and a heartbeat like the app's last names it (as if it had reused the PID).
     const record = join(dir, 'stranger.log');
     const stranger = await startSentinel(ns, record, { detached: true });
-    writeFileSync(heartbeatPath, JSON.stringify({ ...beat, pid: stranger, timestamp: new Date().toISOString(), iteration: 99 }));
+    writeFileSync(
+      heartbeatPath,
+      JSON.stringify({ ...beat, pid: stranger, timestamp: new Date().toISOString(), iteration: 99 }),
+    );
 
     const now = await statusNow(scenario);
-    assert.deepEqual({ state: now.json.state, pid: now.json.pid }, { state: 'off', pid: null }, JSON.stringify(now.json));
+    assert.deepEqual(
+      { state: now.json.state, pid: now.json.pid },
+      { state: 'off', pid: null },
+      JSON.stringify(now.json),
+    );
     assert.equal(now.pidCell, '-', now.row);
 
     await quietTick(watchdog, 'a tick while off, with the stranger named');
     const ticked = await statusNow(scenario);
     assert.deepEqual(
-      { state: ticked.json.state, pid: ticked.json.pid, heartbeat: ticked.json.heartbeat_state, named: ticked.json.heartbeat_pid, age: ticked.json.heartbeat_age_seconds },
+      {
+        state: ticked.json.state,
+        pid: ticked.json.pid,
+        heartbeat: ticked.json.heartbeat_state,
+        named: ticked.json.heartbeat_pid,
+        age: ticked.json.heartbeat_age_seconds,
+      },
       { state: 'off', pid: null, heartbeat: 'stale_pid', named: stranger, age: null },
       JSON.stringify(ticked.json),
     );

@@ -54,19 +54,25 @@ describe('status in a terminal and in a pipe', () => {
     await runWatchdog(['check'], { cwd: dir });
     for (const columns of [40, 200]) {
       const shown = await runInTerminal(['status'], { cwd: dir, columns });
-      for (const line of shown.screen.trimEnd().split('\n')) assert.ok(textWidth(visible(line)) <= columns, `${columns}: ${line}`);
+      for (const line of shown.screen.trimEnd().split('\n'))
+        assert.ok(textWidth(visible(line)) <= columns, `${columns}: ${line}`);
     }
   });
 
   it('status KEY in a terminal shows the reason whole, still escaped', async () => {
     const { dir } = twoApps();
     await runWatchdog(['check'], { cwd: dir });
-    const json = JSON.parse((await runWatchdog(['status', 'api', '--json'], { cwd: dir })).stdout) as { processes: { reason: string }[] };
+    const json = JSON.parse((await runWatchdog(['status', 'api', '--json'], { cwd: dir })).stdout) as {
+      processes: { reason: string }[];
+    };
     const reason = json.processes[0]?.reason ?? '';
     assert.ok(reason.length > 80, `precondition: a reason longer than the terminal: ${reason}`);
     const shown = await runInTerminal(['status', 'api'], { cwd: dir, columns: 80 });
     assert.equal(shown.code, 0, shown.screen);
-    assert.ok(shown.screen.includes(`  state          \u001b[31minvalid_heartbeat\u001b[39m: ${reason}\n`), shown.screen);
+    assert.ok(
+      shown.screen.includes(`  state          \u001b[31minvalid_heartbeat\u001b[39m: ${reason}\n`),
+      shown.screen,
+    );
     assert.match(shown.screen, /^ {2}app output +.*\/logs\/api\.out\.log/m);
     assert.doesNotMatch(visible(shown.screen), RAW_CONTROL);
   });
@@ -93,8 +99,13 @@ describe('status in a terminal and in a pipe', () => {
     assert.equal(piped.code, 0, piped.stderr);
     assert.doesNotMatch(piped.stdout, RAW_CONTROL);
     const lines = piped.stdout.split('\n');
-    assert.match(lines[1] ?? '', /^KEY +NAME +STATE +FAILURES +HEARTBEAT AGE +PID +IDENTITY +LAST CHECK +LAST RECOVERY +REASON$/);
-    const json = JSON.parse((await runWatchdog(['status', '--json'], { cwd: dir })).stdout) as { processes: { reason: string }[] };
+    assert.match(
+      lines[1] ?? '',
+      /^KEY +NAME +STATE +FAILURES +HEARTBEAT AGE +PID +IDENTITY +LAST CHECK +LAST RECOVERY +REASON$/,
+    );
+    const json = JSON.parse((await runWatchdog(['status', '--json'], { cwd: dir })).stdout) as {
+      processes: { reason: string }[];
+    };
     assert.ok(lines[3]?.endsWith(`  ${json.processes[1]?.reason ?? '?'}`), lines[3]);
     assert.ok((lines[3]?.length ?? 0) > 120, `wider than the terminals here, and not cut: ${lines[3]?.length} columns`);
     assert.match(piped.stdout, /^app output of api \(stdout and stderr of what the watchdog starts\): /m);
@@ -120,7 +131,12 @@ describe('help and usage', () => {
   it('--help shows the first steps and the cron line whole', async () => {
     const help = await runWatchdog(['--help'], { cwd: makeTempDir('watchdog-terminal-') });
     assert.equal(help.code, 0);
-    for (const step of ['watchdog validate -c /etc/watchdog/config.json', 'watchdog check --dry-run', 'watchdog status', 'watchdog off demo_app']) {
+    for (const step of [
+      'watchdog validate -c /etc/watchdog/config.json',
+      'watchdog check --dry-run',
+      'watchdog status',
+      'watchdog off demo_app',
+    ]) {
       assert.match(help.stdout, new RegExp(`^ {2}${step.replaceAll('.', '\\.')} +\\S`, 'm'), step);
     }
     assert.match(help.stdout, /^ {2}\* \* \* \* \* root watchdog check -c \/etc\/watchdog\/config\.json$/m);

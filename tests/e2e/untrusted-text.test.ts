@@ -21,7 +21,11 @@ const RAW_CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e
 
 function assertNoRawControl(text: string, what: string): void {
   const found = RAW_CONTROL.exec(text);
-  assert.equal(found, null, `${what} holds U+${found?.[0].charCodeAt(0).toString(16).padStart(4, '0')}:\n${JSON.stringify(text)}`);
+  assert.equal(
+    found,
+    null,
+    `${what} holds U+${found?.[0].charCodeAt(0).toString(16).padStart(4, '0')}:\n${JSON.stringify(text)}`,
+  );
 }
 
 function queryOne<T>(dbPath: string, sql: string): T | undefined {
@@ -77,34 +81,55 @@ describe('text an app controls, shown by the built watchdog', () => {
     assertNoRawControl(log.replaceAll('\n', ''), 'watchdog.log');
 
     const dbPath = join(dir, 'watchdog.db');
-    const row = queryOne<{ heartbeat_status: string; warning: string }>(dbPath, 'SELECT heartbeat_status, warning FROM check_history');
+    const row = queryOne<{ heartbeat_status: string; warning: string }>(
+      dbPath,
+      'SELECT heartbeat_status, warning FROM check_history',
+    );
     assert.equal(row?.heartbeat_status, status, 'the database keeps the raw status');
     assert.ok(row?.warning.includes('\u009b8m\u202e'), 'the database keeps the warning as it was made');
-    assert.equal(queryOne<{ last_heartbeat_status: string }>(dbPath, 'SELECT last_heartbeat_status FROM process_state')?.last_heartbeat_status, status);
+    assert.equal(
+      queryOne<{ last_heartbeat_status: string }>(dbPath, 'SELECT last_heartbeat_status FROM process_state')
+        ?.last_heartbeat_status,
+      status,
+    );
   });
 
-  it("escapes what a failed start printed in history --recoveries, stderr and the log; the database keeps it raw", async () => {
+  it('escapes what a failed start printed in history --recoveries, stderr and the log; the database keeps it raw', async () => {
     const dir = makeTempDir();
     // Hides what follows, sets the window title; then fails, so nothing is left running.
     const start = "printf '\\033[8mhidden\\033[0m\\n\\033]0;pwned\\007\\tend\\r\\n'; exit 3";
-    writeConfig(dir, { app: { heartbeat_path: 'run/app.json', commands: { start }, recovery_actions: ['start'] } }, { verify_delay: 0.5 });
+    writeConfig(
+      dir,
+      { app: { heartbeat_path: 'run/app.json', commands: { start }, recovery_actions: ['start'] } },
+      { verify_delay: 0.5 },
+    );
     const watchdog = (args: string[]) => runWatchdog(args, { cwd: dir });
 
     const first = await watchdog(['check']);
     assert.deepEqual(first, { code: 0, stdout: '', stderr: '' }, 'one failure is below the threshold');
     const failed = await watchdog(['check']);
     assert.equal(failed.code, 1, failed.stderr);
-    assert.match(failed.stderr, /^watchdog: app: recovery #1 failed: start failed: the start command exited 3 within 0\.5s \(verify_delay\); output appended to /m);
-    assertNoRawControl(failed.stderr.replaceAll('\n', ''), 'the failed tick\'s stderr');
+    assert.match(
+      failed.stderr,
+      /^watchdog: app: recovery #1 failed: start failed: the start command exited 3 within 0\.5s \(verify_delay\); output appended to /m,
+    );
+    assertNoRawControl(failed.stderr.replaceAll('\n', ''), "the failed tick's stderr");
 
     const dbPath = join(dir, 'watchdog.db');
     const tail = '\u001b[8mhidden\u001b[0m\n\u001b]0;pwned\u0007\tend\r\n';
-    assert.equal(queryOne<{ output_tail: string }>(dbPath, 'SELECT output_tail FROM recovery_actions')?.output_tail, tail, 'the database keeps the raw output');
+    assert.equal(
+      queryOne<{ output_tail: string }>(dbPath, 'SELECT output_tail FROM recovery_actions')?.output_tail,
+      tail,
+      'the database keeps the raw output',
+    );
 
     const history = await watchdog(['history', '--recoveries']);
     assert.equal(history.code, 0, history.stderr);
     assert.match(history.stdout, /^ {4}1\. start: failed \(.*exit 3.*\): the start command exited 3/m);
-    assert.ok(history.stdout.includes('       | \\x1b[8mhidden\\x1b[0m\n       | \\x1b]0;pwned\\x07\tend\n'), history.stdout);
+    assert.ok(
+      history.stdout.includes('       | \\x1b[8mhidden\\x1b[0m\n       | \\x1b]0;pwned\\x07\tend\n'),
+      history.stdout,
+    );
     assertNoRawControl(history.stdout, 'history --recoveries');
 
     const json = await watchdog(['history', '--recoveries', '--json']);

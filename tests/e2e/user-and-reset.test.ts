@@ -35,7 +35,11 @@ async function statusOf(dir: string): Promise<Map<string, StatusEntry>> {
 function auditEventsIn(dbPath: string): { kind: string; process_key: string | null; detail: string | null }[] {
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });
   try {
-    return db.prepare<[], { kind: string; process_key: string | null; detail: string | null }>('SELECT kind, process_key, detail FROM audit_events ORDER BY id').all();
+    return db
+      .prepare<[], { kind: string; process_key: string | null; detail: string | null }>(
+        'SELECT kind, process_key, detail FROM audit_events ORDER BY id',
+      )
+      .all();
   } finally {
     db.close();
   }
@@ -53,7 +57,8 @@ function recoveryOutcomesIn(dbPath: string): string[] {
   }
 }
 
-const show = (result: RunResult): string => `exit ${String(result.code)}\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`;
+const show = (result: RunResult): string =>
+  `exit ${String(result.code)}\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`;
 
 describe('watchdog: processes run as a user', () => {
   it('runs the start command of a process with "user": "nobody" as nobody, with its HOME and USER', async () => {
@@ -66,21 +71,28 @@ describe('watchdog: processes run as a user', () => {
     mkdirSync(out);
     chmodSync(out, 0o777);
     const whoPath = join(out, 'who.txt');
-    writeConfig(dir, {
-      app: {
-        heartbeat_path: 'hb/app.json',
-        user: 'nobody',
-        commands: { start: `echo "$(id -u) $(id -g) $HOME $USER" > ${whoPath}` },
-        recovery_actions: ['start'],
+    writeConfig(
+      dir,
+      {
+        app: {
+          heartbeat_path: 'hb/app.json',
+          user: 'nobody',
+          commands: { start: `echo "$(id -u) $(id -g) $HOME $USER" > ${whoPath}` },
+          recovery_actions: ['start'],
+        },
       },
-    }, { verify_delay: 0.5 });
+      { verify_delay: 0.5 },
+    );
 
     const on = await runWatchdog(['on', 'app'], { cwd: dir, env: ALICE });
     assert.equal(on.code, 0, show(on));
     assert.match(on.stdout, /^app: start #1 succeeded/m, show(on));
 
     const [uid, gid, home, user] = readFileSync(whoPath, 'utf8').trim().split(' ');
-    assert.deepEqual({ uid, gid, home, user }, { uid: '65534', gid: String(nobody.gid), home: nobody.home, user: 'nobody' });
+    assert.deepEqual(
+      { uid, gid, home, user },
+      { uid: '65534', gid: String(nobody.gid), home: nobody.home, user: 'nobody' },
+    );
   });
 
   it('refuses a config naming a user this machine does not have (exit 78)', async () => {
@@ -111,7 +123,10 @@ describe('watchdog: processes run as a user', () => {
     const result = await runWatchdog(['check'], { cwd: safe });
     assert.equal(result.code, 78, show(result));
     assert.match(result.stderr, /are not safe from other users; refusing to use them/, show(result));
-    assert.ok(result.stderr.includes(`db_path: its folder ${shared} is writable by group or others (mode 0777)`), show(result));
+    assert.ok(
+      result.stderr.includes(`db_path: its folder ${shared} is writable by group or others (mode 0777)`),
+      show(result),
+    );
     assert.deepEqual(readdirSync(shared), [], 'nothing created in the loose folder');
   });
 
@@ -123,7 +138,10 @@ describe('watchdog: processes run as a user', () => {
     chmodSync(configPath, 0o644);
     const result = await runWatchdog(['check'], { cwd: shared });
     assert.equal(result.code, 78, show(result));
-    assert.ok(result.stderr.includes(`config file ${configPath} can be changed by other users; refusing to use it`), show(result));
+    assert.ok(
+      result.stderr.includes(`config file ${configPath} can be changed by other users; refusing to use it`),
+      show(result),
+    );
     assert.ok(result.stderr.includes(`its folder ${shared} is writable by group or others (mode 0777)`), show(result));
   });
 });
@@ -146,8 +164,20 @@ describe('watchdog reset and the crash-loop guard', () => {
     writeConfig(
       dir,
       {
-        app: { heartbeat_path: 'hb/app.json', commands: { start: 'exit 3' }, recovery_actions: ['start'], max_recoveries: 1, recovery_backoff_seconds: 0 },
-        web: { heartbeat_path: 'hb/web.json', timeout_seconds: 3600, match: 'user-and-reset', commands: { start: 'true' }, recovery_actions: ['start'] },
+        app: {
+          heartbeat_path: 'hb/app.json',
+          commands: { start: 'exit 3' },
+          recovery_actions: ['start'],
+          max_recoveries: 1,
+          recovery_backoff_seconds: 0,
+        },
+        web: {
+          heartbeat_path: 'hb/web.json',
+          timeout_seconds: 3600,
+          match: 'user-and-reset',
+          commands: { start: 'true' },
+          recovery_actions: ['start'],
+        },
       },
       { consecutive_failures_threshold: 1, verify_delay: 0.2 },
     );
@@ -158,29 +188,51 @@ describe('watchdog reset and the crash-loop guard', () => {
 
     const second = await runWatchdog(['check'], { cwd: dir });
     assert.equal(second.code, 1, `giving up is told once, as a failure: ${show(second)}`);
-    assert.match(second.stderr, /^watchdog: app: gave up: 1 recovery within 60m 00s \(max_recoveries 1\)/m, show(second));
-    assert.ok(second.stderr.includes('watchdog: app: no more recoveries until `watchdog on app` or `watchdog reset app`'), show(second));
+    assert.match(
+      second.stderr,
+      /^watchdog: app: gave up: 1 recovery within 60m 00s \(max_recoveries 1\)/m,
+      show(second),
+    );
+    assert.ok(
+      second.stderr.includes('watchdog: app: no more recoveries until `watchdog on app` or `watchdog reset app`'),
+      show(second),
+    );
     assert.deepEqual(recoveryOutcomesIn(dbPath), ['failed'], 'no second recovery');
 
     const gaveUp = await statusOf(dir);
     const app = gaveUp.get('app');
     assert.equal(app?.state, 'gave_up', JSON.stringify(app));
-    assert.ok(typeof app?.gave_up_at === 'string' && app.gave_up_at !== '', `gave_up_at is a time: ${JSON.stringify(app)}`);
+    assert.ok(
+      typeof app?.gave_up_at === 'string' && app.gave_up_at !== '',
+      `gave_up_at is a time: ${JSON.stringify(app)}`,
+    );
     assert.match(app?.gave_up_reason ?? '', /^gave up: 1 recovery within/);
     assert.ok(app !== undefined && 'identity' in app, 'status --json has an identity field');
     assert.deepEqual(
-      { state: gaveUp.get('web')?.state, identity: gaveUp.get('web')?.identity, gave_up_at: gaveUp.get('web')?.gave_up_at },
+      {
+        state: gaveUp.get('web')?.state,
+        identity: gaveUp.get('web')?.identity,
+        gave_up_at: gaveUp.get('web')?.gave_up_at,
+      },
       { state: 'healthy', identity: 'command line', gave_up_at: null },
     );
 
     const third = await runWatchdog(['check'], { cwd: dir });
-    assert.deepEqual({ code: third.code, stderr: third.stderr }, { code: 0, stderr: '' }, `given up: quiet, nothing runs: ${show(third)}`);
+    assert.deepEqual(
+      { code: third.code, stderr: third.stderr },
+      { code: 0, stderr: '' },
+      `given up: quiet, nothing runs: ${show(third)}`,
+    );
     assert.deepEqual(recoveryOutcomesIn(dbPath), ['failed']);
 
     const reset = await runWatchdog(['reset', 'app'], { cwd: dir, env: ALICE });
     assert.equal(reset.code, 0, show(reset));
     assert.equal(reset.stderr, '');
-    assert.match(reset.stdout, /^app: reset: recoveries resume when it fails \(it had given up at \S+\); nothing was started$/m, show(reset));
+    assert.match(
+      reset.stdout,
+      /^app: reset: recoveries resume when it fails \(it had given up at \S+\); nothing was started$/m,
+      show(reset),
+    );
     assert.deepEqual(recoveryOutcomesIn(dbPath), ['failed'], 'reset starts nothing');
     const events = auditEventsIn(dbPath);
     assert.deepEqual(
@@ -190,7 +242,10 @@ describe('watchdog reset and the crash-loop guard', () => {
         ['reset', 'app'],
       ],
     );
-    assert.match(events[1]?.detail ?? '', /^crash-loop guard and failure count reset by alice \(it had given up at \S+\)$/);
+    assert.match(
+      events[1]?.detail ?? '',
+      /^crash-loop guard and failure count reset by alice \(it had given up at \S+\)$/,
+    );
     assert.equal((await statusOf(dir)).get('app')?.gave_up_at, null, 'no longer given up');
 
     const afterReset = await runWatchdog(['check'], { cwd: dir });
@@ -203,9 +258,16 @@ describe('watchdog reset and the crash-loop guard', () => {
     writeConfig(dir, { app: { heartbeat_path: 'hb/app.json' } });
     const result = await runWatchdog(['reset', 'app'], { cwd: dir, env: ALICE });
     assert.equal(result.code, 0, show(result));
-    assert.equal(result.stdout, 'app: reset: recoveries resume when it fails (it had not given up); nothing was started\n');
+    assert.equal(
+      result.stdout,
+      'app: reset: recoveries resume when it fails (it had not given up); nothing was started\n',
+    );
     assert.deepEqual(auditEventsIn(join(dir, 'watchdog.db')), [
-      { kind: 'reset', process_key: 'app', detail: 'crash-loop guard and failure count reset by alice (it had not given up)' },
+      {
+        kind: 'reset',
+        process_key: 'app',
+        detail: 'crash-loop guard and failure count reset by alice (it had not given up)',
+      },
     ]);
   });
 });

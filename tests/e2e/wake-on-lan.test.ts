@@ -15,7 +15,10 @@ import { recoveriesIn } from '../helpers/watchdog-in-namespace.js';
 const MAC = 'aa:bb:cc:dd:ee:ff';
 
 /** Six 0xFF bytes, then the MAC sixteen times: written out here, not taken from the code under test. */
-const EXPECTED_PACKET = Buffer.concat([Buffer.alloc(6, 0xff), ...Array.from({ length: 16 }, () => Buffer.from([0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff]))]);
+const EXPECTED_PACKET = Buffer.concat([
+  Buffer.alloc(6, 0xff),
+  ...Array.from({ length: 16 }, () => Buffer.from([0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff])),
+]);
 
 describe('a wake_on_lan recovery action (a UDP socket on 127.0.0.1)', () => {
   it('sends one magic packet for the MAC, records the action ok, and goes on to start the app', async () => {
@@ -29,7 +32,9 @@ describe('a wake_on_lan recovery action (a UDP socket on 127.0.0.1)', () => {
           heartbeat_path: 'hb/app.json',
           commands: { start: 'exec sleep 300' },
           recovery_actions: ['wake_box', 'kill', 'start'],
-          wake_on_lan: { wake_box: { mac: MAC.toUpperCase().replaceAll(':', '-'), broadcast: '127.0.0.1', port: box.port } },
+          wake_on_lan: {
+            wake_box: { mac: MAC.toUpperCase().replaceAll(':', '-'), broadcast: '127.0.0.1', port: box.port },
+          },
         },
       },
       { consecutive_failures_threshold: 1, verify_delay: 0.2 },
@@ -39,10 +44,17 @@ describe('a wake_on_lan recovery action (a UDP socket on 127.0.0.1)', () => {
     killStartedAppsOnCleanup(dbPath);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stderr, '');
-    assert.match(result.stdout, new RegExp(`^ {2}wake_box: ok: sent a magic packet for ${MAC} to 127\\.0\\.0\\.1:${box.port}$`, 'm'));
+    assert.match(
+      result.stdout,
+      new RegExp(`^ {2}wake_box: ok: sent a magic packet for ${MAC} to 127\\.0\\.0\\.1:${box.port}$`, 'm'),
+    );
 
     const datagrams = await box.waitFor(1);
-    assert.equal(datagrams.length, 1, `exactly one packet: ${datagrams.map((datagram) => datagram.data.toString('hex')).join(', ')}`);
+    assert.equal(
+      datagrams.length,
+      1,
+      `exactly one packet: ${datagrams.map((datagram) => datagram.data.toString('hex')).join(', ')}`,
+    );
     const [packet] = datagrams;
     assert.equal(packet?.data.length, 102);
     assert.deepEqual(packet?.data, EXPECTED_PACKET, 'six 0xFF bytes, then the MAC sixteen times');
@@ -84,7 +96,9 @@ describe('a wake_on_lan recovery action (a UDP socket on 127.0.0.1)', () => {
 
     // A packet the dry run had sent would be queued before this one, which is sent after it exited.
     const marker = createSocket('udp4');
-    await new Promise<void>((resolve, reject) => marker.send('marker', box.port, '127.0.0.1', (error) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      marker.send('marker', box.port, '127.0.0.1', (error) => (error ? reject(error) : resolve())),
+    );
     marker.close();
     const datagrams = await box.waitFor(1);
     assert.deepEqual(

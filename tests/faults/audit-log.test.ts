@@ -30,11 +30,24 @@ import {
 import { MAX_JOURNAL_CHECKS } from '../../src/store/journal.js';
 
 /** Processes with no heartbeat (the stub start writes none): at threshold 1 every tick recovers each one that is on. */
-function failingApps(dir: string, apps: Record<string, Partial<FaultProcess>>, topLevel: Record<string, unknown> = {}): void {
+function failingApps(
+  dir: string,
+  apps: Record<string, Partial<FaultProcess>>,
+  topLevel: Record<string, unknown> = {},
+): void {
   writeFaultConfig(
     dir,
     Object.fromEntries(
-      Object.entries(apps).map(([key, fields]) => [key, { heartbeat_path: `hb/${key}.json`, recovery_backoff_seconds: 0, max_recoveries: 100, start_grace_seconds: 0, ...fields }]),
+      Object.entries(apps).map(([key, fields]) => [
+        key,
+        {
+          heartbeat_path: `hb/${key}.json`,
+          recovery_backoff_seconds: 0,
+          max_recoveries: 100,
+          start_grace_seconds: 0,
+          ...fields,
+        },
+      ]),
     ),
     { consecutive_failures_threshold: 1, ...topLevel },
   );
@@ -86,7 +99,9 @@ describe('fault injection: the audit log keeps every promise', () => {
     failingApps(world.dir, {
       app: {},
       // Its start damages the recoveries table under the running tick: the tick's next writes meet it.
-      trigger: { commands: { start: `${STUB_START}; ${process.execPath} ${corrupter} ${world.dbPath} recoveries ${marker}` } },
+      trigger: {
+        commands: { start: `${STUB_START}; ${process.execPath} ${corrupter} ${world.dbPath} recoveries ${marker}` },
+      },
     });
     // Disarmed for the first tick.
     writeFileSync(marker, '');
@@ -103,13 +118,15 @@ describe('fault injection: the audit log keeps every promise', () => {
     const row = processRowOf(world.dbPath, 'app');
     const events = auditEventsOf(world.dbPath);
     const status = await world.watchdog(['status', '--json']);
-    const appStatus = (JSON.parse(status.stdout) as { processes: { key: string; state: string }[] }).processes.find((process) => process.key === 'app');
+    const appStatus = (JSON.parse(status.stdout) as { processes: { key: string; state: string }[] }).processes.find(
+      (process) => process.key === 'app',
+    );
     const bystanders = await bystanderReport(world);
 
     await faultCase(
       's.1',
-      'a page of the recoveries table overwritten with garbage by an app\'s start, mid-tick, while another app is turned off',
-      'the tick goes on (exit 0) and says the database is corrupt; the file is moved aside and a fresh one holds the off state and the tick\'s rows; that app is started by no later tick and status says off',
+      "a page of the recoveries table overwritten with garbage by an app's start, mid-tick, while another app is turned off",
+      "the tick goes on (exit 0) and says the database is corrupt; the file is moved aside and a fresh one holds the off state and the tick's rows; that app is started by no later tick and status says off",
       (seen) => {
         seen.note('off', describeRun(off));
         seen.note('corrupting tick', describeRun(corruptTick));
@@ -117,7 +134,10 @@ describe('fault injection: the audit log keeps every promise', () => {
         seen.note('later ticks', ticks.map(describeRun));
         seen.note('starts of the off app before/after', `${startsBefore}/${startsOf(world.dir, 'app')}`);
         seen.note('off_since in the database', row?.off_since ?? null);
-        seen.note('events', events.map((event) => event.kind));
+        seen.note(
+          'events',
+          events.map((event) => event.kind),
+        );
         seen.note('status', appStatus?.state ?? 'missing');
         seen.note(describeBystanders(bystanders));
 
@@ -142,8 +162,15 @@ describe('fault injection: the audit log keeps every promise', () => {
     const journalPath = `${world.dbPath}.journal`;
     const earlier = MAX_JOURNAL_CHECKS - 1;
     const base = Date.parse('2026-01-01T00:00:00Z');
-    const rows = Array.from({ length: earlier }, (_, n) => ({ id: 1000 + n, process_key: 'app', checked_at: new Date(base + n * 60_000).toISOString().replace('Z', '000+00:00'), health: 'no_heartbeat' }));
-    writeFileSync(journalPath, JSON.stringify({ version: 1, tables: { check_history: rows }, droppedChecks: 3 }), { mode: 0o600 });
+    const rows = Array.from({ length: earlier }, (_, n) => ({
+      id: 1000 + n,
+      process_key: 'app',
+      checked_at: new Date(base + n * 60_000).toISOString().replace('Z', '000+00:00'),
+      health: 'no_heartbeat',
+    }));
+    writeFileSync(journalPath, JSON.stringify({ version: 1, tables: { check_history: rows }, droppedChecks: 3 }), {
+      mode: 0o600,
+    });
 
     const release = holdWriteLock(world.dbPath);
     let locked;
@@ -152,7 +179,10 @@ describe('fault injection: the audit log keeps every promise', () => {
     } finally {
       release();
     }
-    const kept = JSON.parse(readFileSync(journalPath, 'utf8')) as { tables: { check_history: { id: number }[] }; droppedChecks: number };
+    const kept = JSON.parse(readFileSync(journalPath, 'utf8')) as {
+      tables: { check_history: { id: number }[] };
+      droppedChecks: number;
+    };
     const after = await world.watchdog(['check']);
     const checks = checksOf(world.dbPath);
     const ids = new Set(checks.map((check) => check.id));
@@ -202,18 +232,24 @@ describe('fault injection: the audit log keeps every promise', () => {
       release();
     }
     const inDatabase = processRowOf(world.dbPath, 'app')?.off_since ?? null;
-    const parsed = JSON.parse(json.stdout) as { processes: { key: string; state: string; off_since: string | null }[]; journal: { processes: string[]; pending_rows: number } | null };
+    const parsed = JSON.parse(json.stdout) as {
+      processes: { key: string; state: string; off_since: string | null }[];
+      journal: { processes: string[]; pending_rows: number } | null;
+    };
     const bystanders = await bystanderReport(world);
 
     await faultCase(
       's.3',
-      '`watchdog off app` and then `status` / `status --json` while another connection holds the database\'s write lock',
+      "`watchdog off app` and then `status` / `status --json` while another connection holds the database's write lock",
       'off exits 0 and says it is kept in the journal; status shows app off with a line naming the journal; --json has state off and a journal field naming app; the database itself does not have it yet',
       (seen) => {
         seen.note('off', describeRun(off));
         seen.note('off in the database', inDatabase);
         seen.note('status', describeRun(text));
-        seen.note('status line of the journal', text.stdout.split('\n').find((line) => line.startsWith('journal ')) ?? 'none');
+        seen.note(
+          'status line of the journal',
+          text.stdout.split('\n').find((line) => line.startsWith('journal ')) ?? 'none',
+        );
         seen.note('json state', parsed.processes[0]?.state ?? 'missing');
         seen.note('json journal', parsed.journal);
         seen.note(describeBystanders(bystanders));
@@ -223,7 +259,10 @@ describe('fault injection: the audit log keeps every promise', () => {
         assert.equal(inDatabase, null, 'the database could not take it');
         assert.equal(text.code, 0, `status: ${text.stderr}`);
         assert.match(text.stdout, /\boff\b/);
-        assert.match(text.stdout, /^journal .*watchdog\.db\.journal: (?:1 row waits|\d+ rows wait) in the journal; the state of app is from it/m);
+        assert.match(
+          text.stdout,
+          /^journal .*watchdog\.db\.journal: (?:1 row waits|\d+ rows wait) in the journal; the state of app is from it/m,
+        );
         assert.equal(parsed.processes[0]?.state, 'off');
         assert.notEqual(parsed.processes[0]?.off_since ?? null, null);
         assert.deepEqual(parsed.journal?.processes, ['app']);
@@ -260,15 +299,24 @@ describe('fault injection: the audit log keeps every promise', () => {
     await faultCase(
       's.4',
       'the journal of a locked tick put back after the next tick wrote it into the database and went on (a stop before the unlink, or an unlink that failed)',
-      'the next tick finds it taken already: removed with a warning, not written again (the newer process_state stands), no second journal_replayed event; all 4 ticks\' checks and recoveries present once',
+      "the next tick finds it taken already: removed with a warning, not written again (the newer process_state stands), no second journal_replayed event; all 4 ticks' checks and recoveries present once",
       (seen) => {
         seen.note('locked tick', describeRun(locked));
         seen.note('replaying tick', describeRun(replaying));
         seen.note('tick with the journal back', describeRun(again));
-        seen.note('check ids', checks.map((check) => check.id));
-        seen.note('recoveries', recoveries.map((row) => `#${row.id} ${row.outcome}`));
+        seen.note(
+          'check ids',
+          checks.map((check) => check.id),
+        );
+        seen.note(
+          'recoveries',
+          recoveries.map((row) => `#${row.id} ${row.outcome}`),
+        );
         seen.note('journal_replayed events', replays);
-        seen.note('last_check_at before/after the tick', `${String(stateBefore?.last_check_at)}/${String(stateAfter?.last_check_at)}`);
+        seen.note(
+          'last_check_at before/after the tick',
+          `${String(stateBefore?.last_check_at)}/${String(stateAfter?.last_check_at)}`,
+        );
         seen.note('journal after', existsSync(journalPath));
         seen.note(describeBystanders(bystanders));
 
@@ -278,7 +326,11 @@ describe('fault injection: the audit log keeps every promise', () => {
         assert.equal(new Set(checks.map((check) => check.id)).size, 4);
         assert.equal(recoveries.length, 4, 'one recovery a tick, none twice');
         assert.equal(replays, 1, 'one replay recorded');
-        assert.equal(stateAfter?.last_check_at, checks.at(-1)?.checked_at, 'the state is the last tick\'s, not the journal\'s');
+        assert.equal(
+          stateAfter?.last_check_at,
+          checks.at(-1)?.checked_at,
+          "the state is the last tick's, not the journal's",
+        );
         assert.equal(existsSync(journalPath), false);
         assertBystandersUntouched(bystanders);
       },
@@ -295,7 +347,11 @@ describe('fault injection: the audit log keeps every promise', () => {
     const marker = join(world.dir, 'filled');
     // The app's start fills the disk (once) while the tick runs: the tick's next writes meet it.
     const filler = `[ -e ${marker} ] || { : > ${marker}; dd if=/dev/zero of=${full}/fill bs=4k 2>/dev/null; true; }`;
-    failingApps(world.dir, { app: { commands: { start: `${STUB_START}; ${filler}` } } }, { db_path: dbInside, journal_path: journal });
+    failingApps(
+      world.dir,
+      { app: { commands: { start: `${STUB_START}; ${filler}` } } },
+      { db_path: dbInside, journal_path: journal },
+    );
     writeFileSync(marker, '');
     const first = await world.watchdog(['check']);
     assert.equal(first.code, 0, `first tick: ${first.stderr}`);
@@ -307,7 +363,11 @@ describe('fault injection: the audit log keeps every promise', () => {
     await inside(['rm', `${full}/fill`]);
     const after = await world.watchdog(['check']);
     const copy = join(world.dir, 'copy.db');
-    const copied = await inside(['sh', '-c', `cp ${dbInside} ${copy} && { [ ! -s ${dbInside}-wal ] || cp ${dbInside}-wal ${copy}-wal; }`]);
+    const copied = await inside([
+      'sh',
+      '-c',
+      `cp ${dbInside} ${copy} && { [ ! -s ${dbInside}-wal ] || cp ${dbInside}-wal ${copy}-wal; }`,
+    ]);
     assert.equal(copied.code, 0, `copy the database out: ${copied.stderr}`);
     const checks = checksOf(copy);
     const recoveries = recoveriesOf(copy);
@@ -315,7 +375,7 @@ describe('fault injection: the audit log keeps every promise', () => {
 
     await faultCase(
       's.5',
-      'a 512 KiB tmpfs under the database filled to the last block by an app\'s start, in the middle of the tick recovering it',
+      "a 512 KiB tmpfs under the database filled to the last block by an app's start, in the middle of the tick recovering it",
       'the tick exits 0 and says its rows wait in the journal (on another file system); after room is made the next tick writes them: 3 checks, 3 recoveries, each succeeded, the journal removed',
       (seen) => {
         seen.note('filling tick', describeRun(fillingTick));
@@ -324,7 +384,10 @@ describe('fault injection: the audit log keeps every promise', () => {
         seen.note('journal while full', journalWhileFull);
         seen.note('tick after room', describeRun(after));
         seen.note('check rows', checks.length);
-        seen.note('recoveries', recoveries.map((row) => row.outcome));
+        seen.note(
+          'recoveries',
+          recoveries.map((row) => row.outcome),
+        );
         seen.note('journal after', existsSync(journal));
         seen.note(describeBystanders(bystanders));
 
@@ -334,7 +397,11 @@ describe('fault injection: the audit log keeps every promise', () => {
         assert.equal(startsOf(world.dir, 'app'), 3, 'every tick started the app');
         assert.equal(after.code, 0, `tick after room: ${after.stderr}`);
         assert.equal(checks.length, 3, 'no check row lost');
-        assert.deepEqual(recoveries.map((row) => row.outcome), ['succeeded', 'succeeded', 'succeeded'], 'the recovery the disk filled under is recorded whole');
+        assert.deepEqual(
+          recoveries.map((row) => row.outcome),
+          ['succeeded', 'succeeded', 'succeeded'],
+          'the recovery the disk filled under is recorded whole',
+        );
         assert.equal(existsSync(journal), false);
         assertBystandersUntouched(bystanders);
       },
@@ -358,7 +425,9 @@ describe('fault injection: the audit log keeps every promise', () => {
     const row = processRowOf(world.dbPath, 'app');
     const startsAfterOn = startsOf(world.dir, 'app');
     const tick = await world.watchdog(['check']);
-    const manual = recoveriesOf(world.dbPath).filter((recovery) => recovery.kind !== 'recovery').map((recovery) => `#${recovery.id} ${recovery.kind}`);
+    const manual = recoveriesOf(world.dbPath)
+      .filter((recovery) => recovery.kind !== 'recovery')
+      .map((recovery) => `#${recovery.id} ${recovery.kind}`);
     const bystanders = await bystanderReport(world);
 
     await faultCase(
@@ -417,14 +486,24 @@ describe('fault injection: the audit log keeps every promise', () => {
         seen.note('off', describeRun(off));
         seen.note('off says', /will not last/.test(off.stderr) ? 'will not last' : 'nothing of it');
         seen.note('tick', describeRun(tick));
-        seen.note('tick says', /rows are lost when it ends/.test(tick.stderr) ? 'its rows are lost when it ends' : /rows wait in/.test(tick.stderr) ? 'its rows wait in the journal' : 'nothing of it');
+        seen.note(
+          'tick says',
+          /rows are lost when it ends/.test(tick.stderr)
+            ? 'its rows are lost when it ends'
+            : /rows wait in/.test(tick.stderr)
+              ? 'its rows wait in the journal'
+              : 'nothing of it',
+        );
         seen.note('off in the database', offInDatabase);
         seen.note(describeBystanders(bystanders));
 
         assert.equal(off.code, 1, `off: ${off.stderr}`);
         assert.match(off.stderr, /cannot be written either: what was done is not recorded, and an `off` will not last/);
         assert.equal(tick.code, 0, `tick: ${tick.stderr}`);
-        assert.match(tick.stderr, /and the journal .*journal\.json cannot be written either: this tick's rows are lost when it ends/);
+        assert.match(
+          tick.stderr,
+          /and the journal .*journal\.json cannot be written either: this tick's rows are lost when it ends/,
+        );
         assert.doesNotMatch(tick.stderr, /rows wait in/, 'no claim that the rows are kept');
         assert.equal(offInDatabase, null);
         assertBystandersUntouched(bystanders);

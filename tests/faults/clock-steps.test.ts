@@ -45,14 +45,24 @@ function stubLines(dir: string): string[] {
 
 function logLines(dir: string, pattern: RegExp): string[] {
   const path = join(dir, 'logs/watchdog.log');
-  return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((line) => pattern.test(line)) : [];
+  return existsSync(path)
+    ? readFileSync(path, 'utf8')
+        .split('\n')
+        .filter((line) => pattern.test(line))
+    : [];
 }
 
 /** One process `app` with no heartbeat, due at once (threshold 1), whose recovery blocks in the stub until released. */
 function writeBlockingConfig(dir: string): void {
   writeFaultConfig(
     dir,
-    { app: { heartbeat_path: 'hb/app.json', commands: { start: STUB_START, stub: BLOCKING_STUB }, recovery_actions: ['kill', 'stub', 'start'] } },
+    {
+      app: {
+        heartbeat_path: 'hb/app.json',
+        commands: { start: STUB_START, stub: BLOCKING_STUB },
+        recovery_actions: ['kill', 'stub', 'start'],
+      },
+    },
     { consecutive_failures_threshold: 1, cleanup_timeout: 120 },
   );
 }
@@ -69,7 +79,9 @@ function readBootId(): string {
 
 /** The watchdog `check` running inside the namespace (its PID there). */
 async function runningTickPid(world: FaultWorld): Promise<number> {
-  const tick = (await world.ns.processes()).find((entry) => entry.state !== 'Z' && entry.cmdline.includes(WATCHDOG_BIN) && entry.cmdline.includes('check'));
+  const tick = (await world.ns.processes()).find(
+    (entry) => entry.state !== 'Z' && entry.cmdline.includes(WATCHDOG_BIN) && entry.cmdline.includes('check'),
+  );
   if (tick === undefined) throw new Error('no watchdog check is running in the namespace');
   return tick.pid;
 }
@@ -109,10 +121,17 @@ async function stepWhileHeld(id: string, step: { words: string; offset: string }
       seen.note('tick A', describeRun(resultA));
       seen.note('"compromised" log lines', compromised.length);
       seen.note('check_history rows', checks.length);
-      seen.note('recoveries', `${recoveries.length} (${recoveries.map((row) => `${row.outcome}: ${actionOutcomes(row).join(', ')}; ${String(row.duration_ms)} ms`).join(' | ')})`);
+      seen.note(
+        'recoveries',
+        `${recoveries.length} (${recoveries.map((row) => `${row.outcome}: ${actionOutcomes(row).join(', ')}; ${String(row.duration_ms)} ms`).join(' | ')})`,
+      );
       seen.note(describeBystanders(bystanders));
 
-      assert.deepEqual([tickB.code, tickB.signal, tickB.stdout + tickB.stderr], [0, null, ''], 'tick B exits 0 quietly');
+      assert.deepEqual(
+        [tickB.code, tickB.signal, tickB.stdout + tickB.stderr],
+        [0, null, ''],
+        'tick B exits 0 quietly',
+      );
       assert.equal(held.length, 1, 'tick B logged that the lock is held');
       assert.equal(stubWhileHeld, 1, 'tick B did not run the recovery beside A');
       assert.deepEqual([resultA.code, resultA.signal], [0, null], `tick A ends normally: ${describeRun(resultA)}`);
@@ -120,7 +139,10 @@ async function stepWhileHeld(id: string, step: { words: string; offset: string }
       assert.equal(checks.length, 1, 'only tick A checked');
       assert.equal(recoveries.length, 1, 'one recovery');
       assert.deepEqual(actionOutcomes(recoveries[0]), ['kill: nothing_to_kill', 'stub: ok', 'start: ok']);
-      assert.ok((recoveries[0]?.duration_ms ?? Infinity) < 120_000, `the recovery's duration is measured on a clock nobody stepped (${String(recoveries[0]?.duration_ms)} ms)`);
+      assert.ok(
+        (recoveries[0]?.duration_ms ?? Infinity) < 120_000,
+        `the recovery's duration is measured on a clock nobody stepped (${String(recoveries[0]?.duration_ms)} ms)`,
+      );
       assert.deepEqual(stubStarts(dir), ['app'], 'one start');
       assertBystandersUntouched(bystanders);
     },
@@ -128,8 +150,10 @@ async function stepWhileHeld(id: string, step: { words: string; offset: string }
 }
 
 describe('fault injection: clock steps and the tick lock', () => {
-  it('keeps a held lock through a forward step mid-tick', () => stepWhileHeld('q.1', { words: 'forward 6 hours', offset: '+6h' }, '+7h'));
-  it('keeps a held lock through a backward step mid-tick', () => stepWhileHeld('q.2', { words: 'back 6 hours', offset: '-6h' }, '+0'));
+  it('keeps a held lock through a forward step mid-tick', () =>
+    stepWhileHeld('q.1', { words: 'forward 6 hours', offset: '+6h' }, '+7h'));
+  it('keeps a held lock through a backward step mid-tick', () =>
+    stepWhileHeld('q.2', { words: 'back 6 hours', offset: '-6h' }, '+0'));
 
   it('takes at once a lock whose holder was SIGKILLed, after a small step back between ticks', () =>
     faultCase(
@@ -156,9 +180,16 @@ describe('fault injection: clock steps and the tick lock', () => {
         seen.note('lock directory left with its owner', leftBehind);
         seen.note('tick B', describeRun(tickB));
         seen.note('"lock held" log lines', held.length);
-        seen.note('log', removed.map((line) => line.replace(/^.*removed/, 'removed').replaceAll(dir, '<case>')).join(' | ') || 'no stale lock removed');
+        seen.note(
+          'log',
+          removed.map((line) => line.replace(/^.*removed/, 'removed').replaceAll(dir, '<case>')).join(' | ') ||
+            'no stale lock removed',
+        );
         seen.note('check_history rows', checks.length);
-        seen.note('recoveries', recoveries.map((row) => `${row.outcome} (${actionOutcomes(row).join(', ')})`).join(' | '));
+        seen.note(
+          'recoveries',
+          recoveries.map((row) => `${row.outcome} (${actionOutcomes(row).join(', ')})`).join(' | '),
+        );
         seen.note(describeBystanders(bystanders));
 
         assert.equal(resultA.signal, 'SIGKILL', `tick A was SIGKILLed: ${describeRun(resultA)}`);
@@ -180,7 +211,7 @@ describe('fault injection: clock steps and the tick lock', () => {
   it('takes a lock directory left in a previous boot, though its PID is alive with the same start ticks', () =>
     faultCase(
       'q.4',
-      "a lock directory refreshed moments ago, whose owner names another boot and a live PID (the bystander, its own start ticks): a machine that rebooted before the clock was set",
+      'a lock directory refreshed moments ago, whose owner names another boot and a live PID (the bystander, its own start ticks): a machine that rebooted before the clock was set',
       'the tick takes it at once (identity, not age: another boot), exits 0 and checks; the bystander is not signalled',
       async (seen) => {
         const world = await startFaultWorld('prev-boot');
@@ -188,15 +219,26 @@ describe('fault injection: clock steps and the tick lock', () => {
         writeFaultConfig(dir, { app: { heartbeat_path: 'hb/app.json' } });
         const lockDir = join(dir, 'watchdog.lock');
         mkdirSync(lockDir);
-        const owner = { pid: world.bystander.pid, pid_start_ticks: await startTicksIn(world.ns, world.bystander.pid), boot_id: '0b0b0b0b-0000-4000-8000-000000000000' };
+        const owner = {
+          pid: world.bystander.pid,
+          pid_start_ticks: await startTicksIn(world.ns, world.bystander.pid),
+          boot_id: '0b0b0b0b-0000-4000-8000-000000000000',
+        };
         writeFileSync(join(lockDir, 'owner.json'), JSON.stringify(owner));
         const tick = await world.watchdog(['check']);
         const checks = checksOf(world.dbPath);
         const removed = logLines(dir, /removed the stale lock/);
         const bystanders = await bystanderReport(world);
-        seen.note('owner', `PID ${owner.pid} (alive), start ticks ${owner.pid_start_ticks}, boot ${owner.boot_id.slice(0, 8)}…`);
+        seen.note(
+          'owner',
+          `PID ${owner.pid} (alive), start ticks ${owner.pid_start_ticks}, boot ${owner.boot_id.slice(0, 8)}…`,
+        );
         seen.note('tick', describeRun(tick));
-        seen.note('log', removed.map((line) => line.replace(/^.*removed/, 'removed').replaceAll(dir, '<case>')).join(' | ') || 'no stale lock removed');
+        seen.note(
+          'log',
+          removed.map((line) => line.replace(/^.*removed/, 'removed').replaceAll(dir, '<case>')).join(' | ') ||
+            'no stale lock removed',
+        );
         seen.note('check_history rows', checks.length);
         seen.note('lock directory after the tick', existsSync(lockDir) ? 'left' : 'gone');
         seen.note(describeBystanders(bystanders));
@@ -222,13 +264,31 @@ describe('fault injection: clock steps and the kill path', () => {
         const { dir, ns } = world;
         mkdirSync(join(dir, 'hb'));
         const heartbeatPath = join(dir, 'hb/app.json');
-        const appPid = await ns.spawn([process.execPath, DEMO_APP, '--heartbeat-dir', join(dir, 'hb'), '--key', 'app', '--interval-ms', '100', '--hang-after', '1'], {
-          cwd: dir,
-          detached: true,
-          env: fixedOffsetEnv('-6h'),
-        });
+        const appPid = await ns.spawn(
+          [
+            process.execPath,
+            DEMO_APP,
+            '--heartbeat-dir',
+            join(dir, 'hb'),
+            '--key',
+            'app',
+            '--interval-ms',
+            '100',
+            '--hang-after',
+            '1',
+          ],
+          {
+            cwd: dir,
+            detached: true,
+            env: fixedOffsetEnv('-6h'),
+          },
+        );
         await waitForBeatOf(heartbeatPath, appPid);
-        const beat = JSON.parse(readFileSync(heartbeatPath, 'utf8')) as { timestamp: string; pid_start_ticks?: number; boot_id?: string };
+        const beat = JSON.parse(readFileSync(heartbeatPath, 'utf8')) as {
+          timestamp: string;
+          pid_start_ticks?: number;
+          boot_id?: string;
+        };
         writeFaultConfig(dir, { app: { heartbeat_path: 'hb/app.json' } }, { consecutive_failures_threshold: 1 });
         const tick = await world.watchdog(['check']);
         const checks = checksOf(world.dbPath);
@@ -236,7 +296,10 @@ describe('fault injection: clock steps and the kill path', () => {
         const kill = recoveries[0]?.actions.find((action) => action.action === 'kill');
         const appState = await ns.state(appPid);
         const bystanders = await bystanderReport(world);
-        seen.note('heartbeat', `${beat.timestamp} (written ${Math.round((Date.now() - Date.parse(beat.timestamp)) / HOUR_MS)} h ago by the real clock), pid_start_ticks ${String(beat.pid_start_ticks)}, boot_id ${beat.boot_id === undefined ? 'none' : 'given'}`);
+        seen.note(
+          'heartbeat',
+          `${beat.timestamp} (written ${Math.round((Date.now() - Date.parse(beat.timestamp)) / HOUR_MS)} h ago by the real clock), pid_start_ticks ${String(beat.pid_start_ticks)}, boot_id ${beat.boot_id === undefined ? 'none' : 'given'}`,
+        );
         seen.note('tick', describeRun(tick));
         seen.note(`${checks[0]?.health ?? 'no check'}: ${checks[0]?.reason ?? ''}`);
         seen.note('actions', actionOutcomes(recoveries[0]));
@@ -262,7 +325,10 @@ describe('fault injection: clock steps and the kill path', () => {
     const { dir, ns } = world;
     mkdirSync(join(dir, 'hb'));
     // Two strangers that took the dead apps' PIDs: started now, after the heartbeats were written.
-    const strangers = { spaced: await ns.spawn(['sleep', '300'], { detached: true }), seconds: await ns.spawn(['sleep', '300'], { detached: true }) };
+    const strangers = {
+      spaced: await ns.spawn(['sleep', '300'], { detached: true }),
+      seconds: await ns.spawn(['sleep', '300'], { detached: true }),
+    };
     const tenMinutesAgo = Date.now() - 600_000;
     const forms = {
       spaced: ` ${formatUtcTimestamp(new Date(tenMinutesAgo))} `,
@@ -270,9 +336,22 @@ describe('fault injection: clock steps and the kill path', () => {
       seconds: `${formatUtcTimestamp(new Date(tenMinutesAgo + (5 * 3600 + 30 * 60 + 15) * 1000)).slice(0, 26)}+05:30:15`,
     };
     for (const key of ['spaced', 'seconds'] as const) {
-      writeHeartbeat(join(dir, `hb/${key}.json`), JSON.stringify({ process_key: key, pid: strangers[key], timestamp: forms[key], status: 'running', iteration: 7 }));
+      writeHeartbeat(
+        join(dir, `hb/${key}.json`),
+        JSON.stringify({
+          process_key: key,
+          pid: strangers[key],
+          timestamp: forms[key],
+          status: 'running',
+          iteration: 7,
+        }),
+      );
     }
-    writeFaultConfig(dir, { spaced: { heartbeat_path: 'hb/spaced.json' }, seconds: { heartbeat_path: 'hb/seconds.json' } }, { consecutive_failures_threshold: 1 });
+    writeFaultConfig(
+      dir,
+      { spaced: { heartbeat_path: 'hb/spaced.json' }, seconds: { heartbeat_path: 'hb/seconds.json' } },
+      { consecutive_failures_threshold: 1 },
+    );
     const tick = await world.watchdog(['check']);
     const checks = checksOf(world.dbPath);
     const recoveries = recoveriesOf(world.dbPath);
@@ -321,7 +400,15 @@ describe('fault injection: clock steps and the kill path', () => {
         const bootId = readBootId().toUpperCase();
         writeHeartbeat(
           join(dir, 'hb/app.json'),
-          JSON.stringify({ process_key: 'app', pid: appPid, timestamp: formatUtcTimestamp(new Date()), status: 'running', iteration: 3, pid_start_ticks: await startTicksIn(ns, appPid), boot_id: bootId }),
+          JSON.stringify({
+            process_key: 'app',
+            pid: appPid,
+            timestamp: formatUtcTimestamp(new Date()),
+            status: 'running',
+            iteration: 3,
+            pid_start_ticks: await startTicksIn(ns, appPid),
+            boot_id: bootId,
+          }),
         );
         writeFaultConfig(dir, { app: { heartbeat_path: 'hb/app.json' } }, { consecutive_failures_threshold: 1 });
         const tick = await world.watchdog(['check']);
@@ -357,13 +444,17 @@ describe('fault injection: clock steps and the kill path', () => {
         mkdirSync(join(dir, 'hb'));
         const heartbeatPath = join(dir, 'hb/app.json');
         const clock = steppableClock(dir, 'machine');
-        const appPid = await ns.spawn([process.execPath, DEMO_APP, '--heartbeat-dir', join(dir, 'hb'), '--key', 'app', '--interval-ms', '4000'], {
-          cwd: dir,
-          detached: true,
-          env: clock.env,
-        });
+        const appPid = await ns.spawn(
+          [process.execPath, DEMO_APP, '--heartbeat-dir', join(dir, 'hb'), '--key', 'app', '--interval-ms', '4000'],
+          {
+            cwd: dir,
+            detached: true,
+            env: clock.env,
+          },
+        );
         await waitForBeatOf(heartbeatPath, appPid);
-        const iteration = (): number => (JSON.parse(readFileSync(heartbeatPath, 'utf8')) as { iteration: number }).iteration;
+        const iteration = (): number =>
+          (JSON.parse(readFileSync(heartbeatPath, 'utf8')) as { iteration: number }).iteration;
         writeFaultConfig(dir, { app: { heartbeat_path: 'hb/app.json' } }, { consecutive_failures_threshold: 2 });
         const first = iteration();
         await waitFor('the next beat', () => iteration() > first);

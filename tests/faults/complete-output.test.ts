@@ -40,7 +40,10 @@ interface PipelineRun {
 async function pipelineIn(world: FaultWorld, args: string[], tail: string): Promise<PipelineRun> {
   const errFile = join(world.dir, `watchdog-${args.join('-').replace(/[^a-z]/g, '')}-${Date.now()}.stderr`);
   const script = `"$1" "$2" "\${@:4}" 2> "$3" | ${tail}\nexit "\${PIPESTATUS[0]}"`;
-  const run = await world.ns.run(['bash', '-c', script, 'bash', process.execPath, WATCHDOG_BIN, errFile, ...args, '-c', world.configPath], { cwd: '/', timeoutMs: 60_000 });
+  const run = await world.ns.run(
+    ['bash', '-c', script, 'bash', process.execPath, WATCHDOG_BIN, errFile, ...args, '-c', world.configPath],
+    { cwd: '/', timeoutMs: 60_000 },
+  );
   return { code: run.code ?? -1, stderr: readFileSync(errFile, 'utf8'), readerOut: run.stdout, run };
 }
 
@@ -59,14 +62,25 @@ describe('fault injection: output to hostile readers', () => {
         const toFile = await pipelineIn(world, ['status', '--json'], `cat > ${join(world.dir, 'to-file.json')}`);
         const fileBytes = readFileSync(join(world.dir, 'to-file.json')).length;
         seen.note('to a file', `${fileBytes} bytes, exit ${toFile.code}`);
-        assert.ok(fileBytes > 3_000_000, `precondition: megabytes of output (${fileBytes} bytes; ${describeRun(toFile.run)})`);
+        assert.ok(
+          fileBytes > 3_000_000,
+          `precondition: megabytes of output (${fileBytes} bytes; ${describeRun(toFile.run)})`,
+        );
 
-        const slow = await pipelineIn(world, ['status', '--json'], `${JSON.stringify(process.execPath)} ${reader} ${join(world.dir, 'slow.json')} 20`);
+        const slow = await pipelineIn(
+          world,
+          ['status', '--json'],
+          `${JSON.stringify(process.execPath)} ${reader} ${join(world.dir, 'slow.json')} 20`,
+        );
         const readerBytes = Number(slow.readerOut.trim());
-        seen.note('through the slow reader', `${readerBytes} bytes, exit ${slow.code}, stderr ${slow.stderr === '' ? 'empty' : JSON.stringify(slow.stderr.slice(0, 120))}`);
+        seen.note(
+          'through the slow reader',
+          `${readerBytes} bytes, exit ${slow.code}, stderr ${slow.stderr === '' ? 'empty' : JSON.stringify(slow.stderr.slice(0, 120))}`,
+        );
         let processes: number | string;
         try {
-          processes = (JSON.parse(readFileSync(join(world.dir, 'slow.json'), 'utf8')) as { processes: unknown[] }).processes.length;
+          processes = (JSON.parse(readFileSync(join(world.dir, 'slow.json'), 'utf8')) as { processes: unknown[] })
+            .processes.length;
         } catch (error) {
           processes = `invalid JSON (${(error as Error).message})`;
         }
@@ -88,17 +102,22 @@ describe('fault injection: output to hostile readers', () => {
         const world = await startFaultWorld('output-head');
         writeManyProcessesConfig(world.dir, 2000);
         const runs: [string, PipelineRun][] = [];
-        for (const args of [['status'], ['status', '--json'], ['history', '--json', '-n', '5']]) runs.push([`${args.join(' ')} | head -1`, await pipelineIn(world, args, 'head -1')]);
+        for (const args of [['status'], ['status', '--json'], ['history', '--json', '-n', '5']])
+          runs.push([`${args.join(' ')} | head -1`, await pipelineIn(world, args, 'head -1')]);
         runs.push(['status --json | true', await pipelineIn(world, ['status', '--json'], 'true')]);
         for (const [name, run] of runs) {
           const lines = run.readerOut === '' ? 0 : run.readerOut.split('\n').length - 1;
-          seen.note(name, `exit ${run.code}, ${lines} line(s) read, stderr ${run.stderr === '' ? 'empty' : JSON.stringify(run.stderr.slice(0, 160))}`);
+          seen.note(
+            name,
+            `exit ${run.code}, ${lines} line(s) read, stderr ${run.stderr === '' ? 'empty' : JSON.stringify(run.stderr.slice(0, 160))}`,
+          );
         }
         for (const [name, run] of runs) {
           assert.equal(run.stderr, '', `${name}: nothing on stderr`);
           assert.equal(run.code, 0, name);
         }
-        for (const [name, run] of runs.slice(0, 3)) assert.equal(run.readerOut.split('\n').length, 2, `${name}: one line`);
+        for (const [name, run] of runs.slice(0, 3))
+          assert.equal(run.readerOut.split('\n').length, 2, `${name}: one line`);
       },
     ));
 
@@ -111,12 +130,27 @@ describe('fault injection: output to hostile readers', () => {
         const world = await startFaultWorld('output-full');
         writeManyProcessesConfig(world.dir, 50);
         const errFile = join(world.dir, 'full.stderr');
-        const run = await world.ns.run(['bash', '-c', '"$1" "$2" status --json -c "$3" > /dev/full 2> "$4"', 'bash', process.execPath, WATCHDOG_BIN, world.configPath, errFile], { cwd: '/' });
+        const run = await world.ns.run(
+          [
+            'bash',
+            '-c',
+            '"$1" "$2" status --json -c "$3" > /dev/full 2> "$4"',
+            'bash',
+            process.execPath,
+            WATCHDOG_BIN,
+            world.configPath,
+            errFile,
+          ],
+          { cwd: '/' },
+        );
         const stderr = readFileSync(errFile, 'utf8');
         seen.note('exit', run.code);
         seen.note('stderr', JSON.stringify(stderr));
         assert.equal(run.code, 1);
-        assert.equal(stderr, 'watchdog: standard output could not be written, some of it is lost: ENOSPC: no space left on device, write\n');
+        assert.equal(
+          stderr,
+          'watchdog: standard output could not be written, some of it is lost: ENOSPC: no space left on device, write\n',
+        );
       },
     ));
   it('stop-all | head -1 still stops every process: the reader leaving does not end the command', () =>
@@ -138,17 +172,28 @@ describe('fault injection: output to hostile readers', () => {
 
         const stop = await pipelineIn(world, ['stop-all'], 'head -1');
         const status = await world.watchdog(['status', '--json']);
-        const states = (JSON.parse(status.stdout) as { processes: { key: string; state: string }[] }).processes.map((row) => `${row.key} ${row.state}`);
+        const states = (JSON.parse(status.stdout) as { processes: { key: string; state: string }[] }).processes.map(
+          (row) => `${row.key} ${row.state}`,
+        );
         const apps = await Promise.all(pids.map((pid) => world.ns.state(pid)));
         const bystanders = await bystanderReport(world);
-        seen.note('stop-all | head -1', `exit ${stop.code}, read ${JSON.stringify(stop.readerOut.trim())}, stderr ${stop.stderr === '' ? 'empty' : JSON.stringify(stop.stderr.slice(0, 200))}`);
+        seen.note(
+          'stop-all | head -1',
+          `exit ${stop.code}, read ${JSON.stringify(stop.readerOut.trim())}, stderr ${stop.stderr === '' ? 'empty' : JSON.stringify(stop.stderr.slice(0, 200))}`,
+        );
         seen.note('status after', states);
         seen.note('the apps', apps);
         seen.note(describeBystanders(bystanders));
         assert.equal(stop.stderr, '');
         assert.equal(stop.code, 0);
-        assert.deepEqual(states, keys.map((key) => `${key} off`));
-        assert.ok(apps.every((state) => state === 'dead' || state === 'zombie'), 'every app was stopped');
+        assert.deepEqual(
+          states,
+          keys.map((key) => `${key} off`),
+        );
+        assert.ok(
+          apps.every((state) => state === 'dead' || state === 'zombie'),
+          'every app was stopped',
+        );
         assertBystandersUntouched(bystanders);
       },
     ));

@@ -47,8 +47,13 @@ describe('fault injection: races', () => {
         mkdirSync(join(dir, 'hb'));
         const heartbeatPath = join(dir, 'hb/torn.json');
         const writerRecord = join(dir, 'writer.signals');
-        const writerPid = await ns.spawn([process.execPath, TORN_WRITER, heartbeatPath, 'torn', writerRecord], { cwd: dir, detached: true });
-        await waitFor('the writer to write its first whole heartbeat', () => readSentinelRecord(writerRecord).includes('ready'));
+        const writerPid = await ns.spawn([process.execPath, TORN_WRITER, heartbeatPath, 'torn', writerRecord], {
+          cwd: dir,
+          detached: true,
+        });
+        await waitFor('the writer to write its first whole heartbeat', () =>
+          readSentinelRecord(writerRecord).includes('ready'),
+        );
         writeFaultConfig(dir, { torn: { heartbeat_path: 'hb/torn.json' } }, { consecutive_failures_threshold: 100 });
 
         const ticks: NsRunResult[] = [];
@@ -62,7 +67,10 @@ describe('fault injection: races', () => {
         seen.note('printed', tally(ticks.map((tick) => (tick.stdout + tick.stderr === '' ? 'nothing' : 'output'))));
         seen.note('check_history rows', checks.length);
         seen.note('states', tally(checks.map((row) => row.health)));
-        seen.note('reasons of invalid reads', tally(checks.filter((row) => row.health === 'invalid_heartbeat').map((row) => row.reason)));
+        seen.note(
+          'reasons of invalid reads',
+          tally(checks.filter((row) => row.health === 'invalid_heartbeat').map((row) => row.reason)),
+        );
         seen.note('recoveries', recoveries.length);
         seen.note(`writer ${writerState} (signals: ${writerSignals.join(',') || 'none'})`);
         seen.note(describeBystanders(bystanders));
@@ -74,7 +82,11 @@ describe('fault injection: races', () => {
         );
         assert.equal(checks.length, 10, 'one check_history row per tick');
         const unexpected = checks.filter((row) => !TORN_STATES.has(row.health));
-        assert.deepEqual(unexpected.map((row) => `${row.health}: ${row.reason ?? ''}`), [], 'only healthy, invalid_heartbeat or starting');
+        assert.deepEqual(
+          unexpected.map((row) => `${row.health}: ${row.reason ?? ''}`),
+          [],
+          'only healthy, invalid_heartbeat or starting',
+        );
         assert.deepEqual(recoveries, [], 'no recovery: the threshold of 100 consecutive failures is never reached');
         assert.equal(writerState, 'alive', 'the writer is alive');
         assert.deepEqual(writerSignals, [], 'the writer was never signalled');
@@ -94,10 +106,19 @@ describe('fault injection: races', () => {
         const stub = `echo "$$" >> stub.log; while [ ! -e release ]; do sleep 0.05; done`;
         writeFaultConfig(
           dir,
-          { app: { heartbeat_path: 'hb/app.json', commands: { start: STUB_START, stub }, recovery_actions: ['kill', 'stub', 'start'] } },
+          {
+            app: {
+              heartbeat_path: 'hb/app.json',
+              commands: { start: STUB_START, stub },
+              recovery_actions: ['kill', 'stub', 'start'],
+            },
+          },
           { consecutive_failures_threshold: 1, cleanup_timeout: 120 },
         );
-        const stubLines = (): string[] => (existsSync(join(dir, 'stub.log')) ? readFileSync(join(dir, 'stub.log'), 'utf8').split('\n').filter(Boolean) : []);
+        const stubLines = (): string[] =>
+          existsSync(join(dir, 'stub.log'))
+            ? readFileSync(join(dir, 'stub.log'), 'utf8').split('\n').filter(Boolean)
+            : [];
 
         let ended = 0;
         const runs = Array.from({ length: 20 }, () =>
@@ -108,7 +129,11 @@ describe('fault injection: races', () => {
         // Every tick but the lock holder ends while the holder is blocked in its stub (a second
         // holder would block too, and the wait would end on the second stub line instead).
         // A generous bound: twenty Node processes start on what may be a small machine.
-        await waitUntil(() => ended >= 19 || stubLines().length > 1, '19 of the 20 ticks ended (or a second stub line)', 90_000);
+        await waitUntil(
+          () => ended >= 19 || stubLines().length > 1,
+          '19 of the 20 ticks ended (or a second stub line)',
+          90_000,
+        );
         const endedBeforeRelease = ended;
         writeFileSync(join(dir, 'release'), '');
         const results = await Promise.all(runs);
@@ -132,7 +157,11 @@ describe('fault injection: races', () => {
         seen.note(describeBystanders(bystanders));
 
         assert.deepEqual(
-          results.map((result) => ({ code: result.code, signal: result.signal, output: result.stdout + result.stderr })),
+          results.map((result) => ({
+            code: result.code,
+            signal: result.signal,
+            output: result.stdout + result.stderr,
+          })),
           results.map(() => ({ code: 0, signal: null, output: '' })),
           'all 20 exit 0 and print nothing',
         );

@@ -20,7 +20,6 @@ import {
   type FaultWorld,
 } from './fault-scenario.js';
 
-
 /** A tick of `check` on a wall clock `offset` from the real one. */
 function tickAt(world: FaultWorld, offset: string) {
   return world.watchdog(['check'], { wrapper: envWrapper(fixedOffsetEnv(offset)) });
@@ -37,7 +36,12 @@ describe('fault injection: the crash-loop guard under clock steps', () => {
         writeFaultConfig(
           world.dir,
           { app: { heartbeat_path: 'hb/app.json', commands: { start: FAILING_START } } },
-          { consecutive_failures_threshold: 1, max_recoveries: 3, recovery_window_seconds: 3600, recovery_backoff_seconds: 0 },
+          {
+            consecutive_failures_threshold: 1,
+            max_recoveries: 3,
+            recovery_window_seconds: 3600,
+            recovery_backoff_seconds: 0,
+          },
         );
         const runs = [];
         for (const offset of ['+0', '+2h', '+4h', '+6h']) runs.push(await tickAt(world, offset));
@@ -65,7 +69,12 @@ describe('fault injection: the crash-loop guard under clock steps', () => {
         writeFaultConfig(
           world.dir,
           { app: { heartbeat_path: 'hb/app.json', commands: { start: FAILING_START } } },
-          { consecutive_failures_threshold: 1, max_recoveries: 10, recovery_window_seconds: 3600, recovery_backoff_seconds: 600 },
+          {
+            consecutive_failures_threshold: 1,
+            max_recoveries: 10,
+            recovery_window_seconds: 3600,
+            recovery_backoff_seconds: 600,
+          },
         );
         const first = await tickAt(world, '+0');
         const second = await tickAt(world, '+2h');

@@ -26,7 +26,13 @@ import {
 
 /** One process with no heartbeat (the stub start writes none, and no grace waits for one): at threshold 1 every tick recovers it. */
 function failingApp(dir: string, topLevel: Record<string, unknown> = {}): void {
-  writeFaultConfig(dir, { app: { heartbeat_path: 'hb/app.json', recovery_backoff_seconds: 0, max_recoveries: 100, start_grace_seconds: 0 } }, { consecutive_failures_threshold: 1, ...topLevel });
+  writeFaultConfig(
+    dir,
+    {
+      app: { heartbeat_path: 'hb/app.json', recovery_backoff_seconds: 0, max_recoveries: 100, start_grace_seconds: 0 },
+    },
+    { consecutive_failures_threshold: 1, ...topLevel },
+  );
 }
 
 describe('fault injection: the audit database', () => {
@@ -64,20 +70,37 @@ describe('fault injection: the audit database', () => {
         seen.note('starts', stubStarts(world.dir).length);
         seen.note('next tick', describeRun(after));
         seen.note('check rows after', checks.length);
-        seen.note('recoveries', recoveries.map((row) => `#${row.id} ${row.outcome}`));
-        seen.note('events', events.map((event) => event.kind));
+        seen.note(
+          'recoveries',
+          recoveries.map((row) => `#${row.id} ${row.outcome}`),
+        );
+        seen.note(
+          'events',
+          events.map((event) => event.kind),
+        );
         seen.note('journal after', existsSync(`${world.dbPath}.journal`));
         seen.note(describeBystanders(bystanders));
 
         assert.equal(locked.code, 0, `locked tick: ${locked.stderr}`);
         assert.match(locked.stderr, /rows wait in .*watchdog\.db\.journal/);
-        assert.ok(journalWhileLocked, 'the journal holds the locked tick\'s rows');
+        assert.ok(journalWhileLocked, "the journal holds the locked tick's rows");
         assert.equal(checksWhileLocked, 1, 'the locked tick wrote nothing to the database');
-        assert.equal(stubStarts(world.dir).length, 3, 'each of the three ticks started the app: the lock blocked no healing');
+        assert.equal(
+          stubStarts(world.dir).length,
+          3,
+          'each of the three ticks started the app: the lock blocked no healing',
+        );
         assert.equal(after.code, 0, `next tick: ${after.stderr}`);
         assert.equal(checks.length, 3, 'every check of the three ticks is in the database');
-        assert.deepEqual(recoveries.map((row) => row.outcome), ['succeeded', 'succeeded', 'succeeded'], 'the locked tick\'s recovery is recorded whole');
-        assert.ok(events.some((event) => event.kind === 'journal_replayed'), 'a journal_replayed event');
+        assert.deepEqual(
+          recoveries.map((row) => row.outcome),
+          ['succeeded', 'succeeded', 'succeeded'],
+          "the locked tick's recovery is recorded whole",
+        );
+        assert.ok(
+          events.some((event) => event.kind === 'journal_replayed'),
+          'a journal_replayed event',
+        );
         assert.equal(existsSync(`${world.dbPath}.journal`), false, 'the journal is removed once written');
         assertBystandersUntouched(bystanders);
       },
@@ -91,10 +114,13 @@ describe('fault injection: the audit database', () => {
     assert.equal(first.code, 0, `first tick: ${first.stderr}`);
     // Garbage over the whole file, and no WAL to rescue it.
     writeFileSync(world.dbPath, Buffer.alloc(8192, 0x5a));
-    for (const suffix of ['-wal', '-shm']) if (existsSync(`${world.dbPath}${suffix}`)) writeFileSync(`${world.dbPath}${suffix}`, '');
+    for (const suffix of ['-wal', '-shm'])
+      if (existsSync(`${world.dbPath}${suffix}`)) writeFileSync(`${world.dbPath}${suffix}`, '');
 
     const tick = await world.watchdog(['check']);
-    const aside = readdirSync(world.dir).filter((name) => name.startsWith('watchdog.db.corrupt-') && !name.endsWith('-wal') && !name.endsWith('-shm'));
+    const aside = readdirSync(world.dir).filter(
+      (name) => name.startsWith('watchdog.db.corrupt-') && !name.endsWith('-wal') && !name.endsWith('-shm'),
+    );
     const checks = checksOf(world.dbPath);
     const recoveries = recoveriesOf(world.dbPath);
     const events = auditEventsOf(world.dbPath);
@@ -103,13 +129,19 @@ describe('fault injection: the audit database', () => {
     await faultCase(
       'l.2',
       'audit database file overwritten with garbage between two ticks',
-      'exit 0; the file moved aside as watchdog.db.corrupt-<time>; a fresh database whose first event is db_moved_aside, with this tick\'s check and recovery; the app started; nothing signalled',
+      "exit 0; the file moved aside as watchdog.db.corrupt-<time>; a fresh database whose first event is db_moved_aside, with this tick's check and recovery; the app started; nothing signalled",
       (seen) => {
         seen.note('tick', describeRun(tick));
         seen.note('moved aside', aside);
-        seen.note('events', events.map((event) => event.kind));
+        seen.note(
+          'events',
+          events.map((event) => event.kind),
+        );
         seen.note('check rows', checks.length);
-        seen.note('recoveries', recoveries.map((row) => row.outcome));
+        seen.note(
+          'recoveries',
+          recoveries.map((row) => row.outcome),
+        );
         seen.note('starts', stubStarts(world.dir).length);
         seen.note(describeBystanders(bystanders));
 
@@ -117,8 +149,11 @@ describe('fault injection: the audit database', () => {
         assert.equal(aside.length, 1, `one file moved aside: ${aside.join(', ')}`);
         assert.equal(events[0]?.kind, 'db_moved_aside', 'the fresh database says why it is fresh');
         assert.match(events[0]?.detail ?? '', /not a database|malformed/);
-        assert.equal(checks.length, 1, 'this tick\'s check');
-        assert.deepEqual(recoveries.map((row) => row.outcome), ['succeeded']);
+        assert.equal(checks.length, 1, "this tick's check");
+        assert.deepEqual(
+          recoveries.map((row) => row.outcome),
+          ['succeeded'],
+        );
         assert.equal(stubStarts(world.dir).length, 2, 'both ticks started the app');
         assertBystandersUntouched(bystanders);
       },
@@ -136,14 +171,22 @@ describe('fault injection: the audit database', () => {
 
     const first = await world.watchdog(['check']);
     assert.equal(first.code, 0, `first tick: ${first.stderr}`);
-    const fill = await inside(['sh', '-c', `dd if=/dev/zero of=${full}/fill bs=4k 2>/dev/null; df -k ${full} | tail -1`]);
+    const fill = await inside([
+      'sh',
+      '-c',
+      `dd if=/dev/zero of=${full}/fill bs=4k 2>/dev/null; df -k ${full} | tail -1`,
+    ]);
     const fullTicks = [await world.watchdog(['check']), await world.watchdog(['check'])];
     const journalWhileFull = existsSync(journal);
     await inside(['rm', `${full}/fill`]);
     const after = await world.watchdog(['check']);
     // The database lives in the namespace's mount: copy it out to read it.
     const copy = join(world.dir, 'copy.db');
-    const copied = await inside(['sh', '-c', `cp ${dbInside} ${copy} && { [ ! -s ${dbInside}-wal ] || cp ${dbInside}-wal ${copy}-wal; }`]);
+    const copied = await inside([
+      'sh',
+      '-c',
+      `cp ${dbInside} ${copy} && { [ ! -s ${dbInside}-wal ] || cp ${dbInside}-wal ${copy}-wal; }`,
+    ]);
     assert.equal(copied.code, 0, `copy the database out: ${copied.stderr}`);
     const checks = checksOf(copy);
     const recoveries = recoveriesOf(copy);
@@ -161,8 +204,14 @@ describe('fault injection: the audit database', () => {
         seen.note('starts', stubStarts(world.dir).length);
         seen.note('tick after room', describeRun(after));
         seen.note('check rows', checks.length);
-        seen.note('recoveries', recoveries.map((row) => row.outcome));
-        seen.note('events', events.map((event) => event.kind));
+        seen.note(
+          'recoveries',
+          recoveries.map((row) => row.outcome),
+        );
+        seen.note(
+          'events',
+          events.map((event) => event.kind),
+        );
         seen.note('journal after', existsSync(journal));
         seen.note(describeBystanders(bystanders));
 
@@ -174,8 +223,15 @@ describe('fault injection: the audit database', () => {
         assert.equal(stubStarts(world.dir).length, 4, 'every tick started the app: a full disk blocked no healing');
         assert.equal(after.code, 0, `tick after room: ${after.stderr}`);
         assert.equal(checks.length, 4, 'no check row lost');
-        assert.deepEqual(recoveries.map((row) => row.outcome), ['succeeded', 'succeeded', 'succeeded', 'succeeded'], 'no recovery lost');
-        assert.ok(events.some((event) => event.kind === 'journal_replayed'), 'a journal_replayed event');
+        assert.deepEqual(
+          recoveries.map((row) => row.outcome),
+          ['succeeded', 'succeeded', 'succeeded', 'succeeded'],
+          'no recovery lost',
+        );
+        assert.ok(
+          events.some((event) => event.kind === 'journal_replayed'),
+          'a journal_replayed event',
+        );
         assert.equal(existsSync(journal), false, 'the journal is removed once written');
         assertBystandersUntouched(bystanders);
       },

@@ -7,7 +7,11 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const KNOWN_PATHS = ['/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1', '/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1', '/usr/lib/faketime/libfaketime.so.1'];
+const KNOWN_PATHS = [
+  '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1',
+  '/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1',
+  '/usr/lib/faketime/libfaketime.so.1',
+];
 
 let found: string | undefined;
 
@@ -16,12 +20,20 @@ export function libfaketimePath(): string {
   if (found !== undefined) return found;
   let listed: string[] = [];
   try {
-    listed = execFileSync('dpkg', ['-L', 'libfaketime'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n');
+    listed = execFileSync('dpkg', ['-L', 'libfaketime'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).split('\n');
   } catch {
     // not a Debian system, or the package is missing: try the known paths
   }
-  const path = [...listed.filter((line) => line.endsWith('/libfaketime.so.1')), ...KNOWN_PATHS].find((candidate) => existsSync(candidate));
-  if (path === undefined) throw new Error('libfaketime is not installed (Debian package `faketime`; .ci/run installs it): the clock-step cases cannot run');
+  const path = [...listed.filter((line) => line.endsWith('/libfaketime.so.1')), ...KNOWN_PATHS].find((candidate) =>
+    existsSync(candidate),
+  );
+  if (path === undefined)
+    throw new Error(
+      'libfaketime is not installed (Debian package `faketime`; .ci/run installs it): the clock-step cases cannot run',
+    );
   found = path;
   return path;
 }
@@ -48,7 +60,12 @@ export interface SteppableClock {
 export function steppableClock(dir: string, name: string, offset = '+0'): SteppableClock {
   const file = join(dir, `${name}.faketime`);
   writeFileSync(file, `${offset}\n`);
-  const env = { LD_PRELOAD: libfaketimePath(), FAKETIME_TIMESTAMP_FILE: file, FAKETIME_NO_CACHE: '1', FAKETIME_DONT_FAKE_MONOTONIC: '1' };
+  const env = {
+    LD_PRELOAD: libfaketimePath(),
+    FAKETIME_TIMESTAMP_FILE: file,
+    FAKETIME_NO_CACHE: '1',
+    FAKETIME_DONT_FAKE_MONOTONIC: '1',
+  };
   return {
     env,
     wrapper: envWrapper(env),

@@ -12,7 +12,13 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { findOwnCgroupFolder } from '../../src/system/command-cgroup.js';
 import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
-import { readSentinelRecord, startPidNamespace, startSentinel, type NsRunResult, type PidNamespace } from '../helpers/pid-namespace.js';
+import {
+  readSentinelRecord,
+  startPidNamespace,
+  startSentinel,
+  type NsRunResult,
+  type PidNamespace,
+} from '../helpers/pid-namespace.js';
 import { WATCHDOG_BIN } from '../helpers/run-watchdog.js';
 import { onCleanup } from '../helpers/cleanup.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
@@ -34,7 +40,11 @@ export type FaultProcess = Record<string, unknown> & { heartbeat_path: string };
  * and the top level a 0.5 s verify_delay and no cleanup_args. `topLevel` and each process's
  * fields override these.
  */
-export function writeFaultConfig(dir: string, processes: Record<string, FaultProcess>, topLevel: Record<string, unknown> = {}): string {
+export function writeFaultConfig(
+  dir: string,
+  processes: Record<string, FaultProcess>,
+  topLevel: Record<string, unknown> = {},
+): string {
   const config = {
     consecutive_failures_threshold: 2,
     kill_timeout: 1,
@@ -100,7 +110,10 @@ export async function startFaultWorld(prefix: string): Promise<FaultWorld> {
     dbPath: join(dir, 'watchdog.db'),
     bystander: { pid, recordFile },
     watchdog: (args, { wrapper = [], timeoutMs } = {}) =>
-      ns.run([...wrapper, process.execPath, WATCHDOG_BIN, ...args, '-c', configPath], { cwd: '/', ...(timeoutMs === undefined ? {} : { timeoutMs }) }),
+      ns.run([...wrapper, process.execPath, WATCHDOG_BIN, ...args, '-c', configPath], {
+        cwd: '/',
+        ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      }),
   };
 }
 
@@ -126,9 +139,16 @@ function removeCommandCgroupsOf(namespaceId: string | undefined): void {
  * Mounts a small tmpfs at `path` (made mode 0700) in the case's own mount namespace, so the
  * machine never sees it: a disk that fills (`size`) or a read-only one (`readOnly`).
  */
-export async function mountSmallTmpfs(world: Pick<FaultWorld, 'ns'>, path: string, { size, readOnly = false }: { size: string; readOnly?: boolean }): Promise<void> {
+export async function mountSmallTmpfs(
+  world: Pick<FaultWorld, 'ns'>,
+  path: string,
+  { size, readOnly = false }: { size: string; readOnly?: boolean },
+): Promise<void> {
   const options = `size=${size},mode=0700${readOnly ? ',ro' : ''}`;
-  const made = await world.ns.run(['sh', '-c', 'mkdir -m 700 "$1" && mount -t tmpfs -o "$2" tmpfs "$1"', 'sh', path, options], { cwd: '/' });
+  const made = await world.ns.run(
+    ['sh', '-c', 'mkdir -m 700 "$1" && mount -t tmpfs -o "$2" tmpfs "$1"', 'sh', path, options],
+    { cwd: '/' },
+  );
   assert.equal(made.code, 0, `mount a tmpfs (${options}) at ${path}: ${made.stderr}`);
 }
 
@@ -164,7 +184,11 @@ function groupsOfSystem(): GroupEntry[] {
     .split('\n')
     .map((line) => line.split(':'))
     .filter((fields) => fields.length >= 4 && /^\d+$/.test(fields[2] ?? ''))
-    .map((fields) => ({ name: fields[0] ?? '', gid: Number(fields[2]), members: (fields[3] ?? '').split(',').filter(Boolean) }));
+    .map((fields) => ({
+      name: fields[0] ?? '',
+      gid: Number(fields[2]),
+      members: (fields[3] ?? '').split(',').filter(Boolean),
+    }));
 }
 
 /**
@@ -223,13 +247,21 @@ export function describeBystanders(report: BystanderReport): string {
 
 /** Asserts that neither the bystander nor the namespace's init was signalled, and both live. */
 export function assertBystandersUntouched(report: BystanderReport): void {
-  assert.deepEqual(report, { signals: [], state: 'alive', initState: 'alive', initSignals: [] }, 'no bystander was signalled, and both are alive');
+  assert.deepEqual(
+    report,
+    { signals: [], state: 'alive', initState: 'alive', initSignals: [] },
+    'no bystander was signalled, and both are alive',
+  );
 }
 
 /** The lines the stub start wrote: one process key per start. */
 export function stubStarts(dir: string): string[] {
   const path = join(dir, 'started.log');
-  return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((line) => line !== '') : [];
+  return existsSync(path)
+    ? readFileSync(path, 'utf8')
+        .split('\n')
+        .filter((line) => line !== '')
+    : [];
 }
 
 /** Every check, oldest first; none when there is no database. */
@@ -247,7 +279,11 @@ export function auditEventsOf(dbPath: string): { kind: string; process_key: stri
   if (!existsSync(dbPath)) return [];
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });
   try {
-    return db.prepare<[], { kind: string; process_key: string | null; detail: string | null }>('SELECT kind, process_key, detail FROM audit_events ORDER BY id').all();
+    return db
+      .prepare<[], { kind: string; process_key: string | null; detail: string | null }>(
+        'SELECT kind, process_key, detail FROM audit_events ORDER BY id',
+      )
+      .all();
   } finally {
     db.close();
   }

@@ -54,7 +54,12 @@ const MALFORMED: MalformedCase[] = [
     fault: 'heartbeat with a naive timestamp (no time zone)',
     state: 'invalid_heartbeat',
     reason: /no time zone/,
-    make: (hb, pid) => file(hb, 'naive_timestamp.json', heartbeatJson({ process_key: 'naive_timestamp', pid, timestamp: '2026-02-05T06:17:29.601049' })),
+    make: (hb, pid) =>
+      file(
+        hb,
+        'naive_timestamp.json',
+        heartbeatJson({ process_key: 'naive_timestamp', pid, timestamp: '2026-02-05T06:17:29.601049' }),
+      ),
   },
   {
     key: 'pid_null',
@@ -69,7 +74,15 @@ const MALFORMED: MalformedCase[] = [
     state: 'invalid_heartbeat',
     reason: /UTF-8/,
     make: (hb, pid) =>
-      file(hb, 'non_utf8.json', Buffer.concat([Buffer.from(`{"process_key": "non_utf8", "pid": ${pid}, "status": "`), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('"}')])),
+      file(
+        hb,
+        'non_utf8.json',
+        Buffer.concat([
+          Buffer.from(`{"process_key": "non_utf8", "pid": ${pid}, "status": "`),
+          Buffer.from([0xff, 0xfe, 0xc3]),
+          Buffer.from('"}'),
+        ]),
+      ),
   },
   {
     key: 'directory',
@@ -121,7 +134,8 @@ const MALFORMED: MalformedCase[] = [
     fault: 'huge heartbeat file (> 64 KiB, otherwise valid)',
     state: 'invalid_heartbeat',
     reason: /too large/,
-    make: (hb, pid) => file(hb, 'huge.json', heartbeatJson({ process_key: 'huge', pid, padding: 'x'.repeat(70 * 1024) })),
+    make: (hb, pid) =>
+      file(hb, 'huge.json', heartbeatJson({ process_key: 'huge', pid, padding: 'x'.repeat(70 * 1024) })),
   },
   {
     key: 'fifo',
@@ -158,7 +172,9 @@ describe('fault injection: malformed heartbeats', () => {
     mkdirSync(hb);
     const processes: Record<string, FaultProcess> = {
       // A healthy process beside them: its heartbeat names the bystander, alive and fresh.
-      control: { heartbeat_path: file(hb, 'control.json', heartbeatJson({ process_key: 'control', pid: world.bystander.pid })) },
+      control: {
+        heartbeat_path: file(hb, 'control.json', heartbeatJson({ process_key: 'control', pid: world.bystander.pid })),
+      },
     };
     for (const fault of MALFORMED) processes[fault.key] = { heartbeat_path: fault.make(hb, world.bystander.pid) };
     writeFaultConfig(world.dir, processes);
@@ -181,10 +197,21 @@ describe('fault injection: malformed heartbeats', () => {
           seen.note('recoveries', recoveriesOf(world.dbPath).length);
           seen.note('stub starts', stubStarts(world.dir).length);
           seen.note(describeBystanders(bystanders));
-          assert.deepEqual({ code: tick.code, signal: tick.signal, stdout: tick.stdout, stderr: tick.stderr }, { code: 0, signal: null, stdout: '', stderr: '' });
-          assert.deepEqual(checks.map((row) => row.process_key).sort(), [...keys].sort(), 'exactly one check_history row per process');
+          assert.deepEqual(
+            { code: tick.code, signal: tick.signal, stdout: tick.stdout, stderr: tick.stderr },
+            { code: 0, signal: null, stdout: '', stderr: '' },
+          );
+          assert.deepEqual(
+            checks.map((row) => row.process_key).sort(),
+            [...keys].sort(),
+            'exactly one check_history row per process',
+          );
           assert.equal(control?.health, 'healthy', `the healthy process: ${control?.reason ?? 'no row'}`);
-          assert.equal(recoveriesOf(world.dbPath).length, 0, 'one failure each is below the threshold of 2: no recovery');
+          assert.equal(
+            recoveriesOf(world.dbPath).length,
+            0,
+            'one failure each is below the threshold of 2: no recovery',
+          );
           assert.deepEqual(stubStarts(world.dir), [], 'nothing was started');
           assertBystandersUntouched(bystanders);
         },
@@ -193,18 +220,23 @@ describe('fault injection: malformed heartbeats', () => {
 
     for (const [index, fault] of MALFORMED.entries()) {
       await t.test(fault.key, () =>
-        faultCase(`a.${index + 1}`, fault.fault, `${fault.state}, reason matching ${fault.reason.source}; counted as failure 1`, (seen) => {
-          const rows = checks.filter((row) => row.process_key === fault.key);
-          const row = rows[0];
-          seen.note(`${rows.length} row(s)`);
-          seen.note(`${row?.health ?? 'no state'}: ${row?.reason ?? 'no reason'}`);
-          seen.note('failures', row?.consecutive_failures ?? null);
-          seen.note('pid', row?.pid ?? null);
-          assert.equal(rows.length, 1, `one check_history row for ${fault.key}`);
-          assert.equal(row?.health, fault.state, `${fault.key}: ${row?.reason ?? ''}`);
-          assert.match(row?.reason ?? '', fault.reason);
-          assert.equal(row?.consecutive_failures, 1);
-        }),
+        faultCase(
+          `a.${index + 1}`,
+          fault.fault,
+          `${fault.state}, reason matching ${fault.reason.source}; counted as failure 1`,
+          (seen) => {
+            const rows = checks.filter((row) => row.process_key === fault.key);
+            const row = rows[0];
+            seen.note(`${rows.length} row(s)`);
+            seen.note(`${row?.health ?? 'no state'}: ${row?.reason ?? 'no reason'}`);
+            seen.note('failures', row?.consecutive_failures ?? null);
+            seen.note('pid', row?.pid ?? null);
+            assert.equal(rows.length, 1, `one check_history row for ${fault.key}`);
+            assert.equal(row?.health, fault.state, `${fault.key}: ${row?.reason ?? ''}`);
+            assert.match(row?.reason ?? '', fault.reason);
+            assert.equal(row?.consecutive_failures, 1);
+          },
+        ),
       );
     }
   });
@@ -218,8 +250,16 @@ describe('fault injection: malformed heartbeats', () => {
         const world = await startFaultWorld('future');
         const hb = join(world.dir, 'hb');
         mkdirSync(hb);
-        const heartbeat = heartbeatJson({ process_key: 'future', pid: world.bystander.pid, timestamp: '2100-01-01T00:00:00.000000+00:00' });
-        writeFaultConfig(world.dir, { future: { heartbeat_path: file(hb, 'future.json', heartbeat) } }, { consecutive_failures_threshold: 1 });
+        const heartbeat = heartbeatJson({
+          process_key: 'future',
+          pid: world.bystander.pid,
+          timestamp: '2100-01-01T00:00:00.000000+00:00',
+        });
+        writeFaultConfig(
+          world.dir,
+          { future: { heartbeat_path: file(hb, 'future.json', heartbeat) } },
+          { consecutive_failures_threshold: 1 },
+        );
 
         const tick = await world.watchdog(['check']);
         const [check, ...more] = checksOf(world.dbPath);
@@ -238,8 +278,15 @@ describe('fault injection: malformed heartbeats', () => {
         assert.equal(more.length, 0, 'one check row');
         assert.equal(check?.health, 'invalid_heartbeat', check?.reason ?? '');
         assert.match(check?.reason ?? '', /in the future/);
-        assert.deepEqual({ outcome: recovery?.outcome, actions: actionOutcomes(recovery), kill }, { outcome: 'skipped', actions: [], kill: undefined }, 'the recovery was refused');
-        assert.match(recovery?.detail ?? '', new RegExp(`names PID ${world.bystander.pid}, which is alive: it may be the app`));
+        assert.deepEqual(
+          { outcome: recovery?.outcome, actions: actionOutcomes(recovery), kill },
+          { outcome: 'skipped', actions: [], kill: undefined },
+          'the recovery was refused',
+        );
+        assert.match(
+          recovery?.detail ?? '',
+          new RegExp(`names PID ${world.bystander.pid}, which is alive: it may be the app`),
+        );
         assert.deepEqual(stubStarts(world.dir), [], 'no second copy started');
         assertBystandersUntouched(bystanders);
       },

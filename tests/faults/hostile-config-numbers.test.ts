@@ -11,7 +11,13 @@ import { chmodSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { faultCase } from './report.js';
-import { assertBystandersUntouched, bystanderReport, describeBystanders, startFaultWorld, STUB_START } from './fault-scenario.js';
+import {
+  assertBystandersUntouched,
+  bystanderReport,
+  describeBystanders,
+  startFaultWorld,
+  STUB_START,
+} from './fault-scenario.js';
 import { inCase, watchdogWith } from './hostile-world.js';
 
 /** The fields of one valid process with no heartbeat (so at threshold 1 it is due), as JSON text. */
@@ -65,27 +71,43 @@ const CASES: ConfigCase[] = [
     id: 'o.3',
     name: 'waits-beyond-a-day',
     fault: '`verify_delay` 1e6, `kill_timeout` 864000 and `cleanup_timeout` 1e9 seconds (top level), far beyond a day',
-    text: configText('"verify_delay": 1e6, "kill_timeout": 864000, "cleanup_timeout": 1e9', `{"app": ${processText()}}`).replace('"kill_timeout": 1, "verify_delay": 0.5, ', ''),
+    text: configText(
+      '"verify_delay": 1e6, "kill_timeout": 864000, "cleanup_timeout": 1e9',
+      `{"app": ${processText()}}`,
+    ).replace('"kill_timeout": 1, "verify_delay": 0.5, ', ''),
     lines: [/^\s*verify_delay: /, /^\s*kill_timeout: /, /^\s*cleanup_timeout: /],
   },
   {
     id: 'o.4',
     name: 'zero-and-negative',
-    fault: '`consecutive_failures_threshold` 0, `log_max_files` 0, `processes.app.timeout_seconds` -1 and `processes.app.kill_timeout` 0',
-    text: configText('"log_max_files": 0', `{"app": ${processText({ timeout_seconds: -1, kill_timeout: 0 })}}`).replace('"consecutive_failures_threshold": 1', '"consecutive_failures_threshold": 0'),
-    lines: [/^\s*consecutive_failures_threshold: /, /^\s*log_max_files: /, /^\s*processes\.app\.timeout_seconds: /, /^\s*processes\.app\.kill_timeout: /],
+    fault:
+      '`consecutive_failures_threshold` 0, `log_max_files` 0, `processes.app.timeout_seconds` -1 and `processes.app.kill_timeout` 0',
+    text: configText('"log_max_files": 0', `{"app": ${processText({ timeout_seconds: -1, kill_timeout: 0 })}}`).replace(
+      '"consecutive_failures_threshold": 1',
+      '"consecutive_failures_threshold": 0',
+    ),
+    lines: [
+      /^\s*consecutive_failures_threshold: /,
+      /^\s*log_max_files: /,
+      /^\s*processes\.app\.timeout_seconds: /,
+      /^\s*processes\.app\.kill_timeout: /,
+    ],
   },
   {
     id: 'o.5',
     name: 'infinity',
     fault: '`max_clock_skew_seconds` and `processes.app.timeout_seconds` written 1e400 (JSON.parse reads Infinity)',
-    text: configText('"max_clock_skew_seconds": 1e400', `{"app": ${processText({ timeout_seconds: 0 }).replace('"timeout_seconds":0', '"timeout_seconds":1e400')}}`),
+    text: configText(
+      '"max_clock_skew_seconds": 1e400',
+      `{"app": ${processText({ timeout_seconds: 0 }).replace('"timeout_seconds":0', '"timeout_seconds":1e400')}}`,
+    ),
     lines: [/^\s*max_clock_skew_seconds: /, /^\s*processes\.app\.timeout_seconds: /],
   },
   {
     id: 'o.6',
     name: 'duplicate-process',
-    fault: 'process key `app` written twice in `processes`; the first block has `"timeout_seconds": "soon"`, the second is valid (JSON.parse keeps the second)',
+    fault:
+      'process key `app` written twice in `processes`; the first block has `"timeout_seconds": "soon"`, the second is valid (JSON.parse keeps the second)',
     text: configText('', `{"app": ${processText({ timeout_seconds: 'soon' })}, "app": ${processText()}}`),
     lines: [/^\s*processes\b.*app.*: /, /^\s*processes\.app\.timeout_seconds: /],
     duplicate: true,
@@ -93,8 +115,11 @@ const CASES: ConfigCase[] = [
   {
     id: 'o.7',
     name: 'duplicate-commands',
-    fault: '`commands` written twice inside process `app` (the first with a start that is not the second\'s)',
-    text: configText('', `{"app": ${processText().replace('"commands":', '"commands": {"start": "exit 0"}, "commands":')}}`),
+    fault: "`commands` written twice inside process `app` (the first with a start that is not the second's)",
+    text: configText(
+      '',
+      `{"app": ${processText().replace('"commands":', '"commands": {"start": "exit 0"}, "commands":')}}`,
+    ),
     lines: [/^\s*processes\.app\b.*commands|^\s*processes\.app\.commands\b/],
     duplicate: true,
   },
@@ -108,7 +133,7 @@ describe('fault injection: absurd numbers and duplicate keys in the config', () 
         faultCase(
           id,
           `${fault}; otherwise a valid config with a process that is due (no heartbeat, threshold 1)`,
-          `\`validate\` and \`check\` exit 78, each with a \`path: message\` line naming ${duplicate ? 'the key as written twice' : 'each setting'}${lines.length > 1 && duplicate ? ', and one for the first block\'s own error' : ''}; no database, nothing started`,
+          `\`validate\` and \`check\` exit 78, each with a \`path: message\` line naming ${duplicate ? 'the key as written twice' : 'each setting'}${lines.length > 1 && duplicate ? ", and one for the first block's own error" : ''}; no database, nothing started`,
           async (seen) => {
             const folder = join(world.dir, name);
             mkdirSync(folder);
@@ -132,15 +157,29 @@ describe('fault injection: absurd numbers and duplicate keys in the config', () 
             seen.note('folder holds', left);
             seen.note(describeBystanders(bystanders));
 
-            for (const [command, result] of [['validate', validate], ['check', check]] as const) {
+            for (const [command, result] of [
+              ['validate', validate],
+              ['check', check],
+            ] as const) {
               assert.equal(result.code, 78, `${command} exit code; stdout: ${result.stdout}; stderr: ${result.stderr}`);
               const stderrLines = result.stderr.split('\n');
-              for (const pattern of lines) assert.ok(stderrLines.some((line) => pattern.test(line)), `${command} prints a line matching ${String(pattern)}:\n${result.stderr}`);
+              for (const pattern of lines)
+                assert.ok(
+                  stderrLines.some((line) => pattern.test(line)),
+                  `${command} prints a line matching ${String(pattern)}:\n${result.stderr}`,
+                );
               if (duplicate) {
-                assert.ok(stderrLines.some((line) => lines[0]?.test(line) === true && DUPLICATE.test(line)), `${command} says the key is written twice:\n${result.stderr}`);
+                assert.ok(
+                  stderrLines.some((line) => lines[0]?.test(line) === true && DUPLICATE.test(line)),
+                  `${command} says the key is written twice:\n${result.stderr}`,
+                );
               }
             }
-            assert.deepEqual(left, ['config.json'], 'nothing was made beside the config: no database, lock, log or start');
+            assert.deepEqual(
+              left,
+              ['config.json'],
+              'nothing was made beside the config: no database, lock, log or start',
+            );
             assertBystandersUntouched(bystanders);
           },
         ),

@@ -51,7 +51,10 @@ describe('fault injection, hostile users: escape sequences in what a person read
     const forgedLine = `2026-01-01T00:00:00.000Z info  ${forged}: every app is healthy`;
     const carriageLine = `2026-01-01T00:00:00.000Z info  ${carriage}: every app is healthy`;
     const beat = (key: string, fields: Record<string, unknown>): Promise<void> =>
-      hostile.writeFile(join(hostile.home, `${key}.json`), heartbeatJson({ process_key: key, pid: app.pid, ...fields }));
+      hostile.writeFile(
+        join(hostile.home, `${key}.json`),
+        heartbeatJson({ process_key: key, pid: app.pid, ...fields }),
+      );
     await beat('title', { status: titleStatus });
     await beat('csi', { process_key: csiText, status: csiText });
     await beat('forged', { process_key: `forged\n${forgedLine}`, status: `running\n${forgedLine}` });
@@ -81,7 +84,10 @@ describe('fault injection, hostile users: escape sequences in what a person read
         },
         noisy: {
           heartbeat_path: join(hostile.home, 'noisy.json'),
-          commands: { start: STUB_START, noisy_cleanup: `printf '\\033[2J\\033]0;pwned\\007\\302\\233%s\\n' ${noisy}; exit 1` },
+          commands: {
+            start: STUB_START,
+            noisy_cleanup: `printf '\\033[2J\\033]0;pwned\\007\\302\\233%s\\n' ${noisy}; exit 1`,
+          },
           recovery_actions: ['kill', 'noisy_cleanup', 'start'],
           ...failing,
           ...asHostile,
@@ -101,14 +107,20 @@ describe('fault injection, hostile users: escape sequences in what a person read
       'history --recoveries --json': await world.watchdog(['history', '--recoveries', '--json']),
     };
     const logPath = join(world.dir, 'logs/watchdog.log');
-    const outputs: Record<string, string> = { 'watchdog.log': existsSync(logPath) ? readFileSync(logPath, 'utf8') : '' };
+    const outputs: Record<string, string> = {
+      'watchdog.log': existsSync(logPath) ? readFileSync(logPath, 'utf8') : '',
+    };
     for (const [name, run] of Object.entries(runs)) {
       outputs[`${name} stdout`] = run.stdout;
       outputs[`${name} stderr`] = run.stderr;
     }
     const db = new Database(world.dbPath, { readonly: true, fileMustExist: true });
     const lastCheck = (key: string) =>
-      db.prepare<[string], { heartbeat_status: string | null; warning: string | null }>('SELECT heartbeat_status, warning FROM check_history WHERE process_key = ? ORDER BY id DESC').get(key);
+      db
+        .prepare<[string], { heartbeat_status: string | null; warning: string | null }>(
+          'SELECT heartbeat_status, warning FROM check_history WHERE process_key = ? ORDER BY id DESC',
+        )
+        .get(key);
     const tailOf = (key: string, action: string) =>
       db
         .prepare<[string, string], { output_tail: string | null }>(
@@ -141,7 +153,13 @@ describe('fault injection, hostile users: escape sequences in what a person read
       }
       return { shown, raw, escapedIn };
     };
-    const judge = (seen: Observation, mark: string, escaped: RegExp, storedRaw: string | null | undefined, rawPart: string): void => {
+    const judge = (
+      seen: Observation,
+      mark: string,
+      escaped: RegExp,
+      storedRaw: string | null | undefined,
+      rawPart: string,
+    ): void => {
       const found = where(mark, escaped);
       seen.note('shown in', found.shown);
       seen.note('raw control characters in', found.raw);
@@ -150,19 +168,26 @@ describe('fault injection, hostile users: escape sequences in what a person read
       seen.note(describeApp(`the hostile user's app (PID ${app.pid})`, appSeen));
       seen.note(describeBystanders(bystanders));
       assert.deepEqual(found.raw, [], 'no output shows a raw control character');
-      assert.ok(found.escapedIn.length > 0, `some output shows it escaped (shown in: ${found.shown.join(', ') || 'none'})`);
-      assert.ok((storedRaw ?? '').includes(rawPart), `the database keeps the raw bytes, got ${JSON.stringify(storedRaw)}`);
-      assertAppUntouched('the hostile user\'s app', appSeen);
+      assert.ok(
+        found.escapedIn.length > 0,
+        `some output shows it escaped (shown in: ${found.shown.join(', ') || 'none'})`,
+      );
+      assert.ok(
+        (storedRaw ?? '').includes(rawPart),
+        `the database keeps the raw bytes, got ${JSON.stringify(storedRaw)}`,
+      );
+      assertAppUntouched("the hostile user's app", appSeen);
       assertBystandersUntouched(bystanders);
     };
 
     await t.test('title', () =>
       faultCase(
         'n.1',
-        'the hostile user\'s app writes a heartbeat whose `status` sets the terminal\'s title and clears the screen (`\\u001b]0;pwned\\u0007\\u001b[2J`)',
+        "the hostile user's app writes a heartbeat whose `status` sets the terminal's title and clears the screen (`\\u001b]0;pwned\\u0007\\u001b[2J`)",
         'no output (`status`, `history`, their `--json`, `check --verbose`, stderr, `watchdog.log`) holds a raw ESC or BEL; some shows it escaped; check_history.heartbeat_status keeps the raw bytes',
         (seen) => judge(seen, title, ESCAPED_ESC, stored.title?.heartbeat_status, titleStatus),
-      ));
+      ),
+    );
     await t.test('hidden', () =>
       faultCase(
         'n.2',
@@ -174,21 +199,26 @@ describe('fault injection, hostile users: escape sequences in what a person read
           seen.note('stderr', inCase(world, reported ?? 'does not report it'));
           judge(seen, hidden, ESCAPED_ESC, stored.hidden, `\u001b[8m${hidden}`);
           assert.ok(reported !== undefined, `stderr reports the failed start: ${tick.stderr}`);
-          assert.ok(where(hidden, ESCAPED_ESC).escapedIn.includes('history --recoveries stdout'), '`history --recoveries` shows the tail escaped');
+          assert.ok(
+            where(hidden, ESCAPED_ESC).escapedIn.includes('history --recoveries stdout'),
+            '`history --recoveries` shows the tail escaped',
+          );
         },
-      ));
+      ),
+    );
     await t.test('csi', () =>
       faultCase(
         'n.3',
         'a heartbeat whose `process_key` and `status` hold the 8-bit C1 CSI (`\\u009b2J`, `\\u009b31m`), which some terminals act on without an ESC',
         'no output holds a raw U+009B (the warning about the key in `status` and the log escaped); the database keeps the raw text',
         (seen) => judge(seen, csi, ESCAPED_CSI, stored.csi?.heartbeat_status, csiText),
-      ));
+      ),
+    );
     await t.test('forged', () =>
       faultCase(
         'n.4',
         'heartbeat `process_key` and `status` holding a newline and a fake log line (`2026-01-01T00:00:00.000Z info  <token>: every app is healthy`)',
-        'every line of `watchdog.log` is one of the watchdog\'s (none begins with the fake line); the database keeps the newline',
+        "every line of `watchdog.log` is one of the watchdog's (none begins with the fake line); the database keeps the newline",
         (seen) => {
           const logLines = outputs['watchdog.log']?.split('\n').filter((line) => line !== '') ?? [];
           const forgedLines = logLines.filter((line) => line.startsWith(forgedLine.slice(0, 30)));
@@ -199,30 +229,42 @@ describe('fault injection, hostile users: escape sequences in what a person read
           seen.note(describeBystanders(bystanders));
           assert.ok(holding.length > 0, 'the field reached the log (a warning about its process_key)');
           assert.deepEqual(forgedLines, [], 'no line of the log is the forged one');
-          assert.ok(logLines.every((line) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z (error|warn|info|debug)\b/.test(line)), 'every log line is one of the watchdog\'s');
-          assert.ok((stored.forged?.heartbeat_status ?? '').includes(`\n${forgedLine}`), 'the database keeps the raw newline');
+          assert.ok(
+            logLines.every((line) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z (error|warn|info|debug)\b/.test(line)),
+            "every log line is one of the watchdog's",
+          );
+          assert.ok(
+            (stored.forged?.heartbeat_status ?? '').includes(`\n${forgedLine}`),
+            'the database keeps the raw newline',
+          );
           assertBystandersUntouched(bystanders);
         },
-      ));
+      ),
+    );
     await t.test('carriage', () =>
       faultCase(
         'n.5',
         'a start command (run as the hostile user) prints `starting`, a carriage return and a fake log line, then exits 4: in a terminal the log line of its output would read as the fake one',
-        'the line of `watchdog.log` holding it has no raw carriage return (shown escaped) and begins with the watchdog\'s own time and level; the database keeps the raw bytes',
+        "the line of `watchdog.log` holding it has no raw carriage return (shown escaped) and begins with the watchdog's own time and level; the database keeps the raw bytes",
         (seen) => {
           const holding = outputs['watchdog.log']?.split('\n').filter((line) => line.includes(carriage)) ?? [];
           seen.note('log lines holding it', holding.length);
-          seen.note('each begins with the watchdog\'s own time', holding.every((line) => !line.startsWith(carriageLine.slice(0, 24))));
+          seen.note(
+            "each begins with the watchdog's own time",
+            holding.every((line) => !line.startsWith(carriageLine.slice(0, 24))),
+          );
           judge(seen, carriage, /\\x0d|\\r|\\u000d/i, stored.carriage, `starting\r${carriageLine}`);
           assert.ok(holding.length > 0, 'the output reached the log');
         },
-      ));
+      ),
+    );
     await t.test('noisy_cleanup', () =>
       faultCase(
         'n.6',
         'a cleanup action (run as the hostile user) prints a screen clear, a title and a C1 CSI, then exits 1 (a warning; the pipeline goes on)',
         'no output holds a raw ESC, BEL or U+009B (`history --recoveries` shows the tail escaped); recovery_actions.output_tail keeps the raw bytes',
         (seen) => judge(seen, noisy, ESCAPED_ESC, stored.noisy, `\u001b[2J\u001b]0;pwned\u0007\u009b${noisy}`),
-      ));
+      ),
+    );
   });
 });

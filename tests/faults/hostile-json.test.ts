@@ -22,7 +22,14 @@ import {
   stubStarts,
   writeFaultConfig,
 } from './fault-scenario.js';
-import { appReport, assertAppUntouched, describeApp, startHostileWorld, type AppReport, type UserApp } from './hostile-world.js';
+import {
+  appReport,
+  assertAppUntouched,
+  describeApp,
+  startHostileWorld,
+  type AppReport,
+  type UserApp,
+} from './hostile-world.js';
 
 interface JsonCase {
   id: string;
@@ -38,41 +45,67 @@ interface JsonCase {
 
 const CASES: JsonCase[] = [
   { id: 'p.1', key: 'brackets_4k', fault: 'a heartbeat of 4 KiB of `[`', bytes: () => Buffer.from('['.repeat(4096)) },
-  { id: 'p.2', key: 'brackets_60k', fault: 'a heartbeat of 60 KiB of `[` (under the 64 KiB limit, so it is parsed)', bytes: () => Buffer.from('['.repeat(60 * 1024)) },
+  {
+    id: 'p.2',
+    key: 'brackets_60k',
+    fault: 'a heartbeat of 60 KiB of `[` (under the 64 KiB limit, so it is parsed)',
+    bytes: () => Buffer.from('['.repeat(60 * 1024)),
+  },
   {
     id: 'p.3',
     key: 'deep_field',
-    fault: 'an otherwise valid heartbeat naming the live app with "status": "error", whose `iteration` is 20 000 arrays deep',
-    bytes: (pid) => Buffer.from(heartbeatJson({ process_key: 'deep_field', pid, status: 'error' }).replace(/"iteration":1/, `"iteration":${'['.repeat(20_000)}${']'.repeat(20_000)}`)),
+    fault:
+      'an otherwise valid heartbeat naming the live app with "status": "error", whose `iteration` is 20 000 arrays deep',
+    bytes: (pid) =>
+      Buffer.from(
+        heartbeatJson({ process_key: 'deep_field', pid, status: 'error' }).replace(
+          /"iteration":1/,
+          `"iteration":${'['.repeat(20_000)}${']'.repeat(20_000)}`,
+        ),
+      ),
     refused: true,
   },
   {
     id: 'p.4',
     key: 'proto',
-    fault: '`{"__proto__": {pid, process_key...}, ...}`: the live app\'s PID only under `__proto__`, the other keys with "status": "error" at the top',
+    fault:
+      '`{"__proto__": {pid, process_key...}, ...}`: the live app\'s PID only under `__proto__`, the other keys with "status": "error" at the top',
     bytes: (pid) => {
       const top = JSON.parse(heartbeatJson({ process_key: 'proto', status: 'error' })) as Record<string, unknown>;
-      return Buffer.from(`{"__proto__": ${heartbeatJson({ process_key: 'proto', pid, status: 'error' })}, ${JSON.stringify(top).slice(1)}`);
+      return Buffer.from(
+        `{"__proto__": ${heartbeatJson({ process_key: 'proto', pid, status: 'error' })}, ${JSON.stringify(top).slice(1)}`,
+      );
     },
   },
   {
     id: 'p.5',
     key: 'huge_numbers',
     fault: '"pid": 1e400 and "iteration": 1e400 (Infinity to JSON.parse), "status": "error"',
-    bytes: () => Buffer.from(heartbeatJson({ process_key: 'huge_numbers', pid: 0, iteration: 0, status: 'error' }).replace('"pid":0', '"pid":1e400').replace('"iteration":0', '"iteration":1e400')),
+    bytes: () =>
+      Buffer.from(
+        heartbeatJson({ process_key: 'huge_numbers', pid: 0, iteration: 0, status: 'error' })
+          .replace('"pid":0', '"pid":1e400')
+          .replace('"iteration":0', '"iteration":1e400'),
+      ),
   },
   {
     id: 'p.6',
     key: 'bom',
-    fault: 'a UTF-8 byte order mark before an otherwise valid, fresh heartbeat naming the live app with "status": "running"',
-    bytes: (pid) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(heartbeatJson({ process_key: 'bom', pid }))]),
+    fault:
+      'a UTF-8 byte order mark before an otherwise valid, fresh heartbeat naming the live app with "status": "running"',
+    bytes: (pid) =>
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(heartbeatJson({ process_key: 'bom', pid }))]),
     health: 'healthy',
   },
   {
     id: 'p.7',
     key: 'nul_bytes',
-    fault: 'NUL bytes inside the `status` string and after the object of an otherwise valid heartbeat naming the live app ("status": "error\\0")',
-    bytes: (pid) => Buffer.from(`${heartbeatJson({ process_key: 'nul_bytes', pid, status: 'error' }).replace('"status":"error"', '"status":"error\0"')}\0\0\0\0`),
+    fault:
+      'NUL bytes inside the `status` string and after the object of an otherwise valid heartbeat naming the live app ("status": "error\\0")',
+    bytes: (pid) =>
+      Buffer.from(
+        `${heartbeatJson({ process_key: 'nul_bytes', pid, status: 'error' }).replace('"status":"error"', '"status":"error\0"')}\0\0\0\0`,
+      ),
   },
 ];
 
@@ -88,13 +121,18 @@ describe('fault injection, hostile users: pathological JSON in a heartbeat', () 
       apps.set(key, own);
       await hostile.writeFile(join(hostile.home, `${key}.json`), bytes(own.pid));
     }
-    await hostile.writeFile(join(hostile.home, 'control.json'), heartbeatJson({ process_key: 'control', pid: app.pid }));
+    await hostile.writeFile(
+      join(hostile.home, 'control.json'),
+      heartbeatJson({ process_key: 'control', pid: app.pid }),
+    );
     const asHostile = { user: hostile.user.name, cwd: hostile.home };
     writeFaultConfig(
       world.dir,
       {
         control: { heartbeat_path: join(hostile.home, 'control.json'), ...asHostile },
-        ...Object.fromEntries(CASES.map(({ key }) => [key, { heartbeat_path: join(hostile.home, `${key}.json`), ...asHostile }])),
+        ...Object.fromEntries(
+          CASES.map(({ key }) => [key, { heartbeat_path: join(hostile.home, `${key}.json`), ...asHostile }]),
+        ),
       },
       { consecutive_failures_threshold: 1 },
     );
@@ -117,7 +155,7 @@ describe('fault injection, hostile users: pathological JSON in a heartbeat', () 
           sound
             ? 'the tick exits 0; read as the JSON after the mark: healthy, nothing run; the app and the bystanders untouched'
             : refused
-              ? 'the tick exits 0; invalid_heartbeat (never check_error) with a reason; its PID is the live app\'s, so the recovery is refused (skipped, no kill, no second copy); the app and the bystanders untouched'
+              ? "the tick exits 0; invalid_heartbeat (never check_error) with a reason; its PID is the live app's, so the recovery is refused (skipped, no kill, no second copy); the app and the bystanders untouched"
               : 'the tick exits 0; invalid_heartbeat (never check_error) with a reason; kill signals nothing; the app and the bystanders untouched',
           (seen) => {
             const check = checks.find((row) => row.process_key === key);
@@ -129,19 +167,43 @@ describe('fault injection, hostile users: pathological JSON in a heartbeat', () 
             seen.note(describeRun(tick));
             seen.note(`${check?.health ?? 'no state'}: ${check?.reason ?? 'no reason'}`);
             seen.note('actions', actionOutcomes(recovery));
-            seen.note('kill signalled', kill === undefined || kill.signal === null ? 'nothing' : `${kill.signal} to ${String(kill.pid)}`);
+            seen.note(
+              'kill signalled',
+              kill === undefined || kill.signal === null ? 'nothing' : `${kill.signal} to ${String(kill.pid)}`,
+            );
             seen.note('control', control?.health ?? 'no row');
-            seen.note(describeApp(named === app ? `the hostile user's app (PID ${app.pid})` : `the app its text names (PID ${named.pid})`, namedSeen ?? { state: 'dead', signals: [] }));
-            if (named !== app) seen.note(describeApp(`the control's app (PID ${app.pid})`, controlSeen ?? { state: 'dead', signals: [] }));
+            seen.note(
+              describeApp(
+                named === app ? `the hostile user's app (PID ${app.pid})` : `the app its text names (PID ${named.pid})`,
+                namedSeen ?? { state: 'dead', signals: [] },
+              ),
+            );
+            if (named !== app)
+              seen.note(
+                describeApp(`the control's app (PID ${app.pid})`, controlSeen ?? { state: 'dead', signals: [] }),
+              );
             seen.note(describeBystanders(bystanders));
 
             assert.equal(tick.code, 0, `exit code; stderr: ${tick.stderr}`);
             assert.equal(checks.length, CASES.length + 1, 'one check per process: the tick checked them all');
             assert.equal(check?.health, health, `${key}: ${check?.reason ?? 'no row'}`);
             assert.ok((check?.reason ?? '').trim() !== '', 'with a reason');
-            assert.deepEqual({ pid: kill?.pid ?? null, signal: kill?.signal ?? null }, { pid: null, signal: null }, 'kill signalled no PID');
-            if (refused) assert.deepEqual({ outcome: recovery?.outcome, actions: actionOutcomes(recovery) }, { outcome: 'skipped', actions: [] }, 'the recovery was refused');
-            assert.equal(starts.filter((line) => line === key).length, sound || refused ? 0 : 1, sound || refused ? 'nothing started' : 'its stub start ran once');
+            assert.deepEqual(
+              { pid: kill?.pid ?? null, signal: kill?.signal ?? null },
+              { pid: null, signal: null },
+              'kill signalled no PID',
+            );
+            if (refused)
+              assert.deepEqual(
+                { outcome: recovery?.outcome, actions: actionOutcomes(recovery) },
+                { outcome: 'skipped', actions: [] },
+                'the recovery was refused',
+              );
+            assert.equal(
+              starts.filter((line) => line === key).length,
+              sound || refused ? 0 : 1,
+              sound || refused ? 'nothing started' : 'its stub start ran once',
+            );
             assert.equal(control?.health, 'healthy', `control: ${control?.reason ?? 'no row'}`);
             assertAppUntouched('the app its text names', namedSeen ?? { state: 'dead', signals: [] });
             assertBystandersUntouched(bystanders);

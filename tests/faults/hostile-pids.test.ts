@@ -54,7 +54,9 @@ describe('fault injection: hostile and reused PIDs', () => {
     const recoveries = recoveriesOf(world.dbPath);
     const bystanders = await bystanderReport(world);
     const starts = stubStarts(world.dir);
-    const leftRunning = (await world.ns.processes()).filter((entry) => entry.state !== 'Z' && entry.pid !== 1 && entry.pid !== world.bystander.pid);
+    const leftRunning = (await world.ns.processes()).filter(
+      (entry) => entry.state !== 'Z' && entry.pid !== 1 && entry.pid !== world.bystander.pid,
+    );
 
     for (const [index, { key, pid, fault }] of HOSTILE_PIDS.entries()) {
       await t.test(key, () =>
@@ -69,16 +71,33 @@ describe('fault injection: hostile and reused PIDs', () => {
             seen.note(describeRun(tick));
             seen.note(`${check?.health ?? 'no state'}: ${check?.reason ?? 'no reason'}`);
             seen.note('actions', actionOutcomes(recovery));
-            seen.note('kill signalled', kill?.signal === null || kill === undefined ? 'nothing' : `${kill.signal} to ${String(kill.pid)}`);
+            seen.note(
+              'kill signalled',
+              kill?.signal === null || kill === undefined ? 'nothing' : `${kill.signal} to ${String(kill.pid)}`,
+            );
             seen.note('stub starts of this key', starts.filter((line) => line === key).length);
             seen.note(describeBystanders(bystanders));
 
             assert.equal(tick.code, 0, `exit code; stderr: ${tick.stderr}`);
             assert.equal(check?.health, 'invalid_heartbeat', `${key}: ${check?.reason ?? 'no row'}`);
-            assert.match(check?.reason ?? '', new RegExp(`pid must be an integer between 2 and \\d+ \\(got ${escapeRegExp(JSON.stringify(pid))}\\)`));
-            assert.deepEqual(actionOutcomes(recovery).map((line) => line.split(':')[0]), ['kill', 'start'], 'the recovery ran kill, then start');
-            assert.ok(kill?.outcome === 'refused' || kill?.outcome === 'nothing_to_kill', `kill outcome ${String(kill?.outcome)}: ${kill?.detail ?? ''}`);
-            assert.deepEqual({ pid: kill?.pid, signal: kill?.signal }, { pid: null, signal: null }, 'kill signalled no PID');
+            assert.match(
+              check?.reason ?? '',
+              new RegExp(`pid must be an integer between 2 and \\d+ \\(got ${escapeRegExp(JSON.stringify(pid))}\\)`),
+            );
+            assert.deepEqual(
+              actionOutcomes(recovery).map((line) => line.split(':')[0]),
+              ['kill', 'start'],
+              'the recovery ran kill, then start',
+            );
+            assert.ok(
+              kill?.outcome === 'refused' || kill?.outcome === 'nothing_to_kill',
+              `kill outcome ${String(kill?.outcome)}: ${kill?.detail ?? ''}`,
+            );
+            assert.deepEqual(
+              { pid: kill?.pid, signal: kill?.signal },
+              { pid: null, signal: null },
+              'kill signalled no PID',
+            );
             assert.equal(starts.filter((line) => line === key).length, 1, 'the stub start ran once for it');
             assertBystandersUntouched(bystanders);
           },
@@ -87,25 +106,43 @@ describe('fault injection: hostile and reused PIDs', () => {
     }
     await t.test('the tick as a whole', () => {
       assert.equal(checks.length, HOSTILE_PIDS.length, 'one check row per process');
-      assert.deepEqual([...starts].sort(), HOSTILE_PIDS.map(({ key }) => key).sort(), 'the stub start ran once per process, nothing else');
-      assert.deepEqual(leftRunning.map((entry) => entry.cmdline.join(' ')), [], 'nothing the watchdog ran is left running');
+      assert.deepEqual(
+        [...starts].sort(),
+        HOSTILE_PIDS.map(({ key }) => key).sort(),
+        'the stub start ran once per process, nothing else',
+      );
+      assert.deepEqual(
+        leftRunning.map((entry) => entry.cmdline.join(' ')),
+        [],
+        'nothing the watchdog ran is left running',
+      );
     });
   });
 
-  it('never signals a process that reused a dead app\'s PID (start time, match, boot)', async (t) => {
+  it("never signals a process that reused a dead app's PID (start time, match, boot)", async (t) => {
     const world = await startFaultWorld('reuse');
     const { ns, dir } = world;
     mkdirSync(join(dir, 'hb'));
 
     // The app: the demo app (HeartbeatWriter records its pid_start_ticks and boot_id).
-    const appPid = await ns.spawn([process.execPath, DEMO_APP, '--heartbeat-dir', join(dir, 'hb'), '--key', 'app', '--interval-ms', '100'], {
-      cwd: dir,
-      detached: true,
-    });
+    const appPid = await ns.spawn(
+      [process.execPath, DEMO_APP, '--heartbeat-dir', join(dir, 'hb'), '--key', 'app', '--interval-ms', '100'],
+      {
+        cwd: dir,
+        detached: true,
+      },
+    );
     const heartbeatPath = join(dir, 'hb/app.json');
     await waitForBeatOf(heartbeatPath, appPid);
-    const beat = JSON.parse(readFileSync(heartbeatPath, 'utf8')) as { pid: number; pid_start_ticks?: number; boot_id?: string };
-    assert.ok(typeof beat.pid_start_ticks === 'number' && typeof beat.boot_id === 'string', `the app's heartbeat records its identity: ${JSON.stringify(beat)}`);
+    const beat = JSON.parse(readFileSync(heartbeatPath, 'utf8')) as {
+      pid: number;
+      pid_start_ticks?: number;
+      boot_id?: string;
+    };
+    assert.ok(
+      typeof beat.pid_start_ticks === 'number' && typeof beat.boot_id === 'string',
+      `the app's heartbeat records its identity: ${JSON.stringify(beat)}`,
+    );
 
     // It crashes (SIGKILL: its heartbeat stays), and the namespace's init reaps it: its PID is free.
     await ns.signal(appPid, 'SIGKILL');
@@ -128,10 +165,18 @@ describe('fault injection: hostile and reused PIDs', () => {
     // boot's id: as if written before a reboot by an app that had this PID then.
     const strangerStat = await ns.run(['cat', `/proc/${strangerPid}/stat`]);
     const strangerTicks = Number(strangerStat.stdout.slice(strangerStat.stdout.lastIndexOf(')') + 2).split(' ')[19]);
-    assert.ok(Number.isSafeInteger(strangerTicks) && strangerTicks > 0, `the stranger's start time: ${strangerStat.stdout}`);
+    assert.ok(
+      Number.isSafeInteger(strangerTicks) && strangerTicks > 0,
+      `the stranger's start time: ${strangerStat.stdout}`,
+    );
     writeHeartbeat(
       join(dir, 'hb/rebooted.json'),
-      heartbeatJson({ process_key: 'rebooted', pid: strangerPid, pid_start_ticks: strangerTicks, boot_id: '00000000-0000-4000-8000-00000000b007' }),
+      heartbeatJson({
+        process_key: 'rebooted',
+        pid: strangerPid,
+        pid_start_ticks: strangerTicks,
+        boot_id: '00000000-0000-4000-8000-00000000b007',
+      }),
     );
     // The same PID, named by a heartbeat with no identity keys (as the Python tool's writers
     // write it), written now; only `match` tells the stranger from the app.
@@ -157,19 +202,22 @@ describe('fault injection: hostile and reused PIDs', () => {
       {
         id: 'c.1',
         key: 'app',
-        fault: 'PID reuse: the app died, an unrelated process got its exact PID (forced with ns_last_pid); heartbeat has pid_start_ticks and boot_id',
+        fault:
+          'PID reuse: the app died, an unrelated process got its exact PID (forced with ns_last_pid); heartbeat has pid_start_ticks and boot_id',
         reason: /is another process: .*\(PID reused\)/,
       },
       {
         id: 'c.2',
         key: 'legacy',
-        fault: 'PID reuse, heartbeat without identity keys (written after the stranger started) but with a `match` the stranger does not fit',
+        fault:
+          'PID reuse, heartbeat without identity keys (written after the stranger started) but with a `match` the stranger does not fit',
         reason: /is not the app: its command line .* does not match demo-app\\\.mjs/,
       },
       {
         id: 'c.3',
         key: 'rebooted',
-        fault: 'a live PID whose start time matches the heartbeat\'s pid_start_ticks but whose boot differs (boot_id of another boot)',
+        fault:
+          "a live PID whose start time matches the heartbeat's pid_start_ticks but whose boot differs (boot_id of another boot)",
         reason: /is not the app: its heartbeat was written before the last reboot/,
       },
     ];
@@ -192,14 +240,25 @@ describe('fault injection: hostile and reused PIDs', () => {
             seen.note(`stranger ${strangerState} (signals: ${strangerSignals.join(',') || 'none'})`);
             seen.note(describeBystanders(bystanders));
 
-            assert.deepEqual(ticks.map((tick) => tick.code), [0, 0], `exit codes; stderr: ${ticks.map((tick) => tick.stderr).join(' | ')}`);
-            assert.deepEqual(own.map((row) => [row.health, row.consecutive_failures, row.pid]), [
-              ['stale_pid', 1, strangerPid],
-              ['stale_pid', 2, strangerPid],
-            ]);
+            assert.deepEqual(
+              ticks.map((tick) => tick.code),
+              [0, 0],
+              `exit codes; stderr: ${ticks.map((tick) => tick.stderr).join(' | ')}`,
+            );
+            assert.deepEqual(
+              own.map((row) => [row.health, row.consecutive_failures, row.pid]),
+              [
+                ['stale_pid', 1, strangerPid],
+                ['stale_pid', 2, strangerPid],
+              ],
+            );
             for (const row of own) assert.match(row.reason ?? '', reason);
             assert.equal(kill?.outcome, 'refused', `kill outcome ${String(kill?.outcome)}: ${kill?.detail ?? ''}`);
-            assert.deepEqual({ pid: kill?.pid, signal: kill?.signal }, { pid: null, signal: null }, 'kill signalled no PID');
+            assert.deepEqual(
+              { pid: kill?.pid, signal: kill?.signal },
+              { pid: null, signal: null },
+              'kill signalled no PID',
+            );
             assert.equal(checks.length, 2 * cases.length, 'one check_history row per process per tick');
             assert.equal(strangerState, 'alive', 'the stranger is alive');
             assert.deepEqual(strangerSignals, [], 'the stranger received no signal');

@@ -24,7 +24,14 @@ import {
   stubStarts,
   writeFaultConfig,
 } from './fault-scenario.js';
-import { describeKernel, inCase, mountVault, startHostileWorld, watchdogWith, type HostileWorld } from './hostile-world.js';
+import {
+  describeKernel,
+  inCase,
+  mountVault,
+  startHostileWorld,
+  watchdogWith,
+  type HostileWorld,
+} from './hostile-world.js';
 
 /** A folder in the case's folder made by root with this mode and group. */
 function rootFolder(world: HostileWorld, name: string, mode: number, gid = 0): string {
@@ -36,7 +43,7 @@ function rootFolder(world: HostileWorld, name: string, mode: number, gid = 0): s
   return path;
 }
 
-describe('fault injection, hostile users: the watchdog\'s own files', () => {
+describe("fault injection, hostile users: the watchdog's own files", () => {
   it('refuses a state, log or metrics location another user can write, in check and validate alike', async (t) => {
     const world = await startHostileWorld('hostile-state');
     const { hostile } = world;
@@ -58,7 +65,7 @@ describe('fault injection, hostile users: the watchdog\'s own files', () => {
       {
         id: 'm.12',
         setting: 'metrics.textfile_path',
-        where: 'a folder of root\'s whose group is the hostile user\'s (0775)',
+        where: "a folder of root's whose group is the hostile user's (0775)",
         topLevel: { metrics: { textfile_path: join(groupShared, 'watchdog.prom') } },
         watched: groupShared,
         names: /metrics\.textfile_path/,
@@ -76,7 +83,7 @@ describe('fault injection, hostile users: the watchdog\'s own files', () => {
       {
         id: 'm.14',
         setting: 'journal_path',
-        where: 'a folder of root\'s writable by everyone (0777)',
+        where: "a folder of root's writable by everyone (0777)",
         topLevel: { journal_path: join(worldOpen, 'watchdog.journal') },
         watched: worldOpen,
         names: /^\s*journal_path: /m,
@@ -84,7 +91,7 @@ describe('fault injection, hostile users: the watchdog\'s own files', () => {
       {
         id: 'm.15',
         setting: 'lock_path',
-        where: 'a folder of root\'s writable by everyone with the sticky bit (1777, as /tmp)',
+        where: "a folder of root's writable by everyone with the sticky bit (1777, as /tmp)",
         topLevel: { lock_path: join(sticky, 'watchdog.lock') },
         watched: sticky,
         names: /^\s*lock_path: /m,
@@ -101,7 +108,11 @@ describe('fault injection, hostile users: the watchdog\'s own files', () => {
             : `\`check\` and \`validate\` exit 78 and name \`${setting}\` on stderr; nothing done: no database, no lock or log, nothing started, nothing made in the folder`,
           async (seen) => {
             const configDir = rootFolder(world, `config-${setting.replace('.', '-')}`, 0o755);
-            const configPath = writeFaultConfig(configDir, { app: { heartbeat_path: 'app.json' } }, { consecutive_failures_threshold: 1, ...topLevel });
+            const configPath = writeFaultConfig(
+              configDir,
+              { app: { heartbeat_path: 'app.json' } },
+              { consecutive_failures_threshold: 1, ...topLevel },
+            );
             const watchdog = watchdogWith(world, configPath);
 
             const check = await watchdog(['check']);
@@ -109,7 +120,14 @@ describe('fault injection, hostile users: the watchdog\'s own files', () => {
             const left = readdirSync(configDir).sort();
             const inWatched = readdirSync(watched).sort();
             const bystanders = await bystanderReport(world);
-            const named = (stderr: string): string => inCase(world, stderr.split('\n').find((line) => names.test(line))?.trim() ?? 'not named');
+            const named = (stderr: string): string =>
+              inCase(
+                world,
+                stderr
+                  .split('\n')
+                  .find((line) => names.test(line))
+                  ?.trim() ?? 'not named',
+              );
             seen.note('check', `exit ${String(check.code)}`);
             seen.note('its line', named(check.stderr));
             seen.note('validate', `exit ${String(validate.code)}, ${named(validate.stderr)}`);
@@ -118,19 +136,34 @@ describe('fault injection, hostile users: the watchdog\'s own files', () => {
             seen.note('stub starts', stubStarts(configDir).length);
             seen.note(describeBystanders(bystanders));
 
-            assert.equal(validate.code, 78, `validate exit code; stdout: ${validate.stdout}; stderr: ${validate.stderr}`);
+            assert.equal(
+              validate.code,
+              78,
+              `validate exit code; stdout: ${validate.stdout}; stderr: ${validate.stderr}`,
+            );
             assert.match(validate.stderr, names, 'validate names the setting');
             assert.deepEqual(inWatched, [], 'nothing was made in the folder the hostile user can write');
             if (tickRuns) {
               const log = readFileSync(join(configDir, 'logs', 'watchdog.log'), 'utf8');
-              seen.note('its log line', inCase(world, log.split('\n').find((line) => line.includes('metrics: cannot write')) ?? 'none'));
+              seen.note(
+                'its log line',
+                inCase(world, log.split('\n').find((line) => line.includes('metrics: cannot write')) ?? 'none'),
+              );
               assert.equal(check.code, 0, `check exit code; stderr: ${check.stderr}`);
               assert.deepEqual(stubStarts(configDir), ['app'], 'the tick still recovered the app');
-              assert.match(log, /error metrics: cannot write .*: .* is a folder others can write \(mode 0775\)/, 'the log says why no metrics were written');
+              assert.match(
+                log,
+                /error metrics: cannot write .*: .* is a folder others can write \(mode 0775\)/,
+                'the log says why no metrics were written',
+              );
             } else {
               assert.equal(check.code, 78, `check exit code; stderr: ${check.stderr}`);
               assert.match(check.stderr, names, 'check names the setting');
-              assert.deepEqual(left, ['config.json'], 'nothing was made beside the config: no database, lock, log or start');
+              assert.deepEqual(
+                left,
+                ['config.json'],
+                'nothing was made beside the config: no database, lock, log or start',
+              );
               assert.deepEqual(stubStarts(configDir), []);
             }
             assertBystandersUntouched(bystanders);
@@ -144,7 +177,7 @@ describe('fault injection, hostile users: the watchdog\'s own files', () => {
     faultCase(
       'm.16',
       'symbolic links to a root-only file, planted by the hostile user at `<textfile>.<pid>.tmp` for every PID 2–4096 the namespace can give the watchdog, left after root took the folder back (root 0755)',
-      'the tick exits 0; the root-only file unchanged (hash, mode); the textfile a regular file of root\'s',
+      "the tick exits 0; the root-only file unchanged (hash, mode); the textfile a regular file of root's",
       async (seen) => {
         const world = await startHostileWorld('hostile-metrics');
         const { hostile } = world;
@@ -169,19 +202,34 @@ describe('fault injection, hostile users: the watchdog\'s own files', () => {
         const pidFile = join(world.dir, 'watchdog.pid');
 
         // Through a shell that records its PID and execs the watchdog: the PID the watchdog had.
-        const tick = await world.watchdog(['check'], { wrapper: ['/bin/sh', '-c', 'echo $$ > "$0" && exec "$@"', pidFile] });
+        const tick = await world.watchdog(['check'], {
+          wrapper: ['/bin/sh', '-c', 'echo $$ > "$0" && exec "$@"', pidFile],
+        });
         const pid = Number(readFileSync(pidFile, 'utf8').trim());
         const after = await vault.snapshot('secret-metrics');
         const planted = lstatSync(`${textfile}.${pid}.tmp`, { throwIfNoEntry: false });
         const textfileStat = lstatSync(textfile, { throwIfNoEntry: false });
-        const textfileKind = textfileStat === undefined ? 'absent' : textfileStat.isSymbolicLink() ? 'a symbolic link' : textfileStat.isFile() ? `a regular file of uid ${textfileStat.uid}` : 'something else';
+        const textfileKind =
+          textfileStat === undefined
+            ? 'absent'
+            : textfileStat.isSymbolicLink()
+              ? 'a symbolic link'
+              : textfileStat.isFile()
+                ? `a regular file of uid ${textfileStat.uid}`
+                : 'something else';
         const checks = checksOf(world.dbPath);
         const bystanders = await bystanderReport(world);
         seen.note(describeKernel(world));
-        seen.note('the watchdog\'s PID', pid);
-        seen.note(`the link at ${pid}.tmp after the tick`, planted === undefined ? 'gone' : planted.isSymbolicLink() ? 'still a link' : 'replaced');
+        seen.note("the watchdog's PID", pid);
+        seen.note(
+          `the link at ${pid}.tmp after the tick`,
+          planted === undefined ? 'gone' : planted.isSymbolicLink() ? 'still a link' : 'replaced',
+        );
         seen.note(describeRun(tick));
-        seen.note('checks', checks.map((row) => row.health));
+        seen.note(
+          'checks',
+          checks.map((row) => row.health),
+        );
         seen.note('root-only file before', before);
         seen.note('after', after);
         seen.note('textfile', textfileKind);
@@ -190,8 +238,14 @@ describe('fault injection, hostile users: the watchdog\'s own files', () => {
         assert.ok(pid >= 2 && pid <= 4096, `a link was planted at the watchdog's PID (${pid})`);
         assert.equal(tick.code, 0, `exit code; stderr: ${tick.stderr}`);
         assert.deepEqual(after, before, 'the root-only file is unchanged');
-        assert.ok(textfileStat?.isFile() === true && textfileStat.uid === 0, `the textfile is a regular file of root's, not ${textfileKind}`);
-        assert.ok(existsSync(textfile) && readFileSync(textfile, 'utf8').includes('watchdog_'), 'the textfile holds the metrics');
+        assert.ok(
+          textfileStat?.isFile() === true && textfileStat.uid === 0,
+          `the textfile is a regular file of root's, not ${textfileKind}`,
+        );
+        assert.ok(
+          existsSync(textfile) && readFileSync(textfile, 'utf8').includes('watchdog_'),
+          'the textfile holds the metrics',
+        );
         assertBystandersUntouched(bystanders);
       },
     ));
@@ -216,7 +270,12 @@ describe('fault injection, hostile users: the watchdog\'s own files', () => {
     );
     const watchdog = watchdogWith(world, configPath);
     const logPath = join(configDir, 'logs', 'watchdog.log');
-    const metricsLines = (): string[] => (existsSync(logPath) ? readFileSync(logPath, 'utf8').split('\n').filter((line) => line.includes('metrics:')) : []);
+    const metricsLines = (): string[] =>
+      existsSync(logPath)
+        ? readFileSync(logPath, 'utf8')
+            .split('\n')
+            .filter((line) => line.includes('metrics:'))
+        : [];
 
     const validate = await watchdog(['validate']);
     const first = await watchdog(['check']);
@@ -230,7 +289,10 @@ describe('fault injection, hostile users: the watchdog\'s own files', () => {
     const startsAfterMove = stubStarts(configDir);
     const logAfterMove = metricsLines().slice(linesOfFirst);
     const promAfterMove = readdirSync(prom).sort();
-    const movedFolderAfter = { files: readdirSync(movedTo).sort(), mtimeMs: lstatSync(join(movedTo, 'watchdog.prom'), { throwIfNoEntry: false })?.mtimeMs };
+    const movedFolderAfter = {
+      files: readdirSync(movedTo).sort(),
+      mtimeMs: lstatSync(join(movedTo, 'watchdog.prom'), { throwIfNoEntry: false })?.mtimeMs,
+    };
     // Then puts a folder of their own at its name.
     await hostile.mkdir(exporterDir);
     const afterPlant = await watchdog(['check']);
@@ -244,55 +306,85 @@ describe('fault injection, hostile users: the watchdog\'s own files', () => {
     await t.test('moved away', () =>
       faultCase(
         'm.24',
-        '`metrics.textfile_path` in `<case>/prom/node-exporter/`, a folder of root\'s (0755) in `prom`, a folder of the hostile user\'s; after a tick, that user renames `node-exporter` away; two more ticks; the config\'s app due at every tick (no heartbeat, threshold 1, no start grace)',
-        '`validate` exits 0 (a folder of another user\'s above the metrics folder is allowed); each tick after the move exits 0, checks and recovers the app, writes no metrics (nothing new in `prom`, the moved folder untouched) and logs why',
+        "`metrics.textfile_path` in `<case>/prom/node-exporter/`, a folder of root's (0755) in `prom`, a folder of the hostile user's; after a tick, that user renames `node-exporter` away; two more ticks; the config's app due at every tick (no heartbeat, threshold 1, no start grace)",
+        "`validate` exits 0 (a folder of another user's above the metrics folder is allowed); each tick after the move exits 0, checks and recovers the app, writes no metrics (nothing new in `prom`, the moved folder untouched) and logs why",
         (seen) => {
           seen.note('validate', inCase(world, describeRun(validate)));
           seen.note('first tick', inCase(world, describeRun(first)));
           seen.note('textfile written by it', written.exists);
-          seen.note('ticks after the move', afterMove.map((tick) => inCase(world, describeRun(tick))));
-          seen.note('checks', checksAfterMove.map((row) => row.health));
+          seen.note(
+            'ticks after the move',
+            afterMove.map((tick) => inCase(world, describeRun(tick))),
+          );
+          seen.note(
+            'checks',
+            checksAfterMove.map((row) => row.health),
+          );
           seen.note('stub starts', startsAfterMove.length);
           seen.note('prom holds', promAfterMove);
           seen.note('the moved folder holds', movedFolderAfter.files);
-          seen.note('its textfile', movedFolderAfter.mtimeMs === written.mtimeMs ? 'as the first tick left it' : 'rewritten');
-          seen.note('their log lines', logAfterMove.map((line) => inCase(world, line.replace(/^\S+ /, ''))));
+          seen.note(
+            'its textfile',
+            movedFolderAfter.mtimeMs === written.mtimeMs ? 'as the first tick left it' : 'rewritten',
+          );
+          seen.note(
+            'their log lines',
+            logAfterMove.map((line) => inCase(world, line.replace(/^\S+ /, ''))),
+          );
           seen.note(describeBystanders(bystanders));
 
           assert.equal(validate.code, 0, `validate; stderr: ${validate.stderr}`);
           assert.equal(first.code, 0, `first tick; stderr: ${first.stderr}`);
           assert.ok(written.exists, 'precondition: the first tick wrote the textfile');
-          for (const tick of afterMove) assert.equal(tick.code, 0, `a tick after the move: ${inCase(world, describeRun(tick))}`);
+          for (const tick of afterMove)
+            assert.equal(tick.code, 0, `a tick after the move: ${inCase(world, describeRun(tick))}`);
           assert.equal(checksAfterMove.length, 3, 'each of the three ticks wrote its check');
           assert.deepEqual(startsAfterMove, ['app', 'app', 'app'], 'and recovered the app');
           assert.deepEqual(promAfterMove, ['node-exporter.moved'], 'nothing was made in prom');
-          assert.equal(movedFolderAfter.mtimeMs, written.mtimeMs, 'the moved folder\'s textfile was not written again');
-          assert.equal(logAfterMove.length, 2, `one log line a tick says why no metrics were written: ${logAfterMove.join(' / ')}`);
-          for (const line of logAfterMove) assert.match(line, /error metrics: cannot write .*node-exporter\/watchdog\.prom: /);
+          assert.equal(movedFolderAfter.mtimeMs, written.mtimeMs, "the moved folder's textfile was not written again");
+          assert.equal(
+            logAfterMove.length,
+            2,
+            `one log line a tick says why no metrics were written: ${logAfterMove.join(' / ')}`,
+          );
+          for (const line of logAfterMove)
+            assert.match(line, /error metrics: cannot write .*node-exporter\/watchdog\.prom: /);
           assertBystandersUntouched(bystanders);
         },
-      ));
-    await t.test('replaced by a folder of the user\'s', () =>
+      ),
+    );
+    await t.test("replaced by a folder of the user's", () =>
       faultCase(
         'm.25',
         'then the hostile user makes a folder of their own at `node-exporter`; one more tick',
-        'the tick exits 0, checks and recovers the app, writes nothing in the user\'s folder and logs why (its owner)',
+        "the tick exits 0, checks and recovers the app, writes nothing in the user's folder and logs why (its owner)",
         (seen) => {
           seen.note('tick', inCase(world, describeRun(afterPlant)));
           seen.note('its check', checks[3]?.health ?? 'none');
           seen.note('stub starts in all', starts.length);
-          seen.note('the user\'s folder holds', plantedHolds);
-          seen.note('its log lines', logAfterPlant.map((line) => inCase(world, line.replace(/^\S+ /, ''))));
+          seen.note("the user's folder holds", plantedHolds);
+          seen.note(
+            'its log lines',
+            logAfterPlant.map((line) => inCase(world, line.replace(/^\S+ /, ''))),
+          );
           seen.note(describeBystanders(bystanders));
 
           assert.equal(afterPlant.code, 0, `the tick: ${inCase(world, describeRun(afterPlant))}`);
           assert.equal(checks.length, ticks.length, 'it wrote its check');
           assert.equal(starts.length, ticks.length, 'and recovered the app');
-          assert.deepEqual(plantedHolds, [], 'nothing was written in the hostile user\'s folder');
-          assert.equal(logAfterPlant.length, 1, `a log line says why no metrics were written: ${logAfterPlant.join(' / ')}`);
-          assert.match(logAfterPlant[0] ?? '', new RegExp(`error metrics: cannot write .*: .*node-exporter.*${hostile.user.uid}`));
+          assert.deepEqual(plantedHolds, [], "nothing was written in the hostile user's folder");
+          assert.equal(
+            logAfterPlant.length,
+            1,
+            `a log line says why no metrics were written: ${logAfterPlant.join(' / ')}`,
+          );
+          assert.match(
+            logAfterPlant[0] ?? '',
+            new RegExp(`error metrics: cannot write .*: .*node-exporter.*${hostile.user.uid}`),
+          );
           assertBystandersUntouched(bystanders);
         },
-      ));
+      ),
+    );
   });
 });

@@ -31,7 +31,7 @@ function sameFile(a: string, b: string): boolean {
 }
 
 describe('fault injection, hostile users: a working folder replaced by a link', () => {
-  it('runs no command in a working folder reached through a link the app\'s user planted', async (t) => {
+  it("runs no command in a working folder reached through a link the app's user planted", async (t) => {
     const world = await startHostileWorld('hostile-cwd');
     const { hostile, other } = world;
     const vault = await mountVault(world);
@@ -40,7 +40,10 @@ describe('fault injection, hostile users: a working folder replaced by a link', 
     // folder of theirs only they may enter (0700).
     const secret = `SECRET-${randomBytes(12).toString('hex')}`;
     const secretPath = join(other.home, 'private/open/secret');
-    await other.sh('mkdir -p private/open && chmod 700 private && chmod 755 private/open && printf "%s\\n" "$1" > private/open/secret', secret);
+    await other.sh(
+      'mkdir -p private/open && chmod 700 private && chmod 755 private/open && printf "%s\\n" "$1" > private/open/secret',
+      secret,
+    );
     const secretHash = hashFile(secretPath);
     const direct = await world.ns.run([...asUser(hostile.user), 'cat', secretPath], { cwd: hostile.home });
 
@@ -80,25 +83,30 @@ describe('fault injection, hostile users: a working folder replaced by a link', 
     const recoveries = recoveriesOf(world.dbPath);
     const bystanders = await bystanderReport(world);
     const rootOnlyAfter = await vault.snapshot('cleanup-target');
-    const actionOf = (key: string, name: string) => recoveries.find((row) => row.process_key === key)?.actions.find((action) => action.action === name);
-    const untrusted = (folder: string): RegExp => new RegExp(`the working folder ${join(hostile.home, folder)} is not trusted: `);
+    const actionOf = (key: string, name: string) =>
+      recoveries.find((row) => row.process_key === key)?.actions.find((action) => action.action === name);
+    const untrusted = (folder: string): RegExp =>
+      new RegExp(`the working folder ${join(hostile.home, folder)} is not trusted: `);
 
     await t.test('cwd_user', () =>
       faultCase(
         'm.21',
-        'the working folder (`cwd`) of a process with `user` set to the hostile user, in their folder, replaced by them with a symbolic link to a 0755 folder below the other user\'s 0700 folder, holding a secret; the start runs `cat secret > <hostile folder>/stolen`; threshold 1',
-        'the start fails, its reason naming the working folder as not trusted; nothing read: no file of the hostile user\'s holds the secret; the secret unchanged; exit 1 (a failed start)',
+        "the working folder (`cwd`) of a process with `user` set to the hostile user, in their folder, replaced by them with a symbolic link to a 0755 folder below the other user's 0700 folder, holding a secret; the start runs `cat secret > <hostile folder>/stolen`; threshold 1",
+        "the start fails, its reason naming the working folder as not trusted; nothing read: no file of the hostile user's holds the secret; the secret unchanged; exit 1 (a failed start)",
         (seen) => {
           const start = actionOf('cwd_user', 'start');
           // The secret's own file, by whatever way the listing reached it, is not a leak.
           const leaked = filesHolding(world.dir, secret).filter((path) => !sameFile(path, secretPath));
           seen.note(describeKernel(world));
-          seen.note('the hostile user\'s own `cat` of the secret by its path', inCase(world, describeRun(direct)));
+          seen.note("the hostile user's own `cat` of the secret by its path", inCase(world, describeRun(direct)));
           seen.note('tick', `exit ${String(tick.code)}`);
           seen.note('actions', actionOutcomes(recoveries.find((row) => row.process_key === 'cwd_user')));
           seen.note('start detail', inCase(world, start?.detail ?? 'none'));
           seen.note('stolen file', hashFile(stolen) === 'absent' ? 'absent' : 'present');
-          seen.note('other files holding the secret', leaked.map((path) => inCase(world, path)));
+          seen.note(
+            'other files holding the secret',
+            leaked.map((path) => inCase(world, path)),
+          );
           seen.note('secret', hashFile(secretPath) === secretHash ? 'unchanged' : 'changed');
           seen.note(describeBystanders(bystanders));
 
@@ -110,11 +118,12 @@ describe('fault injection, hostile users: a working folder replaced by a link', 
           assert.equal(tick.code, 1, `exit code; stderr: ${tick.stderr}`);
           assertBystandersUntouched(bystanders);
         },
-      ));
+      ),
+    );
     await t.test('cwd_root', () =>
       faultCase(
         'm.22',
-        'the working folder of a root process (no `user`), in the hostile user\'s folder, replaced by them with a symbolic link to a root-only folder (a private tmpfs); the pipeline kill → `cleanup` (`touch marker`) → start (`touch started`); threshold 1',
+        "the working folder of a root process (no `user`), in the hostile user's folder, replaced by them with a symbolic link to a root-only folder (a private tmpfs); the pipeline kill → `cleanup` (`touch marker`) → start (`touch started`); threshold 1",
         'cleanup and start run nowhere, each failing with a reason naming the working folder as not trusted; the root-only folder unchanged (no marker); exit 1 (a failed start)',
         (seen) => {
           const cleanup = actionOf('cwd_root', 'cleanup');
@@ -135,6 +144,7 @@ describe('fault injection, hostile users: a working folder replaced by a link', 
           assert.equal(tick.code, 1, `exit code; stderr: ${tick.stderr}`);
           assertBystandersUntouched(bystanders);
         },
-      ));
+      ),
+    );
   });
 });

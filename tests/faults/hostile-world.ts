@@ -92,7 +92,8 @@ function userSide(world: FaultWorld, user: SystemUser, role: string, sentinel: s
     if (result.code !== 0) throw new Error(`as ${user.name}: ${argv.join(' ')}: ${describeRun(result)}`);
     return result;
   };
-  const sh = (script: string, ...args: string[]): Promise<NsRunResult> => run(['/bin/sh', '-c', `umask 022\n${script}`, 'sh', ...args]);
+  const sh = (script: string, ...args: string[]): Promise<NsRunResult> =>
+    run(['/bin/sh', '-c', `umask 022\n${script}`, 'sh', ...args]);
   return {
     user,
     home,
@@ -102,11 +103,17 @@ function userSide(world: FaultWorld, user: SystemUser, role: string, sentinel: s
     symlink: async (target, path) => void (await sh('ln -s -- "$1" "$2"', target, path)),
     move: async (from, to) => void (await sh('mv -T -- "$1" "$2"', from, to)),
     // Through base64, so any bytes (NUL included) pass the command line.
-    writeFile: async (path, contents) => void (await sh('printf %s "$2" | base64 -d > "$1"', path, Buffer.from(contents).toString('base64'))),
+    writeFile: async (path, contents) =>
+      void (await sh('printf %s "$2" | base64 -d > "$1"', path, Buffer.from(contents).toString('base64'))),
     startApp: async (name) => {
       const recordFile = join(home, `${name}.signals`);
-      const pid = await world.ns.spawn([...asUser(user), process.execPath, sentinel, recordFile], { cwd: home, detached: true });
-      await waitFor(`${name} (PID ${pid}, as ${user.name}) to be ready`, () => readSentinelRecord(recordFile).includes('ready'));
+      const pid = await world.ns.spawn([...asUser(user), process.execPath, sentinel, recordFile], {
+        cwd: home,
+        detached: true,
+      });
+      await waitFor(`${name} (PID ${pid}, as ${user.name}) to be ready`, () =>
+        readSentinelRecord(recordFile).includes('ready'),
+      );
       return { name, pid, user, recordFile };
     },
   };
@@ -124,7 +131,10 @@ export interface AppReport {
 }
 
 export async function appReport(world: FaultWorld, app: UserApp): Promise<AppReport> {
-  return { state: await world.ns.state(app.pid), signals: readSentinelRecord(app.recordFile).filter((line) => line !== 'ready') };
+  return {
+    state: await world.ns.state(app.pid),
+    signals: readSentinelRecord(app.recordFile).filter((line) => line !== 'ready'),
+  };
 }
 
 /** `the other user's app alive (signals: none)`, for the Observed column. */

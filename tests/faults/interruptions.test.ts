@@ -57,31 +57,55 @@ interface BackgroundRun {
 let runs = 0;
 
 /** Starts `watchdog ARGS -c CONFIG` in the namespace (through `wrapper`), recorded by record-run.mjs. */
-async function startWatchdog(world: FaultWorld, args: readonly string[], wrapper: readonly string[] = []): Promise<BackgroundRun> {
+async function startWatchdog(
+  world: FaultWorld,
+  args: readonly string[],
+  wrapper: readonly string[] = [],
+): Promise<BackgroundRun> {
   const out = join(world.dir, `run-${(runs += 1)}`);
   mkdirSync(out);
-  await world.ns.spawn([...wrapper, process.execPath, RECORD_RUN, out, process.execPath, WATCHDOG_BIN, ...args, '-c', world.configPath], { cwd: '/' });
+  await world.ns.spawn(
+    [...wrapper, process.execPath, RECORD_RUN, out, process.execPath, WATCHDOG_BIN, ...args, '-c', world.configPath],
+    { cwd: '/' },
+  );
   await waitFor(`the watchdog (${args.join(' ')}) to start`, () => existsSync(join(out, 'pid')));
   return {
     pid: Number(readFileSync(join(out, 'pid'), 'utf8')),
     ended: async (since = Date.now()) => {
       await waitFor(`the watchdog (${args.join(' ')}) to end`, () => existsSync(join(out, 'exit')));
       const afterMs = Date.now() - since;
-      const { code, signal } = JSON.parse(readFileSync(join(out, 'exit'), 'utf8')) as { code: number | null; signal: string | null };
-      return { code, signal, stdout: readFileSync(join(out, 'stdout'), 'utf8'), stderr: readFileSync(join(out, 'stderr'), 'utf8'), afterMs };
+      const { code, signal } = JSON.parse(readFileSync(join(out, 'exit'), 'utf8')) as {
+        code: number | null;
+        signal: string | null;
+      };
+      return {
+        code,
+        signal,
+        stdout: readFileSync(join(out, 'stdout'), 'utf8'),
+        stderr: readFileSync(join(out, 'stderr'), 'utf8'),
+        afterMs,
+      };
     },
   };
 }
 
 /** Signals the watchdog and waits for it to end. */
-async function stopWith(world: FaultWorld, run: BackgroundRun, signal: NodeJS.Signals): Promise<Ended & { afterMs: number }> {
+async function stopWith(
+  world: FaultWorld,
+  run: BackgroundRun,
+  signal: NodeJS.Signals,
+): Promise<Ended & { afterMs: number }> {
   const since = Date.now();
   await world.ns.signal(run.pid, signal);
   return run.ended(since);
 }
 
 function fileLines(path: string): string[] {
-  return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((line) => line !== '') : [];
+  return existsSync(path)
+    ? readFileSync(path, 'utf8')
+        .split('\n')
+        .filter((line) => line !== '')
+    : [];
 }
 
 function pidIn(path: string): number {
@@ -89,7 +113,11 @@ function pidIn(path: string): number {
 }
 
 /** One app `app` with no heartbeat yet (so the first check recovers it), started by `start`. */
-function writeAppConfig(world: FaultWorld, fields: Record<string, unknown> = {}, topLevel: Record<string, unknown> = {}): void {
+function writeAppConfig(
+  world: FaultWorld,
+  fields: Record<string, unknown> = {},
+  topLevel: Record<string, unknown> = {},
+): void {
   writeFaultConfig(
     world.dir,
     { app: { heartbeat_path: 'app.json', commands: { start: PID_START }, start_grace_seconds: 120, ...fields } },
@@ -102,12 +130,19 @@ function writeAppConfig(world: FaultWorld, fields: Record<string, unknown> = {},
  * lock until the lock's own staleness rule (or the kernel) frees it, and a tick that finds
  * it held does nothing, by design. Notes how long that took.
  */
-async function tickUntilItRuns(world: FaultWorld, seen: Observation, wrapper: readonly string[] = []): Promise<NsRunResult> {
+async function tickUntilItRuns(
+  world: FaultWorld,
+  seen: Observation,
+  wrapper: readonly string[] = [],
+): Promise<NsRunResult> {
   const since = Date.now();
   for (let tries = 1; ; tries += 1) {
     const tick = await world.watchdog(['check', '--verbose'], { wrapper });
     if (!tick.stdout.includes('nothing done') || Date.now() - since > 60_000) {
-      seen.note('the next tick ran after', `${tries} tick(s), ${Math.round((Date.now() - since) / 1000)}s (the killed run's lock)`);
+      seen.note(
+        'the next tick ran after',
+        `${tries} tick(s), ${Math.round((Date.now() - since) / 1000)}s (the killed run's lock)`,
+      );
       return tick;
     }
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -117,19 +152,29 @@ async function tickUntilItRuns(world: FaultWorld, seen: Observation, wrapper: re
 /** Everything the watchdog's log files hold so far (log_dir `logs`, beside the config). */
 function logText(world: FaultWorld): string {
   const logs = join(world.dir, 'logs');
-  return existsSync(logs) ? readdirSync(logs).map((name) => readFileSync(join(logs, name), 'utf8')).join('') : '';
+  return existsSync(logs)
+    ? readdirSync(logs)
+        .map((name) => readFileSync(join(logs, name), 'utf8'))
+        .join('')
+    : '';
 }
 
 function lastCheck(dbPath: string): { health: string } | undefined {
-  return readDb(dbPath, (db) => db.prepare<[], { health: string }>('SELECT health FROM check_history ORDER BY id DESC LIMIT 1').get());
+  return readDb(dbPath, (db) =>
+    db.prepare<[], { health: string }>('SELECT health FROM check_history ORDER BY id DESC LIMIT 1').get(),
+  );
 }
 
 function firstErrLine(run: Ended): string {
-  return run.stderr.split('\n').find((line) => line.includes('interrupted') || line.includes('stopped by')) ?? run.stderr.split('\n')[0] ?? '';
+  return (
+    run.stderr.split('\n').find((line) => line.includes('interrupted') || line.includes('stopped by')) ??
+    run.stderr.split('\n')[0] ??
+    ''
+  );
 }
 
 describe('fault injection: a watchdog stopped mid-run', () => {
-  it('SIGTERM during a start\'s verify_delay: the app is recorded and left running; no second copy', () =>
+  it("SIGTERM during a start's verify_delay: the app is recorded and left running; no second copy", () =>
     faultCase(
       'u.1',
       'SIGTERM to `check` while the start command it launched is in its verify_delay (60 s); then a tick and `on`',
@@ -138,7 +183,10 @@ describe('fault injection: a watchdog stopped mid-run', () => {
         const world = await startFaultWorld('int-verify');
         writeAppConfig(world);
         const run = await startWatchdog(world, ['check']);
-        await waitFor('the start command to write its PID', () => fileLines(join(world.dir, 'starts.log')).length === 1);
+        await waitFor(
+          'the start command to write its PID',
+          () => fileLines(join(world.dir, 'starts.log')).length === 1,
+        );
         const appPid = Number(fileLines(join(world.dir, 'starts.log'))[0]);
         const ended = await stopWith(world, run, 'SIGTERM');
         const row = processRowOf(world.dbPath, 'app');
@@ -174,7 +222,7 @@ describe('fault injection: a watchdog stopped mid-run', () => {
       },
     ));
 
-  it('SIGKILL during a start\'s verify_delay: the next tick and `on` start no second copy', () =>
+  it("SIGKILL during a start's verify_delay: the next tick and `on` start no second copy", () =>
     faultCase(
       'u.2',
       'SIGKILL to `check` while the start command it launched is in its verify_delay; then a tick and `on`',
@@ -183,10 +231,15 @@ describe('fault injection: a watchdog stopped mid-run', () => {
         const world = await startFaultWorld('kill-verify');
         writeAppConfig(world);
         const run = await startWatchdog(world, ['check']);
-        await waitFor('the start command to write its PID', () => fileLines(join(world.dir, 'starts.log')).length === 1);
+        await waitFor(
+          'the start command to write its PID',
+          () => fileLines(join(world.dir, 'starts.log')).length === 1,
+        );
         const appPid = Number(fileLines(join(world.dir, 'starts.log'))[0]);
         // The moment: the watchdog has taken in the spawn (its log says so) and is in verify_delay.
-        await waitFor('the watchdog to say it watches the start', () => logText(world).includes(`start: PID ${appPid} spawned and recorded`));
+        await waitFor('the watchdog to say it watches the start', () =>
+          logText(world).includes(`start: PID ${appPid} spawned and recorded`),
+        );
         const ended = await stopWith(world, run, 'SIGKILL');
         seen.note('check', ended.signal === null ? `exit ${String(ended.code)}` : `killed by ${ended.signal}`);
         const row = processRowOf(world.dbPath, 'app');
@@ -194,7 +247,10 @@ describe('fault injection: a watchdog stopped mid-run', () => {
         const tick = await tickUntilItRuns(world, seen);
         const recovery = recoveriesOf(world.dbPath).at(-1);
         const health = lastCheck(world.dbPath);
-        seen.note('next tick', `${describeRun(tick)}, ${health?.health ?? 'none'}; recovery ${recovery?.outcome ?? 'none'}`);
+        seen.note(
+          'next tick',
+          `${describeRun(tick)}, ${health?.health ?? 'none'}; recovery ${recovery?.outcome ?? 'none'}`,
+        );
         const on = await world.watchdog(['on', 'app']);
         seen.note('on', `${describeRun(on)}: ${on.stdout.trim()}`);
         const starts = fileLines(join(world.dir, 'starts.log'));
@@ -219,9 +275,16 @@ describe('fault injection: a watchdog stopped mid-run', () => {
       'exit 1 within seconds; the script and its child gone (its process tree stopped); clear_db recorded failed (interrupted), start skipped, recovery `interrupted`',
       async (seen) => {
         const world = await startFaultWorld('int-cleanup');
-        writeAppConfig(world, { commands: { start: PID_START, clear_db: SLOW_CLEANUP }, recovery_actions: ['kill', 'clear_db', 'start'] }, { cleanup_timeout: 60 });
+        writeAppConfig(
+          world,
+          { commands: { start: PID_START, clear_db: SLOW_CLEANUP }, recovery_actions: ['kill', 'clear_db', 'start'] },
+          { cleanup_timeout: 60 },
+        );
         const run = await startWatchdog(world, ['check']);
-        await waitFor('the cleanup and its child to start', () => existsSync(join(world.dir, 'cleanup.pid')) && existsSync(join(world.dir, 'grandchild.pid')));
+        await waitFor(
+          'the cleanup and its child to start',
+          () => existsSync(join(world.dir, 'cleanup.pid')) && existsSync(join(world.dir, 'grandchild.pid')),
+        );
         const cleanupPid = pidIn(join(world.dir, 'cleanup.pid'));
         const childPid = pidIn(join(world.dir, 'grandchild.pid'));
         const ended = await stopWith(world, run, 'SIGTERM');
@@ -229,7 +292,10 @@ describe('fault injection: a watchdog stopped mid-run', () => {
         const clearDb = recovery?.actions.find((action) => action.action === 'clear_db');
         // Gone means dead or a zombie the namespace's init has yet to reap.
         const gone = async (pid: number): Promise<boolean> => ['dead', 'zombie'].includes(await world.ns.state(pid));
-        await waitFor('the cleanup group to be gone', async () => (await gone(cleanupPid)) && (await gone(childPid))).catch(() => undefined);
+        await waitFor(
+          'the cleanup group to be gone',
+          async () => (await gone(cleanupPid)) && (await gone(childPid)),
+        ).catch(() => undefined);
         const states = [await world.ns.state(cleanupPid), await world.ns.state(childPid)];
         seen.note('check', `exit ${String(ended.code)} ${ended.afterMs}ms after SIGTERM`);
         seen.note('cleanup and its child', states);
@@ -239,10 +305,16 @@ describe('fault injection: a watchdog stopped mid-run', () => {
 
         assert.equal(ended.code, 1);
         assert.ok(ended.afterMs < 10_000, 'it ended within seconds');
-        assert.ok(states.every((state) => state === 'dead' || state === 'zombie'), 'the cleanup group was stopped');
+        assert.ok(
+          states.every((state) => state === 'dead' || state === 'zombie'),
+          'the cleanup group was stopped',
+        );
         assert.equal(recovery?.outcome, 'interrupted');
         assert.deepEqual(actionOutcomes(recovery), ['kill: nothing_to_kill', 'clear_db: failed', 'start: skipped']);
-        assert.match(clearDb?.detail ?? '', /^interrupted after .*: the watchdog was asked to stop; its process tree was stopped/);
+        assert.match(
+          clearDb?.detail ?? '',
+          /^interrupted after .*: the watchdog was asked to stop; its process tree was stopped/,
+        );
         assert.deepEqual(fileLines(join(world.dir, 'starts.log')), [], 'nothing started after the interruption');
       },
     ));
@@ -255,7 +327,10 @@ describe('fault injection: a watchdog stopped mid-run', () => {
       async (seen) => {
         const world = await startFaultWorld('int-twice');
         const stubborn = `trap '' TERM; echo $$ > cleanup.pid; while :; do sleep 0.1; done`;
-        writeAppConfig(world, { commands: { start: PID_START, clear_db: stubborn }, recovery_actions: ['kill', 'clear_db', 'start'] });
+        writeAppConfig(world, {
+          commands: { start: PID_START, clear_db: stubborn },
+          recovery_actions: ['kill', 'clear_db', 'start'],
+        });
         const run = await startWatchdog(world, ['check']);
         await waitFor('the cleanup to start', () => existsSync(join(world.dir, 'cleanup.pid')));
         const cleanupPid = pidIn(join(world.dir, 'cleanup.pid'));
@@ -266,7 +341,12 @@ describe('fault injection: a watchdog stopped mid-run', () => {
         const ended = await run.ended(since);
         const recovery = recoveriesOf(world.dbPath).at(-1);
         const cleanupState = await world.ns.state(cleanupPid);
-        seen.note('check', ended.signal === null ? `exit ${String(ended.code)} ${ended.afterMs}ms after the first SIGTERM` : `killed by ${ended.signal}`);
+        seen.note(
+          'check',
+          ended.signal === null
+            ? `exit ${String(ended.code)} ${ended.afterMs}ms after the first SIGTERM`
+            : `killed by ${ended.signal}`,
+        );
         seen.note('stderr', ended.stderr.trim().split('\n'));
         seen.note('recovery', recovery?.outcome ?? 'none');
         seen.note('cleanup', cleanupState);
@@ -288,7 +368,10 @@ describe('fault injection: a watchdog stopped mid-run', () => {
         const world = await startFaultWorld('int-restart');
         writeAppConfig(world);
         const run = await startWatchdog(world, ['restart', 'app']);
-        await waitFor('the start command to write its PID', () => fileLines(join(world.dir, 'starts.log')).length === 1);
+        await waitFor(
+          'the start command to write its PID',
+          () => fileLines(join(world.dir, 'starts.log')).length === 1,
+        );
         const appPid = Number(fileLines(join(world.dir, 'starts.log'))[0]);
         const ended = await stopWith(world, run, 'SIGINT');
         const row = processRowOf(world.dbPath, 'app');
@@ -326,7 +409,10 @@ describe('fault injection: a watchdog stopped mid-run', () => {
         const off = await world.watchdog(['off', 'app']);
         seen.note('off', describeRun(off));
         const run = await startWatchdog(world, ['on', 'app']);
-        await waitFor('the start command to write its PID', () => fileLines(join(world.dir, 'starts.log')).length === 1);
+        await waitFor(
+          'the start command to write its PID',
+          () => fileLines(join(world.dir, 'starts.log')).length === 1,
+        );
         const appPid = Number(fileLines(join(world.dir, 'starts.log'))[0]);
         const ended = await stopWith(world, run, 'SIGTERM');
         const row = processRowOf(world.dbPath, 'app');
@@ -363,7 +449,10 @@ describe('fault injection: a watchdog stopped mid-run', () => {
         const world = await startFaultWorld('int-lockwait');
         writeAppConfig(world);
         const tick = await startWatchdog(world, ['check']);
-        await waitFor('the tick to be in its start (holding the lock)', () => fileLines(join(world.dir, 'starts.log')).length === 1);
+        await waitFor(
+          'the tick to be in its start (holding the lock)',
+          () => fileLines(join(world.dir, 'starts.log')).length === 1,
+        );
         const off = await startWatchdog(world, ['off', 'app', '--wait', '60']);
         await waitFor('`off` to say it waits for the lock', () => /waiting up to 60s for it/.test(logText(world)));
         const ended = await stopWith(world, off, 'SIGHUP');
@@ -391,7 +480,14 @@ describe('fault injection: a watchdog stopped mid-run', () => {
         const world = await startFaultWorld('kill-cleanup');
         // The first cleanup waits for a file that never comes; the next one (after the kill) does not.
         writeFileSync(join(world.dir, 'cleanup-first.sh'), 'echo $$ > cleanup.pid; exec sleep 300\n');
-        writeAppConfig(world, { commands: { start: PID_START, clear_db: 'if [ -e cleanup.pid ]; then exit 0; fi; sh cleanup-first.sh' }, recovery_actions: ['kill', 'clear_db', 'start'] }, { verify_delay: 0.2 });
+        writeAppConfig(
+          world,
+          {
+            commands: { start: PID_START, clear_db: 'if [ -e cleanup.pid ]; then exit 0; fi; sh cleanup-first.sh' },
+            recovery_actions: ['kill', 'clear_db', 'start'],
+          },
+          { verify_delay: 0.2 },
+        );
         const run = await startWatchdog(world, ['check']);
         await waitFor('the cleanup to start', () => existsSync(join(world.dir, 'cleanup.pid')));
         const ended = await stopWith(world, run, 'SIGKILL');
@@ -399,7 +495,10 @@ describe('fault injection: a watchdog stopped mid-run', () => {
         const tick = await tickUntilItRuns(world, seen);
         const recoveries = recoveriesOf(world.dbPath);
         seen.note('next tick', describeRun(tick));
-        seen.note('recoveries', recoveries.map((recovery) => `${recovery.outcome} (${actionOutcomes(recovery).join(', ')})`));
+        seen.note(
+          'recoveries',
+          recoveries.map((recovery) => `${recovery.outcome} (${actionOutcomes(recovery).join(', ')})`),
+        );
         const starts = fileLines(join(world.dir, 'starts.log'));
         seen.note('starts', starts.length);
 
@@ -464,7 +563,9 @@ function eventsOf(dbPath: string): string[] {
 }
 
 function stateOf(dbPath: string, name: string): NetworkStateRow | undefined {
-  return readDb(dbPath, (db) => db.prepare<[string], NetworkStateRow>('SELECT * FROM network_state WHERE interface = ?').get(name));
+  return readDb(dbPath, (db) =>
+    db.prepare<[string], NetworkStateRow>('SELECT * FROM network_state WHERE interface = ?').get(name),
+  );
 }
 
 describe('fault injection: a watchdog stopped while a bounce has the uplink down', () => {
@@ -491,7 +592,12 @@ describe('fault injection: a watchdog stopped while a bounce has the uplink down
         assert.equal(ended.code, 1);
         assert.ok(ended.afterMs < 10_000, 'it ended within seconds, not after down_seconds');
         assert.equal(up, true, 'the link was set up again before exit');
-        assert.deepEqual(eventsOf(world.dbPath).slice(0, 4), ['link_down/no_ipv4', 'ladder_start/no_ipv4', 'link_set_down/up', 'rung/not_healed(bounce)']);
+        assert.deepEqual(eventsOf(world.dbPath).slice(0, 4), [
+          'link_down/no_ipv4',
+          'ladder_start/no_ipv4',
+          'link_set_down/up',
+          'rung/not_healed(bounce)',
+        ]);
         assert.equal(eventsOf(world.dbPath)[4], 'ladder_end/interrupted');
         assert.equal(state?.failed_ladder_runs, 1);
         assert.equal(state?.last_ladder_outcome, 'interrupted');
@@ -524,7 +630,12 @@ describe('fault injection: a watchdog stopped while a bounce has the uplink down
         assert.equal(ended.signal, 'SIGKILL');
         assert.equal(downAfterKill, true, 'precondition: the kill left the link down');
         assert.equal(up, true, 'the next tick set the link up again');
-        assert.deepEqual(events, ['link_down/no_ipv4', 'ladder_start/no_ipv4', 'link_set_down/up', 'ladder_end/interrupted']);
+        assert.deepEqual(events, [
+          'link_down/no_ipv4',
+          'ladder_start/no_ipv4',
+          'link_set_down/up',
+          'ladder_end/interrupted',
+        ]);
         assert.equal(state?.failed_ladder_runs, 1);
         assert.equal(state?.last_ladder_outcome, 'interrupted');
       },

@@ -23,7 +23,11 @@ import {
 } from './fault-scenario.js';
 
 function linesOf(path: string): string[] {
-  return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((line) => line !== '') : [];
+  return existsSync(path)
+    ? readFileSync(path, 'utf8')
+        .split('\n')
+        .filter((line) => line !== '')
+    : [];
 }
 
 describe('fault injection: recoveries interrupted or hung', () => {
@@ -31,7 +35,7 @@ describe('fault injection: recoveries interrupted or hung', () => {
     faultCase(
       'f.1',
       'the watchdog SIGKILLed while its recovery blocks in a cleanup action (threshold 1, backoff 0, pipeline kill → block → stub start)',
-      'the recoveries row stays `running`; the next tick, at once, takes the dead tick\'s lock (it dies with its holder), marks the recovery `interrupted`, records its check and, still due, runs a new recovery that succeeds; exit 0',
+      "the recoveries row stays `running`; the next tick, at once, takes the dead tick's lock (it dies with its holder), marks the recovery `interrupted`, records its check and, still due, runs a new recovery that succeeds; exit 0",
       async (seen) => {
         const world = await startFaultWorld('sigkill');
         const { ns, dir } = world;
@@ -39,23 +43,41 @@ describe('fault injection: recoveries interrupted or hung', () => {
         // returns at once after that.
         writeFileSync(
           join(dir, 'block.sh'),
-          ['echo "$$" >> block.runs', 'if [ ! -e blocked-once ]; then', '  : > blocked-once', '  exec sleep 1000', 'fi', ''].join('\n'),
+          [
+            'echo "$$" >> block.runs',
+            'if [ ! -e blocked-once ]; then',
+            '  : > blocked-once',
+            '  exec sleep 1000',
+            'fi',
+            '',
+          ].join('\n'),
         );
         writeFaultConfig(
           dir,
-          { app: { heartbeat_path: 'hb/app.json', commands: { start: STUB_START, block: 'sh block.sh' }, recovery_actions: ['kill', 'block', 'start'] } },
+          {
+            app: {
+              heartbeat_path: 'hb/app.json',
+              commands: { start: STUB_START, block: 'sh block.sh' },
+              recovery_actions: ['kill', 'block', 'start'],
+            },
+          },
           { consecutive_failures_threshold: 1, recovery_backoff_seconds: 0 },
         );
 
         const first = world.watchdog(['check']);
         await waitFor('the cleanup to block', () => existsSync(join(dir, 'blocked-once')));
-        const watchdogs = (await ns.processes()).filter((entry) => entry.cmdline.includes(WATCHDOG_BIN) && entry.state !== 'Z');
+        const watchdogs = (await ns.processes()).filter(
+          (entry) => entry.cmdline.includes(WATCHDOG_BIN) && entry.state !== 'Z',
+        );
         assert.equal(watchdogs.length, 1, `one watchdog runs: ${JSON.stringify(watchdogs)}`);
         await ns.signal(watchdogs[0]?.pid ?? 0, 'SIGKILL');
         const killed = await first;
         const afterKill = { recoveries: recoveriesOf(world.dbPath), checks: checksOf(world.dbPath) };
         seen.note('first tick', describeRun(killed));
-        seen.note('after the kill: recoveries', afterKill.recoveries.map((row) => `${row.outcome} (${actionOutcomes(row).join(', ')})`));
+        seen.note(
+          'after the kill: recoveries',
+          afterKill.recoveries.map((row) => `${row.outcome} (${actionOutcomes(row).join(', ')})`),
+        );
         seen.note('check rows', afterKill.checks.length);
 
         // The dead tick's lock died with it (a kernel lock, and a directory naming a dead owner): no wait.
@@ -63,26 +85,51 @@ describe('fault injection: recoveries interrupted or hung', () => {
         const next = await world.watchdog(['check']);
         const recoveries = recoveriesOf(world.dbPath);
         const checks = checksOf(world.dbPath);
-        const log = existsSync(join(dir, 'logs/watchdog.log')) ? readFileSync(join(dir, 'logs/watchdog.log'), 'utf8') : '';
-        const leftover = (await ns.processes()).filter((entry) => entry.state !== 'Z' && entry.cmdline.join(' ') === 'sleep 1000');
+        const log = existsSync(join(dir, 'logs/watchdog.log'))
+          ? readFileSync(join(dir, 'logs/watchdog.log'), 'utf8')
+          : '';
+        const leftover = (await ns.processes()).filter(
+          (entry) => entry.state !== 'Z' && entry.cmdline.join(' ') === 'sleep 1000',
+        );
         const bystanders = await bystanderReport(world);
         seen.note('lock directory left by the killed tick', lockLeft);
         seen.note('tick at once', describeRun(next));
-        seen.note('recoveries', recoveries.map((row) => `#${row.id} ${row.outcome} (${actionOutcomes(row).join(', ')})`));
-        seen.note('checks', checks.map((row) => `${row.health}/${row.action_taken ?? '-'}/#${row.recovery_id ?? '-'}`));
+        seen.note(
+          'recoveries',
+          recoveries.map((row) => `#${row.id} ${row.outcome} (${actionOutcomes(row).join(', ')})`),
+        );
+        seen.note(
+          'checks',
+          checks.map((row) => `${row.health}/${row.action_taken ?? '-'}/#${row.recovery_id ?? '-'}`),
+        );
         seen.note('cleanup runs', linesOf(join(dir, 'block.runs')).length);
         seen.note('stub starts', stubStarts(dir).length);
-        seen.note('the killed tick\'s blocked cleanup', leftover.length === 0 ? 'gone' : `still running (${leftover.length} process)`);
+        seen.note(
+          "the killed tick's blocked cleanup",
+          leftover.length === 0 ? 'gone' : `still running (${leftover.length} process)`,
+        );
         seen.note(describeBystanders(bystanders));
 
         assert.equal(killed.signal, 'SIGKILL', 'the first tick was killed');
         assert.deepEqual(
-          afterKill.recoveries.map((row) => ({ outcome: row.outcome, finished: row.finished_at, actions: actionOutcomes(row) })),
+          afterKill.recoveries.map((row) => ({
+            outcome: row.outcome,
+            finished: row.finished_at,
+            actions: actionOutcomes(row),
+          })),
           [{ outcome: 'running', finished: null, actions: ['kill: nothing_to_kill'] }],
           'the recovery row, written before its first action, stays running',
         );
-        assert.deepEqual(afterKill.checks.map((row) => [row.health, row.action_taken]), [['no_heartbeat', 'recovery']], 'the check that triggered it is recorded');
-        assert.deepEqual({ code: next.code, signal: next.signal, stderr: next.stderr }, { code: 0, signal: null, stderr: '' }, 'the next tick exits 0');
+        assert.deepEqual(
+          afterKill.checks.map((row) => [row.health, row.action_taken]),
+          [['no_heartbeat', 'recovery']],
+          'the check that triggered it is recorded',
+        );
+        assert.deepEqual(
+          { code: next.code, signal: next.signal, stderr: next.stderr },
+          { code: 0, signal: null, stderr: '' },
+          'the next tick exits 0',
+        );
         assert.deepEqual(
           recoveries.map((row) => ({ outcome: row.outcome, actions: actionOutcomes(row) })),
           [
@@ -128,7 +175,13 @@ describe('fault injection: recoveries interrupted or hung', () => {
         );
         writeFaultConfig(
           dir,
-          { app: { heartbeat_path: 'hb/app.json', commands: { start: STUB_START, hang: 'sh hang.sh' }, recovery_actions: ['kill', 'hang', 'start'] } },
+          {
+            app: {
+              heartbeat_path: 'hb/app.json',
+              commands: { start: STUB_START, hang: 'sh hang.sh' },
+              recovery_actions: ['kill', 'hang', 'start'],
+            },
+          },
           { consecutive_failures_threshold: 1, cleanup_timeout: 1, kill_timeout: 1 },
         );
 
@@ -140,27 +193,42 @@ describe('fault injection: recoveries interrupted or hung', () => {
         const table = await ns.processes();
         const leftInGroup = table.filter((entry) => group !== null && entry.pgid === group && entry.state !== 'Z');
         const pids = ['cleanup.pid', 'grandchild.pid'].map((name) => Number(linesOf(join(dir, name))[0]));
-        const states = await Promise.all(pids.map((pid) => (Number.isSafeInteger(pid) && pid > 1 ? ns.state(pid) : Promise.resolve('no PID written'))));
+        const states = await Promise.all(
+          pids.map((pid) => (Number.isSafeInteger(pid) && pid > 1 ? ns.state(pid) : Promise.resolve('no PID written'))),
+        );
         const bystanders = await bystanderReport(world);
         seen.note(describeRun(tick));
-        seen.note('checks', checks.map((row) => `${row.health}/${row.action_taken ?? '-'}`));
+        seen.note(
+          'checks',
+          checks.map((row) => `${row.health}/${row.action_taken ?? '-'}`),
+        );
         seen.note('actions', actionOutcomes(recovery));
         seen.note('hang', `timed_out ${String(hang?.timed_out)}, ${hang?.detail ?? 'no detail'}`);
-        seen.note(`live members of process group ${String(group)}`, leftInGroup.map((entry) => `${entry.pid} ${entry.cmdline.join(' ')}`));
+        seen.note(
+          `live members of process group ${String(group)}`,
+          leftInGroup.map((entry) => `${entry.pid} ${entry.cmdline.join(' ')}`),
+        );
         seen.note('cleanup script / its child', states.join(' / '));
         seen.note('recovery', recovery?.outcome ?? 'none');
         seen.note(describeBystanders(bystanders));
 
         assert.equal(tick.code, 0, `exit code; stderr: ${tick.stderr}`);
-        assert.deepEqual(checks.map((row) => [row.health, row.action_taken, row.recovery_id]), [['no_heartbeat', 'recovery', recovery?.id]], 'its check is recorded');
+        assert.deepEqual(
+          checks.map((row) => [row.health, row.action_taken, row.recovery_id]),
+          [['no_heartbeat', 'recovery', recovery?.id]],
+          'its check is recorded',
+        );
         assert.equal(more.length, 0, 'one recovery');
         assert.deepEqual(actionOutcomes(recovery), ['kill: nothing_to_kill', 'hang: failed', 'start: ok']);
         assert.equal(hang?.timed_out, 1, 'recorded as timed out');
         assert.match(hang?.detail ?? '', /timed out after 1s \(cleanup_timeout\)/);
         assert.ok(group !== null && group > 1, `the action's PID (its process group) was recorded: ${String(group)}`);
-        assert.deepEqual(leftInGroup, [], 'no live process of the cleanup\'s group is left');
+        assert.deepEqual(leftInGroup, [], "no live process of the cleanup's group is left");
         for (const [index, state] of states.entries()) {
-          assert.ok(state === 'dead' || state === 'zombie', `${['the cleanup script', 'its SIGTERM-ignoring child'][index] ?? '?'} is gone, but it is ${state}`);
+          assert.ok(
+            state === 'dead' || state === 'zombie',
+            `${['the cleanup script', 'its SIGTERM-ignoring child'][index] ?? '?'} is gone, but it is ${state}`,
+          );
         }
         assert.equal(recovery?.outcome, 'succeeded', 'the pipeline went on to the start');
         assert.deepEqual(stubStarts(dir), ['app']);

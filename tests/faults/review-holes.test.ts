@@ -49,7 +49,7 @@ async function pidFrom(world: FaultWorld, name: string): Promise<number> {
 
 /** Waits until `pid` is reaped: no process, not even a zombie, holds it. */
 async function reaped(world: FaultWorld, pid: number): Promise<void> {
-  for (const deadline = Date.now() + 10_000; (await world.ns.state(pid)) !== 'dead'; ) {
+  for (const deadline = Date.now() + 10_000; (await world.ns.state(pid)) !== 'dead';) {
     if (Date.now() > deadline) throw new Error(`PID ${pid} was not reaped within 10 s`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
@@ -67,16 +67,25 @@ async function strangerTaking(world: FaultWorld, pid: number, recordFile: string
     ? `(setsid sh -c '${sentinel} < /dev/null > /dev/null 2>&1 & echo $! > ${recordFile}.pid'); true`
     : `setsid sh -c 'echo $$ > ${recordFile}.pid; exec ${sentinel} < /dev/null > /dev/null 2>&1' &`;
   await inside(world, `echo ${pid - 1} > /proc/sys/kernel/ns_last_pid; ${body}`);
-  await waitFor(`${recordFile}.pid to be written`, () => existsSync(`${recordFile}.pid`) && /^\d+\n$/.test(readFileSync(`${recordFile}.pid`, 'utf8')));
+  await waitFor(
+    `${recordFile}.pid to be written`,
+    () => existsSync(`${recordFile}.pid`) && /^\d+\n$/.test(readFileSync(`${recordFile}.pid`, 'utf8')),
+  );
   const stranger = Number(readFileSync(`${recordFile}.pid`, 'utf8'));
   // A SIGTERM before its handlers are installed ends it at once: gone counts as seen too.
-  await waitFor('the stranger to be ready (or gone)', async () => readSentinelRecord(recordFile).includes('ready') || (await world.ns.state(stranger)) !== 'alive');
+  await waitFor(
+    'the stranger to be ready (or gone)',
+    async () => readSentinelRecord(recordFile).includes('ready') || (await world.ns.state(stranger)) !== 'alive',
+  );
   return stranger;
 }
 
 /** Unmounts the cgroup2 file system inside the namespace: the watchdog there can make no cgroup. */
 async function withoutCgroups(world: FaultWorld): Promise<void> {
-  await inside(world, 'for m in $(awk \'$9 == "cgroup2" { print $5 }\' /proc/self/mountinfo); do umount -l "$m"; done; ! grep -q " - cgroup2 " /proc/self/mountinfo');
+  await inside(
+    world,
+    'for m in $(awk \'$9 == "cgroup2" { print $5 }\' /proc/self/mountinfo); do umount -l "$m"; done; ! grep -q " - cgroup2 " /proc/self/mountinfo',
+  );
 }
 
 describe('fault injection: holes of the review of daemons and process trees', () => {
@@ -92,7 +101,14 @@ describe('fault injection: holes of the review of daemons and process trees', ()
         chownSync(run, NOBODY, NOBODY);
         writeFaultConfig(
           world.dir,
-          { app: { heartbeat_path: 'hb/app.json', commands: { start: STUB_START }, pid_file: 'run/app.pid', start_grace_seconds: 0 } },
+          {
+            app: {
+              heartbeat_path: 'hb/app.json',
+              commands: { start: STUB_START },
+              pid_file: 'run/app.pid',
+              start_grace_seconds: 0,
+            },
+          },
           { consecutive_failures_threshold: 1, recovery_backoff_seconds: 0, verify_delay: 3 },
         );
         const first = world.watchdog(['check']);
@@ -116,7 +132,10 @@ describe('fault injection: holes of the review of daemons and process trees', ()
         seen.note('root process', `${victimState} (signals: ${victimSignals.join(',') || 'none'})`);
         seen.note(describeBystanders(bystanders));
 
-        assert.match(startDetail, new RegExp(`names PID ${victim} runs as uid 0, not as uid ${NOBODY} that owns the PID file`));
+        assert.match(
+          startDetail,
+          new RegExp(`names PID ${victim} runs as uid 0, not as uid ${NOBODY} that owns the PID file`),
+        );
         assert.equal(row?.started_pid, null, 'nothing recorded');
         assert.deepEqual(actionOutcomes(recoveries[1]), ['kill: nothing_to_kill', 'start: ok']);
         assert.deepEqual([victimState, victimSignals], ['alive', []], 'the root process was never signalled');
@@ -127,13 +146,20 @@ describe('fault injection: holes of the review of daemons and process trees', ()
   it("a stranger that takes the reaped start command's PID and calls setsid: never taken", () =>
     faultCase(
       'w.2',
-      "the start command exits 0 leaving nothing (pid_file never written, verify_delay 3 s); once it is reaped a stranger gets its PID (ns_last_pid) and calls setsid; two ticks",
+      'the start command exits 0 leaving nothing (pid_file never written, verify_delay 3 s); once it is reaped a stranger gets its PID (ns_last_pid) and calls setsid; two ticks',
       "the stranger, alone in a session whose ID is the start command's PID, is not taken for the daemon: nothing recorded, the next kill signals nothing; the stranger and the bystander untouched",
       async (seen) => {
         const world = await startFaultWorld('review-starter-pid');
         writeFaultConfig(
           world.dir,
-          { app: { heartbeat_path: 'hb/app.json', commands: { start: `echo $$ > starter.pid; ${STUB_START}` }, pid_file: 'run/app.pid', start_grace_seconds: 0 } },
+          {
+            app: {
+              heartbeat_path: 'hb/app.json',
+              commands: { start: `echo $$ > starter.pid; ${STUB_START}` },
+              pid_file: 'run/app.pid',
+              start_grace_seconds: 0,
+            },
+          },
           { consecutive_failures_threshold: 1, recovery_backoff_seconds: 0, verify_delay: 3 },
         );
         mkdirSync(join(world.dir, 'run'));
@@ -179,7 +205,14 @@ describe('fault injection: holes of the review of daemons and process trees', ()
         const cleanup = `echo $$ > root.pid; setsid sh -c 'trap "" TERM; echo $$ > grandchild.pid; exec sleep 300' & wait`;
         writeFaultConfig(
           world.dir,
-          { app: { heartbeat_path: 'app.json', commands: { start: STUB_START, cleanup }, recovery_actions: ['kill', 'cleanup', 'start'], cleanup_timeout: 1 } },
+          {
+            app: {
+              heartbeat_path: 'app.json',
+              commands: { start: STUB_START, cleanup },
+              recovery_actions: ['kill', 'cleanup', 'start'],
+              cleanup_timeout: 1,
+            },
+          },
           { consecutive_failures_threshold: 1, kill_timeout: 6 },
         );
         const began = Date.now();
@@ -199,10 +232,16 @@ describe('fault injection: holes of the review of daemons and process trees', ()
         const cleanupAction = recoveriesOf(world.dbPath)[0]?.actions.find((action) => action.action === 'cleanup');
         const bystanders = await bystanderReport(world);
         seen.note('root PID', root);
-        seen.note('tick', `${describeRun(tick)} after ${(tickMs / 1000).toFixed(1)} s, the stranger ready at ${(strangerReadyMs / 1000).toFixed(1)} s`);
+        seen.note(
+          'tick',
+          `${describeRun(tick)} after ${(tickMs / 1000).toFixed(1)} s, the stranger ready at ${(strangerReadyMs / 1000).toFixed(1)} s`,
+        );
         seen.note('cleanup', `${cleanupAction?.outcome ?? 'none'}: ${cleanupAction?.detail ?? ''}`);
         seen.note('grandchild', grandchildState);
-        seen.note("stranger's child", `PID ${stranger}, parent ${strangerStat[1] ?? '?'}, session ${strangerStat[3] ?? '?'}, ${strangerState} (signals: ${strangerSignals.join(',') || 'none'})`);
+        seen.note(
+          "stranger's child",
+          `PID ${stranger}, parent ${strangerStat[1] ?? '?'}, session ${strangerStat[3] ?? '?'}, ${strangerState} (signals: ${strangerSignals.join(',') || 'none'})`,
+        );
         seen.note(describeBystanders(bystanders));
 
         assert.equal(tick.code, 0, describeRun(tick));
@@ -228,43 +267,87 @@ describe('fault injection: holes of the review of daemons and process trees', ()
           const cleanup = `[ -e once ] && exit 0; touch once; echo $$ > root.pid; setsid sh -c 'trap "" TERM; echo $$ > grandchild.pid; exec sleep 300' & wait`;
           writeFaultConfig(
             world.dir,
-            { app: { heartbeat_path: 'app.json', commands: { start: STUB_START, cleanup }, recovery_actions: ['cleanup', 'start'], cleanup_timeout: 1 } },
+            {
+              app: {
+                heartbeat_path: 'app.json',
+                commands: { start: STUB_START, cleanup },
+                recovery_actions: ['cleanup', 'start'],
+                cleanup_timeout: 1,
+              },
+            },
             { consecutive_failures_threshold: 1, recovery_backoff_seconds: 0, kill_timeout: 30 },
           );
           const first = world.watchdog(['check']);
           const grandchild = await pidFrom(world, 'grandchild.pid');
           const root = await pidFrom(world, 'root.pid');
-          const watchdogPid = (await world.ns.processes()).find((entry) => entry.cmdline.includes('check') && entry.cmdline.some((arg) => arg.endsWith('bin.js')))?.pid;
+          const watchdogPid = (await world.ns.processes()).find(
+            (entry) => entry.cmdline.includes('check') && entry.cmdline.some((arg) => arg.endsWith('bin.js')),
+          )?.pid;
           assert.ok(watchdogPid !== undefined, 'precondition: the watchdog runs');
           const home = findOwnCgroupFolder();
           const inode = /^pid:\[(\d+)\]$/.exec(world.ns.namespaceId)?.[1] ?? '?';
-          const leftCgroups = (): string[] => (home === undefined ? [] : readdirSync(home).filter((name) => name.startsWith(`watchdog-cmd-${inode}-${watchdogPid}-`)));
+          const leftCgroups = (): string[] =>
+            home === undefined
+              ? []
+              : readdirSync(home).filter((name) => name.startsWith(`watchdog-cmd-${inode}-${watchdogPid}-`));
           const abandoned = cgroup ? leftCgroups()[0] : undefined;
-          assert.equal(cgroup, abandoned !== undefined, 'precondition: the cleanup runs in a cgroup exactly when one can be made');
+          assert.equal(
+            cgroup,
+            abandoned !== undefined,
+            'precondition: the cleanup runs in a cgroup exactly when one can be made',
+          );
           // Held by ptrace at the entry of its SIGTERM to the root, so no window can be missed
           // (issue 21): without a cgroup the tracer first waits until both show T.
-          await inside(world, 'exec python3 "$@"', KILL_AT_SIGTERM, String(watchdogPid), String(root), ...(cgroup ? [] : [String(grandchild)]));
+          await inside(
+            world,
+            'exec python3 "$@"',
+            KILL_AT_SIGTERM,
+            String(watchdogPid),
+            String(root),
+            ...(cgroup ? [] : [String(grandchild)]),
+          );
           const firstRun = await first;
-          const frozenThen = abandoned === undefined || home === undefined ? 'none' : readFileSync(join(home, abandoned, 'cgroup.freeze'), 'utf8').trim();
+          const frozenThen =
+            abandoned === undefined || home === undefined
+              ? 'none'
+              : readFileSync(join(home, abandoned, 'cgroup.freeze'), 'utf8').trim();
           const statesThen = [await world.ns.state(root), await world.ns.state(grandchild)];
           const recordThen = existsSync(join(world.dir, 'stopped-processes.json'));
           const second = await world.watchdog(['check']);
           await new Promise((resolve) => setTimeout(resolve, 300));
           const statesAfter = [await world.ns.state(root), await world.ns.state(grandchild)];
-          const cgroupAfter = abandoned === undefined || home === undefined ? 'none' : existsSync(join(home, abandoned)) ? `left, members: ${readFileSync(join(home, abandoned, 'cgroup.procs'), 'utf8').trim() || 'none'}` : 'removed';
+          const cgroupAfter =
+            abandoned === undefined || home === undefined
+              ? 'none'
+              : existsSync(join(home, abandoned))
+                ? `left, members: ${readFileSync(join(home, abandoned, 'cgroup.procs'), 'utf8').trim() || 'none'}`
+                : 'removed';
           const bystanders = await bystanderReport(world);
           seen.note('killed tick', describeRun(firstRun));
-          seen.note('then', `root ${statesThen[0]}, grandchild ${statesThen[1]}; cgroup ${abandoned === undefined ? 'none' : `frozen=${frozenThen}`}; record ${recordThen ? 'written' : 'none'}`);
+          seen.note(
+            'then',
+            `root ${statesThen[0]}, grandchild ${statesThen[1]}; cgroup ${abandoned === undefined ? 'none' : `frozen=${frozenThen}`}; record ${recordThen ? 'written' : 'none'}`,
+          );
           seen.note('next tick', describeRun(second));
-          seen.note('after', `root ${statesAfter[0]}, grandchild ${statesAfter[1]}; cgroup ${cgroupAfter}; record ${existsSync(join(world.dir, 'stopped-processes.json')) ? 'left' : 'removed'}`);
+          seen.note(
+            'after',
+            `root ${statesAfter[0]}, grandchild ${statesAfter[1]}; cgroup ${cgroupAfter}; record ${existsSync(join(world.dir, 'stopped-processes.json')) ? 'left' : 'removed'}`,
+          );
           seen.note(describeBystanders(bystanders));
 
           assert.equal(firstRun.signal, 'SIGKILL', describeRun(firstRun));
           assert.equal(second.code, 0, describeRun(second));
           if (cgroup) {
             assert.equal(frozenThen, '1', 'precondition: the cgroup was left frozen');
-            assert.ok(statesAfter.every((state) => state === 'dead' || state === 'zombie'), `the tree is gone: ${statesAfter.join(', ')}`);
-            assert.notEqual(cgroupAfter.startsWith('left, members: ') && cgroupAfter !== 'left, members: none', true, cgroupAfter);
+            assert.ok(
+              statesAfter.every((state) => state === 'dead' || state === 'zombie'),
+              `the tree is gone: ${statesAfter.join(', ')}`,
+            );
+            assert.notEqual(
+              cgroupAfter.startsWith('left, members: ') && cgroupAfter !== 'left, members: none',
+              true,
+              cgroupAfter,
+            );
           } else {
             assert.deepEqual(statesThen, ['stopped', 'stopped'], 'precondition: the tree was left stopped');
             assert.deepEqual(statesAfter, ['alive', 'alive'], 'resumed');

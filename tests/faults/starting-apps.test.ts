@@ -36,7 +36,10 @@ import {
  */
 function untrustedHeartbeatNamingBystander(world: FaultWorld): void {
   mkdirSync(join(world.dir, 'hb'), { recursive: true });
-  writeHeartbeat(join(world.dir, 'hb/app.json'), heartbeatJson({ process_key: 'app', pid: world.bystander.pid, iteration: 'many' }));
+  writeHeartbeat(
+    join(world.dir, 'hb/app.json'),
+    heartbeatJson({ process_key: 'app', pid: world.bystander.pid, iteration: 'many' }),
+  );
 }
 
 /** A start command that daemonizes as nginx does: the child leaves with setsid, the daemon writes its PID, the command exits 0. */
@@ -49,7 +52,9 @@ function firstLine(text: string, dir: string): string {
 
 /** Live (non-zombie) processes whose command line is `sleep <seconds>`. */
 async function liveSleeps(ns: PidNamespace, seconds: string): Promise<number[]> {
-  return (await ns.processes()).filter((entry) => entry.state !== 'Z' && entry.cmdline.join(' ') === `sleep ${seconds}`).map((entry) => entry.pid);
+  return (await ns.processes())
+    .filter((entry) => entry.state !== 'Z' && entry.cmdline.join(' ') === `sleep ${seconds}`)
+    .map((entry) => entry.pid);
 }
 
 /** The libfaketime preload library, found the way Debian installs it; missing is a failure, never a skip. */
@@ -57,7 +62,8 @@ function libfaketime(): string {
   const found = readdirSync('/usr/lib')
     .map((arch) => join('/usr/lib', arch, 'faketime/libfaketime.so.1'))
     .filter((path) => existsSync(path));
-  if (found[0] === undefined) throw new Error('libfaketime.so.1 not found under /usr/lib/*/faketime/ (install the Debian package faketime)');
+  if (found[0] === undefined)
+    throw new Error('libfaketime.so.1 not found under /usr/lib/*/faketime/ (install the Debian package faketime)');
   return found[0];
 }
 
@@ -77,16 +83,28 @@ describe('fault injection: may we start now?', () => {
         const bystanders = await bystanderReport(world);
         seen.note('tick', describeRun(tick));
         seen.note('on', `${describeRun(on)}: ${firstLine(on.stdout, world.dir)}`);
-        seen.note('recoveries', recoveries.map((row) => `${row.kind}/${row.command} ${row.outcome}`));
+        seen.note(
+          'recoveries',
+          recoveries.map((row) => `${row.kind}/${row.command} ${row.outcome}`),
+        );
         seen.note('same reason in both rows', recoveries[0]?.detail === recoveries[1]?.detail);
         seen.note('starts', stubStarts(world.dir).length);
         seen.note(describeBystanders(bystanders));
 
         assert.equal(tick.code, 0);
         assert.equal(on.code, 0);
-        assert.deepEqual(recoveries.map((row) => [row.kind, row.command, row.outcome]), [['recovery', 'check', 'skipped'], ['start', 'on', 'skipped']]);
+        assert.deepEqual(
+          recoveries.map((row) => [row.kind, row.command, row.outcome]),
+          [
+            ['recovery', 'check', 'skipped'],
+            ['start', 'on', 'skipped'],
+          ],
+        );
         const [cron, manual] = recoveries;
-        assert.match(cron?.detail ?? '', new RegExp(`^its heartbeat cannot be trusted and names PID ${world.bystander.pid}, which is alive`));
+        assert.match(
+          cron?.detail ?? '',
+          new RegExp(`^its heartbeat cannot be trusted and names PID ${world.bystander.pid}, which is alive`),
+        );
         assert.equal(cron?.detail, manual?.detail, 'the same reason');
         assert.deepEqual(stubStarts(world.dir), []);
         assertBystandersUntouched(bystanders);
@@ -104,7 +122,8 @@ describe('fault injection: may we start now?', () => {
         untrustedHeartbeatNamingBystander(world);
         const check = await world.watchdog(['check', '--dry-run']);
         const restart = await world.watchdog(['restart', 'app', '--dry-run']);
-        const refusal = (text: string): string => text.split('\n').find((line) => line.includes('refused')) ?? '(no refusal line)';
+        const refusal = (text: string): string =>
+          text.split('\n').find((line) => line.includes('refused')) ?? '(no refusal line)';
         const bystanders = await bystanderReport(world);
         seen.note('check --dry-run', `${describeRun(check)}: ${refusal(check.stdout)}`);
         seen.note('restart --dry-run', `${describeRun(restart)}: ${refusal(restart.stdout)}`);
@@ -135,7 +154,14 @@ describe('fault injection: may we start now?', () => {
         mkdirSync(join(world.dir, 'run'));
         writeFaultConfig(
           world.dir,
-          { app: { heartbeat_path: 'hb/app.json', commands: { start: DAEMONIZING_START }, pid_file: 'run/app.pid', start_grace_seconds: 0 } },
+          {
+            app: {
+              heartbeat_path: 'hb/app.json',
+              commands: { start: DAEMONIZING_START },
+              pid_file: 'run/app.pid',
+              start_grace_seconds: 0,
+            },
+          },
           { consecutive_failures_threshold: 1, recovery_backoff_seconds: 0, max_recoveries: 100 },
         );
         const daemonsAfter: number[][] = [];
@@ -148,14 +174,31 @@ describe('fault injection: may we start now?', () => {
         const row = processRowOf(world.dbPath, 'app');
         const bystanders = await bystanderReport(world);
         seen.note('daemons after each tick', daemonsAfter.map((pids) => `[${pids.join(',')}]`).join(' '));
-        seen.note('recoveries', recoveries.map((recovery) => `${recovery.outcome} (${actionOutcomes(recovery).join(', ')})`));
-        seen.note('recorded instance', `PID ${String(row?.started_pid)}, ticks ${String(row?.started_pid_start_ticks)}, boot ${row?.started_boot_id === null ? 'none' : 'recorded'}`);
+        seen.note(
+          'recoveries',
+          recoveries.map((recovery) => `${recovery.outcome} (${actionOutcomes(recovery).join(', ')})`),
+        );
+        seen.note(
+          'recorded instance',
+          `PID ${String(row?.started_pid)}, ticks ${String(row?.started_pid_start_ticks)}, boot ${row?.started_boot_id === null ? 'none' : 'recorded'}`,
+        );
         seen.note(describeBystanders(bystanders));
 
-        assert.deepEqual(daemonsAfter.map((pids) => pids.length), [1, 1, 1, 1], 'exactly one daemon after every tick');
+        assert.deepEqual(
+          daemonsAfter.map((pids) => pids.length),
+          [1, 1, 1, 1],
+          'exactly one daemon after every tick',
+        );
         assert.equal(new Set(daemonsAfter.flat()).size, 4, 'each recovery replaced the daemon');
-        assert.deepEqual(recoveries.map((recovery) => recovery.outcome), ['succeeded', 'succeeded', 'succeeded', 'succeeded']);
-        assert.deepEqual(recoveries.slice(1).map((recovery) => recovery.actions[0]?.outcome), ['ok', 'ok', 'ok'], 'kill stopped the recorded daemon each time');
+        assert.deepEqual(
+          recoveries.map((recovery) => recovery.outcome),
+          ['succeeded', 'succeeded', 'succeeded', 'succeeded'],
+        );
+        assert.deepEqual(
+          recoveries.slice(1).map((recovery) => recovery.actions[0]?.outcome),
+          ['ok', 'ok', 'ok'],
+          'kill stopped the recorded daemon each time',
+        );
         assert.equal(row?.started_pid, daemonsAfter[3]?.[0], 'the live daemon is the recorded instance');
         assert.notEqual(row?.started_boot_id, null);
         assertBystandersUntouched(bystanders);
@@ -171,7 +214,13 @@ describe('fault injection: may we start now?', () => {
         const world = await startFaultWorld('start-session');
         writeFaultConfig(
           world.dir,
-          { app: { heartbeat_path: 'hb/app.json', commands: { start: 'sleep 1004 < /dev/null & echo started >> started.log' }, start_grace_seconds: 0 } },
+          {
+            app: {
+              heartbeat_path: 'hb/app.json',
+              commands: { start: 'sleep 1004 < /dev/null & echo started >> started.log' },
+              start_grace_seconds: 0,
+            },
+          },
           { consecutive_failures_threshold: 1, recovery_backoff_seconds: 0, max_recoveries: 100, verify_delay: 0.2 },
         );
         const daemonsAfter: number[][] = [];
@@ -188,12 +237,23 @@ describe('fault injection: may we start now?', () => {
         const startDetail = recoveries[0]?.actions.find((action) => action.action === 'start')?.detail ?? '';
         seen.note('daemons after each tick', daemonsAfter.map((pids) => `[${pids.join(',')}]`).join(' '));
         seen.note('first start', startDetail.replaceAll(world.dir, '<dir>'));
-        seen.note('recoveries', recoveries.map((recovery) => `${recovery.outcome} (${actionOutcomes(recovery).join(', ')})`));
+        seen.note(
+          'recoveries',
+          recoveries.map((recovery) => `${recovery.outcome} (${actionOutcomes(recovery).join(', ')})`),
+        );
         seen.note(describeBystanders(bystanders));
 
         assert.match(startDetail, /daemon PID \d+ \(left in the start command's session\) recorded/);
-        assert.deepEqual(daemonsAfter.map((pids) => pids.length), [1, 1, 1, 1], 'exactly one daemon after every tick');
-        assert.deepEqual(recoveries.slice(1).map((recovery) => recovery.actions[0]?.outcome), ['ok', 'ok', 'ok'], 'kill stopped the recorded daemon each time');
+        assert.deepEqual(
+          daemonsAfter.map((pids) => pids.length),
+          [1, 1, 1, 1],
+          'exactly one daemon after every tick',
+        );
+        assert.deepEqual(
+          recoveries.slice(1).map((recovery) => recovery.actions[0]?.outcome),
+          ['ok', 'ok', 'ok'],
+          'kill stopped the recorded daemon each time',
+        );
         assertBystandersUntouched(bystanders);
       },
     ));
@@ -209,7 +269,14 @@ describe('fault injection: may we start now?', () => {
         const start = `echo ${world.bystander.pid} > run/app.pid; echo started >> started.log`;
         writeFaultConfig(
           world.dir,
-          { app: { heartbeat_path: 'hb/app.json', commands: { start }, pid_file: 'run/app.pid', start_grace_seconds: 0 } },
+          {
+            app: {
+              heartbeat_path: 'hb/app.json',
+              commands: { start },
+              pid_file: 'run/app.pid',
+              start_grace_seconds: 0,
+            },
+          },
           { consecutive_failures_threshold: 1, recovery_backoff_seconds: 0, verify_delay: 0.2 },
         );
         const first = await world.watchdog(['check']);
@@ -224,7 +291,12 @@ describe('fault injection: may we start now?', () => {
         seen.note('second recovery', actionOutcomes(recoveries[1]));
         seen.note(describeBystanders(bystanders));
 
-        assert.match(startDetail, new RegExp(`names PID ${world.bystander.pid} started before the start command: another program, not its daemon: not taken`));
+        assert.match(
+          startDetail,
+          new RegExp(
+            `names PID ${world.bystander.pid} started before the start command: another program, not its daemon: not taken`,
+          ),
+        );
         assert.equal(row?.started_pid, null, 'nothing recorded');
         assert.deepEqual(actionOutcomes(recoveries[1]), ['kill: nothing_to_kill', 'start: ok']);
         assertBystandersUntouched(bystanders);
@@ -276,7 +348,13 @@ describe('fault injection: may we start now?', () => {
       'the second `on` starts the app at once (off ended the grace and the instance is gone): two starts, exactly one instance running at the end',
       async (seen) => {
         const world = await startFaultWorld('start-on-off-on');
-        writeFaultConfig(world.dir, { app: { heartbeat_path: 'hb/app.json', commands: { start: 'echo started >> started.log; exec sleep 1002' }, start_grace_seconds: 300 } });
+        writeFaultConfig(world.dir, {
+          app: {
+            heartbeat_path: 'hb/app.json',
+            commands: { start: 'echo started >> started.log; exec sleep 1002' },
+            start_grace_seconds: 300,
+          },
+        });
         const on1 = await world.watchdog(['on', 'app']);
         const afterOn = await liveSleeps(world.ns, '1002');
         const off = await world.watchdog(['off', 'app']);
@@ -312,14 +390,25 @@ describe('fault injection: may we start now?', () => {
         const bystanders = await bystanderReport(world);
         seen.note('restart', `${describeRun(restart)}: ${firstLine(restart.stdout, world.dir)}`);
         seen.note('start-all', `${describeRun(startAll)}: ${firstLine(startAll.stdout, world.dir)}`);
-        seen.note('recoveries', recoveries.map((row) => `${row.command} ${row.outcome}`));
+        seen.note(
+          'recoveries',
+          recoveries.map((row) => `${row.command} ${row.outcome}`),
+        );
         seen.note('starts', stubStarts(world.dir).length);
         seen.note(describeBystanders(bystanders));
 
-        const reason = new RegExp(`its heartbeat cannot be trusted and names PID ${world.bystander.pid}, which is alive: it may be the app`);
+        const reason = new RegExp(
+          `its heartbeat cannot be trusted and names PID ${world.bystander.pid}, which is alive: it may be the app`,
+        );
         assert.match(restart.stdout, reason);
         assert.match(startAll.stdout, reason);
-        assert.deepEqual(recoveries.map((row) => [row.command, row.outcome]), [['restart', 'skipped'], ['start-all', 'skipped']]);
+        assert.deepEqual(
+          recoveries.map((row) => [row.command, row.outcome]),
+          [
+            ['restart', 'skipped'],
+            ['start-all', 'skipped'],
+          ],
+        );
         assert.equal(recoveries[0]?.detail, recoveries[1]?.detail);
         assert.deepEqual(stubStarts(world.dir), []);
         assertBystandersUntouched(bystanders);
@@ -340,7 +429,13 @@ describe('fault injection: may we start now?', () => {
           const world = await startFaultWorld(`start-step-${step}`);
           writeFaultConfig(
             world.dir,
-            { app: { heartbeat_path: 'hb/app.json', commands: { start: 'echo started >> started.log; exec sleep 1003' }, start_grace_seconds: 120 } },
+            {
+              app: {
+                heartbeat_path: 'hb/app.json',
+                commands: { start: 'echo started >> started.log; exec sleep 1003' },
+                start_grace_seconds: 120,
+              },
+            },
             { consecutive_failures_threshold: 1 },
           );
           const first = await world.watchdog(['check']);
@@ -353,15 +448,24 @@ describe('fault injection: may we start now?', () => {
           const running = await liveSleeps(world.ns, '1003');
           const bystanders = await bystanderReport(world);
           seen.note('ticks', `${describeRun(first)}, stepped ${describeRun(stepped)}`);
-          seen.note('checks', checks.map((row) => `${row.checked_at.slice(0, 16)} ${row.health}/${row.action_taken ?? '-'}`));
+          seen.note(
+            'checks',
+            checks.map((row) => `${row.checked_at.slice(0, 16)} ${row.health}/${row.action_taken ?? '-'}`),
+          );
           seen.note('starts', stubStarts(world.dir).length);
           seen.note('instances running', running.length);
           seen.note(describeBystanders(bystanders));
 
           assert.equal(stepped.code, 0, describeRun(stepped));
           const shift = Date.parse(checks[1]?.checked_at ?? '') - Date.parse(checks[0]?.checked_at ?? '');
-          assert.ok(Math.abs(Math.abs(shift) - 3 * 3_600_000) < 600_000, `the stepped tick saw the clock moved ${offset} (${shift} ms)`);
-          assert.deepEqual(checks.map((row) => row.health), ['no_heartbeat', 'starting']);
+          assert.ok(
+            Math.abs(Math.abs(shift) - 3 * 3_600_000) < 600_000,
+            `the stepped tick saw the clock moved ${offset} (${shift} ms)`,
+          );
+          assert.deepEqual(
+            checks.map((row) => row.health),
+            ['no_heartbeat', 'starting'],
+          );
           assert.equal(stubStarts(world.dir).length, 1);
           assert.equal(running.length, 1);
           assertBystandersUntouched(bystanders);

@@ -62,8 +62,18 @@ describe('fault injection: untrusted heartbeat and config files', () => {
     const starts = stubStarts(world.dir);
 
     const cases = [
-      { id: 'i.1', key: 'linked', fault: 'heartbeat path is a symbolic link to another app\'s valid, fresh heartbeat (naming a live PID)', reason: /symbolic link/ },
-      { id: 'i.2', key: 'world_writable', fault: 'heartbeat file mode 0666 (world-writable), valid and fresh, naming a live PID', reason: /writable by other users \(mode 0666\)/ },
+      {
+        id: 'i.1',
+        key: 'linked',
+        fault: "heartbeat path is a symbolic link to another app's valid, fresh heartbeat (naming a live PID)",
+        reason: /symbolic link/,
+      },
+      {
+        id: 'i.2',
+        key: 'world_writable',
+        fault: 'heartbeat file mode 0666 (world-writable), valid and fresh, naming a live PID',
+        reason: /writable by other users \(mode 0666\)/,
+      },
       {
         id: 'i.3',
         key: 'group_writable',
@@ -76,7 +86,7 @@ describe('fault injection: untrusted heartbeat and config files', () => {
         faultCase(
           id,
           `${fault}; threshold 1, pipeline kill → stub start`,
-          'invalid_heartbeat with the reason; the PID it names never signalled (kill nothing_to_kill/refused); the real heartbeat\'s process healthy; exit 0',
+          "invalid_heartbeat with the reason; the PID it names never signalled (kill nothing_to_kill/refused); the real heartbeat's process healthy; exit 0",
           (seen) => {
             const check = checks.find((row) => row.process_key === key);
             const real = checks.find((row) => row.process_key === 'real');
@@ -86,7 +96,10 @@ describe('fault injection: untrusted heartbeat and config files', () => {
             seen.note('check_history rows', `${checks.length} for 5 processes`);
             seen.note(`${check?.health ?? 'no state'}: ${check?.reason ?? 'no reason'}`);
             seen.note('actions', actionOutcomes(recovery));
-            seen.note('kill signalled', kill?.signal === null || kill === undefined ? 'nothing' : `${kill.signal} to ${String(kill.pid)}`);
+            seen.note(
+              'kill signalled',
+              kill?.signal === null || kill === undefined ? 'nothing' : `${kill.signal} to ${String(kill.pid)}`,
+            );
             seen.note('real', real?.health ?? 'no row');
             seen.note(describeBystanders(bystanders));
 
@@ -94,10 +107,21 @@ describe('fault injection: untrusted heartbeat and config files', () => {
             assert.equal(checks.length, 5, 'one check_history row per process');
             assert.equal(check?.health, 'invalid_heartbeat', `${key}: ${check?.reason ?? 'no row'}`);
             assert.match(check?.reason ?? '', reason);
-            assert.ok(kill?.outcome === 'refused' || kill?.outcome === 'nothing_to_kill', `kill outcome ${String(kill?.outcome)}: ${kill?.detail ?? ''}`);
-            assert.deepEqual({ pid: kill?.pid, signal: kill?.signal }, { pid: null, signal: null }, 'kill signalled no PID');
+            assert.ok(
+              kill?.outcome === 'refused' || kill?.outcome === 'nothing_to_kill',
+              `kill outcome ${String(kill?.outcome)}: ${kill?.detail ?? ''}`,
+            );
+            assert.deepEqual(
+              { pid: kill?.pid, signal: kill?.signal },
+              { pid: null, signal: null },
+              'kill signalled no PID',
+            );
             assert.equal(real?.health, 'healthy', `the process of the real heartbeat: ${real?.reason ?? 'no row'}`);
-            assert.equal(recoveries.some((row) => row.process_key === 'real'), false, 'no recovery of the healthy process');
+            assert.equal(
+              recoveries.some((row) => row.process_key === 'real'),
+              false,
+              'no recovery of the healthy process',
+            );
             assert.equal(starts.filter((line) => line === key).length, 1, 'its stub start ran once');
             assertBystandersUntouched(bystanders);
           },
@@ -108,17 +132,24 @@ describe('fault injection: untrusted heartbeat and config files', () => {
     await t.test('private_group', () =>
       faultCase(
         'i.4',
-        'heartbeat file mode 0664 owned root:root, the owner\'s private group (the documented exception), valid and fresh, naming a live PID',
+        "heartbeat file mode 0664 owned root:root, the owner's private group (the documented exception), valid and fresh, naming a live PID",
         'trusted: healthy, no recovery, nothing signalled',
         (seen) => {
           const check = checks.find((row) => row.process_key === 'private_group');
-          seen.note('root:root is root\'s private group on this machine', rootGroupIsPrivate());
+          seen.note("root:root is root's private group on this machine", rootGroupIsPrivate());
           seen.note(`${check?.health ?? 'no state'}: ${check?.reason ?? 'no reason'}`);
           seen.note('recoveries', recoveries.filter((row) => row.process_key === 'private_group').length);
           seen.note(describeBystanders(bystanders));
-          assert.ok(rootGroupIsPrivate(), 'precondition: /etc/group and /etc/passwd make gid 0 root\'s private group (docs/configuration.md definition)');
+          assert.ok(
+            rootGroupIsPrivate(),
+            "precondition: /etc/group and /etc/passwd make gid 0 root's private group (docs/configuration.md definition)",
+          );
           assert.equal(check?.health, 'healthy', check?.reason ?? 'no row');
-          assert.equal(recoveries.some((row) => row.process_key === 'private_group'), false, 'no recovery');
+          assert.equal(
+            recoveries.some((row) => row.process_key === 'private_group'),
+            false,
+            'no recovery',
+          );
           assertBystandersUntouched(bystanders);
         },
       ),
@@ -139,7 +170,11 @@ describe('fault injection: untrusted heartbeat and config files', () => {
         'exit 78; stderr names the mode and hints `chmod go-w <config>`; no database, no lock, nothing started',
         async (seen) => {
           const world = await startFaultWorld(`config-${bits}`);
-          writeFaultConfig(world.dir, { app: { heartbeat_path: 'hb/app.json' } }, { consecutive_failures_threshold: 1 });
+          writeFaultConfig(
+            world.dir,
+            { app: { heartbeat_path: 'hb/app.json' } },
+            { consecutive_failures_threshold: 1 },
+          );
           chownSync(world.configPath, 0, owner.gid);
           chmodSync(world.configPath, mode);
 
@@ -154,9 +189,16 @@ describe('fault injection: untrusted heartbeat and config files', () => {
 
           assert.equal(tick.code, 78, `exit code; stderr: ${tick.stderr}`);
           assert.match(tick.stderr, new RegExp(`writable by group or others \\(mode ${bits}\\)`));
-          assert.ok(tick.stderr.includes(`chmod go-w ${world.configPath}`), `the chmod hint names the config:\n${tick.stderr}`);
+          assert.ok(
+            tick.stderr.includes(`chmod go-w ${world.configPath}`),
+            `the chmod hint names the config:\n${tick.stderr}`,
+          );
           assert.equal(existsSync(world.dbPath), false, 'no database was created');
-          assert.deepEqual(left, ['bystander.signals', 'config.json'], 'nothing was created beside the config (no database, lock, log or start)');
+          assert.deepEqual(
+            left,
+            ['bystander.signals', 'config.json'],
+            'nothing was created beside the config (no database, lock, log or start)',
+          );
           assert.deepEqual(stubStarts(world.dir), []);
           assertBystandersUntouched(bystanders);
         },
@@ -164,10 +206,10 @@ describe('fault injection: untrusted heartbeat and config files', () => {
     });
   }
 
-  it('accepts a config of mode 0664 whose group is the owner\'s private group (the documented exception)', () =>
+  it("accepts a config of mode 0664 whose group is the owner's private group (the documented exception)", () =>
     faultCase(
       'j.3',
-      'config file mode 0664 owned root:root, the owner\'s private group (Debian/Ubuntu umask 002), with a healthy process',
+      "config file mode 0664 owned root:root, the owner's private group (Debian/Ubuntu umask 002), with a healthy process",
       'not refused: the tick runs (exit 0) and records its check',
       async (seen) => {
         const world = await startFaultWorld('config-private-group');
@@ -179,14 +221,23 @@ describe('fault injection: untrusted heartbeat and config files', () => {
         const tick = await world.watchdog(['check']);
         const checks = checksOf(world.dbPath);
         const bystanders = await bystanderReport(world);
-        seen.note('root:root is root\'s private group on this machine', rootGroupIsPrivate());
+        seen.note("root:root is root's private group on this machine", rootGroupIsPrivate());
         seen.note(describeRun(tick));
-        seen.note('checks', checks.map((row) => row.health));
+        seen.note(
+          'checks',
+          checks.map((row) => row.health),
+        );
         seen.note(describeBystanders(bystanders));
 
-        assert.ok(rootGroupIsPrivate(), 'precondition: /etc/group and /etc/passwd make gid 0 root\'s private group (docs/configuration.md definition)');
+        assert.ok(
+          rootGroupIsPrivate(),
+          "precondition: /etc/group and /etc/passwd make gid 0 root's private group (docs/configuration.md definition)",
+        );
         assert.deepEqual({ code: tick.code, stderr: tick.stderr }, { code: 0, stderr: '' });
-        assert.deepEqual(checks.map((row) => row.health), ['healthy']);
+        assert.deepEqual(
+          checks.map((row) => row.health),
+          ['healthy'],
+        );
         assertBystandersUntouched(bystanders);
       },
     ));

@@ -58,7 +58,9 @@ async function startUplinkWorld(prefix: string): Promise<UplinkWorld> {
 
 /** Reads a file of the device namespace's sysfs (`ip netns exec` mounts that namespace's /sys). */
 function deviceSysfs(pair: NetworkPair, path: string): string {
-  return execFileSync('ip', ['netns', 'exec', pair.device, 'cat', `/sys/class/net/${path}`], { encoding: 'utf8' }).trim();
+  return execFileSync('ip', ['netns', 'exec', pair.device, 'cat', `/sys/class/net/${path}`], {
+    encoding: 'utf8',
+  }).trim();
 }
 
 /** Renames the device end inside its namespace, as udev does after an update, and sets it up again. */
@@ -95,7 +97,9 @@ function eventsOf(dbPath: string): NetworkEventRow[] {
 }
 
 function stateOf(dbPath: string, name: string): NetworkStateRow | undefined {
-  return readDb(dbPath, (db) => db.prepare<[string], NetworkStateRow>('SELECT * FROM network_state WHERE interface = ?').get(name));
+  return readDb(dbPath, (db) =>
+    db.prepare<[string], NetworkStateRow>('SELECT * FROM network_state WHERE interface = ?').get(name),
+  );
 }
 
 /** `kind/outcome(rung)` of each event, for the Observed column. */
@@ -125,7 +129,14 @@ describe('fault injection: the uplink after a failed DHCP and a rename', () => {
         seen.note('carrier changes of the uplink', flaps);
         assert.equal(state?.last_state, 'no_ipv4');
         assert.match(state?.last_reason ?? '', new RegExp(`${LINK_LOCAL.replaceAll('.', '\\.')} is link-local`));
-        assert.deepEqual(describeEvents(events), ['link_down/no_ipv4', 'ladder_start/no_ipv4', 'link_set_down/up', 'rung/not_healed(bounce)', 'ladder_end/failed', 'reboot_held/held(no_reboot_command)']);
+        assert.deepEqual(describeEvents(events), [
+          'link_down/no_ipv4',
+          'ladder_start/no_ipv4',
+          'link_set_down/up',
+          'rung/not_healed(bounce)',
+          'ladder_end/failed',
+          'reboot_held/held(no_reboot_command)',
+        ]);
         assert.ok(flaps >= 2, 'the bounce set the uplink down and up');
         assert.equal(run.code, 1);
       },
@@ -170,12 +181,20 @@ describe('fault injection: the uplink after a failed DHCP and a rename', () => {
         };
         const linkLocalOnly = await stateNow('fe80:: only');
         assert.equal(linkLocalOnly?.last_state, 'no_ipv6');
-        assert.match(linkLocalOnly.last_reason ?? '', /no usable IPv6 address: fe80:[0-9a-f:]+ is (link-local|tentative)/);
+        assert.match(
+          linkLocalOnly.last_reason ?? '',
+          /no usable IPv6 address: fe80:[0-9a-f:]+ is (link-local|tentative)/,
+        );
 
         // The far end owns the address (nodad: at once); the device end's detection then fails.
         pair.ip(pair.peer, '-6', 'addr', 'add', '2001:db8:77::2/64', 'dev', pair.peerInterface, 'nodad');
         pair.ip(pair.device, '-6', 'addr', 'add', '2001:db8:77::2/64', 'dev', pair.deviceInterface);
-        for (let tries = 0; tries < 100 && !pair.ip(pair.device, '-6', 'addr', 'show', 'dev', pair.deviceInterface).includes('dadfailed'); tries += 1) await sleep(100);
+        for (
+          let tries = 0;
+          tries < 100 && !pair.ip(pair.device, '-6', 'addr', 'show', 'dev', pair.deviceInterface).includes('dadfailed');
+          tries += 1
+        )
+          await sleep(100);
         const duplicate = await stateNow('2001:db8:77::2 duplicate');
         assert.equal(duplicate?.last_state, 'no_ipv6');
         assert.match(duplicate.last_reason ?? '', /2001:db8:77::2 is dadfailed \(another host on the link has it\)/);
@@ -203,9 +222,15 @@ describe('fault injection: the uplink after a failed DHCP and a rename', () => {
 
         const afterRename = await watchdog(['check']);
         const renamed = stateOf(world.dbPath, 'eth0');
-        seen.note('tick 2 (renamed end0)', `${describeRun(afterRename)}, ${renamed?.last_state ?? 'none'}: ${renamed?.last_reason ?? ''}`);
+        seen.note(
+          'tick 2 (renamed end0)',
+          `${describeRun(afterRename)}, ${renamed?.last_state ?? 'none'}: ${renamed?.last_reason ?? ''}`,
+        );
         assert.equal(renamed?.last_state, 'up');
-        assert.match(renamed.last_reason ?? '', new RegExp(`^end0 up, .*found by its MAC ${mac} as end0 \\(network\\.interface says eth0: renamed\\?\\)$`));
+        assert.match(
+          renamed.last_reason ?? '',
+          new RegExp(`^end0 up, .*found by its MAC ${mac} as end0 \\(network\\.interface says eth0: renamed\\?\\)$`),
+        );
         assert.deepEqual(eventsOf(world.dbPath), []);
 
         pair.ip(pair.device, 'link', 'set', 'dev', 'end0', 'down');
@@ -217,7 +242,14 @@ describe('fault injection: the uplink after a failed DHCP and a rename', () => {
         seen.note('events', describeEvents(events));
         seen.note('rung', (rung?.detail ?? 'none').split('; then:')[0]);
         seen.note('end0 now', `${deviceSysfs(pair, 'end0/operstate')}, state ${healed?.last_state ?? 'none'}`);
-        assert.deepEqual(describeEvents(events), ['link_down/admin_down', 'ladder_start/admin_down', 'link_set_down/up', 'rung/healed(bounce)', 'ladder_end/healed(bounce)', 'link_up/up(bounce)']);
+        assert.deepEqual(describeEvents(events), [
+          'link_down/admin_down',
+          'ladder_start/admin_down',
+          'link_set_down/up',
+          'rung/healed(bounce)',
+          'ladder_end/healed(bounce)',
+          'link_up/up(bounce)',
+        ]);
         assert.match(rung?.detail ?? '', /^set end0 down for 0\.1s, then up; then: up: end0 up/);
         // The bounce's note names the device it set down, so a run killed mid-bounce sets that one up again.
         assert.equal(events.find((event) => event.kind === 'link_set_down')?.detail, 'end0');
@@ -248,14 +280,18 @@ describe('fault injection: the uplink after a failed DHCP and a rename', () => {
         const events = eventsOf(world.dbPath);
         const rung = events.find((event) => event.kind === 'rung');
         const status = await watchdog(['status']);
-        const statusLine = status.stdout.split('\n').find((line) => line.startsWith('network eth0')) ?? '(no network line)';
+        const statusLine =
+          status.stdout.split('\n').find((line) => line.startsWith('network eth0')) ?? '(no network line)';
         const flapsAfter = deviceSysfs(pair, 'end0/carrier_changes');
         seen.note('tick 2 (renamed end0)', describeRun(run));
         seen.note('state', `${state?.last_state ?? 'none'}: ${state?.last_reason ?? ''}`);
         seen.note('events', describeEvents(events));
         seen.note('rung', (rung?.detail ?? 'none').split('; then:')[0]);
         seen.note('status', statusLine);
-        seen.note('end0 carrier changes', `${flapsBefore} before, ${flapsAfter} after; ${deviceSysfs(pair, 'end0/operstate')}`);
+        seen.note(
+          'end0 carrier changes',
+          `${flapsBefore} before, ${flapsAfter} after; ${deviceSysfs(pair, 'end0/operstate')}`,
+        );
         const hint = `hint: end0 is the only other Ethernet interface: renamed by an update? Name it in network.interface, or set network.interface_mac to ${mac} (its MAC) so a rename no longer matters; it is left alone until then`;
         assert.equal(state?.last_state, 'missing');
         assert.ok(state.last_reason?.endsWith(hint), state.last_reason ?? '');

@@ -23,7 +23,12 @@ interface Seen {
   uids?: ProcessUids | undefined;
 }
 
-const APP: Seen = { startTicks: 5000, bootId: BOOT, commandLine: '/usr/bin/node /srv/app/server.js --port 8080', uids: { real: 1000, effective: 1000 } };
+const APP: Seen = {
+  startTicks: 5000,
+  bootId: BOOT,
+  commandLine: '/usr/bin/node /srv/app/server.js --port 8080',
+  uids: { real: 1000, effective: 1000 },
+};
 
 /** An ObservedIdentity over `seen` that records which facts were read (they are read lazily). */
 function observed(seen: Seen): ObservedIdentity & { read: string[] } {
@@ -52,7 +57,12 @@ const cases: Case[] = [
 
   // Start time and boot.
   { name: 'start time matches', expected: { startTicks: 5000, bootId: BOOT }, seen: APP, applied: ['start_time'] },
-  { name: 'start time matches, the heartbeat records no boot', expected: { startTicks: 5000 }, seen: APP, applied: ['start_time'] },
+  {
+    name: 'start time matches, the heartbeat records no boot',
+    expected: { startTicks: 5000 },
+    seen: APP,
+    applied: ['start_time'],
+  },
   {
     name: 'start time differs: PID reused',
     expected: { startTicks: 4999, bootId: BOOT },

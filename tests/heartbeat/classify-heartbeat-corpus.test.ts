@@ -13,11 +13,28 @@ import { fakeSystem } from '../helpers/fake-system.js';
  */
 
 const NOW_MS = Date.UTC(2026, 1, 5, 6, 17, 59, 601);
-const GOOD = { process_key: 'web', pid: 12345, timestamp: '2026-02-05T06:17:29.601049+00:00', status: 'running', iteration: 42 };
+const GOOD = {
+  process_key: 'web',
+  pid: 12345,
+  timestamp: '2026-02-05T06:17:29.601049+00:00',
+  status: 'running',
+  iteration: 42,
+};
 const GOOD_TEXT = JSON.stringify(GOOD);
-const FIELDS = ['process_key', 'pid', 'timestamp', 'status', 'iteration', 'pid_start_ticks', 'boot_id', 'extra'] as const;
+const FIELDS = [
+  'process_key',
+  'pid',
+  'timestamp',
+  'status',
+  'iteration',
+  'pid_start_ticks',
+  'boot_id',
+  'extra',
+] as const;
 /** A process table that knows every PID: some alive, some zombies, the rest gone. */
-const PROCESSES = fakeSystem({ processes: [{ pid: 12345 }, { pid: 2 }, { pid: 4_194_304 }, { pid: 300, state: 'Z' }, { pid: 301, thread: true }] }).processes;
+const PROCESSES = fakeSystem({
+  processes: [{ pid: 12345 }, { pid: 2 }, { pid: 4_194_304 }, { pid: 300, state: 'Z' }, { pid: 301, thread: true }],
+}).processes;
 
 function classify(text: string): HealthVerdict {
   return classifyHeartbeat({
@@ -64,8 +81,43 @@ function nested(kind: 'array' | 'object', bytes: number, inner = '0'): string {
 /** What is left of the size limit once a good heartbeat holds the field. */
 const ROOM = MAX_HEARTBEAT_BYTES - GOOD_TEXT.length - 40;
 
-const ODD_NUMBERS = ['1e400', '-1e400', '-0', '0', '1e-400', '9007199254740993', '9007199254740992', '-1', '1', '2', '1.0', '1.5', '4194304', '4194305', '1E5', '12345.000000000001', '1e21', '-0.0'];
-const EVERY_TYPE = ['null', 'true', 'false', '0', '-1', '1.5', '""', '"x"', '"12345"', '[]', '{}', '[12345]', '{"a":1}', '[null]', '{"__proto__":1}'];
+const ODD_NUMBERS = [
+  '1e400',
+  '-1e400',
+  '-0',
+  '0',
+  '1e-400',
+  '9007199254740993',
+  '9007199254740992',
+  '-1',
+  '1',
+  '2',
+  '1.0',
+  '1.5',
+  '4194304',
+  '4194305',
+  '1E5',
+  '12345.000000000001',
+  '1e21',
+  '-0.0',
+];
+const EVERY_TYPE = [
+  'null',
+  'true',
+  'false',
+  '0',
+  '-1',
+  '1.5',
+  '""',
+  '"x"',
+  '"12345"',
+  '[]',
+  '{}',
+  '[12345]',
+  '{"a":1}',
+  '[null]',
+  '{"__proto__":1}',
+];
 
 function corpus(): [name: string, text: string][] {
   const cases: [string, string][] = [
@@ -83,8 +135,14 @@ function corpus(): [name: string, text: string][] {
     ['every key written twice', `{${GOOD_TEXT.slice(1, -1)},${GOOD_TEXT.slice(1, -1)}}`],
     ['the five keys inside __proto__', `{"__proto__":${GOOD_TEXT}}`],
     ['__proto__ null', '{"__proto__":null}'],
-    ['__proto__, constructor and toString beside the five keys', `{"__proto__":{"pid":1},"constructor":"x","toString":[],"hasOwnProperty":1,${GOOD_TEXT.slice(1)}`],
-    ['keys that are escapes of the five', '{"\\u0070id":12345,"process\\u005fkey":"web","timestamp":"2026-02-05T06:17:29.601049+00:00","status":"running","iteration":42}'],
+    [
+      '__proto__, constructor and toString beside the five keys',
+      `{"__proto__":{"pid":1},"constructor":"x","toString":[],"hasOwnProperty":1,${GOOD_TEXT.slice(1)}`,
+    ],
+    [
+      'keys that are escapes of the five',
+      '{"\\u0070id":12345,"process\\u005fkey":"web","timestamp":"2026-02-05T06:17:29.601049+00:00","status":"running","iteration":42}',
+    ],
     ['a top-level array as deep as the limit allows', nested('array', MAX_HEARTBEAT_BYTES)],
     ['a top-level object as deep as the limit allows', nested('object', MAX_HEARTBEAT_BYTES)],
     ['top-level nesting with no end', '['.repeat(MAX_HEARTBEAT_BYTES)],
@@ -95,20 +153,34 @@ function corpus(): [name: string, text: string][] {
     ['an object of 5000 keys', `{${Array.from({ length: 5000 }, (_, index) => `"k${index}":${index}`).join(',')}}`],
   ];
   for (const field of FIELDS) {
-    cases.push([`${field} missing`, JSON.stringify(Object.fromEntries(Object.entries(GOOD).filter(([key]) => key !== field)))]);
+    cases.push([
+      `${field} missing`,
+      JSON.stringify(Object.fromEntries(Object.entries(GOOD).filter(([key]) => key !== field))),
+    ]);
     cases.push([`${field} nested arrays to the limit`, withField(field, nested('array', ROOM))]);
     cases.push([`${field} nested objects to the limit`, withField(field, nested('object', ROOM))]);
     cases.push([`${field} nested arrays around a good value`, withField(field, nested('array', 20_000, '12345'))]);
     cases.push([`${field} a string of nearly 64 KiB`, withField(field, JSON.stringify('9'.repeat(ROOM)))]);
     cases.push([`${field} a string of escaped NULs`, withField(field, `"${'\\u0000'.repeat(1000)}"`)]);
-    cases.push([`${field} control characters and escape sequences`, withField(field, JSON.stringify('\u001b]0;owned\u0007\u001b[31m\r\u0008\u007f\u009b'))]);
+    cases.push([
+      `${field} control characters and escape sequences`,
+      withField(field, JSON.stringify('\u001b]0;owned\u0007\u001b[31m\r\u0008\u007f\u009b')),
+    ]);
     cases.push([`${field} a lone high surrogate escape`, withField(field, '"\\ud800"')]);
     cases.push([`${field} a lone low surrogate escape`, withField(field, '"2026-02-05T06:17:29\\udc00+00:00"')]);
     cases.push([`${field} a key of a lone surrogate`, withField(field, '{"\\ud800":"\\udfff"}')]);
     for (const number of ODD_NUMBERS) cases.push([`${field} ${number}`, withField(field, number)]);
     for (const json of EVERY_TYPE) cases.push([`${field} ${json}`, withField(field, json)]);
   }
-  for (const timestamp of ['2026-02-05T06:17:29.601049', '0000-01-01T00:00:00+00:00', '9999-12-31T23:59:59.999999+23:59', '2026-02-05T06:17:29.601049-23:59', '2026-02-30T06:17:29+00:00', '275760-09-13T00:00:00Z', '2026-02-05 06:17:29.999999999Z']) {
+  for (const timestamp of [
+    '2026-02-05T06:17:29.601049',
+    '0000-01-01T00:00:00+00:00',
+    '9999-12-31T23:59:59.999999+23:59',
+    '2026-02-05T06:17:29.601049-23:59',
+    '2026-02-30T06:17:29+00:00',
+    '275760-09-13T00:00:00Z',
+    '2026-02-05 06:17:29.999999999Z',
+  ]) {
     cases.push([`timestamp ${timestamp}`, withField('timestamp', JSON.stringify(timestamp))]);
   }
   return cases;
@@ -117,7 +189,10 @@ function corpus(): [name: string, text: string][] {
 describe('classifyHeartbeat: a corpus of pathological heartbeats', () => {
   for (const [name, text] of corpus()) {
     it(`${name} (${text.length} chars)`, () => {
-      assert.ok(Buffer.byteLength(text) <= MAX_HEARTBEAT_BYTES, `${Buffer.byteLength(text)} bytes: over the limit, the reader refuses it before it is parsed`);
+      assert.ok(
+        Buffer.byteLength(text) <= MAX_HEARTBEAT_BYTES,
+        `${Buffer.byteLength(text)} bytes: over the limit, the reader refuses it before it is parsed`,
+      );
       assert.equal(problemWith(text), undefined);
     });
   }
@@ -140,7 +215,42 @@ function generator(seed: number): () => number {
 }
 
 /** Pieces a mutation inserts: JSON's own characters, odd ones, and whole odd values. */
-const PIECES = ['{', '}', '[', ']', '"', ':', ',', '\\', '\\u', '\\ud800', '0', '-', '.', 'e', 'E', '+', '1e400', '-0', 'null', 'true', ' ', '\n', '\u0000', '\u001b', '\ufeff', '\ud800', '\udfff', '😀', 'é', '__proto__', '"__proto__":', '"pid":', '[[[[[[[[', '{"a":{"a":'];
+const PIECES = [
+  '{',
+  '}',
+  '[',
+  ']',
+  '"',
+  ':',
+  ',',
+  '\\',
+  '\\u',
+  '\\ud800',
+  '0',
+  '-',
+  '.',
+  'e',
+  'E',
+  '+',
+  '1e400',
+  '-0',
+  'null',
+  'true',
+  ' ',
+  '\n',
+  '\u0000',
+  '\u001b',
+  '\ufeff',
+  '\ud800',
+  '\udfff',
+  '😀',
+  'é',
+  '__proto__',
+  '"__proto__":',
+  '"pid":',
+  '[[[[[[[[',
+  '{"a":{"a":',
+];
 
 function mutate(text: string, random: () => number): string {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
@@ -195,6 +305,10 @@ describe('classifyHeartbeat: seeded random mutations of a good heartbeat', () =>
       const problem = problemWith(text);
       if (problem !== undefined) failures.push(`round ${round}: ${problem}: ${JSON.stringify(text.slice(0, 120))}`);
     }
-    assert.deepEqual(failures.slice(0, 10), [], `seed ${seed}: ${failures.length} of ${rounds} mutations not classified`);
+    assert.deepEqual(
+      failures.slice(0, 10),
+      [],
+      `seed ${seed}: ${failures.length} of ${rounds} mutations not classified`,
+    );
   });
 });

@@ -24,7 +24,14 @@ interface Live {
 const APP: Live = { startTicks: 5000, uid: 1000, commandLine: '/usr/bin/node /srv/app/server.js' };
 
 const beatText = (fields: Record<string, unknown> = {}): string =>
-  JSON.stringify({ process_key: 'web', pid: APP_PID, timestamp: TIMESTAMP, status: 'running', iteration: 42, ...fields });
+  JSON.stringify({
+    process_key: 'web',
+    pid: APP_PID,
+    timestamp: TIMESTAMP,
+    status: 'running',
+    iteration: 42,
+    ...fields,
+  });
 
 /** A heartbeat read from a file owned by `ownerUid` (the app's user by default). */
 function beat(fields: Record<string, unknown> = {}, ownerUid = APP_USER.uid): HeartbeatFileRead {
@@ -32,7 +39,11 @@ function beat(fields: Record<string, unknown> = {}, ownerUid = APP_USER.uid): He
 }
 
 /** Classifies against one live process (APP_PID, as `live` says) and records which PIDs were looked at. */
-function classify(read: HeartbeatFileRead, options: Partial<Pick<ClassifyInput, 'user' | 'match' | 'timeoutSeconds' | 'ownUid'>> = {}, live: Live = APP) {
+function classify(
+  read: HeartbeatFileRead,
+  options: Partial<Pick<ClassifyInput, 'user' | 'match' | 'timeoutSeconds' | 'ownUid'>> = {},
+  live: Live = APP,
+) {
   const asked: string[] = [];
   const verdict = classifyHeartbeat({
     read,
@@ -75,7 +86,11 @@ describe('classifyHeartbeat with a user', () => {
     const { verdict, asked } = classify(beat({}, 0), { user: APP_USER });
     assert.deepEqual(
       { state: verdict.state, reason: verdict.reason, pid: verdict.pid },
-      { state: 'invalid_heartbeat', reason: 'heartbeat file is owned by uid 0, not by app (uid 1000): not trusted', pid: undefined },
+      {
+        state: 'invalid_heartbeat',
+        reason: 'heartbeat file is owned by uid 0, not by app (uid 1000): not trusted',
+        pid: undefined,
+      },
     );
     assert.deepEqual(asked, [], 'the PID of an untrusted heartbeat is never looked at');
   });
@@ -104,7 +119,13 @@ describe('classifyHeartbeat with a user', () => {
 
   it('a PID running as the user is healthy, the user check recorded', () => {
     const { verdict } = classify(beat(), { user: APP_USER });
-    assert.deepEqual(summary(verdict), { state: 'healthy', reason: 'heartbeat 30s ago, iteration 42', identity: ['user'], pidStartTicks: undefined, bootId: undefined });
+    assert.deepEqual(summary(verdict), {
+      state: 'healthy',
+      reason: 'heartbeat 30s ago, iteration 42',
+      identity: ['user'],
+      pidStartTicks: undefined,
+      bootId: undefined,
+    });
   });
 });
 
@@ -134,21 +155,42 @@ describe('classifyHeartbeat with the start time and boot of the heartbeat', () =
 
   it('matching start ticks: healthy, with the identity recorded in the verdict', () => {
     const { verdict } = classify(beat({ pid_start_ticks: 5000, boot_id: BOOT }));
-    assert.deepEqual(summary(verdict), { state: 'healthy', reason: 'heartbeat 30s ago, iteration 42', identity: ['start_time'], pidStartTicks: 5000, bootId: BOOT });
+    assert.deepEqual(summary(verdict), {
+      state: 'healthy',
+      reason: 'heartbeat 30s ago, iteration 42',
+      identity: ['start_time'],
+      pidStartTicks: 5000,
+      bootId: BOOT,
+    });
   });
 
   it('a boot id written in upper case is the same boot: healthy, not a heartbeat from before a reboot', () => {
     const { verdict } = classify(beat({ pid_start_ticks: 5000, boot_id: BOOT.toUpperCase() }));
-    assert.deepEqual(summary(verdict), { state: 'healthy', reason: 'heartbeat 30s ago, iteration 42', identity: ['start_time'], pidStartTicks: 5000, bootId: BOOT });
+    assert.deepEqual(summary(verdict), {
+      state: 'healthy',
+      reason: 'heartbeat 30s ago, iteration 42',
+      identity: ['start_time'],
+      pidStartTicks: 5000,
+      bootId: BOOT,
+    });
   });
 
   it('a timed-out heartbeat of the app itself records the identity too', () => {
     const { verdict } = classify(beat({ pid_start_ticks: 5000 }), { timeoutSeconds: 10 });
-    assert.deepEqual(summary(verdict), { state: 'timed_out', reason: 'last heartbeat 30s ago, timeout 10s', identity: ['start_time'], pidStartTicks: 5000, bootId: undefined });
+    assert.deepEqual(summary(verdict), {
+      state: 'timed_out',
+      reason: 'last heartbeat 30s ago, timeout 10s',
+      identity: ['start_time'],
+      pidStartTicks: 5000,
+      bootId: undefined,
+    });
   });
 
   it('every check at once: start time, user and command line, all recorded', () => {
-    const { verdict, asked } = classify(beat({ pid_start_ticks: 5000, boot_id: BOOT }), { user: APP_USER, match: /server\.js/u });
+    const { verdict, asked } = classify(beat({ pid_start_ticks: 5000, boot_id: BOOT }), {
+      user: APP_USER,
+      match: /server\.js/u,
+    });
     assert.deepEqual(summary(verdict), {
       state: 'healthy',
       reason: 'heartbeat 30s ago, iteration 42',
@@ -176,7 +218,13 @@ describe('classifyHeartbeat with the start time and boot of the heartbeat', () =
 
   it('a dead PID is stale before any identity check: no identity recorded, not observed', () => {
     const { verdict, asked } = classify(beat({ pid: DEAD_PID, pid_start_ticks: 5000 }), { user: APP_USER });
-    assert.deepEqual(summary(verdict), { state: 'stale_pid', reason: `PID ${DEAD_PID} is not running`, identity: undefined, pidStartTicks: 5000, bootId: undefined });
+    assert.deepEqual(summary(verdict), {
+      state: 'stale_pid',
+      reason: `PID ${DEAD_PID} is not running`,
+      identity: undefined,
+      pidStartTicks: 5000,
+      bootId: undefined,
+    });
     assert.deepEqual(asked, [`liveness ${DEAD_PID}`]);
   });
 
@@ -202,15 +250,22 @@ describe('classifyHeartbeat without a user, for a heartbeat an ordinary user wro
     );
   });
 
-  it('a PID that runs as the heartbeat\'s owner passes, and the check is named', () => {
+  it("a PID that runs as the heartbeat's owner passes, and the check is named", () => {
     const { verdict } = classify(beat({}, 1000), { ownUid: 0 });
     assert.deepEqual({ state: verdict.state, identity: verdict.identity }, { state: 'healthy', identity: ['user'] });
   });
 
-  it('a heartbeat of root\'s, or of the watchdog\'s own user, asks nothing of the PID\'s user', () => {
-    for (const [owner, ownUid] of [[0, 0], [1000, 1000]] as const) {
+  it("a heartbeat of root's, or of the watchdog's own user, asks nothing of the PID's user", () => {
+    for (const [owner, ownUid] of [
+      [0, 0],
+      [1000, 1000],
+    ] as const) {
       const { verdict } = classify(beat({}, owner), { ownUid }, { ...APP, uid: 4242 });
-      assert.deepEqual({ state: verdict.state, identity: verdict.identity, writerUid: verdict.writerUid }, { state: 'healthy', identity: [], writerUid: undefined }, `owner ${owner}`);
+      assert.deepEqual(
+        { state: verdict.state, identity: verdict.identity, writerUid: verdict.writerUid },
+        { state: 'healthy', identity: [], writerUid: undefined },
+        `owner ${owner}`,
+      );
     }
   });
 });

@@ -27,12 +27,27 @@ function agoSeconds(seconds: number): string {
 }
 
 function beat(overrides: Record<string, unknown> = {}): HeartbeatFileRead {
-  const text = JSON.stringify({ process_key: 'web', pid: ALIVE, timestamp: TIMESTAMP, status: 'running', iteration: 42, ...overrides });
+  const text = JSON.stringify({
+    process_key: 'web',
+    pid: ALIVE,
+    timestamp: TIMESTAMP,
+    status: 'running',
+    iteration: 42,
+    ...overrides,
+  });
   return { kind: 'read', text };
 }
 
 /** Classifies with a fake process table, recording every PID it is asked about. */
-function classify(read: HeartbeatFileRead, options: { timeoutSeconds?: number; maxClockSkewSeconds?: number; configuredKeys?: string[]; healthyStatuses?: string[] } = {}) {
+function classify(
+  read: HeartbeatFileRead,
+  options: {
+    timeoutSeconds?: number;
+    maxClockSkewSeconds?: number;
+    configuredKeys?: string[];
+    healthyStatuses?: string[];
+  } = {},
+) {
   const asked: number[] = [];
   const verdict = classifyHeartbeat({
     read,
@@ -42,7 +57,12 @@ function classify(read: HeartbeatFileRead, options: { timeoutSeconds?: number; m
     maxClockSkewSeconds: options.maxClockSkewSeconds ?? SKEW,
     healthyStatuses: options.healthyStatuses,
     nowMs: NOW_MS,
-    observe: () => ({ startTicks: () => 1000, bootId: () => undefined, commandLine: () => '/usr/bin/app', uids: () => ({ real: 0, effective: 0 }) }),
+    observe: () => ({
+      startTicks: () => 1000,
+      bootId: () => undefined,
+      commandLine: () => '/usr/bin/app',
+      uids: () => ({ real: 0, effective: 0 }),
+    }),
     liveness: (pid) => {
       asked.push(pid);
       const liveness = TABLE.get(pid);
@@ -81,12 +101,42 @@ describe('classifyHeartbeat: the heartbeat cannot be used', () => {
     ],
     ['empty', { kind: 'read', text: '' }, 'invalid_heartbeat', 'heartbeat file is empty', undefined],
     ['whitespace', { kind: 'read', text: '\n  \n' }, 'invalid_heartbeat', 'heartbeat file is empty', undefined],
-    ['truncated JSON', { kind: 'read', text: '{"process_key": "web", "pid": 123' }, 'invalid_heartbeat', /not valid JSON/, undefined],
+    [
+      'truncated JSON',
+      { kind: 'read', text: '{"process_key": "web", "pid": 123' },
+      'invalid_heartbeat',
+      /not valid JSON/,
+      undefined,
+    ],
     ['not JSON', { kind: 'read', text: 'OK' }, 'invalid_heartbeat', /not valid JSON/, undefined],
-    ['JSON array', { kind: 'read', text: '[]' }, 'invalid_heartbeat', 'heartbeat is not a JSON object (got [])', undefined],
-    ['JSON string', { kind: 'read', text: '"web"' }, 'invalid_heartbeat', 'heartbeat is not a JSON object (got "web")', undefined],
-    ['JSON null', { kind: 'read', text: 'null' }, 'invalid_heartbeat', 'heartbeat is not a JSON object (got null)', undefined],
-    ['JSON number', { kind: 'read', text: '7' }, 'invalid_heartbeat', 'heartbeat is not a JSON object (got 7)', undefined],
+    [
+      'JSON array',
+      { kind: 'read', text: '[]' },
+      'invalid_heartbeat',
+      'heartbeat is not a JSON object (got [])',
+      undefined,
+    ],
+    [
+      'JSON string',
+      { kind: 'read', text: '"web"' },
+      'invalid_heartbeat',
+      'heartbeat is not a JSON object (got "web")',
+      undefined,
+    ],
+    [
+      'JSON null',
+      { kind: 'read', text: 'null' },
+      'invalid_heartbeat',
+      'heartbeat is not a JSON object (got null)',
+      undefined,
+    ],
+    [
+      'JSON number',
+      { kind: 'read', text: '7' },
+      'invalid_heartbeat',
+      'heartbeat is not a JSON object (got 7)',
+      undefined,
+    ],
     [
       'missing keys',
       { kind: 'read', text: '{"pid": 12345, "status": "running"}' },
@@ -102,7 +152,13 @@ describe('classifyHeartbeat: the heartbeat cannot be used', () => {
     ['pid 1.5', beat({ pid: 1.5 }), 'invalid_heartbeat', pidReason('1.5'), undefined],
     ['pid "123"', beat({ pid: '123' }), 'invalid_heartbeat', pidReason('"123"'), undefined],
     ['pid 2**40', beat({ pid: 2 ** 40 }), 'invalid_heartbeat', pidReason(String(2 ** 40)), undefined],
-    ['process_key not a string', beat({ process_key: 5 }), 'invalid_heartbeat', 'heartbeat process_key must be a string (got 5)', ALIVE],
+    [
+      'process_key not a string',
+      beat({ process_key: 5 }),
+      'invalid_heartbeat',
+      'heartbeat process_key must be a string (got 5)',
+      ALIVE,
+    ],
     [
       'iteration negative',
       beat({ iteration: -3 }),
@@ -124,8 +180,20 @@ describe('classifyHeartbeat: the heartbeat cannot be used', () => {
       'heartbeat timestamp must be a string (got 1770272249)',
       ALIVE,
     ],
-    ['timestamp naive', beat({ timestamp: '2026-02-05T06:17:29.601049' }), 'invalid_heartbeat', /has no time zone/, ALIVE],
-    ['timestamp garbage', beat({ timestamp: 'soon' }), 'invalid_heartbeat', /"soon" is not an ISO 8601 date and time/, ALIVE],
+    [
+      'timestamp naive',
+      beat({ timestamp: '2026-02-05T06:17:29.601049' }),
+      'invalid_heartbeat',
+      /has no time zone/,
+      ALIVE,
+    ],
+    [
+      'timestamp garbage',
+      beat({ timestamp: 'soon' }),
+      'invalid_heartbeat',
+      /"soon" is not an ISO 8601 date and time/,
+      ALIVE,
+    ],
   ];
   for (const [name, read, state, reason, pid] of cases) {
     it(name, () => {
@@ -133,7 +201,10 @@ describe('classifyHeartbeat: the heartbeat cannot be used', () => {
       assert.equal(verdict.state, state);
       if (typeof reason === 'string') assert.equal(verdict.reason, reason);
       else assert.match(verdict.reason, reason);
-      assert.deepEqual({ ...verdict, state: undefined, reason: undefined }, { ...NOTHING_SEEN, state: undefined, reason: undefined, pid });
+      assert.deepEqual(
+        { ...verdict, state: undefined, reason: undefined },
+        { ...NOTHING_SEEN, state: undefined, reason: undefined, pid },
+      );
       assert.deepEqual(asked, [], 'an untrusted heartbeat must not reach the process table');
     });
   }
@@ -188,21 +259,81 @@ describe('classifyHeartbeat: the Python order of states', () => {
   const cases: [string, Record<string, unknown>, HealthState, string][] = [
     ['dead pid → stale_pid', { pid: DEAD }, 'stale_pid', `PID ${DEAD} is not running`],
     ['zombie → stale_pid', { pid: ZOMBIE }, 'stale_pid', `PID ${ZOMBIE} is a zombie (exited)`],
-    ['alive but older than the timeout → timed_out', { timestamp: agoSeconds(90) }, 'timed_out', 'last heartbeat 90s ago, timeout 60s'],
-    ['stale pid wins over timed out', { pid: DEAD, timestamp: agoSeconds(3600) }, 'stale_pid', `PID ${DEAD} is not running`],
-    ['zombie wins over timed out', { pid: ZOMBIE, timestamp: agoSeconds(3600) }, 'stale_pid', `PID ${ZOMBIE} is a zombie (exited)`],
-    ['status "error" → error_status', { status: 'error' }, 'error_status', 'app reports status "error"; healthy: "running"'],
-    ['timed out wins over error status', { status: 'error', timestamp: agoSeconds(61) }, 'timed_out', 'last heartbeat 61s ago, timeout 60s'],
+    [
+      'alive but older than the timeout → timed_out',
+      { timestamp: agoSeconds(90) },
+      'timed_out',
+      'last heartbeat 90s ago, timeout 60s',
+    ],
+    [
+      'stale pid wins over timed out',
+      { pid: DEAD, timestamp: agoSeconds(3600) },
+      'stale_pid',
+      `PID ${DEAD} is not running`,
+    ],
+    [
+      'zombie wins over timed out',
+      { pid: ZOMBIE, timestamp: agoSeconds(3600) },
+      'stale_pid',
+      `PID ${ZOMBIE} is a zombie (exited)`,
+    ],
+    [
+      'status "error" → error_status',
+      { status: 'error' },
+      'error_status',
+      'app reports status "error"; healthy: "running"',
+    ],
+    [
+      'timed out wins over error status',
+      { status: 'error', timestamp: agoSeconds(61) },
+      'timed_out',
+      'last heartbeat 61s ago, timeout 60s',
+    ],
     ['stale pid wins over error status', { status: 'error', pid: DEAD }, 'stale_pid', `PID ${DEAD} is not running`],
-    ['exactly at the timeout is still healthy', { timestamp: agoSeconds(TIMEOUT) }, 'healthy', 'heartbeat 60s ago, iteration 42'],
+    [
+      'exactly at the timeout is still healthy',
+      { timestamp: agoSeconds(TIMEOUT) },
+      'healthy',
+      'heartbeat 60s ago, iteration 42',
+    ],
     // The Python Watchdog's rule: any status but "running" is error_status (it was healthy before issue 21).
-    ['another status → error_status', { status: 'starting' }, 'error_status', 'app reports status "starting"; healthy: "running"'],
-    ['"degraded" → error_status', { status: 'degraded' }, 'error_status', 'app reports status "degraded"; healthy: "running"'],
-    ['"Running" → error_status (case counts)', { status: 'Running' }, 'error_status', 'app reports status "Running"; healthy: "running"'],
-    ['status not a string → error_status', { status: 0 }, 'error_status', 'app reports status 0, not a string; healthy: "running"'],
-    ['status null → error_status', { status: null }, 'error_status', 'app reports status null, not a string; healthy: "running"'],
+    [
+      'another status → error_status',
+      { status: 'starting' },
+      'error_status',
+      'app reports status "starting"; healthy: "running"',
+    ],
+    [
+      '"degraded" → error_status',
+      { status: 'degraded' },
+      'error_status',
+      'app reports status "degraded"; healthy: "running"',
+    ],
+    [
+      '"Running" → error_status (case counts)',
+      { status: 'Running' },
+      'error_status',
+      'app reports status "Running"; healthy: "running"',
+    ],
+    [
+      'status not a string → error_status',
+      { status: 0 },
+      'error_status',
+      'app reports status 0, not a string; healthy: "running"',
+    ],
+    [
+      'status null → error_status',
+      { status: null },
+      'error_status',
+      'app reports status null, not a string; healthy: "running"',
+    ],
     ['no status → error_status', { status: undefined }, 'error_status', 'heartbeat has no status; healthy: "running"'],
-    ['timed out wins over no status', { status: undefined, timestamp: agoSeconds(61) }, 'timed_out', 'last heartbeat 61s ago, timeout 60s'],
+    [
+      'timed out wins over no status',
+      { status: undefined, timestamp: agoSeconds(61) },
+      'timed_out',
+      'last heartbeat 61s ago, timeout 60s',
+    ],
     ['stale pid wins over no status', { status: undefined, pid: DEAD }, 'stale_pid', `PID ${DEAD} is not running`],
   ];
   for (const [name, overrides, state, reason] of cases) {
@@ -233,7 +364,12 @@ describe('classifyHeartbeat: healthy_statuses', () => {
   const cases: [string, unknown, HealthState, string][] = [
     ['a listed status is healthy', 'degraded', 'healthy', 'heartbeat 30s ago, iteration 42'],
     ['"running" still is', 'running', 'healthy', 'heartbeat 30s ago, iteration 42'],
-    ['another is error_status, naming the accepted ones', 'error', 'error_status', 'app reports status "error"; healthy: "running", "degraded"'],
+    [
+      'another is error_status, naming the accepted ones',
+      'error',
+      'error_status',
+      'app reports status "error"; healthy: "running", "degraded"',
+    ],
     ['case counts', 'DEGRADED', 'error_status', 'app reports status "DEGRADED"; healthy: "running", "degraded"'],
     ['no status is error_status', undefined, 'error_status', 'heartbeat has no status; healthy: "running", "degraded"'],
   ];

@@ -40,7 +40,8 @@ describe('describeJson', () => {
   for (const text of texts) {
     it(`renders ${text.length > 50 ? `${text.slice(0, 47)}...` : text} as JSON.stringify did`, () => {
       const value: unknown = JSON.parse(text);
-      for (const limit of [5, 12, 40, 80, 1000]) assert.equal(describeJson(value, limit), stringified(value, limit), `limit ${limit}`);
+      for (const limit of [5, 12, 40, 80, 1000])
+        assert.equal(describeJson(value, limit), stringified(value, limit), `limit ${limit}`);
     });
   }
 
@@ -60,7 +61,8 @@ describe('describeJson', () => {
 
   it('renders only what it shows of a long array, a wide object or a long string', () => {
     assert.equal(describeJson(new Array<number>(1_000_000).fill(7)), `[${'7,'.repeat(18)}...`);
-    const entries = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, index) => [`k${index}`, index]));
+    const entries = (count: number) =>
+      Object.fromEntries(Array.from({ length: count }, (_, index) => [`k${index}`, index]));
     assert.equal(describeJson(entries(100_000)), stringified(entries(10)));
     assert.equal(describeJson('x'.repeat(10_000_000)), `"${'x'.repeat(36)}...`);
   });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { judgeStatus } from '../../src/heartbeat/judge-status.js';
 
-describe('judgeStatus: the Python Watchdog\'s rule by default', () => {
+describe("judgeStatus: the Python Watchdog's rule by default", () => {
   // [name, status as written (undefined: no status key), reason when not healthy]
   const cases: [string, unknown, string | undefined][] = [
     ['"running" is healthy', 'running', undefined],
@@ -18,7 +18,11 @@ describe('judgeStatus: the Python Watchdog\'s rule by default', () => {
     ['a number is not', 1, 'app reports status 1, not a string; healthy: "running"'],
     ['true is not', true, 'app reports status true, not a string; healthy: "running"'],
     ['["running"] is not', ['running'], 'app reports status ["running"], not a string; healthy: "running"'],
-    ['{"running": true} is not', { running: true }, 'app reports status {"running":true}, not a string; healthy: "running"'],
+    [
+      '{"running": true} is not',
+      { running: true },
+      'app reports status {"running":true}, not a string; healthy: "running"',
+    ],
   ];
   for (const [name, status, reason] of cases) {
     it(name, () => {
@@ -33,19 +37,29 @@ describe('judgeStatus: healthy_statuses', () => {
   const cases: [string, unknown, string | undefined][] = [
     ['a listed status is healthy', 'degraded', undefined],
     ['the first one too', 'running', undefined],
-    ['another is not, and the reason lists them all', 'error', 'app reports status "error"; healthy: "running", "degraded"'],
+    [
+      'another is not, and the reason lists them all',
+      'error',
+      'app reports status "error"; healthy: "running", "degraded"',
+    ],
     ['case counts', 'Degraded', 'app reports status "Degraded"; healthy: "running", "degraded"'],
     ['no status is not', undefined, 'heartbeat has no status; healthy: "running", "degraded"'],
   ];
   for (const [name, status, reason] of cases) {
     it(name, () => {
-      assert.deepEqual(judgeStatus(status, healthy), reason === undefined ? { healthy: true } : { healthy: false, reason });
+      assert.deepEqual(
+        judgeStatus(status, healthy),
+        reason === undefined ? { healthy: true } : { healthy: false, reason },
+      );
     });
   }
 
   it('may leave "running" out', () => {
     assert.deepEqual(judgeStatus('ok', ['ok']), { healthy: true });
-    assert.deepEqual(judgeStatus('running', ['ok']), { healthy: false, reason: 'app reports status "running"; healthy: "ok"' });
+    assert.deepEqual(judgeStatus('running', ['ok']), {
+      healthy: false,
+      reason: 'app reports status "running"; healthy: "ok"',
+    });
   });
 });
 

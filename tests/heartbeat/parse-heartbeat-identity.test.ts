@@ -23,7 +23,12 @@ describe('parseHeartbeat: identity keys accepted', () => {
     ['boot id only', { boot_id: BOOT_ID }, undefined, BOOT_ID],
     ['start ticks 0', { pid_start_ticks: 0 }, 0, undefined],
     ['the largest safe integer', { pid_start_ticks: Number.MAX_SAFE_INTEGER }, Number.MAX_SAFE_INTEGER, undefined],
-    ['a boot id in upper case (kept in lower case, as compared)', { boot_id: BOOT_ID.toUpperCase() }, undefined, BOOT_ID],
+    [
+      'a boot id in upper case (kept in lower case, as compared)',
+      { boot_id: BOOT_ID.toUpperCase() },
+      undefined,
+      BOOT_ID,
+    ],
     ['a boot id of 64 characters', { boot_id: 'a'.repeat(64) }, undefined, 'a'.repeat(64)],
     ['neither (the Python writers)', {}, undefined, undefined],
   ];
@@ -39,7 +44,8 @@ describe('parseHeartbeat: identity keys accepted', () => {
 
 describe('parseHeartbeat: malformed identity keys make the heartbeat untrusted', () => {
   const ticksReason = (got: string) => `heartbeat pid_start_ticks must be a non-negative integer (got ${got})`;
-  const bootReason = (got: string) => `heartbeat boot_id must be a boot id such as /proc/sys/kernel/random/boot_id holds (got ${got})`;
+  const bootReason = (got: string) =>
+    `heartbeat boot_id must be a boot id such as /proc/sys/kernel/random/boot_id holds (got ${got})`;
   const cases: [string, Record<string, unknown>, string][] = [
     ['start ticks as a string', { pid_start_ticks: '1061811' }, ticksReason('"1061811"')],
     ['negative start ticks', { pid_start_ticks: -1 }, ticksReason('-1')],
@@ -60,11 +66,15 @@ describe('parseHeartbeat: malformed identity keys make the heartbeat untrusted',
   for (const [name, overrides, reason] of cases) {
     it(name, () => {
       // The PID is sound, so it is reported with the failure (for the audit log, never for kill).
-      assert.deepEqual(parseHeartbeat(beat({ pid_start_ticks: 1061811, boot_id: BOOT_ID, ...overrides })), { ok: false, reason, pid: 12345 });
+      assert.deepEqual(parseHeartbeat(beat({ pid_start_ticks: 1061811, boot_id: BOOT_ID, ...overrides })), {
+        ok: false,
+        reason,
+        pid: 12345,
+      });
     });
   }
 
-  it('null (Python\'s None) is a writer that does not know: read as if the key were left out', () => {
+  it("null (Python's None) is a writer that does not know: read as if the key were left out", () => {
     const parsed = parseHeartbeat(beat({ pid_start_ticks: null, boot_id: null }));
     assert.equal(parsed.ok, true, 'a heartbeat with null identity keys is accepted');
     if (parsed.ok) {
@@ -74,7 +84,11 @@ describe('parseHeartbeat: malformed identity keys make the heartbeat untrusted',
   });
 
   it('the start ticks are judged before the boot id', () => {
-    assert.deepEqual(parseHeartbeat(beat({ pid_start_ticks: -1, boot_id: 7 })), { ok: false, reason: ticksReason('-1'), pid: 12345 });
+    assert.deepEqual(parseHeartbeat(beat({ pid_start_ticks: -1, boot_id: 7 })), {
+      ok: false,
+      reason: ticksReason('-1'),
+      pid: 12345,
+    });
   });
 
   it('the five classic keys are judged first', () => {

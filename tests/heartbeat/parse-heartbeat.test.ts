@@ -22,7 +22,12 @@ describe('parseHeartbeat: accepted', () => {
   it('parses the Python format', () => {
     assert.deepEqual(parseHeartbeat(JSON.stringify(GOOD)), {
       ok: true,
-      heartbeat: { ...GOOD, epochMs: Date.UTC(2026, 1, 5, 6, 17, 29, 601), pid_start_ticks: undefined, boot_id: undefined },
+      heartbeat: {
+        ...GOOD,
+        epochMs: Date.UTC(2026, 1, 5, 6, 17, 29, 601),
+        pid_start_ticks: undefined,
+        boot_id: undefined,
+      },
     });
   });
 
@@ -30,7 +35,12 @@ describe('parseHeartbeat: accepted', () => {
     const result = parseHeartbeat(beat({ start_time: 1770272200, host: 'pi', nested: { a: [1] } }));
     assert.deepEqual(result, {
       ok: true,
-      heartbeat: { ...GOOD, epochMs: Date.UTC(2026, 1, 5, 6, 17, 29, 601), pid_start_ticks: undefined, boot_id: undefined },
+      heartbeat: {
+        ...GOOD,
+        epochMs: Date.UTC(2026, 1, 5, 6, 17, 29, 601),
+        pid_start_ticks: undefined,
+        boot_id: undefined,
+      },
     });
   });
 
@@ -74,7 +84,12 @@ describe('parseHeartbeat: refused', () => {
   const cases: [name: string, text: string, reason: string, pid: number | undefined][] = [
     ['empty file', '', 'heartbeat file is empty', undefined],
     ['whitespace only', ' \n\t\n', 'heartbeat file is empty', undefined],
-    ['truncated JSON', JSON.stringify(GOOD).slice(0, 30), 'heartbeat file is not valid JSON (truncated or corrupt)', undefined],
+    [
+      'truncated JSON',
+      JSON.stringify(GOOD).slice(0, 30),
+      'heartbeat file is not valid JSON (truncated or corrupt)',
+      undefined,
+    ],
     ['not JSON', 'pid=12345', 'heartbeat file is not valid JSON (truncated or corrupt)', undefined],
     ['a JSON array', '[12345]', 'heartbeat is not a JSON object (got [12345])', undefined],
     ['a JSON string', '"running"', 'heartbeat is not a JSON object (got "running")', undefined],
@@ -82,7 +97,12 @@ describe('parseHeartbeat: refused', () => {
     ['a JSON number', '12345', 'heartbeat is not a JSON object (got 12345)', undefined],
     ['an empty object', '{}', 'heartbeat lacks process_key, pid, timestamp, iteration', undefined],
     ['no pid', without('pid'), 'heartbeat lacks pid', undefined],
-    ['no timestamp nor iteration', without('timestamp', 'iteration'), 'heartbeat lacks timestamp, iteration', undefined],
+    [
+      'no timestamp nor iteration',
+      without('timestamp', 'iteration'),
+      'heartbeat lacks timestamp, iteration',
+      undefined,
+    ],
     ['pid -1', beat({ pid: -1 }), pidReason('-1'), undefined],
     ['pid 0', beat({ pid: 0 }), pidReason('0'), undefined],
     ['pid 1', beat({ pid: 1 }), pidReason('1'), undefined],
@@ -96,11 +116,36 @@ describe('parseHeartbeat: refused', () => {
     ['pid an object', beat({ pid: { value: 5 } }), pidReason('{"value":5}'), undefined],
     ['process_key a number', beat({ process_key: 7 }), 'heartbeat process_key must be a string (got 7)', 12345],
     ['process_key null', beat({ process_key: null }), 'heartbeat process_key must be a string (got null)', 12345],
-    ['iteration negative', beat({ iteration: -1 }), 'heartbeat iteration must be a non-negative integer (got -1)', 12345],
-    ['iteration a float', beat({ iteration: 4.5 }), 'heartbeat iteration must be a non-negative integer (got 4.5)', 12345],
-    ['iteration a string', beat({ iteration: '42' }), 'heartbeat iteration must be a non-negative integer (got "42")', 12345],
-    ['iteration beyond safe integers', beat({ iteration: 2 ** 53 }), 'heartbeat iteration must be a non-negative integer (got 9007199254740992)', 12345],
-    ['timestamp a number', beat({ timestamp: 1770272249.6 }), 'heartbeat timestamp must be a string (got 1770272249.6)', 12345],
+    [
+      'iteration negative',
+      beat({ iteration: -1 }),
+      'heartbeat iteration must be a non-negative integer (got -1)',
+      12345,
+    ],
+    [
+      'iteration a float',
+      beat({ iteration: 4.5 }),
+      'heartbeat iteration must be a non-negative integer (got 4.5)',
+      12345,
+    ],
+    [
+      'iteration a string',
+      beat({ iteration: '42' }),
+      'heartbeat iteration must be a non-negative integer (got "42")',
+      12345,
+    ],
+    [
+      'iteration beyond safe integers',
+      beat({ iteration: 2 ** 53 }),
+      'heartbeat iteration must be a non-negative integer (got 9007199254740992)',
+      12345,
+    ],
+    [
+      'timestamp a number',
+      beat({ timestamp: 1770272249.6 }),
+      'heartbeat timestamp must be a string (got 1770272249.6)',
+      12345,
+    ],
     ['timestamp null', beat({ timestamp: null }), 'heartbeat timestamp must be a string (got null)', 12345],
     [
       'timestamp naive',
@@ -108,7 +153,12 @@ describe('parseHeartbeat: refused', () => {
       'heartbeat timestamp "2026-02-05T06:17:29.601049" has no time zone (write it in UTC with +00:00)',
       12345,
     ],
-    ['timestamp garbage', beat({ timestamp: 'now' }), 'heartbeat timestamp "now" is not an ISO 8601 date and time', 12345],
+    [
+      'timestamp garbage',
+      beat({ timestamp: 'now' }),
+      'heartbeat timestamp "now" is not an ISO 8601 date and time',
+      12345,
+    ],
     [
       'timestamp an impossible date',
       beat({ timestamp: '2026-02-30T06:17:29+00:00' }),

@@ -33,7 +33,10 @@ describe('parseTimestamp: accepted', () => {
 
 describe('parseTimestamp: refused', () => {
   const cases: [input: string, reason: RegExp][] = [
-    ['2026-02-05T06:17:29.601049', /^timestamp "2026-02-05T06:17:29\.601049" has no time zone \(write it in UTC with \+00:00\)$/],
+    [
+      '2026-02-05T06:17:29.601049',
+      /^timestamp "2026-02-05T06:17:29\.601049" has no time zone \(write it in UTC with \+00:00\)$/,
+    ],
     ['2026-02-05 06:17:29', /has no time zone/],
     ['yesterday', /^timestamp "yesterday" is not an ISO 8601 date and time$/],
     ['', /^timestamp "" is not an ISO 8601 date and time$/],

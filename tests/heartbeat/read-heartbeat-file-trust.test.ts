@@ -7,7 +7,8 @@ import { describe, it } from 'node:test';
 import { readHeartbeatFile } from '../../src/heartbeat/read-heartbeat-file.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
-const HEARTBEAT = '{"process_key":"web","pid":12345,"timestamp":"2026-02-05T06:17:29.601049+00:00","status":"running","iteration":42}\n';
+const HEARTBEAT =
+  '{"process_key":"web","pid":12345,"timestamp":"2026-02-05T06:17:29.601049+00:00","status":"running","iteration":42}\n';
 const SYMLINK_REASON = 'heartbeat path is a symbolic link: not trusted (it may point at any file)';
 /** A group other users are in. */
 const sharedGroup = (): boolean => false;
@@ -61,7 +62,11 @@ describe('readHeartbeatFile: what is not trusted', () => {
     writeFileSync(join(dir, 'run', 'heartbeat.json'), HEARTBEAT, { mode: 0o644 });
     symlinkSync('run', join(dir, 'var-run'));
     const read = readHeartbeatFile(join(dir, 'var-run', 'heartbeat.json'), sharedGroup);
-    assert.deepEqual(read, { kind: 'read', text: HEARTBEAT, ownerUid: statSync(join(dir, 'run', 'heartbeat.json')).uid });
+    assert.deepEqual(read, {
+      kind: 'read',
+      text: HEARTBEAT,
+      ownerUid: statSync(join(dir, 'run', 'heartbeat.json')).uid,
+    });
   });
 
   it('refuses another user’s heartbeat given a second name in a folder not its owner’s', asRoot, () => {
@@ -85,16 +90,22 @@ describe('readHeartbeatFile: what is not trusted', () => {
     chownSync(alice, 4242, 4242);
     assert.deepEqual(readHeartbeatFile(join(alice, 'heartbeat.json'), sharedGroup), {
       kind: 'unreadable',
-      reason: "heartbeat file belongs to uid 65534 but its folder to uid 4242 (a hard link to another user's file?): not trusted",
+      reason:
+        "heartbeat file belongs to uid 65534 but its folder to uid 4242 (a hard link to another user's file?): not trusted",
     });
     // A file of root's in an ordinary user's folder: they may have moved it there (a log root made for them).
     writeFileSync(join(alice, 'roots.json'), HEARTBEAT, { mode: 0o644 });
     assert.deepEqual(readHeartbeatFile(join(alice, 'roots.json'), sharedGroup), {
       kind: 'unreadable',
-      reason: 'heartbeat file belongs to root but its folder to uid 4242, who could have moved any such file there: not trusted',
+      reason:
+        'heartbeat file belongs to root but its folder to uid 4242, who could have moved any such file there: not trusted',
     });
     // In its owner's own folder it stays trusted: another user's link must not make bob's app untrusted.
-    assert.deepEqual(readHeartbeatFile(join(bob, 'heartbeat.json'), sharedGroup), { kind: 'read', text: HEARTBEAT, ownerUid: 65534 });
+    assert.deepEqual(readHeartbeatFile(join(bob, 'heartbeat.json'), sharedGroup), {
+      kind: 'read',
+      text: HEARTBEAT,
+      ownerUid: 65534,
+    });
   });
 
   const loose: [number, string, () => boolean][] = [
@@ -126,7 +137,10 @@ describe('readHeartbeatFile: what is not trusted', () => {
     const root = process.getuid?.() === 0;
     if (root) chownSync(path, 0, 65534);
     const read = root ? readHeartbeatFile(path) : readHeartbeatFile(path, sharedGroup);
-    assert.deepEqual(read, { kind: 'unreadable', reason: 'heartbeat file is writable by other users (mode 0620): not trusted (the app should write it 0644)' });
+    assert.deepEqual(read, {
+      kind: 'unreadable',
+      reason: 'heartbeat file is writable by other users (mode 0620): not trusted (the app should write it 0644)',
+    });
   });
 });
 
@@ -135,7 +149,11 @@ describe('readHeartbeatFile: what is read, with its owner', () => {
     const bits = mode.toString(8).padStart(4, '0');
     it(`reads mode ${bits}, with the file’s owner`, () => {
       const path = heartbeatFile(mode);
-      assert.deepEqual(readHeartbeatFile(path, sharedGroup), { kind: 'read', text: HEARTBEAT, ownerUid: statSync(path).uid });
+      assert.deepEqual(readHeartbeatFile(path, sharedGroup), {
+        kind: 'read',
+        text: HEARTBEAT,
+        ownerUid: statSync(path).uid,
+      });
     });
   }
 
@@ -156,6 +174,10 @@ describe('readHeartbeatFile: what is read, with its owner', () => {
     const root = process.getuid?.() === 0;
     // Only root can give a file away; others see their own uid.
     if (root) chownSync(path, 65534, 65534);
-    assert.deepEqual(readHeartbeatFile(path), { kind: 'read', text: HEARTBEAT, ownerUid: root ? 65534 : process.getuid?.() });
+    assert.deepEqual(readHeartbeatFile(path), {
+      kind: 'read',
+      text: HEARTBEAT,
+      ownerUid: root ? 65534 : process.getuid?.(),
+    });
   });
 });

@@ -5,15 +5,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { MAX_HEARTBEAT_BYTES, readHeartbeatFile, type HeartbeatFileRead } from '../../src/heartbeat/read-heartbeat-file.js';
+import {
+  MAX_HEARTBEAT_BYTES,
+  readHeartbeatFile,
+  type HeartbeatFileRead,
+} from '../../src/heartbeat/read-heartbeat-file.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MODULE = fileURLToPath(new URL('../../src/heartbeat/read-heartbeat-file.ts', import.meta.url));
-const HEARTBEAT = '{"process_key":"web","pid":12345,"timestamp":"2026-02-05T06:17:29.601049+00:00","status":"running","iteration":42}\n';
+const HEARTBEAT =
+  '{"process_key":"web","pid":12345,"timestamp":"2026-02-05T06:17:29.601049+00:00","status":"running","iteration":42}\n';
 /** Who owns the files this test writes: its own user. */
 const OWNER = process.getuid?.();
 /** Why a symbolic link is not read (opened with O_NOFOLLOW: it may point at another app's heartbeat). */
-const SYMLINK_REFUSED = { kind: 'unreadable', reason: 'heartbeat path is a symbolic link: not trusted (it may point at any file)' };
+const SYMLINK_REFUSED = {
+  kind: 'unreadable',
+  reason: 'heartbeat path is a symbolic link: not trusted (it may point at any file)',
+};
 
 let dir: string;
 
@@ -55,7 +63,8 @@ process.stdout.write(JSON.stringify(process.argv.slice(1).map((path) => readHear
 
 /** A command prefix that runs the rest as user nobody, when this machine has one. */
 function asNobody(): string[] | undefined {
-  if (spawnSync('setpriv', ['--version']).status === 0) return ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
+  if (spawnSync('setpriv', ['--version']).status === 0)
+    return ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
   if (spawnSync('runuser', ['--version']).status === 0) return ['runuser', '-u', 'nobody', '--'];
   return undefined;
 }
@@ -121,7 +130,10 @@ describe('readHeartbeatFile', () => {
   });
 
   it('refuses a character device', () => {
-    assert.deepEqual(readHeartbeatFile('/dev/null'), { kind: 'unreadable', reason: 'heartbeat path is not a regular file' });
+    assert.deepEqual(readHeartbeatFile('/dev/null'), {
+      kind: 'unreadable',
+      reason: 'heartbeat path is not a regular file',
+    });
   });
 
   it('refuses a FIFO without blocking on it', () => {
@@ -140,7 +152,10 @@ describe('readHeartbeatFile', () => {
   it('refuses a file larger than 64 KiB', () => {
     assert.equal(MAX_HEARTBEAT_BYTES, 64 * 1024);
     const path = file('huge.json', Buffer.alloc(MAX_HEARTBEAT_BYTES + 1, 0x20));
-    assert.deepEqual(readHeartbeatFile(path), { kind: 'unreadable', reason: 'heartbeat file is too large (65537 bytes)' });
+    assert.deepEqual(readHeartbeatFile(path), {
+      kind: 'unreadable',
+      reason: 'heartbeat file is too large (65537 bytes)',
+    });
   });
 
   it('refuses bytes that are not UTF-8', () => {
@@ -168,7 +183,10 @@ describe('readHeartbeatFile', () => {
     } else {
       // Root reads mode 000 files, so these cases run as user nobody.
       const prefix = asNobody();
-      assert.ok(prefix !== undefined, 'running as root, and neither setpriv nor runuser can drop privileges (apt-get install -y util-linux; npm test checks for setpriv first)');
+      assert.ok(
+        prefix !== undefined,
+        'running as root, and neither setpriv nor runuser can drop privileges (apt-get install -y util-linux; npm test checks for setpriv first)',
+      );
       results = readInChild(paths, prefix);
     }
     const denial = { kind: 'unreadable', reason: 'heartbeat file is not readable (permission denied)' };

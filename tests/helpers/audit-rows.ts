@@ -20,7 +20,9 @@ export function notificationsIn(dbPath: string): NotificationRow[] {
  * Returns the started PIDs, oldest first.
  */
 export function killStartedAppsOnCleanup(dbPath: string): number[] {
-  const started = recoveriesIn(dbPath).flatMap((recovery) => (recovery.started_pid === null ? [] : [recovery.started_pid]));
+  const started = recoveriesIn(dbPath).flatMap((recovery) =>
+    recovery.started_pid === null ? [] : [recovery.started_pid],
+  );
   for (const pid of started) killGroupOnCleanup(pid);
   return started;
 }

@@ -30,7 +30,11 @@ interface SchemaNode {
 }
 
 /** What an object's free keys stand for in a setting's name. */
-const PLACEHOLDERS: Readonly<Record<string, string>> = { processes: '<key>', wake_on_lan: '<action>', channels: '<name>' };
+const PLACEHOLDERS: Readonly<Record<string, string>> = {
+  processes: '<key>',
+  wake_on_lan: '<action>',
+  channels: '<name>',
+};
 
 const ROOT = configSchema as unknown as SchemaNode;
 
@@ -57,11 +61,25 @@ export function locateNumericSettings(config: unknown): LocatedSetting[] {
   return found;
 }
 
-function strip({ name, integer, minimum, exclusiveMinimum, maximum, exclusiveMaximum }: NumericSetting): NumericSetting {
+function strip({
+  name,
+  integer,
+  minimum,
+  exclusiveMinimum,
+  maximum,
+  exclusiveMaximum,
+}: NumericSetting): NumericSetting {
   return { name, integer, minimum, exclusiveMinimum, maximum, exclusiveMaximum };
 }
 
-function walk(schema: SchemaNode, data: unknown, name: string, at: (string | number)[], found: (setting: LocatedSetting) => void, located = false): void {
+function walk(
+  schema: SchemaNode,
+  data: unknown,
+  name: string,
+  at: (string | number)[],
+  found: (setting: LocatedSetting) => void,
+  located = false,
+): void {
   const types = schema.type === undefined ? [] : [schema.type].flat();
   if (types.includes('number') || types.includes('integer')) {
     found({
@@ -83,12 +101,21 @@ function walk(schema: SchemaNode, data: unknown, name: string, at: (string | num
     const placeholder = PLACEHOLDERS[String(at.at(-1))] ?? '<name>';
     const keys = located ? Object.keys(record ?? {}) : [undefined];
     for (const key of keys) {
-      walk(schema.additionalProperties, key === undefined ? undefined : record?.[key], join(name, placeholder), key === undefined ? at : [...at, key], found, located);
+      walk(
+        schema.additionalProperties,
+        key === undefined ? undefined : record?.[key],
+        join(name, placeholder),
+        key === undefined ? at : [...at, key],
+        found,
+        located,
+      );
     }
   }
   if (schema.items !== undefined) {
     const items = located ? (Array.isArray(data) ? data : []) : [undefined];
-    items.forEach((item: unknown, index) => walk(schema.items as SchemaNode, item, `${name}[]`, located ? [...at, index] : at, found, located));
+    items.forEach((item: unknown, index) =>
+      walk(schema.items as SchemaNode, item, `${name}[]`, located ? [...at, index] : at, found, located),
+    );
   }
   for (const variant of schema.oneOf ?? []) {
     if (located && variant.properties?.type?.const !== record?.type) continue;
@@ -108,14 +135,19 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function withValueAt(config: unknown, at: readonly (string | number)[], value: unknown): unknown {
   const [head, ...rest] = at;
   if (head === undefined) return value;
-  if (Array.isArray(config)) return config.map((item: unknown, index) => (index === head ? withValueAt(item, rest, value) : item));
+  if (Array.isArray(config))
+    return config.map((item: unknown, index) => (index === head ? withValueAt(item, rest, value) : item));
   const record = isRecord(config) ? config : {};
   return { ...record, [head]: withValueAt(record[head], rest, value) };
 }
 
 /** The path as a `path: message` line writes it: `network.ladder[1].settle_seconds`. */
 export function formatAt(at: readonly (string | number)[]): string {
-  return at.reduce<string>((path, segment) => (typeof segment === 'number' ? `${path}[${segment}]` : path === '' ? segment : `${path}.${segment}`), '');
+  return at.reduce<string>(
+    (path, segment) =>
+      typeof segment === 'number' ? `${path}[${segment}]` : path === '' ? segment : `${path}.${segment}`,
+    '',
+  );
 }
 
 /**
@@ -153,13 +185,25 @@ export function everySectionConfig(): Record<string, unknown> {
         { type: 'wol', name: 'wake-modem', mac: '00:11:22:33:44:66', broadcast: '127.255.255.255' },
       ],
       max_failures: 1,
-      reboot: { command: 'reboot-stub', cooldown_seconds: 0, veto_if_reachable: { probes }, usb_guard: { enabled: false } },
+      reboot: {
+        command: 'reboot-stub',
+        cooldown_seconds: 0,
+        veto_if_reachable: { probes },
+        usb_guard: { enabled: false },
+      },
     },
     notify: {
       channels: {
         ops: { type: 'command', command: 'notify-ops' },
         hook: { type: 'webhook', url: 'http://127.0.0.1:1/hook', events: ['reboot_done'] },
-        mail: { type: 'email', host: '127.0.0.1', tls: 'none', from: 'watchdog@127.0.0.1', to: ['ops@127.0.0.1'], events: ['reboot_done'] },
+        mail: {
+          type: 'email',
+          host: '127.0.0.1',
+          tls: 'none',
+          from: 'watchdog@127.0.0.1',
+          to: ['ops@127.0.0.1'],
+          events: ['reboot_done'],
+        },
       },
     },
     metrics: { textfile_path: 'metrics/watchdog.prom' },

@@ -20,7 +20,11 @@ export interface DemoApp {
  * Starts the demo app (it embeds HeartbeatWriter) and waits for its first heartbeat.
  * It is killed when the test file ends if it is still running.
  */
-export async function startDemoApp(heartbeatDir: string, key: string, extraArgs: readonly string[] = []): Promise<DemoApp> {
+export async function startDemoApp(
+  heartbeatDir: string,
+  key: string,
+  extraArgs: readonly string[] = [],
+): Promise<DemoApp> {
   const child = spawn(
     process.execPath,
     [DEMO_APP, '--heartbeat-dir', heartbeatDir, '--key', key, '--interval-ms', '100', ...extraArgs],

@@ -107,7 +107,14 @@ export const FAKE_IPV4 = '192.0.2.10';
 /** A locally administered MAC: no vendor's. */
 export const FAKE_MAC = '02:00:5e:00:53:01';
 
-const DEFAULT_SHELL_RESULT: ShellCommandResult = { pid: 7000, exitCode: 0, signal: null, timedOut: false, durationMs: 50, outputTail: '' };
+const DEFAULT_SHELL_RESULT: ShellCommandResult = {
+  pid: 7000,
+  exitCode: 0,
+  signal: null,
+  timedOut: false,
+  durationMs: 50,
+  outputTail: '',
+};
 
 /** A fake NetworkSystem; see {@link FakeNetworkSystemOptions} for what a test can steer. */
 export function fakeNetworkSystem(options: FakeNetworkSystemOptions = {}): FakeNetworkSystem {
@@ -138,7 +145,8 @@ export function fakeNetworkSystem(options: FakeNetworkSystemOptions = {}): FakeN
       note(`readLink ${name}`);
       const { link } = fake;
       if (name !== fake.interfaceName || !link.exists) return { interface: name, carrier: 'missing', ipv4: [] };
-      if (link.unreadable !== undefined) return { interface: name, carrier: 'unreadable', carrierError: link.unreadable, ipv4: [] };
+      if (link.unreadable !== undefined)
+        return { interface: name, carrier: 'unreadable', carrierError: link.unreadable, ipv4: [] };
       if (!link.adminUp) return { interface: name, carrier: 'admin_down', ipv4: [] };
       if (!link.carrier) return { interface: name, carrier: 'down', ipv4: [] };
       return { interface: name, carrier: 'up', ipv4: [...link.ipv4] };
@@ -148,7 +156,9 @@ export function fakeNetworkSystem(options: FakeNetworkSystemOptions = {}): FakeN
       return name === fake.interfaceName ? [...(fake.link.ipv6 ?? [])] : [];
     },
     listInterfaces(): InterfaceEntry[] {
-      const uplink = fake.link.exists ? [{ name: fake.interfaceName, mac: fake.link.mac ?? FAKE_MAC, stacked: false }] : [];
+      const uplink = fake.link.exists
+        ? [{ name: fake.interfaceName, mac: fake.link.mac ?? FAKE_MAC, stacked: false }]
+        : [];
       return [...uplink, ...(options.otherInterfaces ?? [])];
     },
     async runProbeSet(set) {
@@ -162,7 +172,9 @@ export function fakeNetworkSystem(options: FakeNetworkSystemOptions = {}): FakeN
       const shown = `ip link set dev ${name} ${up ? 'up' : 'down'}`;
       const result =
         options.setLinkResult?.(name, up, fake) ??
-        (name === fake.interfaceName && fake.link.exists ? { ok: true, detail: shown } : { ok: false, detail: `${shown} failed: Cannot find device "${name}"` });
+        (name === fake.interfaceName && fake.link.exists
+          ? { ok: true, detail: shown }
+          : { ok: false, detail: `${shown} failed: Cannot find device "${name}"` });
       if (result.ok) fake.link.adminUp = up;
       options.onSetLink?.(name, up, fake);
       return result;
@@ -177,7 +189,12 @@ export function fakeNetworkSystem(options: FakeNetworkSystemOptions = {}): FakeN
     async sendMagicPacket(target) {
       note(`wake ${target.mac}`);
       fake.wakes.push(target);
-      return options.wakeResult?.(target, fake) ?? { ok: true, detail: `sent a magic packet for ${target.mac} to ${target.broadcast}:${target.port}` };
+      return (
+        options.wakeResult?.(target, fake) ?? {
+          ok: true,
+          detail: `sent a magic packet for ${target.mac} to ${target.broadcast}:${target.port}`,
+        }
+      );
     },
     findMassStorage(gadgetDir) {
       note(`findMassStorage ${gadgetDir}`);
@@ -190,7 +207,8 @@ export function fakeNetworkSystem(options: FakeNetworkSystemOptions = {}): FakeN
       return fake.files.has(path);
     },
     bootId: () => fake.bootIdNow,
-    uptimeSeconds: () => (fake.bootStartedAtMs === undefined ? undefined : (fake.clockMs - fake.bootStartedAtMs) / 1000),
+    uptimeSeconds: () =>
+      fake.bootStartedAtMs === undefined ? undefined : (fake.clockMs - fake.bootStartedAtMs) / 1000,
     async sleep(ms) {
       note(`sleep ${ms}`);
       fake.sleeps.push(ms);
@@ -218,7 +236,17 @@ export function fakeNetworkSystem(options: FakeNetworkSystemOptions = {}): FakeN
 
 /** A probe set's result in which every probe answers, or none does. */
 export function probeSetResult(set: ProbeSetSpec, answered: boolean): ProbeSetResult {
-  const results = set.probes.map((probe) => ({ probe: describeProbe(probe), answered, detail: answered ? 'answered (fake)' : 'no answer (fake)', durationMs: 5 }));
+  const results = set.probes.map((probe) => ({
+    probe: describeProbe(probe),
+    answered,
+    detail: answered ? 'answered (fake)' : 'no answer (fake)',
+    durationMs: 5,
+  }));
   const count = answered ? `${set.mode} of ${results.length} answered` : `none of ${results.length} answered`;
-  return { mode: set.mode, answered, results, summary: `${count}: ${results.map((result) => `${result.probe} ${result.detail}`).join('; ')}` };
+  return {
+    mode: set.mode,
+    answered,
+    results,
+    summary: `${count}: ${results.map((result) => `${result.probe} ${result.detail}`).join('; ')}`,
+  };
 }

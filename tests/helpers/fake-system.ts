@@ -107,7 +107,14 @@ export function fakeSystem(options: FakeSystemOptions = {}): FakeSystem {
         const entry = table.get(pid);
         if (entry === undefined) return undefined;
         const pgrp = entry.pgrp ?? pid;
-        return { pid, state: entry.state ?? 'S', ppid: entry.ppid ?? 1, pgrp, session: entry.session ?? pgrp, startTime: entry.startTime ?? 1000 };
+        return {
+          pid,
+          state: entry.state ?? 'S',
+          ppid: entry.ppid ?? 1,
+          pgrp,
+          session: entry.session ?? pgrp,
+          startTime: entry.startTime ?? 1000,
+        };
       },
       bootTimeMs: () => FAKE_BOOT_MS,
       commandLine(pid) {
@@ -124,12 +131,21 @@ export function fakeSystem(options: FakeSystemOptions = {}): FakeSystem {
       uptimeSeconds: () => (fake.clockMs - FAKE_BOOT_MS) / 1000,
       sessionMembers(sid) {
         return [...table.values()]
-          .filter((entry) => entry.thread !== true && (entry.session ?? entry.pgrp ?? entry.pid) === sid && entry.state !== 'Z' && entry.state !== 'X')
+          .filter(
+            (entry) =>
+              entry.thread !== true &&
+              (entry.session ?? entry.pgrp ?? entry.pid) === sid &&
+              entry.state !== 'Z' &&
+              entry.state !== 'X',
+          )
           .map((entry) => entry.pid);
       },
       groupMembers(pgid) {
         return [...table.values()]
-          .filter((entry) => entry.thread !== true && (entry.pgrp ?? entry.pid) === pgid && entry.state !== 'Z' && entry.state !== 'X')
+          .filter(
+            (entry) =>
+              entry.thread !== true && (entry.pgrp ?? entry.pid) === pgid && entry.state !== 'Z' && entry.state !== 'X',
+          )
           .map((entry) => entry.pid);
       },
     },
@@ -139,7 +155,15 @@ export function fakeSystem(options: FakeSystemOptions = {}): FakeSystem {
     },
     async runShellCommand(shellOptions) {
       fake.shellCommands.push(shellOptions);
-      return { pid: 5000, exitCode: 0, signal: null, timedOut: false, durationMs: 12, outputTail: '', ...options.shellResult?.(shellOptions) };
+      return {
+        pid: 5000,
+        exitCode: 0,
+        signal: null,
+        timedOut: false,
+        durationMs: 12,
+        outputTail: '',
+        ...options.shellResult?.(shellOptions),
+      };
     },
     async startDetached(startOptions) {
       fake.starts.push(startOptions);
@@ -159,7 +183,12 @@ export function fakeSystem(options: FakeSystemOptions = {}): FakeSystem {
     },
     async sendMagicPacket(target) {
       fake.wakes.push(target);
-      return options.wakeResult?.(target) ?? { ok: true, detail: `sent a magic packet for ${target.mac} to ${target.broadcast}:${target.port}` };
+      return (
+        options.wakeResult?.(target) ?? {
+          ok: true,
+          detail: `sent a magic packet for ${target.mac} to ${target.broadcast}:${target.port}`,
+        }
+      );
     },
     readPidFile: (path) => options.pidFile?.(path, fake) ?? { kind: 'missing' },
     moveFile(from, to) {
@@ -182,7 +211,9 @@ export function fakeSystem(options: FakeSystemOptions = {}): FakeSystem {
 }
 
 /** An `onSignal` under which the processes a signal reaches exit (and are reaped) when it is `signal`. */
-export function exitOn(...signals: NodeJS.Signals[]): (target: number, signal: NodeJS.Signals, fake: FakeSystem) => void {
+export function exitOn(
+  ...signals: NodeJS.Signals[]
+): (target: number, signal: NodeJS.Signals, fake: FakeSystem) => void {
   return (target, signal, fake) => {
     if (!signals.includes(signal)) return;
     const reached = target < 0 ? fake.processes.groupMembers(-target) : [target];

@@ -14,5 +14,7 @@ export function requireOnPath(name: string): string {
   const found = findOnPath(name);
   if (found !== undefined) return found;
   const tool = TOOLS.find((entry) => entry.command === name);
-  throw new Error(`${name} is not installed${tool === undefined ? '' : ` (apt-get install -y ${tool.package})`}; npm test checks for it first`);
+  throw new Error(
+    `${name} is not installed${tool === undefined ? '' : ` (apt-get install -y ${tool.package})`}; npm test checks for it first`,
+  );
 }

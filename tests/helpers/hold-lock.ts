@@ -10,7 +10,9 @@ const HOLD_TICK_LOCK = fileURLToPath(new URL('../fixtures/hold-tick-lock.ts', im
  * Another live process holding the lock as a previous version of the watchdog did: only
  * proper-lockfile's directory, refreshed, with no owner named in it. Stop it with `release()`.
  */
-export async function holdLockInChild(lockPath: string): Promise<{ child: ChildProcess; release: () => Promise<void> }> {
+export async function holdLockInChild(
+  lockPath: string,
+): Promise<{ child: ChildProcess; release: () => Promise<void> }> {
   const child = spawn(
     process.execPath,
     [
@@ -36,8 +38,14 @@ export interface TickLockHolder {
 }
 
 /** Starts a process that takes the tick lock with this checkout's code; rejects when it could not. */
-export async function holdTickLockInChild(lockPath: string, env: NodeJS.ProcessEnv = process.env): Promise<TickLockHolder> {
-  const child = spawn(process.execPath, ['--import', 'tsx', HOLD_TICK_LOCK, lockPath], { stdio: ['ignore', 'pipe', 'inherit'], env });
+export async function holdTickLockInChild(
+  lockPath: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<TickLockHolder> {
+  const child = spawn(process.execPath, ['--import', 'tsx', HOLD_TICK_LOCK, lockPath], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env,
+  });
   const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
   const match = /^locked (\d+)$/.exec(chunk.toString().trim());
   if (match === null) {
@@ -47,7 +55,10 @@ export async function holdTickLockInChild(lockPath: string, env: NodeJS.ProcessE
   const grandchildPid = Number(match[1]);
   onCleanup(() => {
     // Only while the PID is still our `sleep 60` (not a process that reused it since).
-    if (existsSync(`/proc/${grandchildPid}/cmdline`) && readFileSync(`/proc/${grandchildPid}/cmdline`, { encoding: 'utf8', flag: 'r' }).startsWith('sleep\0')) {
+    if (
+      existsSync(`/proc/${grandchildPid}/cmdline`) &&
+      readFileSync(`/proc/${grandchildPid}/cmdline`, { encoding: 'utf8', flag: 'r' }).startsWith('sleep\0')
+    ) {
       process.kill(grandchildPid, 'SIGKILL');
     }
     return killAndWait(child);

@@ -20,7 +20,12 @@ export function writeManyProcessesConfig(dir: string, count: number, nameBytes =
     ]),
   );
   const path = join(dir, 'config.json');
-  const config = { db_path: join(dir, 'watchdog.db'), lock_path: join(dir, 'watchdog.lock'), log_dir: join(dir, 'logs'), processes };
+  const config = {
+    db_path: join(dir, 'watchdog.db'),
+    lock_path: join(dir, 'watchdog.lock'),
+    log_dir: join(dir, 'logs'),
+    processes,
+  };
   writeFileSync(path, `${JSON.stringify(config)}\n`);
   chmodSync(path, 0o644);
   return path;

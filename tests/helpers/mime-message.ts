@@ -19,7 +19,8 @@ export function parseMimeMessage(raw: string): MimeMessage {
   const headers = new Map<string, string>();
   for (const line of head.replaceAll(/\n(?=[ \t])/g, '').split('\n')) {
     const colon = line.indexOf(':');
-    if (colon > 0) headers.set(line.slice(0, colon).trim().toLowerCase(), decodeEncodedWords(line.slice(colon + 1).trim()));
+    if (colon > 0)
+      headers.set(line.slice(0, colon).trim().toLowerCase(), decodeEncodedWords(line.slice(colon + 1).trim()));
   }
   const encoding = headers.get('content-transfer-encoding')?.toLowerCase();
   return { headers, text: encoding === 'quoted-printable' ? decodeQuotedPrintable(body) : body };
@@ -30,7 +31,9 @@ export function decodeEncodedWords(value: string): string {
   return value
     .replaceAll(/\?=\s+=\?/g, '?==?')
     .replaceAll(/=\?([^?]+)\?([QqBb])\?([^?]*)\?=/g, (_word, _charset: string, encoding: string, text: string) =>
-      encoding.toUpperCase() === 'B' ? Buffer.from(text, 'base64').toString('utf8') : qBytes(text.replaceAll('_', ' ')).toString('utf8'),
+      encoding.toUpperCase() === 'B'
+        ? Buffer.from(text, 'base64').toString('utf8')
+        : qBytes(text.replaceAll('_', ' ')).toString('utf8'),
     );
 }
 

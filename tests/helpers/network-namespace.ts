@@ -52,7 +52,19 @@ export function createNetworkPair(): NetworkPair {
     onCleanup(() => execFileSync('ip', ['netns', 'del', namespace]));
   }
   // Created inside the device namespace, the far end moved straight into the peer's: never in the host's.
-  pair.ip(device, 'link', 'add', pair.deviceInterface, 'type', 'veth', 'peer', 'name', pair.peerInterface, 'netns', peer);
+  pair.ip(
+    device,
+    'link',
+    'add',
+    pair.deviceInterface,
+    'type',
+    'veth',
+    'peer',
+    'name',
+    pair.peerInterface,
+    'netns',
+    peer,
+  );
   pair.ip(device, 'addr', 'add', pair.deviceCidr, 'dev', pair.deviceInterface);
   pair.ip(peer, 'addr', 'add', `${pair.peerAddress}/24`, 'dev', pair.peerInterface);
   for (const [namespace, name] of [

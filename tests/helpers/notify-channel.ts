@@ -2,7 +2,10 @@ import type { ChannelConfig } from '../../src/config/notify-types.js';
 import { EVENT_KINDS } from '../../src/notify/event-kinds.js';
 
 /** What every resolved channel has, whatever its type. */
-export type ChannelSettings = Pick<ChannelConfig, 'events' | 'repeat_after_seconds' | 'timeout_seconds' | 'retries' | 'retry_backoff_seconds'>;
+export type ChannelSettings = Pick<
+  ChannelConfig,
+  'events' | 'repeat_after_seconds' | 'timeout_seconds' | 'retries' | 'retry_backoff_seconds'
+>;
 
 /**
  * The settings a resolved notify channel of any type has when its config sets none: every
@@ -12,5 +15,11 @@ export type ChannelSettings = Pick<ChannelConfig, 'events' | 'repeat_after_secon
  * @example const channel: ChannelConfig = { ...channelDefaults(), name: 'sms', type: 'command', command: './send-sms' };
  */
 export function channelDefaults(): ChannelSettings {
-  return { events: new Set(EVENT_KINDS), repeat_after_seconds: 3600, timeout_seconds: 10, retries: 2, retry_backoff_seconds: 2 };
+  return {
+    events: new Set(EVENT_KINDS),
+    repeat_after_seconds: 3600,
+    timeout_seconds: 10,
+    retries: 2,
+    retry_backoff_seconds: 2,
+  };
 }

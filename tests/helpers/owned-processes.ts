@@ -37,7 +37,12 @@ export function killProcessOnCleanup(pid: number): void {
 /** Whether `pid` has exited: no such process, a zombie, or (given `startTime`) another process now. */
 export function isGone(pid: number, startTime?: number): boolean {
   const stat = readProcStat(pid);
-  return stat === undefined || stat.state === 'Z' || stat.state === 'X' || (startTime !== undefined && stat.startTime !== startTime);
+  return (
+    stat === undefined ||
+    stat.state === 'Z' ||
+    stat.state === 'X' ||
+    (startTime !== undefined && stat.startTime !== startTime)
+  );
 }
 
 /** Polls `condition` until it holds; fails after `timeoutMs`. A wait, not a timing assertion. */

@@ -197,7 +197,10 @@ export async function startPidNamespace(): Promise<PidNamespace> {
   onCleanup(close);
 
   const readyTimer = setTimeout(
-    () => failAll(new Error(`the pid namespace host did not report ready within ${READY_TIMEOUT_MS} ms; stderr: ${stderr}`)),
+    () =>
+      failAll(
+        new Error(`the pid namespace host did not report ready within ${READY_TIMEOUT_MS} ms; stderr: ${stderr}`),
+      ),
     READY_TIMEOUT_MS,
   );
   let hostPid: unknown;
@@ -233,7 +236,8 @@ export async function startPidNamespace(): Promise<PidNamespace> {
     spawn: (argv, { env, ...options } = {}) => request('spawn', { argv, env: envChanges(env), ...options }),
     signal: async (pid, signal) => {
       // Checked here too, so a bad PID never even leaves the test process.
-      if (!Number.isSafeInteger(pid) || pid <= 1) throw new Error(`refusing to signal PID ${String(pid)}: only PIDs > 1`);
+      if (!Number.isSafeInteger(pid) || pid <= 1)
+        throw new Error(`refusing to signal PID ${String(pid)}: only PIDs > 1`);
       await request('signal', { pid, signal });
     },
     state: (pid) => request('state', { pid }),
@@ -249,7 +253,9 @@ export const SENTINEL = fileURLToPath(new URL('../fixtures/sentinel.mjs', import
 /** The lines a sentinel wrote: "ready", then one signal name per signal received. */
 export function readSentinelRecord(recordFile: string): string[] {
   try {
-    return readFileSync(recordFile, 'utf8').split('\n').filter((line) => line !== '');
+    return readFileSync(recordFile, 'utf8')
+      .split('\n')
+      .filter((line) => line !== '');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
@@ -266,7 +272,9 @@ export async function startSentinel(
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (!readSentinelRecord(recordFile).includes('ready')) {
     if (Date.now() > deadline) {
-      throw new Error(`the sentinel (PID ${pid} inside) wrote no "ready" to ${recordFile} within ${READY_TIMEOUT_MS} ms`);
+      throw new Error(
+        `the sentinel (PID ${pid} inside) wrote no "ready" to ${recordFile} within ${READY_TIMEOUT_MS} ms`,
+      );
     }
     await sleep(10);
   }

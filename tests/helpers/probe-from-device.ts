@@ -12,7 +12,13 @@ const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
  * and returns its result, so a probe of an address in the pair's subnet never leaves it.
  */
 export async function probeFromDevice(pair: NetworkPair, spec: ProbeSpec): Promise<ProbeResult> {
-  const [command, ...args] = pair.execArgv(pair.device, [process.execPath, '--import', 'tsx', PROBE_ONCE, JSON.stringify(spec)]);
+  const [command, ...args] = pair.execArgv(pair.device, [
+    process.execPath,
+    '--import',
+    'tsx',
+    PROBE_ONCE,
+    JSON.stringify(spec),
+  ]);
   if (command === undefined) throw new Error('empty argv');
   const { stdout } = await promisify(execFile)(command, args, { cwd: REPO_ROOT, timeout: 50_000 });
   return JSON.parse(stdout) as ProbeResult;

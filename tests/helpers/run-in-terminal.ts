@@ -17,12 +17,22 @@ function shellWord(word: string): string {
  * person at a terminal runs it: util-linux's `script` (Debian's bsdutils) makes the
  * terminal, `stty cols` sizes it. `script -e` exits with the watchdog's code.
  */
-export function runInTerminal(args: readonly string[], { cwd, columns = 80, env = {} }: { cwd: string; columns?: number; env?: Record<string, string | undefined> }): Promise<TerminalRun> {
+export function runInTerminal(
+  args: readonly string[],
+  { cwd, columns = 80, env = {} }: { cwd: string; columns?: number; env?: Record<string, string | undefined> },
+): Promise<TerminalRun> {
   const command = `stty cols ${columns} rows 50 && exec ${[process.execPath, WATCHDOG_BIN, ...args].map(shellWord).join(' ')}`;
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['-qec', command, '/dev/null'], {
       cwd,
-      env: { ...process.env, WATCHDOG_CONFIG: undefined, NO_COLOR: undefined, FORCE_COLOR: undefined, TERM: 'xterm', ...env },
+      env: {
+        ...process.env,
+        WATCHDOG_CONFIG: undefined,
+        NO_COLOR: undefined,
+        FORCE_COLOR: undefined,
+        TERM: 'xterm',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: 50_000,
       killSignal: 'SIGKILL',

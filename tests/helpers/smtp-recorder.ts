@@ -43,7 +43,12 @@ export interface SmtpRecorderOptions {
  * accepts. Reverse DNS of the client is off: smtp-server would otherwise ask the
  * system's name server (a packet off loopback) about 127.0.0.1. Closed when the test file ends.
  */
-export async function startSmtpRecorder({ login, refuse = [], defer = [], tls }: SmtpRecorderOptions = {}): Promise<SmtpRecorder> {
+export async function startSmtpRecorder({
+  login,
+  refuse = [],
+  defer = [],
+  tls,
+}: SmtpRecorderOptions = {}): Promise<SmtpRecorder> {
   const mails: ReceivedMail[] = [];
   const recipients: string[] = [];
   const logins: string[] = [];
@@ -51,17 +56,22 @@ export async function startSmtpRecorder({ login, refuse = [], defer = [], tls }:
     logger: false,
     disableReverseLookup: true,
     secure: tls?.implicit === true,
-    ...(tls === undefined ? { disabledCommands: login === undefined ? ['STARTTLS', 'AUTH'] : ['STARTTLS'] } : { key: tls.key, cert: tls.cert }),
+    ...(tls === undefined
+      ? { disabledCommands: login === undefined ? ['STARTTLS', 'AUTH'] : ['STARTTLS'] }
+      : { key: tls.key, cert: tls.cert }),
     ...(login === undefined ? { authOptional: true } : { authOptional: false, allowInsecureAuth: tls === undefined }),
     onAuth(auth, _session, callback) {
       logins.push(`${auth.username ?? ''}:${auth.password ?? ''}`);
-      if (login !== undefined && auth.username === login.user && auth.password === login.password) callback(null, { user: login.user });
+      if (login !== undefined && auth.username === login.user && auth.password === login.password)
+        callback(null, { user: login.user });
       else callback(Object.assign(new Error('5.7.8 authentication credentials invalid'), { responseCode: 535 }));
     },
     onRcptTo(address, _session, callback) {
       recipients.push(address.address);
-      if (refuse.includes(address.address)) callback(Object.assign(new Error(`5.1.1 <${address.address}>: no such user here`), { responseCode: 550 }));
-      else if (defer.includes(address.address)) callback(Object.assign(new Error('4.3.0 mailbox busy, try again later'), { responseCode: 451 }));
+      if (refuse.includes(address.address))
+        callback(Object.assign(new Error(`5.1.1 <${address.address}>: no such user here`), { responseCode: 550 }));
+      else if (defer.includes(address.address))
+        callback(Object.assign(new Error('4.3.0 mailbox busy, try again later'), { responseCode: 451 }));
       else callback();
     },
     onData(stream, session, callback) {

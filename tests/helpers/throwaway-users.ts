@@ -43,7 +43,8 @@ let leftoversRemoved = false;
  * await ns.run([...asUser(hostile), 'ln', '-s', target, link]);
  */
 export async function createThrowawayUser(role: string): Promise<SystemUser> {
-  if (!/^[a-z][a-z0-9]{0,13}$/.test(role)) throw new Error(`a role is a short lower-case word, not ${JSON.stringify(role)}`);
+  if (!/^[a-z][a-z0-9]{0,13}$/.test(role))
+    throw new Error(`a role is a short lower-case word, not ${JSON.stringify(role)}`);
   if (!leftoversRemoved) {
     leftoversRemoved = true;
     await removeLeftoverUsers();
@@ -107,10 +108,12 @@ async function runAccountTool(tool: 'useradd' | 'userdel', args: string[]): Prom
   const deadline = Date.now() + LOCK_RETRY_MS;
   for (;;) {
     const result = spawnSync(tool, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    if (result.error !== undefined) throw new Error(`cannot run ${tool}: ${result.error.message}`, { cause: result.error });
+    if (result.error !== undefined)
+      throw new Error(`cannot run ${tool}: ${result.error.message}`, { cause: result.error });
     if (result.status === 0) return;
     const busy = /lock|try again|currently used/i.test(result.stderr);
-    if (!busy || Date.now() > deadline) throw new Error(`${tool} ${args.join(' ')} exited ${String(result.status)}: ${result.stderr.trim()}`);
+    if (!busy || Date.now() > deadline)
+      throw new Error(`${tool} ${args.join(' ')} exited ${String(result.status)}: ${result.stderr.trim()}`);
     await sleep(50 + Math.random() * 100);
   }
 }

@@ -2,6 +2,10 @@ import { verdict, type HealthVerdict } from '../../src/heartbeat/classify-heartb
 import type { HealthState } from '../../src/heartbeat/health-state.js';
 
 /** A verdict with only the state (and a reason) given. */
-export function verdictOf(state: HealthState, reason: string = state, extra: Partial<HealthVerdict> = {}): HealthVerdict {
+export function verdictOf(
+  state: HealthState,
+  reason: string = state,
+  extra: Partial<HealthVerdict> = {},
+): HealthVerdict {
   return verdict(state, reason, extra);
 }

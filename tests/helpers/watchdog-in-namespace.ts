@@ -8,7 +8,12 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
-import type { CheckHistoryRow, ProcessStateRow, RecoveryActionRow, RecoveryWithActions } from '../../src/store/read-state.js';
+import type {
+  CheckHistoryRow,
+  ProcessStateRow,
+  RecoveryActionRow,
+  RecoveryWithActions,
+} from '../../src/store/read-state.js';
 import { DEMO_APP, waitForIteration } from './demo-app.js';
 import { startPidNamespace, type NsProcessState, type NsRunResult, type PidNamespace } from './pid-namespace.js';
 import { WATCHDOG_BIN } from './run-watchdog.js';
@@ -27,9 +32,18 @@ function shellQuote(word: string): string {
  * working directory, the config's folder.
  */
 export function demoAppCommand(key = 'app', extraArgs: readonly string[] = []): string {
-  return ['exec', shellQuote(process.execPath), shellQuote(DEMO_APP), '--heartbeat-dir', 'hb', '--key', key, '--interval-ms', '100', ...extraArgs].join(
-    ' ',
-  );
+  return [
+    'exec',
+    shellQuote(process.execPath),
+    shellQuote(DEMO_APP),
+    '--heartbeat-dir',
+    'hb',
+    '--key',
+    key,
+    '--interval-ms',
+    '100',
+    ...extraArgs,
+  ].join(' ');
 }
 
 /** A cleanup script that records how it was called (`$WATCHDOG_ACTION` and its arguments) in `cleared.log`. */
@@ -40,7 +54,11 @@ export const CLEAR_DB_SCRIPT = 'printf \'%s %s\\n\' "$WATCHDOG_ACTION" "$*" >> c
  * 1 s timeout, pipeline kill → clear_db → start) and `dir/clear-db.sh` for its
  * `clear_db`. `processFields` and `topLevel` override any key.
  */
-export function writeRecoveryConfig(dir: string, processFields: Record<string, unknown> = {}, topLevel: Record<string, unknown> = {}): string {
+export function writeRecoveryConfig(
+  dir: string,
+  processFields: Record<string, unknown> = {},
+  topLevel: Record<string, unknown> = {},
+): string {
   writeFileSync(join(dir, 'clear-db.sh'), CLEAR_DB_SCRIPT);
   const config = {
     consecutive_failures_threshold: 2,
@@ -82,7 +100,10 @@ export interface Scenario {
  * Makes a temp folder with `writeRecoveryConfig(dir, processFields, topLevel)` in it and
  * a PID namespace; both go when the test ends (the namespace first).
  */
-export async function startScenario(processFields: Record<string, unknown> = {}, topLevel: Record<string, unknown> = {}): Promise<Scenario> {
+export async function startScenario(
+  processFields: Record<string, unknown> = {},
+  topLevel: Record<string, unknown> = {},
+): Promise<Scenario> {
   const dir = makeTempDir('watchdog-recovery-');
   const configPath = writeRecoveryConfig(dir, processFields, topLevel);
   const ns = await startPidNamespace();
@@ -103,7 +124,10 @@ export function outputLogText(scenario: Pick<Scenario, 'outputLog'>): string {
 }
 
 /** Runs the built watchdog inside the namespace: `watchdog ARGS -c CONFIG`. */
-export type WatchdogRunner = (args: readonly string[], env?: Record<string, string | undefined>) => Promise<NsRunResult>;
+export type WatchdogRunner = (
+  args: readonly string[],
+  env?: Record<string, string | undefined>,
+) => Promise<NsRunResult>;
 
 /**
  * The watchdog as cron or a person runs it inside `ns`, from `/` (cron's working
@@ -133,7 +157,9 @@ function readDb<T>(dbPath: string, read: (db: Database.Database) => T): T {
 /** Every recovery, oldest first, each with its actions in order. */
 export function recoveriesIn(dbPath: string): RecoveryWithActions[] {
   return readDb(dbPath, (db) => {
-    const actionsOf = db.prepare<[number], RecoveryActionRow>('SELECT * FROM recovery_actions WHERE recovery_id = ? ORDER BY position');
+    const actionsOf = db.prepare<[number], RecoveryActionRow>(
+      'SELECT * FROM recovery_actions WHERE recovery_id = ? ORDER BY position',
+    );
     return db
       .prepare<[], Omit<RecoveryWithActions, 'actions'>>('SELECT * FROM recoveries ORDER BY id')
       .all()
@@ -148,7 +174,9 @@ export function checksIn(dbPath: string): CheckHistoryRow[] {
 
 /** The process's `process_state` row. */
 export function processStateIn(dbPath: string, key = 'app'): ProcessStateRow | undefined {
-  return readDb(dbPath, (db) => db.prepare<[string], ProcessStateRow>('SELECT * FROM process_state WHERE process_key = ?').get(key));
+  return readDb(dbPath, (db) =>
+    db.prepare<[string], ProcessStateRow>('SELECT * FROM process_state WHERE process_key = ?').get(key),
+  );
 }
 
 /** The row counts of the audit tables. */
@@ -193,7 +221,12 @@ export async function assertHealthyAfterStart(scenario: Scenario, startedPid: nu
 /** The PIDs of live (non-zombie) demo apps with `--key key` in the namespace. */
 export async function liveDemoApps(ns: PidNamespace, key = 'app'): Promise<number[]> {
   return (await ns.processes())
-    .filter((entry) => entry.state !== 'Z' && entry.cmdline.includes(DEMO_APP) && entry.cmdline[entry.cmdline.indexOf('--key') + 1] === key)
+    .filter(
+      (entry) =>
+        entry.state !== 'Z' &&
+        entry.cmdline.includes(DEMO_APP) &&
+        entry.cmdline[entry.cmdline.indexOf('--key') + 1] === key,
+    )
     .map((entry) => entry.pid);
 }
 
@@ -203,7 +236,17 @@ export async function liveDemoApps(ns: PidNamespace, key = 'app'): Promise<numbe
  */
 export async function spawnDemoApp(ns: PidNamespace, dir: string, extraArgs: readonly string[] = []): Promise<number> {
   const pid = await ns.spawn(
-    [process.execPath, DEMO_APP, '--heartbeat-dir', join(dir, 'hb'), '--key', 'app', '--interval-ms', '100', ...extraArgs],
+    [
+      process.execPath,
+      DEMO_APP,
+      '--heartbeat-dir',
+      join(dir, 'hb'),
+      '--key',
+      'app',
+      '--interval-ms',
+      '100',
+      ...extraArgs,
+    ],
     { cwd: dir, detached: true, outputPath: join(dir, 'first-instance.out.log') },
   );
   await waitForBeatOf(join(dir, 'hb/app.json'), pid);
@@ -249,20 +292,31 @@ export async function assertGone(ns: PidNamespace, pid: number, what: string): P
 }
 
 /** Waits until a PID inside the namespace is in one of `states`; returns the state. */
-export async function waitForState(ns: PidNamespace, pid: number, states: readonly NsProcessState[]): Promise<NsProcessState> {
+export async function waitForState(
+  ns: PidNamespace,
+  pid: number,
+  states: readonly NsProcessState[],
+): Promise<NsProcessState> {
   let state: NsProcessState | undefined;
-  await waitFor(() => `PID ${pid} to be ${states.join(' or ')} (last seen ${state ?? '?'})`, async () => {
-    state = await ns.state(pid);
-    return states.includes(state);
-  });
+  await waitFor(
+    () => `PID ${pid} to be ${states.join(' or ')} (last seen ${state ?? '?'})`,
+    async () => {
+      state = await ns.state(pid);
+      return states.includes(state);
+    },
+  );
   return state ?? 'dead';
 }
 
 /** Polls `condition` until it holds; throws after 15 s. A bounded wait, not a timing assertion. */
-export async function waitFor(what: string | (() => string), condition: () => boolean | Promise<boolean>): Promise<void> {
+export async function waitFor(
+  what: string | (() => string),
+  condition: () => boolean | Promise<boolean>,
+): Promise<void> {
   const deadline = Date.now() + WAIT_LIMIT_MS;
   while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`gave up after ${WAIT_LIMIT_MS / 1000}s waiting for ${typeof what === 'string' ? what : what()}`);
+    if (Date.now() > deadline)
+      throw new Error(`gave up after ${WAIT_LIMIT_MS / 1000}s waiting for ${typeof what === 'string' ? what : what()}`);
     await sleep(20);
   }
 }

@@ -1,5 +1,15 @@
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { WatchdogError } from '../../src/errors.js';
@@ -75,12 +85,15 @@ describe('tryAcquireTickLock', () => {
     await release();
   });
 
-  it("refuses a lock folder owned by another user, or below a folder every user can write to", async () => {
+  it('refuses a lock folder owned by another user, or below a folder every user can write to', async () => {
     const dir = makeTempDir();
     const theirs = join(dir, 'theirs');
     mkdirSync(theirs, { mode: 0o755 });
     chownSync(theirs, 65534, 65534);
-    await assert.rejects(tryAcquireTickLock(join(theirs, 'watchdog.lock'), { onCompromised: noCompromise }), isUnusable(/belongs to user 65534/));
+    await assert.rejects(
+      tryAcquireTickLock(join(theirs, 'watchdog.lock'), { onCompromised: noCompromise }),
+      isUnusable(/belongs to user 65534/),
+    );
 
     const open = join(dir, 'open');
     mkdirSync(join(open, 'private'), { recursive: true, mode: 0o755 });
@@ -95,14 +108,20 @@ describe('tryAcquireTickLock', () => {
     const open = join(makeTempDir(), 'open');
     mkdirSync(open);
     chmodSync(open, 0o1777);
-    await assert.rejects(tryAcquireTickLock(join(open, 'watchdog.lock'), { onCompromised: noCompromise }), isUnusable(/its folder .*open is writable by group or others \(mode 1777\)/));
+    await assert.rejects(
+      tryAcquireTickLock(join(open, 'watchdog.lock'), { onCompromised: noCompromise }),
+      isUnusable(/its folder .*open is writable by group or others \(mode 1777\)/),
+    );
     assert.equal(existsSync(join(open, 'watchdog.lock')), false);
   });
 
   it('refuses a lock path taken by a regular file (such as the Python Watchdog lock file)', async () => {
     const lockPath = join(makeTempDir(), 'watchdog.lock');
     writeFileSync(lockPath, '');
-    await assert.rejects(tryAcquireTickLock(lockPath, { onCompromised: noCompromise }), isUnusable(/not a lock directory/));
+    await assert.rejects(
+      tryAcquireTickLock(lockPath, { onCompromised: noCompromise }),
+      isUnusable(/not a lock directory/),
+    );
   });
 
   it('refuses a lock whose folder cannot be created', async () => {
@@ -123,34 +142,54 @@ describe('tryAcquireTickLock: a lock that dies with its holder', () => {
     const release = await tryAcquireTickLock(lockPath, { onCompromised: noCompromise });
     assert.ok(release !== undefined);
     const facts = processOwnerFacts();
-    assert.deepEqual(ownerOf(lockPath), { pid: process.pid, pid_start_ticks: facts.startTicksOf(process.pid), boot_id: facts.bootId });
+    assert.deepEqual(ownerOf(lockPath), {
+      pid: process.pid,
+      pid_start_ticks: facts.startTicksOf(process.pid),
+      boot_id: facts.bootId,
+    });
     assert.equal(statSync(`${lockPath}${KERNEL_LOCK_SUFFIX}`).size, 0);
     await release();
     assert.equal(existsSync(lockPath), false);
-    assert.ok(existsSync(`${lockPath}${KERNEL_LOCK_SUFFIX}`), 'the kernel lock file stays: removing it could make two locks');
+    assert.ok(
+      existsSync(`${lockPath}${KERNEL_LOCK_SUFFIX}`),
+      'the kernel lock file stays: removing it could make two locks',
+    );
   });
 
   it('is never reported compromised by its own refresh, under a clock stepped forward or back', async () => {
     const lockPath = join(makeTempDir(), 'watchdog.lock');
     const compromised: string[] = [];
-    const release = await tryAcquireTickLock(lockPath, { onCompromised: (error) => compromised.push(error.message), refreshMs: 1000 });
+    const release = await tryAcquireTickLock(lockPath, {
+      onCompromised: (error) => compromised.push(error.message),
+      refreshMs: 1000,
+    });
     assert.ok(release !== undefined);
     // Two refreshes: the first after the owner was named, the second after the mtime it set.
     await new Promise((resolve) => setTimeout(resolve, 2500));
     assert.deepEqual(compromised, []);
-    assert.equal(await tryAcquireTickLock(lockPath, { onCompromised: noCompromise, nowMs: () => Date.now() + 6 * 3_600_000 }), undefined);
+    assert.equal(
+      await tryAcquireTickLock(lockPath, { onCompromised: noCompromise, nowMs: () => Date.now() + 6 * 3_600_000 }),
+      undefined,
+    );
     await release();
   });
 
   it("takes at once a lock whose holder was SIGKILLed, while the holder's child still runs", async () => {
     const lockPath = join(makeTempDir(), 'watchdog.lock');
     const holder = await holdTickLockInChild(lockPath);
-    assert.equal(await tryAcquireTickLock(lockPath, { onCompromised: noCompromise }), undefined, 'held while the holder lives');
+    assert.equal(
+      await tryAcquireTickLock(lockPath, { onCompromised: noCompromise }),
+      undefined,
+      'held while the holder lives',
+    );
     await holder.kill();
     assert.ok(existsSync(join(lockPath, OWNER_FILE)), 'the dead holder left its directory behind');
     assert.ok(existsSync(`/proc/${holder.grandchildPid}`), "the holder's child is still running");
     const notes: string[] = [];
-    const release = await tryAcquireTickLock(lockPath, { onCompromised: noCompromise, onNote: (_level, note) => notes.push(note) });
+    const release = await tryAcquireTickLock(lockPath, {
+      onCompromised: noCompromise,
+      onNote: (_level, note) => notes.push(note),
+    });
     assert.ok(release !== undefined, 'taken at once: the child the holder started does not hold the lock');
     assert.match(notes.join('\n'), /removed the stale lock .*no longer running/);
     await release();
@@ -160,7 +199,10 @@ describe('tryAcquireTickLock: a lock that dies with its holder', () => {
     const lockPath = join(makeTempDir(), 'watchdog.lock');
     const holder = await holdTickLockInChild(lockPath);
     for (const stepMs of [6 * 3_600_000, -6 * 3_600_000]) {
-      assert.equal(await tryAcquireTickLock(lockPath, { onCompromised: noCompromise, nowMs: () => Date.now() + stepMs }), undefined);
+      assert.equal(
+        await tryAcquireTickLock(lockPath, { onCompromised: noCompromise, nowMs: () => Date.now() + stepMs }),
+        undefined,
+      );
     }
     await holder.kill();
   });
@@ -169,20 +211,37 @@ describe('tryAcquireTickLock: a lock that dies with its holder', () => {
     const lockPath = join(makeTempDir(), 'watchdog.lock');
     mkdirSync(lockPath);
     writeFileSync(join(lockPath, OWNER_FILE), JSON.stringify({ pid: 4242, pid_start_ticks: 77, boot_id: 'ABC-1' }));
-    const facts = { bootId: 'abc-1', startTicksOf: (pid: number) => (pid === 4242 ? 77 : processOwnerFacts().startTicksOf(pid)) };
-    assert.equal(await tryAcquireTickLock(lockPath, { onCompromised: noCompromise, facts }), undefined, 'the same boot in another case, the same process: held');
+    const facts = {
+      bootId: 'abc-1',
+      startTicksOf: (pid: number) => (pid === 4242 ? 77 : processOwnerFacts().startTicksOf(pid)),
+    };
+    assert.equal(
+      await tryAcquireTickLock(lockPath, { onCompromised: noCompromise, facts }),
+      undefined,
+      'the same boot in another case, the same process: held',
+    );
   });
 
   it('takes a lock left in a previous boot, or by a process whose PID was reused', async () => {
     for (const [owner, why] of [
-      [{ pid: process.pid, pid_start_ticks: processOwnerFacts().startTicksOf(process.pid), boot_id: '00000000-0000-0000-0000-000000000000' }, /previous boot/],
+      [
+        {
+          pid: process.pid,
+          pid_start_ticks: processOwnerFacts().startTicksOf(process.pid),
+          boot_id: '00000000-0000-0000-0000-000000000000',
+        },
+        /previous boot/,
+      ],
       [{ pid: process.pid, pid_start_ticks: 1, boot_id: processOwnerFacts().bootId }, /PID reused/],
     ] as const) {
       const lockPath = join(makeTempDir(), 'watchdog.lock');
       mkdirSync(lockPath);
       writeFileSync(join(lockPath, OWNER_FILE), JSON.stringify(owner));
       const notes: string[] = [];
-      const release = await tryAcquireTickLock(lockPath, { onCompromised: noCompromise, onNote: (_level, note) => notes.push(note) });
+      const release = await tryAcquireTickLock(lockPath, {
+        onCompromised: noCompromise,
+        onNote: (_level, note) => notes.push(note),
+      });
       assert.ok(release !== undefined);
       assert.match(notes.join('\n'), why);
       await release();
@@ -192,8 +251,15 @@ describe('tryAcquireTickLock: a lock that dies with its holder', () => {
   it('judges a directory naming no owner (a previous version) by its refresh, and a fresh one as held', async () => {
     const lockPath = join(makeTempDir(), 'watchdog.lock');
     mkdirSync(lockPath);
-    assert.equal(await tryAcquireTickLock(lockPath, { onCompromised: noCompromise }), undefined, 'refreshed moments ago: held');
-    const release = await tryAcquireTickLock(lockPath, { onCompromised: noCompromise, nowMs: () => Date.now() + 60_000 });
+    assert.equal(
+      await tryAcquireTickLock(lockPath, { onCompromised: noCompromise }),
+      undefined,
+      'refreshed moments ago: held',
+    );
+    const release = await tryAcquireTickLock(lockPath, {
+      onCompromised: noCompromise,
+      nowMs: () => Date.now() + 60_000,
+    });
     assert.ok(release !== undefined, 'not refreshed for a minute: stale');
     await release();
   });
@@ -202,7 +268,10 @@ describe('tryAcquireTickLock: a lock that dies with its holder', () => {
     const dir = makeTempDir();
     writeFileSync(join(dir, 'elsewhere'), '');
     symlinkSync(join(dir, 'elsewhere'), join(dir, `watchdog.lock${KERNEL_LOCK_SUFFIX}`));
-    await assert.rejects(tryAcquireTickLock(join(dir, 'watchdog.lock'), { onCompromised: noCompromise }), isUnusable(/kernel lock .*symbolic link/));
+    await assert.rejects(
+      tryAcquireTickLock(join(dir, 'watchdog.lock'), { onCompromised: noCompromise }),
+      isUnusable(/kernel lock .*symbolic link/),
+    );
   });
 });
 

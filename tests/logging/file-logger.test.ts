@@ -11,7 +11,13 @@ const failOnWriteError = (error: unknown): never => assert.fail(`log write faile
 describe('createFileLogger', () => {
   it('writes lines at its level and above, with a timestamp, and flushes them on close', async () => {
     const logDir = join(makeTempDir(), 'logs');
-    const log = createFileLogger({ logDir, level: 'info', maxBytes: 1024 * 1024, maxFiles: 2, onWriteError: failOnWriteError });
+    const log = createFileLogger({
+      logDir,
+      level: 'info',
+      maxBytes: 1024 * 1024,
+      maxFiles: 2,
+      onWriteError: failOnWriteError,
+    });
     log.logger.debug('not written');
     log.logger.info('first');
     log.logger.warn('second');
@@ -26,7 +32,13 @@ describe('createFileLogger', () => {
 
   it('creates no log file when nothing reaches its level (a healthy tick)', async () => {
     const logDir = join(makeTempDir(), 'logs');
-    const log = createFileLogger({ logDir, level: 'warn', maxBytes: 1024 * 1024, maxFiles: 2, onWriteError: failOnWriteError });
+    const log = createFileLogger({
+      logDir,
+      level: 'warn',
+      maxBytes: 1024 * 1024,
+      maxFiles: 2,
+      onWriteError: failOnWriteError,
+    });
     log.logger.info('healthy');
     log.logger.debug('healthy');
     await log.close();
@@ -36,7 +48,13 @@ describe('createFileLogger', () => {
 
   it('rotates by size into watchdog.log.1 and .2, losing no line of those it keeps (a burst across the size)', async () => {
     const logDir = join(makeTempDir(), 'logs');
-    const log = createFileLogger({ logDir, level: 'info', maxBytes: 10_240, maxFiles: 3, onWriteError: failOnWriteError });
+    const log = createFileLogger({
+      logDir,
+      level: 'info',
+      maxBytes: 10_240,
+      maxFiles: 3,
+      onWriteError: failOnWriteError,
+    });
     for (let line = 0; line < 2000; line += 1) log.logger.info(`line ${line} ${'x'.repeat(60)}`);
     log.logger.info('the last line');
     await log.close();
@@ -60,8 +78,16 @@ describe('createFileLogger', () => {
 
   it('writes a message holding newlines and escape sequences as one escaped line', async () => {
     const logDir = join(makeTempDir(), 'logs');
-    const log = createFileLogger({ logDir, level: 'info', maxBytes: 1024 * 1024, maxFiles: 2, onWriteError: failOnWriteError });
-    log.logger.error('app: start output: \u001b]0;pwned\u0007\u001b[2J\n2026-01-01T00:00:00.000Z info  all is well\r\t\u009b\u202e');
+    const log = createFileLogger({
+      logDir,
+      level: 'info',
+      maxBytes: 1024 * 1024,
+      maxFiles: 2,
+      onWriteError: failOnWriteError,
+    });
+    log.logger.error(
+      'app: start output: \u001b]0;pwned\u0007\u001b[2J\n2026-01-01T00:00:00.000Z info  all is well\r\t\u009b\u202e',
+    );
     log.logger.info('after');
     await log.close();
     const text = readFileSync(log.path, 'utf8');
@@ -99,7 +125,13 @@ describe('createFileLogger', () => {
     const logDir = join(makeTempDir(), 'logs');
     mkdirSync(join(logDir, 'watchdog.log'), { recursive: true });
     const failed: string[] = [];
-    const log = createFileLogger({ logDir, level: 'info', maxBytes: 10_240, maxFiles: 2, onWriteError: (_error, line) => failed.push(line) });
+    const log = createFileLogger({
+      logDir,
+      level: 'info',
+      maxBytes: 10_240,
+      maxFiles: 2,
+      onWriteError: (_error, line) => failed.push(line),
+    });
     log.logger.error('two\n\u001b[2J');
     await log.close();
     assert.equal(failed.length, 1);
@@ -109,9 +141,19 @@ describe('createFileLogger', () => {
   it('throws when the log folder cannot be created', () => {
     const dir = makeTempDir();
     writeFileSync(join(dir, 'file'), '');
-    assert.throws(() => createFileLogger({ logDir: join(dir, 'file', 'logs'), level: 'info', maxBytes: 10_240, maxFiles: 2, onWriteError: failOnWriteError }), {
-      code: 'ENOTDIR',
-    });
+    assert.throws(
+      () =>
+        createFileLogger({
+          logDir: join(dir, 'file', 'logs'),
+          level: 'info',
+          maxBytes: 10_240,
+          maxFiles: 2,
+          onWriteError: failOnWriteError,
+        }),
+      {
+        code: 'ENOTDIR',
+      },
+    );
   });
 
   it('refuses a log folder others can write, and one reached through a link another user planted', NEEDS_ROOT, () => {
@@ -120,9 +162,15 @@ describe('createFileLogger', () => {
     mkdirSync(open);
     chmodSync(open, 0o1777);
     const options = { level: 'info' as const, maxBytes: 10_240, maxFiles: 2, onWriteError: failOnWriteError };
-    assert.throws(() => createFileLogger({ ...options, logDir: open }), { code: 'EUNSAFEPATH', message: /a folder others can write \(mode 1777\)/ });
+    assert.throws(() => createFileLogger({ ...options, logDir: open }), {
+      code: 'EUNSAFEPATH',
+      message: /a folder others can write \(mode 1777\)/,
+    });
     symlinkSync(dir, join(theirs, 'logs'));
-    assert.throws(() => createFileLogger({ ...options, logDir: join(theirs, 'logs') }), { code: 'EUNSAFEPATH', message: /is a symbolic link in .*a folder of user 65534/ });
+    assert.throws(() => createFileLogger({ ...options, logDir: join(theirs, 'logs') }), {
+      code: 'EUNSAFEPATH',
+      message: /is a symbolic link in .*a folder of user 65534/,
+    });
     assert.deepEqual(readdirSync(open), []);
     assert.equal(readFileSync(secret, 'utf8'), SECRET);
   });
@@ -133,7 +181,13 @@ describe('createFileLogger', () => {
     mkdirSync(logDir, { mode: 0o750 });
     symlinkSync(secret, join(logDir, 'watchdog.log'));
     const failed: string[] = [];
-    const log = createFileLogger({ logDir, level: 'info', maxBytes: 10_240, maxFiles: 2, onWriteError: (error) => failed.push(String((error as { code?: string }).code)) });
+    const log = createFileLogger({
+      logDir,
+      level: 'info',
+      maxBytes: 10_240,
+      maxFiles: 2,
+      onWriteError: (error) => failed.push(String((error as { code?: string }).code)),
+    });
     log.logger.warn('one');
     await log.close();
     assert.deepEqual(failed, ['ELOOP']);

@@ -19,7 +19,14 @@ const NOW = Date.parse('2026-06-30T12:00:00Z');
 const CHECKED_AT = formatUtcTimestamp(new Date(NOW - 30_000));
 const TICK: TickFacts = { endedAtMs: NOW, durationMs: 1250, failed: true, lastSuccessfulAtMs: NOW - 60_000 };
 
-const process_ = (extra: Record<string, unknown> = {}) => ({ display_name: 'An app', timeout_seconds: 30, heartbeat_path: '/run/app.json', enabled: true, commands: { start: './start.sh' }, ...extra });
+const process_ = (extra: Record<string, unknown> = {}) => ({
+  display_name: 'An app',
+  timeout_seconds: 30,
+  heartbeat_path: '/run/app.json',
+  enabled: true,
+  commands: { start: './start.sh' },
+  ...extra,
+});
 
 /** A config as `validate` loads it; fails the test when it does not load. */
 function configOf(data: Record<string, unknown>): WatchdogConfig {
@@ -37,7 +44,9 @@ const FULL = {
     old: process_({ heartbeat_path: '/run/old.json', enabled: false }),
   },
   network: { interface: 'eth0', ladder: [{ type: 'bounce' }] },
-  notify: { channels: { ops: { type: 'webhook', url: 'https://127.0.0.1/hook' }, sms: { type: 'command', command: './sms' } } },
+  notify: {
+    channels: { ops: { type: 'webhook', url: 'https://127.0.0.1/hook' }, sms: { type: 'command', command: './sms' } },
+  },
 };
 
 function freshStore(): Store {
@@ -47,23 +56,45 @@ function freshStore(): Store {
 }
 
 function processState(db: Store, key: string, health: string, failures: number, ageSeconds: number | null): void {
-  db.prepare('INSERT INTO process_state (process_key, consecutive_failures, last_check_at, last_health, last_heartbeat_age_seconds) VALUES (?, ?, ?, ?, ?)').run(
-    key,
-    failures,
-    CHECKED_AT,
-    health,
-    ageSeconds,
-  );
+  db.prepare(
+    'INSERT INTO process_state (process_key, consecutive_failures, last_check_at, last_health, last_heartbeat_age_seconds) VALUES (?, ?, ?, ?, ?)',
+  ).run(key, failures, CHECKED_AT, health, ageSeconds);
 }
 
-function recovery(db: Store, processKey: string, kind: RecoveryKind, outcome: 'succeeded' | 'failed' | 'running'): void {
+function recovery(
+  db: Store,
+  processKey: string,
+  kind: RecoveryKind,
+  outcome: 'succeeded' | 'failed' | 'running',
+): void {
   const startedAt = formatUtcTimestamp(new Date(NOW - 3_600_000));
-  const id = beginRecovery(db, { processKey, kind, command: 'check', requestedBy: 'cron', triggerHealth: 'timed_out', triggerReason: 'r', startedAt });
-  if (outcome !== 'running') finishRecovery(db, id, { finishedAt: startedAt, durationMs: 10, outcome, detail: null, startedPid: null });
+  const id = beginRecovery(db, {
+    processKey,
+    kind,
+    command: 'check',
+    requestedBy: 'cron',
+    triggerHealth: 'timed_out',
+    triggerReason: 'r',
+    startedAt,
+  });
+  if (outcome !== 'running')
+    finishRecovery(db, id, { finishedAt: startedAt, durationMs: 10, outcome, detail: null, startedPid: null });
 }
 
-function networkEvent(db: Store, kind: NetworkEventKind, rung?: string, outcome?: string, name = 'eth0', times = 1): void {
-  for (let n = 0; n < times; n += 1) recordNetworkEvent(db, { at: CHECKED_AT, bootId: 'b', uptimeSeconds: 10 }, { interface: name, kind, rung, outcome });
+function networkEvent(
+  db: Store,
+  kind: NetworkEventKind,
+  rung?: string,
+  outcome?: string,
+  name = 'eth0',
+  times = 1,
+): void {
+  for (let n = 0; n < times; n += 1)
+    recordNetworkEvent(
+      db,
+      { at: CHECKED_AT, bootId: 'b', uptimeSeconds: 10 },
+      { interface: name, kind, rung, outcome },
+    );
 }
 
 /** Each family as `name type` and its samples as sorted `{labels} value` lines. */
@@ -74,7 +105,8 @@ function shapeOf(families: readonly MetricFamily[]): [string, string[]][] {
   ]);
 }
 
-const stateSamples = (key: string, current: string | undefined): string[] => HEALTH_STATES.map((state) => `{"process":"${key}","state":"${state}"} ${state === current ? 1 : 0}`);
+const stateSamples = (key: string, current: string | undefined): string[] =>
+  HEALTH_STATES.map((state) => `{"process":"${key}","state":"${state}"} ${state === current ? 1 : 0}`);
 
 describe('collectMetrics', () => {
   it('exports each family from the audit log, with its labels and values', () => {
@@ -88,7 +120,15 @@ describe('collectMetrics', () => {
     recovery(db, 'db', 'recovery', 'failed');
     recovery(db, 'web', 'recovery', 'running');
     recovery(db, 'gone', 'recovery', 'succeeded');
-    writeNetworkCheck(db, 'eth0', { checkedAt: CHECKED_AT, state: 'no_carrier', reason: 'no carrier', consecutiveFailures: 3, failingSince: CHECKED_AT, seenAt: CHECKED_AT, resetLadderFailures: false });
+    writeNetworkCheck(db, 'eth0', {
+      checkedAt: CHECKED_AT,
+      state: 'no_carrier',
+      reason: 'no carrier',
+      consecutiveFailures: 3,
+      failingSince: CHECKED_AT,
+      seenAt: CHECKED_AT,
+      resetLadderFailures: false,
+    });
     networkEvent(db, 'ladder_end', undefined, 'failed', 'eth0', 2);
     networkEvent(db, 'ladder_end', 'bounce', 'healed');
     networkEvent(db, 'rung', 'bounce', 'not_healed', 'eth0', 2);
@@ -97,28 +137,56 @@ describe('collectMetrics', () => {
     networkEvent(db, 'reboot', undefined, 'requested');
     networkEvent(db, 'reboot', undefined, 'requested', 'wlan0');
     networkEvent(db, 'reboot_held', 'cooldown', 'held', 'eth0', 2);
-    for (const guard of ['max_per_day', 'maintenance_flag', 'usb_mass_storage', 'reachable']) networkEvent(db, 'reboot_held', guard, 'held');
+    for (const guard of ['max_per_day', 'maintenance_flag', 'usb_mass_storage', 'reachable'])
+      networkEvent(db, 'reboot_held', guard, 'held');
     networkEvent(db, 'reboot_held', 'max_failures', 'held', 'eth0', 3);
     networkEvent(db, 'reboot_held', 'no_reboot_command', 'held');
-    for (const channel of ['ops', 'ops', 'ops', 'gone']) queueNotification(db, { channel, event: 'gave_up', subject: 'web', createdAt: CHECKED_AT, payload: '{}' });
+    for (const channel of ['ops', 'ops', 'ops', 'gone'])
+      queueNotification(db, { channel, event: 'gave_up', subject: 'web', createdAt: CHECKED_AT, payload: '{}' });
     db.prepare("UPDATE notifications SET state = 'delivered' WHERE id = 1").run();
 
     const families = collectMetrics(db, configOf(FULL), TICK);
     const checkedAtSeconds = Date.parse(CHECKED_AT) / 1000;
     assert.deepEqual(shapeOf(families), [
       ['watchdog_process_up gauge', ['{"process":"cam"} 0', '{"process":"db"} 0', '{"process":"web"} 1']],
-      ['watchdog_process_state gauge', [...stateSamples('web', 'healthy'), ...stateSamples('db', 'timed_out'), ...stateSamples('cam', undefined)].sort()],
-      ['watchdog_process_consecutive_failures gauge', ['{"process":"cam"} 0', '{"process":"db"} 2', '{"process":"web"} 0']],
-      ['watchdog_process_last_check_timestamp_seconds gauge', [`{"process":"db"} ${checkedAtSeconds}`, `{"process":"web"} ${checkedAtSeconds}`]],
+      [
+        'watchdog_process_state gauge',
+        [
+          ...stateSamples('web', 'healthy'),
+          ...stateSamples('db', 'timed_out'),
+          ...stateSamples('cam', undefined),
+        ].sort(),
+      ],
+      [
+        'watchdog_process_consecutive_failures gauge',
+        ['{"process":"cam"} 0', '{"process":"db"} 2', '{"process":"web"} 0'],
+      ],
+      [
+        'watchdog_process_last_check_timestamp_seconds gauge',
+        [`{"process":"db"} ${checkedAtSeconds}`, `{"process":"web"} ${checkedAtSeconds}`],
+      ],
       ['watchdog_process_heartbeat_age_seconds gauge', ['{"process":"web"} 4.5']],
       [
         'watchdog_recoveries_total counter',
-        ['{"process":"db","kind":"recovery","outcome":"failed"} 1', '{"process":"web","kind":"recovery","outcome":"succeeded"} 2', '{"process":"web","kind":"restart","outcome":"failed"} 1'],
+        [
+          '{"process":"db","kind":"recovery","outcome":"failed"} 1',
+          '{"process":"web","kind":"recovery","outcome":"succeeded"} 2',
+          '{"process":"web","kind":"restart","outcome":"failed"} 1',
+        ],
       ],
       ['watchdog_network_link_up gauge', ['{"interface":"eth0"} 0']],
       ['watchdog_network_consecutive_failures gauge', ['{"interface":"eth0"} 3']],
-      ['watchdog_network_ladder_runs_total counter', ['{"interface":"eth0","outcome":"failed"} 2', '{"interface":"eth0","outcome":"healed"} 1']],
-      ['watchdog_network_rung_runs_total counter', ['{"interface":"eth0","rung":"bounce","outcome":"healed"} 1', '{"interface":"eth0","rung":"bounce","outcome":"not_healed"} 2']],
+      [
+        'watchdog_network_ladder_runs_total counter',
+        ['{"interface":"eth0","outcome":"failed"} 2', '{"interface":"eth0","outcome":"healed"} 1'],
+      ],
+      [
+        'watchdog_network_rung_runs_total counter',
+        [
+          '{"interface":"eth0","rung":"bounce","outcome":"healed"} 1',
+          '{"interface":"eth0","rung":"bounce","outcome":"not_healed"} 2',
+        ],
+      ],
       ['watchdog_reboots_total counter', ['{"interface":"eth0"} 1']],
       [
         'watchdog_reboots_suppressed_total counter',
@@ -148,13 +216,21 @@ describe('collectMetrics', () => {
     processState(db, 'old', 'timed_out', 5, 100);
     const families = collectMetrics(db, configOf(FULL), TICK);
     for (const family of families.filter((candidate) => candidate.name.startsWith('watchdog_process_'))) {
-      assert.ok(!family.samples.some((sample) => sample.labels.process === 'old'), `${family.name} has no sample of the disabled process`);
+      assert.ok(
+        !family.samples.some((sample) => sample.labels.process === 'old'),
+        `${family.name} has no sample of the disabled process`,
+      );
     }
   });
 
   it('exports only the process and tick families without network and notify sections', () => {
     const db = freshStore();
-    const families = collectMetrics(db, configOf({ processes: { web: process_() } }), { endedAtMs: NOW, durationMs: 10, failed: false, lastSuccessfulAtMs: undefined });
+    const families = collectMetrics(db, configOf({ processes: { web: process_() } }), {
+      endedAtMs: NOW,
+      durationMs: 10,
+      failed: false,
+      lastSuccessfulAtMs: undefined,
+    });
     assert.deepEqual(shapeOf(families), [
       ['watchdog_process_up gauge', ['{"process":"web"} 0']],
       ['watchdog_process_state gauge', stateSamples('web', undefined).sort()],
@@ -172,11 +248,24 @@ describe('collectMetrics', () => {
   it('leaves out link_up for an interface never checked, and says 1 for a link that is up', () => {
     const db = freshStore();
     const config = configOf({ processes: { web: process_() }, network: { interface: 'eth0' } });
-    const linkUp = (): string[] => shapeOf(collectMetrics(db, config, TICK)).find(([name]) => name === 'watchdog_network_link_up gauge')?.[1] ?? ['absent'];
+    const linkUp = (): string[] =>
+      shapeOf(collectMetrics(db, config, TICK)).find(([name]) => name === 'watchdog_network_link_up gauge')?.[1] ?? [
+        'absent',
+      ];
     assert.deepEqual(linkUp(), []);
-    writeNetworkCheck(db, 'eth0', { checkedAt: CHECKED_AT, state: 'up', reason: 'up', consecutiveFailures: 0, failingSince: null, seenAt: CHECKED_AT, resetLadderFailures: true });
+    writeNetworkCheck(db, 'eth0', {
+      checkedAt: CHECKED_AT,
+      state: 'up',
+      reason: 'up',
+      consecutiveFailures: 0,
+      failingSince: null,
+      seenAt: CHECKED_AT,
+      resetLadderFailures: true,
+    });
     assert.deepEqual(linkUp(), ['{"interface":"eth0"} 1']);
-    const reboots = shapeOf(collectMetrics(db, config, TICK)).find(([name]) => name === 'watchdog_reboots_total counter')?.[1];
+    const reboots = shapeOf(collectMetrics(db, config, TICK)).find(
+      ([name]) => name === 'watchdog_reboots_total counter',
+    )?.[1];
     assert.deepEqual(reboots, ['{"interface":"eth0"} 0'], 'a device that never rebooted says 0');
   });
 });

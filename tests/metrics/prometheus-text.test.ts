@@ -14,8 +14,18 @@ describe('formatPrometheusText', () => {
           { labels: { process: 'db' }, value: 0 },
         ],
       },
-      { name: 'watchdog_recoveries_total', type: 'counter', help: 'Recovery pipelines run.', samples: [{ labels: { process: 'web', kind: 'recovery', outcome: 'failed' }, value: 3 }] },
-      { name: 'watchdog_tick_duration_seconds', type: 'gauge', help: 'How long the last tick took.', samples: [{ labels: {}, value: 0.25 }] },
+      {
+        name: 'watchdog_recoveries_total',
+        type: 'counter',
+        help: 'Recovery pipelines run.',
+        samples: [{ labels: { process: 'web', kind: 'recovery', outcome: 'failed' }, value: 3 }],
+      },
+      {
+        name: 'watchdog_tick_duration_seconds',
+        type: 'gauge',
+        help: 'How long the last tick took.',
+        samples: [{ labels: {}, value: 0.25 }],
+      },
     ];
     assert.equal(
       formatPrometheusText(families),
@@ -36,13 +46,17 @@ describe('formatPrometheusText', () => {
   });
 
   it('escapes backslash, double quote and line feed in label values', () => {
-    const text = formatPrometheusText([{ name: 'm', type: 'gauge', help: 'h', samples: [{ labels: { path: 'C:\\dir "x"\nnext' }, value: 1 }] }]);
+    const text = formatPrometheusText([
+      { name: 'm', type: 'gauge', help: 'h', samples: [{ labels: { path: 'C:\\dir "x"\nnext' }, value: 1 }] },
+    ]);
     assert.equal(text.split('\n')[2], 'm{path="C:\\\\dir \\"x\\"\\nnext"} 1');
     assert.equal(text.split('\n').length, 4, 'the line feed did not break the sample line');
   });
 
   it('escapes backslash and line feed in HELP text', () => {
-    const text = formatPrometheusText([{ name: 'm', type: 'gauge', help: 'a \\ b\nc "d"', samples: [{ labels: {}, value: 1 }] }]);
+    const text = formatPrometheusText([
+      { name: 'm', type: 'gauge', help: 'a \\ b\nc "d"', samples: [{ labels: {}, value: 1 }] },
+    ]);
     assert.equal(text.split('\n')[0], '# HELP m a \\\\ b\\nc "d"');
   });
 
@@ -70,7 +84,13 @@ describe('formatPrometheusText', () => {
         ],
       },
     ]);
-    assert.deepEqual(text.split('\n').slice(2, -1), ['m{v="nan"} NaN', 'm{v="inf"} +Inf', 'm{v="minf"} -Inf', 'm{v="neg"} -2.5', 'm{v="big"} 1782820800.123']);
+    assert.deepEqual(text.split('\n').slice(2, -1), [
+      'm{v="nan"} NaN',
+      'm{v="inf"} +Inf',
+      'm{v="minf"} -Inf',
+      'm{v="neg"} -2.5',
+      'm{v="big"} 1782820800.123',
+    ]);
   });
 
   it('is empty for no families, or only empty ones', () => {

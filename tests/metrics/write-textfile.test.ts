@@ -40,7 +40,10 @@ describe('writeTextfile', () => {
   it('throws for a folder that does not exist, and creates nothing', () => {
     const dir = makeTempDir();
     const path = join(dir, 'missing', 'watchdog.prom');
-    assert.throws(() => writeTextfile(path, 'x 1\n'), (error: unknown) => (error as NodeJS.ErrnoException).code === 'ENOENT');
+    assert.throws(
+      () => writeTextfile(path, 'x 1\n'),
+      (error: unknown) => (error as NodeJS.ErrnoException).code === 'ENOENT',
+    );
     assert.deepEqual(readdirSync(dir), []);
   });
 
@@ -49,7 +52,10 @@ describe('writeTextfile', () => {
     // A folder where the file should be: the rename over it fails.
     const path = join(dir, 'watchdog.prom');
     mkdirSync(path);
-    assert.throws(() => writeTextfile(path, 'x 1\n'), (error: unknown) => typeof (error as NodeJS.ErrnoException).code === 'string');
+    assert.throws(
+      () => writeTextfile(path, 'x 1\n'),
+      (error: unknown) => typeof (error as NodeJS.ErrnoException).code === 'string',
+    );
     assert.deepEqual(readdirSync(dir), ['watchdog.prom'], `left: ${readdirSync(dir).join(', ')}`);
   });
 });

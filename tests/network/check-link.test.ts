@@ -5,10 +5,14 @@ import { normalizeNetwork } from '../../src/config/normalize-network.js';
 import { checkLink } from '../../src/network/check-link.js';
 import { FAKE_MAC, fakeNetworkSystem, type FakeNetworkSystemOptions } from '../helpers/fake-network-system.js';
 
-const network = (raw: Partial<RawNetworkConfig> = {}) => normalizeNetwork({ interface: 'eth0', ...raw }, '/etc/watchdog');
+const network = (raw: Partial<RawNetworkConfig> = {}) =>
+  normalizeNetwork({ interface: 'eth0', ...raw }, '/etc/watchdog');
 
 /** The uplink renamed from eth0 to end0 by an update, with a Wi-Fi interface beside it. */
-const renamed: FakeNetworkSystemOptions = { interfaceName: 'end0', otherInterfaces: [{ name: 'wlan0', mac: '02:00:5e:00:53:99', stacked: false }] };
+const renamed: FakeNetworkSystemOptions = {
+  interfaceName: 'end0',
+  otherInterfaces: [{ name: 'wlan0', mac: '02:00:5e:00:53:99', stacked: false }],
+};
 
 describe('checkLink', () => {
   it('named by MAC and renamed: reads the interface that has the MAC, says so, and gives it as the device', async () => {
@@ -16,7 +20,10 @@ describe('checkLink', () => {
     const verdict = await checkLink(network({ interface_mac: FAKE_MAC.toUpperCase() }), true, fake);
     assert.equal(verdict.state, 'up');
     assert.equal(verdict.device, 'end0');
-    assert.equal(verdict.reason, `end0 up, 192.0.2.10; found by its MAC ${FAKE_MAC} as end0 (network.interface says eth0: renamed?)`);
+    assert.equal(
+      verdict.reason,
+      `end0 up, 192.0.2.10; found by its MAC ${FAKE_MAC} as end0 (network.interface says eth0: renamed?)`,
+    );
     assert.deepEqual(fake.callNames(), ['readLink end0']);
   });
 
@@ -42,7 +49,10 @@ describe('checkLink', () => {
 
   it('a link-local address only: no_ipv4, and the alive probes are not run; with allow_link_local: up, probed', async () => {
     const alive = { probes: [{ type: 'tcp' as const, host: '192.0.2.1', port: 53 }] };
-    const fake = fakeNetworkSystem({ link: { ipv4: ['169.254.8.9'] }, probeSetResult: (set) => ({ mode: set.mode, answered: true, results: [], summary: 'answered' }) });
+    const fake = fakeNetworkSystem({
+      link: { ipv4: ['169.254.8.9'] },
+      probeSetResult: (set) => ({ mode: set.mode, answered: true, results: [], summary: 'answered' }),
+    });
     const refused = await checkLink(network({ alive }), true, fake);
     assert.equal(refused.state, 'no_ipv4');
     assert.deepEqual(fake.probeSets, []);
@@ -64,8 +74,18 @@ describe('checkLink: require_ipv6', () => {
   });
 
   const cases: [string, { address: string; prefixLength: number; flags: number }[], string, string][] = [
-    ['a link-local address only', [linkLocal], 'no_ipv6', 'carrier up on eth0 but no usable IPv6 address: fe80::1 is link-local (fe80::/10: no router advertisement or DHCPv6 lease?)'],
-    ['a global address whose duplicate address detection failed', [linkLocal, { ...global, flags: 0x08 }], 'no_ipv6', 'carrier up on eth0 but no usable IPv6 address: fe80::1 is link-local (fe80::/10: no router advertisement or DHCPv6 lease?); 2001:db8::10 is dadfailed (another host on the link has it)'],
+    [
+      'a link-local address only',
+      [linkLocal],
+      'no_ipv6',
+      'carrier up on eth0 but no usable IPv6 address: fe80::1 is link-local (fe80::/10: no router advertisement or DHCPv6 lease?)',
+    ],
+    [
+      'a global address whose duplicate address detection failed',
+      [linkLocal, { ...global, flags: 0x08 }],
+      'no_ipv6',
+      'carrier up on eth0 but no usable IPv6 address: fe80::1 is link-local (fe80::/10: no router advertisement or DHCPv6 lease?); 2001:db8::10 is dadfailed (another host on the link has it)',
+    ],
     ['no IPv6 address at all', [], 'no_ipv6', 'carrier up on eth0 but no IPv6 address'],
     ['a global address', [linkLocal, global], 'up', 'eth0 up, 192.0.2.10, 2001:db8::10'],
   ];

@@ -1,11 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { classifyLink, isLinkFailure, needsAliveProbes, type ClassifyLinkOptions, type LinkState } from '../../src/network/classify-link.js';
+import {
+  classifyLink,
+  isLinkFailure,
+  needsAliveProbes,
+  type ClassifyLinkOptions,
+  type LinkState,
+} from '../../src/network/classify-link.js';
 import type { ProbeSetResult } from '../../src/network/probe.js';
 import type { CarrierReading, LinkReading } from '../../src/network/read-link.js';
 
 function reading(carrier: CarrierReading, ipv4: string[] = [], carrierError?: string): LinkReading {
-  return carrierError === undefined ? { interface: 'eth0', carrier, ipv4 } : { interface: 'eth0', carrier, carrierError, ipv4 };
+  return carrierError === undefined
+    ? { interface: 'eth0', carrier, ipv4 }
+    : { interface: 'eth0', carrier, carrierError, ipv4 };
 }
 
 const ANSWERED: ProbeSetResult = {
@@ -60,16 +68,70 @@ describe('classifyLink: every carrier reading × requireIpv4 × seenBefore', () 
 });
 
 describe('classifyLink: the alive probes', () => {
-  const aliveCases: { name: string; reading: LinkReading; requireIpv4: boolean; alive: ProbeSetResult; state: LinkState }[] = [
-    { name: 'up with an address, probes answer', reading: reading('up', ADDRESS), requireIpv4: true, alive: ANSWERED, state: 'up' },
-    { name: 'up with an address, probes fail', reading: reading('up', ADDRESS), requireIpv4: true, alive: NOT_ANSWERED, state: 'unreachable' },
-    { name: 'up without an address (not required), probes answer', reading: reading('up'), requireIpv4: false, alive: ANSWERED, state: 'up' },
-    { name: 'up without an address (not required), probes fail', reading: reading('up'), requireIpv4: false, alive: NOT_ANSWERED, state: 'unreachable' },
+  const aliveCases: {
+    name: string;
+    reading: LinkReading;
+    requireIpv4: boolean;
+    alive: ProbeSetResult;
+    state: LinkState;
+  }[] = [
+    {
+      name: 'up with an address, probes answer',
+      reading: reading('up', ADDRESS),
+      requireIpv4: true,
+      alive: ANSWERED,
+      state: 'up',
+    },
+    {
+      name: 'up with an address, probes fail',
+      reading: reading('up', ADDRESS),
+      requireIpv4: true,
+      alive: NOT_ANSWERED,
+      state: 'unreachable',
+    },
+    {
+      name: 'up without an address (not required), probes answer',
+      reading: reading('up'),
+      requireIpv4: false,
+      alive: ANSWERED,
+      state: 'up',
+    },
+    {
+      name: 'up without an address (not required), probes fail',
+      reading: reading('up'),
+      requireIpv4: false,
+      alive: NOT_ANSWERED,
+      state: 'unreachable',
+    },
     // A result that should not have been asked for never hides the carrier's or the address's verdict.
-    { name: 'up without a required address, probes answer', reading: reading('up'), requireIpv4: true, alive: ANSWERED, state: 'no_ipv4' },
-    { name: 'no carrier, probes answer', reading: reading('down'), requireIpv4: false, alive: ANSWERED, state: 'no_carrier' },
-    { name: 'set down, probes answer', reading: reading('admin_down'), requireIpv4: false, alive: ANSWERED, state: 'admin_down' },
-    { name: 'missing (seen before), probes answer', reading: reading('missing'), requireIpv4: false, alive: ANSWERED, state: 'missing' },
+    {
+      name: 'up without a required address, probes answer',
+      reading: reading('up'),
+      requireIpv4: true,
+      alive: ANSWERED,
+      state: 'no_ipv4',
+    },
+    {
+      name: 'no carrier, probes answer',
+      reading: reading('down'),
+      requireIpv4: false,
+      alive: ANSWERED,
+      state: 'no_carrier',
+    },
+    {
+      name: 'set down, probes answer',
+      reading: reading('admin_down'),
+      requireIpv4: false,
+      alive: ANSWERED,
+      state: 'admin_down',
+    },
+    {
+      name: 'missing (seen before), probes answer',
+      reading: reading('missing'),
+      requireIpv4: false,
+      alive: ANSWERED,
+      state: 'missing',
+    },
   ];
   for (const { name, reading: given, requireIpv4, alive, state } of aliveCases) {
     it(`${name} → ${state}`, () => {
@@ -81,12 +143,18 @@ describe('classifyLink: the alive probes', () => {
     const failed = classifyLink(reading('up', ADDRESS), { requireIpv4: true, seenBefore: true, alive: NOT_ANSWERED });
     assert.deepEqual(failed, {
       state: 'unreachable',
-      reason: 'eth0 up, 192.168.7.2, but the alive probes failed: none of 1 answered: icmp 127.0.0.1 no reply (ping exited 1)',
+      reason:
+        'eth0 up, 192.168.7.2, but the alive probes failed: none of 1 answered: icmp 127.0.0.1 no reply (ping exited 1)',
       ipv4: ADDRESS,
       alive: NOT_ANSWERED,
     });
     const answered = classifyLink(reading('up', ADDRESS), { requireIpv4: true, seenBefore: true, alive: ANSWERED });
-    assert.deepEqual(answered, { state: 'up', reason: 'eth0 up, 192.168.7.2; any of 1 answered: icmp 127.0.0.1 reply', ipv4: ADDRESS, alive: ANSWERED });
+    assert.deepEqual(answered, {
+      state: 'up',
+      reason: 'eth0 up, 192.168.7.2; any of 1 answered: icmp 127.0.0.1 reply',
+      ipv4: ADDRESS,
+      alive: ANSWERED,
+    });
   });
 });
 
@@ -97,7 +165,10 @@ describe('classifyLink: reasons', () => {
   });
 
   it('quotes why the carrier is unreadable', () => {
-    const verdict = classifyLink(reading('unreadable', [], 'EACCES: permission denied'), { requireIpv4: true, seenBefore: true });
+    const verdict = classifyLink(reading('unreadable', [], 'EACCES: permission denied'), {
+      requireIpv4: true,
+      seenBefore: true,
+    });
     assert.equal(verdict.reason, 'cannot read the carrier of eth0: EACCES: permission denied');
   });
 
@@ -129,7 +200,11 @@ describe('isLinkFailure', () => {
 describe('needsAliveProbes', () => {
   const carriers: CarrierReading[] = ['up', 'down', 'admin_down', 'missing', 'unreadable'];
   /** The only readings worth probing: carrier up, and an address unless none is required. */
-  const needed = new Set(['up, requireIpv4 true, an address', 'up, requireIpv4 false, an address', 'up, requireIpv4 false, no address']);
+  const needed = new Set([
+    'up, requireIpv4 true, an address',
+    'up, requireIpv4 false, an address',
+    'up, requireIpv4 false, no address',
+  ]);
   for (const carrier of carriers) {
     for (const requireIpv4 of BOOLS) {
       for (const ipv4 of [ADDRESS, []]) {
@@ -148,7 +223,11 @@ describe('needsAliveProbes', () => {
         for (const ipv4 of [ADDRESS, []]) {
           const given = reading(carrier, ipv4);
           const alone = classifyLink(given, { requireIpv4, seenBefore: true }).state;
-          assert.equal(needsAliveProbes(given, requireIpv4), alone === 'up', `${carrier} ${requireIpv4} ${ipv4.join()}`);
+          assert.equal(
+            needsAliveProbes(given, requireIpv4),
+            alone === 'up',
+            `${carrier} ${requireIpv4} ${ipv4.join()}`,
+          );
         }
       }
     }
@@ -157,12 +236,38 @@ describe('needsAliveProbes', () => {
 
 describe('classifyLink: addresses that do not make the link usable', () => {
   const LINK_LOCAL = '169.254.31.7';
-  const cases: { name: string; ipv4: string[]; requireIpv4: boolean; allowLinkLocal?: boolean; state: LinkState; usable: string[] }[] = [
+  const cases: {
+    name: string;
+    ipv4: string[];
+    requireIpv4: boolean;
+    allowLinkLocal?: boolean;
+    state: LinkState;
+    usable: string[];
+  }[] = [
     { name: 'only a link-local address', ipv4: [LINK_LOCAL], requireIpv4: true, state: 'no_ipv4', usable: [] },
-    { name: 'only a link-local address, allow_link_local', ipv4: [LINK_LOCAL], requireIpv4: true, allowLinkLocal: true, state: 'up', usable: [LINK_LOCAL] },
-    { name: 'a link-local address beside a leased one', ipv4: [LINK_LOCAL, '192.0.2.10'], requireIpv4: true, state: 'up', usable: ['192.0.2.10'] },
+    {
+      name: 'only a link-local address, allow_link_local',
+      ipv4: [LINK_LOCAL],
+      requireIpv4: true,
+      allowLinkLocal: true,
+      state: 'up',
+      usable: [LINK_LOCAL],
+    },
+    {
+      name: 'a link-local address beside a leased one',
+      ipv4: [LINK_LOCAL, '192.0.2.10'],
+      requireIpv4: true,
+      state: 'up',
+      usable: ['192.0.2.10'],
+    },
     { name: 'only 0.0.0.0', ipv4: ['0.0.0.0'], requireIpv4: true, allowLinkLocal: true, state: 'no_ipv4', usable: [] },
-    { name: 'only a link-local address, no address required', ipv4: [LINK_LOCAL], requireIpv4: false, state: 'up', usable: [] },
+    {
+      name: 'only a link-local address, no address required',
+      ipv4: [LINK_LOCAL],
+      requireIpv4: false,
+      state: 'up',
+      usable: [],
+    },
   ];
   for (const { name, ipv4, requireIpv4, allowLinkLocal, state, usable } of cases) {
     it(`${name} → ${state}`, () => {
@@ -170,7 +275,11 @@ describe('classifyLink: addresses that do not make the link usable', () => {
       const verdict = classifyLink(reading('up', ipv4), { requireIpv4, seenBefore: true, ...addresses });
       assert.equal(verdict.state, state);
       assert.deepEqual(verdict.ipv4, usable);
-      assert.equal(needsAliveProbes(reading('up', ipv4), requireIpv4, addresses), state === 'up', 'no probe for a link the address already fails');
+      assert.equal(
+        needsAliveProbes(reading('up', ipv4), requireIpv4, addresses),
+        state === 'up',
+        'no probe for a link the address already fails',
+      );
     });
   }
 
@@ -185,7 +294,10 @@ describe('classifyLink: addresses that do not make the link usable', () => {
 describe('classifyLink: a note and a lookup by MAC', () => {
   it('adds the note to the reason of any state', () => {
     const note = 'found by its MAC 02:00:5e:00:53:01 as end0 (network.interface says eth0: renamed?)';
-    const verdict = classifyLink({ interface: 'end0', carrier: 'up', ipv4: ADDRESS }, { requireIpv4: true, seenBefore: true, note });
+    const verdict = classifyLink(
+      { interface: 'end0', carrier: 'up', ipv4: ADDRESS },
+      { requireIpv4: true, seenBefore: true, note },
+    );
     assert.equal(verdict.reason, `end0 up, 192.168.7.2; ${note}`);
   });
 

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decideReboot, type RebootDecision, type RebootFacts, type RebootGuard } from '../../src/network/decide-reboot.js';
+import {
+  decideReboot,
+  type RebootDecision,
+  type RebootFacts,
+  type RebootGuard,
+} from '../../src/network/decide-reboot.js';
 import type { MassStorageBacking, MassStorageScan } from '../../src/network/find-mass-storage.js';
 import type { ProbeSetResult } from '../../src/network/probe.js';
 
@@ -60,11 +65,23 @@ const holdBy = (guard: RebootGuard): Expected => ({ kind: 'hold', guard });
 
 const cases: Case[] = [
   // no_reboot_command
-  { name: 'no reboot section: never a reboot, whatever else', facts: facts({ reboot: undefined, failedLadderRuns: 99 }), expected: holdBy('no_reboot_command') },
+  {
+    name: 'no reboot section: never a reboot, whatever else',
+    facts: facts({ reboot: undefined, failedLadderRuns: 99 }),
+    expected: holdBy('no_reboot_command'),
+  },
 
   // max_failures
-  { name: 'failures below max_failures', facts: facts({ failedLadderRuns: 2, maxFailures: 3 }), expected: holdBy('max_failures') },
-  { name: 'no failed run yet, max_failures 1', facts: facts({ failedLadderRuns: 0, maxFailures: 1 }), expected: holdBy('max_failures') },
+  {
+    name: 'failures below max_failures',
+    facts: facts({ failedLadderRuns: 2, maxFailures: 3 }),
+    expected: holdBy('max_failures'),
+  },
+  {
+    name: 'no failed run yet, max_failures 1',
+    facts: facts({ failedLadderRuns: 0, maxFailures: 1 }),
+    expected: holdBy('max_failures'),
+  },
   { name: 'failures at max_failures', facts: facts({ failedLadderRuns: 3, maxFailures: 3 }), expected: REBOOT },
   { name: 'failures above max_failures', facts: facts({ failedLadderRuns: 7, maxFailures: 3 }), expected: REBOOT },
 
@@ -82,9 +99,21 @@ const cases: Case[] = [
   },
 
   // max_per_day
-  { name: 'max_per_day reached', facts: facts({ sinceLastRebootSeconds: 7200, rebootsInLastDay: 3 }), expected: holdBy('max_per_day') },
-  { name: 'max_per_day exceeded', facts: facts({ sinceLastRebootSeconds: 7200, rebootsInLastDay: 4 }), expected: holdBy('max_per_day') },
-  { name: 'max_per_day not reached', facts: facts({ sinceLastRebootSeconds: 7200, rebootsInLastDay: 2 }), expected: REBOOT },
+  {
+    name: 'max_per_day reached',
+    facts: facts({ sinceLastRebootSeconds: 7200, rebootsInLastDay: 3 }),
+    expected: holdBy('max_per_day'),
+  },
+  {
+    name: 'max_per_day exceeded',
+    facts: facts({ sinceLastRebootSeconds: 7200, rebootsInLastDay: 4 }),
+    expected: holdBy('max_per_day'),
+  },
+  {
+    name: 'max_per_day not reached',
+    facts: facts({ sinceLastRebootSeconds: 7200, rebootsInLastDay: 2 }),
+    expected: REBOOT,
+  },
   {
     name: 'max_per_day 1 with one reboot today',
     facts: facts({ reboot: { cooldownSeconds: 0, maxPerDay: 1 }, sinceLastRebootSeconds: 60, rebootsInLastDay: 1 }),
@@ -92,32 +121,68 @@ const cases: Case[] = [
   },
 
   // maintenance_flag
-  { name: 'maintenance flag exists', facts: facts({ maintenanceFlag: { path: '/run/maint', exists: true } }), expected: holdBy('maintenance_flag') },
-  { name: 'maintenance flag absent', facts: facts({ maintenanceFlag: { path: '/run/maint', exists: false } }), expected: REBOOT },
+  {
+    name: 'maintenance flag exists',
+    facts: facts({ maintenanceFlag: { path: '/run/maint', exists: true } }),
+    expected: holdBy('maintenance_flag'),
+  },
+  {
+    name: 'maintenance flag absent',
+    facts: facts({ maintenanceFlag: { path: '/run/maint', exists: false } }),
+    expected: REBOOT,
+  },
   { name: 'maintenance flag not configured', facts: facts({ maintenanceFlag: undefined }), expected: REBOOT },
 
   // usb_mass_storage
-  { name: 'usb: bound backing, any gadget counts', facts: facts({ usb: usb({ backings: [backing('fe980000.usb')] }, false) }), expected: holdBy('usb_mass_storage') },
-  { name: 'usb: unbound backing, any gadget counts', facts: facts({ usb: usb({ backings: [backing('')] }, false) }), expected: holdBy('usb_mass_storage') },
-  { name: 'usb: bound backing, only bound ones count', facts: facts({ usb: usb({ backings: [backing('fe980000.usb')] }, true) }), expected: holdBy('usb_mass_storage') },
-  { name: 'usb: unbound backing, only bound ones count', facts: facts({ usb: usb({ backings: [backing('')] }, true) }), expected: REBOOT },
+  {
+    name: 'usb: bound backing, any gadget counts',
+    facts: facts({ usb: usb({ backings: [backing('fe980000.usb')] }, false) }),
+    expected: holdBy('usb_mass_storage'),
+  },
+  {
+    name: 'usb: unbound backing, any gadget counts',
+    facts: facts({ usb: usb({ backings: [backing('')] }, false) }),
+    expected: holdBy('usb_mass_storage'),
+  },
+  {
+    name: 'usb: bound backing, only bound ones count',
+    facts: facts({ usb: usb({ backings: [backing('fe980000.usb')] }, true) }),
+    expected: holdBy('usb_mass_storage'),
+  },
+  {
+    name: 'usb: unbound backing, only bound ones count',
+    facts: facts({ usb: usb({ backings: [backing('')] }, true) }),
+    expected: REBOOT,
+  },
   {
     name: 'usb: one unbound and one bound, only bound ones count',
-    facts: facts({ usb: usb({ backings: [backing('', '/data/a.iso'), backing('fe980000.usb', '/data/b.iso', 'lun.1')] }, true) }),
+    facts: facts({
+      usb: usb({ backings: [backing('', '/data/a.iso'), backing('fe980000.usb', '/data/b.iso', 'lun.1')] }, true),
+    }),
     expected: holdBy('usb_mass_storage'),
   },
   { name: 'usb: no backing', facts: facts({ usb: usb({ backings: [] }, false) }), expected: REBOOT },
-  { name: 'usb: scan error, nothing found', facts: facts({ usb: usb({ backings: [], error: 'EACCES: permission denied' }, false) }), expected: holdBy('usb_mass_storage') },
+  {
+    name: 'usb: scan error, nothing found',
+    facts: facts({ usb: usb({ backings: [], error: 'EACCES: permission denied' }, false) }),
+    expected: holdBy('usb_mass_storage'),
+  },
   {
     name: 'usb: scan error holds even when only bound ones count',
-    facts: facts({ usb: usb({ backings: [backing('')], error: 'EISDIR: illegal operation on a directory, read' }, true) }),
+    facts: facts({
+      usb: usb({ backings: [backing('')], error: 'EISDIR: illegal operation on a directory, read' }, true),
+    }),
     expected: holdBy('usb_mass_storage'),
   },
   { name: 'usb: guard disabled', facts: facts({ usb: undefined }), expected: REBOOT },
 
   // reachable
   { name: 'veto probes not configured', facts: facts({ reachability: undefined }), expected: REBOOT },
-  { name: 'veto probes configured, not run yet', facts: facts({ reachability: 'not_probed' }), expected: { kind: 'probe' } },
+  {
+    name: 'veto probes configured, not run yet',
+    facts: facts({ reachability: 'not_probed' }),
+    expected: { kind: 'probe' },
+  },
   { name: 'veto probes answer', facts: facts({ reachability: ANSWERED }), expected: holdBy('reachable') },
   { name: 'veto probes do not answer', facts: facts({ reachability: NOT_ANSWERED }), expected: REBOOT },
 ];
@@ -156,7 +221,15 @@ describe('decideReboot: the order of the guards', () => {
     return all;
   }
 
-  const order: RebootGuard[] = ['no_reboot_command', 'max_failures', 'cooldown', 'max_per_day', 'maintenance_flag', 'usb_mass_storage', 'reachable'];
+  const order: RebootGuard[] = [
+    'no_reboot_command',
+    'max_failures',
+    'cooldown',
+    'max_per_day',
+    'maintenance_flag',
+    'usb_mass_storage',
+    'reachable',
+  ];
 
   order.forEach((guard, index) => {
     it(`${guard} decides when it and every later guard hold`, () => {
@@ -187,7 +260,10 @@ describe('decideReboot: reasons name the numbers', () => {
   });
 
   it('max_failures counts the failed runs against the limit', () => {
-    assert.equal(reasonOf(decideReboot(facts({ failedLadderRuns: 2, maxFailures: 5 }))), '2 of 5 consecutive failed ladder runs');
+    assert.equal(
+      reasonOf(decideReboot(facts({ failedLadderRuns: 2, maxFailures: 5 }))),
+      '2 of 5 consecutive failed ladder runs',
+    );
   });
 
   it('cooldown says how long ago, how long the cooldown is, and how long is left', () => {
@@ -201,25 +277,45 @@ describe('decideReboot: reasons name the numbers', () => {
   });
 
   it('maintenance_flag names the file', () => {
-    assert.equal(reasonOf(decideReboot(facts({ maintenanceFlag: { path: '/run/maint', exists: true } }))), 'the maintenance flag /run/maint exists');
+    assert.equal(
+      reasonOf(decideReboot(facts({ maintenanceFlag: { path: '/run/maint', exists: true } }))),
+      'the maintenance flag /run/maint exists',
+    );
   });
 
   it('usb_mass_storage names what is presented, and only what counts', () => {
-    const reason = reasonOf(decideReboot(facts({ usb: usb({ backings: [backing('', '/data/a.iso'), backing('fe980000.usb', '/data/b.iso', 'lun.1')] }, true) })));
-    assert.equal(reason, 'a USB mass-storage gadget is in use: kvm/mass_storage.usb0/lun.1 presents /data/b.iso (bound to fe980000.usb)');
+    const reason = reasonOf(
+      decideReboot(
+        facts({
+          usb: usb({ backings: [backing('', '/data/a.iso'), backing('fe980000.usb', '/data/b.iso', 'lun.1')] }, true),
+        }),
+      ),
+    );
+    assert.equal(
+      reason,
+      'a USB mass-storage gadget is in use: kvm/mass_storage.usb0/lun.1 presents /data/b.iso (bound to fe980000.usb)',
+    );
   });
 
   it('a usb scan error is quoted', () => {
-    const reason = reasonOf(decideReboot(facts({ usb: usb({ backings: [], error: 'EACCES: permission denied' }, false) })));
+    const reason = reasonOf(
+      decideReboot(facts({ usb: usb({ backings: [], error: 'EACCES: permission denied' }, false) })),
+    );
     assert.equal(reason, 'cannot tell whether a USB disk image is presented: EACCES: permission denied');
   });
 
   it('reachable quotes the probes', () => {
-    assert.match(reasonOf(decideReboot(facts({ reachability: ANSWERED }))), /the veto probes answer: any of 1 answered: tcp 127\.0\.0\.1:53 connected$/);
+    assert.match(
+      reasonOf(decideReboot(facts({ reachability: ANSWERED }))),
+      /the veto probes answer: any of 1 answered: tcp 127\.0\.0\.1:53 connected$/,
+    );
   });
 
   it('a reboot gives the failed runs and max_failures, and the veto probes when they ran', () => {
-    assert.equal(reasonOf(decideReboot(facts({ failedLadderRuns: 4 }))), '4 consecutive failed ladder runs (max_failures 3)');
+    assert.equal(
+      reasonOf(decideReboot(facts({ failedLadderRuns: 4 }))),
+      '4 consecutive failed ladder runs (max_failures 3)',
+    );
     assert.equal(
       reasonOf(decideReboot(facts({ failedLadderRuns: 4, reachability: NOT_ANSWERED }))),
       '4 consecutive failed ladder runs (max_failures 3); the veto probes do not answer (none of 1 answered: tcp 127.0.0.1:53 ECONNREFUSED)',

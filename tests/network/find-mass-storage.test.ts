@@ -47,18 +47,32 @@ function backing(gadget: string, fn: string, lun: string, file: string, udc: str
 
 describe('findMassStorage: what counts as a backing', () => {
   it('a single gadget folder: its LUN with a backing file', () => {
-    const gadget = makeGadget(join(makeTempDir(), 'kvm'), { udc: 'fe980000.usb\n', functions: { 'mass_storage.usb0': { 'lun.0': '/data/debian.iso\n' } } });
-    assert.deepEqual(findMassStorage(gadget), { backings: [backing(gadget, 'mass_storage.usb0', 'lun.0', '/data/debian.iso', 'fe980000.usb')] });
+    const gadget = makeGadget(join(makeTempDir(), 'kvm'), {
+      udc: 'fe980000.usb\n',
+      functions: { 'mass_storage.usb0': { 'lun.0': '/data/debian.iso\n' } },
+    });
+    assert.deepEqual(findMassStorage(gadget), {
+      backings: [backing(gadget, 'mass_storage.usb0', 'lun.0', '/data/debian.iso', 'fe980000.usb')],
+    });
   });
 
   it('a folder of gadgets: every gadget, in name order; folders without functions are not gadgets', () => {
     const root = join(makeTempDir(), 'usb_gadget');
-    const b = makeGadget(join(root, 'b-gadget'), { udc: '', functions: { 'mass_storage.0': { 'lun.0': '/data/b.img' } } });
-    const a = makeGadget(join(root, 'a-gadget'), { udc: 'dwc2\n', functions: { 'mass_storage.0': { 'lun.0': '/data/a.img' } } });
+    const b = makeGadget(join(root, 'b-gadget'), {
+      udc: '',
+      functions: { 'mass_storage.0': { 'lun.0': '/data/b.img' } },
+    });
+    const a = makeGadget(join(root, 'a-gadget'), {
+      udc: 'dwc2\n',
+      functions: { 'mass_storage.0': { 'lun.0': '/data/a.img' } },
+    });
     mkdirSync(join(root, 'not-a-gadget', 'strings'), { recursive: true });
     writeFileSync(join(root, 'stray-file'), 'x');
     assert.deepEqual(findMassStorage(root), {
-      backings: [backing(a, 'mass_storage.0', 'lun.0', '/data/a.img', 'dwc2'), backing(b, 'mass_storage.0', 'lun.0', '/data/b.img', '')],
+      backings: [
+        backing(a, 'mass_storage.0', 'lun.0', '/data/a.img', 'dwc2'),
+        backing(b, 'mass_storage.0', 'lun.0', '/data/b.img', ''),
+      ],
     });
   });
 
@@ -98,14 +112,21 @@ describe('findMassStorage: what counts as a backing', () => {
       },
     });
     assert.deepEqual(findMassStorage(gadget), {
-      backings: [backing(gadget, 'mass_storage.usb0', 'lun.5', '/data/with spaces.iso', 'dwc2'), backing(gadget, 'mass_storage.usb0', 'lun.6', '/data/tab.img', 'dwc2')],
+      backings: [
+        backing(gadget, 'mass_storage.usb0', 'lun.5', '/data/with spaces.iso', 'dwc2'),
+        backing(gadget, 'mass_storage.usb0', 'lun.6', '/data/tab.img', 'dwc2'),
+      ],
     });
   });
 
   it('ignores functions other than mass storage, even with LUN-shaped folders', () => {
     const gadget = makeGadget(join(makeTempDir(), 'g'), {
       udc: 'dwc2',
-      functions: { 'ecm.usb0': { 'lun.0': '/data/not-storage.img' }, 'acm.GS0': { port_num: '0\n' }, 'hid.usb0': { 'lun.0': '/data/hid.img' } },
+      functions: {
+        'ecm.usb0': { 'lun.0': '/data/not-storage.img' },
+        'acm.GS0': { port_num: '0\n' },
+        'hid.usb0': { 'lun.0': '/data/hid.img' },
+      },
     });
     assert.deepEqual(findMassStorage(gadget), { backings: [] });
   });
@@ -135,7 +156,10 @@ describe('findMassStorage: UDC', () => {
   ];
   for (const [name, udc, expected] of table) {
     it(`UDC ${name} → ${JSON.stringify(expected)}`, () => {
-      const gadget = makeGadget(join(makeTempDir(), 'g'), { ...(udc === undefined ? {} : { udc }), functions: { 'mass_storage.0': { 'lun.0': '/data/x.iso' } } });
+      const gadget = makeGadget(join(makeTempDir(), 'g'), {
+        ...(udc === undefined ? {} : { udc }),
+        functions: { 'mass_storage.0': { 'lun.0': '/data/x.iso' } },
+      });
       const scan = findMassStorage(gadget);
       assert.equal(scan.error, undefined);
       assert.deepEqual(
@@ -158,7 +182,10 @@ describe('findMassStorage: unreadable parts set error', () => {
   });
 
   it('a UDC that is a folder: error', () => {
-    const gadget = makeGadget(join(makeTempDir(), 'g'), { udc: { dir: true }, functions: { 'mass_storage.0': { 'lun.0': '/data/a.iso' } } });
+    const gadget = makeGadget(join(makeTempDir(), 'g'), {
+      udc: { dir: true },
+      functions: { 'mass_storage.0': { 'lun.0': '/data/a.iso' } },
+    });
     const scan = findMassStorage(gadget);
     assert.match(scan.error ?? '', /EISDIR/);
     assert.deepEqual(scan.backings, []);
@@ -196,7 +223,15 @@ describe('findMassStorage: unreadable parts set error', () => {
 describe('describeBacking', () => {
   it('names the gadget, function, LUN and file, and the controller it is bound to', () => {
     assert.equal(
-      describeBacking(backing('/sys/kernel/config/usb_gadget/rockchip', 'mass_storage.usb0', 'lun.0', '/data/debian.iso', 'fe980000.usb')),
+      describeBacking(
+        backing(
+          '/sys/kernel/config/usb_gadget/rockchip',
+          'mass_storage.usb0',
+          'lun.0',
+          '/data/debian.iso',
+          'fe980000.usb',
+        ),
+      ),
       'rockchip/mass_storage.usb0/lun.0 presents /data/debian.iso (bound to fe980000.usb)',
     );
   });

@@ -46,12 +46,20 @@ describe('readLink on a fake sysfs', () => {
 
   it('carrier "1" without a newline is up too', () => {
     const { ipv4Of } = recordingIpv4Of([]);
-    assert.deepEqual(readLink('eth0', { sysfsRoot: fakeSysfs('eth0', '1'), ipv4Of }), { interface: 'eth0', carrier: 'up', ipv4: [] });
+    assert.deepEqual(readLink('eth0', { sysfsRoot: fakeSysfs('eth0', '1'), ipv4Of }), {
+      interface: 'eth0',
+      carrier: 'up',
+      ipv4: [],
+    });
   });
 
   it('carrier "0": down, and the addresses are not looked up', () => {
     const { ipv4Of, asked } = recordingIpv4Of(['192.168.7.2']);
-    assert.deepEqual(readLink('eth0', { sysfsRoot: fakeSysfs('eth0', '0\n'), ipv4Of }), { interface: 'eth0', carrier: 'down', ipv4: [] });
+    assert.deepEqual(readLink('eth0', { sysfsRoot: fakeSysfs('eth0', '0\n'), ipv4Of }), {
+      interface: 'eth0',
+      carrier: 'down',
+      ipv4: [],
+    });
     assert.deepEqual(asked, []);
   });
 
@@ -76,7 +84,11 @@ describe('readLink on a fake sysfs', () => {
 
   it('no interface folder: missing, with no error text', () => {
     const { ipv4Of, asked } = recordingIpv4Of(['192.168.7.2']);
-    assert.deepEqual(readLink('eth1', { sysfsRoot: fakeSysfs('eth0', '1\n'), ipv4Of }), { interface: 'eth1', carrier: 'missing', ipv4: [] });
+    assert.deepEqual(readLink('eth1', { sysfsRoot: fakeSysfs('eth0', '1\n'), ipv4Of }), {
+      interface: 'eth1',
+      carrier: 'missing',
+      ipv4: [],
+    });
     assert.deepEqual(asked, []);
   });
 
@@ -126,28 +138,44 @@ describe('carrierOfReadError', () => {
 describe('readLink on a real veth inside a network namespace', () => {
   /** Runs the read-link-once fixture inside the pair's device namespace. */
   async function readFromDevice(pair: NetworkPair): Promise<LinkReading> {
-    const [command, ...args] = pair.execArgv(pair.device, [process.execPath, '--import', 'tsx', READ_LINK_ONCE, pair.deviceInterface]);
+    const [command, ...args] = pair.execArgv(pair.device, [
+      process.execPath,
+      '--import',
+      'tsx',
+      READ_LINK_ONCE,
+      pair.deviceInterface,
+    ]);
     if (command === undefined) throw new Error('empty argv');
     const { stdout } = await promisify(execFile)(command, args, { cwd: REPO_ROOT, timeout: 50_000 });
     return JSON.parse(stdout) as LinkReading;
   }
 
-  it('reads up with the address, then down when the far end goes down, then admin_down when the device end is set down', hangGuard, async () => {
-    const pair = createNetworkPair();
-    assert.equal(pair.deviceInterface, 'wdeth0');
+  it(
+    'reads up with the address, then down when the far end goes down, then admin_down when the device end is set down',
+    hangGuard,
+    async () => {
+      const pair = createNetworkPair();
+      assert.equal(pair.deviceInterface, 'wdeth0');
 
-    assert.deepEqual(await readFromDevice(pair), { interface: 'wdeth0', carrier: 'up', ipv4: [pair.deviceAddress] });
+      assert.deepEqual(await readFromDevice(pair), { interface: 'wdeth0', carrier: 'up', ipv4: [pair.deviceAddress] });
 
-    pair.ip(pair.peer, 'link', 'set', 'dev', pair.peerInterface, 'down');
-    assert.deepEqual(await readFromDevice(pair), { interface: 'wdeth0', carrier: 'down', ipv4: [] });
+      pair.ip(pair.peer, 'link', 'set', 'dev', pair.peerInterface, 'down');
+      assert.deepEqual(await readFromDevice(pair), { interface: 'wdeth0', carrier: 'down', ipv4: [] });
 
-    pair.ip(pair.device, 'link', 'set', 'dev', pair.deviceInterface, 'down');
-    assert.deepEqual(await readFromDevice(pair), { interface: 'wdeth0', carrier: 'admin_down', ipv4: [] });
-  });
+      pair.ip(pair.device, 'link', 'set', 'dev', pair.deviceInterface, 'down');
+      assert.deepEqual(await readFromDevice(pair), { interface: 'wdeth0', carrier: 'admin_down', ipv4: [] });
+    },
+  );
 
   it('reads missing for an interface that is not in the namespace', hangGuard, async () => {
     const pair = createNetworkPair();
-    const [command, ...args] = pair.execArgv(pair.device, [process.execPath, '--import', 'tsx', READ_LINK_ONCE, 'wdnone0']);
+    const [command, ...args] = pair.execArgv(pair.device, [
+      process.execPath,
+      '--import',
+      'tsx',
+      READ_LINK_ONCE,
+      'wdnone0',
+    ]);
     if (command === undefined) throw new Error('empty argv');
     const { stdout } = await promisify(execFile)(command, args, { cwd: REPO_ROOT, timeout: 50_000 });
     assert.deepEqual(JSON.parse(stdout), { interface: 'wdnone0', carrier: 'missing', ipv4: [] });

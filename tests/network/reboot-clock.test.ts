@@ -20,26 +20,106 @@ interface Case {
 const cases: Case[] = [
   // Same boot: uptime, whatever the wall clock did.
   { name: 'same boot, clocks agree', then: at(T, 'boot-a', 100), now: at(T + 300_000, 'boot-a', 400), seconds: 300 },
-  { name: 'same boot, wall clock stepped back an hour', then: at(T, 'boot-a', 100), now: at(T - HOUR_MS, 'boot-a', 400), seconds: 300 },
-  { name: 'same boot, wall clock stepped forward ten days (NTP answered)', then: at(T, 'boot-a', 100), now: at(T + 10 * DAY_MS, 'boot-a', 400), seconds: 300 },
+  {
+    name: 'same boot, wall clock stepped back an hour',
+    then: at(T, 'boot-a', 100),
+    now: at(T - HOUR_MS, 'boot-a', 400),
+    seconds: 300,
+  },
+  {
+    name: 'same boot, wall clock stepped forward ten days (NTP answered)',
+    then: at(T, 'boot-a', 100),
+    now: at(T + 10 * DAY_MS, 'boot-a', 400),
+    seconds: 300,
+  },
   { name: 'same boot, no time passed', then: at(T, 'boot-a', 100), now: at(T, 'boot-a', 100), seconds: 0 },
-  { name: 'same boot, uptime going back (corrupt row) never goes negative', then: at(T, 'boot-a', 500), now: at(T + HOUR_MS, 'boot-a', 400), seconds: 0 },
+  {
+    name: 'same boot, uptime going back (corrupt row) never goes negative',
+    then: at(T, 'boot-a', 500),
+    now: at(T + HOUR_MS, 'boot-a', 400),
+    seconds: 0,
+  },
   // Same boot without both uptimes: the wall clock, never negative.
-  { name: 'same boot, no uptime then: wall clock', then: at(T, 'boot-a', undefined), now: at(T + 120_000, 'boot-a', 400), seconds: 120 },
-  { name: 'same boot, no uptime now: wall clock', then: at(T, 'boot-a', 100), now: at(T + 120_000, 'boot-a', undefined), seconds: 120 },
-  { name: 'same boot, no uptime, wall clock back: 0', then: at(T, 'boot-a', undefined), now: at(T - HOUR_MS, 'boot-a', undefined), seconds: 0 },
+  {
+    name: 'same boot, no uptime then: wall clock',
+    then: at(T, 'boot-a', undefined),
+    now: at(T + 120_000, 'boot-a', 400),
+    seconds: 120,
+  },
+  {
+    name: 'same boot, no uptime now: wall clock',
+    then: at(T, 'boot-a', 100),
+    now: at(T + 120_000, 'boot-a', undefined),
+    seconds: 120,
+  },
+  {
+    name: 'same boot, no uptime, wall clock back: 0',
+    then: at(T, 'boot-a', undefined),
+    now: at(T - HOUR_MS, 'boot-a', undefined),
+    seconds: 0,
+  },
   // Another boot: at least this boot's uptime.
-  { name: 'another boot, wall clock behind (no RTC, NTP not yet answered): the uptime', then: at(T, 'boot-a', 5000), now: at(T - HOUR_MS, 'boot-b', 120), seconds: 120 },
-  { name: 'another boot, wall clock says less than the uptime: the uptime', then: at(T, 'boot-a', 5000), now: at(T + 60_000, 'boot-b', 120), seconds: 120 },
-  { name: 'another boot, wall clock says more than the uptime: the wall clock', then: at(T, 'boot-a', 5000), now: at(T + 2 * HOUR_MS, 'boot-b', 120), seconds: 7200 },
-  { name: 'another boot, uptime unknown: the wall clock', then: at(T, 'boot-a', 5000), now: at(T + 90_000, 'boot-b', undefined), seconds: 90 },
-  { name: 'another boot, uptime unknown, wall clock behind: 0', then: at(T, 'boot-a', 5000), now: at(T - HOUR_MS, 'boot-b', undefined), seconds: 0 },
+  {
+    name: 'another boot, wall clock behind (no RTC, NTP not yet answered): the uptime',
+    then: at(T, 'boot-a', 5000),
+    now: at(T - HOUR_MS, 'boot-b', 120),
+    seconds: 120,
+  },
+  {
+    name: 'another boot, wall clock says less than the uptime: the uptime',
+    then: at(T, 'boot-a', 5000),
+    now: at(T + 60_000, 'boot-b', 120),
+    seconds: 120,
+  },
+  {
+    name: 'another boot, wall clock says more than the uptime: the wall clock',
+    then: at(T, 'boot-a', 5000),
+    now: at(T + 2 * HOUR_MS, 'boot-b', 120),
+    seconds: 7200,
+  },
+  {
+    name: 'another boot, uptime unknown: the wall clock',
+    then: at(T, 'boot-a', 5000),
+    now: at(T + 90_000, 'boot-b', undefined),
+    seconds: 90,
+  },
+  {
+    name: 'another boot, uptime unknown, wall clock behind: 0',
+    then: at(T, 'boot-a', 5000),
+    now: at(T - HOUR_MS, 'boot-b', undefined),
+    seconds: 0,
+  },
   // Unknown boots: the wall clock, never negative.
-  { name: 'boot unknown then: wall clock, not the uptime', then: at(T, undefined, 100), now: at(T + 30_000, 'boot-a', 400), seconds: 30 },
-  { name: 'boot unknown now: wall clock, not the uptime', then: at(T, 'boot-a', 100), now: at(T + 30_000, undefined, 400), seconds: 30 },
-  { name: 'both boots unknown: wall clock', then: at(T, undefined, undefined), now: at(T + 45_000, undefined, undefined), seconds: 45 },
-  { name: 'boot unknown then, wall clock behind: 0', then: at(T, undefined, 100), now: at(T - HOUR_MS, 'boot-a', 400), seconds: 0 },
-  { name: 'both boots unknown, wall clock behind: 0', then: at(T, undefined, undefined), now: at(T - DAY_MS, undefined, undefined), seconds: 0 },
+  {
+    name: 'boot unknown then: wall clock, not the uptime',
+    then: at(T, undefined, 100),
+    now: at(T + 30_000, 'boot-a', 400),
+    seconds: 30,
+  },
+  {
+    name: 'boot unknown now: wall clock, not the uptime',
+    then: at(T, 'boot-a', 100),
+    now: at(T + 30_000, undefined, 400),
+    seconds: 30,
+  },
+  {
+    name: 'both boots unknown: wall clock',
+    then: at(T, undefined, undefined),
+    now: at(T + 45_000, undefined, undefined),
+    seconds: 45,
+  },
+  {
+    name: 'boot unknown then, wall clock behind: 0',
+    then: at(T, undefined, 100),
+    now: at(T - HOUR_MS, 'boot-a', 400),
+    seconds: 0,
+  },
+  {
+    name: 'both boots unknown, wall clock behind: 0',
+    then: at(T, undefined, undefined),
+    now: at(T - DAY_MS, undefined, undefined),
+    seconds: 0,
+  },
 ];
 
 describe('secondsBetween', () => {

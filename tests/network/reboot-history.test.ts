@@ -10,7 +10,11 @@ const HOUR_MS = 3_600_000;
 let nextId = 1;
 
 /** A `reboot` row written `hoursAgo` by the wall clock, in `bootId` at `uptimeSeconds`. */
-function rebootRow(hoursAgo: number, bootId: string | null = null, uptimeSeconds: number | null = null): NetworkEventRow {
+function rebootRow(
+  hoursAgo: number,
+  bootId: string | null = null,
+  uptimeSeconds: number | null = null,
+): NetworkEventRow {
   return {
     id: nextId++,
     at: new Date(NOW_MS - hoursAgo * HOUR_MS).toISOString(),
@@ -34,7 +38,11 @@ function now(overrides: Partial<BootInstant> = {}): BootInstant {
 
 describe('summarizeReboots', () => {
   it('no past reboot: no last, no time since, none today', () => {
-    assert.deepEqual(summarizeReboots([], now()), { last: undefined, sinceLastRebootSeconds: undefined, rebootsInLastDay: 0 });
+    assert.deepEqual(summarizeReboots([], now()), {
+      last: undefined,
+      sinceLastRebootSeconds: undefined,
+      rebootsInLastDay: 0,
+    });
   });
 
   it('takes the first row (the newest) as the last reboot', () => {
@@ -57,7 +65,7 @@ describe('summarizeReboots', () => {
     assert.equal(summarizeReboots([justWithin], wallOnly).rebootsInLastDay, 1);
   });
 
-  it('a reboot of another boot is at least this boot\'s uptime ago, even when the wall clock is behind it', () => {
+  it("a reboot of another boot is at least this boot's uptime ago, even when the wall clock is behind it", () => {
     // Written with NTP time; this boot has no RTC and its clock is still two hours behind.
     const rows = [rebootRow(-2, 'boot-before', 86_000)];
     const history = summarizeReboots(rows, now({ bootId: 'boot-now', uptimeSeconds: 300 }));

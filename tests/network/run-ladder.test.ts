@@ -4,7 +4,12 @@ import type { NetworkConfig, RawNetworkConfig, RungConfig } from '../../src/conf
 import { normalizeNetwork } from '../../src/config/normalize-network.js';
 import { checkLink } from '../../src/network/check-link.js';
 import { runLadder, type LadderContext, type RungReport } from '../../src/network/run-ladder.js';
-import { FAKE_MAC, fakeNetworkSystem, type FakeNetworkSystem, type FakeNetworkSystemOptions } from '../helpers/fake-network-system.js';
+import {
+  FAKE_MAC,
+  fakeNetworkSystem,
+  type FakeNetworkSystem,
+  type FakeNetworkSystemOptions,
+} from '../helpers/fake-network-system.js';
 
 /** bounce (2 s down, 15 s settle) → restart-networking (15 s settle) → respawn-nm (20 s settle). */
 function networkConfig(overrides: Partial<RawNetworkConfig> = {}): NetworkConfig {
@@ -14,7 +19,13 @@ function networkConfig(overrides: Partial<RawNetworkConfig> = {}): NetworkConfig
       ladder: [
         { type: 'bounce' },
         { type: 'command', name: 'restart-networking', command: 'systemctl restart networking' },
-        { type: 'command', name: 'respawn-nm', command: 'systemctl restart NetworkManager', settle_seconds: 20, timeout_seconds: 60 },
+        {
+          type: 'command',
+          name: 'respawn-nm',
+          command: 'systemctl restart NetworkManager',
+          settle_seconds: 20,
+          timeout_seconds: 60,
+        },
       ],
       ...overrides,
     },
@@ -42,11 +53,15 @@ function ladderContext(network: NetworkConfig, fake: FakeNetworkSystem, events: 
 }
 
 /** The rung (WATCHDOG_ACTION) of each command run. */
-const actionsRun = (fake: FakeNetworkSystem): (string | undefined)[] => fake.shellCommands.map((command) => command.env.WATCHDOG_ACTION);
+const actionsRun = (fake: FakeNetworkSystem): (string | undefined)[] =>
+  fake.shellCommands.map((command) => command.env.WATCHDOG_ACTION);
 
 describe('runLadder: an uplink named by MAC', () => {
   it('bounces the interface that has the MAC now, by its new name, and never the configured one', async () => {
-    const fake = brokenLink({ interfaceName: 'end0', onSetLink: (_name, up, self) => void (up && (self.link.carrier = true)) });
+    const fake = brokenLink({
+      interfaceName: 'end0',
+      onSetLink: (_name, up, self) => void (up && (self.link.carrier = true)),
+    });
     const network = networkConfig({ interface_mac: FAKE_MAC });
     const first = await checkLink(network, true, fake);
     const run = await runLadder(network, { ...ladderContext(network, fake), device: first.device }, fake);
@@ -114,7 +129,8 @@ describe('runLadder', () => {
     const startMs = fake.clockMs;
     const network = networkConfig();
     await runLadder(network, ladderContext(network, fake), fake);
-    const at = (call: string): number[] => fake.calls.filter((entry) => entry.call === call).map((entry) => entry.atMs - startMs);
+    const at = (call: string): number[] =>
+      fake.calls.filter((entry) => entry.call === call).map((entry) => entry.atMs - startMs);
     // bounce: 2 s down, then 15 s; each command takes 50 ms, then 15 s and 20 s.
     assert.deepEqual(at('readLink eth0'), [2000 + 15_000, 17_000 + 50 + 15_000, 32_050 + 50 + 20_000]);
     assert.deepEqual(fake.sleeps, [2000, 15_000, 15_000, 20_000]);
@@ -174,7 +190,9 @@ describe('runLadder', () => {
 
   it('times out when ladder_timeout_seconds runs out: the rung running gets only what is left, the rest never run', async () => {
     // 30 s in all: the bounce and its settle take 17 s, leaving 13 s for restart-networking, which hangs.
-    const fake = brokenLink({ shellResult: (options) => ({ timedOut: true, exitCode: null, signal: 'SIGKILL', durationMs: options.timeoutMs }) });
+    const fake = brokenLink({
+      shellResult: (options) => ({ timedOut: true, exitCode: null, signal: 'SIGKILL', durationMs: options.timeoutMs }),
+    });
     const network = networkConfig({ ladder_timeout_seconds: 30 });
     const startMs = fake.clockMs;
     const events: string[] = [];
@@ -195,7 +213,10 @@ describe('runLadder', () => {
 
   it('cuts the settle wait short at the ladder timeout, and still checks the link', async () => {
     const fake = brokenLink();
-    const network = networkConfig({ ladder_timeout_seconds: 10, ladder: [{ type: 'bounce', down_seconds: 2, settle_seconds: 60 }] });
+    const network = networkConfig({
+      ladder_timeout_seconds: 10,
+      ladder: [{ type: 'bounce', down_seconds: 2, settle_seconds: 60 }],
+    });
     const run = await runLadder(network, ladderContext(network, fake), fake);
     assert.deepEqual(fake.sleeps, [2000, 8000]);
     assert.equal(run.rungs.length, 1);

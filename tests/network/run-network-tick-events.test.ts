@@ -10,13 +10,16 @@ import { readReboots } from '../../src/store/network-events.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
 import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
 import { onCleanup } from '../helpers/cleanup.js';
-import { fakeNetworkSystem, type FakeNetworkSystem, type FakeNetworkSystemOptions } from '../helpers/fake-network-system.js';
+import {
+  fakeNetworkSystem,
+  type FakeNetworkSystem,
+  type FakeNetworkSystemOptions,
+} from '../helpers/fake-network-system.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { recordingLogger } from '../helpers/recording-logger.js';
 
 const MINUTE = 60_000;
 const REBOOT_COMMAND = './reboot-stub.sh';
-
 
 interface Harness {
   dir: string;
@@ -33,7 +36,10 @@ function harness(raw: Partial<RawNetworkConfig>, fakeOptions: FakeNetworkSystemO
   const dir = makeTempDir();
   const db = openStore(join(dir, 'state', 'watchdog.db'));
   onCleanup(() => db.close());
-  const network = normalizeNetwork({ interface: 'eth0', interval_minutes: 0, ladder: [{ type: 'bounce' }], ...raw }, dir);
+  const network = normalizeNetwork(
+    { interface: 'eth0', interval_minutes: 0, ladder: [{ type: 'bounce' }], ...raw },
+    dir,
+  );
   const fake = fakeNetworkSystem(fakeOptions);
   const raised: WatchdogEvent[] = [];
   let seen = 0;
@@ -42,7 +48,14 @@ function harness(raw: Partial<RawNetworkConfig>, fakeOptions: FakeNetworkSystemO
     db,
     fake,
     raised,
-    tick: () => runNetworkTick(network, { audit: directWriter(db), system: fake, logger: recordingLogger(), configPath: join(dir, 'config.json'), raise: (event) => raised.push(event) }),
+    tick: () =>
+      runNetworkTick(network, {
+        audit: directWriter(db),
+        system: fake,
+        logger: recordingLogger(),
+        configPath: join(dir, 'config.json'),
+        raise: (event) => raised.push(event),
+      }),
     newKinds() {
       const kinds = raised.slice(seen).map((event) => event.kind);
       seen = raised.length;
@@ -51,7 +64,10 @@ function harness(raw: Partial<RawNetworkConfig>, fakeOptions: FakeNetworkSystemO
   };
 }
 
-const noCarrier = (options: FakeNetworkSystemOptions = {}): FakeNetworkSystemOptions => ({ ...options, link: { carrier: false, ...options.link } });
+const noCarrier = (options: FakeNetworkSystemOptions = {}): FakeNetworkSystemOptions => ({
+  ...options,
+  link: { carrier: false, ...options.link },
+});
 
 describe('runNetworkTick: events raised', () => {
   it('raises network_degraded once, when the failures reach the threshold, and network_healed when the link is back by itself', async () => {
@@ -71,7 +87,12 @@ describe('runNetworkTick: events raised', () => {
       at: formatUtcTimestamp(new Date(checkedAtMs)),
       interface: 'eth0',
       summary: 'network eth0 no_carrier: no carrier on eth0 (cable, switch port or the far end is down)',
-      details: { state: 'no_carrier', reason: 'no carrier on eth0 (cable, switch port or the far end is down)', consecutive_failures: 3, ladder: 'bounce' },
+      details: {
+        state: 'no_carrier',
+        reason: 'no carrier on eth0 (cable, switch port or the far end is down)',
+        consecutive_failures: 3,
+        ladder: 'bounce',
+      },
     });
     for (let tick = 0; tick < 2; tick += 1) {
       h.fake.advance(MINUTE);
@@ -83,7 +104,14 @@ describe('runNetworkTick: events raised', () => {
     await h.tick();
     assert.deepEqual(h.newKinds(), ['network_healed']);
     const healed = h.raised.at(-1);
-    assert.deepEqual([healed?.interface, healed?.summary, healed?.details], ['eth0', 'network eth0 up again by itself: eth0 up, 192.0.2.10', { rung: null, reason: 'eth0 up, 192.0.2.10', failed_checks: 5 }]);
+    assert.deepEqual(
+      [healed?.interface, healed?.summary, healed?.details],
+      [
+        'eth0',
+        'network eth0 up again by itself: eth0 up, 192.0.2.10',
+        { rung: null, reason: 'eth0 up, 192.0.2.10', failed_checks: 5 },
+      ],
+    );
     assert.equal(healed?.at, formatUtcTimestamp(h.fake.now()));
     h.fake.advance(MINUTE);
     await h.tick();
@@ -103,7 +131,13 @@ describe('runNetworkTick: events raised', () => {
 
   it('raises network_healed naming the rung that healed the link, once', async () => {
     const h = harness(
-      { consecutive_failures_threshold: 1, ladder: [{ type: 'bounce' }, { type: 'command', name: 'restart-networking', command: 'systemctl restart networking' }] },
+      {
+        consecutive_failures_threshold: 1,
+        ladder: [
+          { type: 'bounce' },
+          { type: 'command', name: 'restart-networking', command: 'systemctl restart networking' },
+        ],
+      },
       noCarrier({
         shellResult: (_options, fake) => {
           fake.link.carrier = true;
@@ -117,7 +151,10 @@ describe('runNetworkTick: events raised', () => {
     const healed = h.raised.at(-1);
     assert.deepEqual(
       [healed?.summary, healed?.details],
-      ['network eth0 healed by rung restart-networking', { rung: 'restart-networking', reason: 'eth0 up, 192.0.2.10', failed_checks: 1 }],
+      [
+        'network eth0 healed by rung restart-networking',
+        { rung: 'restart-networking', reason: 'eth0 up, 192.0.2.10', failed_checks: 1 },
+      ],
     );
     h.fake.advance(MINUTE);
     await h.tick();
@@ -140,14 +177,23 @@ describe('runNetworkTick: events raised', () => {
     assert.deepEqual(raisedWhenCommandRan, ['network_degraded', 'reboot_done']);
     assert.deepEqual(h.newKinds(), ['network_degraded', 'reboot_done']);
     const done = h.raised.at(-1);
-    assert.deepEqual(done?.details, { reason: outcome.reboot?.reason, failed_ladder_runs: 1, event_id: outcome.reboot?.eventId });
+    assert.deepEqual(done?.details, {
+      reason: outcome.reboot?.reason,
+      failed_ladder_runs: 1,
+      event_id: outcome.reboot?.eventId,
+    });
     assert.equal(done?.summary, `network eth0: rebooting the device: ${outcome.reboot?.reason}`);
   });
 
   it('raises reboot_failed when the reboot command fails', async () => {
     const h = harness(
       { consecutive_failures_threshold: 1, max_failures: 1, reboot: { command: REBOOT_COMMAND } },
-      noCarrier({ shellResult: (options) => (options.command === REBOOT_COMMAND ? { exitCode: 1, outputTail: 'Failed to reboot: Access denied\n' } : undefined) }),
+      noCarrier({
+        shellResult: (options) =>
+          options.command === REBOOT_COMMAND
+            ? { exitCode: 1, outputTail: 'Failed to reboot: Access denied\n' }
+            : undefined,
+      }),
     );
     const outcome = await h.tick();
     assert.deepEqual(h.newKinds(), ['network_degraded', 'reboot_done', 'reboot_failed']);
@@ -156,14 +202,28 @@ describe('runNetworkTick: events raised', () => {
     assert.equal(reboot?.outcome, 'command_failed');
     assert.deepEqual(
       [failed?.summary, failed?.details],
-      ['network eth0: the reboot command failed: exited 1 after 50ms', { reason: outcome.reboot?.reason, command: 'exited 1 after 50ms', event_id: outcome.reboot?.eventId }],
+      [
+        'network eth0: the reboot command failed: exited 1 after 50ms',
+        { reason: outcome.reboot?.reason, command: 'exited 1 after 50ms', event_id: outcome.reboot?.eventId },
+      ],
     );
   });
 
   it('raises reboot_suppressed for a guard that holds a reboot that was due (cooldown), not for max_failures', async () => {
-    const h = harness({ consecutive_failures_threshold: 1, max_failures: 2, reboot: { command: REBOOT_COMMAND, cooldown_seconds: 3600 } }, noCarrier());
+    const h = harness(
+      {
+        consecutive_failures_threshold: 1,
+        max_failures: 2,
+        reboot: { command: REBOOT_COMMAND, cooldown_seconds: 3600 },
+      },
+      noCarrier(),
+    );
     const first = await h.tick();
-    assert.deepEqual(first.rebootDecision, { kind: 'hold', guard: 'max_failures', reason: '1 of 2 consecutive failed ladder runs' });
+    assert.deepEqual(first.rebootDecision, {
+      kind: 'hold',
+      guard: 'max_failures',
+      reason: '1 of 2 consecutive failed ladder runs',
+    });
     assert.deepEqual(h.newKinds(), ['network_degraded'], 'a reboot not yet due is no news');
     h.fake.advance(MINUTE);
     await h.tick();
@@ -174,11 +234,21 @@ describe('runNetworkTick: events raised', () => {
     assert.deepEqual(h.newKinds(), ['reboot_suppressed']);
     const suppressed = h.raised.at(-1);
     const reason = third.rebootDecision?.kind === 'hold' ? third.rebootDecision.reason : '';
-    assert.deepEqual([suppressed?.summary, suppressed?.details], [`network eth0: reboot held by cooldown: ${reason}`, { guard: 'cooldown', reason, failed_ladder_runs: 3 }]);
+    assert.deepEqual(
+      [suppressed?.summary, suppressed?.details],
+      [`network eth0: reboot held by cooldown: ${reason}`, { guard: 'cooldown', reason, failed_ladder_runs: 3 }],
+    );
   });
 
   it('raises reboot_suppressed for the maintenance flag', async () => {
-    const h = harness({ consecutive_failures_threshold: 1, max_failures: 1, reboot: { command: REBOOT_COMMAND, maintenance_flag: 'maintenance' } }, noCarrier());
+    const h = harness(
+      {
+        consecutive_failures_threshold: 1,
+        max_failures: 1,
+        reboot: { command: REBOOT_COMMAND, maintenance_flag: 'maintenance' },
+      },
+      noCarrier(),
+    );
     h.fake.files.add(join(h.dir, 'maintenance'));
     await h.tick();
     assert.deepEqual(h.newKinds(), ['network_degraded', 'reboot_suppressed']);
@@ -189,7 +259,10 @@ describe('runNetworkTick: events raised', () => {
   it('raises no reboot_suppressed when no reboot is configured', async () => {
     const h = harness({ consecutive_failures_threshold: 1 }, noCarrier());
     const outcome = await h.tick();
-    assert.equal(outcome.rebootDecision?.kind === 'hold' ? outcome.rebootDecision.guard : undefined, 'no_reboot_command');
+    assert.equal(
+      outcome.rebootDecision?.kind === 'hold' ? outcome.rebootDecision.guard : undefined,
+      'no_reboot_command',
+    );
     assert.deepEqual(h.newKinds(), ['network_degraded']);
   });
 
@@ -198,12 +271,15 @@ describe('runNetworkTick: events raised', () => {
     const db = openStore(join(dir, 'watchdog.db'));
     onCleanup(() => db.close());
     const fake = fakeNetworkSystem(noCarrier());
-    const outcome = await runNetworkTick(normalizeNetwork({ interface: 'eth0', consecutive_failures_threshold: 1, ladder: [{ type: 'bounce' }] }, dir), {
-      audit: directWriter(db),
-      system: fake,
-      logger: recordingLogger(),
-      configPath: join(dir, 'config.json'),
-    });
+    const outcome = await runNetworkTick(
+      normalizeNetwork({ interface: 'eth0', consecutive_failures_threshold: 1, ladder: [{ type: 'bounce' }] }, dir),
+      {
+        audit: directWriter(db),
+        system: fake,
+        logger: recordingLogger(),
+        configPath: join(dir, 'config.json'),
+      },
+    );
     assert.equal(outcome.ladder?.outcome, 'failed');
   });
 });

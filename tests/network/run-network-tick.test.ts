@@ -15,7 +15,13 @@ import { emptyNetworkState, readNetworkState, type NetworkStateRow } from '../..
 import { openStore, type Store } from '../../src/store/open-store.js';
 import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
 import { onCleanup } from '../helpers/cleanup.js';
-import { FAKE_BOOT_ID, fakeNetworkSystem, probeSetResult, type FakeNetworkSystem, type FakeNetworkSystemOptions } from '../helpers/fake-network-system.js';
+import {
+  FAKE_BOOT_ID,
+  fakeNetworkSystem,
+  probeSetResult,
+  type FakeNetworkSystem,
+  type FakeNetworkSystemOptions,
+} from '../helpers/fake-network-system.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { recordingLogger } from '../helpers/recording-logger.js';
 
@@ -23,7 +29,6 @@ const MINUTE = 60_000;
 const REBOOT_COMMAND = './reboot-stub.sh';
 /** Never contacted: the fake answers for it. */
 const VETO: ProbeSetSpec = { mode: 'any', probes: [{ type: 'tcp', host: '10.0.0.1', port: 53, timeout_seconds: 2 }] };
-
 
 interface Harness {
   dir: string;
@@ -47,7 +52,10 @@ function harness(raw: Partial<RawNetworkConfig> = {}, fakeOptions: FakeNetworkSy
   const network = normalizeNetwork(
     {
       interface: 'eth0',
-      ladder: [{ type: 'bounce' }, { type: 'command', name: 'restart-networking', command: 'systemctl restart networking' }],
+      ladder: [
+        { type: 'bounce' },
+        { type: 'command', name: 'restart-networking', command: 'systemctl restart networking' },
+      ],
       ...raw,
     },
     dir,
@@ -61,17 +69,24 @@ function harness(raw: Partial<RawNetworkConfig> = {}, fakeOptions: FakeNetworkSy
     network,
     fake,
     logger,
-    tick: () => runNetworkTick(network, { audit: directWriter(db), system: fake, logger, configPath: join(dir, 'config.json') }),
+    tick: () =>
+      runNetworkTick(network, { audit: directWriter(db), system: fake, logger, configPath: join(dir, 'config.json') }),
     events: () => db.prepare<[], NetworkEventRow>('SELECT * FROM network_events ORDER BY id').all(),
     state: () => readNetworkState(db, 'eth0'),
   };
 }
 
 /** A link without carrier, none of whose rungs helps. */
-const noCarrier = (options: FakeNetworkSystemOptions = {}): FakeNetworkSystemOptions => ({ ...options, link: { carrier: false, ...options.link } });
+const noCarrier = (options: FakeNetworkSystemOptions = {}): FakeNetworkSystemOptions => ({
+  ...options,
+  link: { carrier: false, ...options.link },
+});
 
 /** Settings under which every failed check climbs the ladder at once and a reboot is considered after two failed runs. */
-const rebootSettings = (reboot: Partial<NonNullable<RawNetworkConfig['reboot']>> = {}, raw: Partial<RawNetworkConfig> = {}): Partial<RawNetworkConfig> => ({
+const rebootSettings = (
+  reboot: Partial<NonNullable<RawNetworkConfig['reboot']>> = {},
+  raw: Partial<RawNetworkConfig> = {},
+): Partial<RawNetworkConfig> => ({
   consecutive_failures_threshold: 1,
   interval_minutes: 5,
   max_failures: 2,
@@ -81,7 +96,8 @@ const rebootSettings = (reboot: Partial<NonNullable<RawNetworkConfig['reboot']>>
 });
 
 const kinds = (events: readonly NetworkEventRow[]): string[] => events.map((event) => event.kind);
-const rebootCommands = (fake: FakeNetworkSystem) => fake.shellCommands.filter((command) => command.command === REBOOT_COMMAND);
+const rebootCommands = (fake: FakeNetworkSystem) =>
+  fake.shellCommands.filter((command) => command.command === REBOOT_COMMAND);
 
 describe('runNetworkTick: detection', () => {
   it('records nothing but the state for a healthy first check', async () => {
@@ -209,11 +225,14 @@ describe('runNetworkTick: detection', () => {
 describe('runNetworkTick: the ladder', () => {
   it('at the threshold climbs the ladder, records each rung under the ladder, and the rung that healed', async () => {
     const h = harness(
-      { consecutive_failures_threshold: 2, ladder: [
-        { type: 'bounce' },
-        { type: 'command', name: 'restart-networking', command: 'systemctl restart networking' },
-        { type: 'command', name: 'respawn-nm', command: 'systemctl restart NetworkManager' },
-      ] },
+      {
+        consecutive_failures_threshold: 2,
+        ladder: [
+          { type: 'bounce' },
+          { type: 'command', name: 'restart-networking', command: 'systemctl restart networking' },
+          { type: 'command', name: 'respawn-nm', command: 'systemctl restart NetworkManager' },
+        ],
+      },
       noCarrier({
         shellResult: (options, fake) => {
           if (options.env.WATCHDOG_ACTION === 'restart-networking') fake.link.carrier = true;
@@ -230,19 +249,37 @@ describe('runNetworkTick: the ladder', () => {
     assert.equal(outcome.rebootDecision, undefined);
 
     const events = h.events();
-    assert.deepEqual(kinds(events), ['link_down', 'ladder_start', 'link_set_down', 'rung', 'rung', 'ladder_end', 'link_up']);
+    assert.deepEqual(kinds(events), [
+      'link_down',
+      'ladder_start',
+      'link_set_down',
+      'rung',
+      'rung',
+      'ladder_end',
+      'link_up',
+    ]);
     const [, start, note, bounce, restart, end, up] = events;
     // The bounce's durable note, written before the link went down, completed once it was up again.
     assert.deepEqual([note?.outcome, note?.detail, note?.ladder_id], ['up', 'eth0', start?.id]);
-    assert.ok(start !== undefined && bounce !== undefined && restart !== undefined && end !== undefined && up !== undefined, 'six events');
+    assert.ok(
+      start !== undefined && bounce !== undefined && restart !== undefined && end !== undefined && up !== undefined,
+      'six events',
+    );
     assert.equal(start.outcome, 'no_carrier');
     assert.match(start.detail ?? '', /2 consecutive failed checks, threshold 2/);
-    for (const row of [bounce, restart, end, up]) assert.equal(row.ladder_id, start.id, `${row.kind} belongs to the ladder run`);
+    for (const row of [bounce, restart, end, up])
+      assert.equal(row.ladder_id, start.id, `${row.kind} belongs to the ladder run`);
     assert.deepEqual([bounce.rung, bounce.outcome], ['bounce', 'not_healed']);
     assert.match(bounce.detail ?? '', /^set eth0 down for 2s, then up; then: no_carrier: /);
-    assert.deepEqual([restart.rung, restart.outcome, restart.exit_code, restart.duration_ms], ['restart-networking', 'healed', 0, 50]);
+    assert.deepEqual(
+      [restart.rung, restart.outcome, restart.exit_code, restart.duration_ms],
+      ['restart-networking', 'healed', 0, 50],
+    );
     assert.match(restart.detail ?? '', /^exited 0 after 50ms; then: up: eth0 up, 192\.0\.2\.10$/);
-    assert.deepEqual([end.rung, end.outcome, end.detail], ['restart-networking', 'healed', 'healed by restart-networking']);
+    assert.deepEqual(
+      [end.rung, end.outcome, end.detail],
+      ['restart-networking', 'healed', 'healed by restart-networking'],
+    );
     assert.deepEqual([up.rung, up.outcome], ['restart-networking', 'up']);
     assert.match(up.detail ?? '', /^healed by rung restart-networking: /);
 
@@ -260,7 +297,7 @@ describe('runNetworkTick: the ladder', () => {
       ['restart-networking'],
       'respawn-nm never ran',
     );
-    assert.equal(h.fake.shellCommands[0]?.cwd, h.dir, 'rungs run in the config file\'s folder');
+    assert.equal(h.fake.shellCommands[0]?.cwd, h.dir, "rungs run in the config file's folder");
     assert.equal(h.fake.shellCommands[0]?.env.WATCHDOG_REASON, `no_carrier: ${outcome.verdict.reason}`);
 
     h.fake.advance(MINUTE);
@@ -269,7 +306,10 @@ describe('runNetworkTick: the ladder', () => {
   });
 
   it('climbs the ladder at most every interval_minutes (virtual clock)', async () => {
-    const h = harness({ consecutive_failures_threshold: 1, interval_minutes: 5, ladder: [{ type: 'bounce' }] }, noCarrier());
+    const h = harness(
+      { consecutive_failures_threshold: 1, interval_minutes: 5, ladder: [{ type: 'bounce' }] },
+      noCarrier(),
+    );
     const firstLadderAt = h.fake.clockMs;
     const first = await h.tick();
     assert.equal(first.ladder?.outcome, 'failed');
@@ -278,7 +318,10 @@ describe('runNetworkTick: the ladder', () => {
     const second = await h.tick();
     assert.equal(second.decision.kind, 'wait');
     assert.equal(second.ladder, undefined);
-    assert.match(second.decision.kind === 'wait' ? second.decision.reason : '', /runs at most every 5m 00s \(next in 3m 43s\)/);
+    assert.match(
+      second.decision.kind === 'wait' ? second.decision.reason : '',
+      /runs at most every 5m 00s \(next in 3m 43s\)/,
+    );
 
     h.fake.clockMs = firstLadderAt + 5 * MINUTE - 1;
     assert.equal((await h.tick()).decision.kind, 'wait');
@@ -297,7 +340,15 @@ describe('runNetworkTick: the ladder', () => {
     const outcome = await h.tick();
     assert.equal(outcome.ladder?.outcome, 'failed');
     const events = h.events();
-    assert.deepEqual(kinds(events), ['link_down', 'ladder_start', 'link_set_down', 'rung', 'rung', 'ladder_end', 'reboot_held']);
+    assert.deepEqual(kinds(events), [
+      'link_down',
+      'ladder_start',
+      'link_set_down',
+      'rung',
+      'rung',
+      'ladder_end',
+      'reboot_held',
+    ]);
     const end = events[5];
     assert.equal(end?.outcome, 'failed');
     assert.match(end?.detail ?? '', /no rung healed the link; 1 consecutive failed ladder run/);
@@ -317,7 +368,9 @@ describe('runNetworkTick: reboots', () => {
       if (options.command === REBOOT_COMMAND) {
         const reader = new Database(h.dbPath, { readonly: true });
         try {
-          seenByCommand.push(reader.prepare<[], NetworkEventRow>("SELECT * FROM network_events WHERE kind = 'reboot'").all());
+          seenByCommand.push(
+            reader.prepare<[], NetworkEventRow>("SELECT * FROM network_events WHERE kind = 'reboot'").all(),
+          );
         } finally {
           reader.close();
         }
@@ -327,7 +380,11 @@ describe('runNetworkTick: reboots', () => {
 
     const first = await h.tick();
     assert.equal(first.ladder?.outcome, 'failed');
-    assert.deepEqual(first.rebootDecision, { kind: 'hold', guard: 'max_failures', reason: '1 of 2 consecutive failed ladder runs' });
+    assert.deepEqual(first.rebootDecision, {
+      kind: 'hold',
+      guard: 'max_failures',
+      reason: '1 of 2 consecutive failed ladder runs',
+    });
     const held = h.events().at(-1);
     assert.deepEqual([held?.kind, held?.rung, held?.outcome], ['reboot_held', 'max_failures', 'held']);
     assert.equal(held?.ladder_id, h.state().last_ladder_id);
@@ -349,7 +406,10 @@ describe('runNetworkTick: reboots', () => {
     assert.equal(reboot?.outcome, 'requested');
     assert.equal(reboot?.exit_code, 0);
     assert.equal(reboot?.duration_ms, 50);
-    assert.match(reboot?.detail ?? '', /^2 consecutive failed ladder runs \(max_failures 2\); command exited 0 after 50ms$/);
+    assert.match(
+      reboot?.detail ?? '',
+      /^2 consecutive failed ladder runs \(max_failures 2\); command exited 0 after 50ms$/,
+    );
     assert.equal(second.reboot?.commandOk, true);
     const command = rebootCommands(h.fake)[0];
     assert.equal(command?.cwd, h.dir);
@@ -357,7 +417,10 @@ describe('runNetworkTick: reboots', () => {
     assert.equal(command?.env.WATCHDOG_ACTION, 'reboot');
     assert.equal(command?.env.WATCHDOG_INTERFACE, 'eth0');
     assert.equal(command?.env.WATCHDOG_REASON, second.reboot?.reason);
-    assert.ok(h.logger.lines.some((line) => line.startsWith('error network eth0: REBOOTING the device')), 'the reboot is logged as an error');
+    assert.ok(
+      h.logger.lines.some((line) => line.startsWith('error network eth0: REBOOTING the device')),
+      'the reboot is logged as an error',
+    );
 
     // The device did not go down (or came back with the link still down): the cooldown holds.
     h.fake.advance(5 * MINUTE);
@@ -372,7 +435,7 @@ describe('runNetworkTick: reboots', () => {
     assert.equal(readReboots(h.db).length, 1);
   });
 
-  it('holds by cooldown in the next boot too, even when that boot\'s wall clock starts in the past (no RTC)', async () => {
+  it("holds by cooldown in the next boot too, even when that boot's wall clock starts in the past (no RTC)", async () => {
     const h = harness(rebootSettings({}, { max_failures: 1 }), noCarrier());
     await h.tick();
     assert.equal(rebootCommands(h.fake).length, 1);
@@ -382,7 +445,10 @@ describe('runNetworkTick: reboots', () => {
     h.fake.advance(2 * MINUTE);
     const inNewBoot = await h.tick();
     assert.equal(inNewBoot.rebootDecision?.kind === 'hold' ? inNewBoot.rebootDecision.guard : undefined, 'cooldown');
-    assert.match(inNewBoot.rebootDecision?.kind === 'hold' ? inNewBoot.rebootDecision.reason : '', /^the last reboot was 2m 17s ago/);
+    assert.match(
+      inNewBoot.rebootDecision?.kind === 'hold' ? inNewBoot.rebootDecision.reason : '',
+      /^the last reboot was 2m 17s ago/,
+    );
     assert.equal(rebootCommands(h.fake).length, 1);
   });
 
@@ -399,7 +465,12 @@ describe('runNetworkTick: reboots', () => {
   it('records a reboot command that fails as command_failed, with what it said', async () => {
     const h = harness(
       rebootSettings({}, { max_failures: 1 }),
-      noCarrier({ shellResult: (options) => (options.command === REBOOT_COMMAND ? { exitCode: 1, outputTail: 'Failed to reboot: Access denied\n' } : undefined) }),
+      noCarrier({
+        shellResult: (options) =>
+          options.command === REBOOT_COMMAND
+            ? { exitCode: 1, outputTail: 'Failed to reboot: Access denied\n' }
+            : undefined,
+      }),
     );
     const outcome = await h.tick();
     assert.equal(outcome.reboot?.commandOk, false);
@@ -408,14 +479,20 @@ describe('runNetworkTick: reboots', () => {
     assert.equal(reboot?.outcome, 'command_failed');
     assert.equal(reboot?.exit_code, 1);
     assert.equal(reboot?.output_tail, 'Failed to reboot: Access denied\n');
-    assert.ok(h.logger.lines.some((line) => line.includes('the reboot command failed: exited 1')), 'the failed command is logged');
+    assert.ok(
+      h.logger.lines.some((line) => line.includes('the reboot command failed: exited 1')),
+      'the failed command is logged',
+    );
   });
 
   it('records a reboot command that times out as command_failed, naming reboot.timeout_seconds', async () => {
     const h = harness(
       rebootSettings({ timeout_seconds: 30 }, { max_failures: 1 }),
       noCarrier({
-        shellResult: (options) => (options.command === REBOOT_COMMAND ? { exitCode: null, signal: 'SIGKILL', timedOut: true, durationMs: options.timeoutMs } : undefined),
+        shellResult: (options) =>
+          options.command === REBOOT_COMMAND
+            ? { exitCode: null, signal: 'SIGKILL', timedOut: true, durationMs: options.timeoutMs }
+            : undefined,
       }),
     );
     await h.tick();
@@ -425,10 +502,28 @@ describe('runNetworkTick: reboots', () => {
     assert.match(reboot?.detail ?? '', /command timed out after 30s \(reboot\.timeout_seconds\)/);
   });
 
-  const kvmd: MassStorageBacking = { gadget: '/sys/kernel/config/usb_gadget/kvmd', function: 'mass_storage.usb0', lun: 'lun.0', file: '/data/debian.iso', udc: 'fe980000.usb' };
+  const kvmd: MassStorageBacking = {
+    gadget: '/sys/kernel/config/usb_gadget/kvmd',
+    function: 'mass_storage.usb0',
+    lun: 'lun.0',
+    file: '/data/debian.iso',
+    udc: 'fe980000.usb',
+  };
   const gadget: MassStorageScan = { backings: [kvmd] };
-  const earlierGuards: [guard: string, when: string, prepare: (h: Harness) => void, raw: Partial<RawNetworkConfig>, detail: RegExp][] = [
-    ['max_failures', 'one failed run of two', () => undefined, rebootSettings({ veto_if_reachable: VETO }), /1 of 2 consecutive failed ladder runs/],
+  const earlierGuards: [
+    guard: string,
+    when: string,
+    prepare: (h: Harness) => void,
+    raw: Partial<RawNetworkConfig>,
+    detail: RegExp,
+  ][] = [
+    [
+      'max_failures',
+      'one failed run of two',
+      () => undefined,
+      rebootSettings({ veto_if_reachable: VETO }),
+      /1 of 2 consecutive failed ladder runs/,
+    ],
     [
       'cooldown',
       'a reboot 10 minutes ago in this boot',
@@ -465,7 +560,10 @@ describe('runNetworkTick: reboots', () => {
       'usb_mass_storage',
       'the gadgets cannot be read',
       (h) => {
-        h.fake.massStorage = { backings: [], error: 'EACCES: permission denied, scandir /sys/kernel/config/usb_gadget' };
+        h.fake.massStorage = {
+          backings: [],
+          error: 'EACCES: permission denied, scandir /sys/kernel/config/usb_gadget',
+        };
       },
       rebootSettings({ veto_if_reachable: VETO }, { max_failures: 1 }),
       /cannot tell whether a USB disk image is presented: EACCES/,
@@ -483,12 +581,21 @@ describe('runNetworkTick: reboots', () => {
       assert.match(held?.detail ?? '', detail);
       assert.deepEqual(h.fake.probeSets, [], 'the veto probes cost time: not run when an earlier guard holds');
       assert.deepEqual(rebootCommands(h.fake), []);
-      assert.ok(h.logger.lines.some((line) => line.startsWith(`warn network eth0: no reboot, held by ${guard}`)), 'the guard is logged');
+      assert.ok(
+        h.logger.lines.some((line) => line.startsWith(`warn network eth0: no reboot, held by ${guard}`)),
+        'the guard is logged',
+      );
     });
   }
 
   it('asks the maintenance flag and the USB gadgets where the config says', async () => {
-    const h = harness(rebootSettings({ maintenance_flag: 'maintenance', usb_guard: { gadget_dir: 'usb_gadget/kvmd' } }, { max_failures: 1, configfs_root: '/cfg' }), noCarrier());
+    const h = harness(
+      rebootSettings(
+        { maintenance_flag: 'maintenance', usb_guard: { gadget_dir: 'usb_gadget/kvmd' } },
+        { max_failures: 1, configfs_root: '/cfg' },
+      ),
+      noCarrier(),
+    );
     await h.tick();
     assert.deepEqual(h.fake.fileExistsCalls, [join(h.dir, 'maintenance')]);
     assert.deepEqual(h.fake.massStorageScans, ['/cfg/usb_gadget/kvmd']);
@@ -511,19 +618,28 @@ describe('runNetworkTick: reboots', () => {
   });
 
   it('runs the veto probes once every other guard lets the reboot through, and holds when they answer', async () => {
-    const h = harness(rebootSettings({ veto_if_reachable: VETO }, { max_failures: 1 }), noCarrier({ probeSetResult: (set) => probeSetResult(set, true) }));
+    const h = harness(
+      rebootSettings({ veto_if_reachable: VETO }, { max_failures: 1 }),
+      noCarrier({ probeSetResult: (set) => probeSetResult(set, true) }),
+    );
     const outcome = await h.tick();
     assert.deepEqual(h.fake.probeSets, [VETO]);
     assert.equal(outcome.rebootDecision?.kind === 'hold' ? outcome.rebootDecision.guard : undefined, 'reachable');
     const held = h.events().at(-1);
     assert.deepEqual([held?.kind, held?.rung], ['reboot_held', 'reachable']);
-    assert.match(held?.detail ?? '', /the network is not the problem, the veto probes answer: any of 1 answered: tcp 10\.0\.0\.1:53/);
+    assert.match(
+      held?.detail ?? '',
+      /the network is not the problem, the veto probes answer: any of 1 answered: tcp 10\.0\.0\.1:53/,
+    );
     assert.deepEqual(rebootCommands(h.fake), []);
     assert.deepEqual(readReboots(h.db), []);
   });
 
   it('reboots when the veto probes do not answer either, and says so in the reason', async () => {
-    const h = harness(rebootSettings({ veto_if_reachable: VETO }, { max_failures: 1 }), noCarrier({ probeSetResult: (set) => probeSetResult(set, false) }));
+    const h = harness(
+      rebootSettings({ veto_if_reachable: VETO }, { max_failures: 1 }),
+      noCarrier({ probeSetResult: (set) => probeSetResult(set, false) }),
+    );
     const outcome = await h.tick();
     assert.deepEqual(h.fake.probeSets, [VETO]);
     assert.equal(outcome.rebootDecision?.kind, 'reboot');
@@ -556,16 +672,26 @@ describe('runNetworkTick: stamps', () => {
     assert.deepEqual(kinds(events), ['link_down', 'ladder_start', 'link_set_down', 'rung', 'ladder_end', 'reboot']);
     for (const event of events) {
       assert.equal(event.boot_id, FAKE_BOOT_ID, `${event.kind}: boot`);
-      assert.equal(event.uptime_seconds, (Date.parse(event.at) - bootStartedAtMs) / 1000, `${event.kind}: uptime at ${event.at}`);
+      assert.equal(
+        event.uptime_seconds,
+        (Date.parse(event.at) - bootStartedAtMs) / 1000,
+        `${event.kind}: uptime at ${event.at}`,
+      );
     }
-    assert.ok((events.at(-1)?.uptime_seconds ?? 0) > (events[0]?.uptime_seconds ?? Infinity), 'the ladder took (virtual) time');
+    assert.ok(
+      (events.at(-1)?.uptime_seconds ?? 0) > (events[0]?.uptime_seconds ?? Infinity),
+      'the ladder took (virtual) time',
+    );
 
     h.fake.startNewBoot('2b0e1d00-0000-4000-8000-000000000002');
     h.fake.advance(30_000);
     h.fake.link.carrier = true;
     await h.tick();
     const back = h.events().at(-1);
-    assert.deepEqual([back?.kind, back?.boot_id, back?.uptime_seconds], ['link_up', '2b0e1d00-0000-4000-8000-000000000002', 30]);
+    assert.deepEqual(
+      [back?.kind, back?.boot_id, back?.uptime_seconds],
+      ['link_up', '2b0e1d00-0000-4000-8000-000000000002', 30],
+    );
   });
 
   it('leaves boot and uptime empty on a system that does not tell them', async () => {
@@ -579,8 +705,17 @@ describe('runNetworkTick: stamps', () => {
 
 describe('previewNetwork', () => {
   it('reports the ladder and the reboot it would make, without setting the link or running any command', async () => {
-    const h = harness(rebootSettings({ veto_if_reachable: VETO }, { consecutive_failures_threshold: 2, max_failures: 2 }), noCarrier());
-    const state: NetworkStateRow = { ...emptyNetworkState('eth0'), last_state: 'no_carrier', consecutive_failures: 1, failed_ladder_runs: 1, seen_at: '2026-06-30T11:00:00.000000+00:00' };
+    const h = harness(
+      rebootSettings({ veto_if_reachable: VETO }, { consecutive_failures_threshold: 2, max_failures: 2 }),
+      noCarrier(),
+    );
+    const state: NetworkStateRow = {
+      ...emptyNetworkState('eth0'),
+      last_state: 'no_carrier',
+      consecutive_failures: 1,
+      failed_ladder_runs: 1,
+      seen_at: '2026-06-30T11:00:00.000000+00:00',
+    };
     const preview = await previewNetwork(h.network, state, [], h.fake);
     assert.equal(preview.verdict.state, 'no_carrier');
     assert.equal(preview.consecutiveFailures, 2);
@@ -590,16 +725,28 @@ describe('previewNetwork', () => {
     assert.deepEqual(h.fake.setLinks, []);
     assert.deepEqual(h.fake.shellCommands, []);
     assert.deepEqual(h.fake.sleeps, []);
-    assert.ok(!h.fake.callNames().some((call) => call.startsWith('setLink') || call.startsWith('shell')), 'no link set, no command run');
+    assert.ok(
+      !h.fake.callNames().some((call) => call.startsWith('setLink') || call.startsWith('shell')),
+      'no link set, no command run',
+    );
     assert.deepEqual(h.events(), [], 'nothing written');
   });
 
   it('names the guard that would decide', async () => {
-    const h = harness(rebootSettings({ veto_if_reachable: VETO, maintenance_flag: 'maintenance' }, { consecutive_failures_threshold: 1, max_failures: 1 }), noCarrier());
+    const h = harness(
+      rebootSettings(
+        { veto_if_reachable: VETO, maintenance_flag: 'maintenance' },
+        { consecutive_failures_threshold: 1, max_failures: 1 },
+      ),
+      noCarrier(),
+    );
     h.fake.files.add(join(h.dir, 'maintenance'));
     const preview = await previewNetwork(h.network, emptyNetworkState('eth0'), [], h.fake);
     assert.equal(preview.rebootIfNoRungHeals.kind, 'hold');
-    assert.equal(preview.rebootIfNoRungHeals.kind === 'hold' ? preview.rebootIfNoRungHeals.guard : undefined, 'maintenance_flag');
+    assert.equal(
+      preview.rebootIfNoRungHeals.kind === 'hold' ? preview.rebootIfNoRungHeals.guard : undefined,
+      'maintenance_flag',
+    );
     assert.deepEqual(h.fake.probeSets, [], 'no veto probes when an earlier guard holds');
     assert.deepEqual(h.fake.setLinks, []);
     assert.deepEqual(h.fake.shellCommands, []);
@@ -623,17 +770,29 @@ describe('previewNetwork', () => {
       output_tail: null,
     };
     const cooldown = await previewNetwork(h.network, emptyNetworkState('eth0'), [reboot], h.fake);
-    assert.equal(cooldown.rebootIfNoRungHeals.kind === 'hold' ? cooldown.rebootIfNoRungHeals.guard : undefined, 'cooldown');
+    assert.equal(
+      cooldown.rebootIfNoRungHeals.kind === 'hold' ? cooldown.rebootIfNoRungHeals.guard : undefined,
+      'cooldown',
+    );
 
     const h2 = harness(rebootSettings({}, { max_failures: 3 }), noCarrier());
     const few = await previewNetwork(h2.network, { ...emptyNetworkState('eth0'), failed_ladder_runs: 1 }, [], h2.fake);
     assert.equal(few.failedLadderRunsIfNoRungHeals, 2);
-    assert.deepEqual(few.rebootIfNoRungHeals, { kind: 'hold', guard: 'max_failures', reason: '2 of 3 consecutive failed ladder runs' });
+    assert.deepEqual(few.rebootIfNoRungHeals, {
+      kind: 'hold',
+      guard: 'max_failures',
+      reason: '2 of 3 consecutive failed ladder runs',
+    });
   });
 
   it('starts the count of failed runs again for a healthy link', async () => {
     const h = harness(rebootSettings());
-    const preview = await previewNetwork(h.network, { ...emptyNetworkState('eth0'), last_state: 'up', failed_ladder_runs: 4 }, [], h.fake);
+    const preview = await previewNetwork(
+      h.network,
+      { ...emptyNetworkState('eth0'), last_state: 'up', failed_ladder_runs: 4 },
+      [],
+      h.fake,
+    );
     assert.equal(preview.decision.kind, 'healthy');
     assert.equal(preview.failedLadderRunsIfNoRungHeals, 1);
   });
@@ -686,7 +845,10 @@ describe('runNetworkTick: interruptions', () => {
     assert.deepEqual(kinds(h.events()), ['link_down', 'ladder_start', 'link_set_down', 'rung', 'ladder_end']);
     const end = h.events().at(-1);
     assert.equal(end?.outcome, 'interrupted');
-    assert.match(end?.detail ?? '', /^interrupted by SIGTERM \(the watchdog was asked to stop\); 1 consecutive failed ladder run$/);
+    assert.match(
+      end?.detail ?? '',
+      /^interrupted by SIGTERM \(the watchdog was asked to stop\); 1 consecutive failed ladder run$/,
+    );
     assert.deepEqual([h.state().failed_ladder_runs, h.state().last_ladder_outcome], [1, 'interrupted']);
   });
 
@@ -694,8 +856,18 @@ describe('runNetworkTick: interruptions', () => {
     const h = harness({ consecutive_failures_threshold: 5 }, noCarrier());
     await h.tick();
     const stamp = { at: formatUtcTimestamp(new Date(h.fake.clockMs)), bootId: FAKE_BOOT_ID, uptimeSeconds: undefined };
-    const ladderId = recordNetworkEvent(h.db, stamp, { interface: 'eth0', kind: 'ladder_start', outcome: 'no_carrier' });
-    recordNetworkEvent(h.db, stamp, { interface: 'eth0', kind: 'link_set_down', ladderId, outcome: 'down', detail: 'eth0' });
+    const ladderId = recordNetworkEvent(h.db, stamp, {
+      interface: 'eth0',
+      kind: 'ladder_start',
+      outcome: 'no_carrier',
+    });
+    recordNetworkEvent(h.db, stamp, {
+      interface: 'eth0',
+      kind: 'link_set_down',
+      ladderId,
+      outcome: 'down',
+      detail: 'eth0',
+    });
     h.fake.advance(MINUTE);
     await h.tick();
     assert.deepEqual(h.fake.setLinks, [['eth0', true]], 'set up again; nothing else');
@@ -704,8 +876,14 @@ describe('runNetworkTick: interruptions', () => {
       events.filter((event) => event.id >= ladderId).map((event) => `${event.kind}/${event.outcome ?? '-'}`),
       ['ladder_start/no_carrier', 'link_set_down/up', 'ladder_end/interrupted'],
     );
-    assert.match(events.at(-1)?.detail ?? '', /stopped before this ladder run ended .*; 1 consecutive failed ladder run$/);
-    assert.deepEqual([h.state().failed_ladder_runs, h.state().last_ladder_outcome, h.state().last_ladder_id], [1, 'interrupted', ladderId]);
+    assert.match(
+      events.at(-1)?.detail ?? '',
+      /stopped before this ladder run ended .*; 1 consecutive failed ladder run$/,
+    );
+    assert.deepEqual(
+      [h.state().failed_ladder_runs, h.state().last_ladder_outcome, h.state().last_ladder_id],
+      [1, 'interrupted', ladderId],
+    );
     await h.tick();
     assert.equal(h.fake.setLinks.length, 1, 'repaired once');
   });
@@ -714,8 +892,18 @@ describe('runNetworkTick: interruptions', () => {
     const h = harness({ consecutive_failures_threshold: 5 }, noCarrier());
     await h.tick();
     const stamp = { at: formatUtcTimestamp(new Date(h.fake.clockMs)), bootId: FAKE_BOOT_ID, uptimeSeconds: undefined };
-    const ladderId = recordNetworkEvent(h.db, stamp, { interface: 'eth0', kind: 'ladder_start', outcome: 'no_carrier' });
-    recordNetworkEvent(h.db, stamp, { interface: 'eth0', kind: 'link_set_down', ladderId, outcome: 'up_failed', detail: 'eth0' });
+    const ladderId = recordNetworkEvent(h.db, stamp, {
+      interface: 'eth0',
+      kind: 'ladder_start',
+      outcome: 'no_carrier',
+    });
+    recordNetworkEvent(h.db, stamp, {
+      interface: 'eth0',
+      kind: 'link_set_down',
+      ladderId,
+      outcome: 'up_failed',
+      detail: 'eth0',
+    });
     h.fake.advance(MINUTE);
     await h.tick();
     assert.deepEqual(h.fake.setLinks, [['eth0', true]]);

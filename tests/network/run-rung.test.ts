@@ -6,7 +6,13 @@ import type { ShellCommandResult } from '../../src/system/run-shell-command.js';
 import { fakeNetworkSystem } from '../helpers/fake-network-system.js';
 
 const bounce: RungConfig = { type: 'bounce', name: 'bounce', down_seconds: 2, settle_seconds: 15 };
-const restart: RungConfig = { type: 'command', name: 'restart-networking', command: 'systemctl restart networking', timeout_seconds: 120, settle_seconds: 15 };
+const restart: RungConfig = {
+  type: 'command',
+  name: 'restart-networking',
+  command: 'systemctl restart networking',
+  timeout_seconds: 120,
+  settle_seconds: 15,
+};
 
 const context = (overrides: Partial<RungContext> = {}): RungContext => ({
   interface: 'eth0',
@@ -16,7 +22,10 @@ const context = (overrides: Partial<RungContext> = {}): RungContext => ({
   ...overrides,
 });
 
-const failedDown = { ok: false, detail: 'ip link set dev eth0 down failed: RTNETLINK answers: Operation not permitted' };
+const failedDown = {
+  ok: false,
+  detail: 'ip link set dev eth0 down failed: RTNETLINK answers: Operation not permitted',
+};
 const failedUp = { ok: false, detail: 'ip link set dev eth0 up failed: RTNETLINK answers: Operation not permitted' };
 
 describe('runRung: bounce', () => {
@@ -96,7 +105,10 @@ describe('runRung: bounce', () => {
 
 describe('runRung: command', () => {
   it('runs the command in the config folder with the interface, its own name and the reason in its environment', async () => {
-    const fake = fakeNetworkSystem({ env: { PATH: '/usr/sbin:/usr/bin', LANG: 'C' }, shellResult: () => ({ outputTail: 'restarted\n' }) });
+    const fake = fakeNetworkSystem({
+      env: { PATH: '/usr/sbin:/usr/bin', LANG: 'C' },
+      shellResult: () => ({ outputTail: 'restarted\n' }),
+    });
     const run = await runRung(restart, context(), fake);
     assert.equal(fake.shellCommands.length, 1);
     const [command] = fake.shellCommands;
@@ -112,19 +124,29 @@ describe('runRung: command', () => {
     assert.equal(command?.timeoutMs, 120_000);
     assert.ok((command?.killGraceMs ?? 0) > 0, 'a timed-out command gets a grace before SIGKILL');
     assert.deepEqual(fake.setLinks, [], 'a command rung does not touch the link itself');
-    assert.deepEqual(run, { ok: true, detail: 'exited 0 after 50ms', durationMs: 50, exitCode: 0, outputTail: 'restarted\n' });
+    assert.deepEqual(run, {
+      ok: true,
+      detail: 'exited 0 after 50ms',
+      durationMs: 50,
+      exitCode: 0,
+      outputTail: 'restarted\n',
+    });
   });
 
   it('gives the command no more than what is left of the ladder, and names ladder_timeout_seconds when that bounds it', async () => {
-    const fake = fakeNetworkSystem({ shellResult: (options) => ({ timedOut: true, exitCode: null, signal: 'SIGTERM', durationMs: options.timeoutMs }) });
+    const fake = fakeNetworkSystem({
+      shellResult: (options) => ({ timedOut: true, exitCode: null, signal: 'SIGTERM', durationMs: options.timeoutMs }),
+    });
     const run = await runRung(restart, context({ budgetMs: 30_000 }), fake);
     assert.equal(fake.shellCommands[0]?.timeoutMs, 30_000);
     assert.equal(run.ok, false);
     assert.equal(run.detail, 'timed out after 30s (ladder_timeout_seconds); its process tree was killed');
   });
 
-  it('names timeout_seconds when the rung\'s own timeout bounds it', async () => {
-    const fake = fakeNetworkSystem({ shellResult: (options) => ({ timedOut: true, exitCode: null, signal: 'SIGTERM', durationMs: options.timeoutMs }) });
+  it("names timeout_seconds when the rung's own timeout bounds it", async () => {
+    const fake = fakeNetworkSystem({
+      shellResult: (options) => ({ timedOut: true, exitCode: null, signal: 'SIGTERM', durationMs: options.timeoutMs }),
+    });
     const run = await runRung({ ...restart, timeout_seconds: 20 }, context({ budgetMs: 30_000 }), fake);
     assert.equal(fake.shellCommands[0]?.timeoutMs, 20_000);
     assert.equal(run.detail, 'timed out after 20s (timeout_seconds); its process tree was killed');
@@ -133,9 +155,24 @@ describe('runRung: command', () => {
   const endings: [label: string, result: Partial<ShellCommandResult>, ok: boolean, detail: string][] = [
     ['exit 0', { exitCode: 0 }, true, 'exited 0 after 50ms'],
     ['exit 1', { exitCode: 1 }, false, 'exited 1 after 50ms'],
-    ['exit 0 reported with a timeout', { exitCode: 0, timedOut: true }, false, 'timed out after 2m 00s (timeout_seconds); its process tree was killed'],
-    ['a timeout', { exitCode: null, signal: 'SIGKILL', timedOut: true, durationMs: 120_000 }, false, 'timed out after 2m 00s (timeout_seconds); its process tree was killed'],
-    ['a spawn error', { exitCode: null, pid: undefined, spawnError: 'spawn /bin/sh ENOENT' }, false, 'could not run: spawn /bin/sh ENOENT'],
+    [
+      'exit 0 reported with a timeout',
+      { exitCode: 0, timedOut: true },
+      false,
+      'timed out after 2m 00s (timeout_seconds); its process tree was killed',
+    ],
+    [
+      'a timeout',
+      { exitCode: null, signal: 'SIGKILL', timedOut: true, durationMs: 120_000 },
+      false,
+      'timed out after 2m 00s (timeout_seconds); its process tree was killed',
+    ],
+    [
+      'a spawn error',
+      { exitCode: null, pid: undefined, spawnError: 'spawn /bin/sh ENOENT' },
+      false,
+      'could not run: spawn /bin/sh ENOENT',
+    ],
     ['a signal', { exitCode: null, signal: 'SIGSEGV', durationMs: 1500 }, false, 'killed by SIGSEGV after 1.5s'],
   ];
   for (const [label, result, ok, detail] of endings) {

@@ -7,7 +7,11 @@ describe('whyIpv4Unusable', () => {
     ['192.168.1.20', false, undefined],
     ['10.0.0.1', false, undefined],
     ['100.64.0.1', false, undefined],
-    ['169.254.12.34', false, 'link-local (169.254.0.0/16, what a connection manager assigns when DHCP fails; network.allow_link_local allows it)'],
+    [
+      '169.254.12.34',
+      false,
+      'link-local (169.254.0.0/16, what a connection manager assigns when DHCP fails; network.allow_link_local allows it)',
+    ],
     ['169.254.12.34', true, undefined],
     ['169.253.0.1', false, undefined],
     ['169.255.0.1', false, undefined],
@@ -35,7 +39,10 @@ describe('splitIpv4', () => {
     assert.deepEqual(splitIpv4(['169.254.1.1', '192.0.2.10', '0.0.0.0'], { allowLinkLocal: false }), {
       usable: ['192.0.2.10'],
       unusable: [
-        { address: '169.254.1.1', why: 'link-local (169.254.0.0/16, what a connection manager assigns when DHCP fails; network.allow_link_local allows it)' },
+        {
+          address: '169.254.1.1',
+          why: 'link-local (169.254.0.0/16, what a connection manager assigns when DHCP fails; network.allow_link_local allows it)',
+        },
         { address: '0.0.0.0', why: 'unspecified (0.0.0.0/8)' },
       ],
     });

@@ -50,6 +50,7 @@ describe('whyIpv6Unusable', () => {
     [entry('2001:db8::1', 0x20), 'deprecated (its preferred lifetime ran out)'],
   ];
   for (const [given, expected] of cases) {
-    it(`${given.address} flags 0x${given.flags.toString(16)} → ${expected ?? 'usable'}`, () => assert.equal(whyIpv6Unusable(given), expected));
+    it(`${given.address} flags 0x${given.flags.toString(16)} → ${expected ?? 'usable'}`, () =>
+      assert.equal(whyIpv6Unusable(given), expected));
   }
 });

@@ -22,7 +22,10 @@ describe('isRepeat', () => {
   ];
   for (const [name, lastQueuedAt, repeatAfterSeconds, expected] of table) {
     it(name, () => {
-      assert.equal(isRepeat({ lastSameAt: lastQueuedAt, lastResetAt: undefined, nowMs: NOW, repeatAfterSeconds }), expected);
+      assert.equal(
+        isRepeat({ lastSameAt: lastQueuedAt, lastResetAt: undefined, nowMs: NOW, repeatAfterSeconds }),
+        expected,
+      );
     });
   }
 
@@ -51,7 +54,11 @@ describe('REPEAT_RESET_BY', () => {
   });
 
   it('pairs the changes of state both ways: off and on, degraded and healed, failed and succeeded', () => {
-    for (const [a, b] of [['process_off', 'process_on'], ['network_degraded', 'network_healed'], ['recovery_failed', 'recovery_succeeded']] as const) {
+    for (const [a, b] of [
+      ['process_off', 'process_on'],
+      ['network_degraded', 'network_healed'],
+      ['recovery_failed', 'recovery_succeeded'],
+    ] as const) {
       assert.ok(REPEAT_RESET_BY[a].includes(b), `${b} resets ${a}`);
       assert.ok(REPEAT_RESET_BY[b].includes(a), `${a} resets ${b}`);
     }

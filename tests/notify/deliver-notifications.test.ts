@@ -19,7 +19,6 @@ const NOW = Date.parse('2026-06-30T12:00:00.000Z');
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-
 interface Send {
   channel: string;
   payload: EventPayload & { notification_id: number };
@@ -66,7 +65,13 @@ function harness(): Harness {
         summary: `${subject} failed`,
         details: { ago_ms: agoMs },
       };
-      return queueNotification(db, { channel, event: 'recovery_failed', subject, createdAt, payload: JSON.stringify(payload) });
+      return queueNotification(db, {
+        channel,
+        event: 'recovery_failed',
+        subject,
+        createdAt,
+        payload: JSON.stringify(payload),
+      });
     },
     deliver(raw, answer, audit = directWriter(db)) {
       return deliverNotifications(normalizeNotify(raw, '/etc/watchdog'), {
@@ -92,7 +97,11 @@ function harness(): Harness {
   return h;
 }
 
-const webhook = (extra: Record<string, unknown> = {}) => ({ type: 'webhook' as const, url: 'https://127.0.0.1/hook', ...extra });
+const webhook = (extra: Record<string, unknown> = {}) => ({
+  type: 'webhook' as const,
+  url: 'https://127.0.0.1/hook',
+  ...extra,
+});
 const delivered: Answer = () => ({ kind: 'delivered', detail: 'HTTP 204' });
 const stateOf = (h: Harness) => h.rows().map((row) => [row.id, row.channel, row.state, row.attempts, row.last_error]);
 
@@ -149,7 +158,10 @@ describe('deliverNotifications', () => {
     const smsB = h.queue('sms', 1 * MINUTE);
     const report = await h.deliver(
       { channels: { ops: webhook({ retries: 0 }), sms: { type: 'command', command: './sms' } } },
-      (send) => (send.channel === 'ops' ? { kind: 'retry', detail: 'ECONNREFUSED' } : { kind: 'delivered', detail: 'exited 0 after 12ms' }),
+      (send) =>
+        send.channel === 'ops'
+          ? { kind: 'retry', detail: 'ECONNREFUSED' }
+          : { kind: 'delivered', detail: 'exited 0 after 12ms' },
     );
     assert.deepEqual(report, { delivered: 2, failed: 0, waiting: 3, dropped: 0 });
     assert.deepEqual(
@@ -168,7 +180,11 @@ describe('deliverNotifications', () => {
       [smsB, 'sms', 'delivered', 1, null],
     ]);
     assert.ok(
-      h.logger.lines.some((line) => line.startsWith('warn notify: ops: cannot send recovery_failed of ') && line.endsWith('tried again next tick: ECONNREFUSED')),
+      h.logger.lines.some(
+        (line) =>
+          line.startsWith('warn notify: ops: cannot send recovery_failed of ') &&
+          line.endsWith('tried again next tick: ECONNREFUSED'),
+      ),
       h.logger.lines.join('\n'),
     );
   });
@@ -178,7 +194,9 @@ describe('deliverNotifications', () => {
     const refused = h.queue('ops', 2 * MINUTE);
     const next = h.queue('ops', 1 * MINUTE);
     const report = await h.deliver({ channels: { ops: webhook() } }, (send) =>
-      send.payload.notification_id === refused ? { kind: 'refused', detail: 'HTTP 404' } : { kind: 'delivered', detail: 'HTTP 200' },
+      send.payload.notification_id === refused
+        ? { kind: 'refused', detail: 'HTTP 404' }
+        : { kind: 'delivered', detail: 'HTTP 200' },
     );
     assert.deepEqual(report, { delivered: 1, failed: 1, waiting: 0, dropped: 0 });
     assert.deepEqual(stateOf(h), [
@@ -186,17 +204,30 @@ describe('deliverNotifications', () => {
       [next, 'ops', 'delivered', 1, null],
     ]);
     assert.deepEqual(h.sleeps, [], 'a refusal is not retried');
-    assert.ok(h.logger.lines.some((line) => line.startsWith('error notify: ops: recovery_failed of ') && line.endsWith('refused, not retried: HTTP 404')), h.logger.lines.join('\n'));
+    assert.ok(
+      h.logger.lines.some(
+        (line) =>
+          line.startsWith('error notify: ops: recovery_failed of ') && line.endsWith('refused, not retried: HTTP 404'),
+      ),
+      h.logger.lines.join('\n'),
+    );
 
     const again = await h.deliver({ channels: { ops: webhook() } }, delivered);
-    assert.deepEqual(again, { delivered: 0, failed: 0, waiting: 0, dropped: 0 }, 'a failed notification is not sent on a later pass');
+    assert.deepEqual(
+      again,
+      { delivered: 0, failed: 0, waiting: 0, dropped: 0 },
+      'a failed notification is not sent on a later pass',
+    );
     assert.equal(h.sends.length, 2);
   });
 
   it('retries `retries` times, waiting retry_backoff_seconds and doubling it each time', async () => {
     const h = harness();
     const id = h.queue('ops', MINUTE);
-    const report = await h.deliver({ delivery_budget_seconds: 600, channels: { ops: webhook({ retries: 3, retry_backoff_seconds: 2 }) } }, () => ({ kind: 'retry', detail: 'HTTP 503' }));
+    const report = await h.deliver(
+      { delivery_budget_seconds: 600, channels: { ops: webhook({ retries: 3, retry_backoff_seconds: 2 }) } },
+      () => ({ kind: 'retry', detail: 'HTTP 503' }),
+    );
     assert.deepEqual(report, { delivered: 0, failed: 0, waiting: 1, dropped: 0 });
     assert.deepEqual(h.sleeps, [2000, 4000, 8000]);
     assert.deepEqual(
@@ -209,7 +240,10 @@ describe('deliverNotifications', () => {
       ],
     );
     const [row] = h.rows();
-    assert.deepEqual([row?.state, row?.last_error, row?.last_attempt_at], ['pending', 'HTTP 503', formatUtcTimestamp(new Date(NOW + 14_000))]);
+    assert.deepEqual(
+      [row?.state, row?.last_error, row?.last_attempt_at],
+      ['pending', 'HTTP 503', formatUtcTimestamp(new Date(NOW + 14_000))],
+    );
   });
 
   it('stops retrying once an attempt delivers', async () => {
@@ -229,7 +263,10 @@ describe('deliverNotifications', () => {
   it('does not start a wait that would end past the budget', async () => {
     const h = harness();
     h.queue('ops', MINUTE);
-    const report = await h.deliver({ delivery_budget_seconds: 30, channels: { ops: webhook({ retries: 5, retry_backoff_seconds: 10 }) } }, () => ({ kind: 'retry', detail: 'HTTP 503' }));
+    const report = await h.deliver(
+      { delivery_budget_seconds: 30, channels: { ops: webhook({ retries: 5, retry_backoff_seconds: 10 }) } },
+      () => ({ kind: 'retry', detail: 'HTTP 503' }),
+    );
     assert.deepEqual(report, { delivered: 0, failed: 0, waiting: 1, dropped: 0 });
     // 0 s: attempt; wait 10 s; 10 s: attempt; a wait of 20 s would end at the budget's end.
     assert.deepEqual(h.sleeps, [10_000]);
@@ -253,7 +290,10 @@ describe('deliverNotifications', () => {
     const ops = [5, 4, 3, 2, 1].map((minutes) => h.queue('ops', minutes * MINUTE));
     const sms = [2, 1].map((minutes) => h.queue('sms', minutes * MINUTE));
     const report = await h.deliver(
-      { delivery_budget_seconds: 30, channels: { ops: webhook({ timeout_seconds: 15, retries: 0 }), sms: { type: 'command', command: './sms' } } },
+      {
+        delivery_budget_seconds: 30,
+        channels: { ops: webhook({ timeout_seconds: 15, retries: 0 }), sms: { type: 'command', command: './sms' } },
+      },
       (_send, advance) => {
         advance(10_000);
         return { kind: 'delivered', detail: 'HTTP 200' };
@@ -273,8 +313,18 @@ describe('deliverNotifications', () => {
       h.rows().map((row) => row.state),
       ['delivered', 'delivered', 'pending', 'pending', 'pending', 'delivered', 'pending'],
     );
-    assert.ok(h.logger.lines.includes("warn notify: ops: 3 notifications wait for the next tick: its share of notify.delivery_budget_seconds (30s) is spent"), h.logger.lines.join('\n'));
-    assert.ok(h.logger.lines.includes("warn notify: sms: 1 notification waits for the next tick: its share of notify.delivery_budget_seconds (30s) is spent"), h.logger.lines.join('\n'));
+    assert.ok(
+      h.logger.lines.includes(
+        'warn notify: ops: 3 notifications wait for the next tick: its share of notify.delivery_budget_seconds (30s) is spent',
+      ),
+      h.logger.lines.join('\n'),
+    );
+    assert.ok(
+      h.logger.lines.includes(
+        'warn notify: sms: 1 notification waits for the next tick: its share of notify.delivery_budget_seconds (30s) is spent',
+      ),
+      h.logger.lines.join('\n'),
+    );
   });
 
   it('drops pending notifications older than max_age_hours, unsent, and leaves done ones as they are', async () => {
@@ -294,7 +344,10 @@ describe('deliverNotifications', () => {
       [sentLongAgo, 'ops', 'delivered', 0, null],
       [fresh, 'ops', 'delivered', 1, null],
     ]);
-    assert.ok(h.logger.lines.includes('warn notify: ops: dropped 1 notification older than 24 hours, never delivered'), h.logger.lines.join('\n'));
+    assert.ok(
+      h.logger.lines.includes('warn notify: ops: dropped 1 notification older than 24 hours, never delivered'),
+      h.logger.lines.join('\n'),
+    );
   });
 
   it('drops what waits for a channel no longer in the config, unsent', async () => {
@@ -312,7 +365,10 @@ describe('deliverNotifications', () => {
       [gone[1], 'pager', 'dropped', 0, 'the channel is no longer in the config'],
       [kept, 'ops', 'delivered', 1, null],
     ]);
-    assert.ok(h.logger.lines.includes('warn notify: pager: dropped 2 notifications of a channel no longer in the config'), h.logger.lines.join('\n'));
+    assert.ok(
+      h.logger.lines.includes('warn notify: pager: dropped 2 notifications of a channel no longer in the config'),
+      h.logger.lines.join('\n'),
+    );
   });
 
   it('counts exactly over a pass with every outcome', async () => {
@@ -324,17 +380,25 @@ describe('deliverNotifications', () => {
     const stuck = h.queue('ops', 2 * MINUTE);
     h.queue('ops', 1 * MINUTE);
     h.queue('sms', 1 * MINUTE);
-    const report = await h.deliver({ channels: { ops: webhook({ retries: 0 }), sms: { type: 'command', command: './sms' } } }, (send) => {
-      if (send.payload.notification_id === refused) return { kind: 'refused', detail: 'HTTP 400' };
-      if (send.payload.notification_id === stuck) return { kind: 'retry', detail: 'HTTP 503' };
-      return { kind: 'delivered', detail: 'HTTP 200' };
-    });
+    const report = await h.deliver(
+      { channels: { ops: webhook({ retries: 0 }), sms: { type: 'command', command: './sms' } } },
+      (send) => {
+        if (send.payload.notification_id === refused) return { kind: 'refused', detail: 'HTTP 400' };
+        if (send.payload.notification_id === stuck) return { kind: 'retry', detail: 'HTTP 503' };
+        return { kind: 'delivered', detail: 'HTTP 200' };
+      },
+    );
     assert.deepEqual(report, { delivered: 2, failed: 1, waiting: 2, dropped: 2 });
   });
 
   it('sends nothing and counts nothing with an empty queue', async () => {
     const h = harness();
-    assert.deepEqual(await h.deliver({ channels: { ops: webhook() } }, delivered), { delivered: 0, failed: 0, waiting: 0, dropped: 0 });
+    assert.deepEqual(await h.deliver({ channels: { ops: webhook() } }, delivered), {
+      delivered: 0,
+      failed: 0,
+      waiting: 0,
+      dropped: 0,
+    });
     assert.deepEqual(h.sends, []);
   });
 
@@ -350,6 +414,9 @@ describe('deliverNotifications', () => {
     const report = await h.deliver({ channels: { ops: webhook() } }, delivered, failing);
     assert.deepEqual(report, { delivered: 0, failed: 0, waiting: 0, dropped: 0 });
     assert.deepEqual(h.sends, []);
-    assert.ok(h.logger.lines.includes('error notify: delivery stopped: SQLITE_READONLY: attempt to write a readonly database'), h.logger.lines.join('\n'));
+    assert.ok(
+      h.logger.lines.includes('error notify: delivery stopped: SQLITE_READONLY: attempt to write a readonly database'),
+      h.logger.lines.join('\n'),
+    );
   });
 });

@@ -16,19 +16,30 @@ describe('expandReferences', () => {
   });
 
   it('counts a variable set to the empty string as missing', () => {
-    assert.deepEqual(expandReferences('Bearer ${TOKEN}', { TOKEN: '' }), { text: 'Bearer ', secrets: [], missing: ['TOKEN'] });
-  });
-
-  it('fills in several references, in order, set and missing alike', () => {
-    assert.deepEqual(expandReferences('${USER_NAME}:${PASS}@${HOST}/${USER_NAME}', { USER_NAME: 'ops', HOST: 'relay.lan' }), {
-      text: 'ops:@relay.lan/ops',
-      secrets: ['ops', 'relay.lan', 'ops'],
-      missing: ['PASS'],
+    assert.deepEqual(expandReferences('Bearer ${TOKEN}', { TOKEN: '' }), {
+      text: 'Bearer ',
+      secrets: [],
+      missing: ['TOKEN'],
     });
   });
 
+  it('fills in several references, in order, set and missing alike', () => {
+    assert.deepEqual(
+      expandReferences('${USER_NAME}:${PASS}@${HOST}/${USER_NAME}', { USER_NAME: 'ops', HOST: 'relay.lan' }),
+      {
+        text: 'ops:@relay.lan/ops',
+        secrets: ['ops', 'relay.lan', 'ops'],
+        missing: ['PASS'],
+      },
+    );
+  });
+
   it('returns text without references as it is', () => {
-    assert.deepEqual(expandReferences('https://hooks.example/static', { HOOK_ID: 'abc' }), { text: 'https://hooks.example/static', secrets: [], missing: [] });
+    assert.deepEqual(expandReferences('https://hooks.example/static', { HOOK_ID: 'abc' }), {
+      text: 'https://hooks.example/static',
+      secrets: [],
+      missing: [],
+    });
   });
 
   it('finds only variables of the environment itself, not what every object inherits', () => {
@@ -44,7 +55,11 @@ describe('expandReferences', () => {
 
   it('leaves $NAME without braces alone, and what is not a variable name', () => {
     const env = { NAME: 'secret-value', '1BAD': 'x' };
-    assert.deepEqual(expandReferences('$NAME ${1BAD} ${} $ {NAME} ${NAME', env), { text: '$NAME ${1BAD} ${} $ {NAME} ${NAME', secrets: [], missing: [] });
+    assert.deepEqual(expandReferences('$NAME ${1BAD} ${} $ {NAME} ${NAME', env), {
+      text: '$NAME ${1BAD} ${} $ {NAME} ${NAME',
+      secrets: [],
+      missing: [],
+    });
   });
 });
 
@@ -71,7 +86,8 @@ describe('redact', () => {
     const secrets = ['abcd', 'cdef'];
     const redacted = redact('xx abcdef yy', secrets);
     assert.equal(redacted, 'xx [redacted]ef yy');
-    for (const secret of secrets) assert.ok(!redacted.includes(secret), `"${secret}" must not be left in "${redacted}"`);
+    for (const secret of secrets)
+      assert.ok(!redacted.includes(secret), `"${secret}" must not be left in "${redacted}"`);
   });
 
   it('ignores an empty secret (it would match between every character)', () => {
@@ -91,7 +107,10 @@ describe('SecretScope', () => {
     assert.equal(scope.expand('Bearer ${TOKEN} ${MISSING}'), 'Bearer t0ken ');
     assert.deepEqual(scope.secrets, ['h00k', 't0ken']);
     assert.deepEqual(scope.missing, ['MISSING']);
-    assert.equal(scope.redact('failed https://x.example/h00k with t0ken'), 'failed https://x.example/[redacted] with [redacted]');
+    assert.equal(
+      scope.redact('failed https://x.example/h00k with t0ken'),
+      'failed https://x.example/[redacted] with [redacted]',
+    );
   });
 
   it('redacts nothing before anything was expanded', () => {
@@ -103,6 +122,10 @@ describe('SecretScope', () => {
     const scope = new SecretScope({ T: 'a#b/c?d', WHOLE: 'https://hooks.example/T0/B1?x=1' });
     assert.equal(scope.expandUrl('https://x.example/p/${T}'), 'https://x.example/p/a%23b%2Fc%3Fd');
     assert.equal(scope.expandUrl('${WHOLE}'), 'https://hooks.example/T0/B1?x=1');
-    assert.equal(scope.redact('sent to https://x.example/p/a%23b%2Fc%3Fd'), 'sent to https://x.example/p/[redacted]', 'the encoded form is a secret too');
+    assert.equal(
+      scope.redact('sent to https://x.example/p/a%23b%2Fc%3Fd'),
+      'sent to https://x.example/p/[redacted]',
+      'the encoded form is a secret too',
+    );
   });
 });

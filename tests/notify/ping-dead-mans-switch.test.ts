@@ -11,9 +11,19 @@ describe('pingDeadMansSwitch', () => {
   it('GETs the URL, references filled in, and says whether it got a 2xx', async () => {
     const request = fakeRequest({ kind: 'response', status: 200 });
     const logger = recordingLogger();
-    assert.equal(await pingDeadMansSwitch({ url: 'https://127.0.0.1/ping/${UUID}', timeout_seconds: 7 }, false, { env: { UUID }, logger, request }), true);
+    assert.equal(
+      await pingDeadMansSwitch({ url: 'https://127.0.0.1/ping/${UUID}', timeout_seconds: 7 }, false, {
+        env: { UUID },
+        logger,
+        request,
+      }),
+      true,
+    );
     assert.equal(request.calls.length, 1);
-    assert.deepEqual([request.calls[0]?.url.href, request.calls[0]?.method, request.calls[0]?.timeoutMs, request.calls[0]?.body], [`https://127.0.0.1/ping/${UUID}`, 'GET', 7000, undefined]);
+    assert.deepEqual(
+      [request.calls[0]?.url.href, request.calls[0]?.method, request.calls[0]?.timeoutMs, request.calls[0]?.body],
+      [`https://127.0.0.1/ping/${UUID}`, 'GET', 7000, undefined],
+    );
     assert.deepEqual(logger.lines, ['debug ping_url: HTTP 200']);
   });
 
@@ -33,17 +43,37 @@ describe('pingDeadMansSwitch', () => {
   it('does not ping while a referenced variable is not set, and says which', async () => {
     const request = fakeRequest({ kind: 'response', status: 200 });
     const logger = recordingLogger();
-    assert.equal(await pingDeadMansSwitch({ url: 'https://127.0.0.1/${UUID}', timeout_seconds: 10 }, false, { env: {}, logger, request }), false);
+    assert.equal(
+      await pingDeadMansSwitch({ url: 'https://127.0.0.1/${UUID}', timeout_seconds: 10 }, false, {
+        env: {},
+        logger,
+        request,
+      }),
+      false,
+    );
     assert.deepEqual(request.calls, []);
     assert.deepEqual(logger.lines, ['warn ping_url: not sent: environment variable UUID not set']);
   });
 
   it('logs a ping the service did not take, never the URL or its secret', async () => {
-    for (const outcome of [{ kind: 'response', status: 404 }, { kind: 'error', detail: 'ECONNREFUSED' }] as HttpOutcome[]) {
+    for (const outcome of [
+      { kind: 'response', status: 404 },
+      { kind: 'error', detail: 'ECONNREFUSED' },
+    ] as HttpOutcome[]) {
       const logger = recordingLogger();
-      assert.equal(await pingDeadMansSwitch({ url: 'https://127.0.0.1/${UUID}', timeout_seconds: 10 }, true, { env: { UUID }, logger, request: fakeRequest(outcome) }), false);
+      assert.equal(
+        await pingDeadMansSwitch({ url: 'https://127.0.0.1/${UUID}', timeout_seconds: 10 }, true, {
+          env: { UUID },
+          logger,
+          request: fakeRequest(outcome),
+        }),
+        false,
+      );
       assert.equal(logger.lines.length, 1);
-      assert.match(logger.lines[0] ?? '', /^warn ping_url \(\/fail\): the monitoring service did not take it: (HTTP 404|ECONNREFUSED)$/);
+      assert.match(
+        logger.lines[0] ?? '',
+        /^warn ping_url \(\/fail\): the monitoring service did not take it: (HTTP 404|ECONNREFUSED)$/,
+      );
       assert.ok(!logger.lines.join('\n').includes(UUID), 'the secret is not logged');
     }
   });

@@ -16,7 +16,6 @@ import { recordingLogger } from '../helpers/recording-logger.js';
 const NOW = Date.parse('2026-06-30T12:00:00.000Z');
 const MINUTE = 60_000;
 
-
 /** A fresh audit database in a temp folder, closed when the file's tests end. */
 function freshStore(): Store {
   const db = openStore(join(makeTempDir(), 'state', 'watchdog.db'));
@@ -26,11 +25,19 @@ function freshStore(): Store {
 
 const notifyOf = (raw: RawNotifyConfig): NotifyConfig => normalizeNotify(raw, '/etc/watchdog');
 
-const rows = (db: Store): NotificationRow[] => db.prepare<[], NotificationRow>('SELECT * FROM notifications ORDER BY id').all();
+const rows = (db: Store): NotificationRow[] =>
+  db.prepare<[], NotificationRow>('SELECT * FROM notifications ORDER BY id').all();
 
 /** An event about `processKey` at `atMs`. */
 function event(kind: WatchdogEvent['kind'], processKey: string, atMs: number): WatchdogEvent {
-  return { kind, at: formatUtcTimestamp(new Date(atMs)), processKey, displayName: `The ${processKey} app`, summary: `${processKey}: ${kind}`, details: { n: 1, gone: undefined } };
+  return {
+    kind,
+    at: formatUtcTimestamp(new Date(atMs)),
+    processKey,
+    displayName: `The ${processKey} app`,
+    summary: `${processKey}: ${kind}`,
+    details: { n: 1, gone: undefined },
+  };
 }
 
 describe('queueEvent', () => {
@@ -39,7 +46,13 @@ describe('queueEvent', () => {
     const notify = notifyOf({
       channels: {
         ops: { type: 'webhook', url: 'https://127.0.0.1/hook', events: ['gave_up', 'recovery_failed'] },
-        mail: { type: 'email', host: '127.0.0.1', from: 'a@example.com', to: ['b@example.com'], events: ['reboot_done'] },
+        mail: {
+          type: 'email',
+          host: '127.0.0.1',
+          from: 'a@example.com',
+          to: ['b@example.com'],
+          events: ['reboot_done'],
+        },
         all: { type: 'command', command: './notify.sh' },
       },
     });
@@ -68,8 +81,13 @@ describe('queueEvent', () => {
 
   it('queues nothing for an event no channel subscribes to', () => {
     const db = freshStore();
-    const notify = notifyOf({ channels: { ops: { type: 'webhook', url: 'https://127.0.0.1/hook', events: ['gave_up'] } } });
-    assert.deepEqual(queueEvent(db, notify, event('recovery_started', 'web', NOW), 'h', NOW), { queued: [], repeats: [] });
+    const notify = notifyOf({
+      channels: { ops: { type: 'webhook', url: 'https://127.0.0.1/hook', events: ['gave_up'] } },
+    });
+    assert.deepEqual(queueEvent(db, notify, event('recovery_started', 'web', NOW), 'h', NOW), {
+      queued: [],
+      repeats: [],
+    });
     assert.deepEqual(rows(db), []);
   });
 
@@ -82,20 +100,49 @@ describe('queueEvent', () => {
         sms: { type: 'command', command: './sms', repeat_after_seconds: 0 },
       },
     });
-    assert.deepEqual(queueEvent(db, notify, event('recovery_failed', 'web', NOW), 'h', NOW), { queued: ['ops', 'sms'], repeats: [] });
+    assert.deepEqual(queueEvent(db, notify, event('recovery_failed', 'web', NOW), 'h', NOW), {
+      queued: ['ops', 'sms'],
+      repeats: [],
+    });
     const later = NOW + 5 * MINUTE;
-    assert.deepEqual(queueEvent(db, notify, event('recovery_failed', 'web', later), 'h', later), { queued: ['sms'], repeats: ['ops'] }, 'same event, same subject: held on ops, sent on sms (0: always)');
-    assert.deepEqual(queueEvent(db, notify, event('recovery_failed', 'db', later), 'h', later), { queued: ['ops', 'sms'], repeats: [] }, 'another subject');
-    assert.deepEqual(queueEvent(db, notify, event('recovery_started', 'web', later), 'h', later), { queued: ['ops', 'sms'], repeats: [] }, 'another event');
+    assert.deepEqual(
+      queueEvent(db, notify, event('recovery_failed', 'web', later), 'h', later),
+      { queued: ['sms'], repeats: ['ops'] },
+      'same event, same subject: held on ops, sent on sms (0: always)',
+    );
+    assert.deepEqual(
+      queueEvent(db, notify, event('recovery_failed', 'db', later), 'h', later),
+      { queued: ['ops', 'sms'], repeats: [] },
+      'another subject',
+    );
+    assert.deepEqual(
+      queueEvent(db, notify, event('recovery_started', 'web', later), 'h', later),
+      { queued: ['ops', 'sms'], repeats: [] },
+      'another event',
+    );
     const afterWindow = NOW + 10 * MINUTE;
-    assert.deepEqual(queueEvent(db, notify, event('recovery_failed', 'web', afterWindow), 'h', afterWindow), { queued: ['ops', 'sms'], repeats: [] }, 'the window is over');
-    assert.equal(rows(db).filter((row) => row.channel === 'ops' && row.event === 'recovery_failed' && row.subject === 'web').length, 2);
+    assert.deepEqual(
+      queueEvent(db, notify, event('recovery_failed', 'web', afterWindow), 'h', afterWindow),
+      { queued: ['ops', 'sms'], repeats: [] },
+      'the window is over',
+    );
+    assert.equal(
+      rows(db).filter((row) => row.channel === 'ops' && row.event === 'recovery_failed' && row.subject === 'web')
+        .length,
+      2,
+    );
   });
 
   it('counts by the interface for a network event', () => {
     const db = freshStore();
     const notify = notifyOf({ channels: { ops: { type: 'webhook', url: 'https://127.0.0.1/hook' } } });
-    const degraded = (name: string, atMs: number): WatchdogEvent => ({ kind: 'network_degraded', at: formatUtcTimestamp(new Date(atMs)), interface: name, summary: `network ${name} down`, details: {} });
+    const degraded = (name: string, atMs: number): WatchdogEvent => ({
+      kind: 'network_degraded',
+      at: formatUtcTimestamp(new Date(atMs)),
+      interface: name,
+      summary: `network ${name} down`,
+      details: {},
+    });
     assert.deepEqual(queueEvent(db, notify, degraded('eth0', NOW), 'h', NOW).queued, ['ops']);
     assert.deepEqual(queueEvent(db, notify, degraded('eth0', NOW + MINUTE), 'h', NOW + MINUTE).repeats, ['ops']);
     assert.deepEqual(queueEvent(db, notify, degraded('wlan0', NOW + MINUTE), 'h', NOW + MINUTE).queued, ['ops']);
@@ -109,9 +156,13 @@ describe('queueEvent', () => {
     const db = freshStore();
     const notify = notifyOf({
       max_queued: 2,
-      channels: { ops: { type: 'webhook', url: 'https://127.0.0.1/hook', repeat_after_seconds: 0 }, sms: { type: 'command', command: './sms', events: ['gave_up'] } },
+      channels: {
+        ops: { type: 'webhook', url: 'https://127.0.0.1/hook', repeat_after_seconds: 0 },
+        sms: { type: 'command', command: './sms', events: ['gave_up'] },
+      },
     });
-    for (const [index, key] of ['a', 'b', 'c', 'd'].entries()) queueEvent(db, notify, event('recovery_failed', key, NOW + index * MINUTE), 'h', NOW + index * MINUTE);
+    for (const [index, key] of ['a', 'b', 'c', 'd'].entries())
+      queueEvent(db, notify, event('recovery_failed', key, NOW + index * MINUTE), 'h', NOW + index * MINUTE);
     queueEvent(db, notify, event('gave_up', 'a', NOW + 5 * MINUTE), 'h', NOW + 5 * MINUTE);
     assert.deepEqual(
       rows(db).map((row) => [row.channel, row.subject, row.event, row.state, row.last_error]),
@@ -128,7 +179,10 @@ describe('queueEvent', () => {
 
   it('counts only pending notifications against max_queued', () => {
     const db = freshStore();
-    const notify = notifyOf({ max_queued: 1, channels: { ops: { type: 'webhook', url: 'https://127.0.0.1/hook', repeat_after_seconds: 0 } } });
+    const notify = notifyOf({
+      max_queued: 1,
+      channels: { ops: { type: 'webhook', url: 'https://127.0.0.1/hook', repeat_after_seconds: 0 } },
+    });
     queueEvent(db, notify, event('recovery_failed', 'a', NOW), 'h', NOW);
     db.prepare("UPDATE notifications SET state = 'delivered'").run();
     queueEvent(db, notify, event('recovery_failed', 'b', NOW + MINUTE), 'h', NOW + MINUTE);
@@ -190,17 +244,27 @@ describe('notifierFor', () => {
       rows(db).map((row) => [row.channel, row.event, row.subject, (JSON.parse(row.payload) as { host: string }).host]),
       [['ops', 'gave_up', 'web', 'gateway-17']],
     );
-    assert.deepEqual(logger.lines, ['debug notify: gave_up queued for ops: web: gave_up', 'info notify: gave_up not sent again to ops (repeat_after_seconds): web: gave_up']);
+    assert.deepEqual(logger.lines, [
+      'debug notify: gave_up queued for ops: web: gave_up',
+      'info notify: gave_up not sent again to ops (repeat_after_seconds): web: gave_up',
+    ]);
   });
 
   it('never throws when the event cannot be queued: it logs an error', () => {
     const db = freshStore();
     const writer = failingWriter(db, new Error('SQLITE_FULL: database or disk is full'));
     const logger = recordingLogger();
-    const raise = notifierFor(notifyOf({ channels: { ops: { type: 'webhook', url: 'https://127.0.0.1/hook' } } }), { audit: writer, host: () => 'h', now: () => new Date(NOW), logger });
+    const raise = notifierFor(notifyOf({ channels: { ops: { type: 'webhook', url: 'https://127.0.0.1/hook' } } }), {
+      audit: writer,
+      host: () => 'h',
+      now: () => new Date(NOW),
+      logger,
+    });
     assert.doesNotThrow(() => raise(event('recovery_failed', 'web', NOW)));
     assert.equal(writer.writes, 1);
-    assert.deepEqual(logger.lines, ['error notify: cannot queue recovery_failed (web: recovery_failed): SQLITE_FULL: database or disk is full']);
+    assert.deepEqual(logger.lines, [
+      'error notify: cannot queue recovery_failed (web: recovery_failed): SQLITE_FULL: database or disk is full',
+    ]);
     assert.deepEqual(rows(db), []);
   });
 });

@@ -15,14 +15,31 @@ describe('secretNamesOf', () => {
     const config = configOf({
       notify: {
         channels: {
-          hook: { type: 'webhook', url: 'https://h.example/${HOOK_ID}/x', headers: { Authorization: 'Bearer ${HOOK_TOKEN}', 'X-Plain': 'nothing' } },
-          mail: { type: 'email', host: 'smtp.example', user: '${SMTP_USER}', password: '${SMTP_PASSWORD}', from: 'a@b', to: ['c@d'] },
+          hook: {
+            type: 'webhook',
+            url: 'https://h.example/${HOOK_ID}/x',
+            headers: { Authorization: 'Bearer ${HOOK_TOKEN}', 'X-Plain': 'nothing' },
+          },
+          mail: {
+            type: 'email',
+            host: 'smtp.example',
+            user: '${SMTP_USER}',
+            password: '${SMTP_PASSWORD}',
+            from: 'a@b',
+            to: ['c@d'],
+          },
           sms: { type: 'command', command: 'send-sms ${NOT_A_SECRET}' },
         },
       },
       ping_url: 'https://hc.example/${PING_UUID}',
     });
-    assert.deepEqual([...secretNamesOf(config)].sort(), ['HOOK_ID', 'HOOK_TOKEN', 'PING_UUID', 'SMTP_PASSWORD', 'SMTP_USER']);
+    assert.deepEqual([...secretNamesOf(config)].sort(), [
+      'HOOK_ID',
+      'HOOK_TOKEN',
+      'PING_UUID',
+      'SMTP_PASSWORD',
+      'SMTP_USER',
+    ]);
   });
 
   it('is empty without notify and ping_url', () => {

@@ -40,20 +40,36 @@ function depsWith(env: NodeJS.ProcessEnv): CommandChannelDeps & { runs: ShellCom
 
 describe('sendToChannel', () => {
   it('waits (retry) for a webhook whose URL refers to a variable that is not set, naming the variable', async () => {
-    const channel: ChannelConfig = { ...COMMON, name: 'ops', type: 'webhook', url: 'http://127.0.0.1:1/${OPS_HOOK_TOKEN}', headers: {} };
+    const channel: ChannelConfig = {
+      ...COMMON,
+      name: 'ops',
+      type: 'webhook',
+      url: 'http://127.0.0.1:1/${OPS_HOOK_TOKEN}',
+      headers: {},
+    };
     const outcome = await sendToChannel(channel, PAYLOAD, 2000, depsWith({}));
     assert.equal(outcome.kind, 'retry');
     assert.match(outcome.detail, /OPS_HOOK_TOKEN/);
     assert.equal(outcome.detail, 'environment variable OPS_HOOK_TOKEN not set (referenced in the config)');
   });
 
-  it('never returns the secret a failed webhook attempt used (loopback port 1 refuses)', { timeout: 30_000 }, async () => {
-    const channel: ChannelConfig = { ...COMMON, name: 'ops', type: 'webhook', url: `http://127.0.0.1:1/\${TOKEN}`, headers: { authorization: 'Bearer ${TOKEN}' } };
-    const outcome = await sendToChannel(channel, PAYLOAD, 2000, depsWith({ TOKEN }));
-    assert.equal(outcome.kind, 'retry');
-    assert.ok(!outcome.detail.includes(TOKEN), `the detail must not hold the token: ${outcome.detail}`);
-    assert.ok(outcome.detail.length > 0, 'the detail says what went wrong');
-  });
+  it(
+    'never returns the secret a failed webhook attempt used (loopback port 1 refuses)',
+    { timeout: 30_000 },
+    async () => {
+      const channel: ChannelConfig = {
+        ...COMMON,
+        name: 'ops',
+        type: 'webhook',
+        url: `http://127.0.0.1:1/\${TOKEN}`,
+        headers: { authorization: 'Bearer ${TOKEN}' },
+      };
+      const outcome = await sendToChannel(channel, PAYLOAD, 2000, depsWith({ TOKEN }));
+      assert.equal(outcome.kind, 'retry');
+      assert.ok(!outcome.detail.includes(TOKEN), `the detail must not hold the token: ${outcome.detail}`);
+      assert.ok(outcome.detail.length > 0, 'the detail says what went wrong');
+    },
+  );
 
   it('gives a command channel the payload, notification_id included, as one JSON line', async () => {
     const deps = depsWith({ PATH: '/usr/bin:/bin' });

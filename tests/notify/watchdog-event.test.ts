@@ -27,12 +27,21 @@ describe('payloadOf', () => {
       details: { recovery_id: 3, started_pid: null, ok: false, reason: 'timed out' },
     });
     assert.ok(!Object.hasOwn(payload.details, 'problem'), 'an undefined detail is left out, not sent as null');
-    assert.equal(JSON.stringify(payload.details), '{"recovery_id":3,"started_pid":null,"ok":false,"reason":"timed out"}');
+    assert.equal(
+      JSON.stringify(payload.details),
+      '{"recovery_id":3,"started_pid":null,"ok":false,"reason":"timed out"}',
+    );
   });
 
   it('says null for the process and display name of an event about the interface', () => {
-    const payload = payloadOf({ kind: 'network_healed', at: AT, interface: 'eth0', summary: 'network eth0 up', details: {} }, 'host');
-    assert.deepEqual([payload.process_key, payload.display_name, payload.interface, payload.details], [null, null, 'eth0', {}]);
+    const payload = payloadOf(
+      { kind: 'network_healed', at: AT, interface: 'eth0', summary: 'network eth0 up', details: {} },
+      'host',
+    );
+    assert.deepEqual(
+      [payload.process_key, payload.display_name, payload.interface, payload.details],
+      [null, null, 'eth0', {}],
+    );
   });
 
   it('is version 1', () => {

@@ -15,7 +15,11 @@ const IN_GRACE_MS = STARTED_MS + 30_000;
 
 const BOOT = '0f0e0d0c-0b0a-4908-8706-050403020100';
 /** A start recorded on the boot clock, 1000 s after boot. */
-const onBoot = (consecutiveFailures: number): PreviousState => ({ ...afterStart(consecutiveFailures), startedBootId: BOOT, startedUptimeSeconds: 1000 });
+const onBoot = (consecutiveFailures: number): PreviousState => ({
+  ...afterStart(consecutiveFailures),
+  startedBootId: BOOT,
+  startedUptimeSeconds: 1000,
+});
 
 const afterStart = (consecutiveFailures: number): PreviousState => ({
   ...NO_PREVIOUS_STATE,
@@ -26,7 +30,13 @@ const afterStart = (consecutiveFailures: number): PreviousState => ({
 
 /** A verdict of a heartbeat written `ageSeconds` before the check at `nowMs`. */
 const beat = (state: HealthState, ageSeconds: number, reason = `${state} heartbeat`): HealthVerdict =>
-  verdictOf(state, reason, { pid: 4321, heartbeatAgeSeconds: ageSeconds, heartbeatTimestamp: 'as written', iteration: 7, status: 'running' });
+  verdictOf(state, reason, {
+    pid: 4321,
+    heartbeatAgeSeconds: ageSeconds,
+    heartbeatTimestamp: 'as written',
+    iteration: 7,
+    status: 'running',
+  });
 
 interface Case {
   name: string;
@@ -49,17 +59,28 @@ const cases: Case[] = [
   {
     name: 'off wraps a failing verdict, naming who turned it off and when',
     checked: beat('timed_out', 600, 'last heartbeat 10m ago'),
-    previous: { ...NO_PREVIOUS_STATE, consecutiveFailures: 5, offSince: '2026-06-30T11:00:00.000000+00:00', offBy: 'alice' },
+    previous: {
+      ...NO_PREVIOUS_STATE,
+      consecutiveFailures: 5,
+      offSince: '2026-06-30T11:00:00.000000+00:00',
+      offBy: 'alice',
+    },
     nowMs: IN_GRACE_MS,
     state: 'off',
     failures: 0,
     due: false,
-    reason: /^turned off by alice at 2026-06-30T11:00:00\.000000\+00:00; heartbeat: timed_out \(last heartbeat 10m ago\)$/,
+    reason:
+      /^turned off by alice at 2026-06-30T11:00:00\.000000\+00:00; heartbeat: timed_out \(last heartbeat 10m ago\)$/,
   },
   {
     name: 'off without a recorded user says only when',
     checked: verdictOf('no_heartbeat', 'no heartbeat file'),
-    previous: { ...NO_PREVIOUS_STATE, consecutiveFailures: 1, offSince: '2026-06-30T11:00:00.000000+00:00', offBy: null },
+    previous: {
+      ...NO_PREVIOUS_STATE,
+      consecutiveFailures: 1,
+      offSince: '2026-06-30T11:00:00.000000+00:00',
+      offBy: null,
+    },
     nowMs: IN_GRACE_MS,
     state: 'off',
     failures: 0,
@@ -182,7 +203,7 @@ const cases: Case[] = [
     due: true,
   },
   {
-    name: "an old heartbeat after the grace period is counted",
+    name: 'an old heartbeat after the grace period is counted',
     checked: beat('timed_out', 600),
     previous: afterStart(0),
     nowMs: GRACE_UNTIL_MS + 1,
@@ -385,7 +406,8 @@ describe('assessCheck', () => {
       assert.equal(assessment.recoveryDue, due);
       if (reason !== undefined) assert.match(assessment.verdict.reason, reason);
       if (state === checked.state && noted === undefined) assert.equal(assessment.verdict.reason, checked.reason);
-      if (noted !== undefined) assert.ok(assessment.verdict.reason.startsWith(`${checked.reason}; `), assessment.verdict.reason);
+      if (noted !== undefined)
+        assert.ok(assessment.verdict.reason.startsWith(`${checked.reason}; `), assessment.verdict.reason);
       // What the heartbeat said is kept as it was, for `kill` to judge.
       assert.equal(assessment.checked, checked);
       // Wrapping changes the state and reason only: the heartbeat's details stay visible.
@@ -394,10 +416,19 @@ describe('assessCheck', () => {
   }
 
   it('never makes a process that is off due, whatever its heartbeat says', () => {
-    const previous: PreviousState = { ...NO_PREVIOUS_STATE, consecutiveFailures: 10, offSince: '2026-06-30T11:00:00.000000+00:00', offBy: 'cron' };
+    const previous: PreviousState = {
+      ...NO_PREVIOUS_STATE,
+      consecutiveFailures: 10,
+      offSince: '2026-06-30T11:00:00.000000+00:00',
+      offBy: 'cron',
+    };
     for (const state of HEALTH_STATES) {
       const assessment = assessCheck(verdictOf(state), previous, 1, IN_GRACE_MS);
-      assert.deepEqual([assessment.verdict.state, assessment.consecutiveFailures, assessment.recoveryDue], ['off', 0, false], state);
+      assert.deepEqual(
+        [assessment.verdict.state, assessment.consecutiveFailures, assessment.recoveryDue],
+        ['off', 0, false],
+        state,
+      );
     }
   });
 });

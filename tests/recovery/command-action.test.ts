@@ -35,7 +35,10 @@ describe('runCommandAction', () => {
 
   it("gives the command the watchdog's environment, the process's env on top, and the WATCHDOG_* variables", async () => {
     const system = fakeSystem({ env: { PATH: '/usr/bin:/bin', SHARED: 'from the watchdog', LANG: 'C.UTF-8' } });
-    const process = processConfig({ key: 'web', env: { SHARED: 'from the process', DB_URL: 'sqlite:///srv/web/db', WATCHDOG_ACTION: 'forged' } });
+    const process = processConfig({
+      key: 'web',
+      env: { SHARED: 'from the process', DB_URL: 'sqlite:///srv/web/db', WATCHDOG_ACTION: 'forged' },
+    });
     await runCommandAction(plan, { process, reason: REASON }, system);
     assert.deepEqual(system.shellCommands[0]?.env, {
       PATH: '/usr/bin:/bin',
@@ -46,7 +49,11 @@ describe('runCommandAction', () => {
       WATCHDOG_ACTION: 'clear_db',
       WATCHDOG_REASON: REASON,
     });
-    assert.deepEqual(system.env, { PATH: '/usr/bin:/bin', SHARED: 'from the watchdog', LANG: 'C.UTF-8' }, "the watchdog's own environment is left as it was");
+    assert.deepEqual(
+      system.env,
+      { PATH: '/usr/bin:/bin', SHARED: 'from the watchdog', LANG: 'C.UTF-8' },
+      "the watchdog's own environment is left as it was",
+    );
   });
 
   const cases: [name: string, result: Partial<ShellCommandResult>, outcome: ActionOutcome, detail: string][] = [
@@ -58,7 +65,12 @@ describe('runCommandAction', () => {
       'failed',
       'timed out after 45s (cleanup_timeout); its process tree was killed',
     ],
-    ['a timeout even if the shell then exits 0', { exitCode: 0, timedOut: true }, 'failed', 'timed out after 45s (cleanup_timeout); its process tree was killed'],
+    [
+      'a timeout even if the shell then exits 0',
+      { exitCode: 0, timedOut: true },
+      'failed',
+      'timed out after 45s (cleanup_timeout); its process tree was killed',
+    ],
     ['a signal', { exitCode: null, signal: 'SIGSEGV', durationMs: 200 }, 'failed', 'killed by SIGSEGV after 0.2s'],
     [
       'a spawn error',
@@ -81,9 +93,17 @@ describe('runCommandAction', () => {
   }
 
   it('keeps the end of the output, and records none when there was none', async () => {
-    const printed = await runCommandAction(plan, { process: processConfig(), reason: REASON }, fakeSystem({ shellResult: () => ({ outputTail: 'vacuumed\n' }) }));
+    const printed = await runCommandAction(
+      plan,
+      { process: processConfig(), reason: REASON },
+      fakeSystem({ shellResult: () => ({ outputTail: 'vacuumed\n' }) }),
+    );
     assert.equal(printed.outputTail, 'vacuumed\n');
-    const silent = await runCommandAction(plan, { process: processConfig(), reason: REASON }, fakeSystem({ shellResult: () => ({ outputTail: '' }) }));
+    const silent = await runCommandAction(
+      plan,
+      { process: processConfig(), reason: REASON },
+      fakeSystem({ shellResult: () => ({ outputTail: '' }) }),
+    );
     assert.equal(silent.outputTail, null);
   });
 });

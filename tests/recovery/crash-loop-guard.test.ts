@@ -18,7 +18,11 @@ const HOUR = 3600;
 const ago = (seconds: number): string => new Date(NOW_MS - seconds * 1000).toISOString();
 
 /** A recovery that started `startedAgo` seconds ago and took 5 s (still running: no end). */
-function past(outcome: string, startedAgo: number, finishedAgo: number | null = outcome === 'running' ? null : startedAgo - 5): PastRecovery {
+function past(
+  outcome: string,
+  startedAgo: number,
+  finishedAgo: number | null = outcome === 'running' ? null : startedAgo - 5,
+): PastRecovery {
   return { startedAt: ago(startedAgo), finishedAt: finishedAgo === null ? null : ago(finishedAgo), outcome };
 }
 
@@ -32,10 +36,19 @@ describe('budgetOf', () => {
     expected: RecoveryBudget;
   }
   const cases: Case[] = [
-    { name: 'no recoveries: a full budget', recoveries: [], expected: { recent: 0, failedInARow: 0, lastFailedMs: undefined } },
+    {
+      name: 'no recoveries: a full budget',
+      recoveries: [],
+      expected: { recent: 0, failedInARow: 0, lastFailedMs: undefined },
+    },
     {
       name: 'recoveries dated after now (recorded before the clock was set back) are not within the window',
-      recoveries: [past('succeeded', -30 * 86400), past('succeeded', -25 * 86400), past('succeeded', -20 * 86400), past('succeeded', -30)],
+      recoveries: [
+        past('succeeded', -30 * 86400),
+        past('succeeded', -25 * 86400),
+        past('succeeded', -20 * 86400),
+        past('succeeded', -30),
+      ],
       expected: { recent: 1, failedInARow: 0, lastFailedMs: undefined },
     },
     {
@@ -46,7 +59,12 @@ describe('budgetOf', () => {
     },
     {
       name: 'counts recoveries that started within the window, not older ones',
-      recoveries: [past('succeeded', 60), past('succeeded', 1800), past('succeeded', HOUR + 1), past('failed', 2 * HOUR)],
+      recoveries: [
+        past('succeeded', 60),
+        past('succeeded', 1800),
+        past('succeeded', HOUR + 1),
+        past('failed', 2 * HOUR),
+      ],
       expected: { recent: 2, failedInARow: 0, lastFailedMs: undefined },
     },
     {
@@ -160,7 +178,11 @@ describe('budgetOf on the boot clock', () => {
   const cases: Case[] = [
     {
       name: "a forward step of 6 h does not push the last hour's recoveries out of the window",
-      recoveries: [stepped('succeeded', 60, 6 * HOUR + 60), stepped('succeeded', 600, 6 * HOUR + 600), stepped('succeeded', 1200, 6 * HOUR + 1200)],
+      recoveries: [
+        stepped('succeeded', 60, 6 * HOUR + 60),
+        stepped('succeeded', 600, 6 * HOUR + 600),
+        stepped('succeeded', 1200, 6 * HOUR + 1200),
+      ],
       expected: { recent: 3, failedInARow: 0, lastFailedMs: undefined },
     },
     {
@@ -180,7 +202,10 @@ describe('budgetOf on the boot clock', () => {
     },
     {
       name: 'a recovery of an earlier boot keeps its wall time',
-      recoveries: [stepped('succeeded', 60, 6 * HOUR + 60, 'another-boot'), stepped('succeeded', 120, 1200, 'another-boot')],
+      recoveries: [
+        stepped('succeeded', 60, 6 * HOUR + 60, 'another-boot'),
+        stepped('succeeded', 120, 1200, 'another-boot'),
+      ],
       expected: { recent: 1, failedInARow: 0, lastFailedMs: undefined },
     },
     {
@@ -241,28 +266,49 @@ describe('decideCrashLoop', () => {
     {
       name: 'one failed recovery 10 s ago: wait the backoff',
       budget: budget(1, 1, 10),
-      expected: { kind: 'backoff', untilMs: NOW_MS + 50_000, reason: 'next recovery in 50s (backoff 60s after a failed recovery)' },
+      expected: {
+        kind: 'backoff',
+        untilMs: NOW_MS + 50_000,
+        reason: 'next recovery in 50s (backoff 60s after a failed recovery)',
+      },
     },
     {
       name: 'two failed in a row: the backoff doubles',
       budget: budget(2, 2, 10),
-      expected: { kind: 'backoff', untilMs: NOW_MS + 110_000, reason: 'next recovery in 110s (backoff 2m 00s after 2 failed recoveries in a row)' },
+      expected: {
+        kind: 'backoff',
+        untilMs: NOW_MS + 110_000,
+        reason: 'next recovery in 110s (backoff 2m 00s after 2 failed recoveries in a row)',
+      },
     },
     {
       name: 'four failed in a row: doubled three times',
       budget: budget(2, 4, 0),
       limits: { maxRecoveries: 10 },
-      expected: { kind: 'backoff', untilMs: NOW_MS + 480_000, reason: 'next recovery in 8m 00s (backoff 8m 00s after 4 failed recoveries in a row)' },
+      expected: {
+        kind: 'backoff',
+        untilMs: NOW_MS + 480_000,
+        reason: 'next recovery in 8m 00s (backoff 8m 00s after 4 failed recoveries in a row)',
+      },
     },
     {
       name: 'the doubled backoff is capped at the window',
       budget: budget(2, 10, 100),
       limits: { maxRecoveries: 20, windowSeconds: 600 },
-      expected: { kind: 'backoff', untilMs: NOW_MS + 500_000, reason: 'next recovery in 8m 20s (backoff 10m 00s after 10 failed recoveries in a row)' },
+      expected: {
+        kind: 'backoff',
+        untilMs: NOW_MS + 500_000,
+        reason: 'next recovery in 8m 20s (backoff 10m 00s after 10 failed recoveries in a row)',
+      },
     },
     { name: 'the backoff is over: allow', budget: budget(1, 1, 61), expected: { kind: 'allow' } },
     { name: 'exactly at the end of the backoff: allow', budget: budget(1, 1, 60), expected: { kind: 'allow' } },
-    { name: 'backoff 0: a failed recovery is retried at once', budget: budget(1, 2, 1), limits: { backoffSeconds: 0 }, expected: { kind: 'allow' } },
+    {
+      name: 'backoff 0: a failed recovery is retried at once',
+      budget: budget(1, 2, 1),
+      limits: { backoffSeconds: 0 },
+      expected: { kind: 'allow' },
+    },
     {
       name: 'the clock was set back (the failure seems to be in the future): the wait is over',
       budget: budget(1, 1, -3600),
@@ -273,7 +319,11 @@ describe('decideCrashLoop', () => {
       budget: budget(1, 1, -1),
       expected: { kind: 'allow' },
     },
-    { name: 'failures whose end is not known: allow', budget: { recent: 1, failedInARow: 1, lastFailedMs: undefined }, expected: { kind: 'allow' } },
+    {
+      name: 'failures whose end is not known: allow',
+      budget: { recent: 1, failedInARow: 1, lastFailedMs: undefined },
+      expected: { kind: 'allow' },
+    },
   ];
   for (const { name, budget: given, limits, expected } of cases) {
     it(name, () => {
@@ -284,10 +334,15 @@ describe('decideCrashLoop', () => {
 
 describe('crashLoopLimitsOf', () => {
   it("takes a process's three settings", () => {
-    assert.deepEqual(crashLoopLimitsOf(processConfig({ max_recoveries: 5, recovery_window_seconds: 900, recovery_backoff_seconds: 30 })), {
-      maxRecoveries: 5,
-      windowSeconds: 900,
-      backoffSeconds: 30,
-    });
+    assert.deepEqual(
+      crashLoopLimitsOf(
+        processConfig({ max_recoveries: 5, recovery_window_seconds: 900, recovery_backoff_seconds: 30 }),
+      ),
+      {
+        maxRecoveries: 5,
+        windowSeconds: 900,
+        backoffSeconds: 30,
+      },
+    );
   });
 });

@@ -19,15 +19,30 @@ const facts = (intent: StartIntent, state: HealthState, fields: Partial<StartFac
 const ALL: StartIntent[] = ['recover', 'start', 'restart'];
 
 describe('decideStart', () => {
-  const cases: [name: string, intents: StartIntent[], facts: Omit<StartFacts, 'intent'>, expected: StartRefusal | 'start'][] = [
+  const cases: [
+    name: string,
+    intents: StartIntent[],
+    facts: Omit<StartFacts, 'intent'>,
+    expected: StartRefusal | 'start',
+  ][] = [
     // Held by a person or the crash-loop guard: nothing overrides these but `on`/`reset`, which clear them first.
     ['off', ALL, facts('recover', 'off', { force: true }), 'off'],
     ['gave up', ALL, facts('recover', 'gave_up', { force: true }), 'gave_up'],
     ['the guard gives up at this check', ALL, facts('recover', 'timed_out', { guard: 'give_up' }), 'gave_up'],
     ['the guard waits (backoff)', ALL, facts('recover', 'timed_out', { guard: 'backoff' }), 'backoff'],
     // An untrusted heartbeat naming a live process: every command refuses, for the same reason.
-    ['untrusted heartbeat names a live process', ALL, facts('recover', 'invalid_heartbeat', { untrustedLivePid: 4242 }), 'untrusted_live'],
-    ['... unless a person forces it', ['start', 'restart'], facts('recover', 'invalid_heartbeat', { untrustedLivePid: 4242, force: true }), 'start'],
+    [
+      'untrusted heartbeat names a live process',
+      ALL,
+      facts('recover', 'invalid_heartbeat', { untrustedLivePid: 4242 }),
+      'untrusted_live',
+    ],
+    [
+      '... unless a person forces it',
+      ['start', 'restart'],
+      facts('recover', 'invalid_heartbeat', { untrustedLivePid: 4242, force: true }),
+      'start',
+    ],
     ['untrusted heartbeat naming nothing alive', ALL, facts('recover', 'invalid_heartbeat'), 'start'],
     // Up or coming up: `on` leaves it; a restart replaces it (it kills first).
     ['healthy, on', ['start'], facts('start', 'healthy'), 'running'],
@@ -35,8 +50,18 @@ describe('decideStart', () => {
     ['healthy, restart without kill', ['restart'], facts('start', 'healthy', { kills: false }), 'no_kill'],
     ['healthy, on --force', ['start'], facts('start', 'healthy', { force: true }), 'start'],
     ['in its start grace, on', ['start'], facts('start', 'starting', { heartbeat: 'no_heartbeat' }), 'starting'],
-    ['in its start grace, restart kills the started instance', ['restart'], facts('start', 'starting', { heartbeat: 'no_heartbeat', recordedLivePid: 77 }), 'start'],
-    ['in its start grace, restart without kill', ['restart'], facts('start', 'starting', { heartbeat: 'no_heartbeat', recordedLivePid: 77, kills: false }), 'no_kill'],
+    [
+      'in its start grace, restart kills the started instance',
+      ['restart'],
+      facts('start', 'starting', { heartbeat: 'no_heartbeat', recordedLivePid: 77 }),
+      'start',
+    ],
+    [
+      'in its start grace, restart without kill',
+      ['restart'],
+      facts('start', 'starting', { heartbeat: 'no_heartbeat', recordedLivePid: 77, kills: false }),
+      'no_kill',
+    ],
     // The watchdog could not check.
     ['check error', ALL, facts('start', 'check_error'), 'unknown'],
     // Hung: killed first, or no second copy beside it.
@@ -44,11 +69,36 @@ describe('decideStart', () => {
     ['hung, without kill', ALL, facts('recover', 'timed_out', { kills: false }), 'no_kill'],
     ['error status, without kill', ALL, facts('recover', 'error_status', { kills: false }), 'no_kill'],
     // Nothing named alive by the heartbeat: a daemon left by an earlier start is what may run.
-    ['no heartbeat, nothing recorded alive, without kill', ALL, facts('recover', 'no_heartbeat', { kills: false }), 'start'],
-    ['no heartbeat, a daemon left by an earlier start, with kill', ALL, facts('recover', 'no_heartbeat', { recordedLivePid: 88 }), 'start'],
-    ['no heartbeat, a daemon left by an earlier start, without kill', ALL, facts('recover', 'no_heartbeat', { recordedLivePid: 88, kills: false }), 'no_kill'],
-    ['stale PID, the recorded daemon alive, without kill', ALL, facts('recover', 'stale_pid', { recordedLivePid: 88, kills: false }), 'no_kill'],
-    ['... forced', ['start', 'restart'], facts('recover', 'stale_pid', { recordedLivePid: 88, kills: false, force: true }), 'start'],
+    [
+      'no heartbeat, nothing recorded alive, without kill',
+      ALL,
+      facts('recover', 'no_heartbeat', { kills: false }),
+      'start',
+    ],
+    [
+      'no heartbeat, a daemon left by an earlier start, with kill',
+      ALL,
+      facts('recover', 'no_heartbeat', { recordedLivePid: 88 }),
+      'start',
+    ],
+    [
+      'no heartbeat, a daemon left by an earlier start, without kill',
+      ALL,
+      facts('recover', 'no_heartbeat', { recordedLivePid: 88, kills: false }),
+      'no_kill',
+    ],
+    [
+      'stale PID, the recorded daemon alive, without kill',
+      ALL,
+      facts('recover', 'stale_pid', { recordedLivePid: 88, kills: false }),
+      'no_kill',
+    ],
+    [
+      '... forced',
+      ['start', 'restart'],
+      facts('recover', 'stale_pid', { recordedLivePid: 88, kills: false, force: true }),
+      'start',
+    ],
   ];
   for (const [name, intents, given, expected] of cases) {
     for (const intent of intents) {
@@ -60,7 +110,11 @@ describe('decideStart', () => {
   }
 
   it('gives cron and `on` the same reason for an untrusted heartbeat naming a live process', () => {
-    const [cron, on] = (['recover', 'start'] as const).map((intent) => decideStart(facts(intent, 'invalid_heartbeat', { untrustedLivePid: 4242, reason: 'heartbeat is not valid JSON' })));
+    const [cron, on] = (['recover', 'start'] as const).map((intent) =>
+      decideStart(
+        facts(intent, 'invalid_heartbeat', { untrustedLivePid: 4242, reason: 'heartbeat is not valid JSON' }),
+      ),
+    );
     assert.deepEqual(cron, on);
     assert.deepEqual(cron, {
       start: false,

@@ -11,7 +11,13 @@ describe('judgeDaemonPid', () => {
   const cases: [name: string, pid: number, facts: DaemonFacts, rules: DaemonRules, taken: boolean | RegExp][] = [
     ['a live process started after the start command', 4000, LIVE, RULES, true],
     ['one tick early (the boot clock is read rounded)', 4000, { ...LIVE, startTicks: 4999 }, RULES, true],
-    ['a stranger started before the start command', 4000, { ...LIVE, startTicks: 1200 }, RULES, /started before the start command/],
+    [
+      'a stranger started before the start command',
+      4000,
+      { ...LIVE, startTicks: 1200 },
+      RULES,
+      /started before the start command/,
+    ],
     ['-1', -1, LIVE, RULES, /never taken/],
     ['0', 0, LIVE, RULES, /never taken/],
     ['1 (init)', 1, LIVE, RULES, /never taken/],
@@ -21,12 +27,48 @@ describe('judgeDaemonPid', () => {
     ['the watchdog itself', 100, LIVE, RULES, /the watchdog/],
     ['an ancestor of the watchdog', 60, LIVE, RULES, /ancestors/],
     ['the app user set, the process runs as it', 4000, LIVE, { ...RULES, user: APP_USER }, true],
-    ['the app user set, the process runs as root', 4000, { ...LIVE, uids: { real: 0, effective: 0 } }, { ...RULES, user: APP_USER }, /runs as uid 0, not as app/],
-    ['a set-user-ID process (real and effective uids differ)', 4000, { ...LIVE, uids: { real: 1000, effective: 0 } }, RULES, /set-user-ID/],
-    ['no user, from a PID file the app user owns, a root process', 4000, { ...LIVE, uids: { real: 0, effective: 0 } }, { ...RULES, fileOwnerUid: 1000 }, /runs as uid 0, not as uid 1000 that owns the PID file/],
-    ['no user, from a PID file the app user owns, a process of that user', 4000, LIVE, { ...RULES, fileOwnerUid: 1000 }, true],
-    ['no user, from a PID file root owns, a root process', 4000, { ...LIVE, uids: { real: 0, effective: 0 } }, { ...RULES, fileOwnerUid: 0 }, true],
-    ["the start command's own PID (it exited: another process took it)", 6000, LIVE, { ...RULES, starterPid: 6000 }, /the start command's, which has exited/],
+    [
+      'the app user set, the process runs as root',
+      4000,
+      { ...LIVE, uids: { real: 0, effective: 0 } },
+      { ...RULES, user: APP_USER },
+      /runs as uid 0, not as app/,
+    ],
+    [
+      'a set-user-ID process (real and effective uids differ)',
+      4000,
+      { ...LIVE, uids: { real: 1000, effective: 0 } },
+      RULES,
+      /set-user-ID/,
+    ],
+    [
+      'no user, from a PID file the app user owns, a root process',
+      4000,
+      { ...LIVE, uids: { real: 0, effective: 0 } },
+      { ...RULES, fileOwnerUid: 1000 },
+      /runs as uid 0, not as uid 1000 that owns the PID file/,
+    ],
+    [
+      'no user, from a PID file the app user owns, a process of that user',
+      4000,
+      LIVE,
+      { ...RULES, fileOwnerUid: 1000 },
+      true,
+    ],
+    [
+      'no user, from a PID file root owns, a root process',
+      4000,
+      { ...LIVE, uids: { real: 0, effective: 0 } },
+      { ...RULES, fileOwnerUid: 0 },
+      true,
+    ],
+    [
+      "the start command's own PID (it exited: another process took it)",
+      6000,
+      LIVE,
+      { ...RULES, starterPid: 6000 },
+      /the start command's, which has exited/,
+    ],
     ['no readable start time', 4000, { ...LIVE, startTicks: undefined }, RULES, /no readable start time/],
   ];
   for (const [name, pid, facts, rules, taken] of cases) {
@@ -42,11 +84,21 @@ describe('judgeDaemonPid', () => {
 const NOW_TICKS = ((FAKE_NOW_MS - FAKE_BOOT_MS) / 1000) * 100;
 const UPTIME = (FAKE_NOW_MS - FAKE_BOOT_MS) / 1000;
 /** The start command ran at UPTIME and its exit was seen 0.5 s (50 ticks) later. */
-const search = { pidFile: '/run/app/app.pid', starterPid: 6000, startedUptimeSeconds: UPTIME, exitedUptimeSeconds: UPTIME + 0.5, user: undefined, waitMs: 200 };
+const search = {
+  pidFile: '/run/app/app.pid',
+  starterPid: 6000,
+  startedUptimeSeconds: UPTIME,
+  exitedUptimeSeconds: UPTIME + 0.5,
+  user: undefined,
+  waitMs: 200,
+};
 
 describe('findDaemon', () => {
   it('takes the live daemon the PID file names, with its identity', async () => {
-    const system = fakeSystem({ processes: [{ pid: 7000, startTime: NOW_TICKS + 3 }], pidFile: () => ({ kind: 'pid', pid: 7000, ownerUid: 0 }) });
+    const system = fakeSystem({
+      processes: [{ pid: 7000, startTime: NOW_TICKS + 3 }],
+      pidFile: () => ({ kind: 'pid', pid: 7000, ownerUid: 0 }),
+    });
     const found = await findDaemon(search, system);
     assert.deepEqual(found.daemon, { pid: 7000, startTicks: NOW_TICKS + 3, bootId: FAKE_BOOT_ID });
     assert.match(found.note, /^daemon PID 7000 \(from \/run\/app\/app.pid\) recorded$/);
@@ -55,21 +107,31 @@ describe('findDaemon', () => {
   it('waits for a PID file the daemon writes after its parent exited', async () => {
     const system = fakeSystem({
       processes: [{ pid: 7000, startTime: NOW_TICKS + 3 }],
-      pidFile: (_path, fake) => (fake.clockMs >= FAKE_NOW_MS + 30 ? { kind: 'pid', pid: 7000, ownerUid: 0 } : { kind: 'missing' }),
+      pidFile: (_path, fake) =>
+        fake.clockMs >= FAKE_NOW_MS + 30 ? { kind: 'pid', pid: 7000, ownerUid: 0 } : { kind: 'missing' },
     });
     assert.equal((await findDaemon(search, system)).daemon?.pid, 7000);
   });
 
   it('never takes a stranger the PID file names (older than the start), and says so', async () => {
-    const system = fakeSystem({ processes: [{ pid: 42, startTime: 1000 }], pidFile: () => ({ kind: 'pid', pid: 42, ownerUid: 0 }) });
+    const system = fakeSystem({
+      processes: [{ pid: 42, startTime: 1000 }],
+      pidFile: () => ({ kind: 'pid', pid: 42, ownerUid: 0 }),
+    });
     const found = await findDaemon(search, system);
     assert.equal(found.daemon, undefined);
-    assert.match(found.note, /^\/run\/app\/app.pid names PID 42 started before the start command: another program, not its daemon: not taken; no daemon found/);
+    assert.match(
+      found.note,
+      /^\/run\/app\/app.pid names PID 42 started before the start command: another program, not its daemon: not taken; no daemon found/,
+    );
     assert.deepEqual(system.signals, []);
   });
 
   it('never takes a root process a PID file owned by another user names (no user set)', async () => {
-    const system = fakeSystem({ processes: [{ pid: 7000, startTime: NOW_TICKS + 3, uid: 0 }], pidFile: () => ({ kind: 'pid', pid: 7000, ownerUid: 65534 }) });
+    const system = fakeSystem({
+      processes: [{ pid: 7000, startTime: NOW_TICKS + 3, uid: 0 }],
+      pidFile: () => ({ kind: 'pid', pid: 7000, ownerUid: 65534 }),
+    });
     const found = await findDaemon(search, system);
     assert.equal(found.daemon, undefined);
     assert.match(found.note, /PID 7000 runs as uid 0, not as uid 65534 that owns the PID file/);
@@ -95,7 +157,9 @@ describe('findDaemon', () => {
   });
 
   it("never takes a session member born after the start command's exit was seen (the session ID was reused)", async () => {
-    const system = fakeSystem({ processes: [{ pid: 7003, ppid: 1, session: 6000, pgrp: 6000, startTime: NOW_TICKS + 80 }] });
+    const system = fakeSystem({
+      processes: [{ pid: 7003, ppid: 1, session: 6000, pgrp: 6000, startTime: NOW_TICKS + 80 }],
+    });
     const found = await findDaemon({ ...search, pidFile: undefined }, system);
     assert.equal(found.daemon, undefined);
     assert.deepEqual(system.signals, []);
@@ -103,18 +167,28 @@ describe('findDaemon', () => {
 
   it('never records a PID from reads that saw two processes (the PID reused between two reads)', async () => {
     // The daemon (start NOW_TICKS + 3) exits after its start time is read; a process of the same user takes its PID.
-    const system = fakeSystem({ processes: [{ pid: 7000, startTime: NOW_TICKS + 3, uid: 1000 }], pidFile: () => ({ kind: 'pid', pid: 7000, ownerUid: 1000 }) });
+    const system = fakeSystem({
+      processes: [{ pid: 7000, startTime: NOW_TICKS + 3, uid: 1000 }],
+      pidFile: () => ({ kind: 'pid', pid: 7000, ownerUid: 1000 }),
+    });
     const uids = system.processes.uids;
     system.processes.uids = (pid) => {
       system.table.set(7000, { pid: 7000, startTime: NOW_TICKS + 40, uid: 1000 });
       return uids(pid);
     };
     const found = await findDaemon({ ...search, waitMs: 0 }, system);
-    assert.notDeepEqual(found.daemon, { pid: 7000, startTicks: NOW_TICKS + 3, bootId: FAKE_BOOT_ID }, 'an identity no process ever had');
+    assert.notDeepEqual(
+      found.daemon,
+      { pid: 7000, startTicks: NOW_TICKS + 3, bootId: FAKE_BOOT_ID },
+      'an identity no process ever had',
+    );
   });
 
   it('finds nothing when the command left nothing, and suggests pid_file', async () => {
     const found = await findDaemon({ ...search, pidFile: undefined }, fakeSystem());
-    assert.deepEqual(found, { daemon: undefined, note: 'no daemon found in its session (set pid_file if it detaches with setsid)' });
+    assert.deepEqual(found, {
+      daemon: undefined,
+      note: 'no daemon found in its session (set pid_file if it detaches with setsid)',
+    });
   });
 });

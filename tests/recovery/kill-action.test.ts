@@ -7,7 +7,16 @@ import type { KillCandidate } from '../../src/recovery/kill-target.js';
 import type { ActionPlan } from '../../src/recovery/plan-recovery.js';
 import { realSystem } from '../../src/system/system.js';
 import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
-import { exitOn, FAKE_BOOT_ID, FAKE_NOW_MS, fakeSystem, systemError, type FakeProcess, type FakeSystem, type FakeSystemOptions } from '../helpers/fake-system.js';
+import {
+  exitOn,
+  FAKE_BOOT_ID,
+  FAKE_NOW_MS,
+  fakeSystem,
+  systemError,
+  type FakeProcess,
+  type FakeSystem,
+  type FakeSystemOptions,
+} from '../helpers/fake-system.js';
 import { isGone, killGroupOnCleanup } from '../helpers/owned-processes.js';
 
 const APP = 4000;
@@ -55,18 +64,30 @@ function exitSoonOn(signal: NodeJS.Signals): Pick<FakeSystemOptions, 'onSignal' 
 describe('runKillAction', () => {
   it('signals nothing when the candidate has no PID', async () => {
     const unknown = systemWith({ processes: [app()] });
-    const none = await runKillAction(killPlan({ pid: undefined, refused: false, why: 'no PID known (no heartbeat file)' }), unknown);
-    assert.deepEqual([none.outcome, none.detail, none.pid, none.signal], ['nothing_to_kill', 'no PID known (no heartbeat file)', undefined, null]);
+    const none = await runKillAction(
+      killPlan({ pid: undefined, refused: false, why: 'no PID known (no heartbeat file)' }),
+      unknown,
+    );
+    assert.deepEqual(
+      [none.outcome, none.detail, none.pid, none.signal],
+      ['nothing_to_kill', 'no PID known (no heartbeat file)', undefined, null],
+    );
     assert.deepEqual(unknown.signals, []);
 
     const untrusted = systemWith({ processes: [app()] });
-    const refused = await runKillAction(killPlan({ pid: undefined, refused: true, why: 'the heartbeat is not trusted (bad timestamp)' }), untrusted);
+    const refused = await runKillAction(
+      killPlan({ pid: undefined, refused: true, why: 'the heartbeat is not trusted (bad timestamp)' }),
+      untrusted,
+    );
     assert.deepEqual([refused.outcome, refused.detail], ['refused', 'the heartbeat is not trusted (bad timestamp)']);
     assert.deepEqual(untrusted.signals, []);
   });
 
   it('never signals a refused PID: -1, 0, 1, itself, an ancestor, a thread', async () => {
-    const expected = new Map([[60, 'failed'], [50, 'failed']]);
+    const expected = new Map([
+      [60, 'failed'],
+      [50, 'failed'],
+    ]);
     for (const pid of [-1, 0, 1, 100, 60, 50, APP]) {
       // Every one of them looks like a live process leading its group.
       const fake = systemWith({
@@ -99,7 +120,10 @@ describe('runKillAction', () => {
     const fake = systemWith({ processes: [app({ startTime: 8_640_000 })] });
     const result = await runKillAction(killPlan({ pid: APP, heartbeatMs: FAKE_NOW_MS - 60_000 }), fake);
     assert.equal(result.outcome, 'refused');
-    assert.match(result.detail, /^PID 4000 started .*, after its heartbeat was written: another program reusing the app's PID$/);
+    assert.match(
+      result.detail,
+      /^PID 4000 started .*, after its heartbeat was written: another program reusing the app's PID$/,
+    );
     assert.deepEqual(fake.signals, []);
 
     // The same PID dated before its heartbeat is the app, and is signalled.
@@ -113,13 +137,19 @@ describe('runKillAction', () => {
     // After a step of hours forward, btime moves with the wall clock: the app seems to have started after its last heartbeat.
     const stepped = systemWith({ processes: [app({ startTime: 8_640_000 })], ...exitSoonOn('SIGTERM') });
     const identity = { startTicks: 8_640_000, bootId: FAKE_BOOT_ID };
-    const result = await runKillAction(killPlan({ pid: APP, heartbeatMs: FAKE_NOW_MS - 6 * 3_600_000, identity }), stepped);
+    const result = await runKillAction(
+      killPlan({ pid: APP, heartbeatMs: FAKE_NOW_MS - 6 * 3_600_000, identity }),
+      stepped,
+    );
     assert.equal(result.outcome, 'ok', result.detail);
     assert.deepEqual(stepped.signals[0], [-APP, 'SIGTERM']);
 
     // Without the boot id the start time proves nothing across boots: the wall-clock guard still judges.
     const unproven = systemWith({ processes: [app({ startTime: 8_640_000 })] });
-    const refused = await runKillAction(killPlan({ pid: APP, heartbeatMs: FAKE_NOW_MS - 6 * 3_600_000, identity: { startTicks: 8_640_000 } }), unproven);
+    const refused = await runKillAction(
+      killPlan({ pid: APP, heartbeatMs: FAKE_NOW_MS - 6 * 3_600_000, identity: { startTicks: 8_640_000 } }),
+      unproven,
+    );
     assert.equal(refused.outcome, 'refused');
     assert.deepEqual(unproven.signals, []);
   });
@@ -176,7 +206,10 @@ describe('runKillAction', () => {
     const [termAt = NaN, , killAt = NaN] = fake.signalledAt;
     assert.ok(killAt - termAt >= KILL_TIMEOUT_SECONDS * 1000, `SIGKILL ${killAt - termAt} ms after SIGTERM`);
     assert.deepEqual([result.outcome, result.signal], ['ok', 'SIGKILL']);
-    assert.equal(result.detail, 'process group 4000: still running 2s after SIGTERM (kill_timeout); killed with SIGKILL');
+    assert.equal(
+      result.detail,
+      'process group 4000: still running 2s after SIGTERM (kill_timeout); killed with SIGKILL',
+    );
   });
 
   it('keeps kill_timeout whole when the wall clock steps hours forward or back during it', async () => {
@@ -191,9 +224,18 @@ describe('runKillAction', () => {
       });
       const result = await runKillAction(killPlan(), fake);
       const [termAt = NaN, , killAt = NaN] = fake.signalledAt;
-      assert.ok(killAt - termAt >= KILL_TIMEOUT_SECONDS * 1000, `step ${stepMs}: SIGKILL ${killAt - termAt} ms after SIGTERM`);
-      assert.ok(killAt - termAt < KILL_TIMEOUT_SECONDS * 1000 + 1000, `step ${stepMs}: SIGKILL ${killAt - termAt} ms after SIGTERM`);
-      assert.equal(result.detail, 'process group 4000: still running 2s after SIGTERM (kill_timeout); killed with SIGKILL');
+      assert.ok(
+        killAt - termAt >= KILL_TIMEOUT_SECONDS * 1000,
+        `step ${stepMs}: SIGKILL ${killAt - termAt} ms after SIGTERM`,
+      );
+      assert.ok(
+        killAt - termAt < KILL_TIMEOUT_SECONDS * 1000 + 1000,
+        `step ${stepMs}: SIGKILL ${killAt - termAt} ms after SIGTERM`,
+      );
+      assert.equal(
+        result.detail,
+        'process group 4000: still running 2s after SIGTERM (kill_timeout); killed with SIGKILL',
+      );
       assert.ok(result.durationMs < 10_000, `step ${stepMs}: duration ${result.durationMs} ms`);
     }
   });
@@ -217,7 +259,10 @@ describe('runKillAction', () => {
     const [termAt = NaN, , killAt = NaN] = fake.signalledAt;
     assert.ok(killAt - termAt < KILL_TIMEOUT_SECONDS * 1000, `SIGKILL ${killAt - termAt} ms after SIGTERM`);
     assert.deepEqual([result.outcome, result.signal], ['ok', 'SIGKILL']);
-    assert.equal(result.detail, 'process group 4000: still running when the watchdog was asked to stop (SIGTERM); killed with SIGKILL');
+    assert.equal(
+      result.detail,
+      'process group 4000: still running when the watchdog was asked to stop (SIGTERM); killed with SIGKILL',
+    );
   });
 
   it('fails when the app is still there after SIGKILL', async () => {
@@ -264,7 +309,10 @@ describe('runKillAction', () => {
       },
     });
     const result = await runKillAction(killPlan(), fake);
-    assert.deepEqual([result.outcome, result.signal, result.detail], ['ok', 'SIGTERM', 'process group 4000: exited before it was signalled']);
+    assert.deepEqual(
+      [result.outcome, result.signal, result.detail],
+      ['ok', 'SIGTERM', 'process group 4000: exited before it was signalled'],
+    );
   });
 
   it('counts a PID reused during the wait as gone, and never SIGKILLs the stranger', async () => {
@@ -295,7 +343,8 @@ describe('runKillAction', () => {
     let readsAtDeadline = 0;
     fake.processes.stat = (pid) => {
       // The wait's last look still finds the app; it exits, and its PID is reused, right after.
-      if (fake.clockMs >= deadline && pid === APP && readsAtDeadline++ >= 1) return { pid, state: 'S', ppid: 1, pgrp: 3000, session: 3000, startTime: 9999 };
+      if (fake.clockMs >= deadline && pid === APP && readsAtDeadline++ >= 1)
+        return { pid, state: 'S', ppid: 1, pgrp: 3000, session: 3000, startTime: 9999 };
       return stat(pid);
     };
     const result = await runKillAction(killPlan(), fake);
@@ -361,7 +410,10 @@ describe('runKillAction', () => {
 describe('runKillAction on real processes', () => {
   it('stops a real app that leads its own process group, with its grandchild', async () => {
     // A shell leading its group, with a background child in the same group.
-    const child = spawn('/bin/sh', ['-c', 'sleep 300 & echo $!; wait'], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn('/bin/sh', ['-c', 'sleep 300 & echo $!; wait'], {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     const exited = once(child, 'exit');
     const pid = child.pid;
     assert.ok(pid !== undefined && pid > 1);
@@ -378,10 +430,14 @@ describe('runKillAction on real processes', () => {
   });
 
   it('SIGKILLs a real app that ignores SIGTERM', async () => {
-    const child = spawn(process.execPath, ['-e', "process.on('SIGTERM', () => {}); console.log('ready'); setInterval(() => {}, 1000);"], {
-      detached: true,
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['-e', "process.on('SIGTERM', () => {}); console.log('ready'); setInterval(() => {}, 1000);"],
+      {
+        detached: true,
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
     const exited = once(child, 'exit');
     const pid = child.pid;
     assert.ok(pid !== undefined && pid > 1);

@@ -40,21 +40,33 @@ describe('decideKill with an identity problem', () => {
   });
 
   it('a process gone by now is nothing to kill, whatever its identity said', () => {
-    assert.equal(decideKill(APP, facts({ liveness: 'dead', startTime: undefined, identityProblem: REUSED })).kind, 'nothing_to_kill');
+    assert.equal(
+      decideKill(APP, facts({ liveness: 'dead', startTime: undefined, identityProblem: REUSED })).kind,
+      'nothing_to_kill',
+    );
   });
 
   it('the hostile-PID guards come first', () => {
     for (const pid of [-1, 0, 1]) {
-      assert.deepEqual(decideKill(pid, facts({ identityProblem: REUSED })), { kind: 'refused', why: `PID ${pid} is never signalled (only PIDs above 1 are)` });
+      assert.deepEqual(decideKill(pid, facts({ identityProblem: REUSED })), {
+        kind: 'refused',
+        why: `PID ${pid} is never signalled (only PIDs above 1 are)`,
+      });
     }
   });
 
   it('an identity problem is the reason given before an unreadable start time', () => {
-    assert.deepEqual(decideKill(APP, facts({ startTime: undefined, identityProblem: REUSED })), { kind: 'refused', why: REUSED });
+    assert.deepEqual(decideKill(APP, facts({ startTime: undefined, identityProblem: REUSED })), {
+      kind: 'refused',
+      why: REUSED,
+    });
   });
 
   it('an ancestor of the watchdog that is shown not to be the app is refused, not a failed kill', () => {
-    assert.deepEqual(decideKill(APP, facts({ ancestors: new Set([APP]), identityProblem: REUSED })), { kind: 'refused', why: REUSED });
+    assert.deepEqual(decideKill(APP, facts({ ancestors: new Set([APP]), identityProblem: REUSED })), {
+      kind: 'refused',
+      why: REUSED,
+    });
   });
 });
 
@@ -69,11 +81,14 @@ describe('killCandidateOf hands on what the app is', () => {
 
   it("the heartbeat's start time and boot, and the process's match and user", () => {
     const match = /server\.js/u;
-    assert.deepEqual(killCandidateOf(timedOut({ pidStartTicks: 777, bootId: BOOT }), undefined, { match, user: APP_USER }), {
-      pid: APP,
-      heartbeatMs: Date.parse('2026-02-05T06:17:29.601Z'),
-      identity: { startTicks: 777, bootId: BOOT, match, user: APP_USER, writerUid: undefined },
-    });
+    assert.deepEqual(
+      killCandidateOf(timedOut({ pidStartTicks: 777, bootId: BOOT }), undefined, { match, user: APP_USER }),
+      {
+        pid: APP,
+        heartbeatMs: Date.parse('2026-02-05T06:17:29.601Z'),
+        identity: { startTicks: 777, bootId: BOOT, match, user: APP_USER, writerUid: undefined },
+      },
+    );
   });
 
   it('a heartbeat without identity keys, for a process with neither match nor user: nothing beyond the PID', () => {
@@ -88,17 +103,31 @@ describe('killCandidateOf hands on what the app is', () => {
     const started = { pid: 5000, startTicks: 4242, bootId: 'b00t' };
     // Its start time and boot, and the app's user: proven again just before a signal.
     const expected = { pid: 5000, startTicks: 4242, identity: { startTicks: 4242, bootId: 'b00t', user: APP_USER } };
-    assert.deepEqual(killCandidateOf(verdictOf('no_heartbeat', 'no heartbeat file'), started, { user: APP_USER }), expected);
-    assert.deepEqual(killCandidateOf(verdictOf('invalid_heartbeat', 'owned by uid 0', { pid: APP }), started, { user: APP_USER }), expected);
+    assert.deepEqual(
+      killCandidateOf(verdictOf('no_heartbeat', 'no heartbeat file'), started, { user: APP_USER }),
+      expected,
+    );
+    assert.deepEqual(
+      killCandidateOf(verdictOf('invalid_heartbeat', 'owned by uid 0', { pid: APP }), started, { user: APP_USER }),
+      expected,
+    );
     // A heartbeat naming no live app names nothing usable: the recorded instance (a daemon its start left) is stopped.
-    assert.deepEqual(killCandidateOf(verdictOf('stale_pid', 'PID 4321 is not running', { pid: APP }), started, { user: APP_USER }), expected);
+    assert.deepEqual(
+      killCandidateOf(verdictOf('stale_pid', 'PID 4321 is not running', { pid: APP }), started, { user: APP_USER }),
+      expected,
+    );
   });
 
   it('an untrusted heartbeat hands on no PID, whatever identity is configured', () => {
-    assert.deepEqual(killCandidateOf(verdictOf('invalid_heartbeat', 'heartbeat file is owned by uid 0', { pid: APP }), undefined, { user: APP_USER }), {
-      pid: undefined,
-      refused: true,
-      why: 'the heartbeat is not trusted (heartbeat file is owned by uid 0)',
-    });
+    assert.deepEqual(
+      killCandidateOf(verdictOf('invalid_heartbeat', 'heartbeat file is owned by uid 0', { pid: APP }), undefined, {
+        user: APP_USER,
+      }),
+      {
+        pid: undefined,
+        refused: true,
+        why: 'the heartbeat is not trusted (heartbeat file is owned by uid 0)',
+      },
+    );
   });
 });

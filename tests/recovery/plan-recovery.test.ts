@@ -68,7 +68,11 @@ describe('planActions', () => {
     const fast = processConfig({ key: 'fast', kill_timeout: 1, cleanup_timeout: 5 });
     const timeouts = (process: typeof slow) =>
       planActions(process, ['kill', 'clear_db'], { pid: 4000 }, LIMITS).map((plan) =>
-        plan.kind === 'command' ? [plan.timeoutSeconds, plan.killGraceSeconds] : plan.kind === 'kill' ? [plan.timeoutSeconds] : [],
+        plan.kind === 'command'
+          ? [plan.timeoutSeconds, plan.killGraceSeconds]
+          : plan.kind === 'kill'
+            ? [plan.timeoutSeconds]
+            : [],
       );
     assert.deepEqual(timeouts(slow), [[30], [300, 30]]);
     assert.deepEqual(timeouts(fast), [[1], [5, 1]]);
@@ -76,7 +80,9 @@ describe('planActions', () => {
 
   it('passes the kill candidate on as it is, even one without a PID', () => {
     const candidate = { pid: undefined, refused: true, why: 'the heartbeat is not trusted (bad pid)' };
-    assert.deepEqual(planActions(processConfig(), ['kill'], candidate, LIMITS), [{ kind: 'kill', action: 'kill', candidate, timeoutSeconds: 10 }]);
+    assert.deepEqual(planActions(processConfig(), ['kill'], candidate, LIMITS), [
+      { kind: 'kill', action: 'kill', candidate, timeoutSeconds: 10 },
+    ]);
   });
 
   it('throws for an action that has no command', () => {
@@ -88,12 +94,18 @@ describe('planActions', () => {
   it('throws for an action named like a property every object has, which is no command either', () => {
     // commands is a plain object: commands.toString is Object.prototype's function, not a command.
     for (const action of ['toString', 'constructor', 'hasOwnProperty']) {
-      assert.throws(() => planActions(processConfig(), [action], { pid: 4000 }, LIMITS), { message: `processes.web: action "${action}" has no command` }, action);
+      assert.throws(
+        () => planActions(processConfig(), [action], { pid: 4000 }, LIMITS),
+        { message: `processes.web: action "${action}" has no command` },
+        action,
+      );
     }
   });
 
   it('throws for a start without a start command', () => {
-    assert.throws(() => planActions(processConfig({ commands: {} }), ['start'], { pid: 4000 }, LIMITS), { message: 'processes.web: no start command' });
+    assert.throws(() => planActions(processConfig({ commands: {} }), ['start'], { pid: 4000 }, LIMITS), {
+      message: 'processes.web: no start command',
+    });
   });
 });
 
@@ -127,9 +139,25 @@ describe('withArgs', () => {
   });
 
   it('hands /bin/sh each argument as one word, exactly as written', () => {
-    const args = ['--force', 'a b', "it's", '', '$HOME', '*', '`echo no`', 'a;echo no', "'quoted'", 'line\nbreak', '"double"', '\\'];
+    const args = [
+      '--force',
+      'a b',
+      "it's",
+      '',
+      '$HOME',
+      '*',
+      '`echo no`',
+      'a;echo no',
+      "'quoted'",
+      'line\nbreak',
+      '"double"',
+      '\\',
+    ];
     // Arguments separated by NUL, so even an argument holding a newline comes back whole.
-    const output = execFileSync('/bin/sh', ['-c', withArgs("printf '%s\\0'", args)], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin', HOME: '/nowhere' } });
+    const output = execFileSync('/bin/sh', ['-c', withArgs("printf '%s\\0'", args)], {
+      encoding: 'utf8',
+      env: { PATH: '/usr/bin:/bin', HOME: '/nowhere' },
+    });
     assert.deepEqual(output.split('\0').slice(0, -1), args);
   });
 });

@@ -13,7 +13,15 @@ import { openStore, type Store } from '../../src/store/open-store.js';
 import { readHistory, readProcessStates, readRecoveries } from '../../src/store/read-state.js';
 import { recordChecks } from '../../src/store/record-checks.js';
 import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
-import { exitOn, FAKE_BOOT_ID, FAKE_BOOT_MS, FAKE_NOW_MS, fakeSystem, systemError, type FakeSystemOptions } from '../helpers/fake-system.js';
+import {
+  exitOn,
+  FAKE_BOOT_ID,
+  FAKE_BOOT_MS,
+  FAKE_NOW_MS,
+  fakeSystem,
+  systemError,
+  type FakeSystemOptions,
+} from '../helpers/fake-system.js';
 import { processConfig } from '../helpers/process-config.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { verdictOf } from '../helpers/verdicts.js';
@@ -22,11 +30,12 @@ import { recordingLogger } from '../helpers/recording-logger.js';
 const APP = 4000;
 const LIMITS = { outputLogMaxBytes: 1_048_576 };
 
-
-const plansFor = (process: ProcessConfig, actions: string[]): ActionPlan[] => planActions(process, actions, { pid: APP }, LIMITS);
+const plansFor = (process: ProcessConfig, actions: string[]): ActionPlan[] =>
+  planActions(process, actions, { pid: APP }, LIMITS);
 
 /** A hung app (leads its group) that exits on SIGTERM, unless the options say otherwise. */
-const systemWith = (options: FakeSystemOptions = {}) => fakeSystem({ processes: [{ pid: APP, startTime: 777 }], onSignal: exitOn('SIGTERM'), ...options });
+const systemWith = (options: FakeSystemOptions = {}) =>
+  fakeSystem({ processes: [{ pid: APP, startTime: 777 }], onSignal: exitOn('SIGTERM'), ...options });
 
 const context = (process: ProcessConfig) => ({ process, reason: 'timed_out (last heartbeat 10m ago)' });
 
@@ -35,8 +44,11 @@ describe('runPipeline', () => {
     const process = processConfig();
     const system = systemWith();
     const seen: [string, number][] = [];
-    const result = await runPipeline(plansFor(process, ['kill', 'clear_db', 'start']), context(process), system, (action, position) =>
-      seen.push([action.action, position]),
+    const result = await runPipeline(
+      plansFor(process, ['kill', 'clear_db', 'start']),
+      context(process),
+      system,
+      (action, position) => seen.push([action.action, position]),
     );
     assert.deepEqual(seen, [
       ['kill', 0],
@@ -65,7 +77,12 @@ describe('runPipeline', () => {
       },
     });
     const seen: ActionResult[] = [];
-    const result = await runPipeline(plansFor(process, ['kill', 'clear_db', 'start', 'notify']), context(process), system, (action) => seen.push(action));
+    const result = await runPipeline(
+      plansFor(process, ['kill', 'clear_db', 'start', 'notify']),
+      context(process),
+      system,
+      (action) => seen.push(action),
+    );
     assert.deepEqual(
       result.actions.map((action) => [action.action, action.outcome, action.detail]),
       [
@@ -84,8 +101,18 @@ describe('runPipeline', () => {
 
   it('takes a failed custom action as a warning and goes on', async () => {
     const process = processConfig({ commands: { start: './start.sh', clear_db: './clear.sh', notify: './notify.sh' } });
-    const system = systemWith({ shellResult: (options) => (options.command.startsWith('./clear.sh') ? { exitCode: 3 } : { timedOut: true, exitCode: null, signal: 'SIGKILL' }) });
-    const result = await runPipeline(plansFor(process, ['kill', 'clear_db', 'notify', 'start']), context(process), system, () => undefined);
+    const system = systemWith({
+      shellResult: (options) =>
+        options.command.startsWith('./clear.sh')
+          ? { exitCode: 3 }
+          : { timedOut: true, exitCode: null, signal: 'SIGKILL' },
+    });
+    const result = await runPipeline(
+      plansFor(process, ['kill', 'clear_db', 'notify', 'start']),
+      context(process),
+      system,
+      () => undefined,
+    );
     assert.deepEqual(
       result.actions.map((action) => [action.action, action.outcome]),
       [
@@ -107,7 +134,12 @@ describe('runPipeline', () => {
   it('fails when start fails, and skips what comes after it', async () => {
     const process = processConfig({ commands: { start: './start.sh', notify: './notify.sh' } });
     const system = systemWith({ startResult: () => ({ outcome: 'exited', exitCode: 1, pid: 6000 }) });
-    const result = await runPipeline(plansFor(process, ['kill', 'start', 'notify']), context(process), system, () => undefined);
+    const result = await runPipeline(
+      plansFor(process, ['kill', 'start', 'notify']),
+      context(process),
+      system,
+      () => undefined,
+    );
     assert.deepEqual(
       result.actions.map((action) => [action.action, action.outcome]),
       [
@@ -130,7 +162,12 @@ describe('runPipeline', () => {
       { pid: undefined, refused: true, why: 'the heartbeat is not trusted (bad timestamp)' },
     ]) {
       const system = systemWith();
-      const result = await runPipeline(planActions(process, ['kill', 'start'], candidate, LIMITS), context(process), system, () => undefined);
+      const result = await runPipeline(
+        planActions(process, ['kill', 'start'], candidate, LIMITS),
+        context(process),
+        system,
+        () => undefined,
+      );
       assert.deepEqual(
         result.actions.map((action) => action.outcome),
         [candidate.refused ? 'refused' : 'nothing_to_kill', 'ok'],
@@ -149,8 +186,16 @@ describe('runPipeline', () => {
         throw systemError('ENOENT');
       },
     });
-    const result = await runPipeline(plansFor(process, ['clear_db', 'start']), context(process), system, () => undefined);
-    assert.equal(result.summary, 'start failed: could not run the start command: spawn /bin/sh ENOENT; warning: clear_db failed: exited 2 after 12ms');
+    const result = await runPipeline(
+      plansFor(process, ['clear_db', 'start']),
+      context(process),
+      system,
+      () => undefined,
+    );
+    assert.equal(
+      result.summary,
+      'start failed: could not run the start command: spawn /bin/sh ENOENT; warning: clear_db failed: exited 2 after 12ms',
+    );
   });
 });
 
@@ -158,7 +203,9 @@ const DB_NOW = formatUtcTimestamp(new Date(FAKE_NOW_MS));
 
 function storeWithDueCheck(): { db: Store; historyId: number } {
   const db = openStore(join(makeTempDir(), 'watchdog.db'));
-  recordChecks(db, formatUtcTimestamp(new Date(FAKE_NOW_MS - 60_000)), [{ processKey: 'web', verdict: verdictOf('timed_out'), threshold: 2 }]);
+  recordChecks(db, formatUtcTimestamp(new Date(FAKE_NOW_MS - 60_000)), [
+    { processKey: 'web', verdict: verdictOf('timed_out'), threshold: 2 },
+  ]);
   const [due] = recordChecks(db, DB_NOW, [{ processKey: 'web', verdict: verdictOf('timed_out'), threshold: 2 }]);
   assert.equal(due?.recoveryDue, true);
   return { db, historyId: due.historyId };
@@ -194,10 +241,18 @@ describe('runRecovery', () => {
         },
       });
       const logger = recordingLogger();
-      const report = await runRecovery(request(process, historyId), { audit: directWriter(db), system, logger, outputLogMaxBytes: 4096 });
+      const report = await runRecovery(request(process, historyId), {
+        audit: directWriter(db),
+        system,
+        logger,
+        outputLogMaxBytes: 4096,
+      });
       assert.deepEqual(seenWhileRunning, ['running kill']);
 
-      assert.deepEqual([report.outcome, report.processKey, report.kind, report.durationMs], ['succeeded', 'web', 'recovery', system.clockMs - FAKE_NOW_MS]);
+      assert.deepEqual(
+        [report.outcome, report.processKey, report.kind, report.durationMs],
+        ['succeeded', 'web', 'recovery', system.clockMs - FAKE_NOW_MS],
+      );
       const [recovery] = readRecoveries(db, { processKey: 'web', limit: 10 });
       assert.ok(recovery !== undefined);
       const finishedAt = formatUtcTimestamp(new Date(system.clockMs));
@@ -225,21 +280,53 @@ describe('runRecovery', () => {
         },
       );
       assert.deepEqual(
-        recovery.actions.map(({ recovery_id, position, action, outcome, pid, exit_code, signal, timed_out, output_tail }) => ({
-          recovery_id,
-          position,
-          action,
-          outcome,
-          pid,
-          exit_code,
-          signal,
-          timed_out,
-          output_tail,
-        })),
+        recovery.actions.map(
+          ({ recovery_id, position, action, outcome, pid, exit_code, signal, timed_out, output_tail }) => ({
+            recovery_id,
+            position,
+            action,
+            outcome,
+            pid,
+            exit_code,
+            signal,
+            timed_out,
+            output_tail,
+          }),
+        ),
         [
-          { recovery_id: report.recoveryId, position: 0, action: 'kill', outcome: 'ok', pid: APP, exit_code: null, signal: 'SIGTERM', timed_out: 0, output_tail: null },
-          { recovery_id: report.recoveryId, position: 1, action: 'clear_db', outcome: 'ok', pid: 5000, exit_code: 0, signal: null, timed_out: 0, output_tail: 'cleared 12 rows\n' },
-          { recovery_id: report.recoveryId, position: 2, action: 'start', outcome: 'ok', pid: 6000, exit_code: null, signal: null, timed_out: 0, output_tail: null },
+          {
+            recovery_id: report.recoveryId,
+            position: 0,
+            action: 'kill',
+            outcome: 'ok',
+            pid: APP,
+            exit_code: null,
+            signal: 'SIGTERM',
+            timed_out: 0,
+            output_tail: null,
+          },
+          {
+            recovery_id: report.recoveryId,
+            position: 1,
+            action: 'clear_db',
+            outcome: 'ok',
+            pid: 5000,
+            exit_code: 0,
+            signal: null,
+            timed_out: 0,
+            output_tail: 'cleared 12 rows\n',
+          },
+          {
+            recovery_id: report.recoveryId,
+            position: 2,
+            action: 'start',
+            outcome: 'ok',
+            pid: 6000,
+            exit_code: null,
+            signal: null,
+            timed_out: 0,
+            output_tail: null,
+          },
         ],
       );
       assert.deepEqual(
@@ -251,13 +338,25 @@ describe('runRecovery', () => {
       const startedAt = report.started?.startedAt;
       assert.ok(startedAt !== undefined);
       assert.deepEqual(
-        [state?.last_recovery_id, state?.consecutive_failures, state?.recovery_due_since, state?.started_at, state?.grace_until],
+        [
+          state?.last_recovery_id,
+          state?.consecutive_failures,
+          state?.recovery_due_since,
+          state?.started_at,
+          state?.grace_until,
+        ],
         [report.recoveryId, 0, null, startedAt, formatUtcTimestamp(new Date(Date.parse(startedAt) + 45_000))],
       );
 
       const [check] = readHistory(db, { processKey: 'web', limit: 1 });
-      assert.deepEqual([check?.id, check?.action_taken, check?.recovery_id], [historyId, 'recovery', report.recoveryId]);
-      assert.ok(logger.lines.some((line) => line.startsWith(`info web: recovery #${report.recoveryId} succeeded`)), logger.lines.join('\n'));
+      assert.deepEqual(
+        [check?.id, check?.action_taken, check?.recovery_id],
+        [historyId, 'recovery', report.recoveryId],
+      );
+      assert.ok(
+        logger.lines.some((line) => line.startsWith(`info web: recovery #${report.recoveryId} succeeded`)),
+        logger.lines.join('\n'),
+      );
     } finally {
       db.close();
     }
@@ -267,9 +366,16 @@ describe('runRecovery', () => {
     const { db, historyId } = storeWithDueCheck();
     try {
       const process = processConfig();
-      const system = systemWith({ startResult: () => ({ outcome: 'exited', exitCode: 127, outputTail: 'start.sh: not found\n' }) });
+      const system = systemWith({
+        startResult: () => ({ outcome: 'exited', exitCode: 127, outputTail: 'start.sh: not found\n' }),
+      });
       const logger = recordingLogger();
-      const report = await runRecovery(request(process, historyId), { audit: directWriter(db), system, logger, outputLogMaxBytes: 4096 });
+      const report = await runRecovery(request(process, historyId), {
+        audit: directWriter(db),
+        system,
+        logger,
+        outputLogMaxBytes: 4096,
+      });
       assert.equal(report.outcome, 'failed');
 
       const [recovery] = readRecoveries(db, { limit: 1 });
@@ -291,7 +397,10 @@ describe('runRecovery', () => {
         [state?.last_recovery_id, state?.consecutive_failures, state?.started_at, state?.grace_until],
         [report.recoveryId, 2, null, null],
       );
-      assert.ok(logger.lines.includes(`error web: recovery #${report.recoveryId}: start output: start.sh: not found`), logger.lines.join('\n'));
+      assert.ok(
+        logger.lines.includes(`error web: recovery #${report.recoveryId}: start output: start.sh: not found`),
+        logger.lines.join('\n'),
+      );
       assert.ok(logger.lines.some((line) => line.startsWith(`error web: recovery #${report.recoveryId} failed after`)));
     } finally {
       db.close();
@@ -307,7 +416,10 @@ describe('runRecovery', () => {
         { audit: directWriter(db), system: systemWith(), logger: recordingLogger(), outputLogMaxBytes: 4096 },
       );
       const [recovery] = readRecoveries(db, { limit: 1 });
-      assert.deepEqual([recovery?.id, recovery?.kind, recovery?.command, recovery?.requested_by], [report.recoveryId, 'restart', 'restart', 'alice']);
+      assert.deepEqual(
+        [recovery?.id, recovery?.kind, recovery?.command, recovery?.requested_by],
+        [report.recoveryId, 'restart', 'restart', 'alice'],
+      );
       assert.deepEqual(
         readHistory(db, { limit: 10 }).map((row) => [row.action_taken, row.recovery_id]),
         [
@@ -326,8 +438,14 @@ describe('runRecovery', () => {
       const process = processConfig();
       // As the real runShellCommand rejects for a cleanup_timeout above 2^31 - 1 ms, which the config schema accepts.
       const system = systemWith();
-      system.runShellCommand = () => Promise.reject(new RangeError('timeoutMs must be a delay in milliseconds, not 3000000000'));
-      const report = await runRecovery(request(process, historyId), { audit: directWriter(db), system, logger: recordingLogger(), outputLogMaxBytes: 4096 });
+      system.runShellCommand = () =>
+        Promise.reject(new RangeError('timeoutMs must be a delay in milliseconds, not 3000000000'));
+      const report = await runRecovery(request(process, historyId), {
+        audit: directWriter(db),
+        system,
+        logger: recordingLogger(),
+        outputLogMaxBytes: 4096,
+      });
       const [recovery] = readRecoveries(db, { limit: 1 });
       // Not left `running`, which the audit log would later call interrupted by a crash or power cut.
       // clear_db is a custom action: its failure is a warning, and the pipeline went on to start.
@@ -341,7 +459,10 @@ describe('runRecovery', () => {
           ['start', 'ok'],
         ],
       );
-      assert.equal(recovery?.actions[1]?.detail, 'the watchdog could not run it: timeoutMs must be a delay in milliseconds, not 3000000000');
+      assert.equal(
+        recovery?.actions[1]?.detail,
+        'the watchdog could not run it: timeoutMs must be a delay in milliseconds, not 3000000000',
+      );
       assert.match(recovery?.detail ?? '', /^warning: clear_db failed: the watchdog could not run it/);
     } finally {
       db.close();
@@ -353,16 +474,26 @@ describe('runPipeline: the watchdog asked to stop', () => {
   it('runs no action after the signal, and ends `interrupted` saying what was done', async () => {
     const process = processConfig();
     const controller = new AbortController();
-    const system = systemWith({ shellResult: () => (controller.abort('SIGTERM'), { exitCode: null, signal: 'SIGKILL', interrupted: true }) });
+    const system = systemWith({
+      shellResult: () => (controller.abort('SIGTERM'), { exitCode: null, signal: 'SIGKILL', interrupted: true }),
+    });
     system.signal = controller.signal;
-    const result = await runPipeline(plansFor(process, ['kill', 'clear_db', 'start']), context(process), system, () => undefined);
+    const result = await runPipeline(
+      plansFor(process, ['kill', 'clear_db', 'start']),
+      context(process),
+      system,
+      () => undefined,
+    );
     assert.equal(result.outcome, 'interrupted');
     assert.deepEqual(
       result.actions.map((action) => `${action.action}: ${action.outcome}`),
       ['kill: ok', 'clear_db: failed', 'start: skipped'],
     );
     assert.equal(result.actions[2]?.detail, 'not run: the watchdog was asked to stop (SIGTERM)');
-    assert.match(result.summary, /^interrupted by SIGTERM \(done: kill ok, clear_db failed\); warning: clear_db failed: interrupted after /);
+    assert.match(
+      result.summary,
+      /^interrupted by SIGTERM \(done: kill ok, clear_db failed\); warning: clear_db failed: interrupted after /,
+    );
     assert.equal(system.starts.length, 0, 'nothing started');
   });
 });
@@ -384,7 +515,12 @@ describe('runRecovery: a start on record before verify_delay', () => {
           return {};
         },
       });
-      await runRecovery(request(process, historyId), { audit: directWriter(db), system, logger: recordingLogger(), outputLogMaxBytes: 4096 });
+      await runRecovery(request(process, historyId), {
+        audit: directWriter(db),
+        system,
+        logger: recordingLogger(),
+        outputLogMaxBytes: 4096,
+      });
       assert.equal(duringVerify?.pid, 6000, 'the instance is on record while verify_delay runs');
       assert.notEqual(duringVerify?.grace, null, 'its grace is open');
     } finally {
@@ -397,9 +533,17 @@ describe('runRecovery: a start on record before verify_delay', () => {
     try {
       const process = processConfig({ start_grace_seconds: 45 });
       const system = systemWith({ startResult: () => ({ outcome: 'exited', exitCode: 3 }) });
-      await runRecovery(request(process, historyId), { audit: directWriter(db), system, logger: recordingLogger(), outputLogMaxBytes: 4096 });
+      await runRecovery(request(process, historyId), {
+        audit: directWriter(db),
+        system,
+        logger: recordingLogger(),
+        outputLogMaxBytes: 4096,
+      });
       const row = readProcessStates(db).get('web');
-      assert.deepEqual([row?.started_at ?? null, row?.grace_until ?? null, row?.started_pid ?? null], [null, null, null]);
+      assert.deepEqual(
+        [row?.started_at ?? null, row?.grace_until ?? null, row?.started_pid ?? null],
+        [null, null, null],
+      );
     } finally {
       db.close();
     }

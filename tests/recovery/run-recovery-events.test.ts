@@ -20,7 +20,6 @@ import { recordingLogger } from '../helpers/recording-logger.js';
 
 const APP = 4000;
 
-
 function freshStore(): Store {
   const db = openStore(join(makeTempDir(), 'state', 'watchdog.db'));
   onCleanup(() => db.close());
@@ -29,8 +28,21 @@ function freshStore(): Store {
 
 const TRIGGER: HealthVerdict = verdictOf('timed_out', 'last heartbeat 10m ago', { pid: APP, heartbeatAgeSeconds: 600 });
 
-function request(process: ProcessConfig, kind: RecoveryKind, actions: readonly string[], requestedBy = 'cron'): RecoveryRequest {
-  return { process, kind, command: kind === 'recovery' ? 'check' : kind, requestedBy, actions, trigger: TRIGGER, heartbeat: TRIGGER };
+function request(
+  process: ProcessConfig,
+  kind: RecoveryKind,
+  actions: readonly string[],
+  requestedBy = 'cron',
+): RecoveryRequest {
+  return {
+    process,
+    kind,
+    command: kind === 'recovery' ? 'check' : kind,
+    requestedBy,
+    actions,
+    trigger: TRIGGER,
+    heartbeat: TRIGGER,
+  };
 }
 
 interface Run {
@@ -41,7 +53,12 @@ interface Run {
   recoveryId: number;
 }
 
-async function run(kind: RecoveryKind, actions: readonly string[], options: FakeSystemOptions = {}, requestedBy = 'cron'): Promise<Run> {
+async function run(
+  kind: RecoveryKind,
+  actions: readonly string[],
+  options: FakeSystemOptions = {},
+  requestedBy = 'cron',
+): Promise<Run> {
   const db = freshStore();
   const system = fakeSystem({ processes: [{ pid: APP, startTime: 777 }], onSignal: exitOn('SIGTERM'), ...options });
   const events: WatchdogEvent[] = [];
@@ -64,7 +81,13 @@ describe('runRecovery: events', () => {
   it('raises recovery_started, then recovery_succeeded, with the facts of the recovery', async () => {
     const { events, rowsWhenRaised, system, recoveryId } = await run('recovery', ['kill', 'clear_db', 'start']);
     const durationMs = system.clockMs - FAKE_NOW_MS;
-    const facts = { recovery_id: recoveryId, kind: 'recovery', requested_by: 'cron', trigger: 'timed_out', reason: 'last heartbeat 10m ago' };
+    const facts = {
+      recovery_id: recoveryId,
+      kind: 'recovery',
+      requested_by: 'cron',
+      trigger: 'timed_out',
+      reason: 'last heartbeat 10m ago',
+    };
     assert.deepEqual(events, [
       {
         kind: 'recovery_started',
@@ -83,11 +106,17 @@ describe('runRecovery: events', () => {
         details: { ...facts, duration_seconds: durationMs / 1000, started_pid: 6000, problem: null },
       },
     ]);
-    assert.deepEqual(rowsWhenRaised, [`#${recoveryId} running`, `#${recoveryId} succeeded`], 'raised once the audit log has the recovery, and its outcome');
+    assert.deepEqual(
+      rowsWhenRaised,
+      [`#${recoveryId} running`, `#${recoveryId} succeeded`],
+      'raised once the audit log has the recovery, and its outcome',
+    );
   });
 
   it('raises recovery_failed with the problem when the start fails', async () => {
-    const { events, system, recoveryId } = await run('recovery', ['kill', 'start'], { startResult: () => ({ outcome: 'exited', exitCode: 1, pid: 6000 }) });
+    const { events, system, recoveryId } = await run('recovery', ['kill', 'start'], {
+      startResult: () => ({ outcome: 'exited', exitCode: 1, pid: 6000 }),
+    });
     assert.deepEqual(
       events.map((event) => event.kind),
       ['recovery_started', 'recovery_failed'],
@@ -97,7 +126,10 @@ describe('runRecovery: events', () => {
     const problem = failed?.details.problem;
     assert.equal(typeof problem, 'string');
     assert.match(String(problem), /^start failed: the start command exited 1/);
-    assert.equal(failed?.summary, `web: recovery #${recoveryId} failed after ${formatSeconds(durationMs / 1000)}: ${String(problem)}`);
+    assert.equal(
+      failed?.summary,
+      `web: recovery #${recoveryId} failed after ${formatSeconds(durationMs / 1000)}: ${String(problem)}`,
+    );
     assert.deepEqual(failed?.details, {
       recovery_id: recoveryId,
       kind: 'recovery',
@@ -137,7 +169,12 @@ describe('runRecovery: events', () => {
   it('runs as before without a raise function', async () => {
     const db = freshStore();
     const system = fakeSystem({ processes: [{ pid: APP, startTime: 777 }], onSignal: exitOn('SIGTERM') });
-    const report = await runRecovery(request(processConfig(), 'recovery', ['kill', 'start']), { audit: directWriter(db), system, logger: recordingLogger(), outputLogMaxBytes: 4096 });
+    const report = await runRecovery(request(processConfig(), 'recovery', ['kill', 'start']), {
+      audit: directWriter(db),
+      system,
+      logger: recordingLogger(),
+      outputLogMaxBytes: 4096,
+    });
     assert.equal(report.outcome, 'succeeded');
   });
 });

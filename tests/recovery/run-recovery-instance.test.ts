@@ -23,7 +23,15 @@ async function instanceAfter(start: Partial<StartDetachedResult>) {
   onCleanup(() => db.close());
   const system = fakeSystem({ processes: [{ pid: 6000, startTime: 9000 }], startResult: () => start });
   await runRecovery(
-    { process: processConfig(), kind: 'start', command: 'on', requestedBy: 'test', actions: ['start'], trigger: TRIGGER, heartbeat: TRIGGER },
+    {
+      process: processConfig(),
+      kind: 'start',
+      command: 'on',
+      requestedBy: 'test',
+      actions: ['start'],
+      trigger: TRIGGER,
+      heartbeat: TRIGGER,
+    },
     { audit: directWriter(db), system, logger: recordingLogger(), outputLogMaxBytes: 4096 },
   );
   return readStartedInstance(db, processConfig().key);
@@ -31,8 +39,16 @@ async function instanceAfter(start: Partial<StartDetachedResult>) {
 
 describe('runRecovery: the started instance', () => {
   const cases: [name: string, start: Partial<StartDetachedResult>, expected: unknown][] = [
-    ['the start command still runs: it is the instance', { outcome: 'running' }, { pid: 6000, startTicks: 9000, bootId: FAKE_BOOT_ID }],
-    ['the start command exited 0 and left nothing found: its PID is never recorded (another process may hold it)', { outcome: 'exited', exitCode: 0 }, undefined],
+    [
+      'the start command still runs: it is the instance',
+      { outcome: 'running' },
+      { pid: 6000, startTicks: 9000, bootId: FAKE_BOOT_ID },
+    ],
+    [
+      'the start command exited 0 and left nothing found: its PID is never recorded (another process may hold it)',
+      { outcome: 'exited', exitCode: 0 },
+      undefined,
+    ],
   ];
   for (const [name, start, expected] of cases) {
     it(name, async () => {
@@ -54,9 +70,21 @@ describe('runRecovery: a kill ends the start grace', () => {
       onSignal: (_target, _signal, fake) => (killed ? fake.exit(6000) : undefined),
     });
     const startedAt = formatUtcTimestamp(new Date(system.now().getTime() - 5000));
-    noteStarted(db, process.key, startedAt, formatUtcTimestamp(new Date(system.now().getTime() + 25_000)), { pid: 6000, startTicks: 9000, bootId: FAKE_BOOT_ID });
+    noteStarted(db, process.key, startedAt, formatUtcTimestamp(new Date(system.now().getTime() + 25_000)), {
+      pid: 6000,
+      startTicks: 9000,
+      bootId: FAKE_BOOT_ID,
+    });
     await runRecovery(
-      { process, kind: 'restart', command: 'restart', requestedBy: 'test', actions, trigger: TRIGGER, heartbeat: TRIGGER },
+      {
+        process,
+        kind: 'restart',
+        command: 'restart',
+        requestedBy: 'test',
+        actions,
+        trigger: TRIGGER,
+        heartbeat: TRIGGER,
+      },
       { audit: directWriter(db), system, logger: recordingLogger(), outputLogMaxBytes: 4096 },
     );
     return readStartRecord(db, process.key);

@@ -28,7 +28,10 @@ const STARTED_AT = formatUtcTimestamp(new Date(FAKE_NOW_MS));
 
 const start = (options: FakeSystemOptions = {}) => {
   const system = fakeSystem(options);
-  return { system, result: runStartAction(plan, { process: processConfig({ env: { PORT: '8080' } }), reason: REASON }, system) };
+  return {
+    system,
+    result: runStartAction(plan, { process: processConfig({ env: { PORT: '8080' } }), reason: REASON }, system),
+  };
 };
 
 describe('runStartAction', () => {
@@ -39,7 +42,13 @@ describe('runStartAction', () => {
     assert.deepEqual(system.starts[0], {
       command: './start.sh --port 8080',
       cwd: '/srv/web',
-      env: { PATH: '/usr/bin:/bin', PORT: '8080', WATCHDOG_PROCESS_KEY: 'web', WATCHDOG_ACTION: 'start', WATCHDOG_REASON: REASON },
+      env: {
+        PATH: '/usr/bin:/bin',
+        PORT: '8080',
+        WATCHDOG_PROCESS_KEY: 'web',
+        WATCHDOG_ACTION: 'start',
+        WATCHDOG_REASON: REASON,
+      },
       user: undefined,
       outputPath: '/var/log/watchdog/web.out.log',
       fallbackOutputPaths: ['/var/log/watchdog/logs/web.out.log'],
@@ -51,10 +60,15 @@ describe('runStartAction', () => {
 
   it('says where the output went when the output log could not be used, and warns', async () => {
     const problem = 'cannot use the output file /var/log/watchdog/web.out.log: EROFS: read-only file system';
-    const { result } = start({ startResult: () => ({ outputPath: '/var/log/watchdog/logs/web.out.log', outputProblems: [problem] }) });
+    const { result } = start({
+      startResult: () => ({ outputPath: '/var/log/watchdog/logs/web.out.log', outputProblems: [problem] }),
+    });
     const action = await result;
     assert.equal(action.outcome, 'ok');
-    assert.match(action.detail, /^PID 6000 running after 2s; cannot use the output file \/var\/log\/watchdog\/web\.out\.log: EROFS: read-only file system; output appended to \/var\/log\/watchdog\/logs\/web\.out\.log/);
+    assert.match(
+      action.detail,
+      /^PID 6000 running after 2s; cannot use the output file \/var\/log\/watchdog\/web\.out\.log: EROFS: read-only file system; output appended to \/var\/log\/watchdog\/logs\/web\.out\.log/,
+    );
     assert.equal(action.warning, `${problem}; output appended to /var/log/watchdog/logs/web.out.log`);
   });
 
@@ -108,7 +122,12 @@ describe('runStartAction', () => {
       'ok',
       /^the start command exited 0 within 2s \(verify_delay\) \(it hands over or daemonizes\); no daemon found in its session \(set pid_file if it detaches with setsid\); output appended to/,
     ],
-    ['exited non-zero', { outcome: 'exited', pid: 6000, exitCode: 3 }, 'failed', /^the start command exited 3 within 2s \(verify_delay\); output appended to/],
+    [
+      'exited non-zero',
+      { outcome: 'exited', pid: 6000, exitCode: 3 },
+      'failed',
+      /^the start command exited 3 within 2s \(verify_delay\); output appended to/,
+    ],
     [
       'killed by a signal',
       { outcome: 'exited', pid: 6000, exitCode: null, signal: 'SIGABRT' },

@@ -14,9 +14,14 @@ const LIMITS = { outputLogMaxBytes: 1_048_576 };
 const NAS: WakeOnLanTarget = { mac: '00:11:22:33:44:55', broadcast: '192.168.1.255', port: 9 };
 
 const wakingProcess = (): ProcessConfig =>
-  processConfig({ commands: { start: './start.sh', clear_db: './clear.sh' }, wake_on_lan: { wake_nas: NAS }, recovery_actions: ['kill', 'wake_nas', 'start'] });
+  processConfig({
+    commands: { start: './start.sh', clear_db: './clear.sh' },
+    wake_on_lan: { wake_nas: NAS },
+    recovery_actions: ['kill', 'wake_nas', 'start'],
+  });
 
-const systemWith = (options: FakeSystemOptions = {}) => fakeSystem({ processes: [{ pid: APP, startTime: 777 }], onSignal: exitOn('SIGTERM'), ...options });
+const systemWith = (options: FakeSystemOptions = {}) =>
+  fakeSystem({ processes: [{ pid: APP, startTime: 777 }], onSignal: exitOn('SIGTERM'), ...options });
 const context = (process: ProcessConfig) => ({ process, reason: 'timed_out (last heartbeat 10m ago)' });
 
 describe('planActions: wake_on_lan', () => {
@@ -62,9 +67,14 @@ describe('runWakeAction', () => {
   });
 
   it('fails when the packet cannot be sent, with why', async () => {
-    const system = systemWith({ wakeResult: () => ({ ok: false, detail: 'cannot send a magic packet to 192.168.1.255:9: ENETUNREACH' }) });
+    const system = systemWith({
+      wakeResult: () => ({ ok: false, detail: 'cannot send a magic packet to 192.168.1.255:9: ENETUNREACH' }),
+    });
     const result = await runWakeAction({ kind: 'wol', action: 'wake_nas', target: NAS }, system);
-    assert.deepEqual([result.outcome, result.detail], ['failed', 'cannot send a magic packet to 192.168.1.255:9: ENETUNREACH']);
+    assert.deepEqual(
+      [result.outcome, result.detail],
+      ['failed', 'cannot send a magic packet to 192.168.1.255:9: ENETUNREACH'],
+    );
   });
 });
 
@@ -72,7 +82,12 @@ describe('runPipeline: wake_on_lan', () => {
   it('wakes the machine between kill and start', async () => {
     const process = wakingProcess();
     const system = systemWith();
-    const result = await runPipeline(planActions(process, process.recovery_actions, { pid: APP }, LIMITS), context(process), system, () => undefined);
+    const result = await runPipeline(
+      planActions(process, process.recovery_actions, { pid: APP }, LIMITS),
+      context(process),
+      system,
+      () => undefined,
+    );
     assert.deepEqual(
       result.actions.map((action) => [action.action, action.outcome]),
       [
@@ -88,8 +103,15 @@ describe('runPipeline: wake_on_lan', () => {
 
   it('takes a failed wake-up as a warning: the app is still started, the recovery succeeds', async () => {
     const process = wakingProcess();
-    const system = systemWith({ wakeResult: () => ({ ok: false, detail: 'cannot send a magic packet to 192.168.1.255:9: ENETUNREACH' }) });
-    const result = await runPipeline(planActions(process, process.recovery_actions, { pid: APP }, LIMITS), context(process), system, () => undefined);
+    const system = systemWith({
+      wakeResult: () => ({ ok: false, detail: 'cannot send a magic packet to 192.168.1.255:9: ENETUNREACH' }),
+    });
+    const result = await runPipeline(
+      planActions(process, process.recovery_actions, { pid: APP }, LIMITS),
+      context(process),
+      system,
+      () => undefined,
+    );
     assert.deepEqual(
       result.actions.map((action) => [action.action, action.outcome]),
       [
@@ -101,14 +123,22 @@ describe('runPipeline: wake_on_lan', () => {
     assert.equal(system.starts.length, 1);
     assert.equal(result.outcome, 'succeeded');
     assert.equal(result.started?.action, 'start');
-    assert.equal(result.summary, 'warning: wake_nas failed: cannot send a magic packet to 192.168.1.255:9: ENETUNREACH');
+    assert.equal(
+      result.summary,
+      'warning: wake_nas failed: cannot send a magic packet to 192.168.1.255:9: ENETUNREACH',
+    );
   });
 
   it('records a wake-up that throws as failed, and goes on', async () => {
     const process = wakingProcess();
     const system = systemWith();
     system.sendMagicPacket = () => Promise.reject(new Error('socket closed'));
-    const result = await runPipeline(planActions(process, process.recovery_actions, { pid: APP }, LIMITS), context(process), system, () => undefined);
+    const result = await runPipeline(
+      planActions(process, process.recovery_actions, { pid: APP }, LIMITS),
+      context(process),
+      system,
+      () => undefined,
+    );
     assert.deepEqual(
       result.actions.map((action) => [action.action, action.outcome]),
       [
@@ -128,7 +158,12 @@ describe('runPipeline: wake_on_lan', () => {
         throw Object.assign(new Error('EPERM: fake system error'), { code: 'EPERM' });
       },
     });
-    const result = await runPipeline(planActions(process, process.recovery_actions, { pid: APP }, LIMITS), context(process), system, () => undefined);
+    const result = await runPipeline(
+      planActions(process, process.recovery_actions, { pid: APP }, LIMITS),
+      context(process),
+      system,
+      () => undefined,
+    );
     assert.deepEqual(
       result.actions.map((action) => [action.action, action.outcome]),
       [

@@ -27,13 +27,21 @@ describe('bundling the binary', () => {
     });
 
     const inputs = Object.values(metafile.outputs).flatMap((output) => Object.keys(output.inputs));
-    assert.ok(inputs.includes('prebuilt-schema-validator:compiled.cjs'), `the prebuilt validator is bundled: ${inputs.filter((input) => input.includes('valid')).join(', ')}`);
-    assert.deepEqual(
-      inputs.filter((input) => input.includes('node_modules/ajv/') && !input.includes('node_modules/ajv/dist/runtime/')),
-      [],
-      "of ajv, only the runtime helpers the generated code requires",
+    assert.ok(
+      inputs.includes('prebuilt-schema-validator:compiled.cjs'),
+      `the prebuilt validator is bundled: ${inputs.filter((input) => input.includes('valid')).join(', ')}`,
     );
-    assert.ok(!inputs.some((input) => input.endsWith('src/config/schema-validator.ts')), 'the validator that compiles at run time is not');
+    assert.deepEqual(
+      inputs.filter(
+        (input) => input.includes('node_modules/ajv/') && !input.includes('node_modules/ajv/dist/runtime/'),
+      ),
+      [],
+      'of ajv, only the runtime helpers the generated code requires',
+    );
+    assert.ok(
+      !inputs.some((input) => input.endsWith('src/config/schema-validator.ts')),
+      'the validator that compiles at run time is not',
+    );
     assert.deepEqual(readdirSync(outdir), ['watchdog.js'], 'the bundle is written where asked, and nothing else');
   });
 
@@ -43,13 +51,20 @@ describe('bundling the binary', () => {
 
     // The fixture's own module throws when called: the object validator answered instead.
     const run = spawnSync(process.execPath, [join(outdir, 'watchdog.js')], { encoding: 'utf8' });
-    assert.deepEqual({ code: run.status, stdout: run.stdout, stderr: run.stderr }, { code: 0, stdout: 'true false\n', stderr: '' });
+    assert.deepEqual(
+      { code: run.status, stdout: run.stdout, stderr: run.stderr },
+      { code: 0, stdout: 'true false\n', stderr: '' },
+    );
   });
 
   it('fails when nothing it would replace is imported, as after a rename of the validator module', async () => {
-    await assert.rejects(bundleBinary({ entry: join(FIXTURES, 'renamed.ts'), outdir: makeTempDir(), validatorSource: OBJECT_VALIDATOR }), {
-      message: /^the prebuilt schema validator replaced nothing: no import in the bundle matched \/\\\/schema-validator\\\.js\$\/ \(was src\/config\/schema-validator\.ts renamed\?\)/,
-    });
+    await assert.rejects(
+      bundleBinary({ entry: join(FIXTURES, 'renamed.ts'), outdir: makeTempDir(), validatorSource: OBJECT_VALIDATOR }),
+      {
+        message:
+          /^the prebuilt schema validator replaced nothing: no import in the bundle matched \/\\\/schema-validator\\\.js\$\/ \(was src\/config\/schema-validator\.ts renamed\?\)/,
+      },
+    );
   });
 
   it("fails when the build's own entry is bundled with a filter that matches no import", async () => {
@@ -60,19 +75,33 @@ describe('bundling the binary', () => {
         validatorSource: OBJECT_VALIDATOR,
         validatorImport: /\/config-validator\.js$/,
       }),
-      { message: /^the prebuilt schema validator replaced nothing: no import in the bundle matched \/\\\/config-validator\\\.js\$\// },
+      {
+        message:
+          /^the prebuilt schema validator replaced nothing: no import in the bundle matched \/\\\/config-validator\\\.js\$\//,
+      },
     );
   });
 
   it('fails when a module beside the prebuilt validator loads ajv at run time, whatever its name', async () => {
-    await assert.rejects(bundleBinary({ entry: join(FIXTURES, 'beside.ts'), outdir: makeTempDir(), validatorSource: OBJECT_VALIDATOR }), {
-      message: /^the bundle loads ajv at run time \(require\('ajv'\) is left in it\)/,
-    });
+    await assert.rejects(
+      bundleBinary({ entry: join(FIXTURES, 'beside.ts'), outdir: makeTempDir(), validatorSource: OBJECT_VALIDATOR }),
+      {
+        message: /^the bundle loads ajv at run time \(require\('ajv'\) is left in it\)/,
+      },
+    );
   });
 
   it("fails when ajv's compiler is bundled beside the prebuilt validator", async () => {
-    await assert.rejects(bundleBinary({ entry: join(FIXTURES, 'static-ajv.ts'), outdir: makeTempDir(), validatorSource: OBJECT_VALIDATOR }), {
-      message: /^the bundle holds ajv's schema compiler \(.*node_modules\/ajv\/dist\/.*\): something imports ajv beside the prebuilt schema validator/,
-    });
+    await assert.rejects(
+      bundleBinary({
+        entry: join(FIXTURES, 'static-ajv.ts'),
+        outdir: makeTempDir(),
+        validatorSource: OBJECT_VALIDATOR,
+      }),
+      {
+        message:
+          /^the bundle holds ajv's schema compiler \(.*node_modules\/ajv\/dist\/.*\): something imports ajv beside the prebuilt schema validator/,
+      },
+    );
   });
 });

@@ -19,7 +19,9 @@ const REPOSITORY = fileURLToPath(new URL('../..', import.meta.url));
 const CHECK = join(REPOSITORY, 'scripts', 'test-prerequisites.mjs');
 
 /** A machine on which everything is there; each case changes one fact. */
-function machine(overrides: Partial<MachineFacts> & { without?: readonly string[] } = {}): MachineFacts & { asked: string[] } {
+function machine(
+  overrides: Partial<MachineFacts> & { without?: readonly string[] } = {},
+): MachineFacts & { asked: string[] } {
   const asked: string[] = [];
   const { without = [], ...facts } = overrides;
   return {
@@ -52,7 +54,11 @@ function pathWithout(without: string[]): string {
 describe('findMissingPrerequisites', () => {
   const cases: [string, Parameters<typeof machine>[0], string[]][] = [
     ['nothing missing', {}, []],
-    ['ping missing', { without: ['ping'] }, ['missing ping (the ICMP probe tests ping loopback and veth peers): apt-get install -y iputils-ping']],
+    [
+      'ping missing',
+      { without: ['ping'] },
+      ['missing ping (the ICMP probe tests ping loopback and veth peers): apt-get install -y iputils-ping'],
+    ],
     [
       'two tools missing, in the order of the list',
       { without: ['systemd-analyze', 'ip'] },
@@ -61,16 +67,30 @@ describe('findMissingPrerequisites', () => {
         'missing systemd-analyze (the units in deploy/ are verified by systemd itself): apt-get install -y systemd',
       ],
     ],
-    ['libfaketime missing', { findLibfaketime: () => undefined }, [`missing libfaketime.so.1 (${LIBFAKETIME.why}): apt-get install -y faketime`]],
-    ['not root', { euid: 1000 }, ['not root: the tests make network and PID namespaces and throwaway users; run them as root (sudo npm test)']],
+    [
+      'libfaketime missing',
+      { findLibfaketime: () => undefined },
+      [`missing libfaketime.so.1 (${LIBFAKETIME.why}): apt-get install -y faketime`],
+    ],
+    [
+      'not root',
+      { euid: 1000 },
+      ['not root: the tests make network and PID namespaces and throwaway users; run them as root (sudo npm test)'],
+    ],
     [
       'root without the right to make namespaces',
       { tryNamespaces: () => 'unshare --pid --net: unshare failed: Operation not permitted' },
-      ['cannot make PID and network namespaces (unshare --pid --net: unshare failed: Operation not permitted): run on a host or in a container allowed to (CAP_SYS_ADMIN)'],
+      [
+        'cannot make PID and network namespaces (unshare --pid --net: unshare failed: Operation not permitted): run on a host or in a container allowed to (CAP_SYS_ADMIN)',
+      ],
     ],
     ['an old Node', { nodeVersion: 'v20.11.1' }, ['Node v20.11.1 is too old: the project needs Node >= 20.19.0']],
     ['a newer Node', { nodeVersion: 'v22.1.0' }, []],
-    ["node_modules built for another Node", { tryModules: () => 'The module was compiled against a different Node.js version' }, ['node_modules not usable (The module was compiled against a different Node.js version): run npm ci']],
+    [
+      'node_modules built for another Node',
+      { tryModules: () => 'The module was compiled against a different Node.js version' },
+      ['node_modules not usable (The module was compiled against a different Node.js version): run npm ci'],
+    ],
   ];
   for (const [name, facts, expected] of cases) {
     it(`${name}: ${expected.length === 0 ? 'nothing to say' : `${expected.length} line(s)`}`, () => {
@@ -79,7 +99,11 @@ describe('findMissingPrerequisites', () => {
   }
 
   it('tries namespaces only as root with unshare there (the attempt would only add noise)', () => {
-    for (const [facts, tried] of [[{}, true], [{ euid: 1000 }, false], [{ without: ['unshare'] }, false]] as const) {
+    for (const [facts, tried] of [
+      [{}, true],
+      [{ euid: 1000 }, false],
+      [{ without: ['unshare'] }, false],
+    ] as const) {
       const asked = machine(facts);
       findMissingPrerequisites(asked);
       assert.equal(asked.asked.includes('namespaces'), tried, JSON.stringify(facts));
@@ -101,22 +125,40 @@ describe('machineFacts, with a PATH that lacks ping', () => {
     assert.equal(facts.findCommand('ping'), undefined);
     assert.notEqual(facts.findCommand('ip'), undefined);
     const tools = findMissingPrerequisites(facts).filter((line) => line.startsWith('missing '));
-    assert.deepEqual(tools, ['missing ping (the ICMP probe tests ping loopback and veth peers): apt-get install -y iputils-ping']);
+    assert.deepEqual(tools, [
+      'missing ping (the ICMP probe tests ping loopback and veth peers): apt-get install -y iputils-ping',
+    ]);
   });
 
   it('as a command: one line naming iputils-ping on stderr, exit 1', () => {
-    const run = spawnSync(process.execPath, [CHECK], { env: { PATH: pathWithout(['ping']) }, encoding: 'utf8', timeout: 30_000 });
-    const lines = run.stderr.split('\n').filter((line) => line.startsWith('npm test: missing '));
-    assert.deepEqual({ status: run.status, lines }, {
-      status: 1,
-      lines: ['npm test: missing ping (the ICMP probe tests ping loopback and veth peers): apt-get install -y iputils-ping'],
+    const run = spawnSync(process.execPath, [CHECK], {
+      env: { PATH: pathWithout(['ping']) },
+      encoding: 'utf8',
+      timeout: 30_000,
     });
+    const lines = run.stderr.split('\n').filter((line) => line.startsWith('npm test: missing '));
+    assert.deepEqual(
+      { status: run.status, lines },
+      {
+        status: 1,
+        lines: [
+          'npm test: missing ping (the ICMP probe tests ping loopback and veth peers): apt-get install -y iputils-ping',
+        ],
+      },
+    );
   });
 
-  it('as a command on this machine, with everything there: silent, exit 0 (as root)', { skip: process.geteuid?.() !== 0 && 'the check asks for root' }, () => {
-    const run = spawnSync(process.execPath, [CHECK], { encoding: 'utf8', timeout: 30_000 });
-    assert.deepEqual({ status: run.status, stderr: run.stderr, stdout: run.stdout }, { status: 0, stderr: '', stdout: '' });
-  });
+  it(
+    'as a command on this machine, with everything there: silent, exit 0 (as root)',
+    { skip: process.geteuid?.() !== 0 && 'the check asks for root' },
+    () => {
+      const run = spawnSync(process.execPath, [CHECK], { encoding: 'utf8', timeout: 30_000 });
+      assert.deepEqual(
+        { status: run.status, stderr: run.stderr, stdout: run.stdout },
+        { status: 0, stderr: '', stdout: '' },
+      );
+    },
+  );
 });
 
 describe('the Debian packages the list names', () => {
@@ -130,6 +172,9 @@ describe('the Debian packages the list names', () => {
 
   it('are each named in docs/development.md', () => {
     const page = readFileSync(join(REPOSITORY, 'docs/development.md'), 'utf8');
-    assert.deepEqual(debianPackages().filter((name) => !page.includes(`\`${name}\``)), []);
+    assert.deepEqual(
+      debianPackages().filter((name) => !page.includes(`\`${name}\``)),
+      [],
+    );
   });
 });

@@ -4,7 +4,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { countResults, formatDuration, formatFailure, formatSuiteLine, type SuiteOutcome, type TestResult } from '../../scripts/test-summary.mjs';
+import {
+  countResults,
+  formatDuration,
+  formatFailure,
+  formatSuiteLine,
+  type SuiteOutcome,
+  type TestResult,
+} from '../../scripts/test-summary.mjs';
 import { TEST_RESULTS_ENV } from '../../scripts/test-results-reporter.mjs';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
@@ -17,9 +24,18 @@ function runFixtures(...names: string[]): { results: TestResult[]; log: string }
   const [results, log] = [join(dir, 'results.jsonl'), join(dir, 'log.tap')];
   const run = spawnSync(
     process.execPath,
-    ['--test', `--test-reporter=${REPORTER}`, `--test-reporter-destination=${log}`, ...names.map((name) => join(FIXTURES, name))],
+    [
+      '--test',
+      `--test-reporter=${REPORTER}`,
+      `--test-reporter-destination=${log}`,
+      ...names.map((name) => join(FIXTURES, name)),
+    ],
     // Without NODE_TEST_CONTEXT, which would make the child report to this test run instead.
-    { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NODE_TEST_CONTEXT: undefined, [TEST_RESULTS_ENV]: results } },
+    {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, NODE_TEST_CONTEXT: undefined, [TEST_RESULTS_ENV]: results },
+    },
   );
   assert.equal(run.status, 1, `the fixtures fail: ${run.stderr}`);
   return { results: parseResults(readFileSync(results, 'utf8')), log: readFileSync(log, 'utf8') };
@@ -68,7 +84,11 @@ describe('countResults, on what the reporter wrote for a real run', () => {
 
 describe('countResults, on tables of results', () => {
   const base = { file: '/t/a.test.ts', suite: false, skip: false, todo: false };
-  const cases: [string, TestResult[], { passed: number; failed: number; skipped: number; todo: number; names: string[] }][] = [
+  const cases: [
+    string,
+    TestResult[],
+    { passed: number; failed: number; skipped: number; todo: number; names: string[] },
+  ][] = [
     ['no results (a suite whose runner never started)', [], { passed: 0, failed: 0, skipped: 0, todo: 0, names: [] }],
     [
       'a failing todo fails nothing',
@@ -80,7 +100,15 @@ describe('countResults, on tables of results', () => {
       [
         { ...base, passed: false, name: 'x', nesting: 1, error: 'e1' },
         { ...base, file: '/t/b.test.ts', passed: false, name: 'y', nesting: 1, error: 'e2' },
-        { ...base, file: '/t/b.test.ts', passed: false, name: 'B', nesting: 0, suite: true, failureType: 'subtestsFailed' },
+        {
+          ...base,
+          file: '/t/b.test.ts',
+          passed: false,
+          name: 'B',
+          nesting: 0,
+          suite: true,
+          failureType: 'subtestsFailed',
+        },
         { ...base, passed: false, name: 'A', nesting: 0, suite: true, failureType: 'subtestsFailed' },
       ],
       { passed: 0, failed: 2, skipped: 0, todo: 0, names: ['A > x', 'B > y'] },
@@ -109,9 +137,19 @@ describe('formatSuiteLine', () => {
   const counts = { passed: 1203, failed: 2, skipped: 5, todo: 0, failures: [] };
   const cases: [SuiteOutcome, string][] = [
     [{ name: 'lint', state: 'passed', exitCode: 0, durationMs: 14_230 }, 'lint       ok      14.2 s'],
-    [{ name: 'typecheck', state: 'failed', exitCode: 2, durationMs: 20_000 }, 'typecheck  FAILED  exit code 2 after 20.0 s'],
     [
-      { name: 'unit', state: 'passed', exitCode: 0, durationMs: 101_400, counts: { ...counts, failed: 0 }, log: 'test-results/unit.tap' },
+      { name: 'typecheck', state: 'failed', exitCode: 2, durationMs: 20_000 },
+      'typecheck  FAILED  exit code 2 after 20.0 s',
+    ],
+    [
+      {
+        name: 'unit',
+        state: 'passed',
+        exitCode: 0,
+        durationMs: 101_400,
+        counts: { ...counts, failed: 0 },
+        log: 'test-results/unit.tap',
+      },
       'unit       ok      1203 passed, 0 failed, 5 skipped in 1 min 41 s (test-results/unit.tap)',
     ],
     [
@@ -131,12 +169,28 @@ describe('formatSuiteLine', () => {
 
 describe('formatDuration and formatFailure', () => {
   it('says seconds under a minute, minutes and seconds above', () => {
-    assert.deepEqual([0, 999, 59_949, 60_000, 305_500].map(formatDuration), ['0.0 s', '1.0 s', '59.9 s', '1 min 00 s', '5 min 06 s']);
+    assert.deepEqual([0, 999, 59_949, 60_000, 305_500].map(formatDuration), [
+      '0.0 s',
+      '1.0 s',
+      '59.9 s',
+      '1 min 00 s',
+      '5 min 06 s',
+    ]);
   });
 
   it('names the file once, also for a file that failed outside any test', () => {
     const short = (file: string) => file.replace('/repo/', '');
-    assert.equal(formatFailure('unit', { file: '/repo/tests/a.test.ts', name: 'S > t', error: 'boom' }, short), 'unit  tests/a.test.ts: S > t: boom');
-    assert.equal(formatFailure('unit', { file: '/repo/tests/a.test.ts', name: '/repo/tests/a.test.ts', error: 'test failed' }, short), 'unit  tests/a.test.ts: test failed');
+    assert.equal(
+      formatFailure('unit', { file: '/repo/tests/a.test.ts', name: 'S > t', error: 'boom' }, short),
+      'unit  tests/a.test.ts: S > t: boom',
+    );
+    assert.equal(
+      formatFailure(
+        'unit',
+        { file: '/repo/tests/a.test.ts', name: '/repo/tests/a.test.ts', error: 'test failed' },
+        short,
+      ),
+      'unit  tests/a.test.ts: test failed',
+    );
   });
 });

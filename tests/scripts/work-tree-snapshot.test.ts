@@ -9,7 +9,11 @@ import { makeTempDir } from '../helpers/temp-dir.js';
 /** A fresh repository with two committed files, and a developer's own uncommitted edit of one. */
 function repositoryWithLocalChanges(): string {
   const dir = makeTempDir();
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...args], { cwd: dir, stdio: 'ignore' });
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...args], {
+      cwd: dir,
+      stdio: 'ignore',
+    });
   git('init', '--quiet');
   mkdirSync(join(dir, 'reports'));
   writeFileSync(join(dir, 'reports/faults.md'), 'committed\n');
@@ -32,11 +36,31 @@ describe('snapshotWorkTree and compareWorkTrees', () => {
   });
 
   const changes: [string, (dir: string) => void, string[]][] = [
-    ['a tracked file rewritten', (dir) => writeFileSync(join(dir, 'reports/faults.md'), 'this run\n'), ['reports/faults.md: changed by the run (git status:  M)']],
-    ['a file the developer had edited, rewritten again', (dir) => writeFileSync(join(dir, 'README.md'), 'this run\n'), ['README.md: changed again by the run']],
-    ['a new file outside the ignored folder', (dir) => writeFileSync(join(dir, 'left-behind.db'), ''), ['left-behind.db: created by the run (git status: ??)']],
-    ['a tracked file removed', (dir) => rmSync(join(dir, 'reports/faults.md')), ['reports/faults.md: changed by the run (git status:  D)']],
-    ["the developer's edit undone", (dir) => writeFileSync(join(dir, 'README.md'), 'committed\n'), ['README.md: restored by the run (it was M before)']],
+    [
+      'a tracked file rewritten',
+      (dir) => writeFileSync(join(dir, 'reports/faults.md'), 'this run\n'),
+      ['reports/faults.md: changed by the run (git status:  M)'],
+    ],
+    [
+      'a file the developer had edited, rewritten again',
+      (dir) => writeFileSync(join(dir, 'README.md'), 'this run\n'),
+      ['README.md: changed again by the run'],
+    ],
+    [
+      'a new file outside the ignored folder',
+      (dir) => writeFileSync(join(dir, 'left-behind.db'), ''),
+      ['left-behind.db: created by the run (git status: ??)'],
+    ],
+    [
+      'a tracked file removed',
+      (dir) => rmSync(join(dir, 'reports/faults.md')),
+      ['reports/faults.md: changed by the run (git status:  D)'],
+    ],
+    [
+      "the developer's edit undone",
+      (dir) => writeFileSync(join(dir, 'README.md'), 'committed\n'),
+      ['README.md: restored by the run (it was M before)'],
+    ],
   ];
   for (const [name, change, expected] of changes) {
     it(`see ${name}`, () => {

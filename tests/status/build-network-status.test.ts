@@ -16,11 +16,25 @@ const OTHER_BOOT = '2b0e1d00-0000-4000-8000-000000000002';
 const now: BootInstant = { atMs: NOW, bootId: BOOT, uptimeSeconds: 7200 };
 
 function networkConfig(raw: Partial<RawNetworkConfig> = {}): NetworkConfig {
-  return normalizeNetwork({ interface: 'eth0', max_failures: 3, reboot: { command: 'systemctl reboot', cooldown_seconds: 3600, max_per_day: 3 }, ...raw }, '/etc/watchdog');
+  return normalizeNetwork(
+    {
+      interface: 'eth0',
+      max_failures: 3,
+      reboot: { command: 'systemctl reboot', cooldown_seconds: 3600, max_per_day: 3 },
+      ...raw,
+    },
+    '/etc/watchdog',
+  );
 }
 
 /** A reboot row `secondsAgo` before NOW by wall clock, in `bootId` at `uptimeSeconds`. */
-function reboot(id: number, secondsAgo: number, bootId: string | null, uptimeSeconds: number | null, outcome = 'requested'): NetworkEventRow {
+function reboot(
+  id: number,
+  secondsAgo: number,
+  bootId: string | null,
+  uptimeSeconds: number | null,
+  outcome = 'requested',
+): NetworkEventRow {
   return {
     id,
     at: formatUtcTimestamp(new Date(NOW - secondsAgo * 1000)),
@@ -111,17 +125,30 @@ describe('buildNetworkStatus', () => {
     assert.equal(inThisBoot.last_reboot_in_this_boot, true);
     assert.equal(inThisBoot.last_reboot_outcome, 'requested');
     assert.equal(inThisBoot.last_reboot_at, formatUtcTimestamp(new Date(NOW - 60_000)));
-    assert.equal(buildNetworkStatus(networkConfig(), failing, [reboot(5, 60, OTHER_BOOT, 7140)], now).reboot.last_reboot_in_this_boot, false);
-    assert.equal(buildNetworkStatus(networkConfig(), failing, [reboot(5, 60, null, null)], now).reboot.last_reboot_in_this_boot, null, 'the row does not say');
     assert.equal(
-      buildNetworkStatus(networkConfig(), failing, [reboot(5, 60, BOOT, 7140)], { ...now, bootId: undefined }).reboot.last_reboot_in_this_boot,
+      buildNetworkStatus(networkConfig(), failing, [reboot(5, 60, OTHER_BOOT, 7140)], now).reboot
+        .last_reboot_in_this_boot,
+      false,
+    );
+    assert.equal(
+      buildNetworkStatus(networkConfig(), failing, [reboot(5, 60, null, null)], now).reboot.last_reboot_in_this_boot,
+      null,
+      'the row does not say',
+    );
+    assert.equal(
+      buildNetworkStatus(networkConfig(), failing, [reboot(5, 60, BOOT, 7140)], { ...now, bootId: undefined }).reboot
+        .last_reboot_in_this_boot,
       null,
       'this machine does not say',
     );
   });
 
   it('reports the newest reboot, and counts those of the last 24 hours', () => {
-    const rows = [reboot(30, 3 * 3600, OTHER_BOOT, 60, 'command_failed'), reboot(20, 20 * 3600, OTHER_BOOT, 60), reboot(10, 30 * 3600, OTHER_BOOT, 60)];
+    const rows = [
+      reboot(30, 3 * 3600, OTHER_BOOT, 60, 'command_failed'),
+      reboot(20, 20 * 3600, OTHER_BOOT, 60),
+      reboot(10, 30 * 3600, OTHER_BOOT, 60),
+    ];
     const status = buildNetworkStatus(networkConfig(), failing, rows, now).reboot;
     assert.equal(status.last_reboot_outcome, 'command_failed');
     assert.equal(status.last_reboot_at, rows[0]?.at);

@@ -36,19 +36,69 @@ const alive = (instance: StartedInstance): boolean => instance.pid === 77 && ins
 const dead = (): boolean => false;
 
 describe('currentStateOf', () => {
-  const cases: [name: string, input: StateRow, isAlive: (instance: StartedInstance) => boolean, expected: Partial<ReturnType<typeof currentStateOf>>][] = [
-    ['a healthy check: its PID and heartbeat', row(), dead, { state: 'healthy', pid: 4321, identity: 'start_time', heartbeat_age_seconds: 0.2, state_source: 'check', state_at: CHECKED_AT }],
+  const cases: [
+    name: string,
+    input: StateRow,
+    isAlive: (instance: StartedInstance) => boolean,
+    expected: Partial<ReturnType<typeof currentStateOf>>,
+  ][] = [
+    [
+      'a healthy check: its PID and heartbeat',
+      row(),
+      dead,
+      {
+        state: 'healthy',
+        pid: 4321,
+        identity: 'start_time',
+        heartbeat_age_seconds: 0.2,
+        state_source: 'check',
+        state_at: CHECKED_AT,
+      },
+    ],
     [
       'off recorded by the off command, the app stopped: no PID, no heartbeat facts',
-      row({ off_since: LATER, off_by: 'alice', last_health: 'off', last_reason: 'turned off by alice; heartbeat: no_heartbeat (no heartbeat file)', last_heartbeat_state: 'no_heartbeat', last_pid: null, last_heartbeat_age_seconds: null, last_state_source: 'off', last_state_at: LATER }),
+      row({
+        off_since: LATER,
+        off_by: 'alice',
+        last_health: 'off',
+        last_reason: 'turned off by alice; heartbeat: no_heartbeat (no heartbeat file)',
+        last_heartbeat_state: 'no_heartbeat',
+        last_pid: null,
+        last_heartbeat_age_seconds: null,
+        last_state_source: 'off',
+        last_state_at: LATER,
+      }),
       dead,
-      { state: 'off', pid: null, heartbeat_age_seconds: null, reason: 'turned off by alice; heartbeat: no_heartbeat (no heartbeat file)', state_source: 'off', state_at: LATER },
+      {
+        state: 'off',
+        pid: null,
+        heartbeat_age_seconds: null,
+        reason: 'turned off by alice; heartbeat: no_heartbeat (no heartbeat file)',
+        state_source: 'off',
+        state_at: LATER,
+      },
     ],
     [
       'off with a heartbeat left behind naming a dead or reused PID: that PID is not the app, its age not shown',
-      row({ off_since: LATER, last_health: 'off', last_heartbeat_state: 'stale_pid', last_pid: 4321, last_heartbeat_age_seconds: 0.3, last_state_source: 'check' }),
+      row({
+        off_since: LATER,
+        last_health: 'off',
+        last_heartbeat_state: 'stale_pid',
+        last_pid: 4321,
+        last_heartbeat_age_seconds: 0.3,
+        last_state_source: 'check',
+      }),
       dead,
-      { state: 'off', pid: null, identity: null, heartbeat_pid: 4321, heartbeat_age_seconds: null, heartbeat_timestamp: null, iteration: null, heartbeat_state: 'stale_pid' },
+      {
+        state: 'off',
+        pid: null,
+        identity: null,
+        heartbeat_pid: 4321,
+        heartbeat_age_seconds: null,
+        heartbeat_timestamp: null,
+        iteration: null,
+        heartbeat_state: 'stale_pid',
+      },
     ],
     [
       'off that could not stop the app (its heartbeat still names it live): shown, with its PID',
@@ -76,15 +126,40 @@ describe('currentStateOf', () => {
     ],
     [
       'starting, its instance still running: the started PID, known by its start time',
-      row({ ...STARTED, last_health: 'starting', last_heartbeat_state: 'no_heartbeat', last_pid: null, last_reason: 'started 0.5s ago, waiting', last_state_source: 'on' }),
+      row({
+        ...STARTED,
+        last_health: 'starting',
+        last_heartbeat_state: 'no_heartbeat',
+        last_pid: null,
+        last_reason: 'started 0.5s ago, waiting',
+        last_state_source: 'on',
+      }),
       alive,
-      { state: 'starting', pid: 77, started_pid: 77, identity: 'start_time', reason: 'started 0.5s ago, waiting', state_source: 'on' },
+      {
+        state: 'starting',
+        pid: 77,
+        started_pid: 77,
+        identity: 'start_time',
+        reason: 'started 0.5s ago, waiting',
+        state_source: 'on',
+      },
     ],
     [
       'starting, its instance gone since (or its PID taken by another process): no PID, and the reason says so',
-      row({ ...STARTED, last_health: 'starting', last_heartbeat_state: 'no_heartbeat', last_pid: null, last_reason: 'started 0.5s ago, waiting' }),
+      row({
+        ...STARTED,
+        last_health: 'starting',
+        last_heartbeat_state: 'no_heartbeat',
+        last_pid: null,
+        last_reason: 'started 0.5s ago, waiting',
+      }),
       dead,
-      { state: 'starting', pid: null, started_pid: null, reason: 'started 0.5s ago, waiting; PID 77, the instance started, has exited since' },
+      {
+        state: 'starting',
+        pid: null,
+        started_pid: null,
+        reason: 'started 0.5s ago, waiting; PID 77, the instance started, has exited since',
+      },
     ],
     [
       'the started instance runs but never beat (grace over): it is the app',
@@ -110,7 +185,17 @@ describe('currentStateOf', () => {
       dead,
       { state: 'no_heartbeat', reason: 'recoveries resumed since this was recorded; the heartbeat then: no_heartbeat' },
     ],
-    ['gave_up still set: as recorded', row({ last_health: 'gave_up', gave_up_at: CHECKED_AT, last_heartbeat_state: 'no_heartbeat', last_reason: 'gave up' }), dead, { state: 'gave_up', reason: 'gave up' }],
+    [
+      'gave_up still set: as recorded',
+      row({
+        last_health: 'gave_up',
+        gave_up_at: CHECKED_AT,
+        last_heartbeat_state: 'no_heartbeat',
+        last_reason: 'gave up',
+      }),
+      dead,
+      { state: 'gave_up', reason: 'gave up' },
+    ],
     [
       'a row from before schema 9 (no heartbeat state): a heartbeat state recorded as such is used; wrapped ones say nothing',
       row({ last_heartbeat_state: null, last_state_at: null, last_state_source: null }),
@@ -125,7 +210,14 @@ describe('currentStateOf', () => {
     ],
     [
       'reset of a process never checked: recorded by the command alone',
-      row({ last_check_at: null, last_health: 'no_heartbeat', last_heartbeat_state: 'no_heartbeat', last_pid: null, last_state_source: 'reset', last_state_at: LATER }),
+      row({
+        last_check_at: null,
+        last_health: 'no_heartbeat',
+        last_heartbeat_state: 'no_heartbeat',
+        last_pid: null,
+        last_state_source: 'reset',
+        last_state_at: LATER,
+      }),
       dead,
       { state: 'no_heartbeat', state_source: 'reset', state_at: LATER, pid: null },
     ],
@@ -133,7 +225,9 @@ describe('currentStateOf', () => {
   for (const [name, input, isAlive, expected] of cases) {
     it(name, () => {
       const current = currentStateOf(input, isAlive);
-      const picked = Object.fromEntries(Object.keys(expected).map((key) => [key, current[key as keyof typeof current]]));
+      const picked = Object.fromEntries(
+        Object.keys(expected).map((key) => [key, current[key as keyof typeof current]]),
+      );
       assert.deepEqual(picked, expected);
     });
   }

@@ -24,7 +24,6 @@ const T0 = '2026-06-30T12:00:00.000000+00:00';
 const T1 = '2026-06-30T12:01:00.000000+00:00';
 const T2 = '2026-06-30T12:02:00.000000+00:00';
 
-
 interface Place {
   dir: string;
   dbPath: string;
@@ -86,13 +85,17 @@ function readFile<T>(dbPath: string, sql: string): T[] {
 const check =
   (at: string, state: 'healthy' | 'timed_out' = 'timed_out') =>
   (db: Database.Database): number => {
-    const [recorded] = recordChecks(db, at, [{ processKey: 'web', verdict: verdictOf(state, `${state} at ${at}`), threshold: 5 }]);
+    const [recorded] = recordChecks(db, at, [
+      { processKey: 'web', verdict: verdictOf(state, `${state} at ${at}`), threshold: 5 },
+    ]);
     assert.ok(recorded !== undefined, 'one check recorded');
     return recorded.historyId;
   };
 
-const historyOf = (dbPath: string) => readFile<{ id: number; checked_at: string }>(dbPath, 'SELECT id, checked_at FROM check_history ORDER BY id');
-const eventsOf = (dbPath: string) => readFile<{ kind: string; detail: string }>(dbPath, 'SELECT kind, detail FROM audit_events ORDER BY id');
+const historyOf = (dbPath: string) =>
+  readFile<{ id: number; checked_at: string }>(dbPath, 'SELECT id, checked_at FROM check_history ORDER BY id');
+const eventsOf = (dbPath: string) =>
+  readFile<{ kind: string; detail: string }>(dbPath, 'SELECT kind, detail FROM audit_events ORDER BY id');
 
 describe('openAuditStore', () => {
   it('writes to the file when the database is sound, and logs nothing', () => {
@@ -116,7 +119,11 @@ describe('openAuditStore', () => {
 
     const id = store.write(check(T0));
     assert.match(store.degraded ?? '', /^cannot be written \(.*locked/);
-    assert.deepEqual(store.db.prepare('SELECT id, checked_at FROM check_history').all(), [{ id, checked_at: T0 }], 'readable through .db');
+    assert.deepEqual(
+      store.db.prepare('SELECT id, checked_at FROM check_history').all(),
+      [{ id, checked_at: T0 }],
+      'readable through .db',
+    );
     assert.equal(store.write(check(T1)), id + 1, 'later writes go to the stand-in too');
     store.close();
 
@@ -131,7 +138,10 @@ describe('openAuditStore', () => {
         [id + 1, T1],
       ],
     );
-    assert.deepEqual(tables.process_state?.map((row) => [row.process_key, row.last_check_at]), [['web', T1]]);
+    assert.deepEqual(
+      tables.process_state?.map((row) => [row.process_key, row.last_check_at]),
+      [['web', T1]],
+    );
     assert.deepEqual(logger.lines, [
       `error audit database ${where.dbPath}: ${store.degraded}; checks and recoveries go on, their rows are kept in ${where.journalPath} until it can take them`,
       `warn audit database ${where.dbPath}: 3 rows kept in the journal ${where.journalPath} (${store.degraded})`,
@@ -157,10 +167,9 @@ describe('openAuditStore', () => {
       { id: first, checked_at: T0 },
       { id: second, checked_at: T1 },
     ]);
-    assert.deepEqual(
-      readFile(where.dbPath, 'SELECT process_key, last_health, last_check_at FROM process_state'),
-      [{ process_key: 'web', last_health: 'healthy', last_check_at: T1 }],
-    );
+    assert.deepEqual(readFile(where.dbPath, 'SELECT process_key, last_health, last_check_at FROM process_state'), [
+      { process_key: 'web', last_health: 'healthy', last_check_at: T1 },
+    ]);
     const detail = 'wrote 3 rows kept in the journal while the database could not take them';
     assert.deepEqual(eventsOf(where.dbPath), [{ kind: 'journal_replayed', detail }]);
     assert.deepEqual(logger.lines, [`warn audit database ${where.dbPath}: ${detail}`]);
@@ -185,12 +194,28 @@ describe('openAuditStore', () => {
       }),
     );
     const release = holdWriteLock(where.dbPath);
-    store.write((db) => finishRecovery(db, id, { finishedAt: T1, durationMs: 60_000, outcome: 'succeeded', detail: 'started PID 4321', startedPid: 4321 }));
+    store.write((db) =>
+      finishRecovery(db, id, {
+        finishedAt: T1,
+        durationMs: 60_000,
+        outcome: 'succeeded',
+        detail: 'started PID 4321',
+        startedPid: 4321,
+      }),
+    );
     assert.match(store.degraded ?? '', /^cannot be written/);
-    assert.deepEqual(store.db.prepare('SELECT outcome FROM recoveries WHERE id = ?').all(id), [{ outcome: 'succeeded' }], 'the stand-in has the end');
+    assert.deepEqual(
+      store.db.prepare('SELECT outcome FROM recoveries WHERE id = ?').all(id),
+      [{ outcome: 'succeeded' }],
+      'the stand-in has the end',
+    );
     store.close();
     release();
-    assert.deepEqual(readFile(where.dbPath, 'SELECT id, outcome FROM recoveries'), [{ id, outcome: 'running' }], 'the file has only the start');
+    assert.deepEqual(
+      readFile(where.dbPath, 'SELECT id, outcome FROM recoveries'),
+      [{ id, outcome: 'running' }],
+      'the file has only the start',
+    );
 
     open(where, recordingLogger()).close();
     assert.deepEqual(readFile(where.dbPath, 'SELECT id, outcome, finished_at, started_pid, detail FROM recoveries'), [
@@ -211,7 +236,11 @@ describe('openAuditStore', () => {
     const logger2 = recordingLogger();
     const run2 = open(where, logger2);
     assert.match(run2.degraded ?? '', /^cannot take the journal's rows \(.*locked/);
-    assert.deepEqual(run2.db.prepare('SELECT id FROM check_history').all(), [{ id: first }], 'the stand-in holds the first run’s rows');
+    assert.deepEqual(
+      run2.db.prepare('SELECT id FROM check_history').all(),
+      [{ id: first }],
+      'the stand-in holds the first run’s rows',
+    );
     const second = run2.write(check(T1));
     assert.equal(second, first + 1, 'ids go on from the journal’s');
     run2.close();
@@ -232,9 +261,14 @@ describe('openAuditStore', () => {
       { id: first, checked_at: T0 },
       { id: second, checked_at: T1 },
     ]);
-    assert.deepEqual(eventsOf(where.dbPath).map((event) => event.kind), ['journal_replayed']);
+    assert.deepEqual(
+      eventsOf(where.dbPath).map((event) => event.kind),
+      ['journal_replayed'],
+    );
     assert.equal(existsSync(where.journalPath), false, 'the journal is removed');
-    assert.deepEqual(logger3.lines, [`warn audit database ${where.dbPath}: wrote 3 rows kept in the journal while the database could not take them`]);
+    assert.deepEqual(logger3.lines, [
+      `warn audit database ${where.dbPath}: wrote 3 rows kept in the journal while the database could not take them`,
+    ]);
   });
 
   it(`keeps the newest ${MAX_JOURNAL_CHECKS} check rows in the journal, and the replay says how many were left out`, () => {
@@ -243,7 +277,9 @@ describe('openAuditStore', () => {
     const release = holdWriteLock(where.dbPath);
     const store = open(where, recordingLogger());
     store.write((db) => {
-      const insert = db.prepare("INSERT INTO check_history (process_key, checked_at, health) VALUES ('web', ?, 'healthy')");
+      const insert = db.prepare(
+        "INSERT INTO check_history (process_key, checked_at, health) VALUES ('web', ?, 'healthy')",
+      );
       for (let n = 0; n < MAX_JOURNAL_CHECKS + 2; n += 1) insert.run(`check ${n}`);
     });
     store.close();
@@ -251,7 +287,11 @@ describe('openAuditStore', () => {
     const journal = readJournal(where.journalPath);
     assert.deepEqual(
       journal.kind === 'read'
-        ? { dropped: journal.journal.droppedChecks, kept: journal.journal.tables.check_history?.length, first: journal.journal.tables.check_history?.[0]?.checked_at }
+        ? {
+            dropped: journal.journal.droppedChecks,
+            kept: journal.journal.tables.check_history?.length,
+            first: journal.journal.tables.check_history?.[0]?.checked_at,
+          }
         : journal,
       { dropped: 2, kept: MAX_JOURNAL_CHECKS, first: 'check 2' },
     );
@@ -271,7 +311,9 @@ describe('openAuditStore', () => {
     const release = holdWriteLock(where.dbPath);
     const store = open(where, recordingLogger());
     store.write((db) => {
-      const insert = db.prepare("INSERT INTO recoveries (process_key, kind, command, requested_by, started_at, outcome, detail) VALUES ('web', 'recovery', 'check', 'cron', ?, 'skipped', 'refused')");
+      const insert = db.prepare(
+        "INSERT INTO recoveries (process_key, kind, command, requested_by, started_at, outcome, detail) VALUES ('web', 'recovery', 'check', 'cron', ?, 'skipped', 'refused')",
+      );
       for (let n = 0; n < MAX_JOURNAL_ROWS_PER_TABLE + 3; n += 1) insert.run(`at ${n}`);
     });
     store.close();
@@ -279,12 +321,19 @@ describe('openAuditStore', () => {
     const journal = readJournal(where.journalPath);
     assert.deepEqual(
       journal.kind === 'read'
-        ? { dropped: journal.journal.droppedRows, kept: journal.journal.tables.recoveries?.length, first: journal.journal.tables.recoveries?.[0]?.started_at }
+        ? {
+            dropped: journal.journal.droppedRows,
+            kept: journal.journal.tables.recoveries?.length,
+            first: journal.journal.tables.recoveries?.[0]?.started_at,
+          }
         : journal,
       { dropped: 3, kept: MAX_JOURNAL_ROWS_PER_TABLE, first: 'at 3' },
     );
     open(where, recordingLogger()).close();
-    assert.match(eventsOf(where.dbPath)[0]?.detail ?? '', /\(3 older rows of recoveries, events or notifications had to be left out\)$/);
+    assert.match(
+      eventsOf(where.dbPath)[0]?.detail ?? '',
+      /\(3 older rows of recoveries, events or notifications had to be left out\)$/,
+    );
   });
 
   it('over several degraded runs past the cap, keeps the newest check rows and counts every one left out', () => {
@@ -296,21 +345,37 @@ describe('openAuditStore', () => {
     for (let run = 0; run < 4; run += 1) {
       const store = open(where, recordingLogger());
       store.write((db) => {
-        const insert = db.prepare("INSERT INTO check_history (process_key, checked_at, health) VALUES ('web', ?, 'healthy')");
+        const insert = db.prepare(
+          "INSERT INTO check_history (process_key, checked_at, health) VALUES ('web', ?, 'healthy')",
+        );
         for (let n = 0; n < perRun; n += 1) insert.run(`check ${String(written++).padStart(6, '0')}`);
       });
       store.close();
     }
     release();
     const journal = readJournal(where.journalPath);
-    const kept = journal.kind === 'read' ? (journal.journal.tables.check_history ?? []).map((row) => String(row.checked_at)) : [];
+    const kept =
+      journal.kind === 'read' ? (journal.journal.tables.check_history ?? []).map((row) => String(row.checked_at)) : [];
     assert.deepEqual(
-      { dropped: journal.kind === 'read' ? journal.journal.droppedChecks : journal, kept: kept.length, first: kept[0], last: kept.at(-1) },
-      { dropped: written - MAX_JOURNAL_CHECKS, kept: MAX_JOURNAL_CHECKS, first: `check ${String(written - MAX_JOURNAL_CHECKS).padStart(6, '0')}`, last: `check ${String(written - 1).padStart(6, '0')}` },
+      {
+        dropped: journal.kind === 'read' ? journal.journal.droppedChecks : journal,
+        kept: kept.length,
+        first: kept[0],
+        last: kept.at(-1),
+      },
+      {
+        dropped: written - MAX_JOURNAL_CHECKS,
+        kept: MAX_JOURNAL_CHECKS,
+        first: `check ${String(written - MAX_JOURNAL_CHECKS).padStart(6, '0')}`,
+        last: `check ${String(written - 1).padStart(6, '0')}`,
+      },
     );
     open(where, recordingLogger()).close();
     assert.equal(historyOf(where.dbPath).length, MAX_JOURNAL_CHECKS, 'the newest rows reach the database');
-    assert.match(eventsOf(where.dbPath)[0]?.detail ?? '', new RegExp(`\\(${written - MAX_JOURNAL_CHECKS} older check rows had to be left out\\)$`));
+    assert.match(
+      eventsOf(where.dbPath)[0]?.detail ?? '',
+      new RegExp(`\\(${written - MAX_JOURNAL_CHECKS} older check rows had to be left out\\)$`),
+    );
   });
 
   it('moves a corrupt file aside and makes a fresh database, recording why', () => {
@@ -325,12 +390,24 @@ describe('openAuditStore', () => {
     store.close();
 
     const aside = `${where.dbPath}.corrupt-${ASIDE_STAMP}`;
-    assert.deepEqual(readdirSync(where.dir).sort(), ['watchdog.db', `watchdog.db.corrupt-${ASIDE_STAMP}`], readdirSync(where.dir).join(', '));
+    assert.deepEqual(
+      readdirSync(where.dir).sort(),
+      ['watchdog.db', `watchdog.db.corrupt-${ASIDE_STAMP}`],
+      readdirSync(where.dir).join(', '),
+    );
     assert.deepEqual(readFileSync(aside), garbage, 'the corrupt file is kept as it was');
     assert.deepEqual(historyOf(where.dbPath), [{ id, checked_at: T0 }]);
     const events = eventsOf(where.dbPath);
-    assert.deepEqual(events.map((event) => event.kind), ['db_moved_aside']);
-    assert.match(events[0]?.detail ?? '', new RegExp(`^the audit database was corrupt \\(.*\\); moved aside to ${escape(aside)}, a fresh one created; the state of the processes \\(off, given up on, failure counts\\) could not be read from it$`));
+    assert.deepEqual(
+      events.map((event) => event.kind),
+      ['db_moved_aside'],
+    );
+    assert.match(
+      events[0]?.detail ?? '',
+      new RegExp(
+        `^the audit database was corrupt \\(.*\\); moved aside to ${escape(aside)}, a fresh one created; the state of the processes \\(off, given up on, failure counts\\) could not be read from it$`,
+      ),
+    );
     assert.deepEqual(logger.lines, [`error ${events[0]?.detail}`]);
   });
 
@@ -342,7 +419,9 @@ describe('openAuditStore', () => {
     const aside = `${where.journalPath}.corrupt-${ASIDE_STAMP}`;
     assert.equal(readFileSync(aside, 'utf8'), '{"version": 1, "tables": {"check_hist');
     assert.equal(existsSync(where.journalPath), false, 'the journal is gone from its place');
-    assert.deepEqual(logger.lines, [`error journal ${where.journalPath} is unusable (not valid JSON (cut short?)); moved aside to ${aside}`]);
+    assert.deepEqual(logger.lines, [
+      `error journal ${where.journalPath} is unusable (not valid JSON (cut short?)); moved aside to ${aside}`,
+    ]);
   });
 
   it('rethrows an error that is not a fault of the storage, and stays on the file', () => {
@@ -359,11 +438,18 @@ describe('openAuditStore', () => {
       (error) => error === bug,
     );
     // A constraint violation is SQLite's, but a bug too, not the storage failing.
-    assert.throws(() => store.write((db) => db.prepare('INSERT INTO check_history (process_key) VALUES (NULL)').run()), { code: 'SQLITE_CONSTRAINT_NOTNULL' });
+    assert.throws(
+      () => store.write((db) => db.prepare('INSERT INTO check_history (process_key) VALUES (NULL)').run()),
+      { code: 'SQLITE_CONSTRAINT_NOTNULL' },
+    );
     assert.equal(store.degraded, undefined, 'not degraded');
     const id = store.write(check(T1));
     store.close();
-    assert.deepEqual(historyOf(where.dbPath), [{ id, checked_at: T1 }], 'the failed write was rolled back; the next reached the file');
+    assert.deepEqual(
+      historyOf(where.dbPath),
+      [{ id, checked_at: T1 }],
+      'the failed write was rolled back; the next reached the file',
+    );
     assert.equal(existsSync(where.journalPath), false, 'no journal');
     assert.deepEqual(logger.lines, []);
   });
@@ -379,10 +465,18 @@ describe('openAuditStore', () => {
     const id = store.write(check(T0));
     store.close();
     release();
-    assert.equal(logger.lines[0]?.startsWith(`error audit database ${where.dbPath}: cannot be opened`), true, logger.lines.join('\n'));
+    assert.equal(
+      logger.lines[0]?.startsWith(`error audit database ${where.dbPath}: cannot be opened`),
+      true,
+      logger.lines.join('\n'),
+    );
 
     open(where, recordingLogger()).close();
-    assert.deepEqual(historyOf(where.dbPath), [{ id, checked_at: T0 }], 'the rows reach the file once it can be opened');
+    assert.deepEqual(
+      historyOf(where.dbPath),
+      [{ id, checked_at: T0 }],
+      'the rows reach the file once it can be opened',
+    );
   });
 });
 
@@ -399,9 +493,16 @@ describe('openAuditStore: a run that is cut short or meets a bad journal', () =>
     const id = store.write(check(T0));
     store.close();
     assert.equal(existsSync(where.journalPath), false, 'no journal left to fail again');
-    assert.equal(readdirSync(where.dir).filter((name) => name.startsWith('watchdog.db.journal.corrupt-')).length, 1, readdirSync(where.dir).join(', '));
+    assert.equal(
+      readdirSync(where.dir).filter((name) => name.startsWith('watchdog.db.journal.corrupt-')).length,
+      1,
+      readdirSync(where.dir).join(', '),
+    );
     assert.deepEqual(historyOf(where.dbPath), [{ id, checked_at: T0 }], 'the run writes to the database as usual');
-    assert.ok(logger.lines.some((line) => /^error journal .* is unusable \(its rows cannot be written/.test(line)), logger.lines.join('\n'));
+    assert.ok(
+      logger.lines.some((line) => /^error journal .* is unusable \(its rows cannot be written/.test(line)),
+      logger.lines.join('\n'),
+    );
   });
 
   it('while degraded, every write is in the journal at once: a run killed before close() loses nothing', () => {
@@ -427,7 +528,9 @@ describe('openAuditStore: a run that is cut short or meets a bad journal', () =>
 function corruptTable(dbPath: string, table: string): void {
   const db = new Database(dbPath);
   const pageSize = Number(db.pragma('page_size', { simple: true }));
-  const { rootpage } = db.prepare<[string], { rootpage: number }>('SELECT rootpage FROM sqlite_master WHERE name = ?').get(table) ?? { rootpage: 0 };
+  const { rootpage } = db
+    .prepare<[string], { rootpage: number }>('SELECT rootpage FROM sqlite_master WHERE name = ?')
+    .get(table) ?? { rootpage: 0 };
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
   assert.ok(rootpage > 1, `${table} has a page of its own`);
@@ -449,16 +552,37 @@ describe('openAuditStore: a database found corrupt mid-run', () => {
     const id = store.write(check(T1));
     assert.match(store.degraded ?? '', /^is corrupt \(/);
     assert.equal(store.stateUnknown, false, 'the salvaged state is known');
-    assert.deepEqual(store.db.prepare('SELECT off_since, off_by FROM process_state').all(), [{ off_since: T0, off_by: 'ops' }], 'off in the stand-in');
+    assert.deepEqual(
+      store.db.prepare('SELECT off_since, off_by FROM process_state').all(),
+      [{ off_since: T0, off_by: 'ops' }],
+      'off in the stand-in',
+    );
     const journal = readJournal(where.journalPath);
-    assert.deepEqual(journal.kind === 'read' ? journal.journal.tables.process_state?.map((row) => row.off_since) : journal, [T0], 'off in the journal at once');
+    assert.deepEqual(
+      journal.kind === 'read' ? journal.journal.tables.process_state?.map((row) => row.off_since) : journal,
+      [T0],
+      'off in the journal at once',
+    );
     store.close();
 
-    assert.deepEqual(readFile(where.dbPath, 'SELECT off_since, off_by FROM process_state'), [{ off_since: T0, off_by: 'ops' }], 'off in the fresh database');
-    assert.deepEqual(historyOf(where.dbPath), [{ id, checked_at: T1 }], 'this run\'s check in the fresh database');
-    assert.deepEqual(eventsOf(where.dbPath).map((event) => event.kind), ['db_moved_aside']);
+    assert.deepEqual(
+      readFile(where.dbPath, 'SELECT off_since, off_by FROM process_state'),
+      [{ off_since: T0, off_by: 'ops' }],
+      'off in the fresh database',
+    );
+    assert.deepEqual(historyOf(where.dbPath), [{ id, checked_at: T1 }], "this run's check in the fresh database");
+    assert.deepEqual(
+      eventsOf(where.dbPath).map((event) => event.kind),
+      ['db_moved_aside'],
+    );
     assert.equal(existsSync(where.journalPath), false, 'the journal is written and removed');
-    assert.equal(readdirSync(where.dir).filter((name) => /^watchdog\.db\.corrupt-[^-]+.*\d$/.test(name) && !name.endsWith('-wal') && !name.endsWith('-shm')).length, 1, readdirSync(where.dir).join(', '));
+    assert.equal(
+      readdirSync(where.dir).filter(
+        (name) => /^watchdog\.db\.corrupt-[^-]+.*\d$/.test(name) && !name.endsWith('-wal') && !name.endsWith('-shm'),
+      ).length,
+      1,
+      readdirSync(where.dir).join(', '),
+    );
 
     const next = open(where, recordingLogger());
     assert.equal(next.degraded, undefined, 'the next run is on a sound database');
@@ -470,14 +594,34 @@ describe('openAuditStore: a database found corrupt mid-run', () => {
     const store = open(where, recordingLogger());
     store.write(check(T0));
     const id = store.write((db) =>
-      beginRecovery(db, { processKey: 'web', kind: 'recovery', command: 'check', requestedBy: 'cron', triggerHealth: 'timed_out', triggerReason: 'stale', startedAt: T0 }),
+      beginRecovery(db, {
+        processKey: 'web',
+        kind: 'recovery',
+        command: 'check',
+        requestedBy: 'cron',
+        triggerHealth: 'timed_out',
+        triggerReason: 'stale',
+        startedAt: T0,
+      }),
     );
     corruptTable(where.dbPath, 'recoveries');
-    store.write((db) => finishRecovery(db, id, { finishedAt: T1, durationMs: 60_000, outcome: 'succeeded', detail: 'started PID 4321', startedPid: 4321 }));
+    store.write((db) =>
+      finishRecovery(db, id, {
+        finishedAt: T1,
+        durationMs: 60_000,
+        outcome: 'succeeded',
+        detail: 'started PID 4321',
+        startedPid: 4321,
+      }),
+    );
     assert.match(store.degraded ?? '', /^is corrupt/);
     assert.equal(store.stateUnknown, false);
     store.close();
-    assert.deepEqual(readFile(where.dbPath, 'SELECT process_key FROM process_state'), [{ process_key: 'web' }], 'the state carried to the fresh database');
+    assert.deepEqual(
+      readFile(where.dbPath, 'SELECT process_key FROM process_state'),
+      [{ process_key: 'web' }],
+      'the state carried to the fresh database',
+    );
   });
 
   it('says the state is unknown when process_state itself is the damaged table and no journal holds it', () => {
@@ -503,7 +647,8 @@ describe('openAuditStore: a database deleted or replaced mid-run', () => {
       db.close();
       const logger = recordingLogger();
       const store = open(where, logger);
-      for (const suffix of ['', '-wal', '-shm']) if (existsSync(`${where.dbPath}${suffix}`)) rmSync(`${where.dbPath}${suffix}`);
+      for (const suffix of ['', '-wal', '-shm'])
+        if (existsSync(`${where.dbPath}${suffix}`)) rmSync(`${where.dbPath}${suffix}`);
       if (how === 'replaced') createDb(where.dbPath);
       const id = store.write(check(T1));
       assert.equal(store.degraded, 'was deleted or replaced while this run used it');
@@ -511,8 +656,16 @@ describe('openAuditStore: a database deleted or replaced mid-run', () => {
       store.close();
 
       open(where, recordingLogger()).close();
-      assert.deepEqual(readFile(where.dbPath, 'SELECT off_since, off_by FROM process_state'), [{ off_since: T0, off_by: 'ops' }], 'off in the database the next run found');
-      assert.deepEqual(historyOf(where.dbPath).map((row) => row.id), [id], 'this run\'s check too');
+      assert.deepEqual(
+        readFile(where.dbPath, 'SELECT off_since, off_by FROM process_state'),
+        [{ off_since: T0, off_by: 'ops' }],
+        'off in the database the next run found',
+      );
+      assert.deepEqual(
+        historyOf(where.dbPath).map((row) => row.id),
+        [id],
+        "this run's check too",
+      );
       assert.equal(existsSync(where.journalPath), false);
     });
   }
@@ -534,9 +687,14 @@ describe('openAuditStore: a run stopped between writing the journal and removing
     const logger = recordingLogger();
     open(where, logger).close();
     assert.deepEqual(historyOf(where.dbPath), [{ id, checked_at: T0 }]);
-    assert.deepEqual(eventsOf(where.dbPath).map((event) => event.kind), ['journal_replayed']);
+    assert.deepEqual(
+      eventsOf(where.dbPath).map((event) => event.kind),
+      ['journal_replayed'],
+    );
     assert.equal(existsSync(where.journalPath), false);
-    assert.deepEqual(logger.lines, [`warn audit database ${where.dbPath}: the journal ${where.journalPath} was written already (a run stopped before removing it); removed`]);
+    assert.deepEqual(logger.lines, [
+      `warn audit database ${where.dbPath}: the journal ${where.journalPath} was written already (a run stopped before removing it); removed`,
+    ]);
   });
 
   it('a journal left behind and newer rows written since: the journal is not written over them', () => {
@@ -554,8 +712,15 @@ describe('openAuditStore: a run stopped between writing the journal and removing
     // As if run2 could not remove it (its unlink failed) and went on writing.
     writeFileSync(where.journalPath, left);
     open(where, recordingLogger()).close();
-    assert.deepEqual(readFile(where.dbPath, 'SELECT last_check_at, last_health FROM process_state'), [{ last_check_at: T1, last_health: 'healthy' }], 'the newer state stands');
-    assert.deepEqual(historyOf(where.dbPath).map((row) => row.checked_at), [T0, T1]);
+    assert.deepEqual(
+      readFile(where.dbPath, 'SELECT last_check_at, last_health FROM process_state'),
+      [{ last_check_at: T1, last_health: 'healthy' }],
+      'the newer state stands',
+    );
+    assert.deepEqual(
+      historyOf(where.dbPath).map((row) => row.checked_at),
+      [T0, T1],
+    );
     assert.equal(existsSync(where.journalPath), false);
   });
 });
@@ -565,7 +730,9 @@ describe('openAuditStore: a run that could read no state', () => {
     const where = place();
     const db = openStore(where.dbPath);
     check(T0)(db);
-    db.prepare("UPDATE process_state SET off_since = ?, off_by = 'ops', gave_up_at = ?, started_pid = 4242 WHERE process_key = 'web'").run(T0, T0);
+    db.prepare(
+      "UPDATE process_state SET off_since = ?, off_by = 'ops', gave_up_at = ?, started_pid = 4242 WHERE process_key = 'web'",
+    ).run(T0, T0);
     db.close();
     // The database cannot be opened for one run (a folder in its place: a mount not ready, an I/O error).
     const saved = `${where.dbPath}.saved`;
@@ -576,7 +743,11 @@ describe('openAuditStore: a run that could read no state', () => {
     assert.equal(store.stateUnknown, true);
     store.close();
     const kept = readJournal(where.journalPath);
-    assert.equal(kept.kind === 'read' ? kept.journal.stateKnown : kept.kind, false, 'the journal says its state was not known');
+    assert.equal(
+      kept.kind === 'read' ? kept.journal.stateKnown : kept.kind,
+      false,
+      'the journal says its state was not known',
+    );
 
     rmSync(where.dbPath, { recursive: true });
     renameSync(saved, where.dbPath);

@@ -12,9 +12,14 @@ function store() {
   return db;
 }
 
-const countEvents = (db: ReturnType<typeof store>): number => db.prepare<[], { n: number }>('SELECT count(*) AS n FROM audit_events').get()?.n ?? -1;
+const countEvents = (db: ReturnType<typeof store>): number =>
+  db.prepare<[], { n: number }>('SELECT count(*) AS n FROM audit_events').get()?.n ?? -1;
 const insertEvent = (db: ReturnType<typeof store>, detail: string): number =>
-  Number(db.prepare("INSERT INTO audit_events (at, kind, detail) VALUES ('2026-06-30T12:00:00.000000+00:00', 'reset', ?)").run(detail).lastInsertRowid);
+  Number(
+    db
+      .prepare("INSERT INTO audit_events (at, kind, detail) VALUES ('2026-06-30T12:00:00.000000+00:00', 'reset', ?)")
+      .run(detail).lastInsertRowid,
+  );
 
 describe('directWriter', () => {
   it('reads from and writes to the database it was given, returning what the write returns', () => {

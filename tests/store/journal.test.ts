@@ -38,7 +38,9 @@ const JOURNAL: Journal = {
   version: 1,
   tables: {
     recoveries: [recovery(7, 'succeeded')],
-    check_history: [{ id: 40, process_key: 'web', checked_at: T0, health: 'timed_out', reason: 'last heartbeat 10m ago' }],
+    check_history: [
+      { id: 40, process_key: 'web', checked_at: T0, health: 'timed_out', reason: 'last heartbeat 10m ago' },
+    ],
     audit_events: [{ id: 3, at: T0, kind: 'gave_up', process_key: 'web', detail: 'gave up: 3 recoveries' }],
   },
   droppedChecks: 2,
@@ -80,7 +82,10 @@ describe('writeJournal and readJournal', () => {
     writeFileSync(path, 'old', { mode: 0o644 });
     writeJournal(path, journalOf({}));
     const read = readJournal(path);
-    assert.deepEqual(read, { kind: 'read', journal: { ...journalOf({}), id: read.kind === 'read' ? read.journal.id : undefined } });
+    assert.deepEqual(read, {
+      kind: 'read',
+      journal: { ...journalOf({}), id: read.kind === 'read' ? read.journal.id : undefined },
+    });
     assert.equal(statSync(path).mode & 0o777, 0o600, 'mode 0600');
   });
 
@@ -157,7 +162,10 @@ describe('removeJournal', () => {
   it('rethrows other errors (a folder in its place)', () => {
     const path = join(makeTempDir('watchdog-journal-'), 'j.json');
     mkdirSync(path);
-    assert.throws(() => removeJournal(path), (error: NodeJS.ErrnoException) => error.code === 'EISDIR' || error.code === 'EPERM');
+    assert.throws(
+      () => removeJournal(path),
+      (error: NodeJS.ErrnoException) => error.code === 'EISDIR' || error.code === 'EPERM',
+    );
   });
 });
 
@@ -171,25 +179,50 @@ describe('applyJournal', () => {
           tables: {
             ...JOURNAL.tables,
             recovery_actions: [
-              { id: 70, recovery_id: 7, position: 0, action: 'kill', started_at: T0, duration_ms: 10, outcome: 'ok', timed_out: 0, detail: 'killed' },
+              {
+                id: 70,
+                recovery_id: 7,
+                position: 0,
+                action: 'kill',
+                started_at: T0,
+                duration_ms: 10,
+                outcome: 'ok',
+                timed_out: 0,
+                detail: 'killed',
+              },
             ],
-            process_state: [{ process_key: 'web', consecutive_failures: 2, last_health: 'timed_out', last_recovery_id: 7 }],
+            process_state: [
+              { process_key: 'web', consecutive_failures: 2, last_health: 'timed_out', last_recovery_id: 7 },
+            ],
             network_events: [{ id: 5, at: T0, interface: 'eth0', kind: 'detected', detail: 'no carrier' }],
             network_state: [{ interface: 'eth0', consecutive_failures: 1, last_state: 'down' }],
             watchdog_meta: [{ key: 'last_retention', value: T0 }],
           },
         }),
       ).immediate();
-      assert.deepEqual(db.prepare('SELECT id, outcome, finished_at FROM recoveries').all(), [{ id: 7, outcome: 'succeeded', finished_at: T1 }]);
-      assert.deepEqual(db.prepare('SELECT id, recovery_id, action FROM recovery_actions').all(), [{ id: 70, recovery_id: 7, action: 'kill' }]);
-      assert.deepEqual(db.prepare('SELECT id, health, reason FROM check_history').all(), [{ id: 40, health: 'timed_out', reason: 'last heartbeat 10m ago' }]);
-      assert.deepEqual(db.prepare('SELECT process_key, consecutive_failures, last_recovery_id FROM process_state').all(), [
-        { process_key: 'web', consecutive_failures: 2, last_recovery_id: 7 },
+      assert.deepEqual(db.prepare('SELECT id, outcome, finished_at FROM recoveries').all(), [
+        { id: 7, outcome: 'succeeded', finished_at: T1 },
       ]);
+      assert.deepEqual(db.prepare('SELECT id, recovery_id, action FROM recovery_actions').all(), [
+        { id: 70, recovery_id: 7, action: 'kill' },
+      ]);
+      assert.deepEqual(db.prepare('SELECT id, health, reason FROM check_history').all(), [
+        { id: 40, health: 'timed_out', reason: 'last heartbeat 10m ago' },
+      ]);
+      assert.deepEqual(
+        db.prepare('SELECT process_key, consecutive_failures, last_recovery_id FROM process_state').all(),
+        [{ process_key: 'web', consecutive_failures: 2, last_recovery_id: 7 }],
+      );
       assert.deepEqual(db.prepare('SELECT id, kind FROM network_events').all(), [{ id: 5, kind: 'detected' }]);
-      assert.deepEqual(db.prepare('SELECT interface, last_state FROM network_state').all(), [{ interface: 'eth0', last_state: 'down' }]);
-      assert.deepEqual(db.prepare('SELECT id, kind, detail FROM audit_events').all(), [{ id: 3, kind: 'gave_up', detail: 'gave up: 3 recoveries' }]);
-      assert.deepEqual(db.prepare("SELECT value FROM watchdog_meta WHERE key = 'last_retention'").all(), [{ value: T0 }]);
+      assert.deepEqual(db.prepare('SELECT interface, last_state FROM network_state').all(), [
+        { interface: 'eth0', last_state: 'down' },
+      ]);
+      assert.deepEqual(db.prepare('SELECT id, kind, detail FROM audit_events').all(), [
+        { id: 3, kind: 'gave_up', detail: 'gave up: 3 recoveries' },
+      ]);
+      assert.deepEqual(db.prepare("SELECT value FROM watchdog_meta WHERE key = 'last_retention'").all(), [
+        { value: T0 },
+      ]);
     }),
   );
 
@@ -200,29 +233,40 @@ describe('applyJournal', () => {
         `INSERT INTO recoveries (id, process_key, kind, command, requested_by, started_at, outcome, detail)
          VALUES (7, 'web', 'recovery', 'check', 'cron', ?, 'running', 'begun')`,
       ).run(T0);
-      db.prepare("INSERT INTO process_state (process_key, consecutive_failures, last_health, off_by) VALUES ('web', 1, 'timed_out', 'alice')").run();
+      db.prepare(
+        "INSERT INTO process_state (process_key, consecutive_failures, last_health, off_by) VALUES ('web', 1, 'timed_out', 'alice')",
+      ).run();
       applyJournal(
         db,
         journalOf({
           // Journal rows are whole rows (NOT NULL columns are checked before the conflict); `detail` is left out here.
-          recoveries: [Object.fromEntries(Object.entries(recovery(7, 'succeeded')).filter(([name]) => name !== 'detail'))],
+          recoveries: [
+            Object.fromEntries(Object.entries(recovery(7, 'succeeded')).filter(([name]) => name !== 'detail')),
+          ],
           process_state: [{ process_key: 'web', consecutive_failures: 0, last_health: 'healthy' }],
         }),
       );
-      assert.deepEqual(db.prepare('SELECT id, outcome, finished_at, duration_ms, detail, started_at FROM recoveries').all(), [
-        { id: 7, outcome: 'succeeded', finished_at: T1, duration_ms: 5000, detail: 'begun', started_at: T0 },
-      ]);
-      assert.deepEqual(db.prepare('SELECT process_key, consecutive_failures, last_health, off_by FROM process_state').all(), [
-        { process_key: 'web', consecutive_failures: 0, last_health: 'healthy', off_by: 'alice' },
-      ]);
+      assert.deepEqual(
+        db.prepare('SELECT id, outcome, finished_at, duration_ms, detail, started_at FROM recoveries').all(),
+        [{ id: 7, outcome: 'succeeded', finished_at: T1, duration_ms: 5000, detail: 'begun', started_at: T0 }],
+      );
+      assert.deepEqual(
+        db.prepare('SELECT process_key, consecutive_failures, last_health, off_by FROM process_state').all(),
+        [{ process_key: 'web', consecutive_failures: 0, last_health: 'healthy', off_by: 'alice' }],
+      );
     }),
   );
 
   it(
     'a row changed twice in the journal ends as it was last written',
     withStore((db) => {
-      applyJournal(db, journalOf({ recoveries: [recovery(9, 'running'), recovery(9, 'failed', { detail: 'start failed' })] }));
-      assert.deepEqual(db.prepare('SELECT id, outcome, detail FROM recoveries').all(), [{ id: 9, outcome: 'failed', detail: 'start failed' }]);
+      applyJournal(
+        db,
+        journalOf({ recoveries: [recovery(9, 'running'), recovery(9, 'failed', { detail: 'start failed' })] }),
+      );
+      assert.deepEqual(db.prepare('SELECT id, outcome, detail FROM recoveries').all(), [
+        { id: 9, outcome: 'failed', detail: 'start failed' },
+      ]);
     }),
   );
 
@@ -245,8 +289,14 @@ describe('applyJournal', () => {
         .all()
         .map((row) => row.name);
       for (const { table } of JOURNALED_TABLES) assert.ok(tables.includes(table), `table ${table} still exists`);
-      assert.deepEqual(db.prepare('SELECT id, outcome, detail FROM recoveries').all(), [{ id: 11, outcome: 'succeeded', detail: hostile }], 'a value is kept as text');
-      assert.deepEqual(db.prepare('SELECT id, kind, detail FROM audit_events').all(), [{ id: 1, kind: 'reset', detail: null }]);
+      assert.deepEqual(
+        db.prepare('SELECT id, outcome, detail FROM recoveries').all(),
+        [{ id: 11, outcome: 'succeeded', detail: hostile }],
+        'a value is kept as text',
+      );
+      assert.deepEqual(db.prepare('SELECT id, kind, detail FROM audit_events').all(), [
+        { id: 1, kind: 'reset', detail: null },
+      ]);
       assert.equal(db.prepare<[], { n: number }>('SELECT count(*) AS n FROM check_history').get()?.n, 0);
     }),
   );
@@ -254,7 +304,13 @@ describe('applyJournal', () => {
   it(
     'skips a row without its primary key',
     withStore((db) => {
-      applyJournal(db, journalOf({ check_history: [{ process_key: 'web', checked_at: T0, health: 'healthy' }], process_state: [{ consecutive_failures: 3 }] }));
+      applyJournal(
+        db,
+        journalOf({
+          check_history: [{ process_key: 'web', checked_at: T0, health: 'healthy' }],
+          process_state: [{ consecutive_failures: 3 }],
+        }),
+      );
       assert.equal(db.prepare<[], { n: number }>('SELECT count(*) AS n FROM check_history').get()?.n, 0);
       assert.equal(db.prepare<[], { n: number }>('SELECT count(*) AS n FROM process_state').get()?.n, 0);
     }),
@@ -264,11 +320,19 @@ describe('applyJournal', () => {
     'a row with only its key is inserted once, and leaves a row already there unchanged',
     withStore((db) => {
       db.prepare("INSERT INTO process_state (process_key, consecutive_failures) VALUES ('web', 4)").run();
-      applyJournal(db, journalOf({ process_state: [{ process_key: 'api' }, { process_key: 'web', [`consecutive_failures" = 9, "x`]: 1 }] }));
-      assert.deepEqual(db.prepare('SELECT process_key, consecutive_failures FROM process_state ORDER BY process_key').all(), [
-        { process_key: 'api', consecutive_failures: 0 },
-        { process_key: 'web', consecutive_failures: 4 },
-      ]);
+      applyJournal(
+        db,
+        journalOf({
+          process_state: [{ process_key: 'api' }, { process_key: 'web', [`consecutive_failures" = 9, "x`]: 1 }],
+        }),
+      );
+      assert.deepEqual(
+        db.prepare('SELECT process_key, consecutive_failures FROM process_state ORDER BY process_key').all(),
+        [
+          { process_key: 'api', consecutive_failures: 0 },
+          { process_key: 'web', consecutive_failures: 4 },
+        ],
+      );
     }),
   );
 });

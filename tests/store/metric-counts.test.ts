@@ -22,14 +22,40 @@ function freshStore(): Store {
   return db;
 }
 
-function recovery(db: Store, daysAgo: number, processKey: string, kind: RecoveryKind, outcome: 'succeeded' | 'failed' | 'running'): number {
-  const id = beginRecovery(db, { processKey, kind, command: 'check', requestedBy: 'cron', triggerHealth: 'timed_out', triggerReason: 'r', startedAt: at(daysAgo) });
-  if (outcome !== 'running') finishRecovery(db, id, { finishedAt: at(daysAgo), durationMs: 10, outcome, detail: null, startedPid: null });
+function recovery(
+  db: Store,
+  daysAgo: number,
+  processKey: string,
+  kind: RecoveryKind,
+  outcome: 'succeeded' | 'failed' | 'running',
+): number {
+  const id = beginRecovery(db, {
+    processKey,
+    kind,
+    command: 'check',
+    requestedBy: 'cron',
+    triggerHealth: 'timed_out',
+    triggerReason: 'r',
+    startedAt: at(daysAgo),
+  });
+  if (outcome !== 'running')
+    finishRecovery(db, id, { finishedAt: at(daysAgo), durationMs: 10, outcome, detail: null, startedPid: null });
   return id;
 }
 
-function networkEvent(db: Store, daysAgo: number, kind: NetworkEventKind, rung?: string, outcome?: string, name = 'eth0'): number {
-  return recordNetworkEvent(db, { at: at(daysAgo), bootId: 'b', uptimeSeconds: 10 }, { interface: name, kind, rung, outcome });
+function networkEvent(
+  db: Store,
+  daysAgo: number,
+  kind: NetworkEventKind,
+  rung?: string,
+  outcome?: string,
+  name = 'eth0',
+): number {
+  return recordNetworkEvent(
+    db,
+    { at: at(daysAgo), bootId: 'b', uptimeSeconds: 10 },
+    { interface: name, kind, rung, outcome },
+  );
 }
 
 /** The counts as `labels... = value` lines, sorted, so two readings compare whatever their order. */
@@ -74,7 +100,10 @@ describe('countRows', () => {
       '{"interface":"eth0","rung":"restart","outcome":"healed"} = 1',
       '{"interface":"wlan0","rung":"bounce","outcome":"failed"} = 1',
     ]);
-    assert.deepEqual(countsOf(db, COUNTED_ROWS.ladderRuns), ['{"interface":"eth0","outcome":"failed"} = 1', '{"interface":"eth0","outcome":"healed"} = 1']);
+    assert.deepEqual(countsOf(db, COUNTED_ROWS.ladderRuns), [
+      '{"interface":"eth0","outcome":"failed"} = 1',
+      '{"interface":"eth0","outcome":"healed"} = 1',
+    ]);
     assert.deepEqual(countsOf(db, COUNTED_ROWS.reboots), ['{"interface":"eth0"} = 1']);
     assert.deepEqual(countsOf(db, COUNTED_ROWS.rebootsHeld), ['{"interface":"eth0","guard":"cooldown"} = 2']);
   });
@@ -101,7 +130,10 @@ describe('counts and retention', () => {
     recovery(db, 2, 'web', 'recovery', 'succeeded');
     networkEvent(db, 2, 'rung', 'bounce', 'healed');
     const before = snapshot(db);
-    assert.ok(before.every((counts) => counts.length > 0), `every counter has rows: ${JSON.stringify(before)}`);
+    assert.ok(
+      before.every((counts) => counts.length > 0),
+      `every counter has rows: ${JSON.stringify(before)}`,
+    );
 
     const result = applyRetention(db, NOW, 30, formatUtcTimestamp);
     assert.equal(result.ran, true);
@@ -125,8 +157,12 @@ describe('counts and retention', () => {
     recovery(db, 1, 'web', 'recovery', 'failed');
     networkEvent(db, 35, 'rung', 'bounce', 'not_healed');
     assert.equal(applyRetention(db, NOW + 2 * HOUR, 30, formatUtcTimestamp).deletedRecoveries, 1);
-    assert.deepEqual(countsOf(db, COUNTED_ROWS.recoveries), ['{"process":"web","kind":"recovery","outcome":"failed"} = 3']);
-    assert.deepEqual(countsOf(db, COUNTED_ROWS.rungRuns), ['{"interface":"eth0","rung":"bounce","outcome":"not_healed"} = 2']);
+    assert.deepEqual(countsOf(db, COUNTED_ROWS.recoveries), [
+      '{"process":"web","kind":"recovery","outcome":"failed"} = 3',
+    ]);
+    assert.deepEqual(countsOf(db, COUNTED_ROWS.rungRuns), [
+      '{"interface":"eth0","rung":"bounce","outcome":"not_healed"} = 2',
+    ]);
   });
 
   it('counts a running recovery neither before nor after retention, and keeps it', () => {
@@ -135,13 +171,22 @@ describe('counts and retention', () => {
     assert.deepEqual(countsOf(db, COUNTED_ROWS.recoveries), []);
     assert.equal(applyRetention(db, NOW, 30, formatUtcTimestamp).deletedRecoveries, 0);
     assert.deepEqual(countsOf(db, COUNTED_ROWS.recoveries), []);
-    assert.equal(db.prepare<[number], { n: number }>('SELECT COUNT(*) AS n FROM recoveries WHERE id = ?').get(running)?.n, 1);
+    assert.equal(
+      db.prepare<[number], { n: number }>('SELECT COUNT(*) AS n FROM recoveries WHERE id = ?').get(running)?.n,
+      1,
+    );
   });
 
   it('deletes notifications older than the retention unless they still wait', () => {
     const db = freshStore();
     const queue = (daysAgo: number, state: NotificationState): number => {
-      const id = queueNotification(db, { channel: 'ops', event: 'gave_up', subject: 'web', createdAt: at(daysAgo), payload: '{}' });
+      const id = queueNotification(db, {
+        channel: 'ops',
+        event: 'gave_up',
+        subject: 'web',
+        createdAt: at(daysAgo),
+        payload: '{}',
+      });
       db.prepare('UPDATE notifications SET state = ? WHERE id = ?').run(state, id);
       return id;
     };
@@ -153,7 +198,10 @@ describe('counts and retention', () => {
     const result = applyRetention(db, NOW, 30, formatUtcTimestamp);
     assert.equal(result.deletedNotifications, 3);
     assert.deepEqual(
-      db.prepare<[], { id: number }>('SELECT id FROM notifications ORDER BY id').all().map((row) => row.id),
+      db
+        .prepare<[], { id: number }>('SELECT id FROM notifications ORDER BY id')
+        .all()
+        .map((row) => row.id),
       [oldPending, recent],
     );
   });

@@ -12,7 +12,14 @@ import {
   type EventStamp,
   type NetworkEventInput,
 } from '../../src/store/network-events.js';
-import { emptyNetworkState, readNetworkState, writeHealed, writeLadderRun, writeNetworkCheck, type NetworkCheckRecord } from '../../src/store/network-state.js';
+import {
+  emptyNetworkState,
+  readNetworkState,
+  writeHealed,
+  writeLadderRun,
+  writeNetworkCheck,
+  type NetworkCheckRecord,
+} from '../../src/store/network-state.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
 import { applyRetention } from '../../src/store/retention.js';
 import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
@@ -36,9 +43,17 @@ function withStore(test: (db: Store) => void): () => void {
   };
 }
 
-const stamp = (at: string = T0, bootId: string | undefined = 'boot-1', uptimeSeconds: number | undefined = 100): EventStamp => ({ at, bootId, uptimeSeconds });
+const stamp = (
+  at: string = T0,
+  bootId: string | undefined = 'boot-1',
+  uptimeSeconds: number | undefined = 100,
+): EventStamp => ({ at, bootId, uptimeSeconds });
 const stampAgo = (ms: number): EventStamp => stamp(formatUtcTimestamp(new Date(NOW - ms)));
-const event = (kind: NetworkEventInput['kind'], extra: Partial<NetworkEventInput> = {}): NetworkEventInput => ({ interface: 'eth0', kind, ...extra });
+const event = (kind: NetworkEventInput['kind'], extra: Partial<NetworkEventInput> = {}): NetworkEventInput => ({
+  interface: 'eth0',
+  kind,
+  ...extra,
+});
 
 const check = (overrides: Partial<NetworkCheckRecord> = {}): NetworkCheckRecord => ({
   checkedAt: T0,
@@ -78,7 +93,11 @@ describe('migration v4: the network tables', () => {
     const old = new Database(dbPath);
     for (const migration of MIGRATIONS.filter((step) => step.version <= 3)) migration.up(old);
     old.pragma('user_version = 3');
-    old.prepare("INSERT INTO process_state (process_key, consecutive_failures, last_health) VALUES ('web', 2, 'timed_out')").run();
+    old
+      .prepare(
+        "INSERT INTO process_state (process_key, consecutive_failures, last_health) VALUES ('web', 2, 'timed_out')",
+      )
+      .run();
     old.prepare("INSERT INTO check_history (process_key, checked_at, health) VALUES ('web', ?, 'timed_out')").run(T0);
     assert.ok(!tableNames(old).includes('network_state'), 'version 3 has no network tables');
     old.close();
@@ -125,11 +144,22 @@ describe('network_state', () => {
     withStore((db) => {
       writeNetworkCheck(db, 'eth0', check());
       writeNetworkCheck(db, 'eth0', check({ checkedAt: T1, consecutiveFailures: 2, reason: 'still no carrier' }));
-      writeNetworkCheck(db, 'wlan0', check({ state: 'up', reason: 'wlan0 up', consecutiveFailures: 0, failingSince: null }));
+      writeNetworkCheck(
+        db,
+        'wlan0',
+        check({ state: 'up', reason: 'wlan0 up', consecutiveFailures: 0, failingSince: null }),
+      );
       assert.equal(db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM network_state').get()?.n, 2);
       const eth0 = readNetworkState(db, 'eth0');
       assert.deepEqual(
-        [eth0.last_check_at, eth0.last_state, eth0.last_reason, eth0.consecutive_failures, eth0.failing_since, eth0.seen_at],
+        [
+          eth0.last_check_at,
+          eth0.last_state,
+          eth0.last_reason,
+          eth0.consecutive_failures,
+          eth0.failing_since,
+          eth0.seen_at,
+        ],
         [T1, 'no_carrier', 'still no carrier', 2, T0, T0],
       );
       assert.equal(readNetworkState(db, 'wlan0').last_state, 'up');
@@ -143,7 +173,11 @@ describe('network_state', () => {
       writeLadderRun(db, 'eth0', { at: T0, ladderId: 7, outcome: 'failed', healedBy: null, failedLadderRuns: 2 });
       writeNetworkCheck(db, 'eth0', check({ checkedAt: T1 }));
       assert.equal(readNetworkState(db, 'eth0').failed_ladder_runs, 2);
-      writeNetworkCheck(db, 'eth0', check({ checkedAt: T2, state: 'up', consecutiveFailures: 0, failingSince: null, resetLadderFailures: true }));
+      writeNetworkCheck(
+        db,
+        'eth0',
+        check({ checkedAt: T2, state: 'up', consecutiveFailures: 0, failingSince: null, resetLadderFailures: true }),
+      );
       const state = readNetworkState(db, 'eth0');
       assert.equal(state.failed_ladder_runs, 0);
       assert.equal(state.last_ladder_id, 7, 'the last run is still on record');
@@ -158,10 +192,22 @@ describe('network_state', () => {
       writeLadderRun(db, 'eth0', { at: T1, ladderId: 9, outcome: 'failed', healedBy: null, failedLadderRuns: 1 });
       const state = readNetworkState(db, 'eth0');
       assert.deepEqual(
-        [state.last_ladder_at, state.last_ladder_id, state.last_ladder_outcome, state.last_healed_by, state.failed_ladder_runs],
+        [
+          state.last_ladder_at,
+          state.last_ladder_id,
+          state.last_ladder_outcome,
+          state.last_healed_by,
+          state.failed_ladder_runs,
+        ],
         [T1, 9, 'failed', 'bounce', 1],
       );
-      writeLadderRun(db, 'eth0', { at: T2, ladderId: 12, outcome: 'healed', healedBy: 'restart-networking', failedLadderRuns: 0 });
+      writeLadderRun(db, 'eth0', {
+        at: T2,
+        ladderId: 12,
+        outcome: 'healed',
+        healedBy: 'restart-networking',
+        failedLadderRuns: 0,
+      });
       assert.equal(readNetworkState(db, 'eth0').last_healed_by, 'restart-networking');
     }),
   );
@@ -173,7 +219,14 @@ describe('network_state', () => {
       writeHealed(db, 'eth0', T1, 'up', 'eth0 up, 192.0.2.10');
       const state = readNetworkState(db, 'eth0');
       assert.deepEqual(
-        [state.last_check_at, state.last_state, state.last_reason, state.consecutive_failures, state.failing_since, state.seen_at],
+        [
+          state.last_check_at,
+          state.last_state,
+          state.last_reason,
+          state.consecutive_failures,
+          state.failing_since,
+          state.seen_at,
+        ],
         [T1, 'up', 'eth0 up, 192.0.2.10', 0, null, T0],
       );
     }),
@@ -184,11 +237,22 @@ describe('network_events', () => {
   it(
     'records an event with its stamp, empty fields as NULL, and returns its id',
     withStore((db) => {
-      const first = recordNetworkEvent(db, stamp(), event('link_down', { outcome: 'no_carrier', detail: 'no carrier on eth0' }));
+      const first = recordNetworkEvent(
+        db,
+        stamp(),
+        event('link_down', { outcome: 'no_carrier', detail: 'no carrier on eth0' }),
+      );
       const second = recordNetworkEvent(
         db,
         { at: T1, bootId: undefined, uptimeSeconds: undefined },
-        event('rung', { ladderId: first, rung: 'bounce', outcome: 'not_healed', durationMs: 2000.6, exitCode: null, outputTail: '' }),
+        event('rung', {
+          ladderId: first,
+          rung: 'bounce',
+          outcome: 'not_healed',
+          durationMs: 2000.6,
+          exitCode: null,
+          outputTail: '',
+        }),
       );
       assert.equal(second, first + 1);
       const [rung, down] = readNetworkEvents(db, 10);
@@ -208,7 +272,15 @@ describe('network_events', () => {
         output_tail: null,
       });
       assert.deepEqual(
-        [rung?.boot_id, rung?.uptime_seconds, rung?.ladder_id, rung?.rung, rung?.duration_ms, rung?.exit_code, rung?.output_tail],
+        [
+          rung?.boot_id,
+          rung?.uptime_seconds,
+          rung?.ladder_id,
+          rung?.rung,
+          rung?.duration_ms,
+          rung?.exit_code,
+          rung?.output_tail,
+        ],
         [null, null, first, 'bounce', 2001, null, null],
       );
     }),
@@ -217,8 +289,17 @@ describe('network_events', () => {
   it(
     'completes an event written before its outcome was known, keeping its detail when none is given',
     withStore((db) => {
-      const id = recordNetworkEvent(db, stamp(), event('reboot', { outcome: 'requested', detail: '3 consecutive failed ladder runs' }));
-      completeNetworkEvent(db, id, { outcome: 'command_failed', durationMs: 12.4, exitCode: 1, outputTail: 'Access denied' });
+      const id = recordNetworkEvent(
+        db,
+        stamp(),
+        event('reboot', { outcome: 'requested', detail: '3 consecutive failed ladder runs' }),
+      );
+      completeNetworkEvent(db, id, {
+        outcome: 'command_failed',
+        durationMs: 12.4,
+        exitCode: 1,
+        outputTail: 'Access denied',
+      });
       const [row] = readReboots(db);
       assert.deepEqual(
         [row?.outcome, row?.detail, row?.duration_ms, row?.exit_code, row?.output_tail, row?.at, row?.boot_id],
@@ -236,7 +317,11 @@ describe('network_events', () => {
       const first = recordNetworkEvent(db, stamp(T0), event('reboot', { outcome: 'requested' }));
       recordNetworkEvent(db, stamp(T0), event('reboot_held', { rung: 'cooldown', outcome: 'held' }));
       recordNetworkEvent(db, stamp(T1), event('ladder_end', { outcome: 'failed' }));
-      const second = recordNetworkEvent(db, stamp(T1), { interface: 'wwan0', kind: 'reboot', outcome: 'command_failed' });
+      const second = recordNetworkEvent(db, stamp(T1), {
+        interface: 'wwan0',
+        kind: 'reboot',
+        outcome: 'command_failed',
+      });
       const third = recordNetworkEvent(db, stamp(T2), event('reboot', { outcome: 'requested' }));
       assert.deepEqual(
         readReboots(db).map((row) => [row.id, row.kind, row.interface]),
@@ -280,7 +365,13 @@ describe('applyRetention: network events', () => {
       recordNetworkEvent(db, stampAgo(31 * DAY), event('link_down'));
       const recent = recordNetworkEvent(db, stampAgo(29 * DAY), event('link_up'));
       const result = applyRetention(db, NOW, 30, formatUtcTimestamp);
-      assert.deepEqual(result, { ran: true, deletedRows: 0, deletedRecoveries: 0, deletedNetworkEvents: 3, deletedNotifications: 0 });
+      assert.deepEqual(result, {
+        ran: true,
+        deletedRows: 0,
+        deletedRecoveries: 0,
+        deletedNetworkEvents: 3,
+        deletedNotifications: 0,
+      });
       assert.deepEqual(
         readNetworkEvents(db, 10).map((row) => row.id),
         [recent, newestReboot],
@@ -293,7 +384,11 @@ describe('applyRetention: network events', () => {
     "keeps the last day's reboots even when the retention is shorter than a day",
     withStore((db) => {
       const twoDaysAgo = recordNetworkEvent(db, stampAgo(2 * DAY), event('reboot', { outcome: 'requested' }));
-      const twentyHoursAgo = recordNetworkEvent(db, stampAgo(20 * HOUR), event('reboot', { outcome: 'command_failed' }));
+      const twentyHoursAgo = recordNetworkEvent(
+        db,
+        stampAgo(20 * HOUR),
+        event('reboot', { outcome: 'command_failed' }),
+      );
       const tenHoursAgo = recordNetworkEvent(db, stampAgo(10 * HOUR), event('reboot', { outcome: 'requested' }));
       recordNetworkEvent(db, stampAgo(10 * HOUR), event('ladder_end', { outcome: 'failed' }));
       const anHourAgo = recordNetworkEvent(db, stampAgo(HOUR), event('link_down'));
@@ -307,7 +402,10 @@ describe('applyRetention: network events', () => {
         readNetworkEvents(db, 10).map((row) => row.id),
         [anHourAgo, tenHoursAgo, twentyHoursAgo],
       );
-      assert.ok(!readNetworkEvents(db, 10).some((row) => row.id === twoDaysAgo), 'a reboot older than a day, not the newest, goes');
+      assert.ok(
+        !readNetworkEvents(db, 10).some((row) => row.id === twoDaysAgo),
+        'a reboot older than a day, not the newest, goes',
+      );
     }),
   );
 

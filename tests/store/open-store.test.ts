@@ -40,7 +40,9 @@ describe('openStore', () => {
       assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
       assert.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
       const indexes = db
-        .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'check_history'")
+        .prepare<[], { name: string }>(
+          "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'check_history'",
+        )
         .all()
         .map((row) => row.name);
       assert.ok(indexes.includes('check_history_by_process'));
@@ -91,24 +93,30 @@ describe('openStore', () => {
     const future = new Database(dbPath);
     future.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     future.close();
-    assert.throws(() => openStore(dbPath), (error: unknown) => {
-      assert.ok(error instanceof WatchdogError);
-      assert.equal(error.code, 'DB_UNUSABLE');
-      assert.match(error.message, /newer than this watchdog knows/);
-      return true;
-    });
+    assert.throws(
+      () => openStore(dbPath),
+      (error: unknown) => {
+        assert.ok(error instanceof WatchdogError);
+        assert.equal(error.code, 'DB_UNUSABLE');
+        assert.match(error.message, /newer than this watchdog knows/);
+        return true;
+      },
+    );
   });
 
   it('reports a database that cannot be created as DB_UNUSABLE with a hint', () => {
     const dir = makeTempDir();
     const blocker = join(dir, 'not-a-folder');
     execFileSync('touch', [blocker]);
-    assert.throws(() => openStore(join(blocker, 'watchdog.db')), (error: unknown) => {
-      assert.ok(error instanceof WatchdogError);
-      assert.equal(error.code, 'DB_UNUSABLE');
-      assert.ok(error.hint?.includes('db_path'));
-      return true;
-    });
+    assert.throws(
+      () => openStore(join(blocker, 'watchdog.db')),
+      (error: unknown) => {
+        assert.ok(error instanceof WatchdogError);
+        assert.equal(error.code, 'DB_UNUSABLE');
+        assert.ok(error.hint?.includes('db_path'));
+        return true;
+      },
+    );
   });
 
   it('reports a file that is not a database as DB_UNUSABLE', () => {
@@ -116,7 +124,10 @@ describe('openStore', () => {
     const dbPath = join(dir, 'garbage.db');
     execFileSync('sh', ['-c', `head -c 8192 /dev/urandom > '${dbPath}'`]);
     chmodSync(dbPath, 0o600);
-    assert.throws(() => openStore(dbPath), (error: unknown) => error instanceof WatchdogError && error.code === 'DB_UNUSABLE');
+    assert.throws(
+      () => openStore(dbPath),
+      (error: unknown) => error instanceof WatchdogError && error.code === 'DB_UNUSABLE',
+    );
   });
 });
 
@@ -146,13 +157,16 @@ describe('openStoreForReading', () => {
     const python = new Database(dbPath);
     python.exec(PYTHON_SCHEMA);
     python.close();
-    assert.throws(() => openStoreForReading(dbPath), (error: unknown) => {
-      assert.ok(error instanceof WatchdogError);
-      assert.equal(error.code, 'DB_UNUSABLE');
-      assert.match(error.message, /has schema version 0, this watchdog reads \d+/);
-      assert.match(error.hint ?? '', /run `watchdog check` once/);
-      return true;
-    });
+    assert.throws(
+      () => openStoreForReading(dbPath),
+      (error: unknown) => {
+        assert.ok(error instanceof WatchdogError);
+        assert.equal(error.code, 'DB_UNUSABLE');
+        assert.match(error.message, /has schema version 0, this watchdog reads \d+/);
+        assert.match(error.hint ?? '', /run `watchdog check` once/);
+        return true;
+      },
+    );
     const after = new Database(dbPath, { readonly: true });
     assert.equal(after.pragma('user_version', { simple: true }), 0, 'left as it was');
     after.close();

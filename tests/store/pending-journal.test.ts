@@ -4,22 +4,59 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { journalStatusOf, readPendingJournal, withJournal, type PendingJournal } from '../../src/store/pending-journal.js';
+import {
+  journalStatusOf,
+  readPendingJournal,
+  withJournal,
+  type PendingJournal,
+} from '../../src/store/pending-journal.js';
 import type { ProcessStateRow } from '../../src/store/read-state.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
-const row = (key: string, off_since: string | null): ProcessStateRow => ({ process_key: key, off_since, consecutive_failures: 0 }) as ProcessStateRow;
+const row = (key: string, off_since: string | null): ProcessStateRow =>
+  ({ process_key: key, off_since, consecutive_failures: 0 }) as ProcessStateRow;
 const db = new Map([
   ['web', row('web', null)],
   ['db', row('db', '2026-06-30T11:00:00.000000+00:00')],
 ]);
-const pendingOf = (...rows: ProcessStateRow[]): PendingJournal => ({ kind: 'pending', path: '/j', rows: rows.length + 2, droppedChecks: 0, states: new Map(rows.map((r) => [r.process_key, r])), stateKnown: true });
+const pendingOf = (...rows: ProcessStateRow[]): PendingJournal => ({
+  kind: 'pending',
+  path: '/j',
+  rows: rows.length + 2,
+  droppedChecks: 0,
+  states: new Map(rows.map((r) => [r.process_key, r])),
+  stateKnown: true,
+});
 
 describe('withJournal and journalStatusOf', () => {
-  const cases: { name: string; pending: PendingJournal; off: Record<string, string | null>; fromJournal: string[]; note: string | null }[] = [
-    { name: 'no journal: the database as it is', pending: { kind: 'none' }, off: { web: null, db: '2026-06-30T11:00:00.000000+00:00' }, fromJournal: [], note: null },
-    { name: 'off in the journal wins over the database', pending: pendingOf(row('web', '2026-06-30T12:00:00.000000+00:00')), off: { web: '2026-06-30T12:00:00.000000+00:00', db: '2026-06-30T11:00:00.000000+00:00' }, fromJournal: ['web'], note: '3 rows wait in the journal; the state of web is from it, the truth until the database takes it' },
-    { name: 'on in the journal wins over off in the database', pending: pendingOf(row('db', null)), off: { web: null, db: null }, fromJournal: ['db'], note: '3 rows wait in the journal; the state of db is from it, the truth until the database takes it' },
+  const cases: {
+    name: string;
+    pending: PendingJournal;
+    off: Record<string, string | null>;
+    fromJournal: string[];
+    note: string | null;
+  }[] = [
+    {
+      name: 'no journal: the database as it is',
+      pending: { kind: 'none' },
+      off: { web: null, db: '2026-06-30T11:00:00.000000+00:00' },
+      fromJournal: [],
+      note: null,
+    },
+    {
+      name: 'off in the journal wins over the database',
+      pending: pendingOf(row('web', '2026-06-30T12:00:00.000000+00:00')),
+      off: { web: '2026-06-30T12:00:00.000000+00:00', db: '2026-06-30T11:00:00.000000+00:00' },
+      fromJournal: ['web'],
+      note: '3 rows wait in the journal; the state of web is from it, the truth until the database takes it',
+    },
+    {
+      name: 'on in the journal wins over off in the database',
+      pending: pendingOf(row('db', null)),
+      off: { web: null, db: null },
+      fromJournal: ['db'],
+      note: '3 rows wait in the journal; the state of db is from it, the truth until the database takes it',
+    },
     {
       name: 'a journal of a run that knew no state keeps the database off (its empty off says nothing)',
       pending: { ...pendingOf(row('db', null)), stateKnown: false } as PendingJournal,
@@ -34,8 +71,20 @@ describe('withJournal and journalStatusOf', () => {
       fromJournal: ['web'],
       note: '3 rows wait in the journal; the state of web is from it, the truth until the database takes it',
     },
-    { name: 'a journal with no process rows changes no state', pending: pendingOf(), off: { web: null, db: '2026-06-30T11:00:00.000000+00:00' }, fromJournal: [], note: '2 rows wait in the journal' },
-    { name: 'an unreadable journal is said, and changes nothing', pending: { kind: 'unreadable', path: '/j', reason: 'not valid JSON (cut short?)' }, off: { web: null, db: '2026-06-30T11:00:00.000000+00:00' }, fromJournal: [], note: 'the journal cannot be read (not valid JSON (cut short?)): an off or on kept there may not show' },
+    {
+      name: 'a journal with no process rows changes no state',
+      pending: pendingOf(),
+      off: { web: null, db: '2026-06-30T11:00:00.000000+00:00' },
+      fromJournal: [],
+      note: '2 rows wait in the journal',
+    },
+    {
+      name: 'an unreadable journal is said, and changes nothing',
+      pending: { kind: 'unreadable', path: '/j', reason: 'not valid JSON (cut short?)' },
+      off: { web: null, db: '2026-06-30T11:00:00.000000+00:00' },
+      fromJournal: [],
+      note: 'the journal cannot be read (not valid JSON (cut short?)): an off or on kept there may not show',
+    },
   ];
   for (const { name, pending, off, fromJournal, note } of cases) {
     it(name, () => {
@@ -50,10 +99,22 @@ describe('withJournal and journalStatusOf', () => {
 describe('readPendingJournal', () => {
   it('reads the process states and counts the rows of a journal file', () => {
     const path = join(makeTempDir('watchdog-pending-journal-'), 'journal');
-    writeFileSync(path, JSON.stringify({ version: 1, droppedChecks: 4, tables: { process_state: [{ process_key: 'web', off_since: 'x' }], check_history: [{ id: 1 }] } }));
+    writeFileSync(
+      path,
+      JSON.stringify({
+        version: 1,
+        droppedChecks: 4,
+        tables: { process_state: [{ process_key: 'web', off_since: 'x' }], check_history: [{ id: 1 }] },
+      }),
+    );
     const pending = readPendingJournal(path);
     assert.equal(pending.kind, 'pending');
-    assert.deepEqual(pending.kind === 'pending' ? { rows: pending.rows, dropped: pending.droppedChecks, keys: [...pending.states.keys()] } : pending, { rows: 2, dropped: 4, keys: ['web'] });
+    assert.deepEqual(
+      pending.kind === 'pending'
+        ? { rows: pending.rows, dropped: pending.droppedChecks, keys: [...pending.states.keys()] }
+        : pending,
+      { rows: 2, dropped: 4, keys: ['web'] },
+    );
   });
 
   it('says none when there is no journal', () => {

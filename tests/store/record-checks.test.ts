@@ -18,17 +18,43 @@ describe('recordChecks', () => {
     try {
       const tick = (at: string, state: Parameters<typeof verdictOf>[0]) => {
         const recorded = recordChecks(db, at, [{ processKey: 'web', verdict: verdictOf(state), threshold: 2 }])[0];
-        return recorded && { processKey: recorded.processKey, consecutiveFailures: recorded.consecutiveFailures, recoveryDue: recorded.recoveryDue };
+        return (
+          recorded && {
+            processKey: recorded.processKey,
+            consecutiveFailures: recorded.consecutiveFailures,
+            recoveryDue: recorded.recoveryDue,
+          }
+        );
       };
 
-      assert.deepEqual(tick('2026-01-01T00:00:00.000000+00:00', 'timed_out'), { processKey: 'web', consecutiveFailures: 1, recoveryDue: false });
-      assert.deepEqual(tick('2026-01-01T00:01:00.000000+00:00', 'stale_pid'), { processKey: 'web', consecutiveFailures: 2, recoveryDue: true });
-      assert.deepEqual(tick('2026-01-01T00:02:00.000000+00:00', 'no_heartbeat'), { processKey: 'web', consecutiveFailures: 3, recoveryDue: true });
+      assert.deepEqual(tick('2026-01-01T00:00:00.000000+00:00', 'timed_out'), {
+        processKey: 'web',
+        consecutiveFailures: 1,
+        recoveryDue: false,
+      });
+      assert.deepEqual(tick('2026-01-01T00:01:00.000000+00:00', 'stale_pid'), {
+        processKey: 'web',
+        consecutiveFailures: 2,
+        recoveryDue: true,
+      });
+      assert.deepEqual(tick('2026-01-01T00:02:00.000000+00:00', 'no_heartbeat'), {
+        processKey: 'web',
+        consecutiveFailures: 3,
+        recoveryDue: true,
+      });
 
       const due = readProcessStates(db).get('web');
-      assert.equal(due?.recovery_due_since, '2026-01-01T00:01:00.000000+00:00', 'the first tick at the threshold is kept');
+      assert.equal(
+        due?.recovery_due_since,
+        '2026-01-01T00:01:00.000000+00:00',
+        'the first tick at the threshold is kept',
+      );
 
-      assert.deepEqual(tick('2026-01-01T00:03:00.000000+00:00', 'healthy'), { processKey: 'web', consecutiveFailures: 0, recoveryDue: false });
+      assert.deepEqual(tick('2026-01-01T00:03:00.000000+00:00', 'healthy'), {
+        processKey: 'web',
+        consecutiveFailures: 0,
+        recoveryDue: false,
+      });
       const healed = readProcessStates(db).get('web');
       assert.equal(healed?.consecutive_failures, 0);
       assert.equal(healed?.recovery_due_since, null);
@@ -103,13 +129,17 @@ describe('recordChecks', () => {
   it('writes nothing when a check of the tick cannot be written (one transaction per tick)', () => {
     const db = freshStore();
     try {
-      db.exec("CREATE TRIGGER refuse_c BEFORE INSERT ON check_history WHEN NEW.process_key = 'c' BEGIN SELECT RAISE(ABORT, 'refused'); END");
-      assert.throws(() =>
-        recordChecks(db, '2026-01-01T00:00:00.000000+00:00', [
-          { processKey: 'a', verdict: verdictOf('timed_out'), threshold: 2 },
-          { processKey: 'c', verdict: verdictOf('timed_out'), threshold: 2 },
-        ]),
-      /refused/);
+      db.exec(
+        "CREATE TRIGGER refuse_c BEFORE INSERT ON check_history WHEN NEW.process_key = 'c' BEGIN SELECT RAISE(ABORT, 'refused'); END",
+      );
+      assert.throws(
+        () =>
+          recordChecks(db, '2026-01-01T00:00:00.000000+00:00', [
+            { processKey: 'a', verdict: verdictOf('timed_out'), threshold: 2 },
+            { processKey: 'c', verdict: verdictOf('timed_out'), threshold: 2 },
+          ]),
+        /refused/,
+      );
       assert.equal(readHistory(db, { limit: 10 }).length, 0);
       assert.equal(readProcessStates(db).size, 0);
     } finally {
@@ -122,7 +152,9 @@ describe('recordChecks', () => {
     try {
       const record = (at: string, processKey: string, state: Parameters<typeof verdictOf>[0]) =>
         recordChecks(db, at, [{ processKey, verdict: verdictOf(state, `${state} reason`), threshold: 1 }])[0];
-      db.prepare("INSERT INTO process_state (process_key, off_since, off_by) VALUES ('paused', '2026-01-01T00:00:00+00:00', 'alice')").run();
+      db.prepare(
+        "INSERT INTO process_state (process_key, off_since, off_by) VALUES ('paused', '2026-01-01T00:00:00+00:00', 'alice')",
+      ).run();
       db.prepare(
         "INSERT INTO process_state (process_key, consecutive_failures, started_at, grace_until) VALUES ('fresh', 0, '2026-01-01T00:00:00+00:00', '2026-01-01T00:01:00+00:00')",
       ).run();
@@ -131,7 +163,10 @@ describe('recordChecks', () => {
       assert.equal(off?.verdict.state, 'off');
       assert.equal(off?.checked.state, 'no_heartbeat');
       assert.equal(off?.recoveryDue, false);
-      assert.match(off?.verdict.reason ?? '', /^turned off by alice at 2026-01-01T00:00:00\+00:00; heartbeat: no_heartbeat/);
+      assert.match(
+        off?.verdict.reason ?? '',
+        /^turned off by alice at 2026-01-01T00:00:00\+00:00; heartbeat: no_heartbeat/,
+      );
 
       const starting = record('2026-01-01T00:00:30.000000+00:00', 'fresh', 'no_heartbeat');
       assert.equal(starting?.verdict.state, 'starting');

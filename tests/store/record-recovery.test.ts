@@ -3,10 +3,28 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { actionResult } from '../../src/recovery/action-result.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
-import { clearOff, linkCheckToRecovery, noteStarted, readStartedInstance, setOff } from '../../src/store/process-control.js';
-import { readHistory, readLastRecoveries, readProcessStates, readRecoveries, readRecoveryBudget } from '../../src/store/read-state.js';
+import {
+  clearOff,
+  linkCheckToRecovery,
+  noteStarted,
+  readStartedInstance,
+  setOff,
+} from '../../src/store/process-control.js';
+import {
+  readHistory,
+  readLastRecoveries,
+  readProcessStates,
+  readRecoveries,
+  readRecoveryBudget,
+} from '../../src/store/read-state.js';
 import { recordChecks } from '../../src/store/record-checks.js';
-import { beginRecovery, finishRecovery, markInterruptedRecoveries, recordRecoveryAction, type RecoveryStart } from '../../src/store/record-recovery.js';
+import {
+  beginRecovery,
+  finishRecovery,
+  markInterruptedRecoveries,
+  recordRecoveryAction,
+  type RecoveryStart,
+} from '../../src/store/record-recovery.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { verdictOf } from '../helpers/verdicts.js';
 
@@ -75,7 +93,15 @@ describe('beginRecovery, recordRecoveryAction, finishRecovery', () => {
         db,
         id,
         0,
-        actionResult({ action: 'kill', outcome: 'ok', startedAt: T0, durationMs: 1200.6, pid: 4000, signal: 'SIGTERM', detail: 'process group 4000: exited 1.2s after SIGTERM' }),
+        actionResult({
+          action: 'kill',
+          outcome: 'ok',
+          startedAt: T0,
+          durationMs: 1200.6,
+          pid: 4000,
+          signal: 'SIGTERM',
+          detail: 'process group 4000: exited 1.2s after SIGTERM',
+        }),
       );
       recordRecoveryAction(
         db,
@@ -93,7 +119,13 @@ describe('beginRecovery, recordRecoveryAction, finishRecovery', () => {
           outputTail: 'vacuuming...\n',
         }),
       );
-      finishRecovery(db, id, { finishedAt: T2, durationMs: 61_200.4, outcome: 'succeeded', detail: 'warning: clear_db failed', startedPid: 6000 });
+      finishRecovery(db, id, {
+        finishedAt: T2,
+        durationMs: 61_200.4,
+        outcome: 'succeeded',
+        detail: 'warning: clear_db failed',
+        startedPid: 6000,
+      });
 
       const [finished] = readRecoveries(db, { limit: 10 });
       assert.deepEqual(
@@ -144,7 +176,18 @@ describe('beginRecovery, recordRecoveryAction, finishRecovery', () => {
     withStore((db) => {
       const first = beginRecovery(db, start());
       const second = beginRecovery(db, start({ processKey: 'api' }));
-      recordRecoveryAction(db, second, 0, actionResult({ action: 'kill', outcome: 'nothing_to_kill', startedAt: T0, durationMs: 0, detail: 'no PID known' }));
+      recordRecoveryAction(
+        db,
+        second,
+        0,
+        actionResult({
+          action: 'kill',
+          outcome: 'nothing_to_kill',
+          startedAt: T0,
+          durationMs: 0,
+          detail: 'no PID known',
+        }),
+      );
       const byId = new Map(readRecoveries(db, { limit: 10 }).map((recovery) => [recovery.id, recovery]));
       assert.deepEqual(byId.get(first)?.actions, []);
       assert.deepEqual(
@@ -179,7 +222,13 @@ describe('markInterruptedRecoveries', () => {
     'marks only the recoveries still running as interrupted, once',
     withStore((db) => {
       const done = beginRecovery(db, start());
-      finishRecovery(db, done, { finishedAt: T1, durationMs: 5000, outcome: 'failed', detail: 'start failed', startedPid: null });
+      finishRecovery(db, done, {
+        finishedAt: T1,
+        durationMs: 5000,
+        outcome: 'failed',
+        detail: 'start failed',
+        startedPid: null,
+      });
       const left = beginRecovery(db, start({ processKey: 'api' }));
       const alsoLeft = beginRecovery(db, start({ processKey: 'db' }));
 
@@ -191,7 +240,10 @@ describe('markInterruptedRecoveries', () => {
           ['interrupted', T2, 'the watchdog stopped before this recovery ended (killed, crashed or power cut)'],
         );
       }
-      assert.deepEqual([byId.get(done)?.outcome, byId.get(done)?.finished_at, byId.get(done)?.detail], ['failed', T1, 'start failed']);
+      assert.deepEqual(
+        [byId.get(done)?.outcome, byId.get(done)?.finished_at, byId.get(done)?.detail],
+        ['failed', T1, 'start failed'],
+      );
       assert.equal(markInterruptedRecoveries(db, T2), 0);
     }),
   );
@@ -254,7 +306,13 @@ describe('process control', () => {
       noteStarted(db, 'web', T1, T2, { pid: 6000, startTicks: 123456 });
       const started = readProcessStates(db).get('web');
       assert.deepEqual(
-        [started?.consecutive_failures, started?.recovery_due_since, started?.started_at, started?.grace_until, started?.last_health],
+        [
+          started?.consecutive_failures,
+          started?.recovery_due_since,
+          started?.started_at,
+          started?.grace_until,
+          started?.last_health,
+        ],
         [0, null, T1, T2, 'timed_out'],
       );
       assert.deepEqual(readStartedInstance(db, 'web'), { pid: 6000, startTicks: 123456 });
@@ -268,7 +326,11 @@ describe('process control', () => {
       noteStarted(db, 'new', T1, T2, undefined);
       const fresh = readProcessStates(db).get('new');
       assert.deepEqual([fresh?.consecutive_failures, fresh?.started_at, fresh?.grace_until], [0, T1, T2]);
-      assert.equal(readStartedInstance(db, 'new'), undefined, 'a start whose instance is not known (it exited at once) remembers none');
+      assert.equal(
+        readStartedInstance(db, 'new'),
+        undefined,
+        'a start whose instance is not known (it exited at once) remembers none',
+      );
       // A later start without a known instance forgets the earlier one: its PID may be anyone's by now.
       noteStarted(db, 'web', T2, T2, undefined);
       assert.equal(readStartedInstance(db, 'web'), undefined);
@@ -300,7 +362,12 @@ describe('readRecoveries and readLastRecoveries', () => {
       const [, , , last = NaN] = ids;
       // Recorded out of order: read back by position.
       for (const position of [2, 0, 1]) {
-        recordRecoveryAction(db, last, position, actionResult({ action: `step${position}`, outcome: 'ok', startedAt: T0, durationMs: 1, detail: '' }));
+        recordRecoveryAction(
+          db,
+          last,
+          position,
+          actionResult({ action: `step${position}`, outcome: 'ok', startedAt: T0, durationMs: 1, detail: '' }),
+        );
       }
       assert.deepEqual(
         readRecoveries(db, { limit: 10 }).map((recovery) => recovery.id),
@@ -312,7 +379,10 @@ describe('readRecoveries and readLastRecoveries', () => {
       );
       assert.deepEqual(readRecoveries(db, { processKey: 'nobody', limit: 10 }), []);
       assert.deepEqual(
-        readRecoveries(db, { processKey: 'web', limit: 1 })[0]?.actions.map((action) => [action.position, action.action]),
+        readRecoveries(db, { processKey: 'web', limit: 1 })[0]?.actions.map((action) => [
+          action.position,
+          action.action,
+        ]),
         [
           [0, 'step0'],
           [1, 'step1'],
@@ -327,14 +397,29 @@ describe('readRecoveries and readLastRecoveries', () => {
     withStore((db) => {
       dueCheck(db, 'quiet');
       beginRecovery(db, start({ processKey: 'web' }));
-      const lastWeb = beginRecovery(db, start({ processKey: 'web', kind: 'restart', command: 'restart', requestedBy: 'alice' }));
+      const lastWeb = beginRecovery(
+        db,
+        start({ processKey: 'web', kind: 'restart', command: 'restart', requestedBy: 'alice' }),
+      );
       const lastApi = beginRecovery(db, start({ processKey: 'api' }));
-      finishRecovery(db, lastApi, { finishedAt: T1, durationMs: 5000, outcome: 'succeeded', detail: null, startedPid: 6000 });
+      finishRecovery(db, lastApi, {
+        finishedAt: T1,
+        durationMs: 5000,
+        outcome: 'succeeded',
+        detail: null,
+        startedPid: 6000,
+      });
 
       const last = readLastRecoveries(db);
       assert.deepEqual([...last.keys()].sort(), ['api', 'web']);
-      assert.deepEqual([last.get('web')?.id, last.get('web')?.kind, last.get('web')?.requested_by], [lastWeb, 'restart', 'alice']);
-      assert.deepEqual([last.get('api')?.id, last.get('api')?.outcome, last.get('api')?.started_pid], [lastApi, 'succeeded', 6000]);
+      assert.deepEqual(
+        [last.get('web')?.id, last.get('web')?.kind, last.get('web')?.requested_by],
+        [lastWeb, 'restart', 'alice'],
+      );
+      assert.deepEqual(
+        [last.get('api')?.id, last.get('api')?.outcome, last.get('api')?.started_pid],
+        [lastApi, 'succeeded', 6000],
+      );
     }),
   );
 });
@@ -345,7 +430,10 @@ describe('readRecoveryBudget on the boot clock', () => {
   // clock 6 h forward: by their wall times they are all outside an hour's window.
   const recordBeforeStep = (db: Store): void => {
     for (const [index, uptime] of [1000, 1060, 1120].entries()) {
-      const id = beginRecovery(db, start({ startedAt: `2026-06-30T06:0${index}:00.000000+00:00`, bootId: BOOT, startedUptimeSeconds: uptime }));
+      const id = beginRecovery(
+        db,
+        start({ startedAt: `2026-06-30T06:0${index}:00.000000+00:00`, bootId: BOOT, startedUptimeSeconds: uptime }),
+      );
       finishRecovery(db, id, {
         finishedAt: `2026-06-30T06:0${index}:05.000000+00:00`,
         durationMs: 5000,
@@ -358,15 +446,31 @@ describe('readRecoveryBudget on the boot clock', () => {
   };
   const nowMs = Date.parse('2026-06-30T12:03:00Z');
 
-  it('counts them, and times the backoff from the last failure, by the boot clock of the same boot', withStore((db) => {
-    recordBeforeStep(db);
-    const budget = readRecoveryBudget(db, 'web', { nowMs, windowSeconds: 3600, countedSince: null, clock: { bootId: BOOT.toUpperCase(), uptimeSeconds: 1185 } });
-    assert.deepEqual(budget, { recent: 3, failedInARow: 3, lastFailedMs: nowMs - 60_000 });
-  }));
+  it(
+    'counts them, and times the backoff from the last failure, by the boot clock of the same boot',
+    withStore((db) => {
+      recordBeforeStep(db);
+      const budget = readRecoveryBudget(db, 'web', {
+        nowMs,
+        windowSeconds: 3600,
+        countedSince: null,
+        clock: { bootId: BOOT.toUpperCase(), uptimeSeconds: 1185 },
+      });
+      assert.deepEqual(budget, { recent: 3, failedInARow: 3, lastFailedMs: nowMs - 60_000 });
+    }),
+  );
 
-  it('after a reboot, their wall times decide', withStore((db) => {
-    recordBeforeStep(db);
-    const budget = readRecoveryBudget(db, 'web', { nowMs, windowSeconds: 3600, countedSince: null, clock: { bootId: 'another-boot', uptimeSeconds: 30 } });
-    assert.deepEqual(budget, { recent: 0, failedInARow: 3, lastFailedMs: Date.parse('2026-06-30T06:02:05Z') });
-  }));
+  it(
+    'after a reboot, their wall times decide',
+    withStore((db) => {
+      recordBeforeStep(db);
+      const budget = readRecoveryBudget(db, 'web', {
+        nowMs,
+        windowSeconds: 3600,
+        countedSince: null,
+        clock: { bootId: 'another-boot', uptimeSeconds: 30 },
+      });
+      assert.deepEqual(budget, { recent: 0, failedInARow: 3, lastFailedMs: Date.parse('2026-06-30T06:02:05Z') });
+    }),
+  );
 });

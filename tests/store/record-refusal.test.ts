@@ -24,24 +24,55 @@ const start = (minute: number) => ({
 });
 
 const rows = (db: ReturnType<typeof freshStore>) =>
-  db.prepare<[], { id: number; started_at: string; finished_at: string; outcome: string; detail: string }>('SELECT id, started_at, finished_at, outcome, detail FROM recoveries ORDER BY id').all();
+  db
+    .prepare<[], { id: number; started_at: string; finished_at: string; outcome: string; detail: string }>(
+      'SELECT id, started_at, finished_at, outcome, detail FROM recoveries ORDER BY id',
+    )
+    .all();
 
 describe('recordRefusal', () => {
   it('keeps one row for a run of identical refusals, counting them, from the first to the last', () => {
     const db = freshStore();
     const results = [0, 1, 2].map((minute) => recordRefusal(db, start(minute), 'it may be the app'));
-    assert.deepEqual(results.map((result) => result.times), [1, 2, 3]);
-    assert.deepEqual(rows(db).map((row) => [row.started_at, row.finished_at, row.outcome, row.detail]), [
-      ['2026-06-30T12:00:00.000Z', '2026-06-30T12:02:00.000Z', 'skipped', 'it may be the app (refused 3 times in a row, the last at 2026-06-30T12:02:00.000Z)'],
-    ]);
+    assert.deepEqual(
+      results.map((result) => result.times),
+      [1, 2, 3],
+    );
+    assert.deepEqual(
+      rows(db).map((row) => [row.started_at, row.finished_at, row.outcome, row.detail]),
+      [
+        [
+          '2026-06-30T12:00:00.000Z',
+          '2026-06-30T12:02:00.000Z',
+          'skipped',
+          'it may be the app (refused 3 times in a row, the last at 2026-06-30T12:02:00.000Z)',
+        ],
+      ],
+    );
   });
 
-  const cases: [name: string, between: (db: ReturnType<typeof freshStore>) => void, secondWhy: string, rowsAfter: number][] = [
+  const cases: [
+    name: string,
+    between: (db: ReturnType<typeof freshStore>) => void,
+    secondWhy: string,
+    rowsAfter: number,
+  ][] = [
     ['another reason: a new row', () => undefined, 'another reason', 2],
-    ['a recovery that ran in between: a new row', (db) => {
-      const id = beginRecovery(db, start(1));
-      finishRecovery(db, id, { finishedAt: start(1).startedAt, durationMs: 5, outcome: 'failed', detail: 'kill failed', startedPid: null });
-    }, 'it may be the app', 3],
+    [
+      'a recovery that ran in between: a new row',
+      (db) => {
+        const id = beginRecovery(db, start(1));
+        finishRecovery(db, id, {
+          finishedAt: start(1).startedAt,
+          durationMs: 5,
+          outcome: 'failed',
+          detail: 'kill failed',
+          startedPid: null,
+        });
+      },
+      'it may be the app',
+      3,
+    ],
     ['the same reason, nothing in between: the same row', () => undefined, 'it may be the app', 1],
   ];
   for (const [name, between, secondWhy, rowsAfter] of cases) {

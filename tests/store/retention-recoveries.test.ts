@@ -4,7 +4,12 @@ import { describe, it } from 'node:test';
 import { actionResult } from '../../src/recovery/action-result.js';
 import { openStore } from '../../src/store/open-store.js';
 import { readRecoveries } from '../../src/store/read-state.js';
-import { beginRecovery, finishRecovery, recordRecoveryAction, type RecoveryOutcome } from '../../src/store/record-recovery.js';
+import {
+  beginRecovery,
+  finishRecovery,
+  recordRecoveryAction,
+  type RecoveryOutcome,
+} from '../../src/store/record-recovery.js';
 import { applyRetention } from '../../src/store/retention.js';
 import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
@@ -28,10 +33,23 @@ describe('applyRetention and recoveries', () => {
           startedAt: at,
         });
         for (const position of [0, 1]) {
-          recordRecoveryAction(db, id, position, actionResult({ action: position === 0 ? 'kill' : 'start', outcome: 'ok', startedAt: at, durationMs: 10, detail: '' }));
+          recordRecoveryAction(
+            db,
+            id,
+            position,
+            actionResult({
+              action: position === 0 ? 'kill' : 'start',
+              outcome: 'ok',
+              startedAt: at,
+              durationMs: 10,
+              detail: '',
+            }),
+          );
         }
-        if (outcome === 'interrupted') db.prepare("UPDATE recoveries SET outcome = 'interrupted', finished_at = started_at WHERE id = ?").run(id);
-        else if (outcome !== 'running') finishRecovery(db, id, { finishedAt: at, durationMs: 10, outcome, detail: null, startedPid: null });
+        if (outcome === 'interrupted')
+          db.prepare("UPDATE recoveries SET outcome = 'interrupted', finished_at = started_at WHERE id = ?").run(id);
+        else if (outcome !== 'running')
+          finishRecovery(db, id, { finishedAt: at, durationMs: 10, outcome, detail: null, startedPid: null });
         return id;
       };
       const oldSucceeded = recovery(40, 'succeeded');
@@ -42,7 +60,13 @@ describe('applyRetention and recoveries', () => {
       const recentFailed = recovery(29, 'failed');
       const recentRunning = recovery(0, 'running');
 
-      assert.deepEqual(applyRetention(db, NOW, 30, formatUtcTimestamp), { ran: true, deletedRows: 0, deletedRecoveries: 4, deletedNetworkEvents: 0, deletedNotifications: 0 });
+      assert.deepEqual(applyRetention(db, NOW, 30, formatUtcTimestamp), {
+        ran: true,
+        deletedRows: 0,
+        deletedRecoveries: 4,
+        deletedNetworkEvents: 0,
+        deletedNotifications: 0,
+      });
 
       const kept = readRecoveries(db, { limit: 100 });
       assert.deepEqual(
@@ -52,11 +76,17 @@ describe('applyRetention and recoveries', () => {
       for (const row of kept) assert.equal(row.actions.length, 2, `recovery ${row.id} keeps its actions`);
 
       const orphans = db
-        .prepare<[], { id: number }>('SELECT id FROM recovery_actions WHERE recovery_id NOT IN (SELECT id FROM recoveries)')
+        .prepare<[], { id: number }>(
+          'SELECT id FROM recovery_actions WHERE recovery_id NOT IN (SELECT id FROM recoveries)',
+        )
         .all();
       assert.deepEqual(orphans, [], 'no action outlives its recovery');
       const deleted = [oldSucceeded, oldFailed, oldInterrupted, oldSkipped];
-      const left = db.prepare<number[], { n: number }>(`SELECT COUNT(*) AS n FROM recovery_actions WHERE recovery_id IN (${deleted.map(() => '?').join(',')})`).get(...deleted);
+      const left = db
+        .prepare<number[], { n: number }>(
+          `SELECT COUNT(*) AS n FROM recovery_actions WHERE recovery_id IN (${deleted.map(() => '?').join(',')})`,
+        )
+        .get(...deleted);
       assert.equal(left?.n, 0);
     } finally {
       db.close();

@@ -21,7 +21,13 @@ describe('applyRetention', () => {
           { processKey: 'web', verdict: verdictOf('healthy'), threshold: 2 },
         ]);
       }
-      assert.deepEqual(applyRetention(db, NOW, 30, formatUtcTimestamp), { ran: true, deletedRows: 2, deletedRecoveries: 0, deletedNetworkEvents: 0, deletedNotifications: 0 });
+      assert.deepEqual(applyRetention(db, NOW, 30, formatUtcTimestamp), {
+        ran: true,
+        deletedRows: 2,
+        deletedRecoveries: 0,
+        deletedNetworkEvents: 0,
+        deletedNotifications: 0,
+      });
       assert.deepEqual(
         readHistory(db, { limit: 10 }).map((row) => row.checked_at),
         [formatUtcTimestamp(new Date(NOW - DAY)), formatUtcTimestamp(new Date(NOW - 29 * DAY))],
@@ -30,8 +36,20 @@ describe('applyRetention', () => {
       recordChecks(db, formatUtcTimestamp(new Date(NOW - 35 * DAY)), [
         { processKey: 'web', verdict: verdictOf('healthy'), threshold: 2 },
       ]);
-      assert.deepEqual(applyRetention(db, NOW + 30 * 60 * 1000, 30, formatUtcTimestamp), { ran: false, deletedRows: 0, deletedRecoveries: 0, deletedNetworkEvents: 0, deletedNotifications: 0 });
-      assert.deepEqual(applyRetention(db, NOW + 61 * 60 * 1000, 30, formatUtcTimestamp), { ran: true, deletedRows: 1, deletedRecoveries: 0, deletedNetworkEvents: 0, deletedNotifications: 0 });
+      assert.deepEqual(applyRetention(db, NOW + 30 * 60 * 1000, 30, formatUtcTimestamp), {
+        ran: false,
+        deletedRows: 0,
+        deletedRecoveries: 0,
+        deletedNetworkEvents: 0,
+        deletedNotifications: 0,
+      });
+      assert.deepEqual(applyRetention(db, NOW + 61 * 60 * 1000, 30, formatUtcTimestamp), {
+        ran: true,
+        deletedRows: 1,
+        deletedRecoveries: 0,
+        deletedNetworkEvents: 0,
+        deletedNotifications: 0,
+      });
     } finally {
       db.close();
     }
@@ -51,8 +69,16 @@ describe('applyRetention', () => {
     // The config refuses more than 3650 days; a billion once made every tick fail with `Invalid time value` (issue 19).
     const db = openStore(join(makeTempDir(), 'watchdog.db'));
     try {
-      recordChecks(db, formatUtcTimestamp(new Date(NOW - 40 * DAY)), [{ processKey: 'web', verdict: verdictOf('healthy'), threshold: 2 }]);
-      assert.deepEqual(applyRetention(db, NOW, 1e9, formatUtcTimestamp), { ran: true, deletedRows: 0, deletedRecoveries: 0, deletedNetworkEvents: 0, deletedNotifications: 0 });
+      recordChecks(db, formatUtcTimestamp(new Date(NOW - 40 * DAY)), [
+        { processKey: 'web', verdict: verdictOf('healthy'), threshold: 2 },
+      ]);
+      assert.deepEqual(applyRetention(db, NOW, 1e9, formatUtcTimestamp), {
+        ran: true,
+        deletedRows: 0,
+        deletedRecoveries: 0,
+        deletedNetworkEvents: 0,
+        deletedNotifications: 0,
+      });
     } finally {
       db.close();
     }
@@ -61,9 +87,19 @@ describe('applyRetention', () => {
   it("also deletes the Python Watchdog's rows, whose timestamps have the same format", () => {
     const db = openStore(join(makeTempDir(), 'watchdog.db'));
     try {
-      db.prepare("INSERT INTO check_history (process_key, checked_at, health) VALUES ('web', '2026-01-01T00:00:00+00:00', 'healthy')").run();
-      db.prepare("INSERT INTO check_history (process_key, checked_at, health) VALUES ('web', '2026-06-29T00:00:00.123456+00:00', 'healthy')").run();
-      assert.deepEqual(applyRetention(db, NOW, 30, formatUtcTimestamp), { ran: true, deletedRows: 1, deletedRecoveries: 0, deletedNetworkEvents: 0, deletedNotifications: 0 });
+      db.prepare(
+        "INSERT INTO check_history (process_key, checked_at, health) VALUES ('web', '2026-01-01T00:00:00+00:00', 'healthy')",
+      ).run();
+      db.prepare(
+        "INSERT INTO check_history (process_key, checked_at, health) VALUES ('web', '2026-06-29T00:00:00.123456+00:00', 'healthy')",
+      ).run();
+      assert.deepEqual(applyRetention(db, NOW, 30, formatUtcTimestamp), {
+        ran: true,
+        deletedRows: 1,
+        deletedRecoveries: 0,
+        deletedNetworkEvents: 0,
+        deletedNotifications: 0,
+      });
     } finally {
       db.close();
     }

@@ -63,7 +63,10 @@ describe('sqliteAddonFailure', () => {
       ['another addon that cannot be loaded', dlopenError('other.node')],
       ['another module that is not there', notFoundError('no-such-package/index.js')],
       ["SQLite's own error", sqliteError],
-      ['a file system error', Object.assign(new Error("EACCES: permission denied, open 'better_sqlite3.node'"), { code: 'EACCES' })],
+      [
+        'a file system error',
+        Object.assign(new Error("EACCES: permission denied, open 'better_sqlite3.node'"), { code: 'EACCES' }),
+      ],
       ['a thrown string', 'better_sqlite3.node'],
     ] as const) {
       assert.equal(sqliteAddonFailure(error), undefined, what);

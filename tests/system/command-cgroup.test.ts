@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmdirSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createCommandCgroup, findOwnCgroupFolder, readPidNamespace } from '../../src/system/command-cgroup.js';
@@ -19,13 +28,38 @@ function fakeProc(cgroup: string, mountinfo: string[]): string {
 const V1 = '30 25 0:27 / /sys/fs/cgroup/memory rw,nosuid shared:12 - cgroup cgroup rw,memory';
 
 const cases: [name: string, cgroup: string, mountinfo: string[], expected: string | undefined][] = [
-  ['pure v2 under systemd', '0::/system.slice/watchdog.service\n', ['29 25 0:26 / /sys/fs/cgroup rw shared:4 - cgroup2 cgroup2 rw'], '/sys/fs/cgroup/system.slice/watchdog.service'],
-  ['hybrid: v2 at unified, v1 controllers beside it', '4:memory:/x\n0::/\n', [V1, '31 25 0:28 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw'], '/sys/fs/cgroup/unified'],
+  [
+    'pure v2 under systemd',
+    '0::/system.slice/watchdog.service\n',
+    ['29 25 0:26 / /sys/fs/cgroup rw shared:4 - cgroup2 cgroup2 rw'],
+    '/sys/fs/cgroup/system.slice/watchdog.service',
+  ],
+  [
+    'hybrid: v2 at unified, v1 controllers beside it',
+    '4:memory:/x\n0::/\n',
+    [V1, '31 25 0:28 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw'],
+    '/sys/fs/cgroup/unified',
+  ],
   ['v1 only: no cgroup2 mount', '4:memory:/x\n', [V1], undefined],
   ['a 0:: line but no cgroup2 mount', '0::/\n', [V1], undefined],
-  ['a mount of a subtree (a container): the path below its root', '0::/lxc/box/app\n', ['40 30 0:26 /lxc/box /sys/fs/cgroup rw - cgroup2 cgroup2 rw'], '/sys/fs/cgroup/app'],
-  ['a subtree mount that does not hold us', '0::/other\n', ['40 30 0:26 /lxc/box /sys/fs/cgroup rw - cgroup2 cgroup2 rw'], undefined],
-  ['a mount point with a space, as mountinfo escapes it', '0::/\n', ['41 25 0:26 / /mnt/cg\\040two rw - cgroup2 cgroup2 rw'], '/mnt/cg two'],
+  [
+    'a mount of a subtree (a container): the path below its root',
+    '0::/lxc/box/app\n',
+    ['40 30 0:26 /lxc/box /sys/fs/cgroup rw - cgroup2 cgroup2 rw'],
+    '/sys/fs/cgroup/app',
+  ],
+  [
+    'a subtree mount that does not hold us',
+    '0::/other\n',
+    ['40 30 0:26 /lxc/box /sys/fs/cgroup rw - cgroup2 cgroup2 rw'],
+    undefined,
+  ],
+  [
+    'a mount point with a space, as mountinfo escapes it',
+    '0::/\n',
+    ['41 25 0:26 / /mnt/cg\\040two rw - cgroup2 cgroup2 rw'],
+    '/mnt/cg two',
+  ],
 ];
 
 describe('findOwnCgroupFolder', () => {
@@ -45,7 +79,12 @@ describe('createCommandCgroup', () => {
   });
 
   const ownership: [name: string, uid: number, mode: number, reason: RegExp][] = [
-    ['a folder owned by a user (sudo inside user@.service): none used', 1000, 0o755, /is owned by uid 1000, not root: that user could move processes/],
+    [
+      'a folder owned by a user (sudo inside user@.service): none used',
+      1000,
+      0o755,
+      /is owned by uid 1000, not root: that user could move processes/,
+    ],
     ['a folder others may write: none used', 0, 0o777, /is writable by its group or others/],
     ["root's, 0755: trusted (this fake has no cgroup.kill)", 0, 0o755, /no cgroup\.kill/],
   ];
@@ -100,7 +139,10 @@ describe('createCommandCgroup', () => {
     }
     const made = createCommandCgroup();
     if ('dir' in made) made.release();
-    assert.deepEqual([abandoned, otherNamespace, live].map((dir) => existsSync(dir)), [false, true, true]);
+    assert.deepEqual(
+      [abandoned, otherNamespace, live].map((dir) => existsSync(dir)),
+      [false, true, true],
+    );
   });
 
   it('thaws, kills and removes a populated cgroup a SIGKILLed watchdog left frozen', async (t) => {
@@ -133,7 +175,7 @@ describe('createCommandCgroup', () => {
     assert.equal(existsSync(abandoned) ? readFileSync(join(abandoned, 'cgroup.procs'), 'utf8') : 'removed', 'removed');
   });
 
-  it('moves a member left behind back to its watchdog\'s cgroup, checking /proc shows it there first', async (t) => {
+  it("moves a member left behind back to its watchdog's cgroup, checking /proc shows it there first", async (t) => {
     const made = createCommandCgroup();
     if (!('dir' in made)) {
       t.skip(`no cgroup can be made here: ${made.reason}`);
@@ -147,6 +189,10 @@ describe('createCommandCgroup', () => {
     assert.deepEqual(made.members(), [child.pid]);
     made.release();
     assert.equal(existsSync(made.dir), false, 'removed once emptied');
-    assert.equal(readFileSync(`/proc/${child.pid}/cgroup`, 'utf8'), readFileSync('/proc/self/cgroup', 'utf8'), "back in the watchdog's cgroup");
+    assert.equal(
+      readFileSync(`/proc/${child.pid}/cgroup`, 'utf8'),
+      readFileSync('/proc/self/cgroup', 'utf8'),
+      "back in the watchdog's cgroup",
+    );
   });
 });

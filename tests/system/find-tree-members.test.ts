@@ -16,24 +16,37 @@ const base = [row(1, 0, 1, 1, 1), row(90, 1, 90, 90, 40), row(100, 90, 100, 100,
 const cases: [name: string, table: ProcStat[], expected: number[]][] = [
   ['a child', [...base, row(101, 100, 100, 100, 51)], [101]],
   ['a grandchild that called setsid', [...base, row(101, 100, 100, 100, 51), row(102, 101, 102, 102, 52)], [101, 102]],
-  ['a grandchild listed before its parent', [...base, row(102, 101, 102, 102, 52), row(101, 100, 100, 100, 51)], [101, 102]],
+  [
+    'a grandchild listed before its parent',
+    [...base, row(102, 101, 102, 102, 52), row(101, 100, 100, 100, 51)],
+    [101, 102],
+  ],
   ['a member of the session whose parent died (reparented to init)', [...base, row(103, 1, 103, 100, 53)], [103]],
   ['a member of the group whose parent died', [...base, row(104, 1, 100, 100, 54)], [104]],
   ['an orphan that left the session: invisible', [...base, row(105, 1, 105, 105, 55)], []],
   ['a zombie child: nothing to stop', [...base, row(106, 100, 100, 100, 56, 'Z')], []],
-  ['a child of a member that is older than that member: not its child (a reused PID)', [...base, row(101, 100, 100, 100, 51), row(107, 101, 107, 107, 30)], [101]],
+  [
+    'a child of a member that is older than that member: not its child (a reused PID)',
+    [...base, row(101, 100, 100, 100, 51), row(107, 101, 107, 107, 30)],
+    [101],
+  ],
   ['the watchdog and init are never members', base, []],
-  ['a session member older than the root: not the root\'s', [...base, row(108, 1, 108, 100, 20)], []],
+  ["a session member older than the root: not the root's", [...base, row(108, 1, 108, 100, 20)], []],
 ];
 
 describe('findTreeMembers', () => {
   for (const [name, table, expected] of cases) {
     it(name, () => {
-      assert.deepEqual(findTreeMembers(root, known, table).map((member) => member.pid).sort((a, b) => a - b), expected);
+      assert.deepEqual(
+        findTreeMembers(root, known, table)
+          .map((member) => member.pid)
+          .sort((a, b) => a - b),
+        expected,
+      );
     });
   }
 
-  it('stops matching by session once the root\'s PID names another process', () => {
+  it("stops matching by session once the root's PID names another process", () => {
     const table = [row(1, 0, 1, 1, 1), row(100, 1, 100, 100, 900), row(109, 100, 100, 100, 901)];
     // 109 is the child of the new process 100 (born after it), and 100 is not the root any more.
     assert.deepEqual(findTreeMembers(root, new Map([[100, 50]]), table), []);
@@ -47,16 +60,46 @@ describe('findTreeMembers', () => {
 
   it("still matches by session once the root is reaped while a known member carries the root's session ID", () => {
     const table = [row(1, 0, 1, 1, 1), row(101, 1, 101, 100, 51), row(111, 1, 111, 100, 60)];
-    assert.deepEqual(findTreeMembers(root, new Map([[100, 50], [101, 51]]), table), [{ pid: 111, startTime: 60 }]);
+    assert.deepEqual(
+      findTreeMembers(
+        root,
+        new Map([
+          [100, 50],
+          [101, 51],
+        ]),
+        table,
+      ),
+      [{ pid: 111, startTime: 60 }],
+    );
   });
 
   it('does not match by session when the member carrying the ID is a process that reused its PID', () => {
     const table = [row(1, 0, 1, 1, 1), row(101, 1, 101, 100, 700), row(111, 1, 111, 100, 800)];
-    assert.deepEqual(findTreeMembers(root, new Map([[100, 50], [101, 51]]), table), []);
+    assert.deepEqual(
+      findTreeMembers(
+        root,
+        new Map([
+          [100, 50],
+          [101, 51],
+        ]),
+        table,
+      ),
+      [],
+    );
   });
 
   it('does not return what it already knows', () => {
     const table = [...base, row(101, 100, 100, 100, 51)];
-    assert.deepEqual(findTreeMembers(root, new Map([[100, 50], [101, 51]]), table), []);
+    assert.deepEqual(
+      findTreeMembers(
+        root,
+        new Map([
+          [100, 50],
+          [101, 51],
+        ]),
+        table,
+      ),
+      [],
+    );
   });
 });

@@ -1,6 +1,16 @@
 // FolderCache keeps the folders a tick reaches, so heartbeats sharing one reach it once.
 import assert from 'node:assert/strict';
-import { closeSync, constants, fstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { FolderCache } from '../../src/system/folder-cache.js';

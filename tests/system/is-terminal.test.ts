@@ -29,8 +29,14 @@ describe('isTerminal', () => {
     // A pseudo-terminal's master side (major 5): a character device that is no memory device.
     const fd = openSync('/dev/ptmx', 'r+');
     try {
-      assert.equal(isTerminal(fd, () => true), true);
-      assert.equal(isTerminal(fd, () => false), false);
+      assert.equal(
+        isTerminal(fd, () => true),
+        true,
+      );
+      assert.equal(
+        isTerminal(fd, () => false),
+        false,
+      );
     } finally {
       closeSync(fd);
     }

@@ -18,14 +18,24 @@ describe('findUserInPasswd', () => {
     ['root', PASSWD, 'root', { name: 'root', uid: 0, gid: 0, home: '/root' }],
     ['a user with another primary group', PASSWD, 'app', { name: 'app', uid: 1000, gid: 1001, home: '/home/app' }],
     ['nobody', PASSWD, 'nobody', { name: 'nobody', uid: 65534, gid: 65534, home: '/nonexistent' }],
-    ['an empty home is /', 'nohome:x:1002:1002:::/bin/sh', 'nohome', { name: 'nohome', uid: 1002, gid: 1002, home: '/' }],
+    [
+      'an empty home is /',
+      'nohome:x:1002:1002:::/bin/sh',
+      'nohome',
+      { name: 'nohome', uid: 1002, gid: 1002, home: '/' },
+    ],
     ['an unknown name', PASSWD, 'mallory', undefined],
     ['a name is matched whole, not as a prefix', PASSWD, 'ap', undefined],
     ['case matters', PASSWD, 'App', undefined],
     ['an empty name', PASSWD, '', undefined],
     ['empty text', '', 'root', undefined],
     // Malformed lines are skipped, and the accounts after them still found.
-    ['too few fields', 'app:x:1000:1000:/home/app\napp:x:1000:1000::/home/app:/bin/sh', 'app', { name: 'app', uid: 1000, gid: 1000, home: '/home/app' }],
+    [
+      'too few fields',
+      'app:x:1000:1000:/home/app\napp:x:1000:1000::/home/app:/bin/sh',
+      'app',
+      { name: 'app', uid: 1000, gid: 1000, home: '/home/app' },
+    ],
     ['a uid that is not a number', 'app:x:abc:1000::/home/app:/bin/sh', 'app', undefined],
     ['a negative uid', 'app:x:-1:1000::/home/app:/bin/sh', 'app', undefined],
     ['an empty uid', 'app:x::1000::/home/app:/bin/sh', 'app', undefined],
@@ -36,9 +46,19 @@ describe('findUserInPasswd', () => {
       'app',
       { name: 'app', uid: 1000, gid: 1000, home: '/home/app' },
     ],
-    ['the first sound entry of a name wins', 'app:x:1000:1000::/a:/bin/sh\napp:x:2000:2000::/b:/bin/sh', 'app', { name: 'app', uid: 1000, gid: 1000, home: '/a' }],
+    [
+      'the first sound entry of a name wins',
+      'app:x:1000:1000::/a:/bin/sh\napp:x:2000:2000::/b:/bin/sh',
+      'app',
+      { name: 'app', uid: 1000, gid: 1000, home: '/a' },
+    ],
     ['a comment-like line is no account', '# app:x:0:0::/root:/bin/sh', 'app', undefined],
-    ['CRLF line ends keep the last field, not the home', 'app:x:1000:1000::/home/app:/bin/sh\r\n', 'app', { name: 'app', uid: 1000, gid: 1000, home: '/home/app' }],
+    [
+      'CRLF line ends keep the last field, not the home',
+      'app:x:1000:1000::/home/app:/bin/sh\r\n',
+      'app',
+      { name: 'app', uid: 1000, gid: 1000, home: '/home/app' },
+    ],
   ];
   for (const [name, text, user, expected] of cases) {
     it(name, () => {

@@ -25,13 +25,27 @@ describe('reachFolder and openFileSafely', () => {
   it('never open a file that is a link; follow one only when asked and only where root placed it', NEEDS_ROOT, () => {
     const { dir, secret, theirs } = hostileWorld();
     symlinkSync(secret, join(dir, 'config.json'));
-    assert.throws(() => openFileSafely(join(dir, 'config.json'), { flags: constants.O_RDONLY, trust: TEST_TRUST }), { code: 'ELOOP' });
-    const fd = openFileSafely(join(dir, 'config.json'), { flags: constants.O_RDONLY, trust: TEST_TRUST, followTrustedLink: true });
+    assert.throws(() => openFileSafely(join(dir, 'config.json'), { flags: constants.O_RDONLY, trust: TEST_TRUST }), {
+      code: 'ELOOP',
+    });
+    const fd = openFileSafely(join(dir, 'config.json'), {
+      flags: constants.O_RDONLY,
+      trust: TEST_TRUST,
+      followTrustedLink: true,
+    });
     closeSync(fd);
     symlinkSync(secret, join(theirs, 'config.json'));
-    assert.throws(() => openFileSafely(join(theirs, 'config.json'), { flags: constants.O_RDONLY, trust: TEST_TRUST, followTrustedLink: true }), {
-      code: 'EUNSAFEPATH',
-      message: /config\.json is a symbolic link in .*theirs, a folder of user 65534: not followed/,
-    });
+    assert.throws(
+      () =>
+        openFileSafely(join(theirs, 'config.json'), {
+          flags: constants.O_RDONLY,
+          trust: TEST_TRUST,
+          followTrustedLink: true,
+        }),
+      {
+        code: 'EUNSAFEPATH',
+        message: /config\.json is a symbolic link in .*theirs, a folder of user 65534: not followed/,
+      },
+    );
   });
 });

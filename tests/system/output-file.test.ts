@@ -2,7 +2,20 @@
 // second name of another file, or another user's file; read back through the descriptor that wrote.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chownSync, closeSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  chownSync,
+  closeSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { openOutputFile, readOutputSince } from '../../src/system/output-file.js';
@@ -31,16 +44,25 @@ describe('openOutputFile', () => {
     symlinkSync(secret, join(theirs, 'link.log'));
     assert.throws(() => openOutputFile(join(theirs, 'link.log')), { code: 'ELOOP' });
     linkSync(secret, join(theirs, 'hard.log'));
-    assert.throws(() => openOutputFile(join(theirs, 'hard.log')), { code: 'EUNSAFEPATH', message: /has 2 names \(hard links\)/ });
+    assert.throws(() => openOutputFile(join(theirs, 'hard.log')), {
+      code: 'EUNSAFEPATH',
+      message: /has 2 names \(hard links\)/,
+    });
     writeFileSync(join(theirs, 'theirs.log'), '');
     chownSync(join(theirs, 'theirs.log'), OTHER_UID, OTHER_UID);
-    assert.throws(() => openOutputFile(join(theirs, 'theirs.log')), { code: 'EUNSAFEPATH', message: /belongs to user 65534/ });
+    assert.throws(() => openOutputFile(join(theirs, 'theirs.log')), {
+      code: 'EUNSAFEPATH',
+      message: /belongs to user 65534/,
+    });
     const allowed = openOutputFile(join(theirs, 'theirs.log'), { appUser: { uid: OTHER_UID, gid: OTHER_UID } });
     closeSync(allowed.fd);
     // A new log of the app's is the app user's, so they cannot move a file of root's about.
     const created = openOutputFile(join(theirs, 'new.log'), { appUser: { uid: OTHER_UID, gid: OTHER_UID } });
     closeSync(created.fd);
-    assert.deepEqual([statSync(join(theirs, 'new.log')).uid, statSync(join(theirs, 'new.log')).gid], [OTHER_UID, OTHER_UID]);
+    assert.deepEqual(
+      [statSync(join(theirs, 'new.log')).uid, statSync(join(theirs, 'new.log')).gid],
+      [OTHER_UID, OTHER_UID],
+    );
     assert.equal(readFileSync(secret, 'utf8'), SECRET, 'the secret is unchanged');
     assert.equal(statSync(secret).nlink, 2, 'the hard link was left alone');
   });
@@ -60,7 +82,11 @@ describe('openOutputFile', () => {
     symlinkSync(secret, `${path}.1`);
     const opened = openOutputFile(path, { rotateAboveBytes: 10 });
     closeSync(opened.fd);
-    assert.equal(readFileSync(`${path}.1`, 'utf8'), 'x'.repeat(100), 'the link at .1 was replaced, not written through');
+    assert.equal(
+      readFileSync(`${path}.1`, 'utf8'),
+      'x'.repeat(100),
+      'the link at .1 was replaced, not written through',
+    );
     assert.equal(readFileSync(secret, 'utf8'), SECRET);
     assert.equal(lstatSync(`${path}.1`).isFile(), true);
   });
@@ -76,7 +102,10 @@ describe('openOutputFile', () => {
         holder.stdout.once('data', () => resolve());
         holder.once('exit', (code) => reject(new Error(`the lease holder exited ${String(code)}`)));
       });
-      assert.throws(() => openOutputFile(path), { code: 'EUNSAFEPATH', message: /is held by a lease of another process: not opened/ });
+      assert.throws(() => openOutputFile(path), {
+        code: 'EUNSAFEPATH',
+        message: /is held by a lease of another process: not opened/,
+      });
     } finally {
       holder.kill('SIGKILL');
     }

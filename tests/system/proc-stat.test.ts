@@ -4,13 +4,20 @@ import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { listProcessGroup, parseProcStat, readBootTimeMs, readProcStat, startedAtMs } from '../../src/system/proc-stat.js';
+import {
+  listProcessGroup,
+  parseProcStat,
+  readBootTimeMs,
+  readProcStat,
+  startedAtMs,
+} from '../../src/system/proc-stat.js';
 import { killGroupOnCleanup, waitUntil } from '../helpers/owned-processes.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 /** A `/proc/PID/stat` line as Linux writes it: 52 fields, start time (field 22) 8801234. */
 function statLine(pid: number, comm: string, state: string, ppid: number, pgrp: number, session = pgrp): string {
-  const afterSession = '34816 4242 4194560 120 0 0 0 3 1 0 0 20 0 1 0 8801234 9437184 512 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 2 0 0 0 0 0 0 0 0 0 0 0 0 0';
+  const afterSession =
+    '34816 4242 4194560 120 0 0 0 3 1 0 0 20 0 1 0 8801234 9437184 512 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 2 0 0 0 0 0 0 0 0 0 0 0 0 0';
   return `${pid} (${comm}) ${state} ${ppid} ${pgrp} ${session} ${afterSession}\n`;
 }
 
@@ -31,7 +38,14 @@ describe('parseProcStat', () => {
       '26476 (cat) R 26461 26461 25627 0 -1 4194304 101 0 0 0 0 0 0 0 20 0 1 0 376353 3133440 380 18446744073709551615 ' +
       '94732450254848 94732450274729 140723428500464 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0 94732450290736 94732450292352 ' +
       '94733512454144 140723428502239 140723428502259 140723428502259 140723428503531 0\n';
-    assert.deepEqual(parseProcStat(line), { pid: 26476, state: 'R', ppid: 26461, pgrp: 26461, session: 25627, startTime: 376353 });
+    assert.deepEqual(parseProcStat(line), {
+      pid: 26476,
+      state: 'R',
+      ppid: 26461,
+      pgrp: 26461,
+      session: 25627,
+      startTime: 376353,
+    });
   });
 
   // The command name is whatever the program set: spaces, parentheses, even a newline.
@@ -101,7 +115,10 @@ describe('readProcStat and listProcessGroup on a fake proc root', () => {
     mkdirSync(join(root, '107')); // exited during the scan
     mkdirSync(join(root, 'self'));
     writeFileSync(join(root, 'stat'), 'cpu  1 2 3\n');
-    assert.deepEqual(listProcessGroup(100, root).sort((a, b) => a - b), [100, 101, 102, 106]);
+    assert.deepEqual(
+      listProcessGroup(100, root).sort((a, b) => a - b),
+      [100, 101, 102, 106],
+    );
     assert.deepEqual(listProcessGroup(105, root), [105]);
     assert.deepEqual(listProcessGroup(999, root), []);
     for (const pgid of [0, -1, Number.NaN]) assert.deepEqual(listProcessGroup(pgid, root), [], String(pgid));
@@ -126,7 +143,10 @@ describe('readProcStat and listProcessGroup on the real /proc', () => {
     const exited = once(child, 'exit');
 
     const stat = readProcStat(pid);
-    assert.deepEqual({ ppid: stat?.ppid, pgrp: stat?.pgrp, session: stat?.session }, { ppid: process.pid, pgrp: pid, session: pid });
+    assert.deepEqual(
+      { ppid: stat?.ppid, pgrp: stat?.pgrp, session: stat?.session },
+      { ppid: process.pid, pgrp: pid, session: pid },
+    );
     assert.notEqual(readProcStat(process.pid)?.pgrp, pid);
     assert.deepEqual(listProcessGroup(pid), [pid]);
 
@@ -198,7 +218,10 @@ describe('readBootTimeMs and startedAtMs', () => {
     assert.ok(own !== undefined);
     // Correctness, not speed: two ways of dating this process agree (a unit slip would be off by hours or years).
     const fromUptime = Date.now() - process.uptime() * 1000;
-    assert.ok(Math.abs(startedAtMs(own, bootTimeMs) - fromUptime) < 30_000, `${startedAtMs(own, bootTimeMs)} vs ${fromUptime}`);
+    assert.ok(
+      Math.abs(startedAtMs(own, bootTimeMs) - fromUptime) < 30_000,
+      `${startedAtMs(own, bootTimeMs)} vs ${fromUptime}`,
+    );
   });
 
   it('reads btime from a procfs tree, and converts clock ticks at USER_HZ', () => {

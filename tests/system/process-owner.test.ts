@@ -9,7 +9,8 @@ import { readCommandLine, readProcessUids, uidsFromStatus, type ProcessUids } fr
 import { onCleanup } from '../helpers/cleanup.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
-const STATUS = (uidLine: string): string => `Name:\tapp\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t4321\nPid:\t4321\nPPid:\t1\n${uidLine}\nGid:\t1000\t1000\t1000\t1000\n`;
+const STATUS = (uidLine: string): string =>
+  `Name:\tapp\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t4321\nPid:\t4321\nPPid:\t1\n${uidLine}\nGid:\t1000\t1000\t1000\t1000\n`;
 
 describe('uidsFromStatus', () => {
   const cases: [string, string, ProcessUids | undefined][] = [
@@ -45,7 +46,10 @@ describe('readProcessUids and readCommandLine on a fake /proc', () => {
 
   const proc = (): string =>
     fakeProc({
-      4321: { status: STATUS('Uid:\t1000\t1001\t1001\t1001'), cmdline: '/usr/bin/node\0/srv/app/server.js\0--name\0my app\0' },
+      4321: {
+        status: STATUS('Uid:\t1000\t1001\t1001\t1001'),
+        cmdline: '/usr/bin/node\0/srv/app/server.js\0--name\0my app\0',
+      },
       4322: { status: STATUS('Uid:\t0\t0\t0\t0'), cmdline: '' },
       4323: { cmdline: 'sh\0-c\0sleep 5\0\0\0' },
       4324: { cmdline: 'no-trailing-nul' },

@@ -10,7 +10,17 @@ import { livenessFromStatus, procfsProcessTable, type ProcessLiveness } from '..
 
 /** A `/proc/PID/status` text as Linux writes it (abridged). */
 function statusText(pid: number, state: string, tgid = pid, name = 'app'): string {
-  return [`Name:\t${name}`, 'Umask:\t0022', `State:\t${state}`, `Tgid:\t${tgid}`, 'Ngid:\t0', `Pid:\t${pid}`, 'PPid:\t1', 'Threads:\t1', ''].join('\n');
+  return [
+    `Name:\t${name}`,
+    'Umask:\t0022',
+    `State:\t${state}`,
+    `Tgid:\t${tgid}`,
+    'Ngid:\t0',
+    `Pid:\t${pid}`,
+    'PPid:\t1',
+    'Threads:\t1',
+    '',
+  ].join('\n');
 }
 
 describe('livenessFromStatus', () => {
@@ -28,7 +38,12 @@ describe('livenessFromStatus', () => {
     [statusText(1234, 'S (sleeping)', 1234, 'a) Z (b'), 'alive'],
   ];
   for (const [status, expected] of cases) {
-    it(`${JSON.stringify(status.split('\n').filter((line) => /^(State|Tgid)/.test(line)).join(' '))} → ${expected}`, () => {
+    it(`${JSON.stringify(
+      status
+        .split('\n')
+        .filter((line) => /^(State|Tgid)/.test(line))
+        .join(' '),
+    )} → ${expected}`, () => {
       assert.equal(livenessFromStatus(status, 1234), expected);
     });
   }
@@ -154,7 +169,9 @@ describe('procfsProcessTable on the real /proc', () => {
   // /proc/TID exists for every thread, though only processes are listed: a dead app's
   // PID reused as a thread ID of an unrelated process must not look like the app.
   it('does not take a thread ID for a live process', () => {
-    const tid = readdirSync('/proc/self/task').map(Number).find((id) => id !== process.pid);
+    const tid = readdirSync('/proc/self/task')
+      .map(Number)
+      .find((id) => id !== process.pid);
     assert.ok(tid !== undefined, 'this Node process has more than one thread');
     assert.equal(table.liveness(tid), 'thread');
   });

@@ -37,7 +37,10 @@ describe('readPidFile', () => {
     const dir = makeTempDir();
     writeFileSync(join(dir, 'other.pid'), '1\n');
     symlinkSync(join(dir, 'other.pid'), join(dir, 'app.pid'));
-    assert.deepEqual(readPidFile(join(dir, 'app.pid')), { kind: 'refused', reason: `${join(dir, 'app.pid')} is a symbolic link: not followed (it may point at any file)` });
+    assert.deepEqual(readPidFile(join(dir, 'app.pid')), {
+      kind: 'refused',
+      reason: `${join(dir, 'app.pid')} is a symbolic link: not followed (it may point at any file)`,
+    });
   });
 
   it('refuses a folder and does not block on a FIFO', () => {

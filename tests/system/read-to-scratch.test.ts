@@ -53,7 +53,10 @@ describe('readProcFile', () => {
   }
 
   it('reads a file that fits the shared buffer', () => {
-    assert.equal(readProcFile(7, 'status', fakeProc(7, 'status', 'State:\tS (sleeping)\nTgid:\t7\n')), 'State:\tS (sleeping)\nTgid:\t7\n');
+    assert.equal(
+      readProcFile(7, 'status', fakeProc(7, 'status', 'State:\tS (sleeping)\nTgid:\t7\n')),
+      'State:\tS (sleeping)\nTgid:\t7\n',
+    );
   });
 
   it('reads a file longer than the shared buffer whole (a long command line)', () => {

@@ -11,7 +11,10 @@ describe('renameInFolder', () => {
     const { dir } = hostileWorld();
     writeFileSync(join(dir, 'hb.json'), '{}');
     renameInFolder(join(dir, 'hb.json'), join(dir, 'hb.json.stale'), TEST_TRUST);
-    assert.deepEqual(readdirSync(dir).filter((name) => name.startsWith('hb')), ['hb.json.stale']);
+    assert.deepEqual(
+      readdirSync(dir).filter((name) => name.startsWith('hb')),
+      ['hb.json.stale'],
+    );
   });
 
   it('moves nothing in another app’s folder that a link leads to', NEEDS_ROOT, () => {
@@ -19,7 +22,10 @@ describe('renameInFolder', () => {
     mkdirSync(join(dir, 'bob'));
     writeFileSync(join(dir, 'bob', 'hb.json'), '{"bob":true}');
     symlinkSync(join(dir, 'bob'), join(theirs, 'hb'));
-    assert.throws(() => renameInFolder(join(theirs, 'hb', 'hb.json'), join(theirs, 'hb', 'hb.json.stale'), TEST_TRUST), { code: 'EUNSAFEPATH' });
+    assert.throws(
+      () => renameInFolder(join(theirs, 'hb', 'hb.json'), join(theirs, 'hb', 'hb.json.stale'), TEST_TRUST),
+      { code: 'EUNSAFEPATH' },
+    );
     assert.deepEqual(readdirSync(join(dir, 'bob')), ['hb.json']);
   });
 

@@ -28,11 +28,17 @@ describe('replaceFile', () => {
 
   it('refuses a folder of another user or one others can write', NEEDS_ROOT, () => {
     const { dir, theirs } = hostileWorld();
-    assert.throws(() => replaceFile(join(theirs, 'x.prom'), 'x', 0o644, TEST_TRUST), { code: 'EUNSAFEPATH', message: /a folder of user 65534/ });
+    assert.throws(() => replaceFile(join(theirs, 'x.prom'), 'x', 0o644, TEST_TRUST), {
+      code: 'EUNSAFEPATH',
+      message: /a folder of user 65534/,
+    });
     const open = join(dir, 'open');
     mkdirSync(open);
     chmodSync(open, 0o1777);
-    assert.throws(() => replaceFile(join(open, 'x.prom'), 'x', 0o644, TEST_TRUST), { code: 'EUNSAFEPATH', message: /mode 1777/ });
+    assert.throws(() => replaceFile(join(open, 'x.prom'), 'x', 0o644, TEST_TRUST), {
+      code: 'EUNSAFEPATH',
+      message: /mode 1777/,
+    });
     assert.deepEqual(readdirSync(theirs), []);
     assert.deepEqual(readdirSync(open), []);
   });

@@ -17,7 +17,7 @@ describe('runShellCommand: input', () => {
   it('writes the input to the standard input, then closes it', hangGuard, async () => {
     const cwd = makeTempDir();
     const input = '{"event":"gave_up","summary":"web: ünïcode and \\"quotes\\""}\nsecond line\n';
-    const result = await runShellCommand(optionsFor("cat > received.json; echo read-all", cwd, { input }));
+    const result = await runShellCommand(optionsFor('cat > received.json; echo read-all', cwd, { input }));
     assert.equal(result.exitCode, 0);
     assert.equal(result.spawnError, undefined);
     assert.equal(result.outputTail, 'read-all\n', 'cat saw the end of its input');
@@ -31,15 +31,19 @@ describe('runShellCommand: input', () => {
     assert.equal(readFileSync(join(cwd, 'received.txt'), 'utf8'), '');
   });
 
-  it('takes a command that exits without reading a large input: its exit code, no throw (EPIPE ignored)', hangGuard, async () => {
-    const cwd = makeTempDir();
-    const input = 'x'.repeat(1024 * 1024);
-    const result = await runShellCommand(optionsFor('exit 3', cwd, { input }));
-    assert.equal(result.exitCode, 3);
-    assert.equal(result.signal, null);
-    assert.equal(result.timedOut, false);
-    assert.equal(result.spawnError, undefined);
-  });
+  it(
+    'takes a command that exits without reading a large input: its exit code, no throw (EPIPE ignored)',
+    hangGuard,
+    async () => {
+      const cwd = makeTempDir();
+      const input = 'x'.repeat(1024 * 1024);
+      const result = await runShellCommand(optionsFor('exit 3', cwd, { input }));
+      assert.equal(result.exitCode, 3);
+      assert.equal(result.signal, null);
+      assert.equal(result.timedOut, false);
+      assert.equal(result.spawnError, undefined);
+    },
+  );
 
   it('reports a folder that does not exist as spawnError, input or not, without throwing', hangGuard, async () => {
     const cwd = join(makeTempDir(), 'missing');

@@ -15,13 +15,12 @@ function optionsFor(command: string, extra: Partial<ShellCommandOptions> = {}): 
 const hangGuard = { timeout: 60_000 };
 
 /** A grandchild that leaves the command's session, writes its PID, and sleeps. */
-const SETSID_GRANDCHILD = 'setsid sh -c \'echo $$ > escaped.pid; exec sleep 1000\' & wait';
+const SETSID_GRANDCHILD = "setsid sh -c 'echo $$ > escaped.pid; exec sleep 1000' & wait";
 /**
  * A descendant that leaves the session and whose parent exits at once (a double fork):
  * it is reparented to init (or a subreaper), so nothing in /proc leads back to the command.
  */
-const ORPHAN = '( setsid sh -c \'echo $$ > escaped.pid; exec sleep 1000\' & ); sleep 1000';
-
+const ORPHAN = "( setsid sh -c 'echo $$ > escaped.pid; exec sleep 1000' & ); sleep 1000";
 
 /** The cgroup v2 path of a process, from the `0::` line of /proc/PID/cgroup. */
 function cgroupOf(pid: number): string | undefined {
@@ -37,15 +36,21 @@ describe('runShellCommand: the whole tree of a command that times out', () => {
       const escaped = await readPidFile(join(cwd, 'escaped.pid'));
       killProcessOnCleanup(escaped);
       const start = readProcStat(escaped)?.startTime;
-      assert.notEqual(readProcStat(escaped)?.session, readProcStat(process.pid)?.session, 'precondition: it left the session');
+      assert.notEqual(
+        readProcStat(escaped)?.session,
+        readProcStat(process.pid)?.session,
+        'precondition: it left the session',
+      );
 
       const result = await running;
       assert.equal(result.timedOut, true);
       assert.ok(isGone(escaped, start), 'the grandchild in its own session is gone');
       assert.equal(result.treeStop?.survivors.length, 0);
       assert.ok((result.treeStop?.signalled ?? 0) >= 2, `signalled ${result.treeStop?.signalled}`);
-      if (useCgroup && findOwnCgroupFolder() !== undefined) assert.equal(result.treeStop?.mechanism, 'cgroup and process tree');
-      if (!useCgroup) assert.deepEqual([result.treeStop?.mechanism, result.treeStop?.noCgroup], ['process tree', 'not asked for']);
+      if (useCgroup && findOwnCgroupFolder() !== undefined)
+        assert.equal(result.treeStop?.mechanism, 'cgroup and process tree');
+      if (!useCgroup)
+        assert.deepEqual([result.treeStop?.mechanism, result.treeStop?.noCgroup], ['process tree', 'not asked for']);
     });
   }
 
@@ -76,13 +81,23 @@ describe('runShellCommand: the whole tree of a command that times out', () => {
     assert.equal(isGone(orphan, start), false, 'the orphan lives: nothing in /proc leads back to the command');
   });
 
-  it('lets a daemon left by a command that exited on its own live, back in the watchdog\'s cgroup', hangGuard, async () => {
-    const cwd = makeTempDir();
-    const result = await runShellCommand(optionsFor('setsid sh -c \'echo $$ > daemon.pid; exec sleep 1000\' > /dev/null 2>&1 & sleep 0.2', { cwd }));
-    const daemon = await readPidFile(join(cwd, 'daemon.pid'));
-    killProcessOnCleanup(daemon);
-    assert.equal(result.exitCode, 0);
-    assert.equal(isGone(daemon), false, 'it lives');
-    assert.equal(cgroupOf(daemon), cgroupOf(process.pid), 'it is where it would have been without the command\'s cgroup');
-  });
+  it(
+    "lets a daemon left by a command that exited on its own live, back in the watchdog's cgroup",
+    hangGuard,
+    async () => {
+      const cwd = makeTempDir();
+      const result = await runShellCommand(
+        optionsFor("setsid sh -c 'echo $$ > daemon.pid; exec sleep 1000' > /dev/null 2>&1 & sleep 0.2", { cwd }),
+      );
+      const daemon = await readPidFile(join(cwd, 'daemon.pid'));
+      killProcessOnCleanup(daemon);
+      assert.equal(result.exitCode, 0);
+      assert.equal(isGone(daemon), false, 'it lives');
+      assert.equal(
+        cgroupOf(daemon),
+        cgroupOf(process.pid),
+        "it is where it would have been without the command's cgroup",
+      );
+    },
+  );
 });

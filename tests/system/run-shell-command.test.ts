@@ -84,7 +84,11 @@ describe('runShellCommand', () => {
     // An ignored signal stays ignored across exec, so `sleep` ignores SIGTERM too.
     const cwd = makeTempDir();
     const running = runShellCommand(
-      optionsFor('trap "" TERM; sleep 1000 & echo $! > grandchild.pid; wait', { cwd, timeoutMs: 300, killGraceMs: 300 }),
+      optionsFor('trap "" TERM; sleep 1000 & echo $! > grandchild.pid; wait', {
+        cwd,
+        timeoutMs: 300,
+        killGraceMs: 300,
+      }),
     );
     const grandchild = await readPidFile(join(cwd, 'grandchild.pid'));
     killProcessOnCleanup(grandchild);
@@ -111,13 +115,21 @@ describe('runShellCommand', () => {
       process.kill(pid, signal);
     };
     const cwd = makeTempDir();
-    const result = await runShellCommand(optionsFor('sleep 1000 & echo $! > grandchild.pid; wait', { cwd, timeoutMs: 300, treeAccess: { kill } }));
+    const result = await runShellCommand(
+      optionsFor('sleep 1000 & echo $! > grandchild.pid; wait', { cwd, timeoutMs: 300, treeAccess: { kill } }),
+    );
     const grandchild = await readPidFile(join(cwd, 'grandchild.pid'));
     assert.equal(result.timedOut, true);
     assert.ok(result.pid !== undefined);
     assert.ok(sent.length > 0);
-    assert.deepEqual([...new Set(sent.map(([pid]) => pid))].sort(), [result.pid, grandchild].sort((a, b) => a - b));
-    assert.ok(sent.every(([pid]) => pid > 1), 'never a group, never init');
+    assert.deepEqual(
+      [...new Set(sent.map(([pid]) => pid))].sort(),
+      [result.pid, grandchild].sort((a, b) => a - b),
+    );
+    assert.ok(
+      sent.every(([pid]) => pid > 1),
+      'never a group, never init',
+    );
   });
 
   it('returns when the shell exits although a background grandchild keeps its output open', hangGuard, async () => {
@@ -158,23 +170,31 @@ describe('runShellCommand', () => {
 });
 
 describe('runShellCommand: the watchdog asked to stop', () => {
-  it('stops the whole group at once when its signal aborts, with a short grace, and says it was interrupted', hangGuard, async () => {
-    const cwd = makeTempDir();
-    const controller = new AbortController();
-    // Ignores SIGTERM, so the group needs SIGKILL after the grace (at most 1 s, not killGraceMs).
-    const running = runShellCommand(
-      optionsFor(`trap '' TERM; sleep 1000 & echo $! > grandchild.pid; while :; do sleep 0.1; done`, { cwd, killGraceMs: 30_000, signal: controller.signal }),
-    );
-    const grandchild = await readPidFile(join(cwd, 'grandchild.pid'));
-    killProcessOnCleanup(grandchild);
-    const started = performance.now();
-    controller.abort('SIGTERM');
-    const result = await running;
-    assert.equal(result.interrupted, true);
-    assert.equal(result.timedOut, false);
-    assert.ok(performance.now() - started < 10_000, 'stopped within the short grace, not killGraceMs');
-    assert.ok(isGone(grandchild), 'no member of its group is left');
-  });
+  it(
+    'stops the whole group at once when its signal aborts, with a short grace, and says it was interrupted',
+    hangGuard,
+    async () => {
+      const cwd = makeTempDir();
+      const controller = new AbortController();
+      // Ignores SIGTERM, so the group needs SIGKILL after the grace (at most 1 s, not killGraceMs).
+      const running = runShellCommand(
+        optionsFor(`trap '' TERM; sleep 1000 & echo $! > grandchild.pid; while :; do sleep 0.1; done`, {
+          cwd,
+          killGraceMs: 30_000,
+          signal: controller.signal,
+        }),
+      );
+      const grandchild = await readPidFile(join(cwd, 'grandchild.pid'));
+      killProcessOnCleanup(grandchild);
+      const started = performance.now();
+      controller.abort('SIGTERM');
+      const result = await running;
+      assert.equal(result.interrupted, true);
+      assert.equal(result.timedOut, false);
+      assert.ok(performance.now() - started < 10_000, 'stopped within the short grace, not killGraceMs');
+      assert.ok(isGone(grandchild), 'no member of its group is left');
+    },
+  );
 
   it('runs nothing long when the signal has already aborted', hangGuard, async () => {
     const controller = new AbortController();

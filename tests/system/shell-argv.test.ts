@@ -23,7 +23,10 @@ describe('shellArgv', () => {
   });
 
   it('with root as the user, run by root: plain sh', () => {
-    assert.deepEqual(shellArgv(COMMAND, { name: 'root', uid: 0, gid: 0, home: '/root' }, 0), { file: '/bin/sh', args: ['-c', COMMAND] });
+    assert.deepEqual(shellArgv(COMMAND, { name: 'root', uid: 0, gid: 0, home: '/root' }, 0), {
+      file: '/bin/sh',
+      args: ['-c', COMMAND],
+    });
   });
 
   it('when the own uid is not known: setpriv', () => {
@@ -46,8 +49,14 @@ describe('userEnv', () => {
 
 describe('setprivPath', () => {
   it('is an absolute path, never looked up through PATH (an app user could plant a setpriv there)', () => {
-    assert.equal(setprivPath(() => false), '/usr/bin/setpriv');
-    assert.equal(setprivPath((path) => path === '/bin/setpriv'), '/bin/setpriv');
+    assert.equal(
+      setprivPath(() => false),
+      '/usr/bin/setpriv',
+    );
+    assert.equal(
+      setprivPath((path) => path === '/bin/setpriv'),
+      '/bin/setpriv',
+    );
     assert.ok(setprivPath().startsWith('/'), 'absolute on this machine');
   });
 });

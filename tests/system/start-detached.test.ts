@@ -16,7 +16,14 @@ const STARTER = fileURLToPath(new URL('fixtures/start-detached-and-return.ts', i
 /** Options for an app started in a fresh temp folder, its output in `logs/app.out` there. */
 function optionsFor(command: string, extra: Partial<StartDetachedOptions> = {}): StartDetachedOptions {
   const dir = makeTempDir();
-  return { command, cwd: dir, env: process.env, outputPath: join(dir, 'logs', 'app.out'), verifyDelayMs: 10_000, ...extra };
+  return {
+    command,
+    cwd: dir,
+    env: process.env,
+    outputPath: join(dir, 'logs', 'app.out'),
+    verifyDelayMs: 10_000,
+    ...extra,
+  };
 }
 
 /** Starts an app; one still running is SIGKILLed (its whole group) when the test ends. */
@@ -71,12 +78,16 @@ describe('startDetached', () => {
     // dash (Debian's /bin/sh) does not replace itself with the last command of `sh -c`:
     // the PID is the shell's, and the app is its child in the same group and session.
     assert.equal(commOf(pid), 'sh');
-    const appOf = (): number | undefined => listProcessGroup(pid).find((member) => member !== pid && commOf(member) === 'sleep');
+    const appOf = (): number | undefined =>
+      listProcessGroup(pid).find((member) => member !== pid && commOf(member) === 'sleep');
     await waitUntil(() => appOf() !== undefined, 'the shell has started the app');
     const app = appOf() ?? 0;
     assert.equal(listProcessGroup(pid).length, 2);
     const appStat = readProcStat(app);
-    assert.deepEqual({ ppid: appStat?.ppid, pgrp: appStat?.pgrp, session: appStat?.session }, { ppid: pid, pgrp: pid, session: pid });
+    assert.deepEqual(
+      { ppid: appStat?.ppid, pgrp: appStat?.pgrp, session: appStat?.session },
+      { ppid: pid, pgrp: pid, session: pid },
+    );
   });
 
   it('gives the app the PID itself when the command uses exec', hangGuard, async () => {
@@ -88,29 +99,37 @@ describe('startDetached', () => {
     assert.equal(readProcStat(result.pid)?.session, result.pid);
   });
 
-  it('leaves the app running, and writing its output, after the process that started it has ended', hangGuard, async () => {
-    const options = optionsFor('while :; do echo tick; sleep 0.05; done', { verifyDelayMs: 100 });
-    // The starter passes its own environment; a JSON copy of this one is not needed.
-    const starter = spawn(process.execPath, ['--import', 'tsx', STARTER, JSON.stringify({ ...options, env: undefined })], {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let printed = '';
-    starter.stdout.setEncoding('utf8').on('data', (chunk: string) => (printed += chunk));
-    // The starter never calls process.exit: it ends only if nothing of startDetached keeps it alive.
-    const [code] = (await once(starter, 'exit')) as [number | null];
-    assert.equal(code, 0);
-    const result = JSON.parse(printed) as StartDetachedResult;
-    assert.equal(result.outcome, 'running');
-    assert.ok(result.pid !== undefined);
-    killGroupOnCleanup(result.pid);
+  it(
+    'leaves the app running, and writing its output, after the process that started it has ended',
+    hangGuard,
+    async () => {
+      const options = optionsFor('while :; do echo tick; sleep 0.05; done', { verifyDelayMs: 100 });
+      // The starter passes its own environment; a JSON copy of this one is not needed.
+      const starter = spawn(
+        process.execPath,
+        ['--import', 'tsx', STARTER, JSON.stringify({ ...options, env: undefined })],
+        {
+          cwd: REPO_ROOT,
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
+      let printed = '';
+      starter.stdout.setEncoding('utf8').on('data', (chunk: string) => (printed += chunk));
+      // The starter never calls process.exit: it ends only if nothing of startDetached keeps it alive.
+      const [code] = (await once(starter, 'exit')) as [number | null];
+      assert.equal(code, 0);
+      const result = JSON.parse(printed) as StartDetachedResult;
+      assert.equal(result.outcome, 'running');
+      assert.ok(result.pid !== undefined);
+      killGroupOnCleanup(result.pid);
 
-    assert.equal(isGone(result.pid), false);
-    assert.notEqual(readProcStat(result.pid)?.ppid, starter.pid);
-    const ticks = (): number => readFileSync(options.outputPath, 'utf8').split('tick\n').length - 1;
-    const ticksAtExit = ticks();
-    await waitUntil(() => ticks() > ticksAtExit + 2, 'the app writes more output');
-  });
+      assert.equal(isGone(result.pid), false);
+      assert.notEqual(readProcStat(result.pid)?.ppid, starter.pid);
+      const ticks = (): number => readFileSync(options.outputPath, 'utf8').split('tick\n').length - 1;
+      const ticksAtExit = ticks();
+      await waitUntil(() => ticks() > ticksAtExit + 2, 'the app writes more output');
+    },
+  );
 
   it('appends the output of each start after its header, and reports only the new output', async () => {
     const first = optionsFor('echo first run', { header: '--- start 1 ---' });

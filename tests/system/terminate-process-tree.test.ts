@@ -24,7 +24,8 @@ function fakeMachine(rows: ProcStat[], options: { ignoresTerm?: number[] } = {})
         if (row === undefined) throw Object.assign(new Error('ESRCH'), { code: 'ESRCH' });
         if (signal === 'SIGSTOP') row.state = 'T';
         if (signal === 'SIGCONT') row.state = 'S';
-        if (signal === 'SIGKILL' || (signal === 'SIGTERM' && !(options.ignoresTerm ?? []).includes(pid))) table.delete(pid);
+        if (signal === 'SIGKILL' || (signal === 'SIGTERM' && !(options.ignoresTerm ?? []).includes(pid)))
+          table.delete(pid);
       },
     },
   };
@@ -39,23 +40,39 @@ const root = { pid: 100, startTime: 50 };
 
 describe('terminateProcessTree', () => {
   it('stops the whole tree before it signals any of it, then SIGTERM and SIGCONT to each', async () => {
-    const machine = fakeMachine([row(1, 0, 1, 1), row(100, 90, 100, 50), row(101, 100, 101, 51), row(102, 101, 102, 52), row(200, 1, 200, 60)]);
+    const machine = fakeMachine([
+      row(1, 0, 1, 1),
+      row(100, 90, 100, 50),
+      row(101, 100, 101, 51),
+      row(102, 101, 102, 52),
+      row(200, 1, 200, 60),
+    ]);
     const result = await terminateProcessTree(root, { killGraceMs: 100, access: machine.access, ...fast });
     assert.deepEqual(result, { killed: false, signalled: 3, survivors: [] });
-    const bySignal = (signal: string) => machine.sent.filter(([, sent]) => sent === signal).map(([pid]) => pid).sort();
+    const bySignal = (signal: string) =>
+      machine.sent
+        .filter(([, sent]) => sent === signal)
+        .map(([pid]) => pid)
+        .sort();
     assert.deepEqual(bySignal('SIGSTOP'), [100, 101, 102]);
     assert.deepEqual(bySignal('SIGTERM'), [100, 101, 102]);
     const lastStop = machine.sent.findLastIndex(([, signal]) => signal === 'SIGSTOP');
     const firstTerm = machine.sent.findIndex(([, signal]) => signal === 'SIGTERM');
     assert.ok(lastStop < firstTerm, 'all stopped first');
-    assert.ok(machine.sent.every(([pid]) => pid !== 200 && pid !== 1), 'nothing outside the tree');
+    assert.ok(
+      machine.sent.every(([pid]) => pid !== 200 && pid !== 1),
+      'nothing outside the tree',
+    );
   });
 
   it('SIGKILLs what ignores SIGTERM after the grace', async () => {
     const machine = fakeMachine([row(100, 90, 100, 50), row(101, 100, 101, 51)], { ignoresTerm: [101] });
     const result = await terminateProcessTree(root, { killGraceMs: 10, access: machine.access, ...fast });
     assert.deepEqual(result, { killed: true, signalled: 2, survivors: [] });
-    assert.deepEqual(machine.sent.filter(([, signal]) => signal === 'SIGKILL'), [[101, 'SIGKILL']]);
+    assert.deepEqual(
+      machine.sent.filter(([, signal]) => signal === 'SIGKILL'),
+      [[101, 'SIGKILL']],
+    );
   });
 
   it('never signals a PID of the tree that another process took since (its start time differs)', async () => {
@@ -73,7 +90,11 @@ describe('terminateProcessTree', () => {
     await terminateProcessTree(root, { killGraceMs: 10, access: { ...access, readTable }, ...fast });
     assert.ok(swappedAt !== undefined, 'precondition: the PID was taken over');
     const afterSwap = machine.sent.slice(swappedAt);
-    assert.deepEqual(afterSwap.filter(([pid]) => pid === 101), [], `the stranger got no signal: ${JSON.stringify(afterSwap)}`);
+    assert.deepEqual(
+      afterSwap.filter(([pid]) => pid === 101),
+      [],
+      `the stranger got no signal: ${JSON.stringify(afterSwap)}`,
+    );
   });
 
   it('freezes the cgroup, thaws it after SIGTERM, and uses cgroup.kill for what is left', async () => {
@@ -89,18 +110,32 @@ describe('terminateProcessTree', () => {
     const result = await terminateProcessTree(root, { killGraceMs: 10, cgroup, access: machine.access, ...fast });
     assert.deepEqual(machine.cgroupCalls, ['freeze', 'thaw', 'freeze', 'kill', 'thaw']);
     assert.deepEqual(result, { killed: true, signalled: 2, survivors: [] });
-    assert.ok(machine.sent.some(([pid, signal]) => pid === 300 && signal === 'SIGTERM'), 'the orphan in the cgroup got SIGTERM too');
+    assert.ok(
+      machine.sent.some(([pid, signal]) => pid === 300 && signal === 'SIGTERM'),
+      'the orphan in the cgroup got SIGTERM too',
+    );
   });
 
   it('resumes the stopped tree and thaws the cgroup when the stop is cut short (an abort, an error)', async () => {
     const machine = fakeMachine([row(100, 90, 100, 50), row(101, 100, 101, 51)]);
-    const cgroup = { members: () => [], freeze: (frozen: boolean) => machine.cgroupCalls.push(frozen ? 'freeze' : 'thaw'), kill: () => undefined };
+    const cgroup = {
+      members: () => [],
+      freeze: (frozen: boolean) => machine.cgroupCalls.push(frozen ? 'freeze' : 'thaw'),
+      kill: () => undefined,
+    };
     const kill = (pid: number, signal: NodeJS.Signals): void => {
       if (signal === 'SIGTERM') throw new Error('aborted');
       machine.access.kill(pid, signal);
     };
-    await assert.rejects(terminateProcessTree(root, { killGraceMs: 10, cgroup, access: { ...machine.access, kill }, ...fast }), /aborted/);
-    assert.deepEqual([...machine.table.values()].map((entry) => `${entry.pid} ${entry.state}`), ['100 S', '101 S'], 'none left stopped');
+    await assert.rejects(
+      terminateProcessTree(root, { killGraceMs: 10, cgroup, access: { ...machine.access, kill }, ...fast }),
+      /aborted/,
+    );
+    assert.deepEqual(
+      [...machine.table.values()].map((entry) => `${entry.pid} ${entry.state}`),
+      ['100 S', '101 S'],
+      'none left stopped',
+    );
     assert.deepEqual(machine.cgroupCalls, ['freeze', 'thaw']);
   });
 
@@ -112,7 +147,8 @@ describe('terminateProcessTree', () => {
       machine.access.kill(pid, signal);
     };
     const stoppedRecord = {
-      save: (processes: readonly { pid: number; startTime: number }[]) => log.push(`save ${processes.map((entry) => `${entry.pid}@${entry.startTime}`).join(',')}`),
+      save: (processes: readonly { pid: number; startTime: number }[]) =>
+        log.push(`save ${processes.map((entry) => `${entry.pid}@${entry.startTime}`).join(',')}`),
       clear: () => log.push('clear'),
     };
     await terminateProcessTree(root, { killGraceMs: 10, stoppedRecord, access: { ...machine.access, kill }, ...fast });
@@ -124,14 +160,28 @@ describe('terminateProcessTree', () => {
   it("never signals the watchdog's ancestors, even when its cgroup lists them (a cgroup a user could write)", async () => {
     // 80: the user's shell, parent of the watchdog (90); a user moved it into the command's cgroup.
     const machine = fakeMachine([row(80, 1, 80, 10), row(90, 80, 80, 40), row(100, 90, 100, 50)]);
-    const cgroup = { members: () => (machine.table.has(80) ? [80] : []), freeze: () => undefined, kill: () => undefined };
+    const cgroup = {
+      members: () => (machine.table.has(80) ? [80] : []),
+      freeze: () => undefined,
+      kill: () => undefined,
+    };
     await terminateProcessTree(root, { killGraceMs: 10, cgroup, access: { ...machine.access, ownPid: 90 }, ...fast });
-    assert.deepEqual(machine.sent.filter(([pid]) => pid === 80 || pid === 90), [], JSON.stringify(machine.sent));
+    assert.deepEqual(
+      machine.sent.filter(([pid]) => pid === 80 || pid === 90),
+      [],
+      JSON.stringify(machine.sent),
+    );
   });
 
   it('refuses a root that is not a PID above 1', async () => {
     for (const pid of [1, 0, -1, 1.5, Number.NaN]) {
-      await assert.rejects(terminateProcessTree({ pid, startTime: 1 }, { killGraceMs: 0, access: { readTable: () => [], kill: () => assert.fail('signalled') } }), RangeError);
+      await assert.rejects(
+        terminateProcessTree(
+          { pid, startTime: 1 },
+          { killGraceMs: 0, access: { readTable: () => [], kill: () => assert.fail('signalled') } },
+        ),
+        RangeError,
+      );
     }
   });
 });

@@ -31,36 +31,57 @@ describe('timers at the maximum of their setting', () => {
   before(() => process.on('warning', onWarning));
   after(() => process.off('warning', onWarning));
 
-  it('a command run with cleanup_timeout and kill_timeout at their maximum ends by itself, not timed out', hangGuard, async () => {
-    const result = await runShellCommand({
-      command: 'sleep 0.2; exit 3',
-      cwd: makeTempDir(),
-      env: process.env,
-      timeoutMs: maximumMs('cleanup_timeout'),
-      killGraceMs: maximumMs('kill_timeout'),
-    });
-    assert.deepEqual([result.exitCode, result.timedOut], [3, false]);
-  });
+  it(
+    'a command run with cleanup_timeout and kill_timeout at their maximum ends by itself, not timed out',
+    hangGuard,
+    async () => {
+      const result = await runShellCommand({
+        command: 'sleep 0.2; exit 3',
+        cwd: makeTempDir(),
+        env: process.env,
+        timeoutMs: maximumMs('cleanup_timeout'),
+        killGraceMs: maximumMs('kill_timeout'),
+      });
+      assert.deepEqual([result.exitCode, result.timedOut], [3, false]);
+    },
+  );
 
   it('a start watched for verify_delay at its maximum is seen exiting, not called running', hangGuard, async () => {
     const dir = makeTempDir();
-    const result = await startDetached({ command: 'sleep 0.2; exit 3', cwd: dir, env: process.env, outputPath: join(dir, 'app.out'), verifyDelayMs: maximumMs('verify_delay') });
+    const result = await startDetached({
+      command: 'sleep 0.2; exit 3',
+      cwd: dir,
+      env: process.env,
+      outputPath: join(dir, 'app.out'),
+      verifyDelayMs: maximumMs('verify_delay'),
+    });
     assert.deepEqual([result.outcome, result.exitCode], ['exited', 3]);
   });
 
-  for (const name of ['network.alive.probes[].timeout_seconds', 'notify.channels.<name>.timeout_seconds', 'ping_timeout_seconds']) {
+  for (const name of [
+    'network.alive.probes[].timeout_seconds',
+    'notify.channels.<name>.timeout_seconds',
+    'ping_timeout_seconds',
+  ]) {
     it(`an HTTP request with ${name} at its maximum waits for a slow answer`, hangGuard, async () => {
       const server = createServer((_request, response) => {
         setTimeout(() => response.writeHead(204).end(), 200);
       });
       const port = await listenOnFreePort(server);
       onCleanup(() => server.close());
-      const outcome = await httpRequest({ url: new URL(`http://127.0.0.1:${port}/`), method: 'GET', timeoutMs: maximumMs(name) });
+      const outcome = await httpRequest({
+        url: new URL(`http://127.0.0.1:${port}/`),
+        method: 'GET',
+        timeoutMs: maximumMs(name),
+      });
       assert.deepEqual(outcome, { kind: 'response', status: 204 });
     });
   }
 
   it('none of them asked for more than Node can wait', () => {
-    assert.deepEqual(warnings.map((warning) => `${warning.name}: ${warning.message}`), []);
+    assert.deepEqual(
+      warnings.map((warning) => `${warning.name}: ${warning.message}`),
+      [],
+    );
   });
 });

@@ -2,7 +2,19 @@
 // where root or the watchdog's user alone could have planted it. The cases give folders and
 // links to another user (65534, nobody) for real, so they need root, as CI runs them.
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, existsSync, fstatSync, lchownSync, mkdirSync, readdirSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  fstatSync,
+  lchownSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { mayFollowLinkIn, trustedFolderRefusal, type LinkTrust } from '../../src/system/link-trust.js';
@@ -29,7 +41,8 @@ function plantedLink(name: string): { dir: string; theirs: string } {
   return { dir, theirs };
 }
 
-const isUnsafe = (pattern: RegExp) => (error: unknown) => error instanceof UnsafePathError && error.code === 'EUNSAFEPATH' && pattern.test(error.message);
+const isUnsafe = (pattern: RegExp) => (error: unknown) =>
+  error instanceof UnsafePathError && error.code === 'EUNSAFEPATH' && pattern.test(error.message);
 
 describe('openFolder', () => {
   it('reaches a folder without links: its descriptor is that folder', () => {
@@ -58,7 +71,10 @@ describe('openFolder', () => {
 
   it('refuses a link in a folder of another user, even to a folder of root’s', NEEDS_ROOT, () => {
     const { theirs } = plantedLink('hb');
-    assert.throws(() => openFolder(join(theirs, 'hb'), { trust: TRUST }), isUnsafe(/theirs\/hb is a symbolic link in .*theirs, a folder of user 65534: not followed/));
+    assert.throws(
+      () => openFolder(join(theirs, 'hb'), { trust: TRUST }),
+      isUnsafe(/theirs\/hb is a symbolic link in .*theirs, a folder of user 65534: not followed/),
+    );
   });
 
   it('refuses a link two folders up, where another user could have replaced a folder', NEEDS_ROOT, () => {
@@ -67,7 +83,10 @@ describe('openFolder', () => {
     mkdirSync(join(home, 'real', 'hb'), { recursive: true });
     symlinkSync('real', join(home, 'app'));
     chownSync(home, OTHER, OTHER);
-    assert.throws(() => openFolder(join(home, 'app', 'hb'), { trust: TRUST }), isUnsafe(/home\/app is a symbolic link/));
+    assert.throws(
+      () => openFolder(join(home, 'app', 'hb'), { trust: TRUST }),
+      isUnsafe(/home\/app is a symbolic link/),
+    );
   });
 
   it('refuses a link in a folder others can write, unless sticky and the link is root’s', NEEDS_ROOT, () => {
@@ -86,18 +105,26 @@ describe('openFolder', () => {
     symlinkSync('../target', join(sticky, 'theirs'));
     lchownSync(join(sticky, 'theirs'), OTHER, OTHER);
     withFolder(join(sticky, 'mine'), { trust: TRUST }, (folder) => assert.equal(folder.path, join(dir, 'target')));
-    assert.throws(() => openFolder(join(sticky, 'theirs'), { trust: TRUST }), isUnsafe(/mode 1777\), and the link is user 65534's/));
+    assert.throws(
+      () => openFolder(join(sticky, 'theirs'), { trust: TRUST }),
+      isUnsafe(/mode 1777\), and the link is user 65534's/),
+    );
   });
 
   it('creates missing folders with the mode given, one from the other', () => {
     const dir = base();
-    withFolder(join(dir, 'n1', 'n2'), { trust: TRUST, createMode: 0o750 }, (folder) => assert.equal(folder.path, join(dir, 'n1', 'n2')));
+    withFolder(join(dir, 'n1', 'n2'), { trust: TRUST, createMode: 0o750 }, (folder) =>
+      assert.equal(folder.path, join(dir, 'n1', 'n2')),
+    );
     assert.equal(statSync(join(dir, 'n1', 'n2')).mode & 0o777, 0o750 & ~process.umask());
   });
 
   it('creates nothing through a link another user planted where a folder was to be made', NEEDS_ROOT, () => {
     const { dir, theirs } = plantedLink('logs');
-    assert.throws(() => openFolder(join(theirs, 'logs', 'more'), { trust: TRUST, createMode: 0o750 }), isUnsafe(/not followed/));
+    assert.throws(
+      () => openFolder(join(theirs, 'logs', 'more'), { trust: TRUST, createMode: 0o750 }),
+      isUnsafe(/not followed/),
+    );
     assert.deepEqual(readdirSync(join(dir, 'rootonly')), []);
   });
 
@@ -139,10 +166,22 @@ describe('mayFollowLinkIn and trustedFolderRefusal (pure)', () => {
     ["the watchdog's user, 0700", DIR(0o700, 1000, 1000), 1000, undefined, undefined],
     ["the watchdog's user, group-writable by its private group", DIR(0o775, 1000, 1000), 0, undefined, undefined],
     ['another user, 0755', DIR(0o755, 2000, 2000), 0, 'a folder of user 2000', 'a folder of user 2000'],
-    ['root, group-writable by a shared group', DIR(0o775, 0, 50), 0, 'a folder others can write (mode 0775)', 'a folder others can write (mode 0775)'],
+    [
+      'root, group-writable by a shared group',
+      DIR(0o775, 0, 50),
+      0,
+      'a folder others can write (mode 0775)',
+      'a folder others can write (mode 0775)',
+    ],
     ['root, 0777', DIR(0o777), 0, 'a folder others can write (mode 0777)', 'a folder others can write (mode 0777)'],
     ["sticky 1777, root's link", DIR(0o1777), 0, undefined, 'a folder others can write (mode 1777)'],
-    ["sticky 1777, another user's link", DIR(0o1777), 2000, "a folder others can write (mode 1777), and the link is user 2000's", 'a folder others can write (mode 1777)'],
+    [
+      "sticky 1777, another user's link",
+      DIR(0o1777),
+      2000,
+      "a folder others can write (mode 1777), and the link is user 2000's",
+      'a folder others can write (mode 1777)',
+    ],
   ];
   for (const [name, folder, linkUid, link, write] of cases) {
     it(name, () => {

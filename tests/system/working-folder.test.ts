@@ -23,8 +23,12 @@ describe('reachWorkingFolder', () => {
   it('names a folder that does not exist or is a file, and runs nothing', async () => {
     const { dir } = hostileWorld();
     writeFileSync(join(dir, 'file'), '');
-    assert.deepEqual(reachWorkingFolder(join(dir, 'missing'), TEST_TRUST), { error: `the working folder ${join(dir, 'missing')} does not exist` });
-    assert.deepEqual(reachWorkingFolder(join(dir, 'file'), TEST_TRUST), { error: `the working folder ${join(dir, 'file')} is not a folder` });
+    assert.deepEqual(reachWorkingFolder(join(dir, 'missing'), TEST_TRUST), {
+      error: `the working folder ${join(dir, 'missing')} does not exist`,
+    });
+    assert.deepEqual(reachWorkingFolder(join(dir, 'file'), TEST_TRUST), {
+      error: `the working folder ${join(dir, 'file')} is not a folder`,
+    });
   });
 
   it('refuses a working folder an app’s user replaced with a link, and runs nothing there', NEEDS_ROOT, async () => {
@@ -34,7 +38,10 @@ describe('reachWorkingFolder', () => {
     symlinkSync(privateFolder, join(theirs, 'work'));
     const result = await runShellCommand({ ...RUN, command: 'touch made-here', cwd: join(theirs, 'work') });
     assert.equal(result.pid, undefined);
-    assert.match(result.spawnError ?? '', new RegExp(`^the working folder ${theirs}/work is not trusted: .*a folder of user 65534: not followed$`));
+    assert.match(
+      result.spawnError ?? '',
+      new RegExp(`^the working folder ${theirs}/work is not trusted: .*a folder of user 65534: not followed$`),
+    );
     assert.deepEqual(readdirSync(privateFolder), []);
   });
 });

@@ -19,7 +19,8 @@ describe('describeCheck', () => {
   });
 
   it('escapes a reason quoting a hostile heartbeat (escape sequences, C1, bidi, newlines)', () => {
-    const reason = 'heartbeat timestamp "\u001b]0;pwned\u0007\u009b2J\u202e" is not an ISO 8601 date and time\nweb: healthy';
+    const reason =
+      'heartbeat timestamp "\u001b]0;pwned\u0007\u009b2J\u202e" is not an ISO 8601 date and time\nweb: healthy';
     const line = describeCheck({
       process: processConfig(),
       verdict: verdict('invalid_heartbeat', reason),
@@ -29,6 +30,9 @@ describe('describeCheck', () => {
       recoveryDue: false,
       guard: undefined,
     });
-    assert.equal(line, 'web: invalid_heartbeat (heartbeat timestamp "\\x1b]0;pwned\\x07\\u009b2J\\u202e" is not an ISO 8601 date and time\\x0aweb: healthy), failure 1/2');
+    assert.equal(
+      line,
+      'web: invalid_heartbeat (heartbeat timestamp "\\x1b]0;pwned\\x07\\u009b2J\\u202e" is not an ISO 8601 date and time\\x0aweb: healthy), failure 1/2',
+    );
   });
 });

@@ -37,7 +37,13 @@ describe('runCheckTick: the network held by an audit log that keeps nothing', ()
     const db = openStore(config.db_path);
     const stamp = { at: formatUtcTimestamp(new Date(FAKE_NOW_MS)), bootId: undefined, uptimeSeconds: undefined };
     const ladderId = recordNetworkEvent(db, stamp, { interface: 'eth0', kind: 'ladder_start', outcome: 'no_carrier' });
-    recordNetworkEvent(db, stamp, { interface: 'eth0', kind: 'link_set_down', ladderId, outcome: 'down', detail: 'eth0' });
+    recordNetworkEvent(db, stamp, {
+      interface: 'eth0',
+      kind: 'link_set_down',
+      ladderId,
+      outcome: 'down',
+      detail: 'eth0',
+    });
     db.close();
     // Another connection holds the database past the tick's busy wait.
     const holder = new Database(config.db_path);
@@ -45,10 +51,23 @@ describe('runCheckTick: the network held by an audit log that keeps nothing', ()
     try {
       const network = fakeNetworkSystem({ link: { carrier: false }, nowMs: FAKE_NOW_MS });
       const logger = recordingLogger();
-      await runCheckTick(config, { system: fakeSystem(), readHeartbeat: readHeartbeatFile, logger, networkSystem: () => network, hostname: 'device', notifyEnv: {} });
+      await runCheckTick(config, {
+        system: fakeSystem(),
+        readHeartbeat: readHeartbeatFile,
+        logger,
+        networkSystem: () => network,
+        hostname: 'device',
+        notifyEnv: {},
+      });
       assert.deepEqual(network.setLinks, [['eth0', true]], 'set up again; never set down (no ladder)');
-      assert.ok(logger.lines.some((line) => /network: not checked: the audit log can neither be read nor kept/.test(line)), logger.lines.join('\n'));
-      assert.ok(logger.lines.some((line) => /set eth0 up again/.test(line)), logger.lines.join('\n'));
+      assert.ok(
+        logger.lines.some((line) => /network: not checked: the audit log can neither be read nor kept/.test(line)),
+        logger.lines.join('\n'),
+      );
+      assert.ok(
+        logger.lines.some((line) => /set eth0 up again/.test(line)),
+        logger.lines.join('\n'),
+      );
     } finally {
       holder.exec('ROLLBACK');
       holder.close();

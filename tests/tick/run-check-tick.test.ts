@@ -16,14 +16,24 @@ import { heartbeatText, writeFileAt } from '../helpers/heartbeats.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { recordingLogger } from '../helpers/recording-logger.js';
 
-
-function configIn(dir: string, processes: Record<string, { heartbeat: string; enabled?: boolean }>, threshold = 2): WatchdogConfig {
+function configIn(
+  dir: string,
+  processes: Record<string, { heartbeat: string; enabled?: boolean }>,
+  threshold = 2,
+): WatchdogConfig {
   const raw = {
     consecutive_failures_threshold: threshold,
     processes: Object.fromEntries(
       Object.entries(processes).map(([key, { heartbeat, enabled = true }]) => [
         key,
-        { display_name: key, timeout_seconds: 60, heartbeat_path: heartbeat, enabled, commands: { start: 'true' }, recovery_actions: ['kill', 'start'] },
+        {
+          display_name: key,
+          timeout_seconds: 60,
+          heartbeat_path: heartbeat,
+          enabled,
+          commands: { start: 'true' },
+          recovery_actions: ['kill', 'start'],
+        },
       ]),
     ),
   };
@@ -49,14 +59,36 @@ describe('runCheckTick', () => {
     writeFileAt(hb('pid_minus_one.json'), heartbeatText({ process_key: 'pid_minus_one', pid: -1 }));
     writeFileAt(hb('pid_null.json'), heartbeatText({ process_key: 'pid_null', pid: null }));
     writeFileAt(hb('naive.json'), heartbeatText({ process_key: 'naive', timestamp: '2026-02-05T06:17:29.601049' }));
-    writeFileAt(hb('future.json'), heartbeatText({ process_key: 'future', timestamp: formatUtcTimestamp(new Date(now.getTime() + 3_600_000)) }));
+    writeFileAt(
+      hb('future.json'),
+      heartbeatText({ process_key: 'future', timestamp: formatUtcTimestamp(new Date(now.getTime() + 3_600_000)) }),
+    );
     writeFileAt(hb('latin1.json'), Buffer.from([0x7b, 0x22, 0xe9, 0x22, 0x7d]));
     mkdirSync(hb('directory.json'), { recursive: true });
     execFileSync('mkfifo', [hb('fifo.json')]);
-    writeFileAt(hb('old.json'), heartbeatText({ process_key: 'old', timestamp: formatUtcTimestamp(new Date(now.getTime() - 600_000)) }));
+    writeFileAt(
+      hb('old.json'),
+      heartbeatText({ process_key: 'old', timestamp: formatUtcTimestamp(new Date(now.getTime() - 600_000)) }),
+    );
     writeFileAt(hb('error.json'), heartbeatText({ process_key: 'error', status: 'error' }));
     writeFileAt(hb('other_key.json'), heartbeatText({ process_key: 'someone_else' }));
-    const names = ['healthy', 'empty', 'truncated', 'array', 'pid_minus_one', 'pid_null', 'naive', 'future', 'latin1', 'directory', 'fifo', 'old', 'error', 'other_key', 'missing'];
+    const names = [
+      'healthy',
+      'empty',
+      'truncated',
+      'array',
+      'pid_minus_one',
+      'pid_null',
+      'naive',
+      'future',
+      'latin1',
+      'directory',
+      'fifo',
+      'old',
+      'error',
+      'other_key',
+      'missing',
+    ];
     const config = configIn(dir, Object.fromEntries(names.map((name) => [name, { heartbeat: `hb/${name}.json` }])));
 
     const logger = recordingLogger();
@@ -85,7 +117,10 @@ describe('runCheckTick', () => {
     try {
       const rows = readHistory(db, { limit: 100 });
       assert.equal(rows.length, names.length, 'one history row per process');
-      assert.ok(rows.every((row) => row.checked_at === rows[0]?.checked_at), 'all in the same tick');
+      assert.ok(
+        rows.every((row) => row.checked_at === rows[0]?.checked_at),
+        'all in the same tick',
+      );
       const stored = readProcessStates(db);
       assert.match(stored.get('pid_minus_one')?.last_reason ?? '', /pid must be an integer/);
       assert.match(stored.get('naive')?.last_reason ?? '', /no time zone/);
@@ -113,7 +148,10 @@ describe('runCheckTick', () => {
       },
     };
     for (let tick = 0; tick < 3; tick += 1) {
-      const outcome = await runCheckTick(config, { ...deps(new Date(), logger), system: { ...real, processes: brokenProcfs } });
+      const outcome = await runCheckTick(config, {
+        ...deps(new Date(), logger),
+        system: { ...real, processes: brokenProcfs },
+      });
       assert.equal(outcome.kind, 'ran');
       const web = outcome.checks.find((check) => check.process.key === 'web');
       assert.equal(web?.verdict.state, 'check_error');
@@ -129,17 +167,26 @@ describe('runCheckTick', () => {
     const dir = makeTempDir();
     const config = configIn(dir, { web: { heartbeat: 'web.json' } });
     const db = openStore(config.db_path);
-    db.prepare("INSERT INTO check_history (process_key, checked_at, health) VALUES ('web', '2020-01-01T00:00:00.000000+00:00', 'healthy')").run();
+    db.prepare(
+      "INSERT INTO check_history (process_key, checked_at, health) VALUES ('web', '2020-01-01T00:00:00.000000+00:00', 'healthy')",
+    ).run();
     db.close();
     const logger = recordingLogger();
     await runCheckTick(config, deps(new Date(), logger));
     const after = openStore(config.db_path);
     try {
-      assert.deepEqual(readHistory(after, { limit: 10 }).map((row) => row.health), ['no_heartbeat']);
+      assert.deepEqual(
+        readHistory(after, { limit: 10 }).map((row) => row.health),
+        ['no_heartbeat'],
+      );
     } finally {
       after.close();
     }
-    assert.ok(logger.lines.includes('info retention: deleted 1 check row, 0 recoveries and 0 network events older than 30 days'));
+    assert.ok(
+      logger.lines.includes(
+        'info retention: deleted 1 check row, 0 recoveries and 0 network events older than 30 days',
+      ),
+    );
   });
 
   it('does not check disabled processes', async () => {
@@ -147,23 +194,34 @@ describe('runCheckTick', () => {
     const config = configIn(dir, { on: { heartbeat: 'on.json' }, off: { heartbeat: 'off.json', enabled: false } });
     const outcome = await runCheckTick(config, deps(new Date(), recordingLogger()));
     assert.equal(outcome.kind, 'ran');
-    assert.deepEqual(outcome.checks.map((check) => check.process.key), ['on']);
+    assert.deepEqual(
+      outcome.checks.map((check) => check.process.key),
+      ['on'],
+    );
   });
 
   it('does nothing when another instance holds the lock, and says so in the log', async () => {
     const dir = makeTempDir();
     const config = configIn(dir, { web: { heartbeat: 'web.json' } });
     const logger = recordingLogger();
-    const outcome = await runCheckTick(config, { ...deps(new Date(), logger), acquireLock: () => Promise.resolve(undefined) });
+    const outcome = await runCheckTick(config, {
+      ...deps(new Date(), logger),
+      acquireLock: () => Promise.resolve(undefined),
+    });
     assert.deepEqual(outcome, { kind: 'lock-held', lockPath: config.lock_path });
     assert.equal(existsSync(config.db_path), false, 'no database touched');
-    assert.deepEqual(logger.lines, [`info another watchdog instance holds the lock ${config.lock_path}; this tick does nothing`]);
+    assert.deepEqual(logger.lines, [
+      `info another watchdog instance holds the lock ${config.lock_path}; this tick does nothing`,
+    ]);
   });
 
   it('releases the lock even when the database cannot be used', async () => {
     const dir = makeTempDir();
     writeFileSync(join(dir, 'blocker'), '');
-    const config = { ...configIn(dir, { web: { heartbeat: 'web.json' } }), db_path: join(dir, 'blocker', 'watchdog.db') };
+    const config = {
+      ...configIn(dir, { web: { heartbeat: 'web.json' } }),
+      db_path: join(dir, 'blocker', 'watchdog.db'),
+    };
     let released = false;
     await assert.rejects(
       runCheckTick(config, {

@@ -44,23 +44,43 @@ async function runTicks(raw: unknown): Promise<TickRun> {
   assert.ok(config !== undefined);
   writeFileAt(
     join(dir, 'hb', 'web.json'),
-    heartbeatText({ process_key: 'web', pid: WEB_PID, status: 'error', timestamp: formatUtcTimestamp(new Date(FAKE_NOW_MS)) }),
+    heartbeatText({
+      process_key: 'web',
+      pid: WEB_PID,
+      status: 'error',
+      timestamp: formatUtcTimestamp(new Date(FAKE_NOW_MS)),
+    }),
   );
   const system = fakeSystem({
     processes: [{ pid: WEB_PID, uid: process.getuid?.() ?? 0 }],
     onSignal: exitOn('SIGTERM'),
-    startResult: (options) => (options.command.startsWith('start-api') ? { outcome: 'exited', exitCode: 1, pid: 6001 } : {}),
+    startResult: (options) =>
+      options.command.startsWith('start-api') ? { outcome: 'exited', exitCode: 1, pid: 6001 } : {},
     shellResult: (options) => (options.command === 'notify-ops' ? { exitCode: 1 } : {}),
   });
   const network = fakeNetworkSystem({ link: { carrier: false }, nowMs: FAKE_NOW_MS });
   const logger = recordingLogger();
   const outcomes: TickOutcome[] = [];
   for (let tick = 0; tick < 3; tick += 1) {
-    outcomes.push(await runCheckTick(config, { system, readHeartbeat: readHeartbeatFile, logger, networkSystem: () => network, hostname: 'device', notifyEnv: {} }));
+    outcomes.push(
+      await runCheckTick(config, {
+        system,
+        readHeartbeat: readHeartbeatFile,
+        logger,
+        networkSystem: () => network,
+        hostname: 'device',
+        notifyEnv: {},
+      }),
+    );
     system.clockMs += MINUTE_MS;
     network.advance(MINUTE_MS);
   }
-  return { outcomes, lines: logger.lines, historyRows: countHistory(config), commands: system.shellCommands.map((options) => options.command) };
+  return {
+    outcomes,
+    lines: logger.lines,
+    historyRows: countHistory(config),
+    commands: system.shellCommands.map((options) => options.command),
+  };
 }
 
 function countHistory(config: WatchdogConfig): number {
@@ -77,14 +97,19 @@ function assertRan(run: TickRun): void {
     assert.equal(outcome.kind, 'ran');
     if (outcome.kind !== 'ran') continue;
     assert.deepEqual(
-      outcome.checks.filter((check) => check.verdict.state === 'check_error').map((check) => `${check.process.key}: ${check.verdict.reason}`),
+      outcome.checks
+        .filter((check) => check.verdict.state === 'check_error')
+        .map((check) => `${check.process.key}: ${check.verdict.reason}`),
       [],
       'no check_error',
     );
     assert.equal(outcome.auditDegraded, undefined, 'the audit log took every row');
   }
   assert.equal(run.historyRows, 6, 'both processes checked and recorded at each of the three ticks');
-  assert.deepEqual(run.lines.filter((line) => BROKEN.test(line)), []);
+  assert.deepEqual(
+    run.lines.filter((line) => BROKEN.test(line)),
+    [],
+  );
 }
 
 const BASE = everySectionConfig();
@@ -110,14 +135,23 @@ describe('a tick runs with every numeric setting at the bounds validate accepts'
       ],
     );
     assert.ok(first.network?.reboot !== undefined, 'the ladder ran and a reboot was made');
-    assert.ok(run.commands.filter((command) => command === 'notify-ops').length > 1, 'the ops channel was tried, and tried again');
+    assert.ok(
+      run.commands.filter((command) => command === 'notify-ops').length > 1,
+      'the ops channel was tried, and tried again',
+    );
   });
 
   for (const setting of locateNumericSettings(BASE)) {
     const path = formatAt(setting.at);
     for (const [bound, value] of [
       ['maximum', setting.maximum],
-      ['minimum', setting.minimum ?? (setting.exclusiveMinimum === undefined ? undefined : setting.exclusiveMinimum + (setting.integer ? 1 : 0.001))],
+      [
+        'minimum',
+        setting.minimum ??
+          (setting.exclusiveMinimum === undefined
+            ? undefined
+            : setting.exclusiveMinimum + (setting.integer ? 1 : 0.001)),
+      ],
     ] as const) {
       if (value === undefined) continue;
       it(`${path} at its ${bound}, ${value}`, async () => {
@@ -127,11 +161,17 @@ describe('a tick runs with every numeric setting at the bounds validate accepts'
   }
 
   it('runs with every numeric setting at its maximum at once', async () => {
-    const raw = locateNumericSettings(BASE).reduce<unknown>((config, setting) => withValueAt(config, setting.at, setting.maximum), BASE);
+    const raw = locateNumericSettings(BASE).reduce<unknown>(
+      (config, setting) => withValueAt(config, setting.at, setting.maximum),
+      BASE,
+    );
     assertRan(await runTicks(raw));
   });
 
   it('none of it asked a timer for more than Node can wait', () => {
-    assert.deepEqual(warnings.map((warning) => `${warning.name}: ${warning.message}`), []);
+    assert.deepEqual(
+      warnings.map((warning) => `${warning.name}: ${warning.message}`),
+      [],
+    );
   });
 });

@@ -8,12 +8,29 @@ import { processConfig } from '../helpers/process-config.js';
 import { verdictOf } from '../helpers/verdicts.js';
 
 function recovery(processKey: string, recoveryId: number, outcome: RecoveryReport['outcome']): RecoveryReport {
-  return { outcome, actions: [], started: undefined, summary: '', recoveryId, processKey, kind: 'recovery', durationMs: 10 };
+  return {
+    outcome,
+    actions: [],
+    started: undefined,
+    summary: '',
+    recoveryId,
+    processKey,
+    kind: 'recovery',
+    durationMs: 10,
+  };
 }
 
 function check(key: string, guard: ProcessCheck['guard'] = undefined): ProcessCheck {
   const verdict = verdictOf('timed_out');
-  return { process: processConfig({ key }), verdict, checked: verdict, consecutiveFailures: 3, threshold: 2, recoveryDue: guard === undefined, guard };
+  return {
+    process: processConfig({ key }),
+    verdict,
+    checked: verdict,
+    consecutiveFailures: 3,
+    threshold: 2,
+    recoveryDue: guard === undefined,
+    guard,
+  };
 }
 
 function network(ladderOutcome: 'healed' | 'failed' | 'timed_out' | undefined): NetworkTickOutcome {
@@ -23,7 +40,16 @@ function network(ladderOutcome: 'healed' | 'failed' | 'timed_out' | undefined): 
     verdict: { state: 'no_carrier', reason: 'no carrier on eth0', ipv4: [] },
     consecutiveFailures: 2,
     decision: { kind: 'run', reason: '2 consecutive failed checks, threshold 2' },
-    ...(ladderOutcome === undefined ? {} : { ladder: { outcome: ladderOutcome, healedBy: ladderOutcome === 'healed' ? 'bounce' : undefined, rungs: [], verdict: undefined } }),
+    ...(ladderOutcome === undefined
+      ? {}
+      : {
+          ladder: {
+            outcome: ladderOutcome,
+            healedBy: ladderOutcome === 'healed' ? 'bounce' : undefined,
+            rungs: [],
+            verdict: undefined,
+          },
+        }),
   };
 }
 
@@ -32,22 +58,50 @@ const NOTHING: TickResults = { checks: [], recoveries: [], network: undefined, a
 describe('tickFailures', () => {
   const table: [name: string, tick: Partial<TickResults>, expected: string[]][] = [
     ['a tick with nothing to do', {}, []],
-    ['a recovery that succeeded (finding an app down and recovering it is the job)', { recoveries: [recovery('web', 4, 'succeeded')] }, []],
+    [
+      'a recovery that succeeded (finding an app down and recovering it is the job)',
+      { recoveries: [recovery('web', 4, 'succeeded')] },
+      [],
+    ],
     ['a recovery that failed', { recoveries: [recovery('web', 4, 'failed')] }, ['web: recovery #4 failed']],
     [
       'two failed recoveries among good ones, in order',
       { recoveries: [recovery('web', 4, 'failed'), recovery('db', 5, 'succeeded'), recovery('cam', 6, 'failed')] },
       ['web: recovery #4 failed', 'cam: recovery #6 failed'],
     ],
-    ['a process given up on', { checks: [check('web', { kind: 'give_up', reason: '3 recoveries within 60m 00s' })] }, ['web: given up on']],
-    ['a process still given up on, ticks after (the app stays down until a person acts)', { checks: [{ ...check('web', undefined), verdict: verdictOf('gave_up'), recoveryDue: false }] }, ['web: given up on']],
-    ['a recovery held back by the backoff', { checks: [check('web', { kind: 'backoff', untilMs: 0, reason: 'waits' })] }, []],
+    [
+      'a process given up on',
+      { checks: [check('web', { kind: 'give_up', reason: '3 recoveries within 60m 00s' })] },
+      ['web: given up on'],
+    ],
+    [
+      'a process still given up on, ticks after (the app stays down until a person acts)',
+      { checks: [{ ...check('web', undefined), verdict: verdictOf('gave_up'), recoveryDue: false }] },
+      ['web: given up on'],
+    ],
+    [
+      'a recovery held back by the backoff',
+      { checks: [check('web', { kind: 'backoff', untilMs: 0, reason: 'waits' })] },
+      [],
+    ],
     ['a check without a guard', { checks: [check('web')] }, []],
     ['a ladder that healed the link', { network: network('healed') }, []],
-    ['a ladder run that failed', { network: network('failed') }, ['network eth0: the ladder did not heal the link (failed)']],
-    ['a ladder run that timed out', { network: network('timed_out') }, ['network eth0: the ladder did not heal the link (timed_out)']],
+    [
+      'a ladder run that failed',
+      { network: network('failed') },
+      ['network eth0: the ladder did not heal the link (failed)'],
+    ],
+    [
+      'a ladder run that timed out',
+      { network: network('timed_out') },
+      ['network eth0: the ladder did not heal the link (timed_out)'],
+    ],
     ['a network tick without a ladder run', { network: network(undefined) }, []],
-    ['an audit log that could not be written', { auditDegraded: 'is full: rows wait in the journal' }, ['the audit database is full: rows wait in the journal']],
+    [
+      'an audit log that could not be written',
+      { auditDegraded: 'is full: rows wait in the journal' },
+      ['the audit database is full: rows wait in the journal'],
+    ],
     [
       'everything at once, in a fixed order',
       {
@@ -56,7 +110,12 @@ describe('tickFailures', () => {
         network: network('failed'),
         auditDegraded: 'is locked',
       },
-      ['web: recovery #9 failed', 'cam: given up on', 'network eth0: the ladder did not heal the link (failed)', 'the audit database is locked'],
+      [
+        'web: recovery #9 failed',
+        'cam: given up on',
+        'network eth0: the ladder did not heal the link (failed)',
+        'the audit database is locked',
+      ],
     ],
   ];
   for (const [name, tick, expected] of table) {

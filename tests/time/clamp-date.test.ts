@@ -8,8 +8,16 @@ describe('clampDate', () => {
     ['an ordinary instant as it is', Date.parse('2026-06-30T12:00:00.123Z'), '2026-06-30T12:00:00.123000+00:00'],
     ['the first instant of year 0000', EARLIEST_TIMESTAMP_MS, '0000-01-01T00:00:00.000000+00:00'],
     ['the last instant of year 9999', LATEST_TIMESTAMP_MS, '9999-12-31T23:59:59.999000+00:00'],
-    ['now less a billion days: year 0000', Date.parse('2026-06-30T12:00:00Z') - 1e9 * 86_400_000, '0000-01-01T00:00:00.000000+00:00'],
-    ['now plus 1e300 seconds: year 9999', Date.parse('2026-06-30T12:00:00Z') + 1e300 * 1000, '9999-12-31T23:59:59.999000+00:00'],
+    [
+      'now less a billion days: year 0000',
+      Date.parse('2026-06-30T12:00:00Z') - 1e9 * 86_400_000,
+      '0000-01-01T00:00:00.000000+00:00',
+    ],
+    [
+      'now plus 1e300 seconds: year 9999',
+      Date.parse('2026-06-30T12:00:00Z') + 1e300 * 1000,
+      '9999-12-31T23:59:59.999000+00:00',
+    ],
     ['-Infinity', -Infinity, '0000-01-01T00:00:00.000000+00:00'],
     ['Infinity', Infinity, '9999-12-31T23:59:59.999000+00:00'],
   ];

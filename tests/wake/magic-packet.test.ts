@@ -18,8 +18,21 @@ describe('magicPacket', () => {
   });
 
   it('throws a RangeError for what is not a MAC address, naming it', () => {
-    for (const mac of ['', '00:11:22:33:44', '00:11:22:33:44:55:66', '00:11:22:33:44:5g', '001122334455', '00.11.22.33.44.55', ' 00:11:22:33:44:55', '0:11:22:33:44:55']) {
-      assert.throws(() => magicPacket(mac), (error: unknown) => error instanceof RangeError && error.message === `not a MAC address: "${mac}"`, mac);
+    for (const mac of [
+      '',
+      '00:11:22:33:44',
+      '00:11:22:33:44:55:66',
+      '00:11:22:33:44:5g',
+      '001122334455',
+      '00.11.22.33.44.55',
+      ' 00:11:22:33:44:55',
+      '0:11:22:33:44:55',
+    ]) {
+      assert.throws(
+        () => magicPacket(mac),
+        (error: unknown) => error instanceof RangeError && error.message === `not a MAC address: "${mac}"`,
+        mac,
+      );
     }
   });
 });

@@ -35,11 +35,20 @@ describe('sendMagicPacket (a UDP socket on 127.0.0.1)', () => {
 describe('runRung: a wol rung with the real sender', () => {
   it('sends the magic packet of the rung’s target and reports the rung ok', async () => {
     const box = await listenUdp();
-    const rung: RungConfig = { type: 'wol', name: 'wake-modem', target: { mac: '00:11:22:33:44:55', broadcast: '127.0.0.1', port: box.port }, settle_seconds: 30 };
+    const rung: RungConfig = {
+      type: 'wol',
+      name: 'wake-modem',
+      target: { mac: '00:11:22:33:44:55', broadcast: '127.0.0.1', port: box.port },
+      settle_seconds: 30,
+    };
     const system = fakeNetworkSystem();
     system.sendMagicPacket = sendMagicPacket;
 
-    const run = await runRung(rung, { interface: 'eth0', cwd: '/', budgetMs: 60_000, reason: 'no_carrier: no carrier on eth0' }, system);
+    const run = await runRung(
+      rung,
+      { interface: 'eth0', cwd: '/', budgetMs: 60_000, reason: 'no_carrier: no carrier on eth0' },
+      system,
+    );
 
     assert.equal(run.ok, true, run.detail);
     assert.equal(run.detail, `sent a magic packet for 00:11:22:33:44:55 to 127.0.0.1:${box.port}`);

@@ -26,12 +26,22 @@ import type { CliIo } from '../io.js';
 export async function runCheckDryRun(config: WatchdogConfig, warnings: readonly string[], io: CliIo): Promise<number> {
   const system = realSystem();
   const states = readProcessStatesAt(config.db_path);
-  const budgets = readFrom(config.db_path, (db) => new Map(config.processes.map((process) => [process.key, readRecoveryBudget(db, process.key, {
-    nowMs: system.now().getTime(),
-    windowSeconds: process.recovery_window_seconds,
-    countedSince: states.get(process.key)?.recoveries_counted_since ?? null,
-    clock: bootClockOf(system.processes),
-  })])), () => new Map<string, RecoveryBudget>());
+  const budgets = readFrom(
+    config.db_path,
+    (db) =>
+      new Map(
+        config.processes.map((process) => [
+          process.key,
+          readRecoveryBudget(db, process.key, {
+            nowMs: system.now().getTime(),
+            windowSeconds: process.recovery_window_seconds,
+            countedSince: states.get(process.key)?.recoveries_counted_since ?? null,
+            clock: bootClockOf(system.processes),
+          }),
+        ]),
+      ),
+    () => new Map<string, RecoveryBudget>(),
+  );
   const nowMs = system.now().getTime();
   io.out(`dry run of ${config.config_path}: nothing is run, recorded or logged`);
   for (const warning of warnings) io.out(`config warning: ${warning}`);
@@ -41,14 +51,27 @@ export async function runCheckDryRun(config: WatchdogConfig, warnings: readonly 
       continue;
     }
     const state = states.get(process.key);
-    const assessment = checkNow(process, previousStateOf(state, budgets.get(process.key)), { ...checkNowDepsOf(config, system, readHeartbeatFile), nowMs });
+    const assessment = checkNow(process, previousStateOf(state, budgets.get(process.key)), {
+      ...checkNowDepsOf(config, system, readHeartbeatFile),
+      nowMs,
+    });
     const threshold = process.consecutive_failures_threshold;
     const line = describeCheck({ process, threshold, ...assessment });
     if (!assessment.recoveryDue) {
-      io.out(`${line} → ${assessment.guard?.kind === 'backoff' ? 'no recovery yet: it waits for its backoff' : quietDecision(assessment.verdict.state, threshold)}`);
+      io.out(
+        `${line} → ${assessment.guard?.kind === 'backoff' ? 'no recovery yet: it waits for its backoff' : quietDecision(assessment.verdict.state, threshold)}`,
+      );
       continue;
     }
-    const refused = decideStart(startFactsOf({ intent: 'recover', force: false, actions: process.recovery_actions }, assessment, startedInstanceOf(state), system.processes, process));
+    const refused = decideStart(
+      startFactsOf(
+        { intent: 'recover', force: false, actions: process.recovery_actions },
+        assessment,
+        startedInstanceOf(state),
+        system.processes,
+        process,
+      ),
+    );
     if (!refused.start) {
       // The line is escaped already; the reason quotes what the heartbeat said.
       io.out(`${line} → its recovery is due but would be refused: ${escapeUntrustedLine(refused.why)}`);
@@ -65,7 +88,8 @@ export async function runCheckDryRun(config: WatchdogConfig, warnings: readonly 
     );
     for (const preview of formatActionPreviews(previews)) io.out(preview);
   }
-  if (config.network !== undefined) for (const line of await previewNetworkLines(config.network, config.db_path)) io.out(line);
+  if (config.network !== undefined)
+    for (const line of await previewNetworkLines(config.network, config.db_path)) io.out(line);
   return EXIT.ok;
 }
 

@@ -41,11 +41,17 @@ export async function runCheck(args: CheckArgs, io: CliIo): Promise<number> {
     let outcome: TickOutcome;
     try {
       // The secrets notifications use are kept from every command the tick runs.
-      const system = realSystem('/proc', withoutVariables(process.env, secretNamesOf(config)), io.signal, stoppedRecordPathFor(config.lock_path));
+      const system = realSystem(
+        '/proc',
+        withoutVariables(process.env, secretNamesOf(config)),
+        io.signal,
+        stoppedRecordPathFor(config.lock_path),
+      );
       // Heartbeats that share a folder reach it once per tick.
       const folders = new FolderCache();
       try {
-        const readHeartbeat = (path: string): HeartbeatFileRead => readHeartbeatFile(path, undefined, undefined, folders);
+        const readHeartbeat = (path: string): HeartbeatFileRead =>
+          readHeartbeatFile(path, undefined, undefined, folders);
         outcome = await runCheckTick(config, { system, readHeartbeat, logger: log.logger, notifyEnv: process.env });
       } finally {
         folders.close();
@@ -56,13 +62,18 @@ export async function runCheck(args: CheckArgs, io: CliIo): Promise<number> {
       return reportError(error, io);
     }
     // A tick that found another one running leaves the ping to that one; one asked to stop leaves it to the next.
-    if (outcome.kind === 'ran' && outcome.interrupted === undefined) await ping(config, outcome.failures.length > 0, log.logger);
+    if (outcome.kind === 'ran' && outcome.interrupted === undefined)
+      await ping(config, outcome.failures.length > 0, log.logger);
     if (args.verbose === true) printVerbose(outcome, io);
     else if (io.isTTY === true) await printSummary(outcome, args, io);
     const code = reportFailedRecoveries(outcome, config, io);
     if (outcome.kind === 'ran' && outcome.interrupted !== undefined) {
       // Did not do what was asked (docs/interruptions.md): exit 1, said where cron and systemd's journal see it.
-      io.err(escapeUntrustedLine(`watchdog: check interrupted by ${outcome.interrupted.signal} ${outcome.interrupted.where}; what was done is recorded (exit 1)`));
+      io.err(
+        escapeUntrustedLine(
+          `watchdog: check interrupted by ${outcome.interrupted.signal} ${outcome.interrupted.where}; what was done is recorded (exit 1)`,
+        ),
+      );
       return EXIT.failed;
     }
     return code;
@@ -80,7 +91,10 @@ async function ping(config: WatchdogConfig, failed: boolean, logger: Logger): Pr
 
 /** One line on what the tick did, for a person at a terminal; loaded only then, as cron never needs it. */
 async function printSummary(outcome: TickOutcome, args: CheckArgs, io: CliIo): Promise<void> {
-  const [{ formatTickSummary }, { outputStyleOf }] = await Promise.all([import('../format/format-tick-summary.js'), import('../output-style.js')]);
+  const [{ formatTickSummary }, { outputStyleOf }] = await Promise.all([
+    import('../format/format-tick-summary.js'),
+    import('../output-style.js'),
+  ]);
   io.out(formatTickSummary(outcome, outputStyleOf(io, args.color)));
 }
 
@@ -102,7 +116,9 @@ function printVerbose(outcome: TickOutcome, io: CliIo): void {
   if (outcome.network !== undefined) for (const line of formatNetworkTick(outcome.network)) out(line);
   const sent = outcome.notifications;
   if (sent !== undefined && sent.delivered + sent.failed + sent.waiting + sent.dropped > 0) {
-    io.out(`notifications: ${sent.delivered} sent, ${sent.waiting} waiting, ${sent.failed} refused, ${sent.dropped} dropped`);
+    io.out(
+      `notifications: ${sent.delivered} sent, ${sent.waiting} waiting, ${sent.failed} refused, ${sent.dropped} dropped`,
+    );
   }
 }
 
@@ -130,16 +146,22 @@ function reportFailedRecoveries(outcome: TickOutcome, config: WatchdogConfig, io
   const gaveUp = outcome.checks.filter((check) => check.guard?.kind === 'give_up');
   for (const check of gaveUp) {
     err(`watchdog: ${check.process.key}: ${check.verdict.reason}`);
-    err(`watchdog: ${check.process.key}: no more recoveries until \`watchdog on ${check.process.key}\` or \`watchdog reset ${check.process.key}\``);
+    err(
+      `watchdog: ${check.process.key}: no more recoveries until \`watchdog on ${check.process.key}\` or \`watchdog reset ${check.process.key}\``,
+    );
   }
   const network = outcome.network;
   // Said once, when it starts: a link that cannot be judged (often a misspelt interface) turns the ladder off.
   if (network !== undefined && network.verdict.state === 'check_error' && network.previousState !== 'check_error') {
-    err(`watchdog: network ${network.interface}: cannot be checked, so the ladder does nothing: ${network.verdict.reason}`);
+    err(
+      `watchdog: network ${network.interface}: cannot be checked, so the ladder does nothing: ${network.verdict.reason}`,
+    );
   }
   const ladderFailed = network?.ladder !== undefined && network.ladder.outcome !== 'healed';
   if (network !== undefined && ladderFailed) {
-    err(`watchdog: network ${network.interface}: the ladder did not heal the link (${network.ladder?.outcome}): ${network.verdict.reason}`);
+    err(
+      `watchdog: network ${network.interface}: the ladder did not heal the link (${network.ladder?.outcome}): ${network.verdict.reason}`,
+    );
     for (const line of formatRebootLines(network)) err(`watchdog: network ${network.interface}: ${line}`);
     err(`watchdog: details: watchdog history --network -c ${config.config_path}`);
   }

@@ -1,6 +1,13 @@
 import type { ProcessConfig, WatchdogConfig } from '../../config/types.js';
 import { escapeUntrustedLine } from '../../display/escape-untrusted.js';
-import { resetProcess, restartProcess, turnOff, turnOn, type ControlDeps, type ControlResult } from '../../control/control-process.js';
+import {
+  resetProcess,
+  restartProcess,
+  turnOff,
+  turnOn,
+  type ControlDeps,
+  type ControlResult,
+} from '../../control/control-process.js';
 import { readHeartbeatFile } from '../../heartbeat/read-heartbeat-file.js';
 import { acquireTickLockWaiting } from '../../lock/acquire-lock.js';
 import { openAuditStore, type AuditStore } from '../../store/audit-store.js';
@@ -42,10 +49,20 @@ export async function runControl(command: ControlCommand, args: ControlArgs, io:
     const signal = io.signal ?? new AbortController().signal;
     const release = await acquireTickLockWaiting(config.lock_path, log.logger, args.wait, undefined, signal);
     try {
-      const store = openAuditStore({ dbPath: config.db_path, journalPath: config.journal_path, logger: log.logger, now: () => new Date() });
+      const store = openAuditStore({
+        dbPath: config.db_path,
+        journalPath: config.journal_path,
+        logger: log.logger,
+        now: () => new Date(),
+      });
       try {
         // The secrets notifications use are kept from every command it runs.
-        const system = realSystem('/proc', withoutVariables(process.env, secretNamesOf(config)), signal, stoppedRecordPathFor(config.lock_path));
+        const system = realSystem(
+          '/proc',
+          withoutVariables(process.env, secretNamesOf(config)),
+          signal,
+          stoppedRecordPathFor(config.lock_path),
+        );
         const resumed = resumeLeftStopped(config.lock_path, system);
         if (resumed !== undefined) log.logger.warn(resumed);
         const deps: ControlDeps = {
@@ -56,7 +73,12 @@ export async function runControl(command: ControlCommand, args: ControlArgs, io:
           logger: log.logger,
           command,
           requestedBy: requestedBy(io.env),
-          raise: notifierFor(config.notify, { audit: store, host: machineName, now: () => system.now(), logger: log.logger }),
+          raise: notifierFor(config.notify, {
+            audit: store,
+            host: machineName,
+            now: () => system.now(),
+            logger: log.logger,
+          }),
         };
         const results: ControlResult[] = [];
         for (const process of targets) {
@@ -65,14 +87,16 @@ export async function runControl(command: ControlCommand, args: ControlArgs, io:
             io.err(`${process.key}: not done: the watchdog was asked to stop (${stopping})`);
             continue;
           }
-          if (!process.enabled) io.out(`${process.key}: note: enabled is false in the config, so cron does not monitor it`);
+          if (!process.enabled)
+            io.out(`${process.key}: note: enabled is false in the config, so cron does not monitor it`);
           const result = await act(command, process, args.force === true, deps);
           printResult(result, io);
           results.push(result);
         }
         if (targets.length === 0) io.out('no enabled processes in the config');
         // Asked to stop: what was queued waits for the next tick instead of running its commands now.
-        if (!signal.aborted) await deliverQueued(config, { audit: store, system, logger: log.logger, notifyEnv: process.env });
+        if (!signal.aborted)
+          await deliverQueued(config, { audit: store, system, logger: log.logger, notifyEnv: process.env });
         store.close();
         const kept = auditKept(store, config, io);
         const stopped = stopSignalOf(signal);
@@ -81,7 +105,9 @@ export async function runControl(command: ControlCommand, args: ControlArgs, io:
           io.err(`watchdog: ${command}: interrupted by ${stopped}: not everything asked was done (exit 1)`);
           return EXIT.failed;
         }
-        return results.some((result) => result.outcome === 'failed' || result.outcome === 'interrupted') || !kept ? EXIT.failed : EXIT.ok;
+        return results.some((result) => result.outcome === 'failed' || result.outcome === 'interrupted') || !kept
+          ? EXIT.failed
+          : EXIT.ok;
       } finally {
         store.close();
       }
@@ -101,7 +127,11 @@ function auditKept(store: AuditStore, config: WatchdogConfig, io: CliIo): boolea
   if (store.degraded === undefined) return true;
   // Why the database failed is the system's text, which can name files: escaped as any such line.
   if (store.rowsSaved) {
-    io.err(escapeUntrustedLine(`watchdog: the audit database ${config.db_path} ${store.degraded}; what was done is kept in ${config.journal_path} and written to it later`));
+    io.err(
+      escapeUntrustedLine(
+        `watchdog: the audit database ${config.db_path} ${store.degraded}; what was done is kept in ${config.journal_path} and written to it later`,
+      ),
+    );
     return true;
   }
   io.err(
@@ -119,7 +149,12 @@ export function targetsOf(command: ControlCommand, config: WatchdogConfig, key: 
   return [requireProcessKey(config, key)];
 }
 
-function act(command: ControlCommand, process: ProcessConfig, force: boolean, deps: ControlDeps): Promise<ControlResult> {
+function act(
+  command: ControlCommand,
+  process: ProcessConfig,
+  force: boolean,
+  deps: ControlDeps,
+): Promise<ControlResult> {
   switch (command) {
     case 'off':
     case 'stop-all':

@@ -34,15 +34,31 @@ export function runHistory(args: HistoryArgs, io: CliIo): number {
   const query = { processKey: args.key, limit: args.limit };
 
   if (args.notifications === true) {
-    const rows = readFrom(config.db_path, (db) => readNotifications(db, query), () => []);
-    if (args.json === true) io.out(formatJson({ notifications: rows.map((row) => ({ ...row, payload: JSON.parse(row.payload) as unknown })) }));
-    else if (rows.length === 0) io.out(config.notify === undefined ? 'no notifications recorded (the config has no notify section)' : 'no notifications recorded yet');
+    const rows = readFrom(
+      config.db_path,
+      (db) => readNotifications(db, query),
+      () => [],
+    );
+    if (args.json === true)
+      io.out(
+        formatJson({ notifications: rows.map((row) => ({ ...row, payload: JSON.parse(row.payload) as unknown })) }),
+      );
+    else if (rows.length === 0)
+      io.out(
+        config.notify === undefined
+          ? 'no notifications recorded (the config has no notify section)'
+          : 'no notifications recorded yet',
+      );
     else for (const line of formatNotifications(rows)) io.out(line);
     return EXIT.ok;
   }
 
   if (args.events === true) {
-    const events = readFrom(config.db_path, (db) => readAuditEvents(db, query), () => []);
+    const events = readFrom(
+      config.db_path,
+      (db) => readAuditEvents(db, query),
+      () => [],
+    );
     if (args.json === true) io.out(formatJson({ audit_events: events }));
     else if (events.length === 0) io.out('no watchdog events recorded yet');
     else for (const line of formatAuditEvents(events)) io.out(line);
@@ -50,22 +66,39 @@ export function runHistory(args: HistoryArgs, io: CliIo): number {
   }
 
   if (args.network === true) {
-    const events = readFrom(config.db_path, (db) => readNetworkEvents(db, args.limit), () => []);
+    const events = readFrom(
+      config.db_path,
+      (db) => readNetworkEvents(db, args.limit),
+      () => [],
+    );
     if (args.json === true) io.out(formatJson({ network_events: events }));
-    else if (events.length === 0) io.out(config.network === undefined ? 'no network events recorded (the config has no network section)' : 'no network events recorded yet');
+    else if (events.length === 0)
+      io.out(
+        config.network === undefined
+          ? 'no network events recorded (the config has no network section)'
+          : 'no network events recorded yet',
+      );
     else for (const line of formatNetworkEvents(events)) io.out(line);
     return EXIT.ok;
   }
 
   if (args.recoveries === true) {
-    const recoveries = readFrom(config.db_path, (db) => readRecoveries(db, query), () => []);
+    const recoveries = readFrom(
+      config.db_path,
+      (db) => readRecoveries(db, query),
+      () => [],
+    );
     if (args.json === true) io.out(formatJson({ recoveries }));
     else if (recoveries.length === 0) io.out('no recoveries recorded yet');
     else for (const line of formatRecoveries(recoveries)) io.out(line);
     return EXIT.ok;
   }
 
-  const rows = readFrom(config.db_path, (db) => readHistory(db, query), () => []);
+  const rows = readFrom(
+    config.db_path,
+    (db) => readHistory(db, query),
+    () => [],
+  );
   if (args.json === true) io.out(formatJson({ checks: rows }));
   else if (rows.length === 0) io.out('no checks recorded yet');
   else for (const line of formatHistoryTable(rows)) io.out(line);

@@ -25,7 +25,11 @@ export function reportMissingKey(command: KeyedCommand, args: { config?: string 
   const statuses = buildStatus(config, readProcessStatesAt(config.db_path));
   io.err('known keys:');
   // Names are the config's, states may quote nothing an app wrote; escaped all the same by renderTable.
-  for (const line of renderTable(['KEY', 'NAME', 'STATE'], statuses.map((status) => [status.key, status.display_name, status.state]))) io.err(`  ${line}`);
+  for (const line of renderTable(
+    ['KEY', 'NAME', 'STATE'],
+    statuses.map((status) => [status.key, status.display_name, status.state]),
+  ))
+    io.err(`  ${line}`);
   io.err(`hint: watchdog ${command} ${first.key}`);
   return EXIT.usage;
 }

@@ -23,14 +23,33 @@ export function runRestartDryRun(args: { config?: string | undefined; key: strin
   const assessment = checkNow(process, previous, checkNowDepsOf(config, system, readHeartbeatFile));
   const { verdict, checked } = assessment;
   io.out(`dry run: nothing is run, recorded or logged`);
-  const decision = decideStart(startFactsOf({ intent: 'restart', force: false, actions: process.recovery_actions }, assessment, startedInstanceOf(state), system.processes, process));
+  const decision = decideStart(
+    startFactsOf(
+      { intent: 'restart', force: false, actions: process.recovery_actions },
+      assessment,
+      startedInstanceOf(state),
+      system.processes,
+      process,
+    ),
+  );
   if (!decision.start) {
-    io.out(escapeUntrustedLine(`${process.key}: ${verdict.state} (${verdict.reason}) → a restart would be refused: ${decision.why}`));
+    io.out(
+      escapeUntrustedLine(
+        `${process.key}: ${verdict.state} (${verdict.reason}) → a restart would be refused: ${decision.why}`,
+      ),
+    );
     return EXIT.ok;
   }
   // The reason quotes what the heartbeat said.
   io.out(escapeUntrustedLine(`${process.key}: ${verdict.state} (${verdict.reason}) → a restart would run:`));
-  const previews = previewActions(process, process.recovery_actions, checked, system, { outputLogMaxBytes: config.log_max_bytes }, startedInstanceOf(state));
+  const previews = previewActions(
+    process,
+    process.recovery_actions,
+    checked,
+    system,
+    { outputLogMaxBytes: config.log_max_bytes },
+    startedInstanceOf(state),
+  );
   for (const line of formatActionPreviews(previews)) io.out(line);
   return EXIT.ok;
 }

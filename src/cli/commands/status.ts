@@ -39,13 +39,23 @@ export interface StatusArgs {
  * manual command run after it; its last recovery, and where its output goes; then the
  * uplink (without a key), its ladder and reboots.
  */
-export function runStatus(args: StatusArgs, io: CliIo, now: () => BootInstant = currentInstant, procRoot = '/proc'): number {
+export function runStatus(
+  args: StatusArgs,
+  io: CliIo,
+  now: () => BootInstant = currentInstant,
+  procRoot = '/proc',
+): number {
   const { config } = loadCliConfig(args.config, io);
   if (args.key !== undefined) requireProcessKey(config, args.key);
 
   const instant = now();
   const channels = config.notify?.channels.map((channel) => channel.name) ?? [];
-  const nothingRead = () => ({ states: new Map(), lastRecoveries: new Map(), network: networkStatusOf(config.network, undefined, instant), notify: channels.map(noneYet) });
+  const nothingRead = () => ({
+    states: new Map(),
+    lastRecoveries: new Map(),
+    network: networkStatusOf(config.network, undefined, instant),
+    notify: channels.map(noneYet),
+  });
   const pending = readPendingJournal(config.journal_path);
   let read;
   try {
@@ -61,7 +71,8 @@ export function runStatus(args: StatusArgs, io: CliIo, now: () => BootInstant = 
     );
   } catch (error) {
     // Locked by another connection past the busy timeout: what the journal holds is still worth showing.
-    if (pending.kind !== 'pending' || !(error instanceof WatchdogError) || sqliteFaultOf(error.cause) !== 'busy') throw error;
+    if (pending.kind !== 'pending' || !(error instanceof WatchdogError) || sqliteFaultOf(error.cause) !== 'busy')
+      throw error;
     io.err(escapeUntrustedLine(`watchdog: ${error.message}; shown from the journal ${pending.path} alone`));
     read = nothingRead();
   }
@@ -69,12 +80,21 @@ export function runStatus(args: StatusArgs, io: CliIo, now: () => BootInstant = 
   // What a degraded run kept in the journal is newer than the database: shown over it.
   const merged = withJournal(states, pending);
   const journal = journalStatusOf(pending, merged.fromJournal);
-  const statuses = buildStatus(config, merged.states, lastRecoveries, startedInstanceAlive(instant.bootId, procRoot)).filter(
-    (status) => args.key === undefined || status.key === args.key,
-  );
+  const statuses = buildStatus(
+    config,
+    merged.states,
+    lastRecoveries,
+    startedInstanceAlive(instant.bootId, procRoot),
+  ).filter((status) => args.key === undefined || status.key === args.key);
   if (args.json === true) {
     const notifications = config.notify === undefined ? null : notify;
-    io.out(formatJson(args.key === undefined ? { processes: statuses, network: network ?? null, notifications, journal } : { processes: statuses, journal }));
+    io.out(
+      formatJson(
+        args.key === undefined
+          ? { processes: statuses, network: network ?? null, notifications, journal }
+          : { processes: statuses, journal },
+      ),
+    );
     return EXIT.ok;
   }
   const layout = outputStyleOf(io, args.color);
@@ -94,18 +114,29 @@ export function runStatus(args: StatusArgs, io: CliIo, now: () => BootInstant = 
  * One process whole (`status KEY`), or all of them: whole lines for a pipe or a file, or
  * cut to fit a terminal.
  */
-function statusLines(statuses: readonly ProcessStatus[], key: string | undefined, nowMs: number, { width, color }: OutputStyle): string[] {
+function statusLines(
+  statuses: readonly ProcessStatus[],
+  key: string | undefined,
+  nowMs: number,
+  { width, color }: OutputStyle,
+): string[] {
   if (statuses.length === 0) return [];
   const [only] = statuses;
   if (key !== undefined && only !== undefined) return formatStatusDetail(only, nowMs, color);
-  return width === undefined ? formatStatusTable(statuses, nowMs, color) : formatStatusFitted(statuses, nowMs, { width, color });
+  return width === undefined
+    ? formatStatusTable(statuses, nowMs, color)
+    : formatStatusFitted(statuses, nowMs, { width, color });
 }
 
 function noneYet(channel: string): ChannelSummary {
   return { channel, pending: 0, oldest_pending_at: null, last_error: null, last_delivered_at: null };
 }
 
-function networkStatusOf(network: NetworkConfig | undefined, db: Store | undefined, now: BootInstant): NetworkStatus | undefined {
+function networkStatusOf(
+  network: NetworkConfig | undefined,
+  db: Store | undefined,
+  now: BootInstant,
+): NetworkStatus | undefined {
   if (network === undefined) return undefined;
   const state = db === undefined ? undefined : readNetworkState(db, network.interface);
   const reboots = db === undefined ? [] : readReboots(db);

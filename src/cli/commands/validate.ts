@@ -23,7 +23,9 @@ export function runValidate(args: { config?: string | undefined }, io: CliIo): n
     const missing = missingInterfaceWarning(config.network);
     if (missing !== undefined) io.err(`warning: ${missing}`);
   }
-  io.out(`OK: ${config.config_path} (${formatCount(config.processes.length, 'process', 'processes')}${describeNetwork(config.network)})`);
+  io.out(
+    `OK: ${config.config_path} (${formatCount(config.processes.length, 'process', 'processes')}${describeNetwork(config.network)})`,
+  );
   for (const line of describeReporting(config)) io.out(line);
   return EXIT.ok;
 }
@@ -64,7 +66,10 @@ function missingMacWarning(network: NetworkConfig): string | undefined {
   const location = locateInterface(network, () => interfaces);
   if (location.kind === 'found') return undefined;
   if (location.kind === 'ambiguous') return `network.interface_mac: ${location.reason}`;
-  const here = interfaces.length === 0 ? '' : ` (this machine has: ${interfaces.map((entry) => `${entry.name} ${entry.mac ?? 'no MAC'}`).join(', ')})`;
+  const here =
+    interfaces.length === 0
+      ? ''
+      : ` (this machine has: ${interfaces.map((entry) => `${entry.name} ${entry.mac ?? 'no MAC'}`).join(', ')})`;
   return `network.interface_mac: no interface on this machine has MAC ${network.interface_mac}${here}; until one does, the ladder does nothing`;
 }
 

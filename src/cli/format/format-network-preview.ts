@@ -24,9 +24,15 @@ export function formatNetworkPreview(network: NetworkConfig, preview: NetworkPre
       lines.push(`${head} → no ladder now: ${decision.reason}`);
       break;
     case 'run':
-      lines.push(`${head} → would climb the ladder (${decision.reason}), within ${formatSeconds(network.ladder_timeout_seconds)} in all:`);
+      lines.push(
+        `${head} → would climb the ladder (${decision.reason}), within ${formatSeconds(network.ladder_timeout_seconds)} in all:`,
+      );
       // Named by MAC, a bounce acts on the interface that has it now (or on none).
-      network.ladder.forEach((rung, index) => lines.push(`  ${index + 1}. ${describeRung(network.interface_mac === undefined ? network.interface : verdict.device, rung)}`));
+      network.ladder.forEach((rung, index) =>
+        lines.push(
+          `  ${index + 1}. ${describeRung(network.interface_mac === undefined ? network.interface : verdict.device, rung)}`,
+        ),
+      );
       if (network.ladder.length === 0) lines.push('  (no rungs)');
       break;
   }
@@ -42,7 +48,8 @@ export function formatNetworkPreview(network: NetworkConfig, preview: NetworkPre
 
 function describeRung(name: string | undefined, rung: RungConfig): string {
   const then = `then wait ${formatSeconds(rung.settle_seconds)} and check again`;
-  if (rung.type === 'bounce' && name === undefined) return `${rung.name}: nothing to bounce (no single interface has the MAC in network.interface_mac); ${then}`;
+  if (rung.type === 'bounce' && name === undefined)
+    return `${rung.name}: nothing to bounce (no single interface has the MAC in network.interface_mac); ${then}`;
   if (rung.type === 'bounce') {
     return `${rung.name}: \`ip link set dev ${name} down\`, wait ${formatSeconds(rung.down_seconds)}, \`ip link set dev ${name} up\`; ${then}`;
   }

@@ -14,9 +14,14 @@ export function formatNetworkStatus(status: NetworkStatus): string[] {
   const lines = [`network ${status.interface}: ${status.state}${since}: ${status.reason ?? ''}`.trimEnd()];
   const checked = status.last_check_at === null ? 'never checked' : `checked ${shortTime(status.last_check_at)}`;
   lines.push(`  failures: ${status.consecutive_failures} (ladder at ${status.threshold}); ${checked}`);
-  const ladder = status.last_ladder === null ? 'never ran' : `last run ${shortTime(status.last_ladder.at)}: ${status.last_ladder.outcome ?? '?'}`;
+  const ladder =
+    status.last_ladder === null
+      ? 'never ran'
+      : `last run ${shortTime(status.last_ladder.at)}: ${status.last_ladder.outcome ?? '?'}`;
   const healed = status.last_healed_by === null ? '' : `; last healed by ${status.last_healed_by}`;
-  lines.push(`  ladder: ${ladder}; ${formatCount(status.failed_ladder_runs, 'consecutive failed run')}, a reboot is considered from ${status.max_failures}${healed}`);
+  lines.push(
+    `  ladder: ${ladder}; ${formatCount(status.failed_ladder_runs, 'consecutive failed run')}, a reboot is considered from ${status.max_failures}${healed}`,
+  );
   lines.push(`  reboot: ${describeReboot(status.reboot)}`);
   return lines.map(escapeUntrustedLine);
 }
@@ -27,7 +32,10 @@ function describeReboot(reboot: NetworkStatus['reboot']): string {
     reboot.last_reboot_at === null
       ? 'none made yet'
       : `last ${shortTime(reboot.last_reboot_at)} (${reboot.last_reboot_outcome ?? '?'}${reboot.last_reboot_in_this_boot === true ? ', in this boot: the device did not go down' : ''})`;
-  const cooldown = reboot.cooldown_left_seconds > 0 ? `cooldown ${formatSeconds(reboot.cooldown_left_seconds)} left` : 'no cooldown running';
+  const cooldown =
+    reboot.cooldown_left_seconds > 0
+      ? `cooldown ${formatSeconds(reboot.cooldown_left_seconds)} left`
+      : 'no cooldown running';
   return `${last}; ${reboot.reboots_last_24h} of at most ${reboot.max_per_day ?? '?'} in the last 24h; ${cooldown}`;
 }
 

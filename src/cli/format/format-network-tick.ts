@@ -12,9 +12,15 @@ export function formatNetworkTick(outcome: NetworkTickOutcome): string[] {
   if (outcome.decision.kind === 'wait') lines.push(`  ladder: not now: ${outcome.decision.reason}`);
   if (outcome.ladder !== undefined) {
     for (const rung of outcome.ladder.rungs) {
-      lines.push(`  rung ${rung.rung}: ${rung.detail}; link then ${rung.verdict.state}${rung.healed ? ' (healed)' : ''}`);
+      lines.push(
+        `  rung ${rung.rung}: ${rung.detail}; link then ${rung.verdict.state}${rung.healed ? ' (healed)' : ''}`,
+      );
     }
-    lines.push(outcome.ladder.outcome === 'healed' ? `  ladder: healed by ${outcome.ladder.healedBy}` : `  ladder: ${outcome.ladder.outcome}`);
+    lines.push(
+      outcome.ladder.outcome === 'healed'
+        ? `  ladder: healed by ${outcome.ladder.healedBy}`
+        : `  ladder: ${outcome.ladder.outcome}`,
+    );
   }
   lines.push(...formatRebootLines(outcome).map((line) => `  ${line}`));
   return lines.map(escapeUntrustedLine);
@@ -26,5 +32,9 @@ export function formatRebootLines(outcome: NetworkTickOutcome): string[] {
   if (decision === undefined) return [];
   if (decision.kind === 'hold') return [escapeUntrustedLine(`reboot: held by ${decision.guard}: ${decision.reason}`)];
   if (outcome.reboot === undefined) return [];
-  return [escapeUntrustedLine(`reboot: ${outcome.reboot.commandOk ? 'requested' : 'command failed'}: ${outcome.reboot.reason}; ${outcome.reboot.detail}`)];
+  return [
+    escapeUntrustedLine(
+      `reboot: ${outcome.reboot.commandOk ? 'requested' : 'command failed'}: ${outcome.reboot.reason}; ${outcome.reboot.detail}`,
+    ),
+  ];
 }

@@ -12,7 +12,8 @@ export function formatNotifyStatus(summaries: readonly ChannelSummary[]): string
 }
 
 function describeChannel(summary: ChannelSummary): string {
-  const last = summary.last_delivered_at === null ? 'none delivered yet' : `last delivered ${summary.last_delivered_at}`;
+  const last =
+    summary.last_delivered_at === null ? 'none delivered yet' : `last delivered ${summary.last_delivered_at}`;
   if (summary.pending === 0) return `notify ${summary.channel}: nothing waiting; ${last}`;
   const why = summary.last_error === null ? 'not tried yet' : summary.last_error;
   return `notify ${summary.channel}: ${formatCount(summary.pending, 'notification')} waiting since ${summary.oldest_pending_at ?? '?'} (${why}); ${last}`;

@@ -29,7 +29,9 @@ function describePreview({ plan, kill }: ActionPreview): string {
   switch (plan.kind) {
     case 'kill': {
       if (kill === undefined || kill.kind !== 'signal') return `kill: ${describeNoSignal(kill)}`;
-      const who = kill.target.group ? `process group ${kill.target.pid} (PID ${kill.target.pid} leads it)` : `PID ${kill.target.pid}`;
+      const who = kill.target.group
+        ? `process group ${kill.target.pid} (PID ${kill.target.pid} leads it)`
+        : `PID ${kill.target.pid}`;
       return `kill: SIGTERM to ${who}, SIGKILL after ${formatSeconds(plan.timeoutSeconds)} (kill_timeout)`;
     }
     case 'command':

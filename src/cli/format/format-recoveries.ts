@@ -18,7 +18,8 @@ export function formatRecoveries(recoveries: readonly RecoveryWithActions[]): st
     push(
       `#${recovery.id} ${recovery.started_at.slice(0, 19).replace('T', ' ')} UTC  ${recovery.process_key}  ${recovery.kind} by ${recovery.requested_by} (${recovery.command}): ${recovery.outcome}${took}`,
     );
-    if (recovery.trigger_health !== null) push(`    why: ${recovery.trigger_health} (${recovery.trigger_reason ?? ''})`);
+    if (recovery.trigger_health !== null)
+      push(`    why: ${recovery.trigger_health} (${recovery.trigger_reason ?? ''})`);
     if (recovery.detail !== null) push(`    ${recovery.detail}`);
     for (const action of recovery.actions) {
       const facts = [
@@ -28,9 +29,15 @@ export function formatRecoveries(recoveries: readonly RecoveryWithActions[]): st
         action.signal === null ? undefined : action.signal,
         action.timed_out === 1 ? 'timed out' : undefined,
       ].filter((fact) => fact !== undefined);
-      push(`    ${action.position + 1}. ${action.action}: ${action.outcome} (${facts.join(', ')}): ${action.detail ?? ''}`);
+      push(
+        `    ${action.position + 1}. ${action.action}: ${action.outcome} (${facts.join(', ')}): ${action.detail ?? ''}`,
+      );
       // Split at CRLF too, so a line's ending is not shown as \x0d.
-      for (const outputLine of (action.output_tail ?? '').trimEnd().split(/\r?\n/).filter((line) => line !== '').slice(-5)) {
+      for (const outputLine of (action.output_tail ?? '')
+        .trimEnd()
+        .split(/\r?\n/)
+        .filter((line) => line !== '')
+        .slice(-5)) {
         lines.push(`       | ${escapeUntrusted(outputLine)}`);
       }
     }

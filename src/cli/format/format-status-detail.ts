@@ -15,7 +15,9 @@ import { formatAgo } from './format-status.js';
 export function formatStatusDetail(status: ProcessStatus, nowMs: number, color = false): string[] {
   const facts: [string, string][] = [];
   const recovery = status.last_recovery;
-  const failures = status.enabled ? `${status.consecutive_failures}/${status.threshold}${status.recovery_due ? ', recovery due' : ''}` : '-';
+  const failures = status.enabled
+    ? `${status.consecutive_failures}/${status.threshold}${status.recovery_due ? ', recovery due' : ''}`
+    : '-';
   facts.push(['failures', failures]);
   if (status.heartbeat_age_seconds !== null) {
     const parts = [
@@ -23,18 +25,39 @@ export function formatStatusDetail(status: ProcessStatus, nowMs: number, color =
       status.iteration === null ? undefined : `iteration ${status.iteration}`,
       status.heartbeat_timestamp === null ? undefined : `written ${status.heartbeat_timestamp}`,
     ].filter((part) => part !== undefined);
-    facts.push(['heartbeat', `${formatSeconds(Math.max(0, status.heartbeat_age_seconds))} old${parts.length === 0 ? '' : ` (${parts.join(', ')})`}`]);
+    facts.push([
+      'heartbeat',
+      `${formatSeconds(Math.max(0, status.heartbeat_age_seconds))} old${parts.length === 0 ? '' : ` (${parts.join(', ')})`}`,
+    ]);
   }
-  if (status.pid !== null) facts.push(['pid', `${status.pid}${status.identity === null ? '' : ` (known by ${status.identity})`}`]);
-  facts.push(['last check', status.last_check_at === null ? 'never' : `${formatAgo(status.last_check_at, nowMs)} (${status.last_check_at})`]);
+  if (status.pid !== null)
+    facts.push(['pid', `${status.pid}${status.identity === null ? '' : ` (known by ${status.identity})`}`]);
+  facts.push([
+    'last check',
+    status.last_check_at === null ? 'never' : `${formatAgo(status.last_check_at, nowMs)} (${status.last_check_at})`,
+  ]);
   if (recovery !== null) {
     const by = recovery.requested_by === '' ? '' : `, by ${recovery.requested_by}`;
-    facts.push(['last recovery', `#${recovery.id} ${recovery.kind} ${recovery.outcome} ${formatAgo(recovery.started_at, nowMs)}${by}${recovery.detail === null ? '' : `: ${recovery.detail}`}`]);
+    facts.push([
+      'last recovery',
+      `#${recovery.id} ${recovery.kind} ${recovery.outcome} ${formatAgo(recovery.started_at, nowMs)}${by}${recovery.detail === null ? '' : `: ${recovery.detail}`}`,
+    ]);
   }
-  if (status.started_at !== null) facts.push(['started', `${status.started_at}${status.grace_until === null ? '' : `, first heartbeat due by ${status.grace_until}`}`]);
-  if (status.off_since !== null) facts.push(['off', `since ${status.off_since}${status.off_by === null ? '' : ` (by ${status.off_by})`}: \`watchdog on ${status.key}\` turns it back on`]);
+  if (status.started_at !== null)
+    facts.push([
+      'started',
+      `${status.started_at}${status.grace_until === null ? '' : `, first heartbeat due by ${status.grace_until}`}`,
+    ]);
+  if (status.off_since !== null)
+    facts.push([
+      'off',
+      `since ${status.off_since}${status.off_by === null ? '' : ` (by ${status.off_by})`}: \`watchdog on ${status.key}\` turns it back on`,
+    ]);
   if (status.gave_up_at !== null) {
-    facts.push(['gave up', `at ${status.gave_up_at} (${status.gave_up_reason ?? 'crash loop'}): \`watchdog on ${status.key}\` or \`watchdog reset ${status.key}\` resumes recoveries`]);
+    facts.push([
+      'gave up',
+      `at ${status.gave_up_at} (${status.gave_up_reason ?? 'crash loop'}): \`watchdog on ${status.key}\` or \`watchdog reset ${status.key}\` resumes recoveries`,
+    ]);
   }
   if (status.warning !== null) facts.push(['warning', status.warning]);
   facts.push(['app output', `${status.output_log} (stdout and stderr of what the watchdog starts)`]);

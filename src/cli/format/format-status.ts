@@ -29,12 +29,19 @@ export function formatStatusTable(statuses: readonly ProcessStatus[], nowMs: num
     status.pid === null ? '-' : String(status.pid),
     status.identity ?? '-',
     formatAgo(status.last_check_at, nowMs),
-    status.last_recovery === null ? '-' : `#${status.last_recovery.id} ${status.last_recovery.kind} ${status.last_recovery.outcome} ${formatAgo(status.last_recovery.started_at, nowMs)}`,
+    status.last_recovery === null
+      ? '-'
+      : `#${status.last_recovery.id} ${status.last_recovery.kind} ${status.last_recovery.outcome} ${formatAgo(status.last_recovery.started_at, nowMs)}`,
     status.reason ?? '',
   ]);
-  const table = renderTable(['KEY', 'NAME', 'STATE', 'FAILURES', 'HEARTBEAT AGE', 'PID', 'IDENTITY', 'LAST CHECK', 'LAST RECOVERY', 'REASON'], rows, { color });
+  const table = renderTable(
+    ['KEY', 'NAME', 'STATE', 'FAILURES', 'HEARTBEAT AGE', 'PID', 'IDENTITY', 'LAST CHECK', 'LAST RECOVERY', 'REASON'],
+    rows,
+    { color },
+  );
   const lines = noticesOf(statuses);
-  for (const status of statuses) lines.push(`app output of ${status.key} (stdout and stderr of what the watchdog starts): ${status.output_log}`);
+  for (const status of statuses)
+    lines.push(`app output of ${status.key} (stdout and stderr of what the watchdog starts): ${status.output_log}`);
   return [...table, ...lines.map(escapeUntrustedLine)];
 }
 
@@ -45,7 +52,11 @@ export function formatStatusTable(statuses: readonly ProcessStatus[], nowMs: num
  * name, identity, last recovery and app output are left to `watchdog status KEY`, which
  * shows a process whole. Cuts never split an escape (`fitText`), and colour is added after.
  */
-export function formatStatusFitted(statuses: readonly ProcessStatus[], nowMs: number, { width, color }: { width: number; color: boolean }): string[] {
+export function formatStatusFitted(
+  statuses: readonly ProcessStatus[],
+  nowMs: number,
+  { width, color }: { width: number; color: boolean },
+): string[] {
   const rows = statuses.map((status) => [
     status.key,
     stateCell(status),
@@ -55,7 +66,11 @@ export function formatStatusFitted(statuses: readonly ProcessStatus[], nowMs: nu
     formatAgo(status.last_check_at, nowMs),
     status.reason ?? '',
   ]);
-  const table = renderTable(['KEY', 'STATE', 'FAILURES', 'HEARTBEAT', 'PID', 'CHECKED', 'REASON'], rows, { width, color, maxWidths: [Math.max(8, Math.floor(width / 4))] });
+  const table = renderTable(['KEY', 'STATE', 'FAILURES', 'HEARTBEAT', 'PID', 'CHECKED', 'REASON'], rows, {
+    width,
+    color,
+    maxWidths: [Math.max(8, Math.floor(width / 4))],
+  });
   const notices = noticesOf(statuses).map((line) => fitText(escapeUntrustedLine(line), width));
   const hint = fitText('whole reasons, name, last recovery and app output: watchdog status KEY', width);
   return [...table, ...notices, paint(hint, 'dim', color)];
@@ -65,7 +80,11 @@ export function formatStatusFitted(statuses: readonly ProcessStatus[], nowMs: nu
  * The line above the table: the config, and how many processes are enabled and healthy.
  * In a terminal the config's path gives way first, cut at its start.
  */
-export function formatStatusSummary(configPath: string, statuses: readonly ProcessStatus[], { width, color }: StatusLayout): string {
+export function formatStatusSummary(
+  configPath: string,
+  statuses: readonly ProcessStatus[],
+  { width, color }: StatusLayout,
+): string {
   const enabled = statuses.filter((status) => status.enabled);
   const healthy = enabled.filter((status) => status.state === 'healthy').length;
   const unhealthy = enabled.length - healthy;
@@ -90,7 +109,12 @@ function noticesOf(statuses: readonly ProcessStatus[]): string[] {
   }
   for (const status of statuses) {
     const recovery = status.last_recovery;
-    if (recovery !== null && recovery.outcome !== 'succeeded' && recovery.outcome !== 'skipped' && recovery.detail !== null) {
+    if (
+      recovery !== null &&
+      recovery.outcome !== 'succeeded' &&
+      recovery.outcome !== 'skipped' &&
+      recovery.detail !== null
+    ) {
       lines.push(`last ${recovery.kind} of ${status.key} ${recovery.outcome}: ${recovery.detail}`);
     }
   }

@@ -15,7 +15,11 @@ import type { OutputStyle } from '../output-style.js';
  * // 'checked 2 processes: 1 healthy, api no_heartbeat 2/2; api recovered (recovery #3)'
  */
 export function formatTickSummary(outcome: TickOutcome, style: OutputStyle): string {
-  if (outcome.kind === 'lock-held') return renderSegments([{ text: `another watchdog holds ${outcome.lockPath}; nothing done`, style: 'yellow' }], style);
+  if (outcome.kind === 'lock-held')
+    return renderSegments(
+      [{ text: `another watchdog holds ${outcome.lockPath}; nothing done`, style: 'yellow' }],
+      style,
+    );
   const segments: Segment[] = [{ text: `checked ${formatCount(outcome.checks.length, 'process', 'processes')}` }];
   if (outcome.checks.length === 0) segments.push({ text: ' (none enabled)' });
   const healthy = outcome.checks.filter((check) => check.verdict.state === 'healthy').length;
@@ -30,16 +34,28 @@ export function formatTickSummary(outcome: TickOutcome, style: OutputStyle): str
   listed.forEach((item, index) => segments.push({ text: index === 0 ? ': ' : ', ' }, ...item));
   for (const recovery of outcome.recoveries) {
     segments.push({ text: '; ' });
-    if (recovery.outcome === 'succeeded') segments.push({ text: `${recovery.processKey} recovered (recovery #${recovery.recoveryId})`, style: 'green' });
-    else segments.push({ text: `${recovery.processKey} recovery #${recovery.recoveryId} ${recovery.outcome}`, style: recovery.outcome === 'failed' ? 'red' : 'yellow' });
+    if (recovery.outcome === 'succeeded')
+      segments.push({ text: `${recovery.processKey} recovered (recovery #${recovery.recoveryId})`, style: 'green' });
+    else
+      segments.push({
+        text: `${recovery.processKey} recovery #${recovery.recoveryId} ${recovery.outcome}`,
+        style: recovery.outcome === 'failed' ? 'red' : 'yellow',
+      });
   }
-  for (const refusal of outcome.refused ?? []) segments.push({ text: '; ' }, { text: `${refusal.processKey} recovery refused: ${refusal.why}`, style: 'yellow' });
+  for (const refusal of outcome.refused ?? [])
+    segments.push({ text: '; ' }, { text: `${refusal.processKey} recovery refused: ${refusal.why}`, style: 'yellow' });
   const network = outcome.network;
   if (network !== undefined) {
     const state = network.verdict.state;
-    segments.push({ text: `; network ${network.interface} ` }, { text: state, style: state === 'up' ? 'green' : state === 'check_error' ? 'yellow' : 'red' });
+    segments.push(
+      { text: `; network ${network.interface} ` },
+      { text: state, style: state === 'up' ? 'green' : state === 'check_error' ? 'yellow' : 'red' },
+    );
     const ladder = network.ladder;
-    if (ladder !== undefined) segments.push({ text: ladder.outcome === 'healed' ? ` (healed by ${ladder.healedBy ?? '?'})` : ` (ladder ${ladder.outcome})` });
+    if (ladder !== undefined)
+      segments.push({
+        text: ladder.outcome === 'healed' ? ` (healed by ${ladder.healedBy ?? '?'})` : ` (ladder ${ladder.outcome})`,
+      });
   }
   return renderSegments(segments, style);
 }

@@ -27,14 +27,21 @@ export interface TableOptions {
  * Widths are terminal columns, so a wide character does not push the columns out of line;
  * colour is added after padding and cutting, so it never counts as width.
  */
-export function renderTable(header: readonly string[], untrustedRows: readonly (readonly TableCell[])[], options: TableOptions = {}): string[] {
+export function renderTable(
+  header: readonly string[],
+  untrustedRows: readonly (readonly TableCell[])[],
+  options: TableOptions = {},
+): string[] {
   const cellOf = (cell: TableCell, column: number): StyledCell => {
     const { text, style } = typeof cell === 'string' ? { text: cell, style: undefined } : cell;
     const escaped = escapeUntrustedLine(text);
     const max = options.maxWidths?.[column];
     return { text: max === undefined ? escaped : fitText(escaped, max), style };
   };
-  const rows = [header.map((title) => ({ text: title, style: undefined })), ...untrustedRows.map((row) => row.map(cellOf))];
+  const rows = [
+    header.map((title) => ({ text: title, style: undefined })),
+    ...untrustedRows.map((row) => row.map(cellOf)),
+  ];
   const widths = header.map((_, column) => Math.max(...rows.map((row) => textWidth(row[column]?.text ?? ''))));
   const color = options.color === true;
   const line = (cells: readonly StyledCell[]): string => {

@@ -16,9 +16,16 @@ import type { ProbeResult, ProbeSpec } from '../probe.js';
  * await runHttpProbe({ type: 'http', url: 'http://10.0.0.1/health', expect_status: 200, timeout_seconds: 2 });
  * // { answered: true, detail: 'HTTP 200' }
  */
-export async function runHttpProbe(spec: Extract<ProbeSpec, { type: 'http' }>): Promise<Pick<ProbeResult, 'answered' | 'detail'>> {
+export async function runHttpProbe(
+  spec: Extract<ProbeSpec, { type: 'http' }>,
+): Promise<Pick<ProbeResult, 'answered' | 'detail'>> {
   if (!URL.canParse(spec.url)) return { answered: false, detail: 'not a URL' };
-  const outcome = await httpRequest({ url: new URL(spec.url), method: 'GET', timeoutMs: spec.timeout_seconds * 1000, headersOnly: true });
+  const outcome = await httpRequest({
+    url: new URL(spec.url),
+    method: 'GET',
+    timeoutMs: spec.timeout_seconds * 1000,
+    headersOnly: true,
+  });
   if (outcome.kind === 'error') return { answered: false, detail: outcome.detail };
   return outcome.status === spec.expect_status
     ? { answered: true, detail: `HTTP ${outcome.status}` }

@@ -39,7 +39,8 @@ export function runIcmpProbe(
 ): Promise<Pick<ProbeResult, 'answered' | 'detail'>> {
   const { pingCommand = 'ping', env = process.env } = options;
   // ping would take it as an option: `-f` floods, `-b` pings a broadcast address.
-  if (spec.host === '' || spec.host.startsWith('-')) return Promise.resolve({ answered: false, detail: `not a host name or address: "${spec.host}"` });
+  if (spec.host === '' || spec.host.startsWith('-'))
+    return Promise.resolve({ answered: false, detail: `not a host name or address: "${spec.host}"` });
   const waitSeconds = Math.max(1, Math.ceil(spec.timeout_seconds));
   const args = ['-n', '-q', '-c', '1', '-W', String(waitSeconds), spec.host];
 
@@ -76,7 +77,8 @@ export function runIcmpProbe(
       if (timedOut) finish({ answered: false, detail: `timed out after ${formatSeconds(spec.timeout_seconds)}` });
       else if (exitCode === 0) finish({ answered: true, detail: 'replied' });
       else if (exitCode === 1) finish({ answered: false, detail: `no reply (${pingCommand} exited 1)` });
-      else if (exitCode !== null) finish({ answered: false, detail: withReason(`${pingCommand} exited ${exitCode}`, stderr) });
+      else if (exitCode !== null)
+        finish({ answered: false, detail: withReason(`${pingCommand} exited ${exitCode}`, stderr) });
       else finish({ answered: false, detail: `${pingCommand} was killed by ${signal ?? 'a signal'}` });
     });
   });

@@ -16,7 +16,9 @@ import type { ProbeResult, ProbeSpec } from '../probe.js';
  * await runTcpProbe({ type: 'tcp', host: '10.0.0.1', port: 53, timeout_seconds: 2 });
  * // { answered: true, detail: 'connected' }
  */
-export function runTcpProbe(spec: Extract<ProbeSpec, { type: 'tcp' }>): Promise<Pick<ProbeResult, 'answered' | 'detail'>> {
+export function runTcpProbe(
+  spec: Extract<ProbeSpec, { type: 'tcp' }>,
+): Promise<Pick<ProbeResult, 'answered' | 'detail'>> {
   return new Promise((resolve) => {
     const socket = connect({ host: spec.host, port: spec.port });
     const finish = (outcome: Pick<ProbeResult, 'answered' | 'detail'>): void => {
@@ -24,7 +26,10 @@ export function runTcpProbe(spec: Extract<ProbeSpec, { type: 'tcp' }>): Promise<
       socket.destroy();
       resolve(outcome);
     };
-    const timer = setTimeout(() => finish({ answered: false, detail: `timed out after ${formatSeconds(spec.timeout_seconds)}` }), spec.timeout_seconds * 1000);
+    const timer = setTimeout(
+      () => finish({ answered: false, detail: `timed out after ${formatSeconds(spec.timeout_seconds)}` }),
+      spec.timeout_seconds * 1000,
+    );
     socket.once('connect', () => finish({ answered: true, detail: 'connected' }));
     // `on`, not `once`: an error emitted after the first must not go unhandled and end the tick.
     socket.on('error', (error) => finish({ answered: false, detail: systemErrorCode(error) ?? describeError(error) }));

@@ -3,14 +3,9 @@ import type { EventPayload } from '../watchdog-event.js';
 /** An event as an email: the summary as the subject, the facts as lines, the JSON at the end for scripts. Pure. */
 export function formatEmail(payload: EventPayload, subjectPrefix: string): { subject: string; text: string } {
   const prefix = subjectPrefix === '' ? '' : `${subjectPrefix} `;
-  const lines = [
-    payload.summary,
-    '',
-    `event: ${payload.event}`,
-    `time: ${payload.time}`,
-    `host: ${payload.host}`,
-  ];
-  if (payload.process_key !== null) lines.push(`process: ${payload.process_key}${payload.display_name === null ? '' : ` (${payload.display_name})`}`);
+  const lines = [payload.summary, '', `event: ${payload.event}`, `time: ${payload.time}`, `host: ${payload.host}`];
+  if (payload.process_key !== null)
+    lines.push(`process: ${payload.process_key}${payload.display_name === null ? '' : ` (${payload.display_name})`}`);
   if (payload.interface !== null) lines.push(`interface: ${payload.interface}`);
   for (const [name, value] of Object.entries(payload.details)) lines.push(`${name}: ${String(value)}`);
   lines.push('', '-- the event as JSON:', JSON.stringify(payload));

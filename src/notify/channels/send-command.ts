@@ -21,7 +21,13 @@ export interface CommandChannelDeps {
  * `WATCHDOG_EVENT` (and the process or interface) in its environment; exit 0 is delivered,
  * anything else is tried again on a later tick.
  */
-export async function sendCommand(channel: CommandChannel, payload: EventPayload, body: string, timeoutMs: number, deps: CommandChannelDeps): Promise<SendOutcome> {
+export async function sendCommand(
+  channel: CommandChannel,
+  payload: EventPayload,
+  body: string,
+  timeoutMs: number,
+  deps: CommandChannelDeps,
+): Promise<SendOutcome> {
   const result = await deps.runShellCommand({
     command: channel.command,
     cwd: deps.cwd,

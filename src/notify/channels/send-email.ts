@@ -16,7 +16,12 @@ type EmailChannel = Extract<ChannelConfig, { type: 'email' }>;
  * out). `tls`: `starttls` requires the upgrade, `implicit` is TLS from the start, `none`
  * is plain text. SMTP 5xx answers are refusals; anything else may pass on a later tick.
  */
-export async function sendEmail(channel: EmailChannel, payload: EventPayload, scope: SecretScope, timeoutMs: number): Promise<SendOutcome> {
+export async function sendEmail(
+  channel: EmailChannel,
+  payload: EventPayload,
+  scope: SecretScope,
+  timeoutMs: number,
+): Promise<SendOutcome> {
   const user = channel.user === undefined ? undefined : scope.expand(channel.user);
   const pass = channel.password === undefined ? undefined : scope.expand(channel.password);
   if (scope.missing.length > 0) return missingVariables(scope.missing);
@@ -40,7 +45,11 @@ export async function sendEmail(channel: EmailChannel, payload: EventPayload, sc
     ignoreTLS: channel.tls === 'none',
     auth: user === undefined ? undefined : { user, pass },
     // The certificate is checked against the name, not the address it resolved to.
-    tls: { rejectUnauthorized: channel.reject_unauthorized, ...(isIP(channel.host) === 0 ? { servername: channel.host } : {}), ...(ca === undefined ? {} : { ca }) },
+    tls: {
+      rejectUnauthorized: channel.reject_unauthorized,
+      ...(isIP(channel.host) === 0 ? { servername: channel.host } : {}),
+      ...(ca === undefined ? {} : { ca }),
+    },
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
     socketTimeout: timeoutMs,
@@ -51,7 +60,10 @@ export async function sendEmail(channel: EmailChannel, payload: EventPayload, sc
   let timer: NodeJS.Timeout | undefined;
   try {
     const deadline = new Promise<SendOutcome>((resolve) => {
-      timer = setTimeout(() => resolve({ kind: 'retry', detail: `${where}: no answer within ${timeoutMs / 1000}s` }), timeoutMs);
+      timer = setTimeout(
+        () => resolve({ kind: 'retry', detail: `${where}: no answer within ${timeoutMs / 1000}s` }),
+        timeoutMs,
+      );
     });
     const sent = transport.sendMail({ from: channel.from, to: channel.to, subject, text }).then(
       (info): SendOutcome => ({ kind: 'delivered', detail: `accepted by ${where}: ${String(info.response)}` }),
@@ -65,11 +77,17 @@ export async function sendEmail(channel: EmailChannel, payload: EventPayload, sc
 }
 
 /** `host`'s address by the system's resolver (/etc/hosts first), within `timeoutMs`. */
-async function resolveHost(host: string, timeoutMs: number): Promise<{ kind: 'address'; address: string } | { kind: 'error'; detail: string }> {
+async function resolveHost(
+  host: string,
+  timeoutMs: number,
+): Promise<{ kind: 'address'; address: string } | { kind: 'error'; detail: string }> {
   if (isIP(host) !== 0) return { kind: 'address', address: host };
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<{ kind: 'error'; detail: string }>((resolve) => {
-    timer = setTimeout(() => resolve({ kind: 'error', detail: `cannot resolve ${host} within ${timeoutMs / 1000}s` }), timeoutMs);
+    timer = setTimeout(
+      () => resolve({ kind: 'error', detail: `cannot resolve ${host} within ${timeoutMs / 1000}s` }),
+      timeoutMs,
+    );
   });
   const resolved = lookup(host).then(
     (found) => ({ kind: 'address' as const, address: found.address }),
@@ -84,7 +102,8 @@ async function resolveHost(host: string, timeoutMs: number): Promise<{ kind: 'ad
 
 /** SMTP 5xx is a refusal (a bad address, relaying denied, authentication refused); the rest may pass later. */
 function outcomeOfSmtpError(error: unknown, where: string): SendOutcome {
-  const code = typeof error === 'object' && error !== null && 'responseCode' in error ? Number(error.responseCode) : undefined;
+  const code =
+    typeof error === 'object' && error !== null && 'responseCode' in error ? Number(error.responseCode) : undefined;
   const detail = `${where}: ${describeError(error)}`;
   return code !== undefined && code >= 500 && code < 600 ? { kind: 'refused', detail } : { kind: 'retry', detail };
 }

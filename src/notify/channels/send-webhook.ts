@@ -14,7 +14,9 @@ export async function sendWebhook(
   request: (options: HttpRequest) => Promise<HttpOutcome> = httpRequest,
 ): Promise<SendOutcome> {
   const url = scope.expandUrl(channel.url);
-  const headers = Object.fromEntries(Object.entries(channel.headers).map(([name, value]) => [name, scope.expand(value)]));
+  const headers = Object.fromEntries(
+    Object.entries(channel.headers).map(([name, value]) => [name, scope.expand(value)]),
+  );
   if (scope.missing.length > 0) return missingVariables(scope.missing);
   if (!URL.canParse(url)) return { kind: 'refused', detail: 'the URL is not valid once its references are filled in' };
   const outcome = await request({

@@ -27,7 +27,11 @@ function row(overrides: Partial<CheckHistoryRow>): CheckHistoryRow {
 describe('formatHistoryTable', () => {
   it('escapes a reason quoting a hostile heartbeat, one row a line', () => {
     const lines = formatHistoryTable([
-      row({ health: 'invalid_heartbeat', reason: 'heartbeat status must be a string (got "\u009b2J\u202e")\n2026 forged', pid: null }),
+      row({
+        health: 'invalid_heartbeat',
+        reason: 'heartbeat status must be a string (got "\u009b2J\u202e")\n2026 forged',
+        pid: null,
+      }),
     ]);
     assert.deepEqual(lines, [
       'CHECKED AT (UTC)     KEY  STATE              FAILURES  HEARTBEAT AGE  PID  ITERATION  ACTION  REASON',

@@ -23,7 +23,10 @@ function networkConfig(raw: Partial<RawNetworkConfig> = {}): NetworkConfig {
   return normalizeNetwork(
     {
       interface: 'eth0',
-      ladder: [{ type: 'bounce' }, { type: 'command', name: 'restart-networking', command: 'systemctl restart networking' }],
+      ladder: [
+        { type: 'bounce' },
+        { type: 'command', name: 'restart-networking', command: 'systemctl restart networking' },
+      ],
       reboot: { command: 'systemctl reboot', cooldown_seconds: 3600, max_per_day: 3 },
       ...raw,
     },
@@ -31,7 +34,11 @@ function networkConfig(raw: Partial<RawNetworkConfig> = {}): NetworkConfig {
   );
 }
 
-const NO_CARRIER: LinkVerdict = { state: 'no_carrier', reason: 'no carrier on eth0 (cable, switch port or the far end is down)', ipv4: [] };
+const NO_CARRIER: LinkVerdict = {
+  state: 'no_carrier',
+  reason: 'no carrier on eth0 (cable, switch port or the far end is down)',
+  ipv4: [],
+};
 const UP: LinkVerdict = { state: 'up', reason: 'eth0 up, 192.0.2.10', ipv4: ['192.0.2.10'] };
 
 function row(overrides: Partial<NetworkEventRow> & Pick<NetworkEventRow, 'id' | 'kind'>): NetworkEventRow {
@@ -55,7 +62,13 @@ const failing = failingLinkState();
 
 describe('formatNetworkStatus', () => {
   it('shows a failing link: since when, the count, the last ladder run, the rung that last healed, the reboot and its cooldown', () => {
-    const reboot = row({ id: 20, kind: 'reboot', at: '2026-06-30T11:59:00.000000+00:00', uptime_seconds: 7140, outcome: 'requested' });
+    const reboot = row({
+      id: 20,
+      kind: 'reboot',
+      at: '2026-06-30T11:59:00.000000+00:00',
+      uptime_seconds: 7140,
+      outcome: 'requested',
+    });
     const lines = formatNetworkStatus(buildNetworkStatus(networkConfig(), failing, [reboot], now));
     assert.deepEqual(lines, [
       'network eth0: no_carrier since 2026-06-30 11:56:00 UTC: no carrier on eth0 (cable, switch port or the far end is down)',
@@ -81,38 +94,104 @@ describe('formatNetworkStatus', () => {
   });
 
   it('shows a reboot whose command failed, made in another boot', () => {
-    const reboot = row({ id: 20, kind: 'reboot', boot_id: 'ffff0000-other', at: '2026-06-30T08:00:00.000000+00:00', uptime_seconds: 900, outcome: 'command_failed' });
+    const reboot = row({
+      id: 20,
+      kind: 'reboot',
+      boot_id: 'ffff0000-other',
+      at: '2026-06-30T08:00:00.000000+00:00',
+      uptime_seconds: 900,
+      outcome: 'command_failed',
+    });
     const lines = formatNetworkStatus(buildNetworkStatus(networkConfig(), failing, [reboot], now));
-    assert.equal(lines.at(-1), '  reboot: last 2026-06-30 08:00:00 UTC (command_failed); 1 of at most 3 in the last 24h; no cooldown running');
+    assert.equal(
+      lines.at(-1),
+      '  reboot: last 2026-06-30 08:00:00 UTC (command_failed); 1 of at most 3 in the last 24h; no cooldown running',
+    );
   });
 });
 
 describe('formatNetworkEvents', () => {
   it('lists events newest first as given, with the ladder run, the rung or guard, and the outcome in columns', () => {
     const lines = formatNetworkEvents([
-      row({ id: 16, kind: 'reboot_held', at: '2026-06-30T11:57:20.000000+00:00', ladder_id: 12, rung: 'max_failures', outcome: 'held', detail: '1 of 3 consecutive failed ladder runs' }),
-      row({ id: 15, kind: 'ladder_end', at: '2026-06-30T11:57:20.000000+00:00', ladder_id: 12, outcome: 'failed', detail: 'no rung healed the link; 1 consecutive failed ladder run' }),
-      row({ id: 13, kind: 'rung', at: '2026-06-30T11:57:17.000000+00:00', ladder_id: 12, rung: 'bounce', outcome: 'not_healed', detail: 'set eth0 down for 2s, then up' }),
+      row({
+        id: 16,
+        kind: 'reboot_held',
+        at: '2026-06-30T11:57:20.000000+00:00',
+        ladder_id: 12,
+        rung: 'max_failures',
+        outcome: 'held',
+        detail: '1 of 3 consecutive failed ladder runs',
+      }),
+      row({
+        id: 15,
+        kind: 'ladder_end',
+        at: '2026-06-30T11:57:20.000000+00:00',
+        ladder_id: 12,
+        outcome: 'failed',
+        detail: 'no rung healed the link; 1 consecutive failed ladder run',
+      }),
+      row({
+        id: 13,
+        kind: 'rung',
+        at: '2026-06-30T11:57:17.000000+00:00',
+        ladder_id: 12,
+        rung: 'bounce',
+        outcome: 'not_healed',
+        detail: 'set eth0 down for 2s, then up',
+      }),
       row({ id: 12, kind: 'ladder_start', outcome: 'no_carrier', detail: 'no carrier on eth0' }),
       row({ id: 11, kind: 'link_down', boot_id: null, at: '2026-06-30T11:56:00.123000+00:00', outcome: 'no_carrier' }),
     ]);
     const cells = lines.map((line) => line.split(/ {2,}/));
     assert.deepEqual(cells, [
       ['AT (UTC)', 'BOOT', 'INTERFACE', 'EVENT', 'LADDER', 'RUNG/GUARD', 'OUTCOME', 'DETAIL'],
-      ['2026-06-30 11:57:20', '0b0e1d00', 'eth0', 'reboot_held', '#12', 'max_failures', 'held', '1 of 3 consecutive failed ladder runs'],
-      ['2026-06-30 11:57:20', '0b0e1d00', 'eth0', 'ladder_end', '#12', '-', 'failed', 'no rung healed the link; 1 consecutive failed ladder run'],
-      ['2026-06-30 11:57:17', '0b0e1d00', 'eth0', 'rung', '#12', 'bounce', 'not_healed', 'set eth0 down for 2s, then up'],
+      [
+        '2026-06-30 11:57:20',
+        '0b0e1d00',
+        'eth0',
+        'reboot_held',
+        '#12',
+        'max_failures',
+        'held',
+        '1 of 3 consecutive failed ladder runs',
+      ],
+      [
+        '2026-06-30 11:57:20',
+        '0b0e1d00',
+        'eth0',
+        'ladder_end',
+        '#12',
+        '-',
+        'failed',
+        'no rung healed the link; 1 consecutive failed ladder run',
+      ],
+      [
+        '2026-06-30 11:57:17',
+        '0b0e1d00',
+        'eth0',
+        'rung',
+        '#12',
+        'bounce',
+        'not_healed',
+        'set eth0 down for 2s, then up',
+      ],
       ['2026-06-30 11:57:00', '0b0e1d00', 'eth0', 'ladder_start', '#12', '-', 'no_carrier', 'no carrier on eth0'],
       ['2026-06-30 11:56:00', '-', 'eth0', 'link_down', '-', '-', 'no_carrier'],
     ]);
     const eventColumn = lines[0]?.indexOf('EVENT');
     for (const [index, kind] of ['reboot_held', 'ladder_end', 'rung', 'ladder_start', 'link_down'].entries()) {
-      assert.equal(lines[index + 1]?.indexOf(` ${kind} `) ?? NaN, (eventColumn ?? NaN) - 1, `${kind} lines up under EVENT`);
+      assert.equal(
+        lines[index + 1]?.indexOf(` ${kind} `) ?? NaN,
+        (eventColumn ?? NaN) - 1,
+        `${kind} lines up under EVENT`,
+      );
     }
   });
 
   it('is only the header when there are no events', () => {
-    assert.deepEqual(formatNetworkEvents([]), ['AT (UTC)  BOOT  INTERFACE  EVENT  LADDER  RUNG/GUARD  OUTCOME  DETAIL']);
+    assert.deepEqual(formatNetworkEvents([]), [
+      'AT (UTC)  BOOT  INTERFACE  EVENT  LADDER  RUNG/GUARD  OUTCOME  DETAIL',
+    ]);
   });
 });
 
@@ -159,26 +238,53 @@ describe('formatNetworkPreview', () => {
   });
 
   it('says nothing is done for a healthy link, for one that cannot be judged, and why the ladder waits', () => {
-    assert.equal(formatNetworkPreview(networkConfig(), preview({ verdict: UP, decision: { kind: 'healthy' } }))[0], `network eth0: up: ${UP.reason} → nothing to do`);
+    assert.equal(
+      formatNetworkPreview(networkConfig(), preview({ verdict: UP, decision: { kind: 'healthy' } }))[0],
+      `network eth0: up: ${UP.reason} → nothing to do`,
+    );
     assert.match(
-      formatNetworkPreview(networkConfig(), preview({ verdict: { state: 'check_error', reason: 'cannot read the carrier of eth0: EIO', ipv4: [] }, decision: { kind: 'not_judged' } }))[0] ?? '',
+      formatNetworkPreview(
+        networkConfig(),
+        preview({
+          verdict: { state: 'check_error', reason: 'cannot read the carrier of eth0: EIO', ipv4: [] },
+          decision: { kind: 'not_judged' },
+        }),
+      )[0] ?? '',
       /: check_error: cannot read the carrier of eth0: EIO → nothing to do: the link could not be judged, the count stays as it is$/,
     );
     const waiting = formatNetworkPreview(
       networkConfig(),
-      preview({ consecutiveFailures: 1, decision: { kind: 'wait', reason: '1 consecutive failed check, threshold 2: the ladder waits for the threshold' } }),
+      preview({
+        consecutiveFailures: 1,
+        decision: {
+          kind: 'wait',
+          reason: '1 consecutive failed check, threshold 2: the ladder waits for the threshold',
+        },
+      }),
     );
-    assert.equal(waiting[0], `network eth0: no_carrier: ${NO_CARRIER.reason} → no ladder now: 1 consecutive failed check, threshold 2: the ladder waits for the threshold`);
+    assert.equal(
+      waiting[0],
+      `network eth0: no_carrier: ${NO_CARRIER.reason} → no ladder now: 1 consecutive failed check, threshold 2: the ladder waits for the threshold`,
+    );
     assert.equal(waiting.length, 2, 'no rungs listed when the ladder would not run');
   });
 
   it('says so when the ladder has no rungs, and names the guard when none is configured', () => {
     const lines = formatNetworkPreview(
       networkConfig({ ladder: [], reboot: undefined }),
-      preview({ rebootIfNoRungHeals: { kind: 'hold', guard: 'no_reboot_command', reason: 'network.reboot is not configured: the watchdog never reboots' } }),
+      preview({
+        rebootIfNoRungHeals: {
+          kind: 'hold',
+          guard: 'no_reboot_command',
+          reason: 'network.reboot is not configured: the watchdog never reboots',
+        },
+      }),
     );
     assert.equal(lines[1], '  (no rungs)');
-    assert.match(lines.at(-1) ?? '', /no reboot, held by no_reboot_command: network\.reboot is not configured: the watchdog never reboots$/);
+    assert.match(
+      lines.at(-1) ?? '',
+      /no reboot, held by no_reboot_command: network\.reboot is not configured: the watchdog never reboots$/,
+    );
   });
 });
 
@@ -207,7 +313,10 @@ describe('formatNetworkTick', () => {
         ladder: {
           outcome: 'healed',
           healedBy: 'restart-networking',
-          rungs: [rung('bounce', 'bounce', 'set eth0 down for 2s, then up', NO_CARRIER), rung('restart-networking', 'command', 'exited 0 after 50ms', UP)],
+          rungs: [
+            rung('bounce', 'bounce', 'set eth0 down for 2s, then up', NO_CARRIER),
+            rung('restart-networking', 'command', 'exited 0 after 50ms', UP),
+          ],
           verdict: UP,
         },
       }),
@@ -223,42 +332,93 @@ describe('formatNetworkTick', () => {
   it('shows a failed run and the guard that held the reboot', () => {
     const lines = formatNetworkTick(
       climbed({
-        ladder: { outcome: 'timed_out', healedBy: undefined, rungs: [rung('bounce', 'bounce', 'set eth0 down for 2s, then up', NO_CARRIER)], verdict: NO_CARRIER },
-        rebootDecision: { kind: 'hold', guard: 'cooldown', reason: 'the last reboot was 5m 00s ago; the cooldown is 60m 00s (55m 00s left)' },
+        ladder: {
+          outcome: 'timed_out',
+          healedBy: undefined,
+          rungs: [rung('bounce', 'bounce', 'set eth0 down for 2s, then up', NO_CARRIER)],
+          verdict: NO_CARRIER,
+        },
+        rebootDecision: {
+          kind: 'hold',
+          guard: 'cooldown',
+          reason: 'the last reboot was 5m 00s ago; the cooldown is 60m 00s (55m 00s left)',
+        },
       }),
     );
-    assert.deepEqual(lines.slice(-2), ['  ladder: timed_out', '  reboot: held by cooldown: the last reboot was 5m 00s ago; the cooldown is 60m 00s (55m 00s left)']);
+    assert.deepEqual(lines.slice(-2), [
+      '  ladder: timed_out',
+      '  reboot: held by cooldown: the last reboot was 5m 00s ago; the cooldown is 60m 00s (55m 00s left)',
+    ]);
   });
 
   it('shows a reboot requested, and a reboot command that failed', () => {
     const ladder = { outcome: 'failed' as const, healedBy: undefined, rungs: [], verdict: NO_CARRIER };
     const reason = '3 consecutive failed ladder runs (max_failures 3)';
-    const requested = formatNetworkTick(climbed({ ladder, rebootDecision: { kind: 'reboot', reason }, reboot: { reason, eventId: 40, commandOk: true, detail: 'exited 0 after 50ms' } }));
+    const requested = formatNetworkTick(
+      climbed({
+        ladder,
+        rebootDecision: { kind: 'reboot', reason },
+        reboot: { reason, eventId: 40, commandOk: true, detail: 'exited 0 after 50ms' },
+      }),
+    );
     assert.equal(requested.at(-1), `  reboot: requested: ${reason}; exited 0 after 50ms`);
-    const failed = formatNetworkTick(climbed({ ladder, rebootDecision: { kind: 'reboot', reason }, reboot: { reason, eventId: 40, commandOk: false, detail: 'exited 1 after 50ms' } }));
+    const failed = formatNetworkTick(
+      climbed({
+        ladder,
+        rebootDecision: { kind: 'reboot', reason },
+        reboot: { reason, eventId: 40, commandOk: false, detail: 'exited 1 after 50ms' },
+      }),
+    );
     assert.equal(failed.at(-1), `  reboot: command failed: ${reason}; exited 1 after 50ms`);
   });
 
   it('says why the ladder does not run now, and is one line for a healthy link', () => {
-    const waiting = formatNetworkTick(climbed({ consecutiveFailures: 1, decision: { kind: 'wait', reason: '1 consecutive failed check, threshold 2: the ladder waits for the threshold' } }));
-    assert.deepEqual(waiting, [`network eth0: no_carrier: ${NO_CARRIER.reason}`, '  ladder: not now: 1 consecutive failed check, threshold 2: the ladder waits for the threshold']);
-    assert.deepEqual(formatNetworkTick(climbed({ verdict: UP, consecutiveFailures: 0, decision: { kind: 'healthy' } })), [`network eth0: up: ${UP.reason}`]);
+    const waiting = formatNetworkTick(
+      climbed({
+        consecutiveFailures: 1,
+        decision: {
+          kind: 'wait',
+          reason: '1 consecutive failed check, threshold 2: the ladder waits for the threshold',
+        },
+      }),
+    );
+    assert.deepEqual(waiting, [
+      `network eth0: no_carrier: ${NO_CARRIER.reason}`,
+      '  ladder: not now: 1 consecutive failed check, threshold 2: the ladder waits for the threshold',
+    ]);
+    assert.deepEqual(
+      formatNetworkTick(climbed({ verdict: UP, consecutiveFailures: 0, decision: { kind: 'healthy' } })),
+      [`network eth0: up: ${UP.reason}`],
+    );
   });
 });
 
 describe('the network formatters with what commands and the system said', () => {
   // A rung's command output and the system's error text reach these lines; a command an app
   // user can influence (a script in its folder) could print anything.
-  const HOSTILE: LinkVerdict = { state: 'check_error', reason: 'cannot read the carrier of eth0: \u001b]0;pwned\u0007\u009b2J\u202e\nforged', ipv4: [] };
+  const HOSTILE: LinkVerdict = {
+    state: 'check_error',
+    reason: 'cannot read the carrier of eth0: \u001b]0;pwned\u0007\u009b2J\u202e\nforged',
+    ipv4: [],
+  };
   const ESCAPED = 'cannot read the carrier of eth0: \\x1b]0;pwned\\x07\\u009b2J\\u202e\\x0aforged';
 
   it('formatNetworkStatus escapes the reason', () => {
-    const lines = formatNetworkStatus(buildNetworkStatus(networkConfig(), { ...failing, last_state: 'check_error', last_reason: HOSTILE.reason }, [], now));
+    const lines = formatNetworkStatus(
+      buildNetworkStatus(
+        networkConfig(),
+        { ...failing, last_state: 'check_error', last_reason: HOSTILE.reason },
+        [],
+        now,
+      ),
+    );
     assert.equal(lines[0], `network eth0: check_error: ${ESCAPED}`);
   });
 
   it('formatNetworkEvents escapes the detail', () => {
-    const lines = formatNetworkEvents([row({ id: 11, kind: 'check_error', outcome: 'check_error', detail: HOSTILE.reason })]);
+    const lines = formatNetworkEvents([
+      row({ id: 11, kind: 'check_error', outcome: 'check_error', detail: HOSTILE.reason }),
+    ]);
     assert.ok(lines[1]?.endsWith(`check_error  ${ESCAPED}`), lines[1]);
   });
 
@@ -270,7 +430,10 @@ describe('the network formatters with what commands and the system said', () => 
       failedLadderRunsIfNoRungHeals: 0,
       rebootIfNoRungHeals: { kind: 'hold', guard: 'max_failures', reason: '0 of 3 consecutive failed ladder runs' },
     });
-    assert.equal(lines[0], `network eth0: check_error: ${ESCAPED} → nothing to do: the link could not be judged, the count stays as it is`);
+    assert.equal(
+      lines[0],
+      `network eth0: check_error: ${ESCAPED} → nothing to do: the link could not be judged, the count stays as it is`,
+    );
   });
 
   it('formatNetworkTick and formatRebootLines escape a rung detail and the reboot command result', () => {
@@ -284,7 +447,17 @@ describe('the network formatters with what commands and the system said', () => 
       ladder: {
         outcome: 'failed',
         healedBy: undefined,
-        rungs: [{ rung: 'restart', type: 'command', ok: false, detail: 'could not run: \u001b[8mhidden', durationMs: 50, verdict: NO_CARRIER, healed: false }],
+        rungs: [
+          {
+            rung: 'restart',
+            type: 'command',
+            ok: false,
+            detail: 'could not run: \u001b[8mhidden',
+            durationMs: 50,
+            verdict: NO_CARRIER,
+            healed: false,
+          },
+        ],
         verdict: NO_CARRIER,
       },
       rebootDecision: { kind: 'reboot', reason },
@@ -293,6 +466,8 @@ describe('the network formatters with what commands and the system said', () => 
     const lines = formatNetworkTick(outcome);
     assert.equal(lines[1], '  rung restart: could not run: \\x1b[8mhidden; link then no_carrier');
     assert.equal(lines.at(-1), `  reboot: command failed: ${reason}; could not run: \\u009b2J\\x0aforged`);
-    assert.deepEqual(formatRebootLines(outcome), [`reboot: command failed: ${reason}; could not run: \\u009b2J\\x0aforged`]);
+    assert.deepEqual(formatRebootLines(outcome), [
+      `reboot: command failed: ${reason}; could not run: \\u009b2J\\x0aforged`,
+    ]);
   });
 });

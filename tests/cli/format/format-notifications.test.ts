@@ -4,7 +4,7 @@ import { formatNotifications } from '../../../src/cli/format/format-notification
 import { formatNotifyStatus } from '../../../src/cli/format/format-notify-status.js';
 
 describe('formatNotifications', () => {
-  it("escapes what a mail server, webhook or command answered", () => {
+  it('escapes what a mail server, webhook or command answered', () => {
     const lines = formatNotifications([
       {
         id: 4,
@@ -31,8 +31,20 @@ describe('formatNotifyStatus', () => {
   it('escapes the last error of a channel, keeping one line per channel', () => {
     assert.deepEqual(
       formatNotifyStatus([
-        { channel: 'ops', pending: 1, oldest_pending_at: '2026-06-30T11:59:00.000000+00:00', last_error: 'HTTP 500: \u001b]0;pwned\u0007\n\u202e', last_delivered_at: null },
-        { channel: 'pager', pending: 0, oldest_pending_at: null, last_error: null, last_delivered_at: '2026-06-30T11:00:00.000000+00:00' },
+        {
+          channel: 'ops',
+          pending: 1,
+          oldest_pending_at: '2026-06-30T11:59:00.000000+00:00',
+          last_error: 'HTTP 500: \u001b]0;pwned\u0007\n\u202e',
+          last_delivered_at: null,
+        },
+        {
+          channel: 'pager',
+          pending: 0,
+          oldest_pending_at: null,
+          last_error: null,
+          last_delivered_at: '2026-06-30T11:00:00.000000+00:00',
+        },
       ]),
       [
         'notify ops: 1 notification waiting since 2026-06-30T11:59:00.000000+00:00 (HTTP 500: \\x1b]0;pwned\\x07\\x0a\\u202e); none delivered yet',

@@ -59,7 +59,8 @@ describe('formatRecoveries', () => {
   });
 
   it('escapes what the output tail holds, line by line, keeping its lines and tabs', () => {
-    const tail = '\u001b]0;pwned\u0007title\r\n\u001b[8mhidden\u001b[0m\n\u001b[2J\tcleared\u009b2J\nfile \u202egnp.exe\r\n';
+    const tail =
+      '\u001b]0;pwned\u0007title\r\n\u001b[8mhidden\u001b[0m\n\u001b[2J\tcleared\u009b2J\nfile \u202egnp.exe\r\n';
     const lines = formatRecoveries([recovery({ actions: [action({ output_tail: tail })] })]);
     assert.deepEqual(lines.slice(4), [
       '       | \\x1b]0;pwned\\x07title',

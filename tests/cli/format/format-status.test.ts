@@ -1,7 +1,12 @@
 /* eslint-disable no-control-regex -- these tests look for the escape character and the colours written with it */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatAgo, formatStatusFitted, formatStatusSummary, formatStatusTable } from '../../../src/cli/format/format-status.js';
+import {
+  formatAgo,
+  formatStatusFitted,
+  formatStatusSummary,
+  formatStatusTable,
+} from '../../../src/cli/format/format-status.js';
 import { formatStatusDetail } from '../../../src/cli/format/format-status-detail.js';
 import { textWidth } from '../../../src/display/fit-text.js';
 import type { LastRecovery } from '../../../src/status/build-status.js';
@@ -136,18 +141,33 @@ describe('formatStatusFitted', () => {
           assert.doesNotMatch(shown(line), /[\u0000-\u001f\u007f-\u009f\u202e]/);
           if (!color) assert.ok(!line.includes('\u001b['), 'no colour when colour is off');
         }
-        if (color) assert.ok(lines.some((line) => line.includes('\u001b[')), 'coloured when colour is on');
-        if (width === 200) assert.ok(lines.some((line) => line.includes('\\x1b]0;pwned\\x07')), 'whole and escaped where it fits');
+        if (color)
+          assert.ok(
+            lines.some((line) => line.includes('\u001b[')),
+            'coloured when colour is on',
+          );
+        if (width === 200)
+          assert.ok(
+            lines.some((line) => line.includes('\\x1b]0;pwned\\x07')),
+            'whole and escaped where it fits',
+          );
       });
     }
   }
 
   it('colours the state and a failure count: green healthy, red due, yellow counting up', () => {
-    const lines = formatStatusFitted([processStatus({}), TIMED_OUT, processStatus({ key: 'db', state: 'no_heartbeat', consecutive_failures: 1 })], NOW, { width: 200, color: true });
+    const lines = formatStatusFitted(
+      [processStatus({}), TIMED_OUT, processStatus({ key: 'db', state: 'no_heartbeat', consecutive_failures: 1 })],
+      NOW,
+      { width: 200, color: true },
+    );
     assert.match(lines[1] ?? '', /^web {2}\u001b\[32mhealthy\u001b\[39m +0\/2 /);
     assert.match(lines[2] ?? '', /\u001b\[31mtimed_out\u001b\[39m +\u001b\[31m2\/2 due\u001b\[39m/);
     assert.match(lines[3] ?? '', /\u001b\[31mno_heartbeat\u001b\[39m +\u001b\[33m1\/2\u001b\[39m/);
-    assert.equal(lines.at(-1), '\u001b[2mwhole reasons, name, last recovery and app output: watchdog status KEY\u001b[22m');
+    assert.equal(
+      lines.at(-1),
+      '\u001b[2mwhole reasons, name, last recovery and app output: watchdog status KEY\u001b[22m',
+    );
   });
 });
 
@@ -155,9 +175,18 @@ describe('formatStatusSummary', () => {
   const two = [processStatus({}), TIMED_OUT];
   it('whole for a pipe; the path cut at its start in a narrow terminal; counts coloured', () => {
     const path = '/srv/devices/gateway-7/watchdog/config.json';
-    assert.equal(formatStatusSummary(path, two, { width: undefined, color: false }), `${path}: 2 enabled, 1 healthy, 1 not healthy`);
-    assert.equal(formatStatusSummary(path, two, { width: 60, color: false }), '…7/watchdog/config.json: 2 enabled, 1 healthy, 1 not healthy');
-    assert.equal(formatStatusSummary('c.json', two, { width: 80, color: true }), 'c.json: 2 enabled, \u001b[32m1 healthy\u001b[39m, \u001b[31m1 not healthy\u001b[39m');
+    assert.equal(
+      formatStatusSummary(path, two, { width: undefined, color: false }),
+      `${path}: 2 enabled, 1 healthy, 1 not healthy`,
+    );
+    assert.equal(
+      formatStatusSummary(path, two, { width: 60, color: false }),
+      '…7/watchdog/config.json: 2 enabled, 1 healthy, 1 not healthy',
+    );
+    assert.equal(
+      formatStatusSummary('c.json', two, { width: 80, color: true }),
+      'c.json: 2 enabled, \u001b[32m1 healthy\u001b[39m, \u001b[31m1 not healthy\u001b[39m',
+    );
   });
 });
 
@@ -187,12 +216,26 @@ describe('formatStatusDetail', () => {
 
   it('says off and given up, with what turns it back on; colours the state', () => {
     const lines = formatStatusDetail(
-      processStatus({ state: 'off', off_since: '2026-06-30T11:00:00.000000+00:00', off_by: 'alice', reason: 'turned off by alice', pid: null, heartbeat_age_seconds: null }),
+      processStatus({
+        state: 'off',
+        off_since: '2026-06-30T11:00:00.000000+00:00',
+        off_by: 'alice',
+        reason: 'turned off by alice',
+        pid: null,
+        heartbeat_age_seconds: null,
+      }),
       NOW,
       true,
     );
     assert.equal(lines[1], '  state          \u001b[2moff\u001b[22m: turned off by alice');
-    assert.ok(lines.includes('  off            since 2026-06-30T11:00:00.000000+00:00 (by alice): `watchdog on web` turns it back on'));
-    assert.ok(!lines.some((line) => line.startsWith('  pid') || line.startsWith('  heartbeat')), 'no line for what is not known');
+    assert.ok(
+      lines.includes(
+        '  off            since 2026-06-30T11:00:00.000000+00:00 (by alice): `watchdog on web` turns it back on',
+      ),
+    );
+    assert.ok(
+      !lines.some((line) => line.startsWith('  pid') || line.startsWith('  heartbeat')),
+      'no line for what is not known',
+    );
   });
 });

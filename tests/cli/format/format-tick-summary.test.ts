@@ -10,11 +10,28 @@ import { verdictOf } from '../../helpers/verdicts.js';
 
 function check(key: string, state: HealthState, consecutiveFailures = 0): ProcessCheck {
   const verdict = verdictOf(state);
-  return { process: processConfig({ key }), verdict, checked: verdict, consecutiveFailures, threshold: 2, recoveryDue: consecutiveFailures >= 2, guard: undefined };
+  return {
+    process: processConfig({ key }),
+    verdict,
+    checked: verdict,
+    consecutiveFailures,
+    threshold: 2,
+    recoveryDue: consecutiveFailures >= 2,
+    guard: undefined,
+  };
 }
 
 function recovery(processKey: string, recoveryId: number, outcome: RecoveryReport['outcome']): RecoveryReport {
-  return { outcome, actions: [], started: undefined, summary: '', recoveryId, processKey, kind: 'recovery', durationMs: 10 };
+  return {
+    outcome,
+    actions: [],
+    started: undefined,
+    summary: '',
+    recoveryId,
+    processKey,
+    kind: 'recovery',
+    durationMs: 10,
+  };
 }
 
 const HEALED: NetworkTickOutcome = {
@@ -26,8 +43,22 @@ const HEALED: NetworkTickOutcome = {
   ladder: { outcome: 'healed', healedBy: 'bounce', rungs: [], verdict: undefined },
 };
 
-function ran(checks: ProcessCheck[], recoveries: RecoveryReport[] = [], network: NetworkTickOutcome | undefined = undefined): TickOutcome {
-  return { kind: 'ran', checkedAt: '2026-06-30T12:00:00.000000+00:00', checks, recoveries, network, auditDegraded: undefined, auditRowsSaved: true, failures: [], notifications: undefined };
+function ran(
+  checks: ProcessCheck[],
+  recoveries: RecoveryReport[] = [],
+  network: NetworkTickOutcome | undefined = undefined,
+): TickOutcome {
+  return {
+    kind: 'ran',
+    checkedAt: '2026-06-30T12:00:00.000000+00:00',
+    checks,
+    recoveries,
+    network,
+    auditDegraded: undefined,
+    auditRowsSaved: true,
+    failures: [],
+    notifications: undefined,
+  };
 }
 
 describe('formatTickSummary', () => {
@@ -35,19 +66,47 @@ describe('formatTickSummary', () => {
   const table: [string, TickOutcome, string][] = [
     ['one healthy process', ran([check('demo_app', 'healthy')]), 'checked 1 process: 1 healthy'],
     ['none enabled', ran([]), 'checked 0 processes (none enabled)'],
-    ['a failure below the threshold', ran([check('web', 'healthy'), check('api', 'timed_out', 1)]), 'checked 2 processes: 1 healthy, api timed_out 1/2'],
-    ['a recovery that worked', ran([check('demo_app', 'no_heartbeat', 2)], [recovery('demo_app', 3, 'succeeded')]), 'checked 1 process: demo_app no_heartbeat 2/2; demo_app recovered (recovery #3)'],
-    ['a recovery that failed', ran([check('api', 'stale_pid', 2)], [recovery('api', 4, 'failed')]), 'checked 1 process: api stale_pid 2/2; api recovery #4 failed'],
+    [
+      'a failure below the threshold',
+      ran([check('web', 'healthy'), check('api', 'timed_out', 1)]),
+      'checked 2 processes: 1 healthy, api timed_out 1/2',
+    ],
+    [
+      'a recovery that worked',
+      ran([check('demo_app', 'no_heartbeat', 2)], [recovery('demo_app', 3, 'succeeded')]),
+      'checked 1 process: demo_app no_heartbeat 2/2; demo_app recovered (recovery #3)',
+    ],
+    [
+      'a recovery that failed',
+      ran([check('api', 'stale_pid', 2)], [recovery('api', 4, 'failed')]),
+      'checked 1 process: api stale_pid 2/2; api recovery #4 failed',
+    ],
     [
       'a recovery refused',
-      { ...ran([check('api', 'invalid_heartbeat', 2)]), refused: [{ processKey: 'api', why: 'its heartbeat cannot be trusted' }] } as TickOutcome,
+      {
+        ...ran([check('api', 'invalid_heartbeat', 2)]),
+        refused: [{ processKey: 'api', why: 'its heartbeat cannot be trusted' }],
+      } as TickOutcome,
       'checked 1 process: api invalid_heartbeat 2/2; api recovery refused: its heartbeat cannot be trusted',
     ],
-    ['states that are no failure carry no count', ran([check('web', 'off'), check('cam', 'starting')]), 'checked 2 processes: web off, cam starting'],
-    ['the uplink, healed', ran([check('web', 'healthy')], [], HEALED), 'checked 1 process: 1 healthy; network eth0 no_carrier (healed by bounce)'],
-    ['the lock held', { kind: 'lock-held', lockPath: '/run/watchdog/lock' }, 'another watchdog holds /run/watchdog/lock; nothing done'],
+    [
+      'states that are no failure carry no count',
+      ran([check('web', 'off'), check('cam', 'starting')]),
+      'checked 2 processes: web off, cam starting',
+    ],
+    [
+      'the uplink, healed',
+      ran([check('web', 'healthy')], [], HEALED),
+      'checked 1 process: 1 healthy; network eth0 no_carrier (healed by bounce)',
+    ],
+    [
+      'the lock held',
+      { kind: 'lock-held', lockPath: '/run/watchdog/lock' },
+      'another watchdog holds /run/watchdog/lock; nothing done',
+    ],
   ];
-  for (const [name, outcome, expected] of table) it(name, () => assert.equal(formatTickSummary(outcome, plain), expected));
+  for (const [name, outcome, expected] of table)
+    it(name, () => assert.equal(formatTickSummary(outcome, plain), expected));
 
   it('is cut to the terminal, and coloured when colour is on', () => {
     const outcome = ran([check('demo_app', 'no_heartbeat', 2)], [recovery('demo_app', 3, 'succeeded')]);
@@ -59,6 +118,9 @@ describe('formatTickSummary', () => {
   });
 
   it('escapes a key to one line', () => {
-    assert.equal(formatTickSummary(ran([check('a\u001b[2Jb', 'timed_out', 1)]), plain), 'checked 1 process: a\\x1b[2Jb timed_out 1/2');
+    assert.equal(
+      formatTickSummary(ran([check('a\u001b[2Jb', 'timed_out', 1)]), plain),
+      'checked 1 process: a\\x1b[2Jb timed_out 1/2',
+    );
   });
 });

@@ -4,7 +4,16 @@ import { renderTable } from '../../../src/cli/format/render-table.js';
 
 describe('renderTable', () => {
   it('pads columns to the widest cell and leaves the last ragged', () => {
-    assert.deepEqual(renderTable(['A', 'BB', 'C'], [['xxx', 'y', 'last'], ['x', 'yyy', '']]), ['A    BB   C', 'xxx  y    last', 'x    yyy']);
+    assert.deepEqual(
+      renderTable(
+        ['A', 'BB', 'C'],
+        [
+          ['xxx', 'y', 'last'],
+          ['x', 'yyy', ''],
+        ],
+      ),
+      ['A    BB   C', 'xxx  y    last', 'x    yyy'],
+    );
   });
 
   it('escapes each cell to one line before measuring it, so a row stays one line and the columns line up', () => {
@@ -38,7 +47,11 @@ describe('renderTable in a terminal', () => {
   it('leaves out the columns that do not fit at all, cutting the first that does in part', () => {
     assert.deepEqual(renderTable(['KEY', 'STATE', 'REASON'], rows, { width: 12 }), ['KEY…', 'web…', 'a-very-long…']);
     // A cell that fits but whose padding does not still ends with `…`: the columns after it are gone.
-    assert.deepEqual(renderTable(['KEY', 'STATE', 'REASON'], rows, { width: 20 }), ['KEY              ST…', 'web              he…', 'a-very-long-key  ti…']);
+    assert.deepEqual(renderTable(['KEY', 'STATE', 'REASON'], rows, { width: 20 }), [
+      'KEY              ST…',
+      'web              he…',
+      'a-very-long-key  ti…',
+    ]);
   });
   it('paints styled cells after padding, so colour takes no width', () => {
     assert.deepEqual(renderTable(['KEY', 'STATE', 'REASON'], rows, { color: true }), [

@@ -12,7 +12,10 @@ describe('describeProbe', () => {
     [{ type: 'tcp', host: '::1', port: 53, timeout_seconds: 2 }, 'tcp [::1]:53'],
     [{ type: 'tcp', host: '2001:db8::7', port: 443, timeout_seconds: 2 }, 'tcp [2001:db8::7]:443'],
     [{ type: 'http', url: 'http://x/health', expect_status: 200, timeout_seconds: 2 }, 'http http://x/health'],
-    [{ type: 'http', url: 'https://10.0.0.1:8443', expect_status: 204, timeout_seconds: 2 }, 'http https://10.0.0.1:8443'],
+    [
+      { type: 'http', url: 'https://10.0.0.1:8443', expect_status: 204, timeout_seconds: 2 },
+      'http https://10.0.0.1:8443',
+    ],
   ];
   for (const [spec, words] of cases) {
     it(`says ${words}`, () => {
@@ -21,7 +24,12 @@ describe('describeProbe', () => {
   }
 
   it('masks a password in a URL, since the words go to logs and the audit log', () => {
-    const spec: ProbeSpec = { type: 'http', url: 'http://admin:hunter2@10.0.0.1/health', expect_status: 200, timeout_seconds: 2 };
+    const spec: ProbeSpec = {
+      type: 'http',
+      url: 'http://admin:hunter2@10.0.0.1/health',
+      expect_status: 200,
+      timeout_seconds: 2,
+    };
     assert.equal(describeProbe(spec), 'http http://admin:***@10.0.0.1/health');
   });
 

@@ -18,7 +18,9 @@ const hangGuard = { timeout: 60_000 };
 
 /** Starts the listen.mjs fixture on `host` (SIGKILLed when the test ends) and returns its port. */
 async function startListener(kind: 'http' | 'http-hang', host: string, status?: number): Promise<number> {
-  const child = spawn(process.execPath, [LISTEN, kind, host, ...(status === undefined ? [] : [String(status)])], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [LISTEN, kind, host, ...(status === undefined ? [] : [String(status)])], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   onCleanup(async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = once(child, 'exit');
@@ -46,44 +48,82 @@ const noIpv6 = await noIpv6Loopback();
 describe('runHttpProbe', () => {
   it('answers when the status is the expected one', hangGuard, async () => {
     const port = await startListener('http', '127.0.0.1');
-    const result = await runProbe({ type: 'http', url: `http://127.0.0.1:${port}/health`, expect_status: 200, timeout_seconds: 5 });
-    assert.deepEqual([result.probe, result.answered, result.detail], [`http http://127.0.0.1:${port}/health`, true, 'HTTP 200']);
+    const result = await runProbe({
+      type: 'http',
+      url: `http://127.0.0.1:${port}/health`,
+      expect_status: 200,
+      timeout_seconds: 5,
+    });
+    assert.deepEqual(
+      [result.probe, result.answered, result.detail],
+      [`http http://127.0.0.1:${port}/health`, true, 'HTTP 200'],
+    );
   });
 
   it('answers when the expected status is an error status', hangGuard, async () => {
     const port = await startListener('http', '127.0.0.1', 503);
-    const result = await runHttpProbe({ type: 'http', url: `http://127.0.0.1:${port}/`, expect_status: 503, timeout_seconds: 5 });
+    const result = await runHttpProbe({
+      type: 'http',
+      url: `http://127.0.0.1:${port}/`,
+      expect_status: 503,
+      timeout_seconds: 5,
+    });
     assert.deepEqual(result, { answered: true, detail: 'HTTP 503' });
   });
 
   it('does not answer on another status, and says which it got', hangGuard, async () => {
     const port = await startListener('http', '127.0.0.1', 503);
-    const result = await runHttpProbe({ type: 'http', url: `http://127.0.0.1:${port}/health`, expect_status: 200, timeout_seconds: 5 });
+    const result = await runHttpProbe({
+      type: 'http',
+      url: `http://127.0.0.1:${port}/health`,
+      expect_status: 200,
+      timeout_seconds: 5,
+    });
     assert.deepEqual(result, { answered: false, detail: 'HTTP 503, expected 200' });
   });
 
   it('does not follow a redirect', hangGuard, async () => {
     const port = await startListener('http', '127.0.0.1', 302);
-    const result = await runHttpProbe({ type: 'http', url: `http://127.0.0.1:${port}/`, expect_status: 200, timeout_seconds: 5 });
+    const result = await runHttpProbe({
+      type: 'http',
+      url: `http://127.0.0.1:${port}/`,
+      expect_status: 200,
+      timeout_seconds: 5,
+    });
     assert.deepEqual(result, { answered: false, detail: 'HTTP 302, expected 200' });
   });
 
   it('works over IPv6 loopback', { ...hangGuard, skip: noIpv6 }, async () => {
     const port = await startListener('http', '::1', 204);
-    const result = await runProbe({ type: 'http', url: `http://[::1]:${port}/`, expect_status: 204, timeout_seconds: 5 });
+    const result = await runProbe({
+      type: 'http',
+      url: `http://[::1]:${port}/`,
+      expect_status: 204,
+      timeout_seconds: 5,
+    });
     assert.deepEqual([result.probe, result.answered, result.detail], [`http http://[::1]:${port}/`, true, 'HTTP 204']);
   });
 
   it('times out on a server that accepts the request and never answers', hangGuard, async () => {
     const port = await startListener('http-hang', '127.0.0.1');
-    const result = await runHttpProbe({ type: 'http', url: `http://127.0.0.1:${port}/`, expect_status: 200, timeout_seconds: 0.3 });
+    const result = await runHttpProbe({
+      type: 'http',
+      url: `http://127.0.0.1:${port}/`,
+      expect_status: 200,
+      timeout_seconds: 0.3,
+    });
     assert.deepEqual(result, { answered: false, detail: 'timed out after 0.3s' });
   });
 
   it('closes the connection it gave up on', hangGuard, async () => {
     const { server, port, connections } = await listenWithoutAnswering();
     const accepted = once(server, 'connection') as Promise<[Socket]>;
-    const result = await runHttpProbe({ type: 'http', url: `http://127.0.0.1:${port}/`, expect_status: 200, timeout_seconds: 0.3 });
+    const result = await runHttpProbe({
+      type: 'http',
+      url: `http://127.0.0.1:${port}/`,
+      expect_status: 200,
+      timeout_seconds: 0.3,
+    });
     assert.equal(result.detail, 'timed out after 0.3s');
     const [connection] = await accepted;
     assert.equal(connections.length, 1);
@@ -104,7 +144,12 @@ describe('runHttpProbe', () => {
       server.closeAllConnections();
       server.close();
     });
-    const result = await runHttpProbe({ type: 'http', url: `http://127.0.0.1:${port}/`, expect_status: 200, timeout_seconds: 5 });
+    const result = await runHttpProbe({
+      type: 'http',
+      url: `http://127.0.0.1:${port}/`,
+      expect_status: 200,
+      timeout_seconds: 5,
+    });
     assert.deepEqual(result, { answered: true, detail: 'HTTP 200' });
     const [connection] = connections;
     assert.ok(connection !== undefined);
@@ -113,13 +158,23 @@ describe('runHttpProbe', () => {
 
   it('reports a refused connection by its code', hangGuard, async () => {
     const port = await freePort();
-    const result = await runHttpProbe({ type: 'http', url: `http://127.0.0.1:${port}/`, expect_status: 200, timeout_seconds: 5 });
+    const result = await runHttpProbe({
+      type: 'http',
+      url: `http://127.0.0.1:${port}/`,
+      expect_status: 200,
+      timeout_seconds: 5,
+    });
     assert.deepEqual(result, { answered: false, detail: 'ECONNREFUSED' });
   });
 
   it('speaks TLS for https: (a plain HTTP server cannot complete the handshake)', hangGuard, async () => {
     const port = await startListener('http', '127.0.0.1');
-    const result = await runHttpProbe({ type: 'http', url: `https://127.0.0.1:${port}/`, expect_status: 200, timeout_seconds: 5 });
+    const result = await runHttpProbe({
+      type: 'http',
+      url: `https://127.0.0.1:${port}/`,
+      expect_status: 200,
+      timeout_seconds: 5,
+    });
     assert.equal(result.answered, false);
     // OpenSSL's "wrong version number", reported by Node as EPROTO.
     assert.equal(result.detail, 'EPROTO');

@@ -43,26 +43,45 @@ describe('runIcmpProbe with the system ping, on loopback', () => {
 
   it("finds ping with cron's PATH, which lacks the sbin folders, or with none at all", hangGuard, async () => {
     for (const env of [{ PATH: '/usr/bin:/bin' }, { PATH: '/nonexistent-watchdog-test-folder' }, {}]) {
-      assert.deepEqual(await runIcmpProbe(icmp('127.0.0.1'), { env }), { answered: true, detail: 'replied' }, JSON.stringify(env));
+      assert.deepEqual(
+        await runIcmpProbe(icmp('127.0.0.1'), { env }),
+        { answered: true, detail: 'replied' },
+        JSON.stringify(env),
+      );
     }
   });
 });
 
 describe('runIcmpProbe with a stand-in ping', () => {
-  it('runs `ping -n -q -c 1 -W <seconds rounded up> <host>`, looked up on the given PATH with the system folders after it', hangGuard, async () => {
-    const dir = writeFakePing('printf "%s\\n" "$@" > "$ARGS_FILE"; printf "%s" "$PATH" > "$PATH_FILE"');
-    const files = { ARGS_FILE: join(dir, 'args'), PATH_FILE: join(dir, 'path') };
-    for (const [timeoutSeconds, wait] of [
-      [1.5, '2'],
-      [0.3, '1'],
-      [4, '4'],
-    ] as const) {
-      const result = await runIcmpProbe(icmp('127.0.0.1', timeoutSeconds), { env: { PATH: `${dir}:/usr/bin`, ...files } });
-      assert.deepEqual(result, { answered: true, detail: 'replied' });
-      assert.deepEqual(readFileSync(files.ARGS_FILE, 'utf8').split('\n'), ['-n', '-q', '-c', '1', '-W', wait, '127.0.0.1', '']);
-    }
-    assert.equal(readFileSync(files.PATH_FILE, 'utf8'), `${dir}:/usr/bin:/usr/sbin:/sbin:/bin`);
-  });
+  it(
+    'runs `ping -n -q -c 1 -W <seconds rounded up> <host>`, looked up on the given PATH with the system folders after it',
+    hangGuard,
+    async () => {
+      const dir = writeFakePing('printf "%s\\n" "$@" > "$ARGS_FILE"; printf "%s" "$PATH" > "$PATH_FILE"');
+      const files = { ARGS_FILE: join(dir, 'args'), PATH_FILE: join(dir, 'path') };
+      for (const [timeoutSeconds, wait] of [
+        [1.5, '2'],
+        [0.3, '1'],
+        [4, '4'],
+      ] as const) {
+        const result = await runIcmpProbe(icmp('127.0.0.1', timeoutSeconds), {
+          env: { PATH: `${dir}:/usr/bin`, ...files },
+        });
+        assert.deepEqual(result, { answered: true, detail: 'replied' });
+        assert.deepEqual(readFileSync(files.ARGS_FILE, 'utf8').split('\n'), [
+          '-n',
+          '-q',
+          '-c',
+          '1',
+          '-W',
+          wait,
+          '127.0.0.1',
+          '',
+        ]);
+      }
+      assert.equal(readFileSync(files.PATH_FILE, 'utf8'), `${dir}:/usr/bin:/usr/sbin:/sbin:/bin`);
+    },
+  );
 
   it('adds every system folder to a PATH that has none of them', hangGuard, async () => {
     const dir = writeFakePing('printf "%s" "$PATH" > "$PATH_FILE"');
@@ -73,7 +92,11 @@ describe('runIcmpProbe with a stand-in ping', () => {
 
   const endings: [what: string, body: string, detail: string][] = [
     ['exit 1 (no reply)', 'exit 1', 'no reply (ping exited 1)'],
-    ['exit 2, with the first line it printed on stderr', 'echo >&2; echo "ping: unknown host nas.lan" >&2; echo "second line" >&2; exit 2', 'ping exited 2: ping: unknown host nas.lan'],
+    [
+      'exit 2, with the first line it printed on stderr',
+      'echo >&2; echo "ping: unknown host nas.lan" >&2; echo "second line" >&2; exit 2',
+      'ping exited 2: ping: unknown host nas.lan',
+    ],
     ['exit 2 without a word', 'exit 2', 'ping exited 2'],
     ['a signal', 'kill -TERM $$', 'ping was killed by SIGTERM'],
   ];
@@ -96,7 +119,10 @@ describe('runIcmpProbe with a stand-in ping', () => {
 
   it('explains a missing ping', hangGuard, async () => {
     const result = await runIcmpProbe(icmp('127.0.0.1'), { pingCommand: 'watchdog-test-no-such-ping' });
-    assert.deepEqual(result, { answered: false, detail: 'watchdog-test-no-such-ping not found (install iputils-ping)' });
+    assert.deepEqual(result, {
+      answered: false,
+      detail: 'watchdog-test-no-such-ping not found (install iputils-ping)',
+    });
   });
 
   it('explains a ping that cannot be executed', hangGuard, async () => {
@@ -128,7 +154,10 @@ describe('runIcmpProbe between network namespaces', () => {
     const pair = createNetworkPair();
     const host = unusedAddress(pair, 9);
     const result = await probeFromDevice(pair, icmp(host, 1));
-    assert.deepEqual([result.probe, result.answered, result.detail], [`icmp ${host}`, false, 'no reply (ping exited 1)']);
+    assert.deepEqual(
+      [result.probe, result.answered, result.detail],
+      [`icmp ${host}`, false, 'no reply (ping exited 1)'],
+    );
   });
 
   it('gets no reply from the peer once its link is down', hangGuard, async () => {

@@ -24,18 +24,60 @@ function fakeRun(answering: readonly ProbeSpec[]): RunProbe {
 }
 
 describe('runProbeSet', () => {
-  const cases: [mode: ProbeSetSpec['mode'], probes: ProbeSpec[], answering: ProbeSpec[], answered: boolean, summary: string][] = [
+  const cases: [
+    mode: ProbeSetSpec['mode'],
+    probes: ProbeSpec[],
+    answering: ProbeSpec[],
+    answered: boolean,
+    summary: string,
+  ][] = [
     ['any', [tcp, icmp], [tcp, icmp], true, 'any of 2 answered: tcp 10.0.0.1:53 connected; icmp 10.0.0.2 replied'],
-    ['any', [tcp, icmp], [tcp], true, 'any of 2 answered: tcp 10.0.0.1:53 connected; icmp 10.0.0.2 no reply (ping exited 1)'],
+    [
+      'any',
+      [tcp, icmp],
+      [tcp],
+      true,
+      'any of 2 answered: tcp 10.0.0.1:53 connected; icmp 10.0.0.2 no reply (ping exited 1)',
+    ],
     ['any', [tcp, icmp], [icmp], true, 'any of 2 answered: tcp 10.0.0.1:53 ECONNREFUSED; icmp 10.0.0.2 replied'],
-    ['any', [tcp, icmp], [], false, 'none of 2 answered: tcp 10.0.0.1:53 ECONNREFUSED; icmp 10.0.0.2 no reply (ping exited 1)'],
+    [
+      'any',
+      [tcp, icmp],
+      [],
+      false,
+      'none of 2 answered: tcp 10.0.0.1:53 ECONNREFUSED; icmp 10.0.0.2 no reply (ping exited 1)',
+    ],
     ['any', [http], [http], true, 'any of 1 answered: http http://10.0.0.3/health HTTP 200'],
     ['any', [http], [], false, 'none of 1 answered: http http://10.0.0.3/health timed out after 2s'],
     ['all', [tcp, icmp], [tcp, icmp], true, 'all of 2 answered: tcp 10.0.0.1:53 connected; icmp 10.0.0.2 replied'],
-    ['all', [tcp, icmp], [tcp], false, '1 of 2 answered (all required): tcp 10.0.0.1:53 connected; icmp 10.0.0.2 no reply (ping exited 1)'],
-    ['all', [tcp, icmp], [icmp], false, '1 of 2 answered (all required): tcp 10.0.0.1:53 ECONNREFUSED; icmp 10.0.0.2 replied'],
-    ['all', [tcp, icmp], [], false, 'none of 2 answered: tcp 10.0.0.1:53 ECONNREFUSED; icmp 10.0.0.2 no reply (ping exited 1)'],
-    ['all', [tcp, icmp, http], [tcp, http], false, '2 of 3 answered (all required): tcp 10.0.0.1:53 connected; icmp 10.0.0.2 no reply (ping exited 1); http http://10.0.0.3/health HTTP 200'],
+    [
+      'all',
+      [tcp, icmp],
+      [tcp],
+      false,
+      '1 of 2 answered (all required): tcp 10.0.0.1:53 connected; icmp 10.0.0.2 no reply (ping exited 1)',
+    ],
+    [
+      'all',
+      [tcp, icmp],
+      [icmp],
+      false,
+      '1 of 2 answered (all required): tcp 10.0.0.1:53 ECONNREFUSED; icmp 10.0.0.2 replied',
+    ],
+    [
+      'all',
+      [tcp, icmp],
+      [],
+      false,
+      'none of 2 answered: tcp 10.0.0.1:53 ECONNREFUSED; icmp 10.0.0.2 no reply (ping exited 1)',
+    ],
+    [
+      'all',
+      [tcp, icmp, http],
+      [tcp, http],
+      false,
+      '2 of 3 answered (all required): tcp 10.0.0.1:53 connected; icmp 10.0.0.2 no reply (ping exited 1); http http://10.0.0.3/health HTTP 200',
+    ],
     ['all', [http], [http], true, 'all of 1 answered: http http://10.0.0.3/health HTTP 200'],
   ];
   for (const [mode, probes, answering, answered, summary] of cases) {
@@ -95,11 +137,21 @@ describe('runProbeSet', () => {
     };
     const result = await runProbeSet({ mode: 'any', probes: [tcp, icmp] }, run);
     assert.equal(result.answered, true);
-    assert.deepEqual(result.results[1], { probe: 'icmp 10.0.0.2', answered: false, detail: 'socket: Operation not permitted', durationMs: 0 });
+    assert.deepEqual(result.results[1], {
+      probe: 'icmp 10.0.0.2',
+      answered: false,
+      detail: 'socket: Operation not permitted',
+      durationMs: 0,
+    });
   });
 
   it('keeps the summary on one line when a detail spans several', async () => {
-    const run: RunProbe = async (probe) => ({ probe: describeProbe(probe), answered: false, detail: 'ping exited 2:\nping: bad\r\n  address', durationMs: 1 });
+    const run: RunProbe = async (probe) => ({
+      probe: describeProbe(probe),
+      answered: false,
+      detail: 'ping exited 2:\nping: bad\r\n  address',
+      durationMs: 1,
+    });
     const result = await runProbeSet({ mode: 'any', probes: [icmp] }, run);
     assert.equal(result.summary, 'none of 1 answered: icmp 10.0.0.2 ping exited 2: ping: bad address');
   });
@@ -111,7 +163,10 @@ describe('runProbeSet', () => {
         ran++;
         return fakeRun([])(probe);
       };
-      await assert.rejects(runProbeSet({ mode, probes: [] }, run), (error) => error instanceof RangeError && /at least one probe/.test(error.message));
+      await assert.rejects(
+        runProbeSet({ mode, probes: [] }, run),
+        (error) => error instanceof RangeError && /at least one probe/.test(error.message),
+      );
       assert.equal(ran, 0);
     });
   }

@@ -35,22 +35,34 @@ describe('runProbe', () => {
     ['1e10', '10000000000'],
   ];
   for (const [json, shown] of badTimeouts) {
-    it(`refuses timeout_seconds ${json} without probing, since that timer would fire at once or never`, hangGuard, async () => {
-      const result = await runProbe(unchecked(`{"type":"tcp","host":"127.0.0.1","port":9,"timeout_seconds":${json}}`));
-      assert.deepEqual(
-        [result.probe, result.answered, result.detail],
-        ['tcp 127.0.0.1:9', false, `timeout_seconds must be a positive number of seconds, not ${shown}`],
-      );
-    });
+    it(
+      `refuses timeout_seconds ${json} without probing, since that timer would fire at once or never`,
+      hangGuard,
+      async () => {
+        const result = await runProbe(
+          unchecked(`{"type":"tcp","host":"127.0.0.1","port":9,"timeout_seconds":${json}}`),
+        );
+        assert.deepEqual(
+          [result.probe, result.answered, result.detail],
+          ['tcp 127.0.0.1:9', false, `timeout_seconds must be a positive number of seconds, not ${shown}`],
+        );
+      },
+    );
   }
 
   it('refuses NaN as a timeout, as only code (not JSON) can pass it', hangGuard, async () => {
     const result = await runProbe({ type: 'icmp', host: '127.0.0.1', timeout_seconds: Number.NaN });
-    assert.deepEqual([result.answered, result.detail], [false, 'timeout_seconds must be a positive number of seconds, not NaN']);
+    assert.deepEqual(
+      [result.answered, result.detail],
+      [false, 'timeout_seconds must be a positive number of seconds, not NaN'],
+    );
   });
 
   it('reports a type it does not know instead of rejecting', hangGuard, async () => {
     const result = await runProbe(unchecked('{"type":"udp","host":"127.0.0.1","port":53,"timeout_seconds":2}'));
-    assert.deepEqual([result.probe, result.answered, result.detail], ['unknown probe type udp', false, 'unknown probe type udp']);
+    assert.deepEqual(
+      [result.probe, result.answered, result.detail],
+      ['unknown probe type udp', false, 'unknown probe type udp'],
+    );
   });
 });

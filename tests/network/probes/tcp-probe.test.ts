@@ -88,7 +88,10 @@ describe('runTcpProbe between network namespaces', () => {
     const server = spawnInNamespace(pair, pair.peer, [process.execPath, LISTEN, 'tcp', pair.peerAddress]);
     const port = Number(await firstLineOf(server));
     const result = await probeFromDevice(pair, { type: 'tcp', host: pair.peerAddress, port, timeout_seconds: 5 });
-    assert.deepEqual([result.probe, result.answered, result.detail], [`tcp ${pair.peerAddress}:${port}`, true, 'connected']);
+    assert.deepEqual(
+      [result.probe, result.answered, result.detail],
+      [`tcp ${pair.peerAddress}:${port}`, true, 'connected'],
+    );
   });
 
   it('times out on an address nobody holds, well before the kernel gives up on it', hangGuard, async () => {
@@ -99,12 +102,16 @@ describe('runTcpProbe between network namespaces', () => {
     assert.deepEqual([result.probe, result.answered, result.detail], [`tcp ${host}:53`, false, 'timed out after 0.3s']);
   });
 
-  it('reports EHOSTUNREACH when the peer went down and the timeout outlasts the address resolution', hangGuard, async () => {
-    const pair = createNetworkPair();
-    const server = spawnInNamespace(pair, pair.peer, [process.execPath, LISTEN, 'tcp', pair.peerAddress]);
-    const port = Number(await firstLineOf(server));
-    pair.ip(pair.peer, 'link', 'set', 'dev', pair.peerInterface, 'down');
-    const result = await probeFromDevice(pair, { type: 'tcp', host: pair.peerAddress, port, timeout_seconds: 30 });
-    assert.deepEqual([result.answered, result.detail], [false, 'EHOSTUNREACH']);
-  });
+  it(
+    'reports EHOSTUNREACH when the peer went down and the timeout outlasts the address resolution',
+    hangGuard,
+    async () => {
+      const pair = createNetworkPair();
+      const server = spawnInNamespace(pair, pair.peer, [process.execPath, LISTEN, 'tcp', pair.peerAddress]);
+      const port = Number(await firstLineOf(server));
+      pair.ip(pair.peer, 'link', 'set', 'dev', pair.peerInterface, 'down');
+      const result = await probeFromDevice(pair, { type: 'tcp', host: pair.peerAddress, port, timeout_seconds: 30 });
+      assert.deepEqual([result.answered, result.detail], [false, 'EHOSTUNREACH']);
+    },
+  );
 });

@@ -20,7 +20,10 @@ const jsonLineOf = (text: string): string => text.trimEnd().split('\n').at(-1) ?
 
 describe('formatEmail', () => {
   it('makes the subject `<prefix> <host>: <summary>`', () => {
-    assert.equal(formatEmail(PAYLOAD, '[watchdog]').subject, '[watchdog] gateway-17: modbus: recovery #12 failed after 2.1s');
+    assert.equal(
+      formatEmail(PAYLOAD, '[watchdog]').subject,
+      '[watchdog] gateway-17: modbus: recovery #12 failed after 2.1s',
+    );
   });
 
   it('puts no space in front of the subject when the prefix is empty', () => {
@@ -28,7 +31,10 @@ describe('formatEmail', () => {
   });
 
   it('keeps the subject on one line when the summary has line breaks', () => {
-    const { subject } = formatEmail({ ...PAYLOAD, summary: 'modbus: start failed:\r\n  Error: boom\n\tat main' }, '[wd]');
+    const { subject } = formatEmail(
+      { ...PAYLOAD, summary: 'modbus: start failed:\r\n  Error: boom\n\tat main' },
+      '[wd]',
+    );
     assert.equal(subject, '[wd] gateway-17: modbus: start failed: Error: boom at main');
     assert.doesNotMatch(subject, /[\r\n]/);
   });
@@ -62,7 +68,10 @@ describe('formatEmail', () => {
   });
 
   it('names the interface of a network event, and no process', () => {
-    const { text } = formatEmail({ ...PAYLOAD, event: 'network_degraded', process_key: null, display_name: null, interface: 'eth0', details: {} }, '');
+    const { text } = formatEmail(
+      { ...PAYLOAD, event: 'network_degraded', process_key: null, display_name: null, interface: 'eth0', details: {} },
+      '',
+    );
     const lines = text.split('\n');
     assert.ok(lines.includes('interface: eth0'), text);
     assert.ok(!lines.some((line) => line.startsWith('process:')), text);
@@ -74,7 +83,11 @@ describe('formatEmail', () => {
   });
 
   it('ends with JSON that parses back to the payload', () => {
-    const payload: EventPayload = { ...PAYLOAD, summary: 'multi\nline "quoted" summary', details: { output: 'a\nb', n: 1.5, ok: true } };
+    const payload: EventPayload = {
+      ...PAYLOAD,
+      summary: 'multi\nline "quoted" summary',
+      details: { output: 'a\nb', n: 1.5, ok: true },
+    };
     assert.deepEqual(JSON.parse(jsonLineOf(formatEmail(payload, '[watchdog]').text)), payload);
   });
 });

@@ -8,7 +8,12 @@ import { channelDefaults } from '../../helpers/notify-channel.js';
 
 type CommandChannel = Extract<ChannelConfig, { type: 'command' }>;
 
-const CHANNEL: CommandChannel = { ...channelDefaults(), name: 'sms', type: 'command', command: '/usr/local/bin/send-sms' };
+const CHANNEL: CommandChannel = {
+  ...channelDefaults(),
+  name: 'sms',
+  type: 'command',
+  command: '/usr/local/bin/send-sms',
+};
 
 const PROCESS_PAYLOAD: EventPayload = {
   version: 1,
@@ -22,7 +27,14 @@ const PROCESS_PAYLOAD: EventPayload = {
   details: {},
 };
 
-const NETWORK_PAYLOAD: EventPayload = { ...PROCESS_PAYLOAD, event: 'network_degraded', process_key: null, display_name: null, interface: 'eth0', summary: 'network eth0 no_carrier' };
+const NETWORK_PAYLOAD: EventPayload = {
+  ...PROCESS_PAYLOAD,
+  event: 'network_degraded',
+  process_key: null,
+  display_name: null,
+  interface: 'eth0',
+  summary: 'network eth0 no_carrier',
+};
 
 /** Deps whose runShellCommand records its options and ends as `result` says; nothing is run. */
 function fakeDeps(result: Partial<ShellCommandResult> = {}): CommandChannelDeps & { runs: ShellCommandOptions[] } {
@@ -84,18 +96,39 @@ describe('sendCommand', () => {
   });
 
   it('tries again later (retry) when the command times out, naming timeout_seconds', async () => {
-    const outcome = await sendCommand(CHANNEL, PROCESS_PAYLOAD, '{}', 4000, fakeDeps({ exitCode: null, signal: 'SIGTERM', timedOut: true }));
-    assert.deepEqual(outcome, { kind: 'retry', detail: 'timed out after 4s (timeout_seconds); its process tree was killed' });
+    const outcome = await sendCommand(
+      CHANNEL,
+      PROCESS_PAYLOAD,
+      '{}',
+      4000,
+      fakeDeps({ exitCode: null, signal: 'SIGTERM', timedOut: true }),
+    );
+    assert.deepEqual(outcome, {
+      kind: 'retry',
+      detail: 'timed out after 4s (timeout_seconds); its process tree was killed',
+    });
   });
 
   it('tries again later (retry) when the command is killed by a signal, or cannot be run', async () => {
-    assert.deepEqual(await sendCommand(CHANNEL, PROCESS_PAYLOAD, '{}', 10_000, fakeDeps({ exitCode: null, signal: 'SIGKILL' })), {
-      kind: 'retry',
-      detail: 'killed by SIGKILL after 12ms',
-    });
-    assert.deepEqual(await sendCommand(CHANNEL, PROCESS_PAYLOAD, '{}', 10_000, fakeDeps({ exitCode: null, spawnError: 'cwd /etc/watchdog does not exist' })), {
-      kind: 'retry',
-      detail: 'could not run: cwd /etc/watchdog does not exist',
-    });
+    assert.deepEqual(
+      await sendCommand(CHANNEL, PROCESS_PAYLOAD, '{}', 10_000, fakeDeps({ exitCode: null, signal: 'SIGKILL' })),
+      {
+        kind: 'retry',
+        detail: 'killed by SIGKILL after 12ms',
+      },
+    );
+    assert.deepEqual(
+      await sendCommand(
+        CHANNEL,
+        PROCESS_PAYLOAD,
+        '{}',
+        10_000,
+        fakeDeps({ exitCode: null, spawnError: 'cwd /etc/watchdog does not exist' }),
+      ),
+      {
+        kind: 'retry',
+        detail: 'could not run: cwd /etc/watchdog does not exist',
+      },
+    );
   });
 });

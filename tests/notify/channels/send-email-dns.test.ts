@@ -28,7 +28,21 @@ async function sendFromDevice(pair: NetworkPair, host: string): Promise<{ outcom
   // An address in the pair's subnet that nothing holds: no ARP reply, so no answer, and nothing leaves.
   writeFileSync(resolvConf, `nameserver ${pair.peerAddress.replace(/\.\d+$/, '.99')}\n`);
   const script = 'mount --bind "$1" /etc/resolv.conf && exec "$2" --import tsx "$3" "$4" "$5"';
-  const argv = ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', resolvConf, process.execPath, SEND_EMAIL_ONCE, host, String(ATTEMPT_MS)];
+  const argv = [
+    'unshare',
+    '--mount',
+    '--propagation',
+    'private',
+    'sh',
+    '-c',
+    script,
+    'sh',
+    resolvConf,
+    process.execPath,
+    SEND_EMAIL_ONCE,
+    host,
+    String(ATTEMPT_MS),
+  ];
   const [command, ...args] = pair.execArgv(pair.device, argv);
   if (command === undefined) throw new Error('empty argv');
   const { stdout } = await promisify(execFile)(command, args, { cwd: REPO_ROOT, timeout: 50_000 });

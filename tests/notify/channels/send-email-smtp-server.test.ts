@@ -41,7 +41,19 @@ const payload: EventPayload & { notification_id: number } = {
 /** The channel as the config loader resolves it (`ca_file` against `dir`). */
 function channelOf(dir: string, raw: Partial<Extract<RawChannel, { type: 'email' }>>): ChannelConfig {
   const [channel] = normalizeNotify(
-    { channels: { mail: { type: 'email', host: '127.0.0.1', from: 'watchdog@device.test', to: ['ops@example.test'], user: 'watchdog', password: '${SMTP_PASSWORD}', ...raw } } },
+    {
+      channels: {
+        mail: {
+          type: 'email',
+          host: '127.0.0.1',
+          from: 'watchdog@device.test',
+          to: ['ops@example.test'],
+          user: 'watchdog',
+          password: '${SMTP_PASSWORD}',
+          ...raw,
+        },
+      },
+    },
     dir,
   ).channels;
   assert.ok(channel, 'the channel resolves');
@@ -67,7 +79,22 @@ function makeCertificate(dir: string, extra: readonly string[] = []): Certificat
   const certPath = join(dir, 'cert.pem');
   const made = spawnSync(
     requireOnPath('openssl'),
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-days', '1', ...extra, '-keyout', keyPath, '-out', certPath],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-subj',
+      '/CN=localhost',
+      '-days',
+      '1',
+      ...extra,
+      '-keyout',
+      keyPath,
+      '-out',
+      certPath,
+    ],
     { encoding: 'utf8' },
   );
   assert.equal(made.status, 0, `openssl req: ${made.stderr}`);
@@ -75,7 +102,11 @@ function makeCertificate(dir: string, extra: readonly string[] = []): Certificat
 }
 
 function assertNothingSent(smtp: SmtpRecorder, why: string): void {
-  assert.deepEqual({ logins: smtp.logins, mails: smtp.mails.length }, { logins: [], mails: 0 }, `${why}: no password and no message went out`);
+  assert.deepEqual(
+    { logins: smtp.logins, mails: smtp.mails.length },
+    { logins: [], mails: 0 },
+    `${why}: no password and no message went out`,
+  );
 }
 
 describe('sendToChannel: email over STARTTLS (smtp-server and an openssl certificate)', () => {
@@ -89,7 +120,11 @@ describe('sendToChannel: email over STARTTLS (smtp-server and an openssl certifi
     assert.equal(outcome.kind, 'delivered', outcome.detail);
     assert.match(outcome.detail, new RegExp(`^accepted by 127\\.0\\.0\\.1:${smtp.port}: 250`));
     assert.equal(smtp.mails.length, 1, 'one message');
-    assert.deepEqual({ secure: smtp.mails[0]?.secure, user: smtp.mails[0]?.user }, { secure: true, user: 'watchdog' }, 'sent after STARTTLS, logged in');
+    assert.deepEqual(
+      { secure: smtp.mails[0]?.secure, user: smtp.mails[0]?.user },
+      { secure: true, user: 'watchdog' },
+      'sent after STARTTLS, logged in',
+    );
     assert.equal(smtp.mails[0]?.headers.get('subject'), `[watchdog] gateway-7: ${payload.summary}`);
   });
 
@@ -100,7 +135,11 @@ describe('sendToChannel: email over STARTTLS (smtp-server and an openssl certifi
 
     const outcome = await send(channelOf(dir, { port: smtp.port, tls: 'starttls', ca_file: tls.certPath }));
 
-    assert.equal(outcome.kind, 'retry', `a certificate that does not match is not a refusal by the receiver: ${outcome.detail}`);
+    assert.equal(
+      outcome.kind,
+      'retry',
+      `a certificate that does not match is not a refusal by the receiver: ${outcome.detail}`,
+    );
     assert.match(outcome.detail, /IP: 127\.0\.0\.1 is not in the cert's list|does not match/i);
     assert.ok(!outcome.detail.includes(PASSWORD), 'the detail never holds the password');
     assertNothingSent(smtp, 'the certificate names localhost, not 127.0.0.1');
@@ -123,7 +162,10 @@ describe('sendToChannel: email over STARTTLS (smtp-server and an openssl certifi
   it('delivers over implicit TLS (TLS from the first byte, as on port 465)', async () => {
     const dir = makeTempDir();
     const tls = makeCertificate(dir, ['-addext', 'subjectAltName=IP:127.0.0.1']);
-    const smtp = await startSmtpRecorder({ login: { user: 'watchdog', password: PASSWORD }, tls: { ...tls, implicit: true } });
+    const smtp = await startSmtpRecorder({
+      login: { user: 'watchdog', password: PASSWORD },
+      tls: { ...tls, implicit: true },
+    });
 
     const outcome = await send(channelOf(dir, { port: smtp.port, tls: 'implicit', ca_file: tls.certPath }));
 
@@ -191,7 +233,15 @@ describe('sendToChannel: SMTP answers', () => {
     const dir = makeTempDir();
     const smtp = await startSmtpRecorder();
 
-    const outcome = await send(channelOf(dir, { port: smtp.port, tls: 'none', user: undefined, password: undefined, to: ['ops@example.test', 'oncall@example.test'] }));
+    const outcome = await send(
+      channelOf(dir, {
+        port: smtp.port,
+        tls: 'none',
+        user: undefined,
+        password: undefined,
+        to: ['ops@example.test', 'oncall@example.test'],
+      }),
+    );
 
     assert.equal(outcome.kind, 'delivered', outcome.detail);
     assert.deepEqual(

@@ -33,6 +33,9 @@ describe('outcomeOfStatus', () => {
 
 describe('missingVariables', () => {
   it('is a retry naming each missing variable once', () => {
-    assert.deepEqual(missingVariables(['TOKEN', 'HOOK', 'TOKEN']), { kind: 'retry', detail: 'environment variables TOKEN, HOOK not set (referenced in the config)' });
+    assert.deepEqual(missingVariables(['TOKEN', 'HOOK', 'TOKEN']), {
+      kind: 'retry',
+      detail: 'environment variables TOKEN, HOOK not set (referenced in the config)',
+    });
   });
 });

@@ -34,27 +34,44 @@ describe('sendWebhook', () => {
     assert.equal(call.method, 'POST');
     assert.equal(call.body, BODY);
     assert.equal(call.timeoutMs, 7000);
-    assert.deepEqual(call.headers, { 'content-type': 'application/json', 'user-agent': 'watchdog', authorization: 'Bearer s3cr3t', 'x-device': 'gateway-17' });
+    assert.deepEqual(call.headers, {
+      'content-type': 'application/json',
+      'user-agent': 'watchdog',
+      authorization: 'Bearer s3cr3t',
+      'x-device': 'gateway-17',
+    });
     assert.deepEqual(scope.secrets.sort(), ['hook-42', 's3cr3t'], 'the values filled in are the secrets to redact');
   });
 
   it('sends nothing and waits (retry) while a referenced variable is not set, naming it', async () => {
     const request = fakeRequest({ kind: 'response', status: 200 });
     const outcome = await sendWebhook(webhook(), BODY, new SecretScope({ HOOK_ID: 'hook-42' }), 7000, request);
-    assert.deepEqual(outcome, { kind: 'retry', detail: 'environment variable TOKEN not set (referenced in the config)' });
+    assert.deepEqual(outcome, {
+      kind: 'retry',
+      detail: 'environment variable TOKEN not set (referenced in the config)',
+    });
     assert.deepEqual(request.calls, []);
   });
 
   it('counts a variable set to the empty string as not set', async () => {
     const request = fakeRequest({ kind: 'response', status: 200 });
     const outcome = await sendWebhook(webhook(), BODY, new SecretScope({ HOOK_ID: '', TOKEN: '' }), 7000, request);
-    assert.deepEqual(outcome, { kind: 'retry', detail: 'environment variables HOOK_ID, TOKEN not set (referenced in the config)' });
+    assert.deepEqual(outcome, {
+      kind: 'retry',
+      detail: 'environment variables HOOK_ID, TOKEN not set (referenced in the config)',
+    });
     assert.deepEqual(request.calls, []);
   });
 
   it('refuses a URL that is not valid once filled in, without sending', async () => {
     const request = fakeRequest({ kind: 'response', status: 200 });
-    const outcome = await sendWebhook(webhook({ url: '${BASE}/hook', headers: {} }), BODY, new SecretScope({ BASE: 'not a url' }), 7000, request);
+    const outcome = await sendWebhook(
+      webhook({ url: '${BASE}/hook', headers: {} }),
+      BODY,
+      new SecretScope({ BASE: 'not a url' }),
+      7000,
+      request,
+    );
     assert.deepEqual(outcome, { kind: 'refused', detail: 'the URL is not valid once its references are filled in' });
     assert.deepEqual(request.calls, []);
   });
@@ -68,19 +85,37 @@ describe('sendWebhook', () => {
   ];
   for (const [status, kind] of statuses) {
     it(`maps HTTP ${status} to ${kind}`, async () => {
-      const outcome = await sendWebhook(webhook(), BODY, new SecretScope(ENV), 7000, fakeRequest({ kind: 'response', status }));
+      const outcome = await sendWebhook(
+        webhook(),
+        BODY,
+        new SecretScope(ENV),
+        7000,
+        fakeRequest({ kind: 'response', status }),
+      );
       assert.equal(outcome.kind, kind);
     });
   }
 
   it('waits (retry) when there was no answer, with what went wrong', async () => {
-    const outcome = await sendWebhook(webhook(), BODY, new SecretScope(ENV), 7000, fakeRequest({ kind: 'error', detail: 'ECONNREFUSED' }));
+    const outcome = await sendWebhook(
+      webhook(),
+      BODY,
+      new SecretScope(ENV),
+      7000,
+      fakeRequest({ kind: 'error', detail: 'ECONNREFUSED' }),
+    );
     assert.deepEqual(outcome, { kind: 'retry', detail: 'ECONNREFUSED' });
   });
 
   it('sends a channel without headers with only its own two', async () => {
     const request = fakeRequest({ kind: 'response', status: 200 });
-    await sendWebhook(webhook({ url: 'https://127.0.0.1/static', headers: {} }), BODY, new SecretScope({}), 1000, request);
+    await sendWebhook(
+      webhook({ url: 'https://127.0.0.1/static', headers: {} }),
+      BODY,
+      new SecretScope({}),
+      1000,
+      request,
+    );
     assert.deepEqual(request.calls[0]?.headers, { 'content-type': 'application/json', 'user-agent': 'watchdog' });
   });
 });
