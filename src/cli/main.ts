@@ -21,6 +21,16 @@ function withWait<T>(command: Argv<T>): Argv<T & { wait: number }> {
     });
 }
 
+/** A command on one process: its optional key (without one, the keys are listed) and `--wait`. */
+function withKeyAndWait<T>(command: Argv<T>): Argv<T & { key: string | undefined } & { wait: number }> {
+  return withWait(
+    command.positional('key', {
+      type: 'string',
+      description: 'Process key (without one: the keys to choose from, exit 2)',
+    }),
+  );
+}
+
 // In the epilogue, not among the examples: yargs wraps an example's command column, and the
 // cron line must read as one line to be copied.
 const CRON_LINE =
@@ -117,12 +127,7 @@ export async function main(
       'on [key]',
       'Turn a process back on after `off` (or after the crash-loop guard gave up on it) and start it, unless it is already running and healthy (or starting).',
       (command) =>
-        withWait(
-          command.positional('key', {
-            type: 'string',
-            description: 'Process key (without one: the keys to choose from, exit 2)',
-          }),
-        )
+        withKeyAndWait(command)
           .example('$0 on demo_app', 'Turn demo_app back on and start it unless it is already running')
           .option('force', {
             type: 'boolean',
@@ -139,12 +144,10 @@ export async function main(
       'off [key]',
       'Stop a process and keep it stopped: cron records it as off and never recovers it, until `on`.',
       (command) =>
-        withWait(
-          command.positional('key', {
-            type: 'string',
-            description: 'Process key (without one: the keys to choose from, exit 2)',
-          }),
-        ).example('$0 off demo_app', 'Stop demo_app for maintenance; `watchdog on demo_app` brings it back'),
+        withKeyAndWait(command).example(
+          '$0 off demo_app',
+          'Stop demo_app for maintenance; `watchdog on demo_app` brings it back',
+        ),
       run(async (args) =>
         args.key === undefined
           ? missingKey('off', args)
@@ -155,12 +158,7 @@ export async function main(
       'restart [key]',
       "Run the process's full recovery pipeline now (kill, cleanup actions, start), whatever its health; turns an off process back on.",
       (command) =>
-        withWait(
-          command.positional('key', {
-            type: 'string',
-            description: 'Process key (without one: the keys to choose from, exit 2)',
-          }),
-        )
+        withKeyAndWait(command)
           .example('$0 restart demo_app --dry-run', 'The exact actions a restart would run')
           .example('$0 restart demo_app', 'Kill, clean up and start demo_app now')
           .option('dry-run', {
@@ -186,12 +184,10 @@ export async function main(
       'reset [key]',
       'Resume recoveries of a process the crash-loop guard gave up on (state gave_up), and start its failure count and backoff afresh; starts nothing (`on` does both).',
       (command) =>
-        withWait(
-          command.positional('key', {
-            type: 'string',
-            description: 'Process key (without one: the keys to choose from, exit 2)',
-          }),
-        ).example('$0 reset demo_app', 'Let cron recover demo_app again after it was given up on'),
+        withKeyAndWait(command).example(
+          '$0 reset demo_app',
+          'Let cron recover demo_app again after it was given up on',
+        ),
       run(async (args) =>
         args.key === undefined
           ? missingKey('reset', args)
