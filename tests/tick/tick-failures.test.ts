@@ -1,24 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { NetworkTickOutcome } from '../../src/network/run-network-tick.js';
-import type { RecoveryReport } from '../../src/recovery/run-recovery.js';
 import type { ProcessCheck } from '../../src/tick/run-check-tick.js';
 import { tickFailures, type TickResults } from '../../src/tick/tick-failures.js';
 import { processConfig } from '../helpers/process-config.js';
 import { verdictOf } from '../helpers/verdicts.js';
-
-function recovery(processKey: string, recoveryId: number, outcome: RecoveryReport['outcome']): RecoveryReport {
-  return {
-    outcome,
-    actions: [],
-    started: undefined,
-    summary: '',
-    recoveryId,
-    processKey,
-    kind: 'recovery',
-    durationMs: 10,
-  };
-}
+import { recoveryReport } from '../helpers/recovery-report.js';
 
 function check(key: string, guard: ProcessCheck['guard'] = undefined): ProcessCheck {
   const verdict = verdictOf('timed_out');
@@ -60,13 +47,19 @@ describe('tickFailures', () => {
     ['a tick with nothing to do', {}, []],
     [
       'a recovery that succeeded (finding an app down and recovering it is the job)',
-      { recoveries: [recovery('web', 4, 'succeeded')] },
+      { recoveries: [recoveryReport('web', 4, 'succeeded')] },
       [],
     ],
-    ['a recovery that failed', { recoveries: [recovery('web', 4, 'failed')] }, ['web: recovery #4 failed']],
+    ['a recovery that failed', { recoveries: [recoveryReport('web', 4, 'failed')] }, ['web: recovery #4 failed']],
     [
       'two failed recoveries among good ones, in order',
-      { recoveries: [recovery('web', 4, 'failed'), recovery('db', 5, 'succeeded'), recovery('cam', 6, 'failed')] },
+      {
+        recoveries: [
+          recoveryReport('web', 4, 'failed'),
+          recoveryReport('db', 5, 'succeeded'),
+          recoveryReport('cam', 6, 'failed'),
+        ],
+      },
       ['web: recovery #4 failed', 'cam: recovery #6 failed'],
     ],
     [
@@ -106,7 +99,7 @@ describe('tickFailures', () => {
       'everything at once, in a fixed order',
       {
         checks: [check('cam', { kind: 'give_up', reason: 'r' })],
-        recoveries: [recovery('web', 9, 'failed')],
+        recoveries: [recoveryReport('web', 9, 'failed')],
         network: network('failed'),
         auditDegraded: 'is locked',
       },

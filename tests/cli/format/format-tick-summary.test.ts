@@ -7,6 +7,7 @@ import type { RecoveryReport } from '../../../src/recovery/run-recovery.js';
 import type { ProcessCheck, TickOutcome } from '../../../src/tick/run-check-tick.js';
 import { processConfig } from '../../helpers/process-config.js';
 import { verdictOf } from '../../helpers/verdicts.js';
+import { recoveryReport } from '../../helpers/recovery-report.js';
 
 function check(key: string, state: HealthState, consecutiveFailures = 0): ProcessCheck {
   const verdict = verdictOf(state);
@@ -18,19 +19,6 @@ function check(key: string, state: HealthState, consecutiveFailures = 0): Proces
     threshold: 2,
     recoveryDue: consecutiveFailures >= 2,
     guard: undefined,
-  };
-}
-
-function recovery(processKey: string, recoveryId: number, outcome: RecoveryReport['outcome']): RecoveryReport {
-  return {
-    outcome,
-    actions: [],
-    started: undefined,
-    summary: '',
-    recoveryId,
-    processKey,
-    kind: 'recovery',
-    durationMs: 10,
   };
 }
 
@@ -73,12 +61,12 @@ describe('formatTickSummary', () => {
     ],
     [
       'a recovery that worked',
-      ran([check('demo_app', 'no_heartbeat', 2)], [recovery('demo_app', 3, 'succeeded')]),
+      ran([check('demo_app', 'no_heartbeat', 2)], [recoveryReport('demo_app', 3, 'succeeded')]),
       'checked 1 process: demo_app no_heartbeat 2/2; demo_app recovered (recovery #3)',
     ],
     [
       'a recovery that failed',
-      ran([check('api', 'stale_pid', 2)], [recovery('api', 4, 'failed')]),
+      ran([check('api', 'stale_pid', 2)], [recoveryReport('api', 4, 'failed')]),
       'checked 1 process: api stale_pid 2/2; api recovery #4 failed',
     ],
     [
@@ -109,7 +97,7 @@ describe('formatTickSummary', () => {
     it(name, () => assert.equal(formatTickSummary(outcome, plain), expected));
 
   it('is cut to the terminal, and coloured when colour is on', () => {
-    const outcome = ran([check('demo_app', 'no_heartbeat', 2)], [recovery('demo_app', 3, 'succeeded')]);
+    const outcome = ran([check('demo_app', 'no_heartbeat', 2)], [recoveryReport('demo_app', 3, 'succeeded')]);
     assert.equal(formatTickSummary(outcome, { width: 40, color: false }), 'checked 1 process: demo_app no_heartbea…');
     assert.equal(
       formatTickSummary(outcome, { width: 200, color: true }),
