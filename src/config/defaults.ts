@@ -69,11 +69,5 @@ export const NOTIFY_DEFAULTS = {
   ping_timeout_seconds: 10,
 } as const;
 
-/** Where a magic packet goes unless the target says otherwise: the local broadcast address, the discard port. */
-export const WAKE_ON_LAN_DEFAULTS = {
-  broadcast: '255.255.255.255',
-  port: 9,
-} as const;
-
 /** The SMTP port of each way of securing it. */
 export const SMTP_PORTS = { starttls: 587, implicit: 465, none: 25 } as const;

@@ -3,7 +3,7 @@
  * not look at the network at all.
  */
 import type { ProbeSetSpec, ProbeSpec } from '../network/probe.js';
-import type { RawWakeOnLanTarget, WakeOnLanTarget } from './types.js';
+import type { RawWakeOnLanTarget, WakeOnLanTarget } from '../wake/wake-on-lan-target.js';
 
 /** A probe as written: `timeout_seconds` and `expect_status` may be left out. */
 export type RawProbe =

@@ -2,7 +2,8 @@ import { dirname, join, resolve } from 'node:path';
 import { CONFIG_DEFAULTS } from './defaults.js';
 import { isPlainObject } from './json-shape.js';
 import { normalizeNetwork } from './normalize-network.js';
-import { normalizeMetrics, normalizeNotify, normalizePing, normalizeWakeOnLan } from './normalize-notify.js';
+import { normalizeMetrics, normalizeNotify, normalizePing } from './normalize-notify.js';
+import { normalizeWakeOnLan } from '../wake/normalize-wake-on-lan.js';
 import { passwdLookup, type LookupUser } from '../system/lookup-user.js';
 import type { LogLevel, ProcessConfig, RawConfig, RawProcessConfig, WatchdogConfig } from './types.js';
 

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { EVENT_KINDS } from '../notify/event-kinds.js';
-import { NOTIFY_DEFAULTS, SMTP_PORTS, WAKE_ON_LAN_DEFAULTS } from './defaults.js';
+import { NOTIFY_DEFAULTS, SMTP_PORTS } from './defaults.js';
 import type {
   ChannelCommon,
   ChannelConfig,
@@ -11,7 +11,6 @@ import type {
   RawMetricsConfig,
   RawNotifyConfig,
 } from './notify-types.js';
-import type { RawWakeOnLanTarget, WakeOnLanTarget } from './types.js';
 
 /** The `notify` section with defaults applied and paths made absolute. Expects input that passed the schema. */
 export function normalizeNotify(raw: RawNotifyConfig, configDir: string): NotifyConfig {
@@ -66,12 +65,4 @@ export function normalizeMetrics(raw: RawMetricsConfig, configDir: string): Metr
 
 export function normalizePing(url: string, timeoutSeconds: number | undefined): PingConfig {
   return { url, timeout_seconds: timeoutSeconds ?? NOTIFY_DEFAULTS.ping_timeout_seconds };
-}
-
-export function normalizeWakeOnLan(raw: RawWakeOnLanTarget): WakeOnLanTarget {
-  return {
-    mac: raw.mac.toLowerCase().replaceAll('-', ':'),
-    broadcast: raw.broadcast ?? WAKE_ON_LAN_DEFAULTS.broadcast,
-    port: raw.port ?? WAKE_ON_LAN_DEFAULTS.port,
-  };
 }

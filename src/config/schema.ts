@@ -1,5 +1,6 @@
 import { networkSchema } from './network-schema.js';
-import { metricsSchema, notifySchema, wakeOnLanSchema } from './notify-schema.js';
+import { metricsSchema, notifySchema } from './notify-schema.js';
+import { wakeOnLanSchema } from '../wake/wake-on-lan-schema.js';
 
 /**
  * The JSON Schema of the config file: one schema for the whole format, new and legacy

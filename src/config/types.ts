@@ -1,21 +1,7 @@
 import type { UserAccount } from '../system/lookup-user.js';
 import type { NetworkConfig, RawNetworkConfig } from './network-types.js';
 import type { MetricsConfig, NotifyConfig, PingConfig, RawMetricsConfig, RawNotifyConfig } from './notify-types.js';
-
-/** A Wake-on-LAN target as written. */
-export interface RawWakeOnLanTarget {
-  mac: string;
-  broadcast?: string;
-  port?: number;
-}
-
-/** A machine to wake: the magic packet for `mac`, sent over UDP to `broadcast`:`port`. */
-export interface WakeOnLanTarget {
-  /** Lower case, colon-separated. */
-  mac: string;
-  broadcast: string;
-  port: number;
-}
+import type { RawWakeOnLanTarget, WakeOnLanTarget } from '../wake/wake-on-lan-target.js';
 
 /**
  * The config file as users write it (snake_case, drop-in compatible with the Python

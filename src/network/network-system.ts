@@ -12,7 +12,7 @@ import type { ProbeSetResult, ProbeSetSpec } from './probe.js';
 import { runProbeSet } from './probes/run-probe-set.js';
 import { readLink, type LinkReading } from './read-link.js';
 import { setLink, type SetLinkResult } from './set-link.js';
-import type { WakeOnLanTarget } from '../config/types.js';
+import type { WakeOnLanTarget } from '../wake/wake-on-lan-target.js';
 import { sendMagicPacket, type SendMagicPacketResult } from '../wake/send-magic-packet.js';
 
 /**

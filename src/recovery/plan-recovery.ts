@@ -1,4 +1,5 @@
-import type { ProcessConfig, WakeOnLanTarget } from '../config/types.js';
+import type { ProcessConfig } from '../config/types.js';
+import type { WakeOnLanTarget } from '../wake/wake-on-lan-target.js';
 import type { KillCandidate } from './kill-target.js';
 import type { UserAccount } from '../system/lookup-user.js';
 

@@ -6,7 +6,7 @@ import type { ObservedIdentity } from '../heartbeat/check-identity.js';
 import type { BootClock } from '../recovery/assess-check.js';
 import type { ShellCommandOptions, ShellCommandResult } from './run-shell-command.js';
 import type { StartDetachedOptions, StartDetachedResult } from './start-detached.js';
-import type { WakeOnLanTarget } from '../config/types.js';
+import type { WakeOnLanTarget } from '../wake/wake-on-lan-target.js';
 import type { SendMagicPacketResult } from '../wake/send-magic-packet.js';
 import { monotonicMs } from '../time/monotonic-clock.js';
 import { sleep } from '../time/sleep.js';

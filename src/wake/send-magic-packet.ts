@@ -1,5 +1,5 @@
 import { createSocket } from 'node:dgram';
-import type { WakeOnLanTarget } from '../config/types.js';
+import type { WakeOnLanTarget } from './wake-on-lan-target.js';
 import { describeError } from '../errors.js';
 import { magicPacket } from './magic-packet.js';
 

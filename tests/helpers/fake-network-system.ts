@@ -1,4 +1,4 @@
-import type { WakeOnLanTarget } from '../../src/config/types.js';
+import type { WakeOnLanTarget } from '../../src/wake/wake-on-lan-target.js';
 import type { SendMagicPacketResult } from '../../src/wake/send-magic-packet.js';
 import type { MassStorageScan } from '../../src/network/find-mass-storage.js';
 import type { NetworkSystem } from '../../src/network/network-system.js';

@@ -4,7 +4,7 @@ import type { ShellCommandOptions, ShellCommandResult } from '../../src/system/r
 import type { StartDetachedOptions, StartDetachedResult } from '../../src/system/start-detached.js';
 import type { System } from '../../src/system/system.js';
 import type { PidFileRead } from '../../src/system/read-pid-file.js';
-import type { WakeOnLanTarget } from '../../src/config/types.js';
+import type { WakeOnLanTarget } from '../../src/wake/wake-on-lan-target.js';
 import type { SendMagicPacketResult } from '../../src/wake/send-magic-packet.js';
 
 /** One entry of a fake process table; what is left out takes a plain default. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ProcessConfig, WakeOnLanTarget } from '../../src/config/types.js';
+import type { ProcessConfig } from '../../src/config/types.js';
+import type { WakeOnLanTarget } from '../../src/wake/wake-on-lan-target.js';
 import { planActions, stopsPipelineOnFailure } from '../../src/recovery/plan-recovery.js';
 import { runPipeline } from '../../src/recovery/run-pipeline.js';
 import { runWakeAction } from '../../src/recovery/wake-action.js';
