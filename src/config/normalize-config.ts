@@ -5,7 +5,8 @@ import { normalizeNetwork } from './normalize-network.js';
 import { normalizeMetrics, normalizeNotify, normalizePing } from './normalize-notify.js';
 import { normalizeWakeOnLan } from '../wake/normalize-wake-on-lan.js';
 import { passwdLookup, type LookupUser } from '../system/lookup-user.js';
-import type { LogLevel, ProcessConfig, RawConfig, RawProcessConfig, WatchdogConfig } from './types.js';
+import type { LogLevel } from '../logging/logger.js';
+import type { ProcessConfig, RawConfig, RawProcessConfig, WatchdogConfig } from './types.js';
 
 /**
  * Applies defaults, turns the Python Watchdog's legacy per-process keys into the new

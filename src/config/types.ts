@@ -1,3 +1,4 @@
+import type { LogLevel } from '../logging/logger.js';
 import type { UserAccount } from '../system/lookup-user.js';
 import type { NetworkConfig, RawNetworkConfig } from './network-types.js';
 import type { MetricsConfig, NotifyConfig, PingConfig, RawMetricsConfig, RawNotifyConfig } from './notify-types.js';
@@ -67,9 +68,6 @@ export interface RawConfig {
   ping_url?: string;
   ping_timeout_seconds?: number;
 }
-
-/** Log levels as winston names them. */
-export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 
 /** One process, resolved. */
 export interface ProcessConfig {

@@ -1,9 +1,8 @@
 import { join, resolve } from 'node:path';
 import type winstonModule from 'winston';
 import type TransportStream from 'winston-transport';
-import type { LogLevel } from '../config/types.js';
 import { escapeUntrustedLine } from '../display/escape-untrusted.js';
-import type { Logger } from './logger.js';
+import type { Logger, LogLevel } from './logger.js';
 import { PROCESS_LINK_TRUST, reachTrustedFolder } from '../system/open-file-safely.js';
 import { closeFolder, inFolder } from '../system/walk-path.js';
 import { appendWithRotation } from './rotating-file.js';

@@ -1,3 +1,6 @@
+/** Log levels as winston names them. */
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+
 /** What library code needs of a logger; winston's logger is one, and tests pass a recorder. */
 export interface Logger {
   error(message: string): void;
