@@ -1,5 +1,6 @@
 import type { HealthVerdict } from '../heartbeat/classify-heartbeat.js';
 import type { StartedInstance } from '../store/process-control.js';
+import type { BootClock as MachineBootClock } from '../system/boot-info.js';
 import { formatSeconds } from '../time/format-duration.js';
 import {
   decideCrashLoop,
@@ -49,10 +50,8 @@ export const NO_PREVIOUS_STATE: PreviousState = {
 /** Without limits (a dry run of something that is not cron's recovery), the guard never holds. */
 export const NO_CRASH_LOOP_LIMITS: CrashLoopLimits = { maxRecoveries: Infinity, windowSeconds: 0, backoffSeconds: 0 };
 
-/** The boot clock at a check: this boot's id and the seconds since it (`/proc/uptime`, which NTP cannot step). */
-export interface BootClock {
-  bootId: string | undefined;
-  uptimeSeconds: number | undefined;
+/** The boot clock at a check (see system/boot-info.ts), and a way to tell the last start's instance is gone. */
+export interface BootClock extends MachineBootClock {
   /**
    * Whether a recorded started instance is provably gone (see `isStartedInstanceGone`);
    * asked only when a start grace would otherwise hold. Absent: never proven.

@@ -14,6 +14,12 @@ export function readBootId(procRoot = '/proc'): string | undefined {
   }
 }
 
+/** The boot clock: this boot's id and the seconds since it (`/proc/uptime`, which NTP cannot step). */
+export interface BootClock {
+  bootId: string | undefined;
+  uptimeSeconds: number | undefined;
+}
+
 /** Seconds since boot (`/proc/uptime`): a clock that NTP cannot step. */
 export function readUptimeSeconds(procRoot = '/proc'): number | undefined {
   try {

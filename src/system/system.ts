@@ -1,9 +1,8 @@
 import { listProcessGroup, listSession, readBootTimeMs, readProcStat, type ProcStat } from './proc-stat.js';
 import { procfsProcessTable, type ProcessTable } from './process-table.js';
-import { readBootId, readUptimeSeconds } from './boot-info.js';
+import { readBootId, readUptimeSeconds, type BootClock } from './boot-info.js';
 import { readCommandLine, readProcessUids, type ProcessUids } from './process-owner.js';
 import type { ObservedIdentity } from '../heartbeat/check-identity.js';
-import type { BootClock } from '../recovery/assess-check.js';
 import type { ShellCommandOptions, ShellCommandResult } from './run-shell-command.js';
 import type { StartDetachedOptions, StartDetachedResult } from './start-detached.js';
 import type { WakeOnLanTarget } from '../wake/wake-on-lan-target.js';
