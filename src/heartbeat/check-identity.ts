@@ -1,5 +1,5 @@
 import type { UserAccount } from '../system/lookup-user.js';
-import type { ProcessUids } from '../system/process-owner.js';
+import type { ObservedIdentity } from '../system/observe-identity.js';
 
 /**
  * The ways a live PID is shown to be the app and not a process that reused its PID:
@@ -22,14 +22,6 @@ export interface ExpectedIdentity {
    * another user's process.
    */
   writerUid?: number | undefined;
-}
-
-/** What the system says of the live PID now; read lazily, only what a check needs. */
-export interface ObservedIdentity {
-  startTicks: () => number | undefined;
-  bootId: () => string | undefined;
-  commandLine: () => string | undefined;
-  uids: () => ProcessUids | undefined;
 }
 
 export type IdentityVerdict =

@@ -1,7 +1,8 @@
 import { formatSeconds } from '../time/format-duration.js';
 import type { ProcessLiveness } from '../system/process-table.js';
 import type { UserAccount } from '../system/lookup-user.js';
-import { checkIdentity, type IdentityCheck, type ObservedIdentity } from './check-identity.js';
+import { checkIdentity, type IdentityCheck } from './check-identity.js';
+import type { ObservedIdentity } from '../system/observe-identity.js';
 import { describeJson } from './describe-json.js';
 import type { HealthState } from './health-state.js';
 import { judgeStatus } from './judge-status.js';

@@ -1,6 +1,7 @@
 import { describeError, systemErrorCode } from '../errors.js';
 import { startedAtMs } from '../system/proc-stat.js';
-import { observeIdentity, type System } from '../system/system.js';
+import { observeIdentity } from '../system/observe-identity.js';
+import type { System } from '../system/system.js';
 import { checkIdentity, type ExpectedIdentity } from '../heartbeat/check-identity.js';
 import { formatSeconds } from '../time/format-duration.js';
 import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';

@@ -1,7 +1,8 @@
 import type { StartedInstance } from '../store/process-control.js';
 import { checkIdentity, type ExpectedIdentity } from '../heartbeat/check-identity.js';
 import type { UserAccount } from '../system/lookup-user.js';
-import { bootClockOf, observeIdentity, type ProcessInspector } from '../system/system.js';
+import { observeIdentity } from '../system/observe-identity.js';
+import { bootClockOf, type ProcessInspector } from '../system/system.js';
 import type { Assessment, BootClock } from './assess-check.js';
 import type { StartFacts, StartIntent } from './decide-start.js';
 

@@ -2,7 +2,6 @@ import { listProcessGroup, listSession, readBootTimeMs, readProcStat, type ProcS
 import { procfsProcessTable, type ProcessTable } from './process-table.js';
 import { readBootId, readUptimeSeconds, type BootClock } from './boot-info.js';
 import { readCommandLine, readProcessUids, type ProcessUids } from './process-owner.js';
-import type { ObservedIdentity } from '../heartbeat/check-identity.js';
 import type { ShellCommandOptions, ShellCommandResult } from './run-shell-command.js';
 import type { StartDetachedOptions, StartDetachedResult } from './start-detached.js';
 import type { WakeOnLanTarget } from '../wake/wake-on-lan-target.js';
@@ -139,14 +138,4 @@ export function ancestorsOf(pid: number, processes: Pick<ProcessInspector, 'stat
     current = stat.ppid;
   }
   return ancestors;
-}
-
-/** What the process table says of `pid`, read only when an identity check asks. */
-export function observeIdentity(processes: ProcessInspector, pid: number): ObservedIdentity {
-  return {
-    startTicks: () => processes.stat(pid)?.startTime,
-    bootId: () => processes.bootId(),
-    commandLine: () => processes.commandLine(pid),
-    uids: () => processes.uids(pid),
-  };
 }

@@ -2,7 +2,8 @@ import type { ProcessConfig, WatchdogConfig } from '../config/types.js';
 import { describeError } from '../errors.js';
 import { classifyHeartbeat, verdict, type HealthVerdict } from '../heartbeat/classify-heartbeat.js';
 import type { HeartbeatFileRead } from '../heartbeat/read-heartbeat-file.js';
-import { observeIdentity, type ProcessInspector } from '../system/system.js';
+import { observeIdentity } from '../system/observe-identity.js';
+import type { ProcessInspector } from '../system/system.js';
 
 export interface CheckProcessDeps {
   readHeartbeat: (path: string) => HeartbeatFileRead;

@@ -5,8 +5,8 @@ import {
   describeIdentity,
   type ExpectedIdentity,
   type IdentityCheck,
-  type ObservedIdentity,
 } from '../../src/heartbeat/check-identity.js';
+import type { ObservedIdentity } from '../../src/system/observe-identity.js';
 import type { UserAccount } from '../../src/system/lookup-user.js';
 import type { ProcessUids } from '../../src/system/process-owner.js';
 

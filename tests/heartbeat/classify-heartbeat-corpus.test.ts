@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { classifyHeartbeat, type HealthVerdict } from '../../src/heartbeat/classify-heartbeat.js';
 import { HEALTH_STATES } from '../../src/heartbeat/health-state.js';
 import { MAX_HEARTBEAT_BYTES } from '../../src/heartbeat/read-heartbeat-file.js';
-import { observeIdentity } from '../../src/system/system.js';
+import { observeIdentity } from '../../src/system/observe-identity.js';
 import { fakeSystem } from '../helpers/fake-system.js';
 
 /**

@@ -2,7 +2,7 @@
 // the PID runs as), its `match`, and the start time and boot the heartbeat records.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ObservedIdentity } from '../../src/heartbeat/check-identity.js';
+import type { ObservedIdentity } from '../../src/system/observe-identity.js';
 import { classifyHeartbeat, type ClassifyInput, type HealthVerdict } from '../../src/heartbeat/classify-heartbeat.js';
 import type { HeartbeatFileRead } from '../../src/heartbeat/read-heartbeat-file.js';
 import type { UserAccount } from '../../src/system/lookup-user.js';
