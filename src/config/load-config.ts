@@ -4,7 +4,8 @@ import { ConfigError, describeError, systemErrorCode } from '../errors.js';
 import type { FileOwnership } from '../system/file-trust.js';
 import { PROCESS_LINK_TRUST, openFileSafely } from '../system/open-file-safely.js';
 import { checkDuplicateKeys } from './check-duplicate-keys.js';
-import { findUnsafePath, processPathTrust, type PathTrust } from './check-state-locations.js';
+import { findUnsafePath } from '../system/find-unsafe-path.js';
+import { processPathTrust, type PathTrust } from '../system/path-trust.js';
 import type { WatchdogConfig } from './types.js';
 import { validateConfig } from './validate-config.js';
 

@@ -15,7 +15,8 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import lockfile from 'proper-lockfile';
-import { findUnsafePath, processPathTrust } from '../config/check-state-locations.js';
+import { findUnsafePath } from '../system/find-unsafe-path.js';
+import { processPathTrust } from '../system/path-trust.js';
 import { WatchdogError, describeError, systemErrorCode } from '../errors.js';
 import { normalizeBootId, readBootId } from '../system/boot-info.js';
 import { PROCESS_LINK_TRUST, reachFolder } from '../system/open-file-safely.js';

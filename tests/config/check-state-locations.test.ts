@@ -3,7 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { checkStateLocations, type StatPath } from '../../src/config/check-state-locations.js';
+import { checkStateLocations } from '../../src/config/check-state-locations.js';
+import type { StatPath } from '../../src/system/path-trust.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 interface Entry {

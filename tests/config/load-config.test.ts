@@ -3,7 +3,7 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { processPathTrust, type PathTrust } from '../../src/config/check-state-locations.js';
+import { processPathTrust, type PathTrust } from '../../src/system/path-trust.js';
 import type { IsPrivateGroup } from '../../src/system/file-trust.js';
 import { loadConfig, resolveConfigPath } from '../../src/config/load-config.js';
 import { ConfigError } from '../../src/errors.js';
