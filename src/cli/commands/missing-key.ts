@@ -1,7 +1,7 @@
 import { buildStatus } from '../../status/build-status.js';
 import { readProcessStatesAt } from '../../store/read-state.js';
 import { EXIT } from '../exit-codes.js';
-import { renderTable } from '../format/render-table.js';
+import { renderTable } from '../../display/render-table.js';
 import type { CliIo } from '../io.js';
 import { loadCliConfig } from '../load-cli-config.js';
 

@@ -1,5 +1,5 @@
 import type { AuditEventRow } from '../../store/audit-events.js';
-import { renderTable } from './render-table.js';
+import { renderTable } from '../../display/render-table.js';
 
 /** `history --events`: what happened to the watchdog itself, newest first. */
 export function formatAuditEvents(events: readonly AuditEventRow[]): string[] {

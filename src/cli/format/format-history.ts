@@ -1,6 +1,6 @@
 import { formatSeconds } from '../../time/format-duration.js';
 import type { CheckHistoryRow } from '../../store/read-state.js';
-import { renderTable } from './render-table.js';
+import { renderTable } from '../../display/render-table.js';
 
 /** `watchdog history` as a table, newest first as given. */
 export function formatHistoryTable(rows: readonly CheckHistoryRow[]): string[] {

@@ -1,5 +1,5 @@
 import type { NetworkEventRow } from '../../store/network-events.js';
-import { renderTable } from './render-table.js';
+import { renderTable } from '../../display/render-table.js';
 
 /** `watchdog history --network` as a table, newest first as given. */
 export function formatNetworkEvents(rows: readonly NetworkEventRow[]): string[] {

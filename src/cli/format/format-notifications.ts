@@ -1,5 +1,5 @@
 import type { NotificationRow } from '../../store/notifications.js';
-import { renderTable } from './render-table.js';
+import { renderTable } from '../../display/render-table.js';
 
 /** `history --notifications`: each event per channel and how its delivery stands, newest first. */
 export function formatNotifications(rows: readonly NotificationRow[]): string[] {

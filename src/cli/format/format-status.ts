@@ -4,7 +4,7 @@ import { paint, type Style } from '../../display/paint.js';
 import { styleOfState } from '../../display/state-style.js';
 import { formatSeconds } from '../../time/format-duration.js';
 import type { ProcessStatus } from '../../status/build-status.js';
-import { renderTable, type StyledCell } from './render-table.js';
+import { renderTable, type StyledCell } from '../../display/render-table.js';
 
 /** How `status` is printed: whole lines for a pipe or a file, or cut to a terminal's width. */
 export interface StatusLayout {

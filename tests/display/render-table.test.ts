@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { renderTable } from '../../../src/cli/format/render-table.js';
+import { renderTable } from '../../src/display/render-table.js';
 
 describe('renderTable', () => {
   it('pads columns to the widest cell and leaves the last ragged', () => {

@@ -1,6 +1,6 @@
-import { escapeUntrustedLine } from '../../display/escape-untrusted.js';
-import { cutText, fitText, textWidth } from '../../display/fit-text.js';
-import { paint, type Style } from '../../display/paint.js';
+import { escapeUntrustedLine } from './escape-untrusted.js';
+import { cutText, fitText, textWidth } from './fit-text.js';
+import { paint, type Style } from './paint.js';
 
 /** A cell shown in a style when colour is on. */
 export interface StyledCell {
