@@ -1,6 +1,6 @@
-import { isPlainObject } from './json-shape.js';
+import { isPlainObject } from '../system/json-shape.js';
 import type { RuleFindings } from './check-config-rules.js';
-import { isHttpUrl } from './is-http-url.js';
+import { isHttpUrl } from '../system/is-http-url.js';
 import { MAC_PATTERN } from '../wake/wake-on-lan-schema.js';
 
 /** Characters the kernel refuses in an interface name (dev_valid_name): a slash, a colon, white space. */

@@ -1,7 +1,7 @@
 import { envValue, referencesIn } from '../notify/expand-references.js';
 import type { RuleFindings } from './check-config-rules.js';
-import { isHttpUrl } from './is-http-url.js';
-import { isPlainObject } from './json-shape.js';
+import { isHttpUrl } from '../system/is-http-url.js';
+import { isPlainObject } from '../system/json-shape.js';
 
 /**
  * Rules of `notify`, `metrics` and `ping_url` the schema cannot express: URLs that are

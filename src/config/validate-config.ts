@@ -4,7 +4,7 @@ import { checkCrossProcessRules, checkProcessRules, findUnknownKeys } from './ch
 import { checkNetworkRules } from './check-network-rules.js';
 import { checkNotifyRules } from './check-notify-rules.js';
 import { formatSchemaErrors } from './format-schema-errors.js';
-import { isPlainObject } from './json-shape.js';
+import { isPlainObject } from '../system/json-shape.js';
 import { normalizeConfig } from './normalize-config.js';
 import type { RawConfig, WatchdogConfig } from './types.js';
 import { passwdLookup, type LookupUser } from '../system/lookup-user.js';
