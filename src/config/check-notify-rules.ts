@@ -4,9 +4,9 @@ import { isHttpUrl } from '../system/is-http-url.js';
 import { isPlainObject } from '../system/json-shape.js';
 
 /**
- * Rules of `notify`, `metrics` and `ping_url` the schema cannot express: URLs that are
- * http(s) once their `${NAME}` references are filled in, an SMTP password that comes
- * from the environment (never written in the config), a textfile node_exporter reads.
+ * Rules of `notify` and `ping_url` the schema cannot express: URLs that are http(s) once
+ * their `${NAME}` references are filled in, an SMTP password that comes from the
+ * environment (never written in the config).
  * Referenced variables missing from `env` are warnings: cron's environment is not the
  * shell's, and it is cron's that counts. Tolerant of values of the wrong type.
  */
@@ -79,12 +79,5 @@ export function checkNotifyRules(raw: Record<string, unknown>, env: NodeJS.Proce
     }
   }
   urlSetting('ping_url', raw.ping_url);
-  if (
-    isPlainObject(raw.metrics) &&
-    typeof raw.metrics.textfile_path === 'string' &&
-    !raw.metrics.textfile_path.endsWith('.prom')
-  ) {
-    errors.push(`metrics.textfile_path: must end in .prom (node_exporter's textfile collector reads only those)`);
-  }
   return { errors, warnings };
 }

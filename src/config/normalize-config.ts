@@ -2,11 +2,18 @@ import { dirname, join, resolve } from 'node:path';
 import { CONFIG_DEFAULTS } from './defaults.js';
 import { isPlainObject } from '../system/json-shape.js';
 import { normalizeNetwork } from './normalize-network.js';
-import { normalizeMetrics, normalizeNotify, normalizePing } from './normalize-notify.js';
+import { normalizeNotify, normalizePing } from './normalize-notify.js';
 import { normalizeWakeOnLan } from '../wake/normalize-wake-on-lan.js';
 import { passwdLookup, type LookupUser } from '../system/lookup-user.js';
 import type { LogLevel } from '../logging/logger.js';
-import type { ProcessConfig, RawConfig, RawProcessConfig, WatchdogConfig } from './types.js';
+import type {
+  MetricsConfig,
+  ProcessConfig,
+  RawConfig,
+  RawMetricsConfig,
+  RawProcessConfig,
+  WatchdogConfig,
+} from './types.js';
 
 /**
  * Applies defaults, turns the Python Watchdog's legacy per-process keys into the new
@@ -48,6 +55,11 @@ export function normalizeConfig(
     metrics: raw.metrics === undefined ? undefined : normalizeMetrics(raw.metrics, configDir),
     ping: raw.ping_url === undefined ? undefined : normalizePing(raw.ping_url, raw.ping_timeout_seconds),
   };
+}
+
+/** The `metrics` section with its path made absolute. */
+function normalizeMetrics(raw: RawMetricsConfig, configDir: string): MetricsConfig {
+  return { textfile_path: resolve(configDir, raw.textfile_path) };
 }
 
 /** What a process takes from the top level unless it says otherwise. */

@@ -4,11 +4,9 @@ import { NOTIFY_DEFAULTS, SMTP_PORTS } from './defaults.js';
 import type {
   ChannelCommon,
   ChannelConfig,
-  MetricsConfig,
   NotifyConfig,
   PingConfig,
   RawChannel,
-  RawMetricsConfig,
   RawNotifyConfig,
 } from './notify-types.js';
 
@@ -57,10 +55,6 @@ function normalizeChannel(name: string, raw: RawChannel, repeatAfter: number, co
       };
     }
   }
-}
-
-export function normalizeMetrics(raw: RawMetricsConfig, configDir: string): MetricsConfig {
-  return { textfile_path: resolve(configDir, raw.textfile_path) };
 }
 
 export function normalizePing(url: string, timeoutSeconds: number | undefined): PingConfig {

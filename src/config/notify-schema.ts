@@ -1,7 +1,7 @@
 import { EVENT_KINDS } from '../notify/event-kinds.js';
 
 /**
- * The JSON Schema of the `notify` and `metrics` sections. Like
+ * The JSON Schema of the `notify` section. Like
  * `network`, these sections are new: an unknown key is an error, since a misspelt setting
  * silently ignored would mean alerts that never come.
  */
@@ -76,12 +76,5 @@ export const notifySchema = {
     max_age_hours: { type: 'number', exclusiveMinimum: 0, maximum: 30 * 24 },
     channels: { type: 'object', additionalProperties: channelSchema },
   },
-  additionalProperties: false,
-} as const;
-
-export const metricsSchema = {
-  type: 'object',
-  required: ['textfile_path'],
-  properties: { textfile_path: nonEmptyString },
   additionalProperties: false,
 } as const;

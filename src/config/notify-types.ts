@@ -1,6 +1,6 @@
 /**
- * The config's `notify`, `metrics` and `ping_url` settings, as written and resolved:
- * telling people what happened, and exporting state to the monitoring a fleet already runs.
+ * The config's `notify` and `ping_url` settings, as written and resolved: telling people
+ * what happened, and telling a cron-monitoring service that the ticks run.
  */
 import type { EventKind } from '../notify/event-kinds.js';
 
@@ -37,10 +37,6 @@ export interface RawNotifyConfig {
   max_queued?: number;
   max_age_hours?: number;
   channels: Record<string, RawChannel>;
-}
-
-export interface RawMetricsConfig {
-  textfile_path: string;
 }
 
 /**
@@ -101,12 +97,6 @@ export interface NotifyConfig {
   max_queued: number;
   /** An undelivered notification older than this is dropped. */
   max_age_hours: number;
-}
-
-/** The `metrics` section, resolved. */
-export interface MetricsConfig {
-  /** Absolute; a `.prom` file in node_exporter's textfile collector folder. */
-  textfile_path: string;
 }
 
 /** The dead man's switch, resolved. */

@@ -1,5 +1,5 @@
 import { networkSchema } from './network-schema.js';
-import { metricsSchema, notifySchema } from './notify-schema.js';
+import { notifySchema } from './notify-schema.js';
 import { wakeOnLanSchema } from '../wake/wake-on-lan-schema.js';
 
 /**
@@ -83,6 +83,14 @@ export const processSchema = {
     pid_file: { type: 'string', minLength: 1, maxLength: 4096 },
     wake_on_lan: { type: 'object', additionalProperties: wakeOnLanSchema },
   },
+} as const;
+
+/** The Prometheus textfile. A new section: an unknown key is an error. */
+const metricsSchema = {
+  type: 'object',
+  required: ['textfile_path'],
+  properties: { textfile_path: nonEmptyString },
+  additionalProperties: false,
 } as const;
 
 export const configSchema = {

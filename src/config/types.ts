@@ -1,7 +1,7 @@
 import type { LogLevel } from '../logging/logger.js';
 import type { UserAccount } from '../system/lookup-user.js';
 import type { NetworkConfig, RawNetworkConfig } from './network-types.js';
-import type { MetricsConfig, NotifyConfig, PingConfig, RawMetricsConfig, RawNotifyConfig } from './notify-types.js';
+import type { NotifyConfig, PingConfig, RawNotifyConfig } from './notify-types.js';
 import type { RawWakeOnLanTarget, WakeOnLanTarget } from '../wake/wake-on-lan-target.js';
 
 /**
@@ -67,6 +67,17 @@ export interface RawConfig {
   metrics?: RawMetricsConfig;
   ping_url?: string;
   ping_timeout_seconds?: number;
+}
+
+/** The `metrics` section as written. */
+export interface RawMetricsConfig {
+  textfile_path: string;
+}
+
+/** The `metrics` section, resolved. */
+export interface MetricsConfig {
+  /** Absolute; a `.prom` file in node_exporter's textfile collector folder. */
+  textfile_path: string;
 }
 
 /** One process, resolved. */

@@ -1,6 +1,7 @@
 import type { ValidateFunction } from 'ajv';
 import { schemaValidator } from './schema-validator.js';
 import { checkCrossProcessRules, checkProcessRules, findUnknownKeys } from './check-config-rules.js';
+import { checkMetricsRules } from './check-metrics-rules.js';
 import { checkNetworkRules } from './check-network-rules.js';
 import { checkNotifyRules } from './check-notify-rules.js';
 import { formatSchemaErrors } from './format-schema-errors.js';
@@ -56,6 +57,7 @@ export function validateConfig(
     const notify = checkNotifyRules(data, env);
     errors.push(...notify.errors);
     warnings.push(...notify.warnings);
+    errors.push(...checkMetricsRules(data));
   }
   if (errors.length > 0) return { config: undefined, errors, warnings };
 
