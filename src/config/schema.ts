@@ -1,5 +1,5 @@
 import { networkSchema } from './network-schema.js';
-import { notifySchema } from './notify-schema.js';
+import { notifySchema } from '../notify/config/notify-schema.js';
 import { wakeOnLanSchema } from '../wake/wake-on-lan-schema.js';
 
 /**

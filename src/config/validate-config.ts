@@ -3,7 +3,7 @@ import { schemaValidator } from './schema-validator.js';
 import { checkCrossProcessRules, checkProcessRules, findUnknownKeys } from './check-config-rules.js';
 import { checkMetricsRules } from './check-metrics-rules.js';
 import { checkNetworkRules } from './check-network-rules.js';
-import { checkNotifyRules } from './check-notify-rules.js';
+import { checkNotifyRules } from '../notify/config/check-notify-rules.js';
 import { formatSchemaErrors } from './format-schema-errors.js';
 import { isPlainObject } from '../system/json-shape.js';
 import { normalizeConfig } from './normalize-config.js';

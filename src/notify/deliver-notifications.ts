@@ -1,4 +1,4 @@
-import type { ChannelConfig, NotifyConfig } from '../config/notify-types.js';
+import type { ChannelConfig, NotifyConfig } from './config/notify-types.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import type { AuditWriter } from '../store/audit-writer.js';

@@ -1,4 +1,4 @@
-import type { PingConfig } from '../config/notify-types.js';
+import type { PingConfig } from './config/notify-types.js';
 import type { Logger } from '../logging/logger.js';
 import { httpRequest, type HttpOutcome, type HttpRequest } from '../system/http-request.js';
 import { SecretScope } from './expand-references.js';

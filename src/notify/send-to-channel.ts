@@ -1,4 +1,4 @@
-import type { ChannelConfig } from '../config/notify-types.js';
+import type { ChannelConfig } from './config/notify-types.js';
 import { describeError } from '../errors.js';
 import { SecretScope } from './expand-references.js';
 import { sendCommand, type CommandChannelDeps } from './channels/send-command.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ChannelConfig, NotifyConfig } from '../../src/config/notify-types.js';
+import type { ChannelConfig, NotifyConfig } from '../../src/notify/config/notify-types.js';
 import type { WatchdogConfig } from '../../src/config/types.js';
 import { validateConfig, type ConfigValidation } from '../../src/config/validate-config.js';
 import { EVENT_KINDS } from '../../src/notify/event-kinds.js';

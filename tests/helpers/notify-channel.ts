@@ -1,4 +1,4 @@
-import type { ChannelConfig } from '../../src/config/notify-types.js';
+import type { ChannelConfig } from '../../src/notify/config/notify-types.js';
 import { EVENT_KINDS } from '../../src/notify/event-kinds.js';
 
 /** What every resolved channel has, whatever its type. */

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { ChannelConfig, RawNotifyConfig } from '../../src/config/notify-types.js';
-import { normalizeNotify } from '../../src/config/normalize-notify.js';
+import type { ChannelConfig, RawNotifyConfig } from '../../src/notify/config/notify-types.js';
+import { normalizeNotify } from '../../src/notify/config/normalize-notify.js';
 import type { Logger } from '../../src/logging/logger.js';
 import type { SendOutcome } from '../../src/notify/channels/send-outcome.js';
 import { deliverNotifications, type DeliveryReport } from '../../src/notify/deliver-notifications.js';

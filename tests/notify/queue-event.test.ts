@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { NotifyConfig, RawNotifyConfig } from '../../src/config/notify-types.js';
-import { normalizeNotify } from '../../src/config/normalize-notify.js';
+import type { NotifyConfig, RawNotifyConfig } from '../../src/notify/config/notify-types.js';
+import { normalizeNotify } from '../../src/notify/config/normalize-notify.js';
 import { notifierFor, queueEvent } from '../../src/notify/queue-event.js';
 import type { WatchdogEvent } from '../../src/notify/watchdog-event.js';
 import { directWriter, type AuditWriter } from '../../src/store/audit-writer.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ChannelConfig } from '../../src/config/notify-types.js';
+import type { ChannelConfig } from '../../src/notify/config/notify-types.js';
 import type { CommandChannelDeps } from '../../src/notify/channels/send-command.js';
 import { sendToChannel } from '../../src/notify/send-to-channel.js';
 import type { EventPayload } from '../../src/notify/watchdog-event.js';

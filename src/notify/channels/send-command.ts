@@ -1,4 +1,4 @@
-import type { ChannelConfig } from '../../config/notify-types.js';
+import type { ChannelConfig } from '../config/notify-types.js';
 import { commandSucceeded, describeCommandResult } from '../../system/describe-command-result.js';
 import type { ShellCommandOptions, ShellCommandResult } from '../../system/run-shell-command.js';
 import type { EventPayload } from '../watchdog-event.js';

@@ -1,7 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { closeSync, constants, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import type { ChannelConfig } from '../../config/notify-types.js';
+import type { ChannelConfig } from '../config/notify-types.js';
 import { describeError } from '../../errors.js';
 import type { SecretScope } from '../expand-references.js';
 import type { EventPayload } from '../watchdog-event.js';

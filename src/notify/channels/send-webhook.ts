@@ -1,4 +1,4 @@
-import type { ChannelConfig } from '../../config/notify-types.js';
+import type { ChannelConfig } from '../config/notify-types.js';
 import { httpRequest, type HttpOutcome, type HttpRequest } from '../../system/http-request.js';
 import type { SecretScope } from '../expand-references.js';
 import { missingVariables, outcomeOfStatus, type SendOutcome } from './send-outcome.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ChannelConfig } from '../../../src/config/notify-types.js';
+import type { ChannelConfig } from '../../../src/notify/config/notify-types.js';
 import { sendWebhook } from '../../../src/notify/channels/send-webhook.js';
 import { SecretScope } from '../../../src/notify/expand-references.js';
 import { fakeRequest } from '../../helpers/fake-request.js';

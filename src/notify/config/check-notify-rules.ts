@@ -1,7 +1,6 @@
-import { envValue, referencesIn } from '../notify/expand-references.js';
-import type { RuleFindings } from './check-config-rules.js';
-import { isHttpUrl } from '../system/is-http-url.js';
-import { isPlainObject } from '../system/json-shape.js';
+import { envValue, referencesIn } from '../expand-references.js';
+import { isHttpUrl } from '../../system/is-http-url.js';
+import { isPlainObject } from '../../system/json-shape.js';
 
 /**
  * Rules of `notify` and `ping_url` the schema cannot express: URLs that are http(s) once
@@ -21,7 +20,10 @@ function isLoopbackHost(host: unknown): boolean {
   );
 }
 
-export function checkNotifyRules(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): RuleFindings {
+export function checkNotifyRules(
+  raw: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+): { errors: string[]; warnings: string[] } {
   const errors: string[] = [];
   const warnings: string[] = [];
   const secretSetting = (at: string, value: unknown): void => {

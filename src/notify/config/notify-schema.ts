@@ -1,9 +1,9 @@
-import { EVENT_KINDS } from '../notify/event-kinds.js';
+import { EVENT_KINDS } from '../event-kinds.js';
 
 /**
- * The JSON Schema of the `notify` section. Like
- * `network`, these sections are new: an unknown key is an error, since a misspelt setting
- * silently ignored would mean alerts that never come.
+ * The JSON Schema of the `notify` section. Like `network`, the section is new: an unknown
+ * key is an error, since a misspelt setting silently ignored would mean alerts that never
+ * come.
  */
 
 const nonEmptyString = { type: 'string', minLength: 1 } as const;

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { EVENT_KINDS } from '../notify/event-kinds.js';
-import { NOTIFY_DEFAULTS, SMTP_PORTS } from './defaults.js';
+import { EVENT_KINDS } from '../event-kinds.js';
+import { NOTIFY_DEFAULTS, SMTP_PORTS } from './notify-defaults.js';
 import type {
   ChannelCommon,
   ChannelConfig,

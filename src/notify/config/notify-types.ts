@@ -2,7 +2,7 @@
  * The config's `notify` and `ping_url` settings, as written and resolved: telling people
  * what happened, and telling a cron-monitoring service that the ticks run.
  */
-import type { EventKind } from '../notify/event-kinds.js';
+import type { EventKind } from '../event-kinds.js';
 
 /** Settings every channel has. */
 interface RawChannelCommon {
