@@ -1,4 +1,4 @@
-import type { WatchdogConfig } from '../config/types.js';
+import type { NotifyConfig, PingConfig } from './config/notify-types.js';
 import { referencesIn } from './expand-references.js';
 
 /**
@@ -8,7 +8,7 @@ import { referencesIn } from './expand-references.js';
  * root's SMTP password to an app running as `pi`, which may dump its environment in a
  * crash report).
  */
-export function secretNamesOf(config: Pick<WatchdogConfig, 'notify' | 'ping'>): Set<string> {
+export function secretNamesOf(config: { notify: NotifyConfig | undefined; ping: PingConfig | undefined }): Set<string> {
   const texts: string[] = [];
   for (const channel of config.notify?.channels ?? []) {
     if (channel.type === 'webhook') texts.push(channel.url, ...Object.values(channel.headers));
