@@ -14,7 +14,7 @@ import { loadCliConfig } from '../load-cli-config.js';
 import { openLog } from '../open-log.js';
 import { reportError } from '../report-error.js';
 import type { Logger } from '../../logging/logger.js';
-import { secretNamesOf, withoutVariables } from '../../notify/secret-names.js';
+import { secretNamesOf, withoutVariables } from '../../notify/withhold-secrets.js';
 
 export interface CheckArgs {
   config?: string | undefined;

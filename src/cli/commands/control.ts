@@ -22,7 +22,7 @@ import { openLog } from '../open-log.js';
 import { requestedBy } from '../requested-by.js';
 import { notifierFor } from '../../notify/queue-event.js';
 import { deliverQueued } from '../../tick/report-tick.js';
-import { secretNamesOf, withoutVariables } from '../../notify/secret-names.js';
+import { secretNamesOf, withoutVariables } from '../../notify/withhold-secrets.js';
 
 export type ControlCommand = 'on' | 'off' | 'restart' | 'reset' | 'stop-all' | 'start-all';
 

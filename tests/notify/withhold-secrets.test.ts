@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { validateConfig } from '../../src/config/validate-config.js';
-import { secretNamesOf, withoutVariables } from '../../src/notify/secret-names.js';
+import { secretNamesOf, withoutVariables } from '../../src/notify/withhold-secrets.js';
 
 function configOf(extra: Record<string, unknown>) {
   const { config, errors } = validateConfig({ processes: {}, ...extra }, '/x/config.json', () => undefined, {});
