@@ -3,7 +3,7 @@ import { HEALTH_STATES } from '../heartbeat/health-state.js';
 import { isSuppressedReboot, type RebootGuard } from '../network/decide-reboot.js';
 import { COUNTED_ROWS, countRows, type Count } from '../store/metric-counts.js';
 import { readNetworkState } from '../store/network-state.js';
-import { countPending } from '../store/notifications.js';
+import { countPending } from '../notify/queue/notification-rows.js';
 import type { Store } from '../store/open-store.js';
 import { readProcessStates } from '../store/read-state.js';
 import type { MetricFamily, Sample } from './prometheus-text.js';

@@ -10,7 +10,7 @@ import {
   markDelivered,
   readPending,
   type NotificationRow,
-} from '../store/notifications.js';
+} from './queue/notification-rows.js';
 import { clampDate } from '../time/clamp-date.js';
 import { formatSeconds } from '../time/format-duration.js';
 import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';

@@ -29,7 +29,7 @@ import { describeCheck } from './describe-check.js';
 import { acquireTickLockNow } from '../lock/acquire-lock.js';
 import { resumeLeftStopped } from '../system/stopped-record.js';
 import type { DeliveryReport } from '../notify/deliver-notifications.js';
-import { notifierFor } from '../notify/queue-event.js';
+import { notifierFor } from '../notify/queue/queue-event.js';
 import type { RaiseEvent } from '../notify/watchdog-event.js';
 import { deliverQueued, recordTickEnd } from './report-tick.js';
 import { tickFailures } from './tick-failures.js';

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { NotificationRow } from '../../src/store/notifications.js';
+import type { NotificationRow } from '../../src/notify/queue/notification-rows.js';
 import { killGroupOnCleanup } from './owned-processes.js';
 import { recoveriesIn } from './watchdog-in-namespace.js';
 

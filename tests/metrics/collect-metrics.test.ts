@@ -8,7 +8,7 @@ import { collectMetrics, type TickFacts } from '../../src/metrics/collect-metric
 import type { MetricFamily } from '../../src/metrics/prometheus-text.js';
 import { recordNetworkEvent, type NetworkEventKind } from '../../src/store/network-events.js';
 import { writeNetworkCheck } from '../../src/store/network-state.js';
-import { queueNotification } from '../../src/store/notifications.js';
+import { queueNotification } from '../../src/notify/queue/notification-rows.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
 import { beginRecovery, finishRecovery, type RecoveryKind } from '../../src/store/record-recovery.js';
 import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';

@@ -8,7 +8,7 @@ import type { SendOutcome } from '../../src/notify/channels/send-outcome.js';
 import { deliverNotifications, type DeliveryReport } from '../../src/notify/deliver-notifications.js';
 import type { EventPayload } from '../../src/notify/watchdog-event.js';
 import { directWriter, type AuditWriter } from '../../src/store/audit-writer.js';
-import { queueNotification, type NotificationRow } from '../../src/store/notifications.js';
+import { queueNotification, type NotificationRow } from '../../src/notify/queue/notification-rows.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
 import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
 import { onCleanup } from '../helpers/cleanup.js';

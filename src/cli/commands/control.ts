@@ -20,7 +20,7 @@ import type { CliIo } from '../io.js';
 import { loadCliConfig, requireProcessKey } from '../load-cli-config.js';
 import { openLog } from '../open-log.js';
 import { requestedBy } from '../requested-by.js';
-import { notifierFor } from '../../notify/queue-event.js';
+import { notifierFor } from '../../notify/queue/queue-event.js';
 import { deliverQueued } from '../../tick/report-tick.js';
 import { secretNamesOf, withoutVariables } from '../../notify/withhold-secrets.js';
 

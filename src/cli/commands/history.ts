@@ -3,7 +3,7 @@ import { readNetworkEvents } from '../../store/network-events.js';
 import { formatAuditEvents } from '../format/format-audit-events.js';
 import { formatJson } from '../format/format-json.js';
 import { formatNotifications } from '../format/format-notifications.js';
-import { readNotifications } from '../../store/notifications.js';
+import { readNotifications } from '../../notify/queue/notification-rows.js';
 import { readFrom, readHistory, readRecoveries } from '../../store/read-state.js';
 import { EXIT } from '../exit-codes.js';
 import { formatHistoryTable } from '../format/format-history.js';

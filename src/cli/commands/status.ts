@@ -22,7 +22,7 @@ import { formatStatusDetail } from '../format/format-status-detail.js';
 import { fitText } from '../../display/fit-text.js';
 import { outputStyleOf, type OutputStyle } from '../output-style.js';
 import { formatNotifyStatus } from '../format/format-notify-status.js';
-import { readChannelSummary, type ChannelSummary } from '../../store/notifications.js';
+import { readChannelSummary, type ChannelSummary } from '../../notify/queue/notification-rows.js';
 import type { CliIo } from '../io.js';
 import { loadCliConfig, requireProcessKey } from '../load-cli-config.js';
 

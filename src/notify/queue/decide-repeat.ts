@@ -1,4 +1,4 @@
-import type { EventKind } from './event-kinds.js';
+import type { EventKind } from '../event-kinds.js';
 
 /**
  * The events after which an event is news again even within `repeat_after_seconds`: a

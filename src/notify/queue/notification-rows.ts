@@ -1,4 +1,4 @@
-import type { Store } from './open-store.js';
+import type { Store } from '../../store/open-store.js';
 
 /**
  * The notification queue: one row per event and channel, `pending` until delivered, so a

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isRepeat, REPEAT_RESET_BY } from '../../src/notify/decide-repeat.js';
-import { EVENT_KINDS } from '../../src/notify/event-kinds.js';
-import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
+import { isRepeat, REPEAT_RESET_BY } from '../../../src/notify/queue/decide-repeat.js';
+import { EVENT_KINDS } from '../../../src/notify/event-kinds.js';
+import { formatUtcTimestamp } from '../../../src/time/format-utc-timestamp.js';
 
 const NOW = Date.parse('2026-06-30T12:00:00.000Z');
 const ago = (seconds: number): string => formatUtcTimestamp(new Date(NOW - seconds * 1000));

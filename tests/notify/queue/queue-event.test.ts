@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { NotifyConfig, RawNotifyConfig } from '../../src/notify/config/notify-types.js';
-import { normalizeNotify } from '../../src/notify/config/normalize-notify.js';
-import { notifierFor, queueEvent } from '../../src/notify/queue-event.js';
-import type { WatchdogEvent } from '../../src/notify/watchdog-event.js';
-import { directWriter, type AuditWriter } from '../../src/store/audit-writer.js';
-import type { NotificationRow } from '../../src/store/notifications.js';
-import { openStore, type Store } from '../../src/store/open-store.js';
-import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
-import { onCleanup } from '../helpers/cleanup.js';
-import { makeTempDir } from '../helpers/temp-dir.js';
-import { recordingLogger } from '../helpers/recording-logger.js';
+import type { NotifyConfig, RawNotifyConfig } from '../../../src/notify/config/notify-types.js';
+import { normalizeNotify } from '../../../src/notify/config/normalize-notify.js';
+import { notifierFor, queueEvent } from '../../../src/notify/queue/queue-event.js';
+import type { WatchdogEvent } from '../../../src/notify/watchdog-event.js';
+import { directWriter, type AuditWriter } from '../../../src/store/audit-writer.js';
+import type { NotificationRow } from '../../../src/notify/queue/notification-rows.js';
+import { openStore, type Store } from '../../../src/store/open-store.js';
+import { formatUtcTimestamp } from '../../../src/time/format-utc-timestamp.js';
+import { onCleanup } from '../../helpers/cleanup.js';
+import { makeTempDir } from '../../helpers/temp-dir.js';
+import { recordingLogger } from '../../helpers/recording-logger.js';
 
 const NOW = Date.parse('2026-06-30T12:00:00.000Z');
 const MINUTE = 60_000;

@@ -1,11 +1,11 @@
-import type { NotifyConfig } from './config/notify-types.js';
-import { describeError } from '../errors.js';
-import type { Logger } from '../logging/logger.js';
-import type { AuditWriter } from '../store/audit-writer.js';
-import { dropPendingBeyond, lastQueuedAt, queueNotification } from '../store/notifications.js';
-import type { Store } from '../store/open-store.js';
+import type { NotifyConfig } from '../config/notify-types.js';
+import { describeError } from '../../errors.js';
+import type { Logger } from '../../logging/logger.js';
+import type { AuditWriter } from '../../store/audit-writer.js';
+import { dropPendingBeyond, lastQueuedAt, queueNotification } from './notification-rows.js';
+import type { Store } from '../../store/open-store.js';
 import { isRepeat, REPEAT_RESET_BY } from './decide-repeat.js';
-import { payloadOf, subjectOf, type RaiseEvent, type WatchdogEvent } from './watchdog-event.js';
+import { payloadOf, subjectOf, type RaiseEvent, type WatchdogEvent } from '../watchdog-event.js';
 
 export interface QueueOutcome {
   /** Channels it was queued for. */
