@@ -2,7 +2,7 @@ import { readAuditEvents } from '../../store/audit-events.js';
 import { readNetworkEvents } from '../../store/network-events.js';
 import { formatAuditEvents } from '../format/format-audit-events.js';
 import { formatJson } from '../format/format-json.js';
-import { formatNotifications } from '../format/format-notifications.js';
+import { formatNotifications } from '../../notify/format/format-notifications.js';
 import { readNotifications } from '../../notify/queue/notification-rows.js';
 import { readFrom, readHistory, readRecoveries } from '../../store/read-state.js';
 import { EXIT } from '../exit-codes.js';

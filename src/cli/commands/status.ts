@@ -21,7 +21,7 @@ import { formatStatusFitted, formatStatusSummary, formatStatusTable } from '../f
 import { formatStatusDetail } from '../format/format-status-detail.js';
 import { fitText } from '../../display/fit-text.js';
 import { outputStyleOf, type OutputStyle } from '../output-style.js';
-import { formatNotifyStatus } from '../format/format-notify-status.js';
+import { formatNotifyStatus } from '../../notify/format/format-notify-status.js';
 import { readChannelSummary, type ChannelSummary } from '../../notify/queue/notification-rows.js';
 import type { CliIo } from '../io.js';
 import { loadCliConfig, requireProcessKey } from '../load-cli-config.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatNotifications } from '../../../src/cli/format/format-notifications.js';
-import { formatNotifyStatus } from '../../../src/cli/format/format-notify-status.js';
+import { formatNotifications } from '../../../src/notify/format/format-notifications.js';
+import { formatNotifyStatus } from '../../../src/notify/format/format-notify-status.js';
 
 describe('formatNotifications', () => {
   it('escapes what a mail server, webhook or command answered', () => {

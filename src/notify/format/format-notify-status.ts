@@ -1,6 +1,6 @@
 import { escapeUntrustedLine } from '../../display/escape-untrusted.js';
 import { formatCount } from '../../display/format-count.js';
-import type { ChannelSummary } from '../../notify/queue/notification-rows.js';
+import type { ChannelSummary } from '../queue/notification-rows.js';
 
 /**
  * `status`: one line per notification channel: what waits and why, or when the last one went

@@ -1,4 +1,4 @@
-import type { NotificationRow } from '../../notify/queue/notification-rows.js';
+import type { NotificationRow } from '../queue/notification-rows.js';
 import { renderTable } from '../../display/render-table.js';
 
 /** `history --notifications`: each event per channel and how its delivery stands, newest first. */
