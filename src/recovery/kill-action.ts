@@ -7,7 +7,7 @@ import { formatSeconds } from '../time/format-duration.js';
 import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
 import { pollDelayMs } from '../time/poll-delay.js';
 import { actionResult, type ActionResult } from './action-result.js';
-import { decideKill, type KillDecision, type KillTarget } from './kill-target.js';
+import { decideKill, type KillDecision, type KillTarget } from './decide-kill.js';
 import type { ActionPlan } from './plan-recovery.js';
 
 /** The longest wait between two looks for the app after a signal (the first looks come sooner, see pollDelayMs). */

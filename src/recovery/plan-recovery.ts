@@ -1,6 +1,6 @@
 import type { ProcessConfig } from '../config/types.js';
 import type { WakeOnLanTarget } from '../wake/wake-on-lan-target.js';
-import type { KillCandidate } from './kill-target.js';
+import type { KillCandidate } from './decide-kill.js';
 import type { UserAccount } from '../system/lookup-user.js';
 
 /** One action of a pipeline, decided but not run: what `--dry-run` prints and the runner executes. */

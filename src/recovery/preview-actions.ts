@@ -3,7 +3,7 @@ import type { HealthVerdict } from '../heartbeat/classify-heartbeat.js';
 import type { StartedInstance } from '../store/process-control.js';
 import type { System } from '../system/system.js';
 import { decideKillNow } from './kill-action.js';
-import { killCandidateOf, type KillDecision } from './kill-target.js';
+import { killCandidateOf, type KillDecision } from './decide-kill.js';
 import { planActions, type ActionPlan } from './plan-recovery.js';
 
 /** An action as `--dry-run` shows it: the plan, and for `kill` what the guards decide right now. */

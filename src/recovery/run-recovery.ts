@@ -23,7 +23,7 @@ import { formatSeconds } from '../time/format-duration.js';
 import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
 import type { ActionResult } from './action-result.js';
 import type { StartHooks } from './command-env.js';
-import { killCandidateOf } from './kill-target.js';
+import { killCandidateOf } from './decide-kill.js';
 import { planActions } from './plan-recovery.js';
 import { runPipeline, type PipelineResult } from './run-pipeline.js';
 

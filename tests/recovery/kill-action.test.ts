@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, it } from 'node:test';
 import { AFTER_SIGKILL_WAIT_MS, runKillAction } from '../../src/recovery/kill-action.js';
-import type { KillCandidate } from '../../src/recovery/kill-target.js';
+import type { KillCandidate } from '../../src/recovery/decide-kill.js';
 import type { ActionPlan } from '../../src/recovery/plan-recovery.js';
 import { realSystem } from '../../src/system/system.js';
 import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';

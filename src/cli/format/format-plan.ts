@@ -1,5 +1,5 @@
 import { escapeUntrustedLine } from '../../display/escape-untrusted.js';
-import type { KillDecision } from '../../recovery/kill-target.js';
+import type { KillDecision } from '../../recovery/decide-kill.js';
 import type { ActionPreview } from '../../recovery/preview-actions.js';
 import { formatSeconds } from '../../time/format-duration.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { HEALTH_STATES } from '../../src/heartbeat/health-state.js';
-import { decideKill, killCandidateOf, type KillDecision, type KillFacts } from '../../src/recovery/kill-target.js';
+import { decideKill, killCandidateOf, type KillDecision, type KillFacts } from '../../src/recovery/decide-kill.js';
 import { parseHeartbeat } from '../../src/heartbeat/parse-heartbeat.js';
 import { verdictOf } from '../helpers/verdicts.js';
 

@@ -2,7 +2,7 @@
 // heartbeat and the config, and decideKill refusing a process that is not the app.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decideKill, killCandidateOf, type KillFacts } from '../../src/recovery/kill-target.js';
+import { decideKill, killCandidateOf, type KillFacts } from '../../src/recovery/decide-kill.js';
 import type { UserAccount } from '../../src/system/lookup-user.js';
 import { verdictOf } from '../helpers/verdicts.js';
 
