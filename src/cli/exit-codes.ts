@@ -1,6 +1,6 @@
 import type { WatchdogErrorCode } from '../errors.js';
 
-/** The CLI's exit codes (DESIGN.md). */
+/** The CLI's exit codes (docs/commands.md, "Exit codes"). */
 export const EXIT = {
   ok: 0,
   /** A recovery or a requested action failed; or a signal stopped the run before it did what was asked. */

@@ -118,7 +118,7 @@ export type KillDecision =
   | { kind: 'cannot_kill'; why: string };
 
 /**
- * The guards of DESIGN.md, as a pure decision: only an integer > 1 that is a live,
+ * The kill guards (docs/recovery.md, "Kill guards"), as a pure decision: only an integer > 1 that is a live,
  * non-zombie process, not the watchdog or one of its ancestors, is ever signalled, and
  * a process group only when that process leads it (and the watchdog is not in it).
  */
