@@ -1,27 +1,10 @@
 import type { StartedInstance } from '../store/process-control.js';
+import type { ActionOutcome, RecoveryActionRecord } from '../store/record-recovery.js';
 
-/**
- * How one action of a pipeline ended. `refused` and `nothing_to_kill` are not failures:
- * the pipeline goes on as if there were nothing to kill. `skipped` is an action that
- * did not run because an earlier built-in action failed.
- */
-export type ActionOutcome = 'ok' | 'failed' | 'refused' | 'nothing_to_kill' | 'skipped';
+export type { ActionOutcome };
 
-/** One action as it ran, as the audit log records it. */
-export interface ActionResult {
-  action: string;
-  outcome: ActionOutcome;
-  startedAt: string;
-  durationMs: number;
-  /** The process signalled or started. */
-  pid: number | undefined;
-  exitCode: number | null;
-  signal: string | null;
-  timedOut: boolean;
-  /** What happened, in words. */
-  detail: string;
-  /** The end of what the command printed. */
-  outputTail: string | null;
+/** One action as it ran: what the audit log records, and what the pipeline needs of it. */
+export interface ActionResult extends RecoveryActionRecord {
   /** Something that went wrong without failing the action (an output log that could not be used), logged as a warning. */
   warning?: string | undefined;
   /** For a start whose command exited 0: the daemon it left, which the next `kill` stops. */

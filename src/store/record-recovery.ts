@@ -1,4 +1,3 @@
-import type { ActionResult } from '../recovery/action-result.js';
 import type { Store } from './open-store.js';
 
 /** Why a pipeline ran: `recovery` by cron, `restart`/`start`/`stop` by a person. */
@@ -21,6 +20,30 @@ export interface RecoveryStart {
   /** The boot it started in, and the boot clock then (`/proc/uptime`): the crash-loop guard weighs it on them. */
   bootId?: string | null | undefined;
   startedUptimeSeconds?: number | null | undefined;
+}
+
+/**
+ * How one action of a pipeline ended. `refused` and `nothing_to_kill` are not failures:
+ * the pipeline goes on as if there were nothing to kill. `skipped` is an action that
+ * did not run because an earlier built-in action failed.
+ */
+export type ActionOutcome = 'ok' | 'failed' | 'refused' | 'nothing_to_kill' | 'skipped';
+
+/** One action as it ran, as a `recovery_actions` row records it. */
+export interface RecoveryActionRecord {
+  action: string;
+  outcome: ActionOutcome;
+  startedAt: string;
+  durationMs: number;
+  /** The process signalled or started. */
+  pid: number | undefined;
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  /** What happened, in words. */
+  detail: string;
+  /** The end of what the command printed. */
+  outputTail: string | null;
 }
 
 export interface RecoveryEnd {
@@ -54,7 +77,12 @@ export function beginRecovery(db: Store, start: RecoveryStart): number {
 }
 
 /** Records one action of a recovery as it ends. */
-export function recordRecoveryAction(db: Store, recoveryId: number, position: number, action: ActionResult): void {
+export function recordRecoveryAction(
+  db: Store,
+  recoveryId: number,
+  position: number,
+  action: RecoveryActionRecord,
+): void {
   db.prepare(
     `INSERT INTO recovery_actions (recovery_id, position, action, started_at, duration_ms, outcome, pid, exit_code, signal, timed_out, detail, output_tail)
      VALUES (@recoveryId, @position, @action, @startedAt, @durationMs, @outcome, @pid, @exitCode, @signal, @timedOut, @detail, @outputTail)`,
