@@ -7,14 +7,15 @@ import type { AuditWriter } from '../store/audit-writer.js';
 import type { RaiseEvent } from '../notify/watchdog-event.js';
 import { recordAuditEvent } from '../store/audit-events.js';
 import { clearGaveUp, clearOff, resetRecoveryBudget, setOff } from '../store/process-control.js';
-import { previousStateOf, readProcessStates } from '../store/read-state.js';
 import { beginRecovery, finishRecovery, type RecoveryKind } from '../store/record-recovery.js';
 import type { System } from '../system/system.js';
 import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
-import { checkNow, checkNowDepsOf } from './check-now.js';
+import { assessProcess } from '../recovery/assess-process.js';
+import { readPreviousState } from '../recovery/previous-state.js';
+import { checkProcess, checkProcessDepsOf } from '../tick/check-process.js';
 import { decideOn } from './decide-on.js';
 import { decideStart, type StartFacts, type StartIntent } from '../recovery/decide-start.js';
-import { startFactsOf } from '../recovery/start-facts.js';
+import { graceClockOf, startFactsOf } from '../recovery/start-facts.js';
 import { readStartedInstance } from '../store/process-control.js';
 import { recordCommandState } from '../store/record-command-state.js';
 
@@ -156,8 +157,13 @@ function startFactsNow(
  * (so `status` shows it at once, and a command stopped before it ends leaves what it saw).
  */
 function assessNow(process: ProcessConfig, deps: ControlDeps): Assessment {
-  const previous = previousStateOf(readProcessStates(deps.audit.db).get(process.key));
-  const assessment = checkNow(process, previous, checkNowDepsOf(deps.config, deps.system, deps.readHeartbeat));
+  const previous = readPreviousState(deps.audit.db, process.key);
+  const checkDeps = checkProcessDepsOf(deps.config, deps.system, deps.readHeartbeat);
+  const clock = graceClockOf(deps.system.processes);
+  const assessment = assessProcess(process, checkProcess(process, checkDeps), previous, {
+    nowMs: checkDeps.nowMs,
+    clock,
+  });
   const at = formatUtcTimestamp(deps.system.now());
   deps.audit.write((db) => recordCommandState(db, { processKey: process.key, at, command: deps.command, assessment }));
   return assessment;

@@ -1,8 +1,5 @@
-import { NO_PREVIOUS_STATE, NO_RECOVERIES, type PreviousState } from '../recovery/assess-check.js';
-import { budgetOf, type GuardClock, type PastRecovery, type RecoveryBudget } from '../recovery/crash-loop-guard.js';
 import type { Statement } from 'better-sqlite3';
 import { openStoreForReading, type Store } from './open-store.js';
-import { startedInstanceOf } from './process-control.js';
 
 /** A `process_state` row: where each process stood after its last check (or the manual command after it). */
 export interface ProcessStateRow {
@@ -63,6 +60,24 @@ export function readProcessStates(db: Store): Map<string, ProcessStateRow> {
   return new Map(rows.map((row) => [row.process_key, { ...row, consecutive_failures: row.consecutive_failures ?? 0 }]));
 }
 
+/** One process's state; `undefined` when it has none yet (never checked). */
+export function readProcessState(db: Store, processKey: string): ProcessStateRow | undefined {
+  const row = processStateOf(db).get(processKey);
+  return row === undefined ? undefined : { ...row, consecutive_failures: row.consecutive_failures ?? 0 };
+}
+
+/** Prepared once per connection: a tick asks it for every process. */
+const processStates = new WeakMap<Store, Statement<[string], ProcessStateRow>>();
+
+function processStateOf(db: Store): Statement<[string], ProcessStateRow> {
+  let statement = processStates.get(db);
+  if (statement === undefined) {
+    statement = db.prepare<[string], ProcessStateRow>('SELECT * FROM process_state WHERE process_key = ?');
+    processStates.set(db, statement);
+  }
+  return statement;
+}
+
 /** Every process's state from the database at `dbPath`, read-only; empty when there is no database yet. */
 export function readProcessStatesAt(dbPath: string): Map<string, ProcessStateRow> {
   return readFrom(dbPath, readProcessStates, () => new Map());
@@ -94,55 +109,23 @@ export function readHistory(
     .all(processKey, limit);
 }
 
-/** The columns of `process_state` a new check is weighed against. */
-export type PreviousRow = Pick<
-  ProcessStateRow,
-  'off_since' | 'off_by' | 'started_at' | 'grace_until' | 'gave_up_at' | 'gave_up_reason'
-> &
-  Partial<
-    Pick<ProcessStateRow, 'started_boot_id' | 'started_uptime_seconds' | 'started_pid' | 'started_pid_start_ticks'>
-  > & {
-    consecutive_failures: number | null;
-  };
-
-/** The part of a process's state a new check is weighed against, with its recent recoveries. */
-export function previousStateOf(row: PreviousRow | undefined, budget: RecoveryBudget = NO_RECOVERIES): PreviousState {
-  if (row === undefined) return { ...NO_PREVIOUS_STATE, budget };
-  return {
-    consecutiveFailures: row.consecutive_failures ?? 0,
-    offSince: row.off_since,
-    offBy: row.off_by,
-    startedAt: row.started_at,
-    graceUntil: row.grace_until,
-    startedBootId: row.started_boot_id ?? null,
-    startedUptimeSeconds: row.started_uptime_seconds ?? null,
-    startedInstance: startedInstanceOf({
-      started_pid: row.started_pid ?? null,
-      started_pid_start_ticks: row.started_pid_start_ticks ?? null,
-      started_boot_id: row.started_boot_id ?? null,
-    }),
-    gaveUpAt: row.gave_up_at,
-    gaveUpReason: row.gave_up_reason,
-    budget,
-  };
-}
-
-type RecentRecovery = {
+/** One of cron's recoveries of a process, as the crash-loop guard weighs it. */
+export interface RecentRecoveryRow {
   started_at: string;
   finished_at: string | null;
   outcome: string;
   boot_id: string | null;
   started_uptime_seconds: number | null;
   finished_uptime_seconds: number | null;
-};
+}
 
 /** Prepared once per connection: a tick asks it for every process. */
-const recentRecoveries = new WeakMap<Store, Statement<[string], RecentRecovery>>();
+const recentRecoveries = new WeakMap<Store, Statement<[string], RecentRecoveryRow>>();
 
-function recentRecoveriesOf(db: Store): Statement<[string], RecentRecovery> {
+function recentRecoveriesOf(db: Store): Statement<[string], RecentRecoveryRow> {
   let statement = recentRecoveries.get(db);
   if (statement === undefined) {
-    statement = db.prepare<[string], RecentRecovery>(
+    statement = db.prepare<[string], RecentRecoveryRow>(
       // As many as the largest max_recoveries (a recovery a tick, for a day of ticks a minute apart).
       `SELECT started_at, finished_at, outcome, boot_id, started_uptime_seconds, finished_uptime_seconds FROM recoveries
        WHERE process_key = ? AND kind = 'recovery' AND outcome != 'skipped' ORDER BY id DESC LIMIT 1440`,
@@ -152,31 +135,9 @@ function recentRecoveriesOf(db: Store): Statement<[string], RecentRecovery> {
   return statement;
 }
 
-/**
- * Cron's recent recoveries of a process, as the crash-loop guard weighs them: those
- * within the window, and the failures in a row before them.
- */
-export function readRecoveryBudget(
-  db: Store,
-  processKey: string,
-  {
-    nowMs,
-    windowSeconds,
-    countedSince,
-    clock,
-  }: { nowMs: number; windowSeconds: number; countedSince: string | null; clock?: GuardClock | undefined },
-): RecoveryBudget {
-  const rows = recentRecoveriesOf(db).all(processKey);
-  const recoveries: PastRecovery[] = rows.map((row) => ({
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-    outcome: row.outcome,
-    bootId: row.boot_id,
-    startedUptimeSeconds: row.started_uptime_seconds,
-    finishedUptimeSeconds: row.finished_uptime_seconds,
-  }));
-  const countedSinceMs = countedSince === null ? undefined : Date.parse(countedSince);
-  return budgetOf(recoveries, nowMs, windowSeconds, Number.isNaN(countedSinceMs) ? undefined : countedSinceMs, clock);
+/** Cron's recent recoveries of a process (not the skipped ones), newest first. */
+export function readRecentRecoveries(db: Store, processKey: string): RecentRecoveryRow[] {
+  return recentRecoveriesOf(db).all(processKey);
 }
 
 /** A `recoveries` row. */

@@ -1,4 +1,4 @@
-import type { Assessment } from '../recovery/assess-check.js';
+import type { HealthVerdict } from '../heartbeat/classify-heartbeat.js';
 import type { Store } from './open-store.js';
 import { identityColumnOf } from './record-checks.js';
 
@@ -9,8 +9,8 @@ export interface CommandState {
   at: string;
   /** The command: `on`, `off`, `restart`, `reset`, `stop-all`, `start-all`. */
   command: string;
-  /** The process weighed as a check would weigh it now (off, start grace, give-up). */
-  assessment: Pick<Assessment, 'verdict' | 'checked'>;
+  /** The process weighed as a check would weigh it now (off, start grace, give-up), and the heartbeat's own verdict behind it. */
+  assessment: { verdict: HealthVerdict; checked: HealthVerdict };
 }
 
 /**

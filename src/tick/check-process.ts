@@ -3,7 +3,7 @@ import { describeError } from '../errors.js';
 import { classifyHeartbeat, verdict, type HealthVerdict } from '../heartbeat/classify-heartbeat.js';
 import type { HeartbeatFileRead } from '../heartbeat/read-heartbeat-file.js';
 import { observeIdentity } from '../system/observe-identity.js';
-import type { ProcessInspector } from '../system/system.js';
+import type { ProcessInspector, System } from '../system/system.js';
 
 export interface CheckProcessDeps {
   readHeartbeat: (path: string) => HeartbeatFileRead;
@@ -46,4 +46,20 @@ export function checkProcess(process: ProcessConfig, deps: CheckProcessDeps): He
 /** The keys of every process in the config. */
 export function configuredKeysOf(config: Pick<WatchdogConfig, 'processes'>): ReadonlySet<string> {
   return new Set(config.processes.map((process) => process.key));
+}
+
+/** What {@link checkProcess} needs, from the config and the machine: the clock is read now. */
+export function checkProcessDepsOf(
+  config: Pick<WatchdogConfig, 'max_clock_skew_seconds' | 'processes'>,
+  system: Pick<System, 'processes' | 'now' | 'ownUid'>,
+  readHeartbeat: (path: string) => HeartbeatFileRead,
+): CheckProcessDeps {
+  return {
+    readHeartbeat,
+    processTable: system.processes,
+    nowMs: system.now().getTime(),
+    maxClockSkewSeconds: config.max_clock_skew_seconds,
+    ownUid: system.ownUid,
+    configuredKeys: configuredKeysOf(config),
+  };
 }

@@ -7,13 +7,13 @@ import type { HeartbeatFileRead } from '../heartbeat/read-heartbeat-file.js';
 import type { ReleaseLock } from '../lock/tick-lock.js';
 import type { Logger } from '../logging/logger.js';
 import { runRecovery, type RecoveryReport } from '../recovery/run-recovery.js';
-import { assessCheck, type Assessment } from '../recovery/assess-check.js';
-import { crashLoopLimitsOf } from '../recovery/crash-loop-guard.js';
+import type { Assessment } from '../recovery/assess-check.js';
+import { assessAndRecordChecks } from '../recovery/assess-and-record-checks.js';
+import { assessProcess } from '../recovery/assess-process.js';
+import { readPreviousState } from '../recovery/previous-state.js';
 import { openAuditStore } from '../store/audit-store.js';
 import type { AuditWriter } from '../store/audit-writer.js';
-import { recordChecks } from '../store/record-checks.js';
 import { recordCommandState } from '../store/record-command-state.js';
-import { previousStateOf, readProcessStates } from '../store/read-state.js';
 import { markInterruptedRecoveries } from '../store/record-recovery.js';
 import { recordRefusal } from '../store/record-refusal.js';
 import { linkCheckToRecovery, readStartedInstance } from '../store/process-control.js';
@@ -138,19 +138,7 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
           `${formatCount(interrupted, 'recovery', 'recoveries')} ${interrupted === 1 ? 'was' : 'were'} interrupted by the watchdog stopping mid-pipeline; marked interrupted`,
         );
       const clock = graceClockOf(system.processes);
-      const recorded = store.write((db) =>
-        recordChecks(
-          db,
-          checkedAt,
-          verdicts.map(({ process, verdict }) => ({
-            processKey: process.key,
-            verdict,
-            threshold: process.consecutive_failures_threshold,
-            limits: crashLoopLimitsOf(process),
-            clock,
-          })),
-        ),
-      );
+      const recorded = store.write((db) => assessAndRecordChecks(db, checkedAt, verdicts, clock));
       const checks = verdicts.map(({ process }, index): ProcessCheck => {
         const record = recorded[index];
         if (record === undefined) throw new Error(`no recorded check for ${process.key}`);
@@ -281,16 +269,12 @@ function recordStateAfterRecovery(
   audit: AuditWriter,
   system: System,
 ): void {
-  const previous = previousStateOf(readProcessStates(audit.db).get(process.key));
+  const previous = readPreviousState(audit.db, process.key);
   const now = system.now();
-  const assessment = assessCheck(
-    check(process),
-    previous,
-    process.consecutive_failures_threshold,
-    now.getTime(),
-    crashLoopLimitsOf(process),
-    graceClockOf(system.processes),
-  );
+  const assessment = assessProcess(process, check(process), previous, {
+    nowMs: now.getTime(),
+    clock: graceClockOf(system.processes),
+  });
   audit.write((db) =>
     recordCommandState(db, { processKey: process.key, at: formatUtcTimestamp(now), command: 'recovery', assessment }),
   );

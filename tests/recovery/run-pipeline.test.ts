@@ -11,7 +11,7 @@ import { runPipeline } from '../../src/recovery/run-pipeline.js';
 import { runRecovery, type RecoveryRequest } from '../../src/recovery/run-recovery.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
 import { readHistory, readProcessStates, readRecoveries } from '../../src/store/read-state.js';
-import { recordChecks } from '../../src/store/record-checks.js';
+import { recordChecks } from '../helpers/record-checks.js';
 import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
 import {
   exitOn,

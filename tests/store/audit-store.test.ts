@@ -10,7 +10,7 @@ import type { Logger } from '../../src/logging/logger.js';
 import { openAuditStore, type AuditStore } from '../../src/store/audit-store.js';
 import { MAX_JOURNAL_CHECKS, MAX_JOURNAL_ROWS_PER_TABLE, readJournal } from '../../src/store/journal.js';
 import { openStore } from '../../src/store/open-store.js';
-import { recordChecks } from '../../src/store/record-checks.js';
+import { recordChecks } from '../helpers/record-checks.js';
 import { beginRecovery, finishRecovery } from '../../src/store/record-recovery.js';
 import { onCleanup } from '../helpers/cleanup.js';
 import { makeTempDir } from '../helpers/temp-dir.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { openStore, type Store } from '../../src/store/open-store.js';
 import { readHistory, readProcessStates } from '../../src/store/read-state.js';
-import { recordChecks } from '../../src/store/record-checks.js';
+import { recordChecks } from '../helpers/record-checks.js';
 import { recordCommandState } from '../../src/store/record-command-state.js';
 import { onCleanup } from '../helpers/cleanup.js';
 import { makeTempDir } from '../helpers/temp-dir.js';

@@ -10,14 +10,8 @@ import {
   readStartedInstance,
   setOff,
 } from '../../src/store/process-control.js';
-import {
-  readHistory,
-  readLastRecoveries,
-  readProcessStates,
-  readRecoveries,
-  readRecoveryBudget,
-} from '../../src/store/read-state.js';
-import { recordChecks } from '../../src/store/record-checks.js';
+import { readHistory, readLastRecoveries, readProcessStates, readRecoveries } from '../../src/store/read-state.js';
+import { recordChecks } from '../helpers/record-checks.js';
 import {
   beginRecovery,
   finishRecovery,
@@ -420,57 +414,6 @@ describe('readRecoveries and readLastRecoveries', () => {
         [last.get('api')?.id, last.get('api')?.outcome, last.get('api')?.started_pid],
         [lastApi, 'succeeded', 6000],
       );
-    }),
-  );
-});
-
-describe('readRecoveryBudget on the boot clock', () => {
-  const BOOT = '0b8a1f0e-6c1d-4d6e-9c3a-1f2e3d4c5b6a';
-  // Three recoveries a minute apart by the boot clock, recorded before NTP stepped the wall
-  // clock 6 h forward: by their wall times they are all outside an hour's window.
-  const recordBeforeStep = (db: Store): void => {
-    for (const [index, uptime] of [1000, 1060, 1120].entries()) {
-      const id = beginRecovery(
-        db,
-        start({ startedAt: `2026-06-30T06:0${index}:00.000000+00:00`, bootId: BOOT, startedUptimeSeconds: uptime }),
-      );
-      finishRecovery(db, id, {
-        finishedAt: `2026-06-30T06:0${index}:05.000000+00:00`,
-        durationMs: 5000,
-        outcome: 'failed',
-        detail: 'start failed',
-        startedPid: null,
-        finishedUptimeSeconds: uptime + 5,
-      });
-    }
-  };
-  const nowMs = Date.parse('2026-06-30T12:03:00Z');
-
-  it(
-    'counts them, and times the backoff from the last failure, by the boot clock of the same boot',
-    withStore((db) => {
-      recordBeforeStep(db);
-      const budget = readRecoveryBudget(db, 'web', {
-        nowMs,
-        windowSeconds: 3600,
-        countedSince: null,
-        clock: { bootId: BOOT.toUpperCase(), uptimeSeconds: 1185 },
-      });
-      assert.deepEqual(budget, { recent: 3, failedInARow: 3, lastFailedMs: nowMs - 60_000 });
-    }),
-  );
-
-  it(
-    'after a reboot, their wall times decide',
-    withStore((db) => {
-      recordBeforeStep(db);
-      const budget = readRecoveryBudget(db, 'web', {
-        nowMs,
-        windowSeconds: 3600,
-        countedSince: null,
-        clock: { bootId: 'another-boot', uptimeSeconds: 30 },
-      });
-      assert.deepEqual(budget, { recent: 0, failedInARow: 3, lastFailedMs: Date.parse('2026-06-30T06:02:05Z') });
     }),
   );
 });

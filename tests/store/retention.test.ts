@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { openStore } from '../../src/store/open-store.js';
 import { readHistory } from '../../src/store/read-state.js';
-import { recordChecks } from '../../src/store/record-checks.js';
+import { recordChecks } from '../helpers/record-checks.js';
 import { applyRetention } from '../../src/store/retention.js';
 import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
 import { makeTempDir } from '../helpers/temp-dir.js';

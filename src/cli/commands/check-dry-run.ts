@@ -1,4 +1,3 @@
-import { checkNow, checkNowDepsOf } from '../../control/check-now.js';
 import type { NetworkConfig } from '../../config/network-types.js';
 import type { WatchdogConfig } from '../../config/types.js';
 import { readHeartbeatFile } from '../../heartbeat/read-heartbeat-file.js';
@@ -6,12 +5,16 @@ import { previewActions } from '../../recovery/preview-actions.js';
 import { decideStart } from '../../recovery/decide-start.js';
 import { startFactsOf } from '../../recovery/start-facts.js';
 import { escapeUntrustedLine } from '../../display/escape-untrusted.js';
+import { assessProcess } from '../../recovery/assess-process.js';
+import { readPreviousState } from '../../recovery/previous-state.js';
+import { graceClockOf } from '../../recovery/start-facts.js';
 import { startedInstanceOf } from '../../store/process-control.js';
 import { readReboots } from '../../store/network-events.js';
 import { emptyNetworkState, readNetworkState } from '../../store/network-state.js';
-import { previousStateOf, readFrom, readProcessStatesAt, readRecoveryBudget } from '../../store/read-state.js';
-import type { RecoveryBudget } from '../../recovery/crash-loop-guard.js';
+import { readFrom, readProcessStatesAt } from '../../store/read-state.js';
+import { NO_PREVIOUS_STATE, type PreviousState } from '../../recovery/assess-check.js';
 import { bootClockOf, realSystem } from '../../system/system.js';
+import { checkProcess, checkProcessDepsOf } from '../../tick/check-process.js';
 import { describeCheck } from '../../tick/describe-check.js';
 import { EXIT } from '../exit-codes.js';
 import { formatActionPreviews } from '../format/format-plan.js';
@@ -26,21 +29,20 @@ import type { CliIo } from '../io.js';
 export async function runCheckDryRun(config: WatchdogConfig, warnings: readonly string[], io: CliIo): Promise<number> {
   const system = realSystem();
   const states = readProcessStatesAt(config.db_path);
-  const budgets = readFrom(
+  const previousStates = readFrom(
     config.db_path,
     (db) =>
       new Map(
         config.processes.map((process) => [
           process.key,
-          readRecoveryBudget(db, process.key, {
+          readPreviousState(db, process.key, {
             nowMs: system.now().getTime(),
             windowSeconds: process.recovery_window_seconds,
-            countedSince: states.get(process.key)?.recoveries_counted_since ?? null,
             clock: bootClockOf(system.processes),
           }),
         ]),
       ),
-    () => new Map<string, RecoveryBudget>(),
+    () => new Map<string, PreviousState>(),
   );
   const nowMs = system.now().getTime();
   io.out(`dry run of ${config.config_path}: nothing is run, recorded or logged`);
@@ -51,10 +53,10 @@ export async function runCheckDryRun(config: WatchdogConfig, warnings: readonly 
       continue;
     }
     const state = states.get(process.key);
-    const assessment = checkNow(process, previousStateOf(state, budgets.get(process.key)), {
-      ...checkNowDepsOf(config, system, readHeartbeatFile),
-      nowMs,
-    });
+    const checkDeps = { ...checkProcessDepsOf(config, system, readHeartbeatFile), nowMs };
+    const clock = graceClockOf(system.processes);
+    const previous = previousStates.get(process.key) ?? NO_PREVIOUS_STATE;
+    const assessment = assessProcess(process, checkProcess(process, checkDeps), previous, { nowMs, clock });
     const threshold = process.consecutive_failures_threshold;
     const line = describeCheck({ process, threshold, ...assessment });
     if (!assessment.recoveryDue) {

@@ -1,11 +1,13 @@
-import { checkNow, checkNowDepsOf } from '../../control/check-now.js';
 import { escapeUntrustedLine } from '../../display/escape-untrusted.js';
 import { readHeartbeatFile } from '../../heartbeat/read-heartbeat-file.js';
 import { previewActions } from '../../recovery/preview-actions.js';
 import { decideStart } from '../../recovery/decide-start.js';
-import { startFactsOf } from '../../recovery/start-facts.js';
 import { startedInstanceOf } from '../../store/process-control.js';
-import { previousStateOf, readProcessStatesAt } from '../../store/read-state.js';
+import { assessProcess } from '../../recovery/assess-process.js';
+import { previousStateOf } from '../../recovery/previous-state.js';
+import { graceClockOf, startFactsOf } from '../../recovery/start-facts.js';
+import { readProcessStatesAt } from '../../store/read-state.js';
+import { checkProcess, checkProcessDepsOf } from '../../tick/check-process.js';
 import { realSystem } from '../../system/system.js';
 import { EXIT } from '../exit-codes.js';
 import { formatActionPreviews } from '../format/format-plan.js';
@@ -20,7 +22,12 @@ export function runRestartDryRun(args: { config?: string | undefined; key: strin
   // A restart turns an `off` process back on first, so it is judged as if it were on.
   const state = readProcessStatesAt(config.db_path).get(process.key);
   const previous = { ...previousStateOf(state), offSince: null, offBy: null };
-  const assessment = checkNow(process, previous, checkNowDepsOf(config, system, readHeartbeatFile));
+  const checkDeps = checkProcessDepsOf(config, system, readHeartbeatFile);
+  const clock = graceClockOf(system.processes);
+  const assessment = assessProcess(process, checkProcess(process, checkDeps), previous, {
+    nowMs: checkDeps.nowMs,
+    clock,
+  });
   const { verdict, checked } = assessment;
   io.out(`dry run: nothing is run, recorded or logged`);
   const decision = decideStart(

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { openStore, type Store } from '../../src/store/open-store.js';
 import { readHistory, readProcessStates } from '../../src/store/read-state.js';
-import { ACTION_RECOVERY_DUE, recordChecks } from '../../src/store/record-checks.js';
+import { ACTION_RECOVERY_DUE } from '../../src/store/record-checks.js';
+import { recordChecks } from '../helpers/record-checks.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { verdictOf } from '../helpers/verdicts.js';
 
@@ -12,7 +13,7 @@ function freshStore(): Store {
   return db;
 }
 
-describe('recordChecks', () => {
+describe('assessAndRecordChecks', () => {
   it('counts consecutive failures across ticks, marks recovery due at the threshold, and resets on a healthy check', () => {
     const db = freshStore();
     try {

@@ -1,0 +1,39 @@
+import type { ProcessConfig } from '../config/types.js';
+import type { HealthVerdict } from '../heartbeat/classify-heartbeat.js';
+import { assessCheck, type Assessment, type BootClock, type PreviousState } from './assess-check.js';
+import { crashLoopLimitsOf } from './crash-loop-guard.js';
+
+/** What of a process's config weighs a check: the threshold and the crash-loop guard's limits. */
+export type AssessedProcess = Pick<
+  ProcessConfig,
+  'consecutive_failures_threshold' | 'max_recoveries' | 'recovery_window_seconds' | 'recovery_backoff_seconds'
+>;
+
+/** When a check is weighed: the wall clock, and the boot clock the start grace is judged on (`graceClockOf`). */
+export interface AssessmentTime {
+  nowMs: number;
+  clock?: BootClock | undefined;
+}
+
+/**
+ * The one decision on a process's fresh check, whoever asks (the tick, `on`, `restart`,
+ * the dry runs, the state a command or a recovery leaves): weighed against its previous state,
+ * the check says how many failures in a row, whether a recovery is due, whether the
+ * crash-loop guard holds it back or gives up, and whether the process is `off` or `starting`
+ * (see {@link assessCheck}). Pure.
+ */
+export function assessProcess(
+  process: AssessedProcess,
+  checked: HealthVerdict,
+  previous: PreviousState,
+  { nowMs, clock }: AssessmentTime,
+): Assessment {
+  return assessCheck(
+    checked,
+    previous,
+    process.consecutive_failures_threshold,
+    nowMs,
+    crashLoopLimitsOf(process),
+    clock,
+  );
+}
