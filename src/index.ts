@@ -7,4 +7,5 @@ export { classifyHeartbeat, type HealthVerdict } from './heartbeat/classify-hear
 export { HEALTH_STATES, type HealthState } from './heartbeat/health-state.js';
 export { parseHeartbeat, type Heartbeat } from './heartbeat/parse-heartbeat.js';
 export { readHeartbeatFile } from './heartbeat/read-heartbeat-file.js';
-export { runCheckTick, type TickOutcome } from './tick/run-check-tick.js';
+export { runCheckTick } from './tick/run-check-tick.js';
+export type { TickOutcome } from './tick/tick-outcome.js';

@@ -1,5 +1,5 @@
 import { escapeUntrustedLine } from '../display/escape-untrusted.js';
-import type { ProcessCheck } from './run-check-tick.js';
+import type { ProcessCheck } from './process-check.js';
 
 /**
  * One line for a check, as the log and `check --verbose` show it; escaped to one line

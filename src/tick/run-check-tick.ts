@@ -2,12 +2,13 @@ import type { NetworkConfig } from '../config/network-types.js';
 import type { ProcessConfig, WatchdogConfig } from '../config/types.js';
 import type { NetworkSystem } from '../network/network-system.js';
 import type { NetworkTickOutcome } from '../network/run-network-tick.js';
+import type { ProcessCheck } from './process-check.js';
+import type { TickOutcome } from './tick-outcome.js';
 import type { HealthVerdict } from '../heartbeat/classify-heartbeat.js';
 import type { HeartbeatFileRead } from '../heartbeat/read-heartbeat-file.js';
 import type { ReleaseLock } from '../lock/tick-lock.js';
 import type { Logger } from '../logging/logger.js';
 import { runRecovery, type RecoveryReport } from '../recovery/run-recovery.js';
-import type { Assessment } from '../recovery/assess-check.js';
 import { assessAndRecordChecks } from '../recovery/assess-and-record-checks.js';
 import { assessProcess } from '../recovery/assess-process.js';
 import { readPreviousState } from '../recovery/previous-state.js';
@@ -28,7 +29,6 @@ import { checkProcess, configuredKeysOf } from './check-process.js';
 import { describeCheck } from './describe-check.js';
 import { acquireTickLockNow } from '../lock/acquire-lock.js';
 import { resumeLeftStopped } from '../system/stopped-record.js';
-import type { DeliveryReport } from '../notify/deliver-notifications.js';
 import { notifierFor } from '../notify/queue/queue-event.js';
 import type { RaiseEvent } from '../notify/watchdog-event.js';
 import { deliverQueued, recordTickEnd } from './report-tick.js';
@@ -48,42 +48,6 @@ export interface TickDeps {
   /** Where notifications find the secrets the config refers to (default the watchdog's environment; `system.env` lacks them). */
   notifyEnv?: NodeJS.ProcessEnv;
 }
-
-export interface ProcessCheck {
-  process: ProcessConfig;
-  /** The verdict as recorded: `off` and `starting` included. */
-  verdict: HealthVerdict;
-  /** The heartbeat's own verdict behind it. */
-  checked: HealthVerdict;
-  consecutiveFailures: number;
-  threshold: number;
-  recoveryDue: boolean;
-  /** The crash-loop guard held the recovery back (`backoff`) or gave up on the process at this check (`give_up`). */
-  guard: Assessment['guard'];
-}
-
-export type TickOutcome =
-  | { kind: 'lock-held'; lockPath: string }
-  | {
-      kind: 'ran';
-      checkedAt: string;
-      checks: ProcessCheck[];
-      recoveries: RecoveryReport[];
-      /** Recoveries that were due but not started, and why (a second copy, backoff...); optional for outcomes made elsewhere. */
-      refused?: { processKey: string; why: string }[] | undefined;
-      /** `undefined` when the config has no `network` section. */
-      network: NetworkTickOutcome | undefined;
-      /** Why the audit database could not take this tick's rows (they wait in the journal); `undefined` when it could. */
-      auditDegraded: string | undefined;
-      /** False when not even the journal could take them: they are lost when the run ends. */
-      auditRowsSaved: boolean;
-      /** What went wrong, one line each (see `tickFailures`); empty for a tick that did its job. */
-      failures: string[];
-      /** `undefined` when the config has no `notify` section. */
-      notifications: DeliveryReport | undefined;
-      /** Set when a signal asked the tick to stop: which, and where it was then. */
-      interrupted?: { signal: string; where: string } | undefined;
-    };
 
 /**
  * One `watchdog check`: lock → check every enabled process → record the checks in one

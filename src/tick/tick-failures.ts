@@ -1,6 +1,6 @@
 import type { NetworkTickOutcome } from '../network/run-network-tick.js';
 import type { RecoveryReport } from '../recovery/run-recovery.js';
-import type { ProcessCheck } from './run-check-tick.js';
+import type { ProcessCheck } from './process-check.js';
 
 export interface TickResults {
   checks: readonly ProcessCheck[];

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { NetworkTickOutcome } from '../../src/network/run-network-tick.js';
-import type { ProcessCheck } from '../../src/tick/run-check-tick.js';
+import type { ProcessCheck } from '../../src/tick/process-check.js';
 import { tickFailures, type TickResults } from '../../src/tick/tick-failures.js';
 import { processConfig } from '../helpers/process-config.js';
 import { verdictOf } from '../helpers/verdicts.js';

@@ -2,7 +2,7 @@ import { formatCount } from '../../display/format-count.js';
 import { renderSegments, type Segment } from '../../display/render-segments.js';
 import { styleOfState } from '../../display/state-style.js';
 import { isFailure, type HealthState } from '../../heartbeat/health-state.js';
-import type { TickOutcome } from '../../tick/run-check-tick.js';
+import type { TickOutcome } from '../../tick/tick-outcome.js';
 import type { OutputStyle } from '../output-style.js';
 
 /**

@@ -4,7 +4,8 @@ import { formatTickSummary } from '../../../src/cli/format/format-tick-summary.j
 import type { HealthState } from '../../../src/heartbeat/health-state.js';
 import type { NetworkTickOutcome } from '../../../src/network/run-network-tick.js';
 import type { RecoveryReport } from '../../../src/recovery/run-recovery.js';
-import type { ProcessCheck, TickOutcome } from '../../../src/tick/run-check-tick.js';
+import type { ProcessCheck } from '../../../src/tick/process-check.js';
+import type { TickOutcome } from '../../../src/tick/tick-outcome.js';
 import { processConfig } from '../../helpers/process-config.js';
 import { verdictOf } from '../../helpers/verdicts.js';
 import { recoveryReport } from '../../helpers/recovery-report.js';

@@ -1,0 +1,17 @@
+import type { ProcessConfig } from '../config/types.js';
+import type { HealthVerdict } from '../heartbeat/classify-heartbeat.js';
+import type { Assessment } from '../recovery/assess-check.js';
+
+/** One process's check in a tick, as it was weighed and recorded. */
+export interface ProcessCheck {
+  process: ProcessConfig;
+  /** The verdict as recorded: `off` and `starting` included. */
+  verdict: HealthVerdict;
+  /** The heartbeat's own verdict behind it. */
+  checked: HealthVerdict;
+  consecutiveFailures: number;
+  threshold: number;
+  recoveryDue: boolean;
+  /** The crash-loop guard held the recovery back (`backoff`) or gave up on the process at this check (`give_up`). */
+  guard: Assessment['guard'];
+}

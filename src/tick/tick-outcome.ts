@@ -1,0 +1,28 @@
+import type { NetworkTickOutcome } from '../network/run-network-tick.js';
+import type { DeliveryReport } from '../notify/deliver-notifications.js';
+import type { RecoveryReport } from '../recovery/run-recovery.js';
+import type { ProcessCheck } from './process-check.js';
+
+/** What one tick did: nothing when another instance held the lock, else what it found and did. */
+export type TickOutcome =
+  | { kind: 'lock-held'; lockPath: string }
+  | {
+      kind: 'ran';
+      checkedAt: string;
+      checks: ProcessCheck[];
+      recoveries: RecoveryReport[];
+      /** Recoveries that were due but not started, and why (a second copy, backoff...); optional for outcomes made elsewhere. */
+      refused?: { processKey: string; why: string }[] | undefined;
+      /** `undefined` when the config has no `network` section. */
+      network: NetworkTickOutcome | undefined;
+      /** Why the audit database could not take this tick's rows (they wait in the journal); `undefined` when it could. */
+      auditDegraded: string | undefined;
+      /** False when not even the journal could take them: they are lost when the run ends. */
+      auditRowsSaved: boolean;
+      /** What went wrong, one line each (see `tickFailures`); empty for a tick that did its job. */
+      failures: string[];
+      /** `undefined` when the config has no `notify` section. */
+      notifications: DeliveryReport | undefined;
+      /** Set when a signal asked the tick to stop: which, and where it was then. */
+      interrupted?: { signal: string; where: string } | undefined;
+    };
