@@ -194,8 +194,13 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
       const reportDeps = { audit: store, system, logger, notifyEnv: deps.notifyEnv ?? process.env };
       // Asked to stop: what was queued (the interruption's own events too) waits for the next tick.
       const notifications = stopped === undefined ? await deliverQueued(config, reportDeps) : undefined;
-      const failures = tickFailures({ checks, recoveries, network, auditDegraded: store.degraded });
-      if (stopped !== undefined) failures.push(`interrupted by ${stopped.signal} ${stopped.where}`);
+      const failures = tickFailures({
+        checks,
+        recoveries,
+        network,
+        auditDegraded: store.degraded,
+        interrupted: stopped,
+      });
       await recordTickEnd(
         config,
         { startedAtMs, failed: failures.length > 0, stateUnknown: store.stateUnknown },

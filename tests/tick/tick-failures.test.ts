@@ -96,18 +96,25 @@ describe('tickFailures', () => {
       ['the audit database is full: rows wait in the journal'],
     ],
     [
+      'a tick a signal stopped',
+      { interrupted: { signal: 'SIGTERM', where: 'during the recovery of web' } },
+      ['interrupted by SIGTERM during the recovery of web'],
+    ],
+    [
       'everything at once, in a fixed order',
       {
         checks: [check('cam', { kind: 'give_up', reason: 'r' })],
         recoveries: [recoveryReport('web', 9, 'failed')],
         network: network('failed'),
         auditDegraded: 'is locked',
+        interrupted: { signal: 'SIGINT', where: 'during the network check' },
       },
       [
         'web: recovery #9 failed',
         'cam: given up on',
         'network eth0: the ladder did not heal the link (failed)',
         'the audit database is locked',
+        'interrupted by SIGINT during the network check',
       ],
     ],
   ];

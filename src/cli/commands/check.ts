@@ -1,12 +1,7 @@
 import type { WatchdogConfig } from '../../config/types.js';
 import { escapeUntrustedLine } from '../../display/escape-untrusted.js';
-import { describeError } from '../../errors.js';
-import { readHeartbeatFile, type HeartbeatFileRead } from '../../heartbeat/read-heartbeat-file.js';
-import { FolderCache } from '../../system/folder-cache.js';
-import { realSystem } from '../../system/system.js';
-import { stoppedRecordPathFor } from '../../system/stopped-record.js';
 import { describeCheck } from '../../tick/describe-check.js';
-import { runCheckTick } from '../../tick/run-check-tick.js';
+import { runTick } from '../../tick/run-tick.js';
 import type { TickOutcome } from '../../tick/tick-outcome.js';
 import { EXIT } from '../exit-codes.js';
 import { formatNetworkTick, formatRebootLines } from '../format/format-network-tick.js';
@@ -14,8 +9,6 @@ import type { CliIo } from '../io.js';
 import { loadCliConfig } from '../load-cli-config.js';
 import { openLog } from '../open-log.js';
 import { reportError } from '../report-error.js';
-import type { Logger } from '../../logging/logger.js';
-import { secretNamesOf, withoutVariables } from '../../notify/withhold-secrets.js';
 
 export interface CheckArgs {
   config?: string | undefined;
@@ -39,35 +32,12 @@ export async function runCheck(args: CheckArgs, io: CliIo): Promise<number> {
   const log = openLog(config, io);
   try {
     for (const warning of warnings) log.logger.warn(`config: ${warning}`);
-    let outcome: TickOutcome;
-    try {
-      // The secrets notifications use are kept from every command the tick runs.
-      const system = realSystem(
-        '/proc',
-        withoutVariables(process.env, secretNamesOf(config)),
-        io.signal,
-        stoppedRecordPathFor(config.lock_path),
-      );
-      // Heartbeats that share a folder reach it once per tick.
-      const folders = new FolderCache();
-      try {
-        const readHeartbeat = (path: string): HeartbeatFileRead =>
-          readHeartbeatFile(path, undefined, undefined, folders);
-        outcome = await runCheckTick(config, { system, readHeartbeat, logger: log.logger, notifyEnv: process.env });
-      } finally {
-        folders.close();
-      }
-    } catch (error) {
-      log.logger.error(`tick failed: ${describeError(error)}`);
-      await ping(config, true, log.logger);
-      return reportError(error, io);
-    }
-    // A tick that found another one running leaves the ping to that one; one asked to stop leaves it to the next.
-    if (outcome.kind === 'ran' && outcome.interrupted === undefined)
-      await ping(config, outcome.failures.length > 0, log.logger);
+    const run = await runTick(config, { logger: log.logger, signal: io.signal });
+    if (run.kind === 'threw') return reportError(run.error, io);
+    const { outcome, decision } = run;
     if (args.verbose === true) printVerbose(outcome, io);
     else if (io.isTTY === true) await printSummary(outcome, args, io);
-    const code = reportFailedRecoveries(outcome, config, io);
+    reportProblems(outcome, config, io);
     if (outcome.kind === 'ran' && outcome.interrupted !== undefined) {
       // Did not do what was asked (docs/interruptions.md): exit 1, said where cron and systemd's journal see it.
       io.err(
@@ -75,19 +45,11 @@ export async function runCheck(args: CheckArgs, io: CliIo): Promise<number> {
           `watchdog: check interrupted by ${outcome.interrupted.signal} ${outcome.interrupted.where}; what was done is recorded (exit 1)`,
         ),
       );
-      return EXIT.failed;
     }
-    return code;
+    return decision.exit === 'failed' ? EXIT.failed : EXIT.ok;
   } finally {
     await log.close();
   }
-}
-
-/** The dead man's switch, loaded only when `ping_url` is set. */
-async function ping(config: WatchdogConfig, failed: boolean, logger: Logger): Promise<void> {
-  if (config.ping === undefined) return;
-  const { pingDeadMansSwitch } = await import('../../notify/ping-dead-mans-switch.js');
-  await pingDeadMansSwitch(config.ping, failed, { env: process.env, logger });
 }
 
 /** One line on what the tick did, for a person at a terminal; loaded only then, as cron never needs it. */
@@ -124,12 +86,14 @@ function printVerbose(outcome: TickOutcome, io: CliIo): void {
 }
 
 /**
- * A failed recovery or ladder run is exit 1, told on standard error so cron mails it; a link
- * that could not be judged is told there too, once, but is no failure. Each line is escaped
- * to one line: summaries and reasons quote what apps, commands and the system said.
+ * Failed recoveries, a give-up and a ladder run that did not heal (exit 1: see
+ * `decideTickOutcome`) are told on standard error so cron mails them; an audit log that
+ * cannot take rows, and a link that could not be judged, are told there too, but are no
+ * failure. Each line is escaped to one line: summaries and reasons quote what apps,
+ * commands and the system said.
  */
-function reportFailedRecoveries(outcome: TickOutcome, config: WatchdogConfig, io: CliIo): number {
-  if (outcome.kind === 'lock-held') return EXIT.ok;
+function reportProblems(outcome: TickOutcome, config: WatchdogConfig, io: CliIo): void {
+  if (outcome.kind === 'lock-held') return;
   const err = (line: string): void => io.err(escapeUntrustedLine(line));
   const failed = outcome.recoveries.filter((recovery) => recovery.outcome === 'failed');
   for (const recovery of failed) {
@@ -166,5 +130,4 @@ function reportFailedRecoveries(outcome: TickOutcome, config: WatchdogConfig, io
     for (const line of formatRebootLines(network)) err(`watchdog: network ${network.interface}: ${line}`);
     err(`watchdog: details: watchdog history --network -c ${config.config_path}`);
   }
-  return failed.length > 0 || gaveUp.length > 0 || ladderFailed ? EXIT.failed : EXIT.ok;
 }

@@ -1,0 +1,73 @@
+import type { WatchdogConfig } from '../config/types.js';
+import { describeError } from '../errors.js';
+import { readHeartbeatFile, type HeartbeatFileRead } from '../heartbeat/read-heartbeat-file.js';
+import type { Logger } from '../logging/logger.js';
+import type { PingDeps } from '../notify/ping-dead-mans-switch.js';
+import { secretNamesOf, withoutVariables } from '../notify/withhold-secrets.js';
+import { FolderCache } from '../system/folder-cache.js';
+import { stoppedRecordPathFor } from '../system/stopped-record.js';
+import { realSystem } from '../system/system.js';
+import { decideTickOutcome, type TickDecision, type TickPing } from './decide-tick-outcome.js';
+import { runCheckTick, type TickDeps } from './run-check-tick.js';
+import type { TickOutcome } from './tick-outcome.js';
+
+export interface RunTickDeps {
+  logger: Logger;
+  /** Aborted when a signal (SIGTERM...) asks the run to stop. */
+  signal?: AbortSignal | undefined;
+  /** The watchdog's environment (default its own): notifications and the ping find their secrets there; commands get it without them. */
+  env?: NodeJS.ProcessEnv | undefined;
+  /** For testing: the tick on the machine (default {@link runCheckTick}). */
+  runCheckTick?: (config: WatchdogConfig, deps: TickDeps) => Promise<TickOutcome>;
+  /** For testing: how the ping is requested. */
+  pingRequest?: PingDeps['request'];
+}
+
+/** How a tick ended, and what {@link decideTickOutcome} made of it. */
+export type TickRun =
+  | { kind: 'ran'; outcome: TickOutcome; decision: TickDecision }
+  | { kind: 'threw'; error: unknown; decision: TickDecision };
+
+/**
+ * One `watchdog check` as cron runs it, start to end: the tick on the real machine
+ * ({@link runCheckTick}), then the dead man's switch, as {@link decideTickOutcome} says, even
+ * when the tick threw. Returns how it ended (a thrown error too, already logged) for the
+ * CLI to report; the exit code is in the decision.
+ */
+export async function runTick(config: WatchdogConfig, deps: RunTickDeps): Promise<TickRun> {
+  const env = deps.env ?? process.env;
+  let outcome: TickOutcome;
+  try {
+    // The secrets notifications use are kept from every command the tick runs.
+    const system = realSystem(
+      '/proc',
+      withoutVariables(env, secretNamesOf(config)),
+      deps.signal,
+      stoppedRecordPathFor(config.lock_path),
+    );
+    // Heartbeats that share a folder reach it once per tick.
+    const folders = new FolderCache();
+    try {
+      const readHeartbeat = (path: string): HeartbeatFileRead => readHeartbeatFile(path, undefined, undefined, folders);
+      const tick = deps.runCheckTick ?? runCheckTick;
+      outcome = await tick(config, { system, readHeartbeat, logger: deps.logger, notifyEnv: env });
+    } finally {
+      folders.close();
+    }
+  } catch (error) {
+    deps.logger.error(`tick failed: ${describeError(error)}`);
+    const decision = decideTickOutcome({ kind: 'threw' });
+    await ping(config, decision.ping, env, deps);
+    return { kind: 'threw', error, decision };
+  }
+  const decision = decideTickOutcome(outcome);
+  await ping(config, decision.ping, env, deps);
+  return { kind: 'ran', outcome, decision };
+}
+
+/** The dead man's switch, loaded only when `ping_url` is set. */
+async function ping(config: WatchdogConfig, as: TickPing, env: NodeJS.ProcessEnv, deps: RunTickDeps): Promise<void> {
+  if (config.ping === undefined || as === 'none') return;
+  const { pingDeadMansSwitch } = await import('../notify/ping-dead-mans-switch.js');
+  await pingDeadMansSwitch(config.ping, as === 'failure', { env, logger: deps.logger, request: deps.pingRequest });
+}

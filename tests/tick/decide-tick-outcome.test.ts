@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { NetworkTickOutcome } from '../../src/network/run-network-tick.js';
+import type { RecoveryReport } from '../../src/recovery/run-recovery.js';
+import { decideTickOutcome, type TickDecision, type TickEnd } from '../../src/tick/decide-tick-outcome.js';
+import type { ProcessCheck } from '../../src/tick/process-check.js';
+import { processConfig } from '../helpers/process-config.js';
+import { recoveryReport } from '../helpers/recovery-report.js';
+import { verdictOf } from '../helpers/verdicts.js';
+
+type Ran = Extract<TickEnd, { kind: 'ran' }>;
+
+const failing = (key: string): ProcessCheck => {
+  const verdict = verdictOf('timed_out');
+  return {
+    process: processConfig({ key }),
+    verdict,
+    checked: verdict,
+    consecutiveFailures: 2,
+    threshold: 2,
+    recoveryDue: true,
+    guard: undefined,
+  };
+};
+const healthy: ProcessCheck = {
+  ...failing('api'),
+  verdict: verdictOf('healthy'),
+  consecutiveFailures: 0,
+  recoveryDue: false,
+};
+/** The crash-loop guard gives up at this check. */
+const givesUpNow: ProcessCheck = {
+  ...failing('web'),
+  verdict: verdictOf('gave_up'),
+  recoveryDue: false,
+  guard: { kind: 'give_up', reason: 'gave up: 3 recoveries within 60m 00s (max_recoveries 3)' },
+};
+/** Given up on at an earlier check: the app is still down. */
+const givenUpBefore: ProcessCheck = {
+  ...failing('web'),
+  verdict: verdictOf('gave_up'),
+  consecutiveFailures: 0,
+  recoveryDue: false,
+};
+const backingOff: ProcessCheck = {
+  ...failing('web'),
+  recoveryDue: false,
+  guard: { kind: 'backoff', untilMs: 0, reason: 'next recovery in 1m 00s' },
+};
+
+function network(outcome: 'healed' | 'failed' | 'timed_out' | undefined): NetworkTickOutcome {
+  return {
+    interface: 'eth0',
+    previousState: 'no_carrier',
+    verdict: { state: 'no_carrier', reason: 'no carrier on eth0', ipv4: [] },
+    consecutiveFailures: 2,
+    decision: { kind: 'run', reason: '2 consecutive failed checks, threshold 2' },
+    ...(outcome === undefined ? {} : { ladder: { outcome, healedBy: undefined, rungs: [], verdict: undefined } }),
+  };
+}
+
+function ran(tick: Partial<Ran> = {}): Ran {
+  return {
+    kind: 'ran',
+    checkedAt: '2026-06-30T12:00:00.000000+00:00',
+    checks: [healthy],
+    recoveries: [],
+    network: undefined,
+    auditDegraded: undefined,
+    auditRowsSaved: true,
+    failures: [],
+    notifications: undefined,
+    ...tick,
+  };
+}
+
+const recovered: RecoveryReport = recoveryReport('web', 4, 'succeeded');
+const failedRecovery: RecoveryReport = recoveryReport('web', 4, 'failed');
+const interrupted = { signal: 'SIGTERM', where: 'during the recovery of web' };
+
+describe('decideTickOutcome', () => {
+  const table: [name: string, end: TickEnd, expected: TickDecision][] = [
+    ['a tick with nothing wrong', ran(), { exit: 'ok', ping: 'success' }],
+    ['a failure below the threshold', ran({ checks: [failing('web')] }), { exit: 'ok', ping: 'success' }],
+    ['a recovery that succeeded', ran({ recoveries: [recovered] }), { exit: 'ok', ping: 'success' }],
+    ['a recovery that failed', ran({ recoveries: [failedRecovery] }), { exit: 'failed', ping: 'failure' }],
+    ['the crash-loop guard gives up at this check', ran({ checks: [givesUpNow] }), { exit: 'failed', ping: 'failure' }],
+    // Told to cron once, at the give-up; the monitoring service hears it every tick.
+    ['a process given up on at an earlier check', ran({ checks: [givenUpBefore] }), { exit: 'ok', ping: 'failure' }],
+    ['a recovery held back by its backoff', ran({ checks: [backingOff] }), { exit: 'ok', ping: 'success' }],
+    ['a ladder run that failed', ran({ network: network('failed') }), { exit: 'failed', ping: 'failure' }],
+    ['a ladder run that timed out', ran({ network: network('timed_out') }), { exit: 'failed', ping: 'failure' }],
+    ['a ladder run that healed', ran({ network: network('healed') }), { exit: 'ok', ping: 'success' }],
+    ['a network check without a ladder run', ran({ network: network(undefined) }), { exit: 'ok', ping: 'success' }],
+    // The rows wait in the journal: the tick did its job (exit 0), the service hears of the disk.
+    ['an audit database that cannot take rows', ran({ auditDegraded: 'is full' }), { exit: 'ok', ping: 'failure' }],
+    ['a tick interrupted by a signal', ran({ interrupted }), { exit: 'failed', ping: 'none' }],
+    [
+      'a tick interrupted after a recovery failed (no ping: the next tick pings)',
+      ran({ interrupted, recoveries: [failedRecovery] }),
+      { exit: 'failed', ping: 'none' },
+    ],
+    [
+      'a tick interrupted with the audit database degraded',
+      ran({ interrupted, auditDegraded: 'is full' }),
+      { exit: 'failed', ping: 'none' },
+    ],
+    [
+      'given up before, with the audit database degraded',
+      ran({ checks: [givenUpBefore], auditDegraded: 'is locked' }),
+      { exit: 'ok', ping: 'failure' },
+    ],
+    [
+      'everything at once',
+      ran({
+        checks: [givesUpNow, givenUpBefore, healthy],
+        recoveries: [failedRecovery, recovered],
+        network: network('failed'),
+        auditDegraded: 'is locked',
+      }),
+      { exit: 'failed', ping: 'failure' },
+    ],
+    // The instance that holds the lock pings.
+    [
+      'another instance holds the lock',
+      { kind: 'lock-held', lockPath: '/run/watchdog.lock' },
+      { exit: 'ok', ping: 'none' },
+    ],
+    ['the tick threw', { kind: 'threw' }, { exit: 'error', ping: 'failure' }],
+  ];
+  for (const [name, end, expected] of table) {
+    it(name, () => assert.deepEqual(decideTickOutcome(end), expected));
+  }
+});
