@@ -1,0 +1,121 @@
+import type { NetworkConfig } from '../config/network-types.js';
+import type { ProcessConfig, WatchdogConfig } from '../config/types.js';
+import { readHeartbeatFile, type HeartbeatFileRead } from '../heartbeat/read-heartbeat-file.js';
+import type { NetworkPreview } from '../network/preview-network.js';
+import { NO_PREVIOUS_STATE, type PreviousState } from '../recovery/assess-check.js';
+import { assessProcess } from '../recovery/assess-process.js';
+import { decideStart } from '../recovery/decide-start.js';
+import { readPreviousState } from '../recovery/previous-state.js';
+import { previewActions, type ActionPreview } from '../recovery/preview-actions.js';
+import { graceClockOf, startFactsOf } from '../recovery/start-facts.js';
+import { readReboots } from '../store/network-events.js';
+import { emptyNetworkState, readNetworkState } from '../store/network-state.js';
+import { readFrom } from '../store/read-state.js';
+import { bootClockOf, realSystem, type System } from '../system/system.js';
+import { checkProcess, checkProcessDepsOf } from './check-process.js';
+import type { ProcessCheck } from './process-check.js';
+
+/** What the next tick would decide for one process. */
+export type ProcessPreview =
+  | { kind: 'disabled'; process: ProcessConfig }
+  /** Nothing to run: healthy, off, starting, given up on, below its threshold, or waiting for its backoff. */
+  | { kind: 'no_recovery'; check: ProcessCheck }
+  /** Its recovery is due, but the start rule would refuse it (a second copy). */
+  | { kind: 'refused'; check: ProcessCheck; why: string }
+  | { kind: 'recovery'; check: ProcessCheck; actions: ActionPreview[] };
+
+/** What the next tick would do, found without doing any of it. */
+export interface TickPreview {
+  processes: ProcessPreview[];
+  /** `undefined` when the config has no `network` section. */
+  network: NetworkPreview | undefined;
+}
+
+export interface PreviewDeps {
+  system: System;
+  readHeartbeat: (path: string) => HeartbeatFileRead;
+}
+
+/**
+ * `watchdog check --dry-run`, beside the tick: what the next tick would decide for each
+ * process and the exact actions it would run, then what the network ladder and the reboot
+ * guards would do. Takes no lock, opens the audit log read-only, writes no log, runs no
+ * action, sets no link: it changes nothing. It does read the link and run the configured probes.
+ */
+export async function previewTick(
+  config: WatchdogConfig,
+  deps: PreviewDeps = { system: realSystem(), readHeartbeat: readHeartbeatFile },
+): Promise<TickPreview> {
+  const { system } = deps;
+  const previousStates = readFrom(
+    config.db_path,
+    (db) =>
+      new Map(
+        config.processes.map((process) => [
+          process.key,
+          readPreviousState(db, process.key, {
+            nowMs: system.now().getTime(),
+            windowSeconds: process.recovery_window_seconds,
+            clock: bootClockOf(system.processes),
+          }),
+        ]),
+      ),
+    () => new Map<string, PreviousState>(),
+  );
+  const nowMs = system.now().getTime();
+  const processes = config.processes.map((process) =>
+    process.enabled
+      ? previewProcess(process, previousStates.get(process.key) ?? NO_PREVIOUS_STATE, config, deps, nowMs)
+      : { kind: 'disabled' as const, process },
+  );
+  const network = config.network === undefined ? undefined : await previewNetworkOf(config.network, config.db_path);
+  return { processes, network };
+}
+
+function previewProcess(
+  process: ProcessConfig,
+  previous: PreviousState,
+  config: WatchdogConfig,
+  { system, readHeartbeat }: PreviewDeps,
+  nowMs: number,
+): ProcessPreview {
+  const checkDeps = { ...checkProcessDepsOf(config, system, readHeartbeat), nowMs };
+  const clock = graceClockOf(system.processes);
+  const assessment = assessProcess(process, checkProcess(process, checkDeps), previous, { nowMs, clock });
+  const check: ProcessCheck = { process, threshold: process.consecutive_failures_threshold, ...assessment };
+  if (!assessment.recoveryDue) return { kind: 'no_recovery', check };
+  const started = previous.startedInstance;
+  const decision = decideStart(
+    startFactsOf(
+      { intent: 'recover', force: false, actions: process.recovery_actions },
+      assessment,
+      started,
+      system.processes,
+      process,
+    ),
+  );
+  if (!decision.start) return { kind: 'refused', check, why: decision.why };
+  const actions = previewActions(
+    process,
+    process.recovery_actions,
+    assessment.checked,
+    system,
+    { outputLogMaxBytes: config.log_max_bytes },
+    started,
+  );
+  return { kind: 'recovery', check, actions };
+}
+
+/** The network part: loaded only when the config has a `network` section. */
+async function previewNetworkOf(network: NetworkConfig, dbPath: string): Promise<NetworkPreview> {
+  const [{ previewNetwork }, { realNetworkSystem }] = await Promise.all([
+    import('../network/preview-network.js'),
+    import('../network/network-system.js'),
+  ]);
+  const { state, reboots } = readFrom(
+    dbPath,
+    (db) => ({ state: readNetworkState(db, network.interface), reboots: readReboots(db) }),
+    () => ({ state: emptyNetworkState(network.interface), reboots: [] }),
+  );
+  return previewNetwork(network, state, reboots, realNetworkSystem({ sysfsRoot: network.sysfs_root }));
+}
