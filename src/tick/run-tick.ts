@@ -8,7 +8,8 @@ import { FolderCache } from '../system/folder-cache.js';
 import { stoppedRecordPathFor } from '../system/stopped-record.js';
 import { realSystem } from '../system/system.js';
 import { decideTickOutcome, type TickDecision, type TickPing } from './decide-tick-outcome.js';
-import { runCheckTick, type TickDeps } from './run-check-tick.js';
+import { runCheckTick } from './run-check-tick.js';
+import type { TickDeps } from './tick-deps.js';
 import type { TickOutcome } from './tick-outcome.js';
 
 export interface RunTickDeps {

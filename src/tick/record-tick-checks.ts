@@ -1,0 +1,35 @@
+import type { ProcessConfig } from '../config/types.js';
+import type { HealthVerdict } from '../heartbeat/classify-heartbeat.js';
+import { assessAndRecordChecks } from '../recovery/assess-and-record-checks.js';
+import { graceClockOf } from '../recovery/start-facts.js';
+import type { AuditWriter } from '../store/audit-writer.js';
+import type { System } from '../system/system.js';
+import type { ProcessCheck } from './process-check.js';
+
+/**
+ * The tick's checks weighed and recorded in one transaction ({@link assessAndRecordChecks}),
+ * as the rest of the tick acts on them; `historyIds[i]` is the check row of `checks[i]`.
+ */
+export function recordTickChecks(
+  verdicts: readonly { process: ProcessConfig; verdict: HealthVerdict }[],
+  checkedAt: string,
+  audit: AuditWriter,
+  system: Pick<System, 'processes'>,
+): { checks: ProcessCheck[]; historyIds: number[] } {
+  const clock = graceClockOf(system.processes);
+  const recorded = audit.write((db) => assessAndRecordChecks(db, checkedAt, verdicts, clock));
+  const checks = verdicts.map(({ process }, index): ProcessCheck => {
+    const record = recorded[index];
+    if (record === undefined) throw new Error(`no recorded check for ${process.key}`);
+    return {
+      process,
+      verdict: record.verdict,
+      checked: record.checked,
+      threshold: process.consecutive_failures_threshold,
+      consecutiveFailures: record.consecutiveFailures,
+      recoveryDue: record.recoveryDue,
+      guard: record.guard,
+    };
+  });
+  return { checks, historyIds: recorded.map((record) => record.historyId) };
+}

@@ -1,0 +1,21 @@
+import type { NetworkConfig } from '../config/network-types.js';
+import type { HeartbeatFileRead } from '../heartbeat/read-heartbeat-file.js';
+import type { ReleaseLock } from '../lock/tick-lock.js';
+import type { Logger } from '../logging/logger.js';
+import type { NetworkSystem } from '../network/network-system.js';
+import type { System } from '../system/system.js';
+
+/** What a tick acts on: the machine, the heartbeats, the log, and (for testing) the lock, the network and the host name. */
+export interface TickDeps {
+  system: System;
+  readHeartbeat: (path: string) => HeartbeatFileRead;
+  logger: Logger;
+  /** Takes the tick lock without waiting; `undefined` when another instance holds it. */
+  acquireLock?: (lockPath: string, logger: Logger) => Promise<ReleaseLock | undefined>;
+  /** For testing: the machine as the network ladder sees it (default: the real one, at `network.sysfs_root`). */
+  networkSystem?: (network: NetworkConfig) => NetworkSystem;
+  /** For testing: the name events give as their host (default the machine's). */
+  hostname?: string;
+  /** Where notifications find the secrets the config refers to (default the watchdog's environment; `system.env` lacks them). */
+  notifyEnv?: NodeJS.ProcessEnv;
+}
