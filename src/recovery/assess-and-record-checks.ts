@@ -10,7 +10,7 @@ import {
   recordCheck,
   type CheckRecord,
 } from '../store/record-checks.js';
-import { NO_RECOVERIES, type Assessment, type BootClock } from './assess-check.js';
+import { NO_RECOVERIES, type Assessment, type GraceClock } from './assess-check.js';
 import { assessProcess, type AssessedProcess } from './assess-process.js';
 import { previousStateOf, readRecoveryBudget } from './previous-state.js';
 
@@ -36,7 +36,7 @@ export function assessAndRecordChecks(
   db: Store,
   checkedAt: string,
   checks: readonly CheckToRecord[],
-  clock?: BootClock,
+  clock?: GraceClock,
 ): RecordedCheck[] {
   const nowMs = Date.parse(checkedAt);
   return db

@@ -1,6 +1,6 @@
 import type { HealthVerdict } from '../heartbeat/classify-heartbeat.js';
 import type { StartedInstance } from '../store/process-control.js';
-import type { BootClock as MachineBootClock } from '../system/boot-info.js';
+import type { BootClock } from '../system/boot-info.js';
 import { formatSeconds } from '../time/format-duration.js';
 import {
   decideCrashLoop,
@@ -50,8 +50,8 @@ export const NO_PREVIOUS_STATE: PreviousState = {
 /** Without limits (a dry run of something that is not cron's recovery), the guard never holds. */
 export const NO_CRASH_LOOP_LIMITS: CrashLoopLimits = { maxRecoveries: Infinity, windowSeconds: 0, backoffSeconds: 0 };
 
-/** The boot clock at a check (see system/boot-info.ts), and a way to tell the last start's instance is gone. */
-export interface BootClock extends MachineBootClock {
+/** The start grace's clock: the boot clock at a check (system/boot-info.ts), and a way to tell the last start's instance is gone. */
+export interface GraceClock extends BootClock {
   /**
    * Whether a recorded started instance is provably gone (see `isStartedInstanceGone`);
    * asked only when a start grace would otherwise hold. Absent: never proven.
@@ -82,7 +82,7 @@ export function assessCheck(
   threshold: number,
   nowMs: number,
   limits: CrashLoopLimits = NO_CRASH_LOOP_LIMITS,
-  clock?: BootClock,
+  clock?: GraceClock,
 ): Assessment {
   const held = (state: 'off' | 'gave_up', reason: string): Assessment => ({
     verdict: { ...checked, state, reason: `${reason}; heartbeat: ${checked.state} (${checked.reason})` },
@@ -144,7 +144,7 @@ function inStartGrace(
   checked: HealthVerdict,
   previous: PreviousState,
   nowMs: number,
-  clock: BootClock | undefined,
+  clock: GraceClock | undefined,
 ): { gone: boolean; reason: string } | undefined {
   const since = sinceStart(previous, nowMs, clock);
   if (since === undefined) return undefined;
@@ -179,7 +179,7 @@ function inStartGrace(
 function sinceStart(
   previous: PreviousState,
   nowMs: number,
-  clock: BootClock | undefined,
+  clock: GraceClock | undefined,
 ): { elapsedMs: number; graceMs: number } | undefined {
   if (previous.startedAt === null || previous.graceUntil === null) return undefined;
   const startedMs = Date.parse(previous.startedAt);

@@ -1,6 +1,6 @@
 import type { ProcessConfig } from '../config/types.js';
 import type { HealthVerdict } from '../heartbeat/classify-heartbeat.js';
-import { assessCheck, type Assessment, type BootClock, type PreviousState } from './assess-check.js';
+import { assessCheck, type Assessment, type GraceClock, type PreviousState } from './assess-check.js';
 import { crashLoopLimitsOf } from './crash-loop-guard.js';
 
 /** What of a process's config weighs a check: the threshold and the crash-loop guard's limits. */
@@ -12,7 +12,7 @@ export type AssessedProcess = Pick<
 /** When a check is weighed: the wall clock, and the boot clock the start grace is judged on (`graceClockOf`). */
 export interface AssessmentTime {
   nowMs: number;
-  clock?: BootClock | undefined;
+  clock?: GraceClock | undefined;
 }
 
 /**

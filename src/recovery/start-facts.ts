@@ -3,7 +3,7 @@ import { checkIdentity, type ExpectedIdentity } from '../heartbeat/check-identit
 import type { UserAccount } from '../system/lookup-user.js';
 import { observeIdentity } from '../system/observe-identity.js';
 import { bootClockOf, type ProcessInspector } from '../system/system.js';
-import type { Assessment, BootClock } from './assess-check.js';
+import type { Assessment, GraceClock } from './assess-check.js';
 import type { StartFacts, StartIntent } from './decide-start.js';
 
 /**
@@ -104,7 +104,7 @@ export function isStartedInstanceGone(
  * instance is gone. Asked inside the tick's transaction of checks: a process table that
  * cannot be read there proves nothing, so the grace holds (no second copy), and the tick goes on.
  */
-export function graceClockOf(processes: ProcessInspector): BootClock {
+export function graceClockOf(processes: ProcessInspector): GraceClock {
   const isGone = (instance: StartedInstance): boolean => {
     try {
       return isStartedInstanceGone(instance, processes);

@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { HealthVerdict } from '../../src/heartbeat/classify-heartbeat.js';
 import { HEALTH_STATES, type HealthState } from '../../src/heartbeat/health-state.js';
-import { assessCheck, NO_PREVIOUS_STATE, type BootClock, type PreviousState } from '../../src/recovery/assess-check.js';
+import {
+  assessCheck,
+  NO_PREVIOUS_STATE,
+  type GraceClock,
+  type PreviousState,
+} from '../../src/recovery/assess-check.js';
 import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
 import { verdictOf } from '../helpers/verdicts.js';
 
@@ -45,7 +50,7 @@ interface Case {
   nowMs: number;
   threshold?: number;
   /** The boot clock at the check; none: the wall clock alone judges the grace. */
-  clock?: BootClock;
+  clock?: GraceClock;
   state: HealthState;
   failures: number;
   due: boolean;
