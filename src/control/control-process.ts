@@ -6,7 +6,7 @@ import { runRecovery, type RecoveryReport } from '../recovery/run-recovery.js';
 import type { AuditWriter } from '../store/audit-writer.js';
 import type { RaiseEvent } from '../notify/watchdog-event.js';
 import { recordAuditEvent } from '../store/audit-events.js';
-import { clearGaveUp, clearOff, resetRecoveryBudget, setOff } from '../store/process-control.js';
+import { clearGaveUp, clearOff, readStartedInstance, resetRecoveryBudget, setOff } from '../store/process-control.js';
 import { beginRecovery, finishRecovery, type RecoveryKind } from '../store/record-recovery.js';
 import type { System } from '../system/system.js';
 import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
@@ -16,7 +16,6 @@ import { checkProcess, checkProcessDepsOf } from '../tick/check-process.js';
 import { decideOn } from './decide-on.js';
 import { decideStart, type StartFacts, type StartIntent } from '../recovery/decide-start.js';
 import { graceClockOf, startFactsOf } from '../recovery/start-facts.js';
-import { readStartedInstance } from '../store/process-control.js';
 import { recordCommandState } from '../store/record-command-state.js';
 
 export interface ControlDeps {

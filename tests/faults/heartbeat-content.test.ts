@@ -1,7 +1,7 @@
 // Fault injection: heartbeat files whose contents (or kind of file) are wrong. The Python
 // Watchdog crashed on the first malformed heartbeat, so nothing was checked; here every
 // heartbeat problem is a per-process state with a reason and the tick checks every process
-// (DESIGN.md). Each tick runs the built watchdog inside a PID namespace with a bystander.
+// (docs/heartbeats.md). Each tick runs the built watchdog inside a PID namespace with a bystander.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
