@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { CONFIG_DEFAULTS } from './defaults.js';
 import { isPlainObject } from '../system/json-shape.js';
-import { normalizeNetwork } from './normalize-network.js';
+import { normalizeNetwork } from '../network/config/normalize-network.js';
 import { normalizeNotify, normalizePing } from '../notify/config/normalize-notify.js';
 import { normalizeWakeOnLan } from '../wake/normalize-wake-on-lan.js';
 import { passwdLookup, type LookupUser } from '../system/lookup-user.js';

@@ -1,4 +1,4 @@
-import { networkSchema } from './network-schema.js';
+import { networkSchema } from '../network/config/network-schema.js';
 import { notifySchema } from '../notify/config/notify-schema.js';
 import { wakeOnLanSchema } from '../wake/wake-on-lan-schema.js';
 

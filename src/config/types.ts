@@ -1,6 +1,6 @@
 import type { LogLevel } from '../logging/logger.js';
 import type { UserAccount } from '../system/lookup-user.js';
-import type { NetworkConfig, RawNetworkConfig } from './network-types.js';
+import type { NetworkConfig, RawNetworkConfig } from '../network/config/network-types.js';
 import type { NotifyConfig, PingConfig, RawNotifyConfig } from '../notify/config/notify-types.js';
 import type { RawWakeOnLanTarget, WakeOnLanTarget } from '../wake/wake-on-lan-target.js';
 

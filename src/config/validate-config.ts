@@ -2,7 +2,7 @@ import type { ValidateFunction } from 'ajv';
 import { schemaValidator } from './schema-validator.js';
 import { checkCrossProcessRules, checkProcessRules, findUnknownKeys } from './check-config-rules.js';
 import { checkMetricsRules } from './check-metrics-rules.js';
-import { checkNetworkRules } from './check-network-rules.js';
+import { checkNetworkRules } from '../network/config/check-network-rules.js';
 import { checkNotifyRules } from '../notify/config/check-notify-rules.js';
 import { formatSchemaErrors } from './format-schema-errors.js';
 import { isPlainObject } from '../system/json-shape.js';

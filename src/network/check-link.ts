@@ -1,4 +1,4 @@
-import type { NetworkConfig } from '../config/network-types.js';
+import type { NetworkConfig } from './config/network-types.js';
 import { classifyLink, needsAliveProbes, type LinkVerdict } from './classify-link.js';
 import type { InterfaceEntry } from './list-interfaces.js';
 import { locateInterface, renameHint } from './locate-interface.js';

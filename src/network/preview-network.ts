@@ -1,4 +1,4 @@
-import type { NetworkConfig } from '../config/network-types.js';
+import type { NetworkConfig } from './config/network-types.js';
 import type { NetworkEventRow } from '../store/network-events.js';
 import type { NetworkStateRow } from '../store/network-state.js';
 import { checkLink } from './check-link.js';

@@ -1,4 +1,4 @@
-import type { NetworkConfig } from '../config/network-types.js';
+import type { NetworkConfig } from './config/network-types.js';
 import type { NetworkEventRow } from '../store/network-events.js';
 import { decideReboot, type RebootDecision, type RebootFacts } from './decide-reboot.js';
 import type { NetworkSystem } from './network-system.js';

@@ -1,4 +1,4 @@
-import type { NetworkConfig, RungConfig } from '../config/network-types.js';
+import type { NetworkConfig, RungConfig } from './config/network-types.js';
 import type { LinkVerdict } from './classify-link.js';
 import type { NetworkSystem } from './network-system.js';
 import { runRung, type RungRun } from './run-rung.js';

@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import type { NetworkConfig } from '../config/network-types.js';
+import type { NetworkConfig } from './config/network-types.js';
 import type { Logger } from '../logging/logger.js';
 import {
   completeNetworkEvent,

@@ -1,4 +1,4 @@
-import type { RungConfig } from '../config/network-types.js';
+import type { RungConfig } from './config/network-types.js';
 import { commandSucceeded, describeCommandResult } from '../system/describe-command-result.js';
 import { formatSeconds } from '../time/format-duration.js';
 import type { NetworkSystem } from './network-system.js';

@@ -1,4 +1,4 @@
-import type { NetworkConfig } from '../config/network-types.js';
+import type { NetworkConfig } from '../network/config/network-types.js';
 import type { BootInstant } from '../network/reboot-clock.js';
 import { summarizeReboots } from '../network/reboot-history.js';
 import type { NetworkEventRow } from '../store/network-events.js';

@@ -1,4 +1,4 @@
-import type { NetworkConfig } from '../config/network-types.js';
+import type { NetworkConfig } from '../network/config/network-types.js';
 import type { WatchdogConfig } from '../config/types.js';
 import type { NetworkSystem } from '../network/network-system.js';
 import type { NetworkTickOutcome } from '../network/run-network-tick.js';

@@ -1,4 +1,4 @@
-import type { NetworkConfig } from '../config/network-types.js';
+import type { NetworkConfig } from '../network/config/network-types.js';
 import type { ProcessConfig, WatchdogConfig } from '../config/types.js';
 import { readHeartbeatFile, type HeartbeatFileRead } from '../heartbeat/read-heartbeat-file.js';
 import type { NetworkPreview } from '../network/preview-network.js';

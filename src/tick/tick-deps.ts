@@ -1,4 +1,4 @@
-import type { NetworkConfig } from '../config/network-types.js';
+import type { NetworkConfig } from '../network/config/network-types.js';
 import type { HeartbeatFileRead } from '../heartbeat/read-heartbeat-file.js';
 import type { ReleaseLock } from '../lock/tick-lock.js';
 import type { Logger } from '../logging/logger.js';

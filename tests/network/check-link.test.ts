@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { RawNetworkConfig } from '../../src/config/network-types.js';
-import { normalizeNetwork } from '../../src/config/normalize-network.js';
+import type { RawNetworkConfig } from '../../src/network/config/network-types.js';
+import { normalizeNetwork } from '../../src/network/config/normalize-network.js';
 import { checkLink } from '../../src/network/check-link.js';
 import { FAKE_MAC, fakeNetworkSystem, type FakeNetworkSystemOptions } from '../helpers/fake-network-system.js';
 

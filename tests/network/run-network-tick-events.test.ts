@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { RawNetworkConfig } from '../../src/config/network-types.js';
-import { normalizeNetwork } from '../../src/config/normalize-network.js';
+import type { RawNetworkConfig } from '../../src/network/config/network-types.js';
+import { normalizeNetwork } from '../../src/network/config/normalize-network.js';
 import { runNetworkTick, type NetworkTickOutcome } from '../../src/network/run-network-tick.js';
 import type { WatchdogEvent } from '../../src/notify/watchdog-event.js';
 import { directWriter } from '../../src/store/audit-writer.js';

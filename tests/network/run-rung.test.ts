@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { RungConfig } from '../../src/config/network-types.js';
+import type { RungConfig } from '../../src/network/config/network-types.js';
 import { runRung, type RungContext } from '../../src/network/run-rung.js';
 import type { ShellCommandResult } from '../../src/system/run-shell-command.js';
 import { fakeNetworkSystem } from '../helpers/fake-network-system.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { NetworkConfig, RawNetworkConfig } from '../../src/config/network-types.js';
-import { normalizeNetwork } from '../../src/config/normalize-network.js';
+import type { NetworkConfig, RawNetworkConfig } from '../../src/network/config/network-types.js';
+import { normalizeNetwork } from '../../src/network/config/normalize-network.js';
 import type { BootInstant } from '../../src/network/reboot-clock.js';
 import { buildNetworkStatus } from '../../src/status/build-network-status.js';
 import type { NetworkEventRow } from '../../src/store/network-events.js';

@@ -2,7 +2,7 @@
 // socket the test bound on 127.0.0.1. Only loopback: never 255.255.255.255 or a LAN address.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { RungConfig } from '../../src/config/network-types.js';
+import type { RungConfig } from '../../src/network/config/network-types.js';
 import { runRung } from '../../src/network/run-rung.js';
 import { sendMagicPacket } from '../../src/wake/send-magic-packet.js';
 import { fakeNetworkSystem } from '../helpers/fake-network-system.js';

@@ -1,4 +1,4 @@
-import type { NetworkConfig } from '../../config/network-types.js';
+import type { NetworkConfig } from '../../network/config/network-types.js';
 import type { BootInstant } from '../../network/reboot-clock.js';
 import { buildNetworkStatus, type NetworkStatus } from '../../status/build-network-status.js';
 import { buildStatus, type ProcessStatus } from '../../status/build-status.js';

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { NetworkConfig } from '../../config/network-types.js';
+import type { NetworkConfig } from '../../network/config/network-types.js';
 import type { WatchdogConfig } from '../../config/types.js';
 import { listInterfaces, type InterfaceEntry } from '../../network/list-interfaces.js';
 import { locateInterface, renameHint } from '../../network/locate-interface.js';

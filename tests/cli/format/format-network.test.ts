@@ -4,8 +4,8 @@ import { formatNetworkEvents } from '../../../src/cli/format/format-network-even
 import { formatNetworkPreview } from '../../../src/cli/format/format-network-preview.js';
 import { formatNetworkStatus } from '../../../src/cli/format/format-network-status.js';
 import { formatNetworkTick, formatRebootLines } from '../../../src/cli/format/format-network-tick.js';
-import type { NetworkConfig, RawNetworkConfig } from '../../../src/config/network-types.js';
-import { normalizeNetwork } from '../../../src/config/normalize-network.js';
+import type { NetworkConfig, RawNetworkConfig } from '../../../src/network/config/network-types.js';
+import { normalizeNetwork } from '../../../src/network/config/normalize-network.js';
 import type { LinkVerdict } from '../../../src/network/classify-link.js';
 import type { NetworkPreview } from '../../../src/network/preview-network.js';
 import type { RungReport } from '../../../src/network/run-ladder.js';

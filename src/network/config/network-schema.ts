@@ -5,7 +5,7 @@
  * device that should have stayed up.
  */
 
-import { MAC_PATTERN, wakeOnLanProperties } from '../wake/wake-on-lan-schema.js';
+import { MAC_PATTERN, wakeOnLanProperties } from '../../wake/wake-on-lan-schema.js';
 
 const nonEmptyString = { type: 'string', minLength: 1 } as const;
 /** Seconds something may take: positive, at most a day. */

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
-import type { ProbeSetSpec, ProbeSpec } from '../network/probe.js';
-import { NETWORK_DEFAULTS } from './defaults.js';
-import { normalizeWakeOnLan } from '../wake/normalize-wake-on-lan.js';
+import type { ProbeSetSpec, ProbeSpec } from '../probe.js';
+import { NETWORK_DEFAULTS } from '../../config/defaults.js';
+import { normalizeWakeOnLan } from '../../wake/normalize-wake-on-lan.js';
 import type {
   NetworkConfig,
   RawNetworkConfig,

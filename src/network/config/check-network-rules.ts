@@ -1,7 +1,7 @@
-import { isPlainObject } from '../system/json-shape.js';
-import type { RuleFindings } from './check-config-rules.js';
-import { isHttpUrl } from '../system/is-http-url.js';
-import { MAC_PATTERN } from '../wake/wake-on-lan-schema.js';
+import { isPlainObject } from '../../system/json-shape.js';
+import type { RuleFindings } from '../../config/check-config-rules.js';
+import { isHttpUrl } from '../../system/is-http-url.js';
+import { MAC_PATTERN } from '../../wake/wake-on-lan-schema.js';
 
 /** Characters the kernel refuses in an interface name (dev_valid_name): a slash, a colon, white space. */
 const NOT_IN_INTERFACE_NAMES = /[/:\s]/;
