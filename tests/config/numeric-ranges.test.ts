@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CONFIG_DEFAULTS, NETWORK_DEFAULTS } from '../../src/config/defaults.js';
+import { CONFIG_DEFAULTS } from '../../src/config/defaults.js';
+import { NETWORK_DEFAULTS } from '../../src/network/config/network-defaults.js';
 import { NOTIFY_DEFAULTS } from '../../src/notify/config/notify-defaults.js';
 import { validateConfig } from '../../src/config/validate-config.js';
 import {

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { ProbeSetSpec, ProbeSpec } from '../probe.js';
-import { NETWORK_DEFAULTS } from '../../config/defaults.js';
+import { NETWORK_DEFAULTS } from './network-defaults.js';
 import { normalizeWakeOnLan } from '../../wake/normalize-wake-on-lan.js';
 import type {
   NetworkConfig,

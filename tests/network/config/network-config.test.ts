@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { NETWORK_DEFAULTS } from '../../../src/config/defaults.js';
+import { NETWORK_DEFAULTS } from '../../../src/network/config/network-defaults.js';
 import type { NetworkConfig } from '../../../src/network/config/network-types.js';
 import { validateConfig } from '../../../src/config/validate-config.js';
 import { webProcessEntry } from '../../helpers/process-config.js';

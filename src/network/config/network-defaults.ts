@@ -1,0 +1,22 @@
+/** Defaults of the `network` section. No default reboot command: without one there is no reboot. */
+export const NETWORK_DEFAULTS = {
+  require_ipv4: true,
+  allow_link_local: false,
+  require_ipv6: false,
+  consecutive_failures_threshold: 2,
+  interval_minutes: 5,
+  ladder_timeout_seconds: 600,
+  max_failures: 3,
+  probe_mode: 'any',
+  probe_timeout_seconds: 3,
+  http_expect_status: 200,
+  bounce_down_seconds: 2,
+  settle_seconds: 15,
+  rung_timeout_seconds: 120,
+  reboot_timeout_seconds: 60,
+  cooldown_seconds: 3600,
+  max_per_day: 3,
+  usb_gadget_dir: 'usb_gadget',
+  sysfs_root: '/sys',
+  configfs_root: '/sys/kernel/config',
+} as const;
