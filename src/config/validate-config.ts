@@ -53,7 +53,7 @@ export function validateConfig(
         warnings.push(...findings.warnings);
       }
     }
-    if (isPlainObject(data.network)) errors.push(...checkNetworkRules(data.network).errors);
+    if (isPlainObject(data.network)) errors.push(...checkNetworkRules(data.network));
     const notify = checkNotifyRules(data, env);
     errors.push(...notify.errors);
     warnings.push(...notify.warnings);

@@ -1,5 +1,4 @@
 import { isPlainObject } from '../../system/json-shape.js';
-import type { RuleFindings } from '../../config/check-config-rules.js';
 import { isHttpUrl } from '../../system/is-http-url.js';
 import { MAC_PATTERN } from '../../wake/wake-on-lan-schema.js';
 
@@ -13,9 +12,10 @@ const MAX_INTERFACE_NAME_BYTES = 15;
 /**
  * Rules of the `network` section the schema cannot express: a real interface name, rung
  * names that tell rungs apart in the audit log, and HTTP probe URLs. Tolerant of values
- * of the wrong type (the schema reports those), so one run reports every problem.
+ * of the wrong type (the schema reports those), so one run reports every problem. Returns
+ * the errors (these rules have no warnings).
  */
-export function checkNetworkRules(raw: Record<string, unknown>): RuleFindings {
+export function checkNetworkRules(raw: Record<string, unknown>): string[] {
   const errors: string[] = [];
   const name = raw.interface;
   if (typeof name === 'string' && name !== '' && !isInterfaceName(name)) {
@@ -60,7 +60,7 @@ export function checkNetworkRules(raw: Record<string, unknown>): RuleFindings {
         errors.push(`${at}.probes[${index}].url: "${probe.url}" is not an http:// or https:// URL`);
     });
   }
-  return { errors, warnings: [] };
+  return errors;
 }
 
 function isInterfaceName(name: string): boolean {
