@@ -5,8 +5,8 @@ import {
   readLinksLeftDown,
   readUnfinishedLadders,
   type NetworkEventInput,
-} from '../store/network-events.js';
-import { readNetworkState, writeLadderRun } from '../store/network-state.js';
+} from './store/network-events.js';
+import { readNetworkState, writeLadderRun } from './store/network-state.js';
 import type { NetworkSystem } from './network-system.js';
 import { formatCount } from '../display/format-count.js';
 

@@ -7,14 +7,14 @@ import {
   recordNetworkEvent,
   type EventStamp,
   type NetworkEventInput,
-} from '../store/network-events.js';
+} from './store/network-events.js';
 import {
   readNetworkState,
   writeHealed,
   writeLadderRun,
   writeNetworkCheck,
   type NetworkStateRow,
-} from '../store/network-state.js';
+} from './store/network-state.js';
 import type { AuditWriter } from '../store/audit-writer.js';
 import type { RaiseEvent, WatchdogEvent } from '../notify/watchdog-event.js';
 import { commandSucceeded, describeCommandResult } from '../system/describe-command-result.js';

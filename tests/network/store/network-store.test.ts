@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { MIGRATIONS, SCHEMA_VERSION } from '../../src/store/migrations.js';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../../src/store/migrations.js';
 import {
   completeNetworkEvent,
   readLadderEvents,
@@ -11,7 +11,7 @@ import {
   recordNetworkEvent,
   type EventStamp,
   type NetworkEventInput,
-} from '../../src/store/network-events.js';
+} from '../../../src/network/store/network-events.js';
 import {
   emptyNetworkState,
   readNetworkState,
@@ -19,11 +19,11 @@ import {
   writeLadderRun,
   writeNetworkCheck,
   type NetworkCheckRecord,
-} from '../../src/store/network-state.js';
-import { openStore, type Store } from '../../src/store/open-store.js';
-import { applyRetention } from '../../src/store/retention.js';
-import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
-import { makeTempDir } from '../helpers/temp-dir.js';
+} from '../../../src/network/store/network-state.js';
+import { openStore, type Store } from '../../../src/store/open-store.js';
+import { applyRetention } from '../../../src/store/retention.js';
+import { formatUtcTimestamp } from '../../../src/time/format-utc-timestamp.js';
+import { makeTempDir } from '../../helpers/temp-dir.js';
 
 const NOW = Date.parse('2026-06-30T12:00:00Z');
 const HOUR = 60 * 60 * 1000;

@@ -1,4 +1,4 @@
-import type { Store } from './open-store.js';
+import type { Store } from '../../store/open-store.js';
 
 /** A `network_state` row: where the uplink stood after its last check and ladder run. */
 export interface NetworkStateRow {

@@ -1,4 +1,4 @@
-import type { Store } from './open-store.js';
+import type { Store } from '../../store/open-store.js';
 
 /**
  * What `network_events` records, one row each: a change of the link's state (`link_down`
