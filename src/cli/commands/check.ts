@@ -4,7 +4,7 @@ import { describeCheck } from '../../tick/describe-check.js';
 import { runTick } from '../../tick/run-tick.js';
 import type { TickOutcome } from '../../tick/tick-outcome.js';
 import { EXIT } from '../exit-codes.js';
-import { formatNetworkTick, formatRebootLines } from '../format/format-network-tick.js';
+import { formatNetworkTick, formatRebootLines } from '../../network/format/format-network-tick.js';
 import type { CliIo } from '../io.js';
 import { loadCliConfig } from '../load-cli-config.js';
 import { openLog } from '../open-log.js';

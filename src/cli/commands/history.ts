@@ -7,7 +7,7 @@ import { readNotifications } from '../../notify/queue/notification-rows.js';
 import { readFrom, readHistory, readRecoveries } from '../../store/read-state.js';
 import { EXIT } from '../exit-codes.js';
 import { formatHistoryTable } from '../format/format-history.js';
-import { formatNetworkEvents } from '../format/format-network-events.js';
+import { formatNetworkEvents } from '../../network/format/format-network-events.js';
 import { formatRecoveries } from '../format/format-recoveries.js';
 import type { CliIo } from '../io.js';
 import { loadCliConfig, requireProcessKey } from '../load-cli-config.js';

@@ -1,6 +1,6 @@
 import type { NetworkConfig } from '../../network/config/network-types.js';
 import type { BootInstant } from '../../network/reboot-clock.js';
-import { buildNetworkStatus, type NetworkStatus } from '../../status/build-network-status.js';
+import { buildNetworkStatus, type NetworkStatus } from '../../network/status/build-network-status.js';
 import { buildStatus, type ProcessStatus } from '../../status/build-status.js';
 import { readReboots } from '../../network/store/network-events.js';
 import { emptyNetworkState, readNetworkState } from '../../network/store/network-state.js';
@@ -16,7 +16,7 @@ import { isRecordedInstanceAlive } from '../../recovery/start-facts.js';
 import type { StartedInstance } from '../../store/process-control.js';
 import { EXIT } from '../exit-codes.js';
 import { formatJson } from '../format/format-json.js';
-import { formatNetworkStatus } from '../format/format-network-status.js';
+import { formatNetworkStatus } from '../../network/format/format-network-status.js';
 import { formatStatusFitted, formatStatusSummary, formatStatusTable } from '../format/format-status.js';
 import { formatStatusDetail } from '../format/format-status-detail.js';
 import { fitText } from '../../display/fit-text.js';

@@ -2,7 +2,7 @@ import type { WatchdogConfig } from '../../config/types.js';
 import { escapeUntrustedLine } from '../../display/escape-untrusted.js';
 import { describeCheck } from '../../tick/describe-check.js';
 import type { ProcessPreview, TickPreview } from '../../tick/preview-tick.js';
-import { formatNetworkPreview } from './format-network-preview.js';
+import { formatNetworkPreview } from '../../network/format/format-network-preview.js';
 import { formatActionPreviews } from './format-plan.js';
 
 /** `check --dry-run`'s lines: the config's warnings, a line per process (with the actions it would run), the network part. */

@@ -1,8 +1,8 @@
-import type { NetworkConfig } from '../network/config/network-types.js';
-import type { BootInstant } from '../network/reboot-clock.js';
-import { summarizeReboots } from '../network/reboot-history.js';
-import type { NetworkEventRow } from '../network/store/network-events.js';
-import type { NetworkStateRow } from '../network/store/network-state.js';
+import type { NetworkConfig } from '../config/network-types.js';
+import type { BootInstant } from '../reboot-clock.js';
+import { summarizeReboots } from '../reboot-history.js';
+import type { NetworkEventRow } from '../store/network-events.js';
+import type { NetworkStateRow } from '../store/network-state.js';
 
 /** The uplink in `watchdog status`, as the text shows it and `--json` prints it (under `network`). */
 export interface NetworkStatus {

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { NetworkConfig, RawNetworkConfig } from '../../src/network/config/network-types.js';
-import { normalizeNetwork } from '../../src/network/config/normalize-network.js';
-import type { BootInstant } from '../../src/network/reboot-clock.js';
-import { buildNetworkStatus } from '../../src/status/build-network-status.js';
-import type { NetworkEventRow } from '../../src/network/store/network-events.js';
-import { emptyNetworkState } from '../../src/network/store/network-state.js';
-import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
-import { failingLinkState } from '../helpers/network-state.js';
+import type { NetworkConfig, RawNetworkConfig } from '../../../src/network/config/network-types.js';
+import { normalizeNetwork } from '../../../src/network/config/normalize-network.js';
+import type { BootInstant } from '../../../src/network/reboot-clock.js';
+import { buildNetworkStatus } from '../../../src/network/status/build-network-status.js';
+import type { NetworkEventRow } from '../../../src/network/store/network-events.js';
+import { emptyNetworkState } from '../../../src/network/store/network-state.js';
+import { formatUtcTimestamp } from '../../../src/time/format-utc-timestamp.js';
+import { failingLinkState } from '../../helpers/network-state.js';
 
 const NOW = Date.parse('2026-06-30T12:00:00Z');
 const BOOT = '0b0e1d00-0000-4000-8000-000000000001';

@@ -1,5 +1,5 @@
 import { escapeUntrustedLine } from '../../display/escape-untrusted.js';
-import type { NetworkStatus } from '../../status/build-network-status.js';
+import type { NetworkStatus } from '../status/build-network-status.js';
 import { formatSeconds } from '../../time/format-duration.js';
 import { formatCount } from '../../display/format-count.js';
 

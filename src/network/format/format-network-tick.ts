@@ -1,5 +1,5 @@
 import { escapeUntrustedLine } from '../../display/escape-untrusted.js';
-import type { NetworkTickOutcome } from '../../network/run-network-tick.js';
+import type { NetworkTickOutcome } from '../run-network-tick.js';
 
 /**
  * What the network part of a tick found and did, a line each, for `check --verbose`; escaped

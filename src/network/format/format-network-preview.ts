@@ -1,6 +1,6 @@
 import { escapeUntrustedLine } from '../../display/escape-untrusted.js';
-import type { NetworkConfig, RungConfig } from '../../network/config/network-types.js';
-import type { NetworkPreview } from '../../network/preview-network.js';
+import type { NetworkConfig, RungConfig } from '../config/network-types.js';
+import type { NetworkPreview } from '../preview-network.js';
 import { formatSeconds } from '../../time/format-duration.js';
 import { formatCount } from '../../display/format-count.js';
 
