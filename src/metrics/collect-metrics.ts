@@ -1,6 +1,6 @@
 import type { WatchdogConfig } from '../config/types.js';
 import { HEALTH_STATES } from '../heartbeat/health-state.js';
-import { isSuppressedReboot, type RebootGuard } from '../network/decide-reboot.js';
+import { isSuppressedReboot, type RebootGuard } from '../network/reboot/decide-reboot.js';
 import { COUNTED_ROWS, countRows, type Count } from '../store/metric-counts.js';
 import { readNetworkState } from '../network/store/network-state.js';
 import { countPending } from '../notify/queue/notification-rows.js';

@@ -4,7 +4,7 @@ import { sleep } from '../time/sleep.js';
 import { systemErrorCode } from '../errors.js';
 import { readBootId, readUptimeSeconds } from '../system/boot-info.js';
 import { runShellCommand, type ShellCommandOptions, type ShellCommandResult } from '../system/run-shell-command.js';
-import { findMassStorage, type MassStorageScan } from './find-mass-storage.js';
+import { findMassStorage, type MassStorageScan } from './reboot/find-mass-storage.js';
 import { listInterfaces, type InterfaceEntry } from './list-interfaces.js';
 import { readIpv6 } from './read-ipv6.js';
 import type { Ipv6Entry } from './usable-ipv6.js';

@@ -4,9 +4,9 @@ import type { NetworkStateRow } from './store/network-state.js';
 import { checkLink } from './check-link.js';
 import type { LinkVerdict } from './classify-link.js';
 import { decideAfterCheck, type LadderDecision } from './decide-ladder.js';
-import type { RebootDecision } from './decide-reboot.js';
+import type { RebootDecision } from './reboot/decide-reboot.js';
 import type { NetworkSystem } from './network-system.js';
-import { decideRebootNow, gatherRebootFacts } from './reboot-facts.js';
+import { decideRebootNow, gatherRebootFacts } from './reboot/gather-reboot-facts.js';
 
 /** What the network part of the next tick would do, found without doing any of it. */
 export interface NetworkPreview {

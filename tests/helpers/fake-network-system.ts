@@ -1,6 +1,6 @@
 import type { WakeOnLanTarget } from '../../src/wake/wake-on-lan-target.js';
 import type { SendMagicPacketResult } from '../../src/wake/send-magic-packet.js';
-import type { MassStorageScan } from '../../src/network/find-mass-storage.js';
+import type { MassStorageScan } from '../../src/network/reboot/find-mass-storage.js';
 import type { NetworkSystem } from '../../src/network/network-system.js';
 import type { ProbeSetResult, ProbeSetSpec } from '../../src/network/probe.js';
 import { describeProbe } from '../../src/network/probes/describe-probe.js';

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import type { NetworkConfig, RawNetworkConfig } from '../../src/network/config/network-types.js';
 import { normalizeNetwork } from '../../src/network/config/normalize-network.js';
 import type { Logger } from '../../src/logging/logger.js';
-import type { MassStorageBacking, MassStorageScan } from '../../src/network/find-mass-storage.js';
+import type { MassStorageBacking, MassStorageScan } from '../../src/network/reboot/find-mass-storage.js';
 import { previewNetwork } from '../../src/network/preview-network.js';
 import type { ProbeSetSpec } from '../../src/network/probe.js';
 import { runNetworkTick, type NetworkTickOutcome } from '../../src/network/run-network-tick.js';

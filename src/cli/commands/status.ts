@@ -1,5 +1,5 @@
 import type { NetworkConfig } from '../../network/config/network-types.js';
-import type { BootInstant } from '../../network/reboot-clock.js';
+import type { BootInstant } from '../../network/reboot/seconds-between.js';
 import { buildNetworkStatus, type NetworkStatus } from '../../network/status/build-network-status.js';
 import { buildStatus, type ProcessStatus } from '../../status/build-status.js';
 import { readReboots } from '../../network/store/network-events.js';

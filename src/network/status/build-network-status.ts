@@ -1,6 +1,6 @@
 import type { NetworkConfig } from '../config/network-types.js';
-import type { BootInstant } from '../reboot-clock.js';
-import { summarizeReboots } from '../reboot-history.js';
+import type { BootInstant } from '../reboot/seconds-between.js';
+import { summarizeReboots } from '../reboot/summarize-reboots.js';
 import type { NetworkEventRow } from '../store/network-events.js';
 import type { NetworkStateRow } from '../store/network-state.js';
 

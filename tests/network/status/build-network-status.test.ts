@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { NetworkConfig, RawNetworkConfig } from '../../../src/network/config/network-types.js';
 import { normalizeNetwork } from '../../../src/network/config/normalize-network.js';
-import type { BootInstant } from '../../../src/network/reboot-clock.js';
+import type { BootInstant } from '../../../src/network/reboot/seconds-between.js';
 import { buildNetworkStatus } from '../../../src/network/status/build-network-status.js';
 import type { NetworkEventRow } from '../../../src/network/store/network-events.js';
 import { emptyNetworkState } from '../../../src/network/store/network-state.js';

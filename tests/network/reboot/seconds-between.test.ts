@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { secondsBetween, type BootInstant } from '../../src/network/reboot-clock.js';
+import { secondsBetween, type BootInstant } from '../../../src/network/reboot/seconds-between.js';
 
 const T = Date.parse('2026-02-05T06:00:00.000Z');
 const HOUR_MS = 3_600_000;

@@ -1,9 +1,9 @@
-import type { NetworkConfig } from './config/network-types.js';
-import type { NetworkEventRow } from './store/network-events.js';
+import type { NetworkConfig } from '../config/network-types.js';
+import type { NetworkEventRow } from '../store/network-events.js';
 import { decideReboot, type RebootDecision, type RebootFacts } from './decide-reboot.js';
-import type { NetworkSystem } from './network-system.js';
-import type { BootInstant } from './reboot-clock.js';
-import { summarizeReboots } from './reboot-history.js';
+import type { NetworkSystem } from '../network-system.js';
+import type { BootInstant } from './seconds-between.js';
+import { summarizeReboots } from './summarize-reboots.js';
 
 /**
  * What the reboot guards decide on, read from the machine and the past reboots, except

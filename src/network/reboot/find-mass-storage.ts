@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { describeError, systemErrorCode } from '../errors.js';
+import { describeError, systemErrorCode } from '../../errors.js';
 
 /** One LUN of a USB mass-storage gadget function that has a backing file. */
 export interface MassStorageBacking {

@@ -2,8 +2,12 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
-import { describeBacking, findMassStorage, type MassStorageBacking } from '../../src/network/find-mass-storage.js';
-import { makeTempDir } from '../helpers/temp-dir.js';
+import {
+  describeBacking,
+  findMassStorage,
+  type MassStorageBacking,
+} from '../../../src/network/reboot/find-mass-storage.js';
+import { makeTempDir } from '../../helpers/temp-dir.js';
 
 /** A file's contents, or `{ dir: true }` for a folder where configfs would have a file (an unreadable part). */
 type Entry = string | { dir: true };
