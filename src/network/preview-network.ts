@@ -6,7 +6,8 @@ import type { LinkVerdict } from './classify-link.js';
 import { decideAfterCheck, type LadderDecision } from './decide-ladder.js';
 import type { RebootDecision } from './reboot/decide-reboot.js';
 import type { NetworkSystem } from './network-system.js';
-import { decideRebootNow, gatherRebootFacts } from './reboot/gather-reboot-facts.js';
+import { gatherRebootFacts } from './reboot/gather-reboot-facts.js';
+import { runRebootGuards } from './reboot/run-reboot-guards.js';
 
 /** What the network part of the next tick would do, found without doing any of it. */
 export interface NetworkPreview {
@@ -48,6 +49,6 @@ export async function previewNetwork(
   const failedLadderRunsIfNoRungHeals = (verdict.state === 'up' ? 0 : state.failed_ladder_runs) + 1;
   const now = { atMs: nowMs, bootId: system.bootId(), uptimeSeconds: system.uptimeSeconds() };
   const facts = gatherRebootFacts(network, failedLadderRunsIfNoRungHeals, pastReboots, now, system);
-  const { decision: rebootIfNoRungHeals } = await decideRebootNow(facts, network, system);
+  const { decision: rebootIfNoRungHeals } = await runRebootGuards(facts, network, system);
   return { verdict, consecutiveFailures, decision, failedLadderRunsIfNoRungHeals, rebootIfNoRungHeals };
 }

@@ -24,7 +24,8 @@ import { isLinkFailure, type LinkVerdict } from './classify-link.js';
 import { decideAfterCheck, type LadderDecision } from './decide-ladder.js';
 import { isSuppressedReboot, type RebootDecision } from './reboot/decide-reboot.js';
 import type { NetworkSystem } from './network-system.js';
-import { decideRebootNow, gatherRebootFacts } from './reboot/gather-reboot-facts.js';
+import { gatherRebootFacts } from './reboot/gather-reboot-facts.js';
+import { runRebootGuards } from './reboot/run-reboot-guards.js';
 import { runLadder, type LadderRun } from './run-ladder.js';
 import { describeRung } from './describe-rung.js';
 import { repairInterruptedLadder } from './repair-interrupted-ladder.js';
@@ -256,7 +257,7 @@ export async function runNetworkTick(network: NetworkConfig, deps: NetworkTickDe
 
   const now = { atMs: system.now().getTime(), bootId: system.bootId(), uptimeSeconds: system.uptimeSeconds() };
   const facts = gatherRebootFacts(network, failedLadderRuns, readReboots(audit.db), now, system);
-  const { decision: rebootDecision } = await decideRebootNow(facts, network, system);
+  const { decision: rebootDecision } = await runRebootGuards(facts, network, system);
   outcome.rebootDecision = rebootDecision;
   if (rebootDecision.kind !== 'reboot' || network.reboot === undefined) {
     if (rebootDecision.kind === 'hold') {

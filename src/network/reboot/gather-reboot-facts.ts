@@ -1,6 +1,6 @@
 import type { NetworkConfig } from '../config/network-types.js';
 import type { NetworkEventRow } from '../store/network-events.js';
-import { decideReboot, type RebootDecision, type RebootFacts } from './decide-reboot.js';
+import type { RebootFacts } from './decide-reboot.js';
 import type { NetworkSystem } from '../network-system.js';
 import type { BootInstant } from './seconds-between.js';
 import { summarizeReboots } from './summarize-reboots.js';
@@ -35,17 +35,4 @@ export function gatherRebootFacts(
         : undefined,
     reachability: reboot?.veto_if_reachable === undefined ? undefined : 'not_probed',
   };
-}
-
-/** Asks the guards, running the veto probes only when the decision comes down to them. */
-export async function decideRebootNow(
-  facts: RebootFacts,
-  network: NetworkConfig,
-  system: Pick<NetworkSystem, 'runProbeSet'>,
-): Promise<{ decision: RebootDecision; facts: RebootFacts }> {
-  const decision = decideReboot(facts);
-  const veto = network.reboot?.veto_if_reachable;
-  if (decision.kind !== 'probe' || veto === undefined) return { decision, facts };
-  const probed = { ...facts, reachability: await system.runProbeSet(veto) };
-  return { decision: decideReboot(probed), facts: probed };
 }
