@@ -17,15 +17,14 @@ import {
 } from './store/network-state.js';
 import type { AuditWriter } from '../store/audit-writer.js';
 import type { RaiseEvent, WatchdogEvent } from '../notify/watchdog-event.js';
-import { commandSucceeded, describeCommandResult } from '../system/describe-command-result.js';
 import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
 import { checkLink } from './check-link.js';
 import { isLinkFailure, type LinkVerdict } from './classify-link.js';
 import { decideAfterCheck, type LadderDecision } from './decide-ladder.js';
-import { isSuppressedReboot, type RebootDecision } from './reboot/decide-reboot.js';
+import type { RebootDecision } from './reboot/decide-reboot.js';
 import type { NetworkSystem } from './network-system.js';
-import { gatherRebootFacts } from './reboot/gather-reboot-facts.js';
-import { runRebootGuards } from './reboot/run-reboot-guards.js';
+import { considerReboot } from './reboot/consider-reboot.js';
+import type { RebootReport } from './reboot/run-reboot.js';
 import { runLadder, type LadderRun } from './run-ladder.js';
 import { describeRung } from './describe-rung.js';
 import { repairInterruptedLadder } from './repair-interrupted-ladder.js';
@@ -42,14 +41,6 @@ export interface NetworkTickDeps {
   raise?: RaiseEvent | undefined;
 }
 
-/** A reboot the guards let through, and how its command went. */
-export interface RebootReport {
-  reason: string;
-  eventId: number;
-  commandOk: boolean;
-  detail: string;
-}
-
 export interface NetworkTickOutcome {
   interface: string;
   /** The state of the check before this one (`undefined` if there was none). */
@@ -62,9 +53,6 @@ export interface NetworkTickOutcome {
   rebootDecision?: RebootDecision;
   reboot?: RebootReport;
 }
-
-/** How long a reboot command's process group has to stop after SIGTERM when it times out. */
-const REBOOT_KILL_GRACE_MS = 2000;
 
 /**
  * The network part of a tick: check the uplink, record what changed, climb the ladder when
@@ -255,69 +243,22 @@ export async function runNetworkTick(network: NetworkConfig, deps: NetworkTickDe
     `network ${name}: the ladder did not heal the link (${why}); ${formatCount(failedLadderRuns, 'consecutive failed run')}, a reboot is considered from ${network.max_failures}`,
   );
 
-  const now = { atMs: system.now().getTime(), bootId: system.bootId(), uptimeSeconds: system.uptimeSeconds() };
-  const facts = gatherRebootFacts(network, failedLadderRuns, readReboots(audit.db), now, system);
-  const { decision: rebootDecision } = await runRebootGuards(facts, network, system);
-  outcome.rebootDecision = rebootDecision;
-  if (rebootDecision.kind !== 'reboot' || network.reboot === undefined) {
-    if (rebootDecision.kind === 'hold') {
-      record({
-        kind: 'reboot_held',
-        ladderId,
-        rung: rebootDecision.guard,
-        outcome: 'held',
-        detail: rebootDecision.reason,
-      });
-      logger.warn(`network ${name}: no reboot, held by ${rebootDecision.guard}: ${rebootDecision.reason}`);
-      if (isSuppressedReboot(rebootDecision.guard))
-        tell({
-          kind: 'reboot_suppressed',
-          summary: `network ${name}: reboot held by ${rebootDecision.guard}: ${rebootDecision.reason}`,
-          details: { guard: rebootDecision.guard, reason: rebootDecision.reason, failed_ladder_runs: failedLadderRuns },
-        });
-    }
-    return outcome;
-  }
-
-  // Recorded before the command runs: a reboot that works does not come back to say so.
-  const eventId = record({ kind: 'reboot', ladderId, outcome: 'requested', detail: rebootDecision.reason });
-  logger.error(`network ${name}: REBOOTING the device (${rebootDecision.reason}): ${network.reboot.command}`);
-  // Queued before the command, like its record: a reboot that works does not come back to tell.
-  tell({
-    kind: 'reboot_done',
-    summary: `network ${name}: rebooting the device: ${rebootDecision.reason}`,
-    details: { reason: rebootDecision.reason, failed_ladder_runs: failedLadderRuns, event_id: eventId },
-  });
-  const result = await system.runShellCommand({
-    // Never stopped by a stop request: a reboot stops this unit (SIGTERM) while its command
-    // still runs, and cutting the command short then could cancel the reboot it asked for.
-    signal: undefined,
-    command: network.reboot.command,
-    cwd: dirname(deps.configPath),
-    env: { ...system.env, WATCHDOG_INTERFACE: name, WATCHDOG_ACTION: 'reboot', WATCHDOG_REASON: rebootDecision.reason },
-    timeoutMs: network.reboot.timeout_seconds * 1000,
-    killGraceMs: REBOOT_KILL_GRACE_MS,
-  });
-  const commandOk = commandSucceeded(result);
-  const detail = describeCommandResult(result, network.reboot.timeout_seconds, 'reboot.timeout_seconds');
-  audit.write((db) =>
-    completeNetworkEvent(db, eventId, {
-      outcome: commandOk ? 'requested' : 'command_failed',
-      detail: `${rebootDecision.reason}; command ${detail}`,
-      durationMs: result.durationMs,
-      exitCode: result.exitCode,
-      outputTail: result.outputTail,
-    }),
+  const step = await considerReboot(
+    network,
+    { failedLadderRuns, ladderId, pastReboots: readReboots(audit.db) },
+    system,
+    {
+      record,
+      complete: (id, completion) => audit.write((db) => completeNetworkEvent(db, id, completion)),
+      tell,
+      logger,
+      runShellCommand: (options) => system.runShellCommand(options),
+      env: system.env,
+      cwd: dirname(deps.configPath),
+    },
   );
-  if (!commandOk) {
-    logger.error(`network ${name}: the reboot command failed: ${detail}`);
-    tell({
-      kind: 'reboot_failed',
-      summary: `network ${name}: the reboot command failed: ${detail}`,
-      details: { reason: rebootDecision.reason, command: detail, event_id: eventId },
-    });
-  }
-  outcome.reboot = { reason: rebootDecision.reason, eventId, commandOk, detail };
+  outcome.rebootDecision = step.decision;
+  if (step.reboot !== undefined) outcome.reboot = step.reboot;
   return outcome;
 }
 
