@@ -2,7 +2,7 @@ import type { WatchdogConfig } from '../config/types.js';
 import { HEALTH_STATES } from '../heartbeat/health-state.js';
 import { isSuppressedReboot, type RebootGuard } from '../network/reboot/decide-reboot.js';
 import { COUNTED_ROWS, countRows, type Count } from '../store/metric-counts.js';
-import { readNetworkState } from '../network/store/network-state.js';
+import { readNetworkState } from '../network/store/read-network-state.js';
 import { countPending } from '../notify/queue/notification-rows.js';
 import type { Store } from '../store/open-store.js';
 import { readProcessStates } from '../store/read-state.js';

@@ -1,6 +1,6 @@
 import type { NetworkConfig } from './config/network-types.js';
-import type { NetworkEventRow } from './store/network-events.js';
-import type { NetworkStateRow } from './store/network-state.js';
+import type { NetworkEventRow } from './store/read-network-events.js';
+import type { NetworkStateRow } from './store/read-network-state.js';
 import { checkLink } from './check-link.js';
 import type { LinkVerdict } from './classify-link.js';
 import { decideAfterCheck, type LadderDecision } from './decide-ladder.js';

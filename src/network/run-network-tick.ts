@@ -3,18 +3,13 @@ import type { NetworkConfig } from './config/network-types.js';
 import type { Logger } from '../logging/logger.js';
 import {
   completeNetworkEvent,
-  readReboots,
   recordNetworkEvent,
   type EventStamp,
   type NetworkEventInput,
-} from './store/network-events.js';
-import {
-  readNetworkState,
-  writeHealed,
-  writeLadderRun,
-  writeNetworkCheck,
-  type NetworkStateRow,
-} from './store/network-state.js';
+} from './store/record-network-event.js';
+import { readReboots } from './store/read-network-events.js';
+import { readNetworkState, type NetworkStateRow } from './store/read-network-state.js';
+import { writeHealed, writeLadderRun, writeNetworkCheck } from './store/record-network-state.js';
 import type { AuditWriter } from '../store/audit-writer.js';
 import type { RaiseEvent, WatchdogEvent } from '../notify/watchdog-event.js';
 import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';

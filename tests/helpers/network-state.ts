@@ -1,4 +1,4 @@
-import type { NetworkStateRow } from '../../src/network/store/network-state.js';
+import type { NetworkStateRow } from '../../src/network/store/read-network-state.js';
 
 /**
  * The stored state of a link that has been failing for a while, as the status tests read

@@ -6,7 +6,7 @@ import { normalizeNetwork } from '../../src/network/config/normalize-network.js'
 import { runNetworkTick, type NetworkTickOutcome } from '../../src/network/run-network-tick.js';
 import type { WatchdogEvent } from '../../src/notify/watchdog-event.js';
 import { directWriter } from '../../src/store/audit-writer.js';
-import { readReboots } from '../../src/network/store/network-events.js';
+import { readReboots } from '../../src/network/store/read-network-events.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
 import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
 import { onCleanup } from '../helpers/cleanup.js';

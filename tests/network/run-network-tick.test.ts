@@ -10,8 +10,13 @@ import type { MassStorageBacking, MassStorageScan } from '../../src/network/rebo
 import { previewNetwork } from '../../src/network/preview-network.js';
 import type { ProbeSetSpec } from '../../src/network/probe.js';
 import { runNetworkTick, type NetworkTickOutcome } from '../../src/network/run-network-tick.js';
-import { readReboots, recordNetworkEvent, type NetworkEventRow } from '../../src/network/store/network-events.js';
-import { emptyNetworkState, readNetworkState, type NetworkStateRow } from '../../src/network/store/network-state.js';
+import { recordNetworkEvent } from '../../src/network/store/record-network-event.js';
+import { readReboots, type NetworkEventRow } from '../../src/network/store/read-network-events.js';
+import {
+  emptyNetworkState,
+  readNetworkState,
+  type NetworkStateRow,
+} from '../../src/network/store/read-network-state.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
 import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
 import { onCleanup } from '../helpers/cleanup.js';

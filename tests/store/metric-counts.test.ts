@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { COUNTED_ROWS, countRows, type Count, type CountedRows } from '../../src/store/metric-counts.js';
-import { recordNetworkEvent, type NetworkEventKind } from '../../src/network/store/network-events.js';
+import { recordNetworkEvent, type NetworkEventKind } from '../../src/network/store/record-network-event.js';
 import { queueNotification, type NotificationState } from '../../src/notify/queue/notification-rows.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
 import { beginRecovery, finishRecovery, type RecoveryKind } from '../../src/store/record-recovery.js';

@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { validateConfig } from '../../src/config/validate-config.js';
 import { readHeartbeatFile } from '../../src/heartbeat/read-heartbeat-file.js';
-import { recordNetworkEvent } from '../../src/network/store/network-events.js';
+import { recordNetworkEvent } from '../../src/network/store/record-network-event.js';
 import { openStore } from '../../src/store/open-store.js';
 import { runCheckTick } from '../../src/tick/run-check-tick.js';
 import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';

@@ -1,5 +1,5 @@
 import { readAuditEvents } from '../../store/audit-events.js';
-import { readNetworkEvents } from '../../network/store/network-events.js';
+import { readNetworkEvents } from '../../network/store/read-network-events.js';
 import { formatAuditEvents } from '../format/format-audit-events.js';
 import { formatJson } from '../format/format-json.js';
 import { formatNotifications } from '../../notify/format/format-notifications.js';

@@ -1,4 +1,4 @@
-import type { NetworkEventRow } from '../store/network-events.js';
+import type { NetworkEventRow } from '../store/read-network-events.js';
 import { renderTable } from '../../display/render-table.js';
 
 /** `watchdog history --network` as a table, newest first as given. */

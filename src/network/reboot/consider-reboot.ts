@@ -1,6 +1,6 @@
 import type { NetworkConfig } from '../config/network-types.js';
 import type { NetworkSystem } from '../network-system.js';
-import type { NetworkEventRow } from '../store/network-events.js';
+import type { NetworkEventRow } from '../store/read-network-events.js';
 import { isSuppressedReboot, type RebootDecision } from './decide-reboot.js';
 import { gatherRebootFacts } from './gather-reboot-facts.js';
 import { runReboot, type RebootEffects, type RebootReport } from './run-reboot.js';

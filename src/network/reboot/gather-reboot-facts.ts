@@ -1,5 +1,5 @@
 import type { NetworkConfig } from '../config/network-types.js';
-import type { NetworkEventRow } from '../store/network-events.js';
+import type { NetworkEventRow } from '../store/read-network-events.js';
 import type { RebootFacts } from './decide-reboot.js';
 import type { NetworkSystem } from '../network-system.js';
 import type { BootInstant } from './seconds-between.js';

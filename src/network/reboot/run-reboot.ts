@@ -3,7 +3,7 @@ import type { WatchdogEvent } from '../../notify/watchdog-event.js';
 import { commandSucceeded, describeCommandResult } from '../../system/describe-command-result.js';
 import type { RebootConfig } from '../config/network-types.js';
 import type { NetworkSystem } from '../network-system.js';
-import type { NetworkEventInput } from '../store/network-events.js';
+import type { NetworkEventInput } from '../store/record-network-event.js';
 
 /** What a reboot does to the world, passed in so it is tested with fakes. */
 export interface RebootEffects {

@@ -1,5 +1,5 @@
 import { normalizeBootId } from '../../system/boot-info.js';
-import type { NetworkEventRow } from '../store/network-events.js';
+import type { NetworkEventRow } from '../store/read-network-events.js';
 import { secondsBetween, type BootInstant } from './seconds-between.js';
 
 const DAY_SECONDS = 24 * 60 * 60;

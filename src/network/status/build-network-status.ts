@@ -1,8 +1,8 @@
 import type { NetworkConfig } from '../config/network-types.js';
 import type { BootInstant } from '../reboot/seconds-between.js';
 import { summarizeReboots } from '../reboot/summarize-reboots.js';
-import type { NetworkEventRow } from '../store/network-events.js';
-import type { NetworkStateRow } from '../store/network-state.js';
+import type { NetworkEventRow } from '../store/read-network-events.js';
+import type { NetworkStateRow } from '../store/read-network-state.js';
 
 /** The uplink in `watchdog status`, as the text shows it and `--json` prints it (under `network`). */
 export interface NetworkStatus {

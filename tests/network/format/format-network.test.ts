@@ -11,8 +11,8 @@ import type { NetworkPreview } from '../../../src/network/preview-network.js';
 import type { RungReport } from '../../../src/network/run-ladder.js';
 import type { NetworkTickOutcome } from '../../../src/network/run-network-tick.js';
 import { buildNetworkStatus } from '../../../src/network/status/build-network-status.js';
-import type { NetworkEventRow } from '../../../src/network/store/network-events.js';
-import { emptyNetworkState } from '../../../src/network/store/network-state.js';
+import type { NetworkEventRow } from '../../../src/network/store/read-network-events.js';
+import { emptyNetworkState } from '../../../src/network/store/read-network-state.js';
 import { failingLinkState } from '../../helpers/network-state.js';
 
 const NOW = Date.parse('2026-06-30T12:00:00Z');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { BootInstant } from '../../../src/network/reboot/seconds-between.js';
 import { summarizeReboots } from '../../../src/network/reboot/summarize-reboots.js';
-import type { NetworkEventRow } from '../../../src/network/store/network-events.js';
+import type { NetworkEventRow } from '../../../src/network/store/read-network-events.js';
 
 const NOW_MS = Date.parse('2026-02-05T12:00:00.000Z');
 const HOUR_MS = 3_600_000;

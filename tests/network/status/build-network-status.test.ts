@@ -4,8 +4,8 @@ import type { NetworkConfig, RawNetworkConfig } from '../../../src/network/confi
 import { normalizeNetwork } from '../../../src/network/config/normalize-network.js';
 import type { BootInstant } from '../../../src/network/reboot/seconds-between.js';
 import { buildNetworkStatus } from '../../../src/network/status/build-network-status.js';
-import type { NetworkEventRow } from '../../../src/network/store/network-events.js';
-import { emptyNetworkState } from '../../../src/network/store/network-state.js';
+import type { NetworkEventRow } from '../../../src/network/store/read-network-events.js';
+import { emptyNetworkState } from '../../../src/network/store/read-network-state.js';
 import { formatUtcTimestamp } from '../../../src/time/format-utc-timestamp.js';
 import { failingLinkState } from '../../helpers/network-state.js';
 

@@ -5,21 +5,18 @@ import Database from 'better-sqlite3';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../../src/store/migrations.js';
 import {
   completeNetworkEvent,
-  readLadderEvents,
-  readNetworkEvents,
-  readReboots,
   recordNetworkEvent,
   type EventStamp,
   type NetworkEventInput,
-} from '../../../src/network/store/network-events.js';
+} from '../../../src/network/store/record-network-event.js';
+import { readLadderEvents, readNetworkEvents, readReboots } from '../../../src/network/store/read-network-events.js';
+import { emptyNetworkState, readNetworkState } from '../../../src/network/store/read-network-state.js';
 import {
-  emptyNetworkState,
-  readNetworkState,
   writeHealed,
   writeLadderRun,
   writeNetworkCheck,
   type NetworkCheckRecord,
-} from '../../../src/network/store/network-state.js';
+} from '../../../src/network/store/record-network-state.js';
 import { openStore, type Store } from '../../../src/store/open-store.js';
 import { applyRetention } from '../../../src/store/retention.js';
 import { formatUtcTimestamp } from '../../../src/time/format-utc-timestamp.js';
