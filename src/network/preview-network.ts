@@ -1,9 +1,9 @@
 import type { NetworkConfig } from './config/network-types.js';
 import type { NetworkEventRow } from './store/read-network-events.js';
 import type { NetworkStateRow } from './store/read-network-state.js';
-import { checkLink } from './check-link.js';
-import type { LinkVerdict } from './classify-link.js';
-import { decideAfterCheck, type LadderDecision } from './decide-ladder.js';
+import { checkLink } from './link/check-link.js';
+import type { LinkVerdict } from './link/classify-link.js';
+import { decideAfterCheck, type LadderDecision } from './ladder/decide-ladder.js';
 import type { RebootDecision } from './reboot/decide-reboot.js';
 import type { NetworkSystem } from './network-system.js';
 import { gatherRebootFacts } from './reboot/gather-reboot-facts.js';

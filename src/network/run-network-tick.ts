@@ -3,17 +3,17 @@ import type { Logger } from '../logging/logger.js';
 import type { RaiseEvent, WatchdogEvent } from '../notify/watchdog-event.js';
 import type { AuditWriter } from '../store/audit-writer.js';
 import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
-import type { LinkVerdict } from './classify-link.js';
-import { runRecordedLadder } from './run-recorded-ladder.js';
+import type { LinkVerdict } from './link/classify-link.js';
+import { runRecordedLadder } from './ladder/run-recorded-ladder.js';
 import type { NetworkConfig } from './config/network-types.js';
-import type { LadderDecision } from './decide-ladder.js';
+import type { LadderDecision } from './ladder/decide-ladder.js';
 import type { NetworkSystem } from './network-system.js';
 import { considerReboot } from './reboot/consider-reboot.js';
 import type { RebootDecision } from './reboot/decide-reboot.js';
 import type { RebootReport } from './reboot/run-reboot.js';
-import { repairInterruptedLadder } from './repair-interrupted-ladder.js';
-import type { LadderRun } from './run-ladder.js';
-import { runLinkCheck } from './run-link-check.js';
+import { repairInterruptedLadder } from './ladder/repair-interrupted-ladder.js';
+import type { LadderRun } from './ladder/run-ladder.js';
+import { runLinkCheck } from './link/run-link-check.js';
 import { readReboots } from './store/read-network-events.js';
 import {
   completeNetworkEvent,

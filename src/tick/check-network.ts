@@ -50,7 +50,7 @@ async function checkNetwork(
 }
 
 async function setLeftoverLinksUp(network: NetworkConfig, audit: AuditWriter, deps: TickDeps): Promise<void> {
-  const { setLinksLeftDownUp } = await import('../network/repair-interrupted-ladder.js');
+  const { setLinksLeftDownUp } = await import('../network/ladder/repair-interrupted-ladder.js');
   await setLinksLeftDownUp(network.interface, {
     audit,
     system: await networkSystemOf(network, deps),

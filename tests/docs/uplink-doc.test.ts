@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { validateConfig } from '../../src/config/validate-config.js';
-import { classifyLink } from '../../src/network/classify-link.js';
-import { renameHint } from '../../src/network/locate-interface.js';
+import { classifyLink } from '../../src/network/link/classify-link.js';
+import { renameHint } from '../../src/network/link/locate-interface.js';
 
 const TEXT = readFileSync(new URL('../../docs/uplink.md', import.meta.url), 'utf8');
 

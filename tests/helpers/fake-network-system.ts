@@ -2,12 +2,12 @@ import type { WakeOnLanTarget } from '../../src/wake/wake-on-lan-target.js';
 import type { SendMagicPacketResult } from '../../src/wake/send-magic-packet.js';
 import type { MassStorageScan } from '../../src/network/reboot/find-mass-storage.js';
 import type { NetworkSystem } from '../../src/network/network-system.js';
-import type { ProbeSetResult, ProbeSetSpec } from '../../src/network/probe.js';
+import type { ProbeSetResult, ProbeSetSpec } from '../../src/network/probes/probe.js';
 import { describeProbe } from '../../src/network/probes/describe-probe.js';
-import type { InterfaceEntry } from '../../src/network/list-interfaces.js';
-import type { LinkReading } from '../../src/network/read-link.js';
-import type { Ipv6Entry } from '../../src/network/usable-ipv6.js';
-import type { SetLinkResult } from '../../src/network/set-link.js';
+import type { InterfaceEntry } from '../../src/network/link/list-interfaces.js';
+import type { LinkReading } from '../../src/network/link/read-link.js';
+import type { Ipv6Entry } from '../../src/network/link/usable-ipv6.js';
+import type { SetLinkResult } from '../../src/network/link/set-link.js';
 import type { ShellCommandOptions, ShellCommandResult } from '../../src/system/run-shell-command.js';
 
 /** The fake uplink as its kernel would report it. */

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RungConfig } from '../../src/network/config/network-types.js';
-import { runRung } from '../../src/network/run-rung.js';
+import { runRung } from '../../src/network/ladder/run-rung.js';
 import { sendMagicPacket } from '../../src/wake/send-magic-packet.js';
 import { fakeNetworkSystem } from '../helpers/fake-network-system.js';
 import { freePort } from '../helpers/free-port.js';

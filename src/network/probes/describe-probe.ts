@@ -1,4 +1,4 @@
-import type { ProbeSpec } from '../probe.js';
+import type { ProbeSpec } from './probe.js';
 
 /**
  * A probe in a few words, for logs, summaries and the audit log: `icmp 10.0.0.1`,

@@ -1,5 +1,5 @@
 import { httpRequest } from '../../system/http-request.js';
-import type { ProbeResult, ProbeSpec } from '../probe.js';
+import type { ProbeResult, ProbeSpec } from './probe.js';
 
 /**
  * Sends `GET url` and answers when the response status is `expect_status`. The timeout

@@ -1,5 +1,5 @@
 import { describeError } from '../../errors.js';
-import type { ProbeResult, ProbeSetResult, ProbeSetSpec, ProbeSpec, RunProbe } from '../probe.js';
+import type { ProbeResult, ProbeSetResult, ProbeSetSpec, ProbeSpec, RunProbe } from './probe.js';
 import { describeProbe } from './describe-probe.js';
 import { runProbe } from './run-probe.js';
 

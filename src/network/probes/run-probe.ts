@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { describeError } from '../../errors.js';
-import type { ProbeResult, ProbeSpec, RunProbe } from '../probe.js';
+import type { ProbeResult, ProbeSpec, RunProbe } from './probe.js';
 import { describeProbe } from './describe-probe.js';
 import { runHttpProbe } from './http-probe.js';
 import { runIcmpProbe } from './icmp-probe.js';

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { describeError, systemErrorCode } from '../../errors.js';
 import { formatSeconds } from '../../time/format-duration.js';
-import type { ProbeResult, ProbeSpec } from '../probe.js';
+import type { ProbeResult, ProbeSpec } from './probe.js';
 
 /**
  * Opens a TCP connection to `host:port` and answers when it is established; the

@@ -6,9 +6,9 @@ import { formatNetworkStatus } from '../../../src/network/format/format-network-
 import { formatNetworkTick, formatRebootLines } from '../../../src/network/format/format-network-tick.js';
 import type { NetworkConfig, RawNetworkConfig } from '../../../src/network/config/network-types.js';
 import { normalizeNetwork } from '../../../src/network/config/normalize-network.js';
-import type { LinkVerdict } from '../../../src/network/classify-link.js';
+import type { LinkVerdict } from '../../../src/network/link/classify-link.js';
 import type { NetworkPreview } from '../../../src/network/preview-network.js';
-import type { RungReport } from '../../../src/network/run-ladder.js';
+import type { RungReport } from '../../../src/network/ladder/run-ladder.js';
 import type { NetworkTickOutcome } from '../../../src/network/run-network-tick.js';
 import { buildNetworkStatus } from '../../../src/network/status/build-network-status.js';
 import type { NetworkEventRow } from '../../../src/network/store/read-network-events.js';

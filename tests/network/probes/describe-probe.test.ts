@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ProbeSpec } from '../../../src/network/probe.js';
+import type { ProbeSpec } from '../../../src/network/probes/probe.js';
 import { describeProbe } from '../../../src/network/probes/describe-probe.js';
 
 describe('describeProbe', () => {

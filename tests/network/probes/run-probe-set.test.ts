@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ProbeResult, ProbeSetSpec, ProbeSpec, RunProbe } from '../../../src/network/probe.js';
+import type { ProbeResult, ProbeSetSpec, ProbeSpec, RunProbe } from '../../../src/network/probes/probe.js';
 import { describeProbe } from '../../../src/network/probes/describe-probe.js';
 import { runProbeSet } from '../../../src/network/probes/run-probe-set.js';
 

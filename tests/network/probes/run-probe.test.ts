@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
-import type { ProbeSpec } from '../../../src/network/probe.js';
+import type { ProbeSpec } from '../../../src/network/probes/probe.js';
 import { runProbe } from '../../../src/network/probes/run-probe.js';
 import { listenOnFreePort } from '../../helpers/free-port.js';
 

@@ -1,11 +1,11 @@
-import type { Logger } from '../logging/logger.js';
-import type { AuditWriter } from '../store/audit-writer.js';
-import { completeNetworkEvent, type NetworkEventInput } from './store/record-network-event.js';
-import { readLinksLeftDown, readUnfinishedLadders } from './store/read-network-events.js';
-import { readNetworkState } from './store/read-network-state.js';
-import { writeLadderRun } from './store/record-network-state.js';
-import type { NetworkSystem } from './network-system.js';
-import { formatCount } from '../display/format-count.js';
+import type { Logger } from '../../logging/logger.js';
+import type { AuditWriter } from '../../store/audit-writer.js';
+import { completeNetworkEvent, type NetworkEventInput } from '../store/record-network-event.js';
+import { readLinksLeftDown, readUnfinishedLadders } from '../store/read-network-events.js';
+import { readNetworkState } from '../store/read-network-state.js';
+import { writeLadderRun } from '../store/record-network-state.js';
+import type { NetworkSystem } from '../network-system.js';
+import { formatCount } from '../../display/format-count.js';
 
 export interface LadderRepairDeps {
   audit: AuditWriter;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { LinkState } from '../../src/network/classify-link.js';
-import { decideLadder, type LadderDecision, type LadderFacts } from '../../src/network/decide-ladder.js';
+import type { LinkState } from '../../../src/network/link/classify-link.js';
+import { decideLadder, type LadderDecision, type LadderFacts } from '../../../src/network/ladder/decide-ladder.js';
 
 const NOW_MS = Date.parse('2026-02-05T06:17:29.601Z');
 const MINUTE_MS = 60_000;

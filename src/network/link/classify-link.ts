@@ -1,4 +1,4 @@
-import type { ProbeSetResult } from './probe.js';
+import type { ProbeSetResult } from '../probes/probe.js';
 import type { LinkReading } from './read-link.js';
 import { splitIpv4 } from './usable-ipv4.js';
 import { whyIpv6Unusable } from './usable-ipv6.js';

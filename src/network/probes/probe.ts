@@ -56,5 +56,5 @@ export interface ProbeSetResult {
   summary: string;
 }
 
-/** Runs one probe (`runProbe` in `probes/run-probe.ts`, or a fake in tests). Never rejects: every failure is `answered: false` with a detail. */
+/** Runs one probe (`runProbe` in `run-probe.ts`, or a fake in tests). Never rejects: every failure is `answered: false` with a detail. */
 export type RunProbe = (probe: ProbeSpec) => Promise<ProbeResult>;

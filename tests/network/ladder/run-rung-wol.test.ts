@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { RungConfig } from '../../src/network/config/network-types.js';
-import { runRung, type RungContext } from '../../src/network/run-rung.js';
-import { fakeNetworkSystem } from '../helpers/fake-network-system.js';
+import type { RungConfig } from '../../../src/network/config/network-types.js';
+import { runRung, type RungContext } from '../../../src/network/ladder/run-rung.js';
+import { fakeNetworkSystem } from '../../helpers/fake-network-system.js';
 
 /** A documentation MAC and a LAN broadcast address: the fake sends nothing. */
 const wakeModem: RungConfig = {

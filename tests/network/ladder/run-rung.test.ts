@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { RungConfig } from '../../src/network/config/network-types.js';
-import { runRung, type RungContext } from '../../src/network/run-rung.js';
-import type { ShellCommandResult } from '../../src/system/run-shell-command.js';
-import { fakeNetworkSystem } from '../helpers/fake-network-system.js';
+import type { RungConfig } from '../../../src/network/config/network-types.js';
+import { runRung, type RungContext } from '../../../src/network/ladder/run-rung.js';
+import type { ShellCommandResult } from '../../../src/system/run-shell-command.js';
+import { fakeNetworkSystem } from '../../helpers/fake-network-system.js';
 
 const bounce: RungConfig = { type: 'bounce', name: 'bounce', down_seconds: 2, settle_seconds: 15 };
 const restart: RungConfig = {

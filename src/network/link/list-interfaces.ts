@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { systemErrorCode } from '../errors.js';
+import { systemErrorCode } from '../../errors.js';
 
 /** One network interface as sysfs shows it. */
 export interface InterfaceEntry {

@@ -1,17 +1,17 @@
-import type { Logger } from '../logging/logger.js';
-import type { WatchdogEvent } from '../notify/watchdog-event.js';
-import type { AuditWriter } from '../store/audit-writer.js';
-import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
-import { formatCount } from '../display/format-count.js';
-import type { NetworkConfig } from './config/network-types.js';
-import { checkLink } from './check-link.js';
+import type { Logger } from '../../logging/logger.js';
+import type { WatchdogEvent } from '../../notify/watchdog-event.js';
+import type { AuditWriter } from '../../store/audit-writer.js';
+import { formatUtcTimestamp } from '../../time/format-utc-timestamp.js';
+import { formatCount } from '../../display/format-count.js';
+import type { NetworkConfig } from '../config/network-types.js';
+import { checkLink } from '../link/check-link.js';
 import type { LadderDecision } from './decide-ladder.js';
 import { describeRung } from './describe-rung.js';
-import type { NetworkSystem } from './network-system.js';
+import type { NetworkSystem } from '../network-system.js';
 import { runLadder, type LadderRun } from './run-ladder.js';
-import type { LinkCheck } from './run-link-check.js';
-import { completeNetworkEvent, type NetworkEventInput } from './store/record-network-event.js';
-import { writeHealed, writeLadderRun } from './store/record-network-state.js';
+import type { LinkCheck } from '../link/run-link-check.js';
+import { completeNetworkEvent, type NetworkEventInput } from '../store/record-network-event.js';
+import { writeHealed, writeLadderRun } from '../store/record-network-state.js';
 
 export interface RecordedLadderDeps {
   audit: AuditWriter;

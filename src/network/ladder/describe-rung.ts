@@ -1,4 +1,4 @@
-import type { RungConfig } from './config/network-types.js';
+import type { RungConfig } from '../config/network-types.js';
 
 /** What a rung does, in a few words, for the log. */
 export function describeRung(rung: RungConfig): string {

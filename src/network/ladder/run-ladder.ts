@@ -1,6 +1,6 @@
-import type { NetworkConfig, RungConfig } from './config/network-types.js';
-import type { LinkVerdict } from './classify-link.js';
-import type { NetworkSystem } from './network-system.js';
+import type { NetworkConfig, RungConfig } from '../config/network-types.js';
+import type { LinkVerdict } from '../link/classify-link.js';
+import type { NetworkSystem } from '../network-system.js';
 import { runRung, type RungRun } from './run-rung.js';
 
 /** One rung as it went: what it did, and the re-check after it settled. */

@@ -1,16 +1,16 @@
-import type { Logger } from '../logging/logger.js';
-import type { WatchdogEvent } from '../notify/watchdog-event.js';
-import type { AuditWriter } from '../store/audit-writer.js';
-import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
-import { formatCount } from '../display/format-count.js';
-import type { NetworkConfig } from './config/network-types.js';
+import type { Logger } from '../../logging/logger.js';
+import type { WatchdogEvent } from '../../notify/watchdog-event.js';
+import type { AuditWriter } from '../../store/audit-writer.js';
+import { formatUtcTimestamp } from '../../time/format-utc-timestamp.js';
+import { formatCount } from '../../display/format-count.js';
+import type { NetworkConfig } from '../config/network-types.js';
 import { checkLink } from './check-link.js';
 import { isLinkFailure, type LinkVerdict } from './classify-link.js';
-import { decideAfterCheck, type LadderDecision } from './decide-ladder.js';
-import type { NetworkSystem } from './network-system.js';
-import { readNetworkState, type NetworkStateRow } from './store/read-network-state.js';
-import { writeNetworkCheck } from './store/record-network-state.js';
-import type { NetworkEventInput } from './store/record-network-event.js';
+import { decideAfterCheck, type LadderDecision } from '../ladder/decide-ladder.js';
+import type { NetworkSystem } from '../network-system.js';
+import { readNetworkState, type NetworkStateRow } from '../store/read-network-state.js';
+import { writeNetworkCheck } from '../store/record-network-state.js';
+import type { NetworkEventInput } from '../store/record-network-event.js';
 
 export interface LinkCheckDeps {
   audit: AuditWriter;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { RawNetworkConfig } from '../../src/network/config/network-types.js';
-import { normalizeNetwork } from '../../src/network/config/normalize-network.js';
-import { checkLink } from '../../src/network/check-link.js';
-import { FAKE_MAC, fakeNetworkSystem, type FakeNetworkSystemOptions } from '../helpers/fake-network-system.js';
+import type { RawNetworkConfig } from '../../../src/network/config/network-types.js';
+import { normalizeNetwork } from '../../../src/network/config/normalize-network.js';
+import { checkLink } from '../../../src/network/link/check-link.js';
+import { FAKE_MAC, fakeNetworkSystem, type FakeNetworkSystemOptions } from '../../helpers/fake-network-system.js';
 
 const network = (raw: Partial<RawNetworkConfig> = {}) =>
   normalizeNetwork({ interface: 'eth0', ...raw }, '/etc/watchdog');

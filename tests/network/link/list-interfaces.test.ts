@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { listInterfaces } from '../../src/network/list-interfaces.js';
-import { makeTempDir } from '../helpers/temp-dir.js';
+import { listInterfaces } from '../../../src/network/link/list-interfaces.js';
+import { makeTempDir } from '../../helpers/temp-dir.js';
 
 describe('listInterfaces', () => {
   it('lists each interface of a sysfs tree with its MAC in lower case, and whether it is stacked on another', () => {

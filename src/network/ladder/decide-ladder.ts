@@ -1,8 +1,8 @@
-import { formatSeconds } from '../time/format-duration.js';
-import type { NetworkConfig } from './config/network-types.js';
-import type { NetworkStateRow } from './store/read-network-state.js';
-import { isLinkFailure, type LinkState } from './classify-link.js';
-import { formatCount } from '../display/format-count.js';
+import { formatSeconds } from '../../time/format-duration.js';
+import type { NetworkConfig } from '../config/network-types.js';
+import type { NetworkStateRow } from '../store/read-network-state.js';
+import { isLinkFailure, type LinkState } from '../link/classify-link.js';
+import { formatCount } from '../../display/format-count.js';
 
 export interface LadderFacts {
   state: LinkState;

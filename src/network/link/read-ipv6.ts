@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { systemErrorCode } from '../errors.js';
+import { systemErrorCode } from '../../errors.js';
 import { parseIfInet6, type Ipv6Entry } from './usable-ipv6.js';
 
 /**

@@ -6,9 +6,9 @@ import {
   needsAliveProbes,
   type ClassifyLinkOptions,
   type LinkState,
-} from '../../src/network/classify-link.js';
-import type { ProbeSetResult } from '../../src/network/probe.js';
-import type { CarrierReading, LinkReading } from '../../src/network/read-link.js';
+} from '../../../src/network/link/classify-link.js';
+import type { ProbeSetResult } from '../../../src/network/probes/probe.js';
+import type { CarrierReading, LinkReading } from '../../../src/network/link/read-link.js';
 
 function reading(carrier: CarrierReading, ipv4: string[] = [], carrierError?: string): LinkReading {
   return carrierError === undefined

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { NetworkConfig, RawNetworkConfig, RungConfig } from '../../src/network/config/network-types.js';
-import { normalizeNetwork } from '../../src/network/config/normalize-network.js';
-import { checkLink } from '../../src/network/check-link.js';
-import { runLadder, type LadderContext, type RungReport } from '../../src/network/run-ladder.js';
+import type { NetworkConfig, RawNetworkConfig, RungConfig } from '../../../src/network/config/network-types.js';
+import { normalizeNetwork } from '../../../src/network/config/normalize-network.js';
+import { checkLink } from '../../../src/network/link/check-link.js';
+import { runLadder, type LadderContext, type RungReport } from '../../../src/network/ladder/run-ladder.js';
 import {
   FAKE_MAC,
   fakeNetworkSystem,
   type FakeNetworkSystem,
   type FakeNetworkSystemOptions,
-} from '../helpers/fake-network-system.js';
+} from '../../helpers/fake-network-system.js';
 
 /** bounce (2 s down, 15 s settle) → restart-networking (15 s settle) → respawn-nm (20 s settle). */
 function networkConfig(overrides: Partial<RawNetworkConfig> = {}): NetworkConfig {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { withSystemPath } from '../system/sbin-path.js';
+import { withSystemPath } from '../../system/sbin-path.js';
 
 export interface SetLinkResult {
   ok: boolean;

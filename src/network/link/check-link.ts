@@ -1,8 +1,8 @@
-import type { NetworkConfig } from './config/network-types.js';
+import type { NetworkConfig } from '../config/network-types.js';
 import { classifyLink, needsAliveProbes, type LinkVerdict } from './classify-link.js';
 import type { InterfaceEntry } from './list-interfaces.js';
 import { locateInterface, renameHint } from './locate-interface.js';
-import type { NetworkSystem } from './network-system.js';
+import type { NetworkSystem } from '../network-system.js';
 import type { LinkReading } from './read-link.js';
 
 /**

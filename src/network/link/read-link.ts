@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
-import { describeError, systemErrorCode } from '../errors.js';
+import { describeError, systemErrorCode } from '../../errors.js';
 import type { Ipv6Entry } from './usable-ipv6.js';
 
 /**

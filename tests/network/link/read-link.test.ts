@@ -5,12 +5,17 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { carrierOfReadError, readLink, type CarrierReading, type LinkReading } from '../../src/network/read-link.js';
-import { createNetworkPair, type NetworkPair } from '../helpers/network-namespace.js';
-import { makeTempDir } from '../helpers/temp-dir.js';
+import {
+  carrierOfReadError,
+  readLink,
+  type CarrierReading,
+  type LinkReading,
+} from '../../../src/network/link/read-link.js';
+import { createNetworkPair, type NetworkPair } from '../../helpers/network-namespace.js';
+import { makeTempDir } from '../../helpers/temp-dir.js';
 
-const READ_LINK_ONCE = fileURLToPath(new URL('../fixtures/read-link-once.ts', import.meta.url));
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const READ_LINK_ONCE = fileURLToPath(new URL('../../fixtures/read-link-once.ts', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** Stops a test that hangs instead of letting it block the run; never an assertion on speed. */
 const hangGuard = { timeout: 60_000 };

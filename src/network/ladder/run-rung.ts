@@ -1,7 +1,7 @@
-import type { RungConfig } from './config/network-types.js';
-import { commandSucceeded, describeCommandResult } from '../system/describe-command-result.js';
-import { formatSeconds } from '../time/format-duration.js';
-import type { NetworkSystem } from './network-system.js';
+import type { RungConfig } from '../config/network-types.js';
+import { commandSucceeded, describeCommandResult } from '../../system/describe-command-result.js';
+import { formatSeconds } from '../../time/format-duration.js';
+import type { NetworkSystem } from '../network-system.js';
 
 /** What running one rung did (before the re-check that tells whether it healed). */
 export interface RungRun {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { InterfaceEntry } from '../../src/network/list-interfaces.js';
-import { locateInterface, renameHint, type InterfaceLocation } from '../../src/network/locate-interface.js';
+import type { InterfaceEntry } from '../../../src/network/link/list-interfaces.js';
+import { locateInterface, renameHint, type InterfaceLocation } from '../../../src/network/link/locate-interface.js';
 
 const MAC = '02:00:5e:00:53:01';
 const OTHER_MAC = '02:00:5e:00:53:02';
