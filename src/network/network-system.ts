@@ -7,7 +7,7 @@ import { runShellCommand, type ShellCommandOptions, type ShellCommandResult } fr
 import { findMassStorage, type MassStorageScan } from './reboot/find-mass-storage.js';
 import { listInterfaces, type InterfaceEntry } from './link/list-interfaces.js';
 import { readIpv6 } from './link/read-ipv6.js';
-import type { Ipv6Entry } from './link/usable-ipv6.js';
+import type { Ipv6Entry } from './link/judge-ipv6.js';
 import type { ProbeSetResult, ProbeSetSpec } from './probes/probe.js';
 import { runProbeSet } from './probes/run-probe-set.js';
 import { readLink, type LinkReading } from './link/read-link.js';

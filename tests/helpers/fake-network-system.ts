@@ -6,7 +6,7 @@ import type { ProbeSetResult, ProbeSetSpec } from '../../src/network/probes/prob
 import { describeProbe } from '../../src/network/probes/describe-probe.js';
 import type { InterfaceEntry } from '../../src/network/link/list-interfaces.js';
 import type { LinkReading } from '../../src/network/link/read-link.js';
-import type { Ipv6Entry } from '../../src/network/link/usable-ipv6.js';
+import type { Ipv6Entry } from '../../src/network/link/judge-ipv6.js';
 import type { SetLinkResult } from '../../src/network/link/set-link.js';
 import type { ShellCommandOptions, ShellCommandResult } from '../../src/system/run-shell-command.js';
 

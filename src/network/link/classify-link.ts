@@ -1,7 +1,7 @@
 import type { ProbeSetResult } from '../probes/probe.js';
 import type { LinkReading } from './read-link.js';
-import { splitIpv4 } from './usable-ipv4.js';
-import { whyIpv6Unusable } from './usable-ipv6.js';
+import { splitIpv4 } from './judge-ipv4.js';
+import { whyIpv6Unusable } from './judge-ipv6.js';
 
 /**
  * The uplink's health, stored as these strings. `up` is healthy; `check_error` means it
@@ -15,7 +15,7 @@ export interface LinkVerdict {
   state: LinkState;
   /** One line for logs, status and the audit log. */
   reason: string;
-  /** The usable IPv4 addresses (link-local and the like left out: `usable-ipv4.ts`). */
+  /** The usable IPv4 addresses (link-local and the like left out: `judge-ipv4.ts`). */
   ipv4: string[];
   /**
    * The interface the uplink is now, which a bounce sets down and up; `undefined` when it

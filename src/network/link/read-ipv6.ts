@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { systemErrorCode } from '../../errors.js';
-import { parseIfInet6, type Ipv6Entry } from './usable-ipv6.js';
+import { parseIfInet6, type Ipv6Entry } from './judge-ipv6.js';
 
 /**
  * The IPv6 addresses of `name`, with their flags, from `<procRoot>/net/if_inet6`. None when

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { describeError, systemErrorCode } from '../../errors.js';
-import type { Ipv6Entry } from './usable-ipv6.js';
+import type { Ipv6Entry } from './judge-ipv6.js';
 
 /**
  * What `/sys/class/net/IF/carrier` says: `up` (1), `down` (0), `admin_down` (the kernel

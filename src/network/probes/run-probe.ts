@@ -2,9 +2,9 @@ import { performance } from 'node:perf_hooks';
 import { describeError } from '../../errors.js';
 import type { ProbeResult, ProbeSpec, RunProbe } from './probe.js';
 import { describeProbe } from './describe-probe.js';
-import { runHttpProbe } from './http-probe.js';
-import { runIcmpProbe } from './icmp-probe.js';
-import { runTcpProbe } from './tcp-probe.js';
+import { runHttpProbe } from './run-http-probe.js';
+import { runIcmpProbe } from './run-icmp-probe.js';
+import { runTcpProbe } from './run-tcp-probe.js';
 
 /** Past this, Node fires a timer after 1 ms; a second is left for ping to be killed in. */
 const MAX_TIMEOUT_SECONDS = (2 ** 31 - 1) / 1000 - 1;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { splitIpv4, whyIpv4Unusable } from '../../../src/network/link/usable-ipv4.js';
+import { splitIpv4, whyIpv4Unusable } from '../../../src/network/link/judge-ipv4.js';
 
 describe('whyIpv4Unusable', () => {
   const cases: [string, boolean, string | undefined][] = [

@@ -4,7 +4,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { runProbe } from '../../../src/network/probes/run-probe.js';
-import { runTcpProbe } from '../../../src/network/probes/tcp-probe.js';
+import { runTcpProbe } from '../../../src/network/probes/run-tcp-probe.js';
 import { onCleanup } from '../../helpers/cleanup.js';
 import { freePort, listenOnFreePort, noIpv6Loopback } from '../../helpers/free-port.js';
 import { createNetworkPair, firstLineOf, spawnInNamespace } from '../../helpers/network-namespace.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compressIpv6, parseIfInet6, whyIpv6Unusable, type Ipv6Entry } from '../../../src/network/link/usable-ipv6.js';
+import { compressIpv6, parseIfInet6, whyIpv6Unusable, type Ipv6Entry } from '../../../src/network/link/judge-ipv6.js';
 
 describe('compressIpv6', () => {
   const cases: [string, string][] = [

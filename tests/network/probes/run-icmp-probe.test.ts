@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ProbeSpec } from '../../../src/network/probes/probe.js';
-import { runIcmpProbe } from '../../../src/network/probes/icmp-probe.js';
+import { runIcmpProbe } from '../../../src/network/probes/run-icmp-probe.js';
 import { runProbe } from '../../../src/network/probes/run-probe.js';
 import { noIpv6Loopback } from '../../helpers/free-port.js';
 import { createNetworkPair } from '../../helpers/network-namespace.js';

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { runHttpProbe } from '../../../src/network/probes/http-probe.js';
+import { runHttpProbe } from '../../../src/network/probes/run-http-probe.js';
 import { runProbe } from '../../../src/network/probes/run-probe.js';
 import { onCleanup } from '../../helpers/cleanup.js';
 import { freePort, listenOnFreePort, noIpv6Loopback } from '../../helpers/free-port.js';
