@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // @ts-check
 // `npm test`: checks the prerequisites (scripts/test-prerequisites.mjs) and stops at once
-// when one is missing; then runs every suite (lint, format, typecheck, build, unit, faults, writer),
+// when one is missing; then runs every suite (lint, format, layers, typecheck, build, unit, faults, writer),
 // going on after a failure, except that the test suites are not run without a build; ends
 // with one line per suite, the failed tests by name, and whether the run changed the git
 // work tree (it must not). Exits 1 when anything failed.
@@ -33,6 +33,7 @@ const RUN_TESTS = join(REPOSITORY, 'scripts', 'run-tests.mjs');
 const SUITES = [
   { name: 'lint', argv: ['npm', 'run', '--silent', 'lint'], shown: 'npm run lint' },
   { name: 'format', argv: ['npm', 'run', '--silent', 'format:check'], shown: 'npm run format:check' },
+  { name: 'layers', argv: ['npm', 'run', '--silent', 'check:layers'], shown: 'npm run check:layers' },
   { name: 'typecheck', argv: ['npm', 'run', '--silent', 'typecheck'], shown: 'npm run typecheck' },
   { name: 'build', argv: ['npm', 'run', '--silent', 'build'], shown: 'npm run build' },
   // As `npm run test:unit`, `test:faults` and `test:writer` (whose own build the build above made).
