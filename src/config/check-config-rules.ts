@@ -1,7 +1,7 @@
 import { describeError } from '../errors.js';
 import type { LookupUser } from '../system/lookup-user.js';
 import { BUILT_IN_ACTIONS } from './defaults.js';
-import { isPlainObject } from '../system/json-shape.js';
+import { isPlainObject } from '../json/json-shape.js';
 import { commandsOf, pipelineOf } from './normalize-config.js';
 import { KNOWN_PROCESS_KEYS, KNOWN_TOP_LEVEL_KEYS } from './schema.js';
 import type { ProcessConfig } from './types.js';

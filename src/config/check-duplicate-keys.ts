@@ -1,5 +1,5 @@
 import { findDuplicateKeys, type DuplicateKey, type KeyOccurrence } from './find-duplicate-keys.js';
-import { isPlainObject } from '../system/json-shape.js';
+import { isPlainObject } from '../json/json-shape.js';
 
 /**
  * The problems of the keys `text` writes more than once: one line for each such key, and the

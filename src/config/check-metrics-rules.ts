@@ -1,4 +1,4 @@
-import { isPlainObject } from '../system/json-shape.js';
+import { isPlainObject } from '../json/json-shape.js';
 
 /** Rules of `metrics` the schema cannot express: a textfile node_exporter reads. Tolerant of values of the wrong type. */
 export function checkMetricsRules(raw: Record<string, unknown>): string[] {

@@ -1,6 +1,6 @@
 import { dirname, join, resolve } from 'node:path';
 import { CONFIG_DEFAULTS } from './defaults.js';
-import { isPlainObject } from '../system/json-shape.js';
+import { isPlainObject } from '../json/json-shape.js';
 import { normalizeNetwork } from '../network/config/normalize-network.js';
 import { normalizeNotify, normalizePing } from '../notify/config/normalize-notify.js';
 import { normalizeWakeOnLan } from '../wake/normalize-wake-on-lan.js';

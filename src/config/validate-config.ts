@@ -5,7 +5,7 @@ import { checkMetricsRules } from './check-metrics-rules.js';
 import { checkNetworkRules } from '../network/config/check-network-rules.js';
 import { checkNotifyRules } from '../notify/config/check-notify-rules.js';
 import { formatSchemaErrors } from './format-schema-errors.js';
-import { isPlainObject } from '../system/json-shape.js';
+import { isPlainObject } from '../json/json-shape.js';
 import { normalizeConfig } from './normalize-config.js';
 import type { RawConfig, WatchdogConfig } from './types.js';
 import { passwdLookup, type LookupUser } from '../system/lookup-user.js';

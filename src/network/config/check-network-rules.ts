@@ -1,4 +1,4 @@
-import { isPlainObject } from '../../system/json-shape.js';
+import { isPlainObject } from '../../json/json-shape.js';
 import { isHttpUrl } from '../../system/is-http-url.js';
 import { MAC_PATTERN } from '../../wake/wake-on-lan-schema.js';
 

@@ -1,6 +1,6 @@
 import { envValue, referencesIn } from '../expand-references.js';
 import { isHttpUrl } from '../../system/is-http-url.js';
-import { isPlainObject } from '../../system/json-shape.js';
+import { isPlainObject } from '../../json/json-shape.js';
 
 /**
  * Rules of `notify` and `ping_url` the schema cannot express: URLs that are http(s) once
