@@ -118,9 +118,10 @@ export type KillDecision =
   | { kind: 'cannot_kill'; why: string };
 
 /**
- * The kill guards (docs/recovery.md, "Kill guards"), as a pure decision: only an integer > 1 that is a live,
- * non-zombie process, not the watchdog or one of its ancestors, is ever signalled, and
- * a process group only when that process leads it (and the watchdog is not in it).
+ * The kill guards (docs/design.md, "Kill guards", in this order), as a pure decision:
+ * only an integer > 1 that is a live, non-zombie process, not the watchdog or one of its
+ * ancestors, is ever signalled, and a process group only when that process leads it (and
+ * the watchdog is not in it).
  */
 export function decideKill(pid: number, facts: KillFacts): KillDecision {
   if (!Number.isSafeInteger(pid) || pid <= 1)

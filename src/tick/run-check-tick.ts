@@ -23,8 +23,8 @@ import { TickStage } from './tick-stage.js';
 /**
  * One `watchdog check`: lock → check every enabled process → record the checks in one
  * transaction → run the recoveries that are due, one process at a time → the network
- * ladder → retention → notifications → metrics → release. A tick that finds the lock
- * held does nothing.
+ * ladder → retention → notifications → metrics → release (docs/design.md, "One tick").
+ * A tick that finds the lock held does nothing.
  */
 export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Promise<TickOutcome> {
   const { logger, system } = deps;

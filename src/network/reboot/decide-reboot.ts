@@ -42,8 +42,9 @@ export type RebootDecision =
 const DAY_SECONDS = 24 * 60 * 60;
 
 /**
- * May the device reboot now, after a failed ladder run? Each guard is asked in order and
- * the first that holds decides, named, with its reason. Pure.
+ * May the device reboot now, after a failed ladder run? Each guard is asked in order
+ * (docs/design.md, "Reboot guards") and the first that holds decides, named, with its
+ * reason. Pure.
  */
 export function decideReboot(facts: RebootFacts): RebootDecision {
   const { reboot } = facts;
