@@ -1,0 +1,58 @@
+import type { ProcessConfig, WatchdogConfig } from '../config/types.js';
+import type { HealthVerdict } from '../heartbeat/classify-heartbeat.js';
+import { readHeartbeatFile, type HeartbeatFileRead } from '../heartbeat/read-heartbeat-file.js';
+import { assessProcess } from '../recovery/assess-process.js';
+import { decideStart } from '../recovery/decide-start.js';
+import { previousStateOf } from '../recovery/previous-state.js';
+import { previewActions, type ActionPreview } from '../recovery/preview-actions.js';
+import { graceClockOf, startFactsOf } from '../recovery/start-facts.js';
+import { startedInstanceOf } from '../store/process-control.js';
+import { readProcessStatesAt } from '../store/read-state.js';
+import { realSystem, type System } from '../system/system.js';
+import { checkProcess, checkProcessDepsOf } from '../tick/check-process.js';
+
+/** What `watchdog restart KEY` would do now: refuse (a second copy), or run these actions. */
+export type RestartPreview =
+  | { kind: 'refused'; process: ProcessConfig; verdict: HealthVerdict; why: string }
+  | { kind: 'restart'; process: ProcessConfig; verdict: HealthVerdict; actions: ActionPreview[] };
+
+export interface RestartPreviewDeps {
+  system: System;
+  readHeartbeat: (path: string) => HeartbeatFileRead;
+}
+
+/**
+ * `watchdog restart KEY --dry-run`, beside the restart: the process weighed as the restart
+ * would weigh it, the start rule's answer, and the exact actions it would run. Opens the
+ * audit log read-only, runs nothing, changes nothing.
+ */
+export function previewRestart(
+  config: WatchdogConfig,
+  process: ProcessConfig,
+  deps: RestartPreviewDeps = { system: realSystem(), readHeartbeat: readHeartbeatFile },
+): RestartPreview {
+  const { system } = deps;
+  // A restart turns an `off` process back on first, so it is judged as if it were on.
+  const state = readProcessStatesAt(config.db_path).get(process.key);
+  const previous = { ...previousStateOf(state), offSince: null, offBy: null };
+  const checkDeps = checkProcessDepsOf(config, system, deps.readHeartbeat);
+  const assessment = assessProcess(process, checkProcess(process, checkDeps), previous, {
+    nowMs: checkDeps.nowMs,
+    clock: graceClockOf(system.processes),
+  });
+  const started = startedInstanceOf(state);
+  const decision = decideStart(
+    startFactsOf(
+      { intent: 'restart', force: false, actions: process.recovery_actions },
+      assessment,
+      started,
+      system.processes,
+      process,
+    ),
+  );
+  const { verdict, checked } = assessment;
+  if (!decision.start) return { kind: 'refused', process, verdict, why: decision.why };
+  const limits = { outputLogMaxBytes: config.log_max_bytes };
+  const actions = previewActions(process, process.recovery_actions, checked, system, limits, started);
+  return { kind: 'restart', process, verdict, actions };
+}
