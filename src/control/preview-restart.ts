@@ -1,6 +1,7 @@
 import type { ProcessConfig, WatchdogConfig } from '../config/types.js';
 import type { HealthVerdict } from '../heartbeat/classify-heartbeat.js';
 import { readHeartbeatFile, type HeartbeatFileRead } from '../heartbeat/read-heartbeat-file.js';
+import type { PreviousState } from '../recovery/assess-check.js';
 import { assessProcess } from '../recovery/assess-process.js';
 import { decideStart } from '../recovery/decide-start.js';
 import { previousStateOf } from '../recovery/previous-state.js';
@@ -32,9 +33,8 @@ export function previewRestart(
   deps: RestartPreviewDeps = { system: realSystem(), readHeartbeat: readHeartbeatFile },
 ): RestartPreview {
   const { system } = deps;
-  // A restart turns an `off` process back on first, so it is judged as if it were on.
   const state = readProcessStatesAt(config.db_path).get(process.key);
-  const previous = { ...previousStateOf(state), offSince: null, offBy: null };
+  const previous = stateBeforeRestart(previousStateOf(state));
   const checkDeps = checkProcessDepsOf(config, system, deps.readHeartbeat);
   const assessment = assessProcess(process, checkProcess(process, checkDeps), previous, {
     nowMs: checkDeps.nowMs,
@@ -55,4 +55,14 @@ export function previewRestart(
   const limits = { outputLogMaxBytes: config.log_max_bytes };
   const actions = previewActions(process, process.recovery_actions, checked, system, limits, started);
   return { kind: 'restart', process, verdict, actions };
+}
+
+/**
+ * The state a restart weighs the process in: it turns an `off` process back on and takes
+ * over from a crash-loop give-up (with its failure count) before it looks, as
+ * `restartProcess` does through `clearOff` and `clearGaveUp`. Pure.
+ */
+export function stateBeforeRestart(previous: PreviousState): PreviousState {
+  const on = { ...previous, offSince: null, offBy: null };
+  return previous.gaveUpAt === null ? on : { ...on, gaveUpAt: null, gaveUpReason: null, consecutiveFailures: 0 };
 }

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { previewRestart } from '../../src/control/preview-restart.js';
+import { previewRestart, stateBeforeRestart } from '../../src/control/preview-restart.js';
+import { NO_PREVIOUS_STATE } from '../../src/recovery/assess-check.js';
 import type { WatchdogConfig } from '../../src/config/types.js';
 import { validateConfig } from '../../src/config/validate-config.js';
 import { readHeartbeatFile } from '../../src/heartbeat/read-heartbeat-file.js';
@@ -11,7 +12,9 @@ import { setOff } from '../../src/store/process-control.js';
 import { realSystem } from '../../src/system/system.js';
 import { heartbeatText, writeFileAt } from '../helpers/heartbeats.js';
 import { webProcessEntry } from '../helpers/process-config.js';
+import { recordChecks } from '../helpers/record-checks.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
+import { verdictOf } from '../helpers/verdicts.js';
 
 function configIn(dir: string, recoveryActions: string[]): WatchdogConfig {
   const { config, errors } = validateConfig(
@@ -34,6 +37,19 @@ function configIn(dir: string, recoveryActions: string[]): WatchdogConfig {
 }
 
 const deps = { system: realSystem(), readHeartbeat: readHeartbeatFile };
+
+describe('stateBeforeRestart', () => {
+  const at = '2026-06-30T12:00:00.000000+00:00';
+  it('clears off, and a give-up with its failure count, and keeps the rest', () => {
+    const started = { ...NO_PREVIOUS_STATE, startedAt: at, consecutiveFailures: 4 };
+    assert.deepEqual(stateBeforeRestart({ ...started, offSince: at, offBy: 'alice' }), started);
+    assert.deepEqual(stateBeforeRestart({ ...started, gaveUpAt: at, gaveUpReason: 'crash loop' }), {
+      ...started,
+      consecutiveFailures: 0,
+    });
+    assert.deepEqual(stateBeforeRestart(started), started);
+  });
+});
 
 describe('previewRestart', () => {
   it('names the actions a restart would run, and creates no audit log', () => {
@@ -58,6 +74,26 @@ describe('previewRestart', () => {
       db.close();
     }
     assert.equal(previewRestart(config, app, deps).verdict.state, 'no_heartbeat');
+  });
+
+  it('judges a process the crash-loop guard gave up on by its heartbeat, as the restart takes over first', () => {
+    const config = configIn(makeTempDir(), ['start']);
+    const [app] = config.processes;
+    assert.ok(app !== undefined);
+    const db = openStore(config.db_path);
+    try {
+      recordChecks(db, '2026-06-30T12:00:00.000000+00:00', [
+        { processKey: 'app', verdict: verdictOf('no_heartbeat'), threshold: 2 },
+      ]);
+      db.prepare(
+        "UPDATE process_state SET gave_up_at = ?, gave_up_reason = 'crash loop' WHERE process_key = 'app'",
+      ).run('2026-06-30T12:00:00.000000+00:00');
+    } finally {
+      db.close();
+    }
+    const preview = previewRestart(config, app, deps);
+    assert.equal(preview.verdict.state, 'no_heartbeat');
+    assert.equal(preview.kind, 'restart');
   });
 
   it('is refused where the restart would be: a live app the pipeline has no kill to stop', () => {
