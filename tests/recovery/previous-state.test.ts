@@ -1,32 +1,9 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readPreviousState, readRecoveryBudget } from '../../src/recovery/previous-state.js';
-import { openStore, type Store } from '../../src/store/open-store.js';
-import { beginRecovery, finishRecovery, type RecoveryStart } from '../../src/store/record-recovery.js';
-import { makeTempDir } from '../helpers/temp-dir.js';
-
-function withStore(test: (db: Store) => void): () => void {
-  return () => {
-    const db = openStore(join(makeTempDir(), 'watchdog.db'));
-    try {
-      test(db);
-    } finally {
-      db.close();
-    }
-  };
-}
-
-const start = (overrides: Partial<RecoveryStart> = {}): RecoveryStart => ({
-  processKey: 'web',
-  kind: 'recovery',
-  command: 'check',
-  requestedBy: 'cron',
-  triggerHealth: 'timed_out',
-  triggerReason: 'last heartbeat 10m ago',
-  startedAt: '2026-06-30T12:00:00.000000+00:00',
-  ...overrides,
-});
+import type { Store } from '../../src/store/open-store.js';
+import { beginRecovery, finishRecovery } from '../../src/store/record-recovery.js';
+import { withStore, recoveryStart } from '../helpers/temp-store.js';
 
 describe('readRecoveryBudget on the boot clock', () => {
   const BOOT = '0b8a1f0e-6c1d-4d6e-9c3a-1f2e3d4c5b6a';
@@ -36,7 +13,11 @@ describe('readRecoveryBudget on the boot clock', () => {
     for (const [index, uptime] of [1000, 1060, 1120].entries()) {
       const id = beginRecovery(
         db,
-        start({ startedAt: `2026-06-30T06:0${index}:00.000000+00:00`, bootId: BOOT, startedUptimeSeconds: uptime }),
+        recoveryStart({
+          startedAt: `2026-06-30T06:0${index}:00.000000+00:00`,
+          bootId: BOOT,
+          startedUptimeSeconds: uptime,
+        }),
       );
       finishRecovery(db, id, {
         finishedAt: `2026-06-30T06:0${index}:05.000000+00:00`,
@@ -81,7 +62,7 @@ describe('readRecoveryBudget on the boot clock', () => {
 
 describe('readPreviousState', () => {
   const failed = (db: Store, at: string): void => {
-    const id = beginRecovery(db, start({ startedAt: at }));
+    const id = beginRecovery(db, recoveryStart({ startedAt: at }));
     finishRecovery(db, id, {
       finishedAt: at,
       durationMs: 0,

@@ -11,8 +11,8 @@ import {
   writeJournal,
   type Journal,
 } from '../../src/store/journal.js';
-import { openStore, type Store } from '../../src/store/open-store.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
+import { withStore } from '../helpers/temp-store.js';
 
 const T0 = '2026-06-30T12:00:00.000000+00:00';
 const T1 = '2026-06-30T12:00:05.000000+00:00';
@@ -45,18 +45,6 @@ const JOURNAL: Journal = {
   },
   droppedChecks: 2,
 };
-
-function withStore(test: (db: Store, dir: string) => void): () => void {
-  return () => {
-    const dir = makeTempDir('watchdog-journal-');
-    const db = openStore(join(dir, 'watchdog.db'));
-    try {
-      test(db, dir);
-    } finally {
-      db.close();
-    }
-  };
-}
 
 const journalOf = (tables: Journal['tables']): Journal => ({ version: 1, tables, droppedChecks: 0 });
 

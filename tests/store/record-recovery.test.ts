@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { actionResult } from '../../src/recovery/action-result.js';
-import { openStore, type Store } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/open-store.js';
 import {
   clearOff,
   linkCheckToRecovery,
@@ -17,36 +16,13 @@ import {
   finishRecovery,
   markInterruptedRecoveries,
   recordRecoveryAction,
-  type RecoveryStart,
 } from '../../src/store/record-recovery.js';
-import { makeTempDir } from '../helpers/temp-dir.js';
 import { verdictOf } from '../helpers/verdicts.js';
+import { withStore, recoveryStart } from '../helpers/temp-store.js';
 
 const T0 = '2026-06-30T12:00:00.000000+00:00';
 const T1 = '2026-06-30T12:00:05.000000+00:00';
 const T2 = '2026-06-30T12:01:00.000000+00:00';
-
-function withStore(test: (db: Store) => void): () => void {
-  return () => {
-    const db = openStore(join(makeTempDir(), 'watchdog.db'));
-    try {
-      test(db);
-    } finally {
-      db.close();
-    }
-  };
-}
-
-const start = (overrides: Partial<RecoveryStart> = {}): RecoveryStart => ({
-  processKey: 'web',
-  kind: 'recovery',
-  command: 'check',
-  requestedBy: 'cron',
-  triggerHealth: 'timed_out',
-  triggerReason: 'last heartbeat 10m ago',
-  startedAt: T0,
-  ...overrides,
-});
 
 /** Failing checks enough to make a recovery due; returns the last check's history id. */
 function dueCheck(db: Store, processKey = 'web'): number {
@@ -60,7 +36,7 @@ describe('beginRecovery, recordRecoveryAction, finishRecovery', () => {
   it(
     'records a recovery as running, then its actions as they end, then its outcome',
     withStore((db) => {
-      const id = beginRecovery(db, start());
+      const id = beginRecovery(db, recoveryStart());
       assert.ok(Number.isInteger(id) && id > 0);
       const [running] = readRecoveries(db, { limit: 10 });
       assert.deepEqual(running, {
@@ -168,8 +144,8 @@ describe('beginRecovery, recordRecoveryAction, finishRecovery', () => {
   it(
     "records an action with no PID as null and never touches another recovery's actions",
     withStore((db) => {
-      const first = beginRecovery(db, start());
-      const second = beginRecovery(db, start({ processKey: 'api' }));
+      const first = beginRecovery(db, recoveryStart());
+      const second = beginRecovery(db, recoveryStart({ processKey: 'api' }));
       recordRecoveryAction(
         db,
         second,
@@ -194,12 +170,12 @@ describe('beginRecovery, recordRecoveryAction, finishRecovery', () => {
   it(
     'sets the last recovery of a process, creating its state row when it was never checked',
     withStore((db) => {
-      const first = beginRecovery(db, start({ processKey: 'new' }));
+      const first = beginRecovery(db, recoveryStart({ processKey: 'new' }));
       const fresh = readProcessStates(db).get('new');
       assert.deepEqual([fresh?.last_recovery_id, fresh?.consecutive_failures, fresh?.last_health], [first, 0, null]);
 
       dueCheck(db);
-      const second = beginRecovery(db, start());
+      const second = beginRecovery(db, recoveryStart());
       const checked = readProcessStates(db).get('web');
       assert.deepEqual(
         [checked?.last_recovery_id, checked?.consecutive_failures, checked?.last_health, checked?.recovery_due_since],
@@ -215,7 +191,7 @@ describe('markInterruptedRecoveries', () => {
   it(
     'marks only the recoveries still running as interrupted, once',
     withStore((db) => {
-      const done = beginRecovery(db, start());
+      const done = beginRecovery(db, recoveryStart());
       finishRecovery(db, done, {
         finishedAt: T1,
         durationMs: 5000,
@@ -223,8 +199,8 @@ describe('markInterruptedRecoveries', () => {
         detail: 'start failed',
         startedPid: null,
       });
-      const left = beginRecovery(db, start({ processKey: 'api' }));
-      const alsoLeft = beginRecovery(db, start({ processKey: 'db' }));
+      const left = beginRecovery(db, recoveryStart({ processKey: 'api' }));
+      const alsoLeft = beginRecovery(db, recoveryStart({ processKey: 'db' }));
 
       assert.equal(markInterruptedRecoveries(db, T2), 2);
       const byId = new Map(readRecoveries(db, { limit: 10 }).map((recovery) => [recovery.id, recovery]));
@@ -335,7 +311,7 @@ describe('process control', () => {
     'links the check that triggered a recovery to it, and only that check',
     withStore((db) => {
       const historyId = dueCheck(db);
-      const id = beginRecovery(db, start());
+      const id = beginRecovery(db, recoveryStart());
       linkCheckToRecovery(db, historyId, id);
       assert.deepEqual(
         readHistory(db, { processKey: 'web', limit: 10 }).map((row) => [row.id, row.action_taken, row.recovery_id]),
@@ -352,7 +328,7 @@ describe('readRecoveries and readLastRecoveries', () => {
   it(
     'reads the most recent recoveries first, of one process or of all, each with its actions in order',
     withStore((db) => {
-      const ids = ['web', 'api', 'web', 'web'].map((processKey) => beginRecovery(db, start({ processKey })));
+      const ids = ['web', 'api', 'web', 'web'].map((processKey) => beginRecovery(db, recoveryStart({ processKey })));
       const [, , , last = NaN] = ids;
       // Recorded out of order: read back by position.
       for (const position of [2, 0, 1]) {
@@ -390,12 +366,12 @@ describe('readRecoveries and readLastRecoveries', () => {
     "reads each process's last recovery, and none for a process that never had one",
     withStore((db) => {
       dueCheck(db, 'quiet');
-      beginRecovery(db, start({ processKey: 'web' }));
+      beginRecovery(db, recoveryStart({ processKey: 'web' }));
       const lastWeb = beginRecovery(
         db,
-        start({ processKey: 'web', kind: 'restart', command: 'restart', requestedBy: 'alice' }),
+        recoveryStart({ processKey: 'web', kind: 'restart', command: 'restart', requestedBy: 'alice' }),
       );
-      const lastApi = beginRecovery(db, start({ processKey: 'api' }));
+      const lastApi = beginRecovery(db, recoveryStart({ processKey: 'api' }));
       finishRecovery(db, lastApi, {
         finishedAt: T1,
         durationMs: 5000,

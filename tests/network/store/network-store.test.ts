@@ -17,10 +17,11 @@ import {
   writeNetworkCheck,
   type NetworkCheckRecord,
 } from '../../../src/network/store/record-network-state.js';
-import { openStore, type Store } from '../../../src/store/open-store.js';
+import { openStore } from '../../../src/store/open-store.js';
 import { applyRetention } from '../../../src/store/retention.js';
 import { formatUtcTimestamp } from '../../../src/time/format-utc-timestamp.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
+import { withStore } from '../../helpers/temp-store.js';
 
 const NOW = Date.parse('2026-06-30T12:00:00Z');
 const HOUR = 60 * 60 * 1000;
@@ -28,17 +29,6 @@ const DAY = 24 * HOUR;
 const T0 = '2026-06-30T12:00:00.000000+00:00';
 const T1 = '2026-06-30T12:01:00.000000+00:00';
 const T2 = '2026-06-30T12:02:00.000000+00:00';
-
-function withStore(test: (db: Store) => void): () => void {
-  return () => {
-    const db = openStore(join(makeTempDir(), 'watchdog.db'));
-    try {
-      test(db);
-    } finally {
-      db.close();
-    }
-  };
-}
 
 const stamp = (
   at: string = T0,
