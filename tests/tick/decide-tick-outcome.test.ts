@@ -4,24 +4,13 @@ import type { NetworkTickOutcome } from '../../src/network/run-network-tick.js';
 import type { RecoveryReport } from '../../src/recovery/run-recovery.js';
 import { decideTickOutcome, type TickDecision, type TickEnd } from '../../src/tick/decide-tick-outcome.js';
 import type { ProcessCheck } from '../../src/tick/process-check.js';
-import { processConfig } from '../helpers/process-config.js';
+import { processCheck } from '../helpers/process-check.js';
 import { recoveryReport } from '../helpers/recovery-report.js';
 import { verdictOf } from '../helpers/verdicts.js';
 
 type Ran = Extract<TickEnd, { kind: 'ran' }>;
 
-const failing = (key: string): ProcessCheck => {
-  const verdict = verdictOf('timed_out');
-  return {
-    process: processConfig({ key }),
-    verdict,
-    checked: verdict,
-    consecutiveFailures: 2,
-    threshold: 2,
-    recoveryDue: true,
-    guard: undefined,
-  };
-};
+const failing = (key: string): ProcessCheck => processCheck({ key });
 const healthy: ProcessCheck = {
   ...failing('api'),
   verdict: verdictOf('healthy'),

@@ -3,21 +3,12 @@ import { describe, it } from 'node:test';
 import type { NetworkTickOutcome } from '../../src/network/run-network-tick.js';
 import type { ProcessCheck } from '../../src/tick/process-check.js';
 import { tickFailures, type TickResults } from '../../src/tick/tick-failures.js';
-import { processConfig } from '../helpers/process-config.js';
+import { processCheck } from '../helpers/process-check.js';
 import { verdictOf } from '../helpers/verdicts.js';
 import { recoveryReport } from '../helpers/recovery-report.js';
 
 function check(key: string, guard: ProcessCheck['guard'] = undefined): ProcessCheck {
-  const verdict = verdictOf('timed_out');
-  return {
-    process: processConfig({ key }),
-    verdict,
-    checked: verdict,
-    consecutiveFailures: 3,
-    threshold: 2,
-    recoveryDue: guard === undefined,
-    guard,
-  };
+  return processCheck({ key, consecutiveFailures: 3, guard });
 }
 
 function network(ladderOutcome: 'healed' | 'failed' | 'timed_out' | undefined): NetworkTickOutcome {

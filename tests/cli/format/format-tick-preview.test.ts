@@ -5,23 +5,14 @@ import type { HealthState } from '../../../src/heartbeat/health-state.js';
 import type { ProcessCheck } from '../../../src/tick/process-check.js';
 import type { ProcessPreview } from '../../../src/tick/preview-tick.js';
 import { processConfig } from '../../helpers/process-config.js';
-import { verdictOf } from '../../helpers/verdicts.js';
+import { processCheck } from '../../helpers/process-check.js';
 
 function check(
   state: HealthState,
   consecutiveFailures: number,
   guard: ProcessCheck['guard'] = undefined,
 ): ProcessCheck {
-  const verdict = verdictOf(state, `${state} reason`);
-  return {
-    process: processConfig({ key: 'web' }),
-    verdict,
-    checked: verdict,
-    consecutiveFailures,
-    threshold: 2,
-    recoveryDue: consecutiveFailures >= 2 && guard === undefined,
-    guard,
-  };
+  return processCheck({ state, reason: `${state} reason`, consecutiveFailures, guard });
 }
 
 const CONFIG = { config_path: '/etc/watchdog/config.json', network: undefined };

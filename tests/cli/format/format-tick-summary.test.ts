@@ -6,21 +6,11 @@ import type { NetworkTickOutcome } from '../../../src/network/run-network-tick.j
 import type { RecoveryReport } from '../../../src/recovery/run-recovery.js';
 import type { ProcessCheck } from '../../../src/tick/process-check.js';
 import type { TickOutcome } from '../../../src/tick/tick-outcome.js';
-import { processConfig } from '../../helpers/process-config.js';
-import { verdictOf } from '../../helpers/verdicts.js';
+import { processCheck } from '../../helpers/process-check.js';
 import { recoveryReport } from '../../helpers/recovery-report.js';
 
 function check(key: string, state: HealthState, consecutiveFailures = 0): ProcessCheck {
-  const verdict = verdictOf(state);
-  return {
-    process: processConfig({ key }),
-    verdict,
-    checked: verdict,
-    consecutiveFailures,
-    threshold: 2,
-    recoveryDue: consecutiveFailures >= 2,
-    guard: undefined,
-  };
+  return processCheck({ key, state, consecutiveFailures });
 }
 
 const HEALED: NetworkTickOutcome = {
