@@ -1,5 +1,5 @@
 import type { TickOutcome } from './tick-outcome.js';
-import { tickProblems, type TickProblemKind } from './tick-failures.js';
+import type { TickProblemKind } from './tick-failures.js';
 
 /**
  * How the run of a tick exits, as a plain value the CLI maps to its exit codes: `ok` (0),
@@ -49,7 +49,7 @@ const EFFECTS: Record<TickProblemKind, { exit: 'failed' | 'ok'; ping: 'failure' 
 export function decideTickOutcome(end: TickEnd): TickDecision {
   if (end.kind === 'threw') return { exit: 'error', ping: 'failure' };
   if (end.kind === 'lock-held') return { exit: 'ok', ping: 'none' };
-  const effects = tickProblems(end).map((problem) => EFFECTS[problem.kind]);
+  const effects = end.problems.map((problem) => EFFECTS[problem.kind]);
   const exit = effects.some((effect) => effect.exit === 'failed') ? 'failed' : 'ok';
   if (effects.some((effect) => effect.ping === 'none')) return { exit, ping: 'none' };
   return { exit, ping: effects.some((effect) => effect.ping === 'failure') ? 'failure' : 'success' };

@@ -16,7 +16,7 @@ import { reportChecks } from './report-checks.js';
 import { deliverQueued, recordTickEnd } from './report-tick.js';
 import { runDueRecoveries } from './run-due-recoveries.js';
 import type { TickDeps } from './tick-deps.js';
-import { tickFailures } from './tick-failures.js';
+import { tickProblems } from './tick-failures.js';
 import type { TickOutcome } from './tick-outcome.js';
 import { TickStage } from './tick-stage.js';
 
@@ -89,16 +89,19 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
       const reportDeps = { audit: store, system, logger, notifyEnv: deps.notifyEnv ?? process.env };
       // Asked to stop: what was queued (the interruption's own events too) waits for the next tick.
       const notifications = stopped === undefined ? await deliverQueued(config, reportDeps) : undefined;
-      const failures = tickFailures({
+      // Listed once, before the end is recorded (a write that may yet degrade the store): the
+      // metrics' failed flag, the failures, the exit code and the ping all read this one list.
+      const problems = tickProblems({
         checks,
         recoveries,
         network,
         auditDegraded: store.degraded,
         interrupted: stopped,
       });
+      const failures = problems.map((problem) => problem.line);
       await recordTickEnd(
         config,
-        { startedAtMs, failed: failures.length > 0, stateUnknown: store.stateUnknown },
+        { startedAtMs, failed: problems.length > 0, stateUnknown: store.stateUnknown },
         reportDeps,
       );
       return {
@@ -110,6 +113,7 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
         network,
         auditDegraded: store.degraded,
         auditRowsSaved: store.rowsSaved,
+        problems,
         failures,
         notifications,
         interrupted: stopped,

@@ -2,6 +2,7 @@ import type { NetworkTickOutcome } from '../network/run-network-tick.js';
 import type { DeliveryReport } from '../notify/deliver-notifications.js';
 import type { RecoveryReport } from '../recovery/run-recovery.js';
 import type { ProcessCheck } from './process-check.js';
+import type { TickProblem } from './tick-failures.js';
 
 /** What one tick did: nothing when another instance held the lock, else what it found and did. */
 export type TickOutcome =
@@ -19,7 +20,9 @@ export type TickOutcome =
       auditDegraded: string | undefined;
       /** False when not even the journal could take them: they are lost when the run ends. */
       auditRowsSaved: boolean;
-      /** What went wrong, one line each (see `tickFailures`); empty for a tick that did its job. */
+      /** What went wrong (see `tickProblems`), listed once, before the tick recorded its end; empty for a tick that did its job. */
+      problems: TickProblem[];
+      /** The problems' lines. */
       failures: string[];
       /** `undefined` when the config has no `notify` section. */
       notifications: DeliveryReport | undefined;

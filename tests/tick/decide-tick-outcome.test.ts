@@ -7,8 +7,7 @@ import type { ProcessCheck } from '../../src/tick/process-check.js';
 import { processCheck } from '../helpers/process-check.js';
 import { recoveryReport } from '../helpers/recovery-report.js';
 import { verdictOf } from '../helpers/verdicts.js';
-
-type Ran = Extract<TickEnd, { kind: 'ran' }>;
+import { ranTick } from '../helpers/tick-outcome.js';
 
 const failing = (key: string): ProcessCheck => processCheck({ key });
 const healthy: ProcessCheck = {
@@ -48,20 +47,7 @@ function network(outcome: 'healed' | 'failed' | 'timed_out' | undefined): Networ
   };
 }
 
-function ran(tick: Partial<Ran> = {}): Ran {
-  return {
-    kind: 'ran',
-    checkedAt: '2026-06-30T12:00:00.000000+00:00',
-    checks: [healthy],
-    recoveries: [],
-    network: undefined,
-    auditDegraded: undefined,
-    auditRowsSaved: true,
-    failures: [],
-    notifications: undefined,
-    ...tick,
-  };
-}
+const ran = ranTick;
 
 const recovered: RecoveryReport = recoveryReport('web', 4, 'succeeded');
 const failedRecovery: RecoveryReport = recoveryReport('web', 4, 'failed');
@@ -70,6 +56,13 @@ const interrupted = { signal: 'SIGTERM', where: 'during the recovery of web' };
 describe('decideTickOutcome', () => {
   const table: [name: string, end: TickEnd, expected: TickDecision][] = [
     ['a tick with nothing wrong', ran(), { exit: 'ok', ping: 'success' }],
+    // The store degraded at the tick's last write, after its problems were listed: the
+    // metrics said the tick succeeded, and so do the exit code and the ping.
+    [
+      'problems listed before the store degraded at the last write',
+      ran({ problems: [], auditDegraded: 'was replaced while the watchdog ran' }),
+      { exit: 'ok', ping: 'success' },
+    ],
     ['a failure below the threshold', ran({ checks: [failing('web')] }), { exit: 'ok', ping: 'success' }],
     ['a recovery that succeeded', ran({ recoveries: [recovered] }), { exit: 'ok', ping: 'success' }],
     ['a recovery that failed', ran({ recoveries: [failedRecovery] }), { exit: 'failed', ping: 'failure' }],

@@ -10,6 +10,7 @@ import { webProcessEntry } from '../helpers/process-config.js';
 import { recordingLogger } from '../helpers/recording-logger.js';
 import { recoveryReport } from '../helpers/recovery-report.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
+import { ranTick } from '../helpers/tick-outcome.js';
 
 /** A config whose ping_url is on loopback; the tests' fake request sends nothing anyway. */
 function configWithPing(): WatchdogConfig {
@@ -23,18 +24,7 @@ function configWithPing(): WatchdogConfig {
   return config;
 }
 
-const ran = (overrides: Partial<Extract<TickOutcome, { kind: 'ran' }>> = {}): TickOutcome => ({
-  kind: 'ran',
-  checkedAt: '2026-06-30T12:00:00.000000+00:00',
-  checks: [],
-  recoveries: [],
-  network: undefined,
-  auditDegraded: undefined,
-  auditRowsSaved: true,
-  failures: [],
-  notifications: undefined,
-  ...overrides,
-});
+const ran = ranTick;
 
 /** Runs a tick whose outcome is `tick`'s; returns what runTick made of it and the URLs pinged. */
 async function runWith(tick: () => Promise<TickOutcome>) {

@@ -8,6 +8,7 @@ import type { ProcessCheck } from '../../../src/tick/process-check.js';
 import type { TickOutcome } from '../../../src/tick/tick-outcome.js';
 import { processCheck } from '../../helpers/process-check.js';
 import { recoveryReport } from '../../helpers/recovery-report.js';
+import { ranTick } from '../../helpers/tick-outcome.js';
 
 function check(key: string, state: HealthState, consecutiveFailures = 0): ProcessCheck {
   return processCheck({ key, state, consecutiveFailures });
@@ -27,17 +28,7 @@ function ran(
   recoveries: RecoveryReport[] = [],
   network: NetworkTickOutcome | undefined = undefined,
 ): TickOutcome {
-  return {
-    kind: 'ran',
-    checkedAt: '2026-06-30T12:00:00.000000+00:00',
-    checks,
-    recoveries,
-    network,
-    auditDegraded: undefined,
-    auditRowsSaved: true,
-    failures: [],
-    notifications: undefined,
-  };
+  return ranTick({ checks, recoveries, network });
 }
 
 describe('formatTickSummary', () => {
