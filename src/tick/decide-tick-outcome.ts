@@ -1,5 +1,5 @@
 import type { TickOutcome } from './tick-outcome.js';
-import type { TickProblemKind } from './tick-failures.js';
+import type { TickProblemKind } from './tick-problems.js';
 
 /**
  * How the run of a tick exits, as a plain value the CLI maps to its exit codes: `ok` (0),

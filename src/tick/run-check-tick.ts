@@ -9,14 +9,15 @@ import { machineName } from '../system/machine-name.js';
 import { resumeLeftStopped } from '../system/stopped-record.js';
 import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
 import { applyRetentionLogged } from './apply-retention-logged.js';
-import { checkNetworkStage } from './check-network.js';
+import { runNetworkStage } from './run-network-stage.js';
 import { checkProcess, configuredKeysOf } from './check-process.js';
 import { recordTickChecks } from './record-tick-checks.js';
 import { reportChecks } from './report-checks.js';
-import { deliverQueued, recordTickEnd } from './report-tick.js';
+import { deliverQueued } from './deliver-queued.js';
+import { recordTickEnd } from './record-tick-end.js';
 import { runDueRecoveries } from './run-due-recoveries.js';
 import type { TickDeps } from './tick-deps.js';
-import { tickProblems } from './tick-failures.js';
+import { tickProblems } from './tick-problems.js';
 import type { TickOutcome } from './tick-outcome.js';
 import { TickStage } from './tick-stage.js';
 
@@ -78,7 +79,7 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
       const stage = new TickStage(system.signal);
       const context = { config, deps, audit: store, raise, check, stage };
       const { recoveries, refused } = await runDueRecoveries(checks, historyIds, context);
-      const network = await checkNetworkStage(config, store, deps, raise, stage);
+      const network = await runNetworkStage(config, store, deps, raise, stage);
       const stopped = stage.stopRequest();
       if (stopped !== undefined)
         logger.warn(

@@ -2,7 +2,7 @@ import type { NetworkTickOutcome } from '../network/run-network-tick.js';
 import type { DeliveryReport } from '../notify/deliver-notifications.js';
 import type { RecoveryReport } from '../recovery/run-recovery.js';
 import type { ProcessCheck } from './process-check.js';
-import type { TickProblem } from './tick-failures.js';
+import type { TickProblem } from './tick-problems.js';
 
 /** What one tick did: nothing when another instance held the lock, else what it found and did. */
 export type TickOutcome =

@@ -1,4 +1,4 @@
-import { tickProblems } from '../../src/tick/tick-failures.js';
+import { tickProblems } from '../../src/tick/tick-problems.js';
 import type { TickOutcome } from '../../src/tick/tick-outcome.js';
 
 export type RanTick = Extract<TickOutcome, { kind: 'ran' }>;

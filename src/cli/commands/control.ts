@@ -21,7 +21,7 @@ import { loadCliConfig, requireProcessKey } from '../load-cli-config.js';
 import { openLog } from '../open-log.js';
 import { requestedBy } from '../requested-by.js';
 import { notifierFor } from '../../notify/queue/queue-event.js';
-import { deliverQueued } from '../../tick/report-tick.js';
+import { deliverQueued } from '../../tick/deliver-queued.js';
 import { secretNamesOf, withoutVariables } from '../../notify/withhold-secrets.js';
 
 export type ControlCommand = 'on' | 'off' | 'restart' | 'reset' | 'stop-all' | 'start-all';

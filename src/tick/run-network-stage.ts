@@ -13,7 +13,7 @@ import type { TickStage } from './tick-stage.js';
  * neither be read nor kept (then only a link a dead run left down is set up again) or a
  * signal asked the tick to stop. `undefined` when it did not run.
  */
-export async function checkNetworkStage(
+export async function runNetworkStage(
   config: WatchdogConfig,
   audit: AuditStore,
   deps: TickDeps,

@@ -1,4 +1,3 @@
-import { dirname } from 'node:path';
 import type { WatchdogConfig } from '../config/types.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
@@ -6,40 +5,6 @@ import type { AuditWriter } from '../store/audit-writer.js';
 import { LAST_SUCCESSFUL_TICK_KEY, readMeta, writeMeta } from '../store/watchdog-meta.js';
 import type { System } from '../system/system.js';
 import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
-import type { DeliveryReport } from '../notify/deliver-notifications.js';
-
-/** What sending the queue and writing the metrics use. */
-export interface ReportDeps {
-  audit: AuditWriter;
-  system: System;
-  logger: Logger;
-  /** The environment with the secrets the config refers to (the one commands get has none). */
-  notifyEnv: NodeJS.ProcessEnv;
-}
-
-/**
- * Sends what the run queued (and what earlier runs could not), oldest first. Loaded only
- * with a `notify` section. Shared by the tick and the manual commands.
- */
-export async function deliverQueued(config: WatchdogConfig, deps: ReportDeps): Promise<DeliveryReport | undefined> {
-  if (config.notify === undefined) return undefined;
-  const { deliverNotifications } = await import('../notify/deliver-notifications.js');
-  const { sendToChannel } = await import('../notify/send-to-channel.js');
-  const { system } = deps;
-  const channelDeps = {
-    runShellCommand: system.runShellCommand,
-    env: deps.notifyEnv,
-    cwd: dirname(config.config_path),
-  };
-  return deliverNotifications(config.notify, {
-    audit: deps.audit,
-    logger: deps.logger,
-    now: () => system.now(),
-    monotonicMs: () => system.monotonicMs(),
-    sleep: (ms) => system.sleep(ms),
-    send: (channel, payload, timeoutMs) => sendToChannel(channel, payload, timeoutMs, channelDeps),
-  });
-}
 
 /**
  * With a `metrics` section: remembers a tick without failure (for
@@ -49,7 +14,7 @@ export async function deliverQueued(config: WatchdogConfig, deps: ReportDeps): P
 export async function recordTickEnd(
   config: WatchdogConfig,
   tick: { startedAtMs: number; failed: boolean; stateUnknown: boolean },
-  deps: ReportDeps,
+  deps: { audit: AuditWriter; system: Pick<System, 'now'>; logger: Logger },
 ): Promise<void> {
   if (config.metrics === undefined) return;
   const endedAtMs = deps.system.now().getTime();

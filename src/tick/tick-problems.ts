@@ -57,8 +57,3 @@ export function tickProblems(tick: TickResults): TickProblem[] {
     problems.push({ kind: 'interrupted', line: `interrupted by ${interrupted.signal} ${interrupted.where}` });
   return problems;
 }
-
-/** What went wrong in a tick, one line each ({@link tickProblems}); empty for a tick that did its job. */
-export function tickFailures(tick: TickResults): string[] {
-  return tickProblems(tick).map((problem) => problem.line);
-}

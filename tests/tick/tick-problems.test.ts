@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { NetworkTickOutcome } from '../../src/network/run-network-tick.js';
 import type { ProcessCheck } from '../../src/tick/process-check.js';
-import { tickFailures, type TickResults } from '../../src/tick/tick-failures.js';
+import { tickProblems, type TickResults } from '../../src/tick/tick-problems.js';
 import { processCheck } from '../helpers/process-check.js';
 import { verdictOf } from '../helpers/verdicts.js';
 import { recoveryReport } from '../helpers/recovery-report.js';
@@ -33,7 +33,7 @@ function network(ladderOutcome: 'healed' | 'failed' | 'timed_out' | undefined): 
 
 const NOTHING: TickResults = { checks: [], recoveries: [], network: undefined, auditDegraded: undefined };
 
-describe('tickFailures', () => {
+describe('tickProblems', () => {
   const table: [name: string, tick: Partial<TickResults>, expected: string[]][] = [
     ['a tick with nothing to do', {}, []],
     [
@@ -111,7 +111,10 @@ describe('tickFailures', () => {
   ];
   for (const [name, tick, expected] of table) {
     it(name, () => {
-      assert.deepEqual(tickFailures({ ...NOTHING, ...tick }), expected);
+      assert.deepEqual(
+        tickProblems({ ...NOTHING, ...tick }).map((problem) => problem.line),
+        expected,
+      );
     });
   }
 });
