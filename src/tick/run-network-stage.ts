@@ -9,8 +9,8 @@ import type { TickDeps } from './tick-deps.js';
 import type { TickStage } from './tick-stage.js';
 
 /**
- * The network stage of a tick: the uplink's check and ladder, unless the audit log can
- * neither be read nor kept (then only a link a dead run left down is set up again) or a
+ * The network stage of a tick: the uplink's check and ladder, unless the audit log cannot
+ * be read or cannot be kept (then only a link a dead run left down is set up again) or a
  * signal asked the tick to stop. `undefined` when it did not run.
  */
 export async function runNetworkStage(
@@ -25,7 +25,7 @@ export async function runNetworkStage(
   const networkHeld = audit.stateUnknown || !audit.rowsSaved;
   if (config.network !== undefined && networkHeld) {
     deps.logger.error(
-      'network: not checked: the audit log can neither be read nor kept, so the reboot guards cannot hold',
+      'network: not checked: the audit log cannot be read or cannot be kept, so the reboot guards cannot hold',
     );
     // Setting a link up needs no guard: one a dead run left down must not wait for the audit log.
     await setLeftoverLinksUp(config.network, audit, deps);

@@ -61,7 +61,7 @@ describe('runCheckTick: the network held by an audit log that keeps nothing', ()
       });
       assert.deepEqual(network.setLinks, [['eth0', true]], 'set up again; never set down (no ladder)');
       assert.ok(
-        logger.lines.some((line) => /network: not checked: the audit log can neither be read nor kept/.test(line)),
+        logger.lines.some((line) => /network: not checked: the audit log cannot be read or cannot be kept/.test(line)),
         logger.lines.join('\n'),
       );
       assert.ok(
