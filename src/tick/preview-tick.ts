@@ -46,6 +46,15 @@ export async function previewTick(
   config: WatchdogConfig,
   deps: PreviewDeps = { system: realSystem(), readHeartbeat: readHeartbeatFile },
 ): Promise<TickPreview> {
+  const processes = previewProcesses(config, deps);
+  return { processes, network: await previewTickNetwork(config) };
+}
+
+/** What the next tick would decide for each process: read at once, so it can be shown before the network part. */
+export function previewProcesses(
+  config: WatchdogConfig,
+  deps: PreviewDeps = { system: realSystem(), readHeartbeat: readHeartbeatFile },
+): ProcessPreview[] {
   const { system } = deps;
   const previousStates = readFrom(
     config.db_path,
@@ -63,13 +72,11 @@ export async function previewTick(
     () => new Map<string, PreviousState>(),
   );
   const nowMs = system.now().getTime();
-  const processes = config.processes.map((process) =>
+  return config.processes.map((process) =>
     process.enabled
       ? previewProcess(process, previousStates.get(process.key) ?? NO_PREVIOUS_STATE, config, deps, nowMs)
       : { kind: 'disabled' as const, process },
   );
-  const network = config.network === undefined ? undefined : await previewNetworkOf(config.network, config.db_path);
-  return { processes, network };
 }
 
 function previewProcess(
@@ -104,6 +111,16 @@ function previewProcess(
     started,
   );
   return { kind: 'recovery', check, actions };
+}
+
+/**
+ * What the network ladder and the reboot guards would do next tick; `undefined` without a
+ * `network` section. It reads the link and runs the configured probes, which takes time.
+ */
+export async function previewTickNetwork(
+  config: Pick<WatchdogConfig, 'network' | 'db_path'>,
+): Promise<NetworkPreview | undefined> {
+  return config.network === undefined ? undefined : previewNetworkOf(config.network, config.db_path);
 }
 
 /** The network part: loaded only when the config has a `network` section. */

@@ -238,6 +238,26 @@ describe('watchdog check: the network ladder, end to end in a network namespace'
     assert.equal(eventsIn(scenario).length, events.length, 'a healthy tick after the heal records nothing new');
   });
 
+  it('check --dry-run tells what the ladder would do, and changes nothing', hangGuard, async () => {
+    const scenario = startScenario();
+    const { pair } = scenario;
+    writeNetworkConfig(scenario, { ladder: [commandRung('peer-up', peerUpCommand(pair))] });
+    await pullPeerCable(pair);
+
+    const result = await watchdogInDevice(scenario, ['check', '--dry-run', '-c', scenario.configPath]);
+
+    assert.equal(result.code, 0, result.stderr);
+    const lines = result.stdout.trimEnd().split('\n');
+    assert.equal(lines[0], `dry run of ${scenario.configPath}: nothing is run, recorded or logged`);
+    assert.match(
+      lines[1] ?? '',
+      /^network wdeth0: no_carrier: no carrier on wdeth0 .*→ would climb the ladder \(1 consecutive failed check/,
+    );
+    assert.match(lines[2] ?? '', /^ {2}1\. /);
+    assert.ok(linkOf(pair, pair.device, pair.deviceInterface).flags.includes('NO-CARRIER'), 'no rung ran');
+    assert.equal(existsSync(scenario.dbPath), false, 'no audit log was written');
+  });
+
   it('brings an interface that was set down back with a bounce', hangGuard, async () => {
     const scenario = startScenario();
     const { pair } = scenario;

@@ -1,15 +1,22 @@
 import type { WatchdogConfig } from '../../config/types.js';
-import { previewTick } from '../../tick/preview-tick.js';
+import { previewProcesses, previewTickNetwork } from '../../tick/preview-tick.js';
 import { EXIT } from '../exit-codes.js';
 import { formatTickPreview } from '../format/format-tick-preview.js';
 import type { CliIo } from '../io.js';
 
 /**
- * `watchdog check --dry-run`: what the next tick would decide ({@link previewTick}), told
- * line by line. Changes nothing.
+ * `watchdog check --dry-run`: what the next tick would decide (see `previewTick`), told line
+ * by line: the processes at once, then the network part, which reads the link and runs the
+ * probes (loaded only with a `network` section). Changes nothing.
  */
 export async function runCheckDryRun(config: WatchdogConfig, warnings: readonly string[], io: CliIo): Promise<number> {
-  const preview = await previewTick(config);
-  for (const line of formatTickPreview(config, warnings, preview)) io.out(line);
+  for (const line of formatTickPreview(config, warnings, previewProcesses(config))) io.out(line);
+  if (config.network !== undefined) {
+    const [preview, { formatNetworkPreview }] = await Promise.all([
+      previewTickNetwork(config),
+      import('../../network/format/format-network-preview.js'),
+    ]);
+    if (preview !== undefined) for (const line of formatNetworkPreview(config.network, preview)) io.out(line);
+  }
   return EXIT.ok;
 }

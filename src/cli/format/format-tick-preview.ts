@@ -1,21 +1,21 @@
 import type { WatchdogConfig } from '../../config/types.js';
 import { escapeUntrustedLine } from '../../display/escape-untrusted.js';
 import { describeCheck } from '../../tick/describe-check.js';
-import type { ProcessPreview, TickPreview } from '../../tick/preview-tick.js';
-import { formatNetworkPreview } from '../../network/format/format-network-preview.js';
+import type { ProcessPreview } from '../../tick/preview-tick.js';
 import { formatActionPreviews } from './format-plan.js';
 
-/** `check --dry-run`'s lines: the config's warnings, a line per process (with the actions it would run), the network part. */
+/**
+ * `check --dry-run`'s lines before the network part: the config's warnings, and a line per
+ * process with the actions it would run (network/format/format-network-preview.ts tells the rest).
+ */
 export function formatTickPreview(
-  config: Pick<WatchdogConfig, 'config_path' | 'network'>,
+  config: Pick<WatchdogConfig, 'config_path'>,
   warnings: readonly string[],
-  preview: TickPreview,
+  processes: readonly ProcessPreview[],
 ): string[] {
   const lines = [`dry run of ${config.config_path}: nothing is run, recorded or logged`];
   for (const warning of warnings) lines.push(`config warning: ${warning}`);
-  for (const process of preview.processes) lines.push(...formatProcessPreview(process));
-  if (config.network !== undefined && preview.network !== undefined)
-    lines.push(...formatNetworkPreview(config.network, preview.network));
+  for (const process of processes) lines.push(...formatProcessPreview(process));
   return lines;
 }
 

@@ -15,7 +15,7 @@ function check(
   return processCheck({ state, reason: `${state} reason`, consecutiveFailures, guard });
 }
 
-const CONFIG = { config_path: '/etc/watchdog/config.json', network: undefined };
+const CONFIG = { config_path: '/etc/watchdog/config.json' };
 
 describe('formatTickPreview', () => {
   const table: [name: string, preview: ProcessPreview, expected: string[]][] = [
@@ -73,7 +73,7 @@ describe('formatTickPreview', () => {
   ];
   for (const [name, preview, expected] of table) {
     it(name, () => {
-      const lines = formatTickPreview(CONFIG, [], { processes: [preview], network: undefined });
+      const lines = formatTickPreview(CONFIG, [], [preview]);
       assert.deepEqual(lines, [
         'dry run of /etc/watchdog/config.json: nothing is run, recorded or logged',
         ...expected,
@@ -82,7 +82,7 @@ describe('formatTickPreview', () => {
   }
 
   it("puts the config's warnings under the first line", () => {
-    assert.deepEqual(formatTickPreview(CONFIG, ['a warning'], { processes: [], network: undefined }), [
+    assert.deepEqual(formatTickPreview(CONFIG, ['a warning'], []), [
       'dry run of /etc/watchdog/config.json: nothing is run, recorded or logged',
       'config warning: a warning',
     ]);
