@@ -1,7 +1,7 @@
 import { escapeUntrustedLine } from '../../display/escape-untrusted.js';
 import { previewRestart, type RestartPreview } from '../../control/preview-restart.js';
 import { EXIT } from '../exit-codes.js';
-import { formatActionPreviews } from '../format/format-plan.js';
+import { formatActionPreviews } from '../format/format-action-previews.js';
 import type { CliIo } from '../io.js';
 import { loadCliConfig, requireProcessKey } from '../load-cli-config.js';
 

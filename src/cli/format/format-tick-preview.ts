@@ -2,7 +2,7 @@ import type { WatchdogConfig } from '../../config/types.js';
 import { escapeUntrustedLine } from '../../display/escape-untrusted.js';
 import { describeCheck } from '../../tick/describe-check.js';
 import type { ProcessPreview } from '../../tick/preview-tick.js';
-import { formatActionPreviews } from './format-plan.js';
+import { formatActionPreviews } from './format-action-previews.js';
 
 /**
  * `check --dry-run`'s lines before the network part: the config's warnings, and a line per

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatActionPreviews } from '../../../src/cli/format/format-plan.js';
+import { formatActionPreviews } from '../../../src/cli/format/format-action-previews.js';
 
 describe('formatActionPreviews', () => {
   it('escapes why a kill would be refused, which can quote the command line an app chose', () => {
