@@ -7,7 +7,7 @@ import { HEALTH_STATES } from '../../src/heartbeat/health-state.js';
 import { collectMetrics, type TickFacts } from '../../src/metrics/collect-metrics.js';
 import type { MetricFamily } from '../../src/metrics/prometheus-text.js';
 import { recordNetworkEvent, type NetworkEventKind } from '../../src/network/store/record-network-event.js';
-import { writeNetworkCheck } from '../../src/network/store/record-network-state.js';
+import { recordNetworkCheck } from '../../src/network/store/record-network-state.js';
 import { queueNotification } from '../../src/notify/queue/notification-rows.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
 import { beginRecovery, finishRecovery, type RecoveryKind } from '../../src/store/record-recovery.js';
@@ -120,7 +120,7 @@ describe('collectMetrics', () => {
     recovery(db, 'db', 'recovery', 'failed');
     recovery(db, 'web', 'recovery', 'running');
     recovery(db, 'gone', 'recovery', 'succeeded');
-    writeNetworkCheck(db, 'eth0', {
+    recordNetworkCheck(db, 'eth0', {
       checkedAt: CHECKED_AT,
       state: 'no_carrier',
       reason: 'no carrier',
@@ -253,7 +253,7 @@ describe('collectMetrics', () => {
         'absent',
       ];
     assert.deepEqual(linkUp(), []);
-    writeNetworkCheck(db, 'eth0', {
+    recordNetworkCheck(db, 'eth0', {
       checkedAt: CHECKED_AT,
       state: 'up',
       reason: 'up',

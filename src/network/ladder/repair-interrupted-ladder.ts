@@ -3,7 +3,7 @@ import type { AuditWriter } from '../../store/audit-writer.js';
 import { completeNetworkEvent, type NetworkEventInput } from '../store/record-network-event.js';
 import { readLinksLeftDown, readUnfinishedLadders } from '../store/read-network-events.js';
 import { readNetworkState } from '../store/read-network-state.js';
-import { writeLadderRun } from '../store/record-network-state.js';
+import { recordLadderRun } from '../store/record-network-state.js';
 import type { NetworkSystem } from '../network-system.js';
 import { formatCount } from '../../display/format-count.js';
 
@@ -40,7 +40,7 @@ export async function repairInterruptedLadder(name: string, deps: LadderRepairDe
       detail: `the watchdog stopped before this ladder run ended (killed, crashed or power cut); ${formatCount(failedLadderRuns, 'consecutive failed ladder run')}`,
     });
     audit.write((db) =>
-      writeLadderRun(db, name, {
+      recordLadderRun(db, name, {
         at: start.at,
         ladderId: start.id,
         outcome: 'interrupted',

@@ -11,7 +11,7 @@ import type { NetworkSystem } from '../network-system.js';
 import { runLadder, type LadderRun } from './run-ladder.js';
 import type { LinkCheck } from '../link/run-link-check.js';
 import { completeNetworkEvent, type NetworkEventInput } from '../store/record-network-event.js';
-import { writeHealed, writeLadderRun } from '../store/record-network-state.js';
+import { recordHealed, recordLadderRun } from '../store/record-network-state.js';
 
 export interface RecordedLadderDeps {
   audit: AuditWriter;
@@ -112,8 +112,8 @@ export async function runRecordedLadder(
     });
     const healed = ladder.verdict;
     audit.write((db) => {
-      writeHealed(db, name, endedAt, healed.state, healed.reason);
-      writeLadderRun(db, name, {
+      recordHealed(db, name, endedAt, healed.state, healed.reason);
+      recordLadderRun(db, name, {
         at: ladderAt,
         ladderId,
         outcome: 'healed',
@@ -145,7 +145,7 @@ export async function runRecordedLadder(
     detail: `${why}; ${formatCount(failedLadderRuns, 'consecutive failed ladder run')}`,
   });
   audit.write((db) =>
-    writeLadderRun(db, name, { at: ladderAt, ladderId, outcome: ladder.outcome, healedBy: null, failedLadderRuns }),
+    recordLadderRun(db, name, { at: ladderAt, ladderId, outcome: ladder.outcome, healedBy: null, failedLadderRuns }),
   );
   if (stopped !== undefined) {
     // Counted (interval_minutes and max_failures see it), but no reboot is weighed by a watchdog told to stop.

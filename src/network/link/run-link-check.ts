@@ -9,7 +9,7 @@ import { isLinkFailure, type LinkVerdict } from './classify-link.js';
 import { decideAfterCheck, type LadderDecision } from '../ladder/decide-ladder.js';
 import type { NetworkSystem } from '../network-system.js';
 import { readNetworkState, type NetworkStateRow } from '../store/read-network-state.js';
-import { writeNetworkCheck } from '../store/record-network-state.js';
+import { recordNetworkCheck } from '../store/record-network-state.js';
 import type { NetworkEventInput } from '../store/record-network-event.js';
 
 export interface LinkCheckDeps {
@@ -65,7 +65,7 @@ export async function runLinkCheck(network: NetworkConfig, deps: LinkCheckDeps):
     });
   }
   audit.write((db) =>
-    writeNetworkCheck(db, name, {
+    recordNetworkCheck(db, name, {
       checkedAt,
       state: verdict.state,
       reason: verdict.reason,

@@ -12,7 +12,7 @@ export interface NetworkCheckRecord {
   resetLadderFailures: boolean;
 }
 
-export function writeNetworkCheck(db: Store, name: string, check: NetworkCheckRecord): void {
+export function recordNetworkCheck(db: Store, name: string, check: NetworkCheckRecord): void {
   db.prepare(
     `INSERT INTO network_state (interface, last_check_at, last_state, last_reason, consecutive_failures, failing_since, seen_at)
      VALUES (@name, @checkedAt, @state, @reason, @consecutiveFailures, @failingSince, @seenAt)
@@ -32,7 +32,7 @@ export interface LadderRunRecord {
   failedLadderRuns: number;
 }
 
-export function writeLadderRun(db: Store, name: string, run: LadderRunRecord): void {
+export function recordLadderRun(db: Store, name: string, run: LadderRunRecord): void {
   db.prepare(
     `UPDATE network_state SET last_ladder_at = @at, last_ladder_id = @ladderId, last_ladder_outcome = @outcome,
        last_healed_by = COALESCE(@healedBy, last_healed_by), failed_ladder_runs = @failedLadderRuns
@@ -41,7 +41,7 @@ export function writeLadderRun(db: Store, name: string, run: LadderRunRecord): v
 }
 
 /** The state after a rung healed the link: failures start again from nothing. */
-export function writeHealed(db: Store, name: string, checkedAt: string, state: string, reason: string): void {
+export function recordHealed(db: Store, name: string, checkedAt: string, state: string, reason: string): void {
   db.prepare(
     `UPDATE network_state SET last_check_at = ?, last_state = ?, last_reason = ?, consecutive_failures = 0, failing_since = NULL
      WHERE interface = ?`,

@@ -12,9 +12,9 @@ import {
 import { readLadderEvents, readNetworkEvents, readReboots } from '../../../src/network/store/read-network-events.js';
 import { emptyNetworkState, readNetworkState } from '../../../src/network/store/read-network-state.js';
 import {
-  writeHealed,
-  writeLadderRun,
-  writeNetworkCheck,
+  recordHealed,
+  recordLadderRun,
+  recordNetworkCheck,
   type NetworkCheckRecord,
 } from '../../../src/network/store/record-network-state.js';
 import { openStore } from '../../../src/store/open-store.js';
@@ -129,9 +129,9 @@ describe('network_state', () => {
   it(
     'writes a check, then updates the same row; each interface has its own',
     withStore((db) => {
-      writeNetworkCheck(db, 'eth0', check());
-      writeNetworkCheck(db, 'eth0', check({ checkedAt: T1, consecutiveFailures: 2, reason: 'still no carrier' }));
-      writeNetworkCheck(
+      recordNetworkCheck(db, 'eth0', check());
+      recordNetworkCheck(db, 'eth0', check({ checkedAt: T1, consecutiveFailures: 2, reason: 'still no carrier' }));
+      recordNetworkCheck(
         db,
         'wlan0',
         check({ state: 'up', reason: 'wlan0 up', consecutiveFailures: 0, failingSince: null }),
@@ -156,11 +156,11 @@ describe('network_state', () => {
   it(
     'keeps the count of failed ladder runs across checks, and resets it only when asked (a healthy check)',
     withStore((db) => {
-      writeNetworkCheck(db, 'eth0', check());
-      writeLadderRun(db, 'eth0', { at: T0, ladderId: 7, outcome: 'failed', healedBy: null, failedLadderRuns: 2 });
-      writeNetworkCheck(db, 'eth0', check({ checkedAt: T1 }));
+      recordNetworkCheck(db, 'eth0', check());
+      recordLadderRun(db, 'eth0', { at: T0, ladderId: 7, outcome: 'failed', healedBy: null, failedLadderRuns: 2 });
+      recordNetworkCheck(db, 'eth0', check({ checkedAt: T1 }));
       assert.equal(readNetworkState(db, 'eth0').failed_ladder_runs, 2);
-      writeNetworkCheck(
+      recordNetworkCheck(
         db,
         'eth0',
         check({ checkedAt: T2, state: 'up', consecutiveFailures: 0, failingSince: null, resetLadderFailures: true }),
@@ -174,9 +174,9 @@ describe('network_state', () => {
   it(
     'records a ladder run, keeping the last rung that healed when this run names none',
     withStore((db) => {
-      writeNetworkCheck(db, 'eth0', check());
-      writeLadderRun(db, 'eth0', { at: T0, ladderId: 3, outcome: 'healed', healedBy: 'bounce', failedLadderRuns: 0 });
-      writeLadderRun(db, 'eth0', { at: T1, ladderId: 9, outcome: 'failed', healedBy: null, failedLadderRuns: 1 });
+      recordNetworkCheck(db, 'eth0', check());
+      recordLadderRun(db, 'eth0', { at: T0, ladderId: 3, outcome: 'healed', healedBy: 'bounce', failedLadderRuns: 0 });
+      recordLadderRun(db, 'eth0', { at: T1, ladderId: 9, outcome: 'failed', healedBy: null, failedLadderRuns: 1 });
       const state = readNetworkState(db, 'eth0');
       assert.deepEqual(
         [
@@ -188,7 +188,7 @@ describe('network_state', () => {
         ],
         [T1, 9, 'failed', 'bounce', 1],
       );
-      writeLadderRun(db, 'eth0', {
+      recordLadderRun(db, 'eth0', {
         at: T2,
         ladderId: 12,
         outcome: 'healed',
@@ -202,8 +202,8 @@ describe('network_state', () => {
   it(
     'clears the failures when a rung healed the link',
     withStore((db) => {
-      writeNetworkCheck(db, 'eth0', check({ consecutiveFailures: 4 }));
-      writeHealed(db, 'eth0', T1, 'up', 'eth0 up, 192.0.2.10');
+      recordNetworkCheck(db, 'eth0', check({ consecutiveFailures: 4 }));
+      recordHealed(db, 'eth0', T1, 'up', 'eth0 up, 192.0.2.10');
       const state = readNetworkState(db, 'eth0');
       assert.deepEqual(
         [
