@@ -13,6 +13,8 @@ export interface WatchdogEvent {
   displayName?: string | undefined;
   /** The network interface it is about. */
   interface?: string | undefined;
+  /** The thermal zone it is about (`thermal_zone0`). */
+  zone?: string | undefined;
   /** One line a person reads on a phone. */
   summary: string;
   details: Record<string, DetailValue | undefined>;
@@ -24,9 +26,9 @@ export type RaiseEvent = (event: WatchdogEvent) => void;
 /** For code run without a `notify` section. */
 export const raiseNothing: RaiseEvent = () => undefined;
 
-/** What `repeat_after_seconds` counts by: the process, else the interface. */
-export function subjectOf(event: Pick<WatchdogEvent, 'processKey' | 'interface'>): string {
-  return event.processKey ?? event.interface ?? '';
+/** What `repeat_after_seconds` counts by: the process, else the interface, else the thermal zone. */
+export function subjectOf(event: Pick<WatchdogEvent, 'processKey' | 'interface' | 'zone'>): string {
+  return event.processKey ?? event.interface ?? event.zone ?? '';
 }
 
 /** The payload's format version: raised when a field changes meaning or goes away. */
@@ -44,6 +46,7 @@ export interface EventPayload {
   process_key: string | null;
   display_name: string | null;
   interface: string | null;
+  zone: string | null;
   summary: string;
   details: Record<string, DetailValue>;
 }
@@ -60,6 +63,7 @@ export function payloadOf(event: WatchdogEvent, host: string): EventPayload {
     process_key: event.processKey ?? null,
     display_name: event.displayName ?? null,
     interface: event.interface ?? null,
+    zone: event.zone ?? null,
     summary: event.summary,
     details,
   };

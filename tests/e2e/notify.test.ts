@@ -131,7 +131,14 @@ describe('webhook notifications (a real HTTP server on 127.0.0.1)', () => {
     );
 
     const [started, succeeded] = bodiesOf(hook.requests);
-    const common = { version: 1, host: hostname(), process_key: 'app', display_name: 'The app app', interface: null };
+    const common = {
+      version: 1,
+      host: hostname(),
+      process_key: 'app',
+      display_name: 'The app app',
+      interface: null,
+      zone: null,
+    };
     assert.deepEqual(
       { ...started, summary: undefined, details: undefined },
       {

@@ -62,6 +62,7 @@ function harness(): Harness {
         process_key: subject,
         display_name: null,
         interface: null,
+        zone: null,
         summary: `${subject} failed`,
         details: { ago_ms: agoMs },
       };
@@ -127,6 +128,7 @@ describe('deliverNotifications', () => {
       process_key: 'web',
       display_name: null,
       interface: null,
+      zone: null,
       summary: 'web failed',
       details: { ago_ms: 5 * MINUTE },
       notification_id: oldest,

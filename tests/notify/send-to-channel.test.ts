@@ -17,6 +17,7 @@ const PAYLOAD: EventPayload & { notification_id: number } = {
   process_key: 'web',
   display_name: 'The web app',
   interface: null,
+  zone: null,
   summary: 'web: given up',
   details: {},
   notification_id: 57,

@@ -23,6 +23,7 @@ describe('payloadOf', () => {
       process_key: 'web',
       display_name: 'The web app',
       interface: null,
+      zone: null,
       summary: 'web: recovery #3 failed',
       details: { recovery_id: 3, started_pid: null, ok: false, reason: 'timed out' },
     });
@@ -44,15 +45,24 @@ describe('payloadOf', () => {
     );
   });
 
+  it('names the thermal zone of an event about one, and says null for the others', () => {
+    const payload = payloadOf(
+      { kind: 'network_healed', at: AT, zone: 'thermal_zone0', summary: 'cool again', details: {} },
+      'host',
+    );
+    assert.deepEqual([payload.process_key, payload.interface, payload.zone], [null, null, 'thermal_zone0']);
+  });
+
   it('is version 1', () => {
     assert.equal(PAYLOAD_VERSION, 1);
   });
 });
 
 describe('subjectOf', () => {
-  it('is the process, else the interface, else empty', () => {
+  it('is the process, else the interface, else the thermal zone, else empty', () => {
     assert.equal(subjectOf({ processKey: 'web', interface: 'eth0' }), 'web');
     assert.equal(subjectOf({ interface: 'eth0' }), 'eth0');
+    assert.equal(subjectOf({ zone: 'thermal_zone0' }), 'thermal_zone0');
     assert.equal(subjectOf({}), '');
   });
 });

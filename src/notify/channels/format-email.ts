@@ -7,6 +7,7 @@ export function formatEmail(payload: EventPayload, subjectPrefix: string): { sub
   if (payload.process_key !== null)
     lines.push(`process: ${payload.process_key}${payload.display_name === null ? '' : ` (${payload.display_name})`}`);
   if (payload.interface !== null) lines.push(`interface: ${payload.interface}`);
+  if (payload.zone !== null) lines.push(`zone: ${payload.zone}`);
   for (const [name, value] of Object.entries(payload.details)) lines.push(`${name}: ${String(value)}`);
   lines.push('', '-- the event as JSON:', JSON.stringify(payload));
   // One line: a header cannot hold a line break, and a summary could (it quotes app output).

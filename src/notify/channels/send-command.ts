@@ -37,6 +37,7 @@ export async function sendCommand(
       WATCHDOG_SUMMARY: payload.summary,
       ...(payload.process_key === null ? {} : { WATCHDOG_PROCESS_KEY: payload.process_key }),
       ...(payload.interface === null ? {} : { WATCHDOG_INTERFACE: payload.interface }),
+      ...(payload.zone === null ? {} : { WATCHDOG_ZONE: payload.zone }),
     },
     input: `${body}\n`,
     timeoutMs,

@@ -11,6 +11,7 @@ const PAYLOAD: EventPayload = {
   process_key: 'modbus',
   display_name: 'Modbus gateway',
   interface: null,
+  zone: null,
   summary: 'modbus: recovery #12 failed after 2.1s',
   details: { recovery_id: 12, started_pid: null, problem: 'start failed' },
 };
@@ -74,6 +75,13 @@ describe('formatEmail', () => {
     );
     const lines = text.split('\n');
     assert.ok(lines.includes('interface: eth0'), text);
+    assert.ok(!lines.some((line) => line.startsWith('process:')), text);
+  });
+
+  it('names the thermal zone of an event about one', () => {
+    const { text } = formatEmail({ ...PAYLOAD, process_key: null, display_name: null, zone: 'thermal_zone0' }, '');
+    const lines = text.split('\n');
+    assert.ok(lines.includes('zone: thermal_zone0'), text);
     assert.ok(!lines.some((line) => line.startsWith('process:')), text);
   });
 

@@ -23,6 +23,7 @@ const PROCESS_PAYLOAD: EventPayload = {
   process_key: 'web',
   display_name: 'The web app',
   interface: null,
+  zone: null,
   summary: 'web: given up after 3 recoveries',
   details: {},
 };
@@ -87,6 +88,19 @@ describe('sendCommand', () => {
       WATCHDOG_EVENT: 'network_degraded',
       WATCHDOG_SUMMARY: 'network eth0 no_carrier',
       WATCHDOG_INTERFACE: 'eth0',
+    });
+  });
+
+  it('gives an event about a thermal zone WATCHDOG_ZONE', async () => {
+    const deps = fakeDeps();
+    const payload = { ...NETWORK_PAYLOAD, interface: null, zone: 'thermal_zone0', summary: 'thermal_zone0: critical' };
+    await sendCommand(CHANNEL, payload, '{}', 10_000, deps);
+    assert.deepEqual(deps.runs[0]?.env, {
+      PATH: '/usr/bin:/bin',
+      HOME: '/root',
+      WATCHDOG_EVENT: 'network_degraded',
+      WATCHDOG_SUMMARY: 'thermal_zone0: critical',
+      WATCHDOG_ZONE: 'thermal_zone0',
     });
   });
 

@@ -74,6 +74,7 @@ describe('queueEvent', () => {
       process_key: 'web',
       display_name: 'The web app',
       interface: null,
+      zone: null,
       summary: 'web: gave_up',
       details: { n: 1 },
     });
