@@ -2,6 +2,7 @@ import { dirname, join, resolve } from 'node:path';
 import { CONFIG_DEFAULTS } from './defaults.js';
 import { isPlainObject } from '../json/json-shape.js';
 import { normalizeNetwork } from '../network/config/normalize-network.js';
+import { normalizeThermal } from '../thermal/config/normalize-thermal.js';
 import { normalizeNotify, normalizePing } from '../notify/config/normalize-notify.js';
 import { normalizeWakeOnLan } from '../wake/normalize-wake-on-lan.js';
 import { passwdLookup, type LookupUser } from '../system/lookup-user.js';
@@ -52,6 +53,7 @@ export function normalizeConfig(
     ),
     network: raw.network === undefined ? undefined : normalizeNetwork(raw.network, configDir),
     notify: raw.notify === undefined ? undefined : normalizeNotify(raw.notify, configDir),
+    thermal: raw.thermal === undefined ? undefined : normalizeThermal(raw.thermal, configDir),
     metrics: raw.metrics === undefined ? undefined : normalizeMetrics(raw.metrics, configDir),
     ping: raw.ping_url === undefined ? undefined : normalizePing(raw.ping_url, raw.ping_timeout_seconds),
   };

@@ -1,4 +1,5 @@
 import { networkSchema } from '../network/config/network-schema.js';
+import { thermalSchema } from '../thermal/config/thermal-schema.js';
 import { notifySchema } from '../notify/config/notify-schema.js';
 import { wakeOnLanSchema } from '../wake/wake-on-lan-schema.js';
 
@@ -116,6 +117,7 @@ export const configSchema = {
     },
     network: networkSchema,
     notify: notifySchema,
+    thermal: thermalSchema,
     metrics: metricsSchema,
     ping_url: nonEmptyString,
     ping_timeout_seconds: { type: 'number', exclusiveMinimum: 0, maximum: 60 },

@@ -1,6 +1,7 @@
 import type { LogLevel } from '../logging/logger.js';
 import type { UserAccount } from '../system/lookup-user.js';
 import type { NetworkConfig, RawNetworkConfig } from '../network/config/network-types.js';
+import type { RawThermalConfig, ThermalConfig } from '../thermal/config/thermal-types.js';
 import type { NotifyConfig, PingConfig, RawNotifyConfig } from '../notify/config/notify-types.js';
 import type { RawWakeOnLanTarget, WakeOnLanTarget } from '../wake/wake-on-lan-target.js';
 
@@ -64,6 +65,7 @@ export interface RawConfig {
   processes: Record<string, RawProcessConfig>;
   network?: RawNetworkConfig;
   notify?: RawNotifyConfig;
+  thermal?: RawThermalConfig;
   metrics?: RawMetricsConfig;
   ping_url?: string;
   ping_timeout_seconds?: number;
@@ -170,6 +172,8 @@ export interface WatchdogConfig {
   network: NetworkConfig | undefined;
   /** Where events are sent; `undefined` when the config has no `notify` section. */
   notify: NotifyConfig | undefined;
+  /** Temperatures watched, alert only; `undefined` when the config has no `thermal` section. */
+  thermal: ThermalConfig | undefined;
   /** The Prometheus textfile; `undefined` when the config has no `metrics` section. */
   metrics: MetricsConfig | undefined;
   /** The dead man's switch; `undefined` without `ping_url`. */

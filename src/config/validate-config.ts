@@ -4,6 +4,7 @@ import { checkCrossProcessRules, checkProcessRules, findUnknownKeys } from './ch
 import { checkMetricsRules } from './check-metrics-rules.js';
 import { checkNetworkRules } from '../network/config/check-network-rules.js';
 import { checkNotifyRules } from '../notify/config/check-notify-rules.js';
+import { checkThermalRules } from '../thermal/config/check-thermal-rules.js';
 import { formatSchemaErrors } from './format-schema-errors.js';
 import { isPlainObject } from '../json/json-shape.js';
 import { normalizeConfig } from './normalize-config.js';
@@ -54,6 +55,7 @@ export function validateConfig(
       }
     }
     if (isPlainObject(data.network)) errors.push(...checkNetworkRules(data.network));
+    if (isPlainObject(data.thermal)) errors.push(...checkThermalRules(data.thermal));
     const notify = checkNotifyRules(data, env);
     errors.push(...notify.errors);
     warnings.push(...notify.warnings);

@@ -16,6 +16,10 @@ export const EVENT_KINDS = [
   'reboot_done',
   'reboot_failed',
   'reboot_suppressed',
+  'thermal_warning',
+  'thermal_critical',
+  'thermal_normal',
+  'thermal_unreadable',
 ] as const;
 
 export type EventKind = (typeof EVENT_KINDS)[number];

@@ -4,9 +4,18 @@ import type { Store } from './open-store.js';
  * What happened to the watchdog itself, beside its checks and recoveries: `db_moved_aside`
  * (a corrupt database replaced by a fresh one), `journal_replayed` (rows kept while the
  * database could not take them, now written), `gave_up` (the crash-loop guard stopped
- * recovering a process) and `reset` (a person resumed it).
+ * recovering a process), `reset` (a person resumed it) and `thermal_<level>` (a thermal
+ * zone changed level; the detail names the zone).
  */
-export type AuditEventKind = 'db_moved_aside' | 'journal_replayed' | 'gave_up' | 'reset';
+export type AuditEventKind =
+  | 'db_moved_aside'
+  | 'journal_replayed'
+  | 'gave_up'
+  | 'reset'
+  | 'thermal_normal'
+  | 'thermal_warning'
+  | 'thermal_critical'
+  | 'thermal_unreadable';
 
 export interface AuditEvent {
   at: string;

@@ -23,6 +23,7 @@ export const JOURNALED_TABLES = [
   { table: 'audit_events', key: 'id' },
   { table: 'watchdog_meta', key: 'key' },
   { table: 'notifications', key: 'id' },
+  { table: 'thermal_zones', key: 'zone' },
 ] as const;
 
 /** A journal file's content. */

@@ -233,6 +233,23 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 10,
+    description: "each thermal zone's last reading and level, which the next tick judges against",
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE IF NOT EXISTS thermal_zones (
+          zone TEXT PRIMARY KEY,
+          type TEXT,
+          level TEXT NOT NULL,
+          celsius REAL,
+          reason TEXT NOT NULL,
+          since TEXT NOT NULL,
+          checked_at TEXT NOT NULL
+        );
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -10,6 +10,7 @@ import { resumeLeftStopped } from '../system/stopped-record.js';
 import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
 import { applyRetentionLogged } from './apply-retention-logged.js';
 import { runNetworkStage } from './run-network-stage.js';
+import { runThermalStage } from './run-thermal-stage.js';
 import { checkProcess, configuredKeysOf } from './check-process.js';
 import { recordTickChecks } from './record-tick-checks.js';
 import { reportChecks } from './report-checks.js';
@@ -23,8 +24,8 @@ import { TickStage } from './tick-stage.js';
 
 /**
  * One `watchdog check`: lock → check every enabled process → record the checks in one
- * transaction → run the recoveries that are due, one process at a time → the network
- * ladder → retention → notifications → metrics → release (docs/design.md, "One tick").
+ * transaction → run the recoveries that are due, one process at a time → the thermal
+ * zones → the network ladder → retention → notifications → metrics → release (docs/design.md, "One tick").
  * A tick that finds the lock held does nothing.
  */
 export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Promise<TickOutcome> {
@@ -79,6 +80,7 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
       const stage = new TickStage(system.signal);
       const context = { config, deps, audit: store, raise, check, stage };
       const { recoveries, refused } = await runDueRecoveries(checks, historyIds, context);
+      const thermal = await runThermalStage(config, checkedAt, store, deps, raise, stage);
       const network = await runNetworkStage(config, store, deps, raise, stage);
       const stopped = stage.stopRequest();
       if (stopped !== undefined)
@@ -112,6 +114,7 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
         recoveries,
         refused,
         network,
+        thermal,
         auditDegraded: store.degraded,
         auditRowsSaved: store.rowsSaved,
         problems,

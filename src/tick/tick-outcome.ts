@@ -1,6 +1,7 @@
 import type { NetworkTickOutcome } from '../network/run-network-tick.js';
 import type { DeliveryReport } from '../notify/deliver-notifications.js';
 import type { RecoveryReport } from '../recovery/run-recovery.js';
+import type { ThermalTickOutcome } from '../thermal/run-thermal-tick.js';
 import type { ProcessCheck } from './process-check.js';
 import type { TickProblem } from './tick-problems.js';
 
@@ -16,6 +17,8 @@ export type TickOutcome =
       refused?: { processKey: string; why: string }[] | undefined;
       /** `undefined` when the config has no `network` section. */
       network: NetworkTickOutcome | undefined;
+      /** `undefined` when the config has no `thermal` section (or a signal stopped the tick before it). */
+      thermal?: ThermalTickOutcome | undefined;
       /** Why the audit database could not take this tick's rows (they wait in the journal); `undefined` when it could. */
       auditDegraded: string | undefined;
       /** False when not even the journal could take them: they are lost when the run ends. */

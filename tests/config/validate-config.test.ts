@@ -72,6 +72,7 @@ describe('validateConfig: valid configs load', () => {
       ],
       network: undefined,
       notify: undefined,
+      thermal: undefined,
       metrics: undefined,
       ping: undefined,
     });

@@ -18,6 +18,12 @@ export const REPEAT_RESET_BY: Readonly<Record<EventKind, readonly EventKind[]>> 
   reboot_done: ['network_healed'],
   reboot_failed: ['reboot_done', 'network_healed'],
   reboot_suppressed: ['reboot_done', 'network_healed'],
+  // A zone's every change of level is news: hysteresis, not the repeat rule, keeps a
+  // temperature hovering at a threshold from flapping.
+  thermal_warning: ['thermal_normal', 'thermal_critical', 'thermal_unreadable'],
+  thermal_critical: ['thermal_normal', 'thermal_warning', 'thermal_unreadable'],
+  thermal_normal: ['thermal_warning', 'thermal_critical', 'thermal_unreadable'],
+  thermal_unreadable: ['thermal_normal', 'thermal_warning', 'thermal_critical'],
 };
 
 export interface RepeatFacts {
