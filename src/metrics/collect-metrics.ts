@@ -6,6 +6,8 @@ import { readNetworkState } from '../network/store/read-network-state.js';
 import { countPending } from '../notify/queue/notification-rows.js';
 import type { Store } from '../store/open-store.js';
 import { readProcessStates } from '../store/read-state.js';
+import { readThermalZoneList } from '../thermal/store/thermal-rows.js';
+import { asThermalLevel, LEVEL_GAUGE } from '../thermal/thermal-level.js';
 import type { MetricFamily, Sample } from './prometheus-text.js';
 
 /** What the tick itself knows of its run. */
@@ -21,7 +23,7 @@ export interface TickFacts {
 /**
  * The metric families of the textfile: per process its state, failure count, recoveries,
  * last check and heartbeat age; per interface the link, ladder runs by rung, reboots and
- * reboots suppressed by reason; the tick's duration and last success; the notification
+ * reboots suppressed by reason; per thermal zone its temperature and level; the tick's duration and last success; the notification
  * queue. Read from the audit log after the tick, so every tick tells the whole story.
  */
 export function collectMetrics(db: Store, config: WatchdogConfig, tick: TickFacts): MetricFamily[] {
@@ -116,6 +118,32 @@ export function collectMetrics(db: Store, config: WatchdogConfig, tick: TickFact
         .filter((count) => mine(count) && isSuppressedReboot((count.labels.guard ?? '') as RebootGuard))
         .map((count) => sample({ interface: name, reason: count.labels.guard ?? '' }, count.value)),
     );
+  }
+
+  if (config.thermal !== undefined) {
+    const zones = readThermalZoneList(db).map((row) => ({
+      row,
+      labels: { zone: row.zone, type: row.type ?? '' },
+    }));
+    family(
+      'watchdog_thermal_celsius',
+      'gauge',
+      'The temperature of the thermal zone at the last tick (absent when it could not be read).',
+      zones.flatMap(({ row, labels }) => (row.celsius === null ? [] : [sample(labels, row.celsius)])),
+    );
+    family(
+      'watchdog_thermal_level',
+      'gauge',
+      'The level of the thermal zone: 0 normal, 1 warning, 2 critical, -1 unreadable.',
+      zones.flatMap(({ row, labels }) => {
+        const level = asThermalLevel(row.level);
+        return level === undefined ? [] : [sample(labels, LEVEL_GAUGE[level])];
+      }),
+    );
+    family('watchdog_thermal_threshold_celsius', 'gauge', 'The thresholds of thermal, by level.', [
+      sample({ level: 'warning' }, config.thermal.warning_celsius),
+      sample({ level: 'critical' }, config.thermal.critical_celsius),
+    ]);
   }
 
   if (config.notify !== undefined) {

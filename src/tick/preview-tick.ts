@@ -2,6 +2,10 @@ import type { NetworkConfig } from '../network/config/network-types.js';
 import type { ProcessConfig, WatchdogConfig } from '../config/types.js';
 import { readHeartbeatFile, type HeartbeatFileRead } from '../heartbeat/read-heartbeat-file.js';
 import type { NetworkPreview } from '../network/preview-network.js';
+import type { ThermalConfig } from '../thermal/config/thermal-types.js';
+import type { ThermalPreview } from '../thermal/preview-thermal.js';
+import { readThermalZoneRows, type ThermalZoneRow } from '../thermal/store/thermal-rows.js';
+import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
 import { NO_PREVIOUS_STATE, type PreviousState } from '../recovery/assess-check.js';
 import { assessProcess } from '../recovery/assess-process.js';
 import { decideStart } from '../recovery/decide-start.js';
@@ -29,6 +33,8 @@ export interface TickPreview {
   processes: ProcessPreview[];
   /** `undefined` when the config has no `network` section. */
   network: NetworkPreview | undefined;
+  /** `undefined` when the config has no `thermal` section. */
+  thermal?: ThermalPreview | undefined;
 }
 
 export interface PreviewDeps {
@@ -38,8 +44,8 @@ export interface PreviewDeps {
 
 /**
  * `watchdog check --dry-run`, beside the tick: what the next tick would decide for each
- * process and the exact actions it would run, then what the network ladder and the reboot
- * guards would do. Takes no lock, opens the audit log read-only, writes no log, runs no
+ * process and the exact actions it would run, each thermal zone's level, then what the
+ * network ladder and the reboot guards would do. Takes no lock, opens the audit log read-only, writes no log, runs no
  * action, sets no link: it changes nothing. It does read the link and run the configured probes.
  */
 export async function previewTick(
@@ -47,7 +53,8 @@ export async function previewTick(
   deps: PreviewDeps = { system: realSystem(), readHeartbeat: readHeartbeatFile },
 ): Promise<TickPreview> {
   const processes = previewProcesses(config, deps);
-  return { processes, network: await previewTickNetwork(config) };
+  const thermal = await previewTickThermal(config, deps.system.now());
+  return { processes, network: await previewTickNetwork(config), thermal };
 }
 
 /** What the next tick would decide for each process: read at once, so it can be shown before the network part. */
@@ -135,4 +142,21 @@ async function previewNetworkOf(network: NetworkConfig, dbPath: string): Promise
     () => ({ state: emptyNetworkState(network.interface), reboots: [] }),
   );
   return previewNetwork(network, state, reboots, realNetworkSystem({ sysfsRoot: network.sysfs_root }));
+}
+
+/**
+ * Each thermal zone's level, read now and judged against the last tick's; `undefined`
+ * without a `thermal` section (whose code is then not loaded).
+ */
+export async function previewTickThermal(
+  config: Pick<WatchdogConfig, 'thermal' | 'db_path'>,
+  now: Date = new Date(),
+): Promise<ThermalPreview | undefined> {
+  return config.thermal === undefined ? undefined : previewThermalOf(config.thermal, config.db_path, now);
+}
+
+async function previewThermalOf(thermal: ThermalConfig, dbPath: string, now: Date): Promise<ThermalPreview> {
+  const { previewThermal } = await import('../thermal/preview-thermal.js');
+  const rows = readFrom(dbPath, readThermalZoneRows, () => new Map<string, ThermalZoneRow>());
+  return previewThermal(thermal, rows, formatUtcTimestamp(now));
 }

@@ -17,6 +17,10 @@ import type { StartedInstance } from '../../store/process-control.js';
 import { EXIT } from '../exit-codes.js';
 import { formatJson } from '../format/format-json.js';
 import { formatNetworkStatus } from '../../network/format/format-network-status.js';
+import type { ThermalConfig } from '../../thermal/config/thermal-types.js';
+import { formatThermalStatus } from '../../thermal/format/format-thermal-status.js';
+import { buildThermalStatus, type ThermalStatus } from '../../thermal/status/build-thermal-status.js';
+import { readThermalZoneList } from '../../thermal/store/thermal-rows.js';
 import { formatStatusFitted, formatStatusSummary, formatStatusTable } from '../format/format-status.js';
 import { formatStatusDetail } from '../format/format-status-detail.js';
 import { fitText } from '../../display/fit-text.js';
@@ -37,7 +41,7 @@ export interface StatusArgs {
 /**
  * `watchdog status [key] [--json]`: each process's state as of its last check, or of the
  * manual command run after it; its last recovery, and where its output goes; then the
- * uplink (without a key), its ladder and reboots.
+ * uplink (without a key), its ladder and reboots; the thermal zones as the last tick read them.
  */
 export function runStatus(
   args: StatusArgs,
@@ -54,6 +58,7 @@ export function runStatus(
     states: new Map(),
     lastRecoveries: new Map(),
     network: networkStatusOf(config.network, undefined, instant),
+    thermal: thermalStatusOf(config.thermal, undefined),
     notify: channels.map(noneYet),
   });
   const pending = readPendingJournal(config.journal_path);
@@ -65,6 +70,7 @@ export function runStatus(
         states: readProcessStates(db),
         lastRecoveries: readLastRecoveries(db),
         network: networkStatusOf(config.network, db, instant),
+        thermal: thermalStatusOf(config.thermal, db),
         notify: channels.map((channel) => readChannelSummary(db, channel)),
       }),
       nothingRead,
@@ -76,7 +82,7 @@ export function runStatus(
     io.err(escapeUntrustedLine(`watchdog: ${error.message}; shown from the journal ${pending.path} alone`));
     read = nothingRead();
   }
-  const { states, lastRecoveries, network, notify } = read;
+  const { states, lastRecoveries, network, thermal, notify } = read;
   // What a degraded run kept in the journal is newer than the database: shown over it.
   const merged = withJournal(states, pending);
   const journal = journalStatusOf(pending, merged.fromJournal);
@@ -91,7 +97,7 @@ export function runStatus(
     io.out(
       formatJson(
         args.key === undefined
-          ? { processes: statuses, network: network ?? null, notifications, journal }
+          ? { processes: statuses, network: network ?? null, thermal: thermal ?? null, notifications, journal }
           : { processes: statuses, journal },
       ),
     );
@@ -104,6 +110,7 @@ export function runStatus(
   const after: string[] = [];
   if (journal !== null) after.push(escapeUntrustedLine(`journal ${journal.path}: ${journal.note}`));
   if (args.key === undefined && network !== undefined) after.push(...formatNetworkStatus(network));
+  if (args.key === undefined && thermal !== undefined) after.push(...formatThermalStatus(thermal));
   if (args.key === undefined) after.push(...formatNotifyStatus(notify));
   const { width } = layout;
   for (const line of after) io.out(width === undefined ? line : fitText(line, width));
@@ -141,6 +148,11 @@ function networkStatusOf(
   const state = db === undefined ? undefined : readNetworkState(db, network.interface);
   const reboots = db === undefined ? [] : readReboots(db);
   return buildNetworkStatus(network, state ?? emptyNetworkState(network.interface), reboots, now);
+}
+
+function thermalStatusOf(thermal: ThermalConfig | undefined, db: Store | undefined): ThermalStatus | undefined {
+  if (thermal === undefined) return undefined;
+  return buildThermalStatus(thermal, db === undefined ? [] : readThermalZoneList(db));
 }
 
 /**
