@@ -144,10 +144,22 @@ describe('thermal, end to end', () => {
       'watchdog_thermal_threshold_celsius{level="critical"} 85',
     ]);
 
+    // check --verbose tells each zone's level and why, and the level left on a change.
+    const verbose = async (what: string): Promise<string> => {
+      const result = await watchdog('check', '--verbose');
+      assert.deepEqual({ code: result.code, stderr: result.stderr }, { code: 0, stderr: '' }, what);
+      return result.stdout;
+    };
     setZoneTemperature(root, 0, 84);
-    await check('84 °C: within the hysteresis of critical');
+    assert.match(
+      await verbose('84 °C: within the hysteresis of critical'),
+      /^thermal thermal_zone0 \(cpu-thermal\): critical: 84\.0 °C, not yet 3 °C below critical_celsius 85$/m,
+    );
     setZoneTemperature(root, 0, 40);
-    await check('40 °C');
+    assert.match(
+      await verbose('40 °C'),
+      /^thermal thermal_zone0 \(cpu-thermal\): normal: 40\.0 °C, below warning_celsius 70 \(was critical\)$/m,
+    );
     assert.match(
       thermalLines(readFileSync(metricsPath, 'utf8')).join('\n'),
       /^watchdog_thermal_level\{zone="thermal_zone0",type="cpu-thermal"\} 0$/m,

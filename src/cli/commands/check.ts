@@ -9,6 +9,7 @@ import type { CliIo } from '../io.js';
 import { loadCliConfig } from '../load-cli-config.js';
 import { openLog } from '../open-log.js';
 import { reportError } from '../report-error.js';
+import { formatThermalTick } from '../../thermal/format/format-thermal-tick.js';
 
 export interface CheckArgs {
   config?: string | undefined;
@@ -76,6 +77,7 @@ function printVerbose(outcome: TickOutcome, io: CliIo): void {
     out(`${recovery.processKey}: recovery #${recovery.recoveryId} ${recovery.outcome}`);
     for (const action of recovery.actions) out(`  ${action.action}: ${action.outcome}: ${action.detail}`);
   }
+  if (outcome.thermal !== undefined) for (const line of formatThermalTick(outcome.thermal)) out(line);
   if (outcome.network !== undefined) for (const line of formatNetworkTick(outcome.network)) out(line);
   const sent = outcome.notifications;
   if (sent !== undefined && sent.delivered + sent.failed + sent.waiting + sent.dropped > 0) {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatThermalPreview } from '../../../src/thermal/format/format-thermal-preview.js';
 import { formatThermalStatus } from '../../../src/thermal/format/format-thermal-status.js';
+import { formatThermalTick } from '../../../src/thermal/format/format-thermal-tick.js';
 import type { ThermalStatus } from '../../../src/thermal/status/build-thermal-status.js';
 
 const AT = '2026-12-06T10:04:00.000000+00:00';
@@ -80,5 +81,42 @@ describe('formatThermalPreview', () => {
       'thermal: cannot list /x: ENOENT',
     ]);
     assert.deepEqual(formatThermalPreview({ rootProblem: undefined, zones: [] }), ['thermal: no thermal zone found']);
+  });
+});
+
+describe('formatThermalTick', () => {
+  const zone = {
+    zone: 'thermal_zone0',
+    type: 'cpu-thermal',
+    celsius: 72.5,
+    level: 'warning' as const,
+    reason: '72.5 °C, at or above warning_celsius 70',
+    previous: 'warning' as const,
+    since: AT,
+    event: undefined,
+  };
+
+  it('says each zone level and why, and the level it left when it changed', () => {
+    assert.deepEqual(
+      formatThermalTick({
+        rootProblem: undefined,
+        zones: [
+          zone,
+          { ...zone, zone: 'thermal_zone1', previous: 'normal', event: 'thermal_warning' },
+          { ...zone, zone: 'thermal_zone2', type: undefined, previous: undefined, event: 'thermal_warning' },
+        ],
+      }),
+      [
+        'thermal thermal_zone0 (cpu-thermal): warning: 72.5 °C, at or above warning_celsius 70',
+        'thermal thermal_zone1 (cpu-thermal): warning: 72.5 °C, at or above warning_celsius 70 (was normal)',
+        'thermal thermal_zone2: warning: 72.5 °C, at or above warning_celsius 70 (was never read)',
+      ],
+    );
+  });
+
+  it('says why no zone could be read', () => {
+    assert.deepEqual(formatThermalTick({ rootProblem: 'cannot list /sys/class/thermal: ENOENT', zones: [] }), [
+      'thermal: cannot list /sys/class/thermal: ENOENT',
+    ]);
   });
 });
