@@ -1,4 +1,12 @@
-import { listProcessGroup, listSession, readBootTimeMs, readProcStat, type ProcStat } from './proc-stat.js';
+import {
+  listProcessGroup,
+  listSession,
+  readBootTimeMs,
+  readProcStat,
+  readProcessTable,
+  type ProcStat,
+} from './proc-stat.js';
+import { readProcessUsage, type ProcessUsage } from './process-usage.js';
 import { procfsProcessTable, type ProcessTable } from './process-table.js';
 import { readBootId, readUptimeSeconds, type BootClock } from './boot-info.js';
 import { readCommandLine, readProcessUids, type ProcessUids } from './process-owner.js';
@@ -28,6 +36,10 @@ export interface ProcessInspector extends ProcessTable {
   uptimeSeconds(): number | undefined;
   /** Live (non-zombie) members of a session. */
   sessionMembers(sid: number): number[];
+  /** Every process (zombies included, with their state), to find a process's descendants. */
+  all(): ProcStat[];
+  /** What a process uses (memory, CPU time) with its start time; `undefined` when gone or a zombie. */
+  usage(pid: number): ProcessUsage | undefined;
 }
 
 /**
@@ -93,6 +105,8 @@ export function realSystem(
     bootId: () => (bootId ??= { value: readBootId(procRoot) }).value,
     uptimeSeconds: () => readUptimeSeconds(procRoot),
     sessionMembers: (sid) => listSession(sid, procRoot),
+    all: () => readProcessTable(procRoot),
+    usage: (pid) => readProcessUsage(pid, procRoot),
   };
   return {
     processes,

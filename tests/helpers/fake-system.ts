@@ -25,6 +25,10 @@ export interface FakeProcess {
   commandLine?: string;
   /** Its real and effective user ID: 0 by default. */
   uid?: number;
+  /** Its CPU time in clock ticks: 0 by default. */
+  cpuTicks?: number;
+  /** Its resident memory in bytes: 0 by default. */
+  rssBytes?: number;
 }
 
 /** A system error as `process.kill` or `fs` throws it. */
@@ -139,6 +143,19 @@ export function fakeSystem(options: FakeSystemOptions = {}): FakeSystem {
               entry.state !== 'X',
           )
           .map((entry) => entry.pid);
+      },
+      all() {
+        return [...table.values()]
+          .filter((entry) => entry.thread !== true)
+          .map((entry) => fake.processes.stat(entry.pid))
+          .filter((stat) => stat !== undefined);
+      },
+      usage(pid) {
+        fake.inspected.push(pid);
+        const entry = table.get(pid);
+        if (entry === undefined || entry.thread === true || entry.state === 'Z' || entry.state === 'X')
+          return undefined;
+        return { startTime: entry.startTime ?? 1000, cpuTicks: entry.cpuTicks ?? 0, rssBytes: entry.rssBytes ?? 0 };
       },
       groupMembers(pgid) {
         return [...table.values()]
