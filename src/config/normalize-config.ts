@@ -1,6 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { CONFIG_DEFAULTS } from './defaults.js';
 import { isPlainObject } from '../json/json-shape.js';
+import { normalizeResourceLimits } from '../limits/resource-limits.js';
 import { normalizeNetwork } from '../network/config/normalize-network.js';
 import { normalizeThermal } from '../thermal/config/normalize-thermal.js';
 import { normalizeNotify, normalizePing } from '../notify/config/normalize-notify.js';
@@ -141,6 +142,7 @@ export function normalizeProcess(
     wake_on_lan: Object.fromEntries(
       Object.entries(raw.wake_on_lan ?? {}).map(([action, target]) => [action, normalizeWakeOnLan(target)]),
     ),
+    ...normalizeResourceLimits(raw),
   };
 }
 

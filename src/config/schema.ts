@@ -1,6 +1,7 @@
 import { networkSchema } from '../network/config/network-schema.js';
 import { thermalSchema } from '../thermal/config/thermal-schema.js';
 import { notifySchema } from '../notify/config/notify-schema.js';
+import { resourceLimitsSchema } from '../limits/resource-limits.js';
 import { wakeOnLanSchema } from '../wake/wake-on-lan-schema.js';
 
 /**
@@ -83,6 +84,7 @@ export const processSchema = {
     // A path (PATH_MAX at most) the start command's daemon writes its PID to.
     pid_file: { type: 'string', minLength: 1, maxLength: 4096 },
     wake_on_lan: { type: 'object', additionalProperties: wakeOnLanSchema },
+    ...resourceLimitsSchema,
   },
 } as const;
 

@@ -1,3 +1,4 @@
+import type { ResourceLimits } from '../limits/resource-limits.js';
 import type { LogLevel } from '../logging/logger.js';
 import type { UserAccount } from '../system/lookup-user.js';
 import type { NetworkConfig, RawNetworkConfig } from '../network/config/network-types.js';
@@ -41,6 +42,8 @@ export interface RawProcessConfig {
   recovery_window_seconds?: number;
   recovery_backoff_seconds?: number;
   wake_on_lan?: Record<string, RawWakeOnLanTarget>;
+  max_memory_mb?: number;
+  max_cpu_percent?: number;
 }
 
 /** The config file as written. */
@@ -82,8 +85,8 @@ export interface MetricsConfig {
   textfile_path: string;
 }
 
-/** One process, resolved. */
-export interface ProcessConfig {
+/** One process, resolved; its resource limits are `max_memory_mb` and `max_cpu_percent` (src/limits/). */
+export interface ProcessConfig extends ResourceLimits {
   /** The key of the process in `processes`. */
   key: string;
   display_name: string;

@@ -15,6 +15,7 @@ export function styleOfState(state: string): Style | undefined {
     case 'stale_pid':
     case 'error_status':
     case 'invalid_heartbeat':
+    case 'over_limit':
       return 'red';
     case 'starting':
     case 'gave_up':

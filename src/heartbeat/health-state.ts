@@ -1,10 +1,12 @@
 /**
  * Health states as stored in the audit log. The first five are the Python Watchdog's;
  * the others are ours: `invalid_heartbeat` for a heartbeat file that exists but cannot
- * be trusted; `check_error` for a check the watchdog itself could not complete (its
- * fault, not the app's); `starting` for a process started moments ago whose first
- * heartbeat is not due yet; `off` for a process turned off by `watchdog off`;
- * `gave_up` for a process the crash-loop guard stopped recovering (until `on` or `reset`).
+ * be trusted; `over_limit` for an app whose heartbeat is healthy but that uses more memory
+ * or CPU than its resource limits allow (src/limits/); `check_error` for a check the
+ * watchdog itself could not complete (its fault, not the app's); `starting` for a process
+ * started moments ago whose first heartbeat is not due yet; `off` for a process turned off
+ * by `watchdog off`; `gave_up` for a process the crash-loop guard stopped recovering (until
+ * `on` or `reset`).
  */
 export const HEALTH_STATES = [
   'healthy',
@@ -13,6 +15,7 @@ export const HEALTH_STATES = [
   'stale_pid',
   'error_status',
   'invalid_heartbeat',
+  'over_limit',
   'check_error',
   'starting',
   'off',

@@ -79,5 +79,8 @@ export function decideStart(facts: StartFacts): StartDecision {
   return { start: true };
 }
 
-/** Heartbeat states in which a trusted heartbeat names a live process: the app, up or hung. */
-export const TRUSTED_LIVE: ReadonlySet<HealthState> = new Set(['healthy', 'timed_out', 'error_status']);
+/**
+ * Heartbeat states in which a trusted heartbeat names a live process: the app, up or hung, or
+ * over its resource limits (a healthy heartbeat, judged with what the app uses).
+ */
+export const TRUSTED_LIVE: ReadonlySet<HealthState> = new Set(['healthy', 'timed_out', 'error_status', 'over_limit']);

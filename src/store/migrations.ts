@@ -250,6 +250,23 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 11,
+    description:
+      "what each app used at its last check (memory, CPU), and the CPU sample the next check's rate is taken from",
+    up: (db) => {
+      db.exec(`
+        ALTER TABLE process_state ADD COLUMN last_memory_bytes INTEGER;
+        ALTER TABLE process_state ADD COLUMN last_cpu_percent REAL;
+        ALTER TABLE process_state ADD COLUMN last_usage_descendants INTEGER;
+        ALTER TABLE process_state ADD COLUMN cpu_sample_pid INTEGER;
+        ALTER TABLE process_state ADD COLUMN cpu_sample_start_ticks INTEGER;
+        ALTER TABLE process_state ADD COLUMN cpu_sample_boot_id TEXT;
+        ALTER TABLE process_state ADD COLUMN cpu_sample_ticks INTEGER;
+        ALTER TABLE process_state ADD COLUMN cpu_sample_uptime_seconds REAL;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -33,6 +33,16 @@ export interface ProcessStateRow {
   /** When the `last_*` columns were recorded, and by what: `check`, or the command (`on`, `off`...) of a person after the last check. */
   last_state_at: string | null;
   last_state_source: string | null;
+  /** What the app and its descendants used at the last check that measured them (src/limits/); null when not measured; absent before schema 10. */
+  last_memory_bytes?: number | null;
+  last_cpu_percent?: number | null;
+  last_usage_descendants?: number | null;
+  /** The CPU sample the next check's rate is taken from: the app's instance, its CPU ticks and the boot clock. */
+  cpu_sample_pid?: number | null;
+  cpu_sample_start_ticks?: number | null;
+  cpu_sample_boot_id?: string | null;
+  cpu_sample_ticks?: number | null;
+  cpu_sample_uptime_seconds?: number | null;
 }
 
 /** A `check_history` row. */

@@ -14,7 +14,12 @@ import { previewActions, type ActionPreview } from '../recovery/preview-actions.
 import { graceClockOf, startFactsOf } from '../recovery/start-facts.js';
 import { readReboots } from '../network/store/read-network-events.js';
 import { emptyNetworkState, readNetworkState } from '../network/store/read-network-state.js';
+import type { Store } from '../store/open-store.js';
 import { readFrom } from '../store/read-state.js';
+import { applyLimits, checkLimits } from '../limits/check-limits.js';
+import type { CpuSample } from '../limits/decide-cpu-rate.js';
+import { hasLimits } from '../limits/resource-limits.js';
+import { readCpuSample } from '../limits/usage-rows.js';
 import { bootClockOf, realSystem, type System } from '../system/system.js';
 import { checkProcess, checkProcessDepsOf } from './check-process.js';
 import type { ProcessCheck } from './process-check.js';
@@ -69,34 +74,43 @@ export function previewProcesses(
       new Map(
         config.processes.map((process) => [
           process.key,
-          readPreviousState(db, process.key, {
-            nowMs: system.now().getTime(),
-            windowSeconds: process.recovery_window_seconds,
-            clock: bootClockOf(system.processes),
-          }),
+          {
+            state: readPreviousState(db, process.key, {
+              nowMs: system.now().getTime(),
+              windowSeconds: process.recovery_window_seconds,
+              clock: bootClockOf(system.processes),
+            }),
+            cpuSample: cpuSampleOf(db, process.key),
+          },
         ]),
       ),
-    () => new Map<string, PreviousState>(),
+    () => new Map<string, { state: PreviousState; cpuSample: CpuSample | undefined }>(),
   );
   const nowMs = system.now().getTime();
-  return config.processes.map((process) =>
-    process.enabled
-      ? previewProcess(process, previousStates.get(process.key) ?? NO_PREVIOUS_STATE, config, deps, nowMs)
-      : { kind: 'disabled' as const, process },
-  );
+  return config.processes.map((process) => {
+    if (!process.enabled) return { kind: 'disabled' as const, process };
+    const previous = previousStates.get(process.key);
+    return previewProcess(process, previous?.state ?? NO_PREVIOUS_STATE, previous?.cpuSample, config, deps, nowMs);
+  });
 }
 
 function previewProcess(
   process: ProcessConfig,
   previous: PreviousState,
+  cpuSample: CpuSample | undefined,
   config: WatchdogConfig,
   { system, readHeartbeat }: PreviewDeps,
   nowMs: number,
 ): ProcessPreview {
   const checkDeps = { ...checkProcessDepsOf(config, system, readHeartbeat), nowMs };
   const clock = graceClockOf(system.processes);
-  const assessment = assessProcess(process, checkProcess(process, checkDeps), previous, { nowMs, clock });
-  const check: ProcessCheck = { process, threshold: process.consecutive_failures_threshold, ...assessment };
+  const heartbeat = checkProcess(process, checkDeps);
+  // Measured and judged as the tick would, against the sample the last tick kept (none is written).
+  const limits = hasLimits(process)
+    ? checkLimits(process, heartbeat, { started: previous.startedInstance, previous: cpuSample }, system.processes)
+    : undefined;
+  const assessment = assessProcess(process, applyLimits(heartbeat, limits), previous, { nowMs, clock });
+  const check: ProcessCheck = { process, threshold: process.consecutive_failures_threshold, ...assessment, limits };
   if (!assessment.recoveryDue) return { kind: 'no_recovery', check };
   const started = previous.startedInstance;
   const decision = decideStart(
@@ -128,6 +142,19 @@ export async function previewTickNetwork(
   config: Pick<WatchdogConfig, 'network' | 'db_path'>,
 ): Promise<NetworkPreview | undefined> {
   return config.network === undefined ? undefined : previewNetworkOf(config.network, config.db_path);
+}
+
+/**
+ * The CPU sample the last tick kept; none from a database a tick has not migrated yet (the dry
+ * run opens it read-only), which must not cost the rest of what it holds.
+ */
+function cpuSampleOf(db: Store, processKey: string): CpuSample | undefined {
+  try {
+    return readCpuSample(db, processKey);
+  } catch (error) {
+    if (error instanceof Error && error.message.startsWith('no such column')) return undefined;
+    throw error;
+  }
 }
 
 /** The network part: loaded only when the config has a `network` section. */

@@ -1,5 +1,6 @@
 import type { ProcessConfig } from '../config/types.js';
 import type { HealthVerdict } from '../heartbeat/classify-heartbeat.js';
+import type { LimitCheck } from '../limits/check-limits.js';
 import type { Assessment } from '../recovery/assess-check.js';
 
 /** One process's check in a tick, as it was weighed and recorded. */
@@ -14,4 +15,6 @@ export interface ProcessCheck {
   recoveryDue: boolean;
   /** The crash-loop guard held the recovery back (`backoff`) or gave up on the process at this check (`give_up`). */
   guard: Assessment['guard'];
+  /** What the check measured of the app's use (memory, CPU) and judged against its limits; absent when not asked. */
+  limits?: LimitCheck | undefined;
 }

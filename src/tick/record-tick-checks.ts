@@ -1,5 +1,6 @@
 import type { ProcessConfig } from '../config/types.js';
 import type { HealthVerdict } from '../heartbeat/classify-heartbeat.js';
+import type { LimitCheck } from '../limits/check-limits.js';
 import { assessAndRecordChecks } from '../recovery/assess-and-record-checks.js';
 import { graceClockOf } from '../recovery/start-facts.js';
 import type { AuditWriter } from '../store/audit-writer.js';
@@ -11,14 +12,14 @@ import type { ProcessCheck } from './process-check.js';
  * as the rest of the tick acts on them; `historyIds[i]` is the check row of `checks[i]`.
  */
 export function recordTickChecks(
-  verdicts: readonly { process: ProcessConfig; verdict: HealthVerdict }[],
+  verdicts: readonly { process: ProcessConfig; verdict: HealthVerdict; limits?: LimitCheck }[],
   checkedAt: string,
   audit: AuditWriter,
   system: Pick<System, 'processes'>,
 ): { checks: ProcessCheck[]; historyIds: number[] } {
   const clock = graceClockOf(system.processes);
   const recorded = audit.write((db) => assessAndRecordChecks(db, checkedAt, verdicts, clock));
-  const checks = verdicts.map(({ process }, index): ProcessCheck => {
+  const checks = verdicts.map(({ process, limits }, index): ProcessCheck => {
     const record = recorded[index];
     if (record === undefined) throw new Error(`no recorded check for ${process.key}`);
     return {
@@ -29,6 +30,7 @@ export function recordTickChecks(
       consecutiveFailures: record.consecutiveFailures,
       recoveryDue: record.recoveryDue,
       guard: record.guard,
+      limits,
     };
   });
   return { checks, historyIds: recorded.map((record) => record.historyId) };

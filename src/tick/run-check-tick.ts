@@ -1,5 +1,6 @@
 import type { ProcessConfig, WatchdogConfig } from '../config/types.js';
 import { formatCount } from '../display/format-count.js';
+import { applyLimits } from '../limits/check-limits.js';
 import type { HealthVerdict } from '../heartbeat/classify-heartbeat.js';
 import { acquireTickLockNow } from '../lock/acquire-lock.js';
 import { notifierFor } from '../notify/queue/queue-event.js';
@@ -12,6 +13,7 @@ import { applyRetentionLogged } from './apply-retention-logged.js';
 import { runNetworkStage } from './run-network-stage.js';
 import { runThermalStage } from './run-thermal-stage.js';
 import { checkProcess, configuredKeysOf } from './check-process.js';
+import { checkTickLimits, recordTickUsage } from './check-tick-limits.js';
 import { recordTickChecks } from './record-tick-checks.js';
 import { reportChecks } from './report-checks.js';
 import { deliverQueued } from './deliver-queued.js';
@@ -74,11 +76,16 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
         logger.warn(
           `${formatCount(interrupted, 'recovery', 'recoveries')} ${interrupted === 1 ? 'was' : 'were'} interrupted by the watchdog stopping mid-pipeline; marked interrupted`,
         );
-      const { checks, historyIds } = recordTickChecks(verdicts, checkedAt, store, system);
+      const limited = checkTickLimits(verdicts, store.db, system.processes);
+      const { checks, historyIds } = recordTickChecks(limited, checkedAt, store, system);
+      recordTickUsage(limited, store);
       reportChecks(checks, checkedAt, logger, raise);
 
       const stage = new TickStage(system.signal);
-      const context = { config, deps, audit: store, raise, check, stage };
+      // A heartbeat read again later in the tick is judged with what this check measured.
+      const limitsOf = new Map(limited.map(({ process, limits }) => [process.key, limits]));
+      const recheck = (process: ProcessConfig): HealthVerdict => applyLimits(check(process), limitsOf.get(process.key));
+      const context = { config, deps, audit: store, raise, check: recheck, stage };
       const { recoveries, refused } = await runDueRecoveries(checks, historyIds, context);
       const thermal = await runThermalStage(config, checkedAt, store, deps, raise, stage);
       const network = await runNetworkStage(config, store, deps, raise, stage);

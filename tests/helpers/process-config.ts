@@ -36,6 +36,8 @@ export function processConfig(overrides: Partial<ProcessConfig> = {}): ProcessCo
     recovery_window_seconds: 3600,
     recovery_backoff_seconds: 60,
     wake_on_lan: {},
+    max_memory_mb: undefined,
+    max_cpu_percent: undefined,
     ...overrides,
   };
 }

@@ -12,6 +12,7 @@ describe('nextConsecutiveFailures', () => {
     [2, 'stale_pid', 3],
     [3, 'error_status', 4],
     [4, 'invalid_heartbeat', 5],
+    [2, 'over_limit', 3],
     [99, 'timed_out', 100],
     [0, 'check_error', 0],
     [3, 'check_error', 3],
@@ -27,7 +28,14 @@ describe('nextConsecutiveFailures', () => {
 
   it('counts every state but healthy, check_error, starting and off as a failure', () => {
     const failing = HEALTH_STATES.filter((state) => nextConsecutiveFailures(0, state) === 1);
-    assert.deepEqual(failing, ['timed_out', 'no_heartbeat', 'stale_pid', 'error_status', 'invalid_heartbeat']);
+    assert.deepEqual(failing, [
+      'timed_out',
+      'no_heartbeat',
+      'stale_pid',
+      'error_status',
+      'invalid_heartbeat',
+      'over_limit',
+    ]);
   });
 
   it('follows a run of checks as the Python Watchdog counts them', () => {

@@ -81,3 +81,29 @@ describe('previewTick', () => {
     assert.equal(second.processes[1]?.kind, 'no_recovery', 'down has no failure recorded yet');
   });
 });
+
+describe('previewTick on an audit log from before resource limits', () => {
+  it('still reads the failure counts from a database a tick has not migrated yet (it has no CPU sample)', async () => {
+    const dir = makeTempDir();
+    const config = configIn(dir);
+    const db = openStore(config.db_path);
+    try {
+      recordChecks(db, '2026-06-30T12:00:00.000000+00:00', [
+        { processKey: 'failing', verdict: verdictOf('no_heartbeat'), threshold: 2 },
+      ]);
+      // As schema 9 left it: no CPU sample columns.
+      for (const column of ['cpu_sample_pid', 'cpu_sample_start_ticks', 'cpu_sample_boot_id', 'cpu_sample_ticks'])
+        db.exec(`ALTER TABLE process_state DROP COLUMN ${column}`);
+    } finally {
+      db.close();
+    }
+    const withLimits = {
+      ...config,
+      processes: config.processes.map((process) => ({ ...process, max_memory_mb: 100 })),
+    };
+    const preview = await previewTick(withLimits, { system: realSystem(), readHeartbeat: readHeartbeatFile });
+    const failing = preview.processes[2];
+    assert.equal(failing?.kind, 'recovery');
+    assert.equal(failing.kind === 'recovery' ? failing.check.consecutiveFailures : undefined, 2);
+  });
+});

@@ -3,6 +3,9 @@ import { escapeUntrustedLine } from '../../display/escape-untrusted.js';
 import { describeCheck } from '../../tick/describe-check.js';
 import type { ProcessPreview } from '../../tick/preview-tick.js';
 import { formatActionPreviews } from './format-action-previews.js';
+import { describeUsage } from '../../limits/check-limits.js';
+import { hasLimits } from '../../limits/resource-limits.js';
+import type { ProcessCheck } from '../../tick/process-check.js';
 
 /**
  * `check --dry-run`'s lines before the network part: the config's warnings, and a line per
@@ -23,17 +26,35 @@ function formatProcessPreview(preview: ProcessPreview): string[] {
   if (preview.kind === 'disabled') return [`${preview.process.key}: disabled (enabled is false) → not checked`];
   const { check } = preview;
   const line = describeCheck(check);
+  const usage = usageLines(check);
   switch (preview.kind) {
     case 'no_recovery':
       return [
         `${line} → ${check.guard?.kind === 'backoff' ? 'no recovery yet: it waits for its backoff' : quietDecision(check.verdict.state, check.threshold)}`,
+        ...usage,
       ];
     case 'refused':
       // The line is escaped already; the reason quotes what the heartbeat said.
-      return [`${line} → its recovery is due but would be refused: ${escapeUntrustedLine(preview.why)}`];
+      return [`${line} → its recovery is due but would be refused: ${escapeUntrustedLine(preview.why)}`, ...usage];
     case 'recovery':
-      return [`${line} → would run its recovery:`, ...formatActionPreviews(preview.actions)];
+      return [`${line} → would run its recovery:`, ...usage, ...formatActionPreviews(preview.actions)];
   }
+}
+
+/** `  usage: memory 87 MB, cpu 12% (app alone, PID 42): under its limits (max_memory_mb 500)`, for a process with limits. */
+function usageLines(check: ProcessCheck): string[] {
+  const { limits, process } = check;
+  if (limits === undefined || !hasLimits(process)) return [];
+  const set = [
+    process.max_memory_mb === undefined ? undefined : `max_memory_mb ${process.max_memory_mb}`,
+    process.max_cpu_percent === undefined ? undefined : `max_cpu_percent ${process.max_cpu_percent}`,
+  ].filter((limit) => limit !== undefined);
+  const verdict = limits.judgement.over
+    ? `over a limit (${set.join(', ')})`
+    : limits.measured?.judged === true
+      ? `under its limits (${set.join(', ')})`
+      : `limits not judged: only a healthy heartbeat's app is (${set.join(', ')})`;
+  return [`  usage: ${describeUsage(limits)}: ${verdict}`];
 }
 
 function quietDecision(state: string, threshold: number): string {
