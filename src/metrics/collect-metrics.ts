@@ -9,6 +9,7 @@ import { readProcessStates } from '../store/read-state.js';
 import { readThermalZoneList } from '../thermal/store/thermal-rows.js';
 import { asThermalLevel, LEVEL_GAUGE } from '../thermal/thermal-level.js';
 import type { MetricFamily, Sample } from './prometheus-text.js';
+import { hasLimits } from '../limits/resource-limits.js';
 
 /** What the tick itself knows of its run. */
 export interface TickFacts {
@@ -35,7 +36,7 @@ export function collectMetrics(db: Store, config: WatchdogConfig, tick: TickFact
   const states = readProcessStates(db);
   const processes = config.processes
     .filter((process) => process.enabled)
-    .map((process) => ({ key: process.key, state: states.get(process.key) }));
+    .map((process) => ({ key: process.key, state: states.get(process.key), limited: hasLimits(process) }));
   family(
     'watchdog_process_up',
     'gauge',
@@ -70,6 +71,22 @@ export function collectMetrics(db: Store, config: WatchdogConfig, tick: TickFact
     'Age of the heartbeat at the last check (absent when there was no readable heartbeat).',
     processes.flatMap(({ key, state }) =>
       state?.last_heartbeat_age_seconds == null ? [] : [sample({ process: key }, state.last_heartbeat_age_seconds)],
+    ),
+  );
+  family(
+    'watchdog_process_memory_bytes',
+    'gauge',
+    'Resident memory of the app and its descendants at the last check (absent when not measured).',
+    processes.flatMap(({ key, state, limited }) =>
+      !limited || state?.last_memory_bytes == null ? [] : [sample({ process: key }, state.last_memory_bytes)],
+    ),
+  );
+  family(
+    'watchdog_process_cpu_percent',
+    'gauge',
+    'CPU use of the app and its descendants between the last two checks, in percent of one core (absent without a rate).',
+    processes.flatMap(({ key, state, limited }) =>
+      !limited || state?.last_cpu_percent == null ? [] : [sample({ process: key }, state.last_cpu_percent)],
     ),
   );
   const configured = new Set(config.processes.map((process) => process.key));

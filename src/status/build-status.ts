@@ -3,6 +3,7 @@ import type { ProcessStateRow, RecoveryRow } from '../store/read-state.js';
 import { describeIdentity, type IdentityCheck } from '../heartbeat/check-identity.js';
 import type { StartedInstance } from '../store/process-control.js';
 import { currentStateOf } from './current-state.js';
+import { hasLimits } from '../limits/resource-limits.js';
 
 /** A process's last recovery (or manual start/stop/restart), as `status` shows it. */
 export interface LastRecovery {
@@ -72,6 +73,15 @@ export interface ProcessStatus {
   heartbeat_pid: number | null;
   /** The instance the watchdog last started, while that very process (PID, start time, boot) still runs. */
   started_pid: number | null;
+  /**
+   * Resident memory of the app and its descendants at the last check that measured it
+   * (docs/resource-limits.md), in bytes; `null` when not measured or no app PID is known now.
+   */
+  memory_bytes: number | null;
+  /** CPU use between the last two checks, in percent of one core; `null` with no rate (yet). */
+  cpu_percent: number | null;
+  /** The descendants counted with the app in those figures. */
+  usage_descendants: number | null;
 }
 
 /** The configured processes joined with what the audit log says of them, in config order. */
@@ -134,8 +144,23 @@ export function buildStatus(
       heartbeat_state: current?.heartbeat_state ?? null,
       heartbeat_pid: current?.heartbeat_pid ?? null,
       started_pid: current?.started_pid ?? null,
+      ...usageOf(hasLimits(process) ? row : undefined, current?.pid ?? null),
     };
   });
+}
+
+/** What the last check measured of a process with limits, while an app PID is known (a gone app uses nothing). */
+function usageOf(
+  row: ProcessStateRow | undefined,
+  pid: number | null,
+): Pick<ProcessStatus, 'memory_bytes' | 'cpu_percent' | 'usage_descendants'> {
+  if (row === undefined || pid === null || row.last_memory_bytes == null)
+    return { memory_bytes: null, cpu_percent: null, usage_descendants: null };
+  return {
+    memory_bytes: row.last_memory_bytes,
+    cpu_percent: row.last_cpu_percent ?? null,
+    usage_descendants: row.last_usage_descendants ?? null,
+  };
 }
 
 /** `start_time,user` as stored → `start time + user`. */

@@ -308,18 +308,19 @@ describe('watchdog command line', () => {
     assert.match(lines[0] ?? '', /config\.json: 2 enabled, 1 healthy, 1 not healthy$/);
     assert.match(
       lines[1] ?? '',
-      /^KEY +NAME +STATE +FAILURES +HEARTBEAT AGE +PID +IDENTITY +LAST CHECK +LAST RECOVERY +REASON$/,
+      /^KEY +NAME +STATE +FAILURES +HEARTBEAT AGE +PID +IDENTITY +USAGE +LAST CHECK +LAST RECOVERY +REASON$/,
     );
-    // web's heartbeat records no start time and web has no match nor user: only its PID says who it is.
+    // web's heartbeat records no start time and web has no match nor user: only its PID says who
+    // it is, so it is not measured as the app (no USAGE).
     assert.match(
       lines[2] ?? '',
       new RegExp(
-        `^web +The web app +healthy +0/2 +[\\d.]+s +${process.pid} +PID only +[\\d.]+s ago +- +heartbeat .* ago, iteration 42$`,
+        `^web +The web app +healthy +0/2 +[\\d.]+s +${process.pid} +PID only +- +[\\d.]+s ago +- +heartbeat .* ago, iteration 42$`,
       ),
     );
     assert.match(
       lines[3] ?? '',
-      /^api +The api app +no_heartbeat +2\/2 recovery due +- +- +- +[\d.]+s ago +#1 recovery failed [\d.]+m?s ago +no heartbeat file$/,
+      /^api +The api app +no_heartbeat +2\/2 recovery due +- +- +- +- +[\d.]+s ago +#1 recovery failed [\d.]+m?s ago +no heartbeat file$/,
     );
     assert.match(
       lines[4] ?? '',

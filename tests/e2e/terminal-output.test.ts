@@ -101,7 +101,7 @@ describe('status in a terminal and in a pipe', () => {
     const lines = piped.stdout.split('\n');
     assert.match(
       lines[1] ?? '',
-      /^KEY +NAME +STATE +FAILURES +HEARTBEAT AGE +PID +IDENTITY +LAST CHECK +LAST RECOVERY +REASON$/,
+      /^KEY +NAME +STATE +FAILURES +HEARTBEAT AGE +PID +IDENTITY +USAGE +LAST CHECK +LAST RECOVERY +REASON$/,
     );
     const json = JSON.parse((await runWatchdog(['status', '--json'], { cwd: dir })).stdout) as {
       processes: { reason: string }[];

@@ -41,6 +41,9 @@ export function processStatus(overrides: Partial<ProcessStatus> = {}): ProcessSt
     heartbeat_state: 'healthy',
     heartbeat_pid: 4321,
     started_pid: null,
+    memory_bytes: null,
+    cpu_percent: null,
+    usage_descendants: null,
     ...overrides,
   };
 }

@@ -38,8 +38,8 @@ function configOf(data: Record<string, unknown>): WatchdogConfig {
 
 const FULL = {
   processes: {
-    web: process_({ heartbeat_path: '/run/web.json' }),
-    db: process_({ heartbeat_path: '/run/db.json' }),
+    web: process_({ heartbeat_path: '/run/web.json', max_memory_mb: 500 }),
+    db: process_({ heartbeat_path: '/run/db.json', max_cpu_percent: 150 }),
     cam: process_({ heartbeat_path: '/run/cam.json' }),
     old: process_({ heartbeat_path: '/run/old.json', enabled: false }),
   },
@@ -114,6 +114,16 @@ describe('collectMetrics', () => {
     processState(db, 'web', 'healthy', 0, 4.5);
     processState(db, 'db', 'timed_out', 2, null);
     processState(db, 'old', 'healthy', 0, 1);
+    // What the last check measured: web with a CPU rate, db on its first sample (no rate yet);
+    // cam has no limits, so figures left from when it had some are not exported.
+    db.prepare(
+      "UPDATE process_state SET last_memory_bytes = 52428800, last_cpu_percent = 12.5 WHERE process_key = 'web'",
+    ).run();
+    db.prepare("UPDATE process_state SET last_memory_bytes = 1048576 WHERE process_key = 'db'").run();
+    db.prepare("UPDATE process_state SET last_memory_bytes = 1, last_cpu_percent = 1 WHERE process_key = 'old'").run();
+    db.prepare(
+      "INSERT INTO process_state (process_key, consecutive_failures, last_memory_bytes, last_cpu_percent) VALUES ('cam', 0, 7, 7)",
+    ).run();
     recovery(db, 'web', 'recovery', 'succeeded');
     recovery(db, 'web', 'recovery', 'succeeded');
     recovery(db, 'web', 'restart', 'failed');
@@ -166,6 +176,8 @@ describe('collectMetrics', () => {
         [`{"process":"db"} ${checkedAtSeconds}`, `{"process":"web"} ${checkedAtSeconds}`],
       ],
       ['watchdog_process_heartbeat_age_seconds gauge', ['{"process":"web"} 4.5']],
+      ['watchdog_process_memory_bytes gauge', ['{"process":"db"} 1048576', '{"process":"web"} 52428800']],
+      ['watchdog_process_cpu_percent gauge', ['{"process":"web"} 12.5']],
       [
         'watchdog_recoveries_total counter',
         [
@@ -237,6 +249,8 @@ describe('collectMetrics', () => {
       ['watchdog_process_consecutive_failures gauge', ['{"process":"web"} 0']],
       ['watchdog_process_last_check_timestamp_seconds gauge', []],
       ['watchdog_process_heartbeat_age_seconds gauge', []],
+      ['watchdog_process_memory_bytes gauge', []],
+      ['watchdog_process_cpu_percent gauge', []],
       ['watchdog_recoveries_total counter', []],
       ['watchdog_tick_duration_seconds gauge', ['{} 0.01']],
       ['watchdog_tick_failed gauge', ['{} 0']],

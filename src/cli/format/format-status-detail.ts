@@ -5,6 +5,8 @@ import { styleOfState } from '../../display/state-style.js';
 import type { ProcessStatus } from '../../status/build-status.js';
 import { formatSeconds } from '../../time/format-duration.js';
 import { formatAgo } from './format-status.js';
+import { formatMegabytes, formatPercent } from '../../limits/check-limits.js';
+import { treeOf } from '../../limits/judge-limits.js';
 
 /**
  * `watchdog status KEY`: one process whole, a labelled line per fact, never cut (a terminal
@@ -32,6 +34,11 @@ export function formatStatusDetail(status: ProcessStatus, nowMs: number, color =
   }
   if (status.pid !== null)
     facts.push(['pid', `${status.pid}${status.identity === null ? '' : ` (known by ${status.identity})`}`]);
+  if (status.memory_bytes !== null) {
+    const cpu = status.cpu_percent === null ? 'cpu: no rate yet' : `cpu ${formatPercent(status.cpu_percent)}`;
+    const tree = status.usage_descendants === null ? '' : ` (${treeOf(status.usage_descendants)})`;
+    facts.push(['usage', `memory ${formatMegabytes(status.memory_bytes)}, ${cpu}${tree}, at the last check`]);
+  }
   facts.push([
     'last check',
     status.last_check_at === null ? 'never' : `${formatAgo(status.last_check_at, nowMs)} (${status.last_check_at})`,

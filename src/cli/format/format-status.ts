@@ -3,6 +3,7 @@ import { fitText, fitTextStart, textWidth } from '../../display/fit-text.js';
 import { paint, type Style } from '../../display/paint.js';
 import { styleOfState } from '../../display/state-style.js';
 import { formatSeconds } from '../../time/format-duration.js';
+import { formatMegabytes, formatPercent } from '../../limits/check-limits.js';
 import type { ProcessStatus } from '../../status/build-status.js';
 import { renderTable, type StyledCell } from '../../display/render-table.js';
 
@@ -28,6 +29,7 @@ export function formatStatusTable(statuses: readonly ProcessStatus[], nowMs: num
     heartbeatAgeOf(status),
     status.pid === null ? '-' : String(status.pid),
     status.identity ?? '-',
+    usageCell(status),
     formatAgo(status.last_check_at, nowMs),
     status.last_recovery === null
       ? '-'
@@ -35,7 +37,19 @@ export function formatStatusTable(statuses: readonly ProcessStatus[], nowMs: num
     status.reason ?? '',
   ]);
   const table = renderTable(
-    ['KEY', 'NAME', 'STATE', 'FAILURES', 'HEARTBEAT AGE', 'PID', 'IDENTITY', 'LAST CHECK', 'LAST RECOVERY', 'REASON'],
+    [
+      'KEY',
+      'NAME',
+      'STATE',
+      'FAILURES',
+      'HEARTBEAT AGE',
+      'PID',
+      'IDENTITY',
+      'USAGE',
+      'LAST CHECK',
+      'LAST RECOVERY',
+      'REASON',
+    ],
     rows,
     { color },
   );
@@ -131,6 +145,12 @@ function failuresCell(status: ProcessStatus, due: string): StyledCell {
   if (!status.enabled) return { text: '-', style: undefined };
   const style: Style | undefined = status.recovery_due ? 'red' : status.consecutive_failures > 0 ? 'yellow' : undefined;
   return { text: `${status.consecutive_failures}/${status.threshold}${status.recovery_due ? due : ''}`, style };
+}
+
+/** `87 MB 12%`: the app's memory and CPU at the last check; `-` when not measured. */
+export function usageCell(status: Pick<ProcessStatus, 'memory_bytes' | 'cpu_percent'>): string {
+  if (status.memory_bytes === null) return '-';
+  return `${formatMegabytes(status.memory_bytes)}${status.cpu_percent === null ? '' : ` ${formatPercent(status.cpu_percent)}`}`;
 }
 
 function heartbeatAgeOf(status: ProcessStatus): string {

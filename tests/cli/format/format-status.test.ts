@@ -9,7 +9,7 @@ import {
 } from '../../../src/cli/format/format-status.js';
 import { formatStatusDetail } from '../../../src/cli/format/format-status-detail.js';
 import { textWidth } from '../../../src/display/fit-text.js';
-import type { LastRecovery } from '../../../src/status/build-status.js';
+import type { LastRecovery, ProcessStatus } from '../../../src/status/build-status.js';
 import { processStatus } from '../../helpers/process-status.js';
 
 const NOW = Date.parse('2026-06-30T12:00:00Z');
@@ -32,7 +32,12 @@ describe('formatStatusTable', () => {
   it('lines up one row per process, then the warnings', () => {
     const lines = formatStatusTable(
       [
-        processStatus({ warning: 'heartbeat names process_key "www", expected "web"', identity: 'start time' }),
+        processStatus({
+          warning: 'heartbeat names process_key "www", expected "web"',
+          identity: 'start time',
+          memory_bytes: 52 * 1024 * 1024,
+          cpu_percent: 12.4,
+        }),
         processStatus({
           key: 'api',
           display_name: 'API',
@@ -41,6 +46,7 @@ describe('formatStatusTable', () => {
           consecutive_failures: 2,
           recovery_due: true,
           heartbeat_age_seconds: 95,
+          memory_bytes: 700 * 1024 * 1024,
           output_log: '/var/log/watchdog/api.out.log',
           last_recovery: failedRecovery('start failed: the start command exited 3 within 2s (verify_delay)'),
         }),
@@ -59,10 +65,10 @@ describe('formatStatusTable', () => {
       NOW,
     );
     assert.deepEqual(lines, [
-      'KEY  NAME  STATE      FAILURES          HEARTBEAT AGE  PID   IDENTITY    LAST CHECK  LAST RECOVERY               REASON',
-      'web  Web   healthy    0/2               2s             4321  start time  25s ago     -                           heartbeat 2s ago, iteration 5',
-      'api  API   timed_out  2/2 recovery due  95s            4321  -           25s ago     #7 recovery failed 60s ago  last heartbeat 95s ago, timeout 60s',
-      'old  Old   disabled   -                 -              -     -           never       -                           enabled is false in the config',
+      'KEY  NAME  STATE      FAILURES          HEARTBEAT AGE  PID   IDENTITY    USAGE      LAST CHECK  LAST RECOVERY               REASON',
+      'web  Web   healthy    0/2               2s             4321  start time  52 MB 12%  25s ago     -                           heartbeat 2s ago, iteration 5',
+      'api  API   timed_out  2/2 recovery due  95s            4321  -           700 MB     25s ago     #7 recovery failed 60s ago  last heartbeat 95s ago, timeout 60s',
+      'old  Old   disabled   -                 -              -     -           -          never       -                           enabled is false in the config',
       'warning: web: heartbeat names process_key "www", expected "web"',
       'last recovery of api failed: start failed: the start command exited 3 within 2s (verify_delay)',
       'app output of web (stdout and stderr of what the watchdog starts): /var/log/watchdog/web.out.log',
@@ -88,8 +94,8 @@ describe('formatStatusTable with what apps wrote', () => {
       NOW,
     );
     assert.deepEqual(lines, [
-      'KEY  NAME  STATE              FAILURES  HEARTBEAT AGE  PID   IDENTITY  LAST CHECK  LAST RECOVERY               REASON',
-      'web  Web   invalid_heartbeat  0/2       2s             4321  -         25s ago     #7 recovery failed 60s ago  heartbeat timestamp "\\x1b]0;pwned\\x07" is not an ISO 8601 date and time\\x0a',
+      'KEY  NAME  STATE              FAILURES  HEARTBEAT AGE  PID   IDENTITY  USAGE  LAST CHECK  LAST RECOVERY               REASON',
+      'web  Web   invalid_heartbeat  0/2       2s             4321  -         -      25s ago     #7 recovery failed 60s ago  heartbeat timestamp "\\x1b]0;pwned\\x07" is not an ISO 8601 date and time\\x0a',
       'warning: web: heartbeat names process_key "\\u009b2J\\u202e", expected "web"',
       'gave up on web at 2026-06-30T11:59:00.000000+00:00 (crash loop\\x1b[8m): `watchdog on web` or `watchdog reset web` resumes recoveries',
       'last recovery of web failed: start failed: \\x1b[2J\\x0aforged line',
@@ -212,6 +218,24 @@ describe('formatStatusDetail', () => {
       '  warning        heartbeat names process_key "\\u009b2J", expected "api"',
       '  app output     /var/log/watchdog/api.out.log (stdout and stderr of what the watchdog starts)',
     ]);
+  });
+
+  it('shows what the app used at the last check, and says when there is no CPU rate yet', () => {
+    const usage = (fields: Partial<ProcessStatus>): string | undefined =>
+      formatStatusDetail(processStatus(fields), NOW).find((line) => line.startsWith('  usage'));
+    assert.equal(
+      usage({ memory_bytes: 612 * 1024 * 1024, cpu_percent: 187.4, usage_descendants: 3 }),
+      '  usage          memory 612 MB, cpu 187% (app and 3 descendants), at the last check',
+    );
+    assert.equal(
+      usage({ memory_bytes: 40 * 1024 * 1024, cpu_percent: null, usage_descendants: 0 }),
+      '  usage          memory 40 MB, cpu: no rate yet (app alone), at the last check',
+    );
+    assert.equal(
+      usage({ memory_bytes: 1024 * 1024, cpu_percent: 0.25, usage_descendants: 1 }),
+      '  usage          memory 1 MB, cpu 0.3% (app and 1 descendant), at the last check',
+    );
+    assert.equal(usage({ memory_bytes: null }), undefined, 'no line when not measured');
   });
 
   it('says off and given up, with what turns it back on; colours the state', () => {
