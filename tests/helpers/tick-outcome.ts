@@ -1,3 +1,4 @@
+import type { NetworkTickOutcome } from '../../src/network/run-network-tick.js';
 import { tickProblems } from '../../src/tick/tick-problems.js';
 import type { TickOutcome } from '../../src/tick/tick-outcome.js';
 
@@ -21,4 +22,28 @@ export function ranTick(overrides: Partial<RanTick> = {}): RanTick {
   };
   const problems = overrides.problems ?? tickProblems(fields);
   return { ...fields, problems, failures: overrides.failures ?? problems.map((problem) => problem.line) };
+}
+
+/**
+ * The network part of a tick on `eth0`, whose carrier is gone at its second failed check: a
+ * ladder run that ended `ladderOutcome` (healed by `bounce`), or none when `undefined`.
+ */
+export function networkTick(ladderOutcome: 'healed' | 'failed' | 'timed_out' | undefined): NetworkTickOutcome {
+  return {
+    interface: 'eth0',
+    previousState: 'no_carrier',
+    verdict: { state: 'no_carrier', reason: 'no carrier on eth0', ipv4: [] },
+    consecutiveFailures: 2,
+    decision: { kind: 'run', reason: '2 consecutive failed checks, threshold 2' },
+    ...(ladderOutcome === undefined
+      ? {}
+      : {
+          ladder: {
+            outcome: ladderOutcome,
+            healedBy: ladderOutcome === 'healed' ? 'bounce' : undefined,
+            rungs: [],
+            verdict: undefined,
+          },
+        }),
+  };
 }

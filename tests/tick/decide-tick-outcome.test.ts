@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { NetworkTickOutcome } from '../../src/network/run-network-tick.js';
 import type { RecoveryReport } from '../../src/recovery/run-recovery.js';
 import { decideTickOutcome, type TickDecision, type TickEnd } from '../../src/tick/decide-tick-outcome.js';
 import type { ProcessCheck } from '../../src/tick/process-check.js';
 import { processCheck } from '../helpers/process-check.js';
 import { recoveryReport } from '../helpers/recovery-report.js';
 import { verdictOf } from '../helpers/verdicts.js';
-import { ranTick } from '../helpers/tick-outcome.js';
+import { networkTick, ranTick } from '../helpers/tick-outcome.js';
 
 const failing = (key: string): ProcessCheck => processCheck({ key });
 const healthy: ProcessCheck = {
@@ -36,16 +35,7 @@ const backingOff: ProcessCheck = {
   guard: { kind: 'backoff', untilMs: 0, reason: 'next recovery in 1m 00s' },
 };
 
-function network(outcome: 'healed' | 'failed' | 'timed_out' | undefined): NetworkTickOutcome {
-  return {
-    interface: 'eth0',
-    previousState: 'no_carrier',
-    verdict: { state: 'no_carrier', reason: 'no carrier on eth0', ipv4: [] },
-    consecutiveFailures: 2,
-    decision: { kind: 'run', reason: '2 consecutive failed checks, threshold 2' },
-    ...(outcome === undefined ? {} : { ladder: { outcome, healedBy: undefined, rungs: [], verdict: undefined } }),
-  };
-}
+const network = networkTick;
 
 const ran = ranTick;
 

@@ -1,35 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { NetworkTickOutcome } from '../../src/network/run-network-tick.js';
 import type { ProcessCheck } from '../../src/tick/process-check.js';
 import { tickProblems, type TickResults } from '../../src/tick/tick-problems.js';
 import { processCheck } from '../helpers/process-check.js';
 import { verdictOf } from '../helpers/verdicts.js';
 import { recoveryReport } from '../helpers/recovery-report.js';
+import { networkTick } from '../helpers/tick-outcome.js';
 
 function check(key: string, guard: ProcessCheck['guard'] = undefined): ProcessCheck {
   return processCheck({ key, consecutiveFailures: 3, guard });
 }
 
-function network(ladderOutcome: 'healed' | 'failed' | 'timed_out' | undefined): NetworkTickOutcome {
-  return {
-    interface: 'eth0',
-    previousState: 'no_carrier',
-    verdict: { state: 'no_carrier', reason: 'no carrier on eth0', ipv4: [] },
-    consecutiveFailures: 2,
-    decision: { kind: 'run', reason: '2 consecutive failed checks, threshold 2' },
-    ...(ladderOutcome === undefined
-      ? {}
-      : {
-          ladder: {
-            outcome: ladderOutcome,
-            healedBy: ladderOutcome === 'healed' ? 'bounce' : undefined,
-            rungs: [],
-            verdict: undefined,
-          },
-        }),
-  };
-}
+const network = networkTick;
 
 const NOTHING: TickResults = { checks: [], recoveries: [], network: undefined, auditDegraded: undefined };
 

@@ -8,20 +8,13 @@ import type { ProcessCheck } from '../../../src/tick/process-check.js';
 import type { TickOutcome } from '../../../src/tick/tick-outcome.js';
 import { processCheck } from '../../helpers/process-check.js';
 import { recoveryReport } from '../../helpers/recovery-report.js';
-import { ranTick } from '../../helpers/tick-outcome.js';
+import { networkTick, ranTick } from '../../helpers/tick-outcome.js';
 
 function check(key: string, state: HealthState, consecutiveFailures = 0): ProcessCheck {
   return processCheck({ key, state, consecutiveFailures });
 }
 
-const HEALED: NetworkTickOutcome = {
-  interface: 'eth0',
-  previousState: 'no_carrier',
-  verdict: { state: 'no_carrier', reason: 'no carrier on eth0', ipv4: [] },
-  consecutiveFailures: 2,
-  decision: { kind: 'run', reason: '2 consecutive failed checks, threshold 2' },
-  ladder: { outcome: 'healed', healedBy: 'bounce', rungs: [], verdict: undefined },
-};
+const HEALED = networkTick('healed');
 
 function ran(
   checks: ProcessCheck[],
