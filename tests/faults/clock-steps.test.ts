@@ -13,7 +13,7 @@ import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
 import { DEMO_APP } from '../helpers/demo-app.js';
 import type { PidNamespace } from '../helpers/pid-namespace.js';
 import { WATCHDOG_BIN } from '../helpers/run-watchdog.js';
-import { waitFor, waitForBeatOf } from '../helpers/watchdog-in-namespace.js';
+import { spawnDemoApp, waitFor, waitForBeatOf } from '../helpers/watchdog-in-namespace.js';
 import { envWrapper, fixedOffsetEnv, steppableClock } from './fake-clock.js';
 import { faultCase } from './report.js';
 import {
@@ -264,26 +264,7 @@ describe('fault injection: clock steps and the kill path', () => {
         const { dir, ns } = world;
         mkdirSync(join(dir, 'hb'));
         const heartbeatPath = join(dir, 'hb/app.json');
-        const appPid = await ns.spawn(
-          [
-            process.execPath,
-            DEMO_APP,
-            '--heartbeat-dir',
-            join(dir, 'hb'),
-            '--key',
-            'app',
-            '--interval-ms',
-            '100',
-            '--hang-after',
-            '1',
-          ],
-          {
-            cwd: dir,
-            detached: true,
-            env: fixedOffsetEnv('-6h'),
-          },
-        );
-        await waitForBeatOf(heartbeatPath, appPid);
+        const appPid = await spawnDemoApp(ns, dir, ['--hang-after', '1'], fixedOffsetEnv('-6h'));
         const beat = JSON.parse(readFileSync(heartbeatPath, 'utf8')) as {
           timestamp: string;
           pid_start_ticks?: number;

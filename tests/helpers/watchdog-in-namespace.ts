@@ -233,8 +233,14 @@ export async function liveDemoApps(ns: PidNamespace, key = 'app'): Promise<numbe
 /**
  * Starts the demo app inside the namespace as its own process group leader (as the
  * watchdog would start it), with the config's heartbeat folder, and waits for its first beat.
+ * `env`: its environment, when not the test's (a clock of its own, say).
  */
-export async function spawnDemoApp(ns: PidNamespace, dir: string, extraArgs: readonly string[] = []): Promise<number> {
+export async function spawnDemoApp(
+  ns: PidNamespace,
+  dir: string,
+  extraArgs: readonly string[] = [],
+  env?: Record<string, string | undefined>,
+): Promise<number> {
   const pid = await ns.spawn(
     [
       process.execPath,
@@ -247,7 +253,12 @@ export async function spawnDemoApp(ns: PidNamespace, dir: string, extraArgs: rea
       '100',
       ...extraArgs,
     ],
-    { cwd: dir, detached: true, outputPath: join(dir, 'first-instance.out.log') },
+    {
+      cwd: dir,
+      detached: true,
+      outputPath: join(dir, 'first-instance.out.log'),
+      ...(env === undefined ? {} : { env }),
+    },
   );
   await waitForBeatOf(join(dir, 'hb/app.json'), pid);
   return pid;
