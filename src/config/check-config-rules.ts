@@ -26,6 +26,7 @@ export function checkProcessRules(
   const warnings: string[] = [];
   const commands = commandsOf(raw);
 
+  errors.push(...checkedHowProblems(raw).map((problem) => `${at}${problem}`));
   if (!Object.hasOwn(commands, 'start')) {
     errors.push(
       `${at}.commands.start: is required (the command that starts the app; legacy configs call it startup_command)`,
@@ -87,6 +88,19 @@ export function checkProcessRules(
 }
 
 /**
+ * How the watchdog tells the app is up: a heartbeat file (with its `timeout_seconds`), or a
+ * command line to `match` among the running processes. Each problem as `.key: message`.
+ */
+function checkedHowProblems(raw: Record<string, unknown>): string[] {
+  const heartbeat = raw.heartbeat_path !== undefined;
+  if (!heartbeat && raw.match === undefined)
+    return [': needs heartbeat_path or match (how the watchdog tells the app is up)'];
+  if (heartbeat && raw.timeout_seconds === undefined)
+    return ['.timeout_seconds: is required with heartbeat_path (how old a heartbeat may be)'];
+  return [];
+}
+
+/**
  * What the schema cannot say of `healthy_statuses`, each as `[index]: message`. Statuses
  * are compared exactly, so white space around one (a slip when editing) would make every
  * heartbeat `error_status`, and an entry listed twice is a slip too (a copy, or the case
@@ -137,6 +151,7 @@ export function checkCrossProcessRules(processes: readonly ProcessConfig[]): Rul
   const warnings: string[] = [];
   const owners = new Map<string, string>();
   for (const process of processes) {
+    if (process.heartbeat_path === undefined) continue;
     const owner = owners.get(process.heartbeat_path);
     if (owner === undefined) {
       owners.set(process.heartbeat_path, process.key);

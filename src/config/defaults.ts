@@ -29,5 +29,11 @@ export const CONFIG_DEFAULTS = {
   journal_suffix: '.journal',
 } as const;
 
+/**
+ * A process without a heartbeat has no `timeout_seconds` of its own: this stands in for it,
+ * as the default of its `start_grace_seconds` (the time a started app has to come up).
+ */
+export const NO_HEARTBEAT_TIMEOUT_SECONDS = 60;
+
 /** Actions the watchdog performs itself; every other action name runs `commands.<name>`. */
 export const BUILT_IN_ACTIONS: readonly string[] = ['kill', 'start'];

@@ -1,5 +1,5 @@
 import { dirname, join, resolve } from 'node:path';
-import { CONFIG_DEFAULTS } from './defaults.js';
+import { CONFIG_DEFAULTS, NO_HEARTBEAT_TIMEOUT_SECONDS } from './defaults.js';
 import { isPlainObject } from '../json/json-shape.js';
 import { normalizeResourceLimits } from '../limits/resource-limits.js';
 import { normalizeNetwork } from '../network/config/normalize-network.js';
@@ -113,8 +113,8 @@ export function normalizeProcess(
   return {
     key,
     display_name: raw.display_name,
-    timeout_seconds: raw.timeout_seconds,
-    heartbeat_path: resolve(configDir, raw.heartbeat_path),
+    timeout_seconds: raw.timeout_seconds ?? NO_HEARTBEAT_TIMEOUT_SECONDS,
+    heartbeat_path: raw.heartbeat_path === undefined ? undefined : resolve(configDir, raw.heartbeat_path),
     enabled: raw.enabled,
     commands,
     recovery_actions: pipelineOf(raw, commands).pipeline,
@@ -123,7 +123,7 @@ export function normalizeProcess(
     cleanup_timeout: raw.cleanup_timeout ?? inherited.cleanup_timeout,
     verify_delay: raw.verify_delay ?? inherited.verify_delay,
     cleanup_args: raw.cleanup_args ?? inherited.cleanup_args,
-    start_grace_seconds: raw.start_grace_seconds ?? raw.timeout_seconds,
+    start_grace_seconds: raw.start_grace_seconds ?? raw.timeout_seconds ?? NO_HEARTBEAT_TIMEOUT_SECONDS,
     // The defaults are absolute already: a tick of a thousand processes resolved them a thousand times.
     cwd: raw.cwd === undefined ? configDir : resolve(configDir, raw.cwd),
     env: { ...raw.env },

@@ -58,7 +58,8 @@ const inheritableSettings = {
 
 export const processSchema = {
   type: 'object',
-  required: ['display_name', 'timeout_seconds', 'heartbeat_path', 'enabled'],
+  // `heartbeat_path` and `timeout_seconds`: see checkProcessRules (either a heartbeat or `match`).
+  required: ['display_name', 'enabled'],
   properties: {
     display_name: { type: 'string' },
     timeout_seconds: heartbeatSeconds,

@@ -15,8 +15,10 @@ import type { RawWakeOnLanTarget, WakeOnLanTarget } from '../wake/wake-on-lan-ta
 /** One process as written in the config file, in the new or the old (legacy) format. */
 export interface RawProcessConfig {
   display_name: string;
-  timeout_seconds: number;
-  heartbeat_path: string;
+  /** Required with `heartbeat_path`. */
+  timeout_seconds?: number;
+  /** Optional when the process is checked another way (`match`). */
+  heartbeat_path?: string;
   enabled: boolean;
   commands?: Record<string, string>;
   recovery_actions?: string[];
@@ -90,9 +92,10 @@ export interface ProcessConfig extends ResourceLimits {
   /** The key of the process in `processes`. */
   key: string;
   display_name: string;
+  /** Seconds a heartbeat may age; without a heartbeat, only the default of `start_grace_seconds`. */
   timeout_seconds: number;
-  /** Absolute. */
-  heartbeat_path: string;
+  /** Absolute; `undefined` for an app checked without a heartbeat (by `match`). */
+  heartbeat_path: string | undefined;
   enabled: boolean;
   /** Action name → shell command; `start` is always present. */
   commands: Record<string, string>;

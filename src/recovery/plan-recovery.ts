@@ -35,9 +35,8 @@ export type ActionPlan =
       pidFile?: string | undefined;
       /** The account the app runs as: a daemon must run as it. */
       appUser?: UserAccount | undefined;
-      /** The old heartbeat is moved here first, so it cannot trigger a second recovery. */
-      heartbeatPath: string;
-      movedHeartbeatPath: string;
+      /** The old heartbeat is moved aside first, so it cannot trigger a second recovery; none without a heartbeat. */
+      heartbeat: { path: string; movedTo: string } | undefined;
     };
 
 /**
@@ -67,8 +66,10 @@ export function planActions(
         verifyDelaySeconds: process.verify_delay,
         pidFile: process.pid_file,
         appUser: process.user,
-        heartbeatPath: process.heartbeat_path,
-        movedHeartbeatPath: `${process.heartbeat_path}.stale`,
+        heartbeat:
+          process.heartbeat_path === undefined
+            ? undefined
+            : { path: process.heartbeat_path, movedTo: `${process.heartbeat_path}.stale` },
       };
     }
     const target = Object.hasOwn(process.wake_on_lan, action) ? process.wake_on_lan[action] : undefined;

@@ -119,9 +119,10 @@ export async function runStartAction(plan: StartPlan, context: ActionContext, sy
 
 /** Moves the old heartbeat to `*.stale`; a note of what happened, none when there was no heartbeat. */
 function moveHeartbeatAside(plan: StartPlan, system: System): string | undefined {
+  if (plan.heartbeat === undefined) return undefined;
   try {
-    system.moveFile(plan.heartbeatPath, plan.movedHeartbeatPath);
-    return `old heartbeat moved to ${plan.movedHeartbeatPath}`;
+    system.moveFile(plan.heartbeat.path, plan.heartbeat.movedTo);
+    return `old heartbeat moved to ${plan.heartbeat.movedTo}`;
   } catch (error) {
     const code = systemErrorCode(error);
     if (code === 'ENOENT') return undefined;

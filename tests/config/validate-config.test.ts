@@ -400,9 +400,23 @@ describe('validateConfig: errors, one `path: message` line each', () => {
     assert.deepEqual(errorsOf({ processes: { web: { commands: { start: 'x' } } } }), [
       'processes.web.display_name: is required',
       'processes.web.enabled: is required',
-      'processes.web.heartbeat_path: is required',
-      'processes.web.timeout_seconds: is required',
+      'processes.web: needs heartbeat_path or match (how the watchdog tells the app is up)',
     ]);
+  });
+
+  it('requires timeout_seconds with a heartbeat, and neither with match', () => {
+    assert.deepEqual(errorsOf({ processes: { web: webProcessEntry({ timeout_seconds: undefined }) } }), [
+      'processes.web.timeout_seconds: is required with heartbeat_path (how old a heartbeat may be)',
+    ]);
+    const byMatch = webProcessEntry({
+      timeout_seconds: undefined,
+      heartbeat_path: undefined,
+      match: '^/usr/sbin/mosquitto',
+    });
+    const loaded = validateConfig({ processes: { web: byMatch } }, CONFIG_PATH);
+    assert.deepEqual(loaded.errors, []);
+    assert.equal(loaded.config?.processes[0]?.heartbeat_path, undefined);
+    assert.equal(loaded.config?.processes[0]?.start_grace_seconds, 60);
   });
 
   it('refuses an empty command', () => {

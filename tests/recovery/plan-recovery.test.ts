@@ -52,8 +52,7 @@ describe('planActions', () => {
         verifyDelaySeconds: 3,
         pidFile: undefined,
         appUser: undefined,
-        heartbeatPath: '/run/web/heartbeat.json',
-        movedHeartbeatPath: '/run/web/heartbeat.json.stale',
+        heartbeat: { path: '/run/web/heartbeat.json', movedTo: '/run/web/heartbeat.json.stale' },
       },
     ]);
   });

@@ -19,8 +19,7 @@ const plan: StartPlan = {
   outputLogFallback: '/var/log/watchdog/logs/web.out.log',
   outputLogMaxBytes: 1_048_576,
   verifyDelaySeconds: 2,
-  heartbeatPath: '/run/web/heartbeat.json',
-  movedHeartbeatPath: '/run/web/heartbeat.json.stale',
+  heartbeat: { path: '/run/web/heartbeat.json', movedTo: '/run/web/heartbeat.json.stale' },
 };
 
 const REASON = 'timed_out (last heartbeat 10m ago)';

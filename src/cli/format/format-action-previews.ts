@@ -40,7 +40,7 @@ function describePreview({ plan, kill }: ActionPreview): string {
       return `${plan.action}: send a Wake-on-LAN magic packet for ${plan.target.mac} to ${plan.target.broadcast}:${plan.target.port} (UDP)`;
     case 'start':
       return (
-        `start: move ${plan.heartbeatPath} to ${plan.movedHeartbeatPath}, then /bin/sh -c ${JSON.stringify(plan.command)}${asUser(plan.user)} in ${plan.cwd}, ` +
+        `start: ${plan.heartbeat === undefined ? '' : `move ${plan.heartbeat.path} to ${plan.heartbeat.movedTo}, then `}/bin/sh -c ${JSON.stringify(plan.command)}${asUser(plan.user)} in ${plan.cwd}, ` +
         `detached, output appended to ${plan.outputLog}; fails if it exits non-zero within ${formatSeconds(plan.verifyDelaySeconds)} (verify_delay)`
       );
   }
