@@ -16,6 +16,7 @@ export function styleOfState(state: string): Style | undefined {
     case 'error_status':
     case 'invalid_heartbeat':
     case 'over_limit':
+    case 'not_running':
       return 'red';
     case 'starting':
     case 'gave_up':

@@ -2,7 +2,8 @@
  * Health states as stored in the audit log. The first five are the Python Watchdog's;
  * the others are ours: `invalid_heartbeat` for a heartbeat file that exists but cannot
  * be trusted; `over_limit` for an app whose heartbeat is healthy but that uses more memory
- * or CPU than its resource limits allow (src/limits/); `check_error` for a check the
+ * or CPU than its resource limits allow (src/limits/); `not_running` for an app checked by
+ * `match` alone when no process's command line matches (src/match/); `check_error` for a check the
  * watchdog itself could not complete (its fault, not the app's); `starting` for a process
  * started moments ago whose first heartbeat is not due yet; `off` for a process turned off
  * by `watchdog off`; `gave_up` for a process the crash-loop guard stopped recovering (until
@@ -16,6 +17,7 @@ export const HEALTH_STATES = [
   'error_status',
   'invalid_heartbeat',
   'over_limit',
+  'not_running',
   'check_error',
   'starting',
   'off',

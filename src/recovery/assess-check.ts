@@ -155,7 +155,12 @@ function inStartGrace(
   const oldHeartbeat = checked.heartbeatAgeSeconds !== undefined && checked.heartbeatAgeSeconds * 1000 > elapsedMs;
   // A heartbeat that cannot be trusted may be the new instance's first, half written by a
   // writer that does not write atomically: it gets the grace period too.
-  const noNewHeartbeat = checked.state === 'no_heartbeat' || checked.state === 'invalid_heartbeat' || oldHeartbeat;
+  // An app found by `match` that no process matches yet is one still coming up, as one whose first heartbeat is not due.
+  const noNewHeartbeat =
+    checked.state === 'no_heartbeat' ||
+    checked.state === 'invalid_heartbeat' ||
+    checked.state === 'not_running' ||
+    oldHeartbeat;
   if (!noNewHeartbeat || checked.state === 'healthy' || checked.state === 'check_error') return undefined;
   const waited = formatSeconds(Math.max(0, elapsedMs / 1000));
   const instance = previous.startedInstance;
@@ -165,7 +170,7 @@ function inStartGrace(
   const left = formatSeconds((graceMs - elapsedMs) / 1000);
   return {
     gone: false,
-    reason: `started ${waited} ago, waiting for its first heartbeat (${left} of grace left); ${checked.reason}`,
+    reason: `started ${waited} ago, waiting for ${checked.state === 'not_running' ? 'a matching process' : 'its first heartbeat'} (${left} of grace left); ${checked.reason}`,
   };
 }
 

@@ -2,6 +2,8 @@ import type { ProcessConfig, WatchdogConfig } from '../config/types.js';
 import { describeError } from '../errors.js';
 import { classifyHeartbeat, verdict, type HealthVerdict } from '../heartbeat/classify-heartbeat.js';
 import type { HeartbeatFileRead } from '../heartbeat/read-heartbeat-file.js';
+import { findMatches } from '../match/find-matches.js';
+import { judgeMatchVerdict } from '../match/judge-match-verdict.js';
 import { observeIdentity } from '../system/observe-identity.js';
 import type { ProcessInspector, System } from '../system/system.js';
 
@@ -14,6 +16,9 @@ export interface CheckProcessDeps {
   ownUid: number;
   /** Every process key in the config. */
   configuredKeys: ReadonlySet<string>;
+  /** The watchdog's own PID and its ancestors: never counted as an app found by `match`. */
+  ownPid: number;
+  ancestors: () => ReadonlySet<number>;
 }
 
 /**
@@ -44,12 +49,16 @@ export function checkProcess(process: ProcessConfig, deps: CheckProcessDeps): He
   }
 }
 
-/** A process checked by `match` alone: up when a process whose command line matches runs. */
+/**
+ * A process checked by `match` alone (docs/apps-without-heartbeat.md): up when a process
+ * whose command line matches runs (as its `user`), found by scanning procfs.
+ */
 function checkWithoutHeartbeat(process: ProcessConfig, deps: CheckProcessDeps): HealthVerdict {
-  // TODO(issue 23, match): the match helper replaces this seam.
-  void process;
-  void deps;
-  return verdict('check_error', 'checking by match is not built yet');
+  // The config rules let a process without a heartbeat through only with a match.
+  if (process.match === undefined) return verdict('check_error', 'neither heartbeat_path nor match is set');
+  const rules = { match: process.match, user: process.user };
+  const judgement = findMatches(rules, deps.processTable, { ownPid: deps.ownPid, ancestors: deps.ancestors() });
+  return judgeMatchVerdict(judgement, rules);
 }
 
 /** The keys of every process in the config. */
@@ -60,7 +69,7 @@ export function configuredKeysOf(config: Pick<WatchdogConfig, 'processes'>): Rea
 /** What {@link checkProcess} needs, from the config and the machine: the clock is read now. */
 export function checkProcessDepsOf(
   config: Pick<WatchdogConfig, 'max_clock_skew_seconds' | 'processes'>,
-  system: Pick<System, 'processes' | 'now' | 'ownUid'>,
+  system: Pick<System, 'processes' | 'now' | 'ownUid' | 'ownPid' | 'ancestors'>,
   readHeartbeat: (path: string) => HeartbeatFileRead,
 ): CheckProcessDeps {
   return {
@@ -70,5 +79,13 @@ export function checkProcessDepsOf(
     maxClockSkewSeconds: config.max_clock_skew_seconds,
     ownUid: system.ownUid,
     configuredKeys: configuredKeysOf(config),
+    ownPid: system.ownPid,
+    ancestors: memoized(() => system.ancestors()),
   };
+}
+
+/** Read once when first asked: a tick of heartbeat apps never walks its ancestors. */
+function memoized<T>(read: () => T): () => T {
+  let value: { read: T } | undefined;
+  return () => (value ??= { read: read() }).read;
 }

@@ -54,6 +54,8 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
         maxClockSkewSeconds: config.max_clock_skew_seconds,
         ownUid: system.ownUid,
         configuredKeys,
+        ownPid: system.ownPid,
+        ancestors: () => system.ancestors(),
       });
     const verdicts = enabled.map((process) => ({ process, verdict: check(process) }));
 

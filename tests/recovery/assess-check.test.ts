@@ -116,6 +116,17 @@ const cases: Case[] = [
     reason: /^started 30s ago, waiting for its first heartbeat \(30s of grace left\); no heartbeat file$/,
   },
   {
+    name: 'an app found by match that nothing matches yet within the grace period is starting',
+    checked: verdictOf('not_running', 'no process matches /mosquitto/'),
+    previous: afterStart(1),
+    nowMs: IN_GRACE_MS,
+    threshold: 1,
+    state: 'starting',
+    failures: 1,
+    due: false,
+    reason: /^started 30s ago, waiting for a matching process \(30s of grace left\); no process matches \/mosquitto\/$/,
+  },
+  {
     name: "the old instance's timed-out heartbeat (older than the start) within grace is starting",
     checked: beat('timed_out', 40, 'last heartbeat 40s ago'),
     previous: afterStart(2),
@@ -215,6 +226,15 @@ const cases: Case[] = [
     state: 'timed_out',
     failures: 1,
     due: false,
+  },
+  {
+    name: 'an app found by match that nothing matches after the grace period is not_running, counted',
+    checked: verdictOf('not_running', 'no process matches /mosquitto/'),
+    previous: afterStart(1),
+    nowMs: GRACE_UNTIL_MS + 1,
+    state: 'not_running',
+    failures: 2,
+    due: true,
   },
   {
     name: 'a grace period whose start is not a time is ignored',

@@ -35,6 +35,7 @@ describe('nextConsecutiveFailures', () => {
       'error_status',
       'invalid_heartbeat',
       'over_limit',
+      'not_running',
     ]);
   });
 

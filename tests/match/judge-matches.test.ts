@@ -1,0 +1,207 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { judgeMatches, type ScannedProcess } from '../../src/match/judge-matches.js';
+import { judgeMatchVerdict } from '../../src/match/judge-match-verdict.js';
+import { scanProcesses } from '../../src/match/find-matches.js';
+import { fakeSystem } from '../helpers/fake-system.js';
+
+const WATCHDOG = 500;
+const SHELL = 400; // cron's shell, the watchdog's parent
+const MQTT = { name: 'mqtt', uid: 1001, gid: 1001, home: '/' };
+
+const proc = (pid: number, commandLine: string, fields: Partial<ScannedProcess> = {}): ScannedProcess => ({
+  pid,
+  ppid: 1,
+  state: 'S',
+  startTicks: 1000 + pid,
+  commandLine,
+  uids: { real: MQTT.uid, effective: MQTT.uid },
+  ...fields,
+});
+
+const init = proc(1, '/sbin/init splash', { ppid: 0, uids: { real: 0, effective: 0 } });
+const shell = proc(SHELL, '/bin/sh -c watchdog check -c /etc/mosquitto-watchdog.json', {
+  uids: { real: 0, effective: 0 },
+});
+const watchdog = proc(WATCHDOG, 'node /usr/bin/watchdog check -c /etc/mosquitto-watchdog.json', {
+  ppid: SHELL,
+  uids: { real: 0, effective: 0 },
+});
+const broker = proc(900, '/usr/sbin/mosquitto -c /etc/mosquitto/mosquitto.conf');
+const self = { ownPid: WATCHDOG, ancestors: new Set([SHELL]) };
+
+interface Case {
+  name: string;
+  table: ScannedProcess[];
+  match: RegExp;
+  user?: typeof MQTT;
+  matches: number[];
+  ancestors?: number[];
+  setAside?: number[];
+}
+
+const cases: Case[] = [
+  { name: 'the app running', table: [init, shell, watchdog, broker], match: /mosquitto\s/, matches: [900] },
+  {
+    name: 'nothing matches: an empty answer, not an error',
+    table: [init, shell, watchdog],
+    match: /mosquitto\s/,
+    matches: [],
+  },
+  {
+    name: 'two copies, oldest first',
+    table: [proc(950, '/usr/sbin/mosquitto -d', { startTicks: 10 }), broker],
+    match: /mosquitto/,
+    matches: [950, 900],
+  },
+  {
+    name: 'a zombie and a dead process never count',
+    table: [proc(901, 'mosquitto', { state: 'Z' }), proc(902, 'mosquitto', { state: 'X' })],
+    match: /mosquitto/,
+    matches: [],
+  },
+  {
+    name: 'a kernel thread (empty command line) never counts, even for a pattern that fits anything',
+    table: [proc(2, '', { ppid: 0 })],
+    match: /.*/,
+    matches: [],
+  },
+  {
+    name: 'the watchdog itself never counts',
+    table: [watchdog],
+    match: /watchdog/,
+    matches: [],
+    setAside: [WATCHDOG],
+  },
+  {
+    name: 'what this run started never counts (a cleanup shell, and its child, holding the pattern)',
+    table: [
+      watchdog,
+      proc(600, '/bin/sh -c rm -rf /var/lib/mosquitto/*.db --force', { ppid: WATCHDOG }),
+      proc(601, 'rm -rf /var/lib/mosquitto/x.db', { ppid: 600 }),
+    ],
+    match: /mosquitto/,
+    matches: [],
+    setAside: [WATCHDOG, 600, 601],
+  },
+  {
+    name: "the watchdog's ancestors and init are listed apart, never counted",
+    table: [init, shell, watchdog, broker],
+    match: /./,
+    matches: [900],
+    ancestors: [1, SHELL],
+    setAside: [WATCHDOG],
+  },
+  {
+    name: "with a user, another user's matching process does not count",
+    table: [broker, proc(700, 'mosquitto -c /tmp/fake.conf', { uids: { real: 1002, effective: 1002 } })],
+    match: /mosquitto/,
+    user: MQTT,
+    matches: [900],
+    setAside: [700],
+  },
+  {
+    name: 'with a user, a set-user-ID process (real uid another) does not count',
+    table: [proc(701, 'mosquitto', { uids: { real: 1002, effective: MQTT.uid } })],
+    match: /mosquitto/,
+    user: MQTT,
+    matches: [],
+    setAside: [701],
+  },
+  {
+    name: 'with a user, a process whose owner could not be read (gone) does not count',
+    table: [proc(702, 'mosquitto', { uids: undefined })],
+    match: /mosquitto/,
+    user: MQTT,
+    matches: [],
+    setAside: [702],
+  },
+  {
+    name: 'with a user, an ancestor running as another user is set aside, not an ancestor that fails a kill',
+    table: [shell, watchdog, broker],
+    match: /mosquitto/,
+    user: MQTT,
+    matches: [900],
+    setAside: [SHELL, WATCHDOG],
+  },
+  {
+    name: 'without a user, any user counts (validate warns)',
+    table: [proc(700, 'mosquitto', { uids: { real: 1002, effective: 1002 } })],
+    match: /mosquitto/,
+    matches: [700],
+  },
+  {
+    name: 'a parent loop in the table does not hang the descendant walk',
+    table: [proc(800, 'mosquitto', { ppid: 801 }), proc(801, 'x', { ppid: 800 })],
+    match: /mosquitto/,
+    matches: [800],
+  },
+];
+
+describe('judgeMatches', () => {
+  for (const c of cases) {
+    it(c.name, () => {
+      const judged = judgeMatches(c.table, { match: c.match, user: c.user }, self);
+      assert.deepEqual(
+        {
+          matches: judged.matches.map((entry) => entry.pid),
+          ancestors: judged.ancestors.map((entry) => entry.pid),
+          setAside: judged.setAside.map((entry) => entry.pid).sort((a, b) => a - b),
+        },
+        { matches: c.matches, ancestors: c.ancestors ?? [], setAside: c.setAside ?? [] },
+      );
+    });
+  }
+});
+
+describe('judgeMatchVerdict', () => {
+  it('is healthy naming the PIDs and the count, the oldest as its PID', () => {
+    const verdict = judgeMatchVerdict(
+      judgeMatches([broker, proc(950, 'mosquitto -d', { startTicks: 10 })], { match: /mosquitto/ }, self),
+      { match: /mosquitto/ },
+    );
+    assert.deepEqual(
+      { state: verdict.state, reason: verdict.reason, pid: verdict.pid, identity: verdict.identity },
+      {
+        state: 'healthy',
+        reason: '2 processes (PIDs 950, 900) match /mosquitto/',
+        pid: 950,
+        identity: ['command_line'],
+      },
+    );
+  });
+
+  it('is not_running saying what matched but did not count', () => {
+    const verdict = judgeMatchVerdict(judgeMatches([init, shell, watchdog], { match: /./ }, self), { match: /./ });
+    assert.equal(verdict.state, 'not_running');
+    assert.equal(verdict.pid, undefined);
+    assert.equal(
+      verdict.reason,
+      `no process matches /./; not counted: PID 1 (init), PID ${SHELL} (an ancestor of the watchdog), PID ${WATCHDOG} (the watchdog itself)`,
+    );
+  });
+});
+
+describe('scanProcesses', () => {
+  it('reads every live process with its command line, and the owner only of those that match', () => {
+    const fake = fakeSystem({
+      processes: [
+        { pid: 10, commandLine: 'mosquitto -d', uid: 1001, ppid: 1, startTime: 55 },
+        { pid: 11, commandLine: 'sshd' },
+        { pid: 12, commandLine: 'mosquitto', state: 'Z' },
+      ],
+    });
+    const scanned = scanProcesses(fake.processes, /mosquitto/);
+    assert.deepEqual(scanned, [
+      {
+        pid: 10,
+        ppid: 1,
+        state: 'S',
+        startTicks: 55,
+        commandLine: 'mosquitto -d',
+        uids: { real: 1001, effective: 1001 },
+      },
+      { pid: 11, ppid: 1, state: 'S', startTicks: 1000, commandLine: 'sshd', uids: undefined },
+    ]);
+  });
+});
