@@ -103,6 +103,12 @@ export interface KillTarget {
   /** True when the app leads its own process group: the signal goes to the group. */
   group: boolean;
   startTime: number | undefined;
+  /**
+   * For a process found by `match`: what it must still be just before each signal (its
+   * command line and user too, not only its start time); a process that no longer is gets
+   * no signal.
+   */
+  recheck?: ExpectedIdentity | undefined;
 }
 
 /**

@@ -2,10 +2,18 @@ import type { ProcessConfig } from '../config/types.js';
 import type { WakeOnLanTarget } from '../wake/wake-on-lan-target.js';
 import type { KillCandidate } from './decide-kill.js';
 import type { UserAccount } from '../system/lookup-user.js';
+import type { MatchRules } from '../match/judge-matches.js';
 
 /** One action of a pipeline, decided but not run: what `--dry-run` prints and the runner executes. */
 export type ActionPlan =
-  | { kind: 'kill'; action: string; candidate: KillCandidate; timeoutSeconds: number }
+  | {
+      kind: 'kill';
+      action: string;
+      candidate: KillCandidate;
+      timeoutSeconds: number;
+      /** An app checked by `match` alone: every matching process is stopped, and no other (the candidate is unused). */
+      byMatch?: MatchRules | undefined;
+    }
   | {
       kind: 'command';
       action: string;
@@ -37,6 +45,8 @@ export type ActionPlan =
       appUser?: UserAccount | undefined;
       /** The old heartbeat is moved aside first, so it cannot trigger a second recovery; none without a heartbeat. */
       heartbeat: { path: string; movedTo: string } | undefined;
+      /** An app checked by `match` alone: no start while a matching process runs (a second copy). */
+      byMatch?: MatchRules | undefined;
     };
 
 /**
@@ -51,8 +61,11 @@ export function planActions(
   candidate: KillCandidate,
   { outputLogMaxBytes }: { outputLogMaxBytes: number },
 ): ActionPlan[] {
+  const rules = matchRulesOf(process);
+  // Only for an app found by match: a heartbeat app's plans stay as they were.
+  const byMatch = rules === undefined ? {} : { byMatch: rules };
   return actions.map((action): ActionPlan => {
-    if (action === 'kill') return { kind: 'kill', action, candidate, timeoutSeconds: process.kill_timeout };
+    if (action === 'kill') return { kind: 'kill', action, candidate, timeoutSeconds: process.kill_timeout, ...byMatch };
     if (action === 'start') {
       return {
         kind: 'start',
@@ -70,6 +83,7 @@ export function planActions(
           process.heartbeat_path === undefined
             ? undefined
             : { path: process.heartbeat_path, movedTo: `${process.heartbeat_path}.stale` },
+        ...byMatch,
       };
     }
     const target = Object.hasOwn(process.wake_on_lan, action) ? process.wake_on_lan[action] : undefined;
@@ -87,6 +101,17 @@ export function planActions(
       killGraceSeconds: process.kill_timeout,
     };
   });
+}
+
+/**
+ * The match rules of an app checked by `match` alone; `undefined` with a heartbeat, where
+ * `match` only checks the heartbeat's PID (its meaning before apps without heartbeats).
+ */
+export function matchRulesOf(
+  process: Pick<ProcessConfig, 'heartbeat_path' | 'match' | 'user'>,
+): MatchRules | undefined {
+  if (process.heartbeat_path !== undefined || process.match === undefined) return undefined;
+  return { match: process.match, user: process.user };
 }
 
 /** `kill` and `start` stop the pipeline when they fail; the others (commands, wake-ups) are warnings. */

@@ -6,6 +6,7 @@ import { actionResult, type ActionResult } from './action-result.js';
 import type { ActionContext } from './command-env.js';
 import { runCommandAction } from './command-action.js';
 import { runKillAction } from './kill-action.js';
+import { runMatchKillAction } from './match-kill-action.js';
 import { stopsPipelineOnFailure, type ActionPlan } from './plan-recovery.js';
 import { runStartAction } from './start-action.js';
 import { runWakeAction } from './wake-action.js';
@@ -102,7 +103,7 @@ async function runActionRecorded(plan: ActionPlan, context: ActionContext, syste
 function runAction(plan: ActionPlan, context: ActionContext, system: System): Promise<ActionResult> {
   switch (plan.kind) {
     case 'kill':
-      return runKillAction(plan, system);
+      return plan.byMatch === undefined ? runKillAction(plan, system) : runMatchKillAction(plan, plan.byMatch, system);
     case 'command':
       return runCommandAction(plan, context, system);
     case 'start':

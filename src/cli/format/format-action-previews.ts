@@ -2,6 +2,7 @@ import { escapeUntrustedLine } from '../../display/escape-untrusted.js';
 import type { KillDecision } from '../../recovery/decide-kill.js';
 import type { ActionPreview } from '../../recovery/preview-actions.js';
 import { formatSeconds } from '../../time/format-duration.js';
+import { describePids } from '../../match/judge-matches.js';
 
 /**
  * One numbered line per action, exactly what would run: `--dry-run`'s answer. Escaped to one
@@ -28,6 +29,11 @@ function describeNoSignal(kill: Exclude<KillDecision, { kind: 'signal' }> | unde
 function describePreview({ plan, kill }: ActionPreview): string {
   switch (plan.kind) {
     case 'kill': {
+      if (kill?.kind === 'signal_each') {
+        const pids = describePids(kill.targets.map((target) => target.pid));
+        const skipped = kill.notSignalled.length === 0 ? '' : `; not signalled: ${kill.notSignalled.join('; ')}`;
+        return `kill: SIGTERM to each matching process, ${pids} (never a process group), SIGKILL after ${formatSeconds(plan.timeoutSeconds)} (kill_timeout)${skipped}`;
+      }
       if (kill === undefined || kill.kind !== 'signal') return `kill: ${describeNoSignal(kill)}`;
       const who = kill.target.group
         ? `process group ${kill.target.pid} (PID ${kill.target.pid} leads it)`
