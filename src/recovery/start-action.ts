@@ -6,6 +6,8 @@ import { actionResult, type ActionResult } from './action-result.js';
 import { commandEnv, type ActionContext } from './command-env.js';
 import type { ActionPlan } from './plan-recovery.js';
 import { findDaemon } from './find-daemon.js';
+import { findMatches } from '../match/find-matches.js';
+import { describePids, describeRules, type MatchJudgement, type MatchRules } from '../match/judge-matches.js';
 
 type StartPlan = Extract<ActionPlan, { kind: 'start' }>;
 
@@ -18,6 +20,9 @@ type StartPlan = Extract<ActionPlan, { kind: 'start' }>;
 export async function runStartAction(plan: StartPlan, context: ActionContext, system: System): Promise<ActionResult> {
   const now = system.now();
   const startedAt = formatUtcTimestamp(now);
+  const running = plan.byMatch === undefined ? undefined : runningMatchOf(plan.byMatch, system);
+  if (running !== undefined)
+    return actionResult({ action: plan.action, startedAt, durationMs: 0, outcome: 'failed', detail: running });
   const moved = moveHeartbeatAside(plan, system);
   // The boot clock before the command runs: a daemon it leaves cannot have started earlier.
   const uptimeBefore = system.processes.uptimeSeconds();
@@ -115,6 +120,24 @@ export async function runStartAction(plan: StartPlan, context: ActionContext, sy
         detail: `PID ${result.pid ?? '?'} running after ${formatSeconds(plan.verifyDelaySeconds)}; ${output}${notes}`,
       });
   }
+}
+
+/**
+ * For an app checked by `match` alone: why it must not start now, when a process that may
+ * be it runs (a match, or a matching ancestor of the watchdog). Asked just before the start
+ * command runs, after the kill: a daemon an earlier start left that came up late, or a copy
+ * started by hand since the check, is never joined by a second one.
+ */
+function runningMatchOf(rules: MatchRules, system: System): string | undefined {
+  let judgement: MatchJudgement;
+  try {
+    judgement = findMatches(rules, system.processes, { ownPid: system.ownPid, ancestors: system.ancestors() });
+  } catch (error) {
+    return `cannot tell whether it already runs: ${describeError(error)}; not starting what may be a second copy`;
+  }
+  const running = [...judgement.matches, ...judgement.ancestors].map((entry) => entry.pid);
+  if (running.length === 0) return undefined;
+  return `${describePids(running)} already ${running.length === 1 ? 'matches' : 'match'} ${describeRules(rules)}; not starting a second copy`;
 }
 
 /** Moves the old heartbeat to `*.stale`; a note of what happened, none when there was no heartbeat. */
