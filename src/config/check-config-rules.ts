@@ -27,6 +27,9 @@ export function checkProcessRules(
   const commands = commandsOf(raw);
 
   errors.push(...checkedHowProblems(raw).map((problem) => `${at}${problem}`));
+  const byMatch = matchAloneFindings(raw);
+  errors.push(...byMatch.errors.map((problem) => `${at}${problem}`));
+  warnings.push(...byMatch.warnings.map((problem) => `${at}${problem}`));
   if (!Object.hasOwn(commands, 'start')) {
     errors.push(
       `${at}.commands.start: is required (the command that starts the app; legacy configs call it startup_command)`,
@@ -98,6 +101,28 @@ function checkedHowProblems(raw: Record<string, unknown>): string[] {
   if (heartbeat && raw.timeout_seconds === undefined)
     return ['.timeout_seconds: is required with heartbeat_path (how old a heartbeat may be)'];
   return [];
+}
+
+/**
+ * What an app checked by `match` alone (no `heartbeat_path`) may not combine, and what it
+ * risks, each as `.key: message` (docs/apps-without-heartbeat.md).
+ */
+function matchAloneFindings(raw: Record<string, unknown>): RuleFindings {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  if (raw.heartbeat_path !== undefined || typeof raw.match !== 'string' || raw.match === '')
+    return { errors, warnings };
+  for (const key of ['max_memory_mb', 'max_cpu_percent'] as const) {
+    if (raw[key] !== undefined)
+      errors.push(
+        `.${key}: needs heartbeat_path (resource limits measure the one app process a heartbeat proves; an app found by match may be several processes, and none of them wrote a heartbeat)`,
+      );
+  }
+  if (raw.user === undefined)
+    warnings.push(
+      '.match: without user, a process of any user whose command line matches counts as the app: an unprivileged user could start one and mask a dead app (set user to the account it runs as)',
+    );
+  return { errors, warnings };
 }
 
 /**

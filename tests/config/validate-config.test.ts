@@ -419,6 +419,41 @@ describe('validateConfig: errors, one `path: message` line each', () => {
     assert.equal(loaded.config?.processes[0]?.start_grace_seconds, 60);
   });
 
+  it('refuses resource limits on an app found by match alone, saying why', () => {
+    const byMatch = webProcessEntry({
+      timeout_seconds: undefined,
+      heartbeat_path: undefined,
+      match: 'mosquitto',
+      user: 'root',
+      max_memory_mb: 64,
+      max_cpu_percent: 50,
+    });
+    assert.deepEqual(errorsOf({ processes: { web: byMatch } }), [
+      'processes.web.max_cpu_percent: needs heartbeat_path (resource limits measure the one app process a heartbeat proves; an app found by match may be several processes, and none of them wrote a heartbeat)',
+      'processes.web.max_memory_mb: needs heartbeat_path (resource limits measure the one app process a heartbeat proves; an app found by match may be several processes, and none of them wrote a heartbeat)',
+    ]);
+    // With a heartbeat, match keeps its meaning (the heartbeat PID's identity) and limits stay allowed.
+    const withHeartbeat = validateConfig(
+      { processes: { web: webProcessEntry({ match: 'mosquitto', max_memory_mb: 64 }) } },
+      CONFIG_PATH,
+    );
+    assert.deepEqual(withHeartbeat.errors, []);
+    assert.deepEqual(withHeartbeat.warnings, []);
+  });
+
+  it('warns when an app found by match alone has no user: any user could mask a dead app', () => {
+    const entry = webProcessEntry({ timeout_seconds: undefined, heartbeat_path: undefined, match: 'mosquitto' });
+    const result = validateConfig({ processes: { web: entry } }, CONFIG_PATH);
+    assert.deepEqual(result.errors, []);
+    assert.deepEqual(result.warnings, [
+      'processes.web.match: without user, a process of any user whose command line matches counts as the app: an unprivileged user could start one and mask a dead app (set user to the account it runs as)',
+    ]);
+    const withUser = validateConfig({ processes: { web: { ...entry, user: 'root' } } }, CONFIG_PATH, (name) =>
+      name === 'root' ? { name, uid: 0, gid: 0, home: '/root' } : undefined,
+    );
+    assert.deepEqual(withUser.warnings, []);
+  });
+
   it('refuses an empty command', () => {
     assert.deepEqual(errorsOf({ processes: { web: webProcessEntry({ commands: { start: 'x', clear_db: '' } }) } }), [
       'processes.web.commands.clear_db: must not be empty',
