@@ -36,6 +36,8 @@ export interface HealthVerdict {
   writerUid: number | undefined;
   /** The identity checks that applied to the live PID; `undefined` when none was reached. */
   identity: IdentityCheck[] | undefined;
+  /** For an app found by `match` alone: how many processes matched (0 for `not_running`); else `undefined`. */
+  matchCount?: number | undefined;
 }
 
 export interface ClassifyInput {
@@ -181,5 +183,7 @@ export function verdict(
     bootId: seen.bootId,
     writerUid: seen.writerUid,
     identity: seen.identity,
+    // Only an app found by match has one: every other verdict stays as it was.
+    ...(seen.matchCount === undefined ? {} : { matchCount: seen.matchCount }),
   };
 }

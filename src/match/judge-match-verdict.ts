@@ -13,9 +13,15 @@ export function judgeMatchVerdict(judgement: MatchJudgement, rules: MatchRules):
   const oldest = matches[0];
   if (oldest !== undefined) {
     const found = `${describePids(matches.map((entry) => entry.pid))} ${matches.length === 1 ? 'matches' : 'match'} ${describeRules(rules)}`;
-    return verdict('healthy', `${found}${describeNotCounted(judgement)}`, { pid: oldest.pid, identity });
+    return verdict('healthy', `${found}${describeNotCounted(judgement)}`, {
+      pid: oldest.pid,
+      identity,
+      matchCount: matches.length,
+    });
   }
-  return verdict('not_running', `no process matches ${describeRules(rules)}${describeNotCounted(judgement)}`);
+  return verdict('not_running', `no process matches ${describeRules(rules)}${describeNotCounted(judgement)}`, {
+    matchCount: 0,
+  });
 }
 
 /** `; not counted: PID 1 (an ancestor of the watchdog, or init), ...`: what matched yet is not the app. */

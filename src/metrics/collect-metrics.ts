@@ -10,6 +10,7 @@ import { readThermalZoneList } from '../thermal/store/thermal-rows.js';
 import { asThermalLevel, LEVEL_GAUGE } from '../thermal/thermal-level.js';
 import type { MetricFamily, Sample } from './prometheus-text.js';
 import { hasLimits } from '../limits/resource-limits.js';
+import { matchRulesOf } from '../match/match-rules-of.js';
 
 /** What the tick itself knows of its run. */
 export interface TickFacts {
@@ -36,7 +37,12 @@ export function collectMetrics(db: Store, config: WatchdogConfig, tick: TickFact
   const states = readProcessStates(db);
   const processes = config.processes
     .filter((process) => process.enabled)
-    .map((process) => ({ key: process.key, state: states.get(process.key), limited: hasLimits(process) }));
+    .map((process) => ({
+      key: process.key,
+      state: states.get(process.key),
+      limited: hasLimits(process),
+      byMatch: matchRulesOf(process) !== undefined,
+    }));
   family(
     'watchdog_process_up',
     'gauge',
@@ -87,6 +93,14 @@ export function collectMetrics(db: Store, config: WatchdogConfig, tick: TickFact
     'CPU use of the app and its descendants between the last two checks, in percent of one core (absent without a rate).',
     processes.flatMap(({ key, state, limited }) =>
       !limited || state?.last_cpu_percent == null ? [] : [sample({ process: key }, state.last_cpu_percent)],
+    ),
+  );
+  family(
+    'watchdog_process_matches',
+    'gauge',
+    'How many processes matched at the last check of an app found by match alone (absent for other apps).',
+    processes.flatMap(({ key, state, byMatch }) =>
+      !byMatch || state?.last_match_count == null ? [] : [sample({ process: key }, state.last_match_count)],
     ),
   );
   const configured = new Set(config.processes.map((process) => process.key));

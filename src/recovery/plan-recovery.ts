@@ -3,6 +3,7 @@ import type { WakeOnLanTarget } from '../wake/wake-on-lan-target.js';
 import type { KillCandidate } from './decide-kill.js';
 import type { UserAccount } from '../system/lookup-user.js';
 import type { MatchRules } from '../match/judge-matches.js';
+import { matchRulesOf } from '../match/match-rules-of.js';
 
 /** One action of a pipeline, decided but not run: what `--dry-run` prints and the runner executes. */
 export type ActionPlan =
@@ -101,17 +102,6 @@ export function planActions(
       killGraceSeconds: process.kill_timeout,
     };
   });
-}
-
-/**
- * The match rules of an app checked by `match` alone; `undefined` with a heartbeat, where
- * `match` only checks the heartbeat's PID (its meaning before apps without heartbeats).
- */
-export function matchRulesOf(
-  process: Pick<ProcessConfig, 'heartbeat_path' | 'match' | 'user'>,
-): MatchRules | undefined {
-  if (process.heartbeat_path !== undefined || process.match === undefined) return undefined;
-  return { match: process.match, user: process.user };
 }
 
 /** `kill` and `start` stop the pipeline when they fail; the others (commands, wake-ups) are warnings. */

@@ -4,6 +4,7 @@ import { describeIdentity, type IdentityCheck } from '../heartbeat/check-identit
 import type { StartedInstance } from '../store/process-control.js';
 import { currentStateOf } from './current-state.js';
 import { hasLimits } from '../limits/resource-limits.js';
+import { matchRulesOf } from '../match/match-rules-of.js';
 
 /** A process's last recovery (or manual start/stop/restart), as `status` shows it. */
 export interface LastRecovery {
@@ -82,6 +83,8 @@ export interface ProcessStatus {
   cpu_percent: number | null;
   /** The descendants counted with the app in those figures. */
   usage_descendants: number | null;
+  /** For an app found by `match` alone: how many processes matched when the state was recorded; `null` otherwise. */
+  matches: number | null;
 }
 
 /** The configured processes joined with what the audit log says of them, in config order. */
@@ -145,6 +148,7 @@ export function buildStatus(
       heartbeat_pid: current?.heartbeat_pid ?? null,
       started_pid: current?.started_pid ?? null,
       ...usageOf(hasLimits(process) ? row : undefined, current?.pid ?? null),
+      matches: matchRulesOf(process) === undefined ? null : (row?.last_match_count ?? null),
     };
   });
 }

@@ -267,6 +267,13 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 12,
+    description: 'how many processes matched at the last check of an app found by match alone',
+    up: (db) => {
+      db.exec(`ALTER TABLE process_state ADD COLUMN last_match_count INTEGER;`);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -43,6 +43,8 @@ export interface ProcessStateRow {
   cpu_sample_boot_id?: string | null;
   cpu_sample_ticks?: number | null;
   cpu_sample_uptime_seconds?: number | null;
+  /** How many processes matched at the last check of an app found by `match` alone; null otherwise; absent before schema 12. */
+  last_match_count?: number | null;
 }
 
 /** A `check_history` row. */

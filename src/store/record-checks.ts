@@ -51,9 +51,11 @@ function statementsOf(db: Store): CheckStatements {
     upsertState: db.prepare(`
     INSERT INTO process_state (process_key, consecutive_failures, last_check_at, last_health, last_pid,
       last_heartbeat_ts, last_iteration, last_reason, last_heartbeat_age_seconds, last_heartbeat_status,
-      last_warning, recovery_due_since, last_identity, last_heartbeat_state, last_state_at, last_state_source)
+      last_warning, recovery_due_since, last_identity, last_heartbeat_state, last_state_at, last_state_source,
+      last_match_count)
     VALUES (@process_key, @consecutive_failures, @checked_at, @health, @pid, @heartbeat_ts, @iteration,
-      @reason, @heartbeat_age_seconds, @heartbeat_status, @warning, @recovery_due_since, @identity, @heartbeat_state, @checked_at, 'check')
+      @reason, @heartbeat_age_seconds, @heartbeat_status, @warning, @recovery_due_since, @identity, @heartbeat_state, @checked_at, 'check',
+      @match_count)
     ON CONFLICT (process_key) DO UPDATE SET
       consecutive_failures = excluded.consecutive_failures,
       last_check_at = excluded.last_check_at,
@@ -69,7 +71,8 @@ function statementsOf(db: Store): CheckStatements {
       last_identity = excluded.last_identity,
       last_heartbeat_state = excluded.last_heartbeat_state,
       last_state_at = excluded.last_state_at,
-      last_state_source = excluded.last_state_source`),
+      last_state_source = excluded.last_state_source,
+      last_match_count = excluded.last_match_count`),
     insertHistory: db.prepare(`
     INSERT INTO check_history (process_key, checked_at, health, pid, heartbeat_ts, iteration, action_taken,
       reason, heartbeat_age_seconds, heartbeat_status, consecutive_failures, warning, identity)
@@ -102,7 +105,12 @@ export function recordCheck(db: Store, check: CheckRecord): number {
     consecutive_failures: check.consecutiveFailures,
     identity: identityColumnOf(verdict),
   };
-  upsertState.run({ ...row, heartbeat_state: check.heartbeatState, recovery_due_since: check.recoveryDueSince });
+  upsertState.run({
+    ...row,
+    heartbeat_state: check.heartbeatState,
+    recovery_due_since: check.recoveryDueSince,
+    match_count: verdict.matchCount ?? null,
+  });
   if (check.gaveUpReason !== undefined) {
     giveUp.run(checkedAt, check.gaveUpReason, processKey);
     recordAuditEvent(db, { at: checkedAt, kind: 'gave_up', processKey, detail: verdict.reason });

@@ -23,13 +23,16 @@ export function recordCommandState(db: Store, state: CommandState): void {
   const { verdict, checked } = state.assessment;
   db.prepare(
     `INSERT INTO process_state (process_key, consecutive_failures, last_health, last_pid, last_heartbeat_ts, last_iteration, last_reason,
-       last_heartbeat_age_seconds, last_heartbeat_status, last_warning, last_identity, last_heartbeat_state, last_state_at, last_state_source)
-     VALUES (@processKey, 0, @health, @pid, @heartbeatTs, @iteration, @reason, @age, @status, @warning, @identity, @heartbeatState, @at, @command)
+       last_heartbeat_age_seconds, last_heartbeat_status, last_warning, last_identity, last_heartbeat_state, last_state_at, last_state_source,
+       last_match_count)
+     VALUES (@processKey, 0, @health, @pid, @heartbeatTs, @iteration, @reason, @age, @status, @warning, @identity, @heartbeatState, @at, @command,
+       @matchCount)
      ON CONFLICT (process_key) DO UPDATE SET last_health = excluded.last_health, last_pid = excluded.last_pid,
        last_heartbeat_ts = excluded.last_heartbeat_ts, last_iteration = excluded.last_iteration, last_reason = excluded.last_reason,
        last_heartbeat_age_seconds = excluded.last_heartbeat_age_seconds, last_heartbeat_status = excluded.last_heartbeat_status,
        last_warning = excluded.last_warning, last_identity = excluded.last_identity, last_heartbeat_state = excluded.last_heartbeat_state,
-       last_state_at = excluded.last_state_at, last_state_source = excluded.last_state_source`,
+       last_state_at = excluded.last_state_at, last_state_source = excluded.last_state_source,
+       last_match_count = excluded.last_match_count`,
   ).run({
     processKey: state.processKey,
     health: verdict.state,
@@ -44,5 +47,6 @@ export function recordCommandState(db: Store, state: CommandState): void {
     heartbeatState: checked.state,
     at: state.at,
     command: state.command,
+    matchCount: verdict.matchCount ?? null,
   });
 }

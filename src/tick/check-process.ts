@@ -4,6 +4,7 @@ import { classifyHeartbeat, verdict, type HealthVerdict } from '../heartbeat/cla
 import type { HeartbeatFileRead } from '../heartbeat/read-heartbeat-file.js';
 import { findMatches } from '../match/find-matches.js';
 import { judgeMatchVerdict } from '../match/judge-match-verdict.js';
+import { matchRulesOf } from '../match/match-rules-of.js';
 import { observeIdentity } from '../system/observe-identity.js';
 import type { ProcessInspector, System } from '../system/system.js';
 
@@ -54,9 +55,9 @@ export function checkProcess(process: ProcessConfig, deps: CheckProcessDeps): He
  * whose command line matches runs (as its `user`), found by scanning procfs.
  */
 function checkWithoutHeartbeat(process: ProcessConfig, deps: CheckProcessDeps): HealthVerdict {
+  const rules = matchRulesOf(process);
   // The config rules let a process without a heartbeat through only with a match.
-  if (process.match === undefined) return verdict('check_error', 'neither heartbeat_path nor match is set');
-  const rules = { match: process.match, user: process.user };
+  if (rules === undefined) return verdict('check_error', 'neither heartbeat_path nor match is set');
   const judgement = findMatches(rules, deps.processTable, { ownPid: deps.ownPid, ancestors: deps.ancestors() });
   return judgeMatchVerdict(judgement, rules);
 }

@@ -5,7 +5,7 @@
 // command line changed. The apps are sentinels (tests/fixtures/sentinel.mjs), which record
 // every signal they get and leave only on SIGKILL.
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -29,8 +29,13 @@ function scenarioDir(): { dir: string; shared: string } {
 }
 
 /** The config of one app `app` checked by `match` alone; `fields` override any key. */
-function writeMatchConfig(dir: string, fields: Record<string, unknown>): string {
+function writeMatchConfig(
+  dir: string,
+  fields: Record<string, unknown>,
+  topLevel: Record<string, unknown> = {},
+): string {
   const config = {
+    ...topLevel,
     consecutive_failures_threshold: 2,
     kill_timeout: 1,
     verify_delay: 0.3,
@@ -83,11 +88,13 @@ describe('watchdog: an app checked by match alone', () => {
     const pattern = 'sentinel\\.mjs \\S*/app\\.record';
     // As the reasons quote it: RegExp#source, whose slashes are escaped.
     const shown = new RegExp(pattern, 'u').source;
-    const configPath = writeMatchConfig(dir, {
-      match: pattern,
-      user: 'root',
-      commands: { start: `exec ${process.execPath} ${SENTINEL} ${record}` },
-    });
+    const textfile = join(dir, 'metrics', 'watchdog.prom');
+    mkdirSync(join(dir, 'metrics'));
+    const configPath = writeMatchConfig(
+      dir,
+      { match: pattern, user: 'root', commands: { start: `exec ${process.execPath} ${SENTINEL} ${record}` } },
+      { metrics: { textfile_path: textfile } },
+    );
     const dbPath = join(dir, 'watchdog.db');
     const ns = await startPidNamespace();
     const watchdog = watchdogIn(ns, configPath);
@@ -104,6 +111,7 @@ describe('watchdog: an app checked by match alone', () => {
       pid: first,
       reason: `PID ${first} matches /${shown}/ as root`,
     });
+    assert.match(readFileSync(textfile, 'utf8'), /^watchdog_process_matches\{process="app"\} 1$/m);
 
     await ns.signal(first, 'SIGKILL');
     await waitFor(async () => (await ns.state(first)) !== 'alive', 'the app to die');
@@ -116,6 +124,9 @@ describe('watchdog: an app checked by match alone', () => {
       pid: null,
       reason: `no process matches /${shown}/ as root`,
     });
+    const metrics = readFileSync(textfile, 'utf8');
+    assert.match(metrics, /^watchdog_process_matches\{process="app"\} 0$/m);
+    assert.match(metrics, /^watchdog_process_state\{process="app",state="not_running"\} 1$/m);
 
     const preview = await watchdog(['check', '--dry-run']);
     assert.equal(preview.code, 0, preview.stderr);
@@ -148,9 +159,13 @@ describe('watchdog: an app checked by match alone', () => {
     });
     assert.deepEqual(await liveWith(ns, record), [started], 'exactly one copy runs: the one started');
     const status = await watchdog(['status', '--json']);
-    const entry = (JSON.parse(status.stdout) as { processes: { key: string; state: string; pid: number }[] })
-      .processes[0];
-    assert.deepEqual({ state: entry?.state, pid: entry?.pid }, { state: 'healthy', pid: started });
+    const entry = (
+      JSON.parse(status.stdout) as { processes: { key: string; state: string; pid: number; matches: number }[] }
+    ).processes[0];
+    assert.deepEqual(
+      { state: entry?.state, pid: entry?.pid, matches: entry?.matches },
+      { state: 'healthy', pid: started, matches: 1 },
+    );
   });
 
   it('never signals init or the watchdog when the pattern fits them: the kill fails, nothing starts', async () => {

@@ -44,6 +44,7 @@ export function processStatus(overrides: Partial<ProcessStatus> = {}): ProcessSt
     memory_bytes: null,
     cpu_percent: null,
     usage_descendants: null,
+    matches: null,
     ...overrides,
   };
 }

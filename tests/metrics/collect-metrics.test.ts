@@ -178,6 +178,7 @@ describe('collectMetrics', () => {
       ['watchdog_process_heartbeat_age_seconds gauge', ['{"process":"web"} 4.5']],
       ['watchdog_process_memory_bytes gauge', ['{"process":"db"} 1048576', '{"process":"web"} 52428800']],
       ['watchdog_process_cpu_percent gauge', ['{"process":"web"} 12.5']],
+      ['watchdog_process_matches gauge', []],
       [
         'watchdog_recoveries_total counter',
         [
@@ -223,6 +224,26 @@ describe('collectMetrics', () => {
     }
   });
 
+  it('exports how many processes matched for an app found by match alone, and for no other', () => {
+    const db = freshStore();
+    const config = configOf({
+      processes: {
+        broker: process_({ heartbeat_path: undefined, timeout_seconds: undefined, match: 'mosquitto' }),
+        web: process_({ match: 'node' }),
+      },
+    });
+    processState(db, 'broker', 'healthy', 0, null);
+    processState(db, 'web', 'healthy', 0, 1);
+    db.prepare('UPDATE process_state SET last_match_count = ?').run(2);
+    const matches = (): string[] | undefined =>
+      shapeOf(collectMetrics(db, config, TICK)).find(([name]) => name === 'watchdog_process_matches gauge')?.[1];
+    assert.deepEqual(matches(), ['{"process":"broker"} 2']);
+    db.prepare(
+      "UPDATE process_state SET last_match_count = 0, last_health = 'not_running' WHERE process_key = 'broker'",
+    ).run();
+    assert.deepEqual(matches(), ['{"process":"broker"} 0']);
+  });
+
   it('does not export a disabled process', () => {
     const db = freshStore();
     processState(db, 'old', 'timed_out', 5, 100);
@@ -251,6 +272,7 @@ describe('collectMetrics', () => {
       ['watchdog_process_heartbeat_age_seconds gauge', []],
       ['watchdog_process_memory_bytes gauge', []],
       ['watchdog_process_cpu_percent gauge', []],
+      ['watchdog_process_matches gauge', []],
       ['watchdog_recoveries_total counter', []],
       ['watchdog_tick_duration_seconds gauge', ['{} 0.01']],
       ['watchdog_tick_failed gauge', ['{} 0']],

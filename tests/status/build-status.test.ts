@@ -87,3 +87,26 @@ describe('buildStatus, what the app used', () => {
     );
   });
 });
+
+describe('buildStatus, what matched', () => {
+  const byMatch = { heartbeat_path: undefined, timeout_seconds: undefined, match: 'mosquitto' };
+
+  it('shows how many processes matched an app found by match alone', () => {
+    const [status] = buildStatus(configWith(byMatch), new Map([['web', row({ last_match_count: 2 })]]));
+    assert.equal(status?.matches, 2);
+  });
+
+  it('shows 0 for one found not_running, and null before its first check', () => {
+    const [notRunning] = buildStatus(
+      configWith(byMatch),
+      new Map([['web', row({ last_health: 'not_running', last_pid: null, last_match_count: 0 })]]),
+    );
+    assert.equal(notRunning?.matches, 0);
+    assert.equal(buildStatus(configWith(byMatch), new Map())[0]?.matches, null);
+  });
+
+  it('shows none for a heartbeat app, whose match checks only its PID', () => {
+    const [status] = buildStatus(configWith({ match: 'node' }), new Map([['web', row({ last_match_count: 3 })]]));
+    assert.equal(status?.matches, null);
+  });
+});
