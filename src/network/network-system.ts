@@ -8,8 +8,8 @@ import { findMassStorage, type MassStorageScan } from './reboot/find-mass-storag
 import { listInterfaces, type InterfaceEntry } from './link/list-interfaces.js';
 import { readIpv6 } from './link/read-ipv6.js';
 import type { Ipv6Entry } from './link/judge-ipv6.js';
-import type { ProbeSetResult, ProbeSetSpec } from './probes/probe.js';
-import { runProbeSet } from './probes/run-probe-set.js';
+import type { ProbeSetResult, ProbeSetSpec } from '../probes/probe.js';
+import { runProbeSet } from '../probes/run-probe-set.js';
 import { readLink, type LinkReading } from './link/read-link.js';
 import { setLink, type SetLinkResult } from './link/set-link.js';
 import type { WakeOnLanTarget } from '../wake/wake-on-lan-target.js';

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { ProbeResult, ProbeSpec } from '../../src/network/probes/probe.js';
+import type { ProbeResult, ProbeSpec } from '../../src/probes/probe.js';
 import type { NetworkPair } from './network-namespace.js';
 
 const PROBE_ONCE = fileURLToPath(new URL('../fixtures/probe-once.ts', import.meta.url));

@@ -8,7 +8,7 @@ import { normalizeNetwork } from '../../src/network/config/normalize-network.js'
 import type { Logger } from '../../src/logging/logger.js';
 import type { MassStorageBacking, MassStorageScan } from '../../src/network/reboot/find-mass-storage.js';
 import { previewNetwork } from '../../src/network/preview-network.js';
-import type { ProbeSetSpec } from '../../src/network/probes/probe.js';
+import type { ProbeSetSpec } from '../../src/probes/probe.js';
 import { runNetworkTick, type NetworkTickOutcome } from '../../src/network/run-network-tick.js';
 import { recordNetworkEvent } from '../../src/network/store/record-network-event.js';
 import { readReboots, type NetworkEventRow } from '../../src/network/store/read-network-events.js';

@@ -2,7 +2,7 @@
  * The config's `network` section, as written and resolved. Without it the watchdog does
  * not look at the network at all.
  */
-import type { ProbeSetSpec, ProbeSpec } from '../probes/probe.js';
+import type { ProbeSetSpec, ProbeSpec } from '../../probes/probe.js';
 import type { RawWakeOnLanTarget, WakeOnLanTarget } from '../../wake/wake-on-lan-target.js';
 
 /** A probe as written: `timeout_seconds` and `expect_status` may be left out. */

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { ProbeSetSpec, ProbeSpec } from '../probes/probe.js';
+import type { ProbeSetSpec, ProbeSpec } from '../../probes/probe.js';
 import { NETWORK_DEFAULTS } from './network-defaults.js';
 import { normalizeWakeOnLan } from '../../wake/normalize-wake-on-lan.js';
 import type {

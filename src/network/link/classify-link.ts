@@ -1,4 +1,4 @@
-import type { ProbeSetResult } from '../probes/probe.js';
+import type { ProbeSetResult } from '../../probes/probe.js';
 import type { LinkReading } from './read-link.js';
 import { splitIpv4 } from './judge-ipv4.js';
 import { whyIpv6Unusable } from './judge-ipv6.js';

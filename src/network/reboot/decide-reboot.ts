@@ -1,6 +1,6 @@
 import { formatSeconds } from '../../time/format-duration.js';
 import { describeBacking, type MassStorageScan } from './find-mass-storage.js';
-import type { ProbeSetResult } from '../probes/probe.js';
+import type { ProbeSetResult } from '../../probes/probe.js';
 
 /** The guards, in the order they are asked; the first that holds decides. */
 export type RebootGuard =

@@ -7,7 +7,7 @@ import {
   type ClassifyLinkOptions,
   type LinkState,
 } from '../../../src/network/link/classify-link.js';
-import type { ProbeSetResult } from '../../../src/network/probes/probe.js';
+import type { ProbeSetResult } from '../../../src/probes/probe.js';
 import type { CarrierReading, LinkReading } from '../../../src/network/link/read-link.js';
 
 function reading(carrier: CarrierReading, ipv4: string[] = [], carrierError?: string): LinkReading {

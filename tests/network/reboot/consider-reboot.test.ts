@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RawNetworkConfig } from '../../../src/network/config/network-types.js';
 import { normalizeNetwork } from '../../../src/network/config/normalize-network.js';
-import type { ProbeSetResult } from '../../../src/network/probes/probe.js';
+import type { ProbeSetResult } from '../../../src/probes/probe.js';
 import { considerReboot } from '../../../src/network/reboot/consider-reboot.js';
 import type { RebootEffects } from '../../../src/network/reboot/run-reboot.js';
 import { recordingLogger } from '../../helpers/recording-logger.js';

@@ -7,7 +7,7 @@ import {
   type RebootGuard,
 } from '../../../src/network/reboot/decide-reboot.js';
 import type { MassStorageBacking, MassStorageScan } from '../../../src/network/reboot/find-mass-storage.js';
-import type { ProbeSetResult } from '../../../src/network/probes/probe.js';
+import type { ProbeSetResult } from '../../../src/probes/probe.js';
 
 /** Facts under which every guard lets the reboot through; each case overrides what it is about. */
 function facts(overrides: Partial<RebootFacts> = {}): RebootFacts {

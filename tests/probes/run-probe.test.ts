@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
-import type { ProbeSpec } from '../../../src/network/probes/probe.js';
-import { runProbe } from '../../../src/network/probes/run-probe.js';
-import { listenOnFreePort } from '../../helpers/free-port.js';
+import type { ProbeSpec } from '../../src/probes/probe.js';
+import { runProbe } from '../../src/probes/run-probe.js';
+import { listenOnFreePort } from '../helpers/free-port.js';
 
 /** Stops a test that hangs instead of letting it block the run; never an assertion on speed. */
 const hangGuard = { timeout: 60_000 };

@@ -1,4 +1,4 @@
-import { describeError } from '../../errors.js';
+import { describeError } from '../errors.js';
 import type { ProbeResult, ProbeSetResult, ProbeSetSpec, ProbeSpec, RunProbe } from './probe.js';
 import { describeProbe } from './describe-probe.js';
 import { runProbe } from './run-probe.js';

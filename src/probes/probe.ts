@@ -1,6 +1,7 @@
 /**
- * Reachability probes: what "alive" means when carrier and an address are not enough, and
- * what vetoes a reboot ("something answers, so the network is not the problem").
+ * Probes: whether a service answers. The network ladder asks them what "alive" means when
+ * carrier and an address are not enough, and what vetoes a reboot ("something answers, so the
+ * network is not the problem"); a process's `health` asks one whether the app answers.
  */
 
 /** One probe as configured (snake_case, like the config file). */

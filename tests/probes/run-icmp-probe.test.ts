@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { ProbeSpec } from '../../../src/network/probes/probe.js';
-import { runIcmpProbe } from '../../../src/network/probes/run-icmp-probe.js';
-import { runProbe } from '../../../src/network/probes/run-probe.js';
-import { noIpv6Loopback } from '../../helpers/free-port.js';
-import { createNetworkPair } from '../../helpers/network-namespace.js';
-import { isGone, killProcessOnCleanup, readPidFile } from '../../helpers/owned-processes.js';
-import { probeFromDevice, unusedAddress } from '../../helpers/probe-from-device.js';
-import { makeTempDir } from '../../helpers/temp-dir.js';
+import type { ProbeSpec } from '../../src/probes/probe.js';
+import { runIcmpProbe } from '../../src/probes/run-icmp-probe.js';
+import { runProbe } from '../../src/probes/run-probe.js';
+import { noIpv6Loopback } from '../helpers/free-port.js';
+import { createNetworkPair } from '../helpers/network-namespace.js';
+import { isGone, killProcessOnCleanup, readPidFile } from '../helpers/owned-processes.js';
+import { probeFromDevice, unusedAddress } from '../helpers/probe-from-device.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
 
 /** Stops a test that hangs instead of letting it block the run; never an assertion on speed. */
 const hangGuard = { timeout: 60_000 };

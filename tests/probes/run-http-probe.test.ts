@@ -5,13 +5,13 @@ import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { runHttpProbe } from '../../../src/network/probes/run-http-probe.js';
-import { runProbe } from '../../../src/network/probes/run-probe.js';
-import { onCleanup } from '../../helpers/cleanup.js';
-import { freePort, listenOnFreePort, noIpv6Loopback } from '../../helpers/free-port.js';
-import { firstLineOf } from '../../helpers/network-namespace.js';
+import { runHttpProbe } from '../../src/probes/run-http-probe.js';
+import { runProbe } from '../../src/probes/run-probe.js';
+import { onCleanup } from '../helpers/cleanup.js';
+import { freePort, listenOnFreePort, noIpv6Loopback } from '../helpers/free-port.js';
+import { firstLineOf } from '../helpers/network-namespace.js';
 
-const LISTEN = fileURLToPath(new URL('../../fixtures/listen.mjs', import.meta.url));
+const LISTEN = fileURLToPath(new URL('../fixtures/listen.mjs', import.meta.url));
 
 /** Stops a test that hangs instead of letting it block the run; never an assertion on speed. */
 const hangGuard = { timeout: 60_000 };

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ProbeResult, ProbeSetSpec, ProbeSpec, RunProbe } from '../../../src/network/probes/probe.js';
-import { describeProbe } from '../../../src/network/probes/describe-probe.js';
-import { runProbeSet } from '../../../src/network/probes/run-probe-set.js';
+import type { ProbeResult, ProbeSetSpec, ProbeSpec, RunProbe } from '../../src/probes/probe.js';
+import { describeProbe } from '../../src/probes/describe-probe.js';
+import { runProbeSet } from '../../src/probes/run-probe-set.js';
 
 const tcp: ProbeSpec = { type: 'tcp', host: '10.0.0.1', port: 53, timeout_seconds: 2 };
 const icmp: ProbeSpec = { type: 'icmp', host: '10.0.0.2', timeout_seconds: 2 };

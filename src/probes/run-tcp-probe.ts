@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
-import { describeError, systemErrorCode } from '../../errors.js';
-import { formatSeconds } from '../../time/format-duration.js';
+import { describeError, systemErrorCode } from '../errors.js';
+import { formatSeconds } from '../time/format-duration.js';
 import type { ProbeResult, ProbeSpec } from './probe.js';
 
 /**

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ProbeSpec } from '../../../src/network/probes/probe.js';
-import { describeProbe } from '../../../src/network/probes/describe-probe.js';
+import type { ProbeSpec } from '../../src/probes/probe.js';
+import { describeProbe } from '../../src/probes/describe-probe.js';
 
 describe('describeProbe', () => {
   const cases: [spec: ProbeSpec, words: string][] = [

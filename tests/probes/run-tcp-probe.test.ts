@@ -3,14 +3,14 @@ import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { runProbe } from '../../../src/network/probes/run-probe.js';
-import { runTcpProbe } from '../../../src/network/probes/run-tcp-probe.js';
-import { onCleanup } from '../../helpers/cleanup.js';
-import { freePort, listenOnFreePort, noIpv6Loopback } from '../../helpers/free-port.js';
-import { createNetworkPair, firstLineOf, spawnInNamespace } from '../../helpers/network-namespace.js';
-import { probeFromDevice, unusedAddress } from '../../helpers/probe-from-device.js';
+import { runProbe } from '../../src/probes/run-probe.js';
+import { runTcpProbe } from '../../src/probes/run-tcp-probe.js';
+import { onCleanup } from '../helpers/cleanup.js';
+import { freePort, listenOnFreePort, noIpv6Loopback } from '../helpers/free-port.js';
+import { createNetworkPair, firstLineOf, spawnInNamespace } from '../helpers/network-namespace.js';
+import { probeFromDevice, unusedAddress } from '../helpers/probe-from-device.js';
 
-const LISTEN = fileURLToPath(new URL('../../fixtures/listen.mjs', import.meta.url));
+const LISTEN = fileURLToPath(new URL('../fixtures/listen.mjs', import.meta.url));
 
 /** Stops a test that hangs instead of letting it block the run; never an assertion on speed. */
 const hangGuard = { timeout: 60_000 };

@@ -1,4 +1,4 @@
-import { httpRequest } from '../../system/http-request.js';
+import { httpRequest } from '../system/http-request.js';
 import type { ProbeResult, ProbeSpec } from './probe.js';
 
 /**

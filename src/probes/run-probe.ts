@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { describeError } from '../../errors.js';
+import { describeError } from '../errors.js';
 import type { ProbeResult, ProbeSpec, RunProbe } from './probe.js';
 import { describeProbe } from './describe-probe.js';
 import { runHttpProbe } from './run-http-probe.js';

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { withSystemPath } from '../../system/sbin-path.js';
-import { describeError, systemErrorCode } from '../../errors.js';
-import { formatSeconds } from '../../time/format-duration.js';
+import { withSystemPath } from '../system/sbin-path.js';
+import { describeError, systemErrorCode } from '../errors.js';
+import { formatSeconds } from '../time/format-duration.js';
 import type { ProbeResult, ProbeSpec } from './probe.js';
 
 /** Past the probe's timeout, how long ping may take before it is killed: `-W` is rounded up, and a name lookup is not covered by it. */
