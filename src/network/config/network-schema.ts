@@ -5,6 +5,7 @@
  * device that should have stayed up.
  */
 
+import { probeVariantSchemas } from '../../probes/probe-config.js';
 import { MAC_PATTERN, wakeOnLanProperties } from '../../wake/wake-on-lan-schema.js';
 
 const nonEmptyString = { type: 'string', minLength: 1 } as const;
@@ -15,6 +16,7 @@ const waitSeconds = { type: 'number', exclusiveMinimum: 0, maximum: 86400 } as c
  * tick, outside the ladder's budget, and iputils' ping before 2019 refused a `-W` above 2147.
  */
 const probeSeconds = { type: 'number', exclusiveMinimum: 0, maximum: 600 } as const;
+const PROBE_VARIANTS = probeVariantSchemas(probeSeconds);
 /** Seconds to wait before looking again: zero allowed, at most a day. */
 const delaySeconds = { type: 'number', minimum: 0, maximum: 86400 } as const;
 /** Checks, ladder runs or reboots counted one a tick: at most a day of ticks a minute apart. */
@@ -25,37 +27,7 @@ const probeSchema = {
   discriminator: { propertyName: 'type' },
   required: ['type'],
   properties: { type: { enum: ['icmp', 'tcp', 'http'] } },
-  oneOf: [
-    {
-      properties: {
-        type: { const: 'icmp' },
-        host: nonEmptyString,
-        timeout_seconds: probeSeconds,
-      },
-      required: ['host'],
-      additionalProperties: false,
-    },
-    {
-      properties: {
-        type: { const: 'tcp' },
-        host: nonEmptyString,
-        port: { type: 'integer', minimum: 1, maximum: 65535 },
-        timeout_seconds: probeSeconds,
-      },
-      required: ['host', 'port'],
-      additionalProperties: false,
-    },
-    {
-      properties: {
-        type: { const: 'http' },
-        url: nonEmptyString,
-        expect_status: { type: 'integer', minimum: 100, maximum: 599 },
-        timeout_seconds: probeSeconds,
-      },
-      required: ['url'],
-      additionalProperties: false,
-    },
-  ],
+  oneOf: [PROBE_VARIANTS.icmp, PROBE_VARIANTS.tcp, PROBE_VARIANTS.http],
 } as const;
 
 const probeSetSchema = {

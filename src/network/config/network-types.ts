@@ -3,13 +3,10 @@
  * not look at the network at all.
  */
 import type { ProbeSetSpec, ProbeSpec } from '../../probes/probe.js';
+import type { RawProbe } from '../../probes/probe-config.js';
 import type { RawWakeOnLanTarget, WakeOnLanTarget } from '../../wake/wake-on-lan-target.js';
 
-/** A probe as written: `timeout_seconds` and `expect_status` may be left out. */
-export type RawProbe =
-  | { type: 'icmp'; host: string; timeout_seconds?: number }
-  | { type: 'tcp'; host: string; port: number; timeout_seconds?: number }
-  | { type: 'http'; url: string; expect_status?: number; timeout_seconds?: number };
+export type { RawProbe };
 
 export interface RawProbeSet {
   mode?: 'any' | 'all';

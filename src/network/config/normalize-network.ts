@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { ProbeSetSpec, ProbeSpec } from '../../probes/probe.js';
+import { normalizeProbe } from '../../probes/probe-config.js';
 import { NETWORK_DEFAULTS } from './network-defaults.js';
 import { normalizeWakeOnLan } from '../../wake/normalize-wake-on-lan.js';
 import type {
@@ -74,22 +75,12 @@ function normalizeReboot(raw: RawRebootConfig, configDir: string, configfsRoot: 
 }
 
 function normalizeProbeSet(raw: RawProbeSet): ProbeSetSpec {
-  return { mode: raw.mode ?? NETWORK_DEFAULTS.probe_mode, probes: raw.probes.map(normalizeProbe) };
+  return { mode: raw.mode ?? NETWORK_DEFAULTS.probe_mode, probes: raw.probes.map(normalizeNetworkProbe) };
 }
 
-function normalizeProbe(raw: RawProbe): ProbeSpec {
-  const timeout_seconds = raw.timeout_seconds ?? NETWORK_DEFAULTS.probe_timeout_seconds;
-  switch (raw.type) {
-    case 'icmp':
-      return { type: 'icmp', host: raw.host, timeout_seconds };
-    case 'tcp':
-      return { type: 'tcp', host: raw.host, port: raw.port, timeout_seconds };
-    case 'http':
-      return {
-        type: 'http',
-        url: raw.url,
-        expect_status: raw.expect_status ?? NETWORK_DEFAULTS.http_expect_status,
-        timeout_seconds,
-      };
-  }
+function normalizeNetworkProbe(raw: RawProbe): ProbeSpec {
+  return normalizeProbe(raw, {
+    timeout_seconds: NETWORK_DEFAULTS.probe_timeout_seconds,
+    expect_status: NETWORK_DEFAULTS.http_expect_status,
+  });
 }
