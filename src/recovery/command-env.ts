@@ -1,5 +1,5 @@
 import type { ProcessConfig } from '../config/types.js';
-import { userEnv } from '../system/shell-argv.js';
+import { processCommandEnv } from '../system/shell-argv.js';
 
 /** Who runs an action and why, for its environment and the audit log. */
 export interface ActionContext {
@@ -29,12 +29,9 @@ export interface StartHooks {
  * A process with a `user` gets that user's HOME, USER and LOGNAME, as a login would set.
  */
 export function commandEnv(base: NodeJS.ProcessEnv, context: ActionContext, action: string): NodeJS.ProcessEnv {
-  return {
-    ...base,
-    ...(context.process.user === undefined ? {} : userEnv(context.process.user)),
-    ...context.process.env,
+  return processCommandEnv(base, context.process.user, context.process.env, {
     WATCHDOG_PROCESS_KEY: context.process.key,
     WATCHDOG_ACTION: action,
     WATCHDOG_REASON: context.reason,
-  };
+  });
 }

@@ -32,6 +32,20 @@ export function userEnv(user: UserAccount): NodeJS.ProcessEnv {
 }
 
 /**
+ * The environment of a process's commands (its actions, its command probe): the watchdog's
+ * own, the `user`'s HOME, USER and LOGNAME as a login would set, the process's `env` on top,
+ * then `extra` (the `WATCHDOG_*` variables that tell a script what it serves).
+ */
+export function processCommandEnv(
+  base: NodeJS.ProcessEnv,
+  user: UserAccount | undefined,
+  env: Readonly<Record<string, string>>,
+  extra: Readonly<Record<string, string>>,
+): NodeJS.ProcessEnv {
+  return { ...base, ...(user === undefined ? {} : userEnv(user)), ...env, ...extra };
+}
+
+/**
  * setpriv by its absolute path, never through PATH: a process's `env` may set PATH, and
  * a `setpriv` planted in a folder of the app user's would then run as root.
  */
