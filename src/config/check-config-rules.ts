@@ -54,7 +54,9 @@ export function checkProcessRules(
       );
   }
 
-  const { listed, disabled } = pipelineOf(raw, commands);
+  const { listed, disabled, pipeline } = pipelineOf(raw, commands);
+  const probeOnly = probeOnlyWarning(raw, pipeline);
+  if (probeOnly !== undefined) warnings.push(`${at}.health: ${probeOnly}`);
   // Indexes name the entries as written, non-strings (reported by the schema) included.
   const written: unknown[] = Array.isArray(raw.recovery_actions) ? raw.recovery_actions : listed;
   written.forEach((action, index) => {
@@ -91,13 +93,14 @@ export function checkProcessRules(
 }
 
 /**
- * How the watchdog tells the app is up: a heartbeat file (with its `timeout_seconds`), or a
- * command line to `match` among the running processes. Each problem as `.key: message`.
+ * How the watchdog tells the app is up: a heartbeat file (with its `timeout_seconds`), a
+ * command line to `match` among the running processes, or a `health` probe. Each problem as
+ * `.key: message`.
  */
 function checkedHowProblems(raw: Record<string, unknown>): string[] {
   const heartbeat = raw.heartbeat_path !== undefined;
-  if (!heartbeat && raw.match === undefined)
-    return [': needs heartbeat_path or match (how the watchdog tells the app is up)'];
+  if (!heartbeat && raw.match === undefined && raw.health === undefined)
+    return [': needs heartbeat_path, match or health (how the watchdog tells the app is up)'];
   if (heartbeat && raw.timeout_seconds === undefined)
     return ['.timeout_seconds: is required with heartbeat_path (how old a heartbeat may be)'];
   return [];
@@ -123,6 +126,21 @@ function matchAloneFindings(raw: Record<string, unknown>): RuleFindings {
       '.match: without user, a process of any user whose command line matches counts as the app: an unprivileged user could start one and mask a dead app (set user to the account it runs as)',
     );
   return { errors, warnings };
+}
+
+/**
+ * A `health` probe names no PID. As the only check, `kill` can find nothing but the instance
+ * the watchdog started itself (proven by its start time); an app started another way (a
+ * systemd unit, a boot script, a person) is never found, so a recovery's start beside it
+ * would be a second copy. Not an error: an app that only the watchdog starts is recovered
+ * right (docs/health-probes.md, "What kill can find").
+ */
+function probeOnlyWarning(raw: Record<string, unknown>, pipeline: readonly string[]): string | undefined {
+  if (raw.health === undefined || raw.heartbeat_path !== undefined || raw.match !== undefined) return undefined;
+  if (!pipeline.includes('start')) return undefined;
+  return pipeline.includes('kill')
+    ? 'is the only check: kill finds only an instance the watchdog started itself; if the app can run started another way (systemd, a boot script), add match or heartbeat_path, or a recovery may start a second copy'
+    : 'is the only check and the actions have no kill: a failed probe never leads to a start (the app may still run); add kill, with match or heartbeat_path';
 }
 
 /**

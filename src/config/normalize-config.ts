@@ -1,6 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { CONFIG_DEFAULTS, NO_HEARTBEAT_TIMEOUT_SECONDS } from './defaults.js';
 import { isPlainObject } from '../json/json-shape.js';
+import { normalizeHealthProbe } from '../health/health-probe.js';
 import { normalizeResourceLimits } from '../limits/resource-limits.js';
 import { normalizeNetwork } from '../network/config/normalize-network.js';
 import { normalizeThermal } from '../thermal/config/normalize-thermal.js';
@@ -143,6 +144,7 @@ export function normalizeProcess(
       Object.entries(raw.wake_on_lan ?? {}).map(([action, target]) => [action, normalizeWakeOnLan(target)]),
     ),
     ...normalizeResourceLimits(raw),
+    health: raw.health === undefined ? undefined : normalizeHealthProbe(raw.health),
   };
 }
 

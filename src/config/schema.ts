@@ -1,6 +1,7 @@
 import { networkSchema } from '../network/config/network-schema.js';
 import { thermalSchema } from '../thermal/config/thermal-schema.js';
 import { notifySchema } from '../notify/config/notify-schema.js';
+import { healthProbeSchema } from '../health/health-probe.js';
 import { resourceLimitsSchema } from '../limits/resource-limits.js';
 import { wakeOnLanSchema } from '../wake/wake-on-lan-schema.js';
 
@@ -58,7 +59,7 @@ const inheritableSettings = {
 
 export const processSchema = {
   type: 'object',
-  // `heartbeat_path` and `timeout_seconds`: see checkProcessRules (either a heartbeat or `match`).
+  // `heartbeat_path` and `timeout_seconds`: see checkProcessRules (a heartbeat, `match` or `health`).
   required: ['display_name', 'enabled'],
   properties: {
     display_name: { type: 'string' },
@@ -86,6 +87,7 @@ export const processSchema = {
     pid_file: { type: 'string', minLength: 1, maxLength: 4096 },
     wake_on_lan: { type: 'object', additionalProperties: wakeOnLanSchema },
     ...resourceLimitsSchema,
+    health: healthProbeSchema,
   },
 } as const;
 

@@ -1,3 +1,4 @@
+import type { HealthProbe, RawHealthProbe } from '../health/health-probe.js';
 import type { ResourceLimits } from '../limits/resource-limits.js';
 import type { LogLevel } from '../logging/logger.js';
 import type { UserAccount } from '../system/lookup-user.js';
@@ -17,7 +18,7 @@ export interface RawProcessConfig {
   display_name: string;
   /** Required with `heartbeat_path`. */
   timeout_seconds?: number;
-  /** Optional when the process is checked another way (`match`). */
+  /** Optional when the process is checked another way (`match`, `health`). */
   heartbeat_path?: string;
   enabled: boolean;
   commands?: Record<string, string>;
@@ -46,6 +47,7 @@ export interface RawProcessConfig {
   wake_on_lan?: Record<string, RawWakeOnLanTarget>;
   max_memory_mb?: number;
   max_cpu_percent?: number;
+  health?: RawHealthProbe;
 }
 
 /** The config file as written. */
@@ -148,6 +150,8 @@ export interface ProcessConfig extends ResourceLimits {
   recovery_backoff_seconds: number;
   /** Action name → a machine to wake: such an action of the pipeline sends a magic packet. */
   wake_on_lan: Record<string, WakeOnLanTarget>;
+  /** A probe asked at every check whether the app answers (src/health/); `undefined`: none. */
+  health: HealthProbe | undefined;
 }
 
 /** The whole config, resolved. */

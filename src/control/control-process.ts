@@ -13,6 +13,7 @@ import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
 import { assessProcess } from '../recovery/assess-process.js';
 import { readPreviousState } from '../recovery/previous-state.js';
 import { checkProcess, checkProcessDepsOf } from '../tick/check-process.js';
+import { probeCheck, probeDepsOf } from '../tick/probe-checks.js';
 import { decideOn } from './decide-on.js';
 import { decideStart, type StartFacts, type StartIntent } from '../recovery/decide-start.js';
 import { graceClockOf, startFactsOf } from '../recovery/start-facts.js';
@@ -50,9 +51,9 @@ export async function turnOff(process: ProcessConfig, deps: ControlDeps): Promis
   deps.audit.write((db) => setOff(db, process.key, now, deps.requestedBy));
   deps.logger.info(`${process.key}: turned off by ${deps.requestedBy} (${deps.command})`);
   // Checked after turning off, so the trigger reads `off`; the kill still takes the heartbeat's PID.
-  const current = assessNow(process, deps);
+  const current = await assessNow(process, deps);
   const report = await run(process, 'stop', ['kill'], current, deps);
-  settle(process, deps);
+  await settle(process, deps);
   const message = offMessage(report);
   tellOnOff('process_off', process, 'turned off', message, deps);
   return { processKey: process.key, outcome: report.outcome, message, report };
@@ -63,7 +64,7 @@ export async function turnOn(process: ProcessConfig, force: boolean, deps: Contr
   const wasOff = deps.audit.write((db) => clearOff(db, process.key));
   if (wasOff) deps.logger.info(`${process.key}: turned on by ${deps.requestedBy} (${deps.command})`);
   resume(process, deps);
-  const current = assessNow(process, deps);
+  const current = await assessNow(process, deps);
   const decision = decideOn(process, startFactsNow(process, 'start', force, process.recovery_actions, current, deps));
   if (!decision.start) {
     recordSkipped(process, current, decision.why, deps);
@@ -73,7 +74,7 @@ export async function turnOn(process: ProcessConfig, force: boolean, deps: Contr
     return { processKey: process.key, outcome: 'skipped', message, report: undefined };
   }
   const report = await run(process, 'start', decision.actions, current, deps);
-  settle(process, deps);
+  await settle(process, deps);
   const message = outcomeMessage('start', report);
   tellOnOff('process_on', process, wasOff ? 'turned on' : 'started', message, deps);
   return { processKey: process.key, outcome: report.outcome, message, report };
@@ -88,7 +89,7 @@ export async function restartProcess(process: ProcessConfig, deps: ControlDeps, 
   if (deps.audit.write((db) => clearOff(db, process.key)))
     deps.logger.info(`${process.key}: turned on by ${deps.requestedBy} (${deps.command})`);
   resume(process, deps);
-  const current = assessNow(process, deps);
+  const current = await assessNow(process, deps);
   const decision = decideStart(startFactsNow(process, 'restart', force, process.recovery_actions, current, deps));
   if (!decision.start) {
     recordSkipped(process, current, decision.why, deps, 'restart');
@@ -96,12 +97,12 @@ export async function restartProcess(process: ProcessConfig, deps: ControlDeps, 
     return { processKey: process.key, outcome: 'skipped', message: decision.why, report: undefined };
   }
   const report = await run(process, 'restart', process.recovery_actions, current, deps);
-  settle(process, deps);
+  await settle(process, deps);
   return { processKey: process.key, outcome: report.outcome, message: outcomeMessage('restart', report), report };
 }
 
 /** `watchdog reset`: no action; the crash-loop guard and the failure count start again. */
-export function resetProcess(process: ProcessConfig, deps: ControlDeps): ControlResult {
+export async function resetProcess(process: ProcessConfig, deps: ControlDeps): Promise<ControlResult> {
   const now = formatUtcTimestamp(deps.system.now());
   const { was, detail } = deps.audit.write((db) => {
     const gaveUpAt = clearGaveUp(db, process.key, now);
@@ -112,7 +113,7 @@ export function resetProcess(process: ProcessConfig, deps: ControlDeps): Control
     return { was, detail };
   });
   deps.logger.info(`${process.key}: ${detail}`);
-  settle(process, deps);
+  await settle(process, deps);
   return {
     processKey: process.key,
     outcome: 'succeeded',
@@ -154,12 +155,15 @@ function startFactsNow(
 /**
  * The process as a check would weigh it now, recorded as the state this command leaves it in
  * (so `status` shows it at once, and a command stopped before it ends leaves what it saw).
+ * Its `health` probe is asked again, as a person's command acts on the app as it is now
+ * (`on` must not take a dead app for up), before and after the command acts.
  */
-function assessNow(process: ProcessConfig, deps: ControlDeps): Assessment {
-  const previous = readPreviousState(deps.audit.db, process.key);
+async function assessNow(process: ProcessConfig, deps: ControlDeps): Promise<Assessment> {
   const checkDeps = checkProcessDepsOf(deps.config, deps.system, deps.readHeartbeat);
+  const checked = await probeCheck(process, checkProcess(process, checkDeps), probeDepsOf(deps.system));
+  const previous = readPreviousState(deps.audit.db, process.key);
   const clock = graceClockOf(deps.system.processes);
-  const assessment = assessProcess(process, checkProcess(process, checkDeps), previous, {
+  const assessment = assessProcess(process, checked, previous, {
     nowMs: checkDeps.nowMs,
     clock,
   });
@@ -169,8 +173,8 @@ function assessNow(process: ProcessConfig, deps: ControlDeps): Assessment {
 }
 
 /** Once the command has acted: what it left (stopped, starting, up), as `status` and the next tick see it. */
-function settle(process: ProcessConfig, deps: ControlDeps): void {
-  assessNow(process, deps);
+async function settle(process: ProcessConfig, deps: ControlDeps): Promise<void> {
+  await assessNow(process, deps);
 }
 
 function run(

@@ -11,6 +11,7 @@ import { startedInstanceOf } from '../store/process-control.js';
 import { readProcessStatesAt } from '../store/read-state.js';
 import { realSystem, type System } from '../system/system.js';
 import { checkProcess, checkProcessDepsOf } from '../tick/check-process.js';
+import { probeCheck, probeDepsOf } from '../tick/probe-checks.js';
 
 /** What `watchdog restart KEY` would do now: refuse (a second copy), or run these actions. */
 export type RestartPreview =
@@ -27,16 +28,18 @@ export interface RestartPreviewDeps {
  * would weigh it, the start rule's answer, and the exact actions it would run. Opens the
  * audit log read-only, runs nothing, changes nothing.
  */
-export function previewRestart(
+export async function previewRestart(
   config: WatchdogConfig,
   process: ProcessConfig,
   deps: RestartPreviewDeps = { system: realSystem(), readHeartbeat: readHeartbeatFile },
-): RestartPreview {
+): Promise<RestartPreview> {
   const { system } = deps;
   const state = readProcessStatesAt(config.db_path).get(process.key);
   const previous = stateBeforeRestart(previousStateOf(state));
   const checkDeps = checkProcessDepsOf(config, system, deps.readHeartbeat);
-  const assessment = assessProcess(process, checkProcess(process, checkDeps), previous, {
+  // The probe is asked, as the restart would ask it: a check, not an action.
+  const checked = await probeCheck(process, checkProcess(process, checkDeps), probeDepsOf(system));
+  const assessment = assessProcess(process, checked, previous, {
     nowMs: checkDeps.nowMs,
     clock: graceClockOf(system.processes),
   });
@@ -50,10 +53,10 @@ export function previewRestart(
       process,
     ),
   );
-  const { verdict, checked } = assessment;
+  const { verdict } = assessment;
   if (!decision.start) return { kind: 'refused', process, verdict, why: decision.why };
   const limits = { outputLogMaxBytes: config.log_max_bytes };
-  const actions = previewActions(process, process.recovery_actions, checked, system, limits, started);
+  const actions = previewActions(process, process.recovery_actions, assessment.checked, system, limits, started);
   return { kind: 'restart', process, verdict, actions };
 }
 

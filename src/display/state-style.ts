@@ -17,6 +17,7 @@ export function styleOfState(state: string): Style | undefined {
     case 'invalid_heartbeat':
     case 'over_limit':
     case 'not_running':
+    case 'probe_failed':
       return 'red';
     case 'starting':
     case 'gave_up':

@@ -3,7 +3,9 @@
  * the others are ours: `invalid_heartbeat` for a heartbeat file that exists but cannot
  * be trusted; `over_limit` for an app whose heartbeat is healthy but that uses more memory
  * or CPU than its resource limits allow (src/limits/); `not_running` for an app checked by
- * `match` alone when no process's command line matches (src/match/); `check_error` for a check the
+ * `match` alone when no process's command line matches (src/match/); `probe_failed` for an app
+ * whose other check passed (or that has none) but whose `health` probe did not answer
+ * (src/health/); `check_error` for a check the
  * watchdog itself could not complete (its fault, not the app's); `starting` for a process
  * started moments ago whose first heartbeat is not due yet; `off` for a process turned off
  * by `watchdog off`; `gave_up` for a process the crash-loop guard stopped recovering (until
@@ -18,6 +20,7 @@ export const HEALTH_STATES = [
   'invalid_heartbeat',
   'over_limit',
   'not_running',
+  'probe_failed',
   'check_error',
   'starting',
   'off',

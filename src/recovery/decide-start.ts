@@ -67,9 +67,11 @@ export function decideStart(facts: StartFacts): StartDecision {
   if (!facts.kills) {
     const live = TRUSTED_LIVE.has(facts.heartbeat)
       ? 'its heartbeat names a live process'
-      : facts.recordedLivePid === undefined
-        ? undefined
-        : `PID ${facts.recordedLivePid}, which the watchdog started, still runs`;
+      : facts.heartbeat === 'probe_failed'
+        ? 'its health probe failed, but the app may still run (hung)'
+        : facts.recordedLivePid === undefined
+          ? undefined
+          : `PID ${facts.recordedLivePid}, which the watchdog started, still runs`;
     if (live !== undefined)
       return no(
         'no_kill',
@@ -81,6 +83,8 @@ export function decideStart(facts: StartFacts): StartDecision {
 
 /**
  * Heartbeat states in which a trusted heartbeat names a live process: the app, up or hung, or
- * over its resource limits (a healthy heartbeat, judged with what the app uses).
+ * over its resource limits (a healthy heartbeat, judged with what the app uses). `probe_failed`
+ * is not here: a heartbeat behind it names a live PID (`healthy` before the probe), but with
+ * `health` alone nothing names one; decideStart treats it as "may still run" either way.
  */
 export const TRUSTED_LIVE: ReadonlySet<HealthState> = new Set(['healthy', 'timed_out', 'error_status', 'over_limit']);

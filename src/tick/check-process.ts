@@ -5,6 +5,7 @@ import type { HeartbeatFileRead } from '../heartbeat/read-heartbeat-file.js';
 import { findMatches } from '../match/find-matches.js';
 import { judgeMatchVerdict } from '../match/judge-match-verdict.js';
 import { matchRulesOf } from '../match/match-rules-of.js';
+import type { MatchRules } from '../match/judge-matches.js';
 import { observeIdentity } from '../system/observe-identity.js';
 import type { ProcessInspector, System } from '../system/system.js';
 
@@ -28,7 +29,12 @@ export interface CheckProcessDeps {
  */
 export function checkProcess(process: ProcessConfig, deps: CheckProcessDeps): HealthVerdict {
   try {
-    if (process.heartbeat_path === undefined) return checkWithoutHeartbeat(process, deps);
+    if (process.heartbeat_path === undefined) {
+      const rules = matchRulesOf(process);
+      if (rules !== undefined) return checkByMatch(rules, deps);
+      // The config rules let a process through without a heartbeat or a match only with `health`.
+      return verdict('healthy', 'no heartbeat file or match: its health probe decides');
+    }
     return classifyHeartbeat({
       read: deps.readHeartbeat(process.heartbeat_path),
       processKey: process.key,
@@ -51,13 +57,10 @@ export function checkProcess(process: ProcessConfig, deps: CheckProcessDeps): He
 }
 
 /**
- * A process checked by `match` alone (docs/apps-without-heartbeat.md): up when a process
- * whose command line matches runs (as its `user`), found by scanning procfs.
+ * A process checked by `match` (docs/apps-without-heartbeat.md): up when a process whose
+ * command line matches runs (as its `user`), found by scanning procfs.
  */
-function checkWithoutHeartbeat(process: ProcessConfig, deps: CheckProcessDeps): HealthVerdict {
-  const rules = matchRulesOf(process);
-  // The config rules let a process without a heartbeat through only with a match.
-  if (rules === undefined) return verdict('check_error', 'neither heartbeat_path nor match is set');
+function checkByMatch(rules: MatchRules, deps: CheckProcessDeps): HealthVerdict {
   const judgement = findMatches(rules, deps.processTable, { ownPid: deps.ownPid, ancestors: deps.ancestors() });
   return judgeMatchVerdict(judgement, rules);
 }

@@ -22,6 +22,7 @@ import { hasLimits } from '../limits/resource-limits.js';
 import { readCpuSample } from '../limits/usage-rows.js';
 import { bootClockOf, realSystem, type System } from '../system/system.js';
 import { checkProcess, checkProcessDepsOf } from './check-process.js';
+import { probeCheck, probeDepsOf } from './probe-checks.js';
 import type { ProcessCheck } from './process-check.js';
 
 /** What the next tick would decide for one process. */
@@ -57,16 +58,20 @@ export async function previewTick(
   config: WatchdogConfig,
   deps: PreviewDeps = { system: realSystem(), readHeartbeat: readHeartbeatFile },
 ): Promise<TickPreview> {
-  const processes = previewProcesses(config, deps);
+  const processes = await previewProcesses(config, deps);
   const thermal = await previewTickThermal(config, deps.system.now());
   return { processes, network: await previewTickNetwork(config), thermal };
 }
 
-/** What the next tick would decide for each process: read at once, so it can be shown before the network part. */
-export function previewProcesses(
+/**
+ * What the next tick would decide for each process: shown before the network part. The
+ * processes' `health` probes are asked, all at once, as the tick asks them: a probe is a
+ * check, and without it the dry run could not tell what the tick would decide.
+ */
+export async function previewProcesses(
   config: WatchdogConfig,
   deps: PreviewDeps = { system: realSystem(), readHeartbeat: readHeartbeatFile },
-): ProcessPreview[] {
+): Promise<ProcessPreview[]> {
   const { system } = deps;
   const previousStates = readFrom(
     config.db_path,
@@ -87,24 +92,26 @@ export function previewProcesses(
     () => new Map<string, { state: PreviousState; cpuSample: CpuSample | undefined }>(),
   );
   const nowMs = system.now().getTime();
-  return config.processes.map((process) => {
-    if (!process.enabled) return { kind: 'disabled' as const, process };
-    const previous = previousStates.get(process.key);
-    return previewProcess(process, previous?.state ?? NO_PREVIOUS_STATE, previous?.cpuSample, config, deps, nowMs);
-  });
+  return Promise.all(
+    config.processes.map((process) => {
+      if (!process.enabled) return { kind: 'disabled' as const, process };
+      const previous = previousStates.get(process.key);
+      return previewProcess(process, previous?.state ?? NO_PREVIOUS_STATE, previous?.cpuSample, config, deps, nowMs);
+    }),
+  );
 }
 
-function previewProcess(
+async function previewProcess(
   process: ProcessConfig,
   previous: PreviousState,
   cpuSample: CpuSample | undefined,
   config: WatchdogConfig,
   { system, readHeartbeat }: PreviewDeps,
   nowMs: number,
-): ProcessPreview {
+): Promise<ProcessPreview> {
   const checkDeps = { ...checkProcessDepsOf(config, system, readHeartbeat), nowMs };
   const clock = graceClockOf(system.processes);
-  const heartbeat = checkProcess(process, checkDeps);
+  const heartbeat = await probeCheck(process, checkProcess(process, checkDeps), probeDepsOf(system));
   // Measured and judged as the tick would, against the sample the last tick kept (none is written).
   const limits = hasLimits(process)
     ? checkLimits(process, heartbeat, { started: previous.startedInstance, previous: cpuSample }, system.processes)

@@ -13,6 +13,8 @@ import { applyRetentionLogged } from './apply-retention-logged.js';
 import { runNetworkStage } from './run-network-stage.js';
 import { runThermalStage } from './run-thermal-stage.js';
 import { checkProcess, configuredKeysOf } from './check-process.js';
+import { probeChecks, probeDepsOf } from './probe-checks.js';
+import { applyProbe } from '../health/apply-probe.js';
 import { checkTickLimits, recordTickUsage } from './check-tick-limits.js';
 import { recordTickChecks } from './record-tick-checks.js';
 import { reportChecks } from './report-checks.js';
@@ -57,7 +59,12 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
         ownPid: system.ownPid,
         ancestors: () => system.ancestors(),
       });
-    const verdicts = enabled.map((process) => ({ process, verdict: check(process) }));
+    // Probed before the store opens: a probe waits on the network or a command, never inside a transaction.
+    const probed = await probeChecks(
+      enabled.map((process) => ({ process, verdict: check(process) })),
+      probeDepsOf(system),
+    );
+    const verdicts = probed.map(({ process, verdict }) => ({ process, verdict }));
 
     const store = openAuditStore({
       dbPath: config.db_path,
@@ -84,9 +91,12 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
       reportChecks(checks, checkedAt, logger, raise);
 
       const stage = new TickStage(system.signal);
-      // A heartbeat read again later in the tick is judged with what this check measured.
+      // A heartbeat read again later in the tick is judged with what this check measured and
+      // probed: a probe is not asked again (docs/health-probes.md, "Within a tick").
       const limitsOf = new Map(limited.map(({ process, limits }) => [process.key, limits]));
-      const recheck = (process: ProcessConfig): HealthVerdict => applyLimits(check(process), limitsOf.get(process.key));
+      const probeOf = new Map(probed.map(({ process, probe }) => [process.key, probe]));
+      const recheck = (process: ProcessConfig): HealthVerdict =>
+        applyLimits(applyProbe(check(process), probeOf.get(process.key)), limitsOf.get(process.key));
       const context = { config, deps, audit: store, raise, check: recheck, stage };
       const { recoveries, refused } = await runDueRecoveries(checks, historyIds, context);
       const thermal = await runThermalStage(config, checkedAt, store, deps, raise, stage);

@@ -400,7 +400,7 @@ describe('validateConfig: errors, one `path: message` line each', () => {
     assert.deepEqual(errorsOf({ processes: { web: { commands: { start: 'x' } } } }), [
       'processes.web.display_name: is required',
       'processes.web.enabled: is required',
-      'processes.web: needs heartbeat_path or match (how the watchdog tells the app is up)',
+      'processes.web: needs heartbeat_path, match or health (how the watchdog tells the app is up)',
     ]);
   });
 

@@ -52,18 +52,18 @@ describe('stateBeforeRestart', () => {
 });
 
 describe('previewRestart', () => {
-  it('names the actions a restart would run, and creates no audit log', () => {
+  it('names the actions a restart would run, and creates no audit log', async () => {
     const config = configIn(makeTempDir(), ['start']);
     const [app] = config.processes;
     assert.ok(app !== undefined);
-    const preview = previewRestart(config, app, deps);
+    const preview = await previewRestart(config, app, deps);
     assert.equal(preview.kind, 'restart');
     assert.equal(preview.verdict.state, 'no_heartbeat');
     assert.deepEqual(preview.kind === 'restart' ? preview.actions.map((action) => action.plan.action) : [], ['start']);
     assert.equal(existsSync(config.db_path), false);
   });
 
-  it('judges a process turned off as on, as the restart turns it on first', () => {
+  it('judges a process turned off as on, as the restart turns it on first', async () => {
     const config = configIn(makeTempDir(), ['start']);
     const [app] = config.processes;
     assert.ok(app !== undefined);
@@ -73,10 +73,10 @@ describe('previewRestart', () => {
     } finally {
       db.close();
     }
-    assert.equal(previewRestart(config, app, deps).verdict.state, 'no_heartbeat');
+    assert.equal((await previewRestart(config, app, deps)).verdict.state, 'no_heartbeat');
   });
 
-  it('judges a process the crash-loop guard gave up on by its heartbeat, as the restart takes over first', () => {
+  it('judges a process the crash-loop guard gave up on by its heartbeat, as the restart takes over first', async () => {
     const config = configIn(makeTempDir(), ['start']);
     const [app] = config.processes;
     assert.ok(app !== undefined);
@@ -91,19 +91,19 @@ describe('previewRestart', () => {
     } finally {
       db.close();
     }
-    const preview = previewRestart(config, app, deps);
+    const preview = await previewRestart(config, app, deps);
     assert.equal(preview.verdict.state, 'no_heartbeat');
     assert.equal(preview.kind, 'restart');
   });
 
-  it('is refused where the restart would be: a live app the pipeline has no kill to stop', () => {
+  it('is refused where the restart would be: a live app the pipeline has no kill to stop', async () => {
     const dir = makeTempDir();
     const config = configIn(dir, ['start']);
     const [app] = config.processes;
     assert.ok(app !== undefined);
     // A healthy heartbeat naming this test's own process: the app runs, and nothing would stop it.
     writeFileAt(join(dir, 'app.json'), heartbeatText({ process_key: 'app' }));
-    const preview = previewRestart(config, app, deps);
+    const preview = await previewRestart(config, app, deps);
     assert.equal(preview.kind, 'refused');
     assert.equal(preview.verdict.state, 'healthy');
     assert.match(preview.kind === 'refused' ? preview.why : '', /second copy/);

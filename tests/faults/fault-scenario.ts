@@ -32,7 +32,8 @@ import type { CheckHistoryRow, RecoveryWithActions } from '../../src/store/read-
 export const STUB_START = `printf '%s\\n' "$WATCHDOG_PROCESS_KEY" >> started.log`;
 
 /** One process of a fault config; the fields given override the defaults of {@link writeFaultConfig}. */
-export type FaultProcess = Record<string, unknown> & { heartbeat_path: string };
+/** A process's fields; `heartbeat_path` may be left out by one checked another way (`health`). */
+export type FaultProcess = Record<string, unknown> & { heartbeat_path?: string };
 
 /**
  * Writes `dir/config.json` (mode 0644) in the new format: every process gets a display

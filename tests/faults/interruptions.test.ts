@@ -509,6 +509,68 @@ describe('fault injection: a watchdog stopped mid-run', () => {
         assert.equal(starts.length, 1);
       },
     ));
+
+  it('SIGTERM during a command health probe: its tree stopped, the check not counted, no recovery', () =>
+    faultCase(
+      'u.10',
+      'SIGTERM to `check` while the `health` command probe (alone, threshold 1, a 60 s timeout) it runs waits on a child of its own',
+      'exit 1 within seconds; the probe and its child gone; the check `check_error` (not counted: 0 failures); no recovery, no start',
+      async (seen) => {
+        const world = await startFaultWorld('int-probe');
+        writeFaultConfig(
+          world.dir,
+          {
+            app: {
+              health: {
+                type: 'command',
+                command: 'sleep 300 & echo $! > probe-child.pid; echo $$ > probe.pid; wait',
+                timeout_seconds: 60,
+              },
+              commands: { start: PID_START },
+            },
+          },
+          { consecutive_failures_threshold: 1 },
+        );
+        const run = await startWatchdog(world, ['check']);
+        await waitFor(
+          'the probe and its child to write their PIDs',
+          () => existsSync(join(world.dir, 'probe.pid')) && existsSync(join(world.dir, 'probe-child.pid')),
+        );
+        const probe = pidIn(join(world.dir, 'probe.pid'));
+        const child = pidIn(join(world.dir, 'probe-child.pid'));
+        const ended = await stopWith(world, run, 'SIGTERM');
+        const states = [await world.ns.state(probe), await world.ns.state(child)];
+        const check = readDb(world.dbPath, (db) =>
+          db
+            .prepare<[], { health: string; consecutive_failures: number; reason: string }>(
+              'SELECT health, consecutive_failures, reason FROM check_history ORDER BY id DESC LIMIT 1',
+            )
+            .get(),
+        );
+        seen.note('check', `exit ${String(ended.code)} ${ended.afterMs}ms after SIGTERM`);
+        seen.note('stderr', firstErrLine(ended));
+        seen.note('probe, its child', states.join(', '));
+        seen.note('recorded', `${check?.health ?? 'none'}, ${String(check?.consecutive_failures)} failures`);
+        seen.note('recoveries', recoveriesOf(world.dbPath).length);
+        const bystanders = await bystanderReport(world);
+        seen.note(describeBystanders(bystanders));
+
+        assert.equal(ended.code, 1, 'an interrupted run did not do what was asked');
+        assert.ok(ended.afterMs < 10_000, 'it ended within seconds, not at the probe timeout');
+        assert.match(ended.stderr, /interrupted by SIGTERM while checking/);
+        // Gone means dead or a zombie the namespace's init has yet to reap.
+        assert.ok(
+          states.every((state) => state === 'dead' || state === 'zombie'),
+          `the probe and its child are stopped: ${states.join(', ')}`,
+        );
+        assert.equal(check?.health, 'check_error');
+        assert.equal(check?.consecutive_failures, 0);
+        assert.match(check?.reason ?? '', /^the watchdog was asked to stop while probing; not counted \(command /);
+        assert.equal(recoveriesOf(world.dbPath).length, 0);
+        assert.deepEqual(fileLines(join(world.dir, 'starts.log')), [], 'nothing started');
+        assertBystandersUntouched(bystanders);
+      },
+    ));
 });
 
 interface UplinkWorld {

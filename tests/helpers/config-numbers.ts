@@ -169,6 +169,11 @@ export function everySectionConfig(): Record<string, unknown> {
     commands: { start: `start-${name}`, clear_db: `clear-${name}` },
     recovery_actions: ['kill', 'clear_db', 'nas', 'start'],
     wake_on_lan: { nas: { mac: '00:11:22:33:44:55', broadcast: '127.255.255.255' } },
+    // Each health probe type with a number: web's by HTTP, api's by TCP.
+    health:
+      name === 'web'
+        ? { type: 'http', url: 'http://127.0.0.1:1/health', expect_status: 200, timeout_seconds: 5 }
+        : { type: 'tcp', host: '127.0.0.1', port: 1 },
   });
   return {
     consecutive_failures_threshold: 1,

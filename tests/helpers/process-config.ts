@@ -38,6 +38,7 @@ export function processConfig(overrides: Partial<ProcessConfig> = {}): ProcessCo
     wake_on_lan: {},
     max_memory_mb: undefined,
     max_cpu_percent: undefined,
+    health: undefined,
     ...overrides,
   };
 }

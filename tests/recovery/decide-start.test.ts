@@ -68,6 +68,15 @@ describe('decideStart', () => {
     ['hung, with kill', ALL, facts('recover', 'timed_out'), 'start'],
     ['hung, without kill', ALL, facts('recover', 'timed_out', { kills: false }), 'no_kill'],
     ['error status, without kill', ALL, facts('recover', 'error_status', { kills: false }), 'no_kill'],
+    // A probe failed: the app may still run (hung) even when nothing names it.
+    ['probe failed, with kill', ALL, facts('recover', 'probe_failed'), 'start'],
+    ['probe failed, without kill', ALL, facts('recover', 'probe_failed', { kills: false }), 'no_kill'],
+    [
+      'probe failed, without kill, forced',
+      ['start', 'restart'],
+      facts('recover', 'probe_failed', { kills: false, force: true }),
+      'start',
+    ],
     // Nothing named alive by the heartbeat: a daemon left by an earlier start is what may run.
     [
       'no heartbeat, nothing recorded alive, without kill',

@@ -36,6 +36,7 @@ describe('nextConsecutiveFailures', () => {
       'invalid_heartbeat',
       'over_limit',
       'not_running',
+      'probe_failed',
     ]);
   });
 

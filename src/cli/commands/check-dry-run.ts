@@ -11,7 +11,7 @@ import type { CliIo } from '../io.js';
  * section). Changes nothing.
  */
 export async function runCheckDryRun(config: WatchdogConfig, warnings: readonly string[], io: CliIo): Promise<number> {
-  for (const line of formatTickPreview(config, warnings, previewProcesses(config))) io.out(line);
+  for (const line of formatTickPreview(config, warnings, await previewProcesses(config))) io.out(line);
   if (config.thermal !== undefined) {
     const [preview, { formatThermalPreview }] = await Promise.all([
       previewTickThermal(config),

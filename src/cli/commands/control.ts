@@ -165,7 +165,7 @@ function act(
     case 'restart':
       return restartProcess(process, deps, force);
     case 'reset':
-      return Promise.resolve(resetProcess(process, deps));
+      return resetProcess(process, deps);
   }
 }
 

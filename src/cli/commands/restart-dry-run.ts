@@ -6,10 +6,10 @@ import type { CliIo } from '../io.js';
 import { loadCliConfig, requireProcessKey } from '../load-cli-config.js';
 
 /** `watchdog restart <key> --dry-run`: the process's state and the exact actions a restart would run ({@link previewRestart}); changes nothing. */
-export function runRestartDryRun(args: { config?: string | undefined; key: string }, io: CliIo): number {
+export async function runRestartDryRun(args: { config?: string | undefined; key: string }, io: CliIo): Promise<number> {
   const { config } = loadCliConfig(args.config, io);
   const process = requireProcessKey(config, args.key);
-  const preview = previewRestart(config, process);
+  const preview = await previewRestart(config, process);
   io.out(`dry run: nothing is run, recorded or logged`);
   for (const line of formatRestartPreview(preview)) io.out(line);
   return EXIT.ok;

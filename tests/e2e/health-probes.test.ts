@@ -1,0 +1,214 @@
+// End-to-end tests of health probes (docs/health-probes.md): the built watchdog runs `check`,
+// `check --dry-run`, `status` and the metrics inside a PID namespace, with a process checked
+// by a command probe alone, and one checked by its heartbeat and an HTTP probe to a server of
+// this test on 127.0.0.1 (nothing leaves loopback). What is asserted is what a user sees: the
+// output, the exit codes, the audit rows, `status` and the metrics textfile.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { onCleanup } from '../helpers/cleanup.js';
+import { listenOnFreePort } from '../helpers/free-port.js';
+import {
+  checksIn,
+  outputLogText,
+  processStateIn,
+  recoveriesIn,
+  startScenario,
+  waitForBeatOf,
+  waitUntilStale,
+} from '../helpers/watchdog-in-namespace.js';
+
+/** An HTTP server on 127.0.0.1 answering `status.current` (or never, for `hang`), counting what it is asked. */
+async function healthServer(): Promise<{ port: number; status: { current: number | 'hang' }; asked: () => number }> {
+  const status: { current: number | 'hang' } = { current: 200 };
+  let asked = 0;
+  const server = createServer((_request, response) => {
+    asked += 1;
+    if (status.current !== 'hang') response.writeHead(status.current).end();
+  });
+  const port = await listenOnFreePort(server);
+  onCleanup(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  return { port, status, asked: () => asked };
+}
+
+describe('health probes, inside a PID namespace', () => {
+  it('health alone: probe_failed counted toward the threshold, then a recovery; status and metrics show it', async () => {
+    const scenario = await startScenario(
+      {
+        heartbeat_path: undefined,
+        timeout_seconds: undefined,
+        health: {
+          type: 'command',
+          command: 'test -f up.flag || { echo "agent: no up.flag"; exit 3; }',
+          timeout_seconds: 5,
+        },
+        // The "vendor agent": it marks itself up, then runs.
+        commands: { start: 'touch up.flag; exec sleep 600', clear_db: 'sh clear-db.sh' },
+        start_grace_seconds: 0,
+      },
+      {
+        metrics: { textfile_path: 'metrics/watchdog.prom' },
+        notify: {
+          channels: { ops: { type: 'command', command: 'cat >> notified.jsonl', events: ['recovery_started'] } },
+        },
+      },
+    );
+    const { dir, dbPath, watchdog, ns } = scenario;
+    mkdirSync(join(dir, 'metrics'));
+    // The app as someone else started it (a boot script): a probe names no PID, so kill must never find it.
+    const stranger = await ns.spawn(['sleep', '600'], {
+      cwd: dir,
+      detached: true,
+      outputPath: join(dir, 'stranger.log'),
+    });
+
+    const validate = await watchdog(['validate']);
+    assert.equal(validate.code, 0, validate.stderr);
+    assert.match(
+      `${validate.stdout}${validate.stderr}`,
+      /processes\.app\.health: is the only check: kill finds only an instance the watchdog started itself/,
+    );
+
+    const first = await watchdog(['check', '--verbose']);
+    assert.equal(first.code, 0, `${first.stdout}${first.stderr}`);
+    const reason =
+      /^health probe failed: command "test -f up\.flag \|\| \{ echo "agent: no up\.flag"; exit 3; \}": exited 3: "agent: no up\.flag" \(after \d+ ms\)$/;
+    const row = checksIn(dbPath).at(-1);
+    assert.equal(row?.health, 'probe_failed');
+    assert.equal(row?.consecutive_failures, 1);
+    assert.match(row?.reason ?? '', reason);
+    assert.match(
+      first.stdout + first.stderr,
+      /app: probe_failed \(health probe failed: command .*exited 3.*\), failure 1\/2/,
+    );
+    assert.equal(recoveriesIn(dbPath).length, 0);
+    const metrics = readFileSync(join(dir, 'metrics/watchdog.prom'), 'utf8');
+    assert.match(metrics, /^watchdog_process_state\{process="app",state="probe_failed"\} 1$/m);
+
+    const status = await watchdog(['status', '--json']);
+    assert.equal(status.code, 0, status.stderr);
+    const shown = (JSON.parse(status.stdout) as { processes: { key: string; state: string; reason?: string }[] })
+      .processes[0];
+    assert.equal(shown?.state, 'probe_failed');
+    const statusText = await watchdog(['status']);
+    assert.match(statusText.stdout, /probe_failed/);
+    const history = await watchdog(['history']);
+    assert.equal(history.code, 0, history.stderr);
+    assert.match(history.stdout, /app +probe_failed +1 .*health probe failed: command /);
+
+    const dryRun = await watchdog(['check', '--dry-run']);
+    assert.equal(dryRun.code, 0, dryRun.stderr);
+    assert.match(dryRun.stdout, /probe_failed/);
+    assert.match(dryRun.stdout, /exited 3/);
+    assert.equal(checksIn(dbPath).length, 1, 'the dry run records nothing');
+
+    const second = await watchdog(['check']);
+    assert.equal(second.code, 0, `${second.stdout}${second.stderr}\n${outputLogText(scenario)}`);
+    const recovery = recoveriesIn(dbPath).at(-1);
+    assert.equal(recovery?.trigger_health, 'probe_failed');
+    assert.match(recovery?.trigger_reason ?? '', reason);
+    assert.equal(recovery?.outcome, 'succeeded', JSON.stringify(recovery));
+    assert.deepEqual(
+      recovery?.actions.map((action) => action.action),
+      ['kill', 'clear_db', 'start'],
+    );
+    assert.equal(recovery?.actions.at(-1)?.outcome, 'ok');
+    assert.ok(existsSync(join(dir, 'up.flag')), 'the start ran');
+    assert.notEqual(
+      recovery?.actions[0]?.outcome,
+      'ok',
+      `kill found nothing to stop: ${recovery?.actions[0]?.detail ?? ''}`,
+    );
+    assert.equal(await ns.state(stranger), 'alive', 'the app someone else started was not signalled');
+    const told = readFileSync(join(dir, 'notified.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { event: string; details: { trigger?: string; reason?: string } });
+    assert.deepEqual(
+      told.map(({ event, details }) => [event, details.trigger]),
+      [['recovery_started', 'probe_failed']],
+    );
+    assert.match(told[0]?.details.reason ?? '', reason);
+
+    const third = await watchdog(['check']);
+    assert.equal(third.code, 0, third.stderr);
+    const healthy = checksIn(dbPath).at(-1);
+    assert.equal(healthy?.health, 'healthy');
+    assert.match(healthy?.reason ?? '', /health probe answered: command "test -f up\.flag.*exited 0/);
+    assert.equal(processStateIn(dbPath)?.last_health, 'healthy');
+
+    // `on` probes again: the app answers, so nothing is started beside it.
+    const on = await watchdog(['on', 'app']);
+    assert.equal(on.code, 0, on.stderr);
+    assert.match(
+      on.stdout,
+      /already running and healthy \(no heartbeat file or match: its health probe decides; health probe answered: command /,
+    );
+    assert.equal(recoveriesIn(dbPath).filter((row) => row.outcome !== 'skipped').length, 1, 'no second start');
+  });
+
+  it('heartbeat and health: both must pass, and a heartbeat failure wins (the probe is not asked)', async () => {
+    const server = await healthServer();
+    const scenario = await startScenario({
+      // A password in the URL: masked in every row, line and status that shows the probe.
+      health: {
+        type: 'http',
+        url: `http://probe:s3cret@127.0.0.1:${server.port}/health`,
+        expect_status: 200,
+        timeout_seconds: 2,
+      },
+      consecutive_failures_threshold: 5,
+    });
+    const { dbPath, watchdog, heartbeatPath } = scenario;
+    const restart = await watchdog(['restart', 'app']);
+    assert.equal(restart.code, 0, `${restart.stdout}${restart.stderr}\n${outputLogText(scenario)}`);
+    const app = recoveriesIn(dbPath).at(-1)?.started_pid;
+    assert.ok(typeof app === 'number');
+    await waitForBeatOf(heartbeatPath, app);
+
+    server.status.current = 503;
+    const failing = await watchdog(['check']);
+    assert.equal(failing.code, 0, failing.stderr);
+    let row = checksIn(dbPath).at(-1);
+    assert.equal(row?.health, 'probe_failed', row?.reason ?? undefined);
+    assert.equal(row?.pid, app, 'the heartbeat’s PID is kept');
+    assert.match(
+      row?.reason ?? '',
+      new RegExp(
+        `^health probe failed: http http://probe:\\*\\*\\*@127\\.0\\.0\\.1:${server.port}/health: HTTP 503, expected 200 \\(after \\d+ ms\\)$`,
+      ),
+    );
+
+    server.status.current = 200;
+    await waitForBeatOf(heartbeatPath, app);
+    const passing = await watchdog(['check']);
+    assert.equal(passing.code, 0, passing.stderr);
+    row = checksIn(dbPath).at(-1);
+    assert.equal(row?.health, 'healthy', row?.reason ?? undefined);
+    assert.match(row?.reason ?? '', /health probe answered: http .*: HTTP 200/);
+
+    // The app hangs: its heartbeat goes stale. The probe would hang too, but is never asked.
+    server.status.current = 'hang';
+    const askedBefore = server.asked();
+    await scenario.ns.run(['kill', '-STOP', String(app)]);
+    onCleanup(() => scenario.ns.run(['kill', '-CONT', String(app)]).then(() => undefined));
+    await waitUntilStale(heartbeatPath, 1);
+    const stale = await watchdog(['check']);
+    assert.equal(stale.code, 0, stale.stderr);
+    row = checksIn(dbPath).at(-1);
+    assert.equal(row?.health, 'timed_out', row?.reason ?? undefined);
+    assert.equal(server.asked(), askedBefore, 'no probe behind a failing heartbeat');
+
+    const status = await watchdog(['status', '--json']);
+    const logs = ['watchdog.db', 'watchdog.db-wal', 'logs/watchdog.log']
+      .map((name) => join(scenario.dir, name))
+      .filter((path) => existsSync(path))
+      .map((path) => readFileSync(path, 'latin1'));
+    for (const text of [status.stdout, ...logs]) assert.ok(!text.includes('s3cret'), 'the password is never written');
+  });
+});
