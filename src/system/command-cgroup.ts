@@ -11,6 +11,7 @@ import {
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { systemErrorCode } from '../errors.js';
+import { parseMountinfo } from './mountinfo.js';
 
 /**
  * A cgroup (v2) made for one command the watchdog runs and waits for. Whatever the command
@@ -151,13 +152,9 @@ export function findOwnCgroupFolder(procRoot = '/proc'): string | undefined {
 function findOwnCgroup(procRoot: string): { folder: string; mountPoint: string } | undefined {
   const own = /^0::(\/.*)$/m.exec(readFileSync(join(procRoot, 'self/cgroup'), 'utf8'))?.[1];
   if (own === undefined) return undefined;
-  for (const line of readFileSync(join(procRoot, 'self/mountinfo'), 'utf8').split('\n')) {
-    const [mountFields, fsFields] = line.split(' - ');
-    if (fsFields?.split(' ')[0] !== 'cgroup2') continue;
-    const fields = mountFields?.split(' ') ?? [];
-    const root = unescapeMountField(fields[3] ?? '');
-    const point = unescapeMountField(fields[4] ?? '');
-    if (point === '') continue;
+  for (const mount of parseMountinfo(readFileSync(join(procRoot, 'self/mountinfo'), 'utf8'))) {
+    if (mount.fsType !== 'cgroup2') continue;
+    const { root, mountPoint: point } = mount;
     // resolve, not join: the root cgroup's path `/` must not leave a trailing slash.
     if (root === '/') return { folder: resolve(point, `.${own}`), mountPoint: resolve(point) };
     if (own === root || own.startsWith(`${root}/`))
@@ -182,11 +179,6 @@ function untrustedCgroupFolder(folder: string, mountPoint: string): string | und
       return `${dir} is writable by its group or others: they could move processes into the command's cgroup`;
     if (dir === mountPoint || dir === dirname(dir)) return undefined;
   }
-}
-
-/** mountinfo writes space, tab, newline and backslash as octal escapes. */
-function unescapeMountField(field: string): string {
-  return field.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
 }
 
 /**
