@@ -1,9 +1,10 @@
-import type { ProcessConfig } from '../config/types.js';
 import { processCommandEnv } from '../system/shell-argv.js';
+import type { RecoveredSubject } from './checked-subject.js';
 
 /** Who runs an action and why, for its environment and the audit log. */
 export interface ActionContext {
-  process: ProcessConfig;
+  /** The process (or file system entry) served. */
+  process: Pick<RecoveredSubject, 'key' | 'user' | 'env'>;
   /** Why the pipeline runs: the triggering state and reason, or the manual command. */
   reason: string;
   /** Told around a start, so the instance is on record before the watchdog can be stopped or killed. */

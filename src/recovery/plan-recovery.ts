@@ -4,6 +4,7 @@ import type { KillCandidate } from './decide-kill.js';
 import type { UserAccount } from '../system/lookup-user.js';
 import type { MatchRules } from '../match/judge-matches.js';
 import { matchRulesOf } from '../match/match-rules-of.js';
+import type { CommandSubject } from './checked-subject.js';
 
 /** One action of a pipeline, decided but not run: what `--dry-run` prints and the runner executes. */
 export type ActionPlan =
@@ -89,19 +90,33 @@ export function planActions(
     }
     const target = Object.hasOwn(process.wake_on_lan, action) ? process.wake_on_lan[action] : undefined;
     if (target !== undefined) return { kind: 'wol', action, target };
-    // Own keys only: `toString` is on every object, and is no command.
-    const command = Object.hasOwn(process.commands, action) ? process.commands[action] : undefined;
-    if (command === undefined) throw new Error(`processes.${process.key}: action "${action}" has no command`);
-    return {
-      kind: 'command',
-      action,
-      command: withArgs(command, process.cleanup_args),
-      cwd: process.cwd,
-      user: process.user?.name,
-      timeoutSeconds: process.cleanup_timeout,
-      killGraceSeconds: process.kill_timeout,
-    };
+    return planCommand(process, action, 'processes');
   });
+}
+
+/**
+ * A custom action: `commands.<action>` through the shell with `cleanup_args` appended,
+ * bounded by `cleanup_timeout`, as `user` in `cwd`. A process's pipeline and a file
+ * system's (whose recovery runs nothing else) plan theirs here; `section` names where the
+ * subject is in the config, for the error when the command is missing (which `validate` refuses).
+ */
+export function planCommand(
+  subject: CommandSubject,
+  action: string,
+  section: 'processes' | 'filesystems',
+): Extract<ActionPlan, { kind: 'command' }> {
+  // Own keys only: `toString` is on every object, and is no command.
+  const command = Object.hasOwn(subject.commands, action) ? subject.commands[action] : undefined;
+  if (command === undefined) throw new Error(`${section}.${subject.key}: action "${action}" has no command`);
+  return {
+    kind: 'command',
+    action,
+    command: withArgs(command, subject.cleanup_args),
+    cwd: subject.cwd,
+    user: subject.user?.name,
+    timeoutSeconds: subject.cleanup_timeout,
+    killGraceSeconds: subject.kill_timeout,
+  };
 }
 
 /** `kill` and `start` stop the pipeline when they fail; the others (commands, wake-ups) are warnings. */

@@ -13,7 +13,8 @@ import { runWakeAction } from './wake-action.js';
 
 export interface PipelineResult {
   /**
-   * `failed` when a built-in action (`kill`, `start`) failed: the pipeline stopped there;
+   * `failed` when a built-in action (`kill`, `start`) failed: the pipeline stopped there (or,
+   * with `commandsMustSucceed`, when a command failed);
    * `interrupted` when the watchdog was asked to stop (`system.signal`) before it ended.
    */
   outcome: 'succeeded' | 'failed' | 'interrupted';
@@ -22,6 +23,15 @@ export interface PipelineResult {
   started: ActionResult | undefined;
   /** One line on what went wrong: the failed built-in action, or custom actions that failed. */
   summary: string;
+}
+
+export interface PipelineOptions {
+  /**
+   * A failed command fails the pipeline (the next ones still run): a file system's recovery
+   * is its commands, so it succeeded only when they did. A process's commands are cleanups
+   * around its start, whose failure is a warning (the Python Watchdog's rule).
+   */
+  commandsMustSucceed?: boolean | undefined;
 }
 
 /**
@@ -35,6 +45,7 @@ export async function runPipeline(
   context: ActionContext,
   system: System,
   onAction: (result: ActionResult, position: number) => void,
+  { commandsMustSucceed = false }: PipelineOptions = {},
 ): Promise<PipelineResult> {
   const actions: ActionResult[] = [];
   let stoppedBy: ActionResult | undefined;
@@ -64,7 +75,7 @@ export async function runPipeline(
   });
   const started = actions.find((action, index) => action.outcome === 'ok' && plans[index]?.kind === 'start');
   const stopped = stopSignalOf(system.signal);
-  const summary = summarize(stoppedBy, warnings);
+  const summary = summarize(stoppedBy, warnings, commandsMustSucceed);
   if (stopped !== undefined && stoppedBy === undefined) {
     const done = actions
       .filter((action) => action.outcome !== 'skipped')
@@ -77,7 +88,8 @@ export async function runPipeline(
       summary: `interrupted by ${stopped} (${did})${summary === '' ? '' : `; ${summary}`}`,
     };
   }
-  return { outcome: stoppedBy === undefined ? 'succeeded' : 'failed', actions, started, summary };
+  const failed = stoppedBy !== undefined || (commandsMustSucceed && warnings.length > 0);
+  return { outcome: failed ? 'failed' : 'succeeded', actions, started, summary };
 }
 
 /**
@@ -113,9 +125,14 @@ function runAction(plan: ActionPlan, context: ActionContext, system: System): Pr
   }
 }
 
-function summarize(stoppedBy: ActionResult | undefined, warnings: readonly ActionResult[]): string {
+function summarize(
+  stoppedBy: ActionResult | undefined,
+  warnings: readonly ActionResult[],
+  commandsMustSucceed: boolean,
+): string {
   const parts: string[] = [];
   if (stoppedBy !== undefined) parts.push(`${stoppedBy.action} failed: ${stoppedBy.detail}`);
-  for (const warning of warnings) parts.push(`warning: ${warning.action} failed: ${warning.detail}`);
+  const prefix = commandsMustSucceed ? '' : 'warning: ';
+  for (const warning of warnings) parts.push(`${prefix}${warning.action} failed: ${warning.detail}`);
   return parts.join('; ');
 }

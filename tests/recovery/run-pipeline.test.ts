@@ -131,6 +131,31 @@ describe('runPipeline', () => {
     );
   });
 
+  it('with commandsMustSucceed, fails when a command fails, and still runs the next', async () => {
+    const process = processConfig({
+      commands: { start: './start.sh', purge: './purge.sh', compress: './compress.sh' },
+    });
+    const system = systemWith({
+      shellResult: (options) => (options.command === './purge.sh --force' ? { exitCode: 4 } : {}),
+    });
+    const result = await runPipeline(
+      plansFor(process, ['purge', 'compress']),
+      context(process),
+      system,
+      () => undefined,
+      { commandsMustSucceed: true },
+    );
+    assert.deepEqual(
+      result.actions.map((action) => [action.action, action.outcome]),
+      [
+        ['purge', 'failed'],
+        ['compress', 'ok'],
+      ],
+    );
+    assert.equal(result.outcome, 'failed');
+    assert.equal(result.summary, 'purge failed: exited 4 after 12ms');
+  });
+
   it('fails when start fails, and skips what comes after it', async () => {
     const process = processConfig({ commands: { start: './start.sh', notify: './notify.sh' } });
     const system = systemWith({ startResult: () => ({ outcome: 'exited', exitCode: 1, pid: 6000 }) });
