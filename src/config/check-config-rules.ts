@@ -172,7 +172,8 @@ function pidFileProblem(path: string, heartbeatPath: unknown): string | undefine
   return undefined;
 }
 
-function userProblem(name: string, lookupUser: LookupUser): string | undefined {
+/** Why `user` cannot be run as, or `undefined`: it must be in /etc/passwd. */
+export function userProblem(name: string, lookupUser: LookupUser): string | undefined {
   try {
     return lookupUser(name) === undefined ? `no user "${name}" in /etc/passwd` : undefined;
   } catch (error) {

@@ -1,6 +1,5 @@
 import { dirname, join, resolve } from 'node:path';
 import { CONFIG_DEFAULTS, NO_HEARTBEAT_TIMEOUT_SECONDS } from './defaults.js';
-import { isPlainObject } from '../json/json-shape.js';
 import { normalizeHealthProbe } from '../health/health-probe.js';
 import { normalizeResourceLimits } from '../limits/resource-limits.js';
 import { normalizeNetwork } from '../network/config/normalize-network.js';
@@ -8,6 +7,12 @@ import { normalizeThermal } from '../thermal/config/normalize-thermal.js';
 import { normalizeNotify, normalizePing } from '../notify/config/normalize-notify.js';
 import { normalizeWakeOnLan } from '../wake/normalize-wake-on-lan.js';
 import { passwdLookup, type LookupUser } from '../system/lookup-user.js';
+import { normalizeFilesystem } from './normalize-filesystems.js';
+import { commandsOf } from './commands-of.js';
+import { inheritedSettingsOf, type InheritedSettings } from './inherited-settings.js';
+
+export { commandsOf } from './commands-of.js';
+export { inheritedSettingsOf, type InheritedSettings } from './inherited-settings.js';
 import type { LogLevel } from '../logging/logger.js';
 import type {
   MetricsConfig,
@@ -53,6 +58,9 @@ export function normalizeConfig(
     processes: Object.entries(raw.processes).map(([key, process]) =>
       normalizeProcess(key, process, inherited, lookupUser),
     ),
+    filesystems: Object.entries(raw.filesystems ?? {}).map(([key, filesystem]) =>
+      normalizeFilesystem(key, filesystem, inherited, lookupUser),
+    ),
     network: raw.network === undefined ? undefined : normalizeNetwork(raw.network, configDir),
     notify: raw.notify === undefined ? undefined : normalizeNotify(raw.notify, configDir),
     thermal: raw.thermal === undefined ? undefined : normalizeThermal(raw.thermal, configDir),
@@ -64,39 +72,6 @@ export function normalizeConfig(
 /** The `metrics` section with its path made absolute. */
 function normalizeMetrics(raw: RawMetricsConfig, configDir: string): MetricsConfig {
   return { textfile_path: resolve(configDir, raw.textfile_path) };
-}
-
-/** What a process takes from the top level unless it says otherwise. */
-export interface InheritedSettings {
-  /** Absolute: relative paths resolve against it; commands run in it by default. */
-  configDir: string;
-  /** Absolute; the default home of the app output logs. */
-  logDir: string;
-  consecutive_failures_threshold: number;
-  kill_timeout: number;
-  cleanup_timeout: number;
-  verify_delay: number;
-  cleanup_args: string[];
-  max_recoveries: number;
-  recovery_window_seconds: number;
-  recovery_backoff_seconds: number;
-}
-
-/** The top-level settings processes inherit, defaults applied. */
-export function inheritedSettingsOf(raw: Omit<RawConfig, 'processes'>, configDir: string): InheritedSettings {
-  return {
-    configDir: resolve(configDir),
-    logDir: resolve(configDir, raw.log_dir ?? CONFIG_DEFAULTS.log_dir),
-    consecutive_failures_threshold:
-      raw.consecutive_failures_threshold ?? CONFIG_DEFAULTS.consecutive_failures_threshold,
-    kill_timeout: raw.kill_timeout ?? CONFIG_DEFAULTS.kill_timeout,
-    cleanup_timeout: raw.cleanup_timeout ?? CONFIG_DEFAULTS.cleanup_timeout,
-    verify_delay: raw.verify_delay ?? CONFIG_DEFAULTS.verify_delay,
-    cleanup_args: raw.cleanup_args ?? [...CONFIG_DEFAULTS.cleanup_args],
-    max_recoveries: raw.max_recoveries ?? CONFIG_DEFAULTS.max_recoveries,
-    recovery_window_seconds: raw.recovery_window_seconds ?? CONFIG_DEFAULTS.recovery_window_seconds,
-    recovery_backoff_seconds: raw.recovery_backoff_seconds ?? CONFIG_DEFAULTS.recovery_backoff_seconds,
-  };
 }
 
 /**
@@ -152,29 +127,6 @@ export function normalizeProcess(
 function fileNameOf(key: string): string {
   const name = key.replace(/[^A-Za-z0-9._-]/g, '_');
   return name === '' || name === '.' || name === '..' ? `_${name}` : name;
-}
-
-/**
- * A process's commands: `startup_command` → `start`, `cleanup_script` → `clear_db`, and
- * `commands` on top (the new keys win when both are given). Tolerant of values of the
- * wrong type (the schema reports those), so the cross-field rules can run on any input.
- */
-export function commandsOf(raw: {
-  commands?: unknown;
-  startup_command?: unknown;
-  cleanup_script?: unknown;
-}): Record<string, string> {
-  const commands: Record<string, string> = {};
-  if (typeof raw.startup_command === 'string' && raw.startup_command !== '') commands.start = raw.startup_command;
-  if (typeof raw.cleanup_script === 'string' && raw.cleanup_script !== '') commands.clear_db = raw.cleanup_script;
-  if (isPlainObject(raw.commands)) {
-    for (const [name, command] of Object.entries(raw.commands)) {
-      // defineProperty, not assignment: a command named `__proto__` must stay a command.
-      if (typeof command === 'string')
-        Object.defineProperty(commands, name, { value: command, enumerable: true, writable: true, configurable: true });
-    }
-  }
-  return commands;
 }
 
 export interface Pipeline {

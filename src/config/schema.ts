@@ -91,6 +91,39 @@ export const processSchema = {
   },
 } as const;
 
+/**
+ * One entry of `filesystems` (docs/filesystems.md). New: an unknown key is an error, and so
+ * is a setting that only a process has (`wake_on_lan`, `start_grace_seconds`...). Its
+ * commands' settings are the processes' ones, inherited from the top level alike.
+ */
+export const filesystemSchema = {
+  type: 'object',
+  required: ['path'],
+  properties: {
+    path: { type: 'string', minLength: 1, maxLength: 4096 },
+    display_name: { type: 'string' },
+    enabled: { type: 'boolean' },
+    // Up to 1 PiB in MiB; a limit above the size only fails (the rules do not know the size).
+    min_free_mb: { type: 'number', exclusiveMinimum: 0, maximum: 1024 ** 3 },
+    // 100 would fail on every file system.
+    min_free_percent: { type: 'number', exclusiveMinimum: 0, maximum: 99 },
+    fail_if_read_only: { type: 'boolean' },
+    commands: { type: 'object', additionalProperties: nonEmptyString },
+    recovery_actions: { type: 'array', items: nonEmptyString },
+    consecutive_failures_threshold: inheritableSettings.consecutive_failures_threshold,
+    kill_timeout: inheritableSettings.kill_timeout,
+    cleanup_timeout: inheritableSettings.cleanup_timeout,
+    cleanup_args: inheritableSettings.cleanup_args,
+    max_recoveries: inheritableSettings.max_recoveries,
+    recovery_window_seconds: inheritableSettings.recovery_window_seconds,
+    recovery_backoff_seconds: inheritableSettings.recovery_backoff_seconds,
+    cwd: nonEmptyString,
+    env: { type: 'object', additionalProperties: { type: 'string' } },
+    user: processSchema.properties.user,
+  },
+  additionalProperties: false,
+} as const;
+
 /** The Prometheus textfile. A new section: an unknown key is an error. */
 const metricsSchema = {
   type: 'object',
@@ -120,6 +153,7 @@ export const configSchema = {
       type: 'object',
       additionalProperties: processSchema,
     },
+    filesystems: { type: 'object', additionalProperties: filesystemSchema },
     network: networkSchema,
     notify: notifySchema,
     thermal: thermalSchema,

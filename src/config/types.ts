@@ -70,12 +70,73 @@ export interface RawConfig {
   history_retention_days?: number;
   max_clock_skew_seconds?: number;
   processes: Record<string, RawProcessConfig>;
+  filesystems?: Record<string, RawFilesystemConfig>;
   network?: RawNetworkConfig;
   notify?: RawNotifyConfig;
   thermal?: RawThermalConfig;
   metrics?: RawMetricsConfig;
   ping_url?: string;
   ping_timeout_seconds?: number;
+}
+
+/** One entry of `filesystems` as written (docs/filesystems.md). */
+export interface RawFilesystemConfig {
+  path: string;
+  display_name?: string;
+  enabled?: boolean;
+  min_free_mb?: number;
+  min_free_percent?: number;
+  fail_if_read_only?: boolean;
+  commands?: Record<string, string>;
+  recovery_actions?: string[];
+  consecutive_failures_threshold?: number;
+  kill_timeout?: number;
+  cleanup_timeout?: number;
+  cleanup_args?: string[];
+  max_recoveries?: number;
+  recovery_window_seconds?: number;
+  recovery_backoff_seconds?: number;
+  cwd?: string;
+  env?: Record<string, string>;
+  user?: string;
+}
+
+/**
+ * One file system entry, resolved: the free space and read-only flag of the file system
+ * holding `path`, checked every tick; a failure counts toward its threshold and runs its
+ * commands, under the crash-loop guard, as a process's does. Its key is unique across
+ * `processes` and `filesystems`: its rows in the audit log are keyed by it.
+ */
+export interface FilesystemConfig {
+  /** The key of the entry in `filesystems`. */
+  key: string;
+  /** Default the key. */
+  display_name: string;
+  /** Absolute: a folder on the file system checked. */
+  path: string;
+  /** Default true. */
+  enabled: boolean;
+  min_free_mb: number | undefined;
+  min_free_percent: number | undefined;
+  /** `undefined`: fail when read-only only if the mount point is `/`. */
+  fail_if_read_only: boolean | undefined;
+  /** Action name → shell command. */
+  commands: Record<string, string>;
+  /** The commands a recovery runs, in order; default none (alert only). */
+  recovery_actions: string[];
+  consecutive_failures_threshold: number;
+  /** Seconds between SIGTERM and SIGKILL of a command past its `cleanup_timeout`. */
+  kill_timeout: number;
+  cleanup_timeout: number;
+  cleanup_args: string[];
+  max_recoveries: number;
+  recovery_window_seconds: number;
+  recovery_backoff_seconds: number;
+  /** Absolute; default the config file's folder. */
+  cwd: string;
+  env: Record<string, string>;
+  /** The account its commands run as; absent: the watchdog's own. */
+  user: UserAccount | undefined;
 }
 
 /** The `metrics` section as written. */
@@ -178,6 +239,8 @@ export interface WatchdogConfig {
   max_clock_skew_seconds: number;
   /** In config-file order. */
   processes: ProcessConfig[];
+  /** In config-file order; empty without a `filesystems` section. */
+  filesystems: FilesystemConfig[];
   /** The uplink's self-heal ladder; `undefined` when the config has no `network` section. */
   network: NetworkConfig | undefined;
   /** Where events are sent; `undefined` when the config has no `notify` section. */

@@ -2,6 +2,7 @@ import type { ValidateFunction } from 'ajv';
 import { schemaValidator } from './schema-validator.js';
 import { checkCrossProcessRules, checkProcessRules, findUnknownKeys } from './check-config-rules.js';
 import { checkMetricsRules } from './check-metrics-rules.js';
+import { checkFilesystemRules } from './check-filesystem-rules.js';
 import { checkNetworkRules } from '../network/config/check-network-rules.js';
 import { checkNotifyRules } from '../notify/config/check-notify-rules.js';
 import { checkThermalRules } from '../thermal/config/check-thermal-rules.js';
@@ -54,6 +55,7 @@ export function validateConfig(
         warnings.push(...findings.warnings);
       }
     }
+    errors.push(...checkFilesystemRules(data, lookupUser));
     if (isPlainObject(data.network)) errors.push(...checkNetworkRules(data.network));
     if (isPlainObject(data.thermal)) errors.push(...checkThermalRules(data.thermal));
     const notify = checkNotifyRules(data, env);

@@ -70,6 +70,7 @@ describe('validateConfig: valid configs load', () => {
           cwd: '/srv/watchdog',
         }),
       ],
+      filesystems: [],
       network: undefined,
       notify: undefined,
       thermal: undefined,

@@ -32,6 +32,7 @@ interface SchemaNode {
 /** What an object's free keys stand for in a setting's name. */
 const PLACEHOLDERS: Readonly<Record<string, string>> = {
   processes: '<key>',
+  filesystems: '<key>',
   wake_on_lan: '<action>',
   channels: '<name>',
 };
@@ -179,6 +180,21 @@ export function everySectionConfig(): Record<string, unknown> {
     consecutive_failures_threshold: 1,
     verify_delay: 0,
     processes: { web: process('web'), api: process('api') },
+    filesystems: {
+      logs: {
+        path: 'logs',
+        min_free_mb: 10,
+        min_free_percent: 5,
+        consecutive_failures_threshold: 1,
+        kill_timeout: 5,
+        cleanup_timeout: 5,
+        max_recoveries: 3,
+        recovery_window_seconds: 60,
+        recovery_backoff_seconds: 0,
+        commands: { clean: 'clean-logs' },
+        recovery_actions: ['clean'],
+      },
+    },
     network: {
       interface: 'eth0',
       alive: { probes },
