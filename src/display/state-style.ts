@@ -18,6 +18,9 @@ export function styleOfState(state: string): Style | undefined {
     case 'over_limit':
     case 'not_running':
     case 'probe_failed':
+    case 'low_space':
+    case 'read_only':
+    case 'fs_unavailable':
       return 'red';
     case 'starting':
     case 'gave_up':

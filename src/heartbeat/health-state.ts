@@ -9,7 +9,9 @@
  * watchdog itself could not complete (its fault, not the app's); `starting` for a process
  * started moments ago whose first heartbeat is not due yet; `off` for a process turned off
  * by `watchdog off`; `gave_up` for a process the crash-loop guard stopped recovering (until
- * `on` or `reset`).
+ * `on` or `reset`). A file system entry (src/filesystems/) fails as `low_space` (less free than
+ * its limit), `read_only` (its mount is read-only and must not be) or `fs_unavailable` (its
+ * folder is gone, or its device fails).
  */
 export const HEALTH_STATES = [
   'healthy',
@@ -21,6 +23,9 @@ export const HEALTH_STATES = [
   'over_limit',
   'not_running',
   'probe_failed',
+  'low_space',
+  'read_only',
+  'fs_unavailable',
   'check_error',
   'starting',
   'off',

@@ -24,6 +24,7 @@ export const JOURNALED_TABLES = [
   { table: 'watchdog_meta', key: 'key' },
   { table: 'notifications', key: 'id' },
   { table: 'thermal_zones', key: 'zone' },
+  { table: 'filesystem_figures', key: 'filesystem_key' },
 ] as const;
 
 /** A journal file's content. */

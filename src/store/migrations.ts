@@ -274,6 +274,23 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec(`ALTER TABLE process_state ADD COLUMN last_match_count INTEGER;`);
     },
   },
+  {
+    version: 13,
+    description: "what each file system entry's last check read: its mount, size, free space and read-only flag",
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE IF NOT EXISTS filesystem_figures (
+          filesystem_key TEXT PRIMARY KEY,
+          checked_at TEXT NOT NULL,
+          mount_point TEXT NOT NULL,
+          fs_type TEXT NOT NULL,
+          size_bytes INTEGER NOT NULL,
+          free_bytes INTEGER NOT NULL,
+          read_only INTEGER NOT NULL
+        );
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

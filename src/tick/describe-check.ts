@@ -1,15 +1,15 @@
 import { escapeUntrustedLine } from '../display/escape-untrusted.js';
-import type { ProcessCheck } from './process-check.js';
+import type { AssessedCheck } from './process-check.js';
 
 /**
  * One line for a check, as the log and `check --verbose` show it; escaped to one line
  * ({@link escapeUntrustedLine}), as the reason quotes what the heartbeat said.
  */
-export function describeCheck(check: ProcessCheck): string {
+export function describeCheck(check: AssessedCheck): string {
   return escapeUntrustedLine(describeUnescaped(check));
 }
 
-function describeUnescaped({ process, verdict, consecutiveFailures, threshold, recoveryDue }: ProcessCheck): string {
+function describeUnescaped({ process, verdict, consecutiveFailures, threshold, recoveryDue }: AssessedCheck): string {
   const line = `${process.key}: ${verdict.state} (${verdict.reason})`;
   switch (verdict.state) {
     case 'healthy':

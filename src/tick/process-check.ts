@@ -2,6 +2,7 @@ import type { ProcessConfig } from '../config/types.js';
 import type { HealthVerdict } from '../heartbeat/classify-heartbeat.js';
 import type { LimitCheck } from '../limits/check-limits.js';
 import type { Assessment } from '../recovery/assess-check.js';
+import type { CheckedSubject } from '../recovery/checked-subject.js';
 
 /** One process's check in a tick, as it was weighed and recorded. */
 export interface ProcessCheck {
@@ -18,3 +19,9 @@ export interface ProcessCheck {
   /** What the check measured of the app's use (memory, CPU) and judged against its limits; absent when not asked. */
   limits?: LimitCheck | undefined;
 }
+
+/**
+ * What the log line, the `gave_up` event and the tick's problems need of a check: a
+ * process's ({@link ProcessCheck}) or a file system entry's, whose `process` is the entry.
+ */
+export type AssessedCheck = Omit<ProcessCheck, 'process' | 'limits'> & { process: CheckedSubject };

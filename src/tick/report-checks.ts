@@ -1,15 +1,15 @@
 import type { Logger } from '../logging/logger.js';
 import type { RaiseEvent } from '../notify/watchdog-event.js';
 import { describeCheck } from './describe-check.js';
-import type { ProcessCheck } from './process-check.js';
+import type { AssessedCheck } from './process-check.js';
 
 /** Logs each check of the tick, and tells of each process the crash-loop guard gave up on at it. */
-export function reportChecks(checks: readonly ProcessCheck[], at: string, logger: Logger, raise: RaiseEvent): void {
+export function reportChecks(checks: readonly AssessedCheck[], at: string, logger: Logger, raise: RaiseEvent): void {
   checks.forEach((check) => logCheck(logger, check));
   for (const check of checks) if (check.guard?.kind === 'give_up') raiseGaveUp(check, at, raise);
 }
 
-function raiseGaveUp(check: ProcessCheck, at: string, raise: RaiseEvent): void {
+function raiseGaveUp(check: AssessedCheck, at: string, raise: RaiseEvent): void {
   const { process, verdict } = check;
   raise({
     kind: 'gave_up',
@@ -26,7 +26,7 @@ function raiseGaveUp(check: ProcessCheck, at: string, raise: RaiseEvent): void {
   });
 }
 
-function logCheck(logger: Logger, check: ProcessCheck): void {
+function logCheck(logger: Logger, check: AssessedCheck): void {
   const { process, verdict } = check;
   if (verdict.warning !== undefined) logger.warn(`${process.key}: ${verdict.warning}`);
   const line = describeCheck(check);

@@ -12,6 +12,8 @@ import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
 import { applyRetentionLogged } from './apply-retention-logged.js';
 import { runNetworkStage } from './run-network-stage.js';
 import { runThermalStage } from './run-thermal-stage.js';
+import { runFilesystemStage } from './run-filesystem-stage.js';
+import { assessedCheckOf } from './filesystem-check.js';
 import { checkProcess, configuredKeysOf } from './check-process.js';
 import { probeChecks, probeDepsOf } from './probe-checks.js';
 import { applyProbe } from '../health/apply-probe.js';
@@ -99,6 +101,7 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
         applyLimits(applyProbe(check(process), probeOf.get(process.key)), limitsOf.get(process.key));
       const context = { config, deps, audit: store, raise, check: recheck, stage };
       const { recoveries, refused } = await runDueRecoveries(checks, historyIds, context);
+      const filesystems = await runFilesystemStage(config, checkedAt, store, deps, raise, stage);
       const thermal = await runThermalStage(config, checkedAt, store, deps, raise, stage);
       const network = await runNetworkStage(config, store, deps, raise, stage);
       const stopped = stage.stopRequest();
@@ -114,8 +117,8 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
       // Listed once, before the end is recorded (a write that may yet degrade the store): the
       // metrics' failed flag, the failures, the exit code and the ping all read this one list.
       const problems = tickProblems({
-        checks,
-        recoveries,
+        checks: [...checks, ...(filesystems?.checks.map(assessedCheckOf) ?? [])],
+        recoveries: [...recoveries, ...(filesystems?.recoveries ?? [])],
         network,
         auditDegraded: store.degraded,
         interrupted: stopped,
@@ -132,6 +135,7 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
         checks,
         recoveries,
         refused,
+        filesystems,
         network,
         thermal,
         auditDegraded: store.degraded,

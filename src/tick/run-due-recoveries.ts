@@ -16,6 +16,7 @@ import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
 import type { ProcessCheck } from './process-check.js';
 import type { TickDeps } from './tick-deps.js';
 import type { TickStage } from './tick-stage.js';
+import { mayRecoverNow } from './may-recover-now.js';
 
 /** A recovery that was due but not started, and why (a second copy...). */
 export interface RefusedRecovery {
@@ -49,20 +50,7 @@ export async function runDueRecoveries(
   const recoveries: RecoveryReport[] = [];
   const refused: RefusedRecovery[] = [];
   for (const [index, due] of checks.entries()) {
-    if (!due.recoveryDue) continue;
-    if (stage.stopRequest() !== undefined) {
-      logger.warn(
-        `${due.process.key}: recovery not started: the watchdog was asked to stop (${stage.stopRequest()?.signal}); the next tick runs it`,
-      );
-      continue;
-    }
-    stage.enter(`during the recovery of ${due.process.key}`);
-    if (store.stateUnknown) {
-      logger.error(
-        `${due.process.key}: no recovery: the audit state (off, failure counts, the crash-loop guard) cannot be read`,
-      );
-      continue;
-    }
+    if (!due.recoveryDue || !mayRecoverNow(due.process.key, { stage, audit: store, logger })) continue;
     // Recoveries before this one may have taken minutes: act on the heartbeat as it is now.
     const heartbeat = index === 0 ? due.checked : check(due.process);
     if (heartbeat.state === 'healthy') {

@@ -4,6 +4,7 @@ import type { ReleaseLock } from '../lock/tick-lock.js';
 import type { Logger } from '../logging/logger.js';
 import type { NetworkSystem } from '../network/network-system.js';
 import type { System } from '../system/system.js';
+import type { ReadFilesystem } from './check-filesystem.js';
 
 /** What a tick acts on: the machine, the heartbeats, the log, and (for testing) the lock, the network and the host name. */
 export interface TickDeps {
@@ -14,6 +15,8 @@ export interface TickDeps {
   acquireLock?: (lockPath: string, logger: Logger) => Promise<ReleaseLock | undefined>;
   /** For testing: the machine as the network ladder sees it (default: the real one, at `network.sysfs_root`). */
   networkSystem?: (network: NetworkConfig) => NetworkSystem;
+  /** For testing: reads the file system holding a `filesystems` entry's folder (default the real one, `statfs` and mountinfo). */
+  readFilesystem?: ReadFilesystem;
   /** For testing: the name events give as their host (default the machine's). */
   hostname?: string;
   /** Where notifications find the secrets the config refers to (default the watchdog's environment; `system.env` lacks them). */

@@ -4,6 +4,7 @@ import type { RecoveryReport } from '../recovery/run-recovery.js';
 import type { ThermalTickOutcome } from '../thermal/run-thermal-tick.js';
 import type { ProcessCheck } from './process-check.js';
 import type { TickProblem } from './tick-problems.js';
+import type { FilesystemTickOutcome } from './run-filesystem-stage.js';
 
 /** What one tick did: nothing when another instance held the lock, else what it found and did. */
 export type TickOutcome =
@@ -15,6 +16,8 @@ export type TickOutcome =
       recoveries: RecoveryReport[];
       /** Recoveries that were due but not started, and why (a second copy, backoff...); optional for outcomes made elsewhere. */
       refused?: { processKey: string; why: string }[] | undefined;
+      /** `undefined` when the config has no enabled `filesystems` entry (or a signal stopped the tick before them). */
+      filesystems?: FilesystemTickOutcome | undefined;
       /** `undefined` when the config has no `network` section. */
       network: NetworkTickOutcome | undefined;
       /** `undefined` when the config has no `thermal` section (or a signal stopped the tick before it). */

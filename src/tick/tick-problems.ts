@@ -1,9 +1,10 @@
 import type { NetworkTickOutcome } from '../network/run-network-tick.js';
 import type { RecoveryReport } from '../recovery/run-recovery.js';
-import type { ProcessCheck } from './process-check.js';
+import type { AssessedCheck } from './process-check.js';
 
 export interface TickResults {
-  checks: readonly ProcessCheck[];
+  /** The processes' checks, and the file systems' (`process` is the entry). */
+  checks: readonly AssessedCheck[];
   recoveries: readonly RecoveryReport[];
   network: NetworkTickOutcome | undefined;
   auditDegraded: string | undefined;

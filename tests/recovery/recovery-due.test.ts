@@ -37,6 +37,9 @@ describe('nextConsecutiveFailures', () => {
       'over_limit',
       'not_running',
       'probe_failed',
+      'low_space',
+      'read_only',
+      'fs_unavailable',
     ]);
   });
 

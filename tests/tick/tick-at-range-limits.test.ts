@@ -11,6 +11,7 @@ import type { TickOutcome } from '../../src/tick/tick-outcome.js';
 import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
 import { everySectionConfig, formatAt, locateNumericSettings, withValueAt } from '../helpers/config-numbers.js';
 import { exitOn, FAKE_NOW_MS, fakeSystem } from '../helpers/fake-system.js';
+import { assessedCheckOf } from '../../src/tick/filesystem-check.js';
 import { fakeNetworkSystem } from '../helpers/fake-network-system.js';
 import { heartbeatText, writeFileAt } from '../helpers/heartbeats.js';
 import { recordingLogger } from '../helpers/recording-logger.js';
@@ -69,6 +70,18 @@ async function runTicks(raw: unknown): Promise<TickRun> {
         readHeartbeat: readHeartbeatFile,
         logger,
         networkSystem: () => network,
+        // The `logs` entry is full, so its cleanup runs at every bound too.
+        readFilesystem: (path) => ({
+          kind: 'read',
+          figures: {
+            folder: path,
+            mountPoint: path,
+            fsType: 'tmpfs',
+            sizeBytes: 1024 ** 2,
+            freeBytes: 0,
+            readOnly: false,
+          },
+        }),
         hostname: 'device',
         notifyEnv: {},
       }),
@@ -98,15 +111,23 @@ function assertRan(run: TickRun): void {
     assert.equal(outcome.kind, 'ran');
     if (outcome.kind !== 'ran') continue;
     assert.deepEqual(
-      outcome.checks
+      [...outcome.checks, ...(outcome.filesystems?.checks.map(assessedCheckOf) ?? [])]
         .filter((check) => check.verdict.state === 'check_error')
         .map((check) => `${check.process.key}: ${check.verdict.reason}`),
       [],
       'no check_error',
     );
+    assert.deepEqual(
+      outcome.filesystems?.checks.map((check) => [check.filesystem.key, check.checked.state]),
+      [['logs', 'low_space']],
+    );
     assert.equal(outcome.auditDegraded, undefined, 'the audit log took every row');
   }
-  assert.equal(run.historyRows, 6, 'both processes checked and recorded at each of the three ticks');
+  assert.equal(
+    run.historyRows,
+    9,
+    'both processes and the file system entry checked and recorded at each of the three ticks',
+  );
   assert.deepEqual(
     run.lines.filter((line) => BROKEN.test(line)),
     [],
@@ -135,6 +156,12 @@ describe('a tick runs with every numeric setting at the bounds validate accepts'
         ['api', 'failed'],
       ],
     );
+    assert.deepEqual(
+      first.filesystems?.recoveries.map((recovery) => [recovery.processKey, recovery.outcome]),
+      [['logs', 'succeeded']],
+      'the full file system was cleaned up',
+    );
+    assert.ok(run.commands.includes('clean-logs --force'), 'with the inherited cleanup_args');
     assert.ok(first.network?.reboot !== undefined, 'the ladder ran and a reboot was made');
     assert.ok(
       run.commands.filter((command) => command === 'notify-ops').length > 1,

@@ -3,6 +3,9 @@ import { escapeUntrustedLine } from '../../display/escape-untrusted.js';
 import { describeCheck } from '../../tick/describe-check.js';
 import { runTick } from '../../tick/run-tick.js';
 import type { TickOutcome } from '../../tick/tick-outcome.js';
+import type { AssessedCheck } from '../../tick/process-check.js';
+import { assessedCheckOf } from '../../tick/filesystem-check.js';
+import type { RecoveryReport } from '../../recovery/run-recovery.js';
 import { EXIT } from '../exit-codes.js';
 import { formatNetworkTick, formatRebootLines } from '../../network/format/format-network-tick.js';
 import type { CliIo } from '../io.js';
@@ -69,11 +72,11 @@ function printVerbose(outcome: TickOutcome, io: CliIo): void {
     io.out(`another watchdog holds ${outcome.lockPath}; nothing done`);
     return;
   }
-  for (const check of outcome.checks) {
+  for (const check of checksOf(outcome)) {
     out(describeCheck(check));
     if (check.verdict.warning !== undefined) out(`  warning: ${check.verdict.warning}`);
   }
-  for (const recovery of outcome.recoveries) {
+  for (const recovery of recoveriesOf(outcome)) {
     out(`${recovery.processKey}: recovery #${recovery.recoveryId} ${recovery.outcome}`);
     for (const action of recovery.actions) out(`  ${action.action}: ${action.outcome}: ${action.detail}`);
   }
@@ -97,7 +100,7 @@ function printVerbose(outcome: TickOutcome, io: CliIo): void {
 function reportProblems(outcome: TickOutcome, config: WatchdogConfig, io: CliIo): void {
   if (outcome.kind === 'lock-held') return;
   const err = (line: string): void => io.err(escapeUntrustedLine(line));
-  const failed = outcome.recoveries.filter((recovery) => recovery.outcome === 'failed');
+  const failed = recoveriesOf(outcome).filter((recovery) => recovery.outcome === 'failed');
   for (const recovery of failed) {
     err(`watchdog: ${recovery.processKey}: recovery #${recovery.recoveryId} failed: ${recovery.summary}`);
   }
@@ -110,7 +113,7 @@ function reportProblems(outcome: TickOutcome, config: WatchdogConfig, io: CliIo)
     );
   }
   // Said once, at the check that gives up: from then on the process is `gave_up` until a person acts.
-  const gaveUp = outcome.checks.filter((check) => check.guard?.kind === 'give_up');
+  const gaveUp = checksOf(outcome).filter((check) => check.guard?.kind === 'give_up');
   for (const check of gaveUp) {
     err(`watchdog: ${check.process.key}: ${check.verdict.reason}`);
     err(
@@ -132,4 +135,16 @@ function reportProblems(outcome: TickOutcome, config: WatchdogConfig, io: CliIo)
     for (const line of formatRebootLines(network)) err(`watchdog: network ${network.interface}: ${line}`);
     err(`watchdog: details: watchdog history --network -c ${config.config_path}`);
   }
+}
+
+type RanTick = Extract<TickOutcome, { kind: 'ran' }>;
+
+/** The processes' checks, then the file system entries'. */
+function checksOf(outcome: RanTick): AssessedCheck[] {
+  return [...outcome.checks, ...(outcome.filesystems?.checks.map(assessedCheckOf) ?? [])];
+}
+
+/** The processes' recoveries, then the file system entries'. */
+function recoveriesOf(outcome: RanTick): RecoveryReport[] {
+  return [...outcome.recoveries, ...(outcome.filesystems?.recoveries ?? [])];
 }

@@ -1,0 +1,23 @@
+import type { FilesystemConfig } from '../config/types.js';
+import { judgeFilesystem } from '../filesystems/judge-filesystem.js';
+import type { HealthVerdict } from '../heartbeat/classify-heartbeat.js';
+import { readFilesystem, type FilesystemRead } from '../system/read-filesystem.js';
+
+/** Reads the file system holding a folder (a parameter for testing; default {@link readFilesystem}). */
+export type ReadFilesystem = (path: string) => FilesystemRead;
+
+/** Checks one file system entry: reads the file system holding its folder and judges it. Never throws. */
+export function checkFilesystem(
+  filesystem: FilesystemConfig,
+  read: ReadFilesystem = readFilesystem,
+): { read: FilesystemRead; verdict: HealthVerdict } {
+  const found = read(filesystem.path);
+  return {
+    read: found,
+    verdict: judgeFilesystem(found, {
+      minFreeMb: filesystem.min_free_mb,
+      minFreePercent: filesystem.min_free_percent,
+      failIfReadOnly: filesystem.fail_if_read_only,
+    }),
+  };
+}

@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { lchownSync, mkdirSync, realpathSync, statfsSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { readFilesystem } from '../../src/system/read-filesystem.js';
+import { hostileWorld, NEEDS_ROOT, OTHER_UID, ROOT, TEST_TRUST } from '../helpers/hostile-files.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+
+/** A procfs root whose `self/mountinfo` says `point` is a mount, with these options. */
+function fakeProc(point: string, mountOptions: string, superOptions: string): string {
+  const proc = makeTempDir('watchdog-fake-proc-');
+  mkdirSync(join(proc, 'self'));
+  writeFileSync(
+    join(proc, 'self', 'mountinfo'),
+    [
+      '21 1 8:1 / / rw,relatime shared:1 - ext4 /dev/root rw',
+      `40 21 0:50 / ${point.replaceAll(' ', '\\040')} ${mountOptions} shared:9 - tmpfs tmpfs ${superOptions}`,
+    ].join('\n'),
+  );
+  return proc;
+}
+
+describe('readFilesystem', () => {
+  it('reads the size and the free space ordinary users have (bavail, not bfree)', () => {
+    const dir = realpathSync(makeTempDir());
+    const before = statfsSync(dir);
+    const read = readFilesystem(dir, { procRoot: fakeProc(dir, 'rw', 'rw'), trust: TEST_TRUST });
+    const after = statfsSync(dir);
+    assert.equal(read.kind, 'read');
+    if (read.kind !== 'read') return;
+    assert.equal(read.figures.sizeBytes, before.blocks * before.bsize);
+    const bounds = [before.bavail * before.bsize, after.bavail * after.bsize].sort((a, b) => a - b);
+    assert.ok(read.figures.freeBytes >= (bounds[0] ?? 0) && read.figures.freeBytes <= (bounds[1] ?? 0));
+    assert.deepEqual(
+      { folder: read.figures.folder, mountPoint: read.figures.mountPoint, fsType: read.figures.fsType },
+      { folder: dir, mountPoint: dir, fsType: 'tmpfs' },
+    );
+    assert.equal(read.figures.readOnly, false);
+  });
+
+  it('finds a folder below the mount, with a space in its name', () => {
+    const base = realpathSync(makeTempDir());
+    const point = join(base, 'usb disk');
+    mkdirSync(join(point, 'photos'), { recursive: true });
+    const read = readFilesystem(join(point, 'photos'), { procRoot: fakeProc(point, 'rw', 'rw'), trust: TEST_TRUST });
+    assert.equal(read.kind === 'read' ? read.figures.mountPoint : read.reason, point);
+  });
+
+  it('is read-only when the mount is, or when only its super block is (remount-ro after errors)', () => {
+    const dir = realpathSync(makeTempDir());
+    for (const [mountOptions, superOptions] of [
+      ['ro,relatime', 'rw'],
+      ['rw,relatime', 'ro'],
+    ] as const) {
+      const read = readFilesystem(dir, { procRoot: fakeProc(dir, mountOptions, superOptions), trust: TEST_TRUST });
+      assert.equal(read.kind === 'read' && read.figures.readOnly, true, `${mountOptions} / ${superOptions}`);
+    }
+  });
+
+  it('says a folder that is gone, or not a folder, is unavailable: the device or the config, not the watchdog', () => {
+    const dir = makeTempDir();
+    writeFileSync(join(dir, 'file'), '');
+    assert.deepEqual(readFilesystem(join(dir, 'gone'), { trust: TEST_TRUST }), {
+      kind: 'unavailable',
+      reason: `${join(dir, 'gone')} does not exist`,
+    });
+    assert.deepEqual(readFilesystem(join(dir, 'file'), { trust: TEST_TRUST }), {
+      kind: 'unavailable',
+      reason: `${join(dir, 'file')} is not a folder`,
+    });
+  });
+
+  it('says a mountinfo it cannot read is its own error', () => {
+    const read = readFilesystem(makeTempDir(), { procRoot: makeTempDir(), trust: TEST_TRUST });
+    assert.equal(read.kind, 'error');
+    assert.match(read.kind === 'error' ? read.reason : '', /^the watchdog could not read its mountinfo: ENOENT/);
+  });
+
+  it("follows a link of root in root's folder, and measures where it leads", () => {
+    const dir = realpathSync(makeTempDir());
+    mkdirSync(join(dir, 'target'));
+    symlinkSync(join(dir, 'target'), join(dir, 'link'));
+    const read = readFilesystem(join(dir, 'link'), { trust: TEST_TRUST });
+    assert.equal(read.kind === 'read' ? read.figures.folder : read.reason, join(dir, 'target'));
+  });
+
+  it('never follows a link another user could have planted: an error, not counted', NEEDS_ROOT, () => {
+    assert.ok(ROOT);
+    const { theirs } = hostileWorld();
+    // The app's user points its folder at / (the root file system), to make the watchdog judge that instead.
+    symlinkSync('/', join(theirs, 'logs'));
+    lchownSync(join(theirs, 'logs'), OTHER_UID, OTHER_UID);
+    const read = readFilesystem(join(theirs, 'logs'), { trust: TEST_TRUST });
+    assert.equal(read.kind, 'error');
+    assert.match(
+      read.kind === 'error' ? read.reason : '',
+      /is a symbolic link in .*a folder of user 65534.*not followed/,
+    );
+  });
+});
