@@ -1,6 +1,6 @@
 import { checkStateLocations } from '../config/check-state-locations.js';
 import { loadConfig, resolveConfigPath, type LoadedConfig } from '../config/load-config.js';
-import type { ProcessConfig, WatchdogConfig } from '../config/types.js';
+import type { FilesystemConfig, ProcessConfig, WatchdogConfig } from '../config/types.js';
 import { ConfigError, WatchdogError } from '../errors.js';
 import type { CliIo } from './io.js';
 
@@ -33,12 +33,25 @@ export function loadCliConfig(
   return loaded;
 }
 
-/** The process of that key; refuses a key the config does not have, naming the ones it has. */
+/**
+ * The process of that key; refuses a key the config does not have, naming the ones it has,
+ * and a file system entry's key, saying what works for it (`on`, `off`, `reset`, `history`,
+ * `status`): there is no app to start, stop or restart.
+ */
 export function requireProcessKey(config: WatchdogConfig, key: string): ProcessConfig {
   const found = config.processes.find((process) => process.key === key);
   if (found !== undefined) return found;
-  const known = config.processes.map((process) => process.key);
+  if (config.filesystems.some((filesystem) => filesystem.key === key))
+    throw new WatchdogError('USAGE', `"${key}" is a file system entry (filesystems.${key}), not a process`, {
+      hint: `there is no app to start or stop: its commands run when its check fails; \`watchdog on|off|reset ${key}\`, \`status ${key}\` and \`history ${key}\` work for it`,
+    });
+  const known = [...config.processes, ...config.filesystems].map((subject) => subject.key);
   throw new WatchdogError('UNKNOWN_PROCESS', `unknown process key "${key}"`, {
     hint: known.length === 0 ? 'the config has no processes' : `known keys: ${known.join(', ')}`,
   });
+}
+
+/** The file system entry of that key, or `undefined` when the key is not one. */
+export function filesystemOfKey(config: WatchdogConfig, key: string | undefined): FilesystemConfig | undefined {
+  return key === undefined ? undefined : config.filesystems.find((filesystem) => filesystem.key === key);
 }

@@ -11,6 +11,7 @@ import { asThermalLevel, LEVEL_GAUGE } from '../thermal/thermal-level.js';
 import type { MetricFamily, Sample } from './prometheus-text.js';
 import { hasLimits } from '../limits/resource-limits.js';
 import { matchRulesOf } from '../match/match-rules-of.js';
+import { filesystemFamilies } from './filesystem-metrics.js';
 
 /** What the tick itself knows of its run. */
 export interface TickFacts {
@@ -103,11 +104,12 @@ export function collectMetrics(db: Store, config: WatchdogConfig, tick: TickFact
       !byMatch || state?.last_match_count == null ? [] : [sample({ process: key }, state.last_match_count)],
     ),
   );
-  const configured = new Set(config.processes.map((process) => process.key));
+  // A file system entry's recoveries are counted under its key, unique across both.
+  const configured = new Set([...config.processes, ...config.filesystems].map((subject) => subject.key));
   family(
     'watchdog_recoveries_total',
     'counter',
-    'Recovery pipelines run, by process, kind (recovery, restart, start, stop) and outcome.',
+    'Recovery pipelines run, by process (or file system entry), kind (recovery, restart, start, stop) and outcome.',
     countRows(db, COUNTED_ROWS.recoveries)
       .filter((count) => configured.has(count.labels.process ?? ''))
       .map(asSample),
@@ -150,6 +152,8 @@ export function collectMetrics(db: Store, config: WatchdogConfig, tick: TickFact
         .map((count) => sample({ interface: name, reason: count.labels.guard ?? '' }, count.value)),
     );
   }
+
+  families.push(...filesystemFamilies(db, config));
 
   if (config.thermal !== undefined) {
     const zones = readThermalZoneList(db).map((row) => ({

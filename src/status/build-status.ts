@@ -125,19 +125,7 @@ export function buildStatus(
       off_by: row?.off_by ?? null,
       started_at: row?.started_at ?? null,
       grace_until: row?.grace_until ?? null,
-      last_recovery:
-        recovery === undefined
-          ? null
-          : {
-              id: recovery.id,
-              kind: recovery.kind,
-              command: recovery.command,
-              requested_by: recovery.requested_by,
-              started_at: recovery.started_at,
-              finished_at: recovery.finished_at,
-              outcome: recovery.outcome,
-              detail: recovery.detail,
-            },
+      last_recovery: lastRecoveryOf(recovery),
       output_log: process.output_log,
       identity: identityOf(current?.identity ?? null),
       gave_up_at: row?.gave_up_at ?? null,
@@ -151,6 +139,21 @@ export function buildStatus(
       matches: matchRulesOf(process) === undefined ? null : (row?.last_match_count ?? null),
     };
   });
+}
+
+/** A last recovery as `status` shows it (a process's or a file system entry's); `null` without one. */
+export function lastRecoveryOf(recovery: RecoveryRow | undefined): LastRecovery | null {
+  if (recovery === undefined) return null;
+  return {
+    id: recovery.id,
+    kind: recovery.kind,
+    command: recovery.command,
+    requested_by: recovery.requested_by,
+    started_at: recovery.started_at,
+    finished_at: recovery.finished_at,
+    outcome: recovery.outcome,
+    detail: recovery.detail,
+  };
 }
 
 /** What the last check measured of a process with limits, while an app PID is known (a gone app uses nothing). */

@@ -1,17 +1,24 @@
 import type { WatchdogConfig } from '../../config/types.js';
 import { previewProcesses, previewTickNetwork, previewTickThermal } from '../../tick/preview-tick.js';
 import { EXIT } from '../exit-codes.js';
-import { formatTickPreview } from '../format/format-tick-preview.js';
+import { formatFilesystemPreviews, formatTickPreview } from '../format/format-tick-preview.js';
 import type { CliIo } from '../io.js';
 
 /**
  * `watchdog check --dry-run`: what the next tick would decide (see `previewTick`), told line
- * by line: the processes at once, then each thermal zone (with a `thermal` section), then the
+ * by line: the processes at once, then the file system entries, then each thermal zone (with a `thermal` section), then the
  * network part, which reads the link and runs the probes (loaded only with a `network`
  * section). Changes nothing.
  */
 export async function runCheckDryRun(config: WatchdogConfig, warnings: readonly string[], io: CliIo): Promise<number> {
   for (const line of formatTickPreview(config, warnings, await previewProcesses(config))) io.out(line);
+  if (config.filesystems.length > 0) {
+    const [{ previewFilesystems }, { realSystem }] = await Promise.all([
+      import('../../tick/preview-filesystems.js'),
+      import('../../system/system.js'),
+    ]);
+    for (const line of formatFilesystemPreviews(previewFilesystems(config, realSystem()))) io.out(line);
+  }
   if (config.thermal !== undefined) {
     const [preview, { formatThermalPreview }] = await Promise.all([
       previewTickThermal(config),

@@ -21,6 +21,9 @@ import type { ThermalConfig } from '../../thermal/config/thermal-types.js';
 import { formatThermalStatus } from '../../thermal/format/format-thermal-status.js';
 import { buildThermalStatus, type ThermalStatus } from '../../thermal/status/build-thermal-status.js';
 import { readThermalZoneList } from '../../thermal/store/thermal-rows.js';
+import { readFilesystemFigures } from '../../filesystems/filesystem-rows.js';
+import { buildFilesystemStatus } from '../../status/build-filesystem-status.js';
+import { formatFilesystemStatus } from '../format/format-filesystem-status.js';
 import { formatStatusFitted, formatStatusSummary, formatStatusTable } from '../format/format-status.js';
 import { formatStatusDetail } from '../format/format-status-detail.js';
 import { fitText } from '../../display/fit-text.js';
@@ -28,7 +31,7 @@ import { outputStyleOf, type OutputStyle } from '../output-style.js';
 import { formatNotifyStatus } from '../../notify/format/format-notify-status.js';
 import { readChannelSummary, type ChannelSummary } from '../../notify/queue/notification-rows.js';
 import type { CliIo } from '../io.js';
-import { loadCliConfig, requireProcessKey } from '../load-cli-config.js';
+import { filesystemOfKey, loadCliConfig, requireProcessKey } from '../load-cli-config.js';
 
 export interface StatusArgs {
   config?: string | undefined;
@@ -50,7 +53,7 @@ export function runStatus(
   procRoot = '/proc',
 ): number {
   const { config } = loadCliConfig(args.config, io);
-  if (args.key !== undefined) requireProcessKey(config, args.key);
+  if (args.key !== undefined && filesystemOfKey(config, args.key) === undefined) requireProcessKey(config, args.key);
 
   const instant = now();
   const channels = config.notify?.channels.map((channel) => channel.name) ?? [];
@@ -60,6 +63,7 @@ export function runStatus(
     network: networkStatusOf(config.network, undefined, instant),
     thermal: thermalStatusOf(config.thermal, undefined),
     notify: channels.map(noneYet),
+    figures: new Map(),
   });
   const pending = readPendingJournal(config.journal_path);
   let read;
@@ -72,6 +76,7 @@ export function runStatus(
         network: networkStatusOf(config.network, db, instant),
         thermal: thermalStatusOf(config.thermal, db),
         notify: channels.map((channel) => readChannelSummary(db, channel)),
+        figures: config.filesystems.length === 0 ? new Map() : readFilesystemFigures(db),
       }),
       nothingRead,
     );
@@ -82,7 +87,7 @@ export function runStatus(
     io.err(escapeUntrustedLine(`watchdog: ${error.message}; shown from the journal ${pending.path} alone`));
     read = nothingRead();
   }
-  const { states, lastRecoveries, network, thermal, notify } = read;
+  const { states, lastRecoveries, network, thermal, notify, figures } = read;
   // What a degraded run kept in the journal is newer than the database: shown over it.
   const merged = withJournal(states, pending);
   const journal = journalStatusOf(pending, merged.fromJournal);
@@ -92,13 +97,23 @@ export function runStatus(
     lastRecoveries,
     startedInstanceAlive(instant.bootId, procRoot),
   ).filter((status) => args.key === undefined || status.key === args.key);
+  const filesystems = buildFilesystemStatus(config.filesystems, merged.states, figures, lastRecoveries).filter(
+    (status) => args.key === undefined || status.key === args.key,
+  );
   if (args.json === true) {
     const notifications = config.notify === undefined ? null : notify;
     io.out(
       formatJson(
         args.key === undefined
-          ? { processes: statuses, network: network ?? null, thermal: thermal ?? null, notifications, journal }
-          : { processes: statuses, journal },
+          ? {
+              processes: statuses,
+              filesystems,
+              network: network ?? null,
+              thermal: thermal ?? null,
+              notifications,
+              journal,
+            }
+          : { processes: statuses, filesystems, journal },
       ),
     );
     return EXIT.ok;
@@ -108,6 +123,7 @@ export function runStatus(
   for (const line of statusLines(statuses, args.key, instant.atMs, layout)) io.out(line);
   // The reason an unreadable journal gives is the system's text, which can name files.
   const after: string[] = [];
+  after.push(...formatFilesystemStatus(filesystems, layout.color));
   if (journal !== null) after.push(escapeUntrustedLine(`journal ${journal.path}: ${journal.note}`));
   if (args.key === undefined && network !== undefined) after.push(...formatNetworkStatus(network));
   if (args.key === undefined && thermal !== undefined) after.push(...formatThermalStatus(thermal));

@@ -24,7 +24,7 @@ export function runValidate(args: { config?: string | undefined }, io: CliIo): n
     if (missing !== undefined) io.err(`warning: ${missing}`);
   }
   io.out(
-    `OK: ${config.config_path} (${formatCount(config.processes.length, 'process', 'processes')}${describeNetwork(config.network)})`,
+    `OK: ${config.config_path} (${formatCount(config.processes.length, 'process', 'processes')}${describeFilesystems(config.filesystems.length)}${describeNetwork(config.network)})`,
   );
   for (const line of describeReporting(config)) io.out(line);
   return EXIT.ok;
@@ -39,6 +39,10 @@ function describeReporting(config: WatchdogConfig): string[] {
   if (config.metrics !== undefined) lines.push(`metrics: ${config.metrics.textfile_path}`);
   if (config.ping !== undefined) lines.push('ping_url: requested after every tick');
   return lines;
+}
+
+function describeFilesystems(count: number): string {
+  return count === 0 ? '' : `, ${formatCount(count, 'file system', 'file systems')}`;
 }
 
 function describeNetwork(network: NetworkConfig | undefined): string {

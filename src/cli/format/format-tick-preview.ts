@@ -6,6 +6,8 @@ import { formatActionPreviews } from './format-action-previews.js';
 import { describeUsage } from '../../limits/check-limits.js';
 import { hasLimits } from '../../limits/resource-limits.js';
 import type { ProcessCheck } from '../../tick/process-check.js';
+import { assessedCheckOf } from '../../tick/filesystem-check.js';
+import type { FilesystemPreview } from '../../tick/preview-filesystems.js';
 
 /**
  * `check --dry-run`'s lines before the network part: the config's warnings, and a line per
@@ -20,6 +22,20 @@ export function formatTickPreview(
   for (const warning of warnings) lines.push(`config warning: ${warning}`);
   for (const process of processes) lines.push(...formatProcessPreview(process));
   return lines;
+}
+
+/** `check --dry-run`'s line per file system entry, with the commands its recovery would run. */
+export function formatFilesystemPreviews(previews: readonly FilesystemPreview[]): string[] {
+  return previews.flatMap((preview): string[] => {
+    if (preview.kind === 'disabled') return [`${preview.filesystem.key}: disabled (enabled is false) → not checked`];
+    const { check } = preview;
+    const line = describeCheck(assessedCheckOf(check));
+    if (preview.kind === 'recovery')
+      return [`${line} → would run its recovery:`, ...formatActionPreviews(preview.actions)];
+    return [
+      `${line} → ${check.guard?.kind === 'backoff' ? 'no recovery yet: it waits for its backoff' : quietDecision(check.verdict.state, check.threshold)}`,
+    ];
+  });
 }
 
 function formatProcessPreview(preview: ProcessPreview): string[] {
