@@ -103,16 +103,7 @@ export async function restartProcess(process: ProcessConfig, deps: ControlDeps, 
 
 /** `watchdog reset`: no action; the crash-loop guard and the failure count start again. */
 export async function resetProcess(process: ProcessConfig, deps: ControlDeps): Promise<ControlResult> {
-  const now = formatUtcTimestamp(deps.system.now());
-  const { was, detail } = deps.audit.write((db) => {
-    const gaveUpAt = clearGaveUp(db, process.key, now);
-    resetRecoveryBudget(db, process.key, now);
-    const was = gaveUpAt === undefined ? 'it had not given up' : `it had given up at ${gaveUpAt}`;
-    const detail = `crash-loop guard and failure count reset by ${deps.requestedBy} (${was})`;
-    recordAuditEvent(db, { at: now, kind: 'reset', processKey: process.key, detail });
-    return { was, detail };
-  });
-  deps.logger.info(`${process.key}: ${detail}`);
+  const was = resetCrashLoopGuard(process.key, deps);
   await settle(process, deps);
   return {
     processKey: process.key,
@@ -122,8 +113,30 @@ export async function resetProcess(process: ProcessConfig, deps: ControlDeps): P
   };
 }
 
-/** A person acting on a process the crash-loop guard gave up on takes over: recoveries resume. */
-function resume(process: ProcessConfig, deps: ControlDeps): void {
+/**
+ * What `reset` does to the audit log, for a process or a file system entry: the give-up
+ * cleared, the crash-loop guard's budget and the failure count started again, an audit event.
+ * Returns whether the guard had given up, in words.
+ */
+export function resetCrashLoopGuard(
+  key: string,
+  deps: Pick<ControlDeps, 'audit' | 'system' | 'requestedBy' | 'logger'>,
+): string {
+  const now = formatUtcTimestamp(deps.system.now());
+  const { was, detail } = deps.audit.write((db) => {
+    const gaveUpAt = clearGaveUp(db, key, now);
+    resetRecoveryBudget(db, key, now);
+    const was = gaveUpAt === undefined ? 'it had not given up' : `it had given up at ${gaveUpAt}`;
+    const detail = `crash-loop guard and failure count reset by ${deps.requestedBy} (${was})`;
+    recordAuditEvent(db, { at: now, kind: 'reset', processKey: key, detail });
+    return { was, detail };
+  });
+  deps.logger.info(`${key}: ${detail}`);
+  return was;
+}
+
+/** A person acting on a process (or file system entry) the crash-loop guard gave up on takes over: recoveries resume. */
+export function resume(process: Pick<ProcessConfig, 'key'>, deps: ControlDeps): void {
   const now = formatUtcTimestamp(deps.system.now());
   const detail = deps.audit.write((db) => {
     const gaveUpAt = clearGaveUp(db, process.key, now);
@@ -204,10 +217,10 @@ function run(
   );
 }
 
-/** A person turned a process off or on: the others who look after the device hear of it. */
-function tellOnOff(
+/** A person turned a process (or file system entry) off or on: the others who look after the device hear of it. */
+export function tellOnOff(
   kind: 'process_off' | 'process_on',
-  process: ProcessConfig,
+  process: Pick<ProcessConfig, 'key' | 'display_name'>,
   what: string,
   message: string,
   deps: ControlDeps,

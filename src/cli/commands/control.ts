@@ -17,7 +17,9 @@ import { resumeLeftStopped, stoppedRecordPathFor } from '../../system/stopped-re
 import { machineName } from '../../system/machine-name.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
-import { loadCliConfig, requireProcessKey } from '../load-cli-config.js';
+import { filesystemOfKey, loadCliConfig, requireProcessKey } from '../load-cli-config.js';
+import { resetFilesystem, turnFilesystemOff, turnFilesystemOn } from '../../control/control-filesystem.js';
+import type { FilesystemConfig } from '../../config/types.js';
 import { openLog } from '../open-log.js';
 import { requestedBy } from '../requested-by.js';
 import { notifierFor } from '../../notify/queue/queue-event.js';
@@ -41,7 +43,9 @@ export interface ControlArgs {
  */
 export async function runControl(command: ControlCommand, args: ControlArgs, io: CliIo): Promise<number> {
   const { config, warnings } = loadCliConfig(args.config, io);
-  const targets = targetsOf(command, config, args.key);
+  // `restart` of a file system entry is refused by targetsOf (requireProcessKey says why).
+  const filesystem = command === 'restart' ? undefined : filesystemOfKey(config, args.key);
+  const targets = filesystem === undefined ? targetsOf(command, config, args.key) : [];
   for (const warning of warnings) io.err(`config warning: ${warning}`);
 
   const log = openLog(config, io);
@@ -81,6 +85,13 @@ export async function runControl(command: ControlCommand, args: ControlArgs, io:
           }),
         };
         const results: ControlResult[] = [];
+        if (filesystem !== undefined) {
+          if (!filesystem.enabled)
+            io.out(`${filesystem.key}: note: enabled is false in the config, so cron does not check it`);
+          const result = actOnFilesystem(command, filesystem, deps);
+          printResult(result, io);
+          results.push(result);
+        }
         for (const process of targets) {
           const stopping = stopSignalOf(signal);
           if (stopping !== undefined) {
@@ -93,7 +104,7 @@ export async function runControl(command: ControlCommand, args: ControlArgs, io:
           printResult(result, io);
           results.push(result);
         }
-        if (targets.length === 0) io.out('no enabled processes in the config');
+        if (targets.length === 0 && filesystem === undefined) io.out('no enabled processes in the config');
         // Asked to stop: what was queued waits for the next tick instead of running its commands now.
         if (!signal.aborted)
           await deliverQueued(config, { audit: store, system, logger: log.logger, notifyEnv: process.env });
@@ -166,6 +177,18 @@ function act(
       return restartProcess(process, deps, force);
     case 'reset':
       return resetProcess(process, deps);
+  }
+}
+
+/** `on`, `off` or `reset` of a file system entry: only the audit state changes, nothing is run. */
+function actOnFilesystem(command: ControlCommand, filesystem: FilesystemConfig, deps: ControlDeps): ControlResult {
+  switch (command) {
+    case 'off':
+      return turnFilesystemOff(filesystem, deps);
+    case 'reset':
+      return resetFilesystem(filesystem, deps);
+    default:
+      return turnFilesystemOn(filesystem, deps);
   }
 }
 

@@ -10,7 +10,7 @@ import { formatHistoryTable } from '../format/format-history.js';
 import { formatNetworkEvents } from '../../network/format/format-network-events.js';
 import { formatRecoveries } from '../format/format-recoveries.js';
 import type { CliIo } from '../io.js';
-import { loadCliConfig, requireProcessKey } from '../load-cli-config.js';
+import { filesystemOfKey, loadCliConfig, requireProcessKey } from '../load-cli-config.js';
 
 export interface HistoryArgs {
   config?: string | undefined;
@@ -30,7 +30,8 @@ export interface HistoryArgs {
  */
 export function runHistory(args: HistoryArgs, io: CliIo): number {
   const { config } = loadCliConfig(args.config, io);
-  if (args.key !== undefined) requireProcessKey(config, args.key);
+  // A file system entry's rows are kept under its key as a process's are.
+  if (args.key !== undefined && filesystemOfKey(config, args.key) === undefined) requireProcessKey(config, args.key);
   const query = { processKey: args.key, limit: args.limit };
 
   if (args.notifications === true) {
