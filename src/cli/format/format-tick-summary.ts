@@ -3,12 +3,14 @@ import { renderSegments, type Segment } from '../../display/render-segments.js';
 import { styleOfState } from '../../display/state-style.js';
 import { isFailure, type HealthState } from '../../heartbeat/health-state.js';
 import type { TickOutcome } from '../../tick/tick-outcome.js';
+import { assessedCheckOf } from '../../tick/filesystem-check.js';
+import type { AssessedCheck } from '../../tick/process-check.js';
 import type { OutputStyle } from '../output-style.js';
 
 /**
  * What a tick did, in one line, for `check` typed in a terminal: how many processes it
  * checked and how many are healthy, each other one with its state (and failures/threshold
- * when it is failing), each recovery and how it ended or why it was refused, and the uplink. Cut to the
+ * when it is failing), the file system entries likewise, each recovery and how it ended or why it was refused, and the uplink. Cut to the
  * terminal's width; `check --verbose` and `watchdog status` tell the rest. Pure.
  *
  * @example
@@ -22,17 +24,14 @@ export function formatTickSummary(outcome: TickOutcome, style: OutputStyle): str
     );
   const segments: Segment[] = [{ text: `checked ${formatCount(outcome.checks.length, 'process', 'processes')}` }];
   if (outcome.checks.length === 0) segments.push({ text: ' (none enabled)' });
-  const healthy = outcome.checks.filter((check) => check.verdict.state === 'healthy').length;
-  const others = outcome.checks.filter((check) => check.verdict.state !== 'healthy');
-  const listed: Segment[][] = [];
-  if (healthy > 0) listed.push([{ text: `${healthy} healthy`, style: 'green' }]);
-  for (const check of others) {
-    const state = check.verdict.state;
-    const failures = isFailure(state as HealthState) ? ` ${check.consecutiveFailures}/${check.threshold}` : '';
-    listed.push([{ text: `${check.process.key} ` }, { text: state, style: styleOfState(state) }, { text: failures }]);
-  }
-  listed.forEach((item, index) => segments.push({ text: index === 0 ? ': ' : ', ' }, ...item));
-  for (const recovery of outcome.recoveries) {
+  segments.push(...listChecks(outcome.checks));
+  const filesystems = outcome.filesystems?.checks.map(assessedCheckOf) ?? [];
+  if (filesystems.length > 0)
+    segments.push(
+      { text: `; ${formatCount(filesystems.length, 'file system', 'file systems')}` },
+      ...listChecks(filesystems),
+    );
+  for (const recovery of [...outcome.recoveries, ...(outcome.filesystems?.recoveries ?? [])]) {
     segments.push({ text: '; ' });
     if (recovery.outcome === 'succeeded')
       segments.push({ text: `${recovery.processKey} recovered (recovery #${recovery.recoveryId})`, style: 'green' });
@@ -58,4 +57,18 @@ export function formatTickSummary(outcome: TickOutcome, style: OutputStyle): str
       });
   }
   return renderSegments(segments, style);
+}
+
+/** `: 1 healthy, api no_heartbeat 2/2`: how many checks are healthy, and each other one with its state. */
+function listChecks(checks: readonly AssessedCheck[]): Segment[] {
+  const healthy = checks.filter((check) => check.verdict.state === 'healthy').length;
+  const others = checks.filter((check) => check.verdict.state !== 'healthy');
+  const listed: Segment[][] = [];
+  if (healthy > 0) listed.push([{ text: `${healthy} healthy`, style: 'green' }]);
+  for (const check of others) {
+    const state = check.verdict.state;
+    const failures = isFailure(state as HealthState) ? ` ${check.consecutiveFailures}/${check.threshold}` : '';
+    listed.push([{ text: `${check.process.key} ` }, { text: state, style: styleOfState(state) }, { text: failures }]);
+  }
+  return listed.flatMap((item, index) => [{ text: index === 0 ? ': ' : ', ' }, ...item]);
 }

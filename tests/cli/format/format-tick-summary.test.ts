@@ -7,11 +7,27 @@ import type { RecoveryReport } from '../../../src/recovery/run-recovery.js';
 import type { ProcessCheck } from '../../../src/tick/process-check.js';
 import type { TickOutcome } from '../../../src/tick/tick-outcome.js';
 import { processCheck } from '../../helpers/process-check.js';
+import type { FilesystemCheck } from '../../../src/tick/filesystem-check.js';
+import { filesystemConfig } from '../../helpers/filesystem-config.js';
 import { recoveryReport } from '../../helpers/recovery-report.js';
 import { networkTick, ranTick } from '../../helpers/tick-outcome.js';
 
 function check(key: string, state: HealthState, consecutiveFailures = 0): ProcessCheck {
   return processCheck({ key, state, consecutiveFailures });
+}
+
+function filesystemCheck(key: string, state: HealthState, consecutiveFailures: number): FilesystemCheck {
+  const { verdict, checked, threshold, recoveryDue, guard } = check(key, state, consecutiveFailures);
+  return {
+    verdict,
+    checked,
+    threshold,
+    consecutiveFailures,
+    recoveryDue,
+    guard,
+    filesystem: filesystemConfig({ key }),
+    read: { kind: 'error', reason: 'not read' },
+  };
 }
 
 const HEALED = networkTick('healed');
@@ -61,6 +77,21 @@ describe('formatTickSummary', () => {
       'the uplink, healed',
       ran([check('web', 'healthy')], [], HEALED),
       'checked 1 process: 1 healthy; network eth0 no_carrier (healed by bounce)',
+    ],
+    [
+      'file systems, and the cleanup of one',
+      {
+        ...ran([check('web', 'healthy')]),
+        filesystems: {
+          checks: [
+            filesystemCheck('root', 'healthy', 0),
+            filesystemCheck('logs', 'low_space', 2),
+            filesystemCheck('data', 'read_only', 1),
+          ],
+          recoveries: [recoveryReport('logs', 5, 'succeeded')],
+        },
+      } as TickOutcome,
+      'checked 1 process: 1 healthy; 3 file systems: 1 healthy, logs low_space 2/2, data read_only 1/2; logs recovered (recovery #5)',
     ],
     [
       'the lock held',
