@@ -54,6 +54,8 @@ export function checkProcessRules(
       );
   }
 
+  const url = healthUrlProblem(raw.health);
+  if (url !== undefined) errors.push(`${at}.health.url: ${url}`);
   const { listed, disabled, pipeline } = pipelineOf(raw, commands);
   const probeOnly = probeOnlyWarning(raw, pipeline);
   if (probeOnly !== undefined) warnings.push(`${at}.health: ${probeOnly}`);
@@ -126,6 +128,18 @@ function matchAloneFindings(raw: Record<string, unknown>): RuleFindings {
       '.match: without user, a process of any user whose command line matches counts as the app: an unprivileged user could start one and mask a dead app (set user to the account it runs as)',
     );
   return { errors, warnings };
+}
+
+/**
+ * An HTTP probe's URL that the schema's `^https?://` lets through but that is no URL (a port
+ * past 65535, a space): the probe would fail at every tick, and a healthy app be restarted
+ * until the watchdog gave up on it. The URL is not quoted: it may hold a password.
+ */
+function healthUrlProblem(health: unknown): string | undefined {
+  if (!isPlainObject(health) || health.type !== 'http' || typeof health.url !== 'string') return undefined;
+  if (!/^https?:\/\//i.test(health.url)) return undefined;
+  if (!URL.canParse(health.url)) return 'is not a URL that can be asked (a port past 65535, a space?)';
+  return new URL(health.url).hostname === '' ? 'names no host' : undefined;
 }
 
 /**

@@ -4,7 +4,10 @@ import type { ProbeSpec } from './probe.js';
  * A probe in a few words, for logs, summaries and the audit log: `icmp 10.0.0.1`,
  * `tcp 10.0.0.1:53`, `tcp [::1]:53`, `http http://x/health`.
  *
- * A password in an HTTP probe's URL is masked, since the words end up in logs.
+ * What may be a secret in an HTTP probe's URL is masked, since the words end up in logs and
+ * the audit log: the user name and password (a token is often given as the user name) and
+ * every query value (`?token=`). A URL that cannot be parsed is not repeated at all: where its
+ * secrets are cannot be told.
  *
  * @example
  * describeProbe({ type: 'tcp', host: '::1', port: 53, timeout_seconds: 2 }); // 'tcp [::1]:53'
@@ -27,9 +30,19 @@ export function describeProbe(spec: ProbeSpec): string {
 }
 
 function maskPassword(url: string): string {
-  if (!URL.canParse(url)) return url;
+  if (!URL.canParse(url)) return '<unparseable URL>';
   const parsed = new URL(url);
-  if (parsed.password === '') return url;
-  parsed.password = '***';
+  // Told as written when there is nothing to mask (`new URL` would add a `/`).
+  if (parsed.username === '' && parsed.password === '' && parsed.search === '') return url;
+  if (parsed.username !== '') parsed.username = '***';
+  if (parsed.password !== '') parsed.password = '***';
+  if (parsed.search !== '') {
+    const query = parsed.search
+      .slice(1)
+      .split('&')
+      .map((pair) => (pair.includes('=') ? `${pair.slice(0, pair.indexOf('='))}=***` : '***'))
+      .join('&');
+    parsed.search = query;
+  }
   return parsed.href;
 }

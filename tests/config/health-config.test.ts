@@ -52,6 +52,9 @@ describe('the health key', () => {
   it('refuses what a probe cannot run with, as `path: message`', () => {
     const bad: [unknown, string][] = [
       [{ type: 'http', url: 'file:///etc/passwd' }, 'processes.web.health.url'],
+      // Past the schema's pattern, but not a URL a probe can ask: it would fail every tick.
+      [{ type: 'http', url: 'http://admin:tok3n@127.0.0.1:99999/h' }, 'processes.web.health.url'],
+      [{ type: 'http', url: 'http://127.0.0.1 /h' }, 'processes.web.health.url'],
       [{ type: 'http', url: 'http://127.0.0.1/', timeout_seconds: 61 }, 'processes.web.health.timeout_seconds'],
       [{ type: 'http', url: 'http://127.0.0.1/', timeout_seconds: 0 }, 'processes.web.health.timeout_seconds'],
       [{ type: 'http', url: 'http://127.0.0.1/', expect_status: 600 }, 'processes.web.health.expect_status'],

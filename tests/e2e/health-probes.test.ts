@@ -180,7 +180,7 @@ describe('health probes, inside a PID namespace', () => {
     assert.match(
       row?.reason ?? '',
       new RegExp(
-        `^health probe failed: http http://probe:\\*\\*\\*@127\\.0\\.0\\.1:${server.port}/health: HTTP 503, expected 200 \\(after \\d+ ms\\)$`,
+        `^health probe failed: http http://\\*\\*\\*:\\*\\*\\*@127\\.0\\.0\\.1:${server.port}/health: HTTP 503, expected 200 \\(after \\d+ ms\\)$`,
       ),
     );
 

@@ -112,7 +112,7 @@ describe('runHealthProbe over HTTP on loopback', () => {
       deps,
     );
     assert.equal(result.answered, false);
-    assert.equal(result.probe, `http http://admin:***@127.0.0.1:${port}/`);
+    assert.equal(result.probe, `http http://***:***@127.0.0.1:${port}/`);
     assert.ok(!JSON.stringify(result).includes('s3cret'));
   });
 });

@@ -23,14 +23,32 @@ describe('describeProbe', () => {
     });
   }
 
-  it('masks a password in a URL, since the words go to logs and the audit log', () => {
+  it('masks a password in a URL (and the user name beside it), since the words go to logs and the audit log', () => {
     const spec: ProbeSpec = {
       type: 'http',
       url: 'http://admin:hunter2@10.0.0.1/health',
       expect_status: 200,
       timeout_seconds: 2,
     };
-    assert.equal(describeProbe(spec), 'http http://admin:***@10.0.0.1/health');
+    assert.equal(describeProbe(spec), 'http http://***:***@10.0.0.1/health');
+  });
+
+  it('masks a token given as the user name, and every query value', () => {
+    const cases: [url: string, words: string][] = [
+      ['http://tok3n@127.0.0.1/health', 'http http://***@127.0.0.1/health'],
+      ['http://admin:tok3n@127.0.0.1/h?token=abc&x=1', 'http http://***:***@127.0.0.1/h?token=***&x=***'],
+      ['https://127.0.0.1/h?abc', 'http https://127.0.0.1/h?***'],
+    ];
+    for (const [url, words] of cases) {
+      assert.equal(describeProbe({ type: 'http', url, expect_status: 200, timeout_seconds: 2 }), words);
+    }
+  });
+
+  it('never repeats a URL it cannot parse: its password could not be found to be masked', () => {
+    for (const url of ['http://admin:tok3n@127.0.0.1:99999/h', 'http://admin:tok3n@127.0.0.1 /h']) {
+      const words = describeProbe({ type: 'http', url, expect_status: 200, timeout_seconds: 2 });
+      assert.equal(words, 'http <unparseable URL>');
+    }
   });
 
   it('names a type it does not know instead of returning nothing', () => {
