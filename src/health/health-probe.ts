@@ -21,10 +21,22 @@ export const HEALTH_DEFAULTS = {
 } as const;
 
 /**
- * At most a minute: every probe of a tick runs at once, so the slowest bounds the tick, which
- * cron starts again a minute later (a command probe may take one second more, to be killed).
+ * From 1 s to 30 s. At least a second: a shorter timeout fails a healthy app on a loaded
+ * device (a fork through setpriv into a cgroup, a TLS handshake on a Pi), and a probe that
+ * fails every tick restarts a healthy app until the watchdog gives up on it. At most 30 s:
+ * the probes of a tick run at once, so the slowest bounds the tick, and a command probe that
+ * times out takes up to 8 s more (1 s from SIGTERM to SIGKILL, up to 5 s for its tree to go,
+ * up to 2 s for the shell to be reaped), which still ends well inside cron's minute.
  */
-export const HEALTH_TIMEOUT_RANGE = { exclusiveMinimum: 0, maximum: 60 } as const;
+export const HEALTH_TIMEOUT_RANGE = { minimum: 1, maximum: 30 } as const;
+
+/**
+ * The statuses an HTTP probe may expect: 200 to 599. Node's client never gives a 1xx as the
+ * response (it is an interim answer, then the real one comes), so a probe expecting 101 could
+ * never pass. The network ladder's probes keep their 100 to 599: configs that load must keep
+ * loading.
+ */
+export const HEALTH_STATUS_RANGE = { minimum: 200, maximum: 599 } as const;
 
 const nonEmptyString = { type: 'string', minLength: 1 } as const;
 const PROBE_VARIANTS = probeVariantSchemas({ type: 'number', ...HEALTH_TIMEOUT_RANGE } as const);
@@ -42,6 +54,7 @@ export const healthProbeSchema = {
         ...PROBE_VARIANTS.http.properties,
         // Only these two: anything else (file:, ftp:) is not a service's health page.
         url: { type: 'string', pattern: '^[Hh][Tt][Tt][Pp][Ss]?://' },
+        expect_status: { type: 'integer', ...HEALTH_STATUS_RANGE },
       },
     },
     PROBE_VARIANTS.tcp,

@@ -37,6 +37,16 @@ describe('the health key', () => {
     }
   });
 
+  it('accepts the ends of its ranges: 1 s and 30 s, HTTP 200 and 599', () => {
+    for (const health of [
+      { type: 'http', url: 'http://127.0.0.1/', timeout_seconds: 1, expect_status: 200 },
+      { type: 'http', url: 'http://127.0.0.1/', timeout_seconds: 30, expect_status: 599 },
+      { type: 'command', command: 'true', timeout_seconds: 30 },
+    ]) {
+      assert.deepEqual(validate(probeOnly(health)).errors, [], JSON.stringify(health));
+    }
+  });
+
   it('is a way to check a process: with health alone, neither heartbeat_path nor timeout_seconds is needed', () => {
     assert.deepEqual(validate(probeOnly({ type: 'tcp', host: '127.0.0.1', port: 1 })).errors, []);
   });
@@ -57,6 +67,15 @@ describe('the health key', () => {
       [{ type: 'http', url: 'http://127.0.0.1 /h' }, 'processes.web.health.url'],
       [{ type: 'http', url: 'http://127.0.0.1/', timeout_seconds: 61 }, 'processes.web.health.timeout_seconds'],
       [{ type: 'http', url: 'http://127.0.0.1/', timeout_seconds: 0 }, 'processes.web.health.timeout_seconds'],
+      // Past a cron minute and systemd's TimeoutStopSec=30s with its kill and reaping.
+      [{ type: 'http', url: 'http://127.0.0.1/', timeout_seconds: 31 }, 'processes.web.health.timeout_seconds'],
+      // Too short for any answer: every probe would fail and a healthy app be restarted.
+      [{ type: 'http', url: 'http://127.0.0.1/', timeout_seconds: 0.000001 }, 'processes.web.health.timeout_seconds'],
+      [{ type: 'command', command: 'true', timeout_seconds: 0.0001 }, 'processes.web.health.timeout_seconds'],
+      [{ type: 'tcp', host: '127.0.0.1', port: 1, timeout_seconds: 0.9 }, 'processes.web.health.timeout_seconds'],
+      // Node never gives a 1xx as the response: a probe expecting one could never pass.
+      [{ type: 'http', url: 'http://127.0.0.1/', expect_status: 101 }, 'processes.web.health.expect_status'],
+      [{ type: 'http', url: 'http://127.0.0.1/', expect_status: 199 }, 'processes.web.health.expect_status'],
       [{ type: 'http', url: 'http://127.0.0.1/', expect_status: 600 }, 'processes.web.health.expect_status'],
       [{ type: 'tcp', host: '127.0.0.1', port: 0 }, 'processes.web.health.port'],
       [{ type: 'tcp', host: '127.0.0.1' }, 'processes.web.health.port'],

@@ -513,7 +513,7 @@ describe('fault injection: a watchdog stopped mid-run', () => {
   it('SIGTERM during a command health probe: its tree stopped, the check not counted, no recovery', () =>
     faultCase(
       'u.10',
-      'SIGTERM to `check` while the `health` command probe (alone, threshold 1, a 60 s timeout) it runs waits on a child of its own',
+      'SIGTERM to `check` while the `health` command probe (alone, threshold 1, a 30 s timeout) it runs waits on a child of its own',
       'exit 1 within seconds; the probe and its child gone; the check `check_error` (not counted: 0 failures); no recovery, no start',
       async (seen) => {
         const world = await startFaultWorld('int-probe');
@@ -524,7 +524,7 @@ describe('fault injection: a watchdog stopped mid-run', () => {
               health: {
                 type: 'command',
                 command: 'sleep 300 & echo $! > probe-child.pid; echo $$ > probe.pid; wait',
-                timeout_seconds: 60,
+                timeout_seconds: 30,
               },
               commands: { start: PID_START },
             },
