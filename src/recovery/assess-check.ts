@@ -156,10 +156,13 @@ function inStartGrace(
   // A heartbeat that cannot be trusted may be the new instance's first, half written by a
   // writer that does not write atomically: it gets the grace period too.
   // An app found by `match` that no process matches yet is one still coming up, as one whose first heartbeat is not due.
+  // So is one whose health probe does not answer yet: an app may beat, or run, long before it
+  // listens; killing it then would start it again and again, never letting it come up.
   const noNewHeartbeat =
     checked.state === 'no_heartbeat' ||
     checked.state === 'invalid_heartbeat' ||
     checked.state === 'not_running' ||
+    checked.state === 'probe_failed' ||
     oldHeartbeat;
   if (!noNewHeartbeat || checked.state === 'healthy' || checked.state === 'check_error') return undefined;
   const waited = formatSeconds(Math.max(0, elapsedMs / 1000));
@@ -170,8 +173,15 @@ function inStartGrace(
   const left = formatSeconds((graceMs - elapsedMs) / 1000);
   return {
     gone: false,
-    reason: `started ${waited} ago, waiting for ${checked.state === 'not_running' ? 'a matching process' : 'its first heartbeat'} (${left} of grace left); ${checked.reason}`,
+    reason: `started ${waited} ago, waiting for ${awaited(checked.state)} (${left} of grace left); ${checked.reason}`,
   };
+}
+
+/** What a check in its start grace waits for, in a few words. */
+function awaited(state: HealthVerdict['state']): string {
+  if (state === 'not_running') return 'a matching process';
+  if (state === 'probe_failed') return 'its health probe to answer';
+  return 'its first heartbeat';
 }
 
 /**

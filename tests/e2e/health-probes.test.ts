@@ -152,6 +152,28 @@ describe('health probes, inside a PID namespace', () => {
     assert.equal(recoveriesIn(dbPath).filter((row) => row.outcome !== 'skipped').length, 1, 'no second start');
   });
 
+  it('an app that listens late is starting inside its start grace, not killed and started again', async () => {
+    const { watchdog, dir, dbPath } = await startScenario({
+      heartbeat_path: undefined,
+      timeout_seconds: undefined,
+      health: { type: 'command', command: 'test -f up' },
+      // Up (the probe answers) only after a while; it never is during this test.
+      commands: { start: 'echo started >> starts.log; sleep 300; touch up; exec sleep 600' },
+      recovery_actions: ['kill', 'start'],
+      start_grace_seconds: 600,
+      consecutive_failures_threshold: 1,
+    });
+    const first = await watchdog(['on', 'app']);
+    assert.equal(first.code, 0, first.stderr);
+    const second = await watchdog(['on', 'app']);
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stdout, /already starting \(started .* ago, waiting for its health probe to answer/);
+    const tick = await watchdog(['check']);
+    assert.equal(tick.code, 0, tick.stderr);
+    assert.equal(checksIn(dbPath).at(-1)?.health, 'starting');
+    assert.equal(readFileSync(join(dir, 'starts.log'), 'utf8'), 'started\n', 'started once');
+  });
+
   it('heartbeat and health: both must pass, and a heartbeat failure wins (the probe is not asked)', async () => {
     const server = await healthServer();
     const scenario = await startScenario({
@@ -163,6 +185,8 @@ describe('health probes, inside a PID namespace', () => {
         timeout_seconds: 2,
       },
       consecutive_failures_threshold: 5,
+      // A failed probe is what this test looks at, not a start grace that excuses it.
+      start_grace_seconds: 0,
     });
     const { dbPath, watchdog, heartbeatPath } = scenario;
     const restart = await watchdog(['restart', 'app']);

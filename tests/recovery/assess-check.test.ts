@@ -127,6 +127,28 @@ const cases: Case[] = [
     reason: /^started 30s ago, waiting for a matching process \(30s of grace left\); no process matches \/mosquitto\/$/,
   },
   {
+    name: 'a probe failing inside the start grace is starting: the new instance may not answer yet',
+    checked: verdictOf('probe_failed', 'health probe failed: tcp 127.0.0.1:1883: ECONNREFUSED (after 1 ms)'),
+    previous: afterStart(1),
+    nowMs: IN_GRACE_MS,
+    threshold: 2,
+    state: 'starting',
+    failures: 1,
+    due: false,
+    reason:
+      /^started 30s ago, waiting for its health probe to answer \(30s of grace left\); health probe failed: tcp 127\.0\.0\.1:1883: ECONNREFUSED \(after 1 ms\)$/,
+  },
+  {
+    name: 'a probe failing after the start grace counts',
+    checked: verdictOf('probe_failed', 'health probe failed: tcp 127.0.0.1:1883: ECONNREFUSED (after 1 ms)'),
+    previous: afterStart(1),
+    nowMs: GRACE_UNTIL_MS + 1000,
+    threshold: 2,
+    state: 'probe_failed',
+    failures: 2,
+    due: true,
+  },
+  {
     name: "the old instance's timed-out heartbeat (older than the start) within grace is starting",
     checked: beat('timed_out', 40, 'last heartbeat 40s ago'),
     previous: afterStart(2),
