@@ -51,6 +51,8 @@ export async function runCommandProbe(
     timeoutMs: spec.timeout_seconds * 1000,
     killGraceMs: COMMAND_PROBE_KILL_GRACE_MS,
     outputTailBytes: COMMAND_PROBE_OUTPUT_CHARS * 4,
+    // A probe only looks: a child it left (`curl ... &`) would pile up, one a tick.
+    stopTreeOnExit: true,
   });
   const answered =
     result.spawnError === undefined && !result.timedOut && result.interrupted !== true && result.exitCode === 0;

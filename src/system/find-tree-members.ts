@@ -24,6 +24,9 @@ export interface TreeRoot {
  * What it cannot see: a descendant whose parent died before the table was read, and that
  * left the root's session (`setsid`), has been reparented to init or a subreaper and no
  * longer leads back to the root. A cgroup holds those (see terminate-process-tree.ts).
+ * `rootReapedByTicks`: the root exited and was reaped by then (clock ticks since boot, as a
+ * start time; a command probe's leftovers, see runShellCommand's `stopTreeOnExit`): the
+ * members of its session and group born before then are still found by the IDs it left them.
  *
  * @example
  * findTreeMembers({ pid: 50, startTime: 7 }, new Map([[50, 7]]), table); // [{ pid: 51, startTime: 9 }, ...]
@@ -32,6 +35,7 @@ export function findTreeMembers(
   root: TreeRoot,
   known: ReadonlyMap<number, number>,
   table: readonly ProcStat[],
+  { rootReapedByTicks }: { rootReapedByTicks?: number | undefined } = {},
 ): TreeMember[] {
   const members = new Map(known);
   const byPid = new Map(table.map((stat) => [stat.pid, stat]));
@@ -42,15 +46,21 @@ export function findTreeMembers(
     // found) carries them: once all are gone the kernel may hand the root's PID to a stranger,
     // whose new session or group then has that ID too.
     const carried = carriedIds(members, byPid);
+    // After the root was reaped, a process that was born before then, with the root's session
+    // or group ID, took it from the root: until it was reaped, the root held its PID, and Linux
+    // hands out no PID still in use as a session or group ID. Only while no process has the
+    // root's PID (a stranger that took it since may start a session of its own).
+    const reapedRootIds = rootReapedByTicks !== undefined && !byPid.has(root.pid);
     for (const stat of table) {
       if (members.has(stat.pid) || stat.pid <= 1 || isGone(stat)) continue;
       // The parent must still be the member found, not a process that took its PID since.
       const parentStart = members.get(stat.ppid);
       const isChild =
         parentStart !== undefined && byPid.get(stat.ppid)?.startTime === parentStart && stat.startTime >= parentStart;
+      const bornBeforeReaped = reapedRootIds && stat.startTime <= rootReapedByTicks;
       const inRootSession =
-        ((stat.session === root.pid && carried.session.has(root.pid)) ||
-          (stat.pgrp === root.pid && carried.group.has(root.pid))) &&
+        ((stat.session === root.pid && (carried.session.has(root.pid) || bornBeforeReaped)) ||
+          (stat.pgrp === root.pid && (carried.group.has(root.pid) || bornBeforeReaped))) &&
         stat.startTime >= root.startTime;
       if (!isChild && !inRootSession) continue;
       members.set(stat.pid, stat.startTime);

@@ -4,10 +4,10 @@ import { describeSpawnError } from './describe-spawn-error.js';
 import type { UserAccount } from './lookup-user.js';
 import { shellArgv } from './shell-argv.js';
 import { OutputTail } from './output-tail.js';
-import { readProcStat } from './proc-stat.js';
+import { readProcStat, USER_HZ } from './proc-stat.js';
 import { createCommandCgroup, type CommandCgroup } from './command-cgroup.js';
 import { terminateProcessTree, type ProcessTreeAccess } from './terminate-process-tree.js';
-import { readBootId } from './boot-info.js';
+import { readBootId, readUptimeSeconds } from './boot-info.js';
 import { stoppedRecordAt } from './stopped-record.js';
 import { reachWorkingFolder } from './working-folder.js';
 
@@ -33,6 +33,12 @@ export interface ShellCommandOptions {
   useCgroup?: boolean;
   /** For testing: the process table and kill used to stop its tree on timeout. */
   treeAccess?: Partial<ProcessTreeAccess>;
+  /**
+   * When the shell exits on its own, stop what it left running too (its cgroup, or its
+   * session and group without one), as after a timeout. For a command that only looks (a
+   * health probe): a start's daemon is left on purpose, a probe's child never is.
+   */
+  stopTreeOnExit?: boolean;
   /** When it aborts (the watchdog is asked to stop), its whole tree is stopped as on timeout, with a grace of at most 1 s. */
   signal?: AbortSignal | undefined;
 }
@@ -154,8 +160,14 @@ export async function runShellCommand(options: ShellCommandOptions): Promise<She
   }
   child.stdout?.on('data', (chunk: Buffer) => tail.push(chunk));
   child.stderr?.on('data', (chunk: Buffer) => tail.push(chunk));
+  let reapedByTicks: number | undefined;
   const ending = new Promise<Ending>((resolve) => {
-    child.on('exit', (exitCode, signal) => resolve({ kind: 'exit', exitCode, signal }));
+    child.on('exit', (exitCode, signal) => {
+      // When it was reaped, on the clock of the start times (a tick of margin for rounding).
+      const uptime = readUptimeSeconds();
+      reapedByTicks = uptime === undefined ? undefined : Math.ceil(uptime * USER_HZ) + 1;
+      resolve({ kind: 'exit', exitCode, signal });
+    });
     child.on('error', (error) => resolve({ kind: 'error', error }));
   });
   const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
@@ -177,10 +189,26 @@ export async function runShellCommand(options: ShellCommandOptions): Promise<She
         options.stoppedRecordPath,
       );
       end = await within(ending, EXIT_AFTER_KILL_MS);
+    } else if (
+      end?.kind === 'exit' &&
+      options.stopTreeOnExit === true &&
+      child.pid !== undefined &&
+      rootStart !== undefined
+    ) {
+      // Before the drain below, which a leftover holding the pipes open would make wait.
+      await stopTree(
+        { pid: child.pid, startTime: rootStart },
+        cgroup,
+        killGraceMs,
+        treeAccess,
+        options.stoppedRecordPath,
+        reapedByTicks,
+      );
     }
     if (end?.kind === 'exit') await within(closed, DRAIN_AFTER_EXIT_MS);
   } finally {
-    // A daemon it left behind on purpose (it exited on its own) goes back where it would have been.
+    // A daemon it left behind on purpose (it exited on its own) goes back where it would have been
+    // (with `stopTreeOnExit`, nothing is left to go back).
     if ('dir' in cgroup) cgroup.release();
     // Cut the pipes: a grandchild still holding them must not keep this process alive.
     child.stdin?.destroy();
@@ -210,6 +238,7 @@ async function stopTree(
   killGraceMs: number,
   access: Partial<ProcessTreeAccess> | undefined,
   stoppedRecordPath: string | undefined,
+  rootReapedByTicks?: number,
 ): Promise<TreeStop> {
   const inCgroup = 'dir' in cgroup;
   // A cgroup a SIGKILLed watchdog left is repaired by the next one (command-cgroup.ts); without one, a record is.
@@ -220,6 +249,7 @@ async function stopTree(
     cgroup: inCgroup ? cgroup : undefined,
     access,
     stoppedRecord,
+    rootReapedByTicks,
   });
   const how = { signalled: stopped.signalled, survivors: stopped.survivors };
   return inCgroup

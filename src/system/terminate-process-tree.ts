@@ -26,6 +26,8 @@ export interface TerminateProcessTreeOptions {
   stoppedRecord?: StoppedRecord | undefined;
   /** For testing: the process table and kill (default the real ones). */
   access?: Partial<ProcessTreeAccess>;
+  /** The root exited and was reaped by then (clock ticks since boot): what it left in its session and group is stopped (see findTreeMembers). */
+  rootReapedByTicks?: number | undefined;
   /** The longest wait between two looks while waiting for the tree to go (default 20 ms). */
   pollIntervalMs?: number;
   /** How long to wait for the tree to go after SIGKILL before giving up (default 5000 ms). */
@@ -103,7 +105,7 @@ export async function terminateProcessTree(
   /** Adds what the table shows of the tree (and the cgroup) to it; returns the new PIDs. */
   const grow = (table: readonly ProcStat[]): number[] => {
     const found: number[] = [];
-    for (const member of findTreeMembers(root, tree, table)) {
+    for (const member of findTreeMembers(root, tree, table, { rootReapedByTicks: options.rootReapedByTicks })) {
       tree.set(member.pid, member.startTime);
       found.push(member.pid);
     }
@@ -114,7 +116,7 @@ export async function terminateProcessTree(
       tree.set(pid, stat.startTime);
       found.push(pid);
       // Its own descendants too (a child that left the cgroup is still a descendant).
-      for (const member of findTreeMembers(root, tree, table)) {
+      for (const member of findTreeMembers(root, tree, table, { rootReapedByTicks: options.rootReapedByTicks })) {
         tree.set(member.pid, member.startTime);
         found.push(member.pid);
       }

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { HealthProbe } from '../../src/health/health-probe.js';
 import { runHealthProbe, type ProbedProcess } from '../../src/health/run-health-probe.js';
+import { createCommandCgroup } from '../../src/system/command-cgroup.js';
+import { runShellCommand } from '../../src/system/run-shell-command.js';
 import { realSystem } from '../../src/system/system.js';
 import { onCleanup } from '../helpers/cleanup.js';
 import { freePort, listenOnFreePort } from '../helpers/free-port.js';
@@ -18,6 +20,13 @@ const hangGuard = { timeout: 60_000 };
 
 const system = realSystem();
 const deps = { env: process.env, runShellCommand: system.runShellCommand };
+
+/** Whether a command can run in a cgroup of its own here (the one made to find out is given back). */
+function probeCgroup(): ReturnType<typeof createCommandCgroup> {
+  const cgroup = createCommandCgroup();
+  if ('dir' in cgroup) cgroup.release();
+  return cgroup;
+}
 
 function probed(health: HealthProbe, extra: Partial<ProbedProcess> = {}): ProbedProcess {
   return { key: 'app', health, cwd: makeTempDir(), env: {}, user: undefined, ...extra };
@@ -177,6 +186,39 @@ describe('runHealthProbe with a command', () => {
       assert.equal(result.answered, false);
       assert.match(result.detail, /^timed out after 0\.5s; its process group was killed$/);
       assert.equal(isGone(grandchild), true, `PID ${grandchild} (the background sleep) is gone`);
+    },
+  );
+
+  for (const [name, useCgroup] of [
+    ['in its cgroup', true],
+    ['without a cgroup, by its session', false],
+  ] as const) {
+    it(`stops what a command that exits on its own left running, ${name}`, hangGuard, async () => {
+      const dir = makeTempDir();
+      const pidFile = join(dir, 'child.pid');
+      const result = await runHealthProbe(
+        probed({ type: 'command', command: `sleep 30 & echo $! > ${pidFile}; exit 0`, timeout_seconds: 5 }),
+        { ...deps, runShellCommand: (options) => runShellCommand({ ...options, useCgroup }) },
+      );
+      const child = await readPidFile(pidFile);
+      assert.equal(result.answered, true, result.detail);
+      assert.equal(isGone(child), true, `PID ${child} (the background sleep) is gone`);
+    });
+  }
+
+  it(
+    'stops a child that left the session (setsid) when the command ran in a cgroup',
+    { ...hangGuard, skip: 'dir' in probeCgroup() ? false : 'needs a cgroup of its own for the command' },
+    async () => {
+      const dir = makeTempDir();
+      const pidFile = join(dir, 'child.pid');
+      const result = await runHealthProbe(
+        probed({ type: 'command', command: `setsid sleep 30 & echo $! > ${pidFile}; exit 0`, timeout_seconds: 5 }),
+        deps,
+      );
+      const child = await readPidFile(pidFile);
+      assert.equal(result.answered, true, result.detail);
+      assert.equal(isGone(child), true, `PID ${child} (the setsid sleep) is gone`);
     },
   );
 

@@ -73,6 +73,22 @@ describe('findTreeMembers', () => {
     );
   });
 
+  it('matches by session once the root is reaped, when told so, what was born before it was reaped', () => {
+    // A probe's shell 100 exited and was reaped by tick 70; 112 (its background child) and 113 (in its group) are left.
+    const table = [row(1, 0, 1, 1, 1), row(90, 1, 90, 90, 40), row(112, 1, 112, 100, 60), row(113, 1, 100, 113, 65)];
+    const found = (reapedBy: number | undefined) =>
+      findTreeMembers(root, known, table, { rootReapedByTicks: reapedBy }).map((member) => member.pid);
+    assert.deepEqual(found(70), [112, 113]);
+    assert.deepEqual(found(undefined), [], 'not without being told the root was reaped');
+    // A stranger took PID 100 after the reaping, called setsid, forked 112 and 113 and exited: born after.
+    assert.deepEqual(found(59), []);
+  });
+
+  it('does not match by session after the reaping while a process has the root PID (a stranger took it)', () => {
+    const table = [row(1, 0, 1, 1, 1), row(100, 1, 100, 100, 69), row(112, 1, 112, 100, 60)];
+    assert.deepEqual(findTreeMembers(root, known, table, { rootReapedByTicks: 70 }), []);
+  });
+
   it('does not match by session when the member carrying the ID is a process that reused its PID', () => {
     const table = [row(1, 0, 1, 1, 1), row(101, 1, 101, 100, 700), row(111, 1, 111, 100, 800)];
     assert.deepEqual(
