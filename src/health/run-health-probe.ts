@@ -26,6 +26,8 @@ export interface HealthProbeDeps {
   runShellCommand: (options: ShellCommandOptions) => Promise<ShellCommandResult>;
   /** For testing: runs an HTTP or TCP probe (default the network ladder's {@link runProbe}). */
   runProbe?: RunProbe;
+  /** The stop request: an HTTP or TCP probe ends at once (a command's runner has its own). */
+  signal?: AbortSignal | undefined;
 }
 
 /** How long a command is quoted in a probe's description. */
@@ -66,7 +68,7 @@ export async function runHealthProbe(process: ProbedProcess, deps: HealthProbeDe
       };
       outcome = await runCommandProbe(health, context);
     } else {
-      outcome = await (deps.runProbe ?? runProbe)(health);
+      outcome = await (deps.runProbe ?? runProbe)(health, deps.signal);
     }
   } catch (error) {
     outcome = { answered: false, detail: describeError(error) };

@@ -57,5 +57,12 @@ export interface ProbeSetResult {
   summary: string;
 }
 
-/** Runs one probe (`runProbe` in `run-probe.ts`, or a fake in tests). Never rejects: every failure is `answered: false` with a detail. */
-export type RunProbe = (probe: ProbeSpec) => Promise<ProbeResult>;
+/**
+ * Runs one probe (`runProbe` in `run-probe.ts`, or a fake in tests). Never rejects: every
+ * failure is `answered: false` with a detail. When `signal` aborts (the watchdog is asked to
+ * stop), the probe ends at once, not answered, its detail {@link INTERRUPTED_DETAIL}.
+ */
+export type RunProbe = (probe: ProbeSpec, signal?: AbortSignal) => Promise<ProbeResult>;
+
+/** The detail of a probe cut short because the watchdog was asked to stop. */
+export const INTERRUPTED_DETAIL = 'interrupted: the watchdog was asked to stop';

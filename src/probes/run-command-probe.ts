@@ -2,7 +2,7 @@ import { escapeUntrustedLine } from '../display/escape-untrusted.js';
 import { formatSeconds } from '../time/format-duration.js';
 import type { UserAccount } from '../system/lookup-user.js';
 import type { ShellCommandOptions, ShellCommandResult } from '../system/run-shell-command.js';
-import type { ProbeResult } from './probe.js';
+import { INTERRUPTED_DETAIL, type ProbeResult } from './probe.js';
 
 /** A command probe: `/bin/sh -c command`, healthy when it exits 0 within its timeout. */
 export interface CommandProbeSpec {
@@ -61,7 +61,7 @@ export async function runCommandProbe(
 
 function describeEnding(result: ShellCommandResult, timeoutSeconds: number): string {
   if (result.spawnError !== undefined) return `could not run: ${result.spawnError}`;
-  if (result.interrupted === true) return 'interrupted: the watchdog was asked to stop';
+  if (result.interrupted === true) return INTERRUPTED_DETAIL;
   if (result.timedOut) {
     const left = result.treeStop?.survivors.length ?? 0;
     const kept = left === 0 ? '' : `; still there: PID ${result.treeStop?.survivors.join(', ')}`;

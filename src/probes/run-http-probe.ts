@@ -1,5 +1,5 @@
 import { httpRequest } from '../system/http-request.js';
-import type { ProbeResult, ProbeSpec } from './probe.js';
+import { INTERRUPTED_DETAIL, type ProbeResult, type ProbeSpec } from './probe.js';
 
 /**
  * Sends `GET url` and answers when the response status is `expect_status`. The timeout
@@ -10,7 +10,7 @@ import type { ProbeResult, ProbeSpec } from './probe.js';
  *
  * Never rejects because of the network: a wrong status, an error or a timeout is
  * `answered: false` with `HTTP 503, expected 200`, the error code (`ECONNREFUSED`...) or
- * `timed out after 2s` as the detail. A URL other than `http:` or `https:` is not tried.
+ * `timed out after 2s` as the detail; a stop request (`signal`) ends it at once. A URL other than `http:` or `https:` is not tried.
  *
  * @example
  * await runHttpProbe({ type: 'http', url: 'http://10.0.0.1/health', expect_status: 200, timeout_seconds: 2 });
@@ -18,6 +18,7 @@ import type { ProbeResult, ProbeSpec } from './probe.js';
  */
 export async function runHttpProbe(
   spec: Extract<ProbeSpec, { type: 'http' }>,
+  signal?: AbortSignal,
 ): Promise<Pick<ProbeResult, 'answered' | 'detail'>> {
   if (!URL.canParse(spec.url)) return { answered: false, detail: 'not a URL' };
   const outcome = await httpRequest({
@@ -25,8 +26,10 @@ export async function runHttpProbe(
     method: 'GET',
     timeoutMs: spec.timeout_seconds * 1000,
     headersOnly: true,
+    signal,
   });
-  if (outcome.kind === 'error') return { answered: false, detail: outcome.detail };
+  if (outcome.kind === 'error')
+    return { answered: false, detail: outcome.aborted ? INTERRUPTED_DETAIL : outcome.detail };
   return outcome.status === spec.expect_status
     ? { answered: true, detail: `HTTP ${outcome.status}` }
     : { answered: false, detail: `HTTP ${outcome.status}, expected ${spec.expect_status}` };

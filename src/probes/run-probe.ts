@@ -17,18 +17,21 @@ const MAX_TIMEOUT_SECONDS = (2 ** 31 - 1) / 1000 - 1;
  * await runProbe({ type: 'tcp', host: '10.0.0.1', port: 53, timeout_seconds: 2 });
  * // { probe: 'tcp 10.0.0.1:53', answered: true, detail: 'connected', durationMs: 3 }
  */
-export const runProbe: RunProbe = async (spec) => {
+export const runProbe: RunProbe = async (spec, signal) => {
   const started = performance.now();
   let outcome: Pick<ProbeResult, 'answered' | 'detail'>;
   try {
-    outcome = await dispatchProbe(spec);
+    outcome = await dispatchProbe(spec, signal);
   } catch (error) {
     outcome = { answered: false, detail: describeError(error) };
   }
   return { probe: describeProbe(spec), ...outcome, durationMs: Math.round(performance.now() - started) };
 };
 
-function dispatchProbe(spec: ProbeSpec): Promise<Pick<ProbeResult, 'answered' | 'detail'>> {
+function dispatchProbe(
+  spec: ProbeSpec,
+  signal: AbortSignal | undefined,
+): Promise<Pick<ProbeResult, 'answered' | 'detail'>> {
   const timeout: unknown = spec.timeout_seconds;
   // A NaN or huge timer would fire at once, and a probe without a deadline could stall the tick.
   if (typeof timeout !== 'number' || !(timeout > 0 && timeout <= MAX_TIMEOUT_SECONDS)) {
@@ -38,9 +41,9 @@ function dispatchProbe(spec: ProbeSpec): Promise<Pick<ProbeResult, 'answered' | 
     case 'icmp':
       return runIcmpProbe(spec);
     case 'tcp':
-      return runTcpProbe(spec);
+      return runTcpProbe(spec, signal);
     case 'http':
-      return runHttpProbe(spec);
+      return runHttpProbe(spec, signal);
     default: {
       const unknown: { type?: unknown } = spec;
       throw new TypeError(`unknown probe type ${String(unknown.type)}`);

@@ -15,10 +15,17 @@ export interface HttpRequest {
   timeoutMs: number;
   /** Done at the response's status line and headers: the body is dropped unread (a probe wants the status only). */
   headersOnly?: boolean;
+  /** When it aborts (the watchdog is asked to stop), the request is dropped at once: an error, `aborted`. */
+  signal?: AbortSignal | undefined;
 }
 
 /** How a request went: the status it got, or why it got none. */
-export type HttpOutcome = { kind: 'response'; status: number } | { kind: 'error'; detail: string };
+export type HttpOutcome =
+  | { kind: 'response'; status: number }
+  /** `aborted`: dropped because `signal` aborted. */
+  | { kind: 'error'; detail: string; aborted?: true };
+
+const ABORTED: HttpOutcome = { kind: 'error', detail: 'aborted: the watchdog was asked to stop', aborted: true };
 
 /**
  * One HTTP(S) request on a fresh connection (`agent: false`), redirects not followed,
@@ -35,7 +42,9 @@ export function httpRequest({
   body,
   timeoutMs,
   headersOnly = false,
+  signal,
 }: HttpRequest): Promise<HttpOutcome> {
+  if (signal?.aborted === true) return Promise.resolve(ABORTED);
   const send = CLIENTS[url.protocol];
   if (send === undefined)
     return Promise.resolve({ kind: 'error', detail: `unsupported protocol ${url.protocol} (only http: and https:)` });
@@ -57,6 +66,7 @@ export function httpRequest({
     });
     const finish = (outcome: HttpOutcome): void => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
       request.destroy();
       resolve(outcome);
     };
@@ -64,6 +74,8 @@ export function httpRequest({
       () => finish({ kind: 'error', detail: `timed out after ${formatSeconds(timeoutMs / 1000)}` }),
       timeoutMs,
     );
+    const onAbort = (): void => finish(ABORTED);
+    signal?.addEventListener('abort', onAbort, { once: true });
     // `on`, not `once`: destroying the request may emit another error, which must not go unhandled.
     request.on('error', (error) => finish({ kind: 'error', detail: systemErrorCode(error) ?? describeError(error) }));
     request.end(body);

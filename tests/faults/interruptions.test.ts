@@ -12,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import type { NetworkEventRow } from '../../src/network/store/read-network-events.js';
 import type { NetworkStateRow } from '../../src/network/store/read-network-state.js';
+import { createServer, type IncomingMessage } from 'node:http';
+import { listenOnFreePort } from '../helpers/free-port.js';
 import { createNetworkPair, type NetworkPair } from '../helpers/network-namespace.js';
 import { WATCHDOG_BIN } from '../helpers/run-watchdog.js';
 import { waitFor } from '../helpers/watchdog-in-namespace.js';
@@ -569,6 +571,58 @@ describe('fault injection: a watchdog stopped mid-run', () => {
         assert.equal(recoveriesOf(world.dbPath).length, 0);
         assert.deepEqual(fileLines(join(world.dir, 'starts.log')), [], 'nothing started');
         assertBystandersUntouched(bystanders);
+      },
+    ));
+
+  it('SIGTERM during an HTTP health probe that gets no answer: the run ends at once, the check not counted', () =>
+    faultCase(
+      'u.10',
+      'SIGTERM to `check` while its `http` health probe (alone, threshold 1, a 30 s timeout) waits on a loopback server that never answers',
+      'exit 1 within seconds, not at the probe timeout; the check `check_error` (not counted: 0 failures); no recovery, no start',
+      async (seen) => {
+        const requests: IncomingMessage[] = [];
+        const server = createServer((request) => requests.push(request));
+        const port = await listenOnFreePort(server);
+        try {
+          const world = await startFaultWorld('int-http-probe');
+          writeFaultConfig(
+            world.dir,
+            {
+              app: {
+                health: { type: 'http', url: `http://127.0.0.1:${port}/health`, timeout_seconds: 30 },
+                commands: { start: PID_START },
+              },
+            },
+            { consecutive_failures_threshold: 1 },
+          );
+          const run = await startWatchdog(world, ['check']);
+          await waitFor('the probe to send its request', () => requests.length === 1);
+          const ended = await stopWith(world, run, 'SIGTERM');
+          const check = readDb(world.dbPath, (db) =>
+            db
+              .prepare<[], { health: string; consecutive_failures: number; reason: string }>(
+                'SELECT health, consecutive_failures, reason FROM check_history ORDER BY id DESC LIMIT 1',
+              )
+              .get(),
+          );
+          seen.note('check', `exit ${String(ended.code)} ${ended.afterMs}ms after SIGTERM`);
+          seen.note('stderr', firstErrLine(ended));
+          seen.note('recorded', `${check?.health ?? 'none'}, ${String(check?.consecutive_failures)} failures`);
+          seen.note('reason', check?.reason ?? 'none');
+          seen.note('recoveries', recoveriesOf(world.dbPath).length);
+
+          assert.equal(ended.code, 1, 'an interrupted run did not do what was asked');
+          assert.ok(ended.afterMs < 10_000, 'it ended within seconds, not at the probe timeout');
+          assert.match(ended.stderr, /interrupted by SIGTERM while checking/);
+          assert.equal(check?.health, 'check_error');
+          assert.equal(check?.consecutive_failures, 0);
+          assert.match(check?.reason ?? '', /^the watchdog was asked to stop while probing; not counted \(http /);
+          assert.equal(recoveriesOf(world.dbPath).length, 0);
+          assert.deepEqual(fileLines(join(world.dir, 'starts.log')), [], 'nothing started');
+        } finally {
+          server.closeAllConnections();
+          server.close();
+        }
       },
     ));
 });

@@ -46,6 +46,31 @@ async function serve(handler: Parameters<typeof createServer>[1]): Promise<{ por
 }
 
 describe('runHealthProbe over HTTP on loopback', () => {
+  it('ends at once, not answered, when the watchdog is asked to stop while it waits', hangGuard, async () => {
+    let asked = (): void => undefined;
+    const requested = new Promise<void>((resolve) => (asked = resolve));
+    const { port } = await serve(() => asked());
+    const stop = new AbortController();
+    const running = runHealthProbe(
+      probed({ type: 'http', url: `http://127.0.0.1:${port}/`, expect_status: 200, timeout_seconds: 30 }),
+      { ...deps, signal: stop.signal },
+    );
+    await requested;
+    stop.abort('SIGTERM');
+    const result = await running;
+    assert.deepEqual([result.answered, result.detail], [false, 'interrupted: the watchdog was asked to stop']);
+  });
+
+  it('asks nothing over TCP once the watchdog was asked to stop', hangGuard, async () => {
+    const stop = new AbortController();
+    stop.abort('SIGTERM');
+    const result = await runHealthProbe(probed({ type: 'tcp', host: '127.0.0.1', port: 1, timeout_seconds: 30 }), {
+      ...deps,
+      signal: stop.signal,
+    });
+    assert.deepEqual([result.answered, result.detail], [false, 'interrupted: the watchdog was asked to stop']);
+  });
+
   it('answers on the expected status', hangGuard, async () => {
     const { port } = await serve((_request, response) => response.writeHead(200).end('ok'));
     const result = await runHealthProbe(
