@@ -1,12 +1,10 @@
+import { tickSystemOf } from './tick-system.js';
 import type { WatchdogConfig } from '../config/types.js';
 import { describeError } from '../errors.js';
 import { readHeartbeatFile, type HeartbeatFileRead } from '../heartbeat/read-heartbeat-file.js';
 import type { Logger } from '../logging/logger.js';
 import type { PingDeps } from '../notify/ping-dead-mans-switch.js';
-import { secretNamesOf, withoutVariables } from '../notify/withhold-secrets.js';
 import { FolderCache } from '../system/folder-cache.js';
-import { stoppedRecordPathFor } from '../system/stopped-record.js';
-import { realSystem } from '../system/system.js';
 import { decideTickOutcome, type TickDecision, type TickPing } from './decide-tick-outcome.js';
 import { runCheckTick } from './run-check-tick.js';
 import type { TickDeps } from './tick-deps.js';
@@ -40,12 +38,7 @@ export async function runTick(config: WatchdogConfig, deps: RunTickDeps): Promis
   let outcome: TickOutcome;
   try {
     // The secrets notifications use are kept from every command the tick runs.
-    const system = realSystem(
-      '/proc',
-      withoutVariables(env, secretNamesOf(config)),
-      deps.signal,
-      stoppedRecordPathFor(config.lock_path),
-    );
+    const system = tickSystemOf(config, env, deps.signal);
     // Heartbeats that share a folder reach it once per tick.
     const folders = new FolderCache();
     try {

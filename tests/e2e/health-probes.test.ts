@@ -174,6 +174,41 @@ describe('health probes, inside a PID namespace', () => {
     assert.equal(readFileSync(join(dir, 'starts.log'), 'utf8'), 'started\n', 'started once');
   });
 
+  it('a dry run asks a command probe without the notification secrets, as the tick does', async () => {
+    const { watchdog } = await startScenario(
+      {
+        heartbeat_path: undefined,
+        timeout_seconds: undefined,
+        // Fails, saying so, when the notification's secret reached it.
+        health: { type: 'command', command: 'test -z "$OPS_TOKEN" || { echo "saw the token"; exit 1; }' },
+        commands: { start: 'exec sleep 600' },
+        recovery_actions: ['kill', 'start'],
+      },
+      {
+        notify: {
+          channels: {
+            ops: { type: 'webhook', url: 'http://127.0.0.1:9/hooks/${OPS_TOKEN}', events: ['gave_up'] },
+          },
+        },
+      },
+    );
+    const env = { OPS_TOKEN: 's3cret-token' };
+    const tick = await watchdog(['check', '--verbose'], env);
+    assert.match(tick.stdout + tick.stderr, /app: healthy/, 'the tick keeps the secret from the probe');
+    const dryRun = await watchdog(['check', '--dry-run'], env);
+    assert.equal(dryRun.code, 0, dryRun.stderr);
+    assert.doesNotMatch(dryRun.stdout, /probe_failed|s3cret/);
+    assert.match(dryRun.stdout, /health probe answered: command .*exited 0/);
+    const restart = await watchdog(['restart', 'app', '--dry-run'], env);
+    assert.equal(restart.code, 0, restart.stderr);
+    assert.doesNotMatch(restart.stdout, /probe_failed|s3cret/);
+    assert.match(
+      restart.stdout,
+      /^dry run: the checks and probes are asked; nothing is started, stopped, recorded or logged$/m,
+    );
+    assert.match(restart.stdout, /app: healthy \(.*health probe answered: command /);
+  });
+
   it('heartbeat and health: both must pass, and a heartbeat failure wins (the probe is not asked)', async () => {
     const server = await healthServer();
     const scenario = await startScenario({

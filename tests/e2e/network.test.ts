@@ -248,7 +248,10 @@ describe('watchdog check: the network ladder, end to end in a network namespace'
 
     assert.equal(result.code, 0, result.stderr);
     const lines = result.stdout.trimEnd().split('\n');
-    assert.equal(lines[0], `dry run of ${scenario.configPath}: nothing is run, recorded or logged`);
+    assert.equal(
+      lines[0],
+      `dry run of ${scenario.configPath}: the checks and probes are asked; nothing is started, stopped, recorded or logged`,
+    );
     assert.match(
       lines[1] ?? '',
       /^network wdeth0: no_carrier: no carrier on wdeth0 .*→ would climb the ladder \(1 consecutive failed check/,

@@ -511,7 +511,10 @@ describe('--dry-run (inside a PID namespace)', () => {
     assert.equal(await ns.state(hung), 'stopped');
 
     const startCommand = JSON.stringify(demoAppCommand());
-    assert.match(check.stdout, /^dry run of .*config\.json: nothing is run, recorded or logged$/m);
+    assert.match(
+      check.stdout,
+      /^dry run of .*config\.json: the checks and probes are asked; nothing is started, stopped, recorded or logged$/m,
+    );
     assert.match(check.stdout, /^app: timed_out \(.*\), failure 2\/2, recovery due → would run its recovery:$/m);
     for (const output of [check.stdout, restart.stdout]) {
       const lines = output.split('\n');

@@ -625,6 +625,39 @@ describe('fault injection: a watchdog stopped mid-run', () => {
         }
       },
     ));
+
+  it('SIGINT during `check --dry-run` while an HTTP health probe waits: the dry run ends at once', () =>
+    faultCase(
+      'u.10',
+      'SIGINT (Ctrl-C) to `check --dry-run` while its `http` health probe (a 30 s timeout) waits on a loopback server that never answers',
+      'it ends within seconds, not at the probe timeout; nothing recorded',
+      async (seen) => {
+        const requests: IncomingMessage[] = [];
+        const server = createServer((request) => requests.push(request));
+        const port = await listenOnFreePort(server);
+        try {
+          const world = await startFaultWorld('int-dry-probe');
+          writeFaultConfig(world.dir, {
+            app: {
+              health: { type: 'http', url: `http://127.0.0.1:${port}/health`, timeout_seconds: 30 },
+              commands: { start: PID_START },
+            },
+          });
+          const run = await startWatchdog(world, ['check', '--dry-run']);
+          await waitFor('the probe to send its request', () => requests.length === 1);
+          const ended = await stopWith(world, run, 'SIGINT');
+          seen.note('dry run', `exit ${String(ended.code)} ${ended.afterMs}ms after SIGINT`);
+          seen.note('stdout', ended.stdout.trim().split('\n').at(-1) ?? '');
+
+          assert.ok(ended.afterMs < 10_000, 'it ended within seconds, not at the probe timeout');
+          assert.match(ended.stdout, /app: check_error \(the watchdog was asked to stop while probing; not counted/);
+          assert.equal(existsSync(world.dbPath), false, 'nothing recorded');
+        } finally {
+          server.closeAllConnections();
+          server.close();
+        }
+      },
+    ));
 });
 
 interface UplinkWorld {

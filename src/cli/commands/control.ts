@@ -1,3 +1,4 @@
+import { tickSystemOf } from '../../tick/tick-system.js';
 import type { ProcessConfig, WatchdogConfig } from '../../config/types.js';
 import { escapeUntrustedLine } from '../../display/escape-untrusted.js';
 import {
@@ -12,8 +13,7 @@ import { readHeartbeatFile } from '../../heartbeat/read-heartbeat-file.js';
 import { acquireTickLockWaiting } from '../../lock/acquire-lock.js';
 import { openAuditStore, type AuditStore } from '../../store/audit-store.js';
 import { stopSignalOf } from '../../system/stop-signal.js';
-import { realSystem } from '../../system/system.js';
-import { resumeLeftStopped, stoppedRecordPathFor } from '../../system/stopped-record.js';
+import { resumeLeftStopped } from '../../system/stopped-record.js';
 import { machineName } from '../../system/machine-name.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
@@ -24,7 +24,6 @@ import { openLog } from '../open-log.js';
 import { requestedBy } from '../requested-by.js';
 import { notifierFor } from '../../notify/queue/queue-event.js';
 import { deliverQueued } from '../../tick/deliver-queued.js';
-import { secretNamesOf, withoutVariables } from '../../notify/withhold-secrets.js';
 
 export type ControlCommand = 'on' | 'off' | 'restart' | 'reset' | 'stop-all' | 'start-all';
 
@@ -61,12 +60,7 @@ export async function runControl(command: ControlCommand, args: ControlArgs, io:
       });
       try {
         // The secrets notifications use are kept from every command it runs.
-        const system = realSystem(
-          '/proc',
-          withoutVariables(process.env, secretNamesOf(config)),
-          signal,
-          stoppedRecordPathFor(config.lock_path),
-        );
+        const system = tickSystemOf(config, process.env, signal);
         const resumed = resumeLeftStopped(config.lock_path, system);
         if (resumed !== undefined) log.logger.warn(resumed);
         const deps: ControlDeps = {

@@ -10,6 +10,12 @@ import { assessedCheckOf } from '../../tick/filesystem-check.js';
 import type { FilesystemPreview } from '../../tick/preview-filesystems.js';
 
 /**
+ * What a dry run does, said first: it asks the checks and the probes (a command probe runs,
+ * so the preview knows what the tick would decide), and changes nothing.
+ */
+export const DRY_RUN_DOES = 'the checks and probes are asked; nothing is started, stopped, recorded or logged';
+
+/**
  * `check --dry-run`'s lines before the network part: the config's warnings, and a line per
  * process with the actions it would run (network/format/format-network-preview.ts tells the rest).
  */
@@ -18,7 +24,7 @@ export function formatTickPreview(
   warnings: readonly string[],
   processes: readonly ProcessPreview[],
 ): string[] {
-  const lines = [`dry run of ${config.config_path}: nothing is run, recorded or logged`];
+  const lines = [`dry run of ${config.config_path}: ${DRY_RUN_DOES}`];
   for (const warning of warnings) lines.push(`config warning: ${warning}`);
   for (const process of processes) lines.push(...formatProcessPreview(process));
   return lines;

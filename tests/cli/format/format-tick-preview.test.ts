@@ -75,7 +75,7 @@ describe('formatTickPreview', () => {
     it(name, () => {
       const lines = formatTickPreview(CONFIG, [], [preview]);
       assert.deepEqual(lines, [
-        'dry run of /etc/watchdog/config.json: nothing is run, recorded or logged',
+        'dry run of /etc/watchdog/config.json: the checks and probes are asked; nothing is started, stopped, recorded or logged',
         ...expected,
       ]);
     });
@@ -83,7 +83,7 @@ describe('formatTickPreview', () => {
 
   it("puts the config's warnings under the first line", () => {
     assert.deepEqual(formatTickPreview(CONFIG, ['a warning'], []), [
-      'dry run of /etc/watchdog/config.json: nothing is run, recorded or logged',
+      'dry run of /etc/watchdog/config.json: the checks and probes are asked; nothing is started, stopped, recorded or logged',
       'config warning: a warning',
     ]);
   });
