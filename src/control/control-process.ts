@@ -51,9 +51,10 @@ export async function turnOff(process: ProcessConfig, deps: ControlDeps): Promis
   deps.audit.write((db) => setOff(db, process.key, now, deps.requestedBy));
   deps.logger.info(`${process.key}: turned off by ${deps.requestedBy} (${deps.command})`);
   // Checked after turning off, so the trigger reads `off`; the kill still takes the heartbeat's PID.
-  const current = await assessNow(process, deps);
+  // Not probed: the state is `off` whatever the probe says, and what kill stops never depends on it.
+  const current = await assessNow(process, deps, { probe: false });
   const report = await run(process, 'stop', ['kill'], current, deps);
-  await settle(process, deps);
+  await settle(process, deps, { probe: false });
   const message = offMessage(report);
   tellOnOff('process_off', process, 'turned off', message, deps);
   return { processKey: process.key, outcome: report.outcome, message, report };
@@ -171,9 +172,15 @@ function startFactsNow(
  * Its `health` probe is asked again, as a person's command acts on the app as it is now
  * (`on` must not take a dead app for up), before and after the command acts.
  */
-async function assessNow(process: ProcessConfig, deps: ControlDeps): Promise<Assessment> {
+async function assessNow(
+  process: ProcessConfig,
+  deps: ControlDeps,
+  { probe = true }: { probe?: boolean } = {},
+): Promise<Assessment> {
   const checkDeps = checkProcessDepsOf(deps.config, deps.system, deps.readHeartbeat);
-  const checked = await probeCheck(process, checkProcess(process, checkDeps), probeDepsOf(deps.system));
+  const checked = await probeCheck(process, checkProcess(process, checkDeps), probeDepsOf(deps.system), {
+    off: !probe,
+  });
   const previous = readPreviousState(deps.audit.db, process.key);
   const clock = graceClockOf(deps.system.processes);
   const assessment = assessProcess(process, checked, previous, {
@@ -186,8 +193,8 @@ async function assessNow(process: ProcessConfig, deps: ControlDeps): Promise<Ass
 }
 
 /** Once the command has acted: what it left (stopped, starting, up), as `status` and the next tick see it. */
-async function settle(process: ProcessConfig, deps: ControlDeps): Promise<void> {
-  await assessNow(process, deps);
+async function settle(process: ProcessConfig, deps: ControlDeps, how: { probe?: boolean } = {}): Promise<void> {
+  await assessNow(process, deps, how);
 }
 
 function run(

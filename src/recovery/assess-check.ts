@@ -85,7 +85,11 @@ export function assessCheck(
   clock?: GraceClock,
 ): Assessment {
   const held = (state: 'off' | 'gave_up', reason: string): Assessment => ({
-    verdict: { ...checked, state, reason: `${reason}; heartbeat: ${checked.state} (${checked.reason})` },
+    verdict: {
+      ...checked,
+      state,
+      reason: `${reason}; ${checkLabel(checked.state)}: ${checked.state} (${checked.reason})`,
+    },
     checked,
     consecutiveFailures: 0,
     recoveryDue: false,
@@ -125,7 +129,7 @@ export function assessCheck(
         verdict: {
           ...assessed,
           state: 'gave_up',
-          reason: `${guard.reason}; heartbeat: ${assessed.state} (${assessed.reason})`,
+          reason: `${guard.reason}; ${checkLabel(assessed.state)}: ${assessed.state} (${assessed.reason})`,
         },
         checked,
         consecutiveFailures: 0,
@@ -175,6 +179,11 @@ function inStartGrace(
     gone: false,
     reason: `started ${waited} ago, waiting for ${awaited(checked.state)} (${left} of grace left); ${checked.reason}`,
   };
+}
+
+/** What told the state a held check wraps: its health probe for `probe_failed`, else its heartbeat (as always said). */
+function checkLabel(state: HealthVerdict['state']): string {
+  return state === 'probe_failed' ? 'health probe' : 'heartbeat';
 }
 
 /** What a check in its start grace waits for, in a few words. */

@@ -95,6 +95,30 @@ export function readProcessStatesAt(dbPath: string): Map<string, ProcessStateRow
   return readFrom(dbPath, readProcessStates, () => new Map());
 }
 
+/**
+ * The keys of the processes turned off, read-only; none when there is no database yet, or it
+ * cannot be read. Only to spare an off process its probe: the state recorded is `off` from the
+ * tick's own read, so an off flag missed here (one waiting in the journal of a degraded
+ * store) costs a probe, never a wrong state.
+ */
+export function offKeysAt(dbPath: string): Set<string> {
+  try {
+    return readFrom(
+      dbPath,
+      (db) =>
+        new Set(
+          db
+            .prepare<[], { process_key: string }>('SELECT process_key FROM process_state WHERE off_since IS NOT NULL')
+            .all()
+            .map((row) => row.process_key),
+        ),
+      () => new Set<string>(),
+    );
+  } catch {
+    return new Set();
+  }
+}
+
 /** Reads the database at `dbPath` read-only with `read`, or returns `empty()` when there is none yet. */
 export function readFrom<T>(dbPath: string, read: (db: Store) => T, empty: () => T): T {
   const db = openStoreForReading(dbPath);

@@ -111,7 +111,10 @@ async function previewProcess(
 ): Promise<ProcessPreview> {
   const checkDeps = { ...checkProcessDepsOf(config, system, readHeartbeat), nowMs };
   const clock = graceClockOf(system.processes);
-  const heartbeat = await probeCheck(process, checkProcess(process, checkDeps), probeDepsOf(system));
+  // Not for a process turned off, as the tick (its state is `off` whatever a probe says).
+  const heartbeat = await probeCheck(process, checkProcess(process, checkDeps), probeDepsOf(system), {
+    off: previous.offSince !== null,
+  });
   // Measured and judged as the tick would, against the sample the last tick kept (none is written).
   const limits = hasLimits(process)
     ? checkLimits(process, heartbeat, { started: previous.startedInstance, previous: cpuSample }, system.processes)

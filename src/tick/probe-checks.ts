@@ -19,17 +19,20 @@ export interface ProbedVerdict {
  * process without a probe costs nothing. Runs before the tick's transaction opens, as a probe
  * waits on the network or a command. Never rejects.
  *
+ * A process turned `off` (`off: true`) is not probed: its recorded state is `off` whatever the
+ * probe says, and a probe costs a command or a connection at every tick for nothing.
+ *
  * A probe cut short because the watchdog was asked to stop (`signal`: its command is stopped)
  * says nothing of the app: its check is `check_error`, which is not counted against it.
  */
 export function probeChecks(
-  verdicts: readonly { process: ProcessConfig; verdict: HealthVerdict }[],
+  verdicts: readonly { process: ProcessConfig; verdict: HealthVerdict; off?: boolean }[],
   deps: HealthProbeDeps & { signal?: AbortSignal | undefined },
 ): Promise<ProbedVerdict[]> {
   return Promise.all(
-    verdicts.map(async ({ process, verdict }): Promise<ProbedVerdict> => {
+    verdicts.map(async ({ process, verdict, off = false }): Promise<ProbedVerdict> => {
       const { health } = process;
-      if (health === undefined || !shouldProbe(verdict)) return { process, verdict, probe: undefined };
+      if (health === undefined || off || !shouldProbe(verdict)) return { process, verdict, probe: undefined };
       const probe = await runHealthProbe({ ...process, health }, deps);
       if (!probe.answered && deps.signal?.aborted === true) {
         const reason = `the watchdog was asked to stop while probing; not counted (${probe.probe}: ${probe.detail})`;
@@ -45,8 +48,9 @@ export async function probeCheck(
   process: ProcessConfig,
   verdict: HealthVerdict,
   deps: HealthProbeDeps & { signal?: AbortSignal | undefined },
+  { off = false }: { off?: boolean } = {},
 ): Promise<HealthVerdict> {
-  const [probed] = await probeChecks([{ process, verdict }], deps);
+  const [probed] = await probeChecks([{ process, verdict, off }], deps);
   return probed?.verdict ?? verdict;
 }
 

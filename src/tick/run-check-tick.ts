@@ -16,6 +16,7 @@ import { runFilesystemStage } from './run-filesystem-stage.js';
 import { assessedCheckOf } from './filesystem-check.js';
 import { checkProcess, configuredKeysOf } from './check-process.js';
 import { probeChecks, probeDepsOf } from './probe-checks.js';
+import { offKeysAt } from '../store/read-state.js';
 import { applyProbe } from '../health/apply-probe.js';
 import { checkTickLimits, recordTickUsage } from './check-tick-limits.js';
 import { recordTickChecks } from './record-tick-checks.js';
@@ -62,8 +63,10 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
         ancestors: () => system.ancestors(),
       });
     // Probed before the store opens: a probe waits on the network or a command, never inside a transaction.
+    // A process turned off is not probed; its off flag read before, read-only (offKeysAt).
+    const off = offKeysAt(config.db_path);
     const probed = await probeChecks(
-      enabled.map((process) => ({ process, verdict: check(process) })),
+      enabled.map((process) => ({ process, verdict: check(process), off: off.has(process.key) })),
       probeDepsOf(system),
     );
     const verdicts = probed.map(({ process, verdict }) => ({ process, verdict }));

@@ -209,6 +209,31 @@ describe('health probes, inside a PID namespace', () => {
     assert.match(restart.stdout, /app: healthy \(.*health probe answered: command /);
   });
 
+  it('an off process is not probed: not by `off`, not by the tick, not by the dry run; `on` probes again', async () => {
+    const { watchdog, dir, dbPath } = await startScenario({
+      heartbeat_path: undefined,
+      timeout_seconds: undefined,
+      // Each time it is asked, it says so.
+      health: { type: 'command', command: 'echo asked >> probed.log' },
+      commands: { start: 'exec sleep 613' },
+      recovery_actions: ['kill', 'start'],
+    });
+    const asked = (): number =>
+      existsSync(join(dir, 'probed.log')) ? readFileSync(join(dir, 'probed.log'), 'utf8').split('\n').length - 1 : 0;
+    const off = await watchdog(['off', 'app']);
+    assert.equal(off.code, 0, off.stderr);
+    assert.equal(asked(), 0, '`off` assesses without probing: its kill target never depends on the probe');
+    const tick = await watchdog(['check']);
+    assert.equal(tick.code, 0, tick.stderr);
+    assert.equal(checksIn(dbPath).at(-1)?.health, 'off');
+    const dryRun = await watchdog(['check', '--dry-run']);
+    assert.match(dryRun.stdout, /app: off \(turned off by /);
+    assert.equal(asked(), 0, 'neither the tick nor the dry run probed an off process');
+    const on = await watchdog(['on', 'app']);
+    assert.equal(on.code, 0, on.stderr);
+    assert.ok(asked() > 0, '`on` probes again');
+  });
+
   it('heartbeat and health: both must pass, and a heartbeat failure wins (the probe is not asked)', async () => {
     const server = await healthServer();
     const scenario = await startScenario({

@@ -93,6 +93,17 @@ const cases: Case[] = [
     reason: /^turned off at 2026-06-30T11:00:00\.000000\+00:00; heartbeat: no_heartbeat \(no heartbeat file\)$/,
   },
   {
+    name: 'off wrapping a failed health probe names the probe, not a heartbeat',
+    checked: verdictOf('probe_failed', 'health probe failed: tcp 127.0.0.1:1883: ECONNREFUSED (after 1 ms)'),
+    previous: { ...NO_PREVIOUS_STATE, offSince: '2026-06-30T11:00:00.000000+00:00', offBy: 'alice' },
+    nowMs: IN_GRACE_MS,
+    state: 'off',
+    failures: 0,
+    due: false,
+    reason:
+      /^turned off by alice at 2026-06-30T11:00:00\.000000\+00:00; health probe: probe_failed \(health probe failed: tcp /,
+  },
+  {
     name: 'off wins over the start grace period',
     checked: verdictOf('no_heartbeat', 'no heartbeat file'),
     previous: { ...afterStart(3), offSince: '2026-06-30T12:00:10.000000+00:00', offBy: 'bob' },
