@@ -24,6 +24,10 @@ export interface StartFacts {
   recordedLivePid: number | undefined;
   /** The actions stop the running instance (`kill`) before the start. */
   kills: boolean;
+  /** Checked by its `health` probe alone (no heartbeat, no `match`): nothing names a PID, so kill can find only the instance the watchdog started. */
+  probeAlone: boolean;
+  /** Whether the instance the watchdog started is proven gone (`isStartedInstanceGone`); `undefined` when none is on record. */
+  startedGone: boolean | undefined;
 }
 
 /** Why a start is refused: a stable word for the audit log and the tests. */
@@ -64,6 +68,8 @@ export function decideStart(facts: StartFacts): StartDecision {
       'unknown',
       `cannot tell whether it runs (${facts.reason}); not starting what may be a second copy (${FORCE})`,
     );
+  const blind = probeAloneRefusal(facts);
+  if (blind !== undefined) return no('unknown', blind);
   if (!facts.kills) {
     const live = TRUSTED_LIVE.has(facts.heartbeat)
       ? 'its heartbeat names a live process'
@@ -79,6 +85,26 @@ export function decideStart(facts: StartFacts): StartDecision {
       );
   }
   return { start: true };
+}
+
+/**
+ * Cron's start of an app checked by its `health` probe alone, refused unless kill has
+ * something proven to stop: the instance the watchdog started, alive (kill stops it), or
+ * proven gone (nothing of it runs; a record of an earlier boot is, which lets a vendor agent
+ * only the watchdog launches come up after a reboot). Otherwise, with no instance on record
+ * or one not proven gone, the app may run started another way (a systemd unit, a boot
+ * script) that kill can never find, hung and holding its port: a start beside it is a second
+ * copy, every recovery of an unattended device. A person's `on` or `restart` still starts it:
+ * they say it is theirs to start (docs/health-probes.md, "What kill can find").
+ */
+function probeAloneRefusal(facts: StartFacts): string | undefined {
+  if (facts.intent !== 'recover' || !facts.probeAlone || !facts.kills) return undefined;
+  if (facts.recordedLivePid !== undefined || facts.startedGone === true) return undefined;
+  const what =
+    facts.startedGone === undefined
+      ? 'no instance the watchdog started is on record'
+      : 'the instance the watchdog started is not proven gone';
+  return `checked by its health probe alone, and kill has nothing proven to stop (${what}): the app may run started another way (systemd, a boot script), so a start may be a second copy; \`watchdog on\` or \`watchdog restart\` starts it (${facts.reason})`;
 }
 
 /**

@@ -15,7 +15,12 @@ export function startFactsOf(
   assessment: Pick<Assessment, 'verdict' | 'checked' | 'guard'>,
   started: StartedInstance | undefined,
   processes: ProcessInspector,
-  expected: { match?: RegExp | undefined; user?: UserAccount | undefined } = {},
+  expected: {
+    match?: RegExp | undefined;
+    user?: UserAccount | undefined;
+    heartbeat_path?: string | undefined;
+    health?: unknown;
+  } = {},
 ): StartFacts {
   const recordedLivePid =
     started !== undefined && isRecordedInstanceAlive(started, processes) ? started.pid : undefined;
@@ -38,7 +43,18 @@ export function startFactsOf(
     untrustedLivePid: untrustedLive && named !== recordedLivePid ? named : undefined,
     recordedLivePid,
     kills: request.actions.includes('kill'),
+    probeAlone: expected.health !== undefined && expected.heartbeat_path === undefined && expected.match === undefined,
+    startedGone: started === undefined ? undefined : provenGone(started, processes),
   };
+}
+
+/** {@link isStartedInstanceGone}, a process table that cannot be read proving nothing. */
+function provenGone(started: StartedInstance, processes: ProcessInspector): boolean {
+  try {
+    return isStartedInstanceGone(started, processes);
+  } catch {
+    return false;
+  }
 }
 
 /**

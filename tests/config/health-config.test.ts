@@ -98,7 +98,7 @@ describe('the health key', () => {
     assert.ok(
       warnings.some((warning) =>
         warning.startsWith(
-          'processes.web.health: is the only check: kill finds only an instance the watchdog started itself',
+          'processes.web.health: is the only check: kill finds only an instance the watchdog started itself, so cron starts the app only when it has that instance to stop or it is proven gone; with none on record (before a first `watchdog on`, or an app started by systemd or a boot script) a failed probe is refused, not recovered',
         ),
       ),
       warnings.join('\n'),

@@ -19,6 +19,8 @@ const facts = (
   guard: undefined,
   untrustedLivePid: undefined,
   recordedLivePid: undefined,
+  probeAlone: false,
+  startedGone: undefined,
   ...fields,
 });
 

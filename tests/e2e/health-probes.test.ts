@@ -4,7 +4,7 @@
 // this test on 127.0.0.1 (nothing leaves loopback). What is asserted is what a user sees: the
 // output, the exit codes, the audit rows, `status` and the metrics textfile.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -54,7 +54,13 @@ describe('health probes, inside a PID namespace', () => {
       {
         metrics: { textfile_path: 'metrics/watchdog.prom' },
         notify: {
-          channels: { ops: { type: 'command', command: 'cat >> notified.jsonl', events: ['recovery_started'] } },
+          channels: {
+            ops: {
+              type: 'command',
+              command: 'cat >> notified.jsonl',
+              events: ['recovery_started', 'recovery_refused'],
+            },
+          },
         },
       },
     );
@@ -107,8 +113,34 @@ describe('health probes, inside a PID namespace', () => {
     assert.match(dryRun.stdout, /exited 3/);
     assert.equal(checksIn(dbPath).length, 1, 'the dry run records nothing');
 
+    // Nothing the watchdog started is on record, so kill has nothing proven to stop, and the app
+    // may run started another way (the stranger): cron refuses the start, a second copy.
     const second = await watchdog(['check']);
-    assert.equal(second.code, 0, `${second.stdout}${second.stderr}\n${outputLogText(scenario)}`);
+    const refusal = recoveriesIn(dbPath).at(-1);
+    assert.equal(refusal?.outcome, 'skipped', JSON.stringify(refusal));
+    assert.equal(refusal?.trigger_health, 'probe_failed');
+    assert.match(
+      refusal?.detail ?? '',
+      /^checked by its health probe alone, and kill has nothing proven to stop \(no instance the watchdog started is on record\): the app may run started another way/,
+    );
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(
+      readFileSync(join(dir, 'logs', 'watchdog.log'), 'utf8'),
+      /app: recovery refused: checked by its health probe alone/,
+    );
+    assert.ok(!existsSync(join(dir, 'up.flag')), 'nothing was started');
+    assert.equal(await ns.state(stranger), 'alive', 'the app someone else started was not signalled');
+
+    // A person says it is theirs to start: `on` starts it, and the watchdog records its instance.
+    const started = await watchdog(['on', 'app']);
+    assert.equal(started.code, 0, `${started.stdout}${started.stderr}\n${outputLogText(scenario)}`);
+    assert.ok(existsSync(join(dir, 'up.flag')), 'the start ran');
+
+    // When it fails again, kill has the recorded instance to stop: cron recovers it.
+    rmSync(join(dir, 'up.flag'));
+    await watchdog(['check']);
+    const recovered = await watchdog(['check']);
+    assert.equal(recovered.code, 0, `${recovered.stdout}${recovered.stderr}\n${outputLogText(scenario)}`);
     const recovery = recoveriesIn(dbPath).at(-1);
     assert.equal(recovery?.trigger_health, 'probe_failed');
     assert.match(recovery?.trigger_reason ?? '', reason);
@@ -117,13 +149,13 @@ describe('health probes, inside a PID namespace', () => {
       recovery?.actions.map((action) => action.action),
       ['kill', 'clear_db', 'start'],
     );
-    assert.equal(recovery?.actions.at(-1)?.outcome, 'ok');
-    assert.ok(existsSync(join(dir, 'up.flag')), 'the start ran');
-    assert.notEqual(
+    assert.equal(
       recovery?.actions[0]?.outcome,
       'ok',
-      `kill found nothing to stop: ${recovery?.actions[0]?.detail ?? ''}`,
+      `kill stopped the instance on record: ${recovery?.actions[0]?.detail ?? ''}`,
     );
+    assert.equal(recovery?.actions.at(-1)?.outcome, 'ok');
+    assert.ok(existsSync(join(dir, 'up.flag')), 'the start ran');
     assert.equal(await ns.state(stranger), 'alive', 'the app someone else started was not signalled');
     const told = readFileSync(join(dir, 'notified.jsonl'), 'utf8')
       .trim()
@@ -131,9 +163,12 @@ describe('health probes, inside a PID namespace', () => {
       .map((line) => JSON.parse(line) as { event: string; details: { trigger?: string; reason?: string } });
     assert.deepEqual(
       told.map(({ event, details }) => [event, details.trigger]),
-      [['recovery_started', 'probe_failed']],
+      [
+        ['recovery_refused', undefined],
+        ['recovery_started', 'probe_failed'],
+      ],
     );
-    assert.match(told[0]?.details.reason ?? '', reason);
+    assert.match(told[1]?.details.reason ?? '', reason);
 
     const third = await watchdog(['check']);
     assert.equal(third.code, 0, third.stderr);
@@ -143,13 +178,15 @@ describe('health probes, inside a PID namespace', () => {
     assert.equal(processStateIn(dbPath)?.last_health, 'healthy');
 
     // `on` probes again: the app answers, so nothing is started beside it.
+    const starts = recoveriesIn(dbPath).filter((row) => row.outcome !== 'skipped').length;
+    assert.equal(starts, 2, '`on` and the recovery');
     const on = await watchdog(['on', 'app']);
     assert.equal(on.code, 0, on.stderr);
     assert.match(
       on.stdout,
       /already running and healthy \(no heartbeat file or match: its health probe decides; health probe answered: command /,
     );
-    assert.equal(recoveriesIn(dbPath).filter((row) => row.outcome !== 'skipped').length, 1, 'no second start');
+    assert.equal(recoveriesIn(dbPath).filter((row) => row.outcome !== 'skipped').length, starts, 'no second start');
   });
 
   it('an app that listens late is starting inside its start grace, not killed and started again', async () => {

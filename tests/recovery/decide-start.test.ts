@@ -13,6 +13,8 @@ const facts = (intent: StartIntent, state: HealthState, fields: Partial<StartFac
   untrustedLivePid: undefined,
   recordedLivePid: undefined,
   kills: true,
+  probeAlone: false,
+  startedGone: undefined,
   ...fields,
 });
 
@@ -75,6 +77,38 @@ describe('decideStart', () => {
       'probe failed, without kill, forced',
       ['start', 'restart'],
       facts('recover', 'probe_failed', { kills: false, force: true }),
+      'start',
+    ],
+    // Health alone: kill can stop only an instance the watchdog started. Cron starts only when
+    // kill has it to stop, or it is proven gone: else the app may run, started another way.
+    [
+      'health alone, probe failed, nothing on record',
+      ['recover'],
+      facts('recover', 'probe_failed', { probeAlone: true }),
+      'unknown',
+    ],
+    [
+      '... a person still starts it',
+      ['start', 'restart'],
+      facts('recover', 'probe_failed', { probeAlone: true }),
+      'start',
+    ],
+    [
+      'health alone, the started instance not proven gone',
+      ['recover'],
+      facts('recover', 'probe_failed', { probeAlone: true, startedGone: false }),
+      'unknown',
+    ],
+    [
+      'health alone, the started instance alive: kill stops it first',
+      ['recover'],
+      facts('recover', 'probe_failed', { probeAlone: true, recordedLivePid: 77, startedGone: false }),
+      'start',
+    ],
+    [
+      'health alone, the started instance proven gone (or of an earlier boot)',
+      ['recover'],
+      facts('recover', 'probe_failed', { probeAlone: true, startedGone: true }),
       'start',
     ],
     // Nothing named alive by the heartbeat: a daemon left by an earlier start is what may run.
