@@ -25,6 +25,13 @@ export type HttpOutcome =
   /** `aborted`: dropped because `signal` aborted. */
   | { kind: 'error'; detail: string; aborted?: true };
 
+/**
+ * How much of response headers is read: 64 KiB, not Node's 16 KiB, past which a healthy
+ * service with many cookies or a long CSP header would fail (HPE_HEADER_OVERFLOW). Still a
+ * bound: a hostile server cannot make the watchdog hold more.
+ */
+const MAX_HEADER_BYTES = 64 * 1024;
+
 const ABORTED: HttpOutcome = { kind: 'error', detail: 'aborted: the watchdog was asked to stop', aborted: true };
 
 /**
@@ -50,20 +57,24 @@ export function httpRequest({
     return Promise.resolve({ kind: 'error', detail: `unsupported protocol ${url.protocol} (only http: and https:)` });
   const length = body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) };
   return new Promise((resolve) => {
-    const request = send(url, { method, agent: false, headers: { ...headers, ...length } }, (response) => {
-      if (headersOnly) {
-        // Destroying it without an error emits none.
-        response.destroy();
-        finish({ kind: 'response', status: response.statusCode ?? 0 });
-        return;
-      }
-      // Read to the end, so the status stands for a whole answer; the body itself is not wanted.
-      response.resume();
-      response.on('end', () => finish({ kind: 'response', status: response.statusCode ?? 0 }));
-      response.on('error', (error) =>
-        finish({ kind: 'error', detail: systemErrorCode(error) ?? describeError(error) }),
-      );
-    });
+    const request = send(
+      url,
+      { method, agent: false, maxHeaderSize: MAX_HEADER_BYTES, headers: { ...headers, ...length } },
+      (response) => {
+        if (headersOnly) {
+          // Destroying it without an error emits none.
+          response.destroy();
+          finish({ kind: 'response', status: response.statusCode ?? 0 });
+          return;
+        }
+        // Read to the end, so the status stands for a whole answer; the body itself is not wanted.
+        response.resume();
+        response.on('end', () => finish({ kind: 'response', status: response.statusCode ?? 0 }));
+        response.on('error', (error) =>
+          finish({ kind: 'error', detail: systemErrorCode(error) ?? describeError(error) }),
+        );
+      },
+    );
     const finish = (outcome: HttpOutcome): void => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);

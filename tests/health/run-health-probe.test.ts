@@ -81,6 +81,21 @@ describe('runHealthProbe over HTTP on loopback', () => {
     assert.equal(result.probe, `http http://127.0.0.1:${port}/health`);
   });
 
+  it(
+    'answers past Node’s 16 KB of response headers (many cookies): a big header is no failure',
+    hangGuard,
+    async () => {
+      const { port } = await serve((_request, response) =>
+        response.writeHead(200, { 'x-padding': 'a'.repeat(24 * 1024) }).end('ok'),
+      );
+      const result = await runHealthProbe(
+        probed({ type: 'http', url: `http://127.0.0.1:${port}/`, expect_status: 200, timeout_seconds: 5 }),
+        deps,
+      );
+      assert.deepEqual([result.answered, result.detail], [true, 'HTTP 200']);
+    },
+  );
+
   it('fails on another status and says which it got', hangGuard, async () => {
     const { port } = await serve((_request, response) => response.writeHead(503).end('busy'));
     const result = await runHealthProbe(
