@@ -5,6 +5,30 @@ import type { HealthVerdict } from '../heartbeat/classify-heartbeat.js';
 import type { ProbeResult } from '../probes/probe.js';
 import type { System } from '../system/system.js';
 
+/**
+ * How many command probes run at once. A command is a fork through setpriv into a cgroup and
+ * a shell: dozens at once on a Pi's four cores and little memory would slow the very apps
+ * being probed. Four at once keeps a tick of many probes near the slowest few; HTTP and TCP
+ * probes cost a socket each and are not bounded.
+ */
+export const COMMAND_PROBES_AT_ONCE = 4;
+
+/** A counting semaphore: `acquire()` resolves, in order, once fewer than `size` hold a slot; it returns the release. */
+function slots(size: number): () => Promise<() => void> {
+  let free = size;
+  const waiting: (() => void)[] = [];
+  const release = (): void => {
+    const next = waiting.shift();
+    if (next === undefined) free += 1;
+    else next();
+  };
+  return async () => {
+    if (free > 0) free -= 1;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    return release;
+  };
+}
+
 /** One process's check with its health probe asked (`probe` undefined: it has none, or its other check failed). */
 export interface ProbedVerdict {
   process: ProcessConfig;
@@ -29,11 +53,23 @@ export function probeChecks(
   verdicts: readonly { process: ProcessConfig; verdict: HealthVerdict; off?: boolean }[],
   deps: HealthProbeDeps & { signal?: AbortSignal | undefined },
 ): Promise<ProbedVerdict[]> {
+  const forkSlot = slots(COMMAND_PROBES_AT_ONCE);
+  const commandDeps: HealthProbeDeps = {
+    ...deps,
+    runShellCommand: async (options) => {
+      const release = await forkSlot();
+      try {
+        return await deps.runShellCommand(options);
+      } finally {
+        release();
+      }
+    },
+  };
   return Promise.all(
     verdicts.map(async ({ process, verdict, off = false }): Promise<ProbedVerdict> => {
       const { health } = process;
       if (health === undefined || off || !shouldProbe(verdict)) return { process, verdict, probe: undefined };
-      const probe = await runHealthProbe({ ...process, health }, deps);
+      const probe = await runHealthProbe({ ...process, health }, commandDeps);
       if (!probe.answered && deps.signal?.aborted === true) {
         const reason = `the watchdog was asked to stop while probing; not counted (${probe.probe}: ${probe.detail})`;
         return { process, verdict: { ...verdict, state: 'check_error', reason }, probe };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ProbeResult, ProbeSpec } from '../../src/probes/probe.js';
-import { probeChecks } from '../../src/tick/probe-checks.js';
+import { COMMAND_PROBES_AT_ONCE, probeChecks } from '../../src/tick/probe-checks.js';
 import { processConfig } from '../helpers/process-config.js';
 import { verdictOf } from '../helpers/verdicts.js';
 
@@ -36,6 +36,30 @@ describe('probeChecks', () => {
       probed.map(({ verdict }) => verdict.state),
       ['healthy', 'probe_failed', 'healthy'],
     );
+  });
+
+  it('runs at most four command probes at a time, so a Pi is not asked to fork dozens at once', hangGuard, async () => {
+    let running = 0;
+    let most = 0;
+    const runShellCommand = async () => {
+      running += 1;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setImmediate(resolve));
+      running -= 1;
+      return { pid: 1, exitCode: 0, signal: null, timedOut: false, durationMs: 1, outputTail: '' };
+    };
+    const verdicts = Array.from({ length: 12 }, (_, index) => ({
+      process: processConfig({
+        key: `agent${index}`,
+        health: { type: 'command', command: 'true', timeout_seconds: 5 },
+      }),
+      verdict: verdictOf('healthy'),
+    }));
+    const probed = await probeChecks(verdicts, { env: {}, runShellCommand });
+    assert.equal(probed.length, 12);
+    assert.ok(probed.every(({ verdict }) => verdict.state === 'healthy'));
+    assert.equal(most, COMMAND_PROBES_AT_ONCE);
+    assert.equal(COMMAND_PROBES_AT_ONCE, 4);
   });
 
   it('asks no probe of a process whose other check failed, or that has none', async () => {
