@@ -58,7 +58,8 @@ const WRAPPING: ReadonlySet<string> = new Set(['off', 'starting', 'gave_up']);
  *
  * - `off` is shown as soon as it is set, even by a command that stopped before recording more.
  * - An `off` or `gave_up` recorded before a person cleared it shows the heartbeat's state behind it.
- * - The PID is one a trusted heartbeat proved live (healthy, timed out, error status), else
+ * - The PID is one a trusted heartbeat proved live (healthy, timed out, error status, or
+ *   healthy behind a failed health probe), else
  *   the started instance while it still runs, else none: a dead PID, or one that another
  *   process took, is `heartbeat_pid`, never `pid`.
  * - A process turned off shows no heartbeat facts unless its heartbeat names the live app
@@ -70,7 +71,11 @@ export function currentStateOf(row: StateRow, isAlive: (instance: StartedInstanc
   const off = row.off_since !== null;
   const started = startedInstanceOf(row);
   const startedPid = started !== undefined && isAlive(started) ? started.pid : null;
-  const heartbeatLive = behind !== null && TRUSTED_LIVE.has(behind as HealthState);
+  // A failed probe behind a heartbeat keeps the PID that heartbeat proved live (healthy before
+  // the probe), the one `kill` stops; with `health` alone no PID is recorded.
+  const heartbeatLive =
+    behind !== null &&
+    (TRUSTED_LIVE.has(behind as HealthState) || (behind === 'probe_failed' && row.last_pid !== null));
   const pid = heartbeatLive && row.last_pid !== null ? row.last_pid : startedPid;
   const { state, reason } = stateAndReason(
     row,

@@ -56,6 +56,28 @@ describe('currentStateOf', () => {
       },
     ],
     [
+      'a heartbeat whose app fails its health probe: the PID kill would stop is shown',
+      row({
+        last_health: 'probe_failed',
+        last_heartbeat_state: 'probe_failed',
+        last_reason: 'health probe failed: tcp 127.0.0.1:1883: ECONNREFUSED (after 1 ms)',
+      }),
+      dead,
+      { state: 'probe_failed', pid: 4321, identity: 'start_time', heartbeat_pid: 4321 },
+    ],
+    [
+      'health alone failing its probe, nothing started alive: no PID',
+      row({
+        last_health: 'probe_failed',
+        last_heartbeat_state: 'probe_failed',
+        last_pid: null,
+        last_identity: null,
+        last_reason: 'health probe failed: tcp 127.0.0.1:1883: ECONNREFUSED (after 1 ms)',
+      }),
+      dead,
+      { state: 'probe_failed', pid: null, identity: null },
+    ],
+    [
       'off recorded by the off command, the app stopped: no PID, no heartbeat facts',
       row({
         off_since: LATER,
