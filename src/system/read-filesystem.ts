@@ -1,5 +1,5 @@
-import { readFileSync, statfsSync } from 'node:fs';
-import { join } from 'node:path';
+import { lstatSync, readFileSync, statfsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describeError, systemErrorCode } from '../errors.js';
 import type { LinkTrust } from './link-trust.js';
 import { findMount, isReadOnlyMount, parseMountinfo } from './mountinfo.js';
@@ -23,8 +23,10 @@ export interface FilesystemFigures {
 
 /**
  * How reading went: the figures; `unavailable` when the folder is not there or its device
- * fails (the device's problem: a log folder removed, a disk gone, a card in error); `error`
- * when the watchdog could not look (its own side: procfs, permissions, a link it refuses).
+ * fails (the device's problem: a log folder removed, a disk gone, a card in error), or when
+ * an app's user put something in the way in a folder of its own (a link the watchdog does
+ * not follow, a mount root may not enter); `error` when the watchdog could not look (its
+ * own side: procfs, mountinfo, a permission it lacks in a folder of root's).
  */
 export type FilesystemRead =
   | { kind: 'read'; figures: FilesystemFigures }
@@ -54,14 +56,14 @@ export function readFilesystem(path: string, options: ReadFilesystemOptions = {}
   try {
     folder = reachFolder(path, { trust });
   } catch (error) {
-    return failed(error, path);
+    return failed(error, path, trust);
   }
   let stats;
   try {
     stats = statfsSync(inFolder(folder, '.'));
   } catch (error) {
     closeFolder(folder);
-    return failed(error, path);
+    return failed(error, path, trust);
   }
   try {
     const mounts = parseMountinfo(readFileSync(join(options.procRoot ?? '/proc', 'self/mountinfo'), 'utf8'));
@@ -85,11 +87,44 @@ export function readFilesystem(path: string, options: ReadFilesystemOptions = {}
   }
 }
 
-function failed(error: unknown, path: string): FilesystemRead {
+/**
+ * A link the walk refused is the doing of whoever could plant it (an app's user, in its own
+ * folder): counted, as removing the folder would be, and named, so it cannot hide a full
+ * disk as `check_error` forever. So is a permission refused inside a folder of such a user
+ * (root is refused only by what that user mounted there: FUSE without `allow_other`). A
+ * permission refused in root's own folders is the watchdog's trouble, never counted.
+ */
+function failed(error: unknown, path: string, trust: LinkTrust): FilesystemRead {
   const code = systemErrorCode(error);
   if (code === 'ENOENT') return { kind: 'unavailable', reason: `${path} does not exist` };
   if (code === 'ENOTDIR') return { kind: 'unavailable', reason: `${path} is not a folder` };
   if (code !== undefined && DEVICE_ERRORS.has(code))
     return { kind: 'unavailable', reason: `${path} cannot be read: ${describeError(error)}` };
+  if (code === 'EUNSAFEPATH')
+    return { kind: 'unavailable', reason: `${path} cannot be checked: ${describeError(error)}` };
+  if (code === 'EACCES' || code === 'EPERM') {
+    const owner = untrustedOwnerOnTheWay(path, trust);
+    if (owner !== undefined)
+      return {
+        kind: 'unavailable',
+        reason: `${path} cannot be checked: ${describeError(error)}, in ${owner.folder}, a folder of user ${owner.uid}`,
+      };
+  }
   return { kind: 'error', reason: `the watchdog could not read ${path}: ${describeError(error)}` };
+}
+
+/**
+ * The deepest folder of `path` (or above it) the watchdog can still look at, when it belongs
+ * to neither root nor the watchdog's user: where a refusal came from. Only says how a
+ * refusal is counted; nothing is read through it.
+ */
+function untrustedOwnerOnTheWay(path: string, trust: LinkTrust): { folder: string; uid: number } | undefined {
+  for (let folder = path; ; folder = dirname(folder)) {
+    try {
+      const { uid } = lstatSync(folder);
+      return uid === 0 || uid === trust.ownUid ? undefined : { folder, uid };
+    } catch {
+      if (folder === dirname(folder)) return undefined;
+    }
+  }
 }

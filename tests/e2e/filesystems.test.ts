@@ -3,7 +3,7 @@
 // tmpfs file systems, fills one up and remounts one read-only. Nothing outside the
 // namespace is mounted or changed; the namespace and its mounts end with the test.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
@@ -90,6 +90,34 @@ async function setUp(
 }
 
 describe('file systems, end to end (in a mount namespace of the test)', () => {
+  it("counts a full disk whose folder the app's user replaced with a link, naming the link", async () => {
+    const { dbPath, watchdog } = await setUp(
+      { logs: { path: 'fs/app/logs', min_free_mb: 1 } },
+      { consecutive_failures_threshold: 2 },
+      async (dir, ns) => {
+        chmodSync(dir, 0o755);
+        const fs = await mountTmpfs(ns, dir, 'fs', 4);
+        await ns.run(['sh', '-c', `mkdir -p ${fs}/app/real && chown -R 65534 ${fs}/app`]);
+        await ns.run(['dd', 'if=/dev/zero', `of=${fs}/app/real/big`, 'bs=64k', 'count=60', 'status=none']);
+        // The app's user hides the full folder behind a link of its own.
+        await ns.run(['su', '-s', '/bin/sh', 'nobody', '-c', `ln -s real ${fs}/app/logs`]);
+      },
+    );
+    await watchdog('check');
+    const second = await watchdog('check', '--verbose');
+    assert.match(
+      second.stdout,
+      /^logs: fs_unavailable \(.*\/fs\/app\/logs cannot be checked: .*\/fs\/app\/logs is a symbolic link in .*\/fs\/app, a folder of user 65534: not followed\), failure 2\/2\b/m,
+    );
+    assert.deepEqual(
+      historyOf(dbPath, 'logs').map((row) => [row.health, row.consecutive_failures]),
+      [
+        ['fs_unavailable', 1],
+        ['fs_unavailable', 2],
+      ],
+    );
+  });
+
   it('counts a full tmpfs to the threshold, runs its cleanup, and sees it healthy again', async () => {
     let logs = '';
     const { dbPath, metricsPath, watchdog, ns } = await setUp(

@@ -1,6 +1,17 @@
 import assert from 'node:assert/strict';
-import { lchownSync, mkdirSync, realpathSync, statfsSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  chownSync,
+  lchownSync,
+  mkdirSync,
+  realpathSync,
+  statfsSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
 import { readFilesystem } from '../../src/system/read-filesystem.js';
 import { hostileWorld, NEEDS_ROOT, OTHER_UID, ROOT, TEST_TRUST } from '../helpers/hostile-files.js';
@@ -84,17 +95,46 @@ describe('readFilesystem', () => {
     assert.equal(read.kind === 'read' ? read.figures.folder : read.reason, join(dir, 'target'));
   });
 
-  it('never follows a link another user could have planted: an error, not counted', NEEDS_ROOT, () => {
+  it('never follows a link another user could have planted: unavailable (counted), naming the link', NEEDS_ROOT, () => {
     assert.ok(ROOT);
     const { theirs } = hostileWorld();
     // The app's user points its folder at / (the root file system), to make the watchdog judge that instead.
     symlinkSync('/', join(theirs, 'logs'));
     lchownSync(join(theirs, 'logs'), OTHER_UID, OTHER_UID);
     const read = readFilesystem(join(theirs, 'logs'), { trust: TEST_TRUST });
-    assert.equal(read.kind, 'error');
+    assert.equal(read.kind, 'unavailable');
     assert.match(
-      read.kind === 'error' ? read.reason : '',
-      /is a symbolic link in .*a folder of user 65534.*not followed/,
+      read.kind === 'unavailable' ? read.reason : '',
+      /cannot be checked: .*\/logs is a symbolic link in .*a folder of user 65534.*not followed/,
     );
   });
+
+  // As a watchdog running as nobody (65534): a permission refused in another user's folder
+  // (as root is refused by a FUSE mount without allow_other) is counted; in root's, it is the
+  // watchdog's own trouble.
+  for (const { name, owner, kind } of [
+    { name: "another user's folder", owner: 4242, kind: 'unavailable' },
+    { name: "root's folder", owner: 0, kind: 'error' },
+  ]) {
+    it(`a permission refused in ${name} is ${kind}`, NEEDS_ROOT, () => {
+      const dir = makeTempDir();
+      chmodSync(dir, 0o755);
+      const closed = join(dir, 'closed');
+      mkdirSync(join(closed, 'logs'), { recursive: true });
+      chmodSync(closed, 0o700);
+      chownSync(closed, owner, owner);
+      const script = `import { readFilesystem } from ${JSON.stringify(pathToFileURL(resolve('src/system/read-filesystem.ts')).href)};
+        process.stdout.write(JSON.stringify(readFilesystem(${JSON.stringify(join(closed, 'logs'))}, { trust: { ownUid: ${OTHER_UID}, isPrivateGroup: () => false } })));`;
+      const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        uid: OTHER_UID,
+        gid: OTHER_UID,
+        encoding: 'utf8',
+      });
+      assert.equal(child.status, 0, child.stderr);
+      const read = JSON.parse(child.stdout) as { kind: string; reason: string };
+      assert.equal(read.kind, kind, read.reason);
+      assert.match(read.reason, /EACCES/);
+      if (kind === 'unavailable') assert.match(read.reason, new RegExp(`in ${closed}, a folder of user 4242$`));
+    });
+  }
 });
