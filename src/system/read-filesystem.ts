@@ -34,7 +34,7 @@ export type FilesystemRead =
   | { kind: 'error'; reason: string };
 
 export interface ReadFilesystemOptions {
-  /** Where procfs is mounted (default `/proc`): `self/mountinfo` is read there. */
+  /** Where procfs is mounted (default `/proc`): `self/mountinfo` and `self/fdinfo/N` are read there. */
   procRoot?: string | undefined;
   /** Who may have planted a link on the way (default: root and the watchdog's own user). */
   trust?: LinkTrust | undefined;
@@ -48,7 +48,9 @@ const DEVICE_ERRORS = new Set(['ENOENT', 'ENOTDIR', 'EIO', 'ENXIO', 'ENODEV', 'E
  * reading or writing, created or changed: the folder is reached with `O_PATH` (which opens
  * nothing), following a symbolic link only where root or the watchdog's user could have
  * planted it, and `statfs` asks through that descriptor, so a link swapped in after the walk
- * changes nothing. The mount is found in mountinfo by the folder's real path. Never throws.
+ * changes nothing. The mount is the one that descriptor is on, by the mount id the kernel
+ * gives in its fdinfo, so a mount covered by a later one above it is never taken for it;
+ * by the folder's real path only where fdinfo has no `mnt_id` (Linux before 3.15). Never throws.
  */
 export function readFilesystem(path: string, options: ReadFilesystemOptions = {}): FilesystemRead {
   const trust = options.trust ?? PROCESS_LINK_TRUST;
@@ -66,8 +68,10 @@ export function readFilesystem(path: string, options: ReadFilesystemOptions = {}
     return failed(error, path, trust);
   }
   try {
-    const mounts = parseMountinfo(readFileSync(join(options.procRoot ?? '/proc', 'self/mountinfo'), 'utf8'));
-    const mount = findMount(mounts, folder.path);
+    const procRoot = options.procRoot ?? '/proc';
+    const mounts = parseMountinfo(readFileSync(join(procRoot, 'self/mountinfo'), 'utf8'));
+    const mountId = mountIdOf(folder.fd, procRoot);
+    const mount = mounts.find((entry) => entry.mountId === mountId) ?? findMount(mounts, folder.path);
     if (mount === undefined) return { kind: 'error', reason: `no mount holds ${folder.path} in mountinfo` };
     return {
       kind: 'read',
@@ -85,6 +89,18 @@ export function readFilesystem(path: string, options: ReadFilesystemOptions = {}
   } finally {
     closeFolder(folder);
   }
+}
+
+/** The id of the mount a descriptor is on (`mnt_id:` in its fdinfo), `undefined` where the kernel does not say it. */
+function mountIdOf(fd: number, procRoot: string): number | undefined {
+  let text;
+  try {
+    text = readFileSync(join(procRoot, 'self/fdinfo', String(fd)), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const found = /^mnt_id:\s*(\d+)$/m.exec(text);
+  return found?.[1] === undefined ? undefined : Number(found[1]);
 }
 
 /**

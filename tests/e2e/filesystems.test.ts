@@ -90,6 +90,18 @@ async function setUp(
 }
 
 describe('file systems, end to end (in a mount namespace of the test)', () => {
+  it('reads the read-only flag of the mount its descriptor is on, not of a mount that one covers', async () => {
+    const { watchdog } = await setUp({ data: { path: 'a/b', fail_if_read_only: true } }, {}, async (dir, ns) => {
+      mkdirSync(join(dir, 'a/b'), { recursive: true });
+      // A read-only mount at a/b, then a read-write one at a over it: a/b is now the outer one's folder.
+      await ns.run(['mount', '-t', 'tmpfs', '-o', 'size=1m,ro', 'watchdog-test-inner', join(dir, 'a/b')]);
+      await ns.run(['mount', '-t', 'tmpfs', '-o', 'size=8m', 'watchdog-test-outer', join(dir, 'a')]);
+      await ns.run(['mkdir', join(dir, 'a/b')]);
+    });
+    const tick = await watchdog('check', '--verbose');
+    assert.match(tick.stdout, /^data: healthy \(8\.0 MiB free \(100\.0%\) on .*\/a \(tmpfs\)\)$/m, tick.stdout);
+  });
+
   it("counts a full disk whose folder the app's user replaced with a link, naming the link", async () => {
     const { dbPath, watchdog } = await setUp(
       { logs: { path: 'fs/app/logs', min_free_mb: 1 } },

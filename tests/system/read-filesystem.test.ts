@@ -3,8 +3,11 @@ import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
+  closeSync,
   lchownSync,
   mkdirSync,
+  openSync,
+  readFileSync,
   realpathSync,
   statfsSync,
   symlinkSync,
@@ -66,6 +69,30 @@ describe('readFilesystem', () => {
       const read = readFilesystem(dir, { procRoot: fakeProc(dir, mountOptions, superOptions), trust: TEST_TRUST });
       assert.equal(read.kind === 'read' && read.figures.readOnly, true, `${mountOptions} / ${superOptions}`);
     }
+  });
+
+  it('takes the mount the descriptor is on (fdinfo mnt_id), not a longer mount point it covers', () => {
+    const dir = realpathSync(makeTempDir());
+    const covered = join(dir, 'covered');
+    mkdirSync(covered);
+    const fd = openSync(dir, 'r');
+    const realId = Number(/^mnt_id:\s*(\d+)$/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'))?.[1]);
+    closeSync(fd);
+    const proc = makeTempDir('watchdog-fake-proc-');
+    mkdirSync(join(proc, 'self'));
+    // The real fdinfo, a fake mountinfo: the folder's own mount on `dir`, and a read-only one at
+    // `dir/covered` listed before it, which the mount on `dir` covers (a longer path, not reached).
+    symlinkSync('/proc/self/fdinfo', join(proc, 'self', 'fdinfo'));
+    writeFileSync(
+      join(proc, 'self', 'mountinfo'),
+      [
+        '21 1 8:1 / / rw,relatime shared:1 - ext4 /dev/root rw',
+        `40 21 0:50 / ${covered} ro,relatime shared:9 - tmpfs inner ro`,
+        `${realId} 21 0:51 / ${dir} rw,relatime shared:10 - tmpfs outer rw`,
+      ].join('\n'),
+    );
+    const read = readFilesystem(covered, { procRoot: proc, trust: TEST_TRUST });
+    assert.deepEqual(read.kind === 'read' ? [read.figures.mountPoint, read.figures.readOnly] : read, [dir, false]);
   });
 
   it('says a folder that is gone, or not a folder, is unavailable: the device or the config, not the watchdog', () => {
