@@ -13,17 +13,18 @@ export interface FilesystemFiguresRow {
   read_only: number;
 }
 
-/** Keeps what a check read; a check that read nothing (folder gone) removes the old figures, which would mislead. */
+/**
+ * Keeps what a check read. A check that read nothing (folder gone) keeps a row without
+ * figures, so the old ones are not shown beside it: a row, not a delete, as the journal a
+ * run writes while the database is locked carries rows and replays them, and a delete
+ * would be lost there.
+ */
 export function recordFilesystemFigures(
   db: Store,
   key: string,
   checkedAt: string,
   figures: FilesystemFigures | undefined,
 ): void {
-  if (figures === undefined) {
-    db.prepare('DELETE FROM filesystem_figures WHERE filesystem_key = ?').run(key);
-    return;
-  }
   db.prepare(
     `INSERT INTO filesystem_figures (filesystem_key, checked_at, mount_point, fs_type, size_bytes, free_bytes, read_only)
      VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -33,16 +34,18 @@ export function recordFilesystemFigures(
   ).run(
     key,
     checkedAt,
-    figures.mountPoint,
-    figures.fsType,
-    figures.sizeBytes,
-    figures.freeBytes,
-    figures.readOnly ? 1 : 0,
+    figures?.mountPoint ?? null,
+    figures?.fsType ?? null,
+    figures?.sizeBytes ?? null,
+    figures?.freeBytes ?? null,
+    figures === undefined ? null : figures.readOnly ? 1 : 0,
   );
 }
 
-/** The figures kept for every file system entry, by key. */
+/** The figures kept for every file system entry whose last check read some, by key. */
 export function readFilesystemFigures(db: Store): Map<string, FilesystemFiguresRow> {
-  const rows = db.prepare<[], FilesystemFiguresRow>('SELECT * FROM filesystem_figures').all();
+  const rows = db
+    .prepare<[], FilesystemFiguresRow>('SELECT * FROM filesystem_figures WHERE size_bytes IS NOT NULL')
+    .all();
   return new Map(rows.map((row) => [row.filesystem_key, row]));
 }

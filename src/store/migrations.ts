@@ -291,6 +291,28 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 14,
+    description: "a file system entry's figures may be NULL: its last check read none (its folder gone)",
+    up: (db) => {
+      // SQLite cannot drop a NOT NULL: the table is made again, its rows kept.
+      db.exec(`
+        CREATE TABLE filesystem_figures_new (
+          filesystem_key TEXT PRIMARY KEY,
+          checked_at TEXT NOT NULL,
+          mount_point TEXT,
+          fs_type TEXT,
+          size_bytes INTEGER,
+          free_bytes INTEGER,
+          read_only INTEGER
+        );
+        INSERT INTO filesystem_figures_new SELECT filesystem_key, checked_at, mount_point, fs_type, size_bytes, free_bytes, read_only
+          FROM filesystem_figures;
+        DROP TABLE filesystem_figures;
+        ALTER TABLE filesystem_figures_new RENAME TO filesystem_figures;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
