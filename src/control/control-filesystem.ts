@@ -5,7 +5,7 @@ import { graceClockOf } from '../recovery/start-facts.js';
 import { clearOff, setOff } from '../store/process-control.js';
 import { recordCommandState } from '../store/record-command-state.js';
 import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
-import { checkFilesystem, type ReadFilesystem } from '../tick/check-filesystem.js';
+import { assessedFilesystem, checkFilesystem, type ReadFilesystem } from '../tick/check-filesystem.js';
 import { resetCrashLoopGuard, resume, tellOnOff, type ControlDeps, type ControlResult } from './control-process.js';
 
 /** What a manual command needs to act on a file system entry: a process's deps, and how its folder is read (for testing). */
@@ -58,10 +58,15 @@ export function resetFilesystem(filesystem: FilesystemConfig, deps: FilesystemCo
 function recordNow(filesystem: FilesystemConfig, deps: FilesystemControlDeps): string {
   const previous = readPreviousState(deps.audit.db, filesystem.key);
   const now = deps.system.now();
-  const assessment = assessProcess(filesystem, checkFilesystem(filesystem, deps.readFilesystem).verdict, previous, {
-    nowMs: now.getTime(),
-    clock: graceClockOf(deps.system.processes),
-  });
+  const assessment = assessProcess(
+    assessedFilesystem(filesystem),
+    checkFilesystem(filesystem, deps.readFilesystem).verdict,
+    previous,
+    {
+      nowMs: now.getTime(),
+      clock: graceClockOf(deps.system.processes),
+    },
+  );
   const at = formatUtcTimestamp(now);
   deps.audit.write((db) =>
     recordCommandState(db, { processKey: filesystem.key, at, command: deps.command, assessment }),

@@ -20,6 +20,8 @@ export const EVENT_KINDS = [
   'thermal_critical',
   'thermal_normal',
   'thermal_unreadable',
+  'filesystem_failing',
+  'filesystem_healthy',
 ] as const;
 
 export type EventKind = (typeof EVENT_KINDS)[number];

@@ -23,6 +23,8 @@ export interface RecordedCheck extends Assessment {
   processKey: string;
   /** The `check_history` row, so a recovery can be linked to the check that triggered it. */
   historyId: number;
+  /** The failures in a row before this check, as the transaction read them. */
+  previousConsecutiveFailures: number;
 }
 
 /**
@@ -59,7 +61,12 @@ export function assessAndRecordChecks(
           checkedAt,
           dueSince: row?.recovery_due_since ?? null,
         });
-        return { ...assessment, processKey: process.key, historyId: recordCheck(db, record) };
+        return {
+          ...assessment,
+          processKey: process.key,
+          historyId: recordCheck(db, record),
+          previousConsecutiveFailures: row?.consecutive_failures ?? 0,
+        };
       }),
     )
     .immediate();

@@ -1,6 +1,8 @@
 import type { FilesystemConfig } from '../config/types.js';
+import { isAlertOnly } from '../filesystems/decide-filesystem-alert.js';
 import { judgeFilesystem } from '../filesystems/judge-filesystem.js';
 import type { HealthVerdict } from '../heartbeat/classify-heartbeat.js';
+import type { AssessedProcess } from '../recovery/assess-process.js';
 import { readFilesystem, type FilesystemRead } from '../system/read-filesystem.js';
 
 /** Reads the file system holding a folder (a parameter for testing; default {@link readFilesystem}). */
@@ -20,4 +22,9 @@ export function checkFilesystem(
       failIfReadOnly: filesystem.fail_if_read_only,
     }),
   };
+}
+
+/** A file system entry as its checks are weighed (`assessProcess`): alert only when it has nothing to run. */
+export function assessedFilesystem(filesystem: FilesystemConfig): FilesystemConfig & AssessedProcess {
+  return { ...filesystem, alertOnly: isAlertOnly(filesystem) };
 }

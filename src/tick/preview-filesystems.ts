@@ -7,7 +7,7 @@ import { readPreviousState } from '../recovery/previous-state.js';
 import { graceClockOf } from '../recovery/start-facts.js';
 import { readFrom } from '../store/read-state.js';
 import { bootClockOf, type System } from '../system/system.js';
-import { checkFilesystem, type ReadFilesystem } from './check-filesystem.js';
+import { assessedFilesystem, checkFilesystem, type ReadFilesystem } from './check-filesystem.js';
 import type { FilesystemCheck } from './filesystem-check.js';
 
 /** What the next tick would decide for one file system entry. */
@@ -47,10 +47,15 @@ export function previewFilesystems(
   return config.filesystems.map((filesystem): FilesystemPreview => {
     if (!filesystem.enabled) return { kind: 'disabled', filesystem };
     const found = checkFilesystem(filesystem, read);
-    const assessment = assessProcess(filesystem, found.verdict, previous.get(filesystem.key) ?? NO_PREVIOUS_STATE, {
-      nowMs,
-      clock,
-    });
+    const assessment = assessProcess(
+      assessedFilesystem(filesystem),
+      found.verdict,
+      previous.get(filesystem.key) ?? NO_PREVIOUS_STATE,
+      {
+        nowMs,
+        clock,
+      },
+    );
     const check: FilesystemCheck = {
       filesystem,
       read: found.read,

@@ -6,6 +6,7 @@ import { graceClockOf } from '../recovery/start-facts.js';
 import type { AuditStore } from '../store/audit-store.js';
 import { recordFilesystemFigures } from '../filesystems/filesystem-rows.js';
 import { assessedCheckOf, type FilesystemCheck } from './filesystem-check.js';
+import { raiseFilesystemAlert } from './raise-filesystem-alert.js';
 import { reportChecks } from './report-checks.js';
 import type { TickDeps } from './tick-deps.js';
 import type { TickStage } from './tick-stage.js';
@@ -20,8 +21,8 @@ export interface FilesystemTickOutcome {
 /**
  * The file system stage of a tick (docs/filesystems.md): each enabled entry read and judged,
  * its check weighed and recorded as a process's is (threshold, `off`, crash-loop guard: the
- * same tables, keyed by its key), then the recoveries that are due, one at a time, each only
- * when the file system still fails. Its code is loaded only with entries to check; skipped
+ * same tables, keyed by its key), an alert-only entry's alert raised, then the recoveries
+ * that are due, one at a time, each only when the file system still fails. Its code is loaded only with entries to check; skipped
  * when a signal asked the tick to stop. `undefined` when it did not run.
  */
 export async function runFilesystemStage(
@@ -35,7 +36,7 @@ export async function runFilesystemStage(
   const enabled = config.filesystems.filter((filesystem) => filesystem.enabled);
   if (enabled.length === 0 || stage.stopRequest() !== undefined) return undefined;
   stage.enter('during the file system checks');
-  const { checkFilesystem } = await import('./check-filesystem.js');
+  const { assessedFilesystem, checkFilesystem } = await import('./check-filesystem.js');
   const { runFilesystemRecovery } = await import('../recovery/run-filesystem-recovery.js');
   const { logger, system } = deps;
   const check = (filesystem: (typeof enabled)[number]) => checkFilesystem(filesystem, deps.readFilesystem);
@@ -45,7 +46,7 @@ export async function runFilesystemStage(
     assessAndRecordChecks(
       db,
       checkedAt,
-      found.map(({ filesystem, verdict }) => ({ process: filesystem, verdict })),
+      found.map(({ filesystem, verdict }) => ({ process: assessedFilesystem(filesystem), verdict })),
       clock,
     ),
   );
@@ -68,6 +69,9 @@ export async function runFilesystemStage(
     };
   });
   reportChecks(checks.map(assessedCheckOf), checkedAt, logger, raise);
+  checks.forEach((check, index) =>
+    raiseFilesystemAlert(check, recorded[index]?.previousConsecutiveFailures ?? 0, checkedAt, raise),
+  );
 
   const recoveries: RecoveryReport[] = [];
   for (const [index, due] of checks.entries()) {

@@ -90,6 +90,54 @@ async function setUp(
 }
 
 describe('file systems, end to end (in a mount namespace of the test)', () => {
+  it('alerts for an entry with nothing to run once at the threshold and once healthy, never giving up', async () => {
+    const hook = await startHttpRecorder();
+    let disk = '';
+    const { dbPath, watchdog, ns } = await setUp(
+      { disk: { path: 'disk', min_free_mb: 1 } },
+      {
+        consecutive_failures_threshold: 2,
+        max_recoveries: 3,
+        notify: {
+          channels: {
+            ops: { type: 'webhook', url: `http://127.0.0.1:${hook.port}/hook`, retries: 0, timeout_seconds: 2 },
+          },
+        },
+      },
+      async (dir, ns) => {
+        disk = await mountTmpfs(ns, dir, 'disk', 4);
+      },
+    );
+    const fill = () => ns.run(['dd', 'if=/dev/zero', `of=${join(disk, 'big')}`, 'bs=64k', 'count=60', 'status=none']);
+    const told = () => hook.requests.map((request) => (JSON.parse(request.body) as EventPayload).event);
+    await fill();
+    for (let tick = 1; tick <= 6; tick++) {
+      const run = await watchdog('check', '--verbose');
+      assert.equal(run.code, 0, `tick ${tick}: ${run.stderr}`);
+      assert.match(run.stdout, new RegExp(`^disk: low_space \\(.*\\), failure ${tick}/2$`, 'm'), run.stdout);
+    }
+    assert.deepEqual(told(), ['filesystem_failing'], 'told once, at the threshold, and no recovery told');
+    assert.equal(rowsOf(dbPath, 'SELECT id FROM recoveries').length, 0, 'no recovery recorded: nothing ran');
+    assert.deepEqual(
+      historyOf(dbPath, 'disk').map((row) => row.action_taken),
+      [null, null, null, null, null, null],
+    );
+
+    await ns.run(['rm', join(disk, 'big')]);
+    const healthy = await watchdog('check', '--verbose');
+    assert.match(healthy.stdout, /^disk: healthy/m, healthy.stdout);
+    assert.deepEqual(told(), ['filesystem_failing', 'filesystem_healthy']);
+    const [failing, back] = hook.requests.map((request) => JSON.parse(request.body) as EventPayload);
+    assert.match(failing?.summary ?? '', /^disk: low_space \(.* below min_free_mb 1\), 2 checks in a row$/);
+    assert.deepEqual([back?.process_key, back?.details.consecutive_failures], ['disk', 6]);
+
+    // A second fill is told again.
+    await fill();
+    await watchdog('check');
+    await watchdog('check');
+    assert.deepEqual(told(), ['filesystem_failing', 'filesystem_healthy', 'filesystem_failing']);
+  });
+
   it('reads the read-only flag of the mount its descriptor is on, not of a mount that one covers', async () => {
     const { watchdog } = await setUp({ data: { path: 'a/b', fail_if_read_only: true } }, {}, async (dir, ns) => {
       mkdirSync(join(dir, 'a/b'), { recursive: true });

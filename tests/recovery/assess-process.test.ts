@@ -18,7 +18,7 @@ describe('assessProcess', () => {
   // The process's own settings decide: its threshold and its crash-loop limits.
   const table: [
     name: string,
-    process: Parameters<typeof processConfig>[0],
+    process: Parameters<typeof processConfig>[0] & { alertOnly?: boolean },
     previous: PreviousState,
     expected: string,
   ][] = [
@@ -29,10 +29,27 @@ describe('assessProcess', () => {
     ['due, after a failed recovery', { recovery_backoff_seconds: 300 }, failing(1, 1), 'timed_out 2, backoff'],
     ['due, without a backoff', { recovery_backoff_seconds: 0 }, failing(1, 1), 'timed_out 2, due'],
     ['turned off', {}, { ...failing(0), offSince: '2026-06-30T11:00:00Z', offBy: 'alice' }, 'off 0, not due'],
+    // Alert only (a file system entry with nothing to run): counted, never due, never given up on.
+    ['alert only, at its threshold', { alertOnly: true }, failing(0), 'timed_out 2, not due'],
+    ['alert only, past max_recoveries', { alertOnly: true, max_recoveries: 3 }, failing(3, 3), 'timed_out 2, not due'],
+    [
+      'alert only, given up on before it lost its actions',
+      { alertOnly: true },
+      { ...failing(0), gaveUpAt: '2026-06-30T11:00:00Z', gaveUpReason: '3 recoveries' },
+      'timed_out 2, not due',
+    ],
+    [
+      'alert only, turned off',
+      { alertOnly: true },
+      { ...failing(0), offSince: '2026-06-30T11:00:00Z', offBy: 'alice' },
+      'off 0, not due',
+    ],
   ];
   for (const [name, overrides, previous, expected] of table) {
     it(name, () => {
-      const assessment = assessProcess(processConfig(overrides), verdictOf('timed_out'), previous, { nowMs: NOW_MS });
+      const { alertOnly, ...config } = overrides;
+      const process = { ...processConfig(config), alertOnly };
+      const assessment = assessProcess(process, verdictOf('timed_out'), previous, { nowMs: NOW_MS });
       const due = assessment.recoveryDue ? 'due' : (assessment.guard?.kind ?? 'not due');
       assert.equal(`${assessment.verdict.state} ${assessment.consecutiveFailures}, ${due}`, expected);
     });

@@ -24,6 +24,8 @@ export const REPEAT_RESET_BY: Readonly<Record<EventKind, readonly EventKind[]>> 
   thermal_critical: ['thermal_normal', 'thermal_warning', 'thermal_unreadable'],
   thermal_normal: ['thermal_warning', 'thermal_critical', 'thermal_unreadable'],
   thermal_unreadable: ['thermal_normal', 'thermal_warning', 'thermal_critical'],
+  filesystem_failing: ['filesystem_healthy'],
+  filesystem_healthy: ['filesystem_failing'],
 };
 
 export interface RepeatFacts {
