@@ -3,6 +3,7 @@ import type { HealthVerdict } from '../heartbeat/classify-heartbeat.js';
 import { isFailure } from '../heartbeat/health-state.js';
 import type { Store } from '../store/open-store.js';
 import { readProcessState } from '../store/read-state.js';
+import { setSubjectKind, startSubjectAfresh, type SubjectKind } from '../store/subject-kind.js';
 import {
   ACTION_BACKOFF,
   ACTION_GAVE_UP,
@@ -17,6 +18,8 @@ import { previousStateOf, readRecoveryBudget } from './previous-state.js';
 export interface CheckToRecord {
   process: AssessedProcess & Pick<ProcessConfig, 'key'>;
   verdict: HealthVerdict;
+  /** What the key is (default `process`): a state recorded for the other kind starts afresh. */
+  kind?: SubjectKind | undefined;
 }
 
 export interface RecordedCheck extends Assessment {
@@ -29,7 +32,8 @@ export interface RecordedCheck extends Assessment {
 
 /**
  * Records one tick's checks in a single immediate transaction: each weighed against the
- * process's previous state ({@link assessProcess}: consecutive failures, turned off, start
+ * process's previous state (started afresh when it was recorded for a subject of the other
+ * kind: a key moved between `processes` and `filesystems`) ({@link assessProcess}: consecutive failures, turned off, start
  * grace, the crash-loop guard) as the transaction reads it, so no other writer comes
  * between what a check is weighed on and what it records. `clock` is the boot clock at the
  * check, so the start grace survives a step of the wall clock.
@@ -43,8 +47,14 @@ export function assessAndRecordChecks(
   const nowMs = Date.parse(checkedAt);
   return db
     .transaction((): RecordedCheck[] =>
-      checks.map(({ process, verdict: checked }) => {
-        const row = readProcessState(db, process.key);
+      checks.map(({ process, verdict: checked, kind = 'process' }) => {
+        let row = readProcessState(db, process.key);
+        if (row !== undefined && row.subject_kind !== kind) {
+          const was = row.subject_kind;
+          if (was === null || was === undefined) setSubjectKind(db, process.key, kind);
+          else startSubjectAfresh(db, process.key, was, kind, checkedAt);
+          row = readProcessState(db, process.key);
+        }
         // The crash-loop guard weighs past recoveries only for a failing check: a healthy one
         // (most of them, most ticks) needs no query.
         const budget = isFailure(checked.state)
@@ -61,10 +71,13 @@ export function assessAndRecordChecks(
           checkedAt,
           dueSince: row?.recovery_due_since ?? null,
         });
+        const historyId = recordCheck(db, record);
+        // A row made by this check: it says what the key is from now on.
+        if (row === undefined) setSubjectKind(db, process.key, kind);
         return {
           ...assessment,
           processKey: process.key,
-          historyId: recordCheck(db, record),
+          historyId,
           previousConsecutiveFailures: row?.consecutive_failures ?? 0,
         };
       }),

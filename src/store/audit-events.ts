@@ -4,8 +4,9 @@ import type { Store } from './open-store.js';
  * What happened to the watchdog itself, beside its checks and recoveries: `db_moved_aside`
  * (a corrupt database replaced by a fresh one), `journal_replayed` (rows kept while the
  * database could not take them, now written), `gave_up` (the crash-loop guard stopped
- * recovering a process), `reset` (a person resumed it) and `thermal_<level>` (a thermal
- * zone changed level; the detail names the zone).
+ * recovering a process), `reset` (a person resumed it), `thermal_<level>` (a thermal
+ * zone changed level; the detail names the zone) and `subject_changed` (a key checked as a
+ * process became a file system entry's, or back: its state started afresh).
  */
 export type AuditEventKind =
   | 'db_moved_aside'
@@ -15,7 +16,8 @@ export type AuditEventKind =
   | 'thermal_normal'
   | 'thermal_warning'
   | 'thermal_critical'
-  | 'thermal_unreadable';
+  | 'thermal_unreadable'
+  | 'subject_changed';
 
 export interface AuditEvent {
   at: string;

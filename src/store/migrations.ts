@@ -293,8 +293,14 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 14,
-    description: "a file system entry's figures may be NULL: its last check read none (its folder gone)",
+    description:
+      "a file system entry's figures may be NULL (its last check read none); the kind of subject beside its state",
     up: (db) => {
+      // Every row before this version is a process's (file system entries come with it).
+      db.exec(`
+        ALTER TABLE process_state ADD COLUMN subject_kind TEXT;
+        UPDATE process_state SET subject_kind = 'process';
+      `);
       // SQLite cannot drop a NOT NULL: the table is made again, its rows kept.
       db.exec(`
         CREATE TABLE filesystem_figures_new (

@@ -45,6 +45,8 @@ export interface ProcessStateRow {
   cpu_sample_uptime_seconds?: number | null;
   /** How many processes matched at the last check of an app found by `match` alone; null otherwise; absent before schema 12. */
   last_match_count?: number | null;
+  /** What the key was at its last check: `process` or `filesystem`; null when no check has said yet (a row `off` made); absent before schema 14. */
+  subject_kind?: string | null;
 }
 
 /** A `check_history` row. */

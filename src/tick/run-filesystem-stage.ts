@@ -46,7 +46,11 @@ export async function runFilesystemStage(
     assessAndRecordChecks(
       db,
       checkedAt,
-      found.map(({ filesystem, verdict }) => ({ process: assessedFilesystem(filesystem), verdict })),
+      found.map(({ filesystem, verdict }) => ({
+        process: assessedFilesystem(filesystem),
+        verdict,
+        kind: 'filesystem' as const,
+      })),
       clock,
     ),
   );

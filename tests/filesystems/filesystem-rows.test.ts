@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { it } from 'node:test';
 import Database from 'better-sqlite3';
 import { openAuditStore } from '../../src/store/audit-store.js';
+import { MIGRATIONS } from '../../src/store/migrations.js';
 import { openStore } from '../../src/store/open-store.js';
 import { recordFilesystemFigures, readFilesystemFigures } from '../../src/filesystems/filesystem-rows.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
@@ -102,6 +103,27 @@ it('a check that read nothing keeps a row without figures, which is not read as 
       },
     ]);
     assert.equal(readFilesystemFigures(db).size, 0);
+  } finally {
+    db.close();
+  }
+});
+
+it('migration 14 keeps the figures of a database at version 13, and marks its states as processes', () => {
+  const dbPath = join(makeTempDir('watchdog-figures-'), 'v13.db');
+  const old = new Database(dbPath);
+  for (const migration of MIGRATIONS.filter((step) => step.version <= 13)) migration.up(old);
+  old.pragma('user_version = 13');
+  old.prepare("INSERT INTO filesystem_figures VALUES ('data', 'T0', '/data', 'ext4', 1000, 10, 0)").run();
+  old.prepare("INSERT INTO process_state (process_key, consecutive_failures) VALUES ('web', 2)").run();
+  old.close();
+  const db = openStore(dbPath);
+  try {
+    assert.equal(readFilesystemFigures(db).get('data')?.free_bytes, 10);
+    assert.deepEqual(db.prepare('SELECT process_key, subject_kind FROM process_state').all(), [
+      { process_key: 'web', subject_kind: 'process' },
+    ]);
+    recordFilesystemFigures(db, 'data', 'T1', undefined);
+    assert.equal(readFilesystemFigures(db).size, 0, 'the figures may now be NULL');
   } finally {
     db.close();
   }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { openStore, type Store } from '../../src/store/open-store.js';
 import { readHistory, readProcessStates } from '../../src/store/read-state.js';
+import { assessAndRecordChecks } from '../../src/recovery/assess-and-record-checks.js';
 import { ACTION_RECOVERY_DUE } from '../../src/store/record-checks.js';
 import { recordChecks } from '../helpers/record-checks.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
@@ -185,6 +186,74 @@ describe('assessAndRecordChecks', () => {
           ['paused', 'off', 0],
         ],
       );
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('assessAndRecordChecks, a key moved between processes and file systems', () => {
+  const entry = (threshold: number) => ({
+    key: 'data',
+    consecutive_failures_threshold: threshold,
+    max_recoveries: 1,
+    recovery_window_seconds: 3600,
+    recovery_backoff_seconds: 0,
+  });
+  const T0 = '2026-01-01T00:00:00.000000+00:00';
+  const T1 = '2026-01-01T00:01:00.000000+00:00';
+
+  it("starts the other kind's state afresh: not off, no give-up, no failures, no budget spent; an audit event says so", () => {
+    const db = freshStore();
+    try {
+      // A process `data`: 3 failures, a recovery spent, given up on, turned off.
+      assessAndRecordChecks(db, T0, [{ process: entry(9), verdict: verdictOf('timed_out') }]);
+      db.prepare(
+        `UPDATE process_state SET consecutive_failures = 3, gave_up_at = ?, gave_up_reason = 'crash loop', off_since = ?, off_by = 'alice'
+         WHERE process_key = 'data'`,
+      ).run(T0, T0);
+      db.prepare(
+        `INSERT INTO recoveries (process_key, kind, command, requested_by, started_at, finished_at, outcome) VALUES ('data', 'recovery', 'check', 'cron', ?, ?, 'failed')`,
+      ).run(T0, T0);
+      const [fs] = assessAndRecordChecks(db, T1, [
+        { process: entry(1), verdict: verdictOf('low_space'), kind: 'filesystem' },
+      ]);
+      assert.deepEqual(
+        [fs?.verdict.state, fs?.consecutiveFailures, fs?.recoveryDue, fs?.guard],
+        ['low_space', 1, true, undefined],
+      );
+      const state = readProcessStates(db).get('data');
+      assert.deepEqual([state?.off_since, state?.gave_up_at, state?.subject_kind], [null, null, 'filesystem']);
+      const events = db.prepare('SELECT kind, process_key, detail FROM audit_events').all();
+      assert.deepEqual(events, [
+        {
+          kind: 'subject_changed',
+          process_key: 'data',
+          detail:
+            'data was a process, now a file system entry: its state starts afresh (off, give-up, failures, recoveries)',
+        },
+      ]);
+      // The next check of the same kind carries on.
+      const [again] = assessAndRecordChecks(db, T1, [
+        { process: entry(9), verdict: verdictOf('low_space'), kind: 'filesystem' },
+      ]);
+      assert.equal(again?.consecutiveFailures, 2);
+      assert.equal((db.prepare('SELECT COUNT(*) AS n FROM audit_events').get() as { n: number }).n, 1);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('a state no check has said the kind of (a row `off` made) is taken as it is', () => {
+    const db = freshStore();
+    try {
+      db.prepare(`INSERT INTO process_state (process_key, off_since, off_by) VALUES ('data', ?, 'alice')`).run(T0);
+      const [fs] = assessAndRecordChecks(db, T1, [
+        { process: entry(1), verdict: verdictOf('low_space'), kind: 'filesystem' },
+      ]);
+      assert.equal(fs?.verdict.state, 'off');
+      assert.equal(readProcessStates(db).get('data')?.subject_kind, 'filesystem');
+      assert.equal((db.prepare('SELECT COUNT(*) AS n FROM audit_events').get() as { n: number }).n, 0);
     } finally {
       db.close();
     }
