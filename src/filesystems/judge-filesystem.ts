@@ -8,7 +8,7 @@ export interface FilesystemLimits {
   minFreeMb: number | undefined;
   /** Fail with less than this share of the size free for ordinary users. */
   minFreePercent: number | undefined;
-  /** Fail when read-only; `undefined`: only when the mount point is `/`. */
+  /** Fail when read-only; `undefined`: only on the root file system (at `/`, or a bind mount of it). */
   failIfReadOnly: boolean | undefined;
 }
 
@@ -26,7 +26,7 @@ export function judgeFilesystem(read: FilesystemRead, limits: FilesystemLimits):
   if (read.kind === 'error') return verdict('check_error', read.reason);
   const { figures } = read;
   const on = `${figures.mountPoint} (${figures.fsType})`;
-  const failIfReadOnly = limits.failIfReadOnly ?? figures.mountPoint === '/';
+  const failIfReadOnly = limits.failIfReadOnly ?? figures.rootFilesystem;
   if (figures.readOnly && failIfReadOnly) return verdict('read_only', `${on} is mounted read-only`);
   const weighsSpace = limits.minFreeMb !== undefined || limits.minFreePercent !== undefined;
   if (figures.sizeBytes === 0 && weighsSpace)

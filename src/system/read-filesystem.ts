@@ -1,4 +1,4 @@
-import { lstatSync, readFileSync, statfsSync } from 'node:fs';
+import { fstatSync, lstatSync, readFileSync, statfsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describeError, systemErrorCode } from '../errors.js';
 import type { LinkTrust } from './link-trust.js';
@@ -19,6 +19,8 @@ export interface FilesystemFigures {
   freeBytes: number;
   /** The mount or its super block is read-only. */
   readOnly: boolean;
+  /** On the device `/` is on: the root file system, at `/` or a bind mount of it elsewhere. */
+  rootFilesystem: boolean;
 }
 
 /**
@@ -82,6 +84,7 @@ export function readFilesystem(path: string, options: ReadFilesystemOptions = {}
         sizeBytes: stats.blocks * stats.bsize,
         freeBytes: stats.bavail * stats.bsize,
         readOnly: isReadOnlyMount(mount),
+        rootFilesystem: fstatSync(folder.fd).dev === statSync('/').dev,
       },
     };
   } catch (error) {

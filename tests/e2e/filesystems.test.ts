@@ -309,6 +309,20 @@ describe('file systems, end to end (in a mount namespace of the test)', () => {
     );
   });
 
+  it('fails a read-only bind mount of the root file system by default, as / itself', async () => {
+    const { watchdog } = await setUp({ rootbind: { path: 'rootbind', min_free_mb: 1 } }, {}, async (dir, ns) => {
+      mkdirSync(join(dir, 'rootbind'));
+      await ns.run(['mount', '--bind', '/', join(dir, 'rootbind')]);
+      await ns.run(['mount', '-o', 'remount,bind,ro', join(dir, 'rootbind')]);
+    });
+    const tick = await watchdog('check', '--verbose');
+    assert.match(
+      tick.stdout,
+      /^rootbind: read_only \(.*\/rootbind \(.*\) is mounted read-only\), failure 1\/2$/m,
+      tick.stdout,
+    );
+  });
+
   it('gives up after repeated failed cleanups, tells why, and `reset` resumes; `restart` is refused', async () => {
     const hook = await startHttpRecorder();
     const { dbPath, watchdog } = await setUp(

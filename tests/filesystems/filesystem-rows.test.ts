@@ -18,6 +18,7 @@ const figures = {
   sizeBytes: 16e12,
   freeBytes: 1e12,
   readOnly: false,
+  rootFilesystem: false,
 };
 
 it('a figures row deleted while the database is locked is deleted after the replay', () => {

@@ -15,6 +15,7 @@ function read(figures: Partial<FilesystemFigures> = {}): FilesystemRead {
       sizeBytes: 100 * MIB,
       freeBytes: 40 * MIB,
       readOnly: false,
+      rootFilesystem: false,
       ...figures,
     },
   };
@@ -95,17 +96,24 @@ describe('judgeFilesystem', () => {
     },
     {
       name: 'read-only / fails by default',
-      read: read({ mountPoint: '/', fsType: 'ext4', readOnly: true }),
+      read: read({ mountPoint: '/', fsType: 'ext4', readOnly: true, rootFilesystem: true }),
       limits: {},
       state: 'read_only',
       reason: '/ (ext4) is mounted read-only',
     },
     {
       name: 'read-only / may be allowed',
-      read: read({ mountPoint: '/', fsType: 'ext4', readOnly: true }),
+      read: read({ mountPoint: '/', fsType: 'ext4', readOnly: true, rootFilesystem: true }),
       limits: { failIfReadOnly: false, minFreeMb: 1 },
       state: 'healthy',
       reason: '40.0 MiB free (40.0%) on / (ext4), read-only',
+    },
+    {
+      name: 'a read-only bind mount of the root file system fails by default',
+      read: read({ mountPoint: '/srv/data', fsType: 'ext4', readOnly: true, rootFilesystem: true }),
+      limits: { minFreeMb: 1 },
+      state: 'read_only',
+      reason: '/srv/data (ext4) is mounted read-only',
     },
     {
       name: 'another read-only mount does not fail by default',

@@ -10,6 +10,7 @@ import {
   readFileSync,
   realpathSync,
   statfsSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -93,6 +94,14 @@ describe('readFilesystem', () => {
     );
     const read = readFilesystem(covered, { procRoot: proc, trust: TEST_TRUST });
     assert.deepEqual(read.kind === 'read' ? [read.figures.mountPoint, read.figures.readOnly] : read, [dir, false]);
+  });
+
+  it('says whether the folder is on the root file system (the device / is on)', () => {
+    const root = readFilesystem('/', { trust: TEST_TRUST });
+    assert.equal(root.kind === 'read' && root.figures.rootFilesystem, true);
+    const dir = makeTempDir();
+    const read = readFilesystem(dir, { trust: TEST_TRUST });
+    assert.equal(read.kind === 'read' && read.figures.rootFilesystem, statSync(dir).dev === statSync('/').dev);
   });
 
   it('says a folder that is gone, or not a folder, is unavailable: the device or the config, not the watchdog', () => {

@@ -80,6 +80,7 @@ async function runTicks(raw: unknown): Promise<TickRun> {
             sizeBytes: 1024 ** 2,
             freeBytes: 0,
             readOnly: false,
+            rootFilesystem: false,
           },
         }),
         hostname: 'device',
