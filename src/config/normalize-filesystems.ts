@@ -6,8 +6,9 @@ import type { FilesystemConfig, RawFilesystemConfig } from './types.js';
 
 /**
  * One `filesystems` entry with its defaults: the top-level settings a process inherits
- * (threshold, crash-loop guard, its commands' timeouts and arguments) inherited alike,
- * paths resolved against the config file's folder. Expects input that passed the rules.
+ * (threshold, crash-loop guard, its commands' timeouts) inherited alike, but not
+ * `cleanup_args` (none unless the entry sets them), paths resolved against the config
+ * file's folder. Expects input that passed the rules.
  */
 export function normalizeFilesystem(
   key: string,
@@ -29,7 +30,8 @@ export function normalizeFilesystem(
     consecutive_failures_threshold: raw.consecutive_failures_threshold ?? inherited.consecutive_failures_threshold,
     kill_timeout: raw.kill_timeout ?? inherited.kill_timeout,
     cleanup_timeout: raw.cleanup_timeout ?? inherited.cleanup_timeout,
-    cleanup_args: raw.cleanup_args ?? inherited.cleanup_args,
+    // Not inherited: a cleanup is a plain `find` or `rm`, which the processes' `--force` would break.
+    cleanup_args: [...(raw.cleanup_args ?? [])],
     max_recoveries: raw.max_recoveries ?? inherited.max_recoveries,
     recovery_window_seconds: raw.recovery_window_seconds ?? inherited.recovery_window_seconds,
     recovery_backoff_seconds: raw.recovery_backoff_seconds ?? inherited.recovery_backoff_seconds,

@@ -31,9 +31,14 @@ describe('filesystems: valid entries load', () => {
           recovery_actions: ['clean_logs'],
           user: 'app',
         },
-        root: { path: '/', fail_if_read_only: true, max_recoveries: 1, cleanup_args: [] },
+        root: { path: '/', fail_if_read_only: true, max_recoveries: 1, cleanup_args: ['-v'] },
       },
-      { consecutive_failures_threshold: 3, cleanup_timeout: 30, recovery_backoff_seconds: 5 },
+      {
+        consecutive_failures_threshold: 3,
+        cleanup_timeout: 30,
+        recovery_backoff_seconds: 5,
+        cleanup_args: ['--force'],
+      },
     );
     assert.deepEqual(result.errors, []);
     const [logs, root] = result.config?.filesystems ?? [];
@@ -50,7 +55,8 @@ describe('filesystems: valid entries load', () => {
       consecutive_failures_threshold: 3,
       kill_timeout: 10,
       cleanup_timeout: 30,
-      cleanup_args: ['--force'],
+      // Not the top level's: a plain `find` or `rm` must not get `--force`.
+      cleanup_args: [],
       max_recoveries: 3,
       recovery_window_seconds: 3600,
       recovery_backoff_seconds: 5,
@@ -60,7 +66,7 @@ describe('filesystems: valid entries load', () => {
     });
     assert.equal(root?.fail_if_read_only, true);
     assert.deepEqual(root?.recovery_actions, [], 'alert only without recovery_actions');
-    assert.deepEqual(root?.cleanup_args, []);
+    assert.deepEqual(root?.cleanup_args, ['-v']);
     assert.equal(root?.max_recoveries, 1);
   });
 
