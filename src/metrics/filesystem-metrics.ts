@@ -1,4 +1,5 @@
 import type { WatchdogConfig } from '../config/types.js';
+import { escapeUntrustedLine } from '../display/escape-untrusted.js';
 import { readFilesystemFigures } from '../filesystems/filesystem-rows.js';
 import { HEALTH_STATES } from '../heartbeat/health-state.js';
 import type { Store } from '../store/open-store.js';
@@ -22,7 +23,10 @@ export function filesystemFamilies(db: Store, config: Pick<WatchdogConfig, 'file
   }));
   const read = (value: (row: NonNullable<(typeof entries)[number]['read']>) => number): Sample[] =>
     entries.flatMap(({ labels, read: row }) =>
-      row === undefined ? [] : [{ labels: { ...labels, mount_point: row.mount_point }, value: value(row) }],
+      row === undefined
+        ? []
+        : // A mount point is whatever a user who may mount named it: escaped as `status` shows it.
+          [{ labels: { ...labels, mount_point: escapeUntrustedLine(row.mount_point) }, value: value(row) }],
     );
   return [
     {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { WatchdogConfig } from '../../src/config/types.js';
 import { validateConfig } from '../../src/config/validate-config.js';
+import { recordFilesystemFigures } from '../../src/filesystems/filesystem-rows.js';
 import { HEALTH_STATES } from '../../src/heartbeat/health-state.js';
 import { collectMetrics, type TickFacts } from '../../src/metrics/collect-metrics.js';
 import type { MetricFamily } from '../../src/metrics/prometheus-text.js';
@@ -242,6 +243,25 @@ describe('collectMetrics', () => {
       "UPDATE process_state SET last_match_count = 0, last_health = 'not_running' WHERE process_key = 'broker'",
     ).run();
     assert.deepEqual(matches(), ['{"process":"broker"} 0']);
+  });
+
+  it("escapes a file system's mount point in its label as status shows it (a user's FUSE mount names it)", () => {
+    const db = freshStore();
+    const config = configOf({ processes: {}, filesystems: { data: { path: '/data', min_free_mb: 1 } } });
+    processState(db, 'data', 'healthy', 0, null);
+    recordFilesystemFigures(db, 'data', CHECKED_AT, {
+      folder: '/data',
+      mountPoint: '/data/\x1b[8mhidden\u202e',
+      fsType: 'fuse',
+      sizeBytes: 100,
+      freeBytes: 50,
+      readOnly: false,
+      rootFilesystem: false,
+    });
+    const free = shapeOf(collectMetrics(db, config, TICK)).find(
+      ([name]) => name === 'watchdog_filesystem_free_bytes gauge',
+    )?.[1];
+    assert.deepEqual(free, [`{"filesystem":"data","mount_point":"/data/\\\\x1b[8mhidden\\\\u202e"} 50`]);
   });
 
   it('does not export a disabled process', () => {
