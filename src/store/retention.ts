@@ -20,13 +20,15 @@ export interface RetentionResult {
 
 /**
  * Deletes check history, finished recoveries and network events older than `retentionDays`, at most once an hour, so the audit
- * log stays bounded without every tick paying for a scan.
+ * log stays bounded without every tick paying for a scan. With `filesystemKeys` (the configured file system entries), the
+ * figures of entries no longer configured go too.
  */
 export function applyRetention(
   db: Store,
   nowMs: number,
   retentionDays: number,
   format: (date: Date) => string,
+  filesystemKeys?: readonly string[],
 ): RetentionResult {
   const last = db
     .prepare<[string], { value: string }>('SELECT value FROM watchdog_meta WHERE key = ?')
@@ -60,6 +62,10 @@ export function applyRetention(
       const notifications = db
         .prepare("DELETE FROM notifications WHERE created_at < ? AND state <> 'pending'")
         .run(cutoff);
+      if (filesystemKeys !== undefined)
+        db.prepare('DELETE FROM filesystem_figures WHERE filesystem_key NOT IN (SELECT value FROM json_each(?))').run(
+          JSON.stringify(filesystemKeys),
+        );
       db.prepare(
         'INSERT INTO watchdog_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
       ).run(LAST_RETENTION_KEY, new Date(nowMs).toISOString());

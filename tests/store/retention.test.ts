@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { readFilesystemFigures, recordFilesystemFigures } from '../../src/filesystems/filesystem-rows.js';
 import { openStore } from '../../src/store/open-store.js';
 import { readHistory } from '../../src/store/read-state.js';
 import { recordChecks } from '../helpers/record-checks.js';
@@ -100,6 +101,28 @@ describe('applyRetention', () => {
         deletedNetworkEvents: 0,
         deletedNotifications: 0,
       });
+    } finally {
+      db.close();
+    }
+  });
+  it('deletes the figures of file system entries no longer configured, and only with the list of those that are', () => {
+    const db = openStore(join(makeTempDir(), 'watchdog.db'));
+    try {
+      const figures = {
+        folder: '/d',
+        mountPoint: '/d',
+        fsType: 'ext4',
+        sizeBytes: 10,
+        freeBytes: 5,
+        readOnly: false,
+        rootFilesystem: false,
+      };
+      for (const key of ['kept', 'removed']) recordFilesystemFigures(db, key, 'T', figures);
+      const keys = () => [...readFilesystemFigures(db).keys()].sort();
+      applyRetention(db, NOW, 30, formatUtcTimestamp);
+      assert.deepEqual(keys(), ['kept', 'removed'], 'without the list nothing is known to be gone');
+      applyRetention(db, NOW + 2 * 60 * 60 * 1000, 30, formatUtcTimestamp, ['kept', 'not yet checked']);
+      assert.deepEqual(keys(), ['kept']);
     } finally {
       db.close();
     }
