@@ -119,7 +119,7 @@ export function runStatus(
     return EXIT.ok;
   }
   const layout = outputStyleOf(io, args.color);
-  io.out(formatStatusSummary(config.config_path, statuses, layout));
+  io.out(formatStatusSummary(config.config_path, statuses, layout, filesystems));
   for (const line of statusLines(statuses, args.key, instant.atMs, layout)) io.out(line);
   // The reason an unreadable journal gives is the system's text, which can name files.
   const after: string[] = [];

@@ -4,6 +4,7 @@ import { paint, type Style } from '../../display/paint.js';
 import { styleOfState } from '../../display/state-style.js';
 import { formatSeconds } from '../../time/format-duration.js';
 import { formatMegabytes, formatPercent } from '../../limits/check-limits.js';
+import type { FilesystemStatus } from '../../status/build-filesystem-status.js';
 import type { ProcessStatus } from '../../status/build-status.js';
 import { renderTable, type StyledCell } from '../../display/render-table.js';
 
@@ -91,22 +92,40 @@ export function formatStatusFitted(
 }
 
 /**
- * The line above the table: the config, and how many processes are enabled and healthy.
- * In a terminal the config's path gives way first, cut at its start.
+ * The line above the table: the config, how many processes are enabled and healthy, and
+ * as many file system entries likewise when there are any. In a terminal the config's path
+ * gives way first, cut at its start.
  */
 export function formatStatusSummary(
   configPath: string,
   statuses: readonly ProcessStatus[],
   { width, color }: StatusLayout,
+  filesystems: readonly Pick<FilesystemStatus, 'enabled' | 'state'>[] = [],
+): string {
+  const counts = (style: (text: string, colour: 'green' | 'red' | undefined) => string): string => {
+    const processes = countsOf(statuses, style);
+    const checked = filesystems.filter((filesystem) => filesystem.enabled);
+    if (checked.length === 0) return `: ${processes}`;
+    const label = checked.length === 1 ? 'file system' : 'file systems';
+    return `: ${processes}; ${checked.length} ${label}: ${countsOf(checked, style, false)}`;
+  };
+  const plain = counts((text) => text);
+  const path = escapeUntrustedLine(configPath);
+  const shown = width === undefined ? path : fitTextStart(path, Math.max(1, width - textWidth(plain)));
+  return `${shown}${counts((text, colour) => paint(text, colour, color))}`;
+}
+
+/** `2 enabled, 1 healthy, 1 not healthy` (without `N enabled, ` for the file systems, whose number leads). */
+function countsOf(
+  statuses: readonly Pick<ProcessStatus, 'enabled' | 'state'>[],
+  style: (text: string, colour: 'green' | 'red' | undefined) => string,
+  sayEnabled = true,
 ): string {
   const enabled = statuses.filter((status) => status.enabled);
   const healthy = enabled.filter((status) => status.state === 'healthy').length;
   const unhealthy = enabled.length - healthy;
-  const counts = `: ${enabled.length} enabled, ${healthy} healthy, ${unhealthy} not healthy`;
-  const path = escapeUntrustedLine(configPath);
-  const shown = width === undefined ? path : fitTextStart(path, Math.max(1, width - textWidth(counts)));
-  const painted = `: ${enabled.length} enabled, ${paint(`${healthy} healthy`, healthy > 0 ? 'green' : undefined, color)}, ${paint(`${unhealthy} not healthy`, unhealthy > 0 ? 'red' : undefined, color)}`;
-  return `${shown}${painted}`;
+  const counts = `${style(`${healthy} healthy`, healthy > 0 ? 'green' : undefined)}, ${style(`${unhealthy} not healthy`, unhealthy > 0 ? 'red' : undefined)}`;
+  return sayEnabled ? `${enabled.length} enabled, ${counts}` : counts;
 }
 
 /** Warnings, processes given up on and failed last recoveries, a line each, not yet escaped. */

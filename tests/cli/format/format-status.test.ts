@@ -194,6 +194,26 @@ describe('formatStatusSummary', () => {
       'c.json: 2 enabled, \u001b[32m1 healthy\u001b[39m, \u001b[31m1 not healthy\u001b[39m',
     );
   });
+
+  it('counts the enabled file system entries too, when there are any (a full disk is not "0 not healthy")', () => {
+    const disks = [
+      { enabled: true, state: 'low_space' },
+      { enabled: true, state: 'healthy' },
+      { enabled: false, state: 'disabled' },
+    ];
+    assert.equal(
+      formatStatusSummary('c.json', [], { width: undefined, color: false }, disks),
+      'c.json: 0 enabled, 0 healthy, 0 not healthy; 2 file systems: 1 healthy, 1 not healthy',
+    );
+    assert.equal(
+      formatStatusSummary('c.json', two, { width: undefined, color: false }, [{ enabled: true, state: 'read_only' }]),
+      'c.json: 2 enabled, 1 healthy, 1 not healthy; 1 file system: 0 healthy, 1 not healthy',
+    );
+    assert.equal(
+      formatStatusSummary('/srv/devices/gateway-7/watchdog/config.json', two, { width: 70, color: false }, disks),
+      '…: 2 enabled, 1 healthy, 1 not healthy; 2 file systems: 1 healthy, 1 not healthy',
+    );
+  });
 });
 
 describe('formatStatusDetail', () => {
