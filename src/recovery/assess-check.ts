@@ -74,7 +74,9 @@ export interface Assessment {
  * Weighs one check against the process's history: a process turned off is `off` and
  * never due; a process started moments ago is `starting` while it has not written its
  * first heartbeat (or only the old instance's heartbeat is there), so the old heartbeat
- * cannot trigger a second recovery while the new instance comes up.
+ * cannot trigger a second recovery while the new instance comes up. The reasons of `off` and
+ * `gave_up` name the check behind them as `label` (by default the heartbeat or the health probe,
+ * from its state: `heartbeat: timed_out (...)`).
  */
 export function assessCheck(
   checked: HealthVerdict,
@@ -83,12 +85,13 @@ export function assessCheck(
   nowMs: number,
   limits: CrashLoopLimits = NO_CRASH_LOOP_LIMITS,
   clock?: GraceClock,
+  label?: string,
 ): Assessment {
   const held = (state: 'off' | 'gave_up', reason: string): Assessment => ({
     verdict: {
       ...checked,
       state,
-      reason: `${reason}; ${checkLabel(checked.state)}: ${checked.state} (${checked.reason})`,
+      reason: `${reason}; ${label ?? checkLabel(checked.state)}: ${checked.state} (${checked.reason})`,
     },
     checked,
     consecutiveFailures: 0,
@@ -129,7 +132,7 @@ export function assessCheck(
         verdict: {
           ...assessed,
           state: 'gave_up',
-          reason: `${guard.reason}; ${checkLabel(assessed.state)}: ${assessed.state} (${assessed.reason})`,
+          reason: `${guard.reason}; ${label ?? checkLabel(assessed.state)}: ${assessed.state} (${assessed.reason})`,
         },
         checked,
         consecutiveFailures: 0,

@@ -20,6 +20,8 @@ export type AssessedProcess = Pick<
    * gives up; the failures are only counted, for the alert.
    */
   alertOnly?: boolean | undefined;
+  /** What the reasons of `off` and `gave_up` call the check behind them: `heartbeat` unless set (a file system entry's is `check`). */
+  checkLabel?: string | undefined;
 };
 
 /** When a check is weighed: the wall clock, and the boot clock the start grace is judged on (`graceClockOf`). */
@@ -51,6 +53,7 @@ export function assessProcess(
       nowMs,
       NO_CRASH_LOOP_LIMITS,
       clock,
+      process.checkLabel,
     );
     return { ...assessed, recoveryDue: false };
   }
@@ -61,5 +64,6 @@ export function assessProcess(
     nowMs,
     crashLoopLimitsOf(process),
     clock,
+    process.checkLabel,
   );
 }

@@ -24,7 +24,11 @@ export function checkFilesystem(
   };
 }
 
-/** A file system entry as its checks are weighed (`assessProcess`): alert only when it has nothing to run. */
+/**
+ * A file system entry as its checks are weighed (`assessProcess`): alert only when it has
+ * nothing to run; its `off` and `gave_up` reasons say `check: low_space (...)`, as it has no
+ * heartbeat.
+ */
 export function assessedFilesystem(filesystem: FilesystemConfig): FilesystemConfig & AssessedProcess {
-  return { ...filesystem, alertOnly: isAlertOnly(filesystem) };
+  return { ...filesystem, alertOnly: isAlertOnly(filesystem), checkLabel: 'check' };
 }

@@ -370,7 +370,7 @@ describe('file systems, end to end (in a mount namespace of the test)', () => {
     assert.equal(third.code, 1, 'giving up fails the tick');
     assert.match(
       third.stderr,
-      /^watchdog: cache: gave up: 2 recoveries within 60m 00s \(max_recoveries 2\); heartbeat: low_space \(1\.0 MiB free \(50\.0%\) on .*\/cache \(tmpfs\), below min_free_mb 2\)$/m,
+      /^watchdog: cache: gave up: 2 recoveries within 60m 00s \(max_recoveries 2\); check: low_space \(1\.0 MiB free \(50\.0%\) on .*\/cache \(tmpfs\), below min_free_mb 2\)$/m,
     );
     assert.match(third.stderr, /no more recoveries until `watchdog on cache` or `watchdog reset cache`/);
     const fourth = await watchdog('check');
@@ -428,5 +428,9 @@ describe('file systems, end to end (in a mount namespace of the test)', () => {
     const history = await watchdog('history', 'cache', '--recoveries');
     assert.equal(history.code, 0, history.stderr);
     assert.match(history.stdout, /cannot purge: busy/);
+    const checks = await watchdog('history', 'cache');
+    assert.equal(checks.code, 0, checks.stderr);
+    assert.match(checks.stdout, /^CHECKED AT \(UTC\) +KEY +STATE +FAILURES +ACTION +REASON$/m, 'no heartbeat columns');
+    assert.match(checks.stdout, /gave up: .*; check: low_space/);
   });
 });

@@ -55,3 +55,16 @@ describe('assessProcess', () => {
     });
   }
 });
+
+it("names a file system entry's check `check`, not `heartbeat`, behind off and gave_up", () => {
+  const off = { ...failing(0), offSince: '2026-06-30T11:00:00Z', offBy: 'alice' };
+  const gaveUp = { ...failing(0), gaveUpAt: '2026-06-30T11:00:00Z', gaveUpReason: '3 recoveries' };
+  const low = verdictOf('low_space', '1.0 MiB free (1.0%) on /data (ext4), below min_free_mb 2');
+  const entry = { ...processConfig(), checkLabel: 'check' };
+  for (const previous of [off, gaveUp])
+    assert.match(
+      assessProcess(entry, low, previous, { nowMs: NOW_MS }).verdict.reason,
+      /; check: low_space \(1\.0 MiB free .*\)$/,
+    );
+  assert.match(assessProcess(processConfig(), low, off, { nowMs: NOW_MS }).verdict.reason, /; heartbeat: low_space /);
+});

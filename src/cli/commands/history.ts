@@ -102,6 +102,10 @@ export function runHistory(args: HistoryArgs, io: CliIo): number {
   );
   if (args.json === true) io.out(formatJson({ checks: rows }));
   else if (rows.length === 0) io.out('no checks recorded yet');
-  else for (const line of formatHistoryTable(rows)) io.out(line);
+  else {
+    const filesystems = new Set(config.filesystems.map((filesystem) => filesystem.key));
+    const heartbeat = !rows.every((row) => filesystems.has(row.process_key));
+    for (const line of formatHistoryTable(rows, { heartbeat })) io.out(line);
+  }
   return EXIT.ok;
 }

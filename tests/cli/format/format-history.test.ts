@@ -38,4 +38,24 @@ describe('formatHistoryTable', () => {
       '2026-06-30 11:59:35  web  invalid_heartbeat  0         2s             -    5          -       heartbeat status must be a string (got "\\u009b2J\\u202e")\\x0a2026 forged',
     ]);
   });
+  it("leaves out the heartbeat's columns when only file system entries are listed", () => {
+    const lines = formatHistoryTable(
+      [
+        row({
+          process_key: 'logs',
+          health: 'low_space',
+          pid: null,
+          iteration: null,
+          heartbeat_age_seconds: null,
+          consecutive_failures: 1,
+          reason: '0.5 MiB free (12.5%) on /logs (tmpfs), below min_free_mb 1',
+        }),
+      ],
+      { heartbeat: false },
+    );
+    assert.deepEqual(lines, [
+      'CHECKED AT (UTC)     KEY   STATE      FAILURES  ACTION  REASON',
+      '2026-06-30 11:59:35  logs  low_space  1         -       0.5 MiB free (12.5%) on /logs (tmpfs), below min_free_mb 1',
+    ]);
+  });
 });
