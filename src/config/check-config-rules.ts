@@ -27,9 +27,7 @@ export function checkProcessRules(
   const commands = commandsOf(raw);
 
   errors.push(...checkedHowProblems(raw).map((problem) => `${at}${problem}`));
-  const byMatch = matchAloneFindings(raw);
-  errors.push(...byMatch.errors.map((problem) => `${at}${problem}`));
-  warnings.push(...byMatch.warnings.map((problem) => `${at}${problem}`));
+  errors.push(...matchAloneProblems(raw).map((problem) => `${at}${problem}`));
   if (!Object.hasOwn(commands, 'start')) {
     errors.push(
       `${at}.commands.start: is required (the command that starts the app; legacy configs call it startup_command)`,
@@ -110,24 +108,26 @@ function checkedHowProblems(raw: Record<string, unknown>): string[] {
 
 /**
  * What an app checked by `match` alone (no `heartbeat_path`) may not combine, and what it
- * risks, each as `.key: message` (docs/apps-without-heartbeat.md).
+ * needs, each as `.key: message` (docs/apps-without-heartbeat.md).
  */
-function matchAloneFindings(raw: Record<string, unknown>): RuleFindings {
+function matchAloneProblems(raw: Record<string, unknown>): string[] {
   const errors: string[] = [];
-  const warnings: string[] = [];
-  if (raw.heartbeat_path !== undefined || typeof raw.match !== 'string' || raw.match === '')
-    return { errors, warnings };
+  if (raw.heartbeat_path !== undefined || typeof raw.match !== 'string' || raw.match === '') return errors;
   for (const key of ['max_memory_mb', 'max_cpu_percent'] as const) {
     if (raw[key] !== undefined)
       errors.push(
         `.${key}: needs heartbeat_path (resource limits measure the one app process a heartbeat proves; an app found by match may be several processes, and none of them wrote a heartbeat)`,
       );
   }
+  // Required, not advised: without it any user's process whose command line matches would
+  // count (another user masks a dead app) and be signalled by root (a shell running `tail -f
+  // /var/log/mosquitto/mosquitto.log` killed for the pattern `mosquitto`). `match` alone is
+  // new, so no existing config breaks.
   if (raw.user === undefined)
-    warnings.push(
-      '.match: without user, a process of any user whose command line matches counts as the app: an unprivileged user could start one and mask a dead app (set user to the account it runs as)',
+    errors.push(
+      '.user: is required with match alone: only a process of that user counts and is signalled, never another user\'s whose command line matches (write "user": "root" for a daemon that runs as root)',
     );
-  return { errors, warnings };
+  return errors;
 }
 
 /**

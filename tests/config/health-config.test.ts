@@ -10,7 +10,8 @@ function probeOnly(health: unknown, extra: Record<string, unknown> = {}): Record
 }
 
 function validate(entry: Record<string, unknown>) {
-  return validateConfig({ processes: { web: entry } }, CONFIG_PATH, () => undefined, {});
+  const root = { name: 'root', uid: 0, gid: 0, home: '/root' };
+  return validateConfig({ processes: { web: entry } }, CONFIG_PATH, (name) => (name === 'root' ? root : undefined), {});
 }
 
 describe('the health key', () => {
@@ -118,7 +119,10 @@ describe('the health key', () => {
   });
 
   it('does not warn with a heartbeat or a match beside it', () => {
-    for (const extra of [{ heartbeat_path: '/run/web/hb.json', timeout_seconds: 30 }, { match: 'nginx: master' }]) {
+    for (const extra of [
+      { heartbeat_path: '/run/web/hb.json', timeout_seconds: 30 },
+      { match: 'nginx: master', user: 'root' },
+    ]) {
       const { warnings, errors } = validate(probeOnly({ type: 'tcp', host: '127.0.0.1', port: 1 }, extra));
       assert.deepEqual(errors, []);
       assert.ok(!warnings.some((warning) => warning.startsWith('processes.web.health')), warnings.join('\n'));

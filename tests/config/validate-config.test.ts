@@ -413,6 +413,7 @@ describe('validateConfig: errors, one `path: message` line each', () => {
       timeout_seconds: undefined,
       heartbeat_path: undefined,
       match: '^/usr/sbin/mosquitto',
+      user: 'root',
     });
     const loaded = validateConfig({ processes: { web: byMatch } }, CONFIG_PATH);
     assert.deepEqual(loaded.errors, []);
@@ -442,17 +443,23 @@ describe('validateConfig: errors, one `path: message` line each', () => {
     assert.deepEqual(withHeartbeat.warnings, []);
   });
 
-  it('warns when an app found by match alone has no user: any user could mask a dead app', () => {
+  it("requires user for an app found by match alone: root never signals another user's process", () => {
     const entry = webProcessEntry({ timeout_seconds: undefined, heartbeat_path: undefined, match: 'mosquitto' });
     const result = validateConfig({ processes: { web: entry } }, CONFIG_PATH);
-    assert.deepEqual(result.errors, []);
-    assert.deepEqual(result.warnings, [
-      'processes.web.match: without user, a process of any user whose command line matches counts as the app: an unprivileged user could start one and mask a dead app (set user to the account it runs as)',
+    assert.deepEqual(result.errors, [
+      'processes.web.user: is required with match alone: only a process of that user counts and is signalled, never another user\'s whose command line matches (write "user": "root" for a daemon that runs as root)',
     ]);
+    assert.deepEqual(result.warnings, []);
     const withUser = validateConfig({ processes: { web: { ...entry, user: 'root' } } }, CONFIG_PATH, (name) =>
       name === 'root' ? { name, uid: 0, gid: 0, home: '/root' } : undefined,
     );
+    assert.deepEqual(withUser.errors, []);
     assert.deepEqual(withUser.warnings, []);
+    // With a heartbeat, match checks the heartbeat's PID and user stays optional.
+    assert.deepEqual(
+      validateConfig({ processes: { web: webProcessEntry({ match: 'mosquitto' }) } }, CONFIG_PATH).errors,
+      [],
+    );
   });
 
   it('refuses an empty command', () => {

@@ -174,6 +174,7 @@ describe('watchdog: an app checked by match alone', () => {
     // Fits the namespace's init (a node script) and the watchdog (node dist/cli/bin.js), nothing else.
     const configPath = writeMatchConfig(dir, {
       match: 'pid-namespace-host|cli/bin\\.js',
+      user: 'root',
       commands: { start: `touch ${marker}` },
     });
     const dbPath = join(dir, 'watchdog.db');
@@ -238,7 +239,11 @@ describe('watchdog: an app checked by match alone', () => {
   it("never signals the watchdog's ancestor whose command line matches (the app running watchdog on itself)", async () => {
     const { dir } = scenarioDir();
     const marker = join(dir, 'started');
-    const configPath = writeMatchConfig(dir, { match: 'broker-self-restart', commands: { start: `touch ${marker}` } });
+    const configPath = writeMatchConfig(dir, {
+      match: 'broker-self-restart',
+      user: 'root',
+      commands: { start: `touch ${marker}` },
+    });
     const dbPath = join(dir, 'watchdog.db');
     const ns = await startPidNamespace();
     // The "app" is this shell: it runs `watchdog restart app` on itself, its command line holding the pattern.

@@ -31,7 +31,8 @@ const process_ = (extra: Record<string, unknown> = {}) => ({
 
 /** A config as `validate` loads it; fails the test when it does not load. */
 function configOf(data: Record<string, unknown>): WatchdogConfig {
-  const result = validateConfig(data, '/x/config.json', () => undefined, {});
+  const root = { name: 'root', uid: 0, gid: 0, home: '/root' };
+  const result = validateConfig(data, '/x/config.json', (name) => (name === 'root' ? root : undefined), {});
   assert.deepEqual(result.errors, []);
   assert.ok(result.config, 'the config must load');
   return result.config;
@@ -229,7 +230,7 @@ describe('collectMetrics', () => {
     const db = freshStore();
     const config = configOf({
       processes: {
-        broker: process_({ heartbeat_path: undefined, timeout_seconds: undefined, match: 'mosquitto' }),
+        broker: process_({ heartbeat_path: undefined, timeout_seconds: undefined, match: 'mosquitto', user: 'root' }),
         web: process_({ match: 'node' }),
       },
     });

@@ -12,7 +12,7 @@ function configWith(entry: Record<string, unknown>) {
   const { config, errors } = validateConfig(
     { processes: { web: webProcessEntry(entry) } },
     join('/srv', 'config.json'),
-    () => undefined,
+    (name) => (name === 'root' ? { name, uid: 0, gid: 0, home: '/root' } : undefined),
     {},
   );
   assert.deepEqual(errors, []);
@@ -89,7 +89,7 @@ describe('buildStatus, what the app used', () => {
 });
 
 describe('buildStatus, what matched', () => {
-  const byMatch = { heartbeat_path: undefined, timeout_seconds: undefined, match: 'mosquitto' };
+  const byMatch = { heartbeat_path: undefined, timeout_seconds: undefined, match: 'mosquitto', user: 'root' };
 
   it('shows how many processes matched an app found by match alone', () => {
     const [status] = buildStatus(configWith(byMatch), new Map([['web', row({ last_match_count: 2 })]]));
