@@ -1,6 +1,8 @@
+import type { UserAccount } from '../system/lookup-user.js';
 import type { ProcessInspector } from '../system/system.js';
 import {
   judgeMatches,
+  runsAs,
   type MatchJudgement,
   type MatchRules,
   type MatchSelf,
@@ -11,19 +13,20 @@ import {
 export type MatchTable = Pick<ProcessInspector, 'all' | 'commandLine' | 'uids'>;
 
 /**
- * Every process of the table with its command line (procfs, nothing spawned), and its
- * owner when the command line matches `match` (one more read, only for those). Processes
- * that exit during the scan are left out.
+ * Every process of the table with its owner, and the command line (its first 4096 bytes,
+ * as `pgrep -f` sees it) of the processes of `user` only: another user's command line is
+ * never read, nor searched (procfs, nothing spawned). Processes that exit during the scan
+ * are left out.
  *
  * @throws when procfs itself cannot be read (the caller's `check_error`).
  */
-export function scanProcesses(processes: MatchTable, match: RegExp): ScannedProcess[] {
+export function scanProcesses(processes: MatchTable, user: Pick<UserAccount, 'uid'>): ScannedProcess[] {
   const scanned: ScannedProcess[] = [];
   for (const stat of processes.all()) {
     if (stat.state === 'Z' || stat.state === 'X' || stat.state === 'x') continue;
-    const commandLine = processes.commandLine(stat.pid);
-    if (commandLine === undefined) continue;
-    const uids = commandLine !== '' && match.test(commandLine) ? processes.uids(stat.pid) : undefined;
+    const uids = processes.uids(stat.pid);
+    if (uids === undefined) continue;
+    const commandLine = runsAs(uids, user) ? processes.commandLine(stat.pid) : undefined;
     scanned.push({
       pid: stat.pid,
       ppid: stat.ppid,
@@ -38,5 +41,5 @@ export function scanProcesses(processes: MatchTable, match: RegExp): ScannedProc
 
 /** The processes that are the app now: the table scanned, then judged ({@link judgeMatches}). */
 export function findMatches(rules: MatchRules, processes: MatchTable, self: MatchSelf): MatchJudgement {
-  return judgeMatches(scanProcesses(processes, rules.match), rules, self);
+  return judgeMatches(scanProcesses(processes, rules.user), rules, self);
 }

@@ -9,7 +9,7 @@ import { describePids, describeRules, type MatchJudgement, type MatchRules } fro
  */
 export function judgeMatchVerdict(judgement: MatchJudgement, rules: MatchRules): HealthVerdict {
   const { matches } = judgement;
-  const identity: IdentityCheck[] = rules.user === undefined ? ['command_line'] : ['command_line', 'user'];
+  const identity: IdentityCheck[] = ['command_line', 'user'];
   const oldest = matches[0];
   if (oldest !== undefined) {
     const found = `${describePids(matches.map((entry) => entry.pid))} ${matches.length === 1 ? 'matches' : 'match'} ${describeRules(rules)}`;

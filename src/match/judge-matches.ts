@@ -9,16 +9,22 @@ export interface ScannedProcess {
   state: string;
   /** Clock ticks since boot: with the PID, what tells a reused PID apart. */
   startTicks: number;
-  /** Its arguments joined by spaces (as `pgrep -f` sees it); empty for a kernel thread. */
-  commandLine: string;
-  /** Who it runs as; read only for a command line that matches (`undefined` otherwise, or when gone). */
-  uids: ProcessUids | undefined;
+  /**
+   * Its arguments joined by spaces, cut to 4096 bytes (as `pgrep -f` sees it); empty for a
+   * kernel thread; `undefined` when not read (the process of another user than the rules').
+   */
+  commandLine: string | undefined;
+  /** Who it runs as. */
+  uids: ProcessUids;
 }
 
-/** What the config says the app is: a pattern its command line matches, and the user it runs as. */
+/**
+ * What the config says the app is: a pattern its command line matches, and the user it runs
+ * as (required: `validate` refuses `match` alone without `user`).
+ */
 export interface MatchRules {
   match: RegExp;
-  user?: UserAccount | undefined;
+  user: UserAccount;
 }
 
 /** Who the watchdog is: itself and its ancestors are never the app it checks. */
@@ -44,17 +50,19 @@ export interface MatchJudgement {
    * `watchdog restart` on itself, so a kill fails rather than start a copy beside it.
    */
   ancestors: ScannedProcess[];
-  /** Processes whose command line matches but that do not count (the watchdog, what it started, another user's). */
+  /** Processes of the user whose command line matches but that do not count (the watchdog, what it started). */
   setAside: SetAside[];
 }
 
 /**
  * Which processes of `table` are the app of a process checked by `match` alone, as
- * `pgrep -f` would find them, less what must never count: zombies and kernel threads
- * (no command line); the watchdog itself and what this run of it started (its
- * descendants: a cleanup's shell whose command line holds the pattern is not the app);
- * with a `user`, a process running as anyone else (real and effective uid both the
- * user's); and the watchdog's ancestors and init, listed apart. Pure.
+ * `pgrep -u user -f` would find them, less what must never count: zombies and kernel
+ * threads (no command line); the watchdog itself and what this run of it started (its
+ * descendants: a cleanup's shell whose command line holds the pattern is not the app); and
+ * the watchdog's ancestors and init, listed apart. A process of another user (real or
+ * effective uid not the user's) is passed over before the pattern runs, and the pattern
+ * runs once per process: the time a pattern takes grows with the text it searches, and
+ * another user's process never costs a tick any of it. Pure.
  */
 export function judgeMatches(table: readonly ScannedProcess[], rules: MatchRules, self: MatchSelf): MatchJudgement {
   const byPid = new Map(table.map((entry) => [entry.pid, entry]));
@@ -63,19 +71,14 @@ export function judgeMatches(table: readonly ScannedProcess[], rules: MatchRules
   const setAside: SetAside[] = [];
   for (const entry of table) {
     if (entry.state === 'Z' || entry.state === 'X' || entry.state === 'x') continue;
-    if (entry.commandLine === '' || !rules.match.test(entry.commandLine)) continue;
+    if (!runsAs(entry.uids, rules.user)) continue;
+    if (entry.commandLine === undefined || entry.commandLine === '' || !rules.match.test(entry.commandLine)) continue;
     if (entry.pid === self.ownPid) {
       setAside.push({ pid: entry.pid, why: 'the watchdog itself' });
       continue;
     }
     if (isDescendant(entry, self.ownPid, byPid)) {
       setAside.push({ pid: entry.pid, why: 'started by this run of the watchdog' });
-      continue;
-    }
-    const user = rules.user;
-    if (user !== undefined && (entry.uids?.real !== user.uid || entry.uids.effective !== user.uid)) {
-      const runsAs = entry.uids === undefined ? 'an unknown user' : `uid ${entry.uids.effective}`;
-      setAside.push({ pid: entry.pid, why: `runs as ${runsAs}, not as ${user.name} (uid ${user.uid})` });
       continue;
     }
     if (entry.pid <= 1 || self.ancestors.has(entry.pid)) {
@@ -86,6 +89,11 @@ export function judgeMatches(table: readonly ScannedProcess[], rules: MatchRules
   }
   const oldestFirst = (a: ScannedProcess, b: ScannedProcess): number => a.startTicks - b.startTicks || a.pid - b.pid;
   return { matches: matches.sort(oldestFirst), ancestors: ancestors.sort(oldestFirst), setAside };
+}
+
+/** Whether a process runs as `user`: its real and effective uid both the user's. */
+export function runsAs(uids: ProcessUids, user: Pick<UserAccount, 'uid'>): boolean {
+  return uids.real === user.uid && uids.effective === user.uid;
 }
 
 /** Whether `entry` descends from `ownPid` (the parent chain, cut at a loop or a missing parent). */
@@ -103,7 +111,7 @@ function isDescendant(entry: ScannedProcess, ownPid: number, byPid: ReadonlyMap<
 
 /** `/mosquitto/ as mqtt`: the rules in a few words, for reasons and details. */
 export function describeRules(rules: MatchRules): string {
-  return `/${rules.match.source}/${rules.user === undefined ? '' : ` as ${rules.user.name}`}`;
+  return `/${rules.match.source}/ as ${rules.user.name}`;
 }
 
 /** `PID 12` or `2 processes (PIDs 12, 40)`, listing at most `limit` PIDs. */

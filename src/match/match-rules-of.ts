@@ -12,5 +12,7 @@ export function matchRulesOf(process: {
   user: UserAccount | undefined;
 }): MatchRules | undefined {
   if (process.heartbeat_path !== undefined || process.match === undefined) return undefined;
+  // validate refuses match alone without user: a config loaded without it is a bug.
+  if (process.user === undefined) throw new Error('match alone without user: validate should have refused it');
   return { match: process.match, user: process.user };
 }

@@ -26,7 +26,7 @@ export interface ProcessInspector extends ProcessTable {
   bootTimeMs(): number | undefined;
   /** Live (non-zombie) members of a process group. */
   groupMembers(pgid: number): number[];
-  /** Its arguments joined by spaces; `undefined` when there is no such process. */
+  /** Its arguments joined by spaces, cut to 4096 bytes (as `pgrep -f` sees it); `undefined` when there is no such process. */
   commandLine(pid: number): string | undefined;
   /** Who it runs as; `undefined` when there is no such process. */
   uids(pid: number): ProcessUids | undefined;

@@ -8,8 +8,10 @@ import { fakeSystem } from '../helpers/fake-system.js';
 const WATCHDOG = 500;
 const SHELL = 400; // cron's shell, the watchdog's parent
 const MQTT = { name: 'mqtt', uid: 1001, gid: 1001, home: '/' };
+const ROOT = { name: 'root', uid: 0, gid: 0, home: '/root' };
+const AS_ROOT = { uids: { real: 0, effective: 0 } };
 
-const proc = (pid: number, commandLine: string, fields: Partial<ScannedProcess> = {}): ScannedProcess => ({
+const proc = (pid: number, commandLine: string | undefined, fields: Partial<ScannedProcess> = {}): ScannedProcess => ({
   pid,
   ppid: 1,
   state: 'S',
@@ -19,13 +21,11 @@ const proc = (pid: number, commandLine: string, fields: Partial<ScannedProcess> 
   ...fields,
 });
 
-const init = proc(1, '/sbin/init splash', { ppid: 0, uids: { real: 0, effective: 0 } });
-const shell = proc(SHELL, '/bin/sh -c watchdog check -c /etc/mosquitto-watchdog.json', {
-  uids: { real: 0, effective: 0 },
-});
+const init = proc(1, '/sbin/init splash', { ppid: 0, ...AS_ROOT });
+const shell = proc(SHELL, '/bin/sh -c watchdog check -c /etc/mosquitto-watchdog.json', AS_ROOT);
 const watchdog = proc(WATCHDOG, 'node /usr/bin/watchdog check -c /etc/mosquitto-watchdog.json', {
   ppid: SHELL,
-  uids: { real: 0, effective: 0 },
+  ...AS_ROOT,
 });
 const broker = proc(900, '/usr/sbin/mosquitto -c /etc/mosquitto/mosquitto.conf');
 const self = { ownPid: WATCHDOG, ancestors: new Set([SHELL]) };
@@ -34,6 +34,7 @@ interface Case {
   name: string;
   table: ScannedProcess[];
   match: RegExp;
+  /** MQTT unless said. */
   user?: typeof MQTT;
   matches: number[];
   ancestors?: number[];
@@ -62,14 +63,16 @@ const cases: Case[] = [
   },
   {
     name: 'a kernel thread (empty command line) never counts, even for a pattern that fits anything',
-    table: [proc(2, '', { ppid: 0 })],
+    table: [proc(2, '', { ppid: 0, ...AS_ROOT })],
     match: /.*/,
+    user: ROOT,
     matches: [],
   },
   {
     name: 'the watchdog itself never counts',
     table: [watchdog],
     match: /watchdog/,
+    user: ROOT,
     matches: [],
     setAside: [WATCHDOG],
   },
@@ -77,58 +80,46 @@ const cases: Case[] = [
     name: 'what this run started never counts (a cleanup shell, and its child, holding the pattern)',
     table: [
       watchdog,
-      proc(600, '/bin/sh -c rm -rf /var/lib/mosquitto/*.db --force', { ppid: WATCHDOG }),
-      proc(601, 'rm -rf /var/lib/mosquitto/x.db', { ppid: 600 }),
+      proc(600, '/bin/sh -c rm -rf /var/lib/mosquitto/*.db --force', { ppid: WATCHDOG, ...AS_ROOT }),
+      proc(601, 'rm -rf /var/lib/mosquitto/x.db', { ppid: 600, ...AS_ROOT }),
     ],
     match: /mosquitto/,
+    user: ROOT,
     matches: [],
     setAside: [WATCHDOG, 600, 601],
   },
   {
     name: "the watchdog's ancestors and init are listed apart, never counted",
-    table: [init, shell, watchdog, broker],
+    table: [init, shell, watchdog, proc(900, broker.commandLine, AS_ROOT)],
     match: /./,
+    user: ROOT,
     matches: [900],
     ancestors: [1, SHELL],
     setAside: [WATCHDOG],
   },
   {
-    name: "with a user, another user's matching process does not count",
+    name: "another user's matching process is passed over, not even listed",
     table: [broker, proc(700, 'mosquitto -c /tmp/fake.conf', { uids: { real: 1002, effective: 1002 } })],
     match: /mosquitto/,
-    user: MQTT,
     matches: [900],
-    setAside: [700],
   },
   {
-    name: 'with a user, a set-user-ID process (real uid another) does not count',
+    name: 'a set-user-ID process (real uid another) does not count',
     table: [proc(701, 'mosquitto', { uids: { real: 1002, effective: MQTT.uid } })],
     match: /mosquitto/,
-    user: MQTT,
     matches: [],
-    setAside: [701],
   },
   {
-    name: 'with a user, a process whose owner could not be read (gone) does not count',
-    table: [proc(702, 'mosquitto', { uids: undefined })],
-    match: /mosquitto/,
-    user: MQTT,
+    name: 'a process of the user whose command line was not read (gone) does not count',
+    table: [proc(702, undefined)],
+    match: /.*/,
     matches: [],
-    setAside: [702],
   },
   {
-    name: 'with a user, an ancestor running as another user is set aside, not an ancestor that fails a kill',
+    name: 'an ancestor running as another user is passed over, not an ancestor that fails a kill',
     table: [shell, watchdog, broker],
     match: /mosquitto/,
-    user: MQTT,
     matches: [900],
-    setAside: [SHELL, WATCHDOG],
-  },
-  {
-    name: 'without a user, any user counts (validate warns)',
-    table: [proc(700, 'mosquitto', { uids: { real: 1002, effective: 1002 } })],
-    match: /mosquitto/,
-    matches: [700],
   },
   {
     name: 'a parent loop in the table does not hang the descendant walk',
@@ -141,7 +132,7 @@ const cases: Case[] = [
 describe('judgeMatches', () => {
   for (const c of cases) {
     it(c.name, () => {
-      const judged = judgeMatches(c.table, { match: c.match, user: c.user }, self);
+      const judged = judgeMatches(c.table, { match: c.match, user: c.user ?? MQTT }, self);
       assert.deepEqual(
         {
           matches: judged.matches.map((entry) => entry.pid),
@@ -156,42 +147,44 @@ describe('judgeMatches', () => {
 
 describe('judgeMatchVerdict', () => {
   it('is healthy naming the PIDs and the count, the oldest as its PID', () => {
+    const rules = { match: /mosquitto/u, user: MQTT };
     const verdict = judgeMatchVerdict(
-      judgeMatches([broker, proc(950, 'mosquitto -d', { startTicks: 10 })], { match: /mosquitto/ }, self),
-      { match: /mosquitto/ },
+      judgeMatches([broker, proc(950, 'mosquitto -d', { startTicks: 10 })], rules, self),
+      rules,
     );
     assert.deepEqual(
       { state: verdict.state, reason: verdict.reason, pid: verdict.pid, identity: verdict.identity },
       {
         state: 'healthy',
-        reason: '2 processes (PIDs 950, 900) match /mosquitto/',
+        reason: '2 processes (PIDs 950, 900) match /mosquitto/ as mqtt',
         pid: 950,
-        identity: ['command_line'],
+        identity: ['command_line', 'user'],
       },
     );
   });
 
   it('is not_running saying what matched but did not count', () => {
-    const verdict = judgeMatchVerdict(judgeMatches([init, shell, watchdog], { match: /./ }, self), { match: /./ });
+    const rules = { match: /./u, user: ROOT };
+    const verdict = judgeMatchVerdict(judgeMatches([init, shell, watchdog], rules, self), rules);
     assert.equal(verdict.state, 'not_running');
     assert.equal(verdict.pid, undefined);
     assert.equal(
       verdict.reason,
-      `no process matches /./; not counted: PID 1 (init), PID ${SHELL} (an ancestor of the watchdog), PID ${WATCHDOG} (the watchdog itself)`,
+      `no process matches /./ as root; not counted: PID 1 (init), PID ${SHELL} (an ancestor of the watchdog), PID ${WATCHDOG} (the watchdog itself)`,
     );
   });
 });
 
 describe('scanProcesses', () => {
-  it('reads every live process with its command line, and the owner only of those that match', () => {
+  it("reads every live process's owner, and the command line only of the user's processes", () => {
     const fake = fakeSystem({
       processes: [
         { pid: 10, commandLine: 'mosquitto -d', uid: 1001, ppid: 1, startTime: 55 },
         { pid: 11, commandLine: 'sshd' },
-        { pid: 12, commandLine: 'mosquitto', state: 'Z' },
+        { pid: 12, commandLine: 'mosquitto', state: 'Z', uid: 1001 },
       ],
     });
-    const scanned = scanProcesses(fake.processes, /mosquitto/);
+    const scanned = scanProcesses(fake.processes, MQTT);
     assert.deepEqual(scanned, [
       {
         pid: 10,
@@ -201,7 +194,7 @@ describe('scanProcesses', () => {
         commandLine: 'mosquitto -d',
         uids: { real: 1001, effective: 1001 },
       },
-      { pid: 11, ppid: 1, state: 'S', startTicks: 1000, commandLine: 'sshd', uids: undefined },
+      { pid: 11, ppid: 1, state: 'S', startTicks: 1000, commandLine: undefined, uids: { real: 0, effective: 0 } },
     ]);
   });
 });

@@ -5,7 +5,8 @@ import type { KillFacts } from '../../src/recovery/decide-kill.js';
 import { decideMatchKill } from '../../src/recovery/decide-match-kill.js';
 
 const WATCHDOG = 500;
-const rules = { match: /mosquitto/ };
+const ROOT = { name: 'root', uid: 0, gid: 0, home: '/root' };
+const rules = { match: /mosquitto/, user: ROOT };
 
 const scanned = (pid: number, startTicks = 1000 + pid): ScannedProcess => ({
   pid,
@@ -134,7 +135,7 @@ describe('decideMatchKill', () => {
         );
         for (const target of decision.targets) {
           assert.equal(target.group, false, 'never a process group');
-          assert.deepEqual(target.recheck, { startTicks: 1000 + target.pid, match: rules.match, user: undefined });
+          assert.deepEqual(target.recheck, { startTicks: 1000 + target.pid, match: rules.match, user: ROOT });
         }
       } else if (c.why !== undefined) assert.match(decision.why, c.why);
     });

@@ -6,7 +6,8 @@ import { exitOn, fakeSystem, type FakeProcess, type FakeSystemOptions } from '..
 
 type KillPlan = Extract<ActionPlan, { kind: 'kill' }>;
 
-const rules = { match: /mosquitto/ };
+const ROOT = { name: 'root', uid: 0, gid: 0, home: '/root' };
+const rules = { match: /mosquitto/, user: ROOT };
 const plan: KillPlan = {
   kind: 'kill',
   action: 'kill',
@@ -45,7 +46,7 @@ describe('runMatchKillAction', () => {
       [900, 'SIGTERM'],
       [901, 'SIGTERM'],
     ]);
-    assert.match(action.detail, /^SIGTERM to 2 processes \(PIDs 900, 901\) matching \/mosquitto\/: all exited/);
+    assert.match(action.detail, /^SIGTERM to 2 processes \(PIDs 900, 901\) matching \/mosquitto\/ as root: all exited/);
     assert.deepEqual([...system.table.keys()], [1, 50, 60, 100, 300]);
   });
 
@@ -126,7 +127,7 @@ describe('runMatchKillAction', () => {
 
   it('fails, signalling nothing, when init matches', async () => {
     const system = fakeSystem({ processes: [...bystanders, broker(900)] });
-    const action = await runMatchKillAction(plan, { match: /init|mosquitto/ }, system);
+    const action = await runMatchKillAction(plan, { match: /init|mosquitto/, user: ROOT }, system);
     assert.equal(action.outcome, 'failed');
     assert.match(action.detail, /PID 1 \(init\) matches/);
     assert.deepEqual(system.signals, []);
@@ -147,7 +148,7 @@ describe('runMatchKillAction', () => {
         if (signal === 'SIGTERM') fake.table.set(900, broker(900, { commandLine: 'mosquitto: shutting down' }));
       },
     });
-    const action = await runMatchKillAction(plan, { match: /mosquitto -c/ }, system);
+    const action = await runMatchKillAction(plan, { match: /mosquitto -c/, user: ROOT }, system);
     assert.equal(action.outcome, 'failed');
     // Checked again before every signal: SIGCONT is not sent either.
     assert.deepEqual(system.signals, [[900, 'SIGTERM']]);

@@ -7,7 +7,8 @@ import { processConfig } from '../helpers/process-config.js';
 
 type StartPlan = Extract<ActionPlan, { kind: 'start' }>;
 
-const rules = { match: /mosquitto/ };
+const ROOT = { name: 'root', uid: 0, gid: 0, home: '/root' };
+const rules = { match: /mosquitto/, user: ROOT };
 
 // The watchdog (100) is run by cron's shell (60) under sshd (50); see fakeSystem.
 const bystanders: FakeProcess[] = [
@@ -36,7 +37,7 @@ describe('runStartAction for an app found by match', () => {
     const system = fakeSystem({ processes: [...bystanders, broker] });
     const action = await runStartAction(startPlan, { process: processConfig(), reason: 'not_running' }, system);
     assert.equal(action.outcome, 'failed');
-    assert.match(action.detail, /PID 900 already matches \/mosquitto\/; not starting a second copy/);
+    assert.match(action.detail, /PID 900 already matches \/mosquitto\/ as root; not starting a second copy/);
     assert.deepEqual(system.starts, []);
   });
 
@@ -50,7 +51,7 @@ describe('runStartAction for an app found by match', () => {
   it('does not start beside a matching ancestor', async () => {
     const system = fakeSystem({ processes: bystanders });
     const action = await runStartAction(
-      { ...startPlan, byMatch: { match: /watchdog check/ } },
+      { ...startPlan, byMatch: { match: /watchdog check/, user: ROOT } },
       { process: processConfig(), reason: 'not_running' },
       system,
     );

@@ -5,7 +5,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
-import { readCommandLine, readProcessUids, uidsFromStatus, type ProcessUids } from '../../src/system/process-owner.js';
+import {
+  COMMAND_LINE_MAX_BYTES,
+  readCommandLine,
+  readProcessUids,
+  uidsFromStatus,
+  type ProcessUids,
+} from '../../src/system/process-owner.js';
 import { onCleanup } from '../helpers/cleanup.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
@@ -66,6 +72,13 @@ describe('readProcessUids and readCommandLine on a fake /proc', () => {
     assert.equal(readCommandLine(4321, root), '/usr/bin/node /srv/app/server.js --name my app');
     assert.equal(readCommandLine(4323, root), 'sh -c sleep 5');
     assert.equal(readCommandLine(4324, root), 'no-trailing-nul');
+  });
+
+  it('reads only the first 4096 bytes of a long command line, as pgrep -f does', () => {
+    const root = fakeProc({ 4400: { cmdline: `sh\0-c\0sleep 300\0${'x'.repeat(2_000_000)}\0` } });
+    const text = readCommandLine(4400, root);
+    assert.equal(Buffer.byteLength(text ?? ''), COMMAND_LINE_MAX_BYTES);
+    assert.equal(text, `sh -c sleep 300 ${'x'.repeat(COMMAND_LINE_MAX_BYTES - 'sh -c sleep 300 '.length)}`);
   });
 
   it('an empty command line (a kernel thread or a zombie) is empty, not missing', () => {
