@@ -32,6 +32,12 @@ export interface MatchSelf {
   ownPid: number;
   /** Its parent, grandparent... (its shell, cron, sshd), as {@link ancestorsOf} lists them. */
   ancestors: ReadonlySet<number>;
+  /**
+   * This run's arguments after the script, joined by spaces (`restart nginx`); empty for
+   * none. What the command line of the launcher of this run holds (`sudo watchdog restart
+   * nginx`, `sh -c "watchdog on nginx"`).
+   */
+  ownArguments: string;
 }
 
 /** A matching process that is not counted, and why. */
@@ -81,6 +87,10 @@ export function judgeMatches(table: readonly ScannedProcess[], rules: MatchRules
       setAside.push({ pid: entry.pid, why: 'started by this run of the watchdog' });
       continue;
     }
+    if (entry.pid > 1 && self.ancestors.has(entry.pid) && isLauncher(entry.commandLine, rules.match, self)) {
+      setAside.push({ pid: entry.pid, why: 'launched this run of the watchdog' });
+      continue;
+    }
     if (entry.pid <= 1 || self.ancestors.has(entry.pid)) {
       ancestors.push(entry);
       continue;
@@ -89,6 +99,23 @@ export function judgeMatches(table: readonly ScannedProcess[], rules: MatchRules
   }
   const oldestFirst = (a: ScannedProcess, b: ScannedProcess): number => a.startTicks - b.startTicks || a.pid - b.pid;
   return { matches: matches.sort(oldestFirst), ancestors: ancestors.sort(oldestFirst), setAside };
+}
+
+/**
+ * Whether a matching ancestor is only the launcher of this run: its command line holds this
+ * run's own arguments, and without them it no longer matches. `sudo watchdog restart nginx`
+ * (and `su -c`, `sh -c`, which stay as the watchdog's parent) matches an unanchored `nginx`
+ * only because the key is an argument; counted as an ancestor, it failed every `restart`,
+ * `on` and `off` of that app run by hand. Such a launcher is set aside: not counted, never
+ * signalled (it is the watchdog's ancestor), and not failing the kill. An ancestor that
+ * still matches without those arguments (the app itself running `watchdog restart`, a shell
+ * script whose other text fits the pattern) stays an ancestor: the kill fails rather than
+ * start a copy beside it. Runs the pattern a second time, on at most 4096 bytes, for these
+ * few ancestors only.
+ */
+function isLauncher(commandLine: string, match: RegExp, self: Pick<MatchSelf, 'ownArguments'>): boolean {
+  if (self.ownArguments === '' || !commandLine.includes(self.ownArguments)) return false;
+  return !match.test(commandLine.replaceAll(self.ownArguments, ' '));
 }
 
 /** Whether a process runs as `user`: its real and effective uid both the user's. */

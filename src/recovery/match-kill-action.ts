@@ -1,5 +1,6 @@
 import { describeError } from '../errors.js';
 import { findMatches } from '../match/find-matches.js';
+import { matchSelfOf } from '../match/match-self.js';
 import { describePids, describeRules, type MatchRules } from '../match/judge-matches.js';
 import type { System } from '../system/system.js';
 import { formatSeconds } from '../time/format-duration.js';
@@ -19,7 +20,7 @@ import { AFTER_SIGKILL_WAIT_MS, isGone, send, waitUntilGone } from './signal-tar
  * @throws when procfs cannot be read.
  */
 export function decideMatchKillNow(rules: MatchRules, system: System): MatchKillDecision {
-  const judgement = findMatches(rules, system.processes, { ownPid: system.ownPid, ancestors: system.ancestors() });
+  const judgement = findMatches(rules, system.processes, matchSelfOf(system));
   const facts = new Map<number, KillFacts>();
   for (const entry of judgement.matches)
     facts.set(entry.pid, killFactsNow(entry.pid, { identity: recheckOf(entry.startTicks, rules) }, system));

@@ -7,6 +7,7 @@ import { commandEnv, type ActionContext } from './command-env.js';
 import type { ActionPlan } from './plan-recovery.js';
 import { findDaemon } from './find-daemon.js';
 import { findMatches } from '../match/find-matches.js';
+import { matchSelfOf } from '../match/match-self.js';
 import { describePids, describeRules, type MatchJudgement, type MatchRules } from '../match/judge-matches.js';
 
 type StartPlan = Extract<ActionPlan, { kind: 'start' }>;
@@ -131,7 +132,7 @@ export async function runStartAction(plan: StartPlan, context: ActionContext, sy
 function runningMatchOf(rules: MatchRules, system: System): string | undefined {
   let judgement: MatchJudgement;
   try {
-    judgement = findMatches(rules, system.processes, { ownPid: system.ownPid, ancestors: system.ancestors() });
+    judgement = findMatches(rules, system.processes, matchSelfOf(system));
   } catch (error) {
     return `cannot tell whether it already runs: ${describeError(error)}; not starting what may be a second copy`;
   }

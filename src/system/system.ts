@@ -77,6 +77,8 @@ export interface System {
   ownProcessGroup: number;
   /** The watchdog's parent, its parent, and so on up to init. */
   ancestors(): ReadonlySet<number>;
+  /** This run's arguments after the script, joined by spaces (`restart nginx`). */
+  ownArguments: string;
 }
 
 /**
@@ -134,6 +136,7 @@ export function realSystem(
       return ownProcessGroup;
     },
     ancestors: () => ancestorsOf(process.ppid, processes),
+    ownArguments: process.argv.slice(2).join(' '),
   };
 }
 

@@ -5,7 +5,8 @@ import type { HeartbeatFileRead } from '../heartbeat/read-heartbeat-file.js';
 import { findMatches } from '../match/find-matches.js';
 import { judgeMatchVerdict } from '../match/judge-match-verdict.js';
 import { matchRulesOf } from '../match/match-rules-of.js';
-import type { MatchRules } from '../match/judge-matches.js';
+import type { MatchRules, MatchSelf } from '../match/judge-matches.js';
+import { matchSelfOf } from '../match/match-self.js';
 import { observeIdentity } from '../system/observe-identity.js';
 import type { ProcessInspector, System } from '../system/system.js';
 
@@ -18,9 +19,8 @@ export interface CheckProcessDeps {
   ownUid: number;
   /** Every process key in the config. */
   configuredKeys: ReadonlySet<string>;
-  /** The watchdog's own PID and its ancestors: never counted as an app found by `match`. */
-  ownPid: number;
-  ancestors: () => ReadonlySet<number>;
+  /** Who this run of the watchdog is (read when first asked): never counted as an app found by `match`. */
+  matchSelf: () => MatchSelf;
 }
 
 /**
@@ -61,7 +61,7 @@ export function checkProcess(process: ProcessConfig, deps: CheckProcessDeps): He
  * command line matches runs (as its `user`), found by scanning procfs.
  */
 function checkByMatch(rules: MatchRules, deps: CheckProcessDeps): HealthVerdict {
-  const judgement = findMatches(rules, deps.processTable, { ownPid: deps.ownPid, ancestors: deps.ancestors() });
+  const judgement = findMatches(rules, deps.processTable, deps.matchSelf());
   return judgeMatchVerdict(judgement, rules);
 }
 
@@ -73,7 +73,7 @@ export function configuredKeysOf(config: Pick<WatchdogConfig, 'processes'>): Rea
 /** What {@link checkProcess} needs, from the config and the machine: the clock is read now. */
 export function checkProcessDepsOf(
   config: Pick<WatchdogConfig, 'max_clock_skew_seconds' | 'processes'>,
-  system: Pick<System, 'processes' | 'now' | 'ownUid' | 'ownPid' | 'ancestors'>,
+  system: Pick<System, 'processes' | 'now' | 'ownUid' | 'ownPid' | 'ancestors' | 'ownArguments'>,
   readHeartbeat: (path: string) => HeartbeatFileRead,
 ): CheckProcessDeps {
   return {
@@ -83,12 +83,11 @@ export function checkProcessDepsOf(
     maxClockSkewSeconds: config.max_clock_skew_seconds,
     ownUid: system.ownUid,
     configuredKeys: configuredKeysOf(config),
-    ownPid: system.ownPid,
-    ancestors: memoized(() => system.ancestors()),
+    matchSelf: memoized(() => matchSelfOf(system)),
   };
 }
 
-/** Read once when first asked: a tick of heartbeat apps never walks its ancestors. */
+/** Read once when first asked: a tick of heartbeat apps never walks the watchdog's ancestors. */
 function memoized<T>(read: () => T): () => T {
   let value: { read: T } | undefined;
   return () => (value ??= { read: read() }).read;

@@ -28,6 +28,7 @@ import type { TickDeps } from './tick-deps.js';
 import { tickProblems } from './tick-problems.js';
 import type { TickOutcome } from './tick-outcome.js';
 import { TickStage } from './tick-stage.js';
+import { matchSelfOf } from '../match/match-self.js';
 
 /**
  * One `watchdog check`: lock → check every enabled process → record the checks in one
@@ -59,8 +60,7 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
         maxClockSkewSeconds: config.max_clock_skew_seconds,
         ownUid: system.ownUid,
         configuredKeys,
-        ownPid: system.ownPid,
-        ancestors: () => system.ancestors(),
+        matchSelf: () => matchSelfOf(system),
       });
     // Probed before the store opens: a probe waits on the network or a command, never inside a transaction.
     // A process turned off is not probed; its off flag read before, read-only (offKeysAt).

@@ -266,6 +266,35 @@ describe('watchdog: an app checked by match alone', () => {
     assert.equal(result.signal, null, 'the shell was not signalled');
   });
 
+  it('restarts by hand under a launcher whose command line holds the key (sh -c "watchdog restart app")', async () => {
+    const { dir } = scenarioDir();
+    const record = join(dir, 'app.record');
+    const started = join(dir, 'started.record');
+    // Unanchored: fits the app (its record path) and the launcher's `restart app`, as `nginx` fits `sudo watchdog restart nginx`.
+    const configPath = writeMatchConfig(dir, {
+      match: '\\bapp\\b',
+      user: 'root',
+      commands: { start: `exec ${process.execPath} ${SENTINEL} ${started}` },
+    });
+    const dbPath = join(dir, 'watchdog.db');
+    const ns = await startPidNamespace();
+    const app = await sentinel(ns, record);
+    const script = `${process.execPath} ${WATCHDOG_BIN} restart app -c ${configPath}; echo "exit=$?"`;
+    const result = await ns.run(['sh', '-c', script], { cwd: '/' });
+    assert.match(result.stdout, /exit=0/, `${result.stdout}${result.stderr}`);
+    const [recovery] = recoveriesIn(dbPath);
+    assert.deepEqual(
+      recovery?.actions.map((action) => [action.action, action.outcome, action.pid]),
+      [
+        ['kill', 'ok', app],
+        ['start', 'ok', recovery?.started_pid],
+      ],
+    );
+    assert.deepEqual(readSentinelRecord(record), ['ready', 'SIGTERM'], 'the app was stopped');
+    assert.equal(result.signal, null, 'the launcher was not signalled');
+    await waitFor(() => readSentinelRecord(started).includes('ready'), 'the started app');
+  });
+
   it("neither counts nor signals another user's matching process when user is set", async () => {
     const hostile = await createThrowawayUser('hostile');
     const appUser = await createThrowawayUser('mqtt');

@@ -55,6 +55,8 @@ export interface FakeSystemOptions {
   ownPid?: number;
   ownProcessGroup?: number;
   ancestors?: number[];
+  /** The watchdog's own arguments after its script (`restart nginx`): none by default. */
+  ownArguments?: string;
 }
 
 /** A System that touches nothing: a clock that moves only when slept on, a process table in memory, and recorders. */
@@ -223,6 +225,7 @@ export function fakeSystem(options: FakeSystemOptions = {}): FakeSystem {
     ownUid: 0,
     ownProcessGroup: options.ownProcessGroup ?? 90,
     ancestors: () => new Set(options.ancestors ?? [50, 60]),
+    ownArguments: options.ownArguments ?? '',
   };
   return fake;
 }

@@ -61,7 +61,11 @@ describe('findMatches on a fake /proc', () => {
 
   it("searches only the user's processes, each once, each cut to 4096 bytes", () => {
     const match = new RecordingRegExp(String.raw`mosquitto.*\.conf`, 'u');
-    const judged = findMatches({ match, user: MQTT }, processes, { ownPid: 500, ancestors: new Set() });
+    const judged = findMatches({ match, user: MQTT }, processes, {
+      ownPid: 500,
+      ancestors: new Set<number>(),
+      ownArguments: 'check',
+    });
     assert.deepEqual(
       judged.matches.map((entry) => entry.pid),
       [900],
@@ -80,7 +84,11 @@ describe('findMatches on a fake /proc', () => {
     const match = new RecordingRegExp(String.raw`server\.py (?:mosquitto)+$`, 'u');
     assert.ok(match.test(`/usr/bin/python3 /opt/gw/server.py ${huge}`));
     match.searched.length = 0;
-    const judged = findMatches({ match, user: MQTT }, processes, { ownPid: 500, ancestors: new Set() });
+    const judged = findMatches({ match, user: MQTT }, processes, {
+      ownPid: 500,
+      ancestors: new Set<number>(),
+      ownArguments: 'check',
+    });
     assert.deepEqual(judged.matches, []);
     assert.equal(match.searched.length, 2);
   });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { judgeMatches, type ScannedProcess } from '../../src/match/judge-matches.js';
+import { judgeMatches, type MatchSelf, type ScannedProcess } from '../../src/match/judge-matches.js';
 import { judgeMatchVerdict } from '../../src/match/judge-match-verdict.js';
 import { scanProcesses } from '../../src/match/find-matches.js';
 import { fakeSystem } from '../helpers/fake-system.js';
@@ -28,7 +28,8 @@ const watchdog = proc(WATCHDOG, 'node /usr/bin/watchdog check -c /etc/mosquitto-
   ...AS_ROOT,
 });
 const broker = proc(900, '/usr/sbin/mosquitto -c /etc/mosquitto/mosquitto.conf');
-const self = { ownPid: WATCHDOG, ancestors: new Set([SHELL]) };
+const self = { ownPid: WATCHDOG, ancestors: new Set([SHELL]), ownArguments: 'check -c /etc/mosquitto-watchdog.json' };
+const SUDO = 450; // `sudo watchdog restart nginx`: the launcher of a run by hand, its parent
 
 interface Case {
   name: string;
@@ -36,6 +37,8 @@ interface Case {
   match: RegExp;
   /** MQTT unless said. */
   user?: typeof MQTT;
+  /** `self` unless said. */
+  self?: MatchSelf;
   matches: number[];
   ancestors?: number[];
   setAside?: number[];
@@ -122,6 +125,63 @@ const cases: Case[] = [
     matches: [900],
   },
   {
+    name: 'the launcher of a run by hand (sudo watchdog restart nginx) is set aside, not an ancestor failing the kill',
+    table: [
+      proc(SUDO, 'sudo watchdog restart nginx', AS_ROOT),
+      proc(WATCHDOG, 'node /usr/bin/watchdog restart nginx', { ppid: SUDO, ...AS_ROOT }),
+      proc(900, 'nginx: master process /usr/sbin/nginx', AS_ROOT),
+    ],
+    match: /nginx/,
+    user: ROOT,
+    self: { ownPid: WATCHDOG, ancestors: new Set([SUDO]), ownArguments: 'restart nginx' },
+    matches: [900],
+    setAside: [SUDO, WATCHDOG],
+  },
+  {
+    name: 'the launcher by sh -c "watchdog on nginx" is set aside too',
+    table: [proc(SUDO, 'sh -c watchdog on nginx', AS_ROOT)],
+    match: /nginx/,
+    user: ROOT,
+    self: { ownPid: WATCHDOG, ancestors: new Set([SUDO]), ownArguments: 'on nginx' },
+    matches: [],
+    setAside: [SUDO],
+  },
+  {
+    name: "an ancestor that matches beside this run's arguments (the app itself running watchdog) stays an ancestor",
+    table: [proc(SUDO, 'nginx-hook.sh --restart-self; watchdog restart nginx', AS_ROOT)],
+    match: /nginx/,
+    user: ROOT,
+    self: { ownPid: WATCHDOG, ancestors: new Set([SUDO]), ownArguments: 'restart nginx' },
+    matches: [],
+    ancestors: [SUDO],
+  },
+  {
+    name: "a matching ancestor that does not hold this run's arguments stays an ancestor",
+    table: [proc(SUDO, 'nginx: master process /usr/sbin/nginx', AS_ROOT)],
+    match: /nginx/,
+    user: ROOT,
+    self: { ownPid: WATCHDOG, ancestors: new Set([SUDO]), ownArguments: 'restart nginx' },
+    matches: [],
+    ancestors: [SUDO],
+  },
+  {
+    name: 'a process that is not an ancestor is never a launcher, whatever its command line',
+    table: [proc(901, 'sudo watchdog restart nginx', AS_ROOT)],
+    match: /nginx/,
+    user: ROOT,
+    self: { ownPid: WATCHDOG, ancestors: new Set([SUDO]), ownArguments: 'restart nginx' },
+    matches: [901],
+  },
+  {
+    name: 'without arguments of its own (a bare `watchdog`), no ancestor is a launcher',
+    table: [proc(SUDO, 'sudo watchdog', AS_ROOT)],
+    match: /watchdog/,
+    user: ROOT,
+    self: { ownPid: WATCHDOG, ancestors: new Set([SUDO]), ownArguments: '' },
+    matches: [],
+    ancestors: [SUDO],
+  },
+  {
     name: 'a parent loop in the table does not hang the descendant walk',
     table: [proc(800, 'mosquitto', { ppid: 801 }), proc(801, 'x', { ppid: 800 })],
     match: /mosquitto/,
@@ -132,7 +192,7 @@ const cases: Case[] = [
 describe('judgeMatches', () => {
   for (const c of cases) {
     it(c.name, () => {
-      const judged = judgeMatches(c.table, { match: c.match, user: c.user ?? MQTT }, self);
+      const judged = judgeMatches(c.table, { match: c.match, user: c.user ?? MQTT }, c.self ?? self);
       assert.deepEqual(
         {
           matches: judged.matches.map((entry) => entry.pid),

@@ -125,6 +125,22 @@ describe('runMatchKillAction', () => {
     assert.deepEqual(system.signals, []);
   });
 
+  it('signals the app, never the launcher of a run by hand (sudo watchdog restart mosquitto)', async () => {
+    const system = fakeSystem({
+      processes: [
+        ...bystanders.filter((entry) => entry.pid !== 60),
+        { pid: 60, ppid: 50, commandLine: 'sudo watchdog restart mosquitto' },
+        broker(900),
+      ],
+      ownArguments: 'restart mosquitto',
+      onSignal: exitOn('SIGTERM'),
+    });
+    const action = await runMatchKillAction(plan, rules, system);
+    assert.equal(action.outcome, 'ok', action.detail);
+    assert.deepEqual(system.signals, [[900, 'SIGTERM']]);
+    assert.ok(system.table.has(60), 'the launcher still runs');
+  });
+
   it('fails, signalling nothing, when init matches', async () => {
     const system = fakeSystem({ processes: [...bystanders, broker(900)] });
     const action = await runMatchKillAction(plan, { match: /init|mosquitto/, user: ROOT }, system);

@@ -48,6 +48,17 @@ describe('runStartAction for an app found by match', () => {
     assert.equal(system.starts.length, 1);
   });
 
+  it('starts though its launcher matches (sudo watchdog restart mosquitto)', async () => {
+    const launcher = { pid: 60, ppid: 50, commandLine: 'sudo watchdog restart mosquitto' };
+    const system = fakeSystem({
+      processes: [...bystanders.filter((entry) => entry.pid !== 60), launcher],
+      ownArguments: 'restart mosquitto',
+    });
+    const action = await runStartAction(startPlan, { process: processConfig(), reason: 'restart' }, system);
+    assert.equal(action.outcome, 'ok', action.detail);
+    assert.equal(system.starts.length, 1);
+  });
+
   it('does not start beside a matching ancestor', async () => {
     const system = fakeSystem({ processes: bystanders });
     const action = await runStartAction(
