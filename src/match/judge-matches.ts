@@ -38,6 +38,12 @@ export interface MatchSelf {
    * nginx`, `sh -c "watchdog on nginx"`).
    */
   ownArguments: string;
+  /**
+   * Whether PID is another run of the watchdog (the same executable and script): a run by
+   * hand waiting for the lock, `watchdog status`, a hung tick. Asked only of a process that
+   * matches.
+   */
+  isWatchdogRun: (pid: number) => boolean;
 }
 
 /** A matching process that is not counted, and why. */
@@ -63,12 +69,13 @@ export interface MatchJudgement {
 /**
  * Which processes of `table` are the app of a process checked by `match` alone, as
  * `pgrep -u user -f` would find them, less what must never count: zombies and kernel
- * threads (no command line); the watchdog itself and what this run of it started (its
- * descendants: a cleanup's shell whose command line holds the pattern is not the app); and
- * the watchdog's ancestors and init, listed apart. A process of another user (real or
+ * threads (no command line); the watchdog itself, what this run of it started (its
+ * descendants: a cleanup's shell whose command line holds the pattern is not the app),
+ * another run of it, and the launcher of this run; and the watchdog's other ancestors and
+ * init, listed apart. A process of another user (real or
  * effective uid not the user's) is passed over before the pattern runs, and the pattern
  * runs once per process: the time a pattern takes grows with the text it searches, and
- * another user's process never costs a tick any of it. Pure.
+ * another user's process never costs a tick any of it. Pure, given `self`'s lookups.
  */
 export function judgeMatches(table: readonly ScannedProcess[], rules: MatchRules, self: MatchSelf): MatchJudgement {
   const byPid = new Map(table.map((entry) => [entry.pid, entry]));
@@ -85,6 +92,12 @@ export function judgeMatches(table: readonly ScannedProcess[], rules: MatchRules
     }
     if (isDescendant(entry, self.ownPid, byPid)) {
       setAside.push({ pid: entry.pid, why: 'started by this run of the watchdog' });
+      continue;
+    }
+    // Another run fits any pattern that fits this one (`^node `, user root): counted, a dead
+    // app looked healthy; signalled, a person's `watchdog restart other` got SIGTERM.
+    if (entry.pid > 1 && self.isWatchdogRun(entry.pid)) {
+      setAside.push({ pid: entry.pid, why: 'another run of the watchdog' });
       continue;
     }
     if (entry.pid > 1 && self.ancestors.has(entry.pid) && isLauncher(entry.commandLine, rules.match, self)) {

@@ -18,6 +18,7 @@ import { monotonicMs } from '../time/monotonic-clock.js';
 import { sleep } from '../time/sleep.js';
 import { renameInFolder } from './rename-in-folder.js';
 import { readPidFile, type PidFileRead } from './read-pid-file.js';
+import { sameProgramTest } from './same-program.js';
 
 /** The process table as recovery needs it: liveness, plus identity and process groups. */
 export interface ProcessInspector extends ProcessTable {
@@ -79,6 +80,8 @@ export interface System {
   ancestors(): ReadonlySet<number>;
   /** This run's arguments after the script, joined by spaces (`restart nginx`). */
   ownArguments: string;
+  /** Whether PID is another run of the watchdog: the same executable and script (see same-program.ts). */
+  isWatchdogRun(pid: number): boolean;
 }
 
 /**
@@ -96,6 +99,7 @@ export function realSystem(
   const table = procfsProcessTable(procRoot);
   let bootId: { value: string | undefined } | undefined;
   let ownProcessGroup: number | undefined;
+  let isWatchdogRun: ((pid: number) => boolean) | undefined;
   const processes: ProcessInspector = {
     liveness: (pid) => table.liveness(pid),
     stat: (pid) => readProcStat(pid, procRoot),
@@ -137,6 +141,8 @@ export function realSystem(
     },
     ancestors: () => ancestorsOf(process.ppid, processes),
     ownArguments: process.argv.slice(2).join(' '),
+    // Its own files are looked up once, when a match first asks.
+    isWatchdogRun: (pid) => (isWatchdogRun ??= sameProgramTest(undefined, procRoot))(pid),
   };
 }
 

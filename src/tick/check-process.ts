@@ -73,7 +73,7 @@ export function configuredKeysOf(config: Pick<WatchdogConfig, 'processes'>): Rea
 /** What {@link checkProcess} needs, from the config and the machine: the clock is read now. */
 export function checkProcessDepsOf(
   config: Pick<WatchdogConfig, 'max_clock_skew_seconds' | 'processes'>,
-  system: Pick<System, 'processes' | 'now' | 'ownUid' | 'ownPid' | 'ancestors' | 'ownArguments'>,
+  system: Pick<System, 'processes' | 'now' | 'ownUid' | 'ownPid' | 'ancestors' | 'ownArguments' | 'isWatchdogRun'>,
   readHeartbeat: (path: string) => HeartbeatFileRead,
 ): CheckProcessDeps {
   return {

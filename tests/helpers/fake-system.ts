@@ -57,6 +57,8 @@ export interface FakeSystemOptions {
   ancestors?: number[];
   /** The watchdog's own arguments after its script (`restart nginx`): none by default. */
   ownArguments?: string;
+  /** PIDs that are other runs of the watchdog: none by default. */
+  watchdogRuns?: number[];
 }
 
 /** A System that touches nothing: a clock that moves only when slept on, a process table in memory, and recorders. */
@@ -226,6 +228,7 @@ export function fakeSystem(options: FakeSystemOptions = {}): FakeSystem {
     ownProcessGroup: options.ownProcessGroup ?? 90,
     ancestors: () => new Set(options.ancestors ?? [50, 60]),
     ownArguments: options.ownArguments ?? '',
+    isWatchdogRun: (pid) => (options.watchdogRuns ?? []).includes(pid),
   };
   return fake;
 }

@@ -48,6 +48,8 @@ function fakeProc(entries: FakeEntry[]): string {
   return root;
 }
 
+const SELF = { ownPid: 500, ancestors: new Set<number>(), ownArguments: 'check', isWatchdogRun: () => false };
+
 describe('findMatches on a fake /proc', () => {
   const huge = 'mosquitto'.repeat(80_000); // 720 KB, six times: the review's reproduction
   const procRoot = fakeProc([
@@ -61,11 +63,7 @@ describe('findMatches on a fake /proc', () => {
 
   it("searches only the user's processes, each once, each cut to 4096 bytes", () => {
     const match = new RecordingRegExp(String.raw`mosquitto.*\.conf`, 'u');
-    const judged = findMatches({ match, user: MQTT }, processes, {
-      ownPid: 500,
-      ancestors: new Set<number>(),
-      ownArguments: 'check',
-    });
+    const judged = findMatches({ match, user: MQTT }, processes, SELF);
     assert.deepEqual(
       judged.matches.map((entry) => entry.pid),
       [900],
@@ -84,11 +82,7 @@ describe('findMatches on a fake /proc', () => {
     const match = new RecordingRegExp(String.raw`server\.py (?:mosquitto)+$`, 'u');
     assert.ok(match.test(`/usr/bin/python3 /opt/gw/server.py ${huge}`));
     match.searched.length = 0;
-    const judged = findMatches({ match, user: MQTT }, processes, {
-      ownPid: 500,
-      ancestors: new Set<number>(),
-      ownArguments: 'check',
-    });
+    const judged = findMatches({ match, user: MQTT }, processes, SELF);
     assert.deepEqual(judged.matches, []);
     assert.equal(match.searched.length, 2);
   });

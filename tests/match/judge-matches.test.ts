@@ -28,7 +28,13 @@ const watchdog = proc(WATCHDOG, 'node /usr/bin/watchdog check -c /etc/mosquitto-
   ...AS_ROOT,
 });
 const broker = proc(900, '/usr/sbin/mosquitto -c /etc/mosquitto/mosquitto.conf');
-const self = { ownPid: WATCHDOG, ancestors: new Set([SHELL]), ownArguments: 'check -c /etc/mosquitto-watchdog.json' };
+const self: MatchSelf = {
+  ownPid: WATCHDOG,
+  ancestors: new Set([SHELL]),
+  ownArguments: 'check -c /etc/mosquitto-watchdog.json',
+  isWatchdogRun: () => false,
+};
+const OTHER_RUN = 610; // `watchdog restart gateway` by hand, waiting for the lock
 const SUDO = 450; // `sudo watchdog restart nginx`: the launcher of a run by hand, its parent
 
 interface Case {
@@ -133,7 +139,7 @@ const cases: Case[] = [
     ],
     match: /nginx/,
     user: ROOT,
-    self: { ownPid: WATCHDOG, ancestors: new Set([SUDO]), ownArguments: 'restart nginx' },
+    self: { ...self, ancestors: new Set([SUDO]), ownArguments: 'restart nginx' },
     matches: [900],
     setAside: [SUDO, WATCHDOG],
   },
@@ -142,7 +148,7 @@ const cases: Case[] = [
     table: [proc(SUDO, 'sh -c watchdog on nginx', AS_ROOT)],
     match: /nginx/,
     user: ROOT,
-    self: { ownPid: WATCHDOG, ancestors: new Set([SUDO]), ownArguments: 'on nginx' },
+    self: { ...self, ancestors: new Set([SUDO]), ownArguments: 'on nginx' },
     matches: [],
     setAside: [SUDO],
   },
@@ -151,7 +157,7 @@ const cases: Case[] = [
     table: [proc(SUDO, 'nginx-hook.sh --restart-self; watchdog restart nginx', AS_ROOT)],
     match: /nginx/,
     user: ROOT,
-    self: { ownPid: WATCHDOG, ancestors: new Set([SUDO]), ownArguments: 'restart nginx' },
+    self: { ...self, ancestors: new Set([SUDO]), ownArguments: 'restart nginx' },
     matches: [],
     ancestors: [SUDO],
   },
@@ -160,7 +166,7 @@ const cases: Case[] = [
     table: [proc(SUDO, 'nginx: master process /usr/sbin/nginx', AS_ROOT)],
     match: /nginx/,
     user: ROOT,
-    self: { ownPid: WATCHDOG, ancestors: new Set([SUDO]), ownArguments: 'restart nginx' },
+    self: { ...self, ancestors: new Set([SUDO]), ownArguments: 'restart nginx' },
     matches: [],
     ancestors: [SUDO],
   },
@@ -169,7 +175,7 @@ const cases: Case[] = [
     table: [proc(901, 'sudo watchdog restart nginx', AS_ROOT)],
     match: /nginx/,
     user: ROOT,
-    self: { ownPid: WATCHDOG, ancestors: new Set([SUDO]), ownArguments: 'restart nginx' },
+    self: { ...self, ancestors: new Set([SUDO]), ownArguments: 'restart nginx' },
     matches: [901],
   },
   {
@@ -177,9 +183,27 @@ const cases: Case[] = [
     table: [proc(SUDO, 'sudo watchdog', AS_ROOT)],
     match: /watchdog/,
     user: ROOT,
-    self: { ownPid: WATCHDOG, ancestors: new Set([SUDO]), ownArguments: '' },
+    self: { ...self, ancestors: new Set([SUDO]), ownArguments: '' },
     matches: [],
     ancestors: [SUDO],
+  },
+  {
+    name: 'another run of the watchdog (same executable and script) is set aside, never counted',
+    table: [proc(OTHER_RUN, 'node /usr/bin/watchdog restart gateway', AS_ROOT), proc(900, 'node /srv/app.js', AS_ROOT)],
+    match: /^node /,
+    user: ROOT,
+    self: { ...self, isWatchdogRun: (pid) => pid === OTHER_RUN },
+    matches: [900],
+    setAside: [OTHER_RUN],
+  },
+  {
+    name: 'another run of the watchdog that is an ancestor (a cleanup ran it) is set aside, not failing the kill',
+    table: [proc(SUDO, 'node /usr/bin/watchdog restart gateway', AS_ROOT)],
+    match: /^node /,
+    user: ROOT,
+    self: { ...self, ancestors: new Set([SUDO]), isWatchdogRun: (pid) => pid === SUDO },
+    matches: [],
+    setAside: [SUDO],
   },
   {
     name: 'a parent loop in the table does not hang the descendant walk',

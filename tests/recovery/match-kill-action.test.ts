@@ -141,6 +141,22 @@ describe('runMatchKillAction', () => {
     assert.ok(system.table.has(60), 'the launcher still runs');
   });
 
+  it('never signals another run of the watchdog (a restart by hand waiting for the lock)', async () => {
+    const system = fakeSystem({
+      processes: [
+        ...bystanders,
+        { pid: 610, commandLine: 'node /usr/bin/watchdog restart gateway' },
+        { pid: 900, commandLine: 'node /srv/gateway/app.js' },
+      ],
+      watchdogRuns: [610],
+      onSignal: exitOn('SIGTERM'),
+    });
+    const action = await runMatchKillAction(plan, { match: /^node /, user: ROOT }, system);
+    assert.equal(action.outcome, 'ok', action.detail);
+    assert.deepEqual(system.signals, [[900, 'SIGTERM']]);
+    assert.ok(system.table.has(610));
+  });
+
   it('fails, signalling nothing, when init matches', async () => {
     const system = fakeSystem({ processes: [...bystanders, broker(900)] });
     const action = await runMatchKillAction(plan, { match: /init|mosquitto/, user: ROOT }, system);
