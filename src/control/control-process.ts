@@ -18,6 +18,7 @@ import { decideOn } from './decide-on.js';
 import { decideStart, type StartFacts, type StartIntent } from '../recovery/decide-start.js';
 import { graceClockOf, startFactsOf } from '../recovery/start-facts.js';
 import { recordCommandState } from '../store/record-command-state.js';
+import { matchRulesOf } from '../match/match-rules-of.js';
 
 export interface ControlDeps {
   /** The audit log, which a failing database cannot stop. */
@@ -158,7 +159,7 @@ function startFactsNow(
   deps: ControlDeps,
 ): StartFacts {
   return startFactsOf(
-    { intent, force, actions },
+    { intent, force, actions, byMatch: matchRulesOf(process) !== undefined },
     current,
     readStartedInstance(deps.audit.db, process.key),
     deps.system.processes,

@@ -12,6 +12,7 @@ import { readProcessStatesAt } from '../store/read-state.js';
 import { realSystem, type System } from '../system/system.js';
 import { checkProcess, checkProcessDepsOf } from '../tick/check-process.js';
 import { probeCheck, probeDepsOf } from '../tick/probe-checks.js';
+import { matchRulesOf } from '../match/match-rules-of.js';
 
 /** What `watchdog restart KEY` would do now: refuse (a second copy), or run these actions. */
 export type RestartPreview =
@@ -46,7 +47,12 @@ export async function previewRestart(
   const started = startedInstanceOf(state);
   const decision = decideStart(
     startFactsOf(
-      { intent: 'restart', force: false, actions: process.recovery_actions },
+      {
+        intent: 'restart',
+        force: false,
+        actions: process.recovery_actions,
+        byMatch: matchRulesOf(process) !== undefined,
+      },
       assessment,
       started,
       system.processes,

@@ -28,6 +28,11 @@ export interface StartFacts {
   probeAlone: boolean;
   /** Whether the instance the watchdog started is proven gone (`isStartedInstanceGone`); `undefined` when none is on record. */
   startedGone: boolean | undefined;
+  /**
+   * Found by `match` alone: its start itself is refused while a process matches, `--force`
+   * or not (start-action.ts), so no refusal offers `--force`.
+   */
+  byMatch: boolean;
 }
 
 /** Why a start is refused: a stable word for the audit log and the tests. */
@@ -36,7 +41,12 @@ export type StartRefusal =
 
 export type StartDecision = { start: true } | { start: false; refusal: StartRefusal; why: string };
 
-const FORCE = '--force starts one anyway';
+/** What a refusal says of `--force`: it starts a second copy, except of an app found by `match`, which it never does. */
+function forceNote(facts: Pick<StartFacts, 'byMatch'>): string {
+  return facts.byMatch
+    ? '--force does not apply: an app found by match is never started while a process matches'
+    : '--force starts one anyway';
+}
 
 /**
  * "May we start this app now, and if not, why": one answer for cron's recovery, `on`,
@@ -54,19 +64,22 @@ export function decideStart(facts: StartFacts): StartDecision {
   if (facts.untrustedLivePid !== undefined) {
     return no(
       'untrusted_live',
-      `its heartbeat cannot be trusted and names PID ${facts.untrustedLivePid}, which is alive: it may be the app, and it is never signalled; not starting what may be a second copy (${FORCE})`,
+      `its heartbeat cannot be trusted and names PID ${facts.untrustedLivePid}, which is alive: it may be the app, and it is never signalled; not starting what may be a second copy (${forceNote(facts)})`,
     );
   }
   if (facts.intent === 'start') {
     if (facts.state === 'healthy')
-      return no('running', `already running and healthy (${facts.reason}); not starting a second copy (${FORCE})`);
+      return no(
+        'running',
+        `already running and healthy (${facts.reason}); not starting a second copy (${forceNote(facts)})`,
+      );
     if (facts.state === 'starting')
-      return no('starting', `already starting (${facts.reason}); not starting a second copy (${FORCE})`);
+      return no('starting', `already starting (${facts.reason}); not starting a second copy (${forceNote(facts)})`);
   }
   if (facts.heartbeat === 'check_error')
     return no(
       'unknown',
-      `cannot tell whether it runs (${facts.reason}); not starting what may be a second copy (${FORCE})`,
+      `cannot tell whether it runs (${facts.reason}); not starting what may be a second copy (${forceNote(facts)})`,
     );
   const blind = probeAloneRefusal(facts);
   if (blind !== undefined) return no('unknown', blind);
@@ -81,7 +94,7 @@ export function decideStart(facts: StartFacts): StartDecision {
     if (live !== undefined)
       return no(
         'no_kill',
-        `${live} (${facts.reason}) and its actions have no kill; not starting a second copy (${FORCE})`,
+        `${live} (${facts.reason}) and its actions have no kill; not starting a second copy (${forceNote(facts)})`,
       );
   }
   return { start: true };

@@ -11,7 +11,7 @@ import type { StartFacts, StartIntent } from './decide-start.js';
  * processes the heartbeat and the audit log name, and whether the actions kill first.
  */
 export function startFactsOf(
-  request: { intent: StartIntent; force: boolean; actions: readonly string[] },
+  request: { intent: StartIntent; force: boolean; actions: readonly string[]; byMatch?: boolean | undefined },
   assessment: Pick<Assessment, 'verdict' | 'checked' | 'guard'>,
   started: StartedInstance | undefined,
   processes: ProcessInspector,
@@ -45,6 +45,7 @@ export function startFactsOf(
     kills: request.actions.includes('kill'),
     probeAlone: expected.health !== undefined && expected.heartbeat_path === undefined && expected.match === undefined,
     startedGone: started === undefined ? undefined : provenGone(started, processes),
+    byMatch: request.byMatch ?? false,
   };
 }
 

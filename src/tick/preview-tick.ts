@@ -24,6 +24,7 @@ import { bootClockOf, realSystem, type System } from '../system/system.js';
 import { checkProcess, checkProcessDepsOf } from './check-process.js';
 import { probeCheck, probeDepsOf } from './probe-checks.js';
 import type { ProcessCheck } from './process-check.js';
+import { matchRulesOf } from '../match/match-rules-of.js';
 
 /** What the next tick would decide for one process. */
 export type ProcessPreview =
@@ -125,7 +126,12 @@ async function previewProcess(
   const started = previous.startedInstance;
   const decision = decideStart(
     startFactsOf(
-      { intent: 'recover', force: false, actions: process.recovery_actions },
+      {
+        intent: 'recover',
+        force: false,
+        actions: process.recovery_actions,
+        byMatch: matchRulesOf(process) !== undefined,
+      },
       assessment,
       started,
       system.processes,

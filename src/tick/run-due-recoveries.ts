@@ -17,6 +17,7 @@ import type { ProcessCheck } from './process-check.js';
 import type { TickDeps } from './tick-deps.js';
 import type { TickStage } from './tick-stage.js';
 import { mayRecoverNow } from './may-recover-now.js';
+import { matchRulesOf } from '../match/match-rules-of.js';
 
 /** A recovery that was due but not started, and why (a second copy...). */
 export interface RefusedRecovery {
@@ -60,7 +61,12 @@ export async function runDueRecoveries(
     // The one rule of every start (docs/starting-apps.md): never a second copy.
     const started = readStartedInstance(store.db, due.process.key);
     const facts = startFactsOf(
-      { intent: 'recover', force: false, actions: due.process.recovery_actions },
+      {
+        intent: 'recover',
+        force: false,
+        actions: due.process.recovery_actions,
+        byMatch: matchRulesOf(due.process) !== undefined,
+      },
       { ...due, checked: heartbeat },
       started,
       system.processes,

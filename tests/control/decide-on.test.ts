@@ -18,6 +18,7 @@ const facts = (
   reason: `${state} reason`,
   guard: undefined,
   untrustedLivePid: undefined,
+  byMatch: false,
   recordedLivePid: undefined,
   probeAlone: false,
   startedGone: undefined,

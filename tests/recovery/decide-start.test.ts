@@ -15,6 +15,7 @@ const facts = (intent: StartIntent, state: HealthState, fields: Partial<StartFac
   kills: true,
   probeAlone: false,
   startedGone: undefined,
+  byMatch: false,
   ...fields,
 });
 
@@ -163,6 +164,19 @@ describe('decideStart', () => {
       start: false,
       refusal: 'untrusted_live',
       why: 'its heartbeat cannot be trusted and names PID 4242, which is alive: it may be the app, and it is never signalled; not starting what may be a second copy (--force starts one anyway)',
+    });
+  });
+});
+
+describe('decideStart for an app found by match', () => {
+  it('never offers --force: the start itself refuses while a process matches, forced or not', () => {
+    const decision = decideStart(
+      facts('start', 'healthy', { byMatch: true, reason: 'PID 812 matches /nginx/ as root' }),
+    );
+    assert.deepEqual(decision, {
+      start: false,
+      refusal: 'running',
+      why: 'already running and healthy (PID 812 matches /nginx/ as root); not starting a second copy (--force does not apply: an app found by match is never started while a process matches)',
     });
   });
 });
