@@ -2,7 +2,7 @@ import { escapeUntrustedLine } from '../../display/escape-untrusted.js';
 import type { KillDecision } from '../../recovery/decide-kill.js';
 import type { ActionPreview } from '../../recovery/preview-actions.js';
 import { formatSeconds } from '../../time/format-duration.js';
-import { describePids } from '../../match/judge-matches.js';
+import { describePids, describeRules } from '../../match/judge-matches.js';
 
 /**
  * One numbered line per action, exactly what would run: `--dry-run`'s answer. Escaped to one
@@ -47,7 +47,11 @@ function describePreview({ plan, kill }: ActionPreview): string {
     case 'start':
       return (
         `start: ${plan.heartbeat === undefined ? '' : `move ${plan.heartbeat.path} to ${plan.heartbeat.movedTo}, then `}/bin/sh -c ${JSON.stringify(plan.command)}${asUser(plan.user)} in ${plan.cwd}, ` +
-        `detached, output appended to ${plan.outputLog}; fails if it exits non-zero within ${formatSeconds(plan.verifyDelaySeconds)} (verify_delay)`
+        `detached, output appended to ${plan.outputLog}; fails if it exits non-zero within ${formatSeconds(plan.verifyDelaySeconds)} (verify_delay)` +
+        // Asked again when the start runs (after the kill): what matches then is never joined by a second copy.
+        (plan.byMatch === undefined
+          ? ''
+          : `; refused if a process matches ${describeRules(plan.byMatch)} at that moment (never a second copy)`)
       );
   }
 }
