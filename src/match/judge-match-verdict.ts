@@ -1,16 +1,46 @@
 import { verdict, type HealthVerdict } from '../heartbeat/classify-heartbeat.js';
 import type { IdentityCheck } from '../heartbeat/check-identity.js';
+import type { PidFileRead } from '../system/read-pid-file.js';
 import { describePids, describeRules, type MatchJudgement, type MatchRules } from './judge-matches.js';
+
+/** The app's `pid_file` as the check read it: the file the daemon writes its PID to. */
+export interface MatchPidFile {
+  path: string;
+  read: PidFileRead;
+}
 
 /**
  * The health of an app checked by `match` alone, from what matched: `healthy` naming the
  * matching PIDs (oldest first; the verdict's `pid` is the oldest), else `not_running`, a
- * failure, saying what matched but did not count. Pure.
+ * failure, saying what matched but did not count. With a `pid_file` that names a PID (a
+ * missing or unreadable one changes nothing), that PID must be among the matches, else
+ * `not_running`: the matches are what a dead daemon left. Pure.
  */
-export function judgeMatchVerdict(judgement: MatchJudgement, rules: MatchRules): HealthVerdict {
+export function judgeMatchVerdict(
+  judgement: MatchJudgement,
+  rules: MatchRules,
+  pidFile?: MatchPidFile | undefined,
+): HealthVerdict {
   const { matches } = judgement;
   const identity: IdentityCheck[] = ['command_line', 'user'];
   const oldest = matches[0];
+  const named = pidFile?.read.kind === 'pid' ? pidFile.read.pid : undefined;
+  // The daemon's PID file names a PID that is not among the matches: the daemon is gone, and
+  // what matches is what it left (workers it forked, reparented to init), which would
+  // otherwise keep the app healthy for good. Not running: the recovery's kill signals them.
+  if (
+    oldest !== undefined &&
+    pidFile !== undefined &&
+    named !== undefined &&
+    !matches.some((entry) => entry.pid === named)
+  ) {
+    const found = `${describePids(matches.map((entry) => entry.pid))} ${matches.length === 1 ? 'matches' : 'match'} ${describeRules(rules)}`;
+    return verdict(
+      'not_running',
+      `${pidFile.path} names PID ${named}, which is not among the matches (gone?); ${found}: leftovers of the dead app?${describeNotCounted(judgement)}`,
+      { matchCount: matches.length },
+    );
+  }
   if (oldest !== undefined) {
     const found = `${describePids(matches.map((entry) => entry.pid))} ${matches.length === 1 ? 'matches' : 'match'} ${describeRules(rules)}`;
     return verdict('healthy', `${found}${describeNotCounted(judgement)}`, {

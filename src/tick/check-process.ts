@@ -8,6 +8,7 @@ import { matchRulesOf } from '../match/match-rules-of.js';
 import type { MatchRules, MatchSelf } from '../match/judge-matches.js';
 import { matchSelfOf } from '../match/match-self.js';
 import { observeIdentity } from '../system/observe-identity.js';
+import type { PidFileRead } from '../system/read-pid-file.js';
 import type { ProcessInspector, System } from '../system/system.js';
 
 export interface CheckProcessDeps {
@@ -19,6 +20,8 @@ export interface CheckProcessDeps {
   ownUid: number;
   /** Every process key in the config. */
   configuredKeys: ReadonlySet<string>;
+  /** A daemon's PID file, read without following a link the app's user could plant. */
+  readPidFile: (path: string) => PidFileRead;
   /** Who this run of the watchdog is (read when first asked): never counted as an app found by `match`. */
   matchSelf: () => MatchSelf;
 }
@@ -31,7 +34,7 @@ export function checkProcess(process: ProcessConfig, deps: CheckProcessDeps): He
   try {
     if (process.heartbeat_path === undefined) {
       const rules = matchRulesOf(process);
-      if (rules !== undefined) return checkByMatch(rules, deps);
+      if (rules !== undefined) return checkByMatch(rules, process.pid_file, deps);
       // The config rules let a process through without a heartbeat or a match only with `health`.
       return verdict('healthy', 'no heartbeat file or match: its health probe decides');
     }
@@ -60,9 +63,15 @@ export function checkProcess(process: ProcessConfig, deps: CheckProcessDeps): He
  * A process checked by `match` (docs/apps-without-heartbeat.md): up when a process whose
  * command line matches runs (as its `user`), found by scanning procfs.
  */
-function checkByMatch(rules: MatchRules, deps: CheckProcessDeps): HealthVerdict {
+function checkByMatch(rules: MatchRules, pidFile: string | undefined, deps: CheckProcessDeps): HealthVerdict {
   const judgement = findMatches(rules, deps.processTable, deps.matchSelf());
-  return judgeMatchVerdict(judgement, rules);
+  // Read only when something matches: it can only turn a match into not_running.
+  const read = pidFile === undefined || judgement.matches.length === 0 ? undefined : deps.readPidFile(pidFile);
+  return judgeMatchVerdict(
+    judgement,
+    rules,
+    read === undefined || pidFile === undefined ? undefined : { path: pidFile, read },
+  );
 }
 
 /** The keys of every process in the config. */
@@ -73,7 +82,10 @@ export function configuredKeysOf(config: Pick<WatchdogConfig, 'processes'>): Rea
 /** What {@link checkProcess} needs, from the config and the machine: the clock is read now. */
 export function checkProcessDepsOf(
   config: Pick<WatchdogConfig, 'max_clock_skew_seconds' | 'processes'>,
-  system: Pick<System, 'processes' | 'now' | 'ownUid' | 'ownPid' | 'ancestors' | 'ownArguments' | 'isWatchdogRun'>,
+  system: Pick<
+    System,
+    'processes' | 'now' | 'ownUid' | 'ownPid' | 'ancestors' | 'ownArguments' | 'isWatchdogRun' | 'readPidFile'
+  >,
   readHeartbeat: (path: string) => HeartbeatFileRead,
 ): CheckProcessDeps {
   return {
@@ -83,6 +95,7 @@ export function checkProcessDepsOf(
     maxClockSkewSeconds: config.max_clock_skew_seconds,
     ownUid: system.ownUid,
     configuredKeys: configuredKeysOf(config),
+    readPidFile: (path) => system.readPidFile(path),
     matchSelf: memoized(() => matchSelfOf(system)),
   };
 }

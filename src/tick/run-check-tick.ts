@@ -60,6 +60,7 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
         maxClockSkewSeconds: config.max_clock_skew_seconds,
         ownUid: system.ownUid,
         configuredKeys,
+        readPidFile: (path) => system.readPidFile(path),
         matchSelf: () => matchSelfOf(system),
       });
     // Probed before the store opens: a probe waits on the network or a command, never inside a transaction.

@@ -295,6 +295,46 @@ describe('watchdog: an app checked by match alone', () => {
     await waitFor(() => readSentinelRecord(started).includes('ready'), 'the started app');
   });
 
+  it("with pid_file, a dead daemon's leftover worker is not_running, and the recovery stops it", async () => {
+    const { dir } = scenarioDir();
+    const record = join(dir, 'app.record');
+    const started = join(dir, 'started.record');
+    const pidFile = join(dir, 'app.pid');
+    const configPath = writeMatchConfig(dir, {
+      match: 'sentinel\\.mjs \\S*/(?:app|started)\\.record',
+      user: 'root',
+      pid_file: pidFile,
+      commands: { start: `exec ${process.execPath} ${SENTINEL} ${started}` },
+    });
+    const dbPath = join(dir, 'watchdog.db');
+    const ns = await startPidNamespace();
+    const watchdog = watchdogIn(ns, configPath);
+    // The worker outlived its daemon, whose PID the file still names (a PID that no longer runs).
+    const worker = await sentinel(ns, record);
+    const dead = await ns.spawn(['true']);
+    await waitFor(async () => (await ns.state(dead)) !== 'alive', 'the daemon gone');
+    writeFileSync(pidFile, `${dead}\n`);
+
+    await watchdog(['check']);
+    const row = lastCheck(dbPath);
+    assert.equal(row.health, 'not_running');
+    assert.equal(
+      row.reason,
+      `${pidFile} names PID ${dead}, which is not among the matches (gone?); PID ${worker} matches /${new RegExp('sentinel\\.mjs \\S*/(?:app|started)\\.record', 'u').source}/ as root: leftovers of the dead app?`,
+    );
+    const recover = await watchdog(['check']);
+    assert.equal(recover.code, 0, `${recover.stdout}${recover.stderr}`);
+    const [recovery] = recoveriesIn(dbPath);
+    assert.deepEqual(
+      recovery?.actions.map((action) => [action.action, action.outcome, action.pid]),
+      [
+        ['kill', 'ok', worker],
+        ['start', 'ok', recovery?.started_pid],
+      ],
+    );
+    assert.deepEqual(readSentinelRecord(record), ['ready', 'SIGTERM'], 'the leftover was stopped');
+  });
+
   it("neither counts nor signals another user's matching process when user is set", async () => {
     const hostile = await createThrowawayUser('hostile');
     const appUser = await createThrowawayUser('mqtt');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { judgeMatches, type MatchSelf, type ScannedProcess } from '../../src/match/judge-matches.js';
-import { judgeMatchVerdict } from '../../src/match/judge-match-verdict.js';
+import { judgeMatchVerdict, type MatchPidFile } from '../../src/match/judge-match-verdict.js';
 import { scanProcesses } from '../../src/match/find-matches.js';
 import { fakeSystem } from '../helpers/fake-system.js';
 
@@ -281,4 +281,59 @@ describe('scanProcesses', () => {
       { pid: 11, ppid: 1, state: 'S', startTicks: 1000, commandLine: undefined, uids: { real: 0, effective: 0 } },
     ]);
   });
+});
+
+describe('judgeMatchVerdict with a pid_file', () => {
+  const rules = { match: /^\/usr\/bin\/python3 \/opt\/gw\/server\.py$/u, user: MQTT };
+  const worker = proc(901, '/usr/bin/python3 /opt/gw/server.py');
+  const daemon = proc(880, '/usr/bin/python3 /opt/gw/server.py', { startTicks: 1 });
+  const pidFile = (read: MatchPidFile['read']): MatchPidFile => ({ path: '/run/gw/server.pid', read });
+  const judge = (table: ScannedProcess[], file: MatchPidFile | undefined) =>
+    judgeMatchVerdict(judgeMatches(table, rules, self), rules, file);
+
+  const cases: [string, ScannedProcess[], MatchPidFile | undefined, string, RegExp][] = [
+    [
+      'an orphaned worker of a dead app, its pid_file naming the dead PID: not_running, saying why',
+      [worker],
+      pidFile({ kind: 'pid', pid: 880, ownerUid: MQTT.uid }),
+      'not_running',
+      /^\/run\/gw\/server\.pid names PID 880, which is not among the matches \(gone\?\); PID 901 matches .*: leftovers of the dead app\?$/,
+    ],
+    [
+      'the daemon it names is among the matches (with its workers): healthy',
+      [daemon, worker],
+      pidFile({ kind: 'pid', pid: 880, ownerUid: MQTT.uid }),
+      'healthy',
+      /^2 processes \(PIDs 880, 901\) match/,
+    ],
+    [
+      'no pid_file: what matches decides (the limit the docs state)',
+      [worker],
+      undefined,
+      'healthy',
+      /^PID 901 matches/,
+    ],
+    ['a pid_file not written: what matches decides', [worker], pidFile({ kind: 'missing' }), 'healthy', /^PID 901/],
+    [
+      'a pid_file that cannot be trusted: what matches decides',
+      [worker],
+      pidFile({ kind: 'refused', reason: 'a link' }),
+      'healthy',
+      /^PID 901/,
+    ],
+    [
+      'nothing matches: not_running as always',
+      [],
+      pidFile({ kind: 'pid', pid: 880, ownerUid: 0 }),
+      'not_running',
+      /^no process matches/,
+    ],
+  ];
+  for (const [name, table, file, state, reason] of cases) {
+    it(name, () => {
+      const verdict = judge(table, file);
+      assert.equal(verdict.state, state);
+      assert.match(verdict.reason, reason);
+    });
+  }
 });
