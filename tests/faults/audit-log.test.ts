@@ -341,7 +341,7 @@ describe('fault injection: the audit log keeps every promise', () => {
     const world = await startFaultWorld('audit-full-mid-run');
     const full = join(world.dir, 'full');
     const inside = (argv: string[]) => world.ns.run(argv, { cwd: '/' });
-    await mountSmallTmpfs(world, full, { size: '512k' });
+    await mountSmallTmpfs(world, full, { size: '1m' });
     const dbInside = join(full, 'watchdog.db');
     const journal = join(world.dir, 'journal.json');
     const marker = join(world.dir, 'filled');
@@ -375,7 +375,7 @@ describe('fault injection: the audit log keeps every promise', () => {
 
     await faultCase(
       's.5',
-      "a 512 KiB tmpfs under the database filled to the last block by an app's start, in the middle of the tick recovering it",
+      "a 1 MiB tmpfs under the database filled to the last block by an app's start, in the middle of the tick recovering it",
       'the tick exits 0 and says its rows wait in the journal (on another file system); after room is made the next tick writes them: 3 checks, 3 recoveries, each succeeded, the journal removed',
       (seen) => {
         seen.note('filling tick', describeRun(fillingTick));

@@ -164,7 +164,7 @@ describe('fault injection: the audit database', () => {
     const world = await startFaultWorld('db-full');
     const full = join(world.dir, 'full');
     const inside = (argv: string[]) => world.ns.run(argv, { cwd: '/' });
-    await mountSmallTmpfs(world, full, { size: '512k' });
+    await mountSmallTmpfs(world, full, { size: '1m' });
     const dbInside = join(full, 'watchdog.db');
     const journal = join(world.dir, 'journal.json');
     failingApp(world.dir, { db_path: dbInside, journal_path: journal });
@@ -195,7 +195,7 @@ describe('fault injection: the audit database', () => {
 
     await faultCase(
       'l.3',
-      'audit database on a 512 KiB tmpfs filled to the last block, for two ticks that must recover an app; journal_path on another file system',
+      'audit database on a 1 MiB tmpfs filled to the last block, for two ticks that must recover an app; journal_path on another file system',
       'both ticks recover the app and exit 0 with a stderr line about the journal; their rows wait in the journal; after room is made the next tick writes them all (4 checks, 4 recoveries) and removes the journal',
       (seen) => {
         seen.note('tmpfs', fill.stdout.trim().split(/\s+/).slice(1, 5).join(' '));
