@@ -34,7 +34,7 @@ export const TOOLS = [
   {
     command: 'python3',
     package: 'python3',
-    why: 'interop tests read and write files the Python Watchdog way; a fault case holds a watchdog by ptrace',
+    why: 'interop tests read and write files the Python Watchdog way; a fault case holds a watchdog by ptrace; a FUSE server that hangs',
   },
   { command: 'openssl', package: 'openssl', why: 'the SMTP STARTTLS tests make a certificate' },
   { command: 'systemd-analyze', package: 'systemd', why: 'the units in deploy/ are verified by systemd itself' },

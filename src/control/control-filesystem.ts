@@ -18,11 +18,14 @@ export interface FilesystemControlDeps extends ControlDeps {
  * ticks record it `off`, with no failure counted and no command run. Nothing is stopped:
  * there is no app.
  */
-export function turnFilesystemOff(filesystem: FilesystemConfig, deps: FilesystemControlDeps): ControlResult {
+export async function turnFilesystemOff(
+  filesystem: FilesystemConfig,
+  deps: FilesystemControlDeps,
+): Promise<ControlResult> {
   const now = formatUtcTimestamp(deps.system.now());
   deps.audit.write((db) => setOff(db, filesystem.key, now, deps.requestedBy));
   deps.logger.info(`${filesystem.key}: turned off by ${deps.requestedBy} (${deps.command})`);
-  recordNow(filesystem, deps);
+  await recordNow(filesystem, deps);
   const message = 'off: not checked for recovery, and no command runs, until `watchdog on`';
   tellOnOff('process_off', filesystem, 'turned off', message, deps);
   return { processKey: filesystem.key, outcome: 'succeeded', message, report: undefined };
@@ -32,20 +35,26 @@ export function turnFilesystemOff(filesystem: FilesystemConfig, deps: Filesystem
  * `watchdog on KEY` for a file system entry: clears `off` and a crash-loop give-up. Runs no
  * command: the next tick checks it and recovers it when it fails as often as its threshold.
  */
-export function turnFilesystemOn(filesystem: FilesystemConfig, deps: FilesystemControlDeps): ControlResult {
+export async function turnFilesystemOn(
+  filesystem: FilesystemConfig,
+  deps: FilesystemControlDeps,
+): Promise<ControlResult> {
   const wasOff = deps.audit.write((db) => clearOff(db, filesystem.key));
   if (wasOff) deps.logger.info(`${filesystem.key}: turned on by ${deps.requestedBy} (${deps.command})`);
   resume(filesystem, deps);
-  const state = recordNow(filesystem, deps);
+  const state = await recordNow(filesystem, deps);
   const message = `${wasOff ? 'on' : 'was on'}: ${state}; the next tick checks it (nothing is run now)`;
   if (wasOff) tellOnOff('process_on', filesystem, 'turned on', message, deps);
   return { processKey: filesystem.key, outcome: 'succeeded', message, report: undefined };
 }
 
 /** `watchdog reset KEY` for a file system entry: the crash-loop guard and the failure count start again. */
-export function resetFilesystem(filesystem: FilesystemConfig, deps: FilesystemControlDeps): ControlResult {
+export async function resetFilesystem(
+  filesystem: FilesystemConfig,
+  deps: FilesystemControlDeps,
+): Promise<ControlResult> {
   const was = resetCrashLoopGuard(filesystem.key, deps);
-  recordNow(filesystem, deps);
+  await recordNow(filesystem, deps);
   return {
     processKey: filesystem.key,
     outcome: 'succeeded',
@@ -55,18 +64,14 @@ export function resetFilesystem(filesystem: FilesystemConfig, deps: FilesystemCo
 }
 
 /** The entry as a check would weigh it now, recorded as the state the command leaves (what `status` shows); its state and reason. */
-function recordNow(filesystem: FilesystemConfig, deps: FilesystemControlDeps): string {
+async function recordNow(filesystem: FilesystemConfig, deps: FilesystemControlDeps): Promise<string> {
+  const { verdict } = await checkFilesystem(filesystem, deps.readFilesystem);
   const previous = readPreviousState(deps.audit.db, filesystem.key);
   const now = deps.system.now();
-  const assessment = assessProcess(
-    assessedFilesystem(filesystem),
-    checkFilesystem(filesystem, deps.readFilesystem).verdict,
-    previous,
-    {
-      nowMs: now.getTime(),
-      clock: graceClockOf(deps.system.processes),
-    },
-  );
+  const assessment = assessProcess(assessedFilesystem(filesystem), verdict, previous, {
+    nowMs: now.getTime(),
+    clock: graceClockOf(deps.system.processes),
+  });
   const at = formatUtcTimestamp(now);
   deps.audit.write((db) =>
     recordCommandState(db, { processKey: filesystem.key, at, command: deps.command, assessment }),

@@ -7,7 +7,7 @@ import { readPreviousState } from '../recovery/previous-state.js';
 import { graceClockOf } from '../recovery/start-facts.js';
 import { readFrom } from '../store/read-state.js';
 import { bootClockOf, type System } from '../system/system.js';
-import { assessedFilesystem, checkFilesystem, type ReadFilesystem } from './check-filesystem.js';
+import { assessedFilesystem, checkFilesystems, type ReadFilesystem } from './check-filesystem.js';
 import type { FilesystemCheck } from './filesystem-check.js';
 
 /** What the next tick would decide for one file system entry. */
@@ -22,11 +22,11 @@ export type FilesystemPreview =
  * history as the tick would, with the commands its recovery would run. Opens the audit log
  * read-only and runs nothing.
  */
-export function previewFilesystems(
+export async function previewFilesystems(
   config: Pick<WatchdogConfig, 'filesystems' | 'db_path'>,
   system: Pick<System, 'now' | 'processes'>,
   read?: ReadFilesystem,
-): FilesystemPreview[] {
+): Promise<FilesystemPreview[]> {
   const nowMs = system.now().getTime();
   const previous = readFrom(
     config.db_path,
@@ -44,17 +44,16 @@ export function previewFilesystems(
     () => new Map<string, PreviousState>(),
   );
   const clock = graceClockOf(system.processes);
+  const enabled = config.filesystems.filter((filesystem) => filesystem.enabled);
+  const reads = new Map((await checkFilesystems(enabled, read)).map((found, index) => [enabled[index], found]));
   return config.filesystems.map((filesystem): FilesystemPreview => {
-    if (!filesystem.enabled) return { kind: 'disabled', filesystem };
-    const found = checkFilesystem(filesystem, read);
+    const found = reads.get(filesystem);
+    if (!filesystem.enabled || found === undefined) return { kind: 'disabled', filesystem };
     const assessment = assessProcess(
       assessedFilesystem(filesystem),
       found.verdict,
       previous.get(filesystem.key) ?? NO_PREVIOUS_STATE,
-      {
-        nowMs,
-        clock,
-      },
+      { nowMs, clock },
     );
     const check: FilesystemCheck = {
       filesystem,

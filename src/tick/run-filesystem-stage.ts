@@ -36,11 +36,14 @@ export async function runFilesystemStage(
   const enabled = config.filesystems.filter((filesystem) => filesystem.enabled);
   if (enabled.length === 0 || stage.stopRequest() !== undefined) return undefined;
   stage.enter('during the file system checks');
-  const { assessedFilesystem, checkFilesystem } = await import('./check-filesystem.js');
+  const { assessedFilesystem, checkFilesystem, checkFilesystems } = await import('./check-filesystem.js');
   const { runFilesystemRecovery } = await import('../recovery/run-filesystem-recovery.js');
   const { logger, system } = deps;
   const check = (filesystem: (typeof enabled)[number]) => checkFilesystem(filesystem, deps.readFilesystem);
-  const found = enabled.map((filesystem) => ({ filesystem, ...check(filesystem) }));
+  const found = (await checkFilesystems(enabled, deps.readFilesystem)).map((read, index) => ({
+    filesystem: enabled[index] as (typeof enabled)[number],
+    ...read,
+  }));
   const clock = graceClockOf(system.processes);
   const recorded = audit.write((db) =>
     assessAndRecordChecks(
@@ -82,7 +85,7 @@ export async function runFilesystemStage(
     if (!due.recoveryDue || !mayRecoverNow(due.filesystem.key, { stage, audit, logger })) continue;
     const { filesystem } = due;
     // A recovery before this one (another entry's cleanup) may have freed space: act on the file system as it is now.
-    const now = recoveries.length === 0 ? due.checked : check(filesystem).verdict;
+    const now = recoveries.length === 0 ? due.checked : (await check(filesystem)).verdict;
     if (now.state === 'healthy') {
       logger.info(`${filesystem.key}: healthy again before its recovery ran (${now.reason}); no recovery`);
       continue;

@@ -19,7 +19,7 @@ export async function runCheckDryRun(config: WatchdogConfig, warnings: readonly 
   for (const line of formatTickPreview(config, warnings, previews)) io.out(line);
   if (config.filesystems.length > 0) {
     const { previewFilesystems } = await import('../../tick/preview-filesystems.js');
-    for (const line of formatFilesystemPreviews(previewFilesystems(config, system))) io.out(line);
+    for (const line of formatFilesystemPreviews(await previewFilesystems(config, system))) io.out(line);
   }
   if (config.thermal !== undefined) {
     const [preview, { formatThermalPreview }] = await Promise.all([

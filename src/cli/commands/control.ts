@@ -82,7 +82,7 @@ export async function runControl(command: ControlCommand, args: ControlArgs, io:
         if (filesystem !== undefined) {
           if (!filesystem.enabled)
             io.out(`${filesystem.key}: note: enabled is false in the config, so cron does not check it`);
-          const result = actOnFilesystem(command, filesystem, deps);
+          const result = await actOnFilesystem(command, filesystem, deps);
           printResult(result, io);
           results.push(result);
         }
@@ -175,7 +175,11 @@ function act(
 }
 
 /** `on`, `off` or `reset` of a file system entry: only the audit state changes, nothing is run. */
-function actOnFilesystem(command: ControlCommand, filesystem: FilesystemConfig, deps: ControlDeps): ControlResult {
+function actOnFilesystem(
+  command: ControlCommand,
+  filesystem: FilesystemConfig,
+  deps: ControlDeps,
+): Promise<ControlResult> {
   switch (command) {
     case 'off':
       return turnFilesystemOff(filesystem, deps);

@@ -1,0 +1,87 @@
+// End-to-end test of a file system that does not answer: a FUSE server that answers INIT
+// and nothing else, mounted inside a mount namespace of the test's own (nothing outside it
+// is mounted). Reading it must not hold the tick, its lock, or the other checks.
+import assert from 'node:assert/strict';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { mountHungFuse } from '../helpers/hung-fuse.js';
+import { openMountNamespace } from '../helpers/mount-namespace.js';
+import { runWatchdog } from '../helpers/run-watchdog.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+
+/** The PIDs of readers whose command line says they read `path`. */
+function readersOf(path: string): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        return readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0')[0] === `watchdog: reading ${path}`;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+describe('a file system that does not answer (end to end, in a mount namespace of the test)', () => {
+  it('ends the tick with fs_unavailable, checks the others, releases the lock; the next tick runs', async () => {
+    const dir = makeTempDir();
+    chmodSync(dir, 0o755);
+    const ns = await openMountNamespace();
+    mkdirSync(join(dir, 'hung'));
+    mkdirSync(join(dir, 'fine'));
+    await mountHungFuse(ns, join(dir, 'hung'));
+    const configPath = join(dir, 'config.json');
+    const dbPath = join(dir, 'watchdog.db');
+    writeFileSync(
+      configPath,
+      JSON.stringify({
+        processes: {},
+        filesystems: {
+          hung: { path: 'hung', min_free_mb: 1 },
+          fine: { path: 'fine', min_free_mb: 1 },
+        },
+        consecutive_failures_threshold: 3,
+        log_level: 'warn',
+      }),
+    );
+    const watchdog = (...args: string[]) =>
+      runWatchdog([...args, '--config', configPath], { cwd: dir, wrapper: ns.wrapper });
+
+    const first = await watchdog('check', '--verbose');
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /^hung: fs_unavailable \(.*\/hung did not answer within 5 s\), failure 1\/3$/m);
+    assert.match(first.stdout, /^fine: healthy /m, 'the entry after the hung one is still read');
+
+    // The first tick's reader still waits in the kernel (this server took the request): not a second one.
+    const still = /still does not answer: a reader of \d+ s ago \(PID \d+\) waits on it/;
+    const preview = await watchdog('check', '--dry-run');
+    assert.equal(preview.code, 0, preview.stderr);
+    assert.match(preview.stdout, /^hung: fs_unavailable \(.*\), failure 2\/3/m);
+    assert.match(preview.stdout, still);
+
+    const second = await watchdog('check', '--verbose');
+    assert.equal(second.code, 0, second.stderr);
+    assert.doesNotMatch(second.stdout + second.stderr, /lock/, 'the first tick released the lock');
+    assert.match(second.stdout, /^hung: fs_unavailable .*, failure 2\/3$/m);
+    assert.match(second.stdout, still);
+    assert.equal(readersOf(join(dir, 'hung')).length, 1, 'one reader waits, however many runs found it hung');
+
+    const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+    try {
+      const rows = db
+        .prepare<[], { process_key: string; health: string }>(
+          'SELECT process_key, health FROM check_history ORDER BY id',
+        )
+        .all();
+      assert.deepEqual(
+        rows.map((row) => `${row.process_key}:${row.health}`),
+        ['hung:fs_unavailable', 'fine:healthy', 'hung:fs_unavailable', 'fine:healthy'],
+      );
+    } finally {
+      db.close();
+    }
+  });
+});

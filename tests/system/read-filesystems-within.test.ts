@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { chownSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { readFilesystemsWithin, waitingReaders, watchdogBinPath } from '../../src/system/read-filesystems-within.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+
+/** A reader child that answers each path as `script` says (`line` for a reading, `hang` or `exit`). */
+function reader(script: string): string[] {
+  return [
+    process.execPath,
+    '-e',
+    `const act = ${script};
+     for (const path of process.argv.slice(1)) {
+       const what = act(path);
+       if (what === 'hang') setInterval(() => {}, 1000);
+       if (what === 'hang' || what === 'exit') break;
+       process.stdout.write(what + '\\n');
+     }`,
+    '--',
+  ];
+}
+
+const READ = (path: string): string =>
+  JSON.stringify({ kind: 'unavailable', reason: `${path} read by pid ${process.pid}` });
+
+describe('readFilesystemsWithin', () => {
+  it('reads real folders through the reader child: this binary, run the same way (here: the source, through tsx)', async () => {
+    const dir = realpathSync(makeTempDir());
+    const reads = await readFilesystemsWithin([dir, join(dir, 'gone')]);
+    assert.equal(reads[0]?.kind, 'read', JSON.stringify(reads[0]));
+    assert.deepEqual(reads[1], { kind: 'unavailable', reason: `${join(dir, 'gone')} does not exist` });
+  });
+
+  it('gives up on a folder that does not answer in time, and reads the ones after it in a fresh child', async () => {
+    const script = `(path) => path === 'b' ? 'hang' : (${READ.toString()})(path)`;
+    const reads = await readFilesystemsWithin(['a', 'b', 'c'], { readerArgv: reader(script), timeoutMs: 300 });
+    assert.equal(reads.length, 3);
+    assert.match(reads[0]?.kind === 'unavailable' ? reads[0].reason : '', /^a read by pid \d+$/);
+    assert.deepEqual(reads[1], { kind: 'unavailable', reason: 'b did not answer within 0.3 s' });
+    assert.match(reads[2]?.kind === 'unavailable' ? reads[2].reason : '', /^c read by pid \d+$/);
+    const pid = (read: (typeof reads)[number] | undefined) =>
+      read?.kind === 'unavailable' ? read.reason.split(' ').pop() : '';
+    assert.notEqual(pid(reads[0]), pid(reads[2]), 'c was read by a second child');
+  });
+
+  it('says the reader failed (an error of the watchdog, not of the file system) when it ends early', async () => {
+    const script = `(path) => path === 'b' ? 'exit' : (${READ.toString()})(path)`;
+    const reads = await readFilesystemsWithin(['a', 'b', 'c'], { readerArgv: reader(script), timeoutMs: 5000 });
+    assert.equal(reads[0]?.kind, 'unavailable');
+    assert.deepEqual(
+      reads.slice(1).map((read) => read.kind),
+      ['error', 'error'],
+    );
+    assert.match(
+      reads[1]?.kind === 'error' ? reads[1].reason : '',
+      /^the watchdog could not read b: its reader child ended \(exit 0\)/,
+    );
+  });
+
+  it('refuses what is not a reading', async () => {
+    const reads = await readFilesystemsWithin(['a'], { readerArgv: reader(`() => '{"kind":"read"}'`) });
+    assert.deepEqual(reads, [
+      { kind: 'error', reason: 'the watchdog could not read a: its reader child wrote something else than a reading' },
+    ]);
+  });
+
+  it('finds the binary beside the bundle, or beside the modules tsc wrote or tsx runs', () => {
+    assert.equal(watchdogBinPath('file:///opt/watchdog/dist/cli/watchdog.js'), '/opt/watchdog/dist/cli/bin.js');
+    assert.equal(
+      watchdogBinPath('file:///opt/watchdog/dist/system/read-filesystems-within.js'),
+      '/opt/watchdog/dist/cli/bin.js',
+    );
+    assert.equal(watchdogBinPath('file:///w/src/system/read-filesystems-within.ts'), '/w/src/cli/bin.ts');
+  });
+
+  it('does not start a child for no folder', async () => {
+    assert.deepEqual(await readFilesystemsWithin([], { readerArgv: ['/nonexistent'] }), []);
+  });
+
+  it("finds the readers of earlier runs still waiting, only its own user's, asleep, past the deadline", () => {
+    const proc = makeTempDir('watchdog-fake-proc-');
+    writeFileSync(join(proc, 'uptime'), '1000.00 1800.00\n');
+    // pid, title, state, start (clock ticks since boot), owner
+    const entries: [number, string, string, number, number][] = [
+      [101, 'watchdog: reading /mnt/nfs', 'D', 90_000, 0],
+      [102, 'watchdog: reading /mnt/busy', 'D', 99_900, 0],
+      [103, 'watchdog: reading /mnt/sd', 'S', 90_000, 0],
+      [104, 'watchdog: reading /mnt/faked', 'D', 90_000, 65534],
+      [105, 'node app.js', 'D', 90_000, 0],
+    ];
+    for (const [pid, title, state, start, uid] of entries) {
+      const dir = join(proc, String(pid));
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'cmdline'), `${title}\0\0\0`);
+      const fields = [state, 1, pid, pid, 0, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 20, 0, 1, 0, start, 0, 0];
+      writeFileSync(join(dir, 'stat'), `${pid} (node) ${fields.join(' ')}\n`);
+      chownSync(dir, uid, uid);
+    }
+    assert.deepEqual([...waitingReaders(proc, 5000)], [['/mnt/nfs', { pid: 101, waitedSeconds: 100 }]]);
+  });
+});
