@@ -12,6 +12,7 @@ import type { WatchdogConfig } from './types.js';
  */
 export function checkStateLocations(
   config: Pick<WatchdogConfig, 'db_path' | 'lock_path' | 'journal_path'> &
+    Partial<Pick<WatchdogConfig, 'fallback_journal_path'>> &
     Partial<Pick<WatchdogConfig, 'log_dir' | 'metrics'>>,
   trust: PathTrust = processPathTrust(),
 ): string[] {
@@ -21,6 +22,8 @@ export function checkStateLocations(
     ['journal_path', config.journal_path, {}],
     ['lock_path', config.lock_path, {}],
   ];
+  if (config.fallback_journal_path !== undefined)
+    locations.push(['fallback_journal_path', config.fallback_journal_path, {}]);
   if (config.log_dir !== undefined) locations.push(['log_dir', join(config.log_dir, 'watchdog.log'), {}]);
   // Written from a descriptor of its folder, so only that folder must be safe: a folder of
   // another user's above it (Debian's /var/lib/prometheus) does no harm.

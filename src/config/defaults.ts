@@ -27,6 +27,8 @@ export const CONFIG_DEFAULTS = {
   recovery_backoff_seconds: 60,
   /** Rows the audit database could not take wait here, beside the database unless `journal_path` says otherwise. */
   journal_suffix: '.journal',
+  /** Where the journal goes when its own folder refuses rows (full, read-only): a root-only tmpfs folder, one file per journal. */
+  fallback_journal_dir: '/run/watchdog/journals',
 } as const;
 
 /**

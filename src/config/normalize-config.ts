@@ -35,6 +35,7 @@ export function normalizeConfig(
 ): WatchdogConfig {
   const configDir = dirname(configPath);
   const dbPath = resolve(configDir, raw.db_path ?? CONFIG_DEFAULTS.db_path);
+  const journalPath = resolve(configDir, raw.journal_path ?? `${dbPath}${CONFIG_DEFAULTS.journal_suffix}`);
   const inherited = inheritedSettingsOf(raw, configDir);
   return {
     config_path: configPath,
@@ -44,7 +45,11 @@ export function normalizeConfig(
       raw.lock_path === undefined
         ? resolve(dirname(dbPath), CONFIG_DEFAULTS.lock_filename)
         : resolve(configDir, raw.lock_path),
-    journal_path: resolve(configDir, raw.journal_path ?? `${dbPath}${CONFIG_DEFAULTS.journal_suffix}`),
+    journal_path: journalPath,
+    fallback_journal_path:
+      raw.fallback_journal_path === undefined
+        ? join(CONFIG_DEFAULTS.fallback_journal_dir, encodeURIComponent(journalPath))
+        : resolve(configDir, raw.fallback_journal_path),
     log_dir: inherited.logDir,
     log_max_bytes: raw.log_max_bytes ?? CONFIG_DEFAULTS.log_max_bytes,
     log_max_files: raw.log_max_files ?? CONFIG_DEFAULTS.log_max_files,

@@ -141,6 +141,7 @@ export const configSchema = {
     db_path: nonEmptyString,
     lock_path: nonEmptyString,
     journal_path: nonEmptyString,
+    fallback_journal_path: nonEmptyString,
     log_dir: nonEmptyString,
     // Also the size an app's output log is rotated at.
     log_max_bytes: { type: 'integer', minimum: 10240, maximum: 1024 ** 3 },

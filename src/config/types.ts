@@ -56,6 +56,7 @@ export interface RawConfig {
   db_path?: string;
   lock_path?: string;
   journal_path?: string;
+  fallback_journal_path?: string;
   log_dir?: string;
   log_max_bytes?: number;
   log_max_files?: number;
@@ -226,6 +227,8 @@ export interface WatchdogConfig {
   lock_path: string;
   /** Absolute: where rows wait when the database cannot take them. */
   journal_path: string;
+  /** Absolute: where the journal goes when its own folder refuses rows (full, read-only). */
+  fallback_journal_path: string;
   /** Absolute. */
   log_dir: string;
   log_max_bytes: number;

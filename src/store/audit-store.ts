@@ -1,11 +1,13 @@
 import Database from 'better-sqlite3';
 import { existsSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { describeError, systemErrorCode } from '../errors.js';
 import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
 import type { Logger } from '../logging/logger.js';
 import { recordAuditEvent } from './audit-events.js';
 import {
   applyJournal,
+  FALLBACK_JOURNAL_TAKEN_KEY,
   JOURNAL_TAKEN_KEY,
   JOURNALED_TABLES,
   journalAlreadyIn,
@@ -31,6 +33,8 @@ import {
 import { sqliteFaultOf } from './sqlite-fault.js';
 import { readMeta, writeMeta } from './watchdog-meta.js';
 import { formatCount } from '../display/format-count.js';
+import { PROCESS_LINK_TRUST, reachFolder } from '../system/open-file-safely.js';
+import { closeFolder } from '../system/walk-path.js';
 
 /**
  * The audit log as a tick (or a manual command) uses it. Healing never waits on it for
@@ -49,6 +53,8 @@ export interface AuditStore extends AuditWriter {
   readonly stateUnknown: boolean;
   /** Whether the rows this run wrote are safe: in the database, or saved in the journal. */
   readonly rowsSaved: boolean;
+  /** Where this run's rows wait when it is stood in for: the journal, or the fallback when the journal's folder refused them. */
+  readonly journalWhere: string;
   /** Closes (once; later calls do nothing); a stand-in's rows are saved to the journal (a corrupt database is replaced and they go there). */
   close(): void;
 }
@@ -56,6 +62,11 @@ export interface AuditStore extends AuditWriter {
 export interface AuditStoreOptions {
   dbPath: string;
   journalPath: string;
+  /**
+   * Where the journal goes when its own folder refuses it (full, read-only: often the
+   * database's own disk), on another file system: read and written back as the journal is.
+   */
+  fallbackJournalPath?: string | undefined;
   logger: Logger;
   now: () => Date;
   /** How long to wait for another connection's write lock before the journal takes the rows. */
@@ -75,6 +86,13 @@ export function standInIdBase(nowMs: number): number {
 
 export function openAuditStore(options: AuditStoreOptions): AuditStore {
   const { dbPath, journalPath, logger } = options;
+  /** The journal's places, the first preferred; rows are in the newer file when both are there. */
+  const places: JournalPlace[] = [
+    { path: journalPath, takenKey: JOURNAL_TAKEN_KEY },
+    ...(options.fallbackJournalPath === undefined || options.fallbackJournalPath === journalPath
+      ? []
+      : [{ path: options.fallbackJournalPath, takenKey: FALLBACK_JOURNAL_TAKEN_KEY, createMode: 0o700 }]),
+  ];
   const stamp = (): string => formatUtcTimestamp(options.now());
   // The connections; which one a write goes to, and what close() does, the mode says.
   let real: Store | undefined;
@@ -82,6 +100,8 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
   let mode: AuditMode = ON_DATABASE;
   /** The file the connection opened: a write after it was deleted or replaced would go nowhere anyone reads. */
   let opened: FileIdentity | undefined;
+  /** Where the journal was last written this run. */
+  let savedTo: string | undefined;
   const move = (event: AuditModeEvent): void => {
     mode = nextMode(mode, event);
   };
@@ -116,21 +136,20 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
           applyJournal(stand, { version: 1, tables: { process_state: salvaged }, droppedChecks: 0 });
       })
       .immediate();
-    const pending = readJournal(journalPath);
-    if (pending.kind === 'unusable') setJournalAside(pending.reason);
-    let fromJournal: Journal | undefined;
-    if (pending.kind === 'read') {
+    const fromJournals: Journal[] = [];
+    for (const { path, journal } of readJournals()) {
       try {
-        stand.transaction(() => applyJournal(stand, pending.journal)).immediate();
-        fromJournal = pending.journal;
+        stand.transaction(() => applyJournal(stand, journal)).immediate();
+        fromJournals.push(journal);
       } catch (error) {
-        setJournalAside(`its rows cannot be written (${describeError(error)})`);
+        setJournalAside(path, `its rows cannot be written (${describeError(error)})`);
       }
     }
     // A journal of a run that knew no state brings none either.
     const stateKnown =
-      made.seeded || (fromJournal !== undefined && fromJournal.stateKnown !== false) || salvaged !== undefined;
-    move({ kind: 'stand_in', reason, stateKnown, corrupt, droppedBefore: fromJournal?.droppedChecks ?? 0 });
+      made.seeded || fromJournals.some((journal) => journal.stateKnown !== false) || salvaged !== undefined;
+    const droppedBefore = Math.max(0, ...fromJournals.map((journal) => journal.droppedChecks));
+    move({ kind: 'stand_in', reason, stateKnown, corrupt, droppedBefore });
     if (!stateKnown)
       logger.error(
         `audit database ${dbPath}: neither it nor a journal can be read, so it is not known which processes are off or given up on: no recovery runs until it can be read`,
@@ -139,9 +158,24 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
   };
 
   /** A journal that cannot be written anywhere is kept beside, for a person, rather than lost or retried forever. */
-  function setJournalAside(why: string): void {
-    const aside = moveAside(journalPath, stamp());
-    logger.error(`journal ${journalPath} is unusable (${why}); moved aside to ${aside}`);
+  function setJournalAside(path: string, why: string): void {
+    try {
+      const aside = moveAside(path, stamp());
+      logger.error(`journal ${path} is unusable (${why}); moved aside to ${aside}`);
+    } catch (error) {
+      logger.error(`journal ${path} is unusable (${why}), and cannot be moved aside: ${describeError(error)}`);
+    }
+  }
+
+  /** The journals there are, the oldest first (a usable one; one that is not is moved aside). */
+  function readJournals(): ReadJournal[] {
+    const found: ReadJournal[] = [];
+    for (const place of places) {
+      const read = readJournal(place.path);
+      if (read.kind === 'unusable') setJournalAside(place.path, read.reason);
+      if (read.kind === 'read') found.push({ ...place, journal: read.journal, mtimeMs: mtimeOf(place.path) });
+    }
+    return found.sort((a, b) => a.mtimeMs - b.mtimeMs);
   }
 
   const openReal = (): void => {
@@ -181,21 +215,22 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
   }
 
   function replayJournal(db: Store): void {
-    const pending = readJournal(journalPath);
-    if (pending.kind === 'none') return;
-    if (pending.kind === 'unusable') {
-      setJournalAside(pending.reason);
-      return;
+    // The oldest first: rows are written back by key, so the newest of each row wins.
+    for (const found of readJournals()) {
+      if (!replayOne(db, found)) return;
     }
-    const { journal } = pending;
-    if (alreadyTaken(db, journal)) {
-      removeJournalLogged();
+  }
+
+  /** Writes one journal into the database; false when the database could not take it (the run is then a stand-in). */
+  function replayOne(db: Store, { path, takenKey, journal }: ReadJournal): boolean {
+    if (alreadyTaken(db, journal, takenKey)) {
+      removeJournalLogged(path);
       logger.warn(
-        `audit database ${dbPath}: the journal ${journalPath} was written already (a run stopped before removing it); removed`,
+        `audit database ${dbPath}: the journal ${path} was written already (a run stopped before removing it); removed`,
       );
-      return;
+      return true;
     }
-    const detail = `wrote ${formatCount(journalRowCount(journal), 'row')} kept in the journal while the database could not take them${
+    const detail = `wrote ${formatCount(journalRowCount(journal), 'row')} kept in the ${path === journalPath ? 'journal' : `fallback journal ${path}`} while the database could not take them${
       journal.droppedChecks > 0 ? ` (${formatCount(journal.droppedChecks, 'older check row')} had to be left out)` : ''
     }${(journal.droppedRows ?? 0) > 0 ? ` (${journal.droppedRows} older rows of recoveries, events or notifications had to be left out)` : ''}`;
     try {
@@ -203,7 +238,7 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
         db
           .transaction(() => {
             applyJournal(db, journal);
-            if (journal.id !== undefined) writeMeta(db, JOURNAL_TAKEN_KEY, journal.id);
+            if (journal.id !== undefined) writeMeta(db, takenKey, journal.id);
             recordAuditEvent(db, { at: stamp(), kind: 'journal_replayed', detail });
           })
           .immediate(),
@@ -211,22 +246,23 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
     } catch (error) {
       if (sqliteFaultOf(error) === undefined) {
         // Rows the database refuses (a hand-edited or foreign file): kept for a person, not retried every tick.
-        setJournalAside(`its rows cannot be written (${describeError(error)})`);
-        return;
+        setJournalAside(path, `its rows cannot be written (${describeError(error)})`);
+        return true;
       }
       degrade(`cannot take the journal's rows (${describeError(error)})`, db);
-      return;
+      return false;
     }
-    removeJournalLogged();
+    removeJournalLogged(path);
     logger.warn(`audit database ${dbPath}: ${detail}`);
+    return true;
   }
 
-  function removeJournalLogged(): void {
+  function removeJournalLogged(path: string): void {
     try {
-      removeJournal(journalPath);
+      removeJournal(path);
     } catch (error) {
       // Written already: a journal left behind is found written at the next run, and removed then.
-      logger.error(`cannot remove the journal ${journalPath} after writing it: ${describeError(error)}`);
+      logger.error(`cannot remove the journal ${path} after writing it: ${describeError(error)}`);
     }
   }
 
@@ -235,9 +271,9 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
    * earlier version without an id, whose every row the database holds as it is: not
    * written a second time, where its rows could be older than the database's.
    */
-  function alreadyTaken(db: Store, journal: Journal): boolean {
+  function alreadyTaken(db: Store, journal: Journal, takenKey: string): boolean {
     try {
-      if (journal.id !== undefined) return readMeta(db, JOURNAL_TAKEN_KEY) === journal.id;
+      if (journal.id !== undefined) return readMeta(db, takenKey) === journal.id;
       return journalAlreadyIn(db, journal);
     } catch {
       return false;
@@ -256,6 +292,9 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
     get stateUnknown() {
       const now = live();
       return now.kind === 'stand_in' && !now.stateKnown;
+    },
+    get journalWhere() {
+      return savedTo ?? journalPath;
     },
     get rowsSaved() {
       const now = live();
@@ -329,7 +368,7 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
           })
           .immediate(),
       );
-      removeJournal(journalPath);
+      for (const { path } of places) removeJournal(path);
       logger.error(detail);
     } catch (error) {
       logger.error(
@@ -350,20 +389,46 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
     return result;
   }
 
+  /**
+   * Writes the stand-in's rows to the journal, or where its folder refuses them (full,
+   * read-only) to the fallback; the other file is then removed when it can be (the one
+   * written holds its rows: the stand-in read it), and read in mtime order when it cannot.
+   */
   function saveJournal(db: Store): void {
     const journal = journalOf(db, droppedBefore(), mode.kind !== 'stand_in' || mode.stateKnown);
     const wasSaved = mode.kind === 'stand_in' && mode.journal === 'saved';
-    try {
-      writeJournal(journalPath, journal);
-      if (!wasSaved) logger.warn(`audit database ${dbPath}: the journal ${journalPath} can be written again`);
-      move({ kind: 'journal_saved' });
-    } catch (error) {
-      if (wasSaved)
+    const refusals: string[] = [];
+    for (const place of places) {
+      try {
+        if (place.createMode !== undefined)
+          closeFolder(reachFolder(dirname(place.path), { trust: PROCESS_LINK_TRUST, createMode: place.createMode }));
+        writeJournal(place.path, journal);
+      } catch (error) {
+        refusals.push(`${place.path}: ${describeError(error)}`);
+        continue;
+      }
+      for (const other of places) {
+        if (other === place) continue;
+        try {
+          removeJournal(other.path);
+        } catch {
+          // A read-only folder: the file written now is the newer, read after it.
+        }
+      }
+      if (refusals.length > 0 && savedTo !== place.path)
         logger.error(
-          `cannot write the journal ${journalPath} either (${describeError(error)}): ${formatCount(journalRowCount(journal), 'audit row')} ${journalRowCount(journal) === 1 ? 'is' : 'are'} only in memory, and lost when this run ends`,
+          `audit database ${dbPath}: the journal cannot be written where it belongs (${refusals.join('; ')}); its rows are kept in ${place.path} until the database can take them`,
         );
-      move({ kind: 'journal_failed' });
+      else if (!wasSaved) logger.warn(`audit database ${dbPath}: the journal ${place.path} can be written again`);
+      savedTo = place.path;
+      move({ kind: 'journal_saved' });
+      return;
     }
+    if (wasSaved)
+      logger.error(
+        `cannot write the journal either (${refusals.join('; ')}): ${formatCount(journalRowCount(journal), 'audit row')} ${journalRowCount(journal) === 1 ? 'is' : 'are'} only in memory, and lost when this run ends`,
+      );
+    move({ kind: 'journal_failed' });
   }
 }
 
@@ -504,6 +569,27 @@ function carryProcessState(asidePath: string, fresh: Store): number | undefined 
     }
   } catch {
     return undefined;
+  }
+}
+
+/** A place the journal may be in, and the `watchdog_meta` key under which the database keeps the id of the last one it took from there. */
+interface JournalPlace {
+  path: string;
+  takenKey: string;
+  /** Its folder is made with this mode when missing (the fallback's, under /run). */
+  createMode?: number;
+}
+
+interface ReadJournal extends JournalPlace {
+  journal: Journal;
+  mtimeMs: number;
+}
+
+function mtimeOf(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return 0;
   }
 }
 

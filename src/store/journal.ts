@@ -72,6 +72,9 @@ export const KEPT_UNLESS_SET: ReadonlySet<string> = new Set([
 /** The `watchdog_meta` key under which the database keeps the id of the last journal it took. */
 export const JOURNAL_TAKEN_KEY = 'journal_taken';
 
+/** The same for the fallback journal (`fallback_journal_path`). */
+export const FALLBACK_JOURNAL_TAKEN_KEY = 'fallback_journal_taken';
+
 /** Check rows kept at most: a day of one process checked every minute, and then some. */
 export const MAX_JOURNAL_CHECKS = 5000;
 

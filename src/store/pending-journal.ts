@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { KEPT_UNLESS_SET, readJournal, journalRowCount } from './journal.js';
 import type { ProcessStateRow } from './read-state.js';
 import { formatCount } from '../display/format-count.js';
@@ -39,6 +40,25 @@ export function readPendingJournal(path: string): PendingJournal {
     states,
     stateKnown: read.journal.stateKnown !== false,
   };
+}
+
+/**
+ * What waits in the journal or its fallback (`fallback_journal_path`): the newer of the two
+ * when both are there (a run that wrote one had read the other), the one there is, or the
+ * first that cannot be read.
+ */
+export function readPendingJournals(paths: readonly string[]): PendingJournal {
+  const found = paths.map((path) => ({ pending: readPendingJournal(path), mtimeMs: mtimeOf(path) }));
+  const pending = found.filter(({ pending }) => pending.kind === 'pending').sort((a, b) => b.mtimeMs - a.mtimeMs);
+  return (pending[0] ?? found.find(({ pending }) => pending.kind === 'unreadable'))?.pending ?? { kind: 'none' };
+}
+
+function mtimeOf(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
 }
 
 /** The database's process states with the journal's over them; `fromJournal`: the keys the journal decided, in order. */

@@ -75,6 +75,7 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
     const store = openAuditStore({
       dbPath: config.db_path,
       journalPath: config.journal_path,
+      fallbackJournalPath: config.fallback_journal_path,
       logger,
       now: () => system.now(),
     });
@@ -144,6 +145,7 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
         thermal,
         auditDegraded: store.degraded,
         auditRowsSaved: store.rowsSaved,
+        auditJournal: store.journalWhere,
         problems,
         failures,
         notifications,

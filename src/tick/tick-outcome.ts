@@ -26,6 +26,8 @@ export type TickOutcome =
       auditDegraded: string | undefined;
       /** False when not even the journal could take them: they are lost when the run ends. */
       auditRowsSaved: boolean;
+      /** Where they wait: the journal, or its fallback when the journal's folder refused them. */
+      auditJournal?: string | undefined;
       /** What went wrong (see `tickProblems`), listed once, before the tick recorded its end; empty for a tick that did its job. */
       problems: TickProblem[];
       /** The problems' lines. */

@@ -211,6 +211,23 @@ describe('checkStateLocations (a fake file system)', () => {
     });
   }
 
+  it('checks the fallback journal as every other location: a /run/watchdog others may write is refused', () => {
+    const fallback = '/run/watchdog/journals/%2Fvar%2Flib%2Fwatchdog%2Fwatchdog.db.journal';
+    const safe = { '/': DIR(0o755), '/var/lib/watchdog': DIR(0o700), '/run': DIR(0o755) };
+    assert.deepEqual(
+      checkStateLocations({ ...STATE, fallback_journal_path: fallback }, trustOf(fakeStat(safe))),
+      [],
+      'not made yet, under a safe /run',
+    );
+    assert.deepEqual(
+      checkStateLocations(
+        { ...STATE, fallback_journal_path: fallback },
+        trustOf(fakeStat({ ...safe, '/run/watchdog': DIR(0o777) })),
+      ),
+      [`fallback_journal_path: its folder /run/watchdog is writable by group or others (mode 0777); ${FOLDER_ADVICE}`],
+    );
+  });
+
   it('walks up from a missing folder to the first one that exists, then checks every folder above it', () => {
     const stat = fakeStat({ '/srv': DIR(0o700) });
     checkStateLocations(

@@ -46,6 +46,7 @@ describe('validateConfig: valid configs load', () => {
       db_path: '/var/lib/watchdog/audit.db',
       lock_path: '/run/watchdog/tick.lock',
       journal_path: '/var/lib/watchdog/audit.db.journal',
+      fallback_journal_path: '/run/watchdog/journals/%2Fvar%2Flib%2Fwatchdog%2Faudit.db.journal',
       log_dir: '/var/log/watchdog',
       log_max_bytes: 20480,
       log_max_files: 3,
@@ -77,6 +78,15 @@ describe('validateConfig: valid configs load', () => {
       metrics: undefined,
       ping: undefined,
     });
+  });
+
+  it('takes fallback_journal_path relative to the config, and refuses an empty one', () => {
+    const result = validateConfig({ processes: {}, fallback_journal_path: 'state/fallback.journal' }, CONFIG_PATH);
+    assert.deepEqual(result.errors, []);
+    assert.equal(result.config?.fallback_journal_path, '/srv/watchdog/state/fallback.journal');
+    assert.deepEqual(validateConfig({ processes: {}, fallback_journal_path: '' }, CONFIG_PATH).errors, [
+      'fallback_journal_path: must not be empty',
+    ]);
   });
 
   it('loads an old-format config of the Python Watchdog unchanged', () => {

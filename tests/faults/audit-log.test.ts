@@ -463,7 +463,12 @@ describe('fault injection: the audit log keeps every promise', () => {
     const ro = join(world.dir, 'ro');
     // A read-only file system for the journal.
     await mountSmallTmpfs(world, ro, { size: '64k', readOnly: true });
-    failingApps(world.dir, { app: {} }, { journal_path: join(ro, 'journal.json') });
+    // The fallback journal too: on the same read-only file system, so neither can take the rows.
+    failingApps(
+      world.dir,
+      { app: {} },
+      { journal_path: join(ro, 'journal.json'), fallback_journal_path: join(ro, 'fallback.json') },
+    );
     const first = await world.watchdog(['check']);
     assert.equal(first.code, 0, `first tick: ${first.stderr}`);
     const release = holdWriteLock(world.dbPath);

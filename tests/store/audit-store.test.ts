@@ -2,7 +2,18 @@
 // stood in for, its rows go to the journal and into the file on a later run; a corrupt
 // file is moved aside; bugs are not mistaken for storage faults.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
@@ -758,5 +769,126 @@ describe('openAuditStore: a run that could read no state', () => {
       "off, gave_up and the started instance kept; the run's check written",
     );
     assert.equal(existsSync(where.journalPath), false);
+  });
+});
+
+describe('openAuditStore: a journal whose own folder refuses it (the fallback journal)', () => {
+  /** A place whose journal folder is a file (every write refused), with a fallback in a folder not made yet. */
+  function refusingPlace(): Place & { fallback: string } {
+    const where = place();
+    writeFileSync(join(where.dir, 'full'), '');
+    return {
+      ...where,
+      journalPath: join(where.dir, 'full', 'watchdog.db.journal'),
+      fallback: join(where.dir, 'run', 'fallback', 'journal'),
+    };
+  }
+  const openWith = (where: Place & { fallback: string }, logger: Logger): AuditStore => {
+    const store = openAuditStore({
+      ...where,
+      fallbackJournalPath: where.fallback,
+      logger,
+      now: () => NOW,
+      busyTimeoutMs: 50,
+    });
+    onCleanup(() => store.close());
+    return store;
+  };
+  const failuresOf = (store: AuditStore): unknown =>
+    store.db.prepare("SELECT consecutive_failures FROM process_state WHERE process_key = 'web'").get();
+
+  it('keeps the rows in the fallback, counts on from it across runs, and writes it back when the database can take rows', () => {
+    const where = refusingPlace();
+    createDb(where.dbPath);
+    const release = holdWriteLock(where.dbPath);
+
+    const logger = recordingLogger();
+    const first = openWith(where, logger);
+    const id = first.write(check(T0));
+    assert.equal(first.rowsSaved, true, 'saved, in the fallback');
+    assert.equal(first.journalWhere, where.fallback);
+    first.close();
+    assert.ok(
+      logger.lines.some((line) =>
+        line.includes(`its rows are kept in ${where.fallback} until the database can take them`),
+      ),
+      logger.lines.join('\n'),
+    );
+    assert.equal(statSync(join(where.dir, 'run', 'fallback')).mode & 0o777, 0o700, 'its folder made for root alone');
+    const kept = readJournal(where.fallback);
+    assert.equal(kept.kind, 'read');
+
+    const second = openWith(where, recordingLogger());
+    second.write(check(T1));
+    assert.deepEqual(failuresOf(second), { consecutive_failures: 2 }, 'the count goes on from the fallback');
+    assert.equal(second.stateUnknown, false);
+    second.close();
+    release();
+
+    const store = openWith(where, recordingLogger());
+    assert.equal(store.degraded, undefined);
+    assert.equal(existsSync(where.fallback), false, 'removed once written back');
+    assert.deepEqual(historyOf(where.dbPath), [
+      { id, checked_at: T0 },
+      { id: id + 1, checked_at: T1 },
+    ]);
+    assert.deepEqual(eventsOf(where.dbPath), [
+      {
+        kind: 'journal_replayed',
+        detail: `wrote 3 rows kept in the fallback journal ${where.fallback} while the database could not take them`,
+      },
+    ]);
+    store.close();
+  });
+
+  it('with both files there, the older is applied first and the newer over it; neither is written back twice', () => {
+    const base = place();
+    mkdirSync(join(base.dir, 'j'));
+    const where = {
+      ...base,
+      journalPath: join(base.dir, 'j', 'watchdog.db.journal'),
+      fallback: join(base.dir, 'fallback.journal'),
+    };
+    createDb(where.dbPath);
+    const release = holdWriteLock(where.dbPath);
+    // A run writes the journal where it belongs; the next cannot (its folder became writable by
+    // others: refused, as a full or read-only one is) but reads it, and writes the fallback.
+    const first = openWith(where, recordingLogger());
+    first.write(check(T0));
+    first.close();
+    const firstJournal = readFileSync(where.journalPath, 'utf8');
+    chmodSync(join(base.dir, 'j'), 0o777);
+    const second = openWith(where, recordingLogger());
+    second.write(check(T1, 'healthy'));
+    assert.equal(second.journalWhere, where.fallback);
+    second.close();
+    assert.equal(existsSync(where.journalPath), false, 'the journal it read is removed, its rows in the fallback');
+    chmodSync(join(base.dir, 'j'), 0o755);
+    // As if that removal had failed (a read-only folder): the older file stays beside the newer.
+    writeFileSync(where.journalPath, firstJournal, { mode: 0o600 });
+    utimesSync(where.journalPath, new Date(0), new Date(0));
+
+    const third = openWith(where, recordingLogger());
+    third.write((db) => db.prepare('SELECT 1').get());
+    assert.deepEqual(
+      third.db.prepare("SELECT last_check_at FROM process_state WHERE process_key = 'web'").get(),
+      { last_check_at: T1 },
+      'the older journal applied first, the newer over it',
+    );
+    third.write(check(T2, 'healthy'));
+    third.close();
+    release();
+
+    const store = openWith(where, recordingLogger());
+    assert.equal(store.degraded, undefined);
+    store.close();
+    assert.deepEqual(
+      historyOf(where.dbPath).map((row) => row.checked_at),
+      [T0, T1, T2],
+    );
+    assert.deepEqual(readFile(where.dbPath, 'SELECT last_health, last_check_at FROM process_state'), [
+      { last_health: 'healthy', last_check_at: T2 },
+    ]);
+    assert.equal(existsSync(where.journalPath) || existsSync(where.fallback), false);
   });
 });

@@ -1,12 +1,13 @@
 // What `status` shows of the journal: its process_state rows over the database's, and a
 // note saying how many rows wait; read from real files.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
   journalStatusOf,
   readPendingJournal,
+  readPendingJournals,
   withJournal,
   type PendingJournal,
 } from '../../src/store/pending-journal.js';
@@ -119,5 +120,39 @@ describe('readPendingJournal', () => {
 
   it('says none when there is no journal', () => {
     assert.deepEqual(readPendingJournal(join(makeTempDir('watchdog-pending-journal-'), 'missing')), { kind: 'none' });
+  });
+});
+
+describe('readPendingJournals (the journal and its fallback)', () => {
+  const journalWith = (path: string, offSince: string, when: Date): void => {
+    writeFileSync(
+      path,
+      JSON.stringify({
+        version: 1,
+        droppedChecks: 0,
+        tables: { process_state: [{ process_key: 'web', off_since: offSince }] },
+      }),
+    );
+    utimesSync(path, when, when);
+  };
+  const offOf = (pending: PendingJournal): unknown =>
+    pending.kind === 'pending' ? [pending.path, pending.states.get('web')?.off_since] : pending.kind;
+
+  it('shows the newer of the two, whichever place it is in', () => {
+    const dir = makeTempDir('watchdog-pending-journal-');
+    const [journal, fallback] = [join(dir, 'journal'), join(dir, 'fallback')];
+    journalWith(journal, 'old', new Date(1000));
+    journalWith(fallback, 'new', new Date(2000));
+    assert.deepEqual(offOf(readPendingJournals([journal, fallback])), [fallback, 'new']);
+    journalWith(journal, 'newer', new Date(3000));
+    assert.deepEqual(offOf(readPendingJournals([journal, fallback])), [journal, 'newer']);
+  });
+
+  it('shows the one there is, and says none when neither is there', () => {
+    const dir = makeTempDir('watchdog-pending-journal-');
+    const [journal, fallback] = [join(dir, 'journal'), join(dir, 'fallback')];
+    assert.deepEqual(readPendingJournals([journal, fallback]), { kind: 'none' });
+    journalWith(fallback, 'kept', new Date(1000));
+    assert.deepEqual(offOf(readPendingJournals([journal, fallback])), [fallback, 'kept']);
   });
 });

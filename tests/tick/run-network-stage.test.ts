@@ -27,6 +27,7 @@ describe('runCheckTick: the network held by an audit log that keeps nothing', ()
       {
         db_path: 'state/watchdog.db',
         journal_path: 'not-a-folder/journal.json',
+        fallback_journal_path: 'not-a-folder/fallback.json',
         processes: {},
         network: { interface: 'eth0', consecutive_failures_threshold: 1, ladder: [{ type: 'bounce' }] },
       },

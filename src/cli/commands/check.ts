@@ -108,7 +108,7 @@ function reportProblems(outcome: TickOutcome, config: WatchdogConfig, io: CliIo)
   if (outcome.auditDegraded !== undefined) {
     err(
       outcome.auditRowsSaved
-        ? `watchdog: the audit database ${config.db_path} ${outcome.auditDegraded}; this tick's rows wait in ${config.journal_path}`
+        ? `watchdog: the audit database ${config.db_path} ${outcome.auditDegraded}; this tick's rows wait in ${outcome.auditJournal ?? config.journal_path}`
         : `watchdog: the audit database ${config.db_path} ${outcome.auditDegraded}, and the journal ${config.journal_path} cannot be written either: this tick's rows are lost when it ends`,
     );
   }

@@ -55,6 +55,7 @@ export async function runControl(command: ControlCommand, args: ControlArgs, io:
       const store = openAuditStore({
         dbPath: config.db_path,
         journalPath: config.journal_path,
+        fallbackJournalPath: config.fallback_journal_path,
         logger: log.logger,
         now: () => new Date(),
       });
@@ -134,7 +135,7 @@ function auditKept(store: AuditStore, config: WatchdogConfig, io: CliIo): boolea
   if (store.rowsSaved) {
     io.err(
       escapeUntrustedLine(
-        `watchdog: the audit database ${config.db_path} ${store.degraded}; what was done is kept in ${config.journal_path} and written to it later`,
+        `watchdog: the audit database ${config.db_path} ${store.degraded}; what was done is kept in ${store.journalWhere} and written to it later`,
       ),
     );
     return true;

@@ -6,7 +6,7 @@ import { readReboots } from '../../network/store/read-network-events.js';
 import { emptyNetworkState, readNetworkState } from '../../network/store/read-network-state.js';
 import type { Store } from '../../store/open-store.js';
 import { readFrom, readLastRecoveries, readProcessStates } from '../../store/read-state.js';
-import { journalStatusOf, readPendingJournal, withJournal } from '../../store/pending-journal.js';
+import { journalStatusOf, readPendingJournals, withJournal } from '../../store/pending-journal.js';
 import { escapeUntrustedLine } from '../../display/escape-untrusted.js';
 import { WatchdogError } from '../../errors.js';
 import { sqliteFaultOf } from '../../store/sqlite-fault.js';
@@ -65,7 +65,7 @@ export function runStatus(
     notify: channels.map(noneYet),
     figures: new Map(),
   });
-  const pending = readPendingJournal(config.journal_path);
+  const pending = readPendingJournals([config.journal_path, config.fallback_journal_path]);
   let read;
   try {
     read = readFrom(
