@@ -20,7 +20,7 @@ import {
   type Journal,
 } from './journal.js';
 import type { AuditWriter } from './audit-writer.js';
-import { migrate, openStore, type Store } from './open-store.js';
+import { asRollbackJournal, migrate, openStore, type Store } from './open-store.js';
 import {
   liveModeOf,
   nextMode,
@@ -480,18 +480,6 @@ function standInFor(seed: Store | undefined): { db: Store; seeded: boolean } {
     );
     return empty;
   }
-}
-
-/**
- * A serialized WAL database cannot be opened in memory as it is: bytes 18 and 19 of its
- * header say WAL; setting them to 1 (rollback journal) makes it a plain copy.
- */
-function asRollbackJournal(image: Buffer): Buffer {
-  if (image.length >= 20) {
-    image[18] = 1;
-    image[19] = 1;
-  }
-  return image;
 }
 
 /** The rows this run wrote to the stand-in, as a journal (the newest check rows when there are too many). */

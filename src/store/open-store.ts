@@ -1,9 +1,11 @@
 import Database from 'better-sqlite3';
-import { existsSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { WatchdogError, describeError } from '../errors.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 import { sqliteAddonFailure } from './sqlite-addon-failure.js';
+import { sqliteFaultOf } from './sqlite-fault.js';
 import { PROCESS_LINK_TRUST, reachFolder } from '../system/open-file-safely.js';
 import { closeFolder } from '../system/walk-path.js';
 
@@ -71,27 +73,75 @@ export function migrate(db: Store): void {
  */
 export function openStoreForReading(dbPath: string): Store | undefined {
   if (!existsSync(dbPath)) return undefined;
-  return openExplained(
-    () => new Database(dbPath, { readonly: true, fileMustExist: true }),
-    (db) => {
-      db.pragma('busy_timeout = 5000');
-      const version = Number(db.pragma('user_version', { simple: true }));
-      if (version !== SCHEMA_VERSION) {
-        throw new WatchdogError(
-          'DB_UNUSABLE',
-          `the audit database ${dbPath} has schema version ${version}, this watchdog reads ${SCHEMA_VERSION}`,
-          {
-            hint: version < SCHEMA_VERSION ? 'run `watchdog check` once: it upgrades the database' : 'upgrade watchdog',
-          },
-        );
-      }
-    },
-    (error) =>
-      new WatchdogError('DB_UNUSABLE', `cannot read the audit database ${dbPath}: ${describeError(error)}`, {
-        hint: 'run it as the user that runs `watchdog check` (often root): reading a database in WAL mode needs write access to its folder',
-        cause: error,
-      }),
-  );
+  const prepare = (db: Store): void => {
+    db.pragma('busy_timeout = 5000');
+    const version = Number(db.pragma('user_version', { simple: true }));
+    if (version !== SCHEMA_VERSION) {
+      throw new WatchdogError(
+        'DB_UNUSABLE',
+        `the audit database ${dbPath} has schema version ${version}, this watchdog reads ${SCHEMA_VERSION}`,
+        {
+          hint: version < SCHEMA_VERSION ? 'run `watchdog check` once: it upgrades the database' : 'upgrade watchdog',
+        },
+      );
+    }
+  };
+  const explain = (error: unknown): WatchdogError =>
+    new WatchdogError('DB_UNUSABLE', `cannot read the audit database ${dbPath}: ${describeError(error)}`, {
+      hint:
+        sqliteFaultOf(error) === 'io' || sqliteFaultOf(error) === 'full'
+          ? 'its file system may be full or failing (`df`, `dmesg`); `watchdog check` keeps its rows in the journal or its fallback meanwhile'
+          : 'run it as the user that runs `watchdog check` (often root): reading a database in WAL mode needs write access to its folder',
+      cause: error,
+    });
+  try {
+    return openExplained(() => new Database(dbPath, { readonly: true, fileMustExist: true }), prepare, explain);
+  } catch (error) {
+    // Reading in WAL mode makes or grows its -shm file: a full or read-only disk refuses it.
+    const fault = error instanceof WatchdogError ? sqliteFaultOf(error.cause) : undefined;
+    if (fault !== 'io' && fault !== 'full' && fault !== 'readonly' && fault !== 'cantopen') throw error;
+    const copy = snapshotOf(dbPath);
+    if (copy === undefined) throw error;
+    return openExplained(() => copy, prepare, explain);
+  }
+}
+
+/**
+ * A copy in memory of the database at `dbPath` with the rows of its WAL, for reading where
+ * SQLite cannot open it in place (its -shm file cannot be made or grown: a full or
+ * read-only disk): the file and its WAL copied to a private temporary folder, opened there,
+ * and serialized. `undefined` when that fails too.
+ */
+function snapshotOf(dbPath: string): Store | undefined {
+  let dir: string | undefined;
+  try {
+    dir = mkdtempSync(join(tmpdir(), 'watchdog-read-'));
+    const copy = join(dir, 'watchdog.db');
+    copyFileSync(dbPath, copy);
+    if (existsSync(`${dbPath}-wal`)) copyFileSync(`${dbPath}-wal`, `${copy}-wal`);
+    const db = new Database(copy, { fileMustExist: true });
+    try {
+      return new Database(asRollbackJournal(db.serialize()));
+    } finally {
+      db.close();
+    }
+  } catch {
+    return undefined;
+  } finally {
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A serialized WAL database cannot be opened in memory as it is: bytes 18 and 19 of its
+ * header say WAL; setting them to 1 (rollback journal) makes it a plain copy.
+ */
+export function asRollbackJournal(image: Buffer): Buffer {
+  if (image.length >= 20) {
+    image[18] = 1;
+    image[19] = 1;
+  }
+  return image;
 }
 
 /**

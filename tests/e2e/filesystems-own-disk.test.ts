@@ -82,6 +82,18 @@ describe('a file system entry on the disk of the audit database (end to end, in 
     assert.match(first.stderr, new RegExp(`this tick's rows wait in ${fallback}`), 'the journal beside it is refused');
     assert.ok(existsSync(fallback), 'the rows are in the fallback journal, on another file system');
 
+    // The database cannot be read in place (its -shm file cannot grow): status reads a copy, and the fallback over it.
+    const status = await watchdog('status');
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, /^ {2}card .*: low_space, .*failures 1\/2$/m, status.stdout);
+    assert.match(
+      status.stdout,
+      new RegExp(`^journal ${fallback}: \\d+ rows wait in the journal; the state of card is from it`, 'm'),
+    );
+    const preview = await watchdog('check', '--dry-run');
+    assert.equal(preview.code, 0, preview.stderr);
+    assert.match(preview.stdout, /^card: low_space /m);
+
     const second = await watchdog('check', '--verbose');
     assert.match(second.stdout, /^card: low_space .*, failure 2\/2, recovery due$/m, second.stdout + second.stderr);
     assert.match(second.stdout, /^card: recovery #\d+ succeeded$/m);
