@@ -107,15 +107,25 @@ export function openStoreForReading(dbPath: string): Store | undefined {
 }
 
 /**
+ * Where a snapshot is made: `/dev/shm`, a tmpfs in memory on every Linux, not `$TMPDIR`.
+ * `/tmp` is often on the very card that is full (Raspberry Pi OS keeps it on the root file
+ * system), and a `TMPDIR` in root's environment may name a folder another user can write,
+ * where the private folder could be swapped for a link between its creation and the copy.
+ */
+export const SNAPSHOT_BASE = '/dev/shm';
+
+/**
  * A copy in memory of the database at `dbPath` with the rows of its WAL, for reading where
  * SQLite cannot open it in place (its -shm file cannot be made or grown: a full or
- * read-only disk): the file and its WAL copied to a private temporary folder, opened there,
- * and serialized. `undefined` when that fails too.
+ * read-only disk): the file and its WAL copied to a private folder under `base`
+ * ({@link SNAPSHOT_BASE}, else the system's temporary folder), opened there, serialized, and
+ * the folder removed; the database is held twice in memory meanwhile. `undefined` when that
+ * fails too.
  */
-function snapshotOf(dbPath: string): Store | undefined {
+function snapshotOf(dbPath: string, base = existsSync(SNAPSHOT_BASE) ? SNAPSHOT_BASE : tmpdir()): Store | undefined {
   let dir: string | undefined;
   try {
-    dir = mkdtempSync(join(tmpdir(), 'watchdog-read-'));
+    dir = mkdtempSync(join(base, 'watchdog-read-'));
     const copy = join(dir, 'watchdog.db');
     copyFileSync(dbPath, copy);
     if (existsSync(`${dbPath}-wal`)) copyFileSync(`${dbPath}-wal`, `${copy}-wal`);

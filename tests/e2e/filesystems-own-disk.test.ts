@@ -30,6 +30,8 @@ async function setUp(entry: Record<string, unknown>): Promise<Setup> {
   mkdirSync(join(dir, 'card'));
   await ns.run(['mount', '-t', 'tmpfs', '-o', 'size=4m,mode=0755', 'watchdog-test-card', join(dir, 'card')]);
   await ns.run(['mkdir', join(dir, 'card/state')]);
+  // /tmp on the card too, as on a Raspberry Pi OS image: TMPDIR stands for it.
+  await ns.run(['mkdir', '-m', '1777', join(dir, 'card/tmp')]);
   const fallback = join(dir, 'run', 'watchdog.journal');
   const configPath = join(dir, 'config.json');
   writeFileSync(
@@ -55,7 +57,12 @@ async function setUp(entry: Record<string, unknown>): Promise<Setup> {
     ns,
     hook,
     fallback,
-    watchdog: (...args) => runWatchdog([...args, '--config', configPath], { cwd: dir, wrapper: ns.wrapper }),
+    watchdog: (...args) =>
+      runWatchdog([...args, '--config', configPath], {
+        cwd: dir,
+        wrapper: ns.wrapper,
+        env: { TMPDIR: join(dir, 'card/tmp') },
+      }),
   };
 }
 
