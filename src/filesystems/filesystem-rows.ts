@@ -49,3 +49,25 @@ export function readFilesystemFigures(db: Store): Map<string, FilesystemFiguresR
     .all();
   return new Map(rows.map((row) => [row.filesystem_key, row]));
 }
+
+/**
+ * Whether an alert-only entry has an alert open (`filesystem_failing` raised, no
+ * `filesystem_healthy` since); `undefined` when its state has no flag yet (no row, or a row
+ * from before the flag was kept).
+ */
+export function readFilesystemAlertOpen(db: Store, key: string): boolean | undefined {
+  const row = db
+    .prepare<[string], { filesystem_alert_open: number | null }>(
+      'SELECT filesystem_alert_open FROM process_state WHERE process_key = ?',
+    )
+    .get(key);
+  return row?.filesystem_alert_open == null ? undefined : row.filesystem_alert_open === 1;
+}
+
+/**
+ * Opens the alert when `filesystem_failing` is raised, closes it when `filesystem_healthy` is.
+ * An update of the entry's state row (the check wrote it): the journal carries it whole.
+ */
+export function setFilesystemAlertOpen(db: Store, key: string, open: boolean): void {
+  db.prepare('UPDATE process_state SET filesystem_alert_open = ? WHERE process_key = ?').run(open ? 1 : 0, key);
+}

@@ -67,6 +67,7 @@ export const KEPT_UNLESS_SET: ReadonlySet<string> = new Set([
   'started_uptime_seconds',
   'recoveries_counted_since',
   'last_recovery_id',
+  'filesystem_alert_open',
 ]);
 
 /** The `watchdog_meta` key under which the database keeps the id of the last journal it took. */

@@ -319,6 +319,15 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 15,
+    description:
+      'whether an alert-only file system entry has an alert open (filesystem_failing, no filesystem_healthy since)',
+    up: (db) => {
+      // NULL for the rows before: the decision falls back on their count.
+      db.exec(`ALTER TABLE process_state ADD COLUMN filesystem_alert_open INTEGER;`);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

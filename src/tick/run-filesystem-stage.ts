@@ -4,7 +4,11 @@ import { assessAndRecordChecks } from '../recovery/assess-and-record-checks.js';
 import type { RecoveryReport } from '../recovery/run-recovery.js';
 import { graceClockOf } from '../recovery/start-facts.js';
 import type { AuditStore } from '../store/audit-store.js';
-import { recordFilesystemFigures } from '../filesystems/filesystem-rows.js';
+import {
+  readFilesystemAlertOpen,
+  recordFilesystemFigures,
+  setFilesystemAlertOpen,
+} from '../filesystems/filesystem-rows.js';
 import { assessedCheckOf, type FilesystemCheck } from './filesystem-check.js';
 import { raiseFilesystemAlert } from './raise-filesystem-alert.js';
 import { reportChecks } from './report-checks.js';
@@ -45,8 +49,10 @@ export async function runFilesystemStage(
     ...read,
   }));
   const clock = graceClockOf(system.processes);
-  const recorded = audit.write((db) =>
-    assessAndRecordChecks(
+  const recorded = audit.write((db) => {
+    // Read before the check's row is written: a row new in this check has no alert open.
+    const alertOpen = found.map(({ filesystem }) => readFilesystemAlertOpen(db, filesystem.key));
+    return assessAndRecordChecks(
       db,
       checkedAt,
       found.map(({ filesystem, verdict }) => ({
@@ -55,8 +61,8 @@ export async function runFilesystemStage(
         kind: 'filesystem' as const,
       })),
       clock,
-    ),
-  );
+    ).map((record, index) => ({ ...record, alertOpen: alertOpen[index] }));
+  });
   audit.write((db) => {
     for (const { filesystem, read } of found)
       recordFilesystemFigures(db, filesystem.key, checkedAt, read.kind === 'read' ? read.figures : undefined);
@@ -76,9 +82,13 @@ export async function runFilesystemStage(
     };
   });
   reportChecks(checks.map(assessedCheckOf), checkedAt, logger, raise);
-  checks.forEach((check, index) =>
-    raiseFilesystemAlert(check, recorded[index]?.previousConsecutiveFailures ?? 0, checkedAt, raise),
-  );
+  checks.forEach((check, index) => {
+    const record = recorded[index];
+    const before = { open: record?.alertOpen, previousFailures: record?.previousConsecutiveFailures ?? 0 };
+    const alert = raiseFilesystemAlert(check, before, checkedAt, raise);
+    if (alert !== undefined)
+      audit.write((db) => setFilesystemAlertOpen(db, check.filesystem.key, alert === 'filesystem_failing'));
+  });
 
   const recoveries: RecoveryReport[] = [];
   for (const [index, due] of checks.entries()) {

@@ -138,6 +138,78 @@ describe('file systems, end to end (in a mount namespace of the test)', () => {
     assert.deepEqual(told(), ['filesystem_failing', 'filesystem_healthy', 'filesystem_failing']);
   });
 
+  it('tells an alert-only entry healthy again after `reset`, `off`/`on` or a new threshold zeroed its count', async () => {
+    const hook = await startHttpRecorder();
+    let disk = '';
+    const { dir, watchdog, ns } = await setUp(
+      { disk: { path: 'disk', min_free_mb: 1 } },
+      {
+        consecutive_failures_threshold: 2,
+        notify: {
+          channels: {
+            ops: { type: 'webhook', url: `http://127.0.0.1:${hook.port}/hook`, retries: 0, timeout_seconds: 2 },
+          },
+        },
+      },
+      async (dir, ns) => {
+        disk = await mountTmpfs(ns, dir, 'disk', 4);
+      },
+    );
+    const fill = () => ns.run(['dd', 'if=/dev/zero', `of=${join(disk, 'big')}`, 'bs=64k', 'count=60', 'status=none']);
+    const clear = () => ns.run(['rm', join(disk, 'big')]);
+    // Only the entry's alerts: `off` and `on` tell of themselves too.
+    const told = () =>
+      hook.requests
+        .map((request) => (JSON.parse(request.body) as EventPayload).event)
+        .filter((event) => event.startsWith('filesystem_'));
+    const tick = async () => {
+      const run = await watchdog('check');
+      assert.equal(run.code, 0, run.stderr);
+    };
+    const person = async (...args: string[]) => {
+      const run = await watchdog(...args);
+      assert.equal(run.code, 0, run.stderr);
+    };
+
+    // Full, told; a person clears space and runs `reset`: the alert is still open until a healthy check.
+    await fill();
+    await tick();
+    await tick();
+    assert.deepEqual(told(), ['filesystem_failing']);
+    await clear();
+    await person('reset', 'disk');
+    await tick();
+    assert.deepEqual(told(), ['filesystem_failing', 'filesystem_healthy'], 'reset: the healthy event is not lost');
+
+    // The next fill, within repeat_after_seconds, is told: the alert was closed.
+    await fill();
+    await tick();
+    await tick();
+    assert.deepEqual(told(), ['filesystem_failing', 'filesystem_healthy', 'filesystem_failing']);
+
+    // Off then on zero the count; still full after `on`: the open alert is not told twice.
+    await person('off', 'disk');
+    await person('on', 'disk');
+    await tick();
+    await tick();
+    assert.equal(told().length, 3, `still full after off/on: nothing more (${told().join(', ')})`);
+    await clear();
+    await tick();
+    assert.deepEqual(told().slice(3), ['filesystem_healthy'], 'off/on: the healthy event is not lost');
+
+    // An alert open when the threshold is raised above its count still ends with a healthy event.
+    await fill();
+    await tick();
+    await tick();
+    assert.deepEqual(told().slice(4), ['filesystem_failing']);
+    const configPath = join(dir, 'config.json');
+    const config = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;
+    writeFileSync(configPath, JSON.stringify({ ...config, consecutive_failures_threshold: 5 }));
+    await clear();
+    await tick();
+    assert.deepEqual(told().slice(4), ['filesystem_failing', 'filesystem_healthy'], 'a new threshold loses nothing');
+  });
+
   it('reads the read-only flag of the mount its descriptor is on, not of a mount that one covers', async () => {
     const { watchdog } = await setUp({ data: { path: 'a/b', fail_if_read_only: true } }, {}, async (dir, ns) => {
       mkdirSync(join(dir, 'a/b'), { recursive: true });
