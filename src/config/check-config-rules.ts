@@ -146,15 +146,21 @@ function healthUrlProblem(health: unknown): string | undefined {
  * A `health` probe names no PID. As the only check, `kill` can find nothing but the instance
  * the watchdog started itself (proven by its start time); an app started another way (a
  * systemd unit, a boot script, a person) is never found, so cron refuses a start unless kill
- * has that instance to stop or it is proven gone (decideStart). Not an error: an app that
+ * has that instance to stop or it is proven gone (decideStart). A daemonising start command
+ * leaves its daemon in a session of its own: without `pid_file` naming it, what was found of
+ * such a start may be a launcher, and its being gone proves nothing. Not an error: an app that
  * only the watchdog starts is recovered right once it has been started (docs/health-probes.md,
  * "What kill can find").
  */
 function probeOnlyWarning(raw: Record<string, unknown>, pipeline: readonly string[]): string | undefined {
   if (raw.health === undefined || raw.heartbeat_path !== undefined || raw.match !== undefined) return undefined;
   if (!pipeline.includes('start')) return undefined;
+  const daemonising =
+    raw.pid_file === undefined
+      ? '; a daemonising start command (nginx, mosquitto -d, an init script, start-stop-daemon -b) is proven gone only by pid_file naming its daemon: set pid_file'
+      : '';
   return pipeline.includes('kill')
-    ? 'is the only check: kill finds only an instance the watchdog started itself, so cron starts the app only when it has that instance to stop or it is proven gone; with none on record (before a first `watchdog on`, or an app started by systemd or a boot script) a failed probe is refused, not recovered; add match or heartbeat_path to recover an app started another way'
+    ? `is the only check: kill finds only an instance the watchdog started itself, so cron starts the app only when it has that instance to stop or it is proven gone; with none on record (before a first \`watchdog on\`, or an app started by systemd or a boot script) a failed probe is refused, not recovered${daemonising}; add match or heartbeat_path to recover an app started another way`
     : 'is the only check and the actions have no kill: a failed probe never leads to a start (the app may still run); add kill, with match or heartbeat_path';
 }
 

@@ -29,6 +29,14 @@ export interface StartFacts {
   /** Whether the instance the watchdog started is proven gone (`isStartedInstanceGone`); `undefined` when none is on record. */
   startedGone: boolean | undefined;
   /**
+   * Why the started instance being gone means the app is: it was the start command itself,
+   * still running after `verify_delay` (`ran`), the daemon `pid_file` named, or of an earlier
+   * boot. `undefined` when nothing says so: a process left in a daemonising start command's
+   * session may be a launcher whose daemon left that session, and a start whose outcome was
+   * never seen recorded only the command it spawned.
+   */
+  startedProof: 'ran' | 'pid_file' | 'earlier_boot' | undefined;
+  /**
    * Found by `match` alone: its start itself is refused while a process matches, `--force`
    * or not (start-action.ts), so no refusal offers `--force`.
    */
@@ -104,19 +112,26 @@ export function decideStart(facts: StartFacts): StartDecision {
  * Cron's start of an app checked by its `health` probe alone, refused unless kill has
  * something proven to stop: the instance the watchdog started, alive (kill stops it), or
  * proven gone (nothing of it runs; a record of an earlier boot is, which lets a vendor agent
- * only the watchdog launches come up after a reboot). Otherwise, with no instance on record
- * or one not proven gone, the app may run started another way (a systemd unit, a boot
- * script) that kill can never find, hung and holding its port: a start beside it is a second
- * copy, every recovery of an unattended device. A person's `on` or `restart` still starts it:
+ * only the watchdog launches come up after a reboot). Gone proves the app gone only when the
+ * instance was the app: the start command itself running past `verify_delay`, or the daemon
+ * `pid_file` named. A daemonising start command (nginx, `mosquitto -d`, an init script,
+ * `start-stop-daemon -b`) leaves a daemon in a session of its own: what was found in the
+ * command's session may be a launcher, gone while the daemon runs on, hung. Otherwise, with
+ * no instance on record or one not proven gone, the app may run started another way (a
+ * systemd unit, a boot script) that kill can never find, hung and holding its port: a start
+ * beside it is a second copy, every recovery of an unattended device. A person's `on` or `restart` still starts it:
  * they say it is theirs to start (docs/health-probes.md, "What kill can find").
  */
 function probeAloneRefusal(facts: StartFacts): string | undefined {
   if (facts.intent !== 'recover' || !facts.probeAlone || !facts.kills) return undefined;
-  if (facts.recordedLivePid !== undefined || facts.startedGone === true) return undefined;
+  if (facts.recordedLivePid !== undefined) return undefined;
+  if (facts.startedGone === true && facts.startedProof !== undefined) return undefined;
   const what =
     facts.startedGone === undefined
       ? 'no instance the watchdog started is on record'
-      : 'the instance the watchdog started is not proven gone';
+      : facts.startedGone
+        ? 'the instance the watchdog started is gone, but it may have been a launcher whose daemon left its session; set pid_file to name the daemon'
+        : 'the instance the watchdog started is not proven gone';
   return `checked by its health probe alone, and kill has nothing proven to stop (${what}): the app may run started another way (systemd, a boot script), so a start may be a second copy; \`watchdog on\` or \`watchdog restart\` starts it (${facts.reason})`;
 }
 

@@ -137,12 +137,20 @@ export async function findDaemon(
     return { liveness, startTicks: after, uids };
   };
   /** The daemon when `pid` may be taken, judged and recorded from one look; else why not. */
-  const take = (pid: number, from: string, fileOwnerUid?: number): DaemonFound | { why: string } => {
+  const take = (
+    pid: number,
+    from: string,
+    foundBy: 'pid_file' | 'session',
+    fileOwnerUid?: number,
+  ): DaemonFound | { why: string } => {
     const facts = factsOf(pid);
     const verdict = judgeDaemonPid(pid, facts, { ...rules, fileOwnerUid });
     if (!verdict.ok) return { why: verdict.why };
     if (facts.startTicks === undefined) return { why: `PID ${pid} has no readable start time` };
-    return { daemon: { pid, startTicks: facts.startTicks, bootId }, note: `daemon PID ${pid} (${from}) recorded` };
+    return {
+      daemon: { pid, startTicks: facts.startTicks, bootId, foundBy },
+      note: `daemon PID ${pid} (${from}) recorded`,
+    };
   };
 
   let refused: string | undefined;
@@ -151,7 +159,7 @@ export async function findDaemon(
     for (let attempt = 0; ; attempt += 1) {
       const read: PidFileRead = system.readPidFile(search.pidFile);
       if (read.kind === 'pid') {
-        const found = take(read.pid, `from ${search.pidFile}`, read.ownerUid);
+        const found = take(read.pid, `from ${search.pidFile}`, 'pid_file', read.ownerUid);
         if ('daemon' in found) return found;
         refused = `${search.pidFile} names ${found.why}: not taken`;
       } else {
@@ -177,7 +185,7 @@ export async function findDaemon(
   const oldest = candidates[0];
   const prefix = refused === undefined ? '' : `${refused}; `;
   if (oldest !== undefined) {
-    const found = take(oldest.pid, `left in the start command's session`);
+    const found = take(oldest.pid, `left in the start command's session`, 'session');
     if ('daemon' in found) return { ...found, note: `${prefix}${found.note}` };
   }
   return {

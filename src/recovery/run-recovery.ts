@@ -84,8 +84,9 @@ function noteStart(db: AuditWriter['db'], process: ProcessConfig, start: ActionR
   const bootId = system.processes.bootId();
   // A start command that exited is gone and reaped: its PID may be another process's by now.
   const exited = start.exitCode !== null || start.signal !== null;
-  // The daemon it left (if found) is the instance.
-  const instance = start.daemon ?? (start.pid === undefined || exited ? undefined : instanceOf(start.pid, system));
+  // The daemon it left (if found) is the instance; else the command itself, running after verify_delay.
+  const ran = start.pid === undefined || exited ? undefined : instanceOf(start.pid, system);
+  const instance = start.daemon ?? (ran === undefined ? undefined : { ...ran, foundBy: 'ran' as const });
   // The boot clock when the start began: the start action took start.durationMs since then.
   const uptime = system.processes.uptimeSeconds();
   const onBoot =

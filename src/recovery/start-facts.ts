@@ -45,8 +45,24 @@ export function startFactsOf(
     kills: request.actions.includes('kill'),
     probeAlone: expected.health !== undefined && expected.heartbeat_path === undefined && expected.match === undefined,
     startedGone: started === undefined ? undefined : provenGone(started, processes),
+    startedProof: started === undefined ? undefined : proofOf(started, processes),
     byMatch: request.byMatch ?? false,
   };
+}
+
+/**
+ * Why the started instance being gone would mean the app is ({@link StartFacts.startedProof}):
+ * an earlier boot, or how it was found when that says it was the app itself.
+ */
+function proofOf(started: StartedInstance, processes: ProcessInspector): StartFacts['startedProof'] {
+  if (isOfAnotherBoot(started, processes)) return 'earlier_boot';
+  return started.foundBy === 'ran' || started.foundBy === 'pid_file' ? started.foundBy : undefined;
+}
+
+/** The instance was recorded in another boot than this one (both known). */
+function isOfAnotherBoot(started: StartedInstance, processes: Pick<ProcessInspector, 'bootId'>): boolean {
+  const bootId = processes.bootId();
+  return started.bootId !== undefined && bootId !== undefined && started.bootId.toLowerCase() !== bootId.toLowerCase();
 }
 
 /** {@link isStartedInstanceGone}, a process table that cannot be read proving nothing. */
@@ -82,9 +98,7 @@ export function isRecordedInstanceAlive(
   started: StartedInstance,
   processes: Pick<ProcessInspector, 'stat' | 'bootId'>,
 ): boolean {
-  const bootId = processes.bootId();
-  if (started.bootId !== undefined && bootId !== undefined && started.bootId.toLowerCase() !== bootId.toLowerCase())
-    return false;
+  if (isOfAnotherBoot(started, processes)) return false;
   const stat = processes.stat(started.pid);
   return (
     stat !== undefined &&
@@ -109,10 +123,8 @@ export function isStartedInstanceGone(
 ): boolean {
   if (started === undefined) return false;
   if (isRecordedInstanceAlive(started, processes)) return false;
-  const bootId = processes.bootId();
   // Another boot: everything of the old one is gone (and its IDs mean nothing now).
-  if (started.bootId !== undefined && bootId !== undefined && started.bootId.toLowerCase() !== bootId.toLowerCase())
-    return true;
+  if (isOfAnotherBoot(started, processes)) return true;
   return processes.sessionMembers(started.pid).length === 0 && processes.groupMembers(started.pid).length === 0;
 }
 

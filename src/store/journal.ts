@@ -65,6 +65,7 @@ export const KEPT_UNLESS_SET: ReadonlySet<string> = new Set([
   'started_pid_start_ticks',
   'started_boot_id',
   'started_uptime_seconds',
+  'started_found_by',
   'recoveries_counted_since',
   'last_recovery_id',
   'filesystem_alert_open',

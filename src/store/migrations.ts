@@ -328,6 +328,14 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec(`ALTER TABLE process_state ADD COLUMN filesystem_alert_open INTEGER;`);
     },
   },
+  {
+    version: 16,
+    description: 'how the instance a start left was found: the command itself running, pid_file, or its session',
+    up: (db) => {
+      // NULL for the rows before: nothing says their instance was the app itself.
+      db.exec(`ALTER TABLE process_state ADD COLUMN started_found_by TEXT;`);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -74,7 +74,19 @@ export interface StartedInstance {
   startTicks: number;
   /** The boot it started in; `undefined` for rows written before it was recorded. */
   bootId?: string | undefined;
+  /**
+   * How it is known to be the app: it is the start command itself, still running after
+   * `verify_delay` (`ran`), the daemon `pid_file` named, or a process left in the start
+   * command's session (`session`: it may be a launcher whose daemon left that session).
+   * `undefined` for the command as spawned, before its outcome, and for rows from before this was kept.
+   */
+  foundBy?: StartedFoundBy | undefined;
 }
+
+/** How a started instance was found: see {@link StartedInstance.foundBy}. */
+export type StartedFoundBy = 'ran' | 'pid_file' | 'session';
+
+const FOUND_BY: ReadonlySet<string> = new Set<StartedFoundBy>(['ran', 'pid_file', 'session']);
 
 /** When a start happened on the boot clock, which no step of the wall clock moves. */
 export interface StartedOnBoot {
@@ -97,12 +109,13 @@ export function noteStarted(
 ): void {
   db.prepare(
     `INSERT INTO process_state (process_key, consecutive_failures, started_at, grace_until, started_pid, started_pid_start_ticks,
-       started_boot_id, started_uptime_seconds)
-     VALUES (@processKey, 0, @startedAt, @graceUntil, @pid, @startTicks, @bootId, @uptimeSeconds)
+       started_boot_id, started_uptime_seconds, started_found_by)
+     VALUES (@processKey, 0, @startedAt, @graceUntil, @pid, @startTicks, @bootId, @uptimeSeconds, @foundBy)
      ON CONFLICT (process_key) DO UPDATE SET consecutive_failures = 0, recovery_due_since = NULL,
        started_at = excluded.started_at, grace_until = excluded.grace_until,
        started_pid = excluded.started_pid, started_pid_start_ticks = excluded.started_pid_start_ticks,
-       started_boot_id = excluded.started_boot_id, started_uptime_seconds = excluded.started_uptime_seconds`,
+       started_boot_id = excluded.started_boot_id, started_uptime_seconds = excluded.started_uptime_seconds,
+       started_found_by = excluded.started_found_by`,
   ).run({
     processKey,
     startedAt,
@@ -111,6 +124,7 @@ export function noteStarted(
     startTicks: instance?.startTicks ?? null,
     bootId: onBoot?.bootId ?? instance?.bootId ?? null,
     uptimeSeconds: onBoot?.uptimeSeconds ?? null,
+    foundBy: instance?.foundBy ?? null,
   });
 }
 
@@ -132,7 +146,7 @@ export function noteStartUnderWay(
      VALUES (@processKey, @startedAt, @graceUntil, NULL, NULL, @bootId, @uptimeSeconds)
      ON CONFLICT (process_key) DO UPDATE SET started_at = excluded.started_at, grace_until = excluded.grace_until,
        started_pid = NULL, started_pid_start_ticks = NULL, started_boot_id = excluded.started_boot_id,
-       started_uptime_seconds = excluded.started_uptime_seconds`,
+       started_uptime_seconds = excluded.started_uptime_seconds, started_found_by = NULL`,
   ).run({
     processKey,
     startedAt,
@@ -150,7 +164,7 @@ export function noteStartUnderWay(
 export function noteSpawned(db: Store, processKey: string, startedAt: string, instance: StartedInstance): void {
   db.prepare(
     `UPDATE process_state SET started_pid = @pid, started_pid_start_ticks = @startTicks,
-       started_boot_id = COALESCE(started_boot_id, @bootId) WHERE process_key = @processKey AND started_at = @startedAt`,
+       started_boot_id = COALESCE(started_boot_id, @bootId), started_found_by = NULL WHERE process_key = @processKey AND started_at = @startedAt`,
   ).run({ pid: instance.pid, startTicks: instance.startTicks, bootId: instance.bootId ?? null, processKey, startedAt });
 }
 
@@ -162,13 +176,14 @@ export interface StartRecord {
   started_pid_start_ticks: number | null;
   started_boot_id: string | null;
   started_uptime_seconds: number | null;
+  started_found_by: string | null;
 }
 
 /** The start record as it is now (all empty for a process never started). */
 export function readStartRecord(db: Store, processKey: string): StartRecord {
   const row = db
     .prepare<[string], StartRecord>(
-      'SELECT started_at, grace_until, started_pid, started_pid_start_ticks, started_boot_id, started_uptime_seconds FROM process_state WHERE process_key = ?',
+      'SELECT started_at, grace_until, started_pid, started_pid_start_ticks, started_boot_id, started_uptime_seconds, started_found_by FROM process_state WHERE process_key = ?',
     )
     .get(processKey);
   return (
@@ -179,6 +194,7 @@ export function readStartRecord(db: Store, processKey: string): StartRecord {
       started_pid_start_ticks: null,
       started_boot_id: null,
       started_uptime_seconds: null,
+      started_found_by: null,
     }
   );
 }
@@ -191,7 +207,8 @@ export function restoreStartRecord(db: Store, processKey: string, startedAt: str
   db.prepare(
     `UPDATE process_state SET started_at = @started_at, grace_until = @grace_until, started_pid = @started_pid,
        started_pid_start_ticks = @started_pid_start_ticks, started_boot_id = @started_boot_id,
-       started_uptime_seconds = @started_uptime_seconds WHERE process_key = @processKey AND started_at = @startedAt`,
+       started_uptime_seconds = @started_uptime_seconds, started_found_by = @started_found_by
+       WHERE process_key = @processKey AND started_at = @startedAt`,
   ).run({ ...before, processKey, startedAt });
 }
 
@@ -199,7 +216,7 @@ export function restoreStartRecord(db: Store, processKey: string, startedAt: str
 export function readStartedInstance(db: Store, processKey: string): StartedInstance | undefined {
   const row = db
     .prepare<[string], StartedRow>(
-      'SELECT started_pid, started_pid_start_ticks, started_boot_id FROM process_state WHERE process_key = ?',
+      'SELECT started_pid, started_pid_start_ticks, started_boot_id, started_found_by FROM process_state WHERE process_key = ?',
     )
     .get(processKey);
   return startedInstanceOf(row);
@@ -209,14 +226,19 @@ type StartedRow = {
   started_pid: number | null;
   started_pid_start_ticks: number | null;
   started_boot_id?: string | null;
+  started_found_by?: string | null;
 };
 
 /** The started instance of a `process_state` row, when both its PID and start time are known. */
 export function startedInstanceOf(row: StartedRow | undefined): StartedInstance | undefined {
   if (row?.started_pid == null || row.started_pid_start_ticks == null) return undefined;
   const instance = { pid: row.started_pid, startTicks: row.started_pid_start_ticks };
+  const foundBy = row.started_found_by;
+  const found = foundBy != null && FOUND_BY.has(foundBy) ? { foundBy: foundBy as StartedFoundBy } : {};
   // Rows written before the boot was recorded have none.
-  return row.started_boot_id == null ? instance : { ...instance, bootId: row.started_boot_id };
+  return row.started_boot_id == null
+    ? { ...instance, ...found }
+    : { ...instance, bootId: row.started_boot_id, ...found };
 }
 
 /** Links the check that triggered a recovery to it. */

@@ -106,6 +106,25 @@ describe('the health key', () => {
     );
   });
 
+  it('names daemonising start commands, which only pid_file proves gone', () => {
+    const note =
+      'a daemonising start command (nginx, mosquitto -d, an init script, start-stop-daemon -b) is proven gone only by pid_file naming its daemon: set pid_file';
+    const without = validate(probeOnly({ type: 'tcp', host: '127.0.0.1', port: 1 }));
+    assert.ok(
+      without.warnings.some((warning) => warning.startsWith('processes.web.health:') && warning.includes(note)),
+      without.warnings.join('\n'),
+    );
+    const withPidFile = validate(
+      probeOnly({ type: 'tcp', host: '127.0.0.1', port: 1 }, { pid_file: '/run/web/web.pid' }),
+    );
+    assert.deepEqual(withPidFile.errors, []);
+    assert.ok(
+      withPidFile.warnings.some((warning) => warning.startsWith('processes.web.health: is the only check')),
+      withPidFile.warnings.join('\n'),
+    );
+    assert.ok(!withPidFile.warnings.some((warning) => warning.includes(note)), withPidFile.warnings.join('\n'));
+  });
+
   it('warns that a failed probe never leads to a start without kill', () => {
     const { warnings } = validate(
       probeOnly({ type: 'tcp', host: '127.0.0.1', port: 1 }, { recovery_actions: ['start'] }),

@@ -22,6 +22,7 @@ const facts = (
   recordedLivePid: undefined,
   probeAlone: false,
   startedGone: undefined,
+  startedProof: undefined,
   ...fields,
 });
 

@@ -15,6 +15,7 @@ const facts = (intent: StartIntent, state: HealthState, fields: Partial<StartFac
   kills: true,
   probeAlone: false,
   startedGone: undefined,
+  startedProof: undefined,
   byMatch: false,
   ...fields,
 });
@@ -107,9 +108,40 @@ describe('decideStart', () => {
       'start',
     ],
     [
-      'health alone, the started instance proven gone (or of an earlier boot)',
+      'health alone, the started instance proven gone: it ran past verify_delay (the app itself)',
       ['recover'],
-      facts('recover', 'probe_failed', { probeAlone: true, startedGone: true }),
+      facts('recover', 'probe_failed', { probeAlone: true, startedGone: true, startedProof: 'ran' }),
+      'start',
+    ],
+    [
+      'health alone, the started instance proven gone: the daemon pid_file named',
+      ['recover'],
+      facts('recover', 'probe_failed', { probeAlone: true, startedGone: true, startedProof: 'pid_file' }),
+      'start',
+    ],
+    [
+      'health alone, the started instance of an earlier boot',
+      ['recover'],
+      facts('recover', 'probe_failed', { probeAlone: true, startedGone: true, startedProof: 'earlier_boot' }),
+      'start',
+    ],
+    // A daemonising start: what is on record may be a launcher whose daemon left its session.
+    [
+      "health alone, gone, found in the start command's session: a launcher, its daemon may run",
+      ['recover'],
+      facts('recover', 'probe_failed', { probeAlone: true, startedGone: true, startedProof: undefined }),
+      'unknown',
+    ],
+    [
+      '... a person still starts it',
+      ['start', 'restart'],
+      facts('recover', 'probe_failed', { probeAlone: true, startedGone: true, startedProof: undefined }),
+      'start',
+    ],
+    [
+      'a heartbeat app, its started instance gone by session alone: the heartbeat names the app',
+      ['recover'],
+      facts('recover', 'no_heartbeat', { startedGone: true, startedProof: undefined }),
       'start',
     ],
     // Nothing named alive by the heartbeat: a daemon left by an earlier start is what may run.

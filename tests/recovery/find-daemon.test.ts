@@ -100,7 +100,7 @@ describe('findDaemon', () => {
       pidFile: () => ({ kind: 'pid', pid: 7000, ownerUid: 0 }),
     });
     const found = await findDaemon(search, system);
-    assert.deepEqual(found.daemon, { pid: 7000, startTicks: NOW_TICKS + 3, bootId: FAKE_BOOT_ID });
+    assert.deepEqual(found.daemon, { pid: 7000, startTicks: NOW_TICKS + 3, bootId: FAKE_BOOT_ID, foundBy: 'pid_file' });
     assert.match(found.note, /^daemon PID 7000 \(from \/run\/app\/app.pid\) recorded$/);
   });
 
@@ -146,7 +146,7 @@ describe('findDaemon', () => {
       ],
     });
     const found = await findDaemon({ ...search, pidFile: undefined }, system);
-    assert.deepEqual(found.daemon, { pid: 7000, startTicks: NOW_TICKS + 2, bootId: FAKE_BOOT_ID });
+    assert.deepEqual(found.daemon, { pid: 7000, startTicks: NOW_TICKS + 2, bootId: FAKE_BOOT_ID, foundBy: 'session' });
     assert.match(found.note, /left in the start command's session/);
   });
 
@@ -179,7 +179,7 @@ describe('findDaemon', () => {
     const found = await findDaemon({ ...search, waitMs: 0 }, system);
     assert.notDeepEqual(
       found.daemon,
-      { pid: 7000, startTicks: NOW_TICKS + 3, bootId: FAKE_BOOT_ID },
+      { pid: 7000, startTicks: NOW_TICKS + 3, bootId: FAKE_BOOT_ID, foundBy: 'pid_file' },
       'an identity no process ever had',
     );
   });

@@ -5,7 +5,14 @@ import type { HealthVerdict } from '../../src/heartbeat/classify-heartbeat.js';
 import { runRecovery } from '../../src/recovery/run-recovery.js';
 import { directWriter } from '../../src/store/audit-writer.js';
 import { openStore } from '../../src/store/open-store.js';
-import { noteStarted, readStartedInstance, readStartRecord } from '../../src/store/process-control.js';
+import {
+  noteSpawned,
+  noteStarted,
+  noteStartUnderWay,
+  readStartedInstance,
+  readStartRecord,
+  restoreStartRecord,
+} from '../../src/store/process-control.js';
 import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
 import type { StartDetachedResult } from '../../src/system/start-detached.js';
 import { onCleanup } from '../helpers/cleanup.js';
@@ -42,7 +49,7 @@ describe('runRecovery: the started instance', () => {
     [
       'the start command still runs: it is the instance',
       { outcome: 'running' },
-      { pid: 6000, startTicks: 9000, bootId: FAKE_BOOT_ID },
+      { pid: 6000, startTicks: 9000, bootId: FAKE_BOOT_ID, foundBy: 'ran' },
     ],
     [
       'the start command exited 0 and left nothing found: its PID is never recorded (another process may hold it)',
@@ -99,5 +106,42 @@ describe('runRecovery: a kill ends the start grace', () => {
     const record = await graceAfter(['start'], false);
     assert.equal(record.started_pid, 6000);
     assert.notEqual(record.grace_until, null);
+  });
+});
+
+describe('the start record: how its instance was found', () => {
+  it('the command as spawned is not known as the app; a failed start puts back how the one before was found', () => {
+    const db = openStore(join(makeTempDir(), 'state', 'watchdog.db'));
+    onCleanup(() => db.close());
+    const key = processConfig().key;
+    const before = '2026-01-01T00:00:00.000Z';
+    noteStarted(db, key, before, '2026-01-01T00:00:30.000Z', {
+      pid: 6000,
+      startTicks: 9000,
+      bootId: FAKE_BOOT_ID,
+      foundBy: 'pid_file',
+    });
+    assert.equal(readStartedInstance(db, key)?.foundBy, 'pid_file');
+    const record = readStartRecord(db, key);
+    const startedAt = '2026-01-01T00:10:00.000Z';
+    noteStartUnderWay(db, key, startedAt, '2026-01-01T00:10:30.000Z', undefined);
+    noteSpawned(db, key, startedAt, { pid: 6100, startTicks: 9900, bootId: FAKE_BOOT_ID });
+    assert.deepEqual(readStartedInstance(db, key), { pid: 6100, startTicks: 9900, bootId: FAKE_BOOT_ID });
+    restoreStartRecord(db, key, startedAt, record);
+    assert.deepEqual(readStartedInstance(db, key), {
+      pid: 6000,
+      startTicks: 9000,
+      bootId: FAKE_BOOT_ID,
+      foundBy: 'pid_file',
+    });
+  });
+
+  it('an unknown word in the column proves nothing', () => {
+    const db = openStore(join(makeTempDir(), 'state', 'watchdog.db'));
+    onCleanup(() => db.close());
+    const key = processConfig().key;
+    noteStarted(db, key, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:30.000Z', { pid: 6000, startTicks: 9000 });
+    db.prepare("UPDATE process_state SET started_found_by = 'daemon' WHERE process_key = ?").run(key);
+    assert.deepEqual(readStartedInstance(db, key), { pid: 6000, startTicks: 9000 });
   });
 });

@@ -1,8 +1,16 @@
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { HealthVerdict } from '../../src/heartbeat/classify-heartbeat.js';
 import { graceClockOf, isStartedInstanceGone, startFactsOf } from '../../src/recovery/start-facts.js';
+import { decideStart } from '../../src/recovery/decide-start.js';
+import type { ActionPlan } from '../../src/recovery/plan-recovery.js';
+import { runStartAction } from '../../src/recovery/start-action.js';
 import type { StartedInstance } from '../../src/store/process-control.js';
+import { realSystem } from '../../src/system/system.js';
+import { processConfig } from '../helpers/process-config.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
 import { FAKE_BOOT_ID, fakeSystem, type FakeProcess } from '../helpers/fake-system.js';
 import { verdictOf } from '../helpers/verdicts.js';
 
@@ -157,3 +165,131 @@ describe('graceClockOf', () => {
     assert.equal(graceClockOf(failing).isGone?.({ pid: 5000, startTicks: 900, bootId: FAKE_BOOT_ID }), false);
   });
 });
+
+describe('startFactsOf: when a gone started instance proves the app gone (health alone)', () => {
+  const HEALTH_ALONE = { health: { type: 'tcp', port: 8080 } };
+  const failed = verdictOf('probe_failed', 'tcp 127.0.0.1:8080: connection refused');
+  const NOTHING_LEFT: FakeProcess[] = [{ pid: 4000 }];
+  const cases: [name: string, started: StartedInstance, gone: boolean, proof: string | undefined, decision: string][] =
+    [
+      [
+        'the start command itself, running after verify_delay, gone',
+        { pid: 5000, startTicks: 900, bootId: FAKE_BOOT_ID, foundBy: 'ran' },
+        true,
+        'ran',
+        'start',
+      ],
+      [
+        'the daemon pid_file named, gone',
+        { pid: 5000, startTicks: 900, bootId: FAKE_BOOT_ID, foundBy: 'pid_file' },
+        true,
+        'pid_file',
+        'start',
+      ],
+      [
+        "found in a daemonising start command's session, gone: may be a launcher",
+        { pid: 5000, startTicks: 900, bootId: FAKE_BOOT_ID, foundBy: 'session' },
+        true,
+        undefined,
+        'unknown',
+      ],
+      [
+        'the command as spawned, its outcome never seen (a watchdog killed in verify_delay)',
+        { pid: 5000, startTicks: 900, bootId: FAKE_BOOT_ID },
+        true,
+        undefined,
+        'unknown',
+      ],
+      ['a row from before this was kept', { pid: 5000, startTicks: 900 }, true, undefined, 'unknown'],
+      [
+        'of an earlier boot, however found',
+        { pid: 5000, startTicks: 900, bootId: 'another-boot', foundBy: 'session' },
+        true,
+        'earlier_boot',
+        'start',
+      ],
+    ];
+  for (const [name, started, gone, proof, decision] of cases) {
+    it(name, () => {
+      const { facts } = factsFor(failed, NOTHING_LEFT, started, HEALTH_ALONE);
+      assert.equal(facts.probeAlone, true);
+      assert.equal(facts.startedGone, gone);
+      assert.equal(facts.startedProof, proof);
+      const decided = decideStart(facts);
+      assert.equal(decided.start ? 'start' : decided.refusal, decision);
+    });
+  }
+});
+
+describe('a daemonising start command, for real: cron never starts a second copy (health alone)', () => {
+  it('refuses the next start while the daemon its launcher left in a session of its own runs', async () => {
+    const dir = makeTempDir();
+    const daemonPidFile = join(dir, 'daemon.pid');
+    const system = realSystem();
+    // A launcher: the command exits at once; a subshell left in its session starts the daemon
+    // with setsid a moment later and exits, as an init script or start-stop-daemon -b does.
+    const command = `(sleep 0.3; setsid sh -c 'echo $$ > ${daemonPidFile}; exec sleep 60' </dev/null >/dev/null 2>&1 &) & exit 0`;
+    const plan: Extract<ActionPlan, { kind: 'start' }> = {
+      kind: 'start',
+      action: 'start',
+      command,
+      cwd: dir,
+      outputLog: join(dir, 'out.log'),
+      outputLogFallback: join(dir, 'out-fallback.log'),
+      outputLogMaxBytes: 1_048_576,
+      verifyDelaySeconds: 1,
+      heartbeat: undefined,
+      pidFile: undefined,
+      appUser: undefined,
+    };
+    const app = processConfig({ cwd: dir, heartbeat_path: undefined, user: undefined });
+    try {
+      const action = await runStartAction(plan, { process: app, reason: 'probe_failed' }, system);
+      assert.equal(action.outcome, 'ok', action.detail);
+      const recorded = action.daemon;
+      assert.equal(
+        recorded?.foundBy,
+        'session',
+        `the subshell left in its session is what was found: ${action.detail}`,
+      );
+      // The subshell hands over to the daemon and exits.
+      const daemonPid = await waitFor(() => {
+        const text = existsSync(daemonPidFile) ? readFileSync(daemonPidFile, 'utf8').trim() : '';
+        const pid = Number(text);
+        return text !== '' && recorded !== undefined && system.processes.stat(recorded.pid) === undefined
+          ? pid
+          : undefined;
+      });
+      assert.equal(system.processes.liveness(daemonPid), 'alive', 'the daemon runs (hung, as far as its probe says)');
+      assert.equal(isStartedInstanceGone(recorded, system.processes), true, 'nothing of it is left in its session');
+      const failed = verdictOf('probe_failed', 'tcp 127.0.0.1:8080: connection refused');
+      const facts = startFactsOf(
+        REQUEST,
+        { verdict: failed, checked: failed, guard: undefined },
+        recorded,
+        system.processes,
+        { health: { type: 'tcp', port: 8080 } },
+      );
+      const decided = decideStart(facts);
+      assert.equal(decided.start ? 'start' : decided.refusal, 'unknown', 'no second daemon beside the first');
+      assert.match(decided.start ? '' : decided.why, /launcher whose daemon left its session; set pid_file/);
+    } finally {
+      // Only the daemon this test's launcher started is stopped, once it has named itself.
+      const pid = await waitFor(() =>
+        existsSync(daemonPidFile) ? Number(readFileSync(daemonPidFile, 'utf8').trim()) || undefined : undefined,
+      ).catch(() => undefined);
+      if (pid !== undefined && pid > 1) process.kill(pid, 'SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Polls until `get` answers (at most 10 s: a slower machine only waits longer, nothing is timed). */
+async function waitFor<T>(get: () => T | undefined): Promise<T> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const value = get();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('waited 10 s in vain');
+}
