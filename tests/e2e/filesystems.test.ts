@@ -118,6 +118,12 @@ describe('file systems, end to end (in a mount namespace of the test)', () => {
     }
     assert.deepEqual(told(), ['filesystem_failing'], 'told once, at the threshold, and no recovery told');
     assert.equal(rowsOf(dbPath, 'SELECT id FROM recoveries').length, 0, 'no recovery recorded: nothing ran');
+    const preview = await watchdog('check', '--dry-run');
+    assert.match(
+      preview.stdout,
+      /^disk: low_space \(.*\), failure 7\/2 → alert only: nothing to run \(filesystem_failing is told at 2 consecutive failures\)$/m,
+      preview.stdout,
+    );
     assert.deepEqual(
       historyOf(dbPath, 'disk').map((row) => row.action_taken),
       [null, null, null, null, null, null],

@@ -8,6 +8,8 @@ import { hasLimits } from '../../limits/resource-limits.js';
 import type { ProcessCheck } from '../../tick/process-check.js';
 import { assessedCheckOf } from '../../tick/filesystem-check.js';
 import type { FilesystemPreview } from '../../tick/preview-filesystems.js';
+import { isAlertOnly } from '../../filesystems/decide-filesystem-alert.js';
+import { isFailure } from '../../heartbeat/health-state.js';
 
 /**
  * What a dry run does, said first: it asks the checks and the probes (a command probe runs,
@@ -38,6 +40,10 @@ export function formatFilesystemPreviews(previews: readonly FilesystemPreview[])
     const line = describeCheck(assessedCheckOf(check));
     if (preview.kind === 'recovery')
       return [`${line} → would run its recovery:`, ...formatActionPreviews(preview.actions)];
+    if (isAlertOnly(check.filesystem) && isFailure(check.verdict.state))
+      return [
+        `${line} → alert only: nothing to run (filesystem_failing is told at ${check.threshold} consecutive failures)`,
+      ];
     return [
       `${line} → ${check.guard?.kind === 'backoff' ? 'no recovery yet: it waits for its backoff' : quietDecision(check.verdict.state, check.threshold)}`,
     ];
