@@ -10,11 +10,11 @@ import {
 } from './judge-matches.js';
 
 /** What a match reads of the machine: the process table, command lines and owners, from procfs. */
-export type MatchTable = Pick<ProcessInspector, 'all' | 'commandLine' | 'uids'>;
+export type MatchTable = Pick<ProcessInspector, 'all' | 'commandLineRead' | 'uids'>;
 
 /**
  * Every process of the table with its owner, and the command line (its first 4096 bytes,
- * as `pgrep -f` sees it) of the processes of `user` only: another user's command line is
+ * as `pgrep -f` sees it, and whether it goes on past them) of the processes of `user` only: another user's command line is
  * never read, nor searched (procfs, nothing spawned). Processes that exit during the scan
  * are left out.
  *
@@ -26,13 +26,14 @@ export function scanProcesses(processes: MatchTable, user: Pick<UserAccount, 'ui
     if (stat.state === 'Z' || stat.state === 'X' || stat.state === 'x') continue;
     const uids = processes.uids(stat.pid);
     if (uids === undefined) continue;
-    const commandLine = runsAs(uids, user) ? processes.commandLine(stat.pid) : undefined;
+    const read = runsAs(uids, user) ? processes.commandLineRead(stat.pid) : undefined;
     scanned.push({
       pid: stat.pid,
       ppid: stat.ppid,
       state: stat.state,
       startTicks: stat.startTime,
-      commandLine,
+      commandLine: read?.text,
+      commandLineCut: read?.cut ?? false,
       uids,
     });
   }

@@ -1,7 +1,13 @@
 import { verdict, type HealthVerdict } from '../heartbeat/classify-heartbeat.js';
 import type { IdentityCheck } from '../heartbeat/check-identity.js';
 import type { PidFileRead } from '../system/read-pid-file.js';
-import { describePids, describeRules, type MatchJudgement, type MatchRules } from './judge-matches.js';
+import {
+  describePids,
+  describeRules,
+  describeUncertain,
+  type MatchJudgement,
+  type MatchRules,
+} from './judge-matches.js';
 
 /** The app's `pid_file` as the check read it: the file the daemon writes its PID to. */
 export interface MatchPidFile {
@@ -14,7 +20,10 @@ export interface MatchPidFile {
  * matching PIDs (oldest first; the verdict's `pid` is the oldest), else `not_running`, a
  * failure, saying what matched but did not count. With a `pid_file` that names a PID (a
  * missing or unreadable one changes nothing), that PID must be among the matches, else
- * `not_running`: the matches are what a dead daemon left. Pure.
+ * `not_running`: the matches are what a dead daemon left. With no match (or a `pid_file`
+ * naming a PID that does not match) but a process of the user whose command line goes on past
+ * the 4096 bytes searched and may match past them: `check_error`, the check cannot tell, and
+ * saying so is all it does (not a failure, no recovery; a start is refused while it runs). Pure.
  */
 export function judgeMatchVerdict(
   judgement: MatchJudgement,
@@ -25,6 +34,20 @@ export function judgeMatchVerdict(
   const identity: IdentityCheck[] = ['command_line', 'user'];
   const oldest = matches[0];
   const named = pidFile?.read.kind === 'pid' ? pidFile.read.pid : undefined;
+  // Not `not_running`: the app may be that process, and a recovery's start would be a second
+  // copy beside it at every threshold (a JVM whose main class is after a 5 KB classpath).
+  const uncertain = judgement.uncertain.filter((entry) => oldest === undefined || entry.pid === named);
+  if (uncertain.length > 0 && !matches.some((entry) => entry.pid === named)) {
+    const found =
+      oldest === undefined
+        ? `no process matches ${describeRules(rules)}`
+        : `${pidFile?.path ?? 'its pid_file'} names PID ${named ?? '?'}, which does not match within what is searched`;
+    return verdict(
+      'check_error',
+      `cannot tell whether it runs: ${found}, but ${describeUncertain(uncertain, rules)}${describeNotCounted(judgement)}`,
+      { matchCount: matches.length },
+    );
+  }
   // The daemon's PID file names a PID that is not among the matches: the daemon is gone, and
   // what matches is what it left (workers it forked, reparented to init), which would
   // otherwise keep the app healthy for good. Not running: the recovery's kill signals them.

@@ -1,5 +1,6 @@
 import type { ProcessUids } from '../system/process-owner.js';
 import type { UserAccount } from '../system/lookup-user.js';
+import { mayMatchPastCut } from './may-match-past-cut.js';
 
 /** One process of the table as a match sees it: read from procfs by {@link scanProcesses}. */
 export interface ScannedProcess {
@@ -14,6 +15,11 @@ export interface ScannedProcess {
    * kernel thread; `undefined` when not read (the process of another user than the rules').
    */
   commandLine: string | undefined;
+  /**
+   * Its arguments go on past the 4096 bytes read: a pattern that does not match the text
+   * may match the whole line. Absent: not cut.
+   */
+  commandLineCut?: boolean | undefined;
   /** Who it runs as. */
   uids: ProcessUids;
 }
@@ -64,6 +70,13 @@ export interface MatchJudgement {
   ancestors: ScannedProcess[];
   /** Processes of the user whose command line matches but that do not count (the watchdog, what it started). */
   setAside: SetAside[];
+  /**
+   * Processes of the user whose command line goes on past the 4096 bytes searched, and may
+   * match past them ({@link mayMatchPastCut}): neither counted nor signalled, but with no
+   * match they make the check unable to tell whether the app runs, and the start is refused
+   * while one runs (never a second copy of a Java app whose main class is after its classpath).
+   */
+  uncertain: ScannedProcess[];
 }
 
 /**
@@ -82,10 +95,15 @@ export function judgeMatches(table: readonly ScannedProcess[], rules: MatchRules
   const matches: ScannedProcess[] = [];
   const ancestors: ScannedProcess[] = [];
   const setAside: SetAside[] = [];
+  const uncertain: ScannedProcess[] = [];
   for (const entry of table) {
     if (entry.state === 'Z' || entry.state === 'X' || entry.state === 'x') continue;
     if (!runsAs(entry.uids, rules.user)) continue;
-    if (entry.commandLine === undefined || entry.commandLine === '' || !rules.match.test(entry.commandLine)) continue;
+    if (entry.commandLine === undefined || entry.commandLine === '') continue;
+    if (!rules.match.test(entry.commandLine)) {
+      if (entry.commandLineCut === true && mayBeTheAppPastCut(entry, rules.match, self, byPid)) uncertain.push(entry);
+      continue;
+    }
     if (entry.pid === self.ownPid) {
       setAside.push({ pid: entry.pid, why: 'the watchdog itself' });
       continue;
@@ -111,7 +129,30 @@ export function judgeMatches(table: readonly ScannedProcess[], rules: MatchRules
     matches.push(entry);
   }
   const oldestFirst = (a: ScannedProcess, b: ScannedProcess): number => a.startTicks - b.startTicks || a.pid - b.pid;
-  return { matches: matches.sort(oldestFirst), ancestors: ancestors.sort(oldestFirst), setAside };
+  return {
+    matches: matches.sort(oldestFirst),
+    ancestors: ancestors.sort(oldestFirst),
+    setAside,
+    uncertain: uncertain.sort(oldestFirst),
+  };
+}
+
+/**
+ * Whether a cut command line that does not match may still be the app: it may match past
+ * the cut ({@link mayMatchPastCut}), and it is none of what never counts (the watchdog, what
+ * this run started, another run of it). Searching the whole line instead would bring back
+ * what the cut stops: a pattern's time grows with the square of the text, and a 700 KB line
+ * held a tick 44 s.
+ */
+function mayBeTheAppPastCut(
+  entry: ScannedProcess,
+  match: RegExp,
+  self: MatchSelf,
+  byPid: ReadonlyMap<number, ScannedProcess>,
+): boolean {
+  if (entry.commandLine === undefined || !mayMatchPastCut(entry.commandLine, match)) return false;
+  if (entry.pid === self.ownPid || isDescendant(entry, self.ownPid, byPid)) return false;
+  return !(entry.pid > 1 && self.isWatchdogRun(entry.pid));
 }
 
 /**
@@ -159,4 +200,15 @@ export function describePids(pids: readonly number[], limit = 8): string {
   if (pids.length === 1) return `PID ${pids[0]}`;
   const shown = pids.slice(0, limit).join(', ');
   return `${pids.length} processes (PIDs ${shown}${pids.length > limit ? ', ...' : ''})`;
+}
+
+/**
+ * Why processes whose command line was cut may be the app (`PID 812's command line goes on
+ * past the 4096 bytes searched and may match /x/ as root`), with what to do about it.
+ */
+export function describeUncertain(uncertain: readonly ScannedProcess[], rules: MatchRules): string {
+  const pids = uncertain.map((entry) => entry.pid);
+  const whose =
+    pids.length === 1 ? `PID ${pids[0]}'s command line goes` : `the command lines of ${describePids(pids)} go`;
+  return `${whose} on past the 4096 bytes searched and may match ${describeRules(rules)} (anchor the pattern on the executable's path, or give the app a heartbeat)`;
 }

@@ -8,7 +8,13 @@ import type { ActionPlan } from './plan-recovery.js';
 import { findDaemon } from './find-daemon.js';
 import { findMatches } from '../match/find-matches.js';
 import { matchSelfOf } from '../match/match-self.js';
-import { describePids, describeRules, type MatchJudgement, type MatchRules } from '../match/judge-matches.js';
+import {
+  describePids,
+  describeRules,
+  describeUncertain,
+  type MatchJudgement,
+  type MatchRules,
+} from '../match/judge-matches.js';
 
 type StartPlan = Extract<ActionPlan, { kind: 'start' }>;
 
@@ -125,7 +131,8 @@ export async function runStartAction(plan: StartPlan, context: ActionContext, sy
 
 /**
  * For an app checked by `match` alone: why it must not start now, when a process that may
- * be it runs (a match, or a matching ancestor of the watchdog). Asked just before the start
+ * be it runs (a match, a matching ancestor of the watchdog, or a process of the user whose
+ * command line goes on past the 4096 bytes searched and may match past them). Asked just before the start
  * command runs, after the kill: a daemon an earlier start left that came up late, or a copy
  * started by hand since the check, is never joined by a second one.
  */
@@ -137,6 +144,9 @@ function runningMatchOf(rules: MatchRules, system: System): string | undefined {
     return `cannot tell whether it already runs: ${describeError(error)}; not starting what may be a second copy`;
   }
   const running = [...judgement.matches, ...judgement.ancestors].map((entry) => entry.pid);
+  // A line cut before the part that would match may be the app: `--force` does not start beside it either.
+  if (running.length === 0 && judgement.uncertain.length > 0)
+    return `${describeUncertain(judgement.uncertain, rules)}; not starting what may be a second copy`;
   if (running.length === 0) return undefined;
   return `${describePids(running)} already ${running.length === 1 ? 'matches' : 'match'} ${describeRules(rules)}; not starting a second copy`;
 }

@@ -1,4 +1,4 @@
-import { readProcFile } from './read-proc-file.js';
+import { readProcBytes, readProcFile } from './read-proc-file.js';
 
 /** Who a process runs as: its real and effective user IDs. */
 export interface ProcessUids {
@@ -33,6 +33,31 @@ export function readProcessUids(pid: number, procRoot = '/proc'): ProcessUids | 
  */
 export const COMMAND_LINE_MAX_BYTES = 4096;
 
+/** A command line as read: its text, and whether it was cut (the process's arguments go on past it). */
+export interface CommandLineRead {
+  /** Its arguments joined by spaces, at most {@link COMMAND_LINE_MAX_BYTES} bytes of them. */
+  text: string;
+  /**
+   * The arguments go on past {@link COMMAND_LINE_MAX_BYTES}: a pattern that does not match
+   * the text may still match the whole line (a Java app's main class after a 5 KB classpath).
+   */
+  cut: boolean;
+}
+
+/**
+ * The command line of PID ({@link readCommandLine}), and whether it was cut: one byte more
+ * than the cut is read, so a line of exactly 4096 bytes is not taken for a cut one.
+ *
+ * @throws on any read error but "no such process".
+ */
+export function readCommandLineRead(pid: number, procRoot = '/proc'): CommandLineRead | undefined {
+  const bytes = readProcBytes(pid, 'cmdline', procRoot, COMMAND_LINE_MAX_BYTES + 1);
+  if (bytes === undefined) return undefined;
+  const cut = bytes.length > COMMAND_LINE_MAX_BYTES;
+  const kept = cut ? bytes.subarray(0, COMMAND_LINE_MAX_BYTES) : bytes;
+  return { text: kept.toString('utf8').replace(/\0+$/, '').replaceAll('\0', ' '), cut };
+}
+
 /**
  * The command line of PID, its arguments joined by spaces, cut to its first
  * {@link COMMAND_LINE_MAX_BYTES} bytes (a character cut in two reads as U+FFFD); `undefined`
@@ -41,6 +66,5 @@ export const COMMAND_LINE_MAX_BYTES = 4096;
  * @throws on any other read error.
  */
 export function readCommandLine(pid: number, procRoot = '/proc'): string | undefined {
-  const text = readProcFile(pid, 'cmdline', procRoot, COMMAND_LINE_MAX_BYTES);
-  return text?.replace(/\0+$/, '').replaceAll('\0', ' ');
+  return readCommandLineRead(pid, procRoot)?.text;
 }

@@ -23,6 +23,28 @@ export function readProcFile(pid: number, name: string, procRoot = '/proc', limi
 }
 
 /**
+ * The first `limit` bytes of `/proc/PID/NAME` (at most `SCRATCH_BYTES`), as bytes: valid
+ * until the next read of a procfs file. `undefined` as for {@link readProcFile}.
+ *
+ * @throws on any other read error.
+ */
+export function readProcBytes(pid: number, name: string, procRoot: string, limit: number): Buffer | undefined {
+  if (!Number.isSafeInteger(pid) || pid < 1) return undefined;
+  try {
+    const fd = openSync(join(procRoot, String(pid), name), 'r');
+    try {
+      return readToScratch(fd, limit);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    const code = systemErrorCode(error);
+    if (code === 'ENOENT' || code === 'ESRCH') return undefined;
+    throw error;
+  }
+}
+
+/**
  * A procfs file's text. procfs reports every size as 0, so `readFileSync` would read it
  * through a fresh 64 KiB buffer each time; the shared one serves instead. A file that
  * fills it is read again whole the usual way, unless a `limit` was asked.

@@ -9,7 +9,13 @@ import {
 import { readProcessUsage, type ProcessUsage } from './process-usage.js';
 import { procfsProcessTable, type ProcessTable } from './process-table.js';
 import { readBootId, readUptimeSeconds, type BootClock } from './boot-info.js';
-import { readCommandLine, readProcessUids, type ProcessUids } from './process-owner.js';
+import {
+  readCommandLine,
+  readCommandLineRead,
+  readProcessUids,
+  type CommandLineRead,
+  type ProcessUids,
+} from './process-owner.js';
 import type { ShellCommandOptions, ShellCommandResult } from './run-shell-command.js';
 import type { StartDetachedOptions, StartDetachedResult } from './start-detached.js';
 import type { WakeOnLanTarget } from '../wake/wake-on-lan-target.js';
@@ -29,6 +35,8 @@ export interface ProcessInspector extends ProcessTable {
   groupMembers(pgid: number): number[];
   /** Its arguments joined by spaces, cut to 4096 bytes (as `pgrep -f` sees it); `undefined` when there is no such process. */
   commandLine(pid: number): string | undefined;
+  /** The same, with whether it was cut (its arguments go on past 4096 bytes): what a match scan reads. */
+  commandLineRead(pid: number): CommandLineRead | undefined;
   /** Who it runs as; `undefined` when there is no such process. */
   uids(pid: number): ProcessUids | undefined;
   /** This boot's id; `undefined` when it cannot be read. */
@@ -106,6 +114,7 @@ export function realSystem(
     bootTimeMs: () => readBootTimeMs(procRoot),
     groupMembers: (pgid) => listProcessGroup(pgid, procRoot),
     commandLine: (pid) => readCommandLine(pid, procRoot),
+    commandLineRead: (pid) => readCommandLineRead(pid, procRoot),
     uids: (pid) => readProcessUids(pid, procRoot),
     // Read once: a running watchdog cannot outlive its boot, and a tick asks for every heartbeat.
     bootId: () => (bootId ??= { value: readBootId(procRoot) }).value,

@@ -335,6 +335,48 @@ describe('watchdog: an app checked by match alone', () => {
     assert.deepEqual(readSentinelRecord(record), ['ready', 'SIGTERM'], 'the leftover was stopped');
   });
 
+  it('cannot tell whether a Java-style app runs when its main class is past byte 4096, and starts no second copy', async () => {
+    const { dir } = scenarioDir();
+    const started = join(dir, 'started.record');
+    const pattern = 'com\\.example\\.Gateway';
+    const configPath = writeMatchConfig(dir, {
+      match: pattern,
+      user: 'root',
+      commands: { start: `exec ${process.execPath} ${SENTINEL} ${started}` },
+    });
+    const dbPath = join(dir, 'watchdog.db');
+    const ns = await startPidNamespace();
+    const watchdog = watchdogIn(ns, configPath);
+    // An ordinary classpath (120 jars, about 5 KB): the main class comes after byte 4096.
+    const classpath = Array.from({ length: 120 }, (_, i) => `/opt/gateway/lib/dependency-${i}-1.2.3.jar`).join(':');
+    const app = await ns.spawn(
+      [process.execPath, '-e', 'setInterval(() => {}, 1e9)', '--', '-cp', classpath, 'com.example.Gateway'],
+      { detached: true },
+    );
+    await waitFor(async () => (await liveWith(ns, 'com.example.Gateway')).includes(app), 'the app running');
+
+    for (let tick = 0; tick < 3; tick += 1) await watchdog(['check']);
+    const row = lastCheck(dbPath);
+    assert.equal(row.health, 'check_error', 'not not_running: the app may be running');
+    assert.equal(
+      row.reason,
+      `cannot tell whether it runs: no process matches /${new RegExp(pattern, 'u').source}/ as root, but PID ${app}'s command line goes on past the 4096 bytes searched and may match /${new RegExp(pattern, 'u').source}/ as root (anchor the pattern on the executable's path, or give the app a heartbeat)`,
+    );
+    assert.deepEqual(recoveriesIn(dbPath), [], 'no recovery: a check that cannot tell is not a failure');
+
+    // Even a person's forced restart starts no second copy beside it.
+    const restart = await watchdog(['restart', 'app', '--force']);
+    assert.notEqual(restart.code, 0, `${restart.stdout}${restart.stderr}`);
+    assert.match(
+      `${restart.stdout}${restart.stderr}`,
+      new RegExp(
+        `PID ${app}'s command line goes on past the 4096 bytes searched .*not starting what may be a second copy`,
+      ),
+    );
+    assert.deepEqual(readSentinelRecord(started), [], 'no second copy was started');
+    assert.equal(await ns.state(app), 'alive', 'the app was not signalled');
+  });
+
   it("neither counts nor signals another user's matching process when user is set", async () => {
     const hostile = await createThrowawayUser('hostile');
     const appUser = await createThrowawayUser('mqtt');

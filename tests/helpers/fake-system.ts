@@ -23,6 +23,8 @@ export interface FakeProcess {
   thread?: boolean;
   /** Its command line: `/usr/bin/app` by default. */
   commandLine?: string;
+  /** Its arguments go on past what was read (4096 bytes): not by default. */
+  commandLineCut?: boolean;
   /** Its real and effective user ID: 0 by default. */
   uid?: number;
   /** Its CPU time in clock ticks: 0 by default. */
@@ -129,6 +131,13 @@ export function fakeSystem(options: FakeSystemOptions = {}): FakeSystem {
         fake.inspected.push(pid);
         const entry = table.get(pid);
         return entry === undefined ? undefined : (entry.commandLine ?? '/usr/bin/app');
+      },
+      commandLineRead(pid) {
+        fake.inspected.push(pid);
+        const entry = table.get(pid);
+        return entry === undefined
+          ? undefined
+          : { text: entry.commandLine ?? '/usr/bin/app', cut: entry.commandLineCut ?? false };
       },
       uids(pid) {
         fake.inspected.push(pid);

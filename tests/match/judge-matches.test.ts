@@ -48,7 +48,18 @@ interface Case {
   matches: number[];
   ancestors?: number[];
   setAside?: number[];
+  /** Cut lines that may match past the cut. */
+  uncertain?: number[];
 }
+
+// A Java app's command line: its main class after a classpath of 120 jars (about 5 KB), cut at 4096 bytes.
+const JAVA_CUT =
+  `/usr/bin/java -cp ${Array.from({ length: 120 }, (_, i) => `/opt/gateway/lib/dependency-${i}-1.2.3.jar`).join(':')}`.slice(
+    0,
+    4096,
+  );
+const cutLine = (pid: number, fields: Partial<ScannedProcess> = {}): ScannedProcess =>
+  proc(pid, JAVA_CUT, { commandLineCut: true, ...fields });
 
 const cases: Case[] = [
   { name: 'the app running', table: [init, shell, watchdog, broker], match: /mosquitto\s/, matches: [900] },
@@ -206,6 +217,51 @@ const cases: Case[] = [
     setAside: [SUDO],
   },
   {
+    name: 'a cut line of the user that does not match within the cut may be the app: uncertain, not counted',
+    table: [cutLine(920)],
+    match: /com\.example\.Gateway/,
+    matches: [],
+    uncertain: [920],
+  },
+  {
+    name: 'the same line, not cut: it ends there, so it is not the app',
+    table: [proc(920, JAVA_CUT)],
+    match: /com\.example\.Gateway/,
+    matches: [],
+  },
+  {
+    name: 'a cut line that matches within the cut is a match, not uncertain',
+    table: [cutLine(920)],
+    match: /dependency-7-/,
+    matches: [920],
+  },
+  {
+    name: 'a cut line of another program, the pattern anchored on the executable: never the app',
+    table: [cutLine(920)],
+    match: /^\/usr\/sbin\/gateway /,
+    matches: [],
+  },
+  {
+    name: 'a cut line of another user is passed over, never uncertain',
+    table: [cutLine(920, { uids: { real: 1002, effective: 1002 } })],
+    match: /com\.example\.Gateway/,
+    matches: [],
+  },
+  {
+    name: 'a cut line of the watchdog, what it started, or another run of it is never uncertain',
+    table: [
+      cutLine(WATCHDOG, AS_ROOT),
+      cutLine(600, { ppid: WATCHDOG, ...AS_ROOT }),
+      cutLine(OTHER_RUN, AS_ROOT),
+      cutLine(920, AS_ROOT),
+    ],
+    match: /com\.example\.Gateway/,
+    user: ROOT,
+    self: { ...self, isWatchdogRun: (pid) => pid === OTHER_RUN },
+    matches: [],
+    uncertain: [920],
+  },
+  {
     name: 'a parent loop in the table does not hang the descendant walk',
     table: [proc(800, 'mosquitto', { ppid: 801 }), proc(801, 'x', { ppid: 800 })],
     match: /mosquitto/,
@@ -222,8 +278,9 @@ describe('judgeMatches', () => {
           matches: judged.matches.map((entry) => entry.pid),
           ancestors: judged.ancestors.map((entry) => entry.pid),
           setAside: judged.setAside.map((entry) => entry.pid).sort((a, b) => a - b),
+          uncertain: judged.uncertain.map((entry) => entry.pid),
         },
-        { matches: c.matches, ancestors: c.ancestors ?? [], setAside: c.setAside ?? [] },
+        { matches: c.matches, ancestors: c.ancestors ?? [], setAside: c.setAside ?? [], uncertain: c.uncertain ?? [] },
       );
     });
   }
@@ -245,6 +302,29 @@ describe('judgeMatchVerdict', () => {
         identity: ['command_line', 'user'],
       },
     );
+  });
+
+  it('cannot tell (check_error, not a failure) when only a cut line of the user may match past the cut', () => {
+    const rules = { match: /com\.example\.Gateway/u, user: MQTT };
+    const verdict = judgeMatchVerdict(judgeMatches([cutLine(920)], rules, self), rules);
+    assert.equal(verdict.state, 'check_error');
+    assert.equal(
+      verdict.reason,
+      "cannot tell whether it runs: no process matches /com\\.example\\.Gateway/ as mqtt, but PID 920's command line goes on past the 4096 bytes searched and may match /com\\.example\\.Gateway/ as mqtt (anchor the pattern on the executable's path, or give the app a heartbeat)",
+    );
+  });
+
+  it('is healthy when a process matches, whatever cut lines run beside it', () => {
+    const rules = { match: /Gateway/u, user: MQTT };
+    const verdict = judgeMatchVerdict(judgeMatches([cutLine(920), proc(930, '/usr/sbin/Gateway')], rules, self), rules);
+    assert.equal(verdict.state, 'healthy');
+    assert.equal(verdict.pid, 930);
+  });
+
+  it('is not_running when no process matches and no cut line may (the pattern anchored on the executable)', () => {
+    const rules = { match: /^\/usr\/sbin\/gateway/u, user: MQTT };
+    const verdict = judgeMatchVerdict(judgeMatches([cutLine(920)], rules, self), rules);
+    assert.equal(verdict.state, 'not_running');
   });
 
   it('is not_running saying what matched but did not count', () => {
@@ -276,9 +356,18 @@ describe('scanProcesses', () => {
         state: 'S',
         startTicks: 55,
         commandLine: 'mosquitto -d',
+        commandLineCut: false,
         uids: { real: 1001, effective: 1001 },
       },
-      { pid: 11, ppid: 1, state: 'S', startTicks: 1000, commandLine: undefined, uids: { real: 0, effective: 0 } },
+      {
+        pid: 11,
+        ppid: 1,
+        state: 'S',
+        startTicks: 1000,
+        commandLine: undefined,
+        commandLineCut: false,
+        uids: { real: 0, effective: 0 },
+      },
     ]);
   });
 });
@@ -327,6 +416,18 @@ describe('judgeMatchVerdict with a pid_file', () => {
       pidFile({ kind: 'pid', pid: 880, ownerUid: 0 }),
       'not_running',
       /^no process matches/,
+    ],
+    [
+      'it names a cut line that may be the daemon past the cut, workers matching beside it: cannot tell',
+      [
+        proc(880, `/usr/bin/python3 /opt/gw/server.py --seed ${'x'.repeat(4096)}`.slice(0, 4096), {
+          commandLineCut: true,
+        }),
+        worker,
+      ],
+      pidFile({ kind: 'pid', pid: 880, ownerUid: MQTT.uid }),
+      'check_error',
+      /^cannot tell whether it runs: \/run\/gw\/server\.pid names PID 880, which does not match within what is searched, but PID 880's command line goes on past/,
     ],
   ];
   for (const [name, table, file, state, reason] of cases) {

@@ -41,6 +41,42 @@ describe('runStartAction for an app found by match', () => {
     assert.deepEqual(system.starts, []);
   });
 
+  it('does not start beside a cut command line of the user that may match past the cut, --force or not (review 2, finding 1)', async () => {
+    const java: FakeProcess = {
+      pid: 920,
+      commandLine: `/usr/bin/java -cp ${'/opt/lib/x.jar:'.repeat(300)}`.slice(0, 4096),
+      commandLineCut: true,
+    };
+    const system = fakeSystem({ processes: [...bystanders, java] });
+    const action = await runStartAction(
+      { ...startPlan, byMatch: { match: /com\.example\.Gateway/, user: ROOT } },
+      { process: processConfig(), reason: 'restart' },
+      system,
+    );
+    assert.equal(action.outcome, 'failed');
+    assert.match(
+      action.detail,
+      /PID 920's command line goes on past the 4096 bytes searched and may match .*; not starting what may be a second copy$/,
+    );
+    assert.deepEqual(system.starts, []);
+  });
+
+  it('starts beside a cut command line of another program when the pattern is anchored on the executable', async () => {
+    const java: FakeProcess = {
+      pid: 920,
+      commandLine: `/usr/bin/java -cp ${'/opt/lib/x.jar:'.repeat(300)}`.slice(0, 4096),
+      commandLineCut: true,
+    };
+    const system = fakeSystem({ processes: [...bystanders, java] });
+    const action = await runStartAction(
+      { ...startPlan, byMatch: { match: /^\/usr\/sbin\/mosquitto /, user: ROOT } },
+      { process: processConfig(), reason: 'restart' },
+      system,
+    );
+    assert.equal(action.outcome, 'ok', action.detail);
+    assert.equal(system.starts.length, 1);
+  });
+
   it('starts when nothing matches (the watchdog and its ancestors do not count as running)', async () => {
     const system = fakeSystem({ processes: bystanders });
     const action = await runStartAction(startPlan, { process: processConfig(), reason: 'not_running' }, system);

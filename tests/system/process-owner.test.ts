@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import {
   COMMAND_LINE_MAX_BYTES,
   readCommandLine,
+  readCommandLineRead,
   readProcessUids,
   uidsFromStatus,
   type ProcessUids,
@@ -81,6 +82,23 @@ describe('readProcessUids and readCommandLine on a fake /proc', () => {
     assert.equal(text, `sh -c sleep 300 ${'x'.repeat(COMMAND_LINE_MAX_BYTES - 'sh -c sleep 300 '.length)}`);
   });
 
+  it('says a command line was cut when its arguments go on past 4096 bytes, and not when it ends there', () => {
+    const exact = `sh\0-c\0${'y'.repeat(COMMAND_LINE_MAX_BYTES - 'sh\0-c\0'.length - 1)}\0`;
+    assert.equal(Buffer.byteLength(exact), COMMAND_LINE_MAX_BYTES);
+    const root = fakeProc({
+      4400: { cmdline: `sh\0-c\0sleep 300\0${'x'.repeat(5000)}\0Main\0` },
+      4401: { cmdline: exact },
+      4402: { cmdline: `${exact}z\0` },
+    });
+    const cut = readCommandLineRead(4400, root);
+    assert.equal(cut?.cut, true);
+    assert.equal(Buffer.byteLength(cut?.text ?? ''), COMMAND_LINE_MAX_BYTES);
+    assert.deepEqual(readCommandLineRead(4401, root), { text: exact.slice(0, -1).replaceAll('\0', ' '), cut: false });
+    assert.equal(readCommandLineRead(4402, root)?.cut, true, 'one byte past the cut');
+    assert.deepEqual(readCommandLineRead(4322, proc()), { text: '', cut: false });
+    assert.equal(readCommandLineRead(9999, root), undefined);
+  });
+
   it('an empty command line (a kernel thread or a zombie) is empty, not missing', () => {
     assert.equal(readCommandLine(4322, proc()), '');
   });
@@ -134,6 +152,32 @@ describe('readProcessUids and readCommandLine on the real /proc', () => {
     while (readCommandLine(pid) !== 'sleep 30' && Date.now() < deadline) await sleep(10);
     assert.equal(readCommandLine(pid), 'sleep 30');
     assert.deepEqual(readProcessUids(pid), { real: process.getuid?.(), effective: process.geteuid?.() });
+  });
+
+  it('says a Java-style command line whose identifying argument is past byte 4096 was cut (review 2, finding 1)', async () => {
+    const classpath = Array.from({ length: 120 }, (_, i) => `/opt/gateway/lib/dependency-${i}-1.2.3.jar`).join(':');
+    const child = spawn(
+      process.execPath,
+      ['-e', 'setInterval(() => {}, 1e9)', '--', '-cp', classpath, 'com.example.Gateway'],
+      {
+        stdio: 'ignore',
+      },
+    );
+    const exited = once(child, 'exit');
+    onCleanup(async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    });
+    await once(child, 'spawn');
+    const pid = child.pid ?? 0;
+    const deadline = Date.now() + 10_000;
+    while (!(readCommandLine(pid) ?? '').includes('-cp') && Date.now() < deadline) await sleep(10);
+    const read = readCommandLineRead(pid);
+    assert.equal(read?.cut, true, 'the line goes on past what is read');
+    assert.doesNotMatch(read?.text ?? '', /com\.example\.Gateway/, 'the main class is past the cut');
+    assert.match(read?.text ?? '', /dependency-0-1\.2\.3\.jar/);
   });
 
   it('a PID that is not running: undefined', () => {
