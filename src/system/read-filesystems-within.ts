@@ -1,12 +1,14 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync, writeSync } from 'node:fs';
-import { basename, dirname, extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describeError } from '../errors.js';
 import { readUptimeSeconds } from './boot-info.js';
 import { readProcStat } from './proc-stat.js';
 import { readProcFile } from './read-proc-file.js';
 import { readFilesystem, type FilesystemRead } from './read-filesystem.js';
+import { watchdogBinPath } from './watchdog-bin-path.js';
+
+export { watchdogBinPath } from './watchdog-bin-path.js';
 
 /**
  * How long one file system may take to answer (the walk to its folder and `statfs`), in
@@ -16,11 +18,11 @@ import { readFilesystem, type FilesystemRead } from './read-filesystem.js';
  */
 export const FILESYSTEM_READ_TIMEOUT_SECONDS = 5;
 
-/** The first argument that makes the `watchdog` binary the reader child ({@link runFilesystemReader}). */
+/**
+ * The first argument that makes the `watchdog` binary the reader child ({@link runFilesystemReader});
+ * the folder it reads is the one argument after it.
+ */
 export const FILESYSTEM_READER_ARG = '__read-filesystems';
-
-/** What a reader child calls itself (its command line) while it reads a folder: `watchdog: reading /mnt/nfs`. */
-const READER_TITLE = 'watchdog: reading ';
 
 /** Clock ticks per second of `/proc/PID/stat`'s start time: USER_HZ, 100 on every Linux architecture the watchdog runs on. */
 const USER_HZ = 100;
@@ -35,12 +37,21 @@ export interface ReadFilesystemsWithinOptions {
 }
 
 /**
- * Reads the file systems holding these folders ({@link readFilesystem}) in a child process,
- * each within a deadline, in order; never throws. The walk and `statfs` of a file system that
- * does not answer block in the kernel, where no thread of this process could be taken back
- * (Node joins its threads at exit, so a blocked one would keep the tick and its lock forever):
- * a child can be killed, as those waits give way to SIGKILL. Such a folder is `unavailable`
- * ("did not answer within N s"); the paths after it are read by a fresh child.
+ * Reads the file systems holding these folders ({@link readFilesystem}) in child processes,
+ * one folder each, each within a deadline, in order; never throws. The walk and `statfs` of a
+ * file system that does not answer block in the kernel, where no thread of this process could
+ * be taken back (Node joins its threads at exit, so a blocked one would keep the tick and its
+ * lock forever): a child can be killed, as those waits give way to SIGKILL. Such a folder is
+ * `unavailable` ("did not answer within N s").
+ *
+ * One folder a child, named by its one argument, because a child that does not answer outlives
+ * the tick (asleep in the kernel, reparented to init): later runs must know which folder it
+ * waits on, and its command line is what they read. It used to read every folder and retitle
+ * itself (`watchdog: reading PATH`), but a retitle rewrites the whole command line: the script
+ * was gone from it, so a `match` no longer knew the reader for a run of the watchdog, counted
+ * it as the app (nginx dead, healthy while its log mount hung) and signalled it. Left as it was
+ * started (`node .../bin.js __read-filesystems PATH`), it is known as one. What it costs: one
+ * start of Node.js per entry, about 60 ms of CPU each here.
  */
 export async function readFilesystemsWithin(
   paths: readonly string[],
@@ -69,23 +80,16 @@ async function readFreshWithin(
   timeoutMs: number,
 ): Promise<FilesystemRead[]> {
   const reads: FilesystemRead[] = [];
-  while (reads.length < paths.length) {
-    const rest = paths.slice(reads.length);
-    const batch = await readInChild(argv, rest, timeoutMs);
-    reads.push(...batch.reads);
-    const stuck = rest[batch.reads.length];
-    if (stuck === undefined) break;
-    if (batch.end.kind === 'timed_out') {
-      reads.push({
-        kind: 'unavailable',
-        reason: `${stuck} did not answer within ${formatSeconds(timeoutMs)}`,
-      });
-      continue;
-    }
-    // The reader itself failed (not the file system): the rest cannot be read this tick.
-    const why = batch.end.kind === 'failed' ? batch.end.reason : 'its reader child stopped early';
-    for (const path of paths.slice(reads.length))
+  for (const path of paths) {
+    const { read, end } = await readInChild(argv, path, timeoutMs);
+    if (read !== undefined) reads.push(read);
+    else if (end.kind === 'timed_out')
+      reads.push({ kind: 'unavailable', reason: `${path} did not answer within ${formatSeconds(timeoutMs)}` });
+    else {
+      // The reader itself failed (not the file system): said as the watchdog's error.
+      const why = end.kind === 'failed' ? end.reason : 'its reader child stopped early';
       reads.push({ kind: 'error', reason: `the watchdog could not read ${path}: ${why}` });
+    }
   }
   return reads;
 }
@@ -95,37 +99,26 @@ function defaultReaderArgv(): string[] {
   return [process.execPath, ...process.execArgv, watchdogBinPath(import.meta.url), FILESYSTEM_READER_ARG];
 }
 
-/**
- * The `watchdog` binary beside the module at `moduleUrl`: in the bundle (dist/cli/watchdog.js)
- * the bin.js beside it; in the modules tsc writes (dist/system/) or their sources run
- * through tsx (src/system/), cli/bin with their own extension. Never `process.argv[1]`: a
- * program that runs a tick through the library would be run again.
- */
-export function watchdogBinPath(moduleUrl: string): string {
-  const here = fileURLToPath(moduleUrl);
-  if (basename(here) === 'watchdog.js') return join(dirname(here), 'bin.js');
-  return join(dirname(here), '..', 'cli', `bin${extname(here)}`);
-}
-
 type ChildEnd = { kind: 'done' } | { kind: 'timed_out' } | { kind: 'failed'; reason: string };
 
+/** Reads one folder in a reader child: its reading, or how the child ended without one. */
 function readInChild(
   argv: readonly string[],
-  paths: readonly string[],
+  path: string,
   timeoutMs: number,
-): Promise<{ reads: FilesystemRead[]; end: ChildEnd }> {
+): Promise<{ read: FilesystemRead | undefined; end: ChildEnd }> {
   return new Promise((resolve) => {
-    const reads: FilesystemRead[] = [];
+    let read: FilesystemRead | undefined;
     let settled = false;
     const finish = (end: ChildEnd): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      resolve({ reads, end: reads.length >= paths.length ? { kind: 'done' } : end });
+      resolve({ read, end: read === undefined ? end : { kind: 'done' } });
     };
     const [command, ...args] = argv;
-    const child = spawn(command ?? process.execPath, [...args, ...paths], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let timer = setTimeout(onTimeout, timeoutMs);
+    const child = spawn(command ?? process.execPath, [...args, path], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const timer = setTimeout(onTimeout, timeoutMs);
     function onTimeout(): void {
       // Killed, not waited for: a process blocked on a dead NFS server dies when the kernel lets it.
       child.kill('SIGKILL');
@@ -138,19 +131,15 @@ function readInChild(
     let errors = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       pending += chunk;
-      for (let end = pending.indexOf('\n'); end >= 0; end = pending.indexOf('\n')) {
-        const line = pending.slice(0, end);
-        pending = pending.slice(end + 1);
-        const read = parseRead(line);
-        if (read === undefined) {
-          child.kill('SIGKILL');
-          finish({ kind: 'failed', reason: 'its reader child wrote something else than a reading' });
-          return;
-        }
-        reads.push(read);
-        clearTimeout(timer);
-        timer = setTimeout(onTimeout, timeoutMs);
+      const end = pending.indexOf('\n');
+      if (end < 0) return;
+      read = parseRead(pending.slice(0, end));
+      if (read === undefined) {
+        child.kill('SIGKILL');
+        finish({ kind: 'failed', reason: 'its reader child wrote something else than a reading' });
+        return;
       }
+      finish({ kind: 'done' });
     });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       if (errors.length < 2000) errors += chunk;
@@ -183,16 +172,13 @@ function formatSeconds(ms: number): string {
 }
 
 /**
- * The reader child's work (the `watchdog` binary run with {@link FILESYSTEM_READER_ARG}):
- * each folder's file system read, one JSON line each, written as soon as it is read so the
- * parent knows which one hangs.
+ * The reader child's work (the `watchdog` binary run with {@link FILESYSTEM_READER_ARG} and
+ * one folder): its file system read, one JSON line. Never retitled: its command line is how
+ * later runs know it, both as a run of the watchdog (same-program.ts) and as the reader of
+ * that folder ({@link waitingReaders}).
  */
 export function runFilesystemReader(paths: readonly string[]): void {
-  for (const path of paths) {
-    // Seen in its command line, by the next tick's look for readers still waiting.
-    process.title = `${READER_TITLE}${path}`;
-    writeSync(1, `${JSON.stringify(readFilesystem(path))}\n`);
-  }
+  for (const path of paths) writeSync(1, `${JSON.stringify(readFilesystem(path))}\n`);
 }
 
 interface WaitingReader {
@@ -203,8 +189,8 @@ interface WaitingReader {
 /**
  * The reader children of earlier runs still waiting on a folder, by folder: processes of
  * the watchdog's own user (root's processes cannot be faked by an app's user) whose command
- * line says {@link READER_TITLE}, asleep in the kernel (state `D`) for longer than the
- * deadline. Never throws: procfs unreadable finds none.
+ * line ends with {@link FILESYSTEM_READER_ARG} and one folder, asleep in the kernel (state
+ * `D`) for longer than the deadline. Never throws: procfs unreadable finds none.
  */
 export function waitingReaders(
   procRoot = '/proc',
@@ -226,16 +212,24 @@ export function waitingReaders(
     if (pid === process.pid) continue;
     try {
       if (statSync(join(procRoot, name)).uid !== ownUid) continue;
-      const title = readProcFile(pid, 'cmdline', procRoot)?.split('\0')[0];
-      if (title === undefined || !title.startsWith(READER_TITLE)) continue;
+      const folder = readerFolderOf(readProcFile(pid, 'cmdline', procRoot));
+      if (folder === undefined) continue;
       const stat = readProcStat(pid, procRoot);
       if (stat === undefined || stat.state !== 'D') continue;
       const waitedSeconds = uptime - stat.startTime / USER_HZ;
       if (waitedSeconds * 1000 <= timeoutMs) continue;
-      found.set(title.slice(READER_TITLE.length), { pid, waitedSeconds });
+      found.set(folder, { pid, waitedSeconds });
     } catch {
       // Gone, or unreadable: not one of ours to wait for.
     }
   }
   return found;
+}
+
+/** The folder a reader child reads, from its raw `cmdline` (`...\0__read-filesystems\0PATH\0`); `undefined` when it is none. */
+export function readerFolderOf(cmdline: string | undefined): string | undefined {
+  const args = cmdline?.replace(/\0$/, '').split('\0');
+  if (args === undefined || args.length < 3 || args.at(-2) !== FILESYSTEM_READER_ARG) return undefined;
+  const folder = args.at(-1);
+  return folder === undefined || folder === '' ? undefined : folder;
 }

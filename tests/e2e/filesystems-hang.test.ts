@@ -8,18 +8,21 @@ import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { mountHungFuse } from '../helpers/hung-fuse.js';
 import { openMountNamespace } from '../helpers/mount-namespace.js';
-import { runWatchdog } from '../helpers/run-watchdog.js';
+import { runWatchdog, WATCHDOG_BIN } from '../helpers/run-watchdog.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
+import { sameProgramTest } from '../../src/system/same-program.js';
 
-/** The PIDs of readers whose command line says they read `path`. */
+/** The PIDs of readers whose command line says they read `path`: `node .../bin.js __read-filesystems PATH`. */
 function readersOf(path: string): number[] {
   return readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))
     .filter((name) => {
       try {
-        return readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0')[0] === `watchdog: reading ${path}`;
-      } catch {
-        return false;
+        return readFileSync(`/proc/${name}/cmdline`, 'utf8').endsWith(`\0__read-filesystems\0${path}\0`);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ESRCH')
+          return false;
+        throw error;
       }
     })
     .map(Number);
@@ -38,7 +41,18 @@ describe('a file system that does not answer (end to end, in a mount namespace o
     writeFileSync(
       configPath,
       JSON.stringify({
-        processes: {},
+        // An app ("user": "root") found by a pattern that also fits the hung reader's command line.
+        processes: {
+          web: {
+            display_name: 'Web',
+            enabled: true,
+            // Fits the reader's command line, retitled (`watchdog: reading DIR/hung`) or not; not the FUSE server's.
+            match: '^(?!python3).* /\\S+/hung$',
+            user: 'root',
+            commands: { start: 'true' },
+            recovery_actions: ['kill', 'start'],
+          },
+        },
         filesystems: {
           hung: { path: 'hung', min_free_mb: 1 },
           fine: { path: 'fine', min_free_mb: 1 },
@@ -67,7 +81,23 @@ describe('a file system that does not answer (end to end, in a mount namespace o
     assert.doesNotMatch(second.stdout + second.stderr, /lock/, 'the first tick released the lock');
     assert.match(second.stdout, /^hung: fs_unavailable .*, failure 2\/3$/m);
     assert.match(second.stdout, still);
-    assert.equal(readersOf(join(dir, 'hung')).length, 1, 'one reader waits, however many runs found it hung');
+    // The first tick's reader, stuck, fits the app's pattern: it is a run of the watchdog, not the app.
+    assert.match(
+      second.stdout,
+      /^web: not_running \(no process matches .*not counted: PID \d+ \(another run of the watchdog\)/m,
+    );
+    const readers = readersOf(join(dir, 'hung'));
+    assert.equal(readers.length, 1, 'one reader waits, however many runs found it hung');
+    // Its command line is the watchdog's (no retitle): another run of it, never counted as the app nor signalled.
+    const reader = readers[0] ?? 0;
+    assert.equal(sameProgramTest({ executable: process.execPath, script: WATCHDOG_BIN })(reader), true);
+    assert.match(
+      second.stdout,
+      new RegExp(
+        `^web: not_running \\(no process matches .*not counted: PID ${reader} \\(another run of the watchdog\\)`,
+        'm',
+      ),
+    );
 
     const db = new Database(dbPath, { readonly: true, fileMustExist: true });
     try {
@@ -78,7 +108,14 @@ describe('a file system that does not answer (end to end, in a mount namespace o
         .all();
       assert.deepEqual(
         rows.map((row) => `${row.process_key}:${row.health}`),
-        ['hung:fs_unavailable', 'fine:healthy', 'hung:fs_unavailable', 'fine:healthy'],
+        [
+          'web:not_running',
+          'hung:fs_unavailable',
+          'fine:healthy',
+          'web:not_running',
+          'hung:fs_unavailable',
+          'fine:healthy',
+        ],
       );
     } finally {
       db.close();

@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { chownSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { readFilesystemsWithin, waitingReaders, watchdogBinPath } from '../../src/system/read-filesystems-within.js';
+import {
+  readerFolderOf,
+  readFilesystemsWithin,
+  waitingReaders,
+  watchdogBinPath,
+} from '../../src/system/read-filesystems-within.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 /** A reader child that answers each path as `script` says (`line` for a reading, `hang` or `exit`). */
@@ -49,13 +54,25 @@ describe('readFilesystemsWithin', () => {
     const reads = await readFilesystemsWithin(['a', 'b', 'c'], { readerArgv: reader(script), timeoutMs: 5000 });
     assert.equal(reads[0]?.kind, 'unavailable');
     assert.deepEqual(
-      reads.slice(1).map((read) => read.kind),
-      ['error', 'error'],
+      reads.map((read) => read.kind),
+      ['unavailable', 'error', 'unavailable'],
+      'c is read by its own child',
     );
     assert.match(
       reads[1]?.kind === 'error' ? reads[1].reason : '',
       /^the watchdog could not read b: its reader child ended \(exit 0\)/,
     );
+  });
+
+  it('reads each folder in a child of its own, named by its one argument after the reader argument', async () => {
+    const script = `(path) => JSON.stringify({ kind: 'unavailable', reason: process.argv.slice(1).join(',') + ' ' + process.pid })`;
+    const reads = await readFilesystemsWithin(['a', 'b'], { readerArgv: reader(script), timeoutMs: 5000 });
+    const reasons = reads.map((read) => (read.kind === 'unavailable' ? read.reason.split(' ') : []));
+    assert.deepEqual(
+      reasons.map(([args]) => args),
+      ['a', 'b'],
+    );
+    assert.notEqual(reasons[0]?.[1], reasons[1]?.[1], 'two children');
   });
 
   it('refuses what is not a reading', async () => {
@@ -82,21 +99,38 @@ describe('readFilesystemsWithin', () => {
     const proc = makeTempDir('watchdog-fake-proc-');
     writeFileSync(join(proc, 'uptime'), '1000.00 1800.00\n');
     // pid, title, state, start (clock ticks since boot), owner
+    const reading = (folder: string): string =>
+      `/usr/bin/node\0/opt/watchdog/dist/cli/bin.js\0__read-filesystems\0${folder}\0`;
     const entries: [number, string, string, number, number][] = [
-      [101, 'watchdog: reading /mnt/nfs', 'D', 90_000, 0],
-      [102, 'watchdog: reading /mnt/busy', 'D', 99_900, 0],
-      [103, 'watchdog: reading /mnt/sd', 'S', 90_000, 0],
-      [104, 'watchdog: reading /mnt/faked', 'D', 90_000, 65534],
-      [105, 'node app.js', 'D', 90_000, 0],
+      [101, reading('/mnt/nfs'), 'D', 90_000, 0],
+      [102, reading('/mnt/busy'), 'D', 99_900, 0],
+      [103, reading('/mnt/sd'), 'S', 90_000, 0],
+      [104, reading('/mnt/faked'), 'D', 90_000, 65534],
+      [105, 'node\0app.js\0', 'D', 90_000, 0],
+      [106, 'watchdog: reading /mnt/retitled\0\0\0', 'D', 90_000, 0],
     ];
-    for (const [pid, title, state, start, uid] of entries) {
+    for (const [pid, cmdline, state, start, uid] of entries) {
       const dir = join(proc, String(pid));
       mkdirSync(dir);
-      writeFileSync(join(dir, 'cmdline'), `${title}\0\0\0`);
+      writeFileSync(join(dir, 'cmdline'), cmdline);
       const fields = [state, 1, pid, pid, 0, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 20, 0, 1, 0, start, 0, 0];
       writeFileSync(join(dir, 'stat'), `${pid} (node) ${fields.join(' ')}\n`);
       chownSync(dir, uid, uid);
     }
     assert.deepEqual([...waitingReaders(proc, 5000)], [['/mnt/nfs', { pid: 101, waitedSeconds: 100 }]]);
+  });
+
+  it('knows the folder of a reader by its one argument after the reader argument', () => {
+    const cases: [string | undefined, string | undefined][] = [
+      ['/usr/bin/node\0/opt/w/bin.js\0__read-filesystems\0/mnt/nfs\0', '/mnt/nfs'],
+      ['/usr/bin/node\0/opt/w/bin.js\0__read-filesystems\0/mnt/with space\0', '/mnt/with space'],
+      ['/usr/bin/node\0/opt/w/bin.js\0__read-filesystems\0/a\0/b\0', undefined],
+      ['/usr/bin/node\0/opt/w/bin.js\0__read-filesystems\0', undefined],
+      ['__read-filesystems\0/mnt/nfs\0', undefined],
+      ['watchdog: reading /mnt/nfs\0\0\0', undefined],
+      ['', undefined],
+      [undefined, undefined],
+    ];
+    for (const [cmdline, folder] of cases) assert.equal(readerFolderOf(cmdline), folder, JSON.stringify(cmdline));
   });
 });

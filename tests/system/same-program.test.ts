@@ -3,7 +3,7 @@
 // the path was written (relative to its working folder, through a link).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, symlinkSync } from 'node:fs';
+import { copyFileSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { sameProgramTest } from '../../src/system/same-program.js';
@@ -62,6 +62,26 @@ describe('sameProgramTest', () => {
   it('is false for another executable naming the same script (tail -f bin.js)', async () => {
     const pid = await started(['tail', '-f', SENTINEL]);
     assert.equal(isRun(pid), false);
+  });
+
+  it('knows a file system reader of the watchdog, by the reader binary, whatever script runs the tick (review 2, finding 3)', async () => {
+    // A tick run through the library has its own program as argv[1]; its readers run the watchdog binary.
+    dir = makeTempDir('watchdog-same-program-');
+    // The reader as the watchdog starts it: its script, the reader argument, one folder; never retitled.
+    const bin = join(dir, 'bin.mjs');
+    writeFileSync(bin, 'setInterval(() => {}, 1e9);\n');
+    const reader = await started([process.execPath, bin, '__read-filesystems', '/var/log/nginx']);
+    await waitUntil(
+      () => readFileSync(`/proc/${reader}/cmdline`, 'utf8').includes('__read-filesystems'),
+      "the reader's command line",
+    );
+    const isRunOrReader = sameProgramTest({
+      executable: process.execPath,
+      script: join(dir, 'gateway.js'),
+      readerScript: bin,
+    });
+    assert.equal(isRunOrReader(reader), true);
+    assert.equal(sameProgramTest({ executable: process.execPath, script: join(dir, 'gateway.js') })(reader), false);
   });
 
   it('is false for a process that is gone, and for no script at all', () => {
