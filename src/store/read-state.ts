@@ -1,5 +1,7 @@
 import type { Statement } from 'better-sqlite3';
+import { WatchdogError } from '../errors.js';
 import { openStoreForReading, type Store } from './open-store.js';
+import { sqliteFaultOf } from './sqlite-fault.js';
 
 /** A `process_state` row: where each process stood after its last check (or the manual command after it). */
 export interface ProcessStateRow {
@@ -99,13 +101,17 @@ export function readProcessStatesAt(dbPath: string): Map<string, ProcessStateRow
 
 /**
  * The keys of the processes turned off, read-only; none when there is no database yet, or it
- * cannot be read. Only to spare an off process its probe: the state recorded is `off` from the
- * tick's own read, so an off flag missed here (one waiting in the journal of a degraded
- * store) costs a probe, never a wrong state.
+ * cannot be read (`DB_UNUSABLE`: unopenable, another schema version) or SQLite fails the
+ * read (locked, I/O error, damaged). Only to spare an off process its probe: the state
+ * recorded is `off` from the tick's own read, so an off flag missed here (one waiting in the
+ * journal of a degraded store) costs a probe, never a wrong state. Any other error is a bug
+ * and is thrown: taken for "nothing off", it would hide for good.
+ *
+ * @param read how the database is read (default {@link readFrom}; a parameter for testing).
  */
-export function offKeysAt(dbPath: string): Set<string> {
+export function offKeysAt(dbPath: string, read: typeof readFrom = readFrom): Set<string> {
   try {
-    return readFrom(
+    return read(
       dbPath,
       (db) =>
         new Set(
@@ -116,8 +122,10 @@ export function offKeysAt(dbPath: string): Set<string> {
         ),
       () => new Set<string>(),
     );
-  } catch {
-    return new Set();
+  } catch (error) {
+    if ((error instanceof WatchdogError && error.code === 'DB_UNUSABLE') || sqliteFaultOf(error) !== undefined)
+      return new Set();
+    throw error;
   }
 }
 
