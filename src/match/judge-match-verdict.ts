@@ -13,6 +13,8 @@ import {
 export interface MatchPidFile {
   path: string;
   read: PidFileRead;
+  /** Whether the PID it names runs now (`alive`, not a zombie); absent when not asked. */
+  namedRuns?: boolean | undefined;
 }
 
 /**
@@ -58,11 +60,14 @@ export function judgeMatchVerdict(
     !matches.some((entry) => entry.pid === named)
   ) {
     const found = `${describePids(matches.map((entry) => entry.pid))} ${matches.length === 1 ? 'matches' : 'match'} ${describeRules(rules)}`;
-    return verdict(
-      'not_running',
-      `${pidFile.path} names PID ${named}, which is not among the matches (gone?); ${found}: leftovers of the dead app?${describeNotCounted(judgement)}`,
-      { matchCount: matches.length },
-    );
+    // Alive yet not a match: a pattern that fits only the workers (or a wrapper's child) would
+    // restart the app at every threshold, and nothing else would say why. validate cannot
+    // tell (it does not run the app), so the reason does.
+    const why =
+      pidFile.namedRuns === true
+        ? `${pidFile.path} names PID ${named}, which runs but does not match: the process the pid_file names must itself match the pattern (one that fits only its workers, or a wrapper's child, restarts the app at every threshold), unless its PID was reused since the daemon died; ${found}`
+        : `${pidFile.path} names PID ${named}, which is not among the matches (gone?); ${found}: leftovers of the dead app?`;
+    return verdict('not_running', `${why}${describeNotCounted(judgement)}`, { matchCount: matches.length });
   }
   if (oldest !== undefined) {
     const found = `${describePids(matches.map((entry) => entry.pid))} ${matches.length === 1 ? 'matches' : 'match'} ${describeRules(rules)}`;

@@ -67,10 +67,12 @@ function checkByMatch(rules: MatchRules, pidFile: string | undefined, deps: Chec
   const judgement = findMatches(rules, deps.processTable, deps.matchSelf());
   // Read only when something matches: it can only turn a match into not_running.
   const read = pidFile === undefined || judgement.matches.length === 0 ? undefined : deps.readPidFile(pidFile);
+  // Whether the PID it names runs: only to say why it is not among the matches.
+  const namedRuns = read?.kind === 'pid' ? deps.processTable.liveness(read.pid) === 'alive' : undefined;
   return judgeMatchVerdict(
     judgement,
     rules,
-    read === undefined || pidFile === undefined ? undefined : { path: pidFile, read },
+    read === undefined || pidFile === undefined ? undefined : { path: pidFile, read, namedRuns },
   );
 }
 

@@ -335,6 +335,35 @@ describe('watchdog: an app checked by match alone', () => {
     assert.deepEqual(readSentinelRecord(record), ['ready', 'SIGTERM'], 'the leftover was stopped');
   });
 
+  it('with pid_file naming a live process that does not match, not_running says the named process must match', async () => {
+    const { dir } = scenarioDir();
+    const record = join(dir, 'app.record');
+    const pidFile = join(dir, 'app.pid');
+    const pattern = 'sentinel\\.mjs \\S*/app\\.record';
+    const configPath = writeMatchConfig(dir, {
+      match: pattern,
+      user: 'root',
+      pid_file: pidFile,
+      commands: { start: `exec ${process.execPath} ${SENTINEL} ${join(dir, 'started.record')}` },
+    });
+    const dbPath = join(dir, 'watchdog.db');
+    const ns = await startPidNamespace();
+    const watchdog = watchdogIn(ns, configPath);
+    // A wrapper writes its own PID and runs the app as its child: the pattern fits only the child.
+    const worker = await sentinel(ns, record);
+    const wrapper = await ns.spawn(['sleep', '300']);
+    writeFileSync(pidFile, `${wrapper}\n`);
+
+    await watchdog(['check']);
+    const row = lastCheck(dbPath);
+    assert.equal(row.health, 'not_running');
+    assert.equal(
+      row.reason,
+      `${pidFile} names PID ${wrapper}, which runs but does not match: the process the pid_file names must itself match the pattern (one that fits only its workers, or a wrapper's child, restarts the app at every threshold), unless its PID was reused since the daemon died; PID ${worker} matches /${new RegExp(pattern, 'u').source}/ as root`,
+    );
+    assert.deepEqual(readSentinelRecord(record), ['ready'], 'a check signals nothing');
+  });
+
   it('cannot tell whether a Java-style app runs when its main class is past byte 4096, and starts no second copy', async () => {
     const { dir } = scenarioDir();
     const started = join(dir, 'started.record');

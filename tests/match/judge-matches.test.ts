@@ -389,6 +389,13 @@ describe('judgeMatchVerdict with a pid_file', () => {
       /^\/run\/gw\/server\.pid names PID 880, which is not among the matches \(gone\?\); PID 901 matches .*: leftovers of the dead app\?$/,
     ],
     [
+      'it names a live PID that does not match (a pattern fitting only the workers): not_running, saying the named process must match',
+      [worker],
+      { ...pidFile({ kind: 'pid', pid: 880, ownerUid: MQTT.uid }), namedRuns: true },
+      'not_running',
+      /^\/run\/gw\/server\.pid names PID 880, which runs but does not match: the process the pid_file names must itself match the pattern \(one that fits only its workers, or a wrapper's child, restarts the app at every threshold\), unless its PID was reused since the daemon died; PID 901 matches /,
+    ],
+    [
       'the daemon it names is among the matches (with its workers): healthy',
       [daemon, worker],
       pidFile({ kind: 'pid', pid: 880, ownerUid: MQTT.uid }),
