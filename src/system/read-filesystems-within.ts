@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync, writeSync } from 'node:fs';
+import { readdirSync, readlinkSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeError } from '../errors.js';
+import { describeError, systemErrorCode } from '../errors.js';
 import { readUptimeSeconds } from './boot-info.js';
 import { readProcStat } from './proc-stat.js';
 import { readProcFile } from './read-proc-file.js';
 import { readFilesystem, type FilesystemRead } from './read-filesystem.js';
+import { sameProgramTest } from './same-program.js';
 import { watchdogBinPath } from './watchdog-bin-path.js';
 
 export { watchdogBinPath } from './watchdog-bin-path.js';
@@ -188,13 +189,14 @@ interface WaitingReader {
 
 /**
  * The reader children of earlier runs still waiting on a folder, by folder: processes of
- * the watchdog's own user (root's processes cannot be faked by an app's user) whose command
- * line ends with {@link FILESYSTEM_READER_ARG} and one folder, asleep in the kernel (state
- * `D`) for longer than the deadline. Never throws: procfs unreadable finds none.
+ * the watchdog's own user whose command line ends with {@link FILESYSTEM_READER_ARG} and one
+ * folder, asleep in the kernel (state `D`) for longer than the deadline, and that are this
+ * watchdog's own readers ({@link isOwnReaderTest}). Never throws: procfs unreadable finds none.
  */
 export function waitingReaders(
   procRoot = '/proc',
   timeoutMs = FILESYSTEM_READ_TIMEOUT_SECONDS * 1000,
+  isOwnReader: (pid: number) => boolean = isOwnReaderTest(procRoot),
 ): Map<string, WaitingReader> {
   const found = new Map<string, WaitingReader>();
   const ownUid = process.getuid?.();
@@ -217,13 +219,38 @@ export function waitingReaders(
       const stat = readProcStat(pid, procRoot);
       if (stat === undefined || stat.state !== 'D') continue;
       const waitedSeconds = uptime - stat.startTime / USER_HZ;
-      if (waitedSeconds * 1000 <= timeoutMs) continue;
+      if (waitedSeconds * 1000 <= timeoutMs || !isOwnReader(pid)) continue;
       found.set(folder, { pid, waitedSeconds });
     } catch {
       // Gone, or unreadable: not one of ours to wait for.
     }
   }
   return found;
+}
+
+/**
+ * Whether a process is one of this watchdog's own readers, not a look-alike: in the same PID
+ * namespace (root in a container without user namespaces is uid 0 on the host too, picks its
+ * own command line and can sleep in state `D`, as the parent of a `vfork` does; it would make
+ * the watchdog stop reading a folder for good), and a run of the same program, its executable
+ * and script the same files as this one's ({@link sameProgramTest}; a setuid program run with a
+ * chosen `argv[0]` has another executable).
+ */
+export function isOwnReaderTest(procRoot = '/proc'): (pid: number) => boolean {
+  const ownNamespace = linkTargetOf(`${procRoot}/self/ns/pid`);
+  const sameProgram = sameProgramTest(undefined, procRoot);
+  return (pid) =>
+    ownNamespace !== undefined && linkTargetOf(`${procRoot}/${pid}/ns/pid`) === ownNamespace && sameProgram(pid);
+}
+
+function linkTargetOf(path: string): string | undefined {
+  try {
+    return readlinkSync(path);
+  } catch (error) {
+    // Gone, or not permitted: not known to be ours.
+    if (systemErrorCode(error) !== undefined) return undefined;
+    throw error;
+  }
 }
 
 /** The folder a reader child reads, from its raw `cmdline` (`...\0__read-filesystems\0PATH\0`); `undefined` when it is none. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { chownSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
 import {
   readerFolderOf,
@@ -95,26 +96,35 @@ describe('readFilesystemsWithin', () => {
     assert.deepEqual(await readFilesystemsWithin([], { readerArgv: ['/nonexistent'] }), []);
   });
 
-  it("finds the readers of earlier runs still waiting, only its own user's, asleep, past the deadline", () => {
+  it('finds the readers of earlier runs still waiting, only its own, asleep, past the deadline', () => {
     const proc = makeTempDir('watchdog-fake-proc-');
     writeFileSync(join(proc, 'uptime'), '1000.00 1800.00\n');
-    // pid, title, state, start (clock ticks since boot), owner
-    const reading = (folder: string): string =>
-      `/usr/bin/node\0/opt/watchdog/dist/cli/bin.js\0__read-filesystems\0${folder}\0`;
-    const entries: [number, string, string, number, number][] = [
-      [101, reading('/mnt/nfs'), 'D', 90_000, 0],
-      [102, reading('/mnt/busy'), 'D', 99_900, 0],
-      [103, reading('/mnt/sd'), 'S', 90_000, 0],
-      [104, reading('/mnt/faked'), 'D', 90_000, 65534],
-      [105, 'node\0app.js\0', 'D', 90_000, 0],
-      [106, 'watchdog: reading /mnt/retitled\0\0\0', 'D', 90_000, 0],
+    mkdirSync(join(proc, 'self/ns'), { recursive: true });
+    symlinkSync('pid:[4026531836]', join(proc, 'self/ns/pid'));
+    const bin = watchdogBinPath(pathToFileURL(join(process.cwd(), 'src/system/read-filesystems-within.ts')).href);
+    const reading = (folder: string): string => `${process.execPath}\0${bin}\0__read-filesystems\0${folder}\0`;
+    // pid, command line, state, start (clock ticks since boot), owner, PID namespace, executable
+    const entries: [number, string, string, number, number, string, string][] = [
+      [101, reading('/mnt/nfs'), 'D', 90_000, 0, 'pid:[4026531836]', process.execPath],
+      [102, reading('/mnt/busy'), 'D', 99_900, 0, 'pid:[4026531836]', process.execPath],
+      [103, reading('/mnt/sd'), 'S', 90_000, 0, 'pid:[4026531836]', process.execPath],
+      [104, reading('/mnt/faked'), 'D', 90_000, 65534, 'pid:[4026531836]', process.execPath],
+      [105, 'node\0app.js\0', 'D', 90_000, 0, 'pid:[4026531836]', process.execPath],
+      [106, 'watchdog: reading /mnt/retitled\0\0\0', 'D', 90_000, 0, 'pid:[4026531836]', process.execPath],
+      // Root in a container (another PID namespace) naming itself a reader, asleep as a vfork parent is.
+      [107, reading('/mnt/container'), 'D', 90_000, 0, 'pid:[4026532177]', process.execPath],
+      // A setuid program run with a chosen argv[0]: another executable.
+      [108, reading('/mnt/setuid'), 'D', 90_000, 0, 'pid:[4026531836]', '/bin/sh'],
     ];
-    for (const [pid, cmdline, state, start, uid] of entries) {
+    for (const [pid, cmdline, state, start, uid, namespace, executable] of entries) {
       const dir = join(proc, String(pid));
-      mkdirSync(dir);
+      mkdirSync(join(dir, 'ns'), { recursive: true });
       writeFileSync(join(dir, 'cmdline'), cmdline);
       const fields = [state, 1, pid, pid, 0, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 20, 0, 1, 0, start, 0, 0];
       writeFileSync(join(dir, 'stat'), `${pid} (node) ${fields.join(' ')}\n`);
+      symlinkSync(namespace, join(dir, 'ns/pid'));
+      symlinkSync(executable, join(dir, 'exe'));
+      symlinkSync('/', join(dir, 'root'));
       chownSync(dir, uid, uid);
     }
     assert.deepEqual([...waitingReaders(proc, 5000)], [['/mnt/nfs', { pid: 101, waitedSeconds: 100 }]]);
