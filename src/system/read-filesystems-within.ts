@@ -20,6 +20,15 @@ export { watchdogBinPath } from './watchdog-bin-path.js';
 export const FILESYSTEM_READ_TIMEOUT_SECONDS = 5;
 
 /**
+ * How long all the file system reads of one tick may take, in seconds: no folder is started
+ * after it (each is then `error`, not counted). The entries are read one after another, and
+ * the config sets no limit on how many there are: twelve on a dead NFS server would otherwise
+ * take a minute, past cron's next tick, which would find the lock held and skip everything.
+ * So the stage takes at most this plus one read's deadline.
+ */
+export const FILESYSTEM_READ_BUDGET_SECONDS = 15;
+
+/**
  * The first argument that makes the `watchdog` binary the reader child ({@link runFilesystemReader});
  * the folder it reads is the one argument after it.
  */
@@ -31,6 +40,10 @@ const USER_HZ = 100;
 export interface ReadFilesystemsWithinOptions {
   /** Default {@link FILESYSTEM_READ_TIMEOUT_SECONDS}, in milliseconds. */
   timeoutMs?: number | undefined;
+  /** Default {@link FILESYSTEM_READ_BUDGET_SECONDS}, in milliseconds. */
+  budgetMs?: number | undefined;
+  /** The monotonic clock the budget is kept on, in milliseconds (default `performance.now`). */
+  monotonicMs?: (() => number) | undefined;
   /** The reader child's argv before the paths (default: this binary with {@link FILESYSTEM_READER_ARG}). */
   readerArgv?: readonly string[] | undefined;
   /** Where procfs is mounted (default `/proc`): where readers of earlier ticks still waiting are found. */
@@ -63,7 +76,14 @@ export async function readFilesystemsWithin(
   // A folder an earlier reader still waits on is not read again: each tick would leave one more reader asleep.
   const waiting = paths.length === 0 ? new Map<string, WaitingReader>() : waitingReaders(options.procRoot, timeoutMs);
   const fresh = paths.filter((path) => !waiting.has(path));
-  const freshReads = await readFreshWithin(fresh, argv, timeoutMs);
+  const budgetMs = options.budgetMs ?? FILESYSTEM_READ_BUDGET_SECONDS * 1000;
+  const freshReads = await readFreshWithin(
+    fresh,
+    argv,
+    timeoutMs,
+    budgetMs,
+    options.monotonicMs ?? (() => performance.now()),
+  );
   return paths.map((path): FilesystemRead => {
     const reader = waiting.get(path);
     if (reader !== undefined)
@@ -79,9 +99,20 @@ async function readFreshWithin(
   paths: readonly string[],
   argv: readonly string[],
   timeoutMs: number,
+  budgetMs: number,
+  monotonicMs: () => number,
 ): Promise<FilesystemRead[]> {
   const reads: FilesystemRead[] = [];
+  // On the monotonic clock, as every deadline of the tick: a clock step must not end the stage early or late.
+  const startedMs = monotonicMs();
   for (const path of paths) {
+    if (monotonicMs() - startedMs >= budgetMs) {
+      reads.push({
+        kind: 'error',
+        reason: `${path} was not read: the ${formatSeconds(budgetMs)} a tick gives its file system reads ran out (a file system before it did not answer)`,
+      });
+      continue;
+    }
     const { read, end } = await readInChild(argv, path, timeoutMs);
     if (read !== undefined) reads.push(read);
     else if (end.kind === 'timed_out')

@@ -50,6 +50,30 @@ describe('readFilesystemsWithin', () => {
     assert.notEqual(pid(reads[0]), pid(reads[2]), 'c was read by a second child');
   });
 
+  it('starts no folder once the time a tick gives its reads has run out', async () => {
+    const script = `(path) => path === 'ok' ? (${READ.toString()})(path) : 'hang'`;
+    // The clock as the stage reads it: at its start, then before each folder.
+    const clock = [0, 0, 100, 400, 700, 1000];
+    const reads = await readFilesystemsWithin(['ok', 'n1', 'n2', 'n3', 'n4'], {
+      readerArgv: reader(script),
+      timeoutMs: 300,
+      budgetMs: 500,
+      monotonicMs: () => clock.shift() ?? 1000,
+    });
+    assert.deepEqual(
+      reads.map((read) => read.kind),
+      ['unavailable', 'unavailable', 'unavailable', 'error', 'error'],
+      JSON.stringify(reads),
+    );
+    assert.match(reads[0]?.kind === 'unavailable' ? reads[0].reason : '', /^ok read by pid \d+$/);
+    assert.deepEqual(reads[2], { kind: 'unavailable', reason: 'n2 did not answer within 0.3 s' });
+    assert.deepEqual(reads[3], {
+      kind: 'error',
+      reason:
+        'n3 was not read: the 0.5 s a tick gives its file system reads ran out (a file system before it did not answer)',
+    });
+  });
+
   it('says the reader failed (an error of the watchdog, not of the file system) when it ends early', async () => {
     const script = `(path) => path === 'b' ? 'exit' : (${READ.toString()})(path)`;
     const reads = await readFilesystemsWithin(['a', 'b', 'c'], { readerArgv: reader(script), timeoutMs: 5000 });
