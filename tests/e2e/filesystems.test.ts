@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import type { EventPayload } from '../../src/notify/watchdog-event.js';
 import type { FilesystemStatus } from '../../src/status/build-filesystem-status.js';
-import { startHttpRecorder } from '../helpers/loopback-http.js';
+import { startHttpRecorder, type HttpRecorder } from '../helpers/loopback-http.js';
 import { openMountNamespace, type MountNamespace } from '../helpers/mount-namespace.js';
 import { runWatchdog, type RunResult } from '../helpers/run-watchdog.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
@@ -89,26 +89,38 @@ async function setUp(
   };
 }
 
-describe('file systems, end to end (in a mount namespace of the test)', () => {
-  it('alerts for an entry with nothing to run once at the threshold and once healthy, never giving up', async () => {
-    const hook = await startHttpRecorder();
-    let disk = '';
-    const { dbPath, watchdog, ns } = await setUp(
-      { disk: { path: 'disk', min_free_mb: 1 } },
-      {
-        consecutive_failures_threshold: 2,
-        max_recoveries: 3,
-        notify: {
-          channels: {
-            ops: { type: 'webhook', url: `http://127.0.0.1:${hook.port}/hook`, retries: 0, timeout_seconds: 2 },
-          },
+/**
+ * An alert-only entry `disk` (`min_free_mb` 1, no actions) on a 4 MiB tmpfs of its own,
+ * threshold 2, its events sent to a webhook on loopback; `fill` leaves it 0.25 MiB free.
+ */
+async function alertOnlyDisk(
+  topLevel: Record<string, unknown>,
+): Promise<Setup & { hook: HttpRecorder; disk: string; fill: () => Promise<string> }> {
+  const hook = await startHttpRecorder();
+  let disk = '';
+  const setup = await setUp(
+    { disk: { path: 'disk', min_free_mb: 1 } },
+    {
+      consecutive_failures_threshold: 2,
+      ...topLevel,
+      notify: {
+        channels: {
+          ops: { type: 'webhook', url: `http://127.0.0.1:${hook.port}/hook`, retries: 0, timeout_seconds: 2 },
         },
       },
-      async (dir, ns) => {
-        disk = await mountTmpfs(ns, dir, 'disk', 4);
-      },
-    );
-    const fill = () => ns.run(['dd', 'if=/dev/zero', `of=${join(disk, 'big')}`, 'bs=64k', 'count=60', 'status=none']);
+    },
+    async (dir, ns) => {
+      disk = await mountTmpfs(ns, dir, 'disk', 4);
+    },
+  );
+  const fill = () =>
+    setup.ns.run(['dd', 'if=/dev/zero', `of=${join(disk, 'big')}`, 'bs=64k', 'count=60', 'status=none']);
+  return { ...setup, hook, disk, fill };
+}
+
+describe('file systems, end to end (in a mount namespace of the test)', () => {
+  it('alerts for an entry with nothing to run once at the threshold and once healthy, never giving up', async () => {
+    const { dbPath, watchdog, ns, hook, disk, fill } = await alertOnlyDisk({ max_recoveries: 3 });
     const told = () => hook.requests.map((request) => (JSON.parse(request.body) as EventPayload).event);
     await fill();
     for (let tick = 1; tick <= 6; tick++) {
@@ -145,23 +157,7 @@ describe('file systems, end to end (in a mount namespace of the test)', () => {
   });
 
   it('tells an alert-only entry healthy again after `reset`, `off`/`on` or a new threshold zeroed its count', async () => {
-    const hook = await startHttpRecorder();
-    let disk = '';
-    const { dir, watchdog, ns } = await setUp(
-      { disk: { path: 'disk', min_free_mb: 1 } },
-      {
-        consecutive_failures_threshold: 2,
-        notify: {
-          channels: {
-            ops: { type: 'webhook', url: `http://127.0.0.1:${hook.port}/hook`, retries: 0, timeout_seconds: 2 },
-          },
-        },
-      },
-      async (dir, ns) => {
-        disk = await mountTmpfs(ns, dir, 'disk', 4);
-      },
-    );
-    const fill = () => ns.run(['dd', 'if=/dev/zero', `of=${join(disk, 'big')}`, 'bs=64k', 'count=60', 'status=none']);
+    const { dir, watchdog, ns, hook, disk, fill } = await alertOnlyDisk({});
     const clear = () => ns.run(['rm', join(disk, 'big')]);
     // Only the entry's alerts: `off` and `on` tell of themselves too.
     const told = () =>
