@@ -111,7 +111,17 @@ function fileLines(path: string): string[] {
 }
 
 function pidIn(path: string): number {
-  return Number(readFileSync(path, 'utf8').trim());
+  const pid = Number(readFileSync(path, 'utf8').trim());
+  if (!Number.isSafeInteger(pid) || pid <= 0) throw new Error(`no PID in ${path}`);
+  return pid;
+}
+
+/**
+ * Whether the file at `path` holds a PID yet: `echo $$ > FILE` creates the file before it
+ * writes to it, so a file that exists may still be empty (read as PID 0 under load).
+ */
+function pidWritten(path: string): boolean {
+  return existsSync(path) && /^\d+\s*$/.test(readFileSync(path, 'utf8'));
 }
 
 /** One app `app` with no heartbeat yet (so the first check recovers it), started by `start`. */
@@ -285,7 +295,7 @@ describe('fault injection: a watchdog stopped mid-run', () => {
         const run = await startWatchdog(world, ['check']);
         await waitFor(
           'the cleanup and its child to start',
-          () => existsSync(join(world.dir, 'cleanup.pid')) && existsSync(join(world.dir, 'grandchild.pid')),
+          () => pidWritten(join(world.dir, 'cleanup.pid')) && pidWritten(join(world.dir, 'grandchild.pid')),
         );
         const cleanupPid = pidIn(join(world.dir, 'cleanup.pid'));
         const childPid = pidIn(join(world.dir, 'grandchild.pid'));
@@ -334,7 +344,7 @@ describe('fault injection: a watchdog stopped mid-run', () => {
           recovery_actions: ['kill', 'clear_db', 'start'],
         });
         const run = await startWatchdog(world, ['check']);
-        await waitFor('the cleanup to start', () => existsSync(join(world.dir, 'cleanup.pid')));
+        await waitFor('the cleanup to start', () => pidWritten(join(world.dir, 'cleanup.pid')));
         const cleanupPid = pidIn(join(world.dir, 'cleanup.pid'));
         const since = Date.now();
         await world.ns.signal(run.pid, 'SIGTERM');
@@ -491,7 +501,7 @@ describe('fault injection: a watchdog stopped mid-run', () => {
           { verify_delay: 0.2 },
         );
         const run = await startWatchdog(world, ['check']);
-        await waitFor('the cleanup to start', () => existsSync(join(world.dir, 'cleanup.pid')));
+        await waitFor('the cleanup to start', () => pidWritten(join(world.dir, 'cleanup.pid')));
         const ended = await stopWith(world, run, 'SIGKILL');
         seen.note('check', ended.signal === null ? `exit ${String(ended.code)}` : `killed by ${ended.signal}`);
         const tick = await tickUntilItRuns(world, seen);
@@ -536,7 +546,7 @@ describe('fault injection: a watchdog stopped mid-run', () => {
         const run = await startWatchdog(world, ['check']);
         await waitFor(
           'the probe and its child to write their PIDs',
-          () => existsSync(join(world.dir, 'probe.pid')) && existsSync(join(world.dir, 'probe-child.pid')),
+          () => pidWritten(join(world.dir, 'probe.pid')) && pidWritten(join(world.dir, 'probe-child.pid')),
         );
         const probe = pidIn(join(world.dir, 'probe.pid'));
         const child = pidIn(join(world.dir, 'probe-child.pid'));
