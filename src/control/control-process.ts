@@ -18,7 +18,6 @@ import { decideOn } from './decide-on.js';
 import { decideStart, type StartFacts, type StartIntent } from '../recovery/decide-start.js';
 import { graceClockOf, startFactsOf } from '../recovery/start-facts.js';
 import { recordCommandState } from '../store/record-command-state.js';
-import { matchRulesOf } from '../match/match-rules-of.js';
 
 export interface ControlDeps {
   /** The audit log, which a failing database cannot stop. */
@@ -159,7 +158,7 @@ function startFactsNow(
   deps: ControlDeps,
 ): StartFacts {
   return startFactsOf(
-    { intent, force, actions, byMatch: matchRulesOf(process) !== undefined },
+    { intent, force, actions },
     current,
     readStartedInstance(deps.audit.db, process.key),
     deps.system.processes,

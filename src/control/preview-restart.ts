@@ -12,7 +12,6 @@ import { readProcessStatesAt } from '../store/read-state.js';
 import { realSystem, type System } from '../system/system.js';
 import { checkProcess, checkProcessDepsOf } from '../tick/check-process.js';
 import { probeCheck, probeDepsOf } from '../tick/probe-checks.js';
-import { matchRulesOf } from '../match/match-rules-of.js';
 
 /** What `watchdog restart KEY` would do now: refuse (a second copy), or run these actions. */
 export type RestartPreview =
@@ -51,7 +50,6 @@ export async function previewRestart(
         intent: 'restart',
         force: false,
         actions: process.recovery_actions,
-        byMatch: matchRulesOf(process) !== undefined,
       },
       assessment,
       started,

@@ -11,7 +11,7 @@ import type { StartFacts, StartIntent } from './decide-start.js';
  * processes the heartbeat and the audit log name, and whether the actions kill first.
  */
 export function startFactsOf(
-  request: { intent: StartIntent; force: boolean; actions: readonly string[]; byMatch?: boolean | undefined },
+  request: { intent: StartIntent; force: boolean; actions: readonly string[] },
   assessment: Pick<Assessment, 'verdict' | 'checked' | 'guard'>,
   started: StartedInstance | undefined,
   processes: ProcessInspector,
@@ -46,7 +46,8 @@ export function startFactsOf(
     probeAlone: expected.health !== undefined && expected.heartbeat_path === undefined && expected.match === undefined,
     startedGone: started === undefined ? undefined : provenGone(started, processes),
     startedProof: started === undefined ? undefined : proofOf(started, processes),
-    byMatch: request.byMatch ?? false,
+    // Found by `match` alone (matchRulesOf): a heartbeat gives `match` its older meaning.
+    byMatch: expected.match !== undefined && expected.heartbeat_path === undefined,
   };
 }
 

@@ -24,7 +24,6 @@ import { bootClockOf, realSystem, type System } from '../system/system.js';
 import { checkProcess, checkProcessDepsOf } from './check-process.js';
 import { probeCheck, probeDepsOf } from './probe-checks.js';
 import type { ProcessCheck } from './process-check.js';
-import { matchRulesOf } from '../match/match-rules-of.js';
 
 /** What the next tick would decide for one process. */
 export type ProcessPreview =
@@ -130,7 +129,6 @@ async function previewProcess(
         intent: 'recover',
         force: false,
         actions: process.recovery_actions,
-        byMatch: matchRulesOf(process) !== undefined,
       },
       assessment,
       started,

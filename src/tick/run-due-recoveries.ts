@@ -17,7 +17,6 @@ import type { ProcessCheck } from './process-check.js';
 import type { TickDeps } from './tick-deps.js';
 import type { TickStage } from './tick-stage.js';
 import { mayRecoverNow } from './may-recover-now.js';
-import { matchRulesOf } from '../match/match-rules-of.js';
 
 /** A recovery that was due but not started, and why (a second copy...). */
 export interface RefusedRecovery {
@@ -65,7 +64,6 @@ export async function runDueRecoveries(
         intent: 'recover',
         force: false,
         actions: due.process.recovery_actions,
-        byMatch: matchRulesOf(due.process) !== undefined,
       },
       { ...due, checked: heartbeat },
       started,
