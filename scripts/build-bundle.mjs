@@ -70,6 +70,8 @@ function writeCodeCache(binPath, cachePath) {
     writeFileSync(
       config,
       JSON.stringify({
+        // Never the machine's /run/watchdog: a build writes only its own folder.
+        folded_checks_path: join(work, 'run', 'folded.json'),
         processes: {
           app: {
             display_name: 'App',

@@ -19,7 +19,8 @@
 // writes the report (scripts/fault-report.mjs) when it ends, failed or not; a run whose
 // tests passed fails all the same when no case recorded a row or a row says FAIL.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FAULT_ROWS_ENV, startFaultRun, writeFaultReport } from './fault-report.mjs';
@@ -87,14 +88,20 @@ function reporterArgs() {
   ];
 }
 
-/** The environment of the run: where the results reporter and the fault cases write. */
+/**
+ * The environment of the run: where the results reporter and the fault cases write, and the
+ * watchdog's runtime folder (src/config/runtime-dir.ts): a temporary folder of this run, so
+ * no test writes the machine's /run/watchdog.
+ */
 function runEnvironment() {
-  const env = { ...process.env };
+  const env = { ...process.env, WATCHDOG_RUNTIME_DIR: runtimeDir };
   if (options.results !== undefined) env[TEST_RESULTS_ENV] = resolve(options.results);
   if (faultRun !== undefined) env[FAULT_ROWS_ENV] = faultRun.rowsFile;
   return env;
 }
 
+const runtimeDir = mkdtempSync(join(tmpdir(), 'watchdog-runtime-'));
+chmodSync(runtimeDir, 0o755);
 const faultFiles = files.filter((file) => isUnder(file, FAULTS_DIR));
 const faultRun = faultFiles.length > 0 ? startFaultRun(faultFiles) : undefined;
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';
@@ -103,6 +110,7 @@ const result = spawnSync(
   ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...reporterArgs(), ...files],
   { stdio: 'inherit', env: runEnvironment() },
 );
+rmSync(runtimeDir, { recursive: true, force: true });
 let status = result.status ?? 1;
 if (faultRun !== undefined) {
   const reportPath = options['fault-report'] === undefined ? undefined : resolve(options['fault-report']);

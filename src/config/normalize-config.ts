@@ -9,6 +9,7 @@ import { normalizeWakeOnLan } from '../wake/normalize-wake-on-lan.js';
 import { passwdLookup, type LookupUser } from '../system/lookup-user.js';
 import { normalizeFilesystem } from './normalize-filesystems.js';
 import { commandsOf } from './commands-of.js';
+import { runtimeDirOf } from './runtime-dir.js';
 import { inheritedSettingsOf, type InheritedSettings } from './inherited-settings.js';
 
 export { commandsOf } from './commands-of.js';
@@ -32,6 +33,7 @@ export function normalizeConfig(
   raw: RawConfig,
   configPath: string,
   lookupUser: LookupUser = passwdLookup(),
+  runtimeDir: string = runtimeDirOf(),
 ): WatchdogConfig {
   const configDir = dirname(configPath);
   const dbPath = resolve(configDir, raw.db_path ?? CONFIG_DEFAULTS.db_path);
@@ -48,8 +50,13 @@ export function normalizeConfig(
     journal_path: journalPath,
     fallback_journal_path:
       raw.fallback_journal_path === undefined
-        ? join(CONFIG_DEFAULTS.fallback_journal_dir, encodeURIComponent(journalPath))
+        ? join(runtimeDir, CONFIG_DEFAULTS.fallback_journal_dir, encodeURIComponent(journalPath))
         : resolve(configDir, raw.fallback_journal_path),
+    folded_checks_path:
+      raw.folded_checks_path === undefined
+        ? join(runtimeDir, CONFIG_DEFAULTS.folded_checks_dir, encodeURIComponent(dbPath))
+        : resolve(configDir, raw.folded_checks_path),
+    max_folded_checks: raw.max_folded_checks ?? CONFIG_DEFAULTS.max_folded_checks,
     log_dir: inherited.logDir,
     log_max_bytes: raw.log_max_bytes ?? CONFIG_DEFAULTS.log_max_bytes,
     log_max_files: raw.log_max_files ?? CONFIG_DEFAULTS.log_max_files,

@@ -142,6 +142,9 @@ export const configSchema = {
     lock_path: nonEmptyString,
     journal_path: nonEmptyString,
     fallback_journal_path: nonEmptyString,
+    folded_checks_path: nonEmptyString,
+    // 1: every check is a row of its own, as before; 1440: a day of checks a minute apart.
+    max_folded_checks: { type: 'integer', minimum: 1, maximum: 1440 },
     log_dir: nonEmptyString,
     // Also the size an app's output log is rotated at.
     log_max_bytes: { type: 'integer', minimum: 10240, maximum: 1024 ** 3 },

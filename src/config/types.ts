@@ -57,6 +57,8 @@ export interface RawConfig {
   lock_path?: string;
   journal_path?: string;
   fallback_journal_path?: string;
+  folded_checks_path?: string;
+  max_folded_checks?: number;
   log_dir?: string;
   log_max_bytes?: number;
   log_max_files?: number;
@@ -229,6 +231,10 @@ export interface WatchdogConfig {
   journal_path: string;
   /** Absolute: where the journal goes when its own folder refuses rows (full, read-only). */
   fallback_journal_path: string;
+  /** Absolute: where unchanged checks wait, in memory, before they are folded into one row of the database. */
+  folded_checks_path: string;
+  /** At most this many unchanged checks wait before they go to the database as one row; 1: none wait. */
+  max_folded_checks: number;
   /** Absolute. */
   log_dir: string;
   log_max_bytes: number;

@@ -6,6 +6,7 @@ import { readNetworkState } from '../network/store/read-network-state.js';
 import { countPending } from '../notify/queue/notification-rows.js';
 import type { Store } from '../store/open-store.js';
 import { readProcessStates } from '../store/read-state.js';
+import { withFoldedChecks, type FoldedChecks } from '../store/folded-checks.js';
 import { readThermalZoneList } from '../thermal/store/thermal-rows.js';
 import { asThermalLevel, LEVEL_GAUGE } from '../thermal/thermal-level.js';
 import type { MetricFamily, Sample } from './prometheus-text.js';
@@ -21,6 +22,8 @@ export interface TickFacts {
   failed: boolean;
   /** The last tick that had no failure (this one, when it had none). */
   lastSuccessfulAtMs: number | undefined;
+  /** The tick's unchanged checks waiting in memory: the last check of each process is one of them. */
+  folded?: FoldedChecks | undefined;
 }
 
 /**
@@ -35,7 +38,7 @@ export function collectMetrics(db: Store, config: WatchdogConfig, tick: TickFact
     families.push({ name, type, help, samples });
   };
 
-  const states = readProcessStates(db);
+  const states = withFoldedChecks(readProcessStates(db), tick.folded);
   const processes = config.processes
     .filter((process) => process.enabled)
     .map((process) => ({

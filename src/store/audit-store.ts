@@ -32,6 +32,8 @@ import {
 } from './audit-store-mode.js';
 import { sqliteFaultOf } from './sqlite-fault.js';
 import { readMeta, writeMeta } from './watchdog-meta.js';
+import { keepFoldedChecks } from './folded-checks-keeper.js';
+import type { FoldedChecks, FoldedRun } from './folded-checks.js';
 import { formatCount } from '../display/format-count.js';
 import { PROCESS_LINK_TRUST, reachFolder } from '../system/open-file-safely.js';
 import { closeFolder } from '../system/walk-path.js';
@@ -55,6 +57,23 @@ export interface AuditStore extends AuditWriter {
   readonly rowsSaved: boolean;
   /** Where this run's rows wait when it is stood in for: the journal, or the fallback when the journal's folder refused them. */
   readonly journalWhere: string;
+  /** The unchanged checks waiting in memory; `undefined` when none may wait (no `folded_checks_path`, or a stand-in). */
+  readonly folded: FoldedChecks | undefined;
+  /**
+   * Sets these keys' runs of unchanged checks, waiting in memory. `false` when they cannot
+   * wait (a stand-in, the file cannot be written): record the checks as rows.
+   */
+  fold(runs: Readonly<Record<string, FoldedRun>>): boolean;
+  /** Writes the runs waiting in memory into the database now (one reached `max_folded_checks`). */
+  flushFolded(): void;
+  /**
+   * Takes the database's write lock and lets it go, writing nothing: a database that will
+   * not take this run's writes (locked, read-only, gone) is found now, before the tick acts,
+   * and stood in for at once, as a first write would have found it.
+   */
+  claimWrites(): void;
+  /** Keeps when the last tick without a failure ended beside the runs, in memory; `false`: write it to the database. */
+  noteGoodTick(at: string): boolean;
   /** Closes (once; later calls do nothing); a stand-in's rows are saved to the journal (a corrupt database is replaced and they go there). */
   close(): void;
 }
@@ -71,6 +90,8 @@ export interface AuditStoreOptions {
   now: () => Date;
   /** How long to wait for another connection's write lock before the journal takes the rows. */
   busyTimeoutMs?: number;
+  /** Where unchanged checks wait in memory before they are folded into one row (`folded_checks_path`); without it, none wait. */
+  foldedChecksPath?: string | undefined;
 }
 
 /** ids the stand-in gives when the database could not even be read: far above any real one, so they never meet. */
@@ -213,6 +234,11 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
     opened = identityOf(dbPath);
     replayJournal(real);
   }
+  /** Unchanged checks waiting in memory: only beside a database that takes rows, never beside a stand-in. */
+  const keeper =
+    options.foldedChecksPath !== undefined && real !== undefined && standIn === undefined
+      ? keepFoldedChecks(options.foldedChecksPath, dbPath, real, logger)
+      : undefined;
 
   function replayJournal(db: Store): void {
     // The oldest first: rows are written back by key, so the newest of each row wins.
@@ -280,8 +306,75 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
     }
   }
 
+  /**
+   * Runs `write` after the unchanged checks waiting in memory are written, in its
+   * transaction: a run's row comes before any later row of its key. So a tick that changes
+   * nothing must not call `write` (what would it write?): it would cost the card this flush.
+   */
+  function withFoldedChecks<T>(db: Store, write: (db: Store) => T, onFlushed: (done: () => void) => void): T {
+    const done = keeper?.flushInto(db);
+    const result = write(db);
+    if (done !== undefined) onFlushed(done);
+    return result;
+  }
+
+  /** A write in one transaction, after the unchanged checks waiting (`flush`); a degraded store's goes to the journal. */
+  function writeTo<T>(write: (db: Store) => T, flush: boolean): T {
+    if (standIn !== undefined) return journaled(standIn, write);
+    const db = real as Store;
+    if (!sameFile(opened, identityOf(dbPath))) {
+      // Its rows would go to a file no one reads; the state it holds goes on, through the journal, to the next database.
+      return journaled(
+        degrade('was deleted or replaced while this run used it', db, { salvaged: processStateOf(db) }),
+        write,
+      );
+    }
+    try {
+      let flushed: (() => void) | undefined;
+      const result = db
+        .transaction(() => (flush ? withFoldedChecks(db, write, (done) => (flushed = done)) : write(db)))
+        .immediate();
+      flushed?.();
+      return result;
+    } catch (error) {
+      const fault = sqliteFaultOf(error);
+      if (fault === undefined) throw error;
+      if (fault !== 'corrupt') return journaled(degrade(`cannot be written (${describeError(error)})`, db), write);
+      const { process_state: salvaged, ...readable } = readableTablesOf(db);
+      return journaled(
+        degrade(`is corrupt (${describeError(error)})`, undefined, { corrupt: true, salvaged, readable }),
+        write,
+      );
+    }
+  }
+
   const live = (): DatabaseMode | StandInMode => liveModeOf(mode);
   return {
+    get folded() {
+      return keeper?.folded;
+    },
+    fold(runs) {
+      return keeper !== undefined && live().kind === 'database' && keeper.fold(runs);
+    },
+    noteGoodTick(at) {
+      return keeper !== undefined && live().kind === 'database' && keeper.noteGoodTick(at);
+    },
+    flushFolded() {
+      if (keeper === undefined) return;
+      const db = real as Store;
+      let flushed: (() => void) | undefined;
+      try {
+        db.transaction(() => (flushed = keeper.flushInto(db))).immediate();
+      } catch (error) {
+        // They wait in memory for the next write; the database's trouble shows at that write.
+        if (sqliteFaultOf(error) === undefined) throw error;
+        logger.warn(
+          `audit database ${dbPath}: cannot write the unchanged checks waiting in memory (${describeError(error)})`,
+        );
+        return;
+      }
+      flushed?.();
+    },
     get db() {
       return standIn ?? (real as Store);
     },
@@ -301,27 +394,10 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
       return now.kind !== 'stand_in' || now.journal === 'saved';
     },
     write<T>(write: (db: Store) => T): T {
-      if (standIn !== undefined) return journaled(standIn, write);
-      const db = real as Store;
-      if (!sameFile(opened, identityOf(dbPath))) {
-        // Its rows would go to a file no one reads; the state it holds goes on, through the journal, to the next database.
-        return journaled(
-          degrade('was deleted or replaced while this run used it', db, { salvaged: processStateOf(db) }),
-          write,
-        );
-      }
-      try {
-        return db.transaction(() => write(db)).immediate();
-      } catch (error) {
-        const fault = sqliteFaultOf(error);
-        if (fault === undefined) throw error;
-        if (fault !== 'corrupt') return journaled(degrade(`cannot be written (${describeError(error)})`, db), write);
-        const { process_state: salvaged, ...readable } = readableTablesOf(db);
-        return journaled(
-          degrade(`is corrupt (${describeError(error)})`, undefined, { corrupt: true, salvaged, readable }),
-          write,
-        );
-      }
+      return writeTo(write, true);
+    },
+    claimWrites() {
+      writeTo(() => undefined, false);
     },
     close() {
       // Twice is harmless: a command closes before it reports, and again in its `finally`.

@@ -336,6 +336,18 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec(`ALTER TABLE process_state ADD COLUMN started_found_by TEXT;`);
     },
   },
+  {
+    version: 17,
+    description:
+      'a check_history row may stand for a run of unchanged checks folded into one (check_count, last_checked_at)',
+    up: (db) => {
+      // 1 and NULL for the rows before: each stood for its one check.
+      db.exec(`
+        ALTER TABLE check_history ADD COLUMN check_count INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE check_history ADD COLUMN last_checked_at TEXT;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -53,7 +53,8 @@ export interface ProcessStateRow {
 
 /** A `check_history` row. */
 export interface CheckHistoryRow {
-  id: number;
+  /** `null` for a run of checks still waiting in memory (src/store/folded-checks.ts). */
+  id: number | null;
   process_key: string;
   checked_at: string;
   health: string;
@@ -68,6 +69,10 @@ export interface CheckHistoryRow {
   warning: string | null;
   recovery_id: number | null;
   identity: string | null;
+  /** How many checks the row stands for: more than 1 for a run of unchanged checks folded into it (schema 17). */
+  check_count: number;
+  /** The last check of such a run; `null` for a row of one check. */
+  last_checked_at: string | null;
 }
 
 /** Every process's state, by process key. */

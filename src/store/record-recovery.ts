@@ -115,6 +115,11 @@ export function finishRecovery(db: Store, recoveryId: number, end: RecoveryEnd):
   });
 }
 
+/** Whether a recovery is still `running`: read before {@link markInterruptedRecoveries}, so a tick that finds none writes nothing. */
+export function hasRunningRecoveries(db: Store): boolean {
+  return db.prepare("SELECT 1 FROM recoveries WHERE outcome = 'running' LIMIT 1").get() !== undefined;
+}
+
 /**
  * Marks recoveries still `running` as `interrupted`: called with the lock held, so no
  * live watchdog is running them; the one that was died (killed, power cut) mid-pipeline.

@@ -23,6 +23,16 @@ export interface RetentionResult {
  * log stays bounded without every tick paying for a scan. With `filesystemKeys` (the configured file system entries), the
  * figures of entries no longer configured go too.
  */
+/** Whether a retention pass is due (the last was an hour ago or more, or in the future): read before writing, so most ticks write nothing. */
+export function retentionDue(db: Store, nowMs: number): boolean {
+  const last = db
+    .prepare<[string], { value: string }>('SELECT value FROM watchdog_meta WHERE key = ?')
+    .get(LAST_RETENTION_KEY);
+  const sinceLastMs = last === undefined ? Infinity : nowMs - Date.parse(last.value);
+  // A last pass in the future means the clock was set back: run rather than wait for it.
+  return !(sinceLastMs >= 0 && sinceLastMs < RETENTION_INTERVAL_MS);
+}
+
 export function applyRetention(
   db: Store,
   nowMs: number,
@@ -30,12 +40,7 @@ export function applyRetention(
   format: (date: Date) => string,
   filesystemKeys?: readonly string[],
 ): RetentionResult {
-  const last = db
-    .prepare<[string], { value: string }>('SELECT value FROM watchdog_meta WHERE key = ?')
-    .get(LAST_RETENTION_KEY);
-  const sinceLastMs = last === undefined ? Infinity : nowMs - Date.parse(last.value);
-  // A last pass in the future means the clock was set back: run rather than wait for it.
-  if (sinceLastMs >= 0 && sinceLastMs < RETENTION_INTERVAL_MS)
+  if (!retentionDue(db, nowMs))
     return { ran: false, deletedRows: 0, deletedRecoveries: 0, deletedNetworkEvents: 0, deletedNotifications: 0 };
   const cutoff = format(clampDate(nowMs - retentionDays * 24 * 60 * 60 * 1000));
   return db

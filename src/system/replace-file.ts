@@ -16,12 +16,20 @@ import { closeFolder, inFolder } from './walk-path.js';
  * removed when anything fails.
  *
  * @param mode the file's mode, set whatever the umask.
+ * @param options.sync `false` for a file in memory (tmpfs), where an fsync is a system call for nothing.
+ * @param options.createMode when given, the folder is made (and missing folders above it) with this mode.
  * @throws {UnsafePathError} `EUNSAFEPATH` when the folder or the way to it is not safe.
  * @throws the system error of any step.
  */
-export function replaceFile(path: string, text: string, mode: number, trust: LinkTrust = PROCESS_LINK_TRUST): void {
+export function replaceFile(
+  path: string,
+  text: string,
+  mode: number,
+  trust: LinkTrust = PROCESS_LINK_TRUST,
+  { sync = true, createMode }: { sync?: boolean; createMode?: number } = {},
+): void {
   const name = basename(path);
-  const folder = reachTrustedFolder(dirname(resolve(path)), { trust }, `${name} is not written there`);
+  const folder = reachTrustedFolder(dirname(resolve(path)), { trust, createMode }, `${name} is not written there`);
   try {
     // Lazily: node:crypto costs a healthy tick that writes no file 0.2 ms to load.
     const suffix = process.getBuiltinModule('node:crypto').randomBytes(9).toString('base64url');
@@ -35,7 +43,7 @@ export function replaceFile(path: string, text: string, mode: number, trust: Lin
       try {
         fchmodSync(fd, mode);
         writeSync(fd, text);
-        fsyncSync(fd);
+        if (sync) fsyncSync(fd);
       } finally {
         closeSync(fd);
       }

@@ -2,11 +2,12 @@ import type { WatchdogConfig } from '../config/types.js';
 import { formatCount } from '../display/format-count.js';
 import type { Logger } from '../logging/logger.js';
 import type { AuditWriter } from '../store/audit-writer.js';
-import { applyRetention } from '../store/retention.js';
+import { applyRetention, retentionDue } from '../store/retention.js';
 import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
 
 /** Deletes history older than `history_retention_days` (at most once an hour), and logs what went. */
 export function applyRetentionLogged(audit: AuditWriter, nowMs: number, config: WatchdogConfig, logger: Logger): void {
+  if (!retentionDue(audit.db, nowMs)) return;
   const filesystemKeys = config.filesystems.map((filesystem) => filesystem.key);
   const retention = audit.write((db) =>
     applyRetention(db, nowMs, config.history_retention_days, formatUtcTimestamp, filesystemKeys),

@@ -20,7 +20,9 @@ export async function recordTickEnd(
   const endedAtMs = deps.system.now().getTime();
   if (!tick.failed) {
     try {
-      deps.audit.write((db) => writeMeta(db, LAST_SUCCESSFUL_TICK_KEY, formatUtcTimestamp(new Date(endedAtMs))));
+      // In memory when it can be: a tick that changed nothing writes nothing to the card.
+      const at = formatUtcTimestamp(new Date(endedAtMs));
+      if (deps.audit.noteGoodTick?.(at) !== true) deps.audit.write((db) => writeMeta(db, LAST_SUCCESSFUL_TICK_KEY, at));
     } catch (error) {
       deps.logger.error(`cannot record the tick's success: ${describeError(error)}`);
     }
@@ -35,12 +37,13 @@ export async function recordTickEnd(
     const { collectMetrics } = await import('../metrics/collect-metrics.js');
     const { formatPrometheusText } = await import('../metrics/prometheus-text.js');
     const { writeTextfile } = await import('../metrics/write-textfile.js');
-    const lastSuccessful = readMeta(deps.audit.db, LAST_SUCCESSFUL_TICK_KEY);
+    const lastSuccessful = deps.audit.folded?.goodTickAt ?? readMeta(deps.audit.db, LAST_SUCCESSFUL_TICK_KEY);
     const families = collectMetrics(deps.audit.db, config, {
       endedAtMs,
       durationMs: endedAtMs - tick.startedAtMs,
       failed: tick.failed,
       lastSuccessfulAtMs: lastSuccessful === undefined ? undefined : Date.parse(lastSuccessful),
+      folded: deps.audit.folded,
     });
     writeTextfile(path, formatPrometheusText(families));
   } catch (error) {

@@ -5,7 +5,7 @@ import type { HealthVerdict } from '../heartbeat/classify-heartbeat.js';
 import { acquireTickLockNow } from '../lock/acquire-lock.js';
 import { notifierFor } from '../notify/queue/queue-event.js';
 import { openAuditStore } from '../store/audit-store.js';
-import { markInterruptedRecoveries } from '../store/record-recovery.js';
+import { hasRunningRecoveries, markInterruptedRecoveries } from '../store/record-recovery.js';
 import { machineName } from '../system/machine-name.js';
 import { resumeLeftStopped } from '../system/stopped-record.js';
 import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
@@ -76,6 +76,7 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
       dbPath: config.db_path,
       journalPath: config.journal_path,
       fallbackJournalPath: config.fallback_journal_path,
+      foldedChecksPath: config.folded_checks_path,
       logger,
       now: () => system.now(),
     });
@@ -87,13 +88,17 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
         now: () => system.now(),
         logger,
       });
-      const interrupted = store.write((db) => markInterruptedRecoveries(db, checkedAt));
+      // A database that takes no writes is found before the tick acts; a healthy tick writes no more than this.
+      store.claimWrites();
+      const interrupted = hasRunningRecoveries(store.db)
+        ? store.write((db) => markInterruptedRecoveries(db, checkedAt))
+        : 0;
       if (interrupted > 0)
         logger.warn(
           `${formatCount(interrupted, 'recovery', 'recoveries')} ${interrupted === 1 ? 'was' : 'were'} interrupted by the watchdog stopping mid-pipeline; marked interrupted`,
         );
       const limited = checkTickLimits(verdicts, store.db, system.processes);
-      const { checks, historyIds } = recordTickChecks(limited, checkedAt, store, system);
+      const { checks, historyIds } = recordTickChecks(limited, checkedAt, store, system, config.max_folded_checks);
       recordTickUsage(limited, store);
       reportChecks(checks, checkedAt, logger, raise);
 

@@ -12,8 +12,8 @@ export function recordChecks(
   db: Store,
   checkedAt: string,
   checks: readonly { processKey: string; verdict: HealthVerdict; threshold: number }[],
-): RecordedCheck[] {
-  return assessAndRecordChecks(
+): (RecordedCheck & { historyId: number })[] {
+  const recorded = assessAndRecordChecks(
     db,
     checkedAt,
     checks.map(({ processKey, verdict, threshold }) => ({
@@ -27,4 +27,9 @@ export function recordChecks(
       verdict,
     })),
   );
+  // Nothing folds without a fold's runs: every check has its row.
+  return recorded.map((check) => {
+    if (check.historyId === undefined) throw new Error(`no row for the check of ${check.processKey}`);
+    return { ...check, historyId: check.historyId };
+  });
 }

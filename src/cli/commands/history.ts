@@ -4,7 +4,13 @@ import { formatAuditEvents } from '../format/format-audit-events.js';
 import { formatJson } from '../format/format-json.js';
 import { formatNotifications } from '../../notify/format/format-notifications.js';
 import { readNotifications } from '../../notify/queue/notification-rows.js';
-import { readFrom, readHistory, readRecoveries } from '../../store/read-state.js';
+import { readFrom, readHistory, readProcessStates, readRecoveries } from '../../store/read-state.js';
+import {
+  foldedGenerationOf,
+  foldedOfGeneration,
+  readFoldedFile,
+  waitingHistoryRows,
+} from '../../store/folded-checks.js';
 import { EXIT } from '../exit-codes.js';
 import { formatHistoryTable } from '../format/format-history.js';
 import { formatNetworkEvents } from '../../network/format/format-network-events.js';
@@ -95,9 +101,15 @@ export function runHistory(args: HistoryArgs, io: CliIo): number {
     return EXIT.ok;
   }
 
+  // Read before the database: a flush in between is then seen as such (src/store/folded-checks.ts).
+  const waiting = readFoldedFile(config.folded_checks_path, config.db_path);
   const rows = readFrom(
     config.db_path,
-    (db) => readHistory(db, query),
+    (db) => {
+      const folded = foldedOfGeneration(waiting, config.db_path, foldedGenerationOf(db));
+      const runs = waitingHistoryRows(folded, readProcessStates(db), query.processKey);
+      return [...runs, ...readHistory(db, query)].slice(0, query.limit);
+    },
     () => [],
   );
   if (args.json === true) io.out(formatJson({ checks: rows }));

@@ -7,6 +7,7 @@ import { emptyNetworkState, readNetworkState } from '../../network/store/read-ne
 import type { Store } from '../../store/open-store.js';
 import { readFrom, readLastRecoveries, readProcessStates } from '../../store/read-state.js';
 import { journalStatusOf, readPendingJournals, withJournal } from '../../store/pending-journal.js';
+import { foldedGenerationOf, foldedOfGeneration, readFoldedFile, withFoldedChecks } from '../../store/folded-checks.js';
 import { escapeUntrustedLine } from '../../display/escape-untrusted.js';
 import { WatchdogError } from '../../errors.js';
 import { sqliteFaultOf } from '../../store/sqlite-fault.js';
@@ -66,12 +67,17 @@ export function runStatus(
     figures: new Map(),
   });
   const pending = readPendingJournals([config.journal_path, config.fallback_journal_path]);
+  // Read before the database: a flush in between is then seen as such (src/store/folded-checks.ts).
+  const waiting = readFoldedFile(config.folded_checks_path, config.db_path);
   let read;
   try {
     read = readFrom(
       config.db_path,
       (db) => ({
-        states: readProcessStates(db),
+        states: withFoldedChecks(
+          readProcessStates(db),
+          foldedOfGeneration(waiting, config.db_path, foldedGenerationOf(db)),
+        ),
         lastRecoveries: readLastRecoveries(db),
         network: networkStatusOf(config.network, db, instant),
         thermal: thermalStatusOf(config.thermal, db),

@@ -31,11 +31,25 @@ export function formatHistoryTable(
     rows.map((row) => [
       row.checked_at.slice(0, 19).replace('T', ' '),
       row.process_key,
-      row.health,
+      stateCellOf(row),
       row.consecutive_failures === null ? '-' : String(row.consecutive_failures),
       ...heartbeatCells(row),
-      row.recovery_id === null ? (row.action_taken ?? '-') : `${row.action_taken ?? 'recovery'} #${row.recovery_id}`,
+      row.id === null
+        ? 'in memory'
+        : row.recovery_id === null
+          ? (row.action_taken ?? '-')
+          : `${row.action_taken ?? 'recovery'} #${row.recovery_id}`,
       row.reason ?? '',
     ]),
   );
+}
+
+/** The state, and for a row that stands for a run of unchanged checks, how many and until when (`healthy ×60 to 12:59:05`). */
+function stateCellOf(row: CheckHistoryRow): string {
+  if (row.check_count <= 1 || row.last_checked_at === null) return row.health;
+  const until =
+    row.last_checked_at.slice(0, 10) === row.checked_at.slice(0, 10)
+      ? row.last_checked_at.slice(11, 19)
+      : row.last_checked_at.slice(0, 19).replace('T', ' ');
+  return `${row.health} ×${row.check_count} to ${until}`;
 }

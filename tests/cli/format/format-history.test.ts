@@ -5,6 +5,8 @@ import type { CheckHistoryRow } from '../../../src/store/read-state.js';
 
 function row(overrides: Partial<CheckHistoryRow>): CheckHistoryRow {
   return {
+    check_count: 1,
+    last_checked_at: null,
     id: 1,
     process_key: 'web',
     checked_at: '2026-06-30T11:59:35.000000+00:00',

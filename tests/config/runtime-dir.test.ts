@@ -1,0 +1,23 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DEFAULT_RUNTIME_DIR, runtimeDirOf } from '../../src/config/runtime-dir.js';
+
+describe('runtimeDirOf', () => {
+  it('is /run/watchdog for root, whatever XDG_RUNTIME_DIR says', () => {
+    assert.equal(runtimeDirOf({}, 0), DEFAULT_RUNTIME_DIR);
+    assert.equal(runtimeDirOf({ XDG_RUNTIME_DIR: '/run/user/0' }, 0), '/run/watchdog');
+  });
+
+  it("is the user's own runtime folder for a watchdog not run as root", () => {
+    assert.equal(runtimeDirOf({ XDG_RUNTIME_DIR: '/run/user/1000' }, 1000), '/run/user/1000/watchdog');
+    assert.equal(runtimeDirOf({}, 1000), DEFAULT_RUNTIME_DIR);
+  });
+
+  it('takes WATCHDOG_RUNTIME_DIR first, when it is an absolute path', () => {
+    assert.equal(
+      runtimeDirOf({ WATCHDOG_RUNTIME_DIR: '/srv/run', XDG_RUNTIME_DIR: '/run/user/1000' }, 1000),
+      '/srv/run',
+    );
+    assert.equal(runtimeDirOf({ WATCHDOG_RUNTIME_DIR: 'relative/run' }, 0), DEFAULT_RUNTIME_DIR);
+  });
+});

@@ -1,0 +1,202 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import type { CheckHistoryRow } from '../../src/store/read-state.js';
+import type { ProcessStatus } from '../../src/status/build-status.js';
+import { writeConfig } from '../helpers/config-files.js';
+import { heartbeatText, writeFileAt } from '../helpers/heartbeats.js';
+import { killProcessOnCleanup } from '../helpers/owned-processes.js';
+import { runWatchdog } from '../helpers/run-watchdog.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+
+/** A live process of this test's own for heartbeats to name: never signalled by these healthy or below-threshold ticks. */
+function startApp(): number {
+  const child = spawn('sleep', ['300'], { stdio: 'ignore' });
+  assert.ok(child.pid !== undefined);
+  killProcessOnCleanup(child.pid);
+  return child.pid;
+}
+
+/** A device: one app `web`, its unchanged checks waiting in `run/folded.json`. */
+function device(topLevel: Record<string, unknown> = {}): { dir: string; beat: (pid: number, fresh?: boolean) => void } {
+  const dir = makeTempDir();
+  writeConfig(
+    dir,
+    { web: { heartbeat_path: 'hb/web.json', consecutive_failures_threshold: 5 } },
+    { folded_checks_path: 'run/folded.json', ...topLevel },
+  );
+  let iteration = 0;
+  const beat = (pid: number, fresh = true): void => {
+    iteration += 1;
+    const at = new Date(Date.now() - (fresh ? 0 : 3_600_000)).toISOString().replace('Z', '+00:00');
+    writeFileAt(join(dir, 'hb/web.json'), heartbeatText({ process_key: 'web', pid, timestamp: at, iteration }));
+  };
+  return { dir, beat };
+}
+
+async function tick(dir: string): Promise<void> {
+  const result = await runWatchdog(['check'], { cwd: dir });
+  assert.equal(result.code, 0, result.stderr);
+}
+
+function rowsOf(dir: string): CheckHistoryRow[] {
+  const db = new Database(join(dir, 'watchdog.db'), { readonly: true });
+  try {
+    return db.prepare<[], CheckHistoryRow>('SELECT * FROM check_history ORDER BY id').all();
+  } finally {
+    db.close();
+  }
+}
+
+/** The database's file and the frames of its WAL: what a tick wrote to the card shows here (an empty WAL a reader left holds none). */
+function databaseBytes(dir: string): string {
+  const hash = createHash('sha256').update(readFileSync(join(dir, 'watchdog.db')));
+  const wal = join(dir, 'watchdog.db-wal');
+  if (existsSync(wal) && statSync(wal).size > 0) hash.update(readFileSync(wal));
+  return hash.digest('hex');
+}
+
+async function historyJson(dir: string): Promise<CheckHistoryRow[]> {
+  const result = await runWatchdog(['history', 'web', '--json'], { cwd: dir });
+  assert.equal(result.code, 0, result.stderr);
+  return (JSON.parse(result.stdout) as { checks: CheckHistoryRow[] }).checks;
+}
+
+describe('storage writes: unchanged checks wait in memory (docs/storage-writes.md)', () => {
+  it('writes nothing to the database while an app stays healthy, and still shows every check', async () => {
+    const { dir, beat } = device();
+    const pid = startApp();
+    beat(pid);
+    await tick(dir);
+    assert.equal(rowsOf(dir).length, 1, 'the first check of a process is written: it is new');
+    const before = databaseBytes(dir);
+    for (let index = 0; index < 4; index += 1) {
+      beat(pid);
+      await tick(dir);
+    }
+    assert.equal(databaseBytes(dir), before, 'four healthy ticks left the database and its WAL as they were');
+
+    const history = await historyJson(dir);
+    assert.equal(history[0]?.id, null, 'the run waiting in memory comes first');
+    assert.equal(history[0]?.check_count, 4);
+    assert.equal(history[0]?.iteration, 5, 'what the last check saw');
+    assert.equal(history[1]?.check_count, 1);
+    const table = await runWatchdog(['history', 'web'], { cwd: dir });
+    assert.match(table.stdout, /healthy ×4 to \d\d:\d\d:\d\d/);
+    assert.match(table.stdout, /in memory/);
+
+    const status = await runWatchdog(['status', '--json'], { cwd: dir });
+    const [web] = (JSON.parse(status.stdout) as { processes: ProcessStatus[] }).processes;
+    assert.equal(web?.last_check_at, history[0]?.last_checked_at, 'status shows the last check, from memory');
+  });
+
+  it('writes a run as one row before the change that ends it', async () => {
+    const { dir, beat } = device();
+    const pid = startApp();
+    for (let index = 0; index < 4; index += 1) {
+      beat(pid);
+      await tick(dir);
+    }
+    beat(pid, false);
+    await tick(dir);
+    const rows = rowsOf(dir);
+    assert.deepEqual(
+      rows.map((row) => [row.health, row.check_count]),
+      [
+        ['healthy', 1],
+        ['healthy', 3],
+        ['timed_out', 1],
+      ],
+      'the first check, the run of three folded into one row, then the failure after it',
+    );
+    assert.ok(rows[1]?.last_checked_at !== null && rows[1]?.last_checked_at !== undefined);
+    assert.ok(rows[1].last_checked_at < (rows[2]?.checked_at ?? ''));
+    assert.equal(rows[1]?.iteration, 4, 'the run keeps what its last check saw');
+  });
+
+  it('writes a run when it reaches max_folded_checks', async () => {
+    const { dir, beat } = device({ max_folded_checks: 3 });
+    const pid = startApp();
+    for (let index = 0; index < 5; index += 1) {
+      beat(pid);
+      await tick(dir);
+    }
+    assert.deepEqual(
+      rowsOf(dir).map((row) => row.check_count),
+      [1, 3],
+      'the first check, then the three the run reached; the fourth waits in memory',
+    );
+    assert.equal((await historyJson(dir))[0]?.check_count, 1);
+  });
+
+  it('loses only when unchanged checks ran when the file in memory is lost (a power cut), never a row twice', async () => {
+    const { dir, beat } = device();
+    const pid = startApp();
+    for (let index = 0; index < 3; index += 1) {
+      beat(pid);
+      await tick(dir);
+    }
+    // A copy of the file as it was before the flush below: restored after it, as a run killed
+    // between the flush's commit and the file's removal leaves it.
+    copyFileSync(join(dir, 'run/folded.json'), join(dir, 'folded.before'));
+    beat(pid, false);
+    await tick(dir);
+    assert.deepEqual(
+      rowsOf(dir).map((row) => row.check_count),
+      [1, 2, 1],
+    );
+    copyFileSync(join(dir, 'folded.before'), join(dir, 'run/folded.json'));
+    beat(pid);
+    await tick(dir);
+    beat(pid, false);
+    await tick(dir);
+    assert.deepEqual(
+      rowsOf(dir).map((row) => [row.health, row.check_count]),
+      [
+        ['healthy', 1],
+        ['healthy', 2],
+        ['timed_out', 1],
+        ['healthy', 1],
+        ['timed_out', 1],
+      ],
+      'the stale file of an older generation was not written again',
+    );
+
+    // A power cut: the file in memory is gone; the database says what it said.
+    for (let index = 0; index < 2; index += 1) {
+      beat(pid);
+      await tick(dir);
+    }
+    const stateBefore = rowsOf(dir).length;
+    rmSync(join(dir, 'run/folded.json'));
+    beat(pid);
+    await tick(dir);
+    beat(pid, false);
+    await tick(dir);
+    const rows = rowsOf(dir);
+    assert.equal(rows.length, stateBefore + 2, 'the lost run is missing; the next check and the failure are there');
+    assert.deepEqual(
+      rows.slice(-2).map((row) => [row.health, row.check_count]),
+      [
+        ['healthy', 1],
+        ['timed_out', 1],
+      ],
+    );
+    assert.equal(rows.at(-1)?.consecutive_failures, 1, 'the failure counted from the state the database held');
+  });
+
+  it('makes the file in memory readable by root only, in a folder of its own', async () => {
+    const { dir, beat } = device();
+    const pid = startApp();
+    for (let index = 0; index < 2; index += 1) {
+      beat(pid);
+      await tick(dir);
+    }
+    assert.equal(statSync(join(dir, 'run/folded.json')).mode & 0o777, 0o600);
+    assert.equal(statSync(join(dir, 'run')).mode & 0o777, 0o700);
+  });
+});
