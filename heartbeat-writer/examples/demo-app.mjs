@@ -19,7 +19,7 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { HeartbeatWriter } from 'heartbeat-writer';
+import { HeartbeatWriter } from 'edge-watchdog-heartbeat';
 
 const USAGE =
   'usage: demo-app.mjs --heartbeat-dir DIR --key KEY [--interval-ms 1000] ' +

@@ -82,7 +82,7 @@ function requirePlainFilename(filename: string, origin: string): string {
  *
  * @example
  * ```ts
- * import { HeartbeatWriter } from 'heartbeat-writer';
+ * import { HeartbeatWriter } from 'edge-watchdog-heartbeat';
  *
  * const heartbeat = new HeartbeatWriter({ heartbeatDir: '/var/lib/my-app', processKey: 'my_server' });
  * process.once('SIGTERM', () => {

@@ -29,7 +29,7 @@ function runConsumer(script: string, heartbeatDir: string): ConsumerReport {
   return JSON.parse(stdout) as ConsumerReport;
 }
 
-test('ESM: import { HeartbeatWriter } from "heartbeat-writer" loads dist/esm and works', (t) => {
+test('ESM: import { HeartbeatWriter } from "edge-watchdog-heartbeat" loads dist/esm and works', (t) => {
   const dir = makeTempDir(t);
   const report = runConsumer('esm-consumer.mjs', dir);
   assert.equal(report.resolved, pathToFileURL(join(packageDir, 'dist/esm/index.js')).href);
@@ -40,7 +40,7 @@ test('ESM: import { HeartbeatWriter } from "heartbeat-writer" loads dist/esm and
   assert.equal(record.iteration, 2);
 });
 
-test('CommonJS: require("heartbeat-writer") loads dist/cjs and works', (t) => {
+test('CommonJS: require("edge-watchdog-heartbeat") loads dist/cjs and works', (t) => {
   const dir = makeTempDir(t);
   const report = runConsumer('cjs-consumer.cjs', dir);
   assert.equal(report.resolved, join(packageDir, 'dist/cjs/index.js'));
