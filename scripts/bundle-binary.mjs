@@ -107,7 +107,9 @@ export async function bundleBinary({ entry, outdir, validatorSource, validatorIm
     target: 'node20',
     // Loaded from node_modules, and only by the commands that need them: packages a healthy
     // tick never uses (the log writer; the command-line parser for the commands cron does not
-    // run and the mailer, see import-as-require below).
+    // run and the mailer, see import-as-require below). These, the two below and better-sqlite3
+    // (for its addon) are package.json's `dependencies`, all it has: an npm install of the
+    // package fetches nothing else (tests/packaging/install-packages.test.ts).
     external: ['winston', 'winston-transport'],
     // import.meta.url in our sources (package.json's place, createRequire) is the bundle's own,
     // worked out when first read: the tick's path does not read it.
