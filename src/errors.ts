@@ -14,6 +14,7 @@ export type WatchdogErrorCode =
   | 'DB_UNUSABLE'
   | 'UNKNOWN_PROCESS'
   | 'INTERRUPTED'
+  | 'BEAT_FAILED'
   | 'USAGE';
 
 export interface WatchdogErrorOptions {

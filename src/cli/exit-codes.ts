@@ -24,6 +24,7 @@ const EXIT_BY_ERROR: Record<WatchdogErrorCode, number> = {
   UNKNOWN_PROCESS: EXIT.usage,
   USAGE: EXIT.usage,
   INTERRUPTED: EXIT.failed,
+  BEAT_FAILED: EXIT.failed,
 };
 
 export function exitCodeFor(code: WatchdogErrorCode): number {

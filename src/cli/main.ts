@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import { WatchdogError } from '../errors.js';
+import { parseBeatLine } from './parse-beat-line.js';
 import { parseCronCheck } from './parse-cron-check.js';
 import { EXIT } from './exit-codes.js';
 import type { CliIo } from './io.js';
@@ -56,6 +57,15 @@ export async function main(
   if (cron !== undefined) {
     try {
       return await (await import('./commands/check.js')).runCheck(cron, io);
+    } catch (error) {
+      return reportError(error, io);
+    }
+  }
+  // A shell loop's beat, every few seconds: skips yargs too.
+  const beat = parseBeatLine(argv);
+  if (beat !== undefined) {
+    try {
+      return (await import('./commands/beat.js')).runBeat(beat, io);
     } catch (error) {
       return reportError(error, io);
     }
@@ -210,6 +220,40 @@ export async function main(
           default: false,
         }),
       run(async (args) => (await import('./commands/control.js')).runControl('start-all', args, io)),
+    )
+    .command(
+      'beat <key>',
+      "Write the heartbeat of process KEY at its heartbeat_path, for an app that is a shell loop: the PID, the time, the status, the next iteration, and the PID's start time and boot so a reused PID never passes for the app. Atomic; no database, no lock; silent when written.",
+      (command) =>
+        command
+          .positional('key', { type: 'string', description: 'Process key (the one whose heartbeat_path is written)' })
+          .option('pid', {
+            type: 'number',
+            description:
+              "The app's PID. Default: the calling shell's (what $$ is in it); required when the caller is not a shell (cron, systemd, npx, a program)",
+          })
+          .option('status', {
+            type: 'string',
+            description:
+              'The status written: running is healthy; any other (error) is error_status unless healthy_statuses lists it',
+            default: 'running',
+          })
+          .example('$0 beat my_job --pid $$', 'In the shell loop that is the app: one beat per round')
+          .example('$0 beat my_job --pid $$ --status error', 'The loop is alive but its work failed: error_status')
+          .epilogue(
+            'A shell loop that beats (exec it from commands.start, so $$ is the app):\n  while do_work; do watchdog beat my_job --pid $$; sleep 5; done\n\nExit codes: 0 written; 1 not written (no such process, the folder missing or unsafe); 2 usage error, unknown key or no heartbeat_path; 78 config missing or invalid.',
+          )
+          .check((args) => {
+            if (args.pid !== undefined && (!Number.isInteger(args.pid) || args.pid < 1))
+              throw new Error('--pid must be a whole number (a process ID)');
+            return true;
+          }),
+      run(async (args) =>
+        (await import('./commands/beat.js')).runBeat(
+          { config: args.config, key: args.key ?? '', pid: args.pid, status: args.status },
+          io,
+        ),
+      ),
     )
     .command(
       'validate',
