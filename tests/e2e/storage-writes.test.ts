@@ -200,3 +200,26 @@ describe('storage writes: unchanged checks wait in memory (docs/storage-writes.m
     assert.equal(statSync(join(dir, 'run')).mode & 0o777, 0o700);
   });
 });
+
+describe('storage writes: a person’s command after unchanged checks', () => {
+  it('writes the waiting run before the command, so `off` and `on` lose no check and keep the order', async () => {
+    const { dir, beat } = device();
+    const pid = startApp();
+    for (let index = 0; index < 3; index += 1) {
+      beat(pid);
+      await tick(dir);
+    }
+    const off = await runWatchdog(['off', 'web'], { cwd: dir });
+    assert.equal(off.code, 0, off.stderr + off.stdout);
+    const rows = rowsOf(dir);
+    assert.deepEqual(
+      rows.slice(0, 2).map((row) => [row.health, row.check_count]),
+      [
+        ['healthy', 1],
+        ['healthy', 2],
+      ],
+      'the run of two waiting checks is in the database, before what the command wrote',
+    );
+    assert.equal(existsSync(join(dir, 'run/folded.json')), false, 'the file in memory was emptied');
+  });
+});

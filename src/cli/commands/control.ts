@@ -56,6 +56,8 @@ export async function runControl(command: ControlCommand, args: ControlArgs, io:
         dbPath: config.db_path,
         journalPath: config.journal_path,
         fallbackJournalPath: config.fallback_journal_path,
+        // Its first write writes the checks waiting in memory first: they come before the command in the history.
+        foldedChecksPath: config.folded_checks_path,
         logger: log.logger,
         now: () => new Date(),
       });
