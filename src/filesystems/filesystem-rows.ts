@@ -13,6 +13,11 @@ export interface FilesystemFiguresRow {
   read_only: number;
 }
 
+/** A stored row as it may be: its figures null when its last check read none. */
+export type StoredFiguresRow = { [Column in keyof FilesystemFiguresRow]: FilesystemFiguresRow[Column] | null } & {
+  filesystem_key: string;
+};
+
 /**
  * Keeps what a check read. A check that read nothing (folder gone) keeps a row without
  * figures, so the old ones are not shown beside it: a row, not a delete, as the journal a
@@ -40,6 +45,12 @@ export function recordFilesystemFigures(
     figures?.freeBytes ?? null,
     figures === undefined ? null : figures.readOnly ? 1 : 0,
   );
+}
+
+/** Every entry's stored figures row, those of checks that read none included, by key. */
+export function readStoredFigures(db: Store): Map<string, StoredFiguresRow> {
+  const rows = db.prepare<[], StoredFiguresRow>('SELECT * FROM filesystem_figures').all();
+  return new Map(rows.map((row) => [row.filesystem_key, row]));
 }
 
 /** The figures kept for every file system entry whose last check read some, by key. */

@@ -1,11 +1,13 @@
 import type { WatchdogConfig } from '../config/types.js';
 import type { RaiseEvent } from '../notify/watchdog-event.js';
-import { assessAndRecordChecks } from '../recovery/assess-and-record-checks.js';
+import { recordChecksFolding } from '../recovery/record-checks-folding.js';
+import { figuresWorthWriting } from '../filesystems/figures-worth-writing.js';
 import type { RecoveryReport } from '../recovery/run-recovery.js';
 import { graceClockOf } from '../recovery/start-facts.js';
 import type { AuditStore } from '../store/audit-store.js';
 import {
   readFilesystemAlertOpen,
+  readStoredFigures,
   recordFilesystemFigures,
   setFilesystemAlertOpen,
 } from '../filesystems/filesystem-rows.js';
@@ -49,24 +51,29 @@ export async function runFilesystemStage(
     ...read,
   }));
   const clock = graceClockOf(system.processes);
-  const recorded = audit.write((db) => {
-    // Read before the check's row is written: a row new in this check has no alert open.
-    const alertOpen = found.map(({ filesystem }) => readFilesystemAlertOpen(db, filesystem.key));
-    return assessAndRecordChecks(
-      db,
-      checkedAt,
-      found.map(({ filesystem, verdict }) => ({
-        process: assessedFilesystem(filesystem),
-        verdict,
-        kind: 'filesystem' as const,
-      })),
-      clock,
-    ).map((record, index) => ({ ...record, alertOpen: alertOpen[index] }));
-  });
-  audit.write((db) => {
-    for (const { filesystem, read } of found)
-      recordFilesystemFigures(db, filesystem.key, checkedAt, read.kind === 'read' ? read.figures : undefined);
-  });
+  // Read before the check's row is written: a row new in this check has no alert open. Only
+  // the tick writes these rows, under the lock, so reading outside the write is the same read.
+  const alertOpen = found.map(({ filesystem }) => readFilesystemAlertOpen(audit.db, filesystem.key));
+  const recorded = recordChecksFolding(
+    audit,
+    checkedAt,
+    found.map(({ filesystem, verdict }) => ({
+      process: assessedFilesystem(filesystem),
+      verdict,
+      kind: 'filesystem' as const,
+    })),
+    { clock, maxFoldedChecks: config.max_folded_checks },
+  ).map((record, index) => ({ ...record, alertOpen: alertOpen[index] }));
+  // Figures that moved little are not written again (figuresWorthWriting): a healthy tick writes nothing.
+  const stored = readStoredFigures(audit.db);
+  const moved = found.filter(({ filesystem, read }) =>
+    figuresWorthWriting(stored.get(filesystem.key), read.kind === 'read' ? read.figures : undefined),
+  );
+  if (moved.length > 0)
+    audit.write((db) => {
+      for (const { filesystem, read } of moved)
+        recordFilesystemFigures(db, filesystem.key, checkedAt, read.kind === 'read' ? read.figures : undefined);
+    });
   const checks = found.map(({ filesystem, read }, index): FilesystemCheck => {
     const record = recorded[index];
     if (record === undefined) throw new Error(`no recorded check for ${filesystem.key}`);
