@@ -15,13 +15,15 @@ import { NO_RECOVERIES, type Assessment, type GraceClock } from './assess-check.
 import { assessProcess, type AssessedProcess } from './assess-process.js';
 import { previousStateOf, readRecoveryBudget } from './previous-state.js';
 import { foldCheck, isUnchangedCheck } from './fold-check.js';
-import type { FoldedRun } from '../store/folded-checks.js';
+import type { FoldedRun, FoldedUsage } from '../store/folded-checks.js';
 
 export interface CheckToRecord {
   process: AssessedProcess & Pick<ProcessConfig, 'key'>;
   verdict: HealthVerdict;
   /** What the key is (default `process`): a state recorded for the other kind starts afresh. */
   kind?: SubjectKind | undefined;
+  /** What the check measured of an app with resource limits: kept with its run when the check waits in memory. */
+  usage?: FoldedUsage | undefined;
 }
 
 export interface RecordedCheck extends Assessment {
@@ -70,7 +72,7 @@ export function assessAndRecordChecks(
         }
         const weighed = weighCheck(db, check, row, { checkedAt, nowMs, clock });
         if (fold !== undefined && isUnchangedCheck(row, weighed.record, kind))
-          return { ...weighed, unchanged: foldCheck(fold.runs[process.key], row, weighed.record) };
+          return { ...weighed, unchanged: foldCheck(fold.runs[process.key], row, weighed.record, check.usage) };
         const historyId = recordCheck(db, weighed.record);
         // A row made by this check: it says what the key is from now on.
         if (row === undefined) setSubjectKind(db, process.key, kind);
@@ -101,7 +103,10 @@ export function assessUnchangedChecks(
         const row = readProcessState(db, check.process.key);
         const weighed = weighCheck(db, check, row, { checkedAt, nowMs, clock });
         if (!isUnchangedCheck(row, weighed.record, check.kind ?? 'process')) return undefined;
-        unchanged.push({ ...weighed, unchanged: foldCheck(fold.runs[check.process.key], row, weighed.record) });
+        unchanged.push({
+          ...weighed,
+          unchanged: foldCheck(fold.runs[check.process.key], row, weighed.record, check.usage),
+        });
       }
       return unchanged;
     })

@@ -1,4 +1,4 @@
-import type { FoldedRun } from '../store/folded-checks.js';
+import type { FoldedRun, FoldedUsage } from '../store/folded-checks.js';
 import type { ProcessStateRow } from '../store/read-state.js';
 import { identityColumnOf, type CheckRecord } from '../store/record-checks.js';
 import type { SubjectKind } from '../store/subject-kind.js';
@@ -44,7 +44,12 @@ export function isUnchangedCheck(
  * The run an unchanged check belongs to: the key's waiting run extended when it continues
  * the same database row (`after`), else a new run of this one check.
  */
-export function foldCheck(waiting: FoldedRun | undefined, row: ProcessStateRow, record: CheckRecord): FoldedRun {
+export function foldCheck(
+  waiting: FoldedRun | undefined,
+  row: ProcessStateRow,
+  record: CheckRecord,
+  usage?: FoldedUsage,
+): FoldedRun {
   const { verdict } = record;
   const continues = waiting !== undefined && waiting.after === row.last_check_at;
   return {
@@ -56,5 +61,6 @@ export function foldCheck(waiting: FoldedRun | undefined, row: ProcessStateRow, 
     iteration: verdict.iteration ?? null,
     ageSeconds: verdict.heartbeatAgeSeconds ?? null,
     reason: verdict.reason,
+    ...(usage === undefined ? {} : { usage }),
   };
 }

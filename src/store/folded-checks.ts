@@ -30,6 +30,18 @@ export interface FoldedRun {
   iteration: number | null;
   ageSeconds: number | null;
   reason: string;
+  /** What the last check measured of an app with resource limits, and the CPU sample the next rate is taken from. */
+  usage?: FoldedUsage | undefined;
+}
+
+/** A check's measure of an app (src/limits/usage-rows.ts `UsageRecord`), as a run keeps it. */
+export interface FoldedUsage {
+  memoryBytes: number | null;
+  cpuPercent: number | null;
+  descendants: number | null;
+  sample?:
+    | { pid: number; startTicks: number; bootId: string | undefined; cpuTicks: number; uptimeSeconds: number }
+    | undefined;
 }
 
 /** A run as the file holds it: an array, not an object, so 1000 processes' runs take half the bytes. */
@@ -42,6 +54,19 @@ type StoredRun = [
   iteration: number | null,
   ageSeconds: number | null,
   reason: string,
+  usage?: StoredUsage,
+];
+
+/** A measure as the file holds it: memory, CPU, descendants, then the sample (PID, start, boot, CPU ticks, uptime) or nulls. */
+type StoredUsage = [
+  memoryBytes: number | null,
+  cpuPercent: number | null,
+  descendants: number | null,
+  pid: number | null,
+  startTicks: number | null,
+  bootId: string | null,
+  cpuTicks: number | null,
+  uptimeSeconds: number | null,
 ];
 
 /** The file's content. */
@@ -147,8 +172,8 @@ function openInFolder(folder: number, name: string): number {
 
 /** The run an array of the file stands for; `undefined` when it is not one (written by hand, or by another version). */
 function runOf(stored: unknown): FoldedRun | undefined {
-  if (!Array.isArray(stored) || stored.length !== 8) return undefined;
-  const [after, first, last, count, heartbeatTs, iteration, ageSeconds, reason] = stored as unknown[];
+  if (!Array.isArray(stored) || (stored.length !== 8 && stored.length !== 9)) return undefined;
+  const [after, first, last, count, heartbeatTs, iteration, ageSeconds, reason, usage] = stored as unknown[];
   const maybe = (value: unknown, type: 'string' | 'number'): boolean => value === null || typeof value === type;
   if (
     !maybe(after, 'string') ||
@@ -162,7 +187,10 @@ function runOf(stored: unknown): FoldedRun | undefined {
     typeof reason !== 'string'
   )
     return undefined;
+  const measured = usage === undefined ? undefined : usageOf(usage);
+  if (usage !== undefined && measured === undefined) return undefined;
   return {
+    ...(measured === undefined ? {} : { usage: measured }),
     after: after as string | null,
     first,
     last,
@@ -174,8 +202,62 @@ function runOf(stored: unknown): FoldedRun | undefined {
   };
 }
 
+/** The measure an array of the file stands for; `undefined` when it is not one. */
+function usageOf(stored: unknown): FoldedUsage | undefined {
+  if (!Array.isArray(stored) || stored.length !== 8) return undefined;
+  const [memoryBytes, cpuPercent, descendants, pid, startTicks, bootId, cpuTicks, uptimeSeconds] = stored as unknown[];
+  const numberOrNull = (value: unknown): value is number | null => value === null || typeof value === 'number';
+  if (
+    ![memoryBytes, cpuPercent, descendants, pid, startTicks, cpuTicks, uptimeSeconds].every(numberOrNull) ||
+    !(bootId === null || typeof bootId === 'string')
+  )
+    return undefined;
+  const usage: FoldedUsage = {
+    memoryBytes: memoryBytes as number | null,
+    cpuPercent: cpuPercent as number | null,
+    descendants: descendants as number | null,
+  };
+  if (pid === null || startTicks === null || cpuTicks === null || uptimeSeconds === null) return usage;
+  return {
+    ...usage,
+    sample: {
+      pid: pid as number,
+      startTicks: startTicks as number,
+      bootId: (bootId as string | null) ?? undefined,
+      cpuTicks: cpuTicks as number,
+      uptimeSeconds: uptimeSeconds as number,
+    },
+  };
+}
+
 function storedOf(run: FoldedRun): StoredRun {
-  return [run.after, run.first, run.last, run.count, run.heartbeatTs, run.iteration, run.ageSeconds, run.reason];
+  const { usage } = run;
+  const sample = usage?.sample;
+  const measure: StoredUsage | undefined =
+    usage === undefined
+      ? undefined
+      : [
+          usage.memoryBytes,
+          usage.cpuPercent,
+          usage.descendants,
+          sample?.pid ?? null,
+          sample?.startTicks ?? null,
+          sample?.bootId ?? null,
+          sample?.cpuTicks ?? null,
+          sample?.uptimeSeconds ?? null,
+        ];
+  const stored: StoredRun = [
+    run.after,
+    run.first,
+    run.last,
+    run.count,
+    run.heartbeatTs,
+    run.iteration,
+    run.ageSeconds,
+    run.reason,
+  ];
+  if (measure !== undefined) stored.push(measure);
+  return stored;
 }
 
 /** Writes the runs, readable by root only, in a root-only folder made when missing; no fsync: the file is in memory. */
@@ -213,10 +295,34 @@ export function flushFoldedChecks(db: Store, folded: FoldedChecks): number {
     UPDATE process_state SET last_check_at = @last, last_heartbeat_ts = @heartbeatTs, last_iteration = @iteration,
       last_heartbeat_age_seconds = @ageSeconds, last_reason = @reason, last_state_at = @last
     WHERE process_key = @key AND last_check_at IS @after AND last_state_source = 'check'`);
+  // The measure of an app with limits: the sample only when the check took one (else the kept one stays).
+  const measure = db.prepare(`
+    UPDATE process_state SET last_memory_bytes = @memoryBytes, last_cpu_percent = @cpuPercent,
+      last_usage_descendants = @descendants,
+      cpu_sample_pid = COALESCE(@pid, cpu_sample_pid), cpu_sample_start_ticks = COALESCE(@startTicks, cpu_sample_start_ticks),
+      cpu_sample_boot_id = CASE WHEN @pid IS NULL THEN cpu_sample_boot_id ELSE @bootId END,
+      cpu_sample_ticks = COALESCE(@cpuTicks, cpu_sample_ticks),
+      cpu_sample_uptime_seconds = COALESCE(@uptimeSeconds, cpu_sample_uptime_seconds)
+    WHERE process_key = @key AND last_check_at IS @after AND last_state_source = 'check'`);
   const entries = Object.entries(folded.runs);
   for (const [key, run] of entries) {
     const row = { ...run, key, lastOrNull: run.count > 1 ? run.last : null };
     insert.run(row);
+    if (run.usage !== undefined) {
+      const { sample } = run.usage;
+      measure.run({
+        key,
+        after: run.after,
+        memoryBytes: run.usage.memoryBytes,
+        cpuPercent: run.usage.cpuPercent,
+        descendants: run.usage.descendants,
+        pid: sample?.pid ?? null,
+        startTicks: sample?.startTicks ?? null,
+        bootId: sample?.bootId ?? null,
+        cpuTicks: sample?.cpuTicks ?? null,
+        uptimeSeconds: sample?.uptimeSeconds ?? null,
+      });
+    }
     update.run(row);
   }
   if (folded.goodTickAt !== undefined) writeMeta(db, LAST_SUCCESSFUL_TICK_KEY, folded.goodTickAt);
@@ -247,6 +353,13 @@ export function withFoldedChecks(
       last_iteration: run.iteration,
       last_heartbeat_age_seconds: run.ageSeconds,
       last_reason: run.reason,
+      ...(run.usage === undefined
+        ? {}
+        : {
+            last_memory_bytes: run.usage.memoryBytes,
+            last_cpu_percent: run.usage.cpuPercent,
+            last_usage_descendants: run.usage.descendants,
+          }),
     });
   }
   return shown;

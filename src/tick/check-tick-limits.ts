@@ -5,6 +5,7 @@ import { hasLimits } from '../limits/resource-limits.js';
 import { readCpuSample, recordUsage } from '../limits/usage-rows.js';
 import type { AuditWriter } from '../store/audit-writer.js';
 import type { Store } from '../store/open-store.js';
+import type { FoldedChecks } from '../store/folded-checks.js';
 import { readStartedInstance } from '../store/process-control.js';
 import type { ProcStat } from '../system/proc-stat.js';
 import type { ProcessInspector } from '../system/system.js';
@@ -21,19 +22,24 @@ export interface LimitedVerdict {
  * measured (one read of the process table for them all) and judged (src/limits/), its verdict
  * `over_limit` when a healthy heartbeat's app is over a limit. A process without limits costs
  * nothing: a healthy tick reads no more of `/proc` and writes no more rows than before. The
- * started instance and the last CPU sample come from `db`; a database that cannot be read
- * gives none (no rate yet, the heartbeat's app only).
+ * started instance and the last CPU sample come from `db`, or the sample from the run of
+ * unchanged checks waiting in memory (`folded`); a database that cannot be read gives none
+ * (no rate yet, the heartbeat's app only).
  */
 export function checkTickLimits(
   verdicts: readonly { process: ProcessConfig; verdict: HealthVerdict }[],
   db: Store | undefined,
   processes: ProcessInspector,
+  folded?: FoldedChecks,
 ): LimitedVerdict[] {
   let table: ProcStat[] | undefined;
   const once = { ...processes, all: () => (table ??= processes.all()) };
   return verdicts.map(({ process, verdict }) => {
     if (!hasLimits(process)) return { process, verdict, limits: undefined };
-    const limits = checkLimits(process, verdict, limitFactsOf(db, process.key), once);
+    const facts = limitFactsOf(db, process.key);
+    // The sample of a check still waiting in memory is newer than the database's.
+    const waiting = folded?.runs[process.key]?.usage?.sample;
+    const limits = checkLimits(process, verdict, waiting === undefined ? facts : { ...facts, previous: waiting }, once);
     return { process, verdict: applyLimits(verdict, limits), limits };
   });
 }

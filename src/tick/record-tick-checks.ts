@@ -20,7 +20,12 @@ export function recordTickChecks(
   maxFoldedChecks = 1,
 ): { checks: ProcessCheck[]; historyIds: (number | undefined)[] } {
   const clock = graceClockOf(system.processes);
-  const recorded = recordChecksFolding(audit, checkedAt, verdicts, { clock, maxFoldedChecks });
+  const recorded = recordChecksFolding(
+    audit,
+    checkedAt,
+    verdicts.map((check) => ({ ...check, usage: check.limits?.record })),
+    { clock, maxFoldedChecks },
+  );
   const checks = verdicts.map(({ process, limits }, index): ProcessCheck => {
     const record = recorded[index];
     if (record === undefined) throw new Error(`no recorded check for ${process.key}`);

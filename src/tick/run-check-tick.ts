@@ -97,9 +97,13 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
         logger.warn(
           `${formatCount(interrupted, 'recovery', 'recoveries')} ${interrupted === 1 ? 'was' : 'were'} interrupted by the watchdog stopping mid-pipeline; marked interrupted`,
         );
-      const limited = checkTickLimits(verdicts, store.db, system.processes);
+      const limited = checkTickLimits(verdicts, store.db, system.processes, store.folded);
       const { checks, historyIds } = recordTickChecks(limited, checkedAt, store, system, config.max_folded_checks);
-      recordTickUsage(limited, store);
+      // A check that waits in memory keeps its measure with its run: only the others' are written.
+      recordTickUsage(
+        limited.filter((_, index) => historyIds[index] !== undefined),
+        store,
+      );
       reportChecks(checks, checkedAt, logger, raise);
 
       const stage = new TickStage(system.signal);

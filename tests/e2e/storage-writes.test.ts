@@ -33,9 +33,21 @@ function device(topLevel: Record<string, unknown> = {}): { dir: string; beat: (p
   const beat = (pid: number, fresh = true): void => {
     iteration += 1;
     const at = new Date(Date.now() - (fresh ? 0 : 3_600_000)).toISOString().replace('Z', '+00:00');
-    writeFileAt(join(dir, 'hb/web.json'), heartbeatText({ process_key: 'web', pid, timestamp: at, iteration }));
+    // With the writer's identity, as the heartbeat library writes it: an app with limits is measured only then.
+    const text = heartbeatText({ process_key: 'web', pid, timestamp: at, iteration });
+    writeFileAt(join(dir, 'hb/web.json'), JSON.stringify({ ...JSON.parse(text), ...identityOf(pid) }));
   };
   return { dir, beat };
+}
+
+/** `pid_start_ticks` (field 22 of /proc/PID/stat) and `boot_id` of a live process. */
+function identityOf(pid: number): { pid_start_ticks: number; boot_id: string } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return {
+    pid_start_ticks: Number(fields[19]),
+    boot_id: readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim(),
+  };
 }
 
 async function tick(dir: string): Promise<void> {
@@ -221,5 +233,55 @@ describe('storage writes: a person’s command after unchanged checks', () => {
       'the run of two waiting checks is in the database, before what the command wrote',
     );
     assert.equal(existsSync(join(dir, 'run/folded.json')), false, 'the file in memory was emptied');
+  });
+});
+
+describe('storage writes: an app with resource limits', () => {
+  it('keeps its measure with the run in memory: no write, the CPU rate from the sample in memory', async () => {
+    const { dir, beat } = device();
+    writeConfig(
+      dir,
+      {
+        web: {
+          heartbeat_path: 'hb/web.json',
+          consecutive_failures_threshold: 5,
+          max_memory_mb: 100_000,
+          max_cpu_percent: 400,
+        },
+      },
+      { folded_checks_path: 'run/folded.json', max_folded_checks: 4 },
+    );
+    const pid = startApp();
+    beat(pid);
+    await tick(dir);
+    const before = databaseBytes(dir);
+    for (let index = 0; index < 3; index += 1) {
+      beat(pid);
+      await tick(dir);
+    }
+    assert.equal(databaseBytes(dir), before, 'three healthy ticks of a measured app wrote nothing to the database');
+    const status = await runWatchdog(['status', '--json'], { cwd: dir });
+    const [web] = (JSON.parse(status.stdout) as { processes: ProcessStatus[] }).processes;
+    assert.ok(web?.memory_bytes !== null && web?.memory_bytes !== undefined && web.memory_bytes > 0, status.stdout);
+    assert.notEqual(web.cpu_percent, null, 'a CPU rate: taken between samples that waited in memory');
+
+    beat(pid);
+    await tick(dir);
+    const db = new Database(join(dir, 'watchdog.db'), { readonly: true });
+    try {
+      const row = db
+        .prepare<[], { last_memory_bytes: number | null; cpu_sample_pid: number | null }>(
+          "SELECT last_memory_bytes, cpu_sample_pid FROM process_state WHERE process_key = 'web'",
+        )
+        .get();
+      assert.equal(row?.cpu_sample_pid, pid, 'the run of four written with its last measure');
+      assert.ok((row?.last_memory_bytes ?? 0) > 0);
+    } finally {
+      db.close();
+    }
+    assert.deepEqual(
+      rowsOf(dir).map((row) => row.check_count),
+      [1, 4],
+    );
   });
 });
