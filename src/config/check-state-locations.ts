@@ -12,7 +12,7 @@ import type { WatchdogConfig } from './types.js';
  */
 export function checkStateLocations(
   config: Pick<WatchdogConfig, 'db_path' | 'lock_path' | 'journal_path'> &
-    Partial<Pick<WatchdogConfig, 'fallback_journal_path' | 'folded_checks_path'>> &
+    Partial<Pick<WatchdogConfig, 'fallback_journal_path'>> &
     Partial<Pick<WatchdogConfig, 'log_dir' | 'metrics'>>,
   trust: PathTrust = processPathTrust(),
 ): string[] {
@@ -24,7 +24,6 @@ export function checkStateLocations(
   ];
   if (config.fallback_journal_path !== undefined)
     locations.push(['fallback_journal_path', config.fallback_journal_path, {}]);
-  if (config.folded_checks_path !== undefined) locations.push(['folded_checks_path', config.folded_checks_path, {}]);
   if (config.log_dir !== undefined) locations.push(['log_dir', join(config.log_dir, 'watchdog.log'), {}]);
   // Written from a descriptor of its folder, so only that folder must be safe: a folder of
   // another user's above it (Debian's /var/lib/prometheus) does no harm.

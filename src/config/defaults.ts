@@ -27,8 +27,12 @@ export const CONFIG_DEFAULTS = {
   recovery_backoff_seconds: 60,
   /** Rows the audit database could not take wait here, beside the database unless `journal_path` says otherwise. */
   journal_suffix: '.journal',
-  /** Where the journal goes when its own folder refuses rows (full, read-only): a root-only folder of the runtime folder (src/config/runtime-dir.ts), one file per journal. */
-  fallback_journal_dir: 'journals',
+  /**
+   * Where the journal goes when its own folder refuses rows (full, read-only): a root-only
+   * tmpfs folder, one file per journal. Fixed, never from the environment: a person's `off`
+   * kept there must be found by cron's tick, whatever either's environment says.
+   */
+  fallback_journal_dir: '/run/watchdog/journals',
   /** Unchanged checks not yet in the database: a root-only folder of the runtime folder, one file per database (docs/storage-writes.md). */
   folded_checks_dir: 'folded',
   /** A run of unchanged checks goes to the database as one row at the latest after this many checks. */

@@ -50,7 +50,7 @@ export function normalizeConfig(
     journal_path: journalPath,
     fallback_journal_path:
       raw.fallback_journal_path === undefined
-        ? join(runtimeDir, CONFIG_DEFAULTS.fallback_journal_dir, encodeURIComponent(journalPath))
+        ? join(CONFIG_DEFAULTS.fallback_journal_dir, encodeURIComponent(journalPath))
         : resolve(configDir, raw.fallback_journal_path),
     folded_checks_path:
       raw.folded_checks_path === undefined

@@ -234,11 +234,15 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
     opened = identityOf(dbPath);
     replayJournal(real);
   }
-  /** Unchanged checks waiting in memory: only beside a database that takes rows, never beside a stand-in. */
+  /**
+   * Unchanged checks waiting in memory: new ones wait only beside a database that takes rows
+   * (`fold`), and those waiting are written with the next write, to the database or, through
+   * a stand-in, to the journal.
+   */
   const keeper =
-    options.foldedChecksPath !== undefined && real !== undefined && standIn === undefined
-      ? keepFoldedChecks(options.foldedChecksPath, dbPath, real, logger)
-      : undefined;
+    options.foldedChecksPath === undefined
+      ? undefined
+      : keepFoldedChecks(options.foldedChecksPath, dbPath, standIn ?? (real as Store), logger);
 
   function replayJournal(db: Store): void {
     // The oldest first: rows are written back by key, so the newest of each row wins.
@@ -460,8 +464,12 @@ export function openAuditStore(options: AuditStoreOptions): AuditStore {
    * reboot it asked for, SIGKILL after a start) must not lose it.
    */
   function journaled<T>(stand: Store, write: (db: Store) => T): T {
-    const result = stand.transaction(() => write(stand)).immediate();
+    // The runs waiting in memory go with the rows, into the journal: its rows rewrite the
+    // keys' state, after which a run left in the file would no longer fit and be dropped.
+    let flushed: (() => void) | undefined;
+    const result = stand.transaction(() => withFoldedChecks(stand, write, (done) => (flushed = done))).immediate();
     saveJournal(stand);
+    flushed?.();
     return result;
   }
 

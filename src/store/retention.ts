@@ -45,7 +45,10 @@ export function applyRetention(
   const cutoff = format(clampDate(nowMs - retentionDays * 24 * 60 * 60 * 1000));
   return db
     .transaction((): RetentionResult => {
-      const { changes } = db.prepare('DELETE FROM check_history WHERE checked_at < ?').run(cutoff);
+      // A row that stands for a run of checks goes with its last check, not its first.
+      const { changes } = db
+        .prepare('DELETE FROM check_history WHERE COALESCE(last_checked_at, checked_at) < ?')
+        .run(cutoff);
       // Foreign keys are not enforced (SQLite's default), so the actions go first, explicitly.
       const oldRecoveries = "SELECT id FROM recoveries WHERE started_at < ? AND outcome <> 'running'";
       foldIntoBaseline(db, COUNTED_ROWS.recoveries, 'started_at < @cutoff', { cutoff });

@@ -8,16 +8,13 @@ describe('runtimeDirOf', () => {
     assert.equal(runtimeDirOf({ XDG_RUNTIME_DIR: '/run/user/0' }, 0), '/run/watchdog');
   });
 
-  it("is the user's own runtime folder for a watchdog not run as root", () => {
-    assert.equal(runtimeDirOf({ XDG_RUNTIME_DIR: '/run/user/1000' }, 1000), '/run/user/1000/watchdog');
-    assert.equal(runtimeDirOf({}, 1000), DEFAULT_RUNTIME_DIR);
+  it("is the user's own runtime folder by UID, not by XDG_RUNTIME_DIR (cron sets none, a login does)", () => {
+    assert.equal(runtimeDirOf({ XDG_RUNTIME_DIR: '/elsewhere' }, 1000), '/run/user/1000/watchdog');
+    assert.equal(runtimeDirOf({}, 1000), '/run/user/1000/watchdog');
   });
 
   it('takes WATCHDOG_RUNTIME_DIR first, when it is an absolute path', () => {
-    assert.equal(
-      runtimeDirOf({ WATCHDOG_RUNTIME_DIR: '/srv/run', XDG_RUNTIME_DIR: '/run/user/1000' }, 1000),
-      '/srv/run',
-    );
+    assert.equal(runtimeDirOf({ WATCHDOG_RUNTIME_DIR: '/srv/run' }, 1000), '/srv/run');
     assert.equal(runtimeDirOf({ WATCHDOG_RUNTIME_DIR: 'relative/run' }, 0), DEFAULT_RUNTIME_DIR);
   });
 });

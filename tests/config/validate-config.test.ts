@@ -48,8 +48,8 @@ describe('validateConfig: valid configs load', () => {
       db_path: '/var/lib/watchdog/audit.db',
       lock_path: '/run/watchdog/tick.lock',
       journal_path: '/var/lib/watchdog/audit.db.journal',
+      fallback_journal_path: '/run/watchdog/journals/%2Fvar%2Flib%2Fwatchdog%2Faudit.db.journal',
       // Under the runtime folder: /run/watchdog on a device, the test run's own here (src/config/runtime-dir.ts).
-      fallback_journal_path: join(runtimeDirOf(), 'journals', '%2Fvar%2Flib%2Fwatchdog%2Faudit.db.journal'),
       folded_checks_path: join(runtimeDirOf(), 'folded', '%2Fvar%2Flib%2Fwatchdog%2Faudit.db'),
       max_folded_checks: 60,
       log_dir: '/var/log/watchdog',

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import type { CheckHistoryRow } from '../../src/store/read-state.js';
 import type { ProcessStatus } from '../../src/status/build-status.js';
@@ -256,6 +257,8 @@ describe('storage writes: an app with resource limits', () => {
     await tick(dir);
     const before = databaseBytes(dir);
     for (let index = 0; index < 3; index += 1) {
+      // A CPU rate is taken over 1 s at least (MIN_RATE_SECONDS).
+      await delay(1100);
       beat(pid);
       await tick(dir);
     }
@@ -283,5 +286,65 @@ describe('storage writes: an app with resource limits', () => {
       rowsOf(dir).map((row) => row.check_count),
       [1, 4],
     );
+  });
+});
+
+/** How many checks `history web --json` shows, those waiting in memory included. */
+async function checksShown(dir: string): Promise<number> {
+  return (await historyJson(dir)).reduce((sum, row) => sum + row.check_count, 0);
+}
+
+describe('storage writes: what the review broke (each case failed before its fix)', () => {
+  it('keeps the checks waiting in memory when a person runs `reset` between ticks', async () => {
+    const { dir, beat } = device();
+    const pid = startApp();
+    for (let index = 0; index < 4; index += 1) {
+      beat(pid);
+      await tick(dir);
+    }
+    assert.equal(await checksShown(dir), 4);
+    const reset = await runWatchdog(['reset', 'web'], { cwd: dir });
+    assert.equal(reset.code, 0, reset.stderr);
+    assert.equal(await checksShown(dir), 4, 'the three checks waiting in memory are still shown after `reset`');
+    beat(pid);
+    await tick(dir);
+    assert.equal(await checksShown(dir), 5, 'and written, not dropped, by the next tick');
+  });
+
+  it('writes nothing to the database while healthy, with a notify section', async () => {
+    const { dir, beat } = device({
+      notify: { channels: { sms: { type: 'command', command: '/bin/true', events: ['gave_up'] } } },
+    });
+    const pid = startApp();
+    beat(pid);
+    await tick(dir);
+    beat(pid);
+    await tick(dir);
+    const before = databaseBytes(dir);
+    beat(pid);
+    await tick(dir);
+    assert.equal(databaseBytes(dir), before, 'a healthy tick left the database and its WAL as they were');
+  });
+
+  it('does not lose the checks waiting in memory when the database is write-locked for one tick', async () => {
+    const { dir, beat } = device();
+    const pid = startApp();
+    for (let index = 0; index < 4; index += 1) {
+      beat(pid);
+      await tick(dir);
+    }
+    assert.equal(await checksShown(dir), 4);
+    const holder = new Database(join(dir, 'watchdog.db'));
+    holder.exec('BEGIN IMMEDIATE');
+    try {
+      beat(pid);
+      await tick(dir);
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+    beat(pid);
+    await tick(dir);
+    assert.equal(await checksShown(dir), 6, 'the four checks, the one journaled, the one after');
   });
 });
