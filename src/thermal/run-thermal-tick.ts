@@ -2,6 +2,7 @@ import type { Logger } from '../logging/logger.js';
 import type { RaiseEvent } from '../notify/watchdog-event.js';
 import { recordAuditEvent } from '../store/audit-events.js';
 import type { AuditWriter } from '../store/audit-writer.js';
+import { zoneWorthWriting } from './zone-worth-writing.js';
 import type { ThermalConfig } from './config/thermal-types.js';
 import { describeZone } from './describe-zone.js';
 import { judgeThermalZones, type ThermalZoneJudgement } from './judge-thermal-zones.js';
@@ -46,19 +47,20 @@ export function runThermalTick(thermal: ThermalConfig, checkedAt: string, deps: 
     for (const zone of zones) if (zone.level !== 'normal') logThermal(zone, logger);
     return { zones, rootProblem: reading.rootProblem };
   }
-  audit.write((db) => {
-    for (const zone of zones) {
-      writeThermalZone(db, rowOf(zone, checkedAt));
-      if (zone.event !== undefined)
-        recordAuditEvent(db, { at: checkedAt, kind: zone.event, detail: changeDetail(zone) });
-    }
-    // A root that cannot be listed reads no zone: the last levels stay until it can be.
-    if (reading.rootProblem === undefined)
-      forgetOtherThermalZones(
-        db,
-        zones.map((zone) => zone.zone),
-      );
-  });
+  // Only what moved is written: a steady temperature costs the card nothing (zoneWorthWriting).
+  const moved = zones.filter((zone) => zoneWorthWriting(rows.get(zone.zone), zone));
+  // A root that cannot be listed reads no zone: the last levels stay until it can be.
+  const read = new Set(zones.map((zone) => zone.zone));
+  const gone = reading.rootProblem === undefined && [...rows.keys()].some((zone) => !read.has(zone));
+  if (moved.length > 0 || gone)
+    audit.write((db) => {
+      for (const zone of moved) {
+        writeThermalZone(db, rowOf(zone, checkedAt));
+        if (zone.event !== undefined)
+          recordAuditEvent(db, { at: checkedAt, kind: zone.event, detail: changeDetail(zone) });
+      }
+      if (gone) forgetOtherThermalZones(db, [...read]);
+    });
   for (const zone of zones) {
     if (zone.event === undefined) {
       logger.debug(`thermal ${describeZone(zone.zone, zone.type)}: ${zone.level}: ${zone.reason}`);

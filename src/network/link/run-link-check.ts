@@ -1,6 +1,7 @@
 import type { Logger } from '../../logging/logger.js';
 import type { WatchdogEvent } from '../../notify/watchdog-event.js';
 import type { AuditWriter } from '../../store/audit-writer.js';
+import { linkCheckWorthWriting } from './link-check-worth-writing.js';
 import { formatUtcTimestamp } from '../../time/format-utc-timestamp.js';
 import { formatCount } from '../../display/format-count.js';
 import type { NetworkConfig } from '../config/network-types.js';
@@ -64,24 +65,24 @@ export async function runLinkCheck(network: NetworkConfig, deps: LinkCheckDeps):
       details: { rung: null, reason: verdict.reason, failed_checks: before.consecutive_failures },
     });
   }
-  audit.write((db) =>
-    recordNetworkCheck(db, name, {
-      checkedAt,
-      state: verdict.state,
-      reason: verdict.reason,
-      consecutiveFailures,
-      failingSince: isLinkFailure(verdict.state)
-        ? (before.failing_since ?? checkedAt)
-        : verdict.state === 'up'
-          ? null
-          : before.failing_since,
-      seenAt:
-        verdict.state === 'missing' || (verdict.state === 'check_error' && before.seen_at === null)
-          ? before.seen_at
-          : checkedAt,
-      resetLadderFailures: verdict.state === 'up',
-    }),
-  );
+  const check = {
+    checkedAt,
+    state: verdict.state,
+    reason: verdict.reason,
+    consecutiveFailures,
+    failingSince: isLinkFailure(verdict.state)
+      ? (before.failing_since ?? checkedAt)
+      : verdict.state === 'up'
+        ? null
+        : before.failing_since,
+    seenAt:
+      verdict.state === 'missing' || (verdict.state === 'check_error' && before.seen_at === null)
+        ? before.seen_at
+        : checkedAt,
+    resetLadderFailures: verdict.state === 'up',
+  };
+  // A link that stays as it was writes nothing to the card (linkCheckWorthWriting).
+  if (linkCheckWorthWriting(before, check)) audit.write((db) => recordNetworkCheck(db, name, check));
   logVerdict(logger, verdict, consecutiveFailures, network.consecutive_failures_threshold);
   return { before, verdict, consecutiveFailures, decision };
 }
