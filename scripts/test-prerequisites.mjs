@@ -37,6 +37,7 @@ export const TOOLS = [
     why: 'interop tests read and write files the Python Watchdog way; a fault case holds a watchdog by ptrace; a FUSE server that hangs',
   },
   { command: 'openssl', package: 'openssl', why: 'the SMTP STARTTLS tests make a certificate' },
+  { command: 'cc', package: 'gcc', why: 'the power-cut fault cases compile their LD_PRELOAD shim' },
   { command: 'systemd-analyze', package: 'systemd', why: 'the units in deploy/ are verified by systemd itself' },
   { command: 'git', package: 'git', why: '`npm test` checks it left the work tree as it found it' },
   {
@@ -63,6 +64,7 @@ export const INSTALL_ONLY = [
   { package: 'make', why: 'node-gyp, when npm ci compiles better-sqlite3' },
   { package: 'g++', why: 'node-gyp, when npm ci compiles better-sqlite3' },
   { package: 'procps', why: 'ps and pgrep, to look into a run that hangs' },
+  { package: 'libc6-dev', why: 'the C headers `cc` compiles the power-cut shim with' },
 ];
 
 /** Every Debian package the tests and `npm ci` need: what `.ci/run` must install. */
