@@ -14,6 +14,15 @@ import type {
   RecoveryActionRow,
   RecoveryWithActions,
 } from '../../src/store/read-state.js';
+import { readProcessStates } from '../../src/store/read-state.js';
+import { runtimeDirOf } from '../../src/config/runtime-dir.js';
+import {
+  foldedGenerationOf,
+  foldedOfGeneration,
+  readFoldedFile,
+  waitingHistoryRows,
+  withFoldedChecks,
+} from '../../src/store/folded-checks.js';
 import { DEMO_APP, waitForIteration } from './demo-app.js';
 import { startPidNamespace, type NsProcessState, type NsRunResult, type PidNamespace } from './pid-namespace.js';
 import { WATCHDOG_BIN } from './run-watchdog.js';
@@ -167,16 +176,30 @@ export function recoveriesIn(dbPath: string): RecoveryWithActions[] {
   });
 }
 
-/** Every check, oldest first. */
+/** Every check, oldest first: those waiting in memory included, a folded row once per check it stands for. */
 export function checksIn(dbPath: string): CheckHistoryRow[] {
-  return readDb(dbPath, (db) => db.prepare<[], CheckHistoryRow>('SELECT * FROM check_history ORDER BY id').all());
+  // Read before the database, as `history` does: a flush in between is then seen as such.
+  const waiting = readFoldedFile(foldedPathOf(dbPath), dbPath);
+  return readDb(dbPath, (db) => {
+    const rows = db.prepare<[], CheckHistoryRow>('SELECT * FROM check_history ORDER BY id').all();
+    const folded = foldedOfGeneration(waiting, dbPath, foldedGenerationOf(db));
+    const runs = waitingHistoryRows(folded, readProcessStates(db)).reverse();
+    // A row that stands for a run of unchanged checks counts once per check.
+    return [...rows, ...runs].flatMap((row) => Array.from({ length: row.check_count }, () => row));
+  });
 }
 
-/** The process's `process_state` row. */
+/** The process's `process_state` row, as `status` shows it: its last check may be one waiting in memory. */
 export function processStateIn(dbPath: string, key = 'app'): ProcessStateRow | undefined {
+  const waiting = readFoldedFile(foldedPathOf(dbPath), dbPath);
   return readDb(dbPath, (db) =>
-    db.prepare<[string], ProcessStateRow>('SELECT * FROM process_state WHERE process_key = ?').get(key),
+    withFoldedChecks(readProcessStates(db), foldedOfGeneration(waiting, dbPath, foldedGenerationOf(db))).get(key),
   );
+}
+
+/** Where the watchdog keeps the database's unchanged checks by default (src/config/normalize-config.ts). */
+function foldedPathOf(dbPath: string): string {
+  return join(runtimeDirOf(), 'folded', encodeURIComponent(dbPath));
 }
 
 /** The row counts of the audit tables. */
