@@ -7,12 +7,13 @@
 //
 // BENCH_RUNS rounds (default 200) after BENCH_WARMUP (default 3), with BENCH_PROCESSES
 // healthy processes (default 1). Each build ticks in a folder of its own (config, heartbeats
-// naming this process, database) under a fresh temporary folder, removed at the end. Prints,
+// naming this process, database) under a fresh temporary folder, its unchanged checks waiting
+// in a private folder in /dev/shm (bench/measure.mjs), both removed at the end. Prints,
 // for each, the median, its ratio to bare node and what it adds to bare node.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { interleave, refreshHeartbeats, timed, writeHealthyConfig } from './measure.mjs';
+import { interleave, refreshHeartbeats, timed, useRuntimeDir, writeHealthyConfig } from './measure.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
@@ -24,6 +25,7 @@ if (bins.length === 0) {
 }
 
 const work = mkdtempSync(join(tmpdir(), 'watchdog-compare-'));
+const runtimeDir = useRuntimeDir(work);
 try {
   const measures = { 'node -e 0': () => timed(process.execPath, ['-e', '0']) };
   bins.forEach((bin, index) => {
@@ -43,4 +45,5 @@ try {
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
+  rmSync(runtimeDir, { recursive: true, force: true });
 }

@@ -1,7 +1,7 @@
 // How the benchmarks time things, shared by `npm run bench` (bench/run.mjs) and the
 // head-to-head comparison of builds (bench/compare.mjs).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /**
@@ -10,6 +10,22 @@ import { dirname, join } from 'node:path';
  * such setting, and the floor would hide the tick's own cost.
  */
 export const ENV = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'NODE_EXTRA_CA_CERTS'));
+
+/**
+ * Makes the watchdog's runtime folder of this run (where unchanged checks wait, in memory:
+ * docs/storage-writes.md) and names it in ENV (WATCHDOG_RUNTIME_DIR): a private folder
+ * (0700) in /dev/shm, a tmpfs as /run is on a device, else in `fallback`. Without it a
+ * tick run as root would write the machine's own /run/watchdog, and one not run as root,
+ * finding no folder it may write, would write every check to the database. Returns the
+ * folder, which the caller removes.
+ */
+export function useRuntimeDir(fallback) {
+  const dir = existsSync('/dev/shm')
+    ? mkdtempSync('/dev/shm/watchdog-bench-')
+    : mkdtempSync(join(fallback, 'runtime-'));
+  ENV.WATCHDOG_RUNTIME_DIR = dir;
+  return dir;
+}
 
 /** Milliseconds one run of `command args` takes, start to exit; it must exit 0. */
 export function timed(command, args) {

@@ -7,6 +7,8 @@
 //
 // Each figure is the median of RUNS runs after WARMUP runs; figures that are compared are
 // measured interleaved (one of each per round), so a noisy neighbour slows both alike.
+// Unchanged checks wait in a private folder in /dev/shm (a tmpfs, as /run on a device),
+// never the machine's /run.
 // Prints a table and writes bench/results.json (the figures, the targets, the machine).
 import { spawn, spawnSync } from 'node:child_process';
 import {
@@ -26,7 +28,15 @@ import { cpus, totalmem, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { ENV, interleave as interleaveRuns, median, refreshHeartbeats, timed, writeHealthyConfig } from './measure.mjs';
+import {
+  ENV,
+  interleave as interleaveRuns,
+  median,
+  refreshHeartbeats,
+  timed,
+  useRuntimeDir,
+  writeHealthyConfig,
+} from './measure.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The binary measured: this build's, or another's (BENCH_BIN, to compare a change with what it replaces). */
@@ -42,6 +52,7 @@ const VERIFY_DELAY_SECONDS = 0.5;
 
 const work = mkdtempSync(join(tmpdir(), 'watchdog-bench-'));
 chmodSync(work, 0o755);
+const runtimeDir = useRuntimeDir(work);
 const started = [];
 
 try {
@@ -55,6 +66,7 @@ try {
     }
   }
   rmSync(work, { recursive: true, force: true });
+  rmSync(runtimeDir, { recursive: true, force: true });
 }
 
 function main() {
