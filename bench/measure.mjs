@@ -2,7 +2,7 @@
 // head-to-head comparison of builds (bench/compare.mjs).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 /**
  * The environment of every run: this one, less NODE_EXTRA_CA_CERTS, which makes every
@@ -68,15 +68,19 @@ export function median(values) {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-/** Writes, in `dir`, a config of `count` healthy processes and their heartbeats; returns the config's path. */
-export function writeHealthyConfig(dir, count) {
-  mkdirSync(join(dir, 'hb'), { recursive: true, mode: 0o755 });
+/**
+ * Writes, in `dir`, a config of `count` healthy processes and their heartbeats (in `dir`/hb,
+ * or in `heartbeatDir`); returns the config's path.
+ */
+export function writeHealthyConfig(dir, count, { heartbeatDir } = {}) {
+  mkdirSync(dir, { recursive: true, mode: 0o755 });
+  mkdirSync(heartbeatDir ?? join(dir, 'hb'), { recursive: true, mode: 0o755 });
   const processes = {};
   for (let index = 0; index < count; index += 1) {
     processes[`app_${index}`] = {
       display_name: `App ${index}`,
       timeout_seconds: 3600,
-      heartbeat_path: `hb/app_${index}.json`,
+      heartbeat_path: heartbeatDir === undefined ? `hb/app_${index}.json` : join(heartbeatDir, `app_${index}.json`),
       enabled: true,
       commands: { start: 'exec sleep 300' },
       recovery_actions: ['kill', 'start'],
@@ -88,13 +92,18 @@ export function writeHealthyConfig(dir, count) {
   return config;
 }
 
-/** Fresh heartbeats naming this (live) process, as the apps would have written them. */
-export function refreshHeartbeats(config) {
+/**
+ * Fresh heartbeats naming this (live) process, as the apps would have written them; those
+ * of the keys in `stale` two hours old (a failing check: the configs' timeout is an hour).
+ */
+export function refreshHeartbeats(config, { stale = [] } = {}) {
   const { processes } = JSON.parse(readFileSync(config, 'utf8'));
-  const timestamp = new Date().toISOString().replace('Z', '+00:00');
+  const now = Date.now();
+  const at = (ms) => new Date(ms).toISOString().replace('Z', '+00:00');
   for (const [key, entry] of Object.entries(processes)) {
+    const timestamp = stale.includes(key) ? at(now - 2 * 3600 * 1000) : at(now);
     writeFileSync(
-      join(dirname(config), entry.heartbeat_path),
+      resolve(dirname(config), entry.heartbeat_path),
       JSON.stringify({ process_key: key, pid: process.pid, timestamp, status: 'running', iteration: 1 }),
     );
   }

@@ -7,9 +7,10 @@
 //
 // Each figure is the median of RUNS runs after WARMUP runs; figures that are compared are
 // measured interleaved (one of each per round), so a noisy neighbour slows both alike.
-// Unchanged checks wait in a private folder in /dev/shm (a tmpfs, as /run on a device),
-// never the machine's /run.
-// Prints a table and writes bench/results.json (the figures, the targets, the machine).
+// Then what a tick writes, under strace (bench/storage-writes.mjs): bytes and syncs per tick,
+// to storage and to memory. Unchanged checks wait in a private folder in /dev/shm (a tmpfs,
+// as /run on a device), never the machine's /run.
+// Prints the tables and writes bench/results.json (the figures, the targets, the machine).
 import { spawn, spawnSync } from 'node:child_process';
 import {
   chmodSync,
@@ -25,7 +26,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import {
@@ -37,6 +38,8 @@ import {
   useRuntimeDir,
   writeHealthyConfig,
 } from './measure.mjs';
+import { BEFORE_CONSTANTS, measureStorageWrites, TARGETS } from './storage-writes.mjs';
+import { straceStatus } from './writes.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The binary measured: this build's, or another's (BENCH_BIN, to compare a change with what it replaces). */
@@ -49,6 +52,13 @@ const HISTORY_ROWS = Number(process.env.BENCH_HISTORY_ROWS ?? 1_000_000);
 const BEATS = 20_000;
 const STACK_ONLY = `const Database = require(${JSON.stringify(join(ROOT, 'node_modules', 'better-sqlite3'))}); require(${JSON.stringify(join(ROOT, 'node_modules', 'proper-lockfile'))}); new Database(':memory:').close();`;
 const VERIFY_DELAY_SECONDS = 0.5;
+/** Healthy ticks traced for the storage writes: 60, so that one flush of the waiting checks falls inside. */
+const WRITE_TICKS = Number(process.env.BENCH_WRITE_TICKS ?? 60);
+/** Ticks traced with a failing check, and back to healthy. */
+const WRITE_CHANGES = Number(process.env.BENCH_WRITE_CHANGES ?? 10);
+/** A build from before unchanged checks were folded (`edb9fb5`), measured beside this one; else the constants. */
+const BEFORE_BIN = process.env.BENCH_BEFORE_BIN;
+const WRITE_HEADER = ['what', 'to storage', 'syncs', 'to memory (tmpfs)', 'pipes, other', '/proc/PID/io', 'target'];
 
 const work = mkdtempSync(join(tmpdir(), 'watchdog-bench-'));
 chmodSync(work, 0o755);
@@ -184,6 +194,25 @@ function main() {
   ];
   printTable(['what', 'median', 'ratio', 'target'], rows);
 
+  const strace = straceStatus();
+  let writes = null;
+  let writeRows = [];
+  if (strace.missing === undefined) {
+    writes = measureStorageWrites({
+      bin: BIN,
+      beforeBin: BEFORE_BIN,
+      work,
+      runtimeDir,
+      ticks: WRITE_TICKS,
+      changes: WRITE_CHANGES,
+    });
+    writeRows = storageRows(writes);
+    console.log(
+      `\nstorage writes per tick (${strace.version}; database in ${work} on the disk; heartbeats and waiting checks in ${runtimeDir}, a tmpfs)`,
+    );
+    printTable(WRITE_HEADER, writeRows);
+  } else console.log(`\nstorage writes: skipped, ${strace.missing}`);
+
   const results = {
     date: new Date().toISOString(),
     machine: {
@@ -212,6 +241,20 @@ function main() {
       memory_1000_vs_node: memory['tick, 1000 processes'] / memory['node -e 0'],
     },
     table: rows,
+    storage_writes:
+      writes === null
+        ? { skipped: strace.missing }
+        : {
+            strace: strace.version,
+            ticks: WRITE_TICKS,
+            changes: WRITE_CHANGES,
+            before_bin: BEFORE_BIN ?? null,
+            before_constants: BEFORE_CONSTANTS,
+            targets: TARGETS,
+            ...withoutPaths(writes),
+            paths_total: pathsOf(writes),
+          },
+    storage_writes_table: writeRows.length === 0 ? null : [WRITE_HEADER, ...writeRows],
   };
   writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`);
   console.log(
@@ -269,7 +312,7 @@ function readFloorMs(config) {
   };
   const start = process.hrtime.bigint();
   for (const entry of Object.values(processes)) {
-    const length = readAll(join(dirname(config), entry.heartbeat_path));
+    const length = readAll(resolve(dirname(config), entry.heartbeat_path));
     const { pid } = JSON.parse(buffer.toString('utf8', 0, length));
     readAll(`/proc/${pid}/status`);
   }
@@ -377,6 +420,126 @@ function beatCost(folder) {
   const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: ENV });
   if (result.status !== 0) throw new Error(`beat benchmark failed: ${result.stderr}`);
   return JSON.parse(result.stdout);
+}
+
+/** The storage-writes table: bytes per tick (mean unless said), syncs per tick, and the targets. */
+function storageRows(writes) {
+  const all = (figures) => figures.storage + figures.memory + figures.other;
+  const row = (what, figures, target = '') => [
+    what,
+    bytes(figures.storage),
+    figures.syncs.toFixed(2),
+    bytes(figures.memory),
+    bytes(figures.other),
+    bytes(figures.io_block),
+    target,
+  ];
+  const before = (count) => {
+    const measured = writes[`before_${count}`];
+    return measured === undefined
+      ? { bytes: BEFORE_CONSTANTS[count].bytes, syncs: BEFORE_CONSTANTS[count].syncs, measured: false }
+      : { bytes: all(measured.mean), syncs: measured.mean.syncs, measured: true, figures: measured.mean };
+  };
+  const one = writes.healthy_1;
+  const thousand = writes.healthy_1000;
+  const met = (ok) => (ok ? '**met**' : '**not met**');
+  const oneAll = all(one.mean);
+  // Against the lead's figure, the smaller of the two befores (a fresh database; the
+  // measured one grows with the history, a row per process per tick): the stricter target.
+  const share = all(thousand.mean) / BEFORE_CONSTANTS[1000].bytes;
+  const flushes = (summary) => (summary.folds ? `, ${summary.flushes} flush` : ', no folding');
+  const rows = [
+    row(
+      `healthy tick, 1 process: mean of ${one.ticks}${flushes(one)}`,
+      one.mean,
+      `≤ 4 KiB, ≤ 1 sync (all bytes: ${bytes(oneAll)}): ${met(oneAll <= TARGETS.bytes1 && one.mean.syncs <= TARGETS.syncs1)}`,
+    ),
+    row(`healthy tick, 1 process: median of ${one.ticks}`, one.median),
+    row(`healthy tick, 1 process: worst of ${one.ticks}`, { ...one.worst, syncs: one.most_syncs }),
+    row(
+      `healthy tick, 1 process, lock_path on the tmpfs: median of ${writes.healthy_1_lock_in_memory.ticks}`,
+      writes.healthy_1_lock_in_memory.median,
+      '(reference)',
+    ),
+    row(
+      `healthy tick, 1000 processes: mean of ${thousand.ticks}${flushes(thousand)}`,
+      thousand.mean,
+      `≤ 25 % of ${bytes(BEFORE_CONSTANTS[1000].bytes)} (all bytes: ${(share * 100).toFixed(1)} %): ${met(share <= TARGETS.share1000)}`,
+    ),
+    row(`healthy tick, 1000 processes: median of ${thousand.ticks}`, thousand.median),
+    row(`healthy tick, 1000 processes: worst of ${thousand.ticks}`, {
+      ...thousand.worst,
+      syncs: thousand.most_syncs,
+    }),
+    row(
+      `healthy tick, 1000 processes, heartbeats on the disk: median of ${writes.healthy_1000_heartbeats_on_disk.ticks}`,
+      writes.healthy_1000_heartbeats_on_disk.median,
+      '(reference)',
+    ),
+  ];
+  for (const count of [1, 1000]) {
+    const was = before(count);
+    const label = `before (edb9fb5), healthy tick, ${count} process${count === 1 ? '' : 'es'}`;
+    rows.push(
+      was.measured
+        ? row(`${label}: mean of ${writes[`before_${count}`].ticks}`, was.figures, '(reference)')
+        : [`${label} (constant, all bytes)`, bytes(was.bytes), was.syncs.toFixed(2), '', '', '', '(reference)'],
+    );
+  }
+  for (const count of [1, 1000]) {
+    const changing = writes[`changing_${count}`];
+    const of = count === 1 ? '1 process' : 'one of 1000 processes';
+    rows.push(
+      row(`failing check (below threshold), ${of}: median of ${changing.failing.ticks}`, changing.failing.median),
+      row(`back to healthy, ${of}: median of ${changing.recovered.ticks}`, changing.recovered.median),
+    );
+  }
+  return rows;
+}
+
+/** The storage figures without each tick's paths, for results.json (paths are summed apart). */
+function withoutPaths(writes) {
+  return Object.fromEntries(Object.entries(writes).map(([name, value]) => [name, stripPaths(value)]));
+}
+
+function stripPaths(value) {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => key !== 'paths_total')
+      .map(([key, inner]) => [key, stripPaths(inner)]),
+  );
+}
+
+/** Each measure's bytes and syncs per path, per tick, the temporary folders named by what they are. */
+function pathsOf(writes) {
+  const name = (path) =>
+    path
+      .replace(work, '$BENCH')
+      .replace(runtimeDir, '$RUNTIME')
+      .replace(/\[\d+\]/, '')
+      .replace(/\.[\w-]{12}\.tmp$/, '.*.tmp');
+  const perTick = (summary) => {
+    const paths = {};
+    for (const [path, entry] of Object.entries(summary.paths_total)) {
+      const total = (paths[name(path)] ??= { place: entry.place, bytes: 0, syncs: 0 });
+      total.bytes += entry.bytes / summary.ticks;
+      total.syncs += entry.syncs / summary.ticks;
+    }
+    return paths;
+  };
+  const result = {};
+  for (const [measure, value] of Object.entries(writes)) {
+    if (value.paths_total !== undefined) result[measure] = perTick(value);
+    else
+      for (const [part, summary] of Object.entries(value))
+        if (summary?.paths_total) result[`${measure}.${part}`] = perTick(summary);
+  }
+  return result;
+}
+
+function bytes(value) {
+  return `${Math.round(value).toLocaleString('en')} B`;
 }
 
 function ms(value) {
