@@ -1,14 +1,4 @@
-import {
-  closeSync,
-  constants,
-  fchmodSync,
-  fchownSync,
-  fstatSync,
-  openSync,
-  renameSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, constants, fstatSync, openSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { systemErrorCode } from '../errors.js';
 import { formatMode, writableByOthers } from './file-trust.js';
@@ -17,6 +7,7 @@ import { PROCESS_LINK_TRUST, reachFolder } from './open-file-safely.js';
 import { readToScratch } from './read-to-scratch.js';
 import { UnsafePathError } from './unsafe-path-error.js';
 import { closeFolder, inFolder } from './walk-path.js';
+import { writeAndRename } from './write-and-rename.js';
 
 /** The largest file read back as the previous contents (a heartbeat's limit). */
 const MAX_PREVIOUS_BYTES = 64 * 1024;
@@ -68,27 +59,7 @@ export function replaceFileInFolder(
       );
     const text = render(readCurrent(inFolder(folder, name)));
     const giveTo = asRoot && stat.uid !== 0 && stat.uid !== trust.ownUid ? stat : undefined;
-    // Lazily: node:crypto is not needed by anything else a beat does.
-    const suffix = process.getBuiltinModule('node:crypto').randomBytes(9).toString('base64url');
-    const temporary = inFolder(folder, `.${name}.${suffix}.tmp`);
-    const fd = openSync(
-      temporary,
-      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
-      mode,
-    );
-    try {
-      try {
-        if (giveTo !== undefined) fchownSync(fd, giveTo.uid, giveTo.gid);
-        fchmodSync(fd, mode);
-        writeSync(fd, text);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(temporary, inFolder(folder, name));
-    } catch (error) {
-      removeQuietly(temporary);
-      throw error;
-    }
+    writeAndRename(folder, name, text, { mode, sync: false, owner: giveTo });
   } finally {
     closeFolder(folder);
   }
@@ -111,13 +82,5 @@ function readCurrent(name: string): string | undefined {
     return readToScratch(fd, MAX_PREVIOUS_BYTES).toString('utf8');
   } finally {
     closeSync(fd);
-  }
-}
-
-function removeQuietly(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch (error) {
-    if (systemErrorCode(error) !== 'ENOENT') throw error;
   }
 }

@@ -1,9 +1,8 @@
-import { closeSync, constants, fchmodSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { systemErrorCode } from '../errors.js';
 import type { LinkTrust } from './link-trust.js';
 import { PROCESS_LINK_TRUST, reachTrustedFolder } from './open-file-safely.js';
-import { closeFolder, inFolder } from './walk-path.js';
+import { closeFolder } from './walk-path.js';
+import { writeAndRename } from './write-and-rename.js';
 
 /**
  * Replaces the file at `path` with `text` atomically: a temporary file beside it, then a
@@ -31,36 +30,8 @@ export function replaceFile(
   const name = basename(path);
   const folder = reachTrustedFolder(dirname(resolve(path)), { trust, createMode }, `${name} is not written there`);
   try {
-    // Lazily: node:crypto costs a healthy tick that writes no file 0.2 ms to load.
-    const suffix = process.getBuiltinModule('node:crypto').randomBytes(9).toString('base64url');
-    const temporary = inFolder(folder, `.${name}.${suffix}.tmp`);
-    const fd = openSync(
-      temporary,
-      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
-      mode,
-    );
-    try {
-      try {
-        fchmodSync(fd, mode);
-        writeSync(fd, text);
-        if (sync) fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(temporary, inFolder(folder, name));
-    } catch (error) {
-      removeQuietly(temporary);
-      throw error;
-    }
+    writeAndRename(folder, name, text, { mode, sync });
   } finally {
     closeFolder(folder);
-  }
-}
-
-function removeQuietly(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch (error) {
-    if (systemErrorCode(error) !== 'ENOENT') throw error;
   }
 }
