@@ -51,6 +51,14 @@ function identityOf(pid: number): { pid_start_ticks: number; boot_id: string } {
   };
 }
 
+/** `count` ticks, each after a fresh beat of `pid`. */
+async function healthyTicks(dir: string, beat: (pid: number) => void, pid: number, count: number): Promise<void> {
+  for (let index = 0; index < count; index += 1) {
+    beat(pid);
+    await tick(dir);
+  }
+}
+
 async function tick(dir: string): Promise<void> {
   const result = await runWatchdog(['check'], { cwd: dir });
   assert.equal(result.code, 0, result.stderr);
@@ -87,10 +95,7 @@ describe('storage writes: unchanged checks wait in memory (docs/storage-writes.m
     await tick(dir);
     assert.equal(rowsOf(dir).length, 1, 'the first check of a process is written: it is new');
     const before = databaseBytes(dir);
-    for (let index = 0; index < 4; index += 1) {
-      beat(pid);
-      await tick(dir);
-    }
+    await healthyTicks(dir, beat, pid, 4);
     assert.equal(databaseBytes(dir), before, 'four healthy ticks left the database and its WAL as they were');
 
     const history = await historyJson(dir);
@@ -110,10 +115,7 @@ describe('storage writes: unchanged checks wait in memory (docs/storage-writes.m
   it('writes a run as one row before the change that ends it', async () => {
     const { dir, beat } = device();
     const pid = startApp();
-    for (let index = 0; index < 4; index += 1) {
-      beat(pid);
-      await tick(dir);
-    }
+    await healthyTicks(dir, beat, pid, 4);
     beat(pid, false);
     await tick(dir);
     const rows = rowsOf(dir);
@@ -134,10 +136,7 @@ describe('storage writes: unchanged checks wait in memory (docs/storage-writes.m
   it('writes a run when it reaches max_folded_checks', async () => {
     const { dir, beat } = device({ max_folded_checks: 3 });
     const pid = startApp();
-    for (let index = 0; index < 5; index += 1) {
-      beat(pid);
-      await tick(dir);
-    }
+    await healthyTicks(dir, beat, pid, 5);
     assert.deepEqual(
       rowsOf(dir).map((row) => row.check_count),
       [1, 3],
@@ -149,10 +148,7 @@ describe('storage writes: unchanged checks wait in memory (docs/storage-writes.m
   it('loses only when unchanged checks ran when the file in memory is lost (a power cut), never a row twice', async () => {
     const { dir, beat } = device();
     const pid = startApp();
-    for (let index = 0; index < 3; index += 1) {
-      beat(pid);
-      await tick(dir);
-    }
+    await healthyTicks(dir, beat, pid, 3);
     // A copy of the file as it was before the flush below: restored after it, as a run killed
     // between the flush's commit and the file's removal leaves it.
     copyFileSync(join(dir, 'run/folded.json'), join(dir, 'folded.before'));
@@ -180,10 +176,7 @@ describe('storage writes: unchanged checks wait in memory (docs/storage-writes.m
     );
 
     // A power cut: the file in memory is gone; the database says what it said.
-    for (let index = 0; index < 2; index += 1) {
-      beat(pid);
-      await tick(dir);
-    }
+    await healthyTicks(dir, beat, pid, 2);
     const stateBefore = rowsOf(dir).length;
     rmSync(join(dir, 'run/folded.json'));
     beat(pid);
@@ -205,10 +198,7 @@ describe('storage writes: unchanged checks wait in memory (docs/storage-writes.m
   it('makes the file in memory readable by root only, in a folder of its own', async () => {
     const { dir, beat } = device();
     const pid = startApp();
-    for (let index = 0; index < 2; index += 1) {
-      beat(pid);
-      await tick(dir);
-    }
+    await healthyTicks(dir, beat, pid, 2);
     assert.equal(statSync(join(dir, 'run/folded.json')).mode & 0o777, 0o600);
     assert.equal(statSync(join(dir, 'run')).mode & 0o777, 0o700);
   });
@@ -218,10 +208,7 @@ describe('storage writes: a person’s command after unchanged checks', () => {
   it('writes the waiting run before the command, so `off` and `on` lose no check and keep the order', async () => {
     const { dir, beat } = device();
     const pid = startApp();
-    for (let index = 0; index < 3; index += 1) {
-      beat(pid);
-      await tick(dir);
-    }
+    await healthyTicks(dir, beat, pid, 3);
     const off = await runWatchdog(['off', 'web'], { cwd: dir });
     assert.equal(off.code, 0, off.stderr + off.stdout);
     const rows = rowsOf(dir);
@@ -298,10 +285,7 @@ describe('storage writes: what the review broke (each case failed before its fix
   it('keeps the checks waiting in memory when a person runs `reset` between ticks', async () => {
     const { dir, beat } = device();
     const pid = startApp();
-    for (let index = 0; index < 4; index += 1) {
-      beat(pid);
-      await tick(dir);
-    }
+    await healthyTicks(dir, beat, pid, 4);
     assert.equal(await checksShown(dir), 4);
     const reset = await runWatchdog(['reset', 'web'], { cwd: dir });
     assert.equal(reset.code, 0, reset.stderr);
@@ -329,10 +313,7 @@ describe('storage writes: what the review broke (each case failed before its fix
   it('does not lose the checks waiting in memory when the database is write-locked for one tick', async () => {
     const { dir, beat } = device();
     const pid = startApp();
-    for (let index = 0; index < 4; index += 1) {
-      beat(pid);
-      await tick(dir);
-    }
+    await healthyTicks(dir, beat, pid, 4);
     assert.equal(await checksShown(dir), 4);
     const holder = new Database(join(dir, 'watchdog.db'));
     holder.exec('BEGIN IMMEDIATE');
