@@ -43,7 +43,27 @@ export const TOOLS = [
   {
     command: 'prometheus-node-exporter',
     package: 'prometheus-node-exporter',
-    why: 'the metrics test has node_exporter read the textfile',
+    why: 'the metrics and fleet-alerting tests have node_exporter read the textfile',
+  },
+  {
+    command: 'promtool',
+    package: 'prometheus',
+    why: 'the shipped alerting rules are checked and unit-tested by promtool',
+  },
+  {
+    command: 'prometheus',
+    package: 'prometheus',
+    why: 'the fleet-alerting test has Prometheus scrape the textfile and evaluate the shipped rules',
+  },
+  {
+    command: 'amtool',
+    package: 'prometheus-alertmanager',
+    why: 'the shipped Alertmanager example is checked by amtool',
+  },
+  {
+    command: 'prometheus-alertmanager',
+    package: 'prometheus-alertmanager',
+    why: 'the fleet-alerting test has Alertmanager route the alerts to a webhook',
   },
 ];
 
