@@ -6,7 +6,7 @@
 // Alertmanager runs without its cluster (gossip) listener.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { systemErrorCode } from '../../src/errors.js';
@@ -22,6 +22,8 @@ export interface Engine {
   address: string;
   /** `http://127.0.0.1:PORT`. */
   url: string;
+  /** The engine's PID, which leads its process group. */
+  pid: number;
   /** The engine's own log (its standard error), the last 64 KiB: what a failure message shows. */
   log(): string;
   /** Stops the process group (SIGTERM, then SIGKILL after 5 s) and waits for the engine's exit. Idempotent. */
@@ -165,6 +167,52 @@ export async function queryPrometheus(prometheus: Engine, expr: string): Promise
   return body.data.result.map((sample) => ({ metric: sample.metric, value: Number(sample.value[1]) }));
 }
 
+/**
+ * The local addresses `pid` listens on (TCP) or has bound (UDP), as `ADDRESS:PORT` with
+ * IPv6 in brackets, read from `/proc`: what shows an engine opened nothing off loopback.
+ */
+export function boundAddresses(pid: number): string[] {
+  const inodes = new Set<string>();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const socket = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1];
+      if (socket !== undefined) inodes.add(socket);
+    } catch {
+      // closed meanwhile
+    }
+  }
+  const found: string[] = [];
+  for (const [table, listening] of [
+    ['tcp', '0A'],
+    ['tcp6', '0A'],
+    ['udp', undefined],
+    ['udp6', undefined],
+  ] as const) {
+    for (const line of readFileSync(`/proc/${pid}/net/${table}`, 'utf8').split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      const [local, state, inode] = [fields[1], fields[3], fields[9]];
+      if (local === undefined || inode === undefined || !inodes.has(inode)) continue;
+      if (listening !== undefined && state !== listening) continue;
+      found.push(decodeProcAddress(local));
+    }
+  }
+  return found;
+}
+
+/** `0100007F:1F90` → `127.0.0.1:8080`; a 32-digit IPv6 address → `[x:x:...]:port` (`/proc/net` words are little-endian). */
+function decodeProcAddress(text: string): string {
+  const [hex = '', portHex = ''] = text.split(':');
+  const port = parseInt(portHex, 16);
+  const bytes = (hex.match(/../g) ?? []).map((pair) => parseInt(pair, 16));
+  // Each 32-bit word is stored in host order (little-endian here).
+  const ordered = bytes.flatMap((_, index) => (index % 4 === 0 ? bytes.slice(index, index + 4).reverse() : []));
+  if (ordered.length === 4) return `${ordered.join('.')}:${port}`;
+  const groups = [];
+  for (let index = 0; index < 16; index += 2)
+    groups.push((((ordered[index] ?? 0) << 8) | (ordered[index + 1] ?? 0)).toString(16));
+  return `[${groups.join(':')}]:${port}`;
+}
+
 /** Refuses an address off loopback: nothing a test sends may leave it. */
 function assertLoopback(address: string): void {
   if (!/^127\.\d+\.\d+\.\d+:\d+$/.test(address)) throw new RangeError(`not a loopback address: ${address}`);
@@ -189,7 +237,8 @@ async function startEngine(
   const stop = (): Promise<void> => (stopped ??= stopGroup(child, exited));
   onCleanup(stop);
   const address = `127.0.0.1:${port}`;
-  const engine: Engine = { name, address, url: `http://${address}`, log: () => log, stop };
+  if (child.pid === undefined) throw new Error(`${name} did not start`);
+  const engine: Engine = { name, address, url: `http://${address}`, pid: child.pid, log: () => log, stop };
   await waitReady(engine, child, readyPath);
   return engine;
 }
