@@ -4,7 +4,8 @@
 // deploy/prometheus/watchdog-rules.yml as shipped, and Alertmanager, with
 // deploy/prometheus/alertmanager.yml (its receivers' URLs pointed at a webhook in this test,
 // its group waits shortened), posts to that webhook. An app that gives up pages; `watchdog on`
-// with a healthy app resolves the page.
+// with a healthy app resolves the page. And the shipped inhibitions, by alerts posted to
+// Alertmanager directly.
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { startHttpRecorder, type HttpRecorder } from '../helpers/loopback-http.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
 import {
   boundAddresses,
   startAlertmanager,
@@ -215,5 +217,53 @@ describe('the shipped alerting, with node_exporter, Prometheus and Alertmanager 
       [...new Set(messagesOf(webhook).flatMap((message) => message.alerts.map((alert) => alert.labels.alertname)))],
       ['WatchdogAppGaveUp'],
     );
+  });
+
+  it('holds back what the shipped inhibitions say: down apps of a silent or rebooted device, failed recoveries of an app given up on', async () => {
+    const dir = makeTempDir();
+    const webhook = await startHttpRecorder();
+    const alertmanager = await startAlertmanager({
+      dir,
+      config: alertmanagerForTest(readFileSync(ALERTMANAGER, 'utf8'), webhook),
+    });
+    const alert = (alertname: string, severity: string, labels: Record<string, string>) => ({
+      labels: { alertname, severity, job: 'node', ...labels },
+      annotations: { summary: alertname },
+      startsAt: new Date().toISOString(),
+    });
+    const posted = await fetch(`${alertmanager.url}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([
+        alert('WatchdogSilent', 'critical', { instance: 'gw-1:9100' }),
+        alert('WatchdogAppDown', 'warning', { instance: 'gw-1:9100', process: 'web' }),
+        alert('WatchdogAppDown', 'warning', { instance: 'gw-2:9100', process: 'web' }),
+        alert('WatchdogRebooted', 'info', { instance: 'gw-3:9100', interface: 'wwan0' }),
+        alert('WatchdogAppDown', 'warning', { instance: 'gw-3:9100', process: 'web' }),
+        alert('WatchdogAppGaveUp', 'critical', { instance: 'gw-4:9100', process: 'web', state: 'gave_up' }),
+        alert('WatchdogRecoveriesFailing', 'warning', { instance: 'gw-4:9100', process: 'web' }),
+        alert('WatchdogRecoveriesFailing', 'warning', { instance: 'gw-4:9100', process: 'db' }),
+      ]),
+    });
+    assert.equal(posted.status, 200, await posted.text());
+
+    const delivered = (): string[] =>
+      messagesOf(webhook)
+        .flatMap((message) =>
+          message.alerts.map(
+            (sent) => `${message.path} ${sent.labels.alertname} ${sent.labels.instance} ${sent.labels.process ?? ''}`,
+          ),
+        )
+        .sort();
+    const expected = [
+      '/chat WatchdogAppDown gw-2:9100 web',
+      '/chat WatchdogRecoveriesFailing gw-4:9100 db',
+      '/pager WatchdogAppGaveUp gw-4:9100 web',
+      '/pager WatchdogSilent gw-1:9100 ',
+    ];
+    await waitUntil(() => delivered().length >= expected.length, 'four alerts were delivered', [alertmanager]);
+    // Three more group intervals: whatever was held back would have gone out by now.
+    await sleep(3000);
+    assert.deepEqual(delivered(), expected);
   });
 });
