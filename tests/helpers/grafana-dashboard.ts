@@ -76,9 +76,12 @@ function templatingOf(dashboard: JsonObject): JsonObject[] {
   return isObject(dashboard.templating) ? objectsIn(dashboard.templating.list) : [];
 }
 
-/** `expr` as Grafana sends it to Prometheus: interval variables as durations, the dashboard's as values. */
-export function asSent(expr: string): string {
-  return expr.replace(/\$\{?(\w+)\}?/g, (whole, name: string) => INTERVALS[name] ?? VARIABLES[name] ?? whole);
+/**
+ * `expr` as Grafana sends it to Prometheus: interval variables as durations (`$__range` 1h),
+ * the dashboard's own as `values` (a multi-value choice as Grafana writes it: `(a|b)`).
+ */
+export function asSent(expr: string, values: Record<string, string> = VARIABLES): string {
+  return expr.replace(/\$\{?(\w+)\}?/g, (whole, name: string) => INTERVALS[name] ?? values[name] ?? whole);
 }
 
 /** `expr` with Grafana's interval variables as durations, the dashboard's own variables left as written. */
