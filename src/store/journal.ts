@@ -25,6 +25,7 @@ export const JOURNALED_TABLES = [
   { table: 'notifications', key: 'id' },
   { table: 'thermal_zones', key: 'zone' },
   { table: 'filesystem_figures', key: 'filesystem_key' },
+  { table: 'raised_events', key: 'raised_key' },
 ] as const;
 
 /** A journal file's content. */

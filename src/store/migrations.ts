@@ -348,6 +348,27 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 18,
+    description: 'when each event was last raised for its subject, whatever the channels subscribe to',
+    up: (db) => {
+      // Keyed by one column (`event subject`: an event kind has no space) so the journal writes it back by that key.
+      // `raised_seq`: the last notification id given out when it was raised, so the order of events is known
+      // whatever the clock did; from before, each (event, subject)'s newest notification (SQLite's bare
+      // column beside MAX() is that row's).
+      db.exec(`
+        CREATE TABLE IF NOT EXISTS raised_events (
+          raised_key TEXT PRIMARY KEY,
+          event TEXT NOT NULL,
+          subject TEXT NOT NULL,
+          raised_at TEXT NOT NULL,
+          raised_seq INTEGER NOT NULL
+        );
+        INSERT OR IGNORE INTO raised_events (raised_key, event, subject, raised_at, raised_seq)
+          SELECT event || ' ' || subject, event, subject, created_at, MAX(id) FROM notifications GROUP BY event, subject;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

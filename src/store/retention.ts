@@ -70,6 +70,12 @@ export function applyRetention(
       const notifications = db
         .prepare("DELETE FROM notifications WHERE created_at < ? AND state <> 'pending'")
         .run(cutoff);
+      // A raised event changes whether one is a repeat only after a notification still kept (by order,
+      // src/notify/queue/decide-repeat.ts); one raised before them all never will, whatever its time.
+      db.prepare(
+        `DELETE FROM raised_events WHERE raised_seq < COALESCE((SELECT MIN(id) FROM notifications),
+           (SELECT seq + 1 FROM sqlite_sequence WHERE name = 'notifications'), 0)`,
+      ).run();
       if (filesystemKeys !== undefined)
         db.prepare('DELETE FROM filesystem_figures WHERE filesystem_key NOT IN (SELECT value FROM json_each(?))').run(
           JSON.stringify(filesystemKeys),

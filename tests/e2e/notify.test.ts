@@ -405,6 +405,60 @@ describe('repeat_after_seconds (a real HTTP server on 127.0.0.1; the watchdog in
   });
 });
 
+describe('repeat_after_seconds of a channel told of only some events (a command channel)', () => {
+  // The README's own `"sms": {"events": ["gave_up"]}`: a person's `on` between two `gave_up`s
+  // changed the story, though `process_on` is never queued for sms.
+  it('texts a second gave_up within the hour after a person ran `on`', async () => {
+    const dir = makeTempDir();
+    const dbPath = join(dir, 'watchdog.db');
+    writeConfig(
+      dir,
+      // A start that fails: nothing is ever started, so nothing is killed.
+      { app: { heartbeat_path: 'hb/app.json', commands: { start: 'exit 1' }, recovery_actions: ['start'] } },
+      {
+        ...TICK,
+        max_recoveries: 1,
+        recovery_backoff_seconds: 0,
+        notify: {
+          repeat_after_seconds: 3600,
+          channels: { sms: { type: 'command', command: 'cat >> sms.log', events: ['gave_up'], retries: 0 } },
+        },
+      },
+    );
+    const run = async (args: string[]): Promise<RunResult> => runWatchdog(args, { cwd: dir, env: ALICE });
+
+    // A failed recovery, then the guard gives up.
+    await run(['check']);
+    await run(['check']);
+    const on = await run(['on', 'app']);
+    assert.equal(on.code, 1, `on resumes it, and its start fails: ${JSON.stringify(on)}`);
+    // Counted from the `on`: a failed recovery, then the guard gives up again.
+    await run(['check']);
+    await run(['check']);
+
+    const texts = readFileSync(join(dir, 'sms.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Delivered);
+    assert.deepEqual(
+      texts.map((text) => [text.event, text.process_key]),
+      [
+        ['gave_up', 'app'],
+        ['gave_up', 'app'],
+      ],
+      `both gave_ups are texted; queued: ${JSON.stringify(notificationsIn(dbPath).map((row) => [row.event, row.state]))}\n${watchdogLog(dir)}`,
+    );
+    assert.deepEqual(
+      notificationsIn(dbPath).map((row) => [row.channel, row.event, row.state]),
+      [
+        ['sms', 'gave_up', 'delivered'],
+        ['sms', 'gave_up', 'delivered'],
+      ],
+      'the `on` was queued nowhere: sms is told of gave_up alone',
+    );
+  });
+});
+
 describe('email notifications (a real SMTP server on 127.0.0.1)', () => {
   it('sends `watchdog off` as an email: the envelope, the [watchdog] subject with the summary, the event JSON in the body, the login', async () => {
     const dir = makeTempDir();

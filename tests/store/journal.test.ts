@@ -246,6 +246,23 @@ describe('applyJournal', () => {
   );
 
   it(
+    'writes a raised event back by its key',
+    withStore((db) => {
+      applyJournal(
+        db,
+        journalOf({
+          raised_events: [
+            { raised_key: 'process_on web', event: 'process_on', subject: 'web', raised_at: T1, raised_seq: 3 },
+          ],
+        }),
+      );
+      assert.deepEqual(db.prepare('SELECT raised_key, raised_seq FROM raised_events').all(), [
+        { raised_key: 'process_on web', raised_seq: 3 },
+      ]);
+    }),
+  );
+
+  it(
     'a row changed twice in the journal ends as it was last written',
     withStore((db) => {
       applyJournal(

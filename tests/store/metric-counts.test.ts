@@ -5,6 +5,7 @@ import { COUNTED_ROWS, countRows, type Count, type CountedRows } from '../../src
 import { recordNetworkEvent, type NetworkEventKind } from '../../src/network/store/record-network-event.js';
 import { queueNotification, type NotificationState } from '../../src/notify/queue/notification-rows.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
+import { recordRaised } from '../../src/notify/queue/raised-events.js';
 import { beginRecovery, finishRecovery, type RecoveryKind } from '../../src/store/record-recovery.js';
 import { applyRetention } from '../../src/store/retention.js';
 import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
@@ -56,6 +57,19 @@ function networkEvent(
     { at: at(daysAgo), bootId: 'b', uptimeSeconds: 10 },
     { interface: name, kind, rung, outcome },
   );
+}
+
+/** A notification of `channel` raised `daysAgo`, left in `state`. */
+function notification(db: Store, daysAgo: number, state: NotificationState, channel = 'ops'): number {
+  const id = queueNotification(db, {
+    channel,
+    event: 'gave_up',
+    subject: 'web',
+    createdAt: at(daysAgo),
+    payload: '{}',
+  });
+  db.prepare('UPDATE notifications SET state = ? WHERE id = ?').run(state, id);
+  return id;
 }
 
 /** The counts as `labels... = value` lines, sorted, so two readings compare whatever their order. */
@@ -204,5 +218,30 @@ describe('counts and retention', () => {
         .map((row) => row.id),
       [oldPending, recent],
     );
+  });
+
+  it('deletes the raised events that came before every notification kept: they can no longer make one news', () => {
+    const db = freshStore();
+    const raisedKeys = (): string[] =>
+      db
+        .prepare<[], { raised_key: string }>('SELECT raised_key FROM raised_events ORDER BY raised_key')
+        .all()
+        .map((row) => row.raised_key);
+    recordRaised(db, 'recovery_failed', 'web', at(50));
+    notification(db, 45, 'delivered');
+    recordRaised(db, 'process_off', 'web', at(44));
+    notification(db, 40, 'pending');
+    // Its time is old, but it came after the waiting one: it may still make the next gave_up news.
+    recordRaised(db, 'process_on', 'web', at(39));
+    notification(db, 1, 'delivered');
+    recordRaised(db, 'process_off', 'db', at(1));
+    assert.equal(applyRetention(db, NOW, 30, formatUtcTimestamp).deletedNotifications, 1);
+    assert.deepEqual(raisedKeys(), ['process_off db', 'process_on web']);
+
+    db.prepare("UPDATE notifications SET state = 'delivered'").run();
+    assert.equal(applyRetention(db, NOW + 2 * DAY, 30, formatUtcTimestamp).deletedNotifications, 1);
+    assert.deepEqual(raisedKeys(), ['process_off db'], 'the waiting one went: the `on` after it too');
+    assert.equal(applyRetention(db, NOW + 40 * DAY, 30, formatUtcTimestamp).deletedNotifications, 1);
+    assert.deepEqual(raisedKeys(), [], 'no notification left: none of them can make one news');
   });
 });

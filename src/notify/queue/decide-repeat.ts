@@ -29,10 +29,13 @@ export const REPEAT_RESET_BY: Readonly<Record<EventKind, readonly EventKind[]>> 
 };
 
 export interface RepeatFacts {
-  /** When the same event for the same subject was last queued for the channel. */
-  lastSameAt: string | undefined;
-  /** When one of the events that make it news again (`REPEAT_RESET_BY`) was last queued for it. */
-  lastResetAt: string | undefined;
+  /** The same event for the same subject last queued for the channel: its id (ids follow the order raised) and time. */
+  lastSame: { id: number; at: string } | undefined;
+  /**
+   * The last notification id given out when one of the events that make it news again
+   * (`REPEAT_RESET_BY`) was last raised for the subject, for any channel or none.
+   */
+  lastResetSeq: number | undefined;
   nowMs: number;
   repeatAfterSeconds: number;
 }
@@ -40,13 +43,14 @@ export interface RepeatFacts {
 /**
  * Whether an event is held back as a repeat: the same event for the same process (or
  * interface) was queued for the channel less than `repeatAfterSeconds` ago, and nothing
- * that changed the story since. A last time in the future means the clock was set back:
- * sent rather than held for an unknown time. Pure.
+ * that changed the story was raised since, whichever channels were told of it. "Since" is
+ * judged by order, not by time, so a clock stepped between the two cannot hide the change.
+ * A last time in the future means the clock was set back: sent rather than held for an
+ * unknown time. Pure.
  */
-export function isRepeat({ lastSameAt, lastResetAt, nowMs, repeatAfterSeconds }: RepeatFacts): boolean {
-  if (lastSameAt === undefined || repeatAfterSeconds <= 0) return false;
-  const sameMs = Date.parse(lastSameAt);
-  if (lastResetAt !== undefined && Date.parse(lastResetAt) >= sameMs) return false;
-  const sinceMs = nowMs - sameMs;
+export function isRepeat({ lastSame, lastResetSeq, nowMs, repeatAfterSeconds }: RepeatFacts): boolean {
+  if (lastSame === undefined || repeatAfterSeconds <= 0) return false;
+  if (lastResetSeq !== undefined && lastResetSeq >= lastSame.id) return false;
+  const sinceMs = nowMs - Date.parse(lastSame.at);
   return sinceMs >= 0 && sinceMs < repeatAfterSeconds * 1000;
 }

@@ -29,21 +29,18 @@ export interface QueuedNotification {
   payload: string;
 }
 
-/** When one of `events` for the subject was last queued for the channel; `undefined` for none (or no events). */
-export function lastQueuedAt(
+/** The notification of `event` for the subject last queued for the channel (the newest by id): its id and time. */
+export function lastQueued(
   db: Store,
   channel: string,
-  events: readonly string[],
+  event: string,
   subject: string,
-): string | undefined {
-  if (events.length === 0) return undefined;
-  return (
-    db
-      .prepare<unknown[], { at: string | null }>(
-        `SELECT MAX(created_at) AS at FROM notifications WHERE channel = ? AND subject = ? AND event IN (${events.map(() => '?').join(', ')})`,
-      )
-      .get(channel, subject, ...events)?.at ?? undefined
-  );
+): { id: number; at: string } | undefined {
+  return db
+    .prepare<[string, string, string], { id: number; at: string }>(
+      'SELECT id, created_at AS at FROM notifications WHERE channel = ? AND event = ? AND subject = ? ORDER BY id DESC LIMIT 1',
+    )
+    .get(channel, event, subject);
 }
 
 /** Queues one notification; returns its id. */

@@ -2,7 +2,8 @@ import type { NotifyConfig } from '../config/notify-types.js';
 import { describeError } from '../../errors.js';
 import type { Logger } from '../../logging/logger.js';
 import type { AuditWriter } from '../../store/audit-writer.js';
-import { dropPendingBeyond, lastQueuedAt, queueNotification } from './notification-rows.js';
+import { dropPendingBeyond, lastQueued, queueNotification } from './notification-rows.js';
+import { lastRaised, recordRaised } from './raised-events.js';
 import type { Store } from '../../store/open-store.js';
 import { isRepeat, REPEAT_RESET_BY } from './decide-repeat.js';
 import { payloadOf, subjectOf, type RaiseEvent, type WatchdogEvent } from '../watchdog-event.js';
@@ -17,6 +18,8 @@ export interface QueueOutcome {
 /**
  * Queues `event` for every channel that subscribes to it, unless it would repeat itself
  * there (see `isRepeat`); keeps each channel's queue within `max_queued` (the oldest go).
+ * Records that it was raised, whether or not a channel takes it: what changes the story
+ * for one channel may be an event only another is told of.
  */
 export function queueEvent(
   db: Store,
@@ -28,11 +31,12 @@ export function queueEvent(
   const subject = subjectOf(event);
   const payload = JSON.stringify(payloadOf(event, host));
   const outcome: QueueOutcome = { queued: [], repeats: [] };
+  const lastReset = lastRaised(db, REPEAT_RESET_BY[event.kind], subject);
   for (const channel of notify.channels) {
     if (!channel.events.has(event.kind)) continue;
     const repeat = isRepeat({
-      lastSameAt: lastQueuedAt(db, channel.name, [event.kind], subject),
-      lastResetAt: lastQueuedAt(db, channel.name, REPEAT_RESET_BY[event.kind], subject),
+      lastSame: lastQueued(db, channel.name, event.kind, subject),
+      lastResetSeq: lastReset?.raised_seq,
       nowMs,
       repeatAfterSeconds: channel.repeat_after_seconds,
     });
@@ -49,6 +53,7 @@ export function queueEvent(
     );
     outcome.queued.push(channel.name);
   }
+  recordRaised(db, event.kind, subject, event.at);
   return outcome;
 }
 

@@ -23,21 +23,31 @@ describe('isRepeat', () => {
   for (const [name, lastQueuedAt, repeatAfterSeconds, expected] of table) {
     it(name, () => {
       assert.equal(
-        isRepeat({ lastSameAt: lastQueuedAt, lastResetAt: undefined, nowMs: NOW, repeatAfterSeconds }),
+        isRepeat({
+          lastSame: lastQueuedAt === undefined ? undefined : { id: 7, at: lastQueuedAt },
+          lastResetSeq: undefined,
+          nowMs: NOW,
+          repeatAfterSeconds,
+        }),
         expected,
       );
     });
   }
 
-  const changes: [name: string, lastSameAt: string, lastResetAt: string | undefined, expected: boolean][] = [
-    ['a change of state since the last one: news again', ago(600), ago(300), false],
-    ['a change of state at the same moment: news again', ago(600), ago(600), false],
-    ['a change of state before the last one: still a repeat', ago(600), ago(900), true],
-    ['no change of state: a repeat', ago(600), undefined, true],
+  // The last same one was notification 7 (queued 10 minutes ago); a reset is raised after it when the
+  // queue's ids stood at 7 or more then. Its time is not asked: a clock stepped in between would lie.
+  const changes: [name: string, lastResetSeq: number | undefined, expected: boolean][] = [
+    ['a change of state raised after the last one (ids at 9): news again', 9, false],
+    ['a change of state raised right after it, nothing queued since (ids still at 7): news again', 7, false],
+    ['a change of state raised before the last one (ids at 6): still a repeat', 6, true],
+    ['no change of state: a repeat', undefined, true],
   ];
-  for (const [name, lastSameAt, lastResetAt, expected] of changes) {
+  for (const [name, lastResetSeq, expected] of changes) {
     it(name, () => {
-      assert.equal(isRepeat({ lastSameAt, lastResetAt, nowMs: NOW, repeatAfterSeconds: 3600 }), expected);
+      assert.equal(
+        isRepeat({ lastSame: { id: 7, at: ago(600) }, lastResetSeq, nowMs: NOW, repeatAfterSeconds: 3600 }),
+        expected,
+      );
     });
   }
 });

@@ -9,6 +9,9 @@ import { directWriter, type AuditWriter } from '../../../src/store/audit-writer.
 import type { NotificationRow } from '../../../src/notify/queue/notification-rows.js';
 import { openStore, type Store } from '../../../src/store/open-store.js';
 import { formatUtcTimestamp } from '../../../src/time/format-utc-timestamp.js';
+import Database from 'better-sqlite3';
+import { openAuditStore } from '../../../src/store/audit-store.js';
+import { readJournal } from '../../../src/store/journal.js';
 import { onCleanup } from '../../helpers/cleanup.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import { recordingLogger } from '../../helpers/recording-logger.js';
@@ -194,6 +197,147 @@ describe('queueEvent', () => {
         ['b', 'pending'],
       ],
     );
+  });
+});
+
+describe('queueEvent: what changed the story is every event raised for the subject', () => {
+  /** The README's SMS channel: told of `gave_up` alone, within the hour. */
+  const sms = (): NotifyConfig =>
+    notifyOf({
+      repeat_after_seconds: 3600,
+      channels: { sms: { type: 'command', command: './sms', events: ['gave_up'] } },
+    });
+  const raised = (db: Store): unknown[] =>
+    db.prepare('SELECT raised_key, event, subject, raised_at, raised_seq FROM raised_events ORDER BY raised_key').all();
+
+  it('tells a channel of gave_up alone of a second gave_up after a person ran `on`, though `on` was queued nowhere', () => {
+    const db = freshStore();
+    const notify = sms();
+    assert.deepEqual(queueEvent(db, notify, event('gave_up', 'web', NOW), 'h', NOW), { queued: ['sms'], repeats: [] });
+    const onAt = NOW + 5 * MINUTE;
+    assert.deepEqual(queueEvent(db, notify, event('process_on', 'web', onAt), 'h', onAt), { queued: [], repeats: [] });
+    assert.deepEqual(
+      raised(db),
+      [
+        {
+          raised_key: 'gave_up web',
+          event: 'gave_up',
+          subject: 'web',
+          raised_at: formatUtcTimestamp(new Date(NOW)),
+          raised_seq: 1,
+        },
+        {
+          raised_key: 'process_on web',
+          event: 'process_on',
+          subject: 'web',
+          raised_at: formatUtcTimestamp(new Date(onAt)),
+          raised_seq: 1,
+        },
+      ],
+      'recorded whether or not a channel takes it, with where the queue stood',
+    );
+    const again = NOW + 10 * MINUTE;
+    assert.deepEqual(
+      queueEvent(db, notify, event('gave_up', 'web', again), 'h', again),
+      { queued: ['sms'], repeats: [] },
+      'the story changed: news again',
+    );
+    const third = NOW + 15 * MINUTE;
+    assert.deepEqual(
+      queueEvent(db, notify, event('gave_up', 'web', third), 'h', third),
+      { queued: [], repeats: ['sms'] },
+      'nothing changed since the second: a repeat',
+    );
+    queueEvent(db, notify, event('process_on', 'db', third), 'h', third);
+    assert.deepEqual(
+      queueEvent(db, notify, event('gave_up', 'web', third), 'h', third),
+      { queued: [], repeats: ['sms'] },
+      'another subject’s `on` changes nothing of web’s',
+    );
+  });
+
+  it('judges "since" by order, not time: a clock stepped back, then forward, between the two', () => {
+    const db = freshStore();
+    const notify = sms();
+    queueEvent(db, notify, event('gave_up', 'web', NOW), 'h', NOW);
+    // The clock is set back two hours, a person runs `on`, then NTP sets it right.
+    const onAt = NOW - 2 * 60 * MINUTE;
+    queueEvent(db, notify, event('process_on', 'web', onAt), 'h', onAt);
+    const later = NOW + 20 * MINUTE;
+    assert.deepEqual(
+      queueEvent(db, notify, event('gave_up', 'web', later), 'h', later),
+      { queued: ['sms'], repeats: [] },
+      'the `on` came after the last gave_up, whatever its time says',
+    );
+  });
+
+  it('an `on` raised before the last gave_up, though its time is later (a clock ahead, then set right), changes nothing', () => {
+    const db = freshStore();
+    const notify = sms();
+    const onAt = NOW + 30 * MINUTE;
+    queueEvent(db, notify, event('process_on', 'web', onAt), 'h', onAt);
+    queueEvent(db, notify, event('gave_up', 'web', NOW), 'h', NOW);
+    const later = NOW + 10 * MINUTE;
+    assert.deepEqual(queueEvent(db, notify, event('gave_up', 'web', later), 'h', later), {
+      queued: [],
+      repeats: ['sms'],
+    });
+  });
+
+  it('a last gave_up "in the future" (the clock set back since) is sent again, `on` or not', () => {
+    const db = freshStore();
+    const notify = sms();
+    queueEvent(db, notify, event('gave_up', 'web', NOW), 'h', NOW);
+    const back = NOW - 60 * MINUTE;
+    assert.deepEqual(queueEvent(db, notify, event('gave_up', 'web', back), 'h', back), {
+      queued: ['sms'],
+      repeats: [],
+    });
+  });
+
+  it('records the event through the journal when the database is locked, and judges from it once replayed', () => {
+    const dir = makeTempDir();
+    const where = { dbPath: join(dir, 'watchdog.db'), journalPath: join(dir, 'watchdog.db.journal') };
+    const notify = sms();
+    const run = (nowMs: number) =>
+      openAuditStore({ ...where, logger: recordingLogger(), now: () => new Date(nowMs), busyTimeoutMs: 50 });
+    const raiseWith = (store: ReturnType<typeof run>, nowMs: number) =>
+      notifierFor(notify, { audit: store, host: () => 'h', now: () => new Date(nowMs), logger: recordingLogger() });
+
+    const first = run(NOW);
+    raiseWith(first, NOW)(event('gave_up', 'web', NOW));
+    first.close();
+
+    // Another connection holds the write lock while a person runs `on`.
+    const locker = new Database(where.dbPath, { fileMustExist: true });
+    locker.exec('BEGIN IMMEDIATE');
+    const onAt = NOW + 5 * MINUTE;
+    const locked = run(onAt);
+    raiseWith(locked, onAt)(event('process_on', 'web', onAt));
+    assert.notEqual(locked.degraded, undefined, 'the run stood in for the locked database');
+    locked.close();
+    locker.exec('ROLLBACK');
+    locker.close();
+    const journal = readJournal(where.journalPath);
+    assert.deepEqual(
+      journal.kind === 'read' ? journal.journal.tables.raised_events?.map((row) => row.raised_key) : journal,
+      ['process_on web'],
+      'the journal keeps the raised event',
+    );
+
+    const againAt = NOW + 10 * MINUTE;
+    const third = run(againAt);
+    raiseWith(third, againAt)(event('gave_up', 'web', againAt));
+    const queued = third.db
+      .prepare<[], { event: string; created_at: string }>(
+        "SELECT event, created_at FROM notifications WHERE channel = 'sms' ORDER BY id",
+      )
+      .all();
+    third.close();
+    assert.deepEqual(queued, [
+      { event: 'gave_up', created_at: formatUtcTimestamp(new Date(NOW)) },
+      { event: 'gave_up', created_at: formatUtcTimestamp(new Date(againAt)) },
+    ]);
   });
 });
 
