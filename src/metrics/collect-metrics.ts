@@ -13,6 +13,7 @@ import type { MetricFamily, Sample } from './prometheus-text.js';
 import { hasLimits } from '../limits/resource-limits.js';
 import { matchRulesOf } from '../match/match-rules-of.js';
 import { filesystemFamilies } from './filesystem-metrics.js';
+import { notificationFamilies } from './notification-metrics.js';
 
 /** What the tick itself knows of its run. */
 export interface TickFacts {
@@ -157,6 +158,7 @@ export function collectMetrics(db: Store, config: WatchdogConfig, tick: TickFact
   }
 
   families.push(...filesystemFamilies(db, config));
+  families.push(...notificationFamilies(db, config));
 
   if (config.thermal !== undefined) {
     const zones = readThermalZoneList(db).map((row) => ({

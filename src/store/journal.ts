@@ -26,7 +26,14 @@ export const JOURNALED_TABLES = [
   { table: 'thermal_zones', key: 'zone' },
   { table: 'filesystem_figures', key: 'filesystem_key' },
   { table: 'raised_events', key: 'raised_key' },
+  { table: 'notification_channels', key: 'channel' },
 ] as const;
+
+/**
+ * Tables whose columns are set, never cleared: a journal's empty column there (a stand-in
+ * made from nothing did not know it) never empties the database's.
+ */
+const NEVER_CLEARED: ReadonlySet<string> = new Set(['notification_channels']);
 
 /** A journal file's content. */
 export interface Journal {
@@ -166,7 +173,7 @@ export function applyJournal(db: Store, journal: Journal): void {
       const updates = names
         .filter((name) => name !== key)
         .map((name) =>
-          keepUnlessSet && KEPT_UNLESS_SET.has(name)
+          NEVER_CLEARED.has(table) || (keepUnlessSet && KEPT_UNLESS_SET.has(name))
             ? `"${name}" = COALESCE(excluded."${name}", "${name}")`
             : `"${name}" = excluded."${name}"`,
         );

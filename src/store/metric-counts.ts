@@ -8,7 +8,7 @@ import type { Store } from './open-store.js';
 export interface CountedRows {
   /** The key in `metric_baseline`. */
   name: string;
-  table: 'recoveries' | 'network_events';
+  table: 'recoveries' | 'network_events' | 'notifications';
   /** Label name → the column it comes from. */
   labels: Record<string, string>;
   /** Which rows count. */
@@ -33,6 +33,13 @@ export const COUNTED_ROWS = {
     table: 'network_events',
     labels: { interface: 'interface', outcome: 'outcome' },
     where: "kind = 'ladder_end'",
+  },
+  notifications: {
+    name: 'notifications',
+    table: 'notifications',
+    labels: { channel: 'channel', outcome: 'state' },
+    // A row leaves `pending` once, for one of these, and never changes again.
+    where: "state IN ('delivered', 'failed', 'dropped')",
   },
   reboots: { name: 'reboots', table: 'network_events', labels: { interface: 'interface' }, where: "kind = 'reboot'" },
   rebootsHeld: {

@@ -350,7 +350,8 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 18,
-    description: 'when each event was last raised for its subject, whatever the channels subscribe to',
+    description:
+      "when each event was last raised for its subject, whatever the channels; each channel's last delivery and refusal",
     up: (db) => {
       // Keyed by one column (`event subject`: an event kind has no space) so the journal writes it back by that key.
       // `raised_seq`: the last notification id given out when it was raised, so the order of events is known
@@ -366,6 +367,25 @@ export const MIGRATIONS: readonly Migration[] = [
         );
         INSERT OR IGNORE INTO raised_events (raised_key, event, subject, raised_at, raised_seq)
           SELECT event || ' ' || subject, event, subject, created_at, MAX(id) FROM notifications GROUP BY event, subject;
+        CREATE TABLE IF NOT EXISTS notification_channels (
+          channel TEXT PRIMARY KEY,
+          last_delivered_at TEXT,
+          last_refused_at TEXT,
+          last_refused_id INTEGER,
+          last_refused_event TEXT,
+          last_refused_subject TEXT,
+          last_refused_created_at TEXT,
+          last_refused_error TEXT
+        );
+        INSERT OR IGNORE INTO notification_channels (channel) SELECT DISTINCT channel FROM notifications;
+        UPDATE notification_channels SET last_delivered_at =
+          (SELECT MAX(delivered_at) FROM notifications n WHERE n.channel = notification_channels.channel AND n.state = 'delivered');
+      `);
+      // The last refusal of each channel: the newest failed row (by id, the order they were raised in).
+      db.exec(`
+        UPDATE notification_channels SET (last_refused_at, last_refused_id, last_refused_event, last_refused_subject, last_refused_created_at, last_refused_error) =
+          (SELECT COALESCE(last_attempt_at, created_at), id, event, subject, created_at, last_error FROM notifications n
+            WHERE n.channel = notification_channels.channel AND n.state = 'failed' ORDER BY id DESC LIMIT 1);
       `);
     },
   },

@@ -14,7 +14,7 @@ export interface RetentionResult {
   deletedRecoveries: number;
   /** Network events deleted. */
   deletedNetworkEvents: number;
-  /** Notifications deleted (delivered, refused or dropped ones). */
+  /** Notifications deleted (delivered, refused or dropped ones; their counts kept in `metric_baseline`). */
   deletedNotifications: number;
 }
 
@@ -67,6 +67,7 @@ export function applyRetention(
       }
       const network = db.prepare(`DELETE FROM network_events WHERE ${oldEvents}`).run({ cutoff, dayAgo });
       // Notifications that are done with (sent, refused, dropped) go too; what still waits stays.
+      foldIntoBaseline(db, COUNTED_ROWS.notifications, 'created_at < @cutoff', { cutoff });
       const notifications = db
         .prepare("DELETE FROM notifications WHERE created_at < ? AND state <> 'pending'")
         .run(cutoff);

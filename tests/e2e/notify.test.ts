@@ -509,7 +509,12 @@ describe('email notifications (a real SMTP server on 127.0.0.1)', () => {
     const dir = makeTempDir();
     const dbPath = join(dir, 'watchdog.db');
     const smtp = await startSmtpRecorder({ refuse: ['ops@example.test'] });
-    writeConfig(dir, { app: APP }, { ...TICK, notify: { channels: { mail: emailChannel(smtp.port) } } });
+    const textfile = join(dir, 'watchdog.prom');
+    writeConfig(
+      dir,
+      { app: APP },
+      { ...TICK, metrics: { textfile_path: textfile }, notify: { channels: { mail: emailChannel(smtp.port) } } },
+    );
 
     const off = await runWatchdog(['off', 'app'], { cwd: dir, env: ALICE });
     assert.equal(off.code, 0, `a refused notification does not fail the command; stderr: ${off.stderr}`);
@@ -527,6 +532,19 @@ describe('email notifications (a real SMTP server on 127.0.0.1)', () => {
       [['failed', 1]],
     );
     assert.match(watchdogLog(dir), /notify: mail: process_off of \S+ \(app\) refused, not retried: .*550/);
+
+    // Not silent: counted in the metrics.
+    const metrics = readFileSync(textfile, 'utf8');
+    for (const [outcome, value] of [
+      ['delivered', 0],
+      ['failed', 1],
+      ['dropped', 0],
+    ] as const)
+      assert.match(
+        metrics,
+        new RegExp(`^watchdog_notifications_total\\{channel="mail",outcome="${outcome}"\\} ${value}$`, 'm'),
+      );
+    assert.doesNotMatch(metrics, /watchdog_notification_last_delivery_timestamp_seconds/, 'none delivered yet');
   });
 });
 

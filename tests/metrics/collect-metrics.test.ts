@@ -9,8 +9,9 @@ import { collectMetrics, type TickFacts } from '../../src/metrics/collect-metric
 import type { MetricFamily } from '../../src/metrics/prometheus-text.js';
 import { recordNetworkEvent, type NetworkEventKind } from '../../src/network/store/record-network-event.js';
 import { recordNetworkCheck } from '../../src/network/store/record-network-state.js';
-import { queueNotification } from '../../src/notify/queue/notification-rows.js';
+import { markAttemptFailed, markDelivered, queueNotification } from '../../src/notify/queue/notification-rows.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
+import { applyRetention } from '../../src/store/retention.js';
 import { beginRecovery, finishRecovery, type RecoveryKind } from '../../src/store/record-recovery.js';
 import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
 import { onCleanup } from '../helpers/cleanup.js';
@@ -155,7 +156,9 @@ describe('collectMetrics', () => {
     networkEvent(db, 'reboot_held', 'no_reboot_command', 'held');
     for (const channel of ['ops', 'ops', 'ops', 'gone'])
       queueNotification(db, { channel, event: 'gave_up', subject: 'web', createdAt: CHECKED_AT, payload: '{}' });
-    db.prepare("UPDATE notifications SET state = 'delivered' WHERE id = 1").run();
+    markDelivered(db, 1, CHECKED_AT, 1);
+    // A channel no longer in the config: its queue was dropped.
+    db.prepare("UPDATE notifications SET state = 'dropped' WHERE id = 4").run();
 
     const families = collectMetrics(db, configOf(FULL), TICK);
     const checkedAtSeconds = Date.parse(CHECKED_AT) / 1000;
@@ -213,6 +216,21 @@ describe('collectMetrics', () => {
           '{"interface":"eth0","reason":"usb_mass_storage"} 1',
         ],
       ],
+      [
+        'watchdog_notifications_total counter',
+        [
+          '{"channel":"gone","outcome":"delivered"} 0',
+          '{"channel":"gone","outcome":"dropped"} 1',
+          '{"channel":"gone","outcome":"failed"} 0',
+          '{"channel":"ops","outcome":"delivered"} 1',
+          '{"channel":"ops","outcome":"dropped"} 0',
+          '{"channel":"ops","outcome":"failed"} 0',
+          '{"channel":"sms","outcome":"delivered"} 0',
+          '{"channel":"sms","outcome":"dropped"} 0',
+          '{"channel":"sms","outcome":"failed"} 0',
+        ],
+      ],
+      ['watchdog_notification_last_delivery_timestamp_seconds gauge', [`{"channel":"ops"} ${checkedAtSeconds}`]],
       ['watchdog_notifications_pending gauge', ['{"channel":"ops"} 2', '{"channel":"sms"} 0']],
       ['watchdog_tick_duration_seconds gauge', ['{} 1.25']],
       ['watchdog_tick_failed gauge', ['{} 1']],
@@ -263,6 +281,40 @@ describe('collectMetrics', () => {
       ([name]) => name === 'watchdog_filesystem_free_bytes gauge',
     )?.[1];
     assert.deepEqual(free, [`{"filesystem":"data","mount_point":"/data/\\\\x1b[8mhidden\\\\u202e"} 50`]);
+  });
+
+  it('counts notifications refused for good, and keeps the counts and the last delivery through retention', () => {
+    const db = freshStore();
+    const config = configOf({ processes: { web: process_() }, notify: FULL.notify });
+    const notifyFamilies = (): [string, string[]][] =>
+      shapeOf(collectMetrics(db, config, TICK)).filter(([name]) => name.startsWith('watchdog_notification'));
+    const longAgo = formatUtcTimestamp(new Date(NOW - 40 * 24 * 3600 * 1000));
+    const queue = (createdAt: string): number =>
+      queueNotification(db, { channel: 'ops', event: 'gave_up', subject: 'web', createdAt, payload: '{}' });
+    markDelivered(db, queue(longAgo), longAgo, 1);
+    markAttemptFailed(db, queue(longAgo), longAgo, 1, 'HTTP 401', 'failed');
+    markAttemptFailed(db, queue(CHECKED_AT), CHECKED_AT, 3, 'HTTP 503', 'pending');
+    const expected: [string, string[]][] = [
+      [
+        'watchdog_notifications_total counter',
+        [
+          '{"channel":"ops","outcome":"delivered"} 1',
+          '{"channel":"ops","outcome":"dropped"} 0',
+          '{"channel":"ops","outcome":"failed"} 1',
+          '{"channel":"sms","outcome":"delivered"} 0',
+          '{"channel":"sms","outcome":"dropped"} 0',
+          '{"channel":"sms","outcome":"failed"} 0',
+        ],
+      ],
+      [
+        'watchdog_notification_last_delivery_timestamp_seconds gauge',
+        [`{"channel":"ops"} ${Date.parse(longAgo) / 1000}`],
+      ],
+      ['watchdog_notifications_pending gauge', ['{"channel":"ops"} 1', '{"channel":"sms"} 0']],
+    ];
+    assert.deepEqual(notifyFamilies(), expected, 'a refusal for good counts, a failure that may pass later does not');
+    assert.equal(applyRetention(db, NOW, 30, formatUtcTimestamp).deletedNotifications, 2);
+    assert.deepEqual(notifyFamilies(), expected, 'the same after retention deleted the rows');
   });
 
   it('does not export a disabled process', () => {

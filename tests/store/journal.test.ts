@@ -263,6 +263,36 @@ describe('applyJournal', () => {
   );
 
   it(
+    'never empties what a channel keeps (its last delivery) from a journal row that did not know it',
+    withStore((db) => {
+      db.prepare("INSERT INTO notification_channels (channel, last_delivered_at) VALUES ('sms', ?)").run(T0);
+      // A run that stood in for an unreadable database saw a refusal and knew of no delivery.
+      applyJournal(
+        db,
+        journalOf({
+          notification_channels: [
+            {
+              channel: 'sms',
+              last_delivered_at: null,
+              last_refused_at: T1,
+              last_refused_id: 3,
+              last_refused_error: '550',
+            },
+          ],
+        }),
+      );
+      assert.deepEqual(
+        db
+          .prepare(
+            'SELECT channel, last_delivered_at, last_refused_at, last_refused_id, last_refused_error FROM notification_channels',
+          )
+          .all(),
+        [{ channel: 'sms', last_delivered_at: T0, last_refused_at: T1, last_refused_id: 3, last_refused_error: '550' }],
+      );
+    }),
+  );
+
+  it(
     'a row changed twice in the journal ends as it was last written',
     withStore((db) => {
       applyJournal(

@@ -124,7 +124,28 @@ describe('countRows', () => {
 
   it('counts nothing in an empty database', () => {
     const db = freshStore();
-    assert.deepEqual(snapshot(db), [[], [], [], [], []]);
+    assert.deepEqual(
+      snapshot(db),
+      ALL.map(() => []),
+    );
+  });
+});
+
+describe('countRows of notifications', () => {
+  it('counts delivered, failed and dropped notifications by channel; a pending one is not counted', () => {
+    const db = freshStore();
+    notification(db, 1, 'delivered');
+    notification(db, 1, 'delivered');
+    notification(db, 1, 'failed');
+    notification(db, 1, 'dropped');
+    notification(db, 1, 'pending');
+    notification(db, 1, 'failed', 'sms');
+    assert.deepEqual(countsOf(db, COUNTED_ROWS.notifications), [
+      '{"channel":"ops","outcome":"delivered"} = 2',
+      '{"channel":"ops","outcome":"dropped"} = 1',
+      '{"channel":"ops","outcome":"failed"} = 1',
+      '{"channel":"sms","outcome":"failed"} = 1',
+    ]);
   });
 });
 
@@ -139,7 +160,9 @@ describe('counts and retention', () => {
       networkEvent(db, daysAgo, 'ladder_end', undefined, 'failed');
       networkEvent(db, daysAgo, 'reboot_held', 'max_per_day', 'held');
       networkEvent(db, daysAgo, 'reboot', undefined, 'requested');
+      for (const state of ['delivered', 'failed', 'dropped'] as const) notification(db, daysAgo, state);
     }
+    notification(db, 40, 'pending');
     recovery(db, 35, 'web', 'recovery', 'running');
     recovery(db, 2, 'web', 'recovery', 'succeeded');
     networkEvent(db, 2, 'rung', 'bounce', 'healed');
@@ -160,6 +183,12 @@ describe('counts and retention', () => {
       '{"process":"web","kind":"recovery","outcome":"succeeded"} = 5',
     ]);
     assert.deepEqual(countsOf(db, COUNTED_ROWS.reboots), ['{"interface":"eth0"} = 4']);
+    assert.equal(result.deletedNotifications, 12, 'the old notifications done with went (the waiting one stays)');
+    assert.deepEqual(countsOf(db, COUNTED_ROWS.notifications), [
+      '{"channel":"ops","outcome":"delivered"} = 4',
+      '{"channel":"ops","outcome":"dropped"} = 4',
+      '{"channel":"ops","outcome":"failed"} = 4',
+    ]);
   });
 
   it('keeps the totals over several retention passes, with new rows between them', () => {

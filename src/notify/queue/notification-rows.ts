@@ -80,6 +80,11 @@ export function markDelivered(db: Store, id: number, at: string, attempts: numbe
   db.prepare(
     "UPDATE notifications SET state = 'delivered', attempts = attempts + ?, last_attempt_at = ?, delivered_at = ?, last_error = NULL WHERE id = ?",
   ).run(attempts, at, at, id);
+  // Kept beside the rows, which retention deletes: the metrics and `status` tell the last delivery however old.
+  db.prepare(
+    `INSERT INTO notification_channels (channel, last_delivered_at) SELECT channel, ? FROM notifications WHERE id = ?
+     ON CONFLICT (channel) DO UPDATE SET last_delivered_at = excluded.last_delivered_at`,
+  ).run(at, id);
 }
 
 /** `attempts` more failed attempts: `failed` for good, or still `pending` for a later tick. */
@@ -94,6 +99,14 @@ export function markAttemptFailed(
   db.prepare(
     'UPDATE notifications SET state = ?, attempts = attempts + ?, last_attempt_at = ?, last_error = ? WHERE id = ?',
   ).run(state, attempts, at, error, id);
+  if (state === 'failed')
+    db.prepare(
+      `INSERT INTO notification_channels (channel, last_refused_at, last_refused_id, last_refused_event, last_refused_subject, last_refused_created_at, last_refused_error)
+         SELECT channel, ?, id, event, subject, created_at, ? FROM notifications WHERE id = ?
+       ON CONFLICT (channel) DO UPDATE SET last_refused_at = excluded.last_refused_at, last_refused_id = excluded.last_refused_id,
+         last_refused_event = excluded.last_refused_event, last_refused_subject = excluded.last_refused_subject,
+         last_refused_created_at = excluded.last_refused_created_at, last_refused_error = excluded.last_refused_error`,
+    ).run(at, error, id);
 }
 
 /** Drops the channel's pending notifications created before `before`; returns how many. */
@@ -146,6 +159,22 @@ export function readNotifications(
       'SELECT * FROM notifications WHERE subject = ? ORDER BY created_at DESC, id DESC LIMIT ?',
     )
     .all(processKey, limit);
+}
+
+interface ChannelRow {
+  last_delivered_at: string | null;
+  last_refused_at: string | null;
+  last_refused_id: number | null;
+  last_refused_event: string | null;
+  last_refused_subject: string | null;
+  last_refused_created_at: string | null;
+  last_refused_error: string | null;
+}
+
+/** Each channel's last delivery and refusal, kept beside the rows (which retention deletes). */
+export function readChannelRows(db: Store): Map<string, ChannelRow & { channel: string }> {
+  const rows = db.prepare<[], ChannelRow & { channel: string }>('SELECT * FROM notification_channels').all();
+  return new Map(rows.map((row) => [row.channel, row]));
 }
 
 /** How a channel's notifications stand, for `status`. */
