@@ -264,6 +264,10 @@ describe('webhook notifications (a real HTTP server on 127.0.0.1)', () => {
         oldest_pending_at: head?.created_at,
         last_error: head?.last_error,
         last_delivered_at: null,
+        delivered: 0,
+        failed: 0,
+        dropped: 0,
+        last_refusal: null,
       },
     ]);
 
@@ -533,7 +537,7 @@ describe('email notifications (a real SMTP server on 127.0.0.1)', () => {
     );
     assert.match(watchdogLog(dir), /notify: mail: process_off of \S+ \(app\) refused, not retried: .*550/);
 
-    // Not silent: counted in the metrics.
+    // Not silent: counted in the metrics, and `status` tells the refusal.
     const metrics = readFileSync(textfile, 'utf8');
     for (const [outcome, value] of [
       ['delivered', 0],
@@ -545,6 +549,29 @@ describe('email notifications (a real SMTP server on 127.0.0.1)', () => {
         new RegExp(`^watchdog_notifications_total\\{channel="mail",outcome="${outcome}"\\} ${value}$`, 'm'),
       );
     assert.doesNotMatch(metrics, /watchdog_notification_last_delivery_timestamp_seconds/, 'none delivered yet');
+    const status = await runWatchdog(['status'], { cwd: dir });
+    const refusedAt = notificationsIn(dbPath)[0]?.last_attempt_at ?? '?';
+    assert.match(status.stdout, /^notify mail: nothing waiting; none delivered yet; 1 refused in all$/m);
+    const refusalLine = status.stdout.split('\n').find((line) => line.startsWith('notify mail: last refused'));
+    assert.equal(
+      refusalLine?.slice(0, `notify mail: last refused ${refusedAt}: process_off of app (raised `.length),
+      `notify mail: last refused ${refusedAt}: process_off of app (raised `,
+      status.stdout,
+    );
+    assert.match(refusalLine ?? '', /\): .*550/);
+    const json = JSON.parse((await runWatchdog(['status', '--json'], { cwd: dir })).stdout) as {
+      notifications: {
+        failed: number;
+        dropped: number;
+        last_refusal: { event: string; subject: string; error: string };
+      }[];
+    };
+    const [mail] = json.notifications;
+    assert.deepEqual(
+      [mail?.failed, mail?.dropped, mail?.last_refusal.event, mail?.last_refusal.subject],
+      [1, 0, 'process_off', 'app'],
+    );
+    assert.match(mail?.last_refusal.error ?? '', /550/);
   });
 });
 

@@ -30,7 +30,7 @@ import { formatStatusDetail } from '../format/format-status-detail.js';
 import { fitText } from '../../display/fit-text.js';
 import { outputStyleOf, type OutputStyle } from '../output-style.js';
 import { formatNotifyStatus } from '../../notify/format/format-notify-status.js';
-import { readChannelSummary, type ChannelSummary } from '../../notify/queue/notification-rows.js';
+import { emptyChannelSummary, readChannelSummary } from '../../notify/queue/notification-rows.js';
 import type { CliIo } from '../io.js';
 import { filesystemOfKey, loadCliConfig, requireProcessKey } from '../load-cli-config.js';
 
@@ -63,7 +63,7 @@ export function runStatus(
     lastRecoveries: new Map(),
     network: networkStatusOf(config.network, undefined, instant),
     thermal: thermalStatusOf(config.thermal, undefined),
-    notify: channels.map(noneYet),
+    notify: channels.map(emptyChannelSummary),
     figures: new Map(),
   });
   const pending = readPendingJournals([config.journal_path, config.fallback_journal_path]);
@@ -155,10 +155,6 @@ function statusLines(
   return width === undefined
     ? formatStatusTable(statuses, nowMs, color)
     : formatStatusFitted(statuses, nowMs, { width, color });
-}
-
-function noneYet(channel: string): ChannelSummary {
-  return { channel, pending: 0, oldest_pending_at: null, last_error: null, last_delivered_at: null };
 }
 
 function networkStatusOf(

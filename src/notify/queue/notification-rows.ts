@@ -1,3 +1,4 @@
+import { COUNTED_ROWS, countRows } from '../../store/metric-counts.js';
 import type { Store } from '../../store/open-store.js';
 
 /**
@@ -161,6 +162,51 @@ export function readNotifications(
     .all(processKey, limit);
 }
 
+/** A channel's last notification refused for good, for `status`. */
+export interface ChannelRefusal {
+  /** When it was refused. */
+  at: string;
+  notification_id: number;
+  event: string;
+  /** The process, interface, zone or file system entry it was about ('' for none). */
+  subject: string;
+  /** When the event was raised. */
+  raised_at: string;
+  /** The receiver's answer (secrets redacted). */
+  error: string | null;
+}
+
+/** How a channel's notifications stand, for `status`. */
+export interface ChannelSummary {
+  channel: string;
+  pending: number;
+  /** When the oldest one waiting was raised. */
+  oldest_pending_at: string | null;
+  /** Why the oldest one waiting has not gone out yet. */
+  last_error: string | null;
+  last_delivered_at: string | null;
+  /** Delivered, refused for good and dropped, in all (those retention deleted included): what the metrics count. */
+  delivered: number;
+  failed: number;
+  dropped: number;
+  last_refusal: ChannelRefusal | null;
+}
+
+/** A channel before anything was queued for it (or with the audit log unreadable). */
+export function emptyChannelSummary(channel: string): ChannelSummary {
+  return {
+    channel,
+    pending: 0,
+    oldest_pending_at: null,
+    last_error: null,
+    last_delivered_at: null,
+    delivered: 0,
+    failed: 0,
+    dropped: 0,
+    last_refusal: null,
+  };
+}
+
 interface ChannelRow {
   last_delivered_at: string | null;
   last_refused_at: string | null;
@@ -177,17 +223,6 @@ export function readChannelRows(db: Store): Map<string, ChannelRow & { channel: 
   return new Map(rows.map((row) => [row.channel, row]));
 }
 
-/** How a channel's notifications stand, for `status`. */
-export interface ChannelSummary {
-  channel: string;
-  pending: number;
-  /** When the oldest one waiting was raised. */
-  oldest_pending_at: string | null;
-  /** Why the oldest one waiting has not gone out yet. */
-  last_error: string | null;
-  last_delivered_at: string | null;
-}
-
 export function readChannelSummary(db: Store, channel: string): ChannelSummary {
   const waiting = db
     .prepare<[string], { pending: number; oldest: string | null }>(
@@ -199,16 +234,33 @@ export function readChannelSummary(db: Store, channel: string): ChannelSummary {
       "SELECT last_error FROM notifications WHERE channel = ? AND state = 'pending' ORDER BY id LIMIT 1",
     )
     .get(channel);
-  const delivered = db
-    .prepare<[string], { at: string | null }>(
-      "SELECT MAX(delivered_at) AS at FROM notifications WHERE channel = ? AND state = 'delivered'",
-    )
-    .get(channel);
+  const kept = readChannelRows(db).get(channel);
+  const counts = new Map(
+    countRows(db, COUNTED_ROWS.notifications)
+      .filter((count) => count.labels.channel === channel)
+      .map((count) => [count.labels.outcome, count.value]),
+  );
   return {
     channel,
     pending: waiting?.pending ?? 0,
     oldest_pending_at: waiting?.oldest ?? null,
     last_error: head?.last_error ?? null,
-    last_delivered_at: delivered?.at ?? null,
+    last_delivered_at: kept?.last_delivered_at ?? null,
+    delivered: counts.get('delivered') ?? 0,
+    failed: counts.get('failed') ?? 0,
+    dropped: counts.get('dropped') ?? 0,
+    last_refusal: refusalOf(kept),
+  };
+}
+
+function refusalOf(row: ChannelRow | undefined): ChannelRefusal | null {
+  if (row?.last_refused_at == null || row.last_refused_id === null) return null;
+  return {
+    at: row.last_refused_at,
+    notification_id: row.last_refused_id,
+    event: row.last_refused_event ?? '',
+    subject: row.last_refused_subject ?? '',
+    raised_at: row.last_refused_created_at ?? '',
+    error: row.last_refused_error,
   };
 }
