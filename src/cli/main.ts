@@ -56,7 +56,7 @@ export async function main(
   const cron = parseCronCheck(argv);
   if (cron !== undefined) {
     try {
-      return await (await import('./commands/check.js')).runCheck(cron, io);
+      return await (await import('./commands/check.js')).runCheck(cron, io, readVersion);
     } catch (error) {
       return reportError(error, io);
     }
@@ -131,7 +131,7 @@ export async function main(
               "Print each process's state, the decision and the exact actions a tick would run, then the ladder it would climb and which reboot guard would decide; run nothing, change nothing",
             default: false,
           }),
-      run(async (args) => (await import('./commands/check.js')).runCheck(args, io)),
+      run(async (args) => (await import('./commands/check.js')).runCheck(args, io, readVersion)),
     )
     .command(
       'on [key]',

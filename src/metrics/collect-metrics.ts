@@ -14,6 +14,7 @@ import { hasLimits } from '../limits/resource-limits.js';
 import { matchRulesOf } from '../match/match-rules-of.js';
 import { filesystemFamilies } from './filesystem-metrics.js';
 import { notificationFamilies } from './notification-metrics.js';
+import { buildInfoFamily, type BuildFacts } from './build-info.js';
 
 /** What the tick itself knows of its run. */
 export interface TickFacts {
@@ -25,6 +26,8 @@ export interface TickFacts {
   lastSuccessfulAtMs: number | undefined;
   /** The tick's unchanged checks waiting in memory: the last check of each process is one of them. */
   folded?: FoldedChecks | undefined;
+  /** The watchdog's version and Node's, for `watchdog_build_info`; absent: no such family. */
+  build?: BuildFacts | undefined;
 }
 
 /**
@@ -39,6 +42,7 @@ export function collectMetrics(db: Store, config: WatchdogConfig, tick: TickFact
     families.push({ name, type, help, samples });
   };
 
+  if (tick.build !== undefined) families.push(buildInfoFamily(tick.build));
   const states = withFoldedChecks(readProcessStates(db), tick.folded);
   const processes = config.processes
     .filter((process) => process.enabled)

@@ -14,7 +14,13 @@ import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
 export async function recordTickEnd(
   config: WatchdogConfig,
   tick: { startedAtMs: number; failed: boolean; stateUnknown: boolean },
-  deps: { audit: AuditWriter; system: Pick<System, 'now'>; logger: Logger },
+  deps: {
+    audit: AuditWriter;
+    system: Pick<System, 'now'>;
+    logger: Logger;
+    /** The package's version for `watchdog_build_info` (default: `unknown`). */
+    readVersion?: (() => string) | undefined;
+  },
 ): Promise<void> {
   if (config.metrics === undefined) return;
   const endedAtMs = deps.system.now().getTime();
@@ -44,9 +50,22 @@ export async function recordTickEnd(
       failed: tick.failed,
       lastSuccessfulAtMs: lastSuccessful === undefined ? undefined : Date.parse(lastSuccessful),
       folded: deps.audit.folded,
+      build: { version: versionOf(deps), nodeVersion: process.versions.node },
     });
     writeTextfile(path, formatPrometheusText(families));
   } catch (error) {
     deps.logger.error(`metrics: cannot write ${path}: ${describeError(error)}`);
+  }
+}
+
+/** The version, or `undefined` when it cannot be read (a package.json gone or broken): the textfile is written without it. */
+function versionOf(deps: { readVersion?: (() => string) | undefined; logger: Logger }): string | undefined {
+  if (deps.readVersion === undefined) return undefined;
+  try {
+    const version: unknown = deps.readVersion();
+    return typeof version === 'string' ? version : undefined;
+  } catch (error) {
+    deps.logger.warn(`metrics: the watchdog's version cannot be read: ${describeError(error)}`);
+    return undefined;
   }
 }

@@ -141,7 +141,7 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
       await recordTickEnd(
         config,
         { startedAtMs, failed: problems.length > 0, stateUnknown: store.stateUnknown },
-        reportDeps,
+        { ...reportDeps, readVersion: deps.readVersion },
       );
       return {
         kind: 'ran',

@@ -16,6 +16,8 @@ export interface RunTickDeps {
   signal?: AbortSignal | undefined;
   /** The watchdog's environment (default its own): notifications and the ping find their secrets there; commands get it without them. */
   env?: NodeJS.ProcessEnv | undefined;
+  /** The package's version, as `--version` reads it: asked only when the metrics are written. */
+  readVersion?: (() => string) | undefined;
   /** For testing: the tick on the machine (default {@link runCheckTick}). */
   runCheckTick?: (config: WatchdogConfig, deps: TickDeps) => Promise<TickOutcome>;
   /** For testing: how the ping is requested. */
@@ -44,7 +46,13 @@ export async function runTick(config: WatchdogConfig, deps: RunTickDeps): Promis
     try {
       const readHeartbeat = (path: string): HeartbeatFileRead => readHeartbeatFile(path, undefined, undefined, folders);
       const tick = deps.runCheckTick ?? runCheckTick;
-      outcome = await tick(config, { system, readHeartbeat, logger: deps.logger, notifyEnv: env });
+      outcome = await tick(config, {
+        system,
+        readHeartbeat,
+        logger: deps.logger,
+        notifyEnv: env,
+        readVersion: deps.readVersion,
+      });
     } finally {
       folders.close();
     }

@@ -21,4 +21,6 @@ export interface TickDeps {
   hostname?: string;
   /** Where notifications find the secrets the config refers to (default the watchdog's environment; `system.env` lacks them). */
   notifyEnv?: NodeJS.ProcessEnv;
+  /** The package's version for `watchdog_build_info`, read only when the metrics are written (default: not known). */
+  readVersion?: (() => string) | undefined;
 }

@@ -29,14 +29,14 @@ export interface CheckArgs {
  * tick, failed recoveries and a process given up on go to standard error and the log.
  * Exit 1 when a recovery failed or the crash-loop guard gave up on a process.
  */
-export async function runCheck(args: CheckArgs, io: CliIo): Promise<number> {
+export async function runCheck(args: CheckArgs, io: CliIo, readVersion?: () => string): Promise<number> {
   const { config, warnings } = loadCliConfig(args.config, io);
   if (args.dryRun === true) return (await import('./check-dry-run.js')).runCheckDryRun(config, warnings, io);
 
   const log = openLog(config, io);
   try {
     for (const warning of warnings) log.logger.warn(`config: ${warning}`);
-    const run = await runTick(config, { logger: log.logger, signal: io.signal });
+    const run = await runTick(config, { logger: log.logger, signal: io.signal, readVersion });
     if (run.kind === 'threw') return reportError(run.error, io);
     const { outcome, decision } = run;
     if (args.verbose === true) printVerbose(outcome, io);
