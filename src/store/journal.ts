@@ -155,6 +155,8 @@ export function journalRowCount(journal: Journal): number {
  * A journal written without the state (`stateKnown: false`) never empties a process's
  * `off`, `gave_up` or started instance: its rows were made from nothing, and a NULL there
  * means "not known", not "cleared". What that run did set (an `off` typed then) is written.
+ * Nor does it move a state's start (`last_health_since`) later: the state that run saw begin at
+ * its first check may be the one the database has known longer.
  */
 export function applyJournal(db: Store, journal: Journal): void {
   for (const { table, key } of JOURNALED_TABLES) {
@@ -175,7 +177,10 @@ export function applyJournal(db: Store, journal: Journal): void {
         .map((name) =>
           NEVER_CLEARED.has(table) || (keepUnlessSet && KEPT_UNLESS_SET.has(name))
             ? `"${name}" = COALESCE(excluded."${name}", "${name}")`
-            : `"${name}" = excluded."${name}"`,
+            : keepUnlessSet && name === 'last_health_since'
+              ? // The run saw its first check in that state begin it: the database may know it began earlier.
+                `"${name}" = CASE WHEN "last_health" IS excluded."last_health" THEN MIN("${name}", excluded."${name}") ELSE excluded."${name}" END`
+              : `"${name}" = excluded."${name}"`,
         );
       const conflict = updates.length === 0 ? 'DO NOTHING' : `DO UPDATE SET ${updates.join(', ')}`;
       db.prepare(

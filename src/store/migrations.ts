@@ -389,6 +389,27 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 19,
+    description: 'when each key entered the state of its last check or command (last_health_since)',
+    up: (db) => {
+      // Filled from the history left: the first check of the last run of rows in that state
+      // (the oldest row kept, when retention has deleted the run's start); a state a person's
+      // command set after its last row, from that command. NULL (no sample) when nothing says.
+      db.exec(`
+        ALTER TABLE process_state ADD COLUMN last_health_since TEXT;
+        UPDATE process_state SET last_health_since = COALESCE(
+          (SELECT run.checked_at FROM check_history run
+            WHERE run.process_key = process_state.process_key
+              AND run.id > COALESCE((SELECT other.id FROM check_history other
+                WHERE other.process_key = process_state.process_key AND other.health IS NOT process_state.last_health
+                ORDER BY other.id DESC LIMIT 1), 0)
+            ORDER BY run.id LIMIT 1),
+          CASE WHEN last_state_source IS NOT NULL AND last_state_source <> 'check' THEN last_state_at END)
+        WHERE last_health IS NOT NULL;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -49,6 +49,8 @@ export interface ProcessStateRow {
   last_match_count?: number | null;
   /** What the key was at its last check: `process` or `filesystem`; null when no check has said yet (a row `off` made); absent before schema 14. */
   subject_kind?: string | null;
+  /** When the key entered `last_health` (its first check or command in that state); null when not known; absent before schema 19. */
+  last_health_since?: string | null;
 }
 
 /** A `check_history` row. */

@@ -4,6 +4,15 @@ import type { HealthState } from '../heartbeat/health-state.js';
 import { recordAuditEvent } from './audit-events.js';
 import type { Store } from './open-store.js';
 
+/**
+ * `last_health_since` in an upsert of `process_state` whose new state and time are
+ * `excluded.last_health` and `excluded.last_state_at`: kept while the state stays (never later
+ * than the new time: a clock set back), the new time when the state changes. NULL (not
+ * known, from before schema 19) stays NULL until the state changes.
+ */
+export const HEALTH_SINCE_ON_CONFLICT = `CASE WHEN process_state.last_health IS excluded.last_health
+      THEN MIN(process_state.last_health_since, excluded.last_state_at) ELSE excluded.last_state_at END`;
+
 /** What `check_history.action_taken` says when the threshold is reached. */
 export const ACTION_RECOVERY_DUE = 'recovery_due';
 /** ...when the recovery that is due waits for its backoff. */
@@ -52,11 +61,12 @@ function statementsOf(db: Store): CheckStatements {
     INSERT INTO process_state (process_key, consecutive_failures, last_check_at, last_health, last_pid,
       last_heartbeat_ts, last_iteration, last_reason, last_heartbeat_age_seconds, last_heartbeat_status,
       last_warning, recovery_due_since, last_identity, last_heartbeat_state, last_state_at, last_state_source,
-      last_match_count)
+      last_match_count, last_health_since)
     VALUES (@process_key, @consecutive_failures, @checked_at, @health, @pid, @heartbeat_ts, @iteration,
       @reason, @heartbeat_age_seconds, @heartbeat_status, @warning, @recovery_due_since, @identity, @heartbeat_state, @checked_at, 'check',
-      @match_count)
+      @match_count, @checked_at)
     ON CONFLICT (process_key) DO UPDATE SET
+      last_health_since = ${HEALTH_SINCE_ON_CONFLICT},
       consecutive_failures = excluded.consecutive_failures,
       last_check_at = excluded.last_check_at,
       last_health = excluded.last_health,

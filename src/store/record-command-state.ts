@@ -1,6 +1,6 @@
 import type { HealthVerdict } from '../heartbeat/classify-heartbeat.js';
 import type { Store } from './open-store.js';
-import { identityColumnOf } from './record-checks.js';
+import { HEALTH_SINCE_ON_CONFLICT, identityColumnOf } from './record-checks.js';
 
 /** What a person's command found once it was done: the state it leaves a process in. */
 export interface CommandState {
@@ -24,10 +24,10 @@ export function recordCommandState(db: Store, state: CommandState): void {
   db.prepare(
     `INSERT INTO process_state (process_key, consecutive_failures, last_health, last_pid, last_heartbeat_ts, last_iteration, last_reason,
        last_heartbeat_age_seconds, last_heartbeat_status, last_warning, last_identity, last_heartbeat_state, last_state_at, last_state_source,
-       last_match_count)
+       last_match_count, last_health_since)
      VALUES (@processKey, 0, @health, @pid, @heartbeatTs, @iteration, @reason, @age, @status, @warning, @identity, @heartbeatState, @at, @command,
-       @matchCount)
-     ON CONFLICT (process_key) DO UPDATE SET last_health = excluded.last_health, last_pid = excluded.last_pid,
+       @matchCount, @at)
+     ON CONFLICT (process_key) DO UPDATE SET last_health_since = ${HEALTH_SINCE_ON_CONFLICT}, last_health = excluded.last_health, last_pid = excluded.last_pid,
        last_heartbeat_ts = excluded.last_heartbeat_ts, last_iteration = excluded.last_iteration, last_reason = excluded.last_reason,
        last_heartbeat_age_seconds = excluded.last_heartbeat_age_seconds, last_heartbeat_status = excluded.last_heartbeat_status,
        last_warning = excluded.last_warning, last_identity = excluded.last_identity, last_heartbeat_state = excluded.last_heartbeat_state,

@@ -337,6 +337,38 @@ describe('applyJournal', () => {
   );
 
   it(
+    "keeps the database's earlier start of a state a run without the state saw begin again, and takes a new state's",
+    withStore((db) => {
+      const T2 = '2026-06-30T12:00:10.000000+00:00';
+      const insert = db.prepare(
+        'INSERT INTO process_state (process_key, consecutive_failures, last_health, last_health_since) VALUES (?, 0, ?, ?)',
+      );
+      insert.run('web', 'healthy', T0);
+      insert.run('api', 'healthy', T0);
+      insert.run('cam', 'healthy', null);
+      const row = (key: string, health: string) => ({ process_key: key, last_health: health, last_health_since: T2 });
+      const rows = [row('web', 'healthy'), row('api', 'timed_out'), row('cam', 'healthy'), row('new', 'healthy')];
+      const since = (): unknown =>
+        db.prepare('SELECT process_key, last_health_since FROM process_state ORDER BY process_key').all();
+      applyJournal(db, { ...journalOf({ process_state: rows }), stateKnown: false });
+      assert.deepEqual(since(), [
+        { process_key: 'api', last_health_since: T2 },
+        { process_key: 'cam', last_health_since: null },
+        { process_key: 'new', last_health_since: T2 },
+        { process_key: 'web', last_health_since: T0 },
+      ]);
+      // A run that knew the state wrote what it saw: its row is the truth.
+      insert.run('db', 'healthy', T0);
+      applyJournal(db, journalOf({ process_state: [row('db', 'healthy')] }));
+      assert.equal(
+        db.prepare<[], { s: string }>("SELECT last_health_since AS s FROM process_state WHERE process_key = 'db'").get()
+          ?.s,
+        T2,
+      );
+    }),
+  );
+
+  it(
     'skips a row without its primary key',
     withStore((db) => {
       applyJournal(
