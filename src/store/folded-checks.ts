@@ -293,7 +293,8 @@ export function flushFoldedChecks(db: Store, folded: FoldedChecks): number {
     FROM process_state WHERE process_key = @key AND last_check_at IS @after AND last_state_source = 'check'`);
   const update = db.prepare(`
     UPDATE process_state SET last_check_at = @last, last_heartbeat_ts = @heartbeatTs, last_iteration = @iteration,
-      last_heartbeat_age_seconds = @ageSeconds, last_reason = @reason, last_state_at = @last
+      last_heartbeat_age_seconds = @ageSeconds, last_reason = @reason, last_state_at = @last,
+      last_health_since = MIN(last_health_since, @first)
     WHERE process_key = @key AND last_check_at IS @after AND last_state_source = 'check'`);
   // The measure of an app with limits: the sample only when the check took one (else the kept one stays).
   const measure = db.prepare(`
@@ -349,6 +350,7 @@ export function withFoldedChecks(
       ...row,
       last_check_at: run.last,
       last_state_at: run.last,
+      last_health_since: earlierOf(row.last_health_since, run.first),
       last_heartbeat_ts: run.heartbeatTs,
       last_iteration: run.iteration,
       last_heartbeat_age_seconds: run.ageSeconds,
@@ -363,6 +365,14 @@ export function withFoldedChecks(
     });
   }
   return shown;
+}
+
+/**
+ * When the state began, given a run of checks that saw it: the run's first check when that is
+ * earlier (the clock was set back since the state began). Not known stays not known.
+ */
+function earlierOf(since: string | null | undefined, first: string): string | null | undefined {
+  return since != null && Date.parse(first) < Date.parse(since) ? first : since;
 }
 
 /**

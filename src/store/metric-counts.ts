@@ -8,12 +8,16 @@ import type { Store } from './open-store.js';
 export interface CountedRows {
   /** The key in `metric_baseline`. */
   name: string;
-  table: 'recoveries' | 'network_events' | 'notifications';
+  /** The rows' table (the FROM clause: a join names its columns by table). */
+  table: 'recoveries' | 'network_events' | 'notifications' | typeof STARTS_OF_RECOVERIES;
   /** Label name → the column it comes from. */
   labels: Record<string, string>;
   /** Which rows count. */
   where: string;
 }
+
+/** Each recovery's actions with their recovery, whose key they are counted under. */
+const STARTS_OF_RECOVERIES = 'recovery_actions JOIN recoveries ON recoveries.id = recovery_actions.recovery_id';
 
 export const COUNTED_ROWS = {
   recoveries: {
@@ -21,6 +25,13 @@ export const COUNTED_ROWS = {
     table: 'recoveries',
     labels: { process: 'process_key', kind: 'kind', outcome: 'outcome' },
     where: "outcome <> 'running'",
+  },
+  /** New instances of an app the watchdog started: a built-in `start` that ran (of a recovery, a restart or an `on`). */
+  restarts: {
+    name: 'restarts',
+    table: STARTS_OF_RECOVERIES,
+    labels: { process: 'recoveries.process_key' },
+    where: "recovery_actions.action = 'start' AND recovery_actions.outcome = 'ok'",
   },
   rungRuns: {
     name: 'rung_runs',

@@ -52,6 +52,12 @@ export function applyRetention(
       // Foreign keys are not enforced (SQLite's default), so the actions go first, explicitly.
       const oldRecoveries = "SELECT id FROM recoveries WHERE started_at < ? AND outcome <> 'running'";
       foldIntoBaseline(db, COUNTED_ROWS.recoveries, 'started_at < @cutoff', { cutoff });
+      foldIntoBaseline(
+        db,
+        COUNTED_ROWS.restarts,
+        "recoveries.started_at < @cutoff AND recoveries.outcome <> 'running'",
+        { cutoff },
+      );
       db.prepare(`DELETE FROM recovery_actions WHERE recovery_id IN (${oldRecoveries})`).run(cutoff);
       const recoveries = db.prepare(`DELETE FROM recoveries WHERE id IN (${oldRecoveries})`).run(cutoff);
       // Reboots are what the cooldown and the daily limit count: the last one always stays, and the last day's.

@@ -12,7 +12,12 @@ import { recordNetworkCheck } from '../../src/network/store/record-network-state
 import { markAttemptFailed, markDelivered, queueNotification } from '../../src/notify/queue/notification-rows.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
 import { applyRetention } from '../../src/store/retention.js';
-import { beginRecovery, finishRecovery, type RecoveryKind } from '../../src/store/record-recovery.js';
+import {
+  beginRecovery,
+  finishRecovery,
+  recordRecoveryAction,
+  type RecoveryKind,
+} from '../../src/store/record-recovery.js';
 import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
 import { onCleanup } from '../helpers/cleanup.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
@@ -69,6 +74,7 @@ function recovery(
   processKey: string,
   kind: RecoveryKind,
   outcome: 'succeeded' | 'failed' | 'running',
+  start?: 'ok' | 'failed',
 ): void {
   const startedAt = formatUtcTimestamp(new Date(NOW - 3_600_000));
   const id = beginRecovery(db, {
@@ -80,6 +86,19 @@ function recovery(
     triggerReason: 'r',
     startedAt,
   });
+  if (start !== undefined)
+    recordRecoveryAction(db, id, 0, {
+      action: 'start',
+      outcome: start,
+      startedAt,
+      durationMs: 1,
+      pid: 4242,
+      exitCode: null,
+      signal: null,
+      timedOut: false,
+      detail: 'd',
+      outputTail: null,
+    });
   if (outcome !== 'running')
     finishRecovery(db, id, { finishedAt: startedAt, durationMs: 10, outcome, detail: null, startedPid: null });
 }
@@ -127,9 +146,13 @@ describe('collectMetrics', () => {
     db.prepare(
       "INSERT INTO process_state (process_key, consecutive_failures, last_memory_bytes, last_cpu_percent) VALUES ('cam', 0, 7, 7)",
     ).run();
-    recovery(db, 'web', 'recovery', 'succeeded');
-    recovery(db, 'web', 'recovery', 'succeeded');
-    recovery(db, 'web', 'restart', 'failed');
+    recovery(db, 'web', 'recovery', 'succeeded', 'ok');
+    recovery(db, 'web', 'recovery', 'succeeded', 'ok');
+    recovery(db, 'web', 'restart', 'failed', 'failed');
+    // web entered healthy 10 minutes before its last check, its heartbeat at iteration 42.
+    db.prepare("UPDATE process_state SET last_health_since = ?, last_iteration = 42 WHERE process_key = 'web'").run(
+      formatUtcTimestamp(new Date(NOW - 630_000)),
+    );
     recovery(db, 'db', 'recovery', 'failed');
     recovery(db, 'web', 'recovery', 'running');
     recovery(db, 'gone', 'recovery', 'succeeded');
@@ -184,6 +207,9 @@ describe('collectMetrics', () => {
       ['watchdog_process_memory_bytes gauge', ['{"process":"db"} 1048576', '{"process":"web"} 52428800']],
       ['watchdog_process_cpu_percent gauge', ['{"process":"web"} 12.5']],
       ['watchdog_process_matches gauge', []],
+      ['watchdog_process_restarts_total counter', ['{"process":"cam"} 0', '{"process":"db"} 0', '{"process":"web"} 2']],
+      ['watchdog_process_state_since_timestamp_seconds gauge', [`{"process":"web"} ${NOW / 1000 - 630}`]],
+      ['watchdog_process_heartbeat_iteration gauge', ['{"process":"web"} 42']],
       [
         'watchdog_recoveries_total counter',
         [
@@ -346,6 +372,9 @@ describe('collectMetrics', () => {
       ['watchdog_process_memory_bytes gauge', []],
       ['watchdog_process_cpu_percent gauge', []],
       ['watchdog_process_matches gauge', []],
+      ['watchdog_process_restarts_total counter', ['{"process":"web"} 0']],
+      ['watchdog_process_state_since_timestamp_seconds gauge', []],
+      ['watchdog_process_heartbeat_iteration gauge', []],
       ['watchdog_recoveries_total counter', []],
       ['watchdog_tick_duration_seconds gauge', ['{} 0.01']],
       ['watchdog_tick_failed gauge', ['{} 0']],

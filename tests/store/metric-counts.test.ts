@@ -6,7 +6,13 @@ import { recordNetworkEvent, type NetworkEventKind } from '../../src/network/sto
 import { queueNotification, type NotificationState } from '../../src/notify/queue/notification-rows.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
 import { recordRaised } from '../../src/notify/queue/raised-events.js';
-import { beginRecovery, finishRecovery, type RecoveryKind } from '../../src/store/record-recovery.js';
+import {
+  beginRecovery,
+  finishRecovery,
+  recordRecoveryAction,
+  type ActionOutcome,
+  type RecoveryKind,
+} from '../../src/store/record-recovery.js';
 import { applyRetention } from '../../src/store/retention.js';
 import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
 import { onCleanup } from '../helpers/cleanup.js';
@@ -29,6 +35,7 @@ function recovery(
   processKey: string,
   kind: RecoveryKind,
   outcome: 'succeeded' | 'failed' | 'running',
+  actions: readonly [string, ActionOutcome][] = [],
 ): number {
   const id = beginRecovery(db, {
     processKey,
@@ -39,6 +46,20 @@ function recovery(
     triggerReason: 'r',
     startedAt: at(daysAgo),
   });
+  actions.forEach(([action, actionOutcome], position) =>
+    recordRecoveryAction(db, id, position, {
+      action,
+      outcome: actionOutcome,
+      startedAt: at(daysAgo),
+      durationMs: 1,
+      pid: 4242,
+      exitCode: null,
+      signal: null,
+      timedOut: false,
+      detail: 'd',
+      outputTail: null,
+    }),
+  );
   if (outcome !== 'running')
     finishRecovery(db, id, { finishedAt: at(daysAgo), durationMs: 10, outcome, detail: null, startedPid: null });
   return id;
@@ -97,6 +118,26 @@ describe('countRows', () => {
     ]);
   });
 
+  it('counts the starts that ran, of any pipeline, by process: not a failed start, a kill, nor a command named otherwise', () => {
+    const db = freshStore();
+    recovery(db, 1, 'web', 'recovery', 'succeeded', [
+      ['kill', 'ok'],
+      ['clear_db', 'ok'],
+      ['start', 'ok'],
+    ]);
+    recovery(db, 1, 'web', 'restart', 'succeeded', [['start', 'ok']]);
+    recovery(db, 1, 'web', 'start', 'failed', [['start', 'failed']]);
+    recovery(db, 1, 'web', 'stop', 'succeeded', [['kill', 'ok']]);
+    recovery(db, 1, 'db', 'recovery', 'failed', [
+      ['kill', 'failed'],
+      ['start', 'skipped'],
+    ]);
+    recovery(db, 1, 'db', 'start', 'succeeded', [['start', 'ok']]);
+    // The watchdog stopped during verify_delay: the instance runs, and was counted as it started.
+    recovery(db, 0, 'db', 'recovery', 'running', [['start', 'ok']]);
+    assert.deepEqual(countsOf(db, COUNTED_ROWS.restarts), ['{"process":"db"} = 2', '{"process":"web"} = 2']);
+  });
+
   it('counts rungs, ladder runs, reboots and held reboots from the network events, by their labels', () => {
     const db = freshStore();
     networkEvent(db, 1, 'link_down', undefined, 'no_carrier');
@@ -153,8 +194,11 @@ describe('counts and retention', () => {
   it('gives the same totals after retention deleted old recoveries and network events', () => {
     const db = freshStore();
     for (const daysAgo of [60, 45, 40, 31]) {
-      recovery(db, daysAgo, 'web', 'recovery', 'succeeded');
-      recovery(db, daysAgo, 'db', 'restart', 'failed');
+      recovery(db, daysAgo, 'web', 'recovery', 'succeeded', [
+        ['kill', 'ok'],
+        ['start', 'ok'],
+      ]);
+      recovery(db, daysAgo, 'db', 'restart', 'failed', [['start', 'failed']]);
       networkEvent(db, daysAgo, 'ladder_start');
       networkEvent(db, daysAgo, 'rung', 'bounce', 'not_healed');
       networkEvent(db, daysAgo, 'ladder_end', undefined, 'failed');
@@ -163,8 +207,8 @@ describe('counts and retention', () => {
       for (const state of ['delivered', 'failed', 'dropped'] as const) notification(db, daysAgo, state);
     }
     notification(db, 40, 'pending');
-    recovery(db, 35, 'web', 'recovery', 'running');
-    recovery(db, 2, 'web', 'recovery', 'succeeded');
+    recovery(db, 35, 'web', 'recovery', 'running', [['start', 'ok']]);
+    recovery(db, 2, 'web', 'recovery', 'succeeded', [['start', 'ok']]);
     networkEvent(db, 2, 'rung', 'bounce', 'healed');
     const before = snapshot(db);
     assert.ok(
@@ -189,6 +233,17 @@ describe('counts and retention', () => {
       '{"channel":"ops","outcome":"dropped"} = 4',
       '{"channel":"ops","outcome":"failed"} = 4',
     ]);
+    // Four old starts in the baseline, the running recovery's and the recent one's still rows.
+    assert.deepEqual(countsOf(db, COUNTED_ROWS.restarts), ['{"process":"web"} = 6']);
+    assert.equal(
+      db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM recovery_actions WHERE action = 'start'").get()?.n,
+      2,
+      "the old recoveries' actions went with them",
+    );
+    // A second pass (the running one finished and aged out meanwhile) counts nothing twice.
+    db.prepare("UPDATE recoveries SET outcome = 'interrupted' WHERE outcome = 'running'").run();
+    assert.equal(applyRetention(db, NOW + 2 * HOUR, 30, formatUtcTimestamp).deletedRecoveries, 1);
+    assert.deepEqual(countsOf(db, COUNTED_ROWS.restarts), ['{"process":"web"} = 6']);
   });
 
   it('keeps the totals over several retention passes, with new rows between them', () => {
