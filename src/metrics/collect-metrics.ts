@@ -15,6 +15,7 @@ import { matchRulesOf } from '../match/match-rules-of.js';
 import { filesystemFamilies } from './filesystem-metrics.js';
 import { notificationFamilies } from './notification-metrics.js';
 import { buildInfoFamily, type BuildFacts } from './build-info.js';
+import { limitFamilies } from './limit-metrics.js';
 import { processLifecycleFamilies } from './process-lifecycle-metrics.js';
 
 /** What the tick itself knows of its run. */
@@ -113,7 +114,7 @@ export function collectMetrics(db: Store, config: WatchdogConfig, tick: TickFact
       !byMatch || state?.last_match_count == null ? [] : [sample({ process: key }, state.last_match_count)],
     ),
   );
-  families.push(...processLifecycleFamilies(db, config, states));
+  families.push(...limitFamilies(config, states), ...processLifecycleFamilies(db, config, states));
   // A file system entry's recoveries are counted under its key, unique across both.
   const configured = new Set([...config.processes, ...config.filesystems].map((subject) => subject.key));
   family(

@@ -9,7 +9,7 @@ import type { MetricFamily, Sample } from './prometheus-text.js';
 /**
  * The metric families of the enabled file system entries (docs/filesystems.md): free bytes
  * (for ordinary users), size and read-only flag as the last check read them (absent when it
- * read nothing), the state and the failures in a row. Empty without entries.
+ * read nothing), the thresholds set, the state and the failures in a row. Empty without entries.
  */
 export function filesystemFamilies(db: Store, config: Pick<WatchdogConfig, 'filesystems'>): MetricFamily[] {
   const enabled = config.filesystems.filter((filesystem) => filesystem.enabled);
@@ -46,6 +46,26 @@ export function filesystemFamilies(db: Store, config: Pick<WatchdogConfig, 'file
       type: 'gauge',
       help: "1 when the mount (or its super block) holding the entry's path is read-only.",
       samples: read((row) => row.read_only),
+    },
+    {
+      name: 'watchdog_filesystem_min_free_bytes',
+      type: 'gauge',
+      help: 'min_free_mb of the file system entry, in bytes (absent without one).',
+      samples: enabled.flatMap((filesystem) =>
+        filesystem.min_free_mb === undefined
+          ? []
+          : [{ labels: { filesystem: filesystem.key }, value: filesystem.min_free_mb * 1024 * 1024 }],
+      ),
+    },
+    {
+      name: 'watchdog_filesystem_min_free_percent',
+      type: 'gauge',
+      help: 'min_free_percent of the file system entry (absent without one).',
+      samples: enabled.flatMap((filesystem) =>
+        filesystem.min_free_percent === undefined
+          ? []
+          : [{ labels: { filesystem: filesystem.key }, value: filesystem.min_free_percent }],
+      ),
     },
     {
       name: 'watchdog_filesystem_state',

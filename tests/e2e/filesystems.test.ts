@@ -345,6 +345,9 @@ describe('file systems, end to end (in a mount namespace of the test)', () => {
       `watchdog_filesystem_free_bytes{filesystem="logs",mount_point="${logs}"} ${4 * MIB}`,
       `watchdog_filesystem_size_bytes{filesystem="logs",mount_point="${logs}"} ${4 * MIB}`,
       `watchdog_filesystem_read_only{filesystem="logs",mount_point="${logs}"} 0`,
+      // The thresholds the check judges against: min_free_mb 1, min_free_percent 20.
+      `watchdog_filesystem_min_free_bytes{filesystem="logs"} ${1 * MIB}`,
+      'watchdog_filesystem_min_free_percent{filesystem="logs"} 20',
       'watchdog_filesystem_consecutive_failures{filesystem="logs"} 0',
     ]);
     assert.match(

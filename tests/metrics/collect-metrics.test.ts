@@ -149,10 +149,10 @@ describe('collectMetrics', () => {
     recovery(db, 'web', 'recovery', 'succeeded', 'ok');
     recovery(db, 'web', 'recovery', 'succeeded', 'ok');
     recovery(db, 'web', 'restart', 'failed', 'failed');
-    // web entered healthy 10 minutes before its last check, its heartbeat at iteration 42.
-    db.prepare("UPDATE process_state SET last_health_since = ?, last_iteration = 42 WHERE process_key = 'web'").run(
-      formatUtcTimestamp(new Date(NOW - 630_000)),
-    );
+    // web entered healthy 10 minutes before its last check, its heartbeat at iteration 42 with 3 descendants.
+    db.prepare(
+      "UPDATE process_state SET last_health_since = ?, last_iteration = 42, last_usage_descendants = 3 WHERE process_key = 'web'",
+    ).run(formatUtcTimestamp(new Date(NOW - 630_000)));
     recovery(db, 'db', 'recovery', 'failed');
     recovery(db, 'web', 'recovery', 'running');
     recovery(db, 'gone', 'recovery', 'succeeded');
@@ -207,6 +207,9 @@ describe('collectMetrics', () => {
       ['watchdog_process_memory_bytes gauge', ['{"process":"db"} 1048576', '{"process":"web"} 52428800']],
       ['watchdog_process_cpu_percent gauge', ['{"process":"web"} 12.5']],
       ['watchdog_process_matches gauge', []],
+      ['watchdog_process_memory_limit_bytes gauge', ['{"process":"web"} 524288000']],
+      ['watchdog_process_cpu_limit_percent gauge', ['{"process":"db"} 150']],
+      ['watchdog_process_descendants gauge', ['{"process":"web"} 3']],
       ['watchdog_process_restarts_total counter', ['{"process":"cam"} 0', '{"process":"db"} 0', '{"process":"web"} 2']],
       ['watchdog_process_state_since_timestamp_seconds gauge', [`{"process":"web"} ${NOW / 1000 - 630}`]],
       ['watchdog_process_heartbeat_iteration gauge', ['{"process":"web"} 42']],
@@ -343,6 +346,26 @@ describe('collectMetrics', () => {
     assert.deepEqual(notifyFamilies(), expected, 'the same after retention deleted the rows');
   });
 
+  it('exports the free-space thresholds a file system entry has, and none it does not', () => {
+    const db = freshStore();
+    const config = configOf({
+      processes: {},
+      filesystems: {
+        logs: { path: '/var/log', min_free_mb: 200, min_free_percent: 10 },
+        root: { path: '/', min_free_mb: 0.5 },
+        flag: { path: '/data', fail_if_read_only: true },
+        off: { path: '/srv', min_free_mb: 1, enabled: false },
+      },
+    });
+    const shape = shapeOf(collectMetrics(db, config, TICK));
+    const family = (name: string): string[] | undefined => shape.find(([candidate]) => candidate === name)?.[1];
+    assert.deepEqual(family('watchdog_filesystem_min_free_bytes gauge'), [
+      '{"filesystem":"logs"} 209715200',
+      '{"filesystem":"root"} 524288',
+    ]);
+    assert.deepEqual(family('watchdog_filesystem_min_free_percent gauge'), ['{"filesystem":"logs"} 10']);
+  });
+
   it('does not export a disabled process', () => {
     const db = freshStore();
     processState(db, 'old', 'timed_out', 5, 100);
@@ -372,6 +395,9 @@ describe('collectMetrics', () => {
       ['watchdog_process_memory_bytes gauge', []],
       ['watchdog_process_cpu_percent gauge', []],
       ['watchdog_process_matches gauge', []],
+      ['watchdog_process_memory_limit_bytes gauge', []],
+      ['watchdog_process_cpu_limit_percent gauge', []],
+      ['watchdog_process_descendants gauge', []],
       ['watchdog_process_restarts_total counter', ['{"process":"web"} 0']],
       ['watchdog_process_state_since_timestamp_seconds gauge', []],
       ['watchdog_process_heartbeat_iteration gauge', []],
