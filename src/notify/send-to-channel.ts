@@ -30,7 +30,7 @@ export async function sendToChannel(
 
 function attempt(
   channel: ChannelConfig,
-  payload: EventPayload,
+  payload: EventPayload & { notification_id: number },
   body: string,
   scope: SecretScope,
   timeoutMs: number,
@@ -38,7 +38,7 @@ function attempt(
 ): Promise<SendOutcome> {
   switch (channel.type) {
     case 'webhook':
-      return sendWebhook(channel, body, scope, timeoutMs);
+      return sendWebhook(channel, payload, scope, timeoutMs);
     case 'email':
       return sendEmail(channel, payload, scope, timeoutMs);
     case 'command':

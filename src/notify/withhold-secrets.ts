@@ -1,17 +1,24 @@
 import type { NotifyConfig, PingConfig } from './config/notify-types.js';
 import { referencesIn } from './expand-references.js';
+import { templateStrings } from './webhook/webhook-template.js';
 
 /**
  * The environment variables the config names as secrets: those referenced by the
- * webhooks' URLs and headers, the SMTP logins and `ping_url`. Notifications read them; no
- * app, cleanup script, rung or reboot command the watchdog starts may (they would hand
- * root's SMTP password to an app running as `pi`, which may dump its environment in a
- * crash report).
+ * webhooks' URLs, headers, signature secrets and templates, the SMTP logins and
+ * `ping_url`. Notifications read them; no app, cleanup script, rung or reboot command the
+ * watchdog starts may (they would hand root's SMTP password to an app running as `pi`,
+ * which may dump its environment in a crash report).
  */
 export function secretNamesOf(config: { notify: NotifyConfig | undefined; ping: PingConfig | undefined }): Set<string> {
   const texts: string[] = [];
   for (const channel of config.notify?.channels ?? []) {
-    if (channel.type === 'webhook') texts.push(channel.url, ...Object.values(channel.headers));
+    if (channel.type === 'webhook')
+      texts.push(
+        channel.url,
+        ...Object.values(channel.headers),
+        channel.signature_secret ?? '',
+        ...templateStrings(channel.template),
+      );
     if (channel.type === 'email') texts.push(channel.user ?? '', channel.password ?? '');
   }
   if (config.ping !== undefined) texts.push(config.ping.url);

@@ -11,7 +11,8 @@ export interface HttpRequest {
   url: URL;
   method: 'GET' | 'POST';
   headers?: Record<string, string>;
-  body?: string;
+  /** Sent as it is; a string as UTF-8. */
+  body?: string | Buffer;
   timeoutMs: number;
   /** Done at the response's status line and headers: the body is dropped unread (a probe wants the status only). */
   headersOnly?: boolean;

@@ -63,7 +63,16 @@ describe('notify config: defaults', () => {
     ).notify;
     const expected: NotifyConfig = {
       channels: [
-        { ...COMMON, name: 'ops', type: 'webhook', url: 'https://alerts.example.com/hooks/${HOOK}', headers: {} },
+        {
+          ...COMMON,
+          name: 'ops',
+          type: 'webhook',
+          url: 'https://alerts.example.com/hooks/${HOOK}',
+          headers: {},
+          format: 'json',
+          template: undefined,
+          signature_secret: undefined,
+        },
         {
           ...COMMON,
           name: 'mail',
@@ -145,6 +154,9 @@ describe('notify config: defaults', () => {
       type: 'webhook',
       url: 'http://127.0.0.1/h',
       headers: { 'x-a': 'b' },
+      format: 'json',
+      template: undefined,
+      signature_secret: undefined,
       events: new Set(['gave_up']),
       repeat_after_seconds: 600,
       timeout_seconds: 3,

@@ -10,6 +10,8 @@ export interface ReceivedRequest {
   url: string;
   headers: IncomingHttpHeaders;
   body: string;
+  /** The body's bytes, as they came. */
+  raw: Buffer;
 }
 
 /** An HTTP server on 127.0.0.1 that records what it is sent. */
@@ -43,6 +45,7 @@ export async function startHttpRecorder({ port = 0, status = 200 }: HttpRecorder
         url: request.url ?? '',
         headers: request.headers,
         body: Buffer.concat(chunks).toString('utf8'),
+        raw: Buffer.concat(chunks),
       });
       response.writeHead(status, { 'content-type': 'text/plain' }).end('recorded\n');
     });

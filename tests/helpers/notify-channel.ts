@@ -23,3 +23,6 @@ export function channelDefaults(): ChannelSettings {
     retry_backoff_seconds: 2,
   };
 }
+
+/** What a resolved webhook channel has when its config sets no `format` nor `signature_secret`. */
+export const WEBHOOK_DEFAULTS = { format: 'json', template: undefined, signature_secret: undefined } as const;

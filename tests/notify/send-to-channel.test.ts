@@ -5,7 +5,7 @@ import type { CommandChannelDeps } from '../../src/notify/channels/send-command.
 import { sendToChannel } from '../../src/notify/send-to-channel.js';
 import type { EventPayload } from '../../src/notify/watchdog-event.js';
 import type { ShellCommandOptions } from '../../src/system/run-shell-command.js';
-import { channelDefaults } from '../helpers/notify-channel.js';
+import { WEBHOOK_DEFAULTS, channelDefaults } from '../helpers/notify-channel.js';
 
 const COMMON = channelDefaults();
 
@@ -47,6 +47,7 @@ describe('sendToChannel', () => {
       type: 'webhook',
       url: 'http://127.0.0.1:1/${OPS_HOOK_TOKEN}',
       headers: {},
+      ...WEBHOOK_DEFAULTS,
     };
     const outcome = await sendToChannel(channel, PAYLOAD, 2000, depsWith({}));
     assert.equal(outcome.kind, 'retry');
@@ -64,6 +65,7 @@ describe('sendToChannel', () => {
         type: 'webhook',
         url: `http://127.0.0.1:1/\${TOKEN}`,
         headers: { authorization: 'Bearer ${TOKEN}' },
+        ...WEBHOOK_DEFAULTS,
       };
       const outcome = await sendToChannel(channel, PAYLOAD, 2000, depsWith({ TOKEN }));
       assert.equal(outcome.kind, 'retry');

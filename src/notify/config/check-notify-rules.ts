@@ -1,11 +1,13 @@
 import { envValue, referencesIn } from '../expand-references.js';
 import { isHttpUrl } from '../../system/is-http-url.js';
 import { isPlainObject } from '../../json/json-shape.js';
+import { checkTemplate, templateStrings } from '../webhook/webhook-template.js';
 
 /**
- * Rules of `notify` and `ping_url` the schema cannot express: URLs that are http(s) once
- * their `${NAME}` references are filled in, an SMTP password that comes from the
- * environment (never written in the config).
+ * Rules of `notify` and `ping_url` the schema cannot express: URLs that are
+ * http(s) once their `${NAME}` references are filled in, an SMTP password that comes from
+ * the environment (never written in the config), webhook templates whose references name
+ * the event's fields.
  * Referenced variables missing from `env` are warnings: cron's environment is not the
  * shell's, and it is cron's that counts. Tolerant of values of the wrong type.
  */
@@ -61,6 +63,13 @@ export function checkNotifyRules(
             secretSetting(`${at}.headers.${header}`, value);
           }
         }
+        checkWebhookBody(at, channel, errors);
+        for (const text of templateStrings(channel.template)) secretSetting(`${at}.template`, text);
+        secretSetting(`${at}.signature_secret`, channel.signature_secret);
+        if (typeof channel.signature_secret === 'string' && referencesIn(channel.signature_secret).length === 0)
+          errors.push(
+            `${at}.signature_secret: write a reference to an environment variable, such as "\${HOOK_SECRET}": a secret is not kept in the config`,
+          );
       }
       if (channel.type === 'email') {
         secretSetting(`${at}.user`, channel.user);
@@ -82,4 +91,15 @@ export function checkNotifyRules(
   }
   urlSetting('ping_url', raw.ping_url);
   return { errors, warnings };
+}
+
+/** A template where the format wants one, and only there; its references checked. */
+function checkWebhookBody(at: string, channel: Record<string, unknown>, errors: string[]): void {
+  const format = channel.format ?? 'json';
+  if (format === 'template') {
+    if (channel.template === undefined) errors.push(`${at}.template: is required with "format": "template"`);
+    else errors.push(...checkTemplate(channel.template, `${at}.template`));
+  } else if (channel.template !== undefined) {
+    errors.push(`${at}.template: is only used with "format": "template" (the format is ${JSON.stringify(format)})`);
+  }
 }

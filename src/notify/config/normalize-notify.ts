@@ -34,7 +34,15 @@ function normalizeChannel(name: string, raw: RawChannel, repeatAfter: number, co
   };
   switch (raw.type) {
     case 'webhook':
-      return { ...common, type: 'webhook', url: raw.url, headers: { ...raw.headers } };
+      return {
+        ...common,
+        type: 'webhook',
+        url: raw.url,
+        headers: { ...raw.headers },
+        format: raw.format ?? 'json',
+        template: raw.template,
+        signature_secret: raw.signature_secret,
+      };
     case 'command':
       return { ...common, type: 'command', command: raw.command };
     case 'email': {

@@ -1,4 +1,5 @@
 import { EVENT_KINDS } from '../event-kinds.js';
+import { WEBHOOK_FORMATS } from '../webhook/webhook-format.js';
 
 /**
  * The JSON Schema of the `notify` section. Like `network`, the section is new: an unknown
@@ -30,6 +31,10 @@ const channelSchema = {
         type: { const: 'webhook' },
         url: nonEmptyString,
         headers: { type: 'object', additionalProperties: { type: 'string' } },
+        format: { enum: [...WEBHOOK_FORMATS] },
+        // Any JSON value; its references are checked by the rules (checkTemplate).
+        template: {},
+        signature_secret: nonEmptyString,
         ...commonChannelProperties,
       },
       required: ['url'],

@@ -3,6 +3,7 @@
  * what happened, and telling a cron-monitoring service that the ticks run.
  */
 import type { EventKind } from '../event-kinds.js';
+import type { WebhookFormat } from '../webhook/webhook-format.js';
 
 /** Settings every channel has. */
 interface RawChannelCommon {
@@ -15,7 +16,15 @@ interface RawChannelCommon {
 }
 
 export type RawChannel =
-  | (RawChannelCommon & { type: 'webhook'; url: string; headers?: Record<string, string> })
+  | (RawChannelCommon & {
+      type: 'webhook';
+      url: string;
+      headers?: Record<string, string>;
+      format?: WebhookFormat;
+      /** The body with `{{field}}` references, with `"format": "template"`. */
+      template?: unknown;
+      signature_secret?: string;
+    })
   | (RawChannelCommon & {
       type: 'email';
       host: string;
@@ -67,7 +76,17 @@ export interface ChannelCommon {
  * when a notification is sent, and never logged.
  */
 export type ChannelConfig =
-  | (ChannelCommon & { type: 'webhook'; url: string; headers: Record<string, string> })
+  | (ChannelCommon & {
+      type: 'webhook';
+      url: string;
+      headers: Record<string, string>;
+      /** What the body is (docs/notifications.md, "Webhook formats"). */
+      format: WebhookFormat;
+      /** The body, for `format: "template"`; `undefined` otherwise. */
+      template: unknown;
+      /** A `${NAME}` reference: the key of the `X-Watchdog-Signature` HMAC, when set. */
+      signature_secret: string | undefined;
+    })
   | (ChannelCommon & {
       type: 'email';
       host: string;
