@@ -77,7 +77,7 @@ export function normalizeConfig(
     notify: raw.notify === undefined ? undefined : normalizeNotify(raw.notify, configDir),
     thermal: raw.thermal === undefined ? undefined : normalizeThermal(raw.thermal, configDir),
     metrics: raw.metrics === undefined ? undefined : normalizeMetrics(raw.metrics, configDir),
-    ping: raw.ping_url === undefined ? undefined : normalizePing(raw.ping_url, raw.ping_timeout_seconds),
+    ping: normalizePing(raw),
   };
 }
 

@@ -1,6 +1,6 @@
 import { networkSchema } from '../network/config/network-schema.js';
 import { thermalSchema } from '../thermal/config/thermal-schema.js';
-import { notifySchema } from '../notify/config/notify-schema.js';
+import { notifySchema, pingSchema } from '../notify/config/notify-schema.js';
 import { healthProbeSchema } from '../health/health-probe.js';
 import { resourceLimitsSchema } from '../limits/resource-limits.js';
 import { wakeOnLanSchema } from '../wake/wake-on-lan-schema.js';
@@ -164,6 +164,7 @@ export const configSchema = {
     metrics: metricsSchema,
     ping_url: nonEmptyString,
     ping_timeout_seconds: { type: 'number', exclusiveMinimum: 0, maximum: 60 },
+    ping: pingSchema,
   },
 } as const;
 

@@ -4,7 +4,7 @@ import type { LogLevel } from '../logging/logger.js';
 import type { UserAccount } from '../system/lookup-user.js';
 import type { NetworkConfig, RawNetworkConfig } from '../network/config/network-types.js';
 import type { RawThermalConfig, ThermalConfig } from '../thermal/config/thermal-types.js';
-import type { NotifyConfig, PingConfig, RawNotifyConfig } from '../notify/config/notify-types.js';
+import type { NotifyConfig, PingConfig, RawNotifyConfig, RawPingConfig } from '../notify/config/notify-types.js';
 import type { RawWakeOnLanTarget, WakeOnLanTarget } from '../wake/wake-on-lan-target.js';
 
 /**
@@ -80,6 +80,7 @@ export interface RawConfig {
   metrics?: RawMetricsConfig;
   ping_url?: string;
   ping_timeout_seconds?: number;
+  ping?: RawPingConfig;
 }
 
 /** One entry of `filesystems` as written (docs/filesystems.md). */
@@ -258,6 +259,6 @@ export interface WatchdogConfig {
   thermal: ThermalConfig | undefined;
   /** The Prometheus textfile; `undefined` when the config has no `metrics` section. */
   metrics: MetricsConfig | undefined;
-  /** The dead man's switch; `undefined` without `ping_url`. */
+  /** The dead man's switch; `undefined` without `ping` or `ping_url`. */
   ping: PingConfig | undefined;
 }

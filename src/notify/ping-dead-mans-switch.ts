@@ -9,18 +9,30 @@ export interface PingDeps {
   logger: Logger;
   /** For testing: how the request is made. */
   request?: (options: HttpRequest) => Promise<HttpOutcome>;
+  /** When it aborts (the watchdog is asked to stop), the request is dropped at once. */
+  signal?: AbortSignal | undefined;
 }
 
+/** The moments of a tick the dead man's switch hears of. */
+export type PingMoment = 'start' | 'success' | 'failure';
+
 /**
- * The dead man's switch: `GET ping_url` at the end of a tick (`ping_url/fail` when it had a
- * failure), so a cron-monitoring service raises the alarm when the pings stop, or fail.
- * Returns whether the service answered 2xx. Never throws; the URL (a secret, often) is
- * never logged.
+ * The dead man's switch: `GET` of the URL for `moment` (`ping.start_url` once the tick holds
+ * the lock, `success_url` or `failure_url` at its end; `ping_url` or `ping_url/fail`), so a
+ * cron-monitoring service raises the alarm when the pings stop, or fail. Returns whether
+ * the service answered 2xx; `undefined` when there is no URL for that moment. Never throws;
+ * the URL (a secret, often) is never logged.
  */
-export async function pingDeadMansSwitch(ping: PingConfig, failed: boolean, deps: PingDeps): Promise<boolean> {
+export async function pingDeadMansSwitch(
+  ping: PingConfig,
+  moment: PingMoment,
+  deps: PingDeps,
+): Promise<boolean | undefined> {
+  const target = ping[moment];
+  if (target === undefined) return undefined;
   const scope = new SecretScope(deps.env);
-  const expanded = scope.expandUrl(ping.url);
-  const what = `ping_url${failed ? ' (/fail)' : ''}`;
+  const expanded = scope.expandUrl(target.url);
+  const what = target.setting;
   if (scope.missing.length > 0) {
     deps.logger.warn(
       `${what}: not sent: ${nounFor(scope.missing.length, 'environment variable')} ${scope.missing.join(', ')} not set`,
@@ -32,12 +44,13 @@ export async function pingDeadMansSwitch(ping: PingConfig, failed: boolean, deps
     return false;
   }
   const url = new URL(expanded);
-  if (failed) url.pathname = `${url.pathname.replace(/\/+$/, '')}/fail`;
+  if (target.pathSuffix !== '') url.pathname = `${url.pathname.replace(/\/+$/, '')}${target.pathSuffix}`;
   const outcome = await (deps.request ?? httpRequest)({
     url,
     method: 'GET',
     headers: { 'user-agent': 'watchdog' },
     timeoutMs: ping.timeout_seconds * 1000,
+    signal: deps.signal,
   });
   if (outcome.kind === 'response' && outcome.status >= 200 && outcome.status < 300) {
     deps.logger.debug(`${what}: HTTP ${outcome.status}`);

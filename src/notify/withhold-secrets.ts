@@ -4,8 +4,8 @@ import { templateStrings } from './webhook/webhook-template.js';
 
 /**
  * The environment variables the config names as secrets: those referenced by the
- * webhooks' URLs, headers, signature secrets and templates, the SMTP logins and
- * `ping_url`. Notifications read them; no app, cleanup script, rung or reboot command the
+ * webhooks' URLs, headers, signature secrets and templates, the SMTP logins and the ping
+ * URLs. Notifications read them; no app, cleanup script, rung or reboot command the
  * watchdog starts may (they would hand root's SMTP password to an app running as `pi`,
  * which may dump its environment in a crash report).
  */
@@ -21,7 +21,8 @@ export function secretNamesOf(config: { notify: NotifyConfig | undefined; ping: 
       );
     if (channel.type === 'email') texts.push(channel.user ?? '', channel.password ?? '');
   }
-  if (config.ping !== undefined) texts.push(config.ping.url);
+  const { ping } = config;
+  if (ping !== undefined) for (const target of [ping.start, ping.success, ping.failure]) texts.push(target?.url ?? '');
   return new Set(texts.flatMap(referencesIn));
 }
 

@@ -8,7 +8,7 @@ import type { TickProblemKind } from './tick-problems.js';
  */
 export type TickExit = 'ok' | 'failed' | 'error';
 
-/** What the dead man's switch hears: `ping_url`, `ping_url/fail`, or nothing. */
+/** What the dead man's switch hears at the end of a tick: its success URL, its failure URL, or nothing. */
 export type TickPing = 'success' | 'failure' | 'none';
 
 export interface TickDecision {

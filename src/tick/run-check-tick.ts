@@ -45,6 +45,7 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
     return { kind: 'lock-held', lockPath: config.lock_path };
   }
   try {
+    deps.onLockTaken?.();
     const resumed = resumeLeftStopped(config.lock_path, system);
     if (resumed !== undefined) logger.warn(resumed);
     const now = system.now();

@@ -31,12 +31,22 @@ export type TickRun =
 
 /**
  * One `watchdog check` as cron runs it, start to end: the tick on the real machine
- * ({@link runCheckTick}), then the dead man's switch, as {@link decideTickOutcome} says, even
- * when the tick threw. Returns how it ended (a thrown error too, already logged) for the
+ * ({@link runCheckTick}), with the dead man's switch's start ping sent once it holds the lock,
+ * then its end ping, as {@link decideTickOutcome} says, even when the tick threw. Returns how it ended (a thrown error too, already logged) for the
  * CLI to report; the exit code is in the decision.
  */
 export async function runTick(config: WatchdogConfig, deps: RunTickDeps): Promise<TickRun> {
   const env = deps.env ?? process.env;
+  // The start ping goes out once the lock is held, and is not waited for: healing does not
+  // wait on a monitoring service. It is awaited (bounded by its timeout) before the end ping.
+  let started: Promise<unknown> | undefined;
+  const onLockTaken =
+    config.ping?.start === undefined
+      ? undefined
+      : () => {
+          // Dropped at once if the run is asked to stop: it must not hold a SIGTERM's exit.
+          started = ping(config, 'start', env, deps, deps.signal);
+        };
   let outcome: TickOutcome;
   try {
     // The secrets notifications use are kept from every command the tick runs.
@@ -52,6 +62,7 @@ export async function runTick(config: WatchdogConfig, deps: RunTickDeps): Promis
         logger: deps.logger,
         notifyEnv: env,
         readVersion: deps.readVersion,
+        onLockTaken,
       });
     } finally {
       folders.close();
@@ -59,17 +70,29 @@ export async function runTick(config: WatchdogConfig, deps: RunTickDeps): Promis
   } catch (error) {
     deps.logger.error(`tick failed: ${describeError(error)}`);
     const decision = decideTickOutcome({ kind: 'threw' });
+    await started;
     await ping(config, decision.ping, env, deps);
     return { kind: 'threw', error, decision };
   }
   const decision = decideTickOutcome(outcome);
+  await started;
   await ping(config, decision.ping, env, deps);
   return { kind: 'ran', outcome, decision };
 }
 
-/** The dead man's switch, loaded only when `ping_url` is set. */
-async function ping(config: WatchdogConfig, as: TickPing, env: NodeJS.ProcessEnv, deps: RunTickDeps): Promise<void> {
+/** The dead man's switch, loaded only when `ping` or `ping_url` is set. Never rejects. */
+async function ping(
+  config: WatchdogConfig,
+  as: TickPing | 'start',
+  env: NodeJS.ProcessEnv,
+  deps: RunTickDeps,
+  signal?: AbortSignal,
+): Promise<void> {
   if (config.ping === undefined || as === 'none') return;
-  const { pingDeadMansSwitch } = await import('../notify/ping-dead-mans-switch.js');
-  await pingDeadMansSwitch(config.ping, as === 'failure', { env, logger: deps.logger, request: deps.pingRequest });
+  try {
+    const { pingDeadMansSwitch } = await import('../notify/ping-dead-mans-switch.js');
+    await pingDeadMansSwitch(config.ping, as, { env, logger: deps.logger, request: deps.pingRequest, signal });
+  } catch (error) {
+    deps.logger.warn(`ping: not sent: ${describeError(error)}`);
+  }
 }

@@ -19,6 +19,8 @@ export interface TickDeps {
   readFilesystem?: ReadFilesystem;
   /** For testing: the name events give as their host (default the machine's). */
   hostname?: string;
+  /** Called once the tick holds the lock, before it checks anything: the dead man's switch's start ping. Must not throw. */
+  onLockTaken?: (() => void) | undefined;
   /** Where notifications find the secrets the config refers to (default the watchdog's environment; `system.env` lacks them). */
   notifyEnv?: NodeJS.ProcessEnv;
   /** The package's version for `watchdog_build_info`, read only when the metrics are written (default: not known). */

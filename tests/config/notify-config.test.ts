@@ -182,15 +182,47 @@ describe('notify config: defaults', () => {
     });
   });
 
-  it('keeps ping_url as written (references and all), with a timeout of 10 s by default', () => {
+  it('keeps ping_url as written (references and all): success, failure with /fail, no start; 10 s by default', () => {
     assert.deepEqual(load({ ping_url: 'https://hc-ping.com/${UUID}' }, { UUID: 'u' }).ping, {
-      url: 'https://hc-ping.com/${UUID}',
+      start: undefined,
+      success: { url: 'https://hc-ping.com/${UUID}', pathSuffix: '', setting: 'ping_url' },
+      failure: { url: 'https://hc-ping.com/${UUID}', pathSuffix: '/fail', setting: 'ping_url (/fail)' },
       timeout_seconds: 10,
     });
-    assert.deepEqual(load({ ping_url: 'http://127.0.0.1/ping', ping_timeout_seconds: 3 }).ping, {
-      url: 'http://127.0.0.1/ping',
-      timeout_seconds: 3,
+    assert.equal(load({ ping_url: 'http://127.0.0.1/ping', ping_timeout_seconds: 3 }).ping?.timeout_seconds, 3);
+  });
+
+  it('keeps each URL of ping as written; its timeout defaults to ping_timeout_seconds, then 10 s', () => {
+    assert.deepEqual(load({ ping: { start_url: 'http://127.0.0.1/s', failure_url: 'http://127.0.0.1/f' } }).ping, {
+      start: { url: 'http://127.0.0.1/s', pathSuffix: '', setting: 'ping.start_url' },
+      success: undefined,
+      failure: { url: 'http://127.0.0.1/f', pathSuffix: '', setting: 'ping.failure_url' },
+      timeout_seconds: 10,
     });
+    assert.equal(
+      load({ ping: { success_url: 'http://127.0.0.1/' }, ping_timeout_seconds: 4 }).ping?.timeout_seconds,
+      4,
+    );
+    assert.equal(
+      load({ ping: { success_url: 'http://127.0.0.1/', timeout_seconds: 2 }, ping_timeout_seconds: 4 }).ping
+        ?.timeout_seconds,
+      2,
+    );
+  });
+
+  it('refuses ping with ping_url, a ping without a URL, and a URL that is not http(s)', () => {
+    const errors = (raw: Record<string, unknown>): string[] =>
+      validateConfig({ processes: {}, ...raw }, '/etc/watchdog/config.json', undefined, {}).errors;
+    assert.deepEqual(errors({ ping_url: 'http://127.0.0.1/a', ping: { success_url: 'http://127.0.0.1/b' } }), [
+      'ping_url: write either ping_url or ping, not both (ping_url is success_url, with failure_url its /fail)',
+    ]);
+    assert.deepEqual(errors({ ping: {} }), ['ping: give at least one of start_url, success_url and failure_url']);
+    assert.deepEqual(errors({ ping: { start_url: 'ftp://127.0.0.1/', success_url: '${URL}' } }), [
+      'ping.start_url: not an http:// or https:// URL',
+    ]);
+    assert.deepEqual(errors({ ping: { success_url: 'http://127.0.0.1/', fail_url: 'http://127.0.0.1/' } }), [
+      'ping.fail_url: unknown setting',
+    ]);
   });
 });
 

@@ -1,5 +1,5 @@
-// The examples of docs/notifications.md work as written: the template example loads,
-// and the Python receiver accepts what the watchdog signs and refuses the rest.
+// The examples of docs/notifications.md work as written: the template and ping examples
+// load, and the Python receiver accepts what the watchdog signs and refuses the rest.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -24,6 +24,12 @@ describe('docs/notifications.md', () => {
     assert.ok(pager !== undefined, 'the template example');
     const channels = JSON.parse(`{${pager}}`) as Record<string, unknown>;
     assert.deepEqual(errorsOf({ processes: {}, notify: { channels } }), []);
+  });
+
+  it('has a ping example that loads', () => {
+    const ping = blocks('json').find((block) => block.startsWith('"ping"'));
+    assert.ok(ping !== undefined, 'the ping example');
+    assert.deepEqual(errorsOf({ processes: {}, ...(JSON.parse(`{${ping}}`) as object) }), []);
   });
 
   it('has a Python receiver that accepts a signed body and refuses a changed, unsigned or stale one', () => {

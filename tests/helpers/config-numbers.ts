@@ -230,7 +230,13 @@ export function everySectionConfig(): Record<string, unknown> {
     // No such folder: the ticks read no zone. Each threshold's bounds are valid against the other's value here.
     thermal: { sysfs_root: 'thermal', warning_celsius: 10, critical_celsius: 130, hysteresis_celsius: 3 },
     metrics: { textfile_path: 'metrics/watchdog.prom' },
-    ping_url: 'http://127.0.0.1:1/ping',
+    // `ping`, not `ping_url` (one or the other): every URL, and both timeouts.
+    ping: {
+      start_url: 'http://127.0.0.1:1/ping/start',
+      success_url: 'http://127.0.0.1:1/ping',
+      failure_url: 'http://127.0.0.1:1/ping/fail',
+      timeout_seconds: 10,
+    },
     ping_timeout_seconds: 10,
   };
 }

@@ -4,6 +4,8 @@ import { describe, it } from 'node:test';
 import type { WatchdogConfig } from '../../src/config/types.js';
 import { validateConfig } from '../../src/config/validate-config.js';
 import { runTick } from '../../src/tick/run-tick.js';
+import type { HttpOutcome, HttpRequest } from '../../src/system/http-request.js';
+import type { TickDeps } from '../../src/tick/tick-deps.js';
 import type { TickOutcome } from '../../src/tick/tick-outcome.js';
 import { fakeRequest } from '../helpers/fake-request.js';
 import { webProcessEntry } from '../helpers/process-config.js';
@@ -64,5 +66,126 @@ describe('runTick', () => {
     assert.deepEqual(run.decision, { exit: 'error', ping: 'failure' });
     assert.deepEqual(pinged, ['http://127.0.0.1:9/ping/fail']);
     assert.ok(logger.lines.includes('error tick failed: the disk went away'), logger.lines.join('\n'));
+  });
+});
+
+/** A config with the `ping` object: start, success and failure on loopback. */
+function configWithPingObject(): WatchdogConfig {
+  const { config, errors } = validateConfig(
+    {
+      ping: {
+        start_url: 'http://127.0.0.1:9/p?state=run',
+        success_url: 'http://127.0.0.1:9/p?state=complete',
+        failure_url: 'http://127.0.0.1:9/p?state=fail',
+      },
+      processes: { web: webProcessEntry() },
+    },
+    join(makeTempDir(), 'config.json'),
+  );
+  assert.deepEqual(errors, []);
+  assert.ok(config !== undefined);
+  return config;
+}
+
+/** A request function whose answers wait until `release()`, keeping the order of events in `log`. */
+function heldRequest(log: string[]) {
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const request = async (options: HttpRequest): Promise<HttpOutcome> => {
+    log.push(`sent ${options.url.search}`);
+    if (options.url.search === '?state=run') await held;
+    log.push(`answered ${options.url.search}`);
+    return { kind: 'response', status: 200 };
+  };
+  return { request, release };
+}
+
+describe('runTick with a start ping', () => {
+  it('sends the start ping once the lock is held, runs the tick without waiting for it, and awaits it before the end ping', async () => {
+    const log: string[] = [];
+    const { request, release } = heldRequest(log);
+    const tick = async (_config: WatchdogConfig, deps: TickDeps): Promise<TickOutcome> => {
+      log.push('lock taken');
+      deps.onLockTaken?.();
+      // The start ping's answer has not come: the checks go on all the same.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      log.push('checks done');
+      setTimeout(release, 20);
+      return ran();
+    };
+    const run = await runTick(configWithPingObject(), {
+      logger: recordingLogger(),
+      env: {},
+      runCheckTick: tick,
+      pingRequest: request,
+    });
+    assert.deepEqual(run.decision, { exit: 'ok', ping: 'success' });
+    assert.deepEqual(log, [
+      'lock taken',
+      'sent ?state=run',
+      'checks done',
+      'answered ?state=run',
+      'sent ?state=complete',
+      'answered ?state=complete',
+    ]);
+  });
+
+  it('pings start then failure_url when the tick fails or throws after taking the lock', async () => {
+    for (const end of [
+      async () => ran({ recoveries: [recoveryReport('web', 3, 'failed')] }),
+      async () => {
+        throw new Error('the disk went away');
+      },
+    ]) {
+      const request = fakeRequest({ kind: 'response', status: 200 });
+      await runTick(configWithPingObject(), {
+        logger: recordingLogger(),
+        env: {},
+        runCheckTick: async (_config, deps) => {
+          deps.onLockTaken?.();
+          return end();
+        },
+        pingRequest: request,
+      });
+      assert.deepEqual(
+        request.calls.map((call) => call.url.search),
+        ['?state=run', '?state=fail'],
+      );
+    }
+  });
+
+  it('pings nothing, not even the start, when the lock is held', async () => {
+    const request = fakeRequest({ kind: 'response', status: 200 });
+    await runTick(configWithPingObject(), {
+      logger: recordingLogger(),
+      env: {},
+      runCheckTick: async () => ({ kind: 'lock-held', lockPath: '/run/watchdog.lock' }),
+      pingRequest: request,
+    });
+    assert.deepEqual(request.calls, []);
+  });
+
+  it('gives the start ping the run’s stop signal, so a SIGTERM does not wait on the monitoring service', async () => {
+    const request = fakeRequest({ kind: 'response', status: 200 });
+    const stop = new AbortController();
+    await runTick(configWithPingObject(), {
+      logger: recordingLogger(),
+      env: {},
+      signal: stop.signal,
+      runCheckTick: async (_config, deps) => {
+        deps.onLockTaken?.();
+        return ran();
+      },
+      pingRequest: request,
+    });
+    assert.deepEqual(
+      request.calls.map((call) => [call.url.search, call.signal === stop.signal]),
+      [
+        ['?state=run', true],
+        ['?state=complete', false],
+      ],
+    );
   });
 });

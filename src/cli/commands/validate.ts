@@ -5,6 +5,7 @@ import type { WatchdogConfig } from '../../config/types.js';
 import { listInterfaces, type InterfaceEntry } from '../../network/link/list-interfaces.js';
 import { locateInterface, renameHint } from '../../network/link/locate-interface.js';
 import { EVENT_KINDS } from '../../notify/event-kinds.js';
+import type { PingConfig } from '../../notify/config/notify-types.js';
 import type { CliIo } from '../io.js';
 import { loadCliConfig } from '../load-cli-config.js';
 import { EXIT } from '../exit-codes.js';
@@ -37,8 +38,18 @@ function describeReporting(config: WatchdogConfig): string[] {
     return `notify ${channel.name}: ${channel.type}, ${events}`;
   });
   if (config.metrics !== undefined) lines.push(`metrics: ${config.metrics.textfile_path}`);
-  if (config.ping !== undefined) lines.push('ping_url: requested after every tick');
+  const { ping } = config;
+  if (ping !== undefined) lines.push(`${describePing(ping)}: requested after every tick`);
   return lines;
+}
+
+/** `ping_url`, or the `ping` URLs set: `ping.start_url, ping.success_url`. */
+function describePing(ping: PingConfig): string {
+  return ping.success?.setting === 'ping_url'
+    ? 'ping_url'
+    : [ping.start, ping.success, ping.failure]
+        .flatMap((target) => (target === undefined ? [] : [target.setting]))
+        .join(', ');
 }
 
 function describeFilesystems(count: number): string {

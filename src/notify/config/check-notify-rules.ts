@@ -4,7 +4,7 @@ import { isPlainObject } from '../../json/json-shape.js';
 import { checkTemplate, templateStrings } from '../webhook/webhook-template.js';
 
 /**
- * Rules of `notify` and `ping_url` the schema cannot express: URLs that are
+ * Rules of `notify`, `ping_url` and `ping` the schema cannot express: URLs that are
  * http(s) once their `${NAME}` references are filled in, an SMTP password that comes from
  * the environment (never written in the config), webhook templates whose references name
  * the event's fields.
@@ -90,6 +90,17 @@ export function checkNotifyRules(
     }
   }
   urlSetting('ping_url', raw.ping_url);
+  const ping = raw.ping;
+  if (isPlainObject(ping)) {
+    const urls = ['start_url', 'success_url', 'failure_url'] as const;
+    for (const name of urls) urlSetting(`ping.${name}`, ping[name]);
+    if (urls.every((name) => ping[name] === undefined))
+      errors.push('ping: give at least one of start_url, success_url and failure_url');
+    if (raw.ping_url !== undefined)
+      errors.push(
+        'ping_url: write either ping_url or ping, not both (ping_url is success_url, with failure_url its /fail)',
+      );
+  }
   return { errors, warnings };
 }
 

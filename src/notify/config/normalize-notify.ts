@@ -6,7 +6,9 @@ import type {
   ChannelConfig,
   NotifyConfig,
   PingConfig,
+  PingUrl,
   RawChannel,
+  RawPingConfig,
   RawNotifyConfig,
 } from './notify-types.js';
 
@@ -65,6 +67,32 @@ function normalizeChannel(name: string, raw: RawChannel, repeatAfter: number, co
   }
 }
 
-export function normalizePing(url: string, timeoutSeconds: number | undefined): PingConfig {
-  return { url, timeout_seconds: timeoutSeconds ?? NOTIFY_DEFAULTS.ping_timeout_seconds };
+/**
+ * The dead man's switch from `ping` or, as before it, from `ping_url` (success `ping_url`,
+ * failure `ping_url/fail`, no start); `undefined` without either. The rules refuse both at once.
+ */
+export function normalizePing(raw: {
+  ping?: RawPingConfig;
+  ping_url?: string;
+  ping_timeout_seconds?: number;
+}): PingConfig | undefined {
+  if (raw.ping !== undefined) {
+    const url = (setting: keyof RawPingConfig & `${string}_url`): PingUrl | undefined => {
+      const value = raw.ping?.[setting];
+      return value === undefined ? undefined : { url: value, pathSuffix: '', setting: `ping.${setting}` };
+    };
+    return {
+      start: url('start_url'),
+      success: url('success_url'),
+      failure: url('failure_url'),
+      timeout_seconds: raw.ping.timeout_seconds ?? raw.ping_timeout_seconds ?? NOTIFY_DEFAULTS.ping_timeout_seconds,
+    };
+  }
+  if (raw.ping_url === undefined) return undefined;
+  return {
+    start: undefined,
+    success: { url: raw.ping_url, pathSuffix: '', setting: 'ping_url' },
+    failure: { url: raw.ping_url, pathSuffix: '/fail', setting: 'ping_url (/fail)' },
+    timeout_seconds: raw.ping_timeout_seconds ?? NOTIFY_DEFAULTS.ping_timeout_seconds,
+  };
 }

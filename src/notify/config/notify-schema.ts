@@ -83,3 +83,16 @@ export const notifySchema = {
   },
   additionalProperties: false,
 } as const;
+
+/** The top-level `ping` object: the dead man's switch's URLs (at least one, by the rules) and its timeout. */
+export const pingSchema = {
+  type: 'object',
+  properties: {
+    start_url: nonEmptyString,
+    success_url: nonEmptyString,
+    failure_url: nonEmptyString,
+    // The ping holds the end of every tick.
+    timeout_seconds: { type: 'number', exclusiveMinimum: 0, maximum: 60 },
+  },
+  additionalProperties: false,
+} as const;

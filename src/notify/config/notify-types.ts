@@ -118,9 +118,34 @@ export interface NotifyConfig {
   max_age_hours: number;
 }
 
-/** The dead man's switch, resolved. */
-export interface PingConfig {
-  /** Requested at the end of every tick; `/fail` appended when the tick had a failure. May hold `${NAME}` references. */
+/** The `ping` object as written: the dead man's switch, a URL for each moment of a tick. */
+export interface RawPingConfig {
+  start_url?: string;
+  success_url?: string;
+  failure_url?: string;
+  timeout_seconds?: number;
+}
+
+/** One URL the dead man's switch requests. May hold `${NAME}` references. */
+export interface PingUrl {
   url: string;
+  /** Appended to the path once the references are filled in: `/fail`, for `ping_url`. */
+  pathSuffix: string;
+  /** The setting it comes from, as the log names it (never the URL: it holds a secret). */
+  setting: string;
+}
+
+/**
+ * The dead man's switch, resolved, from `ping` or from `ping_url` (success `ping_url`,
+ * failure `ping_url/fail`, no start). Each URL is optional: a moment without one pings
+ * nothing.
+ */
+export interface PingConfig {
+  /** Requested, without waiting for it, once a tick holds the lock; awaited at its end. */
+  start: PingUrl | undefined;
+  /** Requested at the end of a tick without failure. */
+  success: PingUrl | undefined;
+  /** Requested at the end of a tick with a failure (or that threw). */
+  failure: PingUrl | undefined;
   timeout_seconds: number;
 }
