@@ -77,7 +77,9 @@ export async function turnOn(process: ProcessConfig, force: boolean, deps: Contr
   const report = await run(process, 'start', decision.actions, current, deps);
   await settle(process, deps);
   const message = outcomeMessage('start', report);
-  tellOnOff('process_on', process, wasOff ? 'turned on' : 'started', message, deps);
+  // The start it ran is what heals the app, if it comes up: its incident says so (process_recovered).
+  const started = report.outcome === 'succeeded' ? report.recoveryId : undefined;
+  tellOnOff('process_on', process, wasOff ? 'turned on' : 'started', message, deps, started);
   return { processKey: process.key, outcome: report.outcome, message, report };
 }
 
@@ -231,6 +233,7 @@ export function tellOnOff(
   what: string,
   message: string,
   deps: ControlDeps,
+  recoveryId?: number,
 ): void {
   deps.raise?.({
     kind,
@@ -238,7 +241,7 @@ export function tellOnOff(
     processKey: process.key,
     displayName: process.display_name,
     summary: `${process.key}: ${what} by ${deps.requestedBy} (${deps.command}): ${message}`,
-    details: { requested_by: deps.requestedBy, command: deps.command, result: message },
+    details: { requested_by: deps.requestedBy, command: deps.command, result: message, recovery_id: recoveryId },
   });
 }
 

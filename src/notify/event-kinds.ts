@@ -11,6 +11,7 @@ export const EVENT_KINDS = [
   'gave_up',
   'process_off',
   'process_on',
+  'process_recovered',
   'network_degraded',
   'network_healed',
   'reboot_done',

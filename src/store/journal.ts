@@ -77,6 +77,9 @@ export const KEPT_UNLESS_SET: ReadonlySet<string> = new Set([
   'recoveries_counted_since',
   'last_recovery_id',
   'filesystem_alert_open',
+  'incident_id',
+  'incident_opened_at',
+  'incident_recovery_id',
 ]);
 
 /** The `watchdog_meta` key under which the database keeps the id of the last journal it took. */

@@ -410,6 +410,21 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 20,
+    description:
+      'an open incident of a process or an interface: its id, when it opened, the recovery that last started the app in it',
+    up: (db) => {
+      // NULL for the rows before: no incident is open (an outage under way then is told without an id).
+      db.exec(`
+        ALTER TABLE process_state ADD COLUMN incident_id TEXT;
+        ALTER TABLE process_state ADD COLUMN incident_opened_at TEXT;
+        ALTER TABLE process_state ADD COLUMN incident_recovery_id INTEGER;
+        ALTER TABLE network_state ADD COLUMN incident_id TEXT;
+        ALTER TABLE network_state ADD COLUMN incident_opened_at TEXT;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -21,6 +21,7 @@ import { applyProbe } from '../health/apply-probe.js';
 import { checkTickLimits, recordTickUsage } from './check-tick-limits.js';
 import { recordTickChecks } from './record-tick-checks.js';
 import { reportChecks } from './report-checks.js';
+import { raiseRecovered } from './raise-recovered.js';
 import { deliverQueued } from './deliver-queued.js';
 import { recordTickEnd } from './record-tick-end.js';
 import { runDueRecoveries } from './run-due-recoveries.js';
@@ -83,12 +84,13 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
     });
     try {
       const host = deps.hostname;
-      const raise = notifierFor(config.notify, {
+      const notifierDeps = {
         audit: store,
         host: host === undefined ? machineName : () => host,
         now: () => system.now(),
         logger,
-      });
+      };
+      const raise = notifierFor(config.notify, notifierDeps);
       // A database that takes no writes is found before the tick acts; a healthy tick writes no more than this.
       store.claimWrites();
       const interrupted = hasRunningRecoveries(store.db)
@@ -106,6 +108,7 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
         store,
       );
       reportChecks(checks, checkedAt, logger, raise);
+      raiseRecovered(checks, checkedAt, store.db, raise);
 
       const stage = new TickStage(system.signal);
       // A heartbeat read again later in the tick is judged with what this check measured and

@@ -14,6 +14,7 @@ import {
 import { assessedCheckOf, type FilesystemCheck } from './filesystem-check.js';
 import { raiseFilesystemAlert } from './raise-filesystem-alert.js';
 import { reportChecks } from './report-checks.js';
+import { raiseRecovered } from './raise-recovered.js';
 import type { TickDeps } from './tick-deps.js';
 import type { TickStage } from './tick-stage.js';
 import { mayRecoverNow } from './may-recover-now.js';
@@ -89,6 +90,7 @@ export async function runFilesystemStage(
     };
   });
   reportChecks(checks.map(assessedCheckOf), checkedAt, logger, raise);
+  raiseRecovered(checks.map(assessedCheckOf), checkedAt, audit.db, raise);
   checks.forEach((check, index) => {
     const record = recorded[index];
     const before = { open: record?.alertOpen, previousFailures: record?.previousConsecutiveFailures ?? 0 };

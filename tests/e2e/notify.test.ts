@@ -150,6 +150,8 @@ describe('webhook notifications (a real HTTP server on 127.0.0.1)', () => {
         details: undefined,
       },
     );
+    const incident = started?.details.incident_id;
+    assert.match(String(incident), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     assert.deepEqual(started?.details, {
       recovery_id: recovery.id,
       kind: 'recovery',
@@ -157,6 +159,7 @@ describe('webhook notifications (a real HTTP server on 127.0.0.1)', () => {
       trigger: 'no_heartbeat',
       reason: 'no heartbeat file',
       actions: 'kill → start',
+      incident_id: incident,
     });
     assert.match(
       started?.summary ?? '',
@@ -174,6 +177,7 @@ describe('webhook notifications (a real HTTP server on 127.0.0.1)', () => {
       },
     );
     assert.equal(succeeded?.details.recovery_id, recovery.id);
+    assert.equal(succeeded?.details.incident_id, incident, 'one incident: the same id');
     assert.equal(succeeded?.details.started_pid, startedPid);
     assert.ok(
       Date.parse(succeeded?.time ?? '') >= Date.parse(started?.time ?? ''),

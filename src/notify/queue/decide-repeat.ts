@@ -6,13 +6,16 @@ import type { EventKind } from '../event-kinds.js';
  * crash loop's `recovery_started`, `recovery_failed`, `recovery_started`... is one of each.
  */
 export const REPEAT_RESET_BY: Readonly<Record<EventKind, readonly EventKind[]>> = {
-  recovery_started: [],
+  // After `process_recovered`, a failure is a new incident: news again.
+  recovery_started: ['process_recovered'],
   recovery_succeeded: ['recovery_failed', 'gave_up'],
-  recovery_failed: ['recovery_succeeded'],
-  recovery_refused: ['recovery_succeeded', 'recovery_started'],
-  gave_up: ['process_on', 'recovery_succeeded'],
+  recovery_failed: ['recovery_succeeded', 'process_recovered'],
+  recovery_refused: ['recovery_succeeded', 'recovery_started', 'process_recovered'],
+  gave_up: ['process_on', 'recovery_succeeded', 'process_recovered'],
   process_off: ['process_on'],
   process_on: ['process_off', 'gave_up'],
+  // Once per incident; a recovery after a new failure is news.
+  process_recovered: ['recovery_started', 'recovery_failed', 'recovery_refused', 'gave_up'],
   network_degraded: ['network_healed'],
   network_healed: ['network_degraded'],
   reboot_done: ['network_healed'],

@@ -7,6 +7,7 @@ import { lastRaised, recordRaised } from './raised-events.js';
 import type { Store } from '../../store/open-store.js';
 import { isRepeat, REPEAT_RESET_BY } from './decide-repeat.js';
 import { payloadOf, subjectOf, type RaiseEvent, type WatchdogEvent } from '../watchdog-event.js';
+import { trackIncident } from '../incident/track-incident.js';
 
 export interface QueueOutcome {
   /** Channels it was queued for. */
@@ -57,12 +58,17 @@ export function queueEvent(
   return outcome;
 }
 
+/** An event that closes or reminds of an incident no longer open (told already): queued for no channel. */
+const NOT_TOLD: QueueOutcome = { queued: [], repeats: [] };
+
 export interface NotifierDeps {
   audit: AuditWriter;
   /** The name events give as their host; asked only when an event is raised. */
   host: () => string;
   now: () => Date;
   logger: Logger;
+  /** A new incident's id; random by default (src/notify/incident/track-incident.ts). For testing. */
+  newIncidentId?: () => string;
 }
 
 /**
@@ -74,7 +80,11 @@ export function notifierFor(notify: NotifyConfig | undefined, deps: NotifierDeps
   if (notify === undefined || notify.channels.length === 0) return () => undefined;
   return (event) => {
     try {
-      const outcome = deps.audit.write((db) => queueEvent(db, notify, event, deps.host(), deps.now().getTime()));
+      // The incident is kept in the transaction that queues the event: both are kept, or neither.
+      const outcome = deps.audit.write((db) => {
+        const told = trackIncident(db, event, deps.newIncidentId);
+        return told === undefined ? NOT_TOLD : queueEvent(db, notify, told, deps.host(), deps.now().getTime());
+      });
       if (outcome.queued.length > 0)
         deps.logger.debug(`notify: ${event.kind} queued for ${outcome.queued.join(', ')}: ${event.summary}`);
       if (outcome.repeats.length > 0)

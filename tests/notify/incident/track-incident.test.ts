@@ -1,0 +1,258 @@
+// Incidents on real SQLite files, through the notifier a tick uses: opened by the first
+// event about a failure, carried by every event of it, closed by the one that ends it, in
+// the transaction that queues that event; kept through the journal when the database is
+// locked, and across a reopen (a reboot).
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import type { RawNotifyConfig } from '../../../src/notify/config/notify-types.js';
+import { normalizeNotify } from '../../../src/notify/config/normalize-notify.js';
+import { notifierFor } from '../../../src/notify/queue/queue-event.js';
+import type { WatchdogEvent } from '../../../src/notify/watchdog-event.js';
+import { openAuditStore } from '../../../src/store/audit-store.js';
+import { readOpenIncident } from '../../../src/store/incidents.js';
+import { openStore } from '../../../src/store/open-store.js';
+import { formatUtcTimestamp } from '../../../src/time/format-utc-timestamp.js';
+import { onCleanup } from '../../helpers/cleanup.js';
+import { recordingLogger } from '../../helpers/recording-logger.js';
+import { makeTempDir } from '../../helpers/temp-dir.js';
+
+const T0 = Date.parse('2026-12-07T02:00:00.000Z');
+const MINUTE = 60_000;
+
+interface Place {
+  dbPath: string;
+  journalPath: string;
+}
+
+function place(): Place {
+  const dir = makeTempDir('watchdog-incidents-');
+  return { dbPath: join(dir, 'watchdog.db'), journalPath: join(dir, 'watchdog.db.journal') };
+}
+
+/** A run: the store opened as a tick opens it, its notifier, a clock the test sets. */
+function run(where: Place, raw: RawNotifyConfig, clock: { ms: number }) {
+  const logger = recordingLogger();
+  const store = openAuditStore({ ...where, logger, now: () => new Date(clock.ms), busyTimeoutMs: 50 });
+  let closed = false;
+  onCleanup(() => {
+    if (!closed) store.close();
+  });
+  const notify = normalizeNotify(raw, '/etc/watchdog');
+  const deps = { audit: store, host: () => 'gw-17', now: () => new Date(clock.ms), logger };
+  return {
+    store,
+    logger,
+    raise: notifierFor(notify, deps),
+    close: () => {
+      closed = true;
+      store.close();
+    },
+  };
+}
+
+const ALL: RawNotifyConfig = { repeat_after_seconds: 3600, channels: { ops: { type: 'command', command: 'true' } } };
+
+function event(
+  kind: WatchdogEvent['kind'],
+  atMs: number,
+  about: Partial<WatchdogEvent> = {},
+  details = {},
+): WatchdogEvent {
+  return {
+    kind,
+    at: formatUtcTimestamp(new Date(atMs)),
+    processKey: 'web',
+    summary: `web: ${kind}`,
+    details,
+    ...about,
+  };
+}
+
+interface Told {
+  channel: string;
+  event: string;
+  incident: string | null;
+  details: Record<string, unknown>;
+}
+
+/** What was queued, read from the file through a connection of its own. */
+function told(dbPath: string): Told[] {
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    return db
+      .prepare<[], { channel: string; event: string; payload: string }>(
+        'SELECT channel, event, payload FROM notifications ORDER BY id',
+      )
+      .all()
+      .map((row) => {
+        const details = (JSON.parse(row.payload) as { details: Record<string, unknown> }).details;
+        return {
+          channel: row.channel,
+          event: row.event,
+          incident: (details.incident_id as string | undefined) ?? null,
+          details,
+        };
+      });
+  } finally {
+    db.close();
+  }
+}
+
+function holdWriteLock(dbPath: string): () => void {
+  const locker = new Database(dbPath, { fileMustExist: true });
+  locker.exec('BEGIN IMMEDIATE');
+  let held = true;
+  const release = (): void => {
+    if (!held) return;
+    held = false;
+    locker.exec('ROLLBACK');
+    locker.close();
+  };
+  onCleanup(release);
+  return release;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+describe('incidents', () => {
+  it('every event of an incident carries one id; recovered closes it once; the next failure opens a new one', () => {
+    const where = place();
+    const clock = { ms: T0 };
+    const tick = run(where, ALL, clock);
+    tick.raise(event('recovery_started', T0, {}, { kind: 'recovery', recovery_id: 1 }));
+    tick.raise(event('recovery_failed', T0 + MINUTE, {}, { kind: 'recovery', recovery_id: 1 }));
+    tick.raise(event('recovery_started', T0 + 2 * MINUTE, {}, { kind: 'recovery', recovery_id: 2 }));
+    tick.raise(event('recovery_succeeded', T0 + 2 * MINUTE, {}, { kind: 'recovery', recovery_id: 2 }));
+    const open = readOpenIncident(tick.store.db, 'process_state', 'web');
+    assert.deepEqual(open && { ...open, id: UUID.test(open.id) }, {
+      id: true,
+      openedAt: formatUtcTimestamp(new Date(T0)),
+      recoveryId: 2,
+    });
+    tick.raise(event('process_recovered', T0 + 3 * MINUTE));
+    // Raised again (a run that died after queueing it would raise it again): not told twice.
+    tick.raise(event('process_recovered', T0 + 4 * MINUTE));
+    assert.equal(readOpenIncident(tick.store.db, 'process_state', 'web'), undefined);
+    // A second failure within repeat_after_seconds: a new incident, and news.
+    tick.raise(event('recovery_started', T0 + 5 * MINUTE, {}, { kind: 'recovery', recovery_id: 3 }));
+    // Another process's incident is its own.
+    tick.raise(event('gave_up', T0 + 5 * MINUTE, { processKey: 'db' }));
+    tick.close();
+    const rows = told(where.dbPath);
+    assert.deepEqual(
+      rows.map((row) => row.event),
+      // The second attempt's recovery_started is a repeat within the hour (a crash loop's rule).
+      ['recovery_started', 'recovery_failed', 'recovery_succeeded', 'process_recovered', 'recovery_started', 'gave_up'],
+    );
+    const first = rows[0]?.incident;
+    assert.ok(first !== null && first !== undefined && UUID.test(first), `an id: ${String(first)}`);
+    assert.deepEqual(
+      rows.slice(0, 4).map((row) => row.incident),
+      [first, first, first, first],
+    );
+    const [second, other] = [rows[4]?.incident, rows[5]?.incident];
+    assert.ok(second !== null && second !== undefined && second !== first, 'a new incident, a new id');
+    assert.ok(other !== null && other !== undefined && other !== second, "another process's own id");
+  });
+
+  it('a blip that raised nothing opens nothing: recovered is not raised for it', () => {
+    const where = place();
+    const tick = run(where, ALL, { ms: T0 });
+    tick.raise(event('process_recovered', T0));
+    // A person's restart of a working app is no incident either.
+    tick.raise(event('recovery_started', T0, {}, { kind: 'restart', recovery_id: 1 }));
+    tick.raise(event('recovery_succeeded', T0, {}, { kind: 'restart', recovery_id: 1 }));
+    tick.close();
+    assert.deepEqual(
+      told(where.dbPath).map((row) => [row.event, row.incident]),
+      [
+        ['recovery_started', null],
+        ['recovery_succeeded', null],
+      ],
+    );
+  });
+
+  it('`off` closes the incident with its id: a person took over; `on` after it starts none', () => {
+    const where = place();
+    const tick = run(where, ALL, { ms: T0 });
+    tick.raise(event('gave_up', T0));
+    tick.raise(event('process_off', T0 + MINUTE));
+    tick.raise(event('process_on', T0 + 2 * MINUTE));
+    tick.raise(event('process_recovered', T0 + 3 * MINUTE));
+    tick.close();
+    const rows = told(where.dbPath);
+    assert.deepEqual(
+      rows.map((row) => row.event),
+      ['gave_up', 'process_off', 'process_on'],
+    );
+    assert.equal(rows[1]?.incident, rows[0]?.incident);
+    assert.equal(rows[2]?.incident, null);
+  });
+
+  it('kept through the journal while the database is locked: recovered told once, with the id opened before', () => {
+    const where = place();
+    openStore(where.dbPath).close();
+    const clock = { ms: T0 };
+    const first = run(where, ALL, clock);
+    first.raise(event('recovery_started', T0, {}, { kind: 'recovery', recovery_id: 1 }));
+    first.close();
+    const opened = told(where.dbPath)[0]?.incident;
+    assert.ok(typeof opened === 'string');
+
+    // A run stood in for: it closes the incident and queues recovered, both in the journal.
+    const release = holdWriteLock(where.dbPath);
+    const stood = run(where, ALL, clock);
+    stood.raise(event('process_recovered', T0 + MINUTE));
+    assert.ok(stood.store.degraded !== undefined, 'stood in for');
+    stood.raise(event('process_recovered', T0 + MINUTE));
+    // A new failure while stood in: a new incident, kept in the journal too.
+    stood.raise(event('recovery_refused', T0 + 2 * MINUTE, { processKey: 'db' }));
+    stood.close();
+    release();
+
+    const next = run(where, ALL, clock);
+    assert.equal(next.store.degraded, undefined);
+    // The journal written back: the incident is closed; a later run raising recovered again tells nothing.
+    next.raise(event('process_recovered', T0 + 3 * MINUTE));
+    next.raise(event('process_recovered', T0 + 3 * MINUTE, { processKey: 'db' }));
+    next.close();
+    const rows = told(where.dbPath).map((row) => [row.event, row.incident]);
+    const refused = rows[2]?.[1];
+    assert.ok(typeof refused === 'string' && refused !== opened);
+    assert.deepEqual(rows, [
+      ['recovery_started', opened],
+      ['process_recovered', opened],
+      ['recovery_refused', refused],
+      ['process_recovered', refused],
+    ]);
+  });
+
+  it("an interface's healed event carries its degraded one's id, across a reopen (a reboot between)", () => {
+    const where = place();
+    const clock = { ms: T0 };
+    const about = { processKey: undefined, interface: 'wlan0' };
+    const before = run(where, ALL, clock);
+    before.raise(event('network_degraded', T0, about));
+    before.raise(event('reboot_done', T0 + MINUTE, about));
+    before.close();
+    const after = run(where, ALL, clock);
+    after.raise(event('network_healed', T0 + 5 * MINUTE, about, { rung: null }));
+    after.raise(event('network_degraded', T0 + 6 * MINUTE, about));
+    after.close();
+    const rows = told(where.dbPath);
+    const id = rows[0]?.incident;
+    assert.ok(typeof id === 'string' && UUID.test(id));
+    assert.deepEqual(
+      rows.map((row) => [row.event, row.incident === id]),
+      [
+        ['network_degraded', true],
+        ['reboot_done', true],
+        ['network_healed', true],
+        ['network_degraded', false],
+      ],
+    );
+    assert.ok(typeof rows[3]?.incident === 'string', 'the next outage has an id of its own');
+  });
+});
