@@ -12,6 +12,7 @@ export const EVENT_KINDS = [
   'process_off',
   'process_on',
   'process_recovered',
+  'process_still_down',
   'network_degraded',
   'network_healed',
   'reboot_done',

@@ -4,6 +4,7 @@ import { applyLimits } from '../limits/check-limits.js';
 import type { HealthVerdict } from '../heartbeat/classify-heartbeat.js';
 import { acquireTickLockNow } from '../lock/acquire-lock.js';
 import { notifierFor } from '../notify/queue/queue-event.js';
+import { reminderFor } from '../notify/queue/queue-reminder.js';
 import { openAuditStore } from '../store/audit-store.js';
 import { hasRunningRecoveries, markInterruptedRecoveries } from '../store/record-recovery.js';
 import { machineName } from '../system/machine-name.js';
@@ -22,6 +23,7 @@ import { checkTickLimits, recordTickUsage } from './check-tick-limits.js';
 import { recordTickChecks } from './record-tick-checks.js';
 import { reportChecks } from './report-checks.js';
 import { raiseRecovered } from './raise-recovered.js';
+import { raiseReminders } from './raise-reminders.js';
 import { deliverQueued } from './deliver-queued.js';
 import { recordTickEnd } from './record-tick-end.js';
 import { runDueRecoveries } from './run-due-recoveries.js';
@@ -123,6 +125,14 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
       const thermal = await runThermalStage(config, checkedAt, store, deps, raise, stage);
       const network = await runNetworkStage(config, store, deps, raise, stage);
       const stopped = stage.stopRequest();
+      // Reminders of what is still down, from this tick's checks; none after a stop request.
+      if (stopped === undefined)
+        raiseReminders(
+          [...checks, ...(filesystems?.checks.map(assessedCheckOf) ?? [])],
+          formatUtcTimestamp(system.now()),
+          store.db,
+          reminderFor(config.notify, notifierDeps),
+        );
       if (stopped !== undefined)
         logger.warn(
           `tick interrupted by ${stopped.signal} ${stopped.where}; what was done is recorded, notifications wait for the next tick`,

@@ -124,10 +124,11 @@ describe('notify config: defaults', () => {
     );
   });
 
-  it('keeps what is written over the defaults; a channel takes the section repeat_after_seconds unless it has its own', () => {
+  it('keeps what is written over the defaults; a channel takes the section repeat_after_seconds and remind_after_seconds unless it has its own', () => {
     const notify = load({
       notify: {
         repeat_after_seconds: 600,
+        remind_after_seconds: 1800,
         delivery_budget_seconds: 12,
         max_queued: 50,
         max_age_hours: 24,
@@ -141,7 +142,7 @@ describe('notify config: defaults', () => {
             retries: 0,
             retry_backoff_seconds: 0,
           },
-          sms: { type: 'command', command: './sms', repeat_after_seconds: 0 },
+          sms: { type: 'command', command: './sms', repeat_after_seconds: 0, remind_after_seconds: 0 },
           mail: email({ reject_unauthorized: false, ca_file: 'certs/ca.pem', subject_prefix: '' }),
         },
       },
@@ -159,12 +160,14 @@ describe('notify config: defaults', () => {
       signature_secret: undefined,
       events: new Set(['gave_up']),
       repeat_after_seconds: 600,
+      remind_after_seconds: 1800,
       timeout_seconds: 3,
       retries: 0,
       retry_backoff_seconds: 0,
     });
     assert.equal(sms.repeat_after_seconds, 0);
     assert.equal(mail.repeat_after_seconds, 600);
+    assert.deepEqual([sms.remind_after_seconds, mail.remind_after_seconds], [0, 1800]);
     assert.deepEqual(
       mail.type === 'email'
         ? [mail.reject_unauthorized, mail.ca_file, mail.subject_prefix, mail.user, mail.password]

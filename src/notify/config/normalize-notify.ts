@@ -15,9 +15,10 @@ import type {
 /** The `notify` section with defaults applied and paths made absolute. Expects input that passed the schema. */
 export function normalizeNotify(raw: RawNotifyConfig, configDir: string): NotifyConfig {
   const repeatAfter = raw.repeat_after_seconds ?? NOTIFY_DEFAULTS.repeat_after_seconds;
+  const remindAfter = raw.remind_after_seconds ?? NOTIFY_DEFAULTS.remind_after_seconds;
   return {
     channels: Object.entries(raw.channels).map(([name, channel]) =>
-      normalizeChannel(name, channel, repeatAfter, configDir),
+      normalizeChannel(name, channel, { repeatAfter, remindAfter }, configDir),
     ),
     delivery_budget_seconds: raw.delivery_budget_seconds ?? NOTIFY_DEFAULTS.delivery_budget_seconds,
     max_queued: raw.max_queued ?? NOTIFY_DEFAULTS.max_queued,
@@ -25,11 +26,17 @@ export function normalizeNotify(raw: RawNotifyConfig, configDir: string): Notify
   };
 }
 
-function normalizeChannel(name: string, raw: RawChannel, repeatAfter: number, configDir: string): ChannelConfig {
+function normalizeChannel(
+  name: string,
+  raw: RawChannel,
+  defaults: { repeatAfter: number; remindAfter: number },
+  configDir: string,
+): ChannelConfig {
   const common: ChannelCommon = {
     name,
     events: new Set(raw.events ?? EVENT_KINDS),
-    repeat_after_seconds: raw.repeat_after_seconds ?? repeatAfter,
+    repeat_after_seconds: raw.repeat_after_seconds ?? defaults.repeatAfter,
+    remind_after_seconds: raw.remind_after_seconds ?? defaults.remindAfter,
     timeout_seconds: raw.timeout_seconds ?? NOTIFY_DEFAULTS.timeout_seconds,
     retries: raw.retries ?? NOTIFY_DEFAULTS.retries,
     retry_backoff_seconds: raw.retry_backoff_seconds ?? NOTIFY_DEFAULTS.retry_backoff_seconds,

@@ -1,6 +1,7 @@
 /** Defaults of the `notify` section and its channels. */
 export const NOTIFY_DEFAULTS = {
   repeat_after_seconds: 3600,
+  remind_after_seconds: 0,
   delivery_budget_seconds: 30,
   max_queued: 500,
   max_age_hours: 7 * 24,

@@ -12,9 +12,13 @@ const waitSeconds = { type: 'number', exclusiveMinimum: 0, maximum: 3600 } as co
 /** Zero sends every event; at most 30 days of silence about the same one. */
 const repeatSeconds = { type: 'number', minimum: 0, maximum: 30 * 86400 } as const;
 
+/** Zero reminds never; at most once every 30 days. */
+const remindSeconds = { type: 'number', minimum: 0, maximum: 30 * 86400 } as const;
+
 const commonChannelProperties = {
   events: { type: 'array', items: { enum: [...EVENT_KINDS] }, uniqueItems: true },
   repeat_after_seconds: repeatSeconds,
+  remind_after_seconds: remindSeconds,
   timeout_seconds: waitSeconds,
   retries: { type: 'integer', minimum: 0, maximum: 10 },
   retry_backoff_seconds: { type: 'number', minimum: 0, maximum: 600 },
@@ -75,6 +79,7 @@ export const notifySchema = {
   required: ['channels'],
   properties: {
     repeat_after_seconds: repeatSeconds,
+    remind_after_seconds: remindSeconds,
     // Below the minute between ticks: delivery holds the tick's lock.
     delivery_budget_seconds: { type: 'number', exclusiveMinimum: 0, maximum: 50 },
     max_queued: { type: 'integer', minimum: 1, maximum: 10000 },

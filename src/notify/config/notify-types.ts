@@ -10,6 +10,7 @@ interface RawChannelCommon {
   /** The events this channel is told of; default all. */
   events?: EventKind[];
   repeat_after_seconds?: number;
+  remind_after_seconds?: number;
   timeout_seconds?: number;
   retries?: number;
   retry_backoff_seconds?: number;
@@ -42,6 +43,7 @@ export type RawChannel =
 
 export interface RawNotifyConfig {
   repeat_after_seconds?: number;
+  remind_after_seconds?: number;
   delivery_budget_seconds?: number;
   max_queued?: number;
   max_age_hours?: number;
@@ -62,6 +64,8 @@ export interface ChannelCommon {
   events: ReadonlySet<EventKind>;
   /** The same event for the same process (or interface) is not sent again within this. 0: always sent. */
   repeat_after_seconds: number;
+  /** While a process stays down or given up, `process_still_down` is queued this often. 0: never. */
+  remind_after_seconds: number;
   /** One attempt may take this long. */
   timeout_seconds: number;
   /** Further attempts within one tick after a failure that may pass. */

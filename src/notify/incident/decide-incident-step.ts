@@ -8,7 +8,7 @@ import type { DetailValue } from '../watchdog-event.js';
  *   the incident's last success, `null` none; absent: unchanged);
  * - `close`: it carries the open one's id and closes it;
  * - `none`: no incident concerns it; raised as it is;
- * - `drop`: it closes an incident that is not open (closed already, by the
+ * - `drop`: it closes or reminds of an incident that is not open (closed already, by the
  *   run that raised it before being killed): not raised, so it is never told twice.
  */
 export type IncidentStep =
@@ -77,6 +77,8 @@ export function decideIncidentStep({ kind, subject, details, open }: IncidentFac
       return open ? { kind: 'close' } : { kind: 'none' };
     case 'process_recovered':
       return open ? { kind: 'close' } : { kind: 'drop' };
+    case 'process_still_down':
+      return open ? { kind: 'carry' } : { kind: 'drop' };
     default:
       return { kind: 'none' };
   }

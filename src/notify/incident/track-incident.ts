@@ -16,8 +16,8 @@ export function newIncidentId(): string {
 /**
  * Keeps the incident of the event's subject (opens, closes, notes the recovery that last
  * started the app) and returns the event as it is raised, with `details.incident_id` when
- * it belongs to one; `undefined` when it must not be raised (it closes an incident
- * that is no longer open). Run it in the transaction that queues the event: the
+ * it belongs to one; `undefined` when it must not be raised (it closes or reminds of an
+ * incident that is no longer open). Run it in the transaction that queues the event: the
  * incident and the notification are kept together, or neither is.
  */
 export function trackIncident(

@@ -16,6 +16,8 @@ export const REPEAT_RESET_BY: Readonly<Record<EventKind, readonly EventKind[]>> 
   process_on: ['process_off', 'gave_up'],
   // Once per incident; a recovery after a new failure is news.
   process_recovered: ['recovery_started', 'recovery_failed', 'recovery_refused', 'gave_up'],
+  // Reminders keep their own rhythm, remind_after_seconds (src/notify/queue/queue-reminder.ts).
+  process_still_down: [],
   network_degraded: ['network_healed'],
   network_healed: ['network_degraded'],
   reboot_done: ['network_healed'],

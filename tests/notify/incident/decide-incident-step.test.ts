@@ -72,6 +72,8 @@ describe('decideIncidentStep', () => {
       { kind: 'process_recovered', subject: 'process', open: false },
       'drop',
     ],
+    ['a reminder carries', { kind: 'process_still_down', subject: 'process', open: true }, 'carry'],
+    ['a reminder of nothing open: dropped', { kind: 'process_still_down', subject: 'process', open: false }, 'drop'],
     [
       "a file system's alert-only pair has its own story",
       { kind: 'filesystem_failing', subject: 'process', open: false },

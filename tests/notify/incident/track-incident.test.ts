@@ -9,8 +9,9 @@ import Database from 'better-sqlite3';
 import type { RawNotifyConfig } from '../../../src/notify/config/notify-types.js';
 import { normalizeNotify } from '../../../src/notify/config/normalize-notify.js';
 import { notifierFor } from '../../../src/notify/queue/queue-event.js';
-import type { WatchdogEvent } from '../../../src/notify/watchdog-event.js';
-import { openAuditStore } from '../../../src/store/audit-store.js';
+import { reminderFor } from '../../../src/notify/queue/queue-reminder.js';
+import type { RaiseEvent, WatchdogEvent } from '../../../src/notify/watchdog-event.js';
+import { openAuditStore, type AuditStore } from '../../../src/store/audit-store.js';
 import { readOpenIncident } from '../../../src/store/incidents.js';
 import { openStore } from '../../../src/store/open-store.js';
 import { formatUtcTimestamp } from '../../../src/time/format-utc-timestamp.js';
@@ -31,7 +32,7 @@ function place(): Place {
   return { dbPath: join(dir, 'watchdog.db'), journalPath: join(dir, 'watchdog.db.journal') };
 }
 
-/** A run: the store opened as a tick opens it, its notifier, a clock the test sets. */
+/** A run: the store opened as a tick opens it, its notifier and reminder, a clock the test sets. */
 function run(where: Place, raw: RawNotifyConfig, clock: { ms: number }) {
   const logger = recordingLogger();
   const store = openAuditStore({ ...where, logger, now: () => new Date(clock.ms), busyTimeoutMs: 50 });
@@ -45,6 +46,7 @@ function run(where: Place, raw: RawNotifyConfig, clock: { ms: number }) {
     store,
     logger,
     raise: notifierFor(notify, deps),
+    remind: reminderFor(notify, deps),
     close: () => {
       closed = true;
       store.close();
@@ -161,6 +163,7 @@ describe('incidents', () => {
     const where = place();
     const tick = run(where, ALL, { ms: T0 });
     tick.raise(event('process_recovered', T0));
+    tick.raise(event('process_still_down', T0));
     // A person's restart of a working app is no incident either.
     tick.raise(event('recovery_started', T0, {}, { kind: 'restart', recovery_id: 1 }));
     tick.raise(event('recovery_succeeded', T0, {}, { kind: 'restart', recovery_id: 1 }));
@@ -254,5 +257,102 @@ describe('incidents', () => {
       ],
     );
     assert.ok(typeof rows[3]?.incident === 'string', 'the next outage has an id of its own');
+  });
+});
+
+describe('reminders', () => {
+  const REMIND: RawNotifyConfig = {
+    repeat_after_seconds: 3600,
+    remind_after_seconds: 600,
+    channels: {
+      ops: { type: 'command', command: 'true' },
+      pager: { type: 'command', command: 'true', remind_after_seconds: 1800 },
+      quiet: { type: 'command', command: 'true', remind_after_seconds: 0 },
+      sms: { type: 'command', command: 'true', events: ['gave_up'] },
+    },
+  };
+  const stillDown = (ms: number): WatchdogEvent => event('process_still_down', ms, {}, { state: 'timed_out' });
+
+  /** The reminders queued, as `minute channel`. */
+  const reminders = (dbPath: string): string[] =>
+    told(dbPath)
+      .filter((row) => row.event === 'process_still_down')
+      .map((row) => `${row.channel}`);
+
+  it('each channel at its own remind_after_seconds, outside repeat_after_seconds; none when off or not subscribed', () => {
+    const where = place();
+    const clock = { ms: T0 };
+    const tick = run(where, REMIND, clock);
+    tick.raise(event('gave_up', T0));
+    const seen: string[] = [];
+    for (let minute = 1; minute <= 60; minute += 1) {
+      clock.ms = T0 + minute * MINUTE;
+      const before = reminders(where.dbPath).length;
+      tick.remind(stillDown(clock.ms));
+      const now = reminders(where.dbPath).slice(before);
+      if (now.length > 0) seen.push(`${minute} ${now.join(',')}`);
+    }
+    tick.close();
+    assert.deepEqual(seen, ['10 ops', '20 ops', '30 ops,pager', '40 ops', '50 ops', '60 ops,pager']);
+    const opened = told(where.dbPath)[0]?.incident;
+    assert.ok(
+      told(where.dbPath)
+        .filter((row) => row.event === 'process_still_down')
+        .every((row) => row.incident === opened && row.details.state === 'timed_out'),
+      'every reminder carries the incident id',
+    );
+  });
+
+  it('a clock set back reminds once, then counts from then: no storm, no silence; a step forward reminds once', () => {
+    const where = place();
+    const clock = { ms: T0 };
+    const tick = run(
+      where,
+      { channels: { ops: { type: 'command', command: 'true', remind_after_seconds: 600 } } },
+      clock,
+    );
+    tick.raise(event('gave_up', T0));
+    const at = (minute: number): number => {
+      clock.ms = T0 + minute * MINUTE;
+      const before = reminders(where.dbPath).length;
+      tick.remind(stillDown(clock.ms));
+      return reminders(where.dbPath).length - before;
+    };
+    assert.equal(at(10), 1);
+    // NTP sets the clock back by two hours: reminded at once, then every ten minutes from there.
+    assert.deepEqual([-110, -109, -101, -100].map(at), [1, 0, 0, 1]);
+    // Then forward by a day: one reminder, not 144.
+    assert.deepEqual([1440, 1441].map(at), [1, 0]);
+    tick.close();
+  });
+
+  it('writes nothing when no reminder is due, and nothing of a closed incident', () => {
+    const where = place();
+    const clock = { ms: T0 };
+    const tick = run(where, REMIND, clock);
+    tick.raise(event('gave_up', T0));
+    let writes = 0;
+    const write = tick.store.write.bind(tick.store);
+    tick.store.write = <T>(body: Parameters<AuditStore['write']>[0]): T => {
+      writes += 1;
+      return write(body) as T;
+    };
+    const notify = normalizeNotify(REMIND, '/etc/watchdog');
+    const remind: RaiseEvent = reminderFor(notify, {
+      audit: tick.store,
+      host: () => 'gw-17',
+      now: () => new Date(clock.ms),
+      logger: tick.logger,
+    });
+    clock.ms = T0 + 5 * MINUTE;
+    remind(stillDown(clock.ms));
+    assert.equal(writes, 0, 'nothing due: no write transaction');
+    tick.raise(event('process_recovered', clock.ms));
+    writes = 0;
+    clock.ms = T0 + 60 * MINUTE;
+    remind(stillDown(clock.ms));
+    assert.equal(writes, 0, 'no incident open: no write transaction');
+    tick.close();
+    assert.deepEqual(reminders(where.dbPath), []);
   });
 });
