@@ -23,6 +23,7 @@ import { checkTickLimits, recordTickUsage } from './check-tick-limits.js';
 import { recordTickChecks } from './record-tick-checks.js';
 import { reportChecks } from './report-checks.js';
 import { raiseRecovered } from './raise-recovered.js';
+import { closeUncheckedIncidents } from './close-unchecked-incidents.js';
 import { raiseReminders } from './raise-reminders.js';
 import { deliverQueued } from './deliver-queued.js';
 import { recordTickEnd } from './record-tick-end.js';
@@ -111,6 +112,7 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
       );
       reportChecks(checks, checkedAt, logger, raise);
       raiseRecovered(checks, checkedAt, store.db, raise);
+      closeUncheckedIncidents(config, checkedAt, store.db, raise);
 
       const stage = new TickStage(system.signal);
       // A heartbeat read again later in the tick is judged with what this check measured and
