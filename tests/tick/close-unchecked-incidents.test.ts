@@ -19,7 +19,7 @@ import { makeTempDir } from '../helpers/temp-dir.js';
 const AT = formatUtcTimestamp(new Date('2026-12-07T03:00:00.000Z'));
 
 describe('closeUncheckedIncidents', () => {
-  it('closes the incidents of processes disabled or removed, with process_off and their ids; leaves the others', () => {
+  it('closes the incidents of processes disabled, removed or found off, with process_off and their ids; leaves the others', () => {
     const db = openStore(join(makeTempDir(), 'watchdog.db'));
     onCleanup(() => db.close());
     const audit = directWriter(db);
@@ -30,18 +30,23 @@ describe('closeUncheckedIncidents', () => {
       now: () => new Date(AT),
       logger: recordingLogger(),
     });
-    for (const key of ['kept', 'disabled', 'gone'])
+    for (const key of ['kept', 'disabled', 'gone', 'off'])
       raise({ kind: 'gave_up', at: AT, processKey: key, summary: `${key}: gave up`, details: {} });
     const opened = new Map(
-      ['kept', 'disabled', 'gone'].map((key) => [key, readOpenIncident(db, 'process_state', key)?.id]),
+      ['kept', 'disabled', 'gone', 'off'].map((key) => [key, readOpenIncident(db, 'process_state', key)?.id]),
     );
     const config = {
-      processes: [processConfig({ key: 'kept' }), processConfig({ key: 'disabled', enabled: false })],
+      processes: [
+        processConfig({ key: 'kept' }),
+        processConfig({ key: 'disabled', enabled: false }),
+        processConfig({ key: 'off' }),
+      ],
       filesystems: [],
     };
 
-    closeUncheckedIncidents(config, AT, db, raise);
-    closeUncheckedIncidents(config, AT, db, raise);
+    // `off` was found off by the check: its `off` command was killed before it told.
+    closeUncheckedIncidents(config, new Set(['off']), AT, db, raise);
+    closeUncheckedIncidents(config, new Set(['off']), AT, db, raise);
 
     const offs = db
       .prepare<[], { subject: string; payload: string }>(
@@ -55,6 +60,7 @@ describe('closeUncheckedIncidents', () => {
     assert.deepEqual(offs, [
       ['disabled', opened.get('disabled'), 'disabled in the config'],
       ['gone', opened.get('gone'), 'removed from the config'],
+      ['off', opened.get('off'), 'turned off'],
     ]);
     assert.ok(typeof opened.get('kept') === 'string');
     assert.equal(
