@@ -6,6 +6,7 @@ import { runRecovery, type RecoveryReport } from '../recovery/run-recovery.js';
 import type { AuditWriter } from '../store/audit-writer.js';
 import type { RaiseEvent } from '../notify/watchdog-event.js';
 import { recordAuditEvent } from '../store/audit-events.js';
+import { recordRaised } from '../notify/queue/raised-events.js';
 import { clearGaveUp, clearOff, readStartedInstance, resetRecoveryBudget, setOff } from '../store/process-control.js';
 import { beginRecovery, finishRecovery, type RecoveryKind } from '../store/record-recovery.js';
 import type { System } from '../system/system.js';
@@ -129,6 +130,8 @@ export function resetCrashLoopGuard(
   const { was, detail } = deps.audit.write((db) => {
     const gaveUpAt = clearGaveUp(db, key, now);
     resetRecoveryBudget(db, key, now);
+    // The next failure, and the next give-up, are news to every channel again.
+    recordRaised(db, 'recoveries_resumed', key, now);
     const was = gaveUpAt === undefined ? 'it had not given up' : `it had given up at ${gaveUpAt}`;
     const detail = `crash-loop guard and failure count reset by ${deps.requestedBy} (${was})`;
     recordAuditEvent(db, { at: now, kind: 'reset', processKey: key, detail });
@@ -144,6 +147,7 @@ export function resume(process: Pick<ProcessConfig, 'key'>, deps: ControlDeps): 
   const detail = deps.audit.write((db) => {
     const gaveUpAt = clearGaveUp(db, process.key, now);
     if (gaveUpAt === undefined) return undefined;
+    recordRaised(db, 'recoveries_resumed', process.key, now);
     const resumed = `recoveries resumed by ${deps.requestedBy} (${deps.command}); the crash-loop guard had given up at ${gaveUpAt}`;
     recordAuditEvent(db, { at: now, kind: 'reset', processKey: process.key, detail: resumed });
     return resumed;

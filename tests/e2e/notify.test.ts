@@ -467,6 +467,51 @@ describe('repeat_after_seconds of a channel told of only some events (a command 
   });
 });
 
+describe('repeat_after_seconds after a person resumed recoveries without `on`', () => {
+  // The gave_up message says "until `watchdog on app` or `watchdog reset app`": `reset` and
+  // `restart` resume recoveries too, and a second give-up after either is news.
+  for (const command of ['reset', 'restart'] as const) {
+    it(`texts a second gave_up within the hour after a person ran \`${command}\``, async () => {
+      const dir = makeTempDir();
+      const dbPath = join(dir, 'watchdog.db');
+      writeConfig(
+        dir,
+        // A start that fails: nothing is ever started, so nothing is killed.
+        { app: { heartbeat_path: 'hb/app.json', commands: { start: 'exit 1' }, recovery_actions: ['start'] } },
+        {
+          ...TICK,
+          max_recoveries: 1,
+          recovery_backoff_seconds: 0,
+          notify: {
+            repeat_after_seconds: 3600,
+            channels: { sms: { type: 'command', command: 'cat >> sms.log', events: ['gave_up'], retries: 0 } },
+          },
+        },
+      );
+      const run = async (args: string[]): Promise<RunResult> => runWatchdog(args, { cwd: dir, env: ALICE });
+
+      await run(['check']);
+      await run(['check']);
+      const resumed = await run([command, 'app']);
+      await run(['check']);
+      await run(['check']);
+
+      const texts = readFileSync(join(dir, 'sms.log'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Delivered);
+      assert.deepEqual(
+        texts.map((text) => [text.event, text.process_key]),
+        [
+          ['gave_up', 'app'],
+          ['gave_up', 'app'],
+        ],
+        `${command} (${JSON.stringify(resumed)}) changed the story; queued: ${JSON.stringify(notificationsIn(dbPath).map((row) => [row.event, row.state]))}\n${watchdogLog(dir)}`,
+      );
+    });
+  }
+});
+
 describe('email notifications (a real SMTP server on 127.0.0.1)', () => {
   it('sends `watchdog off` as an email: the envelope, the [watchdog] subject with the summary, the event JSON in the body, the login', async () => {
     const dir = makeTempDir();

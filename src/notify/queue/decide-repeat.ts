@@ -1,17 +1,28 @@
 import type { EventKind } from '../event-kinds.js';
 
 /**
+ * What changes a story without being told to anyone: recorded among the raised events
+ * (`raised_events`) for its subject, never queued. `recoveries_resumed`: a person cleared a
+ * give-up or reset the crash-loop guard (`on`, `restart`, `reset`), so the next failure and
+ * the next give-up are news, though `reset` and `restart` raise no event of their own.
+ */
+export const STORY_MARKS = ['recoveries_resumed'] as const;
+
+export type StoryMark = (typeof STORY_MARKS)[number];
+
+/**
  * The events after which an event is news again even within `repeat_after_seconds`: a
  * change of state in between. `off` → `on` → `off` within the hour is three messages; a
  * crash loop's `recovery_started`, `recovery_failed`, `recovery_started`... is one of each.
  */
-export const REPEAT_RESET_BY: Readonly<Record<EventKind, readonly EventKind[]>> = {
-  // After `process_recovered`, a failure is a new incident: news again.
-  recovery_started: ['process_recovered'],
+export const REPEAT_RESET_BY: Readonly<Record<EventKind, readonly (EventKind | StoryMark)[]>> = {
+  // After `process_recovered`, a failure is a new incident: news again; so it is after a
+  // person turned the process on or resumed its recoveries.
+  recovery_started: ['process_recovered', 'process_on', 'recoveries_resumed'],
   recovery_succeeded: ['recovery_failed', 'gave_up'],
-  recovery_failed: ['recovery_succeeded', 'process_recovered'],
-  recovery_refused: ['recovery_succeeded', 'recovery_started', 'process_recovered'],
-  gave_up: ['process_on', 'recovery_succeeded', 'process_recovered'],
+  recovery_failed: ['recovery_succeeded', 'process_recovered', 'process_on', 'recoveries_resumed'],
+  recovery_refused: ['recovery_succeeded', 'recovery_started', 'process_recovered', 'process_on', 'recoveries_resumed'],
+  gave_up: ['process_on', 'recovery_succeeded', 'process_recovered', 'recoveries_resumed'],
   process_off: ['process_on'],
   process_on: ['process_off', 'gave_up'],
   // Once per incident; a recovery after a new failure is news.

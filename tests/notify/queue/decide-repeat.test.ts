@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isRepeat, REPEAT_RESET_BY } from '../../../src/notify/queue/decide-repeat.js';
+import { isRepeat, REPEAT_RESET_BY, STORY_MARKS } from '../../../src/notify/queue/decide-repeat.js';
 import { EVENT_KINDS } from '../../../src/notify/event-kinds.js';
 import { formatUtcTimestamp } from '../../../src/time/format-utc-timestamp.js';
 
@@ -53,11 +53,23 @@ describe('isRepeat', () => {
 });
 
 describe('REPEAT_RESET_BY', () => {
-  it('names, for every event, only events that exist, never the event itself', () => {
+  it('makes a failure and a give-up news again after a person turned the process on or resumed its recoveries', () => {
+    for (const event of ['recovery_started', 'recovery_failed', 'recovery_refused', 'gave_up'] as const) {
+      assert.ok(REPEAT_RESET_BY[event].includes('process_on'), `process_on resets ${event}`);
+      assert.ok(REPEAT_RESET_BY[event].includes('recoveries_resumed'), `recoveries_resumed resets ${event}`);
+    }
+  });
+
+  it('names, for every event, only events that exist (or a story mark), never the event itself', () => {
     assert.deepEqual(Object.keys(REPEAT_RESET_BY).sort(), [...EVENT_KINDS].sort());
+    for (const mark of STORY_MARKS)
+      assert.ok(!(EVENT_KINDS as readonly string[]).includes(mark), `${mark} is no event`);
     for (const [event, resets] of Object.entries(REPEAT_RESET_BY)) {
       for (const reset of resets) {
-        assert.ok(EVENT_KINDS.includes(reset), `${event}: ${reset} is an event`);
+        assert.ok(
+          (EVENT_KINDS as readonly string[]).includes(reset) || (STORY_MARKS as readonly string[]).includes(reset),
+          `${event}: ${reset} is an event or a story mark`,
+        );
         assert.notEqual(reset, event, `${event} does not reset itself`);
       }
     }

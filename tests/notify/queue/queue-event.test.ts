@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import type { NotifyConfig, RawNotifyConfig } from '../../../src/notify/config/notify-types.js';
 import { normalizeNotify } from '../../../src/notify/config/normalize-notify.js';
 import { notifierFor, queueEvent } from '../../../src/notify/queue/queue-event.js';
+import { recordRaised } from '../../../src/notify/queue/raised-events.js';
 import type { WatchdogEvent } from '../../../src/notify/watchdog-event.js';
 import { directWriter, type AuditWriter } from '../../../src/store/audit-writer.js';
 import type { NotificationRow } from '../../../src/notify/queue/notification-rows.js';
@@ -253,6 +254,31 @@ describe('queueEvent: what changed the story is every event raised for the subje
       queueEvent(db, notify, event('gave_up', 'web', third), 'h', third),
       { queued: [], repeats: ['sms'] },
       'another subject’s `on` changes nothing of web’s',
+    );
+  });
+
+  it('tells recovery_failed again after a person ran `off` and `on`, or reset the guard (recoveries_resumed)', () => {
+    const db = freshStore();
+    const notify = notifyOf({
+      repeat_after_seconds: 3600,
+      channels: { sms: { type: 'command', command: './sms', events: ['recovery_failed'] } },
+    });
+    const at = (minutes: number): number => NOW + minutes * MINUTE;
+    queueEvent(db, notify, event('recovery_failed', 'web', at(0)), 'h', at(0));
+    queueEvent(db, notify, event('process_off', 'web', at(5)), 'h', at(5));
+    queueEvent(db, notify, event('process_on', 'web', at(15)), 'h', at(15));
+    assert.deepEqual(
+      queueEvent(db, notify, event('recovery_failed', 'web', at(20)), 'h', at(20)).queued,
+      ['sms'],
+      'off and on changed the story',
+    );
+    assert.deepEqual(queueEvent(db, notify, event('recovery_failed', 'web', at(25)), 'h', at(25)).repeats, ['sms']);
+    // `reset` raises no event: it leaves its mark among the raised events.
+    recordRaised(db, 'recoveries_resumed', 'web', formatUtcTimestamp(new Date(at(30))));
+    assert.deepEqual(
+      queueEvent(db, notify, event('recovery_failed', 'web', at(35)), 'h', at(35)).queued,
+      ['sms'],
+      'a reset changed the story',
     );
   });
 
