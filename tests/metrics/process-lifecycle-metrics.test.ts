@@ -62,7 +62,7 @@ describe('stateSinceMs', () => {
   it('is not known without a since, a state, or with a time that does not parse', () => {
     assert.equal(stateSinceMs(undefined), undefined);
     assert.equal(stateSinceMs(rowOf({ last_health_since: null })), undefined);
-    assert.equal(stateSinceMs(rowOf({ last_health_since: undefined })), undefined, 'a row from before schema 18');
+    assert.equal(stateSinceMs(rowOf({ last_health_since: undefined })), undefined, 'a row from before schema 19');
     assert.equal(stateSinceMs(rowOf({ last_health: null })), undefined);
     assert.equal(stateSinceMs(rowOf({ last_health_since: 'yesterday' })), undefined);
   });
