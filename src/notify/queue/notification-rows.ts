@@ -30,7 +30,11 @@ export interface QueuedNotification {
   payload: string;
 }
 
-/** The notification of `event` for the subject last queued for the channel (the newest by id): its id and time. */
+/**
+ * The notification of `event` for the subject last queued for the channel that told, or
+ * will tell, someone (the newest `pending` or `delivered` by id): its id and time. One
+ * `dropped` or refused for good (`failed`) told no one, so it holds nothing back.
+ */
 export function lastQueued(
   db: Store,
   channel: string,
@@ -39,7 +43,7 @@ export function lastQueued(
 ): { id: number; at: string } | undefined {
   return db
     .prepare<[string, string, string], { id: number; at: string }>(
-      'SELECT id, created_at AS at FROM notifications WHERE channel = ? AND event = ? AND subject = ? ORDER BY id DESC LIMIT 1',
+      "SELECT id, created_at AS at FROM notifications WHERE channel = ? AND event = ? AND subject = ? AND state IN ('pending', 'delivered') ORDER BY id DESC LIMIT 1",
     )
     .get(channel, event, subject);
 }

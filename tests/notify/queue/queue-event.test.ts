@@ -7,7 +7,12 @@ import { notifierFor, queueEvent } from '../../../src/notify/queue/queue-event.j
 import { recordRaised } from '../../../src/notify/queue/raised-events.js';
 import type { WatchdogEvent } from '../../../src/notify/watchdog-event.js';
 import { directWriter, type AuditWriter } from '../../../src/store/audit-writer.js';
-import type { NotificationRow } from '../../../src/notify/queue/notification-rows.js';
+import {
+  dropPendingBefore,
+  markAttemptFailed,
+  markDelivered,
+  type NotificationRow,
+} from '../../../src/notify/queue/notification-rows.js';
 import { openStore, type Store } from '../../../src/store/open-store.js';
 import { formatUtcTimestamp } from '../../../src/time/format-utc-timestamp.js';
 import Database from 'better-sqlite3';
@@ -364,6 +369,86 @@ describe('queueEvent: what changed the story is every event raised for the subje
       { event: 'gave_up', created_at: formatUtcTimestamp(new Date(NOW)) },
       { event: 'gave_up', created_at: formatUtcTimestamp(new Date(againAt)) },
     ]);
+  });
+});
+
+describe('queueEvent: a repeat of what reached no one is news', () => {
+  const sms = (raw: Partial<RawNotifyConfig> = {}): NotifyConfig =>
+    notifyOf({
+      repeat_after_seconds: 3600,
+      ...raw,
+      channels: { sms: { type: 'command', command: './sms', events: ['recovery_failed'] } },
+    });
+  const at = (ms: number): string => formatUtcTimestamp(new Date(ms));
+  const stateOf = (db: Store, id: number): string | undefined =>
+    db.prepare<[number], { state: string }>('SELECT state FROM notifications WHERE id = ?').get(id)?.state;
+
+  it('sends a recovery_failed again when the last one was dropped by max_queued', () => {
+    const db = freshStore();
+    const notify = sms({ max_queued: 2 });
+    // The uplink is down: nothing is delivered; three apps fail, the oldest (web's) is dropped.
+    queueEvent(db, notify, event('recovery_failed', 'web', NOW), 'h', NOW);
+    queueEvent(db, notify, event('recovery_failed', 'db', NOW + MINUTE), 'h', NOW + MINUTE);
+    queueEvent(db, notify, event('recovery_failed', 'mqtt', NOW + 2 * MINUTE), 'h', NOW + 2 * MINUTE);
+    assert.equal(stateOf(db, 1), 'dropped');
+    // web fails again ten minutes later: the person has heard nothing of web yet.
+    const again = NOW + 10 * MINUTE;
+    assert.deepEqual(queueEvent(db, notify, event('recovery_failed', 'web', again), 'h', again), {
+      queued: ['sms'],
+      repeats: [],
+    });
+  });
+
+  it('sends a recovery_failed again when the last one was dropped as too old', () => {
+    const db = freshStore();
+    const notify = sms();
+    queueEvent(db, notify, event('recovery_failed', 'web', NOW), 'h', NOW);
+    assert.equal(dropPendingBefore(db, 'sms', at(NOW + MINUTE), 'older than notify.max_age_hours'), 1);
+    const again = NOW + 10 * MINUTE;
+    assert.deepEqual(queueEvent(db, notify, event('recovery_failed', 'web', again), 'h', again).queued, ['sms']);
+  });
+
+  it('sends a recovery_failed again when the last one was refused for good (a revoked token, since fixed)', () => {
+    const db = freshStore();
+    const notify = sms();
+    queueEvent(db, notify, event('recovery_failed', 'web', NOW), 'h', NOW);
+    markAttemptFailed(db, 1, at(NOW + MINUTE), 1, 'HTTP 401', 'failed');
+    const again = NOW + 20 * MINUTE;
+    assert.deepEqual(queueEvent(db, notify, event('recovery_failed', 'web', again), 'h', again), {
+      queued: ['sms'],
+      repeats: [],
+    });
+  });
+
+  it('still holds one back while the last waits or once it was delivered', () => {
+    const db = freshStore();
+    const notify = sms();
+    queueEvent(db, notify, event('recovery_failed', 'web', NOW), 'h', NOW);
+    const waiting = NOW + 5 * MINUTE;
+    assert.deepEqual(
+      queueEvent(db, notify, event('recovery_failed', 'web', waiting), 'h', waiting).repeats,
+      ['sms'],
+      'pending: it will go out',
+    );
+    markDelivered(db, 1, at(NOW + 6 * MINUTE), 1);
+    const told = NOW + 10 * MINUTE;
+    assert.deepEqual(queueEvent(db, notify, event('recovery_failed', 'web', told), 'h', told).repeats, ['sms']);
+  });
+
+  it('judges the window from the last one delivered, not a later one refused', () => {
+    const notify = sms();
+    const other = freshStore();
+    queueEvent(other, notify, event('recovery_failed', 'web', NOW), 'h', NOW);
+    markDelivered(other, 1, at(NOW + MINUTE), 1);
+    const later = NOW + 2 * 60 * MINUTE;
+    queueEvent(other, notify, event('recovery_failed', 'web', later), 'h', later);
+    markAttemptFailed(other, 2, at(later + MINUTE), 1, 'HTTP 401', 'failed');
+    const after = later + 10 * MINUTE;
+    assert.deepEqual(
+      queueEvent(other, notify, event('recovery_failed', 'web', after), 'h', after).queued,
+      ['sms'],
+      'the last delivered is older than the window; the refused one told no one',
+    );
   });
 });
 
