@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { KEPT_UNLESS_SET, readJournal, journalRowCount } from './journal.js';
+import { KEPT_UNLESS_SET, readJournal, journalRowCount, type Journal } from './journal.js';
 import type { ProcessStateRow } from './read-state.js';
 import { formatCount } from '../display/format-count.js';
 
@@ -18,6 +18,8 @@ export type PendingJournal =
       states: Map<string, ProcessStateRow>;
       /** `false`: written by a run that knew no state; its empty `off`/`gave_up`/start columns say nothing. */
       stateKnown: boolean;
+      /** All of it, for what is read with its rows applied (src/store/journal-applied.ts). */
+      journal: Journal;
     }
   | { kind: 'unreadable'; path: string; reason: string };
 
@@ -39,6 +41,7 @@ export function readPendingJournal(path: string): PendingJournal {
     droppedChecks: read.journal.droppedChecks,
     states,
     stateKnown: read.journal.stateKnown !== false,
+    journal: read.journal,
   };
 }
 

@@ -10,7 +10,9 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import type { EventPayload } from '../../src/notify/watchdog-event.js';
+import { openStore } from '../../src/store/open-store.js';
 import { killStartedAppsOnCleanup, notificationsIn } from '../helpers/audit-rows.js';
 import { writeConfig, type ProcessEntry } from '../helpers/config-files.js';
 import { freePort } from '../helpers/free-port.js';
@@ -621,6 +623,65 @@ describe('email notifications (a real SMTP server on 127.0.0.1)', () => {
       [1, 0, 'process_off', 'app'],
     );
     assert.match(mail?.last_refusal.error ?? '', /550/);
+  });
+});
+
+describe('a refusal kept in the journal (the database write-locked; a real HTTP server on 127.0.0.1)', () => {
+  it('shows in status as the metrics of the same tick count it', async () => {
+    const hook = await startHttpRecorder({ status: 401 });
+    try {
+      const dir = makeTempDir();
+      const textfile = join(dir, 'watchdog.prom');
+      writeConfig(
+        dir,
+        { app: { heartbeat_path: 'hb/app.json', commands: { start: 'exit 1' }, recovery_actions: ['start'] } },
+        {
+          ...TICK,
+          metrics: { textfile_path: textfile },
+          notify: {
+            channels: {
+              ops: { type: 'webhook', url: `http://127.0.0.1:${hook.port}/hook`, retries: 0, timeout_seconds: 2 },
+            },
+          },
+        },
+      );
+      const dbPath = join(dir, 'watchdog.db');
+      openStore(dbPath).close(); // the database, migrated
+      const holder = new Database(dbPath);
+      holder.exec('BEGIN IMMEDIATE');
+      let tick: RunResult;
+      let json: RunResult;
+      let text: RunResult;
+      try {
+        tick = await runWatchdog(['check'], { cwd: dir, env: ALICE });
+        json = await runWatchdog(['status', '--json'], { cwd: dir, env: ALICE });
+        text = await runWatchdog(['status'], { cwd: dir, env: ALICE });
+      } finally {
+        holder.exec('ROLLBACK');
+        holder.close();
+      }
+      const refused = hook.requests.length;
+      assert.ok(refused >= 2, `recovery_started and recovery_failed were refused: ${JSON.stringify(tick)}`);
+      assert.deepEqual(notificationsIn(dbPath), [], 'the database took nothing: the rows are in the journal');
+      assert.match(
+        readFileSync(textfile, 'utf8'),
+        new RegExp(`^watchdog_notifications_total\\{channel="ops",outcome="failed"\\} ${refused}$`, 'm'),
+      );
+      const [ops] = (
+        JSON.parse(json.stdout) as {
+          notifications: { channel: string; failed: number; last_refusal: { event: string; error: string } | null }[];
+        }
+      ).notifications;
+      assert.deepEqual([ops?.channel, ops?.failed, ops?.last_refusal?.event], ['ops', refused, 'recovery_failed']);
+      assert.match(ops?.last_refusal?.error ?? '', /401/);
+      assert.match(
+        text.stdout,
+        new RegExp(`^notify ops: nothing waiting; none delivered yet; ${refused} refused in all$`, 'm'),
+      );
+      assert.match(text.stdout, /^notify ops: last refused .*: recovery_failed of app /m);
+    } finally {
+      await hook.close();
+    }
   });
 });
 

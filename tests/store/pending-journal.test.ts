@@ -27,6 +27,7 @@ const pendingOf = (...rows: ProcessStateRow[]): PendingJournal => ({
   droppedChecks: 0,
   states: new Map(rows.map((r) => [r.process_key, r])),
   stateKnown: true,
+  journal: { version: 1, tables: {}, droppedChecks: 0 },
 });
 
 describe('withJournal and journalStatusOf', () => {

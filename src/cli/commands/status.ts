@@ -7,6 +7,7 @@ import { emptyNetworkState, readNetworkState } from '../../network/store/read-ne
 import type { Store } from '../../store/open-store.js';
 import { readFrom, readLastRecoveries, readProcessStates } from '../../store/read-state.js';
 import { journalStatusOf, readPendingJournals, withJournal } from '../../store/pending-journal.js';
+import { readWithJournal } from '../../store/journal-applied.js';
 import { foldedGenerationOf, foldedOfGeneration, readFoldedFile, withFoldedChecks } from '../../store/folded-checks.js';
 import { escapeUntrustedLine } from '../../display/escape-untrusted.js';
 import { WatchdogError } from '../../errors.js';
@@ -58,15 +59,27 @@ export function runStatus(
 
   const instant = now();
   const channels = config.notify?.channels.map((channel) => channel.name) ?? [];
+  const pending = readPendingJournals([config.journal_path, config.fallback_journal_path]);
+  // The channels as the metrics of a degraded tick count them: with the journal's notifications applied.
+  const channelSummaries = (db: Store | undefined) => {
+    const read = (from: Store) => channels.map((channel) => readChannelSummary(from, channel));
+    const alone = () => (db === undefined ? channels.map(emptyChannelSummary) : read(db));
+    if (pending.kind !== 'pending') return alone();
+    try {
+      return readWithJournal(db, pending.journal, read);
+    } catch {
+      // A journal whose rows no database takes (the next tick sets it aside): the database's own.
+      return alone();
+    }
+  };
   const nothingRead = () => ({
     states: new Map(),
     lastRecoveries: new Map(),
     network: networkStatusOf(config.network, undefined, instant),
     thermal: thermalStatusOf(config.thermal, undefined),
-    notify: channels.map(emptyChannelSummary),
+    notify: channelSummaries(undefined),
     figures: new Map(),
   });
-  const pending = readPendingJournals([config.journal_path, config.fallback_journal_path]);
   // Read before the database: a flush in between is then seen as such (src/store/folded-checks.ts).
   const waiting = readFoldedFile(config.folded_checks_path, config.db_path);
   let read;
@@ -81,7 +94,7 @@ export function runStatus(
         lastRecoveries: readLastRecoveries(db),
         network: networkStatusOf(config.network, db, instant),
         thermal: thermalStatusOf(config.thermal, db),
-        notify: channels.map((channel) => readChannelSummary(db, channel)),
+        notify: channelSummaries(db),
         figures: config.filesystems.length === 0 ? new Map() : readFilesystemFigures(db),
       }),
       nothingRead,
