@@ -192,6 +192,22 @@ export function applyJournal(db: Store, journal: Journal): void {
       ).run(Object.fromEntries(names.map((name) => [name, row[name] ?? null])));
     }
   }
+  if ((journal.tables.raised_events ?? []).length > 0) clampRaisedSeq(db);
+}
+
+/**
+ * A stand-in made from nothing gives ids far above the database's (STAND_IN_ID_BASE), and
+ * an event it raised records the last of those: after its own notifications, which come
+ * along with the journal, right; above every later one of the database when it queued
+ * none after, wrong (every later event would be older, so "news", forever). Raised while
+ * the database could not take rows, it came after all the database has: the database's
+ * last notification id, once the journal's are in, is its place.
+ */
+function clampRaisedSeq(db: Store): void {
+  db.prepare(
+    `UPDATE raised_events SET raised_seq = (SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = 'notifications')
+      WHERE raised_seq > (SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = 'notifications')`,
+  ).run();
 }
 
 /**

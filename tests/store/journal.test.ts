@@ -248,6 +248,11 @@ describe('applyJournal', () => {
   it(
     'writes a raised event back by its key',
     withStore((db) => {
+      // The database had given out notification ids up to 3 (retention deleted the rows since).
+      db.prepare(
+        "INSERT INTO notifications (id, channel, event, subject, created_at, payload, state) VALUES (3, 'sms', 'gave_up', 'web', ?, '{}', 'delivered')",
+      ).run(T0);
+      db.exec('DELETE FROM notifications');
       applyJournal(
         db,
         journalOf({
@@ -258,6 +263,48 @@ describe('applyJournal', () => {
       );
       assert.deepEqual(db.prepare('SELECT raised_key, raised_seq FROM raised_events').all(), [
         { raised_key: 'process_on web', raised_seq: 3 },
+      ]);
+    }),
+  );
+
+  it(
+    'puts a raised event of a stand-in made from nothing after the database’s last notification, not forever after',
+    withStore((db) => {
+      db.prepare(
+        "INSERT INTO notifications (id, channel, event, subject, created_at, payload, state) VALUES (4, 'sms', 'gave_up', 'web', ?, '{}', 'delivered')",
+      ).run(T0);
+      const base = 1_000_000_000_000 + Date.parse(T1) * 1000;
+      const raised = (key: string, seq: number) => {
+        const [event = '', subject = ''] = key.split(' ');
+        return { raised_key: key, event, subject, raised_at: T1, raised_seq: seq };
+      };
+      applyJournal(db, journalOf({ raised_events: [raised('process_on web', base)] }));
+      assert.deepEqual(db.prepare('SELECT raised_key, raised_seq FROM raised_events').all(), [
+        { raised_key: 'process_on web', raised_seq: 4 },
+      ]);
+      // One that queued notifications after raising: they come along, and so its place among them stays.
+      applyJournal(
+        db,
+        journalOf({
+          notifications: [
+            {
+              id: base + 1,
+              channel: 'sms',
+              event: 'gave_up',
+              subject: 'db',
+              created_at: T1,
+              payload: '{}',
+              state: 'pending',
+              attempts: 0,
+            },
+          ],
+          raised_events: [raised('process_off db', base), raised('gave_up db', base + 1)],
+        }),
+      );
+      assert.deepEqual(db.prepare('SELECT raised_key, raised_seq FROM raised_events ORDER BY raised_key').all(), [
+        { raised_key: 'gave_up db', raised_seq: base + 1 },
+        { raised_key: 'process_off db', raised_seq: base },
+        { raised_key: 'process_on web', raised_seq: 4 },
       ]);
     }),
   );

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, renameSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { NotifyConfig, RawNotifyConfig } from '../../../src/notify/config/notify-types.js';
@@ -16,7 +17,7 @@ import {
 import { openStore, type Store } from '../../../src/store/open-store.js';
 import { formatUtcTimestamp } from '../../../src/time/format-utc-timestamp.js';
 import Database from 'better-sqlite3';
-import { openAuditStore } from '../../../src/store/audit-store.js';
+import { openAuditStore, STAND_IN_ID_BASE } from '../../../src/store/audit-store.js';
 import { readJournal } from '../../../src/store/journal.js';
 import { onCleanup } from '../../helpers/cleanup.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
@@ -368,6 +369,108 @@ describe('queueEvent: what changed the story is every event raised for the subje
     assert.deepEqual(queued, [
       { event: 'gave_up', created_at: formatUtcTimestamp(new Date(NOW)) },
       { event: 'gave_up', created_at: formatUtcTimestamp(new Date(againAt)) },
+    ]);
+  });
+
+  it('orders an event raised by a stand-in made from nothing after the database’s notifications once replayed, not forever after', () => {
+    const dir = makeTempDir();
+    const where = { dbPath: join(dir, 'watchdog.db'), journalPath: join(dir, 'watchdog.db.journal') };
+    const notify = notifyOf({
+      repeat_after_seconds: 3600,
+      channels: {
+        sms: { type: 'command', command: './sms', events: ['recovery_failed'] },
+        log: { type: 'command', command: './log', events: ['process_off'] },
+      },
+    });
+    const run = (nowMs: number) =>
+      openAuditStore({ ...where, logger: recordingLogger(), now: () => new Date(nowMs), busyTimeoutMs: 50 });
+    const raiseWith = (store: ReturnType<typeof run>, nowMs: number) =>
+      notifierFor(notify, { audit: store, host: () => 'h', now: () => new Date(nowMs), logger: recordingLogger() });
+
+    const first = run(NOW);
+    raiseWith(first, NOW)(event('recovery_failed', 'web', NOW));
+    first.close();
+
+    // The database cannot even be read for a run (a folder where the file was): its stand-in starts from nothing.
+    renameSync(where.dbPath, `${where.dbPath}.away`);
+    mkdirSync(where.dbPath);
+    const outAt = NOW + MINUTE;
+    const away = run(outAt);
+    assert.equal(away.stateUnknown, true, 'a stand-in made from nothing');
+    // web recovers (no channel takes recovery_succeeded); then db is turned off (one channel takes that).
+    raiseWith(away, outAt)(event('recovery_succeeded', 'web', outAt));
+    raiseWith(away, outAt)(event('process_off', 'db', outAt));
+    away.close();
+    rmdirSync(where.dbPath);
+    renameSync(`${where.dbPath}.away`, where.dbPath);
+
+    // Back on the database: a crash loop of web, one recovery_failed a minute.
+    const sent = [2, 3, 4, 5].map((n) => {
+      const store = run(NOW + n * MINUTE);
+      raiseWith(store, NOW + n * MINUTE)(event('recovery_failed', 'web', NOW + n * MINUTE));
+      const count = store.db
+        .prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM notifications WHERE channel = 'sms'")
+        .get()?.n;
+      store.close();
+      return count;
+    });
+    assert.deepEqual(sent, [2, 2, 2, 2], 'news once after the recovery the stand-in saw, then one per window');
+
+    const db = new Database(where.dbPath, { readonly: true });
+    onCleanup(() => db.close());
+    const seqOf = (key: string) =>
+      db.prepare<[string], { raised_seq: number }>('SELECT raised_seq FROM raised_events WHERE raised_key = ?').get(key)
+        ?.raised_seq;
+    const offId = db.prepare<[], { id: number }>("SELECT id FROM notifications WHERE event = 'process_off'").get()?.id;
+    assert.ok(offId !== undefined && offId > STAND_IN_ID_BASE, `the stand-in's notification keeps its id: ${offId}`);
+    assert.equal(seqOf('recovery_succeeded web'), offId - 1, 'raised before the stand-in queued process_off: kept so');
+    assert.equal(seqOf('process_off db'), offId);
+  });
+
+  it('clamps a raised event a stand-in queued nothing after to the database’s last notification', () => {
+    const dir = makeTempDir();
+    const where = { dbPath: join(dir, 'watchdog.db'), journalPath: join(dir, 'watchdog.db.journal') };
+    const notify = sms();
+    const run = (nowMs: number) =>
+      openAuditStore({ ...where, logger: recordingLogger(), now: () => new Date(nowMs), busyTimeoutMs: 50 });
+    const raiseWith = (store: ReturnType<typeof run>, nowMs: number) =>
+      notifierFor(notify, { audit: store, host: () => 'h', now: () => new Date(nowMs), logger: recordingLogger() });
+    const first = run(NOW);
+    raiseWith(first, NOW)(event('gave_up', 'web', NOW));
+    raiseWith(first, NOW)(event('gave_up', 'db', NOW));
+    first.close();
+    renameSync(where.dbPath, `${where.dbPath}.away`);
+    mkdirSync(where.dbPath);
+    const away = run(NOW + MINUTE);
+    raiseWith(away, NOW + MINUTE)(event('process_on', 'web', NOW + MINUTE));
+    away.close();
+    rmdirSync(where.dbPath);
+    renameSync(`${where.dbPath}.away`, where.dbPath);
+    run(NOW + 2 * MINUTE).close();
+    const db = new Database(where.dbPath, { readonly: true });
+    onCleanup(() => db.close());
+    assert.deepEqual(raised(db), [
+      {
+        raised_key: 'gave_up db',
+        event: 'gave_up',
+        subject: 'db',
+        raised_at: formatUtcTimestamp(new Date(NOW)),
+        raised_seq: 2,
+      },
+      {
+        raised_key: 'gave_up web',
+        event: 'gave_up',
+        subject: 'web',
+        raised_at: formatUtcTimestamp(new Date(NOW)),
+        raised_seq: 1,
+      },
+      {
+        raised_key: 'process_on web',
+        event: 'process_on',
+        subject: 'web',
+        raised_at: formatUtcTimestamp(new Date(NOW + MINUTE)),
+        raised_seq: 2,
+      },
     ]);
   });
 });
