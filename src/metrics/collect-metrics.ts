@@ -3,7 +3,7 @@ import { HEALTH_STATES } from '../heartbeat/health-state.js';
 import { isSuppressedReboot, type RebootGuard } from '../network/reboot/decide-reboot.js';
 import { COUNTED_ROWS, countRows, type Count } from '../store/metric-counts.js';
 import { readNetworkState } from '../network/store/read-network-state.js';
-import { countPending } from '../notify/queue/notification-rows.js';
+import { countPending, oldestPending } from '../notify/queue/notification-rows.js';
 import type { Store } from '../store/open-store.js';
 import { readProcessStates } from '../store/read-state.js';
 import { withFoldedChecks, type FoldedChecks } from '../store/folded-checks.js';
@@ -200,6 +200,16 @@ export function collectMetrics(db: Store, config: WatchdogConfig, tick: TickFact
       'gauge',
       'Notifications queued and not yet delivered, by channel.',
       config.notify.channels.map((channel) => sample({ channel: channel.name }, pending.get(channel.name) ?? 0)),
+    );
+    const oldest = oldestPending(db);
+    family(
+      'watchdog_notification_oldest_pending_timestamp_seconds',
+      'gauge',
+      'When the notification that has waited longest was raised, by channel, in seconds since the epoch (absent when none waits).',
+      config.notify.channels.flatMap((channel) => {
+        const at = oldest.get(channel.name);
+        return at === undefined ? [] : [sample({ channel: channel.name }, Date.parse(at) / 1000)];
+      }),
     );
   }
 

@@ -191,5 +191,11 @@ describe('the metrics textfile, served by a real node_exporter', () => {
       2,
       `recovery_started and recovery_failed wait:\n${ours(text)}`,
     );
+    const oldest = valueOf(text, 'watchdog_notification_oldest_pending_timestamp_seconds', { channel: 'hook' });
+    const tickEnd = valueOf(text, 'watchdog_last_tick_timestamp_seconds');
+    assert.ok(
+      oldest !== undefined && tickEnd !== undefined && oldest <= tickEnd && oldest > tickEnd - 60,
+      `the oldest waiting was raised during the tick: ${oldest} (tick ended ${tickEnd})`,
+    );
   });
 });

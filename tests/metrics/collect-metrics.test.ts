@@ -261,6 +261,7 @@ describe('collectMetrics', () => {
       ],
       ['watchdog_notification_last_delivery_timestamp_seconds gauge', [`{"channel":"ops"} ${checkedAtSeconds}`]],
       ['watchdog_notifications_pending gauge', ['{"channel":"ops"} 2', '{"channel":"sms"} 0']],
+      ['watchdog_notification_oldest_pending_timestamp_seconds gauge', [`{"channel":"ops"} ${checkedAtSeconds}`]],
       ['watchdog_tick_duration_seconds gauge', ['{} 1.25']],
       ['watchdog_tick_failed gauge', ['{} 1']],
       ['watchdog_last_tick_timestamp_seconds gauge', [`{} ${NOW / 1000}`]],
@@ -340,10 +341,36 @@ describe('collectMetrics', () => {
         [`{"channel":"ops"} ${Date.parse(longAgo) / 1000}`],
       ],
       ['watchdog_notifications_pending gauge', ['{"channel":"ops"} 1', '{"channel":"sms"} 0']],
+      [
+        'watchdog_notification_oldest_pending_timestamp_seconds gauge',
+        [`{"channel":"ops"} ${Date.parse(CHECKED_AT) / 1000}`],
+      ],
     ];
     assert.deepEqual(notifyFamilies(), expected, 'a refusal for good counts, a failure that may pass later does not');
     assert.equal(applyRetention(db, NOW, 30, formatUtcTimestamp).deletedNotifications, 2);
     assert.deepEqual(notifyFamilies(), expected, 'the same after retention deleted the rows');
+  });
+
+  it('exports when the oldest notification waiting was raised, per channel, and nothing for a channel with none', () => {
+    const db = freshStore();
+    const config = configOf({ processes: { web: process_() }, notify: FULL.notify });
+    const oldest = (): string[] | undefined =>
+      shapeOf(collectMetrics(db, config, TICK)).find(
+        ([name]) => name === 'watchdog_notification_oldest_pending_timestamp_seconds gauge',
+      )?.[1];
+    assert.deepEqual(oldest(), [], 'nothing waits');
+    const at = (ms: number): string => formatUtcTimestamp(new Date(ms));
+    const queue = (channel: string, createdAt: string): number =>
+      queueNotification(db, { channel, event: 'gave_up', subject: 'web', createdAt, payload: '{}' });
+    const first = queue('ops', at(NOW - 3_600_000));
+    // Raised after, but stamped earlier: the clock was set back in between. It has waited longest by the clock.
+    queue('ops', at(NOW - 7_200_000));
+    markDelivered(db, queue('sms', at(NOW - 60_000)), at(NOW), 1);
+    assert.deepEqual(oldest(), [`{"channel":"ops"} ${(NOW - 7_200_000) / 1000}`]);
+    markDelivered(db, first, at(NOW), 1);
+    assert.deepEqual(oldest(), [`{"channel":"ops"} ${(NOW - 7_200_000) / 1000}`]);
+    markAttemptFailed(db, 2, at(NOW), 1, 'HTTP 401', 'failed');
+    assert.deepEqual(oldest(), [], 'refused for good: no longer waiting');
   });
 
   it('exports the free-space thresholds a file system entry has, and none it does not', () => {

@@ -150,6 +150,20 @@ export function countPending(db: Store): Map<string, number> {
   return new Map(rows.map((row) => [row.channel, row.count]));
 }
 
+/**
+ * When the notification that has waited longest by the clock of each channel with some
+ * waiting was raised (the earliest time, which after a clock set back need not be the
+ * first raised), for the metrics; as `status` tells it.
+ */
+export function oldestPending(db: Store): Map<string, string> {
+  const rows = db
+    .prepare<[], { channel: string; oldest: string }>(
+      "SELECT channel, MIN(created_at) AS oldest FROM notifications WHERE state = 'pending' GROUP BY channel",
+    )
+    .all();
+  return new Map(rows.map((row) => [row.channel, row.oldest]));
+}
+
 /** The most recent notifications, newest first: all, or those about one process. */
 export function readNotifications(
   db: Store,
