@@ -45,7 +45,7 @@ export const REPEAT_RESET_BY: Readonly<Record<EventKind, readonly (EventKind | S
 };
 
 export interface RepeatFacts {
-  /** The same event for the same subject last queued for the channel: its id (ids follow the order raised) and time. */
+  /** The same event for the same subject last queued for the channel and still waiting or delivered: its id (ids follow the order raised) and time. */
   lastSame: { id: number; at: string } | undefined;
   /**
    * The last notification id given out when one of the events that make it news again
