@@ -32,7 +32,8 @@ export type TickRun =
 /**
  * One `watchdog check` as cron runs it, start to end: the tick on the real machine
  * ({@link runCheckTick}), with the dead man's switch's start ping sent once it holds the lock,
- * then its end ping, as {@link decideTickOutcome} says, even when the tick threw. Returns how it ended (a thrown error too, already logged) for the
+ * then its end ping, as {@link decideTickOutcome} says, even when the tick threw (but not once the
+ * run is asked to stop). Returns how it ended (a thrown error too, already logged) for the
  * CLI to report; the exit code is in the decision.
  */
 export async function runTick(config: WatchdogConfig, deps: RunTickDeps): Promise<TickRun> {
@@ -70,14 +71,30 @@ export async function runTick(config: WatchdogConfig, deps: RunTickDeps): Promis
   } catch (error) {
     deps.logger.error(`tick failed: ${describeError(error)}`);
     const decision = decideTickOutcome({ kind: 'threw' });
-    await started;
-    await ping(config, decision.ping, env, deps);
+    await endPing(config, decision.ping, env, deps, started);
     return { kind: 'threw', error, decision };
   }
   const decision = decideTickOutcome(outcome);
-  await started;
-  await ping(config, decision.ping, env, deps);
+  await endPing(config, decision.ping, env, deps, started);
   return { kind: 'ran', outcome, decision };
+}
+
+/**
+ * The end ping, once the start ping is answered or dropped; none when the run was asked to
+ * stop (docs/notifications.md): a SIGTERM that comes as the tick ends, even while the start
+ * ping is unanswered, must not wait on the monitoring service. The signal goes with it too,
+ * for a SIGTERM that comes while it is on its way.
+ */
+async function endPing(
+  config: WatchdogConfig,
+  as: TickPing,
+  env: NodeJS.ProcessEnv,
+  deps: RunTickDeps,
+  started: Promise<unknown> | undefined,
+): Promise<void> {
+  await started;
+  if (deps.signal?.aborted === true) return;
+  await ping(config, as, env, deps, deps.signal);
 }
 
 /** The dead man's switch, loaded only when `ping` or `ping_url` is set. Never rejects. */

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { WatchdogConfig } from '../../src/config/types.js';
@@ -167,7 +170,7 @@ describe('runTick with a start ping', () => {
     assert.deepEqual(request.calls, []);
   });
 
-  it('gives the start ping the run’s stop signal, so a SIGTERM does not wait on the monitoring service', async () => {
+  it('gives both pings the run’s stop signal, so a SIGTERM does not wait on the monitoring service', async () => {
     const request = fakeRequest({ kind: 'response', status: 200 });
     const stop = new AbortController();
     await runTick(configWithPingObject(), {
@@ -184,8 +187,72 @@ describe('runTick with a start ping', () => {
       request.calls.map((call) => [call.url.search, call.signal === stop.signal]),
       [
         ['?state=run', true],
-        ['?state=complete', false],
+        ['?state=complete', true],
       ],
     );
   });
+
+  it('sends no end ping when a SIGTERM comes as the tick ends, and does not wait on the unanswered start ping', async () => {
+    const { server, port, paths, sockets } = await silentServer();
+    try {
+      const { config, errors } = validateConfig(
+        {
+          ping: {
+            start_url: `http://127.0.0.1:${port}/p?state=run`,
+            success_url: `http://127.0.0.1:${port}/p?state=complete`,
+            failure_url: `http://127.0.0.1:${port}/p?state=fail`,
+            timeout_seconds: 3,
+          },
+          processes: { web: webProcessEntry() },
+        },
+        join(makeTempDir(), 'config.json'),
+      );
+      assert.deepEqual(errors, []);
+      assert.ok(config !== undefined);
+      for (const end of [
+        async () => ran(),
+        async () => {
+          throw new Error('the disk went away');
+        },
+      ]) {
+        paths.length = 0;
+        const stop = new AbortController();
+        const started = Date.now();
+        await runTick(config, {
+          logger: recordingLogger(),
+          env: {},
+          signal: stop.signal,
+          runCheckTick: async (_config, deps) => {
+            deps.onLockTaken?.();
+            // The checks are done; SIGTERM comes as the tick ends, the start ping still unanswered.
+            await new Promise((resolve) => setTimeout(resolve, 100));
+            setTimeout(() => stop.abort(), 50);
+            return end();
+          },
+        });
+        const tookMs = Date.now() - started;
+        assert.deepEqual(paths, ['/p?state=run'], 'no end ping after SIGTERM (docs/notifications.md)');
+        assert.ok(tookMs < 1500, `runTick held a SIGTERM's exit for ${tookMs} ms (the ping timeout is 3 s)`);
+      }
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    }
+  });
 });
+
+/** A loopback server that accepts, keeps the paths asked for, and never answers. */
+async function silentServer(): Promise<{ server: Server; port: number; paths: string[]; sockets: Set<Socket> }> {
+  const paths: string[] = [];
+  const sockets = new Set<Socket>();
+  const server = createServer((request) => {
+    paths.push(request.url ?? '');
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { server, port: (server.address() as AddressInfo).port, paths, sockets };
+}
