@@ -93,7 +93,11 @@ type PayloadValue = DetailValue | Record<string, DetailValue>;
 
 function valueOf(payload: EventPayload & { notification_id: number }, name: string): PayloadValue {
   const detail = DETAIL.exec(name);
-  if (detail !== null) return payload.details[detail[1] ?? ''] ?? null;
+  if (detail !== null) {
+    // The event's own details only: `constructor` or `__proto__` are Object's, not the event's.
+    const key = detail[1] ?? '';
+    return Object.hasOwn(payload.details, key) ? (payload.details[key] ?? null) : null;
+  }
   return (payload as unknown as Record<string, PayloadValue | undefined>)[name] ?? null;
 }
 

@@ -97,6 +97,18 @@ describe('fillTemplate', () => {
     assert.equal(body.text, `app says: ${summary}`);
     assert.ok(!text.includes('LEAKED'), 'an app’s ${NAME} is text, not a reference');
   });
+
+  it('fills a detail the event does not have, such as Object’s constructor or __proto__, with null', () => {
+    const template = {
+      constructor: '{{details.constructor}}',
+      proto: '{{details.__proto__}}',
+      has: '{{ details.hasOwnProperty }}',
+      text: 'x={{details.constructor}}{{details.toString}}',
+    };
+    assert.deepEqual(checkTemplate(template, 'notify.channels.t.template'), []);
+    const body = fillTemplate(template, PAYLOAD, (text) => text);
+    assert.deepEqual(JSON.parse(body), { constructor: null, proto: null, has: null, text: 'x=' }, body);
+  });
 });
 
 describe('webhook format template (a real HTTP server on 127.0.0.1)', () => {
