@@ -16,12 +16,16 @@ const MAX_FIELD = 300;
 /** U+2060 WORD JOINER: invisible, and no service reads a mention or a link across it. */
 const JOINER = '\u2060';
 
+/** Where Markdown makes a link of `]`: `](` inline, `][` a reference, `]:` a reference's definition. */
+const LINK_JOINT = /\]([([:])/g;
+
 /**
  * One character of app text as Slack's markup needs it: `&`, `<` and `>` as entities
  * (Slack's only three: `<!channel>`, `<@U123>` and `<https://…|text>` all start with `<`).
  * Mattermost and Rocket.Chat read Markdown and `@channel`, `@all`, `@here` or `@name` as a
  * mention: a word joiner after every `@` keeps an app's text from pinging anyone (and one
- * between `]` and `(`, put in before, from making a link). Newlines are kept.
+ * after `]` before `(`, `[` or `:`, put in before, from making a link: inline `[text](url)`,
+ * reference `[text][1]` or `[1]` with its definition `[1]: url`). Newlines are kept.
  */
 export function escapeSlackCharacter(character: string): string {
   switch (character) {
@@ -39,7 +43,7 @@ export function escapeSlackCharacter(character: string): string {
 }
 
 function escapeSlack(text: string, maxLength: number): string {
-  return fitEscaped(plainTextOf(text).replaceAll('](', `]${JOINER}(`), escapeSlackCharacter, maxLength);
+  return fitEscaped(plainTextOf(text).replace(LINK_JOINT, `]${JOINER}$1`), escapeSlackCharacter, maxLength);
 }
 
 /**

@@ -144,6 +144,20 @@ describe('webhook format slack (Slack, Mattermost, Rocket.Chat incoming webhooks
     assert.ok(body.text.length <= 3000 + 100, `cut: ${body.text.length}`);
     assert.ok(body.text.endsWith('…'));
   });
+
+  it('makes no Markdown reference-style link (Mattermost, Rocket.Chat) from an app’s text', async () => {
+    const summary =
+      'status: [update required][1] or [here][] or [1]\n\n[1]: https://evil.test/login\n[here]:https://evil.test';
+    const request = await received('slack', { ...PAYLOAD, summary, details: { status: summary } });
+    const body = JSON.parse(request.body) as { text: string };
+    for (const text of stringsIn(body)) {
+      // A reference link is `[text][label]` or `[label]`, with `[label]: URL` on a line of its own.
+      assert.ok(!text.includes(']['), `no full or collapsed reference link: ${text}`);
+      assert.ok(!text.includes(']:'), `no link reference definition: ${text}`);
+    }
+    assert.match(body.text, /\[update required\]\u2060\[1\]/, 'the text is kept, with a joiner');
+    assert.match(body.text, /^\[1\]\u2060: https:\/\/evil\.test\/login$/m);
+  });
 });
 
 describe('webhook format discord', () => {
