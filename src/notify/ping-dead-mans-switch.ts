@@ -50,6 +50,8 @@ export async function pingDeadMansSwitch(
     method: 'GET',
     headers: { 'user-agent': 'watchdog' },
     timeoutMs: ping.timeout_seconds * 1000,
+    // Only the status matters: an answer that streams without end must not hold the tick's process.
+    headersOnly: true,
     signal: deps.signal,
   });
   if (outcome.kind === 'response' && outcome.status >= 200 && outcome.status < 300) {

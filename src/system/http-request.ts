@@ -33,13 +33,20 @@ export type HttpOutcome =
  */
 const MAX_HEADER_BYTES = 64 * 1024;
 
+/**
+ * How much of a response's body is read before the request is done: 8 KiB, more than an
+ * error page's first lines. A body that streams without end (or only slowly, to the
+ * timeout) must not keep the watchdog reading.
+ */
+const MAX_BODY_BYTES = 8 * 1024;
+
 const ABORTED: HttpOutcome = { kind: 'error', detail: 'aborted: the watchdog was asked to stop', aborted: true };
 
 /**
  * One HTTP(S) request on a fresh connection (`agent: false`), redirects not followed,
  * certificates verified as usual. The timeout covers everything: the name lookup, the
- * connection, TLS, sending and the whole response (whose body is read and dropped), or
- * only up to its headers with `headersOnly`.
+ * connection, TLS, sending and the whole response (whose body is read and dropped, up to
+ * {@link MAX_BODY_BYTES}), or only up to its headers with `headersOnly`.
  * Never rejects: a failure is `error` with the error code (`ECONNREFUSED`...) or
  * `timed out after 5s`; the URL is never part of it (it may hold a secret).
  */
@@ -68,9 +75,15 @@ export function httpRequest({
           finish({ kind: 'response', status: response.statusCode ?? 0 });
           return;
         }
-        // Read to the end, so the status stands for a whole answer; the body itself is not wanted.
-        response.resume();
-        response.on('end', () => finish({ kind: 'response', status: response.statusCode ?? 0 }));
+        // Read to the end, so the status stands for a whole answer, or up to MAX_BODY_BYTES of
+        // it; the body itself is not wanted.
+        const answered = (): void => finish({ kind: 'response', status: response.statusCode ?? 0 });
+        let read = 0;
+        response.on('data', (chunk: Buffer) => {
+          read += chunk.length;
+          if (read >= MAX_BODY_BYTES) answered();
+        });
+        response.on('end', answered);
         response.on('error', (error) =>
           finish({ kind: 'error', detail: systemErrorCode(error) ?? describeError(error) }),
         );

@@ -4,6 +4,7 @@ import type { PingConfig } from '../../src/notify/config/notify-types.js';
 import { normalizePing } from '../../src/notify/config/normalize-notify.js';
 import { pingDeadMansSwitch } from '../../src/notify/ping-dead-mans-switch.js';
 import type { HttpOutcome } from '../../src/system/http-request.js';
+import { startEndlessHttpServer } from '../helpers/endless-http.js';
 import { fakeRequest } from '../helpers/fake-request.js';
 import { recordingLogger } from '../helpers/recording-logger.js';
 
@@ -124,5 +125,25 @@ describe('pingDeadMansSwitch', () => {
       );
       assert.ok(!logger.lines.join('\n').includes(UUID), 'the secret is not logged');
     }
+  });
+
+  it('asks for the status only: an answer that streams without end does not hold the process', async () => {
+    const request = fakeRequest({ kind: 'response', status: 200 });
+    await pingDeadMansSwitch(pingUrl('http://127.0.0.1:9/ping'), 'success', {
+      env: {},
+      logger: recordingLogger(),
+      request,
+    });
+    assert.equal(request.calls[0]?.headersOnly, true);
+    const server = await startEndlessHttpServer();
+    const started = Date.now();
+    const logger = recordingLogger();
+    assert.equal(
+      await pingDeadMansSwitch(pingUrl(`http://127.0.0.1:${server.port}/ping`, 5), 'success', { env: {}, logger }),
+      true,
+      logger.lines.join('\n'),
+    );
+    const tookMs = Date.now() - started;
+    assert.ok(tookMs < 1000, `the ping took ${tookMs} ms of its 5 s timeout`);
   });
 });
