@@ -199,4 +199,40 @@ describe('ping (a real monitoring service on 127.0.0.1)', () => {
     assert.equal(none.code, 78);
     assert.match(none.stderr, /^ {2}ping: give at least one of start_url, success_url and failure_url$/m);
   });
+
+  it('pings nothing, not even failure_url, when the config is invalid (exit 78)', async () => {
+    const dir = makeTempDir();
+    const monitor = await startMonitor();
+    const base = `http://127.0.0.1:${monitor.port}/hc`;
+    writeConfig(
+      dir,
+      { app: { ...APP, start_grace_seconds: -1 } },
+      { ...TICK, ping: { start_url: `${base}/start`, success_url: base, failure_url: `${base}/fail` } },
+    );
+    const run = await runWatchdog(['check'], { cwd: dir });
+    assert.equal(run.code, 78, run.stderr);
+    assert.deepEqual(monitor.pings, []);
+  });
+
+  it('validate says when each URL is requested', async () => {
+    const dir = makeTempDir();
+    writeConfig(
+      dir,
+      { app: APP },
+      { ping: { start_url: 'http://127.0.0.1:1/s', failure_url: 'http://127.0.0.1:1/f' } },
+    );
+    const withPing = await runWatchdog(['validate'], { cwd: dir });
+    assert.equal(withPing.code, 0, withPing.stderr);
+    assert.deepEqual(withPing.stdout.split('\n').slice(1), [
+      'ping.start_url: requested when a tick takes its lock, before its checks',
+      'ping.failure_url: requested at the end of a tick with a failure',
+      '',
+    ]);
+    writeConfig(dir, { app: APP }, { ping_url: 'http://127.0.0.1:1/p' });
+    const withPingUrl = await runWatchdog(['validate'], { cwd: dir });
+    assert.deepEqual(withPingUrl.stdout.split('\n').slice(1), [
+      'ping_url: requested at the end of every tick, with /fail after a tick with a failure',
+      '',
+    ]);
+  });
 });

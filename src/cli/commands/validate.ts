@@ -39,17 +39,20 @@ function describeReporting(config: WatchdogConfig): string[] {
   });
   if (config.metrics !== undefined) lines.push(`metrics: ${config.metrics.textfile_path}`);
   const { ping } = config;
-  if (ping !== undefined) lines.push(`${describePing(ping)}: requested after every tick`);
+  if (ping !== undefined) lines.push(...describePing(ping));
   return lines;
 }
 
-/** `ping_url`, or the `ping` URLs set: `ping.start_url, ping.success_url`. */
-function describePing(ping: PingConfig): string {
-  return ping.success?.setting === 'ping_url'
-    ? 'ping_url'
-    : [ping.start, ping.success, ping.failure]
-        .flatMap((target) => (target === undefined ? [] : [target.setting]))
-        .join(', ');
+/** When each URL of the dead man's switch is requested: one line for `ping_url`, one per `ping` URL set. */
+function describePing(ping: PingConfig): string[] {
+  if (ping.success?.setting === 'ping_url')
+    return ['ping_url: requested at the end of every tick, with /fail after a tick with a failure'];
+  const when: [PingConfig['start'], string][] = [
+    [ping.start, 'when a tick takes its lock, before its checks'],
+    [ping.success, 'at the end of a tick without failure'],
+    [ping.failure, 'at the end of a tick with a failure'],
+  ];
+  return when.flatMap(([target, moment]) => (target === undefined ? [] : [`${target.setting}: requested ${moment}`]));
 }
 
 function describeFilesystems(count: number): string {
