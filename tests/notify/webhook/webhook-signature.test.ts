@@ -2,8 +2,13 @@
 // implementation (OpenSSL's command line) over the bytes the server received.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import type { ChannelConfig } from '../../../src/notify/config/notify-types.js';
+import { sendWebhook } from '../../../src/notify/channels/send-webhook.js';
+import { SecretScope } from '../../../src/notify/expand-references.js';
 import { sendToChannel } from '../../../src/notify/send-to-channel.js';
 import type { EventPayload } from '../../../src/notify/watchdog-event.js';
 import type { WebhookFormat } from '../../../src/notify/webhook/webhook-format.js';
@@ -108,5 +113,45 @@ describe('webhook signature_secret', () => {
     );
     assert.equal(refused.kind, 'retry');
     assert.ok(!refused.detail.includes(SECRET));
+  });
+
+  it('reaches a receiver that answers 503 for a stale timestamp at the next attempt once the clock is right', async () => {
+    // The receiver of docs/notifications.md ("Signed webhooks"): 401 for a signature that does
+    // not match, 503 for a timestamp more than 300 s away from its clock.
+    const answers: number[] = [];
+    const server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const timestamp = String(request.headers['x-watchdog-timestamp']);
+        const expected = opensslHmac(SECRET, Buffer.concat([Buffer.from(`${timestamp}.`), ...chunks]));
+        const status =
+          request.headers['x-watchdog-signature'] !== `sha256=${expected}`
+            ? 401
+            : Math.abs(Date.now() / 1000 - Number(timestamp)) <= 300
+              ? 200
+              : 503;
+        answers.push(status);
+        response.writeHead(status).end();
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const { port } = server.address() as AddressInfo;
+      const hook = channel(port, 'json', '${HOOK_SECRET}');
+      assert.ok(hook.type === 'webhook');
+      const scope = () => new SecretScope({ HOOK_SECRET: SECRET });
+      // fake-hwclock: the device booted with its clock at its last shutdown, six hours ago.
+      const early = await sendWebhook(hook, PAYLOAD, scope(), 2000, { nowMs: () => Date.now() - 6 * 3600_000 });
+      assert.deepEqual(early, { kind: 'retry', detail: 'HTTP 503' }, 'kept for a later attempt, not refused');
+      // NTP has set the clock: the same notification, signed afresh, gets through.
+      const later = await sendWebhook(hook, PAYLOAD, scope(), 2000);
+      assert.deepEqual(later, { kind: 'delivered', detail: 'HTTP 200' });
+      assert.deepEqual(answers, [503, 200]);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });
