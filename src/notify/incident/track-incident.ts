@@ -3,6 +3,7 @@ import type { Store } from '../../store/open-store.js';
 import { readOpenIncident, writeIncident, type IncidentTable, type OpenIncident } from '../../store/incidents.js';
 import type { WatchdogEvent } from '../watchdog-event.js';
 import { decideIncidentStep } from './decide-incident-step.js';
+import { recordRaised } from '../queue/raised-events.js';
 
 /**
  * A new incident id: random (a UUID), so it is never given twice on the device, nor after
@@ -42,6 +43,7 @@ export function trackIncident(
     case 'open': {
       const opened: OpenIncident = { id: newId(), openedAt: event.at, recoveryId: null };
       writeIncident(db, where.table, where.key, opened);
+      recordRaised(db, 'incident_changed', where.key, event.at);
       return withIncidentId(event, opened.id);
     }
     case 'carry':
@@ -52,6 +54,7 @@ export function trackIncident(
     case 'close':
       if (open === undefined) return event;
       writeIncident(db, where.table, where.key, undefined);
+      recordRaised(db, 'incident_changed', where.key, event.at);
       return withIncidentId(event, open.id);
   }
 }

@@ -5,8 +5,10 @@ import type { EventKind } from '../event-kinds.js';
  * (`raised_events`) for its subject, never queued. `recoveries_resumed`: a person cleared a
  * give-up or reset the crash-loop guard (`on`, `restart`, `reset`), so the next failure and
  * the next give-up are news, though `reset` and `restart` raise no event of their own.
+ * `incident_changed`: an incident opened or closed, so the events of the next incident are
+ * not repeats of the last one's (a pager would get a close for an incident never opened).
  */
-export const STORY_MARKS = ['recoveries_resumed'] as const;
+export const STORY_MARKS = ['recoveries_resumed', 'incident_changed'] as const;
 
 export type StoryMark = (typeof STORY_MARKS)[number];
 
@@ -18,15 +20,22 @@ export type StoryMark = (typeof STORY_MARKS)[number];
 export const REPEAT_RESET_BY: Readonly<Record<EventKind, readonly (EventKind | StoryMark)[]>> = {
   // After `process_recovered`, a failure is a new incident: news again; so it is after a
   // person turned the process on or resumed its recoveries.
-  recovery_started: ['process_recovered', 'process_on', 'recoveries_resumed'],
-  recovery_succeeded: ['recovery_failed', 'gave_up'],
-  recovery_failed: ['recovery_succeeded', 'process_recovered', 'process_on', 'recoveries_resumed'],
-  recovery_refused: ['recovery_succeeded', 'recovery_started', 'process_recovered', 'process_on', 'recoveries_resumed'],
-  gave_up: ['process_on', 'recovery_succeeded', 'process_recovered', 'recoveries_resumed'],
-  process_off: ['process_on'],
-  process_on: ['process_off', 'gave_up'],
+  recovery_started: ['incident_changed', 'process_recovered', 'process_on', 'recoveries_resumed'],
+  recovery_succeeded: ['incident_changed', 'recovery_failed', 'gave_up'],
+  recovery_failed: ['incident_changed', 'recovery_succeeded', 'process_recovered', 'process_on', 'recoveries_resumed'],
+  recovery_refused: [
+    'incident_changed',
+    'recovery_succeeded',
+    'recovery_started',
+    'process_recovered',
+    'process_on',
+    'recoveries_resumed',
+  ],
+  gave_up: ['incident_changed', 'process_on', 'recovery_succeeded', 'process_recovered', 'recoveries_resumed'],
+  process_off: ['incident_changed', 'process_on'],
+  process_on: ['incident_changed', 'process_off', 'gave_up'],
   // Once per incident; a recovery after a new failure is news.
-  process_recovered: ['recovery_started', 'recovery_failed', 'recovery_refused', 'gave_up'],
+  process_recovered: ['incident_changed', 'recovery_started', 'recovery_failed', 'recovery_refused', 'gave_up'],
   // Reminders keep their own rhythm, remind_after_seconds (src/notify/queue/queue-reminder.ts).
   process_still_down: [],
   network_degraded: ['network_healed'],

@@ -465,6 +465,21 @@ describe('queueEvent: what changed the story is every event raised for the subje
         raised_seq: 1,
       },
       {
+        // Each gave_up opened an incident: its story mark, before it was queued.
+        raised_key: 'incident_changed db',
+        event: 'incident_changed',
+        subject: 'db',
+        raised_at: formatUtcTimestamp(new Date(NOW)),
+        raised_seq: 1,
+      },
+      {
+        raised_key: 'incident_changed web',
+        event: 'incident_changed',
+        subject: 'web',
+        raised_at: formatUtcTimestamp(new Date(NOW)),
+        raised_seq: 0,
+      },
+      {
         raised_key: 'process_on web',
         event: 'process_on',
         subject: 'web',
