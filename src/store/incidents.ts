@@ -37,10 +37,10 @@ export function readOpenIncident(db: Store, table: IncidentTable, key: string): 
 }
 
 /** The processes (and file system entries) with an incident open, by key. */
-export function readOpenProcessIncidents(db: Store): Map<string, OpenIncident> {
+export function readOpenProcessIncidents(db: Store): Map<string, OpenIncident & { off: boolean }> {
   const rows = db
-    .prepare<[], IncidentColumns & { process_key: string }>(
-      'SELECT process_key, incident_id, incident_opened_at, incident_recovery_id FROM process_state WHERE incident_id IS NOT NULL',
+    .prepare<[], IncidentColumns & { process_key: string; off_since: string | null }>(
+      'SELECT process_key, incident_id, incident_opened_at, incident_recovery_id, off_since FROM process_state WHERE incident_id IS NOT NULL',
     )
     .all();
   return new Map(
@@ -50,6 +50,8 @@ export function readOpenProcessIncidents(db: Store): Map<string, OpenIncident> {
         id: row.incident_id ?? '',
         openedAt: row.incident_opened_at ?? '',
         recoveryId: row.incident_recovery_id ?? null,
+        // Turned off (a person's `off`): a process or a file system entry alike.
+        off: row.off_since !== null,
       },
     ]),
   );

@@ -7,14 +7,13 @@ import type { Store } from '../store/open-store.js';
  * Closes the incident of each process (or file system entry) the config no longer has
  * checked, disabled (`enabled: false`) or removed, with `process_off` carrying its id, as a
  * person's `off` does: a person took it out of the watchdog's hands, and a pager must not
- * keep an incident open for an app that is not watched. So too for a process this tick
- * found `off` (`offKeys`) with an incident still open: an `off` killed after it was
- * recorded and before it told. Nothing is read beyond the open incidents, and nothing
- * written when none is open.
+ * keep an incident open for an app that is not watched. So too for a process or file system
+ * entry that is `off` with an incident still open: an `off` killed after it was recorded
+ * and before it told. Nothing is read beyond the open incidents, and nothing written when
+ * none is open.
  */
 export function closeUncheckedIncidents(
   config: Pick<WatchdogConfig, 'processes' | 'filesystems'>,
-  offKeys: ReadonlySet<string>,
   at: string,
   db: Store,
   raise: RaiseEvent,
@@ -24,7 +23,7 @@ export function closeUncheckedIncidents(
   const subjects = [...config.processes, ...config.filesystems];
   for (const [key, incident] of open) {
     const subject = subjects.find((candidate) => candidate.key === key);
-    const off = offKeys.has(key);
+    const { off } = incident;
     if (subject?.enabled === true && !off) continue;
     const why = subject === undefined ? 'removed from the config' : off ? 'turned off' : 'disabled in the config';
     raise({

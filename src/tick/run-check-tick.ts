@@ -112,10 +112,7 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
       );
       reportChecks(checks, checkedAt, logger, raise);
       raiseRecovered(checks, checkedAt, store.db, raise);
-      const offKeys = new Set(
-        checks.filter((check) => check.verdict.state === 'off').map(({ process }) => process.key),
-      );
-      closeUncheckedIncidents(config, offKeys, checkedAt, store.db, raise);
+      closeUncheckedIncidents(config, checkedAt, store.db, raise);
 
       const stage = new TickStage(system.signal);
       // A heartbeat read again later in the tick is judged with what this check measured and

@@ -9,6 +9,7 @@ import { notifierFor } from '../../src/notify/queue/queue-event.js';
 import { directWriter } from '../../src/store/audit-writer.js';
 import { readOpenIncident } from '../../src/store/incidents.js';
 import { openStore } from '../../src/store/open-store.js';
+import { setOff } from '../../src/store/process-control.js';
 import { closeUncheckedIncidents } from '../../src/tick/close-unchecked-incidents.js';
 import { formatUtcTimestamp } from '../../src/time/format-utc-timestamp.js';
 import { onCleanup } from '../helpers/cleanup.js';
@@ -44,9 +45,10 @@ describe('closeUncheckedIncidents', () => {
       filesystems: [],
     };
 
-    // `off` was found off by the check: its `off` command was killed before it told.
-    closeUncheckedIncidents(config, new Set(['off']), AT, db, raise);
-    closeUncheckedIncidents(config, new Set(['off']), AT, db, raise);
+    // `off` is off: its `off` command was killed after it recorded the flag, before it told.
+    setOff(db, 'off', AT, 'alice');
+    closeUncheckedIncidents(config, AT, db, raise);
+    closeUncheckedIncidents(config, AT, db, raise);
 
     const offs = db
       .prepare<[], { subject: string; payload: string }>(

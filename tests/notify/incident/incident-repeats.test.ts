@@ -131,13 +131,7 @@ describe('incidents and the repeat rule: a new incident is news', () => {
     const tick = run(where, ALL, clock);
     tick.raise(event('recovery_started', T0, {}, { kind: 'recovery', recovery_id: 1 }));
     clock.ms = T0 + MINUTE;
-    closeUncheckedIncidents(
-      configWith(false),
-      new Set(),
-      formatUtcTimestamp(new Date(clock.ms)),
-      tick.store.db,
-      tick.raise,
-    );
+    closeUncheckedIncidents(configWith(false), formatUtcTimestamp(new Date(clock.ms)), tick.store.db, tick.raise);
     // Enabled again; it fails again: a new incident.
     clock.ms = T0 + 5 * MINUTE;
     tick.raise(event('recovery_started', clock.ms, {}, { kind: 'recovery', recovery_id: 2 }));
@@ -199,13 +193,7 @@ describe('the close of a second incident', () => {
     };
     const close = (ms: number): void => {
       clock.ms = ms;
-      closeUncheckedIncidents(
-        configWith(false),
-        new Set(),
-        formatUtcTimestamp(new Date(ms)),
-        tick.store.db,
-        tick.raise,
-      );
+      closeUncheckedIncidents(configWith(false), formatUtcTimestamp(new Date(ms)), tick.store.db, tick.raise);
     };
     raise(event('recovery_started', T0, {}, { kind: 'recovery', recovery_id: 1 }));
     close(T0 + MINUTE);
