@@ -8,15 +8,15 @@ import { runRecovery, type RecoveryReport } from '../recovery/run-recovery.js';
 import { graceClockOf, startFactsOf } from '../recovery/start-facts.js';
 import type { AuditStore } from '../store/audit-store.js';
 import type { AuditWriter } from '../store/audit-writer.js';
-import { linkCheckToRecovery, readStartedInstance } from '../store/process-control.js';
+import { readStartedInstance } from '../store/process-control.js';
 import { recordCommandState } from '../store/record-command-state.js';
-import { recordRefusal } from '../store/record-refusal.js';
 import type { System } from '../system/system.js';
 import { formatUtcTimestamp } from '../time/format-utc-timestamp.js';
 import type { ProcessCheck } from './process-check.js';
 import type { TickDeps } from './tick-deps.js';
 import type { TickStage } from './tick-stage.js';
 import { mayRecoverNow } from './may-recover-now.js';
+import { refuseRecovery } from './refuse-recovery.js';
 
 /** A recovery that was due but not started, and why (a second copy...). */
 export interface RefusedRecovery {
@@ -128,45 +128,4 @@ function recover(
     },
     { audit, system: deps.system, logger: deps.logger, outputLogMaxBytes: config.log_max_bytes, raise },
   );
-}
-
-/** A due recovery that may not start is recorded as a skipped recovery, with why, linked to its check. */
-function refuseRecovery(
-  check: ProcessCheck,
-  why: string,
-  historyId: number | undefined,
-  audit: AuditWriter,
-  now: Date,
-  raise: RaiseEvent,
-): void {
-  const at = formatUtcTimestamp(now);
-  let times = 1;
-  audit.write((db) => {
-    const recorded = recordRefusal(
-      db,
-      {
-        processKey: check.process.key,
-        kind: 'recovery',
-        command: 'check',
-        requestedBy: 'cron',
-        triggerHealth: check.verdict.state,
-        triggerReason: check.verdict.reason,
-        startedAt: at,
-      },
-      why,
-    );
-    times = recorded.times;
-    if (historyId !== undefined) linkCheckToRecovery(db, historyId, recorded.recoveryId);
-  });
-  // Told once per run of refusals for the same reason: the row that counts them says the rest.
-  if (times > 1) return;
-  const { process, verdict } = check;
-  raise({
-    kind: 'recovery_refused',
-    at,
-    processKey: process.key,
-    displayName: process.display_name,
-    summary: `${process.key}: its recovery is due (${verdict.reason}) but refused: ${why}`,
-    details: { reason: verdict.reason, refused_because: why },
-  });
 }

@@ -4,7 +4,7 @@
 // this test on 127.0.0.1 (nothing leaves loopback). What is asserted is what a user sees: the
 // output, the exit codes, the audit rows, `status` and the metrics textfile.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -187,6 +187,70 @@ describe('health probes, inside a PID namespace', () => {
       /already running and healthy \(no heartbeat file or match: its health probe decides; health probe answered: command /,
     );
     assert.equal(recoveriesIn(dbPath).filter((row) => row.outcome !== 'skipped').length, starts, 'no second start');
+  });
+
+  it('a refusal after the app was healthy again is a new outage: told again, with a new incident', async () => {
+    const scenario = await startScenario(
+      {
+        heartbeat_path: undefined,
+        timeout_seconds: undefined,
+        // Run by someone else (no instance the watchdog started is on record): every due
+        // recovery is refused, a second copy. Healthy while up.flag exists.
+        health: { type: 'command', command: 'test -f up.flag', timeout_seconds: 5 },
+        commands: { start: 'touch up.flag; exec sleep 600' },
+        recovery_actions: ['kill', 'start'],
+        start_grace_seconds: 0,
+      },
+      {
+        notify: {
+          channels: {
+            ops: {
+              type: 'command',
+              command: 'cat >> notified.jsonl',
+              events: ['recovery_refused', 'process_recovered'],
+            },
+          },
+        },
+      },
+    );
+    const { dir, watchdog } = scenario;
+    const told = (): [string, unknown][] =>
+      existsSync(join(dir, 'notified.jsonl'))
+        ? readFileSync(join(dir, 'notified.jsonl'), 'utf8')
+            .trim()
+            .split('\n')
+            .map((line) => JSON.parse(line) as { event: string; details: { incident_id?: unknown } })
+            .map(({ event, details }) => [event, details.incident_id])
+        : [];
+
+    const ticks: string[] = [];
+    const tick = async (): Promise<void> => {
+      const result = await watchdog(['check', '--verbose']);
+      ticks.push(`${result.code} ${result.stdout}${result.stderr}`);
+    };
+    await tick();
+    await tick();
+    await tick();
+    // Its owner brings it back; it is healthy again.
+    writeFileSync(join(dir, 'up.flag'), '');
+    await tick();
+    // Down again: the same reason for refusing, but a new outage.
+    rmSync(join(dir, 'up.flag'));
+    await tick();
+    await tick();
+    await tick();
+
+    const events = told();
+    assert.deepEqual(
+      events.map(([event]) => event),
+      ['recovery_refused', 'process_recovered', 'recovery_refused'],
+      `one refusal told per outage: ${JSON.stringify(events)}\n${ticks.join('\n')}`,
+    );
+    const [first, recovered, second] = events.map(([, id]) => id);
+    assert.equal(typeof first, 'string');
+    assert.equal(recovered, first, 'process_recovered closes the first incident');
+    assert.equal(typeof second, 'string');
+    assert.notEqual(second, first, 'the second outage is a new incident');
   });
 
   it('an app that listens late is starting inside its start grace, not killed and started again', async () => {
