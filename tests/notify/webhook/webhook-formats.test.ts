@@ -126,6 +126,14 @@ describe('webhook format slack (Slack, Mattermost, Rocket.Chat incoming webhooks
     assert.equal(news.attachments[0]?.color, '#2e90fa');
   });
 
+  it('colours an incident: a reminder that the app is still down red, its recovery green', async () => {
+    const colourOf = async (event: EventPayload['event']): Promise<string | undefined> =>
+      (JSON.parse((await received('slack', { ...PAYLOAD, event })).body) as { attachments: { color: string }[] })
+        .attachments[0]?.color;
+    assert.equal(await colourOf('process_still_down'), '#d92d20');
+    assert.equal(await colourOf('process_recovered'), '#12b76a');
+  });
+
   it('escapes an app’s text: no mention, no link, no control character, cut to 3000 characters', async () => {
     const request = await received('slack', { ...PAYLOAD, summary: HOSTILE, host: 'gw <!channel>' });
     const body = JSON.parse(request.body) as { text: string; attachments: { fields: { value: string }[] }[] };
