@@ -64,6 +64,9 @@ export interface ProcessStatus {
   /** Set while the crash-loop guard has given up on it. */
   gave_up_at: string | null;
   gave_up_reason: string | null;
+  /** The incident open for it, as every notification of the outage names it (`details.incident_id`), and since when; null when none is open. */
+  incident_id: string | null;
+  incident_opened_at: string | null;
   /** What recorded `state`: `check`, or the command a person ran after the last check (`on`, `off`, `restart`, `reset`, `stop-all`, `start-all`); null before the first. */
   state_source: string | null;
   /** When `state` was recorded (the last check's time, or the command's). */
@@ -130,6 +133,8 @@ export function buildStatus(
       identity: identityOf(current?.identity ?? null),
       gave_up_at: row?.gave_up_at ?? null,
       gave_up_reason: row?.gave_up_reason ?? null,
+      incident_id: row?.incident_id ?? null,
+      incident_opened_at: row?.incident_opened_at ?? null,
       state_source: current?.state_source ?? null,
       state_at: current?.state_at ?? null,
       heartbeat_state: current?.heartbeat_state ?? null,

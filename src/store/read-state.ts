@@ -51,6 +51,9 @@ export interface ProcessStateRow {
   subject_kind?: string | null;
   /** When the key entered `last_health` (its first check or command in that state); null when not known; absent before schema 19. */
   last_health_since?: string | null;
+  /** The open incident (docs/notifications.md, "Incidents"): its id and when its first event was raised; null when none is open; absent before schema 20. */
+  incident_id?: string | null;
+  incident_opened_at?: string | null;
 }
 
 /** A `check_history` row. */

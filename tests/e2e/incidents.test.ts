@@ -129,6 +129,17 @@ describe('incidents (the built watchdog, a real app, inside a PID namespace)', (
         ['no_heartbeat', events[0]?.time],
       ],
     );
+
+    // A person on the device sees the incident the pager shows.
+    const json = await watchdog(['status', '--json']);
+    assert.equal(json.code, 0, json.stderr);
+    const shown = (
+      JSON.parse(json.stdout) as { processes: { key: string; incident_id: unknown; incident_opened_at: unknown }[] }
+    ).processes.find((process) => process.key === 'app');
+    assert.deepEqual([shown?.incident_id, shown?.incident_opened_at], [id, events[0]?.time]);
+    const text = await watchdog(['status', 'app']);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, new RegExp(`incident +${id} open since ${events[0]?.time.replace(/[.+]/g, '\\$&')}`));
   });
 });
 

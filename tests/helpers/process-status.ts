@@ -36,6 +36,8 @@ export function processStatus(overrides: Partial<ProcessStatus> = {}): ProcessSt
     identity: null,
     gave_up_at: null,
     gave_up_reason: null,
+    incident_id: null,
+    incident_opened_at: null,
     state_source: 'check',
     state_at: '2026-06-30T11:59:35.000000+00:00',
     heartbeat_state: 'healthy',

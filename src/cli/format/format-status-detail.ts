@@ -66,6 +66,11 @@ export function formatStatusDetail(status: ProcessStatus, nowMs: number, color =
       `at ${status.gave_up_at} (${status.gave_up_reason ?? 'crash loop'}): \`watchdog on ${status.key}\` or \`watchdog reset ${status.key}\` resumes recoveries`,
     ]);
   }
+  if (status.incident_id !== null)
+    facts.push([
+      'incident',
+      `${status.incident_id} open since ${status.incident_opened_at ?? 'an unknown time'}: closed by process_recovered (healthy again) or process_off`,
+    ]);
   if (status.warning !== null) facts.push(['warning', status.warning]);
   facts.push(['app output', `${status.output_log} (stdout and stderr of what the watchdog starts)`]);
 

@@ -258,6 +258,20 @@ describe('formatStatusDetail', () => {
     assert.equal(usage({ memory_bytes: null }), undefined, 'no line when not measured');
   });
 
+  it('names the open incident the pager shows, and shows none when it is closed', () => {
+    const incident = (fields: Partial<ProcessStatus>): string | undefined =>
+      formatStatusDetail(processStatus(fields), NOW).find((line) => line.startsWith('  incident'));
+    assert.equal(
+      incident({
+        ...TIMED_OUT,
+        incident_id: '0b7e6c1e-2f6d-4f43-9a55-2b3f5c9d8e11',
+        incident_opened_at: '2026-06-30T11:58:00.000000+00:00',
+      }),
+      '  incident       0b7e6c1e-2f6d-4f43-9a55-2b3f5c9d8e11 open since 2026-06-30T11:58:00.000000+00:00: closed by process_recovered (healthy again) or process_off',
+    );
+    assert.equal(incident({}), undefined);
+  });
+
   it('says off and given up, with what turns it back on; colours the state', () => {
     const lines = formatStatusDetail(
       processStatus({
