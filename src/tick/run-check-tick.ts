@@ -127,10 +127,18 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
       const thermal = await runThermalStage(config, checkedAt, store, deps, raise, stage);
       const network = await runNetworkStage(config, store, deps, raise, stage);
       const stopped = stage.stopRequest();
-      // Reminders of what is still down, from this tick's checks; none after a stop request.
+      // Reminders of what is still down, from this tick's checks; none after a stop request,
+      // and none of a process this tick's recovery just started again (recovery_succeeded
+      // is that tick's news: a "still down" after it would be stale).
+      const restarted = new Set(
+        recoveries.filter((report) => report.outcome === 'succeeded').map((report) => report.processKey),
+      );
       if (stopped === undefined)
         raiseReminders(
-          [...checks, ...(filesystems?.checks.map(assessedCheckOf) ?? [])],
+          [
+            ...checks.filter((check) => !restarted.has(check.process.key)),
+            ...(filesystems?.checks.map(assessedCheckOf) ?? []),
+          ],
           formatUtcTimestamp(system.now()),
           store.db,
           reminderFor(config.notify, notifierDeps),

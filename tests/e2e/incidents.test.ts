@@ -18,6 +18,7 @@ import {
   waitForBeatOf,
   waitForState,
   waitUntilStale,
+  writeRecoveryConfig,
   type Scenario,
 } from '../helpers/watchdog-in-namespace.js';
 
@@ -140,6 +141,35 @@ describe('incidents (the built watchdog, a real app, inside a PID namespace)', (
     const text = await watchdog(['status', 'app']);
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, new RegExp(`incident +${id} open since ${events[0]?.time.replace(/[.+]/g, '\\$&')}`));
+  });
+});
+
+describe('reminders and a recovery of the same tick', () => {
+  it('sends no "still down" reminder in the tick whose recovery just started the app again', async () => {
+    const processFields = {
+      commands: { start: 'exit 1' },
+      recovery_actions: ['start'],
+      recovery_backoff_seconds: 0,
+      max_recoveries: 100,
+    };
+    const topLevel = {
+      consecutive_failures_threshold: 1,
+      notify: { repeat_after_seconds: 3600, channels: { recorder: { ...RECORDER, remind_after_seconds: 1 } } },
+    };
+    const scenario = await startScenario(processFields, topLevel);
+    const { watchdog } = scenario;
+    await failedTick(watchdog, 'the first failed check, whose start fails');
+    await sleep(1100);
+    // Its owner fixes the start command; the next tick's recovery starts the app, while a
+    // reminder of the incident (opened a second ago) is due.
+    writeRecoveryConfig(scenario.dir, { ...processFields, commands: { start: 'exec sleep 600' } }, topLevel);
+    const healing = await watchdog(['check']);
+    assert.equal(healing.code, 0, JSON.stringify(healing));
+    assert.deepEqual(
+      received(scenario).map((event) => event.event),
+      ['recovery_started', 'recovery_failed', 'recovery_succeeded'],
+      'recovery_succeeded is the news of that tick: no reminder that it is still down',
+    );
   });
 });
 
