@@ -25,6 +25,7 @@ import { reportChecks } from './report-checks.js';
 import { raiseRecovered } from './raise-recovered.js';
 import { closeUncheckedIncidents } from './close-unchecked-incidents.js';
 import { raiseReminders } from './raise-reminders.js';
+import { forgetUntoldIncidents } from './forget-untold-incidents.js';
 import { deliverQueued } from './deliver-queued.js';
 import { recordTickEnd } from './record-tick-end.js';
 import { runDueRecoveries } from './run-due-recoveries.js';
@@ -96,6 +97,11 @@ export async function runCheckTick(config: WatchdogConfig, deps: TickDeps): Prom
       const raise = notifierFor(config.notify, notifierDeps);
       // A database that takes no writes is found before the tick acts; a healthy tick writes no more than this.
       store.claimWrites();
+      if (config.notify === undefined || config.notify.channels.length === 0) {
+        const forgotten = forgetUntoldIncidents(store);
+        if (forgotten > 0)
+          logger.info(`notify: no channel to tell: ${formatCount(forgotten, 'open incident')} forgotten`);
+      }
       const interrupted = hasRunningRecoveries(store.db)
         ? store.write((db) => markInterruptedRecoveries(db, checkedAt))
         : 0;
