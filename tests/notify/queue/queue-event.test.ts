@@ -50,6 +50,21 @@ function event(kind: WatchdogEvent['kind'], processKey: string, atMs: number): W
   };
 }
 
+/**
+ * An audit store on a fresh database with its journal beside it, opened at `nowMs` as a
+ * tick opens it (`run`), and the notifier a tick makes on it (`raiseWith`): for the cases
+ * where the database is locked or away and a stand-in keeps the rows.
+ */
+function journaledNotifier(notify: NotifyConfig) {
+  const dir = makeTempDir();
+  const where = { dbPath: join(dir, 'watchdog.db'), journalPath: join(dir, 'watchdog.db.journal') };
+  const run = (nowMs: number) =>
+    openAuditStore({ ...where, logger: recordingLogger(), now: () => new Date(nowMs), busyTimeoutMs: 50 });
+  const raiseWith = (store: ReturnType<typeof run>, nowMs: number) =>
+    notifierFor(notify, { audit: store, host: () => 'h', now: () => new Date(nowMs), logger: recordingLogger() });
+  return { where, run, raiseWith };
+}
+
 describe('queueEvent', () => {
   it('queues an event for each channel that subscribes to it, and only those, as pending', () => {
     const db = freshStore();
@@ -328,13 +343,8 @@ describe('queueEvent: what changed the story is every event raised for the subje
   });
 
   it('records the event through the journal when the database is locked, and judges from it once replayed', () => {
-    const dir = makeTempDir();
-    const where = { dbPath: join(dir, 'watchdog.db'), journalPath: join(dir, 'watchdog.db.journal') };
     const notify = sms();
-    const run = (nowMs: number) =>
-      openAuditStore({ ...where, logger: recordingLogger(), now: () => new Date(nowMs), busyTimeoutMs: 50 });
-    const raiseWith = (store: ReturnType<typeof run>, nowMs: number) =>
-      notifierFor(notify, { audit: store, host: () => 'h', now: () => new Date(nowMs), logger: recordingLogger() });
+    const { where, run, raiseWith } = journaledNotifier(notify);
 
     const first = run(NOW);
     raiseWith(first, NOW)(event('gave_up', 'web', NOW));
@@ -373,8 +383,6 @@ describe('queueEvent: what changed the story is every event raised for the subje
   });
 
   it('orders an event raised by a stand-in made from nothing after the database’s notifications once replayed, not forever after', () => {
-    const dir = makeTempDir();
-    const where = { dbPath: join(dir, 'watchdog.db'), journalPath: join(dir, 'watchdog.db.journal') };
     const notify = notifyOf({
       repeat_after_seconds: 3600,
       channels: {
@@ -382,10 +390,7 @@ describe('queueEvent: what changed the story is every event raised for the subje
         log: { type: 'command', command: './log', events: ['process_off'] },
       },
     });
-    const run = (nowMs: number) =>
-      openAuditStore({ ...where, logger: recordingLogger(), now: () => new Date(nowMs), busyTimeoutMs: 50 });
-    const raiseWith = (store: ReturnType<typeof run>, nowMs: number) =>
-      notifierFor(notify, { audit: store, host: () => 'h', now: () => new Date(nowMs), logger: recordingLogger() });
+    const { where, run, raiseWith } = journaledNotifier(notify);
 
     const first = run(NOW);
     raiseWith(first, NOW)(event('recovery_failed', 'web', NOW));
@@ -428,13 +433,8 @@ describe('queueEvent: what changed the story is every event raised for the subje
   });
 
   it('clamps a raised event a stand-in queued nothing after to the database’s last notification', () => {
-    const dir = makeTempDir();
-    const where = { dbPath: join(dir, 'watchdog.db'), journalPath: join(dir, 'watchdog.db.journal') };
     const notify = sms();
-    const run = (nowMs: number) =>
-      openAuditStore({ ...where, logger: recordingLogger(), now: () => new Date(nowMs), busyTimeoutMs: 50 });
-    const raiseWith = (store: ReturnType<typeof run>, nowMs: number) =>
-      notifierFor(notify, { audit: store, host: () => 'h', now: () => new Date(nowMs), logger: recordingLogger() });
+    const { where, run, raiseWith } = journaledNotifier(notify);
     const first = run(NOW);
     raiseWith(first, NOW)(event('gave_up', 'web', NOW));
     raiseWith(first, NOW)(event('gave_up', 'db', NOW));
