@@ -44,10 +44,16 @@ function run(where: Place, raw: RawNotifyConfig, clock: { ms: number }) {
   });
   const notify = normalizeNotify(raw, '/etc/watchdog');
   const deps = { audit: store, host: () => 'gw-17', now: () => new Date(clock.ms), logger };
+  const raise = notifierFor(notify, deps);
   return {
     store,
     logger,
-    raise: notifierFor(notify, deps),
+    raise,
+    /** Raises `event` with the clock set to its time, as the tick that raised it would have. */
+    raiseAt: (event: WatchdogEvent): void => {
+      clock.ms = Date.parse(event.at);
+      raise(event);
+    },
     remind: reminderFor(notify, deps),
     close: () => {
       closed = true;
@@ -401,10 +407,7 @@ describe("a person's restart before an outage", () => {
     const where = place();
     const clock = { ms: T0 };
     const tick = run(where, ALL, clock);
-    const raise = (e: WatchdogEvent): void => {
-      clock.ms = Date.parse(e.at);
-      tick.raise(e);
-    };
+    const raise = tick.raiseAt;
     const person = { kind: 'restart', requested_by: 'alice', recovery_id: 1 };
     raise(event('recovery_started', T0, {}, person));
     raise(event('recovery_succeeded', T0 + 1000, {}, person));
@@ -432,10 +435,7 @@ describe('the close of a second incident', () => {
     const where = place();
     const clock = { ms: T0 };
     const tick = run(where, ALL, clock);
-    const raise = (e: WatchdogEvent): void => {
-      clock.ms = Date.parse(e.at);
-      tick.raise(e);
-    };
+    const raise = tick.raiseAt;
     const close = (ms: number): void => {
       clock.ms = ms;
       closeUncheckedIncidents(configWith(false), formatUtcTimestamp(new Date(ms)), tick.store.db, tick.raise);
@@ -458,10 +458,7 @@ describe('the close of a second incident', () => {
     const where = place();
     const clock = { ms: T0 };
     const tick = run(where, ALL, clock);
-    const raise = (e: WatchdogEvent): void => {
-      clock.ms = Date.parse(e.at);
-      tick.raise(e);
-    };
+    const raise = tick.raiseAt;
     const person = { requested_by: 'alice', command: 'off', result: 'stopped' };
     raise(event('recovery_started', T0, {}, { kind: 'recovery', recovery_id: 1 }));
     raise(event('process_off', T0 + MINUTE, {}, person));
